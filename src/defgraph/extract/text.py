@@ -1,0 +1,59 @@
+"""Sentences with their offsets, and the small word lists the rules share."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SENT_END = re.compile(r"(?<=[.!?。])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9À-ÖØ-Þ])|\n+")
+_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Adm|Sen|Rep|Hon|St|Prof|Sgt|No|Jan|Feb|"
+                     r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc|Inc|Ltd|Co|Jr|Sr|U\.S|U\.K|"
+                     r"U\.N|e\.g|i\.e|approx)\.|\b[A-Z]\.)$")
+MAX_SENTENCE = 1500
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Split into sentences, keeping offsets; very long runs without breaks are cut in pieces."""
+    out: list[Sentence] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        cut = m.start()
+        if "\n" not in m.group(0) and _ABBREV.search(text[max(start, cut - 8):cut]):
+            continue
+        _emit(text, start, cut, out)
+        start = m.end()
+    _emit(text, start, len(text), out)
+    return out
+
+
+def _emit(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while end - start > MAX_SENTENCE:
+        cut = text.rfind(" ", start, start + MAX_SENTENCE)
+        if cut <= start:
+            cut = start + MAX_SENTENCE
+        out.append(Sentence(start, cut, text[start:cut]))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        out.append(Sentence(start, end, text[start:end]))
+
+
+NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "a dozen": 12, "dozens of": None,
+}

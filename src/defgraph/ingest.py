@@ -1,0 +1,665 @@
+"""Read statement files, plain text or HTML, into :class:`~defgraph.model.Statement` objects.
+
+This is the pipeline's first stage: bytes on disk in, ``Statement`` out. A
+statement's ``text`` is what evidence offsets refer to, so it is cut from the
+decoded, newline-normalised input line by line and never rewritten.
+
+Plain text comes in two shapes. A news aggregator's scrape starts with a
+header line `` date YYYY-MM-DD Publisher`` and may end with a "Latest News from"
+digest whose items each become a statement of their own; anything else is read
+whole. HTML goes through trafilatura for the main text, its metadata tags for
+title, date, URL and publisher.
+
+A bad file raises :class:`IngestError` with one line naming the file and what to
+do; :func:`iter_statements` turns those into :class:`Failure` records and goes on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .model import Statement
+
+MAX_BYTES = 20 * 1024 * 1024
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+HTML_SUFFIXES = frozenset({".htm", ".html", ".xhtml"})
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+
+# A folder's own notes are not statements: README.md, LICENSE.txt, CHANGELOG.md...
+_PROJECT_FILE = re.compile(r"^(?:README|LICEN[CS]E|CHANGELOG|CHANGES|CONTRIBUTING|NOTICE|AUTHORS)(?:\.|$)", re.I)
+_SNIFF_BYTES = 8192  # where NUL bytes mark a binary file
+_DATE_WINDOW = 600  # plain text: the issue date is looked for in this many leading characters
+_MAX_TITLE = 200
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "PDF"),
+    (b"PK\x03\x04", "ZIP archive or Office document"),
+    (b"\x89PNG", "PNG image"),
+    (b"GIF8", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"\xd0\xcf\x11\xe0", "old Office document"),
+)
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+class IngestError(Exception):
+    """A file that cannot be read as a statement: ``path`` names it, ``message`` says why."""
+
+    def __init__(self, path: str | os.PathLike[str] | None, message: str) -> None:
+        self.path = str(path) if path is not None else "<text>"
+        self.message = _one_line(message)
+        super().__init__(f"{self.path}: {self.message}")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file :func:`iter_statements` skipped: one line saying what is wrong and what to do."""
+
+    path: str
+    reason: str
+
+
+# --- files and folders -------------------------------------------------------------------
+
+
+def read_file(path: Path) -> list[Statement]:
+    """Read one file (plain text or HTML) into its statements; raise IngestError if it is bad."""
+    path = Path(path)
+    label = str(path)
+    data = _read_bytes(path)
+    if not data.strip():
+        raise IngestError(label, "empty file")
+    _reject_binary(data, label)
+    if path.suffix.lower() in HTML_SUFFIXES or _looks_like_html(data):
+        return parse_html(data, label)
+    text = _decode(data, label)
+    if not _normalise(text).strip():
+        raise IngestError(label, "empty file")
+    statements = parse_text(text, label)
+    if not statements:
+        raise IngestError(label, "no statement text after the header line; check the file")
+    return statements
+
+
+def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """The files to read, in a stable order.
+
+    A folder is searched recursively, sorted, skipping hidden files and folders and
+    files whose suffix is not one of SUFFIXES; a file named explicitly is always
+    yielded, whatever its suffix (even a missing one, so that reading it reports
+    the problem). A file reached twice is yielded once. Subfolders that cannot be
+    listed are skipped here; :func:`iter_statements` reports them.
+    """
+    for target in _targets(paths):
+        if isinstance(target, Path):
+            yield target
+
+
+def iter_statements(paths: Iterable[str | Path]) -> Iterator[Statement | Failure]:
+    """Every statement in the given files and folders, and a Failure for each bad file.
+
+    Never raises for a bad file: one file's problem must not stop a batch.
+    """
+    for target in _targets(paths):
+        if isinstance(target, Failure):
+            yield target
+            continue
+        try:
+            statements = read_file(target)
+        except IngestError as exc:
+            yield Failure(str(target), exc.message)
+            continue
+        except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not stop the rest
+            yield Failure(
+                str(target),
+                _one_line(f"unexpected error ({type(exc).__name__}: {exc}); please report it"),
+            )
+            continue
+        yield from statements
+
+
+def _targets(paths: Iterable[str | Path]) -> Iterator[Path | Failure]:
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        candidates: list[Path]
+        if path.is_dir():
+            candidates, failures = _walk(path)
+            yield from failures
+        else:
+            candidates = [path]
+        for candidate in candidates:
+            try:
+                key = candidate.resolve()
+            except (OSError, RuntimeError):  # symlink loops
+                key = candidate.absolute()
+            if key not in seen:
+                seen.add(key)
+                yield candidate
+
+
+def _walk(root: Path) -> tuple[list[Path], list[Failure]]:
+    files: list[Path] = []
+    failures: list[Failure] = []
+
+    def unreadable(err: OSError) -> None:
+        where = str(err.filename) if err.filename else str(root)
+        reason = f"cannot list the folder ({err.strerror or err}); check its permissions"
+        failures.append(Failure(where, _one_line(reason)))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if (not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES
+                    and not _PROJECT_FILE.match(name)):
+                files.append(Path(dirpath) / name)
+    files.sort(key=lambda p: p.relative_to(root).parts)
+    return files, failures
+
+
+def _read_bytes(path: Path) -> bytes:
+    label = str(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise IngestError(label, "no such file or folder; check the path") from None
+    except PermissionError:
+        raise IngestError(label, "permission denied; make the file readable") from None
+    except OSError as exc:
+        raise IngestError(
+            label, f"cannot be read ({exc.strerror or exc}); check the path"
+        ) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise IngestError(
+            label, "is a folder, not a file; use iter_statements() to read the files in a folder"
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise IngestError(label, "not a regular file (a device, pipe or socket); give a text file")
+    if info.st_size > MAX_BYTES:
+        raise IngestError(label, _too_big(info.st_size))
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except PermissionError:
+        raise IngestError(label, "permission denied; make the file readable") from None
+    except OSError as exc:
+        raise IngestError(label, f"cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_BYTES:  # it grew after stat
+        raise IngestError(label, _too_big(len(data)))
+    return data
+
+
+def _too_big(size: int) -> str:
+    mib = 1024 * 1024
+    return (
+        f"file is {size / mib:.1f} MB, above the {MAX_BYTES // mib} MB limit; "
+        "keep only the statement's text"
+    )
+
+
+def _reject_binary(data: bytes, label: str) -> None:
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            raise IngestError(
+                label, f"binary file ({kind}), not a statement; convert it to text or HTML first"
+            )
+    if not data.startswith(_UTF16_BOMS) and b"\x00" in data[:_SNIFF_BYTES]:
+        raise IngestError(
+            label, "binary file (contains NUL bytes), not a statement; convert it to text first"
+        )
+
+
+def _decode(data: bytes, label: str) -> str:
+    """UTF-8 strictly (a UTF-8 or UTF-16 byte-order mark is honoured); never a silent guess."""
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise IngestError(
+                label,
+                "starts with a UTF-16 byte-order mark but is not valid UTF-16; "
+                "re-save the file as UTF-8",
+            ) from None
+    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        return data[skip:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            label, f"not valid UTF-8 at byte {exc.start + skip}; re-save the file as UTF-8"
+        ) from None
+
+
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:1024].removeprefix(codecs.BOM_UTF8).lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return True
+    return head.startswith(b"<?xml") and b"<html" in head
+
+
+def _normalise(text: str) -> str:
+    """The form every offset refers to: no byte-order mark, "\\n" newlines only."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+# --- dates -----------------------------------------------------------------------------
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE_RE = re.compile(
+    rf"""
+      (?<![0-9])(?P<iso_y>[0-9]{{4}})-(?P<iso_m>[0-9]{{1,2}})-(?P<iso_d>[0-9]{{1,2}})(?![0-9])
+    | (?<![0-9a-z])(?P<dmy_d>[0-9]{{1,2}})(?:st|nd|rd|th)?[ \t]+(?P<dmy_m>{_MONTH})\.?,?
+      [ \t]+(?P<dmy_y>[0-9]{{4}})(?![0-9])
+    | (?<![a-z])(?P<mdy_m>{_MONTH})\.?[ \t]+(?P<mdy_d>[0-9]{{1,2}})(?:st|nd|rd|th)?,?
+      [ \t]+(?P<mdy_y>[0-9]{{4}})(?![0-9])
+    | (?<![0-9/])(?P<num_d>[0-9]{{1,2}})/(?P<num_m>[0-9]{{1,2}})/(?P<num_y>[0-9]{{4}})(?![0-9/])
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def find_date(text: str) -> date | None:
+    """The first valid date in ``text``: 2025-04-14, 14 April 2025, April 14, 2025,
+    Apr. 14, 2025 or 14/04/2025 (day first)."""
+    for m in _DATE_RE.finditer(text):
+        if m["iso_y"]:
+            parts = (m["iso_y"], m["iso_m"], m["iso_d"])
+        elif m["dmy_y"]:
+            parts = (m["dmy_y"], str(_MONTHS[m["dmy_m"][:3].lower()]), m["dmy_d"])
+        elif m["mdy_y"]:
+            parts = (m["mdy_y"], str(_MONTHS[m["mdy_m"][:3].lower()]), m["mdy_d"])
+        else:
+            parts = (m["num_y"], m["num_m"], m["num_d"])
+        try:
+            return date(int(parts[0]), int(parts[1]), int(parts[2]))
+        except ValueError:
+            continue
+    return None
+
+
+# --- plain text ------------------------------------------------------------------------
+
+# Greedy groups, stripped afterwards: a lazy group before "[ \t]*$" is quadratic on long lines.
+_HEADER_RE = re.compile(
+    r"^[ \t]*date[ \t]+([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[ \t]+(.*))?$", re.IGNORECASE
+)
+_PRINTABLE_RE = re.compile(r"^[ \t]*(?:\|[ \t]*)?printable version[ \t]*$", re.IGNORECASE)
+_LINK_RE = re.compile(r"^[ \t]*original article link[ \t]*:[ \t]*(\S*)", re.IGNORECASE)
+_DIGEST_RE = re.compile(r"^[ \t]*latest news from\b(.*)$", re.IGNORECASE)
+_MAX_PUBLISHER = 120  # a longer "Latest News from ..." line is a sentence, not a digest
+_STAMP_RE = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})[ \t]+[0-9]{2}:[0-9]{2}:[0-9]{2}[ \t]*$")
+_META_RE = re.compile(
+    r"^[ \t]*(publisher|source|url|original article link|date|published)[ \t]*:[ \t]*(\S.*)$",
+    re.IGNORECASE,
+)
+_BULLET_RE = re.compile(r"^[ \t]*[-*\u2022][ \t]+(\S.*)$")
+_SENTENCE_END = ".!?;:,"
+_SENTENCE_INSIDE_RE = re.compile(r"[.!?][ \t]")
+_FIGURE_RE = re.compile(r"[0-9£$€]")
+
+
+def parse_text(text: str, source_file: str | None = None) -> list[Statement]:
+    """The statements in a plain-text document; [] for blank text. Never raises."""
+    norm = _normalise(text)
+    if not norm.strip():
+        return []
+    lines = norm.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.strip())
+    header = _HEADER_RE.match(lines[first])
+    if header:
+        return _parse_aggregated(lines, first, header, source_file)
+    return [_parse_plain(norm, lines, source_file)]
+
+
+def _parse_plain(text: str, lines: list[str], source_file: str | None) -> Statement:
+    publisher = source_url = None
+    for line in lines:
+        meta = _META_RE.match(line)
+        if meta is None:
+            continue
+        key, value = meta[1].lower(), meta[2].strip()
+        if value.lower().startswith(("http://", "https://")):
+            source_url = source_url or value.split()[0]
+        elif key in ("publisher", "source"):
+            publisher = publisher or value
+    return Statement(
+        text=text,
+        title=_plain_title(lines),
+        issued=find_date(text[:_DATE_WINDOW]),
+        publisher=publisher,
+        source_url=source_url,
+        source_file=source_file,
+    )
+
+
+def _plain_title(lines: list[str]) -> str | None:
+    """The first non-empty line that is not a metadata line or a bare date."""
+    filled = [line.strip() for line in lines if line.strip()]
+    title = next(
+        (t for t in filled if not _META_RE.match(t) and not _DATE_RE.fullmatch(t)),
+        filled[0] if filled else None,
+    )
+    if title is None:
+        return None
+    heading = re.match(r"#{1,6}[ \t]+(\S.*)", title)  # a Markdown heading
+    if heading:
+        title = heading[1]
+    if len(title) > _MAX_TITLE:  # a first paragraph, not a title: keep its start
+        cut = title.rfind(" ", 0, _MAX_TITLE)
+        title = title[: cut if cut > 0 else _MAX_TITLE].rstrip()
+    return title or None
+
+
+def _parse_aggregated(
+    lines: list[str], first: int, header: re.Match[str], source_file: str | None
+) -> list[Statement]:
+    publisher = (header[2] or "").strip() or None
+    digest = next(
+        (i for i in range(first + 1, len(lines)) if _digest_opening(lines[i]) is not None),
+        len(lines),
+    )
+    start = first + 1
+    while start < digest and (not lines[start].strip() or _PRINTABLE_RE.match(lines[start])):
+        start += 1
+
+    source_url: str | None = None
+    segments: list[list[str]] = [[]]
+    for line in lines[start:digest]:
+        link = _LINK_RE.match(line)
+        if link:
+            source_url = source_url or link[1] or None
+            segments.append([])
+        else:
+            segments[-1].append(line)
+    kept = [line for segment in segments for line in _strip_link_block(segment)]
+    filled = [i for i, line in enumerate(kept) if line.strip()]
+    kept = kept[filled[0] : filled[-1] + 1] if filled else []
+
+    statements: list[Statement] = []
+    if kept:
+        statements.append(
+            Statement(
+                text="\n".join(kept),
+                title=kept[0].strip(),
+                issued=_iso_date(header[1]),
+                publisher=publisher,
+                source_url=source_url,
+                source_file=source_file,
+            )
+        )
+    if digest < len(lines):
+        statements.extend(_parse_digest(lines, digest, publisher, source_file))
+    return statements
+
+
+def _strip_link_block(lines: list[str]) -> list[str]:
+    """Drop a trailing related-links block: a short heading, then short "- " link lines.
+
+    Only a block of bare link titles is dropped: a bullet with sentence punctuation
+    or a figure (digits, currency) is content, and so is a heading ending in ":".
+    """
+    k = len(lines)
+    while k and not lines[k - 1].strip():
+        k -= 1
+    bullets = 0
+    while k and (_is_link_bullet(lines[k - 1]) or (bullets and not lines[k - 1].strip())):
+        bullets += bool(lines[k - 1].strip())
+        k -= 1
+    if not bullets or not k:
+        return lines
+    heading = k - 1
+    if not _is_heading(lines[heading]) or not any(line.strip() for line in lines[:heading]):
+        return lines
+    return lines[:heading]
+
+
+def _is_link_bullet(line: str) -> bool:
+    bullet = _BULLET_RE.match(line)
+    if bullet is None:
+        return False
+    item = bullet[1].strip()
+    return (
+        len(item) <= 100
+        and len(item.split()) <= 15
+        and item[-1] not in _SENTENCE_END
+        and not _SENTENCE_INSIDE_RE.search(item)
+        and not _FIGURE_RE.search(item)
+    )
+
+
+def _is_heading(line: str) -> bool:
+    text = line.strip()
+    return (
+        0 < len(text) <= 60
+        and len(text.split()) <= 8
+        and text[-1] not in _SENTENCE_END
+        and not _SENTENCE_INSIDE_RE.search(text)
+        and not _BULLET_RE.match(line)
+    )
+
+
+def _parse_digest(
+    lines: list[str], at: int, fallback_publisher: str | None, source_file: str | None
+) -> list[Statement]:
+    """Each "headline + dd/mm/yyyy hh:mm:ss" line and its summary line, as statements."""
+    publisher = _digest_opening(lines[at]) or ""
+    i = at + 1
+    if not publisher:
+        while i < len(lines) and not lines[i].strip():
+            i += 1
+        if i < len(lines) and not _STAMP_RE.search(lines[i]):
+            publisher = lines[i].strip()
+            i += 1
+    statements: list[Statement] = []
+    while i < len(lines):
+        stamp = _STAMP_RE.search(lines[i])
+        if stamp is None:
+            i += 1
+            continue
+        headline = lines[i][: stamp.start()].strip()
+        j = i + 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        summary = ""
+        if j < len(lines) and not _STAMP_RE.search(lines[j]):
+            summary = lines[j].strip()
+            j += 1
+        i = j
+        text = "\n".join(part for part in (headline, summary) if part)
+        if not text:
+            continue
+        statements.append(
+            Statement(
+                text=text,
+                title=headline or None,
+                issued=_dmy_date(stamp[1], stamp[2], stamp[3]),
+                publisher=publisher or fallback_publisher,
+                source_url=None,
+                source_file=source_file,
+            )
+        )
+    return statements
+
+
+def _digest_opening(line: str) -> str | None:
+    """The publisher named on a "Latest News from" line ("" if none); None for other lines."""
+    opening = _DIGEST_RE.match(line)
+    if opening is None or len(opening[1].strip()) > _MAX_PUBLISHER:
+        return None
+    return opening[1].strip()
+
+
+def _iso_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _dmy_date(day: str, month: str, year: str) -> date | None:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+# --- HTML ------------------------------------------------------------------------------
+
+_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_WORD_RE = re.compile(r"\w")
+
+
+@dataclass
+class _PageMeta:
+    metas: dict[str, str]
+    canonical: str | None = None
+    title: str | None = None
+    h1: str | None = None
+    times: tuple[str, ...] = ()
+
+
+def parse_html(data: bytes, source_file: str | None = None) -> list[Statement]:
+    """The main text of an HTML page and its metadata, as one statement.
+
+    Raises IngestError when the page cannot be decoded or has no readable text.
+    """
+    label = source_file or "<html>"
+    markup = _XML_DECL_RE.sub("", _normalise(_decode_html(data, label)), count=1)
+    page = _page_meta(markup)
+    doc = _extract(markup, label)
+
+    text = _normalise(str(_field(doc, "text") or "")).strip()
+    if not _WORD_RE.search(text):
+        raise IngestError(label, "no readable text in the page")
+    title = _clean(page.metas.get("og:title") or page.title or page.h1 or _field(doc, "title"))
+    if title and not text.startswith(title):
+        text = f"{title}\n{text}"  # so evidence can point to the title
+    issued = (
+        find_date(page.metas.get("article:published_time", ""))
+        or find_date(str(_field(doc, "date") or ""))
+        or next((d for d in map(find_date, page.times) if d), None)
+    )
+    url = next(
+        (
+            u
+            for u in (page.canonical, page.metas.get("og:url"), _field(doc, "url"))
+            if isinstance(u, str) and u.lower().startswith(("http://", "https://"))
+        ),
+        None,
+    )
+    publisher = _clean(
+        page.metas.get("og:site_name")
+        or page.metas.get("dcterms.publisher")
+        or page.metas.get("dc.publisher")
+    )
+    return [
+        Statement(
+            text=text,
+            title=title,
+            issued=issued,
+            publisher=publisher,
+            source_url=url,
+            source_file=source_file,
+        )
+    ]
+
+
+def _decode_html(data: bytes, label: str) -> str:
+    """UTF-8 (or a byte-order mark's encoding); else the charset the page itself declares."""
+    try:
+        return _decode(data, label)
+    except IngestError:
+        declared = _CHARSET_RE.search(data[:4096])
+        if declared:
+            charset = declared[1].decode("ascii")
+            try:
+                if codecs.lookup(charset).name != "utf-8":
+                    return data.decode(charset)
+            except (LookupError, UnicodeDecodeError):
+                pass
+        raise
+
+
+def _page_meta(markup: str) -> _PageMeta:
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.document_fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return _PageMeta(metas={})
+    metas: dict[str, str] = {}
+    for el in root.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        content = (el.get("content") or "").strip()
+        if key and content:
+            metas.setdefault(key, content)
+    canonical = next(
+        (
+            el.get("href", "").strip()
+            for el in root.iter("link")
+            if "canonical" in (el.get("rel") or "").lower().split()
+        ),
+        None,
+    )
+    title_el = root.find(".//title")
+    h1_el = root.find(".//h1")
+    return _PageMeta(
+        metas=metas,
+        canonical=canonical or None,
+        title=_clean(title_el.text_content() if title_el is not None else None),
+        h1=_clean(h1_el.text_content() if h1_el is not None else None),
+        times=tuple(el.get("datetime") for el in root.iter("time") if el.get("datetime")),
+    )
+
+
+def _extract(markup: str, label: str) -> Any:
+    try:
+        import trafilatura
+    except ImportError as exc:
+        raise IngestError(
+            label, f"reading HTML needs trafilatura, which failed to import ({exc}); reinstall it"
+        ) from None
+    try:
+        return trafilatura.bare_extraction(
+            markup, include_comments=False, favor_precision=True, with_metadata=True
+        )
+    except Exception as exc:  # noqa: BLE001 - any parser failure means this page is unreadable
+        raise IngestError(
+            label, f"could not extract text from the page ({type(exc).__name__}: {exc})"
+        ) from None
+
+
+def _field(doc: Any, name: str) -> Any:
+    """A field of trafilatura's result: a Document (2.x) or a dict (1.x), or None."""
+    if doc is None:
+        return None
+    if isinstance(doc, dict):
+        return doc.get(name)
+    return getattr(doc, name, None)
+
+
+def _clean(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return " ".join(value.split()) or None

@@ -1,0 +1,155 @@
+"""The pipeline end to end, and the KnowledgeGraph object a notebook uses.
+
+ingest (files -> Statements) -> extract (Statement -> Extraction) -> mapping
+(Extraction -> quads) -> store (one named graph per statement). Querying,
+rendering and exporting read the store.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import export as export_mod
+from . import ingest as ingest_mod
+from .extract import extract
+from .mapping import graph_iri, to_quads
+from .model import Extraction, Statement
+from .store import OxigraphStore, Rows, open_store
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did."""
+
+    statements: int = 0  # statements read
+    stored: int = 0  # named graphs written or replaced
+    unchanged: int = 0  # already in the store exactly so
+    failures: list[ingest_mod.Failure] = field(default_factory=list)
+    events: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def process(statement: Statement) -> tuple[Extraction, list[Any]]:
+    """Extract and map one statement: the work a worker process does."""
+    ex = extract(statement)
+    return ex, to_quads(ex)
+
+
+class KnowledgeGraph:
+    """A defgraph knowledge graph in a store: ingest statements, query, export, render.
+
+    >>> kg = KnowledgeGraph(":memory:")
+    >>> report = kg.ingest("data/statements")            # doctest: +SKIP
+    >>> kg.query("events_timeline")[:2]                   # doctest: +SKIP
+    """
+
+    def __init__(self, store: str | Path | OxigraphStore | None = None) -> None:
+        if isinstance(store, OxigraphStore):
+            self.store = store
+        elif store == ":memory:":
+            self.store = OxigraphStore(None)
+        else:
+            self.store = open_store(store)
+
+    def __repr__(self) -> str:
+        return f"KnowledgeGraph({self.store.location})"
+
+    # -- ingest ----------------------------------------------------------------------
+    def add_statement(self, statement: Statement) -> tuple[bool, Extraction]:
+        """Store one statement as its own named graph; False when it was already there as is."""
+        ex, quads = process(statement)
+        changed = self.store.replace_graph(graph_iri(statement), quads)
+        return changed, ex
+
+    def ingest(self, *paths: str | Path, on_item: Callable[[str], None] | None = None) -> IngestReport:
+        """Read files and folders of statements into the store; bad files are reported, not fatal."""
+        report = IngestReport()
+        for item in ingest_mod.iter_statements(paths):
+            if isinstance(item, ingest_mod.Failure):
+                report.failures.append(item)
+                if on_item:
+                    on_item(item.path)
+                continue
+            report.statements += 1
+            try:
+                changed, ex = self.add_statement(item)
+            except Exception as exc:  # a statement that breaks extraction must not stop the batch
+                report.failures.append(ingest_mod.Failure(
+                    item.source_file or item.title or "<statement>",
+                    f"could not process statement {item.title!r}: {type(exc).__name__}: {exc}"))
+                continue
+            report.stored += changed
+            report.unchanged += not changed
+            report.events.update(e.type for e in ex.events)
+            if on_item:
+                on_item(item.source_file or "")
+        self.store.flush()
+        return report
+
+    # -- read ------------------------------------------------------------------------
+    def query(self, query: str, params: dict[str, str] | None = None, **kw: str) -> list[dict[str, Any]]:
+        """Run a canned query by name, a .rq file, or SPARQL text; rows as dicts."""
+        from .query import load_or_text, run_query
+
+        result = run_query(self.store, load_or_text(query), {**(params or {}), **kw})
+        if isinstance(result, Rows):
+            return result.dicts()
+        if isinstance(result, bool):
+            return [{"boolean": result}]
+        return [{"subject": str(t.subject), "predicate": str(t.predicate), "object": str(t.object)}
+                for t in result]
+
+    def query_df(self, query: str, params: dict[str, str] | None = None, **kw: str) -> Any:
+        """Like query(), as a pandas DataFrame (needs pandas)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError("query_df needs pandas: pip install 'defgraph[pandas]'") from exc
+        return pd.DataFrame(self.query(query, params, **kw))
+
+    def export(self, path: str | Path, fmt: str = "turtle", *, include_ontology: bool = False) -> int:
+        return export_mod.export(self.store, path, fmt, include_ontology=include_ontology)
+
+    def render(self, path: str | Path, view: str = "events", **filters: Any) -> Path:
+        from .render import render
+
+        return render(self.store, path, view=view, **filters)
+
+    def validate(self) -> Any:
+        from .validate import validate
+
+        return validate(self.store)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts of what the graph holds: statements, events by type, countries, persons, pledges, triples."""
+        def count(sparql: str) -> int:
+            r = self.store.query(sparql)
+            assert isinstance(r, Rows)
+            t = r.rows[0][0]
+            return int(t.value) if t is not None else 0
+
+        by_type = self.store.query(
+            "SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?t . ?t rdfs:subClassOf dg:Event . "
+            "BIND(STRAFTER(STR(?t), '#') AS ?type) } GROUP BY ?type ORDER BY ?type")
+        assert isinstance(by_type, Rows)
+        return {
+            "statements": count("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a dg:Statement }"),
+            "events": {str(r[0].value): int(r[1].value) for r in by_type.rows if r[0] and r[1]},
+            "countries": count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a dg:Country }"),
+            "organisations": count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a dg:Organisation }"),
+            "persons": count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a dg:Person }"),
+            "pledges": count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a dg:Pledge }"),
+            "triples": self.store.triple_count(),
+        }
+
+
+def ingest_paths(paths: Iterable[str | Path], store: str | Path | None = None) -> IngestReport:
+    """Ingest files into a store (by location): the one-call form of KnowledgeGraph.ingest."""
+    return KnowledgeGraph(store).ingest(*paths)

@@ -1,0 +1,560 @@
+"""Canned SPARQL queries: load them, bind their parameters, run them, format the rows.
+
+A canned query is a file in ``queries/`` named ``{subject}_{question}.rq`` whose
+comment header gives its title, description and parameters::
+
+    # title: Who met whom
+    # description: Pairs of countries that took part in the same events ...
+    # param: country (country, optional) — limit to pairs that include this state
+
+Parameters are bound by the engine (pyoxigraph substitutions), never pasted into
+the text. Substitution in Oxigraph has two rules a query file must follow: a
+parameter's variable must appear in the top-level SELECT projection, and an
+unbound optional parameter simply leaves its variable free, so the query should
+use it as an ordinary pattern variable ("unbound means all"); ``BOUND(?param)``
+is always false and ``BIND`` does not see a substituted value.
+Validation queries that must return no rows live in ``queries/violations/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import pyoxigraph as ox
+
+from . import resources
+from .vocab import DGID_NS, PREFIXES, XSD
+
+if TYPE_CHECKING:
+    import pandas
+    from rich.table import Table
+
+    from .store import OxigraphStore, QueryOutcome
+
+ParamKind = Literal["country", "iri", "string", "date", "integer"]
+PARAM_KINDS: tuple[str, ...] = ("country", "iri", "string", "date", "integer")
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+class QueryError(Exception):
+    """A query cannot be found, loaded, bound or run; the message says what to do."""
+
+
+@dataclass
+class Param:
+    """One declared parameter of a canned query; ``name`` is also its SPARQL variable."""
+
+    name: str
+    kind: str
+    optional: bool = False
+    description: str = ""
+
+
+@dataclass
+class CannedQuery:
+    """A query file with its header parsed."""
+
+    name: str
+    title: str
+    description: str
+    params: list[Param] = field(default_factory=list)
+    text: str = ""
+    path: Path | None = None
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+# -- loading -------------------------------------------------------------------------
+
+_HEADER_RE = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$", re.IGNORECASE)
+_PARAM_RE = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*"
+    r"\(\s*(?P<kind>\w+)\s*(?:,\s*(?P<opt>optional|required)\s*)?\)\s*"
+    r"(?:[—–:-]+\s*(?P<desc>.*))?$",
+    re.IGNORECASE,
+)
+
+
+def parse_query_text(text: str, name: str = "<query>", path: Path | None = None) -> CannedQuery:
+    """Read the comment header (title, description, params) at the top of a query."""
+    title = ""
+    description: list[str] = []
+    params: list[Param] = []
+    last: str | None = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            last = None
+            continue
+        if not line.startswith("#"):
+            break
+        m = _HEADER_RE.match(line)
+        if m:
+            key, value = m.group(1).lower(), m.group(2).strip()
+            last = key
+            if key == "title":
+                title = value
+            elif key == "description":
+                description = [value] if value else []
+            else:
+                params.append(_parse_param(value, name))
+            continue
+        more = line.lstrip("#").strip()
+        if not more:
+            continue
+        if last == "description":
+            description.append(more)
+        elif last == "title":
+            title = f"{title} {more}".strip()
+        elif last == "param" and params:
+            params[-1].description = f"{params[-1].description} {more}".strip()
+    seen: set[str] = set()
+    for p in params:
+        if p.name in seen:
+            raise QueryError(f"{name}: parameter {p.name!r} is declared twice")
+        seen.add(p.name)
+    return CannedQuery(
+        name=name,
+        title=title or name,
+        description=" ".join(description),
+        params=params,
+        text=text,
+        path=path,
+    )
+
+
+def _parse_param(spec: str, query_name: str) -> Param:
+    m = _PARAM_RE.match(spec)
+    if not m:
+        raise QueryError(
+            f"{query_name}: cannot read the parameter line {spec!r}; "
+            "write it as 'name (kind, optional) — description'"
+        )
+    kind = m.group("kind").lower()
+    if kind not in PARAM_KINDS:
+        raise QueryError(
+            f"{query_name}: parameter {m.group('name')!r} has unknown kind {kind!r}; "
+            f"use one of {', '.join(PARAM_KINDS)}"
+        )
+    return Param(
+        name=m.group("name"),
+        kind=kind,
+        optional=(m.group("opt") or "").lower() == "optional",
+        description=(m.group("desc") or "").strip(),
+    )
+
+
+def _load_file(path: Path, name: str | None = None) -> CannedQuery:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise QueryError(f"cannot read query file {path}: {exc}") from exc
+    return parse_query_text(text, name or path.stem, path)
+
+
+def list_queries() -> list[CannedQuery]:
+    """The canned analyst queries shipped with defgraph, sorted by name."""
+    return [_load_file(p) for p in sorted(resources.queries_dir().glob("*.rq"))]
+
+
+def list_violation_queries() -> list[CannedQuery]:
+    """The validation queries (``queries/violations/*-violation.rq``) that must return no rows."""
+    folder = resources.queries_dir() / "violations"
+    return [_load_file(p) for p in sorted(folder.glob("*.rq"))] if folder.is_dir() else []
+
+
+def load_query(name_or_path: str | Path) -> CannedQuery:
+    """A canned query by name (with or without .rq), a violation query by name, or any .rq file."""
+    text = str(name_or_path)
+    path = Path(text)
+    looks_like_path = isinstance(name_or_path, Path) or "/" in text or "\\" in text
+    if path.is_file() and (looks_like_path or path.suffix == ".rq"):
+        return _load_file(path)
+    if looks_like_path:
+        raise QueryError(f"query file {text} does not exist")
+    name = text[:-3] if text.endswith(".rq") else text
+    for folder in (resources.queries_dir(), resources.queries_dir() / "violations"):
+        candidate = folder / f"{name}.rq"
+        if candidate.is_file():
+            return _load_file(candidate)
+    names = [q.name for q in list_queries()] + [q.name for q in list_violation_queries()]
+    raise QueryError(
+        f"no canned query named {name!r}; available: {', '.join(names)} "
+        "(or give the path of a .rq file)"
+    )
+
+
+# -- parameters ----------------------------------------------------------------------
+
+_XSD_DATE = ox.NamedNode(XSD + "date")
+_XSD_INTEGER = ox.NamedNode(XSD + "integer")
+_CURIE_RE = re.compile(r"^([A-Za-z][\w.-]*):(.*)$")
+
+
+def bind_params(q: CannedQuery, raw: Mapping[str, str | Term | None]) -> dict[str, Term]:
+    """Turn user-given strings into RDF terms, one per declared parameter.
+
+    Unknown names, missing required parameters and values that do not fit their
+    kind raise QueryError. Optional parameters not given stay unbound. A value that
+    is already a pyoxigraph term is used as is.
+    """
+    declared = {p.name: p for p in q.params}
+    unknown = sorted(set(raw) - set(declared))
+    if unknown:
+        accepted = ", ".join(declared) if declared else "none"
+        raise QueryError(
+            f"{q.name}: unknown parameter(s) {', '.join(unknown)}; it accepts: {accepted}"
+        )
+    bound: dict[str, Term] = {}
+    for p in q.params:
+        value = raw.get(p.name)
+        if value is None:
+            if not p.optional:
+                raise QueryError(
+                    f"{q.name}: parameter {p.name!r} ({p.kind}) is required"
+                    + (f" — {p.description}" if p.description else "")
+                )
+            continue
+        if isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple)):
+            bound[p.name] = value
+        else:
+            bound[p.name] = _convert(q.name, p, str(value))
+    return bound
+
+
+def _convert(query_name: str, p: Param, value: str) -> Term:
+    where = f"{query_name}: parameter {p.name!r}"
+    if p.kind == "string":
+        return ox.Literal(value)
+    text = value.strip()
+    if p.kind == "country":
+        return ox.NamedNode(f"{DGID_NS}country/{_country_code(where, text)}")
+    if p.kind == "iri":
+        return _iri(where, text)
+    if p.kind == "date":
+        try:
+            return ox.Literal(date.fromisoformat(text).isoformat(), datatype=_XSD_DATE)
+        except ValueError:
+            raise QueryError(f"{where}: {value!r} is not a date; write it as YYYY-MM-DD") from None
+    if p.kind == "integer":
+        try:
+            return ox.Literal(str(int(text)), datatype=_XSD_INTEGER)
+        except ValueError:
+            raise QueryError(f"{where}: {value!r} is not a whole number") from None
+    raise QueryError(f"{where}: unknown kind {p.kind!r}")  # parse_query_text prevents this
+
+
+def _country_code(where: str, text: str) -> str:
+    from .extract.countries import resolve_country
+
+    prefix = f"{DGID_NS}country/"
+    for lead in (prefix, "dgid:country/"):
+        if text.startswith(lead):
+            text = text[len(lead) :]
+    code = resolve_country(text) if text else None
+    if code is None:
+        raise QueryError(
+            f"{where}: {text!r} is not a state defgraph knows; give an ISO 3166-1 alpha-3 "
+            "code such as GBR, FRA or UKR, or an English name such as 'United Kingdom'"
+        )
+    return code
+
+
+def _iri(where: str, text: str) -> ox.NamedNode:
+    m = _CURIE_RE.match(text)
+    if m and m.group(1) in PREFIXES and not text.startswith(("http://", "https://")):
+        text = PREFIXES[m.group(1)] + m.group(2)
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text) or any(c in text for c in ' <>"{}|\\^`'):
+        raise QueryError(
+            f"{where}: {text!r} is not an IRI; give a full IRI (https://...) "
+            f"or a prefixed name such as dgid:event/KEY-1"
+        )
+    try:
+        return ox.NamedNode(text)
+    except ValueError as exc:
+        raise QueryError(f"{where}: {text!r} is not a valid IRI: {exc}") from None
+
+
+# -- running -------------------------------------------------------------------------
+
+_PROLOGUE_RE = re.compile(
+    r"\A(?:\s+|#[^\n]*(?:\n|\Z)|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)*", re.IGNORECASE
+)
+_QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+def query_form(sparql: str) -> Literal["query", "update"]:
+    """Whether a SPARQL text is a query or an update.
+
+    rdflib's grammar decides when it can parse the text; otherwise the first
+    keyword after comments and the prologue does, and anything that is not plainly
+    a query form counts as an update (so it is refused, never run as one).
+    """
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        parseQuery(sparql)
+        return "query"
+    except Exception:  # noqa: BLE001 - any parse failure means "not a query by rdflib"
+        pass
+    try:
+        parseUpdate(sparql)
+        return "update"
+    except Exception:  # noqa: BLE001
+        pass
+    rest = sparql[_PROLOGUE_RE.match(sparql).end() :]  # type: ignore[union-attr]
+    word = re.match(r"[A-Za-z]+", rest)
+    return "query" if word and word.group(0).upper() in _QUERY_FORMS else "update"
+
+
+def run_query(
+    store: OxigraphStore,
+    q_or_text: CannedQuery | str,
+    params: Mapping[str, str | Term | None] | None = None,
+    allow_update: bool = False,
+) -> QueryOutcome | None:
+    """Run a canned query or SPARQL text with parameters bound by the engine.
+
+    Returns Rows for SELECT, a bool for ASK, a list of triples for CONSTRUCT and
+    DESCRIBE, and None for an update. Updates are refused unless allow_update.
+    """
+    from .store import StoreError
+
+    q = q_or_text if isinstance(q_or_text, CannedQuery) else parse_query_text(q_or_text)
+    bindings = bind_params(q, params or {})
+    if query_form(q.text) == "update":
+        if not allow_update:
+            raise QueryError(
+                f"{q.name}: this is a SPARQL update (it would change the store); "
+                "it is refused unless updates are explicitly allowed"
+            )
+        if bindings:
+            raise QueryError(f"{q.name}: parameters cannot be bound in an update")
+        try:
+            store.update(q.text)
+        except StoreError as exc:
+            raise QueryError(f"{q.name}: {exc}") from exc
+        return None
+    try:
+        return store.query(q.text, bindings)
+    except StoreError as exc:
+        raise QueryError(f"{q.name}: {exc}") from exc
+    except (RuntimeError, ValueError) as exc:
+        msg = str(exc)
+        if "SELECT projection" in msg:
+            msg += " (a parameter's variable must be listed in the query's SELECT clause)"
+        raise QueryError(f"{q.name}: {msg}") from exc
+
+
+# -- values and formats --------------------------------------------------------------
+
+_INTEGER_TYPES = {
+    XSD + t
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
+_XSD_STRING = XSD + "string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def python_value(term: Term | None) -> Any:
+    """A pyoxigraph term as a Python value: str (IRIs, strings), int, Decimal, date, bool.
+
+    Other literals keep their lexical form as str; a malformed lexical form falls back to str.
+    """
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        text = term.value
+        try:
+            if dt in _INTEGER_TYPES:
+                return int(text)
+            if dt == XSD + "decimal":
+                return Decimal(text)
+            if dt == XSD + "date":
+                return date.fromisoformat(text)
+            if dt == XSD + "dateTime":
+                return datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if dt == XSD + "boolean":
+                return text.strip() in ("true", "1")
+            if dt in (XSD + "double", XSD + "float"):
+                return float(text)
+        except (ValueError, InvalidOperation):
+            return text
+        return text
+    return str(term)
+
+
+def _is_rows(result: object) -> bool:
+    from .store import Rows
+
+    return isinstance(result, Rows)
+
+
+def _table_shape(result: Any) -> tuple[list[str], list[list[Term | None]]]:
+    """Variables and rows of any query outcome (ASK and CONSTRUCT made tabular)."""
+    if _is_rows(result):
+        return list(result.variables), [list(r) for r in result.rows]
+    if isinstance(result, bool):
+        return ["boolean"], [
+            [ox.Literal("true" if result else "false", datatype=ox.NamedNode(XSD + "boolean"))]
+        ]
+    if isinstance(result, list):
+        return ["subject", "predicate", "object"], [
+            [t.subject, t.predicate, t.object] for t in result
+        ]
+    raise QueryError(f"cannot format a query result of type {type(result).__name__}")
+
+
+def shorten(iri: str) -> str:
+    """An IRI as a prefixed name when a vocab.PREFIXES namespace matches, e.g. dgid:country/GBR."""
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None:
+        return iri
+    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+    return f"{prefix}:{iri[len(best) :]}"
+
+
+def _display(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return shorten(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
+def to_table(rows: Any, title: str | None = None) -> Table:
+    """A rich Table of a query outcome, IRIs shortened with the project's prefixes."""
+    from rich.table import Table
+
+    variables, data = _table_shape(rows)
+    table = Table(title=title)
+    for v in variables:
+        table.add_column(v, overflow="fold")
+    for row in data:
+        table.add_row(*(_display(t) for t in row))
+    return table
+
+
+def _plain(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return term.value
+    return str(term)
+
+
+def to_csv(rows: Any) -> str:
+    """SPARQL 1.1 CSV results: a header of variable names, plain values, IRIs in full."""
+    variables, data = _table_shape(rows)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(variables)
+    for row in data:
+        writer.writerow([_plain(t) for t in row])
+    return out.getvalue()
+
+
+def _json_term(term: Term) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value not in (_XSD_STRING, _RDF_LANG_STRING):
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
+    raise QueryError(f"cannot write a term of type {type(term).__name__} as JSON")
+
+
+def to_json(rows: Any) -> str:
+    """SPARQL 1.1 Query Results JSON (https://www.w3.org/TR/sparql11-results-json/).
+
+    ASK gives ``{"head": {}, "boolean": true}``; CONSTRUCT triples are written as
+    bindings of subject, predicate and object.
+    """
+    if isinstance(rows, bool):
+        return json.dumps({"head": {}, "boolean": rows}, ensure_ascii=False, indent=2)
+    variables, data = _table_shape(rows)
+    bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in data]
+    doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def to_dataframe(rows: Any) -> pandas.DataFrame:
+    """A pandas DataFrame of Python values (see python_value), one column per variable."""
+    try:
+        import pandas as pd
+    except ImportError as exc:
+        raise ImportError(
+            "to_dataframe needs pandas; install it with: pip install 'defgraph[pandas]'"
+        ) from exc
+    variables, data = _table_shape(rows)
+    return pd.DataFrame([[python_value(t) for t in row] for row in data], columns=variables)
+
+
+__all__ = [
+    "CannedQuery",
+    "Param",
+    "QueryError",
+    "bind_params",
+    "list_queries",
+    "list_violation_queries",
+    "load_query",
+    "parse_query_text",
+    "python_value",
+    "query_form",
+    "run_query",
+    "shorten",
+    "to_csv",
+    "to_dataframe",
+    "to_json",
+    "to_table",
+]

@@ -1,0 +1,195 @@
+"""Where the graph lives: embedded Oxigraph on disk, one named graph per statement.
+
+Every statement is written as one named graph, whole or not at all:
+``replace_graph`` compares what is there with what comes in, leaves an equal
+graph untouched (re-ingest changes nothing), and otherwise drops the old graph
+and adds the new one, each step a single Oxigraph transaction.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from . import resources
+from .vocab import ONTOLOGY_GRAPH, PREFIXES, node
+
+DEFAULT_STORE = ".defgraph"
+STORE_ENV = "DEFGRAPH_STORE"
+
+
+class StoreError(Exception):
+    """The store cannot be opened or refused an operation."""
+
+
+@dataclass
+class Rows:
+    """A SELECT result: variable names and one list of terms (or None) per row."""
+
+    variables: list[str]
+    rows: list[list[ox.NamedNode | ox.BlankNode | ox.Literal | None]]
+
+    def dicts(self) -> list[dict[str, object]]:
+        """Rows as dicts of Python values (str, int, Decimal, date, bool), unbound keys left out."""
+        from .query import python_value
+
+        return [
+            {v: python_value(t) for v, t in zip(self.variables, row) if t is not None}
+            for row in self.rows
+        ]
+
+
+QueryOutcome = Rows | bool | list[ox.Triple]
+
+
+def _as_graph_name(graph: str | ox.NamedNode) -> ox.NamedNode:
+    return graph if isinstance(graph, ox.NamedNode) else node(graph)
+
+
+class OxigraphStore:
+    """An embedded Oxigraph store in a folder on disk (or in memory when path is None)."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
+        if not read_only:
+            self._ensure_ontology()
+
+    def __repr__(self) -> str:
+        return f"OxigraphStore({str(self.path) if self.path else ':memory:'})"
+
+    @property
+    def location(self) -> str:
+        return str(self.path) if self.path else ":memory:"
+
+    def _ensure_ontology(self) -> None:
+        """Keep the ontology in its own named graph so queries can follow rdfs:subClassOf."""
+        with open(resources.ontology_file(), "rb") as f:
+            quads = [
+                ox.Quad(t.subject, t.predicate, t.object, node(ONTOLOGY_GRAPH))
+                for t in ox.parse(f, format=ox.RdfFormat.TURTLE)
+            ]
+        self.replace_graph(ONTOLOGY_GRAPH, quads)
+
+    # -- writing -----------------------------------------------------------------
+    def graph_quads(self, graph: str | ox.NamedNode) -> set[ox.Quad]:
+        g = _as_graph_name(graph)
+        return set(self._store.quads_for_pattern(None, None, None, g))
+
+    def has_graph(self, graph: str | ox.NamedNode) -> bool:
+        return self._store.contains_named_graph(_as_graph_name(graph))
+
+    def replace_graph(self, graph: str | ox.NamedNode, quads: Iterable[ox.Quad]) -> bool:
+        """Make the named graph hold exactly these quads. Returns False when nothing changed."""
+        g = _as_graph_name(graph)
+        new = {ox.Quad(q.subject, q.predicate, q.object, g) for q in quads}
+        try:
+            if self.has_graph(g):
+                if self.graph_quads(g) == new:
+                    return False
+                self._store.remove_graph(g)
+            self._store.extend(new)
+            self._store.add_graph(g)
+        except OSError as exc:
+            raise StoreError(f"writing graph <{g.value}> failed: {exc}") from exc
+        return True
+
+    def remove_graph(self, graph: str | ox.NamedNode) -> None:
+        g = _as_graph_name(graph)
+        if self.has_graph(g):
+            self._store.remove_graph(g)
+
+    def named_graphs(self) -> Iterator[ox.NamedNode]:
+        for g in self._store.named_graphs():
+            if isinstance(g, ox.NamedNode):
+                yield g
+
+    # -- reading -----------------------------------------------------------------
+    def query(self, sparql: str, bindings: dict[str, ox.Term] | None = None) -> QueryOutcome:
+        """Run a SPARQL query over the union of all graphs; bindings are substituted by the engine."""
+        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        try:
+            result = self._store.query(
+                sparql,
+                use_default_graph_as_union=True,
+                prefixes=PREFIXES,
+                substitutions=substitutions or None,
+            )
+        except SyntaxError as exc:
+            raise StoreError(f"SPARQL syntax error: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        if isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            return Rows(variables, [[sol[v] for v in variables] for sol in result])
+        return list(result)
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise StoreError(f"SPARQL syntax error: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"update failed: {exc}") from exc
+
+    def quads(self, *, include_ontology: bool = False) -> Iterator[ox.Quad]:
+        onto = node(ONTOLOGY_GRAPH)
+        for q in self._store:
+            if include_ontology or q.graph_name != onto:
+                yield q
+
+    def triple_count(self) -> int:
+        """Distinct triples over all statement graphs (the ontology graph left out)."""
+        r = self.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE "
+            "{ GRAPH ?g { ?s ?p ?o } FILTER(?g != <" + ONTOLOGY_GRAPH + ">) } }"
+        )
+        assert isinstance(r, Rows)
+        term = r.rows[0][0]
+        return int(term.value) if term is not None else 0
+
+    def dump(self, out: IO[bytes], fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        self._store.dump(out, format=fmt, from_graph=node(graph) if graph else None)
+
+    def flush(self) -> None:
+        self._store.flush()
+
+    def close(self) -> None:
+        # pyoxigraph closes on garbage collection; drop our reference.
+        if hasattr(self, "_store"):
+            self._store.flush()
+            del self._store
+
+
+Store = OxigraphStore
+
+
+def store_location(location: str | Path | None = None) -> str:
+    """The store named by --store, else $DEFGRAPH_STORE, else ./.defgraph."""
+    if location:
+        return str(location)
+    return os.environ.get(STORE_ENV) or DEFAULT_STORE
+
+
+def open_store(location: str | Path | None = None, *, read_only: bool = False) -> OxigraphStore:
+    """Open the store at a folder (created if missing)."""
+    loc = store_location(location)
+    if loc.startswith(("http://", "https://")):
+        raise StoreError(f"{loc}: remote SPARQL stores are not supported yet; give a folder")
+    return OxigraphStore(loc, read_only=read_only)

@@ -1,0 +1,137 @@
+"""Every RDF term the code uses, in one place.
+
+`DG` lists the defgraph ontology's terms; a test checks that each one is
+defined in ontology/defgraph.ttl and that the file defines nothing else under
+the `dg:` namespace that is missing here.  Code names terms as ``DG.Meeting``,
+never as IRI strings.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.namespace import DefinedNamespace, Namespace
+
+DG_NS = "https://w3id.org/defgraph/ontology#"
+DGID_NS = "https://w3id.org/defgraph/id/"
+GRAPH_NS = "https://w3id.org/defgraph/graph/"
+
+
+class DG(DefinedNamespace):
+    """The defgraph ontology (ontology/defgraph.ttl)."""
+
+    _fail = True
+    _NS = Namespace(DG_NS)
+
+    # classes
+    Statement: URIRef
+    Event: URIRef
+    Meeting: URIRef
+    Visit: URIRef
+    Call: URIRef
+    AgreementSigning: URIRef
+    Exercise: URIRef
+    Deployment: URIRef
+    Pledge: URIRef
+    Country: URIRef
+    Organisation: URIRef
+    Person: URIRef
+    Place: URIRef
+    Evidence: URIRef
+    # contract properties
+    date: URIRef
+    endDate: URIRef
+    location: URIRef
+    country: URIRef
+    participant: URIRef
+    convenedBy: URIRef
+    participantCount: URIRef
+    represents: URIRef
+    roleTitle: URIRef
+    iso3: URIRef
+    pledgedBy: URIRef
+    beneficiary: URIRef
+    amount: URIRef
+    currency: URIRef
+    announcedAt: URIRef
+    reportedIn: URIRef
+    evidence: URIRef
+    quote: URIRef
+    start: URIRef
+    end: URIRef
+    inStatement: URIRef
+    # extensions
+    text: URIRef
+    contentHash: URIRef
+    sourceFile: URIRef
+    mentions: URIRef
+    planned: URIRef
+    attendedVirtually: URIRef
+    item: URIRef
+    partOf: URIRef
+    method: URIRef
+    confidence: URIRef
+
+
+# Standard vocabularies used alongside dg:
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DCT = "http://purl.org/dc/terms/"
+WD = "http://www.wikidata.org/entity/"
+
+PREFIXES: dict[str, str] = {
+    "dg": DG_NS,
+    "dgid": DGID_NS,
+    "dct": DCT,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "wd": WD,
+}
+
+ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
+
+EVENT_TYPES = ("Meeting", "Visit", "Call", "AgreementSigning", "Exercise", "Deployment")
+
+
+@lru_cache(maxsize=None)
+def node(iri: str) -> ox.NamedNode:
+    """The pyoxigraph NamedNode for an IRI (a DG term or any string)."""
+    return ox.NamedNode(str(iri))
+
+
+TYPE = node(RDF_TYPE)
+LABEL = node(RDFS + "label")
+SAME_AS = node(OWL + "sameAs")
+TITLE = node(DCT + "title")
+ISSUED = node(DCT + "issued")
+PUBLISHER = node(DCT + "publisher")
+SOURCE = node(DCT + "source")
+
+
+def dg(name: str) -> ox.NamedNode:
+    """The NamedNode of a dg: term; an unknown name raises AttributeError."""
+    return node(getattr(DG, name))
+
+
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str) -> str:
+    """A stable, readable IRI segment: lower case ASCII letters, digits and dashes."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    s = _SLUG_RE.sub("-", folded.lower()).strip("-")
+    return s[:80] or "x"
+
+
+def entity(kind: str, key: str) -> ox.NamedNode:
+    """The instance IRI dgid:{kind}/{key}, e.g. entity('country', 'GBR')."""
+    return node(f"{DGID_NS}{kind}/{key}")

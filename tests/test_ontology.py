@@ -1,0 +1,330 @@
+"""The ontology matches vocab.DG and the public contract; the SHACL shapes catch broken data."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
+
+from defgraph import resources
+from defgraph.store import OxigraphStore
+from defgraph.validate import ValidationError, ValidationReport, store_graph, validate
+from defgraph.vocab import DG, DG_NS, DGID_NS, RDF_TYPE, XSD
+
+# The public contract (docs: contract.md). These names are a promise to other tools.
+CONTRACT_CLASSES = [
+    "Statement",
+    "Event",
+    "Meeting",
+    "Visit",
+    "Call",
+    "AgreementSigning",
+    "Exercise",
+    "Deployment",
+    "Pledge",
+    "Country",
+    "Organisation",
+    "Person",
+    "Place",
+    "Evidence",
+]
+CONTRACT_PROPERTIES = [
+    "date",
+    "endDate",
+    "location",
+    "country",
+    "participant",
+    "convenedBy",
+    "participantCount",
+    "represents",
+    "roleTitle",
+    "iso3",
+    "pledgedBy",
+    "beneficiary",
+    "amount",
+    "currency",
+    "announcedAt",
+    "reportedIn",
+    "evidence",
+    "quote",
+    "start",
+    "end",
+    "inStatement",
+]
+
+PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty)
+TERM_TYPES = (OWL.Class, *PROPERTY_TYPES)
+
+
+@pytest.fixture(scope="module")
+def onto() -> Graph:
+    return Graph().parse(resources.ontology_file(), format="turtle")
+
+
+def vocab_terms() -> list[URIRef]:
+    return sorted(URIRef(DG_NS + name) for name in DG.__annotations__)
+
+
+def defined_dg_terms(g: Graph) -> set[URIRef]:
+    return {s for s in g.subjects() if isinstance(s, URIRef) and s.startswith(DG_NS)}
+
+
+def types_of(g: Graph, term: URIRef) -> set[URIRef]:
+    return {t for t in g.objects(term, RDF.type) if isinstance(t, URIRef) and t in TERM_TYPES}
+
+
+# -- (a) every vocab term is defined ---------------------------------------------
+
+
+@pytest.mark.parametrize("term", vocab_terms(), ids=lambda t: t.removeprefix(DG_NS))
+def test_vocab_term_is_defined(onto: Graph, term: URIRef) -> None:
+    assert len(types_of(onto, term)) == 1, (
+        "exactly one of owl:Class / ObjectProperty / DatatypeProperty"
+    )
+    for annotation in (RDFS.label, RDFS.comment):
+        values = list(onto.objects(term, annotation))
+        assert values and all(getattr(v, "language", None) == "en" for v in values)
+    if types_of(onto, term) & set(PROPERTY_TYPES):
+        assert onto.value(term, RDFS.domain) is not None
+        assert onto.value(term, RDFS.range) is not None
+
+
+def test_datatype_properties_have_xsd_ranges(onto: Graph) -> None:
+    for prop in onto.subjects(RDF.type, OWL.DatatypeProperty):
+        if str(prop).startswith(DG_NS):
+            assert str(onto.value(prop, RDFS.range)).startswith(XSD), prop
+
+
+# -- (b) no drift ------------------------------------------------------------------
+
+
+def test_no_dg_term_missing_from_vocab(onto: Graph) -> None:
+    assert defined_dg_terms(onto) == set(vocab_terms())
+
+
+def test_every_dg_iri_used_is_in_vocab(onto: Graph) -> None:
+    """A typo such as dg:Statment in a range would otherwise pass unnoticed."""
+    used = {t for triple in onto for t in triple if isinstance(t, URIRef) and t.startswith(DG_NS)}
+    assert used <= set(vocab_terms())
+
+
+# -- (c) the contract ----------------------------------------------------------------
+
+
+def test_contract_terms_present(onto: Graph) -> None:
+    for name in CONTRACT_CLASSES:
+        assert (URIRef(DG_NS + name), RDF.type, OWL.Class) in onto, name
+    for name in CONTRACT_PROPERTIES:
+        assert types_of(onto, URIRef(DG_NS + name)) & set(PROPERTY_TYPES), name
+    assert (URIRef(DG_NS + "convenedBy"), RDFS.subPropertyOf, URIRef(DG_NS + "participant")) in onto
+    for sub in ("Meeting", "Visit", "Call", "AgreementSigning", "Exercise", "Deployment"):
+        assert (URIRef(DG_NS + sub), RDFS.subClassOf, URIRef(DG_NS + "Event")) in onto
+
+
+def test_ontology_header(onto: Graph) -> None:
+    header = URIRef("https://w3id.org/defgraph/ontology")
+    assert (header, RDF.type, OWL.Ontology) in onto
+    assert str(onto.value(header, OWL.versionInfo)) == "0.1.0"
+    for p in ("title", "description"):
+        assert onto.value(header, URIRef("http://purl.org/dc/terms/" + p)) is not None
+
+
+# -- (d) alignment ---------------------------------------------------------------------
+
+
+def test_every_term_is_aligned(onto: Graph) -> None:
+    def aligned(term: URIRef, seen: frozenset[URIRef] = frozenset()) -> bool:
+        for link in (RDFS.subClassOf, RDFS.subPropertyOf):
+            for sup in onto.objects(term, link):
+                if not isinstance(sup, URIRef) or sup in seen:
+                    continue
+                if not sup.startswith(DG_NS) or aligned(sup, seen | {term}):
+                    return True
+        return False
+
+    unaligned = [t for t in vocab_terms() if not aligned(t)]
+    assert not unaligned
+
+
+# -- (e) pyoxigraph parses it -------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [resources.ontology_file(), resources.shapes_file()], ids=str)
+def test_parses_with_pyoxigraph(path: object) -> None:
+    with open(str(path), "rb") as f:
+        triples = list(ox.parse(f, format=ox.RdfFormat.TURTLE))
+    assert len(triples) > 50
+
+
+# -- (f) validate() on a real store --------------------------------------------------
+
+Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
+
+TYPE = ox.NamedNode(RDF_TYPE)
+LABEL = ox.NamedNode(str(RDFS.label))
+
+
+def dg(name: str) -> ox.NamedNode:
+    return ox.NamedNode(DG_NS + name)
+
+
+def iri(path: str) -> ox.NamedNode:
+    return ox.NamedNode(DGID_NS + path)
+
+
+def lit(value: object, datatype: str | None = None) -> ox.Literal:
+    if datatype:
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype))
+    return ox.Literal(str(value))
+
+
+GRAPH = "https://w3id.org/defgraph/graph/test"
+STMT = iri("statement/s1")
+TEXT = "UK Defence Secretary met counterparts in Brussels and pledged £450 million."
+
+
+def good_triples() -> list[Triple]:
+    gbr, ukr = iri("country/GBR"), iri("country/UKR")
+    meeting, pledge, person = iri("event/e1"), iri("pledge/p1"), iri("person/john-healey")
+    ev = ox.BlankNode("ev1")
+    return [
+        (STMT, TYPE, dg("Statement")),
+        (STMT, dg("text"), lit(TEXT)),
+        (STMT, dg("contentHash"), lit("a" * 64)),
+        (STMT, dg("mentions"), ukr),
+        (gbr, TYPE, dg("Country")),
+        (gbr, LABEL, ox.Literal("United Kingdom", language="en")),
+        (gbr, dg("iso3"), lit("GBR")),
+        (ukr, TYPE, dg("Country")),
+        (ukr, LABEL, lit("Ukraine")),
+        (ukr, dg("iso3"), lit("UKR")),
+        (person, TYPE, dg("Person")),
+        (person, LABEL, lit("John Healey")),
+        (person, dg("represents"), gbr),
+        (meeting, TYPE, dg("Meeting")),
+        (meeting, LABEL, lit("Meeting in Brussels")),
+        (meeting, dg("date"), lit(date(2025, 2, 12), "date")),
+        (meeting, dg("endDate"), lit(date(2025, 2, 13), "date")),
+        (meeting, dg("participant"), gbr),
+        (meeting, dg("reportedIn"), STMT),
+        (meeting, dg("evidence"), ev),
+        (meeting, dg("confidence"), lit("0.8", "decimal")),
+        (ev, TYPE, dg("Evidence")),
+        (ev, dg("quote"), lit(TEXT[:36])),
+        (ev, dg("start"), lit(0, "integer")),
+        (ev, dg("end"), lit(36, "integer")),
+        (ev, dg("inStatement"), STMT),
+        (pledge, TYPE, dg("Pledge")),
+        (pledge, LABEL, lit("UK pledge to Ukraine")),
+        (pledge, dg("amount"), lit(450000000, "decimal")),
+        (pledge, dg("currency"), lit("GBP")),
+        (pledge, dg("pledgedBy"), gbr),
+        (pledge, dg("beneficiary"), ukr),
+        (pledge, dg("reportedIn"), STMT),
+    ]
+
+
+def store_with(triples: list[Triple]) -> OxigraphStore:
+    store = OxigraphStore(None)
+    store.replace_graph(GRAPH, [ox.Quad(s, p, o) for s, p, o in triples])
+    return store
+
+
+def without(triples: list[Triple], *drop: Triple) -> list[Triple]:
+    return [t for t in triples if t not in drop]
+
+
+def test_conforming_store() -> None:
+    report = validate(store_with(good_triples()))
+    assert isinstance(report, ValidationReport)
+    assert report.conforms, report.text
+    assert report.violations == []
+
+
+def test_empty_store_conforms() -> None:
+    assert validate(OxigraphStore(None)).conforms
+
+
+def test_ontology_graph_is_not_validated_as_data() -> None:
+    store = store_with(good_triples())
+    assert any(q.subject == dg("Event") for q in store.quads(include_ontology=True))
+    assert (URIRef(DG_NS + "Event"), None, None) not in store_graph(store)
+
+
+def test_subclass_added_later_is_still_targeted() -> None:
+    """sh:targetClass dg:Event reaches an instance typed only with the abstract class."""
+    e = iri("event/bare")
+    report = validate(store_with(good_triples() + [(e, TYPE, dg("Event")), (e, LABEL, lit("x"))]))
+    assert (DGID_NS + "event/bare", DG_NS + "reportedIn") in {
+        (f, p) for f, p, _ in report.violations
+    }
+
+
+def test_broken_store_reports_each_violation() -> None:
+    gbr, pledge, meeting = iri("country/GBR"), iri("pledge/p1"), iri("event/e1")
+    broken = without(
+        good_triples(),
+        (gbr, dg("iso3"), lit("GBR")),
+        (pledge, dg("currency"), lit("GBP")),
+        (meeting, dg("reportedIn"), STMT),
+    )
+    ev = ox.BlankNode("ev1")
+    broken = without(
+        broken, (ev, dg("start"), lit(0, "integer")), (ev, dg("end"), lit(36, "integer"))
+    )
+    broken += [(ev, dg("start"), lit(10, "integer")), (ev, dg("end"), lit(3, "integer"))]
+    report = validate(store_with(broken))
+
+    assert not report.conforms
+    found = {(focus, path) for focus, path, _ in report.violations}
+    assert (DGID_NS + "country/GBR", DG_NS + "iso3") in found
+    assert (DGID_NS + "pledge/p1", DG_NS + "currency") in found
+    assert (DGID_NS + "event/e1", DG_NS + "reportedIn") in found
+    assert ("_:ev1", DG_NS + "start") in found  # blank nodes keep their store ids
+    assert all(message for _, _, message in report.violations)
+    assert "iso3" in report.text
+
+
+def test_pattern_and_cardinality_violations() -> None:
+    gbr, meeting, pledge = iri("country/GBR"), iri("event/e1"), iri("pledge/p1")
+    report = validate(
+        store_with(
+            good_triples()
+            + [
+                (gbr, dg("iso3"), lit("GB")),  # a second, malformed code
+                (meeting, dg("date"), lit(date(2025, 2, 11), "date")),  # two start dates
+                (pledge, dg("currency"), lit("pounds")),
+            ]
+        )
+    )
+    found = {(focus, path) for focus, path, _ in report.violations}
+    assert (DGID_NS + "country/GBR", DG_NS + "iso3") in found
+    assert (DGID_NS + "event/e1", DG_NS + "date") in found
+    assert (DGID_NS + "pledge/p1", DG_NS + "currency") in found
+
+
+def test_reported_in_must_point_to_a_statement() -> None:
+    meeting = iri("event/e1")
+    triples = without(good_triples(), (meeting, dg("reportedIn"), STMT))
+    triples.append((meeting, dg("reportedIn"), iri("country/GBR")))
+    found = {(f, p) for f, p, _ in validate(store_with(triples)).violations}
+    assert (DGID_NS + "event/e1", DG_NS + "reportedIn") in found
+
+
+def test_store_graph_round_trips_literals() -> None:
+    g = store_graph(store_with(good_triples()))
+    assert len(g) == len(good_triples())
+    assert "450000000" in g.serialize(format="nt")
+
+
+def test_broken_shapes_file_raises_validation_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "shapes.ttl"
+    bad.write_text("this is not turtle .")
+    monkeypatch.setattr(resources, "shapes_file", lambda: bad)
+    with pytest.raises(ValidationError, match="shapes.ttl"):
+        validate(store_with(good_triples()))

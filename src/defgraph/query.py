@@ -18,6 +18,7 @@ Validation queries that must return no rows live in ``queries/violations/``.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
 
     from .store import OxigraphStore, QueryOutcome
 
-ParamKind = Literal["country", "iri", "string", "date", "integer"]
 PARAM_KINDS: tuple[str, ...] = ("country", "iri", "string", "date", "integer")
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -55,7 +55,7 @@ class Param:
     """One declared parameter of a canned query; ``name`` is also its SPARQL variable."""
 
     name: str
-    kind: str
+    kind: str  # one of PARAM_KINDS
     optional: bool = False
     description: str = ""
 
@@ -183,7 +183,7 @@ def load_query(name_or_path: str | Path) -> CannedQuery:
         return _load_file(path)
     if looks_like_path:
         raise QueryError(f"query file {text} does not exist")
-    name = text[:-3] if text.endswith(".rq") else text
+    name = text.removesuffix(".rq")
     for folder in (resources.queries_dir(), resources.queries_dir() / "violations"):
         candidate = folder / f"{name}.rq"
         if candidate.is_file():
@@ -260,8 +260,7 @@ def _country_code(where: str, text: str) -> str:
 
     prefix = f"{DGID_NS}country/"
     for lead in (prefix, "dgid:country/"):
-        if text.startswith(lead):
-            text = text[len(lead) :]
+        text = text.removeprefix(lead)
     code = resolve_country(text) if text else None
     if code is None:
         raise QueryError(
@@ -303,16 +302,13 @@ def query_form(sparql: str) -> Literal["query", "update"]:
     """
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
-    try:
+    # Any parse failure means only "not this form by rdflib's grammar".
+    with contextlib.suppress(Exception):
         parseQuery(sparql)
         return "query"
-    except Exception:  # noqa: BLE001 - any parse failure means "not a query by rdflib"
-        pass
-    try:
+    with contextlib.suppress(Exception):
         parseUpdate(sparql)
         return "update"
-    except Exception:  # noqa: BLE001
-        pass
     rest = sparql[_PROLOGUE_RE.match(sparql).end() :]  # type: ignore[union-attr]
     word = re.match(r"[A-Za-z]+", rest)
     return "query" if word and word.group(0).upper() in _QUERY_FORMS else "update"
@@ -403,7 +399,7 @@ def python_value(term: Term | None) -> Any:
             if dt == XSD + "date":
                 return date.fromisoformat(text)
             if dt == XSD + "dateTime":
-                return datetime.fromisoformat(text.replace("Z", "+00:00"))
+                return datetime.fromisoformat(text)
             if dt == XSD + "boolean":
                 return text.strip() in ("true", "1")
             if dt in (XSD + "double", XSD + "float"):

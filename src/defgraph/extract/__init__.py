@@ -37,7 +37,7 @@ from .countries import (
     find_countries,
     resolve_country,
 )
-from .dates import DateMention, find_dates
+from .dates import DateMention, find_dates, resolve_relative
 from .lexicon import OrgMention, find_organisations
 from .money import Money, find_money
 from .persons import PersonHit, find_persons
@@ -184,6 +184,8 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     rel = c.start - s.start
     if any(a <= c.start < b for a, b in ctx.place_spans):
         return False
+    if any(o.start <= c.start < o.end for o in ctx.orgs):
+        return False
     if c.adjectival:
         after = ctx.text[c.end:c.end + 40]
         if after[:1] in "-–" and after[1:2].isupper():
@@ -197,8 +199,21 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
         return False
     # Possessive: "Ukraine's Armed Forces" is a party only when it is someone's office
     if ctx.text[c.end:c.end + 2] in ("'s", "’s"):
-        return bool(_ROLE_NOUN.match(ctx.text[c.end + 2:c.end + 40]))
-    return ev_rules.actor_position(s.text, rel) == "actor"
+        return bool(_ROLE_NOUN.match(ctx.text[c.end + 2:c.end + 40])) and \
+            ev_rules.actor_position(s.text, rel) == "actor"
+    return _list_position(ctx, s, c) == "actor"
+
+
+def _list_position(ctx: _Context, s: Sentence, c: CountryMention) -> str:
+    """A country inside a list ("in Singapore, Japan, and India") stands where the list's first item does."""
+    first = c
+    for prev in reversed([x for x in ctx.countries if s.start <= x.start < c.start]):
+        gap = ctx.text[prev.end:first.start]
+        if re.fullmatch(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?", gap):
+            first = prev
+        else:
+            break
+    return ev_rules.actor_position(s.text, first.start - s.start)
 
 
 def _org_is_actor(ctx: _Context, s: Sentence, o: OrgMention) -> bool:
@@ -251,16 +266,17 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             for ref in d.convenors:
                 _add(d.participants, ref)
             d.count = ev_rules.participant_count(s.text)
-            place = next((p for p in pls if p.kind == "venue"), None) or next(iter(pls), None)
+            place, near = _event_place(pls, t)
             if place:
                 d.place = _place_key(place)
-                if t.type in ("Visit", "Deployment") and place.iso3:
+                if t.type in ("Visit", "Deployment") and place.iso3 and near:
                     _add(d.participants, ActorRef("country", place.iso3))
             for c in cs:
                 # "visited Kenya", "deployed to Estonia": the host state is a party
                 if t.type in ("Visit", "Deployment") and re.search(
                         r"\b(?:visit(?:ed|s|ing)?|to|in|arrived in)\s+(?:the\s+)?$", ctx.text[max(0, c.start - 20):c.start]):
                     _add(d.participants, ActorRef("country", c.iso3))
+            ds = [_retense(x, ctx.ref, future) for x in ds]
             exact = [x for x in ds if not x.vague]
             chosen = exact[0] if exact else (ds[0] if ds else None)
             if chosen:
@@ -280,6 +296,32 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.confidence += 0.1
             drafts.append(d)
     return drafts
+
+
+def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[PlaceMention | None, bool]:
+    """The place nearest the trigger: (place, close enough to name the host of a visit)."""
+    if not places:
+        return None, False
+    after = [p for p in places if p.start >= t.end and p.start - t.end <= 60]
+    before = [p for p in places if p.end <= t.start and t.start - p.end <= 80]
+    venue = next((p for p in places if p.kind == "venue"), None)
+    if after:
+        return (venue or after[0]), True
+    if before:
+        return (venue or before[-1]), True
+    if venue or len(places) == 1:
+        return (venue or places[0]), False
+    return None, False
+
+
+def _retense(dm: DateMention, ref: date | None, future: bool) -> DateMention:
+    """A weekday named without 'last' or 'next' lies ahead in a preview, behind in a readout."""
+    if not dm.relative or ref is None or not future:
+        return dm
+    resolved = resolve_relative(dm.text, ref, future=True)
+    if resolved is None:
+        return dm
+    return DateMention(dm.start, dm.end, dm.text, resolved[0], None, True, resolved[1])
 
 
 def _after_clause_break(text: str, a: int, b: int) -> bool:
@@ -514,7 +556,7 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     candidates: list[tuple[int, ActorRef]] = []
     for c in cs:
         ref = ActorRef("country", c.iso3)
-        if ref == recipient or c.start >= anchor + 40:
+        if ref == recipient:
             continue
         if any(a <= c.start < b for a, b in ctx.place_spans):
             continue
@@ -527,6 +569,9 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
             candidates.append((pos, ActorRef("country", p.country)))
     candidates.sort(key=lambda x: x[0])
     before = [ref for pos, ref in candidates if pos < anchor and ref != recipient]
+    if not before and not re.search(r"\b(?:we|our|I)\b", s.text[: max(0, anchor - s.start)]):
+        # "£450M surge ... as UK and Germany chair the meeting": the parties named after
+        before = [ref for pos, ref in candidates if ref != recipient]
     if re.search(r"\b(?:we|our|I)\b", s.text[: max(0, anchor - s.start)]) and ctx.home:
         donor = ActorRef("country", ctx.home)
     elif before:

@@ -162,7 +162,7 @@ def resolve_relative(expr: str, ref: date, *, future: bool = False) -> tuple[dat
         wd = _WEEKDAYS[parts[1]]
         if parts[0] == "last" or (parts[0] == "on" and not future):
             back = (ref.weekday() - wd) % 7
-            if parts[0] == "last" or back == 0:
+            if parts[0] == "last":
                 back = back or 7
             return ref - timedelta(days=back), False
         ahead = (wd - ref.weekday()) % 7

@@ -46,10 +46,12 @@ _ORGS = [
 ]
 
 # Generic names of coalitions and groupings: "the Coalition of the Willing", "the Drone Coalition".
-_GENERIC_ORG = re.compile(
-    r"\b(?:the\s+)?(?P<name>(?:[A-Z][\w'’-]+\s+){0,3}(?:Coalition|Contact Group|Alliance|Partnership|Initiative|Forum|Format)"
-    r"(?:\s+(?:of|for|on)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})?)"
-)
+_GENERIC_ORG = [
+    re.compile(r"\b(?P<name>(?:Coalition|Alliance|Partnership|Initiative|Forum|Format)\s+(?:of|for|on)\s+"
+               r"(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"),
+    re.compile(r"\b(?P<name>(?:[A-Z][\w-]+\s+){1,3}(?:Coalition|Contact Group|Alliance|Partnership|"
+               r"Initiative|Forum|Format))\b"),
+]
 _GENERIC_STOP = {"Alliance", "Coalition", "Partnership", "Initiative", "Forum", "Format",
                  "This Coalition", "The Coalition"}
 
@@ -74,11 +76,12 @@ def find_organisations(text: str) -> list[OrgMention]:
     taken = [(o.start, o.end) for o in out]
     from ..vocab import slug
 
-    for m in _GENERIC_ORG.finditer(text):
+    for m in (m for pattern in _GENERIC_ORG for m in pattern.finditer(text)):
         name = m.group("name").strip()
         s, e = m.start("name"), m.end("name")
         if name in _GENERIC_STOP or any(a < e and s < b for a, b in taken):
             continue
+        taken.append((s, e))
         first = name.split()[0]
         if first in {"This", "The", "A", "Our", "Their", "Its"}:
             name = name.split(None, 1)[1] if " " in name else name
@@ -123,6 +126,11 @@ _ROLE_WORDS = [
     r"Lt\.? Gen\.?|Major General|Maj\.? Gen\.?|Brigadier General|General|Gen\.|Colonel|Col\.)",
     r"[Ss]pokes(?:person|man|woman)",
     r"Senator",
+    r"(?:Defen[cs]e )?Cabinet Secretary(?: for Defen[cs]e)?",
+    r"(?:European )?Commissioner(?: for [A-Z][a-z]+(?: and [A-Z][a-z]+)?)?",
+    r"State Secretary",
+    r"Crown Prince|Prince|King|Emir|Sultan",
+    r"Secretary(?= [A-Z][a-z])",
 ]
 ROLE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(_ROLE_WORDS) + r")(?![\w-])")
 

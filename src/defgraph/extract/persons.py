@@ -33,6 +33,11 @@ Indo-Pacific Chief Chiefs Staff General Admiral Colonel Commander Deputy Vice Pr
 More Photo Video Image Home News Contact Programme Program Treaty Agreement Memorandum Declaration
 Exercise Operation Mission Task Ukraine Russia Defence-Ministers Mr Mrs Ms Dr Sir Dame Hon
 Spokesperson Spokesman Ambassador Senator Minister's Secretary's Brigadier Major Lieutenant Captain
+Receives Meets Met Holds Held Hosts Hosted Signs Signed Visits Visited Travels Announces Announced
+Welcomes Welcomed Calls Says Said Speaks Discusses Attends Joins Opens Launches Makes Pledges Commits
+Agrees Arrives Concludes Completes Reaffirms Deepens Strengthens Urges Delivers Provides Marks Leads
+Chairs Co-chairs Tours Talks Call Phone Readout Remarks Release Briefing Update Week Year Day
+Cabinet Commissioner Crown Prince King Queen Emir Sultan Chancellor Governor Mayor Defence's
 """.split())
 
 
@@ -65,7 +70,7 @@ def _name_at(text: str, pos: int) -> re.Match[str] | None:
     return m
 
 
-def _valid_name(name: str, blocked: list[tuple[int, int]], start: int, end: int) -> bool:
+def _valid_name(name: str, start: int, end: int, blocked: list[tuple[int, int]] | None = None) -> bool:
     tokens = name.split()
     if not tokens:
         return False
@@ -73,7 +78,7 @@ def _valid_name(name: str, blocked: list[tuple[int, int]], start: int, end: int)
         return False
     if tokens[0] in _NOT_NAME and len(tokens) == 1:
         return False
-    if any(s < end and start < e for s, e in blocked):
+    if blocked and any(s < end and start < e for s, e in blocked):
         return False
     return True
 
@@ -93,7 +98,7 @@ def _trim_name(m: re.Match[str], blocked: list[tuple[int, int]]) -> tuple[str, i
         return None
     s = start + kept[0].start()
     e = start + kept[-1].end()
-    name = m.string[s:e].rstrip(".,")
+    name = re.sub(r"['’]s?$", "", m.string[s:e].rstrip(".,"))
     e = s + len(name)
     return clean_name(name), s, e
 
@@ -161,7 +166,7 @@ def find_persons(
             nm = _name_at(text, pos)
             if nm:
                 trimmed = _trim_name(nm, block)
-                if trimmed and _valid_name(trimmed[0], block, trimmed[1], trimmed[2]):
+                if trimmed and _valid_name(*trimmed):
                     name, s, e = trimmed
                     role_title = None if MILITARY_RANKS.match(role) else role
                     hits.append(PersonHit(name, slug(name), r.start(), e, role_title or role,
@@ -178,32 +183,62 @@ def find_persons(
                 last = cands[-1]
                 if last.end() == base + m.end("n"):
                     trimmed = _trim_name(last, block)
-                    if trimmed and _valid_name(trimmed[0], block, trimmed[1], trimmed[2]):
+                    if trimmed and _valid_name(*trimmed):
                         name, s, e = trimmed
                         hits.append(PersonHit(name, slug(name), s, after2 if c2 else r.end(), role,
                                               country, org))
 
-    # "his Polish counterpart, Władysław Kosiniak-Kamysz" / "her Canadian counterpart Bill Blair"
-    for m in re.finditer(r"\b(?:his|her|their|its)\s+(?:(?P<adj>[\w’'.-]+)\s+)?counterparts?,?\s+", text):
-        nm = _name_at(text, m.end())
+    # "his Polish counterpart, Władysław Kosiniak-Kamysz" / "her Canadian counterpart Bill Blair" /
+    # "his Polish counterpart, Deputy Prime Minister and Minister of National Defence W. K-K"
+    for m in re.finditer(r"\b(?:his|her|their|its)\s+(?:(?P<adj>(?:[\w’'.-]+\s+){0,3}?))counterparts?,?\s+", text):
+        pos = m.end()
+        role_chain: str | None = None
+        while True:
+            r = ROLE_RE.match(text, pos)
+            if not r:
+                break
+            role_chain = r.group(0)
+            pos = r.end()
+            j = re.match(r"\s+(?:and|&)\s+|,\s+|\s+", text[pos:pos + 6])
+            if not j:
+                break
+            pos += j.end()
+        nm = _name_at(text, pos)
         if not nm:
             continue
         trimmed = _trim_name(nm, block)
-        if not trimmed or not _valid_name(trimmed[0], block, trimmed[1], trimmed[2]):
+        if not trimmed or not _valid_name(*trimmed):
             continue
         name, s, e = trimmed
         country = None
         for c in countries:
-            if m.start("adj") <= c.start < m.end("adj") if m.group("adj") else False:
+            if m.group("adj") and m.start("adj") <= c.start < m.end("adj"):
                 country = c.iso3
-        hits.append(PersonHit(name, slug(name), m.start(), e, None, country))
+        hits.append(PersonHit(name, slug(name), m.start(), e, role_chain, country))
+
+    # "The Minister for Defence, the Hon Richard Marles MP, met ..."
+    for r in ROLE_RE.finditer(text):
+        m = re.match(r",\s+(?:the\s+)?", text[r.end():r.end() + 8])
+        if not m:
+            continue
+        nm = _name_at(text, r.end() + m.end())
+        if not nm or not (nm.group("hon") or len(nm.group("name").split()) >= 2):
+            continue
+        trimmed = _trim_name(nm, block)
+        if not trimmed or len(trimmed[0].split()) < 2 or not _valid_name(*trimmed):
+            continue
+        if not re.match(r"\s*(?:[,.;)]|$)", text[nm.end():nm.end() + 2]):
+            continue
+        name, s, e = trimmed
+        hits.append(PersonHit(name, slug(name), r.start(), e, r.group(0),
+                              country_before(r.start()), org_before(r.start())))
 
     # Honorifics alone: "Sir Tony Radakin", "Dr Ng Eng Hen", "Mr Pevkur"
     for m in NAME_RE.finditer(text):
         if not m.group("hon") and not (m.group("post") or "").strip():
             continue
         trimmed = _trim_name(m, block)
-        if not trimmed or not _valid_name(trimmed[0], block, trimmed[1], trimmed[2]):
+        if not trimmed or not _valid_name(*trimmed):
             continue
         name, s, e = trimmed
         hits.append(PersonHit(name, slug(name), m.start(), e))
@@ -231,8 +266,8 @@ def _merge(text: str, hits: list[PersonHit], blocked: list[tuple[int, int]]) -> 
             p = people[key]
             full, short = p.name.split(), h.name.split()
             if h.key == key or (len(short) < len(full) and short == full[-len(short):]) or (
-                len(short) < len(full) and short == full[: len(short)] and len(short) > 1
-            ):
+                len(short) < len(full) and short == full[: len(short)]
+            ) or (len(short) == 1 and short[0] in full):
                 target = p
                 break
         if target is None:

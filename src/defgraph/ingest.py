@@ -404,10 +404,11 @@ def _parse_aggregated(
                 publisher=publisher,
                 source_url=source_url,
                 source_file=source_file,
+                site=_site(source_url),
             )
         )
     if digest < len(lines):
-        statements.extend(_parse_digest(lines, digest, publisher, source_file))
+        statements.extend(_parse_digest(lines, digest, publisher, source_file, _site(source_url)))
     return statements
 
 
@@ -457,8 +458,19 @@ def _is_heading(line: str) -> bool:
     )
 
 
+def _site(url: str | None) -> str | None:
+    """The web site (scheme and host) of a page's URL: where a digest's items come from too."""
+    if not url:
+        return None
+    from urllib.parse import urlparse
+
+    parts = urlparse(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
 def _parse_digest(
-    lines: list[str], at: int, fallback_publisher: str | None, source_file: str | None
+    lines: list[str], at: int, fallback_publisher: str | None, source_file: str | None,
+    site: str | None = None,
 ) -> list[Statement]:
     """Each "headline + dd/mm/yyyy hh:mm:ss" line and its summary line, as statements."""
     publisher = _digest_opening(lines[at]) or ""
@@ -495,6 +507,7 @@ def _parse_digest(
                 publisher=publisher or fallback_publisher,
                 source_url=None,
                 source_file=source_file,
+                site=site,
             )
         )
     return statements

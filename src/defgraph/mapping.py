@@ -161,8 +161,9 @@ def _triples(ex: Extraction) -> Iterator[Triple]:
             yield e_iri, dg("date"), _date(ev.date)
         if ev.end_date:
             yield e_iri, dg("endDate"), _date(ev.end_date)
-        if ev.place:
-            yield e_iri, dg("location"), entity("place", ev.place)
+        for place_key in (ev.place, ev.venue):
+            if place_key:
+                yield e_iri, dg("location"), entity("place", place_key)
         for ref in ev.convenors:
             yield e_iri, dg("convenedBy"), actor_iri(ref)
         for ref in ev.participants:

@@ -29,6 +29,7 @@ class Statement:
     publisher: str | None = None
     source_url: str | None = None
     source_file: str | None = None
+    site: str | None = None  # the publisher's web site, when known (a digest item's is its page's)
 
     @property
     def content_hash(self) -> str:
@@ -108,7 +109,8 @@ class Event:
     label: str
     date: dt.date | None = None
     end_date: dt.date | None = None
-    place: str | None = None  # Place.key
+    place: str | None = None  # Place.key: the city (or region) where it happened
+    venue: str | None = None  # Place.key: a named building or site, when the text gives one
     convenors: list[ActorRef] = field(default_factory=list)
     participants: list[ActorRef] = field(default_factory=list)
     virtual: list[ActorRef] = field(default_factory=list)

@@ -45,13 +45,22 @@ class _Queryable(Protocol):
 
 # -- reading the store ----------------------------------------------------------------
 
-_NODES_RQ = """
-SELECT DISTINCT ?s ?type ?label ?isEvent WHERE {
+# The default graph is the union of all statement graphs: a country named in a hundred
+# statements comes back a hundred times, so every query is DISTINCT or grouped, and
+# labels are fetched apart from types rather than joined with them.
+_TYPES_RQ = """
+SELECT DISTINCT ?s ?type WHERE {
   ?s a ?type .
   FILTER(isIRI(?s) && STRSTARTS(STR(?type), STR(dg:)))
-  OPTIONAL { ?s rdfs:label ?label }
-  BIND(EXISTS { ?type rdfs:subClassOf* dg:Event } AS ?isEvent)
 }
+"""
+
+_EVENT_CLASSES_RQ = """
+SELECT DISTINCT ?type WHERE { ?type rdfs:subClassOf+ dg:Event . }
+"""
+
+_LABELS_RQ = """
+SELECT ?s ?label (COUNT(*) AS ?n) WHERE { ?s rdfs:label ?label . } GROUP BY ?s ?label
 """
 
 _LINKS_RQ = """
@@ -150,28 +159,29 @@ def _rows(store: _Queryable, sparql: str) -> list[list[Any]]:
 
 def _fetch(store: _Queryable) -> _Raw:
     raw = _Raw()
+    event_classes = {t.value for (t,) in _rows(store, _EVENT_CLASSES_RQ)}
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)  # iri -> [(kind, class)]
-    labels: dict[str, Counter[str]] = defaultdict(Counter)
-    for s, t, label, is_event in _rows(store, _NODES_RQ):
+    for s, t in _rows(store, _TYPES_RQ):
         name = _local(t.value, str(DG._NS))
         if not name:
             continue
         kind = _CLASS_KIND.get(name)
-        if kind is None and (name == "Event" or name in EVENT_TYPES or _true(is_event)):
+        if kind is None and (name == "Event" or name in EVENT_TYPES or t.value in event_classes):
             kind = "event"
-        if kind is None:
-            continue
-        found[s.value].append((kind, name))
-        if label is not None:
-            labels[s.value][label.value] += 1
+        if kind is not None:
+            found[s.value].append((kind, name))
     for iri, options in found.items():
         # prefer dg:Meeting over dg:Event: the most specific class
         kind, name = min(options, key=lambda kn: (_KIND_PRIORITY.index(kn[0]), kn[1] == "Event"))
         raw.kinds[iri] = kind
         raw.types[iri] = name
-        if labels[iri]:
-            # the most frequent label, then the shortest, then alphabetical
-            raw.labels[iri] = min(labels[iri].items(), key=lambda lc: (-lc[1], len(lc[0]), lc[0]))[0]
+    labels: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for s, label, n in _rows(store, _LABELS_RQ):
+        if s.value in raw.kinds:
+            labels[s.value].append((int(n.value), label.value))
+    for iri, counted in labels.items():
+        # the label most statements use, then the shortest, then alphabetical
+        raw.labels[iri] = min(counted, key=lambda nl: (-nl[0], len(nl[1]), nl[1]))[1]
     for s, p, o in _rows(store, _LINKS_RQ):
         prop = _PROPS.get(p.value)
         if prop and s.value in raw.kinds and o.value in raw.kinds:
@@ -187,10 +197,6 @@ def _fetch(store: _Queryable) -> _Raw:
         if s.value in raw.kinds:
             raw.evidence[s.value].append(quote.value)
     return raw
-
-
-def _true(term: Any) -> bool:
-    return term is not None and term.value == "true"
 
 
 # -- filters --------------------------------------------------------------------------
@@ -513,15 +519,55 @@ def _component_layout(sub: nx.Graph) -> dict[str, tuple[float, float]]:
         return {nodes[0]: (0.0, 0.0)}
     if n == 2:
         return {nodes[0]: (-1.0, 0.0), nodes[1]: (1.0, 0.0)}
-    pos = None
-    if n <= 150:
-        try:
+    try:
+        if n <= 150:
             pos = nx.kamada_kawai_layout(sub, weight="distance")
-        except ImportError:  # no scipy
-            pos = None
-    if pos is None:
-        pos = nx.spring_layout(sub, seed=1, weight="weight", iterations=60 if n > 2000 else 100)
+        elif n >= 500:
+            return _local_force_layout(sub)
+    except ImportError:  # no scipy: networkx's dense spring layout needs numpy only
+        pass
+    if n <= 150 or n >= 500:
+        pos = nx.spring_layout(sub, seed=1, weight="weight", iterations=50)
+    else:
+        pos = nx.spring_layout(sub, seed=1, weight="weight", iterations=100)
     return {k: (float(p[0]), float(p[1])) for k, p in pos.items()}
+
+
+def _local_force_layout(sub: nx.Graph, iterations: int = 100) -> dict[str, tuple[float, float]]:
+    """Fruchterman-Reingold for big components, near-linear per step.
+
+    networkx's spring_layout costs O(n²) a step (minutes for 10,000 nodes); this
+    starts from the spectral layout and, as in FR's grid variant, lets nodes repel
+    only within 2k, finding the close pairs with a k-d tree.
+    """
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    nodes = list(sub)
+    n = len(nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    ends = np.array([(index[u], index[v]) for u, v in sub.edges()], dtype=np.intp).reshape(-1, 2)
+    start = nx.spectral_layout(sub)
+    pos = np.array([start[v] for v in nodes], dtype=float)
+    pos = (pos - pos.min(axis=0)) / max(float(np.ptp(pos, axis=0).max()), 1e-9)
+    pos += np.random.default_rng(1).normal(scale=1e-3, size=pos.shape)
+    k = math.sqrt(1.0 / n)
+    for step in range(iterations):
+        disp = np.zeros_like(pos)
+        pairs = cKDTree(pos).query_pairs(2 * k, output_type="ndarray")
+        if len(pairs):
+            d = pos[pairs[:, 0]] - pos[pairs[:, 1]]
+            f = d * (k * k / np.maximum((d * d).sum(axis=1), 1e-12))[:, None]
+            np.add.at(disp, pairs[:, 0], f)
+            np.add.at(disp, pairs[:, 1], -f)
+        d = pos[ends[:, 0]] - pos[ends[:, 1]]
+        f = d * (np.sqrt((d * d).sum(axis=1)) / k)[:, None]
+        np.add.at(disp, ends[:, 0], -f)
+        np.add.at(disp, ends[:, 1], f)
+        length = np.maximum(np.sqrt((disp * disp).sum(axis=1)), 1e-12)
+        temperature = 0.1 * (1 - step / iterations) + 0.002
+        pos += disp * (np.minimum(length, temperature) / length)[:, None]
+    return {v: (float(x), float(y)) for v, (x, y) in zip(nodes, pos)}
 
 
 def _spread(pos: dict[str, tuple[float, float]], spacing: float) -> dict[str, tuple[float, float]]:

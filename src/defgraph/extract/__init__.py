@@ -92,8 +92,9 @@ def publisher_country(statement: Statement) -> str | None:
     if statement.publisher:
         for c in find_countries(statement.publisher):
             return c.iso3
-    if statement.source_url:
-        host = (urlparse(statement.source_url).hostname or "").lower()
+    url = statement.source_url or statement.site
+    if url:
+        host = (urlparse(url).hostname or "").lower()
         labels = host.split(".")
         if labels and labels[-1] in _TLD_COUNTRY:
             return _TLD_COUNTRY[labels[-1]]
@@ -142,11 +143,17 @@ def _context(st: Statement) -> _Context:
     home = publisher_country(st)
     # The publishing government's own minister is often named without a country: the first
     # such office-holder speaks for the publisher, unless someone already does.
-    if home and not any(p.country == home for p in persons):
+    # When no one in the statement speaks for another state, every official does for this one.
+    if home:
+        others = {p.country for p in persons if p.country and p.country != home}
+        others |= {c.iso3 for c in countries if c.adjectival and c.iso3 != home and
+                   _ROLE_NOUN.match(text[c.end:c.end + 30])}
+        first = not any(p.country == home for p in persons)
         for p in persons:
             if p.country is None and p.org is None and p.role and _government_role(p.role):
-                p.country = home
-                break
+                if not others or first:
+                    p.country = home
+                    first = False
     return _Context(
         st=st, text=text, ref=st.issued, home=home, countries=countries, orgs=orgs,
         persons=persons, places=places, dates=find_dates(text, st.issued), money=find_money(text),
@@ -268,7 +275,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             d.count = ev_rules.participant_count(s.text)
             place, near = _event_place(pls, t)
             if place:
-                d.place = _place_key(place)
+                if place.kind == "venue":
+                    d.venue = place
+                    city = next((p for p in pls if p.kind == "city"), None) or _venue_city(place)
+                    place = city
+            if place:
+                d.place = place
                 if t.type in ("Visit", "Deployment") and place.iso3 and near:
                     _add(d.participants, ActorRef("country", place.iso3))
             for c in cs:
@@ -314,6 +326,16 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
     return None, False
 
 
+def _venue_city(venue: PlaceMention) -> PlaceMention | None:
+    from .places import VENUE_CITY, lookup_city
+
+    name = VENUE_CITY.get(venue.name)
+    city = lookup_city(name) if name else None
+    if city is None:
+        return None
+    return PlaceMention(venue.start, venue.end, city.name, "city", city.iso3, city.geonames_id)
+
+
 def _retense(dm: DateMention, ref: date | None, future: bool) -> DateMention:
     """A weekday named without 'last' or 'next' lies ahead in a preview, behind in a readout."""
     if not dm.relative or ref is None or not future:
@@ -322,6 +344,44 @@ def _retense(dm: DateMention, ref: date | None, future: bool) -> DateMention:
     if resolved is None:
         return dm
     return DateMention(dm.start, dm.end, dm.text, resolved[0], None, True, resolved[1])
+
+
+def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
+    """'Units from Canada, Poland and Spain trained alongside': parties of the nearest event."""
+    trigger_sentences = {d.sentence.start for d in drafts}
+    for s in ctx.sentences:
+        if s.start in trigger_sentences or not ev_rules.ATTEND.search(s.text):
+            continue
+        multi = [d for d in drafts if d.type in ("Meeting", "Exercise", "Deployment")]
+        before = [d for d in multi if d.sentence.start < s.start]
+        target = before[-1] if before else next(iter(multi), None)
+        if target is None:
+            continue
+        for c in ctx.within(ctx.countries, s):
+            if c.adjectival and not re.match(r"\s+(?:contingent|delegation|troops|forces|units|soldiers|"
+                                             r"minister|counterpart)", ctx.text[c.end:c.end + 20], re.I):
+                continue
+            if _list_position(ctx, s, c) == "actor" or re.search(
+                    r"\bfrom\s+(?:the\s+)?$", ctx.text[max(s.start, c.start - 12):c.start]) or \
+                    _list_first_after_from(ctx, s, c):
+                _add(target.participants, ActorRef("country", c.iso3))
+        for o in ctx.within(ctx.orgs, s):
+            if _org_is_actor(ctx, s, o):
+                _add(target.participants, ActorRef("organisation", o.key))
+        if target.count is None:
+            target.count = ev_rules.participant_count(s.text)
+        target.extra_spans.append(s)
+
+
+def _list_first_after_from(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
+    first = c
+    for prev in reversed([x for x in ctx.countries if s.start <= x.start < c.start]):
+        if re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?", ctx.text[prev.end:first.start]):
+            first = prev
+        else:
+            break
+    return bool(re.search(r"\b(?:from|together|alongside|includ(?:ed|ing)|by)\s+(?:the\s+)?$",
+                          ctx.text[max(s.start, first.start - 14):first.start]))
 
 
 def _after_clause_break(text: str, a: int, b: int) -> bool:
@@ -359,7 +419,9 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     hosts = [m for m in merged if m.type in ("Call", "Visit", "AgreementSigning")]
     out = []
     for m in merged:
-        if m.type == "Meeting" and hosts and not m.convenors and not m.count:
+        host_states = {r for h in hosts for r in h.participants if r.kind == "country"}
+        states = {r for r in m.participants if r.kind == "country"}
+        if m.type == "Meeting" and hosts and not m.count and (not m.convenors or states <= host_states):
             _absorb(hosts[0], m)
             continue
         out.append(m)
@@ -382,6 +444,7 @@ def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
         _add(target.virtual, ref)
     target.count = max(filter(None, (target.count, d.count)), default=None)
     target.place = target.place or d.place
+    target.venue = target.venue or d.venue
     if d.date_explicit and not target.date_explicit:
         target.date, target.end_date, target.date_explicit = d.date, d.end_date, True
         target.planned = d.planned
@@ -405,18 +468,17 @@ def _label(d: ev_rules.EventDraft, ctx: _Context, persons: dict[str, Person],
 
 def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraft]) -> list[Pledge]:
     out: list[Pledge] = []
+    orphans: list[tuple[Money, Sentence, ActorRef | None]] = []
+    default_recipient = _usual_recipient(ctx)
     for s in ctx.sentences:
-        if not pl_rules._PLEDGE_WORD.search(s.text):
-            continue
-        ms = [m for m in ctx.within(ctx.money, s)]
-        negated = _negated_pledge(s.text)
-        if negated:
+        if not pl_rules._PLEDGE_WORD.search(s.text) or _negated_pledge(s.text):
             continue
         cs = ctx.within(ctx.countries, s)
         os_ = ctx.within(ctx.orgs, s)
         ps = ctx.persons_in(s)
+        ms = ctx.within(ctx.money, s)
         first_index = None
-        for i, m in enumerate(ms):
+        for m in ms:
             rel = m.start - s.start
             window = s.text[max(0, rel - 80): rel + 80]
             if pl_rules._CUMULATIVE.search(window):
@@ -426,38 +488,22 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 continue
             donor, recipient = _donor_recipient(ctx, s, cs, os_, ps, m.start)
             if recipient is None:
+                orphans.append((m, s, donor))
                 continue
-            currency = m.currency
-            if m.text.lstrip().startswith("$") and donor and donor.kind == "country":
-                info = country_info(donor.key)
-                local = [c for c in (info.currencies if info else ()) if c.endswith("D")]
-                dollar = _dollar_currency(donor.key)
-                if dollar:
-                    currency = dollar
-                elif local:
-                    currency = local[0]
-            items = _items(s.text)
             part_of = None
             if first_index is not None and pl_rules._PART.search(s.text[ms[0].end - s.start: rel]):
                 part_of = first_index
-            out.append(Pledge(
-                label=f"{m.text} from {_actor_label(ctx, donor)} to {_actor_label(ctx, recipient)}",
-                amount=m.amount, currency=currency, donor=donor, recipient=recipient, items=items,
-                date=ctx.ref, part_of=part_of, evidence=[Span(s.start, s.end, s.text)],
-                method=f"{METHOD}:pledge:money", confidence=0.75 if donor else 0.5,
-            ))
+            out.append(_money_pledge(ctx, m, s, donor, recipient, part_of, 0.75 if donor else 0.5))
             if first_index is None:
                 first_index = len(out) - 1
-        if not ms and pl_rules._IN_KIND_VERB.search(s.text):
-            items = _items(s.text)
-            verb = pl_rules._IN_KIND_VERB.search(s.text)
-            if not items or verb is None or pl_rules._CUMULATIVE.search(s.text):
-                continue
-            if not re.search(r"\b(?:will|would|to|has|have|had|is|are|was|were|today|announced|pledged|"
-                             r"donated|sent|delivered|provided|gifted|handed)\b", s.text, re.I):
+        verb = pl_rules._IN_KIND_VERB.search(s.text)
+        if not ms and verb and not pl_rules._CUMULATIVE.search(s.text):
+            items = _items(s.text[verb.end():])
+            if not items or _negated_at(s.text, verb.start()):
                 continue
             donor, recipient = _donor_recipient(ctx, s, cs, os_, ps, s.start + verb.start())
-            if recipient is None or donor is None:
+            recipient = recipient or default_recipient
+            if recipient is None or donor is None or donor == recipient:
                 continue
             out.append(Pledge(
                 label=f"{', '.join(items[:3])} from {_actor_label(ctx, donor)} to {_actor_label(ctx, recipient)}",
@@ -465,8 +511,51 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 evidence=[Span(s.start, s.end, s.text)], method=f"{METHOD}:pledge:in-kind",
                 confidence=0.6,
             ))
-    # The event where a pledge was announced: the one reported in the same sentence, else the
-    # statement's only meeting.
+    # Amounts in sentences that name no recipient: a package inside a total named elsewhere
+    # ("This total includes a package worth up to $1.25 billion"), or the statement's usual one.
+    for m, s, donor in orphans:
+        total = next((i for i, p in enumerate(out) if p.amount is not None and p.currency == m.currency
+                      and p.amount > m.amount and p.part_of is None), None)
+        if total is not None and pl_rules._PART.search(s.text):
+            base = out[total]
+            out.append(_money_pledge(ctx, m, s, donor or base.donor, base.recipient, total, 0.6))
+        elif default_recipient is not None and (donor is None or donor != default_recipient):
+            out.append(_money_pledge(ctx, m, s, donor, default_recipient, None, 0.55))
+    _link_announcements(out, events, drafts)
+    return _dedupe_pledges(out)
+
+
+def _money_pledge(ctx: _Context, m: Money, s: Sentence, donor: ActorRef | None,
+                  recipient: ActorRef | None, part_of: int | None, confidence: float) -> Pledge:
+    currency = m.currency
+    if m.text.lstrip().startswith("$") and donor and donor.kind == "country":
+        currency = _dollar_currency(donor.key) or currency  # "$100 million" from Canberra is AUD
+    return Pledge(
+        label=f"{m.text} from {_actor_label(ctx, donor)} to {_actor_label(ctx, recipient)}",
+        amount=m.amount, currency=currency, donor=donor, recipient=recipient,
+        items=_items(s.text[m.end - s.start:]), date=ctx.ref, part_of=part_of,
+        evidence=[Span(s.start, s.end, s.text)], method=f"{METHOD}:pledge:money",
+        confidence=confidence,
+    )
+
+
+def _usual_recipient(ctx: _Context) -> ActorRef | None:
+    """The state most often named where aid goes ("to Ukraine", "Ukraine's forces") in the statement."""
+    counts: dict[str, int] = {}
+    for c in ctx.countries:
+        pre = ctx.text[max(0, c.start - 30):c.start]
+        if re.search(r"\b(?:to|for|support(?:ing)?|help(?:ing)?|boost(?:ing)?|aid for|aid to)\s+(?:the\s+)?$", pre, re.I) \
+                or ctx.text[c.end:c.end + 2] in ("'s", "’s"):
+            counts[c.iso3] = counts.get(c.iso3, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: counts[k])
+    return ActorRef("country", best) if counts[best] >= 2 else None
+
+
+def _link_announcements(out: list[Pledge], events: list[Event], drafts: list[ev_rules.EventDraft]) -> None:
+    """The event where a pledge was announced: the one reported in the same sentence, else the
+    statement's only meeting."""
     for p in out:
         for i, d in enumerate(drafts):
             spans = [d.sentence] + d.extra_spans
@@ -477,7 +566,12 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
             meetings = [i for i, e in enumerate(events) if e.type == "Meeting"]
             if len(meetings) == 1:
                 p.announced_at = meetings[0]
-    return _dedupe_pledges(out)
+
+
+def _negated_at(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 30):pos]
+    return bool(re.search(r"\b(?:not|never|no longer|refused to|declined to|ruled out|won't|cannot)\s+(?:\w+\s+)?$",
+                          before, re.I))
 
 
 def _dollar_currency(iso3: str) -> str | None:
@@ -498,7 +592,7 @@ def _dedupe_pledges(pledges: list[Pledge]) -> list[Pledge]:
                 q.evidence.extend(p.evidence)
                 remap[i] = j
                 break
-            if p.amount is None and q.amount is None and (p.donor, p.recipient) == (q.donor, q.recipient):
+            if p.amount is None and (p.donor, p.recipient) == (q.donor, q.recipient):
                 q.items = list(dict.fromkeys(q.items + p.items))
                 q.evidence.extend(p.evidence)
                 remap[i] = j
@@ -519,6 +613,9 @@ def _negated_pledge(text: str) -> bool:
     if not verb:
         return False
     before = text[max(0, verb.start() - 30): verb.start()]
+    if re.search(r"\b(?:said|announced|confirmed|stated|added)\b", text[:verb.start()]) and \
+            re.search(r"\bwould\s+(?:\w+\s+)?$", before):
+        return False  # reported speech: "said Germany would deliver"
     return bool(re.search(r"\b(?:not|never|no longer|refused to|declined to|ruled out|won't|cannot|"
                           r"would|could|might|may|considering)\s+(?:\w+\s+)?$", before, re.I))
 
@@ -607,16 +704,20 @@ def _extract(st: Statement) -> Extraction:
         if p.org and p.org not in ex.organisations:
             name = next((o.name for o in ctx.orgs if o.key == p.org), p.org)
             ex.organisations[p.org] = Organisation(p.org, name)
-    drafts = _merge_drafts(_event_drafts(ctx))
+    drafts = _event_drafts(ctx)
+    _attendance(ctx, drafts)
+    drafts = _merge_drafts(drafts)
     for d in drafts:
-        if d.place and d.place not in ex.places:
-            pm = next(p for p in ctx.places if _place_key(p) == d.place)
-            ex.places[d.place] = Place(d.place, pm.name, pm.iso3, "venue" if pm.kind == "venue" else "city",
-                                       pm.geonames_id)
+        for pm in (d.place, d.venue):
+            if pm is not None and _place_key(pm) not in ex.places:
+                city_iso = pm.iso3 or (d.place.iso3 if d.place else None)
+                ex.places[_place_key(pm)] = Place(_place_key(pm), pm.name, city_iso,
+                                                  "venue" if pm.kind == "venue" else "city", pm.geonames_id)
         spans = [d.sentence] + d.extra_spans
         ex.events.append(Event(
             type=d.type, label=_label(d, ctx, ex.persons, ex.organisations), date=d.date,
-            end_date=d.end_date, place=d.place, convenors=d.convenors, participants=d.participants,
+            end_date=d.end_date, place=_place_key(d.place) if d.place else None,
+            venue=_place_key(d.venue) if d.venue else None, convenors=d.convenors, participants=d.participants,
             virtual=d.virtual, participant_count=d.count, planned=d.planned,
             evidence=[Span(sp.start, sp.end, sp.text) for sp in spans[:4]],
             method=d.method, confidence=round(min(max(d.confidence, 0.1), 0.95), 2),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ..model import ActorRef
 from .text import NUMBER_WORDS, Sentence
@@ -25,13 +26,13 @@ _TRIGGERS: list[tuple[str, re.Pattern[str], bool]] = [
         r"\bsigning (?:ceremony|of)\b", re.I), False),
     ("Visit", re.compile(
         r"\b(?:visit(?:ed|s|ing)?|travel(?:l)?ed to|travels to|travel(?:l)?ing to|arrived in|arrives in|"
-        r"arrive in|trip to|tour(?:ed)? of|landed in|(?:will|to) travel to|welcomed [A-Z][^.;]{0,40}? to)\b", re.I), False),
+        r"arrive in|trip to|tour(?:ed)? of|landed in|(?:will|to) travel to)\b", re.I), False),
     ("Meeting", re.compile(
         r"\b(?:convened|convenes|convene|convening|hosted|hosts|host|hosting|chaired|chairs|chair|chairing|"
         r"co-chaired|co-chairs|co-chair|co-hosted|co-hosts|co-host|organi[sz]ed)\b", re.I), True),
     ("Meeting", re.compile(
-        r"\b(?:met|meets|meet|meeting|talks|summit|ministerial|conference|consultations|"
-        r"dialogue|gathering|bilateral|sat down with|discussions|round ?table)\b", re.I), False),
+        r"\b(?:met|meets|meet|meeting|talks|summit|ministerial|conference|consultations with|"
+        r"gathering|bilateral|sat down with|round ?table)\b", re.I), False),
     ("Exercise", re.compile(r"\b(?:exercises?|drills?|war ?games?|manoeuvres|maneuvers)\b", re.I), False),
     ("Deployment", re.compile(
         r"\b(?:deploy(?:ed|s|ing|ment|ments)?|strike group|(?:will|to) send (?:troops|forces|personnel|jets|ships)|"
@@ -44,12 +45,14 @@ _BY_CONVENOR = re.compile(r"\b(?:hosted|chaired|co-chaired|convened|co-hosted|or
 _INTENT = re.compile(
     r"\b(?:continue to|keep|kept|look(?:s|ed|ing)? forward to|agreed to|plan(?:s|ned)? to|would|could|"
     r"should|may|might|intend(?:s|ed)? to|hope(?:s|d)? to|aim(?:s|ed)? to|expect(?:s|ed)? to|"
-    r"ready to|willing to|next|future|regular(?:ly)?|annual|again|further|upcoming|"
-    r"whenever|every|each)\s+(?:\w+\s+){0,2}$", re.I)
+    r"ready to|willing to|next|future|regular(?:ly)?|again|further|upcoming|"
+    r"whenever)\s+(?:\w+\s+){0,2}$", re.I)
 _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|cancel(?:l)?ed|postponed|refused|declined|"
                        r"without)\s+(?:\w+\s+){0,3}$", re.I)
 _FUTURE = re.compile(r"\b(?:will|shall|is set to|are set to|is due to|are due to|is to|are to|"
                      r"is scheduled to|are scheduled to|to be held|is expected to|are expected to)\b", re.I)
+# A headline's infinitive: "Minister to host NATO Secretary General", "UK to deploy jets"
+_HEADLINE_FUTURE = re.compile(r"^[^.,;:]{0,100}?\b[A-Z][\w'’-]*\s+to\s+$")
 _PAST_CONTEXT = re.compile(r"\b(?:recent|previous|past|earlier|last year|prior)\b", re.I)
 # Nouns of triggers in the plural speak of many events in general ("recent Summits").
 _GENERIC_NOUN = re.compile(r"^(?:meetings|summits|conferences|exercises|deployments|visits|calls|"
@@ -58,7 +61,7 @@ _GENERIC_NOUN = re.compile(r"^(?:meetings|summits|conferences|exercises|deployme
 _COUNT = re.compile(
     r"\b(?P<n>\d{1,3}|" + "|".join(k for k in NUMBER_WORDS if NUMBER_WORDS[k]) + r")\s+"
     r"(?:(?:other|partner|member|allied|participating|NATO|EU|European|like-minded|international|"
-    r"countries'|nations'|defence|defense)\s+){0,2}"
+    r"countries'|nations'|defence|defense|[A-Z][\w-]+)\s+){0,3}"
     r"(?P<what>nations|countries|allies|partners|member states|states|defen[cs]e ministers|ministers|"
     r"delegations|governments)\b", re.I)
 
@@ -67,7 +70,8 @@ _NON_ACTOR_BEFORE = re.compile(
     r"(?:\b(?:in|into|for|of|on|about|against|towards?|across|throughout|within|around|over|"
     r"near|beyond|regarding|including|support(?:ing|s)?|defend(?:ing|s)?|protect(?:ing|s)?|"
     r"help(?:ing|s)?|aid(?:ing)?|boost(?:ing|s)?|back(?:ing)?|bolster(?:ing)?|from the|by|"
-    r"invaded|invasion of|war in|attack(?:s|ed)? on|threat from|aggression)\s+(?:the\s+)?"
+    r"invaded|invasion of|war in|attack(?:s|ed)? on|threats? from|aggression|from|than|like|"
+    r"unlike|as|under|after|before|since|whom|such as)\s+(?:the\s+)?"
     r"|['’]s\s+)$", re.I)
 _ACTOR_BEFORE = re.compile(
     r"(?:\b(?:with|and|between|counterparts? from|ministers? from|delegations? from|representatives? from|"
@@ -96,7 +100,8 @@ class EventDraft:
     date: date | None = None
     end_date: date | None = None
     date_explicit: bool = False
-    place: str | None = None
+    place: Any = None  # PlaceMention of the city
+    venue: Any = None  # PlaceMention of a named building
     planned: bool = False
     confidence: float = 0.7
     method: str = ""
@@ -158,7 +163,7 @@ def participant_count(text: str) -> int | None:
 
 def is_future(sentence_text: str, trigger_pos: int) -> bool:
     before = sentence_text[:trigger_pos]
-    return bool(_FUTURE.search(before[-60:])) or bool(
+    return bool(_FUTURE.search(before[-60:])) or bool(_HEADLINE_FUTURE.match(before)) or bool(
         re.search(r"\b(?:tomorrow|next week|next month|later this)\b", sentence_text, re.I))
 
 
@@ -170,6 +175,14 @@ def actor_position(sentence_text: str, rel_start: int) -> str:
     if _NON_ACTOR_BEFORE.search(before[-40:]):
         return "mention"
     return "actor"
+
+
+# Sentences that name who attended an event reported nearby, without naming the event type.
+ATTEND = re.compile(
+    r"\b(?:attended|took part|participated|were represented|was represented|brings together|"
+    r"brought together|bring together|joined by|were joined|(?:units|troops|soldiers|forces|contingents?|"
+    r"delegations?|ministers|representatives|officials|teams|personnel|sailors|aircraft|ships) from|"
+    r"participants? (?:included|were)|alongside)\b", re.I)
 
 
 def convenor_after_by(sentence_text: str) -> tuple[int, int] | None:

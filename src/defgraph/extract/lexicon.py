@@ -131,6 +131,13 @@ _ROLE_WORDS = [
     r"State Secretary",
     r"Crown Prince|Prince|King|Emir|Sultan",
     r"Secretary(?= [A-Z][a-z])",
+    # Generic offices: "Minister for Strategic Industries", "Secretary of National Defense",
+    # "Deputy Minister of Defence", "Secretary of Foreign Affairs"
+    r"(?:(?:First |Acting |Assistant |Under |Parliamentary |State )?(?:Deputy |Vice[- ])?)"
+    r"(?:Minister|Secretary|Commissioner|Under[- ]Secretary)(?: of State)? (?:of|for) (?:the )?"
+    r"(?:[A-Z][a-z]+ (?:and |& )?){0,2}(?:Defen[cs]e|Affairs|Industry|Industries|Forces|Security|"
+    r"Veterans|Trade|Finance|Interior|Justice|Development|Co-?operation|Procurement|Relations|"
+    r"Planning|Policy|Intelligence|Strategy|Economy|Europe|Digital|Space|Cyber|Production|Navy|Army)",
 ]
 ROLE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(_ROLE_WORDS) + r")(?![\w-])")
 

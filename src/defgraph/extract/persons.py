@@ -103,6 +103,37 @@ def _trim_name(m: re.Match[str], blocked: list[tuple[int, int]]) -> tuple[str, i
     return clean_name(name), s, e
 
 
+class _Role:
+    """A role match cut short before any state named at its end ("... Industries of Ukraine")."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.string, self._start, self._end = text, start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, _: int = 0) -> str:
+        return self.string[self._start:self._end]
+
+
+def _roles(text: str, countries: list[CountryMention]) -> list[_Role]:
+    out = []
+    for r in ROLE_RE.finditer(text):
+        end = r.end()
+        for c in countries:
+            if r.start() < c.start < end:
+                cut = re.search(r"\s+(?:of|for|to)\s+(?:the\s+)?$", text[r.start():c.start])
+                end = r.start() + cut.start() if cut else c.start
+                break
+        # "Minister for Defence and ..." — a trailing conjunction is not part of the office
+        role = re.sub(r"\s+(?:and|&)$", "", text[r.start():end])
+        out.append(_Role(text, r.start(), r.start() + len(role)))
+    return out
+
+
 def find_persons(
     text: str,
     countries: list[CountryMention],
@@ -119,7 +150,8 @@ def find_persons(
         for c in reversed(countries):
             if c.end <= pos:
                 gap = text[c.end:pos]
-                if re.fullmatch(r"(?:['’]s)?\s*(?:(?:Deputy|Vice|Federal|Acting|Armed Forces|Defen[cs]e)\s+)?", gap):
+                if re.fullmatch(r"(?:['’]s)?\s*(?:(?:Deputy|Vice|Federal|Acting|Armed Forces|Defen[cs]e)\s+)?"
+                                r"|\s+(?:was|were|is|are) represented by\s+(?:the\s+|its\s+|her\s+|his\s+)?", gap):
                     return c.iso3
                 return None
         return None
@@ -142,7 +174,7 @@ def find_persons(
                     return "org:" + key, e
         return None, pos
 
-    for r in ROLE_RE.finditer(text):
+    for r in _roles(text, countries):
         role = r.group(0)
         country = country_before(r.start())
         org = org_before(r.start())
@@ -217,7 +249,7 @@ def find_persons(
         hits.append(PersonHit(name, slug(name), m.start(), e, role_chain, country))
 
     # "The Minister for Defence, the Hon Richard Marles MP, met ..."
-    for r in ROLE_RE.finditer(text):
+    for r in _roles(text, countries):
         m = re.match(r",\s+(?:the\s+)?", text[r.end():r.end() + 8])
         if not m:
             continue

@@ -81,6 +81,15 @@ _STANDALONE_VENUES = re.compile(r"\b(?:the Pentagon|NATO [Hh]eadquarters|Lancast
                                 r"the White House|the Kremlin)\b")
 
 
+# Venues whose city every reader knows; a venue elsewhere keeps the city the text gives.
+VENUE_CITY = {
+    "NATO headquarters": "Brussels", "NATO Headquarters": "Brussels", "Pentagon": "Washington",
+    "Lancaster House": "London", "Downing Street": "London", "White House": "Washington",
+    "Élysée Palace": "Paris", "Elysee Palace": "Paris", "Élysée": "Paris", "Elysee": "Paris",
+    "Kremlin": "Moscow", "Admiralty House": "London",
+}
+
+
 @dataclass(frozen=True)
 class PlaceMention:
     start: int

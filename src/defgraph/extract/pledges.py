@@ -10,7 +10,8 @@ _PLEDGE_WORD = re.compile(
     r"grant\w*|surge|gift\w*|financ\w*|loan\w*|earmark\w*|transfer\w*|supply|supplies|supplied)\b",
     re.I)
 _CUMULATIVE = re.compile(
-    r"\b(?:to date|so far|since (?:19|20)\d\d|since the (?:start|beginning)|in total|overall|"
+    r"\b(?:to date|so far|since (?:\w+ )?(?:19|20)\d\d|since the (?:start|beginning)|in total|overall|"
+    r"total (?:military )?(?:support|aid|assistance|contribution)|amounts? to|"
     r"altogether|a total of|cumulative|over the past|in recent years|has (?:already )?provided|"
     r"have (?:already )?provided|has now provided|budget|GDP|per cent|percent|economy|trade|"
     r"exports?|revenue|jobs)\b", re.I)
@@ -20,9 +21,12 @@ _NEGATED = re.compile(r"\b(?:not|no|never|refused|declined|ruled out|rejected|wo
                       r"cannot|can't|would|could|consider(?:s|ing)?|may|might)\b", re.I)
 _PART = re.compile(r"\b(?:including|includes|include|of which|comprising|consisting of|part of|"
                    r"within (?:this|the|that)|among them|with)\b", re.I)
+# A commitment to hand over equipment: "will provide", "has donated", "pledged", "is sending".
 _IN_KIND_VERB = re.compile(
-    r"\b(?:provid\w*|donat\w*|send(?:s|ing)?|sent|deliver\w*|supply|supplies|supplied|gift\w*|"
-    r"transfer\w*|pledg\w*|hand(?:ed|ing)? over|train(?:ing)?)\b", re.I)
+    r"\b(?:(?:will|shall|would|to|is|are|has|have|had)\s+(?:now\s+|also\s+|soon\s+|be\s+)?"
+    r"(?:provide|provided|providing|donate|donated|donating|send|sent|sending|deliver|delivered|"
+    r"delivering|supply|supplied|supplying|gift|gifted|transfer|transferred|hand(?:ed)? over)"
+    r"|pledged|donated|gifted|announced the (?:delivery|donation|transfer) of|will train)\b", re.I)
 ITEMS = re.compile(
     r"\b(?:air[- ]defen[cs]e(?: systems?| missiles?)?|anti-drone systems?|drones?|uncrewed \w+|"
     r"missiles?|tanks?|armou?red vehicles?|vehicles?|ammunition|artillery(?: shells| rounds)?|shells|"

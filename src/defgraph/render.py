@@ -548,22 +548,25 @@ def _local_force_layout(sub: nx.Graph, iterations: int = 100) -> dict[str, tuple
     index = {v: i for i, v in enumerate(nodes)}
     ends = np.array([(index[u], index[v]) for u, v in sub.edges()], dtype=np.intp).reshape(-1, 2)
     start = nx.spectral_layout(sub)
-    pos = np.array([start[v] for v in nodes], dtype=float)
-    pos = (pos - pos.min(axis=0)) / max(float(np.ptp(pos, axis=0).max()), 1e-9)
-    pos += np.random.default_rng(1).normal(scale=1e-3, size=pos.shape)
+    # spectral layouts squeeze hubs' neighbours into a point: keep only each axis's order
+    spectral = np.array([start[v] for v in nodes], dtype=float)
+    pos = (spectral.argsort(axis=0).argsort(axis=0) + 0.5) / n
+    pos += np.random.default_rng(1).uniform(-0.5 / n, 0.5 / n, size=pos.shape)
     k = math.sqrt(1.0 / n)
+
+    def push(disp: Any, pairs: Any, force: Any) -> None:
+        for axis in (0, 1):
+            disp[:, axis] += np.bincount(pairs[:, 0], force[:, axis], minlength=n)
+            disp[:, axis] -= np.bincount(pairs[:, 1], force[:, axis], minlength=n)
+
     for step in range(iterations):
         disp = np.zeros_like(pos)
         pairs = cKDTree(pos).query_pairs(2 * k, output_type="ndarray")
         if len(pairs):
             d = pos[pairs[:, 0]] - pos[pairs[:, 1]]
-            f = d * (k * k / np.maximum((d * d).sum(axis=1), 1e-12))[:, None]
-            np.add.at(disp, pairs[:, 0], f)
-            np.add.at(disp, pairs[:, 1], -f)
+            push(disp, pairs, d * (k * k / np.maximum((d * d).sum(axis=1), 1e-12))[:, None])
         d = pos[ends[:, 0]] - pos[ends[:, 1]]
-        f = d * (np.sqrt((d * d).sum(axis=1)) / k)[:, None]
-        np.add.at(disp, ends[:, 0], -f)
-        np.add.at(disp, ends[:, 1], f)
+        push(disp, ends, -d * (np.sqrt((d * d).sum(axis=1)) / k)[:, None])
         length = np.maximum(np.sqrt((disp * disp).sum(axis=1)), 1e-12)
         temperature = 0.1 * (1 - step / iterations) + 0.002
         pos += disp * (np.minimum(length, temperature) / length)[:, None]

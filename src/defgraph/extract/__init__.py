@@ -140,7 +140,7 @@ def _context(st: Statement) -> _Context:
     org_spans = [(o.start, o.end, o.key) for o in orgs]
     blocked = [(o.start, o.end) for o in orgs] + [(p.start, p.end) for p in places]
     persons = find_persons(text, countries, blocked, org_spans)
-    home = publisher_country(st)
+    home = publisher_country(st) or _dominant_country(countries)
     # The publishing government's own minister is often named without a country: the first
     # such office-holder speaks for the publisher, unless someone already does.
     # When no one in the statement speaks for another state, every official does for this one.
@@ -159,6 +159,17 @@ def _context(st: Statement) -> _Context:
         persons=persons, places=places, dates=find_dates(text, st.issued), money=find_money(text),
         sentences=sentences(text), place_spans=[(p.start, p.end) for p in places],
     )
+
+
+def _dominant_country(countries: list[CountryMention]) -> str | None:
+    """With no publisher to go by, the state a statement is plainly about: named most, and clearly so."""
+    counts: dict[str, int] = {}
+    for c in countries:
+        counts[c.iso3] = counts.get(c.iso3, 0) + 1
+    ranked = sorted(counts.values(), reverse=True)
+    if not ranked or ranked[0] < 2 or (len(ranked) > 1 and ranked[0] < 2 * ranked[1]):
+        return None
+    return max(counts, key=lambda k: counts[k])
 
 
 def _government_role(role: str) -> bool:
@@ -302,8 +313,6 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             d.planned = future and (d.date is None or ctx.ref is None or d.date >= ctx.ref)
             if future and not chosen:
                 d.confidence -= 0.25
-            if not any(r.kind in ("country", "organisation", "person") for r in d.participants):
-                continue
             if d.count and t.type == "Meeting":
                 d.confidence += 0.1
             drafts.append(d)
@@ -421,7 +430,9 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     for m in merged:
         host_states = {r for h in hosts for r in h.participants if r.kind == "country"}
         states = {r for r in m.participants if r.kind == "country"}
-        if m.type == "Meeting" and hosts and not m.count and (not m.convenors or states <= host_states):
+        compatible = any(not m.date_explicit or not h.date_explicit or m.date == h.date or _in_range(m, h)
+                         for h in hosts)
+        if m.type == "Meeting" and hosts and not m.count and compatible:
             _absorb(hosts[0], m)
             continue
         out.append(m)
@@ -707,6 +718,8 @@ def _extract(st: Statement) -> Extraction:
     drafts = _event_drafts(ctx)
     _attendance(ctx, drafts)
     drafts = _merge_drafts(drafts)
+    # An event must have a party; a sentence about "the exercise" alone only adds to one that does.
+    drafts = [d for d in drafts if d.participants]
     for d in drafts:
         for pm in (d.place, d.venue):
             if pm is not None and _place_key(pm) not in ex.places:

@@ -73,6 +73,8 @@ _NON_ACTOR_BEFORE = re.compile(
     r"invaded|invasion of|war in|attack(?:s|ed)? on|threats? from|aggression|from|than|like|"
     r"unlike|as|under|after|before|since|whom|such as)\s+(?:the\s+)?"
     r"|['’]s\s+)$", re.I)
+_RELATION_BEFORE = re.compile(r"\b(?:borders?|frontier|relations|ties|trade|war|conflict|tensions|"
+                              r"dispute|peace|talks about|line) with\s+(?:the\s+)?$", re.I)
 _ACTOR_BEFORE = re.compile(
     r"(?:\b(?:with|and|between|counterparts? from|ministers? from|delegations? from|representatives? from|"
     r"officials? from|leaders? from|chiefs? from|hosted|welcomed|met|visited|joined by|"
@@ -120,8 +122,18 @@ def find_triggers(s: Sentence) -> list[Trigger]:
             before = s.text[: m.start()]
             if _NEGATION.search(before[-40:]) or _INTENT.search(before[-45:]):
                 continue
-            if _GENERIC_NOUN.match(word.split()[-1]) and etype != "Exercise":
+            if _GENERIC_NOUN.match(word.split()[-1]):
                 continue
+            after = s.text[m.end(): m.end() + 50]
+            if etype == "Meeting" and re.match(r"\s+(?:a |an |the |some |about |around |more than )?"
+                                               r"(?:[\w,-]+\s+){0,3}(?:brigade|troops|forces|battalion|"
+                                               r"base|soldiers|personnel|contingent|units|aircraft|ships)", after, re.I):
+                continue  # "Lithuania hosts a German brigade" is basing, not a meeting
+            if re.match(r"(?:press|news)\s+$", before[-6:], re.I) or re.match(r"\s*(?:call|point|briefing)", after) \
+                    and word.lower() == "press":
+                continue
+            if etype == "Meeting" and re.search(r"\b(?:press|news)\s+$", before[-8:], re.I):
+                continue  # a press conference is not a diplomatic meeting
             if etype == "Meeting" and not convening and word.lower() in ("meet",):
                 # "to meet" alone is an intention unless a date follows (handled by the caller)
                 if not re.search(r"\b(?:will|to)\s+$", before[-8:]):
@@ -136,6 +148,10 @@ def find_triggers(s: Sentence) -> list[Trigger]:
             else:
                 found[etype] = t
             break
+    # "The exercise was organised by ...": the convening word belongs to the other event
+    if "Meeting" in found and found["Meeting"].convening and any(
+            k in found for k in ("Exercise", "Visit", "Deployment", "AgreementSigning", "Call")):
+        del found["Meeting"]
     # "joined by video link" is remote attendance at a meeting, not a call
     if "Call" in found and "Meeting" in found and re.search(r"\bvideo\b", found["Call"].word, re.I):
         if re.search(r"\b(?:joined|attended|participated|took part)\b", s.text, re.I):
@@ -170,6 +186,8 @@ def is_future(sentence_text: str, trigger_pos: int) -> bool:
 def actor_position(sentence_text: str, rel_start: int) -> str:
     """'actor' when a name stands where a party to the event stands, 'mention' otherwise."""
     before = sentence_text[:rel_start]
+    if _RELATION_BEFORE.search(before[-40:]):
+        return "mention"
     if _ACTOR_BEFORE.search(before[-40:]):
         return "actor"
     if _NON_ACTOR_BEFORE.search(before[-40:]):

@@ -118,7 +118,7 @@ _ROLE_WORDS = [
     r"Minister of State(?: for [A-Z][a-z]+(?: [A-Z][a-z]+)?)?",
     r"(?:Deputy )?Minister",
     r"High Representative",
-    r"Ambassador(?: to [A-Z][a-z]+)?",
+    r"Ambassador(?: to (?:the )?(?:[A-Z][a-z]+ (?:of )?){0,2}[A-Z][a-z]+)?",
     r"(?:Defen[cs]e )?Attaché",
     r"Commander(?: of [A-Z][\w ]{3,30}?)?",
     r"Chief of Staff",

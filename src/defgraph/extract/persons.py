@@ -125,7 +125,9 @@ def _roles(text: str, countries: list[CountryMention]) -> list[_Role]:
         end = r.end()
         for c in countries:
             if r.start() < c.start < end:
-                cut = re.search(r"\s+(?:of|for|to)\s+(?:the\s+)?$", text[r.start():c.start])
+                if r.group(0).startswith("Ambassador"):
+                    break  # "Ambassador to the Republic of Korea" is one office
+                cut = re.search(r"\s+(?:of|for)\s+(?:the\s+)?$", text[r.start():c.start])
                 end = r.start() + cut.start() if cut else c.start
                 break
         # "Minister for Defence and ..." — a trailing conjunction is not part of the office
@@ -149,7 +151,8 @@ def find_persons(
         # "Italian Defence Minister", "Sweden's Minister", "UK Defence Secretary", "the French"
         for c in reversed(countries):
             if c.end <= pos:
-                gap = text[c.end:pos]
+                # "Australian Deputy Prime Minister and Minister for Defence": offices in a chain
+                gap = re.sub(r"(?:" + ROLE_RE.pattern + r")(?:\s+and|,)?", "", text[c.end:pos])
                 if re.fullmatch(r"(?:['’]s)?\s*(?:(?:Deputy|Vice|Federal|Acting|Armed Forces|Defen[cs]e)\s+)?"
                                 r"|\s+(?:was|were|is|are) represented by\s+(?:the\s+|its\s+|her\s+|his\s+)?", gap):
                     return c.iso3

@@ -26,14 +26,23 @@ PIDFILE="$HOME_DIR/virtuoso.pid"
 
 log() { echo "virtuoso.sh: $*" >&2; }
 
-# True when the SPARQL endpoint answers a trivial query.
-answers() {
-    python3 - "$ENDPOINT" <<'EOF' 2>/dev/null
+# True when the SPARQL endpoint answers a query (with "write": when it also takes an update).
+probe() {
+    python3 - "$ENDPOINT" "${1:-read}" <<'EOF' 2>/dev/null
 import sys, urllib.parse, urllib.request
-url = sys.argv[1] + "?" + urllib.parse.urlencode({"query": "ASK {}"})
-req = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
-with urllib.request.urlopen(req, timeout=3) as r:
-    sys.exit(0 if b"boolean" in r.read() else 1)
+
+def send(field, text):
+    data = urllib.parse.urlencode({field: text}).encode()
+    req = urllib.request.Request(sys.argv[1], data=data,
+                                 headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(req, timeout=5) as r:
+        return r.read()
+
+ok = b"boolean" in send("query", "ASK {}")
+if ok and sys.argv[2] == "write":
+    send("update", "INSERT DATA { GRAPH <urn:defgraph:probe> { <urn:s> <urn:p> 1 } }")
+    send("update", "DROP SILENT GRAPH <urn:defgraph:probe>")
+sys.exit(0 if ok else 1)
 EOF
 }
 
@@ -146,43 +155,71 @@ LoadPath = $plugins
 EOF
 }
 
-start() {
-    command -v virtuoso-t >/dev/null || { log "virtuoso-t not found: apt-get install -y virtuoso-opensource"; exit 3; }
-    command -v isql-vt >/dev/null || { log "isql-vt not found: apt-get install -y virtuoso-opensource"; exit 3; }
-    if answers; then
-        log "reusing the server already answering at $ENDPOINT"
-        grant_update
-        echo "$ENDPOINT"
-        return
-    fi
-    if [[ -f "$PIDFILE" ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
-        log "a server started earlier (pid $(cat "$PIDFILE")) is still starting; waiting"
-    else
-        rm -rf "$HOME_DIR"
-        mkdir -p "$HOME_DIR"
-        write_ini
-        # +foreground keeps the daemon a plain child we can track by pid; setsid detaches it.
-        # exec keeps one pid from the subshell through setsid to virtuoso-t.
-        (cd "$HOME_DIR/db" && exec setsid virtuoso-t +foreground +configfile "$HOME_DIR/virtuoso.ini" \
-            > "$HOME_DIR/stdout.log" 2>&1 < /dev/null) &
-        echo $! > "$PIDFILE"
-        log "started virtuoso-t (pid $(cat "$PIDFILE")), database in $HOME_DIR"
-    fi
-    local waited=0
-    until answers; do
-        if ! kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
-            log "virtuoso-t exited; its log:"
+running() {
+    [[ -f "$PIDFILE" ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null
+}
+
+launch() {
+    # exec keeps one pid from the subshell through setsid to virtuoso-t.
+    (cd "$HOME_DIR/db" && exec setsid virtuoso-t +foreground +configfile "$HOME_DIR/virtuoso.ini" \
+        > "$HOME_DIR/stdout.log" 2>&1 < /dev/null) &
+    echo $! > "$PIDFILE"
+    log "started virtuoso-t (pid $(cat "$PIDFILE")), database in $HOME_DIR"
+}
+
+# Wait until CHECK succeeds; fail with the server's log if it dies or time runs out.
+wait_for() {
+    local what="$1" check="$2" waited=0
+    until $check; do
+        if ! running; then
+            log "virtuoso-t exited while waiting for $what; its log:"
             tail -n 30 "$HOME_DIR/db/virtuoso.log" "$HOME_DIR/stdout.log" >&2 2>/dev/null || true
             exit 1
         fi
         if (( waited >= TIMEOUT * 2 )); then
-            log "no answer from $ENDPOINT after ${TIMEOUT}s"
+            log "no answer from $what after ${TIMEOUT}s (log: $HOME_DIR/db/virtuoso.log)"
             exit 1
         fi
         sleep 0.5
         waited=$((waited + 1))
     done
+}
+
+isql_up() { isql 'select 1;' >/dev/null; }
+http_up() { probe read; }
+
+start() {
+    command -v virtuoso-t >/dev/null || { log "virtuoso-t not found: apt-get install -y virtuoso-opensource"; exit 3; }
+    command -v isql-vt >/dev/null || { log "isql-vt not found: apt-get install -y virtuoso-opensource"; exit 3; }
+    if probe read; then
+        log "reusing the server already answering at $ENDPOINT"
+        grant_update
+        probe write || log "warning: $ENDPOINT does not take updates; restart it (a role granted to" \
+            "SPARQL takes effect for HTTP only after a restart) or use /sparql-auth with credentials"
+        echo "$ENDPOINT"
+        return
+    fi
+    if running; then
+        log "a server started earlier (pid $(cat "$PIDFILE")) is still starting; waiting"
+    else
+        rm -rf "$HOME_DIR"
+        mkdir -p "$HOME_DIR"
+        write_ini
+        launch
+    fi
+    # Grant before the first HTTP request: Virtuoso caches the SPARQL user's roles
+    # for HTTP, so a role granted afterwards only takes effect after a restart.
+    wait_for "isql on port ${ISQL_PORT}" isql_up
     grant_update
+    wait_for "$ENDPOINT" http_up
+    if ! probe write; then
+        log "the endpoint does not take updates yet; restarting the server once"
+        isql 'shutdown();' >/dev/null || true
+        while running; do sleep 0.5; done
+        launch
+        wait_for "$ENDPOINT" http_up
+        probe write || { log "$ENDPOINT still refuses updates (log: $HOME_DIR/db/virtuoso.log)"; exit 1; }
+    fi
     echo "$ENDPOINT"
 }
 

@@ -56,7 +56,7 @@ _WEIGHTS = {
     "agreement_signing": 7, "exercise": 8, "deployment": 5, "money_pledge": 9,
     "in_kind_pledge": 6, "preview": 7, "non_diplomacy": 11,
 }  # fmt: skip
-_DIGEST_SHARE = 0.08  # documents that end with a "Latest News from" digest
+_DIGEST_SHARE = 0.05  # documents that end with a "Latest News from" digest
 _FIRST_DAY = dt.date(2019, 1, 1)
 _LAST_DAY = dt.date(2025, 12, 31)
 
@@ -138,9 +138,10 @@ _TOPICS = [
     "military training and education", "support for Ukraine", "counter-terrorism",
     "peacekeeping operations", "the protection of undersea infrastructure", "border security",
     "space and satellite cooperation", "the joint procurement of ammunition", "military mobility",
+    "the Arctic",
     "disaster relief and humanitarian assistance", "security in the Indo-Pacific",
     "arms control", "military medicine", "the security of the Black Sea",
-    "cooperation in the Arctic", "the fight against piracy", "demining",
+    "the fight against piracy", "demining",
 ]
 _ORGS = ["NATO", "the European Union", "the United Nations", "ASEAN", "the African Union",
          "the OSCE", "the Joint Expeditionary Force", "NORDEFCO", "the G7"]
@@ -297,44 +298,81 @@ class _Writer:
         return f"on {_day(d)}", d
 
     # -- padding ----------------------------------------------------------------------
-    def filler(self, a: State, b: State | None, issued: dt.date) -> list[str]:
-        """Sentences of background that every ministry writes around the news."""
+    def filler(self, a: State, b: State | None, issued: dt.date, *, diplomatic: bool = True) -> list[str]:
+        """Sentences of background that ministries write around the news, shuffled."""
         rng = self.rng
         t1, t2 = rng.sample(_TOPICS, 2)
         other = b.name if b else rng.choice(_ORGS)
-        _, name, _ = self.official(a, issued)
+        title, _, who = self.official(a, issued, ("defence", "deputy", "chief"))
+        year = issued.year
+        n = rng.randrange(3, 40)
         pool = [
-            f"The two sides reviewed progress in {t1} and agreed that their experts would meet "
-            f"before the end of the year to prepare concrete proposals.",
-            f"Discussions also covered {t2}, where both governments see room for closer work "
-            f"between their armed forces and their defence companies.",
-            f"{a.name} and {other} have worked together on {t1} for many years, and officials "
-            f"describe the relationship as one of the most dynamic in the region.",
-            f"\"Our cooperation rests on trust and on shared interests,\" {name} said. \"We will "
-            f"keep building it step by step, with practical results for our soldiers.\"",
             f"The security situation in Europe and in the wider world was another subject of the "
             f"exchange, in particular the consequences of Russia's war against Ukraine.",
-            f"Officials noted that personnel from both countries regularly attend each other's "
-            f"staff colleges and that the number of places offered will grow next year.",
-            f"Both delegations underlined the importance of international law, freedom of "
-            f"navigation and the peaceful settlement of disputes.",
             f"The ministry will publish further details once the working groups have completed "
             f"their assessment of {t2}.",
-            f"Industrial partnerships were also discussed, including the maintenance of equipment "
-            f"already in service and the possibility of producing spare parts locally.",
             f"The programme included a briefing on the modernisation of the armed forces of "
-            f"{a.name}, which is due to be completed by {issued.year + rng.randrange(3, 9)}.",
-            f"Representatives of the defence industry of {a.name} joined part of the programme to "
-            f"present their products and their plans for export.",
+            f"{a.name}, which is due to be completed by {year + rng.randrange(3, 9)}.",
             f"Climate change, energy security and the resilience of supply chains are now part of "
             f"the defence agenda, the officials said.",
-            f"A joint working group on {t1} has met three times since it was set up, and its "
-            f"next report is expected in the spring.",
-            f"The two countries also exchange liaison officers, who work in each other's "
-            f"headquarters and help to plan joint activities.",
             f"Cooperation in {t2} has become more important as threats have grown more complex, "
             f"from cyber attacks to the sabotage of critical infrastructure.",
+            f"The defence budget of {a.name} for {year} provides for {n} new projects, several of "
+            f"them in {t1}.",
+            f"Since {year - rng.randrange(2, 15)}, more than {rng.randrange(2, 90) * 100} officers "
+            f"have completed courses abroad under the international training programme.",
+            f"The armed forces are also recruiting specialists in logistics, communications and "
+            f"medicine, with {rng.randrange(2, 30) * 50} posts advertised this year.",
+            f"Parliament's defence committee is expected to review the plans for {t1} in the "
+            f"autumn session.",
+            f"{who} has made {t1} one of the priorities of the ministry since taking office.",
+            f"Investment in housing for service families and in the renovation of barracks will "
+            f"continue over the next {rng.randrange(3, 10)} years.",
+            f"Observers note that the region has seen a sharp rise in military spending over the "
+            f"past decade, driven above all by concerns about {t2}.",
+            f"A review of the national defence strategy is under way and should be published "
+            f"before the end of {year + 1}.",
+            f"The reserve forces, which now number about {rng.randrange(5, 90)} thousand, take a "
+            f"growing part in exercises and in support to civil authorities.",
         ]
+        if diplomatic:
+            pool += [
+                f"The two sides reviewed progress in {t1} and agreed that their experts would meet "
+                f"before the end of the year to prepare concrete proposals.",
+                f"Discussions also covered {t2}, where both governments see room for closer work "
+                f"between their armed forces and their defence companies.",
+                f"{a.name} and {other} have worked together on {t1} for many years, and officials "
+                f"describe the relationship as one of the most dynamic in the region.",
+                f"\"Our cooperation rests on trust and on shared interests,\" {who} said. \"We "
+                f"will keep building it step by step, with practical results for our soldiers.\"",
+                f"Officials noted that personnel from both countries regularly attend each other's "
+                f"staff colleges and that the number of places offered will grow next year.",
+                f"Both delegations underlined the importance of international law, freedom of "
+                f"navigation and the peaceful settlement of disputes.",
+                f"Industrial partnerships were also discussed, including the maintenance of "
+                f"equipment already in service and the possibility of producing spare parts locally.",
+                f"Representatives of the defence industry of {a.name} joined part of the programme "
+                f"to present their products and their plans for export.",
+                f"A joint working group on {t1} has met {rng.choice(['twice', 'three times', 'four times'])} "
+                f"since it was set up, and its next report is expected in the spring.",
+                f"The two countries also exchange liaison officers, who work in each other's "
+                f"headquarters and help to plan joint activities.",
+                f"\"We face the same threats, and we answer them better together,\" {who} told "
+                f"journalists afterwards.",
+                f"Trade in defence equipment between {a.name} and {other} has grown steadily, and "
+                f"both sides want to open more programmes to small and medium-sized firms.",
+                f"The officials also compared notes on {t2} and on lessons learned from recent "
+                f"operations.",
+            ]
+        else:
+            pool += [
+                f"\"This is an investment in the people who serve our country,\" {who} said.",
+                f"Local authorities and businesses in {a.capital} were involved from the start of "
+                f"the project.",
+                f"The ministry thanked everyone who contributed, including volunteers and veterans' "
+                f"organisations.",
+                f"More information is available from the press office of the ministry.",
+            ]
         rng.shuffle(pool)
         return pool
 
@@ -344,7 +382,7 @@ class _Writer:
         issued = self.issued()
         a = self.state()
         title, standfirst, body, b = getattr(self, f"_{kind}")(a, issued)
-        body = self._pad(body, a, b, issued)
+        body = self._pad(body, a, b, issued, diplomatic=kind != "non_diplomacy")
         publisher = self.rng.choice(_PUBLISHERS).format(s=a.name)
         url = f"https://www.defence.gov.{a.iso2.lower()}/news/{issued:%Y/%m}/{_slug(title)}-{self.serial}"
         lines = [f" date {issued.isoformat()} {publisher}", "|Printable version", title, standfirst,
@@ -360,10 +398,11 @@ class _Writer:
         name = f"{self.serial:07d}-{kind.replace('_', '-')}-{_slug(title)[:40]}.txt"
         return Document(name, "\n".join(lines) + "\n", kind, 1 + digest_items, digest_kinds)
 
-    def _pad(self, body: list[str], a: State, b: State | None, issued: dt.date) -> list[str]:
-        target = self.rng.randrange(260, 340)
+    def _pad(self, body: list[str], a: State, b: State | None, issued: dt.date, *,
+             diplomatic: bool) -> list[str]:
+        target = self.rng.randrange(270, 350)
         words = sum(len(p.split()) for p in body)
-        pool = self.filler(a, b, issued)
+        pool = self.filler(a, b, issued, diplomatic=diplomatic)
         extra: list[str] = []
         while words < target and pool:
             s = pool.pop()
@@ -392,10 +431,10 @@ class _Writer:
             f"{a.name} and {b.name} discuss {topic}",
             f"{na} holds talks with counterpart from {b.name}",
         ])
-        standfirst = f"The ministers agreed to step up cooperation in {topic} and to meet again next year."
+        standfirst = f"The ministers agreed to step up their work on {topic} and to meet again next year."
         body = [
-            f"{fa} {verb} {b.name}'s {tb}, {nb}, in {city} {when} for talks on {topic} and on "
-            f"the security of their regions.",
+            f"{fa} {verb} {b.name}'s {tb}, {nb}, in {city} {when}. The discussion focused on {topic} "
+            f"and on the security of their regions.",
             f"It was the first meeting between the two since {na} took office. {nb} was "
             f"accompanied by senior officials of the ministry and by the Ambassador of "
             f"{b.name} to {a.name}.",
@@ -673,8 +712,8 @@ def generate_documents(count: int, seed: int = 1) -> Iterator[Document]:
         kind = opening.pop() if opening else w.rng.choices(kinds, weights)[0]
         room = count - made - 1
         digest = 0
-        if room >= 2 and (w.serial == 1 or w.rng.random() < _DIGEST_SHARE):
-            digest = min(room, w.rng.randrange(2, 6))
+        if room >= 2 and (w.serial == 0 or w.rng.random() < _DIGEST_SHARE):
+            digest = min(room, w.rng.randrange(2, 5))
         doc = w.document(kind, digest)
         made += doc.statements
         yield doc

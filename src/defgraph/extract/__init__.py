@@ -561,7 +561,7 @@ def _usual_recipient(ctx: _Context) -> ActorRef | None:
     if not counts:
         return None
     best = max(counts, key=lambda k: counts[k])
-    return ActorRef("country", best) if counts[best] >= 2 else None
+    return ActorRef("country", best) if counts[best] >= 2 or len(counts) == 1 else None
 
 
 def _link_announcements(out: list[Pledge], events: list[Event], drafts: list[ev_rules.EventDraft]) -> None:

@@ -11,7 +11,7 @@ _PLEDGE_WORD = re.compile(
     re.I)
 _CUMULATIVE = re.compile(
     r"\b(?:to date|so far|since (?:\w+ )?(?:19|20)\d\d|since the (?:start|beginning)|in total|overall|"
-    r"total (?:military )?(?:support|aid|assistance|contribution)|amounts? to|"
+    r"total (?:\w+ ){0,2}(?:support|aid|assistance|contributions?|commitments|pledges)|amounts? to|"
     r"altogether|a total of|cumulative|over the past|in recent years|has (?:already )?provided|"
     r"have (?:already )?provided|has now provided|budget|GDP|per cent|percent|economy|trade|"
     r"exports?|revenue|jobs)\b", re.I)
@@ -28,7 +28,7 @@ _IN_KIND_VERB = re.compile(
     r"delivering|supply|supplied|supplying|gift|gifted|transfer|transferred|hand(?:ed)? over)"
     r"|pledged|donated|gifted|announced the (?:delivery|donation|transfer) of|will train)\b", re.I)
 ITEMS = re.compile(
-    r"\b(?:air[- ]defen[cs]e(?: systems?| missiles?)?|anti-drone systems?|drones?|uncrewed \w+|"
+    r"(?<![-\w])(?:air[- ]defen[cs]e(?: systems?| missiles?)?|anti-drone systems?|drones?|uncrewed \w+|"
     r"missiles?|tanks?|armou?red vehicles?|vehicles?|ammunition|artillery(?: shells| rounds)?|shells|"
     r"rounds|munitions|howitzers?|radars?|helicopters?|aircraft|fighter jets?|jets|F-16s?|"
     r"training|body armou?r|helmets|equipment|spare parts|rifles|small arms|mine[- ]clearing \w+|"

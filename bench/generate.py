@@ -545,15 +545,20 @@ class _Writer:
             span = f"from {start.day} {start:%B} to {end.day} {end:%B} {end.year}"
         city = self.city(a)
         troops = self.rng.randrange(3, 60) * 100
-        names = ", ".join(p.name for p in partners[:-1])
-        partners_text = f"{names} and {partners[-1].name}" if names else partners[-1].name
-        tense = "will take place" if start > d else "took place"
-        title = f"Joint military exercise {name} {'begins' if start <= d else 'to begin'} near {city}"
-        standfirst = f"About {troops} troops from {len(partners) + 1} nations train together."
+        nations = [a.name] + [p.name for p in partners]
+        who = ", ".join(nations[:-1]) + " and " + nations[-1]
+        if start > d:
+            verb, title_verb = "will hold", "to begin"
+        elif end >= d:
+            verb, title_verb = "are holding", "under way"
+        else:
+            verb, title_verb = "held", "concludes"
+        title = f"Joint military exercise {name} {title_verb} near {city}"
+        standfirst = f"About {troops} troops from {len(nations)} nations train together."
         _, na, fa = self.official(a, d, ("chief", "general_staff"))
         body = [
-            f"The multinational military exercise {name} {tense} {span} at training areas near {city}, "
-            f"with troops from {a.name}, {partners_text}.",
+            f"{who} {verb} the multinational military exercise {name} at training areas near "
+            f"{city} {span}.",
             f"Around {troops} soldiers, supported by helicopters and armoured vehicles, practise "
             f"defensive operations, river crossings and the evacuation of casualties.",
             f"{fa} said the exercise tests how quickly allied units can work as one force.",

@@ -77,7 +77,9 @@ def extraction(
     isos = {p.country for p in ex.persons.values() if p.country}
     isos |= {p.country for p in ex.places.values() if p.country}
     for ev in ex.events:
-        isos |= {r.key for r in (*ev.convenors, *ev.participants, *ev.virtual) if r.kind == "country"}
+        isos |= {
+            r.key for r in (*ev.convenors, *ev.participants, *ev.virtual) if r.kind == "country"
+        }
     for pg in ex.pledges:
         isos |= {r.key for r in (pg.donor, pg.recipient) if r and r.kind == "country"}
     ex.countries = {iso: Country(iso, names[iso]) for iso in sorted(isos)}
@@ -144,7 +146,7 @@ def sample_extractions() -> list[Extraction]:
         "Denmark launches new support package for Ukraine worth DKK 3.5 billion", date(2025, 3, 10), t,
         "https://www.fmn.dk/en/news/2025/denmark-launches-25th-support-package-for-ukraine/",
         people=[Person("troels-lund-poulsen", "Troels Lund Poulsen", "Minister of Defence", "DNK")],
-        pledges=[Pledge("25th Danish support package", Decimal("3500000000"), "DKK", c("DNK"), c("UKR"),
+        pledges=[Pledge("25th Danish support package", Decimal(3500000000), "DKK", c("DNK"), c("UKR"),
                         date=date(2025, 3, 10), evidence=[span(t, "DKK 3.5 billion")])],
     ))  # fmt: skip
 
@@ -166,7 +168,7 @@ def sample_extractions() -> list[Extraction]:
                       participants=[c("UKR"), org("nato"), per("rustem-umerov"), per("mark-rutte")],
                       virtual=[c("USA"), per("pete-hegseth")], participant_count=50,
                       evidence=[span(t, "co-chaired the meeting")])],
-        pledges=[Pledge("British package of £450 million", Decimal("450000000"), "GBP", c("GBR"), c("UKR"),
+        pledges=[Pledge("British package of £450 million", Decimal(450000000), "GBP", c("GBR"), c("UKR"),
                         items=["radar systems", "anti-tank mines"], date=date(2025, 4, 11), announced_at=0,
                         evidence=[span(t, "British package of £450 million")]),
                  Pledge("Four IRIS-T air defence systems", donor=c("DEU"), recipient=c("UKR"),

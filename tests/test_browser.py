@@ -154,7 +154,9 @@ def test_harness_sees_requests_and_errors(visit: Any, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("view", VIEWS)
-def test_page_is_offline_drawn_and_error_free(visit: Any, pages: dict[str, Path], view: str) -> None:
+def test_page_is_offline_drawn_and_error_free(
+    visit: Any, pages: dict[str, Path], view: str
+) -> None:
     v = visit(pages[view])
     v.page.wait_for_timeout(300)
     assert colours_drawn(v.page) > 3
@@ -167,7 +169,9 @@ def test_page_is_offline_drawn_and_error_free(visit: Any, pages: dict[str, Path]
 
 
 @pytest.mark.parametrize("view", VIEWS)
-def test_search_selects_and_click_opens_panel(visit: Any, pages: dict[str, Path], view: str) -> None:
+def test_search_selects_and_click_opens_panel(
+    visit: Any, pages: dict[str, Path], view: str
+) -> None:
     v = visit(pages[view])
     page = v.page
     ukraine = node_id(page, "Ukraine")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from html import unescape
 from html.parser import HTMLParser
-from datetime import date
 from pathlib import Path
 
 import networkx as nx
@@ -95,9 +95,9 @@ def test_events_view_nodes_edges_and_details(store) -> None:
     assert d["source"] == "Allies pledge fresh aid to Ukraine at Brussels meeting"
     assert d["source url"].startswith("https://www.atlanticdefencewire.com/")
     assert all(isinstance(v, str) for _, a in g.nodes(data=True) for v in a["details"].values())
-    assert {g.nodes[v]["label"] for _, v, k in g.out_edges(pid, keys=True) if k == "beneficiary"} == {
-        "Ukraine"
-    }
+    assert {
+        g.nodes[v]["label"] for _, v, k in g.out_edges(pid, keys=True) if k == "beneficiary"
+    } == {"Ukraine"}
     eid, meeting = by_label["NATO Defence Ministers' Meeting"]
     assert meeting["details"]["type"] == "Meeting"
     assert meeting["details"]["date"] == "2024-06-13 – 2024-06-14"
@@ -110,7 +110,7 @@ def test_events_view_nodes_edges_and_details(store) -> None:
 
 
 def test_filters(store) -> None:
-    events = lambda g: sorted(a["label"] for _, a in g.nodes(data=True) if a["kind"] == "event")  # noqa: E731
+    events = lambda g: sorted(a["label"] for _, a in g.nodes(data=True) if a["kind"] == "event")
     g = network(store, date_from="2025-04-01", date_to=date(2025, 5, 13))
     assert events(g) == ["27th Ukraine Defense Contact Group", "Crystal Arrow 2025"]
     assert g.graph["filters"] == ["from 2025-04-01", "to 2025-05-13"]
@@ -145,7 +145,9 @@ def test_page_references_nothing_remote(store, tmp_path: Path, view: str) -> Non
 
 def test_page_header_legend_and_counts(store, tmp_path: Path) -> None:
     g = network(store, "events", date_from="2024-01-01")
-    html = write_html(g, tmp_path / "g.html", title="Defence <diplomacy>", subtitle="A & B").read_text()
+    html = write_html(
+        g, tmp_path / "g.html", title="Defence <diplomacy>", subtitle="A & B"
+    ).read_text()
     assert "<title>Defence &lt;diplomacy&gt;</title>" in html
     assert "A &amp; B" in html
     assert 'id="legend"' in html

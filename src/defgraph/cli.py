@@ -44,10 +44,15 @@ def store_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _open(store: str | None) -> KnowledgeGraph:
+    """Open the store for this command; it is closed (and its lock freed) when the command ends."""
     try:
-        return KnowledgeGraph(store)
+        kg = KnowledgeGraph(store)
     except StoreError as exc:
         raise DefgraphError(str(exc)) from exc
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(kg.close)
+    return kg
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -61,6 +61,16 @@ class KnowledgeGraph:
     def __repr__(self) -> str:
         return f"KnowledgeGraph({self.store.location})"
 
+    def close(self) -> None:
+        """Flush and release the store (an embedded store is locked while open)."""
+        self.store.close()
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # -- ingest ----------------------------------------------------------------------
     def add_statement(self, statement: Statement) -> tuple[bool, Extraction]:
         """Store one statement as its own named graph; False when it was already there as is."""

@@ -195,6 +195,13 @@ def load_query(name_or_path: str | Path) -> CannedQuery:
     )
 
 
+def load_or_text(query: str | Path) -> CannedQuery:
+    """A canned query's name, a .rq path, or SPARQL text itself (anything with a '{')."""
+    if isinstance(query, str) and "{" in query:
+        return parse_query_text(query)
+    return load_query(query)
+
+
 # -- parameters ----------------------------------------------------------------------
 
 _XSD_DATE = ox.NamedNode(XSD + "date")

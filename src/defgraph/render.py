@@ -23,7 +23,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from importlib.resources import files
 from itertools import combinations
@@ -34,7 +34,7 @@ import networkx as nx
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from .vocab import DCT, DG, EVENT_TYPES
+from .vocab import DCT, DG, DG_NS, EVENT_TYPES
 
 __all__ = ["VIEWS", "Filters", "network", "render", "write_html"]
 
@@ -115,18 +115,11 @@ def _local(iri: str, namespace: str) -> str | None:
 
 
 _PROPS: dict[str, str] = {str(getattr(DG, name)): name for name in EDGE_LABELS}
+_ATTR_NAMES = ("date", "endDate", "iso3", "roleTitle", "amount", "currency", "confidence",
+               "method", "participantCount", "planned", "item")  # fmt: skip
 _ATTR_PROPS: dict[str, str] = {
-    **{
-        str(getattr(DG, name)): name
-        for name in (
-            "date endDate iso3 roleTitle amount currency confidence method "
-            "participantCount planned item"
-        ).split()
-    },
-    DCT + "title": "title",
-    DCT + "issued": "issued",
-    DCT + "publisher": "publisher",
-    DCT + "source": "source",
+    **{str(getattr(DG, name)): name for name in _ATTR_NAMES},
+    **{DCT + name: name for name in ("title", "issued", "publisher", "source")},
 }
 
 
@@ -162,7 +155,7 @@ def _fetch(store: _Queryable) -> _Raw:
     event_classes = {t.value for (t,) in _rows(store, _EVENT_CLASSES_RQ)}
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)  # iri -> [(kind, class)]
     for s, t in _rows(store, _TYPES_RQ):
-        name = _local(t.value, str(DG._NS))
+        name = _local(t.value, DG_NS)
         if not name:
             continue
         kind = _CLASS_KIND.get(name)
@@ -252,9 +245,7 @@ class Filters:
             return True
         start = _as_date(raw.attr(iri, "date"))
         if start is None:
-            issued = [
-                raw.attr(o, "issued") for p, o in raw.out.get(iri, []) if p == "reportedIn"
-            ]
+            issued = [raw.attr(o, "issued") for p, o in raw.out.get(iri, []) if p == "reportedIn"]
             dates = sorted(d for d in (_as_date(x) for x in issued if x) if d)
             start = dates[0] if dates else None
         if start is None:
@@ -269,6 +260,8 @@ def _filters(
     raw: _Raw, date_from: date | str | None, date_to: date | str | None, types: Iterable[str] | None
 ) -> Filters:
     chosen = None
+    if isinstance(types, str):
+        types = types.split(",")
     if types is not None:
         chosen = frozenset(t.strip() for t in types if t and t.strip())
         known = {t.lower() for t in (*EVENT_TYPES, "Event", "Pledge")}
@@ -325,7 +318,9 @@ def _details(raw: _Raw, iri: str) -> dict[str, str]:
         if a.get("title"):
             d["title"] = raw.attr(iri, "title") or ""
         if a.get("publisher"):
-            d["publisher"] = "; ".join(raw.label(x) if x in raw.kinds else x for x in a["publisher"])
+            d["publisher"] = "; ".join(
+                raw.label(x) if x in raw.kinds else x for x in a["publisher"]
+            )
         if a.get("source"):
             d["source url"] = "\n".join(sorted(a["source"]))
     else:
@@ -370,9 +365,9 @@ def _events_view(raw: _Raw, f: Filters) -> nx.MultiDiGraph:
     anchors = {i for i, k in raw.kinds.items() if k in ("event", "pledge") and f.keeps(raw, i)}
     keep = set(anchors)
     for s, prop, o in raw.links:
-        if s in anchors and prop != "represents":
-            if raw.kinds[o] not in ("event", "pledge") or o in anchors:
-                keep.add(o)
+        wanted = raw.kinds[o] not in ("event", "pledge") or o in anchors
+        if s in anchors and prop != "represents" and wanted:
+            keep.add(o)
     for s, prop, o in raw.links:
         if prop == "represents" and s in keep and raw.kinds[s] == "person":
             keep.add(o)
@@ -415,7 +410,9 @@ def _countries_view(raw: _Raw, f: Filters) -> nx.MultiDiGraph:
     for (a, b), evs in sorted(shared.items()):
         simple.add_edge(a, b, weight=len(evs))
     centrality = nx.degree_centrality(simple) if len(simple) > 1 else dict.fromkeys(simple, 0.0)
-    communities = nx.community.louvain_communities(simple, weight="weight", seed=1) if simple else []
+    communities = (
+        nx.community.louvain_communities(simple, weight="weight", seed=1) if simple else []
+    )
     ordered = sorted(
         (sorted(c, key=lambda i: (-centrality[i], raw.label(i))) for c in communities),
         key=lambda members: (-len(members), raw.label(members[0])),
@@ -442,7 +439,11 @@ def _countries_view(raw: _Raw, f: Filters) -> nx.MultiDiGraph:
         g.add_node(iri, **attrs, centrality=centrality[iri], community=group[iri])
     for (a, b), evs in sorted(shared.items()):
         g.add_edge(
-            a, b, key="shared", label="shared events", weight=len(evs),
+            a,
+            b,
+            key="shared",
+            label="shared events",
+            weight=len(evs),
             events=sorted(raw.label(e) for e in evs),
         )
     return g
@@ -523,7 +524,7 @@ def _component_layout(sub: nx.Graph) -> dict[str, tuple[float, float]]:
         if n <= 150:
             pos = nx.kamada_kawai_layout(sub, weight="distance")
         elif n >= 500:
-            return _local_force_layout(sub)
+            return _local_force_layout(sub, iterations=100 if n <= 3000 else 50)
     except ImportError:  # no scipy: networkx's dense spring layout needs numpy only
         pass
     if n <= 150 or n >= 500:
@@ -533,7 +534,7 @@ def _component_layout(sub: nx.Graph) -> dict[str, tuple[float, float]]:
     return {k: (float(p[0]), float(p[1])) for k, p in pos.items()}
 
 
-def _local_force_layout(sub: nx.Graph, iterations: int = 100) -> dict[str, tuple[float, float]]:
+def _local_force_layout(sub: nx.Graph, iterations: int) -> dict[str, tuple[float, float]]:
     """Fruchterman-Reingold for big components, near-linear per step.
 
     networkx's spring_layout costs O(n²) a step (minutes for 10,000 nodes); this
@@ -582,14 +583,20 @@ def _spread(pos: dict[str, tuple[float, float]], spacing: float) -> dict[str, tu
     xy -= xy.mean(axis=0)
     xy[:, 0] *= _STRETCH
     if len(keys) > 1:
-        nearest = []
-        for i in range(0, len(keys), 512):  # chunked: n x 512 distances at a time
-            d = np.hypot(*(xy[i : i + 512, None, :] - xy[None, :, :]).transpose(2, 0, 1))
-            d[d == 0] = np.inf
-            nearest.append(d.min(axis=1))
-        median = float(np.median(np.concatenate(nearest)))
-        if np.isfinite(median) and median > 0:
-            xy *= spacing / median
+        try:
+            from scipy.spatial import cKDTree
+
+            distances = cKDTree(xy).query(xy, k=2)[0][:, 1]
+        except ImportError:
+            parts = []
+            for i in range(0, len(keys), 512):  # 512 x n distances at a time
+                d = np.hypot(*(xy[i : i + 512, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+                d[np.arange(d.shape[0]), np.arange(i, i + d.shape[0])] = np.inf
+                parts.append(d.min(axis=1))
+            distances = np.concatenate(parts)
+        apart = distances[distances > 0]
+        if len(apart):
+            xy *= spacing / float(np.median(apart))
     return {k: (float(x), float(y)) for k, (x, y) in zip(keys, xy)}
 
 
@@ -619,9 +626,13 @@ def _layout(graph: nx.MultiDiGraph, spacing: float) -> dict[str, tuple[float, fl
         pos = _spread(_component_layout(sub), spacing)
         xs = [p[0] for p in pos.values()]
         ys = [p[1] for p in pos.values()]
-        boxes.append((pos, min(xs), min(ys), max(xs) - min(xs) + spacing, max(ys) - min(ys) + spacing))
+        boxes.append(
+            (pos, min(xs), min(ys), max(xs) - min(xs) + spacing, max(ys) - min(ys) + spacing)
+        )
     area = sum(w * h for *_, w, h in boxes)
-    row_width = max([w for *_, w, _ in boxes] + [math.sqrt(area) * _STRETCH * 1.2]) if boxes else 0.0
+    row_width = (
+        max([w for *_, w, _ in boxes] + [math.sqrt(area) * _STRETCH * 1.2]) if boxes else 0.0
+    )
     out: dict[str, tuple[float, float]] = {}
     x = y = row_height = 0.0
     for pos, x0, y0, w, h in boxes:
@@ -705,7 +716,8 @@ def _vis_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
             options.update(value=weight, label=str(weight) if weight > 1 else "")
             events = list(a.get("events", []))
             options["title"] = "\n".join(
-                [f"{weight} {label}"] + [f"• {_short(e, 80)}" for e in events[:12]]
+                [f"{weight} {label}"]
+                + [f"• {_short(e, 80)}" for e in events[:12]]
                 + (["…"] if len(events) > 12 else [])
             )
         if not directed:
@@ -745,7 +757,7 @@ def _vis_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
         "directed": directed,
         "nodes": nodes,
         "edges": edges,
-        "options": json.loads(options),
+        "options": json.loads(options) if isinstance(options, str) else options,
         "info": info,
         "edgeInfo": edge_info,
     }
@@ -777,14 +789,14 @@ def _vis_assets() -> tuple[str, str]:
 
 
 def _sha256(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+    return (
+        "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+    )
 
 
 def _build_time() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = (
-        datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
-    )
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
     return when.strftime("%Y-%m-%d %H:%M UTC")
 
 
@@ -838,30 +850,29 @@ def write_html(graph: nx.MultiDiGraph, path: str | Path, *, title: str, subtitle
         for k, s in KIND_STYLES.items()
         if kinds.get(k)
     ]
-    edge_counts = [f"{n} {label}" for label, n in sorted(relations.items(), key=lambda x: (-x[1], x[0]))]
+    edge_counts = [
+        f"{n} {label}" for label, n in sorted(relations.items(), key=lambda x: (-x[1], x[0]))
+    ]
     legend, groups = _legend(graph)
-    html = (
-        env.get_template("network.html")
-        .render(
-            title=title,
-            subtitle=subtitle,
-            view=graph.graph.get("view", ""),
-            description=graph.graph.get("description", ""),
-            n_nodes=graph.number_of_nodes(),
-            n_edges=graph.number_of_edges(),
-            node_counts=node_counts,
-            edge_counts=edge_counts,
-            filters=graph.graph.get("filters", []),
-            built=_build_time(),
-            legend=legend,
-            groups=groups,
-            csp=csp,
-            vis_css=Markup(_raw_text(vis_css, "style")),
-            app_css=Markup(_raw_text(app_css, "style")),
-            data=Markup(script_json(_vis_data(graph))),
-            vis_js=Markup(scripts[0]),
-            app_js=Markup(scripts[1]),
-        )
+    html = env.get_template("network.html").render(
+        title=title,
+        subtitle=subtitle,
+        view=graph.graph.get("view", ""),
+        description=graph.graph.get("description", ""),
+        n_nodes=graph.number_of_nodes(),
+        n_edges=graph.number_of_edges(),
+        node_counts=node_counts,
+        edge_counts=edge_counts,
+        filters=graph.graph.get("filters", []),
+        built=_build_time(),
+        legend=legend,
+        groups=groups,
+        csp=csp,
+        vis_css=Markup(_raw_text(vis_css, "style")),
+        app_css=Markup(_raw_text(app_css, "style")),
+        data=Markup(script_json(_vis_data(graph))),
+        vis_js=Markup(scripts[0]),
+        app_js=Markup(scripts[1]),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")

@@ -171,10 +171,13 @@ class OxigraphStore:
         self._store.flush()
 
     def close(self) -> None:
-        # pyoxigraph closes on garbage collection; drop our reference.
+        """Flush and drop the store; pyoxigraph releases the folder's lock when it is freed."""
         if hasattr(self, "_store"):
             self._store.flush()
             del self._store
+            import gc
+
+            gc.collect()
 
 
 Store = OxigraphStore

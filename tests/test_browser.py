@@ -225,6 +225,10 @@ def test_hostile_names_stay_text(visit: Any, pages: dict[str, Path], view: str) 
         page.fill("#search", CLOSE_NAME)
         page.press("#search", "Enter")
         assert page.text_content("#panel-title") == CLOSE_NAME
+        page.fill("#search", "Hostile")  # the statement: its source is a javascript: URL
+        page.press("#search", "Enter")
+        assert "javascript:window.__pwned=4" in (page.text_content("#panel-details") or "")
+        assert page.locator("#panel a").count() == 0
     page.wait_for_timeout(200)
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.evaluate("document.querySelectorAll('img, svg, b, iframe').length") == 0

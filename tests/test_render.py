@@ -117,6 +117,7 @@ def test_filters(store) -> None:
     g = network(store, types=["call", "Exercise"])
     assert events(g) == ["Crystal Arrow 2025", "Tîlvăr–Nosatîi call"]
     assert not any(a["kind"] == "pledge" for _, a in g.nodes(data=True))
+    assert events(network(store, types="Call")) == ["Tîlvăr–Nosatîi call"]
     g = network(store, types=["Pledge"])
     assert events(g) == [] and sum(a["kind"] == "pledge" for _, a in g.nodes(data=True)) == 3
     g = network(store, "countries", types=["Call"])

@@ -257,7 +257,10 @@ class Filters:
 
 
 def _filters(
-    raw: _Raw, date_from: date | str | None, date_to: date | str | None, types: Iterable[str] | None
+    raw: _Raw,
+    date_from: date | str | None,
+    date_to: date | str | None,
+    types: Iterable[str] | str | None,
 ) -> Filters:
     chosen = None
     if isinstance(types, str):
@@ -459,7 +462,7 @@ def network(
     *,
     date_from: date | str | None = None,
     date_to: date | str | None = None,
-    types: Iterable[str] | None = None,
+    types: Iterable[str] | str | None = None,
 ) -> nx.MultiDiGraph:
     """Build the networkx graph of one view from the store.
 

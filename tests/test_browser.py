@@ -37,7 +37,7 @@ VIEWS = ["events", "countries"]
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing: apt-get install chromium"
-        if os.environ.get("CI") == "true":
+        if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
@@ -199,6 +199,10 @@ def test_panel_link_moves_to_neighbour(visit: Any, pages: dict[str, Path]) -> No
     page = visit(pages["events"]).page
     page.fill("#search", "27th Ukraine Defense Contact Group")
     page.press("#search", "Enter")
+    link = page.locator("#panel-details a")
+    assert link.count() == 1  # the source URL; the node's own IRI stays text
+    assert (link.get_attribute("href") or "").startswith("https://www.atlanticdefencewire.com/")
+    assert link.get_attribute("rel") == "noopener noreferrer"
     page.get_by_role("button", name="John Healey").click()
     assert page.text_content("#panel-title") == "John Healey"
     assert "Defence Secretary" in (page.text_content("#panel-details") or "")

@@ -15,7 +15,6 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import ingest as ingest_mod
@@ -33,23 +32,45 @@ class DefgraphError(click.ClickException):
     exit_code = EXIT_ERROR
 
 
+UPDATE_URL_ENV = "DEFGRAPH_UPDATE_URL"
+
+
 def store_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    """--store DIR, shared by every command that reads or writes the graph."""
-    @click.option("--store", "store", envvar=STORE_ENV, default=None, metavar="DIR",
-                  help=f"Store folder (default ./.defgraph; or ${STORE_ENV}).")
+    """--store DIR|URL and --update-url, shared by every command that reads or writes the graph.
+
+    A store error the command does not handle itself ends it with exit 2 and its message.
+    """
+    @click.option("--store", "store", envvar=STORE_ENV, default=None, metavar="DIR|URL",
+                  help=f"Store folder, or http(s) URL of a SPARQL endpoint (default ./.defgraph; "
+                       f"or ${STORE_ENV}). Credentials: DEFGRAPH_USER/DEFGRAPH_PASSWORD or ~/.netrc.")
+    @click.option("--update-url", "update_url", envvar=UPDATE_URL_ENV, default=None, metavar="URL",
+                  help=f"SPARQL update URL, when the endpoint takes updates elsewhere (or ${UPDATE_URL_ENV}).")
     @functools.wraps(f)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return f(*args, **kwargs)
+    def wrapper(*args: Any, update_url: str | None = None, **kwargs: Any) -> Any:
+        click.get_current_context().meta["defgraph.update_url"] = update_url
+        try:
+            return f(*args, **kwargs)
+        except StoreError as exc:
+            raise DefgraphError(str(exc)) from exc
     return wrapper
+
+
+def workers_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--workers N, shared by the commands that ingest."""
+    return click.option(
+        "--workers", "-j", type=click.IntRange(min=0), default=None, metavar="N",
+        help="Processes extracting in parallel (default: 1 for fewer than 50 files, "
+             "else one per core; 0: one per core).")(f)
 
 
 def _open(store: str | None) -> KnowledgeGraph:
     """Open the store for this command; it is closed (and its lock freed) when the command ends."""
+    ctx = click.get_current_context(silent=True)
+    update_url = ctx.meta.get("defgraph.update_url") if ctx is not None else None
     try:
-        kg = KnowledgeGraph(store)
+        kg = KnowledgeGraph(store, update_url=update_url)
     except StoreError as exc:
         raise DefgraphError(str(exc)) from exc
-    ctx = click.get_current_context(silent=True)
     if ctx is not None:
         ctx.call_on_close(kg.close)
     return kg
@@ -66,20 +87,13 @@ def main() -> None:
     """
 
 
-def _ingest(kg: KnowledgeGraph, paths: tuple[str, ...], quiet: bool = False) -> IngestReport:
-    files = [p for p in ingest_mod.iter_paths(paths)] if paths else []
-    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                  disable=quiet or not err.is_terminal, transient=True) as progress:
-        task = progress.add_task("ingesting", total=len(files) or None)
-        seen: set[str] = set()
+def _ingest(kg: KnowledgeGraph, paths: tuple[str, ...], quiet: bool = False,
+            workers: int | None = None) -> IngestReport:
+    from .bulk import IngestProgress
 
-        def tick(source: str) -> None:
-            if source not in seen:
-                seen.add(source)
-                progress.update(task, completed=min(len(seen), len(files)))
-
-        report = kg.ingest(*paths, on_item=tick)
+    files = sum(1 for _ in ingest_mod.iter_paths(paths)) if paths else 0
+    with IngestProgress(files, console=err, disable=quiet or not err.is_terminal) as tick:
+        report = kg.ingest(*paths, on_item=tick, workers=workers)
     for f in report.failures:
         err.print(f"[red]error[/red] {f.path}: {f.reason}", highlight=False, markup=True)
     return report
@@ -101,7 +115,8 @@ def _report_table(report: IngestReport) -> Table:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @store_option
-def ingest(paths: tuple[str, ...], store: str | None) -> None:
+@workers_option
+def ingest(paths: tuple[str, ...], store: str | None, workers: int | None) -> None:
     """Read files or folders of statements (plain text, HTML) into the store.
 
     Each statement becomes one named graph; ingesting it again changes nothing.
@@ -110,11 +125,23 @@ def ingest(paths: tuple[str, ...], store: str | None) -> None:
     \b
     Example:
       defgraph ingest data/statements/ press-release.html --store ./.defgraph
+      defgraph ingest corpus/ --workers 4
     """
     kg = _open(store)
-    report = _ingest(kg, paths)
+    report = _ingest(kg, paths, workers=workers)
     out.print(_report_table(report))
+    _stop_if_aborted(report)
     sys.exit(EXIT_OK if report.ok else EXIT_PARTIAL)
+
+
+def _stop_if_aborted(report: IngestReport) -> None:
+    """Exit 2 when the store stopped answering mid-run; the statements not stored are listed above."""
+    if report.aborted:
+        missing = sum(1 for f in report.failures if "not stored" in f.reason)
+        raise DefgraphError(
+            f"the store stopped answering, so {missing} statement(s) were not stored (listed "
+            f"above): {report.aborted}. Run the same command again once it answers: statements "
+            "already stored are left as they are, the rest are added.")
 
 
 @main.command()
@@ -268,10 +295,14 @@ def _summary_table(summary: dict[str, Any]) -> Table:
     return t
 
 
-def _build(paths: tuple[str, ...], outdir: Path, store: str | None) -> int:
+def _build(paths: tuple[str, ...], outdir: Path, store: str | None,
+           workers: int | None = None) -> int:
     outdir.mkdir(parents=True, exist_ok=True)
     kg = _open(store if store else str(outdir / "store"))
-    report = _ingest(kg, paths)
+    report = _ingest(kg, paths, workers=workers)
+    if report.aborted:
+        out.print(_report_table(report))
+        _stop_if_aborted(report)
     try:
         kg.export(outdir / "graph.ttl", "turtle")
     except ExportError as exc:
@@ -292,7 +323,8 @@ def _build(paths: tuple[str, ...], outdir: Path, store: str | None) -> int:
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Folder for graph.ttl, graph.html, countries.html, summary.json and the store.")
 @store_option
-def build(paths: tuple[str, ...], outdir: str, store: str | None) -> None:
+@workers_option
+def build(paths: tuple[str, ...], outdir: str, store: str | None, workers: int | None) -> None:
     """The main job: ingest, export Turtle, render HTML, print a summary.
 
     The store is OUTDIR/store unless --store names another.
@@ -301,7 +333,7 @@ def build(paths: tuple[str, ...], outdir: str, store: str | None) -> None:
     Example:
       defgraph build statements/ -o out/
     """
-    sys.exit(_build(paths, Path(outdir), store))
+    sys.exit(_build(paths, Path(outdir), store, workers))
 
 
 @main.command()

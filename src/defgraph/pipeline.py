@@ -18,7 +18,8 @@ from . import ingest as ingest_mod
 from .extract import extract
 from .mapping import graph_iri, to_quads
 from .model import Extraction, Statement
-from .store import OxigraphStore, Rows, open_store
+from .remote import RemoteStore
+from .store import OxigraphStore, Rows, StoreUnavailable, open_store
 
 
 @dataclass
@@ -30,6 +31,7 @@ class IngestReport:
     unchanged: int = 0  # already in the store exactly so
     failures: list[ingest_mod.Failure] = field(default_factory=list)
     events: Counter[str] = field(default_factory=Counter)
+    aborted: str | None = None  # why the run stopped writing early (the store stopped answering)
 
     @property
     def ok(self) -> bool:
@@ -50,13 +52,15 @@ class KnowledgeGraph:
     >>> kg.query("events_timeline")[:2]                   # doctest: +SKIP
     """
 
-    def __init__(self, store: str | Path | OxigraphStore | None = None) -> None:
-        if isinstance(store, OxigraphStore):
+    def __init__(self, store: str | Path | OxigraphStore | RemoteStore | None = None, *,
+                 update_url: str | None = None) -> None:
+        self.store: OxigraphStore | RemoteStore
+        if isinstance(store, (OxigraphStore, RemoteStore)):
             self.store = store
         elif store == ":memory:":
             self.store = OxigraphStore(None)
         else:
-            self.store = open_store(store)
+            self.store = open_store(store, update_url=update_url)
 
     def __repr__(self) -> str:
         return f"KnowledgeGraph({self.store.location})"
@@ -78,10 +82,23 @@ class KnowledgeGraph:
         changed = self.store.replace_graph(graph_iri(statement), quads)
         return changed, ex
 
-    def ingest(self, *paths: str | Path, on_item: Callable[[str], None] | None = None) -> IngestReport:
-        """Read files and folders of statements into the store; bad files are reported, not fatal."""
+    def ingest(self, *paths: str | Path, on_item: Callable[[str], None] | None = None,
+               workers: int | None = None) -> IngestReport:
+        """Read files and folders of statements into the store; bad files are reported, not fatal.
+
+        ``workers``: processes extracting in parallel (None: one for fewer than 50
+        files, else one per core); more than one goes through :mod:`defgraph.bulk`.
+        """
+        from .bulk import bulk_ingest, resolve_workers
+
+        n = resolve_workers(workers, paths)
+        # A SPARQL endpoint is written here, one statement at a time, so that a server
+        # going down stops the run and the statements not stored are listed.
+        if n > 1 and isinstance(self.store, OxigraphStore):
+            return bulk_ingest(self.store, paths, workers=n, on_item=on_item)
         report = IngestReport()
-        for item in ingest_mod.iter_statements(paths):
+        items = ingest_mod.iter_statements(paths)
+        for item in items:
             if isinstance(item, ingest_mod.Failure):
                 report.failures.append(item)
                 if on_item:
@@ -90,6 +107,17 @@ class KnowledgeGraph:
             report.statements += 1
             try:
                 changed, ex = self.add_statement(item)
+            except StoreUnavailable as exc:
+                # The store is gone: stop writing, and list every statement not stored.
+                report.aborted = str(exc)
+                report.failures.append(_not_stored(item, str(exc)))
+                for rest in items:
+                    if isinstance(rest, ingest_mod.Failure):
+                        report.failures.append(rest)
+                    else:
+                        report.statements += 1
+                        report.failures.append(_not_stored(rest, "the store stopped answering"))
+                break
             except Exception as exc:  # a statement that breaks extraction must not stop the batch
                 report.failures.append(ingest_mod.Failure(
                     item.source_file or item.title or "<statement>",
@@ -158,6 +186,11 @@ class KnowledgeGraph:
             "pledges": count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a dg:Pledge }"),
             "triples": self.store.triple_count(),
         }
+
+
+def _not_stored(statement: Statement, reason: str) -> ingest_mod.Failure:
+    return ingest_mod.Failure(statement.source_file or statement.title or "<statement>",
+                              f"statement {statement.title!r} not stored: {reason}")
 
 
 def ingest_paths(paths: Iterable[str | Path], store: str | Path | None = None) -> IngestReport:

@@ -12,12 +12,15 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from . import resources
 from .vocab import ONTOLOGY_GRAPH, PREFIXES, node
+
+if TYPE_CHECKING:
+    from .remote import RemoteStore
 
 DEFAULT_STORE = ".defgraph"
 STORE_ENV = "DEFGRAPH_STORE"
@@ -25,6 +28,10 @@ STORE_ENV = "DEFGRAPH_STORE"
 
 class StoreError(Exception):
     """The store cannot be opened or refused an operation."""
+
+
+class StoreUnavailable(StoreError):
+    """The store stopped answering, timed out or refuses us altogether: a batch must stop."""
 
 
 @dataclass
@@ -190,9 +197,14 @@ def store_location(location: str | Path | None = None) -> str:
     return os.environ.get(STORE_ENV) or DEFAULT_STORE
 
 
-def open_store(location: str | Path | None = None, *, read_only: bool = False) -> OxigraphStore:
-    """Open the store at a folder (created if missing)."""
+def open_store(location: str | Path | None = None, *, read_only: bool = False,
+               update_url: str | None = None) -> OxigraphStore | RemoteStore:
+    """Open the store at a folder (created if missing) or an http(s) SPARQL endpoint URL."""
     loc = store_location(location)
     if loc.startswith(("http://", "https://")):
-        raise StoreError(f"{loc}: remote SPARQL stores are not supported yet; give a folder")
+        from .remote import RemoteStore
+
+        return RemoteStore(loc, update_url=update_url, read_only=read_only)
+    if update_url:
+        raise StoreError(f"--update-url is for a SPARQL endpoint, but the store {loc} is a folder")
     return OxigraphStore(loc, read_only=read_only)

@@ -216,8 +216,9 @@ class CountryMention:
 @lru_cache(maxsize=1)
 def _mention_regex() -> re.Pattern[str]:
     names, _, _ = _tables()
-    forms = sorted(names, key=len, reverse=True)
-    alternation = "|".join(re.escape(f) for f in forms)
+    from .text import trie_pattern
+
+    alternation = trie_pattern(list(names))
     # Possessive 's and compounds are handled by the caller; word boundaries on both ends.
     return re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])")
 

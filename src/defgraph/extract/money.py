@@ -62,9 +62,26 @@ class Money:
     qualifier: str | None  # "more than", "up to"...
 
 
+_NUMBER = re.compile(r"\d[\d,.]*")
+
+
+def _candidates(text: str):  # type: ignore[no-untyped-def]
+    """Matches of the money pattern, looked for only around numbers (the pattern is costly)."""
+    seen_end = -1
+    for n in _NUMBER.finditer(text):
+        if n.start() < seen_end:
+            continue
+        lo = max(0, n.start() - 40)
+        for m in _MONEY.finditer(text, lo, min(len(text), n.end() + 40)):
+            if m.start() <= n.start() < m.end() and m.end() > seen_end:
+                seen_end = m.end()
+                yield m
+                break
+
+
 def find_money(text: str) -> list[Money]:
     out = []
-    for m in _MONEY.finditer(text):
+    for m in _candidates(text):
         g = m.groupdict()
         num = g["num1"] or g["num2"] or g["num3"] or g["num4"]
         scale = g["scale1"] or g["scale2"] or g["scale3"] or g["scale4"]

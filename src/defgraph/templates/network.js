@@ -21,10 +21,26 @@
   if (data.options.physics.enabled) {
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
-      network.fit({ animation: false });
+      fitBesideLegend();
+      edgeLabels();
     });
   }
-  network.fit({ animation: false });
+  // fit the graph into the part of the canvas the legend leaves free
+  var legend = document.getElementById("legend");
+  function fitBesideLegend() {
+    network.fit({ animation: false });
+    var width = document.getElementById("network").clientWidth;
+    var free = width - legend.offsetWidth - 24;
+    if (legend.offsetWidth === 0 || free < width / 2) return;
+    var scale = network.getScale() * free / width;
+    var centre = network.getViewPosition();
+    network.moveTo({
+      position: { x: centre.x - (width - free) / 2 / scale, y: centre.y },
+      scale: scale,
+      animation: false
+    });
+  }
+  fitBesideLegend();
 
   // edge labels only when zoomed in enough to read them
   var edgeFont = data.options.edges.font.size;
@@ -52,11 +68,12 @@
     return el;
   }
 
-  function detailValue(value) {
+  function detailValue(key, value) {
     var dd = document.createElement("dd");
+    var links = /url$/.test(key);
     String(value).split("\n").forEach(function (line, i) {
       if (i > 0) dd.appendChild(document.createTextNode("\n"));
-      if (URL_RE.test(line)) {
+      if (links && URL_RE.test(line)) {
         var a = element("a", line);
         a.href = line;  // only http(s), checked above; opened on click, never fetched
         a.target = "_blank";
@@ -86,7 +103,7 @@
     item.details.forEach(function (pair) {
       if (pair[0] === "type") return;
       panelDetails.appendChild(element("dt", pair[0]));
-      panelDetails.appendChild(detailValue(pair[1]));
+      panelDetails.appendChild(detailValue(pair[0], pair[1]));
     });
     panelLinks.replaceChildren();
     var links = network.getConnectedEdges(id).map(function (edgeId) {

@@ -1,0 +1,708 @@
+"""A SPARQL 1.1 endpoint as the store: Virtuoso, Apache Jena Fuseki, GraphDB, Amazon Neptune.
+
+:class:`RemoteStore` mirrors :class:`~defgraph.store.OxigraphStore` over the
+SPARQL 1.1 Protocol (queries and updates POSTed form-encoded, results read as
+SPARQL JSON), so the pipeline, canned queries, export and render work unchanged.
+
+What differs from the embedded store, and how it is handled:
+
+* **Parameters** are bound with a ``VALUES`` block built from each term's own
+  N-Triples form (which escapes it), the standard SPARQL 1.1 way to bind over
+  the protocol; user values are never pasted into the query as raw text. The
+  block trails the query, except in a query carrying LIMIT/OFFSET, where it goes
+  at the end of the WHERE group: Virtuoso 7.2 applies a trailing VALUES after
+  the LIMIT and returns nothing.
+* **Union default graph**: queries must see the union of all named graphs. That
+  is the default graph of Virtuoso, GraphDB and Neptune, and of Fuseki with
+  ``tdb2:unionDefaultGraph true``; a server that names its union graph instead
+  can be given ``union_graph``, sent as the protocol's ``default-graph-uri``.
+* **Capped results**: Virtuoso returns at most ResultSetMaxRows rows (10000 by
+  default) and says so in an ``X-SPARQL-MaxRows`` header. A SELECT result that
+  is cut, or as long as ``page_size``, is fetched again page by page (its own
+  ORDER BY, then every variable, + LIMIT/OFFSET); a cut result that cannot be
+  paged raises StoreError. Rows are never returned silently truncated.
+* **Writes**: ``replace_graph`` reads the graph back and compares by value
+  (Virtuoso rewrites literals: ``"0.80"^^xsd:decimal`` comes back as ``0.8``,
+  ``"1.0"`` as an integer, ``true`` as ``1``); if it differs it sends
+  ``DROP SILENT GRAPH`` and ``INSERT DATA`` in batches of at most 500 triples
+  (Virtuoso refuses larger ones with error 37000), blank nodes skolemised to
+  IRIs (Virtuoso refuses them in INSERT DATA). Over HTTP the replace is not one
+  transaction: a run cut between batches leaves part of the graph, and the
+  next run, finding it different, rewrites it whole.
+* **Credentials** come from DEFGRAPH_USER / DEFGRAPH_PASSWORD, else ~/.netrc
+  for the endpoint's host; HTTP Basic and Digest both work. Never from the URL.
+* **Failures** raise StoreError with one line naming the endpoint and what to
+  do; a server that is down, times out, or refuses us altogether raises
+  StoreUnavailable, which stops an ingest run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import netrc
+import os
+import re
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from email.message import Message
+from typing import IO
+
+import pyoxigraph as ox
+
+from . import resources
+from .store import QueryOutcome, Rows, StoreError, StoreUnavailable
+from .vocab import ONTOLOGY_GRAPH, PREFIXES, XSD, node
+
+USER_ENV = "DEFGRAPH_USER"
+PASSWORD_ENV = "DEFGRAPH_PASSWORD"
+TIMEOUT_ENV = "DEFGRAPH_TIMEOUT"
+UNION_GRAPH_ENV = "DEFGRAPH_UNION_GRAPH"
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_PAGE_SIZE = 10_000  # Virtuoso's default ResultSetMaxRows
+BATCH_TRIPLES = 500
+BATCH_BYTES = 1_000_000
+# Graphs defgraph writes (statements under dgid:, the ontology under graph/); a shared
+# server's other graphs (Virtuoso's own system graphs included) are left alone.
+GRAPH_SCOPE = "https://w3id.org/defgraph/"
+SKOLEM_NS = "https://w3id.org/defgraph/.well-known/genid/"
+
+_JSON = "application/sparql-results+json"
+_NTRIPLES = "application/n-triples"
+_XSD_BOOLEAN = XSD + "boolean"
+_NUMERIC = {XSD + t for t in (
+    "integer", "decimal", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+    "unsignedByte")}
+_FLOATING = {XSD + "double", XSD + "float"}
+# Virtuoso's answers when an INSERT DATA is too large for its SQL compiler.
+_TOO_LARGE_RE = re.compile(r"37000|SP03[01]|text exceeded|memory exhausted", re.IGNORECASE)
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+class _TooLarge(StoreError):
+    """The server refused a request for its size; a smaller batch may pass."""
+
+
+# -- query text ----------------------------------------------------------------------
+
+_LEXEME_RE = re.compile(
+    r'(?P<comment>#[^\n]*)'
+    r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
+    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)',
+    re.DOTALL,
+)
+_PROLOGUE_RE = re.compile(
+    r"\A(?:\s+|#[^\n]*(?:\n|\Z)|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)*", re.IGNORECASE
+)
+_DECLARED_RE = re.compile(r"PREFIX\s+([\w.-]*):", re.IGNORECASE)
+_AGGREGATE_RE = re.compile(r"\b(?:COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.IGNORECASE)
+
+
+def _mask(text: str) -> str:
+    """The text with comments, strings and IRIs blanked (same length), for finding keywords and braces."""
+    def blank(m: re.Match[str]) -> str:
+        s = m.group(0)
+        if m.group("comment"):
+            return " " * len(s)
+        return s[0] + " " * (len(s) - 2) + s[-1]
+
+    return _LEXEME_RE.sub(blank, text)
+
+
+@dataclass
+class _Shape:
+    """Where the parts of a query are: enough to add prefixes, bind values and page it."""
+
+    text: str
+    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    prologue_end: int
+    where_start: int  # index of the WHERE group's "{" (-1 if there is none, e.g. DESCRIBE <x>)
+    where_end: int  # index of its closing "}"
+    order_by: str  # the top-level ORDER BY conditions, "" if none
+    group_having: str  # the top-level GROUP BY / HAVING text, "" if none
+    values: str  # a trailing VALUES clause of the query's own, "" if none
+    limited: bool  # the query has a top-level LIMIT or OFFSET
+    aggregated: bool  # top-level GROUP BY or an aggregate in the projection
+
+    @classmethod
+    def parse(cls, text: str) -> _Shape:
+        masked = _mask(text)
+        m = _PROLOGUE_RE.match(text)
+        prologue_end = m.end() if m else 0
+        word = re.match(r"[A-Za-z]+", masked[prologue_end:])
+        form = word.group(0).upper() if word else ""
+        if form not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            raise StoreError(f"not a SPARQL query (it starts with {form or 'nothing'!r}); "
+                             "use update() for updates")
+        groups = _top_level_groups(masked, prologue_end)
+        where: tuple[int, int] | None = None
+        if form == "CONSTRUCT" and re.match(r"CONSTRUCT\s*\{", masked[prologue_end:], re.I):
+            where = groups[1] if len(groups) > 1 else None  # the first group is the template
+        elif groups:
+            where = groups[0]
+        start, end = where if where else (-1, len(text) - 1)
+        tail = masked[end + 1:] if where else ""
+        tail_at = end + 1
+
+        def clause(pattern: str) -> tuple[int, int] | None:
+            found = re.search(pattern, tail, re.IGNORECASE | re.DOTALL)
+            return (found.start() + tail_at, found.end() + tail_at) if found else None
+
+        values_at = clause(r"\bVALUES\b")
+        stop = values_at[0] if values_at else len(text)
+        limit_at = clause(r"\b(?:LIMIT|OFFSET)\b")
+        order_at = clause(r"\bORDER\s+BY\b")
+        order_by = ""
+        if order_at:
+            order_stop = limit_at[0] if limit_at and limit_at[0] > order_at[0] else stop
+            order_by = text[order_at[1]:order_stop].strip()
+        group_stop = min(x[0] for x in (order_at, limit_at, values_at, (stop, stop)) if x)
+        group_having = text[tail_at:group_stop].strip() if where else ""
+        projection = masked[prologue_end:start] if where else ""
+        return cls(
+            text=text, form=form, prologue_end=prologue_end, where_start=start, where_end=end,
+            order_by=order_by, group_having=group_having,
+            values=text[values_at[0]:].strip() if values_at else "",
+            limited=limit_at is not None and (values_at is None or limit_at[0] < values_at[0]),
+            aggregated=bool(re.search(r"\bGROUP\s+BY\b", group_having, re.I)
+                            or _AGGREGATE_RE.search(projection)),
+        )
+
+    def declared_prefixes(self) -> set[str]:
+        return set(_DECLARED_RE.findall(self.text[: self.prologue_end]))
+
+    def bound(self, values: str) -> str:
+        """The query with a VALUES block for its parameters, placed where Virtuoso honours it."""
+        if not values:
+            return self.text
+        inline = (self.limited or self.values) and not self.aggregated and self.where_start >= 0
+        if inline:
+            return f"{self.text[: self.where_end]}\n{values}\n{self.text[self.where_end:]}"
+        if self.values:
+            raise StoreError("cannot bind parameters into a query that ends in a VALUES clause "
+                             "of its own and aggregates; bind them in that clause instead")
+        return f"{self.text.rstrip()}\n{values}"
+
+    def page(self, variables: list[str], values: str, limit: int, offset: int) -> str:
+        """One page of a SELECT: its own order, then every variable (a total order), LIMIT/OFFSET."""
+        keys = " ".join([self.order_by] + [f"?{v}" for v in variables]).strip()
+        head = self.text[: self.where_end + 1]
+        trailing = self.values
+        if values and not self.aggregated:
+            head = f"{self.text[: self.where_end]}\n{values}\n}}"
+        elif values:
+            trailing = values
+        return (f"{head}\n{self.group_having}\nORDER BY {keys}\nLIMIT {limit} OFFSET {offset}\n"
+                f"{trailing}").rstrip()
+
+
+def _top_level_groups(masked: str, start: int) -> list[tuple[int, int]]:
+    """(open, close) indexes of the brace groups at depth 0 after ``start``."""
+    groups: list[tuple[int, int]] = []
+    depth, opened = 0, -1
+    for i in range(start, len(masked)):
+        c = masked[i]
+        if c == "{":
+            if depth == 0:
+                opened = i
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                groups.append((opened, i))
+            elif depth < 0:
+                raise StoreError("unbalanced braces in the SPARQL query")
+    if depth:
+        raise StoreError("unbalanced braces in the SPARQL query: a '{' is never closed")
+    return groups
+
+
+def with_prefixes(sparql: str, declared: set[str] | None = None) -> str:
+    """Prepend PREFIX lines of vocab.PREFIXES that the text does not declare itself."""
+    if declared is None:
+        m = _PROLOGUE_RE.match(sparql)
+        declared = set(_DECLARED_RE.findall(sparql[: m.end() if m else 0]))
+    lines = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p not in declared]
+    return "\n".join(lines + [sparql]) if lines else sparql
+
+
+def values_clause(bindings: Mapping[str, ox.Term] | None) -> str:
+    """``VALUES (?a ?b) { (<iri> "lit"^^<dt>) }`` from terms' N-Triples forms (escaped by pyoxigraph)."""
+    if not bindings:
+        return ""
+    names, terms = [], []
+    for name, term in bindings.items():
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise StoreError(f"{name!r} is not a SPARQL variable name")
+        if not isinstance(term, (ox.NamedNode, ox.Literal)):
+            raise StoreError(f"parameter {name!r}: only IRIs and literals can be bound over HTTP")
+        names.append(f"?{name}")
+        terms.append(str(term))
+    return f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
+
+
+# -- terms: comparison and blank nodes -----------------------------------------------
+
+def term_key(term: Term) -> tuple[str, ...]:
+    """A term by value, so a graph read back from a server compares equal to the one written.
+
+    Servers rewrite literals (Virtuoso: ``"0.80"^^xsd:decimal`` -> ``0.8``, a decimal with
+    no fraction -> xsd:integer, ``true`` -> ``1``), so numbers compare by value.
+    """
+    if isinstance(term, ox.NamedNode):
+        return ("I", term.value)
+    if isinstance(term, ox.BlankNode):
+        return ("B", term.value)
+    if term.language:
+        return ("L", term.value, term.language.lower())
+    dt = term.datatype.value
+    try:
+        if dt in _NUMERIC:
+            return ("N", str(Decimal(term.value.strip()).normalize()))
+        if dt in _FLOATING:
+            return ("F", repr(float(term.value)))
+        if dt == _XSD_BOOLEAN:
+            return ("Z", str(term.value.strip() in ("true", "1")))
+    except (InvalidOperation, ValueError):
+        pass
+    return ("S", dt, term.value)
+
+
+def triple_key(t: ox.Triple) -> tuple[tuple[str, ...], ...]:
+    return term_key(t.subject), term_key(t.predicate), term_key(t.object)  # type: ignore[arg-type]
+
+
+def skolemise(triples: Iterable[ox.Triple], graph: ox.NamedNode) -> list[ox.Triple]:
+    """Replace blank nodes by IRIs under SKOLEM_NS, the same IRIs for the same graph every run.
+
+    A blank node's name is a hash of its neighbourhood, refined until stable (colour
+    refinement), so re-parsing a file whose parser invents new blank node labels still
+    gives the same IRIs; blank nodes the refinement cannot tell apart are numbered.
+    """
+    items = list(dict.fromkeys(triples))
+    blanks = list(dict.fromkeys(
+        t for tr in items for t in (tr.subject, tr.object) if isinstance(t, ox.BlankNode)))
+    if not blanks:
+        return items
+    for tr in items:
+        if isinstance(tr.subject, ox.Triple) or isinstance(tr.object, ox.Triple):
+            raise StoreError("RDF-star triples cannot be written to a remote store")
+    colour: dict[ox.BlankNode, str] = {b: "" for b in blanks}
+
+    def name(t: object, c: Mapping[ox.BlankNode, str]) -> str:
+        return "_:" + c[t] if isinstance(t, ox.BlankNode) else str(t)
+
+    for _ in range(len(blanks) + 1):
+        parts: dict[ox.BlankNode, list[str]] = defaultdict(list)
+        for tr in items:
+            if isinstance(tr.subject, ox.BlankNode):
+                parts[tr.subject].append(f"> {tr.predicate} {name(tr.object, colour)}")
+            if isinstance(tr.object, ox.BlankNode):
+                parts[tr.object].append(f"< {name(tr.subject, colour)} {tr.predicate}")
+        new = {b: hashlib.sha256("\n".join(sorted(parts[b])).encode()).hexdigest() for b in blanks}
+        if len(set(new.values())) == len(set(colour.values())) and all(colour.values()):
+            break
+        colour = new
+    seen: dict[str, int] = defaultdict(int)
+    iri: dict[ox.BlankNode, ox.NamedNode] = {}
+    for b in sorted(blanks, key=lambda b: colour[b]):
+        n = seen[colour[b]]
+        seen[colour[b]] += 1
+        digest = hashlib.sha256(f"{graph.value}\n{colour[b]}\n{n}".encode()).hexdigest()[:32]
+        iri[b] = ox.NamedNode(SKOLEM_NS + digest)
+
+    def fix(t: Term) -> Term:
+        return iri[t] if isinstance(t, ox.BlankNode) else t
+
+    return list(dict.fromkeys(
+        ox.Triple(fix(tr.subject), tr.predicate, fix(tr.object)) for tr in items))  # type: ignore[arg-type]
+
+
+# -- credentials ---------------------------------------------------------------------
+
+def credentials(url: str) -> tuple[str, str] | None:
+    """(user, password) from DEFGRAPH_USER / DEFGRAPH_PASSWORD, else ~/.netrc for the URL's host."""
+    user = os.environ.get(USER_ENV)
+    if user:
+        return user, os.environ.get(PASSWORD_ENV, "")
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        auth = netrc.netrc().authenticators(host)
+    except FileNotFoundError:
+        return None
+    except (netrc.NetrcParseError, OSError) as exc:
+        raise StoreError(f"cannot read ~/.netrc for the credentials of {host}: {exc}") from exc
+    if auth is None:
+        return None
+    login, _account, password = auth
+    return login, password or ""
+
+
+# -- the store -----------------------------------------------------------------------
+
+class RemoteStore:
+    """A SPARQL 1.1 endpoint with the interface of OxigraphStore (see the module docstring)."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        update_url: str | None = None,
+        read_only: bool = False,
+        timeout: float | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        batch_triples: int = BATCH_TRIPLES,
+        union_graph: str | None = None,
+    ) -> None:
+        self.endpoint = _check_url(endpoint, "--store")
+        self.update_url = _check_url(update_url, "--update-url") if update_url else self.endpoint
+        self.read_only = read_only
+        self.timeout = timeout if timeout is not None else _env_timeout()
+        if page_size < 1 or batch_triples < 1:
+            raise StoreError("page_size and batch_triples must be at least 1")
+        self.page_size = page_size
+        self.batch_triples = batch_triples
+        self.union_graph = union_graph if union_graph is not None else os.environ.get(UNION_GRAPH_ENV)
+        self.requests = 0  # HTTP requests sent, for tests and progress reports
+        self._opener = _opener(self.endpoint, self.update_url)
+        if not read_only:
+            self._ensure_ontology()
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.endpoint})"
+
+    @property
+    def location(self) -> str:
+        return self.endpoint
+
+    def _ensure_ontology(self) -> None:
+        """Keep the ontology in its own named graph, as the embedded store does."""
+        with open(resources.ontology_file(), "rb") as f:
+            triples = list(ox.parse(f, format=ox.RdfFormat.TURTLE))
+        self.replace_graph(ONTOLOGY_GRAPH, [ox.Quad(t.subject, t.predicate, t.object,
+                                                    node(ONTOLOGY_GRAPH)) for t in triples])
+
+    # -- HTTP ----------------------------------------------------------------------------
+    def _post(self, url: str, fields: dict[str, str], accept: str, what: str) -> tuple[bytes, Message]:
+        data = urllib.parse.urlencode(fields).encode("utf-8")
+        req = urllib.request.Request(url, data=data, method="POST", headers={
+            "Accept": accept,
+            "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8",
+            "User-Agent": "defgraph",
+        })
+        self.requests += 1
+        try:
+            with self._opener.open(req, timeout=self.timeout) as resp:
+                return resp.read(), resp.headers
+        except urllib.error.HTTPError as exc:
+            body = _read_quietly(exc)
+            raise _http_error(url, exc.code, body, what) from None
+        except urllib.error.URLError as exc:
+            raise _connection_error(url, exc.reason, self.timeout) from None
+        except (TimeoutError, socket.timeout) as exc:
+            raise _connection_error(url, exc, self.timeout) from None
+        except (http.client.HTTPException, OSError) as exc:
+            raise _connection_error(url, exc, self.timeout) from None
+
+    def _query_fields(self, text: str, union: bool) -> dict[str, str]:
+        fields = {"query": text}
+        if union and self.union_graph:
+            fields["default-graph-uri"] = self.union_graph
+        return fields
+
+    def _fetch(self, text: str, union: bool = True) -> tuple[Rows, int | None]:
+        """One SELECT request: its rows, and the server's row cap when it says it cut them."""
+        body, headers = self._post(self.endpoint, self._query_fields(text, union), _JSON, "query")
+        rows = _parse_rows(body, self.endpoint)
+        cap = headers.get("X-SPARQL-MaxRows")
+        return rows, int(cap) if cap and cap.strip().isdigit() else None
+
+    def _select(self, shape: _Shape, values: str, union: bool = True) -> Rows:
+        rows, cap = self._fetch(with_prefixes(shape.bound(values), shape.declared_prefixes()), union)
+        size = min(self.page_size, cap) if cap else self.page_size
+        cut = cap is not None and len(rows.rows) >= cap
+        if shape.limited:
+            if cut:
+                raise StoreError(
+                    f"{self.endpoint} cut the result at {cap} rows (its ResultSetMaxRows) and the "
+                    f"query has a LIMIT/OFFSET of its own, so it is not paged; page it yourself "
+                    f"with LIMIT {cap} and OFFSET")
+            return rows
+        if not cut and len(rows.rows) < self.page_size:
+            return rows
+        out: list[list[Term | None]] = []
+        offset = 0
+        while True:
+            text = with_prefixes(shape.page(rows.variables, values, size, offset),
+                                 shape.declared_prefixes())
+            page, page_cap = self._fetch(text, union)
+            if page_cap is not None and len(page.rows) >= page_cap and page_cap < size:
+                raise StoreError(
+                    f"{self.endpoint} returns at most {page_cap} rows per request, fewer than the "
+                    f"page size {size}; open the store with page_size={page_cap}")
+            out.extend(page.rows)  # type: ignore[arg-type]
+            if len(page.rows) < size:
+                break
+            offset += size
+        return Rows(rows.variables, out)  # type: ignore[arg-type]
+
+    # -- reading -------------------------------------------------------------------------
+    def query(self, sparql: str, bindings: Mapping[str, ox.Term] | None = None) -> QueryOutcome:
+        """Run a SPARQL query over the union of all graphs; bindings go in a VALUES block."""
+        shape = _Shape.parse(sparql)
+        values = values_clause(bindings)
+        if shape.form == "SELECT":
+            return self._select(shape, values)
+        text = with_prefixes(shape.bound(values), shape.declared_prefixes())
+        fields = self._query_fields(text, union=True)
+        if shape.form == "ASK":
+            body, _ = self._post(self.endpoint, fields, _JSON, "query")
+            try:
+                result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            except (SyntaxError, ValueError) as exc:
+                raise StoreError(f"{self.endpoint} sent an unreadable ASK result: {exc}") from exc
+            if not isinstance(result, ox.QueryBoolean):
+                raise StoreError(f"{self.endpoint} answered an ASK query with rows")
+            return bool(result)
+        body, headers = self._post(self.endpoint, fields, _NTRIPLES, "query")
+        try:
+            triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        except SyntaxError as exc:
+            raise StoreError(f"{self.endpoint} sent unreadable N-Triples: {exc}") from exc
+        cap = headers.get("X-SPARQL-MaxRows")
+        if cap and cap.strip().isdigit() and len(triples) >= int(cap):
+            raise StoreError(
+                f"{self.endpoint} cut the {shape.form} result at {cap} triples (its "
+                "ResultSetMaxRows); CONSTRUCT results are not paged: use a SELECT, or narrow it")
+        return [_normalise_triple(t) for t in triples]
+
+    def _graph_triples(self, g: ox.NamedNode) -> list[ox.Triple]:
+        shape = _Shape.parse(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{g.value}> {{ ?s ?p ?o }} }}")
+        rows = self._select(shape, "", union=False)
+        return [ox.Triple(s, p, o) for s, p, o in rows.rows  # type: ignore[arg-type]
+                if s is not None and p is not None and o is not None]
+
+    def graph_quads(self, graph: str | ox.NamedNode) -> set[ox.Quad]:
+        g = _as_graph_name(graph)
+        return {ox.Quad(t.subject, t.predicate, t.object, g) for t in self._graph_triples(g)}
+
+    def has_graph(self, graph: str | ox.NamedNode) -> bool:
+        g = _as_graph_name(graph)
+        body, _ = self._post(self.endpoint, {"query": f"ASK {{ GRAPH <{g.value}> {{ ?s ?p ?o }} }}"},
+                             _JSON, "query")
+        result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        return bool(result)
+
+    def named_graphs(self) -> Iterator[ox.NamedNode]:
+        """The named graphs defgraph wrote (IRIs under GRAPH_SCOPE); a shared server's others are skipped."""
+        shape = _Shape.parse(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER(STRSTARTS(STR(?g), "{GRAPH_SCOPE}")) }}')
+        for (g,) in self._select(shape, "", union=False).rows:
+            if isinstance(g, ox.NamedNode):
+                yield g
+
+    def quads(self, *, include_ontology: bool = False) -> Iterator[ox.Quad]:
+        """Every quad of defgraph's graphs, one graph at a time (memory stays flat)."""
+        onto = node(ONTOLOGY_GRAPH)
+        for g in sorted(self.named_graphs(), key=lambda g: g.value):
+            if include_ontology or g != onto:
+                for t in self._graph_triples(g):
+                    yield ox.Quad(t.subject, t.predicate, t.object, g)
+
+    def triple_count(self) -> int:
+        """Distinct triples over all statement graphs (the ontology graph left out)."""
+        shape = _Shape.parse(
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER(STRSTARTS(STR(?g), "{GRAPH_SCOPE}") && ?g != <{ONTOLOGY_GRAPH}>) }} }}')
+        rows = self._select(shape, "", union=False)
+        term = rows.rows[0][0] if rows.rows else None
+        return int(term.value) if term is not None else 0
+
+    def dump(self, out: IO[bytes], fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        if graph:
+            items: list[ox.Quad] | list[ox.Triple] = self._graph_triples(node(graph))
+        else:
+            items = list(self.quads(include_ontology=True))
+        ox.serialize(items, out, format=fmt)
+
+    # -- writing -------------------------------------------------------------------------
+    def update(self, sparql: str) -> None:
+        """Send a SPARQL update to the update URL (the vocabulary's prefixes predeclared)."""
+        if self.read_only:
+            raise StoreError(f"the store at {self.endpoint} was opened read-only")
+        self._post(self.update_url, {"update": with_prefixes(sparql)}, _JSON, "update")
+
+    def replace_graph(self, graph: str | ox.NamedNode, quads: Iterable[ox.Quad]) -> bool:
+        """Make the named graph hold exactly these quads. Returns False when nothing changed.
+
+        Not atomic over HTTP (see the module docstring); idempotent: a re-run rewrites a
+        graph left partial.
+        """
+        g = _as_graph_name(graph)
+        new = skolemise((ox.Triple(q.subject, q.predicate, q.object) for q in quads), g)
+        current = self._graph_triples(g)
+        if {triple_key(t) for t in current} == {triple_key(t) for t in new}:
+            return False
+        if not new:
+            self.update(f"DROP SILENT GRAPH <{g.value}>")
+            return True
+        batch: list[str] = []
+        size, first = 0, True
+        for t in new:
+            line = f"{t.subject} {t.predicate} {t.object} ."
+            if batch and (len(batch) >= self.batch_triples or size + len(line) > BATCH_BYTES):
+                self._insert(g, batch, drop=first and bool(current))
+                batch, size, first = [], 0, False
+            batch.append(line)
+            size += len(line)
+        self._insert(g, batch, drop=first and bool(current))
+        return True
+
+    def _insert(self, g: ox.NamedNode, lines: list[str], drop: bool) -> None:
+        """INSERT DATA one batch (after dropping the old graph); halve a batch the server finds too large."""
+        text = (f"DROP SILENT GRAPH <{g.value}> ;\n" if drop else "") + (
+            f"INSERT DATA {{ GRAPH <{g.value}> {{\n" + "\n".join(lines) + "\n} }")
+        try:
+            self.update(text)
+        except _TooLarge:
+            if len(lines) < 2:
+                raise
+            half = len(lines) // 2
+            self._insert(g, lines[:half], drop)
+            self._insert(g, lines[half:], False)
+
+    def remove_graph(self, graph: str | ox.NamedNode) -> None:
+        self.update(f"DROP SILENT GRAPH <{_as_graph_name(graph).value}>")
+
+    def flush(self) -> None:
+        """Nothing to do: each update is committed by the server when it answers."""
+
+    def close(self) -> None:
+        """Nothing to close: every request opens and closes its own connection."""
+
+
+# -- helpers -------------------------------------------------------------------------
+
+def _as_graph_name(graph: str | ox.NamedNode) -> ox.NamedNode:
+    return graph if isinstance(graph, ox.NamedNode) else node(graph)
+
+
+def _check_url(url: str, option: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise StoreError(f"{option} {url!r} is not an http(s) URL of a SPARQL endpoint")
+    if parts.password is not None:
+        raise StoreError(f"{option}: do not put a password in the URL; set {USER_ENV} and "
+                         f"{PASSWORD_ENV}, or add the host to ~/.netrc")
+    return url
+
+
+def _env_timeout() -> float:
+    raw = os.environ.get(TIMEOUT_ENV)
+    if not raw:
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        raise StoreError(f"{TIMEOUT_ENV}={raw!r} is not a number of seconds") from None
+    if value <= 0:
+        raise StoreError(f"{TIMEOUT_ENV} must be more than 0 seconds")
+    return value
+
+
+def _opener(*urls: str) -> urllib.request.OpenerDirector:
+    handlers: list[urllib.request.BaseHandler] = []
+    auth = credentials(urls[0])
+    if auth:
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        for url in dict.fromkeys(urls):
+            manager.add_password(None, url, *auth)  # type: ignore[arg-type]
+        handlers += [urllib.request.HTTPBasicAuthHandler(manager),
+                     urllib.request.HTTPDigestAuthHandler(manager)]
+    return urllib.request.build_opener(*handlers)
+
+
+def _read_quietly(exc: urllib.error.HTTPError) -> str:
+    try:
+        return exc.read().decode("utf-8", "replace")
+    except (OSError, http.client.HTTPException):
+        return ""
+
+
+def _first_line(text: str) -> str:
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    line = re.sub(r"<[^>]+>", "", line).strip()  # an HTML error page: keep the words
+    return line[:300]
+
+
+def _http_error(url: str, status: int, body: str, what: str) -> StoreError:
+    said = _first_line(body)
+    detail = f": {said}" if said else ""
+    if status == 401:
+        return StoreUnavailable(
+            f"{url} wants credentials (HTTP 401){detail}; set {USER_ENV} and {PASSWORD_ENV}, or "
+            "add the host to ~/.netrc")
+    if status == 403:
+        return StoreUnavailable(
+            f"{url} refused the {what} (HTTP 403){detail}; the account lacks the right to it "
+            "(Virtuoso: GRANT SPARQL_UPDATE, or use /sparql-auth with credentials; Fuseki: "
+            "start it with --update and give --update-url)")
+    if status == 404:
+        return StoreUnavailable(
+            f"no SPARQL endpoint at {url} (HTTP 404); check the URL (Virtuoso: "
+            "http://HOST:8890/sparql, Fuseki: http://HOST:3030/DATASET/sparql)")
+    if status in (502, 503, 504):
+        return StoreUnavailable(f"{url} is not available (HTTP {status}){detail}; try again later")
+    if status == 413 or _TOO_LARGE_RE.search(said):
+        return _TooLarge(f"{url} refused the {what} as too large (HTTP {status}){detail}")
+    return StoreError(f"{url} rejected the {what} (HTTP {status}){detail}")
+
+
+def _connection_error(url: str, reason: object, timeout: float) -> StoreUnavailable:
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return StoreUnavailable(
+            f"the SPARQL endpoint {url} did not answer within {timeout:g} s; check the server, "
+            f"or allow longer with {TIMEOUT_ENV}=SECONDS")
+    if isinstance(reason, ConnectionRefusedError):
+        return StoreUnavailable(
+            f"cannot reach the SPARQL endpoint {url}: connection refused; is the server running "
+            "(Virtuoso: .ci/virtuoso.sh), and is --store the right URL?")
+    if isinstance(reason, socket.gaierror):
+        return StoreUnavailable(f"cannot reach the SPARQL endpoint {url}: unknown host ({reason})")
+    return StoreUnavailable(
+        f"lost the connection to the SPARQL endpoint {url}: {reason or type(reason).__name__}; "
+        "is the server still running?")
+
+
+def _normalise(term: Term | None) -> Term | None:
+    """Canonical booleans: Virtuoso writes xsd:boolean true as "1"."""
+    if isinstance(term, ox.Literal) and term.datatype.value == _XSD_BOOLEAN and term.value in ("1", "0"):
+        return ox.Literal("true" if term.value == "1" else "false", datatype=term.datatype)
+    return term
+
+
+def _normalise_triple(t: ox.Triple) -> ox.Triple:
+    return ox.Triple(t.subject, t.predicate, _normalise(t.object))  # type: ignore[arg-type]
+
+
+def _parse_rows(body: bytes, url: str) -> Rows:
+    try:
+        result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    except (SyntaxError, ValueError) as exc:
+        raise StoreError(f"{url} sent an unreadable SPARQL JSON result: {exc}") from exc
+    if not isinstance(result, ox.QuerySolutions):
+        raise StoreError(f"{url} answered a SELECT query with a boolean")
+    variables = [v.value for v in result.variables]
+    rows = [[_normalise(sol[v]) for v in variables] for sol in result]  # type: ignore[arg-type]
+    return Rows(variables, rows)  # type: ignore[arg-type]

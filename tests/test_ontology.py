@@ -295,7 +295,7 @@ def test_pattern_and_cardinality_violations() -> None:
             good_triples()
             + [
                 (gbr, dg("iso3"), lit("GB")),  # a second, malformed code
-                (meeting, dg("date"), lit(date(2025, 2, 11), "date")),  # two start dates
+                (meeting, dg("date"), lit(date(2025, 2, 14), "date")),  # after its end date
                 (pledge, dg("currency"), lit("pounds")),
             ]
         )
@@ -304,6 +304,12 @@ def test_pattern_and_cardinality_violations() -> None:
     assert (DGID_NS + "country/GBR", DG_NS + "iso3") in found
     assert (DGID_NS + "event/e1", DG_NS + "date") in found
     assert (DGID_NS + "pledge/p1", DG_NS + "currency") in found
+
+
+def test_a_merged_event_may_carry_each_reports_date() -> None:
+    meeting = iri("event/e1")
+    report = validate(store_with(good_triples() + [(meeting, dg("date"), lit(date(2025, 2, 11), "date"))]))
+    assert report.conforms, report.text
 
 
 def test_reported_in_must_point_to_a_statement() -> None:

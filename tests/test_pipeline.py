@@ -129,3 +129,32 @@ def test_ontology_graph_is_kept_apart(seed_kg: KnowledgeGraph) -> None:
     onto = ox.NamedNode("https://w3id.org/defgraph/graph/ontology")
     assert seed_kg.store.has_graph(onto)
     assert all(q.graph_name != onto for q in seed_kg.store.quads())
+
+
+def test_seed_meeting_merged_with_its_digest_item_is_in_brussels(seed_kg: KnowledgeGraph) -> None:
+    found = rows(seed_kg, """
+        SELECT ?e (COUNT(DISTINCT ?s) AS ?reports) WHERE {
+            ?e a dg:Meeting ; dg:date "2025-04-10"^^xsd:date ; dg:reportedIn ?s ;
+               dg:location/rdfs:label "Brussels" } GROUP BY ?e""")
+    assert len(found) == 1 and found[0]["reports"] == 2
+
+
+def _readout(path: Path, url: str, count: str) -> None:
+    path.write_text(f" date 2025-05-06 Example Ministry\nMinisters meet in Tallinn\nThe defence "
+                    f"ministers of Estonia and Latvia convened counterparts from {count} countries in "
+                    f"Tallinn on 6 May 2025.\nOriginal article link: {url}\n", encoding="utf-8")
+
+
+def test_conflicting_details_are_kept_with_their_sources(tmp_path: Path) -> None:
+    _readout(tmp_path / "a.txt", "https://www.example.ee/a", "12")
+    _readout(tmp_path / "b.txt", "https://www.example.lv/b", "14")
+    kg = KnowledgeGraph(tmp_path / "s")
+    kg.ingest(tmp_path / "a.txt", tmp_path / "b.txt")
+    found = rows(kg, """
+        SELECT ?e ?n ?g WHERE { GRAPH ?g { ?e a dg:Meeting ; dg:participantCount ?n } }
+        ORDER BY ?n""")
+    assert [r["n"] for r in found] == [12, 14]
+    assert found[0]["e"] == found[1]["e"] and found[0]["g"] != found[1]["g"]
+    again = set(kg.store.quads())
+    kg.ingest(tmp_path / "b.txt", tmp_path / "a.txt")
+    assert set(kg.store.quads()) == again

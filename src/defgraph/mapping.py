@@ -67,10 +67,19 @@ def _dec(x: Decimal | float) -> ox.Literal:
     return ox.Literal(text, datatype=_XSD_DEC)
 
 
-def to_quads(ex: Extraction) -> list[ox.Quad]:
-    """All quads for one statement, in its named graph."""
+def event_iri(statement: Statement, index: int) -> ox.NamedNode:
+    """An event's own IRI: the statement's key and the event's position in it."""
+    return entity("event", f"{statement.key}-{index + 1}")
+
+
+def to_quads(ex: Extraction, event_iris: dict[int, ox.NamedNode] | None = None) -> list[ox.Quad]:
+    """All quads for one statement, in its named graph.
+
+    `event_iris` maps an event's index to the IRI of the same event already reported by
+    another statement (see merge.py); the others get their own IRIs.
+    """
     g = graph_iri(ex.statement)
-    return [ox.Quad(s, p, o, g) for s, p, o in _triples(ex)]
+    return [ox.Quad(s, p, o, g) for s, p, o in _triples(ex, event_iris or {})]
 
 
 Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
@@ -96,7 +105,7 @@ def _provenance(subject: ox.NamedNode, method: str, confidence: float) -> Iterat
     yield subject, dg("confidence"), _dec(round(confidence, 3))
 
 
-def _triples(ex: Extraction) -> Iterator[Triple]:
+def _triples(ex: Extraction, merged: dict[int, ox.NamedNode]) -> Iterator[Triple]:
     st = ex.statement
     s = statement_iri(st)
     key = st.key
@@ -152,7 +161,7 @@ def _triples(ex: Extraction) -> Iterator[Triple]:
         if pl.country:
             yield pl_iri, dg("country"), entity("country", pl.country)
 
-    event_iris = [entity("event", f"{key}-{i + 1}") for i in range(len(ex.events))]
+    event_iris = [merged.get(i) or event_iri(st, i) for i in range(len(ex.events))]
     for ev, e_iri in zip(ex.events, event_iris):
         yield e_iri, TYPE, dg(ev.type)
         yield e_iri, LABEL, ox.Literal(ev.label)

@@ -39,7 +39,7 @@ class IngestReport:
 
 
 def process(statement: Statement) -> tuple[Extraction, list[Any]]:
-    """Extract and map one statement: the work a worker process does."""
+    """Extract and map one statement on its own (no merging): the work a worker process does."""
     ex = extract(statement)
     return ex, to_quads(ex)
 
@@ -78,9 +78,18 @@ class KnowledgeGraph:
     # -- ingest ----------------------------------------------------------------------
     def add_statement(self, statement: Statement) -> tuple[bool, Extraction]:
         """Store one statement as its own named graph; False when it was already there as is."""
-        ex, quads = process(statement)
+        ex = extract(statement)
+        quads = to_quads(ex, self._merged_events(ex))
         changed = self.store.replace_graph(graph_iri(statement), quads)
         return changed, ex
+
+    def _merged_events(self, ex: Extraction) -> dict[int, Any]:
+        """Events already reported by other statements in this store (see merge.py)."""
+        if not ex.events or not hasattr(self.store, "query"):
+            return {}
+        from .merge import resolve_event_iris
+
+        return resolve_event_iris(self.store, ex)
 
     def ingest(self, *paths: str | Path, on_item: Callable[[str], None] | None = None,
                workers: int | None = None) -> IngestReport:

@@ -83,7 +83,8 @@ _NUMERIC = {XSD + t for t in (
     "unsignedByte")}
 _FLOATING = {XSD + "double", XSD + "float"}
 # Virtuoso's answers when an INSERT DATA is too large for its SQL compiler.
-_TOO_LARGE_RE = re.compile(r"37000|SP03[01]|text exceeded|memory exhausted", re.IGNORECASE)
+# (Its error 37000 covers every compile error; these are the ones about size.)
+_TOO_LARGE_RE = re.compile(r"SP031|text exceeded|has exceeded|memory exhausted", re.IGNORECASE)
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -101,8 +102,10 @@ _LEXEME_RE = re.compile(
     r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)',
     re.DOTALL,
 )
+# Comments, PREFIX and BASE, and Virtuoso's own "define name value" pragmas.
 _PROLOGUE_RE = re.compile(
-    r"\A(?:\s+|#[^\n]*(?:\n|\Z)|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)*", re.IGNORECASE
+    r"\A(?:\s+|#[^\n]*(?:\n|\Z)|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>"
+    r'|DEFINE\s+[\w:-]+\s+(?:"[^"]*"|<[^>]*>|\S+))*', re.IGNORECASE
 )
 _DECLARED_RE = re.compile(r"PREFIX\s+([\w.-]*):", re.IGNORECASE)
 _AGGREGATE_RE = re.compile(r"\b(?:COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.IGNORECASE)
@@ -132,6 +135,7 @@ class _Shape:
     group_having: str  # the top-level GROUP BY / HAVING text, "" if none
     values: str  # a trailing VALUES clause of the query's own, "" if none
     limited: bool  # the query has a top-level LIMIT or OFFSET
+    distinct: bool  # SELECT DISTINCT or REDUCED
     aggregated: bool  # top-level GROUP BY or an aggregate in the projection
 
     @classmethod
@@ -176,10 +180,8 @@ class _Shape:
             limited=limit_at is not None and (values_at is None or limit_at[0] < values_at[0]),
             aggregated=bool(re.search(r"\bGROUP\s+BY\b", group_having, re.I)
                             or _AGGREGATE_RE.search(projection)),
+            distinct=bool(re.match(r"SELECT\s+(?:DISTINCT|REDUCED)\b", masked[prologue_end:], re.I)),
         )
-
-    def declared_prefixes(self) -> set[str]:
-        return set(_DECLARED_RE.findall(self.text[: self.prologue_end]))
 
     def bound(self, values: str) -> str:
         """The query with a VALUES block for its parameters, placed where Virtuoso honours it."""
@@ -227,13 +229,15 @@ def _top_level_groups(masked: str, start: int) -> list[tuple[int, int]]:
     return groups
 
 
-def with_prefixes(sparql: str, declared: set[str] | None = None) -> str:
-    """Prepend PREFIX lines of vocab.PREFIXES that the text does not declare itself."""
-    if declared is None:
-        m = _PROLOGUE_RE.match(sparql)
-        declared = set(_DECLARED_RE.findall(sparql[: m.end() if m else 0]))
-    lines = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p not in declared]
-    return "\n".join(lines + [sparql]) if lines else sparql
+def with_prefixes(sparql: str) -> str:
+    """Add PREFIX lines of vocab.PREFIXES that the text does not declare, at the end of its prologue."""
+    m = _PROLOGUE_RE.match(sparql)
+    end = m.end() if m else 0
+    declared = set(_DECLARED_RE.findall(sparql[:end]))
+    lines = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in declared)
+    if not lines:
+        return sparql
+    return f"{sparql[:end]}\n{lines}{sparql[end:]}" if end else lines + sparql
 
 
 def values_clause(bindings: Mapping[str, ox.Term] | None) -> str:
@@ -428,7 +432,16 @@ class RemoteStore:
         return rows, int(cap) if cap and cap.strip().isdigit() else None
 
     def _select(self, shape: _Shape, values: str, union: bool = True) -> Rows:
-        rows, cap = self._fetch(with_prefixes(shape.bound(values), shape.declared_prefixes()), union)
+        rows = self._select_rows(shape, values, union)
+        if shape.distinct:
+            # Virtuoso 7.2 returns duplicate rows for SELECT DISTINCT with many OPTIONALs.
+            unique = dict.fromkeys(tuple(row) for row in rows.rows)
+            if len(unique) < len(rows.rows):
+                rows = Rows(rows.variables, [list(row) for row in unique])
+        return rows
+
+    def _select_rows(self, shape: _Shape, values: str, union: bool) -> Rows:
+        rows, cap = self._fetch(with_prefixes(shape.bound(values)), union)
         size = min(self.page_size, cap) if cap else self.page_size
         cut = cap is not None and len(rows.rows) >= cap
         if shape.limited:
@@ -443,8 +456,7 @@ class RemoteStore:
         out: list[list[Term | None]] = []
         offset = 0
         while True:
-            text = with_prefixes(shape.page(rows.variables, values, size, offset),
-                                 shape.declared_prefixes())
+            text = with_prefixes(shape.page(rows.variables, values, size, offset))
             page, page_cap = self._fetch(text, union)
             if page_cap is not None and len(page.rows) >= page_cap and page_cap < size:
                 raise StoreError(
@@ -463,7 +475,7 @@ class RemoteStore:
         values = values_clause(bindings)
         if shape.form == "SELECT":
             return self._select(shape, values)
-        text = with_prefixes(shape.bound(values), shape.declared_prefixes())
+        text = with_prefixes(shape.bound(values))
         fields = self._query_fields(text, union=True)
         if shape.form == "ASK":
             body, _ = self._post(self.endpoint, fields, _JSON, "query")
@@ -664,7 +676,7 @@ def _http_error(url: str, status: int, body: str, what: str) -> StoreError:
             "http://HOST:8890/sparql, Fuseki: http://HOST:3030/DATASET/sparql)")
     if status in (502, 503, 504):
         return StoreUnavailable(f"{url} is not available (HTTP {status}){detail}; try again later")
-    if status == 413 or _TOO_LARGE_RE.search(said):
+    if what == "update" and (status == 413 or _TOO_LARGE_RE.search(said)):
         return _TooLarge(f"{url} refused the {what} as too large (HTTP {status}){detail}")
     return StoreError(f"{url} rejected the {what} (HTTP {status}){detail}")
 

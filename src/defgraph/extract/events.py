@@ -76,7 +76,9 @@ _NON_ACTOR_BEFORE = re.compile(
 _RELATION_BEFORE = re.compile(r"\b(?:borders?|frontier|relations|ties|trade|war|conflict|tensions|"
                               r"dispute|peace|talks about|line) with\s+(?:the\s+)?$", re.I)
 _ACTOR_BEFORE = re.compile(
-    r"(?:\b(?:with|and|between|counterparts? from|ministers? from|delegations? from|representatives? from|"
+    r"(?:\b(?:(?:defen[cs]e |foreign |prime )?(?:ministers?|ministries|secretar(?:y|ies)|leaders?|"
+    r"delegations?|representatives?|officials?|heads?|chiefs?|presidents?|governments?|navies|"
+    r"armies|armed forces|troops) of|with|and|between|counterparts? from|ministers? from|delegations? from|representatives? from|"
     r"officials? from|leaders? from|chiefs? from|hosted|welcomed|met|visited|joined by|"
     r"partners? from|allies from|teams? from)\s+(?:the\s+|his\s+|her\s+)?(?:\w+\s+)?$)", re.I)
 

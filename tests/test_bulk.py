@@ -1,0 +1,199 @@
+"""The bulk path: worker processes and batched loading give the very store one process gives."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from click.testing import CliRunner
+
+from defgraph import KnowledgeGraph
+from defgraph import bulk as bulk_mod
+from defgraph.bulk import IngestProgress, bulk_ingest, is_fresh, resolve_workers
+from defgraph.cli import main
+from defgraph.pipeline import IngestReport
+from defgraph.vocab import ONTOLOGY_GRAPH
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """200 generated statements of every kind."""
+    folder = tmp_path_factory.mktemp("corpus")
+    _generator().write_corpus(folder, 200, seed=11)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def corpus_with_copy(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus and a second copy of one file: same URL, so the same graph, written twice."""
+    folder = tmp_path_factory.mktemp("copy") / "c"
+    shutil.copytree(corpus, folder)
+    first = sorted(folder.glob("*.txt"))[3]
+    shutil.copy(first, folder / ("zz-copy-of-" + first.name))
+    return folder
+
+
+def statement_quads(kg: KnowledgeGraph) -> set[str]:
+    """Every quad outside the ontology graph (whose blank nodes differ from store to store)."""
+    return {str(q) for q in kg.store.quads() if q.graph_name.value != ONTOLOGY_GRAPH}
+
+
+def without_source_files(quads: set[str]) -> set[str]:
+    """The quads minus dg:sourceFile, for comparing copies of a corpus in another folder."""
+    return {q for q in quads if "#sourceFile>" not in q}
+
+
+def summary(report: IngestReport) -> tuple:
+    return (report.statements, report.stored, report.unchanged, len(report.failures),
+            dict(report.events))
+
+
+def one_process(folder: Path, store: Path) -> tuple[set[str], tuple]:
+    kg = KnowledgeGraph(store)
+    report = kg.ingest(folder, workers=1)
+    assert report.ok
+    return statement_quads(kg), summary(report)
+
+
+@pytest.fixture(scope="module")
+def sequential(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[set[str], tuple]:
+    quads, report = one_process(corpus, tmp_path_factory.mktemp("seq"))
+    assert report[0] == 200
+    return quads, report
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_bulk_gives_the_same_store_as_one_process(corpus: Path, sequential: tuple, tmp_path: Path,
+                                                  workers: int) -> None:
+    kg = KnowledgeGraph(tmp_path / "store")
+    assert is_fresh(kg.store)
+    report = bulk_ingest(kg.store, [corpus], workers=workers)
+    quads, expected = sequential
+    assert summary(report) == expected
+    assert statement_quads(kg) == quads
+
+
+def test_the_same_graph_twice_in_one_run(corpus_with_copy: Path, tmp_path: Path) -> None:
+    """The later file wins, as in one process: its graph replaces the earlier one whole."""
+    quads, expected = one_process(corpus_with_copy, tmp_path / "seq")
+    assert expected[0] == 201
+    kg = KnowledgeGraph(tmp_path / "store")
+    report = bulk_ingest(kg.store, [corpus_with_copy], workers=2)
+    assert summary(report) == expected
+    assert statement_quads(kg) == quads
+
+
+def test_kg_ingest_with_workers_and_rerun_changes_nothing(corpus: Path, sequential: tuple,
+                                                          tmp_path: Path) -> None:
+    kg = KnowledgeGraph(tmp_path / "store")
+    first = kg.ingest(corpus, workers=2)
+    assert first.ok and first.stored == 200
+    again = kg.ingest(corpus, workers=2)
+    assert again.ok and again.stored == 0 and again.unchanged == 200
+    assert again.events == first.events
+    assert statement_quads(kg) == sequential[0]
+
+
+def test_bulk_into_a_store_that_already_holds_statements(corpus: Path, sequential: tuple,
+                                                         tmp_path: Path) -> None:
+    """Not fresh: no bulk loader; graphs already there are compared, the others added."""
+    kg = KnowledgeGraph(tmp_path / "store")
+    some = sorted(corpus.glob("*.txt"))[:40]
+    kg.ingest(*some, workers=1)
+    assert not is_fresh(kg.store)
+    report = bulk_ingest(kg.store, [corpus], workers=2)
+    assert report.ok and report.statements == 200
+    assert statement_quads(kg) == sequential[0]
+
+
+def test_a_changed_statement_is_replaced_whole(corpus: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    shutil.copytree(corpus, folder)
+    kg = KnowledgeGraph(tmp_path / "store")
+    bulk_ingest(kg.store, [folder], workers=2)
+    target = sorted(folder.glob("*.txt"))[0]
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("|Printable version\n", "|Printable version\nUpdated: "), "utf-8")
+    report = bulk_ingest(kg.store, [folder], workers=2)
+    assert report.ok and report.stored == 1
+
+    fresh = KnowledgeGraph(tmp_path / "fresh")
+    fresh.ingest(folder, workers=1)
+    assert statement_quads(kg) == statement_quads(fresh)
+
+
+def test_bad_files_are_reported_and_the_rest_stored(corpus: Path, sequential: tuple,
+                                                    tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    shutil.copytree(corpus, folder)
+    (folder / "0000050-broken.txt").write_bytes(b"%PDF-1.7 not a statement")
+    (folder / "0000051-empty.txt").write_bytes(b"")
+    (folder / "0000052-latin1.txt").write_bytes(" date 2024-01-01 Ministère\nD\xe9fense\n".encode("latin-1"))
+    kg = KnowledgeGraph(tmp_path / "store")
+    seen: list[str] = []
+    report = bulk_ingest(kg.store, [folder], workers=2, on_item=seen.append)
+    failed = {Path(f.path).name: f.reason for f in report.failures}
+    assert set(failed) == {"0000050-broken.txt", "0000051-empty.txt", "0000052-latin1.txt"}
+    assert "PDF" in failed["0000050-broken.txt"] and "empty" in failed["0000051-empty.txt"]
+    assert "UTF-8" in failed["0000052-latin1.txt"]
+    assert report.statements == 200 and report.stored == 200
+    assert without_source_files(statement_quads(kg)) == without_source_files(sequential[0])
+    # on_item: every statement's file and every failed file, in input order
+    assert len(seen) == 200 + 3
+    assert seen.index(str(folder / "0000050-broken.txt")) < seen.index(str(folder / "0000052-latin1.txt"))
+
+
+def test_a_statement_that_breaks_extraction_is_reported(corpus: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    real = bulk_mod.process
+
+    def fragile(statement):  # type: ignore[no-untyped-def]
+        if "Printable" not in statement.text and statement.title and "Cadets" in statement.title:
+            raise RuntimeError("boom")
+        return real(statement)
+
+    monkeypatch.setattr(bulk_mod, "process", fragile)  # workers=1: extraction in this process
+    kg = KnowledgeGraph(tmp_path / "store")
+    report = bulk_ingest(kg.store, [corpus], workers=1)
+    broken = [f for f in report.failures if "boom" in f.reason]
+    assert broken and len(report.failures) == len(broken)
+    assert report.statements == 200
+    assert report.stored == 200 - len(broken)
+
+
+def test_resolve_workers(corpus: Path, sample_dir: Path) -> None:
+    assert resolve_workers(3, []) == 3
+    assert resolve_workers(None, [sample_dir]) == 1  # fewer than 50 files
+    assert resolve_workers(None, [corpus]) >= 1
+    assert resolve_workers(0, []) >= 1
+
+
+def test_cli_ingest_with_workers(corpus: Path, sequential: tuple, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    result = CliRunner().invoke(main, ["ingest", str(corpus), "--workers", "2", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert "200" in result.output
+    kg = KnowledgeGraph(store)
+    assert statement_quads(kg) == sequential[0]
+
+
+def test_progress_counts_files_and_statements() -> None:
+    with IngestProgress(3, disable=True) as tick:
+        for source in ["a.txt", "a.txt", "a.txt", "b.txt", "c.txt"]:
+            tick(source)
+    assert tick.files == 3 and tick.statements == 5

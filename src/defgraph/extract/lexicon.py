@@ -95,6 +95,13 @@ def find_organisations(text: str) -> list[OrgMention]:
 
 # Offices, most specific first. Matched case-sensitively on capitalised titles.
 _ROLE_WORDS = [
+    # Generic offices: "Minister for Strategic Industries", "Secretary of National Defense",
+    # "Deputy Minister of Defence", "Secretary of Foreign Affairs"
+    r"(?:(?:First |Acting |Assistant |Under |Parliamentary |State )?(?:Deputy |Vice[- ])?)"
+    r"(?:Minister|Secretary|Commissioner|Under[- ]Secretary)(?: of State)? (?:of|for) (?:the )?"
+    r"(?:[A-Z][a-z]+ (?:and |& )?){0,2}(?:Defen[cs]e|Affairs|Industry|Industries|Forces|Security|"
+    r"Veterans|Trade|Finance|Interior|Justice|Development|Co-?operation|Procurement|Relations|"
+    r"Planning|Policy|Intelligence|Strategy|Economy|Europe|Digital|Space|Cyber|Production|Navy|Army)",
     r"Chairman of the Joint Chiefs of Staff",
     r"Chair(?:man)? of the NATO Military Committee",
     r"Chief of (?:the )?(?:Defen[cs]e|General|Naval|Air|Army) Staff",
@@ -131,13 +138,7 @@ _ROLE_WORDS = [
     r"State Secretary",
     r"Crown Prince|Prince|King|Emir|Sultan",
     r"Secretary(?= [A-Z][a-z])",
-    # Generic offices: "Minister for Strategic Industries", "Secretary of National Defense",
-    # "Deputy Minister of Defence", "Secretary of Foreign Affairs"
-    r"(?:(?:First |Acting |Assistant |Under |Parliamentary |State )?(?:Deputy |Vice[- ])?)"
-    r"(?:Minister|Secretary|Commissioner|Under[- ]Secretary)(?: of State)? (?:of|for) (?:the )?"
-    r"(?:[A-Z][a-z]+ (?:and |& )?){0,2}(?:Defen[cs]e|Affairs|Industry|Industries|Forces|Security|"
-    r"Veterans|Trade|Finance|Interior|Justice|Development|Co-?operation|Procurement|Relations|"
-    r"Planning|Policy|Intelligence|Strategy|Economy|Europe|Digital|Space|Cyber|Production|Navy|Army)",
+
 ]
 ROLE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(_ROLE_WORDS) + r")(?![\w-])")
 

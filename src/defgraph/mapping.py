@@ -131,6 +131,8 @@ def _triples(ex: Extraction, merged: dict[int, ox.NamedNode]) -> Iterator[Triple
         yield c_iri, dg("iso3"), ox.Literal(c.iso3)
         if c.wikidata:
             yield c_iri, SAME_AS, node(WD + c.wikidata)
+        if c.geonames_id:
+            yield c_iri, SAME_AS, node(f"https://sws.geonames.org/{c.geonames_id}/")
         yield s, dg("mentions"), c_iri
 
     for o in ex.organisations.values():

@@ -72,6 +72,7 @@ class Country:
     iso3: str
     name: str
     wikidata: str | None = None
+    geonames_id: int | None = None
 
 
 @dataclass

@@ -187,7 +187,7 @@ class _Shape:
         """The query with a VALUES block for its parameters, placed where Virtuoso honours it."""
         if not values:
             return self.text
-        inline = (self.limited or self.values) and not self.aggregated and self.where_start >= 0
+        inline = not self.aggregated and self.where_start >= 0
         if inline:
             return f"{self.text[: self.where_end]}\n{values}\n{self.text[self.where_end:]}"
         if self.values:

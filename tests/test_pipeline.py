@@ -158,3 +158,10 @@ def test_conflicting_details_are_kept_with_their_sources(tmp_path: Path) -> None
     again = set(kg.store.quads())
     kg.ingest(tmp_path / "b.txt", tmp_path / "a.txt")
     assert set(kg.store.quads()) == again
+
+
+def test_sample_corpus_with_seed_conforms_to_the_shapes(seed_file: Path, sample_dir: Path) -> None:
+    kg = KnowledgeGraph(":memory:")
+    kg.ingest(sample_dir, seed_file)
+    report = kg.validate()
+    assert report.conforms, report.text

@@ -386,5 +386,49 @@ def evaluate(gold: str, fmt: str, errors_file: str | None) -> None:
     out.print(t)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; keep 127.0.0.1 unless others must reach it.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
+              help="TCP port (0: any free port).")
+@click.option("--allow-update", is_flag=True,
+              help="Accept SPARQL updates (POST update=...); refused with 403 otherwise.")
+@store_option
+def serve(host: str, port: int, allow_update: bool, store: str | None) -> None:
+    """Serve the store as a SPARQL 1.1 endpoint (for YASGUI, SPARQLWrapper, curl).
+
+    Queries by GET ?query= or POST; results as JSON, XML, CSV or TSV by the Accept
+    header; over the union of all graphs. Read-only unless --allow-update.
+
+    \b
+    Example:
+      defgraph serve --port 7878 &
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' \\
+           http://127.0.0.1:7878/sparql
+    """
+    from .serve import endpoint_url, make_server
+    from .store import OxigraphStore
+
+    kg = _open(store)
+    if not isinstance(kg.store, OxigraphStore):
+        raise DefgraphError(f"{kg.store.location} is already a SPARQL endpoint; serve exposes a "
+                            "store folder")
+    try:
+        server = make_server(kg.store, host, port, allow_update=allow_update,
+                             log=lambda line: err.print(line, highlight=False, markup=False))
+    except OSError as exc:
+        raise DefgraphError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
+                            "choose another --port") from exc
+    mode = "updates allowed" if allow_update else "read-only"
+    err.print(f"SPARQL endpoint {endpoint_url(server)} over {kg.store.location} ({mode}); "
+              "Ctrl-C stops it", highlight=False)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -197,7 +197,9 @@ class _Shape:
 
     def page(self, variables: list[str], values: str, limit: int, offset: int) -> str:
         """One page of a SELECT: its own order, then every variable (a total order), LIMIT/OFFSET."""
-        keys = " ".join([self.order_by] + [f"?{v}" for v in variables]).strip()
+        # Virtuoso 7.2 returns wrong rows when a variable is an ORDER BY key twice.
+        ordered = _bare_keys(self.order_by)
+        keys = " ".join([self.order_by] + [f"?{v}" for v in variables if v not in ordered]).strip()
         head = self.text[: self.where_end + 1]
         trailing = self.values
         if values and not self.aggregated:
@@ -206,6 +208,26 @@ class _Shape:
             trailing = values
         return (f"{head}\n{self.group_having}\nORDER BY {keys}\nLIMIT {limit} OFFSET {offset}\n"
                 f"{trailing}").rstrip()
+
+
+def _bare_keys(order_by: str) -> set[str]:
+    """Variables an ORDER BY orders by themselves: keys ``?x``, ``ASC(?x)`` or ``DESC(?x)``."""
+    keys, depth, start = [], 0, 0
+    for i, c in enumerate(order_by + " "):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c.isspace() and depth == 0:
+            if order_by[start:i].strip():
+                keys.append(order_by[start:i].strip())
+            start = i + 1
+    found = set()
+    for key in keys:
+        m = re.fullmatch(r"(?:(?:ASC|DESC)\s*\(\s*)?[?$](\w+)\s*\)?", key, re.IGNORECASE)
+        if m and key.count("(") == key.count(")"):
+            found.add(m.group(1))
+    return found
 
 
 def _top_level_groups(masked: str, start: int) -> list[tuple[int, int]]:

@@ -32,3 +32,25 @@ def seed_file() -> Path:
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
     return DATA / "statements"
+
+
+@pytest.fixture
+def serve_store():  # type: ignore[no-untyped-def]
+    """Start `defgraph serve` over a store in a thread: ``url = serve_store(store, allow_update=...)``.
+
+    Each server listens on a free loopback port and is shut down after the test.
+    """
+    from defgraph.serve import endpoint_url, make_server, serve_in_thread
+
+    servers = []
+
+    def start(store, allow_update: bool = False) -> str:  # type: ignore[no-untyped-def]
+        server = make_server(store, "127.0.0.1", 0, allow_update=allow_update)
+        serve_in_thread(server)
+        servers.append(server)
+        return endpoint_url(server)
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

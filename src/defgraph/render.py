@@ -1,11 +1,21 @@
 """Draw the graph: SPARQL over the store, a networkx graph per view, one self-contained HTML page.
 
 ``network`` reads the store with a few constant SPARQL queries and builds a
-networkx MultiDiGraph for a view (``VIEWS`` maps view names to builders, so
-more views can be added). ``write_html`` lays the graph out with networkx,
-turns it into vis-network nodes, edges and options with pyvis, and writes one
-HTML file from defgraph's own Jinja2 template, with vis-network inlined from
-the installed pyvis package: no CDN, nothing fetched when the page opens.
+networkx MultiDiGraph for a view (``VIEWS`` maps view names to builders):
+
+- ``events``: statements, events, pledges and everyone and everywhere they involve;
+- ``countries``: states linked by the events they share, sized by centrality,
+  coloured by Louvain community;
+- ``pledges``: donor to recipient flows, line width by amount converted to one
+  currency with the shipped table of yearly average rates (``data/fx.json``);
+- ``ego``: the neighbourhood of one entity, ``focus`` and ``depth`` hops away.
+
+A view with more than ``max_nodes`` nodes is aggregated (people into the state
+they represent, then statements left out, then places into their country) and
+the page says so. ``write_html`` lays the graph out with networkx, turns it into
+vis-network data with pyvis, and writes one HTML file from defgraph's own Jinja2
+template, with vis-network inlined from the installed pyvis package: no CDN,
+nothing fetched when the page opens.
 
 Every label and detail comes from untrusted statements: it travels as JSON in
 a ``<script type="application/json">`` block (``<``, ``>``, ``&``, U+2028/9
@@ -15,16 +25,20 @@ escaped) and the page puts it in the DOM with ``textContent`` only.
 from __future__ import annotations
 
 import base64
+import difflib
 import hashlib
+import html as html_mod
 import json
 import math
 import os
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from importlib.resources import files
 from itertools import combinations
 from pathlib import Path
@@ -36,7 +50,22 @@ from markupsafe import Markup
 
 from .vocab import DCT, DG, DG_NS, EVENT_TYPES
 
-__all__ = ["VIEWS", "Filters", "network", "render", "write_html"]
+__all__ = [
+    "DEFAULT_MAX_NODES",
+    "VIEWS",
+    "Filters",
+    "View",
+    "fx_table",
+    "network",
+    "page",
+    "render",
+    "render_html",
+    "resolve_focus",
+    "write_html",
+]
+
+#: above this many nodes a view is aggregated (0 or None: never)
+DEFAULT_MAX_NODES = 2000
 
 
 class _Queryable(Protocol):
@@ -82,7 +111,15 @@ SELECT DISTINCT ?s ?p ?o WHERE {
 """
 
 _EVIDENCE_RQ = """
-SELECT DISTINCT ?s ?quote WHERE { ?s dg:evidence ?ev . ?ev dg:quote ?quote . }
+SELECT DISTINCT ?s ?quote ?st WHERE {
+  ?s dg:evidence ?ev . ?ev dg:quote ?quote .
+  OPTIONAL { ?ev dg:inStatement ?st }
+}
+"""
+
+# where a place is, which state an organisation belongs to: used to aggregate places
+_COUNTRY_OF_RQ = """
+SELECT DISTINCT ?s ?c WHERE { ?s dg:country ?c . ?c a dg:Country . }
 """
 
 #: link property -> edge label
@@ -108,6 +145,8 @@ _CLASS_KIND = {
 }
 # when an IRI has several types, the first kind here wins
 _KIND_PRIORITY = ("event", "pledge", "statement", "country", "organisation", "person", "place")
+_TAKING_PART = ("participant", "convenedBy", "attendedVirtually")
+_URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
 def _local(iri: str, namespace: str) -> str | None:
@@ -123,6 +162,16 @@ _ATTR_PROPS: dict[str, str] = {
 }
 
 
+def _date_or_none(value: str | None) -> date | None:
+    """A date from the store; None when missing or malformed (store text is not trusted)."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
 @dataclass
 class _Raw:
     """What the views are built from: one pass of SPARQL over the store."""
@@ -132,10 +181,14 @@ class _Raw:
     labels: dict[str, str] = field(default_factory=dict)
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (s, property, o)
     out: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    into: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     attrs: dict[str, dict[str, list[str]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(list))
     )
-    evidence: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    evidence: dict[str, list[tuple[str, str | None]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )  # iri -> [(quote, statement iri)]
+    country_of: dict[str, str] = field(default_factory=dict)  # place/organisation -> country
 
     def attr(self, iri: str, name: str) -> str | None:
         values = self.attrs.get(iri, {}).get(name)
@@ -143,6 +196,58 @@ class _Raw:
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri) or iri.rstrip("/").rsplit("/", 1)[-1]
+
+    def span(self, iri: str) -> tuple[date | None, date | None]:
+        """When a statement was issued, or when an event or pledge took place.
+
+        An undated event or pledge is dated by the earliest statement that reports it.
+        """
+        kind = self.kinds.get(iri)
+        if kind == "statement":
+            issued = _date_or_none(self.attr(iri, "issued"))
+            return issued, issued
+        if kind not in ("event", "pledge"):
+            return None, None
+        start = _date_or_none(self.attr(iri, "date"))
+        if start is None:
+            issued = [_date_or_none(self.attr(o, "issued")) for p, o in self.out.get(iri, [])
+                      if p == "reportedIn"]  # fmt: skip
+            dates = sorted(d for d in issued if d)
+            start = dates[0] if dates else None
+        if start is None:
+            return None, None
+        end = _date_or_none(self.attr(iri, "endDate")) or start
+        return start, max(start, end)
+
+    def related(self, iri: str) -> set[str]:
+        """The events and pledges a node takes part in, locates, reports or announces.
+
+        A state or organisation also takes part through the people who represent it.
+        """
+        kind = self.kinds.get(iri)
+        into = self.into.get(iri, [])
+        found: set[str] = set()
+        if kind in ("country", "organisation", "person", "place"):
+            wanted = (*_TAKING_PART, "pledgedBy", "beneficiary", "location")
+            found = {s for p, s in into if p in wanted}
+            if kind in ("country", "organisation"):
+                for p, person in into:
+                    if p == "represents":
+                        found |= {s for p2, s in self.into.get(person, []) if p2 in wanted}
+        elif kind == "statement":
+            found = {s for p, s in into if p == "reportedIn"}
+        elif kind == "event":
+            found = {s for p, s in into if p == "announcedAt"}
+        elif kind == "pledge":
+            found = {o for p, o in self.out.get(iri, []) if p == "announcedAt"}
+        return {x for x in found if self.kinds.get(x) in ("event", "pledge")}
+
+    def url(self, statement: str) -> str | None:
+        """The statement's original http(s) address, if it has one."""
+        for value in sorted(self.attrs.get(statement, {}).get("source", [])):
+            if _URL_RE.match(value):
+                return value
+        return None
 
 
 def _rows(store: _Queryable, sparql: str) -> list[list[Any]]:
@@ -182,13 +287,19 @@ def _fetch(store: _Queryable) -> _Raw:
     raw.links.sort()
     for s, prop, o in raw.links:
         raw.out[s].append((prop, o))
+        raw.into[o].append((prop, s))
     for s, p, o in _rows(store, _ATTRS_RQ):
         name = _ATTR_PROPS.get(p.value)
         if name and s.value in raw.kinds:
             raw.attrs[s.value][name].append(o.value)
-    for s, quote in _rows(store, _EVIDENCE_RQ):
+    for s, quote, st in _rows(store, _EVIDENCE_RQ):
         if s.value in raw.kinds:
-            raw.evidence[s.value].append(quote.value)
+            raw.evidence[s.value].append((quote.value, st.value if st is not None else None))
+    for iri in raw.evidence:
+        raw.evidence[iri].sort(key=lambda qs: (qs[1] or "", qs[0]))
+    for s, c in sorted((s.value, c.value) for s, c in _rows(store, _COUNTRY_OF_RQ)):
+        if s in raw.kinds and c in raw.kinds:
+            raw.country_of.setdefault(s, c)
     return raw
 
 
@@ -243,14 +354,9 @@ class Filters:
                 return False
         if self.date_from is None and self.date_to is None:
             return True
-        start = _as_date(raw.attr(iri, "date"))
-        if start is None:
-            issued = [raw.attr(o, "issued") for p, o in raw.out.get(iri, []) if p == "reportedIn"]
-            dates = sorted(d for d in (_as_date(x) for x in issued if x) if d)
-            start = dates[0] if dates else None
-        if start is None:
+        start, end = raw.span(iri)
+        if start is None or end is None:
             return False
-        end = _as_date(raw.attr(iri, "endDate")) or start
         if self.date_from and end < self.date_from:
             return False
         return not (self.date_to and start > self.date_to)
@@ -275,7 +381,55 @@ def _filters(
                 f"unknown type(s) {', '.join(unknown)}; choose from "
                 + ", ".join(sorted((*EVENT_TYPES, "Event", "Pledge")))
             )
-    return Filters(_as_date(date_from), _as_date(date_to), chosen)
+    f = Filters(_as_date(date_from), _as_date(date_to), chosen)
+    if f.date_from and f.date_to and f.date_from > f.date_to:
+        raise ValueError(f"--from {f.date_from} is after --to {f.date_to}")
+    return f
+
+
+# -- exchange rates -------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def fx_table() -> dict[str, Any]:
+    """The shipped table of yearly average exchange rates (``defgraph/data/fx.json``).
+
+    ``rates[CUR][YEAR]`` is how many units of CUR one US dollar bought on average that year.
+    """
+    text = (files("defgraph") / "data" / "fx.json").read_text("utf-8")
+    table: dict[str, Any] = json.loads(text)
+    return table
+
+
+def convert(
+    amount: Decimal | float, currency: str, year: int | None, target: str = "USD"
+) -> tuple[float, int] | None:
+    """``amount`` of ``currency`` in ``target`` at that year's average rate, and the year used.
+
+    A year outside the table uses the nearest one; None when either currency is not in it.
+    """
+    rates = fx_table()["rates"]
+    cur, tgt = currency.upper(), target.upper()
+    if cur not in rates or tgt not in rates:
+        return None
+    years = sorted(int(y) for y in rates[cur] if str(y) in rates[tgt])
+    if not years:
+        return None
+    wanted = year if year is not None else years[-1]
+    used = min(years, key=lambda y: (abs(y - wanted), -y))
+    value = float(amount) / float(rates[cur][str(used)]) * float(rates[tgt][str(used)])
+    return value, used
+
+
+def money(value: float, unit: str = "") -> str:
+    """A large amount made short: 1.25 bn, 575 M, 12.5 k (three significant digits)."""
+    for size, suffix in ((1e9, " bn"), (1e6, " M"), (1e3, " k")):
+        if abs(value) >= size:
+            text = f"{value / size:.3g}{suffix}"
+            break
+    else:
+        text = f"{value:.0f}"
+    return f"{text} {unit}".strip()
 
 
 # -- node attributes ------------------------------------------------------------------
@@ -306,6 +460,8 @@ def _details(raw: _Raw, iri: str) -> dict[str, str]:
     reps = [raw.label(o) for p, o in raw.out.get(iri, []) if p == "represents"]
     if reps:
         d["represents"] = ", ".join(sorted(reps))
+    if kind in ("place", "organisation") and iri in raw.country_of:
+        d["country"] = raw.label(raw.country_of[iri])
     if a.get("amount"):
         currency = raw.attr(iri, "currency") or ""
         d["amount"] = f"{_amount(min(a['amount']))} {currency}".strip()
@@ -324,18 +480,8 @@ def _details(raw: _Raw, iri: str) -> dict[str, str]:
             d["publisher"] = "; ".join(
                 raw.label(x) if x in raw.kinds else x for x in a["publisher"]
             )
-        if a.get("source"):
-            d["source url"] = "\n".join(sorted(a["source"]))
-    else:
-        sources = sorted(o for p, o in raw.out.get(iri, []) if p == "reportedIn")
-        if sources:
-            d["source"] = "\n".join(raw.attr(s, "title") or raw.label(s) for s in sources)
-            urls = sorted({u for s in sources for u in raw.attrs.get(s, {}).get("source", [])})
-            if urls:
-                d["source url"] = "\n".join(urls)
-    quotes = sorted(set(raw.evidence.get(iri, [])))
-    if quotes:
-        d["evidence"] = "\n\n".join(f"“{q}”" for q in quotes)
+        if a.get("source") and not raw.url(iri):
+            d["source"] = "\n".join(sorted(a["source"]))  # not http(s): shown as text only
     if a.get("confidence"):
         d["confidence"] = max(a["confidence"], key=float)
     if a.get("method"):
@@ -344,65 +490,133 @@ def _details(raw: _Raw, iri: str) -> dict[str, str]:
     return d
 
 
-def _node_attrs(raw: _Raw, iri: str) -> dict[str, Any]:
+_MAX_EVENTS, _MAX_EVIDENCE, _MAX_SOURCES = 60, 12, 20
+
+
+def _when(raw: _Raw, iri: str) -> str:
+    start, end = raw.span(iri)
+    if start is None:
+        return ""
+    return start.isoformat() if end in (None, start) else f"{start.isoformat()} – {end}"
+
+
+def _panel(raw: _Raw, iri: str, f: Filters) -> dict[str, Any]:
+    """The panel's lists: its events and pledges, evidence quotes, and source statements."""
+    kind = raw.kinds[iri]
+    related = sorted(
+        (x for x in raw.related(iri) if f.keeps(raw, x)),
+        key=lambda x: (raw.span(x)[0] or date.max, raw.label(x), x),
+    )
+    events = [{"iri": x, "label": raw.label(x), "date": _when(raw, x)} for x in related]
+    quotes: list[tuple[str, str | None]] = list(raw.evidence.get(iri, []))
+    if kind in ("country", "organisation", "place", "statement"):
+        for x in related:
+            quotes.extend(raw.evidence.get(x, []))
+    if kind == "statement":
+        quotes = [(q, st) for q, st in quotes if st in (None, iri)]
+    seen: set[tuple[str, str | None]] = set()
+    evidence = []
+    for quote, st in quotes:
+        if (quote, st) in seen:
+            continue
+        seen.add((quote, st))
+        evidence.append({
+            "quote": quote,
+            "statement": (raw.attr(st, "title") or raw.label(st)) if st else "",
+            "url": raw.url(st) if st else None,
+            "iri": st,
+        })  # fmt: skip
+    if kind == "statement":
+        statements = {iri}
+    elif kind in ("event", "pledge"):
+        statements = {o for p, o in raw.out.get(iri, []) if p == "reportedIn"}
+    else:
+        statements = {o for x in related for p, o in raw.out.get(x, []) if p == "reportedIn"}
+    ordered = sorted(
+        statements, key=lambda s: (raw.attr(s, "issued") or "", raw.label(s)), reverse=True
+    )
+    sources = [{"iri": s, "title": raw.attr(s, "title") or raw.label(s),
+                "date": raw.attr(s, "issued") or "", "url": raw.url(s)} for s in ordered]  # fmt: skip
+    return {
+        "events": events[:_MAX_EVENTS],
+        "more_events": max(0, len(events) - _MAX_EVENTS),
+        "evidence": evidence[:_MAX_EVIDENCE],
+        "sources": sources[:_MAX_SOURCES],
+    }
+
+
+def _node_attrs(raw: _Raw, iri: str, f: Filters | None = None) -> dict[str, Any]:
     kind = raw.kinds[iri]
     when = raw.attr(iri, "issued") if kind == "statement" else raw.attr(iri, "date")
     confidence = raw.attrs.get(iri, {}).get("confidence")
+    start, end = raw.span(iri)
     return {
         "kind": kind,
         "type": raw.types[iri],
         "label": raw.label(iri),
         "details": _details(raw, iri),
         "date": when,
+        "span": (start.isoformat(), (end or start).isoformat()) if start else None,
         "confidence": float(max(confidence, key=float)) if confidence else None,
+        **_panel(raw, iri, f or Filters()),
     }
 
 
 # -- views ----------------------------------------------------------------------------
 
-ViewBuilder = Callable[[_Raw, Filters], nx.MultiDiGraph]
+
+@dataclass(frozen=True)
+class ViewOptions:
+    """What a view takes besides the filters."""
+
+    focus: str | None = None
+    depth: int = 2
+    currency: str = "USD"
 
 
-def _events_view(raw: _Raw, f: Filters) -> nx.MultiDiGraph:
+ViewBuilder = Callable[[_Raw, Filters, ViewOptions], nx.MultiDiGraph]
+
+
+def _events_view(raw: _Raw, f: Filters, o: ViewOptions | None = None) -> nx.MultiDiGraph:
     """Events and pledges with their parties, places, statements and whom people represent."""
     anchors = {i for i, k in raw.kinds.items() if k in ("event", "pledge") and f.keeps(raw, i)}
     keep = set(anchors)
-    for s, prop, o in raw.links:
-        wanted = raw.kinds[o] not in ("event", "pledge") or o in anchors
+    for s, prop, o_ in raw.links:
+        wanted = raw.kinds[o_] not in ("event", "pledge") or o_ in anchors
         if s in anchors and prop != "represents" and wanted:
-            keep.add(o)
-    for s, prop, o in raw.links:
+            keep.add(o_)
+    for s, prop, o_ in raw.links:
         if prop == "represents" and s in keep and raw.kinds[s] == "person":
-            keep.add(o)
+            keep.add(o_)
     g = nx.MultiDiGraph(
         description="Events and pledges with the statements that report them, "
         "their participants, places, donors and recipients."
     )
     for iri in sorted(keep):
-        g.add_node(iri, **_node_attrs(raw, iri))
-    convened = {(s, o) for s, p, o in raw.links if p == "convenedBy"}
-    for s, prop, o in raw.links:
-        if s in keep and o in keep and not (prop == "participant" and (s, o) in convened):
-            g.add_edge(s, o, key=prop, label=EDGE_LABELS[prop])
+        g.add_node(iri, **_node_attrs(raw, iri, f))
+    convened = {(s, o_) for s, p, o_ in raw.links if p == "convenedBy"}
+    for s, prop, o_ in raw.links:
+        if s in keep and o_ in keep and not (prop == "participant" and (s, o_) in convened):
+            g.add_edge(s, o_, key=prop, label=EDGE_LABELS[prop])
     return g
 
 
-def _countries_view(raw: _Raw, f: Filters) -> nx.MultiDiGraph:
+def _countries_view(raw: _Raw, f: Filters, o: ViewOptions | None = None) -> nx.MultiDiGraph:
     """Countries linked by the events they share (directly, or through a person representing them)."""
     represents: dict[str, list[str]] = defaultdict(list)
-    for s, prop, o in raw.links:
-        if prop == "represents" and raw.kinds[o] == "country":
-            represents[s].append(o)
+    for s, prop, o_ in raw.links:
+        if prop == "represents" and raw.kinds[o_] == "country":
+            represents[s].append(o_)
     taking_part: dict[str, set[str]] = defaultdict(set)
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
     for ev in sorted(i for i, k in raw.kinds.items() if k == "event" and f.keeps(raw, i)):
         countries: set[str] = set()
-        for prop, o in raw.out.get(ev, []):
-            if prop in ("participant", "convenedBy", "attendedVirtually"):
-                if raw.kinds[o] == "country":
-                    countries.add(o)
-                elif raw.kinds[o] == "person":
-                    countries.update(represents.get(o, []))
+        for prop, o_ in raw.out.get(ev, []):
+            if prop in _TAKING_PART:
+                if raw.kinds[o_] == "country":
+                    countries.add(o_)
+                elif raw.kinds[o_] == "person":
+                    countries.update(represents.get(o_, []))
         for c in countries:
             taking_part[c].add(ev)
         for a, b in combinations(sorted(countries), 2):
@@ -429,7 +643,7 @@ def _countries_view(raw: _Raw, f: Filters) -> nx.MultiDiGraph:
         communities=[[raw.label(i) for i in members] for members in ordered],
     )
     for iri in simple.nodes:
-        attrs = _node_attrs(raw, iri)
+        attrs = _node_attrs(raw, iri, f)
         attrs["details"] = {
             "type": raw.types[iri],
             **({"iso3": attrs["details"]["iso3"]} if "iso3" in attrs["details"] else {}),
@@ -439,21 +653,344 @@ def _countries_view(raw: _Raw, f: Filters) -> nx.MultiDiGraph:
             "community": f"group {group[iri] + 1}",
             "iri": iri,
         }
-        g.add_node(iri, **attrs, centrality=centrality[iri], community=group[iri])
+        g.add_node(iri, **attrs, centrality=centrality[iri], scale=centrality[iri],
+                   community=group[iri])  # fmt: skip
     for (a, b), evs in sorted(shared.items()):
+        n = len(evs)
+        labels = sorted(raw.label(e) for e in evs)
         g.add_edge(
             a,
             b,
             key="shared",
             label="shared events",
-            weight=len(evs),
-            events=sorted(raw.label(e) for e in evs),
+            relation=f"{n} shared event{'s' if n != 1 else ''}",
+            caption=str(n) if n > 1 else "",
+            weight=n,
+            value=n,
+            events=labels,
+            title="\n".join([f"{n} shared event{'s' if n != 1 else ''}"]
+                            + [f"• {_short(e, 80)}" for e in labels[:12]]
+                            + (["…"] if n > 12 else [])),
+            parts=[(*_span_text(raw, e), 1.0) for e in evs],
+            unit="events",
+        )  # fmt: skip
+    return g
+
+
+def _span_text(raw: _Raw, iri: str) -> tuple[str | None, str | None]:
+    start, end = raw.span(iri)
+    return (start.isoformat() if start else None, (end or start).isoformat() if start else None)
+
+
+_ROLE_COLOURS = {"donor": "#D55E00", "recipient": "#0072B2", "both": "#CC79A7"}
+_ROLE_NAMES = {"donor": "Donor", "recipient": "Recipient", "both": "Donor and recipient"}
+
+
+def _pledges_view(raw: _Raw, f: Filters, o: ViewOptions | None = None) -> nx.MultiDiGraph:
+    """Who pledged to whom: one line per donor and recipient, its width the amount pledged."""
+    target = (o.currency if o else "USD").upper()
+    table = fx_table()
+    if target not in table["rates"]:
+        raise ValueError(
+            f"no exchange rates for {target!r}; choose one of: {', '.join(sorted(table['rates']))}"
+        )
+    flows: dict[tuple[str, str], list[str]] = defaultdict(list)
+    left_out = 0
+    for p in sorted(i for i, k in raw.kinds.items() if k == "pledge" and f.keeps(raw, i)):
+        donors = sorted(x for prop, x in raw.out.get(p, []) if prop == "pledgedBy")
+        recipients = sorted(x for prop, x in raw.out.get(p, []) if prop == "beneficiary")
+        if not donors or not recipients:
+            left_out += 1
+            continue
+        for d in donors:
+            for r in recipients:
+                if d != r:
+                    flows[(d, r)].append(p)
+
+    # each pledge's amount in the target currency, once
+    converted: dict[str, tuple[float, int] | None] = {}
+    unconverted: Counter[str] = Counter()
+    for p in sorted({p for ps in flows.values() for p in ps}):
+        amount, currency = raw.attr(p, "amount"), raw.attr(p, "currency")
+        result = None
+        if amount and currency:
+            try:
+                start = raw.span(p)[0]
+                result = convert(Decimal(amount), currency, start.year if start else None, target)
+            except InvalidOperation:
+                result = None
+            if result is None:
+                unconverted[currency] += 1
+        converted[p] = result
+
+    pledged: dict[str, float] = defaultdict(float)
+    received: dict[str, float] = defaultdict(float)
+    n_out: Counter[str] = Counter()
+    n_in: Counter[str] = Counter()
+    for (d, r), ps in flows.items():
+        total = sum(c[0] for p in ps if (c := converted[p]))
+        pledged[d] += total
+        received[r] += total
+        n_out[d] += len(ps)
+        n_in[r] += len(ps)
+    actors = sorted(set(n_out) | set(n_in))
+    biggest = max((pledged[a] + received[a] for a in actors), default=0.0)
+
+    def role(a: str) -> str:
+        return "both" if n_out[a] and n_in[a] else "donor" if n_out[a] else "recipient"
+
+    roles = Counter(role(a) for a in actors)
+    notes = [
+        (
+            f"Line width: amount pledged in {target}, converted at the yearly average rate of the "
+            "pledge's year. Dashed: in kind, or no amount stated."
+        ),
+        f"Rates: {table['title']} — {table['source']} Compiled {table['compiled']}.",
+    ]
+    if unconverted:
+        notes.append("Not converted (no rate in the table): "
+                     + ", ".join(f"{n} in {c}" for c, n in sorted(unconverted.items())))  # fmt: skip
+    description = (f"Pledges from donor to recipient; amounts in {target} at yearly average "
+                   f"rates ({table['compiled']} table).")  # fmt: skip
+    if left_out:
+        description += (f" {left_out} pledge{'s' if left_out != 1 else ''} naming no donor or "
+                        "no recipient not drawn.")  # fmt: skip
+    g = nx.MultiDiGraph(
+        description=description,
+        legend_notes=notes,
+        groups_title="Role",
+        groups=[
+            {"name": _ROLE_NAMES[r], "colour": _ROLE_COLOURS[r], "shape": "dot", "count": roles[r]}
+            for r in ("donor", "recipient", "both")
+            if roles[r]
+        ],
+        currency=target,
+    )
+    for a in actors:
+        attrs = _node_attrs(raw, a, f)
+        details = attrs["details"]
+        flow = {}
+        if n_out[a]:
+            flow["pledged"] = f"≈ {money(pledged[a], target)} in {n_out[a]} pledge" + (
+                "s" if n_out[a] != 1 else ""
+            )
+        if n_in[a]:
+            flow["received"] = f"≈ {money(received[a], target)} in {n_in[a]} pledge" + (
+                "s" if n_in[a] != 1 else ""
+            )
+        attrs["details"] = {"type": details["type"], **flow,
+                            **{k: v for k, v in details.items() if k != "type"}}  # fmt: skip
+        share = (pledged[a] + received[a]) / biggest if biggest else 0.0
+        g.add_node(a, **attrs, scale=math.sqrt(share), colour=_ROLE_COLOURS[role(a)],
+                   role=role(a))  # fmt: skip
+    for (d, r), ps in sorted(flows.items()):
+        total = sum(c[0] for p in ps if (c := converted[p]))
+        lines = []
+        parts = []
+        for p in sorted(ps, key=lambda p: (raw.span(p)[0] or date.max, raw.label(p))):
+            amount, currency = raw.attr(p, "amount"), raw.attr(p, "currency")
+            c = converted[p]
+            text = f"• {_short(raw.label(p), 60)}"
+            if amount:
+                text += f": {_amount(amount)} {currency or ''}".rstrip()
+                if c and (currency or "").upper() != target:
+                    text += f" ≈ {money(c[0], target)} ({c[1]} rate)"
+            else:
+                text += ": in kind"
+            when = _when(raw, p)
+            lines.append(text + (f" · {when}" if when else ""))
+            parts.append((*_span_text(raw, p), c[0] if c else 0.0))
+        caption = f"{money(total, target)}" if total else "in kind"
+        head = f"{len(ps)} pledge{'s' if len(ps) != 1 else ''}" + (
+            f", ≈ {money(total, target)}" if total else ", in kind or amount not stated"
+        )
+        g.add_edge(
+            d,
+            r,
+            key="pledged",
+            label="pledged to",
+            relation=f"pledged ({caption})",
+            caption=caption,
+            value=total / 1e6 if total else None,
+            dashes=not total,
+            title="\n".join([head] + lines[:12] + (["…"] if len(lines) > 12 else [])),
+            pledges=[raw.label(p) for p in ps],
+            amount=total,
+            parts=parts,
+            unit=target,
         )
     return g
 
 
-#: view name -> builder; add "pledges", "ego"... here
-VIEWS: dict[str, ViewBuilder] = {"events": _events_view, "countries": _countries_view}
+def _fold(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return " ".join(folded.casefold().split())
+
+
+_FOCUS_ORDER = ("country", "organisation", "person", "place", "event", "pledge", "statement")
+
+
+def resolve_focus(raw: _Raw, text: str) -> str:
+    """The IRI an ego view centres on: an IRI, an ISO code, a country's, person's or any label.
+
+    Exact matches win over partial ones, and states over organisations, people and
+    places; a name that still fits several nodes raises ValueError listing them.
+    """
+    q = text.strip()
+    if not q:
+        raise ValueError("give --focus: a country (name or ISO code), a person, or any label")
+    if q in raw.kinds:
+        return q
+    if re.fullmatch(r"[A-Za-z]{3}", q):
+        hits = [i for i, k in raw.kinds.items() if k == "country" and q.upper() in
+                raw.attrs.get(i, {}).get("iso3", [])]  # fmt: skip
+        if hits:
+            return min(hits)
+    folded = _fold(q)
+
+    def pick(candidates: list[str], how: str) -> str | None:
+        if not candidates:
+            return None
+        best = min(_FOCUS_ORDER.index(raw.kinds[i]) for i in candidates)
+        top = sorted(i for i in candidates if _FOCUS_ORDER.index(raw.kinds[i]) == best)
+        if len(top) == 1:
+            return top[0]
+        names = "; ".join(f"{raw.label(i)} <{i}>" for i in top[:8])
+        raise ValueError(
+            f"{text!r} {how} {len(top)} {raw.kinds[top[0]]} nodes: {names}"
+            + (" …" if len(top) > 8 else "")
+            + "; give the full IRI or a longer name"
+        )
+
+    exact = pick([i for i in raw.kinds if _fold(raw.label(i)) == folded], "names")
+    if exact:
+        return exact
+    try:
+        from .extract.countries import resolve_country
+
+        code = resolve_country(q)
+    except (ImportError, LookupError, ValueError):  # the extractor's tables not loadable
+        code = None
+    if code:
+        hits = [i for i, k in raw.kinds.items() if k == "country" and code in
+                raw.attrs.get(i, {}).get("iso3", [])]  # fmt: skip
+        if hits:
+            return min(hits)
+    partial = pick(
+        [i for i in raw.kinds if folded in _fold(raw.label(i))], "is part of the name of"
+    )
+    if partial:
+        return partial
+    labels = sorted({raw.label(i) for i in raw.kinds})
+    close = difflib.get_close_matches(q, labels, n=5, cutoff=0.6)
+    hint = f"; did you mean: {', '.join(close)}?" if close else ""
+    raise ValueError(f"nothing in the graph is called {text!r}{hint}")
+
+
+def _ego_view(raw: _Raw, f: Filters, o: ViewOptions | None = None) -> nx.MultiDiGraph:
+    """The neighbourhood of one node in the events view: everything ``depth`` links away."""
+    o = o or ViewOptions()
+    if not o.focus:
+        raise ValueError("the ego view needs a focus: a country, a person or any label")
+    if o.depth < 1:
+        raise ValueError(f"depth must be 1 or more, not {o.depth}")
+    centre = resolve_focus(raw, o.focus)
+    base = _events_view(raw, f)
+    if centre not in base:
+        raise ValueError(
+            f"{raw.label(centre)} takes part in no event or pledge"
+            + (" within the chosen dates and types" if f.describe() else "")
+        )
+    hops = nx.single_source_shortest_path_length(
+        base.to_undirected(as_view=True), centre, cutoff=o.depth
+    )
+    g = nx.MultiDiGraph(base.subgraph(hops))
+    kind = raw.kinds[centre]
+    g.graph.update(
+        description=f"Everything within {o.depth} link{'s' if o.depth != 1 else ''} of "
+        f"{raw.label(centre)} ({kind}) in the events view; the focus is drawn with a black ring.",
+        focus=f"{raw.label(centre)} ({kind}), depth {o.depth}",
+        focus_iri=centre,
+    )
+    for n, d in hops.items():
+        g.nodes[n]["hops"] = d
+        g.nodes[n]["details"] = {**g.nodes[n]["details"], "links from focus": str(d)}
+    g.nodes[centre]["focus"] = True
+    return g
+
+
+#: view name -> builder
+VIEWS: dict[str, ViewBuilder] = {
+    "events": _events_view,
+    "countries": _countries_view,
+    "pledges": _pledges_view,
+    "ego": _ego_view,
+}
+
+
+# -- aggregation ----------------------------------------------------------------------
+
+
+def _merge_into(g: nx.MultiDiGraph, mapping: dict[str, str], add: Callable[[str], None]) -> None:
+    """Redraw each node of ``mapping`` as its target: edges moved over, loops and repeats dropped."""
+    for source, target in sorted(mapping.items()):
+        if target not in g:
+            add(target)
+        moved = [(target if u == source else u, target if v == source else v, k, a)
+                 for u, v, k, a in [*g.in_edges(source, keys=True, data=True),
+                                    *g.out_edges(source, keys=True, data=True)]]  # fmt: skip
+        t = g.nodes[target]
+        t.setdefault("aliases", []).append(g.nodes[source].get("label", ""))
+        g.remove_node(source)
+        for u, v, k, a in moved:
+            if u != v and not g.has_edge(u, v, k):
+                g.add_edge(u, v, key=k, **a)
+
+
+def _aggregate(
+    g: nx.MultiDiGraph, raw: _Raw, f: Filters, max_nodes: int | None, keep: set[str]
+) -> list[str]:
+    """Make a view too big to read smaller, step by step, and say what was done."""
+    notes: list[str] = []
+    if not max_nodes or g.number_of_nodes() <= max_nodes:
+        return notes
+
+    def add(iri: str) -> None:
+        g.add_node(iri, **_node_attrs(raw, iri, f))
+
+    people = {}
+    for n, a in g.nodes(data=True):
+        if a.get("kind") == "person" and n not in keep:
+            reps = sorted(o for p, o in raw.out.get(n, []) if p == "represents"
+                          and raw.kinds.get(o) in ("country", "organisation"))  # fmt: skip
+            if reps:
+                people[n] = reps[0]
+    if people:
+        _merge_into(g, people, add)
+        notes.append(f"{len(people)} people drawn as the state or organisation they represent "
+                     "(search finds them there)")  # fmt: skip
+    if g.number_of_nodes() > max_nodes:
+        statements = [n for n, a in g.nodes(data=True)
+                      if a.get("kind") == "statement" and n not in keep]  # fmt: skip
+        if statements:
+            g.remove_nodes_from(statements)
+            notes.append(f"{len(statements)} statements left out (each node's panel lists "
+                         "its sources)")  # fmt: skip
+    if g.number_of_nodes() > max_nodes:
+        places = {n: raw.country_of[n] for n, a in g.nodes(data=True)
+                  if a.get("kind") == "place" and n in raw.country_of and n not in keep}  # fmt: skip
+        if places:
+            _merge_into(g, places, add)
+            notes.append(f"{len(places)} places drawn as their country")
+    for n, a in g.nodes(data=True):
+        if a.get("aliases"):
+            names = sorted(set(a["aliases"]))
+            shown = "; ".join(names[:12]) + (f" … (+{len(names) - 12})" if len(names) > 12 else "")
+            a["details"] = {**a["details"], "drawn here": shown}
+    if g.number_of_nodes() > max_nodes:
+        notes.append(f"still {g.number_of_nodes()} nodes: narrow it with dates or types")
+    return notes
 
 
 def network(
@@ -463,18 +1000,27 @@ def network(
     date_from: date | str | None = None,
     date_to: date | str | None = None,
     types: Iterable[str] | str | None = None,
+    focus: str | None = None,
+    depth: int = 2,
+    currency: str = "USD",
+    max_nodes: int | None = DEFAULT_MAX_NODES,
 ) -> nx.MultiDiGraph:
     """Build the networkx graph of one view from the store.
 
-    Nodes carry ``kind``, ``label``, ``details`` (plain strings), ``date`` and
-    ``confidence``; edges carry ``label``. See ``Filters`` for the filters.
+    Nodes carry ``kind``, ``label``, ``details`` (plain strings), ``date``,
+    ``span``, ``confidence`` and the panel's ``events``, ``evidence`` and
+    ``sources``; edges carry ``label``. See ``Filters`` for the filters.
+    ``focus`` and ``depth`` are for the ego view, ``currency`` for the pledges
+    view; above ``max_nodes`` nodes the view is aggregated (None or 0: never).
     """
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}; choose one of: {', '.join(VIEWS)}")
     raw = _fetch(store)
     f = _filters(raw, date_from, date_to, types)
-    g = VIEWS[view](raw, f)
-    g.graph.update(view=view, filters=f.describe())
+    g = VIEWS[view](raw, f, ViewOptions(focus=focus, depth=depth, currency=currency))
+    keep = {g.graph["focus_iri"]} if g.graph.get("focus_iri") else set()
+    aggregated = _aggregate(g, raw, f, max_nodes, keep)
+    g.graph.update(view=view, filters=f.describe(), aggregated=aggregated)
     return g
 
 
@@ -651,10 +1197,40 @@ def _tooltip(attrs: dict[str, Any]) -> str:
     if attrs.get("date"):
         head += f" · {attrs['date']}"
     lines = [head, attrs.get("label", "")]
-    for key in ("role", "represents", "amount", "events"):
+    for key in ("role", "represents", "amount", "events", "pledged", "received", "drawn here"):
         if key in details:
             lines.append(f"{key}: {details[key]}")
+    if attrs.get("events") and "events" not in details:
+        n = len(attrs["events"]) + int(attrs.get("more_events", 0))
+        lines.append(f"{n} event{'s' if n != 1 else ''} or pledge{'s' if n != 1 else ''}")
+    lines.append("Click for details and sources")
     return "\n".join(_short(line, 120) for line in lines if line)
+
+
+def _node_info(a: dict[str, Any], style: _Style) -> dict[str, Any]:
+    """What the side panel shows for one node; every value is plain text."""
+    details = {str(k): str(v) for k, v in a.get("details", {}).items()}
+    search = [details.get("iso3", "")] + [str(x) for x in a.get("aliases", [])]
+    item: dict[str, Any] = {
+        "label": str(a.get("label", "")),
+        "kind": a.get("kind", "") or "other",
+        "type": details.get("type", style.name),
+        "details": list(details.items()),
+        "search": "\n".join(s.lower() for s in search if s),
+    }
+    if a.get("span"):
+        item["span"] = list(a["span"])
+    if a.get("events"):
+        item["events"] = [[e["iri"], e["label"], e["date"]] for e in a["events"]]
+        if a.get("more_events"):
+            item["moreEvents"] = int(a["more_events"])
+    if a.get("evidence"):
+        item["evidence"] = [[e["quote"], e["statement"], e["url"]] for e in a["evidence"]]
+    if a.get("sources"):
+        item["sources"] = [[s["title"], s["date"], s["url"]] for s in a["sources"]]
+    if a.get("focus"):
+        item["focus"] = True
+    return item
 
 
 def _vis_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
@@ -667,63 +1243,63 @@ def _vis_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
     degree = dict(graph.degree())
     sizes: dict[str, float] = {}
     for iri, a in graph.nodes(data=True):
-        if "centrality" in a:
-            sizes[iri] = 8 + 24 * float(a["centrality"])
+        if "scale" in a:
+            sizes[iri] = 8 + 24 * float(a["scale"])
         else:
             sizes[iri] = KIND_STYLES.get(a.get("kind", ""), _OTHER).size + min(
                 10.0, 1.5 * math.sqrt(degree[iri])
             )
+        if a.get("focus"):
+            sizes[iri] += 8
     positions = _layout(graph, spacing=min(180.0, 70.0 + 2 * max(sizes.values(), default=10.0)))
     info: list[tuple[str, dict[str, Any]]] = []
     for iri, a in graph.nodes(data=True):
         style = KIND_STYLES.get(a.get("kind", ""), _OTHER)
-        if "community" in a:
+        if a.get("colour"):
+            colour: Any = a["colour"]
+        elif "community" in a:
             colour = COMMUNITY_COLOURS[int(a["community"]) % len(COMMUNITY_COLOURS)]
         else:
             colour = style.colour
-        label = str(a.get("label", ""))
-        where = {"x": positions[iri][0], "y": positions[iri][1]} if positions else {}
+        extra: dict[str, Any] = {}
+        if positions:
+            extra.update(x=positions[iri][0], y=positions[iri][1])
+        if a.get("focus"):
+            colour = {"background": colour, "border": "#111111",
+                      "highlight": {"background": colour, "border": "#111111"}}  # fmt: skip
+            extra.update(borderWidth=5, borderWidthSelected=6)
         net.add_node(
             iri,
-            label=_short(label) or " ",
+            label=_short(str(a.get("label", ""))) or " ",
             shape=style.shape,
             color=colour,
             title=_tooltip(a),
             size=round(sizes[iri], 1),
-            **where,
+            **extra,
         )
-        details = {str(k): str(v) for k, v in a.get("details", {}).items()}
-        info.append(
-            (
-                iri,
-                {
-                    "label": label,
-                    "kind": style.name,
-                    "type": details.get("type", style.name),
-                    "details": list(details.items()),
-                    "search": details.get("iso3", "").lower(),
-                },
-            )
-        )
+        info.append((iri, _node_info(a, style)))
     # pyvis.Network.add_edge checks membership in a list per edge (quadratic); Edge is the same
     # conversion without the check, and every endpoint is a node added above.
-    edge_info: list[tuple[str, str]] = []
+    edge_info: list[tuple[str, dict[str, Any]]] = []
     for n, (u, v, a) in enumerate(graph.edges(data=True)):
         label = str(a.get("label", ""))
-        options: dict[str, Any] = {"id": f"e{n}", "label": label, "title": label}
-        if "weight" in a:
-            weight = int(a["weight"])
-            options.update(value=weight, label=str(weight) if weight > 1 else "")
-            events = list(a.get("events", []))
-            options["title"] = "\n".join(
-                [f"{weight} {label}"]
-                + [f"• {_short(e, 80)}" for e in events[:12]]
-                + (["…"] if len(events) > 12 else [])
-            )
+        options: dict[str, Any] = {
+            "id": f"e{n}",
+            "label": str(a.get("caption", label)),
+            "title": str(a.get("title", label)),
+        }
+        if a.get("value") is not None:
+            options["value"] = a["value"]
+        if a.get("dashes"):
+            options["dashes"] = True
         if not directed:
             options["arrows"] = {"to": {"enabled": False}}
         net.edges.append(Edge(u, v, directed, **options).options)
-        edge_info.append((f"e{n}", f"{a['weight']} {label}" if "weight" in a else label))
+        meta: dict[str, Any] = {"relation": str(a.get("relation", label))}
+        if a.get("parts") is not None:
+            meta["parts"] = [list(p) for p in a["parts"]]
+            meta["unit"] = a.get("unit", "")
+        edge_info.append((f"e{n}", meta))
     big = graph.number_of_edges() > 1500
     net.options = {
         "autoResize": True,
@@ -748,7 +1324,8 @@ def _vis_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
             "color": {"color": "#b5b5b5", "highlight": "#333333", "hover": "#666666"},
             "font": {"size": 12, "color": "#666", "strokeWidth": 3, "strokeColor": "#ffffff",
                      "align": "middle"},
-            "scaling": {"min": 1, "max": 9, "label": {"enabled": False}},
+            "scaling": {"min": 1, "max": 12 if graph.graph.get("view") == "pledges" else 9,
+                        "label": {"enabled": False}},
         },
     }  # fmt: skip
     nodes, edges, _heading, _height, _width, options = net.get_network_data()
@@ -805,8 +1382,10 @@ def _legend(graph: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str
     entries = []
     for kind, style in KIND_STYLES.items():
         if kinds.get(kind):
-            entries.append({"name": style.name, "colour": style.colour, "shape": style.shape,
-                            "count": kinds[kind]})  # fmt: skip
+            entries.append({"kind": kind, "name": style.name, "colour": style.colour,
+                            "shape": style.shape, "count": kinds[kind]})  # fmt: skip
+    if graph.graph.get("groups"):
+        return entries, list(graph.graph["groups"])
     groups = []
     for n, members in enumerate(graph.graph.get("communities", [])):
         shown = ", ".join(members[:3]) + (f" +{len(members) - 3}" if len(members) > 3 else "")
@@ -825,9 +1404,16 @@ def _environment() -> Environment:
     )
 
 
-def write_html(graph: nx.MultiDiGraph, path: str | Path, *, title: str, subtitle: str = "") -> Path:
-    """Write the graph as one self-contained HTML page (vis-network inlined, no request made)."""
-    path = Path(path)
+def _date_range(graph: nx.MultiDiGraph) -> tuple[str, str]:
+    """The earliest and latest day in the view: bounds for the page's date inputs."""
+    days = [d for _, a in graph.nodes(data=True) if a.get("span") for d in a["span"] if d]
+    days += [d for *_, a in graph.edges(data=True) for p in a.get("parts") or [] for d in p[:2]
+             if d]  # fmt: skip
+    return (min(days), max(days)) if days else ("", "")
+
+
+def render_html(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "") -> str:
+    """The graph as one self-contained HTML page (vis-network inlined, no request made)."""
     env = _environment()
     vis_js, vis_css = _vis_assets()
     app_js = (files("defgraph") / "templates" / "network.js").read_text("utf-8")
@@ -854,7 +1440,8 @@ def write_html(graph: nx.MultiDiGraph, path: str | Path, *, title: str, subtitle
         f"{n} {label}" for label, n in sorted(relations.items(), key=lambda x: (-x[1], x[0]))
     ]
     legend, groups = _legend(graph)
-    html = env.get_template("network.html").render(
+    first, last = _date_range(graph)
+    return env.get_template("network.html").render(
         title=title,
         subtitle=subtitle,
         view=graph.graph.get("view", ""),
@@ -864,9 +1451,15 @@ def write_html(graph: nx.MultiDiGraph, path: str | Path, *, title: str, subtitle
         node_counts=node_counts,
         edge_counts=edge_counts,
         filters=graph.graph.get("filters", []),
+        focus=graph.graph.get("focus", ""),
+        aggregated=graph.graph.get("aggregated", []),
         built=_build_time(),
         legend=legend,
         groups=groups,
+        groups_title=graph.graph.get("groups_title", "Communities"),
+        legend_notes=graph.graph.get("legend_notes", []),
+        first_day=first,
+        last_day=last,
         csp=csp,
         vis_css=Markup(_raw_text(vis_css, "style")),
         app_css=Markup(_raw_text(app_css, "style")),
@@ -874,9 +1467,20 @@ def write_html(graph: nx.MultiDiGraph, path: str | Path, *, title: str, subtitle
         vis_js=Markup(scripts[0]),
         app_js=Markup(scripts[1]),
     )
+
+
+def write_html(graph: nx.MultiDiGraph, path: str | Path, *, title: str, subtitle: str = "") -> Path:
+    """Write the graph as one self-contained HTML page (vis-network inlined, no request made)."""
+    path = Path(path)
+    text = render_html(graph, title=title, subtitle=subtitle)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
+
+
+def _title(view: str, graph: nx.MultiDiGraph) -> str:
+    focus = graph.graph.get("focus")
+    return f"defgraph: {view}" + (f" of {focus.split(' (')[0]}" if focus else "")
 
 
 def render(
@@ -886,8 +1490,52 @@ def render(
     *,
     title: str | None = None,
     subtitle: str = "",
-    **filters: Any,
+    **options: Any,
 ) -> Path:
     """network() then write_html(): the store's view as one HTML file."""
-    graph = network(store, view, **filters)
-    return write_html(graph, path, title=title or f"defgraph: {view}", subtitle=subtitle)
+    graph = network(store, view, **options)
+    return write_html(graph, path, title=title or _title(view, graph), subtitle=subtitle)
+
+
+@dataclass
+class View:
+    """A rendered page that shows itself in a notebook, isolated in a sandboxed iframe.
+
+    ``_repr_html_`` puts the whole page in ``<iframe srcdoc="...">`` (escaped with
+    ``html.escape(quote=True)``), sandboxed without ``allow-same-origin``: its scripts
+    run in an opaque origin, apart from the notebook's page and kernel.
+    """
+
+    html: str
+    title: str
+    height: int = 720
+
+    def _repr_html_(self) -> str:
+        return (
+            f'<iframe title="{html_mod.escape(self.title, quote=True)}" '
+            'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
+            f'style="width: 100%; height: {int(self.height)}px; border: 1px solid #d0d7de" '
+            f'srcdoc="{html_mod.escape(self.html, quote=True)}"></iframe>'
+        )
+
+    def save(self, path: str | Path) -> Path:
+        """Write the page to a file, to open in a browser or send on."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.html, encoding="utf-8")
+        return path
+
+
+def page(
+    store: _Queryable,
+    view: str = "events",
+    *,
+    title: str | None = None,
+    subtitle: str = "",
+    height: int = 720,
+    **options: Any,
+) -> View:
+    """network() then render_html(), kept in memory: what ``KnowledgeGraph.show`` returns."""
+    graph = network(store, view, **options)
+    name = title or _title(view, graph)
+    return View(render_html(graph, title=name, subtitle=subtitle), name, height)

@@ -88,11 +88,23 @@ class _Context:
 _TLD_COUNTRY = {"uk": "GBR", "gov": "USA", "mil": "USA", "us": "USA"}
 
 
+# Ministries that publish under a bare name only their own state uses.
+_INSTITUTIONS = [
+    (re.compile(r"^(?:U\.?S\.? )?(?:Department of Defense|DoD\b|Pentagon)|^DoD News", re.I), "USA"),
+    (re.compile(r"^(?:UK )?Ministry of Defence$|^MOD$|^Defence Secretary$"), "GBR"),
+    (re.compile(r"^Minist[eè]re des Armées|^Ministère de la Défense"), "FRA"),
+    (re.compile(r"^Bundesministerium der Verteidigung|^Bundeswehr"), "DEU"),
+]
+
+
 def publisher_country(statement: Statement) -> str | None:
     """The state that publishes the statement: named in the publisher, else the site's domain."""
     if statement.publisher:
         for c in find_countries(statement.publisher):
             return c.iso3
+        for pattern, iso3 in _INSTITUTIONS:
+            if pattern.search(statement.publisher.strip()):
+                return iso3
     url = statement.source_url or statement.site
     if url:
         host = (urlparse(url).hostname or "").lower()
@@ -205,6 +217,8 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
         return False
     if any(o.start <= c.start < o.end for o in ctx.orgs):
         return False
+    if any(re.fullmatch(r",\s*", ctx.text[p.end:c.start]) for p in ctx.places if p.end <= c.start):
+        return False  # "Brussels, Belgium": the state of a place, not a party
     if c.adjectival:
         after = ctx.text[c.end:c.end + 40]
         if after[:1] in "-–" and after[1:2].isupper():
@@ -289,8 +303,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if place:
                 if place.kind == "venue":
                     d.venue = place
-                    city = next((p for p in pls if p.kind == "city"), None) or _venue_city(place)
-                    place = city
+                    # "at Lancaster House in London": the city named with the venue, else its known city
+                    city = next((p for p in pls if p.kind == "city" and p.start >= place.end and
+                                 re.fullmatch(r",?\s+(?:in\s+)?", ctx.text[place.end:p.start])), None)
+                    place = city or _venue_city(place)
             if place:
                 d.place = place
                 if t.type in ("Visit", "Deployment") and place.iso3 and near:
@@ -312,8 +328,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             else:
                 d.date = None if future else ctx.ref
             d.planned = future and (d.date is None or ctx.ref is None or d.date >= ctx.ref)
-            if future and not chosen:
-                d.confidence -= 0.25
+            if future and (not chosen or chosen.vague):
+                continue  # "to be hosted by Australia later this year": a plan without a day
             if d.count and t.type == "Meeting":
                 d.confidence += 0.1
             drafts.append(d)
@@ -331,9 +347,22 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
         return (venue or after[0]), True
     if before:
         return (venue or before[-1]), True
-    if venue or len(places) == 1:
-        return (venue or places[0]), False
+    if venue:
+        return venue, False
+    # Further away in the same sentence, unless another matter intervenes ("attack in Manbij")
+    for p in places:
+        lo, hi = (t.end, p.start) if p.start >= t.end else (p.end, t.start)
+        if not _PLACE_BREAK.search(ctx_text_between(places, t, lo, hi)):
+            return p, False
     return None, False
+
+
+_PLACE_BREAK = re.compile(r"[;:]|\.\s|,\s+(?:which|who|where|while)\b|\b(?:during|attack|attacks|killed|"
+                          r"wounded|war|invasion|strikes?|bombing|since|against)\b", re.I)
+
+
+def ctx_text_between(places: list[PlaceMention], t: ev_rules.Trigger, lo: int, hi: int) -> str:
+    return t.sentence_text[lo - t.sentence_start: hi - t.sentence_start] if hi > lo else ""
 
 
 def _venue_city(venue: PlaceMention) -> PlaceMention | None:

@@ -35,6 +35,7 @@ _PATTERNS = [
 _RELATIVE = re.compile(
     r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|tomorrow|yesterday|"
     r"last weekend|this weekend|next weekend|last week|next week|last month|next month|"
+    r"later this (?:year|month|week)|later in the year|"
     r"(?:on |last |this |next )(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
     re.I,
 )
@@ -151,6 +152,8 @@ def resolve_relative(expr: str, ref: date, *, future: bool = False) -> tuple[dat
         return ref - timedelta(days=7), True
     if e == "next week":
         return ref + timedelta(days=7), True
+    if e.startswith("later"):
+        return ref + timedelta(days=30), True
     if e == "last month":
         first = ref.replace(day=1) - timedelta(days=1)
         return first.replace(day=1), True

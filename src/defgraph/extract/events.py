@@ -46,7 +46,7 @@ _INTENT = re.compile(
     r"\b(?:continue to|keep|kept|look(?:s|ed|ing)? forward to|agreed to|plan(?:s|ned)? to|would|could|"
     r"should|may|might|intend(?:s|ed)? to|hope(?:s|d)? to|aim(?:s|ed)? to|expect(?:s|ed)? to|"
     r"ready to|willing to|next|future|regular(?:ly)?|again|further|upcoming|"
-    r"whenever)\s+(?:\w+\s+){0,2}$", re.I)
+    r"whenever)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
 _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|cancel(?:l)?ed|postponed|refused|declined|"
                        r"without)\s+(?:\w+\s+){0,3}$", re.I)
 _FUTURE = re.compile(r"\b(?:will|shall|is set to|are set to|is due to|are due to|is to|are to|"
@@ -90,6 +90,8 @@ class Trigger:
     end: int
     word: str
     convening: bool
+    sentence_text: str = ""
+    sentence_start: int = 0
 
 
 @dataclass
@@ -143,7 +145,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
             is_convene = convening and bool(_CONVENE_WORDS.match(head))
             if etype == "Meeting" and "Meeting" in found and not is_convene:
                 continue
-            t = Trigger(etype, s.start + m.start(), s.start + m.end(), word, is_convene)
+            t = Trigger(etype, s.start + m.start(), s.start + m.end(), word, is_convene, s.text, s.start)
             if etype == "Meeting" and "Meeting" in found:
                 # keep the convening trigger (it tells who convened), but the earliest position
                 found["Meeting"] = t if t.convening and not found["Meeting"].convening else found["Meeting"]

@@ -144,9 +144,10 @@ ROLE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(_ROLE_WORDS) + r")(?![\w-])")
 
 # Titles that belong to one state's government by their wording.
 NATIONAL_ROLES = [
-    (re.compile(r"^(?:Shadow )?Defen[cs]e Secretary$|^Secretary of State for Defen[cs]e$"), "GBR"),
-    (re.compile(r"^(?:Deputy )?Secretary of Defense$|^Secretary of the (?:Army|Navy|Air Force)$|"
-                r"^Chairman of the Joint Chiefs of Staff$"), "USA"),
+    (re.compile(r"^(?:Shadow )?Defence Secretary$|^Secretary of State for Defen[cs]e$"), "GBR"),
+    (re.compile(r"^(?:(?:Acting|Deputy|Under) )?Secretary of Defense$|^(?:Acting )?Defense Secretary$|"
+                r"^Secretary of the (?:Army|Navy|Air Force)$|^Chairman of the Joint Chiefs of Staff$"),
+     "USA"),
     (re.compile(r"^(?:Minister|Ministre) des Armées$|^Ministre des Armees$"), "FRA"),
 ]
 

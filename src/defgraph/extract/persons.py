@@ -94,6 +94,8 @@ def _trim_name(m: re.Match[str], blocked: list[tuple[int, int]]) -> tuple[str, i
         if word in _NOT_NAME or any(s < abs_s + len(word) and abs_s < e for s, e in blocked):
             break
         kept.append(t)
+        if word.endswith(("'", "’", "'s", "’s")):
+            break  # "Jim Mattis' Bilateral Meeting": the possessive ends the name
     if not kept:
         return None
     s = start + kept[0].start()

@@ -8,7 +8,6 @@
     kg.render("graph.html")
 """
 
-from .extract import extract
 from .ingest import IngestError, parse_html, parse_text, read_file
 from .model import Extraction, Statement
 from .pipeline import IngestReport, KnowledgeGraph, ingest_paths
@@ -24,7 +23,6 @@ __all__ = [
     "Extraction",
     "OxigraphStore",
     "StoreError",
-    "extract",
     "ingest_paths",
     "open_store",
     "parse_html",

@@ -770,14 +770,15 @@ def _pledges_view(raw: _Raw, f: Filters, o: ViewOptions | None = None) -> nx.Mul
         attrs = _node_attrs(raw, a, f)
         details = attrs["details"]
         flow = {}
-        if n_out[a]:
-            flow["pledged"] = f"≈ {money(pledged[a], target)} in {n_out[a]} pledge" + (
-                "s" if n_out[a] != 1 else ""
-            )
-        if n_in[a]:
-            flow["received"] = f"≈ {money(received[a], target)} in {n_in[a]} pledge" + (
-                "s" if n_in[a] != 1 else ""
-            )
+        for key, total, n in (
+            ("pledged", pledged[a], n_out[a]),
+            ("received", received[a], n_in[a]),
+        ):
+            if n:
+                counted = f"{n} pledge{'s' if n != 1 else ''}"
+                flow[key] = (
+                    f"≈ {money(total, target)} in {counted}" if total else f"{counted}, in kind"
+                )
         attrs["details"] = {"type": details["type"], **flow,
                             **{k: v for k, v in details.items() if k != "type"}}  # fmt: skip
         share = (pledged[a] + received[a]) / biggest if biggest else 0.0
@@ -1251,7 +1252,10 @@ def _vis_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
             )
         if a.get("focus"):
             sizes[iri] += 8
-    positions = _layout(graph, spacing=min(180.0, 70.0 + 2 * max(sizes.values(), default=10.0)))
+    spacing = min(180.0, 70.0 + 2 * max(sizes.values(), default=10.0))
+    if graph.number_of_nodes() <= 40:  # room for the labels of a small view
+        spacing *= 1.7
+    positions = _layout(graph, spacing=spacing)
     info: list[tuple[str, dict[str, Any]]] = []
     for iri, a in graph.nodes(data=True):
         style = KIND_STYLES.get(a.get("kind", ""), _OTHER)

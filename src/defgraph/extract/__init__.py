@@ -97,6 +97,14 @@ _INSTITUTIONS = [
 ]
 
 
+def _institution_in(text: str) -> str | None:
+    """A national institution named in running text ("The Department of Defense is announcing")."""
+    for pattern, iso3 in _INSTITUTIONS:
+        if re.search(pattern.pattern.replace("^", r"\b").replace("$", r"\b"), text, pattern.flags):
+            return iso3
+    return None
+
+
 def publisher_country(statement: Statement) -> str | None:
     """The state that publishes the statement: named in the publisher, else the site's domain."""
     if statement.publisher:
@@ -153,18 +161,24 @@ def _context(st: Statement) -> _Context:
     org_spans = [(o.start, o.end, o.key) for o in orgs]
     blocked = [(o.start, o.end) for o in orgs] + [(p.start, p.end) for p in places]
     persons = find_persons(text, countries, blocked, org_spans)
-    home = publisher_country(st) or _dominant_country(countries)
+    home = publisher_country(st) or _dominant_country(text, countries)
     # The publishing government's own minister is often named without a country: the first
     # such office-holder speaks for the publisher, unless someone already does.
     # When no one in the statement speaks for another state, every official does for this one.
     if home:
         others = {p.country for p in persons if p.country and p.country != home}
-        others |= {c.iso3 for c in countries if c.adjectival and c.iso3 != home and
-                   _ROLE_NOUN.match(text[c.end:c.end + 30])}
+        others |= {c.iso3 for c in countries if c.iso3 != home}
         first = not any(p.country == home for p in persons)
+        spans = sentences(text)
         for p in persons:
             if p.country is None and p.org is None and p.role and _government_role(p.role):
-                if not others or first:
+                # An official named where no other state or foreign place is in sight is the
+                # publisher's own.
+                sent = next((x for x in spans if x.start <= p.start < x.end), None)
+                foreign = sent is not None and (
+                    any(c.iso3 != home for c in countries if sent.start <= c.start < sent.end)
+                    or any(pl.iso3 and pl.iso3 != home for pl in places if sent.start <= pl.start < sent.end))
+                if not others or first or not foreign:
                     p.country = home
                     first = False
     return _Context(
@@ -174,10 +188,15 @@ def _context(st: Statement) -> _Context:
     )
 
 
-def _dominant_country(countries: list[CountryMention]) -> str | None:
-    """With no publisher to go by, the state a statement is plainly about: named most, and clearly so."""
+def _dominant_country(text: str, countries: list[CountryMention]) -> str | None:
+    """With no publisher to go by, the state a statement plainly speaks for: named most often
+    where a party stands (not "aid to Ukraine"), and clearly so."""
     counts: dict[str, int] = {}
     for c in countries:
+        if ev_rules.actor_position(text[max(0, c.start - 60):c.start + 1], len(text[max(0, c.start - 60):c.start])) != "actor":
+            continue
+        if text[c.end:c.end + 2] in ("'s", "’s") and not _ROLE_NOUN.match(text[c.end + 2:c.end + 40]):
+            continue
         counts[c.iso3] = counts.get(c.iso3, 0) + 1
     ranked = sorted(counts.values(), reverse=True)
     if not ranked or ranked[0] < 2 or (len(ranked) > 1 and ranked[0] < 2 * ranked[1]):
@@ -540,6 +559,9 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
         verb = pl_rules._IN_KIND_VERB.search(s.text)
         if not ms and verb and not pl_rules._CUMULATIVE.search(s.text):
             items = _items(s.text[verb.end():])
+            nxt = next((x for x in ctx.sentences if x.start > s.start), None)
+            if not items and nxt is not None and re.search(r"\b(?:package|it|this)\b", nxt.text[:40], re.I):
+                items = _items(nxt.text)  # "The aid package includes ... missiles"
             if not items or _negated_at(s.text, verb.start()):
                 continue
             donor, recipient = _donor_recipient(ctx, s, cs, os_, ps, s.start + verb.start())
@@ -683,10 +705,11 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     # Recipient: "to Ukraine", "for Ukraine's", "boost Ukraine's", "Ukraine's Armed Forces"
     for c in cs:
         pre = ctx.text[max(s.start, c.start - 40):c.start]
-        if re.search(r"\b(?:to|for|boost|boosting|support|supporting|help|helping|strengthen|"
+        if re.search(r"\b(?:to|for|boost|boosting|support|supporting|help|helping|strengthen|provide|"
+                     r"providing|give|giving|send|sending|supply|supplying|offer|offering|grant|"
                      r"strengthening|equip|equipping|arm|arming|bolster|bolstering|benefit|with)\s+(?:the\s+)?$", pre, re.I) \
                 or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.start > anchor - 5) \
-                or (c.adjectival and re.match(r"\s+(?:Armed Forces|forces|military|troops|army|"
+                or (c.adjectival and c.start > anchor and re.match(r"\s+(?:Armed Forces|forces|military|troops|army|"
                                               r"defen[cs]e|industry|soldiers|drone|partners)", ctx.text[c.end:c.end + 30], re.I)):
             recipient = ActorRef("country", c.iso3)
             break
@@ -718,6 +741,8 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         users = currency_countries(money.currency) if money else frozenset()
         preferred = [r for r in before if r.kind == "country" and r.key in users]
         donor = preferred[0] if preferred else before[0]
+    elif _institution_in(s.text[: max(0, anchor - s.start) + 1]):
+        donor = ActorRef("country", _institution_in(s.text[: max(0, anchor - s.start) + 1]) or "")
     elif ctx.home and ActorRef("country", ctx.home) != recipient:
         donor = ActorRef("country", ctx.home)
     if donor == recipient:

@@ -67,7 +67,7 @@ _COUNT = re.compile(
 
 # Positions a country takes without acting: "support for Ukraine", "peace in Ukraine".
 _NON_ACTOR_BEFORE = re.compile(
-    r"(?:\b(?:in|into|for|of|on|about|against|towards?|across|throughout|within|around|over|"
+    r"(?:\b(?:in|into|for|of|on|about|against|to|towards?|across|throughout|within|around|over|"
     r"near|beyond|regarding|including|support(?:ing|s)?|defend(?:ing|s)?|protect(?:ing|s)?|"
     r"help(?:ing|s)?|aid(?:ing)?|boost(?:ing|s)?|back(?:ing)?|bolster(?:ing)?|from the|by|"
     r"invaded|invasion of|war in|attack(?:s|ed)? on|threats? from|aggression|from|than|like|"

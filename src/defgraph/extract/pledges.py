@@ -11,7 +11,8 @@ _PLEDGE_WORD = re.compile(
     re.I)
 _CUMULATIVE = re.compile(
     r"\b(?:to date|so far|since (?:\w+ )?(?:19|20)\d\d|since the (?:start|beginning)|in total|overall|"
-    r"total (?:\w+ ){0,2}(?:support|aid|assistance|contributions?|commitments|pledges)|amounts? to|"
+    r"total (?:[\w.]+ ){0,2}(?:support|aid|assistance|contributions?|commitments|pledges)|amounts? to|"
+    r"brings?\b[^.]{0,60}\btotal|"
     r"altogether|a total of|cumulative|over the past|in recent years|has (?:already )?provided|"
     r"have (?:already )?provided|has now provided|budget|GDP|per cent|percent|economy|trade|"
     r"exports?|revenue|jobs)\b", re.I)
@@ -26,7 +27,8 @@ _IN_KIND_VERB = re.compile(
     r"\b(?:(?:will|shall|would|to|is|are|has|have|had)\s+(?:now\s+|also\s+|soon\s+|be\s+)?"
     r"(?:provide|provided|providing|donate|donated|donating|send|sent|sending|deliver|delivered|"
     r"delivering|supply|supplied|supplying|gift|gifted|transfer|transferred|hand(?:ed)? over)"
-    r"|pledged|donated|gifted|announced the (?:delivery|donation|transfer) of|will train)\b", re.I)
+    r"|pledged|donated|gifted|announced the (?:delivery|donation|transfer) of|will train"
+    r"|(?:announced|unveiled|declared|approved)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,4}(?:package|tranche))\b", re.I)
 ITEMS = re.compile(
     r"(?<![-\w])(?:air[- ]defen[cs]e(?: systems?| missiles?)?|anti-drone systems?|drones?|uncrewed \w+|"
     r"missiles?|tanks?|armou?red vehicles?|vehicles?|ammunition|artillery(?: shells| rounds)?|shells|"

@@ -1,4 +1,4 @@
-/* defgraph network page: draws the graph and wires the search box and the side panel.
+/* defgraph network page: draws the graph and wires the search box, the filters and the panel.
    All data is untrusted text: it reaches the DOM through textContent / value only. */
 (function () {
   "use strict";
@@ -54,12 +54,13 @@
   network.on("zoom", edgeLabels);
   edgeLabels();
 
+  // -- side panel ------------------------------------------------------------------------
   var panel = document.getElementById("panel");
   var panelTitle = document.getElementById("panel-title");
   var panelKind = document.getElementById("panel-kind");
   var panelDetails = document.getElementById("panel-details");
   var panelLinks = document.getElementById("panel-links");
-  var URL_RE = /^https?:\/\/[^\s]+$/i;
+  var URL_RE = /^https?:\/\/[^\s<>"']+$/i;
 
   function element(tag, text, className) {
     var el = document.createElement(tag);
@@ -68,29 +69,31 @@
     return el;
   }
 
-  function detailValue(key, value) {
-    var dd = document.createElement("dd");
-    var links = /url$/.test(key);
-    String(value).split("\n").forEach(function (line, i) {
-      if (i > 0) dd.appendChild(document.createTextNode("\n"));
-      if (links && URL_RE.test(line)) {
-        var a = element("a", line);
-        a.href = line;  // only http(s), checked above; opened on click, never fetched
-        a.target = "_blank";
-        a.rel = "noopener noreferrer";
-        dd.appendChild(a);
-      } else {
-        dd.appendChild(document.createTextNode(line));
-      }
-    });
-    return dd;
+  // a link only for an http(s) address; anything else stays text
+  function link(text, url) {
+    if (!url || !URL_RE.test(url)) return element("span", text);
+    var a = element("a", text);
+    a.href = url;  // opened on click, never fetched
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    return a;
   }
 
   function goTo(id) {
+    if (!nodes.get(id) || nodes.get(id).hidden) return;
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), 1), animation: false });
     edgeLabels();
     showPanel(id);
+  }
+
+  function section(name, items, fill, count) {
+    var box = document.getElementById("panel-" + name + "-box");
+    var list = document.getElementById("panel-" + name);
+    list.replaceChildren();
+    (items || []).forEach(function (item) { list.appendChild(fill(item)); });
+    box.hidden = !items || items.length === 0;
+    if (count) count.textContent = items && items.length ? "(" + items.length + ")" : "";
   }
 
   function showPanel(id) {
@@ -103,7 +106,41 @@
     item.details.forEach(function (pair) {
       if (pair[0] === "type") return;
       panelDetails.appendChild(element("dt", pair[0]));
-      panelDetails.appendChild(detailValue(pair[0], pair[1]));
+      panelDetails.appendChild(element("dd", pair[1]));
+    });
+    var events = (item.events || []).slice();
+    section("events", events, function (ev) {
+      var li = element("li");
+      if (ev[2]) li.appendChild(element("span", ev[2] + " ", "when"));
+      if (info.has(ev[0])) {
+        var button = element("button", ev[1]);
+        button.type = "button";
+        button.addEventListener("click", function () { goTo(ev[0]); });
+        li.appendChild(button);
+      } else {
+        li.appendChild(element("span", ev[1]));
+      }
+      return li;
+    }, document.getElementById("panel-events-count"));
+    if (item.moreEvents) {
+      document.getElementById("panel-events").appendChild(
+        element("li", "… and " + item.moreEvents + " more", "when"));
+    }
+    section("evidence", item.evidence, function (ev) {
+      var li = element("li");
+      li.appendChild(element("blockquote", "“" + ev[0] + "”"));
+      if (ev[1]) {
+        var cite = element("span", "— ", "cite");
+        cite.appendChild(link(ev[1], ev[2]));
+        li.appendChild(cite);
+      }
+      return li;
+    });
+    section("sources", item.sources, function (src) {
+      var li = element("li");
+      if (src[1]) li.appendChild(element("span", src[1] + " ", "when"));
+      li.appendChild(link(src[0], src[2]));
+      return li;
     });
     panelLinks.replaceChildren();
     var links = network.getConnectedEdges(id).map(function (edgeId) {
@@ -111,22 +148,24 @@
       var outgoing = edge.from === id;
       var other = outgoing ? edge.to : edge.from;
       var otherInfo = info.get(other);
-      var relation = edgeInfo.get(edgeId) || "";
+      var meta = edgeInfo.get(edgeId) || {};
+      var relation = meta.relation || "";
       return {
         other: other,
+        hidden: edge.hidden || nodes.get(other).hidden,
         relation: !data.directed ? relation : (outgoing ? relation + " →" : "← " + relation),
         label: otherInfo ? otherInfo.label : String(other)
       };
-    });
+    }).filter(function (l) { return !l.hidden; });
     links.sort(function (a, b) {
       return a.relation.localeCompare(b.relation) || a.label.localeCompare(b.label);
     });
-    links.forEach(function (link) {
+    links.forEach(function (l) {
       var li = element("li");
-      li.appendChild(element("span", link.relation + " ", "relation"));
-      var button = element("button", link.label);
+      li.appendChild(element("span", l.relation + " ", "relation"));
+      var button = element("button", l.label);
       button.type = "button";
-      button.addEventListener("click", function () { goTo(link.other); });
+      button.addEventListener("click", function () { goTo(l.other); });
       li.appendChild(button);
       panelLinks.appendChild(li);
     });
@@ -148,7 +187,111 @@
     if (event.key === "Escape") hidePanel();
   });
 
-  // search: select the node with that name (or ISO code), else every node whose name contains it
+  // -- filters: node types and a date range, applied in the page ------------------------
+  var form = document.getElementById("controls");
+  var dateFrom = document.getElementById("date-from");
+  var dateTo = document.getElementById("date-to");
+  var shown = document.getElementById("shown");
+  var incident = new Map();
+  data.edges.forEach(function (e) {
+    [e.from, e.to].forEach(function (id) {
+      if (!incident.has(id)) incident.set(id, []);
+      incident.get(id).push(e);
+    });
+  });
+  var hiddenNodes = new Set();
+
+  function formatAmount(value, unit) {
+    var sizes = [[1e9, " bn"], [1e6, " M"], [1e3, " k"]];
+    for (var i = 0; i < sizes.length; i++) {
+      if (Math.abs(value) >= sizes[i][0]) {
+        return parseFloat((value / sizes[i][0]).toPrecision(3)) + sizes[i][1] + " " + unit;
+      }
+    }
+    return Math.round(value) + " " + unit;
+  }
+
+  function applyFilters() {
+    var from = dateFrom.value || "";
+    var to = dateTo.value || "";
+    if (from && to && from > to) { var t = from; from = to; to = t; }
+    var dated = Boolean(from || to);
+    var kinds = new Set(Array.from(form.querySelectorAll("input[name=kind]:checked"),
+      function (box) { return box.value; }));
+    function inRange(start, end) {
+      if (!start) return false;
+      return !(from && (end || start) < from) && !(to && start > to);
+    }
+    // 1. edges that carry their own dates (shared events, pledges): what is left of them
+    var edgeWeight = new Map();
+    data.edges.forEach(function (e) {
+      var parts = (edgeInfo.get(e.id) || {}).parts;
+      if (!parts) return;
+      var n = 0, total = 0;
+      parts.forEach(function (p) {
+        if (!dated || inRange(p[0], p[1])) { n += 1; total += p[2]; }
+      });
+      edgeWeight.set(e.id, { n: n, total: total });
+    });
+    // 2. nodes with a date, then nodes without one, kept while linked to something shown
+    var visible = new Map();
+    info.forEach(function (item, id) {
+      if (!kinds.has(item.kind)) visible.set(id, false);
+      else if (!dated) visible.set(id, true);
+      else if (item.span) visible.set(id, inRange(item.span[0], item.span[1]));
+    });
+    info.forEach(function (item, id) {
+      if (visible.has(id)) return;
+      var links = incident.get(id) || [];
+      visible.set(id, links.length === 0 || links.some(function (e) {
+        var w = edgeWeight.get(e.id);
+        if (w) return w.n > 0;
+        var other = info.get(e.from === id ? e.to : e.from);
+        return Boolean(other && other.span) && visible.get(e.from === id ? e.to : e.from) === true;
+      }));
+    });
+    var nodeUpdates = [];
+    hiddenNodes = new Set();
+    var count = 0;
+    visible.forEach(function (show, id) {
+      if (!show) hiddenNodes.add(id); else count += 1;
+      if (Boolean(nodes.get(id).hidden) === !show) return;
+      nodeUpdates.push({ id: id, hidden: !show });
+    });
+    var edgeUpdates = [];
+    data.edges.forEach(function (e) {
+      var w = edgeWeight.get(e.id);
+      var show = !hiddenNodes.has(e.from) && !hiddenNodes.has(e.to) && (!w || w.n > 0);
+      var update = { id: e.id, hidden: !show };
+      if (w && show) {
+        var unit = (edgeInfo.get(e.id) || {}).unit;
+        if (unit === "events") {
+          update.value = w.n;
+          update.label = w.n > 1 ? String(w.n) : "";
+        } else if (w.total > 0) {
+          update.value = w.total / 1e6;
+          update.label = formatAmount(w.total, unit);
+        }
+      }
+      edgeUpdates.push(update);
+    });
+    nodes.update(nodeUpdates);
+    edges.update(edgeUpdates);
+    shown.textContent = "Showing " + count + " of " + info.size + " nodes";
+    var open = panel.getAttribute("data-node");
+    if (open && hiddenNodes.has(open)) hidePanel();
+    else if (open) showPanel(open);
+  }
+
+  form.addEventListener("change", applyFilters);
+  form.addEventListener("input", function (event) {
+    if (event.target.type === "date") applyFilters();
+  });
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  form.addEventListener("reset", function () { window.setTimeout(applyFilters, 0); });
+  window.defgraphApplyFilters = applyFilters;
+
+  // -- search: the node with that name (or ISO code), else every node whose name contains it
   var input = document.getElementById("search");
   var status = document.getElementById("search-status");
   var datalist = document.getElementById("names");
@@ -164,20 +307,28 @@
     var q = query.trim().toLowerCase();
     var exact = [];
     var partial = [];
-    if (!q) return [];
+    var hidden = 0;
+    if (!q) return { ids: [], hidden: 0 };
     info.forEach(function (item, id) {
       var label = item.label.toLowerCase();
-      if (label === q || item.search === q) exact.push(id);
-      else if (label.indexOf(q) !== -1) partial.push(id);
+      var aliases = item.search ? item.search.split("\n") : [];
+      var isExact = label === q || aliases.indexOf(q) !== -1;
+      var isPartial = !isExact && (label.indexOf(q) !== -1 ||
+        aliases.some(function (a) { return a.indexOf(q) !== -1; }));
+      if (!isExact && !isPartial) return;
+      if (hiddenNodes.has(id)) { hidden += 1; return; }
+      (isExact ? exact : partial).push(id);
     });
-    return exact.length ? exact : partial;  // an exact name wins over partial matches
+    return { ids: exact.length ? exact : partial, hidden: hidden };  // an exact name wins
   }
 
   function search(open) {
-    var ids = find(input.value);
+    var found = find(input.value);
+    var ids = found.ids;
     if (!ids.length) {
       network.unselectAll();
-      status.textContent = input.value.trim() ? "no match" : "";
+      status.textContent = !input.value.trim() ? "" :
+        found.hidden ? "no match shown (" + found.hidden + " hidden by filters)" : "no match";
       return;
     }
     status.textContent = ids.length === 1 ? "1 match" : ids.length + " matches";
@@ -198,4 +349,5 @@
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter") { event.preventDefault(); search(true); }
   });
+  window.defgraphSearch = function (text) { input.value = text; search(true); return status.textContent; };
 })();

@@ -17,6 +17,9 @@ from defgraph.model import Event, Person, Place, Pledge
 from defgraph.render import VIEWS, network, render, script_json, write_html
 
 COUNTRY = "https://w3id.org/defgraph/id/country/"
+PERSON = "https://w3id.org/defgraph/id/person/"
+#: what each view needs besides the store
+OPTIONS: dict[str, dict[str, object]] = {"ego": {"focus": "United Kingdom"}}
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 
@@ -91,9 +94,15 @@ def test_events_view_nodes_edges_and_details(store) -> None:
     assert pledge["date"] == "2025-04-11" and pledge["confidence"] == 0.8
     d = pledge["details"]
     assert d["amount"] == "450,000,000 GBP"
-    assert d["evidence"] == "“British package of £450 million”"
-    assert d["source"] == "Allies pledge fresh aid to Ukraine at Brussels meeting"
-    assert d["source url"].startswith("https://www.atlanticdefencewire.com/")
+    assert pledge["span"] == ("2025-04-11", "2025-04-11")
+    [ev] = pledge["evidence"]
+    assert ev["quote"] == "British package of £450 million"
+    assert ev["statement"] == "Allies pledge fresh aid to Ukraine at Brussels meeting"
+    assert ev["url"].startswith("https://www.atlanticdefencewire.com/")
+    [source] = pledge["sources"]
+    assert source["title"] == ev["statement"] and source["date"] == "2025-04-11"
+    assert source["url"] == ev["url"]
+    assert [e["label"] for e in pledge["events"]] == ["27th Ukraine Defense Contact Group"]
     assert all(isinstance(v, str) for _, a in g.nodes(data=True) for v in a["details"].values())
     assert {
         g.nodes[v]["label"] for _, v, k in g.out_edges(pid, keys=True) if k == "beneficiary"
@@ -107,6 +116,20 @@ def test_events_view_nodes_edges_and_details(store) -> None:
     person = by_label["John Healey"][1]
     assert person["details"]["role"] == "Defence Secretary"
     assert person["details"]["represents"] == "United Kingdom"
+    # a state's panel: its events (also through the people representing it), their evidence
+    ukraine = by_label["Ukraine"][1]
+    assert [e["label"] for e in ukraine["events"]] == [
+        "Kubilius visit to Kyiv", "25th Danish support package",
+        "27th Ukraine Defense Contact Group", "British package of £450 million",
+        "Four IRIS-T air defence systems",
+    ]  # fmt: skip
+    assert ukraine["events"][0]["date"] == "2025-03-06 – 2025-03-07"
+    assert {e["quote"] for e in ukraine["evidence"]} == {
+        "DKK 3.5 billion", "co-chaired the meeting", "British package of £450 million"}
+    assert [s["date"] for s in ukraine["sources"]] == ["2025-04-11", "2025-03-10", "2025-03-05"]
+    assert ukraine["sources"][2]["url"] is None  # a statement with no address
+    nosatii = by_label["Anatolie Nosatîi"][1]
+    assert [e["label"] for e in nosatii["events"]] == ["Tîlvăr–Nosatîi call"]
 
 
 def test_filters(store) -> None:
@@ -132,7 +155,9 @@ def test_filters(store) -> None:
 
 @pytest.mark.parametrize("view", sorted(VIEWS))
 def test_page_references_nothing_remote(store, tmp_path: Path, view: str) -> None:
-    html = render(store, tmp_path / "g.html", view, title="T").read_text("utf-8")
+    html = render(store, tmp_path / "g.html", view, title="T", **OPTIONS.get(view, {})).read_text(
+        "utf-8"
+    )
     assert html.startswith("<!DOCTYPE html>")
     lowered = html.lower()
     for needle in ('src="http', "src='http", 'href="http', "href='http", "url(http",
@@ -183,7 +208,9 @@ def test_hostile_person_label_is_escaped(tmp_path: Path) -> None:
                    pledges=[Pledge(f"Pledge {SCRIPT}", donor=c("GBR"), recipient=c("GBR"))]),
     ])  # fmt: skip
     for view in VIEWS:
-        html = render(s, tmp_path / f"{view}.html", view, title=f"Title {SCRIPT}").read_text()
+        options = {"focus": "GBR"} if view == "ego" else {}
+        html = render(s, tmp_path / f"{view}.html", view, title=f"Title {SCRIPT}", **options)
+        html = html.read_text()
         assert "<script>alert" not in html
         assert "<img src=x" not in html
         assert "</script><!--" not in html
@@ -204,7 +231,9 @@ def test_script_json_escapes_what_could_end_a_script() -> None:
 
 def test_empty_store_renders(tmp_path: Path) -> None:
     empty = store_of([])
-    for view in VIEWS:
+    with pytest.raises(ValueError, match="nothing in the graph is called 'France'"):
+        network(empty, "ego", focus="France")
+    for view in ("events", "countries", "pledges"):
         g = network(empty, view)
         assert g.number_of_nodes() == 0
         html = write_html(g, tmp_path / f"{view}.html", title="Empty").read_text()

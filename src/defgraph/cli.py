@@ -230,28 +230,95 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, allo
         out.print(to_table(result, title=q.title))
 
 
+#: the views of `defgraph render` (defgraph.render.VIEWS; a test keeps the two in step)
+VIEW_NAMES = ("events", "countries", "pledges", "ego")
+
+
+def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--from, --to and --type: which events and pledges, shared by render and analyse."""
+    f = click.option("--type", "types", multiple=True, metavar="TYPE",
+                     help="Only these event types, or Event / Pledge (repeatable).")(f)
+    f = click.option("--to", "date_to", default=None, metavar="YYYY-MM-DD",
+                     help="Events and pledges up to this day.")(f)
+    return click.option("--from", "date_from", default=None, metavar="YYYY-MM-DD",
+                        help="Events and pledges from this day.")(f)
+
+
 @main.command()
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
-@click.option("--view", default="events", show_default=True, help="Which network to draw.")
-@click.option("--from", "date_from", default=None, metavar="YYYY-MM-DD", help="Events from this day.")
-@click.option("--to", "date_to", default=None, metavar="YYYY-MM-DD", help="Events up to this day.")
-@click.option("--type", "types", multiple=True, help="Only these event types (repeatable).")
+@click.option("--view", type=click.Choice(VIEW_NAMES), default="events", show_default=True,
+              help="events: who did what, where, said by whom; countries: states linked by shared "
+                   "events; pledges: who pledged how much to whom; ego: around one --focus.")
+@filter_options
+@click.option("--focus", default=None, metavar="NAME",
+              help="ego view: a country (name or ISO code), a person, or any label.")
+@click.option("--depth", type=click.IntRange(min=1), default=2, show_default=True,
+              help="ego view: how many links from the focus.")
+@click.option("--currency", default="USD", show_default=True, metavar="CODE",
+              help="pledges view: convert amounts to this currency (shipped yearly rates).")
+@click.option("--max-nodes", type=click.IntRange(min=0), default=2000, show_default=True,
+              help="Above this, aggregate (people into their states...); 0: never.")
+@click.option("--title", default=None, help="Page title.")
 @store_option
 def render(output: str, view: str, date_from: str | None, date_to: str | None,
-           types: tuple[str, ...], store: str | None) -> None:
+           types: tuple[str, ...], focus: str | None, depth: int, currency: str,
+           max_nodes: int, title: str | None, store: str | None) -> None:
     """Draw the graph as one self-contained interactive HTML file (works offline).
 
     \b
-    Example:
+    Examples:
       defgraph render --view countries -o countries.html
+      defgraph render --view ego --focus France --depth 2 --from 2025-03-01 -o france.html
+      defgraph render --view pledges --currency EUR --type Pledge -o pledges.html
     """
+    if view == "ego" and not focus:
+        raise click.UsageError("--view ego needs --focus (a country, a person or any label)")
     kg = _open(store)
     try:
         path = kg.render(output, view=view, date_from=date_from, date_to=date_to,
-                         types=list(types) or None)
+                         types=list(types) or None, focus=focus, depth=depth,
+                         currency=currency, max_nodes=max_nodes or None, title=title)
     except (ValueError, KeyError) as exc:
         raise DefgraphError(str(exc)) from exc
     err.print(f"wrote {path}")
+
+
+@main.command()
+@click.option("--by", type=click.Choice(["year", "quarter"]), default=None,
+              help="Analyse each year or quarter on its own.")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+              help="Write every actor's metrics to this CSV file.")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Rows shown per kind of actor and period.")
+@filter_options
+@store_option
+def analyse(by: str | None, output: str | None, top: int, date_from: str | None,
+            date_to: str | None, types: tuple[str, ...], store: str | None) -> None:
+    """Network metrics of who meets whom: degree and betweenness centrality, communities.
+
+    Prints the most connected countries, organisations and people; -o writes
+    every actor's row (period, kind, rank, label, iri, events, degree,
+    degree_centrality, betweenness, community) as CSV.
+
+    \b
+    Examples:
+      defgraph analyse
+      defgraph analyse --by quarter -o metrics.csv
+    """
+    from .analysis import summary_tables
+
+    kg = _open(store)
+    try:
+        result = kg.analyse(by, date_from=date_from, date_to=date_to, types=list(types) or None)
+    except ValueError as exc:
+        raise DefgraphError(str(exc)) from exc
+    if not result.rows:
+        err.print("no events to analyse")
+    for table in summary_tables(result, top):
+        out.print(table)
+    if output:
+        Path(output).write_text(result.to_csv(), encoding="utf-8")
+        err.print(f"wrote {len(result.rows)} rows to {output}")
 
 
 @main.command()

@@ -164,10 +164,30 @@ class KnowledgeGraph:
     def export(self, path: str | Path, fmt: str = "turtle", *, include_ontology: bool = False) -> int:
         return export_mod.export(self.store, path, fmt, include_ontology=include_ontology)
 
-    def render(self, path: str | Path, view: str = "events", **filters: Any) -> Path:
+    def render(self, path: str | Path, view: str = "events", **options: Any) -> Path:
+        """Write a view as one self-contained HTML file.
+
+        ``options``: ``date_from``, ``date_to``, ``types``; ``focus`` and ``depth`` (ego);
+        ``currency`` (pledges); ``max_nodes``; ``title``, ``subtitle``.
+        """
         from .render import render
 
-        return render(self.store, path, view=view, **filters)
+        return render(self.store, path, view=view, **options)
+
+    def show(self, view: str = "events", *, height: int = 720, **options: Any) -> Any:
+        """A view to display in a notebook: the page isolated in a sandboxed ``<iframe srcdoc>``.
+
+        >>> kg.show("ego", focus="France", depth=2)          # doctest: +SKIP
+        """
+        from .render import page
+
+        return page(self.store, view, height=height, **options)
+
+    def analyse(self, by: str | None = None, **filters: Any) -> Any:
+        """Centrality and communities of who meets whom (see defgraph.analysis), per period."""
+        from .analysis import analyse
+
+        return analyse(self.store, by, **filters)  # type: ignore[arg-type]
 
     def validate(self) -> Any:
         from .validate import validate

@@ -68,7 +68,7 @@ __all__ = [
 DEFAULT_MAX_NODES = 2000
 
 
-class _Queryable(Protocol):
+class Queryable(Protocol):
     def query(self, sparql: str, bindings: dict[str, Any] | None = None) -> Any: ...
 
 
@@ -145,7 +145,7 @@ _CLASS_KIND = {
 }
 # when an IRI has several types, the first kind here wins
 _KIND_PRIORITY = ("event", "pledge", "statement", "country", "organisation", "person", "place")
-_TAKING_PART = ("participant", "convenedBy", "attendedVirtually")
+TAKING_PART = ("participant", "convenedBy", "attendedVirtually")
 _URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
@@ -173,8 +173,8 @@ def _date_or_none(value: str | None) -> date | None:
 
 
 @dataclass
-class _Raw:
-    """What the views are built from: one pass of SPARQL over the store."""
+class Snapshot:
+    """What the views and the analysis are built from: one pass of SPARQL over the store."""
 
     kinds: dict[str, str] = field(default_factory=dict)
     types: dict[str, str] = field(default_factory=dict)  # most specific class name
@@ -228,7 +228,7 @@ class _Raw:
         into = self.into.get(iri, [])
         found: set[str] = set()
         if kind in ("country", "organisation", "person", "place"):
-            wanted = (*_TAKING_PART, "pledgedBy", "beneficiary", "location")
+            wanted = (*TAKING_PART, "pledgedBy", "beneficiary", "location")
             found = {s for p, s in into if p in wanted}
             if kind in ("country", "organisation"):
                 for p, person in into:
@@ -250,13 +250,13 @@ class _Raw:
         return None
 
 
-def _rows(store: _Queryable, sparql: str) -> list[list[Any]]:
+def _rows(store: Queryable, sparql: str) -> list[list[Any]]:
     result = store.query(sparql)
     return list(getattr(result, "rows", []))
 
 
-def _fetch(store: _Queryable) -> _Raw:
-    raw = _Raw()
+def read_store(store: Queryable) -> Snapshot:
+    raw = Snapshot()
     event_classes = {t.value for (t,) in _rows(store, _EVENT_CLASSES_RQ)}
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)  # iri -> [(kind, class)]
     for s, t in _rows(store, _TYPES_RQ):
@@ -343,7 +343,7 @@ class Filters:
             parts.append("types: " + ", ".join(sorted(self.types)))
         return parts
 
-    def keeps(self, raw: _Raw, iri: str) -> bool:
+    def keeps(self, raw: Snapshot, iri: str) -> bool:
         kind = raw.kinds.get(iri)
         if kind not in ("event", "pledge"):
             return True
@@ -362,8 +362,8 @@ class Filters:
         return not (self.date_to and start > self.date_to)
 
 
-def _filters(
-    raw: _Raw,
+def make_filters(
+    raw: Snapshot,
     date_from: date | str | None,
     date_to: date | str | None,
     types: Iterable[str] | str | None,
@@ -444,7 +444,7 @@ def _amount(value: str) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _details(raw: _Raw, iri: str) -> dict[str, str]:
+def _details(raw: Snapshot, iri: str) -> dict[str, str]:
     """Plain strings for the side panel, most useful first."""
     kind = raw.kinds[iri]
     a = raw.attrs.get(iri, {})
@@ -493,14 +493,14 @@ def _details(raw: _Raw, iri: str) -> dict[str, str]:
 _MAX_EVENTS, _MAX_EVIDENCE, _MAX_SOURCES = 60, 12, 20
 
 
-def _when(raw: _Raw, iri: str) -> str:
+def _when(raw: Snapshot, iri: str) -> str:
     start, end = raw.span(iri)
     if start is None:
         return ""
     return start.isoformat() if end in (None, start) else f"{start.isoformat()} – {end}"
 
 
-def _panel(raw: _Raw, iri: str, f: Filters) -> dict[str, Any]:
+def _panel(raw: Snapshot, iri: str, f: Filters) -> dict[str, Any]:
     """The panel's lists: its events and pledges, evidence quotes, and source statements."""
     kind = raw.kinds[iri]
     related = sorted(
@@ -545,7 +545,7 @@ def _panel(raw: _Raw, iri: str, f: Filters) -> dict[str, Any]:
     }
 
 
-def _node_attrs(raw: _Raw, iri: str, f: Filters | None = None) -> dict[str, Any]:
+def _node_attrs(raw: Snapshot, iri: str, f: Filters | None = None) -> dict[str, Any]:
     kind = raw.kinds[iri]
     when = raw.attr(iri, "issued") if kind == "statement" else raw.attr(iri, "date")
     confidence = raw.attrs.get(iri, {}).get("confidence")
@@ -574,10 +574,10 @@ class ViewOptions:
     currency: str = "USD"
 
 
-ViewBuilder = Callable[[_Raw, Filters, ViewOptions], nx.MultiDiGraph]
+ViewBuilder = Callable[[Snapshot, Filters, ViewOptions], nx.MultiDiGraph]
 
 
-def _events_view(raw: _Raw, f: Filters, o: ViewOptions | None = None) -> nx.MultiDiGraph:
+def _events_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> nx.MultiDiGraph:
     """Events and pledges with their parties, places, statements and whom people represent."""
     anchors = {i for i, k in raw.kinds.items() if k in ("event", "pledge") and f.keeps(raw, i)}
     keep = set(anchors)
@@ -601,7 +601,7 @@ def _events_view(raw: _Raw, f: Filters, o: ViewOptions | None = None) -> nx.Mult
     return g
 
 
-def _countries_view(raw: _Raw, f: Filters, o: ViewOptions | None = None) -> nx.MultiDiGraph:
+def _countries_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> nx.MultiDiGraph:
     """Countries linked by the events they share (directly, or through a person representing them)."""
     represents: dict[str, list[str]] = defaultdict(list)
     for s, prop, o_ in raw.links:
@@ -612,7 +612,7 @@ def _countries_view(raw: _Raw, f: Filters, o: ViewOptions | None = None) -> nx.M
     for ev in sorted(i for i, k in raw.kinds.items() if k == "event" and f.keeps(raw, i)):
         countries: set[str] = set()
         for prop, o_ in raw.out.get(ev, []):
-            if prop in _TAKING_PART:
+            if prop in TAKING_PART:
                 if raw.kinds[o_] == "country":
                     countries.add(o_)
                 elif raw.kinds[o_] == "person":
@@ -677,7 +677,7 @@ def _countries_view(raw: _Raw, f: Filters, o: ViewOptions | None = None) -> nx.M
     return g
 
 
-def _span_text(raw: _Raw, iri: str) -> tuple[str | None, str | None]:
+def _span_text(raw: Snapshot, iri: str) -> tuple[str | None, str | None]:
     start, end = raw.span(iri)
     return (start.isoformat() if start else None, (end or start).isoformat() if start else None)
 
@@ -686,7 +686,7 @@ _ROLE_COLOURS = {"donor": "#D55E00", "recipient": "#0072B2", "both": "#CC79A7"}
 _ROLE_NAMES = {"donor": "Donor", "recipient": "Recipient", "both": "Donor and recipient"}
 
 
-def _pledges_view(raw: _Raw, f: Filters, o: ViewOptions | None = None) -> nx.MultiDiGraph:
+def _pledges_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> nx.MultiDiGraph:
     """Who pledged to whom: one line per donor and recipient, its width the amount pledged."""
     target = (o.currency if o else "USD").upper()
     table = fx_table()
@@ -832,7 +832,7 @@ def _fold(text: str) -> str:
 _FOCUS_ORDER = ("country", "organisation", "person", "place", "event", "pledge", "statement")
 
 
-def resolve_focus(raw: _Raw, text: str) -> str:
+def resolve_focus(raw: Snapshot, text: str) -> str:
     """The IRI an ego view centres on: an IRI, an ISO code, a country's, person's or any label.
 
     Exact matches win over partial ones, and states over organisations, people and
@@ -889,7 +889,7 @@ def resolve_focus(raw: _Raw, text: str) -> str:
     raise ValueError(f"nothing in the graph is called {text!r}{hint}")
 
 
-def _ego_view(raw: _Raw, f: Filters, o: ViewOptions | None = None) -> nx.MultiDiGraph:
+def _ego_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> nx.MultiDiGraph:
     """The neighbourhood of one node in the events view: everything ``depth`` links away."""
     o = o or ViewOptions()
     if not o.focus:
@@ -950,7 +950,7 @@ def _merge_into(g: nx.MultiDiGraph, mapping: dict[str, str], add: Callable[[str]
 
 
 def _aggregate(
-    g: nx.MultiDiGraph, raw: _Raw, f: Filters, max_nodes: int | None, keep: set[str]
+    g: nx.MultiDiGraph, raw: Snapshot, f: Filters, max_nodes: int | None, keep: set[str]
 ) -> list[str]:
     """Make a view too big to read smaller, step by step, and say what was done."""
     notes: list[str] = []
@@ -995,7 +995,7 @@ def _aggregate(
 
 
 def network(
-    store: _Queryable,
+    store: Queryable,
     view: str = "events",
     *,
     date_from: date | str | None = None,
@@ -1016,8 +1016,8 @@ def network(
     """
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}; choose one of: {', '.join(VIEWS)}")
-    raw = _fetch(store)
-    f = _filters(raw, date_from, date_to, types)
+    raw = read_store(store)
+    f = make_filters(raw, date_from, date_to, types)
     g = VIEWS[view](raw, f, ViewOptions(focus=focus, depth=depth, currency=currency))
     keep = {g.graph["focus_iri"]} if g.graph.get("focus_iri") else set()
     aggregated = _aggregate(g, raw, f, max_nodes, keep)
@@ -1488,7 +1488,7 @@ def _title(view: str, graph: nx.MultiDiGraph) -> str:
 
 
 def render(
-    store: _Queryable,
+    store: Queryable,
     path: str | Path,
     view: str = "events",
     *,
@@ -1531,7 +1531,7 @@ class View:
 
 
 def page(
-    store: _Queryable,
+    store: Queryable,
     view: str = "events",
     *,
     title: str | None = None,

@@ -161,7 +161,7 @@ def _context(st: Statement) -> _Context:
     org_spans = [(o.start, o.end, o.key) for o in orgs]
     blocked = [(o.start, o.end) for o in orgs] + [(p.start, p.end) for p in places]
     persons = find_persons(text, countries, blocked, org_spans)
-    home = publisher_country(st) or _dominant_country(text, countries)
+    home = publisher_country(st) or _dateline_country(text, places) or _dominant_country(text, countries)
     # The publishing government's own minister is often named without a country: the first
     # such office-holder speaks for the publisher, unless someone already does.
     # When no one in the statement speaks for another state, every official does for this one.
@@ -186,6 +186,16 @@ def _context(st: Statement) -> _Context:
         persons=persons, places=places, dates=find_dates(text, st.issued), money=find_money(text),
         sentences=sentences(text), place_spans=[(p.start, p.end) for p in places],
     )
+
+
+def _dateline_country(text: str, places: list[PlaceMention]) -> str | None:
+    """A report that opens with its dateline ("NEW DELHI, February 21 —") is from that city's state."""
+    for p in places:
+        if p.kind == "city" and p.iso3 and p.start < 200:
+            line_start = text.rfind("\n", 0, p.start) + 1
+            if not text[line_start:p.start].strip() and re.match(r"\s*(?:\(\w+\)\s*)?[,–—-]", text[p.end:p.end + 12]):
+                return p.iso3
+    return None
 
 
 def _dominant_country(text: str, countries: list[CountryMention]) -> str | None:

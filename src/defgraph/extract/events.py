@@ -14,7 +14,7 @@ from .text import NUMBER_WORDS, Sentence
 # (event type, pattern, the trigger makes its subject the convenor)
 _TRIGGERS: list[tuple[str, re.Pattern[str], bool]] = [
     ("Call", re.compile(
-        r"\b(?:(?:tele)?phone|video)[- ]?(?:call|conversation|conference|talks?)\b|"
+        r"\b(?:(?:tele)?phone|telephonic|video)[- ]?(?:call|conversation|conference|talks?)\b|"
         r"\bspoke\s+(?:by|on the|over the)\s+(?:tele)?phone\b|\b(?:spoke|talked)\b[^.;]{0,60}?\bby (?:tele)?phone\b|"
         r"\b(?:held|had|holds|has|made)\s+a\s+call\b|\bvideoconference\b|\bcalled (?:his|her|their)\b", re.I), False),
     ("AgreementSigning", re.compile(

@@ -179,6 +179,7 @@ def find_persons(
                     return "org:" + key, e
         return None, pos
 
+    posts: dict[str, str] = {}  # office -> state, from offices named with a state but no name
     for r in _roles(text, countries):
         role = r.group(0)
         country = country_before(r.start())
@@ -209,6 +210,8 @@ def find_persons(
                     hits.append(PersonHit(name, slug(name), r.start(), e, role_title or role,
                                           country, org))
                     continue
+        if country and not MILITARY_RANKS.match(role):
+            posts.setdefault(role.lower(), country)  # "the US Defence Secretary" with no name
         # "Pål Jonson, Sweden's Minister for Defence" / "Shin Won-sik, the Minister of ..."
         pre = text[max(0, r.start() - 80):r.start()]
         m = re.search(r"(?P<n>[^,;:()]{2,60}),\s+(?:the\s+|his\s+|her\s+)?(?:[\w.’'-]+(?:['’]s)?\s+){0,2}$", pre)
@@ -280,7 +283,7 @@ def find_persons(
         name, s, e = trimmed
         hits.append(PersonHit(name, slug(name), m.start(), e))
 
-    return _merge(text, hits, block)
+    return _merge(text, hits, block, posts)
 
 
 def _national_role_country(role: str | None) -> str | None:
@@ -292,7 +295,8 @@ def _national_role_country(role: str | None) -> str | None:
     return None
 
 
-def _merge(text: str, hits: list[PersonHit], blocked: list[tuple[int, int]]) -> list[PersonHit]:
+def _merge(text: str, hits: list[PersonHit], blocked: list[tuple[int, int]],
+           posts: dict[str, str] | None = None) -> list[PersonHit]:
     """One person per name: later surname-only mentions join the full name, details are pooled."""
     people: dict[str, PersonHit] = {}
     order: list[str] = []
@@ -318,6 +322,9 @@ def _merge(text: str, hits: list[PersonHit], blocked: list[tuple[int, int]]) -> 
         target.org = target.org or h.org
     out = [people[k] for k in order]
     for p in out:
+        # An office named elsewhere with its state ("the US Defence Secretary") is this person's
+        if p.country is None and p.role and posts and p.role.lower() in posts and p.org is None:
+            p.country = posts[p.role.lower()]
         p.country = p.country or _national_role_country(p.role)
         # Bare surname mentions ("Healey said") later in the text
         surname = p.name.split()[-1]

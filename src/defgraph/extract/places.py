@@ -69,7 +69,7 @@ _PLACE_CONTEXT = re.compile(
     r"(?P<name>[A-Z][\w'’.-]+(?:[ -](?:[A-Z][\w'’.-]+|de|da|del|am|upon|on)){0,3})"
 )
 # A dateline at the start of a report: "WASHINGTON, Feb. 14 —", "Canberra, 22 July 2024".
-_DATELINE = re.compile(r"^(?P<name>[A-Z][A-Za-z .'-]{2,30}?)(?:,|\s+[-–—])\s", re.M)
+_DATELINE = re.compile(r"^(?P<name>[A-Z][A-Za-z .'-]{2,30}?)(?:\s*\(\w+\))?(?:,|\s+[-–—])\s", re.M)
 
 _VENUE = re.compile(
     r"\b(?:at|in)[ \t]+(?P<name>(?:the[ \t]+)?(?:[A-Z][\w'’-]+[ \t]+){0,3}"
@@ -127,8 +127,8 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
                 add(PlaceMention(s, s + len(cand), city.name, "city", city.iso3, city.geonames_id))
                 break
     if dateline:
-        m = _DATELINE.match(text)
-        if m:
+        # the dateline opens the first lines of a report ("Hanoi (VNA) –", "New Delhi, February 21")
+        for m in _DATELINE.finditer(text, 0, min(len(text), 400)):
             cand = m.group("name").strip().title()
             city = lookup_city(cand)
             if city:

@@ -1,15 +1,17 @@
 """Small graphs for the render tests, built from defgraph.model dataclasses.
 
-``sample_store`` holds eleven statements modelled on the sample corpus (the
-screenshots in docs/img are drawn from it); ``hostile_store`` holds names made
-of markup that must never execute.
+``sample_store`` holds eleven statements modelled on the sample corpus;
+``hostile_store`` holds names made of markup that must never execute;
+``HOSTILE_STATEMENT`` is a statement file with markup in it, for the whole
+pipeline; ``scale_store`` makes the 5,000-node view of the scale test.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from defgraph.mapping import graph_iri, to_quads
 from defgraph.model import (
@@ -24,6 +26,7 @@ from defgraph.model import (
     Span,
     Statement,
 )
+from defgraph.pipeline import KnowledgeGraph
 from defgraph.store import OxigraphStore
 
 COUNTRY_NAMES = {
@@ -262,3 +265,102 @@ def hostile_store() -> OxigraphStore:
         countries={"XSS": '<svg onload="window.__pwned=5">'},
     )  # fmt: skip
     return store_of([ex])
+
+
+# -- statements that go through the whole pipeline ----------------------------------------
+
+#: a statement as the aggregator scrapes them, with markup in its publisher, title, a person's
+#: name, a pledge sentence and its source link: each sets window.__pwned if it ever runs
+HOSTILE_STATEMENT = """\
+ date 2025-02-03 Ministry of <img src=x onerror="window.__pwned=11">Defence
+|Printable version
+Defence Secretary <script>window.__pwned=12</script> meets Czech counterpart in London
+A statement about <img src=x onerror="window.__pwned=13"> a meeting.
+On 3 February 2025, Defence Secretary John Healey met Czech Defence Minister \
+Jan<script>window.__pwned=14</script> Novak<img src=x onerror="window.__pwned=15"> in London.
+Healey announced that the United Kingdom will provide £5 million to Ukraine \
+<img src=x onerror="window.__pwned=16"> for drones.
+Original article link: javascript:window.__pwned=17
+"""
+HOSTILE_TITLE = "Defence Secretary <script>window.__pwned=12</script> meets Czech counterpart in London"
+HOSTILE_PUBLISHER = 'Ministry of <img src=x onerror="window.__pwned=11">Defence'
+
+
+def ingested(*paths: str | Path) -> KnowledgeGraph:
+    """A KnowledgeGraph in memory with these files read, extracted and stored as defgraph does."""
+    kg = KnowledgeGraph(":memory:")
+    report = kg.ingest(*paths)
+    assert report.ok, report.failures
+    return kg
+
+
+def hostile_statement_file(folder: Path) -> Path:
+    path = folder / "statement-hostile.txt"
+    path.write_text(HOSTILE_STATEMENT, encoding="utf-8")
+    return path
+
+
+# -- a big graph, for the scale test ------------------------------------------------------
+
+
+def _code(n: int) -> str:
+    return "X" + chr(65 + n // 26) + chr(65 + n % 26)
+
+
+def scale_extractions(
+    statements: int = 1000, countries: int = 150, organisations: int = 40, people: int = 1610,
+    places: int = 400,
+) -> list[Extraction]:
+    """Synthetic statements whose events view has 5,000 nodes with the defaults.
+
+    1,000 statements reporting 1,500 events and 300 pledges among 150 states,
+    40 organisations, 1,610 people and 400 places, every one of them in some event.
+    """
+    import random
+
+    rng = random.Random(1)
+    names = {_code(i): f"State {_code(i)}" for i in range(countries)}
+    cur = ("GBP", "EUR", "USD", "NOK", "SEK", "PLN")
+    out = []
+    event_no = pledge_no = person_no = 0
+    for s in range(statements):
+        text = f"Statement {s} about defence cooperation."
+        people_here: dict[str, Person] = {}
+        places_here: dict[str, Place] = {}
+        orgs_here: dict[str, Organisation] = {}
+        events = []
+        for _ in range(2 if s % 2 else 1):
+            i = event_no
+            event_no += 1
+            states = sorted({_code((i * 7 + j * 13) % countries) for j in range(2 + i % 3)})
+            who = [(person_no + j) % people for j in range(1 + i % 2)]
+            person_no += len(who)
+            for p in who:
+                people_here[f"p{p}"] = Person(f"p{p}", f"Person {p:04d}", "Minister",
+                                              _code(p % countries))
+            place = f"l{i % places}"
+            places_here[place] = Place(place, f"Place {i % places:03d}", _code(i % places % countries))
+            parties = [c(x) for x in states] + [per(f"p{p}") for p in who]
+            if i % 3 == 0:
+                key = f"o{i // 3 % organisations}"
+                orgs_here[key] = Organisation(key, f"Organisation {i // 3 % organisations:02d}")
+                parties.append(org(key))
+            day = date(2022, 1, 1) + timedelta(days=(i * 37) % 1460)
+            events.append(Event(("Meeting", "Visit", "Call", "Exercise")[i % 4], f"Event {i:04d}",
+                                day, place=place, convenors=parties[:1], participants=parties[1:]))
+        pledges = []
+        if s % 10 < 3:
+            i = pledge_no
+            pledge_no += 1
+            donor, recipient = _code(i % countries), _code((i * 11 + 5) % countries)
+            pledges.append(Pledge(f"Pledge {i:03d}", Decimal(rng.randrange(1, 500)) * 1_000_000,
+                                  cur[i % len(cur)], c(donor), c(recipient), date=events[0].date))
+        out.append(extraction(f"Statement {s:04d}", events[0].date or date(2024, 1, 1), text,
+                              f"https://example.org/statements/{s}", people=people_here.values(),
+                              orgs=orgs_here.values(), places=places_here.values(),
+                              events=events, pledges=pledges, countries=names))  # fmt: skip
+    return out
+
+
+def scale_store() -> OxigraphStore:
+    return store_of(scale_extractions())

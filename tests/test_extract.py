@@ -94,7 +94,11 @@ def test_multilateral_meeting_is_one_event_with_convenors_and_count() -> None:
                             "representatives from NATO in Brussels on 10 April 2025."))
     (ev,) = ex.events
     assert ev.type == "Meeting" and ev.date == date(2025, 4, 10)
-    assert {r.key for r in ev.convenors} == {"GBR", "FRA"}
+    assert {r.key for r in ev.convenors if r.kind == "country"} == {"GBR", "FRA"}
+    # offices named without a holder stay unnamed posts of their state, not guessed persons
+    assert {(p.role_title, p.country) for p in ex.posts.values()} == {
+        ("Defence Secretary", "GBR"), ("Defence Minister", "FRA")}
+    assert ex.persons == {}
     assert ev.participant_count == 30
     assert any(r.key == "nato" for r in ev.participants)
     assert ex.places[ev.place].name == "Brussels"

@@ -12,9 +12,23 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from browser_util import c, extraction, per, sample_store, store_of
+from click.testing import CliRunner
 
+from defgraph.cli import VIEW_NAMES, main
 from defgraph.model import Event, Person, Place, Pledge
-from defgraph.render import VIEWS, network, render, script_json, write_html
+from defgraph.render import (
+    VIEWS,
+    convert,
+    fx_table,
+    money,
+    network,
+    page,
+    read_store,
+    render,
+    resolve_focus,
+    script_json,
+    write_html,
+)
 
 COUNTRY = "https://w3id.org/defgraph/id/country/"
 PERSON = "https://w3id.org/defgraph/id/person/"
@@ -246,3 +260,161 @@ def test_output_is_reproducible(store, tmp_path: Path, monkeypatch: pytest.Monke
     b = render(store, tmp_path / "b.html", title="T").read_bytes()
     assert a == b
     assert b"Built 2023-11-14 22:13 UTC" in a
+
+
+# -- pledges ----------------------------------------------------------------------------
+
+
+def test_fx_table_is_dated_sourced_and_complete() -> None:
+    table = fx_table()
+    assert table["base"] == "USD" and table["compiled"] and "Federal Reserve" in table["source"]
+    main = ("GBP", "EUR", "USD", "NOK", "SEK", "DKK", "PLN", "AUD", "CAD", "JPY", "KRW", "CHF",
+            "UAH")  # fmt: skip
+    for currency in main:
+        assert sorted(table["rates"][currency]) == ["2022", "2023", "2024", "2025"], currency
+        assert all(rate > 0 for rate in table["rates"][currency].values())
+
+
+def test_convert_uses_the_year_and_the_nearest_year() -> None:
+    assert convert(100, "EUR", 2023) == (pytest.approx(100 / 0.9245), 2023)
+    assert convert(100, "GBP", 2019) == (pytest.approx(100 / 0.8083), 2022)  # nearest year
+    assert convert(100, "GBP", 2031) == (pytest.approx(100 / 0.7587), 2025)
+    assert convert(100, "GBP", 2024, "EUR") == (pytest.approx(100 / 0.7824 * 0.9239), 2024)
+    assert convert(100, "usd", None) == (100.0, 2025)
+    assert convert(100, "XYZ", 2024) is None
+    assert [money(x, "USD") for x in (593_119_810.2, 2.5e9, 12_500, 7)] == [
+        "593 M USD", "2.5 bn USD", "12.5 k USD", "7 USD"]  # fmt: skip
+
+
+def test_pledges_view_flows_widths_and_legend(store, tmp_path: Path) -> None:
+    g = network(store, "pledges")
+    assert {a["label"] for _, a in g.nodes(data=True)} == {
+        "Denmark", "United Kingdom", "Germany", "Ukraine"}  # fmt: skip
+    flows = {(u.removeprefix(COUNTRY), v.removeprefix(COUNTRY)): a for u, v, a in g.edges(data=True)}
+    assert set(flows) == {("DNK", "UKR"), ("GBR", "UKR"), ("DEU", "UKR")}
+    dnk, gbr, deu = flows["DNK", "UKR"], flows["GBR", "UKR"], flows["DEU", "UKR"]
+    assert dnk["amount"] == pytest.approx(3.5e9 / 6.6)  # DKK at the 2025 average rate
+    assert gbr["amount"] == pytest.approx(450e6 / 0.7587)
+    assert gbr["value"] == pytest.approx(gbr["amount"] / 1e6) and gbr["caption"] == "593 M USD"
+    assert "450,000,000 GBP ≈ 593 M USD (2025 rate) · 2025-04-11" in gbr["title"]
+    assert gbr["parts"] == [("2025-04-11", "2025-04-11", pytest.approx(gbr["amount"]))]
+    assert deu["value"] is None and deu["dashes"] and deu["caption"] == "in kind"
+    ukraine = g.nodes[COUNTRY + "UKR"]
+    assert ukraine["role"] == "recipient" and ukraine["scale"] == 1.0
+    assert ukraine["details"]["received"] == "≈ 1.12 bn USD in 3 pledges"
+    assert g.nodes[COUNTRY + "DEU"]["details"]["pledged"] == "1 pledge, in kind"
+    assert g.nodes[COUNTRY + "DNK"]["role"] == "donor"
+    html = write_html(g, tmp_path / "p.html", title="P").read_text()
+    assert "Federal Reserve G.5A annual averages" in html and fx_table()["compiled"] in html
+    assert "Donor" in html and "Recipient" in html and "Dashed: in kind" in html
+    eur = network(store, "pledges", currency="eur")
+    gbr_eur = next(a for u, _, a in eur.edges(data=True) if u.endswith("GBR"))
+    assert gbr_eur["amount"] == pytest.approx(450e6 / 0.7587 * 0.8850)
+    with pytest.raises(ValueError, match="no exchange rates for 'XYZ'"):
+        network(store, "pledges", currency="XYZ")
+    assert network(store, "pledges", date_to="2025-03-31").number_of_edges() == 1
+    assert network(store, "pledges", types=["Meeting"]).number_of_nodes() == 0
+
+
+# -- ego --------------------------------------------------------------------------------
+
+
+def test_resolve_focus_by_code_name_person_and_label(store) -> None:
+    raw = read_store(store)
+    lecornu = PERSON + "sebastien-lecornu"
+    assert resolve_focus(raw, "FRA") == resolve_focus(raw, "france") == COUNTRY + "FRA"
+    assert resolve_focus(raw, "UK") == COUNTRY + "GBR"  # a name the country lexicon knows
+    assert resolve_focus(raw, "Sébastien Lecornu") == lecornu
+    assert resolve_focus(raw, "sebastien lecornu") == lecornu  # accents and case folded
+    assert resolve_focus(raw, "Lecornu") == lecornu  # part of one name
+    assert resolve_focus(raw, "Brussels").endswith("/place/brussels")
+    assert resolve_focus(raw, COUNTRY + "POL") == COUNTRY + "POL"
+    with pytest.raises(ValueError, match="'Visit' is part of the name of 2 event nodes"):
+        resolve_focus(raw, "Visit")
+    with pytest.raises(ValueError, match="did you mean: France"):
+        resolve_focus(raw, "Frnace")
+
+
+def test_ego_view_depth_and_filters(store, tmp_path: Path) -> None:
+    hops = lambda g: sorted((a["hops"], a["label"]) for _, a in g.nodes(data=True))
+    g = network(store, "ego", focus="France", depth=1)
+    assert hops(g) == [(0, "France"), (1, "MGCS memorandum of understanding"),
+                       (1, "NATO Defence Ministers' Meeting"), (1, "Sébastien Lecornu")]  # fmt: skip
+    assert g.nodes[COUNTRY + "FRA"]["focus"] and g.graph["focus"] == "France (country), depth 1"
+    g2 = network(store, "ego", focus="France", depth=2)
+    assert {lab for d, lab in hops(g2) if d == 2} >= {"Germany", "Paris", "Brussels", "NATO"}
+    assert g2.nodes[COUNTRY + "DEU"]["details"]["links from focus"] == "2"
+    only_2024_june = network(store, "ego", focus="FRA", date_from="2024-06-01", depth=1)
+    assert hops(only_2024_june) == [(0, "France"), (1, "NATO Defence Ministers' Meeting")]
+    with pytest.raises(ValueError, match="France takes part in no event or pledge within"):
+        network(store, "ego", focus="France", date_from="2025-01-01")
+    with pytest.raises(ValueError, match="needs a focus"):
+        network(store, "ego")
+    html = render(store, tmp_path / "e.html", "ego", focus="France").read_text()
+    assert "<title>defgraph: ego of France</title>" in html
+    assert "Focus: France (country), depth 2" in html
+    [focus] = [i for _, i in graph_data(html)["info"] if i.get("focus")]
+    assert focus["label"] == "France"
+
+
+# -- aggregation ------------------------------------------------------------------------
+
+
+def test_big_views_are_aggregated_and_say_so(store, tmp_path: Path) -> None:
+    full = network(store, "events", max_nodes=None)
+    g = network(store, "events", max_nodes=40)
+    assert full.number_of_nodes() > 40 >= g.number_of_nodes()
+    assert not any(a["kind"] == "person" for _, a in g.nodes(data=True))
+    assert g.graph["aggregated"][0].endswith(
+        "people drawn as the state or organisation they represent (search finds them there)")
+    assert "statements left out" in g.graph["aggregated"][1]
+    gbr = g.nodes[COUNTRY + "GBR"]
+    assert gbr["aliases"] == ["John Healey"] and gbr["details"]["drawn here"] == "John Healey"
+    # the events the people took part in now link to their states
+    assert g.has_edge(next(n for n, a in g.nodes(data=True) if a["label"] == "Tîlvăr–Nosatîi call"),
+                      COUNTRY + "MDA", "participant")  # fmt: skip
+    html = write_html(g, tmp_path / "a.html", title="A").read_text()
+    assert "Aggregated to stay readable: " in html
+    info = dict(graph_data(html)["info"])
+    assert info[COUNTRY + "GBR"]["search"] == "gbr\njohn healey"
+    assert network(store, "events").graph["aggregated"] == []  # small: drawn as it is
+    # the focus of an ego view is never folded away
+    ego = network(store, "ego", focus="Jens Stoltenberg", max_nodes=3)
+    assert PERSON + "jens-stoltenberg" in ego
+
+
+# -- notebooks and the command line -----------------------------------------------------
+
+
+def test_show_embeds_the_page_in_a_sandboxed_srcdoc_iframe(store) -> None:
+    view = page(store, "countries", title="C <b>")
+    assert view.html.startswith("<!DOCTYPE html>") and "<title>C &lt;b&gt;</title>" in view.html
+    frame = view._repr_html_()
+    assert frame.startswith('<iframe title="C &lt;b&gt;" ') and frame.endswith("></iframe>")
+    assert frame.count("<") == 2  # the page's own markup is all escaped in the attribute
+    assert 'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"' in frame
+    assert "allow-same-origin" not in frame
+    srcdoc = re.search(r'srcdoc="([^"]*)"', frame)
+    assert srcdoc and unescape(srcdoc.group(1)) == view.html
+
+
+def test_render_command_lists_views_and_checks_options(tmp_path: Path) -> None:
+    assert VIEW_NAMES == tuple(VIEWS)
+    runner = CliRunner()
+    result = runner.invoke(main, ["render", "--help"])
+    assert result.exit_code == 0 and "[events|countries|pledges|ego]" in result.output
+    for flag in ("--focus", "--depth", "--from", "--to", "--type", "--currency", "--max-nodes"):
+        assert flag in result.output
+    store = str(tmp_path / "store")
+    result = runner.invoke(main, ["render", "--view", "ego", "-o", "x.html", "--store", store])
+    assert result.exit_code == 2 and "--view ego needs --focus" in result.output
+    result = runner.invoke(main, ["render", "--view", "nope", "-o", "x.html", "--store", store])
+    assert result.exit_code == 2 and "'nope' is not one of" in result.output
+
+
+def test_show_and_render_write_the_same_page(
+    store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    shown = page(store, "ego", focus="France", title="T").html
+    assert shown == render(store, tmp_path / "e.html", "ego", focus="France", title="T").read_text()

@@ -15,6 +15,12 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from .model import ActorRef, Extraction, Span, Statement
+
+
+def country_label(iso3: str) -> str:
+    from .extract.countries import country_name
+
+    return country_name(iso3)
 from .vocab import (
     DG,
     ISSUED,
@@ -36,7 +42,7 @@ _XSD_INT = node(XSD + "integer")
 _XSD_DEC = node(XSD + "decimal")
 _XSD_BOOL = node(XSD + "boolean")
 
-_ACTOR_KIND = {"country": "country", "organisation": "org", "person": "person"}
+_ACTOR_KIND = {"country": "country", "organisation": "org", "person": "person", "post": "post"}
 
 
 def statement_iri(statement: Statement) -> ox.NamedNode:
@@ -95,6 +101,27 @@ def _evidence(st_iri: ox.NamedNode, key: str, span: Span) -> Iterator[Triple]:
     yield ev, dg("inStatement"), st_iri
 
 
+def _office(st_iri: ox.NamedNode, key: str, subject: ox.NamedNode, cls: str, label: str,
+            role: str | None, country: str | None, org: str | None,
+            evidence: list[Span]) -> Iterator[Triple]:
+    """A person or an unnamed post: office, whom it speaks for, and the spans naming it."""
+    yield subject, TYPE, dg(cls)
+    yield subject, LABEL, ox.Literal(label)
+    if role:
+        yield subject, dg("roleTitle"), ox.Literal(role)
+    if country:
+        yield subject, dg("represents"), entity("country", country)
+    if org:
+        yield subject, dg("represents"), entity("org", org)
+    for span in evidence:
+        yield from _evidenced(subject, st_iri, key, span)
+
+
+def _evidenced(subject: ox.NamedNode, st_iri: ox.NamedNode, key: str, span: Span) -> Iterator[Triple]:
+    yield subject, dg("evidence"), entity("evidence", f"{key}/{span.start}-{span.end}")
+    yield from _evidence(st_iri, key, span)
+
+
 def _short(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -143,18 +170,14 @@ def _triples(ex: Extraction, merged: dict[int, ox.NamedNode]) -> Iterator[Triple
             yield o_iri, dg("country"), entity("country", o.country)
 
     for p in ex.persons.values():
-        p_iri = entity("person", p.key)
-        yield p_iri, TYPE, dg("Person")
-        yield p_iri, LABEL, ox.Literal(p.name)
-        if p.role_title:
-            yield p_iri, dg("roleTitle"), ox.Literal(p.role_title)
-        if p.country:
-            yield p_iri, dg("represents"), entity("country", p.country)
-        if p.organisation:
-            yield p_iri, dg("represents"), entity("org", p.organisation)
-        for span in p.evidence:
-            yield p_iri, dg("evidence"), entity("evidence", f"{key}/{span.start}-{span.end}")
-            yield from _evidence(s, key, span)
+        yield from _office(s, key, entity("person", p.key), "Person", p.name, p.role_title,
+                           p.country, p.organisation, p.evidence)
+
+    for post in ex.posts.values():
+        owner = f"{country_label(post.country)} " if post.country else ""
+        yield from _office(s, key, entity("post", post.key), "Post",
+                           f"{owner}{post.role_title} (unnamed)", post.role_title, post.country,
+                           post.organisation, post.evidence)
 
     for pl in ex.places.values():
         pl_iri = entity("place", pl.key)
@@ -187,8 +210,7 @@ def _triples(ex: Extraction, merged: dict[int, ox.NamedNode]) -> Iterator[Triple
             yield e_iri, dg("planned"), ox.Literal("true", datatype=_XSD_BOOL)
         yield from _provenance(e_iri, ev.method, ev.confidence)
         for span in ev.evidence:
-            yield e_iri, dg("evidence"), entity("evidence", f"{key}/{span.start}-{span.end}")
-            yield from _evidence(s, key, span)
+            yield from _evidenced(e_iri, s, key, span)
 
     pledge_iris = [entity("pledge", f"{key}-{i + 1}") for i in range(len(ex.pledges))]
     for pg, p_iri in zip(ex.pledges, pledge_iris):
@@ -213,8 +235,7 @@ def _triples(ex: Extraction, merged: dict[int, ox.NamedNode]) -> Iterator[Triple
             yield p_iri, dg("partOf"), pledge_iris[pg.part_of]
         yield from _provenance(p_iri, pg.method, pg.confidence)
         for span in pg.evidence:
-            yield p_iri, dg("evidence"), entity("evidence", f"{key}/{span.start}-{span.end}")
-            yield from _evidence(s, key, span)
+            yield from _evidenced(p_iri, s, key, span)
 
 
 def _is_iri(value: str) -> bool:

@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-ActorKind = Literal["country", "organisation", "person"]
+ActorKind = Literal["country", "organisation", "person", "post"]
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,17 @@ class Person:
 
 
 @dataclass
+class Post:
+    """An office named with its state but not its holder ("the French Minister for the Armed Forces")."""
+
+    key: str
+    role_title: str
+    country: str | None = None
+    organisation: str | None = None
+    evidence: list[Span] = field(default_factory=list)
+
+
+@dataclass
 class Place:
     key: str
     name: str
@@ -146,6 +157,7 @@ class Extraction:
     countries: dict[str, Country] = field(default_factory=dict)  # mentioned, by ISO3
     organisations: dict[str, Organisation] = field(default_factory=dict)
     persons: dict[str, Person] = field(default_factory=dict)
+    posts: dict[str, Post] = field(default_factory=dict)
     places: dict[str, Place] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     pledges: list[Pledge] = field(default_factory=list)

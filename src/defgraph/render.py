@@ -745,7 +745,7 @@ def _pledges_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> nx
             f"Line width: amount pledged in {target}, converted at the yearly average rate of the "
             "pledge's year. Dashed: in kind, or no amount stated."
         ),
-        f"Rates: {table['title']} — {table['source']} Compiled {table['compiled']}.",
+        f"Rates: {table['source_short']}; table of {table['compiled']} (defgraph/data/fx.json).",
     ]
     if unconverted:
         notes.append("Not converted (no rate in the table): "
@@ -988,7 +988,8 @@ def _aggregate(
         if a.get("aliases"):
             names = sorted(set(a["aliases"]))
             shown = "; ".join(names[:12]) + (f" … (+{len(names) - 12})" if len(names) > 12 else "")
-            a["details"] = {**a["details"], "drawn here": shown}
+            details = {k: v for k, v in a["details"].items() if k != "iri"}
+            a["details"] = {**details, "drawn here": shown, "iri": a["details"].get("iri", n)}
     if g.number_of_nodes() > max_nodes:
         notes.append(f"still {g.number_of_nodes()} nodes: narrow it with dates or types")
     return notes
@@ -1147,11 +1148,50 @@ def _spread(pos: dict[str, tuple[float, float]], spacing: float) -> dict[str, tu
     return {k: (float(x), float(y)) for k, (x, y) in zip(keys, xy)}
 
 
+def _ego_layout(
+    graph: nx.MultiDiGraph, centre: str, spacing: float
+) -> dict[str, tuple[float, float]]:
+    """Rings around the focus, one per link away; each ring ordered by where its links come from."""
+    depth = max((int(a.get("hops", 0)) for _, a in graph.nodes(data=True)), default=0)
+    rings: dict[int, list[str]] = defaultdict(list)
+    for n, a in graph.nodes(data=True):
+        if n != centre:
+            rings[int(a.get("hops", depth or 1)) or 1].append(n)
+    near = graph.to_undirected(as_view=True)
+    angle = {centre: 0.0}
+    pos = {centre: (0.0, 0.0)}
+    radius = 0.0
+    order = {k: i for i, k in enumerate(_FOCUS_ORDER)}
+    for ring in sorted(rings):
+        members = rings[ring]
+
+        def where(n: str, ring: int = ring) -> tuple[float, int, str]:
+            inner = [angle[m] for m in near[n] if m in angle]
+            mean = math.atan2(sum(map(math.sin, inner)), sum(map(math.cos, inner))) if inner else 0
+            kind = order.get(graph.nodes[n].get("kind", ""), 9)
+            return (round(mean % (2 * math.pi), 6) if ring > 1 else 0.0, kind, n)
+
+        members.sort(key=where)
+        radius = max(radius + 1.1 * spacing, len(members) * spacing / (2 * math.pi))
+        for i, n in enumerate(members):
+            theta = 2 * math.pi * i / len(members) + (0.5 if ring % 2 == 0 else 0.0)
+            angle[n] = theta
+            pos[n] = (
+                round(radius * math.cos(theta) * _STRETCH, 1),
+                round(radius * math.sin(theta), 1),
+            )
+    return pos
+
+
 def _layout(graph: nx.MultiDiGraph, spacing: float) -> dict[str, tuple[float, float]] | None:
     """Positions in vis pixels: each connected component laid out apart, then packed in rows.
 
-    None when numpy is missing: the page then lets vis-network's physics place the nodes.
+    An ego view is drawn as rings around its focus. None when numpy is missing: the
+    page then lets vis-network's physics place the nodes.
     """
+    centre = graph.graph.get("focus_iri")
+    if centre in graph:
+        return _ego_layout(graph, centre, spacing)
     try:
         import numpy  # noqa: F401
     except ImportError:
@@ -1208,7 +1248,7 @@ def _tooltip(attrs: dict[str, Any]) -> str:
     return "\n".join(_short(line, 120) for line in lines if line)
 
 
-def _node_info(a: dict[str, Any], style: _Style) -> dict[str, Any]:
+def _node_info(a: dict[str, Any], style: _Style, ids: dict[str, str]) -> dict[str, Any]:
     """What the side panel shows for one node; every value is plain text."""
     details = {str(k): str(v) for k, v in a.get("details", {}).items()}
     search = [details.get("iso3", "")] + [str(x) for x in a.get("aliases", [])]
@@ -1222,7 +1262,8 @@ def _node_info(a: dict[str, Any], style: _Style) -> dict[str, Any]:
     if a.get("span"):
         item["span"] = list(a["span"])
     if a.get("events"):
-        item["events"] = [[e["iri"], e["label"], e["date"]] for e in a["events"]]
+        # an event drawn in this view by its node id (the panel links to it), else null
+        item["events"] = [[ids.get(e["iri"]), e["label"], e["date"]] for e in a["events"]]
         if a.get("more_events"):
             item["moreEvents"] = int(a["more_events"])
     if a.get("evidence"):
@@ -1232,6 +1273,9 @@ def _node_info(a: dict[str, Any], style: _Style) -> dict[str, Any]:
     if a.get("focus"):
         item["focus"] = True
     return item
+
+
+_EDGE_LABELS_UP_TO = 2000
 
 
 def _vis_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
@@ -1256,6 +1300,8 @@ def _vis_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
     if graph.number_of_nodes() <= 40:  # room for the labels of a small view
         spacing *= 1.7
     positions = _layout(graph, spacing=spacing)
+    # short node ids keep the page small; each node's IRI is in its panel's details
+    ids = {iri: f"n{i}" for i, iri in enumerate(graph.nodes)}
     info: list[tuple[str, dict[str, Any]]] = []
     for iri, a in graph.nodes(data=True):
         style = KIND_STYLES.get(a.get("kind", ""), _OTHER)
@@ -1268,12 +1314,14 @@ def _vis_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
         extra: dict[str, Any] = {}
         if positions:
             extra.update(x=positions[iri][0], y=positions[iri][1])
+        if a.get("kind") == "country" and graph.number_of_nodes() > 25:
+            extra["font"] = {"size": 30}  # states stay named when a big view is zoomed out
         if a.get("focus"):
             colour = {"background": colour, "border": "#111111",
                       "highlight": {"background": colour, "border": "#111111"}}  # fmt: skip
             extra.update(borderWidth=5, borderWidthSelected=6)
         net.add_node(
-            iri,
+            ids[iri],
             label=_short(str(a.get("label", ""))) or " ",
             shape=style.shape,
             color=colour,
@@ -1281,24 +1329,25 @@ def _vis_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
             size=round(sizes[iri], 1),
             **extra,
         )
-        info.append((iri, _node_info(a, style)))
+        info.append((ids[iri], _node_info(a, style, ids)))
     # pyvis.Network.add_edge checks membership in a list per edge (quadratic); Edge is the same
     # conversion without the check, and every endpoint is a node added above.
     edge_info: list[tuple[str, dict[str, Any]]] = []
+    # Beyond _EDGE_LABELS_UP_TO edges, lines carry no text: vis-network measures every label
+    # (seconds for 10,000 edges) and nobody reads them; hover and the panel still name them.
+    labelled = graph.number_of_edges() <= _EDGE_LABELS_UP_TO
     for n, (u, v, a) in enumerate(graph.edges(data=True)):
         label = str(a.get("label", ""))
-        options: dict[str, Any] = {
-            "id": f"e{n}",
-            "label": str(a.get("caption", label)),
-            "title": str(a.get("title", label)),
-        }
+        options: dict[str, Any] = {"id": f"e{n}", "title": str(a.get("title", label))}
+        if labelled:
+            options["label"] = str(a.get("caption", label))
         if a.get("value") is not None:
             options["value"] = a["value"]
         if a.get("dashes"):
             options["dashes"] = True
-        if not directed:
-            options["arrows"] = {"to": {"enabled": False}}
-        net.edges.append(Edge(u, v, directed, **options).options)
+        edge = Edge(ids[u], ids[v], directed, **options).options
+        edge.pop("arrows", None)  # set once for all edges in the options below
+        net.edges.append(edge)
         meta: dict[str, Any] = {"relation": str(a.get("relation", label))}
         if a.get("parts") is not None:
             meta["parts"] = [list(p) for p in a["parts"]]
@@ -1324,7 +1373,8 @@ def _vis_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
         },
         "edges": {
             "smooth": False,
-            "arrows": {"to": {"scaleFactor": 0.45}},
+            # arrows cost a fifth of drawing a big graph; its panel still says which way
+            "arrows": {"to": {"enabled": directed and labelled, "scaleFactor": 0.45}},
             "color": {"color": "#b5b5b5", "highlight": "#333333", "hover": "#666666"},
             "font": {"size": 12, "color": "#666", "strokeWidth": 3, "strokeColor": "#ffffff",
                      "align": "middle"},
@@ -1336,6 +1386,7 @@ def _vis_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
     return {
         "view": graph.graph.get("view", ""),
         "directed": directed,
+        "edgeLabels": labelled,
         "nodes": nodes,
         "edges": edges,
         "options": json.loads(options) if isinstance(options, str) else options,
@@ -1383,10 +1434,12 @@ def _build_time() -> str:
 
 def _legend(graph: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     kinds = Counter(a.get("kind", "") for _, a in graph.nodes(data=True))
+    recoloured = bool(graph.graph.get("groups") or graph.graph.get("communities"))
     entries = []
     for kind, style in KIND_STYLES.items():
         if kinds.get(kind):
-            entries.append({"kind": kind, "name": style.name, "colour": style.colour,
+            colour = "#c8c8c8" if recoloured else style.colour  # the groups below colour them
+            entries.append({"kind": kind, "name": style.name, "colour": colour,
                             "shape": style.shape, "count": kinds[kind]})  # fmt: skip
     if graph.graph.get("groups"):
         return entries, list(graph.graph["groups"])

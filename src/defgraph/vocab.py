@@ -39,6 +39,7 @@ class DG(DefinedNamespace):
     Country: URIRef
     Organisation: URIRef
     Person: URIRef
+    Post: URIRef
     Place: URIRef
     Evidence: URIRef
     # contract properties

@@ -22,6 +22,7 @@ from ..model import (
     Person,
     Place,
     Pledge,
+    Post,
     Span,
     Statement,
 )
@@ -166,18 +167,22 @@ def _context(st: Statement) -> _Context:
     # such office-holder speaks for the publisher, unless someone already does.
     # When no one in the statement speaks for another state, every official does for this one.
     if home:
-        others = {p.country for p in persons if p.country and p.country != home}
+        others = {p.country for p in persons if p.country and p.country != home and not p.is_post}
         others |= {c.iso3 for c in countries if c.iso3 != home}
-        first = not any(p.country == home for p in persons)
+        first = not any(p.country == home for p in persons if not p.is_post)
         spans = sentences(text)
         for p in persons:
-            if p.country is None and p.org is None and p.role and _government_role(p.role):
+            if p.country is None and p.org is None and p.role and _government_role(p.role) \
+                    and not p.is_post:
                 # An official named where no other state or foreign place is in sight is the
                 # publisher's own.
                 sent = next((x for x in spans if x.start <= p.start < x.end), None)
                 foreign = sent is not None and (
                     any(c.iso3 != home for c in countries if sent.start <= c.start < sent.end)
-                    or any(pl.iso3 and pl.iso3 != home for pl in places if sent.start <= pl.start < sent.end))
+                    or any(pl.iso3 and pl.iso3 != home for pl in places if sent.start <= pl.start < sent.end)
+                    # beside one of the publisher's officials stands, most often, a counterpart
+                    or any(q.country == home and not q.is_post and sent.start <= q.start < sent.end
+                           for q in persons if q is not p))
                 if not others or first or not foreign:
                     p.country = home
                     first = False
@@ -244,8 +249,9 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     rel = c.start - s.start
     if any(a <= c.start < b for a, b in ctx.place_spans):
         return False
-    if any(o.start <= c.start < o.end for o in ctx.orgs):
-        return False
+    if any(o.start <= c.start < o.end or (c.end <= o.start and re.fullmatch(r"\s+", ctx.text[c.end:o.start]))
+           for o in ctx.orgs):
+        return False  # "the Ukraine Defense Contact Group": a state naming a body, not a party
     if any(re.fullmatch(r",\s*", ctx.text[p.end:c.start]) for p in ctx.places if p.end <= c.start):
         return False  # "Brussels, Belgium": the state of a place, not a party
     if c.adjectival:
@@ -311,7 +317,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if _org_is_actor(ctx, s, o):
                     parts.append((ActorRef("organisation", o.key), o.start))
             for p, pos in ps:
-                parts.append((ActorRef("person", p.key), pos))
+                parts.append((ActorRef("post" if p.is_post else "person", p.key), pos))
                 if p.country:
                     parts.append((ActorRef("country", p.country), pos))
                 if p.org:
@@ -772,6 +778,10 @@ def _extract(st: Statement) -> Extraction:
         org = ex.organisations.setdefault(o.key, Organisation(o.key, o.name))
         org.evidence.append(_span(ctx.text, o.start, o.end))
     for p in ctx.persons:
+        if p.is_post:
+            ex.posts[p.key] = Post(p.key, p.role or p.name, p.country, p.org,
+                                   [_span(ctx.text, a, b) for a, b in p.mentions[:5]])
+            continue
         person = Person(
             key=p.key, name=p.name, role_title=p.role, country=p.country, organisation=p.org,
             evidence=[_span(ctx.text, a, b) for a, b in p.mentions[:5]],

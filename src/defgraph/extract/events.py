@@ -71,7 +71,7 @@ _NON_ACTOR_BEFORE = re.compile(
     r"near|beyond|regarding|including|support(?:ing|s)?|defend(?:ing|s)?|protect(?:ing|s)?|"
     r"help(?:ing|s)?|aid(?:ing)?|boost(?:ing|s)?|back(?:ing)?|bolster(?:ing)?|from the|by|"
     r"invaded|invasion of|war in|attack(?:s|ed)? on|threats? from|aggression|from|than|like|"
-    r"unlike|as|under|after|before|since|whom|such as)\s+(?:the\s+)?"
+    r"unlike|under|whom|such as)\s+(?:the\s+)?"
     r"|['’]s\s+)$", re.I)
 _RELATION_BEFORE = re.compile(r"\b(?:borders?|frontier|relations|ties|trade|war|conflict|tensions|"
                               r"dispute|peace|talks about|line) with\s+(?:the\s+)?$", re.I)

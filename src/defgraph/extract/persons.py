@@ -51,6 +51,7 @@ class PersonHit:
     country: str | None = None
     org: str | None = None
     mentions: list[tuple[int, int]] = field(default_factory=list)
+    is_post: bool = False  # an office named with its state but without its holder
 
 
 def clean_name(raw: str) -> str:
@@ -180,6 +181,7 @@ def find_persons(
         return None, pos
 
     posts: dict[str, str] = {}  # office -> state, from offices named with a state but no name
+    post_hits: list[PersonHit] = []
     for r in _roles(text, countries):
         role = r.group(0)
         country = country_before(r.start())
@@ -212,6 +214,9 @@ def find_persons(
                     continue
         if country and not MILITARY_RANKS.match(role):
             posts.setdefault(role.lower(), country)  # "the US Defence Secretary" with no name
+        if country and not MILITARY_RANKS.match(role) and " " in role.strip():
+            post_hits.append(PersonHit(role, f"{country.lower()}-{slug(role)}", r.start(), r.end(),
+                                       role, country, org, is_post=True))
         # "Pål Jonson, Sweden's Minister for Defence" / "Shin Won-sik, the Minister of ..."
         pre = text[max(0, r.start() - 80):r.start()]
         m = re.search(r"(?P<n>[^,;:()]{2,60}),\s+(?:the\s+|his\s+|her\s+)?(?:[\w.’'-]+(?:['’]s)?\s+){0,2}$", pre)
@@ -283,7 +288,28 @@ def find_persons(
         name, s, e = trimmed
         hits.append(PersonHit(name, slug(name), m.start(), e))
 
-    return _merge(text, hits, block, posts)
+    people = _merge(text, hits, block, posts)
+    return people + _posts(post_hits, people)
+
+
+def _posts(post_hits: list[PersonHit], people: list[PersonHit]) -> list[PersonHit]:
+    """Offices without a name: a later mention of a known holder joins that person; the rest
+    stay unnamed posts of their state rather than a guess."""
+    out: dict[str, PersonHit] = {}
+    for h in post_hits:
+        holder = next((p for p in people if p.role and p.role.lower() == h.role.lower()
+                       and p.country == h.country), None) if h.role else None
+        if holder is not None:
+            if (h.start, h.end) not in holder.mentions:
+                holder.mentions.append((h.start, h.end))
+                holder.mentions.sort()
+            continue
+        if any(p.start <= h.start < max(e for _, e in p.mentions) and (h.start, h.end) in p.mentions
+               for p in people):
+            continue
+        post = out.setdefault(h.key, h)
+        post.mentions.append((h.start, h.end))
+    return list(out.values())
 
 
 def _national_role_country(role: str | None) -> str | None:

@@ -6,6 +6,10 @@
   var data = JSON.parse(document.getElementById("graph-data").textContent);
   var info = new Map(data.info);
   var edgeInfo = new Map(data.edgeInfo);
+  // edge labels start hidden on a big graph: hiding them later re-measures every edge
+  var edgeFont = data.options.edges.font.size;
+  var edgeLabelsShown = data.edgeLabels && data.edges.length <= 300;
+  if (!edgeLabelsShown) data.options.edges.font.size = 0;
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var network = new vis.Network(
@@ -43,10 +47,8 @@
   fitBesideLegend();
 
   // edge labels only when zoomed in enough to read them
-  var edgeFont = data.options.edges.font.size;
-  var edgeLabelsShown = true;
   function edgeLabels() {
-    var show = network.getScale() * edgeFont >= 8;
+    var show = data.edgeLabels && network.getScale() * edgeFont >= 8;
     if (show === edgeLabelsShown) return;
     edgeLabelsShown = show;
     network.setOptions({ edges: { font: { size: show ? edgeFont : 0 } } });

@@ -1,0 +1,312 @@
+"""A real SPARQL server as the store: Virtuoso (Debian's virtuoso-opensource), started by .ci/virtuoso.sh.
+
+The sample corpus goes into Virtuoso (through KnowledgeGraph with a RemoteStore)
+and into an embedded store; every canned query must give the same rows on both.
+Set DEFGRAPH_TEST_ENDPOINT to run against a server of your own instead (it must
+take updates at the same URL); its defgraph graphs are dropped first.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from defgraph.cli import main
+from defgraph.pipeline import IngestReport, KnowledgeGraph
+from defgraph.query import CannedQuery, list_queries, python_value, run_query
+from defgraph.remote import GRAPH_SCOPE, RemoteStore, triple_key
+from defgraph.store import Rows, StoreError, StoreUnavailable
+from defgraph.vocab import ONTOLOGY_GRAPH, XSD
+
+pytestmark = pytest.mark.server
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = REPO / ".ci" / "virtuoso.sh"
+ENDPOINT_ENV = "DEFGRAPH_TEST_ENDPOINT"
+
+# Canned queries Virtuoso 7.2 answers wrongly as written: its bugs, described in
+# docs/remote-stores.md with an equivalent rewrite that both engines answer alike.
+# Once the query is rewritten, the comparison passes and this entry is dead weight.
+VIRTUOSO_BUGS = {
+    "events_by_country": "Virtuoso 7.2 joins an aggregate subquery with a DISTINCT subquery "
+                         "holding rdfs:subClassOf* wrongly (1 row); see docs/remote-stores.md",
+    "statements_list": "Virtuoso 7.2 loses rdfs:subClassOf* inside an OPTIONAL subquery "
+                       "(event counts 0); see docs/remote-stores.md",
+}
+
+
+def _answers(url: str) -> bool:
+    query = urllib.parse.urlencode({"query": "ASK {}"})
+    try:
+        with urllib.request.urlopen(f"{url}?{query}", timeout=3) as resp:
+            return resp.status == 200
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def endpoint() -> Iterator[str]:
+    """A SPARQL endpoint that takes updates: $DEFGRAPH_TEST_ENDPOINT, else Virtuoso via .ci/virtuoso.sh."""
+    given = os.environ.get(ENDPOINT_ENV)
+    if given:
+        yield given
+        return
+    if not (shutil.which("virtuoso-t") and shutil.which("isql-vt")):
+        if os.environ.get("CI") == "true":
+            pytest.fail("virtuoso-t is not installed; CI must apt-get install -y virtuoso-opensource")
+        pytest.skip("virtuoso-t not installed (apt-get install virtuoso-opensource)")
+    url = "http://127.0.0.1:8890/sparql"
+    was_running = _answers(url)
+    done = subprocess.run(["bash", str(SCRIPT)], capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        pytest.fail(f".ci/virtuoso.sh failed ({done.returncode}): {done.stderr[-2000:]}")
+    url = done.stdout.strip().splitlines()[-1]
+    yield url
+    if not was_running:
+        subprocess.run(["bash", str(SCRIPT), "stop"], capture_output=True, timeout=120)
+
+
+def _clear(store: RemoteStore) -> None:
+    for g in list(store.named_graphs()):
+        if g.value != ONTOLOGY_GRAPH:
+            store.remove_graph(g)
+
+
+@pytest.fixture(scope="module")
+def remote(endpoint: str, sample_dir: Path) -> tuple[RemoteStore, IngestReport]:
+    store = RemoteStore(endpoint)
+    _clear(store)
+    report = KnowledgeGraph(store).ingest(sample_dir)
+    return store, report
+
+
+@pytest.fixture(scope="module")
+def embedded(sample_dir: Path) -> KnowledgeGraph:
+    kg = KnowledgeGraph(":memory:")
+    kg.ingest(sample_dir, workers=1)
+    return kg
+
+
+def _value(term: Any) -> Any:
+    """A term as a comparable Python value; numbers by value (Virtuoso stores 1.0 as 1)."""
+    v = python_value(term)
+    if isinstance(v, (int, Decimal)) and not isinstance(v, bool):
+        return Decimal(v).normalize()
+    return v
+
+
+def _rows(result: Any) -> list[tuple[Any, ...]]:
+    assert isinstance(result, Rows)
+    return sorted((tuple(_value(t) for t in row) for row in result.rows), key=repr)
+
+
+def _param_sets(q: CannedQuery, kg: KnowledgeGraph) -> list[dict[str, str]]:
+    """A few bindings for each parameter: states that occur, or IRIs the query itself returns."""
+    sets: list[dict[str, str]] = []
+    for p in q.params:
+        if p.kind == "country":
+            values = ["UKR", "FRA", "GBR", "USA", "AUS", "DEU"]
+        else:
+            unbound = run_query(kg.store, q, {})
+            assert isinstance(unbound, Rows)
+            i = unbound.variables.index(p.name)
+            values = list(dict.fromkeys(str(r[i].value) for r in unbound.rows if r[i] is not None))[:10]
+        sets += [{p.name: v} for v in values]
+    return sets
+
+
+def test_ingest_into_virtuoso(remote: tuple[RemoteStore, IngestReport], embedded: KnowledgeGraph) -> None:
+    store, report = remote
+    assert report.ok and report.aborted is None
+    assert report.stored == report.statements > 40
+    assert store.triple_count() == embedded.store.triple_count()
+    graphs = {g.value for g in store.named_graphs()}
+    assert ONTOLOGY_GRAPH in graphs
+    assert len(graphs) == report.statements + 1
+
+
+@pytest.mark.parametrize("q", list_queries(), ids=lambda q: q.name)
+def test_canned_query_same_rows(q: CannedQuery, remote: tuple[RemoteStore, IngestReport],
+                                embedded: KnowledgeGraph) -> None:
+    store, _ = remote
+    runs = [{}] if all(p.optional for p in q.params) else []
+    runs += _param_sets(q, embedded)
+    for params in runs:
+        want = _rows(run_query(embedded.store, q, params))
+        got = _rows(run_query(store, q, params))
+        if want != got and q.name in VIRTUOSO_BUGS:
+            pytest.xfail(VIRTUOSO_BUGS[q.name])
+        assert got == want, f"{q.name} {params}: {len(got)} rows on the server, {len(want)} embedded"
+
+
+def test_paging_with_a_small_page(remote: tuple[RemoteStore, IngestReport], embedded: KnowledgeGraph,
+                                  endpoint: str) -> None:
+    """Page size 50: longer results come page by page (ORDER BY + LIMIT/OFFSET), all rows."""
+    store = RemoteStore(endpoint, read_only=True, page_size=50)
+    paged = 0
+    for q in list_queries():
+        if q.name in VIRTUOSO_BUGS:
+            continue
+        params = {"country": "UKR"} if any(not p.optional for p in q.params) else {}
+        before = store.requests
+        got = _rows(run_query(store, q, params))
+        assert got == _rows(run_query(embedded.store, q, params)), q.name
+        if len(got) >= 50:
+            paged += 1
+            assert store.requests - before >= 2 + len(got) // 50, q.name
+    assert paged >= 2  # who-met-whom, evidence, ...
+
+
+def test_server_row_cap_is_paged_not_cut(endpoint: str) -> None:
+    """More rows than Virtuoso's ResultSetMaxRows (10000): all come back, or a clear error."""
+    store = RemoteStore(endpoint, read_only=False)
+    graph = "urn:defgraph:test:paging"
+    n = 10_250
+    quads = [ox.Quad(ox.NamedNode(f"urn:defgraph:test:s{i}"), ox.NamedNode("urn:defgraph:test:p"),
+                     ox.Literal(str(i), datatype=ox.NamedNode(XSD + "integer")), ox.NamedNode(graph))
+             for i in range(n)]
+    try:
+        assert store.replace_graph(graph, quads)
+        assert store.replace_graph(graph, quads) is False
+        rows = store.query(f"SELECT ?s ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        assert isinstance(rows, Rows)
+        assert len(rows.rows) == n
+        assert {int(r[1].value) for r in rows.rows} == set(range(n))  # type: ignore[union-attr]
+        with pytest.raises(StoreError, match="cut the result at 10000 rows"):
+            store.query(f"SELECT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} LIMIT 20000")
+    finally:
+        store.remove_graph(graph)
+    assert not store.has_graph(graph)
+
+
+def test_reingest_changes_nothing(remote: tuple[RemoteStore, IngestReport], sample_dir: Path) -> None:
+    store, first = remote
+    before = store.triple_count()
+    again = KnowledgeGraph(store).ingest(sample_dir)
+    assert again.ok
+    assert (again.stored, again.unchanged) == (0, first.statements)
+    assert store.triple_count() == before
+
+
+def test_literals_and_blank_nodes_round_trip(endpoint: str) -> None:
+    """Virtuoso rewrites literals (0.80 -> 0.8, true -> 1); a graph still compares equal to itself."""
+    store = RemoteStore(endpoint)
+    g = ox.NamedNode(GRAPH_SCOPE + "test/literals")
+    s, p = ox.NamedNode("urn:defgraph:test:s"), ox.NamedNode("urn:defgraph:test:p")
+    b = ox.BlankNode()
+
+    def lit(v: str, t: str) -> ox.Literal:
+        return ox.Literal(v, datatype=ox.NamedNode(XSD + t))
+
+    objects = [lit("0.80", "decimal"), lit("450000000", "decimal"), lit("true", "boolean"),
+               lit("2024-06-13", "date"), lit("007", "integer"), lit("1.5", "double"),
+               ox.Literal("chat", language="fr"), ox.Literal('quote " and \\ and\nnewline\ttab'),
+               ox.Literal("Tîlvăr, Ελλάδα, 日本, 🚀"), ox.Literal(""), b]
+    quads = [ox.Quad(s, p, o, g) for o in objects] + [ox.Quad(b, p, ox.Literal("in a blank"), g)]
+    try:
+        assert store.replace_graph(g, quads)
+        assert store.replace_graph(g, quads) is False  # equal by value: nothing rewritten
+        assert len(store.graph_quads(g)) == len(quads)
+        assert not any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+                       for q in store.graph_quads(g))
+        back = store.query(f"SELECT ?o WHERE {{ GRAPH <{g.value}> {{ ?s ?p ?o }} }}")
+        assert isinstance(back, Rows)
+        values = {python_value(r[0]) for r in back.rows}
+        assert True in values and date(2024, 6, 13) in values and "Tîlvăr, Ελλάδα, 日本, 🚀" in values
+        changed = [q for q in quads if q.object != objects[0]] + [ox.Quad(s, p, lit("0.81", "decimal"), g)]
+        assert store.replace_graph(g, changed)
+        assert {triple_key(ox.Triple(q.subject, q.predicate, q.object)) for q in store.graph_quads(g)} \
+            >= {triple_key(ox.Triple(s, p, lit("0.81", "decimal")))}
+    finally:
+        store.remove_graph(g)
+
+
+def test_bound_parameters_are_escaped(remote: tuple[RemoteStore, IngestReport]) -> None:
+    """A hostile string parameter is a literal in a VALUES block, never SPARQL."""
+    store, _ = remote
+    hostile = '"} } ; DROP ALL ; SELECT * { ?s ?p "'
+    before = store.triple_count()
+    rows = store.query("SELECT ?title WHERE { ?st dct:title ?title }", {"title": ox.Literal(hostile)})
+    assert isinstance(rows, Rows) and rows.rows == []
+    assert store.triple_count() == before
+    title = next(iter(store.query("SELECT ?t WHERE { ?s dct:title ?t } LIMIT 1").rows))[0]  # type: ignore[union-attr]
+    rows = store.query("SELECT ?st ?title WHERE { ?st dct:title ?title }", {"title": title})
+    assert isinstance(rows, Rows) and len(rows.rows) >= 1
+
+
+def test_digest_credentials(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """/sparql-auth takes the dba account by HTTP Digest, from DEFGRAPH_USER / DEFGRAPH_PASSWORD."""
+    if os.environ.get(ENDPOINT_ENV):
+        pytest.skip("needs the Virtuoso started by .ci/virtuoso.sh (dba/dba)")
+    auth_url = endpoint + "-auth"
+    with pytest.raises(StoreUnavailable, match="HTTP 401.*DEFGRAPH_USER"):
+        RemoteStore(auth_url, read_only=True).query("ASK {}")
+    monkeypatch.setenv("DEFGRAPH_USER", "dba")
+    monkeypatch.setenv("DEFGRAPH_PASSWORD", "dba")
+    store = RemoteStore(auth_url)
+    g = "urn:defgraph:test:auth"
+    store.update(f"INSERT DATA {{ GRAPH <{g}> {{ <urn:x:s> <urn:x:p> 1 }} }}")
+    assert store.has_graph(g)
+    store.remove_graph(g)
+    monkeypatch.setenv("DEFGRAPH_PASSWORD", "wrong")
+    with pytest.raises(StoreUnavailable, match="401"):
+        RemoteStore(auth_url, read_only=True).query("ASK {}")
+
+
+def test_netrc_credentials(endpoint: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    if os.environ.get(ENDPOINT_ENV):
+        pytest.skip("needs the Virtuoso started by .ci/virtuoso.sh (dba/dba)")
+    netrc = tmp_path / ".netrc"
+    netrc.write_text("machine 127.0.0.1 login dba password dba\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("DEFGRAPH_USER", raising=False)
+    assert RemoteStore(endpoint + "-auth", read_only=True).query("ASK { ?s ?p ?o }") is True
+
+
+def test_password_in_url_is_refused() -> None:
+    with pytest.raises(StoreError, match="do not put a password in the URL"):
+        RemoteStore("http://dba:dba@127.0.0.1:8890/sparql", read_only=True)
+
+
+def test_server_down_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    url = "http://127.0.0.1:9/sparql"  # the discard port: nothing listens there
+    with pytest.raises(StoreUnavailable, match=r"cannot reach the SPARQL endpoint http://127.0.0.1:9/sparql"):
+        RemoteStore(url)
+    for args in (["ingest", "data/statements"], ["query", "events_timeline"],
+                 ["export", "--format", "nt", "-o", "-"]):
+        result = CliRunner().invoke(main, [*args, "--store", url])
+        assert result.exit_code == 2, (args, result.output)
+        assert "cannot reach the SPARQL endpoint" in result.output
+        assert "Traceback" not in result.output
+
+
+def test_cli_against_virtuoso(remote: tuple[RemoteStore, IngestReport], embedded: KnowledgeGraph,
+                              endpoint: str, tmp_path: Path) -> None:
+    store, _ = remote
+    runner = CliRunner()
+    result = runner.invoke(main, ["query", "pledges_by_donor", "--store", endpoint, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert len(result.output.strip().splitlines()) == 1 + len(embedded.query("pledges_by_donor"))
+    out = tmp_path / "graph.nt"
+    result = runner.invoke(main, ["export", "--format", "nt", "-o", str(out), "--store", endpoint])
+    assert result.exit_code == 0, result.output
+    with open(out, "rb") as f:
+        exported = {triple_key(t) for t in ox.parse(f, format=ox.RdfFormat.N_TRIPLES)}
+    assert exported == {triple_key(q.triple) for q in embedded.store.quads()}
+    result = runner.invoke(main, ["ingest", "data/statements/a01-uk-poland-talks.txt",
+                                  "--store", endpoint, "--update-url", endpoint])
+    assert result.exit_code == 0, result.output

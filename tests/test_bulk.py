@@ -126,7 +126,7 @@ def test_a_changed_statement_is_replaced_whole(corpus: Path, tmp_path: Path) -> 
     shutil.copytree(corpus, folder)
     kg = KnowledgeGraph(tmp_path / "store")
     bulk_ingest(kg.store, [folder], workers=2)
-    target = sorted(folder.glob("*.txt"))[0]
+    target = min(folder.glob("*.txt"))
     text = target.read_text(encoding="utf-8")
     target.write_text(text.replace("|Printable version\n", "|Printable version\nUpdated: "), "utf-8")
     report = bulk_ingest(kg.store, [folder], workers=2)
@@ -197,3 +197,21 @@ def test_progress_counts_files_and_statements() -> None:
         for source in ["a.txt", "a.txt", "a.txt", "b.txt", "c.txt"]:
             tick(source)
     assert tick.files == 3 and tick.statements == 5
+
+
+def test_bulk_merges_events_as_one_process_does(seed_file: Path, sample_dir: Path,
+                                                tmp_path: Path) -> None:
+    """Reports of one event in several statements become one node, in a bulk run too."""
+    import shutil
+
+    folder = tmp_path / "in"
+    shutil.copytree(sample_dir, folder / "sample")
+    shutil.copy(seed_file, folder / "seed.txt")
+    quads, expected = one_process(folder, tmp_path / "seq")
+    kg = KnowledgeGraph(tmp_path / "store")
+    report = bulk_ingest(kg.store, [folder], workers=2)
+    assert summary(report) == expected
+    assert statement_quads(kg) == quads
+    merged = kg.query("""SELECT ?e (COUNT(DISTINCT ?s) AS ?n) WHERE { ?e dg:reportedIn ?s ;
+        dg:location/rdfs:label "Brussels" ; dg:date "2025-04-10"^^xsd:date } GROUP BY ?e""")
+    assert [r["n"] for r in merged] == [2]

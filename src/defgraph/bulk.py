@@ -38,6 +38,7 @@ Writing keeps the rule "a statement is stored whole or not at all":
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import time
@@ -46,12 +47,13 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pyoxigraph as ox
 
 from . import ingest as ingest_mod
 from .mapping import graph_iri
+from .merge import EventKey, best_match, event_keys, stored_candidates
 from .pipeline import IngestReport, process
 from .vocab import ONTOLOGY_GRAPH
 
@@ -72,6 +74,7 @@ class Extracted:
     quads: int
     events: tuple[str, ...]
     source: str
+    keys: tuple[EventKey, ...] = ()  # what merging compares (see merge.py)
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,8 @@ def extract_file(path: str) -> list[Result]:
                 f"could not process statement {item.title!r}: {type(exc).__name__}: {exc}")))
             continue
         out.append(Extracted(graph_iri(item).value, data, len(quads),
-                             tuple(e.type for e in ex.events), item.source_file or ""))
+                             tuple(e.type for e in ex.events), item.source_file or "",
+                             tuple(k for k in event_keys(ex) if k is not None)))
     return out
 
 
@@ -193,7 +197,7 @@ def _oxigraph(store: Any) -> ox.Store | None:
     """The pyoxigraph Store inside an embedded OxigraphStore, None for any other kind of store."""
     from .store import OxigraphStore
 
-    return store._store if isinstance(store, OxigraphStore) else None  # noqa: SLF001
+    return store._store if isinstance(store, OxigraphStore) else None
 
 
 def is_fresh(store: Any) -> bool:
@@ -214,8 +218,30 @@ class _Writer:
         self.queue: list[Extracted] = []
         self.queued: set[str] = set()
         self.queued_quads = 0
+        self.pending: list[EventKey] = []  # events of statements queued but not yet in the store
+        # a fresh store has nothing to merge with but what this run queues
+        self.merge_store = not (self.ox is not None and is_fresh(store))
+
+    def _merged(self, st: Extracted) -> Extracted:
+        """The statement with its events renamed to those already stored or queued (merge.py)."""
+        if not st.keys:
+            return st
+        nquads, taken, keys = st.nquads, set(), []
+        for key in st.keys:
+            candidates = stored_candidates(self.store, key, st.graph) if self.merge_store else []
+            candidates += [(p, abs((p.day - key.day).days)) for p in self.pending
+                           if p.type == key.type and abs((p.day - key.day).days) <= 1]
+            iri = best_match(key, candidates, taken)
+            if iri is not None and iri != key.iri:
+                nquads = nquads.replace(f"<{key.iri}>".encode(), f"<{iri}>".encode())
+                taken.add(iri)
+                key = dataclasses.replace(key, iri=iri)
+            keys.append(key)
+        self.pending.extend(keys)
+        return dataclasses.replace(st, nquads=nquads) if nquads is not st.nquads else st
 
     def add(self, st: Extracted) -> None:
+        st = self._merged(st)
         if self.ox is not None and st.graph not in self.queued and not self.store.has_graph(st.graph):
             self.queue.append(st)
             self.queued.add(st.graph)
@@ -238,6 +264,7 @@ class _Writer:
     def flush(self) -> None:
         if not self.queue:
             return
+        self.merge_store = True  # from now on, earlier statements are in the store
         batch, self.queue, self.queued, self.queued_quads = self.queue, [], set(), 0
         data = b"".join(st.nquads for st in batch)
         assert self.ox is not None
@@ -252,6 +279,7 @@ class _Writer:
                     st.source or st.graph, f"could not store statement: {type(exc).__name__}: {exc}"))
             return
         self.report.stored += len(batch)
+        self.pending.clear()  # now in the store, where stored_candidates finds them
         for st in batch:
             self.report.events.update(st.events)
 
@@ -267,7 +295,7 @@ def bulk_ingest(store: Any, paths: Iterable[str | Path], *, workers: int | None 
     never does, True does when the store is fresh.
     """
     paths = list(paths)
-    targets = list(ingest_mod._targets(paths))  # noqa: SLF001 - the files and the folders' failures
+    targets = list(ingest_mod._targets(paths))
     n = resolve_workers(workers, [t for t in targets if isinstance(t, Path)])
     report = IngestReport()
     writer = _Writer(store, report, bulk_load)
@@ -303,8 +331,14 @@ class IngestProgress:
 
     def __init__(self, total_files: int, *, console: Any = None, disable: bool | None = None) -> None:
         from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                   TimeElapsedColumn, TimeRemainingColumn)
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         console = console or Console(stderr=True)
         if disable is None:
@@ -324,7 +358,7 @@ class IngestProgress:
         self._start = time.monotonic()
         self._shown = 0.0
 
-    def __enter__(self) -> IngestProgress:
+    def __enter__(self) -> Self:
         self.progress.__enter__()
         self._start = time.monotonic()
         return self
@@ -345,5 +379,11 @@ class IngestProgress:
                                  statements=self.statements, rate=f"{rate:.0f}")
 
 
-__all__ = ["bulk_ingest", "resolve_workers", "extract_file", "is_fresh", "IngestProgress",
-           "SMALL_BATCH"]
+__all__ = [
+    "SMALL_BATCH",
+    "IngestProgress",
+    "bulk_ingest",
+    "extract_file",
+    "is_fresh",
+    "resolve_workers",
+]

@@ -210,9 +210,9 @@ class Snapshot:
             return None, None
         start = _date_or_none(self.attr(iri, "date"))
         if start is None:
-            issued = [_date_or_none(self.attr(o, "issued")) for p, o in self.out.get(iri, [])
-                      if p == "reportedIn"]  # fmt: skip
-            dates = sorted(d for d in issued if d)
+            reported = [_date_or_none(self.attr(o, "issued")) for p, o in self.out.get(iri, [])
+                        if p == "reportedIn"]  # fmt: skip
+            dates = sorted(d for d in reported if d)
             start = dates[0] if dates else None
         if start is None:
             return None, None

@@ -135,6 +135,25 @@ def test_build_writes_everything(runner: CliRunner, seed_file: Path, tmp_path: P
     summary = json.loads((out / "summary.json").read_text())
     assert summary["statements"] == 9 and summary["pledges"] == 1
     assert "events: Meeting" in result.output
+    # the issue's acceptance, read from the exported Turtle itself
+    from rdflib import Graph
+
+    g = Graph().parse(out / "graph.ttl", format="turtle")
+    ask = g.query("""
+        PREFIX dg: <https://w3id.org/defgraph/ontology#>
+        PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        ASK { ?m a dg:Meeting ; dg:date "2025-04-10"^^xsd:date ; dg:participantCount 30 ;
+                 dg:convenedBy <https://w3id.org/defgraph/id/country/FRA>,
+                               <https://w3id.org/defgraph/id/country/GBR> ;
+                 dg:participant ?ec, ?council, ?nato .
+              ?ec rdfs:label "European Commission" . ?council rdfs:label "Council of the EU" .
+              ?nato rdfs:label "NATO" .
+              ?p a dg:Pledge ; dg:amount ?amount ; dg:currency "GBP" ;
+                 dg:pledgedBy <https://w3id.org/defgraph/id/country/GBR> ;
+                 dg:beneficiary <https://w3id.org/defgraph/id/country/UKR> .
+              FILTER(?amount = 450000000) }""")
+    assert ask.askAnswer
 
 
 def test_demo_runs_on_the_bundled_corpus(runner: CliRunner, tmp_path: Path) -> None:

@@ -83,7 +83,6 @@ stop() {
 write_ini() {
     local db="$HOME_DIR/db"
     local vad=/usr/share/virtuoso-opensource-7/vad
-    local plugins=/usr/lib/x86_64-linux-gnu/virtuoso-opensource-7/hosting
     mkdir -p "$db"
     cat > "$HOME_DIR/virtuoso.ini" <<EOF
 [Database]
@@ -115,7 +114,6 @@ CaseMode                 = 2
 MaxStaticCursorRows      = 5000
 AllowOSCalls             = 0
 DirsAllowed              = ., $HOME_DIR, $vad
-VADInstallDir            = $vad/
 NumberOfBuffers          = 10000
 MaxDirtyBuffers          = 6000
 MaxQueryMem              = 1G
@@ -149,9 +147,6 @@ ResultSetMaxRows           = 10000
 MaxQueryCostEstimationTime = 400
 MaxQueryExecutionTime      = 60
 DeferInferenceRulesInit    = 0
-
-[Plugins]
-LoadPath = $plugins
 EOF
 }
 

@@ -107,20 +107,9 @@ def states() -> tuple[State, ...]:
     return tuple(out)
 
 
-_FIRST = """
-Amara Lukas Ingrid Tomasz Kenji Aylin Rafael Mirela Oskar Nadia Farid Helena Jonas Priya Mateo
-Sanna Dmitar Leila Anders Chiara Kwame Elif Viktor Yasmin Bruno Astrid Haruto Zofia Idris Marta
-Emeka Sofia Niklas Ana Tariq Greta Julien Noura Pavel Ines Andile Linnea Goran Mei Samir Clara
-Felix Adaeze Hugo Katarina Ravi Teodora Omar Freya Mihail Lucia Kofi Agnes Stefan Rania Erik Yuki
-""".split()
-_SURNAME_HEAD = """
-Var Mol Kest Brand Oz Laur Dun Hal Kor Sten Bel Rav Tor Ald Mar Fen Gal Hed Ivar Jas Kal Lind Mor
-Nor Pell Quin Ros Sal Tam Ulm Vel Wes Yar Zel Bor Cal Dor Esk Fal Gor Hart Lom Nav Ost Rud Sev
-""".split()
-_SURNAME_TAIL = """
-enko ström ovic sson ardi ek ani oglu berg ini ides escu ssen ová ez ara wicz mann ota elli
-uk ari ington stad ado ic ov ez ander
-""".split()
+_FIRST = ["Amara", "Lukas", "Ingrid", "Tomasz", "Kenji", "Aylin", "Rafael", "Mirela", "Oskar", "Nadia", "Farid", "Helena", "Jonas", "Priya", "Mateo", "Sanna", "Dmitar", "Leila", "Anders", "Chiara", "Kwame", "Elif", "Viktor", "Yasmin", "Bruno", "Astrid", "Haruto", "Zofia", "Idris", "Marta", "Emeka", "Sofia", "Niklas", "Ana", "Tariq", "Greta", "Julien", "Noura", "Pavel", "Ines", "Andile", "Linnea", "Goran", "Mei", "Samir", "Clara", "Felix", "Adaeze", "Hugo", "Katarina", "Ravi", "Teodora", "Omar", "Freya", "Mihail", "Lucia", "Kofi", "Agnes", "Stefan", "Rania", "Erik", "Yuki"]
+_SURNAME_HEAD = ["Var", "Mol", "Kest", "Brand", "Oz", "Laur", "Dun", "Hal", "Kor", "Sten", "Bel", "Rav", "Tor", "Ald", "Mar", "Fen", "Gal", "Hed", "Ivar", "Jas", "Kal", "Lind", "Mor", "Nor", "Pell", "Quin", "Ros", "Sal", "Tam", "Ulm", "Vel", "Wes", "Yar", "Zel", "Bor", "Cal", "Dor", "Esk", "Fal", "Gor", "Hart", "Lom", "Nav", "Ost", "Rud", "Sev"]
+_SURNAME_TAIL = ["enko", "ström", "ovic", "sson", "ardi", "ek", "ani", "oglu", "berg", "ini", "ides", "escu", "ssen", "ová", "ez", "ara", "wicz", "mann", "ota", "elli", "uk", "ari", "ington", "stad", "ado", "ic", "ov", "ez", "ander"]
 
 # (office as a title, how it is written after a name, kind)
 _OFFICES = {
@@ -164,14 +153,8 @@ _AGREEMENTS = [
     "a roadmap for defence cooperation",
     "a joint declaration on maritime security",
 ]
-_EXERCISE_WORDS = (
-    "Northern Southern Eastern Western Iron Steel Silver Coastal Winter Summer Desert Baltic "
-    "Amber Crimson Golden Swift Silent Brave Steadfast Vigilant"
-).split()
-_EXERCISE_NOUNS = (
-    "Lantern Tide Shield Arrow Falcon Anchor Sentinel Trident Lynx Horizon Bridge Harbour "
-    "Thunder Guardian Spear Compass Citadel"
-).split()
+_EXERCISE_WORDS = ["Northern", "Southern", "Eastern", "Western", "Iron", "Steel", "Silver", "Coastal", "Winter", "Summer", "Desert", "Baltic", "Amber", "Crimson", "Golden", "Swift", "Silent", "Brave", "Steadfast", "Vigilant"]
+_EXERCISE_NOUNS = ["Lantern", "Tide", "Shield", "Arrow", "Falcon", "Anchor", "Sentinel", "Trident", "Lynx", "Horizon", "Bridge", "Harbour", "Thunder", "Guardian", "Spear", "Compass", "Citadel"]
 _ASSETS = [
     ("four fighter jets", "air policing"), ("a frigate", "maritime patrols"),
     ("two hundred troops", "the forward presence of the Alliance"),
@@ -303,75 +286,75 @@ class _Writer:
         rng = self.rng
         t1, t2 = rng.sample(_TOPICS, 2)
         other = b.name if b else rng.choice(_ORGS)
-        title, _, who = self.official(a, issued, ("defence", "deputy", "chief"))
+        _title, _, who = self.official(a, issued, ("defence", "deputy", "chief"))
         year = issued.year
         n = rng.randrange(3, 40)
         pool = [
-            f"The security situation in Europe and in the wider world was another subject of the "
-            f"exchange, in particular the consequences of Russia's war against Ukraine.",
-            f"The ministry will publish further details once the working groups have completed "
-            f"their assessment of {t2}.",
-            f"The programme included a briefing on the modernisation of the armed forces of "
-            f"{a.name}, which is due to be completed by {year + rng.randrange(3, 9)}.",
-            f"Climate change, energy security and the resilience of supply chains are now part of "
-            f"the defence agenda, the officials said.",
-            f"Cooperation in {t2} has become more important as threats have grown more complex, "
-            f"from cyber attacks to the sabotage of critical infrastructure.",
-            f"The defence budget of {a.name} for {year} provides for {n} new projects, several of "
-            f"them in {t1}.",
-            f"Since {year - rng.randrange(2, 15)}, more than {rng.randrange(2, 90) * 100} officers "
-            f"have completed courses abroad under the international training programme.",
-            f"The armed forces are also recruiting specialists in logistics, communications and "
-            f"medicine, with {rng.randrange(2, 30) * 50} posts advertised this year.",
-            f"Parliament's defence committee is expected to review the plans for {t1} in the "
-            f"autumn session.",
+            ("The security situation in Europe and in the wider world was another subject of the "
+            "exchange, in particular the consequences of Russia's war against Ukraine."),
+            (f"The ministry will publish further details once the working groups have completed "
+            f"their assessment of {t2}."),
+            (f"The programme included a briefing on the modernisation of the armed forces of "
+            f"{a.name}, which is due to be completed by {year + rng.randrange(3, 9)}."),
+            ("Climate change, energy security and the resilience of supply chains are now part of "
+            "the defence agenda, the officials said."),
+            (f"Cooperation in {t2} has become more important as threats have grown more complex, "
+            f"from cyber attacks to the sabotage of critical infrastructure."),
+            (f"The defence budget of {a.name} for {year} provides for {n} new projects, several of "
+            f"them in {t1}."),
+            (f"Since {year - rng.randrange(2, 15)}, more than {rng.randrange(2, 90) * 100} officers "
+            f"have completed courses abroad under the international training programme."),
+            (f"The armed forces are also recruiting specialists in logistics, communications and "
+            f"medicine, with {rng.randrange(2, 30) * 50} posts advertised this year."),
+            (f"Parliament's defence committee is expected to review the plans for {t1} in the "
+            f"autumn session."),
             f"{who} has made {t1} one of the priorities of the ministry since taking office.",
-            f"Investment in housing for service families and in the renovation of barracks will "
-            f"continue over the next {rng.randrange(3, 10)} years.",
-            f"Observers note that the region has seen a sharp rise in military spending over the "
-            f"past decade, driven above all by concerns about {t2}.",
-            f"A review of the national defence strategy is under way and should be published "
-            f"before the end of {year + 1}.",
-            f"The reserve forces, which now number about {rng.randrange(5, 90)} thousand, take a "
-            f"growing part in exercises and in support to civil authorities.",
+            (f"Investment in housing for service families and in the renovation of barracks will "
+            f"continue over the next {rng.randrange(3, 10)} years."),
+            (f"Observers note that the region has seen a sharp rise in military spending over the "
+            f"past decade, driven above all by concerns about {t2}."),
+            (f"A review of the national defence strategy is under way and should be published "
+            f"before the end of {year + 1}."),
+            (f"The reserve forces, which now number about {rng.randrange(5, 90)} thousand, take a "
+            f"growing part in exercises and in support to civil authorities."),
         ]
         if diplomatic:
             pool += [
-                f"The two sides reviewed progress in {t1} and agreed that their experts would meet "
-                f"before the end of the year to prepare concrete proposals.",
-                f"Discussions also covered {t2}, where both governments see room for closer work "
-                f"between their armed forces and their defence companies.",
-                f"{a.name} and {other} have worked together on {t1} for many years, and officials "
-                f"describe the relationship as one of the most dynamic in the region.",
-                f"\"Our cooperation rests on trust and on shared interests,\" {who} said. \"We "
-                f"will keep building it step by step, with practical results for our soldiers.\"",
-                f"Officials noted that personnel from both countries regularly attend each other's "
-                f"staff colleges and that the number of places offered will grow next year.",
-                f"Both delegations underlined the importance of international law, freedom of "
-                f"navigation and the peaceful settlement of disputes.",
-                f"Industrial partnerships were also discussed, including the maintenance of "
-                f"equipment already in service and the possibility of producing spare parts locally.",
-                f"Representatives of the defence industry of {a.name} joined part of the programme "
-                f"to present their products and their plans for export.",
-                f"A joint working group on {t1} has met {rng.choice(['twice', 'three times', 'four times'])} "
-                f"since it was set up, and its next report is expected in the spring.",
-                f"The two countries also exchange liaison officers, who work in each other's "
-                f"headquarters and help to plan joint activities.",
-                f"\"We face the same threats, and we answer them better together,\" {who} told "
-                f"journalists afterwards.",
-                f"Trade in defence equipment between {a.name} and {other} has grown steadily, and "
-                f"both sides want to open more programmes to small and medium-sized firms.",
-                f"The officials also compared notes on {t2} and on lessons learned from recent "
-                f"operations.",
+                (f"The two sides reviewed progress in {t1} and agreed that their experts would meet "
+                f"before the end of the year to prepare concrete proposals."),
+                (f"Discussions also covered {t2}, where both governments see room for closer work "
+                f"between their armed forces and their defence companies."),
+                (f"{a.name} and {other} have worked together on {t1} for many years, and officials "
+                f"describe the relationship as one of the most dynamic in the region."),
+                (f"\"Our cooperation rests on trust and on shared interests,\" {who} said. \"We "
+                f"will keep building it step by step, with practical results for our soldiers.\""),
+                ("Officials noted that personnel from both countries regularly attend each other's "
+                "staff colleges and that the number of places offered will grow next year."),
+                ("Both delegations underlined the importance of international law, freedom of "
+                "navigation and the peaceful settlement of disputes."),
+                ("Industrial partnerships were also discussed, including the maintenance of "
+                "equipment already in service and the possibility of producing spare parts locally."),
+                (f"Representatives of the defence industry of {a.name} joined part of the programme "
+                f"to present their products and their plans for export."),
+                (f"A joint working group on {t1} has met {rng.choice(['twice', 'three times', 'four times'])} "
+                f"since it was set up, and its next report is expected in the spring."),
+                ("The two countries also exchange liaison officers, who work in each other's "
+                "headquarters and help to plan joint activities."),
+                (f"\"We face the same threats, and we answer them better together,\" {who} told "
+                f"journalists afterwards."),
+                (f"Trade in defence equipment between {a.name} and {other} has grown steadily, and "
+                f"both sides want to open more programmes to small and medium-sized firms."),
+                (f"The officials also compared notes on {t2} and on lessons learned from recent "
+                f"operations."),
             ]
         else:
             pool += [
                 f"\"This is an investment in the people who serve our country,\" {who} said.",
-                f"Local authorities and businesses in {a.capital} were involved from the start of "
-                f"the project.",
-                f"The ministry thanked everyone who contributed, including volunteers and veterans' "
-                f"organisations.",
-                f"More information is available from the press office of the ministry.",
+                (f"Local authorities and businesses in {a.capital} were involved from the start of "
+                f"the project."),
+                ("The ministry thanked everyone who contributed, including volunteers and veterans' "
+                "organisations."),
+                "More information is available from the press office of the ministry.",
             ]
         rng.shuffle(pool)
         return pool
@@ -421,7 +404,7 @@ class _Writer:
     def _bilateral_meeting(self, a: State, d: dt.date) -> tuple[str, str, list[str], State | None]:
         b = self.state(a)
         ta, na, fa = self.official(a, d, ("defence", "defence", "chief", "deputy"))
-        tb, nb, fb = self.official(b, d, ("defence", "defence", "chief", "foreign"))
+        tb, nb, _fb = self.official(b, d, ("defence", "defence", "chief", "foreign"))
         when, day = self.when(d)
         city = self.city(a) if self.rng.random() < 0.6 else self.city(b)
         topic = self.rng.choice(_TOPICS)
@@ -433,21 +416,21 @@ class _Writer:
         ])
         standfirst = f"The ministers agreed to step up their work on {topic} and to meet again next year."
         body = [
-            f"{fa} {verb} {b.name}'s {tb}, {nb}, in {city} {when}. The discussion focused on {topic} "
-            f"and on the security of their regions.",
-            f"It was the first meeting between the two since {na} took office. {nb} was "
+            (f"{fa} {verb} {b.name}'s {tb}, {nb}, in {city} {when}. The discussion focused on {topic} "
+            f"and on the security of their regions."),
+            (f"It was the first meeting between the two since {na} took office. {nb} was "
             f"accompanied by senior officials of the ministry and by the Ambassador of "
-            f"{b.name} to {a.name}.",
-            f"At the end of the meeting the ministers instructed their staffs to prepare a plan "
-            f"of bilateral activities for {day.year + 1}.",
+            f"{b.name} to {a.name}."),
+            (f"At the end of the meeting the ministers instructed their staffs to prepare a plan "
+            f"of bilateral activities for {day.year + 1}."),
         ]
         return title, standfirst, body, b
 
     def _multilateral_meeting(self, a: State, d: dt.date) -> tuple[str, str, list[str], State | None]:
         b = self.state(a)
         short, fmt = self.rng.choice(_FORMATS)
-        ta, na, fa = self.official(a, d)
-        tb, nb, fb = self.official(b, d)
+        _ta, na, fa = self.official(a, d)
+        _tb, nb, fb = self.official(b, d)
         count = self.rng.randrange(5, 55)
         when, day = self.when(d)
         host = self.state(a, b)
@@ -459,12 +442,12 @@ class _Writer:
         ])
         standfirst = f"Ministers and senior officials from {count} countries coordinated their next steps."
         body = [
-            f"{fa} of {a.name} and {fb} of {b.name} co-chaired {fmt} in {city} {when}. "
+            (f"{fa} of {a.name} and {fb} of {b.name} co-chaired {fmt} in {city} {when}. "
             f"Defence ministers and senior representatives from {count} nations took part, "
-            f"together with officials of {self.rng.choice(_ORGS)}.",
-            f"Delegations from {others[0]}, {others[1]} and {others[2]} presented their national "
+            f"together with officials of {self.rng.choice(_ORGS)}."),
+            (f"Delegations from {others[0]}, {others[1]} and {others[2]} presented their national "
             f"contributions, and the co-chairs called on all participants to turn commitments "
-            f"into deliveries as quickly as possible.",
+            f"into deliveries as quickly as possible."),
             f"The next meeting in this format is planned for {(day + dt.timedelta(days=90)):%B %Y}.",
         ]
         return title, standfirst, body, b
@@ -472,7 +455,7 @@ class _Writer:
     def _visit(self, a: State, d: dt.date) -> tuple[str, str, list[str], State | None]:
         b = self.state(a)
         ta, na, fa = self.official(a, d, ("defence", "chief", "industry", "deputy"))
-        tb, nb, fb = self.official(b, d)
+        _tb, _nb, fb = self.official(b, d)
         city = self.city(b)
         days = self.rng.randrange(2, 5)
         if self.rng.random() < 0.5:
@@ -489,33 +472,33 @@ class _Writer:
         standfirst = f"The visit opens a new chapter in defence relations between {a.name} and {b.name}."
         body = [
             opening,
-            f"During the visit {na} met {fb} and toured a military training centre near {city}, "
-            f"where instructors from both countries work together.",
-            f"The programme also included a wreath-laying ceremony and a meeting with "
-            f"representatives of local defence companies.",
+            (f"During the visit {na} met {fb} and toured a military training centre near {city}, "
+            f"where instructors from both countries work together."),
+            ("The programme also included a wreath-laying ceremony and a meeting with "
+            "representatives of local defence companies."),
         ]
         return title, standfirst, body, b
 
     def _call(self, a: State, d: dt.date) -> tuple[str, str, list[str], State | None]:
         b = self.state(a)
         ta, na, fa = self.official(a, d)
-        tb, nb, fb = self.official(b, d)
+        tb, nb, _fb = self.official(b, d)
         when, _ = self.when(d)
         how = self.rng.choice(["held a phone call with", "spoke by phone with", "held a video call with"])
         title = f"{ta} speaks with {b.name}'s {tb}"
         standfirst = "The ministers discussed the regional security situation and bilateral projects."
         body = [
             f"{fa} {how} {b.name}'s {tb}, {nb}, {when}.",
-            f"{nb} briefed {na} on recent developments and on the priorities of the armed "
-            f"forces of {b.name} for the coming months.",
+            (f"{nb} briefed {na} on recent developments and on the priorities of the armed "
+            f"forces of {b.name} for the coming months."),
             "The ministers agreed to remain in close contact.",
         ]
         return title, standfirst, body, b
 
     def _agreement_signing(self, a: State, d: dt.date) -> tuple[str, str, list[str], State | None]:
         b = self.state(a)
-        ta, na, fa = self.official(a, d)
-        tb, nb, fb = self.official(b, d)
+        _ta, na, fa = self.official(a, d)
+        _tb, _nb, fb = self.official(b, d)
         when, _ = self.when(d)
         doc = self.rng.choice(_AGREEMENTS)
         city = self.city(a) if self.rng.random() < 0.5 else self.city(b)
@@ -523,9 +506,9 @@ class _Writer:
         standfirst = f"The document sets out how the armed forces of {a.name} and {b.name} will work together."
         body = [
             f"{fa} and {fb} signed {doc} in {city} {when}.",
-            f"The agreement covers joint training, the exchange of information and cooperation "
-            f"between the defence industries of both countries. It enters into force once both "
-            f"parliaments have approved it.",
+            ("The agreement covers joint training, the exchange of information and cooperation "
+            "between the defence industries of both countries. It enters into force once both "
+            "parliaments have approved it."),
             f"{na} said the signing showed how much the partnership with {b.name} had grown.",
         ]
         return title, standfirst, body, b
@@ -555,12 +538,12 @@ class _Writer:
             verb, title_verb = "held", "concludes"
         title = f"Joint military exercise {name} {title_verb} near {city}"
         standfirst = f"About {troops} troops from {len(nations)} nations train together."
-        _, na, fa = self.official(a, d, ("chief", "general_staff"))
+        _, _na, fa = self.official(a, d, ("chief", "general_staff"))
         body = [
-            f"{who} {verb} the multinational military exercise {name} at training areas near "
-            f"{city} {span}.",
-            f"Around {troops} soldiers, supported by helicopters and armoured vehicles, practise "
-            f"defensive operations, river crossings and the evacuation of casualties.",
+            (f"{who} {verb} the multinational military exercise {name} at training areas near "
+            f"{city} {span}."),
+            (f"Around {troops} soldiers, supported by helicopters and armoured vehicles, practise "
+            f"defensive operations, river crossings and the evacuation of casualties."),
             f"{fa} said the exercise tests how quickly allied units can work as one force.",
         ]
         return title, standfirst, body, b
@@ -570,14 +553,14 @@ class _Writer:
         asset, task = self.rng.choice(_ASSETS)
         months = self.rng.randrange(3, 9)
         city = self.city(b)
-        ta, na, fa = self.official(a, d)
+        _ta, _na, fa = self.official(a, d)
         title = f"{a.name} deploys {asset} to {b.name}"
         standfirst = f"The contingent will support {task} for {months} months."
         body = [
-            f"{a.name} has deployed {asset} to {b.name}, where they will be stationed near {city} "
-            f"for {months} months to support {task}.",
-            f"The first personnel arrived {self.when(d)[0]}, and the rest of the contingent will "
-            f"follow over the coming weeks.",
+            (f"{a.name} has deployed {asset} to {b.name}, where they will be stationed near {city} "
+            f"for {months} months to support {task}."),
+            (f"The first personnel arrived {self.when(d)[0]}, and the rest of the contingent will "
+            f"follow over the coming weeks."),
             f"{fa} thanked the personnel and their families for their service.",
         ]
         return title, standfirst, body, b
@@ -591,14 +574,14 @@ class _Writer:
         i1, i2 = self.rng.sample(_ITEMS, 2)
         part1, _ = _money(self.rng, code, 5, max(6, millions // 3))
         part2, _ = _money(self.rng, code, 5, max(6, millions // 4))
-        ta, na, fa = self.official(a, d)
+        _ta, na, fa = self.official(a, d)
         title = f"{a.name} announces {total} support package for {b.name}"
         standfirst = f"The package focuses on {i1} and {i2}."
         body = [
-            f"{fa} announced {self.when(d)[0]} that {a.name} will provide a new {total} package "
-            f"of military support to {b.name}, including {part1} for {i1}.",
-            f"The package also contains {part2} for {i2}. Deliveries are expected to begin "
-            f"within weeks and to be completed next year.",
+            (f"{fa} announced {self.when(d)[0]} that {a.name} will provide a new {total} package "
+            f"of military support to {b.name}, including {part1} for {i1}."),
+            (f"The package also contains {part2} for {i2}. Deliveries are expected to begin "
+            f"within weeks and to be completed next year."),
             f"\"This support helps {b.name} defend its people and its territory,\" {na} said.",
         ]
         return title, standfirst, body, b
@@ -608,22 +591,22 @@ class _Writer:
         if b == a:
             b = self.state(a)
         items = self.rng.sample(_ITEMS, 3)
-        ta, na, fa = self.official(a, d)
+        _ta, na, fa = self.official(a, d)
         title = f"{a.name} to donate {items[0]} to {b.name}"
         standfirst = f"The donation also includes {items[1]} and {items[2]}."
         body = [
-            f"{a.name} will provide {items[0]}, {items[1]} and {items[2]} to {b.name}, {fa} "
-            f"announced {self.when(d)[0]}.",
-            f"The equipment comes from the stocks of the armed forces of {a.name} and will be "
-            f"handed over in several batches.",
+            (f"{a.name} will provide {items[0]}, {items[1]} and {items[2]} to {b.name}, {fa} "
+            f"announced {self.when(d)[0]}."),
+            (f"The equipment comes from the stocks of the armed forces of {a.name} and will be "
+            f"handed over in several batches."),
             f"{na} said the donation responds directly to requests from {b.name}.",
         ]
         return title, standfirst, body, b
 
     def _preview(self, a: State, d: dt.date) -> tuple[str, str, list[str], State | None]:
         b = self.state(a)
-        ta, na, fa = self.official(a, d)
-        tb, nb, fb = self.official(b, d)
+        ta, _na, fa = self.official(a, d)
+        tb, nb, _fb = self.official(b, d)
         when, _ = self.when(d, past=False)
         city = self.city(b) if self.rng.random() < 0.5 else self.city(a)
         topic = self.rng.choice(_TOPICS)
@@ -636,8 +619,8 @@ class _Writer:
         standfirst = f"The talks are expected to focus on {topic}."
         body = [
             opening,
-            f"The talks are expected to focus on {topic} and on preparations for the next "
-            f"ministerial meeting of {self.rng.choice(_ORGS)}.",
+            (f"The talks are expected to focus on {topic} and on preparations for the next "
+            f"ministerial meeting of {self.rng.choice(_ORGS)}."),
             "A joint press conference is planned after the talks.",
         ]
         return title, standfirst, body, b
@@ -646,8 +629,8 @@ class _Writer:
         topic = self.rng.choice([
             ("Armed forces launch new recruitment campaign",
              "The campaign invites young people with technical skills to consider a military career.",
-             [f"The armed forces of {a.name} have launched a recruitment campaign aimed at young "
-              f"people with skills in engineering, medicine and information technology.",
+             [(f"The armed forces of {a.name} have launched a recruitment campaign aimed at young "
+              f"people with skills in engineering, medicine and information technology."),
               "Applicants can apply online, and the first selection days will be held in the autumn.",
               "Officials say the campaign responds to growing demand for specialists."]),
             (f"Military hospital in {a.capital} opens new rehabilitation wing",
@@ -657,15 +640,15 @@ class _Writer:
               "The project took two years to complete and was built by local firms."]),
             ("Ministry awards contract for new training aircraft",
              "The aircraft will replace a fleet that has been in service for thirty years.",
-             [f"The Ministry of Defence of {a.name} has signed a contract with a domestic "
-              f"manufacturer for twelve training aircraft.",
-              "The first aircraft will enter service in three years, and pilots will start "
-              "conversion training at the flying school next spring.",
+             [(f"The Ministry of Defence of {a.name} has signed a contract with a domestic "
+              f"manufacturer for twelve training aircraft."),
+              ("The first aircraft will enter service in three years, and pilots will start "
+              "conversion training at the flying school next spring."),
               "The contract also covers maintenance and simulators."]),
             ("Annual ceremony honours fallen service members",
              "Families, veterans and serving personnel gathered for the ceremony.",
-             [f"A ceremony in {a.capital} honoured members of the armed forces who lost their "
-              f"lives in service.",
+             [(f"A ceremony in {a.capital} honoured members of the armed forces who lost their "
+              f"lives in service."),
               "Wreaths were laid at the national memorial, and a minute of silence was observed.",
               "Veterans' associations took part in large numbers."]),
         ])
@@ -677,7 +660,7 @@ class _Writer:
             day = d - dt.timedelta(days=self.rng.randrange(1, 12))
             b = self.state(a)
             _, na, fa = self.official(a, day)
-            _, nb, fb = self.official(b, day)
+            _, _nb, fb = self.official(b, day)
             city = self.city(b)
             choice = self.rng.randrange(4)
             if choice == 0:

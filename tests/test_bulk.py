@@ -176,6 +176,68 @@ def test_a_statement_that_breaks_extraction_is_reported(corpus: Path, tmp_path: 
     assert report.stored == 200 - len(broken)
 
 
+SAME_MEETING = {
+    "a.txt": """ date 2025-03-10 Ministry of National Defence of Poland
+|Printable version
+Polish and Lithuanian defence ministers meet in Vilnius
+The ministers discussed air defence.
+Minister of National Defence Jan Kowalczyk met Lithuania's Minister of Defence Rasa Jankauskiene \
+in Vilnius today for talks on air defence.
+Original article link: https://www.gov.pl/web/national-defence/meeting-vilnius-1
+""",
+    "b.txt": """ date 2025-03-10 Ministry of National Defence of Lithuania
+|Printable version
+Lithuanian defence minister hosts Polish counterpart
+Talks in Vilnius focused on air defence.
+Minister of Defence Rasa Jankauskiene met Poland's Minister of National Defence Jan Kowalczyk \
+in Vilnius today.
+Original article link: https://kam.lt/en/news/meeting-vilnius-2
+""",
+    "c.txt": """ date 2025-03-11 Ministry of Defence of Latvia
+|Printable version
+Baltic and Polish ministers discuss air defence
+A report on yesterday's meeting in Vilnius.
+Minister of Defence Andris Kalnins said that the meeting of Poland's Minister of National Defence \
+Jan Kowalczyk and Lithuania's Minister of Defence Rasa Jankauskiene in Vilnius yesterday was an \
+important step.
+Original article link: https://www.mod.gov.lv/en/news/meeting-vilnius-3
+""",
+}
+
+
+@pytest.fixture
+def same_meeting(tmp_path: Path) -> Path:
+    """Three statements from three ministries about one meeting: merged into one event."""
+    folder = tmp_path / "same-meeting"
+    folder.mkdir()
+    for name, text in SAME_MEETING.items():
+        (folder / name).write_text(text, encoding="utf-8")  # "\\" + newline joins the lines
+    return folder
+
+
+def meetings(kg: KnowledgeGraph) -> list[tuple[str, int]]:
+    rows = kg.store.query("SELECT ?e (COUNT(DISTINCT ?s) AS ?n) WHERE { ?e a dg:Meeting ; "
+                          "dg:reportedIn ?s } GROUP BY ?e")
+    return [(r[0].value, int(r[1].value)) for r in rows.rows]  # type: ignore[union-attr]
+
+
+def test_merged_events_as_in_one_process(same_meeting: Path, tmp_path: Path) -> None:
+    seq = KnowledgeGraph(tmp_path / "seq")
+    seq.ingest(same_meeting, workers=1)
+    assert [n for _, n in meetings(seq)] == [3]  # one event, reported by three statements
+
+    fresh = KnowledgeGraph(tmp_path / "bulk")  # merged among statements queued together
+    bulk_ingest(fresh.store, [same_meeting], workers=2)
+    assert statement_quads(fresh) == statement_quads(seq)
+
+    later = KnowledgeGraph(tmp_path / "later")  # merged with a statement already stored
+    later.ingest(same_meeting / "a.txt", workers=1)
+    bulk_ingest(later.store, [same_meeting], workers=2)
+    assert statement_quads(later) == statement_quads(seq)
+    again = bulk_ingest(later.store, [same_meeting], workers=2)
+    assert again.unchanged == 3
+
+
 def test_resolve_workers(corpus: Path, sample_dir: Path) -> None:
     assert resolve_workers(3, []) == 3
     assert resolve_workers(None, [sample_dir]) == 1  # fewer than 50 files

@@ -48,7 +48,7 @@ class DyingProxy:
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 with proxy.lock:
                     proxy.count += 1
                     dead = proxy.count > proxy.limit

@@ -14,7 +14,9 @@ What differs from the embedded store, and how it is handled:
   queries, but Virtuoso 7.2 applies it after LIMIT, or not at all). Virtuoso
   also loses rows when a bound value meets a subquery holding a property path,
   so there a query with a subquery runs unbound and its rows are filtered on
-  the parameters here (``bind_on_client``).
+  the parameters here (``bind_on_client``). Even unbound, Virtuoso 7.2 can
+  answer a property path inside a subquery wrongly, depending on its plan
+  (upstream issues 127, 704, 1078): such a query raises a VirtuosoPathWarning.
 * **Union default graph**: queries must see the union of all named graphs. That
   is the default graph of Virtuoso, GraphDB and Neptune, and of Fuseki with
   ``tdb2:unionDefaultGraph true``; a server that names its union graph instead
@@ -52,6 +54,7 @@ import socket
 import urllib.error
 import urllib.parse
 import urllib.request
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -92,6 +95,11 @@ _FLOATING = {XSD + "double", XSD + "float"}
 _TOO_LARGE_RE = re.compile(r"SP031|text exceeded|has exceeded|memory exhausted", re.IGNORECASE)
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Bindable = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple  # what query.bind_params gives
+
+
+class VirtuosoPathWarning(UserWarning):
+    """Virtuoso 7.2 may answer a property path inside a subquery wrongly."""
 
 
 class _TooLarge(StoreError):
@@ -113,15 +121,20 @@ _PROLOGUE_RE = re.compile(
     r'|DEFINE\s+[\w:-]+\s+(?:"[^"]*"|<[^>]*>|\S+))*', re.IGNORECASE
 )
 _DECLARED_RE = re.compile(r"PREFIX\s+([\w.-]*):", re.IGNORECASE)
+# A property path operator (*, + or ?) after an IRI, a prefixed name or a ")".
+_PATH_RE = re.compile(r"(?<=[\w>)])[*+?](?=[\s/)|^])")
 _AGGREGATE_RE = re.compile(r"\b(?:COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.IGNORECASE)
 
 
-def _mask(text: str) -> str:
-    """The text with comments, strings and IRIs blanked (same length), for finding keywords and braces."""
+def _mask(text: str, *, comments_only: bool = False) -> str:
+    """The text with comments, strings and IRIs blanked (same length), for finding keywords and
+    braces; with comments_only, only comments, for text to copy into a rewritten query."""
     def blank(m: re.Match[str]) -> str:
         s = m.group(0)
         if m.group("comment"):
             return " " * len(s)
+        if comments_only:
+            return s
         return s[0] + " " * (len(s) - 2) + s[-1]
 
     return _LEXEME_RE.sub(blank, text)
@@ -143,11 +156,13 @@ class _Shape:
     distinct: bool  # SELECT DISTINCT or REDUCED
     projection: str  # the masked text between the query form and the WHERE group
     has_subquery: bool  # a SELECT nested in the WHERE group
+    has_path: bool  # a property path with *, + or ? in the WHERE group
     aggregated: bool  # top-level GROUP BY or an aggregate in the projection
 
     @classmethod
     def parse(cls, text: str) -> _Shape:
         masked = _mask(text)
+        clean = _mask(text, comments_only=True)
         m = _PROLOGUE_RE.match(text)
         prologue_end = m.end() if m else 0
         word = re.match(r"[A-Za-z]+", masked[prologue_end:])
@@ -157,7 +172,8 @@ class _Shape:
                              "use update() for updates")
         groups = _top_level_groups(masked, prologue_end)
         where: tuple[int, int] | None = None
-        if form == "CONSTRUCT" and re.match(r"CONSTRUCT\s*\{", masked[prologue_end:], re.I):
+        template_first = re.match(r"CONSTRUCT\s*\{", masked[prologue_end:], re.IGNORECASE)
+        if form == "CONSTRUCT" and template_first:
             where = groups[1] if len(groups) > 1 else None  # the first group is the template
         elif groups:
             where = groups[0]
@@ -176,31 +192,34 @@ class _Shape:
         order_by = ""
         if order_at:
             order_stop = limit_at[0] if limit_at and limit_at[0] > order_at[0] else stop
-            order_by = text[order_at[1]:order_stop].strip()
+            order_by = clean[order_at[1]:order_stop].strip()
         group_stop = min(x[0] for x in (order_at, limit_at, values_at, (stop, stop)) if x)
-        group_having = text[tail_at:group_stop].strip() if where else ""
+        group_having = clean[tail_at:group_stop].strip() if where else ""
         projection = masked[prologue_end:start] if where else ""
         return cls(
             text=text, form=form, prologue_end=prologue_end, where_start=start, where_end=end,
             order_by=order_by, group_having=group_having,
-            values=text[values_at[0]:].strip() if values_at else "",
+            values=clean[values_at[0]:].strip() if values_at else "",
             limited=limit_at is not None and (values_at is None or limit_at[0] < values_at[0]),
-            aggregated=bool(re.search(r"\bGROUP\s+BY\b", group_having, re.I)
+            aggregated=bool(re.search(r"\bGROUP\s+BY\b", group_having, re.IGNORECASE)
                             or _AGGREGATE_RE.search(projection)),
-            distinct=bool(re.match(r"SELECT\s+(?:DISTINCT|REDUCED)\b", masked[prologue_end:], re.I)),
+            distinct=bool(re.match(r"SELECT\s+(?:DISTINCT|REDUCED)\b", masked[prologue_end:],
+                                   re.IGNORECASE)),
             projection=projection,
-            has_subquery=where is not None and bool(re.search(r"\bSELECT\b", masked[start:end], re.I)),
+            has_subquery=where is not None and bool(
+                re.search(r"\bSELECT\b", masked[start:end], re.IGNORECASE)),
+            has_path=where is not None and bool(_PATH_RE.search(masked[start:end])),
         )
 
     def projects(self, names: Iterable[str]) -> bool:
         """Whether each variable is in the top-level projection (SELECT * projects all)."""
         if self.form != "SELECT":
             return False
-        if re.search(r"SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", self.projection, re.I):
+        if re.search(r"SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", self.projection, re.IGNORECASE):
             return True
         plain = set(re.findall(r"[?$](\w+)", re.sub(r"\([^()]*(?:\([^()]*\)[^()]*)*\)", " ",
                                                      self.projection)))
-        aliases = set(re.findall(r"\bAS\s+[?$](\w+)", self.projection, re.I))
+        aliases = set(re.findall(r"\bAS\s+[?$](\w+)", self.projection, re.IGNORECASE))
         return all(n in plain | aliases for n in names)
 
     def bound(self, values: str) -> str:
@@ -282,7 +301,7 @@ def with_prefixes(sparql: str) -> str:
     return f"{sparql[:end]}\n{lines}{sparql[end:]}" if end else lines + sparql
 
 
-def values_clause(bindings: Mapping[str, ox.Term] | None) -> str:
+def values_clause(bindings: Mapping[str, Bindable] | None) -> str:
     """``VALUES (?a ?b) { (<iri> "lit"^^<dt>) }`` from terms' N-Triples forms (escaped by pyoxigraph)."""
     if not bindings:
         return ""
@@ -459,7 +478,7 @@ class RemoteStore:
             raise _http_error(url, exc.code, body, what) from None
         except urllib.error.URLError as exc:
             raise _connection_error(url, exc.reason, self.timeout) from None
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             raise _connection_error(url, exc, self.timeout) from None
         except (http.client.HTTPException, OSError) as exc:
             raise _connection_error(url, exc, self.timeout) from None
@@ -515,10 +534,16 @@ class RemoteStore:
         return Rows(rows.variables, out)  # type: ignore[arg-type]
 
     # -- reading -------------------------------------------------------------------------
-    def query(self, sparql: str, bindings: Mapping[str, ox.Term] | None = None) -> QueryOutcome:
+    def query(self, sparql: str, bindings: Mapping[str, Bindable] | None = None) -> QueryOutcome:
         """Run a SPARQL query over the union of all graphs; bindings go in a VALUES block."""
         shape = _Shape.parse(sparql)
         values = values_clause(bindings)
+        if self.is_virtuoso and shape.has_subquery and shape.has_path:
+            warnings.warn(
+                f"{self.endpoint} is Virtuoso, whose 7.2 releases can return wrong rows for a "
+                "property path (*, +, ?) inside a subquery (openlink/virtuoso-opensource issues "
+                "127, 704, 1078); check important results against an embedded store",
+                VirtuosoPathWarning, stacklevel=2)
         if shape.form == "SELECT":
             if bindings and self._binds_on_client(shape, bindings):
                 return _bind_rows(self._select(shape, ""), bindings, shape.distinct)
@@ -546,7 +571,7 @@ class RemoteStore:
                 "ResultSetMaxRows); CONSTRUCT results are not paged: use a SELECT, or narrow it")
         return [_normalise_triple(t) for t in triples]
 
-    def _binds_on_client(self, shape: _Shape, bindings: Mapping[str, ox.Term]) -> bool:
+    def _binds_on_client(self, shape: _Shape, bindings: Mapping[str, Bindable]) -> bool:
         """Whether to bind parameters by filtering the unbound result's rows here.
 
         Virtuoso 7.2 loses rows when a bound value meets a subquery that holds a property
@@ -559,7 +584,12 @@ class RemoteStore:
             return False
         if self.bind_on_client is not None:
             return self.bind_on_client
-        return "virtuoso" in self.server.lower() and shape.has_subquery
+        return self.is_virtuoso and shape.has_subquery
+
+    @property
+    def is_virtuoso(self) -> bool:
+        """Whether the server said it is Virtuoso (its Server header), as far as we have heard."""
+        return "virtuoso" in self.server.lower()
 
     def _graph_triples(self, g: ox.NamedNode) -> list[ox.Triple]:
         shape = _Shape.parse(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{g.value}> {{ ?s ?p ?o }} }}")
@@ -771,7 +801,7 @@ def _normalise_triple(t: ox.Triple) -> ox.Triple:
     return ox.Triple(t.subject, t.predicate, _normalise(t.object))  # type: ignore[arg-type]
 
 
-def _bind_rows(rows: Rows, bindings: Mapping[str, ox.Term], distinct: bool) -> Rows:
+def _bind_rows(rows: Rows, bindings: Mapping[str, Bindable], distinct: bool) -> Rows:
     """The rows a join with one row of bindings keeps: equal (by value) or unbound, then bound."""
     index = {name: rows.variables.index(name) for name in bindings}
     wanted = {name: term_key(term) for name, term in bindings.items()}  # type: ignore[arg-type]

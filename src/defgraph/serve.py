@@ -124,7 +124,7 @@ class SparqlEndpoint:
         self.allow_update = allow_update
         # The serve command is the embedded store's own front end: it needs pyoxigraph's
         # raw results to serialise them in every format.
-        self._ox: ox.Store = store._store  # noqa: SLF001
+        self._ox: ox.Store = store._store
 
     def query(self, sparql: str, accept: str, fmt: str | None = None,
               default_graphs: list[str] | None = None,
@@ -177,10 +177,10 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "defgraph"
 
     # -- HTTP verbs ------------------------------------------------------------------
-    def do_OPTIONS(self) -> None:  # noqa: N802 - http.server's naming
+    def do_OPTIONS(self) -> None:
         self._send(HTTPStatus.NO_CONTENT, b"", None)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         params = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
         if "update" in params:
             self._fail(ProtocolError(HTTPStatus.METHOD_NOT_ALLOWED,
@@ -191,7 +191,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._query(params["query"][0], params)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         try:
             body = self._body()
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
@@ -222,7 +222,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- work ------------------------------------------------------------------------
     def _query(self, sparql: str, params: dict[str, list[str]]) -> None:
-        fmt = (params.get("format") or params.get("output") or [None])[0]
+        fmts = params.get("format") or params.get("output")
+        fmt = fmts[0] if fmts else None
         try:
             data, ctype = self.endpoint.query(
                 sparql, self.headers.get("Accept") or "*/*", fmt,
@@ -248,9 +249,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _help(self) -> str:
         mode = "read-write (updates allowed)" if self.endpoint.allow_update else "read-only"
-        host, port = self.server.server_address[:2]
+        url = endpoint_url(self.server)  # type: ignore[arg-type]
         return (f"defgraph SPARQL 1.1 endpoint over {self.endpoint.store.location}, {mode}.\n"
-                f"Query: GET http://{host}:{port}/sparql?query=... or POST it; results as "
+                f"Query: GET {url}?query=... or POST it; results as "
                 "JSON, XML, CSV or TSV by the Accept header.\n")
 
     # -- responses -------------------------------------------------------------------
@@ -270,7 +271,7 @@ class _Handler(BaseHTTPRequestHandler):
         if data and self.command != "HEAD":
             self.wfile.write(data)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         if self.log:
             self.log(f"{self.address_string()} {format % args}")
 
@@ -298,9 +299,19 @@ def serve_in_thread(server: ThreadingHTTPServer) -> threading.Thread:
 
 
 def endpoint_url(server: ThreadingHTTPServer) -> str:
-    host, port = server.server_address[:2]
-    return f"http://{host}:{port}/sparql"
+    """The URL a client queries, e.g. http://127.0.0.1:7878/sparql."""
+    address = server.server_address
+    host = address[0].decode() if isinstance(address[0], bytes) else str(address[0])
+    return f"http://{host}:{address[1]}/sparql"  # type: ignore[misc]
 
 
-__all__ = ["SparqlEndpoint", "ProtocolError", "make_server", "serve_in_thread", "endpoint_url",
-           "negotiate", "DEFAULT_HOST", "DEFAULT_PORT"]
+__all__ = [
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "ProtocolError",
+    "SparqlEndpoint",
+    "endpoint_url",
+    "make_server",
+    "negotiate",
+    "serve_in_thread",
+]

@@ -31,7 +31,7 @@ from defgraph.mapping import graph_iri
 from defgraph.pipeline import KnowledgeGraph, process
 from defgraph.remote import RemoteStore
 from defgraph.store import OxigraphStore, StoreUnavailable
-from defgraph.vocab import DGID_NS, ONTOLOGY_GRAPH
+from defgraph.vocab import DGID_NS, ONTOLOGY_GRAPH, REFERENCE_GRAPH
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -117,7 +117,8 @@ def _expected_graphs(folder: Path) -> dict[str, list[set[ox.Quad]]]:
     out: dict[str, list[set[ox.Quad]]] = defaultdict(list)
     for item in iter_statements([folder]):
         if not isinstance(item, Failure):
-            out[graph_iri(item).value].append(set(process(item)[1]))
+            g = graph_iri(item)
+            out[g.value].append({q for q in process(item)[1] if q.graph_name == g})
     for graph, quads in _graphs(_reference(folder).store).items():
         out[graph].append(quads)
     return out
@@ -136,7 +137,9 @@ def _statement_labels(folder: Path) -> dict[str, tuple[str, str]]:
 
 
 def _graphs(store: OxigraphStore) -> dict[str, set[ox.Quad]]:
-    return {g.value: store.graph_quads(g) for g in store.named_graphs() if g.value != ONTOLOGY_GRAPH}
+    """The statement graphs (not the ontology, nor the shared reference graph that grows)."""
+    return {g.value: store.graph_quads(g) for g in store.named_graphs()
+            if g.value not in (ONTOLOGY_GRAPH, REFERENCE_GRAPH)}
 
 
 # -- a server that goes down mid-ingest ---------------------------------------------------

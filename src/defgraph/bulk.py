@@ -34,6 +34,13 @@ Writing keeps the rule "a statement is stored whole or not at all":
   is the same store a one-process ingest gives, statement for statement.
 * A store that is not an embedded Oxigraph store (a SPARQL endpoint) gets every
   statement through its own ``replace_graph``.
+
+Events already reported by other statements (merge.py) lend their IRIs before a
+statement is queued, as in a one-process ingest: the store is asked about the
+statements written so far, and the events of statements still queued are compared
+in memory. One difference remains: a one-process ingest compares an event with
+the parties of all the statements that reported it together, the queue with each
+queued report on its own; both merge the same reports of the same meeting.
 """
 
 from __future__ import annotations
@@ -197,7 +204,7 @@ def _oxigraph(store: Any) -> ox.Store | None:
     """The pyoxigraph Store inside an embedded OxigraphStore, None for any other kind of store."""
     from .store import OxigraphStore
 
-    return store._store if isinstance(store, OxigraphStore) else None
+    return store._store if isinstance(store, OxigraphStore) else None  # its own, not a copy
 
 
 def is_fresh(store: Any) -> bool:
@@ -295,6 +302,7 @@ def bulk_ingest(store: Any, paths: Iterable[str | Path], *, workers: int | None 
     never does, True does when the store is fresh.
     """
     paths = list(paths)
+    # the files to read and the folders that cannot be listed, as iter_statements sees them
     targets = list(ingest_mod._targets(paths))
     n = resolve_workers(workers, [t for t in targets if isinstance(t, Path)])
     report = IngestReport()

@@ -23,6 +23,7 @@ def country_label(iso3: str) -> str:
     return country_name(iso3)
 from .vocab import (
     DG,
+    REFERENCE_GRAPH,
     ISSUED,
     LABEL,
     PUBLISHER,
@@ -85,7 +86,36 @@ def to_quads(ex: Extraction, event_iris: dict[int, ox.NamedNode] | None = None) 
     another statement (see merge.py); the others get their own IRIs.
     """
     g = graph_iri(ex.statement)
-    return [ox.Quad(s, p, o, g) for s, p, o in _triples(ex, event_iris or {})]
+    ref = node(REFERENCE_GRAPH)
+    quads = [ox.Quad(s, p, o, g) for s, p, o in _triples(ex, event_iris or {})]
+    quads += [ox.Quad(s, p, o, ref) for s, p, o in _reference_triples(ex)]
+    return quads
+
+
+def _reference_triples(ex: Extraction) -> Iterator[Triple]:
+    """What is true of states, organisations and places whichever statement names them;
+    written once to the reference graph (vocab.REFERENCE_GRAPH), not to each statement's."""
+    for c in ex.countries.values():
+        c_iri = entity("country", c.iso3)
+        yield c_iri, TYPE, dg("Country")
+        yield c_iri, LABEL, ox.Literal(c.name)
+        yield c_iri, dg("iso3"), ox.Literal(c.iso3)
+        if c.wikidata:
+            yield c_iri, SAME_AS, node(WD + c.wikidata)
+        if c.geonames_id:
+            yield c_iri, SAME_AS, node(f"https://sws.geonames.org/{c.geonames_id}/")
+    for o in ex.organisations.values():
+        o_iri = entity("org", o.key)
+        yield o_iri, TYPE, dg("Organisation")
+        yield o_iri, LABEL, ox.Literal(o.name)
+        if o.country:
+            yield o_iri, dg("country"), entity("country", o.country)
+    for pl in ex.places.values():
+        pl_iri = entity("place", pl.key)
+        yield pl_iri, TYPE, dg("Place")
+        yield pl_iri, LABEL, ox.Literal(pl.name)
+        if pl.country:
+            yield pl_iri, dg("country"), entity("country", pl.country)
 
 
 Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
@@ -152,22 +182,7 @@ def _triples(ex: Extraction, merged: dict[int, ox.NamedNode]) -> Iterator[Triple
     yield s, dg("contentHash"), ox.Literal(st.content_hash)
 
     for c in ex.countries.values():
-        c_iri = entity("country", c.iso3)
-        yield c_iri, TYPE, dg("Country")
-        yield c_iri, LABEL, ox.Literal(c.name)
-        yield c_iri, dg("iso3"), ox.Literal(c.iso3)
-        if c.wikidata:
-            yield c_iri, SAME_AS, node(WD + c.wikidata)
-        if c.geonames_id:
-            yield c_iri, SAME_AS, node(f"https://sws.geonames.org/{c.geonames_id}/")
-        yield s, dg("mentions"), c_iri
-
-    for o in ex.organisations.values():
-        o_iri = entity("org", o.key)
-        yield o_iri, TYPE, dg("Organisation")
-        yield o_iri, LABEL, ox.Literal(o.name)
-        if o.country:
-            yield o_iri, dg("country"), entity("country", o.country)
+        yield s, dg("mentions"), entity("country", c.iso3)
 
     for p in ex.persons.values():
         yield from _office(s, key, entity("person", p.key), "Person", p.name, p.role_title,
@@ -178,13 +193,6 @@ def _triples(ex: Extraction, merged: dict[int, ox.NamedNode]) -> Iterator[Triple
         yield from _office(s, key, entity("post", post.key), "Post",
                            f"{owner}{post.role_title} (unnamed)", post.role_title, post.country,
                            post.organisation, post.evidence)
-
-    for pl in ex.places.values():
-        pl_iri = entity("place", pl.key)
-        yield pl_iri, TYPE, dg("Place")
-        yield pl_iri, LABEL, ox.Literal(pl.name)
-        if pl.country:
-            yield pl_iri, dg("country"), entity("country", pl.country)
 
     event_iris = [merged.get(i) or event_iri(st, i) for i in range(len(ex.events))]
     for ev, e_iri in zip(ex.events, event_iris):

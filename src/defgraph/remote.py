@@ -655,6 +655,11 @@ class RemoteStore:
         graph left partial.
         """
         g = _as_graph_name(graph)
+        quads = list(quads)
+        shared = [q for q in quads if isinstance(q.graph_name, ox.NamedNode) and q.graph_name != g]
+        if shared:
+            self._add_shared(shared)
+            quads = [q for q in quads if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name != g)]
         new = skolemise((ox.Triple(q.subject, q.predicate, q.object) for q in quads), g)
         current = self._graph_triples(g)
         if {triple_key(t) for t in current} == {triple_key(t) for t in new}:
@@ -673,6 +678,15 @@ class RemoteStore:
             size += len(line)
         self._insert(g, batch, drop=first and bool(current))
         return True
+
+    def _add_shared(self, quads: list[ox.Quad]) -> None:
+        """Add quads of shared graphs (the reference graph): inserting what is there changes nothing."""
+        by_graph: dict[str, list[str]] = {}
+        for q in quads:
+            by_graph.setdefault(q.graph_name.value, []).append(f"{q.subject} {q.predicate} {q.object} .")
+        for graph, lines in by_graph.items():
+            for i in range(0, len(lines), self.batch_triples):
+                self._insert(ox.NamedNode(graph), lines[i:i + self.batch_triples], drop=False)
 
     def _insert(self, g: ox.NamedNode, lines: list[str], drop: bool) -> None:
         """INSERT DATA one batch (after dropping the old graph); halve a batch the server finds too large."""

@@ -101,15 +101,28 @@ class OxigraphStore:
         return self._store.contains_named_graph(_as_graph_name(graph))
 
     def replace_graph(self, graph: str | ox.NamedNode, quads: Iterable[ox.Quad]) -> bool:
-        """Make the named graph hold exactly these quads. Returns False when nothing changed."""
+        """Make the named graph hold exactly its quads; returns False when nothing changed.
+
+        Quads in the default graph go to `graph` too. Quads addressed to another named graph
+        (the shared reference graph) are added there, never removed: they hold facts true
+        whichever statement states them.
+        """
         g = _as_graph_name(graph)
-        new = {ox.Quad(q.subject, q.predicate, q.object, g) for q in quads}
+        own: set[ox.Quad] = set()
+        shared: list[ox.Quad] = []
+        for q in quads:
+            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name != g:
+                shared.append(q)
+            else:
+                own.add(ox.Quad(q.subject, q.predicate, q.object, g))
         try:
-            if self.has_graph(g):
-                if self.graph_quads(g) == new:
-                    return False
+            missing = [q for q in shared if q not in self._store]
+            exists = self.has_graph(g)
+            if exists and not missing and self.graph_quads(g) == own:
+                return False
+            if exists and self.graph_quads(g) != own:
                 self._store.remove_graph(g)
-            self._store.extend(new)
+            self._store.extend(list(own) + missing)
             self._store.add_graph(g)
         except OSError as exc:
             raise StoreError(f"writing graph <{g.value}> failed: {exc}") from exc

@@ -97,6 +97,10 @@ PREFIXES: dict[str, str] = {
 }
 
 ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
+# Facts that do not depend on any one statement (a state's name and ISO code, an organisation's
+# name, a city's state) live once in this graph instead of once per statement graph: a query
+# over the union of graphs then meets each of them once, however many statements name them.
+REFERENCE_GRAPH = GRAPH_NS + "reference"
 
 EVENT_TYPES = ("Meeting", "Visit", "Call", "AgreementSigning", "Exercise", "Deployment")
 

@@ -26,9 +26,11 @@ _SCALE = {
     "bn": 10**9, "b": 10**9, "billion": 10**9, "tn": 10**12, "trillion": 10**12,
 }
 _CODES = sorted({c.alpha_3 for c in pycountry.currencies})
-_SYM_RE = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
-_CODE_RE = "|".join(_CODES)
-_WORD_RE = "|".join(re.escape(w) for w in sorted(_WORDS, key=len, reverse=True))
+from .text import trie_pattern  # noqa: E402  (one factored alternation: the pattern is hot)
+
+_SYM_RE = trie_pattern(list(_SYMBOLS))
+_CODE_RE = trie_pattern(_CODES)
+_WORD_RE = trie_pattern(list(_WORDS))
 _QUAL = (r"(?P<qual>(?:more than|over|up to|worth up to|worth|almost|nearly|around|about|some|"
          r"at least|approximately|an additional|a further|another)\s+)?")
 

@@ -32,6 +32,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from defgraph.model import Statement
 
 # The main kinds of document; a digest tail can follow any of them.
 KINDS: tuple[str, ...] = (
@@ -514,7 +518,7 @@ class _Writer:
         return title, standfirst, body, b
 
     def _exercise(self, a: State, d: dt.date) -> tuple[str, str, list[str], State | None]:
-        partners = []
+        partners: list[State] = []
         while len(partners) < self.rng.randrange(1, 5):
             s = self.state(a, *partners)
             partners.append(s)
@@ -707,7 +711,7 @@ def generate_documents(count: int, seed: int = 1) -> Iterator[Document]:
         yield doc
 
 
-def generate_statements(count: int, seed: int = 1) -> Iterator[object]:
+def generate_statements(count: int, seed: int = 1) -> Iterator[Statement]:
     """The statements defgraph would read from the corpus, made in memory (no files)."""
     from defgraph.ingest import parse_text
 

@@ -1,4 +1,5 @@
-"""Small graphs for the render tests, built from defgraph.model dataclasses.
+"""Small graphs for the render tests, built from defgraph.maintain import rebuild
+from defgraph.model dataclasses.
 
 ``sample_store`` holds eleven statements modelled on the sample corpus;
 ``hostile_store`` holds names made of markup that must never execute;
@@ -94,6 +95,7 @@ def store_of(extractions: Iterable[Extraction]) -> OxigraphStore:
     store = OxigraphStore(None)
     for ex in extractions:
         store.replace_graph(graph_iri(ex.statement), to_quads(ex))
+    rebuild(store)
     return store
 
 

@@ -145,6 +145,7 @@ def test_analyse_command(tmp_path: Path) -> None:
     kg = KnowledgeGraph(str(folder))
     for g in small_store().named_graphs():
         kg.store.replace_graph(g, small_store().graph_quads(g))
+    kg.rebuild()
     kg.close()
     out = tmp_path / "m.csv"
     runner = CliRunner()

@@ -160,14 +160,14 @@ def test_bad_files_are_reported_and_the_rest_stored(corpus: Path, sequential: tu
 
 def test_a_statement_that_breaks_extraction_is_reported(corpus: Path, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    real = bulk_mod.process
+    real = bulk_mod.extract
 
     def fragile(statement):  # type: ignore[no-untyped-def]
         if "Printable" not in statement.text and statement.title and "Cadets" in statement.title:
             raise RuntimeError("boom")
         return real(statement)
 
-    monkeypatch.setattr(bulk_mod, "process", fragile)  # workers=1: extraction in this process
+    monkeypatch.setattr(bulk_mod, "extract", fragile)  # workers=1: extraction in this process
     kg = KnowledgeGraph(tmp_path / "store")
     report = bulk_ingest(kg.store, [corpus], workers=1)
     broken = [f for f in report.failures if "boom" in f.reason]

@@ -10,6 +10,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from defgraph import resources
+from defgraph.maintain import rebuild
 from defgraph.store import OxigraphStore
 from defgraph.validate import ValidationError, ValidationReport, store_graph, validate
 from defgraph.vocab import DG, DG_NS, DGID_NS, RDF_TYPE, XSD
@@ -230,6 +231,7 @@ def good_triples() -> list[Triple]:
 def store_with(triples: list[Triple]) -> OxigraphStore:
     store = OxigraphStore(None)
     store.replace_graph(GRAPH, [ox.Quad(s, p, o) for s, p, o in triples])
+    rebuild(store)
     return store
 
 

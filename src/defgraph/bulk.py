@@ -45,7 +45,6 @@ queued report on its own; both merge the same reports of the same meeting.
 
 from __future__ import annotations
 
-import dataclasses
 import multiprocessing
 import os
 import time
@@ -60,9 +59,13 @@ import pyoxigraph as ox
 
 from . import ingest as ingest_mod
 from .mapping import graph_iri
-from .merge import EventKey, best_match, event_keys, stored_candidates
+from .maintain import Maintainer, stored_graphs_of_file
+from .extract import extract
+from .mapping import to_quads
+from .model import Extraction, Statement
 from .pipeline import IngestReport, process
-from .vocab import ONTOLOGY_GRAPH
+from .store import StoreUnavailable
+from .vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, node
 
 SMALL_BATCH = 50  # fewer files than this are ingested in one process by default
 FILES_PER_TASK = 8  # files a worker reads per task: large enough to amortise the round trip
@@ -81,7 +84,8 @@ class Extracted:
     quads: int
     events: tuple[str, ...]
     source: str
-    keys: tuple[EventKey, ...] = ()  # what merging compares (see merge.py)
+    title: str | None = None
+    has_url: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,18 +124,36 @@ def extract_file(path: str) -> list[Result]:
             out.append(item)
             continue
         try:
-            ex, quads = process(item)
-            data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-            assert data is not None
+            result = extracted(item, extract(item))
         except Exception as exc:  # noqa: BLE001 - one statement must not stop the batch
             out.append(Unprocessed(ingest_mod.Failure(
                 item.source_file or item.title or "<statement>",
                 f"could not process statement {item.title!r}: {type(exc).__name__}: {exc}")))
             continue
-        out.append(Extracted(graph_iri(item).value, data, len(quads),
-                             tuple(e.type for e in ex.events), item.source_file or "",
-                             tuple(k for k in event_keys(ex) if k is not None)))
+        out.append(result)
     return out
+
+
+def extracted(statement: Statement, ex: Extraction) -> Extracted:
+    """A statement and its extraction as the writer takes them (N-Quads of its graph)."""
+    quads = to_quads(ex)
+    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    assert data is not None
+    return Extracted(graph_iri(statement).value, data, len(quads),
+                     tuple(e.type for e in ex.events), statement.source_file or "",
+                     statement.title, bool(statement.source_url))
+
+
+def ingest_statements(store: Any, items: Iterable[tuple[Statement, Extraction]]) -> IngestReport:
+    """Store statements already read and extracted (fetching, notebooks) through the engine."""
+    report = IngestReport()
+    writer = _Writer(store, report, bulk_load=False)
+    for statement, ex in items:
+        report.statements += 1
+        writer.add(extracted(statement, ex))
+    writer.finish()
+    store.flush()
+    return report
 
 
 def _extract_files(paths: list[str]) -> list[list[Result]]:
@@ -204,51 +226,39 @@ def _oxigraph(store: Any) -> ox.Store | None:
     """The pyoxigraph Store inside an embedded OxigraphStore, None for any other kind of store."""
     from .store import OxigraphStore
 
-    return store._store if isinstance(store, OxigraphStore) else None  # its own, not a copy
+    return store.raw if isinstance(store, OxigraphStore) else None
 
 
 def is_fresh(store: Any) -> bool:
     """True when the store holds no statement graph (only the ontology, if that)."""
-    return all(g.value == ONTOLOGY_GRAPH for g in store.named_graphs())
+    return all(g.value in (ONTOLOGY_GRAPH, CONSOLIDATED_GRAPH) for g in store.named_graphs())
 
 
 class _Writer:
-    """Writes statements in input order, whole, in batches; see the module docstring."""
+    """Writes statements in input order, whole, in batches, then consolidates what changed.
+
+    Every statement graph written (new or changed) and every one removed is remembered;
+    ``finish`` hands them to :class:`defgraph.maintain.Maintainer`, which recomputes the
+    parts of the consolidated graph they touch.
+    """
 
     def __init__(self, store: Any, report: IngestReport, bulk_load: bool | None) -> None:
         self.store = store
         self.report = report
         self.ox = _oxigraph(store)
         on_disk = getattr(store, "path", None) is not None
-        fresh = self.ox is not None and on_disk and is_fresh(store)
-        self.bulk = fresh if bulk_load is None else (bulk_load and fresh)
+        self.fresh = is_fresh(store)
+        fresh_on_disk = self.ox is not None and on_disk and self.fresh
+        self.bulk = fresh_on_disk if bulk_load is None else (bulk_load and fresh_on_disk)
         self.queue: list[Extracted] = []
         self.queued: set[str] = set()
         self.queued_quads = 0
-        self.pending: list[EventKey] = []  # events of statements queued but not yet in the store
-        # a fresh store has nothing to merge with but what this run queues
-        self.merge_store = not (self.ox is not None and is_fresh(store))
-
-    def _merged(self, st: Extracted) -> Extracted:
-        """The statement with its events renamed to those already stored or queued (merge.py)."""
-        if not st.keys:
-            return st
-        nquads, taken, keys = st.nquads, set(), []
-        for key in st.keys:
-            candidates = stored_candidates(self.store, key, st.graph) if self.merge_store else []
-            candidates += [(p, abs((p.day - key.day).days)) for p in self.pending
-                           if p.type == key.type and abs((p.day - key.day).days) <= 1]
-            iri = best_match(key, candidates, taken)
-            if iri is not None and iri != key.iri:
-                nquads = nquads.replace(f"<{key.iri}>".encode(), f"<{iri}>".encode())
-                taken.add(iri)
-                key = dataclasses.replace(key, iri=iri)
-            keys.append(key)
-        self.pending.extend(keys)
-        return dataclasses.replace(st, nquads=nquads) if nquads is not st.nquads else st
+        self.maintainer = Maintainer(store, fresh=self.fresh)
+        self.files: dict[str, set[str]] = {}  # source file -> graphs it gave (statements with no URL)
 
     def add(self, st: Extracted) -> None:
-        st = self._merged(st)
+        if st.source and not st.has_url:
+            self.files.setdefault(st.source, set()).add(st.graph)
         if self.ox is not None and st.graph not in self.queued and not self.store.has_graph(st.graph):
             self.queue.append(st)
             self.queued.add(st.graph)
@@ -258,12 +268,22 @@ class _Writer:
             return
         self.flush()
         try:
-            changed = self.store.replace_graph(
-                st.graph, ox.parse(st.nquads, format=ox.RdfFormat.N_QUADS))
+            quads = list(ox.parse(st.nquads, format=ox.RdfFormat.N_QUADS))
+            old = self.store.graph_quads(st.graph) if self.store.has_graph(st.graph) else set()
+            if old and old == {ox.Quad(q.subject, q.predicate, q.object, node(st.graph))
+                               for q in quads}:
+                changed = False
+            else:
+                changed = self.store.replace_graph(st.graph, quads)
         except Exception as exc:  # noqa: BLE001 - as the one-process ingest: report, go on
+            if isinstance(exc, StoreUnavailable):
+                raise
             self.report.failures.append(ingest_mod.Failure(
                 st.source or st.graph, f"could not store statement: {type(exc).__name__}: {exc}"))
             return
+        if changed:
+            self.maintainer.removed(st.graph, old)
+            self.maintainer.added(st.graph, quads)
         self.report.stored += changed
         self.report.unchanged += not changed
         self.report.events.update(st.events)
@@ -271,7 +291,6 @@ class _Writer:
     def flush(self) -> None:
         if not self.queue:
             return
-        self.merge_store = True  # from now on, earlier statements are in the store
         batch, self.queue, self.queued, self.queued_quads = self.queue, [], set(), 0
         data = b"".join(st.nquads for st in batch)
         assert self.ox is not None
@@ -286,20 +305,36 @@ class _Writer:
                     st.source or st.graph, f"could not store statement: {type(exc).__name__}: {exc}"))
             return
         self.report.stored += len(batch)
-        self.pending.clear()  # now in the store, where stored_candidates finds them
         for st in batch:
             self.report.events.update(st.events)
+            self.maintainer.added(st.graph, ox.parse(st.nquads, format=ox.RdfFormat.N_QUADS))
+
+    def withdraw_replaced_files(self) -> None:
+        """A file read again whose statements (with no URL) changed: the old ones go."""
+        for source, graphs in self.files.items():
+            for g in stored_graphs_of_file(self.store, source):
+                if g not in graphs:
+                    old = self.store.graph_quads(g)
+                    self.store.remove_graph(g)
+                    self.maintainer.removed(g, old)
+                    self.report.withdrawn += 1
+
+    def finish(self) -> None:
+        self.flush()
+        self.withdraw_replaced_files()
+        self.maintainer.apply()
 
 
 def bulk_ingest(store: Any, paths: Iterable[str | Path], *, workers: int | None = None,
                 on_item: OnItem | None = None, bulk_load: bool | None = None) -> IngestReport:
-    """Ingest files and folders with extraction in worker processes; same result as one process.
+    """Ingest files and folders: extraction in worker processes (or this one), writing here.
 
-    ``workers``: processes (None: see :func:`resolve_workers`; 1 extracts in this
-    process but still writes in batches). ``on_item`` is called with the source
-    file of each statement and with the path of each failed file, in input order.
-    ``bulk_load``: None uses Oxigraph's bulk loader when the store is fresh, False
-    never does, True does when the store is fresh.
+    The one ingest path, whatever the number of workers. ``workers``: processes (None: see
+    :func:`resolve_workers`; 1 extracts in this process). ``on_item`` is called with the
+    source file of each statement and with the path of each failed file, in input order.
+    ``bulk_load``: None uses Oxigraph's bulk loader when the store is fresh, False never
+    does, True does when the store is fresh. A store that stops answering (StoreUnavailable)
+    ends the run; every statement not stored is then listed as a failure.
     """
     paths = list(paths)
     # the files to read and the folders that cannot be listed, as iter_statements sees them
@@ -307,8 +342,9 @@ def bulk_ingest(store: Any, paths: Iterable[str | Path], *, workers: int | None 
     n = resolve_workers(workers, [t for t in targets if isinstance(t, Path)])
     report = IngestReport()
     writer = _Writer(store, report, bulk_load)
-    for item in _results(targets, n):
-        if isinstance(item, Unprocessed):  # read, so counted, as in the one-process ingest
+    results = _results(targets, n)
+    for item in results:
+        if isinstance(item, Unprocessed):  # read, so counted
             report.statements += 1
             item = item.failure
         if isinstance(item, ingest_mod.Failure):
@@ -317,10 +353,26 @@ def bulk_ingest(store: Any, paths: Iterable[str | Path], *, workers: int | None 
                 on_item(item.path)
             continue
         report.statements += 1
-        writer.add(item)
+        try:
+            writer.add(item)
+        except StoreUnavailable as exc:
+            report.aborted = str(exc)
+            report.failures.append(ingest_mod.Failure(
+                item.source or item.graph, f"statement {item.title!r} not stored: {exc}"))
+            for rest in results:
+                if isinstance(rest, Unprocessed):
+                    rest = rest.failure
+                if isinstance(rest, ingest_mod.Failure):
+                    report.failures.append(rest)
+                else:
+                    report.statements += 1
+                    report.failures.append(ingest_mod.Failure(
+                        rest.source or rest.graph,
+                        f"statement {rest.title!r} not stored: the store stopped answering"))
+            return report
         if on_item:
             on_item(item.source)
-    writer.flush()
+    writer.finish()
     store.flush()
     return report
 

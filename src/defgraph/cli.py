@@ -134,6 +134,24 @@ def ingest(paths: tuple[str, ...], store: str | None, workers: int | None) -> No
     sys.exit(EXIT_OK if report.ok else EXIT_PARTIAL)
 
 
+@main.command()
+@store_option
+def rebuild(store: str | None) -> None:
+    """Recompute the consolidated graph from the statements' own graphs.
+
+    Ingest keeps the consolidated graph (one node per event, person, pledge, each
+    fact once, with its sources) up to date by itself; rebuild recomputes it whole,
+    for instance after a run was cut short, and gives the same graph.
+
+    \b
+    Example:
+      defgraph ingest data/statements && defgraph rebuild
+    """
+    kg = _open(store)
+    n = kg.rebuild()
+    out.print(f"consolidated graph rebuilt: {n:,} triples")
+
+
 def _stop_if_aborted(report: IngestReport) -> None:
     """Exit 2 when the store stopped answering mid-run; the statements not stored are listed above."""
     if report.aborted:

@@ -1,8 +1,10 @@
 """Write the graph out for other tools: Turtle, N-Triples, N-Quads, TriG, JSON-LD.
 
 Oxigraph's serialisers do the writing (rdflib's Turtle serialiser slows badly on
-large graphs, RDFLib issue 2135). Triple formats hold the union of all statement
-graphs, each triple once; quad formats keep one named graph per statement.
+large graphs, RDFLib issue 2135). Triple formats hold the consolidated graph (one
+node per event, person, pledge, each fact once, with its sources) and each
+statement's text; quad formats keep every named graph: each statement's own record
+and the consolidated graph.
 """
 
 from __future__ import annotations
@@ -54,15 +56,12 @@ def export(store: OxigraphStore, out: str | Path | IO[bytes], fmt: str = "turtle
 
 
 def _union_triples(store: OxigraphStore, include_ontology: bool) -> list[ox.Triple]:
-    onto = node(ONTOLOGY_GRAPH)
-    seen: set[ox.Triple] = set()
-    out: list[ox.Triple] = []
-    for q in store.quads(include_ontology=include_ontology):
-        if q.graph_name == onto and not include_ontology:
-            continue
-        t = q.triple
-        if t not in seen:
-            seen.add(t)
-            out.append(t)
+    """The consolidated graph (each fact once) with the statements' texts, sorted."""
+    from .maintain import published_triples
+
+    out = list(dict.fromkeys(published_triples(store)))
+    if include_ontology:
+        out += [ox.Triple(q.subject, q.predicate, q.object)
+                for q in store.graph_quads(ONTOLOGY_GRAPH)]
     out.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     return out

@@ -1,9 +1,11 @@
 """From an Extraction to RDF quads in the statement's own named graph.
 
 IRIs are deterministic: countries by ISO code (dgid:country/GBR), persons,
-organisations and places by slug, and a statement's events, pledges and
-evidence by the statement's key and their position, so the same statement
-always maps to the same quads.
+organisations and places by slug, and a statement's reports of events and
+pledges and its evidence by the statement's key and their position, so the same
+statement always maps to the same quads. The graph is the record of what the
+statement says, whole: the consolidated graph (consolidate.py) is computed from
+these records.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from .consolidate import report_iri
 from .model import ActorRef, Extraction, Span, Statement
 
 
@@ -23,7 +26,6 @@ def country_label(iso3: str) -> str:
     return country_name(iso3)
 from .vocab import (
     DG,
-    REFERENCE_GRAPH,
     ISSUED,
     LABEL,
     PUBLISHER,
@@ -75,26 +77,26 @@ def _dec(x: Decimal | float) -> ox.Literal:
 
 
 def event_iri(statement: Statement, index: int) -> ox.NamedNode:
-    """An event's own IRI: the statement's key and the event's position in it."""
-    return entity("event", f"{statement.key}-{index + 1}")
+    """The node of a statement's index-th event report, in the statement's graph."""
+    return report_iri(statement.key, "e", index)
 
 
-def to_quads(ex: Extraction, event_iris: dict[int, ox.NamedNode] | None = None) -> list[ox.Quad]:
-    """All quads for one statement, in its named graph.
+def pledge_iri(statement: Statement, index: int) -> ox.NamedNode:
+    """The node of a statement's index-th pledge report, in the statement's graph."""
+    return report_iri(statement.key, "p", index)
 
-    `event_iris` maps an event's index to the IRI of the same event already reported by
-    another statement (see merge.py); the others get their own IRIs.
-    """
+
+def to_quads(ex: Extraction) -> list[ox.Quad]:
+    """All quads for one statement, in its named graph."""
     g = graph_iri(ex.statement)
-    ref = node(REFERENCE_GRAPH)
-    quads = [ox.Quad(s, p, o, g) for s, p, o in _triples(ex, event_iris or {})]
-    quads += [ox.Quad(s, p, o, ref) for s, p, o in _reference_triples(ex)]
+    quads = [ox.Quad(s, p, o, g) for s, p, o in _triples(ex)]
+    quads += [ox.Quad(s, p, o, g) for s, p, o in _reference_triples(ex)]
     return quads
 
 
 def _reference_triples(ex: Extraction) -> Iterator[Triple]:
-    """What is true of states, organisations and places whichever statement names them;
-    written once to the reference graph (vocab.REFERENCE_GRAPH), not to each statement's."""
+    """What the statement's states, organisations and places are (the same in every
+    statement that names them; the consolidated graph states it once)."""
     for c in ex.countries.values():
         c_iri = entity("country", c.iso3)
         yield c_iri, TYPE, dg("Country")
@@ -162,7 +164,7 @@ def _provenance(subject: ox.NamedNode, method: str, confidence: float) -> Iterat
     yield subject, dg("confidence"), _dec(round(confidence, 3))
 
 
-def _triples(ex: Extraction, merged: dict[int, ox.NamedNode]) -> Iterator[Triple]:
+def _triples(ex: Extraction) -> Iterator[Triple]:
     st = ex.statement
     s = statement_iri(st)
     key = st.key
@@ -194,7 +196,7 @@ def _triples(ex: Extraction, merged: dict[int, ox.NamedNode]) -> Iterator[Triple
                            f"{owner}{post.role_title} (unnamed)", post.role_title, post.country,
                            post.organisation, post.evidence)
 
-    event_iris = [merged.get(i) or event_iri(st, i) for i in range(len(ex.events))]
+    event_iris = [event_iri(st, i) for i in range(len(ex.events))]
     for ev, e_iri in zip(ex.events, event_iris):
         yield e_iri, TYPE, dg(ev.type)
         yield e_iri, LABEL, ox.Literal(ev.label)
@@ -220,7 +222,7 @@ def _triples(ex: Extraction, merged: dict[int, ox.NamedNode]) -> Iterator[Triple
         for span in ev.evidence:
             yield from _evidenced(e_iri, s, key, span)
 
-    pledge_iris = [entity("pledge", f"{key}-{i + 1}") for i in range(len(ex.pledges))]
+    pledge_iris = [pledge_iri(st, i) for i in range(len(ex.pledges))]
     for pg, p_iri in zip(ex.pledges, pledge_iris):
         yield p_iri, TYPE, dg("Pledge")
         yield p_iri, LABEL, ox.Literal(pg.label)

@@ -16,10 +16,10 @@ from typing import Any
 from . import export as export_mod
 from . import ingest as ingest_mod
 from .extract import extract
-from .mapping import graph_iri, to_quads
+from .mapping import to_quads
 from .model import Extraction, Statement
 from .remote import RemoteStore
-from .store import OxigraphStore, Rows, StoreUnavailable, open_store
+from .store import OxigraphStore, Rows, StoreError, open_store
 
 
 @dataclass
@@ -29,6 +29,7 @@ class IngestReport:
     statements: int = 0  # statements read
     stored: int = 0  # named graphs written or replaced
     unchanged: int = 0  # already in the store exactly so
+    withdrawn: int = 0  # statements of a file read again that the file no longer gives
     failures: list[ingest_mod.Failure] = field(default_factory=list)
     events: Counter[str] = field(default_factory=Counter)
     aborted: str | None = None  # why the run stopped writing early (the store stopped answering)
@@ -77,19 +78,21 @@ class KnowledgeGraph:
 
     # -- ingest ----------------------------------------------------------------------
     def add_statement(self, statement: Statement) -> tuple[bool, Extraction]:
-        """Store one statement as its own named graph; False when it was already there as is."""
+        """Store one statement (its graph, then the consolidated graph); False when it was
+        already there as is."""
+        from .bulk import ingest_statements
+
         ex = extract(statement)
-        quads = to_quads(ex, self._merged_events(ex))
-        changed = self.store.replace_graph(graph_iri(statement), quads)
-        return changed, ex
+        report = ingest_statements(self.store, [(statement, ex)])
+        if report.failures:
+            raise StoreError(report.failures[0].reason)
+        return bool(report.stored), ex
 
-    def _merged_events(self, ex: Extraction) -> dict[int, Any]:
-        """Events already reported by other statements in this store (see merge.py)."""
-        if not ex.events or not hasattr(self.store, "query"):
-            return {}
-        from .merge import resolve_event_iris
+    def rebuild(self) -> int:
+        """Recompute the consolidated graph from the statement graphs; returns its triples."""
+        from .maintain import rebuild
 
-        return resolve_event_iris(self.store, ex)
+        return rebuild(self.store)
 
     def ingest(self, *paths: str | Path, on_item: Callable[[str], None] | None = None,
                workers: int | None = None) -> IngestReport:
@@ -98,47 +101,9 @@ class KnowledgeGraph:
         ``workers``: processes extracting in parallel (None: one for fewer than 50
         files, else one per core); more than one goes through :mod:`defgraph.bulk`.
         """
-        from .bulk import bulk_ingest, resolve_workers
+        from .bulk import bulk_ingest
 
-        n = resolve_workers(workers, paths)
-        # A SPARQL endpoint is written here, one statement at a time, so that a server
-        # going down stops the run and the statements not stored are listed.
-        if n > 1 and isinstance(self.store, OxigraphStore):
-            return bulk_ingest(self.store, paths, workers=n, on_item=on_item)
-        report = IngestReport()
-        items = ingest_mod.iter_statements(paths)
-        for item in items:
-            if isinstance(item, ingest_mod.Failure):
-                report.failures.append(item)
-                if on_item:
-                    on_item(item.path)
-                continue
-            report.statements += 1
-            try:
-                changed, ex = self.add_statement(item)
-            except StoreUnavailable as exc:
-                # The store is gone: stop writing, and list every statement not stored.
-                report.aborted = str(exc)
-                report.failures.append(_not_stored(item, str(exc)))
-                for rest in items:
-                    if isinstance(rest, ingest_mod.Failure):
-                        report.failures.append(rest)
-                    else:
-                        report.statements += 1
-                        report.failures.append(_not_stored(rest, "the store stopped answering"))
-                break
-            except Exception as exc:  # a statement that breaks extraction must not stop the batch
-                report.failures.append(ingest_mod.Failure(
-                    item.source_file or item.title or "<statement>",
-                    f"could not process statement {item.title!r}: {type(exc).__name__}: {exc}"))
-                continue
-            report.stored += changed
-            report.unchanged += not changed
-            report.events.update(e.type for e in ex.events)
-            if on_item:
-                on_item(item.source_file or "")
-        self.store.flush()
-        return report
+        return bulk_ingest(self.store, paths, workers=workers, on_item=on_item)
 
     # -- read ------------------------------------------------------------------------
     def query(self, query: str, params: dict[str, str] | None = None, **kw: str) -> list[dict[str, Any]]:

@@ -66,7 +66,7 @@ import pyoxigraph as ox
 
 from . import resources
 from .store import QueryOutcome, Rows, StoreError, StoreUnavailable
-from .vocab import ONTOLOGY_GRAPH, PREFIXES, XSD, node
+from .vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, XSD, node
 
 USER_ENV = "DEFGRAPH_USER"
 PASSWORD_ENV = "DEFGRAPH_PASSWORD"
@@ -461,7 +461,8 @@ class RemoteStore:
                                                     node(ONTOLOGY_GRAPH)) for t in triples])
 
     # -- HTTP ----------------------------------------------------------------------------
-    def _post(self, url: str, fields: dict[str, str], accept: str, what: str) -> tuple[bytes, Message]:
+    def _post(self, url: str, fields: dict[str, str] | list[tuple[str, str]], accept: str,
+              what: str) -> tuple[bytes, Message]:
         data = urllib.parse.urlencode(fields).encode("utf-8")
         req = urllib.request.Request(url, data=data, method="POST", headers={
             "Accept": accept,
@@ -483,20 +484,26 @@ class RemoteStore:
         except (http.client.HTTPException, OSError) as exc:
             raise _connection_error(url, exc, self.timeout) from None
 
-    def _query_fields(self, text: str, union: bool) -> dict[str, str]:
-        fields = {"query": text}
-        if union and self.union_graph:
-            fields["default-graph-uri"] = self.union_graph
+    def _query_fields(self, text: str, union: bool | None) -> list[tuple[str, str]]:
+        """The request's fields. union None: the consolidated graph and the ontology as the
+        default graph (what analysts ask about); True: the union of all graphs; False: the
+        server's own default graph (queries that name their graphs)."""
+        fields = [("query", text)]
+        if union is None:
+            fields += [("default-graph-uri", CONSOLIDATED_GRAPH),
+                       ("default-graph-uri", ONTOLOGY_GRAPH)]
+        elif union and self.union_graph:
+            fields.append(("default-graph-uri", self.union_graph))
         return fields
 
-    def _fetch(self, text: str, union: bool = True) -> tuple[Rows, int | None]:
+    def _fetch(self, text: str, union: bool | None = None) -> tuple[Rows, int | None]:
         """One SELECT request: its rows, and the server's row cap when it says it cut them."""
         body, headers = self._post(self.endpoint, self._query_fields(text, union), _JSON, "query")
         rows = _parse_rows(body, self.endpoint)
         cap = headers.get("X-SPARQL-MaxRows")
         return rows, int(cap) if cap and cap.strip().isdigit() else None
 
-    def _select(self, shape: _Shape, values: str, union: bool = True) -> Rows:
+    def _select(self, shape: _Shape, values: str, union: bool | None = None) -> Rows:
         rows = self._select_rows(shape, values, union)
         if shape.distinct:
             # Virtuoso 7.2 returns duplicate rows for SELECT DISTINCT with many OPTIONALs.
@@ -505,7 +512,7 @@ class RemoteStore:
                 rows = Rows(rows.variables, [list(row) for row in unique])
         return rows
 
-    def _select_rows(self, shape: _Shape, values: str, union: bool) -> Rows:
+    def _select_rows(self, shape: _Shape, values: str, union: bool | None) -> Rows:
         rows, cap = self._fetch(with_prefixes(shape.bound(values)), union)
         size = min(self.page_size, cap) if cap else self.page_size
         cut = cap is not None and len(rows.rows) >= cap
@@ -534,8 +541,14 @@ class RemoteStore:
         return Rows(rows.variables, out)  # type: ignore[arg-type]
 
     # -- reading -------------------------------------------------------------------------
-    def query(self, sparql: str, bindings: Mapping[str, Bindable] | None = None) -> QueryOutcome:
-        """Run a SPARQL query over the union of all graphs; bindings go in a VALUES block."""
+    def query(self, sparql: str, bindings: Mapping[str, Bindable] | None = None, *,
+              union: bool = False) -> QueryOutcome:
+        """Run a SPARQL query; bindings go in a VALUES block.
+
+        The default graph is the consolidated graph with the ontology, or with
+        ``union=True`` the union of every graph (as for the embedded store).
+        """
+        graphs: bool | None = True if union else None
         shape = _Shape.parse(sparql)
         values = values_clause(bindings)
         if self.is_virtuoso and shape.has_subquery and shape.has_path:
@@ -546,10 +559,10 @@ class RemoteStore:
                 VirtuosoPathWarning, stacklevel=2)
         if shape.form == "SELECT":
             if bindings and self._binds_on_client(shape, bindings):
-                return _bind_rows(self._select(shape, ""), bindings, shape.distinct)
-            return self._select(shape, values)
+                return _bind_rows(self._select(shape, "", graphs), bindings, shape.distinct)
+            return self._select(shape, values, graphs)
         text = with_prefixes(shape.bound(values))
-        fields = self._query_fields(text, union=True)
+        fields = self._query_fields(text, union=graphs)
         if shape.form == "ASK":
             body, _ = self._post(self.endpoint, fields, _JSON, "query")
             try:
@@ -703,6 +716,37 @@ class RemoteStore:
 
     def remove_graph(self, graph: str | ox.NamedNode) -> None:
         self.update(f"DROP SILENT GRAPH <{_as_graph_name(graph).value}>")
+
+    def replace_subjects(self, graph: str | ox.NamedNode, subjects: Iterable[ox.NamedNode],
+                         quads: Iterable[ox.Quad]) -> None:
+        """In one graph, drop every triple of these subjects, then add these quads.
+
+        Not atomic over HTTP: a run cut in between leaves the consolidated graph behind
+        its statements, and ``defgraph rebuild`` recomputes it."""
+        g = _as_graph_name(graph)
+        subjects = list(subjects)
+        for i in range(0, len(subjects), 50):
+            self.update(" ;\n".join(
+                f"DELETE WHERE {{ GRAPH <{g.value}> {{ {s} ?p ?o }} }}"
+                for s in subjects[i:i + 50]))
+        new = skolemise((ox.Triple(q.subject, q.predicate, q.object) for q in quads), g)
+        lines = [f"{t.subject} {t.predicate} {t.object} ." for t in new]
+        for i in range(0, len(lines), self.batch_triples):
+            self._insert(g, lines[i:i + self.batch_triples], drop=False)
+
+    def subject_quads(self, subject: ox.NamedNode, graph: str | ox.NamedNode | None = None
+                      ) -> list[ox.Quad]:
+        """Every quad with this subject, in one graph or (None) in all of them."""
+        if graph is not None:
+            g = _as_graph_name(graph)
+            rows = self._select(_Shape.parse(
+                f"SELECT ?p ?o WHERE {{ GRAPH <{g.value}> {{ {subject} ?p ?o }} }}"), "", False)
+            return [ox.Quad(subject, p, o, g) for p, o in rows.rows  # type: ignore[arg-type]
+                    if p is not None and o is not None]
+        rows = self._select(_Shape.parse(
+            f"SELECT ?g ?p ?o WHERE {{ GRAPH ?g {{ {subject} ?p ?o }} }}"), "", False)
+        return [ox.Quad(subject, p, o, g) for g, p, o in rows.rows  # type: ignore[arg-type]
+                if g is not None and p is not None and o is not None]
 
     def flush(self) -> None:
         """Nothing to do: each update is committed by the server when it answers."""

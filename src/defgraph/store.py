@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING
 import pyoxigraph as ox
 
 from . import resources
-from .vocab import ONTOLOGY_GRAPH, PREFIXES, node
+from .vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, node
 
 if TYPE_CHECKING:
     from .remote import RemoteStore
@@ -83,6 +83,11 @@ class OxigraphStore:
     def location(self) -> str:
         return str(self.path) if self.path else ":memory:"
 
+    @property
+    def raw(self) -> ox.Store:
+        """The pyoxigraph Store itself, for the ingest engine's bulk loader."""
+        return self._store
+
     def _ensure_ontology(self) -> None:
         """Keep the ontology in its own named graph so queries can follow rdfs:subClassOf."""
         with open(resources.ontology_file(), "rb") as f:
@@ -138,14 +143,41 @@ class OxigraphStore:
             if isinstance(g, ox.NamedNode):
                 yield g
 
+    def replace_subjects(self, graph: str | ox.NamedNode, subjects: Iterable[ox.NamedNode],
+                         quads: Iterable[ox.Quad]) -> None:
+        """In one graph, drop every triple of these subjects, then add these quads (its new ones)."""
+        g = _as_graph_name(graph)
+        try:
+            old = [q for s in subjects for q in self._store.quads_for_pattern(s, None, None, g)]
+            new = set(quads)
+            gone = [q for q in old if q not in new]
+            for q in gone:
+                self._store.remove(q)
+            self._store.extend([q for q in new if q not in self._store])
+        except OSError as exc:
+            raise StoreError(f"writing graph <{g.value}> failed: {exc}") from exc
+
+    def subject_quads(self, subject: ox.NamedNode, graph: str | ox.NamedNode | None = None
+                      ) -> list[ox.Quad]:
+        """Every quad with this subject, in one graph or (None) in all of them."""
+        g = _as_graph_name(graph) if graph is not None else None
+        return list(self._store.quads_for_pattern(subject, None, None, g))
+
     # -- reading -----------------------------------------------------------------
-    def query(self, sparql: str, bindings: dict[str, ox.Term] | None = None) -> QueryOutcome:
-        """Run a SPARQL query over the union of all graphs; bindings are substituted by the engine."""
+    def query(self, sparql: str, bindings: dict[str, ox.Term] | None = None, *,
+              union: bool = False) -> QueryOutcome:
+        """Run a SPARQL query; bindings are substituted by the engine.
+
+        The default graph is the consolidated graph with the ontology (what analysts ask
+        about); ``union=True`` makes it the union of every graph, statements' records included.
+        """
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        graphs = None if union else [node(CONSOLIDATED_GRAPH), node(ONTOLOGY_GRAPH)]
         try:
             result = self._store.query(
                 sparql,
-                use_default_graph_as_union=True,
+                use_default_graph_as_union=union,
+                default_graph=graphs,
                 prefixes=PREFIXES,
                 substitutions=substitutions or None,
             )

@@ -1,7 +1,7 @@
 """Check the store's data against the SHACL shapes in ontology/shapes.ttl.
 
-All statement graphs are validated together, as one union graph, because an
-event in one graph may point to a statement typed in another.  The ontology
+The consolidated graph is validated (with the statements' texts), as it is what
+queries, views and exports show.  The ontology
 is mixed into the data graph (pySHACL's ``ont_graph``) without inference, so
 that ``sh:targetClass`` follows rdfs:subClassOf while range constraints such
 as "points to a dg:Statement" are still checked, not inferred true.
@@ -52,10 +52,12 @@ def _rdflib_term(term: object) -> Node:
 
 
 def store_graph(store: OxigraphStore) -> Graph:
-    """The union of the store's statement graphs (not the ontology) as one rdflib Graph."""
+    """The consolidated graph with the statements' texts, as exported, as one rdflib Graph."""
+    from .maintain import published_triples
+
     graph = Graph()
-    for q in store.quads():
-        graph.add((_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object)))
+    for t in published_triples(store):
+        graph.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
     return graph
 
 

@@ -75,6 +75,7 @@ class DG(DefinedNamespace):
     partOf: URIRef
     method: URIRef
     confidence: URIRef
+    report: URIRef
 
 
 # Standard vocabularies used alongside dg:
@@ -83,6 +84,7 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DCT = "http://purl.org/dc/terms/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 WD = "http://www.wikidata.org/entity/"
 
 PREFIXES: dict[str, str] = {
@@ -94,6 +96,7 @@ PREFIXES: dict[str, str] = {
     "owl": OWL,
     "xsd": XSD,
     "wd": WD,
+    "skos": SKOS,
 }
 
 ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
@@ -101,6 +104,9 @@ ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
 # name, a city's state) live once in this graph instead of once per statement graph: a query
 # over the union of graphs then meets each of them once, however many statements name them.
 REFERENCE_GRAPH = GRAPH_NS + "reference"
+# What the statements say together: one node per real thing, each fact once (consolidate.py).
+# Queries, views and analysis read it (with the ontology) as their default graph.
+CONSOLIDATED_GRAPH = GRAPH_NS + "consolidated"
 
 EVENT_TYPES = ("Meeting", "Visit", "Call", "AgreementSigning", "Exercise", "Deployment")
 
@@ -113,6 +119,7 @@ def node(iri: str) -> ox.NamedNode:
 
 TYPE = node(RDF_TYPE)
 LABEL = node(RDFS + "label")
+ALT_LABEL = node(SKOS + "altLabel")
 SAME_AS = node(OWL + "sameAs")
 TITLE = node(DCT + "title")
 ISSUED = node(DCT + "issued")

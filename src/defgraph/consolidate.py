@@ -1,0 +1,480 @@
+"""The consolidated graph: one node per real thing, each fact once, every fact with its sources.
+
+Each statement's graph records what that statement said, with its own nodes for the
+events and pledges it reports (*reports*). The consolidated graph
+(``vocab.CONSOLIDATED_GRAPH``) is computed from those records, and it is what the
+canned queries, the views and the analysis read:
+
+* **Entities** (states, organisations, places, persons, unnamed posts) keep their IRIs;
+  each fact about them is stated once. A property that holds one value (a label, an
+  office, the state a person speaks for) takes the value most statements give (ties
+  go to the smallest value, so the result is the same whatever the order); other
+  labels become ``skos:altLabel``.
+* **Events**: reports of the same type whose dates agree (same day, or overlapping
+  ranges), that share a party and agree on parties (Jaccard overlap of at least one
+  half, or one report's parties all among the other's), and whose places, where both
+  give one, are compatible, describe one event. Reports are grouped by complete
+  linkage (every two reports of an event agree), pairs taken in a fixed order, so the
+  grouping depends on the set of reports only, never on the order they arrived in.
+  The event's IRI is that of its earliest report (by statement date, then key).
+  Dates, places and counts take the value with most support; parties add up; an event
+  is planned only when no report says it was held.
+* **Pledges**: reports with the same donor, recipient, amount and currency, within a
+  week of each other, are one pledge; a component (``dg:partOf``) points to the
+  consolidated total.
+* **Sources**: every consolidated event and pledge links each report (``dg:report``),
+  and each report keeps its statement, evidence spans, method and confidence, so every
+  value can be traced to the sentences behind it.
+
+The same functions serve a full rebuild and the incremental path (ingest recomputes
+only the entities and event blocks its statements touch): both give the same graph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+from .vocab import (
+    CONSOLIDATED_GRAPH,
+    DGID_NS,
+    EVENT_TYPES,
+    LABEL,
+    ALT_LABEL,
+    ISSUED,
+    TYPE,
+    XSD,
+    dg,
+    node,
+)
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Triple = tuple[ox.NamedNode, ox.NamedNode, Term]
+
+_EVENT_CLASSES = {dg(t).value: t for t in EVENT_TYPES}
+_PLEDGE = dg("Pledge").value
+_STATEMENT = dg("Statement").value
+_EVIDENCE = dg("Evidence").value
+_ENTITY_CLASSES = {dg(c).value for c in ("Country", "Organisation", "Person", "Post", "Place")}
+_XSD_DATE = node(XSD + "date")
+_XSD_DEC = node(XSD + "decimal")
+_XSD_BOOL = node(XSD + "boolean")
+
+# Properties of an entity that hold one value; any other property keeps every value.
+_SINGLE = {LABEL.value, dg("roleTitle").value, dg("iso3").value, dg("country").value}
+# Statement properties that stay in the statement's own graph only.
+_STATEMENT_ONLY = {dg("text").value}
+
+_PARTY_PROPS = ("convenedBy", "participant", "attendedVirtually")
+MAX_SPAN_DAYS = 14  # a report's date range longer than this is not used to find its peers
+PLEDGE_WINDOW_DAYS = 7
+
+
+def _date(term: Term | None) -> dt.date | None:
+    if isinstance(term, ox.Literal):
+        try:
+            return dt.date.fromisoformat(term.value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+@dataclass
+class Report:
+    """An event or pledge as one statement reports it: the node in that statement's graph."""
+
+    iri: str
+    graph: str  # the statement
+    kind: str  # an event type (Meeting, Visit...) or "Pledge"
+    issued: dt.date | None
+    triples: list[Triple] = field(default_factory=list)  # its own triples, as stated
+    parties: frozenset[str] = frozenset()  # states and organisations, persons resolved
+    places: frozenset[str] = frozenset()
+    place_states: frozenset[str] = frozenset()
+
+    def values(self, prop: str) -> list[Term]:
+        p = dg(prop).value
+        return [o for _, q, o in self.triples if q.value == p]
+
+    def first(self, prop: str) -> Term | None:
+        v = self.values(prop)
+        return v[0] if v else None
+
+    @property
+    def start(self) -> dt.date | None:
+        return _date(self.first("date"))
+
+    @property
+    def end(self) -> dt.date | None:
+        e = _date(self.first("endDate"))
+        s = self.start
+        if s is None:
+            return None
+        if e is None or e < s:
+            return s
+        return min(e, s + dt.timedelta(days=MAX_SPAN_DAYS))
+
+    @property
+    def planned(self) -> bool:
+        v = self.first("planned")
+        return isinstance(v, ox.Literal) and v.value == "true"
+
+    @property
+    def order(self) -> tuple[str, str, str]:
+        """Earliest first: the statement's date, then the statement and the report IRIs."""
+        return ((self.issued or dt.date.max).isoformat(), self.graph, self.iri)
+
+
+@dataclass
+class Contribution:
+    """What one statement graph says, sorted by what consolidation does with it."""
+
+    graph: str
+    issued: dt.date | None = None
+    statement: list[Triple] = field(default_factory=list)  # the statement's own description
+    evidence: list[Triple] = field(default_factory=list)
+    entities: dict[str, list[Triple]] = field(default_factory=dict)  # subject -> triples
+    reports: list[Report] = field(default_factory=list)
+
+
+def contribution(graph: str, triples: Iterable[Triple | ox.Quad]) -> Contribution:
+    """Sort a statement graph's triples into a Contribution (the one reading of a graph)."""
+    by_subject: dict[str, list[Triple]] = defaultdict(list)
+    types: dict[str, set[str]] = defaultdict(set)
+    for t in triples:
+        s, p, o = (t.subject, t.predicate, t.object) if isinstance(t, ox.Quad) else t
+        if not isinstance(s, ox.NamedNode):
+            continue
+        by_subject[s.value].append((s, p, o))
+        if p == TYPE and isinstance(o, ox.NamedNode):
+            types[s.value].add(o.value)
+    c = Contribution(graph)
+    represents: dict[str, set[str]] = defaultdict(set)
+    place_country: dict[str, str] = {}
+    for subj, ts in by_subject.items():
+        kinds = types.get(subj, set())
+        if _STATEMENT in kinds:
+            c.statement = [t for t in ts if t[1].value not in _STATEMENT_ONLY]
+            for _, p, o in ts:
+                if p == ISSUED:
+                    c.issued = _date(o)
+        elif _EVIDENCE in kinds:
+            c.evidence.extend(ts)
+        elif kinds & _EVENT_CLASSES.keys() or _PLEDGE in kinds:
+            kind = _PLEDGE if _PLEDGE in kinds else sorted(kinds & _EVENT_CLASSES.keys())[0]
+            c.reports.append(Report(subj, graph, "Pledge" if kind == _PLEDGE
+                                    else _EVENT_CLASSES[kind], None, ts))
+        else:
+            c.entities[subj] = ts
+            for _, p, o in ts:
+                if p.value == dg("represents").value and isinstance(o, ox.NamedNode):
+                    represents[subj].add(o.value)
+                elif p.value == dg("country").value and isinstance(o, ox.NamedNode):
+                    place_country[subj] = o.value
+    for r in c.reports:
+        r.issued = c.issued
+        parties: set[str] = set()
+        for prop in _PARTY_PROPS + ("pledgedBy", "beneficiary"):
+            for o in r.values(prop):
+                if isinstance(o, ox.NamedNode):
+                    parties |= represents.get(o.value) or {o.value}
+        r.parties = frozenset(parties)
+        places = frozenset(o.value for o in r.values("location") if isinstance(o, ox.NamedNode))
+        r.places = places
+        r.place_states = frozenset(place_country[p] for p in places if p in place_country)
+    return c
+
+
+# -- deciding which reports are one event ---------------------------------------------------
+
+
+def same_event(a: Report, b: Report) -> bool:
+    """True when two reports describe one event (see the module docstring)."""
+    if a.kind != b.kind or a.graph == b.graph:
+        return False
+    if a.start is None or b.start is None:
+        return False
+    assert a.end is not None and b.end is not None
+    if a.start > b.end or b.start > a.end:
+        return False
+    shared = a.parties & b.parties
+    if not shared:
+        return False
+    union = a.parties | b.parties
+    if not (len(shared) * 2 >= len(union) or a.parties <= b.parties or b.parties <= a.parties):
+        return False
+    if a.places and b.places and not (a.places & b.places):
+        if not (a.place_states and b.place_states and a.place_states & b.place_states):
+            return False
+    return True
+
+
+def _score(a: Report, b: Report) -> float:
+    union = a.parties | b.parties
+    return len(a.parties & b.parties) / len(union) + bool(a.places & b.places)
+
+
+def cluster_events(reports: Sequence[Report]) -> list[list[Report]]:
+    """Group reports into events by complete linkage; the same set gives the same groups."""
+    ordered = sorted(reports, key=lambda r: r.order)
+    index = {id(r): i for i, r in enumerate(ordered)}
+    group = list(range(len(ordered)))  # group id per report
+    members: dict[int, list[int]] = {i: [i] for i in range(len(ordered))}
+    pairs = []
+    by_kind: dict[str, list[Report]] = defaultdict(list)
+    for r in ordered:
+        by_kind[r.kind].append(r)
+    for rs in by_kind.values():
+        for i, a in enumerate(rs):
+            for b in rs[i + 1:]:
+                if same_event(a, b):
+                    pairs.append((-_score(a, b), a.order, b.order, index[id(a)], index[id(b)]))
+    pairs.sort()
+    for *_, i, j in pairs:
+        gi, gj = group[i], group[j]
+        if gi == gj:
+            continue
+        a_members, b_members = members[gi], members[gj]
+        if any(ordered[x].graph == ordered[y].graph or not same_event(ordered[x], ordered[y])
+               for x in a_members for y in b_members):
+            continue
+        keep, drop = min(gi, gj), max(gi, gj)
+        for x in members[drop]:
+            group[x] = keep
+        members[keep] = sorted(members[keep] + members.pop(drop))
+    return [[ordered[i] for i in ms] for _, ms in sorted(members.items())]
+
+
+def same_pledge(a: Report, b: Report) -> bool:
+    if a.graph == b.graph:
+        return False
+    keys = ("pledgedBy", "beneficiary", "currency")
+    if any(a.first(k) != b.first(k) for k in keys) or a.first("pledgedBy") is None:
+        return False
+    amount_a, amount_b = a.first("amount"), b.first("amount")
+    if amount_a is None or amount_b is None or Decimal(amount_a.value) != Decimal(amount_b.value):
+        return False
+    da, db = _date(a.first("date")) or a.issued, _date(b.first("date")) or b.issued
+    if da is None or db is None:
+        return da == db
+    return abs((da - db).days) <= PLEDGE_WINDOW_DAYS
+
+
+def cluster_pledges(reports: Sequence[Report]) -> list[list[Report]]:
+    ordered = sorted(reports, key=lambda r: r.order)
+    groups: list[list[Report]] = []
+    for r in ordered:  # earliest first: a fixed order, so a fixed result
+        for g in groups:
+            if all(same_pledge(r, x) for x in g):
+                g.append(r)
+                break
+        else:
+            groups.append([r])
+    return groups
+
+
+# -- consolidated quads -------------------------------------------------------------------------
+
+
+_REPORT_IRI = re.compile(r"^(?P<ns>.*/)report/(?P<key>[^/]+)-(?P<kind>[ep])(?P<n>\d+)$")
+
+
+def consolidated_iri(report: Report) -> ox.NamedNode:
+    """The IRI of the event or pledge a report founds: dgid:event/KEY-N or dgid:pledge/KEY-N."""
+    m = _REPORT_IRI.match(report.iri)
+    if not m:  # a graph written by hand or by an older version: its node is the event
+        return node(report.iri)
+    kind = "event" if m["kind"] == "e" else "pledge"
+    return node(f"{m['ns']}{kind}/{m['key']}-{m['n']}")
+
+
+def report_iri(statement_key: str, kind: str, index: int) -> ox.NamedNode:
+    """The node for the index-th event ("e") or pledge ("p") of a statement, in its graph."""
+    return node(f"{DGID_NS}report/{statement_key}-{kind}{index + 1}")
+
+
+def _winner(counts: Counter[Term]) -> Term:
+    """The value with most support; ties go to the smallest lexical form (order-free)."""
+    return min(counts, key=lambda t: (-counts[t], _sort_key(t)))
+
+
+def _sort_key(t: Term) -> tuple[str, str]:
+    return (t.value, str(t))
+
+
+def entity_triples(subject: str, stated: Iterable[Iterable[Triple]]) -> list[Triple]:
+    """One entity's consolidated triples from what each statement says about it."""
+    counts: dict[str, Counter[Term]] = defaultdict(Counter)
+    preds: dict[str, ox.NamedNode] = {}
+    for triples in stated:
+        for _, p, o in set(triples):
+            counts[p.value][o] += 1
+            preds[p.value] = p
+    s = node(subject)
+    out: list[Triple] = []
+    for p_iri in sorted(counts):
+        c = counts[p_iri]
+        p = preds[p_iri]
+        if p_iri == dg("represents").value:
+            # one state and one organisation at most: the best supported of each
+            states = Counter({o: n for o, n in c.items() if "/country/" in o.value})
+            others = Counter({o: n for o, n in c.items() if "/country/" not in o.value})
+            out += [(s, p, _winner(x)) for x in (states, others) if x]  # type: ignore[misc]
+        elif p_iri in _SINGLE:
+            best = _winner(c)
+            out.append((s, p, best))
+            if p == LABEL:
+                out += [(s, ALT_LABEL, o) for o in sorted(c, key=_sort_key) if o != best]
+        else:
+            out += [(s, p, o) for o in sorted(c, key=_sort_key)]
+    return out
+
+
+def _dec(x: Decimal) -> ox.Literal:
+    return ox.Literal(format(x.normalize(), "f"), datatype=_XSD_DEC)
+
+
+def _report_sources(r: Report, e: ox.NamedNode) -> Iterator[Triple]:
+    """The report itself in the consolidated graph: what links a fact to its statement."""
+    rn = node(r.iri)
+    yield e, dg("report"), rn
+    yield rn, dg("reportedIn"), node(r.graph)
+    for prop in ("method", "confidence", "evidence"):
+        for o in r.values(prop):
+            yield rn, dg(prop), o
+    label = _label(r)
+    if label is not None:
+        yield rn, LABEL, label
+
+
+def _label(r: Report) -> Term | None:
+    return next((o for _, p, o in r.triples if p == LABEL), None)
+
+
+def event_triples(reports: Sequence[Report], iri_of: dict[str, ox.NamedNode]) -> list[Triple]:
+    """The consolidated triples of one event from its reports (earliest first)."""
+    first = reports[0]
+    e = consolidated_iri(first)
+    out: list[Triple] = [(e, TYPE, dg(first.kind))]
+    labels = Counter(x for r in reports if (x := _label(r)) is not None)
+    if labels:
+        best = _winner(labels)
+        out.append((e, LABEL, best))
+        out += [(e, ALT_LABEL, o) for o in sorted(labels, key=_sort_key) if o != best]
+    for prop in ("date", "endDate", "participantCount"):
+        c = Counter(o for r in reports for o in r.values(prop)[:1])
+        if c:
+            out.append((e, dg(prop), _winner(c)))
+    places = Counter(o for r in reports for o in set(r.values("location")))
+    if places:
+        top = max(places.values())
+        out += [(e, dg("location"), o) for o in sorted(places, key=_sort_key) if places[o] == top]
+    for prop in _PARTY_PROPS:
+        parties = {o for r in reports for o in r.values(prop)}
+        out += [(e, dg(prop), o) for o in sorted(parties, key=_sort_key)]
+    if all(r.planned for r in reports):
+        out.append((e, dg("planned"), ox.Literal("true", datatype=_XSD_BOOL)))
+    confidences = [Decimal(o.value) for r in reports for o in r.values("confidence")]
+    methods = sorted({o.value for r in reports for o in r.values("method")})
+    if methods:
+        out.append((e, dg("method"), ox.Literal(" + ".join(methods))))
+    if confidences:
+        out.append((e, dg("confidence"), _dec(max(confidences))))
+    for r in reports:
+        out.append((e, dg("reportedIn"), node(r.graph)))
+        for o in r.values("evidence"):
+            out.append((e, dg("evidence"), o))
+        out += list(_report_sources(r, e))
+    return out
+
+
+def pledge_triples(reports: Sequence[Report], iri_of: dict[str, ox.NamedNode]) -> list[Triple]:
+    first = reports[0]
+    p = consolidated_iri(first)
+    out: list[Triple] = [(p, TYPE, dg("Pledge"))]
+    labels = Counter(x for r in reports if (x := _label(r)) is not None)
+    if labels:
+        out.append((p, LABEL, _winner(labels)))
+    for prop in ("amount", "currency", "pledgedBy", "beneficiary", "date"):
+        c = Counter(o for r in reports for o in r.values(prop)[:1])
+        if c:
+            out.append((p, dg(prop), _winner(c)))
+    items = {o for r in reports for o in r.values("item")}
+    out += [(p, dg("item"), o) for o in sorted(items, key=_sort_key)]
+    for prop in ("announcedAt", "partOf"):
+        targets = {iri_of.get(o.value, o) for r in reports for o in r.values(prop)
+                   if isinstance(o, ox.NamedNode)}
+        out += [(p, dg(prop), o) for o in sorted(targets, key=_sort_key)]
+    confidences = [Decimal(o.value) for r in reports for o in r.values("confidence")]
+    methods = sorted({o.value for r in reports for o in r.values("method")})
+    if methods:
+        out.append((p, dg("method"), ox.Literal(" + ".join(methods))))
+    if confidences:
+        out.append((p, dg("confidence"), _dec(max(confidences))))
+    for r in reports:
+        out.append((p, dg("reportedIn"), node(r.graph)))
+        for o in r.values("evidence"):
+            out.append((p, dg("evidence"), o))
+        out += list(_report_sources(r, p))
+    return out
+
+
+@dataclass
+class Consolidation:
+    """The consolidated triples of a set of units, and which report founds which node."""
+
+    triples: list[Triple]
+    iri_of: dict[str, ox.NamedNode]  # report IRI -> consolidated IRI
+
+
+def consolidate(contributions: Iterable[Contribution]) -> Consolidation:
+    """The whole consolidated graph of these statements (a rebuild; pure, order-free)."""
+    contributions = sorted(contributions, key=lambda c: c.graph)
+    out: list[Triple] = []
+    entities: dict[str, list[list[Triple]]] = defaultdict(list)
+    event_reports: list[Report] = []
+    pledge_reports: list[Report] = []
+    for c in contributions:
+        out += c.statement
+        out += c.evidence
+        for subj, ts in c.entities.items():
+            entities[subj].append(ts)
+        for r in c.reports:
+            (pledge_reports if r.kind == "Pledge" else event_reports).append(r)
+    for subj in sorted(entities):
+        out += entity_triples(subj, entities[subj])
+    iri_of: dict[str, ox.NamedNode] = {}
+    out += events_and_pledges(event_reports, pledge_reports, iri_of)
+    return Consolidation(_unique(out), iri_of)
+
+
+def events_and_pledges(event_reports: Sequence[Report], pledge_reports: Sequence[Report],
+                       iri_of: dict[str, ox.NamedNode]) -> list[Triple]:
+    """Triples of the events and pledges these reports make up; fills iri_of."""
+    out: list[Triple] = []
+    event_groups = cluster_events(event_reports)
+    pledge_groups = cluster_pledges(pledge_reports)
+    for g in event_groups + pledge_groups:
+        target = consolidated_iri(g[0])
+        for r in g:
+            iri_of[r.iri] = target
+    for g in event_groups:
+        out += event_triples(g, iri_of)
+    for g in pledge_groups:
+        out += pledge_triples(g, iri_of)
+    return out
+
+
+def _unique(triples: Iterable[Triple]) -> list[Triple]:
+    return list(dict.fromkeys(triples))
+
+
+def as_quads(triples: Iterable[Triple], graph: str = CONSOLIDATED_GRAPH) -> list[ox.Quad]:
+    g = node(graph)
+    return [ox.Quad(s, p, o, g) for s, p, o in triples]

@@ -1,0 +1,266 @@
+"""Keeping the consolidated graph in step with the statement graphs.
+
+The ingest engine tells a :class:`Maintainer` which statement graphs it wrote
+(``added``) and which it replaced or removed (``removed``, with their old quads);
+``apply`` then recomputes the parts of the consolidated graph they touch:
+
+* the statements' own descriptions and evidence spans;
+* every entity they name, from what *all* statements say of it now;
+* every event (pledge) whose reports agree, directly or through others, with a
+  report added or removed: the connected group of matching reports is found in
+  the store, grouped again (consolidate.cluster_events) and written anew, and the
+  pledges that point at an event or pledge whose IRI changed follow it.
+
+Into a fresh store, the whole consolidated graph is computed at once from the
+statements of the run. :func:`rebuild` recomputes it from every statement graph;
+both paths give the same graph (tested).
+
+Every SPARQL query sent here is a file in ``queries/internal/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from functools import cache
+from typing import Any
+
+import pyoxigraph as ox
+
+from . import resources
+from .consolidate import (
+    MAX_SPAN_DAYS,
+    Contribution,
+    Report,
+    Triple,
+    as_quads,
+    consolidate,
+    contribution,
+    entity_triples,
+    events_and_pledges,
+)
+from .vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, XSD, dg, node
+
+_XSD_DATE = node(XSD + "date")
+_SPECIAL = {CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, "https://w3id.org/defgraph/graph/reference"}
+
+
+@cache
+def internal_query(name: str) -> str:
+    """The text of queries/internal/NAME.rq."""
+    return (resources.queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")
+
+
+# queries that name the statements' graphs (GRAPH ?g) run over the whole dataset
+_OVER_ALL = {"statement_texts", "reports_on_days", "pledge_reports_of_donor", "graph_of_report"}
+
+
+def _rows(store: Any, name: str, **bindings: ox.Term) -> list[list[Any]]:
+    from .store import Rows
+
+    result = store.query(internal_query(name), bindings, union=name in _OVER_ALL)
+    assert isinstance(result, Rows)
+    return result.rows
+
+
+def statement_graphs(store: Any) -> list[str]:
+    """Every statement graph in the store (by IRI, sorted)."""
+    return sorted(g.value for g in store.named_graphs() if g.value not in _SPECIAL)
+
+
+def stored_graphs_of_file(store: Any, source_file: str) -> list[str]:
+    """Statement graphs read from this file that have no URL of their own."""
+    rows = _rows(store, "statements_of_file", file=ox.Literal(source_file))
+    return [r[1].value for r in rows if isinstance(r[1], ox.NamedNode)]
+
+
+class Maintainer:
+    """Collects what an ingest run changed; ``apply`` brings the consolidated graph up to date."""
+
+    def __init__(self, store: Any, *, fresh: bool = False) -> None:
+        self.store = store
+        self.fresh = fresh
+        self.new: dict[str, Contribution] = {}
+        self.old: dict[str, Contribution] = {}
+        self._graphs: dict[str, Contribution] = {}  # statement graphs read back, by IRI
+
+    def added(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        self.new[graph] = contribution(graph, quads)
+
+    def removed(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        quads = list(quads)
+        if quads and graph not in self.old:
+            self.old[graph] = contribution(graph, quads)
+        if graph in self.new and not self.store.has_graph(graph):
+            del self.new[graph]
+
+    def apply(self) -> None:
+        if not self.new and not self.old:
+            return
+        if self.fresh and not self.old:
+            result = consolidate(self.new.values())
+            self.store.replace_graph(CONSOLIDATED_GRAPH, as_quads(result.triples))
+        else:
+            subjects, triples = self._incremental()
+            self.store.replace_subjects(CONSOLIDATED_GRAPH, sorted(subjects, key=str),
+                                        as_quads(triples))
+        self.new.clear()
+        self.old.clear()
+        self._graphs.clear()
+
+    # -- the incremental path ---------------------------------------------------------------
+    def _graph(self, graph: str) -> Contribution | None:
+        """A statement graph as it is in the store now (None once removed)."""
+        if graph in self.new:
+            return self.new[graph]
+        if graph not in self._graphs:
+            if not self.store.has_graph(graph):
+                return None
+            self._graphs[graph] = contribution(graph, self.store.graph_quads(graph))
+        return self._graphs[graph]
+
+    def _report(self, graph: str, iri: str) -> Report | None:
+        c = self._graph(graph)
+        if c is None:
+            return None
+        return next((r for r in c.reports if r.iri == iri), None)
+
+    def _incremental(self) -> tuple[set[ox.NamedNode], list[Triple]]:
+        subjects: set[ox.NamedNode] = set()
+        triples: list[Triple] = []
+        changed = list(self.old.values()) + list(self.new.values())
+        # the statements themselves, their evidence
+        for c in changed:
+            subjects.add(node(c.graph))
+            subjects.update(t[0] for t in c.evidence)
+        for c in self.new.values():
+            triples += c.statement + c.evidence
+        # entities: from what every statement says of them now
+        entities = sorted({s for c in changed for s in c.entities})
+        for subject in entities:
+            stated: dict[str, list[Triple]] = {}
+            for q in self.store.subject_quads(node(subject)):
+                g = q.graph_name
+                if isinstance(g, ox.NamedNode) and g.value not in _SPECIAL:
+                    stated.setdefault(g.value, []).append((q.subject, q.predicate, q.object))
+            subjects.add(node(subject))
+            if stated:
+                triples += entity_triples(subject, stated.values())
+        # events and pledges
+        seeds = [r for c in changed for r in c.reports]
+        events, pledges, old_nodes = self._groups(seeds)
+        subjects |= old_nodes
+        subjects.update(node(r.iri) for r in seeds)
+        iri_of: dict[str, ox.NamedNode] = {}
+        new_triples = events_and_pledges(events, pledges, iri_of)
+        # links to events and pledges outside the groups: their consolidated IRIs as stored
+        triples += [self._relink(t, iri_of) for t in new_triples]
+        subjects.update(node(r.iri) for r in events + pledges)
+        return subjects, triples
+
+    def _relink(self, t: Triple, iri_of: dict[str, ox.NamedNode]) -> Triple:
+        s, p, o = t
+        if p in (dg("announcedAt"), dg("partOf")) and isinstance(o, ox.NamedNode) \
+                and o.value not in iri_of and _is_report(o.value):
+            rows = _rows(self.store, "consolidated_of_report", report=o)
+            if rows and isinstance(rows[0][1], ox.NamedNode):
+                return (s, p, rows[0][1])
+        return t
+
+    def _groups(self, seeds: list[Report]) -> tuple[list[Report], list[Report], set[ox.NamedNode]]:
+        """Every report connected to a seed by agreement, as the store holds them now, and the
+        consolidated nodes (with their report nodes) they were part of.
+
+        A group is grown from the seeds by three links: a report agrees with another
+        (same_event / same_pledge); two reports were one node before; a pledge points at
+        a node of the group (its link must follow the node's IRI).
+        """
+        from .consolidate import same_event, same_pledge
+
+        found: dict[tuple[str, str], Report] = {}
+        old_nodes: set[ox.NamedNode] = set()
+        visited: set[str] = set()  # report IRIs whose old node was looked up
+        frontier: list[Report] = []
+        todo: list[tuple[str | None, str]] = [(r.graph, r.iri) for r in seeds]
+        while todo or frontier:
+            while todo:
+                graph, iri = todo.pop()
+                if iri not in visited:
+                    visited.add(iri)
+                    for _, n, other in _rows(self.store, "consolidated_of_report", report=node(iri)):
+                        if isinstance(n, ox.NamedNode) and n not in old_nodes:
+                            old_nodes.add(n)
+                            for _, rep in _rows(self.store, "referring_pledges", target=n):
+                                if isinstance(rep, ox.NamedNode):
+                                    todo.append((None, rep.value))
+                        if isinstance(other, ox.NamedNode):
+                            old_nodes.add(other)
+                            todo.append((None, other.value))
+                graphs = [graph] if graph is not None else self._graph_of(iri)
+                for g in graphs:
+                    r = self._report(g, iri)
+                    if r is not None and (g, iri) not in found:
+                        found[(g, iri)] = r
+                        frontier.append(r)
+            if frontier:
+                r = frontier.pop()
+                for cand in self._candidates(r):
+                    if (cand.graph, cand.iri) in found:
+                        continue
+                    if same_pledge(r, cand) if r.kind == "Pledge" else same_event(r, cand):
+                        todo.append((cand.graph, cand.iri))
+        reports = sorted(found.values(), key=lambda r: r.order)
+        return ([r for r in reports if r.kind != "Pledge"],
+                [r for r in reports if r.kind == "Pledge"], old_nodes)
+
+    def _graph_of(self, report: str) -> list[str]:
+        return [g.value for _, g in _rows(self.store, "graph_of_report", report=node(report))
+                if isinstance(g, ox.NamedNode)]
+
+    def _candidates(self, r: Report) -> list[Report]:
+        """Reports in the store that could agree with r (same type, days that can overlap)."""
+        out: list[Report] = []
+        if r.kind == "Pledge":
+            donor = r.first("pledgedBy")
+            if not isinstance(donor, ox.NamedNode):
+                return out
+            rows = _rows(self.store, "pledge_reports_of_donor", donor=donor)
+            pairs = [(g, rep) for _, g, rep in rows]
+        else:
+            if r.start is None or r.end is None:
+                return out
+            pairs = []
+            day = r.start - dt.timedelta(days=MAX_SPAN_DAYS)
+            while day <= r.end:
+                lit = ox.Literal(day.isoformat(), datatype=_XSD_DATE)
+                pairs += [(g, rep) for _, _, g, rep in
+                          _rows(self.store, "reports_on_days", **{"class": dg(r.kind), "day": lit})]
+                day += dt.timedelta(days=1)
+        for g, rep in pairs:
+            if isinstance(g, ox.NamedNode) and isinstance(rep, ox.NamedNode):
+                cand = self._report(g.value, rep.value)
+                if cand is not None:
+                    out.append(cand)
+        return out
+
+
+def _is_report(iri: str) -> bool:
+    return "/report/" in iri
+
+
+def published_triples(store: Any) -> Iterator[ox.Triple]:
+    """What exports and validation show: the consolidated graph, with each statement's text."""
+    for q in store.graph_quads(CONSOLIDATED_GRAPH):
+        yield ox.Triple(q.subject, q.predicate, q.object)
+    for s, text in _rows(store, "statement_texts"):
+        if isinstance(s, ox.NamedNode) and isinstance(text, ox.Literal):
+            yield ox.Triple(s, dg("text"), text)
+
+
+def rebuild(store: Any) -> int:
+    """Recompute the consolidated graph from every statement graph; returns its triple count."""
+    contributions = [contribution(g, store.graph_quads(g)) for g in statement_graphs(store)]
+    result = consolidate(contributions)
+    store.replace_graph(CONSOLIDATED_GRAPH, as_quads(result.triples))
+    store.flush()
+    return len(result.triples)

@@ -1,5 +1,4 @@
-"""Small graphs for the render tests, built from defgraph.maintain import rebuild
-from defgraph.model dataclasses.
+"""Small graphs for the render tests, built from defgraph.model dataclasses.
 
 ``sample_store`` holds eleven statements modelled on the sample corpus;
 ``hostile_store`` holds names made of markup that must never execute;
@@ -14,6 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from defgraph.maintain import rebuild
 from defgraph.mapping import graph_iri, to_quads
 from defgraph.model import (
     ActorRef,

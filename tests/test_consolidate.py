@@ -1,0 +1,189 @@
+"""The consolidated graph: one node per real thing, decided merging, the same graph whatever
+the order, the number of workers, or the path (incremental or rebuilt)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from defgraph.pipeline import KnowledgeGraph
+from defgraph.vocab import CONSOLIDATED_GRAPH
+
+C = ox.NamedNode(CONSOLIDATED_GRAPH)
+
+# Statements written for these tests. Several report the same meeting (one a preview, one
+# a digest-like short note), two are different visits to one city on one day, one gives a
+# pledge with a component, one gives a different date for a meeting (a conflict).
+STATEMENTS = {
+    "tallinn-readout.txt": (
+        " date 2025-05-07 Ministry of Defence of Estonia\n"
+        "Estonia and Latvia host Baltic defence talks\n"
+        "The defence ministers of Estonia and Latvia met their Lithuanian counterpart in "
+        "Tallinn on 6 May 2025 to discuss air defence.\n"
+        "Original article link: https://example.ee/news/baltic-talks\n"),
+    "tallinn-short.txt": (
+        " date 2025-05-06 Ministry of Defence of Latvia\n"
+        "Latvian minister in Tallinn\n"
+        "The Latvian defence minister met the Estonian defence minister in Tallinn today.\n"
+        "Original article link: https://example.lv/news/tallinn\n"),
+    "tallinn-preview.txt": (
+        " date 2025-05-02 Ministry of National Defence of Lithuania\n"
+        "Minister to attend Baltic talks\n"
+        "The Lithuanian defence minister will meet the defence ministers of Estonia and "
+        "Latvia in Tallinn on 6 May 2025.\n"
+        "Original article link: https://example.lt/news/preview\n"),
+    "oslo-visit-held.txt": (
+        " date 2025-03-11 Norwegian Ministry of Defence\n"
+        "Danish minister visits Oslo\n"
+        "Denmark's defence minister arrived in Oslo today on a working visit and was "
+        "welcomed by Norway's defence minister.\n"
+        "Original article link: https://example.no/news/danish-visit\n"),
+    "oslo-visit-planned.txt": (
+        " date 2025-03-10 Ministry of Defence of Finland\n"
+        "Finnish minister to travel to Norway\n"
+        "Finland's defence minister will travel to Oslo on 11 March 2025 for talks with "
+        "Norway's defence minister.\n"
+        "Original article link: https://example.fi/news/oslo-trip\n"),
+    "pledge.txt": (
+        " date 2025-06-02 Ministry of Defence\n"
+        "New support package for Ukraine\n"
+        "The United Kingdom will provide Ukraine with a package worth £300 million, "
+        "including £100 million for air defence missiles.\n"
+        "Original article link: https://example.uk/news/package\n"),
+}
+
+
+def write_corpus(folder: Path, names: list[str] | None = None) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in names or list(STATEMENTS):
+        p = folder / name
+        p.write_text(STATEMENTS[name], encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+def consolidated(kg: KnowledgeGraph) -> set[ox.Quad]:
+    """The consolidated graph, less the files' paths (each test writes its own folder)."""
+    source_file = ox.NamedNode("https://w3id.org/defgraph/ontology#sourceFile")
+    return {q for q in kg.store.graph_quads(C) if q.predicate != source_file}
+
+
+def rows(kg: KnowledgeGraph, sparql: str) -> list[dict[str, object]]:
+    return kg.query(sparql)
+
+
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory: pytest.TempPathFactory) -> set[ox.Quad]:
+    """The consolidated graph of the corpus ingested at once into a fresh store."""
+    tmp = tmp_path_factory.mktemp("whole")
+    kg = KnowledgeGraph(tmp / "store")
+    kg.ingest(*write_corpus(tmp / "corpus"), workers=1)
+    quads = consolidated(kg)
+    kg.close()
+    return quads
+
+
+def test_reports_of_one_meeting_are_one_event(tmp_path: Path) -> None:
+    kg = KnowledgeGraph(":memory:")
+    kg.ingest(*write_corpus(tmp_path))
+    found = rows(kg, """
+        SELECT ?e (COUNT(DISTINCT ?s) AS ?n) WHERE {
+            ?e a dg:Meeting ; dg:date "2025-05-06"^^xsd:date ; dg:reportedIn ?s } GROUP BY ?e""")
+    assert [r["n"] for r in found] == [3]
+    # held, though one report was a preview; one label, the others alternative labels
+    meeting = found[0]["e"]
+    planned = rows(kg, f"ASK {{ <{meeting}> dg:planned true }}")
+    assert planned == [{"boolean": False}]
+    labels = rows(kg, f"SELECT ?l WHERE {{ <{meeting}> rdfs:label ?l }}")
+    assert len(labels) == 1
+
+
+def test_a_planned_visit_and_a_different_held_visit_are_two_events(tmp_path: Path) -> None:
+    kg = KnowledgeGraph(":memory:")
+    kg.ingest(*write_corpus(tmp_path, ["oslo-visit-held.txt", "oslo-visit-planned.txt"]))
+    found = rows(kg, """
+        SELECT ?e ?planned WHERE { ?e a dg:Visit ; dg:date "2025-03-11"^^xsd:date .
+            OPTIONAL { ?e dg:planned ?planned } } ORDER BY ?planned""")
+    assert len(found) == 2
+    assert sorted(str(r.get("planned")) for r in found) == ["None", "True"]
+
+
+def test_timeline_and_evidence_give_one_row_per_event_and_span(tmp_path: Path) -> None:
+    kg = KnowledgeGraph(":memory:")
+    kg.ingest(*write_corpus(tmp_path))
+    events = rows(kg, "SELECT DISTINCT ?e WHERE { ?e a ?c . ?c rdfs:subClassOf dg:Event }")
+    assert len(kg.query("events_timeline")) == len(events)
+    spans = rows(kg, """SELECT DISTINCT ?r ?ev WHERE { ?e dg:report ?r . ?r dg:evidence ?ev .
+                        ?e a ?c . ?c rdfs:subClassOf dg:Event }""")
+    evidence = kg.query("event_evidence")
+    assert len(evidence) == len(spans)
+    # each span credited to the statement it was cut from
+    for row in evidence:
+        assert str(row["evidence"]).split("/evidence/")[1].split("/")[0] == \
+            str(row["statement"]).rsplit("/", 1)[1]
+
+
+def test_a_component_pledge_points_at_its_total(tmp_path: Path) -> None:
+    kg = KnowledgeGraph(":memory:")
+    kg.ingest(*write_corpus(tmp_path, ["pledge.txt"]))
+    totals = kg.query("pledges_by_donor")
+    assert [(r["donor_iso"], r["total"], r["pledges"]) for r in totals] == [("GBR", 300000000, 1)]
+    parts = rows(kg, "SELECT ?p ?whole WHERE { ?p dg:partOf ?whole . ?whole a dg:Pledge }")
+    assert len(parts) == 1
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_same_graph_whatever_the_order(whole: set[ox.Quad], tmp_path: Path, seed: int) -> None:
+    paths = write_corpus(tmp_path / "corpus")
+    random.Random(seed).shuffle(paths)
+    kg = KnowledgeGraph(tmp_path / "store")
+    for p in paths:  # one statement at a time: the incremental path every time but the first
+        kg.ingest(p)
+    assert consolidated(kg) == whole
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_same_graph_whatever_the_number_of_workers(whole: set[ox.Quad], tmp_path: Path,
+                                                       workers: int) -> None:
+    kg = KnowledgeGraph(tmp_path / "store")
+    kg.ingest(tmp_path / "corpus" if write_corpus(tmp_path / "corpus") else "", workers=workers)
+    assert consolidated(kg) == whole
+
+
+def test_rebuild_gives_the_incremental_graph(whole: set[ox.Quad], tmp_path: Path) -> None:
+    paths = write_corpus(tmp_path / "corpus")
+    kg = KnowledgeGraph(tmp_path / "store")
+    kg.ingest(*paths[:3])
+    kg.ingest(*paths[3:])  # incremental
+    incremental = consolidated(kg)
+    kg.rebuild()
+    assert consolidated(kg) == incremental == whole
+
+
+def test_a_changed_file_without_url_replaces_its_statement(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    note = folder / "note.txt"
+    note.write_text(" date 2025-02-03 Ministry of Defence\nCall with Japan\nThe Defence "
+                    "Secretary spoke with Japan's defence minister by phone today.\n",
+                    encoding="utf-8")
+    kg = KnowledgeGraph(tmp_path / "store")
+    kg.ingest(note)
+    assert rows(kg, "SELECT ?c WHERE { ?c a dg:Country ; dg:iso3 'JPN' }")
+    note.write_text(" date 2025-02-03 Ministry of Defence\nCall with Korea\nThe Defence "
+                    "Secretary spoke with South Korea's defence minister by phone today.\n",
+                    encoding="utf-8")
+    report = kg.ingest(note)
+    assert report.stored == 1 and report.withdrawn == 1
+    statements = rows(kg, "SELECT ?s WHERE { ?s a dg:Statement }")
+    assert len(statements) == 1
+    # nothing left of the old statement in the consolidated graph: no orphan
+    assert rows(kg, "SELECT ?c WHERE { ?c a dg:Country ; dg:iso3 'JPN' }") == []
+    assert rows(kg, "SELECT ?c WHERE { ?c a dg:Country ; dg:iso3 'KOR' }")
+    before = consolidated(kg)
+    kg.rebuild()
+    assert consolidated(kg) == before

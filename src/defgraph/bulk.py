@@ -284,6 +284,9 @@ class _Writer:
         if changed:
             self.maintainer.removed(st.graph, old)
             self.maintainer.added(st.graph, quads)
+        elif not self.maintainer.is_consolidated(st.graph):
+            # stored by a run cut short before it consolidated: this run makes up for it
+            self.maintainer.added(st.graph, quads)
         self.report.stored += changed
         self.report.unchanged += not changed
         self.report.events.update(st.events)

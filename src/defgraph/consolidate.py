@@ -121,6 +121,11 @@ class Report:
         return min(e, s + dt.timedelta(days=MAX_SPAN_DAYS))
 
     @property
+    def statements(self) -> list[Term]:
+        """The statements it is reported in: as it says, else the graph it is in."""
+        return self.values("reportedIn") or [node(self.graph)]
+
+    @property
     def planned(self) -> bool:
         v = self.first("planned")
         return isinstance(v, ox.Literal) and v.value == "true"
@@ -344,8 +349,7 @@ def _report_sources(r: Report, e: ox.NamedNode) -> Iterator[Triple]:
     """The report itself in the consolidated graph: what links a fact to its statement."""
     rn = node(r.iri)
     yield e, dg("report"), rn
-    yield rn, dg("reportedIn"), node(r.graph)
-    for prop in ("method", "confidence", "evidence"):
+    for prop in ("reportedIn", "method", "confidence", "evidence"):
         for o in r.values(prop):
             yield rn, dg(prop), o
     label = _label(r)
@@ -387,7 +391,7 @@ def event_triples(reports: Sequence[Report], iri_of: dict[str, ox.NamedNode]) ->
     if confidences:
         out.append((e, dg("confidence"), _dec(max(confidences))))
     for r in reports:
-        out.append((e, dg("reportedIn"), node(r.graph)))
+        out += [(e, dg("reportedIn"), st) for st in r.statements]
         for o in r.values("evidence"):
             out.append((e, dg("evidence"), o))
         out += list(_report_sources(r, e))
@@ -418,7 +422,7 @@ def pledge_triples(reports: Sequence[Report], iri_of: dict[str, ox.NamedNode]) -
     if confidences:
         out.append((p, dg("confidence"), _dec(max(confidences))))
     for r in reports:
-        out.append((p, dg("reportedIn"), node(r.graph)))
+        out += [(p, dg("reportedIn"), st) for st in r.statements]
         for o in r.values("evidence"):
             out.append((p, dg("evidence"), o))
         out += list(_report_sources(r, p))

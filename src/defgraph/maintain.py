@@ -87,6 +87,10 @@ class Maintainer:
     def added(self, graph: str, quads: Iterable[ox.Quad]) -> None:
         self.new[graph] = contribution(graph, quads)
 
+    def is_consolidated(self, graph: str) -> bool:
+        """Whether the consolidated graph has this statement (a run cut short may not have)."""
+        return bool(_rows(self.store, "statement_is_consolidated", statement=node(graph)))
+
     def removed(self, graph: str, quads: Iterable[ox.Quad]) -> None:
         quads = list(quads)
         if quads and graph not in self.old:

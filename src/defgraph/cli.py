@@ -616,7 +616,7 @@ def sources() -> None:
     """
 
 
-@sources.command("add", epilog="""\\b
+@sources.command("add", epilog="""\b
 Example:
   defgraph sources add https://www.example.org/news/rss.xml --store ./.defgraph
 """)
@@ -640,7 +640,7 @@ def sources_add(urls: tuple[str, ...], store: str | None) -> None:
     sys.exit(EXIT_PARTIAL if bad else EXIT_OK)
 
 
-@sources.command("list", epilog="""\\b
+@sources.command("list", epilog="""\b
 Example:
   defgraph sources list --store ./.defgraph
 """)
@@ -657,7 +657,7 @@ def sources_list(store: str | None) -> None:
         click.echo(f"{s.url}\t{s.added or '-'}")
 
 
-@sources.command("remove", epilog="""\\b
+@sources.command("remove", epilog="""\b
 Example:
   defgraph sources remove https://www.example.org/news/rss.xml
 """)

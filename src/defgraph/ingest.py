@@ -764,6 +764,10 @@ def iter_warc(path: str | Path) -> Iterator[Statement | Failure]:
                 if len(body) > MAX_BYTES:
                     yield Failure(where, _too_big(len(body)))
                     continue
+                if not _payload_intact(record, body):
+                    yield Failure(where, "the archived page is cut short or damaged (its length or "
+                                         "digest does not match); skipped, fetch it again")
+                    continue
                 try:
                     yield statement_from_response(body, uri, ctype, where)
                 except IngestError as exc:
@@ -772,3 +776,22 @@ def iter_warc(path: str | Path) -> Iterator[Statement | Failure]:
             yield Failure(label, _one_line(
                 f"the archive is cut short or damaged ({type(exc).__name__}: {exc}); the records "
                 "before the damage were read"))
+
+
+def _payload_intact(record: Any, body: bytes) -> bool:
+    """The payload is whole: its WARC-Payload-Digest (and Content-Length, when given) match."""
+    import base64
+    import hashlib
+
+    declared = record.http_headers.get_header("Content-Length")
+    if declared and declared.strip().isdigit() and int(declared) != len(body) \
+            and not record.http_headers.get_header("Content-Encoding"):
+        return False
+    digest = record.rec_headers.get_header("WARC-Payload-Digest") or ""
+    algo, _, value = digest.partition(":")
+    if algo.lower() == "sha1" and value:
+        return base64.b32encode(hashlib.sha1(body).digest()).decode() == value.strip().upper()
+    if algo.lower() == "sha256" and value:
+        raw = hashlib.sha256(body).digest()
+        return value.strip() in (raw.hex(), base64.b32encode(raw).decode())
+    return True

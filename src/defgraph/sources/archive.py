@@ -57,8 +57,8 @@ class WarcArchive:
             uri, "response", payload=io.BytesIO(fetched.body),
             http_headers=StatusAndHeaders(f"{fetched.status} {fetched.reason}".strip(),
                                           fetched.headers, protocol="HTTP/1.1"))
-        self._write(response)
         self._write(request)
+        self._write(response)
         self.records += 1
 
     def _write(self, record: object) -> None:

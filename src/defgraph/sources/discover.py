@@ -153,9 +153,10 @@ def _feed_items(body: bytes, base: str) -> list[Item]:
         url = urljoin(base, link)
         if not is_web_url(url):
             continue
-        when = entry.get("published_parsed") or entry.get("updated_parsed")
+        # dict.get: FeedParserDict maps a missing "updated" to "published", with a warning
+        when = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
         day = dt.date(when.tm_year, when.tm_mon, when.tm_mday) if when else None
-        marker = entry.get("updated") or entry.get("published")
+        marker = dict.get(entry, "updated") or dict.get(entry, "published")
         items.append(Item(url, day, marker))
     return items
 

@@ -544,8 +544,8 @@ def _fetch_run(kg: KnowledgeGraph, urls: list[str], archive: str | None, **opts:
     from .store import OxigraphStore
 
     if archive is None:
-        local = isinstance(kg.store, OxigraphStore) and kg.store.path is not None
-        archive = str(kg.store.path / "archive") if local else REMOTE_ARCHIVE  # type: ignore[union-attr]
+        path = kg.store.path if isinstance(kg.store, OxigraphStore) else None
+        archive = str(path / "archive") if path is not None else REMOTE_ARCHIVE
     timeout = float(opts["timeout"])
     politeness = Politeness(
         user_agent=opts["user_agent"] or default_user_agent(opts["contact"]),

@@ -127,6 +127,7 @@ class PoliteClient:
         self._robots_cache = robots_cache
         self._hosts: dict[str, _Host] = {}
         self._robots: dict[str, object] = {}  # host -> Protego parser, or a str: why all is refused
+        self._robots_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
         self.requests = 0
         timeout = httpx.Timeout(self.p.read_timeout, connect=self.p.connect_timeout)
@@ -190,11 +191,14 @@ class PoliteClient:
             return
         host = host_of(url)
         with self._lock:
-            rules = self._robots.get(host)
-        if rules is None:
-            rules = self._load_robots(host)
+            loading = self._robots_locks.setdefault(host, threading.Lock())
+        with loading:  # one worker reads a host's robots.txt; the others wait for its rules
             with self._lock:
-                self._robots[host] = rules
+                rules = self._robots.get(host)
+            if rules is None:
+                rules = self._load_robots(host)
+                with self._lock:
+                    self._robots[host] = rules
         if isinstance(rules, str):
             raise RobotsDisallowed(url, rules, transient=True)
         if not rules.can_fetch(url, ROBOTS_TOKEN):  # type: ignore[attr-defined]

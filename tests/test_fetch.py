@@ -295,7 +295,8 @@ def test_a_source_that_fails_does_not_stop_the_others_on_update(site: Site, tmp_
     result = runner.invoke(main, ["update", "--store", store, *FAST])
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert any("/down.xml: failed: HTTP 404 Not Found" in line for line in lines)
+    assert any(line.startswith("error ") and line.endswith("/down.xml: HTTP 404 Not Found")
+               for line in lines)
     assert any("/feed.xml: feed, 2 listed: 2 new" in line for line in lines)
 
 

@@ -557,9 +557,9 @@ def _fetch_run(kg: KnowledgeGraph, urls: list[str], archive: str | None, **opts:
     options = FetchOptions(since=since, limit=opts["limit"], politeness=politeness)
 
     def show(result: SourceResult) -> None:
-        colour = "green" if result.ok else "red"
-        out.print(f"[{colour}]{'ok' if result.ok else 'failed' if result.error else 'partly'}"
-                  f"[/{colour}] ", end="", markup=True)
+        word, colour = (("ok", "green") if result.ok else ("error", "red") if result.error
+                        else ("partly", "yellow"))
+        out.print(f"[{colour}]{word}[/{colour}] ", end="", markup=True)
         out.print(result.line(), highlight=False, markup=False)
         for url, reason in result.failed:
             out.print(f"  failed {url}: {reason}", highlight=False, markup=False)

@@ -21,6 +21,7 @@ Kind = Literal["feed", "sitemap", "sitemapindex", "page"]
 MAX_ITEMS = 50_000  # the sitemap protocol's own limit per file
 _XML_TYPES = ("xml", "rss", "atom")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+_BLANK = b"\xef\xbb\xbf \t\r\n"  # a byte-order mark and white space before the first tag
 _FEED_ROOTS = {"rss", "feed", "rdf", "channel"}
 
 
@@ -50,7 +51,7 @@ def read(fetched: Fetched, max_bytes: int) -> Listing:
     if body[:2] == b"\x1f\x8b":  # sitemap.xml.gz
         body = _gunzip(body, max_bytes)
     ctype = fetched.content_type
-    head = body[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    head = body[:2048].lstrip(_BLANK).lower()
     looks_html = head.startswith((b"<!doctype html", b"<html")) or (
         ctype in _HTML_TYPES and not head.startswith(b"<?xml"))
     declared_xml = any(t in ctype for t in _XML_TYPES) and ctype not in _HTML_TYPES
@@ -58,7 +59,8 @@ def read(fetched: Fetched, max_bytes: int) -> Listing:
         return Listing("page", [], [])
     if not head.startswith(b"<"):
         if declared_xml:
-            raise NotUnderstood(f"declared {ctype} but is not XML (starts with {_start(head)!r})")
+            opening = _start(body.lstrip(_BLANK))
+            raise NotUnderstood(f"declared {ctype} but is not XML (starts with {opening!r})")
         raise NotUnderstood(f"neither an HTML page, a feed nor a sitemap (content type "
                             f"{ctype or 'none'})")
     root = _root_name(body)

@@ -64,7 +64,7 @@ class SourceResult:
     def line(self) -> str:
         """The one-line summary of this source."""
         if self.error:
-            return f"{self.url}: failed: {self.error}"
+            return f"{self.url}: {self.error}"
         if self.not_modified:
             return f"{self.url}: not modified since the last fetch, nothing new"
         return (f"{self.url}: {self.kind}, {self.listed} listed: {self.new} new, {self.changed} "

@@ -10,6 +10,7 @@ import glob
 import itertools
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -260,10 +261,19 @@ def test_every_fault_is_one_clear_line_and_the_rest_is_stored(site: Site, tmp_pa
     site.routes["/truncated-feed.xml"] = Reply(b"<?xml version='1.0'?><rss><channel><item>",
                                                "application/rss+xml")
 
-    report = run(tmp_path, [site.url("/feed.xml"), site.url("/broken-feed.xml"),
-                            site.url("/truncated-feed.xml"), site.url("/nothing-here.xml")],
-                 fast(read_timeout=0.5, max_bytes=1024 * 1024, max_redirects=4))
-    feed, broken, truncated, missing = report.sources
+    # a server that never answers: connections queue in its backlog, nothing is ever read
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    try:
+        report = run(tmp_path, [site.url("/feed.xml"), site.url("/broken-feed.xml"),
+                                site.url("/truncated-feed.xml"), site.url("/nothing-here.xml"),
+                                f"http://127.0.0.1:{silent.getsockname()[1]}/feed.xml"],
+                     fast(read_timeout=0.5, max_bytes=1024 * 1024, max_redirects=4))
+    finally:
+        silent.close()
+    feed, broken, truncated, missing, mute = report.sources
+    assert mute.error and "robots.txt" in mute.error and "timed out" in mute.error
     assert feed.new == 4  # two plain articles, the one that failed once, the Latin-1 page
     why = {url.rsplit("/", 1)[1]: reason for url, reason in feed.failed}
     assert set(why) == {"gone", "hangs", "huge", "huge-unannounced", "loop-a", "report.pdf"}
@@ -283,6 +293,27 @@ def test_every_fault_is_one_clear_line_and_the_rest_is_stored(site: Site, tmp_pa
         texts = [str(r["t"]) for r in kg.query("SELECT ?t WHERE { ?s a dg:Statement ; dg:text ?t }")]
     assert len(texts) == 4
     assert any("salué la coopération franco-allemande à Besançon" in t for t in texts)
+
+
+def test_hosts_are_fetched_side_by_side_but_one_request_at_a_time_per_host(
+        site: Site, tmp_path: Path) -> None:
+    other = Site()
+    try:
+        here, there = add_articles(site, 3), add_articles(other, 3)
+        site.routes["/feed.xml"] = Reply(rss(
+            [(site.url(p), p, rfc822(i + 1)) for i, p in enumerate(here)]
+            + [(other.url(p), p, rfc822(i + 1)) for i, p in enumerate(there)]), "application/rss+xml")
+        report = run(tmp_path, [site.url("/feed.xml")], fast(interval=0.4))
+        assert report.sources[0].new == 6
+        for s in (site, other):
+            times = [h.time for h in s.hits]
+            assert min(b - a for a, b in itertools.pairwise(times)) >= 0.35  # 0.4 s, loopback slack
+        # the second host was served while the first was still being paced
+        mine = [h.time for h in site.hits if h.path.startswith("/news/")]
+        theirs = [h.time for h in other.hits if h.path.startswith("/news/")]
+        assert min(theirs) < max(mine) and min(mine) < max(theirs)
+    finally:
+        other.stop()
 
 
 def test_a_source_that_fails_does_not_stop_the_others_on_update(site: Site, tmp_path: Path) -> None:

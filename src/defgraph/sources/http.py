@@ -1,8 +1,9 @@
 """A polite HTTP client: robots.txt, one request per host per interval, backoff, bounds.
 
-Every request to a host waits for that host's slot (``interval`` seconds apart,
-longer when robots.txt asks for a Crawl-delay or a server answers 429/503 with
-Retry-After), so concurrent workers never exceed the limit on one host. Bodies
+Every request to a host waits for that host's slot (``interval`` seconds after the
+previous exchange with it ended, longer when robots.txt asks for a Crawl-delay or a
+server answers 429/503 with Retry-After), so concurrent workers never exceed the
+limit on one host. Bodies
 are read in chunks and abandoned past ``max_bytes``; redirects are followed by
 hand, each hop checked against its host's robots.txt, up to ``max_redirects``.
 """
@@ -252,14 +253,16 @@ class PoliteClient:
                 wait = slot.next_at - time.monotonic()
                 if wait > 0:
                     self._sleep(wait)
-                started = time.monotonic()
-                slot.next_at = started + slot.delay
                 try:
                     resp, body = self._once(url, headers, limit, truncate)
                     problem = None
                 except (httpx.TimeoutException, httpx.TransportError) as exc:
                     resp, body = None, b""
                     problem = _transport_reason(exc, self.p)
+                finally:
+                    # the interval runs from the end of this exchange: the server never sees
+                    # two requests closer than that, whatever the latency
+                    slot.next_at = time.monotonic() + slot.delay
             if resp is not None and resp.status_code not in _RETRY_STATUSES:
                 return resp, body
             if attempt >= self.p.retries:
@@ -285,9 +288,10 @@ class PoliteClient:
         with self._lock:
             self.requests += 1
         with self._client.stream("GET", url, headers=headers) as resp:
+            if resp.status_code >= 300:  # redirects, 304 and errors: the body is not needed
+                return resp, b""
             declared = resp.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > limit and not truncate \
-                    and resp.status_code < 300:
+            if declared.isdigit() and int(declared) > limit and not truncate:
                 raise FetchError(url, f"body of {_mb(int(declared))} announced, above the "
                                       f"{_mb(limit)} limit; not downloaded")
             chunks: list[bytes] = []

@@ -436,3 +436,37 @@ def test_help_ends_with_an_example(command: list[str]) -> None:
     lines = [line.strip() for line in result.output.splitlines() if line.strip()]
     assert lines[-1].startswith("defgraph ")
     assert any(line.startswith("Example") for line in lines[-6:])
+
+
+def test_crawl_delay_and_a_gzipped_sitemap(tmp_path: Path) -> None:
+    import gzip
+
+    site = Site()
+    try:
+        site.routes["/robots.txt"] = Reply(b"User-agent: *\nCrawl-delay: 0.3\n", "text/plain")
+        paths = add_articles(site, 2)
+        site.routes["/sitemap.xml.gz"] = Reply(
+            gzip.compress(sitemap([(site.url(p), "2025-03-02") for p in paths])), "application/gzip")
+        report = run(tmp_path, [site.url("/sitemap.xml.gz")])  # our own interval: 0.05 s
+        assert report.sources[0].kind == "sitemap" and report.sources[0].new == 2
+        times = [h.time for h in site.hits]
+        assert len(times) == 4 and min(b - a for a, b in itertools.pairwise(times)) >= 0.3
+    finally:
+        site.stop()
+
+
+def test_fetch_into_a_remote_store(serve_store, site: Site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from defgraph.store import OxigraphStore
+
+    paths = add_articles(site, 2)
+    site.routes["/feed.xml"] = Reply(feed_of(site, paths), "application/rss+xml")
+    backing = OxigraphStore(None)
+    url = serve_store(backing, allow_update=True)
+    archive = tmp_path / "archive"
+    result = CliRunner().invoke(main, ["fetch", site.url("/feed.xml"), "--store", url,
+                                       "--archive", str(archive), *FAST])
+    assert result.exit_code == 0, result.output
+    assert "2 new" in result.output
+    rows = backing.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a dg:Statement }")
+    assert int(rows.rows[0][0].value) == 2  # type: ignore[union-attr]
+    assert list(archive.glob("*.warc.gz")) and (archive / "fetch-state.sqlite").is_file()

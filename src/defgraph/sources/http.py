@@ -233,7 +233,10 @@ class PoliteClient:
         delay = rules.crawl_delay(ROBOTS_TOKEN)
         if delay:
             slot = self._host(host)
-            slot.delay = max(slot.delay, min(float(delay), self.p.max_crawl_delay))
+            longer = min(float(delay), self.p.max_crawl_delay)
+            if longer > slot.delay:  # the wait after robots.txt itself already counts
+                slot.next_at += longer - slot.delay
+                slot.delay = longer
         return rules
 
     def _host(self, host: str) -> _Host:

@@ -470,3 +470,33 @@ def test_fetch_into_a_remote_store(serve_store, site: Site, tmp_path: Path) -> N
     rows = backing.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a dg:Statement }")
     assert int(rows.rows[0][0].value) == 2  # type: ignore[union-attr]
     assert list(archive.glob("*.warc.gz")) and (archive / "fetch-state.sqlite").is_file()
+
+
+def test_what_a_response_is() -> None:
+    from defgraph.sources.discover import NotUnderstood, read
+    from defgraph.sources.http import Fetched
+
+    def kind(body: bytes, ctype: str) -> str:
+        got = read(Fetched("http://h/f", "http://h/f", 200, "OK", [("Content-Type", ctype)], body), 10**6)
+        return f"{got.kind}:{','.join(i.url for i in got.items + got.children)}"
+
+    assert kind(rss([("http://h/a", "a", rfc822(1))]), "text/html") == "feed:http://h/a"  # mislabelled
+    assert kind(atom([("/rel/b", "b", "2025-03-01T00:00:00Z")]), "application/atom+xml") == "feed:http://h/rel/b"
+    rdf = (b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+           b'xmlns="http://purl.org/rss/1.0/"><channel rdf:about="http://h/"><title>t</title></channel>'
+           b'<item rdf:about="http://h/c"><title>c</title><link>http://h/c</link></item></rdf:RDF>')
+    assert kind(rdf, "application/rdf+xml") == "feed:http://h/c"
+    assert kind(sitemap_index(["http://h/s1.xml"]), "text/xml") == "sitemapindex:http://h/s1.xml"
+    assert kind(b"<p>Just a fragment of a page.</p>", "text/html; charset=utf-8") == "page:"
+    assert kind(b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body/></html>',
+                "application/xhtml+xml") == "page:"
+    for body, ctype, why in [(b'{"a": 1}', "application/json", "neither an HTML page"),
+                             (b"<catalog><book/></catalog>", "application/xml", "root element <catalog>"),
+                             (b"<urlset><url><loc>http://h/a</loc></url>", "application/xml",
+                              "not well-formed XML")]:
+        with pytest.raises(NotUnderstood, match=why):
+            read(Fetched("http://h/f", "http://h/f", 200, "OK", [("Content-Type", ctype)], body), 10**6)
+    # an external entity is never read: the sitemap lists nothing rather than a file's contents
+    xxe = (b'<?xml version="1.0"?><!DOCTYPE urlset [<!ENTITY e SYSTEM "file:///etc/hostname">]>'
+           b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>&e;</loc></url></urlset>')
+    assert kind(xxe, "application/xml") == "sitemap:"

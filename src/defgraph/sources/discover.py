@@ -22,6 +22,7 @@ MAX_ITEMS = 50_000  # the sitemap protocol's own limit per file
 _XML_TYPES = ("xml", "rss", "atom")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _BLANK = b"\xef\xbb\xbf \t\r\n"  # a byte-order mark and white space before the first tag
+_XML_START = re.compile(rb"<(?:\?xml|rss|feed|urlset|sitemapindex|rdf:rdf)[\s>]")
 _FEED_ROOTS = {"rss", "feed", "rdf", "channel"}
 
 
@@ -53,7 +54,7 @@ def read(fetched: Fetched, max_bytes: int) -> Listing:
     ctype = fetched.content_type
     head = body[:2048].lstrip(_BLANK).lower()
     looks_html = head.startswith((b"<!doctype html", b"<html")) or (
-        ctype in _HTML_TYPES and not head.startswith(b"<?xml"))
+        ctype in _HTML_TYPES and not _XML_START.match(head))  # feeds served as text/html exist
     declared_xml = any(t in ctype for t in _XML_TYPES) and ctype not in _HTML_TYPES
     if looks_html and not declared_xml:
         return Listing("page", [], [])

@@ -117,7 +117,7 @@ def _report_table(report: IngestReport) -> Table:
 @store_option
 @workers_option
 def ingest(paths: tuple[str, ...], store: str | None, workers: int | None) -> None:
-    """Read files or folders of statements (plain text, HTML) into the store.
+    """Read files or folders of statements (plain text, HTML, WARC archives) into the store.
 
     Each statement becomes one named graph; ingesting it again changes nothing.
     A bad file is reported by name and the rest of the batch goes on (exit 1).

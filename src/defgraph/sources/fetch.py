@@ -248,7 +248,12 @@ class _Run:
         if self.o.since and statement.issued and statement.issued < self.o.since:
             result.skipped += 1
             return
-        self.archive.add(resp)  # raw, before storing: a stored statement is always archived
+        try:
+            self.archive.add(resp)  # raw, before storing: a stored statement is always archived
+        except OSError as exc:
+            why = f"could not be archived ({exc.strerror or exc}); not stored"
+            result.failed.append((task.url, why))
+            return
         outcome = ingest_statements(self.kg, [statement])[0]
         if outcome.error:
             result.failed.append((task.url, outcome.error))

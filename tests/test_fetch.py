@@ -500,3 +500,13 @@ def test_what_a_response_is() -> None:
     xxe = (b'<?xml version="1.0"?><!DOCTYPE urlset [<!ENTITY e SYSTEM "file:///etc/hostname">]>'
            b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>&e;</loc></url></urlset>')
     assert kind(xxe, "application/xml") == "sitemap:"
+
+
+def test_limit_leaves_the_rest_for_the_next_run(site: Site, tmp_path: Path) -> None:
+    paths = add_articles(site, 5)
+    site.routes["/feed.xml"] = Reply(feed_of(site, paths), "application/rss+xml", etag='"f"')
+    got = [run(tmp_path, [site.url("/feed.xml")], fast(limit=2)).sources[0] for _ in range(4)]
+    assert [s.new for s in got] == [2, 2, 1, 0]
+    assert got[3].not_modified
+    assert all(len(site.hits_for(p)) == 1 for p in paths)
+    assert [h.conditional for h in site.hits_for("/feed.xml")] == [False, False, False, True]

@@ -96,8 +96,7 @@ class _Task:
 
 
 class _Run:
-    def __init__(self, kg: KnowledgeGraph, options: FetchOptions, folder: Path,
-                 on_line: Callable[[str], None] | None) -> None:
+    def __init__(self, kg: KnowledgeGraph, options: FetchOptions, folder: Path) -> None:
         self.kg = kg
         self.o = options
         self.state = FetchState(folder)
@@ -105,7 +104,6 @@ class _Run:
                                    trust_env=options.trust_env)
         self.archive = WarcArchive(folder)
         self.seen: set[str] = set()  # canonical article addresses handled in this run
-        self.on_line = on_line or (lambda _line: None)
 
     def close(self) -> None:
         self.client.close()
@@ -142,14 +140,15 @@ class _Run:
             return result
         items = list(listing.items)
         listings = [(canon, resp)]
-        transient = False
+        unfinished = False
         if listing.kind == "sitemapindex":
-            items, children, transient = self._children(listing.children, result)
+            items, children, unfinished = self._children(listing.children, result)
             listings += children
-        transient |= self._articles(items, result)
-        if not transient:
+        unfinished |= self._articles(items, result)
+        if not unfinished:
             # Every article handled: the listings need not be read again unless they change.
-            # After a transient failure (or a kill before this point) they are read again in full.
+            # After a failure that may pass, --limit, or a kill before this point, they are read
+            # again in full.
             for where, got in listings:
                 self.state.remember(where, etag=got.header("etag"),
                                     last_modified=got.header("last-modified"), marker=None,
@@ -187,45 +186,52 @@ class _Run:
 
     # -- articles ----------------------------------------------------------------
     def _articles(self, items: list[discover.Item], result: SourceResult) -> bool:
-        """Fetch and store the new or changed articles; True if one failed transiently."""
+        """Fetch and store the new or changed articles; True when some are left for a later
+        run (a failure that may pass, or --limit reached)."""
         result.listed += len(items)
         since = self.o.since
         ordered = sorted(items, key=lambda i: i.date or dt.date.min, reverse=True)
         tasks: list[_Task] = []
+        unfinished = False
         for item in ordered:
             canon = canonical_url(item.url)
             if canon in self.seen:
                 result.skipped += 1
                 continue
-            self.seen.add(canon)
             if since and item.date and item.date < since:
+                self.seen.add(canon)
                 result.skipped += 1
                 continue
             prev = self.state.page(canon)
             if prev and prev.statement_url and (item.marker is None or item.marker == prev.marker):
+                self.seen.add(canon)
                 result.unchanged += 1
                 continue
             if self.o.limit is not None and len(tasks) >= self.o.limit:
-                result.skipped += 1
+                result.skipped += 1  # left for a later run: the listing must be read again
+                unfinished = True
                 continue
+            self.seen.add(canon)
             tasks.append(_Task(canon, item.marker, prev))
-        transient = False
+        batch = max(1, self.o.workers) * 4  # bodies held in memory at once stay bounded
         with ThreadPoolExecutor(max_workers=max(1, self.o.workers)) as pool:
-            futures: list[Future[Fetched]] = [
-                pool.submit(self.client.get, t.url,
-                            etag=t.prev.etag if t.prev and t.prev.statement_url else None,
-                            last_modified=(t.prev.last_modified
-                                           if t.prev and t.prev.statement_url else None))
-                for t in tasks]
-            for task, future in zip(tasks, futures):  # stored in listing order, whatever finishes first
-                try:
-                    resp = future.result()
-                except FetchError as exc:
-                    result.failed.append((task.url, exc.reason))
-                    transient |= exc.transient
-                    continue
-                self._article(task, resp, result)
-        return transient
+            for start in range(0, len(tasks), batch):
+                chunk = tasks[start:start + batch]
+                futures: list[Future[Fetched]] = [
+                    pool.submit(self.client.get, t.url,
+                                etag=t.prev.etag if t.prev and t.prev.statement_url else None,
+                                last_modified=(t.prev.last_modified
+                                               if t.prev and t.prev.statement_url else None))
+                    for t in chunk]
+                for task, future in zip(chunk, futures):  # stored in listing order
+                    try:
+                        resp = future.result()
+                    except FetchError as exc:
+                        result.failed.append((task.url, exc.reason))
+                        unfinished |= exc.transient
+                        continue
+                    self._article(task, resp, result)
+        return unfinished
 
     def _article(self, task: _Task, resp: Fetched, result: SourceResult) -> None:
         prev = task.prev
@@ -277,7 +283,7 @@ def fetch_sources(kg: KnowledgeGraph, urls: Iterable[str], options: FetchOptions
     A source that fails does not stop the others; only the store going away stops the run.
     """
     o = options or FetchOptions()
-    run = _Run(kg, o, Path(folder), None)
+    run = _Run(kg, o, Path(folder))
     report = FetchReport()
     try:
         for url in urls:

@@ -251,11 +251,14 @@ def test_every_fault_is_one_clear_line_and_the_rest_is_stored(site: Site, tmp_pa
     site.routes["/news/loop-a"] = Reply(status=302, headers={"Location": "/news/loop-b"})
     site.routes["/news/loop-b"] = Reply(status=302, headers={"Location": "/news/loop-a"})
     site.routes["/news/report.pdf"] = Reply(b"%PDF-1.4 not a page", "application/pdf")
+    for i in range(8):  # a chain longer than the redirect limit
+        site.routes[f"/news/chain-{i}"] = Reply(status=301, headers={"Location": f"/news/chain-{i + 1}"})
     latin = article_html(13, site.base, path="/news/latin", extra="Le ministre a salué la coopération "
                          "franco-allemande à Besançon.").replace('<meta charset="utf-8">', "")
     site.routes["/news/latin"] = Reply(latin.encode("iso-8859-1"), "text/html; charset=iso-8859-1")
     listed = [*good, "/news/flaky", "/news/gone", "/news/hangs", "/news/huge",
-              "/news/huge-unannounced", "/news/loop-a", "/news/report.pdf", "/news/latin"]
+              "/news/huge-unannounced", "/news/loop-a", "/news/report.pdf", "/news/latin",
+              "/news/chain-0"]
     site.routes["/feed.xml"] = Reply(feed_of(site, listed), "application/rss+xml")
     site.routes["/broken-feed.xml"] = Reply(b"this is not xml at all", "application/rss+xml")
     site.routes["/truncated-feed.xml"] = Reply(b"<?xml version='1.0'?><rss><channel><item>",
@@ -276,7 +279,10 @@ def test_every_fault_is_one_clear_line_and_the_rest_is_stored(site: Site, tmp_pa
     assert mute.error and "robots.txt" in mute.error and "timed out" in mute.error
     assert feed.new == 4  # two plain articles, the one that failed once, the Latin-1 page
     why = {url.rsplit("/", 1)[1]: reason for url, reason in feed.failed}
-    assert set(why) == {"gone", "hangs", "huge", "huge-unannounced", "loop-a", "report.pdf"}
+    assert set(why) == {"gone", "hangs", "huge", "huge-unannounced", "loop-a", "report.pdf",
+                        "chain-0"}
+    assert why["chain-0"].startswith("more than 4 redirects")
+    assert site.hits_for("/news/chain-6") == []
     assert why["gone"] == "HTTP 404 Not Found"
     assert "timed out" in why["hangs"]
     assert "above the 1.0 MB limit" in why["huge"] and "limit" in why["huge-unannounced"]

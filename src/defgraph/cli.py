@@ -117,7 +117,7 @@ def _report_table(report: IngestReport) -> Table:
 @store_option
 @workers_option
 def ingest(paths: tuple[str, ...], store: str | None, workers: int | None) -> None:
-    """Read files or folders of statements (plain text, HTML) into the store.
+    """Read files or folders of statements (plain text, HTML, WARC archives) into the store.
 
     Each statement becomes one named graph; ingesting it again changes nothing.
     A bad file is reported by name and the rest of the batch goes on (exit 1).
@@ -513,6 +513,214 @@ def serve(host: str, port: int, allow_update: bool, store: str | None) -> None:
         pass
     finally:
         server.server_close()
+
+
+# -- fetching from the web: fetch, sources, update --------------------------------------
+
+ARCHIVE_ENV = "DEFGRAPH_ARCHIVE"
+REMOTE_ARCHIVE = ".defgraph-archive"
+
+
+def fetch_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """What to fetch (--since, --limit) and how politely; shared by fetch and update."""
+    options = [
+        click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                     metavar="YYYY-MM-DD", help="Skip items older than this day, without fetching them."),
+        click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
+                     help="Fetch at most N articles per source (newest first)."),
+        click.option("--archive", "archive", envvar=ARCHIVE_ENV, default=None, metavar="DIR",
+                     type=click.Path(file_okay=False),
+                     help=f"Folder for the WARC files and the fetch state (default STORE/archive; "
+                          f"{REMOTE_ARCHIVE} for a remote store; or ${ARCHIVE_ENV})."),
+        click.option("--user-agent", envvar="DEFGRAPH_USER_AGENT", default=None, metavar="TEXT",
+                     help="User-Agent sent (default: defgraph/VERSION (+CONTACT))."),
+        click.option("--contact", envvar="DEFGRAPH_CONTACT", default=None, metavar="EMAIL|URL",
+                     help="How site owners can reach you; put in the default User-Agent."),
+        click.option("--interval", type=click.FloatRange(min=0.0), default=1.0, show_default=True,
+                     envvar="DEFGRAPH_FETCH_INTERVAL", metavar="SECONDS",
+                     help="Seconds between two requests to one host (robots.txt Crawl-delay "
+                          "wins when longer)."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+                     metavar="SECONDS", help="Read timeout per request (connect: a third of it, "
+                                             "at most 10 s)."),
+        click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
+                     help="Retries on 429, 5xx and timeouts, with exponential backoff "
+                          "(Retry-After honoured)."),
+        click.option("--max-mb", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
+                     help="Largest body read, in MB; a larger one is abandoned."),
+        click.option("--max-redirects", type=click.IntRange(min=0), default=5, show_default=True),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _fetch_run(kg: KnowledgeGraph, urls: list[str], archive: str | None, **opts: Any) -> int:
+    """Fetch urls into kg, print one line per source (and per failed article); the exit code."""
+    from .sources.fetch import FetchOptions, SourceResult, fetch_sources
+    from .sources.http import Politeness, default_user_agent
+    from .store import OxigraphStore
+
+    if archive is None:
+        path = kg.store.path if isinstance(kg.store, OxigraphStore) else None
+        archive = str(path / "archive") if path is not None else REMOTE_ARCHIVE
+    timeout = float(opts["timeout"])
+    politeness = Politeness(
+        user_agent=opts["user_agent"] or default_user_agent(opts["contact"]),
+        interval=float(opts["interval"]), read_timeout=timeout,
+        connect_timeout=min(10.0, max(0.1, timeout / 3)), retries=int(opts["retries"]),
+        max_bytes=int(float(opts["max_mb"]) * 1024 * 1024),
+        max_redirects=int(opts["max_redirects"]))
+    since = opts["since"].date() if opts["since"] else None
+    options = FetchOptions(since=since, limit=opts["limit"], politeness=politeness)
+
+    def show(result: SourceResult) -> None:
+        word, colour = (("ok", "green") if result.ok else ("error", "red") if result.error
+                        else ("partly", "yellow"))
+        out.print(f"[{colour}]{word}[/{colour}] ", end="", markup=True)
+        out.print(result.line(), highlight=False, markup=False)
+        for url, reason in result.failed:
+            out.print(f"  failed {url}: {reason}", highlight=False, markup=False)
+
+    report = fetch_sources(kg, urls, options, folder=archive, on_source=show)
+    new = sum(s.new for s in report.sources)
+    changed = sum(s.changed for s in report.sources)
+    failed = sum(len(s.failed) + (s.error is not None) for s in report.sources)
+    out.print(f"{len(report.sources)} source(s): {new} new, {changed} changed statement(s), "
+              f"{failed} failure(s), {report.requests} request(s); archive: "
+              f"{report.archive or 'nothing new'}", highlight=False)
+    if report.aborted:
+        raise DefgraphError(f"the store stopped answering: {report.aborted}. Run the same command "
+                            "again once it answers; what was stored stays, the rest is fetched.")
+    return EXIT_OK if report.ok else EXIT_PARTIAL
+
+
+@main.command(epilog="""\b
+Examples:
+  defgraph fetch https://www.example.org/news/rss.xml --since 2025-01-01 --limit 50 --contact me@example.org
+  defgraph fetch https://www.example.org/sitemap.xml https://www.example.org/news/one-article
+  defgraph ingest ./.defgraph/archive/*.warc.gz --store rebuilt   # the same graph, offline
+""")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@fetch_options
+@store_option
+def fetch(urls: tuple[str, ...], store: str | None, archive: str | None, **opts: Any) -> None:
+    """Fetch statements from feeds (RSS, Atom), sitemaps (news sitemaps, indexes) or pages.
+
+    Feeds and sitemaps are followed to their articles; each article is read as
+    `ingest` reads HTML, archived raw to a WARC file (ARCHIVE/*.warc.gz, which
+    `ingest` reads back with no network) and stored; an article already stored is
+    not fetched again unless its feed or sitemap says it changed. Polite: robots.txt,
+    one request per --interval per host, backoff on 429/5xx, conditional requests.
+    One line per source says what was new, unchanged, skipped and failed (exit 1
+    when anything failed; the rest is stored all the same).
+    """
+    kg = _open(store)
+    sys.exit(_fetch_run(kg, list(urls), archive, **opts))
+
+
+@main.group(epilog="""\b
+Example:
+  defgraph sources add https://www.example.org/news/rss.xml https://www.example.org/sitemap.xml
+  defgraph sources list
+  defgraph sources remove https://www.example.org/sitemap.xml
+  defgraph update
+""")
+def sources() -> None:
+    """The feeds, sitemaps and pages `defgraph update` fetches, remembered in the store.
+
+    They are kept in the store's named graph <https://w3id.org/defgraph/graph/sources>,
+    so a remote store remembers them too.
+    """
+
+
+@sources.command("add", epilog="""\b
+Example:
+  defgraph sources add https://www.example.org/news/rss.xml --store ./.defgraph
+""")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@store_option
+def sources_add(urls: tuple[str, ...], store: str | None) -> None:
+    """Remember feeds, sitemaps or pages to fetch on every `defgraph update`.
+    """
+    from .sources.registry import Registry, SourceError
+
+    registry = Registry(_open(store).store)
+    bad = 0
+    for url in urls:
+        try:
+            source, added = registry.add(url)
+        except (SourceError, ValueError) as exc:
+            err.print(f"[red]error[/red] {url}: {exc}", highlight=False, markup=True)
+            bad += 1
+            continue
+        out.print(f"{'added' if added else 'already a source'}: {source.url}", highlight=False)
+    sys.exit(EXIT_PARTIAL if bad else EXIT_OK)
+
+
+@sources.command("list", epilog="""\b
+Example:
+  defgraph sources list --store ./.defgraph
+""")
+@store_option
+def sources_list(store: str | None) -> None:
+    """List the remembered sources, one address per line with when it was added.
+    """
+    from .sources.registry import Registry
+
+    entries = Registry(_open(store).store).entries()
+    if not entries:
+        err.print("no sources; add one with `defgraph sources add URL`")
+    for s in entries:
+        click.echo(f"{s.url}\t{s.added or '-'}")
+
+
+@sources.command("remove", epilog="""\b
+Example:
+  defgraph sources remove https://www.example.org/news/rss.xml
+""")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@store_option
+def sources_remove(urls: tuple[str, ...], store: str | None) -> None:
+    """Forget sources (the statements already fetched from them stay in the store).
+    """
+    from .sources.registry import Registry
+
+    registry = Registry(_open(store).store)
+    missing = 0
+    for url in urls:
+        if registry.remove(url):
+            out.print(f"removed: {url}", highlight=False)
+        else:
+            err.print(f"[red]error[/red] {url}: not a source (see `defgraph sources list`)",
+                      highlight=False, markup=True)
+            missing += 1
+    sys.exit(EXIT_PARTIAL if missing else EXIT_OK)
+
+
+@main.command(epilog="""\b
+Example:
+  defgraph sources add https://www.example.org/news/rss.xml
+  defgraph update --contact analyst@example.org --store ./.defgraph
+""")
+@fetch_options
+@store_option
+def update(store: str | None, archive: str | None, **opts: Any) -> None:
+    """Fetch every remembered source; store only what is new or changed.
+
+    Conditional requests make a run with nothing new cost one small request per
+    source. A source that fails does not stop the others; one line per source
+    says what was new, unchanged, skipped and failed, and why. Run it from cron
+    or a systemd timer (see docs/sources.md).
+    """
+    from .sources.registry import Registry
+
+    kg = _open(store)
+    urls = [s.url for s in Registry(kg.store).entries()]
+    if not urls:
+        err.print("no sources to update; add one with `defgraph sources add URL`")
+        sys.exit(EXIT_OK)
+    sys.exit(_fetch_run(kg, urls, archive, **opts))
 
 
 if __name__ == "__main__":  # pragma: no cover

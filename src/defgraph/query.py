@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pyoxigraph as ox
 
 from . import resources
-from .vocab import DGID_NS, PREFIXES, XSD
+from .vocab import DGID_NS, PREFIXES, XSD, curie
 
 if TYPE_CHECKING:
     import pandas
@@ -266,7 +266,7 @@ def _country_code(where: str, text: str) -> str:
     from .extract.countries import resolve_country
 
     prefix = f"{DGID_NS}country/"
-    for lead in (prefix, "dgid:country/"):
+    for lead in (prefix, "dgid:country/", "country:"):
         text = text.removeprefix(lead)
     code = resolve_country(text) if text else None
     if code is None:
@@ -284,7 +284,7 @@ def _iri(where: str, text: str) -> ox.NamedNode:
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text) or any(c in text for c in ' <>"{}|\\^`'):
         raise QueryError(
             f"{where}: {text!r} is not an IRI; give a full IRI (https://...) "
-            f"or a prefixed name such as dgid:event/KEY-1"
+            f"or a prefixed name such as event:KEY-1"
         )
     try:
         return ox.NamedNode(text)
@@ -439,12 +439,8 @@ def _table_shape(result: Any) -> tuple[list[str], list[list[Term | None]]]:
 
 
 def shorten(iri: str) -> str:
-    """An IRI as a prefixed name when a vocab.PREFIXES namespace matches, e.g. dgid:country/GBR."""
-    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
-    if best is None:
-        return iri
-    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-    return f"{prefix}:{iri[len(best) :]}"
+    """An IRI as a prefixed name when a vocab.PREFIXES namespace matches, e.g. country:GBR."""
+    return curie(iri)
 
 
 def _display(term: Term | None) -> str:

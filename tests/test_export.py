@@ -13,6 +13,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from conftest import require
 from rdflib import ConjunctiveGraph, Graph
 from rdflib.compare import isomorphic
 
@@ -27,8 +28,6 @@ from defgraph.export import (
     write_turtle,
 )
 from defgraph.vocab import DG, DGID_NS, XSD
-
-from conftest import require
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +106,7 @@ def test_rapper_reads_the_turtle_and_trig_exports(kg: KnowledgeGraph, tmp_path: 
         out = tmp_path / f"g.{fmt}"
         n = kg.export(out, fmt)
         done = subprocess.run(["rapper", "-i", syntax, "-c", str(out)],
-                              capture_output=True, text=True, timeout=120)
+                              check=False, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         assert f"returned {n} triples" in done.stderr and "error" not in done.stderr.lower()
 
@@ -271,4 +270,4 @@ def test_hand_written_json_reads_back_into_rdf() -> None:
                                       for t in ox.parse(buf, format=ox.RdfFormat.N_TRIPLES)])
     rows = store.query("pledges_by_donor")
     assert [(r["donor_iso"] if "donor_iso" in r else r["donor"], r["total"]) for r in rows] == [
-        (DGID_NS + "country/FRA", Decimal("1500000"))]
+        (DGID_NS + "country/FRA", Decimal(1500000))]

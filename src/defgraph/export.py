@@ -61,7 +61,7 @@ def export(store: Any, out: str | Path | IO[bytes], fmt: str = "turtle", *,
                 _write(items, f, fmt)
         else:
             _write(items, out, fmt)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, TypeError) as exc:
         raise ExportError(f"writing {fmt} failed: {exc}") from exc
     return len(items)
 
@@ -121,7 +121,7 @@ def turtle_term(term: Any) -> str:
     booleans in their plain lexical form are written bare (12, 0.75, true).
     """
     if isinstance(term, ox.NamedNode):
-        return prefixed_name(term.value) or str(term)
+        return _iri_name(term.value)
     if isinstance(term, ox.Literal):
         dt = term.datatype.value
         pattern = _BARE.get(dt)
@@ -137,7 +137,12 @@ def turtle_term(term: Any) -> str:
         return f"{quoted}^^{turtle_term(term.datatype)}"
     if isinstance(term, ox.BlankNode):
         return str(term)
-    raise ValueError(f"cannot write {term!r} in Turtle")
+    raise TypeError(f"cannot write {term!r} in Turtle")
+
+
+@lru_cache(maxsize=1 << 16)
+def _iri_name(iri: str) -> str:
+    return prefixed_name(iri) or f"<{iri}>"
 
 
 def _prefix_lines() -> Iterator[str]:
@@ -247,16 +252,16 @@ def build_context(ontology_file: str | Path | None = None) -> dict[str, Any]:
         ctx[name] = f"dg:{name}"
     terms: dict[str, Any] = {}
     for s in g.subjects(R_RDF.type, R_OWL.ObjectProperty):
-        if name := local(s):
-            terms[name] = {"@id": f"dg:{name}", "@type": "@id", "@container": "@set"}
+        if prop := local(s):
+            terms[prop] = {"@id": f"dg:{prop}", "@type": "@id", "@container": "@set"}
     for s in g.subjects(R_RDF.type, R_OWL.DatatypeProperty):
-        if not (name := local(s)):
+        if not (prop := local(s)):
             continue
         rng = g.value(s, R_RDFS.range)
         if rng is None or str(rng) == XSD + "string":
-            terms[name] = f"dg:{name}"
+            terms[prop] = f"dg:{prop}"
         else:
-            terms[name] = {"@id": f"dg:{name}", "@type": f"xsd:{str(rng)[len(XSD):]}"}
+            terms[prop] = {"@id": f"dg:{prop}", "@type": f"xsd:{str(rng)[len(XSD):]}"}
     terms.update(_EXTERNAL_TERMS)
     clash = set(terms) & set(ctx)
     if clash:
@@ -287,6 +292,7 @@ class _Compactor:
                                key=lambda kv: -len(kv[1]))
         self.keys: dict[str, tuple[str, str | None, bool]] = {}  # IRI -> key, coercion, list
         self.classes: dict[str, str] = {}
+        self._cache: dict[str, str] = {}
         for key, value in ctx.items():
             if key in _CONTEXT_PREFIXES or key.startswith("@") or value in ("@id", "@type"):
                 continue
@@ -310,6 +316,15 @@ class _Compactor:
         return value
 
     def iri(self, iri: str) -> str:
+        cached = self._cache.get(iri)
+        if cached is not None:
+            return cached
+        if len(self._cache) > 1 << 16:
+            self._cache.clear()
+        self._cache[iri] = self._compact(iri)
+        return self._cache[iri]
+
+    def _compact(self, iri: str) -> str:
         for p, ns in self.prefixes:
             if iri.startswith(ns) and not iri[len(ns):].startswith("//"):
                 return f"{p}:{iri[len(ns):]}"
@@ -324,7 +339,7 @@ class _Compactor:
         if isinstance(term, (ox.NamedNode, ox.BlankNode)):
             return self.ref(term) if coercion == "@id" else {"@id": self.ref(term)}
         if not isinstance(term, ox.Literal):
-            raise ValueError(f"cannot write {term!r} in JSON-LD")
+            raise TypeError(f"cannot write {term!r} in JSON-LD")
         dt = term.datatype.value
         if term.language:
             return {"@value": term.value, "@language": term.language}

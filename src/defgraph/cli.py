@@ -566,6 +566,38 @@ def evaluate(gold: str, fmt: str, errors_file: str | None) -> None:
     out.print(t)
 
 
+@main.command("ontology-docs")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="HTML page to write (docs/ontology.html in the repository).")
+@click.option("--context", "context_file", default=None, type=click.Path(dir_okay=False),
+              help="Also write the JSON-LD context made from the ontology to this file "
+                   "(ontology/context.jsonld in the repository).")
+@click.option("--corpus", default=None, type=click.Path(exists=True),
+              help="Statements to take the examples from (default: the bundled sample corpus).")
+def ontology_docs(output: str, context_file: str | None, corpus: str | None) -> None:
+    """Write the ontology's documentation page: every class and property, its definition,
+    alignments and an example from the corpus. Exit 1 when a term lacks any of them.
+
+    \b
+    Example:
+      defgraph ontology-docs -o ontology.html --context context.jsonld
+    """
+    from .export import build_context
+    from .ontodoc import generate
+
+    try:
+        problems = generate(output, corpus=corpus)
+        if context_file:
+            Path(context_file).write_text(
+                json.dumps(build_context(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        raise DefgraphError(str(exc)) from exc
+    for line in problems:
+        err.print(f"[red]missing[/red] {line}", highlight=False)
+    err.print(f"wrote {output}" + (f" and {context_file}" if context_file else ""))
+    sys.exit(EXIT_PARTIAL if problems else EXIT_OK)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; keep 127.0.0.1 unless others must reach it.")

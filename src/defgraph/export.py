@@ -61,6 +61,8 @@ def export(store: Any, out: str | Path | IO[bytes], fmt: str = "turtle", *,
                 _write(items, f, fmt)
         else:
             _write(items, out, fmt)
+    except BrokenPipeError:  # the reader of standard output stopped early: not a failed export
+        raise
     except (OSError, ValueError, TypeError) as exc:
         raise ExportError(f"writing {fmt} failed: {exc}") from exc
     return len(items)

@@ -204,6 +204,9 @@ def _stop_if_aborted(report: IngestReport) -> None:
 def export(fmt: str, output: str, with_ontology: bool, store: str | None) -> None:
     """Write the graph as Turtle, N-Triples, N-Quads, TriG or JSON-LD.
 
+    Turtle and TriG name instances by kind (country:GBR); JSON-LD is compacted with
+    defgraph's context (ontology/context.jsonld), embedded in the file.
+
     \b
     Example:
       defgraph export --format turtle -o graph.ttl

@@ -27,6 +27,8 @@ from .vocab import DG_NS, ID_PREFIXES, PREFIXES
 
 KINDS = (("class", OWL.Class), ("object property", OWL.ObjectProperty),
          ("datatype property", OWL.DatatypeProperty))
+PLURAL = {"class": "Classes", "object property": "Object properties",
+          "datatype property": "Datatype properties"}
 #: How the page names other vocabularies' terms. W3C ORG is ``w3corg:`` here because
 #: ``org:`` names defgraph's organisations in the exports (ontology/defgraph.ttl says org:).
 VOCABULARIES: dict[str, tuple[str, str]] = {
@@ -246,7 +248,7 @@ def render_page(terms: list[Term], meta: dict[str, str]) -> str:
                 if not k.startswith("@") and isinstance(v, (str, dict)) and
                 (v if isinstance(v, str) else v["@id"]).split(":")[0] in ("rdfs", "owl", "dct")]
     return env.get_template("ontology.html").render(
-        meta=meta, groups=groups, vocabularies=VOCABULARIES, id_prefixes=ID_PREFIXES,
+        meta=meta, groups=groups, plural=PLURAL, vocabularies=VOCABULARIES, id_prefixes=ID_PREFIXES,
         dgid=PREFIXES["dgid"], external=external)
 
 

@@ -14,6 +14,8 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 from conftest import require
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import ConjunctiveGraph, Graph
 from rdflib.compare import isomorphic
 
@@ -271,3 +273,21 @@ def test_hand_written_json_reads_back_into_rdf() -> None:
     rows = store.query("pledges_by_donor")
     assert [(r["donor_iso"] if "donor_iso" in r else r["donor"], r["total"]) for r in rows] == [
         (DGID_NS + "country/FRA", Decimal(1500000))]
+
+
+_LOCAL = st.text(alphabet="abcXYZ019-._~:/()!$&'*+,;=", min_size=0, max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(("country", "event", "evidence", "org")), _LOCAL,
+                          st.text(max_size=30)), min_size=1, max_size=8))
+def test_turtle_writer_round_trips_any_name_and_text(items: list[tuple[str, str, str]]) -> None:
+    p = ox.NamedNode("https://w3id.org/defgraph/ontology#p")
+    triples = sorted({ox.Triple(ox.NamedNode(f"{DGID_NS}{kind}/{local}"), p, ox.Literal(text))
+                      for kind, local, text in items},
+                     key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    buf = io.StringIO()
+    write_turtle(triples, buf)
+    assert "\\/" not in buf.getvalue().split("\n\n", 1)[-1].replace('\\\\', '')
+    back = {q.triple for q in ox.parse(buf.getvalue().encode("utf-8"), format=ox.RdfFormat.TURTLE)}
+    assert back == set(triples)

@@ -197,3 +197,15 @@ def test_panel_names_nodes_with_the_turtle_prefixes(kg: KnowledgeGraph, tmp_path
     html = kg.render(tmp_path / "v.html", view="events").read_text(encoding="utf-8")
     assert '["iri","country:GBR"]' in html
     assert '["iri","https://w3id.org/defgraph/id/' not in html
+
+
+def test_a_prefixed_name_from_a_table_works_as_a_parameter(kg: KnowledgeGraph) -> None:
+    from defgraph.vocab import curie
+
+    event = kg.query("events_timeline")[0]["event"]
+    short = curie(event)
+    assert short.startswith("event:") and "/" not in short
+    by_iri = kg.query("event_evidence", event=event)
+    assert by_iri and kg.query("event_evidence", event=short) == by_iri
+    assert kg.query("countries_activity", country="country:GBR") == \
+        kg.query("countries_activity", country="GBR")

@@ -26,7 +26,6 @@ from .store import STORE_ENV, StoreError
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 
 
-
 class _StdoutConsole(Console):
     """Rich's console for standard output, whose closed pipe PipeSafeGroup handles (rich alone
     would exit 1 as if the command had failed)."""

@@ -1756,7 +1756,7 @@ def test_table_shortens_iris(store: OxigraphStore) -> None:
     console.print(table)
     out = console.export_text()
     assert "Pledges by donor" in out
-    assert "dgid:country/GBR" in out and DGID_NS not in out
+    assert "country:GBR" in out and "dgid:" not in out and DGID_NS not in out
     assert "455000000" in out
 
 

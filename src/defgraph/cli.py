@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,13 +19,22 @@ from rich.console import Console
 from rich.table import Table
 
 from . import ingest as ingest_mod
-from .export import EXTENSIONS, FORMATS, ExportError
+from .export import FORMATS, ExportError
 from .pipeline import IngestReport, KnowledgeGraph
 from .store import STORE_ENV, StoreError
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 
-out = Console(soft_wrap=True)
+
+class _StdoutConsole(Console):
+    """Rich's console for standard output, whose closed pipe PipeSafeGroup handles (rich alone
+    would exit 1 as if the command had failed)."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError("standard output was closed by its reader")
+
+
+out = _StdoutConsole(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
@@ -76,7 +86,46 @@ def _open(store: str | None) -> KnowledgeGraph:
     return kg
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that nothing more (not even the final flush)
+    meets the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # a stream with no file descriptor
+        pass
+
+
+class PipeSafeGroup(click.Group):
+    """Commands whose reader may stop early: ``defgraph analyse -o m.csv | head -1``.
+
+    Every command writes the files named with -o before it prints; a reader closing
+    standard output early then only cuts the printed part short. The closed pipe is
+    not an error (the command's own exit code stands) and prints no traceback.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        code: Any = EXIT_OK
+        try:
+            try:
+                return super().invoke(ctx)
+            except SystemExit as exc:
+                code = exc.code
+                raise
+            except click.exceptions.Exit as exc:
+                code = exc.exit_code
+                raise
+            finally:
+                if sys.stdout is not None:
+                    sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+@click.group(cls=PipeSafeGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="defgraph")
 def main() -> None:
     """Turn official statements about defence diplomacy into a knowledge graph.
@@ -172,6 +221,9 @@ def _stop_if_aborted(report: IngestReport) -> None:
 def export(fmt: str, output: str, with_ontology: bool, store: str | None) -> None:
     """Write the graph as Turtle, N-Triples, N-Quads, TriG or JSON-LD.
 
+    Turtle and TriG name instances by kind (country:GBR); JSON-LD is compacted with
+    defgraph's context (ontology/context.jsonld), embedded in the file.
+
     \b
     Example:
       defgraph export --format turtle -o graph.ttl
@@ -202,13 +254,18 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.argument("name", required=False)
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a query parameter (repeatable); bound by the engine, never pasted in.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True, help="table for reading; csv or json (SPARQL results JSON) for piping.")
-@click.option("--list", "list_", is_flag=True, help="List the canned queries with their titles.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "parquet"]),
+              default="table", show_default=True,
+              help="table for reading; csv or json (SPARQL results JSON) for piping; parquet "
+                   "(typed columns, needs -o and pyarrow) for large results.")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+              help="Write the rows (csv, json or parquet) to this file instead of standard output.")
+@click.option("--list", "list_", is_flag=True,
+              help="List every query NAME accepts: the canned questions and the validation queries.")
 @click.option("--allow-update", is_flag=True, help="Permit SPARQL updates (refused otherwise).")
 @store_option
-def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, allow_update: bool,
-          store: str | None) -> None:
+def query(name: str | None, params: tuple[str, ...], fmt: str, output: str | None, list_: bool,
+          allow_update: bool, store: str | None) -> None:
     """Run a canned query by NAME, or a .rq file, over the store.
 
     \b
@@ -216,21 +273,19 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, allo
       defgraph query --list
       defgraph query events_by_country --param country=France
       defgraph query my-question.rq --format csv > rows.csv
+      defgraph query events_timeline --format parquet -o events.parquet
     """
-    from .query import QueryError, list_queries, load_query, run_query, to_csv, to_json, to_table
+    from .query import QueryError, load_query, run_query, to_csv, to_json, to_table
 
     if list_:
-        t = Table(title="canned queries")
-        t.add_column("name")
-        t.add_column("title")
-        t.add_column("parameters")
-        for q in list_queries():
-            t.add_row(q.name, q.title, ", ".join(
-                f"{p.name}{'?' if p.optional else ''}" for p in q.params) or "-")
-        out.print(t)
+        out.print(_query_list())
         return
     if not name:
         raise click.UsageError("give a query NAME or FILE.rq, or --list")
+    if fmt == "parquet" and not output:
+        raise click.UsageError("--format parquet writes a file: give -o FILE.parquet")
+    if fmt == "table" and output:
+        raise click.UsageError("-o writes csv, json or parquet: add --format csv (or json, parquet)")
     kg = _open(store)
     try:
         q = load_query(name)
@@ -240,12 +295,51 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, allo
     if result is None:
         err.print("update applied")
         return
-    if fmt == "csv":
+    if output:
+        _write_rows(result, fmt, Path(output))
+    elif fmt == "csv":
         click.echo(to_csv(result), nl=False)
     elif fmt == "json":
         click.echo(to_json(result))
     else:
         out.print(to_table(result, title=q.title))
+
+
+def _query_list() -> Table:
+    """Every name `defgraph query` accepts, the validation queries marked as such."""
+    from .query import list_queries, list_violation_queries
+
+    groups = (("question", list_queries()), ("validation", list_violation_queries()))
+    t = Table(title="queries (defgraph query NAME)",
+              caption="validation: checks of the graph, which must return no rows")
+    t.add_column("name", min_width=max((len(q.name) for _, qs in groups for q in qs), default=4))
+    t.add_column("kind")
+    t.add_column("title")
+    t.add_column("parameters")
+    for kind, queries in groups:
+        for q in queries:
+            t.add_row(q.name, kind, q.title, ", ".join(
+                f"{p.name}{'?' if p.optional else ''}" for p in q.params) or "-")
+    return t
+
+
+def _write_rows(result: Any, fmt: str, path: Path) -> None:
+    """Write a query outcome to the file named with -o (before anything goes to standard output)."""
+    from .query import QueryError, to_csv, to_json, to_parquet
+
+    try:
+        if fmt == "parquet":
+            n = to_parquet(result, path)
+        else:
+            text = to_csv(result) if fmt == "csv" else to_json(result) + "\n"
+            path.write_text(text, encoding="utf-8", newline="")
+            n = (len(result.rows) if hasattr(result, "rows")
+                 else len(result) if isinstance(result, list) else 1)
+    except QueryError as exc:
+        raise DefgraphError(str(exc)) from exc
+    except OSError as exc:
+        raise DefgraphError(f"cannot write {path}: {exc}") from exc
+    err.print(f"wrote {n} rows to {path}")
 
 
 #: the views of `defgraph render` (defgraph.render.VIEWS; a test keeps the two in step)
@@ -330,13 +424,16 @@ def analyse(by: str | None, output: str | None, top: int, date_from: str | None,
         result = kg.analyse(by, date_from=date_from, date_to=date_to, types=list(types) or None)
     except ValueError as exc:
         raise DefgraphError(str(exc)) from exc
+    if output:  # the file first: a reader that closes standard output early cannot stop it
+        try:
+            Path(output).write_text(result.to_csv(), encoding="utf-8")
+        except OSError as exc:
+            raise DefgraphError(f"cannot write {output}: {exc}") from exc
+        err.print(f"wrote {len(result.rows)} rows to {output}")
     if not result.rows:
         err.print("no events to analyse")
     for table in summary_tables(result, top):
         out.print(table)
-    if output:
-        Path(output).write_text(result.to_csv(), encoding="utf-8")
-        err.print(f"wrote {len(result.rows)} rows to {output}")
 
 
 @main.command()
@@ -436,23 +533,41 @@ def demo(outdir: str) -> None:
     sys.exit(_build((str(sample_data_dir() / "statements"),), Path(outdir), None))
 
 
+#: gold sets shipped with defgraph, by name (files in the bundled sample data)
+BUNDLED_GOLD = {"dev": "expected.json"}
+
+
+def _gold_file(gold: str) -> Path:
+    """A gold file's path, or the bundled set of that name (``dev``)."""
+    from .resources import sample_data_dir
+
+    path = Path(gold)
+    if path.is_file():
+        return path
+    if gold in BUNDLED_GOLD:
+        return sample_data_dir() / BUNDLED_GOLD[gold]
+    raise click.BadParameter(f"{gold!r} is neither a file nor a bundled set "
+                             f"({', '.join(BUNDLED_GOLD)})", param_hint="GOLD")
+
+
 @main.command()
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.argument("gold", metavar="GOLD.json|SET")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--errors", "errors_file", type=click.Path(dir_okay=False), default=None,
               help="Write every mismatch, per statement, to this JSON file.")
 def evaluate(gold: str, fmt: str, errors_file: str | None) -> None:
-    """Score extraction against a gold file: precision, recall, F1 per category.
+    """Score extraction against a gold file, or the bundled set `dev`: precision, recall, F1.
 
     \b
-    Example:
-      defgraph evaluate data/expected.json
+    Examples:
+      defgraph evaluate dev
+      defgraph evaluate my-gold.json --errors errors.json
     """
     from .evaluate import EvaluationError
     from .evaluate import evaluate as run
 
     try:
-        ev = run(gold)
+        ev = run(_gold_file(gold))
     except EvaluationError as exc:
         raise DefgraphError(str(exc)) from exc
     if errors_file:
@@ -469,6 +584,38 @@ def evaluate(gold: str, fmt: str, errors_file: str | None) -> None:
         t.add_row(name, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}",
                   str(s["tp"]), str(s["fp"]), str(s["fn"]))
     out.print(t)
+
+
+@main.command("ontology-docs")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="HTML page to write (docs/ontology.html in the repository).")
+@click.option("--context", "context_file", default=None, type=click.Path(dir_okay=False),
+              help="Also write the JSON-LD context made from the ontology to this file "
+                   "(ontology/context.jsonld in the repository).")
+@click.option("--corpus", default=None, type=click.Path(exists=True),
+              help="Statements to take the examples from (default: the bundled sample corpus).")
+def ontology_docs(output: str, context_file: str | None, corpus: str | None) -> None:
+    """Write the ontology's documentation page: every class and property, its definition,
+    alignments and an example from the corpus. Exit 1 when a term lacks any of them.
+
+    \b
+    Example:
+      defgraph ontology-docs -o ontology.html --context context.jsonld
+    """
+    from .export import build_context
+    from .ontodoc import generate
+
+    try:
+        problems = generate(output, corpus=corpus)
+        if context_file:
+            Path(context_file).write_text(
+                json.dumps(build_context(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        raise DefgraphError(str(exc)) from exc
+    for line in problems:
+        err.print(f"[red]missing[/red] {line}", highlight=False)
+    err.print(f"wrote {output}" + (f" and {context_file}" if context_file else ""))
+    sys.exit(EXIT_PARTIAL if problems else EXIT_OK)
 
 
 @main.command()

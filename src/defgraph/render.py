@@ -48,7 +48,7 @@ import networkx as nx
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from .vocab import DCT, DG, DG_NS, EVENT_TYPES
+from .vocab import DCT, DG, DG_NS, EVENT_TYPES, curie
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -486,7 +486,7 @@ def _details(raw: Snapshot, iri: str) -> dict[str, str]:
         d["confidence"] = max(a["confidence"], key=float)
     if a.get("method"):
         d["method"] = ", ".join(sorted(a["method"]))
-    d["iri"] = iri
+    d["iri"] = curie(iri)  # country:GBR, the prefixes of the Turtle export and query tables
     return d
 
 
@@ -989,7 +989,7 @@ def _aggregate(
             names = sorted(set(a["aliases"]))
             shown = "; ".join(names[:12]) + (f" … (+{len(names) - 12})" if len(names) > 12 else "")
             details = {k: v for k, v in a["details"].items() if k != "iri"}
-            a["details"] = {**details, "drawn here": shown, "iri": a["details"].get("iri", n)}
+            a["details"] = {**details, "drawn here": shown, "iri": a["details"].get("iri", curie(n))}
     if g.number_of_nodes() > max_nodes:
         notes.append(f"still {g.number_of_nodes()} nodes: narrow it with dates or types")
     return notes

@@ -87,9 +87,17 @@ DCT = "http://purl.org/dc/terms/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 WD = "http://www.wikidata.org/entity/"
 
+#: The kinds of instance IRI, dgid:{kind}/{key}: each has its own prefix ({kind}:{key}, e.g.
+#: country:GBR, person:john-healey) so that Turtle, query tables and the views write names that
+#: need no escaping (a prefixed name may not contain a "/", so dgid:country/GBR cannot be written).
+#: "org" is defgraph's organisations, not the W3C ORG vocabulary that the ontology aligns to.
+ID_KINDS = ("country", "person", "post", "org", "place", "event", "pledge", "statement", "evidence")
+ID_PREFIXES: dict[str, str] = {kind: f"{DGID_NS}{kind}/" for kind in ID_KINDS}
+
 PREFIXES: dict[str, str] = {
     "dg": DG_NS,
     "dgid": DGID_NS,
+    **ID_PREFIXES,
     "dct": DCT,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": RDFS,
@@ -142,6 +150,33 @@ def slug(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     s = _SLUG_RE.sub("-", folded.lower()).strip("-")
     return s[:80] or "x"
+
+
+# A Turtle / SPARQL prefixed name's local part that needs no escape (ASCII subset of PN_LOCAL).
+_PLAIN_LOCAL_RE = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+def curie(iri: str) -> str:
+    """An IRI as a prefixed name for reading: ``country:GBR``, ``evidence:KEY/12-40``.
+
+    The longest matching vocab.PREFIXES namespace wins; an IRI no prefix matches is returned
+    whole. The result is for people (tables, the views' panel); Turtle uses prefixed_name().
+    """
+    for prefix, ns in _BY_LENGTH:
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def prefixed_name(iri: str) -> str | None:
+    """The IRI as a Turtle / SPARQL prefixed name that needs no escape, or None when none fits."""
+    for prefix, ns in _BY_LENGTH:
+        if iri.startswith(ns):
+            local = iri[len(ns):]
+            if not local or _PLAIN_LOCAL_RE.fullmatch(local):
+                return f"{prefix}:{local}"
+    return None
 
 
 def entity(kind: str, key: str) -> ox.NamedNode:

@@ -42,12 +42,12 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from .vocab import (
+    ALT_LABEL,
     CONSOLIDATED_GRAPH,
     DGID_NS,
     EVENT_TYPES,
-    LABEL,
-    ALT_LABEL,
     ISSUED,
+    LABEL,
     TYPE,
     XSD,
     dg,
@@ -154,7 +154,7 @@ def contribution(graph: str, triples: Iterable[Triple | ox.Quad]) -> Contributio
     types: dict[str, set[str]] = defaultdict(set)
     for t in triples:
         s, p, o = (t.subject, t.predicate, t.object) if isinstance(t, ox.Quad) else t
-        if not isinstance(s, ox.NamedNode):
+        if not isinstance(s, ox.NamedNode) or isinstance(o, ox.Triple):
             continue
         by_subject[s.value].append((s, p, o))
         if p == TYPE and isinstance(o, ox.NamedNode):
@@ -172,7 +172,7 @@ def contribution(graph: str, triples: Iterable[Triple | ox.Quad]) -> Contributio
         elif _EVIDENCE in kinds:
             c.evidence.extend(ts)
         elif kinds & _EVENT_CLASSES.keys() or _PLEDGE in kinds:
-            kind = _PLEDGE if _PLEDGE in kinds else sorted(kinds & _EVENT_CLASSES.keys())[0]
+            kind = _PLEDGE if _PLEDGE in kinds else min(kinds & _EVENT_CLASSES.keys())
             c.reports.append(Report(subj, graph, "Pledge" if kind == _PLEDGE
                                     else _EVENT_CLASSES[kind], None, ts))
         else:
@@ -214,10 +214,9 @@ def same_event(a: Report, b: Report) -> bool:
     union = a.parties | b.parties
     if not (len(shared) * 2 >= len(union) or a.parties <= b.parties or b.parties <= a.parties):
         return False
-    if a.places and b.places and not (a.places & b.places):
-        if not (a.place_states and b.place_states and a.place_states & b.place_states):
-            return False
-    return True
+    # places given by both must meet, or at least lie in one state (a city and a venue in it)
+    return not (a.places and b.places and not (a.places & b.places)
+                and not (a.place_states and b.place_states and a.place_states & b.place_states))
 
 
 def _score(a: Report, b: Report) -> float:

@@ -39,10 +39,9 @@ from .consolidate import (
     entity_triples,
     events_and_pledges,
 )
-from .vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, XSD, dg, node
+from .vocab import CONSOLIDATED_GRAPH, XSD, dg, is_statement_graph, node
 
 _XSD_DATE = node(XSD + "date")
-_SPECIAL = {CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, "https://w3id.org/defgraph/graph/reference"}
 
 
 @cache
@@ -55,7 +54,7 @@ def internal_query(name: str) -> str:
 _OVER_ALL = {"statement_texts", "reports_on_days", "pledge_reports_of_donor", "graph_of_report"}
 
 
-def _rows(store: Any, name: str, **bindings: ox.Term) -> list[list[Any]]:
+def _rows(store: Any, name: str, **bindings: ox.NamedNode | ox.Literal) -> list[list[Any]]:
     from .store import Rows
 
     result = store.query(internal_query(name), bindings, union=name in _OVER_ALL)
@@ -65,7 +64,7 @@ def _rows(store: Any, name: str, **bindings: ox.Term) -> list[list[Any]]:
 
 def statement_graphs(store: Any) -> list[str]:
     """Every statement graph in the store (by IRI, sorted)."""
-    return sorted(g.value for g in store.named_graphs() if g.value not in _SPECIAL)
+    return sorted(g.value for g in store.named_graphs() if is_statement_graph(g.value))
 
 
 def stored_graphs_of_file(store: Any, source_file: str) -> list[str]:
@@ -145,7 +144,7 @@ class Maintainer:
             stated: dict[str, list[Triple]] = {}
             for q in self.store.subject_quads(node(subject)):
                 g = q.graph_name
-                if isinstance(g, ox.NamedNode) and g.value not in _SPECIAL:
+                if isinstance(g, ox.NamedNode) and is_statement_graph(g.value):
                     stated.setdefault(g.value, []).append((q.subject, q.predicate, q.object))
             subjects.add(node(subject))
             if stated:
@@ -238,7 +237,7 @@ class Maintainer:
             while day <= r.end:
                 lit = ox.Literal(day.isoformat(), datatype=_XSD_DATE)
                 pairs += [(g, rep) for _, _, g, rep in
-                          _rows(self.store, "reports_on_days", **{"class": dg(r.kind), "day": lit})]
+                          _rows(self.store, "reports_on_days", event_class=dg(r.kind), day=lit)]
                 day += dt.timedelta(days=1)
         for g, rep in pairs:
             if isinstance(g, ox.NamedNode) and isinstance(rep, ox.NamedNode):

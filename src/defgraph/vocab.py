@@ -9,7 +9,7 @@ never as IRI strings.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -115,11 +115,18 @@ REFERENCE_GRAPH = GRAPH_NS + "reference"
 # What the statements say together: one node per real thing, each fact once (consolidate.py).
 # Queries, views and analysis read it (with the ontology) as their default graph.
 CONSOLIDATED_GRAPH = GRAPH_NS + "consolidated"
+# Each statement's own record is the named graph named by the statement's IRI.
+STATEMENT_NS = DGID_NS + "statement/"
+
+
+def is_statement_graph(iri: str) -> bool:
+    """Whether a named graph is a statement's record (not the ontology, consolidated, ...)."""
+    return iri.startswith(STATEMENT_NS)
 
 EVENT_TYPES = ("Meeting", "Visit", "Call", "AgreementSigning", "Exercise", "Deployment")
 
 
-@lru_cache(maxsize=None)
+@cache
 def node(iri: str) -> ox.NamedNode:
     """The pyoxigraph NamedNode for an IRI (a DG term or any string)."""
     return ox.NamedNode(str(iri))

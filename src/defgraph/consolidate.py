@@ -72,6 +72,8 @@ _SINGLE = {LABEL.value, dg("roleTitle").value, dg("iso3").value, dg("country").v
 _STATEMENT_ONLY = {dg("text").value}
 
 _PARTY_PROPS = ("convenedBy", "participant", "attendedVirtually")
+_REPRESENTS = dg("represents")
+_COUNTRY = dg("country")
 MAX_SPAN_DAYS = 14  # a report's date range longer than this is not used to find its peers
 PLEDGE_WINDOW_DAYS = 7
 
@@ -98,27 +100,31 @@ class Report:
     places: frozenset[str] = frozenset()
     place_states: frozenset[str] = frozenset()
 
+    def __post_init__(self) -> None:
+        self._by_prop: dict[str, list[Term]] = {}
+        for _, q, o in self.triples:
+            self._by_prop.setdefault(q.value, []).append(o)
+        self.start: dt.date | None = _date(self.first("date"))
+        end = _date(self.first("endDate"))
+        if self.start is None:
+            self.end: dt.date | None = None
+        elif end is None or end < self.start:
+            self.end = self.start
+        else:
+            self.end = min(end, self.start + dt.timedelta(days=MAX_SPAN_DAYS))
+
     def values(self, prop: str) -> list[Term]:
-        p = dg(prop).value
-        return [o for _, q, o in self.triples if q.value == p]
+        return self._by_prop.get(dg(prop).value, [])
 
     def first(self, prop: str) -> Term | None:
         v = self.values(prop)
         return v[0] if v else None
 
-    @property
-    def start(self) -> dt.date | None:
-        return _date(self.first("date"))
-
-    @property
-    def end(self) -> dt.date | None:
-        e = _date(self.first("endDate"))
-        s = self.start
-        if s is None:
-            return None
-        if e is None or e < s:
-            return s
-        return min(e, s + dt.timedelta(days=MAX_SPAN_DAYS))
+    def days(self) -> list[dt.date]:
+        """The days its date range covers (none when undated)."""
+        if self.start is None or self.end is None:
+            return []
+        return [self.start + dt.timedelta(days=i) for i in range((self.end - self.start).days + 1)]
 
     @property
     def statements(self) -> list[Term]:
@@ -178,9 +184,9 @@ def contribution(graph: str, triples: Iterable[Triple | ox.Quad]) -> Contributio
         else:
             c.entities[subj] = ts
             for _, p, o in ts:
-                if p.value == dg("represents").value and isinstance(o, ox.NamedNode):
+                if p == _REPRESENTS and isinstance(o, ox.NamedNode):
                     represents[subj].add(o.value)
-                elif p.value == dg("country").value and isinstance(o, ox.NamedNode):
+                elif p == _COUNTRY and isinstance(o, ox.NamedNode):
                     place_country[subj] = o.value
     for r in c.reports:
         r.issued = c.issued
@@ -227,18 +233,24 @@ def _score(a: Report, b: Report) -> float:
 def cluster_events(reports: Sequence[Report]) -> list[list[Report]]:
     """Group reports into events by complete linkage; the same set gives the same groups."""
     ordered = sorted(reports, key=lambda r: r.order)
-    index = {id(r): i for i, r in enumerate(ordered)}
     group = list(range(len(ordered)))  # group id per report
     members: dict[int, list[int]] = {i: [i] for i in range(len(ordered))}
+    # candidate pairs share a day and a party: an index on both keeps this near linear
+    index: dict[tuple[str, dt.date, str], list[int]] = defaultdict(list)
+    for i, r in enumerate(ordered):
+        for day in r.days():
+            for party in r.parties:
+                index[(r.kind, day, party)].append(i)
+    candidates: set[tuple[int, int]] = set()
+    for members_of_key in index.values():
+        for x, i in enumerate(members_of_key):
+            for j in members_of_key[x + 1:]:
+                candidates.add((i, j) if i < j else (j, i))
     pairs = []
-    by_kind: dict[str, list[Report]] = defaultdict(list)
-    for r in ordered:
-        by_kind[r.kind].append(r)
-    for rs in by_kind.values():
-        for i, a in enumerate(rs):
-            for b in rs[i + 1:]:
-                if same_event(a, b):
-                    pairs.append((-_score(a, b), a.order, b.order, index[id(a)], index[id(b)]))
+    for i, j in candidates:
+        a, b = ordered[i], ordered[j]
+        if same_event(a, b):
+            pairs.append((-_score(a, b), a.order, b.order, i, j))
     pairs.sort()
     for *_, i, j in pairs:
         gi, gj = group[i], group[j]
@@ -270,16 +282,29 @@ def same_pledge(a: Report, b: Report) -> bool:
     return abs((da - db).days) <= PLEDGE_WINDOW_DAYS
 
 
+def _pledge_key(r: Report) -> tuple[str, ...] | None:
+    """What two reports of one pledge share exactly (None: a report never merged)."""
+    amount = r.first("amount")
+    if r.first("pledgedBy") is None or amount is None:
+        return None
+    return tuple(str(r.first(k)) for k in ("pledgedBy", "beneficiary", "currency")) + (
+        str(Decimal(amount.value).normalize()),)
+
+
 def cluster_pledges(reports: Sequence[Report]) -> list[list[Report]]:
-    ordered = sorted(reports, key=lambda r: r.order)
+    """Group pledge reports: earliest first, each joins the first group it agrees with all of."""
     groups: list[list[Report]] = []
-    for r in ordered:  # earliest first: a fixed order, so a fixed result
-        for g in groups:
+    by_key: dict[tuple[str, ...], list[list[Report]]] = defaultdict(list)
+    for r in sorted(reports, key=lambda r: r.order):  # a fixed order, so a fixed result
+        key = _pledge_key(r)
+        for g in by_key.get(key, []) if key is not None else []:
             if all(same_pledge(r, x) for x in g):
                 g.append(r)
                 break
         else:
             groups.append([r])
+            if key is not None:
+                by_key[key].append(groups[-1])
     return groups
 
 

@@ -100,9 +100,10 @@ class Maintainer:
     def apply(self) -> None:
         if not self.new and not self.old:
             return
-        if self.fresh and not self.old:
+        if self.fresh and not self.old:  # nothing consolidated yet: write it whole, at once
             result = consolidate(self.new.values())
-            self.store.replace_graph(CONSOLIDATED_GRAPH, as_quads(result.triples))
+            self.store.remove_graph(CONSOLIDATED_GRAPH)
+            self.store.add_quads(as_quads(result.triples), bulk=True)
         else:
             subjects, triples = self._incremental()
             self.store.replace_subjects(CONSOLIDATED_GRAPH, sorted(subjects, key=str),

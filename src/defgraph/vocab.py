@@ -108,10 +108,6 @@ PREFIXES: dict[str, str] = {
 }
 
 ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
-# Facts that do not depend on any one statement (a state's name and ISO code, an organisation's
-# name, a city's state) live once in this graph instead of once per statement graph: a query
-# over the union of graphs then meets each of them once, however many statements name them.
-REFERENCE_GRAPH = GRAPH_NS + "reference"
 # What the statements say together: one node per real thing, each fact once (consolidate.py).
 # Queries, views and analysis read it (with the ontology) as their default graph.
 CONSOLIDATED_GRAPH = GRAPH_NS + "consolidated"
@@ -142,6 +138,7 @@ PUBLISHER = node(DCT + "publisher")
 SOURCE = node(DCT + "source")
 
 
+@cache
 def dg(name: str) -> ox.NamedNode:
     """The NamedNode of a dg: term; an unknown name raises AttributeError."""
     return node(getattr(DG, name))

@@ -1,0 +1,56 @@
+"""The registry of views and ``network()``: store -> read model -> filters -> one view's graph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import networkx as nx
+
+from .aggregate import DEFAULT_MAX_NODES, _aggregate
+from .countries import _countries_view
+from .ego import _ego_view
+from .events import _events_view
+from .filters import ViewBuilder, ViewOptions, make_filters
+from .model import Queryable, read_store
+from .pledges import _pledges_view
+
+VIEWS: dict[str, ViewBuilder] = {
+    "events": _events_view,
+    "countries": _countries_view,
+    "pledges": _pledges_view,
+    "ego": _ego_view,
+}
+
+
+
+def network(
+    store: Queryable,
+    view: str = "events",
+    *,
+    date_from: date | str | None = None,
+    date_to: date | str | None = None,
+    types: Iterable[str] | str | None = None,
+    focus: str | None = None,
+    depth: int = 2,
+    currency: str = "USD",
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+) -> nx.MultiDiGraph:
+    """Build the networkx graph of one view from the store.
+
+    Nodes carry ``kind``, ``label``, ``details`` (plain strings), ``date``,
+    ``span``, ``confidence`` and the panel's ``events``, ``evidence`` and
+    ``sources``; edges carry ``label``. See ``Filters`` for the filters.
+    ``focus`` and ``depth`` are for the ego view, ``currency`` for the pledges
+    view; above ``max_nodes`` nodes the view is aggregated (None or 0: never).
+    """
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}; choose one of: {', '.join(VIEWS)}")
+    raw = read_store(store)
+    f = make_filters(raw, date_from, date_to, types)
+    g = VIEWS[view](raw, f, ViewOptions(focus=focus, depth=depth, currency=currency))
+    keep = {g.graph["focus_iri"]} if g.graph.get("focus_iri") else set()
+    aggregated = _aggregate(g, raw, f, max_nodes, keep)
+    g.graph.update(view=view, filters=f.describe(), aggregated=aggregated)
+    return g
+

@@ -268,7 +268,7 @@ def render(output: str, view: str, date_from: str | None, date_to: str | None,
     \b
     Examples:
       defgraph render --view countries -o countries.html
-      defgraph render --view ego --focus France --depth 2 --from 2025-03-01 -o france.html
+      defgraph render --view ego --focus France --depth 2 --from 2024-04-01 -o france.html
       defgraph render --view pledges --currency EUR --type Pledge -o pledges.html
     """
     if view == "ego" and not focus:

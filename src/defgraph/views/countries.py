@@ -33,6 +33,7 @@ def _countries_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> 
         for a, b in combinations(sorted(countries), 2):
             shared[(a, b)].append(ev)
 
+    linking = {ev for evs in shared.values() for ev in evs}
     simple = nx.Graph()
     simple.add_nodes_from(sorted(taking_part))
     for (a, b), evs in sorted(shared.items()):
@@ -52,6 +53,10 @@ def _countries_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> 
         description="Countries linked by the events they share: line width = number of shared "
         "events, node size = degree centrality, colour = community (Louvain).",
         communities=[[raw.label(i) for i in members] for members in ordered],
+        edge_summary=(
+            f"{len(shared)} pair{'s' if len(shared) != 1 else ''} of states, linked by "
+            f"{len(linking)} shared event{'s' if len(linking) != 1 else ''}"
+        ),
     )
     for iri in simple.nodes:
         attrs = _node_attrs(raw, iri, f)

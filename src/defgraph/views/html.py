@@ -329,6 +329,7 @@ def render_html(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "") -> st
         n_edges=graph.number_of_edges(),
         node_counts=node_counts,
         edge_counts=edge_counts,
+        edge_summary=graph.graph.get("edge_summary", ""),
         filters=graph.graph.get("filters", []),
         focus=graph.graph.get("focus", ""),
         aggregated=graph.graph.get("aggregated", []),

@@ -46,6 +46,16 @@ def _details(raw: Snapshot, iri: str) -> dict[str, str]:
         d["currency"] = raw.attr(iri, "currency") or ""
     if a.get("item"):
         d["items"] = "; ".join(sorted(a["item"]))
+    if kind == "pledge":
+        if iri in raw.part_of:
+            d["part of"] = raw.label(raw.part_of[iri]) + " (not counted again in totals)"
+        parts = sorted(p for p, w in raw.part_of.items() if w == iri)
+        if parts:
+            d["components"] = "\n".join(
+                raw.label(p) + (f": {_amount(x)} {raw.attr(p, 'currency') or ''}".rstrip()
+                                if (x := raw.attr(p, "amount")) else "")
+                for p in parts
+            )  # fmt: skip
     if a.get("participantCount"):
         d["participants reported"] = max(a["participantCount"], key=int)
     if raw.attr(iri, "planned") == "true":

@@ -28,7 +28,13 @@ def _pledges_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> nx
         )
     flows: dict[tuple[str, str], list[str]] = defaultdict(list)
     left_out = 0
-    for p in sorted(i for i, k in raw.kinds.items() if k == "pledge" and f.keeps(raw, i)):
+    # a component (dg:partOf another pledge) is never a flow of its own: its amount is already
+    # in its total's, and it is listed under that total
+    components: dict[str, list[str]] = defaultdict(list)
+    for part, whole in sorted(raw.part_of.items()):
+        components[whole].append(part)
+    for p in sorted(i for i, k in raw.kinds.items()
+                    if k == "pledge" and i not in raw.part_of and f.keeps(raw, i)):  # fmt: skip
         donors = sorted(x for prop, x in raw.out.get(p, []) if prop == "pledgedBy")
         recipients = sorted(x for prop, x in raw.out.get(p, []) if prop == "beneficiary")
         if not donors or not recipients:
@@ -115,7 +121,7 @@ def _pledges_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> nx
                             **{k: v for k, v in details.items() if k != "type"}}  # fmt: skip
         share = (pledged[a] + received[a]) / biggest if biggest else 0.0
         g.add_node(a, **attrs, scale=math.sqrt(share), colour=_ROLE_COLOURS[role(a)],
-                   role=role(a))  # fmt: skip
+                   role=role(a), pledged_total=pledged[a], received_total=received[a])  # fmt: skip
     for (d, r), ps in sorted(flows.items()):
         total = sum(c[0] for p in ps if (c := converted[p]))
         lines = []
@@ -132,6 +138,11 @@ def _pledges_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> nx
                 text += ": in kind"
             when = _when(raw, p)
             lines.append(text + (f" · {when}" if when else ""))
+            for part in components.get(p, []):
+                part_amount = raw.attr(part, "amount")
+                lines.append(f"    ◦ of which {short(raw.label(part), 50)}"
+                             + (f": {_amount(part_amount)} {raw.attr(part, 'currency') or ''}"
+                                .rstrip() if part_amount else ""))  # fmt: skip
             parts.append((*_span_text(raw, p), c[0] if c else 0.0))
         caption = f"{money(total, target)}" if total else "in kind"
         head = f"{len(ps)} pledge{'s' if len(ps) != 1 else ''}" + (

@@ -402,7 +402,7 @@ def test_render_command_lists_views_and_checks_options(tmp_path: Path) -> None:
     assert VIEW_NAMES == tuple(VIEWS)
     runner = CliRunner()
     result = runner.invoke(main, ["render", "--help"])
-    assert result.exit_code == 0 and "[events|countries|pledges|ego]" in result.output
+    assert result.exit_code == 0 and "[events|countries|pledges|ego|timeline]" in result.output
     for flag in ("--focus", "--depth", "--from", "--to", "--type", "--currency", "--max-nodes"):
         assert flag in result.output
     store = str(tmp_path / "store")

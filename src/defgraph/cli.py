@@ -231,7 +231,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, allo
 
 
 #: the views of `defgraph render` (defgraph.render.VIEWS; a test keeps the two in step)
-VIEW_NAMES = ("events", "countries", "pledges", "ego")
+VIEW_NAMES = ("events", "countries", "pledges", "ego", "timeline")
 
 
 def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -248,7 +248,8 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
 @click.option("--view", type=click.Choice(VIEW_NAMES), default="events", show_default=True,
               help="events: who did what, where, said by whom; countries: states linked by shared "
-                   "events; pledges: who pledged how much to whom; ego: around one --focus.")
+                   "events; pledges: who pledged how much to whom; ego: around one --focus; "
+                   "timeline: events and pledges along time, a lane per state.")
 @filter_options
 @click.option("--focus", default=None, metavar="NAME",
               help="ego view: a country (name or ISO code), a person, or any label.")
@@ -270,6 +271,7 @@ def render(output: str, view: str, date_from: str | None, date_to: str | None,
       defgraph render --view countries -o countries.html
       defgraph render --view ego --focus France --depth 2 --from 2024-04-01 -o france.html
       defgraph render --view pledges --currency EUR --type Pledge -o pledges.html
+      defgraph render --view timeline -o timeline.html
     """
     if view == "ego" and not focus:
         raise click.UsageError("--view ego needs --focus (a country, a person or any label)")

@@ -14,12 +14,14 @@ from .events import _events_view
 from .filters import ViewBuilder, ViewOptions, make_filters
 from .model import Queryable, read_store
 from .pledges import _pledges_view
+from .timeline import _timeline_view
 
 VIEWS: dict[str, ViewBuilder] = {
     "events": _events_view,
     "countries": _countries_view,
     "pledges": _pledges_view,
     "ego": _ego_view,
+    "timeline": _timeline_view,
 }
 
 
@@ -50,7 +52,8 @@ def network(
     f = make_filters(raw, date_from, date_to, types)
     g = VIEWS[view](raw, f, ViewOptions(focus=focus, depth=depth, currency=currency))
     keep = {g.graph["focus_iri"]} if g.graph.get("focus_iri") else set()
-    aggregated = _aggregate(g, raw, f, max_nodes, keep)
+    # a timeline has no people, statements or places to fold: its lanes scroll instead
+    aggregated = [] if g.graph.get("page") == "timeline" else _aggregate(g, raw, f, max_nodes, keep)
     g.graph.update(view=view, filters=f.describe(), aggregated=aggregated)
     return g
 

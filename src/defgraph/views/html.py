@@ -291,14 +291,9 @@ def _date_range(graph: nx.MultiDiGraph) -> tuple[str, str]:
     return (min(days), max(days)) if days else ("", "")
 
 
-def render_html(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "") -> str:
-    """The graph as one self-contained HTML page (vis-network inlined, no request made)."""
-    env = _environment()
-    vis_js, vis_css = _vis_assets()
-    app_js = (files("defgraph") / "templates" / "network.js").read_text("utf-8")
-    app_css = (files("defgraph") / "templates" / "network.css").read_text("utf-8")
-    scripts = [_raw_text(vis_js, "script"), _raw_text(app_js, "script")]
-    csp = "; ".join(
+def _csp(scripts: list[str]) -> str:
+    """Only these scripts run (by hash); nothing is fetched; inline styles and data: images."""
+    return "; ".join(
         [
             "default-src 'none'",
             "script-src " + " ".join(_sha256(s) for s in scripts),
@@ -308,6 +303,63 @@ def render_html(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "") -> st
             "form-action 'none'",
         ]
     )
+
+
+_SOURCE_MAP_RE = re.compile(r"^[ \t]*(//# sourceMappingURL=.*|/\*# sourceMappingURL=.*\*/)$", re.M)
+
+
+def _timeline_assets() -> tuple[str, str]:
+    """vis-timeline's JS and CSS, vendored in templates/vendor (source-map comments dropped)."""
+    lib = files("defgraph") / "templates" / "vendor" / "vis-timeline"
+    js = (lib / "vis-timeline-graph2d.min.js").read_text("utf-8")
+    css = (lib / "vis-timeline-graph2d.min.css").read_text("utf-8")
+    return _SOURCE_MAP_RE.sub("", js), _SOURCE_MAP_RE.sub("", css)
+
+
+def _template_text(name: str) -> str:
+    return (files("defgraph") / "templates" / name).read_text("utf-8")
+
+
+def render_timeline_html(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "") -> str:
+    """The timeline view as one self-contained HTML page (vis-timeline inlined)."""
+    from .timeline import timeline_data
+
+    lib_js, lib_css = _timeline_assets()
+    app_js = _template_text("panel.js") + "\n" + _template_text("timeline.js")
+    scripts = [_raw_text(lib_js, "script"), _raw_text(app_js, "script")]
+    counts = graph.graph.get("timeline_counts", {})
+    first, last = _date_range(graph)
+    return _environment().get_template("timeline.html").render(
+        title=title,
+        subtitle=subtitle,
+        view="timeline",
+        description=graph.graph.get("description", ""),
+        counts=counts,
+        n_lanes=len(graph.graph.get("lanes", [])),
+        filters=graph.graph.get("filters", []),
+        built=_build_time(),
+        first_day=first,
+        last_day=last,
+        csp=_csp(scripts),
+        lib_css=Markup(_raw_text(lib_css, "style")),
+        app_css=Markup(_raw_text(_template_text("network.css") + "\n"
+                                 + _template_text("timeline.css"), "style")),
+        data=Markup(script_json(timeline_data(graph))),
+        lib_js=Markup(scripts[0]),
+        app_js=Markup(scripts[1]),
+    )
+
+
+def render_html(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "") -> str:
+    """The graph as one self-contained HTML page (vis-network inlined, no request made)."""
+    if graph.graph.get("page") == "timeline":
+        return render_timeline_html(graph, title=title, subtitle=subtitle)
+    env = _environment()
+    vis_js, vis_css = _vis_assets()
+    app_js = (files("defgraph") / "templates" / "network.js").read_text("utf-8")
+    app_css = (files("defgraph") / "templates" / "network.css").read_text("utf-8")
+    scripts = [_raw_text(vis_js, "script"), _raw_text(app_js, "script")]
+    csp = _csp(scripts)
     kinds = Counter(a.get("kind", "") for _, a in graph.nodes(data=True))
     relations = Counter(str(a.get("label", "")) for _, _, a in graph.edges(data=True))
     node_counts = [

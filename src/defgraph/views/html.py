@@ -305,7 +305,7 @@ def _csp(scripts: list[str]) -> str:
     )
 
 
-_SOURCE_MAP_RE = re.compile(r"^[ \t]*(//# sourceMappingURL=.*|/\*# sourceMappingURL=.*\*/)$", re.M)
+_SOURCE_MAP_RE = re.compile(r"^[ \t]*(//# sourceMappingURL=.*|/\*# sourceMappingURL=.*\*/)$", re.MULTILINE)
 
 
 def _timeline_assets() -> tuple[str, str]:

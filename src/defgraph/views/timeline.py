@@ -69,7 +69,7 @@ def _timeline_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> n
         "axis to select a period; click an item for its evidence.",
         lanes=lanes,
         timeline_counts={"events": kinds["event"], "pledges": kinds["pledge"],
-                         "planned": planned, "undated": len(undated)},  # fmt: skip
+                         "planned": planned, "undated": len(undated)},
     )
     return g
 
@@ -81,7 +81,7 @@ def _types_of(graph: nx.MultiDiGraph) -> list[tuple[str, int]]:
 
 def timeline_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
     """What the timeline page draws: items (one per event or pledge), lanes, and panel data."""
-    from .html import KIND_STYLES, _node_info, _OTHER
+    from .html import _OTHER, KIND_STYLES, _node_info
 
     ids = {iri: f"n{i}" for i, iri in enumerate(graph.nodes)}
     lane_ids = {iri: f"s{i}" for i, (iri, _, _) in enumerate(graph.graph.get("lanes", []))}

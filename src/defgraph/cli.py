@@ -376,13 +376,14 @@ def _build(paths: tuple[str, ...], outdir: Path, store: str | None,
         kg.export(outdir / "graph.ttl", "turtle")
     except ExportError as exc:
         raise DefgraphError(str(exc)) from exc
-    kg.render(outdir / "graph.html", view="events")
-    kg.render(outdir / "countries.html", view="countries")
+    from .views.site import write_views
+
+    pages = write_views(kg.store, outdir)
     summary = kg.summary()
     (outdir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     out.print(_report_table(report))
     out.print(_summary_table(summary))
-    out.print(f"wrote {outdir / 'graph.ttl'}, {outdir / 'graph.html'}, {outdir / 'countries.html'}, "
+    out.print(f"wrote {outdir / 'graph.ttl'}, {', '.join(str(p) for p in pages)}, "
               f"{outdir / 'summary.json'}; store in {kg.store.location}")
     return EXIT_OK if report.ok else EXIT_PARTIAL
 
@@ -390,7 +391,8 @@ def _build(paths: tuple[str, ...], outdir: Path, store: str | None,
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
-              help="Folder for graph.ttl, graph.html, countries.html, summary.json and the store.")
+              help="Folder for graph.ttl, graph.html, countries.html, timeline.html, summary.json "
+                   "and the store.")
 @store_option
 @workers_option
 def build(paths: tuple[str, ...], outdir: str, store: str | None, workers: int | None) -> None:

@@ -103,6 +103,8 @@ class ViewOptions:
     focus: str | None = None
     depth: int = 2
     currency: str = "USD"
+    #: events view: draw only the best-connected events and pledges that fit in this many nodes
+    node_budget: int | None = None
 
 
 ViewBuilder = Callable[[Snapshot, Filters, ViewOptions], nx.MultiDiGraph]

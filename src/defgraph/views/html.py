@@ -385,6 +385,7 @@ def render_html(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "") -> st
         filters=graph.graph.get("filters", []),
         focus=graph.graph.get("focus", ""),
         aggregated=graph.graph.get("aggregated", []),
+        left_out=graph.graph.get("left_out", ""),
         built=_build_time(),
         legend=legend,
         groups=groups,

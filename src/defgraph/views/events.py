@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import networkx as nx
-
 from datetime import date
+
+import networkx as nx
 
 from .filters import Filters, ViewOptions
 from .model import EDGE_LABELS, Snapshot

@@ -6,6 +6,7 @@
   "use strict";
 
   var data = JSON.parse(document.getElementById("graph-data").textContent);
+  var CLUSTER_ABOVE = 150;  // more items than this are grouped where they overlap until zoomed in
   var info = new Map(data.info);
   var records = new Map(data.items.map(function (it) { return [it.id, it]; }));
   var laneNames = new Map(data.lanes.map(function (l) { return [l[0], l[1]]; }));
@@ -74,7 +75,13 @@
     zoomKey: "ctrlKey",
     height: "100%",
     margin: { item: { horizontal: 4, vertical: 3 } },
-    template: function (item) { return textElement(item.text); },
+    // a cluster (many items at one place, when zoomed out) shows how many it holds
+    template: function (item) {
+      return textElement(item.text !== undefined ? item.text :
+        (item.items ? item.items.length + " items" : ""));
+    },
+    cluster: data.items.length > CLUSTER_ABOVE ? { maxItems: 2, showStipes: false,
+      titleTemplate: "{count} events and pledges: zoom in" } : false,
     groupTemplate: function (group) { return textElement(group.text); },
     moment: function (date) { return vis.moment(date).utc(); }  // days are UTC days
   });

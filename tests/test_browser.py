@@ -12,6 +12,7 @@ recorded, never asserted: tests make no timed assertions).
 from __future__ import annotations
 
 import json
+import re
 import os
 import platform
 import time
@@ -639,3 +640,42 @@ def test_timeline_markup_stays_text(visit: Any, pages: dict[str, Path], corpus: 
     page.evaluate("defgraphSearch('<script>')")
     page.check("input[name=lanes][value=type]")
     inert(v)
+
+
+def label_overlaps(boxes: list[dict[str, float]]) -> list[tuple[str, str]]:
+    """Pairs of drawn label boxes (vis-network's own measures, in page pixels) that intersect."""
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            w = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            h = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            if w > 0.5 and h > 0.5:
+                found.append((a["id"], b["id"]))
+    return found
+
+
+@pytest.mark.parametrize("view", ["events", "countries", "ego"])
+def test_labels_do_not_overlap_at_the_default_zoom(
+    visit: Any, pages: dict[str, Path], view: str
+) -> None:
+    v = visit(pages[f"sample-{view}"])
+    page = v.page
+    page.wait_for_selector("html[data-labels]")
+    boxes = page.evaluate("defgraphLabelBoxes()")
+    assert len(boxes) >= min(12, len(graph_info(page)) // 2)  # the important ones are named
+    assert label_overlaps(boxes) == []
+    # each drawn label is readable: at least 11 px high on screen
+    assert min(b["bottom"] - b["top"] for b in boxes) >= 11
+    # zoomed in on one node, again none overlap, and more are named
+    search(page, "United Kingdom")
+    page.wait_for_selector("html[data-labels]")
+    assert label_overlaps(page.evaluate("defgraphLabelBoxes()")) == []
+    assert v.errors == [] and v.requests == []
+
+
+def test_event_labels_keep_their_dates(visit: Any, pages: dict[str, Path]) -> None:
+    page = visit(pages["sample-events"]).page
+    events = [i for i, item in graph_info(page).items() if item["kind"] == "event"]
+    labels = page.evaluate("ids => ids.map(id => defgraphNodes.get(id).label)", events)
+    cut = [label for label in labels if "…" in label]
+    assert cut and all(re.search(r" on \d{4}-\d\d-\d\d$", label) for label in cut), cut

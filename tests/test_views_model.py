@@ -132,3 +132,14 @@ def test_countries_header_counts_pairs(corpus, tmp_path: Path) -> None:
     html = render(corpus.store, tmp_path / "c.html", "countries").read_text("utf-8")
     n = g.number_of_edges()
     assert f'<span id="edge-count">{n} pairs of states, linked by ' in html
+
+
+def test_short_labels_keep_their_dates() -> None:
+    from defgraph.views.model import short_label
+
+    assert short_label("Meeting: Poland, United Kingdom, Germany, France on 2025-01-20") == (
+        "Meeting: Poland, United… on 2025-01-20")
+    assert short_label("Call: Romania, Moldova on 2024-10-08") == "Call: Romania, Moldova on 2024-10-08"
+    assert short_label("A long name with no date at all in it, none whatsoever") == (
+        "A long name with no date at all in it…")
+    assert len(short_label("x" * 60 + " on 2025-01-20")) == 38

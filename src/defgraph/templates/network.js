@@ -22,11 +22,119 @@
   network.once("afterDrawing", function () {
     document.documentElement.setAttribute("data-ready", "1");
   });
+
+  // -- labels by importance: at any zoom, the most important labels that fit without touching
+  //    one another are drawn at a readable size; the others show on hover (the tooltip)
+  var LABEL_PX = 12.5;
+  var degree = new Map();
+  data.edges.forEach(function (e) {
+    degree.set(e.from, (degree.get(e.from) || 0) + 1);
+    degree.set(e.to, (degree.get(e.to) || 0) + 1);
+  });
+  var byImportance = data.nodes.map(function (n) { return n.id; });
+  var focusId = null;
+  data.info.forEach(function (pair) { if (pair[1].focus) focusId = pair[0]; });
+  byImportance.sort(function (a, b) {
+    var na = nodes.get(a), nb = nodes.get(b);
+    return (b === focusId) - (a === focusId) || (nb.size || 0) - (na.size || 0) ||
+      (degree.get(b) || 0) - (degree.get(a) || 0) || String(na.label).localeCompare(String(nb.label));
+  });
+  var measure = document.createElement("canvas").getContext("2d");
+  measure.font = "100px " + data.options.nodes.font.face;
+  var widths = new Map();
+  function labelWidth(id) {
+    if (!widths.has(id)) widths.set(id, measure.measureText(String(nodes.get(id).label || "")).width / 100);
+    return widths.get(id);
+  }
+  var labelled = new Set(byImportance);  // as drawn before the first choice: every label
+  function overlaps(a, b) {
+    return a.l < b.r && b.l < a.r && a.t < b.b && b.t < a.b;
+  }
+  /* choose the labels to draw at the current zoom: estimated boxes first, in canvas units */
+  function placeLabels() {
+    var scale = network.getScale();
+    var size = LABEL_PX / scale;
+    var pad = 3 / scale;
+    var positions = network.getPositions();
+    var kept = [];
+    var next = new Set();
+    byImportance.forEach(function (id) {
+      if (hiddenNodes.has(id)) return;
+      var p = positions[id];
+      var r = (nodes.get(id).size || 10);
+      var w = labelWidth(id) * size;
+      var box = { l: p.x - w / 2 - pad, r: p.x + w / 2 + pad, t: p.y + r, b: p.y + r + size * 1.35 + pad };
+      if (kept.some(function (k) { return overlaps(k, box); })) return;
+      kept.push(box);
+      next.add(id);
+    });
+    applyLabels(next, size);
+  }
+  var labelSize = 0;
+  function applyLabels(next, size) {
+    var updates = [];
+    byImportance.forEach(function (id) {
+      var show = next.has(id);
+      if (show !== labelled.has(id) || (show && size !== labelSize)) {
+        updates.push({ id: id, font: { size: show ? size : 0 } });
+      }
+    });
+    labelled = next;
+    labelSize = size;
+    if (updates.length) nodes.update(updates);
+    checkLabels = true;
+  }
+  /* after a draw, vis-network's own measured label boxes: drop the less important of any two
+     that still touch (the estimate above is close, not exact) */
+  var checkLabels = false;
+  function labelBoxes() {
+    var boxes = [];
+    byImportance.forEach(function (id) {
+      if (!labelled.has(id) || hiddenNodes.has(id)) return;
+      var body = network.body.nodes[id];
+      var s = body && body.labelModule && body.labelModule.size;
+      if (!s || !s.width) return;
+      boxes.push({ id: id, l: s.left, r: s.left + s.width, t: s.top, b: s.top + s.height });
+    });
+    return boxes;
+  }
+  network.on("afterDrawing", function () {
+    if (!checkLabels) return;
+    checkLabels = false;
+    var kept = [];
+    var drop = new Set();
+    labelBoxes().forEach(function (box) {
+      if (kept.some(function (k) { return overlaps(k, box); })) drop.add(box.id);
+      else kept.push(box);
+    });
+    if (drop.size) {
+      var next = new Set(Array.from(labelled).filter(function (id) { return !drop.has(id); }));
+      applyLabels(next, labelSize);
+      return;
+    }
+    document.documentElement.setAttribute("data-labels", String(labelled.size));
+  });
+  var labelTimer = null;
+  function relabel() {
+    window.clearTimeout(labelTimer);
+    document.documentElement.removeAttribute("data-labels");
+    labelTimer = window.setTimeout(placeLabels, 120);
+  }
+  window.defgraphLabelBoxes = function () {
+    var canvas = document.querySelector("#network canvas").getBoundingClientRect();
+    return labelBoxes().map(function (b) {
+      var tl = network.canvasToDOM({ x: b.l, y: b.t });
+      var br = network.canvasToDOM({ x: b.r, y: b.b });
+      return { id: b.id, left: canvas.left + tl.x, top: canvas.top + tl.y,
+        right: canvas.left + br.x, bottom: canvas.top + br.y };
+    });
+  };
   if (data.options.physics.enabled) {
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
       fitBesideLegend();
       edgeLabels();
+      relabel();
     });
   }
   // fit the graph into the part of the canvas the legend leaves free
@@ -44,7 +152,10 @@
       animation: false
     });
   }
+  var hiddenNodes = new Set();
   fitBesideLegend();
+  placeLabels();
+  network.on("zoom", relabel);
 
   // edge labels only when zoomed in enough to read them
   function edgeLabels() {
@@ -86,6 +197,7 @@
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), 1), animation: false });
     edgeLabels();
+    relabel();
     showPanel(id);
   }
 
@@ -201,7 +313,6 @@
       incident.get(id).push(e);
     });
   });
-  var hiddenNodes = new Set();
 
   function formatAmount(value, unit) {
     var sizes = [[1e9, " bn"], [1e6, " M"], [1e3, " k"]];
@@ -279,6 +390,7 @@
     });
     nodes.update(nodeUpdates);
     edges.update(edgeUpdates);
+    relabel();
     shown.textContent = "Showing " + count + " of " + info.size + " nodes";
     var open = panel.getAttribute("data-node");
     if (open && hiddenNodes.has(open)) hidePanel();
@@ -341,6 +453,7 @@
       network.fit({ nodes: ids, animation: false });
     }
     edgeLabels();
+    relabel();
     if (open) showPanel(ids[0]);
   }
 

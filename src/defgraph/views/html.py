@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from .build import network
 from .layout import _layout
-from .model import Queryable, short
+from .model import Queryable, short, short_label
 
 # -- drawing --------------------------------------------------------------------------
 
@@ -136,15 +136,13 @@ def _vis_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
         extra: dict[str, Any] = {}
         if positions:
             extra.update(x=positions[iri][0], y=positions[iri][1])
-        if a.get("kind") == "country" and graph.number_of_nodes() > 25:
-            extra["font"] = {"size": 30}  # states stay named when a big view is zoomed out
         if a.get("focus"):
             colour = {"background": colour, "border": "#111111",
                       "highlight": {"background": colour, "border": "#111111"}}  # fmt: skip
             extra.update(borderWidth=5, borderWidthSelected=6)
         net.add_node(
             ids[iri],
-            label=short(str(a.get("label", ""))) or " ",
+            label=short_label(str(a.get("label", ""))) or " ",
             shape=style.shape,
             color=colour,
             title=_tooltip(a),

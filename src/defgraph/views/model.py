@@ -222,3 +222,18 @@ def short(text: str, limit: int = 38) -> str:
     """One line of at most ``limit`` characters, cut with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_TRAILING_DATE = re.compile(r"(\s(?:on|from|in)\s\d{4}-\d\d(?:-\d\d)?(?:\s?[–-]\s?\S+)?)$")
+
+
+def short_label(text: str, limit: int = 38) -> str:
+    """``short`` that keeps a trailing date ("... on 2025-01-20"): it is cut in the middle instead."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    m = _TRAILING_DATE.search(text)
+    if not m or len(m.group(1)) > limit // 2:
+        return short(text, limit)
+    tail = m.group(1)
+    return text[: limit - len(tail) - 1].rstrip() + "…" + tail

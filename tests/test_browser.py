@@ -12,9 +12,9 @@ recorded, never asserted: tests make no timed assertions).
 from __future__ import annotations
 
 import json
-import re
 import os
 import platform
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -679,3 +679,109 @@ def test_event_labels_keep_their_dates(visit: Any, pages: dict[str, Path]) -> No
     labels = page.evaluate("ids => ids.map(id => defgraphNodes.get(id).label)", events)
     cut = [label for label in labels if "…" in label]
     assert cut and all(re.search(r" on \d{4}-\d\d-\d\d$", label) for label in cut), cut
+
+
+def test_controls_tell_the_truth_and_the_link_keeps_them(visit: Any, pages: dict[str, Path]) -> None:
+    """Type, status and confidence filters beside the dates; the header says what is drawn."""
+    v = visit(pages["sample-events"])
+    page = v.page
+    info = graph_info(page)
+    meetings = {i for i, item in info.items() if item["type"] == "Meeting"}
+    assert meetings
+    page.uncheck("#types input[value=Meeting]")
+    shown = set(shown_nodes(page))
+    assert not shown & meetings
+    assert "types: " in (page.text_content("#filters") or "") and "Meeting" not in (
+        page.text_content("#filters") or "")
+    kinds = {info[i]["kind"] for i in shown}
+    events = sum(1 for i in shown if info[i]["kind"] == "event")
+    assert (page.text_content("#node-count") or "").startswith(f"{len(shown)} nodes ({events} events")
+    edges = page.evaluate("defgraphEdges.get({filter: e => !e.hidden}).length")
+    assert page.text_content("#edge-count") == f"{edges} edges"
+    assert "statement" in kinds
+    # statements only while they report something shown
+    for i in shown:
+        if info[i]["kind"] == "statement":
+            linked = page.evaluate("id => defgraphNetwork.getConnectedNodes(id)", i)
+            assert any(info[j]["kind"] in ("event", "pledge") and j in shown for j in linked)
+    # the layout re-fits to what is shown: every shown node is on screen
+    box = page.locator("#network").bounding_box()
+    xy = page.evaluate("ids => ids.map(id => defgraphNetwork.canvasToDOM(defgraphNetwork.getPosition(id)))",
+                       sorted(shown))  # fmt: skip
+    assert all(0 <= p["x"] <= box["width"] and 0 <= p["y"] <= box["height"] for p in xy)
+    # held / planned: only the planned event (and what it involves) is left
+    page.check("#types input[value=Meeting]")
+    page.uncheck("#status input[value=held]")
+    planned = {i for i in shown_nodes(page) if info[i]["kind"] == "event"}
+    assert planned and all(info[i].get("planned") for i in planned)
+    assert "planned only" in (page.text_content("#filters") or "")
+    # confidence
+    page.check("#status input[value=held]")
+    page.fill("#min-confidence", "0.7")
+    kept = [i for i in shown_nodes(page) if info[i]["kind"] in ("event", "pledge")]
+    assert kept and all(info[i]["confidence"] >= 0.7 for i in kept)
+    page.fill("#date-from", "2025-01-01")
+    search(page, "United Kingdom")
+    hash_ = page.evaluate("location.hash")
+    assert "min=0.7" in hash_ and "from=2025-01-01" in hash_ and "focus=" in hash_
+    # the link reopens the same view
+    expected = sorted(shown_nodes(page))
+    filters = page.text_content("#filters")
+    page.reload()
+    page.wait_for_selector("html[data-ready='1']")
+    assert sorted(shown_nodes(page)) == expected and page.text_content("#filters") == filters
+    assert page.text_content("#panel-title") == "United Kingdom"
+    assert v.errors == [] and v.requests == []
+
+
+def test_search_frames_the_node_with_its_neighbours(visit: Any, pages: dict[str, Path]) -> None:
+    page = visit(pages["sample-events"]).page
+    search(page, "Lithuania")
+    nid = page.get_attribute("#panel", "data-node")
+    near = page.evaluate("id => [id].concat(defgraphNetwork.getConnectedNodes(id))", nid)
+    box = page.locator("#network").bounding_box()
+    legend = page.locator("#legend").bounding_box()
+    xy = page.evaluate("ids => ids.map(id => defgraphNetwork.canvasToDOM(defgraphNetwork.getPosition(id)))", near)
+    # every neighbour on screen, right of the legend, and the found node not blown up
+    assert all(legend["x"] + legend["width"] - box["x"] <= p["x"] <= box["width"] for p in xy)
+    assert all(0 <= p["y"] <= box["height"] for p in xy)
+    assert page.evaluate("defgraphNetwork.getScale()") <= 1.6
+
+
+def test_export_csv_and_png_offline(visit: Any, pages: dict[str, Path]) -> None:
+    import base64
+    import csv
+    import io
+
+    v = visit(pages["sample-events"])
+    page = v.page
+    info = graph_info(page)
+    search(page, "United Kingdom")  # one node selected: the CSV is it and nothing else
+    with page.expect_download() as download:
+        page.click("#export-csv")
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    assert [(r["record"], r["label"]) for r in rows] == [("node", "United Kingdom")]
+    page.keyboard.press("Escape")
+    page.evaluate("defgraphNetwork.unselectAll()")
+    page.uncheck("#kinds input[value=statement]")
+    with page.expect_download() as download:
+        page.click("#export-csv")
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    nodes = [r for r in rows if r["record"] == "node"]
+    assert len(nodes) == len(shown_nodes(page)) < len(info)
+    assert not any(r["kind"] == "statement" for r in nodes)
+    assert any(r["record"] == "edge" and r["relation"] == "participant" for r in rows)
+    with page.expect_download() as download:
+        page.click("#export-png")
+    png = Path(download.value.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
+    assert base64.b64decode(page.evaluate("defgraphPng()").split(",", 1)[1])[:4] == b"\x89PNG"
+    assert v.errors == [] and v.requests == []
+
+
+def test_pledge_amounts_are_widths_with_a_legend(visit: Any, pages: dict[str, Path]) -> None:
+    page = visit(pages["sample-pledges"]).page
+    assert page.evaluate("defgraphEdges.get().filter(e => e.label && e.label.trim()).length") == 0
+    widths = page.locator("#legend .widths li")
+    assert widths.count() >= 2
+    assert "USD" in (widths.first.text_content() or "")

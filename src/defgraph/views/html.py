@@ -94,6 +94,10 @@ def _node_info(a: dict[str, Any], style: _Style, ids: dict[str, str]) -> dict[st
         item["sources"] = [[s["title"], s["date"], s["url"]] for s in a["sources"]]
     if a.get("focus"):
         item["focus"] = True
+    if a.get("confidence") is not None:
+        item["confidence"] = float(a["confidence"])
+    if "planned" in details:
+        item["planned"] = True
     return item
 
 
@@ -198,7 +202,8 @@ def _vis_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
             "color": {"color": "#b5b5b5", "highlight": "#333333", "hover": "#666666"},
             "font": {"size": 12, "color": "#666", "strokeWidth": 3, "strokeColor": "#ffffff",
                      "align": "middle"},
-            "scaling": {"min": 1, "max": 12 if graph.graph.get("view") == "pledges" else 9,
+            "scaling": {"min": _WIDTH_MIN,
+                        "max": _WIDTH_MAX if graph.graph.get("view") == "pledges" else 9,
                         "label": {"enabled": False}},
         },
     }  # fmt: skip
@@ -212,6 +217,8 @@ def _vis_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
         "options": json.loads(options) if isinstance(options, str) else options,
         "info": info,
         "edgeInfo": edge_info,
+        "kindNames": [[k, st.name.lower(), st.plural] for k, st in KIND_STYLES.items()],
+        "pairs": bool(graph.graph.get("edge_summary")),
     }
 
 
@@ -270,6 +277,28 @@ def _legend(graph: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str
                        "colour": COMMUNITY_COLOURS[n % len(COMMUNITY_COLOURS)],
                        "shape": "dot", "count": len(members)})  # fmt: skip
     return entries, groups
+
+
+_WIDTH_MIN, _WIDTH_MAX = 1.0, 12.0  # vis-network edge widths for the smallest and largest value
+
+
+def _width_legend(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """Sample line widths and the amounts they stand for (the pledges view), as vis scales them."""
+    unit = graph.graph.get("currency")
+    values = sorted(float(a["value"]) for *_, a in graph.edges(data=True) if a.get("value"))
+    if not unit or not values:
+        return []
+    low, high = values[0], values[-1]
+    picks = sorted({low, values[len(values) // 2], high})
+
+    def width(v: float) -> float:
+        if high == low:
+            return (_WIDTH_MIN + _WIDTH_MAX) / 2
+        return _WIDTH_MIN + (v - low) * (_WIDTH_MAX - _WIDTH_MIN) / (high - low)
+
+    from .fx import money
+
+    return [{"width": round(width(v), 1), "text": money(v * 1e6, unit)} for v in picks]
 
 
 def _environment() -> Environment:
@@ -354,7 +383,7 @@ def render_html(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "") -> st
         return render_timeline_html(graph, title=title, subtitle=subtitle)
     env = _environment()
     vis_js, vis_css = _vis_assets()
-    app_js = (files("defgraph") / "templates" / "network.js").read_text("utf-8")
+    app_js = _template_text("panel.js") + "\n" + _template_text("network.js")
     app_css = (files("defgraph") / "templates" / "network.css").read_text("utf-8")
     scripts = [_raw_text(vis_js, "script"), _raw_text(app_js, "script")]
     csp = _csp(scripts)
@@ -389,6 +418,7 @@ def render_html(graph: nx.MultiDiGraph, *, title: str, subtitle: str = "") -> st
         groups=groups,
         groups_title=graph.graph.get("groups_title", "Communities"),
         legend_notes=graph.graph.get("legend_notes", []),
+        legend_lines=_width_legend(graph),
         first_day=first,
         last_day=last,
         csp=csp,

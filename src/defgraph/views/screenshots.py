@@ -23,7 +23,7 @@ SHOTS: dict[str, tuple[str, dict[str, Any]]] = {
     "ego": ("ego", {"focus": "France", "depth": 2}),
     "timeline": ("timeline", {}),
 }
-VIEWPORT = {"width": 1280, "height": 800}
+WIDTH, HEIGHT = 1280, 800
 
 
 def _chromium(path: str | None) -> str | None:
@@ -48,13 +48,14 @@ def take(outdir: Path, chromium: str | None = None, names: list[str] | None = No
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         executable = _chromium(chromium)
         browser = p.chromium.launch(
-            **({"executable_path": executable} if executable else {}),
+            executable_path=executable,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         for name in names or list(SHOTS):
             view, options = SHOTS[name]
             page_file = render(kg.store, Path(tmp) / f"{name}.html", view, **options)
-            context = browser.new_context(viewport=VIEWPORT, offline=True)
+            context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT},
+                                          offline=True)
             context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
                           else r.abort())  # fmt: skip
             page = context.new_page()

@@ -785,3 +785,16 @@ def test_pledge_amounts_are_widths_with_a_legend(visit: Any, pages: dict[str, Pa
     widths = page.locator("#legend .widths li")
     assert widths.count() >= 2
     assert "USD" in (widths.first.text_content() or "")
+
+
+def test_screenshot_command_writes_pngs(browser: Any, tmp_path: Path) -> None:
+    """`python -m defgraph.views.screenshots OUTDIR` photographs views into OUTDIR only."""
+    from defgraph.views.screenshots import main
+
+    assert main([str(tmp_path), "--chromium", str(CHROMIUM), "--view", "timeline",
+                 "--view", "pledges"]) == 0  # fmt: skip
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["view-pledges.png", "view-timeline.png"]
+    for name in written:
+        data = (tmp_path / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000

@@ -81,8 +81,9 @@
     });
     labelled = next;
     labelSize = size;
-    if (updates.length) nodes.update(updates);
     checkLabels = true;
+    if (updates.length) nodes.update(updates);
+    else network.redraw();  // nothing changed: still draw once so that the check runs
   }
   /* after a draw, vis-network's own measured label boxes: drop the less important of any two
      that still touch (the estimate above is close, not exact) */

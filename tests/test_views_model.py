@@ -143,3 +143,18 @@ def test_short_labels_keep_their_dates() -> None:
     assert short_label("A long name with no date at all in it, none whatsoever") == (
         "A long name with no date at all in it…")
     assert len(short_label("x" * 60 + " on 2025-01-20")) == 38
+
+
+def test_palettes_are_okabe_ito() -> None:
+    """Every colour a view uses is one of Okabe and Ito's, distinct for colour-blind readers."""
+    from defgraph.views.html import COMMUNITY_COLOURS, KIND_STYLES
+    from defgraph.views.pledges import _ROLE_COLOURS
+
+    okabe_ito = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+                 "#000000", "#999999"}  # fmt: skip
+    used = {s.colour for s in KIND_STYLES.values()} | set(COMMUNITY_COLOURS)
+    used |= set(_ROLE_COLOURS.values())
+    assert used <= okabe_ito
+    css = (Path(__file__).resolve().parents[1] / "src" / "defgraph" / "templates" / "timeline.css")
+    types = set(re.findall(r"\.tt\d \{ --c: (#[0-9A-Fa-f]{6}); \}", css.read_text("utf-8")))
+    assert len(types) == 8 and types <= okabe_ito

@@ -43,13 +43,14 @@ KIND_STYLES: dict[str, _Style] = {
     "country": _Style("Country", "countries", "#0072B2", "dot", 18),
     "organisation": _Style("Organisation", "organisations", "#CC79A7", "triangle", 14),
     "person": _Style("Person", "people", "#009E73", "dot", 9),
-    "place": _Style("Place", "places", "#8C6D31", "triangleDown", 11),
+    "place": _Style("Place", "places", "#56B4E9", "triangleDown", 11),
     "statement": _Style("Statement", "statements", "#999999", "square", 9),
 }
 _OTHER = _Style("Other", "others", "#777777", "dot", 10)
+# communities: Okabe-Ito again, then black and grey; past nine groups colours repeat (the legend names them)
 COMMUNITY_COLOURS = (
-    "#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F",
-    "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC",
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
+    "#D55E00", "#F0E442", "#000000", "#999999",
 )  # fmt: skip
 
 

@@ -808,3 +808,18 @@ def test_screenshot_command_writes_pngs(tmp_path: Path) -> None:
     for name in written:
         data = (tmp_path / "img" / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+
+
+def test_timeline_clusters_many_items(visit: Any, tmp_path: Path) -> None:
+    from browser_util import scale_extractions, store_of
+
+    store = store_of(scale_extractions(statements=120, countries=12, organisations=4, people=40,
+                                       places=10))  # fmt: skip
+    path = render(store, tmp_path / "many.html", "timeline", title="Many")
+    v = visit(path)
+    page = v.page
+    assert len(timeline_items(page)) > 150
+    page.wait_for_selector(".vis-item.vis-cluster")
+    text = page.locator(".vis-item.vis-cluster").first.text_content() or ""
+    assert re.fullmatch(r"\d+ items", text.strip())
+    assert v.errors == [] and v.requests == []

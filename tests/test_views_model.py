@@ -105,7 +105,8 @@ def test_components_are_never_added_and_are_listed_with_their_total() -> None:
     events = network(s, "events")
     by_label = {a["label"]: a for _, a in events.nodes(data=True)}
     assert by_label["300 M package"]["details"]["components"] == (
-        "100 M for drones: 100,000,000 EUR")
+        "100 M for drones: 100,000,000 EUR"
+    )
     assert by_label["100 M for drones"]["details"]["part of"].startswith("300 M package")
 
 
@@ -114,8 +115,11 @@ def test_pledges_view_totals_equal_pledges_by_donor(corpus) -> None:
     g = network(corpus.store, "pledges", currency="USD")
     by_donor: dict[str, float] = {}
     for row in corpus.query("pledges_by_donor"):
-        pledges = [p for p in corpus.query("pledges_list")
-                   if p.get("donor") == row["donor"] and p.get("currency") == row["currency"]]
+        pledges = [
+            p
+            for p in corpus.query("pledges_list")
+            if p.get("donor") == row["donor"] and p.get("currency") == row["currency"]
+        ]
         years = {str(p.get("date") or "")[:4] for p in pledges} - {""}
         year = int(min(years)) if len(years) == 1 else None
         converted = convert(row["total"], row["currency"], year, "USD")
@@ -138,10 +142,15 @@ def test_short_labels_keep_their_dates() -> None:
     from defgraph.views.model import short_label
 
     assert short_label("Meeting: Poland, United Kingdom, Germany, France on 2025-01-20") == (
-        "Meeting: Poland, United… on 2025-01-20")
-    assert short_label("Call: Romania, Moldova on 2024-10-08") == "Call: Romania, Moldova on 2024-10-08"
+        "Meeting: Poland, United… on 2025-01-20"
+    )
+    assert (
+        short_label("Call: Romania, Moldova on 2024-10-08")
+        == "Call: Romania, Moldova on 2024-10-08"
+    )
     assert short_label("A long name with no date at all in it, none whatsoever") == (
-        "A long name with no date at all in it…")
+        "A long name with no date at all in it…"
+    )
     assert len(short_label("x" * 60 + " on 2025-01-20")) == 38
 
 
@@ -155,6 +164,6 @@ def test_palettes_are_okabe_ito() -> None:
     used = {s.colour for s in KIND_STYLES.values()} | set(COMMUNITY_COLOURS)
     used |= set(_ROLE_COLOURS.values())
     assert used <= okabe_ito
-    css = (Path(__file__).resolve().parents[1] / "src" / "defgraph" / "templates" / "timeline.css")
+    css = Path(__file__).resolve().parents[1] / "src" / "defgraph" / "templates" / "timeline.css"
     types = set(re.findall(r"\.tt\d \{ --c: (#[0-9A-Fa-f]{6}); \}", css.read_text("utf-8")))
     assert len(types) == 8 and types <= okabe_ito

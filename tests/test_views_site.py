@@ -38,7 +38,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
 def test_small_corpus_gets_every_view_whole(tmp_path: Path) -> None:
     kg = ingested(DATA / "statements")
     paths = write_views(kg.store, tmp_path)
-    assert [p.name for p in paths] == list(PAGES) == ["graph.html", "countries.html", "timeline.html"]
+    assert (
+        [p.name for p in paths] == list(PAGES) == ["graph.html", "countries.html", "timeline.html"]
+    )
     events = paths[0].read_text("utf-8")
     assert graph_nodes(events) == network(kg.store, "events").number_of_nodes()
     assert 'id="left-out"' not in events
@@ -57,10 +59,12 @@ def test_large_corpus_limits_the_events_view_and_says_so(generated, tmp_path: Pa
     m = re.match(r"Showing the (\d+) best-connected of (\d+) events and pledges; (\d+) left out\.",
                  note.group(1))  # fmt: skip
     assert m and int(m.group(2)) == anchors and int(m.group(1)) + int(m.group(3)) == anchors
-    assert "timeline view" in note.group(1) and "defgraph render --view events --from" in note.group(1)
+    assert "timeline view" in note.group(
+        1
+    ) and "defgraph render --view events --from" in note.group(1)
     # the timeline still holds every dated event and pledge
     timeline = paths[2].read_text("utf-8")
-    assert re.search(r'(\d+) events \(\d+ planned\), (\d+) pledges', timeline)
+    assert re.search(r"(\d+) events \(\d+ planned\), (\d+) pledges", timeline)
 
 
 def test_the_best_connected_are_kept(generated) -> None:

@@ -76,4 +76,3 @@ def _aggregate(
     if g.number_of_nodes() > max_nodes:
         notes.append(f"still {g.number_of_nodes()} nodes: narrow it with dates or types")
     return notes
-

@@ -25,7 +25,6 @@ VIEWS: dict[str, ViewBuilder] = {
 }
 
 
-
 def network(
     store: Queryable,
     view: str = "events",
@@ -71,4 +70,3 @@ def network(
     aggregated = [] if g.graph.get("page") == "timeline" else _aggregate(g, raw, f, max_nodes, keep)
     g.graph.update(view=view, filters=f.describe(), aggregated=aggregated)
     return g
-

@@ -91,4 +91,3 @@ def _countries_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> 
             unit="events",
         )  # fmt: skip
     return g
-

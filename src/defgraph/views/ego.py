@@ -109,4 +109,3 @@ def _ego_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> nx.Mul
         g.nodes[n]["details"] = {**g.nodes[n]["details"], "links from focus": str(d)}
     g.nodes[centre]["focus"] = True
     return g
-

@@ -29,7 +29,9 @@ def best_connected(raw: Snapshot, anchors: set[str], budget: int) -> set[str] | 
     reach = {a: _reach(raw, a) for a in anchors}
     if len(anchors | set().union(*reach.values())) <= budget:
         return None
-    ranked = sorted(anchors, key=lambda a: (-len(reach[a]), -(raw.span(a)[0] or date.min).toordinal(), a))
+    ranked = sorted(
+        anchors, key=lambda a: (-len(reach[a]), -(raw.span(a)[0] or date.min).toordinal(), a)
+    )
     chosen: set[str] = set()
     drawn: set[str] = set()
     for a in ranked:

@@ -95,7 +95,6 @@ def make_filters(
     return f
 
 
-
 @dataclass(frozen=True)
 class ViewOptions:
     """What a view takes besides the filters."""

@@ -54,7 +54,6 @@ COMMUNITY_COLOURS = (
 )  # fmt: skip
 
 
-
 def _tooltip(attrs: dict[str, Any]) -> str:
     details = attrs.get("details", {})
     head = details.get("type", attrs.get("kind", ""))
@@ -333,7 +332,9 @@ def _csp(scripts: list[str]) -> str:
     )
 
 
-_SOURCE_MAP_RE = re.compile(r"^[ \t]*(//# sourceMappingURL=.*|/\*# sourceMappingURL=.*\*/)$", re.MULTILINE)
+_SOURCE_MAP_RE = re.compile(
+    r"^[ \t]*(//# sourceMappingURL=.*|/\*# sourceMappingURL=.*\*/)$", re.MULTILINE
+)
 
 
 def _timeline_assets() -> tuple[str, str]:
@@ -357,24 +358,31 @@ def render_timeline_html(graph: nx.MultiDiGraph, *, title: str, subtitle: str = 
     scripts = [_raw_text(lib_js, "script"), _raw_text(app_js, "script")]
     counts = graph.graph.get("timeline_counts", {})
     first, last = _date_range(graph)
-    return _environment().get_template("timeline.html").render(
-        title=title,
-        subtitle=subtitle,
-        view="timeline",
-        description=graph.graph.get("description", ""),
-        counts=counts,
-        n_lanes=len(graph.graph.get("lanes", [])),
-        filters=graph.graph.get("filters", []),
-        built=_build_time(),
-        first_day=first,
-        last_day=last,
-        csp=_csp(scripts),
-        lib_css=Markup(_raw_text(lib_css, "style")),
-        app_css=Markup(_raw_text(_template_text("network.css") + "\n"
-                                 + _template_text("timeline.css"), "style")),
-        data=Markup(script_json(timeline_data(graph))),
-        lib_js=Markup(scripts[0]),
-        app_js=Markup(scripts[1]),
+    return (
+        _environment()
+        .get_template("timeline.html")
+        .render(
+            title=title,
+            subtitle=subtitle,
+            view="timeline",
+            description=graph.graph.get("description", ""),
+            counts=counts,
+            n_lanes=len(graph.graph.get("lanes", [])),
+            filters=graph.graph.get("filters", []),
+            built=_build_time(),
+            first_day=first,
+            last_day=last,
+            csp=_csp(scripts),
+            lib_css=Markup(_raw_text(lib_css, "style")),
+            app_css=Markup(
+                _raw_text(
+                    _template_text("network.css") + "\n" + _template_text("timeline.css"), "style"
+                )
+            ),
+            data=Markup(script_json(timeline_data(graph))),
+            lib_js=Markup(scripts[0]),
+            app_js=Markup(scripts[1]),
+        )
     )
 
 

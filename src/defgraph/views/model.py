@@ -217,7 +217,6 @@ def read_store(store: Queryable) -> Snapshot:
     return raw
 
 
-
 def short(text: str, limit: int = 38) -> str:
     """One line of at most ``limit`` characters, cut with an ellipsis."""
     text = " ".join(text.split())

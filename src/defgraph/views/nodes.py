@@ -152,4 +152,3 @@ def _node_attrs(raw: Snapshot, iri: str, f: Filters | None = None) -> dict[str, 
 def _span_text(raw: Snapshot, iri: str) -> tuple[str | None, str | None]:
     start, end = raw.span(iri)
     return (start.isoformat() if start else None, (end or start).isoformat() if start else None)
-

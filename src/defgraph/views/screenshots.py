@@ -54,8 +54,7 @@ def take(outdir: Path, chromium: str | None = None, names: list[str] | None = No
         for name in names or list(SHOTS):
             view, options = SHOTS[name]
             page_file = render(kg.store, Path(tmp) / f"{name}.html", view, **options)
-            context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT},
-                                          offline=True)
+            context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, offline=True)
             context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
                           else r.abort())  # fmt: skip
             page = context.new_page()
@@ -77,8 +76,12 @@ def main(argv: list[str] | None = None) -> int:
         epilog="Example: python -m defgraph.views.screenshots docs/img",
     )
     parser.add_argument("outdir", type=Path, help="folder for view-<name>.png")
-    parser.add_argument("--chromium", default=None, help="browser executable (default: chromium on PATH)")
-    parser.add_argument("--view", action="append", choices=list(SHOTS), help="only these (repeatable)")
+    parser.add_argument(
+        "--chromium", default=None, help="browser executable (default: chromium on PATH)"
+    )
+    parser.add_argument(
+        "--view", action="append", choices=list(SHOTS), help="only these (repeatable)"
+    )
     args = parser.parse_args(argv)
     for path in take(args.outdir, args.chromium, args.view):
         print(f"wrote {path}")

@@ -68,8 +68,12 @@ def _timeline_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> n
         "hollow items are planned (announced, not yet held); drag on the strip under the "
         "axis to select a period; click an item for its evidence.",
         lanes=lanes,
-        timeline_counts={"events": kinds["event"], "pledges": kinds["pledge"],
-                         "planned": planned, "undated": len(undated)},
+        timeline_counts={
+            "events": kinds["event"],
+            "pledges": kinds["pledge"],
+            "planned": planned,
+            "undated": len(undated),
+        },
     )
     return g
 

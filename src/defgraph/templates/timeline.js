@@ -18,7 +18,7 @@
   var minConfidence = document.getElementById("min-confidence");
   var shown = document.getElementById("shown");
   var filtersText = document.getElementById("filters");
-  var initialFilters = filtersText.textContent;
+  var serverFilters = filtersText.textContent.replace(/^Filters: (none)?/, "");  // from the command line
 
   function typeClass(type) {
     return type === "Pledge" ? "ttp" : "tt" + Math.min(typeIndex.get(type) || 0, 7);
@@ -155,13 +155,13 @@
       " (" + counts.planned + " planned) and " + counts.pledges + " pledge" +
       (counts.pledges === 1 ? "" : "s") + " in " + laneList.length + " lane" +
       (laneList.length === 1 ? "" : "s") + (counts.out ? "; " + counts.out + " outside the dates, dimmed" : "");
-    var parts = [];
+    var parts = serverFilters ? [serverFilters] : [];
     if (state.from) parts.push("from " + state.from);
     if (state.to) parts.push("to " + state.to);
     if (state.types) parts.push("types: " + Array.from(state.types).sort().join(", "));
     if (!state.held || !state.planned) parts.push(state.held ? "held only" : state.planned ? "planned only" : "neither held nor planned");
     if (state.min > 0) parts.push("confidence ≥ " + state.min);
-    filtersText.textContent = parts.length ? "Filters: " + parts.join("; ") : initialFilters;
+    filtersText.textContent = "Filters: " + (parts.length ? parts.join("; ") : "none");
     document.documentElement.setAttribute("data-shown", String(counts.events + counts.pledges));
   }
 

@@ -611,7 +611,7 @@ def test_timeline_lanes_types_and_planned_switch(visit: Any, pages: dict[str, Pa
     assert v.errors == [] and v.requests == []
 
 
-def test_timeline_exports_what_is_shown_as_csv(visit: Any, pages: dict[str, Path]) -> None:
+def test_timeline_exports_what_is_shown_as_csv_and_png(visit: Any, pages: dict[str, Path]) -> None:
     import csv
     import io
 
@@ -625,6 +625,10 @@ def test_timeline_exports_what_is_shown_as_csv(visit: Any, pages: dict[str, Path
     events = [i for i in timeline_items(page) if i["kind"] == "event"]
     assert len(rows) == len(events) and {r["kind"] for r in rows} == {"event"}
     assert all(r["iri"].startswith("https://w3id.org/defgraph/id/event/") for r in rows)
+    with page.expect_download() as download:
+        page.click("#export-png")
+    png = Path(download.value.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
     assert v.errors == [] and v.requests == []
 
 

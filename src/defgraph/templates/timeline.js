@@ -352,6 +352,76 @@
     window.defgraphDownload("defgraph-timeline.csv", csv(), "text/csv;charset=utf-8");
   });
 
+  /* the picture as drawn: lanes, axis labels and items redrawn from their boxes on a canvas */
+  function picture() {
+    var root = container.getBoundingClientRect();
+    var ratio = window.devicePixelRatio || 1;
+    var out = document.createElement("canvas");
+    out.width = Math.round(root.width * ratio);
+    out.height = Math.round(root.height * ratio);
+    var ctx = out.getContext("2d");
+    ctx.scale(ratio, ratio);
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, root.width, root.height);
+    ctx.textBaseline = "middle";
+    function visible(r) {
+      return r.width > 0 && r.bottom > root.top && r.top < root.bottom && r.right > root.left && r.left < root.right;
+    }
+    function text(el, colour) {
+      var r = el.getBoundingClientRect();
+      if (!visible(r) || !el.textContent) return;
+      var style = getComputedStyle(el);
+      ctx.font = style.fontSize + " " + style.fontFamily;
+      ctx.fillStyle = colour || style.color;
+      ctx.fillText(el.textContent, r.left - root.left + 2, r.top - root.top + r.height / 2, Math.max(r.width, 1));
+    }
+    ctx.strokeStyle = "#e5e5e5";
+    container.querySelectorAll(".vis-foreground .vis-group, .vis-labelset .vis-label").forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (!visible(r)) return;
+      ctx.beginPath();
+      ctx.moveTo(0, r.bottom - root.top);
+      ctx.lineTo(root.width, r.bottom - root.top);
+      ctx.stroke();
+    });
+    container.querySelectorAll(".vis-labelset .vis-label .vis-inner, .vis-time-axis .vis-text").forEach(function (el) {
+      text(el);
+    });
+    container.querySelectorAll(".vis-item").forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (!visible(r) || el.classList.contains("vis-background") || el.classList.contains("vis-point")) return;
+      var style = getComputedStyle(el);
+      var x = r.left - root.left, y = r.top - root.top;
+      ctx.globalAlpha = parseFloat(style.opacity) || 1;
+      ctx.fillStyle = style.backgroundColor;
+      ctx.strokeStyle = style.borderTopColor;
+      ctx.lineWidth = 1.5;
+      if (el.classList.contains("vis-dot")) {
+        ctx.beginPath();
+        ctx.arc(x + r.width / 2, y + r.height / 2, r.width / 2, 0, 2 * Math.PI);
+        ctx.fill();
+        ctx.stroke();
+      } else {
+        ctx.fillRect(x, y, r.width, r.height);
+        ctx.strokeRect(x, y, r.width, r.height);
+      }
+      ctx.globalAlpha = 1;
+    });
+    container.querySelectorAll(".vis-item .vis-item-content").forEach(function (el) {
+      var item = el.closest(".vis-item");
+      ctx.globalAlpha = parseFloat(getComputedStyle(item).opacity) || 1;
+      text(el, "#1f2328");
+      ctx.globalAlpha = 1;
+    });
+    return out;
+  }
+  window.defgraphPng = function () { return picture().toDataURL("image/png"); };
+  document.getElementById("export-png").addEventListener("click", function () {
+    picture().toBlob(function (blob) {
+      window.defgraphDownload("defgraph-timeline.png", blob, "image/png");
+    }, "image/png");
+  });
+
   var focus = loadFragment();
   writeControls();
   build();

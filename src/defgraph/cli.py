@@ -343,7 +343,7 @@ def _write_rows(result: Any, fmt: str, path: Path) -> None:
 
 
 #: the views of `defgraph render` (defgraph.render.VIEWS; a test keeps the two in step)
-VIEW_NAMES = ("events", "countries", "pledges", "ego")
+VIEW_NAMES = ("events", "countries", "pledges", "ego", "timeline")
 
 
 def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -360,7 +360,8 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
 @click.option("--view", type=click.Choice(VIEW_NAMES), default="events", show_default=True,
               help="events: who did what, where, said by whom; countries: states linked by shared "
-                   "events; pledges: who pledged how much to whom; ego: around one --focus.")
+                   "events; pledges: who pledged how much to whom; ego: around one --focus; "
+                   "timeline: events and pledges along time, a lane per state.")
 @filter_options
 @click.option("--focus", default=None, metavar="NAME",
               help="ego view: a country (name or ISO code), a person, or any label.")
@@ -380,8 +381,9 @@ def render(output: str, view: str, date_from: str | None, date_to: str | None,
     \b
     Examples:
       defgraph render --view countries -o countries.html
-      defgraph render --view ego --focus France --depth 2 --from 2025-03-01 -o france.html
+      defgraph render --view ego --focus France --depth 2 --from 2024-04-01 -o france.html
       defgraph render --view pledges --currency EUR --type Pledge -o pledges.html
+      defgraph render --view timeline -o timeline.html
     """
     if view == "ego" and not focus:
         raise click.UsageError("--view ego needs --focus (a country, a person or any label)")
@@ -489,13 +491,14 @@ def _build(paths: tuple[str, ...], outdir: Path, store: str | None,
         kg.export(outdir / "graph.ttl", "turtle")
     except ExportError as exc:
         raise DefgraphError(str(exc)) from exc
-    kg.render(outdir / "graph.html", view="events")
-    kg.render(outdir / "countries.html", view="countries")
+    from .views.site import write_views
+
+    pages = write_views(kg.store, outdir)
     summary = kg.summary()
     (outdir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     out.print(_report_table(report))
     out.print(_summary_table(summary))
-    out.print(f"wrote {outdir / 'graph.ttl'}, {outdir / 'graph.html'}, {outdir / 'countries.html'}, "
+    out.print(f"wrote {outdir / 'graph.ttl'}, {', '.join(str(p) for p in pages)}, "
               f"{outdir / 'summary.json'}; store in {kg.store.location}")
     return EXIT_OK if report.ok else EXIT_PARTIAL
 
@@ -503,7 +506,8 @@ def _build(paths: tuple[str, ...], outdir: Path, store: str | None,
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
-              help="Folder for graph.ttl, graph.html, countries.html, summary.json and the store.")
+              help="Folder for graph.ttl, graph.html, countries.html, timeline.html, summary.json "
+                   "and the store.")
 @store_option
 @workers_option
 def build(paths: tuple[str, ...], outdir: str, store: str | None, workers: int | None) -> None:

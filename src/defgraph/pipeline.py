@@ -137,7 +137,7 @@ class KnowledgeGraph:
         ``options``: ``date_from``, ``date_to``, ``types``; ``focus`` and ``depth`` (ego);
         ``currency`` (pledges); ``max_nodes``; ``title``, ``subtitle``.
         """
-        from .render import render
+        from .views import render
 
         return render(self.store, path, view=view, **options)
 
@@ -146,7 +146,7 @@ class KnowledgeGraph:
 
         >>> kg.show("ego", focus="France", depth=2)          # doctest: +SKIP
         """
-        from .render import page
+        from .views import page
 
         return page(self.store, view, height=height, **options)
 

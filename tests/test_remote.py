@@ -318,3 +318,20 @@ def test_cli_against_virtuoso(remote: tuple[RemoteStore, IngestReport], embedded
     result = runner.invoke(main, ["ingest", "data/statements/a01-uk-poland-talks.txt",
                                   "--store", endpoint, "--update-url", endpoint])
     assert result.exit_code == 0, result.output
+
+
+def test_paged_rows_are_put_in_the_query_order() -> None:
+    """Pages come unsorted (no sorted TOP past MaxSortedTopRows); the order is the embedded one."""
+    from defgraph.remote import sort_rows
+
+    def d(day: str) -> ox.Literal:
+        return ox.Literal(day, datatype=ox.NamedNode(XSD + "date"))
+
+    rows = Rows(["date", "label"], [
+        [None, ox.Literal("undated")], [d("2025-04-11"), ox.Literal("b")],
+        [d("2025-04-10"), ox.Literal("z")], [d("2025-04-11"), ox.Literal("a")],
+    ])
+    ordered = sort_rows(rows, "(!BOUND(?date)) ?date ?label")
+    assert [r[1].value for r in ordered.rows] == ["z", "a", "b", "undated"]  # type: ignore[union-attr]
+    with pytest.raises(StoreError, match="does not select"):
+        sort_rows(rows, "?elsewhere")

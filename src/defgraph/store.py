@@ -153,6 +153,15 @@ class OxigraphStore:
         except OSError as exc:
             raise StoreError(f"writing failed: {exc}") from exc
 
+    def change(self, remove: Iterable[ox.Quad], add: Iterable[ox.Quad]) -> None:
+        """Remove some quads and add others (a small diff to a large graph)."""
+        try:
+            for q in remove:
+                self._store.remove(q)
+            self._store.extend(add)
+        except OSError as exc:
+            raise StoreError(f"writing failed: {exc}") from exc
+
     def replace_subjects(self, graph: str | ox.NamedNode, subjects: Iterable[ox.NamedNode],
                          quads: Iterable[ox.Quad]) -> None:
         """In one graph, drop every triple of these subjects, then add these quads (its new ones)."""

@@ -262,7 +262,8 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
             # "French Ministre", "Polish counterpart", "Italian Defence Minister Guido Crosetto"
             return ev_rules.actor_position(s.text, rel) == "actor" or bool(
                 re.match(r"\s*(?:counterpart|Defen[cs]e|Minister|Secretary|President|Prime)", after))
-        if re.match(r"\s+(?:and|&)\s+", after) or re.match(r"\s+(?:and|&)\s+", ctx.text[c.start - 6:c.start][::-1]):
+        if re.match(r"\s+(?:and|&)\s+", after) or re.search(r"(?:^|\s)(?:and|&)\s+$",
+                                                              ctx.text[max(0, c.start - 6):c.start]):
             return ev_rules.actor_position(s.text, rel) == "actor"
         return False
     # Possessive: "Ukraine's Armed Forces" is a party only when it is someone's office

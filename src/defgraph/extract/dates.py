@@ -63,9 +63,11 @@ def _mk(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def _infer_year(m: int, d: int, ref: date | None, future: bool) -> int:
+def _infer_year(m: int, d: int, ref: date | None, future: bool) -> int | None:
+    """The year of a day-month named without one; None when the statement has no date of its
+    own (never the machine's year: output must not depend on the day it runs)."""
     if ref is None:
-        return date.today().year
+        return None
     y = ref.year
     cand = _mk(y, m, d)
     if cand is None:
@@ -101,7 +103,10 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
                 mon = _month(gd["mon"])
                 mon2 = _month(gd["mon2"]) if gd.get("mon2") else mon
                 d1 = int(gd["d1"])
-                y = int(gd["y"]) if gd.get("y") else _infer_year(mon, d1, ref, future)
+                y_or_none = int(gd["y"]) if gd.get("y") else _infer_year(mon, d1, ref, future)
+                if y_or_none is None:
+                    continue  # "12 June" in an undated statement: no year to give it
+                y = y_or_none
                 if gd.get("d2"):
                     d2 = int(gd["d2"])
                     # "12 to 14 June": the first day shares the month named after the second

@@ -9,7 +9,8 @@ and pledges sentence by sentence, each with the span that supports it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlparse
 
@@ -44,6 +45,7 @@ from .lexicon import OrgMention, find_organisations
 from .money import Money, find_money
 from .persons import PersonHit, find_persons
 from .places import PlaceMention, find_places
+from .spans import SpanIndex, span_index
 from .text import Sentence, sentences
 
 __all__ = ["extract", "Extractor", "RuleExtractor", "publisher_country"]
@@ -72,18 +74,34 @@ class _Context:
     money: list[Money]
     sentences: list[Sentence]
     place_spans: list[tuple[int, int]] = field(default_factory=list)
+    _indexes: dict[int, SpanIndex] = field(default_factory=dict)
+
+    def index(self, items: list) -> SpanIndex:
+        """A window index over one of the mention lists (built once, on first use)."""
+        ix = self._indexes.get(id(items))
+        if ix is None:
+            ix = self._indexes[id(items)] = span_index(items)
+        return ix
 
     def within(self, items: list, s: Sentence) -> list:
-        return [x for x in items if s.start <= x.start < s.end]
+        return self.index(items).starting_in(s.start, s.end)
 
     def persons_in(self, s: Sentence) -> list[tuple[PersonHit, int]]:
-        out = []
-        for p in self.persons:
-            for a, _b in p.mentions:
-                if s.start <= a < s.end:
-                    out.append((p, a))
-                    break
-        return out
+        """Each person mentioned in the sentence, at their first mention there, in person order."""
+        ix = self._indexes.get(-1)
+        if ix is None:
+            rank = {id(p): i for i, p in enumerate(self.persons)}
+            pairs = [(a, rank[id(p)], p) for p in self.persons for a, _b in p.mentions]
+            ix = self._indexes[-1] = SpanIndex(pairs, lambda x: x[0], lambda x: x[0] + 1)
+        first: dict[int, tuple[PersonHit, int]] = {}
+        for a, r, p in ix.starting_in(s.start, s.end):
+            first.setdefault(r, (p, a))
+        return [first[r] for r in sorted(first)]
+
+    def sentence_at(self, pos: int) -> Sentence | None:
+        ix = self.index(self.sentences)
+        hits = ix.containing(pos)
+        return hits[0] if hits else None
 
 
 _TLD_COUNTRY = {"uk": "GBR", "gov": "USA", "mil": "USA", "us": "USA"}
@@ -152,7 +170,7 @@ def extract(statement: Statement) -> Extraction:
     return _extract(statement)
 
 
-def _context(st: Statement) -> _Context:
+def _context(st: Statement, home_hint: str | None = None) -> _Context:
     text = st.text
     countries = find_countries(text)
     orgs = find_organisations(text)
@@ -162,34 +180,37 @@ def _context(st: Statement) -> _Context:
     org_spans = [(o.start, o.end, o.key) for o in orgs]
     blocked = [(o.start, o.end) for o in orgs] + [(p.start, p.end) for p in places]
     persons = find_persons(text, countries, blocked, org_spans)
-    home = publisher_country(st) or _dateline_country(text, places) or _dominant_country(text, countries)
+    home = home_hint or publisher_country(st) or _dateline_country(text, places) or \
+        _dominant_country(text, countries)
     # The publishing government's own minister is often named without a country: the first
     # such office-holder speaks for the publisher, unless someone already does.
     # When no one in the statement speaks for another state, every official does for this one.
+    spans = sentences(text)
     if home:
         others = {p.country for p in persons if p.country and p.country != home and not p.is_post}
         others |= {c.iso3 for c in countries if c.iso3 != home}
         first = not any(p.country == home for p in persons if not p.is_post)
-        spans = sentences(text)
+        sent_ix, c_ix, pl_ix, p_ix = span_index(spans), span_index(countries), span_index(places), \
+            span_index(persons)
         for p in persons:
             if p.country is None and p.org is None and p.role and _government_role(p.role) \
                     and not p.is_post:
                 # An official named where no other state or foreign place is in sight is the
                 # publisher's own.
-                sent = next((x for x in spans if x.start <= p.start < x.end), None)
+                sent = next(iter(sent_ix.containing(p.start)), None)
                 foreign = sent is not None and (
-                    any(c.iso3 != home for c in countries if sent.start <= c.start < sent.end)
-                    or any(pl.iso3 and pl.iso3 != home for pl in places if sent.start <= pl.start < sent.end)
+                    any(c.iso3 != home for c in c_ix.starting_in(sent.start, sent.end))
+                    or any(pl.iso3 and pl.iso3 != home for pl in pl_ix.starting_in(sent.start, sent.end))
                     # beside one of the publisher's officials stands, most often, a counterpart
-                    or any(q.country == home and not q.is_post and sent.start <= q.start < sent.end
-                           for q in persons if q is not p))
+                    or any(q.country == home and not q.is_post
+                           for q in p_ix.starting_in(sent.start, sent.end) if q is not p))
                 if not others or first or not foreign:
                     p.country = home
                     first = False
     return _Context(
         st=st, text=text, ref=st.issued, home=home, countries=countries, orgs=orgs,
         persons=persons, places=places, dates=find_dates(text, st.issued), money=find_money(text),
-        sentences=sentences(text), place_spans=[(p.start, p.end) for p in places],
+        sentences=spans, place_spans=[(p.start, p.end) for p in places],
     )
 
 
@@ -228,6 +249,7 @@ def _government_role(role: str) -> bool:
 def _capitals_as_actors(text: str, places: list[PlaceMention],
                         countries: list[CountryMention]) -> list[CountryMention]:
     out = list(countries)
+    starts = {c.start for c in countries}
     for m in re.finditer(r"\b([A-Z][a-z]+)\s+and\s+([A-Z][a-z]+)\s+(?:have\s+|had\s+|will\s+)?"
                          r"(?:agreed|signed|said|announced|decided|pledged|committed|reaffirmed|"
                          r"welcomed|share|are|were|have|will|must|also)\b", text):
@@ -235,7 +257,8 @@ def _capitals_as_actors(text: str, places: list[PlaceMention],
         isos = [capital_of(name) for _, _, name in pair]
         if all(isos):
             for (s, e, name), iso3 in zip(pair, isos):
-                if not any(c.start == s for c in out):
+                if s not in starts:
+                    starts.add(s)
                     out.append(CountryMention(s, e, name, iso3 or "", False))
     out.sort(key=lambda c: c.start)
     return out
@@ -247,12 +270,14 @@ def _span(text: str, start: int, end: int) -> Span:
 
 def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     rel = c.start - s.start
-    if any(a <= c.start < b for a, b in ctx.place_spans):
+    places = ctx.index(ctx.places)
+    if places.containing(c.start):
         return False
     if any(o.start <= c.start < o.end or (c.end <= o.start and re.fullmatch(r"\s+", ctx.text[c.end:o.start]))
-           for o in ctx.orgs):
+           for o in ctx.index(ctx.orgs).overlapping(c.start, c.end + 40)):
         return False  # "the Ukraine Defense Contact Group": a state naming a body, not a party
-    if any(re.fullmatch(r",\s*", ctx.text[p.end:c.start]) for p in ctx.places if p.end <= c.start):
+    if any(re.fullmatch(r",\s*", ctx.text[p.end:c.start])
+           for p in places.overlapping(c.start - 80, c.start) if p.end <= c.start):
         return False  # "Brussels, Belgium": the state of a place, not a party
     if c.adjectival:
         after = ctx.text[c.end:c.end + 40]
@@ -276,7 +301,7 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
 def _list_position(ctx: _Context, s: Sentence, c: CountryMention) -> str:
     """A country inside a list ("in Singapore, Japan, and India") stands where the list's first item does."""
     first = c
-    for prev in reversed([x for x in ctx.countries if s.start <= x.start < c.start]):
+    for prev in reversed(ctx.index(ctx.countries).starting_in(s.start, c.start)):
         gap = ctx.text[prev.end:first.start]
         if re.fullmatch(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?", gap):
             first = prev
@@ -424,12 +449,13 @@ def _retense(dm: DateMention, ref: date | None, future: bool) -> DateMention:
 def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     """'Units from Canada, Poland and Spain trained alongside': parties of the nearest event."""
     trigger_sentences = {d.sentence.start for d in drafts}
+    multi = [d for d in drafts if d.type in ("Meeting", "Exercise", "Deployment")]
+    multi_starts = [d.sentence.start for d in multi]  # drafts come in sentence order
     for s in ctx.sentences:
         if s.start in trigger_sentences or not ev_rules.ATTEND.search(s.text):
             continue
-        multi = [d for d in drafts if d.type in ("Meeting", "Exercise", "Deployment")]
-        before = [d for d in multi if d.sentence.start < s.start]
-        target = before[-1] if before else next(iter(multi), None)
+        i = bisect_left(multi_starts, s.start)
+        target = multi[i - 1] if i > 0 else next(iter(multi), None)
         if target is None:
             continue
         for c in ctx.within(ctx.countries, s):
@@ -450,7 +476,7 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
 
 def _list_first_after_from(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     first = c
-    for prev in reversed([x for x in ctx.countries if s.start <= x.start < c.start]):
+    for prev in reversed(ctx.index(ctx.countries).starting_in(s.start, c.start)):
         if re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?", ctx.text[prev.end:first.start]):
             first = prev
         else:
@@ -547,7 +573,7 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
     out: list[Pledge] = []
     orphans: list[tuple[Money, Sentence, ActorRef | None]] = []
     default_recipient = _usual_recipient(ctx)
-    for s in ctx.sentences:
+    for si, s in enumerate(ctx.sentences):
         if not pl_rules._PLEDGE_WORD.search(s.text) or _negated_pledge(s.text):
             continue
         cs = ctx.within(ctx.countries, s)
@@ -576,7 +602,7 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
         verb = pl_rules._IN_KIND_VERB.search(s.text)
         if not ms and verb and not pl_rules._CUMULATIVE.search(s.text):
             items = _items(s.text[verb.end():])
-            nxt = next((x for x in ctx.sentences if x.start > s.start), None)
+            nxt = ctx.sentences[si + 1] if si + 1 < len(ctx.sentences) else None
             if not items and nxt is not None and re.search(r"\b(?:package|it|this)\b", nxt.text[:40], re.I):
                 items = _items(nxt.text)  # "The aid package includes ... missiles"
             if not items or _negated_at(s.text, verb.start()):
@@ -636,14 +662,14 @@ def _usual_recipient(ctx: _Context) -> ActorRef | None:
 def _link_announcements(out: list[Pledge], events: list[Event], drafts: list[ev_rules.EventDraft]) -> None:
     """The event where a pledge was announced: the one reported in the same sentence, else the
     statement's only meeting."""
+    by_span = SpanIndex([(sp.start, sp.end, i) for i, d in enumerate(drafts)
+                         for sp in [d.sentence] + d.extra_spans], lambda x: x[0], lambda x: x[1])
+    meetings = [i for i, e in enumerate(events) if e.type == "Meeting"]
     for p in out:
-        for i, d in enumerate(drafts):
-            spans = [d.sentence] + d.extra_spans
-            if any(sp.start <= p.evidence[0].start < sp.end for sp in spans):
-                p.announced_at = i
-                break
+        found = [i for _s, _e, i in by_span.containing(p.evidence[0].start)]
+        if found:
+            p.announced_at = min(found)
         else:
-            meetings = [i for i, e in enumerate(events) if e.type == "Meeting"]
             if len(meetings) == 1:
                 p.announced_at = meetings[0]
 
@@ -665,21 +691,23 @@ def _dedupe_pledges(pledges: list[Pledge]) -> list[Pledge]:
     """The same amount from the same donor to the same recipient repeated in a statement is one pledge."""
     out: list[Pledge] = []
     remap: dict[int, int] = {}
+    by_amount: dict[tuple[object, ...], int] = {}
+    by_parties: dict[tuple[object, ...], int] = {}
     for i, p in enumerate(pledges):
-        for j, q in enumerate(out):
-            if p.amount is not None and (p.amount, p.currency, p.donor, p.recipient) == (
-                    q.amount, q.currency, q.donor, q.recipient):
-                q.evidence.extend(p.evidence)
-                remap[i] = j
-                break
-            if p.amount is None and (p.donor, p.recipient) == (q.donor, q.recipient):
+        # the first earlier pledge with the same amount and parties, or (in kind) the same parties
+        key = (p.amount, p.currency, p.donor, p.recipient)
+        j = by_amount.get(key) if p.amount is not None else by_parties.get((p.donor, p.recipient))
+        if j is not None:
+            q = out[j]
+            if p.amount is None:
                 q.items = list(dict.fromkeys(q.items + p.items))
-                q.evidence.extend(p.evidence)
-                remap[i] = j
-                break
-        else:
-            remap[i] = len(out)
-            out.append(p)
+            q.evidence.extend(p.evidence[:max(0, _MAX_EVIDENCE - len(q.evidence))])
+            remap[i] = j
+            continue
+        remap[i] = len(out)
+        by_amount.setdefault((p.amount, p.currency, p.donor, p.recipient), len(out))
+        by_parties.setdefault((p.donor, p.recipient), len(out))
+        out.append(p)
     for p in out:
         if p.part_of is not None:
             p.part_of = remap.get(p.part_of)
@@ -736,7 +764,7 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         ref = ActorRef("country", c.iso3)
         if ref == recipient:
             continue
-        if any(a <= c.start < b for a, b in ctx.place_spans):
+        if ctx.index(ctx.places).containing(c.start):
             continue
         candidates.append((c.start, ref))
     for o in os_:
@@ -754,7 +782,7 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         donor = ActorRef("country", ctx.home)
     elif before:
         # the money's currency tells among several candidates
-        money = next((m for m in ctx.money if m.start >= anchor - 1), None)
+        money = next(iter(ctx.index(ctx.money).starting_in(anchor - 1, anchor + 400)), None)
         users = currency_countries(money.currency) if money else frozenset()
         preferred = [r for r in before if r.kind == "country" and r.key in users]
         donor = preferred[0] if preferred else before[0]
@@ -767,8 +795,92 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     return donor, recipient
 
 
+# Texts longer than this are extracted section by section (cut at a line or sentence break),
+# so that no rule ever looks further than one section: time stays linear in the length.
+SECTION_CHARS = 60_000
+_MAX_EVIDENCE = 8
+
+
+def _sections(text: str, size: int) -> list[tuple[int, int]]:
+    """[start, end) pieces of at most `size` characters, cut at a line break, else a sentence
+    end, else a space, in the second half of each piece."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > size:
+        half = start + size // 2
+        limit = start + size
+        cut = text.rfind("\n", half, limit)
+        if cut < 0:
+            m = None
+            for m in re.finditer(r"[.!?]\s+(?=[A-Z])", text[half:limit]):
+                pass
+            cut = half + m.end() if m else text.rfind(" ", half, limit)
+        if cut <= start:
+            cut = limit
+        out.append((start, cut))
+        start = cut
+    out.append((start, len(text)))
+    return out
+
+
+def _shift(spans: list[Span], off: int) -> list[Span]:
+    return [Span(x.start + off, x.end + off, x.quote) for x in spans]
+
+
 def _extract(st: Statement) -> Extraction:
-    ctx = _context(st)
+    if len(st.text) <= SECTION_CHARS:
+        return _extract_section(st)
+    # One state speaks for the whole statement: decide it once, from the whole text.
+    text = st.text
+    home = publisher_country(st) or _dateline_country(text[:400], find_places(text[:400], dateline=True)) \
+        or _dominant_country(text, find_countries(text))
+    ex = Extraction(statement=st)
+    for a, b in _sections(text, SECTION_CHARS):
+        part = _extract_section(replace(st, text=text[a:b]), home)
+        _join(ex, part, a)
+    return ex
+
+
+def _join(ex: Extraction, part: Extraction, off: int) -> None:
+    """Add one section's facts (offsets relative to the section) to the statement's."""
+    for iso3, c in part.countries.items():
+        ex.countries.setdefault(iso3, c)
+    for key, o in part.organisations.items():
+        org = ex.organisations.setdefault(key, Organisation(o.key, o.name, o.country))
+        org.evidence.extend(_shift(o.evidence, off)[:max(0, _MAX_EVIDENCE - len(org.evidence))])
+    for key, pl in part.places.items():
+        ex.places.setdefault(key, pl)
+    for key, person in part.persons.items():
+        person.evidence = _shift(person.evidence, off)
+        known = ex.persons.get(key)
+        if known is None:
+            ex.persons[key] = person
+            continue
+        known.evidence.extend(person.evidence[:max(0, 5 - len(known.evidence))])
+        known.role_title = known.role_title or person.role_title
+        known.country = known.country or person.country
+        known.organisation = known.organisation or person.organisation
+    for key, post in part.posts.items():
+        post.evidence = _shift(post.evidence, off)
+        if key in ex.posts:
+            ex.posts[key].evidence.extend(post.evidence[:max(0, 5 - len(ex.posts[key].evidence))])
+        else:
+            ex.posts[key] = post
+    n_events, n_pledges = len(ex.events), len(ex.pledges)
+    for e in part.events:
+        e.evidence = _shift(e.evidence, off)
+        ex.events.append(e)
+    for p in part.pledges:
+        p.evidence = _shift(p.evidence, off)
+        if p.announced_at is not None:
+            p.announced_at += n_events
+        if p.part_of is not None:
+            p.part_of += n_pledges
+        ex.pledges.append(p)
+
+
+def _extract_section(st: Statement, home: str | None = None) -> Extraction:
+    ctx = _context(st, home)
     ex = Extraction(statement=st)
     for c in ctx.countries:
         if c.iso3 not in ex.countries:

@@ -267,10 +267,12 @@ def find_countries(text: str) -> list[CountryMention]:
         if resolve_country(m.group(2).rstrip(".")) is None:
             continue  # "Indo-Pacific" names a region, not India
         out.append(CountryMention(m.start(1), m.end(1), m.group(1), _COMBINING[m.group(1)], True))
-    taken = [(c.start, c.end) for c in out]
+    from .spans import Occupied
+
+    taken = Occupied((c.start, c.end) for c in out)
     for m in _mention_regex().finditer(text):
         form = m.group(0)
-        if any(s < m.end() and m.start() < e for s, e in taken):
+        if taken.overlaps(m.start(), m.end()):
             continue
         if form == "US" and _us_is_pronoun(text, m.start()):
             continue

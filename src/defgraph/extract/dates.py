@@ -83,10 +83,12 @@ def _infer_year(m: int, d: int, ref: date | None, future: bool) -> int | None:
 def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> list[DateMention]:
     """Every date in the text, absolute or relative to `ref` (the statement's date)."""
     out: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    from .spans import Occupied
+
+    taken = Occupied()
 
     def free(s: int, e: int) -> bool:
-        return not any(s < te and ts < e for ts, te in taken)
+        return not taken.overlaps(s, e)
 
     for pat in _PATTERNS:
         for m in pat.finditer(text):
@@ -121,7 +123,7 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
                     end = None
             if d is None:
                 continue
-            taken.append((m.start(), m.end()))
+            taken.add(m.start(), m.end())
             out.append(DateMention(m.start(), m.end(), m.group(0), d, end))
     if ref is not None:
         for m in _RELATIVE.finditer(text):

@@ -73,15 +73,16 @@ def find_organisations(text: str) -> list[OrgMention]:
             if m.group(f"o{i}"):
                 out.append(OrgMention(m.start(), m.end(), o.key, o.name))
                 break
-    taken = [(o.start, o.end) for o in out]
     from ..vocab import slug
+    from .spans import Occupied
 
+    taken = Occupied((o.start, o.end) for o in out)
     for m in (m for pattern in _GENERIC_ORG for m in pattern.finditer(text)):
         name = m.group("name").strip()
         s, e = m.start("name"), m.end("name")
-        if name in _GENERIC_STOP or any(a < e and s < b for a, b in taken):
+        if name in _GENERIC_STOP or taken.overlaps(s, e):
             continue
-        taken.append((s, e))
+        taken.add(s, e)
         first = name.split()[0]
         if first in {"This", "The", "A", "Our", "Their", "Its"}:
             name = name.split(None, 1)[1] if " " in name else name

@@ -101,13 +101,15 @@ class PlaceMention:
 
 
 def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
+    from .spans import Occupied
+
     out: list[PlaceMention] = []
-    seen: set[tuple[int, int]] = set()
+    seen = Occupied()
 
     def add(p: PlaceMention) -> None:
-        if any(p.start < e and s < p.end for s, e in seen):
+        if seen.overlaps(p.start, p.end):
             return
-        seen.add((p.start, p.end))
+        seen.add(p.start, p.end)
         out.append(p)
 
     for m in list(_STANDALONE_VENUES.finditer(text)) + list(_VENUE.finditer(text)):

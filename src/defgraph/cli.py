@@ -87,9 +87,22 @@ def main() -> None:
     """
 
 
+def _check_rules() -> None:
+    """Load and validate the extraction rules (built-in and $DEFGRAPH_RULES) before any work:
+    a bad rules file is one error line naming the file and the entry, exit 2."""
+    from .rules import RulesError, rules
+
+    try:
+        rules()
+    except RulesError as exc:
+        raise DefgraphError(f"rules: {exc}") from exc
+
+
 def _ingest(kg: KnowledgeGraph, paths: tuple[str, ...], quiet: bool = False,
             workers: int | None = None) -> IngestReport:
     from .bulk import IngestProgress
+
+    _check_rules()
 
     files = sum(1 for _ in ingest_mod.iter_paths(paths)) if paths else 0
     with IngestProgress(files, console=err, disable=quiet or not err.is_terminal) as tick:
@@ -432,6 +445,8 @@ def evaluate(gold: str, fmt: str, errors_file: str | None) -> None:
     """
     from .evaluate import EvaluationError
     from .evaluate import evaluate as run
+
+    _check_rules()
 
     try:
         ev = run(gold)

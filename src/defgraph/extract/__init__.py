@@ -27,6 +27,7 @@ from ..model import (
     Span,
     Statement,
 )
+from ..rules import rules
 from ..vocab import slug
 from . import events as ev_rules
 from . import pledges as pl_rules
@@ -48,7 +49,7 @@ from .places import PlaceMention, find_places
 from .spans import SpanIndex, span_index
 from .text import Sentence, sentences
 
-__all__ = ["extract", "Extractor", "RuleExtractor", "publisher_country"]
+__all__ = ["Extractor", "RuleExtractor", "extract", "publisher_country"]
 
 METHOD = "rules-v1"
 
@@ -58,6 +59,28 @@ _ROLE_NOUN = re.compile(
     r"government|forces|troops|Navy|Army|Air Force|military|ministry|Ministry|Ministre|"
     r"Department|Chancellor|leaders?|ambassador|Ambassador|ships?|jets|soldiers|personnel|"
     r"Marines|authorities|team|side|colleagues?|opposite number)\b)", re.I)
+
+
+@dataclass(frozen=True)
+class GroupMention:
+    """A group of states named as states ("the Nordic countries"): rules/groups.yaml."""
+
+    start: int
+    end: int
+    key: str
+    members: tuple[str, ...]  # ISO3 of its members on the statement's date
+
+
+def find_groups(text: str, day: date | None) -> list[GroupMention]:
+    r = rules()
+    if r.group_re is None:
+        return []
+    out = []
+    for m in r.group_re.finditer(text):
+        name = next(k for k, v in m.groupdict().items() if v is not None)
+        group = r.groups[int(name[1:].split("_")[0])]
+        out.append(GroupMention(m.start(), m.end(), group.key, tuple(group.members_on(day))))
+    return out
 
 
 @dataclass
@@ -74,6 +97,7 @@ class _Context:
     money: list[Money]
     sentences: list[Sentence]
     place_spans: list[tuple[int, int]] = field(default_factory=list)
+    groups: list[GroupMention] = field(default_factory=list)
     _indexes: dict[int, SpanIndex] = field(default_factory=dict)
 
     def index(self, items: list) -> SpanIndex:
@@ -107,18 +131,9 @@ class _Context:
 _TLD_COUNTRY = {"uk": "GBR", "gov": "USA", "mil": "USA", "us": "USA"}
 
 
-# Ministries that publish under a bare name only their own state uses.
-_INSTITUTIONS = [
-    (re.compile(r"^(?:U\.?S\.? )?(?:Department of Defense|DoD\b|Pentagon)|^DoD News", re.I), "USA"),
-    (re.compile(r"^(?:UK )?Ministry of Defence$|^MOD$|^Defence Secretary$"), "GBR"),
-    (re.compile(r"^Minist[eè]re des Armées|^Ministère de la Défense"), "FRA"),
-    (re.compile(r"^Bundesministerium der Verteidigung|^Bundeswehr"), "DEU"),
-]
-
-
 def _institution_in(text: str) -> str | None:
     """A national institution named in running text ("The Department of Defense is announcing")."""
-    for pattern, iso3 in _INSTITUTIONS:
+    for pattern, iso3 in rules().institutions:
         if re.search(pattern.pattern.replace("^", r"\b").replace("$", r"\b"), text, pattern.flags):
             return iso3
     return None
@@ -129,7 +144,7 @@ def publisher_country(statement: Statement) -> str | None:
     if statement.publisher:
         for c in find_countries(statement.publisher):
             return c.iso3
-        for pattern, iso3 in _INSTITUTIONS:
+        for pattern, iso3 in rules().institutions:
             if pattern.search(statement.publisher.strip()):
                 return iso3
     url = statement.source_url or statement.site
@@ -211,6 +226,7 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
         st=st, text=text, ref=st.issued, home=home, countries=countries, orgs=orgs,
         persons=persons, places=places, dates=find_dates(text, st.issued), money=find_money(text),
         sentences=spans, place_spans=[(p.start, p.end) for p in places],
+        groups=find_groups(text, st.issued),
     )
 
 
@@ -322,6 +338,8 @@ def _org_is_actor(ctx: _Context, s: Sentence, o: OrgMention) -> bool:
 
 def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     drafts: list[ev_rules.EventDraft] = []
+    R = rules()
+    host_party = R.classes_with("host_is_party")
     for s in ctx.sentences:
         triggers = ev_rules.find_triggers(s)
         if not triggers:
@@ -333,7 +351,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         ds = [d for d in ctx.within(ctx.dates, s)]
         by_span = ev_rules.convenor_after_by(s.text)
         for t in triggers:
-            d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{t.type.lower()}:{t.word.lower()}")
+            d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
+                                    confidence=R.confidence("event_base"))
             future = ev_rules.is_future(s.text, t.start - s.start)
             parts: list[tuple[ActorRef, int]] = []
             for c in cs:
@@ -342,6 +361,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             for o in os_:
                 if _org_is_actor(ctx, s, o):
                     parts.append((ActorRef("organisation", o.key), o.start))
+            for g in ctx.within(ctx.groups, s):
+                # "the Nordic countries", "the five Nordic defence ministers": the members that day
+                if ev_rules.actor_position(s.text, g.start - s.start) == "actor":
+                    parts.extend((ActorRef("country", iso3), g.start) for iso3 in g.members)
             for p, pos in ps:
                 parts.append((ActorRef("post" if p.is_post else "person", p.key), pos))
                 if p.country:
@@ -354,7 +377,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if in_by or (t.convening and pos < t.start and not _after_clause_break(s.text, rel, t.start - s.start)):
                     _add(d.convenors, ref)
                 if re.search(r"\b(?:by|via) (?:video|videolink|video link|teleconference|phone)\b", s.text[rel:rel + 80], re.I) \
-                        and t.type != "Call":
+                        and t.type not in R.classes_with("remote"):
                     _add(d.virtual, ref)
                 _add(d.participants, ref)
             for ref in d.convenors:
@@ -370,11 +393,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     place = city or _venue_city(place)
             if place:
                 d.place = place
-                if t.type in ("Visit", "Deployment") and place.iso3 and near:
+                if t.type in host_party and place.iso3 and near:
                     _add(d.participants, ActorRef("country", place.iso3))
             for c in cs:
                 # "visited Kenya", "deployed to Estonia": the host state is a party
-                if t.type in ("Visit", "Deployment") and re.search(
+                if t.type in host_party and re.search(
                         r"\b(?:visit(?:ed|s|ing)?|to|in|arrived in)\s+(?:the\s+)?$", ctx.text[max(0, c.start - 20):c.start]):
                     _add(d.participants, ActorRef("country", c.iso3))
             ds = [_retense(x, ctx.ref, future) for x in ds]
@@ -383,7 +406,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if chosen:
                 d.date, d.end_date, d.date_explicit = chosen.date, chosen.end_date, True
                 if chosen.vague:
-                    d.confidence -= 0.2
+                    d.confidence -= R.confidence("event_vague_date_penalty")
                 if ctx.ref and chosen.date > ctx.ref:
                     future = True
             else:
@@ -392,7 +415,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if future and (not chosen or chosen.vague):
                 continue  # "to be hosted by Australia later this year": a plan without a day
             if d.count and t.type == "Meeting":
-                d.confidence += 0.1
+                d.confidence += R.confidence("event_count_bonus")
             drafts.append(d)
     return drafts
 
@@ -427,9 +450,9 @@ def ctx_text_between(places: list[PlaceMention], t: ev_rules.Trigger, lo: int, h
 
 
 def _venue_city(venue: PlaceMention) -> PlaceMention | None:
-    from .places import VENUE_CITY, lookup_city
+    from .places import lookup_city
 
-    name = VENUE_CITY.get(venue.name)
+    name = rules().venue_city.get(venue.name)
     city = lookup_city(name) if name else None
     if city is None:
         return None
@@ -449,10 +472,11 @@ def _retense(dm: DateMention, ref: date | None, future: bool) -> DateMention:
 def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     """'Units from Canada, Poland and Spain trained alongside': parties of the nearest event."""
     trigger_sentences = {d.sentence.start for d in drafts}
-    multi = [d for d in drafts if d.type in ("Meeting", "Exercise", "Deployment")]
+    multilateral = rules().classes_with("multilateral")
+    multi = [d for d in drafts if d.type in multilateral]
     multi_starts = [d.sentence.start for d in multi]  # drafts come in sentence order
     for s in ctx.sentences:
-        if s.start in trigger_sentences or not ev_rules.ATTEND.search(s.text):
+        if s.start in trigger_sentences or not ev_rules.attend_sentence(s.text):
             continue
         i = bisect_left(multi_starts, s.start)
         target = multi[i - 1] if i > 0 else next(iter(multi), None)
@@ -517,7 +541,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             continue
         _absorb(target, d)
     # A meeting inside a call, visit or signing is the same event seen from another side.
-    hosts = [m for m in merged if m.type in ("Call", "Visit", "AgreementSigning")]
+    absorbing = rules().classes_with("absorbs_meeting")
+    hosts = [m for m in merged if m.type in absorbing]
     out = []
     for m in merged:
         host_states = {r for h in hosts for r in h.participants if r.kind == "country"}
@@ -573,6 +598,7 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
     out: list[Pledge] = []
     orphans: list[tuple[Money, Sentence, ActorRef | None]] = []
     default_recipient = _usual_recipient(ctx)
+    R = rules()
     for si, s in enumerate(ctx.sentences):
         if not pl_rules._PLEDGE_WORD.search(s.text) or _negated_pledge(s.text):
             continue
@@ -596,7 +622,8 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
             part_of = None
             if first_index is not None and pl_rules._PART.search(s.text[ms[0].end - s.start: rel]):
                 part_of = first_index
-            out.append(_money_pledge(ctx, m, s, donor, recipient, part_of, 0.75 if donor else 0.5))
+            out.append(_money_pledge(ctx, m, s, donor, recipient, part_of,
+                                     R.confidence("pledge_with_donor" if donor else "pledge_without_donor")))
             if first_index is None:
                 first_index = len(out) - 1
         verb = pl_rules._IN_KIND_VERB.search(s.text)
@@ -615,7 +642,7 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 label=f"{', '.join(items[:3])} from {_actor_label(ctx, donor)} to {_actor_label(ctx, recipient)}",
                 donor=donor, recipient=recipient, items=items, date=ctx.ref,
                 evidence=[Span(s.start, s.end, s.text)], method=f"{METHOD}:pledge:in-kind",
-                confidence=0.6,
+                confidence=R.confidence("pledge_in_kind"),
             ))
     # Amounts in sentences that name no recipient: a package inside a total named elsewhere
     # ("This total includes a package worth up to $1.25 billion"), or the statement's usual one.
@@ -624,9 +651,11 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                       and p.amount > m.amount and p.part_of is None), None)
         if total is not None and pl_rules._PART.search(s.text):
             base = out[total]
-            out.append(_money_pledge(ctx, m, s, donor or base.donor, base.recipient, total, 0.6))
+            out.append(_money_pledge(ctx, m, s, donor or base.donor, base.recipient, total,
+                                     R.confidence("pledge_part_of_total")))
         elif default_recipient is not None and (donor is None or donor != default_recipient):
-            out.append(_money_pledge(ctx, m, s, donor, default_recipient, None, 0.55))
+            out.append(_money_pledge(ctx, m, s, donor, default_recipient, None,
+                                     R.confidence("pledge_usual_recipient")))
     _link_announcements(out, events, drafts)
     return _dedupe_pledges(out)
 
@@ -701,7 +730,7 @@ def _dedupe_pledges(pledges: list[Pledge]) -> list[Pledge]:
             q = out[j]
             if p.amount is None:
                 q.items = list(dict.fromkeys(q.items + p.items))
-            q.evidence.extend(p.evidence[:max(0, _MAX_EVIDENCE - len(q.evidence))])
+            q.evidence.extend(p.evidence[:max(0, rules().window("max_evidence") - len(q.evidence))])
             remap[i] = j
             continue
         remap[i] = len(out)
@@ -797,8 +826,7 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
 
 # Texts longer than this are extracted section by section (cut at a line or sentence break),
 # so that no rule ever looks further than one section: time stays linear in the length.
-SECTION_CHARS = 60_000
-_MAX_EVIDENCE = 8
+SECTION_CHARS: int | None = None  # None: rules/windows.yaml "section_chars"
 
 
 def _sections(text: str, size: int) -> list[tuple[int, int]]:
@@ -828,14 +856,15 @@ def _shift(spans: list[Span], off: int) -> list[Span]:
 
 
 def _extract(st: Statement) -> Extraction:
-    if len(st.text) <= SECTION_CHARS:
+    size = SECTION_CHARS or rules().window("section_chars")
+    if len(st.text) <= size:
         return _extract_section(st)
     # One state speaks for the whole statement: decide it once, from the whole text.
     text = st.text
     home = publisher_country(st) or _dateline_country(text[:400], find_places(text[:400], dateline=True)) \
         or _dominant_country(text, find_countries(text))
     ex = Extraction(statement=st)
-    for a, b in _sections(text, SECTION_CHARS):
+    for a, b in _sections(text, size):
         part = _extract_section(replace(st, text=text[a:b]), home)
         _join(ex, part, a)
     return ex
@@ -847,7 +876,7 @@ def _join(ex: Extraction, part: Extraction, off: int) -> None:
         ex.countries.setdefault(iso3, c)
     for key, o in part.organisations.items():
         org = ex.organisations.setdefault(key, Organisation(o.key, o.name, o.country))
-        org.evidence.extend(_shift(o.evidence, off)[:max(0, _MAX_EVIDENCE - len(org.evidence))])
+        org.evidence.extend(_shift(o.evidence, off)[:max(0, rules().window("max_evidence") - len(org.evidence))])
     for key, pl in part.places.items():
         ex.places.setdefault(key, pl)
     for key, person in part.persons.items():
@@ -898,7 +927,8 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
         person = Person(
             key=p.key, name=p.name, role_title=p.role, country=p.country, organisation=p.org,
             evidence=[_span(ctx.text, a, b) for a, b in p.mentions[:5]],
-            method=f"{METHOD}:person", confidence=0.85 if p.role else 0.6,
+            method=f"{METHOD}:person",
+            confidence=rules().confidence("person_with_office" if p.role else "person_without_office"),
         )
         ex.persons[p.key] = person
         if p.org and p.org not in ex.organisations:

@@ -5,47 +5,34 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..rules import Rules, rules
 from ..vocab import slug
 from .countries import CountryMention
+from .lexicon import military_rank, national_roles, role_re, strip_honorific, strip_post_nominals
 from .spans import SpanIndex, pair_index, span_index
 from .text import trie_pattern
-from .lexicon import HONORIFICS, MILITARY_RANKS, NATIONAL_ROLES, POST_NOMINALS, ROLE_RE
 
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽȘȚА-Я"
 _TOKEN = rf"[{_UP}](?:[\w'’]+(?:-[{_UP}]?[\w'’]+)*|\.)"
-_PARTICLE = r"(?:de|da|do|dos|del|della|di|du|la|le|van|von|der|den|ter|ten|bin|binti|al|el|ibn|y|zu)"
-_HONOR = (r"(?:(?:The\s+)?(?:Rt\.?\s+)?Hon(?:ou?rable)?\.?|Sir|Dame|Dr\.?|Prof\.?|Mr\.?|Mrs\.?|Ms\.?|"
-          r"Lord|Lady|Baroness|Senator|Sen\.|Rep\.|H\.E\.|His Excellency|Her Excellency|Prince|"
-          r"Princess|Sheikh|King|Queen|Gen\.|General|Admiral|Adm\.|Lt\.? Gen\.|Maj\.? Gen\.)")
-NAME_RE = re.compile(
-    rf"(?<![\w'’-])(?P<hon>(?:{_HONOR}\s+)+)?(?P<name>{_TOKEN}(?:\s+(?:{_PARTICLE}\s+|{_PARTICLE}-)?{_TOKEN}){{0,3}})"
-    r"(?P<post>(?:,?\s+(?:MP|MdB|MEP|QC|KC|OBE|CBE|MBE|KCB|GCB|DSO|Jr\.?|Sr\.?|II|III))*)"
-)
-# Capitalised words that begin sentences or name things but never people.
-_NOT_NAME = set("""
-The A An This That These Those It Its We Our Us They Their He His She Her You Your I In On At For
-From With By Of To And But Or As After Before During Under Over Since Until While When Where Which
-Who Why How What Today Tomorrow Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday
-January February March April May June July August September October November December Ministry
-Ministers Minister Department Defence Defense Secretary Government Armed Forces Army Navy Air Force
-Royal Marines Council Commission Union Alliance Coalition Group Summit Meeting Statement Joint Both
-Latest News Printable Original Article Link Prime President State National Federal Republic
-Kingdom United Nations Office Headquarters Allies Ally Allied Partners European Atlantic Pacific
-Indo-Pacific Chief Chiefs Staff General Admiral Colonel Commander Deputy Vice Press Release Read
-More Photo Video Image Home News Contact Programme Program Treaty Agreement Memorandum Declaration
-Exercise Operation Mission Task Ukraine Russia Defence-Ministers Mr Mrs Ms Dr Sir Dame Hon
-Spokesperson Spokesman Ambassador Senator Minister's Secretary's Brigadier Major Lieutenant Captain
-Receives Meets Met Holds Held Hosts Hosted Signs Signed Visits Visited Travels Announces Announced
-Welcomes Welcomed Calls Says Said Speaks Discusses Attends Joins Opens Launches Makes Pledges Commits
-Agrees Arrives Concludes Completes Reaffirms Deepens Strengthens Urges Delivers Provides Marks Leads
-Chairs Co-chairs Tours Talks Call Phone Readout Remarks Release Briefing Update Week Year Day
-Cabinet Commissioner Crown Prince King Queen Emir Sultan Chancellor Governor Mayor Defence's
-""".split())
+_CACHE: dict[int, tuple[Rules, re.Pattern[str]]] = {}
 
 
-# How far before an office a state may stand and still be its state ("Australian Deputy Prime
-# Minister and Minister for Defence"): a chain of two or three offices.
-_CHAIN_WINDOW = 240
+def name_re() -> re.Pattern[str]:
+    """A name, with the honorifics before it and the post-nominals after it (rules/names.yaml)."""
+    r = rules()
+    hit = _CACHE.get(id(r))
+    if hit is None or hit[0] is not r:
+        particle = "(?:" + "|".join(r.particles) + ")"
+        pattern = re.compile(
+            rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+)+)?(?P<name>{_TOKEN}(?:[ \t]+(?:{particle}[ \t]+|"
+            rf"{particle}-)?{_TOKEN}){{0,3}})(?P<post>(?:,?\s+{r.post_nominal_any})*)")
+        _CACHE.clear()
+        _CACHE[id(r)] = hit = (r, pattern)
+    return hit[1]
+
+
+def _not_name(word: str) -> bool:
+    return word in rules().not_names
 
 
 @dataclass
@@ -64,15 +51,15 @@ class PersonHit:
 def clean_name(raw: str) -> str:
     name = " ".join(raw.split())
     while True:
-        new = HONORIFICS.sub("", name)
-        new = POST_NOMINALS.sub("", new).strip(" ,")
+        new = strip_honorific(name)
+        new = strip_post_nominals(new).strip(" ,")
         if new == name:
             return new
         name = new
 
 
 def _name_at(text: str, pos: int) -> re.Match[str] | None:
-    m = NAME_RE.match(text, pos)
+    m = name_re().match(text, pos)
     if not m:
         return None
     return m
@@ -82,9 +69,9 @@ def _valid_name(name: str, start: int, end: int, blocked: SpanIndex[tuple[int, i
     tokens = name.split()
     if not tokens:
         return False
-    if all(t.rstrip(".") in _NOT_NAME for t in tokens):
+    if all(_not_name(t.rstrip(".")) for t in tokens):
         return False
-    if tokens[0] in _NOT_NAME and len(tokens) == 1:
+    if _not_name(tokens[0]) and len(tokens) == 1:
         return False
     if blocked and blocked.overlapping(start, end):
         return False
@@ -99,7 +86,7 @@ def _trim_name(m: re.Match[str], blocked: SpanIndex[tuple[int, int]]) -> tuple[s
     for t in tokens:
         word = t.group(0).rstrip(".,")
         abs_s = start + t.start()
-        if word in _NOT_NAME or blocked.overlapping(abs_s, abs_s + len(word)):
+        if _not_name(word) or blocked.overlapping(abs_s, abs_s + len(word)):
             break
         kept.append(t)
         if word.endswith(("'", "’", "'s", "’s")):
@@ -131,7 +118,7 @@ class _Role:
 
 def _roles(text: str, countries: SpanIndex[CountryMention]) -> list[_Role]:
     out = []
-    for r in ROLE_RE.finditer(text):
+    for r in role_re().finditer(text):
         end = r.end()
         for c in countries.starting_in(r.start() + 1, end):
             if r.start() < c.start < end:
@@ -163,10 +150,10 @@ def find_persons(
         last = cindex.last_ending_by(pos)
         for c in [last] if last is not None else []:
             if c.end <= pos:
-                if pos - c.end > _CHAIN_WINDOW:
+                if pos - c.end > rules().window("office_chain"):
                     return None  # too far for a chain of offices: no need to read the gap
                 # "Australian Deputy Prime Minister and Minister for Defence": offices in a chain
-                gap = re.sub(r"(?:" + ROLE_RE.pattern + r")(?:\s+and|,)?", "", text[c.end:pos])
+                gap = re.sub(r"(?:" + role_re().pattern + r")(?:\s+and|,)?", "", text[c.end:pos])
                 if re.fullmatch(r"(?:['’]s)?\s*(?:(?:Deputy|Vice|Federal|Acting|Armed Forces|Defen[cs]e)\s+)?"
                                 r"|\s+(?:was|were|is|are) represented by\s+(?:the\s+|its\s+|her\s+|his\s+)?", gap):
                     return c.iso3
@@ -224,13 +211,13 @@ def find_persons(
                 trimmed = _trim_name(nm, block)
                 if trimmed and _valid_name(*trimmed):
                     name, s, e = trimmed
-                    role_title = None if MILITARY_RANKS.match(role) else role
+                    role_title = None if military_rank(role) else role
                     hits.append(PersonHit(name, slug(name), r.start(), e, role_title or role,
                                           country, org))
                     continue
-        if country and not MILITARY_RANKS.match(role):
+        if country and not military_rank(role):
             posts.setdefault(role.lower(), country)  # "the US Defence Secretary" with no name
-        if country and not MILITARY_RANKS.match(role) and " " in role.strip():
+        if country and not military_rank(role) and " " in role.strip():
             post_hits.append(PersonHit(role, f"{country.lower()}-{slug(role)}", r.start(), r.end(),
                                        role, country, org, is_post=True))
         # "Pål Jonson, Sweden's Minister for Defence" / "Shin Won-sik, the Minister of ..."
@@ -239,7 +226,7 @@ def find_persons(
         if m:
             base = max(0, r.start() - 80)
             seg_start = base + m.start("n")
-            cands = list(NAME_RE.finditer(text, seg_start, base + m.end("n")))
+            cands = list(name_re().finditer(text, seg_start, base + m.end("n")))
             if cands:
                 last = cands[-1]
                 if last.end() == base + m.end("n"):
@@ -255,7 +242,7 @@ def find_persons(
         pos = m.end()
         role_chain: str | None = None
         while True:
-            r = ROLE_RE.match(text, pos)
+            r = role_re().match(text, pos)
             if not r:
                 break
             role_chain = r.group(0)
@@ -294,7 +281,7 @@ def find_persons(
                               country_before(r.start()), org_before(r.start())))
 
     # Honorifics alone: "Sir Tony Radakin", "Dr Ng Eng Hen", "Mr Pevkur"
-    for m in NAME_RE.finditer(text):
+    for m in name_re().finditer(text):
         if not m.group("hon") and not (m.group("post") or "").strip():
             continue
         trimmed = _trim_name(m, block)
@@ -337,7 +324,7 @@ def _posts(post_hits: list[PersonHit], people: list[PersonHit]) -> list[PersonHi
 def _national_role_country(role: str | None) -> str | None:
     if not role:
         return None
-    for pattern, iso3 in NATIONAL_ROLES:
+    for pattern, iso3 in national_roles():
         if pattern.match(role):
             return iso3
     return None

@@ -157,7 +157,8 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
             key=p.key, name=p.name, role_title=p.role, country=p.country, organisation=p.org,
             evidence=[_span(ctx.text, a, b) for a, b in p.mentions[:5]],
             method=f"{METHOD}:person",
-            confidence=rules().confidence("person_with_office" if p.role else "person_without_office"),
+            confidence=min(rules().confidence("person_with_office" if p.role else "person_without_office"),
+                           p.state_confidence or 1.0),
         )
         ex.persons[p.key] = person
         if p.org and p.org not in ex.organisations:

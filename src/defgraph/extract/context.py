@@ -37,6 +37,12 @@ _ROLE_NOUN = re.compile(
     r"Marines|authorities|team|side|colleagues?|opposite number)\b)", re.I)
 
 
+# Where a guest stands: the object of a host's verb.
+_GUEST_BEFORE = re.compile(r"\b(?:welcom(?:ed|es|ing)|host(?:ed|s|ing)|receiv(?:ed|es|ing)|met(?: with)?|"
+                           r"meets(?: with)?|call(?:ed|s)? on|visiting|guest|received by)\s+(?:the\s+)?"
+                           r"(?:[A-Z][\w.-]*\s+){0,4}$")
+
+
 @dataclass(frozen=True)
 class GroupMention:
     """A group of states named as states ("the Nordic countries"): rules/groups.yaml."""
@@ -150,31 +156,43 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     persons = find_persons(text, countries, blocked, org_spans)
     home = home_hint or publisher_country(st) or _dateline_country(text, places) or \
         _dominant_country(text, countries)
-    # The publishing government's own minister is often named without a country: the first
-    # such office-holder speaks for the publisher, unless someone already does.
-    # When no one in the statement speaks for another state, every official does for this one.
+    # The publishing government's own minister is often named without a state: an official
+    # with no cue of their own speaks for the publisher only where the publisher is the only
+    # candidate, that is where every other state in the sentence (named, or the state of a place
+    # named) is already another person's. Never the counterpart's state: that is someone else's.
     spans = sentences(text)
     if home:
         others = {p.country for p in persons if p.country and p.country != home and not p.is_post}
         others |= {c.iso3 for c in countries if c.iso3 != home}
-        first = not any(p.country == home for p in persons if not p.is_post)
         sent_ix, c_ix, pl_ix, p_ix = span_index(spans), span_index(countries), span_index(places), \
             span_index(persons)
+        held_anywhere = {q.country for q in persons if q.country and not q.is_post}
+        first = home not in held_anywhere
         for p in persons:
             if p.country is None and p.org is None and p.role and _government_role(p.role) \
                     and not p.is_post:
-                # An official named where no other state or foreign place is in sight is the
-                # publisher's own.
+                foreign: set[str] = set()
                 sent = next(iter(sent_ix.containing(p.start)), None)
-                foreign = sent is not None and (
-                    any(c.iso3 != home for c in c_ix.starting_in(sent.start, sent.end))
-                    or any(pl.iso3 and pl.iso3 != home for pl in pl_ix.starting_in(sent.start, sent.end))
+                if sent is not None:
+                    # states named where a party stands ("met the Estonian minister", not "aid to
+                    # Ukraine") and not already another person's, and foreign places
+                    foreign |= {c.iso3 for c in c_ix.starting_in(sent.start, sent.end)
+                                if ev_rules.actor_position(sent.text, c.start - sent.start) == "actor"
+                                and c.iso3 not in held_anywhere and c.iso3 != home}
+                    foreign |= {pl.iso3 for pl in pl_ix.starting_in(sent.start, sent.end)
+                                if pl.iso3 and pl.iso3 != home and pl.iso3 not in held_anywhere}
                     # beside one of the publisher's officials stands, most often, a counterpart
-                    or any(q.country == home and not q.is_post
-                           for q in p_ix.starting_in(sent.start, sent.end) if q is not p))
-                if not others or first or not foreign:
+                    if any(q.country == home and not q.is_post
+                           for q in p_ix.starting_in(sent.start, sent.end) if q is not p):
+                        foreign.add("?")
+                # the first such official is the publisher's own unless they stand where a guest
+                # does ("welcomed President X", "met with Minister Y")
+                guest = any(_GUEST_BEFORE.search(text[max(0, a - 40):a]) for a, _b in p.mentions[:3])
+                if not guest and (not others or not foreign or first):
                     p.country = home
                     first = False
+                else:
+                    p.state_confidence = rules().confidence("state_unknown")
     return _Context(
         st=st, text=text, ref=st.issued, home=home, countries=countries, orgs=orgs,
         persons=persons, places=places, dates=find_dates(text, st.issued), money=find_money(text),

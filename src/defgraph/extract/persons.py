@@ -46,6 +46,7 @@ class PersonHit:
     org: str | None = None
     mentions: list[tuple[int, int]] = field(default_factory=list)
     is_post: bool = False  # an office named with its state but without its holder
+    state_confidence: float | None = None  # set when the state could not be told among candidates
 
 
 def clean_name(raw: str) -> str:

@@ -104,7 +104,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         for t in triggers:
             d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
                                     confidence=R.confidence("event_base"))
-            future = ev_rules.is_future(s.text, t.start - s.start)
+            future = ev_rules.is_future(s.text, t.start - s.start, t.end - s.start)
             parts: list[tuple[ActorRef, int]] = []
             for c in cs:
                 if _is_actor(ctx, s, c):

@@ -159,10 +159,13 @@ def participant_count(text: str) -> int | None:
     return best
 
 
-def is_future(sentence_text: str, trigger_pos: int) -> bool:
+def is_future(sentence_text: str, trigger_pos: int, trigger_end: int | None = None) -> bool:
+    """An announced event: a future tense before the trigger or inside it ("will travel to"),
+    a headline's infinitive, or a forward time word in the sentence."""
     r = rules()
     before = sentence_text[:trigger_pos]
-    return bool(r.cues["future"].search(before[-r.window("future_before"):])) or \
+    upto = sentence_text[:trigger_end] if trigger_end is not None else before
+    return bool(r.cues["future"].search(upto[-r.window("future_before"):])) or \
         bool(_HEADLINE_FUTURE.match(before)) or bool(r.cues["future_anywhere"].search(sentence_text))
 
 

@@ -78,26 +78,26 @@ def test_a_missing_rules_file_is_named(tmp_path: Path) -> None:
 
 
 def test_an_event_type_added_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:
-    text = ("Notes exchanged\nThe foreign ministers of Fiji and Tonga exchanged diplomatic notes on "
-            "a maritime boundary in Suva on 9 May 2025.")
-    st = Statement(text=text, title="Notes exchanged", issued=date(2025, 5, 10))
-    assert not any(e.type == "AgreementSigning" for e in extract(st).events)
+    text = ("Ships in port\nThe navies of Fiji and Tonga made a joint port call at Nuku'alofa "
+            "on 9 May 2025.")
+    st = Statement(text=text, title="Ships in port", issued=date(2025, 5, 10))
+    assert not any(e.type == "Visit" for e in extract(st).events)
     path = _write(tmp_path, """
 event_types:
-  - name: ExchangeOfNotes
-    class: AgreementSigning
+  - name: PortCall
+    class: Visit
     note: written for this test
     triggers:
-      - pattern: '\\bexchang(?:ed|es|ing)\\s+(?:diplomatic\\s+)?notes\\b'
+      - pattern: '\\bport\\s+calls?\\b'
         note: written for this test
 """)
     fresh_rules.setenv(ENV, str(path))
     reset_rules()
-    events = [e for e in extract(st).events if e.type == "AgreementSigning"]
+    events = [e for e in extract(st).events if e.type == "Visit"]
     assert len(events) == 1
     assert events[0].date == date(2025, 5, 9)
-    assert {r.key for r in events[0].participants if r.kind == "country"} == {"FJI", "TON"}
-    assert events[0].method.startswith("rules-v1:exchangeofnotes:")
+    assert {"FJI", "TON"} <= {r.key for r in events[0].participants if r.kind == "country"}
+    assert events[0].method.startswith("rules-v1:portcall:")
 
 
 def test_an_office_added_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:

@@ -91,8 +91,17 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     drafts: list[ev_rules.EventDraft] = []
     R = rules()
     host_party = R.classes_with("host_is_party")
+    margins, future_cue = R.cues["margins"], R.cues["future"]
     for s in ctx.sentences:
-        triggers = ev_rules.find_triggers(s)
+        # "On the margins of the NATO meeting, A met B": the host meeting's words are neither the
+        # trigger nor the parties of the bilateral one
+        side = margins.search(s.text)
+        host_span = (side.start(), _phrase_end(s.text, side.end())) if side else None
+        masked = s
+        if host_span is not None:
+            a, b = host_span
+            masked = Sentence(s.start, s.end, s.text[:a] + " " * (b - a) + s.text[b:])
+        triggers = ev_rules.find_triggers(masked)
         if not triggers:
             continue
         cs = ctx.within(ctx.countries, s)
@@ -122,6 +131,15 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     parts.append((ActorRef("country", p.country), pos))
                 if p.org:
                     parts.append((ActorRef("organisation", p.org), pos))
+            if host_span is not None:
+                parts = [(ref, pos) for ref, pos in parts if not host_span[0] <= pos - s.start < host_span[1]]
+            breaks_before = list(_CLAUSE_BREAK.finditer(s.text, 0, t.start - s.start))
+            own_clause = s.text[breaks_before[-1].end() if breaks_before else 0:t.end - s.start]
+            if not future_cue.search(own_clause):
+                # "... met in Vilnius and said consultations with Latvia will begin": a state named in
+                # a later clause about the future is not a party to the event reported
+                parts = [(ref, pos) for ref, pos in parts
+                         if not _in_future_clause(s.text, t.end - s.start, pos - s.start, future_cue)]
             for ref, pos in parts:
                 rel = pos - s.start
                 in_by = by_span is not None and by_span[0] <= rel < by_span[1]
@@ -133,7 +151,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 _add(d.participants, ref)
             for ref in d.convenors:
                 _add(d.participants, ref)
-            d.count = ev_rules.participant_count(s.text)
+            d.count = None if host_span else ev_rules.participant_count(s.text)
+            d.side = host_span is not None
             place, near = _event_place(pls, t)
             if place:
                 if place.kind == "venue":
@@ -168,7 +187,34 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if d.count and t.type == "Meeting":
                 d.confidence += R.confidence("event_count_bonus")
             drafts.append(d)
+    # A meeting on the margins with no date of its own is held on its host meeting's day
+    last_dated = None
+    for d in drafts:
+        if d.side and not d.date_explicit and last_dated is not None:
+            d.date, d.end_date, d.planned = last_dated.date, None, last_dated.planned
+        elif not d.side and d.date_explicit:
+            last_dated = d
     return drafts
+
+
+_CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
+
+
+def _phrase_end(text: str, start: int) -> int:
+    """End of the noun phrase after "on the margins of": the next comma, clause or place word."""
+    m = re.search(r"[,;:]|\s(?:in|at|on|held|where|which)\s", text[start:start + 120])
+    return start + (m.start() if m else min(len(text) - start, 120))
+
+
+def _in_future_clause(text: str, trigger_end: int, rel: int, future_cue: re.Pattern[str]) -> bool:
+    """A name after a clause break whose clause speaks of the future ("will begin")."""
+    if rel <= trigger_end:
+        return False
+    breaks = list(_CLAUSE_BREAK.finditer(text, trigger_end, rel))
+    if not breaks:
+        return False
+    clause_end = text.find(";", rel)
+    return bool(future_cue.search(text[breaks[-1].end():clause_end if clause_end >= 0 else len(text)]))
 
 
 def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[PlaceMention | None, bool]:
@@ -224,7 +270,7 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     """'Units from Canada, Poland and Spain trained alongside': parties of the nearest event."""
     trigger_sentences = {d.sentence.start for d in drafts}
     multilateral = rules().classes_with("multilateral")
-    multi = [d for d in drafts if d.type in multilateral]
+    multi = [d for d in drafts if d.type in multilateral and not d.side]
     multi_starts = [d.sentence.start for d in multi]  # drafts come in sentence order
     for s in ctx.sentences:
         if s.start in trigger_sentences or not ev_rules.attend_sentence(s.text):
@@ -281,8 +327,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     for d in drafts:
         target = None
         for m in merged:
-            if m.type != d.type:
-                continue
+            if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))):
+                continue  # a bilateral on the margins is not the multilateral meeting it was held at
             if m.date_explicit and d.date_explicit and m.date != d.date and not _in_range(d, m):
                 continue
             target = m
@@ -298,11 +344,16 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     for m in merged:
         compatible = any(not m.date_explicit or not h.date_explicit or m.date == h.date or _in_range(m, h)
                          for h in hosts)
-        if m.type == "Meeting" and hosts and not m.count and compatible:
+        if m.type == "Meeting" and hosts and not m.count and compatible and not m.side:
             _absorb(hosts[0], m)
             continue
         out.append(m)
     return out
+
+
+def _multilateral(d: ev_rules.EventDraft) -> bool:
+    states = [r for r in d.participants if r.kind == "country"]
+    return bool(d.count) or len(states) > 2 or any(r.kind == "organisation" for r in d.participants)
 
 
 def _in_range(d: ev_rules.EventDraft, m: ev_rules.EventDraft) -> bool:

@@ -70,6 +70,7 @@ class EventDraft:
     confidence: float = 0.7
     method: str = ""
     extra_spans: list[Sentence] = field(default_factory=list)
+    side: bool = False  # held on the margins of a multilateral meeting: an event of its own
 
 
 _CONVENE_WORDS = re.compile(r"^(?:co-)?(?:convene|host|chair|organi[sz]e)", re.I)

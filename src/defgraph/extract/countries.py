@@ -193,6 +193,15 @@ def currency_countries(code: str) -> frozenset[str]:
     return frozenset(c["iso3"] for c in countries if c.get("currencycode") == code)
 
 
+@lru_cache(maxsize=1)
+def _lower_names() -> dict[str, str]:
+    """Every known form in lower case (the first form of each spelling wins, as a scan would)."""
+    out: dict[str, str] = {}
+    for form, iso3 in _tables()[0].items():
+        out.setdefault(form.lower(), iso3)
+    return out
+
+
 @lru_cache(maxsize=4096)
 def resolve_country(name: str) -> str | None:
     """The ISO alpha-3 code for a country name, short form, demonym or code; None if unknown."""
@@ -206,10 +215,9 @@ def resolve_country(name: str) -> str | None:
         return names[text]
     if text.startswith("the ") and text[4:] in names:
         return names[text[4:]]
-    low = text.lower()
-    for form, iso3 in names.items():
-        if form.lower() == low:
-            return iso3
+    hit = _lower_names().get(text.lower())
+    if hit is not None:
+        return hit
     try:
         return str(pycountry.countries.lookup(text).alpha_3)
     except LookupError:

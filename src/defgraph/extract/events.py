@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from ..model import ActorRef
-from ..rules import EventType, rules
+from ..rules import EventType, Rules, rules
 from .text import NUMBER_WORDS, Sentence
 
 # A headline's infinitive: "Minister to host NATO Secretary General", "UK to deploy jets"
@@ -77,10 +77,26 @@ _CONVENE_WORDS = re.compile(r"^(?:co-)?(?:convene|host|chair|organi[sz]e)", re.I
 _BY_CONVENOR = re.compile(r"\b(?:hosted|chaired|co-chaired|convened|co-hosted|organi[sz]ed)\s+by\s+", re.I)
 
 
+_ANY: dict[int, tuple[object, re.Pattern[str]]] = {}
+
+
+def _any_trigger(r: Rules) -> re.Pattern[str]:
+    """Every trigger of every event type in one pattern, to skip sentences without any."""
+    hit = _ANY.get(id(r))
+    if hit is None or hit[0] is not r:
+        pattern = re.compile("|".join(f"(?:{t.pattern.pattern})" for et in r.event_types for t in et.triggers),
+                             re.IGNORECASE)
+        _ANY.clear()
+        _ANY[id(r)] = hit = (r, pattern)
+    return hit[1]
+
+
 def find_triggers(s: Sentence) -> list[Trigger]:
     """Event triggers in one sentence, first per event class, with negated and intended ones
     dropped. The triggers, cue words and exclusions are those of rules/event_types.yaml."""
     r = rules()
+    if not _any_trigger(r).search(s.text):
+        return []  # most sentences name no event: one pass instead of one per trigger
     intent, negation, generic = r.cues["intent"], r.cues["negation"], r.cues["generic_noun"]
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
     found: dict[str, Trigger] = {}

@@ -184,9 +184,10 @@ def find_persons(
                 return "org:" + org_at[p][2], org_at[p][1]
         return None, pos
 
+    roles = _roles(text, cindex)  # read once, used by two rules below
     posts: dict[str, str] = {}  # office -> state, from offices named with a state but no name
     post_hits: list[PersonHit] = []
-    for r in _roles(text, cindex):
+    for r in roles:
         role = r.group(0)
         country = country_before(r.start())
         org = org_before(r.start())
@@ -265,7 +266,7 @@ def find_persons(
         hits.append(PersonHit(name, slug(name), m.start(), e, role_chain, country))
 
     # "The Minister for Defence, the Hon Richard Marles MP, met ..."
-    for r in _roles(text, cindex):
+    for r in roles:
         m = re.match(r",\s+(?:the\s+)?", text[r.end():r.end() + 8])
         if not m:
             continue

@@ -5,7 +5,7 @@ rewritten by `defgraph evaluate --write-floors tests/evaluation_floors.json`).""
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FLOORS = json.loads((Path(__file__).resolve().parent / "evaluation_floors.json").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _scored(part: str) -> Evaluation:
     return evaluate(default_parts(ROOT / "data")[part])
 

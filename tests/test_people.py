@@ -94,7 +94,7 @@ def test_records_from_real_extractions() -> None:
                                  "Marcos and Mr Rajnath Singh in Kuala Lumpur.", title="Visit",
                             issued=date(2025, 4, 9), publisher="Prime Minister's Office of Malaysia"))
     r1, _ = records_from_extraction(one, "s1")
-    r2, posts = records_from_extraction(two, "s2")
+    r2, _posts = records_from_extraction(two, "s2")
     assert any(r.person_key == "rajnath-singh" and r.state is None for r in r2)
     infs = infer_states(r1 + r2, base_confidence=default_confidence())
     state = next(i for i in infs if i.person_key == "rajnath-singh" and i.field == "state")

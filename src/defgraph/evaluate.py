@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +133,7 @@ class EvaluationError(Exception):
     pass
 
 
-@lru_cache(maxsize=None)
+@cache
 def _query(name: str) -> str:
     return (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
 
@@ -318,7 +318,7 @@ def evaluate(gold_file: str | Path, *, only: Iterable[str] | None = None) -> Eva
         if entry["file"] not in cache:
             try:
                 cache[entry["file"]] = read_file(path)
-            except Exception as exc:  # noqa: BLE001 - one bad gold entry is named, not a traceback
+            except Exception as exc:
                 raise EvaluationError(f"{path}: cannot read the statement: {exc}") from exc
         statements = cache[entry["file"]]
         st = next((s for s in statements if (s.title or "").strip() == entry["title"].strip()), None)

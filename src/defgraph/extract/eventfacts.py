@@ -221,8 +221,9 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
     """The place nearest the trigger: (place, close enough to name the host of a visit)."""
     if not places:
         return None, False
-    after = [p for p in places if p.start >= t.end and p.start - t.end <= 60]
-    before = [p for p in places if p.end <= t.start and t.start - p.end <= 80]
+    w_after, w_before = rules().window("place_after_trigger"), rules().window("place_before_trigger")
+    after = [p for p in places if p.start >= t.end and p.start - t.end <= w_after]
+    before = [p for p in places if p.end <= t.start and t.start - p.end <= w_before]
     venue = next((p for p in places if p.kind == "venue"), None)
     if after:
         return (venue or after[0]), True

@@ -189,11 +189,12 @@ def is_future(sentence_text: str, trigger_pos: int, trigger_end: int | None = No
 def actor_position(sentence_text: str, rel_start: int) -> str:
     """'actor' when a name stands where a party to the event stands, 'mention' otherwise."""
     before = sentence_text[:rel_start]
-    if _RELATION_BEFORE.search(before[-40:]):
+    before = before[-rules().window("actor_before"):]
+    if _RELATION_BEFORE.search(before):
         return "mention"
-    if _ACTOR_BEFORE.search(before[-40:]):
+    if _ACTOR_BEFORE.search(before):
         return "actor"
-    if _NON_ACTOR_BEFORE.search(before[-40:]):
+    if _NON_ACTOR_BEFORE.search(before):
         return "mention"
     return "actor"
 

@@ -74,9 +74,7 @@ def _valid_name(name: str, start: int, end: int, blocked: SpanIndex[tuple[int, i
         return False
     if _not_name(tokens[0]) and len(tokens) == 1:
         return False
-    if blocked and blocked.overlapping(start, end):
-        return False
-    return True
+    return not (blocked and blocked.overlapping(start, end))
 
 
 def _trim_name(m: re.Match[str], blocked: SpanIndex[tuple[int, int]]) -> tuple[str, int, int] | None:

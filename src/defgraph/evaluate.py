@@ -235,7 +235,8 @@ def _match_events(gold: list[dict[str, Any]], got: list[dict[str, Any]], ev: Eva
 
 def _match_persons(gold: list[dict[str, Any]], got: set[tuple[str, str | None, str | None]],
                    ev: Evaluation, err: dict[str, Any]) -> None:
-    got_by_name = {n: (c, r) for n, c, r in got}
+    # sorted: the same figures on every run (set order varies with the hash seed)
+    got_by_name = {n: (c, r) for n, c, r in sorted(got, key=lambda x: (x[0], x[1] or "", x[2] or ""))}
     tp = 0
     matched: set[str] = set()
     for g in gold:

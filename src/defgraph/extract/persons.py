@@ -220,9 +220,11 @@ def find_persons(
         if country and not military_rank(role) and " " in role.strip():
             post_hits.append(PersonHit(role, f"{country.lower()}-{slug(role)}", r.start(), r.end(),
                                        role, country, org, is_post=True))
-        # "Pål Jonson, Sweden's Minister for Defence" / "Shin Won-sik, the Minister of ..."
+        # "Pål Jonson, Sweden's Minister for Defence" / "Shin Won-sik, the Minister of ..."; the
+        # words between are an apposition's ("Sweden's", "Acting"), never a verb or "with": in
+        # "Ng Eng Hen, met Malaysia's Minister" the office and state are the counterpart's
         pre = text[max(0, r.start() - 80):r.start()]
-        m = re.search(r"(?P<n>[^,;:()]{2,60}),\s+(?:the\s+|his\s+|her\s+)?(?:[\w.’'-]+(?:['’]s)?\s+){0,2}$", pre)
+        m = re.search(r"(?P<n>[^,;:()]{2,60}),\s+(?:the\s+|his\s+|her\s+)?(?:(?:a|an|[A-Z][\w.’'-]*)\s+){0,2}$", pre)
         if m:
             base = max(0, r.start() - 80)
             seg_start = base + m.start("n")

@@ -32,7 +32,7 @@ def _write(tmp_path: Path, text: str, name: str = "extra.yaml") -> Path:
 
 def test_every_builtin_entry_is_valid_and_has_a_note() -> None:
     r = load_rules()
-    assert len(r.sources) == 7
+    assert len(r.sources) == 8
     assert r.windows["section_chars"] > 0 and 0 < r.confidences["event_base"] <= 1
     assert {g.key for g in r.groups} >= {"nato", "eu", "nordic", "baltic", "visegrad", "five-eyes", "aukus",
                                          "quad", "asean", "african-union", "g7"}
@@ -139,3 +139,15 @@ def test_cli_names_a_bad_rules_file_and_exits_2(tmp_path: Path, fresh_rules: pyt
     result = CliRunner().invoke(main, ["ingest", str(doc), "--store", str(tmp_path / "store")])
     assert result.exit_code == 2
     assert f"{bad}: offices entry 1" in result.output
+
+
+def test_a_state_form_added_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:
+    text = "Talks\nThe Vietnamese Minister of National Defence met his Lao counterpart in Hanoi on 9 May 2025."
+    st = Statement(text=text, title="Talks", issued=date(2025, 5, 10))
+    states = {r.key for e in extract(st).events for r in e.participants if r.kind == "country"}
+    assert "LAO" not in states
+    path = _write(tmp_path, "country_forms:\n  - {state: LAO, forms: [Lao], note: demonym in Lao usage}\n")
+    fresh_rules.setenv(ENV, str(path))
+    reset_rules()
+    states = {r.key for e in extract(st).events for r in e.participants if r.kind == "country"}
+    assert {"VNM", "LAO"} <= states

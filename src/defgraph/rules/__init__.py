@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -25,7 +25,7 @@ __all__ = ["EventType", "Group", "Rules", "RulesError", "load_rules", "reset_rul
 
 HERE = Path(__file__).resolve().parent
 BUILTIN = ("event_types.yaml", "offices.yaml", "names.yaml", "organisations.yaml", "groups.yaml",
-           "venues.yaml", "windows.yaml")
+           "venues.yaml", "countries.yaml", "windows.yaml")
 EVENT_CLASSES = ("Meeting", "Visit", "Call", "AgreementSigning", "Exercise", "Deployment")
 FLAGS = ("host_is_party", "multilateral", "absorbs_meeting", "remote")
 ENV = "DEFGRAPH_RULES"
@@ -118,6 +118,10 @@ class Rules:
     venue_words: str = ""
     windows: dict[str, int] = field(default_factory=dict)
     confidences: dict[str, float] = field(default_factory=dict)
+    country_forms: dict[str, str] = field(default_factory=dict)  # form -> ISO3
+    combining: dict[str, str] = field(default_factory=dict)  # compound prefix -> ISO3
+    ambiguous_names: set[str] = field(default_factory=set)
+    proper_names: set[str] = field(default_factory=set)
 
     # Compiled forms, built once per Rules object.
     @cached_property
@@ -225,10 +229,10 @@ class _Entry:
 
 
 def _state(entry: _Entry, code: Any) -> str:
-    from ..extract.countries import country_info
+    import pycountry
 
     if not isinstance(code, str) or not re.fullmatch(r"[A-Z]{3}", code) or (
-            country_info(code) is None and code not in _EXTRA_STATES):
+            pycountry.countries.get(alpha_3=code) is None and code not in _EXTRA_STATES):
         raise entry.fail(f"unknown state {code!r} (use an ISO 3166 alpha-3 code)")
     return code
 
@@ -415,6 +419,27 @@ def _add_venues(r: Rules, file: str, doc: dict[str, Any]) -> None:
         r.venue_words = "|".join(x for x in (r.venue_words, w.get("pattern", str)) if x)
 
 
+def _add_countries(r: Rules, file: str, doc: dict[str, Any]) -> None:
+    for e in _entries(file, doc, "country_forms"):
+        e.note()
+        state = _state(e, e.get("state", str, required=True))
+        for form in e.get("forms", list, required=True):
+            if not isinstance(form, str) or not form.strip():
+                raise e.fail(f"form {form!r} must be a non-empty string")
+            r.country_forms[form] = state
+    for e in _entries(file, doc, "combining"):
+        e.note()
+        prefix = e.get("prefix", str, required=True)
+        if not re.fullmatch(r"[A-Z][a-z]+", prefix):
+            raise e.fail(f"prefix {prefix!r} must be one capitalised word")
+        r.combining[prefix] = _state(e, e.get("state", str, required=True))
+    for family, target in (("ambiguous_names", r.ambiguous_names), ("proper_names", r.proper_names)):
+        for e in _entries(file, doc, family):
+            e.note()
+            words = e.get("words", list, required=True)
+            target.update(str(w) for w in words)
+
+
 def _add_numbers(r: Rules, file: str, doc: dict[str, Any], builtin: bool) -> None:
     families: tuple[tuple[str, dict[str, Any], type], ...] = (
         ("windows", r.windows, int), ("confidences", r.confidences, float))
@@ -438,7 +463,8 @@ def _add_numbers(r: Rules, file: str, doc: dict[str, Any], builtin: bool) -> Non
 
 _FAMILIES = {"event_types", "cues", "offices", "national_offices", "ranks", "honorifics",
              "post_nominals", "particles", "not_names", "organisations", "institutions", "groups",
-             "known", "words", "windows", "confidences"}
+             "known", "words", "windows", "confidences", "country_forms", "combining",
+             "ambiguous_names", "proper_names"}
 
 
 def _load_file(r: Rules, path: Path, builtin: bool) -> None:
@@ -467,6 +493,7 @@ def _load_file(r: Rules, path: Path, builtin: bool) -> None:
     _add_organisations(r, name, doc, builtin)
     _add_groups(r, name, doc)
     _add_venues(r, name, doc)
+    _add_countries(r, name, doc)
     _add_numbers(r, name, doc, builtin)
     r.sources.append(name)
 
@@ -519,7 +546,17 @@ def rules() -> Rules:
     return _current
 
 
+_RESET_HOOKS: list[Callable[[], None]] = []
+
+
+def on_reset(hook: Callable[[], None]) -> None:
+    """Call `hook` when the rules are reloaded (modules that cache tables built from them)."""
+    _RESET_HOOKS.append(hook)
+
+
 def reset_rules() -> None:
     """Forget the loaded rules (the next `rules()` reads the files and $DEFGRAPH_RULES again)."""
     global _current
     _current = None
+    for hook in _RESET_HOOKS:
+        hook()

@@ -136,9 +136,22 @@ def main() -> None:
     """
 
 
+def _check_rules() -> None:
+    """Load and validate the extraction rules (built-in and $DEFGRAPH_RULES) before any work:
+    a bad rules file is one error line naming the file and the entry, exit 2."""
+    from .rules import RulesError, rules
+
+    try:
+        rules()
+    except RulesError as exc:
+        raise DefgraphError(f"rules: {exc}") from exc
+
+
 def _ingest(kg: KnowledgeGraph, paths: tuple[str, ...], quiet: bool = False,
             workers: int | None = None) -> IngestReport:
     from .bulk import IngestProgress
+
+    _check_rules()
 
     files = sum(1 for _ in ingest_mod.iter_paths(paths)) if paths else 0
     with IngestProgress(files, console=err, disable=quiet or not err.is_terminal) as tick:
@@ -555,38 +568,73 @@ def _gold_file(gold: str) -> Path:
 
 
 @main.command()
-@click.argument("gold", metavar="GOLD.json|SET")
+@click.argument("gold", metavar="[GOLD.json|dev]", required=False)
+@click.option("--test", "test_gold", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The held-out test part's gold file (default: test/expected.json beside GOLD, "
+                   "when it exists).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--errors", "errors_file", type=click.Path(dir_okay=False), default=None,
-              help="Write every mismatch, per statement, to this JSON file.")
-def evaluate(gold: str, fmt: str, errors_file: str | None) -> None:
-    """Score extraction against a gold file, or the bundled set `dev`: precision, recall, F1.
+              help="Write every mismatch, per part and statement, to this JSON file.")
+@click.option("--write-floors", "floors_file", type=click.Path(dir_okay=False), default=None,
+              help="Write each figure of each part minus 0.02 to this JSON file (the tests' floors).")
+def evaluate(gold: str | None, test_gold: str | None, fmt: str, errors_file: str | None,
+             floors_file: str | None) -> None:
+    """Score extraction against hand-made gold facts, on the development part (GOLD, default
+    data/expected.json) and the held-out test part (data/test/expected.json): precision, recall
+    and F1 of events, persons, money pledges, participant states and attributes, the weighted
+    overall score, a person's state accuracy and event recall.
+
+    GOLD may also name the bundled development set: `dev`.
 
     \b
     Examples:
       defgraph evaluate dev
-      defgraph evaluate my-gold.json --errors errors.json
+      defgraph evaluate data/expected.json --errors mismatches.json
     """
-    from .evaluate import EvaluationError
-    from .evaluate import evaluate as run
+    from .evaluate import LABELS, EvaluationError, default_parts, evaluate_parts, floors
 
+    _check_rules()
+    if gold is None:
+        local = Path("data")
+        parts: dict[str, Path] = default_parts(local if (local / "expected.json").is_file() else None)
+    else:
+        gold_path = _gold_file(gold)
+        parts = {"dev": gold_path}
+        beside = gold_path.parent / "test" / "expected.json"
+        if test_gold is None and beside.is_file():
+            parts["test"] = beside
+    if test_gold is not None:
+        parts["test"] = Path(test_gold)
     try:
-        ev = run(_gold_file(gold))
+        results = evaluate_parts(dict(parts))
     except EvaluationError as exc:
         raise DefgraphError(str(exc)) from exc
     if errors_file:
-        Path(errors_file).write_text(json.dumps(ev.errors, indent=1, default=str), encoding="utf-8")
-    result = ev.as_dict()
+        Path(errors_file).write_text(json.dumps({name: ev.errors for name, ev in results.items()},
+                                                indent=1, default=str, ensure_ascii=False), encoding="utf-8")
+    if floors_file:
+        Path(floors_file).write_text(json.dumps(floors(results), indent=1) + "\n", encoding="utf-8")
     if fmt == "json":
-        click.echo(json.dumps(result, indent=2))
+        click.echo(json.dumps({name: ev.as_dict() for name, ev in results.items()}, indent=2))
         return
-    t = Table(title=f"evaluation on {ev.statements} statements")
-    for col in ("category", "precision", "recall", "F1", "tp", "fp", "fn"):
-        t.add_column(col, justify="left" if col == "category" else "right")
-    rows = list(result["categories"].items()) + [("overall", result["overall"])]
-    for name, s in rows:
-        t.add_row(name, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}",
-                  str(s["tp"]), str(s["fp"]), str(s["fn"]))
+    t = Table(title="evaluation: " + ", ".join(f"{name} {ev.statements} statements"
+                                                  for name, ev in results.items()))
+    t.add_column("category", justify="left")
+    for name in results:
+        for col in ("P", "R", "F1"):
+            t.add_column(f"{name} {col}", justify="right")
+    for cat, label in LABELS.items():
+        cells = []
+        for ev in results.values():
+            s = ev.scores[cat]
+            cells += [f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}"]
+        t.add_row(label, *cells)
+    for label, attr in (("overall (weighted)", "overall"), ("person's state accuracy", "person_state_accuracy"),
+                        ("event recall", "event_recall")):
+        cells = []
+        for ev in results.values():
+            cells += ["", "", f"{getattr(ev, attr):.3f}"]
+        t.add_row(label, *cells)
     out.print(t)
 
 

@@ -26,7 +26,7 @@ _SCALE = {
     "bn": 10**9, "b": 10**9, "billion": 10**9, "tn": 10**12, "trillion": 10**12,
 }
 _CODES = sorted({c.alpha_3 for c in pycountry.currencies})
-from .text import trie_pattern  # noqa: E402  (one factored alternation: the pattern is hot)
+from .text import trie_pattern
 
 _SYM_RE = trie_pattern(list(_SYMBOLS))
 _CODE_RE = trie_pattern(_CODES)

@@ -233,7 +233,8 @@ class _Writer:
         """The statement with its events renamed to those already stored or queued (merge.py)."""
         if not st.keys:
             return st
-        nquads, taken, keys = st.nquads, set(), []
+        taken: set[str] = set()
+        nquads, keys = st.nquads, []
         for key in st.keys:
             candidates = stored_candidates(self.store, key, st.graph) if self.merge_store else []
             candidates += [(p, abs((p.day - key.day).days)) for p in self.pending

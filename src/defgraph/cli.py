@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import ingest as ingest_mod
-from .export import EXTENSIONS, FORMATS, ExportError
+from .export import FORMATS, ExportError
 from .pipeline import IngestReport, KnowledgeGraph
 from .store import STORE_ENV, StoreError
 

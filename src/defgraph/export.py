@@ -8,11 +8,14 @@ graphs, each triple once; quad formats keep one named graph per statement.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from .store import OxigraphStore
+
+if TYPE_CHECKING:
+    from .remote import RemoteStore
 from .vocab import ONTOLOGY_GRAPH, PREFIXES, node
 
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -30,7 +33,7 @@ class ExportError(Exception):
     pass
 
 
-def export(store: OxigraphStore, out: str | Path | IO[bytes], fmt: str = "turtle", *,
+def export(store: OxigraphStore | RemoteStore, out: str | Path | IO[bytes], fmt: str = "turtle", *,
            include_ontology: bool = False) -> int:
     """Serialise the store to a file or binary stream; returns the number of triples or quads written."""
     if fmt not in FORMATS:
@@ -53,7 +56,7 @@ def export(store: OxigraphStore, out: str | Path | IO[bytes], fmt: str = "turtle
     return len(items)
 
 
-def _union_triples(store: OxigraphStore, include_ontology: bool) -> list[ox.Triple]:
+def _union_triples(store: OxigraphStore | RemoteStore, include_ontology: bool) -> list[ox.Triple]:
     onto = node(ONTOLOGY_GRAPH)
     seen: set[ox.Triple] = set()
     out: list[ox.Triple] = []

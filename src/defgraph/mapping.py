@@ -15,18 +15,12 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from .model import ActorRef, Extraction, Span, Statement
-
-
-def country_label(iso3: str) -> str:
-    from .extract.countries import country_name
-
-    return country_name(iso3)
 from .vocab import (
     DG,
-    REFERENCE_GRAPH,
     ISSUED,
     LABEL,
     PUBLISHER,
+    REFERENCE_GRAPH,
     SAME_AS,
     SOURCE,
     TITLE,
@@ -37,6 +31,14 @@ from .vocab import (
     entity,
     node,
 )
+
+
+def country_label(iso3: str) -> str:
+    """A state's English name (imported late: extract imports this module's neighbours)."""
+    from .extract.countries import country_name
+
+    return country_name(iso3)
+
 
 _XSD_DATE = node(XSD + "date")
 _XSD_INT = node(XSD + "integer")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -59,7 +60,7 @@ def _key(st: Statement, i: int, e: Event) -> EventKey | None:
     return EventKey(event_iri(st, i).value, e.type, e.date, states, places)
 
 
-def _rows(store: object, sparql: str, bindings: dict[str, ox.Term]) -> list[list[ox.Term | None]]:
+def _rows(store: object, sparql: str, bindings: dict[str, Any]) -> list[list[Any]]:
     result = store.query(sparql, bindings)  # type: ignore[attr-defined]
     assert isinstance(result, Rows)
     return result.rows

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     import pandas
     from rich.table import Table
 
+    from .remote import RemoteStore
     from .store import OxigraphStore, QueryOutcome
 
 PARAM_KINDS: tuple[str, ...] = ("country", "iri", "string", "date", "integer")
@@ -322,7 +323,7 @@ def query_form(sparql: str) -> Literal["query", "update"]:
 
 
 def run_query(
-    store: OxigraphStore,
+    store: OxigraphStore | RemoteStore,
     q_or_text: CannedQuery | str,
     params: Mapping[str, str | Term | None] | None = None,
     allow_update: bool = False,

@@ -683,7 +683,7 @@ class RemoteStore:
         """Add quads of shared graphs (the reference graph): inserting what is there changes nothing."""
         by_graph: dict[str, list[str]] = {}
         for q in quads:
-            by_graph.setdefault(q.graph_name.value, []).append(f"{q.subject} {q.predicate} {q.object} .")
+            by_graph.setdefault(str(getattr(q.graph_name, "value", "")), []).append(f"{q.subject} {q.predicate} {q.object} .")
         for graph, lines in by_graph.items():
             for i in range(0, len(lines), self.batch_triples):
                 self._insert(ox.NamedNode(graph), lines[i:i + self.batch_triples], drop=False)

@@ -139,7 +139,8 @@ class OxigraphStore:
                 yield g
 
     # -- reading -----------------------------------------------------------------
-    def query(self, sparql: str, bindings: dict[str, ox.Term] | None = None) -> QueryOutcome:
+    def query(self, sparql: str,
+              bindings: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None = None) -> QueryOutcome:
         """Run a SPARQL query over the union of all graphs; bindings are substituted by the engine."""
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:

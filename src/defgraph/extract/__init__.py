@@ -123,9 +123,9 @@ def publisher_country(statement: Statement) -> str | None:
         if labels and len(labels[-1]) == 2 and labels[-1] not in ("eu", "io", "co", "tv", "me"):
             import pycountry
 
-            c = pycountry.countries.get(alpha_2=labels[-1].upper())
-            if c:
-                return str(c.alpha_3)
+            found = pycountry.countries.get(alpha_2=labels[-1].upper())
+            if found:
+                return str(found.alpha_3)
     return None
 
 
@@ -493,8 +493,6 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     hosts = [m for m in merged if m.type in ("Call", "Visit", "AgreementSigning")]
     out = []
     for m in merged:
-        host_states = {r for h in hosts for r in h.participants if r.kind == "country"}
-        states = {r for r in m.participants if r.kind == "country"}
         compatible = any(not m.date_explicit or not h.date_explicit or m.date == h.date or _in_range(m, h)
                          for h in hosts)
         if m.type == "Meeting" and hosts and not m.count and compatible:
@@ -553,7 +551,7 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
         os_ = ctx.within(ctx.orgs, s)
         ps = ctx.persons_in(s)
         ms = ctx.within(ctx.money, s)
-        first_index = None
+        first_index: int | None = None
         for m in ms:
             rel = m.start - s.start
             window = s.text[max(0, rel - 80): rel + 80]

@@ -3,9 +3,9 @@ and who took part, who convened, when and where."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from ..model import ActorRef
@@ -103,8 +103,8 @@ class EventDraft:
     participants: list[ActorRef] = field(default_factory=list)
     virtual: list[ActorRef] = field(default_factory=list)
     count: int | None = None
-    date: date | None = None
-    end_date: date | None = None
+    date: _dt.date | None = None
+    end_date: _dt.date | None = None
     date_explicit: bool = False
     place: Any = None  # PlaceMention of the city
     venue: Any = None  # PlaceMention of a named building

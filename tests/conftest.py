@@ -56,8 +56,8 @@ def serve_store():  # type: ignore[no-untyped-def]
 
     servers = []
 
-    def start(store, allow_update: bool = False) -> str:  # type: ignore[no-untyped-def]
-        server = make_server(store, "127.0.0.1", 0, allow_update=allow_update)
+    def start(store, allow_update: bool = False, **options) -> str:  # type: ignore[no-untyped-def]
+        server = make_server(store, "127.0.0.1", 0, allow_update=allow_update, **options)
         serve_in_thread(server)
         servers.append(server)
         return endpoint_url(server)

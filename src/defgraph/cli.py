@@ -455,17 +455,26 @@ def evaluate(gold: str, fmt: str, errors_file: str | None) -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; keep 127.0.0.1 unless others must reach it.")
+              help="Loopback address to listen on (127.0.0.1, ::1 or localhost); others are refused.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
               help="TCP port (0: any free port).")
 @click.option("--allow-update", is_flag=True,
-              help="Accept SPARQL updates (POST update=...); refused with 403 otherwise.")
+              help="Accept SPARQL updates (POST update=...), each with the token printed at start "
+                   "(or $DEFGRAPH_TOKEN) as 'Authorization: Bearer TOKEN'; refused with 403 otherwise.")
+@click.option("--cors", "cors", metavar="ORIGIN", default=None,
+              help="Let browser pages of this one origin call the endpoint (e.g. "
+                   "https://yasgui.example); '*' only without --allow-update. Default: none.")
+@click.option("--allow-service", is_flag=True,
+              help="Run SERVICE clauses (the server then fetches any address a query names).")
 @store_option
-def serve(host: str, port: int, allow_update: bool, store: str | None) -> None:
+def serve(host: str, port: int, allow_update: bool, cors: str | None, allow_service: bool,
+          store: str | None) -> None:
     """Serve the store as a SPARQL 1.1 endpoint (for YASGUI, SPARQLWrapper, curl).
 
     Queries by GET ?query= or POST; results as JSON, XML, CSV or TSV by the Accept
-    header; over the union of all graphs. Read-only unless --allow-update.
+    header; over the union of all graphs. Listens on loopback only and answers only
+    requests addressed to it (Host 127.0.0.1:PORT or localhost:PORT). Read-only unless
+    --allow-update; SERVICE refused unless --allow-service; no CORS unless --cors.
 
     \b
     Example:
@@ -473,22 +482,41 @@ def serve(host: str, port: int, allow_update: bool, store: str | None) -> None:
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' \\
            http://127.0.0.1:7878/sparql
     """
-    from .serve import endpoint_url, make_server
+    from .serve import TOKEN_ENV, endpoint_url, is_loopback, make_server
     from .store import OxigraphStore
 
+    if not is_loopback(host):
+        raise click.BadParameter(f"{host!r} is not a loopback address; defgraph serve listens "
+                                 "on this machine only", param_hint="--host")
+    if cors is not None and cors.strip() == "*" and allow_update:
+        raise click.BadParameter("'*' with --allow-update would let any web page write; name "
+                                 "the one origin that may call", param_hint="--cors")
     kg = _open(store)
     if not isinstance(kg.store, OxigraphStore):
         raise DefgraphError(f"{kg.store.location} is already a SPARQL endpoint; serve exposes a "
                             "store folder")
     try:
-        server = make_server(kg.store, host, port, allow_update=allow_update,
+        server = make_server(kg.store, host, port, allow_update=allow_update, cors=cors,
+                             allow_service=allow_service,
                              log=lambda line: err.print(line, highlight=False, markup=False))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--cors") from exc
     except OSError as exc:
         raise DefgraphError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
                             "choose another --port") from exc
-    mode = "updates allowed" if allow_update else "read-only"
+    mode = "updates allowed with the token" if allow_update else "read-only"
     err.print(f"SPARQL endpoint {endpoint_url(server)} over {kg.store.location} ({mode}); "
-              "Ctrl-C stops it", highlight=False)
+              "Ctrl-C stops it", highlight=False, markup=False)
+    token = getattr(server, "token", None)
+    if token:
+        import os
+
+        if os.environ.get(TOKEN_ENV):
+            err.print(f"updates need 'Authorization: Bearer' with the token in ${TOKEN_ENV}",
+                      highlight=False, markup=False)
+        else:
+            # plain echo: a rich console would wrap the token at the terminal's width
+            click.echo(f"update token (send as 'Authorization: Bearer TOKEN'): {token}", err=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -180,7 +180,7 @@ def test_service_is_refused_by_default(kg: KnowledgeGraph, serve_store: Any,
     address, hits = target
     for query in (f"SELECT * WHERE {{ SERVICE <{address}> {{ ?s ?p ?o }} }}",
                   f"select * {{ ?a ?b ?c OPTIONAL {{ service silent <{address}> {{ ?s ?p ?o }} }} }}",
-                  f"SELECT * WHERE {{ ?s ?p ?o }} # SERVICE in a comment\nLIMIT 1"):
+                  "SELECT * WHERE { ?s ?p ?o } # SERVICE in a comment\nLIMIT 1"):
         req = urllib.request.Request(url + "?" + urllib.parse.urlencode({"query": query}))
         try:
             with urllib.request.urlopen(req, timeout=10) as resp:

@@ -59,7 +59,7 @@ class DyingProxy:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 target = http.client.HTTPConnection(*backend_address(proxy.backend), timeout=30)
                 target.request("POST", "/sparql", body, {
-                    k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")})
+                    k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept", "authorization")})
                 resp = target.getresponse()
                 data = resp.read()
                 self.send_response(resp.status)
@@ -90,6 +90,12 @@ class DyingProxy:
 def backend_address(url: str) -> tuple[str, int]:
     host, port = url.split("//")[1].split("/")[0].split(":")
     return host, int(port)
+
+
+@pytest.fixture(autouse=True)
+def serve_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve --allow-update` and our RemoteStore agree on the update token through the environment."""
+    monkeypatch.setenv("DEFGRAPH_TOKEN", "faults-token")
 
 
 @pytest.fixture

@@ -63,12 +63,20 @@ def workers_option(f: Callable[..., Any]) -> Callable[..., Any]:
              "else one per core; 0: one per core).")(f)
 
 
-def _open(store: str | None) -> KnowledgeGraph:
-    """Open the store for this command; it is closed (and its lock freed) when the command ends."""
+def _open(store: str | None, *, read_only: bool = False, create: bool = False) -> KnowledgeGraph:
+    """Open the store for this command; it is closed (and its lock freed) when the command ends.
+
+    Commands that only read open it ``read_only`` (nothing in its folder is written); only
+    the commands that make a store (ingest, build, demo) pass ``create``: any other command
+    refuses a folder that holds no store, so a misspelt --store creates nothing.
+    """
+    from .store import open_store
+
     ctx = click.get_current_context(silent=True)
     update_url = ctx.meta.get("defgraph.update_url") if ctx is not None else None
     try:
-        kg = KnowledgeGraph(store, update_url=update_url)
+        kg = KnowledgeGraph(open_store(store, update_url=update_url, read_only=read_only,
+                                       create=create and not read_only))
     except StoreError as exc:
         raise DefgraphError(str(exc)) from exc
     if ctx is not None:
@@ -127,7 +135,7 @@ def ingest(paths: tuple[str, ...], store: str | None, workers: int | None) -> No
       defgraph ingest data/statements/ press-release.html --store ./.defgraph
       defgraph ingest corpus/ --workers 4
     """
-    kg = _open(store)
+    kg = _open(store, create=True)
     report = _ingest(kg, paths, workers=workers)
     out.print(_report_table(report))
     _stop_if_aborted(report)
@@ -158,7 +166,7 @@ def export(fmt: str, output: str, with_ontology: bool, store: str | None) -> Non
     Example:
       defgraph export --format turtle -o graph.ttl
     """
-    kg = _open(store)
+    kg = _open(store, read_only=True)
     try:
         if output == "-":
             n = kg.export(sys.stdout.buffer, fmt, include_ontology=with_ontology)  # type: ignore[arg-type]
@@ -213,7 +221,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, allo
         return
     if not name:
         raise click.UsageError("give a query NAME or FILE.rq, or --list")
-    kg = _open(store)
+    kg = _open(store, read_only=not allow_update)
     try:
         q = load_query(name)
         result = run_query(kg.store, q, _parse_params(params), allow_update=allow_update)
@@ -273,7 +281,7 @@ def render(output: str, view: str, date_from: str | None, date_to: str | None,
     """
     if view == "ego" and not focus:
         raise click.UsageError("--view ego needs --focus (a country, a person or any label)")
-    kg = _open(store)
+    kg = _open(store, read_only=True)
     try:
         path = kg.render(output, view=view, date_from=date_from, date_to=date_to,
                          types=list(types) or None, focus=focus, depth=depth,
@@ -307,7 +315,7 @@ def analyse(by: str | None, output: str | None, top: int, date_from: str | None,
     """
     from .analysis import summary_tables
 
-    kg = _open(store)
+    kg = _open(store, read_only=True)
     try:
         result = kg.analyse(by, date_from=date_from, date_to=date_to, types=list(types) or None)
     except ValueError as exc:
@@ -332,7 +340,7 @@ def validate(store: str | None) -> None:
     """
     from .validate import ValidationError
 
-    kg = _open(store)
+    kg = _open(store, read_only=True)
     try:
         report = kg.validate()
     except ValidationError as exc:
@@ -365,7 +373,7 @@ def _summary_table(summary: dict[str, Any]) -> Table:
 def _build(paths: tuple[str, ...], outdir: Path, store: str | None,
            workers: int | None = None) -> int:
     outdir.mkdir(parents=True, exist_ok=True)
-    kg = _open(store if store else str(outdir / "store"))
+    kg = _open(store if store else str(outdir / "store"), create=True)
     report = _ingest(kg, paths, workers=workers)
     if report.aborted:
         out.print(_report_table(report))
@@ -491,7 +499,7 @@ def serve(host: str, port: int, allow_update: bool, cors: str | None, allow_serv
     if cors is not None and cors.strip() == "*" and allow_update:
         raise click.BadParameter("'*' with --allow-update would let any web page write; name "
                                  "the one origin that may call", param_hint="--cors")
-    kg = _open(store)
+    kg = _open(store, read_only=not allow_update)
     if not isinstance(kg.store, OxigraphStore):
         raise DefgraphError(f"{kg.store.location} is already a SPARQL endpoint; serve exposes a "
                             "store folder")

@@ -69,6 +69,7 @@ from .store import QueryOutcome, Rows, StoreError, StoreUnavailable
 from .vocab import ONTOLOGY_GRAPH, PREFIXES, XSD, node
 
 USER_ENV = "DEFGRAPH_USER"
+TOKEN_ENV = "DEFGRAPH_TOKEN"  # the bearer token of `defgraph serve --allow-update`
 PASSWORD_ENV = "DEFGRAPH_PASSWORD"
 TIMEOUT_ENV = "DEFGRAPH_TIMEOUT"
 UNION_GRAPH_ENV = "DEFGRAPH_UNION_GRAPH"
@@ -463,11 +464,17 @@ class RemoteStore:
     # -- HTTP ----------------------------------------------------------------------------
     def _post(self, url: str, fields: dict[str, str], accept: str, what: str) -> tuple[bytes, Message]:
         data = urllib.parse.urlencode(fields).encode("utf-8")
-        req = urllib.request.Request(url, data=data, method="POST", headers={
+        headers = {
             "Accept": accept,
             "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8",
             "User-Agent": "defgraph",
-        })
+        }
+        token = os.environ.get(TOKEN_ENV)
+        host = urllib.parse.urlsplit(url).hostname or ""
+        if token and what == "update" and host in ("127.0.0.1", "localhost", "::1"):
+            # `defgraph serve --allow-update` (loopback only) asks for its token
+            headers["Authorization"] = f"Bearer {token}"
+        req = urllib.request.Request(url, data=data, method="POST", headers=headers)
         self.requests += 1
         try:
             with self._opener.open(req, timeout=self.timeout) as resp:

@@ -16,6 +16,7 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from . import ingest as ingest_mod
 from .export import FORMATS, ExportError
@@ -23,6 +24,28 @@ from .pipeline import IngestReport, KnowledgeGraph
 from .store import STORE_ENV, StoreError
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
+
+
+def _whole(table: Table) -> Table:
+    """A table safe to print: string cells as plain text (names from statements are never
+    markup, control characters escaped) and number columns never wrapped."""
+    from .query import keep_numbers_whole, terminal_safe
+
+    for column in table.columns:
+        # rich keeps a column's cells in Column._cells; str cells would be parsed as markup
+        column._cells = [Text(terminal_safe(c)) if isinstance(c, str) else c
+                         for c in column._cells]
+    return keep_numbers_whole(table)
+
+
+def _safe(text: str) -> str:
+    """One line of untrusted text (a file name, a reason) for the terminal: no escapes, no markup.
+
+    Printed as a rich Text it is never read as markup; control characters are shown escaped.
+    """
+    from .query import terminal_safe
+
+    return terminal_safe(" ".join(text.splitlines()))
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -103,7 +126,8 @@ def _ingest(kg: KnowledgeGraph, paths: tuple[str, ...], quiet: bool = False,
     with IngestProgress(files, console=err, disable=quiet or not err.is_terminal) as tick:
         report = kg.ingest(*paths, on_item=tick, workers=workers)
     for f in report.failures:
-        err.print(f"[red]error[/red] {f.path}: {f.reason}", highlight=False, markup=True)
+        err.print(Text.assemble(("error", "red"), " ", _safe(f"{f.path}: {f.reason}")),
+                  highlight=False)
     return report
 
 
@@ -121,7 +145,7 @@ def _report_table(report: IngestReport) -> Table:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))  # bad files are reported, not usage
 @store_option
 @workers_option
 def ingest(paths: tuple[str, ...], store: str | None, workers: int | None) -> None:
@@ -137,7 +161,7 @@ def ingest(paths: tuple[str, ...], store: str | None, workers: int | None) -> No
     """
     kg = _open(store, create=True)
     report = _ingest(kg, paths, workers=workers)
-    out.print(_report_table(report))
+    out.print(_whole(_report_table(report)))
     _stop_if_aborted(report)
     sys.exit(EXIT_OK if report.ok else EXIT_PARTIAL)
 
@@ -175,7 +199,8 @@ def export(fmt: str, output: str, with_ontology: bool, store: str | None) -> Non
     except ExportError as exc:
         raise DefgraphError(str(exc)) from exc
     if output != "-":
-        err.print(f"wrote {n} {'quads' if fmt in ('nquads', 'trig') else 'triples'} to {output}")
+        err.print(f"wrote {n} {'quads' if fmt in ('nquads', 'trig') else 'triples'} to "
+                  f"{_safe(output)}", markup=False, highlight=False)
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -217,7 +242,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, allo
         for q in list_queries():
             t.add_row(q.name, q.title, ", ".join(
                 f"{p.name}{'?' if p.optional else ''}" for p in q.params) or "-")
-        out.print(t)
+        out.print(_whole(t))
         return
     if not name:
         raise click.UsageError("give a query NAME or FILE.rq, or --list")
@@ -288,7 +313,7 @@ def render(output: str, view: str, date_from: str | None, date_to: str | None,
                          currency=currency, max_nodes=max_nodes or None, title=title)
     except (ValueError, KeyError) as exc:
         raise DefgraphError(str(exc)) from exc
-    err.print(f"wrote {path}")
+    err.print(f"wrote {_safe(str(path))}", markup=False, highlight=False)
 
 
 @main.command()
@@ -323,10 +348,11 @@ def analyse(by: str | None, output: str | None, top: int, date_from: str | None,
     if not result.rows:
         err.print("no events to analyse")
     for table in summary_tables(result, top):
-        out.print(table)
+        out.print(_whole(table))
     if output:
         Path(output).write_text(result.to_csv(), encoding="utf-8")
-        err.print(f"wrote {len(result.rows)} rows to {output}")
+        err.print(f"wrote {len(result.rows)} rows to {_safe(output)}", markup=False,
+                  highlight=False)
 
 
 @main.command()
@@ -354,7 +380,7 @@ def validate(store: str | None) -> None:
     t.add_column("message")
     for focus, path, message in report.violations:
         t.add_row(str(focus), str(path), str(message))
-    out.print(t)
+    out.print(_whole(t))
     sys.exit(EXIT_PARTIAL)
 
 
@@ -376,7 +402,7 @@ def _build(paths: tuple[str, ...], outdir: Path, store: str | None,
     kg = _open(store if store else str(outdir / "store"), create=True)
     report = _ingest(kg, paths, workers=workers)
     if report.aborted:
-        out.print(_report_table(report))
+        out.print(_whole(_report_table(report)))
         _stop_if_aborted(report)
     try:
         kg.export(outdir / "graph.ttl", "turtle")
@@ -386,15 +412,16 @@ def _build(paths: tuple[str, ...], outdir: Path, store: str | None,
     kg.render(outdir / "countries.html", view="countries")
     summary = kg.summary()
     (outdir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    out.print(_report_table(report))
-    out.print(_summary_table(summary))
-    out.print(f"wrote {outdir / 'graph.ttl'}, {outdir / 'graph.html'}, {outdir / 'countries.html'}, "
-              f"{outdir / 'summary.json'}; store in {kg.store.location}")
+    out.print(_whole(_report_table(report)))
+    out.print(_whole(_summary_table(summary)))
+    out.print(_safe(f"wrote {outdir / 'graph.ttl'}, {outdir / 'graph.html'}, "
+                    f"{outdir / 'countries.html'}, {outdir / 'summary.json'}; store in "
+                    f"{kg.store.location}"), markup=False, highlight=False)
     return EXIT_OK if report.ok else EXIT_PARTIAL
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))  # bad files are reported, not usage
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Folder for graph.ttl, graph.html, countries.html, summary.json and the store.")
 @store_option
@@ -458,7 +485,7 @@ def evaluate(gold: str, fmt: str, errors_file: str | None) -> None:
     for name, s in rows:
         t.add_row(name, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}",
                   str(s["tp"]), str(s["fp"]), str(s["fn"]))
-    out.print(t)
+    out.print(_whole(t))
 
 
 @main.command()

@@ -460,17 +460,49 @@ def _display(term: Term | None) -> str:
     return str(term)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text with control characters (terminal escapes, bidi overrides) shown as \\xNN / \\uNNNN.
+
+    Text from statements and file names is untrusted: printed raw, an escape sequence would
+    drive the terminal. Tabs and newlines stay.
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", text)
+
+
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def keep_numbers_whole(table: Table) -> Table:
+    """Columns whose cells are all numbers never wrap: a narrow terminal must not split 3500000000."""
+    for column in table.columns:
+        cells = [str(c) for c in column.cells if str(c)]
+        if cells and all(_NUMBER.fullmatch(c) for c in cells):
+            column.no_wrap = True
+            column.overflow = "ignore"
+            column.min_width = max(len(c) for c in cells + [str(column.header)])
+    return table
+
+
 def to_table(rows: Any, title: str | None = None) -> Table:
-    """A rich Table of a query outcome, IRIs shortened with the project's prefixes."""
+    """A rich Table of a query outcome, IRIs shortened with the project's prefixes.
+
+    Cells are plain text (never rich markup) with control characters escaped; number
+    columns are never wrapped.
+    """
     from rich.table import Table
+    from rich.text import Text
 
     variables, data = _table_shape(rows)
-    table = Table(title=title)
+    table = Table(title=Text(terminal_safe(title)) if title else None)
     for v in variables:
         table.add_column(v, overflow="fold")
     for row in data:
-        table.add_row(*(_display(t) for t in row))
-    return table
+        table.add_row(*(Text(terminal_safe(_display(t))) for t in row))
+    return keep_numbers_whole(table)
 
 
 def _plain(term: Term | None) -> str:

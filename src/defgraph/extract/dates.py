@@ -64,9 +64,11 @@ def _mk(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def _infer_year(m: int, d: int, ref: date | None, future: bool) -> int:
+def _infer_year(m: int, d: int, ref: date | None, future: bool) -> int | None:
+    """The year of a day-month without one, from the statement's date; None when undated
+    (never the machine's clock: the same text must give the same date on any day)."""
     if ref is None:
-        return date.today().year
+        return None
     y = ref.year
     cand = _mk(y, m, d)
     if cand is None:
@@ -103,6 +105,8 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
                 mon2 = _month(gd["mon2"]) if gd.get("mon2") else mon
                 d1 = int(gd["d1"])
                 y = int(gd["y"]) if gd.get("y") else _infer_year(mon, d1, ref, future)
+                if y is None:
+                    continue
                 if gd.get("d2"):
                     d2 = int(gd["d2"])
                     # "12 to 14 June": the first day shares the month named after the second

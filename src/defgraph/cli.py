@@ -86,6 +86,28 @@ def workers_option(f: Callable[..., Any]) -> Callable[..., Any]:
              "else one per core; 0: one per core).")(f)
 
 
+def keep_paths_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--keep-paths: statements record the path as typed instead of the name inside its folder."""
+    import os
+
+    @click.option("--keep-paths", is_flag=True,
+                  help="Record each file's path as typed (dg:sourceFile); by default only its "
+                       "path inside the folder given, so exports hold no private folder names.")
+    @functools.wraps(f)
+    def wrapper(*args: Any, keep_paths: bool = False, **kwargs: Any) -> Any:
+        before = os.environ.get(ingest_mod.KEEP_PATHS_ENV)
+        if keep_paths:  # the environment reaches the worker processes too
+            os.environ[ingest_mod.KEEP_PATHS_ENV] = "1"
+        try:
+            return f(*args, **kwargs)
+        finally:
+            if before is None:
+                os.environ.pop(ingest_mod.KEEP_PATHS_ENV, None)
+            else:
+                os.environ[ingest_mod.KEEP_PATHS_ENV] = before
+    return wrapper
+
+
 def _open(store: str | None, *, read_only: bool = False, create: bool = False) -> KnowledgeGraph:
     """Open the store for this command; it is closed (and its lock freed) when the command ends.
 
@@ -148,6 +170,7 @@ def _report_table(report: IngestReport) -> Table:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))  # bad files are reported, not usage
 @store_option
 @workers_option
+@keep_paths_option
 def ingest(paths: tuple[str, ...], store: str | None, workers: int | None) -> None:
     """Read files or folders of statements (plain text, HTML) into the store.
 
@@ -426,6 +449,7 @@ def _build(paths: tuple[str, ...], outdir: Path, store: str | None,
               help="Folder for graph.ttl, graph.html, countries.html, summary.json and the store.")
 @store_option
 @workers_option
+@keep_paths_option
 def build(paths: tuple[str, ...], outdir: str, store: str | None, workers: int | None) -> None:
     """The main job: ingest, export Turtle, render HTML, print a summary.
 

@@ -21,7 +21,7 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -104,30 +104,71 @@ def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield target
 
 
+KEEP_PATHS_ENV = "DEFGRAPH_KEEP_PATHS"  # set (to 1) by `ingest --keep-paths`
+
+
+class SourcePath(type(Path())):  # type: ignore[misc]
+    """A file to read and the name its statements keep (``label``): its path relative to the
+    folder named on the command line, or its file name when the file itself was named."""
+
+    label: str
+
+
+def keep_paths() -> bool:
+    """Whether statements keep the path as typed (``--keep-paths``), not the relative name."""
+    return os.environ.get(KEEP_PATHS_ENV, "") not in ("", "0")
+
+
+def source_name(path: Path) -> str:
+    """What a statement read from this file records as its source file (dg:sourceFile).
+
+    The path relative to the folder given on the command line, so that exports carry no
+    private folder names and the same files give the same graphs however their folder was
+    typed (relative or absolute); the path as given with --keep-paths.
+    """
+    if keep_paths():
+        return str(path)
+    return getattr(path, "label", None) or path.name
+
+
 def iter_statements(paths: Iterable[str | Path]) -> Iterator[Statement | Failure]:
     """Every statement in the given files and folders, and a Failure for each bad file.
 
-    Never raises for a bad file: one file's problem must not stop a batch.
+    Never raises for a bad file: one file's problem must not stop a batch. Statements
+    record their file by :func:`source_name`; failures name the path as given.
     """
     for target in _targets(paths):
         if isinstance(target, Failure):
             yield target
             continue
-        try:
-            statements = read_file(target)
-        except IngestError as exc:
-            yield Failure(str(target), exc.message)
-            continue
-        except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not stop the rest
-            yield Failure(
-                str(target),
-                _one_line(f"unexpected error ({type(exc).__name__}: {exc}); please report it"),
-            )
-            continue
-        yield from statements
+        yield from statements_of(target, source_name(target))
 
 
-def _targets(paths: Iterable[str | Path]) -> Iterator[Path | Failure]:
+def statements_of(path: str | Path, name: str | None = None) -> Iterator[Statement | Failure]:
+    """The statements of one file, recorded under ``name``, or the Failure that says why not."""
+    target = Path(path)
+    try:
+        statements = read_file(target)
+    except IngestError as exc:
+        yield Failure(str(target), exc.message)
+        return
+    except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not stop the rest
+        yield Failure(
+            str(target),
+            _one_line(f"unexpected error ({type(exc).__name__}: {exc}); please report it"),
+        )
+        return
+    for st in statements:
+        yield replace(st, source_file=name) if name is not None else st
+
+
+def _labelled(path: Path, label: str) -> SourcePath:
+    out = SourcePath(path)
+    out.label = label
+    return out
+
+
+def _targets(paths: Iterable[str | Path]) -> Iterator[SourcePath | Failure]:
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
@@ -139,16 +180,18 @@ def _targets(paths: Iterable[str | Path]) -> Iterator[Path | Failure]:
         if is_dir:
             candidates, failures = _walk(path)
             yield from failures
+            labels = [c.relative_to(path).as_posix() for c in candidates]
         else:
             candidates = [path]
-        for candidate in candidates:
+            labels = [path.name]
+        for candidate, label in zip(candidates, labels, strict=True):
             try:
                 key = candidate.resolve()
             except (OSError, RuntimeError):  # symlink loops
                 key = candidate.absolute()
             if key not in seen:
                 seen.add(key)
-                yield candidate
+                yield _labelled(candidate, label)
 
 
 def _walk(root: Path) -> tuple[list[Path], list[Failure]]:

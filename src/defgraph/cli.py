@@ -525,9 +525,15 @@ def evaluate(gold: str, fmt: str, errors_file: str | None) -> None:
                    "https://yasgui.example); '*' only without --allow-update. Default: none.")
 @click.option("--allow-service", is_flag=True,
               help="Run SERVICE clauses (the server then fetches any address a query names).")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a query may run; then it is stopped and the client gets 503.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Queries run at once (worker processes for a read-only store); more wait.")
+@click.option("--max-result-mb", default=64, show_default=True, type=click.IntRange(1, 4096),
+              help="Largest result sent; a larger one is refused with a message (add LIMIT).")
 @store_option
 def serve(host: str, port: int, allow_update: bool, cors: str | None, allow_service: bool,
-          store: str | None) -> None:
+          timeout: float, threads: int, max_result_mb: int, store: str | None) -> None:
     """Serve the store as a SPARQL 1.1 endpoint (for YASGUI, SPARQLWrapper, curl).
 
     Queries by GET ?query= or POST; results as JSON, XML, CSV or TSV by the Accept
@@ -556,7 +562,8 @@ def serve(host: str, port: int, allow_update: bool, cors: str | None, allow_serv
                             "store folder")
     try:
         server = make_server(kg.store, host, port, allow_update=allow_update, cors=cors,
-                             allow_service=allow_service,
+                             allow_service=allow_service, timeout=timeout, threads=threads,
+                             max_result_bytes=max_result_mb * 1024 * 1024,
                              log=lambda line: err.print(line, highlight=False, markup=False))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--cors") from exc

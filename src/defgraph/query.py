@@ -333,9 +333,14 @@ def run_query(
     Returns Rows for SELECT, a bool for ASK, a list of triples for CONSTRUCT and
     DESCRIBE, and None for an update. Updates are refused unless allow_update.
     """
+    from .sparqltext import QueryBoundsError, check_bounds
     from .store import StoreError
 
     q = q_or_text if isinstance(q_or_text, CannedQuery) else parse_query_text(q_or_text)
+    try:
+        check_bounds(q.text)  # before any parser: deep nesting crashes them
+    except QueryBoundsError as exc:
+        raise QueryError(f"{q.name}: {exc}") from None
     bindings = bind_params(q, params or {})
     if query_form(q.text) == "update":
         if not allow_update:

@@ -32,14 +32,19 @@ import ipaddress
 import os
 import secrets
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
+from .sparqltext import QueryBoundsError, check_bounds, scan
 from .store import OxigraphStore
 from .vocab import PREFIXES
 
@@ -47,6 +52,11 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 MAX_BODY = 64 * 1024 * 1024  # bytes of a POSTed query or update
 TOKEN_ENV = "DEFGRAPH_TOKEN"  # the update token, when not generated at start
+DEFAULT_TIMEOUT = 30.0  # seconds a query may run
+MAX_RESULT_BYTES = 64 * 1024 * 1024  # a serialised result larger than this is refused
+DEFAULT_THREADS = 8  # queries evaluated at once; connections beyond wait in line
+CLIENT_TIMEOUT = 30.0  # seconds a client may take to send its request
+BACKLOG = 256  # connections the kernel holds before the server accepts them
 
 _RESULTS: dict[str, ox.QueryResultsFormat] = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -127,14 +137,203 @@ def negotiate(accept: str, fmt: str | None, table: dict[str, Any], default: Any)
     return default
 
 
+class _Stop(Exception):
+    """Raised inside pyoxigraph's serialiser to stop a query: past its deadline or too big."""
+
+    def __init__(self, status: HTTPStatus, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _Bounded:
+    """The buffer a result is serialised into: it stops the query at the deadline, when the
+    result grows past its size limit, or when cancelled (the client was answered already).
+
+    pyoxigraph evaluates lazily while it serialises, so raising here ends the work."""
+
+    def __init__(self, deadline: float, max_bytes: int) -> None:
+        self.deadline = deadline
+        self.max_bytes = max_bytes
+        self._parts: list[bytes] = []
+        self._size = 0
+        self._cancelled = False
+
+    def cancel(self) -> None:
+        self._cancelled = True
+
+    def write(self, data: bytes) -> int:
+        if self._cancelled or time.monotonic() > self.deadline:
+            raise _Stop(HTTPStatus.SERVICE_UNAVAILABLE, "the query ran past the time limit and "
+                        "was stopped (defgraph serve --timeout); add LIMIT or narrow it")
+        self._size += len(data)
+        if self._size > self.max_bytes:
+            raise _Stop(HTTPStatus.UNPROCESSABLE_ENTITY,
+                        f"the result is over {self.max_bytes // (1024 * 1024)} MB "
+                        "(defgraph serve --max-result-mb); add LIMIT or page with OFFSET")
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self._parts)
+
+
+_TIMED_OUT = ("the query ran past the {:g} s limit and was stopped (defgraph serve --timeout); "
+              "add LIMIT or narrow it")
+WORKER_MEMORY = 768 * 1024 * 1024  # bytes of data a query worker process may allocate
+
+
+def _worker_main(path: str, conn: Any, max_bytes: int) -> None:
+    """A query worker: opens the store read-only and answers jobs until its pipe closes.
+
+    Its memory is capped (RLIMIT_DATA), so a query that would exhaust the machine ends
+    this process instead; the server then starts another.
+    """
+    import resource
+
+    with suppress_errors():
+        resource.setrlimit(resource.RLIMIT_DATA, (WORKER_MEMORY, WORKER_MEMORY))
+    store = ox.Store.read_only(path)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        sparql, accept, fmt, default_graphs, named_graphs = job
+        try:
+            kwargs: dict[str, Any] = {"prefixes": PREFIXES}
+            if default_graphs or named_graphs:
+                if default_graphs:
+                    kwargs["default_graph"] = [_graph_iri(g) for g in default_graphs]
+                if named_graphs:
+                    kwargs["named_graphs"] = [_graph_iri(g) for g in named_graphs]
+            else:
+                kwargs["use_default_graph_as_union"] = True
+            out = _Bounded(float("inf"), max_bytes)
+            result = store.query(sparql, **kwargs)
+            ctype = SparqlEndpoint._serialise(result, accept, fmt, out)
+            del result
+            conn.send(("ok", out.getvalue(), ctype))
+        except _Stop as exc:
+            conn.send(("err", int(exc.status), str(exc)))
+        except ProtocolError as exc:
+            conn.send(("err", int(exc.status), str(exc)))
+        except SyntaxError as exc:
+            conn.send(("err", 400, f"SPARQL syntax error: {exc}"))
+        except (OSError, RuntimeError, ValueError) as exc:
+            conn.send(("err", 400, f"query failed: {exc}"))
+
+
+class suppress_errors:  # noqa: N801 - used as a statement: `with suppress_errors():`
+    """Ignore OSError and ValueError (a limit the platform does not support)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, exc: Any, tb: Any) -> bool:
+        return kind is not None and issubclass(kind, (OSError, ValueError))
+
+
+class _Worker:
+    """One query worker process and the pipe to it."""
+
+    def __init__(self, path: Path, max_bytes: int) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(str(path), child, max_bytes),
+                                   daemon=True, name="defgraph-query-worker")
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class _Workers:
+    """A fixed set of query worker processes; a query waits for a free one, and one that runs
+    past its time is killed (its work stops there) and replaced."""
+
+    def __init__(self, path: Path, n: int, max_bytes: int) -> None:
+        import queue
+
+        self.path = path
+        self.max_bytes = max_bytes
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+        for _ in range(n):
+            self._add()
+
+    def _add(self) -> None:
+        w = _Worker(self.path, self.max_bytes)
+        with self._lock:
+            self._all.append(w)
+        self._idle.put(w)
+
+    def _replace(self, w: _Worker) -> None:
+        w.kill()
+        with self._lock:
+            if w in self._all:
+                self._all.remove(w)
+        self._add()
+
+    def run(self, sparql: str, accept: str, fmt: str | None, default_graphs: list[str] | None,
+            named_graphs: list[str] | None, timeout: float) -> tuple[bytes, str]:
+        deadline = time.monotonic() + timeout
+        w = self._idle.get()
+        try:
+            w.conn.send((sparql, accept, fmt, default_graphs, named_graphs))
+            if not w.conn.poll(max(0.0, deadline - time.monotonic())):
+                self._replace(w)
+                w = None  # type: ignore[assignment]
+                raise ProtocolError(HTTPStatus.SERVICE_UNAVAILABLE, _TIMED_OUT.format(timeout))
+            reply = w.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            if w is not None:
+                self._replace(w)
+                w = None  # type: ignore[assignment]
+            raise ProtocolError(HTTPStatus.INTERNAL_SERVER_ERROR,
+                                "the query worker ended (the query needed more memory than a "
+                                "worker may use); narrow the query") from None
+        finally:
+            if w is not None:
+                self._idle.put(w)
+        if reply[0] == "ok":
+            return reply[1], reply[2]
+        raise ProtocolError(HTTPStatus(reply[1]), reply[2])
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._all = self._all, []
+        for w in workers:
+            w.kill()
+
+
 class SparqlEndpoint:
     """Runs protocol requests against an embedded store; HTTP-free, so it is easy to test."""
 
     def __init__(self, store: OxigraphStore, *, allow_update: bool = False,
-                 allow_service: bool = False) -> None:
+                 allow_service: bool = False, timeout: float = DEFAULT_TIMEOUT,
+                 max_result_bytes: int = MAX_RESULT_BYTES, threads: int = DEFAULT_THREADS) -> None:
         self.store = store
         self.allow_update = allow_update
         self.allow_service = allow_service
+        self.timeout = timeout
+        self.max_result_bytes = max_result_bytes
+        # Queries run here, at most `threads` at once (more wait their turn), so that the
+        # request's thread can answer at the deadline while the query is told to stop.
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="defgraph-query")
+        # A store on disk that is only read is queried in worker processes instead, which
+        # can be killed: pyoxigraph cannot be interrupted while it sorts or aggregates.
+        self._workers: _Workers | None = None
+        if store.path is not None and store.read_only:
+            self._workers = _Workers(store.path, threads, max_result_bytes)
         # The serve command is the embedded store's own front end: it needs pyoxigraph's
         # raw results to serialise them in every format.
         self._ox: ox.Store = store._store
@@ -143,6 +342,7 @@ class SparqlEndpoint:
               default_graphs: list[str] | None = None,
               named_graphs: list[str] | None = None) -> tuple[bytes, str]:
         """Run a query; returns the serialised result and its content type."""
+        self._check_bounds(sparql)
         self._check_service(sparql, update=False)
         kwargs: dict[str, Any] = {"prefixes": PREFIXES}
         if default_graphs or named_graphs:
@@ -152,11 +352,30 @@ class SparqlEndpoint:
                 kwargs["named_graphs"] = [_graph_iri(g) for g in named_graphs]
         else:
             kwargs["use_default_graph_as_union"] = True
+        if self._workers is not None:
+            return self._workers.run(sparql, accept, fmt, default_graphs, named_graphs,
+                                     self.timeout)
+        out = _Bounded(time.monotonic() + self.timeout, self.max_result_bytes)
+        future = self._pool.submit(self._run, sparql, kwargs, accept, fmt, out)
+        try:
+            return future.result(timeout=self.timeout + 0.5)
+        except FutureTimeout:
+            out.cancel()  # the query stops at its next row; its thread is then free again
+            raise ProtocolError(HTTPStatus.SERVICE_UNAVAILABLE,
+                                f"the query ran past the {self.timeout:g} s limit and was stopped "
+                                "(defgraph serve --timeout); add LIMIT or narrow it") from None
+
+    def _run(self, sparql: str, kwargs: dict[str, Any], accept: str, fmt: str | None,
+             out: _Bounded) -> tuple[bytes, str]:
+        """Evaluate and serialise in one thread (pyoxigraph's results must not change threads)."""
         failure: ProtocolError | None = None
         result: Any = None
         try:
             result = self._ox.query(sparql, **kwargs)
-            return self._serialise(result, accept, fmt)
+            ctype = self._serialise(result, accept, fmt, out)
+            return out.getvalue(), ctype
+        except _Stop as exc:
+            failure = ProtocolError(exc.status, str(exc))
         except SyntaxError as exc:
             failure = ProtocolError(HTTPStatus.BAD_REQUEST, f"SPARQL syntax error: {exc}")
         except (OSError, RuntimeError, ValueError) as exc:
@@ -167,28 +386,36 @@ class SparqlEndpoint:
             del result
         raise failure
 
+    def close(self) -> None:
+        """Stop taking queries; running ones stop at their deadline, worker processes now."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._workers is not None:
+            self._workers.close()
+
     @staticmethod
-    def _serialise(result: Any, accept: str, fmt: str | None) -> tuple[bytes, str]:
+    def _serialise(result: Any, accept: str, fmt: str | None, out: _Bounded) -> str:
         """Results in the negotiated format (evaluation happens here: results are lazy)."""
         if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
             rf = negotiate(accept, fmt, _RESULTS, ox.QueryResultsFormat.JSON)
             if isinstance(result, ox.QueryBoolean) and rf in (ox.QueryResultsFormat.CSV,
                                                               ox.QueryResultsFormat.TSV):
                 rf = ox.QueryResultsFormat.JSON  # CSV and TSV have no form for a boolean
-            data = result.serialize(format=rf)
-            assert data is not None
-            return data, _CONTENT_TYPE[rf]
+            if isinstance(result, ox.QueryBoolean):
+                out.write(result.serialize(format=rf) or b"")
+            else:
+                result.serialize(out, format=rf)  # type: ignore[arg-type]  # a writer
+            return _CONTENT_TYPE[rf]
         gf = negotiate(accept, fmt, _GRAPHS, ox.RdfFormat.TURTLE)
-        data = ox.serialize(result, format=gf,
-                            prefixes=PREFIXES if gf is ox.RdfFormat.TURTLE else None)
-        assert data is not None
-        return data, _GRAPH_CONTENT_TYPE[gf]
+        ox.serialize(result, out, format=gf,  # type: ignore[arg-type]  # a writer
+                     prefixes=PREFIXES if gf is ox.RdfFormat.TURTLE else None)
+        return _GRAPH_CONTENT_TYPE[gf]
 
     def update(self, sparql: str) -> None:
         if not self.allow_update:
             raise ProtocolError(HTTPStatus.FORBIDDEN,
                                 "updates are refused: this endpoint is read-only "
                                 "(start it with `defgraph serve --allow-update`)")
+        self._check_bounds(sparql)
         self._check_service(sparql, update=True)
         try:
             self._ox.update(sparql, prefixes=PREFIXES)
@@ -197,6 +424,14 @@ class SparqlEndpoint:
         except (OSError, RuntimeError, ValueError) as exc:
             raise ProtocolError(HTTPStatus.BAD_REQUEST, f"update failed: {exc}") from exc
 
+
+    @staticmethod
+    def _check_bounds(sparql: str) -> None:
+        """Size and nesting first: the parsers that come next recurse and can crash."""
+        try:
+            check_bounds(sparql)
+        except QueryBoundsError as exc:
+            raise ProtocolError(HTTPStatus.BAD_REQUEST, str(exc)) from None
 
     def _check_service(self, sparql: str, *, update: bool) -> None:
         """Refuse SERVICE (the server would fetch any address the client names) unless allowed."""
@@ -234,35 +469,6 @@ def _service_in(node: Any, depth: int = 0) -> bool:
     return False
 
 
-def _service_token(sparql: str) -> bool:
-    """True when the keyword SERVICE occurs as a token: outside strings, IRIs and comments."""
-    i, n = 0, len(sparql)
-    while i < n:
-        ch = sparql[i]
-        if ch == "#":
-            j = sparql.find("\n", i)
-            i = n if j < 0 else j + 1
-        elif ch == "<" and i + 1 < n and not sparql[i + 1].isspace() and sparql[i + 1] not in "=<":
-            j = sparql.find(">", i + 1)
-            i = n if j < 0 else j + 1
-        elif ch in "\"'":
-            quote = sparql[i:i + 3] if sparql[i:i + 3] in ('"""', "'''") else ch
-            j = i + len(quote)
-            while j < n and not sparql.startswith(quote, j):
-                j += 2 if sparql[j] == "\\" else 1
-            i = j + len(quote)
-        elif ch.isalpha() or ch in "_?$":
-            j = i
-            while j < n and (sparql[j].isalnum() or sparql[j] in "_-:.?$"):
-                j += 1
-            if sparql[i:j].rstrip(".").upper() == "SERVICE":
-                return True
-            i = j
-        else:
-            i += 1
-    return False
-
-
 def uses_service(sparql: str, *, update: bool = False) -> bool:
     """Whether a query (or update) asks for SERVICE: rdflib's SPARQL parser decides.
 
@@ -273,8 +479,8 @@ def uses_service(sparql: str, *, update: bool = False) -> bool:
 
     try:
         tree = parseUpdate(sparql) if update else parseQuery(sparql)
-    except Exception:  # rdflib's parser raises pyparsing's and its own errors
-        return _service_token(sparql)
+    except Exception:  # pyparsing's and rdflib's errors, RecursionError on deep nesting
+        return "SERVICE" in scan(sparql).keywords
     return _service_in(tree)
 
 
@@ -284,6 +490,7 @@ class _Handler(BaseHTTPRequestHandler):
     token: str | None = None  # required on updates when set
     cors: str | None = None  # the one origin that gets CORS headers
     server_version = "defgraph"
+    timeout = CLIENT_TIMEOUT  # a client that stalls its request longer is cut off (socket timeout)
 
     # -- HTTP verbs: every one checks consent first and answers every error ------------
     def do_OPTIONS(self) -> None:
@@ -304,6 +511,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._fail(exc)
         except UnicodeDecodeError:
             self._fail(ProtocolError(HTTPStatus.BAD_REQUEST, "the request is not UTF-8"))
+        except TimeoutError:
+            self._fail(ProtocolError(HTTPStatus.REQUEST_TIMEOUT,
+                                     f"the request took over {self.timeout:g} s to arrive"))
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         except Exception as exc:  # the connection must still get an answer
@@ -461,13 +671,18 @@ def update_token() -> str:
 
 def make_server(store: OxigraphStore, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
                 allow_update: bool = False, token: str | None = None, cors: str | None = None,
-                allow_service: bool = False,
-                log: Callable[[str], None] | None = None) -> ThreadingHTTPServer:
+                allow_service: bool = False, timeout: float = DEFAULT_TIMEOUT,
+                max_result_bytes: int = MAX_RESULT_BYTES, threads: int = DEFAULT_THREADS,
+                client_timeout: float = CLIENT_TIMEOUT,
+                log: Callable[[str], None] | None = None) -> BoundedHTTPServer:
     """An HTTP server for the store, bound but not yet serving (port 0: any free port).
 
     ``host`` must be a loopback address. With ``allow_update`` every update must carry
     ``token`` (one is generated when none is given: read it from ``server.token``).
     ``cors`` is the one origin allowed to call from a browser page; never ``*`` with updates.
+    Bounds: a query stops after ``timeout`` seconds, a result over ``max_result_bytes`` is
+    refused, ``threads`` queries run at once (connections: four times as many), and a
+    client has ``client_timeout`` seconds to send its request.
     """
     if not isinstance(store, OxigraphStore):
         raise TypeError("defgraph serve exposes an embedded store; give a store folder")
@@ -482,16 +697,41 @@ def make_server(store: OxigraphStore, host: str = DEFAULT_HOST, port: int = DEFA
             raise ValueError(f"--cors takes an origin such as https://yasgui.example, not {cors!r}")
     if allow_update and not token:
         token = update_token()
+    endpoint = SparqlEndpoint(store, allow_update=allow_update, allow_service=allow_service,
+                              timeout=timeout, max_result_bytes=max_result_bytes, threads=threads)
     handler = type("Handler", (_Handler,), {
-        "endpoint": SparqlEndpoint(store, allow_update=allow_update, allow_service=allow_service),
+        "endpoint": endpoint,
         "log": staticmethod(log) if log else None,
         "token": token if allow_update else None,
         "cors": cors,
+        "timeout": client_timeout,
     })
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    server.token = token if allow_update else None  # type: ignore[attr-defined]
+    server = BoundedHTTPServer((host, port), handler, threads * 4, endpoint)
+    server.token = token if allow_update else None
     return server
+
+
+class BoundedHTTPServer(ThreadingHTTPServer):
+    """An HTTP server with a fixed number of connection threads: more clients wait in line
+    (in the listen backlog, then in the pool's queue) instead of being refused or reset."""
+
+    request_queue_size = BACKLOG
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler],
+                 threads: int, endpoint: SparqlEndpoint) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="defgraph-http")
+        self.endpoint = endpoint
+        self.token: str | None = None
+        super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self._pool.submit(self.process_request_thread, request, client_address)
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self.endpoint.close()
 
 
 def serve_in_thread(server: ThreadingHTTPServer) -> threading.Thread:

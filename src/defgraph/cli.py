@@ -527,7 +527,7 @@ def evaluate(gold: str, fmt: str, errors_file: str | None) -> None:
               help="Run SERVICE clauses (the server then fetches any address a query names).")
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds a query may run; then it is stopped and the client gets 503.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 256),
               help="Queries run at once (worker processes for a read-only store); more wait.")
 @click.option("--max-result-mb", default=64, show_default=True, type=click.IntRange(1, 4096),
               help="Largest result sent; a larger one is refused with a message (add LIMIT).")

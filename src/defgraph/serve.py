@@ -54,7 +54,7 @@ MAX_BODY = 64 * 1024 * 1024  # bytes of a POSTed query or update
 TOKEN_ENV = "DEFGRAPH_TOKEN"  # the update token, when not generated at start
 DEFAULT_TIMEOUT = 30.0  # seconds a query may run
 MAX_RESULT_BYTES = 64 * 1024 * 1024  # a serialised result larger than this is refused
-DEFAULT_THREADS = 8  # queries evaluated at once; connections beyond wait in line
+DEFAULT_THREADS = 4  # queries evaluated at once; connections beyond wait in line
 CLIENT_TIMEOUT = 30.0  # seconds a client may take to send its request
 BACKLOG = 256  # connections the kernel holds before the server accepts them
 

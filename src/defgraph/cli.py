@@ -17,6 +17,7 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from . import ingest as ingest_mod
 from .export import FORMATS, ExportError
@@ -24,6 +25,29 @@ from .pipeline import IngestReport, KnowledgeGraph
 from .store import STORE_ENV, StoreError
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
+
+
+def _whole(table: Table) -> Table:
+    """A table safe to print: string cells as plain text (names from statements are never
+    markup, control characters escaped) and number columns never wrapped."""
+    from .query import keep_numbers_whole, terminal_safe
+
+    for column in table.columns:
+        # rich keeps a column's cells in Column._cells; str cells would be parsed as markup
+        column._cells = [Text(terminal_safe(c)) if isinstance(c, str) else c
+                         for c in column._cells]
+    return keep_numbers_whole(table)
+
+
+def _safe(text: str) -> str:
+    """One line of untrusted text (a file name, a reason) for the terminal: no escapes, no markup.
+
+    Printed as a rich Text it is never read as markup; control characters are shown escaped.
+    """
+    from .query import terminal_safe
+
+    return terminal_safe(" ".join(text.splitlines()))
+
 
 
 class _StdoutConsole(Console):
@@ -73,12 +97,42 @@ def workers_option(f: Callable[..., Any]) -> Callable[..., Any]:
              "else one per core; 0: one per core).")(f)
 
 
-def _open(store: str | None) -> KnowledgeGraph:
-    """Open the store for this command; it is closed (and its lock freed) when the command ends."""
+def keep_paths_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--keep-paths: statements record the path as typed instead of the name inside its folder."""
+    import os
+
+    @click.option("--keep-paths", is_flag=True,
+                  help="Record each file's path as typed (dg:sourceFile); by default only its "
+                       "path inside the folder given, so exports hold no private folder names.")
+    @functools.wraps(f)
+    def wrapper(*args: Any, keep_paths: bool = False, **kwargs: Any) -> Any:
+        before = os.environ.get(ingest_mod.KEEP_PATHS_ENV)
+        if keep_paths:  # the environment reaches the worker processes too
+            os.environ[ingest_mod.KEEP_PATHS_ENV] = "1"
+        try:
+            return f(*args, **kwargs)
+        finally:
+            if before is None:
+                os.environ.pop(ingest_mod.KEEP_PATHS_ENV, None)
+            else:
+                os.environ[ingest_mod.KEEP_PATHS_ENV] = before
+    return wrapper
+
+
+def _open(store: str | None, *, read_only: bool = False, create: bool = False) -> KnowledgeGraph:
+    """Open the store for this command; it is closed (and its lock freed) when the command ends.
+
+    Commands that only read open it ``read_only`` (nothing in its folder is written); only
+    the commands that make a store (ingest, build, demo) pass ``create``: any other command
+    refuses a folder that holds no store, so a misspelt --store creates nothing.
+    """
+    from .store import open_store
+
     ctx = click.get_current_context(silent=True)
     update_url = ctx.meta.get("defgraph.update_url") if ctx is not None else None
     try:
-        kg = KnowledgeGraph(store, update_url=update_url)
+        kg = KnowledgeGraph(open_store(store, update_url=update_url, read_only=read_only,
+                                       create=create and not read_only))
     except StoreError as exc:
         raise DefgraphError(str(exc)) from exc
     if ctx is not None:
@@ -157,7 +211,8 @@ def _ingest(kg: KnowledgeGraph, paths: tuple[str, ...], quiet: bool = False,
     with IngestProgress(files, console=err, disable=quiet or not err.is_terminal) as tick:
         report = kg.ingest(*paths, on_item=tick, workers=workers)
     for f in report.failures:
-        err.print(f"[red]error[/red] {f.path}: {f.reason}", highlight=False, markup=True)
+        err.print(Text.assemble(("error", "red"), " ", _safe(f"{f.path}: {f.reason}")),
+                  highlight=False)
     return report
 
 
@@ -175,9 +230,10 @@ def _report_table(report: IngestReport) -> Table:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))  # bad files are reported, not usage
 @store_option
 @workers_option
+@keep_paths_option
 def ingest(paths: tuple[str, ...], store: str | None, workers: int | None) -> None:
     """Read files or folders of statements (plain text, HTML, WARC archives) into the store.
 
@@ -189,9 +245,9 @@ def ingest(paths: tuple[str, ...], store: str | None, workers: int | None) -> No
       defgraph ingest data/statements/ press-release.html --store ./.defgraph
       defgraph ingest corpus/ --workers 4
     """
-    kg = _open(store)
+    kg = _open(store, create=True)
     report = _ingest(kg, paths, workers=workers)
-    out.print(_report_table(report))
+    out.print(_whole(_report_table(report)))
     _stop_if_aborted(report)
     sys.exit(EXIT_OK if report.ok else EXIT_PARTIAL)
 
@@ -241,7 +297,7 @@ def export(fmt: str, output: str, with_ontology: bool, store: str | None) -> Non
     Example:
       defgraph export --format turtle -o graph.ttl
     """
-    kg = _open(store)
+    kg = _open(store, read_only=True)
     try:
         if output == "-":
             n = kg.export(sys.stdout.buffer, fmt, include_ontology=with_ontology)  # type: ignore[arg-type]
@@ -250,7 +306,8 @@ def export(fmt: str, output: str, with_ontology: bool, store: str | None) -> Non
     except ExportError as exc:
         raise DefgraphError(str(exc)) from exc
     if output != "-":
-        err.print(f"wrote {n} {'quads' if fmt in ('nquads', 'trig') else 'triples'} to {output}")
+        err.print(f"wrote {n} {'quads' if fmt in ('nquads', 'trig') else 'triples'} to "
+                  f"{_safe(output)}", markup=False, highlight=False)
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -291,7 +348,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, output: str | Non
     from .query import QueryError, load_query, run_query, to_csv, to_json, to_table
 
     if list_:
-        out.print(_query_list())
+        out.print(_whole(_query_list()))
         return
     if not name:
         raise click.UsageError("give a query NAME or FILE.rq, or --list")
@@ -299,7 +356,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, output: str | Non
         raise click.UsageError("--format parquet writes a file: give -o FILE.parquet")
     if fmt == "table" and output:
         raise click.UsageError("-o writes csv, json or parquet: add --format csv (or json, parquet)")
-    kg = _open(store)
+    kg = _open(store, read_only=not allow_update)
     try:
         q = load_query(name)
         result = run_query(kg.store, q, _parse_params(params), allow_update=allow_update)
@@ -400,14 +457,14 @@ def render(output: str, view: str, date_from: str | None, date_to: str | None,
     """
     if view == "ego" and not focus:
         raise click.UsageError("--view ego needs --focus (a country, a person or any label)")
-    kg = _open(store)
+    kg = _open(store, read_only=True)
     try:
         path = kg.render(output, view=view, date_from=date_from, date_to=date_to,
                          types=list(types) or None, focus=focus, depth=depth,
                          currency=currency, max_nodes=max_nodes or None, title=title)
     except (ValueError, KeyError) as exc:
         raise DefgraphError(str(exc)) from exc
-    err.print(f"wrote {path}")
+    err.print(f"wrote {_safe(str(path))}", markup=False, highlight=False)
 
 
 @main.command()
@@ -434,7 +491,7 @@ def analyse(by: str | None, output: str | None, top: int, date_from: str | None,
     """
     from .analysis import summary_tables
 
-    kg = _open(store)
+    kg = _open(store, read_only=True)
     try:
         result = kg.analyse(by, date_from=date_from, date_to=date_to, types=list(types) or None)
     except ValueError as exc:
@@ -448,7 +505,7 @@ def analyse(by: str | None, output: str | None, top: int, date_from: str | None,
     if not result.rows:
         err.print("no events to analyse")
     for table in summary_tables(result, top):
-        out.print(table)
+        out.print(_whole(table))
 
 
 @main.command()
@@ -462,7 +519,7 @@ def validate(store: str | None) -> None:
     """
     from .validate import ValidationError
 
-    kg = _open(store)
+    kg = _open(store, read_only=True)
     try:
         report = kg.validate()
     except ValidationError as exc:
@@ -476,7 +533,7 @@ def validate(store: str | None) -> None:
     t.add_column("message")
     for focus, path, message in report.violations:
         t.add_row(str(focus), str(path), str(message))
-    out.print(t)
+    out.print(_whole(t))
     sys.exit(EXIT_PARTIAL)
 
 
@@ -495,10 +552,10 @@ def _summary_table(summary: dict[str, Any]) -> Table:
 def _build(paths: tuple[str, ...], outdir: Path, store: str | None,
            workers: int | None = None) -> int:
     outdir.mkdir(parents=True, exist_ok=True)
-    kg = _open(store if store else str(outdir / "store"))
+    kg = _open(store if store else str(outdir / "store"), create=True)
     report = _ingest(kg, paths, workers=workers)
     if report.aborted:
-        out.print(_report_table(report))
+        out.print(_whole(_report_table(report)))
         _stop_if_aborted(report)
     try:
         kg.export(outdir / "graph.ttl", "turtle")
@@ -509,20 +566,22 @@ def _build(paths: tuple[str, ...], outdir: Path, store: str | None,
     pages = write_views(kg.store, outdir)
     summary = kg.summary()
     (outdir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    out.print(_report_table(report))
-    out.print(_summary_table(summary))
-    out.print(f"wrote {outdir / 'graph.ttl'}, {', '.join(str(p) for p in pages)}, "
-              f"{outdir / 'summary.json'}; store in {kg.store.location}")
+    out.print(_whole(_report_table(report)))
+    out.print(_whole(_summary_table(summary)))
+    out.print(_safe(f"wrote {outdir / 'graph.ttl'}, {', '.join(str(p) for p in pages)}, "
+                    f"{outdir / 'summary.json'}; store in {kg.store.location}"),
+              markup=False, highlight=False)
     return EXIT_OK if report.ok else EXIT_PARTIAL
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))  # bad files are reported, not usage
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Folder for graph.ttl, graph.html, countries.html, timeline.html, summary.json "
                    "and the store.")
 @store_option
 @workers_option
+@keep_paths_option
 def build(paths: tuple[str, ...], outdir: str, store: str | None, workers: int | None) -> None:
     """The main job: ingest, export Turtle, render HTML, print a summary.
 
@@ -635,7 +694,7 @@ def evaluate(gold: str | None, test_gold: str | None, fmt: str, errors_file: str
         for ev in results.values():
             cells += ["", "", f"{getattr(ev, attr):.3f}"]
         t.add_row(label, *cells)
-    out.print(t)
+    out.print(_whole(t))
 
 
 @main.command("ontology-docs")
@@ -672,17 +731,32 @@ def ontology_docs(output: str, context_file: str | None, corpus: str | None) -> 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; keep 127.0.0.1 unless others must reach it.")
+              help="Loopback address to listen on (127.0.0.1, ::1 or localhost); others are refused.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
               help="TCP port (0: any free port).")
 @click.option("--allow-update", is_flag=True,
-              help="Accept SPARQL updates (POST update=...); refused with 403 otherwise.")
+              help="Accept SPARQL updates (POST update=...), each with the token printed at start "
+                   "(or $DEFGRAPH_TOKEN) as 'Authorization: Bearer TOKEN'; refused with 403 otherwise.")
+@click.option("--cors", "cors", metavar="ORIGIN", default=None,
+              help="Let browser pages of this one origin call the endpoint (e.g. "
+                   "https://yasgui.example); '*' only without --allow-update. Default: none.")
+@click.option("--allow-service", is_flag=True,
+              help="Run SERVICE clauses (the server then fetches any address a query names).")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a query may run; then it is stopped and the client gets 503.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 256),
+              help="Queries run at once (worker processes for a read-only store); more wait.")
+@click.option("--max-result-mb", default=64, show_default=True, type=click.IntRange(1, 4096),
+              help="Largest result sent; a larger one is refused with a message (add LIMIT).")
 @store_option
-def serve(host: str, port: int, allow_update: bool, store: str | None) -> None:
+def serve(host: str, port: int, allow_update: bool, cors: str | None, allow_service: bool,
+          timeout: float, threads: int, max_result_mb: int, store: str | None) -> None:
     """Serve the store as a SPARQL 1.1 endpoint (for YASGUI, SPARQLWrapper, curl).
 
     Queries by GET ?query= or POST; results as JSON, XML, CSV or TSV by the Accept
-    header; over the union of all graphs. Read-only unless --allow-update.
+    header; over the union of all graphs. Listens on loopback only and answers only
+    requests addressed to it (Host 127.0.0.1:PORT or localhost:PORT). Read-only unless
+    --allow-update; SERVICE refused unless --allow-service; no CORS unless --cors.
 
     \b
     Example:
@@ -690,22 +764,42 @@ def serve(host: str, port: int, allow_update: bool, store: str | None) -> None:
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' \\
            http://127.0.0.1:7878/sparql
     """
-    from .serve import endpoint_url, make_server
+    from .serve import TOKEN_ENV, endpoint_url, is_loopback, make_server
     from .store import OxigraphStore
 
-    kg = _open(store)
+    if not is_loopback(host):
+        raise click.BadParameter(f"{host!r} is not a loopback address; defgraph serve listens "
+                                 "on this machine only", param_hint="--host")
+    if cors is not None and cors.strip() == "*" and allow_update:
+        raise click.BadParameter("'*' with --allow-update would let any web page write; name "
+                                 "the one origin that may call", param_hint="--cors")
+    kg = _open(store, read_only=not allow_update)
     if not isinstance(kg.store, OxigraphStore):
         raise DefgraphError(f"{kg.store.location} is already a SPARQL endpoint; serve exposes a "
                             "store folder")
     try:
-        server = make_server(kg.store, host, port, allow_update=allow_update,
+        server = make_server(kg.store, host, port, allow_update=allow_update, cors=cors,
+                             allow_service=allow_service, timeout=timeout, threads=threads,
+                             max_result_bytes=max_result_mb * 1024 * 1024,
                              log=lambda line: err.print(line, highlight=False, markup=False))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--cors") from exc
     except OSError as exc:
         raise DefgraphError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
                             "choose another --port") from exc
-    mode = "updates allowed" if allow_update else "read-only"
+    mode = "updates allowed with the token" if allow_update else "read-only"
     err.print(f"SPARQL endpoint {endpoint_url(server)} over {kg.store.location} ({mode}); "
-              "Ctrl-C stops it", highlight=False)
+              "Ctrl-C stops it", highlight=False, markup=False)
+    token = getattr(server, "token", None)
+    if token:
+        import os
+
+        if os.environ.get(TOKEN_ENV):
+            err.print(f"updates need 'Authorization: Bearer' with the token in ${TOKEN_ENV}",
+                      highlight=False, markup=False)
+        else:
+            # plain echo: a rich console would wrap the token at the terminal's width
+            click.echo(f"update token (send as 'Authorization: Bearer TOKEN'): {token}", err=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -138,9 +138,9 @@ def publisher_country(statement: Statement) -> str | None:
         if labels and len(labels[-1]) == 2 and labels[-1] not in ("eu", "io", "co", "tv", "me"):
             import pycountry
 
-            c = pycountry.countries.get(alpha_2=labels[-1].upper())
-            if c:
-                return str(c.alpha_3)
+            found = pycountry.countries.get(alpha_2=labels[-1].upper())
+            if found:
+                return str(found.alpha_3)
     return None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, cast
 
 import pycountry
 
@@ -34,7 +35,7 @@ class CountryInfo:
     currencies: tuple[str, ...]
 
 
-def _info_rows() -> list[dict]:
+def _info_rows() -> list[Any]:
     import countryinfo
 
     rows = []
@@ -79,7 +80,7 @@ def _tables() -> tuple[dict[str, str], dict[str, CountryInfo], dict[str, str]]:
         capital = info.get("capital") or None
         currencies = tuple(info.get("currencies") or ())
         base = infos.get(iso3)
-        infos[iso3] = CountryInfo(iso3, base.name if base else name, capital, currencies)
+        infos[iso3] = CountryInfo(iso3, base.name if base else cast(str, name), capital, currencies)
         add(name, iso3)
         for alt in info.get("altSpellings") or ():
             if len(alt) > 3 and not alt.isupper():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import datetime as _dt
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -46,8 +47,8 @@ class DateMention:
     start: int
     end: int
     text: str
-    date: date
-    end_date: date | None = None
+    date: _dt.date
+    end_date: _dt.date | None = None
     relative: bool = False
     vague: bool = False  # a period rather than a day ("last month")
 

@@ -3,9 +3,9 @@ and who took part, who convened, when and where."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from ..model import ActorRef
@@ -61,8 +61,8 @@ class EventDraft:
     participants: list[ActorRef] = field(default_factory=list)
     virtual: list[ActorRef] = field(default_factory=list)
     count: int | None = None
-    date: date | None = None
-    end_date: date | None = None
+    date: _dt.date | None = None
+    end_date: _dt.date | None = None
     date_explicit: bool = False
     place: Any = None  # PlaceMention of the city
     venue: Any = None  # PlaceMention of a named building
@@ -143,25 +143,25 @@ def find_triggers(s: Sentence) -> list[Trigger]:
 
     # "The exercise was organised by ...": the convening word belongs to the other event
     for cls in list(found):
-        et = rule(cls)
-        if et and found[cls].convening and any(k in found for k in et.convening_yields_to):
+        rt = rule(cls)
+        if rt and found[cls].convening and any(k in found for k in rt.convening_yields_to):
             del found[cls]
     # "joined by video link" is remote attendance at a meeting, not a call
     for cls in list(found):
-        et = rule(cls)
-        if et and any(y.to in found and (y.word is None or y.word.search(found[cls].word))
-                      and (y.sentence is None or y.sentence.search(s.text)) for y in et.yields):
+        rt = rule(cls)
+        if rt and any(y.to in found and (y.word is None or y.word.search(found[cls].word))
+                      and (y.sentence is None or y.sentence.search(s.text)) for y in rt.yields):
             del found[cls]
     # a call excludes a visit
     for cls in list(found):
-        et = rule(cls)
-        if et and cls in found:
-            for other in et.drops:
+        rt = rule(cls)
+        if rt and cls in found:
+            for other in rt.drops:
                 found.pop(other, None)
     # an exercise needs a military word in the sentence
     for cls in list(found):
-        et = rule(cls)
-        if et and et.requires is not None and not et.requires.search(s.text):
+        rt = rule(cls)
+        if rt and rt.requires is not None and not rt.requires.search(s.text):
             del found[cls]
     return sorted(found.values(), key=lambda t: t.start)
 

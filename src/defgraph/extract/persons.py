@@ -244,11 +244,11 @@ def find_persons(
         pos = m.end()
         role_chain: str | None = None
         while True:
-            r = role_re().match(text, pos)
-            if not r:
+            rm = role_re().match(text, pos)
+            if not rm:
                 break
-            role_chain = r.group(0)
-            pos = r.end()
+            role_chain = rm.group(0)
+            pos = rm.end()
             j = re.match(r"\s+(?:and|&)\s+|,\s+|\s+", text[pos:pos + 6])
             if not j:
                 break

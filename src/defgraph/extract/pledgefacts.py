@@ -42,7 +42,7 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
         os_ = ctx.within(ctx.orgs, s)
         ps = ctx.persons_in(s)
         ms = ctx.within(ctx.money, s)
-        first_index = None
+        first_index: int | None = None
         for m in ms:
             rel = m.start - s.start
             window = s.text[max(0, rel - 80): rel + 80]

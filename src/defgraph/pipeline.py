@@ -163,24 +163,27 @@ class KnowledgeGraph:
 
     def summary(self) -> dict[str, Any]:
         """Counts of what the graph holds: statements, events by type, countries, persons, pledges, triples."""
-        def count(sparql: str) -> int:
-            r = self.store.query(sparql)
-            assert isinstance(r, Rows)
-            t = r.rows[0][0]
+        from .maintain import internal_query
+
+        counts = self.store.query(internal_query("summary_counts"))
+        triples = self.store.query(internal_query("summary_triples"), union=True)
+        by_type = self.store.query(internal_query("summary_events"))
+        assert isinstance(counts, Rows) and isinstance(triples, Rows) and isinstance(by_type, Rows)
+        row = dict(zip(counts.variables, counts.rows[0])) if counts.rows else {}
+        row.update(zip(triples.variables, triples.rows[0]) if triples.rows else {})
+
+        def n(name: str) -> int:
+            t = row.get(name)
             return int(t.value) if t is not None else 0
 
-        by_type = self.store.query(
-            "SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?t . ?t rdfs:subClassOf dg:Event . "
-            "BIND(STRAFTER(STR(?t), '#') AS ?type) } GROUP BY ?type ORDER BY ?type")
-        assert isinstance(by_type, Rows)
         return {
-            "statements": count("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a dg:Statement }"),
+            "statements": n("statements"),
             "events": {str(r[0].value): int(r[1].value) for r in by_type.rows if r[0] and r[1]},
-            "countries": count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a dg:Country }"),
-            "organisations": count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a dg:Organisation }"),
-            "persons": count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a dg:Person }"),
-            "pledges": count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a dg:Pledge }"),
-            "triples": self.store.triple_count(),
+            "countries": n("countries"),
+            "organisations": n("organisations"),
+            "persons": n("persons"),
+            "pledges": n("pledges"),
+            "triples": n("triples"),
         }
 
 

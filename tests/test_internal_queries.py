@@ -1,0 +1,108 @@
+"""The engine's own SPARQL (queries/internal/*.rq): each file run on a real store, rows checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from test_consolidate import write_corpus
+
+from defgraph import resources
+from defgraph.maintain import internal_query
+from defgraph.pipeline import KnowledgeGraph
+from defgraph.store import Rows
+from defgraph.vocab import DGID_NS, XSD, dg
+
+UNION = {"statement_texts", "reports_on_days", "pledge_reports_of_donor", "graph_of_report",
+         "summary_triples"}
+
+
+@pytest.fixture(scope="module")
+def kg(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
+    tmp = tmp_path_factory.mktemp("internal")
+    kg = KnowledgeGraph(":memory:")
+    kg.ingest(*write_corpus(tmp / "corpus"))
+    return kg
+
+
+def run(kg: KnowledgeGraph, name: str, **bindings: ox.NamedNode | ox.Literal) -> list[list[str]]:
+    result = kg.store.query(internal_query(name), bindings, union=name in UNION)
+    assert isinstance(result, Rows)
+    return [[t.value if t is not None else "" for t in row] for row in result.rows]
+
+
+def day(text: str) -> ox.Literal:
+    return ox.Literal(text, datatype=ox.NamedNode(XSD + "date"))
+
+
+def tallinn_reports(kg: KnowledgeGraph) -> list[list[str]]:
+    return run(kg, "reports_on_days", event_class=dg("Meeting"), day=day("2025-05-06"))
+
+
+def test_reports_on_a_day(kg: KnowledgeGraph) -> None:
+    rows = tallinn_reports(kg)
+    assert len(rows) == 3  # three statements report the Tallinn meeting
+    assert all(r[3].startswith(DGID_NS + "report/") and r[2].startswith(DGID_NS + "statement/")
+               for r in rows)
+    assert run(kg, "reports_on_days", event_class=dg("Meeting"), day=day("2025-05-07")) == []
+
+
+def test_a_report_its_graph_and_its_consolidated_node(kg: KnowledgeGraph) -> None:
+    report = tallinn_reports(kg)[0][3]
+    graphs = run(kg, "graph_of_report", report=ox.NamedNode(report))
+    assert [g[1] for g in graphs] == [report.replace("/report/", "/statement/").rsplit("-", 1)[0]]
+    rows = run(kg, "consolidated_of_report", report=ox.NamedNode(report))
+    assert len({r[1] for r in rows}) == 1 and len({r[2] for r in rows}) == 3
+    assert rows[0][1].startswith(DGID_NS + "event/")
+
+
+def test_pledge_reports_and_the_pledges_that_point_at_a_total(kg: KnowledgeGraph) -> None:
+    gbr = ox.NamedNode(DGID_NS + "country/GBR")
+    reports = run(kg, "pledge_reports_of_donor", donor=gbr)
+    assert len(reports) == 2  # the package and its component, in one statement
+    totals = run(kg, "consolidated_of_report", report=ox.NamedNode(sorted(r[2] for r in reports)[0]))
+    total = totals[0][1]
+    pointing = run(kg, "referring_pledges", target=ox.NamedNode(total))
+    assert len(pointing) == 1 and pointing[0][1] in {r[2] for r in reports}
+
+
+def test_statements_texts_and_files(kg: KnowledgeGraph) -> None:
+    texts = run(kg, "statement_texts")
+    assert len(texts) == 6 and all(len(t[1]) > 50 for t in texts)
+    statement = texts[0][0]
+    assert run(kg, "statement_is_consolidated", statement=ox.NamedNode(statement))
+    assert run(kg, "statement_is_consolidated",
+               statement=ox.NamedNode(DGID_NS + "statement/none")) == []
+    # every statement of this corpus has a URL, so none is replaced by its file
+    assert run(kg, "statements_of_file", file=ox.Literal("pledge.txt")) == []
+
+
+def test_statements_of_a_file_without_url(tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text(" date 2025-02-03 Ministry of Defence\nCall with Japan\nThe Defence "
+                    "Secretary spoke with Japan's defence minister by phone today.\n",
+                    encoding="utf-8")
+    kg = KnowledgeGraph(":memory:")
+    kg.ingest(note)
+    rows = run(kg, "statements_of_file", file=ox.Literal("note.txt"))
+    assert len(rows) == 1 and rows[0][1].startswith(DGID_NS + "statement/")
+
+
+def test_summary(kg: KnowledgeGraph) -> None:
+    # 6 statements, 8 states, no organisation or named person, a package and its component
+    assert run(kg, "summary_counts") == [["6", "8", "0", "0", "2"]]
+    by_type = dict((r[0], int(r[1])) for r in run(kg, "summary_events"))
+    assert by_type["Meeting"] == 1 and by_type["Visit"] == 2
+    assert int(run(kg, "summary_triples")[0][0]) == len(
+        kg.store.graph_quads("https://w3id.org/defgraph/graph/consolidated"))
+    assert kg.summary()["statements"] == 6
+
+
+def test_every_internal_query_is_tested() -> None:
+    names = {p.stem for p in (resources.queries_dir() / "internal").glob("*.rq")}
+    tested = {"reports_on_days", "graph_of_report", "consolidated_of_report",
+              "pledge_reports_of_donor", "referring_pledges", "statement_texts",
+              "statement_is_consolidated", "statements_of_file", "summary_counts",
+              "summary_events", "summary_triples"}
+    assert names == tested

@@ -270,6 +270,7 @@ def test_hand_written_json_reads_back_into_rdf() -> None:
     graph = ox.NamedNode(DGID_NS + "statement/hand")
     store.store.replace_graph(graph, [ox.Quad(t.subject, t.predicate, t.object, graph)
                                       for t in ox.parse(buf, format=ox.RdfFormat.N_TRIPLES)])
+    store.rebuild()  # queries read the consolidated graph
     rows = store.query("pledges_by_donor")
     assert [(r["donor_iso"] if "donor_iso" in r else r["donor"], r["total"]) for r in rows] == [
         (DGID_NS + "country/FRA", Decimal(1500000))]

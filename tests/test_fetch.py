@@ -44,6 +44,12 @@ REPO = Path(__file__).resolve().parents[1]
 FAST = ["--interval", "0.05", "--timeout", "2", "--retries", "1"]
 
 
+@pytest.fixture(autouse=True)
+def serve_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve --allow-update` (the remote-store tests) and our RemoteStore share its token."""
+    monkeypatch.setenv("DEFGRAPH_TOKEN", "fetch-token")
+
+
 @pytest.fixture()
 def site() -> Iterator[Site]:
     s = Site()
@@ -67,9 +73,9 @@ def run(tmp_path: Path, urls: list[str], options: FetchOptions | None = None) ->
 
 
 def statement_sources(store: Path) -> list[str]:
-    """dct:source of every statement, one entry per statement (duplicates would show)."""
+    """dct:source of every statement in the consolidated graph, one entry per statement."""
     with KnowledgeGraph(store) as kg:
-        rows = kg.query("SELECT ?s ?src WHERE { GRAPH ?g { ?s a dg:Statement ; dct:source ?src } }")
+        rows = kg.query("SELECT ?s ?src WHERE { ?s a dg:Statement ; dct:source ?src }")
     return sorted(str(r["src"]) for r in rows)
 
 
@@ -233,7 +239,7 @@ def test_a_changed_article_replaces_its_statement(site: Site, tmp_path: Path) ->
     assert site.hits_for(paths[0])[1].headers.get("if-none-match") == '"a0"'
     assert len(statement_sources(tmp_path / "store")) == 2
     with KnowledgeGraph(tmp_path / "store") as kg:
-        texts = [r["t"] for r in kg.query("SELECT ?t WHERE { ?s a dg:Statement ; dg:text ?t }")]
+        texts = [r["t"] for r in kg.query("SELECT ?t WHERE { GRAPH ?s { ?s a dg:Statement ; dg:text ?t } }")]
     assert sum("A correction was added." in str(t) for t in texts) == 1
 
 
@@ -296,7 +302,7 @@ def test_every_fault_is_one_clear_line_and_the_rest_is_stored(site: Site, tmp_pa
     assert len(site.hits_for("/news/huge")) == 1  # abandoned at once, not retried
 
     with KnowledgeGraph(tmp_path / "store") as kg:
-        texts = [str(r["t"]) for r in kg.query("SELECT ?t WHERE { ?s a dg:Statement ; dg:text ?t }")]
+        texts = [str(r["t"]) for r in kg.query("SELECT ?t WHERE { GRAPH ?s { ?s a dg:Statement ; dg:text ?t } }")]
     assert len(texts) == 4
     assert any("salué la coopération franco-allemande à Besançon" in t for t in texts)
 

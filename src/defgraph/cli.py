@@ -908,7 +908,7 @@ def fetch(urls: tuple[str, ...], store: str | None, archive: str | None, **opts:
     One line per source says what was new, unchanged, skipped and failed (exit 1
     when anything failed; the rest is stored all the same).
     """
-    kg = _open(store)
+    kg = _open(store, create=True)
     sys.exit(_fetch_run(kg, list(urls), archive, **opts))
 
 
@@ -938,7 +938,7 @@ def sources_add(urls: tuple[str, ...], store: str | None) -> None:
     """
     from .sources.registry import Registry, SourceError
 
-    registry = Registry(_open(store).store)
+    registry = Registry(_open(store, create=True).store)
     bad = 0
     for url in urls:
         try:
@@ -961,7 +961,7 @@ def sources_list(store: str | None) -> None:
     """
     from .sources.registry import Registry
 
-    entries = Registry(_open(store).store).entries()
+    entries = Registry(_open(store, read_only=True).store).entries()
     if not entries:
         err.print("no sources; add one with `defgraph sources add URL`")
     for s in entries:

@@ -214,6 +214,7 @@ def write_trig(quads: list[ox.Quad], out: IO[str]) -> None:
 #: Terms from other vocabularies that defgraph's statements use, with their JSON key.
 _EXTERNAL_TERMS: dict[str, dict[str, str] | str] = {
     "label": "rdfs:label",
+    "altLabel": "skos:altLabel",
     "sameAs": {"@id": "owl:sameAs", "@type": "@id", "@container": "@set"},
     "title": "dct:title",
     "issued": {"@id": "dct:issued", "@type": "xsd:date"},
@@ -223,7 +224,7 @@ _EXTERNAL_TERMS: dict[str, dict[str, str] | str] = {
 #: Prefixes the context declares. The per-kind identifier prefixes (country:, evidence:) are
 #: left out: in JSON-LD a prefix and a key cannot share a name, and "country" and "evidence"
 #: are keys (dg:country, dg:evidence); identifiers are written dgid:country/GBR instead.
-_CONTEXT_PREFIXES = ("dg", "dgid", "rdf", "rdfs", "owl", "xsd", "dct", "wd")
+_CONTEXT_PREFIXES = ("dg", "dgid", "rdf", "rdfs", "owl", "xsd", "dct", "wd", "skos")
 
 
 def build_context(ontology_file: str | Path | None = None) -> dict[str, Any]:

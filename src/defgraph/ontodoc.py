@@ -161,8 +161,14 @@ def _short(term: Any) -> Any:
 
 
 def _rows(store: Any, sparql: str) -> list[list[Any]]:
-    result = store.query(sparql)
-    return [list(r) for r in getattr(result, "rows", [])]
+    """Rows from the consolidated graph, else from the statements' own graphs (a statement's
+    text lives only there)."""
+    for union in (False, True):
+        result = store.query(sparql, union=union)
+        rows = [list(r) for r in getattr(result, "rows", [])]
+        if rows:
+            return rows
+    return []
 
 
 def _class_example(store: Any, iri: str) -> str:

@@ -228,7 +228,7 @@ def phase_optimize(a: dict[str, Any]) -> dict[str, Any]:
 
 def phase_export(a: dict[str, Any]) -> dict[str, Any]:
     from defgraph.export import export
-    from defgraph.store import OxigraphStore
+    from defgraph.stores import OxigraphStore
 
     store = OxigraphStore(a["store"], read_only=True)
     path = Path(a["path"])
@@ -293,7 +293,7 @@ def phase_profile(a: dict[str, Any]) -> dict[str, Any]:
 
     from defgraph.extract import extract
     from defgraph.mapping import graph_iri, to_quads
-    from defgraph.store import OxigraphStore
+    from defgraph.stores import OxigraphStore
 
     statements = list(generate.generate_statements(a["count"], a["seed"] + 1000))
     extract(statements[0])  # load the gazetteers outside the measurement
@@ -355,7 +355,7 @@ def serve(engine: str, source: str) -> None:
 
     t = time.perf_counter()
     if engine == "oxigraph":
-        from defgraph.store import OxigraphStore
+        from defgraph.stores import OxigraphStore
 
         store: Any = OxigraphStore(source, read_only=True)
         size = None
@@ -409,7 +409,7 @@ def serve(engine: str, source: str) -> None:
                 # cold: the first run after opening the store
                 import pyoxigraph as ox
 
-                from defgraph.store import OxigraphStore
+                from defgraph.stores import OxigraphStore
 
                 del store
                 gc.collect()

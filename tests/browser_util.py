@@ -28,7 +28,7 @@ from defgraph.model import (
     Statement,
 )
 from defgraph.pipeline import KnowledgeGraph
-from defgraph.store import OxigraphStore
+from defgraph.stores import OxigraphStore
 
 COUNTRY_NAMES = {
     "BEL": "Belgium", "CAN": "Canada", "DEU": "Germany", "DNK": "Denmark", "ESP": "Spain",

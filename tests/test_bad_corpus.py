@@ -16,7 +16,7 @@ from bad_corpus import unlock, write_bad, write_good
 from defgraph.ingest import Failure, iter_statements
 from defgraph.mapping import graph_iri
 from defgraph.query import terminal_safe
-from defgraph.store import OxigraphStore
+from defgraph.stores import OxigraphStore
 
 
 def _as_reader(args: list[str]) -> tuple[list[str], bool]:

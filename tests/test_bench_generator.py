@@ -13,7 +13,7 @@ import pytest
 from defgraph import KnowledgeGraph
 from defgraph.ingest import Failure, iter_statements
 from defgraph.model import Statement
-from defgraph.store import Rows
+from defgraph.stores import Rows
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -429,7 +429,7 @@ def test_sources_add_list_remove(tmp_path: Path) -> None:
 
 def test_sources_on_a_remote_store(serve_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from defgraph.sources.registry import Registry
-    from defgraph.store import OxigraphStore, open_store
+    from defgraph.stores import OxigraphStore, open_store
 
     url = serve_store(OxigraphStore(None), allow_update=True)
     remote = open_store(url)
@@ -468,7 +468,7 @@ def test_crawl_delay_and_a_gzipped_sitemap(tmp_path: Path) -> None:
 
 
 def test_fetch_into_a_remote_store(serve_store, site: Site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from defgraph.store import OxigraphStore
+    from defgraph.stores import OxigraphStore
 
     paths = add_articles(site, 2)
     site.routes["/feed.xml"] = Reply(feed_of(site, paths), "application/rss+xml")

@@ -20,7 +20,7 @@ from defgraph.extract import extract
 from defgraph.ingest import IngestError, parse_html, parse_text, read_file
 from defgraph.pipeline import KnowledgeGraph
 from defgraph.query import load_query, run_query, terminal_safe, to_table
-from defgraph.store import OxigraphStore
+from defgraph.stores import OxigraphStore
 
 REPO = Path(__file__).resolve().parents[1]
 TALKS = ("The defence ministers of Poland and Lithuania met in Vilnius on 3 March 2025 to "

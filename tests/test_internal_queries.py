@@ -11,7 +11,7 @@ from test_consolidate import write_corpus
 from defgraph import resources
 from defgraph.maintain import internal_query
 from defgraph.pipeline import KnowledgeGraph
-from defgraph.store import Rows
+from defgraph.stores import Rows
 from defgraph.vocab import DGID_NS, XSD, dg
 
 UNION = {"statement_texts", "reports_on_days", "pledge_reports_of_donor", "graph_of_report",

@@ -10,7 +10,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from defgraph import resources
-from defgraph.store import OxigraphStore
+from defgraph.stores import OxigraphStore
 from defgraph.validate import ValidationError, ValidationReport, store_graph, validate
 from defgraph.vocab import CONSOLIDATED_GRAPH, DG, DG_NS, DGID_NS, RDF_TYPE, XSD
 

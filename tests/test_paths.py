@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from defgraph.cli import main
 from defgraph.pipeline import KnowledgeGraph
-from defgraph.store import OxigraphStore
+from defgraph.stores import OxigraphStore
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from defgraph import KnowledgeGraph
 from defgraph.ingest import read_file
 from defgraph.mapping import graph_iri
-from defgraph.store import OxigraphStore, Rows
+from defgraph.stores import OxigraphStore, Rows
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,7 @@ from defgraph.query import (
     to_json,
     to_table,
 )
-from defgraph.store import OxigraphStore, Rows
+from defgraph.stores import OxigraphStore, Rows
 from defgraph.vocab import CONSOLIDATED_GRAPH, DGID_NS, XSD
 
 FIXTURE = Path(__file__).parent / "data" / "fixture.trig"

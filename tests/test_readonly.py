@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from defgraph.cli import main
-from defgraph.store import OxigraphStore, StoreBusy, StoreMissing
+from defgraph.stores import OxigraphStore, StoreBusy, StoreMissing
 from defgraph.vocab import ONTOLOGY_GRAPH
 
 

@@ -29,12 +29,12 @@ from click.testing import CliRunner
 from defgraph.cli import main
 from defgraph.pipeline import IngestReport, KnowledgeGraph
 from defgraph.query import CannedQuery, list_queries, python_value, run_query
-from defgraph.remote import GRAPH_SCOPE, RemoteStore, _Shape, triple_key
-from defgraph.store import Rows, StoreError, StoreUnavailable
+from defgraph.stores.remote import GRAPH_SCOPE, RemoteStore, _Shape, triple_key
+from defgraph.stores import Rows, StoreError, StoreUnavailable
 from defgraph.vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, XSD
 
 pytestmark = [pytest.mark.server,
-              pytest.mark.filterwarnings("ignore::defgraph.remote.VirtuosoPathWarning")]
+              pytest.mark.filterwarnings("ignore::defgraph.stores.remote.VirtuosoPathWarning")]
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / ".ci" / "virtuoso.sh"
@@ -385,7 +385,7 @@ def test_cli_against_virtuoso(remote: tuple[RemoteStore, IngestReport], embedded
 
 def test_paged_rows_are_put_in_the_query_order() -> None:
     """Pages come unsorted (no sorted TOP past MaxSortedTopRows); the order is the embedded one."""
-    from defgraph.remote import sort_rows
+    from defgraph.stores.remote import sort_rows
 
     def d(day: str) -> ox.Literal:
         return ox.Literal(day, datatype=ox.NamedNode(XSD + "date"))

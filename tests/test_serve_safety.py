@@ -29,7 +29,7 @@ from conftest import IN_CI
 from defgraph.cli import main
 from defgraph.pipeline import KnowledgeGraph
 from defgraph.serve import make_server, uses_service
-from defgraph.store import OxigraphStore
+from defgraph.stores import OxigraphStore
 
 TOKEN = "test-token-3f9a"
 CHROMIUM = Path("/usr/bin/chromium")

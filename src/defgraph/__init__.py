@@ -11,7 +11,7 @@
 from .ingest import IngestError, parse_html, parse_text, read_file
 from .model import Extraction, Statement
 from .pipeline import IngestReport, KnowledgeGraph, ingest_paths
-from .store import OxigraphStore, StoreError, open_store
+from .stores import OxigraphStore, StoreError, open_store
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,4 @@
-"""The bulk path: many statement files into the store, extraction in worker processes.
+"""The ingest engine: statements into the store, extraction in worker processes or this one.
 
 Extraction (rules over the text) costs far more than storing, and it needs nothing
 but the statement, so worker processes read and extract files while the main
@@ -6,10 +6,10 @@ process alone writes to the store. A worker sends each statement back as its
 named graph's N-Quads (bytes), which the store parses natively; pyoxigraph
 terms would pickle too, but ten times slower.
 
-Memory stays flat as the corpus grows: files go out in small tasks, at most a
-few tasks per worker are in flight, results are written in input order as they
-come back, and nothing is kept per statement once it is stored (only the list of
-file paths to read, and the graphs of the batch not yet written).
+Files go out in small tasks, at most a few tasks per worker are in flight, and
+results are written in input order as they come back. What the run keeps per
+statement is its contribution to the consolidated graph (its facts, sorted by
+consolidate.contribution) until the run consolidates them at its end.
 
 Writing keeps the rule "a statement is stored whole or not at all":
 
@@ -35,12 +35,11 @@ Writing keeps the rule "a statement is stored whole or not at all":
 * A store that is not an embedded Oxigraph store (a SPARQL endpoint) gets every
   statement through its own ``replace_graph``.
 
-Events already reported by other statements (merge.py) lend their IRIs before a
-statement is queued, as in a one-process ingest: the store is asked about the
-statements written so far, and the events of statements still queued are compared
-in memory. One difference remains: a one-process ingest compares an event with
-the parties of all the statements that reported it together, the queue with each
-queued report on its own; both merge the same reports of the same meeting.
+Merging happens after, not in the statements' graphs: each graph depends on its
+statement only, and once a run has written its statements the consolidated graph is
+brought up to date (maintain.py; see docs/consolidation.md). This is the one ingest
+path, whatever the number of workers, for files, fetched pages and notebooks alike
+(``ingest_statements``).
 """
 
 from __future__ import annotations
@@ -63,7 +62,7 @@ from .maintain import Maintainer, stored_graphs_of_file
 from .mapping import graph_iri, to_quads
 from .model import Extraction, Statement
 from .pipeline import IngestReport, process
-from .store import StoreUnavailable
+from .stores import StoreUnavailable
 from .vocab import is_statement_graph, node
 
 SMALL_BATCH = 50  # fewer files than this are ingested in one process by default
@@ -224,7 +223,7 @@ def _unwrap(item: ingest_mod.Failure | Future[list[list[Result]]]) -> Iterator[R
 
 def _oxigraph(store: Any) -> ox.Store | None:
     """The pyoxigraph Store inside an embedded OxigraphStore, None for any other kind of store."""
-    from .store import OxigraphStore
+    from .stores import OxigraphStore
 
     return store.raw if isinstance(store, OxigraphStore) else None
 
@@ -341,7 +340,7 @@ def bulk_ingest(store: Any, paths: Iterable[str | Path], *, workers: int | None 
     """
     paths = list(paths)
     # the files to read and the folders that cannot be listed, as iter_statements sees them
-    targets = list(ingest_mod._targets(paths))
+    targets = list(ingest_mod.targets(paths))
     n = resolve_workers(workers, [t for t in targets if isinstance(t, Path)])
     report = IngestReport()
     writer = _Writer(store, report, bulk_load)

@@ -22,7 +22,7 @@ from rich.text import Text
 from . import ingest as ingest_mod
 from .export import FORMATS, ExportError
 from .pipeline import IngestReport, KnowledgeGraph
-from .store import STORE_ENV, StoreError
+from .stores import STORE_ENV, StoreError
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 
@@ -126,7 +126,7 @@ def _open(store: str | None, *, read_only: bool = False, create: bool = False) -
     the commands that make a store (ingest, build, demo) pass ``create``: any other command
     refuses a folder that holds no store, so a misspelt --store creates nothing.
     """
-    from .store import open_store
+    from .stores import open_store
 
     ctx = click.get_current_context(silent=True)
     update_url = ctx.meta.get("defgraph.update_url") if ctx is not None else None
@@ -765,7 +765,7 @@ def serve(host: str, port: int, allow_update: bool, cors: str | None, allow_serv
            http://127.0.0.1:7878/sparql
     """
     from .serve import TOKEN_ENV, endpoint_url, is_loopback, make_server
-    from .store import OxigraphStore
+    from .stores import OxigraphStore
 
     if not is_loopback(host):
         raise click.BadParameter(f"{host!r} is not a loopback address; defgraph serve listens "
@@ -852,7 +852,7 @@ def _fetch_run(kg: KnowledgeGraph, urls: list[str], archive: str | None, **opts:
     """Fetch urls into kg, print one line per source (and per failed article); the exit code."""
     from .sources.fetch import FetchOptions, SourceResult, fetch_sources
     from .sources.http import Politeness, default_user_agent
-    from .store import OxigraphStore
+    from .stores import OxigraphStore
 
     if archive is None:
         path = kg.store.path if isinstance(kg.store, OxigraphStore) else None

@@ -33,7 +33,7 @@ from typing import Any
 from .extract.lexicon import find_organisations
 from .ingest import read_file
 from .pipeline import KnowledgeGraph
-from .store import Rows
+from .stores import Rows
 from .vocab import slug
 
 CATEGORIES = ("events", "persons", "pledges", "states", "attributes")

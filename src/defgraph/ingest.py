@@ -106,7 +106,7 @@ def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
     the problem). A file reached twice is yielded once. Subfolders that cannot be
     listed are skipped here; :func:`iter_statements` reports them.
     """
-    for target in _targets(paths):
+    for target in targets(paths):
         if isinstance(target, Path):
             yield target
 
@@ -144,7 +144,7 @@ def iter_statements(paths: Iterable[str | Path]) -> Iterator[Statement | Failure
     Never raises for a bad file: one file's problem must not stop a batch. Statements
     record their file by :func:`source_name`; failures name the path as given.
     """
-    for target in _targets(paths):
+    for target in targets(paths):
         if isinstance(target, Failure):
             yield target
             continue
@@ -181,7 +181,8 @@ def _labelled(path: Path, label: str) -> SourcePath:
     return out
 
 
-def _targets(paths: Iterable[str | Path]) -> Iterator[SourcePath | Failure]:
+def targets(paths: Iterable[str | Path]) -> Iterator[SourcePath | Failure]:
+    """The files to read, each once (folders walked), and a Failure for each that cannot be."""
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)

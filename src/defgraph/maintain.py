@@ -55,7 +55,7 @@ _OVER_ALL = {"statement_texts", "reports_on_days", "pledge_reports_of_donor", "g
 
 
 def _rows(store: Any, name: str, **bindings: ox.NamedNode | ox.Literal) -> list[list[Any]]:
-    from .store import Rows
+    from .stores import Rows
 
     result = store.query(internal_query(name), bindings, union=name in _OVER_ALL)
     assert isinstance(result, Rows)

@@ -18,8 +18,8 @@ from . import ingest as ingest_mod
 from .extract import extract
 from .mapping import to_quads
 from .model import Extraction, Statement
-from .remote import RemoteStore
-from .store import OxigraphStore, Rows, StoreError, open_store
+from .stores import OxigraphStore, Rows, StoreError, open_store
+from .stores.remote import RemoteStore
 
 
 @dataclass

@@ -25,22 +25,22 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import pyoxigraph as ox
 
 from . import resources
+from .stores.base import Rows, StoreError, python_value
 from .vocab import DGID_NS, PREFIXES, XSD, curie
 
 if TYPE_CHECKING:
     import pandas
     from rich.table import Table
 
-    from .remote import RemoteStore
-    from .store import OxigraphStore, QueryOutcome
+    from .stores import OxigraphStore, QueryOutcome
+    from .stores.remote import RemoteStore
 
 PARAM_KINDS: tuple[str, ...] = ("country", "iri", "string", "date", "integer")
 
@@ -334,7 +334,6 @@ def run_query(
     DESCRIBE, and None for an update. Updates are refused unless allow_update.
     """
     from .sparqltext import QueryBoundsError, check_bounds
-    from .store import StoreError
 
     q = q_or_text if isinstance(q_or_text, CannedQuery) else parse_query_text(q_or_text)
     try:
@@ -390,41 +389,7 @@ _XSD_STRING = XSD + "string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-def python_value(term: Term | None) -> Any:
-    """A pyoxigraph term as a Python value: str (IRIs, strings), int, Decimal, date, bool.
-
-    Other literals keep their lexical form as str; a malformed lexical form falls back to str.
-    """
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value
-        text = term.value
-        try:
-            if dt in _INTEGER_TYPES:
-                return int(text)
-            if dt == XSD + "decimal":
-                return Decimal(text)
-            if dt == XSD + "date":
-                return date.fromisoformat(text)
-            if dt == XSD + "dateTime":
-                return datetime.fromisoformat(text)
-            if dt == XSD + "boolean":
-                return text.strip() in ("true", "1")
-            if dt in (XSD + "double", XSD + "float"):
-                return float(text)
-        except (ValueError, InvalidOperation):
-            return text
-        return text
-    return str(term)
-
-
 def _is_rows(result: object) -> bool:
-    from .store import Rows
 
     return isinstance(result, Rows)
 

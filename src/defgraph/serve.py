@@ -45,7 +45,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .sparqltext import QueryBoundsError, check_bounds, scan
-from .store import OxigraphStore
+from .stores import OxigraphStore
 from .vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
 DEFAULT_HOST = "127.0.0.1"

@@ -19,10 +19,10 @@ from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from . import resources
-from .store import OxigraphStore
+from .stores import OxigraphStore
 
 if TYPE_CHECKING:
-    from .remote import RemoteStore
+    from .stores.remote import RemoteStore
 
 Violation = tuple[str, str, str]
 """(focus node, path, message): the node IRI (or ``_:id``), the property IRI (or ""), the text."""

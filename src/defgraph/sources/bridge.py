@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..model import Statement
 from ..pipeline import KnowledgeGraph
-from ..store import StoreUnavailable
+from ..stores import StoreUnavailable
 
 
 @dataclass(frozen=True)

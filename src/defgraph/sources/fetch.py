@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..ingest import IngestError, statement_from_response
 from ..pipeline import KnowledgeGraph
-from ..store import StoreUnavailable
+from ..stores import StoreUnavailable
 from . import discover
 from .archive import WarcArchive
 from .bridge import ingest_statements

@@ -64,9 +64,9 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from . import resources
-from .store import QueryOutcome, Rows, StoreError, StoreUnavailable
-from .vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, XSD, node
+from .. import resources
+from ..vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, XSD, node
+from .base import QueryOutcome, Rows, StoreError, StoreUnavailable
 
 USER_ENV = "DEFGRAPH_USER"
 TOKEN_ENV = "DEFGRAPH_TOKEN"  # the bearer token of `defgraph serve --allow-update`

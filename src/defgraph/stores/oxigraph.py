@@ -1,4 +1,4 @@
-"""Where the graph lives: embedded Oxigraph on disk, one named graph per statement.
+"""The embedded store: Oxigraph on disk (or in memory), one named graph per statement.
 
 Every statement is written as one named graph, whole or not at all:
 ``replace_graph`` compares what is there with what comes in, leaves an equal
@@ -8,39 +8,23 @@ and adds the new one, each step a single Oxigraph transaction.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 import pyoxigraph as ox
 
-from . import resources
-from .vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, node
-
-if TYPE_CHECKING:
-    from .remote import RemoteStore
-
-DEFAULT_STORE = ".defgraph"
-STORE_ENV = "DEFGRAPH_STORE"
-
-
-class StoreError(Exception):
-    """The store cannot be opened or refused an operation."""
-
-
-class StoreUnavailable(StoreError):
-    """The store stopped answering, timed out or refuses us altogether: a batch must stop."""
-
-
-class StoreMissing(StoreError):
-    """A command that only reads named a folder that holds no store (a typo must not create one)."""
-
-
-class StoreBusy(StoreError):
-    """Another process holds the embedded store for writing (or reading, when we would write)."""
+from .. import resources
+from ..vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, node
+from .base import (
+    QueryOutcome,
+    Rows,
+    StoreBusy,
+    StoreError,
+    StoreMissing,
+)
+from .base import as_graph_name as _as_graph_name
 
 
 def is_store(path: Path) -> bool:
@@ -68,30 +52,6 @@ def _missing_hint(path: Path) -> str:
     return "create one with `defgraph ingest PATH --store DIR`, or `defgraph demo`"
 
 
-@dataclass
-class Rows:
-    """A SELECT result: variable names and one list of terms (or None) per row."""
-
-    variables: list[str]
-    rows: list[list[ox.NamedNode | ox.BlankNode | ox.Literal | None]]
-
-    def dicts(self) -> list[dict[str, object]]:
-        """Rows as dicts of Python values (str, int, Decimal, date, bool), unbound keys left out."""
-        from .query import python_value
-
-        return [
-            {v: python_value(t) for v, t in zip(self.variables, row) if t is not None}
-            for row in self.rows
-        ]
-
-
-QueryOutcome = Rows | bool | list[ox.Triple]
-
-
-def _as_graph_name(graph: str | ox.NamedNode) -> ox.NamedNode:
-    return graph if isinstance(graph, ox.NamedNode) else node(graph)
-
-
 class OxigraphStore:
     """An embedded Oxigraph store in a folder on disk (or in memory when path is None)."""
 
@@ -103,7 +63,7 @@ class OxigraphStore:
         another process holds for writing (StoreBusy, naming it), and keeps writers out
         while it is open. Only a writable open with ``create`` makes a new store.
         """
-        from . import storelock
+        from . import lock as storelock
 
         self.path = Path(path) if path is not None else None
         self._read_lock: storelock.ReadLock | None = None
@@ -341,27 +301,3 @@ def _canonical(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
     ds = ox.Dataset(quads)
     ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
     return set(ds)
-
-
-def store_location(location: str | Path | None = None) -> str:
-    """The store named by --store, else $DEFGRAPH_STORE, else ./.defgraph."""
-    if location:
-        return str(location)
-    return os.environ.get(STORE_ENV) or DEFAULT_STORE
-
-
-def open_store(location: str | Path | None = None, *, read_only: bool = False,
-               update_url: str | None = None, create: bool = True) -> OxigraphStore | RemoteStore:
-    """Open the store at a folder or an http(s) SPARQL endpoint URL.
-
-    A folder is created when missing only with ``create`` and not ``read_only``; a
-    read-only open writes nothing (see OxigraphStore).
-    """
-    loc = store_location(location)
-    if loc.startswith(("http://", "https://")):
-        from .remote import RemoteStore
-
-        return RemoteStore(loc, update_url=update_url, read_only=read_only)
-    if update_url:
-        raise StoreError(f"--update-url is for a SPARQL endpoint, but the store {loc} is a folder")
-    return OxigraphStore(loc, read_only=read_only, create=create)

@@ -76,6 +76,20 @@ class DG(DefinedNamespace):
     method: URIRef
     confidence: URIRef
     report: URIRef
+    # corrections by analysts (curation.py)
+    Correction: URIRef
+    operation: URIRef
+    target: URIRef
+    targetReport: URIRef
+    property: URIRef
+    value: URIRef
+    literalValue: URIRef
+    oldValue: URIRef
+    oldLiteralValue: URIRef
+    mergedWith: URIRef
+    movedReport: URIRef
+    reason: URIRef
+    curation: URIRef
 
 
 # Standard vocabularies used alongside dg:
@@ -86,6 +100,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 DCT = "http://purl.org/dc/terms/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 WD = "http://www.wikidata.org/entity/"
+PROV = "http://www.w3.org/ns/prov#"
 
 PREFIXES: dict[str, str] = {
     "dg": DG_NS,
@@ -97,6 +112,7 @@ PREFIXES: dict[str, str] = {
     "xsd": XSD,
     "wd": WD,
     "skos": SKOS,
+    "prov": PROV,
 }
 
 ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
@@ -107,6 +123,8 @@ REFERENCE_GRAPH = GRAPH_NS + "reference"
 # What the statements say together: one node per real thing, each fact once (consolidate.py).
 # Queries, views and analysis read it (with the ontology) as their default graph.
 CONSOLIDATED_GRAPH = GRAPH_NS + "consolidated"
+# Analysts' corrections (curation.py): data of their own, applied over consolidation.
+CORRECTIONS_GRAPH = GRAPH_NS + "corrections"
 
 EVENT_TYPES = ("Meeting", "Visit", "Call", "AgreementSigning", "Exercise", "Deployment")
 

@@ -65,7 +65,7 @@ from .mapping import to_quads
 from .model import Extraction, Statement
 from .pipeline import IngestReport, process
 from .store import StoreUnavailable
-from .vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, node
+from .vocab import CONSOLIDATED_GRAPH, CORRECTIONS_GRAPH, ONTOLOGY_GRAPH, node
 
 SMALL_BATCH = 50  # fewer files than this are ingested in one process by default
 FILES_PER_TASK = 8  # files a worker reads per task: large enough to amortise the round trip
@@ -231,7 +231,8 @@ def _oxigraph(store: Any) -> ox.Store | None:
 
 def is_fresh(store: Any) -> bool:
     """True when the store holds no statement graph (only the ontology, if that)."""
-    return all(g.value in (ONTOLOGY_GRAPH, CONSOLIDATED_GRAPH) for g in store.named_graphs())
+    return all(g.value in (ONTOLOGY_GRAPH, CONSOLIDATED_GRAPH, CORRECTIONS_GRAPH)
+               for g in store.named_graphs())
 
 
 class _Writer:

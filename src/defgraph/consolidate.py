@@ -41,6 +41,8 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from .overlay import Constraints, Correction, constraints, resolver
+from .overlay import apply as apply_corrections
 from .vocab import (
     CONSOLIDATED_GRAPH,
     DGID_NS,
@@ -220,12 +222,32 @@ def _score(a: Report, b: Report) -> float:
     return len(a.parties & b.parties) / len(union) + bool(a.places & b.places)
 
 
-def cluster_events(reports: Sequence[Report]) -> list[list[Report]]:
-    """Group reports into events by complete linkage; the same set gives the same groups."""
+def cluster_events(reports: Sequence[Report], cons: Constraints | None = None
+                   ) -> list[list[Report]]:
+    """Group reports into events by complete linkage; the same set gives the same groups.
+
+    ``cons`` (analysts' corrections): must-linked reports are one event whatever they
+    say; an isolated (split) report joins no other by matching.
+    """
     ordered = sorted(reports, key=lambda r: r.order)
     index = {id(r): i for i, r in enumerate(ordered)}
     group = list(range(len(ordered)))  # group id per report
     members: dict[int, list[int]] = {i: [i] for i in range(len(ordered))}
+    isolated: set[int] = set()
+    if cons is not None:
+        at = {r.iri: i for i, r in enumerate(ordered)}
+        isolated = {at[r] for r in cons.isolated if r in at}
+        for must in cons.groups(at):
+            idx = sorted(at[r] for r in must)
+            keep = group[idx[0]]
+            for i in idx[1:]:
+                gi = group[i]
+                if gi == keep:
+                    continue
+                for x in members[gi]:
+                    group[x] = keep
+                members[keep] = sorted(members[keep] + members.pop(gi))
+            isolated -= set(members[keep])  # a merge after a split joins the report again
     pairs = []
     by_kind: dict[str, list[Report]] = defaultdict(list)
     for r in ordered:
@@ -241,6 +263,8 @@ def cluster_events(reports: Sequence[Report]) -> list[list[Report]]:
         if gi == gj:
             continue
         a_members, b_members = members[gi], members[gj]
+        if isolated and (isolated & set(a_members) or isolated & set(b_members)):
+            continue
         if any(ordered[x].graph == ordered[y].graph or not same_event(ordered[x], ordered[y])
                for x in a_members for y in b_members):
             continue
@@ -266,17 +290,30 @@ def same_pledge(a: Report, b: Report) -> bool:
     return abs((da - db).days) <= PLEDGE_WINDOW_DAYS
 
 
-def cluster_pledges(reports: Sequence[Report]) -> list[list[Report]]:
+def cluster_pledges(reports: Sequence[Report], cons: Constraints | None = None
+                    ) -> list[list[Report]]:
+    """Group reports into pledges, earliest first; ``cons`` as for cluster_events."""
     ordered = sorted(reports, key=lambda r: r.order)
     groups: list[list[Report]] = []
+    fixed: set[str] = set()  # reports in a must-link group or isolated: they take no others
+    if cons is not None:
+        by_iri = {r.iri: r for r in ordered}
+        for must in cons.groups(by_iri):
+            groups.append(sorted((by_iri[i] for i in must), key=lambda r: r.order))
+            fixed |= must
+        fixed |= cons.isolated
+    placed = {r.iri for g in groups for r in g}
     for r in ordered:  # earliest first: a fixed order, so a fixed result
+        if r.iri in placed:
+            continue
         for g in groups:
-            if all(same_pledge(r, x) for x in g):
+            if r.iri not in fixed and not any(x.iri in fixed for x in g) \
+                    and all(same_pledge(r, x) for x in g):
                 g.append(r)
                 break
         else:
             groups.append([r])
-    return groups
+    return sorted(groups, key=lambda g: g[0].order)
 
 
 # -- consolidated quads -------------------------------------------------------------------------
@@ -292,6 +329,14 @@ def consolidated_iri(report: Report) -> ox.NamedNode:
         return node(report.iri)
     kind = "event" if m["kind"] == "e" else "pledge"
     return node(f"{m['ns']}{kind}/{m['key']}-{m['n']}")
+
+
+def founding_report(consolidated: str) -> str | None:
+    """The report a consolidated event or pledge IRI was made from (consolidated_iri reversed)."""
+    m = re.match(r"^(?P<ns>.*/)(?P<kind>event|pledge)/(?P<key>[^/]+)-(?P<n>\d+)$", consolidated)
+    if not m:
+        return None
+    return f"{m['ns']}report/{m['key']}-{'e' if m['kind'] == 'event' else 'p'}{m['n']}"
 
 
 def report_iri(statement_key: str, kind: str, index: int) -> ox.NamedNode:
@@ -433,8 +478,10 @@ class Consolidation:
     iri_of: dict[str, ox.NamedNode]  # report IRI -> consolidated IRI
 
 
-def consolidate(contributions: Iterable[Contribution]) -> Consolidation:
-    """The whole consolidated graph of these statements (a rebuild; pure, order-free)."""
+def consolidate(contributions: Iterable[Contribution],
+                corrections: Sequence[Correction] = ()) -> Consolidation:
+    """The whole consolidated graph of these statements (a rebuild; pure, order-free),
+    with analysts' corrections applied over it (overlay.py)."""
     contributions = sorted(contributions, key=lambda c: c.graph)
     out: list[Triple] = []
     entities: dict[str, list[list[Triple]]] = defaultdict(list)
@@ -450,16 +497,23 @@ def consolidate(contributions: Iterable[Contribution]) -> Consolidation:
     for subj in sorted(entities):
         out += entity_triples(subj, entities[subj])
     iri_of: dict[str, ox.NamedNode] = {}
-    out += events_and_pledges(event_reports, pledge_reports, iri_of)
+    out += events_and_pledges(event_reports, pledge_reports, iri_of, corrections)
+    if corrections:
+        out, _ = apply_corrections(out, corrections, resolver(iri_of))
     return Consolidation(_unique(out), iri_of)
 
 
 def events_and_pledges(event_reports: Sequence[Report], pledge_reports: Sequence[Report],
-                       iri_of: dict[str, ox.NamedNode]) -> list[Triple]:
-    """Triples of the events and pledges these reports make up; fills iri_of."""
+                       iri_of: dict[str, ox.NamedNode],
+                       corrections: Sequence[Correction] = ()) -> list[Triple]:
+    """Triples of the events and pledges these reports make up; fills iri_of.
+
+    Corrections decide grouping here (merge, split); their effect on facts is applied
+    by the caller over every unit's triples (overlay.apply)."""
     out: list[Triple] = []
-    event_groups = cluster_events(event_reports)
-    pledge_groups = cluster_pledges(pledge_reports)
+    cons = constraints(corrections) if corrections else None
+    event_groups = cluster_events(event_reports, cons)
+    pledge_groups = cluster_pledges(pledge_reports, cons)
     for g in event_groups + pledge_groups:
         target = consolidated_iri(g[0])
         for r in g:

@@ -515,5 +515,14 @@ def serve(host: str, port: int, allow_update: bool, store: str | None) -> None:
         server.server_close()
 
 
+def _register_correct() -> None:
+    """`defgraph correct ...` lives in cli_correct.py (analysts' corrections)."""
+    from .cli_correct import correct
+
+    main.add_command(correct)
+
+
+_register_correct()
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -256,3 +256,74 @@ def test_ambiguous_label_lists_the_candidates(corrected: tuple[str, Targets, Pat
         pytest.skip("no label shared by two nodes in the corpus")
     output = cli_fails("correct", "reject", str(shared[0]["l"]), "--reason", "x", "--store", base)
     assert "ambiguous" in output and "dgid:" in output
+
+
+# -- the page: "suggest a correction" gives a command that, run in a shell, applies it ----------
+
+CHROMIUM = Path("/usr/bin/chromium")
+HOSTILE_REASON = "the readout's annex says so; it's \"Iceland\" $(touch pwned) `id` & more"
+
+
+@pytest.mark.browser
+def test_the_panel_suggests_a_command_that_applies_the_correction(sample_dir: Path,
+                                                                   tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from conftest import require
+
+    from defgraph.curation import suggest_command
+
+    require(CHROMIUM.exists(), f"{CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    store = str(tmp_path / "store")
+    cli("ingest", str(sample_dir), "--store", store)
+    t = choose(store)
+    with KnowledgeGraph(store) as kg:
+        page_file = kg.render(tmp_path / "events.html", view="events")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        context = browser.new_context(offline=True)
+        page = context.new_page()
+        page.goto(page_file.as_uri())
+        page.wait_for_selector("html[data-ready='1']", timeout=15_000)
+        info = dict(page.evaluate(
+            "JSON.parse(document.getElementById('graph-data').textContent).info"))
+        nid = next(i for i, item in info.items() if ["iri", t.person] in item["details"])
+        page.fill("#search", info[nid]["label"])
+        page.press("#search", "Enter")
+        page.wait_for_selector("#panel:not([hidden])")
+        assert page.get_attribute("#panel", "data-node") == nid
+        page.click("#panel-fix summary")
+        page.select_option("#fix-what", "set represents")
+        page.fill("#fix-value", "Iceland" if t.state_after == "ISL" else "Malta")
+        page.fill("#fix-reason", HOSTILE_REASON)
+        command = page.text_content("#fix-command") or ""
+        # the same strings through the page's function and its Python twin
+        odd = ["", "plain", "it's", 'say "x"', "$(x) `y` & z; w", "naïve", "a\nb"]
+        js = page.evaluate("w => w.map(s => defgraphCorrectionCommand('set', s, 'date', s, s))",
+                           odd)
+        context.close()
+        browser.close()
+    assert command == suggest_command("set", t.person, "represents",
+                                      "Iceland" if t.state_after == "ISL" else "Malta",
+                                      HOSTILE_REASON)
+    assert js == [suggest_command("set", s, "date", s, s) for s in odd]
+    import defgraph
+
+    # the shell finds this defgraph: the venv's entry point, this source tree first
+    src = str(Path(defgraph.__file__).resolve().parents[1])
+    env = {**os.environ, "DEFGRAPH_STORE": store, "USER": "analyst-b",
+           "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]),
+           "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
+    done = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "pwned").exists()
+    with KnowledgeGraph(store) as kg:
+        persons = [r for r in kg.query("persons_roles_by_country") if str(r["person"]) == t.person]
+        assert {r["country_iso"] for r in persons} == {t.state_after}
+    listed = json.loads(cli("correct", "list", "--format", "json", "--store", store))
+    assert [(r["operation"], r["reason"]) for r in listed] == [("set", HOSTILE_REASON)]

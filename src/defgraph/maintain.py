@@ -289,9 +289,13 @@ def _is_report(iri: str) -> bool:
 
 
 def published_triples(store: Any) -> Iterator[ox.Triple]:
-    """What exports and validation show: the consolidated graph, with each statement's text."""
+    """What exports and validation show: the consolidated graph, with each statement's text
+    and the analysts' corrections (who, when, why, what they replaced)."""
     for q in store.graph_quads(CONSOLIDATED_GRAPH):
         yield ox.Triple(q.subject, q.predicate, q.object)
+    if store.has_graph(CORRECTIONS_GRAPH):
+        for q in store.graph_quads(CORRECTIONS_GRAPH):
+            yield ox.Triple(q.subject, q.predicate, q.object)
     for s, text in _rows(store, "statement_texts"):
         if isinstance(s, ox.NamedNode) and isinstance(text, ox.Literal):
             yield ox.Triple(s, dg("text"), text)

@@ -441,22 +441,32 @@ def demo(outdir: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--errors", "errors_file", type=click.Path(dir_okay=False), default=None,
               help="Write every mismatch, per statement, to this JSON file.")
-def evaluate(gold: str, fmt: str, errors_file: str | None) -> None:
+@click.option("--corrections", "corrections", type=click.Path(exists=True, dir_okay=False),
+              default=None, metavar="FILE",
+              help="Score with these analysts' corrections (defgraph correct export) applied, "
+                   "and print the score without them beside it.")
+def evaluate(gold: str, fmt: str, errors_file: str | None, corrections: str | None) -> None:
     """Score extraction against a gold file: precision, recall, F1 per category.
 
     \b
     Example:
       defgraph evaluate data/expected.json
+      defgraph correct export -o corrections.ttl --store defgraph-demo/store
+      defgraph evaluate data/expected.json --corrections corrections.ttl
     """
     from .evaluate import EvaluationError
     from .evaluate import evaluate as run
 
     try:
-        ev = run(gold)
+        ev = run(gold, corrections=corrections)
+        plain = run(gold) if corrections else None
     except EvaluationError as exc:
         raise DefgraphError(str(exc)) from exc
     if errors_file:
         Path(errors_file).write_text(json.dumps(ev.errors, indent=1, default=str), encoding="utf-8")
+    if plain is not None:
+        _curation_gain(ev, plain, fmt)
+        return
     result = ev.as_dict()
     if fmt == "json":
         click.echo(json.dumps(result, indent=2))
@@ -468,6 +478,24 @@ def evaluate(gold: str, fmt: str, errors_file: str | None) -> None:
     for name, s in rows:
         t.add_row(name, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}",
                   str(s["tp"]), str(s["fp"]), str(s["fn"]))
+    out.print(t)
+
+
+def _curation_gain(curated: Any, plain: Any, fmt: str) -> None:
+    """Scores with and without corrections, and the difference: the value of curation."""
+    a, b = plain.as_dict(), curated.as_dict()
+    if fmt == "json":
+        click.echo(json.dumps({"without_corrections": a, "with_corrections": b,
+                               "f1_gain": round(b["overall"]["f1"] - a["overall"]["f1"], 3)},
+                              indent=2))
+        return
+    t = Table(title=f"evaluation on {curated.statements} statements, without and with corrections")
+    for col in ("category", "F1 without", "F1 with", "gain"):
+        t.add_column(col, justify="left" if col == "category" else "right")
+    for name in list(a["categories"]) + ["overall"]:
+        x = a["overall"] if name == "overall" else a["categories"][name]
+        y = b["overall"] if name == "overall" else b["categories"][name]
+        t.add_row(name, f"{x['f1']:.3f}", f"{y['f1']:.3f}", f"{y['f1'] - x['f1']:+.3f}")
     out.print(t)
 
 

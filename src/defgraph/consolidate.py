@@ -44,12 +44,12 @@ import pyoxigraph as ox
 from .overlay import Constraints, Correction, constraints, resolver
 from .overlay import apply as apply_corrections
 from .vocab import (
+    ALT_LABEL,
     CONSOLIDATED_GRAPH,
     DGID_NS,
     EVENT_TYPES,
-    LABEL,
-    ALT_LABEL,
     ISSUED,
+    LABEL,
     TYPE,
     XSD,
     dg,

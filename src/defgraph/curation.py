@@ -37,7 +37,6 @@ from .vocab import (
     DGID_NS,
     LABEL,
     PREFIXES,
-    RDFS,
     TYPE,
     XSD,
     dg,
@@ -58,7 +57,7 @@ class CurationError(Exception):
 # -- reading the store --------------------------------------------------------------------------
 
 
-def _rows(store: Any, name: str, union: bool = False, **bindings: ox.Term) -> list[list[Any]]:
+def _rows(store: Any, name: str, union: bool = False, **bindings: ox.NamedNode | ox.Literal) -> list[list[Any]]:
     from .store import Rows
 
     result = store.query(internal_query(name), bindings, union=union)
@@ -199,7 +198,7 @@ def _values(store: Any, target: ox.NamedNode, prop: ox.NamedNode) -> list[Any]:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _id(*parts: object) -> str:
@@ -275,7 +274,7 @@ def to_triples(c: Correction) -> list[ox.Triple]:
     s = node(c.iri)
     agent = agent_iri(c.by)
     lit = ox.Literal
-    out = [
+    out: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]] = [
         (s, TYPE, dg("Correction")),
         (s, DCT_IDENTIFIER, lit(c.id)),
         (s, dg("operation"), lit(c.operation)),
@@ -403,7 +402,8 @@ def undo(store: Any, ident: str) -> Correction:
 
 def _drop_unused_agents(quads: set[ox.Quad]) -> set[ox.Quad]:
     used = {q.object for q in quads if q.predicate == node(PROV + "wasAssociatedWith")}
-    return {q for q in quads if not (q.subject.value.startswith(f"{DGID_NS}agent/")
+    return {q for q in quads if not (isinstance(q.subject, ox.NamedNode)
+                                     and q.subject.value.startswith(f"{DGID_NS}agent/")
                                      and q.subject not in used)}
 
 
@@ -498,11 +498,11 @@ def read_file(path: str | Path) -> list[ox.Triple]:
 
 def check(triples: Sequence[ox.Triple]) -> list[str]:
     """SHACL violations of corrections (ontology/shapes.ttl), one line each."""
+    from pyshacl import validate as shacl_validate
     from rdflib import Graph
 
-    from .validate import _load, _rdflib_term, _violations
     from . import resources
-    from pyshacl import validate as shacl_validate
+    from .validate import _load, _rdflib_term, _violations
 
     g = Graph()
     for t in triples:
@@ -519,7 +519,7 @@ def import_corrections(store: Any, path: str | Path) -> list[Correction]:
     """Add the corrections of a file (ones already here, by IRI, are left as they are) and
     apply them; returns the new ones."""
     triples = read_file(path)
-    incoming = from_triples(triples)
+    incoming = from_triples(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     if not incoming:
         raise CurationError(f"{path}: no dg:Correction in the file")
     have = {c.iri for c in corrections(store)}
@@ -551,6 +551,3 @@ def suggest_command(operation: str, node_iri: str, prop: str | None = None,
     words += ["--reason", reason]
     return " ".join(shlex.quote(w) for w in words)
 
-
-__all__ = ["Correction", "CurationError", "add", "undo", "listing", "make", "export_corrections",
-           "import_corrections", "suggest_command", "resolve_node", "resolve_property", "RDFS"]

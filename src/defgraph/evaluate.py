@@ -15,6 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
 from .extract.lexicon import find_organisations
 from .ingest import read_file
 from .pipeline import KnowledgeGraph
@@ -238,8 +240,25 @@ def _match_pledges(gold: list[dict[str, Any]], got: list[dict[str, Any]], ev: Ev
     ev.scores["pledges"].add(tp, len(got) - tp, len(gold) - tp)
 
 
-def evaluate(gold_file: str | Path, *, only: Iterable[str] | None = None) -> Evaluation:
-    """Build each gold statement's graph alone and score it against the gold facts."""
+def evaluate(gold_file: str | Path, *, only: Iterable[str] | None = None,
+             corrections: str | Path | None = None) -> Evaluation:
+    """Build each gold statement's graph alone and score it against the gold facts.
+
+    ``corrections``: a file of analysts' corrections (``defgraph correct export``) put in
+    each statement's store before it is ingested, so the score is that of the curated
+    graph; the difference from the score without them is the value of curation.
+    """
+    curated: list[Any] = []
+    if corrections is not None:
+        from .curation import CurationError
+        from .curation import read_file as read_corrections
+        from .vocab import CORRECTIONS_GRAPH, node
+
+        try:
+            curated = [ox.Quad(t.subject, t.predicate, t.object, node(CORRECTIONS_GRAPH))
+                       for t in read_corrections(corrections)]
+        except CurationError as exc:
+            raise EvaluationError(str(exc)) from exc
     gold_path = Path(gold_file)
     try:
         doc = json.loads(gold_path.read_text(encoding="utf-8"))
@@ -262,6 +281,8 @@ def evaluate(gold_file: str | Path, *, only: Iterable[str] | None = None) -> Eva
         if st is None:
             raise EvaluationError(f"{entry['file']}: no statement titled {entry['title']!r}")
         kg = KnowledgeGraph(":memory:")
+        if curated:
+            kg.store.replace_graph(CORRECTIONS_GRAPH, curated)
         kg.add_statement(st)
         facts = _facts(kg)
         err: dict[str, Any] = {}

@@ -211,7 +211,6 @@ class Maintainer:
         a node of the group (its link must follow the node's IRI).
         """
         from .consolidate import same_event, same_pledge
-
         from .overlay import constraints
 
         must = constraints(self._corrections)

@@ -209,7 +209,7 @@ def from_triples(triples: Iterable[tuple[Term, Term, Term] | ox.Quad]) -> list[C
     for iri in kinds:
         v = props[iri]
 
-        def one(prop: str) -> Term | None:
+        def one(prop: str, v: dict[str, list[Term]] = v) -> Term | None:
             vals = sorted(v.get(prop, []), key=str)
             return vals[0] if vals else None
 

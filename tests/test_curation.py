@@ -91,7 +91,10 @@ def check(store: str, t: Targets, tmp: Path) -> None:
     assert ox.Triple(node(t.person), dg("represents"), state) in triples
     assert not [x for x in triples if node(t.person) == x.subject and x.predicate == dg("represents")
                 and x.object != state]
-    assert not [x for x in triples if node(t.rejected) in (x.subject, x.object)]
+    # gone, but for the correction that says so (the export carries the corrections)
+    assert not [x for x in triples if node(t.rejected) in (x.subject, x.object)
+                and not x.subject.value.startswith(DGID_NS + "correction/")]
+    assert [x for x in triples if x.predicate == dg("target") and x.object == node(t.rejected)]
     amounts = {x.object.value for x in triples if x.subject == node(t.pledge)
                and x.predicate == dg("amount")}
     assert {Decimal(a) for a in amounts} == {t.amount_after}

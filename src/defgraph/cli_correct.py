@@ -13,7 +13,6 @@ from rich.table import Table
 
 from .cli import DefgraphError, _open, err, out, store_option
 
-EXAMPLE_STORE = "--store defgraph-demo/store"
 
 
 def _reason_options(f: Any) -> Any:
@@ -48,8 +47,8 @@ def correct() -> None:
     \b
     Example:
       defgraph demo
-      defgraph correct set dgid:event/KEY-1 planned true --reason "held, says the readout" \\
-          --store defgraph-demo/store
+      defgraph correct set "Sjafrie Sjamsoeddin" represents Indonesia \\
+          --reason "Indonesia's defence minister" --store defgraph-demo/store
       defgraph correct list --store defgraph-demo/store
     """
 
@@ -69,8 +68,8 @@ def set_(node: str, prop: str, value: str, reason: str, by: str | None, store: s
     \b
     Example:
       defgraph demo
-      defgraph correct set "Jack Kenny" represents IRL --reason "Ireland's chief of staff" \\
-          --store defgraph-demo/store
+      defgraph correct set "Sjafrie Sjamsoeddin" represents IDN \\
+          --reason "Indonesia's defence minister" --store defgraph-demo/store
     """
     _run(store, "set", node, prop=prop, value=value, reason=reason, by=by)
 
@@ -88,7 +87,7 @@ def unset(node: str, prop: str, value: str | None, reason: str, by: str | None,
     \b
     Example:
       defgraph demo
-      defgraph correct unset "Jack Kenny" roleTitle --reason "no office given" \\
+      defgraph correct unset "Pat Conroy" roleTitle --reason "the office is not in the text" \\
           --store defgraph-demo/store
     """
     _run(store, "unset", node, prop=prop, value=value, reason=reason, by=by)
@@ -104,8 +103,8 @@ def reject(node: str, reason: str, by: str | None, store: str | None) -> None:
     \b
     Example:
       defgraph demo
-      defgraph correct reject dgid:person/jack-kenny --reason "not a person" \\
-          --store defgraph-demo/store
+      defgraph correct reject dgid:event/41a695465ee477c7787b-1 \\
+          --reason "a trip announced, not held" --store defgraph-demo/store
     """
     _run(store, "reject", node, reason=reason, by=by)
 
@@ -121,8 +120,8 @@ def merge(node: str, other: str, reason: str, by: str | None, store: str | None)
     \b
     Example:
       defgraph demo
-      defgraph query events_timeline --store defgraph-demo/store     # pick two events
-      defgraph correct merge dgid:event/KEY-1 dgid:event/OTHER-1 --reason "same talks" \\
+      defgraph correct merge dgid:event/52973036903ca03b5085-1 \\
+          dgid:event/52973036903ca03b5085-2 --reason "the talks were part of the visit" \\
           --store defgraph-demo/store
     """
     _run(store, "merge", node, other=other, reason=reason, by=by)
@@ -131,7 +130,8 @@ def merge(node: str, other: str, reason: str, by: str | None, store: str | None)
 @correct.command()
 @click.argument("node")
 @click.option("--statement", required=True, metavar="URL",
-              help="The statement whose report of NODE is another event.")
+              help="The statement whose report of NODE is another event: its original URL "
+                   "or its IRI (dgid:statement/...).")
 @_reason_options
 @store_option
 def split(node: str, statement: str, reason: str, by: str | None, store: str | None) -> None:
@@ -139,9 +139,12 @@ def split(node: str, statement: str, reason: str, by: str | None, store: str | N
 
     \b
     Example:
-      defgraph demo
-      defgraph correct split dgid:event/KEY-1 --statement https://example.org/news/1 \\
-          --reason "a different day" --store defgraph-demo/store
+      defgraph demo && S="--store defgraph-demo/store"
+      defgraph correct merge dgid:event/6fb5bf32cf28cf820962-1 \\
+          dgid:event/41a695465ee477c7787b-1 --reason "one visit to Kyiv?" $S
+      defgraph correct split dgid:event/6fb5bf32cf28cf820962-1 \\
+          --statement https://ec.europa.eu/commission/presscorner/detail/en/ac_25_712 \\
+          --reason "two visitors, two visits" $S
     """
     _run(store, "split", node, statement=statement, reason=reason, by=by)
 
@@ -212,7 +215,9 @@ def import_(file: str, store: str | None) -> None:
 
     \b
     Example:
-      defgraph demo && defgraph correct import corrections.ttl --store defgraph-demo/store
+      defgraph demo && defgraph correct export -o corrections.ttl --store defgraph-demo/store
+      defgraph ingest data/statements --store other-store
+      defgraph correct import corrections.ttl --store other-store
     """
     from .curation import CurationError, import_corrections
 
@@ -232,8 +237,9 @@ def undo(ident: str, store: str | None) -> None:
 
     \b
     Example:
-      defgraph demo && defgraph correct list --store defgraph-demo/store
-      defgraph correct undo 3f2a9c01de --store defgraph-demo/store
+      defgraph demo && S="--store defgraph-demo/store"
+      defgraph correct reject "Petr Hromek" --reason "a test" $S
+      defgraph correct undo $(defgraph correct list --format csv $S | tail -1 | cut -d, -f1) $S
     """
     from .curation import CurationError
     from .curation import undo as run

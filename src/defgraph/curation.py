@@ -93,6 +93,16 @@ def resolve_node(store: Any, text: str) -> ox.NamedNode:
     text = text.strip()
     iri = _expand(text)
     if iri is not None:
+        if store.subject_quads(node(iri), _consolidated()):
+            return node(iri)
+        # an event or pledge merged into another since: the node that holds its report now
+        from .consolidate import founding_report
+
+        report = founding_report(iri)
+        if report is not None:
+            for r in _rows(store, "consolidated_of_report", report=node(report)):
+                if isinstance(r[1], ox.NamedNode):
+                    return r[1]
         if not _known(store, iri):
             raise CurationError(f"{text}: no such node in the consolidated graph")
         return node(iri)
@@ -198,7 +208,7 @@ def _values(store: Any, target: ox.NamedNode, prop: ox.NamedNode) -> list[Any]:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def _id(*parts: object) -> str:
@@ -250,7 +260,11 @@ def make(store: Any, operation: str, target_text: str, *, reason: str, by: str |
         if not statement:
             raise CurationError("split needs --statement URL: the statement whose report moves out")
         pairs = reports_of(store, target)
-        moving = [r for g, r in pairs if g == statement]
+        wanted = {_expand(statement.strip()) or statement.strip()}
+        wanted |= {r[1].value for r in _rows(store, "curation_statement_of_url",
+                                             url=ox.Literal(statement.strip()))
+                   if isinstance(r[1], ox.NamedNode)}
+        moving = [r for g, r in pairs if g in wanted]
         if not moving:
             raise CurationError(f"{_short(target.value)} has no report from {statement}; its "
                                 "statements: " + ", ".join(sorted({g for g, _ in pairs})))

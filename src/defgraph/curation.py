@@ -421,15 +421,12 @@ def _drop_unused_agents(quads: set[ox.Quad]) -> set[ox.Quad]:
                                      and q.subject not in used)}
 
 
-def is_stale(store: Any, c: Correction) -> bool:
+def is_stale(store: Any, c: Correction, statements: set[str] | None = None) -> bool:
     """True when no statement says anything of the correction's target any more (withdrawn)."""
+    statements = set(store_statements(store)) if statements is None else statements
     anchors = list(c.reports) or [c.target]
-    for a in anchors:
-        for q in store.subject_quads(node(a)):
-            g = q.graph_name
-            if isinstance(g, ox.NamedNode) and g.value in set(store_statements(store)):
-                return False
-    return True
+    return not any(isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in statements
+                   for a in anchors for q in store.subject_quads(node(a)))
 
 
 @dataclass
@@ -457,9 +454,7 @@ def listing(store: Any, *, stale_only: bool = False) -> list[Listed]:
     statements = set(store_statements(store))
     out = []
     for c in corrections(store):
-        anchors = list(c.reports) or [c.target]
-        stale = not any(isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in statements
-                        for a in anchors for q in store.subject_quads(node(a)))
+        stale = is_stale(store, c, statements)
         if stale or not stale_only:
             out.append(Listed(c, stale))
     return out

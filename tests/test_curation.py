@@ -394,3 +394,14 @@ def test_evaluate_scores_with_and_without_corrections(sample_dir: Path, tmp_path
                             "json"))
     assert output["f1_gain"] > 0
     assert output["with_corrections"]["overall"]["f1"] > output["without_corrections"]["overall"]["f1"]
+
+
+def test_every_correct_help_ends_with_an_example() -> None:
+    from defgraph.cli_correct import correct
+
+    for name in [None, *correct.commands]:
+        result = CliRunner().invoke(main, ["correct", *([name] if name else []), "--help"])
+        assert result.exit_code == 0
+        text = result.output.split("\nOptions:", 1)[0]  # the command's own description
+        tail = text.rsplit("Example:", 1)
+        assert len(tail) == 2 and "defgraph correct" in tail[1], name

@@ -158,7 +158,10 @@ def apply(triples: Sequence[Triple], corrections: Sequence[Correction],
         target = resolve(c)
         here = target.value in by_subject
         if c.operation == "reject":
+            # the node and its reports: a link to one of them from a unit computed apart
+            # (a pledge announced at a rejected event) goes too
             rejected.add(target.value)
+            rejected.update(c.reports)
             continue
         if not here:
             continue

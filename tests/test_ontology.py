@@ -10,10 +10,9 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from defgraph import resources
-from defgraph.maintain import rebuild
 from defgraph.store import OxigraphStore
 from defgraph.validate import ValidationError, ValidationReport, store_graph, validate
-from defgraph.vocab import DG, DG_NS, DGID_NS, RDF_TYPE, XSD
+from defgraph.vocab import CONSOLIDATED_GRAPH, DG, DG_NS, DGID_NS, RDF_TYPE, XSD
 
 # The public contract (docs: contract.md). These names are a promise to other tools.
 CONTRACT_CLASSES = [
@@ -182,7 +181,6 @@ def lit(value: object, datatype: str | None = None) -> ox.Literal:
     return ox.Literal(str(value))
 
 
-GRAPH = "https://w3id.org/defgraph/graph/test"
 STMT = iri("statement/s1")
 TEXT = "UK Defence Secretary met counterparts in Brussels and pledged £450 million."
 
@@ -229,9 +227,9 @@ def good_triples() -> list[Triple]:
 
 
 def store_with(triples: list[Triple]) -> OxigraphStore:
+    """A store whose consolidated graph (what validate checks) holds exactly these triples."""
     store = OxigraphStore(None)
-    store.replace_graph(GRAPH, [ox.Quad(s, p, o) for s, p, o in triples])
-    rebuild(store)
+    store.replace_graph(CONSOLIDATED_GRAPH, [ox.Quad(s, p, o) for s, p, o in triples])
     return store
 
 

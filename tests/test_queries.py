@@ -89,6 +89,10 @@ def values(result: Any) -> list[tuple[Any, ...]]:
 # --- every canned query: exact rows -------------------------------------------------------
 
 VARIABLES: dict[str, tuple[str, ...]] = {
+    "event_reports": (
+        "event", "label", "date", "participant_count", "statement", "statement_title", "report",
+        "reported_date", "reported_places", "reported_count",
+    ),
     "countries_activity": (
         "country",
         "country_iso",
@@ -224,6 +228,44 @@ VARIABLES: dict[str, tuple[str, ...]] = {
 }
 
 CASES: list[tuple[str, dict[str, str], list[tuple[Any, ...]]]] = [
+    (
+        "event_reports",
+        {},
+        [
+            ("dgid:event/a0000000000000000001-1", "Coalition talks in London", date(2025, 4, 10),
+             30, "dgid:statement/a0000000000000000001",
+             "UK and France chair coalition talks in London", "dgid:event/a0000000000000000001-1",
+             date(2025, 4, 10), "London", 30),
+            ("dgid:event/a0000000000000000002-1", "Contact group meeting in Brussels",
+             date(2025, 4, 11), 50, "dgid:statement/a0000000000000000002",
+             "Support package for Ukraine announced in Brussels",
+             "dgid:event/a0000000000000000002-1", date(2025, 4, 11), "Brussels", 50),
+            ("dgid:event/a0000000000000000003-1", "Armed Forces Minister's visit to Nairobi",
+             date(2025, 4, 13), None, "dgid:statement/a0000000000000000003",
+             "Armed Forces Minister visits Nairobi", "dgid:event/a0000000000000000003-1",
+             date(2025, 4, 13), "Nairobi", None),
+            ("dgid:event/a0000000000000000003-2", "UK-Kenya training agreement", date(2025, 4, 13),
+             None, "dgid:statement/a0000000000000000003", "Armed Forces Minister visits Nairobi",
+             "dgid:event/a0000000000000000003-2", date(2025, 4, 13), "Nairobi", None),
+            ("dgid:event/a0000000000000000003-3", "Joint exercise in Kenya", None, None,
+             "dgid:statement/a0000000000000000003", "Armed Forces Minister visits Nairobi",
+             "dgid:event/a0000000000000000003-3", None, None, None),
+            ("dgid:event/a0000000000000000004-1", "Defence Secretary's call with German counterpart",
+             date(2025, 4, 15), None, "dgid:statement/a0000000000000000004",
+             "Defence Secretary speaks to German counterpart", "dgid:event/a0000000000000000004-1",
+             date(2025, 4, 15), None, None),
+        ],
+    ),
+    (
+        "event_reports",
+        {"event": "dgid:event/a0000000000000000003-1"},
+        [
+            ("dgid:event/a0000000000000000003-1", "Armed Forces Minister's visit to Nairobi",
+             date(2025, 4, 13), None, "dgid:statement/a0000000000000000003",
+             "Armed Forces Minister visits Nairobi", "dgid:event/a0000000000000000003-1",
+             date(2025, 4, 13), "Nairobi", None),
+        ],
+    ),
     (
         "countries_activity",
         {},
@@ -1756,7 +1798,7 @@ def test_table_shortens_iris(store: OxigraphStore) -> None:
     console.print(table)
     out = console.export_text()
     assert "Pledges by donor" in out
-    assert "dgid:country/GBR" in out and DGID_NS not in out
+    assert "country:GBR" in out and "dgid:" not in out and DGID_NS not in out
     assert "455000000" in out
 
 

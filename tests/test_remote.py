@@ -29,7 +29,7 @@ from defgraph.pipeline import IngestReport, KnowledgeGraph
 from defgraph.query import CannedQuery, list_queries, python_value, run_query
 from defgraph.remote import GRAPH_SCOPE, RemoteStore, _Shape, triple_key
 from defgraph.store import Rows, StoreError, StoreUnavailable
-from defgraph.vocab import ONTOLOGY_GRAPH, REFERENCE_GRAPH, XSD
+from defgraph.vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, XSD
 
 pytestmark = [pytest.mark.server,
               pytest.mark.filterwarnings("ignore::defgraph.remote.VirtuosoPathWarning")]
@@ -137,7 +137,7 @@ def test_ingest_into_virtuoso(remote: tuple[RemoteStore, IngestReport], embedded
     assert report.stored == report.statements > 40
     assert store.triple_count() == embedded.store.triple_count()
     graphs = {g.value for g in store.named_graphs()}
-    assert ONTOLOGY_GRAPH in graphs and REFERENCE_GRAPH in graphs
+    assert ONTOLOGY_GRAPH in graphs and CONSOLIDATED_GRAPH in graphs
     assert len(graphs) == report.statements + 2
 
 

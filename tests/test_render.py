@@ -295,10 +295,11 @@ def test_pledges_view_flows_widths_and_legend(store, tmp_path: Path) -> None:
     dnk, gbr, deu = flows["DNK", "UKR"], flows["GBR", "UKR"], flows["DEU", "UKR"]
     assert dnk["amount"] == pytest.approx(3.5e9 / 6.6)  # DKK at the 2025 average rate
     assert gbr["amount"] == pytest.approx(450e6 / 0.7587)
-    assert gbr["value"] == pytest.approx(gbr["amount"] / 1e6) and gbr["caption"] == "593 M USD"
+    assert gbr["value"] == pytest.approx(gbr["amount"] / 1e6) and gbr["caption"] == ""
+    assert gbr["title"].startswith("1 pledge, ≈ 593 M USD")  # amounts on hover and in the legend
     assert "450,000,000 GBP ≈ 593 M USD (2025 rate) · 2025-04-11" in gbr["title"]
     assert gbr["parts"] == [("2025-04-11", "2025-04-11", pytest.approx(gbr["amount"]))]
-    assert deu["value"] is None and deu["dashes"] and deu["caption"] == "in kind"
+    assert deu["value"] is None and deu["dashes"] and deu["relation"] == "pledged (in kind)"
     ukraine = g.nodes[COUNTRY + "UKR"]
     assert ukraine["role"] == "recipient" and ukraine["scale"] == 1.0
     assert ukraine["details"]["received"] == "≈ 1.12 bn USD in 3 pledges"
@@ -307,6 +308,7 @@ def test_pledges_view_flows_widths_and_legend(store, tmp_path: Path) -> None:
     html = write_html(g, tmp_path / "p.html", title="P").read_text()
     assert "Federal Reserve G.5A annual averages" in html and fx_table()["compiled"] in html
     assert "Donor" in html and "Recipient" in html and "Dashed: in kind" in html
+    assert "<h3>Amount pledged</h3>" in html and "593 M USD" in html  # the width legend
     eur = network(store, "pledges", currency="eur")
     gbr_eur = next(a for u, _, a in eur.edges(data=True) if u.endswith("GBR"))
     assert gbr_eur["amount"] == pytest.approx(450e6 / 0.7587 * 0.8850)
@@ -402,7 +404,7 @@ def test_render_command_lists_views_and_checks_options(tmp_path: Path) -> None:
     assert VIEW_NAMES == tuple(VIEWS)
     runner = CliRunner()
     result = runner.invoke(main, ["render", "--help"])
-    assert result.exit_code == 0 and "[events|countries|pledges|ego]" in result.output
+    assert result.exit_code == 0 and "[events|countries|pledges|ego|timeline]" in result.output
     for flag in ("--focus", "--depth", "--from", "--to", "--type", "--currency", "--max-nodes"):
         assert flag in result.output
     store = str(tmp_path / "store")

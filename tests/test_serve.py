@@ -158,7 +158,7 @@ def test_update_allowed(serve_store) -> None:  # type: ignore[no-untyped-def]
     sw.setQuery("INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> rdfs:label \"served\" } }")
     sw.query()
     assert store.has_graph("urn:x:g")
-    got = store.query("SELECT ?l WHERE { <urn:x:s> rdfs:label ?l }")
+    got = store.query("SELECT ?l WHERE { GRAPH <urn:x:g> { <urn:x:s> rdfs:label ?l } }")
     assert isinstance(got, Rows) and got.rows[0][0] == ox.Literal("served")
 
 

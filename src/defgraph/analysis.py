@@ -30,7 +30,8 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from .render import TAKING_PART, Queryable, Snapshot, make_filters, read_store
+from .views.filters import make_filters
+from .views.model import TAKING_PART, Queryable, Snapshot, read_store
 
 __all__ = ["ACTOR_KINDS", "ActorMetrics", "Analysis", "analyse", "co_participation", "period_of"]
 

@@ -58,14 +58,13 @@ from typing import Any, Self
 import pyoxigraph as ox
 
 from . import ingest as ingest_mod
-from .mapping import graph_iri
-from .maintain import Maintainer, stored_graphs_of_file
 from .extract import extract
-from .mapping import to_quads
+from .maintain import Maintainer, stored_graphs_of_file
+from .mapping import graph_iri, to_quads
 from .model import Extraction, Statement
 from .pipeline import IngestReport, process
 from .store import StoreUnavailable
-from .vocab import CONSOLIDATED_GRAPH, CORRECTIONS_GRAPH, ONTOLOGY_GRAPH, node
+from .vocab import is_statement_graph, node
 
 SMALL_BATCH = 50  # fewer files than this are ingested in one process by default
 FILES_PER_TASK = 8  # files a worker reads per task: large enough to amortise the round trip
@@ -105,9 +104,7 @@ def resolve_workers(workers: int | None, paths: Iterable[str | Path] = ()) -> in
     cores = os.cpu_count() or 1
     if workers is not None:  # 0 or negative: every core
         return cores
-    n = 0
-    for _ in ingest_mod.iter_paths(paths):
-        n += 1
+    for n, _ in enumerate(ingest_mod.iter_paths(paths), start=1):
         if n >= SMALL_BATCH:
             return cores
     return 1
@@ -231,8 +228,7 @@ def _oxigraph(store: Any) -> ox.Store | None:
 
 def is_fresh(store: Any) -> bool:
     """True when the store holds no statement graph (only the ontology, if that)."""
-    return all(g.value in (ONTOLOGY_GRAPH, CONSOLIDATED_GRAPH, CORRECTIONS_GRAPH)
-               for g in store.named_graphs())
+    return not any(is_statement_graph(g.value) for g in store.named_graphs())
 
 
 class _Writer:
@@ -276,7 +272,7 @@ class _Writer:
                 changed = False
             else:
                 changed = self.store.replace_graph(st.graph, quads)
-        except Exception as exc:  # noqa: BLE001 - as the one-process ingest: report, go on
+        except Exception as exc:
             if isinstance(exc, StoreUnavailable):
                 raise
             self.report.failures.append(ingest_mod.Failure(
@@ -284,6 +280,9 @@ class _Writer:
             return
         if changed:
             self.maintainer.removed(st.graph, old)
+            self.maintainer.added(st.graph, quads)
+        elif not self.maintainer.is_consolidated(st.graph):
+            # stored by a run cut short before it consolidated: this run makes up for it
             self.maintainer.added(st.graph, quads)
         self.report.stored += changed
         self.report.unchanged += not changed

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,13 +19,22 @@ from rich.console import Console
 from rich.table import Table
 
 from . import ingest as ingest_mod
-from .export import EXTENSIONS, FORMATS, ExportError
+from .export import FORMATS, ExportError
 from .pipeline import IngestReport, KnowledgeGraph
 from .store import STORE_ENV, StoreError
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 
-out = Console(soft_wrap=True)
+
+class _StdoutConsole(Console):
+    """Rich's console for standard output, whose closed pipe PipeSafeGroup handles (rich alone
+    would exit 1 as if the command had failed)."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError("standard output was closed by its reader")
+
+
+out = _StdoutConsole(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
@@ -76,7 +86,46 @@ def _open(store: str | None) -> KnowledgeGraph:
     return kg
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that nothing more (not even the final flush)
+    meets the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # a stream with no file descriptor
+        pass
+
+
+class PipeSafeGroup(click.Group):
+    """Commands whose reader may stop early: ``defgraph analyse -o m.csv | head -1``.
+
+    Every command writes the files named with -o before it prints; a reader closing
+    standard output early then only cuts the printed part short. The closed pipe is
+    not an error (the command's own exit code stands) and prints no traceback.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        code: Any = EXIT_OK
+        try:
+            try:
+                return super().invoke(ctx)
+            except SystemExit as exc:
+                code = exc.code
+                raise
+            except click.exceptions.Exit as exc:
+                code = exc.exit_code
+                raise
+            finally:
+                if sys.stdout is not None:
+                    sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+@click.group(cls=PipeSafeGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="defgraph")
 def main() -> None:
     """Turn official statements about defence diplomacy into a knowledge graph.
@@ -117,7 +166,7 @@ def _report_table(report: IngestReport) -> Table:
 @store_option
 @workers_option
 def ingest(paths: tuple[str, ...], store: str | None, workers: int | None) -> None:
-    """Read files or folders of statements (plain text, HTML) into the store.
+    """Read files or folders of statements (plain text, HTML, WARC archives) into the store.
 
     Each statement becomes one named graph; ingesting it again changes nothing.
     A bad file is reported by name and the rest of the batch goes on (exit 1).
@@ -172,6 +221,9 @@ def _stop_if_aborted(report: IngestReport) -> None:
 def export(fmt: str, output: str, with_ontology: bool, store: str | None) -> None:
     """Write the graph as Turtle, N-Triples, N-Quads, TriG or JSON-LD.
 
+    Turtle and TriG name instances by kind (country:GBR); JSON-LD is compacted with
+    defgraph's context (ontology/context.jsonld), embedded in the file.
+
     \b
     Example:
       defgraph export --format turtle -o graph.ttl
@@ -202,13 +254,18 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.argument("name", required=False)
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a query parameter (repeatable); bound by the engine, never pasted in.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True, help="table for reading; csv or json (SPARQL results JSON) for piping.")
-@click.option("--list", "list_", is_flag=True, help="List the canned queries with their titles.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "parquet"]),
+              default="table", show_default=True,
+              help="table for reading; csv or json (SPARQL results JSON) for piping; parquet "
+                   "(typed columns, needs -o and pyarrow) for large results.")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+              help="Write the rows (csv, json or parquet) to this file instead of standard output.")
+@click.option("--list", "list_", is_flag=True,
+              help="List every query NAME accepts: the canned questions and the validation queries.")
 @click.option("--allow-update", is_flag=True, help="Permit SPARQL updates (refused otherwise).")
 @store_option
-def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, allow_update: bool,
-          store: str | None) -> None:
+def query(name: str | None, params: tuple[str, ...], fmt: str, output: str | None, list_: bool,
+          allow_update: bool, store: str | None) -> None:
     """Run a canned query by NAME, or a .rq file, over the store.
 
     \b
@@ -216,21 +273,19 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, allo
       defgraph query --list
       defgraph query events_by_country --param country=France
       defgraph query my-question.rq --format csv > rows.csv
+      defgraph query events_timeline --format parquet -o events.parquet
     """
-    from .query import QueryError, list_queries, load_query, run_query, to_csv, to_json, to_table
+    from .query import QueryError, load_query, run_query, to_csv, to_json, to_table
 
     if list_:
-        t = Table(title="canned queries")
-        t.add_column("name")
-        t.add_column("title")
-        t.add_column("parameters")
-        for q in list_queries():
-            t.add_row(q.name, q.title, ", ".join(
-                f"{p.name}{'?' if p.optional else ''}" for p in q.params) or "-")
-        out.print(t)
+        out.print(_query_list())
         return
     if not name:
         raise click.UsageError("give a query NAME or FILE.rq, or --list")
+    if fmt == "parquet" and not output:
+        raise click.UsageError("--format parquet writes a file: give -o FILE.parquet")
+    if fmt == "table" and output:
+        raise click.UsageError("-o writes csv, json or parquet: add --format csv (or json, parquet)")
     kg = _open(store)
     try:
         q = load_query(name)
@@ -240,7 +295,9 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, allo
     if result is None:
         err.print("update applied")
         return
-    if fmt == "csv":
+    if output:
+        _write_rows(result, fmt, Path(output))
+    elif fmt == "csv":
         click.echo(to_csv(result), nl=False)
     elif fmt == "json":
         click.echo(to_json(result))
@@ -248,8 +305,45 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, allo
         out.print(to_table(result, title=q.title))
 
 
+def _query_list() -> Table:
+    """Every name `defgraph query` accepts, the validation queries marked as such."""
+    from .query import list_queries, list_violation_queries
+
+    groups = (("question", list_queries()), ("validation", list_violation_queries()))
+    t = Table(title="queries (defgraph query NAME)",
+              caption="validation: checks of the graph, which must return no rows")
+    t.add_column("name", min_width=max((len(q.name) for _, qs in groups for q in qs), default=4))
+    t.add_column("kind")
+    t.add_column("title")
+    t.add_column("parameters")
+    for kind, queries in groups:
+        for q in queries:
+            t.add_row(q.name, kind, q.title, ", ".join(
+                f"{p.name}{'?' if p.optional else ''}" for p in q.params) or "-")
+    return t
+
+
+def _write_rows(result: Any, fmt: str, path: Path) -> None:
+    """Write a query outcome to the file named with -o (before anything goes to standard output)."""
+    from .query import QueryError, to_csv, to_json, to_parquet
+
+    try:
+        if fmt == "parquet":
+            n = to_parquet(result, path)
+        else:
+            text = to_csv(result) if fmt == "csv" else to_json(result) + "\n"
+            path.write_text(text, encoding="utf-8", newline="")
+            n = (len(result.rows) if hasattr(result, "rows")
+                 else len(result) if isinstance(result, list) else 1)
+    except QueryError as exc:
+        raise DefgraphError(str(exc)) from exc
+    except OSError as exc:
+        raise DefgraphError(f"cannot write {path}: {exc}") from exc
+    err.print(f"wrote {n} rows to {path}")
+
+
 #: the views of `defgraph render` (defgraph.render.VIEWS; a test keeps the two in step)
-VIEW_NAMES = ("events", "countries", "pledges", "ego")
+VIEW_NAMES = ("events", "countries", "pledges", "ego", "timeline")
 
 
 def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -266,7 +360,8 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
 @click.option("--view", type=click.Choice(VIEW_NAMES), default="events", show_default=True,
               help="events: who did what, where, said by whom; countries: states linked by shared "
-                   "events; pledges: who pledged how much to whom; ego: around one --focus.")
+                   "events; pledges: who pledged how much to whom; ego: around one --focus; "
+                   "timeline: events and pledges along time, a lane per state.")
 @filter_options
 @click.option("--focus", default=None, metavar="NAME",
               help="ego view: a country (name or ISO code), a person, or any label.")
@@ -286,8 +381,9 @@ def render(output: str, view: str, date_from: str | None, date_to: str | None,
     \b
     Examples:
       defgraph render --view countries -o countries.html
-      defgraph render --view ego --focus France --depth 2 --from 2025-03-01 -o france.html
+      defgraph render --view ego --focus France --depth 2 --from 2024-04-01 -o france.html
       defgraph render --view pledges --currency EUR --type Pledge -o pledges.html
+      defgraph render --view timeline -o timeline.html
     """
     if view == "ego" and not focus:
         raise click.UsageError("--view ego needs --focus (a country, a person or any label)")
@@ -330,13 +426,16 @@ def analyse(by: str | None, output: str | None, top: int, date_from: str | None,
         result = kg.analyse(by, date_from=date_from, date_to=date_to, types=list(types) or None)
     except ValueError as exc:
         raise DefgraphError(str(exc)) from exc
+    if output:  # the file first: a reader that closes standard output early cannot stop it
+        try:
+            Path(output).write_text(result.to_csv(), encoding="utf-8")
+        except OSError as exc:
+            raise DefgraphError(f"cannot write {output}: {exc}") from exc
+        err.print(f"wrote {len(result.rows)} rows to {output}")
     if not result.rows:
         err.print("no events to analyse")
     for table in summary_tables(result, top):
         out.print(table)
-    if output:
-        Path(output).write_text(result.to_csv(), encoding="utf-8")
-        err.print(f"wrote {len(result.rows)} rows to {output}")
 
 
 @main.command()
@@ -392,13 +491,14 @@ def _build(paths: tuple[str, ...], outdir: Path, store: str | None,
         kg.export(outdir / "graph.ttl", "turtle")
     except ExportError as exc:
         raise DefgraphError(str(exc)) from exc
-    kg.render(outdir / "graph.html", view="events")
-    kg.render(outdir / "countries.html", view="countries")
+    from .views.site import write_views
+
+    pages = write_views(kg.store, outdir)
     summary = kg.summary()
     (outdir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     out.print(_report_table(report))
     out.print(_summary_table(summary))
-    out.print(f"wrote {outdir / 'graph.ttl'}, {outdir / 'graph.html'}, {outdir / 'countries.html'}, "
+    out.print(f"wrote {outdir / 'graph.ttl'}, {', '.join(str(p) for p in pages)}, "
               f"{outdir / 'summary.json'}; store in {kg.store.location}")
     return EXIT_OK if report.ok else EXIT_PARTIAL
 
@@ -406,7 +506,8 @@ def _build(paths: tuple[str, ...], outdir: Path, store: str | None,
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
-              help="Folder for graph.ttl, graph.html, countries.html, summary.json and the store.")
+              help="Folder for graph.ttl, graph.html, countries.html, timeline.html, summary.json "
+                   "and the store.")
 @store_option
 @workers_option
 def build(paths: tuple[str, ...], outdir: str, store: str | None, workers: int | None) -> None:
@@ -436,8 +537,25 @@ def demo(outdir: str) -> None:
     sys.exit(_build((str(sample_data_dir() / "statements"),), Path(outdir), None))
 
 
+#: gold sets shipped with defgraph, by name (files in the bundled sample data)
+BUNDLED_GOLD = {"dev": "expected.json"}
+
+
+def _gold_file(gold: str) -> Path:
+    """A gold file's path, or the bundled set of that name (``dev``)."""
+    from .resources import sample_data_dir
+
+    path = Path(gold)
+    if path.is_file():
+        return path
+    if gold in BUNDLED_GOLD:
+        return sample_data_dir() / BUNDLED_GOLD[gold]
+    raise click.BadParameter(f"{gold!r} is neither a file nor a bundled set "
+                             f"({', '.join(BUNDLED_GOLD)})", param_hint="GOLD")
+
+
 @main.command()
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.argument("gold", metavar="GOLD.json|SET")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--errors", "errors_file", type=click.Path(dir_okay=False), default=None,
               help="Write every mismatch, per statement, to this JSON file.")
@@ -446,20 +564,21 @@ def demo(outdir: str) -> None:
               help="Score with these analysts' corrections (defgraph correct export) applied, "
                    "and print the score without them beside it.")
 def evaluate(gold: str, fmt: str, errors_file: str | None, corrections: str | None) -> None:
-    """Score extraction against a gold file: precision, recall, F1 per category.
+    """Score extraction against a gold file, or the bundled set `dev`: precision, recall, F1.
 
     \b
-    Example:
-      defgraph evaluate data/expected.json
+    Examples:
+      defgraph evaluate dev
+      defgraph evaluate my-gold.json --errors errors.json
       defgraph correct export -o corrections.ttl --store defgraph-demo/store
-      defgraph evaluate data/expected.json --corrections corrections.ttl
+      defgraph evaluate dev --corrections corrections.ttl
     """
     from .evaluate import EvaluationError
     from .evaluate import evaluate as run
 
     try:
-        ev = run(gold, corrections=corrections)
-        plain = run(gold) if corrections else None
+        ev = run(_gold_file(gold), corrections=corrections)
+        plain = run(_gold_file(gold)) if corrections else None
     except EvaluationError as exc:
         raise DefgraphError(str(exc)) from exc
     if errors_file:
@@ -497,6 +616,38 @@ def _curation_gain(curated: Any, plain: Any, fmt: str) -> None:
         y = b["overall"] if name == "overall" else b["categories"][name]
         t.add_row(name, f"{x['f1']:.3f}", f"{y['f1']:.3f}", f"{y['f1'] - x['f1']:+.3f}")
     out.print(t)
+
+
+@main.command("ontology-docs")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="HTML page to write (docs/ontology.html in the repository).")
+@click.option("--context", "context_file", default=None, type=click.Path(dir_okay=False),
+              help="Also write the JSON-LD context made from the ontology to this file "
+                   "(ontology/context.jsonld in the repository).")
+@click.option("--corpus", default=None, type=click.Path(exists=True),
+              help="Statements to take the examples from (default: the bundled sample corpus).")
+def ontology_docs(output: str, context_file: str | None, corpus: str | None) -> None:
+    """Write the ontology's documentation page: every class and property, its definition,
+    alignments and an example from the corpus. Exit 1 when a term lacks any of them.
+
+    \b
+    Example:
+      defgraph ontology-docs -o ontology.html --context context.jsonld
+    """
+    from .export import build_context
+    from .ontodoc import generate
+
+    try:
+        problems = generate(output, corpus=corpus)
+        if context_file:
+            Path(context_file).write_text(
+                json.dumps(build_context(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        raise DefgraphError(str(exc)) from exc
+    for line in problems:
+        err.print(f"[red]missing[/red] {line}", highlight=False)
+    err.print(f"wrote {output}" + (f" and {context_file}" if context_file else ""))
+    sys.exit(EXIT_PARTIAL if problems else EXIT_OK)
 
 
 @main.command()
@@ -542,6 +693,213 @@ def serve(host: str, port: int, allow_update: bool, store: str | None) -> None:
     finally:
         server.server_close()
 
+
+# -- fetching from the web: fetch, sources, update --------------------------------------
+
+ARCHIVE_ENV = "DEFGRAPH_ARCHIVE"
+REMOTE_ARCHIVE = ".defgraph-archive"
+
+
+def fetch_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """What to fetch (--since, --limit) and how politely; shared by fetch and update."""
+    options = [
+        click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                     metavar="YYYY-MM-DD", help="Skip items older than this day, without fetching them."),
+        click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
+                     help="Fetch at most N articles per source (newest first)."),
+        click.option("--archive", "archive", envvar=ARCHIVE_ENV, default=None, metavar="DIR",
+                     type=click.Path(file_okay=False),
+                     help=f"Folder for the WARC files and the fetch state (default STORE/archive; "
+                          f"{REMOTE_ARCHIVE} for a remote store; or ${ARCHIVE_ENV})."),
+        click.option("--user-agent", envvar="DEFGRAPH_USER_AGENT", default=None, metavar="TEXT",
+                     help="User-Agent sent (default: defgraph/VERSION (+CONTACT))."),
+        click.option("--contact", envvar="DEFGRAPH_CONTACT", default=None, metavar="EMAIL|URL",
+                     help="How site owners can reach you; put in the default User-Agent."),
+        click.option("--interval", type=click.FloatRange(min=0.0), default=1.0, show_default=True,
+                     envvar="DEFGRAPH_FETCH_INTERVAL", metavar="SECONDS",
+                     help="Seconds between two requests to one host (robots.txt Crawl-delay "
+                          "wins when longer)."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+                     metavar="SECONDS", help="Read timeout per request (connect: a third of it, "
+                                             "at most 10 s)."),
+        click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
+                     help="Retries on 429, 5xx and timeouts, with exponential backoff "
+                          "(Retry-After honoured)."),
+        click.option("--max-mb", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
+                     help="Largest body read, in MB; a larger one is abandoned."),
+        click.option("--max-redirects", type=click.IntRange(min=0), default=5, show_default=True),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _fetch_run(kg: KnowledgeGraph, urls: list[str], archive: str | None, **opts: Any) -> int:
+    """Fetch urls into kg, print one line per source (and per failed article); the exit code."""
+    from .sources.fetch import FetchOptions, SourceResult, fetch_sources
+    from .sources.http import Politeness, default_user_agent
+    from .store import OxigraphStore
+
+    if archive is None:
+        path = kg.store.path if isinstance(kg.store, OxigraphStore) else None
+        archive = str(path / "archive") if path is not None else REMOTE_ARCHIVE
+    timeout = float(opts["timeout"])
+    politeness = Politeness(
+        user_agent=opts["user_agent"] or default_user_agent(opts["contact"]),
+        interval=float(opts["interval"]), read_timeout=timeout,
+        connect_timeout=min(10.0, max(0.1, timeout / 3)), retries=int(opts["retries"]),
+        max_bytes=int(float(opts["max_mb"]) * 1024 * 1024),
+        max_redirects=int(opts["max_redirects"]))
+    since = opts["since"].date() if opts["since"] else None
+    options = FetchOptions(since=since, limit=opts["limit"], politeness=politeness)
+
+    def show(result: SourceResult) -> None:
+        word, colour = (("ok", "green") if result.ok else ("error", "red") if result.error
+                        else ("partly", "yellow"))
+        out.print(f"[{colour}]{word}[/{colour}] ", end="", markup=True)
+        out.print(result.line(), highlight=False, markup=False)
+        for url, reason in result.failed:
+            out.print(f"  failed {url}: {reason}", highlight=False, markup=False)
+
+    report = fetch_sources(kg, urls, options, folder=archive, on_source=show)
+    new = sum(s.new for s in report.sources)
+    changed = sum(s.changed for s in report.sources)
+    failed = sum(len(s.failed) + (s.error is not None) for s in report.sources)
+    out.print(f"{len(report.sources)} source(s): {new} new, {changed} changed statement(s), "
+              f"{failed} failure(s), {report.requests} request(s); archive: "
+              f"{report.archive or 'nothing new'}", highlight=False)
+    if report.aborted:
+        raise DefgraphError(f"the store stopped answering: {report.aborted}. Run the same command "
+                            "again once it answers; what was stored stays, the rest is fetched.")
+    return EXIT_OK if report.ok else EXIT_PARTIAL
+
+
+@main.command(epilog="""\b
+Examples:
+  defgraph fetch https://www.example.org/news/rss.xml --since 2025-01-01 --limit 50 --contact me@example.org
+  defgraph fetch https://www.example.org/sitemap.xml https://www.example.org/news/one-article
+  defgraph ingest ./.defgraph/archive/*.warc.gz --store rebuilt   # the same graph, offline
+""")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@fetch_options
+@store_option
+def fetch(urls: tuple[str, ...], store: str | None, archive: str | None, **opts: Any) -> None:
+    """Fetch statements from feeds (RSS, Atom), sitemaps (news sitemaps, indexes) or pages.
+
+    Feeds and sitemaps are followed to their articles; each article is read as
+    `ingest` reads HTML, archived raw to a WARC file (ARCHIVE/*.warc.gz, which
+    `ingest` reads back with no network) and stored; an article already stored is
+    not fetched again unless its feed or sitemap says it changed. Polite: robots.txt,
+    one request per --interval per host, backoff on 429/5xx, conditional requests.
+    One line per source says what was new, unchanged, skipped and failed (exit 1
+    when anything failed; the rest is stored all the same).
+    """
+    kg = _open(store)
+    sys.exit(_fetch_run(kg, list(urls), archive, **opts))
+
+
+@main.group(epilog="""\b
+Example:
+  defgraph sources add https://www.example.org/news/rss.xml https://www.example.org/sitemap.xml
+  defgraph sources list
+  defgraph sources remove https://www.example.org/sitemap.xml
+  defgraph update
+""")
+def sources() -> None:
+    """The feeds, sitemaps and pages `defgraph update` fetches, remembered in the store.
+
+    They are kept in the store's named graph <https://w3id.org/defgraph/graph/sources>,
+    so a remote store remembers them too.
+    """
+
+
+@sources.command("add", epilog="""\b
+Example:
+  defgraph sources add https://www.example.org/news/rss.xml --store ./.defgraph
+""")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@store_option
+def sources_add(urls: tuple[str, ...], store: str | None) -> None:
+    """Remember feeds, sitemaps or pages to fetch on every `defgraph update`.
+    """
+    from .sources.registry import Registry, SourceError
+
+    registry = Registry(_open(store).store)
+    bad = 0
+    for url in urls:
+        try:
+            source, added = registry.add(url)
+        except (SourceError, ValueError) as exc:
+            err.print(f"[red]error[/red] {url}: {exc}", highlight=False, markup=True)
+            bad += 1
+            continue
+        out.print(f"{'added' if added else 'already a source'}: {source.url}", highlight=False)
+    sys.exit(EXIT_PARTIAL if bad else EXIT_OK)
+
+
+@sources.command("list", epilog="""\b
+Example:
+  defgraph sources list --store ./.defgraph
+""")
+@store_option
+def sources_list(store: str | None) -> None:
+    """List the remembered sources, one address per line with when it was added.
+    """
+    from .sources.registry import Registry
+
+    entries = Registry(_open(store).store).entries()
+    if not entries:
+        err.print("no sources; add one with `defgraph sources add URL`")
+    for s in entries:
+        click.echo(f"{s.url}\t{s.added or '-'}")
+
+
+@sources.command("remove", epilog="""\b
+Example:
+  defgraph sources remove https://www.example.org/news/rss.xml
+""")
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@store_option
+def sources_remove(urls: tuple[str, ...], store: str | None) -> None:
+    """Forget sources (the statements already fetched from them stay in the store).
+    """
+    from .sources.registry import Registry
+
+    registry = Registry(_open(store).store)
+    missing = 0
+    for url in urls:
+        if registry.remove(url):
+            out.print(f"removed: {url}", highlight=False)
+        else:
+            err.print(f"[red]error[/red] {url}: not a source (see `defgraph sources list`)",
+                      highlight=False, markup=True)
+            missing += 1
+    sys.exit(EXIT_PARTIAL if missing else EXIT_OK)
+
+
+@main.command(epilog="""\b
+Example:
+  defgraph sources add https://www.example.org/news/rss.xml
+  defgraph update --contact analyst@example.org --store ./.defgraph
+""")
+@fetch_options
+@store_option
+def update(store: str | None, archive: str | None, **opts: Any) -> None:
+    """Fetch every remembered source; store only what is new or changed.
+
+    Conditional requests make a run with nothing new cost one small request per
+    source. A source that fails does not stop the others; one line per source
+    says what was new, unchanged, skipped and failed, and why. Run it from cron
+    or a systemd timer (see docs/sources.md).
+    """
+    from .sources.registry import Registry
+
+    kg = _open(store)
+    urls = [s.url for s in Registry(kg.store).entries()]
+    if not urls:
+        err.print("no sources to update; add one with `defgraph sources add URL`")
+        sys.exit(EXIT_OK)
+    sys.exit(_fetch_run(kg, urls, archive, **opts))
 
 def _register_correct() -> None:
     """`defgraph correct ...` lives in cli_correct.py (analysts' corrections)."""

@@ -74,6 +74,8 @@ _SINGLE = {LABEL.value, dg("roleTitle").value, dg("iso3").value, dg("country").v
 _STATEMENT_ONLY = {dg("text").value}
 
 _PARTY_PROPS = ("convenedBy", "participant", "attendedVirtually")
+_REPRESENTS = dg("represents")
+_COUNTRY = dg("country")
 MAX_SPAN_DAYS = 14  # a report's date range longer than this is not used to find its peers
 PLEDGE_WINDOW_DAYS = 7
 
@@ -100,27 +102,36 @@ class Report:
     places: frozenset[str] = frozenset()
     place_states: frozenset[str] = frozenset()
 
+    def __post_init__(self) -> None:
+        self._by_prop: dict[str, list[Term]] = {}
+        for _, q, o in self.triples:
+            self._by_prop.setdefault(q.value, []).append(o)
+        self.start: dt.date | None = _date(self.first("date"))
+        end = _date(self.first("endDate"))
+        if self.start is None:
+            self.end: dt.date | None = None
+        elif end is None or end < self.start:
+            self.end = self.start
+        else:
+            self.end = min(end, self.start + dt.timedelta(days=MAX_SPAN_DAYS))
+
     def values(self, prop: str) -> list[Term]:
-        p = dg(prop).value
-        return [o for _, q, o in self.triples if q.value == p]
+        return self._by_prop.get(dg(prop).value, [])
 
     def first(self, prop: str) -> Term | None:
         v = self.values(prop)
         return v[0] if v else None
 
-    @property
-    def start(self) -> dt.date | None:
-        return _date(self.first("date"))
+    def days(self) -> list[dt.date]:
+        """The days its date range covers (none when undated)."""
+        if self.start is None or self.end is None:
+            return []
+        return [self.start + dt.timedelta(days=i) for i in range((self.end - self.start).days + 1)]
 
     @property
-    def end(self) -> dt.date | None:
-        e = _date(self.first("endDate"))
-        s = self.start
-        if s is None:
-            return None
-        if e is None or e < s:
-            return s
-        return min(e, s + dt.timedelta(days=MAX_SPAN_DAYS))
+    def statements(self) -> list[Term]:
+        """The statements it is reported in: as it says, else the graph it is in."""
+        return self.values("reportedIn") or [node(self.graph)]
 
     @property
     def planned(self) -> bool:
@@ -151,7 +162,7 @@ def contribution(graph: str, triples: Iterable[Triple | ox.Quad]) -> Contributio
     types: dict[str, set[str]] = defaultdict(set)
     for t in triples:
         s, p, o = (t.subject, t.predicate, t.object) if isinstance(t, ox.Quad) else t
-        if not isinstance(s, ox.NamedNode):
+        if not isinstance(s, ox.NamedNode) or isinstance(o, ox.Triple):
             continue
         by_subject[s.value].append((s, p, o))
         if p == TYPE and isinstance(o, ox.NamedNode):
@@ -169,15 +180,15 @@ def contribution(graph: str, triples: Iterable[Triple | ox.Quad]) -> Contributio
         elif _EVIDENCE in kinds:
             c.evidence.extend(ts)
         elif kinds & _EVENT_CLASSES.keys() or _PLEDGE in kinds:
-            kind = _PLEDGE if _PLEDGE in kinds else sorted(kinds & _EVENT_CLASSES.keys())[0]
+            kind = _PLEDGE if _PLEDGE in kinds else min(kinds & _EVENT_CLASSES.keys())
             c.reports.append(Report(subj, graph, "Pledge" if kind == _PLEDGE
                                     else _EVENT_CLASSES[kind], None, ts))
         else:
             c.entities[subj] = ts
             for _, p, o in ts:
-                if p.value == dg("represents").value and isinstance(o, ox.NamedNode):
+                if p == _REPRESENTS and isinstance(o, ox.NamedNode):
                     represents[subj].add(o.value)
-                elif p.value == dg("country").value and isinstance(o, ox.NamedNode):
+                elif p == _COUNTRY and isinstance(o, ox.NamedNode):
                     place_country[subj] = o.value
     for r in c.reports:
         r.issued = c.issued
@@ -211,10 +222,9 @@ def same_event(a: Report, b: Report) -> bool:
     union = a.parties | b.parties
     if not (len(shared) * 2 >= len(union) or a.parties <= b.parties or b.parties <= a.parties):
         return False
-    if a.places and b.places and not (a.places & b.places):
-        if not (a.place_states and b.place_states and a.place_states & b.place_states):
-            return False
-    return True
+    # places given by both must meet, or at least lie in one state (a city and a venue in it)
+    return not (a.places and b.places and not (a.places & b.places)
+                and not (a.place_states and b.place_states and a.place_states & b.place_states))
 
 
 def _score(a: Report, b: Report) -> float:
@@ -230,7 +240,6 @@ def cluster_events(reports: Sequence[Report], cons: Constraints | None = None
     say; an isolated (split) report joins no other by matching.
     """
     ordered = sorted(reports, key=lambda r: r.order)
-    index = {id(r): i for i, r in enumerate(ordered)}
     group = list(range(len(ordered)))  # group id per report
     members: dict[int, list[int]] = {i: [i] for i in range(len(ordered))}
     isolated: set[int] = set()
@@ -248,15 +257,22 @@ def cluster_events(reports: Sequence[Report], cons: Constraints | None = None
                     group[x] = keep
                 members[keep] = sorted(members[keep] + members.pop(gi))
             isolated -= set(members[keep])  # a merge after a split joins the report again
+    # candidate pairs share a day and a party: an index on both keeps this near linear
+    index: dict[tuple[str, dt.date, str], list[int]] = defaultdict(list)
+    for i, r in enumerate(ordered):
+        for day in r.days():
+            for party in r.parties:
+                index[(r.kind, day, party)].append(i)
+    candidates: set[tuple[int, int]] = set()
+    for members_of_key in index.values():
+        for x, i in enumerate(members_of_key):
+            for j in members_of_key[x + 1:]:
+                candidates.add((i, j) if i < j else (j, i))
     pairs = []
-    by_kind: dict[str, list[Report]] = defaultdict(list)
-    for r in ordered:
-        by_kind[r.kind].append(r)
-    for rs in by_kind.values():
-        for i, a in enumerate(rs):
-            for b in rs[i + 1:]:
-                if same_event(a, b):
-                    pairs.append((-_score(a, b), a.order, b.order, index[id(a)], index[id(b)]))
+    for i, j in candidates:
+        a, b = ordered[i], ordered[j]
+        if same_event(a, b):
+            pairs.append((-_score(a, b), a.order, b.order, i, j))
     pairs.sort()
     for *_, i, j in pairs:
         gi, gj = group[i], group[j]
@@ -290,29 +306,45 @@ def same_pledge(a: Report, b: Report) -> bool:
     return abs((da - db).days) <= PLEDGE_WINDOW_DAYS
 
 
+def _pledge_key(r: Report) -> tuple[str, ...] | None:
+    """What two reports of one pledge share exactly (None: a report never merged)."""
+    amount = r.first("amount")
+    if r.first("pledgedBy") is None or amount is None:
+        return None
+    return tuple(str(r.first(k)) for k in ("pledgedBy", "beneficiary", "currency")) + (
+        str(Decimal(amount.value).normalize()),)
+
+
 def cluster_pledges(reports: Sequence[Report], cons: Constraints | None = None
                     ) -> list[list[Report]]:
-    """Group reports into pledges, earliest first; ``cons`` as for cluster_events."""
-    ordered = sorted(reports, key=lambda r: r.order)
+    """Group pledge reports: earliest first, each joins the first group it agrees with all of.
+
+    ``cons`` as for cluster_events: must-linked reports are one pledge (which takes no
+    other), an isolated (split) report joins none.
+    """
     groups: list[list[Report]] = []
-    fixed: set[str] = set()  # reports in a must-link group or isolated: they take no others
+    by_key: dict[tuple[str, ...], list[list[Report]]] = defaultdict(list)
+    fixed: set[str] = set()
+    placed: set[str] = set()
     if cons is not None:
-        by_iri = {r.iri: r for r in ordered}
+        by_iri = {r.iri: r for r in reports}
         for must in cons.groups(by_iri):
             groups.append(sorted((by_iri[i] for i in must), key=lambda r: r.order))
             fixed |= must
         fixed |= cons.isolated
-    placed = {r.iri for g in groups for r in g}
-    for r in ordered:  # earliest first: a fixed order, so a fixed result
+        placed = {r.iri for g in groups for r in g}
+    for r in sorted(reports, key=lambda r: r.order):  # a fixed order, so a fixed result
         if r.iri in placed:
             continue
-        for g in groups:
-            if r.iri not in fixed and not any(x.iri in fixed for x in g) \
-                    and all(same_pledge(r, x) for x in g):
+        key = None if r.iri in fixed else _pledge_key(r)
+        for g in by_key.get(key, []) if key is not None else []:
+            if all(same_pledge(r, x) for x in g):
                 g.append(r)
                 break
         else:
             groups.append([r])
+            if key is not None:
+                by_key[key].append(groups[-1])
     return sorted(groups, key=lambda g: g[0].order)
 
 
@@ -389,8 +421,7 @@ def _report_sources(r: Report, e: ox.NamedNode) -> Iterator[Triple]:
     """The report itself in the consolidated graph: what links a fact to its statement."""
     rn = node(r.iri)
     yield e, dg("report"), rn
-    yield rn, dg("reportedIn"), node(r.graph)
-    for prop in ("method", "confidence", "evidence"):
+    for prop in ("reportedIn", "method", "confidence", "evidence"):
         for o in r.values(prop):
             yield rn, dg(prop), o
     label = _label(r)
@@ -432,7 +463,7 @@ def event_triples(reports: Sequence[Report], iri_of: dict[str, ox.NamedNode]) ->
     if confidences:
         out.append((e, dg("confidence"), _dec(max(confidences))))
     for r in reports:
-        out.append((e, dg("reportedIn"), node(r.graph)))
+        out += [(e, dg("reportedIn"), st) for st in r.statements]
         for o in r.values("evidence"):
             out.append((e, dg("evidence"), o))
         out += list(_report_sources(r, e))
@@ -463,7 +494,7 @@ def pledge_triples(reports: Sequence[Report], iri_of: dict[str, ox.NamedNode]) -
     if confidences:
         out.append((p, dg("confidence"), _dec(max(confidences))))
     for r in reports:
-        out.append((p, dg("reportedIn"), node(r.graph)))
+        out += [(p, dg("reportedIn"), st) for st in r.statements]
         for o in r.values("evidence"):
             out.append((p, dg("evidence"), o))
         out += list(_report_sources(r, p))

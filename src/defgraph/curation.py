@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
+import re
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .maintain import Maintainer, corrections, internal_query, rebuild
-from .overlay import OPERATIONS, Correction, from_triples
+from .overlay import OPERATIONS, Correction, agent_iri, description, from_triples
 from .vocab import (
     CORRECTIONS_GRAPH,
     DG,
@@ -41,11 +42,11 @@ from .vocab import (
     XSD,
     dg,
     node,
-    slug,
 )
 
 PROV = "http://www.w3.org/ns/prov#"
 DCT_IDENTIFIER = node("http://purl.org/dc/terms/identifier")
+_NOT_NODES = re.compile(r"/(report|evidence|correction|agent)/")  # never what a label names
 MAX_REASON = 2000  # characters: a reason is a sentence or two, not a document
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
@@ -107,7 +108,7 @@ def resolve_node(store: Any, text: str) -> ox.NamedNode:
             raise CurationError(f"{text}: no such node in the consolidated graph")
         return node(iri)
     found = sorted({r[1].value for r in _rows(store, "curation_by_label", text=ox.Literal(text))
-                    if isinstance(r[1], ox.NamedNode) and "/report/" not in r[1].value})
+                    if isinstance(r[1], ox.NamedNode) and not _NOT_NODES.search(r[1].value)})
     if not found:
         raise CurationError(f"{text!r}: no node has this label; give its IRI or a CURIE "
                             "such as dgid:person/...")
@@ -279,39 +280,11 @@ def make(store: Any, operation: str, target_text: str, *, reason: str, by: str |
                       old=old, merged_with=merged_with, moved_report=moved)
 
 
-def agent_iri(name: str) -> ox.NamedNode:
-    return node(f"{DGID_NS}agent/{slug(name)}")
-
-
 def to_triples(c: Correction) -> list[ox.Triple]:
-    """The correction's description in the corrections graph (PROV-O, dct, dg)."""
-    s = node(c.iri)
+    """The correction's description in the corrections graph, and its agent's name."""
     agent = agent_iri(c.by)
-    lit = ox.Literal
-    out: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]] = [
-        (s, TYPE, dg("Correction")),
-        (s, DCT_IDENTIFIER, lit(c.id)),
-        (s, dg("operation"), lit(c.operation)),
-        (s, dg("target"), node(c.target)),
-        (s, dg("reason"), lit(c.reason)),
-        (s, node(PROV + "wasAssociatedWith"), agent),
-        (s, node(PROV + "endedAtTime"), lit(c.when, datatype=node(XSD + "dateTime"))),
-        (agent, TYPE, node(PROV + "Agent")),
-        (agent, LABEL, lit(c.by)),
-    ]
-    out += [(s, dg("targetReport"), node(r)) for r in c.reports]
-    if c.prop:
-        out.append((s, dg("property"), node(c.prop)))
-    if c.value is not None:
-        out.append((s, dg("value") if isinstance(c.value, ox.NamedNode) else dg("literalValue"),
-                    c.value))
-    for o in c.old:
-        out.append((s, dg("oldValue") if isinstance(o, ox.NamedNode) else dg("oldLiteralValue"), o))
-    if c.merged_with:
-        out.append((s, dg("mergedWith"), node(c.merged_with)))
-    if c.moved_report:
-        out.append((s, dg("movedReport"), node(c.moved_report)))
-    return [ox.Triple(*t) for t in out]
+    return [ox.Triple(*t) for t in description(c)] + [
+        ox.Triple(agent, TYPE, node(PROV + "Agent")), ox.Triple(agent, LABEL, ox.Literal(c.by))]
 
 
 # -- writing and recomputing ------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,9 +32,10 @@ MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".htm", ".html", ".xhtml"})
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+WARC_SUFFIXES = (".warc", ".warc.gz")  # web archives written by `defgraph fetch` (or any crawler)
 
 # A folder's own notes are not statements: README.md, LICENSE.txt, CHANGELOG.md...
-_PROJECT_FILE = re.compile(r"^(?:README|LICEN[CS]E|CHANGELOG|CHANGES|CONTRIBUTING|NOTICE|AUTHORS)(?:\.|$)", re.I)
+_PROJECT_FILE = re.compile(r"^(?:README|LICEN[CS]E|CHANGELOG|CHANGES|CONTRIBUTING|NOTICE|AUTHORS)(?:\.|$)", re.IGNORECASE)
 _SNIFF_BYTES = 8192  # where NUL bytes mark a binary file
 _DATE_WINDOW = 600  # plain text: the issue date is looked for in this many leading characters
 _MAX_TITLE = 200
@@ -75,6 +76,12 @@ def read_file(path: Path) -> list[Statement]:
     """Read one file (plain text or HTML) into its statements; raise IngestError if it is bad."""
     path = Path(path)
     label = str(path)
+    if is_warc(path):
+        items = list(iter_warc(path))
+        bad = next((i for i in items if isinstance(i, Failure)), None)
+        if bad is not None:
+            raise IngestError(bad.path, bad.reason)
+        return [i for i in items if isinstance(i, Statement)]
     data = _read_bytes(path)
     if not data.strip():
         raise IngestError(label, "empty file")
@@ -112,6 +119,9 @@ def iter_statements(paths: Iterable[str | Path]) -> Iterator[Statement | Failure
     for target in _targets(paths):
         if isinstance(target, Failure):
             yield target
+            continue
+        if is_warc(target):
+            yield from iter_warc(target)
             continue
         try:
             statements = read_file(target)
@@ -159,8 +169,9 @@ def _walk(root: Path) -> tuple[list[Path], list[Failure]]:
     for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in filenames:
-            if (not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES
-                    and not _PROJECT_FILE.match(name)):
+            if (not name.startswith(".") and not _PROJECT_FILE.match(name)
+                    and (Path(name).suffix.lower() in SUFFIXES
+                         or name.lower().endswith(WARC_SUFFIXES))):
                 files.append(Path(dirpath) / name)
     files.sort(key=lambda p: p.relative_to(root).parts)
     return files, failures
@@ -676,3 +687,111 @@ def _clean(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     return " ".join(value.split()) or None
+
+
+# --- pages fetched from the web, and web archives (WARC) ---------------------------------
+
+_HEADER_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+
+
+def statement_from_response(body: bytes, url: str, content_type: str | None = None,
+                            label: str | None = None) -> Statement:
+    """The statement in an HTML page fetched from ``url``: the reading of :func:`parse_html`,
+    with the charset of the Content-Type header honoured and the address made canonical.
+
+    ``defgraph fetch`` and the WARC reader both call this, so a page read from the archive
+    is the same statement as the page read from the web. The statement's address is the
+    page's own canonical link when it is on the host that served it, else ``url``;
+    either is normalised (tracking parameters dropped) by courlan.
+    """
+    from urllib.parse import urlsplit
+
+    from .sources.urls import canonical_url
+
+    label = label or url
+    declared = _HEADER_CHARSET_RE.search(content_type or "")
+    if declared:
+        charset = declared[1]
+        try:
+            if codecs.lookup(charset).name != "utf-8" and not body.startswith(
+                    (codecs.BOM_UTF8, *_UTF16_BOMS)):
+                body = body.decode(charset).encode("utf-8")
+        except LookupError:
+            raise IngestError(label, f"unknown charset {charset!r} in the Content-Type header") from None
+        except UnicodeDecodeError as exc:
+            raise IngestError(label, f"not valid {charset} at byte {exc.start}, "
+                                     "as its Content-Type header says") from None
+    statement = parse_html(body, label)[0]
+    own = statement.source_url
+    if not own or urlsplit(own).netloc.lower() != urlsplit(url).netloc.lower():
+        own = url
+    return replace(statement, source_url=canonical_url(own), source_file=None)
+
+
+def is_warc(path: str | Path) -> bool:
+    return str(path).lower().endswith(WARC_SUFFIXES)
+
+
+def iter_warc(path: str | Path) -> Iterator[Statement | Failure]:
+    """One statement per archived HTML response (status 200) in a WARC file, in file order.
+
+    Other records (requests, feeds, metadata) are passed over. A record that is not a
+    readable page, or a file cut short (a fetch killed while writing), is a Failure;
+    the records before it are still read.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    label = str(path)
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed by the with below; open's error is one line
+    except OSError as exc:
+        yield Failure(label, f"cannot be read ({exc.strerror or exc}); check the path")
+        return
+    with fh:
+        try:
+            for record in ArchiveIterator(fh):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+                where = f"{label}#{uri}"
+                if record.http_headers.get_statuscode() != "200":
+                    continue
+                ctype = record.http_headers.get_header("Content-Type") or ""
+                if not ctype.lower().startswith(("text/html", "application/xhtml")):
+                    continue
+                body = record.content_stream().read(MAX_BYTES + 1)
+                if len(body) > MAX_BYTES:
+                    yield Failure(where, _too_big(len(body)))
+                    continue
+                if not _payload_intact(record, body):
+                    yield Failure(where, "the archived page is cut short or damaged (its length or "
+                                         "digest does not match); skipped, fetch it again")
+                    continue
+                try:
+                    yield statement_from_response(body, uri, ctype, where)
+                except IngestError as exc:
+                    yield Failure(where, exc.message)
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+            yield Failure(label, _one_line(
+                f"the archive is cut short or damaged ({type(exc).__name__}: {exc}); the records "
+                "before the damage were read"))
+
+
+def _payload_intact(record: Any, body: bytes) -> bool:
+    """The payload is whole: its WARC-Payload-Digest (and Content-Length, when given) match."""
+    import base64
+    import hashlib
+
+    declared = record.http_headers.get_header("Content-Length")
+    if declared and declared.strip().isdigit() and int(declared) != len(body) \
+            and not record.http_headers.get_header("Content-Encoding"):
+        return False
+    digest = record.rec_headers.get_header("WARC-Payload-Digest") or ""
+    algo, _, value = digest.partition(":")
+    if algo.lower() == "sha1" and value:
+        return base64.b32encode(hashlib.sha1(body).digest()).decode() == value.strip().upper()
+    if algo.lower() == "sha256" and value:
+        raw = hashlib.sha256(body).digest()
+        return value.strip() in (raw.hex(), base64.b32encode(raw).decode())
+    return True

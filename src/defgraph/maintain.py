@@ -41,11 +41,9 @@ from .consolidate import (
 )
 from .overlay import Correction, from_triples, resolver
 from .overlay import apply as apply_corrections
-from .vocab import CONSOLIDATED_GRAPH, CORRECTIONS_GRAPH, ONTOLOGY_GRAPH, XSD, dg, node
+from .vocab import CONSOLIDATED_GRAPH, CORRECTIONS_GRAPH, XSD, dg, is_statement_graph, node
 
 _XSD_DATE = node(XSD + "date")
-_SPECIAL = {CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, CORRECTIONS_GRAPH,
-            "https://w3id.org/defgraph/graph/reference"}
 
 
 def corrections(store: Any) -> list[Correction]:
@@ -65,7 +63,7 @@ def internal_query(name: str) -> str:
 _OVER_ALL = {"statement_texts", "reports_on_days", "pledge_reports_of_donor", "graph_of_report"}
 
 
-def _rows(store: Any, name: str, **bindings: ox.Term) -> list[list[Any]]:
+def _rows(store: Any, name: str, **bindings: ox.NamedNode | ox.Literal) -> list[list[Any]]:
     from .store import Rows
 
     result = store.query(internal_query(name), bindings, union=name in _OVER_ALL)
@@ -75,7 +73,7 @@ def _rows(store: Any, name: str, **bindings: ox.Term) -> list[list[Any]]:
 
 def statement_graphs(store: Any) -> list[str]:
     """Every statement graph in the store (by IRI, sorted)."""
-    return sorted(g.value for g in store.named_graphs() if g.value not in _SPECIAL)
+    return sorted(g.value for g in store.named_graphs() if is_statement_graph(g.value))
 
 
 def stored_graphs_of_file(store: Any, source_file: str) -> list[str]:
@@ -110,6 +108,10 @@ class Maintainer:
     def added(self, graph: str, quads: Iterable[ox.Quad]) -> None:
         self.new[graph] = contribution(graph, quads)
 
+    def is_consolidated(self, graph: str) -> bool:
+        """Whether the consolidated graph has this statement (a run cut short may not have)."""
+        return bool(_rows(self.store, "statement_is_consolidated", statement=node(graph)))
+
     def removed(self, graph: str, quads: Iterable[ox.Quad]) -> None:
         quads = list(quads)
         if quads and graph not in self.old:
@@ -122,9 +124,10 @@ class Maintainer:
                 and not self.touched_entities and not self.touched_corrections:
             return
         self._corrections = corrections(self.store)
-        if self.fresh and not self.old:
+        if self.fresh and not self.old:  # nothing consolidated yet: write it whole, at once
             result = consolidate(self.new.values(), self._corrections)
-            self.store.replace_graph(CONSOLIDATED_GRAPH, as_quads(result.triples))
+            self.store.remove_graph(CONSOLIDATED_GRAPH)
+            self.store.add_quads(as_quads(result.triples), bulk=True)
         else:
             subjects, triples = self._incremental()
             self.store.replace_subjects(CONSOLIDATED_GRAPH, sorted(subjects, key=str),
@@ -169,7 +172,7 @@ class Maintainer:
             stated: dict[str, list[Triple]] = {}
             for q in self.store.subject_quads(node(subject)):
                 g = q.graph_name
-                if isinstance(g, ox.NamedNode) and g.value not in _SPECIAL:
+                if isinstance(g, ox.NamedNode) and is_statement_graph(g.value):
                     stated.setdefault(g.value, []).append((q.subject, q.predicate, q.object))
             subjects.add(node(subject))
             if stated:
@@ -273,7 +276,7 @@ class Maintainer:
             while day <= r.end:
                 lit = ox.Literal(day.isoformat(), datatype=_XSD_DATE)
                 pairs += [(g, rep) for _, _, g, rep in
-                          _rows(self.store, "reports_on_days", **{"class": dg(r.kind), "day": lit})]
+                          _rows(self.store, "reports_on_days", event_class=dg(r.kind), day=lit)]
                 day += dt.timedelta(days=1)
         for g, rep in pairs:
             if isinstance(g, ox.NamedNode) and isinstance(rep, ox.NamedNode):

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .vocab import TYPE, XSD, dg, node
+from .vocab import DGID_NS, TYPE, XSD, dg, node, slug
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Triple = tuple[ox.NamedNode, ox.NamedNode, Term]
@@ -36,6 +36,8 @@ OPERATIONS = ("set", "unset", "reject", "merge", "split")
 ADDITIVE = {dg(p).value for p in ("participant", "convenedBy", "attendedVirtually", "item",
                                   "mentions", "evidence", "reportedIn")}
 CURATED = ox.Literal("curated")
+_PROV = "http://www.w3.org/ns/prov#"
+_DCT = "http://purl.org/dc/terms/"
 CERTAIN = ox.Literal("1.0", datatype=node(XSD + "decimal"))
 
 
@@ -126,18 +128,45 @@ def resolver(iri_of: dict[str, ox.NamedNode]) -> Callable[[Correction], ox.Named
     return resolve
 
 
-def curation_triples(c: Correction, target: ox.NamedNode) -> list[Triple]:
-    """The link from a corrected node to its correction, and what makes the fact curated."""
+def description(c: Correction) -> list[Triple]:
+    """The correction as the corrections graph describes it (PROV-O, dct, dg)."""
     ci = node(c.iri)
-    out: list[Triple] = [(target, dg("curation"), ci), (ci, TYPE, dg("Correction")),
-                         (ci, dg("operation"), ox.Literal(c.operation)),
-                         (ci, dg("method"), CURATED), (ci, dg("confidence"), CERTAIN)]
+    out: list[Triple] = [
+        (ci, TYPE, dg("Correction")),
+        (ci, node(_DCT + "identifier"), ox.Literal(c.id)),
+        (ci, dg("operation"), ox.Literal(c.operation)),
+        (ci, dg("target"), node(c.target)),
+        (ci, dg("reason"), ox.Literal(c.reason)),
+        (ci, node(_PROV + "wasAssociatedWith"), agent_iri(c.by)),
+        (ci, node(_PROV + "endedAtTime"), ox.Literal(c.when, datatype=node(XSD + "dateTime"))),
+    ]
+    out += [(ci, dg("targetReport"), node(r)) for r in c.reports]
     if c.prop:
         out.append((ci, dg("property"), node(c.prop)))
     if c.value is not None:
         out.append((ci, dg("value") if isinstance(c.value, ox.NamedNode) else dg("literalValue"),
                     c.value))
+    for o in c.old:
+        out.append((ci, dg("oldValue") if isinstance(o, ox.NamedNode) else dg("oldLiteralValue"),
+                    o))
+    if c.merged_with:
+        out.append((ci, dg("mergedWith"), node(c.merged_with)))
+    if c.moved_report:
+        out.append((ci, dg("movedReport"), node(c.moved_report)))
     return out
+
+
+def agent_iri(name: str) -> ox.NamedNode:
+    """The prov:Agent who made corrections: dgid:agent/{slug of the name}."""
+    return node(f"{DGID_NS}agent/{slug(name or 'analyst')}")
+
+
+def curation_triples(c: Correction, target: ox.NamedNode) -> list[Triple]:
+    """The link from a corrected node to its correction, the correction's description (so
+    that default-graph queries see who, when and why), and what makes the fact curated."""
+    ci = node(c.iri)
+    return [(target, dg("curation"), ci), *description(c),
+            (ci, dg("method"), CURATED), (ci, dg("confidence"), CERTAIN)]
 
 
 def apply(triples: Sequence[Triple], corrections: Sequence[Correction],
@@ -187,9 +216,6 @@ def apply(triples: Sequence[Triple], corrections: Sequence[Correction],
                and not (isinstance(t[2], ox.NamedNode) and t[2].value in gone)]
     return list(dict.fromkeys(out)), applied
 
-
-_PROV = "http://www.w3.org/ns/prov#"
-_DCT = "http://purl.org/dc/terms/"
 
 
 def from_triples(triples: Iterable[tuple[Term, Term, Term] | ox.Quad]) -> list[Correction]:

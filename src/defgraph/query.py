@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pyoxigraph as ox
 
 from . import resources
-from .vocab import DGID_NS, PREFIXES, XSD
+from .vocab import DGID_NS, PREFIXES, XSD, curie
 
 if TYPE_CHECKING:
     import pandas
@@ -266,7 +266,7 @@ def _country_code(where: str, text: str) -> str:
     from .extract.countries import resolve_country
 
     prefix = f"{DGID_NS}country/"
-    for lead in (prefix, "dgid:country/"):
+    for lead in (prefix, "dgid:country/", "country:"):
         text = text.removeprefix(lead)
     code = resolve_country(text) if text else None
     if code is None:
@@ -284,7 +284,7 @@ def _iri(where: str, text: str) -> ox.NamedNode:
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text) or any(c in text for c in ' <>"{}|\\^`'):
         raise QueryError(
             f"{where}: {text!r} is not an IRI; give a full IRI (https://...) "
-            f"or a prefixed name such as dgid:event/KEY-1"
+            f"or a prefixed name such as event:KEY-1"
         )
     try:
         return ox.NamedNode(text)
@@ -439,12 +439,8 @@ def _table_shape(result: Any) -> tuple[list[str], list[list[Term | None]]]:
 
 
 def shorten(iri: str) -> str:
-    """An IRI as a prefixed name when a vocab.PREFIXES namespace matches, e.g. dgid:country/GBR."""
-    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
-    if best is None:
-        return iri
-    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-    return f"{prefix}:{iri[len(best) :]}"
+    """An IRI as a prefixed name when a vocab.PREFIXES namespace matches, e.g. country:GBR."""
+    return curie(iri)
 
 
 def _display(term: Term | None) -> str:
@@ -531,8 +527,61 @@ def to_json(rows: Any) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
+_FLOAT_TYPES = {XSD + "decimal", XSD + "double", XSD + "float"}
+_DATE_TYPES = {XSD + "date", XSD + "dateTime"}
+
+
+def _kind(term: Term) -> str:
+    """The column kind a term asks for: int, float, datetime, bool, or str (IRIs and the rest)."""
+    if not isinstance(term, ox.Literal):
+        return "str"
+    dt = term.datatype.value
+    if dt in _INTEGER_TYPES:
+        return "int"
+    if dt in _FLOAT_TYPES:
+        return "float"
+    if dt in _DATE_TYPES:
+        return "datetime"
+    if dt == XSD + "boolean":
+        return "bool"
+    return "str"
+
+
+def _column(terms: list[Term | None]) -> Any:
+    """One typed column: nullable Int64, float64, datetime64, nullable boolean, else Python values.
+
+    A column mixing kinds (or with a malformed number or date) keeps Python values (object).
+    """
+    import pandas as pd
+
+    kinds = {_kind(t) for t in terms if t is not None}
+    lexical = [None if t is None else str(getattr(t, "value", t)) for t in terms]
+    try:
+        if kinds == {"int"}:
+            return pd.array([None if v is None else int(v) for v in lexical], dtype="Int64")
+        if kinds and kinds <= {"int", "float"}:
+            return pd.array([float("nan") if v is None else float(v) for v in lexical],
+                            dtype="float64")
+        if kinds == {"bool"} and all(v in (None, "true", "false", "1", "0") for v in lexical):
+            return pd.array([None if v is None else v in ("true", "1") for v in lexical],
+                            dtype="boolean")
+        if kinds == {"datetime"}:
+            try:
+                return pd.to_datetime(pd.Series(lexical, dtype=object), format="ISO8601")
+            except (ValueError, TypeError):  # time zones mixed with none: all in UTC
+                return pd.to_datetime(pd.Series(lexical, dtype=object), format="ISO8601", utc=True)
+    except (ValueError, TypeError, OverflowError):
+        pass
+    return [python_value(t) for t in terms]
+
+
 def to_dataframe(rows: Any) -> pandas.DataFrame:
-    """A pandas DataFrame of Python values (see python_value), one column per variable."""
+    """A pandas DataFrame with one typed column per variable, ready to sum, plot and join.
+
+    Integers are nullable ``Int64``, decimals and doubles ``float64``, dates and
+    dateTimes ``datetime64``, booleans nullable ``boolean``, IRIs and strings strings.
+    A value that does not fit its column's kind leaves that column as Python values.
+    """
     try:
         import pandas as pd
     except ImportError as exc:
@@ -540,7 +589,28 @@ def to_dataframe(rows: Any) -> pandas.DataFrame:
             "to_dataframe needs pandas; install it with: pip install 'defgraph[pandas]'"
         ) from exc
     variables, data = _table_shape(rows)
-    return pd.DataFrame([[python_value(t) for t in row] for row in data], columns=variables)
+    columns = {v: _column([row[i] for row in data]) for i, v in enumerate(variables)}
+    # Python values: pandas infers the column (strings become its string dtype)
+    return pd.DataFrame({v: pd.Series(c) if isinstance(c, list) else c
+                         for v, c in columns.items()}, columns=variables)
+
+
+def to_parquet(rows: Any, path: str | Path) -> int:
+    """Write a query outcome as a Parquet file with typed columns (needs pandas and pyarrow).
+
+    Returns the number of rows written.
+    """
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError as exc:
+        raise QueryError(
+            "--format parquet needs pyarrow: pip install 'defgraph[parquet]'") from exc
+    frame = to_dataframe(rows)
+    for name in frame.columns:  # Python values of mixed kinds: written as their text
+        if frame[name].dtype == object:
+            frame[name] = frame[name].map(lambda v: None if v is None else str(v)).astype("string")
+    frame.to_parquet(path, index=False)
+    return len(frame)
 
 
 __all__ = [
@@ -559,5 +629,6 @@ __all__ = [
     "to_csv",
     "to_dataframe",
     "to_json",
+    "to_parquet",
     "to_table",
 ]

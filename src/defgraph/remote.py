@@ -548,7 +548,10 @@ class RemoteStore:
         The default graph is the consolidated graph with the ontology, or with
         ``union=True`` the union of every graph (as for the embedded store).
         """
-        graphs: bool | None = True if union else None
+        # A query that names graphs (GRAPH ...) runs over the server's own dataset: with
+        # default-graph-uri given, the protocol leaves it no named graphs to look in.
+        names_graphs = re.search(r"\bGRAPH\b", _mask(sparql), re.IGNORECASE) is not None
+        graphs: bool | None = True if union else (False if names_graphs else None)
         shape = _Shape.parse(sparql)
         values = values_clause(bindings)
         if self.is_virtuoso and shape.has_subquery and shape.has_path:
@@ -716,6 +719,18 @@ class RemoteStore:
 
     def remove_graph(self, graph: str | ox.NamedNode) -> None:
         self.update(f"DROP SILENT GRAPH <{_as_graph_name(graph).value}>")
+
+    def add_quads(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
+        """Add quads (INSERT DATA in batches, per graph)."""
+        by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
+        for q in quads:
+            by_graph[q.graph_name.value].append(q)
+        for graph, qs in by_graph.items():
+            g = node(graph)
+            new = skolemise((ox.Triple(q.subject, q.predicate, q.object) for q in qs), g)
+            lines = [f"{t.subject} {t.predicate} {t.object} ." for t in new]
+            for i in range(0, len(lines), self.batch_triples):
+                self._insert(g, lines[i:i + self.batch_triples], drop=False)
 
     def replace_subjects(self, graph: str | ox.NamedNode, subjects: Iterable[ox.NamedNode],
                          quads: Iterable[ox.Quad]) -> None:

@@ -31,7 +31,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .store import OxigraphStore
-from .vocab import PREFIXES
+from .vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -124,7 +124,7 @@ class SparqlEndpoint:
         self.allow_update = allow_update
         # The serve command is the embedded store's own front end: it needs pyoxigraph's
         # raw results to serialise them in every format.
-        self._ox: ox.Store = store._store
+        self._ox: ox.Store = store.raw
 
     def query(self, sparql: str, accept: str, fmt: str | None = None,
               default_graphs: list[str] | None = None,
@@ -136,8 +136,8 @@ class SparqlEndpoint:
                 kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
             if named_graphs:
                 kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        else:
-            kwargs["use_default_graph_as_union"] = True
+        else:  # what analysts ask about: the consolidated graph, with the ontology
+            kwargs["default_graph"] = [ox.NamedNode(CONSOLIDATED_GRAPH), ox.NamedNode(ONTOLOGY_GRAPH)]
         try:
             result = self._ox.query(sparql, **kwargs)
         except SyntaxError as exc:

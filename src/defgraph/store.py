@@ -143,6 +143,16 @@ class OxigraphStore:
             if isinstance(g, ox.NamedNode):
                 yield g
 
+    def add_quads(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
+        """Add quads; ``bulk`` uses Oxigraph's bulk loader (for a graph being written anew)."""
+        try:
+            if bulk and self.path is not None:
+                self._store.bulk_extend(quads)
+            else:
+                self._store.extend(quads)
+        except OSError as exc:
+            raise StoreError(f"writing failed: {exc}") from exc
+
     def replace_subjects(self, graph: str | ox.NamedNode, subjects: Iterable[ox.NamedNode],
                          quads: Iterable[ox.Quad]) -> None:
         """In one graph, drop every triple of these subjects, then add these quads (its new ones)."""

@@ -9,7 +9,7 @@ never as IRI strings.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -102,9 +102,17 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 WD = "http://www.wikidata.org/entity/"
 PROV = "http://www.w3.org/ns/prov#"
 
+#: The kinds of instance IRI, dgid:{kind}/{key}: each has its own prefix ({kind}:{key}, e.g.
+#: country:GBR, person:john-healey) so that Turtle, query tables and the views write names that
+#: need no escaping (a prefixed name may not contain a "/", so dgid:country/GBR cannot be written).
+#: "org" is defgraph's organisations, not the W3C ORG vocabulary that the ontology aligns to.
+ID_KINDS = ("country", "person", "post", "org", "place", "event", "pledge", "statement", "evidence")
+ID_PREFIXES: dict[str, str] = {kind: f"{DGID_NS}{kind}/" for kind in ID_KINDS}
+
 PREFIXES: dict[str, str] = {
     "dg": DG_NS,
     "dgid": DGID_NS,
+    **ID_PREFIXES,
     "dct": DCT,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": RDFS,
@@ -116,20 +124,23 @@ PREFIXES: dict[str, str] = {
 }
 
 ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
-# Facts that do not depend on any one statement (a state's name and ISO code, an organisation's
-# name, a city's state) live once in this graph instead of once per statement graph: a query
-# over the union of graphs then meets each of them once, however many statements name them.
-REFERENCE_GRAPH = GRAPH_NS + "reference"
 # What the statements say together: one node per real thing, each fact once (consolidate.py).
 # Queries, views and analysis read it (with the ontology) as their default graph.
 CONSOLIDATED_GRAPH = GRAPH_NS + "consolidated"
 # Analysts' corrections (curation.py): data of their own, applied over consolidation.
 CORRECTIONS_GRAPH = GRAPH_NS + "corrections"
+# Each statement's own record is the named graph named by the statement's IRI.
+STATEMENT_NS = DGID_NS + "statement/"
+
+
+def is_statement_graph(iri: str) -> bool:
+    """Whether a named graph is a statement's record (not the ontology, consolidated, ...)."""
+    return iri.startswith(STATEMENT_NS)
 
 EVENT_TYPES = ("Meeting", "Visit", "Call", "AgreementSigning", "Exercise", "Deployment")
 
 
-@lru_cache(maxsize=None)
+@cache
 def node(iri: str) -> ox.NamedNode:
     """The pyoxigraph NamedNode for an IRI (a DG term or any string)."""
     return ox.NamedNode(str(iri))
@@ -145,6 +156,7 @@ PUBLISHER = node(DCT + "publisher")
 SOURCE = node(DCT + "source")
 
 
+@cache
 def dg(name: str) -> ox.NamedNode:
     """The NamedNode of a dg: term; an unknown name raises AttributeError."""
     return node(getattr(DG, name))
@@ -160,6 +172,33 @@ def slug(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     s = _SLUG_RE.sub("-", folded.lower()).strip("-")
     return s[:80] or "x"
+
+
+# A Turtle / SPARQL prefixed name's local part that needs no escape (ASCII subset of PN_LOCAL).
+_PLAIN_LOCAL_RE = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+def curie(iri: str) -> str:
+    """An IRI as a prefixed name for reading: ``country:GBR``, ``evidence:KEY/12-40``.
+
+    The longest matching vocab.PREFIXES namespace wins; an IRI no prefix matches is returned
+    whole. The result is for people (tables, the views' panel); Turtle uses prefixed_name().
+    """
+    for prefix, ns in _BY_LENGTH:
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def prefixed_name(iri: str) -> str | None:
+    """The IRI as a Turtle / SPARQL prefixed name that needs no escape, or None when none fits."""
+    for prefix, ns in _BY_LENGTH:
+        if iri.startswith(ns):
+            local = iri[len(ns):]
+            if not local or _PLAIN_LOCAL_RE.fullmatch(local):
+                return f"{prefix}:{local}"
+    return None
 
 
 def entity(kind: str, key: str) -> ox.NamedNode:

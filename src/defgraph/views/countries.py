@@ -1,0 +1,93 @@
+"""The countries view: states linked by the events they share, sized by centrality."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+import networkx as nx
+
+from .filters import Filters, ViewOptions
+from .model import TAKING_PART, Snapshot, short
+from .nodes import _node_attrs, _span_text
+
+
+def _countries_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> nx.MultiDiGraph:
+    """Countries linked by the events they share (directly, or through a person representing them)."""
+    represents: dict[str, list[str]] = defaultdict(list)
+    for s, prop, o_ in raw.links:
+        if prop == "represents" and raw.kinds[o_] == "country":
+            represents[s].append(o_)
+    taking_part: dict[str, set[str]] = defaultdict(set)
+    shared: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for ev in sorted(i for i, k in raw.kinds.items() if k == "event" and f.keeps(raw, i)):
+        countries: set[str] = set()
+        for prop, o_ in raw.out.get(ev, []):
+            if prop in TAKING_PART:
+                if raw.kinds[o_] == "country":
+                    countries.add(o_)
+                elif raw.kinds[o_] == "person":
+                    countries.update(represents.get(o_, []))
+        for c in countries:
+            taking_part[c].add(ev)
+        for a, b in combinations(sorted(countries), 2):
+            shared[(a, b)].append(ev)
+
+    linking = {ev for evs in shared.values() for ev in evs}
+    simple = nx.Graph()
+    simple.add_nodes_from(sorted(taking_part))
+    for (a, b), evs in sorted(shared.items()):
+        simple.add_edge(a, b, weight=len(evs))
+    centrality = nx.degree_centrality(simple) if len(simple) > 1 else dict.fromkeys(simple, 0.0)
+    communities = (
+        nx.community.louvain_communities(simple, weight="weight", seed=1) if simple else []
+    )
+    ordered = sorted(
+        (sorted(c, key=lambda i: (-centrality[i], raw.label(i))) for c in communities),
+        key=lambda members: (-len(members), raw.label(members[0])),
+    )
+    group = {iri: n for n, members in enumerate(ordered) for iri in members}
+
+    g = nx.MultiDiGraph(
+        directed=False,
+        description="Countries linked by the events they share: line width = number of shared "
+        "events, node size = degree centrality, colour = community (Louvain).",
+        communities=[[raw.label(i) for i in members] for members in ordered],
+        edge_summary=(
+            f"{len(shared)} pair{'s' if len(shared) != 1 else ''} of states, linked by "
+            f"{len(linking)} shared event{'s' if len(linking) != 1 else ''}"
+        ),
+    )
+    for iri in simple.nodes:
+        attrs = _node_attrs(raw, iri, f)
+        attrs["details"] = {
+            "type": raw.types[iri],
+            **({"iso3": attrs["details"]["iso3"]} if "iso3" in attrs["details"] else {}),
+            "events": str(len(taking_part[iri])),
+            "partners": str(simple.degree(iri)),
+            "degree centrality": f"{centrality[iri]:.3f}",
+            "community": f"group {group[iri] + 1}",
+            "iri": iri,
+        }
+        g.add_node(iri, **attrs, centrality=centrality[iri], scale=centrality[iri],
+                   community=group[iri])  # fmt: skip
+    for (a, b), evs in sorted(shared.items()):
+        n = len(evs)
+        labels = sorted(raw.label(e) for e in evs)
+        g.add_edge(
+            a,
+            b,
+            key="shared",
+            label="shared events",
+            relation=f"{n} shared event{'s' if n != 1 else ''}",
+            caption=str(n) if n > 1 else "",
+            weight=n,
+            value=n,
+            events=labels,
+            title="\n".join([f"{n} shared event{'s' if n != 1 else ''}"]
+                            + [f"• {short(e, 80)}" for e in labels[:12]]
+                            + (["…"] if n > 12 else [])),
+            parts=[(*_span_text(raw, e), 1.0) for e in evs],
+            unit="events",
+        )  # fmt: skip
+    return g

@@ -14,7 +14,6 @@ from rich.table import Table
 from .cli import DefgraphError, _open, err, out, store_option
 
 
-
 def _reason_options(f: Any) -> Any:
     f = click.option("--by", default=None, metavar="NAME",
                      help="Who makes the correction (default: your user name).")(f)

@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Start Debian's Virtuoso (virtuoso-opensource) on loopback with a throwaway
-# database, grant SPARQL update to the anonymous /sparql endpoint, and print the
-# endpoint URL. Used by CI and by tests/test_remote.py.
+# Start Debian's Virtuoso (virtuoso-opensource) on loopback with a throwaway database,
+# grant SPARQL update to the anonymous /sparql endpoint, and print the endpoint URL.
+# Used by tests/test_remote.py (which picks free ports and a temporary folder) and by hand.
 #
-#   .ci/virtuoso.sh          start (or reuse a running one); prints http://127.0.0.1:8890/sparql
-#   .ci/virtuoso.sh stop     stop the server this script started and delete its database
+#   .ci/virtuoso.sh          start a new server; prints http://127.0.0.1:PORT/sparql
+#   .ci/virtuoso.sh stop     stop the server this script started (its pid file) and delete its folder
 #
 # Environment (all optional):
 #   VIRTUOSO_HOME       folder for the database, ini, log and pid (default $TMPDIR/defgraph-virtuoso)
 #   VIRTUOSO_HTTP_PORT  HTTP port (default 8890); VIRTUOSO_ISQL_PORT  ISQL port (default 1111)
 #   VIRTUOSO_TIMEOUT    seconds to wait for the endpoint (default 120)
+#   VIRTUOSO_INI        the configuration to start from (default Debian's /etc/virtuoso-opensource-7/virtuoso.ini)
+#
+# The configuration is Debian's default virtuoso.ini with only its paths (database files
+# under VIRTUOSO_HOME) and ports (bound to 127.0.0.1) changed. The script never uses a
+# server it did not start: when a port is taken it stops with an error, so a Virtuoso of
+# your own on 8890 is never touched.
 #
 # The anonymous endpoint is made writable (GRANT SPARQL_UPDATE TO "SPARQL"): fine
 # for a throwaway database on 127.0.0.1, never for a shared server. The dba
@@ -21,6 +27,7 @@ HOME_DIR="${VIRTUOSO_HOME:-${TMPDIR:-/tmp}/defgraph-virtuoso}"
 HTTP_PORT="${VIRTUOSO_HTTP_PORT:-8890}"
 ISQL_PORT="${VIRTUOSO_ISQL_PORT:-1111}"
 TIMEOUT="${VIRTUOSO_TIMEOUT:-120}"
+DEFAULT_INI="${VIRTUOSO_INI:-/etc/virtuoso-opensource-7/virtuoso.ini}"
 ENDPOINT="http://127.0.0.1:${HTTP_PORT}/sparql"
 PIDFILE="$HOME_DIR/virtuoso.pid"
 
@@ -81,73 +88,23 @@ stop() {
 }
 
 write_ini() {
+    # Debian's default configuration; only paths and ports change.
+    [[ -f "$DEFAULT_INI" ]] || { log "no $DEFAULT_INI: apt-get install -y virtuoso-opensource"; exit 3; }
     local db="$HOME_DIR/db"
-    local vad=/usr/share/virtuoso-opensource-7/vad
     mkdir -p "$db"
-    cat > "$HOME_DIR/virtuoso.ini" <<EOF
-[Database]
-DatabaseFile       = $db/virtuoso.db
-ErrorLogFile       = $db/virtuoso.log
-LockFile           = $db/virtuoso.lck
-TransactionFile    = $db/virtuoso.trx
-xa_persistent_file = $db/virtuoso.pxa
-ErrorLogLevel      = 7
-FileExtend         = 200
-MaxCheckpointRemap = 2000
-Striping           = 0
-TempStorage        = TempDatabase
+    sed -e "s#/var/lib/virtuoso-opensource-7/db/#$db/#g" \
+        -e "/^\[Parameters\]/,/^\[/ s#^\(ServerPort[[:space:]]*=[[:space:]]*\).*#\1127.0.0.1:${ISQL_PORT}#" \
+        -e "/^\[HTTPServer\]/,/^\[/ s#^\(ServerPort[[:space:]]*=[[:space:]]*\).*#\1127.0.0.1:${HTTP_PORT}#" \
+        -e "s#^\(DefaultHost[[:space:]]*=[[:space:]]*\).*#\1localhost:${HTTP_PORT}#" \
+        "$DEFAULT_INI" > "$HOME_DIR/virtuoso.ini"
+}
 
-[TempDatabase]
-DatabaseFile       = $db/virtuoso-temp.db
-TransactionFile    = $db/virtuoso-temp.trx
-MaxCheckpointRemap = 2000
-Striping           = 0
-
-[Parameters]
-ServerPort               = 127.0.0.1:${ISQL_PORT}
-DisableUnixSocket        = 1
-DisableTcpSocket         = 0
-MaxClientConnections     = 10
-CheckpointInterval       = 60
-O_DIRECT                 = 0
-CaseMode                 = 2
-MaxStaticCursorRows      = 5000
-AllowOSCalls             = 0
-DirsAllowed              = ., $HOME_DIR, $vad
-NumberOfBuffers          = 10000
-MaxDirtyBuffers          = 6000
-MaxQueryMem              = 1G
-ThreadsPerQuery          = 2
-AsyncQueueMaxThreads     = 10
-; Paging with ORDER BY + LIMIT/OFFSET past the first 10000 rows needs a larger sort window.
-MaxSortedTopRows         = 1000000
-
-[HTTPServer]
-ServerPort                  = 127.0.0.1:${HTTP_PORT}
-ServerRoot                  = /var/lib/virtuoso-opensource-7/vsp
-MaxClientConnections        = 10
-DavRoot                     = DAV
-EnabledDavVSP               = 0
-HTTPProxyEnabled            = 0
-ServerThreads               = 10
-MaxKeepAlives               = 10
-KeepAliveTimeout            = 10
-HTTPThreadSize              = 280000
-Charset                     = UTF-8
-EnabledGzipContent          = 1
-
-[Client]
-SQL_PREFETCH_ROWS  = 100
-SQL_PREFETCH_BYTES = 16000
-SQL_QUERY_TIMEOUT  = 0
-SQL_TXN_TIMEOUT    = 0
-
-[SPARQL]
-ResultSetMaxRows           = 10000
-MaxQueryCostEstimationTime = 400
-MaxQueryExecutionTime      = 60
-DeferInferenceRulesInit    = 0
-EOF
+# True when something already listens on 127.0.0.1:PORT.
+port_taken() {
+    python3 -c 'import socket, sys
+s = socket.socket()
+s.settimeout(1)
+sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 1)' "$1"
 }
 
 running() {
@@ -186,22 +143,22 @@ http_up() { probe read; }
 start() {
     command -v virtuoso-t >/dev/null || { log "virtuoso-t not found: apt-get install -y virtuoso-opensource"; exit 3; }
     command -v isql-vt >/dev/null || { log "isql-vt not found: apt-get install -y virtuoso-opensource"; exit 3; }
-    if probe read; then
-        log "reusing the server already answering at $ENDPOINT"
-        grant_update
-        probe write || log "warning: $ENDPOINT does not take updates; restart it (a role granted to" \
-            "SPARQL takes effect for HTTP only after a restart) or use /sparql-auth with credentials"
-        echo "$ENDPOINT"
-        return
-    fi
+    local port
+    for port in "$HTTP_PORT" "$ISQL_PORT"; do
+        if port_taken "$port"; then
+            log "127.0.0.1:$port is already in use; this script only uses a server it starts" \
+                "(choose free ports with VIRTUOSO_HTTP_PORT and VIRTUOSO_ISQL_PORT)"
+            exit 4
+        fi
+    done
     if running; then
-        log "a server started earlier (pid $(cat "$PIDFILE")) is still starting; waiting"
-    else
-        rm -rf "$HOME_DIR"
-        mkdir -p "$HOME_DIR"
-        write_ini
-        launch
+        log "a server started by this script (pid $(cat "$PIDFILE")) is still running; stop it first"
+        exit 4
     fi
+    mkdir -p "$HOME_DIR"
+    rm -rf "$HOME_DIR/db"
+    write_ini
+    launch
     # Grant before the first HTTP request: Virtuoso caches the SPARQL user's roles
     # for HTTP, so a role granted afterwards only takes effect after a restart.
     wait_for "isql on port ${ISQL_PORT}" isql_up

@@ -275,5 +275,5 @@ def test_bulk_merges_events_as_one_process_does(seed_file: Path, sample_dir: Pat
     assert summary(report) == expected
     assert statement_quads(kg) == quads
     merged = kg.query("""SELECT ?e (COUNT(DISTINCT ?s) AS ?n) WHERE { ?e dg:reportedIn ?s ;
-        dg:location/rdfs:label "Brussels" ; dg:date "2025-04-10"^^xsd:date } GROUP BY ?e""")
+        dg:location/rdfs:label "Copenhagen" ; dg:date "2024-10-17"^^xsd:date } GROUP BY ?e""")
     assert [r["n"] for r in merged] == [2]

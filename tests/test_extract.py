@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -141,16 +140,6 @@ def test_evidence_offsets_are_exact() -> None:
     for ev in ex.events:
         for span in ev.evidence:
             assert text[span.start:span.end] == span.quote
-
-
-def test_development_set_floor() -> None:
-    """A regression floor on the hand-made development set (figures in the README)."""
-    from defgraph.evaluate import evaluate
-
-    gold = Path(__file__).resolve().parents[1] / "data" / "expected.json"
-    scores = evaluate(gold).as_dict()["categories"]
-    for category in ("events", "persons", "pledges", "countries"):
-        assert scores[category]["f1"] >= 0.85, (category, scores[category])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -25,22 +25,12 @@ from defgraph.ingest import (
 from defgraph.model import Statement
 
 DATA = Path(__file__).parent / "data" / "ingest"
-# CI clones the repository beside a copy of shared/, as on a developer's machine.
-SEED = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "seed"
-    / "statement-2025-04-14-coalition-of-the-willing.txt"
-)
 
 
 @pytest.fixture
-def seed() -> Path:
-    if not SEED.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the seed statement is missing in CI: {SEED}")
-        pytest.skip(f"seed statement not found at {SEED}")
-    return SEED
+def seed(real_seed: Path) -> Path:
+    """The project's original seed: its tests skip on a clone without it (see conftest)."""
+    return real_seed
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -128,6 +118,60 @@ def test_seed_digest_item_text_is_headline_and_summary(seed: Path) -> None:
     headline_line = next(line for line in lines if line.startswith("£450M"))
     summary = lines[lines.index(headline_line) + 1]
     assert first_item.text == f"{SEED_ITEMS[0][0]}\n{summary.strip()}"
+
+
+# --- our own statement in the seed's shape (tests/data/seedlike) ------------------------
+
+OWN_ITEMS = [
+    ("Poland and Lithuania hold talks in Vilnius on border air defence", date(2024, 10, 18)),
+    ("Army engineers test a new folding bridge for wet ground", date(2024, 10, 18)),
+    (("Germany and the Netherlands convene first ministers' meeting of the Maritime Support "
+     "Coalition"), date(2024, 10, 17)),
+    ("Navy survey ship returns from a year of charting northern waters", date(2024, 10, 17)),
+    ("Defence partnership with Ghana grows as minister visits Accra", date(2024, 10, 16)),
+    ("Minister lays wreath at memorial for fallen peacekeepers", date(2024, 10, 15)),
+    ("Research programme on drone batteries reaches its second stage", date(2024, 10, 14)),
+    ("Reserve service gives employers better trained staff, survey finds", date(2024, 10, 14)),
+]  # fmt: skip
+
+
+def test_seedlike_gives_main_statement_and_eight_digest_items(seed_file: Path) -> None:
+    statements = read_file(seed_file)
+    assert len(statements) == 9
+    main, items = statements[0], statements[1:]
+    assert main.title == (
+        "Maritime Support Coalition: Joint Germany-Netherlands statement after the 17 October meeting"
+    )
+    assert main.issued == date(2024, 10, 21)
+    assert main.source_url == (
+        "https://www.example.gov/news/maritime-support-coalition-joint-statement-17-october"
+    )
+    assert [(s.title, s.issued) for s in items] == OWN_ITEMS
+    assert {s.publisher for s in statements} == {"Ministry of Defence"}
+    assert all(s.source_url is None for s in items)
+
+
+def test_seedlike_main_text_is_title_standfirst_and_body_only(seed_file: Path) -> None:
+    lines = _normalised(seed_file.read_text(encoding="utf-8")).split("\n")
+    main = read_file(seed_file)[0]
+    assert main.text.startswith(main.title or "")
+    assert lines[3] in main.text  # the standfirst
+    link = next(i for i, line in enumerate(lines) if line.startswith("Original article link"))
+    assert lines[link - 5] == "Maritime security"  # a heading and 4 related links
+    assert main.text == "\n".join(lines[2 : link - 5])  # title, standfirst, body: verbatim
+    for dropped in ("date 2024-10-21", "Printable version", "Original article link",
+                    "Latest News from", "ships' masters", "Maritime security",
+                    "18/10/2024", "folding bridge"):  # fmt: skip
+        assert dropped not in main.text
+    assert "€300 million" in main.text  # original characters kept
+
+
+def test_seedlike_digest_item_text_is_headline_and_summary(seed_file: Path) -> None:
+    lines = _normalised(seed_file.read_text(encoding="utf-8")).split("\n")
+    first_item = read_file(seed_file)[1]
+    headline_line = next(line for line in lines if line.startswith(OWN_ITEMS[0][0]))
+    summary = lines[lines.index(headline_line) + 1]
+    assert first_item.text == f"{OWN_ITEMS[0][0]}\n{summary.strip()}"
 
 
 # --- aggregated plain text of the seed's shape (own fixture) ----------------------------

@@ -1,4 +1,4 @@
-"""The foundation's acceptance on the seed statement, end to end through a real Oxigraph store."""
+"""The foundation's acceptance on a seed-shaped statement, end to end through a real Oxigraph store."""
 
 from __future__ import annotations
 
@@ -27,10 +27,10 @@ def rows(kg: KnowledgeGraph, sparql: str) -> list[dict]:
     return result.dicts()
 
 
-def test_seed_meeting_convened_by_france_and_uk(seed_kg: KnowledgeGraph) -> None:
+def test_seed_meeting_convened_by_germany_and_the_netherlands(seed_kg: KnowledgeGraph) -> None:
     meetings = rows(seed_kg, """
-        SELECT DISTINCT ?e WHERE { ?e a dg:Meeting ; dg:date "2025-04-10"^^xsd:date ;
-            dg:convenedBy <https://w3id.org/defgraph/id/country/FRA>, <https://w3id.org/defgraph/id/country/GBR> ; dg:participantCount 30 }""")
+        SELECT DISTINCT ?e WHERE { ?e a dg:Meeting ; dg:date "2024-10-17"^^xsd:date ;
+            dg:convenedBy <https://w3id.org/defgraph/id/country/DEU>, <https://w3id.org/defgraph/id/country/NLD> ; dg:participantCount 22 }""")
     assert len(meetings) == 1
     event = meetings[0]["e"]
     orgs = {r["label"] for r in rows(seed_kg, f"""
@@ -43,7 +43,7 @@ def test_evidence_offsets_cut_out_their_quotes(seed_kg: KnowledgeGraph) -> None:
     found = rows(seed_kg, """
         SELECT ?quote ?start ?end ?text WHERE { ?x dg:evidence ?ev . ?ev dg:quote ?quote ;
             dg:start ?start ; dg:end ?end ; dg:inStatement ?s . GRAPH ?s { ?s dg:text ?text } }""")
-    assert len(found) > 10
+    assert len(found) >= 8
     for r in found:
         assert r["text"][r["start"]:r["end"]] == r["quote"]
     # every event, pledge and person has evidence
@@ -53,15 +53,15 @@ def test_evidence_offsets_cut_out_their_quotes(seed_kg: KnowledgeGraph) -> None:
     assert missing == []
 
 
-def test_seed_pledge_from_uk_to_ukraine(seed_kg: KnowledgeGraph) -> None:
+def test_seed_pledge_from_germany_to_ukraine(seed_kg: KnowledgeGraph) -> None:
     pledges = rows(seed_kg, """
-        SELECT ?p ?amount ?cur WHERE { ?p a dg:Pledge ; dg:pledgedBy <https://w3id.org/defgraph/id/country/GBR> ;
+        SELECT ?p ?amount ?cur WHERE { ?p a dg:Pledge ; dg:pledgedBy <https://w3id.org/defgraph/id/country/DEU> ;
             dg:beneficiary <https://w3id.org/defgraph/id/country/UKR> ; dg:amount ?amount ; dg:currency ?cur }""")
-    assert [(r["amount"], r["cur"]) for r in pledges] == [(450000000, "GBP")]
+    assert [(r["amount"], r["cur"]) for r in pledges] == [(300000000, "EUR")]
 
 
-@pytest.mark.parametrize("headline", ["robotic mine plough", "Cadet experience",
-                                      "hypersonic weapons"])
+@pytest.mark.parametrize("headline", ["folding bridge", "Reserve service",
+                                      "drone batteries"])
 def test_digest_items_that_are_not_diplomacy_yield_no_event(seed_kg: KnowledgeGraph,
                                                             headline: str) -> None:
     found = rows(seed_kg, f"""
@@ -122,7 +122,7 @@ def test_notebook_api_returns_rows_and_dataframe(seed_kg: KnowledgeGraph) -> Non
     timeline = seed_kg.query("events_timeline")
     assert timeline and isinstance(timeline[0], dict)
     df = seed_kg.query_df("pledges_by_donor")
-    assert list(df["donor_iso"]) == ["GBR"] and int(df["total"][0]) == 450000000
+    assert list(df["donor_iso"]) == ["DEU"] and int(df["total"][0]) == 300000000
 
 
 def test_ontology_graph_is_kept_apart(seed_kg: KnowledgeGraph) -> None:
@@ -131,11 +131,11 @@ def test_ontology_graph_is_kept_apart(seed_kg: KnowledgeGraph) -> None:
     assert all(q.graph_name != onto for q in seed_kg.store.quads())
 
 
-def test_seed_meeting_merged_with_its_digest_item_is_in_brussels(seed_kg: KnowledgeGraph) -> None:
+def test_seed_meeting_merged_with_its_digest_item_is_in_copenhagen(seed_kg: KnowledgeGraph) -> None:
     found = rows(seed_kg, """
         SELECT ?e (COUNT(DISTINCT ?s) AS ?reports) WHERE {
-            ?e a dg:Meeting ; dg:date "2025-04-10"^^xsd:date ; dg:reportedIn ?s ;
-               dg:location/rdfs:label "Brussels" } GROUP BY ?e""")
+            ?e a dg:Meeting ; dg:date "2024-10-17"^^xsd:date ; dg:reportedIn ?s ;
+               dg:location/rdfs:label "Copenhagen" } GROUP BY ?e""")
     assert len(found) == 1 and found[0]["reports"] == 2
 
 

@@ -109,17 +109,24 @@ def test_get_and_post_forms(kg: KnowledgeGraph, url: str) -> None:
     ]
     for req in requests:
         with urllib.request.urlopen(req, timeout=10) as resp:
-            assert resp.headers["Access-Control-Allow-Origin"] == "*"
+            assert resp.headers["Access-Control-Allow-Origin"] is None  # no CORS unless --cors
             assert len(json.load(resp)["results"]["bindings"]) == expected
 
 
-def test_cors_preflight(url: str) -> None:
+def test_cors_preflight(kg: KnowledgeGraph, serve_store) -> None:  # type: ignore[no-untyped-def]
+    """--cors ORIGIN: that origin (only) gets CORS headers; another origin is refused."""
+    url = serve_store(kg.store, cors="https://yasgui.example")
     req = urllib.request.Request(url, method="OPTIONS", headers={
         "Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST"})
     with urllib.request.urlopen(req, timeout=10) as resp:
         assert resp.status == 204
-        assert resp.headers["Access-Control-Allow-Origin"] == "*"
+        assert resp.headers["Access-Control-Allow-Origin"] == "https://yasgui.example"
         assert "POST" in resp.headers["Access-Control-Allow-Methods"]
+    other = urllib.request.Request(url, method="OPTIONS", headers={
+        "Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST"})
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(other, timeout=10)
+    assert info.value.code == 403
 
 
 def test_syntax_error_is_400(url: str) -> None:
@@ -152,9 +159,10 @@ def test_update_refused_when_read_only(kg: KnowledgeGraph, url: str) -> None:
 
 def test_update_allowed(serve_store) -> None:  # type: ignore[no-untyped-def]
     store = OxigraphStore(None)
-    url = serve_store(store, allow_update=True)
+    url = serve_store(store, allow_update=True, token="s3cret-token")
     sw = SPARQLWrapper.SPARQLWrapper(url)
     sw.setMethod(SPARQLWrapper.POST)
+    sw.addCustomHttpHeader("Authorization", "Bearer s3cret-token")
     sw.setQuery("INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> rdfs:label \"served\" } }")
     sw.query()
     assert store.has_graph("urn:x:g")

@@ -49,7 +49,7 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,10 +113,13 @@ def resolve_workers(workers: int | None, paths: Iterable[str | Path] = ()) -> in
 # -- the workers' side ----------------------------------------------------------------------
 
 
-def extract_file(path: str) -> list[Result]:
-    """Read one file and extract its statements; every problem becomes a Failure, never an exception."""
+def extract_file(path: str, name: str | None = None) -> list[Result]:
+    """Read one file and extract its statements; every problem becomes a Failure, never an exception.
+
+    ``name``: what its statements record as their source file (ingest.source_name).
+    """
     out: list[Result] = []
-    for item in ingest_mod.iter_statements([path]):
+    for item in ingest_mod.statements_of(path, name):
         if isinstance(item, ingest_mod.Failure):
             out.append(item)
             continue
@@ -153,8 +156,8 @@ def ingest_statements(store: Any, items: Iterable[tuple[Statement, Extraction]])
     return report
 
 
-def _extract_files(paths: list[str]) -> list[list[Result]]:
-    return [extract_file(p) for p in paths]
+def _extract_files(paths: list[tuple[str, str]]) -> list[list[Result]]:
+    return [extract_file(p, name) for p, name in paths]
 
 
 def _warm_up() -> None:
@@ -164,18 +167,18 @@ def _warm_up() -> None:
     process(Statement(text="The Defence Minister met his counterpart in Paris today."))
 
 
-def _results(targets: list[Path | ingest_mod.Failure], workers: int) -> Iterator[Result]:
+def _results(targets: Sequence[Path | ingest_mod.Failure], workers: int) -> Iterator[Result]:
     """Every file's results, in input order; extraction in `workers` processes (1: in this one)."""
     if workers <= 1:
         for t in targets:
             if isinstance(t, ingest_mod.Failure):
                 yield t
             else:
-                yield from extract_file(str(t))
+                yield from extract_file(str(t), ingest_mod.source_name(t))
         return
 
-    def tasks() -> Iterator[ingest_mod.Failure | list[str]]:
-        chunk: list[str] = []
+    def tasks() -> Iterator[ingest_mod.Failure | list[tuple[str, str]]]:
+        chunk: list[tuple[str, str]] = []
         for t in targets:
             if isinstance(t, ingest_mod.Failure):
                 if chunk:
@@ -183,7 +186,7 @@ def _results(targets: list[Path | ingest_mod.Failure], workers: int) -> Iterator
                     chunk = []
                 yield t
             else:
-                chunk.append(str(t))
+                chunk.append((str(t), ingest_mod.source_name(t)))
                 if len(chunk) >= FILES_PER_TASK:
                     yield chunk
                     chunk = []

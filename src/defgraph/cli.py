@@ -17,6 +17,7 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from . import ingest as ingest_mod
 from .export import FORMATS, ExportError
@@ -24,6 +25,29 @@ from .pipeline import IngestReport, KnowledgeGraph
 from .store import STORE_ENV, StoreError
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
+
+
+def _whole(table: Table) -> Table:
+    """A table safe to print: string cells as plain text (names from statements are never
+    markup, control characters escaped) and number columns never wrapped."""
+    from .query import keep_numbers_whole, terminal_safe
+
+    for column in table.columns:
+        # rich keeps a column's cells in Column._cells; str cells would be parsed as markup
+        column._cells = [Text(terminal_safe(c)) if isinstance(c, str) else c
+                         for c in column._cells]
+    return keep_numbers_whole(table)
+
+
+def _safe(text: str) -> str:
+    """One line of untrusted text (a file name, a reason) for the terminal: no escapes, no markup.
+
+    Printed as a rich Text it is never read as markup; control characters are shown escaped.
+    """
+    from .query import terminal_safe
+
+    return terminal_safe(" ".join(text.splitlines()))
+
 
 
 class _StdoutConsole(Console):
@@ -73,12 +97,42 @@ def workers_option(f: Callable[..., Any]) -> Callable[..., Any]:
              "else one per core; 0: one per core).")(f)
 
 
-def _open(store: str | None) -> KnowledgeGraph:
-    """Open the store for this command; it is closed (and its lock freed) when the command ends."""
+def keep_paths_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--keep-paths: statements record the path as typed instead of the name inside its folder."""
+    import os
+
+    @click.option("--keep-paths", is_flag=True,
+                  help="Record each file's path as typed (dg:sourceFile); by default only its "
+                       "path inside the folder given, so exports hold no private folder names.")
+    @functools.wraps(f)
+    def wrapper(*args: Any, keep_paths: bool = False, **kwargs: Any) -> Any:
+        before = os.environ.get(ingest_mod.KEEP_PATHS_ENV)
+        if keep_paths:  # the environment reaches the worker processes too
+            os.environ[ingest_mod.KEEP_PATHS_ENV] = "1"
+        try:
+            return f(*args, **kwargs)
+        finally:
+            if before is None:
+                os.environ.pop(ingest_mod.KEEP_PATHS_ENV, None)
+            else:
+                os.environ[ingest_mod.KEEP_PATHS_ENV] = before
+    return wrapper
+
+
+def _open(store: str | None, *, read_only: bool = False, create: bool = False) -> KnowledgeGraph:
+    """Open the store for this command; it is closed (and its lock freed) when the command ends.
+
+    Commands that only read open it ``read_only`` (nothing in its folder is written); only
+    the commands that make a store (ingest, build, demo) pass ``create``: any other command
+    refuses a folder that holds no store, so a misspelt --store creates nothing.
+    """
+    from .store import open_store
+
     ctx = click.get_current_context(silent=True)
     update_url = ctx.meta.get("defgraph.update_url") if ctx is not None else None
     try:
-        kg = KnowledgeGraph(store, update_url=update_url)
+        kg = KnowledgeGraph(open_store(store, update_url=update_url, read_only=read_only,
+                                       create=create and not read_only))
     except StoreError as exc:
         raise DefgraphError(str(exc)) from exc
     if ctx is not None:
@@ -136,15 +190,29 @@ def main() -> None:
     """
 
 
+def _check_rules() -> None:
+    """Load and validate the extraction rules (built-in and $DEFGRAPH_RULES) before any work:
+    a bad rules file is one error line naming the file and the entry, exit 2."""
+    from .rules import RulesError, rules
+
+    try:
+        rules()
+    except RulesError as exc:
+        raise DefgraphError(f"rules: {exc}") from exc
+
+
 def _ingest(kg: KnowledgeGraph, paths: tuple[str, ...], quiet: bool = False,
             workers: int | None = None) -> IngestReport:
     from .bulk import IngestProgress
+
+    _check_rules()
 
     files = sum(1 for _ in ingest_mod.iter_paths(paths)) if paths else 0
     with IngestProgress(files, console=err, disable=quiet or not err.is_terminal) as tick:
         report = kg.ingest(*paths, on_item=tick, workers=workers)
     for f in report.failures:
-        err.print(f"[red]error[/red] {f.path}: {f.reason}", highlight=False, markup=True)
+        err.print(Text.assemble(("error", "red"), " ", _safe(f"{f.path}: {f.reason}")),
+                  highlight=False)
     return report
 
 
@@ -162,9 +230,10 @@ def _report_table(report: IngestReport) -> Table:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))  # bad files are reported, not usage
 @store_option
 @workers_option
+@keep_paths_option
 def ingest(paths: tuple[str, ...], store: str | None, workers: int | None) -> None:
     """Read files or folders of statements (plain text, HTML, WARC archives) into the store.
 
@@ -176,9 +245,9 @@ def ingest(paths: tuple[str, ...], store: str | None, workers: int | None) -> No
       defgraph ingest data/statements/ press-release.html --store ./.defgraph
       defgraph ingest corpus/ --workers 4
     """
-    kg = _open(store)
+    kg = _open(store, create=True)
     report = _ingest(kg, paths, workers=workers)
-    out.print(_report_table(report))
+    out.print(_whole(_report_table(report)))
     _stop_if_aborted(report)
     sys.exit(EXIT_OK if report.ok else EXIT_PARTIAL)
 
@@ -228,7 +297,7 @@ def export(fmt: str, output: str, with_ontology: bool, store: str | None) -> Non
     Example:
       defgraph export --format turtle -o graph.ttl
     """
-    kg = _open(store)
+    kg = _open(store, read_only=True)
     try:
         if output == "-":
             n = kg.export(sys.stdout.buffer, fmt, include_ontology=with_ontology)  # type: ignore[arg-type]
@@ -237,7 +306,8 @@ def export(fmt: str, output: str, with_ontology: bool, store: str | None) -> Non
     except ExportError as exc:
         raise DefgraphError(str(exc)) from exc
     if output != "-":
-        err.print(f"wrote {n} {'quads' if fmt in ('nquads', 'trig') else 'triples'} to {output}")
+        err.print(f"wrote {n} {'quads' if fmt in ('nquads', 'trig') else 'triples'} to "
+                  f"{_safe(output)}", markup=False, highlight=False)
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -278,7 +348,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, output: str | Non
     from .query import QueryError, load_query, run_query, to_csv, to_json, to_table
 
     if list_:
-        out.print(_query_list())
+        out.print(_whole(_query_list()))
         return
     if not name:
         raise click.UsageError("give a query NAME or FILE.rq, or --list")
@@ -286,7 +356,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, output: str | Non
         raise click.UsageError("--format parquet writes a file: give -o FILE.parquet")
     if fmt == "table" and output:
         raise click.UsageError("-o writes csv, json or parquet: add --format csv (or json, parquet)")
-    kg = _open(store)
+    kg = _open(store, read_only=not allow_update)
     try:
         q = load_query(name)
         result = run_query(kg.store, q, _parse_params(params), allow_update=allow_update)
@@ -387,14 +457,14 @@ def render(output: str, view: str, date_from: str | None, date_to: str | None,
     """
     if view == "ego" and not focus:
         raise click.UsageError("--view ego needs --focus (a country, a person or any label)")
-    kg = _open(store)
+    kg = _open(store, read_only=True)
     try:
         path = kg.render(output, view=view, date_from=date_from, date_to=date_to,
                          types=list(types) or None, focus=focus, depth=depth,
                          currency=currency, max_nodes=max_nodes or None, title=title)
     except (ValueError, KeyError) as exc:
         raise DefgraphError(str(exc)) from exc
-    err.print(f"wrote {path}")
+    err.print(f"wrote {_safe(str(path))}", markup=False, highlight=False)
 
 
 @main.command()
@@ -421,7 +491,7 @@ def analyse(by: str | None, output: str | None, top: int, date_from: str | None,
     """
     from .analysis import summary_tables
 
-    kg = _open(store)
+    kg = _open(store, read_only=True)
     try:
         result = kg.analyse(by, date_from=date_from, date_to=date_to, types=list(types) or None)
     except ValueError as exc:
@@ -435,7 +505,7 @@ def analyse(by: str | None, output: str | None, top: int, date_from: str | None,
     if not result.rows:
         err.print("no events to analyse")
     for table in summary_tables(result, top):
-        out.print(table)
+        out.print(_whole(table))
 
 
 @main.command()
@@ -449,7 +519,7 @@ def validate(store: str | None) -> None:
     """
     from .validate import ValidationError
 
-    kg = _open(store)
+    kg = _open(store, read_only=True)
     try:
         report = kg.validate()
     except ValidationError as exc:
@@ -463,7 +533,7 @@ def validate(store: str | None) -> None:
     t.add_column("message")
     for focus, path, message in report.violations:
         t.add_row(str(focus), str(path), str(message))
-    out.print(t)
+    out.print(_whole(t))
     sys.exit(EXIT_PARTIAL)
 
 
@@ -482,10 +552,10 @@ def _summary_table(summary: dict[str, Any]) -> Table:
 def _build(paths: tuple[str, ...], outdir: Path, store: str | None,
            workers: int | None = None) -> int:
     outdir.mkdir(parents=True, exist_ok=True)
-    kg = _open(store if store else str(outdir / "store"))
+    kg = _open(store if store else str(outdir / "store"), create=True)
     report = _ingest(kg, paths, workers=workers)
     if report.aborted:
-        out.print(_report_table(report))
+        out.print(_whole(_report_table(report)))
         _stop_if_aborted(report)
     try:
         kg.export(outdir / "graph.ttl", "turtle")
@@ -496,20 +566,22 @@ def _build(paths: tuple[str, ...], outdir: Path, store: str | None,
     pages = write_views(kg.store, outdir)
     summary = kg.summary()
     (outdir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    out.print(_report_table(report))
-    out.print(_summary_table(summary))
-    out.print(f"wrote {outdir / 'graph.ttl'}, {', '.join(str(p) for p in pages)}, "
-              f"{outdir / 'summary.json'}; store in {kg.store.location}")
+    out.print(_whole(_report_table(report)))
+    out.print(_whole(_summary_table(summary)))
+    out.print(_safe(f"wrote {outdir / 'graph.ttl'}, {', '.join(str(p) for p in pages)}, "
+                    f"{outdir / 'summary.json'}; store in {kg.store.location}"),
+              markup=False, highlight=False)
     return EXIT_OK if report.ok else EXIT_PARTIAL
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))  # bad files are reported, not usage
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Folder for graph.ttl, graph.html, countries.html, timeline.html, summary.json "
                    "and the store.")
 @store_option
 @workers_option
+@keep_paths_option
 def build(paths: tuple[str, ...], outdir: str, store: str | None, workers: int | None) -> None:
     """The main job: ingest, export Turtle, render HTML, print a summary.
 
@@ -555,67 +627,109 @@ def _gold_file(gold: str) -> Path:
 
 
 @main.command()
-@click.argument("gold", metavar="GOLD.json|SET")
+@click.argument("gold", metavar="[GOLD.json|dev]", required=False)
+@click.option("--test", "test_gold", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The held-out test part's gold file (default: test/expected.json beside GOLD, "
+                   "when it exists).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--errors", "errors_file", type=click.Path(dir_okay=False), default=None,
-              help="Write every mismatch, per statement, to this JSON file.")
+              help="Write every mismatch, per part and statement, to this JSON file.")
+@click.option("--write-floors", "floors_file", type=click.Path(dir_okay=False), default=None,
+              help="Write each figure of each part minus 0.02 to this JSON file (the tests' floors).")
 @click.option("--corrections", "corrections", type=click.Path(exists=True, dir_okay=False),
               default=None, metavar="FILE",
-              help="Score with these analysts' corrections (defgraph correct export) applied, "
-                   "and print the score without them beside it.")
-def evaluate(gold: str, fmt: str, errors_file: str | None, corrections: str | None) -> None:
-    """Score extraction against a gold file, or the bundled set `dev`: precision, recall, F1.
+              help="Also score with these analysts' corrections (defgraph correct export) applied: "
+                   "each figure without and with them, and the gain.")
+def evaluate(gold: str | None, test_gold: str | None, fmt: str, errors_file: str | None,
+             floors_file: str | None, corrections: str | None) -> None:
+    """Score extraction against hand-made gold facts, on the development part (GOLD, default
+    data/expected.json) and the held-out test part (data/test/expected.json): precision, recall
+    and F1 of events, persons, money pledges, participant states and attributes, the weighted
+    overall score, a person's state accuracy and event recall.
+
+    GOLD may also name the bundled development set: `dev`.
 
     \b
     Examples:
       defgraph evaluate dev
-      defgraph evaluate my-gold.json --errors errors.json
-      defgraph correct export -o corrections.ttl --store defgraph-demo/store
-      defgraph evaluate dev --corrections corrections.ttl
+      defgraph evaluate data/expected.json --errors mismatches.json
+      defgraph evaluate dev --corrections data/corrections.ttl
     """
-    from .evaluate import EvaluationError
-    from .evaluate import evaluate as run
+    from .evaluate import LABELS, EvaluationError, default_parts, evaluate_parts, floors
 
+    _check_rules()
+    if gold is None:
+        local = Path("data")
+        parts: dict[str, Path] = default_parts(local if (local / "expected.json").is_file() else None)
+    else:
+        gold_path = _gold_file(gold)
+        parts = {"dev": gold_path}
+        beside = gold_path.parent / "test" / "expected.json"
+        if test_gold is None and beside.is_file():
+            parts["test"] = beside
+    if test_gold is not None:
+        parts["test"] = Path(test_gold)
     try:
-        ev = run(_gold_file(gold), corrections=corrections)
-        plain = run(_gold_file(gold)) if corrections else None
+        results = evaluate_parts(dict(parts))
+        if corrections:
+            curated = evaluate_parts(dict(parts), corrections=corrections)
     except EvaluationError as exc:
         raise DefgraphError(str(exc)) from exc
+    if corrections:
+        _curation_gain(results, curated, fmt)
+        return
     if errors_file:
-        Path(errors_file).write_text(json.dumps(ev.errors, indent=1, default=str), encoding="utf-8")
-    if plain is not None:
-        _curation_gain(ev, plain, fmt)
-        return
-    result = ev.as_dict()
+        Path(errors_file).write_text(json.dumps({name: ev.errors for name, ev in results.items()},
+                                                indent=1, default=str, ensure_ascii=False), encoding="utf-8")
+    if floors_file:
+        Path(floors_file).write_text(json.dumps(floors(results), indent=1) + "\n", encoding="utf-8")
     if fmt == "json":
-        click.echo(json.dumps(result, indent=2))
+        click.echo(json.dumps({name: ev.as_dict() for name, ev in results.items()}, indent=2))
         return
-    t = Table(title=f"evaluation on {ev.statements} statements")
-    for col in ("category", "precision", "recall", "F1", "tp", "fp", "fn"):
-        t.add_column(col, justify="left" if col == "category" else "right")
-    rows = list(result["categories"].items()) + [("overall", result["overall"])]
-    for name, s in rows:
-        t.add_row(name, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}",
-                  str(s["tp"]), str(s["fp"]), str(s["fn"]))
-    out.print(t)
+    t = Table(title="evaluation: " + ", ".join(f"{name} {ev.statements} statements"
+                                                  for name, ev in results.items()))
+    t.add_column("category", justify="left")
+    for name in results:
+        for col in ("P", "R", "F1"):
+            t.add_column(f"{name} {col}", justify="right")
+    for cat, label in LABELS.items():
+        cells = []
+        for ev in results.values():
+            s = ev.scores[cat]
+            cells += [f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}"]
+        t.add_row(label, *cells)
+    for label, attr in (("overall (weighted)", "overall"), ("person's state accuracy", "person_state_accuracy"),
+                        ("event recall", "event_recall")):
+        cells = []
+        for ev in results.values():
+            cells += ["", "", f"{getattr(ev, attr):.3f}"]
+        t.add_row(label, *cells)
+    out.print(_whole(t))
 
 
-def _curation_gain(curated: Any, plain: Any, fmt: str) -> None:
-    """Scores with and without corrections, and the difference: the value of curation."""
-    a, b = plain.as_dict(), curated.as_dict()
+def _curation_gain(plain: dict[str, Any], curated: dict[str, Any], fmt: str) -> None:
+    """Each figure of each part without and with corrections, and the gain: the value of
+    curation as a number."""
+    rows = {name: {k: (v, curated[name].figures()[k]) for k, v in ev.figures().items()}
+            for name, ev in plain.items()}
     if fmt == "json":
-        click.echo(json.dumps({"without_corrections": a, "with_corrections": b,
-                               "f1_gain": round(b["overall"]["f1"] - a["overall"]["f1"], 3)},
-                              indent=2))
+        click.echo(json.dumps({name: {"without_corrections": {k: a for k, (a, _) in r.items()},
+                                      "with_corrections": {k: b for k, (_, b) in r.items()},
+                                      "gain": {k: round(b - a, 3) for k, (a, b) in r.items()}}
+                               for name, r in rows.items()}, indent=2))
         return
-    t = Table(title=f"evaluation on {curated.statements} statements, without and with corrections")
-    for col in ("category", "F1 without", "F1 with", "gain"):
-        t.add_column(col, justify="left" if col == "category" else "right")
-    for name in list(a["categories"]) + ["overall"]:
-        x = a["overall"] if name == "overall" else a["categories"][name]
-        y = b["overall"] if name == "overall" else b["categories"][name]
-        t.add_row(name, f"{x['f1']:.3f}", f"{y['f1']:.3f}", f"{y['f1'] - x['f1']:+.3f}")
-    out.print(t)
+    t = Table(title="evaluation without and with corrections")
+    t.add_column("figure", justify="left")
+    for name in rows:
+        for col in ("without", "with", "gain"):
+            t.add_column(f"{name} {col}", justify="right")
+    for key in next(iter(rows.values()), {}):
+        cells = []
+        for r in rows.values():
+            a, b = r[key]
+            cells += [f"{a:.3f}", f"{b:.3f}", f"{b - a:+.3f}"]
+        t.add_row(key, *cells)
+    out.print(_whole(t))
 
 
 @main.command("ontology-docs")
@@ -652,17 +766,32 @@ def ontology_docs(output: str, context_file: str | None, corpus: str | None) -> 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; keep 127.0.0.1 unless others must reach it.")
+              help="Loopback address to listen on (127.0.0.1, ::1 or localhost); others are refused.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
               help="TCP port (0: any free port).")
 @click.option("--allow-update", is_flag=True,
-              help="Accept SPARQL updates (POST update=...); refused with 403 otherwise.")
+              help="Accept SPARQL updates (POST update=...), each with the token printed at start "
+                   "(or $DEFGRAPH_TOKEN) as 'Authorization: Bearer TOKEN'; refused with 403 otherwise.")
+@click.option("--cors", "cors", metavar="ORIGIN", default=None,
+              help="Let browser pages of this one origin call the endpoint (e.g. "
+                   "https://yasgui.example); '*' only without --allow-update. Default: none.")
+@click.option("--allow-service", is_flag=True,
+              help="Run SERVICE clauses (the server then fetches any address a query names).")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a query may run; then it is stopped and the client gets 503.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 256),
+              help="Queries run at once (worker processes for a read-only store); more wait.")
+@click.option("--max-result-mb", default=64, show_default=True, type=click.IntRange(1, 4096),
+              help="Largest result sent; a larger one is refused with a message (add LIMIT).")
 @store_option
-def serve(host: str, port: int, allow_update: bool, store: str | None) -> None:
+def serve(host: str, port: int, allow_update: bool, cors: str | None, allow_service: bool,
+          timeout: float, threads: int, max_result_mb: int, store: str | None) -> None:
     """Serve the store as a SPARQL 1.1 endpoint (for YASGUI, SPARQLWrapper, curl).
 
     Queries by GET ?query= or POST; results as JSON, XML, CSV or TSV by the Accept
-    header; over the union of all graphs. Read-only unless --allow-update.
+    header; over the union of all graphs. Listens on loopback only and answers only
+    requests addressed to it (Host 127.0.0.1:PORT or localhost:PORT). Read-only unless
+    --allow-update; SERVICE refused unless --allow-service; no CORS unless --cors.
 
     \b
     Example:
@@ -670,22 +799,42 @@ def serve(host: str, port: int, allow_update: bool, store: str | None) -> None:
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' \\
            http://127.0.0.1:7878/sparql
     """
-    from .serve import endpoint_url, make_server
+    from .serve import TOKEN_ENV, endpoint_url, is_loopback, make_server
     from .store import OxigraphStore
 
-    kg = _open(store)
+    if not is_loopback(host):
+        raise click.BadParameter(f"{host!r} is not a loopback address; defgraph serve listens "
+                                 "on this machine only", param_hint="--host")
+    if cors is not None and cors.strip() == "*" and allow_update:
+        raise click.BadParameter("'*' with --allow-update would let any web page write; name "
+                                 "the one origin that may call", param_hint="--cors")
+    kg = _open(store, read_only=not allow_update)
     if not isinstance(kg.store, OxigraphStore):
         raise DefgraphError(f"{kg.store.location} is already a SPARQL endpoint; serve exposes a "
                             "store folder")
     try:
-        server = make_server(kg.store, host, port, allow_update=allow_update,
+        server = make_server(kg.store, host, port, allow_update=allow_update, cors=cors,
+                             allow_service=allow_service, timeout=timeout, threads=threads,
+                             max_result_bytes=max_result_mb * 1024 * 1024,
                              log=lambda line: err.print(line, highlight=False, markup=False))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--cors") from exc
     except OSError as exc:
         raise DefgraphError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
                             "choose another --port") from exc
-    mode = "updates allowed" if allow_update else "read-only"
+    mode = "updates allowed with the token" if allow_update else "read-only"
     err.print(f"SPARQL endpoint {endpoint_url(server)} over {kg.store.location} ({mode}); "
-              "Ctrl-C stops it", highlight=False)
+              "Ctrl-C stops it", highlight=False, markup=False)
+    token = getattr(server, "token", None)
+    if token:
+        import os
+
+        if os.environ.get(TOKEN_ENV):
+            err.print(f"updates need 'Authorization: Bearer' with the token in ${TOKEN_ENV}",
+                      highlight=False, markup=False)
+        else:
+            # plain echo: a rich console would wrap the token at the terminal's width
+            click.echo(f"update token (send as 'Authorization: Bearer TOKEN'): {token}", err=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -163,7 +163,7 @@ def list_(fmt: str, stale: bool, store: str | None) -> None:
     """
     from .curation import listing
 
-    kg = _open(store)
+    kg = _open(store, read_only=True)
     rows = [x.row() for x in listing(kg.store, stale_only=stale)]
     cols = ["id", "when", "by", "operation", "target", "property", "value", "old", "reason", "stale"]
     if fmt == "json":
@@ -197,7 +197,7 @@ def export_(output: str, store: str | None) -> None:
     """
     from .curation import export_corrections
 
-    kg = _open(store)
+    kg = _open(store, read_only=True)
     n = export_corrections(kg.store, output)
     if output != "-":
         err.print(f"wrote {n} triples to {output}")
@@ -220,7 +220,7 @@ def import_(file: str, store: str | None) -> None:
     """
     from .curation import CurationError, import_corrections
 
-    kg = _open(store)
+    kg = _open(store, create=True)  # corrections may arrive before the statements
     try:
         new = import_corrections(kg.store, file)
     except CurationError as exc:

@@ -28,7 +28,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from . import resources
-from .vocab import ONTOLOGY_GRAPH, PREFIXES, RDF_TYPE, XSD, node, prefixed_name
+from .vocab import ONTOLOGY_GRAPH, PREFIXES, RDF_TYPE, XSD, prefixed_name
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,

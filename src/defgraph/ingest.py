@@ -111,50 +111,100 @@ def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield target
 
 
+KEEP_PATHS_ENV = "DEFGRAPH_KEEP_PATHS"  # set (to 1) by `ingest --keep-paths`
+
+
+class SourcePath(type(Path())):  # type: ignore[misc]
+    """A file to read and the name its statements keep (``label``): its path relative to the
+    folder named on the command line, or its file name when the file itself was named."""
+
+    label: str
+
+
+def keep_paths() -> bool:
+    """Whether statements keep the path as typed (``--keep-paths``), not the relative name."""
+    return os.environ.get(KEEP_PATHS_ENV, "") not in ("", "0")
+
+
+def source_name(path: Path) -> str:
+    """What a statement read from this file records as its source file (dg:sourceFile).
+
+    The path relative to the folder given on the command line, so that exports carry no
+    private folder names and the same files give the same graphs however their folder was
+    typed (relative or absolute); the path as given with --keep-paths.
+    """
+    if keep_paths():
+        return str(path)
+    return getattr(path, "label", None) or path.name
+
+
 def iter_statements(paths: Iterable[str | Path]) -> Iterator[Statement | Failure]:
     """Every statement in the given files and folders, and a Failure for each bad file.
 
-    Never raises for a bad file: one file's problem must not stop a batch.
+    Never raises for a bad file: one file's problem must not stop a batch. Statements
+    record their file by :func:`source_name`; failures name the path as given.
     """
     for target in _targets(paths):
         if isinstance(target, Failure):
             yield target
             continue
-        if is_warc(target):
-            yield from iter_warc(target)
-            continue
-        try:
-            statements = read_file(target)
-        except IngestError as exc:
-            yield Failure(str(target), exc.message)
-            continue
-        except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not stop the rest
-            yield Failure(
-                str(target),
-                _one_line(f"unexpected error ({type(exc).__name__}: {exc}); please report it"),
-            )
-            continue
-        yield from statements
+        yield from statements_of(target, source_name(target))
 
 
-def _targets(paths: Iterable[str | Path]) -> Iterator[Path | Failure]:
+def statements_of(path: str | Path, name: str | None = None) -> Iterator[Statement | Failure]:
+    """The statements of one file, recorded under ``name``, or the Failure that says why not.
+
+    A WARC archive gives the pages it holds, each under its own URL (its name is not kept).
+    """
+    target = Path(path)
+    if is_warc(target):
+        yield from iter_warc(target)
+        return
+    try:
+        statements = read_file(target)
+    except IngestError as exc:
+        yield Failure(str(target), exc.message)
+        return
+    except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not stop the rest
+        yield Failure(
+            str(target),
+            _one_line(f"unexpected error ({type(exc).__name__}: {exc}); please report it"),
+        )
+        return
+    for st in statements:
+        yield replace(st, source_file=name) if name is not None else st
+
+
+def _labelled(path: Path, label: str) -> SourcePath:
+    out = SourcePath(path)
+    out.label = label
+    return out
+
+
+def _targets(paths: Iterable[str | Path]) -> Iterator[SourcePath | Failure]:
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
         candidates: list[Path]
-        if path.is_dir():
+        try:
+            is_dir = path.is_dir()
+        except OSError:  # a parent that cannot be searched: reading it will say so
+            is_dir = False
+        if is_dir:
             candidates, failures = _walk(path)
             yield from failures
+            labels = [c.relative_to(path).as_posix() for c in candidates]
         else:
             candidates = [path]
-        for candidate in candidates:
+            labels = [path.name]
+        for candidate, label in zip(candidates, labels, strict=True):
             try:
                 key = candidate.resolve()
             except (OSError, RuntimeError):  # symlink loops
                 key = candidate.absolute()
             if key not in seen:
                 seen.add(key)
-                yield candidate
+                yield _labelled(candidate, label)
 
 
 def _walk(root: Path) -> tuple[list[Path], list[Failure]]:
@@ -227,13 +277,21 @@ def _reject_binary(data: bytes, label: str) -> None:
         raise IngestError(
             label, "binary file (contains NUL bytes), not a statement; convert it to text first"
         )
+    at = -1 if data.startswith(_UTF16_BOMS) else data.find(b"\x00", _SNIFF_BYTES)
+    if at >= 0:  # text with a NUL further on: damaged or binary data appended
+        raise IngestError(label, f"a NUL byte at offset {at}: not a text statement; "
+                                 "remove it or convert the file to text")
 
 
 def _decode(data: bytes, label: str) -> str:
     """UTF-8 strictly (a UTF-8 or UTF-16 byte-order mark is honoured); never a silent guess."""
     if data.startswith(_UTF16_BOMS):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
+            if "\x00" in text:
+                raise IngestError(label, f"a NUL character at position {text.index(chr(0))}: "
+                                         "not a text statement; remove it")
+            return text
         except UnicodeDecodeError:
             raise IngestError(
                 label,
@@ -317,7 +375,11 @@ _PRINTABLE_RE = re.compile(r"^[ \t]*(?:\|[ \t]*)?printable version[ \t]*$", re.I
 _LINK_RE = re.compile(r"^[ \t]*original article link[ \t]*:[ \t]*(\S*)", re.IGNORECASE)
 _DIGEST_RE = re.compile(r"^[ \t]*latest news from\b(.*)$", re.IGNORECASE)
 _MAX_PUBLISHER = 120  # a longer "Latest News from ..." line is a sentence, not a digest
-_STAMP_RE = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})[ \t]+[0-9]{2}:[0-9]{2}:[0-9]{2}[ \t]*$")
+# A digest stamp "dd/mm/yyyy hh:mm:ss": only a clock's shape counts (day 01-31, month 01-12,
+# hour 00-23, minutes and seconds 00-59), so "99/99/9999 25:61:61" is text, not a stamp.
+_STAMP_RE = re.compile(
+    r"(0[1-9]|[12][0-9]|3[01])/(0[1-9]|1[0-2])/([12][0-9]{3})[ \t]+"
+    r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9][ \t]*$")
 _META_RE = re.compile(
     r"^[ \t]*(publisher|source|url|original article link|date|published)[ \t]*:[ \t]*(\S.*)$",
     re.IGNORECASE,
@@ -374,6 +436,14 @@ def _plain_title(lines: list[str]) -> str | None:
     heading = re.match(r"#{1,6}[ \t]+(\S.*)", title)  # a Markdown heading
     if heading:
         title = heading[1]
+    return _short_title(title)
+
+
+def _short_title(title: str | None) -> str | None:
+    """A title of at most _MAX_TITLE characters: a first paragraph keeps its start, cut at a space."""
+    if title is None:
+        return None
+    title = title.strip()
     if len(title) > _MAX_TITLE:  # a first paragraph, not a title: keep its start
         cut = title.rfind(" ", 0, _MAX_TITLE)
         title = title[: cut if cut > 0 else _MAX_TITLE].rstrip()
@@ -410,7 +480,7 @@ def _parse_aggregated(
         statements.append(
             Statement(
                 text="\n".join(kept),
-                title=kept[0].strip(),
+                title=_short_title(kept[0]),
                 issued=_iso_date(header[1]),
                 publisher=publisher,
                 source_url=source_url,
@@ -513,7 +583,7 @@ def _parse_digest(
         statements.append(
             Statement(
                 text=text,
-                title=headline or None,
+                title=_short_title(headline),
                 issued=_dmy_date(stamp[1], stamp[2], stamp[3]),
                 publisher=publisher or fallback_publisher,
                 source_url=None,
@@ -573,6 +643,13 @@ def parse_html(data: bytes, source_file: str | None = None) -> list[Statement]:
     doc = _extract(markup, label)
 
     text = _normalise(str(_field(doc, "text") or "")).strip()
+    if not _WORD_RE.search(text):  # perhaps nested too deep for libxml2: read it flattened
+        flat = _flatten(markup)
+        if flat != markup:
+            if not page.metas and not page.title:
+                page = _page_meta(flat)
+            doc = _extract(flat, label)
+            text = _normalise(str(_field(doc, "text") or "")).strip()
     if not _WORD_RE.search(text):
         raise IngestError(label, "no readable text in the page")
     title = _clean(page.metas.get("og:title") or page.title or page.h1 or _field(doc, "title"))
@@ -606,6 +683,57 @@ def parse_html(data: bytes, source_file: str | None = None) -> list[Statement]:
             source_file=source_file,
         )
     ]
+
+
+_KEEP_TAGS = frozenset({"html", "head", "body", "title", "meta", "link", "p", "br", "li", "ul",
+                        "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th",
+                        "time", "blockquote", "article", "main"})
+
+
+def _flatten(markup: str) -> str:
+    """The page with only its text and structural tags, however deep its wrappers were nested.
+
+    libxml2 (under lxml and trafilatura) stops reading 256 levels down, so a page of
+    wrappers in wrappers loses its text; the standard library's parser has no depth limit
+    and walks the page in one pass, keeping paragraphs, headings, lists and metadata tags.
+    """
+    import html
+    from html.parser import HTMLParser
+
+    out: list[str] = []
+    skipping = 0
+
+    def tag_text(tag: str, attrs: list[tuple[str, str | None]], close: str = "") -> str:
+        kept = "".join(f' {k}="{html.escape(v or "", quote=True)}"' for k, v in attrs)
+        return f"<{tag}{kept}{close}>"
+
+    class Flat(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            nonlocal skipping
+            if tag in ("script", "style", "nav", "template"):
+                skipping += 1
+            elif tag in _KEEP_TAGS and not skipping:
+                out.append(tag_text(tag, attrs))
+
+        def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in _KEEP_TAGS and not skipping:
+                out.append(tag_text(tag, attrs, "/"))
+
+        def handle_endtag(self, tag: str) -> None:
+            nonlocal skipping
+            if tag in ("script", "style", "nav", "template"):
+                skipping = max(0, skipping - 1)
+            elif tag in _KEEP_TAGS and not skipping:
+                out.append(f"</{tag}>")
+
+        def handle_data(self, data: str) -> None:
+            if not skipping:
+                out.append(html.escape(data, quote=False))
+
+    parser = Flat(convert_charrefs=True)
+    parser.feed(markup)
+    parser.close()
+    return "".join(out)
 
 
 def _decode_html(data: bytes, label: str) -> str:

@@ -307,6 +307,11 @@ def rebuild(store: Any) -> int:
     """Recompute the consolidated graph from every statement graph; returns its triple count."""
     contributions = [contribution(g, store.graph_quads(g)) for g in statement_graphs(store)]
     result = consolidate(contributions, corrections(store))
-    store.replace_graph(CONSOLIDATED_GRAPH, as_quads(result.triples))
+    new = set(as_quads(result.triples))
+    old = store.graph_quads(CONSOLIDATED_GRAPH)
+    if old:  # usually a small difference: change only that
+        store.change(old - new, new - old)
+    else:
+        store.add_quads(new, bulk=True)
     store.flush()
     return len(result.triples)

@@ -18,12 +18,6 @@ import pyoxigraph as ox
 
 from .consolidate import report_iri
 from .model import ActorRef, Extraction, Span, Statement
-
-
-def country_label(iso3: str) -> str:
-    from .extract.countries import country_name
-
-    return country_name(iso3)
 from .vocab import (
     DG,
     ISSUED,
@@ -39,6 +33,14 @@ from .vocab import (
     entity,
     node,
 )
+
+
+def country_label(iso3: str) -> str:
+    """A state's English name (imported late: extract imports this module's neighbours)."""
+    from .extract.countries import country_name
+
+    return country_name(iso3)
+
 
 _XSD_DATE = node(XSD + "date")
 _XSD_INT = node(XSD + "integer")

@@ -7,9 +7,9 @@ objects from here.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-import datetime as dt
 from decimal import Decimal
 from typing import Literal
 

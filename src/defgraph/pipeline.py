@@ -116,7 +116,7 @@ class KnowledgeGraph:
         if isinstance(result, bool):
             return [{"boolean": result}]
         return [{"subject": str(t.subject), "predicate": str(t.predicate), "object": str(t.object)}
-                for t in result]
+                for t in result or []]
 
     def query_df(self, query: str, params: dict[str, str] | None = None, **kw: str) -> Any:
         """Like query(), as a pandas DataFrame with typed columns (needs pandas).

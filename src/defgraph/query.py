@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     import pandas
     from rich.table import Table
 
+    from .remote import RemoteStore
     from .store import OxigraphStore, QueryOutcome
 
 PARAM_KINDS: tuple[str, ...] = ("country", "iri", "string", "date", "integer")
@@ -322,7 +323,7 @@ def query_form(sparql: str) -> Literal["query", "update"]:
 
 
 def run_query(
-    store: OxigraphStore,
+    store: OxigraphStore | RemoteStore,
     q_or_text: CannedQuery | str,
     params: Mapping[str, str | Term | None] | None = None,
     allow_update: bool = False,
@@ -332,9 +333,14 @@ def run_query(
     Returns Rows for SELECT, a bool for ASK, a list of triples for CONSTRUCT and
     DESCRIBE, and None for an update. Updates are refused unless allow_update.
     """
+    from .sparqltext import QueryBoundsError, check_bounds
     from .store import StoreError
 
     q = q_or_text if isinstance(q_or_text, CannedQuery) else parse_query_text(q_or_text)
+    try:
+        check_bounds(q.text)  # before any parser: deep nesting crashes them
+    except QueryBoundsError as exc:
+        raise QueryError(f"{q.name}: {exc}") from None
     bindings = bind_params(q, params or {})
     if query_form(q.text) == "update":
         if not allow_update:
@@ -455,17 +461,49 @@ def _display(term: Term | None) -> str:
     return str(term)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text with control characters (terminal escapes, bidi overrides) shown as \\xNN / \\uNNNN.
+
+    Text from statements and file names is untrusted: printed raw, an escape sequence would
+    drive the terminal. Tabs and newlines stay.
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", text)
+
+
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def keep_numbers_whole(table: Table) -> Table:
+    """Columns whose cells are all numbers never wrap: a narrow terminal must not split 3500000000."""
+    for column in table.columns:
+        cells = [str(c) for c in column.cells if str(c)]
+        if cells and all(_NUMBER.fullmatch(c) for c in cells):
+            column.no_wrap = True
+            column.overflow = "ignore"
+            column.min_width = max(len(c) for c in cells + [str(column.header)])
+    return table
+
+
 def to_table(rows: Any, title: str | None = None) -> Table:
-    """A rich Table of a query outcome, IRIs shortened with the project's prefixes."""
+    """A rich Table of a query outcome, IRIs shortened with the project's prefixes.
+
+    Cells are plain text (never rich markup) with control characters escaped; number
+    columns are never wrapped.
+    """
     from rich.table import Table
+    from rich.text import Text
 
     variables, data = _table_shape(rows)
-    table = Table(title=title)
+    table = Table(title=Text(terminal_safe(title)) if title else None)
     for v in variables:
         table.add_column(v, overflow="fold")
     for row in data:
-        table.add_row(*(_display(t) for t in row))
-    return table
+        table.add_row(*(Text(terminal_safe(_display(t))) for t in row))
+    return keep_numbers_whole(table)
 
 
 def _plain(term: Term | None) -> str:

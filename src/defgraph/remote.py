@@ -69,6 +69,7 @@ from .store import QueryOutcome, Rows, StoreError, StoreUnavailable
 from .vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, XSD, node
 
 USER_ENV = "DEFGRAPH_USER"
+TOKEN_ENV = "DEFGRAPH_TOKEN"  # the bearer token of `defgraph serve --allow-update`
 PASSWORD_ENV = "DEFGRAPH_PASSWORD"
 TIMEOUT_ENV = "DEFGRAPH_TIMEOUT"
 UNION_GRAPH_ENV = "DEFGRAPH_UNION_GRAPH"
@@ -235,38 +236,43 @@ class _Shape:
         return f"{self.text.rstrip()}\n{values}"
 
     def page(self, variables: list[str], values: str, limit: int, offset: int) -> str:
-        """One page of a SELECT: its own order, then every variable (a total order), LIMIT/OFFSET."""
-        # Virtuoso 7.2 returns wrong rows when a variable is an ORDER BY key twice.
-        ordered = _bare_keys(self.order_by)
-        keys = " ".join([self.order_by] + [f"?{v}" for v in variables if v not in ordered]).strip()
+        """One page of a SELECT, LIMIT/OFFSET with no ORDER BY: Virtuoso refuses a sorted page
+        past MaxSortedTopRows (SR353), so pages come unsorted and the rows are put in the
+        query's order here (sort_rows)."""
         head = self.text[: self.where_end + 1]
         trailing = self.values
         if values and not self.aggregated:
             head = f"{self.text[: self.where_end]}\n{values}\n}}"
         elif values:
             trailing = values
-        return (f"{head}\n{self.group_having}\nORDER BY {keys}\nLIMIT {limit} OFFSET {offset}\n"
+        return (f"{head}\n{self.group_having}\nLIMIT {limit} OFFSET {offset}\n"
                 f"{trailing}").rstrip()
 
 
-def _bare_keys(order_by: str) -> set[str]:
-    """Variables an ORDER BY orders by themselves: keys ``?x``, ``ASC(?x)`` or ``DESC(?x)``."""
-    keys, depth, start = [], 0, 0
-    for i, c in enumerate(order_by + " "):
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c.isspace() and depth == 0:
-            if order_by[start:i].strip():
-                keys.append(order_by[start:i].strip())
-            start = i + 1
-    found = set()
-    for key in keys:
-        m = re.fullmatch(r"(?:(?:ASC|DESC)\s*\(\s*)?[?$](\w+)\s*\)?", key, re.IGNORECASE)
-        if m and key.count("(") == key.count(")"):
-            found.add(m.group(1))
-    return found
+def sort_rows(rows: Rows, order_by: str) -> Rows:
+    """Rows in the order of an ORDER BY clause over their own variables, as SPARQL orders them.
+
+    An in-memory Oxigraph store evaluates ``ORDER BY`` over the rows given as a VALUES
+    block (each term in its N-Triples form, which escapes it), so the order is the one
+    the embedded store gives.
+    """
+    if not rows.rows or not order_by:
+        return rows
+    unknown = set(re.findall(r"[?$](\w+)", order_by)) - set(rows.variables)
+    if unknown:
+        raise StoreError(f"the result is too long for one request and its ORDER BY uses "
+                         f"{', '.join('?' + v for v in sorted(unknown))}, which it does not "
+                         "select: select them too, or add LIMIT and OFFSET yourself")
+    names = " ".join(f"?{v}" for v in rows.variables)
+    lines = "\n".join("(" + " ".join(str(t) if t is not None else "UNDEF" for t in row) + ")"
+                      for row in rows.rows)
+    text = f"SELECT {names} WHERE {{ VALUES ({names}) {{\n{lines}\n}} }} ORDER BY {order_by}"
+    try:
+        result = ox.Store().query(text, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        raise StoreError(f"cannot order the paged rows by {order_by!r}: {exc}") from exc
+    assert isinstance(result, ox.QuerySolutions)
+    return Rows(rows.variables, [[sol[v] for v in rows.variables] for sol in result])
 
 
 def _top_level_groups(masked: str, start: int) -> list[tuple[int, int]]:
@@ -464,11 +470,17 @@ class RemoteStore:
     def _post(self, url: str, fields: dict[str, str] | list[tuple[str, str]], accept: str,
               what: str) -> tuple[bytes, Message]:
         data = urllib.parse.urlencode(fields).encode("utf-8")
-        req = urllib.request.Request(url, data=data, method="POST", headers={
+        headers = {
             "Accept": accept,
             "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8",
             "User-Agent": "defgraph",
-        })
+        }
+        token = os.environ.get(TOKEN_ENV)
+        host = urllib.parse.urlsplit(url).hostname or ""
+        if token and what == "update" and host in ("127.0.0.1", "localhost", "::1"):
+            # `defgraph serve --allow-update` (loopback only) asks for its token
+            headers["Authorization"] = f"Bearer {token}"
+        req = urllib.request.Request(url, data=data, method="POST", headers=headers)
         self.requests += 1
         try:
             with self._opener.open(req, timeout=self.timeout) as resp:
@@ -538,7 +550,7 @@ class RemoteStore:
             if len(page.rows) < size:
                 break
             offset += size
-        return Rows(rows.variables, out)  # type: ignore[arg-type]
+        return sort_rows(Rows(rows.variables, out), shape.order_by)  # type: ignore[arg-type]
 
     # -- reading -------------------------------------------------------------------------
     def query(self, sparql: str, bindings: Mapping[str, Bindable] | None = None, *,
@@ -699,7 +711,7 @@ class RemoteStore:
         """Add quads of shared graphs (the reference graph): inserting what is there changes nothing."""
         by_graph: dict[str, list[str]] = {}
         for q in quads:
-            by_graph.setdefault(q.graph_name.value, []).append(f"{q.subject} {q.predicate} {q.object} .")
+            by_graph.setdefault(str(getattr(q.graph_name, "value", "")), []).append(f"{q.subject} {q.predicate} {q.object} .")
         for graph, lines in by_graph.items():
             for i in range(0, len(lines), self.batch_triples):
                 self._insert(ox.NamedNode(graph), lines[i:i + self.batch_triples], drop=False)
@@ -724,13 +736,26 @@ class RemoteStore:
         """Add quads (INSERT DATA in batches, per graph)."""
         by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
         for q in quads:
-            by_graph[q.graph_name.value].append(q)
+            if isinstance(q.graph_name, ox.NamedNode):  # defgraph writes named graphs only
+                by_graph[q.graph_name.value].append(q)
         for graph, qs in by_graph.items():
             g = node(graph)
             new = skolemise((ox.Triple(q.subject, q.predicate, q.object) for q in qs), g)
             lines = [f"{t.subject} {t.predicate} {t.object} ." for t in new]
             for i in range(0, len(lines), self.batch_triples):
                 self._insert(g, lines[i:i + self.batch_triples], drop=False)
+
+    def change(self, remove: Iterable[ox.Quad], add: Iterable[ox.Quad]) -> None:
+        """Remove some quads and add others: DELETE DATA, then INSERT DATA, in batches."""
+        by_graph: dict[str, list[str]] = defaultdict(list)
+        for q in remove:
+            if isinstance(q.graph_name, ox.NamedNode):
+                by_graph[q.graph_name.value].append(f"{q.subject} {q.predicate} {q.object} .")
+        for graph, lines in by_graph.items():
+            for i in range(0, len(lines), self.batch_triples):
+                self.update(f"DELETE DATA {{ GRAPH <{graph}> {{\n"
+                            + "\n".join(lines[i:i + self.batch_triples]) + "\n} }")
+        self.add_quads(add)
 
     def replace_subjects(self, graph: str | ox.NamedNode, subjects: Iterable[ox.NamedNode],
                          quads: Iterable[ox.Quad]) -> None:

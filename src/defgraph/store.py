@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -32,6 +33,39 @@ class StoreError(Exception):
 
 class StoreUnavailable(StoreError):
     """The store stopped answering, timed out or refuses us altogether: a batch must stop."""
+
+
+class StoreMissing(StoreError):
+    """A command that only reads named a folder that holds no store (a typo must not create one)."""
+
+
+class StoreBusy(StoreError):
+    """Another process holds the embedded store for writing (or reading, when we would write)."""
+
+
+def is_store(path: Path) -> bool:
+    """Whether a folder holds an embedded Oxigraph store (RocksDB's CURRENT file)."""
+    return (path / "CURRENT").is_file()
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:500]
+
+
+def _missing_hint(path: Path) -> str:
+    """Stores near the working folder, to suggest for a misspelt --store."""
+    here = Path.cwd()
+    found: list[str] = []
+    with suppress(OSError):
+        for child in sorted(here.iterdir()):
+            for cand in (child, child / "store"):
+                if cand.is_dir() and is_store(cand) and cand.resolve() != path.resolve():
+                    found.append(str(cand.relative_to(here)))
+            if len(found) >= 3:
+                break
+    if found:
+        return " or ".join(f"--store {f}" for f in found) + "?"
+    return "create one with `defgraph ingest PATH --store DIR`, or `defgraph demo`"
 
 
 @dataclass
@@ -61,20 +95,59 @@ def _as_graph_name(graph: str | ox.NamedNode) -> ox.NamedNode:
 class OxigraphStore:
     """An embedded Oxigraph store in a folder on disk (or in memory when path is None)."""
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
+                 create: bool = True) -> None:
+        """Open (``create``: or make) the store; ``read_only`` never writes a byte to its folder.
+
+        A read-only open refuses a folder that holds no store (StoreMissing) and a store
+        another process holds for writing (StoreBusy, naming it), and keeps writers out
+        while it is open. Only a writable open with ``create`` makes a new store.
+        """
+        from . import storelock
+
         self.path = Path(path) if path is not None else None
+        self._read_lock: storelock.ReadLock | None = None
+        self.read_only = read_only and self.path is not None
+        if self.path is not None and (read_only or not create) and not is_store(self.path):
+            what = "no folder" if not self.path.exists() else "no defgraph store"
+            raise StoreMissing(f"{what} at {self.path}: {_missing_hint(self.path)}")
         try:
             if self.path is None:
                 self._store = ox.Store()
             elif read_only:
+                holder = storelock.writer(self.path)
+                if holder:
+                    raise StoreBusy(f"the store {self.path} is busy: {holder} holds it for "
+                                    "writing; try again when it ends")
+                try:
+                    self._read_lock = storelock.ReadLock(self.path)
+                except BlockingIOError:
+                    raise StoreBusy(f"the store {self.path} is busy: "
+                                    f"{storelock.writer(self.path) or 'another process'} holds "
+                                    "it for writing; try again when it ends") from None
                 self._store = ox.Store.read_only(str(self.path))
             else:
+                if is_store(self.path):  # ask before RocksDB, which rotates its log first
+                    holder = storelock.writer(self.path) or storelock.reader(self.path)
+                    if holder:
+                        raise StoreBusy(f"the store {self.path} is busy: {holder} has it open; "
+                                        "try again when it ends")
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
         except OSError as exc:
-            raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
+            self._release()
+            if self.path is not None and "lock" in str(exc).lower():
+                holder = storelock.writer(self.path) or storelock.reader(self.path)
+                raise StoreBusy(f"the store {self.path} is busy: {holder or 'another process'} "
+                                "has it open; try again when it ends") from exc
+            raise StoreError(f"cannot open the store at {self.path}: {_one_line(exc)}") from exc
         if not read_only:
             self._ensure_ontology()
+
+    def _release(self) -> None:
+        if self._read_lock is not None:
+            self._read_lock.close()
+            self._read_lock = None
 
     def __repr__(self) -> str:
         return f"OxigraphStore({str(self.path) if self.path else ':memory:'})"
@@ -89,12 +162,17 @@ class OxigraphStore:
         return self._store
 
     def _ensure_ontology(self) -> None:
-        """Keep the ontology in its own named graph so queries can follow rdfs:subClassOf."""
+        """Keep the ontology in its own named graph so queries can follow rdfs:subClassOf.
+
+        Written only when it differs: its blank nodes get new names at every parse, so the
+        stored and the bundled graph are compared in canonical form (RDF canonicalisation).
+        """
+        g = node(ONTOLOGY_GRAPH)
         with open(resources.ontology_file(), "rb") as f:
-            quads = [
-                ox.Quad(t.subject, t.predicate, t.object, node(ONTOLOGY_GRAPH))
-                for t in ox.parse(f, format=ox.RdfFormat.TURTLE)
-            ]
+            quads = [ox.Quad(t.subject, t.predicate, t.object, g)
+                     for t in ox.parse(f, format=ox.RdfFormat.TURTLE)]
+        if self.has_graph(g) and _canonical(self.graph_quads(g)) == _canonical(quads):
+            return
         self.replace_graph(ONTOLOGY_GRAPH, quads)
 
     # -- writing -----------------------------------------------------------------
@@ -153,6 +231,15 @@ class OxigraphStore:
         except OSError as exc:
             raise StoreError(f"writing failed: {exc}") from exc
 
+    def change(self, remove: Iterable[ox.Quad], add: Iterable[ox.Quad]) -> None:
+        """Remove some quads and add others (a small diff to a large graph)."""
+        try:
+            for q in remove:
+                self._store.remove(q)
+            self._store.extend(add)
+        except OSError as exc:
+            raise StoreError(f"writing failed: {exc}") from exc
+
     def replace_subjects(self, graph: str | ox.NamedNode, subjects: Iterable[ox.NamedNode],
                          quads: Iterable[ox.Quad]) -> None:
         """In one graph, drop every triple of these subjects, then add these quads (its new ones)."""
@@ -174,7 +261,8 @@ class OxigraphStore:
         return list(self._store.quads_for_pattern(subject, None, None, g))
 
     # -- reading -----------------------------------------------------------------
-    def query(self, sparql: str, bindings: dict[str, ox.Term] | None = None, *,
+    def query(self, sparql: str,
+              bindings: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None = None, *,
               union: bool = False) -> QueryOutcome:
         """Run a SPARQL query; bindings are substituted by the engine.
 
@@ -182,7 +270,8 @@ class OxigraphStore:
         about); ``union=True`` makes it the union of every graph, statements' records included.
         """
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
-        graphs = None if union else [node(CONSOLIDATED_GRAPH), node(ONTOLOGY_GRAPH)]
+        graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = (
+            None if union else [node(CONSOLIDATED_GRAPH), node(ONTOLOGY_GRAPH)])
         try:
             result = self._store.query(
                 sparql,
@@ -235,14 +324,23 @@ class OxigraphStore:
     def close(self) -> None:
         """Flush and drop the store; pyoxigraph releases the folder's lock when it is freed."""
         if hasattr(self, "_store"):
-            self._store.flush()
+            if not self.read_only:
+                self._store.flush()
             del self._store
             import gc
 
             gc.collect()
+        self._release()
 
 
 Store = OxigraphStore
+
+
+def _canonical(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
+    """Quads with blank nodes renamed canonically, so equal graphs compare equal."""
+    ds = ox.Dataset(quads)
+    ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return set(ds)
 
 
 def store_location(location: str | Path | None = None) -> str:
@@ -253,8 +351,12 @@ def store_location(location: str | Path | None = None) -> str:
 
 
 def open_store(location: str | Path | None = None, *, read_only: bool = False,
-               update_url: str | None = None) -> OxigraphStore | RemoteStore:
-    """Open the store at a folder (created if missing) or an http(s) SPARQL endpoint URL."""
+               update_url: str | None = None, create: bool = True) -> OxigraphStore | RemoteStore:
+    """Open the store at a folder or an http(s) SPARQL endpoint URL.
+
+    A folder is created when missing only with ``create`` and not ``read_only``; a
+    read-only open writes nothing (see OxigraphStore).
+    """
     loc = store_location(location)
     if loc.startswith(("http://", "https://")):
         from .remote import RemoteStore
@@ -262,4 +364,4 @@ def open_store(location: str | Path | None = None, *, read_only: bool = False,
         return RemoteStore(loc, update_url=update_url, read_only=read_only)
     if update_url:
         raise StoreError(f"--update-url is for a SPARQL endpoint, but the store {loc} is a folder")
-    return OxigraphStore(loc, read_only=read_only)
+    return OxigraphStore(loc, read_only=read_only, create=create)

@@ -10,6 +10,7 @@ as "points to a dg:Statement" are still checked, not inferred true.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
@@ -19,6 +20,9 @@ from rdflib.term import Node
 
 from . import resources
 from .store import OxigraphStore
+
+if TYPE_CHECKING:
+    from .remote import RemoteStore
 
 Violation = tuple[str, str, str]
 """(focus node, path, message): the node IRI (or ``_:id``), the property IRI (or ""), the text."""
@@ -51,7 +55,7 @@ def _rdflib_term(term: object) -> Node:
     raise ValidationError(f"cannot validate the RDF term {term!r}")
 
 
-def store_graph(store: OxigraphStore) -> Graph:
+def store_graph(store: OxigraphStore | RemoteStore) -> Graph:
     """The consolidated graph with the statements' texts, as exported, as one rdflib Graph."""
     from .maintain import published_triples
 
@@ -93,7 +97,7 @@ def _violations(results: Graph) -> list[Violation]:
     return sorted(found)
 
 
-def validate(store: OxigraphStore) -> ValidationReport:
+def validate(store: OxigraphStore | RemoteStore) -> ValidationReport:
     """Validate every statement graph in the store against shapes.ttl."""
     try:
         shapes_path, ontology_path = resources.shapes_file(), resources.ontology_file()

@@ -165,11 +165,25 @@ def dg(name: str) -> ox.NamedNode:
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 
+# Letters that NFKD does not decompose into an ASCII base letter plus marks.
+_TRANSLIT = str.maketrans({
+    "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "ẞ": "SS",
+    "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th",
+    "ħ": "h", "Ħ": "H", "ı": "i", "ŀ": "l", "Ŀ": "L", "ŧ": "t", "Ŧ": "T", "ĸ": "k", "ŋ": "ng",
+    "Ŋ": "NG",
+})
+
+
 def slug(text: str) -> str:
-    """A stable, readable IRI segment: lower case ASCII letters, digits and dashes."""
+    """A stable, readable IRI segment: lower case ASCII letters, digits and dashes.
+
+    Accented letters lose their marks (NFKD) and letters NFKD keeps whole are
+    transliterated ("ł" -> "l", "ß" -> "ss"), so no letter of a name is dropped;
+    ASCII input gives the same segment as before.
+    """
     import unicodedata
 
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    folded = unicodedata.normalize("NFKD", text.translate(_TRANSLIT)).encode("ascii", "ignore").decode("ascii")
     s = _SLUG_RE.sub("-", folded.lower()).strip("-")
     return s[:80] or "x"
 

@@ -10,73 +10,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, cast
 
 import pycountry
 
-# Forms that statements use and the libraries lack. Keys are matched case-sensitively.
-_EXTRA: dict[str, str] = {
-    "U.S.": "USA", "U.S.A.": "USA", "US": "USA", "USA": "USA", "America": "USA",
-    "American": "USA", "Americans": "USA", "United States of America": "USA",
-    "UK": "GBR", "U.K.": "GBR", "Britain": "GBR", "British": "GBR", "Great Britain": "GBR",
-    "United Kingdom": "GBR", "Anglo": "GBR", "English": "GBR",
-    "Franco": "FRA", "Gallic": "FRA",
-    "Germany": "DEU", "German": "DEU", "Federal Republic of Germany": "DEU",
-    "Dutch": "NLD", "the Netherlands": "NLD", "Netherlands": "NLD", "Holland": "NLD",
-    "South Korea": "KOR", "Republic of Korea": "KOR", "ROK": "KOR", "Korea": "KOR",
-    "South Korean": "KOR", "Korean": "KOR",
-    "North Korea": "PRK", "DPRK": "PRK", "North Korean": "PRK",
-    "Russia": "RUS", "Russian": "RUS", "Russian Federation": "RUS",
-    "Türkiye": "TUR", "Turkiye": "TUR", "Turkey": "TUR", "Turkish": "TUR",
-    "Czechia": "CZE", "Czech Republic": "CZE", "Czech": "CZE",
-    "Slovak": "SVK", "Slovakian": "SVK",
-    "UAE": "ARE", "U.A.E.": "ARE", "Emirati": "ARE", "United Arab Emirates": "ARE",
-    "DRC": "COD", "DR Congo": "COD", "Democratic Republic of the Congo": "COD",
-    "Congolese": "COD",
-    "Moldova": "MDA", "Moldovan": "MDA", "Iran": "IRN", "Iranian": "IRN",
-    "Syria": "SYR", "Syrian": "SYR", "Vietnam": "VNM", "Viet Nam": "VNM", "Vietnamese": "VNM",
-    "Laos": "LAO", "Bolivia": "BOL", "Venezuela": "VEN", "Tanzania": "TZA", "Tanzanian": "TZA",
-    "Taiwan": "TWN", "Taiwanese": "TWN", "Palestine": "PSE", "Palestinian": "PSE",
-    "Vatican": "VAT", "Holy See": "VAT", "Kosovo": "XKX", "Kosovan": "XKX",
-    "Ivory Coast": "CIV", "Côte d'Ivoire": "CIV", "Cote d'Ivoire": "CIV", "Ivorian": "CIV",
-    "Cape Verde": "CPV", "Cabo Verde": "CPV", "Eswatini": "SWZ", "Swaziland": "SWZ",
-    "Micronesia": "FSM", "Brunei": "BRN", "East Timor": "TLS", "Timor-Leste": "TLS",
-    "North Macedonia": "MKD", "Macedonia": "MKD", "Macedonian": "MKD",
-    "Bosnia": "BIH", "Bosnia and Herzegovina": "BIH", "Bosnian": "BIH",
-    "Filipino": "PHL", "Philippine": "PHL", "Philippines": "PHL",
-    "Kiwi": "NZL", "New Zealander": "NZL",
-    "Saudi": "SAU", "Saudi Arabia": "SAU", "Saudi Arabian": "SAU",
-    "Israeli": "ISR", "Ukrainian": "UKR", "Ukraine": "UKR", "Polish": "POL",
-    "Norwegian": "NOR", "Swedish": "SWE", "Finnish": "FIN", "Danish": "DNK",
-    "Estonian": "EST", "Latvian": "LVA", "Lithuanian": "LTU", "Romanian": "ROU",
-    "Hungarian": "HUN", "Bulgarian": "BGR", "Greek": "GRC", "Hellenic": "GRC",
-    "Spanish": "ESP", "Portuguese": "PRT", "Italian": "ITA", "Belgian": "BEL",
-    "Swiss": "CHE", "Austrian": "AUT", "Irish": "IRL", "Icelandic": "ISL",
-    "Luxembourgish": "LUX", "Maltese": "MLT", "Cypriot": "CYP", "Croatian": "HRV",
-    "Slovenian": "SVN", "Slovene": "SVN", "Serbian": "SRB", "Montenegrin": "MNE",
-    "Albanian": "ALB", "Georgian": "GEO", "Armenian": "ARM", "Azerbaijani": "AZE",
-    "Japanese": "JPN", "Chinese": "CHN", "Indian": "IND", "Pakistani": "PAK",
-    "Australian": "AUS", "Canadian": "CAN", "Mexican": "MEX", "Brazilian": "BRA",
-    "Argentine": "ARG", "Argentinian": "ARG", "Chilean": "CHL", "Colombian": "COL",
-    "Peruvian": "PER", "Kenyan": "KEN", "Nigerian": "NGA", "Ghanaian": "GHA",
-    "South African": "ZAF", "Ethiopian": "ETH", "Egyptian": "EGY", "Moroccan": "MAR",
-    "Tunisian": "TUN", "Algerian": "DZA", "Somali": "SOM", "Ugandan": "UGA",
-    "Rwandan": "RWA", "Indonesian": "IDN", "Malaysian": "MYS", "Singaporean": "SGP",
-    "Thai": "THA", "Qatari": "QAT", "Kuwaiti": "KWT", "Omani": "OMN", "Bahraini": "BHR",
-    "Jordanian": "JOR", "Lebanese": "LBN", "Iraqi": "IRQ", "Afghan": "AFG",
-    "Kazakh": "KAZ", "Uzbek": "UZB", "Mongolian": "MNG", "Bangladeshi": "BGD",
-    "Sri Lankan": "LKA", "Nepalese": "NPL", "Belarusian": "BLR",
-}
+from ..rules import on_reset, rules
 
-# Prefixes used in compounds ("Franco-German", "Sino-Russian", "Indo-Pakistani").
-_COMBINING: dict[str, str] = {"Franco": "FRA", "Anglo": "GBR", "Sino": "CHN", "Russo": "RUS",
-                              "Italo": "ITA", "Greco": "GRC", "Indo": "IND", "Turco": "TUR",
-                              "Polono": "POL", "Hispano": "ESP", "Luso": "PRT", "Nippo": "JPN"}
 
-# Names that are also ordinary words or ambiguous inside defence statements.
-_NOT_COUNTRY = {"Georgia", "Chad", "Jersey", "Guinea", "Niger", "Jordan", "Turkey", "Mali",
-                "Nice", "Oman", "Peru", "China", "Monaco", "Malta", "Israel", "Cuba"}
-_LOWER_OK = {"Chad", "Jordan", "Georgia", "Turkey", "Niger", "Mali", "Guinea", "China",
-             "Malta", "Israel", "Cuba", "Oman", "Peru", "Monaco"}
+def _extra() -> dict[str, str]:
+    """Forms that statements use and the libraries lack (rules/countries.yaml), case-sensitive."""
+    return rules().country_forms
+
+
+def _combining() -> dict[str, str]:
+    """Prefixes used in compounds ("Franco-German", "Sino-Russian"): rules/countries.yaml."""
+    return rules().combining
 
 
 @dataclass(frozen=True)
@@ -87,7 +35,7 @@ class CountryInfo:
     currencies: tuple[str, ...]
 
 
-def _info_rows() -> list[dict]:
+def _info_rows() -> list[Any]:
     import countryinfo
 
     rows = []
@@ -132,7 +80,7 @@ def _tables() -> tuple[dict[str, str], dict[str, CountryInfo], dict[str, str]]:
         capital = info.get("capital") or None
         currencies = tuple(info.get("currencies") or ())
         base = infos.get(iso3)
-        infos[iso3] = CountryInfo(iso3, base.name if base else name, capital, currencies)
+        infos[iso3] = CountryInfo(iso3, base.name if base else cast(str, name), capital, currencies)
         add(name, iso3)
         for alt in info.get("altSpellings") or ():
             if len(alt) > 3 and not alt.isupper():
@@ -142,7 +90,7 @@ def _tables() -> tuple[dict[str, str], dict[str, CountryInfo], dict[str, str]]:
             add(demonym, iso3)
         if capital and len(capital) > 3:
             capitals.setdefault(capital, iso3)
-    for form, iso3 in _EXTRA.items():
+    for form, iso3 in _extra().items():
         names[form] = iso3
     if "XKX" not in infos:
         infos["XKX"] = CountryInfo("XKX", "Kosovo", "Pristina", ("EUR",))
@@ -193,6 +141,15 @@ def currency_countries(code: str) -> frozenset[str]:
     return frozenset(c["iso3"] for c in countries if c.get("currencycode") == code)
 
 
+@lru_cache(maxsize=1)
+def _lower_names() -> dict[str, str]:
+    """Every known form in lower case (the first form of each spelling wins, as a scan would)."""
+    out: dict[str, str] = {}
+    for form, iso3 in _tables()[0].items():
+        out.setdefault(form.lower(), iso3)
+    return out
+
+
 @lru_cache(maxsize=4096)
 def resolve_country(name: str) -> str | None:
     """The ISO alpha-3 code for a country name, short form, demonym or code; None if unknown."""
@@ -206,10 +163,9 @@ def resolve_country(name: str) -> str | None:
         return names[text]
     if text.startswith("the ") and text[4:] in names:
         return names[text[4:]]
-    low = text.lower()
-    for form, iso3 in names.items():
-        if form.lower() == low:
-            return iso3
+    hit = _lower_names().get(text.lower())
+    if hit is not None:
+        return hit
     try:
         return str(pycountry.countries.lookup(text).alpha_3)
     except LookupError:
@@ -235,7 +191,9 @@ def _mention_regex() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])")
 
 
-_COMBINING_RE = re.compile(r"\b(" + "|".join(_COMBINING) + r")[-–]([A-Z][\w.]*)")
+@lru_cache(maxsize=1)
+def _combining_re() -> re.Pattern[str]:
+    return re.compile(r"\b(" + "|".join(map(re.escape, _combining())) + r")[-–]([A-Z][\w.]*)")
 _ADJ_SUFFIX = re.compile(r"(?:ian|ish|ese|ean|an|i|ic|ch|ss|ek|ot|ine|ene|kh|ch)$")
 
 
@@ -251,30 +209,28 @@ def _demonym_forms() -> frozenset[str]:
         state_names.add(info.get("name") or "")
         state_names.update(info.get("altSpellings") or ())
     return frozenset(f for f in names if f not in state_names and _ADJ_SUFFIX.search(f)
-                     and f not in _PROPER_NAMES)
+                     and f not in rules().proper_names)
 
-
-# Extra forms that are names of states, not adjectives.
-_PROPER_NAMES = {"America", "Britain", "Great Britain", "Holland", "Korea", "Bosnia", "Vatican",
-                 "Palestine", "Laos", "Brunei", "Kosovo", "Micronesia", "Eswatini", "Swaziland"}
 
 
 def find_countries(text: str) -> list[CountryMention]:
     """Every mention of a country in the text, left to right, without overlaps."""
     names, _, _ = _tables()
     out: list[CountryMention] = []
-    for m in _COMBINING_RE.finditer(text):
+    for m in _combining_re().finditer(text):
         if resolve_country(m.group(2).rstrip(".")) is None:
             continue  # "Indo-Pacific" names a region, not India
-        out.append(CountryMention(m.start(1), m.end(1), m.group(1), _COMBINING[m.group(1)], True))
-    taken = [(c.start, c.end) for c in out]
+        out.append(CountryMention(m.start(1), m.end(1), m.group(1), _combining()[m.group(1)], True))
+    from .spans import Occupied
+
+    taken = Occupied((c.start, c.end) for c in out)
     for m in _mention_regex().finditer(text):
         form = m.group(0)
-        if any(s < m.end() and m.start() < e for s, e in taken):
+        if taken.overlaps(m.start(), m.end()):
             continue
         if form == "US" and _us_is_pronoun(text, m.start()):
             continue
-        if form in _NOT_COUNTRY and _ambiguous(text, m.start(), m.end(), form):
+        if form in rules().ambiguous_names and _ambiguous(text, m.start(), m.end(), form):
             continue
         iso3 = names[form]
         end = m.end()
@@ -306,3 +262,12 @@ def _is_adjectival(form: str, text: str, end: int) -> bool:
         # "UK Defence Secretary", "the US and France": adjectival when a capitalised noun follows
         return bool(re.match(r"\s+(?!and\b|or\b)[A-Z][a-z]", text[end:end + 20]))
     return form in _demonym_forms()
+
+
+def _forget_tables() -> None:
+    """New rules may name new forms: the tables built from them are rebuilt on next use."""
+    for cached in (_tables, _lower_names, resolve_country, _mention_regex, _demonym_forms, _combining_re):
+        cached.cache_clear()
+
+
+on_reset(_forget_tables)

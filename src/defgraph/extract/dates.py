@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import datetime as _dt
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -46,8 +47,8 @@ class DateMention:
     start: int
     end: int
     text: str
-    date: date
-    end_date: date | None = None
+    date: _dt.date
+    end_date: _dt.date | None = None
     relative: bool = False
     vague: bool = False  # a period rather than a day ("last month")
 
@@ -63,9 +64,11 @@ def _mk(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def _infer_year(m: int, d: int, ref: date | None, future: bool) -> int:
+def _infer_year(m: int, d: int, ref: date | None, future: bool) -> int | None:
+    """The year of a day-month named without one; None when the statement has no date of its
+    own (never the machine's year: output must not depend on the day it runs)."""
     if ref is None:
-        return date.today().year
+        return None
     y = ref.year
     cand = _mk(y, m, d)
     if cand is None:
@@ -81,10 +84,12 @@ def _infer_year(m: int, d: int, ref: date | None, future: bool) -> int:
 def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> list[DateMention]:
     """Every date in the text, absolute or relative to `ref` (the statement's date)."""
     out: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    from .spans import Occupied
+
+    taken = Occupied()
 
     def free(s: int, e: int) -> bool:
-        return not any(s < te and ts < e for ts, te in taken)
+        return not taken.overlaps(s, e)
 
     for pat in _PATTERNS:
         for m in pat.finditer(text):
@@ -101,7 +106,10 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
                 mon = _month(gd["mon"])
                 mon2 = _month(gd["mon2"]) if gd.get("mon2") else mon
                 d1 = int(gd["d1"])
-                y = int(gd["y"]) if gd.get("y") else _infer_year(mon, d1, ref, future)
+                y_or_none = int(gd["y"]) if gd.get("y") else _infer_year(mon, d1, ref, future)
+                if y_or_none is None:
+                    continue  # "12 June" in an undated statement: no year to give it
+                y = y_or_none
                 if gd.get("d2"):
                     d2 = int(gd["d2"])
                     # "12 to 14 June": the first day shares the month named after the second
@@ -116,7 +124,7 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
                     end = None
             if d is None:
                 continue
-            taken.append((m.start(), m.end()))
+            taken.add(m.start(), m.end())
             out.append(DateMention(m.start(), m.end(), m.group(0), d, end))
     if ref is not None:
         for m in _RELATIVE.finditer(text):

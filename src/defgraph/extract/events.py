@@ -3,60 +3,17 @@ and who took part, who convened, when and where."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from ..model import ActorRef
+from ..rules import EventType, Rules, rules
 from .text import NUMBER_WORDS, Sentence
 
-# (event type, pattern, the trigger makes its subject the convenor)
-_TRIGGERS: list[tuple[str, re.Pattern[str], bool]] = [
-    ("Call", re.compile(
-        r"\b(?:(?:tele)?phone|telephonic|video)[- ]?(?:call|conversation|conference|talks?)\b|"
-        r"\bspoke\s+(?:by|on the|over the)\s+(?:tele)?phone\b|\b(?:spoke|talked)\b[^.;]{0,60}?\bby (?:tele)?phone\b|"
-        r"\b(?:held|had|holds|has|made)\s+a\s+call\b|\bvideoconference\b|\bcalled (?:his|her|their)\b", re.I), False),
-    ("AgreementSigning", re.compile(
-        r"\b(?:sign(?:ed|s|ing)?|conclud(?:ed|es|ing)|seal(?:ed|s)|ink(?:ed|s)|initial(?:l)?ed)\b"
-        r"(?:[^.;]{0,90}?)\b(?:agreement|memorandum|MoU|MOU|treaty|pact|declaration|accord|"
-        r"arrangement|letter of intent|roadmap|framework|protocol|deal|charter)s?\b|"
-        r"\b(?:agreement|memorandum|MoU|treaty|pact|declaration|accord|arrangement)s?\b"
-        r"[^.;]{0,60}?\b(?:was|were|has been|have been|is|are)\s+(?:formally\s+)?(?:signed|concluded|sealed)\b|"
-        r"\bsigning (?:ceremony|of)\b", re.I), False),
-    ("Visit", re.compile(
-        r"\b(?:visit(?:ed|s|ing)?|travel(?:l)?ed to|travels to|travel(?:l)?ing to|arrived in|arrives in|"
-        r"arrive in|trip to|tour(?:ed)? of|landed in|(?:will|to) travel to)\b", re.I), False),
-    ("Meeting", re.compile(
-        r"\b(?:convened|convenes|convene|convening|hosted|hosts|host|hosting|chaired|chairs|chair|chairing|"
-        r"co-chaired|co-chairs|co-chair|co-hosted|co-hosts|co-host|organi[sz]ed)\b", re.I), True),
-    ("Meeting", re.compile(
-        r"\b(?:met|meets|meet|meeting|talks|summit|ministerial|conference|consultations with|"
-        r"gathering|bilateral|sat down with|round ?table)\b", re.I), False),
-    ("Exercise", re.compile(r"\b(?:exercises?|drills?|war ?games?|manoeuvres|maneuvers)\b", re.I), False),
-    ("Deployment", re.compile(
-        r"\b(?:deploy(?:ed|s|ing|ment|ments)?|strike group|(?:will|to) send (?:troops|forces|personnel|jets|ships)|"
-        r"stationed|rotational presence)\b", re.I), False),
-]
-_CONVENE_WORDS = re.compile(r"^(?:co-)?(?:convene|host|chair|organi[sz]e)", re.I)
-_BY_CONVENOR = re.compile(r"\b(?:hosted|chaired|co-chaired|convened|co-hosted|organi[sz]ed)\s+by\s+", re.I)
-
-# Words that turn a trigger into something other than an event report.
-_INTENT = re.compile(
-    r"\b(?:continue to|keep|kept|look(?:s|ed|ing)? forward to|agreed to|plan(?:s|ned)? to|would|could|"
-    r"should|may|might|intend(?:s|ed)? to|hope(?:s|d)? to|aim(?:s|ed)? to|expect(?:s|ed)? to|"
-    r"ready to|willing to|next|future|regular(?:ly)?|again|further|upcoming|"
-    r"whenever)\s+(?:[\w'’-]+\s+){0,3}$", re.I)
-_NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|cancel(?:l)?ed|postponed|refused|declined|"
-                       r"without)\s+(?:\w+\s+){0,3}$", re.I)
-_FUTURE = re.compile(r"\b(?:will|shall|is set to|are set to|is due to|are due to|is to|are to|"
-                     r"is scheduled to|are scheduled to|to be held|is expected to|are expected to)\b", re.I)
 # A headline's infinitive: "Minister to host NATO Secretary General", "UK to deploy jets"
 _HEADLINE_FUTURE = re.compile(r"^[^.,;:]{0,100}?\b[A-Z][\w'’-]*\s+to\s+$")
-_PAST_CONTEXT = re.compile(r"\b(?:recent|previous|past|earlier|last year|prior)\b", re.I)
-# Nouns of triggers in the plural speak of many events in general ("recent Summits").
-_GENERIC_NOUN = re.compile(r"^(?:meetings|summits|conferences|exercises|deployments|visits|calls|"
-                           r"dialogues|consultations|gatherings|agreements|drills)$", re.I)
 
 _COUNT = re.compile(
     r"\b(?P<n>\d{1,3}|" + "|".join(k for k in NUMBER_WORDS if NUMBER_WORDS[k]) + r")\s+"
@@ -92,6 +49,7 @@ class Trigger:
     convening: bool
     sentence_text: str = ""
     sentence_start: int = 0
+    kind: str = ""  # the event type of rules/event_types.yaml (its class is `type`)
 
 
 @dataclass
@@ -103,8 +61,8 @@ class EventDraft:
     participants: list[ActorRef] = field(default_factory=list)
     virtual: list[ActorRef] = field(default_factory=list)
     count: int | None = None
-    date: date | None = None
-    end_date: date | None = None
+    date: _dt.date | None = None
+    end_date: _dt.date | None = None
     date_explicit: bool = False
     place: Any = None  # PlaceMention of the city
     venue: Any = None  # PlaceMention of a named building
@@ -112,62 +70,99 @@ class EventDraft:
     confidence: float = 0.7
     method: str = ""
     extra_spans: list[Sentence] = field(default_factory=list)
+    side: bool = False  # held on the margins of a multilateral meeting: an event of its own
+
+
+_CONVENE_WORDS = re.compile(r"^(?:co-)?(?:convene|host|chair|organi[sz]e)", re.I)
+_BY_CONVENOR = re.compile(r"\b(?:hosted|chaired|co-chaired|convened|co-hosted|organi[sz]ed)\s+by\s+", re.I)
+
+
+_ANY: dict[int, tuple[object, re.Pattern[str]]] = {}
+
+
+def _any_trigger(r: Rules) -> re.Pattern[str]:
+    """Every trigger of every event type in one pattern, to skip sentences without any."""
+    hit = _ANY.get(id(r))
+    if hit is None or hit[0] is not r:
+        pattern = re.compile("|".join(f"(?:{t.pattern.pattern})" for et in r.event_types for t in et.triggers),
+                             re.IGNORECASE)
+        _ANY.clear()
+        _ANY[id(r)] = hit = (r, pattern)
+    return hit[1]
 
 
 def find_triggers(s: Sentence) -> list[Trigger]:
-    """Event triggers in one sentence, first per type, with negated and intended ones dropped."""
+    """Event triggers in one sentence, first per event class, with negated and intended ones
+    dropped. The triggers, cue words and exclusions are those of rules/event_types.yaml."""
+    r = rules()
+    if not _any_trigger(r).search(s.text):
+        return []  # most sentences name no event: one pass instead of one per trigger
+    intent, negation, generic = r.cues["intent"], r.cues["negation"], r.cues["generic_noun"]
+    w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
     found: dict[str, Trigger] = {}
-    for etype, pattern, convening in _TRIGGERS:
-        if etype in found and not convening:
-            continue
-        for m in pattern.finditer(s.text):
-            word = m.group(0)
-            head = word.split()[0]
-            before = s.text[: m.start()]
-            if _NEGATION.search(before[-40:]) or _INTENT.search(before[-45:]):
+    kinds: dict[str, str] = {}
+    for et in r.event_types:
+        cls = et.cls
+        for trig in et.triggers:
+            if cls in found and not trig.convening:
                 continue
-            if _GENERIC_NOUN.match(word.split()[-1]):
-                continue
-            after = s.text[m.end(): m.end() + 50]
-            if etype == "Meeting" and re.match(r"\s+(?:a |an |the |some |about |around |more than )?"
-                                               r"(?:[\w,-]+\s+){0,3}(?:brigade|troops|forces|battalion|"
-                                               r"base|soldiers|personnel|contingent|units|aircraft|ships)", after, re.I):
-                continue  # "Lithuania hosts a German brigade" is basing, not a meeting
-            if re.match(r"(?:press|news)\s+$", before[-6:], re.I) or re.match(r"\s*(?:call|point|briefing)", after) \
-                    and word.lower() == "press":
-                continue
-            if etype == "Meeting" and re.search(r"\b(?:press|news)\s+$", before[-8:], re.I):
-                continue  # a press conference is not a diplomatic meeting
-            if etype == "Meeting" and not convening and word.lower() in ("meet",):
-                # "to meet" alone is an intention unless a date follows (handled by the caller)
-                if not re.search(r"\b(?:will|to)\s+$", before[-8:]):
+            for m in trig.pattern.finditer(s.text):
+                word = m.group(0)
+                head = word.split()[0]
+                before = s.text[: m.start()]
+                if negation.search(before[-w_neg:]) or intent.search(before[-w_intent:]):
                     continue
-            is_convene = convening and bool(_CONVENE_WORDS.match(head))
-            if etype == "Meeting" and "Meeting" in found and not is_convene:
-                continue
-            t = Trigger(etype, s.start + m.start(), s.start + m.end(), word, is_convene, s.text, s.start)
-            if etype == "Meeting" and "Meeting" in found:
-                # keep the convening trigger (it tells who convened), but the earliest position
-                found["Meeting"] = t if t.convening and not found["Meeting"].convening else found["Meeting"]
-            else:
-                found[etype] = t
-            break
+                if generic.match(word.split()[-1]):
+                    continue
+                after = s.text[m.end(): m.end() + 50]
+                if et.not_after is not None and et.not_after.match(after):
+                    continue
+                if re.match(r"(?:press|news)\s+$", before[-6:], re.I) or re.match(r"\s*(?:call|point|briefing)", after) \
+                        and word.lower() == "press":
+                    continue
+                if et.not_before is not None and et.not_before.search(before[-8:]):
+                    continue
+                if not trig.convening and any(g.word == word.lower() and g.needs_before is not None
+                                              and not g.needs_before.search(before[-8:]) for g in trig.guards):
+                    continue
+                is_convene = trig.convening and bool(_CONVENE_WORDS.match(head))
+                if cls in found and not is_convene:
+                    continue
+                t = Trigger(cls, s.start + m.start(), s.start + m.end(), word, is_convene, s.text, s.start,
+                            kind=et.name)
+                if cls in found:
+                    # keep the convening trigger (it tells who convened), but the earliest position
+                    if t.convening and not found[cls].convening:
+                        found[cls] = t
+                else:
+                    found[cls] = t
+                kinds[cls] = et.name
+                break
+    def rule(cls: str) -> EventType | None:
+        return r.event_type(kinds[cls]) or r.event_type(cls)
+
     # "The exercise was organised by ...": the convening word belongs to the other event
-    if "Meeting" in found and found["Meeting"].convening and any(
-            k in found for k in ("Exercise", "Visit", "Deployment", "AgreementSigning", "Call")):
-        del found["Meeting"]
+    for cls in list(found):
+        rt = rule(cls)
+        if rt and found[cls].convening and any(k in found for k in rt.convening_yields_to):
+            del found[cls]
     # "joined by video link" is remote attendance at a meeting, not a call
-    if "Call" in found and "Meeting" in found and re.search(r"\bvideo\b", found["Call"].word, re.I):
-        if re.search(r"\b(?:joined|attended|participated|took part)\b", s.text, re.I):
-            del found["Call"]
-    # A visit or meeting that is also a signing is reported as both; a call excludes a visit
-    if "Call" in found and "Visit" in found:
-        del found["Visit"]
-    if "Exercise" in found and not re.search(
-        r"\b(?:military|joint|naval|air|land|live-fire|exercise [A-Z]|Exercise|forces|troops|"
-        r"multinational|bilateral|trilateral|amphibious|command post)\b", s.text
-    ):
-        del found["Exercise"]
+    for cls in list(found):
+        rt = rule(cls)
+        if rt and any(y.to in found and (y.word is None or y.word.search(found[cls].word))
+                      and (y.sentence is None or y.sentence.search(s.text)) for y in rt.yields):
+            del found[cls]
+    # a call excludes a visit
+    for cls in list(found):
+        rt = rule(cls)
+        if rt and cls in found:
+            for other in rt.drops:
+                found.pop(other, None)
+    # an exercise needs a military word in the sentence
+    for cls in list(found):
+        rt = rule(cls)
+        if rt and rt.requires is not None and not rt.requires.search(s.text):
+            del found[cls]
     return sorted(found.values(), key=lambda t: t.start)
 
 
@@ -181,30 +176,32 @@ def participant_count(text: str) -> int | None:
     return best
 
 
-def is_future(sentence_text: str, trigger_pos: int) -> bool:
+def is_future(sentence_text: str, trigger_pos: int, trigger_end: int | None = None) -> bool:
+    """An announced event: a future tense before the trigger or inside it ("will travel to"),
+    a headline's infinitive, or a forward time word in the sentence."""
+    r = rules()
     before = sentence_text[:trigger_pos]
-    return bool(_FUTURE.search(before[-60:])) or bool(_HEADLINE_FUTURE.match(before)) or bool(
-        re.search(r"\b(?:tomorrow|next week|next month|later this)\b", sentence_text, re.I))
+    upto = sentence_text[:trigger_end] if trigger_end is not None else before
+    return bool(r.cues["future"].search(upto[-r.window("future_before"):])) or \
+        bool(_HEADLINE_FUTURE.match(before)) or bool(r.cues["future_anywhere"].search(sentence_text))
 
 
 def actor_position(sentence_text: str, rel_start: int) -> str:
     """'actor' when a name stands where a party to the event stands, 'mention' otherwise."""
     before = sentence_text[:rel_start]
-    if _RELATION_BEFORE.search(before[-40:]):
+    before = before[-rules().window("actor_before"):]
+    if _RELATION_BEFORE.search(before):
         return "mention"
-    if _ACTOR_BEFORE.search(before[-40:]):
+    if _ACTOR_BEFORE.search(before):
         return "actor"
-    if _NON_ACTOR_BEFORE.search(before[-40:]):
+    if _NON_ACTOR_BEFORE.search(before):
         return "mention"
     return "actor"
 
 
-# Sentences that name who attended an event reported nearby, without naming the event type.
-ATTEND = re.compile(
-    r"\b(?:attended|took part|participated|were represented|was represented|brings together|"
-    r"brought together|bring together|joined by|were joined|(?:units|troops|soldiers|forces|contingents?|"
-    r"delegations?|ministers|representatives|officials|teams|personnel|sailors|aircraft|ships) from|"
-    r"participants? (?:included|were)|alongside)\b", re.I)
+def attend_sentence(text: str) -> bool:
+    """A sentence that names who attended an event reported nearby (cue "attend")."""
+    return bool(rules().cues["attend"].search(text))
 
 
 def convenor_after_by(sentence_text: str) -> tuple[int, int] | None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 import pycountry
+
+from .text import trie_pattern
 
 _SYMBOLS = {
     "£": "GBP", "€": "EUR", "$": "USD", "US$": "USD", "USD$": "USD", "A$": "AUD", "AU$": "AUD",
@@ -21,12 +23,13 @@ _WORDS = {
     "hryvnias": "UAH", "rupees": "INR", "australian dollars": "AUD",
     "canadian dollars": "CAD", "swiss francs": "CHF", "francs": "CHF",
 }
+#: amounts with more significant digits are not amounts (and overflow Decimal's default context)
+MAX_DIGITS = 28
 _SCALE = {
     "k": 10**3, "thousand": 10**3, "m": 10**6, "mn": 10**6, "mln": 10**6, "million": 10**6,
     "bn": 10**9, "b": 10**9, "billion": 10**9, "tn": 10**12, "trillion": 10**12,
 }
 _CODES = sorted({c.alpha_3 for c in pycountry.currencies})
-from .text import trie_pattern  # noqa: E402  (one factored alternation: the pattern is hot)
 
 _SYM_RE = trie_pattern(list(_SYMBOLS))
 _CODE_RE = trie_pattern(_CODES)
@@ -105,16 +108,20 @@ def find_money(text: str) -> list[Money]:
             if text[m.end() - 2: m.end() - 1].isspace():
                 continue
         try:
-            value = Decimal(num.replace(",", ""))
+            with localcontext() as dc:
+                dc.prec = 80  # exact for any amount we keep; the default 28 digits would trap
+                value = Decimal(num.replace(",", ""))
+                if scale:
+                    value *= _SCALE[scale.lower()]
+                if value == value.to_integral():
+                    value = value.quantize(Decimal(1))
         except InvalidOperation:
             continue
-        if scale:
-            value *= _SCALE[scale.lower()]
+        if len(value.as_tuple().digits) > MAX_DIGITS:
+            continue  # no pledge has that many digits: a serial number or noise, not an amount
         if not g.get("sym") and not scale and (value < 1000 or 1900 <= value <= 2100):
             continue  # "2025 EUR" is a year beside a code, not an amount
         qual = (g.get("qual") or "").strip().lower() or None
         start = m.start() if not qual else m.start() + len(g["qual"])
-        if value == value.to_integral():
-            value = value.quantize(Decimal(1))
         out.append(Money(start, m.end(), text[start:m.end()], value, cur, qual))
     return out

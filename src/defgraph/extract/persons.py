@@ -5,40 +5,34 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..rules import Rules, rules
 from ..vocab import slug
 from .countries import CountryMention
-from .lexicon import HONORIFICS, MILITARY_RANKS, NATIONAL_ROLES, POST_NOMINALS, ROLE_RE
+from .lexicon import military_rank, national_roles, role_re, strip_honorific, strip_post_nominals
+from .spans import SpanIndex, pair_index, span_index
+from .text import trie_pattern
 
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽȘȚА-Я"
 _TOKEN = rf"[{_UP}](?:[\w'’]+(?:-[{_UP}]?[\w'’]+)*|\.)"
-_PARTICLE = r"(?:de|da|do|dos|del|della|di|du|la|le|van|von|der|den|ter|ten|bin|binti|al|el|ibn|y|zu)"
-_HONOR = (r"(?:(?:The\s+)?(?:Rt\.?\s+)?Hon(?:ou?rable)?\.?|Sir|Dame|Dr\.?|Prof\.?|Mr\.?|Mrs\.?|Ms\.?|"
-          r"Lord|Lady|Baroness|Senator|Sen\.|Rep\.|H\.E\.|His Excellency|Her Excellency|Prince|"
-          r"Princess|Sheikh|King|Queen|Gen\.|General|Admiral|Adm\.|Lt\.? Gen\.|Maj\.? Gen\.)")
-NAME_RE = re.compile(
-    rf"(?<![\w'’-])(?P<hon>(?:{_HONOR}\s+)+)?(?P<name>{_TOKEN}(?:\s+(?:{_PARTICLE}\s+|{_PARTICLE}-)?{_TOKEN}){{0,3}})"
-    r"(?P<post>(?:,?\s+(?:MP|MdB|MEP|QC|KC|OBE|CBE|MBE|KCB|GCB|DSO|Jr\.?|Sr\.?|II|III))*)"
-)
-# Capitalised words that begin sentences or name things but never people.
-_NOT_NAME = set("""
-The A An This That These Those It Its We Our Us They Their He His She Her You Your I In On At For
-From With By Of To And But Or As After Before During Under Over Since Until While When Where Which
-Who Why How What Today Tomorrow Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday
-January February March April May June July August September October November December Ministry
-Ministers Minister Department Defence Defense Secretary Government Armed Forces Army Navy Air Force
-Royal Marines Council Commission Union Alliance Coalition Group Summit Meeting Statement Joint Both
-Latest News Printable Original Article Link Prime President State National Federal Republic
-Kingdom United Nations Office Headquarters Allies Ally Allied Partners European Atlantic Pacific
-Indo-Pacific Chief Chiefs Staff General Admiral Colonel Commander Deputy Vice Press Release Read
-More Photo Video Image Home News Contact Programme Program Treaty Agreement Memorandum Declaration
-Exercise Operation Mission Task Ukraine Russia Defence-Ministers Mr Mrs Ms Dr Sir Dame Hon
-Spokesperson Spokesman Ambassador Senator Minister's Secretary's Brigadier Major Lieutenant Captain
-Receives Meets Met Holds Held Hosts Hosted Signs Signed Visits Visited Travels Announces Announced
-Welcomes Welcomed Calls Says Said Speaks Discusses Attends Joins Opens Launches Makes Pledges Commits
-Agrees Arrives Concludes Completes Reaffirms Deepens Strengthens Urges Delivers Provides Marks Leads
-Chairs Co-chairs Tours Talks Call Phone Readout Remarks Release Briefing Update Week Year Day
-Cabinet Commissioner Crown Prince King Queen Emir Sultan Chancellor Governor Mayor Defence's
-""".split())
+_CACHE: dict[int, tuple[Rules, re.Pattern[str]]] = {}
+
+
+def name_re() -> re.Pattern[str]:
+    """A name, with the honorifics before it and the post-nominals after it (rules/names.yaml)."""
+    r = rules()
+    hit = _CACHE.get(id(r))
+    if hit is None or hit[0] is not r:
+        particle = "(?:" + "|".join(r.particles) + ")"
+        pattern = re.compile(
+            rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+)+)?(?P<name>{_TOKEN}(?:[ \t]+(?:{particle}[ \t]+|"
+            rf"{particle}-)?{_TOKEN}){{0,3}})(?P<post>(?:,?\s+{r.post_nominal_any})*)")
+        _CACHE.clear()
+        _CACHE[id(r)] = hit = (r, pattern)
+    return hit[1]
+
+
+def _not_name(word: str) -> bool:
+    return word in rules().not_names
 
 
 @dataclass
@@ -52,39 +46,38 @@ class PersonHit:
     org: str | None = None
     mentions: list[tuple[int, int]] = field(default_factory=list)
     is_post: bool = False  # an office named with its state but without its holder
+    state_confidence: float | None = None  # set when the state could not be told among candidates
 
 
 def clean_name(raw: str) -> str:
     name = " ".join(raw.split())
     while True:
-        new = HONORIFICS.sub("", name)
-        new = POST_NOMINALS.sub("", new).strip(" ,")
+        new = strip_honorific(name)
+        new = strip_post_nominals(new).strip(" ,")
         if new == name:
             return new
         name = new
 
 
 def _name_at(text: str, pos: int) -> re.Match[str] | None:
-    m = NAME_RE.match(text, pos)
+    m = name_re().match(text, pos)
     if not m:
         return None
     return m
 
 
-def _valid_name(name: str, start: int, end: int, blocked: list[tuple[int, int]] | None = None) -> bool:
+def _valid_name(name: str, start: int, end: int, blocked: SpanIndex[tuple[int, int]] | None = None) -> bool:
     tokens = name.split()
     if not tokens:
         return False
-    if all(t.rstrip(".") in _NOT_NAME for t in tokens):
+    if all(_not_name(t.rstrip(".")) for t in tokens):
         return False
-    if tokens[0] in _NOT_NAME and len(tokens) == 1:
+    if _not_name(tokens[0]) and len(tokens) == 1:
         return False
-    if blocked and any(s < end and start < e for s, e in blocked):
-        return False
-    return True
+    return not (blocked and blocked.overlapping(start, end))
 
 
-def _trim_name(m: re.Match[str], blocked: list[tuple[int, int]]) -> tuple[str, int, int] | None:
+def _trim_name(m: re.Match[str], blocked: SpanIndex[tuple[int, int]]) -> tuple[str, int, int] | None:
     """The person's name inside a NAME_RE match, cut before any word that is not part of a name."""
     start = m.start("name")
     tokens = list(re.finditer(r"\S+", m.group("name")))
@@ -92,7 +85,7 @@ def _trim_name(m: re.Match[str], blocked: list[tuple[int, int]]) -> tuple[str, i
     for t in tokens:
         word = t.group(0).rstrip(".,")
         abs_s = start + t.start()
-        if word in _NOT_NAME or any(s < abs_s + len(word) and abs_s < e for s, e in blocked):
+        if _not_name(word) or blocked.overlapping(abs_s, abs_s + len(word)):
             break
         kept.append(t)
         if word.endswith(("'", "’", "'s", "’s")):
@@ -122,11 +115,11 @@ class _Role:
         return self.string[self._start:self._end]
 
 
-def _roles(text: str, countries: list[CountryMention]) -> list[_Role]:
+def _roles(text: str, countries: SpanIndex[CountryMention]) -> list[_Role]:
     out = []
-    for r in ROLE_RE.finditer(text):
+    for r in role_re().finditer(text):
         end = r.end()
-        for c in countries:
+        for c in countries.starting_in(r.start() + 1, end):
             if r.start() < c.start < end:
                 if r.group(0).startswith("Ambassador"):
                     break  # "Ambassador to the Republic of Korea" is one office
@@ -147,42 +140,52 @@ def find_persons(
 ) -> list[PersonHit]:
     """Persons named beside an office, a counterpart phrase or an honorific, with later mentions."""
     country_spans = [(c.start, c.end) for c in countries]
-    block = blocked + country_spans
+    block = pair_index(blocked + country_spans)
+    cindex = span_index(countries)
     hits: list[PersonHit] = []
 
     def country_before(pos: int) -> str | None:
         # "Italian Defence Minister", "Sweden's Minister", "UK Defence Secretary", "the French"
-        for c in reversed(countries):
+        last = cindex.last_ending_by(pos)
+        for c in [last] if last is not None else []:
             if c.end <= pos:
+                if pos - c.end > rules().window("office_chain"):
+                    return None  # too far for a chain of offices: no need to read the gap
                 # "Australian Deputy Prime Minister and Minister for Defence": offices in a chain
-                gap = re.sub(r"(?:" + ROLE_RE.pattern + r")(?:\s+and|,)?", "", text[c.end:pos])
+                gap = re.sub(r"(?:" + role_re().pattern + r")(?:\s+and|,)?", "", text[c.end:pos])
                 if re.fullmatch(r"(?:['’]s)?\s*(?:(?:Deputy|Vice|Federal|Acting|Armed Forces|Defen[cs]e)\s+)?"
                                 r"|\s+(?:was|were|is|are) represented by\s+(?:the\s+|its\s+|her\s+|his\s+)?", gap):
                     return c.iso3
                 return None
         return None
 
+    oindex = SpanIndex(org_spans, lambda o: o[0], lambda o: o[1])
+    org_at: dict[int, tuple[int, int, str]] = {}
+    for s_, _e, key_ in org_spans:
+        org_at.setdefault(s_, (s_, _e, key_))
+
     def org_before(pos: int) -> str | None:
-        for s, e, key in reversed(org_spans):
+        last = oindex.last_ending_by(pos)
+        for s, e, key in [last] if last is not None else []:
             if e <= pos:
-                return key if re.fullmatch(r"(?:['’]s)?\s*", text[e:pos]) else None
+                return key if pos - e < 8 and re.fullmatch(r"(?:['’]s)?\s*", text[e:pos]) else None
         return None
 
     def country_after_of(pos: int) -> tuple[str | None, int]:
         m = re.match(r"\s+(?:of|for)\s+(?:the\s+)?", text[pos:pos + 20])
         if m:
             p = pos + m.end()
-            for c in countries:
+            for c in cindex.starting_in(p, p + 24):
                 if c.start == p or (c.start > p and text[p:c.start].strip() in ("", "Republic of")):
                     return c.iso3, c.end
-            for s, e, key in org_spans:
-                if s == p:
-                    return "org:" + key, e
+            if p in org_at:
+                return "org:" + org_at[p][2], org_at[p][1]
         return None, pos
 
+    roles = _roles(text, cindex)  # read once, used by two rules below
     posts: dict[str, str] = {}  # office -> state, from offices named with a state but no name
     post_hits: list[PersonHit] = []
-    for r in _roles(text, countries):
+    for r in roles:
         role = r.group(0)
         country = country_before(r.start())
         org = org_before(r.start())
@@ -208,22 +211,24 @@ def find_persons(
                 trimmed = _trim_name(nm, block)
                 if trimmed and _valid_name(*trimmed):
                     name, s, e = trimmed
-                    role_title = None if MILITARY_RANKS.match(role) else role
+                    role_title = None if military_rank(role) else role
                     hits.append(PersonHit(name, slug(name), r.start(), e, role_title or role,
                                           country, org))
                     continue
-        if country and not MILITARY_RANKS.match(role):
+        if country and not military_rank(role):
             posts.setdefault(role.lower(), country)  # "the US Defence Secretary" with no name
-        if country and not MILITARY_RANKS.match(role) and " " in role.strip():
+        if country and not military_rank(role) and " " in role.strip():
             post_hits.append(PersonHit(role, f"{country.lower()}-{slug(role)}", r.start(), r.end(),
                                        role, country, org, is_post=True))
-        # "Pål Jonson, Sweden's Minister for Defence" / "Shin Won-sik, the Minister of ..."
+        # "Pål Jonson, Sweden's Minister for Defence" / "Shin Won-sik, the Minister of ..."; the
+        # words between are an apposition's ("Sweden's", "Acting"), never a verb or "with": in
+        # "Ng Eng Hen, met Malaysia's Minister" the office and state are the counterpart's
         pre = text[max(0, r.start() - 80):r.start()]
-        m = re.search(r"(?P<n>[^,;:()]{2,60}),\s+(?:the\s+|his\s+|her\s+)?(?:[\w.’'-]+(?:['’]s)?\s+){0,2}$", pre)
+        m = re.search(r"(?P<n>[^,;:()]{2,60}),\s+(?:the\s+|his\s+|her\s+)?(?:(?:a|an|[A-Z][\w.’'-]*)\s+){0,2}$", pre)
         if m:
             base = max(0, r.start() - 80)
             seg_start = base + m.start("n")
-            cands = list(NAME_RE.finditer(text, seg_start, base + m.end("n")))
+            cands = list(name_re().finditer(text, seg_start, base + m.end("n")))
             if cands:
                 last = cands[-1]
                 if last.end() == base + m.end("n"):
@@ -239,11 +244,11 @@ def find_persons(
         pos = m.end()
         role_chain: str | None = None
         while True:
-            r = ROLE_RE.match(text, pos)
-            if not r:
+            rm = role_re().match(text, pos)
+            if not rm:
                 break
-            role_chain = r.group(0)
-            pos = r.end()
+            role_chain = rm.group(0)
+            pos = rm.end()
             j = re.match(r"\s+(?:and|&)\s+|,\s+|\s+", text[pos:pos + 6])
             if not j:
                 break
@@ -256,13 +261,12 @@ def find_persons(
             continue
         name, s, e = trimmed
         country = None
-        for c in countries:
-            if m.group("adj") and m.start("adj") <= c.start < m.end("adj"):
-                country = c.iso3
+        for c in cindex.starting_in(m.start("adj"), m.end("adj")) if m.group("adj") else []:
+            country = c.iso3
         hits.append(PersonHit(name, slug(name), m.start(), e, role_chain, country))
 
     # "The Minister for Defence, the Hon Richard Marles MP, met ..."
-    for r in _roles(text, countries):
+    for r in roles:
         m = re.match(r",\s+(?:the\s+)?", text[r.end():r.end() + 8])
         if not m:
             continue
@@ -279,7 +283,7 @@ def find_persons(
                               country_before(r.start()), org_before(r.start())))
 
     # Honorifics alone: "Sir Tony Radakin", "Dr Ng Eng Hen", "Mr Pevkur"
-    for m in NAME_RE.finditer(text):
+    for m in name_re().finditer(text):
         if not m.group("hon") and not (m.group("post") or "").strip():
             continue
         trimmed = _trim_name(m, block)
@@ -296,50 +300,65 @@ def _posts(post_hits: list[PersonHit], people: list[PersonHit]) -> list[PersonHi
     """Offices without a name: a later mention of a known holder joins that person; the rest
     stay unnamed posts of their state rather than a guess."""
     out: dict[str, PersonHit] = {}
+    holders: dict[tuple[str, str | None], PersonHit] = {}
+    for p in people:
+        if p.role:
+            holders.setdefault((p.role.lower(), p.country), p)
+    taken = {m for p in people for m in p.mentions}
+    grown: list[PersonHit] = []
     for h in post_hits:
-        holder = next((p for p in people if p.role and p.role.lower() == h.role.lower()
-                       and p.country == h.country), None) if h.role else None
+        holder = holders.get((h.role.lower(), h.country)) if h.role else None
         if holder is not None:
-            if (h.start, h.end) not in holder.mentions:
+            if (h.start, h.end) not in taken:
                 holder.mentions.append((h.start, h.end))
-                holder.mentions.sort()
+                taken.add((h.start, h.end))
+                grown.append(holder)
             continue
-        if any(p.start <= h.start < max(e for _, e in p.mentions) and (h.start, h.end) in p.mentions
-               for p in people):
+        if (h.start, h.end) in taken:
             continue
         post = out.setdefault(h.key, h)
         post.mentions.append((h.start, h.end))
+    for p in grown:
+        p.mentions.sort()
     return list(out.values())
 
 
 def _national_role_country(role: str | None) -> str | None:
     if not role:
         return None
-    for pattern, iso3 in NATIONAL_ROLES:
+    for pattern, iso3 in national_roles():
         if pattern.match(role):
             return iso3
     return None
 
 
-def _merge(text: str, hits: list[PersonHit], blocked: list[tuple[int, int]],
+def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]],
            posts: dict[str, str] | None = None) -> list[PersonHit]:
     """One person per name: later surname-only mentions join the full name, details are pooled."""
     people: dict[str, PersonHit] = {}
     order: list[str] = []
+    # Who a shorter name can be, by rank of first appearance: the same key, a person whose full
+    # name ends or begins with it, or (a single word) contains it. Dicts, not a scan of everyone.
+    rank_of_key: dict[str, int] = {}
+    by_part: dict[tuple[str, ...], int] = {}
+    by_token: dict[str, int] = {}
     hits.sort(key=lambda h: (-len(h.name.split()), h.start))
     for h in hits:
-        target = None
-        for key in order:
-            p = people[key]
-            full, short = p.name.split(), h.name.split()
-            if h.key == key or (len(short) < len(full) and short == full[-len(short):]) or (
-                len(short) < len(full) and short == full[: len(short)]
-            ) or (len(short) == 1 and short[0] in full):
-                target = p
-                break
+        short = tuple(h.name.split())
+        ranks = [r for r in (rank_of_key.get(h.key), by_part.get(short),
+                             by_token.get(short[0]) if len(short) == 1 else None) if r is not None]
+        target = people[order[min(ranks)]] if ranks else None
         if target is None:
             people[h.key] = h
+            rank = len(order)
             order.append(h.key)
+            rank_of_key.setdefault(h.key, rank)
+            full = tuple(h.name.split())
+            for k in range(1, len(full)):
+                by_part.setdefault(full[-k:], rank)
+                by_part.setdefault(full[:k], rank)
+            for tok in full:
+                by_token.setdefault(tok, rank)
             h.mentions.append((h.start, h.end))
             continue
         target.mentions.append((h.start, h.end))
@@ -347,17 +366,24 @@ def _merge(text: str, hits: list[PersonHit], blocked: list[tuple[int, int]],
         target.country = target.country or h.country
         target.org = target.org or h.org
     out = [people[k] for k in order]
+    by_surname: dict[str, list[PersonHit]] = {}
     for p in out:
         # An office named elsewhere with its state ("the US Defence Secretary") is this person's
         if p.country is None and p.role and posts and p.role.lower() in posts and p.org is None:
             p.country = posts[p.role.lower()]
         p.country = p.country or _national_role_country(p.role)
-        # Bare surname mentions ("Healey said") later in the text
         surname = p.name.split()[-1]
         if len(surname) > 2 and len(p.name.split()) > 1:
-            for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
-                if not any(s <= m.start() < e for s, e in p.mentions):
+            by_surname.setdefault(surname, []).append(p)
+    # Bare surname mentions ("Healey said") later in the text: one pass for every surname
+    if by_surname:
+        known = {id(p): pair_index(p.mentions) for ps in by_surname.values() for p in ps}
+        pattern = re.compile(r"(?<![\w-])(?:" + trie_pattern(list(by_surname)) + r")(?![\w-])")
+        for m in pattern.finditer(text):
+            for p in by_surname.get(m.group(0), ()):
+                if not known[id(p)].containing(m.start()):
                     p.mentions.append((m.start(), m.end()))
+    for p in out:
         p.mentions.sort()
         p.start = p.mentions[0][0]
     # A lone surname that matched nothing longer is kept only with a role or honorific.

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..rules import Rules, rules
+
 
 @dataclass(frozen=True)
 class City:
@@ -71,23 +73,19 @@ _PLACE_CONTEXT = re.compile(
 # A dateline at the start of a report: "WASHINGTON, Feb. 14 —", "Canberra, 22 July 2024".
 _DATELINE = re.compile(r"^(?P<name>[A-Z][A-Za-z .'-]{2,30}?)(?:\s*\(\w+\))?(?:,|\s+[-–—])\s", re.M)
 
-_VENUE = re.compile(
-    r"\b(?:at|in)[ \t]+(?P<name>(?:the[ \t]+)?(?:[A-Z][\w'’-]+[ \t]+){0,3}"
-    r"(?:House|Palace|Hall|Centre|Center|Headquarters|Castle|Pentagon|Barracks|Base|Building|"
-    r"Summit Venue|Conference Centre|Élysée|Elysee|Kremlin|Chancellery|Admiralty))\b"
-)
-_STANDALONE_VENUES = re.compile(r"\b(?:the Pentagon|NATO [Hh]eadquarters|Lancaster House|"
-                                r"the Élysée(?: Palace)?|the Elysee(?: Palace)?|Downing Street|"
-                                r"the White House|the Kremlin)\b")
+def _venue_re() -> re.Pattern[str]:
+    """A named building after "at"/"in" ("at Admiralty House"), from rules/venues.yaml."""
+    r = rules()
+    hit = _VENUE_CACHE.get(id(r))
+    if hit is None or hit[0] is not r:
+        pattern = re.compile(r"\b(?:at|in)[ \t]+(?P<name>(?:the[ \t]+)?(?:[A-Z][\w'’-]+[ \t]+){0,3}"
+                             rf"(?:{r.venue_words}))\b")
+        _VENUE_CACHE.clear()
+        _VENUE_CACHE[id(r)] = hit = (r, pattern)
+    return hit[1]
 
 
-# Venues whose city every reader knows; a venue elsewhere keeps the city the text gives.
-VENUE_CITY = {
-    "NATO headquarters": "Brussels", "NATO Headquarters": "Brussels", "Pentagon": "Washington",
-    "Lancaster House": "London", "Downing Street": "London", "White House": "Washington",
-    "Élysée Palace": "Paris", "Elysee Palace": "Paris", "Élysée": "Paris", "Elysee": "Paris",
-    "Kremlin": "Moscow", "Admiralty House": "London",
-}
+_VENUE_CACHE: dict[int, tuple[Rules, re.Pattern[str]]] = {}
 
 
 @dataclass(frozen=True)
@@ -101,16 +99,18 @@ class PlaceMention:
 
 
 def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
+    from .spans import Occupied
+
     out: list[PlaceMention] = []
-    seen: set[tuple[int, int]] = set()
+    seen = Occupied()
 
     def add(p: PlaceMention) -> None:
-        if any(p.start < e and s < p.end for s, e in seen):
+        if seen.overlaps(p.start, p.end):
             return
-        seen.add((p.start, p.end))
+        seen.add(p.start, p.end)
         out.append(p)
 
-    for m in list(_STANDALONE_VENUES.finditer(text)) + list(_VENUE.finditer(text)):
+    for m in list(rules().standalone_venue_re.finditer(text)) + list(_venue_re().finditer(text)):
         name = m.group("name") if "name" in m.groupdict() and m.group("name") else m.group(0)
         s = m.start("name") if m.groupdict().get("name") else m.start()
         clean = re.sub(r"^the\s+", "", name)

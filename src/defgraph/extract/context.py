@@ -1,0 +1,251 @@
+"""What one statement's text mentions, found once: states, organisations, groups, persons,
+places, dates, amounts and sentences, and the state that publishes it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlparse
+
+from ..model import (
+    Statement,
+)
+from ..rules import rules
+from . import events as ev_rules
+from .countries import (
+    CountryMention,
+    capital_of,
+    find_countries,
+)
+from .dates import DateMention, find_dates
+from .lexicon import OrgMention, find_organisations
+from .money import Money, find_money
+from .persons import PersonHit, find_persons
+from .places import PlaceMention, find_places
+from .spans import SpanIndex, span_index
+from .text import Sentence, sentences
+
+METHOD = "rules-v1"
+
+
+_ROLE_NOUN = re.compile(
+    r"^\s*(?:[-–]\w+\s+)?(?:(?:Defen[cs]e|Foreign|Armed Forces|Prime|Deputy|Federal|Vice|National|"
+    r"Chief|Chiefs|Secretary|Minister|Ministers|President|counterparts?|delegations?|officials?|"
+    r"government|forces|troops|Navy|Army|Air Force|military|ministry|Ministry|Ministre|"
+    r"Department|Chancellor|leaders?|ambassador|Ambassador|ships?|jets|soldiers|personnel|"
+    r"Marines|authorities|team|side|colleagues?|opposite number)\b)", re.I)
+
+
+# Where a guest stands: the object of a host's verb.
+_GUEST_BEFORE = re.compile(r"\b(?:welcom(?:ed|es|ing)|host(?:ed|s|ing)|receiv(?:ed|es|ing)|met(?: with)?|"
+                           r"meets(?: with)?|call(?:ed|s)? on|visiting|guest|received by)\s+(?:the\s+)?"
+                           r"(?:[A-Z][\w.-]*\s+){0,4}$")
+
+
+@dataclass(frozen=True)
+class GroupMention:
+    """A group of states named as states ("the Nordic countries"): rules/groups.yaml."""
+
+    start: int
+    end: int
+    key: str
+    members: tuple[str, ...]  # ISO3 of its members on the statement's date
+
+
+def find_groups(text: str, day: date | None) -> list[GroupMention]:
+    r = rules()
+    if r.group_re is None:
+        return []
+    out = []
+    for m in r.group_re.finditer(text):
+        name = next(k for k, v in m.groupdict().items() if v is not None)
+        group = r.groups[int(name[1:].split("_")[0])]
+        out.append(GroupMention(m.start(), m.end(), group.key, tuple(group.members_on(day))))
+    return out
+
+
+@dataclass
+class _Context:
+    st: Statement
+    text: str
+    ref: date | None
+    home: str | None  # the publishing government's country
+    countries: list[CountryMention]
+    orgs: list[OrgMention]
+    persons: list[PersonHit]
+    places: list[PlaceMention]
+    dates: list[DateMention]
+    money: list[Money]
+    sentences: list[Sentence]
+    place_spans: list[tuple[int, int]] = field(default_factory=list)
+    groups: list[GroupMention] = field(default_factory=list)
+    _indexes: dict[int, SpanIndex] = field(default_factory=dict)
+
+    def index(self, items: list) -> SpanIndex:
+        """A window index over one of the mention lists (built once, on first use)."""
+        ix = self._indexes.get(id(items))
+        if ix is None:
+            ix = self._indexes[id(items)] = span_index(items)
+        return ix
+
+    def within(self, items: list, s: Sentence) -> list:
+        return self.index(items).starting_in(s.start, s.end)
+
+    def persons_in(self, s: Sentence) -> list[tuple[PersonHit, int]]:
+        """Each person mentioned in the sentence, at their first mention there, in person order."""
+        ix = self._indexes.get(-1)
+        if ix is None:
+            rank = {id(p): i for i, p in enumerate(self.persons)}
+            pairs = [(a, rank[id(p)], p) for p in self.persons for a, _b in p.mentions]
+            ix = self._indexes[-1] = SpanIndex(pairs, lambda x: x[0], lambda x: x[0] + 1)
+        first: dict[int, tuple[PersonHit, int]] = {}
+        for a, r, p in ix.starting_in(s.start, s.end):
+            first.setdefault(r, (p, a))
+        return [first[r] for r in sorted(first)]
+
+    def sentence_at(self, pos: int) -> Sentence | None:
+        ix = self.index(self.sentences)
+        hits = ix.containing(pos)
+        return hits[0] if hits else None
+
+
+_TLD_COUNTRY = {"uk": "GBR", "gov": "USA", "mil": "USA", "us": "USA"}
+
+
+def _institution_in(text: str) -> str | None:
+    """A national institution named in running text ("The Department of Defense is announcing")."""
+    for pattern, iso3 in rules().institutions:
+        if re.search(pattern.pattern.replace("^", r"\b").replace("$", r"\b"), text, pattern.flags):
+            return iso3
+    return None
+
+
+def publisher_country(statement: Statement) -> str | None:
+    """The state that publishes the statement: named in the publisher, else the site's domain."""
+    if statement.publisher:
+        for c in find_countries(statement.publisher):
+            return c.iso3
+        for pattern, iso3 in rules().institutions:
+            if pattern.search(statement.publisher.strip()):
+                return iso3
+    url = statement.source_url or statement.site
+    if url:
+        host = (urlparse(url).hostname or "").lower()
+        labels = host.split(".")
+        if labels and labels[-1] in _TLD_COUNTRY:
+            return _TLD_COUNTRY[labels[-1]]
+        if labels and len(labels[-1]) == 2 and labels[-1] not in ("eu", "io", "co", "tv", "me"):
+            import pycountry
+
+            found = pycountry.countries.get(alpha_2=labels[-1].upper())
+            if found:
+                return str(found.alpha_3)
+    return None
+
+
+def _context(st: Statement, home_hint: str | None = None) -> _Context:
+    text = st.text
+    countries = find_countries(text)
+    orgs = find_organisations(text)
+    places = find_places(text, dateline=True)
+    # A capital named where a party stands ("London and Paris agreed") is its state.
+    countries = _capitals_as_actors(text, places, countries)
+    org_spans = [(o.start, o.end, o.key) for o in orgs]
+    blocked = [(o.start, o.end) for o in orgs] + [(p.start, p.end) for p in places]
+    persons = find_persons(text, countries, blocked, org_spans)
+    home = home_hint or publisher_country(st) or _dateline_country(text, places) or \
+        _dominant_country(text, countries)
+    # The publishing government's own minister is often named without a state: an official
+    # with no cue of their own speaks for the publisher only where the publisher is the only
+    # candidate, that is where every other state in the sentence (named, or the state of a place
+    # named) is already another person's. Never the counterpart's state: that is someone else's.
+    spans = sentences(text)
+    if home:
+        others = {p.country for p in persons if p.country and p.country != home and not p.is_post}
+        others |= {c.iso3 for c in countries if c.iso3 != home}
+        sent_ix, c_ix, pl_ix, p_ix = span_index(spans), span_index(countries), span_index(places), \
+            span_index(persons)
+        held_anywhere = {q.country for q in persons if q.country and not q.is_post}
+        first = home not in held_anywhere
+        for p in persons:
+            if p.country is None and p.org is None and p.role and _government_role(p.role) \
+                    and not p.is_post:
+                foreign: set[str] = set()
+                sent = next(iter(sent_ix.containing(p.start)), None)
+                if sent is not None:
+                    # states named where a party stands ("met the Estonian minister", not "aid to
+                    # Ukraine") and not already another person's, and foreign places
+                    foreign |= {c.iso3 for c in c_ix.starting_in(sent.start, sent.end)
+                                if ev_rules.actor_position(sent.text, c.start - sent.start) == "actor"
+                                and c.iso3 not in held_anywhere and c.iso3 != home}
+                    foreign |= {pl.iso3 for pl in pl_ix.starting_in(sent.start, sent.end)
+                                if pl.iso3 and pl.iso3 != home and pl.iso3 not in held_anywhere}
+                    # beside one of the publisher's officials stands, most often, a counterpart
+                    if any(q.country == home and not q.is_post
+                           for q in p_ix.starting_in(sent.start, sent.end) if q is not p):
+                        foreign.add("?")
+                # the first such official is the publisher's own unless they stand where a guest
+                # does ("welcomed President X", "met with Minister Y")
+                guest = any(_GUEST_BEFORE.search(text[max(0, a - 40):a]) for a, _b in p.mentions[:3])
+                if not guest and (not others or not foreign or first):
+                    p.country = home
+                    first = False
+                else:
+                    p.state_confidence = rules().confidence("state_unknown")
+    return _Context(
+        st=st, text=text, ref=st.issued, home=home, countries=countries, orgs=orgs,
+        persons=persons, places=places, dates=find_dates(text, st.issued), money=find_money(text),
+        sentences=spans, place_spans=[(p.start, p.end) for p in places],
+        groups=find_groups(text, st.issued),
+    )
+
+
+def _dateline_country(text: str, places: list[PlaceMention]) -> str | None:
+    """A report that opens with its dateline ("NEW DELHI, February 21 —") is from that city's state."""
+    for p in places:
+        if p.kind == "city" and p.iso3 and p.start < 200:
+            line_start = text.rfind("\n", 0, p.start) + 1
+            if not text[line_start:p.start].strip() and re.match(r"\s*(?:\(\w+\)\s*)?[,–—-]", text[p.end:p.end + 12]):
+                return p.iso3
+    return None
+
+
+def _dominant_country(text: str, countries: list[CountryMention]) -> str | None:
+    """With no publisher to go by, the state a statement plainly speaks for: named most often
+    where a party stands (not "aid to Ukraine"), and clearly so."""
+    counts: dict[str, int] = {}
+    for c in countries:
+        if ev_rules.actor_position(text[max(0, c.start - 60):c.start + 1], len(text[max(0, c.start - 60):c.start])) != "actor":
+            continue
+        if text[c.end:c.end + 2] in ("'s", "’s") and not _ROLE_NOUN.match(text[c.end + 2:c.end + 40]):
+            continue
+        counts[c.iso3] = counts.get(c.iso3, 0) + 1
+    ranked = sorted(counts.values(), reverse=True)
+    if not ranked or ranked[0] < 2 or (len(ranked) > 1 and ranked[0] < 2 * ranked[1]):
+        return None
+    return max(counts, key=lambda k: counts[k])
+
+
+def _government_role(role: str) -> bool:
+    return bool(re.search(r"Minister|Secretary|President|Chancellor|Chief|spokes|Ambassador|"
+                          r"General|Admiral|Commander", role, re.I)) and "Secretary General" not in role \
+        and "Secretary-General" not in role
+
+
+def _capitals_as_actors(text: str, places: list[PlaceMention],
+                        countries: list[CountryMention]) -> list[CountryMention]:
+    out = list(countries)
+    starts = {c.start for c in countries}
+    for m in re.finditer(r"\b([A-Z][a-z]+)\s+and\s+([A-Z][a-z]+)\s+(?:have\s+|had\s+|will\s+)?"
+                         r"(?:agreed|signed|said|announced|decided|pledged|committed|reaffirmed|"
+                         r"welcomed|share|are|were|have|will|must|also)\b", text):
+        pair = [(m.start(1), m.end(1), m.group(1)), (m.start(2), m.end(2), m.group(2))]
+        isos = [capital_of(name) for _, _, name in pair]
+        if all(isos):
+            for (s, e, name), iso3 in zip(pair, isos):
+                if s not in starts:
+                    starts.add(s)
+                    out.append(CountryMention(s, e, name, iso3 or "", False))
+    out.sort(key=lambda c: c.start)
+    return out

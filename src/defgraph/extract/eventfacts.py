@@ -1,0 +1,395 @@
+"""Events of one statement: triggers per sentence, their parties, convenors, place and date,
+then one event per type unless the dates differ (the event types are rules/event_types.yaml)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from datetime import date
+
+from ..model import (
+    ActorRef,
+    Organisation,
+    Person,
+    Span,
+)
+from ..rules import rules
+from ..vocab import slug
+from . import events as ev_rules
+from .context import (
+    _ROLE_NOUN,
+    METHOD,
+    _Context,
+)
+from .countries import (
+    CountryMention,
+    country_name,
+)
+from .dates import DateMention, resolve_relative
+from .lexicon import OrgMention
+from .places import PlaceMention
+from .text import Sentence
+
+
+def _span(text: str, start: int, end: int) -> Span:
+    return Span(start, end, text[start:end])
+
+
+def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
+    rel = c.start - s.start
+    places = ctx.index(ctx.places)
+    if places.containing(c.start):
+        return False
+    if any(o.start <= c.start < o.end or (c.end <= o.start and re.fullmatch(r"\s+", ctx.text[c.end:o.start]))
+           for o in ctx.index(ctx.orgs).overlapping(c.start, c.end + 40)):
+        return False  # "the Ukraine Defense Contact Group": a state naming a body, not a party
+    if any(re.fullmatch(r",\s*", ctx.text[p.end:c.start])
+           for p in places.overlapping(c.start - 80, c.start) if p.end <= c.start):
+        return False  # "Brussels, Belgium": the state of a place, not a party
+    if c.adjectival:
+        after = ctx.text[c.end:c.end + 40]
+        if after[:1] in "-–" and after[1:2].isupper():
+            return True  # "UK-Kenya partnership" names both states
+        if _ROLE_NOUN.match(after) or re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
+            # "French Ministre", "Polish counterpart", "Italian Defence Minister Guido Crosetto"
+            return ev_rules.actor_position(s.text, rel) == "actor" or bool(
+                re.match(r"\s*(?:counterpart|Defen[cs]e|Minister|Secretary|President|Prime)", after))
+        if re.match(r"\s+(?:and|&)\s+", after) or re.search(r"(?:^|\s)(?:and|&)\s+$",
+                                                              ctx.text[max(0, c.start - 6):c.start]):
+            return ev_rules.actor_position(s.text, rel) == "actor"
+        return False
+    # Possessive: "Ukraine's Armed Forces" is a party only when it is someone's office
+    if ctx.text[c.end:c.end + 2] in ("'s", "’s"):
+        return bool(_ROLE_NOUN.match(ctx.text[c.end + 2:c.end + 40])) and \
+            ev_rules.actor_position(s.text, rel) == "actor"
+    return _list_position(ctx, s, c) == "actor"
+
+
+def _list_position(ctx: _Context, s: Sentence, c: CountryMention) -> str:
+    """A country inside a list ("in Singapore, Japan, and India") stands where the list's first item does."""
+    first = c
+    for prev in reversed(ctx.index(ctx.countries).starting_in(s.start, c.start)):
+        gap = ctx.text[prev.end:first.start]
+        if re.fullmatch(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?", gap):
+            first = prev
+        else:
+            break
+    return ev_rules.actor_position(s.text, first.start - s.start)
+
+
+def _org_is_actor(ctx: _Context, s: Sentence, o: OrgMention) -> bool:
+    rel = o.start - s.start
+    before = s.text[:rel]
+    if re.search(r"\b(?:meeting|summit|ministerial|session|gathering|conference|members?|allies)\s+of\s+(?:the\s+)?$", before[-40:], re.I):
+        return True
+    if re.search(r"\b(?:members? of|join(?:ing|ed)?|accession to|membership of|in|into|to)\s+(?:the\s+)?$", before[-25:], re.I):
+        return False
+    return ev_rules.actor_position(s.text, rel) == "actor"
+
+
+def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
+    drafts: list[ev_rules.EventDraft] = []
+    R = rules()
+    host_party = R.classes_with("host_is_party")
+    margins, future_cue = R.cues["margins"], R.cues["future"]
+    for s in ctx.sentences:
+        # "On the margins of the NATO meeting, A met B": the host meeting's words are neither the
+        # trigger nor the parties of the bilateral one
+        side = margins.search(s.text)
+        host_span = (side.start(), _phrase_end(s.text, side.end())) if side else None
+        masked = s
+        if host_span is not None:
+            a, b = host_span
+            masked = Sentence(s.start, s.end, s.text[:a] + " " * (b - a) + s.text[b:])
+        triggers = ev_rules.find_triggers(masked)
+        if not triggers:
+            continue
+        cs = ctx.within(ctx.countries, s)
+        os_ = ctx.within(ctx.orgs, s)
+        ps = ctx.persons_in(s)
+        pls = ctx.within(ctx.places, s)
+        ds = [d for d in ctx.within(ctx.dates, s)]
+        by_span = ev_rules.convenor_after_by(s.text)
+        for t in triggers:
+            d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
+                                    confidence=R.confidence("event_base"))
+            future = ev_rules.is_future(s.text, t.start - s.start, t.end - s.start)
+            parts: list[tuple[ActorRef, int]] = []
+            for c in cs:
+                if _is_actor(ctx, s, c):
+                    parts.append((ActorRef("country", c.iso3), c.start))
+            for o in os_:
+                if _org_is_actor(ctx, s, o):
+                    parts.append((ActorRef("organisation", o.key), o.start))
+            for g in ctx.within(ctx.groups, s):
+                # "the Nordic countries", "the five Nordic defence ministers": the members that day
+                if ev_rules.actor_position(s.text, g.start - s.start) == "actor":
+                    parts.extend((ActorRef("country", iso3), g.start) for iso3 in g.members)
+            for p, pos in ps:
+                parts.append((ActorRef("post" if p.is_post else "person", p.key), pos))
+                if p.country:
+                    parts.append((ActorRef("country", p.country), pos))
+                if p.org:
+                    parts.append((ActorRef("organisation", p.org), pos))
+            if host_span is not None:
+                parts = [(ref, pos) for ref, pos in parts if not host_span[0] <= pos - s.start < host_span[1]]
+            breaks_before = list(_CLAUSE_BREAK.finditer(s.text, 0, t.start - s.start))
+            own_clause = s.text[breaks_before[-1].end() if breaks_before else 0:t.end - s.start]
+            if not future_cue.search(own_clause):
+                # "... met in Vilnius and said consultations with Latvia will begin": a state named in
+                # a later clause about the future is not a party to the event reported
+                parts = [(ref, pos) for ref, pos in parts
+                         if not _in_future_clause(s.text, t.end - s.start, pos - s.start, future_cue)]
+            for ref, pos in parts:
+                rel = pos - s.start
+                in_by = by_span is not None and by_span[0] <= rel < by_span[1]
+                if in_by or (t.convening and pos < t.start and not _after_clause_break(s.text, rel, t.start - s.start)):
+                    _add(d.convenors, ref)
+                if re.search(r"\b(?:by|via) (?:video|videolink|video link|teleconference|phone)\b", s.text[rel:rel + 80], re.I) \
+                        and t.type not in R.classes_with("remote"):
+                    _add(d.virtual, ref)
+                _add(d.participants, ref)
+            for ref in d.convenors:
+                _add(d.participants, ref)
+            d.count = None if host_span else ev_rules.participant_count(s.text)
+            d.side = host_span is not None
+            place, near = _event_place(pls, t)
+            if place:
+                if place.kind == "venue":
+                    d.venue = place
+                    # "at Lancaster House in London": the city named with the venue, else its known city
+                    city = next((p for p in pls if p.kind == "city" and p.start >= place.end and
+                                 re.fullmatch(r",?\s+(?:in\s+)?", ctx.text[place.end:p.start])), None)
+                    place = city or _venue_city(place)
+            if place:
+                d.place = place
+                if t.type in host_party and place.iso3 and near:
+                    _add(d.participants, ActorRef("country", place.iso3))
+            for c in cs:
+                # "visited Kenya", "deployed to Estonia": the host state is a party
+                if t.type in host_party and re.search(
+                        r"\b(?:visit(?:ed|s|ing)?|to|in|arrived in)\s+(?:the\s+)?$", ctx.text[max(0, c.start - 20):c.start]):
+                    _add(d.participants, ActorRef("country", c.iso3))
+            ds = [_retense(x, ctx.ref, future) for x in ds]
+            exact = [x for x in ds if not x.vague]
+            chosen = exact[0] if exact else (ds[0] if ds else None)
+            if chosen:
+                d.date, d.end_date, d.date_explicit = chosen.date, chosen.end_date, True
+                if chosen.vague:
+                    d.confidence -= R.confidence("event_vague_date_penalty")
+                if ctx.ref and chosen.date > ctx.ref:
+                    future = True
+            else:
+                d.date = None if future else ctx.ref
+            d.planned = future and (d.date is None or ctx.ref is None or d.date >= ctx.ref)
+            if future and (not chosen or chosen.vague):
+                continue  # "to be hosted by Australia later this year": a plan without a day
+            if d.count and t.type == "Meeting":
+                d.confidence += R.confidence("event_count_bonus")
+            drafts.append(d)
+    # A meeting on the margins with no date of its own is held on its host meeting's day
+    last_dated = None
+    for d in drafts:
+        if d.side and not d.date_explicit and last_dated is not None:
+            d.date, d.end_date, d.planned = last_dated.date, None, last_dated.planned
+        elif not d.side and d.date_explicit:
+            last_dated = d
+    return drafts
+
+
+_CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
+
+
+def _phrase_end(text: str, start: int) -> int:
+    """End of the noun phrase after "on the margins of": the next comma, clause or place word."""
+    m = re.search(r"[,;:]|\s(?:in|at|on|held|where|which)\s", text[start:start + 120])
+    return start + (m.start() if m else min(len(text) - start, 120))
+
+
+def _in_future_clause(text: str, trigger_end: int, rel: int, future_cue: re.Pattern[str]) -> bool:
+    """A name after a clause break whose clause speaks of the future ("will begin")."""
+    if rel <= trigger_end:
+        return False
+    breaks = list(_CLAUSE_BREAK.finditer(text, trigger_end, rel))
+    if not breaks:
+        return False
+    clause_end = text.find(";", rel)
+    return bool(future_cue.search(text[breaks[-1].end():clause_end if clause_end >= 0 else len(text)]))
+
+
+def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[PlaceMention | None, bool]:
+    """The place nearest the trigger: (place, close enough to name the host of a visit)."""
+    if not places:
+        return None, False
+    w_after, w_before = rules().window("place_after_trigger"), rules().window("place_before_trigger")
+    after = [p for p in places if p.start >= t.end and p.start - t.end <= w_after]
+    before = [p for p in places if p.end <= t.start and t.start - p.end <= w_before]
+    venue = next((p for p in places if p.kind == "venue"), None)
+    if after:
+        return (venue or after[0]), True
+    if before:
+        return (venue or before[-1]), True
+    if venue:
+        return venue, False
+    # Further away in the same sentence, unless another matter intervenes ("attack in Manbij")
+    for p in places:
+        lo, hi = (t.end, p.start) if p.start >= t.end else (p.end, t.start)
+        if not _PLACE_BREAK.search(ctx_text_between(places, t, lo, hi)):
+            return p, False
+    return None, False
+
+
+_PLACE_BREAK = re.compile(r"[;:]|\.\s|,\s+(?:which|who|where|while)\b|\b(?:during|attack|attacks|killed|"
+                          r"wounded|war|invasion|strikes?|bombing|since|against)\b", re.I)
+
+
+def ctx_text_between(places: list[PlaceMention], t: ev_rules.Trigger, lo: int, hi: int) -> str:
+    return t.sentence_text[lo - t.sentence_start: hi - t.sentence_start] if hi > lo else ""
+
+
+def _venue_city(venue: PlaceMention) -> PlaceMention | None:
+    from .places import lookup_city
+
+    name = rules().venue_city.get(venue.name)
+    city = lookup_city(name) if name else None
+    if city is None:
+        return None
+    return PlaceMention(venue.start, venue.end, city.name, "city", city.iso3, city.geonames_id)
+
+
+def _retense(dm: DateMention, ref: date | None, future: bool) -> DateMention:
+    """A weekday named without 'last' or 'next' lies ahead in a preview, behind in a readout."""
+    if not dm.relative or ref is None or not future:
+        return dm
+    resolved = resolve_relative(dm.text, ref, future=True)
+    if resolved is None:
+        return dm
+    return DateMention(dm.start, dm.end, dm.text, resolved[0], None, True, resolved[1])
+
+
+def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
+    """'Units from Canada, Poland and Spain trained alongside': parties of the nearest event."""
+    trigger_sentences = {d.sentence.start for d in drafts}
+    multilateral = rules().classes_with("multilateral")
+    multi = [d for d in drafts if d.type in multilateral and not d.side]
+    multi_starts = [d.sentence.start for d in multi]  # drafts come in sentence order
+    for s in ctx.sentences:
+        if s.start in trigger_sentences or not ev_rules.attend_sentence(s.text):
+            continue
+        i = bisect_left(multi_starts, s.start)
+        target = multi[i - 1] if i > 0 else next(iter(multi), None)
+        if target is None:
+            continue
+        for c in ctx.within(ctx.countries, s):
+            if c.adjectival and not re.match(r"\s+(?:contingent|delegation|troops|forces|units|soldiers|"
+                                             r"minister|counterpart)", ctx.text[c.end:c.end + 20], re.I):
+                continue
+            if _list_position(ctx, s, c) == "actor" or re.search(
+                    r"\bfrom\s+(?:the\s+)?$", ctx.text[max(s.start, c.start - 12):c.start]) or \
+                    _list_first_after_from(ctx, s, c):
+                _add(target.participants, ActorRef("country", c.iso3))
+        for o in ctx.within(ctx.orgs, s):
+            if _org_is_actor(ctx, s, o):
+                _add(target.participants, ActorRef("organisation", o.key))
+        if target.count is None:
+            target.count = ev_rules.participant_count(s.text)
+        target.extra_spans.append(s)
+
+
+def _list_first_after_from(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
+    first = c
+    for prev in reversed(ctx.index(ctx.countries).starting_in(s.start, c.start)):
+        if re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?", ctx.text[prev.end:first.start]):
+            first = prev
+        else:
+            break
+    return bool(re.search(r"\b(?:from|together|alongside|includ(?:ed|ing)|by)\s+(?:the\s+)?$",
+                          ctx.text[max(s.start, first.start - 14):first.start]))
+
+
+def _after_clause_break(text: str, a: int, b: int) -> bool:
+    return bool(re.search(r"[;:]|\.\s|,\s+(?:which|who|while|where)\b", text[a:b]))
+
+
+def _add(refs: list[ActorRef], ref: ActorRef) -> None:
+    if ref not in refs:
+        refs.append(ref)
+
+
+def _place_key(p: PlaceMention) -> str:
+    if p.geonames_id:
+        return f"geonames-{p.geonames_id}"
+    return slug(p.name)
+
+
+def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
+    """One statement usually reports one event per type: join the sentences that describe it."""
+    merged: list[ev_rules.EventDraft] = []
+    for d in drafts:
+        target = None
+        for m in merged:
+            if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))):
+                continue  # a bilateral on the margins is not the multilateral meeting it was held at
+            if m.date_explicit and d.date_explicit and m.date != d.date and not _in_range(d, m):
+                continue
+            target = m
+            break
+        if target is None:
+            merged.append(d)
+            continue
+        _absorb(target, d)
+    # A meeting inside a call, visit or signing is the same event seen from another side.
+    absorbing = rules().classes_with("absorbs_meeting")
+    hosts = [m for m in merged if m.type in absorbing]
+    out = []
+    for m in merged:
+        compatible = any(not m.date_explicit or not h.date_explicit or m.date == h.date or _in_range(m, h)
+                         for h in hosts)
+        if m.type == "Meeting" and hosts and not m.count and compatible and not m.side:
+            _absorb(hosts[0], m)
+            continue
+        out.append(m)
+    return out
+
+
+def _multilateral(d: ev_rules.EventDraft) -> bool:
+    states = [r for r in d.participants if r.kind == "country"]
+    return bool(d.count) or len(states) > 2 or any(r.kind == "organisation" for r in d.participants)
+
+
+def _in_range(d: ev_rules.EventDraft, m: ev_rules.EventDraft) -> bool:
+    for a, b in ((d, m), (m, d)):
+        if a.date and b.date and b.end_date and b.date <= a.date <= b.end_date:
+            return True
+    return False
+
+
+def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
+    for ref in d.convenors:
+        _add(target.convenors, ref)
+    for ref in d.participants:
+        _add(target.participants, ref)
+    for ref in d.virtual:
+        _add(target.virtual, ref)
+    target.count = max(filter(None, (target.count, d.count)), default=None)
+    target.place = target.place or d.place
+    target.venue = target.venue or d.venue
+    if d.date_explicit and not target.date_explicit:
+        target.date, target.end_date, target.date_explicit = d.date, d.end_date, True
+        target.planned = d.planned
+    target.confidence = max(target.confidence, d.confidence)
+    target.extra_spans.append(d.sentence)
+
+
+def _label(d: ev_rules.EventDraft, ctx: _Context, persons: dict[str, Person],
+           orgs: dict[str, Organisation]) -> str:
+    names = []
+    for ref in d.convenors or d.participants:
+        if ref.kind == "country":
+            names.append(country_name(ref.key))
+        elif ref.kind == "organisation" and ref.key in orgs:
+            names.append(orgs[ref.key].name)
+    kind = {"AgreementSigning": "Agreement signing"}.get(d.type, d.type)
+    who = ", ".join(dict.fromkeys(names)) if names else "parties"
+    when = f" on {d.date.isoformat()}" if d.date else ""
+    return f"{kind}: {who}{when}"[:200]

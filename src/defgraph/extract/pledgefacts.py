@@ -1,0 +1,260 @@
+"""Pledges of one statement: amounts and in-kind commitments with donor, recipient and items."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import (
+    ActorRef,
+    Event,
+    Pledge,
+    Span,
+)
+from ..rules import rules
+from . import events as ev_rules
+from . import pledges as pl_rules
+from .context import (
+    METHOD,
+    _Context,
+    _institution_in,
+)
+from .countries import (
+    CountryMention,
+    country_name,
+    currency_countries,
+)
+from .lexicon import OrgMention
+from .money import Money
+from .persons import PersonHit
+from .spans import SpanIndex
+from .text import Sentence
+
+
+def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraft]) -> list[Pledge]:
+    out: list[Pledge] = []
+    orphans: list[tuple[Money, Sentence, ActorRef | None]] = []
+    default_recipient = _usual_recipient(ctx)
+    R = rules()
+    for si, s in enumerate(ctx.sentences):
+        if not pl_rules._PLEDGE_WORD.search(s.text) or _negated_pledge(s.text):
+            continue
+        cs = ctx.within(ctx.countries, s)
+        os_ = ctx.within(ctx.orgs, s)
+        ps = ctx.persons_in(s)
+        ms = ctx.within(ctx.money, s)
+        first_index: int | None = None
+        for m in ms:
+            rel = m.start - s.start
+            window = s.text[max(0, rel - 80): rel + 80]
+            if pl_rules._CUMULATIVE.search(window):
+                continue
+            if pl_rules._PROCUREMENT.search(s.text) and not re.search(
+                    r"\b(?:for|to|boost|support)\s+(?:\w+\s+){0,2}(?:[A-Z]\w+)", s.text[rel:]):
+                continue
+            donor, recipient = _donor_recipient(ctx, s, cs, os_, ps, m.start)
+            if recipient is None:
+                orphans.append((m, s, donor))
+                continue
+            part_of = None
+            if first_index is not None and pl_rules._PART.search(s.text[ms[0].end - s.start: rel]):
+                part_of = first_index
+            out.append(_money_pledge(ctx, m, s, donor, recipient, part_of,
+                                     R.confidence("pledge_with_donor" if donor else "pledge_without_donor")))
+            if first_index is None:
+                first_index = len(out) - 1
+        verb = pl_rules._IN_KIND_VERB.search(s.text)
+        if not ms and verb and not pl_rules._CUMULATIVE.search(s.text):
+            items = _items(s.text[verb.end():])
+            nxt = ctx.sentences[si + 1] if si + 1 < len(ctx.sentences) else None
+            if not items and nxt is not None and re.search(r"\b(?:package|it|this)\b", nxt.text[:40], re.I):
+                items = _items(nxt.text)  # "The aid package includes ... missiles"
+            if not items or _negated_at(s.text, verb.start()):
+                continue
+            donor, recipient = _donor_recipient(ctx, s, cs, os_, ps, s.start + verb.start())
+            recipient = recipient or default_recipient
+            if recipient is None or donor is None or donor == recipient:
+                continue
+            out.append(Pledge(
+                label=f"{', '.join(items[:3])} from {_actor_label(ctx, donor)} to {_actor_label(ctx, recipient)}",
+                donor=donor, recipient=recipient, items=items, date=ctx.ref,
+                evidence=[Span(s.start, s.end, s.text)], method=f"{METHOD}:pledge:in-kind",
+                confidence=R.confidence("pledge_in_kind"),
+            ))
+    # Amounts in sentences that name no recipient: a package inside a total named elsewhere
+    # ("This total includes a package worth up to $1.25 billion"), or the statement's usual one.
+    for m, s, donor in orphans:
+        total = next((i for i, p in enumerate(out) if p.amount is not None and p.currency == m.currency
+                      and p.amount > m.amount and p.part_of is None), None)
+        if total is not None and pl_rules._PART.search(s.text):
+            base = out[total]
+            out.append(_money_pledge(ctx, m, s, donor or base.donor, base.recipient, total,
+                                     R.confidence("pledge_part_of_total")))
+        elif default_recipient is not None and (donor is None or donor != default_recipient):
+            out.append(_money_pledge(ctx, m, s, donor, default_recipient, None,
+                                     R.confidence("pledge_usual_recipient")))
+    _link_announcements(out, events, drafts)
+    return _dedupe_pledges(out)
+
+
+def _money_pledge(ctx: _Context, m: Money, s: Sentence, donor: ActorRef | None,
+                  recipient: ActorRef | None, part_of: int | None, confidence: float) -> Pledge:
+    currency = m.currency
+    if m.text.lstrip().startswith("$") and donor and donor.kind == "country":
+        currency = _dollar_currency(donor.key) or currency  # "$100 million" from Canberra is AUD
+    return Pledge(
+        label=f"{m.text} from {_actor_label(ctx, donor)} to {_actor_label(ctx, recipient)}",
+        amount=m.amount, currency=currency, donor=donor, recipient=recipient,
+        items=_items(s.text[m.end - s.start:]), date=ctx.ref, part_of=part_of,
+        evidence=[Span(s.start, s.end, s.text)], method=f"{METHOD}:pledge:money",
+        confidence=confidence,
+    )
+
+
+def _usual_recipient(ctx: _Context) -> ActorRef | None:
+    """The state most often named where aid goes ("to Ukraine", "Ukraine's forces") in the statement."""
+    counts: dict[str, int] = {}
+    for c in ctx.countries:
+        pre = ctx.text[max(0, c.start - 30):c.start]
+        if re.search(r"\b(?:to|for|support(?:ing)?|help(?:ing)?|boost(?:ing)?|aid for|aid to)\s+(?:the\s+)?$", pre, re.I) \
+                or ctx.text[c.end:c.end + 2] in ("'s", "’s"):
+            counts[c.iso3] = counts.get(c.iso3, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: counts[k])
+    return ActorRef("country", best) if counts[best] >= 2 or len(counts) == 1 else None
+
+
+def _link_announcements(out: list[Pledge], events: list[Event], drafts: list[ev_rules.EventDraft]) -> None:
+    """The event where a pledge was announced: the one reported in the same sentence, else the
+    statement's only meeting."""
+    by_span = SpanIndex([(sp.start, sp.end, i) for i, d in enumerate(drafts)
+                         for sp in [d.sentence] + d.extra_spans], lambda x: x[0], lambda x: x[1])
+    meetings = [i for i, e in enumerate(events) if e.type == "Meeting"]
+    for p in out:
+        found = [i for _s, _e, i in by_span.containing(p.evidence[0].start)]
+        if found:
+            p.announced_at = min(found)
+        else:
+            if len(meetings) == 1:
+                p.announced_at = meetings[0]
+
+
+def _negated_at(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 30):pos]
+    return bool(re.search(r"\b(?:not|never|no longer|refused to|declined to|ruled out|won't|cannot)\s+(?:\w+\s+)?$",
+                          before, re.I))
+
+
+def _dollar_currency(iso3: str) -> str | None:
+    for code in ("AUD", "CAD", "NZD", "SGD", "HKD", "TWD"):
+        if iso3 in currency_countries(code):
+            return code
+    return None
+
+
+def _dedupe_pledges(pledges: list[Pledge]) -> list[Pledge]:
+    """The same amount from the same donor to the same recipient repeated in a statement is one pledge."""
+    out: list[Pledge] = []
+    remap: dict[int, int] = {}
+    by_amount: dict[tuple[object, ...], int] = {}
+    by_parties: dict[tuple[object, ...], int] = {}
+    for i, p in enumerate(pledges):
+        # the first earlier pledge with the same amount and parties, or (in kind) the same parties
+        key = (p.amount, p.currency, p.donor, p.recipient)
+        j = by_amount.get(key) if p.amount is not None else by_parties.get((p.donor, p.recipient))
+        if j is not None:
+            q = out[j]
+            if p.amount is None:
+                q.items = list(dict.fromkeys(q.items + p.items))
+            q.evidence.extend(p.evidence[:max(0, rules().window("max_evidence") - len(q.evidence))])
+            remap[i] = j
+            continue
+        remap[i] = len(out)
+        by_amount.setdefault((p.amount, p.currency, p.donor, p.recipient), len(out))
+        by_parties.setdefault((p.donor, p.recipient), len(out))
+        out.append(p)
+    for p in out:
+        if p.part_of is not None:
+            p.part_of = remap.get(p.part_of)
+            if p.part_of is not None and out[p.part_of] is p:
+                p.part_of = None
+    return out
+
+
+def _negated_pledge(text: str) -> bool:
+    verb = pl_rules._PLEDGE_WORD.search(text)
+    if not verb:
+        return False
+    before = text[max(0, verb.start() - 30): verb.start()]
+    if re.search(r"\b(?:said|announced|confirmed|stated|added)\b", text[:verb.start()]) and \
+            re.search(r"\bwould\s+(?:\w+\s+)?$", before):
+        return False  # reported speech: "said Germany would deliver"
+    return bool(re.search(r"\b(?:not|never|no longer|refused to|declined to|ruled out|won't|cannot|"
+                          r"would|could|might|may|considering)\s+(?:\w+\s+)?$", before, re.I))
+
+
+def _items(text: str) -> list[str]:
+    return list(dict.fromkeys(m.group(0).lower() for m in pl_rules.ITEMS.finditer(text)))
+
+
+def _actor_label(ctx: _Context, ref: ActorRef | None) -> str:
+    if ref is None:
+        return "unknown"
+    if ref.kind == "country":
+        return country_name(ref.key)
+    for o in ctx.orgs:
+        if o.key == ref.key:
+            return o.name
+    return ref.key
+
+
+def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: list[OrgMention],
+                     ps: list[tuple[PersonHit, int]], anchor: int) -> tuple[ActorRef | None, ActorRef | None]:
+    recipient: ActorRef | None = None
+    donor: ActorRef | None = None
+    # Recipient: "to Ukraine", "for Ukraine's", "boost Ukraine's", "Ukraine's Armed Forces"
+    for c in cs:
+        pre = ctx.text[max(s.start, c.start - 40):c.start]
+        if re.search(r"\b(?:to|for|boost|boosting|support|supporting|help|helping|strengthen|provide|"
+                     r"providing|give|giving|send|sending|supply|supplying|offer|offering|grant|"
+                     r"strengthening|equip|equipping|arm|arming|bolster|bolstering|benefit|with)\s+(?:the\s+)?$", pre, re.I) \
+                or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.start > anchor - 5) \
+                or (c.adjectival and c.start > anchor and re.match(r"\s+(?:Armed Forces|forces|military|troops|army|"
+                                              r"defen[cs]e|industry|soldiers|drone|partners)", ctx.text[c.end:c.end + 30], re.I)):
+            recipient = ActorRef("country", c.iso3)
+            break
+    # Donor: a party named before the amount or the pledge verb; "we" is the publisher
+    candidates: list[tuple[int, ActorRef]] = []
+    for c in cs:
+        ref = ActorRef("country", c.iso3)
+        if ref == recipient:
+            continue
+        if ctx.index(ctx.places).containing(c.start):
+            continue
+        candidates.append((c.start, ref))
+    for o in os_:
+        if o.start < anchor:
+            candidates.append((o.start, ActorRef("organisation", o.key)))
+    for p, pos in ps:
+        if p.country and pos < anchor:
+            candidates.append((pos, ActorRef("country", p.country)))
+    candidates.sort(key=lambda x: x[0])
+    before = [ref for pos, ref in candidates if pos < anchor and ref != recipient]
+    if not before and not re.search(r"\b(?:we|our|I)\b", s.text[: max(0, anchor - s.start)]):
+        # "£450M surge ... as UK and Germany chair the meeting": the parties named after
+        before = [ref for pos, ref in candidates if ref != recipient]
+    if re.search(r"\b(?:we|our|I)\b", s.text[: max(0, anchor - s.start)]) and ctx.home:
+        donor = ActorRef("country", ctx.home)
+    elif before:
+        # the money's currency tells among several candidates
+        money = next(iter(ctx.index(ctx.money).starting_in(anchor - 1, anchor + 400)), None)
+        users = currency_countries(money.currency) if money else frozenset()
+        preferred = [r for r in before if r.kind == "country" and r.key in users]
+        donor = preferred[0] if preferred else before[0]
+    elif _institution_in(s.text[: max(0, anchor - s.start) + 1]):
+        donor = ActorRef("country", _institution_in(s.text[: max(0, anchor - s.start) + 1]) or "")
+    elif ctx.home and ActorRef("country", ctx.home) != recipient:
+        donor = ActorRef("country", ctx.home)
+    if donor == recipient:
+        donor = None
+    return donor, recipient

@@ -1,0 +1,562 @@
+"""The extraction rules as data: event types, offices, names, organisations, groups of states,
+venues, windows and confidences, read from the YAML files of this folder.
+
+Every file is validated when it is loaded (`rules()` does it once, on first use): a bad entry
+is a `RulesError` whose one line names the file and the entry. More rules can be added with
+no change to Python: name extra YAML files (or folders of them) in the environment variable
+``DEFGRAPH_RULES`` (separated by ``os.pathsep``), or pass them to ``load_rules(extra=...)``.
+An extra file uses the same families as the built-in ones; its entries are added (event types
+with a known name add triggers to it; offices and organisations are tried before the built-in
+ones, so a more specific title wins; windows and confidences replace the value of the same name).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+__all__ = ["EventType", "Group", "Rules", "RulesError", "load_rules", "reset_rules", "rules"]
+
+HERE = Path(__file__).resolve().parent
+BUILTIN = ("event_types.yaml", "offices.yaml", "names.yaml", "organisations.yaml", "groups.yaml",
+           "venues.yaml", "countries.yaml", "windows.yaml")
+EVENT_CLASSES = ("Meeting", "Visit", "Call", "AgreementSigning", "Exercise", "Deployment")
+FLAGS = ("host_is_party", "multilateral", "absorbs_meeting", "remote")
+ENV = "DEFGRAPH_RULES"
+
+
+class RulesError(ValueError):
+    """A rules file that cannot be used; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Guard:
+    word: str  # the trigger word (lower case) the guard applies to
+    needs_before: re.Pattern[str] | None
+
+
+@dataclass
+class Trigger:
+    pattern: re.Pattern[str]
+    convening: bool = False
+    guards: tuple[Guard, ...] = ()
+
+
+@dataclass
+class Yield:
+    to: str
+    word: re.Pattern[str] | None
+    sentence: re.Pattern[str] | None
+
+
+@dataclass
+class EventType:
+    name: str
+    cls: str
+    flags: dict[str, bool]
+    triggers: list[Trigger]
+    requires: re.Pattern[str] | None = None
+    not_after: re.Pattern[str] | None = None
+    not_before: re.Pattern[str] | None = None
+    drops: tuple[str, ...] = ()
+    yields: tuple[Yield, ...] = ()
+    convening_yields_to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Member:
+    state: str
+    start: dt.date | None
+    end: dt.date | None
+
+
+@dataclass
+class Group:
+    key: str
+    name: str
+    names: list[str]
+    members: list[Member]
+
+    def members_on(self, day: dt.date | None) -> list[str]:
+        """ISO3 codes of the members on that day (every member ever, when the day is unknown)."""
+        return [m.state for m in self.members
+                if day is None or ((m.start is None or m.start <= day) and (m.end is None or day <= m.end))]
+
+
+@dataclass(frozen=True)
+class Venue:
+    name: str
+    pattern: str | None
+    city: str
+    aliases: tuple[str, ...]
+
+
+@dataclass
+class Rules:
+    """Everything the rules read, as loaded from the files in `sources`."""
+
+    sources: list[str] = field(default_factory=list)
+    event_types: list[EventType] = field(default_factory=list)
+    cues: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    offices: list[str] = field(default_factory=list)
+    national_offices: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    ranks: list[str] = field(default_factory=list)
+    honorifics: list[tuple[str, bool]] = field(default_factory=list)
+    post_nominals: list[str] = field(default_factory=list)
+    particles: list[str] = field(default_factory=list)
+    not_names: set[str] = field(default_factory=set)
+    organisations: list[tuple[str, str, str]] = field(default_factory=list)
+    institutions: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    venues: list[Venue] = field(default_factory=list)
+    venue_words: str = ""
+    windows: dict[str, int] = field(default_factory=dict)
+    confidences: dict[str, float] = field(default_factory=dict)
+    country_forms: dict[str, str] = field(default_factory=dict)  # form -> ISO3
+    combining: dict[str, str] = field(default_factory=dict)  # compound prefix -> ISO3
+    ambiguous_names: set[str] = field(default_factory=set)
+    proper_names: set[str] = field(default_factory=set)
+
+    # Compiled forms, built once per Rules object.
+    @cached_property
+    def role_re(self) -> re.Pattern[str]:
+        return re.compile(r"(?<![\w-])(?:" + "|".join(self.offices) + r")(?![\w-])")
+
+    @cached_property
+    def rank_re(self) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{r})" for r in self.ranks))
+
+    @cached_property
+    def honorific_any(self) -> str:
+        return "(?:" + "|".join(p for p, _ in self.honorifics) + ")"
+
+    @cached_property
+    def honorific_strip_re(self) -> re.Pattern[str]:
+        return re.compile(r"^(?:" + "|".join(p for p, strip in self.honorifics if strip) + r")\s+")
+
+    @cached_property
+    def post_nominal_any(self) -> str:
+        return "(?:" + "|".join(self.post_nominals) + ")"
+
+    @cached_property
+    def post_nominal_strip_re(self) -> re.Pattern[str]:
+        return re.compile(r"(?:,?\s+" + self.post_nominal_any + r")+$")
+
+    @cached_property
+    def org_re(self) -> re.Pattern[str]:
+        return re.compile(r"(?<![\w-])(?:" + "|".join(
+            f"(?P<o{i}>{p})" for i, (_k, _n, p) in enumerate(self.organisations)) + ")")
+
+    @cached_property
+    def group_re(self) -> re.Pattern[str] | None:
+        if not self.groups:
+            return None
+        # one named group per alternative; the group's index is read back from the name
+        return re.compile(r"(?<![\w-])(?:" + "|".join(
+            f"(?P<g{i}_{j}>{n})" for i, g in enumerate(self.groups) for j, n in enumerate(g.names)) + r")(?![\w-])")
+
+    @cached_property
+    def venue_city(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for v in self.venues:
+            for name in (v.name, *v.aliases):
+                out.setdefault(name, v.city)
+        return out
+
+    @cached_property
+    def standalone_venue_re(self) -> re.Pattern[str]:
+        return re.compile(r"\b(?:" + "|".join(v.pattern for v in self.venues if v.pattern) + r")\b")
+
+    def event_type(self, name: str) -> EventType | None:
+        return next((t for t in self.event_types if t.name == name), None)
+
+    def classes_with(self, flag: str) -> frozenset[str]:
+        """Ontology classes of the event types that carry a flag."""
+        return frozenset(t.cls for t in self.event_types if t.flags.get(flag))
+
+    def window(self, name: str) -> int:
+        return self.windows[name]
+
+    def confidence(self, name: str) -> float:
+        return self.confidences[name]
+
+
+# --- loading and validation ------------------------------------------------------------------
+
+class _Entry:
+    """Reads one entry's fields, raising RulesError that names the file and the entry."""
+
+    def __init__(self, file: str, family: str, index: int, raw: Any) -> None:
+        self.where = f"{file}: {family} entry {index + 1}"
+        if not isinstance(raw, dict):
+            raise RulesError(f"{self.where}: expected a mapping, got {type(raw).__name__}")
+        label = raw.get("name") or raw.get("key") or raw.get("pattern")
+        if label:
+            self.where += f" ({str(label)[:40]!r})"
+        self.raw = raw
+
+    def fail(self, msg: str) -> RulesError:
+        return RulesError(f"{self.where}: {msg}")
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = None, required: bool = False) -> Any:
+        if key not in self.raw or self.raw[key] is None:
+            if required:
+                raise self.fail(f"missing {key!r}")
+            return default
+        value = self.raw[key]
+        if not isinstance(value, kind):
+            raise self.fail(f"{key!r} must be {getattr(kind, '__name__', kind)}, got {type(value).__name__}")
+        return value
+
+    def regex(self, key: str, required: bool = False, flags: int = 0) -> re.Pattern[str] | None:
+        text = self.get(key, str, required=required)
+        return None if text is None else self.compile(text, flags, key)
+
+    def compile(self, text: str, flags: int = 0, key: str = "pattern") -> re.Pattern[str]:
+        try:
+            return re.compile(text, flags)
+        except re.error as exc:
+            raise self.fail(f"bad regular expression in {key!r}: {exc}") from exc
+
+    def note(self) -> str:
+        return str(self.get("note", str, required=True))
+
+
+def _state(entry: _Entry, code: Any) -> str:
+    import pycountry
+
+    if not isinstance(code, str) or not re.fullmatch(r"[A-Z]{3}", code) or (
+            pycountry.countries.get(alpha_3=code) is None and code not in _EXTRA_STATES):
+        raise entry.fail(f"unknown state {code!r} (use an ISO 3166 alpha-3 code)")
+    return code
+
+
+_EXTRA_STATES = {"ESH", "XKX"}  # Western Sahara / Sahrawi Republic, Kosovo
+
+
+def _day(entry: _Entry, value: Any, key: str) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise entry.fail(f"{key!r} must be a date YYYY-MM-DD, got {value!r}") from exc
+
+
+def _entries(file: str, doc: dict[str, Any], family: str) -> list[_Entry]:
+    items = doc.get(family)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise RulesError(f"{file}: {family} must be a list")
+    return [_Entry(file, family, i, raw) for i, raw in enumerate(items)]
+
+
+def _add_event_types(r: Rules, file: str, doc: dict[str, Any]) -> None:
+    for e in _entries(file, doc, "event_types"):
+        name = e.get("name", str, required=True)
+        e.note()
+        known = r.event_type(name)
+        triggers = []
+        for j, raw in enumerate(e.get("triggers", list, default=[])):
+            t = _Entry(file, f"{name} trigger", j, raw)
+            t.note()
+            guards = []
+            for k, graw in enumerate(t.get("guards", list, default=[])):
+                g = _Entry(file, f"{name} guard", k, graw)
+                g.note()
+                guards.append(Guard(g.get("word", str, required=True).lower(),
+                                    g.regex("needs_before", flags=re.IGNORECASE)))
+            triggers.append(Trigger(t.regex("pattern", required=True, flags=re.IGNORECASE) or re.compile(""),
+                                    bool(t.get("convening", bool, default=False)), tuple(guards)))
+        if known is not None:
+            known.triggers.extend(triggers)
+            continue
+        if not triggers:
+            raise e.fail("a new event type needs at least one trigger")
+        cls = e.get("class", str, default=name)
+        if cls not in EVENT_CLASSES:
+            raise e.fail(f"class {cls!r} is not an event class of the ontology ({', '.join(EVENT_CLASSES)})")
+        flags_raw = e.get("flags", dict, default={})
+        unknown = set(flags_raw) - set(FLAGS)
+        if unknown:
+            raise e.fail(f"unknown flag(s) {sorted(unknown)} (known: {', '.join(FLAGS)})")
+        base = r.event_type(cls)
+        flags = {f: bool(flags_raw.get(f, base.flags.get(f, False) if base else False)) for f in FLAGS}
+        yields = []
+        for k, yraw in enumerate(e.get("yields", list, default=[])):
+            y = _Entry(file, f"{name} yield", k, yraw)
+            y.note()
+            yields.append(Yield(y.get("to", str, required=True), y.regex("word", flags=re.IGNORECASE),
+                                y.regex("sentence", flags=re.IGNORECASE)))
+        requires_flags = 0 if e.get("requires_case_sensitive", bool, default=False) else re.IGNORECASE
+        for key in ("drops", "convening_yields_to"):
+            for other in e.get(key, list, default=[]):
+                if other not in EVENT_CLASSES:
+                    raise e.fail(f"{key}: {other!r} is not an event class")
+        r.event_types.append(EventType(
+            name=name, cls=cls, flags=flags, triggers=triggers,
+            requires=e.regex("requires", flags=requires_flags),
+            not_after=e.regex("not_after", flags=re.IGNORECASE),
+            not_before=e.regex("not_before", flags=re.IGNORECASE),
+            drops=tuple(e.get("drops", list, default=[])), yields=tuple(yields),
+            convening_yields_to=tuple(e.get("convening_yields_to", list, default=[]))))
+    cues = doc.get("cues")
+    if cues is not None:
+        if not isinstance(cues, dict):
+            raise RulesError(f"{file}: cues must be a mapping")
+        for name, raw in cues.items():
+            c = _Entry(file, "cues", 0, {"name": name, **(raw if isinstance(raw, dict) else {"x": raw})})
+            c.note()
+            r.cues[name] = c.regex("pattern", required=True, flags=re.IGNORECASE) or re.compile("")
+
+
+def _add_offices(r: Rules, file: str, doc: dict[str, Any], builtin: bool) -> None:
+    new = []
+    for e in _entries(file, doc, "offices"):
+        e.note()
+        e.regex("pattern", required=True)
+        new.append(e.get("pattern", str))
+    # an added office is tried before the built-in ones: it is usually the more specific title
+    if builtin:
+        r.offices.extend(new)
+    else:
+        r.offices[:0] = new
+    for e in _entries(file, doc, "national_offices"):
+        e.note()
+        r.national_offices.append((e.regex("pattern", required=True) or re.compile(""),
+                                   _state(e, e.get("state", str, required=True))))
+    for e in _entries(file, doc, "ranks"):
+        e.note()
+        e.regex("pattern", required=True)
+        r.ranks.append(e.get("pattern", str))
+
+
+def _add_names(r: Rules, file: str, doc: dict[str, Any]) -> None:
+    for e in _entries(file, doc, "honorifics"):
+        e.note()
+        e.regex("pattern", required=True)
+        r.honorifics.append((e.get("pattern", str), bool(e.get("strip", bool, default=True))))
+    for e in _entries(file, doc, "post_nominals"):
+        e.note()
+        e.regex("pattern", required=True)
+        r.post_nominals.append(e.get("pattern", str))
+    for e in _entries(file, doc, "particles"):
+        e.note()
+        words = e.get("words", list, required=True)
+        if not all(isinstance(w, str) and re.fullmatch(r"[\w'’]+", w) for w in words):
+            raise e.fail("particles must be single words")
+        r.particles.extend(words)
+    for e in _entries(file, doc, "not_names"):
+        e.note()
+        words = e.get("words", (str, list), required=True)
+        r.not_names.update(words.split() if isinstance(words, str) else words)
+
+
+def _add_organisations(r: Rules, file: str, doc: dict[str, Any], builtin: bool) -> None:
+    new = []
+    for e in _entries(file, doc, "organisations"):
+        e.note()
+        key = e.get("key", str, required=True)
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", key):
+            raise e.fail(f"key {key!r} must be lower-case letters, digits and dashes")
+        e.regex("pattern", required=True)
+        new.append((key, e.get("name", str, required=True), e.get("pattern", str)))
+    if builtin:
+        r.organisations.extend(new)
+    else:
+        r.organisations[:0] = new
+    for e in _entries(file, doc, "institutions"):
+        e.note()
+        flags = re.IGNORECASE if e.get("ignore_case", bool, default=False) else 0
+        r.institutions.append((e.regex("pattern", required=True, flags=flags) or re.compile(""),
+                               _state(e, e.get("state", str, required=True))))
+
+
+def _add_groups(r: Rules, file: str, doc: dict[str, Any]) -> None:
+    for e in _entries(file, doc, "groups"):
+        e.note()
+        key = e.get("key", str, required=True)
+        names = e.get("names", list, required=True)
+        for n in names:
+            if not isinstance(n, str):
+                raise e.fail("names must be patterns (strings)")
+            e.compile(n, 0, "names")
+        members = []
+        for k, mraw in enumerate(e.get("members", list, required=True)):
+            m = _Entry(file, f"{key} member", k, mraw)
+            start = _day(m, m.raw.get("from"), "from")
+            end = _day(m, m.raw.get("to"), "to")
+            if start and end and end < start:
+                raise m.fail("'to' is before 'from'")
+            members.append(Member(_state(m, m.raw.get("state")), start, end))
+        if not members:
+            raise e.fail("a group needs members")
+        r.groups.append(Group(key, e.get("name", str, required=True), names, members))
+
+
+def _add_venues(r: Rules, file: str, doc: dict[str, Any]) -> None:
+    for e in _entries(file, doc, "known"):
+        e.note()
+        if e.get("pattern", str) is not None:
+            e.regex("pattern")
+        aliases = e.get("aliases", list, default=[])
+        r.venues.append(Venue(e.get("name", str, required=True), e.get("pattern", str),
+                              e.get("city", str, required=True), tuple(str(a) for a in aliases)))
+    words = doc.get("words")
+    if words is not None:
+        w = _Entry(file, "words", 0, words)
+        w.note()
+        w.regex("pattern", required=True)
+        r.venue_words = "|".join(x for x in (r.venue_words, w.get("pattern", str)) if x)
+
+
+def _add_countries(r: Rules, file: str, doc: dict[str, Any]) -> None:
+    for e in _entries(file, doc, "country_forms"):
+        e.note()
+        state = _state(e, e.get("state", str, required=True))
+        for form in e.get("forms", list, required=True):
+            if not isinstance(form, str) or not form.strip():
+                raise e.fail(f"form {form!r} must be a non-empty string")
+            r.country_forms[form] = state
+    for e in _entries(file, doc, "combining"):
+        e.note()
+        prefix = e.get("prefix", str, required=True)
+        if not re.fullmatch(r"[A-Z][a-z]+", prefix):
+            raise e.fail(f"prefix {prefix!r} must be one capitalised word")
+        r.combining[prefix] = _state(e, e.get("state", str, required=True))
+    for family, target in (("ambiguous_names", r.ambiguous_names), ("proper_names", r.proper_names)):
+        for e in _entries(file, doc, family):
+            e.note()
+            words = e.get("words", list, required=True)
+            target.update(str(w) for w in words)
+
+
+def _add_numbers(r: Rules, file: str, doc: dict[str, Any], builtin: bool) -> None:
+    families: tuple[tuple[str, dict[str, Any], type], ...] = (
+        ("windows", r.windows, int), ("confidences", r.confidences, float))
+    for family, target, kind in families:
+        raw = doc.get(family)
+        if raw is None:
+            continue
+        if not isinstance(raw, dict):
+            raise RulesError(f"{file}: {family} must be a mapping")
+        for name, item in raw.items():
+            e = _Entry(file, family, 0, {"name": name, **(item if isinstance(item, dict) else {"value": item})})
+            if builtin:
+                e.note()
+            elif name not in target:
+                raise e.fail(f"unknown {family[:-1]} (known: {', '.join(sorted(target))})")
+            value = e.get("value", (int, float), required=True)
+            if isinstance(value, bool) or value < 0 or (kind is float and value > 1):
+                raise e.fail(f"value {value!r} out of range")
+            target[name] = kind(value)
+
+
+_FAMILIES = {"event_types", "cues", "offices", "national_offices", "ranks", "honorifics",
+             "post_nominals", "particles", "not_names", "organisations", "institutions", "groups",
+             "known", "words", "windows", "confidences", "country_forms", "combining",
+             "ambiguous_names", "proper_names"}
+
+
+def _load_file(r: Rules, path: Path, builtin: bool) -> None:
+    import yaml
+
+    name = path.name if builtin else str(path)
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RulesError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise RulesError(f"{name}: not valid YAML: {str(exc).splitlines()[0]}") from exc
+    except ValueError as exc:  # a date such as 2020-13-01
+        raise RulesError(f"{name}: bad value: {exc}") from exc
+    if doc is None:
+        return
+    if not isinstance(doc, dict):
+        raise RulesError(f"{name}: expected a mapping of rule families at the top")
+    unknown = set(doc) - _FAMILIES
+    if unknown:
+        raise RulesError(f"{name}: unknown rule famil{'y' if len(unknown) == 1 else 'ies'} "
+                         f"{', '.join(sorted(unknown))} (known: {', '.join(sorted(_FAMILIES))})")
+    _add_event_types(r, name, doc)
+    _add_offices(r, name, doc, builtin)
+    _add_names(r, name, doc)
+    _add_organisations(r, name, doc, builtin)
+    _add_groups(r, name, doc)
+    _add_venues(r, name, doc)
+    _add_countries(r, name, doc)
+    _add_numbers(r, name, doc, builtin)
+    r.sources.append(name)
+
+
+def _extra_paths(extra: Iterable[str | Path]) -> list[Path]:
+    out: list[Path] = []
+    for item in extra:
+        p = Path(item)
+        if p.is_dir():
+            out.extend(sorted(p.glob("*.yaml")) + sorted(p.glob("*.yml")))
+        else:
+            out.append(p)
+    return out
+
+
+def load_rules(extra: Iterable[str | Path] = ()) -> Rules:
+    """The built-in rules, then each extra file, validated; RulesError names a bad entry."""
+    r = Rules()
+    for name in BUILTIN:
+        _load_file(r, HERE / name, builtin=True)
+    for path in _extra_paths(extra):
+        _load_file(r, path, builtin=False)
+    for t in r.event_types:
+        for y in t.yields:
+            if y.to not in EVENT_CLASSES:
+                raise RulesError(f"{r.sources[-1]}: event type {t.name!r}: yields to unknown class {y.to!r}")
+    missing = [c for c in EVENT_CLASSES if r.event_type(c) is None]
+    if missing:
+        raise RulesError(f"event_types.yaml: no entry for the ontology class(es) {', '.join(missing)}")
+    # compile the combined patterns now, so that a bad combination fails at start too
+    for attr in ("role_re", "rank_re", "honorific_strip_re", "post_nominal_strip_re", "org_re",
+                 "group_re", "standalone_venue_re"):
+        try:
+            getattr(r, attr)
+        except re.error as exc:
+            raise RulesError(f"{', '.join(r.sources)}: the {attr.removesuffix('_re')} patterns do not "
+                             f"combine: {exc}") from exc
+    return r
+
+
+_current: Rules | None = None
+
+
+def rules() -> Rules:
+    """The rules in force: built-in plus the files named in $DEFGRAPH_RULES (loaded once)."""
+    global _current
+    if _current is None:
+        extra = [p for p in os.environ.get(ENV, "").split(os.pathsep) if p.strip()]
+        _current = load_rules(extra)
+    return _current
+
+
+_RESET_HOOKS: list[Callable[[], None]] = []
+
+
+def on_reset(hook: Callable[[], None]) -> None:
+    """Call `hook` when the rules are reloaded (modules that cache tables built from them)."""
+    _RESET_HOOKS.append(hook)
+
+
+def reset_rules() -> None:
+    """Forget the loaded rules (the next `rules()` reads the files and $DEFGRAPH_RULES again)."""
+    global _current
+    _current = None
+    for hook in _RESET_HOOKS:
+        hook()

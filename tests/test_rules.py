@@ -1,0 +1,153 @@
+"""Rules as data: the files load and validate, bad entries are named, and a newcomer can add an
+event type or an office from a rules file of their own, with no change to Python."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from defgraph.extract import extract
+from defgraph.model import Statement
+from defgraph.rules import ENV, RulesError, load_rules, reset_rules
+
+
+@pytest.fixture
+def fresh_rules(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """Rules reloaded for the test and again after it (so no other test sees its files)."""
+    monkeypatch.delenv(ENV, raising=False)
+    reset_rules()
+    yield monkeypatch
+    monkeypatch.delenv(ENV, raising=False)
+    reset_rules()
+
+
+def _write(tmp_path: Path, text: str, name: str = "extra.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_every_builtin_entry_is_valid_and_has_a_note() -> None:
+    r = load_rules()
+    assert len(r.sources) == 8
+    assert r.windows["section_chars"] > 0 and 0 < r.confidences["event_base"] <= 1
+    assert {g.key for g in r.groups} >= {"nato", "eu", "nordic", "baltic", "visegrad", "five-eyes", "aukus",
+                                         "quad", "asean", "african-union", "g7"}
+
+
+def test_group_members_are_dated() -> None:
+    nato = next(g for g in load_rules().groups if g.key == "nato")
+    assert "SWE" not in nato.members_on(date(2024, 3, 6))
+    assert "SWE" in nato.members_on(date(2024, 3, 7))
+    eu = next(g for g in load_rules().groups if g.key == "eu")
+    assert "GBR" in eu.members_on(date(2019, 1, 1)) and "GBR" not in eu.members_on(date(2021, 1, 1))
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("offices:\n  - {pattern: 'Minister (of', note: broken}\n", "offices entry 1"),
+    ("offices:\n  - {pattern: 'Grand Vizier'}\n", "missing 'note'"),
+    ("groups:\n  - {key: x, name: X, names: ['X states'], members: [{state: ZZZ}], note: n}\n", "unknown state 'ZZZ'"),
+    ("groups:\n  - {key: x, name: X, names: ['X states'], members: [{state: FRA, from: '2020-13-01'}], note: n}\n",
+     "'from' must be a date"),
+    ("groups:\n  - {key: x, name: X, names: ['X states'], members: [{state: FRA, from: 2020-13-01}], note: n}\n",
+     "bad value"),
+    ("event_types:\n  - {name: Parade, class: Parade, note: n, triggers: [{pattern: parade, note: n}]}\n",
+     "not an event class"),
+    ("event_types:\n  - {name: Parade, class: Meeting, note: n, flags: {loud: true}, triggers: [{pattern: parade, note: n}]}\n",
+     "unknown flag"),
+    ("windows:\n  nonsense: {value: 3}\n", "unknown window"),
+    ("confidences:\n  event_base: {value: 7}\n", "out of range"),
+    ("venues_typo:\n  - {}\n", "unknown rule family"),
+    ("offices: [unclosed\n", "not valid YAML"),
+])
+def test_a_bad_entry_is_named_with_its_file(tmp_path: Path, text: str, needle: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(RulesError) as info:
+        load_rules([path])
+    message = str(info.value)
+    assert str(path) in message and needle in message
+    assert "\n" not in message
+
+
+def test_a_missing_rules_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(RulesError, match="missing.yaml: cannot read"):
+        load_rules([tmp_path / "missing.yaml"])
+
+
+def test_an_event_type_added_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:
+    text = ("Ships in port\nThe navies of Fiji and Tonga made a joint port call at Nuku'alofa "
+            "on 9 May 2025.")
+    st = Statement(text=text, title="Ships in port", issued=date(2025, 5, 10))
+    assert not any(e.type == "Visit" for e in extract(st).events)
+    path = _write(tmp_path, """
+event_types:
+  - name: PortCall
+    class: Visit
+    note: written for this test
+    triggers:
+      - pattern: '\\bport\\s+calls?\\b'
+        note: written for this test
+""")
+    fresh_rules.setenv(ENV, str(path))
+    reset_rules()
+    events = [e for e in extract(st).events if e.type == "Visit"]
+    assert len(events) == 1
+    assert events[0].date == date(2025, 5, 9)
+    assert {"FJI", "TON"} <= {r.key for r in events[0].participants if r.kind == "country"}
+    assert events[0].method.startswith("rules-v1:portcall:")
+
+
+def test_an_office_added_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:
+    text = "Talks\nRaksha Mantri Rajnath Singh received a delegation in New Delhi on 4 June 2025."
+    st = Statement(text=text, title="Talks", issued=date(2025, 6, 5))
+    assert "rajnath-singh" not in extract(st).persons
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    _write(rules_dir, """
+offices:
+  - {pattern: 'Raksha Mantri', note: Hindi title of India's defence minister}
+national_offices:
+  - {pattern: '^Raksha Mantri$', state: IND, note: used only by India's government}
+""", "india.yaml")
+    fresh_rules.setenv(ENV, str(rules_dir))  # a folder of rules files
+    reset_rules()
+    person = extract(st).persons["rajnath-singh"]
+    assert (person.role_title, person.country) == ("Raksha Mantri", "IND")
+
+
+def test_a_window_changed_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path, "confidences:\n  person_with_office: {value: 0.9}\n")
+    fresh_rules.setenv(ENV, str(path))
+    reset_rules()
+    ex = extract(Statement(text="Talks\nDefence Secretary John Healey met officials.", title="Talks",
+                           issued=date(2025, 1, 1)))
+    assert ex.persons["john-healey"].confidence == 0.9
+
+
+def test_cli_names_a_bad_rules_file_and_exits_2(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from defgraph.cli import main
+
+    bad = _write(tmp_path, "offices:\n  - {pattern: '(', note: broken}\n")
+    doc = _write(tmp_path, "Talks\nThe ministers met in Oslo on 2 May 2025.\n", "doc.txt")
+    fresh_rules.setenv(ENV, str(bad))
+    reset_rules()
+    result = CliRunner().invoke(main, ["ingest", str(doc), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 2
+    assert f"{bad}: offices entry 1" in result.output
+
+
+def test_a_state_form_added_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:
+    text = "Talks\nThe Vietnamese Minister of National Defence met his Lao counterpart in Hanoi on 9 May 2025."
+    st = Statement(text=text, title="Talks", issued=date(2025, 5, 10))
+    states = {r.key for e in extract(st).events for r in e.participants if r.kind == "country"}
+    assert "LAO" not in states
+    path = _write(tmp_path, "country_forms:\n  - {state: LAO, forms: [Lao], note: demonym in Lao usage}\n")
+    fresh_rules.setenv(ENV, str(path))
+    reset_rules()
+    states = {r.key for e in extract(st).events for r in e.participants if r.kind == "country"}
+    assert {"VNM", "LAO"} <= states

@@ -11,7 +11,19 @@ from typing import Any
 import click
 from rich.table import Table
 
-from .cli import DefgraphError, _open, err, out, store_option
+
+def _cli() -> Any:
+    """The defgraph.cli module that registers this group: under its own name when imported, or
+    ``__main__`` when run as ``python -m defgraph.cli`` (importing it again would loop)."""
+    module = sys.modules.get("defgraph.cli")
+    if module is None or not hasattr(module, "store_option"):
+        module = sys.modules["__main__"]
+    return module
+
+
+_main = _cli()
+DefgraphError, _open, err, out, store_option = (
+    _main.DefgraphError, _main._open, _main.err, _main.out, _main.store_option)
 
 
 def _reason_options(f: Any) -> Any:

@@ -636,8 +636,12 @@ def _gold_file(gold: str) -> Path:
               help="Write every mismatch, per part and statement, to this JSON file.")
 @click.option("--write-floors", "floors_file", type=click.Path(dir_okay=False), default=None,
               help="Write each figure of each part minus 0.02 to this JSON file (the tests' floors).")
+@click.option("--corrections", "corrections", type=click.Path(exists=True, dir_okay=False),
+              default=None, metavar="FILE",
+              help="Also score with these analysts' corrections (defgraph correct export) applied: "
+                   "each figure without and with them, and the gain.")
 def evaluate(gold: str | None, test_gold: str | None, fmt: str, errors_file: str | None,
-             floors_file: str | None) -> None:
+             floors_file: str | None, corrections: str | None) -> None:
     """Score extraction against hand-made gold facts, on the development part (GOLD, default
     data/expected.json) and the held-out test part (data/test/expected.json): precision, recall
     and F1 of events, persons, money pledges, participant states and attributes, the weighted
@@ -649,6 +653,7 @@ def evaluate(gold: str | None, test_gold: str | None, fmt: str, errors_file: str
     Examples:
       defgraph evaluate dev
       defgraph evaluate data/expected.json --errors mismatches.json
+      defgraph evaluate dev --corrections data/corrections.ttl
     """
     from .evaluate import LABELS, EvaluationError, default_parts, evaluate_parts, floors
 
@@ -666,8 +671,13 @@ def evaluate(gold: str | None, test_gold: str | None, fmt: str, errors_file: str
         parts["test"] = Path(test_gold)
     try:
         results = evaluate_parts(dict(parts))
+        if corrections:
+            curated = evaluate_parts(dict(parts), corrections=corrections)
     except EvaluationError as exc:
         raise DefgraphError(str(exc)) from exc
+    if corrections:
+        _curation_gain(results, curated, fmt)
+        return
     if errors_file:
         Path(errors_file).write_text(json.dumps({name: ev.errors for name, ev in results.items()},
                                                 indent=1, default=str, ensure_ascii=False), encoding="utf-8")
@@ -694,6 +704,31 @@ def evaluate(gold: str | None, test_gold: str | None, fmt: str, errors_file: str
         for ev in results.values():
             cells += ["", "", f"{getattr(ev, attr):.3f}"]
         t.add_row(label, *cells)
+    out.print(_whole(t))
+
+
+def _curation_gain(plain: dict[str, Any], curated: dict[str, Any], fmt: str) -> None:
+    """Each figure of each part without and with corrections, and the gain: the value of
+    curation as a number."""
+    rows = {name: {k: (v, curated[name].figures()[k]) for k, v in ev.figures().items()}
+            for name, ev in plain.items()}
+    if fmt == "json":
+        click.echo(json.dumps({name: {"without_corrections": {k: a for k, (a, _) in r.items()},
+                                      "with_corrections": {k: b for k, (_, b) in r.items()},
+                                      "gain": {k: round(b - a, 3) for k, (a, b) in r.items()}}
+                               for name, r in rows.items()}, indent=2))
+        return
+    t = Table(title="evaluation without and with corrections")
+    t.add_column("figure", justify="left")
+    for name in rows:
+        for col in ("without", "with", "gain"):
+            t.add_column(f"{name} {col}", justify="right")
+    for key in next(iter(rows.values()), {}):
+        cells = []
+        for r in rows.values():
+            a, b = r[key]
+            cells += [f"{a:.3f}", f"{b:.3f}", f"{b - a:+.3f}"]
+        t.add_row(key, *cells)
     out.print(_whole(t))
 
 
@@ -1015,6 +1050,14 @@ def update(store: str | None, archive: str | None, **opts: Any) -> None:
         sys.exit(EXIT_OK)
     sys.exit(_fetch_run(kg, urls, archive, **opts))
 
+def _register_correct() -> None:
+    """`defgraph correct ...` lives in cli_correct.py (analysts' corrections)."""
+    from .cli_correct import correct
+
+    main.add_command(correct)
+
+
+_register_correct()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -41,6 +41,8 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from .overlay import Constraints, Correction, constraints, resolver
+from .overlay import apply as apply_corrections
 from .vocab import (
     ALT_LABEL,
     CONSOLIDATED_GRAPH,
@@ -230,11 +232,31 @@ def _score(a: Report, b: Report) -> float:
     return len(a.parties & b.parties) / len(union) + bool(a.places & b.places)
 
 
-def cluster_events(reports: Sequence[Report]) -> list[list[Report]]:
-    """Group reports into events by complete linkage; the same set gives the same groups."""
+def cluster_events(reports: Sequence[Report], cons: Constraints | None = None
+                   ) -> list[list[Report]]:
+    """Group reports into events by complete linkage; the same set gives the same groups.
+
+    ``cons`` (analysts' corrections): must-linked reports are one event whatever they
+    say; an isolated (split) report joins no other by matching.
+    """
     ordered = sorted(reports, key=lambda r: r.order)
     group = list(range(len(ordered)))  # group id per report
     members: dict[int, list[int]] = {i: [i] for i in range(len(ordered))}
+    isolated: set[int] = set()
+    if cons is not None:
+        at = {r.iri: i for i, r in enumerate(ordered)}
+        isolated = {at[r] for r in cons.isolated if r in at}
+        for must in cons.groups(at):
+            idx = sorted(at[r] for r in must)
+            keep = group[idx[0]]
+            for i in idx[1:]:
+                gi = group[i]
+                if gi == keep:
+                    continue
+                for x in members[gi]:
+                    group[x] = keep
+                members[keep] = sorted(members[keep] + members.pop(gi))
+            isolated -= set(members[keep])  # a merge after a split joins the report again
     # candidate pairs share a day and a party: an index on both keeps this near linear
     index: dict[tuple[str, dt.date, str], list[int]] = defaultdict(list)
     for i, r in enumerate(ordered):
@@ -257,6 +279,8 @@ def cluster_events(reports: Sequence[Report]) -> list[list[Report]]:
         if gi == gj:
             continue
         a_members, b_members = members[gi], members[gj]
+        if isolated and (isolated & set(a_members) or isolated & set(b_members)):
+            continue
         if any(ordered[x].graph == ordered[y].graph or not same_event(ordered[x], ordered[y])
                for x in a_members for y in b_members):
             continue
@@ -291,12 +315,28 @@ def _pledge_key(r: Report) -> tuple[str, ...] | None:
         str(Decimal(amount.value).normalize()),)
 
 
-def cluster_pledges(reports: Sequence[Report]) -> list[list[Report]]:
-    """Group pledge reports: earliest first, each joins the first group it agrees with all of."""
+def cluster_pledges(reports: Sequence[Report], cons: Constraints | None = None
+                    ) -> list[list[Report]]:
+    """Group pledge reports: earliest first, each joins the first group it agrees with all of.
+
+    ``cons`` as for cluster_events: must-linked reports are one pledge (which takes no
+    other), an isolated (split) report joins none.
+    """
     groups: list[list[Report]] = []
     by_key: dict[tuple[str, ...], list[list[Report]]] = defaultdict(list)
+    fixed: set[str] = set()
+    placed: set[str] = set()
+    if cons is not None:
+        by_iri = {r.iri: r for r in reports}
+        for must in cons.groups(by_iri):
+            groups.append(sorted((by_iri[i] for i in must), key=lambda r: r.order))
+            fixed |= must
+        fixed |= cons.isolated
+        placed = {r.iri for g in groups for r in g}
     for r in sorted(reports, key=lambda r: r.order):  # a fixed order, so a fixed result
-        key = _pledge_key(r)
+        if r.iri in placed:
+            continue
+        key = None if r.iri in fixed else _pledge_key(r)
         for g in by_key.get(key, []) if key is not None else []:
             if all(same_pledge(r, x) for x in g):
                 g.append(r)
@@ -305,7 +345,7 @@ def cluster_pledges(reports: Sequence[Report]) -> list[list[Report]]:
             groups.append([r])
             if key is not None:
                 by_key[key].append(groups[-1])
-    return groups
+    return sorted(groups, key=lambda g: g[0].order)
 
 
 # -- consolidated quads -------------------------------------------------------------------------
@@ -321,6 +361,14 @@ def consolidated_iri(report: Report) -> ox.NamedNode:
         return node(report.iri)
     kind = "event" if m["kind"] == "e" else "pledge"
     return node(f"{m['ns']}{kind}/{m['key']}-{m['n']}")
+
+
+def founding_report(consolidated: str) -> str | None:
+    """The report a consolidated event or pledge IRI was made from (consolidated_iri reversed)."""
+    m = re.match(r"^(?P<ns>.*/)(?P<kind>event|pledge)/(?P<key>[^/]+)-(?P<n>\d+)$", consolidated)
+    if not m:
+        return None
+    return f"{m['ns']}report/{m['key']}-{'e' if m['kind'] == 'event' else 'p'}{m['n']}"
 
 
 def report_iri(statement_key: str, kind: str, index: int) -> ox.NamedNode:
@@ -463,8 +511,10 @@ class Consolidation:
     iri_of: dict[str, ox.NamedNode]  # report IRI -> consolidated IRI
 
 
-def consolidate(contributions: Iterable[Contribution]) -> Consolidation:
-    """The whole consolidated graph of these statements (a rebuild; pure, order-free)."""
+def consolidate(contributions: Iterable[Contribution],
+                corrections: Sequence[Correction] = ()) -> Consolidation:
+    """The whole consolidated graph of these statements (a rebuild; pure, order-free),
+    with analysts' corrections applied over it (overlay.py)."""
     contributions = sorted(contributions, key=lambda c: c.graph)
     out: list[Triple] = []
     entities: dict[str, list[list[Triple]]] = defaultdict(list)
@@ -480,16 +530,23 @@ def consolidate(contributions: Iterable[Contribution]) -> Consolidation:
     for subj in sorted(entities):
         out += entity_triples(subj, entities[subj])
     iri_of: dict[str, ox.NamedNode] = {}
-    out += events_and_pledges(event_reports, pledge_reports, iri_of)
+    out += events_and_pledges(event_reports, pledge_reports, iri_of, corrections)
+    if corrections:
+        out, _ = apply_corrections(out, corrections, resolver(iri_of))
     return Consolidation(_unique(out), iri_of)
 
 
 def events_and_pledges(event_reports: Sequence[Report], pledge_reports: Sequence[Report],
-                       iri_of: dict[str, ox.NamedNode]) -> list[Triple]:
-    """Triples of the events and pledges these reports make up; fills iri_of."""
+                       iri_of: dict[str, ox.NamedNode],
+                       corrections: Sequence[Correction] = ()) -> list[Triple]:
+    """Triples of the events and pledges these reports make up; fills iri_of.
+
+    Corrections decide grouping here (merge, split); their effect on facts is applied
+    by the caller over every unit's triples (overlay.apply)."""
     out: list[Triple] = []
-    event_groups = cluster_events(event_reports)
-    pledge_groups = cluster_pledges(pledge_reports)
+    cons = constraints(corrections) if corrections else None
+    event_groups = cluster_events(event_reports, cons)
+    pledge_groups = cluster_pledges(pledge_reports, cons)
     for g in event_groups + pledge_groups:
         target = consolidated_iri(g[0])
         for r in g:

@@ -30,11 +30,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
 from .extract.lexicon import find_organisations
 from .ingest import read_file
 from .pipeline import KnowledgeGraph
 from .stores import Rows
-from .vocab import slug
+from .vocab import CORRECTIONS_GRAPH, node, slug
 
 CATEGORIES = ("events", "persons", "pledges", "states", "attributes")
 WEIGHTS = {"events": 0.30, "persons": 0.20, "pledges": 0.15, "states": 0.10, "attributes": 0.25}
@@ -301,8 +303,24 @@ def _match_pledges(gold: list[dict[str, Any]], got: list[dict[str, Any]], ev: Ev
     ev.scores["pledges"].add(tp, len(got) - tp, len(gold) - tp)
 
 
-def evaluate(gold_file: str | Path, *, only: Iterable[str] | None = None) -> Evaluation:
-    """Build each gold statement's graph alone and score it against the gold facts."""
+def evaluate(gold_file: str | Path, *, only: Iterable[str] | None = None,
+             corrections: str | Path | None = None) -> Evaluation:
+    """Build each gold statement's graph alone and score it against the gold facts.
+
+    ``corrections``: a file of analysts' corrections (``defgraph correct export``) put in
+    each statement's store before it is ingested, so the score is that of the curated
+    graph; the difference from the score without them is the value of curation.
+    """
+    curated: list[Any] = []
+    if corrections is not None:
+        from .curation import CurationError
+        from .curation import read_file as read_corrections
+
+        try:
+            curated = [ox.Quad(t.subject, t.predicate, t.object, node(CORRECTIONS_GRAPH))
+                       for t in read_corrections(corrections)]
+        except CurationError as exc:
+            raise EvaluationError(str(exc)) from exc
     gold_path = Path(gold_file)
     try:
         doc = json.loads(gold_path.read_text(encoding="utf-8"))
@@ -328,6 +346,8 @@ def evaluate(gold_file: str | Path, *, only: Iterable[str] | None = None) -> Eva
         if st is None:
             raise EvaluationError(f"{entry['file']}: no statement titled {entry['title']!r}")
         kg = KnowledgeGraph(":memory:")
+        if curated:
+            kg.store.replace_graph(CORRECTIONS_GRAPH, curated)
         kg.add_statement(st)
         facts = _facts(kg)
         err: dict[str, Any] = {}
@@ -357,9 +377,11 @@ def default_parts(root: str | Path | None = None) -> dict[str, Path]:
     return parts
 
 
-def evaluate_parts(parts: dict[str, str | Path]) -> dict[str, Evaluation]:
-    """Each part scored on its own (a part's statements are never mixed with another's)."""
-    return {name: evaluate(path) for name, path in parts.items()}
+def evaluate_parts(parts: dict[str, str | Path], *,
+                   corrections: str | Path | None = None) -> dict[str, Evaluation]:
+    """Each part scored on its own (a part's statements are never mixed with another's),
+    with analysts' corrections applied when given (see evaluate)."""
+    return {name: evaluate(path, corrections=corrections) for name, path in parts.items()}
 
 
 def floors(results: dict[str, Evaluation], margin: float = 0.02) -> dict[str, Any]:

@@ -39,9 +39,18 @@ from .consolidate import (
     entity_triples,
     events_and_pledges,
 )
-from .vocab import CONSOLIDATED_GRAPH, XSD, dg, is_statement_graph, node
+from .overlay import Correction, from_triples, resolver
+from .overlay import apply as apply_corrections
+from .vocab import CONSOLIDATED_GRAPH, CORRECTIONS_GRAPH, XSD, dg, is_statement_graph, node
 
 _XSD_DATE = node(XSD + "date")
+
+
+def corrections(store: Any) -> list[Correction]:
+    """The analysts' corrections in the store (its corrections graph), oldest first."""
+    if not store.has_graph(CORRECTIONS_GRAPH):
+        return []
+    return from_triples(store.graph_quads(CORRECTIONS_GRAPH))
 
 
 @cache
@@ -82,6 +91,19 @@ class Maintainer:
         self.new: dict[str, Contribution] = {}
         self.old: dict[str, Contribution] = {}
         self._graphs: dict[str, Contribution] = {}  # statement graphs read back, by IRI
+        # units a correction added or undone touches (curation.py): reports, entities, and
+        # the corrections whose curation nodes must be written anew
+        self.touched_reports: set[tuple[str, str]] = set()
+        self.touched_entities: set[str] = set()
+        self.touched_corrections: set[str] = set()
+        self._corrections: list[Correction] = []
+
+    def touch(self, reports: Iterable[tuple[str, str]], entities: Iterable[str],
+              corrections: Iterable[str] = ()) -> None:
+        """Recompute these units (graph, report IRI) and entities at the next apply()."""
+        self.touched_reports.update(reports)
+        self.touched_entities.update(entities)
+        self.touched_corrections.update(corrections)
 
     def added(self, graph: str, quads: Iterable[ox.Quad]) -> None:
         self.new[graph] = contribution(graph, quads)
@@ -98,10 +120,12 @@ class Maintainer:
             del self.new[graph]
 
     def apply(self) -> None:
-        if not self.new and not self.old:
+        if not self.new and not self.old and not self.touched_reports \
+                and not self.touched_entities and not self.touched_corrections:
             return
+        self._corrections = corrections(self.store)
         if self.fresh and not self.old:  # nothing consolidated yet: write it whole, at once
-            result = consolidate(self.new.values())
+            result = consolidate(self.new.values(), self._corrections)
             self.store.remove_graph(CONSOLIDATED_GRAPH)
             self.store.add_quads(as_quads(result.triples), bulk=True)
         else:
@@ -111,6 +135,9 @@ class Maintainer:
         self.new.clear()
         self.old.clear()
         self._graphs.clear()
+        self.touched_reports.clear()
+        self.touched_entities.clear()
+        self.touched_corrections.clear()
 
     # -- the incremental path ---------------------------------------------------------------
     def _graph(self, graph: str) -> Contribution | None:
@@ -140,7 +167,7 @@ class Maintainer:
         for c in self.new.values():
             triples += c.statement + c.evidence
         # entities: from what every statement says of them now
-        entities = sorted({s for c in changed for s in c.entities})
+        entities = sorted({s for c in changed for s in c.entities} | self.touched_entities)
         for subject in entities:
             stated: dict[str, list[Triple]] = {}
             for q in self.store.subject_quads(node(subject)):
@@ -152,14 +179,21 @@ class Maintainer:
                 triples += entity_triples(subject, stated.values())
         # events and pledges
         seeds = [r for c in changed for r in c.reports]
+        seeds += [r for g, iri in sorted(self.touched_reports)
+                  if (r := self._report(g, iri)) is not None]
         events, pledges, old_nodes = self._groups(seeds)
         subjects |= old_nodes
         subjects.update(node(r.iri) for r in seeds)
         iri_of: dict[str, ox.NamedNode] = {}
-        new_triples = events_and_pledges(events, pledges, iri_of)
+        new_triples = events_and_pledges(events, pledges, iri_of, self._corrections)
         # links to events and pledges outside the groups: their consolidated IRIs as stored
         triples += [self._relink(t, iri_of) for t in new_triples]
         subjects.update(node(r.iri) for r in events + pledges)
+        # analysts' corrections over every unit recomputed here (overlay.py)
+        subjects.update(node(c) for c in self.touched_corrections)
+        if self._corrections:
+            triples, applied = apply_corrections(triples, self._corrections, resolver(iri_of))
+            subjects.update(node(c) for c in applied)
         return subjects, triples
 
     def _relink(self, t: Triple, iri_of: dict[str, ox.NamedNode]) -> Triple:
@@ -180,7 +214,9 @@ class Maintainer:
         a node of the group (its link must follow the node's IRI).
         """
         from .consolidate import same_event, same_pledge
+        from .overlay import constraints
 
+        must = constraints(self._corrections)
         found: dict[tuple[str, str], Report] = {}
         old_nodes: set[ox.NamedNode] = set()
         visited: set[str] = set()  # report IRIs whose old node was looked up
@@ -206,6 +242,8 @@ class Maintainer:
                     if r is not None and (g, iri) not in found:
                         found[(g, iri)] = r
                         frontier.append(r)
+                        # reports a merge correction joins to this one
+                        todo += [(None, p) for p in sorted(must.partners(iri))]
             if frontier:
                 r = frontier.pop()
                 for cand in self._candidates(r):
@@ -253,9 +291,13 @@ def _is_report(iri: str) -> bool:
 
 
 def published_triples(store: Any) -> Iterator[ox.Triple]:
-    """What exports and validation show: the consolidated graph, with each statement's text."""
+    """What exports and validation show: the consolidated graph, with each statement's text
+    and the analysts' corrections (who, when, why, what they replaced)."""
     for q in store.graph_quads(CONSOLIDATED_GRAPH):
         yield ox.Triple(q.subject, q.predicate, q.object)
+    if store.has_graph(CORRECTIONS_GRAPH):
+        for q in store.graph_quads(CORRECTIONS_GRAPH):
+            yield ox.Triple(q.subject, q.predicate, q.object)
     for s, text in _rows(store, "statement_texts"):
         if isinstance(s, ox.NamedNode) and isinstance(text, ox.Literal):
             yield ox.Triple(s, dg("text"), text)
@@ -264,7 +306,7 @@ def published_triples(store: Any) -> Iterator[ox.Triple]:
 def rebuild(store: Any) -> int:
     """Recompute the consolidated graph from every statement graph; returns its triple count."""
     contributions = [contribution(g, store.graph_quads(g)) for g in statement_graphs(store)]
-    result = consolidate(contributions)
+    result = consolidate(contributions, corrections(store))
     new = set(as_quads(result.triples))
     old = store.graph_quads(CONSOLIDATED_GRAPH)
     if old:  # usually a small difference: change only that

@@ -149,6 +149,11 @@ def corpus_store(corpus: str | Path | None = None) -> Any:
     report = kg.ingest(corpus or resources.sample_data_dir() / "statements", workers=1)
     if not report.stored:
         raise ValueError(f"no statement could be read from {corpus}")
+    sample_corrections = resources.sample_data_dir() / "corrections.ttl"
+    if corpus is None and sample_corrections.is_file():  # the bundled analysts' corrections
+        from .curation import import_corrections
+
+        import_corrections(kg.store, sample_corrections)
     return kg.store
 
 

@@ -51,7 +51,7 @@ def _rdflib_term(term: object) -> Node:
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype == XSD.string else URIRef(datatype))
+        return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
     raise ValidationError(f"cannot validate the RDF term {term!r}")
 
 

@@ -76,6 +76,20 @@ class DG(DefinedNamespace):
     method: URIRef
     confidence: URIRef
     report: URIRef
+    # corrections by analysts (curation.py)
+    Correction: URIRef
+    operation: URIRef
+    target: URIRef
+    targetReport: URIRef
+    property: URIRef
+    value: URIRef
+    literalValue: URIRef
+    oldValue: URIRef
+    oldLiteralValue: URIRef
+    mergedWith: URIRef
+    movedReport: URIRef
+    reason: URIRef
+    curation: URIRef
 
 
 # Standard vocabularies used alongside dg:
@@ -86,6 +100,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 DCT = "http://purl.org/dc/terms/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 WD = "http://www.wikidata.org/entity/"
+PROV = "http://www.w3.org/ns/prov#"
 
 #: The kinds of instance IRI, dgid:{kind}/{key}: each has its own prefix ({kind}:{key}, e.g.
 #: country:GBR, person:john-healey) so that Turtle, query tables and the views write names that
@@ -105,12 +120,15 @@ PREFIXES: dict[str, str] = {
     "xsd": XSD,
     "wd": WD,
     "skos": SKOS,
+    "prov": PROV,
 }
 
 ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
 # What the statements say together: one node per real thing, each fact once (consolidate.py).
 # Queries, views and analysis read it (with the ontology) as their default graph.
 CONSOLIDATED_GRAPH = GRAPH_NS + "consolidated"
+# Analysts' corrections (curation.py): data of their own, applied over consolidation.
+CORRECTIONS_GRAPH = GRAPH_NS + "corrections"
 # Each statement's own record is the named graph named by the statement's IRI.
 STATEMENT_NS = DGID_NS + "statement/"
 

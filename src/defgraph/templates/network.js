@@ -302,8 +302,80 @@
     });
     document.getElementById("panel-links-title").hidden = links.length === 0;
     panel.hidden = false;
+    fillFix(item);
     if (form) saveFragment();
   }
+
+  // -- "suggest a correction": the `defgraph correct ...` command for a fact of this node.
+  // The page never writes; the analyst copies the command (twin: curation.suggest_command).
+  var FIX_PROPS = {
+    "date": "date", "role": "roleTitle", "represents": "represents", "country": "country",
+    "amount": "amount", "currency": "currency", "planned": "planned",
+    "participants reported": "participantCount", "items": "item"
+  };
+  function shellQuote(word) {
+    word = String(word);
+    if (word === "") return "''";
+    if (!/[^\w@%+=:,.\/-]/.test(word)) return word;
+    return "'" + word.replace(/'/g, "'\"'\"'") + "'";
+  }
+  function correctionCommand(op, node, prop, value, reason) {
+    var words = ["defgraph", "correct", op, node];
+    if ((op === "set" || op === "unset") && prop) {
+      words.push(prop);
+      if (value) words.push(value);
+    }
+    words.push("--reason", reason);
+    return words.map(shellQuote).join(" ");
+  }
+  window.defgraphCorrectionCommand = correctionCommand;
+  var fixWhat = document.getElementById("fix-what");
+  var fixValue = document.getElementById("fix-value");
+  var fixReason = document.getElementById("fix-reason");
+  var fixCommand = document.getElementById("fix-command");
+  function fixIri() {
+    var item = info.get(panel.getAttribute("data-node"));
+    var pair = item && item.details.filter(function (p) { return p[0] === "iri"; })[0];
+    return pair ? pair[1] : "";
+  }
+  function updateFix() {
+    var parts = (fixWhat.value || "").split(" ");
+    fixValue.disabled = parts[0] === "reject";
+    fixCommand.textContent = fixIri() ? correctionCommand(
+      parts[0], fixIri(), parts[1], parts[0] === "reject" ? "" : fixValue.value.trim(),
+      fixReason.value.trim()) : "";
+  }
+  function fillFix(item) {
+    if (!fixWhat) return;
+    fixWhat.replaceChildren();
+    item.details.forEach(function (pair) {
+      var prop = FIX_PROPS[pair[0]];
+      if (!prop) return;
+      var set = element("option", "set " + pair[0] + " (now: " + pair[1] + ")");
+      set.value = "set " + prop;
+      fixWhat.appendChild(set);
+      var unset = element("option", "remove " + pair[0]);
+      unset.value = "unset " + prop;
+      fixWhat.appendChild(unset);
+    });
+    ["represents", "roleTitle", "participant"].forEach(function (prop) {
+      if (fixWhat.querySelector("option[value='set " + prop + "']")) return;
+      if (prop !== "participant" && item.kind !== "person") return;
+      if (prop === "participant" && !/event/.test(item.kind)) return;
+      var add = element("option", (prop === "participant" ? "add " : "set ") + prop);
+      add.value = "set " + prop;
+      fixWhat.appendChild(add);
+    });
+    var reject = element("option", "reject: not a real " + (item.type || "node").toLowerCase());
+    reject.value = "reject";
+    fixWhat.appendChild(reject);
+    fixValue.value = "";
+    updateFix();
+  }
+  [fixWhat, fixValue, fixReason].forEach(function (el) {
+    el.addEventListener("input", updateFix);
+    el.addEventListener("change", updateFix);
+  });
 
   function hidePanel() {
     panel.hidden = true;

@@ -28,8 +28,8 @@ from defgraph.cli import main
 from defgraph.ingest import Failure, iter_statements
 from defgraph.mapping import graph_iri
 from defgraph.pipeline import KnowledgeGraph, process
-from defgraph.stores.remote import RemoteStore
 from defgraph.stores import OxigraphStore, StoreUnavailable
+from defgraph.stores.remote import RemoteStore
 from defgraph.vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH
 
 REPO = Path(__file__).resolve().parents[1]

@@ -29,8 +29,8 @@ from click.testing import CliRunner
 from defgraph.cli import main
 from defgraph.pipeline import IngestReport, KnowledgeGraph
 from defgraph.query import CannedQuery, list_queries, python_value, run_query
-from defgraph.stores.remote import GRAPH_SCOPE, RemoteStore, _Shape, triple_key
 from defgraph.stores import Rows, StoreError, StoreUnavailable
+from defgraph.stores.remote import GRAPH_SCOPE, RemoteStore, _Shape, triple_key
 from defgraph.vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, XSD
 
 pytestmark = [pytest.mark.server,
@@ -420,6 +420,16 @@ def test_our_server_uses_debians_configuration(endpoint: str, tmp_path_factory: 
         key = a.split("=")[0].strip()
         assert key in {"DatabaseFile", "ErrorLogFile", "LockFile", "TransactionFile",
                        "xa_persistent_file", "ServerPort", "DefaultHost"}, (a, b)
+
+
+
+def test_a_variable_named_graph_does_not_name_graphs() -> None:
+    """Only the GRAPH keyword sends a query to the server's whole dataset; ?graph does not."""
+    from defgraph.stores.remote import NAMES_GRAPHS_RE
+
+    assert NAMES_GRAPHS_RE.search("SELECT (COUNT(DISTINCT ?graph) AS ?n) WHERE { ?s ?p ?graph }") is None
+    assert NAMES_GRAPHS_RE.search("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert NAMES_GRAPHS_RE.search("select * where { graph <urn:x> { ?s ?p ?o } }")
 
 
 def test_zz_decoy_untouched_after_the_suite(decoy: tuple[Virtuoso, set[str]]) -> None:

@@ -19,9 +19,9 @@ import pytest
 
 from defgraph.pipeline import KnowledgeGraph
 from defgraph.query import list_queries, run_query
-from defgraph.stores.remote import RemoteStore
 from defgraph.serve import negotiate
 from defgraph.stores import OxigraphStore, Rows, StoreUnavailable
+from defgraph.stores.remote import RemoteStore
 
 SPARQLWrapper = pytest.importorskip("SPARQLWrapper")
 

@@ -421,6 +421,10 @@ def credentials(url: str) -> tuple[str, str] | None:
 
 # -- the store -----------------------------------------------------------------------
 
+# the GRAPH keyword (not a variable such as ?graph) followed by a graph name or variable
+NAMES_GRAPHS_RE = re.compile(r"(?<![?$\w])GRAPH\s+[?$<\w]", re.IGNORECASE)
+
+
 class RemoteStore:
     """A SPARQL 1.1 endpoint with the interface of OxigraphStore (see the module docstring)."""
 
@@ -562,7 +566,7 @@ class RemoteStore:
         """
         # A query that names graphs (GRAPH ...) runs over the server's own dataset: with
         # default-graph-uri given, the protocol leaves it no named graphs to look in.
-        names_graphs = re.search(r"\bGRAPH\b", _mask(sparql), re.IGNORECASE) is not None
+        names_graphs = NAMES_GRAPHS_RE.search(_mask(sparql)) is not None
         graphs: bool | None = True if union else (False if names_graphs else None)
         shape = _Shape.parse(sparql)
         values = values_clause(bindings)

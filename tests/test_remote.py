@@ -383,30 +383,6 @@ def test_cli_against_virtuoso(remote: tuple[RemoteStore, IngestReport], embedded
     assert result.exit_code == 0, result.output
 
 
-def test_paged_rows_are_put_in_the_query_order() -> None:
-    """Pages come unsorted (no sorted TOP past MaxSortedTopRows); the order is the embedded one."""
-    from defgraph.stores.remote import sort_rows
-
-    def d(day: str) -> ox.Literal:
-        return ox.Literal(day, datatype=ox.NamedNode(XSD + "date"))
-
-    rows = Rows(["date", "label"], [
-        [None, ox.Literal("undated")], [d("2025-04-11"), ox.Literal("b")],
-        [d("2025-04-10"), ox.Literal("z")], [d("2025-04-11"), ox.Literal("a")],
-    ])
-    ordered = sort_rows(rows, "(!BOUND(?date)) ?date ?label")
-    assert [r[1].value for r in ordered.rows] == ["z", "a", "b", "undated"]  # type: ignore[union-attr]
-    with pytest.raises(StoreError, match="does not select"):
-        sort_rows(rows, "?elsewhere")
-def test_the_script_never_uses_a_server_it_did_not_start(decoy: tuple[Virtuoso, set[str]],
-                                                         tmp_path: Path) -> None:
-    """Asked for the decoy's port, .ci/virtuoso.sh refuses and the decoy keeps its graphs."""
-    server, before = decoy
-    again = Virtuoso(tmp_path / "v", server.http_port, _free_port())
-    done = again.start()
-    assert done.returncode == 4 and "already in use" in done.stderr
-    assert _decoy_quads(server) == before
-
 
 def test_our_server_uses_debians_configuration(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Only paths and ports differ from /etc/virtuoso-opensource-7/virtuoso.ini."""

@@ -236,43 +236,38 @@ class _Shape:
         return f"{self.text.rstrip()}\n{values}"
 
     def page(self, variables: list[str], values: str, limit: int, offset: int) -> str:
-        """One page of a SELECT, LIMIT/OFFSET with no ORDER BY: Virtuoso refuses a sorted page
-        past MaxSortedTopRows (SR353), so pages come unsorted and the rows are put in the
-        query's order here (sort_rows)."""
+        """One page of a SELECT: its own order, then every variable (a total order), LIMIT/OFFSET."""
+        # Virtuoso 7.2 returns wrong rows when a variable is an ORDER BY key twice.
+        ordered = _bare_keys(self.order_by)
+        keys = " ".join([self.order_by] + [f"?{v}" for v in variables if v not in ordered]).strip()
         head = self.text[: self.where_end + 1]
         trailing = self.values
         if values and not self.aggregated:
             head = f"{self.text[: self.where_end]}\n{values}\n}}"
         elif values:
             trailing = values
-        return (f"{head}\n{self.group_having}\nLIMIT {limit} OFFSET {offset}\n"
+        return (f"{head}\n{self.group_having}\nORDER BY {keys}\nLIMIT {limit} OFFSET {offset}\n"
                 f"{trailing}").rstrip()
 
 
-def sort_rows(rows: Rows, order_by: str) -> Rows:
-    """Rows in the order of an ORDER BY clause over their own variables, as SPARQL orders them.
-
-    An in-memory Oxigraph store evaluates ``ORDER BY`` over the rows given as a VALUES
-    block (each term in its N-Triples form, which escapes it), so the order is the one
-    the embedded store gives.
-    """
-    if not rows.rows or not order_by:
-        return rows
-    unknown = set(re.findall(r"[?$](\w+)", order_by)) - set(rows.variables)
-    if unknown:
-        raise StoreError(f"the result is too long for one request and its ORDER BY uses "
-                         f"{', '.join('?' + v for v in sorted(unknown))}, which it does not "
-                         "select: select them too, or add LIMIT and OFFSET yourself")
-    names = " ".join(f"?{v}" for v in rows.variables)
-    lines = "\n".join("(" + " ".join(str(t) if t is not None else "UNDEF" for t in row) + ")"
-                      for row in rows.rows)
-    text = f"SELECT {names} WHERE {{ VALUES ({names}) {{\n{lines}\n}} }} ORDER BY {order_by}"
-    try:
-        result = ox.Store().query(text, prefixes=PREFIXES)
-    except SyntaxError as exc:
-        raise StoreError(f"cannot order the paged rows by {order_by!r}: {exc}") from exc
-    assert isinstance(result, ox.QuerySolutions)
-    return Rows(rows.variables, [[sol[v] for v in rows.variables] for sol in result])
+def _bare_keys(order_by: str) -> set[str]:
+    """Variables an ORDER BY orders by themselves: keys ``?x``, ``ASC(?x)`` or ``DESC(?x)``."""
+    keys, depth, start = [], 0, 0
+    for i, c in enumerate(order_by + " "):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c.isspace() and depth == 0:
+            if order_by[start:i].strip():
+                keys.append(order_by[start:i].strip())
+            start = i + 1
+    found = set()
+    for key in keys:
+        m = re.fullmatch(r"(?:(?:ASC|DESC)\s*\(\s*)?[?$](\w+)\s*\)?", key, re.IGNORECASE)
+        if m and key.count("(") == key.count(")"):
+            found.add(m.group(1))
+    return found
 
 
 def _top_level_groups(masked: str, start: int) -> list[tuple[int, int]]:
@@ -543,6 +538,7 @@ class RemoteStore:
             return rows
         out: list[list[Term | None]] = []
         offset = 0
+        previous: list[list[Term | None]] | None = None
         while True:
             text = with_prefixes(shape.page(rows.variables, values, size, offset))
             page, page_cap = self._fetch(text, union)
@@ -550,11 +546,15 @@ class RemoteStore:
                 raise StoreError(
                     f"{self.endpoint} returns at most {page_cap} rows per request, fewer than the "
                     f"page size {size}; open the store with page_size={page_cap}")
+            if page.rows and page.rows == previous:  # a server that ignores OFFSET: never loop
+                raise StoreError(f"{self.endpoint} returned the same page twice (at offset "
+                                 f"{offset}); the result cannot be paged")
+            previous = page.rows  # type: ignore[assignment]
             out.extend(page.rows)  # type: ignore[arg-type]
             if len(page.rows) < size:
                 break
             offset += size
-        return sort_rows(Rows(rows.variables, out), shape.order_by)  # type: ignore[arg-type]
+        return Rows(rows.variables, out)  # type: ignore[arg-type]
 
     # -- reading -------------------------------------------------------------------------
     def query(self, sparql: str, bindings: Mapping[str, Bindable] | None = None, *,

@@ -13,12 +13,14 @@ from rich.table import Table
 
 
 def _cli() -> Any:
-    """The defgraph.cli module that registers this group: under its own name when imported, or
-    ``__main__`` when run as ``python -m defgraph.cli`` (importing it again would loop)."""
-    module = sys.modules.get("defgraph.cli")
-    if module is None or not hasattr(module, "store_option"):
-        module = sys.modules["__main__"]
-    return module
+    """The defgraph.cli module that registers this group: under its own name when imported,
+    ``__main__`` when run as ``python -m defgraph.cli`` (importing it again would loop), or
+    ``__mp_main__`` in a worker process started from that."""
+    for name in ("defgraph.cli", "__main__", "__mp_main__"):  # __mp_main__: a worker process
+        module = sys.modules.get(name)
+        if module is not None and hasattr(module, "store_option"):
+            return module
+    raise ImportError("defgraph.cli_correct is registered by defgraph.cli; import that instead")
 
 
 _main = _cli()

@@ -158,7 +158,8 @@ def canonical(values: list[list[Any]]) -> dict[str, Any]:
     return {"rows": len(rows), "digest": hashlib.sha256("\x1e".join(rows).encode()).hexdigest()[:16]}
 
 
-def timed_runs(run: Callable[[], Any], runs: int, budget: float) -> dict[str, Any]:
+def timed_runs(run: Callable[[], Any], runs: int, budget: float,
+               on_first: Callable[[Any, float], None] | None = None) -> dict[str, Any]:
     """The first (cold) run, then warm runs until `runs` of them or `budget` seconds.
 
     A query whose first run alone exceeds the budget gets no warm run: its median is that run.
@@ -166,6 +167,8 @@ def timed_runs(run: Callable[[], Any], runs: int, budget: float) -> dict[str, An
     t = time.perf_counter()
     result = run()
     first = time.perf_counter() - t
+    if on_first is not None:
+        on_first(result, first)
     warm: list[float] = []
     while len(warm) < runs and first <= budget and (sum(warm) + first < budget or not warm):
         t = time.perf_counter()
@@ -272,7 +275,12 @@ def child_query(a: dict[str, Any]) -> dict[str, Any]:
     t = time.perf_counter()
     query_form(text)  # what run_query adds before the engine runs (refusing updates)
     check_s = time.perf_counter() - t
-    r = timed_runs(lambda: store.query(text, bindings), a["runs"], a["budget"])
+    def cold(rows: Any, first: float) -> None:
+        """The cold run's figures at once: kept if the warm runs are cut by the time limit."""
+        print(json.dumps({"first_s": first, "median_s": first, "runs": 0, "cut": True,
+                          **canonical([[_py(t) for t in row] for row in rows.rows])}), flush=True)
+
+    r = timed_runs(lambda: store.query(text, bindings), a["runs"], a["budget"], cold)
     rows = r.pop("result")
     assert isinstance(rows, Rows)
     return {**r, **canonical([[_py(t) for t in row] for row in rows.rows]),
@@ -351,7 +359,12 @@ def child(name: str, a: dict[str, Any], timeout: float | None = None) -> dict[st
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
-        proc.communicate()
+        out, _ = proc.communicate()
+        lines = out.strip().splitlines()
+        if lines:  # the cold run finished: keep it, the warm runs were cut
+            cut: dict[str, Any] = json.loads(lines[-1])
+            cut["tree_peak_mb"] = peak[0]
+            return cut
         return {"error": f"did not finish in {timeout:.0f} s", "timeout": True, "timeout_s": timeout}
     finally:
         done.set()
@@ -651,7 +664,7 @@ def fmt_entry(r: dict[str, Any] | None, key: str = "median_s") -> str:
         return "-"
     if "error" in r:
         return "error: " + r["error"][:100]
-    extra = f"  rows {r['rows']}" if "rows" in r else ""
+    extra = (f"  rows {r['rows']}" if "rows" in r else "") + ("  (warm runs cut)" if r.get("cut") else "")
     first = f"first {secs(r['first_s'])}  " if "first_s" in r else ""
     return f"{first}{key.removesuffix('_s')} {secs(r.get(key))}{extra}"
 
@@ -945,8 +958,10 @@ def render(results: dict[str, Any]) -> str:
         "Queries read the consolidated graph (with the ontology) as their default graph, as "
         "`defgraph query` does. Each query runs in a fresh process on the embedded store: the "
         f"first run is *cold*, then up to {s['runs']} warm runs within {s['budget']:.0f} s give "
-        f"the *median*; a query is stopped after {s['query_timeout']:.0f} s. The machine is "
-        "shared: the load average before and after each size is in the results file.")
+        f"the *median* (a cold run over the budget is its own median, 0 warm runs); a query's "
+        f"process is stopped after {s['query_timeout']:.0f} s (its cold run kept if it had "
+        "finished), and a query stopped at one size is not run at the larger ones. The machine "
+        "is shared: the load average before and after each size is in the results file.")
     add("")
     add("## Targets (issue #8, item 5)")
     add("")

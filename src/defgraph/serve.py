@@ -203,15 +203,7 @@ def _worker_main(path: str, conn: Any, max_bytes: int) -> None:
             return
         sparql, accept, fmt, default_graphs, named_graphs = job
         try:
-            kwargs: dict[str, Any] = {"prefixes": PREFIXES}
-            if default_graphs or named_graphs:
-                if default_graphs:
-                    kwargs["default_graph"] = [_graph_iri(g) for g in default_graphs]
-                if named_graphs:
-                    kwargs["named_graphs"] = [_graph_iri(g) for g in named_graphs]
-            else:  # what analysts ask about: the consolidated graph, with the ontology
-                kwargs["default_graph"] = [ox.NamedNode(CONSOLIDATED_GRAPH),
-                                           ox.NamedNode(ONTOLOGY_GRAPH)]
+            kwargs = _dataset(default_graphs, named_graphs)
             out = _Bounded(float("inf"), max_bytes)
             result = store.query(sparql, **kwargs)
             ctype = SparqlEndpoint._serialise(result, accept, fmt, out)
@@ -345,14 +337,7 @@ class SparqlEndpoint:
         """Run a query; returns the serialised result and its content type."""
         self._check_bounds(sparql)
         self._check_service(sparql, update=False)
-        kwargs: dict[str, Any] = {"prefixes": PREFIXES}
-        if default_graphs or named_graphs:
-            if default_graphs:
-                kwargs["default_graph"] = [_graph_iri(g) for g in default_graphs]
-            if named_graphs:
-                kwargs["named_graphs"] = [_graph_iri(g) for g in named_graphs]
-        else:  # what analysts ask about: the consolidated graph, with the ontology
-            kwargs["default_graph"] = [ox.NamedNode(CONSOLIDATED_GRAPH), ox.NamedNode(ONTOLOGY_GRAPH)]
+        kwargs = _dataset(default_graphs, named_graphs)
         if self._workers is not None:
             return self._workers.run(sparql, accept, fmt, default_graphs, named_graphs,
                                      self.timeout)
@@ -449,6 +434,20 @@ def _graph_iri(value: str) -> ox.NamedNode:
     except ValueError:
         raise ProtocolError(HTTPStatus.BAD_REQUEST,
                             f"not an absolute IRI in a graph parameter: {value[:200]!r}") from None
+
+
+def _dataset(default_graphs: list[str] | None, named_graphs: list[str] | None) -> dict[str, Any]:
+    """pyoxigraph's query options for the protocol's dataset: the graphs the request names,
+    else the consolidated graph with the ontology (what analysts ask about)."""
+    kwargs: dict[str, Any] = {"prefixes": PREFIXES}
+    if default_graphs or named_graphs:
+        if default_graphs:
+            kwargs["default_graph"] = [_graph_iri(g) for g in default_graphs]
+        if named_graphs:
+            kwargs["named_graphs"] = [_graph_iri(g) for g in named_graphs]
+    else:
+        kwargs["default_graph"] = [ox.NamedNode(CONSOLIDATED_GRAPH), ox.NamedNode(ONTOLOGY_GRAPH)]
+    return kwargs
 
 
 def _service_in(node: Any, depth: int = 0) -> bool:

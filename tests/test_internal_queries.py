@@ -105,4 +105,5 @@ def test_every_internal_query_is_tested() -> None:
               "pledge_reports_of_donor", "referring_pledges", "statement_texts",
               "statement_is_consolidated", "statements_of_file", "summary_counts",
               "summary_events", "summary_triples"}
-    assert names == tested
+    # curation_*.rq are run by the `correct` commands, each tested in tests/test_curation.py
+    assert {n for n in names if not n.startswith("curation_")} == tested

@@ -421,9 +421,9 @@ def _report_sources(r: Report, e: ox.NamedNode) -> Iterator[Triple]:
     """The report itself in the consolidated graph: what links a fact to its statement."""
     rn = node(r.iri)
     yield e, dg("report"), rn
-    # what this report says of the consolidated values, beside its statement and evidence
-    for prop in ("reportedIn", "method", "confidence", "evidence", "date", "endDate",
-                 "location", "participantCount", "planned", "amount", "currency"):
+    # where the report comes from; what it says of dates, places and counts stays in its
+    # statement's graph (queries/event_reports.rq reads it there)
+    for prop in ("reportedIn", "method", "confidence", "evidence"):
         for o in r.values(prop):
             yield rn, dg(prop), o
     label = _label(r)

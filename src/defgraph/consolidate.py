@@ -431,6 +431,23 @@ def _report_sources(r: Report, e: ox.NamedNode) -> Iterator[Triple]:
         yield rn, LABEL, label
 
 
+def _provenance(subject: ox.NamedNode, reports: Sequence[Report]) -> list[Triple]:
+    """What an event or pledge owes its reports: their methods, the highest confidence, every
+    statement and evidence span, and each report with its own sources."""
+    out: list[Triple] = []
+    methods = sorted({o.value for r in reports for o in r.values("method")})
+    if methods:
+        out.append((subject, dg("method"), ox.Literal(" + ".join(methods))))
+    confidences = [Decimal(o.value) for r in reports for o in r.values("confidence")]
+    if confidences:
+        out.append((subject, dg("confidence"), _dec(max(confidences))))
+    for r in reports:
+        out += [(subject, dg("reportedIn"), st) for st in r.statements]
+        out += [(subject, dg("evidence"), o) for o in r.values("evidence")]
+        out += list(_report_sources(r, subject))
+    return out
+
+
 def _label(r: Report) -> Term | None:
     return next((o for _, p, o in r.triples if p == LABEL), None)
 
@@ -458,17 +475,7 @@ def event_triples(reports: Sequence[Report], iri_of: dict[str, ox.NamedNode]) ->
         out += [(e, dg(prop), o) for o in sorted(parties, key=_sort_key)]
     if all(r.planned for r in reports):
         out.append((e, dg("planned"), ox.Literal("true", datatype=_XSD_BOOL)))
-    confidences = [Decimal(o.value) for r in reports for o in r.values("confidence")]
-    methods = sorted({o.value for r in reports for o in r.values("method")})
-    if methods:
-        out.append((e, dg("method"), ox.Literal(" + ".join(methods))))
-    if confidences:
-        out.append((e, dg("confidence"), _dec(max(confidences))))
-    for r in reports:
-        out += [(e, dg("reportedIn"), st) for st in r.statements]
-        for o in r.values("evidence"):
-            out.append((e, dg("evidence"), o))
-        out += list(_report_sources(r, e))
+    out += _provenance(e, reports)
     return out
 
 
@@ -489,17 +496,7 @@ def pledge_triples(reports: Sequence[Report], iri_of: dict[str, ox.NamedNode]) -
         targets = {iri_of.get(o.value, o) for r in reports for o in r.values(prop)
                    if isinstance(o, ox.NamedNode)}
         out += [(p, dg(prop), o) for o in sorted(targets, key=_sort_key)]
-    confidences = [Decimal(o.value) for r in reports for o in r.values("confidence")]
-    methods = sorted({o.value for r in reports for o in r.values("method")})
-    if methods:
-        out.append((p, dg("method"), ox.Literal(" + ".join(methods))))
-    if confidences:
-        out.append((p, dg("confidence"), _dec(max(confidences))))
-    for r in reports:
-        out += [(p, dg("reportedIn"), st) for st in r.statements]
-        for o in r.values("evidence"):
-            out.append((p, dg("evidence"), o))
-        out += list(_report_sources(r, p))
+    out += _provenance(p, reports)
     return out
 
 

@@ -36,7 +36,7 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -97,14 +97,14 @@ class Report:
     graph: str  # the statement
     kind: str  # an event type (Meeting, Visit...) or "Pledge"
     issued: dt.date | None
-    triples: list[Triple] = field(default_factory=list)  # its own triples, as stated
+    triples: InitVar[Iterable[Triple]] = ()  # its own triples, as stated (kept by property)
     parties: frozenset[str] = frozenset()  # states and organisations, persons resolved
     places: frozenset[str] = frozenset()
     place_states: frozenset[str] = frozenset()
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, triples: Iterable[Triple]) -> None:
         self._by_prop: dict[str, list[Term]] = {}
-        for _, q, o in self.triples:
+        for _, q, o in triples:
             self._by_prop.setdefault(q.value, []).append(o)
         self.start: dt.date | None = _date(self.first("date"))
         end = _date(self.first("endDate"))
@@ -117,6 +117,11 @@ class Report:
 
     def values(self, prop: str) -> list[Term]:
         return self._by_prop.get(dg(prop).value, [])
+
+    @property
+    def label(self) -> Term | None:
+        v = self._by_prop.get(LABEL.value)
+        return v[0] if v else None
 
     def first(self, prop: str) -> Term | None:
         v = self.values(prop)
@@ -156,6 +161,21 @@ class Contribution:
     reports: list[Report] = field(default_factory=list)
 
 
+# One object per term among the terms most statements repeat (properties, classes, states):
+# a large ingest holds the reports of every statement until it consolidates them.
+_SHARED: dict[Term, Term] = {}
+_SHARED_MAX = 200_000
+
+
+def _shared(t: Term) -> Term:
+    got = _SHARED.get(t)
+    if got is not None:
+        return got
+    if len(_SHARED) < _SHARED_MAX and not isinstance(t, ox.Literal):
+        _SHARED[t] = t
+    return t
+
+
 def contribution(graph: str, triples: Iterable[Triple | ox.Quad]) -> Contribution:
     """Sort a statement graph's triples into a Contribution (the one reading of a graph)."""
     by_subject: dict[str, list[Triple]] = defaultdict(list)
@@ -164,6 +184,8 @@ def contribution(graph: str, triples: Iterable[Triple | ox.Quad]) -> Contributio
         s, p, o = (t.subject, t.predicate, t.object) if isinstance(t, ox.Quad) else t
         if not isinstance(s, ox.NamedNode) or isinstance(o, ox.Triple):
             continue
+        p = _shared(p)  # type: ignore[assignment]
+        o = _shared(o)
         by_subject[s.value].append((s, p, o))
         if p == TYPE and isinstance(o, ox.NamedNode):
             types[s.value].add(o.value)
@@ -385,14 +407,33 @@ def _sort_key(t: Term) -> tuple[str, str]:
     return (t.value, str(t))
 
 
+class EntityCounts:
+    """For each property of one entity, how many statements give each value."""
+
+    __slots__ = ("counts", "preds")
+
+    def __init__(self) -> None:
+        self.counts: dict[str, Counter[Term]] = defaultdict(Counter)
+        self.preds: dict[str, ox.NamedNode] = {}
+
+    def add(self, triples: Iterable[Triple]) -> None:
+        """What one statement says of the entity."""
+        for _, p, o in set(triples):
+            self.counts[p.value][o] += 1
+            self.preds[p.value] = p
+
+
 def entity_triples(subject: str, stated: Iterable[Iterable[Triple]]) -> list[Triple]:
     """One entity's consolidated triples from what each statement says about it."""
-    counts: dict[str, Counter[Term]] = defaultdict(Counter)
-    preds: dict[str, ox.NamedNode] = {}
+    counts = EntityCounts()
     for triples in stated:
-        for _, p, o in set(triples):
-            counts[p.value][o] += 1
-            preds[p.value] = p
+        counts.add(triples)
+    return counted_entity_triples(subject, counts)
+
+
+def counted_entity_triples(subject: str, entity: EntityCounts) -> list[Triple]:
+    """One entity's consolidated triples from its counts (see entity_triples)."""
+    counts, preds = entity.counts, entity.preds
     s = node(subject)
     out: list[Triple] = []
     for p_iri in sorted(counts):
@@ -449,7 +490,7 @@ def _provenance(subject: ox.NamedNode, reports: Sequence[Report]) -> list[Triple
 
 
 def _label(r: Report) -> Term | None:
-    return next((o for _, p, o in r.triples if p == LABEL), None)
+    return r.label
 
 
 def event_triples(reports: Sequence[Report], iri_of: dict[str, ox.NamedNode]) -> list[Triple]:
@@ -512,25 +553,57 @@ def consolidate(contributions: Iterable[Contribution],
                 corrections: Sequence[Correction] = ()) -> Consolidation:
     """The whole consolidated graph of these statements (a rebuild; pure, order-free),
     with analysts' corrections applied over it (overlay.py)."""
-    contributions = sorted(contributions, key=lambda c: c.graph)
+    builder = Builder(corrections)
     out: list[Triple] = []
-    entities: dict[str, list[list[Triple]]] = defaultdict(list)
-    event_reports: list[Report] = []
-    pledge_reports: list[Report] = []
-    for c in contributions:
-        out += c.statement
-        out += c.evidence
+    for c in sorted(contributions, key=lambda c: c.graph):
+        out += builder.add(c)
+    result = builder.finish()
+    return Consolidation(_unique(out + result.triples), result.iri_of)
+
+
+class Builder:
+    """The whole consolidated graph, built one statement at a time with bounded memory.
+
+    ``add`` takes a statement's contribution and returns the triples that are final at
+    once (its evidence spans, which no other statement changes), so a large ingest can
+    write them as it goes; what the statement says of entities is kept as counts and its
+    reports are kept for clustering; ``finish`` gives the rest: the statements'
+    descriptions, entities, events and pledges. With analysts' corrections, nothing is
+    final before ``finish`` (a correction may touch any triple), so ``add`` returns nothing.
+    The union of what ``add`` returned and ``finish().triples`` is :func:`consolidate`'s graph.
+    """
+
+    def __init__(self, corrections: Sequence[Correction] = ()) -> None:
+        self.corrections = list(corrections)
+        self.held: list[Triple] = []  # the statements' descriptions (and, with corrections, all)
+        self.entities: dict[str, EntityCounts] = {}
+        self.event_reports: list[Report] = []
+        self.pledge_reports: list[Report] = []
+
+    def add(self, c: Contribution) -> list[Triple]:
+        self.held += c.statement
         for subj, ts in c.entities.items():
-            entities[subj].append(ts)
+            counts = self.entities.get(subj)
+            if counts is None:
+                counts = self.entities[subj] = EntityCounts()
+            counts.add(ts)
         for r in c.reports:
-            (pledge_reports if r.kind == "Pledge" else event_reports).append(r)
-    for subj in sorted(entities):
-        out += entity_triples(subj, entities[subj])
-    iri_of: dict[str, ox.NamedNode] = {}
-    out += events_and_pledges(event_reports, pledge_reports, iri_of, corrections)
-    if corrections:
-        out, _ = apply_corrections(out, corrections, resolver(iri_of))
-    return Consolidation(_unique(out), iri_of)
+            (self.pledge_reports if r.kind == "Pledge" else self.event_reports).append(r)
+        if self.corrections:
+            self.held += c.evidence
+            return []
+        return c.evidence
+
+    def finish(self) -> Consolidation:
+        out = self.held
+        for subj in sorted(self.entities):
+            out += counted_entity_triples(subj, self.entities[subj])
+        iri_of: dict[str, ox.NamedNode] = {}
+        out += events_and_pledges(self.event_reports, self.pledge_reports, iri_of,
+                                  self.corrections)
+        if self.corrections:
+            out, _ = apply_corrections(out, self.corrections, resolver(iri_of))
+        return Consolidation(_unique(out), iri_of)
 
 
 def events_and_pledges(event_reports: Sequence[Report], pledge_reports: Sequence[Report],

@@ -30,11 +30,11 @@ import pyoxigraph as ox
 from . import resources
 from .consolidate import (
     MAX_SPAN_DAYS,
+    Builder,
     Contribution,
     Report,
     Triple,
     as_quads,
-    consolidate,
     contribution,
     entity_triples,
     events_and_pledges,
@@ -97,6 +97,12 @@ class Maintainer:
         self.touched_entities: set[str] = set()
         self.touched_corrections: set[str] = set()
         self._corrections: list[Correction] = []
+        # into a fresh store, statements are consolidated as they come (bounded memory):
+        # the builder, the graphs it has, and the final triples not yet written
+        self._builder: Builder | None = None
+        self._built: set[str] = set()
+        self._pending: list[Triple] = []
+        self._rebuild = False  # a statement of this run replaced or withdrawn: rebuild at apply
 
     def touch(self, reports: Iterable[tuple[str, str]], entities: Iterable[str],
               corrections: Iterable[str] = ()) -> None:
@@ -106,13 +112,36 @@ class Maintainer:
         self.touched_corrections.update(corrections)
 
     def added(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        if self.fresh:
+            self._add_fresh(graph, quads)
+            return
         self.new[graph] = contribution(graph, quads)
+
+    def _add_fresh(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        if self._rebuild:
+            return
+        if graph in self._built:  # stored twice in one run: the store decides, at apply
+            self._rebuild = True
+            return
+        if self._builder is None:  # a consolidated graph without statements is stale
+            self.store.remove_graph(CONSOLIDATED_GRAPH)
+            self._builder = Builder(corrections(self.store))
+        self._built.add(graph)
+        self._pending += self._builder.add(contribution(graph, quads))
+        if len(self._pending) >= _WRITE_BATCH:
+            self.store.add_quads(as_quads(self._pending), bulk=True)
+            self._pending = []
 
     def is_consolidated(self, graph: str) -> bool:
         """Whether the consolidated graph has this statement (a run cut short may not have)."""
+        if graph in self._built:  # consolidated by this run, written at apply
+            return True
         return bool(_rows(self.store, "statement_is_consolidated", statement=node(graph)))
 
     def removed(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        if self.fresh:
+            self._rebuild = True
+            return
         quads = list(quads)
         if quads and graph not in self.old:
             self.old[graph] = contribution(graph, quads)
@@ -120,24 +149,33 @@ class Maintainer:
             del self.new[graph]
 
     def apply(self) -> None:
+        if self.fresh:
+            self._apply_fresh()
+            return
         if not self.new and not self.old and not self.touched_reports \
                 and not self.touched_entities and not self.touched_corrections:
             return
         self._corrections = corrections(self.store)
-        if self.fresh and not self.old:  # nothing consolidated yet: write it whole, at once
-            result = consolidate(self.new.values(), self._corrections)
-            self.store.remove_graph(CONSOLIDATED_GRAPH)
-            self.store.add_quads(as_quads(result.triples), bulk=True)
-        else:
-            subjects, triples = self._incremental()
-            self.store.replace_subjects(CONSOLIDATED_GRAPH, sorted(subjects, key=str),
-                                        as_quads(triples))
+        subjects, triples = self._incremental()
+        self.store.replace_subjects(CONSOLIDATED_GRAPH, sorted(subjects, key=str),
+                                    as_quads(triples))
         self.new.clear()
         self.old.clear()
         self._graphs.clear()
         self.touched_reports.clear()
         self.touched_entities.clear()
         self.touched_corrections.clear()
+
+    def _apply_fresh(self) -> None:
+        """Nothing was consolidated before this run: write the rest of the whole graph."""
+        builder, pending = self._builder, self._pending
+        self._builder, self._pending, self._built = None, [], set()
+        if self._rebuild:
+            self._rebuild = False
+            rebuild(self.store)
+        elif builder is not None:
+            self.store.add_quads(as_quads(pending + builder.finish().triples), bulk=True)
+        self.fresh = False  # what follows (another apply) is incremental
 
     # -- the incremental path ---------------------------------------------------------------
     def _graph(self, graph: str) -> Contribution | None:
@@ -303,15 +341,39 @@ def published_triples(store: Any) -> Iterator[ox.Triple]:
             yield ox.Triple(s, dg("text"), text)
 
 
+_WRITE_BATCH = 200_000  # consolidated triples written at a time by a whole build
+
+
 def rebuild(store: Any) -> int:
-    """Recompute the consolidated graph from every statement graph; returns its triple count."""
-    contributions = [contribution(g, store.graph_quads(g)) for g in statement_graphs(store)]
-    result = consolidate(contributions, corrections(store))
-    new = set(as_quads(result.triples))
+    """Recompute the consolidated graph from every statement graph; returns its triple count.
+
+    The embedded store writes the graph anew, one statement at a time (memory stays
+    bounded at any size); a remote store, where a rebuild usually changes little, is sent
+    only the difference.
+    """
+    from .stores import OxigraphStore
+
+    builder = Builder(corrections(store))
+    graphs = statement_graphs(store)
+    if isinstance(store, OxigraphStore) or not store.has_graph(CONSOLIDATED_GRAPH):
+        store.remove_graph(CONSOLIDATED_GRAPH)
+        pending: list[Triple] = []
+        count = 0
+        for g in graphs:
+            pending += builder.add(contribution(g, store.graph_quads(g)))
+            if len(pending) >= _WRITE_BATCH:
+                store.add_quads(as_quads(pending), bulk=True)
+                count += len(pending)
+                pending = []
+        rest = pending + builder.finish().triples
+        store.add_quads(as_quads(rest), bulk=True)
+        store.flush()
+        return count + len(rest)
+    triples: list[Triple] = []
+    for g in graphs:
+        triples += builder.add(contribution(g, store.graph_quads(g)))
+    new = set(as_quads(triples + builder.finish().triples))
     old = store.graph_quads(CONSOLIDATED_GRAPH)
-    if old:  # usually a small difference: change only that
-        store.change(old - new, new - old)
-    else:
-        store.add_quads(new, bulk=True)
+    store.change(old - new, new - old)  # usually a small difference: change only that
     store.flush()
-    return len(result.triples)
+    return len(new)

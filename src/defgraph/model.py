@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal
 
 ActorKind = Literal["country", "organisation", "person", "post"]

@@ -102,16 +102,18 @@ def test_a_slow_file_is_skipped_and_the_rest_stored(tmp_path: Path, sample_dir: 
     assert stored[1] == stored[0]  # the second run stored nothing twice
 
 
-def test_no_limit_stores_a_long_file(tmp_path: Path) -> None:
-    """--file-timeout 0 is no limit: the same kind of file, shorter, is stored."""
-    (tmp_path / "long.txt").write_text("A long day\n" + "The defence ministers of Estonia and "
-                                       "Finland met in Tallinn on 3 March 2025. " * 2000,
-                                       encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "defgraph.cli", "ingest", str(tmp_path / "long.txt"),
-                          "--store", str(tmp_path / "store"), "--file-timeout", "0"],
-                         capture_output=True, text=True, timeout=600, check=False)
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert len([g for g in _stored(tmp_path / "store") if g != "quads"]) == 1
+def test_the_option_is_checked_and_documented(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from defgraph.cli import main
+
+    (tmp_path / "t.txt").write_text(TALKS, encoding="utf-8")
+    bad = CliRunner().invoke(main, ["ingest", str(tmp_path / "t.txt"), "--store",
+                                    str(tmp_path / "store"), "--file-timeout", "-1"])
+    assert bad.exit_code == 2 and "--file-timeout" in bad.output
+    assert not (tmp_path / "store").exists()
+    shown = CliRunner().invoke(main, ["ingest", "--help"], terminal_width=200)
+    assert "--file-timeout SECONDS" in shown.output and "default: 60" in shown.output
 
 
 def test_the_budget_holds_off_the_main_thread(tmp_path: Path, slow_text: str) -> None:
@@ -187,3 +189,32 @@ def test_results_in_any_order_give_the_store_of_input_order(tmp_path: Path) -> N
         store.close()
     assert all(s == stores[0] for s in stores[1:])
     assert any("Helsinki" in q for q in stores[0]) and not any("Tallinn on 3 March" in q for q in stores[0])
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_work_stops_inside_a_runaway_pattern(tmp_path: Path, workers: str) -> None:
+    """A user's rule that backtracks without end (nested repetition on a long run of one
+    letter) is stopped inside the regular-expression engine: the run ends, names the file,
+    and stores the rest. Without the budget this pattern would not finish in years."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "event_types:\n"
+        "  - name: Meeting\n"
+        "    note: a pattern that backtracks exponentially, to see the budget stop it\n"
+        "    triggers:\n"
+        "      - pattern: '\\b(?:x+x+)+y'\n"
+        "        note: nested repetition, and no y after the run of x\n", encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a-runaway.txt").write_text(
+        "Talks\nThe defence ministers of Estonia and Finland met in Tallinn on 3 March 2025. "
+        f"The notes read {'x' * 60}.\n", encoding="utf-8")
+    (folder / "b-talks.txt").write_text(TALKS, encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "defgraph.cli", "ingest", str(folder), "--store",
+                          str(tmp_path / "store"), "--workers", workers, "--file-timeout", BUDGET],
+                         capture_output=True, text=True, timeout=600, check=False,
+                         env={**os.environ, "COLUMNS": "300", "DEFGRAPH_RULES": str(rules)})
+    assert run.returncode == 1, run.stderr[-2000:]
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error ")]
+    assert len(errors) == 1 and errors[0].startswith(f"error {folder / 'a-runaway.txt'}: took longer")
+    assert len([g for g in _stored(tmp_path / "store") if g != "quads"]) == 1

@@ -7,9 +7,22 @@ named graph's N-Quads (bytes), which the store parses natively; pyoxigraph
 terms would pickle too, but ten times slower.
 
 Files go out in small tasks, at most a few tasks per worker are in flight, and
-results are written in input order as they come back. What the run keeps per
-statement is its contribution to the consolidated graph (its facts, sorted by
-consolidate.contribution) until the run consolidates them at its end.
+results are written as they come back, in the order they complete: one slow file
+holds back only the few files of its own task, never the rest of the batch (the
+consolidated graph does not depend on the order statements are written in). What
+the run keeps per statement is its contribution to the consolidated graph (its
+facts, sorted by consolidate.contribution) until the run consolidates them at its end.
+
+Every file has a time budget (``file_timeout``, default 60 s of processor time,
+``ingest --file-timeout``): a file whose reading and extraction take longer is
+stopped, reported in one line and skipped, and the batch goes on. The budget is
+enforced inside the process that extracts, by a one-shot ITIMER_PROF timer whose
+SIGPROF handler raises :class:`FileTimeout` in the main thread, so the work really
+stops: ``re`` checks for signals while it matches, and a C call that does not
+(pyoxigraph's serialiser, lxml) is over when it returns; every such call here is
+linear in its input, which is bounded at 20 MB. Processor time rather than the wall
+clock: a file gets the same verdict on a busy machine as on an idle one. In a WARC
+archive each page has a budget of its own, as an archive may hold thousands.
 
 Writing keeps the rule "a statement is stored whole or not at all":
 
@@ -46,12 +59,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any, Self
 
 import pyoxigraph as ox
@@ -67,8 +83,10 @@ from .vocab import is_statement_graph, node
 
 SMALL_BATCH = 50  # fewer files than this are ingested in one process by default
 FILES_PER_TASK = 8  # files a worker reads per task: large enough to amortise the round trip
+TASK_BYTES = 1_000_000  # a task closes at this size: a large file goes alone, holding back no other
 TASKS_IN_FLIGHT = 3  # per worker: enough to keep workers busy, few enough to bound memory
 BATCH_QUADS = 50_000  # quads written per step (about 600 statements of 300 words)
+DEFAULT_FILE_TIMEOUT = ingest_mod.FILE_TIMEOUT  # processor seconds per file (a 5 MB one-line text takes ~15)
 
 OnItem = Callable[[str], None]
 
@@ -94,6 +112,7 @@ class Unprocessed:
 
 
 Result = Extracted | Unprocessed | ingest_mod.Failure
+Order = tuple[int, int]  # (the file's place in the input, the statement's place in the file)
 
 
 def resolve_workers(workers: int | None, paths: Iterable[str | Path] = ()) -> int:
@@ -109,6 +128,103 @@ def resolve_workers(workers: int | None, paths: Iterable[str | Path] = ()) -> in
     return 1
 
 
+# -- the time budget -----------------------------------------------------------------------
+
+
+class FileTimeout(BaseException):
+    """A file's time budget is spent. A BaseException, as KeyboardInterrupt is, so that no
+    rule's ``except Exception`` can swallow it and carry on."""
+
+
+class _Budget:
+    """Processor seconds each file may take in this process, enforced by ITIMER_PROF.
+
+    ``seconds`` None (or 0) is no budget. The SIGPROF handler raises only while a file is
+    being worked on (``_armed``); the timer is disarmed as soon as the work returns.
+    """
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds if seconds and seconds > 0 and _BUDGETS_WORK else None
+        self._armed = False
+
+    def _alarm(self, signum: int, frame: FrameType | None) -> None:
+        if self._armed:
+            self._armed = False
+            raise FileTimeout
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        """The SIGPROF handler in place (main thread only), the previous one back after."""
+        if self.seconds is None:
+            yield
+            return
+        previous = signal.signal(signal.SIGPROF, self._alarm)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            signal.signal(signal.SIGPROF, previous)
+
+    def run(self, work: Callable[..., Any], *args: Any) -> Any:
+        """``work(*args)``, or FileTimeout once it has used ``seconds`` of processor time."""
+        if self.seconds is None:
+            return work(*args)
+        self._armed = True
+        signal.setitimer(signal.ITIMER_PROF, self.seconds)
+        try:
+            return work(*args)
+        finally:
+            self._armed = False
+            signal.setitimer(signal.ITIMER_PROF, 0)
+
+    def reason(self) -> str:
+        assert self.seconds is not None
+        return (f"took longer than {self.seconds:g} s to read and extract (processor time), "
+                "skipped; --file-timeout sets the limit")
+
+
+_BUDGETS_WORK = hasattr(signal, "setitimer") and hasattr(signal, "SIGPROF")  # POSIX
+
+
+def _budget_here() -> bool:
+    """Whether this process may time files itself: in its main thread, with the profiling
+    timer and signal free (a profiler or another library may own them)."""
+    return (_BUDGETS_WORK and threading.current_thread() is threading.main_thread()
+            and signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
+            and signal.getsignal(signal.SIGPROF) in (signal.SIG_DFL, signal.SIG_IGN, None))
+
+
+def _extract_within(budget: _Budget, path: str, name: str) -> list[Result]:
+    """One file's results, the file skipped (one Failure) when it overruns its budget.
+
+    A WARC archive's pages each get the budget (parsing and extraction); a page that
+    overruns is skipped and the archive goes on: its pages are statements of their own.
+    """
+    if budget.seconds is None:
+        return extract_file(path, name)
+    if not ingest_mod.is_warc(path):
+        try:
+            results: list[Result] = budget.run(extract_file, path, name)
+        except FileTimeout:
+            return [ingest_mod.Failure(path, budget.reason())]
+        return results
+    out: list[Result] = []
+    for page in ingest_mod.warc_pages(path):  # reading a record is linear in its size, bounded
+        if isinstance(page, ingest_mod.Failure):
+            out.append(page)
+            continue
+        try:
+            out.append(budget.run(_page_result, page))
+        except FileTimeout:
+            out.append(ingest_mod.Failure(page.label, budget.reason()))
+    return out
+
+
+def _page_result(page: ingest_mod.WarcPage) -> Result:
+    statement = page.statement()
+    return statement if isinstance(statement, ingest_mod.Failure) else _extract_one(statement)
+
+
 # -- the workers' side ----------------------------------------------------------------------
 
 
@@ -117,20 +233,18 @@ def extract_file(path: str, name: str | None = None) -> list[Result]:
 
     ``name``: what its statements record as their source file (ingest.source_name).
     """
-    out: list[Result] = []
-    for item in ingest_mod.statements_of(path, name):
-        if isinstance(item, ingest_mod.Failure):
-            out.append(item)
-            continue
-        try:
-            result = extracted(item, extract(item))
-        except Exception as exc:  # noqa: BLE001 - one statement must not stop the batch
-            out.append(Unprocessed(ingest_mod.Failure(
-                item.source_file or item.title or "<statement>",
-                f"could not process statement {item.title!r}: {type(exc).__name__}: {exc}")))
-            continue
-        out.append(result)
-    return out
+    return [item if isinstance(item, ingest_mod.Failure) else _extract_one(item)
+            for item in ingest_mod.statements_of(path, name)]
+
+
+def _extract_one(statement: Statement) -> Extracted | Unprocessed:
+    """One statement extracted and mapped, or the Unprocessed that says why not."""
+    try:
+        return extracted(statement, extract(statement))
+    except Exception as exc:  # noqa: BLE001 - one statement must not stop the batch
+        return Unprocessed(ingest_mod.Failure(
+            statement.source_file or statement.title or "<statement>",
+            f"could not process statement {statement.title!r}: {type(exc).__name__}: {exc}"))
 
 
 def extracted(statement: Statement, ex: Extraction) -> Extracted:
@@ -155,67 +269,116 @@ def ingest_statements(store: Any, items: Iterable[tuple[Statement, Extraction]])
     return report
 
 
-def _extract_files(paths: list[tuple[str, str]]) -> list[list[Result]]:
-    return [extract_file(p, name) for p, name in paths]
+_WORKER_BUDGET = _Budget(None)  # set in each worker process by _start_worker
+
+
+def _extract_files(paths: list[tuple[int, str, str]]) -> list[tuple[int, list[Result]]]:
+    """A worker's task: each file's results, with the file's place in the input."""
+    return [(i, _extract_within(_WORKER_BUDGET, p, name)) for i, p, name in paths]
 
 
 def _warm_up() -> None:
-    """Load the gazetteers once per worker, before the first real task."""
+    """Load the gazetteers once per process, before the first real file (and its budget)."""
     from .model import Statement
 
     process(Statement(text="The Defence Minister met his counterpart in Paris today."))
 
 
-def _results(targets: Sequence[Path | ingest_mod.Failure], workers: int) -> Iterator[Result]:
-    """Every file's results, in input order; extraction in `workers` processes (1: in this one)."""
-    if workers <= 1:
-        for t in targets:
-            if isinstance(t, ingest_mod.Failure):
-                yield t
-            else:
-                yield from extract_file(str(t), ingest_mod.source_name(t))
+def _start_worker(seconds: float | None) -> None:
+    """A worker process's initializer: warm up, then time every file it is given."""
+    global _WORKER_BUDGET
+    _warm_up()
+    _WORKER_BUDGET = _Budget(seconds)
+    if _WORKER_BUDGET.seconds is not None:
+        signal.signal(signal.SIGPROF, _WORKER_BUDGET._alarm)
+
+
+def _numbered(index: int, results: list[Result]) -> Iterator[tuple[Order, Result]]:
+    for k, r in enumerate(results):
+        yield (index, k), r
+
+
+def _results(targets: Sequence[Path | ingest_mod.Failure], workers: int,
+             file_timeout: float | None = None) -> Iterator[tuple[Order, Result]]:
+    """Every file's results with their place in the input, in the order they are ready.
+
+    Extraction in ``workers`` processes; with one, in this process when it may time files
+    itself (its main thread), else in one worker process.
+    """
+    budget = _Budget(file_timeout)
+    if workers <= 1 and (budget.seconds is None or _budget_here()):
+        with budget.installed():
+            warm = budget.seconds is None
+            for i, t in enumerate(targets):
+                if isinstance(t, ingest_mod.Failure):
+                    yield (i, 0), t
+                    continue
+                if not warm:  # the gazetteers load outside the first file's budget
+                    _warm_up()
+                    warm = True
+                yield from _numbered(i, _extract_within(budget, str(t), ingest_mod.source_name(t)))
         return
 
-    def tasks() -> Iterator[ingest_mod.Failure | list[tuple[str, str]]]:
-        chunk: list[tuple[str, str]] = []
-        for t in targets:
+    def tasks() -> Iterator[tuple[int, ingest_mod.Failure] | list[tuple[int, str, str]]]:
+        chunk: list[tuple[int, str, str]] = []
+        size = 0
+        for i, t in enumerate(targets):
             if isinstance(t, ingest_mod.Failure):
-                if chunk:
-                    yield chunk
-                    chunk = []
-                yield t
-            else:
-                chunk.append((str(t), ingest_mod.source_name(t)))
-                if len(chunk) >= FILES_PER_TASK:
-                    yield chunk
-                    chunk = []
+                yield i, t
+                continue
+            n = _size(t)
+            if chunk and size + n > TASK_BYTES:
+                yield chunk
+                chunk, size = [], 0
+            chunk.append((i, str(t), ingest_mod.source_name(t)))
+            size += n
+            if len(chunk) >= FILES_PER_TASK or size >= TASK_BYTES:
+                yield chunk
+                chunk, size = [], 0
         if chunk:
             yield chunk
 
+    def ready(futures: set[Future[list[tuple[int, list[Result]]]]]) -> Iterator[tuple[Order, Result]]:
+        for f in sorted(futures, key=lambda f: order_of[f]):
+            del order_of[f]
+            for i, results in f.result():
+                yield from _numbered(i, results)
+
     # spawn, not fork: the parent holds an open RocksDB store and its threads.
     ctx = multiprocessing.get_context("spawn")
-    pending: deque[ingest_mod.Failure | Future[list[list[Result]]]] = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_up) as pool:
+    order_of: dict[Future[list[tuple[int, list[Result]]]], int] = {}
+    running: set[Future[list[tuple[int, list[Result]]]]] = set()
+    with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=ctx, initializer=_start_worker,
+                             initargs=(budget.seconds,)) as pool:
         try:
-            todo = tasks()
-            for task in todo:
-                pending.append(task if isinstance(task, ingest_mod.Failure)
-                               else pool.submit(_extract_files, task))
-                while len(pending) >= workers * TASKS_IN_FLIGHT:
-                    yield from _unwrap(pending.popleft())
-            while pending:
-                yield from _unwrap(pending.popleft())
+            for task in tasks():
+                if isinstance(task, tuple):  # a folder that cannot be listed
+                    yield (task[0], 0), task[1]
+                    continue
+                future = pool.submit(_extract_files, task)
+                order_of[future] = task[0][0]
+                running.add(future)
+                while len(running) >= max(1, workers) * TASKS_IN_FLIGHT:
+                    done, running = _first_done(running)
+                    yield from ready(done)
+            while running:
+                done, running = _first_done(running)
+                yield from ready(done)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
 
 
-def _unwrap(item: ingest_mod.Failure | Future[list[list[Result]]]) -> Iterator[Result]:
-    if isinstance(item, ingest_mod.Failure):
-        yield item
-        return
-    for file_results in item.result():
-        yield from file_results
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # reading it will say what is wrong
+        return 0
+
+
+def _first_done(futures: set[Future[Any]]) -> tuple[set[Future[Any]], set[Future[Any]]]:
+    done, rest = wait(futures, return_when=FIRST_COMPLETED)
+    return set(done), set(rest)
 
 
 # -- the main process: writing ----------------------------------------------------------------
@@ -234,11 +397,15 @@ def is_fresh(store: Any) -> bool:
 
 
 class _Writer:
-    """Writes statements in input order, whole, in batches, then consolidates what changed.
+    """Writes statements as they come, whole, in batches, then consolidates what changed.
 
     Every statement graph written (new or changed) and every one removed is remembered;
     ``finish`` hands them to :class:`defgraph.maintain.Maintainer`, which recomputes the
     parts of the consolidated graph they touch.
+
+    Statements may come in any order. Where two give the same graph (the same URL twice
+    in a run), the one later in the input is what stays, as if they had come in input
+    order: an earlier one arriving after it is passed over (counted as unchanged).
     """
 
     def __init__(self, store: Any, report: IngestReport, bulk_load: bool | None) -> None:
@@ -254,10 +421,17 @@ class _Writer:
         self.queued_quads = 0
         self.maintainer = Maintainer(store, fresh=self.fresh)
         self.files: dict[str, set[str]] = {}  # source file -> graphs it gave (statements with no URL)
+        self.written: dict[str, Order] = {}  # graph -> place in the input of what this run wrote
 
-    def add(self, st: Extracted) -> None:
+    def add(self, st: Extracted, order: Order | None = None) -> None:
+        """Store one statement; ``order`` is its place in the input (None: after all before)."""
         if st.source and not st.has_url:
             self.files.setdefault(st.source, set()).add(st.graph)
+        if order is not None:
+            if st.graph in self.written and self.written[st.graph] > order:
+                self.report.unchanged += 1  # a later statement of the input gave this graph
+                return
+            self.written[st.graph] = order
         if self.ox is not None and st.graph not in self.queued and not self.store.has_graph(st.graph):
             self.queue.append(st)
             self.queued.add(st.graph)
@@ -328,15 +502,19 @@ class _Writer:
 
 
 def bulk_ingest(store: Any, paths: Iterable[str | Path], *, workers: int | None = None,
-                on_item: OnItem | None = None, bulk_load: bool | None = None) -> IngestReport:
+                on_item: OnItem | None = None, bulk_load: bool | None = None,
+                file_timeout: float | None = DEFAULT_FILE_TIMEOUT) -> IngestReport:
     """Ingest files and folders: extraction in worker processes (or this one), writing here.
 
     The one ingest path, whatever the number of workers. ``workers``: processes (None: see
     :func:`resolve_workers`; 1 extracts in this process). ``on_item`` is called with the
-    source file of each statement and with the path of each failed file, in input order.
+    source file of each statement and with the path of each failed file, as each is
+    written (the statements of one file together, files in the order they are ready).
     ``bulk_load``: None uses Oxigraph's bulk loader when the store is fresh, False never
-    does, True does when the store is fresh. A store that stops answering (StoreUnavailable)
-    ends the run; every statement not stored is then listed as a failure.
+    does, True does when the store is fresh. ``file_timeout``: processor seconds a file
+    may take to be read and extracted before it is reported and skipped (None or 0: no
+    limit). A store that stops answering (StoreUnavailable) ends the run; every statement
+    not stored is then listed as a failure.
     """
     paths = list(paths)
     # the files to read and the folders that cannot be listed, as iter_statements sees them
@@ -344,8 +522,8 @@ def bulk_ingest(store: Any, paths: Iterable[str | Path], *, workers: int | None 
     n = resolve_workers(workers, [t for t in targets if isinstance(t, Path)])
     report = IngestReport()
     writer = _Writer(store, report, bulk_load)
-    results = _results(targets, n)
-    for item in results:
+    results = _results(targets, n, file_timeout)
+    for order, item in results:
         if isinstance(item, Unprocessed):  # read, so counted
             report.statements += 1
             item = item.failure
@@ -356,12 +534,12 @@ def bulk_ingest(store: Any, paths: Iterable[str | Path], *, workers: int | None 
             continue
         report.statements += 1
         try:
-            writer.add(item)
+            writer.add(item, order)
         except StoreUnavailable as exc:
             report.aborted = str(exc)
             report.failures.append(ingest_mod.Failure(
                 item.source or item.graph, f"statement {item.title!r} not stored: {exc}"))
-            for rest in results:
+            for _, rest in results:
                 if isinstance(rest, Unprocessed):
                     rest = rest.failure
                 if isinstance(rest, ingest_mod.Failure):
@@ -430,7 +608,7 @@ class IngestProgress:
 
     def __call__(self, source: str) -> None:
         self.statements += 1
-        if source != self._last:  # results come in input order: a new source is a new file
+        if source != self._last:  # a file's statements come together: a new source is a new file
             self._last = source
             self.files += 1
         now = time.monotonic()
@@ -442,7 +620,9 @@ class IngestProgress:
 
 
 __all__ = [
+    "DEFAULT_FILE_TIMEOUT",
     "SMALL_BATCH",
+    "FileTimeout",
     "IngestProgress",
     "bulk_ingest",
     "extract_file",

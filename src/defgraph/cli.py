@@ -97,6 +97,24 @@ def workers_option(f: Callable[..., Any]) -> Callable[..., Any]:
              "else one per core; 0: one per core).")(f)
 
 
+FILE_TIMEOUT_META = "defgraph.file_timeout"
+
+
+def file_timeout_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--file-timeout SECONDS: a file whose extraction takes longer is reported and skipped."""
+
+    @click.option("--file-timeout", "file_timeout", type=click.FloatRange(min=0),
+                  default=ingest_mod.FILE_TIMEOUT, show_default=True, metavar="SECONDS",
+                  help="Processor time one file may take to be read and extracted; a file over "
+                       "it is reported in one line and skipped, the batch goes on (0: no limit). "
+                       "In a WARC archive, each page.")
+    @functools.wraps(f)
+    def wrapper(*args: Any, file_timeout: float = ingest_mod.FILE_TIMEOUT, **kwargs: Any) -> Any:
+        click.get_current_context().meta[FILE_TIMEOUT_META] = file_timeout
+        return f(*args, **kwargs)
+    return wrapper
+
+
 def keep_paths_option(f: Callable[..., Any]) -> Callable[..., Any]:
     """--keep-paths: statements record the path as typed instead of the name inside its folder."""
     import os
@@ -208,8 +226,10 @@ def _ingest(kg: KnowledgeGraph, paths: tuple[str, ...], quiet: bool = False,
     _check_rules()
 
     files = sum(1 for _ in ingest_mod.iter_paths(paths)) if paths else 0
+    ctx = click.get_current_context(silent=True)
+    timeout = ctx.meta.get(FILE_TIMEOUT_META, ingest_mod.FILE_TIMEOUT) if ctx else ingest_mod.FILE_TIMEOUT
     with IngestProgress(files, console=err, disable=quiet or not err.is_terminal) as tick:
-        report = kg.ingest(*paths, on_item=tick, workers=workers)
+        report = kg.ingest(*paths, on_item=tick, workers=workers, file_timeout=timeout)
     for f in report.failures:
         err.print(Text.assemble(("error", "red"), " ", _safe(f"{f.path}: {f.reason}")),
                   highlight=False)
@@ -233,6 +253,7 @@ def _report_table(report: IngestReport) -> Table:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))  # bad files are reported, not usage
 @store_option
 @workers_option
+@file_timeout_option
 @keep_paths_option
 def ingest(paths: tuple[str, ...], store: str | None, workers: int | None) -> None:
     """Read files or folders of statements (plain text, HTML, WARC archives) into the store.
@@ -244,6 +265,7 @@ def ingest(paths: tuple[str, ...], store: str | None, workers: int | None) -> No
     Example:
       defgraph ingest data/statements/ press-release.html --store ./.defgraph
       defgraph ingest corpus/ --workers 4
+      defgraph ingest data/statements --file-timeout 10
     """
     kg = _open(store, create=True)
     report = _ingest(kg, paths, workers=workers)
@@ -581,6 +603,7 @@ def _build(paths: tuple[str, ...], outdir: Path, store: str | None,
                    "and the store.")
 @store_option
 @workers_option
+@file_timeout_option
 @keep_paths_option
 def build(paths: tuple[str, ...], outdir: str, store: str | None, workers: int | None) -> None:
     """The main job: ingest, export Turtle, render HTML, print a summary.

@@ -29,6 +29,7 @@ from typing import Any
 from .model import Statement
 
 MAX_BYTES = 20 * 1024 * 1024
+FILE_TIMEOUT = 60.0  # processor seconds a file may take to be read and extracted (bulk.py)
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".htm", ".html", ".xhtml"})
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
@@ -868,6 +869,33 @@ def iter_warc(path: str | Path) -> Iterator[Statement | Failure]:
     readable page, or a file cut short (a fetch killed while writing), is a Failure;
     the records before it are still read.
     """
+    for page in warc_pages(path):
+        yield page if isinstance(page, Failure) else page.statement()
+
+
+@dataclass(frozen=True)
+class WarcPage:
+    """An archived HTML response, read from the archive but not parsed yet (the ingest engine
+    times each page's parsing and extraction on its own)."""
+
+    body: bytes
+    uri: str
+    content_type: str
+    label: str  # the archive and the page's address, as failures name it
+
+    def statement(self) -> Statement | Failure:
+        try:
+            return statement_from_response(self.body, self.uri, self.content_type, self.label)
+        except IngestError as exc:
+            return Failure(self.label, exc.message)
+        except Exception as exc:  # noqa: BLE001 - a parser bug on one page must not stop the rest
+            return Failure(self.label, _one_line(
+                f"unexpected error ({type(exc).__name__}: {exc}); please report it"))
+
+
+def warc_pages(path: str | Path) -> Iterator[WarcPage | Failure]:
+    """The HTML pages (status 200) of a WARC file as :class:`WarcPage`, in file order, and a
+    Failure for each damaged record or for a file cut short (the records before it count)."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -897,10 +925,7 @@ def iter_warc(path: str | Path) -> Iterator[Statement | Failure]:
                     yield Failure(where, "the archived page is cut short or damaged (its length or "
                                          "digest does not match); skipped, fetch it again")
                     continue
-                try:
-                    yield statement_from_response(body, uri, ctype, where)
-                except IngestError as exc:
-                    yield Failure(where, exc.message)
+                yield WarcPage(body, uri, ctype, where)
         except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
             yield Failure(label, _one_line(
                 f"the archive is cut short or damaged ({type(exc).__name__}: {exc}); the records "

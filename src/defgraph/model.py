@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal
 
 ActorKind = Literal["country", "organisation", "person", "post"]
@@ -31,16 +32,19 @@ class Statement:
     source_file: str | None = None
     site: str | None = None  # the publisher's web site, when known (a digest item's is its page's)
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
-        """sha256 of the text, title, date and publisher: equal input, equal hash."""
+        """sha256 of the text, title, date and publisher: equal input, equal hash.
+
+        Computed once per statement (the mapping asks for it for every node it names; hashing
+        a long text each time made mapping grow with events times length)."""
         h = hashlib.sha256()
         for part in (self.title or "", str(self.issued or ""), self.publisher or "", self.text):
             h.update(part.encode("utf-8"))
             h.update(b"\x00")
         return h.hexdigest()
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The statement's stable identity: its original URL when it has one, else its content.
 

@@ -95,15 +95,19 @@ class KnowledgeGraph:
         return rebuild(self.store)
 
     def ingest(self, *paths: str | Path, on_item: Callable[[str], None] | None = None,
-               workers: int | None = None) -> IngestReport:
+               workers: int | None = None,
+               file_timeout: float | None = ingest_mod.FILE_TIMEOUT) -> IngestReport:
         """Read files and folders of statements into the store; bad files are reported, not fatal.
 
         ``workers``: processes extracting in parallel (None: one for fewer than 50
         files, else one per core); more than one goes through :mod:`defgraph.bulk`.
+        ``file_timeout``: processor seconds a file may take to be read and extracted; a
+        file over it is a failure and is skipped (None or 0: no limit).
         """
         from .bulk import bulk_ingest
 
-        return bulk_ingest(self.store, paths, workers=workers, on_item=on_item)
+        return bulk_ingest(self.store, paths, workers=workers, on_item=on_item,
+                           file_timeout=file_timeout)
 
     # -- read ------------------------------------------------------------------------
     def query(self, query: str, params: dict[str, str] | None = None, **kw: str) -> list[dict[str, Any]]:

@@ -46,9 +46,8 @@ def _local_force_layout(sub: nx.Graph, iterations: int) -> dict[str, tuple[float
     n = len(nodes)
     index = {v: i for i, v in enumerate(nodes)}
     ends = np.array([(index[u], index[v]) for u, v in sub.edges()], dtype=np.intp).reshape(-1, 2)
-    start = nx.spectral_layout(sub)
     # spectral layouts squeeze hubs' neighbours into a point: keep only each axis's order
-    spectral = np.array([start[v] for v in nodes], dtype=float)
+    spectral = _spectral_start(sub, nodes)
     pos = (spectral.argsort(axis=0).argsort(axis=0) + 0.5) / n
     pos += np.random.default_rng(1).uniform(-0.5 / n, 0.5 / n, size=pos.shape)
     k = math.sqrt(1.0 / n)
@@ -70,6 +69,31 @@ def _local_force_layout(sub: nx.Graph, iterations: int) -> dict[str, tuple[float
         temperature = 0.1 * (1 - step / iterations) + 0.002
         pos += disp * (np.minimum(length, temperature) / length)[:, None]
     return {v: (float(x), float(y)) for v, (x, y) in zip(nodes, pos)}
+
+
+def _spectral_start(sub: nx.Graph, nodes: list[Any]) -> Any:
+    """Two spectral coordinates per node, cheaply: the second and third largest eigenvectors
+    of the normalised adjacency matrix (the smallest of the normalised Laplacian, which
+    networkx's spectral_layout asks ARPACK for and which took minutes on large event
+    networks). Only each axis's order is used, so a loose tolerance does.
+    """
+    import numpy as np
+    from scipy.sparse import diags
+    from scipy.sparse.linalg import ArpackNoConvergence, eigsh
+
+    n = len(nodes)
+    a = nx.to_scipy_sparse_array(sub, nodelist=nodes, weight=None, format="csr", dtype=float)
+    degree = np.asarray(a.sum(axis=1)).ravel()
+    scale = diags(1.0 / np.sqrt(np.maximum(degree, 1.0)))
+    m = scale @ a @ scale
+    v0 = np.random.default_rng(1).uniform(0.5, 1.5, size=n)
+    try:
+        _, vectors = eigsh(m, k=3, which="LA", tol=1e-3, maxiter=50 * n, v0=v0)
+    except ArpackNoConvergence as exc:  # what did converge is still an order to start from
+        vectors = exc.eigenvectors
+    if vectors.shape[1] < 3:
+        return np.random.default_rng(1).uniform(0, 1, size=(n, 2))
+    return vectors[:, [1, 0]]  # ascending: [third, second, first (constant-like)]
 
 
 def _spread(pos: dict[str, tuple[float, float]], spacing: float) -> dict[str, tuple[float, float]]:

@@ -235,39 +235,27 @@ class _Shape:
                              "of its own and aggregates; bind them in that clause instead")
         return f"{self.text.rstrip()}\n{values}"
 
-    def page(self, variables: list[str], values: str, limit: int, offset: int) -> str:
-        """One page of a SELECT: its own order, then every variable (a total order), LIMIT/OFFSET."""
-        # Virtuoso 7.2 returns wrong rows when a variable is an ORDER BY key twice.
-        ordered = _bare_keys(self.order_by)
-        keys = " ".join([self.order_by] + [f"?{v}" for v in variables if v not in ordered]).strip()
-        head = self.text[: self.where_end + 1]
+    def order_variables(self) -> list[str]:
+        """Variables the top-level ORDER BY reads, in their order of appearance."""
+        return list(dict.fromkeys(re.findall(r"[?$](\w+)", _mask(self.order_by))))
+
+    def unordered(self, values: str, extra: Iterable[str] = ()) -> str:
+        """The query without prologue and ORDER BY, parameters bound, ``extra`` variables
+        added to its projection: the subquery that partitions wrap."""
+        text, start, end = self.text, self.prologue_end, self.where_end
+        extra = [v for v in extra if not self.projects([v])]
+        cut = self.where_start
+        clause = re.search(r"\b(?:FROM|WHERE)\b", self.projection, re.IGNORECASE)
+        if clause:
+            cut = start + clause.start()
+        more = "".join(f" ?{v}" for v in extra)
         trailing = self.values
         if values and not self.aggregated:
-            head = f"{self.text[: self.where_end]}\n{values}\n}}"
-        elif values:
-            trailing = values
-        return (f"{head}\n{self.group_having}\nORDER BY {keys}\nLIMIT {limit} OFFSET {offset}\n"
-                f"{trailing}").rstrip()
-
-
-def _bare_keys(order_by: str) -> set[str]:
-    """Variables an ORDER BY orders by themselves: keys ``?x``, ``ASC(?x)`` or ``DESC(?x)``."""
-    keys, depth, start = [], 0, 0
-    for i, c in enumerate(order_by + " "):
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c.isspace() and depth == 0:
-            if order_by[start:i].strip():
-                keys.append(order_by[start:i].strip())
-            start = i + 1
-    found = set()
-    for key in keys:
-        m = re.fullmatch(r"(?:(?:ASC|DESC)\s*\(\s*)?[?$](\w+)\s*\)?", key, re.IGNORECASE)
-        if m and key.count("(") == key.count(")"):
-            found.add(m.group(1))
-    return found
+            body = f"{text[start:cut]}{more} {text[cut:end]}\n{values}\n}}"
+        else:
+            body = f"{text[start:cut]}{more} {text[cut:end + 1]}"
+            trailing = values or trailing
+        return f"{body}\n{self.group_having}\n{trailing}".rstrip()
 
 
 def _top_level_groups(masked: str, start: int) -> list[tuple[int, int]]:
@@ -510,6 +498,12 @@ class RemoteStore:
     def _fetch(self, text: str, union: bool | None = None) -> tuple[Rows, int | None]:
         """One SELECT request: its rows, and the server's row cap when it says it cut them."""
         body, headers = self._post(self.endpoint, self._query_fields(text, union), _JSON, "query")
+        state = (headers.get("X-SQL-State") or "").strip()
+        if state == "S1TAT":  # Virtuoso's "anytime" answer: what it found before its time ran out
+            raise StoreError(
+                f"{self.endpoint} stopped the query at its MaxQueryExecutionTime and sent a partial "
+                f"result ({(headers.get('X-SQL-Message') or '').strip()}); narrow the query, or "
+                "raise MaxQueryExecutionTime in the server's [SPARQL] section")
         rows = _parse_rows(body, self.endpoint)
         cap = headers.get("X-SPARQL-MaxRows")
         return rows, int(cap) if cap and cap.strip().isdigit() else None
@@ -536,25 +530,71 @@ class RemoteStore:
             return rows
         if not cut and len(rows.rows) < self.page_size:
             return rows
+        return self._partitioned(shape, values, union, rows.variables, size)
+
+    def _partitioned(self, shape: _Shape, values: str, union: bool | None,
+                     variables: list[str], size: int) -> Rows:
+        """A result too long for one answer, fetched in parts by a hash of each row.
+
+        No ORDER BY, LIMIT or OFFSET reaches the server (Virtuoso refuses a sorted result
+        past MaxSortedTopRows, and ignores OFFSET without ORDER BY): each part is the query
+        as a subquery, filtered on a range of the MD5 of its row's values (standard SPARQL
+        1.1), small enough to come back whole; a part that comes back full is split in
+        two. A COUNT of the whole result sizes the parts and checks that they add up
+        (for SELECT DISTINCT, that they do not add up to more). The query's own
+        ORDER BY is then applied here, by an in-memory Oxigraph: the same order as the
+        embedded store.
+        """
+        if shape.order_by and _AGGREGATE_RE.search(_mask(shape.order_by)):
+            raise StoreError(
+                f"the result is longer than {self.endpoint} sends in one answer ({size} rows), and "
+                "its ORDER BY holds an aggregate, which cannot be applied to its parts; order by "
+                "a projected variable instead")
+        extra = [v for v in shape.order_variables() if v not in variables]
+        names = variables + extra
+        inner = shape.unordered(values, extra)
+        prologue = shape.text[: shape.prologue_end]
+        count_var = _fresh_name("n", names)
+        counted, _ = self._fetch(with_prefixes(
+            f"{prologue}\nSELECT (COUNT(*) AS ?{count_var}) WHERE {{ {{\n{inner}\n}} }}"), union)
+        total = int(counted.rows[0][0].value) if counted.rows and counted.rows[0][0] else 0
+        digest = _row_hash(names)
+        parts = max(2, -(-total * 2 // size))  # about half a page each
+        step = -(-_HASH_SPACE // parts)
+        todo = [(lo, min(lo + step, _HASH_SPACE)) for lo in range(0, _HASH_SPACE, step)]
         out: list[list[Term | None]] = []
-        offset = 0
-        previous: list[list[Term | None]] | None = None
-        while True:
-            text = with_prefixes(shape.page(rows.variables, values, size, offset))
-            page, page_cap = self._fetch(text, union)
-            if page_cap is not None and len(page.rows) >= page_cap and page_cap < size:
-                raise StoreError(
-                    f"{self.endpoint} returns at most {page_cap} rows per request, fewer than the "
-                    f"page size {size}; open the store with page_size={page_cap}")
-            if page.rows and page.rows == previous:  # a server that ignores OFFSET: never loop
-                raise StoreError(f"{self.endpoint} returned the same page twice (at offset "
-                                 f"{offset}); the result cannot be paged")
-            previous = page.rows  # type: ignore[assignment]
-            out.extend(page.rows)  # type: ignore[arg-type]
-            if len(page.rows) < size:
-                break
-            offset += size
-        return Rows(rows.variables, out)  # type: ignore[arg-type]
+        while todo:
+            lo, hi = todo.pop()
+            cond = f'{digest} >= "{lo:08x}"' + (f' && {digest} < "{hi:08x}"' if hi < _HASH_SPACE else "")
+            text = with_prefixes(f"{prologue}\nSELECT {' '.join('?' + n for n in names)} WHERE {{ {{\n"
+                                 f"{inner}\n}}\nFILTER({cond})\n}}")
+            part, cap = self._fetch(text, union)
+            if len(part.rows) >= size or (cap is not None and len(part.rows) >= cap):
+                if hi - lo < 2:
+                    raise StoreError(
+                        f"{self.endpoint}: {len(part.rows)} rows of the result have the same values "
+                        f"(more than the {size} one answer holds), so it cannot be fetched in parts")
+                mid = (lo + hi) // 2
+                todo += [(lo, mid), (mid, hi)]
+                continue
+            try:
+                index = [part.variables.index(n) for n in names]
+            except ValueError:
+                raise StoreError(f"{self.endpoint} answered a part of the result with the "
+                                 f"variables {part.variables}, not {names}") from None
+            out.extend([row[i] for i in index] for row in part.rows)
+        # Virtuoso 7.2 counts (and sends) some rows of a SELECT DISTINCT twice: there the
+        # distinct rows of the parts can only be checked not to outnumber the count.
+        held = len(set(map(tuple, out))) if shape.distinct else len(out)
+        if held > total or (held < total and not shape.distinct):
+            raise StoreError(
+                f"{self.endpoint} counts {total} rows in the result but its parts hold {held}; "
+                "the server changed during the query, or answered it inconsistently")
+        if shape.order_by:
+            out = _order_rows(prologue, shape.order_by, names, out)
+        if extra:
+            out = [row[: len(variables)] for row in out]
+        return Rows(variables, out)  # type: ignore[arg-type]
 
     # -- reading -------------------------------------------------------------------------
     def query(self, sparql: str, bindings: Mapping[str, Bindable] | None = None, *,
@@ -918,6 +958,51 @@ def _bind_rows(rows: Rows, bindings: Mapping[str, Bindable], distinct: bool) -> 
     if distinct:
         out = [list(r) for r in dict.fromkeys(tuple(r) for r in out)]
     return Rows(rows.variables, out)  # type: ignore[arg-type]
+
+
+_HASH_SPACE = 16 ** 8  # the first 8 hex digits of an MD5: the ranges results are split by
+_PREFIX_OR_BASE_RE = re.compile(r"PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>", re.IGNORECASE)
+
+
+def _fresh_name(base: str, taken: Iterable[str]) -> str:
+    """A variable name that is not one of ``taken``."""
+    taken = set(taken)
+    name = f"defgraph_{base}"
+    while name in taken:
+        name += "_"
+    return name
+
+
+def _row_hash(names: list[str]) -> str:
+    """SPARQL for the first 8 hex digits of the MD5 of a row's values (unbound as "")."""
+    parts = ', "|", '.join(f'COALESCE(STR(?{n}), "")' for n in names)
+    return f'SUBSTR(MD5(CONCAT({parts}, "")), 1, 8)'
+
+
+def _order_rows(prologue: str, order_by: str, names: list[str],
+                rows: list[list[Term | None]]) -> list[list[Term | None]]:
+    """The rows in the order of ``ORDER BY order_by``, as Oxigraph (the embedded store) orders."""
+    index = _fresh_name("row", names)
+    blank: dict[ox.BlankNode, str] = {}
+
+    def term(t: Term | None) -> str:
+        if t is None:
+            return "UNDEF"
+        if isinstance(t, ox.BlankNode):  # VALUES takes no blank nodes; they sort first anyway
+            return blank.setdefault(t, f"<urn:defgraph:blank:{len(blank)}>")
+        return str(t)
+
+    data = "\n".join(f"({i} {' '.join(term(t) for t in row)})" for i, row in enumerate(rows))
+    heads = "\n".join(_PREFIX_OR_BASE_RE.findall(prologue))
+    text = with_prefixes(
+        f"{heads}\nSELECT ?{index} WHERE {{ VALUES (?{index} {' '.join('?' + n for n in names)}) "
+        f"{{\n{data}\n}} }}\nORDER BY {order_by}")
+    try:
+        result = ox.Store().query(text)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise StoreError(f"cannot apply the query's ORDER BY to its rows here: {exc}") from exc
+    assert isinstance(result, ox.QuerySolutions)
+    return [rows[int(sol[0].value)] for sol in result]  # type: ignore[union-attr]
 
 
 def _parse_rows(body: bytes, url: str) -> Rows:

@@ -25,9 +25,12 @@ What differs from the embedded store, and how it is handled:
   with many OPTIONALs; such results are made distinct here.
 * **Capped results**: Virtuoso returns at most ResultSetMaxRows rows (10000 by
   default) and says so in an ``X-SPARQL-MaxRows`` header. A SELECT result that
-  is cut, or as long as ``page_size``, is fetched again page by page (its own
-  ORDER BY, then every variable, + LIMIT/OFFSET); a cut result that cannot be
-  paged raises StoreError. Rows are never returned silently truncated.
+  is cut, or as long as ``page_size``, is fetched again in parts by a hash range
+  of its rows (no ORDER BY or OFFSET on the server, which Virtuoso refuses past
+  MaxSortedTopRows), checked against a COUNT, and put in the query's order here
+  (see :meth:`RemoteStore._partitioned`). A cut result that cannot be fetched in
+  parts, or a Virtuoso answer stopped at MaxQueryExecutionTime, raises
+  StoreError. Rows are never returned silently truncated.
 * **Writes**: ``replace_graph`` reads the graph back and compares by value
   (Virtuoso rewrites literals: ``"0.80"^^xsd:decimal`` comes back as ``0.8``,
   ``"1.0"`` as an integer, ``true`` as ``1``); if it differs it sends
@@ -239,23 +242,32 @@ class _Shape:
         """Variables the top-level ORDER BY reads, in their order of appearance."""
         return list(dict.fromkeys(re.findall(r"[?$](\w+)", _mask(self.order_by))))
 
-    def unordered(self, values: str, extra: Iterable[str] = ()) -> str:
-        """The query without prologue and ORDER BY, parameters bound, ``extra`` variables
-        added to its projection: the subquery that partitions wrap."""
+    def unordered(self, values: str, extra: Iterable[str] = ()) -> tuple[str, str]:
+        """The query as a subquery that parts wrap: without prologue, ORDER BY and dataset
+        clauses, parameters bound, ``extra`` variables added to its projection; and its
+        ``FROM`` clauses, which a subquery cannot hold, for the query around it."""
         text, start, end = self.text, self.prologue_end, self.where_end
         extra = [v for v in extra if not self.projects([v])]
-        cut = self.where_start
-        clause = re.search(r"\b(?:FROM|WHERE)\b", self.projection, re.IGNORECASE)
-        if clause:
-            cut = start + clause.start()
+        head = self.projection.rstrip()
+        clause = re.search(r"\b(?:FROM|WHERE)\b", head, re.IGNORECASE)
+        cut = start + (clause.start() if clause else len(head))
+        dataset = " ".join(
+            text[start + m.start():start + m.end()] for m in re.finditer(
+                r"\bFROM\s+(?:NAMED\s+)?(?:<[^>]*>|[\w.-]*:[\w.-]*)", head, re.IGNORECASE))
         more = "".join(f" ?{v}" for v in extra)
         trailing = self.values
         if values and not self.aggregated:
-            body = f"{text[start:cut]}{more} {text[cut:end]}\n{values}\n}}"
+            body = f"{text[start:cut]}{more} WHERE {text[self.where_start:end]}\n{values}\n}}"
         else:
-            body = f"{text[start:cut]}{more} {text[cut:end + 1]}"
+            body = f"{text[start:cut]}{more} WHERE {text[self.where_start:end + 1]}"
             trailing = values or trailing
-        return f"{body}\n{self.group_having}\n{trailing}".rstrip()
+        return f"{body}\n{self.group_having}\n{trailing}".rstrip(), dataset
+
+    def wrapped(self, values: str, extra: Iterable[str], head: str, tail: str = "") -> str:
+        """``SELECT head WHERE { { the query, unordered } tail }``: its count, or one part of it."""
+        inner, dataset = self.unordered(values, extra)
+        return with_prefixes(f"{self.text[: self.prologue_end]}\nSELECT {head} {dataset} WHERE {{ {{\n"
+                             f"{inner}\n}}\n{tail}\n}}")
 
 
 def _top_level_groups(masked: str, start: int) -> list[tuple[int, int]]:
@@ -552,11 +564,8 @@ class RemoteStore:
                 "a projected variable instead")
         extra = [v for v in shape.order_variables() if v not in variables]
         names = variables + extra
-        inner = shape.unordered(values, extra)
-        prologue = shape.text[: shape.prologue_end]
         count_var = _fresh_name("n", names)
-        counted, _ = self._fetch(with_prefixes(
-            f"{prologue}\nSELECT (COUNT(*) AS ?{count_var}) WHERE {{ {{\n{inner}\n}} }}"), union)
+        counted, _ = self._fetch(shape.wrapped(values, extra, f"(COUNT(*) AS ?{count_var})"), union)
         total = int(counted.rows[0][0].value) if counted.rows and counted.rows[0][0] else 0
         digest = _row_hash(names)
         parts = max(2, -(-total * 2 // size))  # about half a page each
@@ -566,9 +575,8 @@ class RemoteStore:
         while todo:
             lo, hi = todo.pop()
             cond = f'{digest} >= "{lo:08x}"' + (f' && {digest} < "{hi:08x}"' if hi < _HASH_SPACE else "")
-            text = with_prefixes(f"{prologue}\nSELECT {' '.join('?' + n for n in names)} WHERE {{ {{\n"
-                                 f"{inner}\n}}\nFILTER({cond})\n}}")
-            part, cap = self._fetch(text, union)
+            head = " ".join(f"?{n}" for n in names)
+            part, cap = self._fetch(shape.wrapped(values, extra, head, f"FILTER({cond})"), union)
             if len(part.rows) >= size or (cap is not None and len(part.rows) >= cap):
                 if hi - lo < 2:
                     raise StoreError(
@@ -591,7 +599,7 @@ class RemoteStore:
                 f"{self.endpoint} counts {total} rows in the result but its parts hold {held}; "
                 "the server changed during the query, or answered it inconsistently")
         if shape.order_by:
-            out = _order_rows(prologue, shape.order_by, names, out)
+            out = _order_rows(shape.text[: shape.prologue_end], shape.order_by, names, out)
         if extra:
             out = [row[: len(variables)] for row in out]
         return Rows(variables, out)  # type: ignore[arg-type]

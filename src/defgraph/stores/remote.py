@@ -586,12 +586,10 @@ class RemoteStore:
                 mid = (lo + hi) // 2
                 todo += [(lo, mid), (mid, hi)]
                 continue
-            try:
-                index = [part.variables.index(n) for n in names]
-            except ValueError:
-                raise StoreError(f"{self.endpoint} answered a part of the result with the "
-                                 f"variables {part.variables}, not {names}") from None
-            out.extend([row[i] for i in index] for row in part.rows)
+            # by name: a server may list the variables in another order, or leave out one
+            # that no row binds
+            index = [part.variables.index(n) if n in part.variables else None for n in names]
+            out.extend([row[i] if i is not None else None for i in index] for row in part.rows)
         # Virtuoso 7.2 counts (and sends) some rows of a SELECT DISTINCT twice: there the
         # distinct rows of the parts can only be checked not to outnumber the count.
         held = len(set(map(tuple, out))) if shape.distinct else len(out)
@@ -997,7 +995,7 @@ def _order_rows(prologue: str, order_by: str, names: list[str],
     def term(t: Term | None) -> str:
         if t is None:
             return "UNDEF"
-        if isinstance(t, ox.BlankNode):  # VALUES takes no blank nodes; they sort first anyway
+        if isinstance(t, ox.BlankNode):  # VALUES takes no blank nodes: stand-in IRIs, in order
             return blank.setdefault(t, f"<urn:defgraph:blank:{len(blank)}>")
         return str(t)
 
@@ -1044,5 +1042,8 @@ def _read_rows(body: bytes, url: str) -> Rows:
     if not isinstance(result, ox.QuerySolutions):
         raise StoreError(f"{url} answered a SELECT query with a boolean")
     variables = [v.value for v in result.variables]
-    rows = [[_normalise(sol[v]) for v in variables] for sol in result]  # type: ignore[arg-type]
+    try:
+        rows = [[_normalise(sol[v]) for v in variables] for sol in result]  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise StoreError(f"{url} sent an unreadable SPARQL JSON result: {exc}") from exc
     return Rows(variables, rows)  # type: ignore[arg-type]

@@ -184,3 +184,16 @@ def test_tables_in_80_columns_keep_numbers_whole(tmp_path: Path) -> None:
     assert totals and max(len(str(t)) for t in totals) >= 10
     for total in totals:
         assert re.search(rf"(?<![\d]){total}(?![\d])", printed), (total, printed)
+
+
+def test_a_whole_document_on_one_line_that_starts_like_a_digest_header_is_text() -> None:
+    """A digest's header line is short; a long line that begins 'date YYYY-MM-DD' is the text."""
+    sentence = ("The defence ministers of Norway and Finland met in Oslo on 3 March 2025 "
+                "and agreed to hold joint exercises. ")
+    one_line = "date 2025-03-03 Ministry of Defence " + sentence * 40
+    statements = parse_text(one_line, "one-line.txt")
+    assert len(statements) == 1
+    assert "joint exercises" in statements[0].text
+    short = "date 2025-03-03 Ministry of Defence\nNorway and Finland met in Oslo.\n"
+    digest = parse_text(short, "digest.txt")
+    assert len(digest) == 1 and digest[0].issued == date(2025, 3, 3)

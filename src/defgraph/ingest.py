@@ -370,6 +370,7 @@ def find_date(text: str) -> date | None:
 # --- plain text ------------------------------------------------------------------------
 
 # Greedy groups, stripped afterwards: a lazy group before "[ \t]*$" is quadratic on long lines.
+_MAX_HEADER_LINE = 1000  # characters
 _HEADER_RE = re.compile(
     r"^[ \t]*date[ \t]+([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[ \t]+(.*))?$", re.IGNORECASE
 )
@@ -399,7 +400,9 @@ def parse_text(text: str, source_file: str | None = None) -> list[Statement]:
         return []
     lines = norm.split("\n")
     first = next(i for i, line in enumerate(lines) if line.strip())
-    header = _HEADER_RE.match(lines[first])
+    # a digest's header line is short; a long first line that happens to start like one
+    # (a whole document on one line) is text
+    header = _HEADER_RE.match(lines[first]) if len(lines[first]) <= _MAX_HEADER_LINE else None
     if header:
         return _parse_aggregated(lines, first, header, source_file)
     return [_parse_plain(norm, lines, source_file)]

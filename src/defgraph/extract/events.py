@@ -125,6 +125,10 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 if not trig.convening and any(g.word == word.lower() and g.needs_before is not None
                                               and not g.needs_before.search(before[-8:]) for g in trig.guards):
                     continue
+                if any(g.word == word.lower() and g.needs_after is not None
+                       and (g.when_before is None or g.when_before.search(before[-12:]))
+                       and not g.needs_after.match(after) for g in trig.guards):
+                    continue  # "the visit confirmed ...": an event named again, not reported
                 is_convene = trig.convening and bool(_CONVENE_WORDS.match(head))
                 if cls in found and not is_convene:
                     continue

@@ -25,7 +25,7 @@ def name_re() -> re.Pattern[str]:
         particle = "(?:" + "|".join(r.particles) + ")"
         pattern = re.compile(
             rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+)+)?(?P<name>{_TOKEN}(?:[ \t]+(?:{particle}[ \t]+|"
-            rf"{particle}-)?{_TOKEN}){{0,3}})(?P<post>(?:,?\s+{r.post_nominal_any})*)")
+            rf"{particle}-)?{_TOKEN}){{0,5}})(?P<post>(?:,?\s+{r.post_nominal_any})*)")
         _CACHE.clear()
         _CACHE[id(r)] = hit = (r, pattern)
     return hit[1]
@@ -122,14 +122,44 @@ def _roles(text: str, countries: SpanIndex[CountryMention]) -> list[_Role]:
         for c in countries.starting_in(r.start() + 1, end):
             if r.start() < c.start < end:
                 if r.group(0).startswith("Ambassador"):
-                    break  # "Ambassador to the Republic of Korea" is one office
+                    # "Ambassador to the Republic of Korea" is one office, and it ends with the state
+                    end = min(end, c.end)
+                    break
                 cut = re.search(r"\s+(?:of|for)\s+(?:the\s+)?$", text[r.start():c.start])
                 end = r.start() + cut.start() if cut else c.start
                 break
         # "Minister for Defence and ..." — a trailing conjunction is not part of the office
         role = re.sub(r"\s+(?:and|&)$", "", text[r.start():end])
         out.append(_Role(text, r.start(), r.start() + len(role)))
+    # News agencies write an office in lower case after its state ("Cambodia's deputy prime
+    # minister"): read there only, where the state says it is an office
+    starts = {x.start() for x in out}
+    ci = _role_ci()
+    for c in countries.items:
+        m = re.match(r"(?:['’]s)?[ \t]+", text[c.end:c.end + 4])
+        if not m:
+            continue
+        pos = c.end + m.end()
+        if pos in starts or not text[pos:pos + 1].islower():
+            continue
+        rm = ci.match(text, pos)
+        if rm:
+            out.append(_Role(text, pos, rm.end()))
+    out.sort(key=lambda x: x.start())
     return out
+
+
+_CI_CACHE: dict[int, tuple[Rules, re.Pattern[str]]] = {}
+
+
+def _role_ci() -> re.Pattern[str]:
+    """The offices, case-insensitive (used only right after a state's name)."""
+    r = rules()
+    hit = _CI_CACHE.get(id(r))
+    if hit is None or hit[0] is not r:
+        _CI_CACHE.clear()
+        _CI_CACHE[id(r)] = hit = (r, re.compile(role_re().pattern, re.IGNORECASE))
+    return hit[1]
 
 
 def find_persons(
@@ -168,7 +198,8 @@ def find_persons(
         last = oindex.last_ending_by(pos)
         for s, e, key in [last] if last is not None else []:
             if e <= pos:
-                return key if pos - e < 8 and re.fullmatch(r"(?:['’]s)?\s*", text[e:pos]) else None
+                # on the same line only: a title line ending with an organisation is not an office's
+                return key if pos - e < 8 and re.fullmatch(r"(?:['’]s)?[ \t]*", text[e:pos]) else None
         return None
 
     def country_after_of(pos: int) -> tuple[str | None, int]:
@@ -198,7 +229,9 @@ def find_persons(
                 country = country or c2
         # Role followed directly by a name: "Defence Secretary John Healey MP", "President Macron"
         pos = None
-        m2 = re.match(r",\s+", text[after2:after2 + 4]) if c2 else None
+        # "the Minister of National Defense of Korea, Shin Won-sik"; "the Commander of the United
+        # States Southern Command, Admiral Alvin Holsey": the body's own name may stand between
+        m2 = re.match(r"(?:[ \t]+[A-Z][\w’'-]*){0,4},\s+", text[after2:after2 + 60]) if c2 else None
         if m2:
             pos = after2 + m2.end()  # "the Minister of National Defense of Korea, Shin Won-sik"
         else:
@@ -215,6 +248,9 @@ def find_persons(
                     hits.append(PersonHit(name, slug(name), r.start(), e, role_title or role,
                                           country, org))
                     continue
+        chain = re.match(r"\s+(?:and|&)\s+", text[r.end():r.end() + 6])
+        if chain and role_re().match(text, r.end() + chain.end()):
+            continue  # "Deputy Prime Minister and Minister of ...": one holder, named after the chain
         if country and not military_rank(role):
             posts.setdefault(role.lower(), country)  # "the US Defence Secretary" with no name
         if country and not military_rank(role) and " " in role.strip():
@@ -224,7 +260,9 @@ def find_persons(
         # words between are an apposition's ("Sweden's", "Acting"), never a verb or "with": in
         # "Ng Eng Hen, met Malaysia's Minister" the office and state are the counterpart's
         pre = text[max(0, r.start() - 80):r.start()]
-        m = re.search(r"(?P<n>[^,;:()]{2,60}),\s+(?:the\s+|his\s+|her\s+)?(?:(?:a|an|[A-Z][\w.’'-]*)\s+){0,2}$", pre)
+        # "Phan Van Giang, Politburo member and Minister ...": another post may come first
+        m = re.search(r"(?P<n>[^,;:()]{2,60}),\s+(?:(?:[A-Za-z][\w’'-]*\s+){1,3}(?:and|&)\s+)?"
+                      r"(?:the\s+|his\s+|her\s+)?(?:(?:a|an|[A-Z][\w.’'-]*)\s+){0,2}$", pre)
         if m:
             base = max(0, r.start() - 80)
             seg_start = base + m.start("n")
@@ -362,14 +400,18 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
             h.mentions.append((h.start, h.end))
             continue
         target.mentions.append((h.start, h.end))
-        target.role = target.role or h.role
+        if target.role is None or (h.role and military_rank(target.role) and not military_rank(h.role)):
+            target.role = h.role  # an office named elsewhere says more than a rank
         target.country = target.country or h.country
         target.org = target.org or h.org
     out = [people[k] for k in order]
     by_surname: dict[str, list[PersonHit]] = {}
+    held = {p.country for p in out if p.country}
     for p in out:
-        # An office named elsewhere with its state ("the US Defence Secretary") is this person's
-        if p.country is None and p.role and posts and p.role.lower() in posts and p.org is None:
+        # An office named elsewhere with its state ("the US Defence Secretary") is this person's,
+        # unless that state is already another person's: then it is the counterpart's office
+        if p.country is None and p.role and posts and p.role.lower() in posts and p.org is None \
+                and posts[p.role.lower()] not in held:
             p.country = posts[p.role.lower()]
         p.country = p.country or _national_role_country(p.role)
         surname = p.name.split()[-1]

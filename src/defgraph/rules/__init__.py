@@ -39,6 +39,10 @@ class RulesError(ValueError):
 class Guard:
     word: str  # the trigger word (lower case) the guard applies to
     needs_before: re.Pattern[str] | None
+    # where `when_before` matches the text just before the word (or always, when it is None),
+    # the word is a trigger only if `needs_after` matches the text after it
+    when_before: re.Pattern[str] | None = None
+    needs_after: re.Pattern[str] | None = None
 
 
 @dataclass
@@ -274,7 +278,9 @@ def _add_event_types(r: Rules, file: str, doc: dict[str, Any]) -> None:
                 g = _Entry(file, f"{name} guard", k, graw)
                 g.note()
                 guards.append(Guard(g.get("word", str, required=True).lower(),
-                                    g.regex("needs_before", flags=re.IGNORECASE)))
+                                    g.regex("needs_before", flags=re.IGNORECASE),
+                                    g.regex("when_before", flags=re.IGNORECASE),
+                                    g.regex("needs_after", flags=re.IGNORECASE)))
             triggers.append(Trigger(t.regex("pattern", required=True, flags=re.IGNORECASE) or re.compile(""),
                                     bool(t.get("convening", bool, default=False)), tuple(guards)))
         if known is not None:

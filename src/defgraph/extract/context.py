@@ -193,19 +193,17 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         span_index(persons)
     held_anywhere = {q.country for q in persons if q.country and not q.is_post}
     first = home not in held_anywhere
+    # where each mention ends, for "met Prime Minister X and Defence Minister Y"
+    ends = {b: q for q in persons for _a, b in q.mentions}
     for p in persons:
         if p.country is not None or p.org is not None or not p.role or not _government_role(p.role) \
                 or p.is_post:
             continue
-        position, at = "", p.start
-        for a, _b in p.mentions[:3]:
-            before = text[max(0, a - 40):a]
-            if _HOST_BEFORE.search(before):
-                position, at = "host", a
-                break
-            if _GUEST_BEFORE.search(before):
-                position, at = "guest", a
-                break
+        position, at, partner = _position(text, p, ends)
+        if partner is not None and partner.country:
+            # "will meet Prime Minister X and Defence Minister Y": both of the same side
+            p.country, p.state_confidence = partner.country, partner.state_confidence
+            continue
         sent = next(iter(sent_ix.containing(at)), None)
         if position:
             # the person named before them in the sentence: the subject of the host's verb
@@ -254,6 +252,26 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             first = False
         else:
             p.state_confidence = r.confidence("state_unknown")
+
+
+def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
+              depth: int = 0) -> tuple[str, int, PersonHit | None]:
+    """("host" | "guest" | "", offset, partner): where the person stands at one of their first
+    mentions; one joined by "and" to a guest or host stands where they do (the partner)."""
+    for a, _b in p.mentions[:3]:
+        before = text[max(0, a - 40):a]
+        if _HOST_BEFORE.search(before):
+            return "host", a, None
+        if _GUEST_BEFORE.search(before):
+            return "guest", a, None
+        joined = re.search(r"\s+(?:and|&)\s+(?:the\s+)?$", text[max(0, a - 12):a])
+        if joined and depth < 3:
+            q = ends.get(a - len(joined.group(0)))
+            if q is not None and q is not p:
+                pos, _at, _q = _position(text, q, ends, depth + 1)
+                if pos:
+                    return pos, a, q
+    return "", p.start, None
 
 
 def _dateline_country(text: str, places: list[PlaceMention]) -> str | None:

@@ -114,6 +114,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
                                     confidence=R.confidence("event_base"))
             future = ev_rules.is_future(s.text, t.start - s.start, t.end - s.start)
+            after_break = _CLAUSE_BREAK.search(s.text, t.end - s.start)
+            own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]
+            if not future and R.cues["future_after"].search(own_after):
+                future = True  # "talks with Finland and Denmark will begin in the spring"
             parts: list[tuple[ActorRef, int]] = []
             for c in cs:
                 if _is_actor(ctx, s, c):
@@ -161,6 +165,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     city = next((p for p in pls if p.kind == "city" and p.start >= place.end and
                                  re.fullmatch(r",?\s+(?:in\s+)?", ctx.text[place.end:p.start])), None)
                     place = city or _venue_city(place)
+            remote = t.type in R.classes_with("remote")
+            dateline = next((p for p in pls if p.kind == "city" and _is_dateline(ctx.text, p)), None)
+            if place is not None and remote and place is dateline:
+                place = None  # "SEOUL (Yonhap) -- ... held video talks": where the report was filed
+            elif place is None and dateline is not None and not remote:
+                place = dateline  # "RAWALPINDI, January 15: General X called on ...": a report from the spot
             if place:
                 d.place = place
                 if t.type in host_party and place.iso3 and near:
@@ -200,6 +210,13 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
 
 
+def _is_dateline(text: str, p: PlaceMention) -> bool:
+    """A city that opens a line as a report's dateline ("SEOUL, Aug. 21 (Yonhap) --")."""
+    line_start = text.rfind("\n", 0, p.start) + 1
+    return not text[line_start:p.start].strip() and \
+        bool(re.match(r"\s*(?:\(\w+\)\s*)?[,–—-]", text[p.end:p.end + 12]))
+
+
 def _phrase_end(text: str, start: int) -> int:
     """End of the noun phrase after "on the margins of": the next comma, clause or place word."""
     m = re.search(r"[,;:]|\s(?:in|at|on|held|where|which)\s", text[start:start + 120])
@@ -222,8 +239,11 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
     if not places:
         return None, False
     w_after, w_before = rules().window("place_after_trigger"), rules().window("place_before_trigger")
-    after = [p for p in places if p.start >= t.end and p.start - t.end <= w_after]
-    before = [p for p in places if p.end <= t.start and t.start - p.end <= w_before]
+    a_start, a_end = t.anchor or (t.start, t.end)
+    after = [p for p in places if (p.start >= t.end and p.start - t.end <= w_after)
+             or (p.start >= a_end and p.start - a_end <= w_after)]
+    before = [p for p in places if (p.end <= t.start and t.start - p.end <= w_before)
+              or (p.end <= a_start and a_start - p.end <= w_before)]
     venue = next((p for p in places if p.kind == "venue"), None)
     if after:
         return (venue or after[0]), True
@@ -239,7 +259,7 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
     return None, False
 
 
-_PLACE_BREAK = re.compile(r"[;:]|\.\s|,\s+(?:which|who|where|while)\b|\b(?:during|attack|attacks|killed|"
+_PLACE_BREAK = re.compile(r"[;:]|,\s+(?:which|who|where|while)\b|\b(?:during|attack|attacks|killed|"
                           r"wounded|war|invasion|strikes?|bombing|since|against)\b", re.I)
 
 

@@ -50,6 +50,7 @@ class Trigger:
     sentence_text: str = ""
     sentence_start: int = 0
     kind: str = ""  # the event type of rules/event_types.yaml (its class is `type`)
+    anchor: tuple[int, int] | None = None  # the first word of this class in the sentence, when earlier
 
 
 @dataclass
@@ -137,6 +138,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 if cls in found:
                     # keep the convening trigger (it tells who convened), but the earliest position
                     if t.convening and not found[cls].convening:
+                        t.anchor = (found[cls].start, found[cls].end)  # "met in Bodø ... which Norway chairs"
                         found[cls] = t
                 else:
                     found[cls] = t
@@ -145,6 +147,22 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     def rule(cls: str) -> EventType | None:
         return r.event_type(kinds[cls]) or r.event_type(cls)
 
+    # "met in Bodø ... which Norway chairs": the convening word tells who convened, the first
+    # word of meeting tells where the place is read from
+    for cls, t in found.items():
+        rt = rule(cls)
+        if t.convening and t.anchor is None and rt is not None:
+            for trig in rt.triggers:
+                m = None if trig.convening else trig.pattern.search(s.text, 0, t.start - s.start)
+                if m is not None and (t.anchor is None or s.start + m.start() < t.anchor[0]):
+                    t.anchor = (s.start + m.start(), s.start + m.end())
+
+    # "video talks" is a call: the "talks" inside it are no meeting of their own
+    for cls in list(found):
+        t = found[cls]
+        if any(o is not t and o.start <= t.start and t.end <= o.end and (o.end - o.start) > (t.end - t.start)
+               for o in found.values()):
+            del found[cls]
     # "The exercise was organised by ...": the convening word belongs to the other event
     for cls in list(found):
         rt = rule(cls)
@@ -204,8 +222,10 @@ def actor_position(sentence_text: str, rel_start: int) -> str:
 
 
 def attend_sentence(text: str) -> bool:
-    """A sentence that names who attended an event reported nearby (cue "attend")."""
-    return bool(rules().cues["attend"].search(text))
+    """A sentence that names who attended an event reported nearby (cue "attend"), not in a
+    relative clause about something else ("the arrangements, which also bring together ...")."""
+    return any(not re.search(r"\b(?:which|that|who)\s+(?:\w+\s+){0,2}$", text[max(0, m.start() - 30):m.start()])
+               for m in rules().cues["attend"].finditer(text))
 
 
 def convenor_after_by(sentence_text: str) -> tuple[int, int] | None:

@@ -179,8 +179,8 @@ def find_persons(
         last = cindex.last_ending_by(pos)
         for c in [last] if last is not None else []:
             if c.end <= pos:
-                if pos - c.end > rules().window("office_chain"):
-                    return None  # too far for a chain of offices: no need to read the gap
+                if pos - c.end > rules().window("office_chain") or "\n" in text[c.end:pos]:
+                    return None  # too far for a chain of offices, or on another line (a title)
                 # "Australian Deputy Prime Minister and Minister for Defence": offices in a chain
                 gap = re.sub(r"(?:" + role_re().pattern + r")(?:\s+and|,)?", "", text[c.end:pos])
                 if re.fullmatch(r"(?:['’]s)?\s*(?:(?:Deputy|Vice|Federal|Acting|Armed Forces|Defen[cs]e)\s+)?"
@@ -231,7 +231,8 @@ def find_persons(
         pos = None
         # "the Minister of National Defense of Korea, Shin Won-sik"; "the Commander of the United
         # States Southern Command, Admiral Alvin Holsey": the body's own name may stand between
-        m2 = re.match(r"(?:[ \t]+[A-Z][\w’'-]*){0,4},\s+", text[after2:after2 + 60]) if c2 else None
+        m2 = re.match(r"(?:[ \t]+(?:to|in)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*)?(?:[ \t]+[A-Z][\w’'-]*){0,4},\s+",
+                      text[after2:after2 + 60]) if c2 else None
         if m2:
             pos = after2 + m2.end()  # "the Minister of National Defense of Korea, Shin Won-sik"
         else:

@@ -12,7 +12,18 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..model import ActorRef, Country, Event, Extraction, Organisation, Person, Place, Post, Span, Statement
+from ..model import (
+    ActorRef,
+    Country,
+    Event,
+    Extraction,
+    Organisation,
+    Person,
+    Place,
+    Post,
+    Span,
+    Statement,
+)
 from ..rules import rules
 from .context import (
     METHOD,
@@ -24,7 +35,15 @@ from .context import (
     publisher_country,
 )
 from .countries import country_info, country_name, find_countries, geonames_id, resolve_country
-from .eventfacts import _attendance, _event_drafts, _is_actor, _label, _merge_drafts, _place_key, _span
+from .eventfacts import (
+    _attendance,
+    _event_drafts,
+    _is_actor,
+    _label,
+    _merge_drafts,
+    _place_key,
+    _span,
+)
 from .events import EventDraft
 from .places import find_places
 from .pledgefacts import _pledges

@@ -153,9 +153,9 @@ def find_triggers(s: Sentence) -> list[Trigger]:
         rt = rule(cls)
         if t.convening and t.anchor is None and rt is not None:
             for trig in rt.triggers:
-                m = None if trig.convening else trig.pattern.search(s.text, 0, t.start - s.start)
-                if m is not None and (t.anchor is None or s.start + m.start() < t.anchor[0]):
-                    t.anchor = (s.start + m.start(), s.start + m.end())
+                hit = None if trig.convening else trig.pattern.search(s.text, 0, t.start - s.start)
+                if hit is not None and (t.anchor is None or s.start + hit.start() < t.anchor[0]):
+                    t.anchor = (s.start + hit.start(), s.start + hit.end())
 
     # "video talks" is a call: the "talks" inside it are no meeting of their own
     for cls in list(found):

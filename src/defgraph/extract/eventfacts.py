@@ -133,6 +133,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 parts.append((ActorRef("post" if p.is_post else "person", p.key), pos))
                 if p.country:
                     parts.append((ActorRef("country", p.country), pos))
+                    d.person_states.add(p.country)
                 if p.org:
                     parts.append((ActorRef("organisation", p.org), pos))
             if host_span is not None:
@@ -193,7 +194,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.date = None if future else ctx.ref
             d.planned = future and (d.date is None or ctx.ref is None or d.date >= ctx.ref)
             if future and (not chosen or chosen.vague):
-                continue  # "to be hosted by Australia later this year": a plan without a day
+                d.tentative = True  # "to be hosted by Australia later this year": a plan without a day
             if d.count and t.type == "Meeting":
                 d.confidence += R.confidence("event_count_bonus")
             drafts.append(d)
@@ -289,9 +290,9 @@ def _retense(dm: DateMention, ref: date | None, future: bool) -> DateMention:
 
 def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     """'Units from Canada, Poland and Spain trained alongside': parties of the nearest event."""
-    trigger_sentences = {d.sentence.start for d in drafts}
+    trigger_sentences = {d.sentence.start for d in drafts if not d.tentative}
     multilateral = rules().classes_with("multilateral")
-    multi = [d for d in drafts if d.type in multilateral and not d.side]
+    multi = [d for d in drafts if d.type in multilateral and not d.side and not d.tentative]
     multi_starts = [d.sentence.start for d in multi]  # drafts come in sentence order
     for s in ctx.sentences:
         if s.start in trigger_sentences or not ev_rules.attend_sentence(s.text):
@@ -345,9 +346,13 @@ def _place_key(p: PlaceMention) -> str:
 def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
     """One statement usually reports one event per type: join the sentences that describe it."""
     merged: list[ev_rules.EventDraft] = []
+    # plans without a day come last: they may only add to a planned event
+    drafts = [d for d in drafts if not d.tentative] + [d for d in drafts if d.tentative]
     for d in drafts:
         target = None
         for m in merged:
+            if d.tentative and (m.tentative or not m.planned):
+                continue
             if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))):
                 continue  # a bilateral on the margins is not the multilateral meeting it was held at
             if m.date_explicit and d.date_explicit and m.date != d.date and not _in_range(d, m):
@@ -360,11 +365,20 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         _absorb(target, d)
     # A meeting inside a call, visit or signing is the same event seen from another side.
     absorbing = rules().classes_with("absorbs_meeting")
-    hosts = [m for m in merged if m.type in absorbing]
+    hosts = [m for m in merged if m.type in absorbing and not m.tentative]
     out = []
     for m in merged:
         compatible = any(not m.date_explicit or not h.date_explicit or m.date == h.date or _in_range(m, h)
                          for h in hosts)
+        if m.tentative:
+            host = next((h for h in hosts if h.planned), None)
+            if m.type == "Meeting" and host is not None and not m.count and not m.side:
+                # where and whom the plan names, not the states its sentence mentions
+                m.participants = [r for r in m.participants if r.kind == "person"
+                                  or (r.kind == "country" and r.key in m.person_states)]
+                m.convenors = []
+                _absorb(host, m)
+            continue  # a plan without a day is no event by itself
         if m.type == "Meeting" and hosts and not m.count and compatible and not m.side:
             _absorb(hosts[0], m)
             continue

@@ -29,6 +29,7 @@ _NON_ACTOR_BEFORE = re.compile(
     r"help(?:ing|s)?|aid(?:ing)?|boost(?:ing|s)?|back(?:ing)?|bolster(?:ing)?|from the|by|"
     r"invaded|invasion of|war in|attack(?:s|ed)? on|threats? from|aggression|from|than|like|"
     r"unlike|under|whom|such as)\s+(?:the\s+)?"
+    r"(?:(?:(?:north|south)(?:-?(?:east|west))?ern|(?:east|west)ern|central)\s+)?"  # "in the eastern DRC"
     r"|['’]s\s+)$", re.I)
 _RELATION_BEFORE = re.compile(r"\b(?:borders?|frontier|relations|ties|trade|war|conflict|tensions|"
                               r"dispute|peace|talks about|line) with\s+(?:the\s+)?$", re.I)
@@ -72,6 +73,10 @@ class EventDraft:
     method: str = ""
     extra_spans: list[Sentence] = field(default_factory=list)
     side: bool = False  # held on the margins of a multilateral meeting: an event of its own
+    # announced without a day of its own ("In Tokyo he will meet ..."): only adds to a planned
+    # event of the statement, never an event by itself
+    tentative: bool = False
+    person_states: set[str] = field(default_factory=set)  # states of the persons named in the sentence
 
 
 _CONVENE_WORDS = re.compile(r"^(?:co-)?(?:convene|host|chair|organi[sz]e)", re.I)

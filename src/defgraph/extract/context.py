@@ -39,7 +39,8 @@ _ROLE_NOUN = re.compile(
 
 # Where a guest stands: the object of a host's verb ("welcomed President X", "met with Minister Y").
 _GUEST_BEFORE = re.compile(r"\b(?:welcom(?:ed|es|ing)|host(?:ed|s|ing)|receiv(?:ed|es|ing)|met(?: with)?|"
-                           r"meets(?: with)?|(?:will|to) meet(?: with)?|visiting|guest|received by)\s+(?:the\s+)?"
+                           r"meets(?: with)?|(?:will|to) meet(?: with)?|(?:meeting|talks|call|conversation) with|"
+                           r"visiting|guest|received by)\s+(?:the\s+)?"
                            r"(?:[A-Z][\w.-]*\s+){0,4}$")
 # Where a host stands: the one called on ("paid a courtesy call on Secretary X").
 _HOST_BEFORE = re.compile(r"\bcall(?:ed|s|ing)?\s+on\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,4}$")
@@ -157,7 +158,7 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     blocked = [(o.start, o.end) for o in orgs] + [(p.start, p.end) for p in places]
     persons = find_persons(text, countries, blocked, org_spans)
     home = home_hint or publisher_country(st) or _dateline_country(text, places) or \
-        _dominant_country(text, countries)
+        _dominant_country(text, countries) or _places_country(countries, places)
     # The publishing government's own minister is often named without a state: an official
     # with no cue of their own speaks for the publisher only where the publisher is the only
     # candidate, that is where every other state in the sentence (named, or the state of a place
@@ -222,9 +223,12 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 p.state_confidence = r.confidence("publisher_state_only_candidate")
                 continue
             if position == "guest" and sent is not None and (sub_state is None or sub_state == home):
-                # "visited Kyiv, where he met President X": the state of the place visited
+                # "visited Kyiv, where he met President X": the state of the place visited, named
+                # in the sentence, else the one state the statement says is visited
                 visited = {pl.iso3 for pl in pl_ix.starting_in(sent.start, sent.end)
                            if pl.iso3 and pl.iso3 != home and pl.kind == "city"}
+                if not visited:
+                    visited = _visited_states(text, home, countries, places)
                 if len(visited) == 1:
                     p.country = visited.pop()
                     p.state_confidence = r.confidence("state_from_place_visited")
@@ -254,6 +258,19 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             p.state_confidence = r.confidence("state_unknown")
 
 
+_VISIT_TO = re.compile(r"\b(?:visit(?:s|ed|ing)?(?:\s+to)?|trip to|travel(?:s|led|ed|ling)?\s+to|"
+                       r"arriv(?:ed|es|ing)\s+in|(?:is|was|are|were)\s+in)\s+(?:the\s+)?$")
+
+
+def _visited_states(text: str, home: str | None, countries: list[CountryMention],
+                    places: list[PlaceMention]) -> set[str]:
+    """The foreign states the statement says are visited ("in Apia for a visit to Samoa")."""
+    out = {c.iso3 for c in countries if c.iso3 != home and _VISIT_TO.search(text[max(0, c.start - 30):c.start])}
+    out |= {pl.iso3 for pl in places if pl.iso3 and pl.iso3 != home and pl.kind == "city"
+            and _VISIT_TO.search(text[max(0, pl.start - 30):pl.start])}
+    return out
+
+
 def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
               depth: int = 0) -> tuple[str, int, PersonHit | None]:
     """("host" | "guest" | "", offset, partner): where the person stands at one of their first
@@ -272,6 +289,15 @@ def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
                 if pos:
                     return pos, a, q
     return "", p.start, None
+
+
+def _places_country(countries: list[CountryMention], places: list[PlaceMention]) -> str | None:
+    """A text that names no state at all but places of one state only (a local notice of a
+    training area) speaks for that state."""
+    states = {pl.iso3 for pl in places if pl.kind == "city" and pl.iso3}
+    if countries or len(states) != 1:
+        return None
+    return states.pop()
 
 
 def _dateline_country(text: str, places: list[PlaceMention]) -> str | None:

@@ -246,19 +246,25 @@ def _parties_from_statement(ctx: _Context, d: EventDraft) -> None:
 
 
 def _counterpart_from_title(ctx: _Context, d: EventDraft) -> None:
-    """A meeting, call or signing with one state alone: the other party is the state the title
-    names as a party ("Kenya and Uganda hold defence talks" over "the Cabinet Secretary held
-    talks with the visiting delegation")."""
+    """An event with one state alone: the other party is the state the title names as a party
+    ("Kenya and Uganda hold defence talks" over "the Cabinet Secretary held talks with the
+    delegation"); else, when that state is foreign and no organisation or other state's person
+    takes part, the publisher's ("The Minister will travel to New Delhi", "troops deployed to
+    Estonia" in a British statement)."""
     states = [r.key for r in d.participants if r.kind == "country"]
-    if len(states) != 1 or d.side or d.count or d.type in rules().classes_with("multilateral") - {"Meeting"} \
-            or not ctx.sentences or d.sentence.start == ctx.sentences[0].start:
+    if len(states) != 1 or d.side or d.count or not ctx.sentences:
         return
-    title = ctx.sentences[0]
-    others = [c.iso3 for c in ctx.within(ctx.countries, title) if _is_actor(ctx, title, c) and c.iso3 != states[0]]
-    others = list(dict.fromkeys(others))
-    if len(others) == 1:
-        d.participants.append(ActorRef("country", others[0]))
-        d.method += ":counterpart-from-title"
+    if d.sentence.start != ctx.sentences[0].start and d.type not in rules().classes_with("multilateral") - {"Meeting"}:
+        title = ctx.sentences[0]
+        others = list(dict.fromkeys(c.iso3 for c in ctx.within(ctx.countries, title)
+                                    if _is_actor(ctx, title, c) and c.iso3 != states[0]))
+        if len(others) == 1:
+            d.participants.append(ActorRef("country", others[0]))
+            d.method += ":counterpart-from-title"
+            return
+    if ctx.home and states[0] != ctx.home and not any(r.kind == "organisation" for r in d.participants):
+        d.participants.append(ActorRef("country", ctx.home))
+        d.method += ":publisher-as-party"
 
 
 def resolve(name: str) -> str | None:

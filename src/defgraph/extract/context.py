@@ -197,10 +197,11 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
     # where each mention ends, for "met Prime Minister X and Defence Minister Y"
     ends = {b: q for q in persons for _a, b in q.mentions}
     for p in persons:
-        if p.country is not None or p.org is not None or not p.role or not _government_role(p.role) \
-                or p.is_post:
+        if p.country is not None or p.org is not None or p.is_post:
             continue
         position, at, partner = _position(text, p, ends)
+        if not (p.role and _government_role(p.role)) and position != "host":
+            continue  # one named with no office is a state's official only where called on
         if partner is not None and partner.country:
             # "will meet Prime Minister X and Defence Minister Y": both of the same side
             p.country, p.state_confidence = partner.country, partner.state_confidence

@@ -332,7 +332,22 @@ def find_persons(
         hits.append(PersonHit(name, slug(name), m.start(), e))
 
     people = _merge(text, hits, block, posts)
+    for p in people:
+        if p.country is None:
+            p.country = _state_after_name(text, p, cindex)
     return people + _posts(post_hits, people)
+
+
+def _state_after_name(text: str, p: PersonHit, cindex: SpanIndex[CountryMention]) -> str | None:
+    """"Gen. Dinh Van Hung of Vietnam", "Gilberto Teodoro of the Philippines": the state named
+    right after the name (not after an office: "Minister of Defence" is read elsewhere)."""
+    for _a, b in p.mentions[:3]:
+        m = re.match(r"\s+of\s+(?:the\s+)?(?:Republic\s+of\s+)?", text[b:b + 24])
+        if m:
+            hit = cindex.starting_in(b + m.end(), b + m.end() + 1)
+            if hit and not hit[0].adjectival:
+                return hit[0].iso3
+    return None
 
 
 def _posts(post_hits: list[PersonHit], people: list[PersonHit]) -> list[PersonHit]:

@@ -162,12 +162,6 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 if hit is not None and (t.anchor is None or s.start + hit.start() < t.anchor[0]):
                     t.anchor = (s.start + hit.start(), s.start + hit.end())
 
-    # "video talks" is a call: the "talks" inside it are no meeting of their own
-    for cls in list(found):
-        t = found[cls]
-        if any(o is not t and o.start <= t.start and t.end <= o.end and (o.end - o.start) > (t.end - t.start)
-               for o in found.values()):
-            del found[cls]
     # "The exercise was organised by ...": the convening word belongs to the other event
     for cls in list(found):
         rt = rule(cls)
@@ -178,6 +172,12 @@ def find_triggers(s: Sentence) -> list[Trigger]:
         rt = rule(cls)
         if rt and any(y.to in found and (y.word is None or y.word.search(found[cls].word))
                       and (y.sentence is None or y.sentence.search(s.text)) for y in rt.yields):
+            del found[cls]
+    # "video talks" is a call: the "talks" inside it are no meeting of their own
+    for cls in list(found):
+        t = found[cls]
+        if any(o is not t and o.start <= t.start and t.end <= o.end and (o.end - o.start) > (t.end - t.start)
+               for o in found.values()):
             del found[cls]
     # a call excludes a visit
     for cls in list(found):

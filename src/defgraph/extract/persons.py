@@ -345,7 +345,11 @@ def _state_after_name(text: str, p: PersonHit, cindex: SpanIndex[CountryMention]
         m = re.match(r"\s+of\s+(?:the\s+)?(?:Republic\s+of\s+)?", text[b:b + 24])
         if m:
             hit = cindex.starting_in(b + m.end(), b + m.end() + 1)
-            if hit and not hit[0].adjectival:
+            # "of Vietnam"; "of the Swedish Armed Forces" (a state's body), not "of the Swedish
+            # presidency's programme"
+            if hit and (not hit[0].adjectival or re.match(
+                    r"\s+(?:Armed|Defen[cs]e|National|Army|Navy|Air Force|Royal|Ministry|Government|Embassy|"
+                    r"Forces|Marines|Coast Guard)\b", text[hit[0].end:hit[0].end + 20])):
                 return hit[0].iso3
     return None
 

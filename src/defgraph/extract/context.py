@@ -40,7 +40,7 @@ _ROLE_NOUN = re.compile(
 # Where a guest stands: the object of a host's verb ("welcomed President X", "met with Minister Y").
 _GUEST_BEFORE = re.compile(r"\b(?:welcom(?:ed|es|ing)|host(?:ed|s|ing)|receiv(?:ed|es|ing)|met(?: with)?|"
                            r"meets(?: with)?|(?:will|to) meet(?: with)?|(?:meeting|talks|call|conversation) with|"
-                           r"visiting|guest|received by)\s+(?:the\s+)?"
+                           r"visiting|guest|received by|(?<!together )(?<!along )(?<!jointly )with)\s+(?:the\s+)?"
                            r"(?:[A-Z][\w.-]*\s+){0,4}$")
 # Where a host stands: the one called on ("paid a courtesy call on Secretary X").
 _HOST_BEFORE = re.compile(r"\bcall(?:ed|s|ing)?\s+on\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,4}$")
@@ -214,6 +214,11 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 for q in p_ix.starting_in(sent.start, at):
                     if q is not p and not q.is_post and any(sent.start <= m < at for m, _e in q.mentions):
                         subject = q
+            if subject is None and sent is not None:
+                # "the Defence Secretary also called on ...": a named person's office alone
+                head = text[sent.start:at]
+                subject = next((q for q in persons if q is not p and not q.is_post and q.role
+                                and " " in q.role and q.role in head), None)
             sub_state = subject.country if subject is not None else None
             if home and sub_state and sub_state != home:
                 p.country = home  # the foreign guest called on, or met, the publisher's official
@@ -223,7 +228,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 p.country = home
                 p.state_confidence = r.confidence("publisher_state_only_candidate")
                 continue
-            if position == "guest" and sent is not None and (sub_state is None or sub_state == home):
+            if sent is not None and (sub_state is None or sub_state == home):
                 # "visited Kyiv, where he met President X": the state of the place visited, named
                 # in the sentence, else the one state the statement says is visited
                 visited = {pl.iso3 for pl in pl_ix.starting_in(sent.start, sent.end)
@@ -269,6 +274,9 @@ def _visited_states(text: str, home: str | None, countries: list[CountryMention]
     out = {c.iso3 for c in countries if c.iso3 != home and _VISIT_TO.search(text[max(0, c.start - 30):c.start])}
     out |= {pl.iso3 for pl in places if pl.iso3 and pl.iso3 != home and pl.kind == "city"
             and _VISIT_TO.search(text[max(0, pl.start - 30):pl.start])}
+    if not out and home:
+        # no visit word: the one foreign state whose cities the statement names
+        out = {pl.iso3 for pl in places if pl.iso3 and pl.iso3 != home and pl.kind == "city"}
     return out
 
 

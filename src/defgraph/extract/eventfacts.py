@@ -302,6 +302,10 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
         if target is None:
             continue
         for c in ctx.within(ctx.countries, s):
+            if re.search(r"(?:,\s+|\b)(?:where|which|whose|while|although|though)\b", ctx.text[s.start:c.start]) \
+                    and not ev_rules.attend_sentence(ctx.text[c.start:s.end]) and \
+                    not ev_rules.attend_sentence(_last_clause(ctx.text[s.start:c.start])):
+                continue  # "... in the Sahel, where Mali and Niger have left": a clause about something else
             if c.adjectival and not re.match(r"\s+(?:contingent|delegation|troops|forces|units|soldiers|"
                                              r"minister|counterpart)", ctx.text[c.end:c.end + 20], re.I):
                 continue
@@ -315,6 +319,14 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
         if target.count is None:
             target.count = ev_rules.participant_count(s.text)
         target.extra_spans.append(s)
+
+
+def _last_clause(text: str) -> str:
+    """The text after the last relative or concessive clause word."""
+    cut = None
+    for cut in re.finditer(r"(?:,\s+|\b)(?:where|which|whose|while|although|though)\b", text):
+        pass
+    return text[cut.end():] if cut else text
 
 
 def _list_first_after_from(ctx: _Context, s: Sentence, c: CountryMention) -> bool:

@@ -66,6 +66,15 @@ def _name_at(text: str, pos: int) -> re.Match[str] | None:
     return m
 
 
+def _full_name_at(text: str, pos: int, blocked: SpanIndex[tuple[int, int]]) -> bool:
+    """A name of two words or more starts at pos, all of them name words."""
+    m = _name_at(text, pos)
+    if m is None or m.group("hon"):
+        return False
+    trimmed = _trim_name(m, blocked)
+    return trimmed is not None and len(trimmed[0].split()) >= 2 and trimmed[2] == m.end("name")
+
+
 def _valid_name(name: str, start: int, end: int, blocked: SpanIndex[tuple[int, int]] | None = None) -> bool:
     tokens = name.split()
     if not tokens:
@@ -235,6 +244,8 @@ def find_persons(
                       text[after2:after2 + 60]) if c2 else None
         if m2:
             pos = after2 + m2.end()  # "the Minister of National Defense of Korea, Shin Won-sik"
+        elif c2 and re.match(r"[ \t]+[A-Z]", text[after2:after2 + 3]) and _full_name_at(text, after2 + 1, block):
+            pos = after2 + 1  # "Minister of Defence of Ukraine Denys Shmyhal" (not "... Turkish Land Forces")
         else:
             m = re.match(r"[ \t]+", text[after:after + 3])
             if m:
@@ -381,6 +392,19 @@ def _posts(post_hits: list[PersonHit], people: list[PersonHit]) -> list[PersonHi
     return list(out.values())
 
 
+def _honorific_state(text: str, p: PersonHit) -> str | None:
+    """The state of an honorific before one of the person's first mentions ("Shri", "Datuk")."""
+    hre = rules().honorific_state_re
+    if hre is None:
+        return None
+    for a, b in p.mentions[:3]:
+        for m in hre.finditer(text, max(0, a - 30), b):
+            if m.end() > a or text[m.end():a].strip() == "":
+                i = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
+                return rules().honorific_states[i][1]
+    return None
+
+
 def _national_role_country(role: str | None) -> str | None:
     if not role:
         return None
@@ -433,7 +457,15 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
         if p.country is None and p.role and posts and p.role.lower() in posts and p.org is None \
                 and posts[p.role.lower()] not in held:
             p.country = posts[p.role.lower()]
-        p.country = p.country or _national_role_country(p.role)
+        # the person's own cues first (state named with the office), then an honorific of one
+        # state's tradition ("Shri"), then the state whose government alone uses the title; a
+        # cue that says otherwise lowers the confidence instead of winning
+        by_title = _national_role_country(p.role)
+        by_honorific = _honorific_state(text, p)
+        if p.country is None:
+            p.country = by_honorific or by_title
+        if p.country is not None and any(x is not None and x != p.country for x in (by_title, by_honorific)):
+            p.state_confidence = rules().confidence("state_conflicting_cues")
         surname = p.name.split()[-1]
         if len(surname) > 2 and len(p.name.split()) > 1:
             by_surname.setdefault(surname, []).append(p)

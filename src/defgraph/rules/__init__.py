@@ -112,6 +112,7 @@ class Rules:
     national_offices: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
     ranks: list[str] = field(default_factory=list)
     honorifics: list[tuple[str, bool]] = field(default_factory=list)
+    honorific_states: list[tuple[str, str]] = field(default_factory=list)  # (pattern, ISO3) of one tradition
     post_nominals: list[str] = field(default_factory=list)
     particles: list[str] = field(default_factory=list)
     not_names: set[str] = field(default_factory=set)
@@ -143,6 +144,14 @@ class Rules:
     @cached_property
     def honorific_strip_re(self) -> re.Pattern[str]:
         return re.compile(r"^(?:" + "|".join(p for p, strip in self.honorifics if strip) + r")\s+")
+
+    @cached_property
+    def honorific_state_re(self) -> re.Pattern[str] | None:
+        """Honorifics used by one state's tradition only ("Shri", "Datuk"), as named groups."""
+        if not self.honorific_states:
+            return None
+        return re.compile(r"(?<![\w'’])(?:" + "|".join(
+            f"(?P<h{i}>{p})" for i, (p, _s) in enumerate(self.honorific_states)) + r")\s+(?=[A-Z])")
 
     @cached_property
     def post_nominal_any(self) -> str:
@@ -351,6 +360,8 @@ def _add_names(r: Rules, file: str, doc: dict[str, Any]) -> None:
         e.note()
         e.regex("pattern", required=True)
         r.honorifics.append((e.get("pattern", str), bool(e.get("strip", bool, default=True))))
+        if e.get("state", str, default=None) is not None:
+            r.honorific_states.append((e.get("pattern", str), _state(e, e.get("state", str))))
     for e in _entries(file, doc, "post_nominals"):
         e.note()
         e.regex("pattern", required=True)

@@ -151,3 +151,23 @@ def test_a_state_form_added_from_a_rules_file(tmp_path: Path, fresh_rules: pytes
     reset_rules()
     states = {r.key for e in extract(st).events for r in e.participants if r.kind == "country"}
     assert {"VNM", "KHM"} <= states
+
+
+def test_first_chars_lookahead_keeps_every_match() -> None:
+    """The lookahead put before the long alternations (offices, organisations, groups, triggers)
+    only skips positions where nothing can start: the matches are the same with and without."""
+    import re
+
+    from defgraph.rules import first_chars, rules
+
+    r = rules()
+    assert first_chars([r"[A-Z]x"]) == "" and first_chars([r"(?:a)?(?:b)?"]) == ""
+    assert first_chars([r"\b(?:tele)?phone", "Quad"], ignore_case=True) == "(?=[PQTpqt])"
+    text = ("Talks\nThe Deputy Prime Minister and Minister for Defence met NATO and ASEAN partners, "
+            "the Nordic defence ministers and Spokesperson Ana Ruiz; the Minister of State for Defence "
+            "Affairs spoke by phone with the Chief of Defence Forces of the African Union.")
+    for pattern in (r.role_re, r.org_re, r.group_re):
+        assert pattern is not None
+        bare = re.compile(pattern.pattern.split(")", 1)[1] if pattern.pattern.startswith("(?=[") else pattern.pattern)
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in bare.finditer(text)]
+        assert pattern.pattern.startswith("(?=[")

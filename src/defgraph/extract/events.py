@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import ActorRef
-from ..rules import EventType, Rules, rules
+from ..rules import EventType, Rules, first_chars, rules
 from .text import NUMBER_WORDS, Sentence
 
 # A headline's infinitive: "Minister to host NATO Secretary General", "UK to deploy jets"
@@ -90,8 +90,9 @@ def _any_trigger(r: Rules) -> re.Pattern[str]:
     """Every trigger of every event type in one pattern, to skip sentences without any."""
     hit = _ANY.get(id(r))
     if hit is None or hit[0] is not r:
-        pattern = re.compile("|".join(f"(?:{t.pattern.pattern})" for et in r.event_types for t in et.triggers),
-                             re.IGNORECASE)
+        patterns = [t.pattern.pattern for et in r.event_types for t in et.triggers]
+        pattern = re.compile(first_chars(patterns, ignore_case=True) + "(?:" +
+                             "|".join(f"(?:{p})" for p in patterns) + ")", re.IGNORECASE)
         _ANY.clear()
         _ANY[id(r)] = hit = (r, pattern)
     return hit[1]
@@ -229,8 +230,16 @@ def actor_position(sentence_text: str, rel_start: int) -> str:
 def attend_sentence(text: str) -> bool:
     """A sentence that names who attended an event reported nearby (cue "attend"), not in a
     relative clause about something else ("the arrangements, which also bring together ...")."""
-    return any(not re.search(r"\b(?:which|that|who)\s+(?:\w+\s+){0,2}$", text[max(0, m.start() - 30):m.start()])
-               for m in rules().cues["attend"].finditer(text))
+    cue = rules().cues["attend"]
+    m = cue.search(text)
+    while m is not None:
+        if not _RELATIVE_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+            return True
+        m = cue.search(text, m.end())
+    return False
+
+
+_RELATIVE_BEFORE = re.compile(r"\b(?:which|that|who)\s+(?:\w+\s+){0,2}$")
 
 
 def convenor_after_by(sentence_text: str) -> tuple[int, int] | None:

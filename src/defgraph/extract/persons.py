@@ -25,7 +25,7 @@ def name_re() -> re.Pattern[str]:
         particle = "(?:" + "|".join(r.particles) + ")"
         pattern = re.compile(
             rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+)+)?(?P<name>{_TOKEN}(?:[ \t]+(?:{particle}[ \t]+|"
-            rf"{particle}-)?{_TOKEN}){{0,5}})(?P<post>(?:,?\s+{r.post_nominal_any})*)")
+            rf"{particle}-)?{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)")
         _CACHE.clear()
         _CACHE[id(r)] = hit = (r, pattern)
     return hit[1]
@@ -145,11 +145,11 @@ def _roles(text: str, countries: SpanIndex[CountryMention]) -> list[_Role]:
     starts = {x.start() for x in out}
     ci = _role_ci()
     for c in countries.items:
-        m = re.match(r"(?:['’]s)?[ \t]+", text[c.end:c.end + 4])
+        m = _AFTER_STATE.match(text, c.end)
         if not m:
             continue
-        pos = c.end + m.end()
-        if pos in starts or not text[pos:pos + 1].islower():
+        pos = m.end()
+        if pos in starts:
             continue
         rm = ci.match(text, pos)
         if rm:
@@ -158,6 +158,7 @@ def _roles(text: str, countries: SpanIndex[CountryMention]) -> list[_Role]:
     return out
 
 
+_AFTER_STATE = re.compile(r"(?:['’]s)?[ \t]+(?=[a-z])")  # "Cambodia's deputy ...": a lower-case word follows
 _CI_CACHE: dict[int, tuple[Rules, re.Pattern[str]]] = {}
 
 

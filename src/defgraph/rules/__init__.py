@@ -131,7 +131,7 @@ class Rules:
     # Compiled forms, built once per Rules object.
     @cached_property
     def role_re(self) -> re.Pattern[str]:
-        return re.compile(r"(?<![\w-])(?:" + "|".join(self.offices) + r")(?![\w-])")
+        return re.compile(first_chars(self.offices) + r"(?<![\w-])(?:" + "|".join(self.offices) + r")(?![\w-])")
 
     @cached_property
     def rank_re(self) -> re.Pattern[str]:
@@ -163,7 +163,7 @@ class Rules:
 
     @cached_property
     def org_re(self) -> re.Pattern[str]:
-        return re.compile(r"(?<![\w-])(?:" + "|".join(
+        return re.compile(first_chars([p for _k, _n, p in self.organisations]) + r"(?<![\w-])(?:" + "|".join(
             f"(?P<o{i}>{p})" for i, (_k, _n, p) in enumerate(self.organisations)) + ")")
 
     @cached_property
@@ -171,7 +171,8 @@ class Rules:
         if not self.groups:
             return None
         # one named group per alternative; the group's index is read back from the name
-        return re.compile(r"(?<![\w-])(?:" + "|".join(
+        names = [n for g in self.groups for n in g.names]
+        return re.compile(first_chars(names) + r"(?<![\w-])(?:" + "|".join(
             f"(?P<g{i}_{j}>{n})" for i, g in enumerate(self.groups) for j, n in enumerate(g.names)) + r")(?![\w-])")
 
     @cached_property
@@ -198,6 +199,65 @@ class Rules:
 
     def confidence(self, name: str) -> float:
         return self.confidences[name]
+
+
+def first_chars(patterns: list[str], ignore_case: bool = False) -> str:
+    """A lookahead "(?=[...])" of the characters any of the patterns can start with, or ""
+    when that cannot be told (a pattern may start with a class of characters, a repeat that
+    can be empty, or anything else). Put in front of a long alternation, it lets the engine
+    skip at once the positions where no alternative can start."""
+    import importlib
+
+    try:  # the standard library's own parser of regular expressions (re._parser since 3.11)
+        C: Any = importlib.import_module("re._constants")
+        _parser: Any = importlib.import_module("re._parser")
+    except ImportError:  # pragma: no cover - older Pythons: no lookahead, same matches
+        return ""
+
+    def firsts(items: Any) -> set[str] | None:
+        """The characters a sequence can start with; None if unknown or if it can be empty."""
+        optional: set[str] = set()  # from leading parts that may be absent
+        for op, av in items:
+            if op is C.AT:
+                continue  # \b and the like take no character
+            if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] == 0:
+                got = firsts(av[2])
+                if got is None:
+                    return None
+                optional |= got
+                continue
+            if op is C.LITERAL:
+                return optional | {chr(av)}
+            if op is C.SUBPATTERN:
+                got = firsts(av[-1])
+            elif op is C.BRANCH:
+                got = set()
+                for branch in av[1]:
+                    one = firsts(branch)
+                    if one is None:
+                        return None
+                    got |= one
+            elif op is C.IN and all(o is C.LITERAL for o, _v in av):
+                got = {chr(v) for _o, v in av}
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
+                got = firsts(av[2])
+            else:
+                return None
+            return None if got is None else optional | got
+        return None
+
+    chars: set[str] = set()
+    try:
+        for pattern in patterns:
+            got = firsts(_parser.parse(pattern))
+            if got is None:
+                return ""
+            chars |= got
+    except (re.error, TypeError, ValueError, AttributeError):
+        return ""
+    if ignore_case:
+        chars |= {c.swapcase() for c in chars}
+    return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])" if chars else ""
 
 
 # --- loading and validation ------------------------------------------------------------------

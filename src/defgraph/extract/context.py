@@ -200,6 +200,19 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         if p.country is not None or p.org is not None or p.is_post:
             continue
         position, at, partner = _position(text, p, ends)
+        if p.counterpart and home:
+            # "his counterpart, X": of the other side, the one foreign state the sentence names
+            # as a party and no one else holds, else the one the statement says is visited
+            sent = next(iter(sent_ix.containing(p.start)), None)
+            cands = {c.iso3 for c in (c_ix.starting_in(sent.start, sent.end) if sent else [])
+                     if c.iso3 != home and c.iso3 not in held_anywhere
+                     and ev_rules.actor_position(sent.text, c.start - sent.start) == "actor"} if sent else set()
+            if not cands:
+                cands = _visited_states(text, home, countries, places)
+            if len(cands) == 1:
+                p.country = cands.pop()
+                p.state_confidence = r.confidence("state_from_place_visited")
+                continue
         if not (p.role and _government_role(p.role)) and position != "host":
             continue  # one named with no office is a state's official only where called on
         if partner is not None and partner.country:

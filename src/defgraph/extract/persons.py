@@ -47,6 +47,7 @@ class PersonHit:
     mentions: list[tuple[int, int]] = field(default_factory=list)
     is_post: bool = False  # an office named with its state but without its holder
     state_confidence: float | None = None  # set when the state could not be told among candidates
+    counterpart: bool = False  # introduced as someone's counterpart: of the other side
 
 
 def clean_name(raw: str) -> str:
@@ -314,7 +315,7 @@ def find_persons(
         country = None
         for c in cindex.starting_in(m.start("adj"), m.end("adj")) if m.group("adj") else []:
             country = c.iso3
-        hits.append(PersonHit(name, slug(name), m.start(), e, role_chain, country))
+        hits.append(PersonHit(name, slug(name), m.start(), e, role_chain, country, counterpart=True))
 
     # "The Minister for Defence, the Hon Richard Marles MP, met ..."
     for r in roles:
@@ -445,6 +446,7 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
             h.mentions.append((h.start, h.end))
             continue
         target.mentions.append((h.start, h.end))
+        target.counterpart = target.counterpart or h.counterpart
         if target.role is None or (h.role and military_rank(target.role) and not military_rank(h.role)):
             target.role = h.role  # an office named elsewhere says more than a rank
         target.country = target.country or h.country

@@ -145,6 +145,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # a later clause about the future is not a party to the event reported
                 parts = [(ref, pos) for ref, pos in parts
                          if not _in_future_clause(s.text, t.end - s.start, pos - s.start, future_cue)]
+            background = _BACKGROUND.search(s.text, t.end - s.start)
+            if background is not None:
+                # "... met in Riga, a week after the Polish minister visited Vilnius": the states of
+                # an earlier event named as background are not parties to this one
+                parts = [(ref, pos) for ref, pos in parts if pos - s.start < background.start()]
             for ref, pos in parts:
                 rel = pos - s.start
                 in_by = by_span is not None and by_span[0] <= rel < by_span[1]
@@ -209,6 +214,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
 
 
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
+_BACKGROUND = re.compile(r"\b(?:(?:days?|weeks?|months?|years?)\s+(?:after|before)|since)\b", re.I)
+_RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")
 
 
 def _is_dateline(text: str, p: PlaceMention) -> bool:
@@ -228,11 +235,15 @@ def _in_future_clause(text: str, trigger_end: int, rel: int, future_cue: re.Patt
     """A name after a clause break whose clause speaks of the future ("will begin")."""
     if rel <= trigger_end:
         return False
-    breaks = list(_CLAUSE_BREAK.finditer(text, trigger_end, rel))
+    breaks = list(_CLAUSE_BREAK.finditer(text, trigger_end, rel)) + \
+        list(_RESOLVE.finditer(text, trigger_end, rel))
     if not breaks:
         return False
+    last = max(breaks, key=lambda b: b.end())
     clause_end = text.find(";", rel)
-    return bool(future_cue.search(text[breaks[-1].end():clause_end if clause_end >= 0 else len(text)]))
+    clause = text[last.end():clause_end if clause_end >= 0 else len(text)]
+    # "... will begin", or "agreed to coordinate with Finland": what they mean to do
+    return bool(future_cue.search(clause)) or (last.re is _RESOLVE and bool(re.match(r"\s+to\b", clause)))
 
 
 def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[PlaceMention | None, bool]:

@@ -32,7 +32,8 @@ _NON_ACTOR_BEFORE = re.compile(
     r"(?:(?:(?:north|south)(?:-?(?:east|west))?ern|(?:east|west)ern|central)\s+)?"  # "in the eastern DRC"
     r"|['’]s\s+)$", re.I)
 _RELATION_BEFORE = re.compile(r"\b(?:borders?|frontier|relations|ties|trade|war|conflict|tensions|"
-                              r"dispute|peace|talks about|line) with\s+(?:the\s+)?$", re.I)
+                              r"dispute|peace|talks about|line|cooperation|co-operation|partnership|"
+                              r"coordination|engagement|interoperability|exchanges) with\s+(?:the\s+)?$", re.I)
 _ACTOR_BEFORE = re.compile(
     r"(?:\b(?:(?:defen[cs]e |foreign |prime )?(?:ministers?|ministries|secretar(?:y|ies)|leaders?|"
     r"delegations?|representatives?|officials?|heads?|chiefs?|presidents?|governments?|navies|"

@@ -56,8 +56,22 @@ def clean_name(raw: str) -> str:
         new = strip_honorific(name)
         new = strip_post_nominals(new).strip(" ,")
         if new == name:
-            return new
+            return _surname_in_capitals(new)
         name = new
+
+
+def _surname_in_capitals(name: str) -> str:
+    """East Asian ministries write the surname in capitals ("NAKATANI Gen", "Gen NAKATANI"): the
+    name in the usual order and case ("Gen Nakatani"), so that it is one person across sources."""
+    tokens = name.split()
+    caps = [t for t in tokens if len(t) >= 3 and t.isalpha() and t.isupper()]
+    if len(tokens) < 2 or len(caps) != 1 or any(t.isupper() and t not in caps for t in tokens):
+        return name
+    surname = caps[0].capitalize()
+    rest = [t for t in tokens if t != caps[0]]
+    if tokens[0] == caps[0] and any("-" in t for t in rest):
+        return " ".join([surname] + rest)  # "SHIN Won-sik": Korean names keep the surname first
+    return " ".join(rest + [surname])
 
 
 def _name_at(text: str, pos: int) -> re.Match[str] | None:
@@ -355,9 +369,13 @@ def _state_after_name(text: str, p: PersonHit, cindex: SpanIndex[CountryMention]
     """"Gen. Dinh Van Hung of Vietnam", "Gilberto Teodoro of the Philippines": the state named
     right after the name (not after an office: "Minister of Defence" is read elsewhere)."""
     for _a, b in p.mentions[:3]:
-        m = re.match(r"\s+of\s+(?:the\s+)?(?:Republic\s+of\s+)?", text[b:b + 24])
+        m = re.match(r"\s+of\s+(?:the\s+)?", text[b:b + 24])
         if m:
-            hit = cindex.starting_in(b + m.end(), b + m.end() + 1)
+            at = b + m.end()
+            hit = cindex.starting_in(at, at + 1)
+            rep = re.match(r"(?:[A-Z][a-z]+\s+)?Republic\s+of\s+(?:the\s+)?", text[at:at + 40])
+            if not hit and rep:
+                hit = cindex.starting_in(at + rep.end(), at + rep.end() + 1)  # "of the Republic of X"
             # "of Vietnam"; "of the Swedish Armed Forces" (a state's body), not "of the Swedish
             # presidency's programme"
             if hit and (not hit[0].adjectival or re.match(

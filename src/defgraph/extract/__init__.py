@@ -189,8 +189,7 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
     _attendance(ctx, drafts)
     drafts = _merge_drafts(drafts)
     # An event must have a party; a sentence about "the exercise" alone only adds to one that does.
-    # One left without any takes them from the statement: the states the title names as parties,
-    # and the publisher's state where it has an official in the sentence or the title names it
+    # One left without any, or with one state alone, takes them from the statement.
     for d in drafts:
         if not d.participants:
             _parties_from_statement(ctx, d)
@@ -224,7 +223,10 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
 
 
 def _parties_from_statement(ctx: _Context, d: EventDraft) -> None:
-    """Parties for an event found without any (rules in the docstring of the caller)."""
+    """Parties for an event found without any: the states the title names as parties and the
+    persons' states of the title and the sentence, with the publisher's where the title or the
+    sentence names one of its own; only where someone acts in the sentence (or it is the title),
+    and never one state alone for an event between states."""
     if not ctx.sentences or d.side:
         return
     title = ctx.sentences[0]
@@ -261,10 +263,12 @@ def _counterpart_from_title(ctx: _Context, d: EventDraft) -> None:
         if len(others) == 1:
             d.participants.append(ActorRef("country", others[0]))
             d.method += ":counterpart-from-title"
+            d.confidence -= rules().confidence("event_parties_from_statement_penalty")
             return
     if ctx.home and states[0] != ctx.home and not any(r.kind == "organisation" for r in d.participants):
         d.participants.append(ActorRef("country", ctx.home))
         d.method += ":publisher-as-party"
+        d.confidence -= rules().confidence("event_parties_from_statement_penalty")
 
 
 def resolve(name: str) -> str | None:

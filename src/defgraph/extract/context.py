@@ -159,10 +159,8 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     persons = find_persons(text, countries, blocked, org_spans)
     home = home_hint or publisher_country(st) or _dateline_country(text, places) or \
         _dominant_country(text, countries) or _places_country(countries, places)
-    # The publishing government's own minister is often named without a state: an official
-    # with no cue of their own speaks for the publisher only where the publisher is the only
-    # candidate, that is where every other state in the sentence (named, or the state of a place
-    # named) is already another person's. Never the counterpart's state: that is someone else's.
+    # Officials named with no state of their own: the publisher's, the host's or the visited
+    # state's by where they stand, never the counterpart's by proximity
     spans = sentences(text)
     _states_of_officials(text, home, persons, countries, places, spans)
     return _Context(
@@ -178,8 +176,11 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                          spans: list[Sentence]) -> None:
     """The state of each official named with no cue of their own (rules in order):
 
+    - one introduced as someone's counterpart is of the one foreign state the sentence names as
+      a party and no one else holds, else of the one state the statement says is visited;
+    - one joined by "and" to another ("Prime Minister X and Defence Minister Y") is of their side;
     - one who is called on ("paid a courtesy call on Secretary X") is the host: the publisher's,
-      unless the caller is the publisher's own;
+      unless the caller is the publisher's own (then of the foreign place visited);
     - one who stands where a guest does ("met President X", "will meet Prime Minister Y") is the
       counterpart of the one before them: the publisher's if that one is foreign, else the state
       of the foreign place the sentence names, when there is exactly one;

@@ -112,7 +112,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         by_span = ev_rules.convenor_after_by(s.text)
         for t in triggers:
             d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
-                                    confidence=R.confidence("event_base"))
+                                    confidence=R.confidence("event_base"), reference=t.reference)
             future = ev_rules.is_future(s.text, t.start - s.start, t.end - s.start)
             after_break = _CLAUSE_BREAK.search(s.text, t.end - s.start)
             own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]
@@ -370,11 +370,14 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     """One statement usually reports one event per type: join the sentences that describe it."""
     merged: list[ev_rules.EventDraft] = []
     # plans without a day come last: they may only add to a planned event
-    drafts = [d for d in drafts if not d.tentative] + [d for d in drafts if d.tentative]
+    drafts = [d for d in drafts if not d.tentative and not d.reference] + \
+        [d for d in drafts if d.tentative or d.reference]
     for d in drafts:
         target = None
         for m in merged:
             if d.tentative and (m.tentative or not m.planned):
+                continue
+            if d.reference and (m.reference or m.tentative):
                 continue
             if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))):
                 continue  # a bilateral on the margins is not the multilateral meeting it was held at
@@ -383,7 +386,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             target = m
             break
         if target is None:
-            merged.append(d)
+            if not d.reference:
+                merged.append(d)  # an event only named again, with none reported, is dropped
             continue
         _absorb(target, d)
     # A meeting inside a call, visit or signing is the same event seen from another side.

@@ -53,6 +53,7 @@ class Trigger:
     sentence_start: int = 0
     kind: str = ""  # the event type of rules/event_types.yaml (its class is `type`)
     anchor: tuple[int, int] | None = None  # the first word of this class in the sentence, when earlier
+    reference: bool = False  # names an event again ("during the visit"): adds to one, never makes one
 
 
 @dataclass
@@ -77,6 +78,7 @@ class EventDraft:
     # announced without a day of its own ("In Tokyo he will meet ..."): only adds to a planned
     # event of the statement, never an event by itself
     tentative: bool = False
+    reference: bool = False  # the event named again ("during the visit"): only adds to one reported
     person_states: set[str] = field(default_factory=set)  # states of the persons named in the sentence
 
 
@@ -133,15 +135,15 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 if not trig.convening and any(g.word == word.lower() and g.needs_before is not None
                                               and not g.needs_before.search(before[-8:]) for g in trig.guards):
                     continue
-                if any(g.word == word.lower() and g.needs_after is not None
-                       and (g.when_before is None or g.when_before.search(before[-12:]))
-                       and not g.needs_after.match(after) for g in trig.guards):
-                    continue  # "the visit confirmed ...": an event named again, not reported
+                # "the visit confirmed ...", "during the visit": an event named again, not reported
+                reference = any(g.word == word.lower() and g.needs_after is not None
+                                and (g.when_before is None or g.when_before.search(before[-12:]))
+                                and not g.needs_after.match(after) for g in trig.guards)
                 is_convene = trig.convening and bool(_CONVENE_WORDS.match(head))
                 if cls in found and not is_convene:
                     continue
                 t = Trigger(cls, s.start + m.start(), s.start + m.end(), word, is_convene, s.text, s.start,
-                            kind=et.name)
+                            kind=et.name, reference=reference)
                 if cls in found:
                     # keep the convening trigger (it tells who convened), but the earliest position
                     if t.convening and not found[cls].convening:

@@ -12,10 +12,22 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..model import Country, Event, Extraction, Organisation, Person, Place, Post, Span, Statement
+from ..model import (
+    ActorRef,
+    Country,
+    Event,
+    Extraction,
+    Organisation,
+    Person,
+    Place,
+    Post,
+    Span,
+    Statement,
+)
 from ..rules import rules
 from .context import (
     METHOD,
+    _Context,
     _context,
     _dateline_country,
     _dominant_country,
@@ -23,7 +35,16 @@ from .context import (
     publisher_country,
 )
 from .countries import country_info, country_name, find_countries, geonames_id, resolve_country
-from .eventfacts import _attendance, _event_drafts, _label, _merge_drafts, _place_key, _span
+from .eventfacts import (
+    _attendance,
+    _event_drafts,
+    _is_actor,
+    _label,
+    _merge_drafts,
+    _place_key,
+    _span,
+)
+from .events import EventDraft
 from .places import find_places
 from .pledgefacts import _pledges
 
@@ -168,6 +189,12 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
     _attendance(ctx, drafts)
     drafts = _merge_drafts(drafts)
     # An event must have a party; a sentence about "the exercise" alone only adds to one that does.
+    # One left without any, or with one state alone, takes them from the statement.
+    for d in drafts:
+        if not d.participants:
+            _parties_from_statement(ctx, d)
+        else:
+            _counterpart_from_title(ctx, d)
     drafts = [d for d in drafts if d.participants]
     for d in drafts:
         for pm in (d.place, d.venue):
@@ -193,6 +220,55 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
         if iso3 and iso3 not in ex.countries:
             ex.countries[iso3] = Country(iso3, country_name(iso3), geonames_id=geonames_id(iso3))
     return ex
+
+
+def _parties_from_statement(ctx: _Context, d: EventDraft) -> None:
+    """Parties for an event found without any: the states the title names as parties and the
+    persons' states of the title and the sentence, with the publisher's where the title or the
+    sentence names one of its own; only where someone acts in the sentence (or it is the title),
+    and never one state alone for an event between states."""
+    if not ctx.sentences or d.side:
+        return
+    title = ctx.sentences[0]
+    if d.sentence.start != title.start and not any(not p.is_post for p, _ in ctx.persons_in(d.sentence)):
+        return  # "vessels deployed forward", "visiting forces": no one acts in the sentence
+    states = [c.iso3 for c in ctx.within(ctx.countries, title) if _is_actor(ctx, title, c)]
+    for p, _pos in ctx.persons_in(title) + ctx.persons_in(d.sentence):
+        if p.country and not p.is_post:
+            states.append(p.country)
+    if ctx.home and (ctx.home in states or any(p.country == ctx.home for p, _ in ctx.persons_in(d.sentence))):
+        states.append(ctx.home)
+    states = list(dict.fromkeys(states))
+    if not states or (len(states) == 1 and d.type not in rules().classes_with("host_is_party")
+                      and not d.count):
+        return  # one state alone does not meet, call or sign with itself
+    d.participants = [ActorRef("country", iso3) for iso3 in states]
+    d.confidence -= rules().confidence("event_parties_from_statement_penalty")
+    d.method += ":parties-from-statement"
+
+
+def _counterpart_from_title(ctx: _Context, d: EventDraft) -> None:
+    """An event with one state alone: the other party is the state the title names as a party
+    ("Kenya and Uganda hold defence talks" over "the Cabinet Secretary held talks with the
+    delegation"); else, when that state is foreign and no organisation or other state's person
+    takes part, the publisher's ("The Minister will travel to New Delhi", "troops deployed to
+    Estonia" in a British statement)."""
+    states = [r.key for r in d.participants if r.kind == "country"]
+    if len(states) != 1 or d.side or d.count or not ctx.sentences:
+        return
+    if d.sentence.start != ctx.sentences[0].start and d.type not in rules().classes_with("multilateral") - {"Meeting"}:
+        title = ctx.sentences[0]
+        others = list(dict.fromkeys(c.iso3 for c in ctx.within(ctx.countries, title)
+                                    if _is_actor(ctx, title, c) and c.iso3 != states[0]))
+        if len(others) == 1:
+            d.participants.append(ActorRef("country", others[0]))
+            d.method += ":counterpart-from-title"
+            d.confidence -= rules().confidence("event_parties_from_statement_penalty")
+            return
+    if ctx.home and states[0] != ctx.home and not any(r.kind == "organisation" for r in d.participants):
+        d.participants.append(ActorRef("country", ctx.home))
+        d.method += ":publisher-as-party"
+        d.confidence -= rules().confidence("event_parties_from_statement_penalty")
 
 
 def resolve(name: str) -> str | None:

@@ -37,10 +37,13 @@ _ROLE_NOUN = re.compile(
     r"Marines|authorities|team|side|colleagues?|opposite number)\b)", re.I)
 
 
-# Where a guest stands: the object of a host's verb.
+# Where a guest stands: the object of a host's verb ("welcomed President X", "met with Minister Y").
 _GUEST_BEFORE = re.compile(r"\b(?:welcom(?:ed|es|ing)|host(?:ed|s|ing)|receiv(?:ed|es|ing)|met(?: with)?|"
-                           r"meets(?: with)?|call(?:ed|s)? on|visiting|guest|received by)\s+(?:the\s+)?"
+                           r"meets(?: with)?|(?:will|to) meet(?: with)?|(?:meeting|talks|call|conversation) with|"
+                           r"visiting|guest|received by|(?<!together )(?<!along )(?<!jointly )with)\s+(?:the\s+)?"
                            r"(?:[A-Z][\w.-]*\s+){0,4}$")
+# Where a host stands: the one called on ("paid a courtesy call on Secretary X").
+_HOST_BEFORE = re.compile(r"\bcall(?:ed|s|ing)?\s+on\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,4}$")
 
 
 @dataclass(frozen=True)
@@ -155,50 +158,169 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     blocked = [(o.start, o.end) for o in orgs] + [(p.start, p.end) for p in places]
     persons = find_persons(text, countries, blocked, org_spans)
     home = home_hint or publisher_country(st) or _dateline_country(text, places) or \
-        _dominant_country(text, countries)
-    # The publishing government's own minister is often named without a state: an official
-    # with no cue of their own speaks for the publisher only where the publisher is the only
-    # candidate, that is where every other state in the sentence (named, or the state of a place
-    # named) is already another person's. Never the counterpart's state: that is someone else's.
+        _dominant_country(text, countries) or _places_country(countries, places)
+    # Officials named with no state of their own: the publisher's, the host's or the visited
+    # state's by where they stand, never the counterpart's by proximity
     spans = sentences(text)
-    if home:
-        others = {p.country for p in persons if p.country and p.country != home and not p.is_post}
-        others |= {c.iso3 for c in countries if c.iso3 != home}
-        sent_ix, c_ix, pl_ix, p_ix = span_index(spans), span_index(countries), span_index(places), \
-            span_index(persons)
-        held_anywhere = {q.country for q in persons if q.country and not q.is_post}
-        first = home not in held_anywhere
-        for p in persons:
-            if p.country is None and p.org is None and p.role and _government_role(p.role) \
-                    and not p.is_post:
-                foreign: set[str] = set()
-                sent = next(iter(sent_ix.containing(p.start)), None)
-                if sent is not None:
-                    # states named where a party stands ("met the Estonian minister", not "aid to
-                    # Ukraine") and not already another person's, and foreign places
-                    foreign |= {c.iso3 for c in c_ix.starting_in(sent.start, sent.end)
-                                if ev_rules.actor_position(sent.text, c.start - sent.start) == "actor"
-                                and c.iso3 not in held_anywhere and c.iso3 != home}
-                    foreign |= {pl.iso3 for pl in pl_ix.starting_in(sent.start, sent.end)
-                                if pl.iso3 and pl.iso3 != home and pl.iso3 not in held_anywhere}
-                    # beside one of the publisher's officials stands, most often, a counterpart
-                    if any(q.country == home and not q.is_post
-                           for q in p_ix.starting_in(sent.start, sent.end) if q is not p):
-                        foreign.add("?")
-                # the first such official is the publisher's own unless they stand where a guest
-                # does ("welcomed President X", "met with Minister Y")
-                guest = any(_GUEST_BEFORE.search(text[max(0, a - 40):a]) for a, _b in p.mentions[:3])
-                if not guest and (not others or not foreign or first):
-                    p.country = home
-                    first = False
-                else:
-                    p.state_confidence = rules().confidence("state_unknown")
+    _states_of_officials(text, home, persons, countries, places, spans)
     return _Context(
         st=st, text=text, ref=st.issued, home=home, countries=countries, orgs=orgs,
         persons=persons, places=places, dates=find_dates(text, st.issued), money=find_money(text),
         sentences=spans, place_spans=[(p.start, p.end) for p in places],
         groups=find_groups(text, st.issued),
     )
+
+
+def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
+                         countries: list[CountryMention], places: list[PlaceMention],
+                         spans: list[Sentence]) -> None:
+    """The state of each official named with no cue of their own (rules in order):
+
+    - one introduced as someone's counterpart is of the one foreign state the sentence names as
+      a party and no one else holds, else of the one state the statement says is visited;
+    - one joined by "and" to another ("Prime Minister X and Defence Minister Y") is of their side;
+    - one who is called on ("paid a courtesy call on Secretary X") is the host: the publisher's,
+      unless the caller is the publisher's own (then of the foreign place visited);
+    - one who stands where a guest does ("met President X", "will meet Prime Minister Y") is the
+      counterpart of the one before them: the publisher's if that one is foreign, else the state
+      of the foreign place the sentence names, when there is exactly one;
+    - otherwise the publisher's, only where the publisher is the only candidate, that is where
+      every other state in the sentence (named, or the state of a place named) is already
+      another person's. Never the counterpart's state by proximity: that is someone else's.
+    An official whose state cannot be told keeps none, with a low confidence."""
+    r = rules()
+    others = {p.country for p in persons if p.country and p.country != home and not p.is_post}
+    others |= {c.iso3 for c in countries if c.iso3 != home}
+    sent_ix, c_ix, pl_ix, p_ix = span_index(spans), span_index(countries), span_index(places), \
+        span_index(persons)
+    held_anywhere = {q.country for q in persons if q.country and not q.is_post}
+    first = home not in held_anywhere
+    # where each mention ends, for "met Prime Minister X and Defence Minister Y"
+    ends = {b: q for q in persons for _a, b in q.mentions}
+    for p in persons:
+        if p.country is not None or p.org is not None or p.is_post:
+            continue
+        position, at, partner = _position(text, p, ends)
+        if p.counterpart and home:
+            # "his counterpart, X": of the other side, the one foreign state the sentence names
+            # as a party and no one else holds, else the one the statement says is visited
+            sent = next(iter(sent_ix.containing(p.start)), None)
+            cands = {c.iso3 for c in (c_ix.starting_in(sent.start, sent.end) if sent else [])
+                     if c.iso3 != home and c.iso3 not in held_anywhere
+                     and ev_rules.actor_position(sent.text, c.start - sent.start) == "actor"} if sent else set()
+            if not cands:
+                cands = _visited_states(text, home, countries, places)
+            if len(cands) == 1:
+                p.country = cands.pop()
+                p.state_confidence = r.confidence("state_from_place_visited")
+                continue
+        if not (p.role and _government_role(p.role)) and position != "host":
+            continue  # one named with no office is a state's official only where called on
+        if partner is not None and partner.country:
+            # "will meet Prime Minister X and Defence Minister Y": both of the same side
+            p.country, p.state_confidence = partner.country, partner.state_confidence
+            continue
+        sent = next(iter(sent_ix.containing(at)), None)
+        if position:
+            # the person named before them in the sentence: the subject of the host's verb
+            subject = None
+            if sent is not None:
+                for q in p_ix.starting_in(sent.start, at):
+                    if q is not p and not q.is_post and any(sent.start <= m < at for m, _e in q.mentions):
+                        subject = q
+            if subject is None and sent is not None:
+                # "the Defence Secretary also called on ...": a named person's office alone
+                head = text[sent.start:at]
+                subject = next((q for q in persons if q is not p and not q.is_post and q.role
+                                and " " in q.role and q.role in head), None)
+            sub_state = subject.country if subject is not None else None
+            if home and sub_state and sub_state != home:
+                p.country = home  # the foreign guest called on, or met, the publisher's official
+                p.state_confidence = r.confidence("publisher_state_only_candidate")
+                continue
+            if position == "host" and home and subject is None:
+                p.country = home
+                p.state_confidence = r.confidence("publisher_state_only_candidate")
+                continue
+            if sent is not None and (sub_state is None or sub_state == home):
+                # "visited Kyiv, where he met President X": the state of the place visited, named
+                # in the sentence, else the one state the statement says is visited
+                visited = {pl.iso3 for pl in pl_ix.starting_in(sent.start, sent.end)
+                           if pl.iso3 and pl.iso3 != home and pl.kind == "city"}
+                if not visited:
+                    visited = _visited_states(text, home, countries, places)
+                if len(visited) == 1:
+                    p.country = visited.pop()
+                    p.state_confidence = r.confidence("state_from_place_visited")
+                    continue
+            p.state_confidence = r.confidence("state_unknown")
+            continue
+        if not home:
+            continue
+        foreign: set[str] = set()
+        if sent is not None:
+            # states named where a party stands ("met the Estonian minister", not "aid to
+            # Ukraine") and not already another person's, and foreign places
+            foreign |= {c.iso3 for c in c_ix.starting_in(sent.start, sent.end)
+                        if ev_rules.actor_position(sent.text, c.start - sent.start) == "actor"
+                        and c.iso3 not in held_anywhere and c.iso3 != home}
+            foreign |= {pl.iso3 for pl in pl_ix.starting_in(sent.start, sent.end)
+                        if pl.iso3 and pl.iso3 != home and pl.iso3 not in held_anywhere}
+            # beside one of the publisher's officials stands, most often, a counterpart
+            if any(q.country == home and not q.is_post
+                   for q in p_ix.starting_in(sent.start, sent.end) if q is not p):
+                foreign.add("?")
+        # the first such official is the publisher's own
+        if not others or not foreign or first:
+            p.country = home
+            first = False
+        else:
+            p.state_confidence = r.confidence("state_unknown")
+
+
+_VISIT_TO = re.compile(r"\b(?:visit(?:s|ed|ing)?(?:\s+to)?|trip to|travel(?:s|led|ed|ling)?\s+to|"
+                       r"arriv(?:ed|es|ing)\s+in|(?:is|was|are|were)\s+in)\s+(?:the\s+)?$")
+
+
+def _visited_states(text: str, home: str | None, countries: list[CountryMention],
+                    places: list[PlaceMention]) -> set[str]:
+    """The foreign states the statement says are visited ("in Apia for a visit to Samoa")."""
+    out = {c.iso3 for c in countries if c.iso3 != home and _VISIT_TO.search(text[max(0, c.start - 30):c.start])}
+    out |= {pl.iso3 for pl in places if pl.iso3 and pl.iso3 != home and pl.kind == "city"
+            and _VISIT_TO.search(text[max(0, pl.start - 30):pl.start])}
+    if not out and home:
+        # no visit word: the one foreign state whose cities the statement names
+        out = {pl.iso3 for pl in places if pl.iso3 and pl.iso3 != home and pl.kind == "city"}
+    return out
+
+
+def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
+              depth: int = 0) -> tuple[str, int, PersonHit | None]:
+    """("host" | "guest" | "", offset, partner): where the person stands at one of their first
+    mentions; one joined by "and" to a guest or host stands where they do (the partner)."""
+    for a, _b in p.mentions[:3]:
+        before = text[max(0, a - 40):a]
+        if _HOST_BEFORE.search(before):
+            return "host", a, None
+        if _GUEST_BEFORE.search(before):
+            return "guest", a, None
+        joined = re.search(r"\s+(?:and|&)\s+(?:the\s+)?$", text[max(0, a - 12):a])
+        if joined and depth < 3:
+            q = ends.get(a - len(joined.group(0)))
+            if q is not None and q is not p:
+                pos, _at, _q = _position(text, q, ends, depth + 1)
+                if pos:
+                    return pos, a, q
+    return "", p.start, None
+
+
+def _places_country(countries: list[CountryMention], places: list[PlaceMention]) -> str | None:
+    """A text that names no state at all but places of one state only (a local notice of a
+    training area) speaks for that state."""
+    states = {pl.iso3 for pl in places if pl.kind == "city" and pl.iso3}
+    if countries or len(states) != 1:
+        return None
+    return states.pop()
 
 
 def _dateline_country(text: str, places: list[PlaceMention]) -> str | None:

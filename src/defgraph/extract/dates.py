@@ -37,7 +37,7 @@ _RELATIVE = re.compile(
     r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|tomorrow|yesterday|"
     r"last weekend|this weekend|next weekend|last week|next week|last month|next month|"
     r"later this (?:year|month|week)|later in the year|"
-    r"(?:on |last |this |next )(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+    r"(?:on |last |this |next |from |until )(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
     re.I,
 )
 
@@ -171,6 +171,8 @@ def resolve_relative(expr: str, ref: date, *, future: bool = False) -> tuple[dat
     parts = e.split()
     if len(parts) == 2 and parts[1] in _WEEKDAYS:
         wd = _WEEKDAYS[parts[1]]
+        if parts[0] in ("from", "until"):
+            parts[0] = "on"  # "from Monday to Wednesday": the day named, read as "on Monday"
         if parts[0] == "last" or (parts[0] == "on" and not future):
             back = (ref.weekday() - wd) % 7
             if parts[0] == "last":

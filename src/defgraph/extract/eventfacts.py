@@ -112,8 +112,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         by_span = ev_rules.convenor_after_by(s.text)
         for t in triggers:
             d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
-                                    confidence=R.confidence("event_base"))
+                                    confidence=R.confidence("event_base"), reference=t.reference)
             future = ev_rules.is_future(s.text, t.start - s.start, t.end - s.start)
+            after_break = _CLAUSE_BREAK.search(s.text, t.end - s.start)
+            own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]
+            if not future and R.cues["future_after"].search(own_after):
+                future = True  # "talks with Finland and Denmark will begin in the spring"
             parts: list[tuple[ActorRef, int]] = []
             for c in cs:
                 if _is_actor(ctx, s, c):
@@ -129,6 +133,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 parts.append((ActorRef("post" if p.is_post else "person", p.key), pos))
                 if p.country:
                     parts.append((ActorRef("country", p.country), pos))
+                    d.person_states.add(p.country)
                 if p.org:
                     parts.append((ActorRef("organisation", p.org), pos))
             if host_span is not None:
@@ -140,6 +145,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # a later clause about the future is not a party to the event reported
                 parts = [(ref, pos) for ref, pos in parts
                          if not _in_future_clause(s.text, t.end - s.start, pos - s.start, future_cue)]
+            background = _BACKGROUND.search(s.text, t.end - s.start)
+            if background is not None:
+                # "... met in Riga, a week after the Polish minister visited Vilnius": the states of
+                # an earlier event named as background are not parties to this one
+                parts = [(ref, pos) for ref, pos in parts if pos - s.start < background.start()]
             for ref, pos in parts:
                 rel = pos - s.start
                 in_by = by_span is not None and by_span[0] <= rel < by_span[1]
@@ -161,6 +171,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     city = next((p for p in pls if p.kind == "city" and p.start >= place.end and
                                  re.fullmatch(r",?\s+(?:in\s+)?", ctx.text[place.end:p.start])), None)
                     place = city or _venue_city(place)
+            remote = t.type in R.classes_with("remote")
+            dateline = next((p for p in pls if p.kind == "city" and _is_dateline(ctx.text, p)), None)
+            if place is not None and remote and place is dateline:
+                place = None  # "SEOUL (Yonhap) -- ... held video talks": where the report was filed
+            elif place is None and dateline is not None and not remote:
+                place = dateline  # "RAWALPINDI, January 15: General X called on ...": a report from the spot
             if place:
                 d.place = place
                 if t.type in host_party and place.iso3 and near:
@@ -183,7 +199,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.date = None if future else ctx.ref
             d.planned = future and (d.date is None or ctx.ref is None or d.date >= ctx.ref)
             if future and (not chosen or chosen.vague):
-                continue  # "to be hosted by Australia later this year": a plan without a day
+                d.tentative = True  # "to be hosted by Australia later this year": a plan without a day
             if d.count and t.type == "Meeting":
                 d.confidence += R.confidence("event_count_bonus")
             drafts.append(d)
@@ -198,6 +214,15 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
 
 
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
+_BACKGROUND = re.compile(r"\b(?:(?:days?|weeks?|months?|years?)\s+(?:after|before)|since)\b", re.I)
+_RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")
+
+
+def _is_dateline(text: str, p: PlaceMention) -> bool:
+    """A city that opens a line as a report's dateline ("SEOUL, Aug. 21 (Yonhap) --")."""
+    line_start = text.rfind("\n", 0, p.start) + 1
+    return not text[line_start:p.start].strip() and \
+        bool(re.match(r"\s*(?:\(\w+\)\s*)?[,–—-]", text[p.end:p.end + 12]))
 
 
 def _phrase_end(text: str, start: int) -> int:
@@ -210,11 +235,15 @@ def _in_future_clause(text: str, trigger_end: int, rel: int, future_cue: re.Patt
     """A name after a clause break whose clause speaks of the future ("will begin")."""
     if rel <= trigger_end:
         return False
-    breaks = list(_CLAUSE_BREAK.finditer(text, trigger_end, rel))
+    breaks = list(_CLAUSE_BREAK.finditer(text, trigger_end, rel)) + \
+        list(_RESOLVE.finditer(text, trigger_end, rel))
     if not breaks:
         return False
+    last = max(breaks, key=lambda b: b.end())
     clause_end = text.find(";", rel)
-    return bool(future_cue.search(text[breaks[-1].end():clause_end if clause_end >= 0 else len(text)]))
+    clause = text[last.end():clause_end if clause_end >= 0 else len(text)]
+    # "... will begin", or "agreed to coordinate with Finland": what they mean to do
+    return bool(future_cue.search(clause)) or (last.re is _RESOLVE and bool(re.match(r"\s+to\b", clause)))
 
 
 def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[PlaceMention | None, bool]:
@@ -222,8 +251,11 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
     if not places:
         return None, False
     w_after, w_before = rules().window("place_after_trigger"), rules().window("place_before_trigger")
-    after = [p for p in places if p.start >= t.end and p.start - t.end <= w_after]
-    before = [p for p in places if p.end <= t.start and t.start - p.end <= w_before]
+    a_start, a_end = t.anchor or (t.start, t.end)
+    after = [p for p in places if (p.start >= t.end and p.start - t.end <= w_after)
+             or (p.start >= a_end and p.start - a_end <= w_after)]
+    before = [p for p in places if (p.end <= t.start and t.start - p.end <= w_before)
+              or (p.end <= a_start and a_start - p.end <= w_before)]
     venue = next((p for p in places if p.kind == "venue"), None)
     if after:
         return (venue or after[0]), True
@@ -239,7 +271,7 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
     return None, False
 
 
-_PLACE_BREAK = re.compile(r"[;:]|\.\s|,\s+(?:which|who|where|while)\b|\b(?:during|attack|attacks|killed|"
+_PLACE_BREAK = re.compile(r"[;:]|,\s+(?:which|who|where|while)\b|\b(?:during|attack|attacks|killed|"
                           r"wounded|war|invasion|strikes?|bombing|since|against)\b", re.I)
 
 
@@ -269,9 +301,9 @@ def _retense(dm: DateMention, ref: date | None, future: bool) -> DateMention:
 
 def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     """'Units from Canada, Poland and Spain trained alongside': parties of the nearest event."""
-    trigger_sentences = {d.sentence.start for d in drafts}
+    trigger_sentences = {d.sentence.start for d in drafts if not d.tentative}
     multilateral = rules().classes_with("multilateral")
-    multi = [d for d in drafts if d.type in multilateral and not d.side]
+    multi = [d for d in drafts if d.type in multilateral and not d.side and not d.tentative]
     multi_starts = [d.sentence.start for d in multi]  # drafts come in sentence order
     for s in ctx.sentences:
         if s.start in trigger_sentences or not ev_rules.attend_sentence(s.text):
@@ -281,6 +313,10 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
         if target is None:
             continue
         for c in ctx.within(ctx.countries, s):
+            if re.search(r"(?:,\s+|\b)(?:where|which|whose|while|although|though)\b", ctx.text[s.start:c.start]) \
+                    and not ev_rules.attend_sentence(ctx.text[c.start:s.end]) and \
+                    not ev_rules.attend_sentence(_last_clause(ctx.text[s.start:c.start])):
+                continue  # "... in the Sahel, where Mali and Niger have left": a clause about something else
             if c.adjectival and not re.match(r"\s+(?:contingent|delegation|troops|forces|units|soldiers|"
                                              r"minister|counterpart)", ctx.text[c.end:c.end + 20], re.I):
                 continue
@@ -294,6 +330,14 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
         if target.count is None:
             target.count = ev_rules.participant_count(s.text)
         target.extra_spans.append(s)
+
+
+def _last_clause(text: str) -> str:
+    """The text after the last relative or concessive clause word."""
+    cut = None
+    for cut in re.finditer(r"(?:,\s+|\b)(?:where|which|whose|while|although|though)\b", text):
+        pass
+    return text[cut.end():] if cut else text
 
 
 def _list_first_after_from(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
@@ -325,9 +369,16 @@ def _place_key(p: PlaceMention) -> str:
 def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
     """One statement usually reports one event per type: join the sentences that describe it."""
     merged: list[ev_rules.EventDraft] = []
+    # plans without a day come last: they may only add to a planned event
+    drafts = [d for d in drafts if not d.tentative and not d.reference] + \
+        [d for d in drafts if d.tentative or d.reference]
     for d in drafts:
         target = None
         for m in merged:
+            if d.tentative and (m.tentative or not m.planned):
+                continue
+            if d.reference and (m.reference or m.tentative):
+                continue
             if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))):
                 continue  # a bilateral on the margins is not the multilateral meeting it was held at
             if m.date_explicit and d.date_explicit and m.date != d.date and not _in_range(d, m):
@@ -335,16 +386,26 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             target = m
             break
         if target is None:
-            merged.append(d)
+            if not d.reference:
+                merged.append(d)  # an event only named again, with none reported, is dropped
             continue
         _absorb(target, d)
     # A meeting inside a call, visit or signing is the same event seen from another side.
     absorbing = rules().classes_with("absorbs_meeting")
-    hosts = [m for m in merged if m.type in absorbing]
+    hosts = [m for m in merged if m.type in absorbing and not m.tentative]
     out = []
     for m in merged:
         compatible = any(not m.date_explicit or not h.date_explicit or m.date == h.date or _in_range(m, h)
                          for h in hosts)
+        if m.tentative:
+            host = next((h for h in hosts if h.planned), None)
+            if m.type == "Meeting" and host is not None and not m.count and not m.side:
+                # where and whom the plan names, not the states its sentence mentions
+                m.participants = [r for r in m.participants if r.kind == "person"
+                                  or (r.kind == "country" and r.key in m.person_states)]
+                m.convenors = []
+                _absorb(host, m)
+            continue  # a plan without a day is no event by itself
         if m.type == "Meeting" and hosts and not m.count and compatible and not m.side:
             _absorb(hosts[0], m)
             continue

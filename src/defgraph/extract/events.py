@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import ActorRef
-from ..rules import EventType, Rules, rules
+from ..rules import EventType, Rules, first_chars, rules
 from .text import NUMBER_WORDS, Sentence
 
 # A headline's infinitive: "Minister to host NATO Secretary General", "UK to deploy jets"
@@ -29,9 +29,11 @@ _NON_ACTOR_BEFORE = re.compile(
     r"help(?:ing|s)?|aid(?:ing)?|boost(?:ing|s)?|back(?:ing)?|bolster(?:ing)?|from the|by|"
     r"invaded|invasion of|war in|attack(?:s|ed)? on|threats? from|aggression|from|than|like|"
     r"unlike|under|whom|such as)\s+(?:the\s+)?"
+    r"(?:(?:(?:north|south)(?:-?(?:east|west))?ern|(?:east|west)ern|central)\s+)?"  # "in the eastern DRC"
     r"|['’]s\s+)$", re.I)
 _RELATION_BEFORE = re.compile(r"\b(?:borders?|frontier|relations|ties|trade|war|conflict|tensions|"
-                              r"dispute|peace|talks about|line) with\s+(?:the\s+)?$", re.I)
+                              r"dispute|peace|talks about|line|cooperation|co-operation|partnership|"
+                              r"coordination|engagement|interoperability|exchanges) with\s+(?:the\s+)?$", re.I)
 _ACTOR_BEFORE = re.compile(
     r"(?:\b(?:(?:defen[cs]e |foreign |prime )?(?:ministers?|ministries|secretar(?:y|ies)|leaders?|"
     r"delegations?|representatives?|officials?|heads?|chiefs?|presidents?|governments?|navies|"
@@ -50,6 +52,8 @@ class Trigger:
     sentence_text: str = ""
     sentence_start: int = 0
     kind: str = ""  # the event type of rules/event_types.yaml (its class is `type`)
+    anchor: tuple[int, int] | None = None  # the first word of this class in the sentence, when earlier
+    reference: bool = False  # names an event again ("during the visit"): adds to one, never makes one
 
 
 @dataclass
@@ -71,6 +75,11 @@ class EventDraft:
     method: str = ""
     extra_spans: list[Sentence] = field(default_factory=list)
     side: bool = False  # held on the margins of a multilateral meeting: an event of its own
+    # announced without a day of its own ("In Tokyo he will meet ..."): only adds to a planned
+    # event of the statement, never an event by itself
+    tentative: bool = False
+    reference: bool = False  # the event named again ("during the visit"): only adds to one reported
+    person_states: set[str] = field(default_factory=set)  # states of the persons named in the sentence
 
 
 _CONVENE_WORDS = re.compile(r"^(?:co-)?(?:convene|host|chair|organi[sz]e)", re.I)
@@ -84,8 +93,9 @@ def _any_trigger(r: Rules) -> re.Pattern[str]:
     """Every trigger of every event type in one pattern, to skip sentences without any."""
     hit = _ANY.get(id(r))
     if hit is None or hit[0] is not r:
-        pattern = re.compile("|".join(f"(?:{t.pattern.pattern})" for et in r.event_types for t in et.triggers),
-                             re.IGNORECASE)
+        patterns = [t.pattern.pattern for et in r.event_types for t in et.triggers]
+        pattern = re.compile(first_chars(patterns, ignore_case=True) + "(?:" +
+                             "|".join(f"(?:{p})" for p in patterns) + ")", re.IGNORECASE)
         _ANY.clear()
         _ANY[id(r)] = hit = (r, pattern)
     return hit[1]
@@ -125,14 +135,19 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 if not trig.convening and any(g.word == word.lower() and g.needs_before is not None
                                               and not g.needs_before.search(before[-8:]) for g in trig.guards):
                     continue
+                # "the visit confirmed ...", "during the visit": an event named again, not reported
+                reference = any(g.word == word.lower() and g.needs_after is not None
+                                and (g.when_before is None or g.when_before.search(before[-12:]))
+                                and not g.needs_after.match(after) for g in trig.guards)
                 is_convene = trig.convening and bool(_CONVENE_WORDS.match(head))
                 if cls in found and not is_convene:
                     continue
                 t = Trigger(cls, s.start + m.start(), s.start + m.end(), word, is_convene, s.text, s.start,
-                            kind=et.name)
+                            kind=et.name, reference=reference)
                 if cls in found:
                     # keep the convening trigger (it tells who convened), but the earliest position
                     if t.convening and not found[cls].convening:
+                        t.anchor = (found[cls].start, found[cls].end)  # "met in Bodø ... which Norway chairs"
                         found[cls] = t
                 else:
                     found[cls] = t
@@ -140,6 +155,16 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 break
     def rule(cls: str) -> EventType | None:
         return r.event_type(kinds[cls]) or r.event_type(cls)
+
+    # "met in Bodø ... which Norway chairs": the convening word tells who convened, the first
+    # word of meeting tells where the place is read from
+    for cls, t in found.items():
+        rt = rule(cls)
+        if t.convening and t.anchor is None and rt is not None:
+            for trig in rt.triggers:
+                hit = None if trig.convening else trig.pattern.search(s.text, 0, t.start - s.start)
+                if hit is not None and (t.anchor is None or s.start + hit.start() < t.anchor[0]):
+                    t.anchor = (s.start + hit.start(), s.start + hit.end())
 
     # "The exercise was organised by ...": the convening word belongs to the other event
     for cls in list(found):
@@ -151,6 +176,12 @@ def find_triggers(s: Sentence) -> list[Trigger]:
         rt = rule(cls)
         if rt and any(y.to in found and (y.word is None or y.word.search(found[cls].word))
                       and (y.sentence is None or y.sentence.search(s.text)) for y in rt.yields):
+            del found[cls]
+    # "video talks" is a call: the "talks" inside it are no meeting of their own
+    for cls in list(found):
+        t = found[cls]
+        if any(o is not t and o.start <= t.start and t.end <= o.end and (o.end - o.start) > (t.end - t.start)
+               for o in found.values()):
             del found[cls]
     # a call excludes a visit
     for cls in list(found):
@@ -200,8 +231,18 @@ def actor_position(sentence_text: str, rel_start: int) -> str:
 
 
 def attend_sentence(text: str) -> bool:
-    """A sentence that names who attended an event reported nearby (cue "attend")."""
-    return bool(rules().cues["attend"].search(text))
+    """A sentence that names who attended an event reported nearby (cue "attend"), not in a
+    relative clause about something else ("the arrangements, which also bring together ...")."""
+    cue = rules().cues["attend"]
+    m = cue.search(text)
+    while m is not None:
+        if not _RELATIVE_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+            return True
+        m = cue.search(text, m.end())
+    return False
+
+
+_RELATIVE_BEFORE = re.compile(r"\b(?:which|that|who)\s+(?:\w+\s+){0,2}$")
 
 
 def convenor_after_by(sentence_text: str) -> tuple[int, int] | None:

@@ -25,7 +25,7 @@ def name_re() -> re.Pattern[str]:
         particle = "(?:" + "|".join(r.particles) + ")"
         pattern = re.compile(
             rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+)+)?(?P<name>{_TOKEN}(?:[ \t]+(?:{particle}[ \t]+|"
-            rf"{particle}-)?{_TOKEN}){{0,3}})(?P<post>(?:,?\s+{r.post_nominal_any})*)")
+            rf"{particle}-)?{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)")
         _CACHE.clear()
         _CACHE[id(r)] = hit = (r, pattern)
     return hit[1]
@@ -47,6 +47,7 @@ class PersonHit:
     mentions: list[tuple[int, int]] = field(default_factory=list)
     is_post: bool = False  # an office named with its state but without its holder
     state_confidence: float | None = None  # set when the state could not be told among candidates
+    counterpart: bool = False  # introduced as someone's counterpart: of the other side
 
 
 def clean_name(raw: str) -> str:
@@ -55,8 +56,22 @@ def clean_name(raw: str) -> str:
         new = strip_honorific(name)
         new = strip_post_nominals(new).strip(" ,")
         if new == name:
-            return new
+            return _surname_in_capitals(new)
         name = new
+
+
+def _surname_in_capitals(name: str) -> str:
+    """East Asian ministries write the surname in capitals ("NAKATANI Gen", "Gen NAKATANI"): the
+    name in the usual order and case ("Gen Nakatani"), so that it is one person across sources."""
+    tokens = name.split()
+    caps = [t for t in tokens if len(t) >= 3 and t.isalpha() and t.isupper()]
+    if len(tokens) < 2 or len(caps) != 1 or any(t.isupper() and t not in caps for t in tokens):
+        return name
+    surname = caps[0].capitalize()
+    rest = [t for t in tokens if t != caps[0]]
+    if tokens[0] == caps[0] and any("-" in t for t in rest):
+        return " ".join([surname] + rest)  # "SHIN Won-sik": Korean names keep the surname first
+    return " ".join(rest + [surname])
 
 
 def _name_at(text: str, pos: int) -> re.Match[str] | None:
@@ -64,6 +79,15 @@ def _name_at(text: str, pos: int) -> re.Match[str] | None:
     if not m:
         return None
     return m
+
+
+def _full_name_at(text: str, pos: int, blocked: SpanIndex[tuple[int, int]]) -> bool:
+    """A name of two words or more starts at pos, all of them name words."""
+    m = _name_at(text, pos)
+    if m is None or m.group("hon"):
+        return False
+    trimmed = _trim_name(m, blocked)
+    return trimmed is not None and len(trimmed[0].split()) >= 2 and trimmed[2] == m.end("name")
 
 
 def _valid_name(name: str, start: int, end: int, blocked: SpanIndex[tuple[int, int]] | None = None) -> bool:
@@ -122,14 +146,45 @@ def _roles(text: str, countries: SpanIndex[CountryMention]) -> list[_Role]:
         for c in countries.starting_in(r.start() + 1, end):
             if r.start() < c.start < end:
                 if r.group(0).startswith("Ambassador"):
-                    break  # "Ambassador to the Republic of Korea" is one office
+                    # "Ambassador to the Republic of Korea" is one office, and it ends with the state
+                    end = min(end, c.end)
+                    break
                 cut = re.search(r"\s+(?:of|for)\s+(?:the\s+)?$", text[r.start():c.start])
                 end = r.start() + cut.start() if cut else c.start
                 break
         # "Minister for Defence and ..." — a trailing conjunction is not part of the office
         role = re.sub(r"\s+(?:and|&)$", "", text[r.start():end])
         out.append(_Role(text, r.start(), r.start() + len(role)))
+    # News agencies write an office in lower case after its state ("Cambodia's deputy prime
+    # minister"): read there only, where the state says it is an office
+    starts = {x.start() for x in out}
+    ci = _role_ci()
+    for c in countries.items:
+        m = _AFTER_STATE.match(text, c.end)
+        if not m:
+            continue
+        pos = m.end()
+        if pos in starts:
+            continue
+        rm = ci.match(text, pos)
+        if rm:
+            out.append(_Role(text, pos, rm.end()))
+    out.sort(key=lambda x: x.start())
     return out
+
+
+_AFTER_STATE = re.compile(r"(?:['’]s)?[ \t]+(?=[a-z])")  # "Cambodia's deputy ...": a lower-case word follows
+_CI_CACHE: dict[int, tuple[Rules, re.Pattern[str]]] = {}
+
+
+def _role_ci() -> re.Pattern[str]:
+    """The offices, case-insensitive (used only right after a state's name)."""
+    r = rules()
+    hit = _CI_CACHE.get(id(r))
+    if hit is None or hit[0] is not r:
+        _CI_CACHE.clear()
+        _CI_CACHE[id(r)] = hit = (r, re.compile(role_re().pattern, re.IGNORECASE))
+    return hit[1]
 
 
 def find_persons(
@@ -149,8 +204,8 @@ def find_persons(
         last = cindex.last_ending_by(pos)
         for c in [last] if last is not None else []:
             if c.end <= pos:
-                if pos - c.end > rules().window("office_chain"):
-                    return None  # too far for a chain of offices: no need to read the gap
+                if pos - c.end > rules().window("office_chain") or "\n" in text[c.end:pos]:
+                    return None  # too far for a chain of offices, or on another line (a title)
                 # "Australian Deputy Prime Minister and Minister for Defence": offices in a chain
                 gap = re.sub(r"(?:" + role_re().pattern + r")(?:\s+and|,)?", "", text[c.end:pos])
                 if re.fullmatch(r"(?:['’]s)?\s*(?:(?:Deputy|Vice|Federal|Acting|Armed Forces|Defen[cs]e)\s+)?"
@@ -168,7 +223,8 @@ def find_persons(
         last = oindex.last_ending_by(pos)
         for s, e, key in [last] if last is not None else []:
             if e <= pos:
-                return key if pos - e < 8 and re.fullmatch(r"(?:['’]s)?\s*", text[e:pos]) else None
+                # on the same line only: a title line ending with an organisation is not an office's
+                return key if pos - e < 8 and re.fullmatch(r"(?:['’]s)?[ \t]*", text[e:pos]) else None
         return None
 
     def country_after_of(pos: int) -> tuple[str | None, int]:
@@ -198,9 +254,14 @@ def find_persons(
                 country = country or c2
         # Role followed directly by a name: "Defence Secretary John Healey MP", "President Macron"
         pos = None
-        m2 = re.match(r",\s+", text[after2:after2 + 4]) if c2 else None
+        # "the Minister of National Defense of Korea, Shin Won-sik"; "the Commander of the United
+        # States Southern Command, Admiral Alvin Holsey": the body's own name may stand between
+        m2 = re.match(r"(?:[ \t]+(?:to|in)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*)?(?:[ \t]+[A-Z][\w’'-]*){0,4},\s+",
+                      text[after2:after2 + 60]) if c2 else None
         if m2:
             pos = after2 + m2.end()  # "the Minister of National Defense of Korea, Shin Won-sik"
+        elif c2 and re.match(r"[ \t]+[A-Z]", text[after2:after2 + 3]) and _full_name_at(text, after2 + 1, block):
+            pos = after2 + 1  # "Minister of Defence of Ukraine Denys Shmyhal" (not "... Turkish Land Forces")
         else:
             m = re.match(r"[ \t]+", text[after:after + 3])
             if m:
@@ -215,6 +276,9 @@ def find_persons(
                     hits.append(PersonHit(name, slug(name), r.start(), e, role_title or role,
                                           country, org))
                     continue
+        chain = re.match(r"\s+(?:and|&)\s+", text[r.end():r.end() + 6])
+        if chain and role_re().match(text, r.end() + chain.end()):
+            continue  # "Deputy Prime Minister and Minister of ...": one holder, named after the chain
         if country and not military_rank(role):
             posts.setdefault(role.lower(), country)  # "the US Defence Secretary" with no name
         if country and not military_rank(role) and " " in role.strip():
@@ -224,7 +288,9 @@ def find_persons(
         # words between are an apposition's ("Sweden's", "Acting"), never a verb or "with": in
         # "Ng Eng Hen, met Malaysia's Minister" the office and state are the counterpart's
         pre = text[max(0, r.start() - 80):r.start()]
-        m = re.search(r"(?P<n>[^,;:()]{2,60}),\s+(?:the\s+|his\s+|her\s+)?(?:(?:a|an|[A-Z][\w.’'-]*)\s+){0,2}$", pre)
+        # "Phan Van Giang, Politburo member and Minister ...": another post may come first
+        m = re.search(r"(?P<n>[^,;:()]{2,60}),\s+(?:(?:[A-Za-z][\w’'-]*\s+){1,3}(?:and|&)\s+)?"
+                      r"(?:the\s+|his\s+|her\s+)?(?:(?:a|an|[A-Z][\w.’'-]*)\s+){0,2}$", pre)
         if m:
             base = max(0, r.start() - 80)
             seg_start = base + m.start("n")
@@ -263,7 +329,7 @@ def find_persons(
         country = None
         for c in cindex.starting_in(m.start("adj"), m.end("adj")) if m.group("adj") else []:
             country = c.iso3
-        hits.append(PersonHit(name, slug(name), m.start(), e, role_chain, country))
+        hits.append(PersonHit(name, slug(name), m.start(), e, role_chain, country, counterpart=True))
 
     # "The Minister for Defence, the Hon Richard Marles MP, met ..."
     for r in roles:
@@ -293,7 +359,30 @@ def find_persons(
         hits.append(PersonHit(name, slug(name), m.start(), e))
 
     people = _merge(text, hits, block, posts)
+    for p in people:
+        if p.country is None:
+            p.country = _state_after_name(text, p, cindex)
     return people + _posts(post_hits, people)
+
+
+def _state_after_name(text: str, p: PersonHit, cindex: SpanIndex[CountryMention]) -> str | None:
+    """"Gen. Dinh Van Hung of Vietnam", "Gilberto Teodoro of the Philippines": the state named
+    right after the name (not after an office: "Minister of Defence" is read elsewhere)."""
+    for _a, b in p.mentions[:3]:
+        m = re.match(r"\s+of\s+(?:the\s+)?", text[b:b + 24])
+        if m:
+            at = b + m.end()
+            hit = cindex.starting_in(at, at + 1)
+            rep = re.match(r"(?:[A-Z][a-z]+\s+)?Republic\s+of\s+(?:the\s+)?", text[at:at + 40])
+            if not hit and rep:
+                hit = cindex.starting_in(at + rep.end(), at + rep.end() + 1)  # "of the Republic of X"
+            # "of Vietnam"; "of the Swedish Armed Forces" (a state's body), not "of the Swedish
+            # presidency's programme"
+            if hit and (not hit[0].adjectival or re.match(
+                    r"\s+(?:Armed|Defen[cs]e|National|Army|Navy|Air Force|Royal|Ministry|Government|Embassy|"
+                    r"Forces|Marines|Coast Guard)\b", text[hit[0].end:hit[0].end + 20])):
+                return hit[0].iso3
+    return None
 
 
 def _posts(post_hits: list[PersonHit], people: list[PersonHit]) -> list[PersonHit]:
@@ -321,6 +410,19 @@ def _posts(post_hits: list[PersonHit], people: list[PersonHit]) -> list[PersonHi
     for p in grown:
         p.mentions.sort()
     return list(out.values())
+
+
+def _honorific_state(text: str, p: PersonHit) -> str | None:
+    """The state of an honorific before one of the person's first mentions ("Shri", "Datuk")."""
+    hre = rules().honorific_state_re
+    if hre is None:
+        return None
+    for a, b in p.mentions[:3]:
+        for m in hre.finditer(text, max(0, a - 30), b):
+            if m.end() > a or text[m.end():a].strip() == "":
+                i = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
+                return rules().honorific_states[i][1]
+    return None
 
 
 def _national_role_country(role: str | None) -> str | None:
@@ -362,16 +464,29 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
             h.mentions.append((h.start, h.end))
             continue
         target.mentions.append((h.start, h.end))
-        target.role = target.role or h.role
+        target.counterpart = target.counterpart or h.counterpart
+        if target.role is None or (h.role and military_rank(target.role) and not military_rank(h.role)):
+            target.role = h.role  # an office named elsewhere says more than a rank
         target.country = target.country or h.country
         target.org = target.org or h.org
     out = [people[k] for k in order]
     by_surname: dict[str, list[PersonHit]] = {}
+    held = {p.country for p in out if p.country}
     for p in out:
-        # An office named elsewhere with its state ("the US Defence Secretary") is this person's
-        if p.country is None and p.role and posts and p.role.lower() in posts and p.org is None:
+        # An office named elsewhere with its state ("the US Defence Secretary") is this person's,
+        # unless that state is already another person's: then it is the counterpart's office
+        if p.country is None and p.role and posts and p.role.lower() in posts and p.org is None \
+                and posts[p.role.lower()] not in held:
             p.country = posts[p.role.lower()]
-        p.country = p.country or _national_role_country(p.role)
+        # the person's own cues first (state named with the office), then an honorific of one
+        # state's tradition ("Shri"), then the state whose government alone uses the title; a
+        # cue that says otherwise lowers the confidence instead of winning
+        by_title = _national_role_country(p.role)
+        by_honorific = _honorific_state(text, p)
+        if p.country is None:
+            p.country = by_honorific or by_title
+        if p.country is not None and any(x is not None and x != p.country for x in (by_title, by_honorific)):
+            p.state_confidence = rules().confidence("state_conflicting_cues")
         surname = p.name.split()[-1]
         if len(surname) > 2 and len(p.name.split()) > 1:
             by_surname.setdefault(surname, []).append(p)

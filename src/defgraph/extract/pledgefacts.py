@@ -49,8 +49,9 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
             if pl_rules._CUMULATIVE.search(window):
                 continue
             if pl_rules._PROCUREMENT.search(s.text) and not re.search(
-                    r"\b(?:for|to|boost|support)\s+(?:\w+\s+){0,2}(?:[A-Z]\w+)", s.text[rel:]):
-                continue
+                    r"\b(?:for|to|boost|support)\s+(?:\w+\s+){0,2}(?:[A-Z]\w+)", s.text[rel:]) \
+                    and not pl_rules._GIVEN.search(s.text[max(0, rel - 60):rel]):
+                continue  # a purchase, unless the money is given ("will provide DKK 1 billion to buy ...")
             donor, recipient = _donor_recipient(ctx, s, cs, os_, ps, m.start)
             if recipient is None:
                 orphans.append((m, s, donor))

@@ -20,6 +20,10 @@ _PROCUREMENT = re.compile(r"\b(?:contract|order(?:ed)?|procure\w*|purchas\w*|buy
                           r"acquisition|tender|investment in (?:our|its|the) own)\b", re.I)
 _NEGATED = re.compile(r"\b(?:not|no|never|refused|declined|ruled out|rejected|won't|will not|"
                       r"cannot|can't|would|could|consider(?:s|ing)?|may|might)\b", re.I)
+# Money handed over, not spent by its owner: a giving verb right before the amount.
+_GIVEN = re.compile(r"\b(?:provid\w*|donat\w*|giv(?:e|es|en|ing)|gave|allocat\w*|grant\w*|pledg\w*|"
+                    r"earmark\w*|contribut\w*)\s+(?:(?:a|an|the|another|further|additional|some|up to|"
+                    r"more than|over|nearly|almost|about)\s+)*$", re.I)
 _PART = re.compile(r"\b(?:including|includes|include|of which|comprising|consisting of|part of|"
                    r"within (?:this|the|that)|among them|with)\b", re.I)
 # A commitment to hand over equipment: "will provide", "has donated", "pledged", "is sending".

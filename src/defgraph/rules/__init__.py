@@ -39,6 +39,10 @@ class RulesError(ValueError):
 class Guard:
     word: str  # the trigger word (lower case) the guard applies to
     needs_before: re.Pattern[str] | None
+    # where `when_before` matches the text just before the word (or always, when it is None),
+    # the word is a trigger only if `needs_after` matches the text after it
+    when_before: re.Pattern[str] | None = None
+    needs_after: re.Pattern[str] | None = None
 
 
 @dataclass
@@ -108,6 +112,7 @@ class Rules:
     national_offices: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
     ranks: list[str] = field(default_factory=list)
     honorifics: list[tuple[str, bool]] = field(default_factory=list)
+    honorific_states: list[tuple[str, str]] = field(default_factory=list)  # (pattern, ISO3) of one tradition
     post_nominals: list[str] = field(default_factory=list)
     particles: list[str] = field(default_factory=list)
     not_names: set[str] = field(default_factory=set)
@@ -126,7 +131,7 @@ class Rules:
     # Compiled forms, built once per Rules object.
     @cached_property
     def role_re(self) -> re.Pattern[str]:
-        return re.compile(r"(?<![\w-])(?:" + "|".join(self.offices) + r")(?![\w-])")
+        return re.compile(first_chars(self.offices) + r"(?<![\w-])(?:" + "|".join(self.offices) + r")(?![\w-])")
 
     @cached_property
     def rank_re(self) -> re.Pattern[str]:
@@ -141,6 +146,14 @@ class Rules:
         return re.compile(r"^(?:" + "|".join(p for p, strip in self.honorifics if strip) + r")\s+")
 
     @cached_property
+    def honorific_state_re(self) -> re.Pattern[str] | None:
+        """Honorifics used by one state's tradition only ("Shri", "Datuk"), as named groups."""
+        if not self.honorific_states:
+            return None
+        return re.compile(r"(?<![\w'’])(?:" + "|".join(
+            f"(?P<h{i}>{p})" for i, (p, _s) in enumerate(self.honorific_states)) + r")\s+(?=[A-Z])")
+
+    @cached_property
     def post_nominal_any(self) -> str:
         return "(?:" + "|".join(self.post_nominals) + ")"
 
@@ -150,7 +163,7 @@ class Rules:
 
     @cached_property
     def org_re(self) -> re.Pattern[str]:
-        return re.compile(r"(?<![\w-])(?:" + "|".join(
+        return re.compile(first_chars([p for _k, _n, p in self.organisations]) + r"(?<![\w-])(?:" + "|".join(
             f"(?P<o{i}>{p})" for i, (_k, _n, p) in enumerate(self.organisations)) + ")")
 
     @cached_property
@@ -158,7 +171,8 @@ class Rules:
         if not self.groups:
             return None
         # one named group per alternative; the group's index is read back from the name
-        return re.compile(r"(?<![\w-])(?:" + "|".join(
+        names = [n for g in self.groups for n in g.names]
+        return re.compile(first_chars(names) + r"(?<![\w-])(?:" + "|".join(
             f"(?P<g{i}_{j}>{n})" for i, g in enumerate(self.groups) for j, n in enumerate(g.names)) + r")(?![\w-])")
 
     @cached_property
@@ -185,6 +199,65 @@ class Rules:
 
     def confidence(self, name: str) -> float:
         return self.confidences[name]
+
+
+def first_chars(patterns: list[str], ignore_case: bool = False) -> str:
+    """A lookahead "(?=[...])" of the characters any of the patterns can start with, or ""
+    when that cannot be told (a pattern may start with a class of characters, a repeat that
+    can be empty, or anything else). Put in front of a long alternation, it lets the engine
+    skip at once the positions where no alternative can start."""
+    import importlib
+
+    try:  # the standard library's own parser of regular expressions (re._parser since 3.11)
+        C: Any = importlib.import_module("re._constants")
+        _parser: Any = importlib.import_module("re._parser")
+    except ImportError:  # pragma: no cover - older Pythons: no lookahead, same matches
+        return ""
+
+    def firsts(items: Any) -> set[str] | None:
+        """The characters a sequence can start with; None if unknown or if it can be empty."""
+        optional: set[str] = set()  # from leading parts that may be absent
+        for op, av in items:
+            if op is C.AT:
+                continue  # \b and the like take no character
+            if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] == 0:
+                got = firsts(av[2])
+                if got is None:
+                    return None
+                optional |= got
+                continue
+            if op is C.LITERAL:
+                return optional | {chr(av)}
+            if op is C.SUBPATTERN:
+                got = firsts(av[-1])
+            elif op is C.BRANCH:
+                got = set()
+                for branch in av[1]:
+                    one = firsts(branch)
+                    if one is None:
+                        return None
+                    got |= one
+            elif op is C.IN and all(o is C.LITERAL for o, _v in av):
+                got = {chr(v) for _o, v in av}
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
+                got = firsts(av[2])
+            else:
+                return None
+            return None if got is None else optional | got
+        return None
+
+    chars: set[str] = set()
+    try:
+        for pattern in patterns:
+            got = firsts(_parser.parse(pattern))
+            if got is None:
+                return ""
+            chars |= got
+    except (re.error, TypeError, ValueError, AttributeError):
+        return ""
+    if ignore_case:
+        chars |= {c.swapcase() for c in chars}
+    return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])" if chars else ""
 
 
 # --- loading and validation ------------------------------------------------------------------
@@ -274,7 +347,9 @@ def _add_event_types(r: Rules, file: str, doc: dict[str, Any]) -> None:
                 g = _Entry(file, f"{name} guard", k, graw)
                 g.note()
                 guards.append(Guard(g.get("word", str, required=True).lower(),
-                                    g.regex("needs_before", flags=re.IGNORECASE)))
+                                    g.regex("needs_before", flags=re.IGNORECASE),
+                                    g.regex("when_before", flags=re.IGNORECASE),
+                                    g.regex("needs_after", flags=re.IGNORECASE)))
             triggers.append(Trigger(t.regex("pattern", required=True, flags=re.IGNORECASE) or re.compile(""),
                                     bool(t.get("convening", bool, default=False)), tuple(guards)))
         if known is not None:
@@ -345,6 +420,8 @@ def _add_names(r: Rules, file: str, doc: dict[str, Any]) -> None:
         e.note()
         e.regex("pattern", required=True)
         r.honorifics.append((e.get("pattern", str), bool(e.get("strip", bool, default=True))))
+        if e.get("state", str, default=None) is not None:
+            r.honorific_states.append((e.get("pattern", str), _state(e, e.get("state", str))))
     for e in _entries(file, doc, "post_nominals"):
         e.note()
         e.regex("pattern", required=True)

@@ -595,15 +595,31 @@ class Builder:
         return c.evidence
 
     def finish(self) -> Consolidation:
-        out = self.held
-        for subj in sorted(self.entities):
-            out += counted_entity_triples(subj, self.entities[subj])
+        """The rest of the graph as one list (what a correction needs to see whole)."""
         iri_of: dict[str, ox.NamedNode] = {}
-        out += events_and_pledges(self.event_reports, self.pledge_reports, iri_of,
-                                  self.corrections)
+        out = [t for unit in self._units(iri_of) for t in unit]
         if self.corrections:
             out, _ = apply_corrections(out, self.corrections, resolver(iri_of))
         return Consolidation(_unique(out), iri_of)
+
+    def finish_in_parts(self) -> Iterator[list[Triple]]:
+        """The rest of the graph a unit at a time (a statement, an entity, an event with its
+        reports), each without repeats; units share no subject, so together they are
+        finish().triples. With corrections, one part: finish().triples."""
+        if self.corrections:
+            yield self.finish().triples
+            return
+        for unit in self._units({}):
+            yield _unique(unit)
+
+    def _units(self, iri_of: dict[str, ox.NamedNode]) -> Iterator[list[Triple]]:
+        held, self.held = self.held, []
+        yield held
+        entities, self.entities = self.entities, {}
+        for subj in sorted(entities):
+            yield counted_entity_triples(subj, entities.pop(subj))
+        yield from event_and_pledge_units(self.event_reports, self.pledge_reports, iri_of,
+                                          self.corrections)
 
 
 def events_and_pledges(event_reports: Sequence[Report], pledge_reports: Sequence[Report],
@@ -613,7 +629,14 @@ def events_and_pledges(event_reports: Sequence[Report], pledge_reports: Sequence
 
     Corrections decide grouping here (merge, split); their effect on facts is applied
     by the caller over every unit's triples (overlay.apply)."""
-    out: list[Triple] = []
+    return [t for unit in event_and_pledge_units(event_reports, pledge_reports, iri_of,
+                                                 corrections) for t in unit]
+
+
+def event_and_pledge_units(event_reports: Sequence[Report], pledge_reports: Sequence[Report],
+                           iri_of: dict[str, ox.NamedNode],
+                           corrections: Sequence[Correction] = ()) -> Iterator[list[Triple]]:
+    """events_and_pledges, one event or pledge at a time (iri_of is filled first)."""
     cons = constraints(corrections) if corrections else None
     event_groups = cluster_events(event_reports, cons)
     pledge_groups = cluster_pledges(pledge_reports, cons)
@@ -622,10 +645,9 @@ def events_and_pledges(event_reports: Sequence[Report], pledge_reports: Sequence
         for r in g:
             iri_of[r.iri] = target
     for g in event_groups:
-        out += event_triples(g, iri_of)
+        yield event_triples(g, iri_of)
     for g in pledge_groups:
-        out += pledge_triples(g, iri_of)
-    return out
+        yield pledge_triples(g, iri_of)
 
 
 def _unique(triples: Iterable[Triple]) -> list[Triple]:

@@ -174,7 +174,7 @@ class Maintainer:
             self._rebuild = False
             rebuild(self.store)
         elif builder is not None:
-            self.store.add_quads(as_quads(pending + builder.finish().triples), bulk=True)
+            _write_parts(self.store, pending, builder.finish_in_parts())
         self.fresh = False  # what follows (another apply) is incremental
 
     # -- the incremental path ---------------------------------------------------------------
@@ -344,6 +344,19 @@ def published_triples(store: Any) -> Iterator[ox.Triple]:
 _WRITE_BATCH = 200_000  # consolidated triples written at a time by a whole build
 
 
+def _write_parts(store: Any, first: list[Triple], parts: Iterable[list[Triple]]) -> int:
+    """Write triples to the consolidated graph in batches; returns how many were written."""
+    batch, count = list(first), 0
+    for part in parts:
+        batch += part
+        if len(batch) >= _WRITE_BATCH:
+            store.add_quads(as_quads(batch), bulk=True)
+            count += len(batch)
+            batch = []
+    store.add_quads(as_quads(batch), bulk=True)
+    return count + len(batch)
+
+
 def rebuild(store: Any) -> int:
     """Recompute the consolidated graph from every statement graph; returns its triple count.
 
@@ -365,10 +378,9 @@ def rebuild(store: Any) -> int:
                 store.add_quads(as_quads(pending), bulk=True)
                 count += len(pending)
                 pending = []
-        rest = pending + builder.finish().triples
-        store.add_quads(as_quads(rest), bulk=True)
+        count += _write_parts(store, pending, builder.finish_in_parts())
         store.flush()
-        return count + len(rest)
+        return count
     triples: list[Triple] = []
     for g in graphs:
         triples += builder.add(contribution(g, store.graph_quads(g)))

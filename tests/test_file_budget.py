@@ -9,7 +9,6 @@ is decided by processor time, many times over in either direction).
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import os
 import subprocess
@@ -20,6 +19,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from bench_util import generator
 
 from defgraph import KnowledgeGraph
 from defgraph.bulk import _Writer, extracted
@@ -40,12 +40,7 @@ TALKS = ("Talks in Tallinn\nThe defence ministers of Estonia and Finland met in 
 
 
 def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return generator()
 
 
 @pytest.fixture(scope="module")

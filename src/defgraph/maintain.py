@@ -369,16 +369,37 @@ def rebuild(store: Any) -> int:
     builder = Builder(corrections(store))
     graphs = statement_graphs(store)
     if isinstance(store, OxigraphStore) or not store.has_graph(CONSOLIDATED_GRAPH):
-        store.remove_graph(CONSOLIDATED_GRAPH)
-        pending: list[Triple] = []
+        # batches of whole units (a statement's evidence, an entity, an event with its
+        # reports): each compared with what the graph holds for its subjects, so a rebuild
+        # that changes little writes little, and memory stays that of one batch
+        seen: set[str] = set()
         count = 0
+
+        def write(batch: list[Triple]) -> None:
+            subjects = {t[0] for t in batch}
+            seen.update(s.value for s in subjects)
+            store.replace_subjects(CONSOLIDATED_GRAPH, sorted(subjects, key=str), as_quads(batch))
+
+        pending: list[Triple] = []
         for g in graphs:
             pending += builder.add(contribution(g, store.graph_quads(g)))
             if len(pending) >= _WRITE_BATCH:
-                store.add_quads(as_quads(pending), bulk=True)
+                write(pending)
                 count += len(pending)
                 pending = []
-        count += _write_parts(store, pending, builder.finish_in_parts())
+        for part in builder.finish_in_parts():
+            pending += part
+            if len(pending) >= _WRITE_BATCH:
+                write(pending)
+                count += len(pending)
+                pending = []
+        write(pending)
+        count += len(pending)
+        # what the graph holds of subjects the statements no longer give
+        if isinstance(store, OxigraphStore):
+            held = store.raw.quads_for_pattern(None, None, None, node(CONSOLIDATED_GRAPH))
+            store.change([q for q in held if not (isinstance(q.subject, ox.NamedNode)
+                                                  and q.subject.value in seen)], [])
         store.flush()
         return count
     triples: list[Triple] = []

@@ -360,9 +360,10 @@ def _write_parts(store: Any, first: list[Triple], parts: Iterable[list[Triple]])
 def rebuild(store: Any) -> int:
     """Recompute the consolidated graph from every statement graph; returns its triple count.
 
-    The embedded store writes the graph anew, one statement at a time (memory stays
-    bounded at any size); a remote store, where a rebuild usually changes little, is sent
-    only the difference.
+    On the embedded store (and a remote one with no consolidated graph yet) the graph is
+    built one statement at a time and written in batches of whole units, each compared
+    with what the graph holds for its subjects; memory stays that of one batch. A remote
+    store with a consolidated graph is sent the difference of the whole graph.
     """
     from .stores import OxigraphStore
 

@@ -21,8 +21,9 @@ Every SPARQL query sent here is a file in ``queries/internal/``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
+from itertools import chain
 from typing import Any
 
 import pyoxigraph as ox
@@ -129,7 +130,7 @@ class Maintainer:
         self._built.add(graph)
         self._pending += self._builder.add(contribution(graph, quads))
         if len(self._pending) >= _WRITE_BATCH:
-            self.store.add_quads(as_quads(self._pending), bulk=True)
+            self._add_to_consolidated(self._pending)
             self._pending = []
 
     def is_consolidated(self, graph: str) -> bool:
@@ -166,6 +167,9 @@ class Maintainer:
         self.touched_entities.clear()
         self.touched_corrections.clear()
 
+    def _add_to_consolidated(self, triples: list[Triple]) -> None:
+        self.store.add_quads(as_quads(triples), bulk=True)
+
     def _apply_fresh(self) -> None:
         """Nothing was consolidated before this run: write the rest of the whole graph."""
         builder, pending = self._builder, self._pending
@@ -174,7 +178,7 @@ class Maintainer:
             self._rebuild = False
             rebuild(self.store)
         elif builder is not None:
-            _write_parts(self.store, pending, builder.finish_in_parts())
+            _write_parts(chain([pending], builder.finish_in_parts()), self._add_to_consolidated)
         self.fresh = False  # what follows (another apply) is incremental
 
     # -- the incremental path ---------------------------------------------------------------
@@ -344,16 +348,17 @@ def published_triples(store: Any) -> Iterator[ox.Triple]:
 _WRITE_BATCH = 200_000  # consolidated triples written at a time by a whole build
 
 
-def _write_parts(store: Any, first: list[Triple], parts: Iterable[list[Triple]]) -> int:
-    """Write triples to the consolidated graph in batches; returns how many were written."""
-    batch, count = list(first), 0
+def _write_parts(parts: Iterable[list[Triple]], write: Callable[[list[Triple]], None]) -> int:
+    """Hand triples to ``write`` in batches of whole parts; returns how many were written."""
+    batch: list[Triple] = []
+    count = 0
     for part in parts:
         batch += part
         if len(batch) >= _WRITE_BATCH:
-            store.add_quads(as_quads(batch), bulk=True)
+            write(batch)
             count += len(batch)
             batch = []
-    store.add_quads(as_quads(batch), bulk=True)
+    write(batch)
     return count + len(batch)
 
 
@@ -374,28 +379,15 @@ def rebuild(store: Any) -> int:
         # reports): each compared with what the graph holds for its subjects, so a rebuild
         # that changes little writes little, and memory stays that of one batch
         seen: set[str] = set()
-        count = 0
 
         def write(batch: list[Triple]) -> None:
             subjects = {t[0] for t in batch}
             seen.update(s.value for s in subjects)
             store.replace_subjects(CONSOLIDATED_GRAPH, sorted(subjects, key=str), as_quads(batch))
 
-        pending: list[Triple] = []
-        for g in graphs:
-            pending += builder.add(contribution(g, store.graph_quads(g)))
-            if len(pending) >= _WRITE_BATCH:
-                write(pending)
-                count += len(pending)
-                pending = []
-        for part in builder.finish_in_parts():
-            pending += part
-            if len(pending) >= _WRITE_BATCH:
-                write(pending)
-                count += len(pending)
-                pending = []
-        write(pending)
-        count += len(pending)
+        # lazily chained: the builder's end starts once every statement has been added
+        added = (builder.add(contribution(g, store.graph_quads(g))) for g in graphs)
+        count = _write_parts(chain(added, builder.finish_in_parts()), write)
         # what the graph holds of subjects the statements no longer give
         if isinstance(store, OxigraphStore):
             held = store.raw.quads_for_pattern(None, None, None, node(CONSOLIDATED_GRAPH))

@@ -1807,3 +1807,34 @@ def test_dataframe(store: OxigraphStore) -> None:
     assert list(frame.columns) == list(VARIABLES["countries_activity"])
     assert list(frame["country_iso"]) == ["GBR", "DEU", "KEN", "UKR", "FRA"]
     assert list(frame["events"]) == [6, 3, 3, 2, 1]
+
+
+def _binds_before_patterns(node: Any) -> int:
+    """How many joins of the algebra have a BIND (Extend) as their left side."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+    found = 0
+    if isinstance(node, CompValue):
+        left = node.get("p1")
+        if node.name in ("Join", "LeftJoin") and isinstance(left, CompValue) and left.name == "Extend":
+            found += 1
+        for value in node.values():
+            found += _binds_before_patterns(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            found += _binds_before_patterns(value)
+    return found
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parent.parent / "queries").rglob("*.rq"))
+                         + sorted((Path(__file__).parent.parent / "src" / "defgraph" / "views"
+                                   / "queries").glob("*.rq")), ids=lambda p: p.name)
+def test_bind_comes_after_the_patterns_of_its_group(path: Path) -> None:
+    """A BIND ends its group's basic pattern: on Oxigraph the patterns after it are then
+    matched on their own over the whole graph and joined, so a bound event no longer
+    narrows them (event_evidence for one event took 1.9 s at 10k statements instead of
+    4 ms). Every BIND goes after the patterns and OPTIONALs of its group."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    from defgraph.vocab import PREFIXES
+    algebra = prepareQuery(path.read_text(encoding="utf-8"), initNs=PREFIXES).algebra
+    assert _binds_before_patterns(algebra) == 0

@@ -187,3 +187,48 @@ def test_a_changed_file_without_url_replaces_its_statement(tmp_path: Path) -> No
     before = consolidated(kg)
     kg.rebuild()
     assert consolidated(kg) == before
+
+
+# A person whose state the statements disagree on, then settle: the first names her in a
+# Danish release (the extractor gives her Denmark), the two later ones give Sweden.
+BERGLUND = {
+    "a.txt": (" date 2025-04-02 Ministry of Defence of Denmark\nDanish minister meets Anna "
+              "Berglund\nThe Danish defence minister met Defence Minister Anna Berglund in "
+              "Copenhagen today to discuss air defence.\n"
+              "Original article link: https://example.dk/news/berglund\n"),
+    "b.txt": (" date 2025-04-20 Ministry of Defence of Sweden\nSwedish minister in Helsinki\n"
+              "Anna Berglund, Sweden's defence minister, met the Finnish defence minister in "
+              "Helsinki today.\nOriginal article link: https://example.se/news/helsinki\n"),
+    "c.txt": (" date 2025-05-05 Ministry of Defence of Sweden\nCall with Norway\nAnna "
+              "Berglund, the Swedish defence minister, spoke by phone with the Norwegian "
+              "defence minister today.\nOriginal article link: https://example.se/news/call\n"),
+}
+
+
+def test_the_states_of_an_event_follow_what_later_statements_say_of_its_parties(
+        tmp_path: Path) -> None:
+    """dg:convenorState / participantState / virtualState are derived from the parties: when
+    a later statement changes a person's state, the events she took part in follow, though
+    their own reports did not change (the incremental path equals a whole build)."""
+    paths = []
+    for name, text in BERGLUND.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(tmp_path / name)
+    kg = KnowledgeGraph(tmp_path / "one-by-one")
+    by_country = "SELECT ?country_iso ?label ?role WHERE { " \
+        "?event rdfs:label ?label ; ?property ?country . ?country dg:iso3 ?country_iso . " \
+        "VALUES (?property ?role) { (dg:convenorState 'convenor') " \
+        "(dg:participantState 'participant') (dg:virtualState 'virtual') } }"
+    kg.ingest(paths[0])
+    first = [r for r in rows(kg, by_country)]
+    assert {r["country_iso"] for r in first} == {"DNK"}
+    for p in paths[1:]:
+        kg.ingest(p)
+    copenhagen = {r["country_iso"] for r in rows(kg, by_country)
+                  if r["label"] == first[0]["label"]}
+    assert copenhagen == {"DNK", "SWE"}  # she is Swedish now, in two statements of three
+    whole = KnowledgeGraph(tmp_path / "whole")
+    whole.ingest(*paths)
+    assert consolidated(kg) == consolidated(whole)
+    kg.rebuild()
+    assert consolidated(kg) == consolidated(whole)

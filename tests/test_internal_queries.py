@@ -104,6 +104,26 @@ def test_every_internal_query_is_tested() -> None:
     tested = {"reports_on_days", "graph_of_report", "consolidated_of_report",
               "pledge_reports_of_donor", "referring_pledges", "statement_texts",
               "statement_is_consolidated", "statements_of_file", "summary_counts",
-              "summary_events", "summary_triples"}
+              "summary_events", "summary_triples", "event_states", "event_states_all",
+              "events_of_party", "derived_states"}
     # curation_*.rq are run by the `correct` commands, each tested in tests/test_curation.py
     assert {n for n in names if not n.startswith("curation_")} == tested
+
+
+def test_the_states_of_events(kg: KnowledgeGraph) -> None:
+    """The Tallinn meeting: Estonia and Latvia host (ministers acting for them), Lithuania
+    takes part; the two forms of the table agree, and the graph holds what they compute."""
+    every = run(kg, "event_states_all")
+    report = ox.NamedNode(tallinn_reports(kg)[0][3])
+    tallinn = ox.NamedNode(run(kg, "consolidated_of_report", report=report)[0][1])
+    one = run(kg, "event_states", event=tallinn)
+    assert sorted(r[1].rsplit("/", 1)[1] + r[2] for r in one) == ["EST1", "LTU2", "LVA1"]
+    assert sorted(one) == sorted(r for r in every if r[0] == tallinn.value)
+    roles = {"1": "convenorState", "2": "participantState", "3": "virtualState"}
+    held = run(kg, "derived_states")
+    assert sorted([e, str(dg(roles[best]).value), c] for e, c, best in every) == sorted(held)
+    # the events that depend on what the graph says of Latvia (a party here, through its
+    # minister): the meeting; of a node no event names, none
+    lva = ox.NamedNode(DGID_NS + "country/LVA")
+    assert tallinn.value in {r[1] for r in run(kg, "events_of_party", entity=lva)}
+    assert run(kg, "events_of_party", entity=ox.NamedNode(DGID_NS + "country/none")) == []

@@ -9,7 +9,11 @@ The ingest engine tells a :class:`Maintainer` which statement graphs it wrote
 * every event (pledge) whose reports agree, directly or through others, with a
   report added or removed: the connected group of matching reports is found in
   the store, grouped again (consolidate.cluster_events) and written anew, and the
-  pledges that point at an event or pledge whose IRI changed follow it.
+  pledges that point at an event or pledge whose IRI changed follow it;
+* the states each event involves (dg:convenorState, dg:participantState,
+  dg:virtualState: derived from its parties and what the graph says of them), for
+  the events recomputed and those whose parties' states changed
+  (:func:`refresh_event_states`).
 
 Into a fresh store, the whole consolidated graph is computed at once from the
 statements of the run. :func:`rebuild` recomputes it from every statement graph;
@@ -34,6 +38,7 @@ from .consolidate import (
     Builder,
     Contribution,
     Report,
+    Term,
     Triple,
     as_quads,
     contribution,
@@ -42,7 +47,15 @@ from .consolidate import (
 )
 from .overlay import Correction, from_triples, resolver
 from .overlay import apply as apply_corrections
-from .vocab import CONSOLIDATED_GRAPH, CORRECTIONS_GRAPH, XSD, dg, is_statement_graph, node
+from .vocab import (
+    CONSOLIDATED_GRAPH,
+    CORRECTIONS_GRAPH,
+    RDF_TYPE,
+    XSD,
+    dg,
+    is_statement_graph,
+    node,
+)
 
 _XSD_DATE = node(XSD + "date")
 
@@ -157,9 +170,15 @@ class Maintainer:
                 and not self.touched_entities and not self.touched_corrections:
             return
         self._corrections = corrections(self.store)
-        subjects, triples = self._incremental()
+        subjects, triples, moved = self._incremental()
         self.store.replace_subjects(CONSOLIDATED_GRAPH, sorted(subjects, key=str),
                                     as_quads(triples))
+        # derived states: of the events written anew, and of those whose parties moved
+        events = {t[0] for t in triples if t[1] == _REPORT and isinstance(t[0], ox.NamedNode)}
+        for entity in sorted(moved):
+            events.update(r[1] for r in _rows(self.store, "events_of_party", entity=node(entity))
+                          if isinstance(r[1], ox.NamedNode))
+        refresh_event_states(self.store, events)
         self.new.clear()
         self.old.clear()
         self._graphs.clear()
@@ -179,6 +198,7 @@ class Maintainer:
             rebuild(self.store)
         elif builder is not None:
             _write_parts(chain([pending], builder.finish_in_parts()), self._add_to_consolidated)
+            refresh_event_states(self.store)
         self.fresh = False  # what follows (another apply) is incremental
 
     # -- the incremental path ---------------------------------------------------------------
@@ -198,7 +218,9 @@ class Maintainer:
             return None
         return next((r for r in c.reports if r.iri == iri), None)
 
-    def _incremental(self) -> tuple[set[ox.NamedNode], list[Triple]]:
+    def _incremental(self) -> tuple[set[ox.NamedNode], list[Triple], set[str]]:
+        """The subjects to write anew, their triples, and the entities whose state facts
+        (type, country, what they represent) changed."""
         subjects: set[ox.NamedNode] = set()
         triples: list[Triple] = []
         changed = list(self.old.values()) + list(self.new.values())
@@ -210,12 +232,16 @@ class Maintainer:
             triples += c.statement + c.evidence
         # entities: from what every statement says of them now
         entities = sorted({s for c in changed for s in c.entities} | self.touched_entities)
+        held: dict[ox.NamedNode, set[tuple[Term, Term]]] = {}  # their state facts, as stored
         for subject in entities:
             stated: dict[str, list[Triple]] = {}
+            held[node(subject)] = set()
             for q in self.store.subject_quads(node(subject)):
                 g = q.graph_name
                 if isinstance(g, ox.NamedNode) and is_statement_graph(g.value):
                     stated.setdefault(g.value, []).append((q.subject, q.predicate, q.object))
+                elif g == _CONSOLIDATED and q.predicate in _STATE_FACTS:
+                    held[node(subject)].add((q.predicate, q.object))
             subjects.add(node(subject))
             if stated:
                 triples += entity_triples(subject, stated.values())
@@ -236,7 +262,12 @@ class Maintainer:
         if self._corrections:
             triples, applied = apply_corrections(triples, self._corrections, resolver(iri_of))
             subjects.update(node(c) for c in applied)
-        return subjects, triples
+        now: dict[ox.NamedNode, set[tuple[Term, Term]]] = {e: set() for e in held}
+        for s, p, o in triples:
+            if p in _STATE_FACTS and s in now:
+                now[s].add((p, o))  # type: ignore[index]
+        moved = {e.value for e in held if held[e] != now[e]}
+        return subjects, triples, moved
 
     def _relink(self, t: Triple, iri_of: dict[str, ox.NamedNode]) -> Triple:
         s, p, o = t
@@ -393,13 +424,59 @@ def rebuild(store: Any) -> int:
             held = store.raw.quads_for_pattern(None, None, None, node(CONSOLIDATED_GRAPH))
             store.change([q for q in held if not (isinstance(q.subject, ox.NamedNode)
                                                   and q.subject.value in seen)], [])
+        count += refresh_event_states(store)
         store.flush()
         return count
     triples: list[Triple] = []
     for g in graphs:
         triples += builder.add(contribution(g, store.graph_quads(g)))
     new = set(as_quads(triples + builder.finish().triples))
-    old = store.graph_quads(CONSOLIDATED_GRAPH)
+    old = {q for q in store.graph_quads(CONSOLIDATED_GRAPH) if q.predicate not in _STATE_PROPERTIES}
     store.change(old - new, new - old)  # usually a small difference: change only that
+    count = len(new) + refresh_event_states(store)
     store.flush()
+    return count
+
+
+_CONSOLIDATED = node(CONSOLIDATED_GRAPH)
+_REPORT = dg("report")
+# what an entity's node says that decides the states of the events it takes part in
+_STATE_FACTS = frozenset({node(RDF_TYPE), dg("country"), dg("represents")})
+# the derived states of an event, by the rank of the state's foremost role
+_STATE_ROLES = {1: dg("convenorState"), 2: dg("participantState"), 3: dg("virtualState")}
+_STATE_PROPERTIES = frozenset(_STATE_ROLES.values())
+
+
+def _state_quads(rows: Iterable[list[Any]]) -> set[ox.Quad]:
+    out: set[ox.Quad] = set()
+    for event, country, best in rows:
+        if isinstance(event, ox.NamedNode) and isinstance(country, ox.NamedNode) \
+                and isinstance(best, ox.Literal) and int(best.value) in _STATE_ROLES:
+            out.add(ox.Quad(event, _STATE_ROLES[int(best.value)], country, _CONSOLIDATED))
+    return out
+
+
+def refresh_event_states(store: Any, events: Iterable[ox.NamedNode] | None = None) -> int:
+    """Bring the states events involve in step with their parties; returns how many such
+    triples the graph now holds for these events.
+
+    An event involves a state that takes part itself, or through a person or organisation
+    acting for it; each (event, state) is stated once, by the state's foremost role:
+    dg:convenorState, dg:participantState or dg:virtualState. They are derived from the
+    consolidated graph (never from text) and materialised because the questions about
+    states (who met whom, events by country) would otherwise join every event's parties
+    with every party's state at each query. ``events`` None: every event (a whole build);
+    else only these (an incremental ingest, a correction). Only the difference is written.
+    """
+    if events is None:
+        new = _state_quads(_rows(store, "event_states_all"))
+        old = {ox.Quad(e, p, c, _CONSOLIDATED) for e, p, c in _rows(store, "derived_states")}
+    else:
+        new, old = set(), set()
+        for event in sorted(set(events), key=str):
+            new |= _state_quads(_rows(store, "event_states", event=event))
+            old |= {q for q in store.subject_quads(event, _CONSOLIDATED)
+                    if q.predicate in _STATE_PROPERTIES}
+    if old != new:
+        store.change(sorted(old - new, key=str), sorted(new - old, key=str))
     return len(new)

@@ -203,10 +203,10 @@ def _class_example(store: Any, iri: str) -> str:
 
 
 def _property_example(store: Any, iri: str) -> str:
-    """One use of the property, each end with its label when it has one."""
+    """One use of the property (or of a sub-property), each end with its label when it has one."""
     rows = _rows(store, f"""
         SELECT ?s ?o ?sl ?ol WHERE {{
-          ?s <{iri}> ?o .
+          ?p rdfs:subPropertyOf* <{iri}> . ?s ?p ?o .
           OPTIONAL {{ ?s rdfs:label ?sl }} OPTIONAL {{ ?o rdfs:label ?ol }} }}
         ORDER BY DESC(BOUND(?sl) && (isLiteral(?o) || BOUND(?ol))) STR(?s) STR(?o) LIMIT 1""")
     if not rows:

@@ -76,6 +76,11 @@ class DG(DefinedNamespace):
     method: URIRef
     confidence: URIRef
     report: URIRef
+    # derived from the parties (maintain.refresh_event_states)
+    involvesState: URIRef
+    convenorState: URIRef
+    participantState: URIRef
+    virtualState: URIRef
     # corrections by analysts (curation.py)
     Correction: URIRef
     operation: URIRef

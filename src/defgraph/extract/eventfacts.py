@@ -92,6 +92,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     R = rules()
     host_party = R.classes_with("host_is_party")
     margins, future_cue = R.cues["margins"], R.cues["future"]
+    # a report filed "KUALA LUMPUR, July 8 (Bernama) --" and issued a day later: its "today",
+    # "on Wednesday" and undated events are of the dateline's day
+    filed = next((d for d in ctx.dates if d.start < 400 and _is_dateline_date(ctx.text, d)), None)
+    day0 = filed.date if filed is not None and ctx.ref is not None and 0 <= (ctx.ref - filed.date).days <= 3 \
+        else ctx.ref
     for s in ctx.sentences:
         # "On the margins of the NATO meeting, A met B": the host meeting's words are neither the
         # trigger nor the parties of the bilateral one
@@ -108,7 +113,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         os_ = ctx.within(ctx.orgs, s)
         ps = ctx.persons_in(s)
         pls = ctx.within(ctx.places, s)
-        ds = [d for d in ctx.within(ctx.dates, s)]
+        # "RIYADH, Sep 18 (APP): ... on Wednesday signed": the date the report was filed yields
+        # to a date of the event's own; alone, it is the day of the event reported
+        ds = ctx.within(ctx.dates, s)
+        own = [d for d in ds if not _is_dateline_date(ctx.text, d)]
+        ds = [_rebase(x, day0) for x in own] if own else ds
         by_span = ev_rules.convenor_after_by(s.text)
         for t in triggers:
             d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
@@ -186,18 +195,18 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if t.type in host_party and re.search(
                         r"\b(?:visit(?:ed|s|ing)?|to|in|arrived in)\s+(?:the\s+)?$", ctx.text[max(0, c.start - 20):c.start]):
                     _add(d.participants, ActorRef("country", c.iso3))
-            ds = [_retense(x, ctx.ref, future) for x in ds]
+            ds = [_retense(x, day0, future) for x in ds]
             exact = [x for x in ds if not x.vague]
             chosen = exact[0] if exact else (ds[0] if ds else None)
             if chosen:
                 d.date, d.end_date, d.date_explicit = chosen.date, chosen.end_date, True
                 if chosen.vague:
                     d.confidence -= R.confidence("event_vague_date_penalty")
-                if ctx.ref and chosen.date > ctx.ref:
+                if day0 and chosen.date > day0:
                     future = True
             else:
-                d.date = None if future else ctx.ref
-            d.planned = future and (d.date is None or ctx.ref is None or d.date >= ctx.ref)
+                d.date = None if future else day0
+            d.planned = future and (d.date is None or day0 is None or d.date >= day0)
             if future and (not chosen or chosen.vague):
                 d.tentative = True  # "to be hosted by Australia later this year": a plan without a day
             if d.count and t.type == "Meeting":
@@ -216,6 +225,18 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
 _BACKGROUND = re.compile(r"\b(?:(?:days?|weeks?|months?|years?)\s+(?:after|before)|since)\b", re.I)
 _RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")
+
+
+_DATELINE_HEAD = re.compile(r"[^\W\d][\w .'’-]{0,30},\s*")
+_DATELINE_TAIL = re.compile(r"[\s.,]*(?:(?:\(\s*[^\W\d][\w .-]{0,30}\)|/\s*[^\W\d][\w .-]{0,30}/)[\s.]*[:–—-]?|[:–—-])")
+
+
+def _is_dateline_date(text: str, d: DateMention) -> bool:
+    """A date in a report's dateline ("RIYADH, Sep 18 (APP):", "Bucharest, 10 September /Agerpres/ -"):
+    a place and a comma open the line, the agency or a dash follows."""
+    line_start = text.rfind("\n", 0, d.start) + 1
+    return not d.relative and bool(_DATELINE_HEAD.fullmatch(text, line_start, d.start)) and \
+        bool(_DATELINE_TAIL.match(text, d.end, d.end + 40))
 
 
 def _is_dateline(text: str, p: PlaceMention) -> bool:
@@ -287,6 +308,16 @@ def _venue_city(venue: PlaceMention) -> PlaceMention | None:
     if city is None:
         return None
     return PlaceMention(venue.start, venue.end, city.name, "city", city.iso3, city.geonames_id)
+
+
+def _rebase(dm: DateMention, ref: date | None) -> DateMention:
+    """A relative date read from `ref` (the dateline's day) rather than the statement's."""
+    if not dm.relative or ref is None:
+        return dm
+    resolved = resolve_relative(dm.text, ref)
+    if resolved is None:
+        return dm
+    return DateMention(dm.start, dm.end, dm.text, resolved[0], None, True, resolved[1])
 
 
 def _retense(dm: DateMention, ref: date | None, future: bool) -> DateMention:

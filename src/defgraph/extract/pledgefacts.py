@@ -23,7 +23,7 @@ from .countries import (
     country_name,
     currency_countries,
 )
-from .lexicon import OrgMention
+from .lexicon import OrgMention, find_organisations
 from .money import Money
 from .persons import PersonHit
 from .spans import SpanIndex
@@ -36,8 +36,9 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
     default_recipient = _usual_recipient(ctx)
     R = rules()
     for si, s in enumerate(ctx.sentences):
-        if not pl_rules._PLEDGE_WORD.search(s.text) or _negated_pledge(s.text):
-            continue
+        if not (pl_rules._PLEDGE_WORD.search(s.text) or (out and pl_rules._PART.search(s.text))) \
+                or _negated_pledge(s.text):
+            continue  # a sentence that gives, or one that splits a total given before
         cs = ctx.within(ctx.countries, s)
         os_ = ctx.within(ctx.orgs, s)
         ps = ctx.persons_in(s)
@@ -221,7 +222,8 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
                      r"strengthening|equip|equipping|arm|arming|bolster|bolstering|benefit|with)\s+(?:the\s+)?$", pre, re.I) \
                 or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.start > anchor - 5) \
                 or (c.adjectival and c.start > anchor and re.match(r"\s+(?:Armed Forces|forces|military|troops|army|"
-                                              r"defen[cs]e|industry|soldiers|drone|partners)", ctx.text[c.end:c.end + 30], re.I)):
+                                              r"defen[cs]e|industry|soldiers|drone|partners|officers|personnel|cadets|sailors|"
+                                              r"units|navy|air force|coast guard)", ctx.text[c.end:c.end + 30], re.I)):
             recipient = ActorRef("country", c.iso3)
             break
     # Donor: a party named before the amount or the pledge verb; "we" is the publisher
@@ -256,6 +258,12 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         donor = ActorRef("country", _institution_in(s.text[: max(0, anchor - s.start) + 1]) or "")
     elif ctx.home and ActorRef("country", ctx.home) != recipient:
         donor = ActorRef("country", ctx.home)
+    elif ctx.home is None and ctx.st.publisher:
+        # "The Council today adopted an assistance measure": an organisation's own release gives
+        # its own money
+        org = next(iter(find_organisations(ctx.st.publisher)), None)
+        if org is not None:
+            donor = ActorRef("organisation", org.key)
     if donor == recipient:
         donor = None
     return donor, recipient

@@ -24,7 +24,7 @@ _NEGATED = re.compile(r"\b(?:not|no|never|refused|declined|ruled out|rejected|wo
 _GIVEN = re.compile(r"\b(?:provid\w*|donat\w*|giv(?:e|es|en|ing)|gave|allocat\w*|grant\w*|pledg\w*|"
                     r"earmark\w*|contribut\w*)\s+(?:(?:a|an|the|another|further|additional|some|up to|"
                     r"more than|over|nearly|almost|about)\s+)*$", re.I)
-_PART = re.compile(r"\b(?:including|includes|include|of which|comprising|consisting of|part of|"
+_PART = re.compile(r"\b(?:including|includes|include|of which|of the total|of this|of that|out of|comprising|consisting of|part of|"
                    r"within (?:this|the|that)|among them|with)\b", re.I)
 # A commitment to hand over equipment: "will provide", "has donated", "pledged", "is sending".
 _IN_KIND_VERB = re.compile(

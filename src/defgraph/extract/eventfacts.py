@@ -284,8 +284,11 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
         return (venue or before[-1]), True
     if venue:
         return venue, False
-    # Further away in the same sentence, unless another matter intervenes ("attack in Manbij")
+    # Further away in the same sentence, unless another matter intervenes ("attack in Manbij");
+    # never the city of the dateline, which tells where the report was filed
     for p in places:
+        if p.kind == "city" and _is_dateline_at(t, p):
+            continue
         lo, hi = (t.end, p.start) if p.start >= t.end else (p.end, t.start)
         if not _PLACE_BREAK.search(ctx_text_between(places, t, lo, hi)):
             return p, False
@@ -294,6 +297,12 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
 
 _PLACE_BREAK = re.compile(r"[;:]|,\s+(?:which|who|where|while)\b|\b(?:during|attack|attacks|killed|"
                           r"wounded|war|invasion|strikes?|bombing|since|against)\b", re.I)
+
+
+def _is_dateline_at(t: ev_rules.Trigger, p: PlaceMention) -> bool:
+    rel = p.start - t.sentence_start
+    text = t.sentence_text
+    return 0 <= rel and not text[:rel].strip() and bool(re.match(r"\s*(?:\(\w+\)\s*)?[,–—-]", text[rel + p.end - p.start:]))
 
 
 def ctx_text_between(places: list[PlaceMention], t: ev_rules.Trigger, lo: int, hi: int) -> str:

@@ -37,7 +37,7 @@ _RELATION_BEFORE = re.compile(r"\b(?:borders?|frontier|relations|ties|trade|war|
 _ACTOR_BEFORE = re.compile(
     r"(?:\b(?:(?:defen[cs]e |foreign |prime )?(?:ministers?|ministries|secretar(?:y|ies)|leaders?|"
     r"delegations?|representatives?|officials?|heads?|chiefs?|presidents?|governments?|navies|"
-    r"armies|armed forces|troops) of|with|and|between|counterparts? from|ministers? from|delegations? from|representatives? from|"
+    r"armies|armed forces|troops|meetings?|summit|session|ministerial|gathering) of|with|and|between|counterparts? from|ministers? from|delegations? from|representatives? from|"
     r"officials? from|leaders? from|chiefs? from|hosted|welcomed|met|visited|joined by|"
     r"partners? from|allies from|teams? from)\s+(?:the\s+|his\s+|her\s+)?(?:\w+\s+)?$)", re.I)
 

@@ -213,10 +213,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.confidence += R.confidence("event_count_bonus")
             drafts.append(d)
     # A meeting on the margins with no date of its own is held on its host meeting's day
+    # and, named with no place of its own, where the host meeting was
     last_dated = None
     for d in drafts:
         if d.side and not d.date_explicit and last_dated is not None:
             d.date, d.end_date, d.planned = last_dated.date, None, last_dated.planned
+            d.place = d.place or last_dated.place
         elif not d.side and d.date_explicit:
             last_dated = d
     return drafts
@@ -438,7 +440,10 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         compatible = any(not m.date_explicit or not h.date_explicit or m.date == h.date or _in_range(m, h)
                          for h in hosts)
         if m.tentative:
-            host = next((h for h in hosts if h.planned), None)
+            # the planned visit to the place the plan names, else the first planned one
+            planned = [h for h in hosts if h.planned]
+            host = next((h for h in planned if m.place is not None and h.place is not None
+                         and m.place.iso3 and m.place.iso3 == h.place.iso3), next(iter(planned), None))
             if m.type == "Meeting" and host is not None and not m.count and not m.side:
                 # where and whom the plan names, not the states its sentence mentions
                 m.participants = [r for r in m.participants if r.kind == "person"
@@ -447,7 +452,11 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 _absorb(host, m)
             continue  # a plan without a day is no event by itself
         if m.type == "Meeting" and hosts and not m.count and compatible and not m.side:
-            _absorb(hosts[0], m)
+            # the host of the same day, else the first ("consultations in Ottawa on 18
+            # September" belong to that day's visit, not to the one in Washington before it)
+            same = next((h for h in hosts if m.date_explicit and h.date_explicit and
+                         (m.date == h.date or _in_range(m, h))), hosts[0])
+            _absorb(same, m)
             continue
         out.append(m)
     return out

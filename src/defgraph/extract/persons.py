@@ -365,6 +365,26 @@ def find_persons(
     return people + _posts(post_hits, people)
 
 
+def _title_mentions(text: str, people: list[PersonHit]) -> None:
+    """'the Tánaiste held a bilateral meeting': an office named alone, after its holder was
+    named with it, is that person again, where no one else in the statement holds that office."""
+    heads: dict[str, list[PersonHit]] = {}
+    for p in people:
+        if not p.role or military_rank(p.role):
+            continue
+        for head in {p.role, re.split(r",\s+|\s+and\s+", p.role)[0]}:
+            if head[:1].isupper() and len(head) > 3:
+                heads.setdefault(head, []).append(p)
+    for head, holders in heads.items():
+        if len(holders) != 1 or any(head in q.role for q in people if q is not holders[0] and q.role):
+            continue
+        p = holders[0]
+        first = min(a for a, _b in p.mentions) if p.mentions else p.start
+        for m in re.finditer(r"\b[Tt]he\s+" + re.escape(head) + r"(?![\w-])(?!\s+(?:of|for|to)\b)(?!,?\s+[A-Z])", text):
+            if m.start() > first and not any(a <= m.start() < b for a, b in p.mentions):
+                p.mentions.append((m.start(), m.end()))
+
+
 def _state_after_name(text: str, p: PersonHit, cindex: SpanIndex[CountryMention]) -> str | None:
     """"Gen. Dinh Van Hung of Vietnam", "Gilberto Teodoro of the Philippines": the state named
     right after the name (not after an office: "Minister of Defence" is read elsewhere)."""
@@ -498,6 +518,7 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
             for p in by_surname.get(m.group(0), ()):
                 if not known[id(p)].containing(m.start()):
                     p.mentions.append((m.start(), m.end()))
+    _title_mentions(text, out)
     for p in out:
         p.mentions.sort()
         p.start = p.mentions[0][0]

@@ -241,6 +241,7 @@ def find_persons(
     roles = _roles(text, cindex)  # read once, used by two rules below
     posts: dict[str, str] = {}  # office -> state, from offices named with a state but no name
     post_hits: list[PersonHit] = []
+    office_end: tuple[int, str, str | None] | None = None  # the last office: where it ends, it, its state
     for r in roles:
         role = r.group(0)
         country = country_before(r.start())
@@ -252,6 +253,12 @@ def find_persons(
                 org = org or c2[4:]
             else:
                 country = country or c2
+        if military_rank(role) and office_end is not None and office_end[0] <= r.start() and \
+                _RANK_AFTER_OFFICE.fullmatch(text, office_end[0], r.start()):
+            # "Commander of the Sri Lanka Army Lieutenant General X": the office, not the rank
+            role, country = office_end[1], country or office_end[2]
+        elif not military_rank(role):
+            office_end = (r.end(), role, country)
         # Role followed directly by a name: "Defence Secretary John Healey MP", "President Macron"
         pos = None
         # "the Minister of National Defense of Korea, Shin Won-sik"; "the Commander of the United
@@ -363,6 +370,21 @@ def find_persons(
         if p.country is None:
             p.country = _state_after_name(text, p, cindex)
     return people + _posts(post_hits, people)
+
+
+# between an office and the rank before its holder's name: the rest of the body's name
+_RANK_AFTER_OFFICE = re.compile(r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?(?:[A-Z][\w’'-]*[ \t]+){1,5})?[ \t]*,?[ \t]*")
+
+
+def _country_in_role(text: str, start: int, end: int, cindex: SpanIndex[CountryMention]) -> str | None:
+    """The state named inside an office after "of" ("Commander of the Sri Lanka Army", "Chief of
+    the General Staff of the Armed Defence Forces of Mozambique"), not a host after "to"
+    ("Ambassador to the Republic of Korea")."""
+    found = [c for c in cindex.starting_in(start, end) if c.end <= end]
+    if len(found) != 1 or re.search(r"\bto\b", text[start:found[0].start]):
+        return None
+    c = found[0]
+    return c.iso3 if re.search(r"\bof\s+(?:the\s+)?$", text[max(start, c.start - 8):c.start]) else None
 
 
 def _title_mentions(text: str, people: list[PersonHit]) -> None:

@@ -182,8 +182,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     place = city or _venue_city(place)
             remote = t.type in R.classes_with("remote")
             dateline = next((p for p in pls if p.kind == "city" and _is_dateline(ctx.text, p)), None)
-            if place is not None and remote and place is dateline:
-                place = None  # "SEOUL (Yonhap) -- ... held video talks": where the report was filed
+            if place is not None and remote:
+                # "SEOUL (Yonhap) -- ... held video talks", "announced in Ottawa after a video call":
+                # a call joins two places; the one named is where the report was filed or made
+                place = None
             elif place is None and dateline is not None and not remote:
                 place = dateline  # "RAWALPINDI, January 15: General X called on ...": a report from the spot
             if place:
@@ -205,7 +207,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if day0 and chosen.date > day0:
                     future = True
             else:
-                d.date = None if future else day0
+                # "welcomed X to Bratislava on Monday ... In the afternoon X visited the range":
+                # an event told without a day is on the day the report last named
+                told = None if future else _last_day_told(ctx, s, day0)
+                d.date = None if future else (told or day0)
             d.planned = future and (d.date is None or day0 is None or d.date >= day0)
             if future and (not chosen or chosen.vague):
                 d.tentative = True  # "to be hosted by Australia later this year": a plan without a day
@@ -319,6 +324,21 @@ def _venue_city(venue: PlaceMention) -> PlaceMention | None:
     if city is None:
         return None
     return PlaceMention(venue.start, venue.end, city.name, "city", city.iso3, city.geonames_id)
+
+
+def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> date | None:
+    """The day named last before sentence `s` in the body (not the title line, not a dateline),
+    when it is a past day of the report."""
+    title_end = ctx.text.find("\n", ctx.text.find("\n") + 1) if ctx.text.startswith(" date ") else -1
+    body_start = max(0, ctx.text.find("\n", title_end + 1) + 1) if title_end >= 0 else 0
+    before = [d for d in ctx.index(ctx.dates).starting_in(body_start, s.start)
+              if not d.vague and not _is_dateline_date(ctx.text, d)]
+    if not before:
+        return None
+    last = _rebase(before[-1], day0)
+    if day0 is not None and not 0 <= (day0 - last.date).days <= 7:
+        return None
+    return last.date
 
 
 def _rebase(dm: DateMention, ref: date | None) -> DateMention:

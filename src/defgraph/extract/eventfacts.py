@@ -119,6 +119,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         own = [d for d in ds if not _is_dateline_date(ctx.text, d)]
         ds = [_rebase(x, day0) for x in own] if own else ds
         by_span = ev_rules.convenor_after_by(s.text)
+        stop_states: set[str] = set()
         for t in triggers:
             d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
                                     confidence=R.confidence("event_base"), reference=t.reference)
@@ -217,6 +218,17 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if d.count and t.type == "Meeting":
                 d.confidence += R.confidence("event_count_bonus")
             drafts.append(d)
+            if t.type in host_party and chosen is not None:
+                stops = _itinerary(ctx, s, d, day0, future)
+                drafts.extend(stops)
+                stop_states |= {r.key for x in stops for r in x.participants[-1:]}
+        if stop_states:
+            # "for talks ... on Monday and to Fiji on Thursday": a later stop's state is no party
+            # to the sentence's other events
+            for x in drafts:
+                if x.sentence is s and x.date is not None and not any(
+                        r.kind == "country" and r.key in stop_states for r in x.participants[-1:]):
+                    x.participants = [r for r in x.participants if not (r.kind == "country" and r.key in stop_states)]
     # A meeting on the margins with no date of its own is held on its host meeting's day
     # and, named with no place of its own, where the host meeting was
     last_dated = None
@@ -324,6 +336,47 @@ def _venue_city(venue: PlaceMention) -> PlaceMention | None:
     if city is None:
         return None
     return PlaceMention(venue.start, venue.end, city.name, "city", city.iso3, city.geonames_id)
+
+
+_NEXT_STOP = re.compile(r"\s*,?\s+(?:and|before|then|and then|and later)\s+(?:then\s+|later\s+|on\s+)?(?:to|in)\s+(?:the\s+)?")
+
+
+def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | None,
+               future: bool) -> list[ev_rules.EventDraft]:
+    """'will travel to Tonga on Monday and to Fiji on Thursday': one visit per stop and day.
+    Each later stop (a state or city, then its own date) leaves the first visit and makes its own."""
+    out: list[ev_rules.EventDraft] = []
+    t_end = d.trigger.end
+    dates = [x for x in ctx.within(ctx.dates, s) if x.start >= t_end and not _is_dateline_date(ctx.text, x)]
+    if len(dates) < 2:
+        return out
+    stops = [(c.start, c.end, c.iso3, None) for c in ctx.within(ctx.countries, s) if c.start > t_end] + \
+        [(p.start, p.end, p.iso3, p) for p in ctx.within(ctx.places, s) if p.start > t_end and p.kind == "city"]
+    for a, b, iso3, place in sorted(stops, key=lambda x: x[0]):
+        lead = _NEXT_STOP.search(ctx.text, max(t_end, a - 30), a)
+        if lead is None or lead.end() != a or not iso3:
+            continue
+        when = next((x for x in dates if b <= x.start <= b + 30 and
+                     re.fullmatch(r"\s*(?:,\s*)?(?:on|from)?\s*", ctx.text[b:x.start])), None)
+        if when is None or when is dates[0] and dates[0].start < a:
+            continue
+        if not any(x.start < a for x in dates):
+            continue  # the first stop must have its own day, or the later day is the whole trip's
+        when = _retense(_rebase(when, day0), day0, future)
+        stop = ev_rules.EventDraft(d.type, s, d.trigger, method=d.method, confidence=d.confidence,
+                                   reference=d.reference)
+        # the traveller's side: the persons named before the trigger and their states
+        stop.participants = [r for r in d.participants if r.kind in ("person", "post") or
+                             (r.kind == "country" and r.key in d.person_states and r.key != iso3)]
+        stop.participants.append(ActorRef("country", iso3))
+        d.participants = [r for r in d.participants if not (r.kind == "country" and r.key == iso3)]
+        stop.date, stop.end_date, stop.date_explicit = when.date, when.end_date, True
+        stop.planned = d.planned
+        stop.place = place
+        if d.place is not None and place is not None and d.place is place:
+            d.place = None
+        out.append(stop)
+    return out
 
 
 def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> date | None:
@@ -439,6 +492,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         for m in merged:
             if d.tentative and (m.tentative or not m.planned):
                 continue
+            if d.tentative and d.place is not None and d.place.iso3 and not _at(m, d.place.iso3):
+                continue  # "In Suva she will hold talks": the plan for Fiji, not the one for Tonga
             if d.reference and (m.reference or m.tentative):
                 continue
             if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))):
@@ -451,6 +506,11 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if not d.reference:
                 merged.append(d)  # an event only named again, with none reported, is dropped
             continue
+        if d.tentative:
+            # "to visit Tonga and Fiji" joins the first stop, without the states of the others
+            others = {r for m in merged if m is not target and m.type == d.type and m.planned
+                      for r in m.participants if r.kind == "country"}
+            d.participants = [r for r in d.participants if r not in others or r in target.participants]
         _absorb(target, d)
     # A meeting inside a call, visit or signing is the same event seen from another side.
     absorbing = rules().classes_with("absorbs_meeting")
@@ -462,8 +522,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         if m.tentative:
             # the planned visit to the place the plan names, else the first planned one
             planned = [h for h in hosts if h.planned]
-            host = next((h for h in planned if m.place is not None and h.place is not None
-                         and m.place.iso3 and m.place.iso3 == h.place.iso3), next(iter(planned), None))
+            host = next((h for h in planned if m.place is not None and m.place.iso3 and _at(h, m.place.iso3)),
+                        next(iter(planned), None))
             if m.type == "Meeting" and host is not None and not m.count and not m.side:
                 # where and whom the plan names, not the states its sentence mentions
                 m.participants = [r for r in m.participants if r.kind == "person"
@@ -480,6 +540,13 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             continue
         out.append(m)
     return out
+
+
+def _at(m: ev_rules.EventDraft, iso3: str) -> bool:
+    """The event is in that state: its place is there, or (no place) the state takes part."""
+    if m.place is not None and m.place.iso3:
+        return bool(m.place.iso3 == iso3)
+    return ActorRef("country", iso3) in m.participants
 
 
 def _multilateral(d: ev_rules.EventDraft) -> bool:

@@ -338,9 +338,11 @@ def find_persons(
             country = c.iso3
         hits.append(PersonHit(name, slug(name), m.start(), e, role_chain, country, counterpart=True))
 
-    # "The Minister for Defence, the Hon Richard Marles MP, met ..."
+    # "The Minister for Defence, the Hon Richard Marles MP, met ..."; "Fiji's Minister for Home
+    # Affairs and Immigration, Pio Tikoduadua": the office's last words may follow an "and"
     for r in roles:
-        m = re.match(r",\s+(?:the\s+)?", text[r.end():r.end() + 8])
+        m = re.match(r"(?:[ \t]+(?:and|&)[ \t]+[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,2})?,\s+(?:the\s+)?",
+                     text[r.end():r.end() + 48])
         if not m:
             continue
         nm = _name_at(text, r.end() + m.end())

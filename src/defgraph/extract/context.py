@@ -200,6 +200,15 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
     for p in persons:
         if p.country is not None or p.org is not None or p.is_post:
             continue
+        sent0 = next(iter(sent_ix.containing(p.start)), None)
+        cue = _ACCOMPANIED.search(text, sent0.start, p.start) if sent0 is not None else None
+        if cue is not None and home:
+            # "The prime minister was accompanied by ... Foreign Minister X": of the delegation's
+            # side, the one named before the cue, else the publisher's
+            lead = [q for q in p_ix.starting_in(sent0.start, cue.start()) if q is not p and q.country and not q.is_post]
+            p.country = lead[-1].country if lead else home
+            p.state_confidence = r.confidence("publisher_state_only_candidate")
+            continue
         position, at, partner = _position(text, p, ends)
         if p.counterpart and home:
             # "his counterpart, X": of the other side, the one foreign state the sentence names
@@ -278,6 +287,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             p.state_confidence = r.confidence("state_unknown")
 
 
+_ACCOMPANIED = re.compile(r"\b(?:accompanied by|(?:delegation|entourage) (?:included|comprised|also included))\b")
 _VISIT_TO = re.compile(r"\b(?:visit(?:s|ed|ing)?(?:\s+to)?|trip to|travel(?:s|led|ed|ling)?\s+to|"
                        r"arriv(?:ed|es|ing)\s+in|(?:is|was|are|were)\s+in)\s+(?:the\s+)?$")
 

@@ -333,9 +333,16 @@ def find_persons(
         if not trimmed or not _valid_name(*trimmed):
             continue
         name, s, e = trimmed
-        country = None
-        for c in cindex.starting_in(m.start("adj"), m.end("adj")) if m.group("adj") else []:
-            country = c.iso3
+        adj_states = [c.iso3 for c in (cindex.starting_in(m.start("adj"), m.end("adj")) if m.group("adj") else [])]
+        country = adj_states[-1] if adj_states else None
+        # "his Greek and Romanian counterparts, Nikos Dendias and Angel Tîlvăr": respectively
+        second = re.match(r"\s+(?:and|&)\s+", text[e:e + 6]) if len(adj_states) == 2 else None
+        nm2 = _name_at(text, e + second.end()) if second else None
+        trimmed2 = _trim_name(nm2, block) if nm2 else None
+        if trimmed2 and _valid_name(*trimmed2):
+            country = adj_states[0]
+            hits.append(PersonHit(trimmed2[0], slug(trimmed2[0]), trimmed2[1], trimmed2[2], role_chain,
+                                  adj_states[1], counterpart=True))
         hits.append(PersonHit(name, slug(name), m.start(), e, role_chain, country, counterpart=True))
 
     # "The Minister for Defence, the Hon Richard Marles MP, met ..."; "Fiji's Minister for Home

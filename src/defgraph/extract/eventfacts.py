@@ -247,7 +247,8 @@ _RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undert
 
 
 _DATELINE_HEAD = re.compile(r"[^\W\d][\w .'’-]{0,30},\s*")
-_DATELINE_TAIL = re.compile(r"[\s.,]*(?:(?:\(\s*[^\W\d][\w .-]{0,30}\)|/\s*[^\W\d][\w .-]{0,30}/)[\s.]*[:–—-]?|[:–—-])")
+_DATELINE_TAIL = re.compile(r"[\s.,]*(?:(?:\(\s*[^\W\d][\w .-]{0,30}\)|/\s*[^\W\d][\w .-]{0,30}/)[\s.]*[:–—-]?|[:–—-]"
+                            r"|[A-Z]{2,8}\s*[:–—-])")  # "(APP):", "/Agerpres/ -", "—", ", SPA --"
 
 
 def _is_dateline_date(text: str, d: DateMention) -> bool:

@@ -130,7 +130,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 if re.match(r"(?:press|news)\s+$", before[-6:], re.I) or re.match(r"\s*(?:call|point|briefing)", after) \
                         and word.lower() == "press":
                     continue
-                if et.not_before is not None and et.not_before.search(before[-8:]):
+                if et.not_before is not None and et.not_before.search(before[-120:]):
                     continue
                 if not trig.convening and any(g.word == word.lower() and g.needs_before is not None
                                               and not g.needs_before.search(before[-8:]) for g in trig.guards):

@@ -525,14 +525,14 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             planned = [h for h in hosts if h.planned]
             host = next((h for h in planned if m.place is not None and m.place.iso3 and _at(h, m.place.iso3)),
                         next(iter(planned), None))
-            if m.type == "Meeting" and host is not None and not m.count and not m.side:
+            if m.type == "Meeting" and host is not None and not _many(m) and not m.side:
                 # where and whom the plan names, not the states its sentence mentions
                 m.participants = [r for r in m.participants if r.kind == "person"
                                   or (r.kind == "country" and r.key in m.person_states)]
                 m.convenors = []
                 _absorb(host, m)
             continue  # a plan without a day is no event by itself
-        if m.type == "Meeting" and hosts and not m.count and compatible and not m.side:
+        if m.type == "Meeting" and hosts and not _many(m) and compatible and not m.side:
             # the host of the same day, else the first ("consultations in Ottawa on 18
             # September" belong to that day's visit, not to the one in Washington before it)
             same = next((h for h in hosts if m.date_explicit and h.date_explicit and
@@ -552,7 +552,12 @@ def _at(m: ev_rules.EventDraft, iso3: str) -> bool:
 
 def _multilateral(d: ev_rules.EventDraft) -> bool:
     states = [r for r in d.participants if r.kind == "country"]
-    return bool(d.count) or len(states) > 2 or any(r.kind == "organisation" for r in d.participants)
+    return _many(d) or len(states) > 2 or any(r.kind == "organisation" for r in d.participants)
+
+
+def _many(d: ev_rules.EventDraft) -> bool:
+    """A number of participants that makes a meeting multilateral ("the two ministers" does not)."""
+    return d.count is not None and d.count > 2
 
 
 def _in_range(d: ev_rules.EventDraft, m: ev_rules.EventDraft) -> bool:

@@ -310,6 +310,7 @@ def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
     mentions; one joined by "and" to a guest or host stands where they do (the partner)."""
     for a, _b in p.mentions[:3]:
         before = text[max(0, a - 40):a]
+        before = before[before.rfind("\n") + 1:]  # a title line's last words are not the name's verb
         if _HOST_BEFORE.search(before):
             return "host", a, None
         if _GUEST_BEFORE.search(before):

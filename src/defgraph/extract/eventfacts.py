@@ -532,7 +532,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 m.convenors = []
                 _absorb(host, m)
             continue  # a plan without a day is no event by itself
-        if m.type == "Meeting" and hosts and not _many(m) and compatible and not m.side:
+        if m.type == "Meeting" and hosts and not _multilateral(m) and compatible and not m.side:
             # the host of the same day, else the first ("consultations in Ottawa on 18
             # September" belong to that day's visit, not to the one in Washington before it)
             same = next((h for h in hosts if m.date_explicit and h.date_explicit and
@@ -540,6 +540,15 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             _absorb(same, m)
             continue
         out.append(m)
+    # "will travel to Paris for a meeting of the Weimar Triangle defence ministers": the trip is
+    # the way to the multilateral meeting, which is the event
+    for v in [x for x in out if x.type in rules().classes_with("host_is_party") and x.type != "Deployment"]:
+        meeting = next((x for x in out if x.type == "Meeting" and _multilateral(x) and not x.side and
+                        (x.sentence is v.sentence or v.sentence in x.extra_spans) and
+                        (x.date == v.date or _in_range(x, v))), None)
+        if meeting is not None:
+            _absorb(meeting, v)
+            out.remove(v)
     return out
 
 

@@ -383,10 +383,16 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
 def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> date | None:
     """The day named last before sentence `s` in the body (not the title line, not a dateline),
     when it is a past day of the report."""
-    title_end = ctx.text.find("\n", ctx.text.find("\n") + 1) if ctx.text.startswith(" date ") else -1
-    body_start = max(0, ctx.text.find("\n", title_end + 1) + 1) if title_end >= 0 else 0
+    title = (ctx.st.title or "").strip()
+    body_start = ctx.text.find("\n") + 1 if title and ctx.text.startswith(title) else 0
     before = [d for d in ctx.index(ctx.dates).starting_in(body_start, s.start)
               if not d.vague and not _is_dateline_date(ctx.text, d)]
+    if not before and s.start < body_start:
+        # the title's event is the one the first lines tell: "NATO Secretary General meets Prime
+        # Minister of Montenegro" over "... welcomed ... on Tuesday (13 May 2025)"
+        lead = [x for x in ctx.sentences if x.start >= body_start][:2]
+        before = [d for x in lead for d in ctx.within(ctx.dates, x)
+                  if not d.vague and not _is_dateline_date(ctx.text, d)][:1]
     if not before:
         return None
     last = _rebase(before[-1], day0)

@@ -242,6 +242,13 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 head = text[sent.start:at]
                 subject = next((q for q in persons if q is not p and not q.is_post and q.role
                                 and " " in q.role and q.role in head), None)
+                if subject is None:
+                    # "the Minister will also pay a courtesy call on ...": the one holder of an
+                    # office whose first word names the subject
+                    words = set(re.findall(r"\b[Tt]he\s+([A-Z][\w-]+)\b", head))
+                    holders = [q for q in persons if q is not p and not q.is_post and q.role
+                               and q.role.split()[0] in words]
+                    subject = holders[0] if len(holders) == 1 else None
             sub_state = subject.country if subject is not None else None
             if home and sub_state and sub_state != home:
                 p.country = home  # the foreign guest called on, or met, the publisher's official

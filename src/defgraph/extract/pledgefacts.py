@@ -221,6 +221,9 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
                      r"providing|give|giving|send|sending|supply|supplying|offer|offering|grant|"
                      r"strengthening|equip|equipping|arm|arming|bolster|bolstering|benefit|with)\s+(?:the\s+)?$", pre, re.I) \
                 or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.start > anchor - 5) \
+                or (not c.adjectival and c.start > anchor and re.match(
+                    r"\s+(?:National\s+)?(?:Armed Forces|Defen[cs]e Forces?|Army|Navy|Air Force|Coast Guard)\b",
+                    ctx.text[c.end:c.end + 40])) \
                 or (c.adjectival and c.start > anchor and re.match(r"\s+(?:Armed Forces|forces|military|troops|army|"
                                               r"defen[cs]e|industry|soldiers|drone|partners|officers|personnel|cadets|sailors|"
                                               r"units|navy|air force|coast guard)", ctx.text[c.end:c.end + 30], re.I)):

@@ -120,6 +120,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         ds = [_rebase(x, day0) for x in own] if own else ds
         by_span = ev_rules.convenor_after_by(s.text)
         stop_states: set[str] = set()
+        stop_drafts: list[ev_rules.EventDraft] = []
         for t in triggers:
             d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
                                     confidence=R.confidence("event_base"), reference=t.reference)
@@ -221,13 +222,13 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if t.type in host_party and chosen is not None:
                 stops = _itinerary(ctx, s, d, day0, future)
                 drafts.extend(stops)
+                stop_drafts.extend(stops)
                 stop_states |= {r.key for x in stops for r in x.participants[-1:]}
         if stop_states:
             # "for talks ... on Monday and to Fiji on Thursday": a later stop's state is no party
             # to the sentence's other events
             for x in drafts:
-                if x.sentence is s and x.date is not None and not any(
-                        r.kind == "country" and r.key in stop_states for r in x.participants[-1:]):
+                if x.sentence is s and x.date is not None and not any(x is y for y in stop_drafts):
                     x.participants = [r for r in x.participants if not (r.kind == "country" and r.key in stop_states)]
     # A meeting on the margins with no date of its own is held on its host meeting's day
     # and, named with no place of its own, where the host meeting was
@@ -374,6 +375,7 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
         stop.date, stop.end_date, stop.date_explicit = when.date, when.end_date, True
         stop.planned = d.planned
         stop.place = place
+        stop.itinerary = d.itinerary = True
         if d.place is not None and place is not None and d.place is place:
             d.place = None
         out.append(stop)

@@ -80,6 +80,7 @@ class EventDraft:
     tentative: bool = False
     reference: bool = False  # the event named again ("during the visit"): only adds to one reported
     person_states: set[str] = field(default_factory=set)  # states of the persons named in the sentence
+    itinerary: bool = False  # one stop of several ("to Tonga on Monday and to Fiji on Thursday")
 
 
 _CONVENE_WORDS = re.compile(r"^(?:co-)?(?:convene|host|chair|organi[sz]e)", re.I)

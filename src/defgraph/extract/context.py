@@ -294,6 +294,19 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             p.state_confidence = r.confidence("state_unknown")
 
 
+_CHAIN_CACHE: dict[int, tuple[object, re.Pattern[str]]] = {}
+
+
+def _office_chain_end() -> re.Pattern[str]:
+    """Offices joined by "and" or a comma at the end of a text (compiled once per rule set)."""
+    r = rules()
+    hit = _CHAIN_CACHE.get(id(r))
+    if hit is None or hit[0] is not r:
+        _CHAIN_CACHE.clear()
+        hit = _CHAIN_CACHE[id(r)] = (r, re.compile(r"(?:(?:" + r.role_re.pattern + r")\s*(?:,|and|&)\s*)+$"))
+    return hit[1]
+
+
 _ACCOMPANIED = re.compile(r"\b(?:accompanied by|(?:delegation|entourage) (?:included|comprised|also included))\b")
 _VISIT_TO = re.compile(r"\b(?:visit(?:s|ed|ing)?(?:\s+to)?|trip to|travel(?:s|led|ed|ling)?\s+to|"
                        r"arriv(?:ed|es|ing)\s+in|(?:is|was|are|were)\s+in)\s+(?:the\s+)?$")
@@ -316,8 +329,11 @@ def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
     """("host" | "guest" | "", offset, partner): where the person stands at one of their first
     mentions; one joined by "and" to a guest or host stands where they do (the partner)."""
     for a, _b in p.mentions[:3]:
-        before = text[max(0, a - 40):a]
+        before = text[max(0, a - 160):a]
         before = before[before.rfind("\n") + 1:]  # a title line's last words are not the name's verb
+        # "talks with Deputy Prime Minister and Minister for Defence X": the offices of a chain
+        # stand between the verb and the holder
+        before = _office_chain_end().sub("", before)[-40:]
         if _HOST_BEFORE.search(before):
             return "host", a, None
         if _GUEST_BEFORE.search(before):

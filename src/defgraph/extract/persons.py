@@ -382,7 +382,7 @@ def find_persons(
 
 
 # between an office and the rank before its holder's name: the rest of the body's name
-_RANK_AFTER_OFFICE = re.compile(r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?(?:[A-Z][\w’'-]*[ \t]+){1,5})?[ \t]*,?[ \t]*")
+_RANK_AFTER_OFFICE = re.compile(r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,4})?[ \t]*,?[ \t]*")
 
 
 def _country_in_role(text: str, start: int, end: int, cindex: SpanIndex[CountryMention]) -> str | None:

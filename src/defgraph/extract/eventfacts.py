@@ -340,7 +340,7 @@ def _venue_city(venue: PlaceMention) -> PlaceMention | None:
     return PlaceMention(venue.start, venue.end, city.name, "city", city.iso3, city.geonames_id)
 
 
-_NEXT_STOP = re.compile(r"\s*,?\s+(?:and|before|then|and then|and later)\s+(?:then\s+|later\s+|on\s+)?(?:to|in)\s+(?:the\s+)?")
+_NEXT_STOP = re.compile(r"\s*,?\s+(?:and|before|then|and then|and later)\s+(?:then\s+|later\s+|on\s+)?(?:(?:to|in)\s+)?(?:the\s+)?")
 
 
 def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | None,

@@ -219,7 +219,8 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         pre = ctx.text[max(s.start, c.start - 40):c.start]
         if re.search(r"\b(?:to|for|boost|boosting|support|supporting|help|helping|strengthen|provide|"
                      r"providing|give|giving|send|sending|supply|supplying|offer|offering|grant|"
-                     r"strengthening|equip|equipping|arm|arming|bolster|bolstering|benefit|with)\s+(?:the\s+)?$", pre, re.I) \
+                     r"strengthening|equip|equipping|arm|arming|bolster|bolstering|benefit|with|"
+                     r"(?:produced|made|manufactured|built) in)\s+(?:the\s+)?$", pre, re.I) \
                 or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.start > anchor - 5) \
                 or (not c.adjectival and c.start > anchor and re.match(
                     r"\s+(?:National\s+)?(?:Armed Forces|Defen[cs]e Forces?|Army|Navy|Air Force|Coast Guard)\b",

@@ -340,7 +340,9 @@ def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
             return "guest", a, None
         joined = re.search(r"\s+(?:and|&)\s+(?:the\s+)?$", text[max(0, a - 12):a])
         if joined and depth < 3:
-            q = ends.get(a - len(joined.group(0)))
+            # the partner's mention may end before a "Jr." or a full stop
+            q = next((ends[k] for k in range(a - len(joined.group(0)), a - len(joined.group(0)) - 5, -1)
+                      if k in ends), None)
             if q is not None and q is not p:
                 pos, _at, _q = _position(text, q, ends, depth + 1)
                 if pos:

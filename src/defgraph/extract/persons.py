@@ -265,10 +265,12 @@ def find_persons(
         # States Southern Command, Admiral Alvin Holsey": the body's own name may stand between
         m2 = re.match(r"(?:[ \t]+(?:to|in)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*)?(?:[ \t]+[A-Z][\w’'-]*){0,4},\s+",
                       text[after2:after2 + 60]) if c2 else None
-        if m2:
+        if m2 and _name_at(text, after2 + m2.end()):
             pos = after2 + m2.end()  # "the Minister of National Defense of Korea, Shin Won-sik"
         elif c2 and re.match(r"[ \t]+[A-Z]", text[after2:after2 + 3]) and _full_name_at(text, after2 + 1, block):
             pos = after2 + 1  # "Minister of Defence of Ukraine Denys Shmyhal" (not "... Turkish Land Forces")
+        elif m2:
+            pos = after2 + m2.end()
         else:
             m = re.match(r"[ \t]+", text[after:after + 3])
             if m:
@@ -420,7 +422,8 @@ def _state_after_name(text: str, p: PersonHit, cindex: SpanIndex[CountryMention]
     """"Gen. Dinh Van Hung of Vietnam", "Gilberto Teodoro of the Philippines": the state named
     right after the name (not after an office: "Minister of Defence" is read elsewhere)."""
     for _a, b in p.mentions[:3]:
-        m = re.match(r"\s+of\s+(?:the\s+)?", text[b:b + 24])
+        # "X of Vietnam"; "Gen. X, commander of U.S. Forces Korea" (an office in lower case)
+        m = re.match(r"\s+of\s+(?:the\s+)?|,\s+(?:the\s+)?(?:[a-z][\w-]*\s+){1,3}of\s+(?:the\s+)?", text[b:b + 60])
         if m:
             at = b + m.end()
             hit = cindex.starting_in(at, at + 1)

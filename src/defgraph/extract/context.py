@@ -147,6 +147,12 @@ def publisher_country(statement: Statement) -> str | None:
     return None
 
 
+def _international_publisher(st: Statement) -> bool:
+    """A release of an international organisation ("European Commission", "NATO") speaks for no
+    state, not for the one it names most."""
+    return bool(st.publisher) and bool(find_organisations(st.publisher or ""))
+
+
 def _context(st: Statement, home_hint: str | None = None) -> _Context:
     text = st.text
     countries = find_countries(text)
@@ -158,7 +164,8 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     blocked = [(o.start, o.end) for o in orgs] + [(p.start, p.end) for p in places]
     persons = find_persons(text, countries, blocked, org_spans)
     home = home_hint or publisher_country(st) or _dateline_country(text, places) or \
-        _dominant_country(text, countries) or _places_country(countries, places)
+        (None if _international_publisher(st) else
+         _dominant_country(text, countries) or _places_country(countries, places))
     # Officials named with no state of their own: the publisher's, the host's or the visited
     # state's by where they stand, never the counterpart's by proximity
     spans = sentences(text)

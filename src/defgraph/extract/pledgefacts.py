@@ -248,8 +248,15 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     candidates.sort(key=lambda x: x[0])
     before = [ref for pos, ref in candidates if pos < anchor and ref != recipient]
     if not before and not re.search(r"\b(?:we|our|I)\b", s.text[: max(0, anchor - s.start)]):
-        # "£450M surge ... as UK and Germany chair the meeting": the parties named after
-        before = [ref for pos, ref in candidates if ref != recipient]
+        # "£450M surge ... as UK and Germany chair the meeting": the parties named after, but not
+        # a state's adjective naming a thing ("from the proceeds of immobilised Russian assets")
+        things = {c.start for c in cs if re.match(
+            r"(?:\s+(?:immobili[sz]ed|frozen|seized|sovereign))?\s+(?:assets|funds|proceeds|reserves|money|"
+            r"oil|gas|aggression|invasion|war|attacks?|strikes?|drones?|missiles?)\b", ctx.text[c.end:c.end + 40])
+            or (c.adjectival and not re.match(
+                r"\s+(?:[Gg]overnment|authorities|[Mm]inist(?:er|ry)|[Ff]orces|[Aa]rmy|[Nn]avy|side|delegation|leaders?)\b",
+                ctx.text[c.end:c.end + 20]))}
+        before = [ref for pos, ref in candidates if ref != recipient and pos not in things]
     if re.search(r"\b(?:we|our|I)\b", s.text[: max(0, anchor - s.start)]) and ctx.home:
         donor = ActorRef("country", ctx.home)
     elif before:

@@ -138,7 +138,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     continue
                 # "the visit confirmed ...", "during the visit": an event named again, not reported
                 reference = any(g.word == word.lower() and g.needs_after is not None
-                                and (g.when_before is None or g.when_before.search(before[-12:]))
+                                and (g.when_before is None or g.when_before.search(before[-40:]))
                                 and not g.needs_after.match(after) for g in trig.guards)
                 is_convene = trig.convening and bool(_CONVENE_WORDS.match(head))
                 if cls in found and not is_convene:

@@ -209,7 +209,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             continue
         sent0 = next(iter(sent_ix.containing(p.start)), None)
         cue = _ACCOMPANIED.search(text, sent0.start, p.start) if sent0 is not None else None
-        if cue is not None and home:
+        if cue is not None and sent0 is not None and home:
             # "The prime minister was accompanied by ... Foreign Minister X": of the delegation's
             # side, the one named before the cue, else the publisher's
             lead = [q for q in p_ix.starting_in(sent0.start, cue.start()) if q is not p and q.country and not q.is_post]

@@ -50,6 +50,15 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
+def _label(gazetteer: str, written: str) -> str:
+    """The place's name as the statement writes it when the gazetteer knows it by another form
+    ("Ulaanbaatar" for GeoNames' "Ulan Bator", "Nuku'alofa" for "Nuku‘alofa"); the gazetteer's
+    own name otherwise (accents kept: "Siauliai" is written "Šiauliai")."""
+    if _fold(written).casefold() == _fold(gazetteer).casefold() or not written[:1].isupper():
+        return gazetteer
+    return written
+
+
 def lookup_city(name: str) -> City | None:
     """The most populous city called `name` (accents optional), or None."""
     from .countries import resolve_country
@@ -123,7 +132,7 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             cand = " ".join(parts[:k]).rstrip(".,'’")
             city = lookup_city(cand)
             if city:
-                add(PlaceMention(c.start("name"), c.start("name") + len(cand), city.name, "city", city.iso3,
+                add(PlaceMention(c.start("name"), c.start("name") + len(cand), _label(city.name, cand), "city", city.iso3,
                                  city.geonames_id))
                 return
 
@@ -142,7 +151,7 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             city = lookup_city(cand)
             if city:
                 s = m.start("name")
-                add(PlaceMention(s, s + len(cand), city.name, "city", city.iso3, city.geonames_id))
+                add(PlaceMention(s, s + len(cand), _label(city.name, cand), "city", city.iso3, city.geonames_id))
                 break
         else:
             city_after_comma(m.end("name"))
@@ -152,7 +161,7 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             cand = m.group("name").strip().title()
             city = lookup_city(cand)
             if city:
-                add(PlaceMention(m.start("name"), m.end("name"), city.name, "city", city.iso3,
+                add(PlaceMention(m.start("name"), m.end("name"), _label(city.name, cand), "city", city.iso3,
                                  city.geonames_id))
     out.sort(key=lambda p: p.start)
     return out

@@ -280,6 +280,16 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             continue
         if not home:
             continue
+        # "Foreign Minister X and Defense Minister Y held talks with ...": of X's side (not "X and Y
+        # signed the agreement", where they may be the two parties)
+        end = p.mentions[0][1] if p.mentions else p.start
+        joined = re.search(r"\s+(?:and|&)\s+(?:the\s+)?$", text[max(0, p.start - 12):p.start]) if re.match(
+            r",?\s+(?:[^\s,.;]+\s+){0,4}(?:with|received|hosted|welcomed|called on)\b", text[end:end + 60]) else None
+        ally = next((ends[k] for k in range(p.start - len(joined.group(0)), p.start - len(joined.group(0)) - 5, -1)
+                     if k in ends), None) if joined else None
+        if ally is not None and ally is not p and ally.country and not ally.is_post:
+            p.country, p.state_confidence = ally.country, ally.state_confidence
+            continue
         foreign: set[str] = set()
         if sent is not None:
             # states named where a party stands ("met the Estonian minister", not "aid to

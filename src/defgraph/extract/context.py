@@ -283,9 +283,12 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         # "Foreign Minister X and Defense Minister Y held talks with ...": of X's side (not "X and Y
         # signed the agreement", where they may be the two parties)
         end = p.mentions[0][1] if p.mentions else p.start
-        joined = re.search(r"\s+(?:and|&)\s+(?:the\s+)?$", text[max(0, p.start - 12):p.start]) if re.match(
+        # skip the offices of a chain before the holder ("X and Deputy Prime Minister and Minister Y")
+        head = text[max(0, p.start - 160):p.start]
+        cut = p.start - (len(head) - len(_office_chain_end().sub("", head)))
+        joined = re.search(r"\s+(?:and|&)\s+(?:the\s+)?$", text[max(0, cut - 12):cut]) if re.match(
             r",?\s+(?:[^\s,.;]+\s+){0,4}(?:with|received|hosted|welcomed|called on)\b", text[end:end + 60]) else None
-        ally = next((ends[k] for k in range(p.start - len(joined.group(0)), p.start - len(joined.group(0)) - 5, -1)
+        ally = next((ends[k] for k in range(cut - len(joined.group(0)), cut - len(joined.group(0)) - 5, -1)
                      if k in ends), None) if joined else None
         if ally is not None and ally is not p and ally.country and not ally.is_post:
             p.country, p.state_confidence = ally.country, ally.state_confidence

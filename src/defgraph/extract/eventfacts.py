@@ -188,7 +188,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "SEOUL (Yonhap) -- ... held video talks", "announced in Ottawa after a video call":
                 # a call joins two places; the one named is where the report was filed or made
                 place = None
-            elif place is None and dateline is not None and not remote:
+            elif place is None and dateline is not None and not remote and \
+                    t.type not in R.classes_with("multilateral") - {"Meeting"}:
                 place = dateline  # "RAWALPINDI, January 15: General X called on ...": a report from the spot
             if place:
                 d.place = place
@@ -298,11 +299,19 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
              or (p.start >= a_end and p.start - a_end <= w_after)]
     before = [p for p in places if (p.end <= t.start and t.start - p.end <= w_before)
               or (p.end <= a_start and a_start - p.end <= w_before)]
-    venue = next((p for p in places if p.kind == "venue"), None)
+    # a venue named as the place, not as the name of a thing ("the Lancaster House treaties")
+    def named_thing(p: PlaceMention) -> bool:
+        rel = p.end - t.sentence_start
+        return p.kind == "venue" and bool(_NAMED_AFTER_VENUE.match(t.sentence_text[rel:rel + 20]))
+
+    after = [p for p in after if not named_thing(p)]
+    before = [p for p in before if not named_thing(p)]
+    venue = next((p for p in after + before if p.kind == "venue"), None)
     if after:
         return (venue or after[0]), True
     if before:
         return (venue or before[-1]), True
+    venue = next((p for p in places if p.kind == "venue" and not named_thing(p)), None)
     if venue:
         return venue, False
     # Further away in the same sentence, unless another matter intervenes ("attack in Manbij");
@@ -316,8 +325,9 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
     return None, False
 
 
+_NAMED_AFTER_VENUE = re.compile(r"\s+(?:treat(?:y|ies)|agreements?|declaration|process|format|talks|accords?)\b")
 _PLACE_BREAK = re.compile(r"[;:]|,\s+(?:which|who|where|while)\b|\b(?:during|attack|attacks|killed|"
-                          r"wounded|war|invasion|strikes?|bombing|since|against)\b", re.I)
+                          r"wounded|(?<!of )war|invasion|strikes?|bombing|since|against)\b", re.I)
 
 
 def _is_dateline_at(t: ev_rules.Trigger, p: PlaceMention) -> bool:

@@ -208,7 +208,7 @@ def find_persons(
                     return None  # too far for a chain of offices, or on another line (a title)
                 # "Australian Deputy Prime Minister and Minister for Defence": offices in a chain
                 gap = re.sub(r"(?:" + role_re().pattern + r")(?:\s+and|,)?", "", text[c.end:pos])
-                if re.fullmatch(r"(?:['’]s)?\s*(?:(?:Deputy|Vice|Federal|Acting|Armed Forces|Defen[cs]e)\s+)?"
+                if re.fullmatch(r"(?:['’]s)?\s*(?:Ministry of (?:National )?Defen[cs]e\s+)?(?:(?:Deputy|Vice|Federal|Acting|Armed Forces|Defen[cs]e)\s+)?"
                                 r"|\s+(?:was|were|is|are) represented by\s+(?:the\s+|its\s+|her\s+|his\s+)?", gap):
                     return c.iso3
                 return None
@@ -228,7 +228,9 @@ def find_persons(
         return None
 
     def country_after_of(pos: int) -> tuple[str | None, int]:
-        m = re.match(r"\s+(?:of|for)\s+(?:the\s+)?", text[pos:pos + 20])
+        # "of Vietnam", "of the Embassy of Japan": the state an envoy's mission names
+        m = re.match(r"\s+(?:of|for)\s+(?:the\s+)?(?:(?:Embassy|Permanent Mission|Mission|High Commission|"
+                     r"Delegation)\s+of\s+(?:the\s+)?)?", text[pos:pos + 48])
         if m:
             p = pos + m.end()
             for c in cindex.starting_in(p, p + 24):
@@ -299,7 +301,7 @@ def find_persons(
         pre = text[max(0, r.start() - 80):r.start()]
         # "Phan Van Giang, Politburo member and Minister ...": another post may come first
         m = re.search(r"(?P<n>[^,;:()]{2,60}),\s+(?:(?:[A-Za-z][\w’'-]*\s+){1,3}(?:and|&)\s+)?"
-                      r"(?:the\s+|his\s+|her\s+)?(?:(?:a|an|[A-Z][\w.’'-]*)\s+){0,2}$", pre)
+                      r"(?:the\s+|his\s+|her\s+)?(?:(?:a|an|new|former|incoming|outgoing|current|[A-Z][\w.’'-]*)\s+){0,2}$", pre)
         if m:
             base = max(0, r.start() - 80)
             seg_start = base + m.start("n")

@@ -287,7 +287,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         head = text[max(0, p.start - 160):p.start]
         cut = p.start - (len(head) - len(_office_chain_end().sub("", head)))
         joined = re.search(r"\s+(?:and|&)\s+(?:the\s+)?$", text[max(0, cut - 12):cut]) if re.match(
-            r",?\s+(?:[^\s,.;]+\s+){0,4}(?:with|received|hosted|welcomed|called on)\b", text[end:end + 60]) else None
+            r",?\s+(?:[^\s,.;]+\s+){0,6}(?:with|received|hosted|welcomed|called on)\b", text[end:end + 90]) else None
         ally = next((ends[k] for k in range(cut - len(joined.group(0)), cut - len(joined.group(0)) - 5, -1)
                      if k in ends), None) if joined else None
         if ally is not None and ally is not p and ally.country and not ally.is_post:

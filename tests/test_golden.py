@@ -55,7 +55,10 @@ def _check_event(ex: Extraction, want: dict[str, Any]) -> str | None:
             continue
         if "convenors" in want and _states(e.convenors) != set(want["convenors"]):
             continue
-        if "place" in want and (e.place is None or ex.places[e.place].name != want["place"]):
+        if "place" in want and want["place"] is None and e.place is not None:
+            continue  # `place: null`: the event has no place
+        if "place" in want and want["place"] is not None and (
+                e.place is None or ex.places[e.place].name != want["place"]):
             continue
         if "organisations_include" in want and not set(want["organisations_include"]) <= {
                 r.key for r in e.participants if r.kind == "organisation"}:

@@ -256,7 +256,8 @@ def _counterpart_from_title(ctx: _Context, d: EventDraft) -> None:
     states = [r.key for r in d.participants if r.kind == "country"]
     if len(states) != 1 or d.side or d.count or not ctx.sentences:
         return
-    if d.sentence.start != ctx.sentences[0].start and d.type not in rules().classes_with("multilateral") - {"Meeting"}:
+    if d.sentence.start != ctx.sentences[0].start and d.type not in rules().classes_with("multilateral") - {"Meeting"} \
+            and not d.itinerary:  # a title naming every stop of a trip names no stop's counterpart
         title = ctx.sentences[0]
         others = list(dict.fromkeys(c.iso3 for c in ctx.within(ctx.countries, title)
                                     if _is_actor(ctx, title, c) and c.iso3 != states[0]))

@@ -147,6 +147,12 @@ def publisher_country(statement: Statement) -> str | None:
     return None
 
 
+def _international_publisher(st: Statement) -> bool:
+    """A release of an international organisation ("European Commission", "NATO") speaks for no
+    state, not for the one it names most."""
+    return bool(st.publisher) and bool(find_organisations(st.publisher or ""))
+
+
 def _context(st: Statement, home_hint: str | None = None) -> _Context:
     text = st.text
     countries = find_countries(text)
@@ -158,7 +164,8 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     blocked = [(o.start, o.end) for o in orgs] + [(p.start, p.end) for p in places]
     persons = find_persons(text, countries, blocked, org_spans)
     home = home_hint or publisher_country(st) or _dateline_country(text, places) or \
-        _dominant_country(text, countries) or _places_country(countries, places)
+        (None if _international_publisher(st) else
+         _dominant_country(text, countries) or _places_country(countries, places))
     # Officials named with no state of their own: the publisher's, the host's or the visited
     # state's by where they stand, never the counterpart's by proximity
     spans = sentences(text)
@@ -200,6 +207,15 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
     for p in persons:
         if p.country is not None or p.org is not None or p.is_post:
             continue
+        sent0 = next(iter(sent_ix.containing(p.start)), None)
+        cue = _ACCOMPANIED.search(text, sent0.start, p.start) if sent0 is not None else None
+        if cue is not None and sent0 is not None and home:
+            # "The prime minister was accompanied by ... Foreign Minister X": of the delegation's
+            # side, the one named before the cue, else the publisher's
+            lead = [q for q in p_ix.starting_in(sent0.start, cue.start()) if q is not p and q.country and not q.is_post]
+            p.country = lead[-1].country if lead else home
+            p.state_confidence = r.confidence("publisher_state_only_candidate")
+            continue
         position, at, partner = _position(text, p, ends)
         if p.counterpart and home:
             # "his counterpart, X": of the other side, the one foreign state the sentence names
@@ -233,6 +249,13 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 head = text[sent.start:at]
                 subject = next((q for q in persons if q is not p and not q.is_post and q.role
                                 and " " in q.role and q.role in head), None)
+                if subject is None:
+                    # "the Minister will also pay a courtesy call on ...": the one holder of an
+                    # office whose first word names the subject
+                    words = set(re.findall(r"\b[Tt]he\s+([A-Z][\w-]+)\b", head))
+                    holders = [q for q in persons if q is not p and not q.is_post and q.role
+                               and q.role.split()[0] in words]
+                    subject = holders[0] if len(holders) == 1 else None
             sub_state = subject.country if subject is not None else None
             if home and sub_state and sub_state != home:
                 p.country = home  # the foreign guest called on, or met, the publisher's official
@@ -257,6 +280,19 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             continue
         if not home:
             continue
+        # "Foreign Minister X and Defense Minister Y held talks with ...": of X's side (not "X and Y
+        # signed the agreement", where they may be the two parties)
+        end = p.mentions[0][1] if p.mentions else p.start
+        # skip the offices of a chain before the holder ("X and Deputy Prime Minister and Minister Y")
+        head = text[max(0, p.start - 160):p.start]
+        cut = p.start - (len(head) - len(_office_chain_end().sub("", head)))
+        joined = re.search(r"\s+(?:and|&)\s+(?:the\s+)?$", text[max(0, cut - 12):cut]) if re.match(
+            r",?\s+(?:[^\s,.;]+\s+){0,6}(?:with|received|hosted|welcomed|called on)\b", text[end:end + 90]) else None
+        ally = next((ends[k] for k in range(cut - len(joined.group(0)), cut - len(joined.group(0)) - 5, -1)
+                     if k in ends), None) if joined else None
+        if ally is not None and ally is not p and ally.country and not ally.is_post:
+            p.country, p.state_confidence = ally.country, ally.state_confidence
+            continue
         foreign: set[str] = set()
         if sent is not None:
             # states named where a party stands ("met the Estonian minister", not "aid to
@@ -278,6 +314,20 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             p.state_confidence = r.confidence("state_unknown")
 
 
+_CHAIN_CACHE: dict[int, tuple[object, re.Pattern[str]]] = {}
+
+
+def _office_chain_end() -> re.Pattern[str]:
+    """Offices joined by "and" or a comma at the end of a text (compiled once per rule set)."""
+    r = rules()
+    hit = _CHAIN_CACHE.get(id(r))
+    if hit is None or hit[0] is not r:
+        _CHAIN_CACHE.clear()
+        hit = _CHAIN_CACHE[id(r)] = (r, re.compile(r"(?:(?:" + r.role_re.pattern + r")\s*(?:,|and|&)\s*)+$"))
+    return hit[1]
+
+
+_ACCOMPANIED = re.compile(r"\b(?:accompanied by|(?:delegation|entourage) (?:included|comprised|also included))\b")
 _VISIT_TO = re.compile(r"\b(?:visit(?:s|ed|ing)?(?:\s+to)?|trip to|travel(?:s|led|ed|ling)?\s+to|"
                        r"arriv(?:ed|es|ing)\s+in|(?:is|was|are|were)\s+in)\s+(?:the\s+)?$")
 
@@ -299,14 +349,20 @@ def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
     """("host" | "guest" | "", offset, partner): where the person stands at one of their first
     mentions; one joined by "and" to a guest or host stands where they do (the partner)."""
     for a, _b in p.mentions[:3]:
-        before = text[max(0, a - 40):a]
+        before = text[max(0, a - 160):a]
+        before = before[before.rfind("\n") + 1:]  # a title line's last words are not the name's verb
+        # "talks with Deputy Prime Minister and Minister for Defence X": the offices of a chain
+        # stand between the verb and the holder
+        before = _office_chain_end().sub("", before)[-40:]
         if _HOST_BEFORE.search(before):
             return "host", a, None
         if _GUEST_BEFORE.search(before):
             return "guest", a, None
         joined = re.search(r"\s+(?:and|&)\s+(?:the\s+)?$", text[max(0, a - 12):a])
         if joined and depth < 3:
-            q = ends.get(a - len(joined.group(0)))
+            # the partner's mention may end before a "Jr." or a full stop
+            q = next((ends[k] for k in range(a - len(joined.group(0)), a - len(joined.group(0)) - 5, -1)
+                      if k in ends), None)
             if q is not None and q is not p:
                 pos, _at, _q = _position(text, q, ends, depth + 1)
                 if pos:

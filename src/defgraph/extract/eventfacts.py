@@ -92,6 +92,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     R = rules()
     host_party = R.classes_with("host_is_party")
     margins, future_cue = R.cues["margins"], R.cues["future"]
+    # a report filed "KUALA LUMPUR, July 8 (Bernama) --" and issued a day later: its "today",
+    # "on Wednesday" and undated events are of the dateline's day
+    filed = next((d for d in ctx.dates if d.start < 400 and _is_dateline_date(ctx.text, d)), None)
+    day0 = filed.date if filed is not None and ctx.ref is not None and 0 <= (ctx.ref - filed.date).days <= 3 \
+        else ctx.ref
     for s in ctx.sentences:
         # "On the margins of the NATO meeting, A met B": the host meeting's words are neither the
         # trigger nor the parties of the bilateral one
@@ -108,8 +113,14 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         os_ = ctx.within(ctx.orgs, s)
         ps = ctx.persons_in(s)
         pls = ctx.within(ctx.places, s)
-        ds = [d for d in ctx.within(ctx.dates, s)]
+        # "RIYADH, Sep 18 (APP): ... on Wednesday signed": the date the report was filed yields
+        # to a date of the event's own; alone, it is the day of the event reported
+        ds = ctx.within(ctx.dates, s)
+        own = [d for d in ds if not _is_dateline_date(ctx.text, d)]
+        ds = [_rebase(x, day0) for x in own] if own else ds
         by_span = ev_rules.convenor_after_by(s.text)
+        stop_states: set[str] = set()
+        stop_drafts: list[ev_rules.EventDraft] = []
         for t in triggers:
             d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
                                     confidence=R.confidence("event_base"), reference=t.reference)
@@ -173,9 +184,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     place = city or _venue_city(place)
             remote = t.type in R.classes_with("remote")
             dateline = next((p for p in pls if p.kind == "city" and _is_dateline(ctx.text, p)), None)
-            if place is not None and remote and place is dateline:
-                place = None  # "SEOUL (Yonhap) -- ... held video talks": where the report was filed
-            elif place is None and dateline is not None and not remote:
+            if place is not None and remote:
+                # "SEOUL (Yonhap) -- ... held video talks", "announced in Ottawa after a video call":
+                # a call joins two places; the one named is where the report was filed or made
+                place = None
+            elif place is None and dateline is not None and not remote and \
+                    t.type not in R.classes_with("multilateral") - {"Meeting"}:
                 place = dateline  # "RAWALPINDI, January 15: General X called on ...": a report from the spot
             if place:
                 d.place = place
@@ -186,28 +200,44 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if t.type in host_party and re.search(
                         r"\b(?:visit(?:ed|s|ing)?|to|in|arrived in)\s+(?:the\s+)?$", ctx.text[max(0, c.start - 20):c.start]):
                     _add(d.participants, ActorRef("country", c.iso3))
-            ds = [_retense(x, ctx.ref, future) for x in ds]
+            ds = [_retense(x, day0, future) for x in ds]
             exact = [x for x in ds if not x.vague]
             chosen = exact[0] if exact else (ds[0] if ds else None)
             if chosen:
                 d.date, d.end_date, d.date_explicit = chosen.date, chosen.end_date, True
                 if chosen.vague:
                     d.confidence -= R.confidence("event_vague_date_penalty")
-                if ctx.ref and chosen.date > ctx.ref:
+                if day0 and chosen.date > day0:
                     future = True
             else:
-                d.date = None if future else ctx.ref
-            d.planned = future and (d.date is None or ctx.ref is None or d.date >= ctx.ref)
+                # "welcomed X to Bratislava on Monday ... In the afternoon X visited the range":
+                # an event told without a day is on the day the report last named
+                told = None if future else _last_day_told(ctx, s, day0)
+                d.date = None if future else (told or day0)
+            d.planned = future and (d.date is None or day0 is None or d.date >= day0)
             if future and (not chosen or chosen.vague):
                 d.tentative = True  # "to be hosted by Australia later this year": a plan without a day
             if d.count and t.type == "Meeting":
                 d.confidence += R.confidence("event_count_bonus")
             drafts.append(d)
+            if t.type in host_party and chosen is not None:
+                stops = _itinerary(ctx, s, d, day0, future)
+                drafts.extend(stops)
+                stop_drafts.extend(stops)
+                stop_states |= {r.key for x in stops for r in x.participants[-1:]}
+        if stop_states:
+            # "for talks ... on Monday and to Fiji on Thursday": a later stop's state is no party
+            # to the sentence's other events
+            for x in drafts:
+                if x.sentence is s and x.date is not None and not any(x is y for y in stop_drafts):
+                    x.participants = [r for r in x.participants if not (r.kind == "country" and r.key in stop_states)]
     # A meeting on the margins with no date of its own is held on its host meeting's day
+    # and, named with no place of its own, where the host meeting was
     last_dated = None
     for d in drafts:
         if d.side and not d.date_explicit and last_dated is not None:
             d.date, d.end_date, d.planned = last_dated.date, None, last_dated.planned
+            d.place = d.place or last_dated.place
         elif not d.side and d.date_explicit:
             last_dated = d
     return drafts
@@ -216,6 +246,19 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
 _BACKGROUND = re.compile(r"\b(?:(?:days?|weeks?|months?|years?)\s+(?:after|before)|since)\b", re.I)
 _RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")
+
+
+_DATELINE_HEAD = re.compile(r"[^\W\d][\w .'’-]{0,30},\s*")
+_DATELINE_TAIL = re.compile(r"[\s.,]*(?:(?:\(\s*[^\W\d][\w .-]{0,30}\)|/\s*[^\W\d][\w .-]{0,30}/)[\s.]*[:–—-]?|[:–—-]"
+                            r"|[A-Z]{2,8}\s*[:–—-])")  # "(APP):", "/Agerpres/ -", "—", ", SPA --"
+
+
+def _is_dateline_date(text: str, d: DateMention) -> bool:
+    """A date in a report's dateline ("RIYADH, Sep 18 (APP):", "Bucharest, 10 September /Agerpres/ -"):
+    a place and a comma open the line, the agency or a dash follows."""
+    line_start = text.rfind("\n", 0, d.start) + 1
+    return not d.relative and bool(_DATELINE_HEAD.fullmatch(text, line_start, d.start)) and \
+        bool(_DATELINE_TAIL.match(text, d.end, d.end + 40))
 
 
 def _is_dateline(text: str, p: PlaceMention) -> bool:
@@ -256,23 +299,41 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
              or (p.start >= a_end and p.start - a_end <= w_after)]
     before = [p for p in places if (p.end <= t.start and t.start - p.end <= w_before)
               or (p.end <= a_start and a_start - p.end <= w_before)]
-    venue = next((p for p in places if p.kind == "venue"), None)
+    # a venue named as the place, not as the name of a thing ("the Lancaster House treaties")
+    def named_thing(p: PlaceMention) -> bool:
+        rel = p.end - t.sentence_start
+        return p.kind == "venue" and bool(_NAMED_AFTER_VENUE.match(t.sentence_text[rel:rel + 20]))
+
+    after = [p for p in after if not named_thing(p)]
+    before = [p for p in before if not named_thing(p)]
+    venue = next((p for p in after + before if p.kind == "venue"), None)
     if after:
         return (venue or after[0]), True
     if before:
         return (venue or before[-1]), True
+    venue = next((p for p in places if p.kind == "venue" and not named_thing(p)), None)
     if venue:
         return venue, False
-    # Further away in the same sentence, unless another matter intervenes ("attack in Manbij")
+    # Further away in the same sentence, unless another matter intervenes ("attack in Manbij");
+    # never the city of the dateline, which tells where the report was filed
     for p in places:
+        if p.kind == "city" and _is_dateline_at(t, p):
+            continue
         lo, hi = (t.end, p.start) if p.start >= t.end else (p.end, t.start)
         if not _PLACE_BREAK.search(ctx_text_between(places, t, lo, hi)):
             return p, False
     return None, False
 
 
+_NAMED_AFTER_VENUE = re.compile(r"\s+(?:treat(?:y|ies)|agreements?|declaration|process|format|talks|accords?)\b")
 _PLACE_BREAK = re.compile(r"[;:]|,\s+(?:which|who|where|while)\b|\b(?:during|attack|attacks|killed|"
-                          r"wounded|war|invasion|strikes?|bombing|since|against)\b", re.I)
+                          r"wounded|(?<!of )war|invasion|strikes?|bombing|since|against)\b", re.I)
+
+
+def _is_dateline_at(t: ev_rules.Trigger, p: PlaceMention) -> bool:
+    rel = p.start - t.sentence_start
+    text = t.sentence_text
+    return 0 <= rel and not text[:rel].strip() and bool(re.match(r"\s*(?:\(\w+\)\s*)?[,–—-]", text[rel + p.end - p.start:]))
 
 
 def ctx_text_between(places: list[PlaceMention], t: ev_rules.Trigger, lo: int, hi: int) -> str:
@@ -287,6 +348,79 @@ def _venue_city(venue: PlaceMention) -> PlaceMention | None:
     if city is None:
         return None
     return PlaceMention(venue.start, venue.end, city.name, "city", city.iso3, city.geonames_id)
+
+
+_NEXT_STOP = re.compile(r"\s*,?\s+(?:and|before|then|and then|and later)\s+(?:then\s+|later\s+|on\s+)?(?:(?:to|in)\s+)?(?:the\s+)?")
+
+
+def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | None,
+               future: bool) -> list[ev_rules.EventDraft]:
+    """'will travel to Tonga on Monday and to Fiji on Thursday': one visit per stop and day.
+    Each later stop (a state or city, then its own date) leaves the first visit and makes its own."""
+    out: list[ev_rules.EventDraft] = []
+    t_end = d.trigger.end
+    dates = [x for x in ctx.within(ctx.dates, s) if x.start >= t_end and not _is_dateline_date(ctx.text, x)]
+    if len(dates) < 2:
+        return out
+    stops = [(c.start, c.end, c.iso3, None) for c in ctx.within(ctx.countries, s) if c.start > t_end] + \
+        [(p.start, p.end, p.iso3, p) for p in ctx.within(ctx.places, s) if p.start > t_end and p.kind == "city"]
+    for a, b, iso3, place in sorted(stops, key=lambda x: x[0]):
+        lead = _NEXT_STOP.search(ctx.text, max(t_end, a - 30), a)
+        if lead is None or lead.end() != a or not iso3:
+            continue
+        when = next((x for x in dates if b <= x.start <= b + 30 and
+                     re.fullmatch(r"\s*(?:,\s*)?(?:on|from)?\s*", ctx.text[b:x.start])), None)
+        if when is None or when is dates[0] and dates[0].start < a:
+            continue
+        if not any(x.start < a for x in dates):
+            continue  # the first stop must have its own day, or the later day is the whole trip's
+        when = _retense(_rebase(when, day0), day0, future)
+        stop = ev_rules.EventDraft(d.type, s, d.trigger, method=d.method, confidence=d.confidence,
+                                   reference=d.reference)
+        # the traveller's side: the persons named before the trigger and their states
+        stop.participants = [r for r in d.participants if r.kind in ("person", "post") or
+                             (r.kind == "country" and r.key in d.person_states and r.key != iso3)]
+        stop.participants.append(ActorRef("country", iso3))
+        d.participants = [r for r in d.participants if not (r.kind == "country" and r.key == iso3)]
+        stop.date, stop.end_date, stop.date_explicit = when.date, when.end_date, True
+        stop.planned = d.planned
+        stop.place = place
+        stop.itinerary = d.itinerary = True
+        if d.place is not None and place is not None and d.place is place:
+            d.place = None
+        out.append(stop)
+    return out
+
+
+def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> date | None:
+    """The day named last before sentence `s` in the body (not the title line, not a dateline),
+    when it is a past day of the report."""
+    title = (ctx.st.title or "").strip()
+    body_start = ctx.text.find("\n") + 1 if title and ctx.text.startswith(title) else 0
+    before = [d for d in ctx.index(ctx.dates).starting_in(body_start, s.start)
+              if not d.vague and not _is_dateline_date(ctx.text, d)]
+    if not before and s.start < body_start:
+        # the title's event is the one the first lines tell: "NATO Secretary General meets Prime
+        # Minister of Montenegro" over "... welcomed ... on Tuesday (13 May 2025)"
+        lead = [x for x in ctx.sentences if x.start >= body_start][:2]
+        before = [d for x in lead for d in ctx.within(ctx.dates, x)
+                  if not d.vague and not _is_dateline_date(ctx.text, d)][:1]
+    if not before:
+        return None
+    last = _rebase(before[-1], day0)
+    if day0 is not None and not 0 <= (day0 - last.date).days <= 7:
+        return None
+    return last.date
+
+
+def _rebase(dm: DateMention, ref: date | None) -> DateMention:
+    """A relative date read from `ref` (the dateline's day) rather than the statement's."""
+    if not dm.relative or ref is None:
+        return dm
+    resolved = resolve_relative(dm.text, ref)
+    if resolved is None:
+        return dm
+    return DateMention(dm.start, dm.end, dm.text, resolved[0], None, True, resolved[1])
 
 
 def _retense(dm: DateMention, ref: date | None, future: bool) -> DateMention:
@@ -377,6 +511,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         for m in merged:
             if d.tentative and (m.tentative or not m.planned):
                 continue
+            if d.tentative and d.place is not None and d.place.iso3 and not _at(m, d.place.iso3):
+                continue  # "In Suva she will hold talks": the plan for Fiji, not the one for Tonga
             if d.reference and (m.reference or m.tentative):
                 continue
             if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))):
@@ -389,6 +525,11 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if not d.reference:
                 merged.append(d)  # an event only named again, with none reported, is dropped
             continue
+        if d.tentative:
+            # "to visit Tonga and Fiji" joins the first stop, without the states of the others
+            others = {r for m in merged if m is not target and m.type == d.type and m.planned
+                      for r in m.participants if r.kind == "country"}
+            d.participants = [r for r in d.participants if r not in others or r in target.participants]
         _absorb(target, d)
     # A meeting inside a call, visit or signing is the same event seen from another side.
     absorbing = rules().classes_with("absorbs_meeting")
@@ -398,24 +539,52 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         compatible = any(not m.date_explicit or not h.date_explicit or m.date == h.date or _in_range(m, h)
                          for h in hosts)
         if m.tentative:
-            host = next((h for h in hosts if h.planned), None)
-            if m.type == "Meeting" and host is not None and not m.count and not m.side:
+            # the planned visit to the place the plan names, else the first planned one
+            planned = [h for h in hosts if h.planned]
+            host = next((h for h in planned if m.place is not None and m.place.iso3 and _at(h, m.place.iso3)),
+                        next(iter(planned), None))
+            if m.type == "Meeting" and host is not None and not _many(m) and not m.side:
                 # where and whom the plan names, not the states its sentence mentions
                 m.participants = [r for r in m.participants if r.kind == "person"
                                   or (r.kind == "country" and r.key in m.person_states)]
                 m.convenors = []
                 _absorb(host, m)
             continue  # a plan without a day is no event by itself
-        if m.type == "Meeting" and hosts and not m.count and compatible and not m.side:
-            _absorb(hosts[0], m)
+        if m.type == "Meeting" and hosts and not _multilateral(m) and compatible and not m.side:
+            # the host of the same day, else the first ("consultations in Ottawa on 18
+            # September" belong to that day's visit, not to the one in Washington before it)
+            same = next((h for h in hosts if m.date_explicit and h.date_explicit and
+                         (m.date == h.date or _in_range(m, h))), hosts[0])
+            _absorb(same, m)
             continue
         out.append(m)
+    # "will travel to Paris for a meeting of the Weimar Triangle defence ministers": the trip is
+    # the way to the multilateral meeting, which is the event
+    for v in [x for x in out if x.type in rules().classes_with("host_is_party") and x.type != "Deployment"]:
+        meeting = next((x for x in out if x.type == "Meeting" and _multilateral(x) and not x.side and
+                        (x.sentence is v.sentence or v.sentence in x.extra_spans) and
+                        (x.date == v.date or _in_range(x, v))), None)
+        if meeting is not None:
+            _absorb(meeting, v)
+            out.remove(v)
     return out
+
+
+def _at(m: ev_rules.EventDraft, iso3: str) -> bool:
+    """The event is in that state: its place is there, or (no place) the state takes part."""
+    if m.place is not None and m.place.iso3:
+        return bool(m.place.iso3 == iso3)
+    return ActorRef("country", iso3) in m.participants
 
 
 def _multilateral(d: ev_rules.EventDraft) -> bool:
     states = [r for r in d.participants if r.kind == "country"]
-    return bool(d.count) or len(states) > 2 or any(r.kind == "organisation" for r in d.participants)
+    return _many(d) or len(states) > 2 or any(r.kind == "organisation" for r in d.participants)
+
+
+def _many(d: ev_rules.EventDraft) -> bool:
+    """A number of participants that makes a meeting multilateral ("the two ministers" does not)."""
+    return d.count is not None and d.count > 2
 
 
 def _in_range(d: ev_rules.EventDraft, m: ev_rules.EventDraft) -> bool:

@@ -37,7 +37,7 @@ _RELATION_BEFORE = re.compile(r"\b(?:borders?|frontier|relations|ties|trade|war|
 _ACTOR_BEFORE = re.compile(
     r"(?:\b(?:(?:defen[cs]e |foreign |prime )?(?:ministers?|ministries|secretar(?:y|ies)|leaders?|"
     r"delegations?|representatives?|officials?|heads?|chiefs?|presidents?|governments?|navies|"
-    r"armies|armed forces|troops) of|with|and|between|counterparts? from|ministers? from|delegations? from|representatives? from|"
+    r"armies|armed forces|troops|meetings?|summit|session|ministerial|gathering) of|with|and|between|counterparts? from|ministers? from|delegations? from|representatives? from|"
     r"officials? from|leaders? from|chiefs? from|hosted|welcomed|met|visited|joined by|"
     r"partners? from|allies from|teams? from)\s+(?:the\s+|his\s+|her\s+)?(?:\w+\s+)?$)", re.I)
 
@@ -80,6 +80,7 @@ class EventDraft:
     tentative: bool = False
     reference: bool = False  # the event named again ("during the visit"): only adds to one reported
     person_states: set[str] = field(default_factory=set)  # states of the persons named in the sentence
+    itinerary: bool = False  # one stop of several ("to Tonga on Monday and to Fiji on Thursday")
 
 
 _CONVENE_WORDS = re.compile(r"^(?:co-)?(?:convene|host|chair|organi[sz]e)", re.I)
@@ -130,14 +131,14 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 if re.match(r"(?:press|news)\s+$", before[-6:], re.I) or re.match(r"\s*(?:call|point|briefing)", after) \
                         and word.lower() == "press":
                     continue
-                if et.not_before is not None and et.not_before.search(before[-8:]):
+                if et.not_before is not None and et.not_before.search(before[-120:]):
                     continue
                 if not trig.convening and any(g.word == word.lower() and g.needs_before is not None
                                               and not g.needs_before.search(before[-8:]) for g in trig.guards):
                     continue
                 # "the visit confirmed ...", "during the visit": an event named again, not reported
                 reference = any(g.word == word.lower() and g.needs_after is not None
-                                and (g.when_before is None or g.when_before.search(before[-12:]))
+                                and (g.when_before is None or g.when_before.search(before[-40:]))
                                 and not g.needs_after.match(after) for g in trig.guards)
                 is_convene = trig.convening and bool(_CONVENE_WORDS.match(head))
                 if cls in found and not is_convene:

@@ -14,6 +14,7 @@ _SYMBOLS = {
     "£": "GBP", "€": "EUR", "$": "USD", "US$": "USD", "USD$": "USD", "A$": "AUD", "AU$": "AUD",
     "C$": "CAD", "CA$": "CAD", "NZ$": "NZD", "S$": "SGD", "HK$": "HKD", "¥": "JPY", "₹": "INR",
     "₩": "KRW", "₴": "UAH", "zł": "PLN", "R$": "BRL", "₺": "TRY", "CHF": "CHF",
+    "Rs": "INR", "Rs.": "INR", "INR": "INR", "₦": "NGN", "₱": "PHP", "RM": "MYR", "Rp": "IDR",
 }
 _WORDS = {
     "pounds": "GBP", "pound sterling": "GBP", "sterling": "GBP", "euros": "EUR", "euro": "EUR",
@@ -22,12 +23,19 @@ _WORDS = {
     "swedish kronor": "SEK", "zloty": "PLN", "zlotys": "PLN", "hryvnia": "UAH",
     "hryvnias": "UAH", "rupees": "INR", "australian dollars": "AUD",
     "canadian dollars": "CAD", "swiss francs": "CHF", "francs": "CHF",
+    "turkish lira": "TRY", "lira": "TRY", "liras": "TRY", "yuan": "CNY", "renminbi": "CNY",
+    "rupiah": "IDR", "ringgit": "MYR", "baht": "THB", "philippine pesos": "PHP",
+    "shekels": "ILS", "saudi riyals": "SAR", "dirhams": "AED", "naira": "NGN", "rand": "ZAR",
+    "kenyan shillings": "KES", "czech crowns": "CZK", "koruna": "CZK", "forints": "HUF", "lei": "RON",
+    "new zealand dollars": "NZD", "singapore dollars": "SGD", "taiwan dollars": "TWD",
+    "new taiwan dollars": "TWD", "icelandic kronur": "ISK",
 }
 #: amounts with more significant digits are not amounts (and overflow Decimal's default context)
 MAX_DIGITS = 28
 _SCALE = {
     "k": 10**3, "thousand": 10**3, "m": 10**6, "mn": 10**6, "mln": 10**6, "million": 10**6,
     "bn": 10**9, "b": 10**9, "billion": 10**9, "tn": 10**12, "trillion": 10**12,
+    "crore": 10**7, "crores": 10**7, "lakh": 10**5, "lakhs": 10**5,  # Indian numbering
 }
 _CODES = sorted({c.alpha_3 for c in pycountry.currencies})
 
@@ -43,7 +51,7 @@ def _num(i: int) -> str:
 
 
 def _scale(i: int) -> str:
-    return rf"(?:\s*(?P<scale{i}>trillion|billion|million|thousand|bn|mn|mln|tn|[kmb])\b)?"
+    return rf"(?:\s*(?P<scale{i}>trillion|billion|million|thousand|crores?|lakhs?|bn|mn|mln|tn|[kmb])\b)?"
 
 
 _MONEY = re.compile(

@@ -208,7 +208,7 @@ def find_persons(
                     return None  # too far for a chain of offices, or on another line (a title)
                 # "Australian Deputy Prime Minister and Minister for Defence": offices in a chain
                 gap = re.sub(r"(?:" + role_re().pattern + r")(?:\s+and|,)?", "", text[c.end:pos])
-                if re.fullmatch(r"(?:['’]s)?\s*(?:(?:Deputy|Vice|Federal|Acting|Armed Forces|Defen[cs]e)\s+)?"
+                if re.fullmatch(r"(?:['’]s)?\s*(?:Ministry of (?:National )?Defen[cs]e\s+)?(?:(?:Deputy|Vice|Federal|Acting|Armed Forces|Defen[cs]e)\s+)?"
                                 r"|\s+(?:was|were|is|are) represented by\s+(?:the\s+|its\s+|her\s+|his\s+)?", gap):
                     return c.iso3
                 return None
@@ -228,7 +228,9 @@ def find_persons(
         return None
 
     def country_after_of(pos: int) -> tuple[str | None, int]:
-        m = re.match(r"\s+(?:of|for)\s+(?:the\s+)?", text[pos:pos + 20])
+        # "of Vietnam", "of the Embassy of Japan": the state an envoy's mission names
+        m = re.match(r"\s+(?:of|for)\s+(?:the\s+)?(?:(?:Embassy|Permanent Mission|Mission|High Commission|"
+                     r"Delegation)\s+of\s+(?:the\s+)?)?", text[pos:pos + 48])
         if m:
             p = pos + m.end()
             for c in cindex.starting_in(p, p + 24):
@@ -241,6 +243,7 @@ def find_persons(
     roles = _roles(text, cindex)  # read once, used by two rules below
     posts: dict[str, str] = {}  # office -> state, from offices named with a state but no name
     post_hits: list[PersonHit] = []
+    office_end: tuple[int, str, str | None] | None = None  # the last office: where it ends, it, its state
     for r in roles:
         role = r.group(0)
         country = country_before(r.start())
@@ -252,16 +255,24 @@ def find_persons(
                 org = org or c2[4:]
             else:
                 country = country or c2
+        if military_rank(role) and office_end is not None and office_end[0] <= r.start() and \
+                _RANK_AFTER_OFFICE.fullmatch(text, office_end[0], r.start()):
+            # "Commander of the Sri Lanka Army Lieutenant General X": the office, not the rank
+            role, country = office_end[1], country or office_end[2]
+        elif not military_rank(role):
+            office_end = (r.end(), role, country)
         # Role followed directly by a name: "Defence Secretary John Healey MP", "President Macron"
         pos = None
         # "the Minister of National Defense of Korea, Shin Won-sik"; "the Commander of the United
         # States Southern Command, Admiral Alvin Holsey": the body's own name may stand between
         m2 = re.match(r"(?:[ \t]+(?:to|in)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*)?(?:[ \t]+[A-Z][\w’'-]*){0,4},\s+",
                       text[after2:after2 + 60]) if c2 else None
-        if m2:
+        if m2 and _name_at(text, after2 + m2.end()):
             pos = after2 + m2.end()  # "the Minister of National Defense of Korea, Shin Won-sik"
         elif c2 and re.match(r"[ \t]+[A-Z]", text[after2:after2 + 3]) and _full_name_at(text, after2 + 1, block):
             pos = after2 + 1  # "Minister of Defence of Ukraine Denys Shmyhal" (not "... Turkish Land Forces")
+        elif m2:
+            pos = after2 + m2.end()
         else:
             m = re.match(r"[ \t]+", text[after:after + 3])
             if m:
@@ -290,7 +301,7 @@ def find_persons(
         pre = text[max(0, r.start() - 80):r.start()]
         # "Phan Van Giang, Politburo member and Minister ...": another post may come first
         m = re.search(r"(?P<n>[^,;:()]{2,60}),\s+(?:(?:[A-Za-z][\w’'-]*\s+){1,3}(?:and|&)\s+)?"
-                      r"(?:the\s+|his\s+|her\s+)?(?:(?:a|an|[A-Z][\w.’'-]*)\s+){0,2}$", pre)
+                      r"(?:the\s+|his\s+|her\s+)?(?:(?:a|an|new|former|incoming|outgoing|current|[A-Z][\w.’'-]*)\s+){0,2}$", pre)
         if m:
             base = max(0, r.start() - 80)
             seg_start = base + m.start("n")
@@ -326,14 +337,23 @@ def find_persons(
         if not trimmed or not _valid_name(*trimmed):
             continue
         name, s, e = trimmed
-        country = None
-        for c in cindex.starting_in(m.start("adj"), m.end("adj")) if m.group("adj") else []:
-            country = c.iso3
+        adj_states = [c.iso3 for c in (cindex.starting_in(m.start("adj"), m.end("adj")) if m.group("adj") else [])]
+        country = adj_states[-1] if adj_states else None
+        # "his Greek and Romanian counterparts, Nikos Dendias and Angel Tîlvăr": respectively
+        second = re.match(r"\s+(?:and|&)\s+", text[e:e + 6]) if len(adj_states) == 2 else None
+        nm2 = _name_at(text, e + second.end()) if second else None
+        trimmed2 = _trim_name(nm2, block) if nm2 else None
+        if trimmed2 and _valid_name(*trimmed2):
+            country = adj_states[0]
+            hits.append(PersonHit(trimmed2[0], slug(trimmed2[0]), trimmed2[1], trimmed2[2], role_chain,
+                                  adj_states[1], counterpart=True))
         hits.append(PersonHit(name, slug(name), m.start(), e, role_chain, country, counterpart=True))
 
-    # "The Minister for Defence, the Hon Richard Marles MP, met ..."
+    # "The Minister for Defence, the Hon Richard Marles MP, met ..."; "Fiji's Minister for Home
+    # Affairs and Immigration, Pio Tikoduadua": the office's last words may follow an "and"
     for r in roles:
-        m = re.match(r",\s+(?:the\s+)?", text[r.end():r.end() + 8])
+        m = re.match(r"(?:[ \t]+(?:and|&)[ \t]+[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,2})?,\s+(?:the\s+)?",
+                     text[r.end():r.end() + 48])
         if not m:
             continue
         nm = _name_at(text, r.end() + m.end())
@@ -365,11 +385,47 @@ def find_persons(
     return people + _posts(post_hits, people)
 
 
+# between an office and the rank before its holder's name: the rest of the body's name
+_RANK_AFTER_OFFICE = re.compile(r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,4})?[ \t]*,?[ \t]*")
+
+
+def _country_in_role(text: str, start: int, end: int, cindex: SpanIndex[CountryMention]) -> str | None:
+    """The state named inside an office after "of" ("Commander of the Sri Lanka Army", "Chief of
+    the General Staff of the Armed Defence Forces of Mozambique"), not a host after "to"
+    ("Ambassador to the Republic of Korea")."""
+    found = [c for c in cindex.starting_in(start, end) if c.end <= end]
+    if len(found) != 1 or re.search(r"\bto\b", text[start:found[0].start]):
+        return None
+    c = found[0]
+    return c.iso3 if re.search(r"\bof\s+(?:the\s+)?$", text[max(start, c.start - 8):c.start]) else None
+
+
+def _title_mentions(text: str, people: list[PersonHit]) -> None:
+    """'the Tánaiste held a bilateral meeting': an office named alone, after its holder was
+    named with it, is that person again, where no one else in the statement holds that office."""
+    heads: dict[str, list[PersonHit]] = {}
+    for p in people:
+        if not p.role or military_rank(p.role):
+            continue
+        for head in {p.role, re.split(r",\s+|\s+and\s+", p.role)[0]}:
+            if head[:1].isupper() and len(head) > 3:
+                heads.setdefault(head, []).append(p)
+    for head, holders in heads.items():
+        if len(holders) != 1 or any(head in q.role for q in people if q is not holders[0] and q.role):
+            continue
+        p = holders[0]
+        first = min(a for a, _b in p.mentions) if p.mentions else p.start
+        for m in re.finditer(r"\b[Tt]he\s+" + re.escape(head) + r"(?![\w-])(?!\s+(?:of|for|to)\b)(?!,?\s+[A-Z])", text):
+            if m.start() > first and not any(a <= m.start() < b for a, b in p.mentions):
+                p.mentions.append((m.start(), m.end()))
+
+
 def _state_after_name(text: str, p: PersonHit, cindex: SpanIndex[CountryMention]) -> str | None:
     """"Gen. Dinh Van Hung of Vietnam", "Gilberto Teodoro of the Philippines": the state named
     right after the name (not after an office: "Minister of Defence" is read elsewhere)."""
     for _a, b in p.mentions[:3]:
-        m = re.match(r"\s+of\s+(?:the\s+)?", text[b:b + 24])
+        # "X of Vietnam"; "Gen. X, commander of U.S. Forces Korea" (an office in lower case)
+        m = re.match(r"\s+of\s+(?:the\s+)?|,\s+(?:the\s+)?(?:[a-z][\w-]*\s+){1,3}of\s+(?:the\s+)?", text[b:b + 60])
         if m:
             at = b + m.end()
             hit = cindex.starting_in(at, at + 1)
@@ -498,6 +554,7 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
             for p in by_surname.get(m.group(0), ()):
                 if not known[id(p)].containing(m.start()):
                     p.mentions.append((m.start(), m.end()))
+    _title_mentions(text, out)
     for p in out:
         p.mentions.sort()
         p.start = p.mentions[0][0]

@@ -50,6 +50,15 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
+def _label(gazetteer: str, written: str) -> str:
+    """The place's name as the statement writes it when the gazetteer knows it by another form
+    ("Ulaanbaatar" for GeoNames' "Ulan Bator", "Nuku'alofa" for "Nuku‘alofa"); the gazetteer's
+    own name otherwise (accents kept: "Siauliai" is written "Šiauliai")."""
+    if _fold(written).casefold() == _fold(gazetteer).casefold() or not written[:1].isupper():
+        return gazetteer
+    return written
+
+
 def lookup_city(name: str) -> City | None:
     """The most populous city called `name` (accents optional), or None."""
     from .countries import resolve_country
@@ -72,6 +81,9 @@ _PLACE_CONTEXT = re.compile(
 )
 # A dateline at the start of a report: "WASHINGTON, Feb. 14 —", "Canberra, 22 July 2024".
 _DATELINE = re.compile(r"^(?P<name>[A-Z][A-Za-z .'-]{2,30}?)(?:\s*\(\w+\))?(?:,|\s+[-–—])\s", re.M)
+
+_AFTER_COMMA = re.compile(r",[ \t]+(?P<name>[A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,2})")
+
 
 def _venue_re() -> re.Pattern[str]:
     """A named building after "at"/"in" ("at Admiralty House"), from rules/venues.yaml."""
@@ -110,11 +122,26 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
         seen.add(p.start, p.end)
         out.append(p)
 
+    def city_after_comma(end: int) -> None:
+        # "at Defence Headquarters, Abuja", "in Mbuya, Kampala": the city named after the comma
+        c = _AFTER_COMMA.match(text, end)
+        if c is None:
+            return
+        parts = c.group("name").split()
+        for k in range(len(parts), 0, -1):
+            cand = " ".join(parts[:k]).rstrip(".,'’")
+            city = lookup_city(cand)
+            if city:
+                add(PlaceMention(c.start("name"), c.start("name") + len(cand), _label(city.name, cand), "city", city.iso3,
+                                 city.geonames_id))
+                return
+
     for m in list(rules().standalone_venue_re.finditer(text)) + list(_venue_re().finditer(text)):
         name = m.group("name") if "name" in m.groupdict() and m.group("name") else m.group(0)
         s = m.start("name") if m.groupdict().get("name") else m.start()
         clean = re.sub(r"^the\s+", "", name)
         add(PlaceMention(s, s + len(name), clean, "venue", None, None))
+        city_after_comma(s + len(name))
     for m in _PLACE_CONTEXT.finditer(text):
         words = m.group("name")
         # Longest prefix of the capitalised run that the gazetteer knows: "Brussels Summit" -> Brussels
@@ -124,15 +151,17 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             city = lookup_city(cand)
             if city:
                 s = m.start("name")
-                add(PlaceMention(s, s + len(cand), city.name, "city", city.iso3, city.geonames_id))
+                add(PlaceMention(s, s + len(cand), _label(city.name, cand), "city", city.iso3, city.geonames_id))
                 break
+        else:
+            city_after_comma(m.end("name"))
     if dateline:
         # the dateline opens the first lines of a report ("Hanoi (VNA) –", "New Delhi, February 21")
         for m in _DATELINE.finditer(text, 0, min(len(text), 400)):
             cand = m.group("name").strip().title()
             city = lookup_city(cand)
             if city:
-                add(PlaceMention(m.start("name"), m.end("name"), city.name, "city", city.iso3,
+                add(PlaceMention(m.start("name"), m.end("name"), _label(city.name, cand), "city", city.iso3,
                                  city.geonames_id))
     out.sort(key=lambda p: p.start)
     return out

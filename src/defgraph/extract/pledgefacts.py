@@ -23,7 +23,7 @@ from .countries import (
     country_name,
     currency_countries,
 )
-from .lexicon import OrgMention
+from .lexicon import OrgMention, find_organisations
 from .money import Money
 from .persons import PersonHit
 from .spans import SpanIndex
@@ -36,8 +36,9 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
     default_recipient = _usual_recipient(ctx)
     R = rules()
     for si, s in enumerate(ctx.sentences):
-        if not pl_rules._PLEDGE_WORD.search(s.text) or _negated_pledge(s.text):
-            continue
+        if not (pl_rules._PLEDGE_WORD.search(s.text) or (out and pl_rules._PART.search(s.text))) \
+                or _negated_pledge(s.text):
+            continue  # a sentence that gives, or one that splits a total given before
         cs = ctx.within(ctx.countries, s)
         os_ = ctx.within(ctx.orgs, s)
         ps = ctx.persons_in(s)
@@ -218,10 +219,15 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         pre = ctx.text[max(s.start, c.start - 40):c.start]
         if re.search(r"\b(?:to|for|boost|boosting|support|supporting|help|helping|strengthen|provide|"
                      r"providing|give|giving|send|sending|supply|supplying|offer|offering|grant|"
-                     r"strengthening|equip|equipping|arm|arming|bolster|bolstering|benefit|with)\s+(?:the\s+)?$", pre, re.I) \
+                     r"strengthening|equip|equipping|arm|arming|bolster|bolstering|benefit|with|"
+                     r"(?:produced|made|manufactured|built) in)\s+(?:the\s+)?$", pre, re.I) \
                 or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.start > anchor - 5) \
+                or (not c.adjectival and c.start > anchor and re.match(
+                    r"\s+(?:National\s+)?(?:Armed Forces|Defen[cs]e Forces?|Army|Navy|Air Force|Coast Guard)\b",
+                    ctx.text[c.end:c.end + 40])) \
                 or (c.adjectival and c.start > anchor and re.match(r"\s+(?:Armed Forces|forces|military|troops|army|"
-                                              r"defen[cs]e|industry|soldiers|drone|partners)", ctx.text[c.end:c.end + 30], re.I)):
+                                              r"defen[cs]e|industry|soldiers|drone|partners|officers|personnel|cadets|sailors|"
+                                              r"units|navy|air force|coast guard)", ctx.text[c.end:c.end + 30], re.I)):
             recipient = ActorRef("country", c.iso3)
             break
     # Donor: a party named before the amount or the pledge verb; "we" is the publisher
@@ -242,8 +248,15 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     candidates.sort(key=lambda x: x[0])
     before = [ref for pos, ref in candidates if pos < anchor and ref != recipient]
     if not before and not re.search(r"\b(?:we|our|I)\b", s.text[: max(0, anchor - s.start)]):
-        # "£450M surge ... as UK and Germany chair the meeting": the parties named after
-        before = [ref for pos, ref in candidates if ref != recipient]
+        # "£450M surge ... as UK and Germany chair the meeting": the parties named after, but not
+        # a state's adjective naming a thing ("from the proceeds of immobilised Russian assets")
+        things = {c.start for c in cs if re.match(
+            r"(?:\s+(?:immobili[sz]ed|frozen|seized|sovereign))?\s+(?:assets|funds|proceeds|reserves|money|"
+            r"oil|gas|aggression|invasion|war|attacks?|strikes?|drones?|missiles?)\b", ctx.text[c.end:c.end + 40])
+            or (c.adjectival and not re.match(
+                r"\s+(?:[Gg]overnment|authorities|[Mm]inist(?:er|ry)|[Ff]orces|[Aa]rmy|[Nn]avy|side|delegation|leaders?)\b",
+                ctx.text[c.end:c.end + 20]))}
+        before = [ref for pos, ref in candidates if ref != recipient and pos not in things]
     if re.search(r"\b(?:we|our|I)\b", s.text[: max(0, anchor - s.start)]) and ctx.home:
         donor = ActorRef("country", ctx.home)
     elif before:
@@ -256,6 +269,12 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         donor = ActorRef("country", _institution_in(s.text[: max(0, anchor - s.start) + 1]) or "")
     elif ctx.home and ActorRef("country", ctx.home) != recipient:
         donor = ActorRef("country", ctx.home)
+    elif ctx.home is None and ctx.st.publisher:
+        # "The Council today adopted an assistance measure": an organisation's own release gives
+        # its own money
+        org = next(iter(find_organisations(ctx.st.publisher)), None)
+        if org is not None:
+            donor = ActorRef("organisation", org.key)
     if donor == recipient:
         donor = None
     return donor, recipient

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 _SENT_END = re.compile(r"(?<=[.!?。])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9À-ÖØ-Þ])|\n+")
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Adm|Sen|Rep|Hon|St|Prof|Sgt|No|Jan|Feb|"
                      r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc|Inc|Ltd|Co|Jr|Sr|U\.S|U\.K|"
-                     r"U\.N|e\.g|i\.e|approx)\.|\b[A-Z]\.)$")
+                     r"U\.N|e\.g|i\.e|approx|res|ret|Ret|retd|Retd|rtd|Rtd)\.|\b[A-Z]\.)$")
 MAX_SENTENCE = 1500
 
 

@@ -58,6 +58,7 @@ from .vocab import (
 )
 
 _XSD_DATE = node(XSD + "date")
+_XSD_INTEGER = node(XSD + "integer")
 
 
 def corrections(store: Any) -> list[Correction]:
@@ -456,6 +457,25 @@ def _state_quads(rows: Iterable[list[Any]]) -> set[ox.Quad]:
     return out
 
 
+def _all_event_states(store: Any) -> list[list[Any]]:
+    """Every event's states with their best rank, as event_states gives them for one event:
+    two flat tables joined here (on Virtuoso 7 a join of two DISTINCT subqueries loses rows,
+    and one query per event would be slow)."""
+    states: dict[Any, list[Any]] = {}
+    for party, country in _rows(store, "party_states"):
+        states.setdefault(party, []).append(country)
+    best: dict[tuple[Any, Any], int] = {}
+    for event, party, rank in _rows(store, "event_parties"):
+        if not isinstance(rank, ox.Literal):
+            continue
+        r = int(rank.value)
+        for country in states.get(party, ()):
+            key = (event, country)
+            if r < best.get(key, 4):
+                best[key] = r
+    return [[e, c, ox.Literal(str(r), datatype=_XSD_INTEGER)] for (e, c), r in best.items()]
+
+
 def refresh_event_states(store: Any, events: Iterable[ox.NamedNode] | None = None) -> int:
     """Bring the states events involve in step with their parties; returns how many such
     triples the graph now holds for these events.
@@ -469,7 +489,7 @@ def refresh_event_states(store: Any, events: Iterable[ox.NamedNode] | None = Non
     else only these (an incremental ingest, a correction). Only the difference is written.
     """
     if events is None:
-        new = _state_quads(_rows(store, "event_states_all"))
+        new = _state_quads(_all_event_states(store))
         old = {ox.Quad(e, p, c, _CONSOLIDATED) for e, p, c in _rows(store, "derived_states")}
     else:
         new, old = set(), set()

@@ -407,7 +407,9 @@ def _title_mentions(text: str, people: list[PersonHit]) -> None:
     for p in people:
         if not p.role or military_rank(p.role):
             continue
-        for head in {p.role, re.split(r",\s+|\s+and\s+", p.role)[0]}:
+        # the whole office before its first part ("Commissioner for Defence and Space", then
+        # "Commissioner for Defence"): a fixed order, or the spans would depend on the hash seed
+        for head in sorted({p.role, re.split(r",\s+|\s+and\s+", p.role)[0]}, key=lambda h: (-len(h), h)):
             if head[:1].isupper() and len(head) > 3:
                 heads.setdefault(head, []).append(p)
     for head, holders in heads.items():

@@ -50,6 +50,9 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
         after = ctx.text[c.end:c.end + 40]
         if after[:1] in "-–" and after[1:2].isupper():
             return True  # "UK-Kenya partnership" names both states
+        if ctx.text[c.start - 1:c.start] in ("-", "–") and any(
+                prev.end == c.start - 1 for prev in ctx.index(ctx.countries).starting_in(c.start - 40, c.start)):
+            return True  # "the Kyrgyz-Kazakh working group": the second of the pair as well
         if _ROLE_NOUN.match(after) or re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
             # "French Ministre", "Polish counterpart", "Italian Defence Minister Guido Crosetto"
             return ev_rules.actor_position(s.text, rel) == "actor" or bool(
@@ -97,7 +100,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     filed = next((d for d in ctx.dates if d.start < 400 and _is_dateline_date(ctx.text, d)), None)
     day0 = filed.date if filed is not None and ctx.ref is not None and 0 <= (ctx.ref - filed.date).days <= 3 \
         else ctx.ref
-    for s in ctx.sentences:
+    for s, carry in _segments(ctx):
         # "On the margins of the NATO meeting, A met B": the host meeting's words are neither the
         # trigger nor the parties of the bilateral one
         side = margins.search(s.text)
@@ -129,7 +132,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]
             if not future and R.cues["future_after"].search(own_after):
                 future = True  # "talks with Finland and Denmark will begin in the spring"
-            parts: list[tuple[ActorRef, int]] = []
+            parts: list[tuple[ActorRef, int]] = [(ref, s.start) for ref in carry]
             for c in cs:
                 if _is_actor(ctx, s, c):
                     parts.append((ActorRef("country", c.iso3), c.start))
@@ -220,6 +223,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if d.count and t.type == "Meeting":
                 d.confidence += R.confidence("event_count_bonus")
             drafts.append(d)
+            if t.type == "Meeting" and (_SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
+                                        or _SEPARATELY_AFTER.match(s.text, t.end - s.start)):
+                drafts.extend(_separate(s, d, parts, t))
             if t.type in host_party and chosen is not None:
                 stops = _itinerary(ctx, s, d, day0, future)
                 drafts.extend(stops)
@@ -241,6 +247,85 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         elif not d.side and d.date_explicit:
             last_dated = d
     return drafts
+
+
+_PIECE_BREAK = re.compile(r"[;,]")
+_RELATIVE_PIECE = re.compile(r"[;,]\s*(?:and\s+)?(?:where|which|who|whom|whose|when|while|during|after|before|as)\b", re.I)
+
+
+def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef]]]:
+    """Each sentence, or the clauses of one that tells several events each with a day of its own
+    ("held talks in The Hague on Monday, received General X on Wednesday, and on Friday spoke by
+    phone with ..."): one clause per event, the later ones with the parties the first names
+    before its event (the one who acts in all of them)."""
+    out: list[tuple[Sentence, list[ActorRef]]] = []
+    for s in ctx.sentences:
+        ds = [d for d in ctx.within(ctx.dates, s) if not d.vague and not _is_dateline_date(ctx.text, d)]
+        if len({d.text.lower() for d in ds}) < 2 or not _PIECE_BREAK.search(s.text):
+            out.append((s, []))
+            continue
+        cuts = [0] + [m.start() for m in _PIECE_BREAK.finditer(s.text)] + [len(s.text)]
+        segs: list[list[int]] = []  # start, end, has an event word, has a day
+        for a, b in zip(cuts, cuts[1:]):
+            piece = Sentence(s.start + a, s.start + b, s.text[a:b])
+            # "..., where he is to meet X, the ministry announced on Wednesday": a relative clause
+            # goes on with the event before it
+            trig = int(not _RELATIVE_PIECE.match(piece.text) and bool(ev_rules.find_triggers(piece)))
+            day = int(any(piece.start <= d.start < piece.end for d in ds))
+            if segs and not (trig and segs[-1][2] and segs[-1][3]):
+                segs[-1][1], segs[-1][2], segs[-1][3] = b, segs[-1][2] | trig, segs[-1][3] | day
+            else:
+                segs.append([a, b, trig, day])
+        days = [next(d.text.lower() for d in ds if s.start + a <= d.start < s.start + b) for a, b, _t, _d in segs
+                if _d]
+        if len(segs) < 2 or not all(x[2] and x[3] for x in segs) or len(set(days)) < len(segs):
+            out.append((s, []))
+            continue
+        parts = [Sentence(s.start + a, s.start + b, s.text[a:b]) for a, b, _t, _d in segs]
+        first = ev_rules.find_triggers(parts[0])[0].start
+        carry: list[ActorRef] = []
+        for p, pos in ctx.persons_in(parts[0]):
+            if pos < first:
+                carry.append(ActorRef("post" if p.is_post else "person", p.key))
+                if p.country:
+                    carry.append(ActorRef("country", p.country))
+        out.append((parts[0], []))
+        out.extend((x, carry) for x in parts[1:])
+    return out
+
+
+_SEPARATE = re.compile(r"\bseparate(?:ly)?\s+(?:[\w-]+\s+){0,2}$", re.I)
+_SEPARATELY_AFTER = re.compile(r"\s+separately\b", re.I)
+_AND_WITH = re.compile(r",?\s+(?:and|as well as)\s+(?:also\s+)?with\s+|;\s+with\s+", re.I)
+
+
+def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, int]],
+              t: ev_rules.Trigger) -> list[ev_rules.EventDraft]:
+    """'had separate meetings with A and with B': one meeting per counterpart, each with the side
+    named before the trigger."""
+    rel = t.end - s.start
+    cuts = [m for m in _AND_WITH.finditer(s.text, rel)]
+    if not cuts:
+        return []
+    side = [ref for ref, pos in parts if pos < t.start]
+    out = []
+    bounds = [m.end() for m in cuts] + [len(s.text)]
+    taken: set[ActorRef] = set()
+    for a, b in zip(bounds, bounds[1:]):
+        own = [ref for ref, pos in parts if a <= pos - s.start < b and ref not in side]
+        if not own:
+            continue
+        x = ev_rules.EventDraft(d.type, s, d.trigger, method=d.method, confidence=d.confidence,
+                                reference=d.reference)
+        x.participants = list(dict.fromkeys(side + own))
+        x.date, x.end_date, x.date_explicit, x.planned = d.date, d.end_date, d.date_explicit, d.planned
+        x.place, x.venue, x.side, x.tentative = d.place, d.venue, d.side, d.tentative
+        x.person_states = d.person_states
+        d.separate, x.separate = 1, len(out) + 2
+        out.append(x)
+        taken |= set(own)
+    d.participants = [r for r in d.participants if r not in taken or r in side]
+    return out
 
 
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
@@ -519,6 +604,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # a bilateral on the margins is not the multilateral meeting it was held at
             if m.date_explicit and d.date_explicit and m.date != d.date and not _in_range(d, m):
                 continue
+            if m.separate and d.separate and m.separate != d.separate:
+                continue  # "separate meetings with A and with B"
             target = m
             break
         if target is None:

@@ -42,6 +42,9 @@ _ACTOR_BEFORE = re.compile(
     r"partners? from|allies from|teams? from)\s+(?:the\s+|his\s+|her\s+)?(?:\w+\s+)?$)", re.I)
 
 
+_NEXT_WORD = re.compile(r"\s+(\w+)")
+
+
 @dataclass
 class Trigger:
     type: str
@@ -81,6 +84,7 @@ class EventDraft:
     reference: bool = False  # the event named again ("during the visit"): only adds to one reported
     person_states: set[str] = field(default_factory=set)  # states of the persons named in the sentence
     itinerary: bool = False  # one stop of several ("to Tonga on Monday and to Fiji on Thursday")
+    separate: int = 0  # one of "separate meetings with A and with B" (its rank; 0: none)
 
 
 _CONVENE_WORDS = re.compile(r"^(?:co-)?(?:convene|host|chair|organi[sz]e)", re.I)
@@ -109,6 +113,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     if not _any_trigger(r).search(s.text):
         return []  # most sentences name no event: one pass instead of one per trigger
     intent, negation, generic = r.cues["intent"], r.cues["negation"], r.cues["generic_noun"]
+    specific = r.cues["specific_plural"]
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
     found: dict[str, Trigger] = {}
     kinds: dict[str, str] = {}
@@ -123,9 +128,11 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 before = s.text[: m.start()]
                 if negation.search(before[-w_neg:]) or intent.search(before[-w_intent:]):
                     continue
-                if generic.match(word.split()[-1]):
-                    continue
                 after = s.text[m.end(): m.end() + 50]
+                nxt = _NEXT_WORD.match(after)
+                if (generic.match(word.split()[-1]) or (nxt and generic.match(nxt.group(1)))) \
+                        and not specific.search(before[-30:]):
+                    continue  # "recent summits", "holds bilateral meetings" (of events in general)
                 if et.not_after is not None and et.not_after.match(after):
                     continue
                 if re.match(r"(?:press|news)\s+$", before[-6:], re.I) or re.match(r"\s*(?:call|point|briefing)", after) \

@@ -429,6 +429,8 @@ def _venue_city(venue: PlaceMention) -> PlaceMention | None:
     from .places import lookup_city
 
     name = rules().venue_city.get(venue.name)
+    if name is None and " " in venue.name:
+        name = venue.name.rsplit(" ", 1)[0]  # "Luqa Barracks": the town the venue is named after
     city = lookup_city(name) if name else None
     if city is None:
         return None

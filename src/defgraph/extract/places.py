@@ -76,12 +76,16 @@ def lookup_city(name: str) -> City | None:
 # Locative contexts in which a capitalised name is read as a place.
 _PLACE_CONTEXT = re.compile(
     r"\b(?:in|In|at|At|to|visit(?:ed|s|ing)?|arrived in|arrives in|hosted in|held in|from|near|toward|towards|"
-    r"travel(?:l)?ed to|travels to|trip to|tour of|landed in|welcomed (?:him|her|them) to)\s+(?:the\s+)?"
+    r"travel(?:l)?ed to|travels to|trip to|tour of|landed in|welcomed (?:him|her|them) to|"
+    r"(?:port|city|harbou?r|town) of)\s+(?:the\s+)?"
     r"(?P<name>[A-Z][\w'’.-]+(?:[ -](?:[A-Z][\w'’.-]+|de|da|del|am|upon|on)){0,3})"
 )
 # A dateline at the start of a report: "WASHINGTON, Feb. 14 —", "Canberra, 22 July 2024".
 _DATELINE = re.compile(r"^(?P<name>[A-Z][A-Za-z .'-]{2,30}?)(?:\s*\(\w+\))?(?:,|\s+[-–—])\s", re.M)
 
+_OF_NAME = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
+_STYLE = re.compile(r"Republic|Kingdom|Commonwealth|Federation|Principality|Sultanate|Emirates?|State|Union|Islands|"
+                    r"Province|Region|Ministry|Department")
 _AFTER_COMMA = re.compile(r",[ \t]+(?P<name>[A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,2})")
 
 
@@ -127,14 +131,12 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
         c = _AFTER_COMMA.match(text, end)
         if c is None:
             return
-        parts = c.group("name").split()
-        for k in range(len(parts), 0, -1):
-            cand = " ".join(parts[:k]).rstrip(".,'’")
-            city = lookup_city(cand)
-            if city:
-                add(PlaceMention(c.start("name"), c.start("name") + len(cand), _label(city.name, cand), "city", city.iso3,
-                                 city.geonames_id))
-                return
+        # the whole capitalised run: "to Fiji, Charlotte Darlow" names a person, not Charlotte
+        cand = c.group("name").rstrip(".,'’")
+        city = lookup_city(cand)
+        if city:
+            add(PlaceMention(c.start("name"), c.start("name") + len(cand), _label(city.name, cand), "city", city.iso3,
+                             city.geonames_id))
 
     for m in list(rules().standalone_venue_re.finditer(text)) + list(_venue_re().finditer(text)):
         name = m.group("name") if "name" in m.groupdict() and m.group("name") else m.group(0)
@@ -144,6 +146,8 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
         city_after_comma(s + len(name))
     for m in _PLACE_CONTEXT.finditer(text):
         words = m.group("name")
+        if _STYLE.fullmatch(words) and _OF_NAME.match(text, m.end("name")):
+            continue  # "the Republic of Fiji", "the Kingdom of Bahrain": a state's style, not a town
         # Longest prefix of the capitalised run that the gazetteer knows: "Brussels Summit" -> Brussels
         parts = words.split()
         for k in range(len(parts), 0, -1):

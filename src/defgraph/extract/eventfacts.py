@@ -28,7 +28,7 @@ from .countries import (
 from .dates import DateMention, resolve_relative
 from .lexicon import OrgMention
 from .places import PlaceMention
-from .text import Sentence
+from .text import NUMBER_WORDS, Sentence
 
 
 def _span(text: str, start: int, end: int) -> Span:
@@ -208,6 +208,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             chosen = exact[0] if exact else (ds[0] if ds else None)
             if chosen:
                 d.date, d.end_date, d.date_explicit = chosen.date, chosen.end_date, True
+                if d.end_date is None and not chosen.vague:
+                    d.end_date = _end_day(ctx.text, s, chosen, exact)
                 if chosen.vague:
                     d.confidence -= R.confidence("event_vague_date_penalty")
                 if day0 and chosen.date > day0:
@@ -247,6 +249,27 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         elif not d.side and d.date_explicit:
             last_dated = d
     return drafts
+
+
+_UNTIL = re.compile(r"\b(?:ending|ends|until|till|through|to leave\b[^.;]{0,40}?)\s+(?:on\s+)?$", re.I)
+_N_DAY = re.compile(r"\b(?P<n>\d{1,2}|" + "|".join(k for k in NUMBER_WORDS if NUMBER_WORDS[k]) +
+                    r")[- ]day\s+(?:\w+\s+){0,3}?(?:visit|port call|call|stay|trip|tour|talks|meeting|"
+                    r"conference|session|dialogue|exercise)\b", re.I)
+
+
+def _end_day(text: str, s: Sentence, start: DateMention, dates: list[DateMention]) -> date | None:
+    """The last day of an event told with its first: "a three-day port call ending on Friday",
+    "arrived on Wednesday on a four-day visit", "is scheduled to leave Colombo on 20 August"."""
+    for x in dates:
+        if x is not start and 0 < (x.date - start.date).days <= 31 and _UNTIL.search(text[max(s.start, x.start - 60):x.start]):
+            return x.date
+    m = _N_DAY.search(s.text)
+    if m is not None:
+        raw = m.group("n").lower()
+        n = int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw, 0)
+        if 2 <= n <= 31:
+            return date.fromordinal(start.date.toordinal() + n - 1)
+    return None
 
 
 _PIECE_BREAK = re.compile(r"[;,]")

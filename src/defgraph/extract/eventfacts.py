@@ -164,6 +164,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "... met in Riga, a week after the Polish minister visited Vilnius": the states of
                 # an earlier event named as background are not parties to this one
                 parts = [(ref, pos) for ref, pos in parts if pos - s.start < background.start()]
+            parts = _own_parties(s, triggers, t, parts)
             for ref, pos in parts:
                 rel = pos - s.start
                 in_by = by_span is not None and by_span[0] <= rel < by_span[1]
@@ -270,6 +271,34 @@ def _end_day(text: str, s: Sentence, start: DateMention, dates: list[DateMention
         if 2 <= n <= 31:
             return date.fromordinal(start.date.toordinal() + n - 1)
     return None
+
+
+_COORDINATED = re.compile(r"\band\b|,", re.I)
+
+
+def _own_parties(s: Sentence, triggers: list[ev_rules.Trigger], t: ev_rules.Trigger,
+                 parts: list[tuple[ActorRef, int]]) -> list[tuple[ActorRef, int]]:
+    """'held talks with the Estonian minister and signed a letter of intent with the Dutch one':
+    where two events of one sentence each name their own counterpart after them, each keeps its
+    own (and both the side named before the first)."""
+    i = next((k for k, x in enumerate(triggers) if x is t), -1)
+    if i < 0 or len(triggers) < 2:
+        return parts
+
+    def owns(lo: int, hi: int) -> bool:
+        return any(lo <= pos < hi and ref.kind in ("country", "person") for ref, pos in parts)
+
+    def split(a: ev_rules.Trigger, b: ev_rules.Trigger, b_end: int) -> bool:
+        return b.start > a.end and bool(_COORDINATED.search(s.text, a.end - s.start, b.start - s.start)) \
+            and owns(a.end, b.start) and owns(b.end, b_end)
+
+    ends = [x.start for x in triggers[1:]] + [s.end]
+    if i + 1 < len(triggers) and split(t, triggers[i + 1], ends[i + 1]):
+        parts = [(ref, pos) for ref, pos in parts if pos < triggers[i + 1].start]
+    if i > 0 and split(triggers[i - 1], t, ends[i]):
+        prev = triggers[i - 1]
+        parts = [(ref, pos) for ref, pos in parts if not prev.end <= pos < t.start]
+    return parts
 
 
 _PIECE_BREAK = re.compile(r"[;,]")
@@ -662,11 +691,15 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 m.convenors = []
                 _absorb(host, m)
             continue  # a plan without a day is no event by itself
-        if m.type == "Meeting" and hosts and not _multilateral(m) and compatible and not m.side:
+        # a host with other counterparts than the meeting's is another event ("held talks with
+        # Estonia's minister and signed a letter of intent with the Dutch one")
+        hosts_m = [h for h in hosts if _same_sides(m, h)]
+        compatible = compatible and bool(hosts_m)
+        if m.type == "Meeting" and hosts_m and not _multilateral(m) and compatible and not m.side:
             # the host of the same day, else the first ("consultations in Ottawa on 18
             # September" belong to that day's visit, not to the one in Washington before it)
-            same = next((h for h in hosts if m.date_explicit and h.date_explicit and
-                         (m.date == h.date or _in_range(m, h))), hosts[0])
+            same = next((h for h in hosts_m if m.date_explicit and h.date_explicit and
+                         (m.date == h.date or _in_range(m, h))), hosts_m[0])
             _absorb(same, m)
             continue
         out.append(m)
@@ -687,6 +720,13 @@ def _at(m: ev_rules.EventDraft, iso3: str) -> bool:
     if m.place is not None and m.place.iso3:
         return bool(m.place.iso3 == iso3)
     return ActorRef("country", iso3) in m.participants
+
+
+def _same_sides(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
+    """Two events of two states each that share no more than one of them are not one event."""
+    a = {r.key for r in m.participants if r.kind == "country"}
+    b = {r.key for r in h.participants if r.kind == "country"}
+    return len(a) < 2 or len(b) < 2 or len(a & b) >= 2
 
 
 def _multilateral(d: ev_rules.EventDraft) -> bool:

@@ -36,8 +36,11 @@ _RELATION_BEFORE = re.compile(r"\b(?:borders?|frontier|relations|ties|trade|war|
                               r"coordination|engagement|interoperability|exchanges) with\s+(?:the\s+)?$", re.I)
 _ACTOR_BEFORE = re.compile(
     r"(?:\b(?:(?:defen[cs]e |foreign |prime )?(?:ministers?|ministries|secretar(?:y|ies)|leaders?|"
-    r"delegations?|representatives?|officials?|heads?|chiefs?|presidents?|governments?|navies|"
-    r"armies|armed forces|troops|meetings?|summit|session|ministerial|gathering) of|with|and|between|counterparts? from|ministers? from|delegations? from|representatives? from|"
+    r"delegations?|representatives?|officials?|heads?|chiefs?|presidents?|governments?|navy|navies|"
+    r"army|armies|air force|armed forces|troops|meetings?|summit|session|ministerial|gathering) of|"
+    r"(?:ministers?|ministry|ministries|secretar(?:y|ies)|chiefs?|commanders?|heads?)\s+(?:of|for)\s+(?:[\w-]+\s+){1,3}?of|"
+    r"(?:ministers?|officials?|authorities)\s+(?:responsible\s+for|in\s+charge\s+of)\s+(?:[\w-]+\s+){0,3}?of|"
+    r"with|and|between|counterparts? from|ministers? from|delegations? from|representatives? from|"
     r"officials? from|leaders? from|chiefs? from|hosted|welcomed|met|visited|joined by|"
     r"partners? from|allies from|teams? from)\s+(?:the\s+|his\s+|her\s+)?(?:\w+\s+)?$)", re.I)
 

@@ -148,8 +148,13 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
         words = m.group("name")
         if _STYLE.fullmatch(words) and _OF_NAME.match(text, m.end("name")):
             continue  # "the Republic of Fiji", "the Kingdom of Bahrain": a state's style, not a town
-        # Longest prefix of the capitalised run that the gazetteer knows: "Brussels Summit" -> Brussels
         parts = words.split()
+        after = _AFTER_COMMA.match(text, m.end("name"))
+        if len(parts) > 1 and after is not None and lookup_city(words) is None and \
+                lookup_city(after.group("name").rstrip(".,'’")) is not None:
+            city_after_comma(m.end("name"))  # "at Port Sultan Qaboos, Muscat": the city after the name
+            continue
+        # Longest prefix of the capitalised run that the gazetteer knows: "Brussels Summit" -> Brussels
         for k in range(len(parts), 0, -1):
             cand = " ".join(parts[:k]).rstrip(".,'’")
             city = lookup_city(cand)

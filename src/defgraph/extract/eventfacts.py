@@ -35,6 +35,11 @@ def _span(text: str, start: int, end: int) -> Span:
     return Span(start, end, text[start:end])
 
 
+_FORCE_AFTER = re.compile(r"\s+(?:National\s+|Armed\s+|Naval\s+|Land\s+|Defen[cs]e\s+|Special\s+)*"
+                          r"(?:Forces|Navy|Army|Air Force|Coast Guard|Marines|Armed Forces)\b")
+_HEAD_OF_BEFORE = re.compile(r"\b(?:Commander|Commandant|Chief|Head)(?:-in-Chief)?\s+of\s+(?:the\s+)?$")
+
+
 def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     rel = c.start - s.start
     places = ctx.index(ctx.places)
@@ -53,6 +58,8 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
         if ctx.text[c.start - 1:c.start] in ("-", "–") and any(
                 prev.end == c.start - 1 for prev in ctx.index(ctx.countries).starting_in(c.start - 40, c.start)):
             return True  # "the Kyrgyz-Kazakh working group": the second of the pair as well
+        if _FORCE_AFTER.match(after) and _HEAD_OF_BEFORE.search(ctx.text, max(0, c.start - 40), c.start):
+            return True  # "called on the Commander of the Philippine Navy": the one met is of that state
         if _ROLE_NOUN.match(after) or re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
             # "French Ministre", "Polish counterpart", "Italian Defence Minister Guido Crosetto"
             return ev_rules.actor_position(s.text, rel) == "actor" or bool(
@@ -672,6 +679,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                       for r in m.participants if r.kind == "country"}
             d.participants = [r for r in d.participants if r not in others or r in target.participants]
         _absorb(target, d)
+        target.separate = target.separate or d.separate
     # A meeting inside a call, visit or signing is the same event seen from another side.
     absorbing = rules().classes_with("absorbs_meeting")
     hosts = [m for m in merged if m.type in absorbing and not m.tentative]

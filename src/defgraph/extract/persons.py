@@ -290,8 +290,10 @@ def find_persons(
         chain = re.match(r"\s+(?:and|&)\s+", text[r.end():r.end() + 6])
         if chain and role_re().match(text, r.end() + chain.end()):
             continue  # "Deputy Prime Minister and Minister of ...": one holder, named after the chain
-        if country and not military_rank(role):
-            posts.setdefault(role.lower(), country)  # "the US Defence Secretary" with no name
+        if country and not military_rank(role) and not _COUNTERPART_SLOT.search(text, max(0, r.start() - 40), r.start()):
+            # "the US Defence Secretary" with no name; not one named where a counterpart stands
+            # ("spoke by phone with Finland's Minister of Defence")
+            posts.setdefault(role.lower(), country)
         if country and not military_rank(role) and " " in role.strip():
             post_hits.append(PersonHit(role, f"{country.lower()}-{slug(role)}", r.start(), r.end(),
                                        role, country, org, is_post=True))
@@ -479,6 +481,11 @@ def _honorific_state(text: str, p: PersonHit) -> str | None:
                 i = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
                 return rules().honorific_states[i][1]
     return None
+
+
+_COUNTERPART_SLOT = re.compile(r"\b(?:with|met|meets|received|receives|receiving|hosted|hosts|welcomed|welcomes|"
+                              r"called on|call on|visited|counterparts?)\s+(?:the\s+|his\s+|her\s+|their\s+)?"
+                              r"(?:[\w'’.-]+\s+){0,3}$", re.I)
 
 
 def _national_role_country(role: str | None) -> str | None:

@@ -667,6 +667,9 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue
             if m.separate and d.separate and m.separate != d.separate:
                 continue  # "separate meetings with A and with B"
+            if m.type == "Meeting" and not _same_sides(m, d) and not d.tentative and not _multilateral(m) \
+                    and not _multilateral(d):
+                continue  # "met the Chinese ambassador ... On the same day, he also received the Thai attaché"
             target = m
             break
         if target is None:

@@ -157,6 +157,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     d.person_states.add(p.country)
                 if p.org:
                     parts.append((ActorRef("organisation", p.org), pos))
+                    d.person_orgs.add(p.org)
             if host_span is not None:
                 parts = [(ref, pos) for ref, pos in parts if not host_span[0] <= pos - s.start < host_span[1]]
             breaks_before = list(_CLAUSE_BREAK.finditer(s.text, 0, t.start - s.start))
@@ -706,7 +707,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # Estonia's minister and signed a letter of intent with the Dutch one")
         hosts_m = [h for h in hosts if _same_sides(m, h)]
         compatible = compatible and bool(hosts_m)
-        if m.type == "Meeting" and hosts_m and not _multilateral(m) and compatible and not m.side:
+        if m.type == "Meeting" and hosts_m and not _meeting_of_many(m) and compatible and not m.side:
             # the host of the same day, else the first ("consultations in Ottawa on 18
             # September" belong to that day's visit, not to the one in Washington before it)
             same = next((h for h in hosts_m if m.date_explicit and h.date_explicit and
@@ -717,7 +718,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     # "will travel to Paris for a meeting of the Weimar Triangle defence ministers": the trip is
     # the way to the multilateral meeting, which is the event
     for v in [x for x in out if x.type in rules().classes_with("host_is_party") and x.type != "Deployment"]:
-        meeting = next((x for x in out if x.type == "Meeting" and _multilateral(x) and not x.side and
+        meeting = next((x for x in out if x.type == "Meeting" and _meeting_of_many(x) and not x.side and
                         (x.sentence is v.sentence or v.sentence in x.extra_spans) and
                         (x.date == v.date or _in_range(x, v))), None)
         if meeting is not None:
@@ -743,6 +744,14 @@ def _same_sides(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
 def _multilateral(d: ev_rules.EventDraft) -> bool:
     states = [r for r in d.participants if r.kind == "country"]
     return _many(d) or len(states) > 2 or any(r.kind == "organisation" for r in d.participants)
+
+
+def _meeting_of_many(d: ev_rules.EventDraft) -> bool:
+    """Multilateral by its states, its count or an organisation that meets, not one whose official
+    is a party ("NATO Deputy Secretary General X visited Skopje and met ...": a visit)."""
+    states = [r for r in d.participants if r.kind == "country"]
+    return _many(d) or len(states) > 2 or any(r.kind == "organisation" and r.key not in d.person_orgs
+                                             for r in d.participants)
 
 
 def _many(d: ev_rules.EventDraft) -> bool:
@@ -771,6 +780,7 @@ def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
         target.date, target.end_date, target.date_explicit = d.date, d.end_date, True
         target.planned = d.planned
     target.confidence = max(target.confidence, d.confidence)
+    target.person_orgs |= d.person_orgs
     target.extra_spans.append(d.sentence)
 
 

@@ -48,6 +48,11 @@ _ACTOR_BEFORE = re.compile(
 _NEXT_WORD = re.compile(r"\s+(\w+)")
 
 
+_TROOPS_FROM = re.compile(r"\b(?:troops|forces|units|soldiers|sailors|airmen|personnel|contingents?|servicemen|"
+                          r"service members) from\s+(?:the\s+)?$", re.I)
+_LEAVING = re.compile(r"\b(?:withdr\w*|pull\w* out|evacuat\w*|return\w*|expel\w*|redeploy\w*)\b", re.I)
+
+
 @dataclass
 class Trigger:
     type: str
@@ -88,6 +93,7 @@ class EventDraft:
     person_states: set[str] = field(default_factory=set)  # states of the persons named in the sentence
     itinerary: bool = False  # one stop of several ("to Tonga on Monday and to Fiji on Thursday")
     separate: int = 0  # one of "separate meetings with A and with B" (its rank; 0: none)
+    person_orgs: set[str] = field(default_factory=set)  # organisations a party is an official of
 
 
 _CONVENE_WORDS = re.compile(r"^(?:co-)?(?:convene|host|chair|organi[sz]e)", re.I)
@@ -234,6 +240,8 @@ def actor_position(sentence_text: str, rel_start: int) -> str:
     before = before[-rules().window("actor_before"):]
     if _RELATION_BEFORE.search(before):
         return "mention"
+    if _TROOPS_FROM.search(before) and not _LEAVING.search(before[-80:]):
+        return "actor"  # "3,000 troops from Indonesia, the United States ... began the exercise"
     if _ACTOR_BEFORE.search(before):
         return "actor"
     if _NON_ACTOR_BEFORE.search(before):

@@ -275,7 +275,7 @@ def _end_day(text: str, s: Sentence, start: DateMention, dates: list[DateMention
     m = _N_DAY.search(s.text)
     if m is not None:
         raw = m.group("n").lower()
-        n = int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw, 0)
+        n = int(raw) if raw.isdigit() else (NUMBER_WORDS.get(raw) or 0)
         if 2 <= n <= 31:
             return date.fromordinal(start.date.toordinal() + n - 1)
     return None
@@ -368,7 +368,7 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
     if not cuts:
         return []
     side = [ref for ref, pos in parts if pos < t.start]
-    out = []
+    out: list[ev_rules.EventDraft] = []
     bounds = [m.end() for m in cuts] + [len(s.text)]
     taken: set[ActorRef] = set()
     for a, b in zip(bounds, bounds[1:]):

@@ -53,6 +53,8 @@ def _check_event(ex: Extraction, want: dict[str, Any]) -> str | None:
             continue
         if "planned" in want and e.planned != want["planned"]:
             continue
+        if "end_date" in want and e.end_date != _day(want["end_date"]):
+            continue
         if "convenors" in want and _states(e.convenors) != set(want["convenors"]):
             continue
         if "place" in want and want["place"] is None and e.place is not None:

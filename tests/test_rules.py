@@ -78,26 +78,26 @@ def test_a_missing_rules_file_is_named(tmp_path: Path) -> None:
 
 
 def test_an_event_type_added_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:
-    text = ("Ships in port\nThe navies of Fiji and Tonga made a joint port call at Nuku'alofa "
+    text = ("Ships at sea\nThe navies of Fiji and Tonga carried out a joint patrol off Nuku'alofa "
             "on 9 May 2025.")
-    st = Statement(text=text, title="Ships in port", issued=date(2025, 5, 10))
-    assert not any(e.type == "Visit" for e in extract(st).events)
+    st = Statement(text=text, title="Ships at sea", issued=date(2025, 5, 10))
+    assert not any(e.type == "Exercise" for e in extract(st).events)
     path = _write(tmp_path, """
 event_types:
-  - name: PortCall
-    class: Visit
+  - name: JointPatrol
+    class: Exercise
     note: written for this test
     triggers:
-      - pattern: '\\bport\\s+calls?\\b'
+      - pattern: '\\bjoint\\s+patrols?\\b'
         note: written for this test
 """)
     fresh_rules.setenv(ENV, str(path))
     reset_rules()
-    events = [e for e in extract(st).events if e.type == "Visit"]
+    events = [e for e in extract(st).events if e.type == "Exercise"]
     assert len(events) == 1
     assert events[0].date == date(2025, 5, 9)
     assert {"FJI", "TON"} <= {r.key for r in events[0].participants if r.kind == "country"}
-    assert events[0].method.startswith("rules-v1:portcall:")
+    assert events[0].method.startswith("rules-v1:jointpatrol:")
 
 
 def test_an_office_added_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:

@@ -28,11 +28,16 @@ from .countries import (
 from .dates import DateMention, resolve_relative
 from .lexicon import OrgMention
 from .places import PlaceMention
-from .text import Sentence
+from .text import NUMBER_WORDS, Sentence
 
 
 def _span(text: str, start: int, end: int) -> Span:
     return Span(start, end, text[start:end])
+
+
+_FORCE_AFTER = re.compile(r"\s+(?:National\s+|Armed\s+|Naval\s+|Land\s+|Defen[cs]e\s+|Special\s+)*"
+                          r"(?:Forces|Navy|Army|Air Force|Coast Guard|Marines|Armed Forces)\b")
+_HEAD_OF_BEFORE = re.compile(r"\b(?:Commander|Commandant|Chief|Head)(?:-in-Chief)?\s+of\s+(?:the\s+)?$")
 
 
 def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
@@ -50,6 +55,11 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
         after = ctx.text[c.end:c.end + 40]
         if after[:1] in "-–" and after[1:2].isupper():
             return True  # "UK-Kenya partnership" names both states
+        if ctx.text[c.start - 1:c.start] in ("-", "–") and any(
+                prev.end == c.start - 1 for prev in ctx.index(ctx.countries).starting_in(c.start - 40, c.start)):
+            return True  # "the Kyrgyz-Kazakh working group": the second of the pair as well
+        if _FORCE_AFTER.match(after) and _HEAD_OF_BEFORE.search(ctx.text, max(0, c.start - 40), c.start):
+            return True  # "called on the Commander of the Philippine Navy": the one met is of that state
         if _ROLE_NOUN.match(after) or re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
             # "French Ministre", "Polish counterpart", "Italian Defence Minister Guido Crosetto"
             return ev_rules.actor_position(s.text, rel) == "actor" or bool(
@@ -97,7 +107,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     filed = next((d for d in ctx.dates if d.start < 400 and _is_dateline_date(ctx.text, d)), None)
     day0 = filed.date if filed is not None and ctx.ref is not None and 0 <= (ctx.ref - filed.date).days <= 3 \
         else ctx.ref
-    for s in ctx.sentences:
+    for s, carry in _segments(ctx):
         # "On the margins of the NATO meeting, A met B": the host meeting's words are neither the
         # trigger nor the parties of the bilateral one
         side = margins.search(s.text)
@@ -129,7 +139,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]
             if not future and R.cues["future_after"].search(own_after):
                 future = True  # "talks with Finland and Denmark will begin in the spring"
-            parts: list[tuple[ActorRef, int]] = []
+            parts: list[tuple[ActorRef, int]] = [(ref, s.start) for ref in carry]
             for c in cs:
                 if _is_actor(ctx, s, c):
                     parts.append((ActorRef("country", c.iso3), c.start))
@@ -147,6 +157,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     d.person_states.add(p.country)
                 if p.org:
                     parts.append((ActorRef("organisation", p.org), pos))
+                    d.person_orgs.add(p.org)
             if host_span is not None:
                 parts = [(ref, pos) for ref, pos in parts if not host_span[0] <= pos - s.start < host_span[1]]
             breaks_before = list(_CLAUSE_BREAK.finditer(s.text, 0, t.start - s.start))
@@ -161,6 +172,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "... met in Riga, a week after the Polish minister visited Vilnius": the states of
                 # an earlier event named as background are not parties to this one
                 parts = [(ref, pos) for ref, pos in parts if pos - s.start < background.start()]
+            parts = _own_parties(s, triggers, t, parts)
             for ref, pos in parts:
                 rel = pos - s.start
                 in_by = by_span is not None and by_span[0] <= rel < by_span[1]
@@ -205,6 +217,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             chosen = exact[0] if exact else (ds[0] if ds else None)
             if chosen:
                 d.date, d.end_date, d.date_explicit = chosen.date, chosen.end_date, True
+                if d.end_date is None and not chosen.vague:
+                    d.end_date = _end_day(ctx.text, s, chosen, exact)
                 if chosen.vague:
                     d.confidence -= R.confidence("event_vague_date_penalty")
                 if day0 and chosen.date > day0:
@@ -220,6 +234,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if d.count and t.type == "Meeting":
                 d.confidence += R.confidence("event_count_bonus")
             drafts.append(d)
+            if t.type == "Meeting" and (_SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
+                                        or _SEPARATELY_AFTER.match(s.text, t.end - s.start)):
+                drafts.extend(_separate(s, d, parts, t))
             if t.type in host_party and chosen is not None:
                 stops = _itinerary(ctx, s, d, day0, future)
                 drafts.extend(stops)
@@ -241,6 +258,134 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         elif not d.side and d.date_explicit:
             last_dated = d
     return drafts
+
+
+_UNTIL = re.compile(r"\b(?:ending|ends|until|till|through|to leave\b[^.;]{0,40}?)\s+(?:on\s+)?$", re.I)
+_N_DAY = re.compile(r"\b(?P<n>\d{1,2}|" + "|".join(k for k in NUMBER_WORDS if NUMBER_WORDS[k]) +
+                    r")[- ]day\s+(?:\w+\s+){0,3}?(?:visit|port call|call|stay|trip|tour|talks|meeting|"
+                    r"conference|session|dialogue|exercise)\b", re.I)
+
+
+def _end_day(text: str, s: Sentence, start: DateMention, dates: list[DateMention]) -> date | None:
+    """The last day of an event told with its first: "a three-day port call ending on Friday",
+    "arrived on Wednesday on a four-day visit", "is scheduled to leave Colombo on 20 August"."""
+    for x in dates:
+        if x is not start and 0 < (x.date - start.date).days <= 31 and _UNTIL.search(text[max(s.start, x.start - 60):x.start]):
+            return x.date
+    m = _N_DAY.search(s.text)
+    if m is not None:
+        raw = m.group("n").lower()
+        n = int(raw) if raw.isdigit() else (NUMBER_WORDS.get(raw) or 0)
+        if 2 <= n <= 31:
+            return date.fromordinal(start.date.toordinal() + n - 1)
+    return None
+
+
+_COORDINATED = re.compile(r"\band\b|,", re.I)
+
+
+def _own_parties(s: Sentence, triggers: list[ev_rules.Trigger], t: ev_rules.Trigger,
+                 parts: list[tuple[ActorRef, int]]) -> list[tuple[ActorRef, int]]:
+    """'held talks with the Estonian minister and signed a letter of intent with the Dutch one':
+    where two events of one sentence each name their own counterpart after them, each keeps its
+    own (and both the side named before the first)."""
+    i = next((k for k, x in enumerate(triggers) if x is t), -1)
+    if i < 0 or len(triggers) < 2:
+        return parts
+
+    def owns(lo: int, hi: int) -> bool:
+        return any(lo <= pos < hi and ref.kind in ("country", "person") for ref, pos in parts)
+
+    def split(a: ev_rules.Trigger, b: ev_rules.Trigger, b_end: int) -> bool:
+        return b.start > a.end and bool(_COORDINATED.search(s.text, a.end - s.start, b.start - s.start)) \
+            and owns(a.end, b.start) and owns(b.end, b_end)
+
+    ends = [x.start for x in triggers[1:]] + [s.end]
+    if i + 1 < len(triggers) and split(t, triggers[i + 1], ends[i + 1]):
+        parts = [(ref, pos) for ref, pos in parts if pos < triggers[i + 1].start]
+    if i > 0 and split(triggers[i - 1], t, ends[i]):
+        prev = triggers[i - 1]
+        parts = [(ref, pos) for ref, pos in parts if not prev.end <= pos < t.start]
+    return parts
+
+
+_PIECE_BREAK = re.compile(r"[;,]")
+_RELATIVE_PIECE = re.compile(r"[;,]\s*(?:and\s+)?(?:where|which|who|whom|whose|when|while|during|after|before|as)\b", re.I)
+
+
+def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef]]]:
+    """Each sentence, or the clauses of one that tells several events each with a day of its own
+    ("held talks in The Hague on Monday, received General X on Wednesday, and on Friday spoke by
+    phone with ..."): one clause per event, the later ones with the parties the first names
+    before its event (the one who acts in all of them)."""
+    out: list[tuple[Sentence, list[ActorRef]]] = []
+    for s in ctx.sentences:
+        ds = [d for d in ctx.within(ctx.dates, s) if not d.vague and not _is_dateline_date(ctx.text, d)]
+        if len({d.text.lower() for d in ds}) < 2 or not _PIECE_BREAK.search(s.text):
+            out.append((s, []))
+            continue
+        cuts = [0] + [m.start() for m in _PIECE_BREAK.finditer(s.text)] + [len(s.text)]
+        segs: list[list[int]] = []  # start, end, has an event word, has a day
+        for a, b in zip(cuts, cuts[1:]):
+            piece = Sentence(s.start + a, s.start + b, s.text[a:b])
+            # "..., where he is to meet X, the ministry announced on Wednesday": a relative clause
+            # goes on with the event before it
+            trig = int(not _RELATIVE_PIECE.match(piece.text) and bool(ev_rules.find_triggers(piece)))
+            day = int(any(piece.start <= d.start < piece.end for d in ds))
+            if segs and not (trig and segs[-1][2] and segs[-1][3]):
+                segs[-1][1], segs[-1][2], segs[-1][3] = b, segs[-1][2] | trig, segs[-1][3] | day
+            else:
+                segs.append([a, b, trig, day])
+        days = [next(d.text.lower() for d in ds if s.start + a <= d.start < s.start + b) for a, b, _t, _d in segs
+                if _d]
+        if len(segs) < 2 or not all(x[2] and x[3] for x in segs) or len(set(days)) < len(segs):
+            out.append((s, []))
+            continue
+        parts = [Sentence(s.start + a, s.start + b, s.text[a:b]) for a, b, _t, _d in segs]
+        first = ev_rules.find_triggers(parts[0])[0].start
+        carry: list[ActorRef] = []
+        for p, pos in ctx.persons_in(parts[0]):
+            if pos < first:
+                carry.append(ActorRef("post" if p.is_post else "person", p.key))
+                if p.country:
+                    carry.append(ActorRef("country", p.country))
+        out.append((parts[0], []))
+        out.extend((x, carry) for x in parts[1:])
+    return out
+
+
+_SEPARATE = re.compile(r"\bseparate(?:ly)?\s+(?:[\w-]+\s+){0,2}$", re.I)
+_SEPARATELY_AFTER = re.compile(r"\s+separately\b", re.I)
+_AND_WITH = re.compile(r",?\s+(?:and|as well as)\s+(?:also\s+)?with\s+|;\s+with\s+", re.I)
+
+
+def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, int]],
+              t: ev_rules.Trigger) -> list[ev_rules.EventDraft]:
+    """'had separate meetings with A and with B': one meeting per counterpart, each with the side
+    named before the trigger."""
+    rel = t.end - s.start
+    cuts = [m for m in _AND_WITH.finditer(s.text, rel)]
+    if not cuts:
+        return []
+    side = [ref for ref, pos in parts if pos < t.start]
+    out: list[ev_rules.EventDraft] = []
+    bounds = [m.end() for m in cuts] + [len(s.text)]
+    taken: set[ActorRef] = set()
+    for a, b in zip(bounds, bounds[1:]):
+        own = [ref for ref, pos in parts if a <= pos - s.start < b and ref not in side]
+        if not own:
+            continue
+        x = ev_rules.EventDraft(d.type, s, d.trigger, method=d.method, confidence=d.confidence,
+                                reference=d.reference)
+        x.participants = list(dict.fromkeys(side + own))
+        x.date, x.end_date, x.date_explicit, x.planned = d.date, d.end_date, d.date_explicit, d.planned
+        x.place, x.venue, x.side, x.tentative = d.place, d.venue, d.side, d.tentative
+        x.person_states = d.person_states
+        d.separate, x.separate = 1, len(out) + 2
+        out.append(x)
+        taken |= set(own)
+    d.participants = [r for r in d.participants if r not in taken or r in side]
+    return out
 
 
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
@@ -344,6 +489,8 @@ def _venue_city(venue: PlaceMention) -> PlaceMention | None:
     from .places import lookup_city
 
     name = rules().venue_city.get(venue.name)
+    if name is None and " " in venue.name:
+        name = venue.name.rsplit(" ", 1)[0]  # "Luqa Barracks": the town the venue is named after
     city = lookup_city(name) if name else None
     if city is None:
         return None
@@ -519,6 +666,11 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # a bilateral on the margins is not the multilateral meeting it was held at
             if m.date_explicit and d.date_explicit and m.date != d.date and not _in_range(d, m):
                 continue
+            if m.separate and d.separate and m.separate != d.separate:
+                continue  # "separate meetings with A and with B"
+            if m.type == "Meeting" and not _same_sides(m, d) and not d.tentative and not _multilateral(m) \
+                    and not _multilateral(d):
+                continue  # "met the Chinese ambassador ... On the same day, he also received the Thai attaché"
             target = m
             break
         if target is None:
@@ -531,6 +683,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                       for r in m.participants if r.kind == "country"}
             d.participants = [r for r in d.participants if r not in others or r in target.participants]
         _absorb(target, d)
+        target.separate = target.separate or d.separate
     # A meeting inside a call, visit or signing is the same event seen from another side.
     absorbing = rules().classes_with("absorbs_meeting")
     hosts = [m for m in merged if m.type in absorbing and not m.tentative]
@@ -550,18 +703,22 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 m.convenors = []
                 _absorb(host, m)
             continue  # a plan without a day is no event by itself
-        if m.type == "Meeting" and hosts and not _multilateral(m) and compatible and not m.side:
+        # a host with other counterparts than the meeting's is another event ("held talks with
+        # Estonia's minister and signed a letter of intent with the Dutch one")
+        hosts_m = [h for h in hosts if _same_sides(m, h)]
+        compatible = compatible and bool(hosts_m)
+        if m.type == "Meeting" and hosts_m and not _meeting_of_many(m) and compatible and not m.side:
             # the host of the same day, else the first ("consultations in Ottawa on 18
             # September" belong to that day's visit, not to the one in Washington before it)
-            same = next((h for h in hosts if m.date_explicit and h.date_explicit and
-                         (m.date == h.date or _in_range(m, h))), hosts[0])
+            same = next((h for h in hosts_m if m.date_explicit and h.date_explicit and
+                         (m.date == h.date or _in_range(m, h))), hosts_m[0])
             _absorb(same, m)
             continue
         out.append(m)
     # "will travel to Paris for a meeting of the Weimar Triangle defence ministers": the trip is
     # the way to the multilateral meeting, which is the event
     for v in [x for x in out if x.type in rules().classes_with("host_is_party") and x.type != "Deployment"]:
-        meeting = next((x for x in out if x.type == "Meeting" and _multilateral(x) and not x.side and
+        meeting = next((x for x in out if x.type == "Meeting" and _meeting_of_many(x) and not x.side and
                         (x.sentence is v.sentence or v.sentence in x.extra_spans) and
                         (x.date == v.date or _in_range(x, v))), None)
         if meeting is not None:
@@ -577,9 +734,24 @@ def _at(m: ev_rules.EventDraft, iso3: str) -> bool:
     return ActorRef("country", iso3) in m.participants
 
 
+def _same_sides(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
+    """Two events of two states each that share no more than one of them are not one event."""
+    a = {r.key for r in m.participants if r.kind == "country"}
+    b = {r.key for r in h.participants if r.kind == "country"}
+    return len(a) < 2 or len(b) < 2 or len(a & b) >= 2
+
+
 def _multilateral(d: ev_rules.EventDraft) -> bool:
     states = [r for r in d.participants if r.kind == "country"]
     return _many(d) or len(states) > 2 or any(r.kind == "organisation" for r in d.participants)
+
+
+def _meeting_of_many(d: ev_rules.EventDraft) -> bool:
+    """Multilateral by its states, its count or an organisation that meets, not one whose official
+    is a party ("NATO Deputy Secretary General X visited Skopje and met ...": a visit)."""
+    states = [r for r in d.participants if r.kind == "country"]
+    return _many(d) or len(states) > 2 or any(r.kind == "organisation" and r.key not in d.person_orgs
+                                             for r in d.participants)
 
 
 def _many(d: ev_rules.EventDraft) -> bool:
@@ -608,6 +780,7 @@ def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
         target.date, target.end_date, target.date_explicit = d.date, d.end_date, True
         target.planned = d.planned
     target.confidence = max(target.confidence, d.confidence)
+    target.person_orgs |= d.person_orgs
     target.extra_spans.append(d.sentence)
 
 

@@ -36,10 +36,21 @@ _RELATION_BEFORE = re.compile(r"\b(?:borders?|frontier|relations|ties|trade|war|
                               r"coordination|engagement|interoperability|exchanges) with\s+(?:the\s+)?$", re.I)
 _ACTOR_BEFORE = re.compile(
     r"(?:\b(?:(?:defen[cs]e |foreign |prime )?(?:ministers?|ministries|secretar(?:y|ies)|leaders?|"
-    r"delegations?|representatives?|officials?|heads?|chiefs?|presidents?|governments?|navies|"
-    r"armies|armed forces|troops|meetings?|summit|session|ministerial|gathering) of|with|and|between|counterparts? from|ministers? from|delegations? from|representatives? from|"
+    r"delegations?|representatives?|officials?|heads?|chiefs?|presidents?|governments?|navy|navies|"
+    r"army|armies|air force|armed forces|troops|meetings?|summit|session|ministerial|gathering) of|"
+    r"(?:ministers?|ministry|ministries|secretar(?:y|ies)|chiefs?|commanders?|heads?)\s+(?:of|for)\s+(?:[\w-]+\s+){1,3}?of|"
+    r"(?:ministers?|officials?|authorities)\s+(?:responsible\s+for|in\s+charge\s+of)\s+(?:[\w-]+\s+){0,3}?of|"
+    r"with|and|between|counterparts? from|ministers? from|delegations? from|representatives? from|"
     r"officials? from|leaders? from|chiefs? from|hosted|welcomed|met|visited|joined by|"
     r"partners? from|allies from|teams? from)\s+(?:the\s+|his\s+|her\s+)?(?:\w+\s+)?$)", re.I)
+
+
+_NEXT_WORD = re.compile(r"\s+(\w+)")
+
+
+_TROOPS_FROM = re.compile(r"\b(?:troops|forces|units|soldiers|sailors|airmen|personnel|contingents?|servicemen|"
+                          r"service members) from\s+(?:the\s+)?$", re.I)
+_LEAVING = re.compile(r"\b(?:withdr\w*|pull\w* out|evacuat\w*|return\w*|expel\w*|redeploy\w*)\b", re.I)
 
 
 @dataclass
@@ -81,6 +92,8 @@ class EventDraft:
     reference: bool = False  # the event named again ("during the visit"): only adds to one reported
     person_states: set[str] = field(default_factory=set)  # states of the persons named in the sentence
     itinerary: bool = False  # one stop of several ("to Tonga on Monday and to Fiji on Thursday")
+    separate: int = 0  # one of "separate meetings with A and with B" (its rank; 0: none)
+    person_orgs: set[str] = field(default_factory=set)  # organisations a party is an official of
 
 
 _CONVENE_WORDS = re.compile(r"^(?:co-)?(?:convene|host|chair|organi[sz]e)", re.I)
@@ -109,6 +122,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     if not _any_trigger(r).search(s.text):
         return []  # most sentences name no event: one pass instead of one per trigger
     intent, negation, generic = r.cues["intent"], r.cues["negation"], r.cues["generic_noun"]
+    specific = r.cues["specific_plural"]
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
     found: dict[str, Trigger] = {}
     kinds: dict[str, str] = {}
@@ -123,9 +137,11 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 before = s.text[: m.start()]
                 if negation.search(before[-w_neg:]) or intent.search(before[-w_intent:]):
                     continue
-                if generic.match(word.split()[-1]):
-                    continue
                 after = s.text[m.end(): m.end() + 50]
+                nxt = _NEXT_WORD.match(after)
+                if (generic.match(word.split()[-1]) or (nxt and generic.match(nxt.group(1)))) \
+                        and not specific.search(before[-30:]):
+                    continue  # "recent summits", "holds bilateral meetings" (of events in general)
                 if et.not_after is not None and et.not_after.match(after):
                     continue
                 if re.match(r"(?:press|news)\s+$", before[-6:], re.I) or re.match(r"\s*(?:call|point|briefing)", after) \
@@ -224,6 +240,8 @@ def actor_position(sentence_text: str, rel_start: int) -> str:
     before = before[-rules().window("actor_before"):]
     if _RELATION_BEFORE.search(before):
         return "mention"
+    if _TROOPS_FROM.search(before) and not _LEAVING.search(before[-80:]):
+        return "actor"  # "3,000 troops from Indonesia, the United States ... began the exercise"
     if _ACTOR_BEFORE.search(before):
         return "actor"
     if _NON_ACTOR_BEFORE.search(before):

@@ -233,8 +233,9 @@ def find_persons(
                      r"Delegation)\s+of\s+(?:the\s+)?)?", text[pos:pos + 48])
         if m:
             p = pos + m.end()
-            for c in cindex.starting_in(p, p + 24):
-                if c.start == p or (c.start > p and text[p:c.start].strip() in ("", "Republic of")):
+            for c in cindex.starting_in(p - 4, p + 24):
+                # "of the Netherlands": the state's name may take in the article
+                if c.start <= p < c.end or (c.start > p and text[p:c.start].strip() in ("", "Republic of")):
                     return c.iso3, c.end
             if p in org_at:
                 return "org:" + org_at[p][2], org_at[p][1]
@@ -273,6 +274,10 @@ def find_persons(
             pos = after2 + 1  # "Minister of Defence of Ukraine Denys Shmyhal" (not "... Turkish Land Forces")
         elif m2:
             pos = after2 + m2.end()
+        elif (m3 := _TO_PLACE_COMMA.match(text, after)) is not None and _name_at(text, m3.end()):
+            # "High Commissioner to Fiji, Charlotte Darlow", "Secretary of State in the Ministry of
+            # National Defence, Paweł Zalewski": the holder after the post's place or body
+            pos = m3.end()
         else:
             m = re.match(r"[ \t]+", text[after:after + 3])
             if m:
@@ -290,8 +295,10 @@ def find_persons(
         chain = re.match(r"\s+(?:and|&)\s+", text[r.end():r.end() + 6])
         if chain and role_re().match(text, r.end() + chain.end()):
             continue  # "Deputy Prime Minister and Minister of ...": one holder, named after the chain
-        if country and not military_rank(role):
-            posts.setdefault(role.lower(), country)  # "the US Defence Secretary" with no name
+        if country and not military_rank(role) and not _COUNTERPART_SLOT.search(text, max(0, r.start() - 40), r.start()):
+            # "the US Defence Secretary" with no name; not one named where a counterpart stands
+            # ("spoke by phone with Finland's Minister of Defence")
+            posts.setdefault(role.lower(), country)
         if country and not military_rank(role) and " " in role.strip():
             post_hits.append(PersonHit(role, f"{country.lower()}-{slug(role)}", r.start(), r.end(),
                                        role, country, org, is_post=True))
@@ -481,6 +488,13 @@ def _honorific_state(text: str, p: PersonHit) -> str | None:
                 i = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
                 return rules().honorific_states[i][1]
     return None
+
+
+_TO_PLACE_COMMA = re.compile(r"[ \t]+(?:to|in)[ \t]+(?:the[ \t]+)?[A-Z][\w'’-]*"
+                             r"(?:(?:[ \t]+(?:of|the|and|for))*[ \t]+[A-Z][\w'’-]*){0,5},[ \t]+")
+_COUNTERPART_SLOT = re.compile(r"\b(?:with|met|meets|received|receives|receiving|hosted|hosts|welcomed|welcomes|"
+                              r"called on|call on|visited|counterparts?)\s+(?:the\s+|his\s+|her\s+|their\s+)?"
+                              r"(?:[\w'’.-]+\s+){0,3}$", re.I)
 
 
 def _national_role_country(role: str | None) -> str | None:

@@ -17,6 +17,15 @@ class City:
     population: int
 
 
+_IN_STATE: dict[tuple[str, str], City] = {}  # (name, state) -> the most populous city of that name there
+
+
+def city_in(name: str, iso3: str) -> City | None:
+    """The city called `name` in that state ("Victoria, Seychelles"), or None."""
+    _cities()
+    return _IN_STATE.get((name, iso3)) or _IN_STATE.get((_fold(name), iso3))
+
+
 @lru_cache(maxsize=1)
 def _cities() -> tuple[dict[str, City], dict[str, City]]:
     """(own name -> city, alternative name -> city), the most populous of each name (GeoNames)."""
@@ -26,6 +35,7 @@ def _cities() -> tuple[dict[str, City], dict[str, City]]:
     iso2to3 = {c["iso"]: c["iso3"] for c in gc.get_countries().values()}
     own: dict[str, City] = {}
     alt: dict[str, City] = {}
+    _IN_STATE.clear()
     for c in gc.get_cities().values():
         iso3 = iso2to3.get(c["countrycode"])
         if not iso3:
@@ -38,6 +48,9 @@ def _cities() -> tuple[dict[str, City], dict[str, City]]:
             for form in forms:
                 if len(form) < 4:
                     continue
+                key = (form, iso3)
+                if key not in _IN_STATE or _IN_STATE[key].population < city.population:
+                    _IN_STATE[key] = city
                 old = table.get(form)
                 if old is None or old.population < city.population:
                     table[form] = city
@@ -76,12 +89,17 @@ def lookup_city(name: str) -> City | None:
 # Locative contexts in which a capitalised name is read as a place.
 _PLACE_CONTEXT = re.compile(
     r"\b(?:in|In|at|At|to|visit(?:ed|s|ing)?|arrived in|arrives in|hosted in|held in|from|near|toward|towards|"
-    r"travel(?:l)?ed to|travels to|trip to|tour of|landed in|welcomed (?:him|her|them) to)\s+(?:the\s+)?"
+    r"travel(?:l)?ed to|travels to|trip to|tour of|landed in|welcomed (?:him|her|them) to|"
+    r"(?:port|city|harbou?r|town) of)\s+(?:the\s+)?"
     r"(?P<name>[A-Z][\w'’.-]+(?:[ -](?:[A-Z][\w'’.-]+|de|da|del|am|upon|on)){0,3})"
 )
 # A dateline at the start of a report: "WASHINGTON, Feb. 14 —", "Canberra, 22 July 2024".
 _DATELINE = re.compile(r"^(?P<name>[A-Z][A-Za-z .'-]{2,30}?)(?:\s*\(\w+\))?(?:,|\s+[-–—])\s", re.M)
 
+_STATE_AFTER = re.compile(r",\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})")
+_OF_NAME = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
+_STYLE = re.compile(r"Republic|Kingdom|Commonwealth|Federation|Principality|Sultanate|Emirates?|State|Union|Islands|"
+                    r"Province|Region|Ministry|Department")
 _AFTER_COMMA = re.compile(r",[ \t]+(?P<name>[A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,2})")
 
 
@@ -127,14 +145,12 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
         c = _AFTER_COMMA.match(text, end)
         if c is None:
             return
-        parts = c.group("name").split()
-        for k in range(len(parts), 0, -1):
-            cand = " ".join(parts[:k]).rstrip(".,'’")
-            city = lookup_city(cand)
-            if city:
-                add(PlaceMention(c.start("name"), c.start("name") + len(cand), _label(city.name, cand), "city", city.iso3,
-                                 city.geonames_id))
-                return
+        # the whole capitalised run: "to Fiji, Charlotte Darlow" names a person, not Charlotte
+        cand = c.group("name").rstrip(".,'’")
+        city = lookup_city(cand)
+        if city:
+            add(PlaceMention(c.start("name"), c.start("name") + len(cand), _label(city.name, cand), "city", city.iso3,
+                             city.geonames_id))
 
     for m in list(rules().standalone_venue_re.finditer(text)) + list(_venue_re().finditer(text)):
         name = m.group("name") if "name" in m.groupdict() and m.group("name") else m.group(0)
@@ -144,12 +160,26 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
         city_after_comma(s + len(name))
     for m in _PLACE_CONTEXT.finditer(text):
         words = m.group("name")
-        # Longest prefix of the capitalised run that the gazetteer knows: "Brussels Summit" -> Brussels
+        if _STYLE.fullmatch(words) and _OF_NAME.match(text, m.end("name")):
+            continue  # "the Republic of Fiji", "the Kingdom of Bahrain": a state's style, not a town
         parts = words.split()
+        after = _AFTER_COMMA.match(text, m.end("name"))
+        if len(parts) > 1 and after is not None and lookup_city(words) is None and \
+                lookup_city(after.group("name").rstrip(".,'’")) is not None:
+            city_after_comma(m.end("name"))  # "at Port Sultan Qaboos, Muscat": the city after the name
+            continue
+        # Longest prefix of the capitalised run that the gazetteer knows: "Brussels Summit" -> Brussels
         for k in range(len(parts), 0, -1):
             cand = " ".join(parts[:k]).rstrip(".,'’")
             city = lookup_city(cand)
             if city:
+                state = _STATE_AFTER.match(text, m.start("name") + len(cand))
+                if state is not None:
+                    from .countries import resolve_country
+
+                    iso3 = resolve_country(state.group(1))
+                    if iso3 and iso3 != city.iso3:
+                        city = city_in(cand, iso3) or city  # "Victoria, Seychelles", not Hong Kong's
                 s = m.start("name")
                 add(PlaceMention(s, s + len(cand), _label(city.name, cand), "city", city.iso3, city.geonames_id))
                 break

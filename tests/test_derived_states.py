@@ -172,6 +172,11 @@ def test_a_winner_flip_and_its_withdrawal(tmp_path: Path, workers: int) -> None:
     whole = KnowledgeGraph(tmp_path / "whole")
     whole.ingest(*write(tmp_path / "whole-in", HOLM), workers=workers)
     assert consolidated(kg) == consolidated(whole)
+    later = KnowledgeGraph(tmp_path / "two-at-once")  # the flip by two statements in one run
+    later.ingest(a)
+    later.ingest(b, c, workers=workers)
+    assert_in_step(later)
+    assert consolidated(later) == consolidated(whole)
     # b withdrawn: one Danish, one Swedish again
     b.write_text(HOLM_B_WITHDRAWN, encoding="utf-8")
     report = kg.ingest(b, workers=workers)
@@ -380,6 +385,15 @@ def test_the_same_states_on_virtuoso(virtuoso: str, tmp_path: Path) -> None:
     both(lambda kg: correct(kg, "set", DGID_NS + "org/nato", prop="country", value="BEL"))
     talks = event_of(remote, "https://example.dk/news/alliance")
     assert set(states_of(remote, talks)) == {"DNK", "BEL"}
+    riga, call = (event_of(local, "https://example.se/news/riga"),
+                  event_of(local, "https://example.se/news/iceland"))
+    both(lambda kg: correct(kg, "merge", riga, other=call))
+    merged = event_of(local, "https://example.se/news/riga")
+    both(lambda kg: correct(kg, "split", merged, statement="https://example.se/news/iceland"))
+    rejected = {kg: correct(kg, "reject", DGID_NS + "country/LVA") for kg in (remote, local)}
+    assert held(remote) == held(local)
+    assert_in_step(remote)
+    both(lambda kg: curation.undo(kg.store, rejected[kg].id))
     before = held(remote)
     both(lambda kg: kg.rebuild())
     assert held(remote) == before

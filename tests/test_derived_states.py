@@ -385,6 +385,9 @@ def test_the_same_states_on_virtuoso(virtuoso: str, tmp_path: Path) -> None:
     both(lambda kg: correct(kg, "set", DGID_NS + "org/nato", prop="country", value="BEL"))
     talks = event_of(remote, "https://example.dk/news/alliance")
     assert set(states_of(remote, talks)) == {"DNK", "BEL"}
+    by_name["call.txt"].write_text(CALL_ELSEWHERE, encoding="utf-8")
+    both(lambda kg: kg.ingest(by_name["call.txt"]))  # Belgium is no state any more
+    assert set(states_of(remote, talks)) == {"DNK"}
     riga, call = (event_of(local, "https://example.se/news/riga"),
                   event_of(local, "https://example.se/news/iceland"))
     both(lambda kg: correct(kg, "merge", riga, other=call))

@@ -295,6 +295,11 @@ def test_an_organisation_given_a_state_reaches_the_events_of_its_people(tmp_path
     assert set(states_of(kg, talks)) == {"DNK", "BEL"}
     assert_in_step(kg)
     assert_rebuild_changes_nothing(kg)
+    curation.export_corrections(kg.store, tmp_path / "corrections.ttl")
+    other = KnowledgeGraph(tmp_path / "other")  # the correction first, then the statements
+    curation.import_corrections(other.store, tmp_path / "corrections.ttl")
+    other.ingest(*write(tmp_path / "other-in", {"rutte.txt": RUTTE, "call.txt": CALL}))
+    assert consolidated(other) == consolidated(kg)
     curation.undo(kg.store, c.id)
     assert set(states_of(kg, talks)) == {"DNK"}
     assert_in_step(kg)
@@ -429,6 +434,12 @@ def test_roles_follow_corrections_of_the_parties(tmp_path: Path) -> None:
     assert states_of(kg, meeting)["JPN"] == "convenorState"
     assert_in_step(kg)
     assert_rebuild_changes_nothing(kg)
+    # the corrections moved to a fresh store, then the statement: the same graph
+    curation.export_corrections(kg.store, tmp_path / "corrections.ttl")
+    other = KnowledgeGraph(tmp_path / "other")
+    curation.import_corrections(other.store, tmp_path / "corrections.ttl")
+    other.ingest(*write(tmp_path / "other-in", {"ramstein.txt": RAMSTEIN}))
+    assert consolidated(other) == consolidated(kg)
     roles = ["participantState", "virtualState", None]
     for c, role in zip(reversed(steps), roles, strict=True):
         curation.undo(kg.store, c.id)

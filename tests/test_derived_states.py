@@ -488,3 +488,34 @@ def test_a_store_from_before_the_derived_states_gets_them_all(tmp_path: Path) ->
     kg.store.change(old, [])  # what the previous version left: the graph without them
     kg.ingest(call)  # a statement about other states
     assert_in_step(kg)
+
+
+def test_the_command_line_correct_then_rebuild(tmp_path: Path) -> None:
+    """`defgraph correct set` and `defgraph rebuild` as an analyst runs them: the canned
+    question about a state answers from the derived states after each."""
+    from click.testing import CliRunner
+
+    from defgraph.cli import main
+
+    store = str(tmp_path / "store")
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(main, [*args, "--store", store], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def events_with(iso: str) -> set[str]:
+        out = run("query", "events_by_country", "--param", f"country={iso}", "--format", "csv")
+        return {line.split(",")[5] for line in out.splitlines()[1:] if line}
+
+    write(tmp_path / "in", HOLM)
+    run("ingest", str(tmp_path / "in"))
+    with KnowledgeGraph(store) as kg:
+        talks = event_of(kg, "https://example.dk/news/holm")
+    assert talks not in events_with("LVA")
+    run("correct", "set", "Karin Holm", "represents", "Latvia", "--reason", "a test")
+    assert talks in events_with("LVA")
+    run("rebuild")
+    assert talks in events_with("LVA")
+    with KnowledgeGraph(store) as kg:
+        assert_in_step(kg)

@@ -341,8 +341,18 @@ def test_an_event_whose_node_changes_keeps_no_states_on_its_old_one(tmp_path: Pa
     new = event_of(kg, "https://example.pl/news/warsaw")
     assert new == event_of(kg, "https://example.cz/news/warsaw")  # one event
     assert set(states_of(kg, new)) == {"POL", "CZE"}
-    if new != old:
-        assert states_of(kg, old) == {}
+    assert new != old  # the earlier report founds the event
+    assert states_of(kg, old) == {}
+    assert_in_step(kg)
+    assert_rebuild_changes_nothing(kg)
+    # the earlier report withdrawn (its address now tells of other talks): the event is the
+    # later report's again, its states with it; the other talks are an event of their own
+    second.write_text(earlier.replace("Warsaw", "Prague").replace("the Polish", "the Slovak"),
+                      encoding="utf-8")
+    kg.ingest(second)
+    assert event_of(kg, "https://example.pl/news/warsaw") == old
+    assert set(states_of(kg, old)) == {"POL", "CZE"}
+    assert set(states_of(kg, event_of(kg, "https://example.cz/news/warsaw"))) == {"CZE", "SVK"}
     assert_in_step(kg)
     assert_rebuild_changes_nothing(kg)
 

@@ -460,14 +460,20 @@ def test_roles_follow_corrections_of_the_parties(tmp_path: Path) -> None:
 
 
 def test_one_address_twice_in_a_fresh_run(tmp_path: Path) -> None:
-    """Two files with one address in one run into a fresh store: the later replaces the
-    earlier, the run rebuilds at its end, and the states are those of what stayed."""
+    """Two files with one address in one run: the later replaces the earlier, and the states
+    are those of what stayed (a fresh store rebuilds at the run's end; one with statements
+    takes the incremental path)."""
     folder = tmp_path / "in"
     files = write(folder, {**HOLM, "b2.txt": HOLM_B_WITHDRAWN})
     kg = KnowledgeGraph(tmp_path / "store")
     kg.ingest(*files, workers=1)
     assert_in_step(kg)
     assert_rebuild_changes_nothing(kg)
+    later = KnowledgeGraph(tmp_path / "later")  # the same, into a store that has statements
+    later.ingest(files[0])
+    later.ingest(*files[1:], workers=2)
+    assert_in_step(later)
+    assert_rebuild_changes_nothing(later)
 
 
 @pytest.mark.xfail(strict=True, reason="curation.touched finds what points at a rejected node "

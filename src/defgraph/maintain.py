@@ -457,6 +457,16 @@ def _state_quads(rows: Iterable[list[Any]]) -> set[ox.Quad]:
     return out
 
 
+def _foremost(rows: Iterable[list[Any]]) -> list[list[Any]]:
+    """(event, state, rank) rows reduced to each (event, state)'s foremost role (lowest rank)."""
+    best: dict[tuple[Any, Any], int] = {}
+    for event, country, rank in rows:
+        if isinstance(rank, ox.Literal):
+            key = (event, country)
+            best[key] = min(int(rank.value), best.get(key, 4))
+    return [[e, c, ox.Literal(str(r), datatype=_XSD_INTEGER)] for (e, c), r in best.items()]
+
+
 def _all_event_states(store: Any) -> list[list[Any]]:
     """Every event's states with their best rank, as event_states gives them for one event:
     two flat tables joined here (on Virtuoso 7 a join of two DISTINCT subqueries loses rows,
@@ -494,7 +504,7 @@ def refresh_event_states(store: Any, events: Iterable[ox.NamedNode] | None = Non
     else:
         new, old = set(), set()
         for event in sorted(set(events), key=str):
-            new |= _state_quads(_rows(store, "event_states", event=event))
+            new |= _state_quads(_foremost(_rows(store, "event_states", event=event)))
             old |= {q for q in store.subject_quads(event, _CONSOLIDATED)
                     if q.predicate in _STATE_PROPERTIES}
     if old != new:

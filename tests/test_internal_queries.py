@@ -105,7 +105,7 @@ def test_every_internal_query_is_tested() -> None:
               "pledge_reports_of_donor", "referring_pledges", "statement_texts",
               "statement_is_consolidated", "statements_of_file", "summary_counts",
               "summary_events", "summary_triples", "event_states", "event_parties", "party_states",
-              "events_of_party", "derived_states"}
+              "events_of_party", "derived_states", "states_are_derived"}
     # curation_*.rq are run by the `correct` commands, each tested in tests/test_curation.py
     assert {n for n in names if not n.startswith("curation_")} == tested
 
@@ -136,3 +136,10 @@ def test_the_states_of_events(kg: KnowledgeGraph) -> None:
     lva = ox.NamedNode(DGID_NS + "country/LVA")
     assert tallinn.value in {r[1] for r in run(kg, "events_of_party", entity=lva)}
     assert run(kg, "events_of_party", entity=ox.NamedNode(DGID_NS + "country/none")) == []
+
+
+def test_whether_the_states_are_derived(kg: KnowledgeGraph, tmp_path: Path) -> None:
+    [[derived, party_of]] = run(kg, "states_are_derived")
+    assert derived.startswith(DGID_NS + "event/") and party_of.startswith(DGID_NS + "event/")
+    empty = KnowledgeGraph(":memory:")
+    assert run(empty, "states_are_derived") in ([], [["", ""]])

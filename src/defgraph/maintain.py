@@ -179,7 +179,11 @@ class Maintainer:
         for entity in sorted(moved):
             events.update(r[1] for r in _rows(self.store, "events_of_party", entity=node(entity))
                           if isinstance(r[1], ox.NamedNode))
-        refresh_event_states(self.store, events)
+        derived, has_parties = (_rows(self.store, "states_are_derived") or [[None, None]])[0]
+        if derived is None and has_parties is not None:
+            refresh_event_states(self.store)  # a graph from before the derived states: all of them
+        else:
+            refresh_event_states(self.store, events)
         self.new.clear()
         self.old.clear()
         self._graphs.clear()

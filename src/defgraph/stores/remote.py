@@ -9,9 +9,10 @@ What differs from the embedded store, and how it is handled:
 * **Parameters** are bound with a ``VALUES`` block built from each term's own
   N-Triples form (which escapes it), the standard SPARQL 1.1 way to bind over
   the protocol; user values are never pasted into the query as raw text. The
-  block goes at the end of the WHERE group (a trailing ``VALUES`` after the
-  solution modifiers is valid SPARQL 1.1 too, and is used for aggregate
-  queries, but Virtuoso 7.2 applies it after LIMIT, or not at all). Virtuoso
+  block opens the WHERE group (a trailing ``VALUES`` after the solution
+  modifiers is valid SPARQL 1.1 too, and is used for aggregate queries, but
+  Virtuoso 7.2 applies it after LIMIT, or not at all; at the end of the group,
+  it lost rows of event_evidence for one event at 10,000 statements: 4 of 10). Virtuoso
   also loses rows when a bound value meets a subquery holding a property path,
   so there such a query runs unbound and its rows are filtered on the
   parameters here (``bind_on_client``), as is a bound query that Virtuoso's
@@ -241,7 +242,8 @@ class _Shape:
             return self.text
         inline = not self.aggregated and self.where_start >= 0
         if inline:
-            return f"{self.text[: self.where_end]}\n{values}\n{self.text[self.where_end:]}"
+            at = self.where_start + 1
+            return f"{self.text[:at]}\n{values}\n{self.text[at:]}"
         if self.values:
             raise StoreError("cannot bind parameters into a query that ends in a VALUES clause "
                              "of its own and aggregates; bind them in that clause instead")
@@ -266,7 +268,7 @@ class _Shape:
         more = "".join(f" ?{v}" for v in extra)
         trailing = self.values
         if values and not self.aggregated:
-            body = f"{text[start:cut]}{more} WHERE {text[self.where_start:end]}\n{values}\n}}"
+            body = f"{text[start:cut]}{more} WHERE {{\n{values}\n{text[self.where_start + 1:end]}\n}}"
         else:
             body = f"{text[start:cut]}{more} WHERE {text[self.where_start:end + 1]}"
             trailing = values or trailing

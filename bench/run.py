@@ -884,10 +884,13 @@ def target_cells(run: dict[str, Any] | None, key: str) -> tuple[str, bool | None
     if key == "memory":
         parts: list[tuple[str, float]] = [("ingest", ing.get("tree_peak_mb", 0.0))]
         q = [r.get("maxrss_mb", 0.0) for r in (run.get("embedded") or {}).values() if isinstance(r, dict)]
-        v = [r.get("maxrss_mb", 0.0) for r in (run.get("render") or {}).values()]
-        parts += [("query", max(q, default=0.0)), ("render", max(v, default=0.0))]
+        v = [r["maxrss_mb"] for r in (run.get("render") or {}).values() if "maxrss_mb" in r]
+        parts += [("query", max(q, default=0.0))] + ([("render", max(v))] if v else [])
         peak = max(p for _, p in parts)
-        return ", ".join(f"{k} {p:,.0f} MB" for k, p in parts), peak < limit, []
+        text = ", ".join(f"{k} {p:,.0f} MB" for k, p in parts)
+        if run.get("render") and not v:
+            text += "; no render finished (not measured)"
+        return text, peak < limit, []
     if key == "render":
         views = run.get("render") or {}
         if not views:
@@ -896,7 +899,8 @@ def target_cells(run: dict[str, Any] | None, key: str) -> tuple[str, bool | None
         worst = max(((r["seconds"], k) for k, r in views.items() if "seconds" in r), default=None)
         text = f"slowest {worst[1]} {secs(worst[0])}" if worst else ""
         if bad:
-            text += f"; failed: {', '.join(bad)}"
+            why = sorted({views[k]["error"] for k in bad})
+            text += ("; " if text else "") + f"failed: {', '.join(bad)} ({'; '.join(why)})"
         return text, not bad and worst is not None and worst[0] < limit, []
     ids = [p["id"] for p in run.get("plan", []) if key in p["groups"]]
     if not ids:

@@ -147,7 +147,8 @@ def test_events_view_nodes_edges_and_details(store) -> None:
 
 
 def test_filters(store) -> None:
-    events = lambda g: sorted(a["label"] for _, a in g.nodes(data=True) if a["kind"] == "event")
+    def events(g):
+        return sorted(a["label"] for _, a in g.nodes(data=True) if a["kind"] == "event")
     g = network(store, date_from="2025-04-01", date_to=date(2025, 5, 13))
     assert events(g) == ["27th Ukraine Defense Contact Group", "Crystal Arrow 2025"]
     assert g.graph["filters"] == ["from 2025-04-01", "to 2025-05-13"]
@@ -338,7 +339,8 @@ def test_resolve_focus_by_code_name_person_and_label(store) -> None:
 
 
 def test_ego_view_depth_and_filters(store, tmp_path: Path) -> None:
-    hops = lambda g: sorted((a["hops"], a["label"]) for _, a in g.nodes(data=True))
+    def hops(g):
+        return sorted((a["hops"], a["label"]) for _, a in g.nodes(data=True))
     g = network(store, "ego", focus="France", depth=1)
     assert hops(g) == [(0, "France"), (1, "MGCS memorandum of understanding"),
                        (1, "NATO Defence Ministers' Meeting"), (1, "Sébastien Lecornu")]  # fmt: skip

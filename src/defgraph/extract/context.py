@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 from ..model import (
     Statement,
 )
-from ..rules import rules
+from ..rules import Rules, per_rules, rules
 from . import events as ev_rules
 from .countries import (
     CountryMention,
@@ -314,17 +314,10 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             p.state_confidence = r.confidence("state_unknown")
 
 
-_CHAIN_CACHE: dict[int, tuple[object, re.Pattern[str]]] = {}
-
-
-def _office_chain_end() -> re.Pattern[str]:
+@per_rules
+def _office_chain_end(r: Rules) -> re.Pattern[str]:
     """Offices joined by "and" or a comma at the end of a text (compiled once per rule set)."""
-    r = rules()
-    hit = _CHAIN_CACHE.get(id(r))
-    if hit is None or hit[0] is not r:
-        _CHAIN_CACHE.clear()
-        hit = _CHAIN_CACHE[id(r)] = (r, re.compile(r"(?:(?:" + r.role_re.pattern + r")\s*(?:,|and|&)\s*)+$"))
-    return hit[1]
+    return re.compile(r"(?:(?:" + r.role_re.pattern + r")\s*(?:,|and|&)\s*)+$")
 
 
 _ACCOMPANIED = re.compile(r"\b(?:accompanied by|(?:delegation|entourage) (?:included|comprised|also included))\b")

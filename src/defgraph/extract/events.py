@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import ActorRef
-from ..rules import EventType, Rules, first_chars, rules
+from ..rules import EventType, Rules, first_chars, per_rules, rules
 from .text import NUMBER_WORDS, Sentence
 
 # A headline's infinitive: "Minister to host NATO Secretary General", "UK to deploy jets"
@@ -100,19 +100,12 @@ _CONVENE_WORDS = re.compile(r"^(?:co-)?(?:convene|host|chair|organi[sz]e)", re.I
 _BY_CONVENOR = re.compile(r"\b(?:hosted|chaired|co-chaired|convened|co-hosted|organi[sz]ed)\s+by\s+", re.I)
 
 
-_ANY: dict[int, tuple[object, re.Pattern[str]]] = {}
-
-
+@per_rules
 def _any_trigger(r: Rules) -> re.Pattern[str]:
     """Every trigger of every event type in one pattern, to skip sentences without any."""
-    hit = _ANY.get(id(r))
-    if hit is None or hit[0] is not r:
-        patterns = [t.pattern.pattern for et in r.event_types for t in et.triggers]
-        pattern = re.compile(first_chars(patterns, ignore_case=True) + "(?:" +
-                             "|".join(f"(?:{p})" for p in patterns) + ")", re.IGNORECASE)
-        _ANY.clear()
-        _ANY[id(r)] = hit = (r, pattern)
-    return hit[1]
+    patterns = [t.pattern.pattern for et in r.event_types for t in et.triggers]
+    return re.compile(first_chars(patterns, ignore_case=True) + "(?:" +
+                      "|".join(f"(?:{p})" for p in patterns) + ")", re.IGNORECASE)
 
 
 def find_triggers(s: Sentence) -> list[Trigger]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..rules import Rules, rules
+from ..rules import Rules, per_rules, rules
 from ..vocab import slug
 from .countries import CountryMention
 from .lexicon import military_rank, national_roles, role_re, strip_honorific, strip_post_nominals
@@ -14,21 +14,15 @@ from .text import trie_pattern
 
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽȘȚА-Я"
 _TOKEN = rf"[{_UP}](?:[\w'’]+(?:-[{_UP}]?[\w'’]+)*|\.)"
-_CACHE: dict[int, tuple[Rules, re.Pattern[str]]] = {}
 
 
-def name_re() -> re.Pattern[str]:
+@per_rules
+def name_re(r: Rules) -> re.Pattern[str]:
     """A name, with the honorifics before it and the post-nominals after it (rules/names.yaml)."""
-    r = rules()
-    hit = _CACHE.get(id(r))
-    if hit is None or hit[0] is not r:
-        particle = "(?:" + "|".join(r.particles) + ")"
-        pattern = re.compile(
-            rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+)+)?(?P<name>{_TOKEN}(?:[ \t]+(?:{particle}[ \t]+|"
-            rf"{particle}-)?{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)")
-        _CACHE.clear()
-        _CACHE[id(r)] = hit = (r, pattern)
-    return hit[1]
+    particle = "(?:" + "|".join(r.particles) + ")"
+    return re.compile(
+        rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+)+)?(?P<name>{_TOKEN}(?:[ \t]+(?:{particle}[ \t]+|"
+        rf"{particle}-)?{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)")
 
 
 def _not_name(word: str) -> bool:
@@ -174,17 +168,12 @@ def _roles(text: str, countries: SpanIndex[CountryMention]) -> list[_Role]:
 
 
 _AFTER_STATE = re.compile(r"(?:['’]s)?[ \t]+(?=[a-z])")  # "Cambodia's deputy ...": a lower-case word follows
-_CI_CACHE: dict[int, tuple[Rules, re.Pattern[str]]] = {}
 
 
-def _role_ci() -> re.Pattern[str]:
+@per_rules
+def _role_ci(r: Rules) -> re.Pattern[str]:
     """The offices, case-insensitive (used only right after a state's name)."""
-    r = rules()
-    hit = _CI_CACHE.get(id(r))
-    if hit is None or hit[0] is not r:
-        _CI_CACHE.clear()
-        _CI_CACHE[id(r)] = hit = (r, re.compile(role_re().pattern, re.IGNORECASE))
-    return hit[1]
+    return re.compile(r.role_re.pattern, re.IGNORECASE)
 
 
 def find_persons(

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..rules import Rules, rules
+from ..rules import Rules, per_rules, rules
 
 
 @dataclass(frozen=True)
@@ -103,19 +103,11 @@ _STYLE = re.compile(r"Republic|Kingdom|Commonwealth|Federation|Principality|Sult
 _AFTER_COMMA = re.compile(r",[ \t]+(?P<name>[A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,2})")
 
 
-def _venue_re() -> re.Pattern[str]:
+@per_rules
+def _venue_re(r: Rules) -> re.Pattern[str]:
     """A named building after "at"/"in" ("at Admiralty House"), from rules/venues.yaml."""
-    r = rules()
-    hit = _VENUE_CACHE.get(id(r))
-    if hit is None or hit[0] is not r:
-        pattern = re.compile(r"\b(?:at|in)[ \t]+(?P<name>(?:the[ \t]+)?(?:[A-Z][\w'’-]+[ \t]+){0,3}"
-                             rf"(?:{r.venue_words}))\b")
-        _VENUE_CACHE.clear()
-        _VENUE_CACHE[id(r)] = hit = (r, pattern)
-    return hit[1]
-
-
-_VENUE_CACHE: dict[int, tuple[Rules, re.Pattern[str]]] = {}
+    return re.compile(r"\b(?:at|in)[ \t]+(?P<name>(?:the[ \t]+)?(?:[A-Z][\w'’-]+[ \t]+){0,3}"
+                      rf"(?:{r.venue_words}))\b")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 __all__ = ["EventType", "Group", "Rules", "RulesError", "load_rules", "reset_rules", "rules"]
 
@@ -621,6 +621,27 @@ def rules() -> Rules:
         extra = [p for p in os.environ.get(ENV, "").split(os.pathsep) if p.strip()]
         _current = load_rules(extra)
     return _current
+
+
+_T = TypeVar("_T")
+
+
+class per_rules(Generic[_T]):  # noqa: N801 - used as a decorator, named like one
+    """A table built from a rule set, built once per rule set: ``@per_rules`` on
+    ``def f(r: Rules) -> T`` makes ``f()`` (the rules in force) or ``f(r)``, rebuilt when
+    another rule set is asked for (a test's temporary rules file, reset_rules)."""
+
+    def __init__(self, build: Callable[[Rules], _T]) -> None:
+        self._build = build
+        self._held: tuple[Rules, _T] | None = None
+        self.__doc__ = build.__doc__
+
+    def __call__(self, r: Rules | None = None) -> _T:
+        r = rules() if r is None else r
+        held = self._held
+        if held is None or held[0] is not r:
+            held = self._held = (r, self._build(r))
+        return held[1]
 
 
 _RESET_HOOKS: list[Callable[[], None]] = []

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 
 from defgraph import curation
-from defgraph.maintain import _all_event_states, _foremost, _rows, _state_quads
+from defgraph.maintain import _all_event_states, _rows, _state_quads
 from defgraph.pipeline import KnowledgeGraph
 from defgraph.vocab import CONSOLIDATED_GRAPH, DGID_NS, dg
 
@@ -96,8 +96,8 @@ def assert_in_step(kg: KnowledgeGraph) -> None:
     one_by_one: set[tuple[str, str, str]] = set()
     for e in events(kg):
         one_by_one |= {(q.subject.value, q.predicate.value, q.object.value)
-                       for q in _state_quads(_foremost(
-                           _rows(kg.store, "event_states", event=ox.NamedNode(e))))}
+                       for q in _state_quads(
+                           _rows(kg.store, "event_states", event=ox.NamedNode(e)))}
     assert one_by_one == tables
     # no derived state left on a node that is no event (a merged-away or withdrawn one)
     assert {e for e, _, _ in held(kg)} <= set(events(kg))

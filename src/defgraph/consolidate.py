@@ -604,8 +604,9 @@ class Builder:
 
     def finish_in_parts(self) -> Iterator[list[Triple]]:
         """The rest of the graph a unit at a time (the statements' descriptions, then each
-        entity, then each event or pledge with its reports), each without repeats; units share no subject, so together they are
-        finish().triples. With corrections, one part: finish().triples."""
+        entity, then each event or pledge with its reports), each without repeats; units
+        share no subject, so together they are finish().triples. With corrections, one
+        part: finish().triples."""
         if self.corrections:
             yield self.finish().triples
             return

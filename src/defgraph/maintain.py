@@ -25,7 +25,7 @@ Every SPARQL query sent here is a file in ``queries/internal/``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from itertools import chain
 from typing import Any
@@ -58,7 +58,6 @@ from .vocab import (
 )
 
 _XSD_DATE = node(XSD + "date")
-_XSD_INTEGER = node(XSD + "integer")
 
 
 def corrections(store: Any) -> list[Correction]:
@@ -452,42 +451,29 @@ _STATE_ROLES = {1: dg("convenorState"), 2: dg("participantState"), 3: dg("virtua
 _STATE_PROPERTIES = frozenset(_STATE_ROLES.values())
 
 
-def _state_quads(rows: Iterable[list[Any]]) -> set[ox.Quad]:
-    out: set[ox.Quad] = set()
-    for event, country, best in rows:
+def _state_quads(ranked: Iterable[Sequence[Any]]) -> set[ox.Quad]:
+    """(event, state, rank) rows, a state possibly ranked several times for one event (once
+    per party), as one quad per (event, state): the property of its foremost (lowest) rank."""
+    best: dict[tuple[ox.NamedNode, ox.NamedNode], int] = {}
+    for event, country, rank in ranked:
         if isinstance(event, ox.NamedNode) and isinstance(country, ox.NamedNode) \
-                and isinstance(best, ox.Literal) and int(best.value) in _STATE_ROLES:
-            out.add(ox.Quad(event, _STATE_ROLES[int(best.value)], country, _CONSOLIDATED))
-    return out
-
-
-def _foremost(rows: Iterable[list[Any]]) -> list[list[Any]]:
-    """(event, state, rank) rows reduced to each (event, state)'s foremost role (lowest rank)."""
-    best: dict[tuple[Any, Any], int] = {}
-    for event, country, rank in rows:
-        if isinstance(rank, ox.Literal):
+                and isinstance(rank, ox.Literal):
             key = (event, country)
             best[key] = min(int(rank.value), best.get(key, 4))
-    return [[e, c, ox.Literal(str(r), datatype=_XSD_INTEGER)] for (e, c), r in best.items()]
+    return {ox.Quad(e, _STATE_ROLES[r], c, _CONSOLIDATED) for (e, c), r in best.items()
+            if r in _STATE_ROLES}
 
 
-def _all_event_states(store: Any) -> list[list[Any]]:
-    """Every event's states with their best rank, as event_states gives them for one event:
-    two flat tables joined here (on Virtuoso 7 a join of two DISTINCT subqueries loses rows,
-    and one query per event would be slow)."""
+def _all_event_states(store: Any) -> Iterator[tuple[Any, Any, Any]]:
+    """Every event's states with the rank of each party that gives them, as event_states
+    gives them for one event: two flat tables joined here (on Virtuoso 7 a join of two
+    DISTINCT subqueries loses rows, and one query per event would be slow)."""
     states: dict[Any, list[Any]] = {}
     for party, country in _rows(store, "party_states"):
         states.setdefault(party, []).append(country)
-    best: dict[tuple[Any, Any], int] = {}
     for event, party, rank in _rows(store, "event_parties"):
-        if not isinstance(rank, ox.Literal):
-            continue
-        r = int(rank.value)
         for country in states.get(party, ()):
-            key = (event, country)
-            if r < best.get(key, 4):
-                best[key] = r
-    return [[e, c, ox.Literal(str(r), datatype=_XSD_INTEGER)] for (e, c), r in best.items()]
+            yield event, country, rank
 
 
 def refresh_event_states(store: Any, events: Iterable[ox.NamedNode] | None = None) -> int:
@@ -508,7 +494,7 @@ def refresh_event_states(store: Any, events: Iterable[ox.NamedNode] | None = Non
     else:
         new, old = set(), set()
         for event in sorted(set(events), key=str):
-            new |= _state_quads(_foremost(_rows(store, "event_states", event=event)))
+            new |= _state_quads(_rows(store, "event_states", event=event))
             old |= {q for q in store.subject_quads(event, _CONSOLIDATED)
                     if q.predicate in _STATE_PROPERTIES}
     if old != new:

@@ -28,7 +28,7 @@ from .countries import (
 from .dates import DateMention, resolve_relative
 from .lexicon import OrgMention
 from .places import PlaceMention
-from .text import NUMBER_WORDS, Sentence
+from .text import NUMBER_WORDS_RE, Sentence, number_value
 
 
 def _span(text: str, start: int, end: int) -> Span:
@@ -261,8 +261,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
 
 
 _UNTIL = re.compile(r"\b(?:ending|ends|until|till|through|to leave\b[^.;]{0,40}?)\s+(?:on\s+)?$", re.I)
-_N_DAY = re.compile(r"\b(?P<n>\d{1,2}|" + "|".join(k for k in NUMBER_WORDS if NUMBER_WORDS[k]) +
-                    r")[- ]day\s+(?:\w+\s+){0,3}?(?:visit|port call|call|stay|trip|tour|talks|meeting|"
+_N_DAY = re.compile(r"\b(?P<n>\d{1,2}|" + NUMBER_WORDS_RE + r")[- ]day\s+(?:\w+\s+){0,3}?(?:visit|port call|call|stay|trip|tour|talks|meeting|"
                     r"conference|session|dialogue|exercise)\b", re.I)
 
 
@@ -274,8 +273,7 @@ def _end_day(text: str, s: Sentence, start: DateMention, dates: list[DateMention
             return x.date
     m = _N_DAY.search(s.text)
     if m is not None:
-        raw = m.group("n").lower()
-        n = int(raw) if raw.isdigit() else (NUMBER_WORDS.get(raw) or 0)
+        n = number_value(m.group("n")) or 0
         if 2 <= n <= 31:
             return date.fromordinal(start.date.toordinal() + n - 1)
     return None

@@ -10,13 +10,13 @@ from typing import Any
 
 from ..model import ActorRef
 from ..rules import EventType, Rules, first_chars, per_rules, rules
-from .text import NUMBER_WORDS, Sentence
+from .text import NUMBER_WORDS_RE, Sentence, number_value
 
 # A headline's infinitive: "Minister to host NATO Secretary General", "UK to deploy jets"
 _HEADLINE_FUTURE = re.compile(r"^[^.,;:]{0,100}?\b[A-Z][\w'’-]*\s+to\s+$")
 
 _COUNT = re.compile(
-    r"\b(?P<n>\d{1,3}|" + "|".join(k for k in NUMBER_WORDS if NUMBER_WORDS[k]) + r")\s+"
+    r"\b(?P<n>\d{1,3}|" + NUMBER_WORDS_RE + r")\s+"
     r"(?:(?:other|partner|member|allied|participating|NATO|EU|European|like-minded|international|"
     r"countries'|nations'|defence|defense|[A-Z][\w-]+)\s+){0,3}"
     r"(?P<what>nations|countries|allies|partners|member states|states|defen[cs]e ministers|ministers|"
@@ -210,8 +210,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
 def participant_count(text: str) -> int | None:
     best = None
     for m in _COUNT.finditer(text):
-        raw = m.group("n").lower()
-        n = int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw)
+        n = number_value(m.group("n"))
         if n and 2 <= n <= 300:
             best = n if best is None else max(best, n)
     return best

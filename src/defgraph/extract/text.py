@@ -57,6 +57,15 @@ NUMBER_WORDS = {
     "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
     "a dozen": 12, "dozens of": None,
 }
+# a count in words ("twelve", "a dozen"), for a regular expression (with the figures its
+# caller allows: "\d{1,3}|" + NUMBER_WORDS_RE)
+NUMBER_WORDS_RE = "|".join(k for k in NUMBER_WORDS if NUMBER_WORDS[k])
+
+
+def number_value(raw: str) -> int | None:
+    """The value of a count in figures or in NUMBER_WORDS (None for a word without one)."""
+    raw = raw.lower()
+    return int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw)
 
 
 def trie_pattern(words: list[str]) -> str:

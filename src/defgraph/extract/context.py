@@ -286,10 +286,8 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         # skip the offices of a chain before the holder ("X and Deputy Prime Minister and Minister Y")
         head = text[max(0, p.start - 160):p.start]
         cut = p.start - (len(head) - len(_office_chain_end().sub("", head)))
-        joined = re.search(r"\s+(?:and|&)\s+(?:the\s+)?$", text[max(0, cut - 12):cut]) if re.match(
+        ally = _joined_partner(text, cut, ends) if re.match(
             r",?\s+(?:[^\s,.;]+\s+){0,6}(?:with|received|hosted|welcomed|called on)\b", text[end:end + 90]) else None
-        ally = next((ends[k] for k in range(cut - len(joined.group(0)), cut - len(joined.group(0)) - 5, -1)
-                     if k in ends), None) if joined else None
         if ally is not None and ally is not p and ally.country and not ally.is_post:
             p.country, p.state_confidence = ally.country, ally.state_confidence
             continue
@@ -337,6 +335,16 @@ def _visited_states(text: str, home: str | None, countries: list[CountryMention]
     return out
 
 
+def _joined_partner(text: str, at: int, ends: dict[int, PersonHit]) -> PersonHit | None:
+    """The person named just before an "and" (or "&") that ends at `at` ("X and Y": X, for
+    Y); the partner's mention may end before a "Jr." or a full stop."""
+    joined = re.search(r"\s+(?:and|&)\s+(?:the\s+)?$", text[max(0, at - 12):at])
+    if joined is None:
+        return None
+    last = at - len(joined.group(0))
+    return next((ends[k] for k in range(last, last - 5, -1) if k in ends), None)
+
+
 def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
               depth: int = 0) -> tuple[str, int, PersonHit | None]:
     """("host" | "guest" | "", offset, partner): where the person stands at one of their first
@@ -351,11 +359,8 @@ def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
             return "host", a, None
         if _GUEST_BEFORE.search(before):
             return "guest", a, None
-        joined = re.search(r"\s+(?:and|&)\s+(?:the\s+)?$", text[max(0, a - 12):a])
-        if joined and depth < 3:
-            # the partner's mention may end before a "Jr." or a full stop
-            q = next((ends[k] for k in range(a - len(joined.group(0)), a - len(joined.group(0)) - 5, -1)
-                      if k in ends), None)
+        if depth < 3:
+            q = _joined_partner(text, a, ends)
             if q is not None and q is not p:
                 pos, _at, _q = _position(text, q, ends, depth + 1)
                 if pos:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from defgraph import curation
+from defgraph import curation, maintain
 from defgraph.maintain import _all_event_states, _rows, _state_quads
 from defgraph.pipeline import KnowledgeGraph
 from defgraph.vocab import CONSOLIDATED_GRAPH, DGID_NS, dg
@@ -117,14 +117,24 @@ def assert_canned_queries_agree(kg: KnowledgeGraph, tables: set[tuple[str, str, 
     activity = {str(r["country"]): int(r["events"] or 0) for r in kg.query("countries_activity")}
     assert {c: n for c, n in activity.items() if n} == {c: len(es) for c, es in counts.items()}
     planned = {str(r["e"]) for r in kg.query("SELECT ?e WHERE { ?e dg:planned true }")}
-    pairs: dict[tuple[str, str], int] = {}
+    dates = {str(r["e"]): str(r["d"]) for r in kg.query("SELECT ?e ?d WHERE { ?e dg:date ?d }")}
+    pairs: dict[tuple[str, str], tuple[int, str | None, str | None]] = {}
     for e in {e for e, _, _ in tables} - planned:
         states = {c for x, _, c in tables if x == e}
         for a in states:
             for b in states - {a}:
-                pairs[(a, b)] = pairs.get((a, b), 0) + 1
-    assert {(str(r["country"]), str(r["partner"])): int(r["shared_events"])
-            for r in kg.query("countries_who_met_whom")} == pairs
+                n, first, last = pairs.get((a, b), (0, None, None))
+                day = dates.get(e)
+                if day is not None:
+                    first = min(first or day, day)
+                    last = max(last or day, day)
+                pairs[(a, b)] = (n + 1, first, last)
+    # the materialised pairs (dg:StatePair) give what the events give now
+    met = kg.query("countries_who_met_whom")
+    assert {(str(r["country"]), str(r["partner"])):
+            (int(r["shared_events"]), r["first_date"] and str(r["first_date"]),
+             r["last_date"] and str(r["last_date"])) for r in met} == pairs
+    assert len(met) == len(pairs)  # one row per pair
 
 
 def assert_rebuild_changes_nothing(kg: KnowledgeGraph) -> None:
@@ -504,6 +514,20 @@ def test_a_store_from_before_the_derived_states_gets_them_all(tmp_path: Path) ->
     assert_in_step(kg)
 
 
+def test_a_store_from_before_the_pairs_gets_them_all(tmp_path: Path) -> None:
+    """A store consolidated by a version without the pairs of states (dg:StatePair) gets
+    every pair at its next incremental ingest, not only the pairs of the states it touches."""
+    *holm, call = write(tmp_path / "in", {**HOLM, "call.txt": CALL})
+    kg = KnowledgeGraph(tmp_path / "store")
+    kg.ingest(*holm)
+    pairs = {q.subject for q in kg.store.graph_quads(C) if q.object == dg("StatePair")}
+    assert pairs
+    kg.store.change([q for q in kg.store.graph_quads(C) if q.subject in pairs], [])
+    kg.ingest(call)  # a statement about other states
+    assert pairs <= {q.subject for q in kg.store.graph_quads(C) if q.object == dg("StatePair")}
+    assert_in_step(kg)
+
+
 def test_the_command_line_correct_then_rebuild(tmp_path: Path) -> None:
     """`defgraph correct set` and `defgraph rebuild` as an analyst runs them: the canned
     question about a state answers from the derived states after each."""
@@ -533,3 +557,26 @@ def test_the_command_line_correct_then_rebuild(tmp_path: Path) -> None:
     assert talks in events_with("LVA")
     with KnowledgeGraph(store) as kg:
         assert_in_step(kg)
+
+
+@pytest.mark.parametrize("one_by_one", [True, False])
+def test_pairs_recounted_for_some_states_equal_the_whole_count(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_by_one: bool) -> None:
+    """The pairs of states that met (dg:StatePair), as a whole build writes them for the
+    sample corpus, come back the same when those of a few states are dropped and recounted,
+    one state at a time or by one scan of every held event (the two paths of an ingest)."""
+    kg = KnowledgeGraph(tmp_path / "store")
+    kg.ingest(Path(__file__).resolve().parents[1] / "data" / "statements")
+    whole = consolidated(kg)
+    pairs = {q for q in whole if q.predicate == dg("pairState")}
+    assert len(pairs) >= 20  # the sample has many states that met
+    some = sorted({q.object for q in pairs}, key=str)[:5]
+    dropped = {q.subject for q in whole if q.predicate in (dg("pairState"), dg("pairPartner"))
+               and q.object in some}
+    kg.store.change([q for q in kg.store.graph_quads(C) if q.subject in dropped], [])
+    assert consolidated(kg) != whole
+    monkeypatch.setattr(maintain, "_PAIRS_ONE_BY_ONE", 100 if one_by_one else 0)
+    maintain.refresh_state_pairs(kg.store, some)
+    assert consolidated(kg) == whole
+    assert maintain.refresh_state_pairs(kg.store, some) > 0  # and nothing more to write
+    assert consolidated(kg) == whole

@@ -105,7 +105,8 @@ def test_every_internal_query_is_tested() -> None:
               "pledge_reports_of_donor", "referring_pledges", "statement_texts",
               "statement_is_consolidated", "statements_of_file", "summary_counts",
               "summary_events", "summary_triples", "event_states", "event_parties", "party_states",
-              "events_of_party", "derived_states", "states_are_derived"}
+              "events_of_party", "derived_states", "states_are_derived", "held_event_states",
+              "partners_of_state", "state_pairs", "pairs_of_state", "pairs_are_derived"}
     # curation_*.rq are run by the `correct` commands, each tested in tests/test_curation.py
     assert {n for n in names if not n.startswith("curation_")} == tested
 
@@ -143,3 +144,30 @@ def test_whether_the_states_are_derived(kg: KnowledgeGraph, tmp_path: Path) -> N
     assert derived.startswith(DGID_NS + "event/") and party_of.startswith(DGID_NS + "event/")
     empty = KnowledgeGraph(":memory:")
     assert run(empty, "states_are_derived") in ([], [["", ""]])
+
+
+def test_the_pairs_of_states(kg: KnowledgeGraph) -> None:
+    """The Tallinn meeting makes Estonia, Latvia and Lithuania pairs: the held events' states
+    give them, one state's partners include the others, and the pair nodes the graph holds
+    (whole or for one state) say so from both sides."""
+    report = ox.NamedNode(tallinn_reports(kg)[0][3])
+    tallinn = run(kg, "consolidated_of_report", report=report)[0][1]
+    held = {(e, c) for e, c, _ in run(kg, "held_event_states")}
+    assert {c.rsplit("/", 1)[1] for e, c in held if e == tallinn} == {"EST", "LVA", "LTU"}
+    est = ox.NamedNode(DGID_NS + "country/EST")
+    partners = {p.rsplit("/", 1)[1] for _, e, p, _ in run(kg, "partners_of_state", country=est)
+                if e == tallinn}
+    assert partners == {"EST", "LVA", "LTU"}  # the state itself too: pairs are formed in Python
+    pairs: dict[str, dict[str, str]] = {}
+    for pair, prop, value in run(kg, "state_pairs"):
+        pairs.setdefault(pair, {})[prop.rsplit("#", 1)[1]] = value
+    assert pairs[DGID_NS + "pair/EST--LTU"]["pairPartner"] == DGID_NS + "country/LTU"
+    assert pairs[DGID_NS + "pair/LTU--EST"]["pairState"] == DGID_NS + "country/LTU"
+    assert int(pairs[DGID_NS + "pair/EST--LVA"]["sharedEvents"]) >= 1
+    of_est = {pair for _, pair, _, _ in run(kg, "pairs_of_state", country=est)}
+    assert of_est == {p for p, v in pairs.items() if est.value in (v["pairState"],
+                                                                   v["pairPartner"])}
+    assert {DGID_NS + "pair/EST--LTU", DGID_NS + "pair/LTU--EST"} <= of_est
+    [[pair, derived]] = run(kg, "pairs_are_derived")
+    assert pair.startswith(DGID_NS + "pair/") and derived.startswith(DGID_NS + "event/")
+    assert run(KnowledgeGraph(":memory:"), "pairs_are_derived") in ([], [["", ""]])

@@ -13,7 +13,10 @@ The ingest engine tells a :class:`Maintainer` which statement graphs it wrote
 * the states each event involves (dg:convenorState, dg:participantState,
   dg:virtualState: derived from its parties and what the graph says of them), for
   the events recomputed and those whose parties' states changed
-  (:func:`refresh_event_states`).
+  (:func:`refresh_event_states`);
+* the pairs of states that met (dg:StatePair: shared held events, first and last
+  date), recounted for the states of the events whose derived states were recomputed
+  (:func:`refresh_state_pairs`).
 
 Into a fresh store, the whole consolidated graph is computed at once from the
 statements of the run. :func:`rebuild` recomputes it from every statement graph;
@@ -55,6 +58,9 @@ from .vocab import (
     dg,
     is_statement_graph,
     node,
+)
+from .vocab import (
+    entity as instance_iri,
 )
 
 _XSD_DATE = node(XSD + "date")
@@ -171,6 +177,12 @@ class Maintainer:
             return
         self._corrections = corrections(self.store)
         subjects, triples, moved = self._incremental()
+        # the states of the events about to be written anew (or removed): their pairs are
+        # recounted, even where the event's new node no longer names them
+        states: set[ox.NamedNode] = set()
+        for subject in subjects:
+            states.update(q.object for q in self.store.subject_quads(subject, _CONSOLIDATED)
+                          if q.predicate in _STATE_PROPERTIES and isinstance(q.object, ox.NamedNode))
         self.store.replace_subjects(CONSOLIDATED_GRAPH, sorted(subjects, key=str),
                                     as_quads(triples))
         # derived states: of the events written anew, and of those whose parties moved
@@ -181,8 +193,13 @@ class Maintainer:
         derived, has_parties = (_rows(self.store, "states_are_derived") or [[None, None]])[0]
         if derived is None and has_parties is not None:
             refresh_event_states(self.store)  # a graph from before the derived states: all of them
+            refresh_state_pairs(self.store)
         else:
-            refresh_event_states(self.store, events)
+            refresh_event_states(self.store, events, touched=states)
+            pair, derived = (_rows(self.store, "pairs_are_derived") or [[None, None]])[0]
+            # a graph from before the pairs: all of them; else the pairs of the states touched
+            refresh_state_pairs(self.store, None if pair is None and derived is not None
+                                else states)
         self.new.clear()
         self.old.clear()
         self._graphs.clear()
@@ -203,6 +220,7 @@ class Maintainer:
         elif builder is not None:
             _write_parts(chain([pending], builder.finish_in_parts()), self._add_to_consolidated)
             refresh_event_states(self.store)
+            refresh_state_pairs(self.store)
         self.fresh = False  # what follows (another apply) is incremental
 
     # -- the incremental path ---------------------------------------------------------------
@@ -428,16 +446,17 @@ def rebuild(store: Any) -> int:
             held = store.raw.quads_for_pattern(None, None, None, node(CONSOLIDATED_GRAPH))
             store.change([q for q in held if not (isinstance(q.subject, ox.NamedNode)
                                                   and q.subject.value in seen)], [])
-        count += refresh_event_states(store)
+        count += refresh_event_states(store) + refresh_state_pairs(store)
         store.flush()
         return count
     triples: list[Triple] = []
     for g in graphs:
         triples += builder.add(contribution(g, store.graph_quads(g)))
     new = set(as_quads(triples + builder.finish().triples))
-    old = {q for q in store.graph_quads(CONSOLIDATED_GRAPH) if q.predicate not in _STATE_PROPERTIES}
+    old = {q for q in store.graph_quads(CONSOLIDATED_GRAPH) if q.predicate not in _DERIVED
+           and not (q.predicate == _TYPE and q.object == _STATE_PAIR)}
     store.change(old - new, new - old)  # usually a small difference: change only that
-    count = len(new) + refresh_event_states(store)
+    count = len(new) + refresh_event_states(store) + refresh_state_pairs(store)
     store.flush()
     return count
 
@@ -476,7 +495,8 @@ def _all_event_states(store: Any) -> Iterator[tuple[Any, Any, Any]]:
             yield event, country, rank
 
 
-def refresh_event_states(store: Any, events: Iterable[ox.NamedNode] | None = None) -> int:
+def refresh_event_states(store: Any, events: Iterable[ox.NamedNode] | None = None, *,
+                         touched: set[ox.NamedNode] | None = None) -> int:
     """Bring the states events involve in step with their parties; returns how many such
     triples the graph now holds for these events.
 
@@ -486,7 +506,9 @@ def refresh_event_states(store: Any, events: Iterable[ox.NamedNode] | None = Non
     consolidated graph (never from text) and materialised because the questions about
     states (who met whom, events by country) would otherwise join every event's parties
     with every party's state at each query. ``events`` None: every event (a whole build);
-    else only these (an incremental ingest, a correction). Only the difference is written.
+    else only these (an incremental ingest, a correction), and ``touched`` gets every state
+    they involved before or involve now (whose pairs may have changed). Only the difference
+    is written.
     """
     if events is None:
         new = _state_quads(_all_event_states(store))
@@ -497,6 +519,97 @@ def refresh_event_states(store: Any, events: Iterable[ox.NamedNode] | None = Non
             new |= _state_quads(_rows(store, "event_states", event=event))
             old |= {q for q in store.subject_quads(event, _CONSOLIDATED)
                     if q.predicate in _STATE_PROPERTIES}
+        if touched is not None:
+            touched.update(q.object for q in old | new if isinstance(q.object, ox.NamedNode))
+    if old != new:
+        store.change(sorted(old - new, key=str), sorted(new - old, key=str))
+    return len(new)
+
+
+# the pairs of states that met: one node per ordered pair (each side lists its partners)
+_TYPE = node(RDF_TYPE)
+_STATE_PAIR = dg("StatePair")
+_PAIR_STATE, _PAIR_PARTNER = dg("pairState"), dg("pairPartner")
+_SHARED, _FIRST, _LAST = dg("sharedEvents"), dg("firstDate"), dg("lastDate")
+_XSD_INTEGER = node(XSD + "integer")
+_DERIVED = _STATE_PROPERTIES | {_PAIR_STATE, _PAIR_PARTNER, _SHARED, _FIRST, _LAST}
+_PAIRS_ONE_BY_ONE = 24  # more states touched than this: recount every pair in one scan
+
+
+def _pair_iri(state: ox.NamedNode, partner: ox.NamedNode) -> ox.NamedNode:
+    """dgid:pair/KEY--KEY from the two states' keys (their IRIs' last segments)."""
+    def key(n: ox.NamedNode) -> str:
+        return n.value.rstrip("/").rsplit("/", 1)[-1]
+    return instance_iri("pair", f"{key(state)}--{key(partner)}")
+
+
+def _pair_quads(events: dict[Any, tuple[set[ox.NamedNode], Any]],
+                states: set[ox.NamedNode] | None) -> set[ox.Quad]:
+    """The StatePair nodes of these held events (event -> (its states, its date)): one per
+    ordered pair of distinct states, with the number of events both took part in and the
+    first and last date; only pairs with a side in ``states`` unless it is None."""
+    found: dict[tuple[ox.NamedNode, ox.NamedNode], list[Any]] = {}
+    for members, date in events.values():
+        for a in members:
+            for b in members:
+                if a == b or (states is not None and a not in states and b not in states):
+                    continue
+                stat = found.setdefault((a, b), [0, None, None])
+                stat[0] += 1
+                if isinstance(date, ox.Literal):
+                    if stat[1] is None or date.value < stat[1].value:
+                        stat[1] = date
+                    if stat[2] is None or date.value > stat[2].value:
+                        stat[2] = date
+    quads: set[ox.Quad] = set()
+    for (a, b), (count, first, last) in found.items():
+        pair = _pair_iri(a, b)
+        quads.update((ox.Quad(pair, _TYPE, _STATE_PAIR, _CONSOLIDATED),
+                      ox.Quad(pair, _PAIR_STATE, a, _CONSOLIDATED),
+                      ox.Quad(pair, _PAIR_PARTNER, b, _CONSOLIDATED),
+                      ox.Quad(pair, _SHARED, ox.Literal(str(count), datatype=_XSD_INTEGER),
+                              _CONSOLIDATED)))
+        if first is not None:
+            quads.add(ox.Quad(pair, _FIRST, first, _CONSOLIDATED))
+            quads.add(ox.Quad(pair, _LAST, last, _CONSOLIDATED))
+    return quads
+
+
+def refresh_state_pairs(store: Any, states: Iterable[ox.NamedNode] | None = None) -> int:
+    """Bring the pairs of states that met in step with the events' derived states; returns
+    how many such triples the graph now holds for these states.
+
+    A dg:StatePair node says that two states took part in the same held (not only planned)
+    events: how many (dg:sharedEvents) and the first and last date. Each pair is stated from
+    both sides (dg:pairState, dg:pairPartner), so a state's partners are one lookup. They are
+    derived from dg:involvesState, never from text, and materialised because who met whom
+    is the question every network view asks, and counting it from the events read every
+    event at each query. ``states`` None: every pair (a whole build); else the pairs with
+    a side in these states (those of the events an ingest or a correction recomputed). Only
+    the difference is written.
+    """
+    wanted = None if states is None else set(states)
+    events: dict[Any, tuple[set[ox.NamedNode], Any]] = {}
+    if wanted is not None and not wanted:
+        return 0
+    if wanted is None or len(wanted) > _PAIRS_ONE_BY_ONE:
+        for event, country, date in _rows(store, "held_event_states"):
+            if isinstance(country, ox.NamedNode):
+                events.setdefault(event, (set(), date))[0].add(country)
+        old_rows = _rows(store, "state_pairs")
+    else:
+        old_rows = []
+        for state in sorted(wanted, key=str):
+            for _, event, partner, date in _rows(store, "partners_of_state", country=state):
+                if isinstance(partner, ox.NamedNode):
+                    events.setdefault(event, (set(), date))[0].add(partner)
+            old_rows += [r[1:] for r in _rows(store, "pairs_of_state", country=state)]
+    new = _pair_quads(events, wanted)
+    old = {ox.Quad(p, prop, v, _CONSOLIDATED) for p, prop, v in old_rows}
+    if wanted is not None:  # a whole scan read every pair: keep those of the states asked
+        sides = {q.subject for q in old if q.predicate in (_PAIR_STATE, _PAIR_PARTNER)
+                 and q.object in wanted}
+        old = {q for q in old if q.subject in sides}
     if old != new:
         store.change(sorted(old - new, key=str), sorted(new - old, key=str))
     return len(new)

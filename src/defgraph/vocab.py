@@ -81,6 +81,13 @@ class DG(DefinedNamespace):
     convenorState: URIRef
     participantState: URIRef
     virtualState: URIRef
+    # pairs of states that met (maintain.refresh_state_pairs)
+    StatePair: URIRef
+    pairState: URIRef
+    pairPartner: URIRef
+    sharedEvents: URIRef
+    firstDate: URIRef
+    lastDate: URIRef
     # corrections by analysts (curation.py)
     Correction: URIRef
     operation: URIRef
@@ -111,7 +118,8 @@ PROV = "http://www.w3.org/ns/prov#"
 #: country:GBR, person:john-healey) so that Turtle, query tables and the views write names that
 #: need no escaping (a prefixed name may not contain a "/", so dgid:country/GBR cannot be written).
 #: "org" is defgraph's organisations, not the W3C ORG vocabulary that the ontology aligns to.
-ID_KINDS = ("country", "person", "post", "org", "place", "event", "pledge", "statement", "evidence")
+ID_KINDS = ("country", "person", "post", "org", "place", "event", "pledge", "statement", "evidence",
+            "pair")
 ID_PREFIXES: dict[str, str] = {kind: f"{DGID_NS}{kind}/" for kind in ID_KINDS}
 
 PREFIXES: dict[str, str] = {

@@ -264,11 +264,10 @@ def test_a_rejected_state_leaves_the_events_of_those_acting_for_it(tmp_path: Pat
     assert held(kg) == before
 
 
-@pytest.mark.xfail(strict=True, reason="a rejected node leaves the units curation.touched "
-                   "recomputes, but the statements' own descriptions that point at it "
-                   "(dg:mentions) are skipped there, so they keep it until a rebuild drops it")
 def test_a_rejected_state_is_mentioned_by_no_statement_after_the_incremental_path(
         tmp_path: Path) -> None:
+    """A rejected state leaves the statements' own descriptions (dg:mentions) at once, as a
+    rebuild would: the correction reaches the statements that point at it."""
     kg = KnowledgeGraph(tmp_path / "store")
     kg.ingest(*write(tmp_path / "in", HOLM))
     correct(kg, "reject", DGID_NS + "country/SWE")
@@ -486,20 +485,25 @@ def test_one_address_twice_in_a_fresh_run(tmp_path: Path) -> None:
     assert_rebuild_changes_nothing(later)
 
 
-@pytest.mark.xfail(strict=True, reason="curation.touched finds what points at a rejected node "
-                   "in the statements' graphs only: a value another correction gave (here an "
-                   "organisation's dg:country) keeps pointing at the rejected state until a "
-                   "rebuild drops it")
 def test_a_rejected_state_leaves_a_value_a_correction_gave(tmp_path: Path) -> None:
+    """A state rejected after another correction gave it to an organisation (a value only
+    the consolidated graph holds) leaves that organisation too, as a rebuild would."""
     kg = KnowledgeGraph(tmp_path / "store")
     kg.ingest(*write(tmp_path / "in", {"rutte.txt": RUTTE, "call.txt": CALL}))
     correct(kg, "set", DGID_NS + "org/nato", prop="country", value="BEL")
-    correct(kg, "reject", DGID_NS + "country/BEL")
+    rejected = correct(kg, "reject", DGID_NS + "country/BEL")
     assert_in_step(kg)  # the derived states hold: Belgium is no state any more
     nato = ox.NamedNode(DGID_NS + "org/nato")
     before = {q for q in kg.store.subject_quads(nato, C) if q.predicate == dg("country")}
+    assert not before
     kg.rebuild()
     assert {q for q in kg.store.subject_quads(nato, C) if q.predicate == dg("country")} == before
+    # the reject undone: the organisation has the state the first correction gave it again
+    curation.undo(kg.store, rejected.id)
+    assert {q.object for q in kg.store.subject_quads(nato, C) if q.predicate == dg("country")} \
+        == {ox.NamedNode(DGID_NS + "country/BEL")}
+    assert_in_step(kg)
+    assert_rebuild_changes_nothing(kg)
 
 
 def test_a_store_from_before_the_derived_states_gets_them_all(tmp_path: Path) -> None:

@@ -25,13 +25,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
 from .maintain import Maintainer, corrections, internal_query, rebuild
 from .overlay import OPERATIONS, Correction, agent_iri, description, from_triples
 from .vocab import (
+    CONSOLIDATED_GRAPH,
     CORRECTIONS_GRAPH,
     DG,
     DG_NS,
@@ -83,8 +84,6 @@ def _known(store: Any, iri: str) -> bool:
 
 
 def _consolidated() -> ox.NamedNode:
-    from .vocab import CONSOLIDATED_GRAPH
-
     return node(CONSOLIDATED_GRAPH)
 
 
@@ -307,27 +306,50 @@ def _as_quads(triples: Iterable[ox.Triple]) -> set[ox.Quad]:
     return {ox.Quad(t.subject, t.predicate, t.object, g) for t in triples}
 
 
-def touched(store: Any, cs: Sequence[Correction]) -> tuple[set[tuple[str, str]], set[str]]:
-    """The reports (graph, IRI) and entities whose units these corrections change."""
-    reports: set[tuple[str, str]] = set()
-    entities: set[str] = set()
+def touched(store: Any, cs: Sequence[Correction]) -> Touched:
+    """The reports (graph, IRI), entities and statements whose units these corrections
+    change: the corrections' own nodes and everything that points at them, in the
+    statements' graphs or (a value another correction gave) in the consolidated graph."""
+    found = Touched(set(), set(), set())
     statements = set(store_statements(store))
+    given: dict[str, set[str]] = {}  # node -> the targets other corrections gave it as a value
+    for k in corrections(store):
+        if isinstance(k.value, ox.NamedNode):
+            given.setdefault(k.value.value, set()).add(k.target)
     for c in cs:
         anchors = {c.target, *c.reports} | ({c.moved_report} if c.moved_report else set())
         if c.merged_with:
             anchors.add(c.merged_with)
+        # what another correction gave this node to: a reject undone gives it back there
+        anchors |= {t for a in list(anchors) for t in given.get(a, ())}
         for a in sorted(anchors):
-            reports.update(reports_of(store, node(a)))
+            found.reports.update(reports_of(store, node(a)))
             pointing = _rows(store, "curation_pointing", union=True, target=node(a))
             for _, g, s in pointing + [[None, None, node(a)]]:
-                if not isinstance(s, ox.NamedNode) or s.value in statements:
+                if not isinstance(s, ox.NamedNode):
                     continue
-                if "/report/" in s.value:
-                    graphs = [g.value] if isinstance(g, ox.NamedNode) else _graphs_of(store, s)
-                    reports.update((x, s.value) for x in graphs)
-                elif "/evidence/" not in s.value:
-                    entities.add(s.value)
-    return reports, entities
+                if s.value in statements:  # what a statement mentions
+                    found.statements.add(s.value)
+                elif "/report/" in s.value:
+                    graphs = [g.value] if isinstance(g, ox.NamedNode) \
+                        and g.value != CONSOLIDATED_GRAPH else _graphs_of(store, s)
+                    found.reports.update((x, s.value) for x in graphs)
+                elif "/evidence/" in s.value or "/pair/" in s.value:
+                    continue  # recomputed with their statement; pairs with the events' states
+                elif isinstance(g, ox.NamedNode) and g.value == CONSOLIDATED_GRAPH \
+                        and ("/event/" in s.value or "/pledge/" in s.value):
+                    found.reports.update(reports_of(store, s))
+                else:
+                    found.entities.add(s.value)
+    return found
+
+
+class Touched(NamedTuple):
+    """What a correction reaches, for Maintainer.touch."""
+
+    reports: set[tuple[str, str]]
+    entities: set[str]
+    statements: set[str]
 
 
 def _graphs_of(store: Any, report: ox.NamedNode) -> list[str]:
@@ -342,20 +364,21 @@ def store_statements(store: Any) -> list[str]:
 
 
 def _recompute(store: Any, before: Sequence[Correction], after: Sequence[Correction]) -> None:
-    reports, entities = touched(store, list(before) + list(after))
+    t = touched(store, list(before) + list(after))
     m = Maintainer(store)
-    m.touch(reports, entities, [c.iri for c in list(before) + list(after)])
+    m.touch(t.reports, t.entities, [c.iri for c in list(before) + list(after)], t.statements)
     m.apply()
     store.flush()
 
 
 def add(store: Any, c: Correction) -> Correction:
     """Record a correction and bring the consolidated graph in line with it."""
-    reports, entities = touched(store, [c])  # before: the units as they are now
+    before = touched(store, [c])  # the units as they are now
     _write(store, _graph_quads(store) | _as_quads(to_triples(c)))
-    more_reports, more_entities = touched(store, [c])
+    after = touched(store, [c])
     m = Maintainer(store)
-    m.touch(reports | more_reports, entities | more_entities, [c.iri])
+    m.touch(before.reports | after.reports, before.entities | after.entities, [c.iri],
+            before.statements | after.statements)
     m.apply()
     store.flush()
     return c
@@ -377,11 +400,11 @@ def find(store: Any, ident: str) -> Correction:
 def undo(store: Any, ident: str) -> Correction:
     """Remove a correction; the consolidated graph shows what extraction found again."""
     c = find(store, ident)
-    reports, entities = touched(store, [c])
+    t = touched(store, [c])
     keep = {q for q in _graph_quads(store) if q.subject != node(c.iri)}
     _write(store, _drop_unused_agents(keep))
     m = Maintainer(store)
-    m.touch(reports, entities, [c.iri])
+    m.touch(t.reports, t.entities, [c.iri], t.statements)
     m.apply()
     store.flush()
     return c

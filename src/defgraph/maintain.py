@@ -116,6 +116,7 @@ class Maintainer:
         self.touched_reports: set[tuple[str, str]] = set()
         self.touched_entities: set[str] = set()
         self.touched_corrections: set[str] = set()
+        self.touched_statements: set[str] = set()  # whose own description is written anew
         self._corrections: list[Correction] = []
         # into a fresh store, statements are consolidated as they come (bounded memory):
         # the builder, the graphs it has, and the final triples not yet written
@@ -125,11 +126,13 @@ class Maintainer:
         self._rebuild = False  # a statement of this run replaced or withdrawn: rebuild at apply
 
     def touch(self, reports: Iterable[tuple[str, str]], entities: Iterable[str],
-              corrections: Iterable[str] = ()) -> None:
-        """Recompute these units (graph, report IRI) and entities at the next apply()."""
+              corrections: Iterable[str] = (), statements: Iterable[str] = ()) -> None:
+        """Recompute these units (graph, report IRI), entities and statements' own
+        descriptions (by graph) at the next apply()."""
         self.touched_reports.update(reports)
         self.touched_entities.update(entities)
         self.touched_corrections.update(corrections)
+        self.touched_statements.update(statements)
 
     def added(self, graph: str, quads: Iterable[ox.Quad]) -> None:
         if self.fresh:
@@ -173,7 +176,8 @@ class Maintainer:
             self._apply_fresh()
             return
         if not self.new and not self.old and not self.touched_reports \
-                and not self.touched_entities and not self.touched_corrections:
+                and not self.touched_entities and not self.touched_corrections \
+                and not self.touched_statements:
             return
         self._corrections = corrections(self.store)
         subjects, triples, moved = self._incremental()
@@ -206,6 +210,7 @@ class Maintainer:
         self.touched_reports.clear()
         self.touched_entities.clear()
         self.touched_corrections.clear()
+        self.touched_statements.clear()
 
     def _add_to_consolidated(self, triples: list[Triple]) -> None:
         self.store.add_quads(as_quads(triples), bulk=True)
@@ -252,6 +257,11 @@ class Maintainer:
             subjects.update(t[0] for t in c.evidence)
         for c in self.new.values():
             triples += c.statement + c.evidence
+        # statements whose description a correction reaches (a state it mentions rejected)
+        for graph in sorted(self.touched_statements - {c.graph for c in changed}):
+            if (told := self._graph(graph)) is not None:
+                subjects.add(node(graph))
+                triples += told.statement
         # entities: from what every statement says of them now
         entities = sorted({s for c in changed for s in c.entities} | self.touched_entities)
         held: dict[ox.NamedNode, set[tuple[Term, Term]]] = {}  # their state facts, as stored

@@ -82,7 +82,10 @@ from .pipeline import IngestReport, process
 from .stores import StoreUnavailable
 from .vocab import is_statement_graph, node
 
-SMALL_BATCH = 50  # fewer files than this are ingested in one process by default
+# fewer files than this are ingested in one process by default: a worker process costs
+# some 2.5 s of processor time to start (imports, gazetteers), about what 400 statements
+# take to extract, so a small increment is done sooner (and cheaper) without workers
+SMALL_BATCH = 200
 FILES_PER_TASK = 8  # files a worker reads per task: large enough to amortise the round trip
 TASK_BYTES = 1_000_000  # a task closes at this size: a large file goes alone, holding back no other
 # per worker: the tasks queued keep it busy while the main process writes a batch (a second

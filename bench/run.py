@@ -203,7 +203,7 @@ def child_ingest(a: dict[str, Any]) -> dict[str, Any]:
     kg = KnowledgeGraph(store)
     workers = resolve_workers(None, [a["corpus"]])
     t = time.perf_counter()
-    report = kg.ingest(a["corpus"])  # default workers: one per core for 50 files or more
+    report = kg.ingest(a["corpus"])  # default workers: one per core for 200 files or more
     seconds = time.perf_counter() - t
     main_mb, worker_mb = maxrss_mb(), maxrss_mb(resource.RUSAGE_CHILDREN)
     raw = kg.store.raw  # type: ignore[union-attr]

@@ -234,7 +234,7 @@ def test_merged_events_as_in_one_process(same_meeting: Path, tmp_path: Path) -> 
 
 def test_resolve_workers(corpus: Path, sample_dir: Path) -> None:
     assert resolve_workers(3, []) == 3
-    assert resolve_workers(None, [sample_dir]) == 1  # fewer than 50 files
+    assert resolve_workers(None, [sample_dir]) == 1  # fewer than SMALL_BATCH files
     assert resolve_workers(None, [corpus]) >= 1
     assert resolve_workers(0, []) >= 1
 

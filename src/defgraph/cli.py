@@ -93,7 +93,7 @@ def workers_option(f: Callable[..., Any]) -> Callable[..., Any]:
     """--workers N, shared by the commands that ingest."""
     return click.option(
         "--workers", "-j", type=click.IntRange(min=0), default=None, metavar="N",
-        help="Processes extracting in parallel (default: 1 for fewer than 50 files, "
+        help="Processes extracting in parallel (default: 1 for fewer than 200 files, "
              "else one per core; 0: one per core).")(f)
 
 

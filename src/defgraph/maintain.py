@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
 from functools import cache
 from itertools import chain
 from typing import Any
@@ -111,6 +112,7 @@ class Maintainer:
         self.new: dict[str, Contribution] = {}
         self.old: dict[str, Contribution] = {}
         self._graphs: dict[str, Contribution] = {}  # statement graphs read back, by IRI
+        self._lookups: dict[tuple[Any, ...], list[tuple[Any, Any]]] = {}  # _looked_up
         # units a correction added or undone touches (curation.py): reports, entities, and
         # the corrections whose curation nodes must be written anew
         self.touched_reports: set[tuple[str, str]] = set()
@@ -180,6 +182,7 @@ class Maintainer:
                 and not self.touched_statements:
             return
         self._corrections = corrections(self.store)
+        self._lookups.clear()  # the store changed since any earlier apply
         subjects, triples, moved = self._incremental()
         # the states of the events about to be written anew (or removed): their pairs are
         # recounted, even where the event's new node no longer names them
@@ -207,6 +210,7 @@ class Maintainer:
         self.new.clear()
         self.old.clear()
         self._graphs.clear()
+        self._lookups.clear()
         self.touched_reports.clear()
         self.touched_entities.clear()
         self.touched_corrections.clear()
@@ -371,8 +375,8 @@ class Maintainer:
             donor = r.first("pledgedBy")
             if not isinstance(donor, ox.NamedNode):
                 return out
-            rows = _rows(self.store, "pledge_reports_of_donor", donor=donor)
-            pairs = [(g, rep) for _, g, rep in rows]
+            pairs = self._looked_up(("donor", donor), lambda: [
+                (g, rep) for _, g, rep in _rows(self.store, "pledge_reports_of_donor", donor=donor)])
         else:
             if r.start is None or r.end is None:
                 return out
@@ -380,15 +384,63 @@ class Maintainer:
             day = r.start - dt.timedelta(days=MAX_SPAN_DAYS)
             while day <= r.end:
                 lit = ox.Literal(day.isoformat(), datatype=_XSD_DATE)
-                pairs += [(g, rep) for _, _, g, rep in
-                          _rows(self.store, "reports_on_days", event_class=dg(r.kind), day=lit)]
+                pairs += self._looked_up((r.kind, lit), lambda lit=lit: [  # type: ignore[misc]
+                    (g, rep) for _, _, g, rep in
+                    _rows(self.store, "reports_on_days", event_class=dg(r.kind), day=lit)])
                 day += dt.timedelta(days=1)
         for g, rep in pairs:
-            if isinstance(g, ox.NamedNode) and isinstance(rep, ox.NamedNode):
+            if isinstance(g, ox.NamedNode) and isinstance(rep, ox.NamedNode) \
+                    and self._may_agree(r, g, rep):
                 cand = self._report(g.value, rep.value)
                 if cand is not None:
                     out.append(cand)
         return out
+
+    def _looked_up(self, key: tuple[Any, ...], rows: Callable[[], list[tuple[Any, Any]]]
+                   ) -> list[tuple[Any, Any]]:
+        """The reports of a day (of a donor), asked of the store once per apply: the seeds of
+        a run share their days, and the store does not change while groups are grown."""
+        if key not in self._lookups:
+            self._lookups[key] = rows()
+        return self._lookups[key]
+
+    def _may_agree(self, r: Report, graph: ox.NamedNode, report: ox.NamedNode) -> bool:
+        """False only when the report cannot agree with r, read from its own triples (and
+        what its parties represent) rather than its whole statement graph: a store holds
+        many reports of a day or of a donor, and most share no party (no value) with r.
+
+        A cheap test that only rules out: every party it may have (each party and what that
+        party represents) and every value it gives are kept, so a report it passes is then
+        read whole and tested by same_event / same_pledge as before.
+        """
+        if graph.value in self.new or graph.value in self._graphs:
+            return True  # read already: the full test costs nothing more
+        by_prop: dict[ox.NamedNode, set[Term]] = {}
+        for q in self.store.subject_quads(report, graph):
+            by_prop.setdefault(q.predicate, set()).add(q.object)  # type: ignore[arg-type]
+        if r.kind == "Pledge":
+            for prop in ("pledgedBy", "beneficiary", "currency"):
+                mine, theirs = r.first(prop), by_prop.get(dg(prop), set())
+                if (mine is None and theirs) or (mine is not None and mine not in theirs):
+                    return False
+            amount = r.first("amount")
+            if amount is None:
+                return False
+            try:
+                mine_amount = Decimal(amount.value)
+                return any(isinstance(o, ox.Literal) and Decimal(o.value) == mine_amount
+                           for o in by_prop.get(dg("amount"), set()))
+            except ArithmeticError:
+                return True  # let same_pledge decide
+        parties: set[str] = set()
+        for party_prop in _MAY_PARTY:
+            for o in by_prop.get(party_prop, set()):
+                if isinstance(o, ox.NamedNode):
+                    parties.add(o.value)
+                    parties.update(q.object.value for q in self.store.subject_quads(o, graph)
+                                   if q.predicate == _REPRESENTS_P
+                                   and isinstance(q.object, ox.NamedNode))
+        return not parties.isdisjoint(r.parties)
 
 
 def _is_report(iri: str) -> bool:
@@ -472,6 +524,10 @@ def rebuild(store: Any) -> int:
 
 
 _CONSOLIDATED = node(CONSOLIDATED_GRAPH)
+# what may make a report's parties (consolidate.contribution): a party, or what it represents
+_MAY_PARTY = tuple(dg(p) for p in ("convenedBy", "participant", "attendedVirtually",
+                                   "pledgedBy", "beneficiary"))
+_REPRESENTS_P = dg("represents")
 _REPORT = dg("report")
 # what an entity's node says that decides the states of the events it takes part in
 _STATE_FACTS = frozenset({node(RDF_TYPE), dg("country"), dg("represents")})

@@ -99,7 +99,7 @@ class KnowledgeGraph:
                file_timeout: float | None = ingest_mod.FILE_TIMEOUT) -> IngestReport:
         """Read files and folders of statements into the store; bad files are reported, not fatal.
 
-        ``workers``: processes extracting in parallel (None: one for fewer than 50
+        ``workers``: processes extracting in parallel (None: one for fewer than 200
         files, else one per core); more than one goes through :mod:`defgraph.bulk`.
         ``file_timeout``: processor seconds a file may take to be read and extracted; a
         file over it is a failure and is skipped (None or 0: no limit).

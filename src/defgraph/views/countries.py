@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import calendar
+import re
+from collections import Counter, defaultdict
 from itertools import combinations
+from typing import Any
 
 import networkx as nx
 
@@ -20,7 +23,17 @@ def _countries_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> 
             represents[s].append(o_)
     taking_part: dict[str, set[str]] = defaultdict(set)
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
+    if raw.event_states is not None:
+        # a bounded read: every event's states came aggregated, one row per event
+        for ev, (_, states) in sorted(raw.event_states.items()):
+            known = [c for c in states if raw.kinds.get(c) == "country"]
+            for c in known:
+                taking_part[c].add(ev)
+            for a, b in combinations(known, 2):
+                shared[(a, b)].append(ev)
     for ev in sorted(i for i, k in raw.kinds.items() if k == "event" and f.keeps(raw, i)):
+        if raw.event_states is not None:
+            break
         countries: set[str] = set()
         for prop, o_ in raw.out.get(ev, []):
             if prop in TAKING_PART:
@@ -73,6 +86,9 @@ def _countries_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> 
                    community=group[iri])  # fmt: skip
     for (a, b), evs in sorted(shared.items()):
         n = len(evs)
+        if raw.event_states is not None:
+            g.add_edge(a, b, key="shared", **_counted_edge(raw, evs))
+            continue
         labels = sorted(raw.label(e) for e in evs)
         g.add_edge(
             a,
@@ -91,3 +107,40 @@ def _countries_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> 
             unit="events",
         )  # fmt: skip
     return g
+
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])")
+
+
+def _counted_edge(raw: Snapshot, evs: list[str]) -> dict[str, Any]:
+    """A pair's line when every event was read as a row: counts per month, the events read
+    named. ``parts`` are [first day, last day, count, count] of each month, so the page's date
+    filter still counts shared events (undated ones count whatever the dates)."""
+    assert raw.event_states is not None
+    n = len(evs)
+    months: Counter[str | None] = Counter(
+        d[:7] if (d := raw.event_states[e][0]) and _MONTH.match(d) else None for e in evs
+    )
+    parts: list[tuple[str | None, str | None, float, int]] = []
+    for month, count in sorted(months.items(), key=lambda mc: mc[0] or ""):
+        if month is None:
+            parts.append((None, None, float(count), count))
+            continue
+        days = calendar.monthrange(int(month[:4]), int(month[5:7]))[1]
+        parts.append((f"{month}-01", f"{month}-{days:02d}", float(count), count))
+    named = sorted((e for e in evs if e in raw.kinds),
+                   key=lambda e: raw.event_states[e][0] or "", reverse=True)  # type: ignore[index]
+    labels = [raw.label(e) for e in named]
+    return dict(
+        label="shared events",
+        relation=f"{n} shared event{'s' if n != 1 else ''}",
+        caption=str(n) if n > 1 else "",
+        weight=n,
+        value=n,
+        events=labels,
+        title="\n".join([f"{n} shared event{'s' if n != 1 else ''}"]
+                        + [f"• {short(e, 80)}" for e in labels[:12]]
+                        + ([f"… {n - min(12, len(labels))} more"] if n > min(12, len(labels)) else [])),
+        parts=parts,
+        unit="events",
+    )  # fmt: skip

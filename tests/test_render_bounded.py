@@ -149,3 +149,21 @@ def test_the_small_sample_is_unchanged() -> None:
         a = network(s, view, **OPTIONS.get(view, {}))
         b = network(s, view, limit=None, **OPTIONS.get(view, {}))
         assert set(a.nodes) == set(b.nodes), view
+
+
+@pytest.mark.parametrize("filters", [{"date_from": "2024-06-14"}, {"date_to": "2024-06-13"},
+                                     {"types": ["Meeting"]}], ids=str)  # fmt: skip
+def test_bounded_countries_lines_keep_to_the_filters(corpus, filters) -> None:
+    whole = network(corpus.store, "countries", limit=None, **filters)
+    assert weights(network(corpus.store, "countries", limit=2, **filters)) == weights(whole)
+
+
+@pytest.mark.parametrize("filters", [{"date_from": "2024-06-01", "date_to": "2024-12-31"},
+                                     {"types": ["Pledge"]}], ids=str)  # fmt: skip
+def test_bounded_pledge_lines_keep_to_whole_months_and_types(corpus, filters) -> None:
+    """Pledges are summed per month in the store: dates that start and end a month agree."""
+    whole = network(corpus.store, "pledges", limit=None, **filters)
+    g = network(corpus.store, "pledges", limit=1, **filters)
+    assert {n: round(a["pledged_total"]) for n, a in g.nodes(data=True)} == {
+        n: round(a["pledged_total"]) for n, a in whole.nodes(data=True)
+    }

@@ -233,11 +233,14 @@ def read_event_states(store: Queryable, f: Filters) -> dict[str, tuple[str | Non
         if not classes:
             return {}
         rows = _run(store, fill(view_query("event_states_typed"), "type", classes))
+    dates: dict[str, str] = {}
+    for e, d in _run(store, view_query("event_dates")):
+        dates[e.value] = min(dates.get(e.value, d.value[:10]), d.value[:10])
     low = f.date_from.isoformat() if f.date_from else None
     high = f.date_to.isoformat() if f.date_to else None
     found: dict[str, tuple[str | None, list[str]]] = {}
-    for e, d, states in rows:
-        day = d.value[:10] if d is not None else None
+    for e, states in rows:
+        day = dates.get(e.value)
         if (low or high) and (day is None or (low and day < low) or (high and day > high)):
             continue
         found[e.value] = (day, sorted(set(states.value.split())) if states is not None else [])

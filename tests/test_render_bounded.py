@@ -63,6 +63,10 @@ def test_a_small_limit_reads_the_most_recent_and_says_how_many_of_how_many(corpu
     assert "--from/--to" in g.graph["left_out"]
     latest = max(whole.nodes[n]["span"][0] for n in anchors(whole) if whole.nodes[n]["span"])
     assert latest in {g.nodes[n]["span"][0] for n in shown if g.nodes[n]["span"]}
+    for n in shown:  # the same panel: quotes, sources, details
+        assert g.nodes[n]["evidence"] == whole.nodes[n]["evidence"], n
+        assert g.nodes[n]["sources"] == whole.nodes[n]["sources"], n
+        assert g.nodes[n]["details"] == whole.nodes[n]["details"], n
     earliest = min(whole.nodes[n]["span"][0] for n in anchors(whole) if whole.nodes[n]["span"])
     assert earliest not in {g.nodes[n]["span"][0] for n in shown if g.nodes[n]["span"]}
 

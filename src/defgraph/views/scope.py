@@ -171,8 +171,8 @@ def read_scope(store: Queryable, anchors: Iterable[str], *, state_evidence: bool
 
     Their components, parties, places, statements, the states and organisations their
     people represent and the state of each place come along; other events and pledges do
-    not. ``state_evidence``: also read the quotes about states and organisations (each is
-    quoted in every statement that names it, so at scale only their events' quotes are shown).
+    not. Quotes are those of the statements read. ``state_evidence``: also read the quotes
+    about states and organisations themselves (by default a state's panel quotes its events).
     """
     chosen = set(anchors)
     parts = _each(store, "scope_part_of", "whole", chosen)
@@ -189,12 +189,15 @@ def read_scope(store: Queryable, anchors: Iterable[str], *, state_evidence: bool
              if r[0].value in chosen or r[1].value not in anchor_types]  # fmt: skip
     kept = {s.value for s, _ in types}
     states = {s.value for s, t in types if t.value in (str(DG.Country), str(DG.Organisation))}
+    quoted = kept if state_evidence else kept - states
+    statements = {s.value for s, t in types if t.value == str(DG.Statement)}
     rows = {
         "types": types,
         "labels": _each(store, "scope_labels", "s", kept),
         "links": links,
         "attributes": _each(store, "scope_attributes", "s", kept),
-        "evidence": _each(store, "scope_evidence", "s", kept if state_evidence else kept - states),
+        "evidence": [r for r in _each(store, "scope_evidence_in", "st", statements)
+                     if r[0].value in quoted],  # fmt: skip
         "country_of": country_of,
         "part_of": parts,
     }

@@ -84,10 +84,11 @@ def _countries_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> 
         }
         g.add_node(iri, **attrs, centrality=centrality[iri], scale=centrality[iri],
                    community=group[iri])  # fmt: skip
+    months = _months(raw)
     for (a, b), evs in sorted(shared.items()):
         n = len(evs)
         if raw.event_states is not None:
-            g.add_edge(a, b, key="shared", **_counted_edge(raw, evs))
+            g.add_edge(a, b, key="shared", **_counted_edge(raw, evs, months))
             continue
         labels = sorted(raw.label(e) for e in evs)
         g.add_edge(
@@ -112,22 +113,32 @@ def _countries_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])")
 
 
-def _counted_edge(raw: Snapshot, evs: list[str]) -> dict[str, Any]:
+def _months(raw: Snapshot) -> dict[str, tuple[str, str] | None]:
+    """Each event's month as its first and last day (None when undated), from event_states."""
+    bounds: dict[str, tuple[str, str] | None] = {}
+    found: dict[str, tuple[str, str] | None] = {}
+    for ev, (day, _) in (raw.event_states or {}).items():
+        month = day[:7] if day and _MONTH.match(day) else None
+        if month is not None and month not in bounds:
+            days = calendar.monthrange(int(month[:4]), int(month[5:7]))[1]
+            bounds[month] = (f"{month}-01", f"{month}-{days:02d}")
+        found[ev] = bounds[month] if month is not None else None
+    return found
+
+
+def _counted_edge(
+    raw: Snapshot, evs: list[str], months: dict[str, tuple[str, str] | None]
+) -> dict[str, Any]:
     """A pair's line when every event was read as a row: counts per month, the events read
     named. ``parts`` are [first day, last day, count, count] of each month, so the page's date
     filter still counts shared events (undated ones count whatever the dates)."""
     assert raw.event_states is not None
     n = len(evs)
-    months: Counter[str | None] = Counter(
-        d[:7] if (d := raw.event_states[e][0]) and _MONTH.match(d) else None for e in evs
-    )
-    parts: list[tuple[str | None, str | None, float, int]] = []
-    for month, count in sorted(months.items(), key=lambda mc: mc[0] or ""):
-        if month is None:
-            parts.append((None, None, float(count), count))
-            continue
-        days = calendar.monthrange(int(month[:4]), int(month[5:7]))[1]
-        parts.append((f"{month}-01", f"{month}-{days:02d}", float(count), count))
+    counted: Counter[tuple[str, str] | None] = Counter(months[e] for e in evs)
+    parts: list[tuple[str | None, str | None, float, int]] = [
+        (*(span or (None, None)), float(count), count)
+        for span, count in sorted(counted.items(), key=lambda sc: sc[0] or ("", ""))
+    ]
     named = sorted((e for e in evs if e in raw.kinds),
                    key=lambda e: raw.event_states[e][0] or "", reverse=True)  # type: ignore[index]
     labels = [raw.label(e) for e in named]

@@ -457,7 +457,7 @@ def test_5000_nodes_answer_script_calls(visit: Any, tmp_path: Path, docs_out: Pa
     defgraphNetwork.getSelectedNodes(), then to a search answered, then to a click's panel.
     """
     t0 = time.perf_counter()
-    graph = network(scale_store(), "events", max_nodes=None)
+    graph = network(scale_store(), "events", max_nodes=None, limit=None)  # every event read
     path = write_html(graph, tmp_path / "scale.html", title="5,000 nodes")
     built = time.perf_counter() - t0
     assert graph.number_of_nodes() == 5000

@@ -463,11 +463,15 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
               help="pledges view: convert amounts to this currency (shipped yearly rates).")
 @click.option("--max-nodes", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Above this, aggregate (people into their states...); 0: never.")
+@click.option("--limit", type=click.IntRange(min=0), default=500, show_default=True,
+              help="Above this many events and pledges, read only this many (the most recent "
+                   "the filters keep) and say so on the page; lines of the countries and "
+                   "pledges views still count them all. 0: read everything.")
 @click.option("--title", default=None, help="Page title.")
 @store_option
 def render(output: str, view: str, date_from: str | None, date_to: str | None,
            types: tuple[str, ...], focus: str | None, depth: int, currency: str,
-           max_nodes: int, title: str | None, store: str | None) -> None:
+           max_nodes: int, limit: int, title: str | None, store: str | None) -> None:
     """Draw the graph as one self-contained interactive HTML file (works offline).
 
     \b
@@ -476,6 +480,7 @@ def render(output: str, view: str, date_from: str | None, date_to: str | None,
       defgraph render --view ego --focus France --depth 2 --from 2024-04-01 -o france.html
       defgraph render --view pledges --currency EUR --type Pledge -o pledges.html
       defgraph render --view timeline -o timeline.html
+      defgraph render --view events --limit 20 -o recent.html
     """
     if view == "ego" and not focus:
         raise click.UsageError("--view ego needs --focus (a country, a person or any label)")
@@ -483,7 +488,8 @@ def render(output: str, view: str, date_from: str | None, date_to: str | None,
     try:
         path = kg.render(output, view=view, date_from=date_from, date_to=date_to,
                          types=list(types) or None, focus=focus, depth=depth,
-                         currency=currency, max_nodes=max_nodes or None, title=title)
+                         currency=currency, max_nodes=max_nodes or None, limit=limit or None,
+                         title=title)
     except (ValueError, KeyError) as exc:
         raise DefgraphError(str(exc)) from exc
     err.print(f"wrote {_safe(str(path))}", markup=False, highlight=False)

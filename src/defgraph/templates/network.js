@@ -499,7 +499,8 @@
       if (!parts) return;
       var n = 0, total = 0;
       parts.forEach(function (p) {
-        if (!dated || inRange(p[0], p[1])) { n += 1; total += p[2]; }
+        // [first, last, value] per event or pledge, or [first, last, value, count] per month
+        if (!dated || inRange(p[0], p[1])) { n += p.length > 3 ? p[3] : 1; total += p[2]; }
       });
       edgeWeight.set(e.id, { n: n, total: total });
     });

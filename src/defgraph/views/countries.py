@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import calendar
+import re
+from collections import Counter, defaultdict
 from itertools import combinations
+from typing import Any
 
 import networkx as nx
 
@@ -20,7 +23,17 @@ def _countries_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> 
             represents[s].append(o_)
     taking_part: dict[str, set[str]] = defaultdict(set)
     shared: dict[tuple[str, str], list[str]] = defaultdict(list)
+    if raw.event_states is not None:
+        # a bounded read: every event's states came aggregated, one row per event
+        for ev, (_, states) in sorted(raw.event_states.items()):
+            known = [c for c in states if raw.kinds.get(c) == "country"]
+            for c in known:
+                taking_part[c].add(ev)
+            for a, b in combinations(known, 2):
+                shared[(a, b)].append(ev)
     for ev in sorted(i for i, k in raw.kinds.items() if k == "event" and f.keeps(raw, i)):
+        if raw.event_states is not None:
+            break
         countries: set[str] = set()
         for prop, o_ in raw.out.get(ev, []):
             if prop in TAKING_PART:
@@ -71,8 +84,12 @@ def _countries_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> 
         }
         g.add_node(iri, **attrs, centrality=centrality[iri], scale=centrality[iri],
                    community=group[iri])  # fmt: skip
+    months = _months(raw)
     for (a, b), evs in sorted(shared.items()):
         n = len(evs)
+        if raw.event_states is not None:
+            g.add_edge(a, b, key="shared", **_counted_edge(raw, evs, months))
+            continue
         labels = sorted(raw.label(e) for e in evs)
         g.add_edge(
             a,
@@ -91,3 +108,50 @@ def _countries_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> 
             unit="events",
         )  # fmt: skip
     return g
+
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])")
+
+
+def _months(raw: Snapshot) -> dict[str, tuple[str, str] | None]:
+    """Each event's month as its first and last day (None when undated), from event_states."""
+    bounds: dict[str, tuple[str, str] | None] = {}
+    found: dict[str, tuple[str, str] | None] = {}
+    for ev, (day, _) in (raw.event_states or {}).items():
+        month = day[:7] if day and _MONTH.match(day) else None
+        if month is not None and month not in bounds:
+            days = calendar.monthrange(int(month[:4]), int(month[5:7]))[1]
+            bounds[month] = (f"{month}-01", f"{month}-{days:02d}")
+        found[ev] = bounds[month] if month is not None else None
+    return found
+
+
+def _counted_edge(
+    raw: Snapshot, evs: list[str], months: dict[str, tuple[str, str] | None]
+) -> dict[str, Any]:
+    """A pair's line when every event was read as a row: counts per month, the events read
+    named. ``parts`` are [first day, last day, count, count] of each month, so the page's date
+    filter still counts shared events (undated ones count whatever the dates)."""
+    assert raw.event_states is not None
+    n = len(evs)
+    counted: Counter[tuple[str, str] | None] = Counter(months[e] for e in evs)
+    parts: list[tuple[str | None, str | None, float, int]] = [
+        (*(span or (None, None)), float(count), count)
+        for span, count in sorted(counted.items(), key=lambda sc: sc[0] or ("", ""))
+    ]
+    named = sorted((e for e in evs if e in raw.kinds),
+                   key=lambda e: raw.event_states[e][0] or "", reverse=True)  # type: ignore[index]
+    labels = [raw.label(e) for e in named]
+    return dict(
+        label="shared events",
+        relation=f"{n} shared event{'s' if n != 1 else ''}",
+        caption=str(n) if n > 1 else "",
+        weight=n,
+        value=n,
+        events=labels,
+        title="\n".join([f"{n} shared event{'s' if n != 1 else ''}"]
+                        + [f"• {short(e, 80)}" for e in labels[:12]]
+                        + ([f"… {n - min(12, len(labels))} more"] if n > min(12, len(labels)) else [])),
+        parts=parts,
+        unit="events",
+    )  # fmt: skip

@@ -369,6 +369,7 @@ def render_timeline_html(graph: nx.MultiDiGraph, *, title: str, subtitle: str = 
             counts=counts,
             n_lanes=len(graph.graph.get("lanes", [])),
             filters=graph.graph.get("filters", []),
+            left_out=graph.graph.get("left_out", ""),
             built=_build_time(),
             first_day=first,
             last_day=last,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
@@ -100,6 +101,12 @@ class Snapshot:
     )  # iri -> [(quote, statement iri)]
     country_of: dict[str, str] = field(default_factory=dict)  # place/organisation -> country
     part_of: dict[str, str] = field(default_factory=dict)  # component pledge -> its total
+    #: every event the filters keep -> (its date, the states it involves), read in one
+    #: aggregated query when the rest of the snapshot is bounded (None: use the links)
+    event_states: dict[str, tuple[str | None, list[str]]] | None = None
+    #: (donor, recipient, currency, month, summed amount, pledges) of every pledge the filters
+    #: keep, summed in the store when the rest of the snapshot is bounded (None: use the links)
+    pledge_flows: list[tuple[str, str, str | None, str | None, str | None, int]] | None = None
 
     def attr(self, iri: str, name: str) -> str | None:
         values = self.attrs.get(iri, {}).get(name)
@@ -167,10 +174,20 @@ def _rows(store: Queryable, sparql: str) -> list[list[Any]]:
 
 
 def read_store(store: Queryable) -> Snapshot:
+    """The whole read model: every node and link of the graph (see ``scope`` for a bounded one)."""
+    return assemble(store, lambda name: _rows(store, load_query(name)))
+
+
+def assemble(store: Queryable, fetch: Callable[[str], list[list[Any]]]) -> Snapshot:
+    """A Snapshot from the rows ``fetch(name)`` gives for each query of ``QUERY_NAMES``.
+
+    ``read_store`` fetches them over the whole graph; ``scope.read_scope`` over a bounded set of
+    nodes, with the same columns, so both are folded into a Snapshot the same way.
+    """
     raw = Snapshot()
     event_classes = {t.value for (t,) in _rows(store, load_query("event_classes"))}
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)  # iri -> [(kind, class)]
-    for s, t in _rows(store, load_query("types")):
+    for s, t in fetch("types"):
         name = _local(t.value, DG_NS)
         if not name:
             continue
@@ -185,13 +202,13 @@ def read_store(store: Queryable) -> Snapshot:
         raw.kinds[iri] = kind
         raw.types[iri] = name
     labels: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for s, label, n in _rows(store, load_query("labels")):
+    for s, label, n in fetch("labels"):
         if s.value in raw.kinds:
             labels[s.value].append((int(n.value), label.value))
     for iri, counted in labels.items():
         # the label most statements use, then the shortest, then alphabetical
         raw.labels[iri] = min(counted, key=lambda nl: (-nl[0], len(nl[1]), nl[1]))[1]
-    for s, p, o in _rows(store, load_query("links")):
+    for s, p, o in fetch("links"):
         prop = _PROPS.get(p.value)
         if prop and s.value in raw.kinds and o.value in raw.kinds:
             raw.links.append((s.value, prop, o.value))
@@ -199,19 +216,19 @@ def read_store(store: Queryable) -> Snapshot:
     for s, prop, o in raw.links:
         raw.out[s].append((prop, o))
         raw.into[o].append((prop, s))
-    for s, p, o in _rows(store, load_query("attributes")):
+    for s, p, o in fetch("attributes"):
         name = _ATTR_PROPS.get(p.value)
         if name and s.value in raw.kinds:
             raw.attrs[s.value][name].append(o.value)
-    for s, quote, st in _rows(store, load_query("evidence")):
+    for s, quote, st in fetch("evidence"):
         if s.value in raw.kinds:
             raw.evidence[s.value].append((quote.value, st.value if st is not None else None))
     for iri in raw.evidence:
         raw.evidence[iri].sort(key=lambda qs: (qs[1] or "", qs[0]))
-    for s, c in sorted((s.value, c.value) for s, c in _rows(store, load_query("country_of"))):
+    for s, c in sorted((s.value, c.value) for s, c in fetch("country_of")):
         if s in raw.kinds and c in raw.kinds:
             raw.country_of.setdefault(s, c)
-    for part, whole in sorted((p.value, w.value) for p, w in _rows(store, load_query("part_of"))):
+    for part, whole in sorted((p.value, w.value) for p, w in fetch("part_of")):
         if raw.kinds.get(part) == "pledge" and raw.kinds.get(whole) == "pledge" and part != whole:
             raw.part_of.setdefault(part, whole)
     return raw

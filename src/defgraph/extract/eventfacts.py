@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from datetime import date
+from datetime import date, timedelta
 
 from ..model import (
     ActorRef,
@@ -215,7 +215,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             ds = [_retense(x, day0, future) for x in ds]
             exact = [x for x in ds if not x.vague]
             chosen = exact[0] if exact else (ds[0] if ds else None)
+            if chosen is not None and chosen.relative and future:
+                chosen = _within_told_range(drafts, chosen)
             if chosen:
+                d.by_dateline = not own
                 d.date, d.end_date, d.date_explicit = chosen.date, chosen.end_date, True
                 if d.end_date is None and not chosen.vague:
                     d.end_date = _end_day(ctx.text, s, chosen, exact)
@@ -558,6 +561,19 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> date | None
     return last.date
 
 
+def _within_told_range(drafts: list[ev_rules.EventDraft], dm: DateMention) -> DateMention:
+    """A weekday of a plan that falls in the range of days a plan before it told ("will visit
+    Canberra from 8 to 10 October. On Thursday, he will co-chair ...") is that range's day."""
+    for p in reversed(drafts):
+        if p.planned and p.date_explicit and p.date is not None and p.end_date is not None \
+                and not p.date <= dm.date <= p.end_date:
+            for i in range(min((p.end_date - p.date).days + 1, 7)):
+                day = p.date + timedelta(days=i)
+                if day.weekday() == dm.date.weekday():
+                    return DateMention(dm.start, dm.end, dm.text, day, None, True, dm.vague)
+    return dm
+
+
 def _rebase(dm: DateMention, ref: date | None) -> DateMention:
     """A relative date read from `ref` (the dateline's day) rather than the statement's."""
     if not dm.relative or ref is None:
@@ -660,7 +676,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # "In Suva she will hold talks": the plan for Fiji, not the one for Tonga
             if d.reference and (m.reference or m.tentative):
                 continue
-            if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))):
+            if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))
+                                    and not _same_parties(m, d)):
                 continue  # a bilateral on the margins is not the multilateral meeting it was held at
             if m.date_explicit and d.date_explicit and m.date != d.date and not _in_range(d, m):
                 continue
@@ -674,6 +691,14 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         if target is None:
             if not d.reference:
                 merged.append(d)  # an event only named again, with none reported, is dropped
+            elif d.date_explicit:
+                # "... paid a courtesy call on the Chief ... The visit took place on Thursday": the
+                # event named again gives its day to the one event reported without a day
+                undated = [m for m in merged if (not m.date_explicit or m.by_dateline) and not m.tentative]
+                if len(undated) == 1:
+                    u = undated[0]
+                    u.date, u.end_date, u.date_explicit, u.planned = d.date, d.end_date, True, d.planned
+                    u.extra_spans.append(d.sentence)
             continue
         if d.tentative:
             # "to visit Tonga and Fiji" joins the first stop, without the states of the others
@@ -739,6 +764,15 @@ def _same_sides(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
     return len(a) < 2 or len(b) < 2 or len(a & b) >= 2
 
 
+def _same_parties(m: ev_rules.EventDraft, d: ev_rules.EventDraft) -> bool:
+    """The same two or more states and the same organisations: a headline's "A, B and C meet in
+    Brussels" is the trilateral its text holds on the margins there, not the meeting it was held at."""
+    def parties(x: ev_rules.EventDraft) -> set[ActorRef]:
+        return {r for r in x.participants if r.kind in ("country", "organisation")}
+    a = parties(m)
+    return sum(r.kind == "country" for r in a) >= 2 and a == parties(d)
+
+
 def _multilateral(d: ev_rules.EventDraft) -> bool:
     states = [r for r in d.participants if r.kind == "country"]
     return _many(d) or len(states) > 2 or any(r.kind == "organisation" for r in d.participants)
@@ -776,7 +810,7 @@ def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
     target.venue = target.venue or d.venue
     if d.date_explicit and not target.date_explicit:
         target.date, target.end_date, target.date_explicit = d.date, d.end_date, True
-        target.planned = d.planned
+        target.planned, target.by_dateline = d.planned, d.by_dateline
     target.confidence = max(target.confidence, d.confidence)
     target.person_orgs |= d.person_orgs
     target.extra_spans.append(d.sentence)

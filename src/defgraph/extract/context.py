@@ -241,9 +241,14 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             # the person named before them in the sentence: the subject of the host's verb
             subject = None
             if sent is not None:
-                for q in p_ix.starting_in(sent.start, at):
-                    if q is not p and not q.is_post and any(sent.start <= m < at for m, _e in q.mentions):
-                        subject = q
+                # by any mention in the sentence ("Dos Santos also met ...": named in full before)
+                latest = -1
+                for q in persons:
+                    if q is p or q.is_post:
+                        continue
+                    here = [m for m, _e in q.mentions if sent.start <= m < at]
+                    if here and max(here) > latest:
+                        subject, latest = q, max(here)
             if subject is None and sent is not None:
                 # "the Defence Secretary also called on ...": a named person's office alone
                 head = text[sent.start:at]

@@ -229,8 +229,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             else:
                 # "welcomed X to Bratislava on Monday ... In the afternoon X visited the range":
                 # an event told without a day is on the day the report last named
-                told = None if future else _last_day_told(ctx, s, day0)
+                told_at = None if future else _last_day_told(ctx, s, day0)
+                told = told_at[0] if told_at else None
                 d.date = None if future else (told or day0)
+                if told_at is not None and d.place is None and not remote:
+                    # "welcomed X to ... Athens on Wednesday 10 September. After their talks, the
+                    # two ministers signed ...": where that day was spent, when one city is named
+                    cities = {_place_key(pl): pl for pl in ctx.within(ctx.places, told_at[1])
+                              if pl.kind == "city" and not _is_dateline(ctx.text, pl)}
+                    if len(cities) == 1:
+                        d.place = next(iter(cities.values()))
             d.planned = future and (d.date is None or day0 is None or d.date >= day0)
             if future and (not chosen or chosen.vague):
                 d.tentative = True  # "to be hosted by Australia later this year": a plan without a day
@@ -540,9 +548,9 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
     return out
 
 
-def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> date | None:
+def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date, Sentence] | None:
     """The day named last before sentence `s` in the body (not the title line, not a dateline),
-    when it is a past day of the report."""
+    when it is a past day of the report, and the sentence that names it."""
     title = (ctx.st.title or "").strip()
     body_start = ctx.text.find("\n") + 1 if title and ctx.text.startswith(title) else 0
     before = [d for d in ctx.index(ctx.dates).starting_in(body_start, s.start)
@@ -558,7 +566,8 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> date | None
     last = _rebase(before[-1], day0)
     if day0 is not None and not 0 <= (day0 - last.date).days <= 7:
         return None
-    return last.date
+    told_in = next((x for x in ctx.sentences if x.start <= before[-1].start < x.end), s)
+    return last.date, told_in
 
 
 def _within_told_range(drafts: list[ev_rules.EventDraft], dm: DateMention) -> DateMention:

@@ -458,8 +458,9 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
         rel = p.end - t.sentence_start
         return p.kind == "venue" and bool(_NAMED_AFTER_VENUE.match(t.sentence_text[rel:rel + 20]))
 
-    after = [p for p in after if not named_thing(p)]
-    before = [p for p in before if not named_thing(p)]
+    # the dateline's city tells where the report was filed, not where the event was held
+    after = [p for p in after if not named_thing(p) and not (p.kind == "city" and _is_dateline_at(t, p))]
+    before = [p for p in before if not named_thing(p) and not (p.kind == "city" and _is_dateline_at(t, p))]
     venue = next((p for p in after + before if p.kind == "venue"), None)
     if after:
         return (venue or after[0]), True

@@ -29,6 +29,18 @@ def _not_name(word: str) -> bool:
     return word in rules().not_names
 
 
+# words that never begin a name, even after a rank ("General The ...")
+_FUNCTION_WORDS = {"The", "A", "An", "Of", "And", "In", "On", "At", "For", "To", "With", "By", "From"}
+
+
+@per_rules
+def _rank_before(r: Rules) -> re.Pattern[str]:
+    """A rank that ends right before a name ("General Said Chanegriha")."""
+    bare = [re.sub(r"^\^|\$$", "", x) for x in r.ranks]  # the ranks' patterns match a whole role
+    ranks = "|".join(f"(?:{x})" for x in bare)
+    return re.compile(rf"(?<![\w-])(?:{ranks})\.?[ \t]+$")
+
+
 @dataclass
 class PersonHit:
     name: str
@@ -100,9 +112,14 @@ def _trim_name(m: re.Match[str], blocked: SpanIndex[tuple[int, int]]) -> tuple[s
     start = m.start("name")
     tokens = list(re.finditer(r"\S+", m.group("name")))
     kept: list[re.Match[str]] = []
-    for t in tokens:
+    for i, t in enumerate(tokens):
         word = t.group(0).rstrip(".,")
         abs_s = start + t.start()
+        if i == 0 and _not_name(word) and len(tokens) > 1 and not _not_name(tokens[1].group(0).rstrip(".,")) \
+                and not word.endswith(("'", "’")) and word.istitle() and word not in _FUNCTION_WORDS \
+                and _rank_before().search(m.string, max(0, start - 40), start):
+            kept.append(t)  # "General Said Chanegriha": after a rank, a given name, not a verb
+            continue
         if _not_name(word) or blocked.overlapping(abs_s, abs_s + len(word)):
             break
         kept.append(t)

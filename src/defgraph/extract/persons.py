@@ -373,7 +373,8 @@ def find_persons(
         if not nm or not (nm.group("hon") or len(nm.group("name").split()) >= 2):
             continue
         trimmed = _trim_name(nm, block)
-        if not trimmed or len(trimmed[0].split()) < 2 or not _valid_name(*trimmed):
+        # one word only after an honorific ("The Minister of Defence, Hon. Lord Fielakepa,")
+        if not trimmed or (len(trimmed[0].split()) < 2 and not nm.group("hon")) or not _valid_name(*trimmed):
             continue
         if not re.match(r"\s*(?:[,.;)]|$)", text[nm.end():nm.end() + 2]):
             continue

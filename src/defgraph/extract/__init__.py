@@ -195,7 +195,11 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
             _parties_from_statement(ctx, d)
         else:
             _counterpart_from_title(ctx, d)
-    drafts = [d for d in drafts if d.participants]
+    # an exercise or deployment of one state's forces alone, with no partner, is no diplomacy
+    # ("returned at the end of the deployment"; "the army's annual exercise")
+    drafts = [d for d in drafts if d.participants and not (
+        d.type in rules().classes_with("needs_partner") and not any(r.kind == "organisation" for r in d.participants)
+        and len({r.key for r in d.participants if r.kind == "country"}) < 2)]
     for d in drafts:
         for pm in (d.place, d.venue):
             if pm is not None and _place_key(pm) not in ex.places:

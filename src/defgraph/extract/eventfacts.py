@@ -101,7 +101,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     drafts: list[ev_rules.EventDraft] = []
     R = rules()
     host_party = R.classes_with("host_is_party")
-    margins, future_cue = R.cues["margins"], R.cues["future"]
+    margins, future_cue, summary = R.cues["margins"], R.cues["future"], R.cues["summary"]
     # a report filed "KUALA LUMPUR, July 8 (Bernama) --" and issued a day later: its "today",
     # "on Wednesday" and undated events are of the dateline's day
     filed = next((d for d in ctx.dates if d.start < 400 and _is_dateline_date(ctx.text, d)), None)
@@ -127,6 +127,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         # to a date of the event's own; alone, it is the day of the event reported
         ds = ctx.within(ctx.dates, s)
         own = [d for d in ds if not _is_dateline_date(ctx.text, d)]
+        if not [d for d in own if not d.vague] and summary.match(s.text):
+            continue  # "During the eight-month deployment, the carrier exercised with ...": a summary
         ds = [_rebase(x, day0) for x in own] if own else ds
         by_span = ev_rules.convenor_after_by(s.text)
         stop_states: set[str] = set()
@@ -607,12 +609,13 @@ def _retense(dm: DateMention, ref: date | None, future: bool) -> DateMention:
 def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     """'Units from Canada, Poland and Spain trained alongside': parties of the nearest event."""
     trigger_sentences = {d.sentence.start for d in drafts if not d.tentative}
+    summary = rules().cues["summary"]
     multilateral = rules().classes_with("multilateral")
     multi = [d for d in drafts if d.type in multilateral and not d.side and not d.tentative]
     multi_starts = [d.sentence.start for d in multi]  # drafts come in sentence order
     for s in ctx.sentences:
-        if s.start in trigger_sentences or not ev_rules.attend_sentence(s.text):
-            continue
+        if s.start in trigger_sentences or not ev_rules.attend_sentence(s.text) or summary.match(s.text):
+            continue  # "During the eight-month deployment, ... exercised with the navies of ...": a summary
         i = bisect_left(multi_starts, s.start)
         target = multi[i - 1] if i > 0 else next(iter(multi), None)
         if target is None:

@@ -37,7 +37,8 @@ _RELATION_BEFORE = re.compile(r"\b(?:borders?|frontier|relations|ties|trade|war|
 _ACTOR_BEFORE = re.compile(
     r"(?:\b(?:(?:defen[cs]e |foreign |prime )?(?:ministers?|ministries|secretar(?:y|ies)|leaders?|"
     r"delegations?|representatives?|officials?|heads?|chiefs?|presidents?|governments?|navy|navies|"
-    r"army|armies|air force|armed forces|troops|meetings?|summit|session|ministerial|gathering) of|"
+    r"army|armies|air force|armed forces|troops|meetings?|summit|session|ministerial|gathering|ships|vessels|"
+    r"units|sailors|soldiers|personnel|contingents?) of|"
     r"(?:ministers?|ministry|ministries|secretar(?:y|ies)|chiefs?|commanders?|heads?)\s+(?:of|for)\s+(?:[\w-]+\s+){1,3}?of|"
     r"(?:ministers?|officials?|authorities)\s+(?:responsible\s+for|in\s+charge\s+of)\s+(?:[\w-]+\s+){0,3}?of|"
     r"with|and|between|counterparts? from|ministers? from|delegations? from|representatives? from|"
@@ -116,6 +117,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     if not _any_trigger(r).search(s.text):
         return []  # most sentences name no event: one pass instead of one per trigger
     intent, negation, generic = r.cues["intent"], r.cues["negation"], r.cues["generic_noun"]
+    recalled, habitual = r.cues["recalled"], r.cues["habitual"]
     specific = r.cues["specific_plural"]
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
     found: dict[str, Trigger] = {}
@@ -143,6 +145,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     continue
                 if et.not_before is not None and et.not_before.search(before[-120:]):
                     continue
+                if recalled.search(before) or habitual.match(s.text, m.end()):
+                    continue  # "recalled that officers took part in the exercise X held every year"
                 if not trig.convening and any(g.word == word.lower() and g.needs_before is not None
                                               and not g.needs_before.search(before[-8:]) for g in trig.guards):
                     continue

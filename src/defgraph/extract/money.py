@@ -189,4 +189,26 @@ def find_money(text: str) -> list[Money]:
         out.append(Money(start, m.end(), text[start:m.end()], value, cur, qual))
     if _SCALE_WORD.search(text):
         out = sorted(out + _spelled(text), key=lambda x: x.start)
+    if "illion-" in text or "thousand-" in text:
+        out = sorted(out + _hyphenated(text), key=lambda x: x.start)
+    # "ISK 3.5 billion (about €24 million)": the second is the first converted, not an amount of its own
+    return [m for i, m in enumerate(out) if i == 0 or not _CONVERSION_GAP.fullmatch(text, out[i - 1].end, m.start)]
+
+
+_CONVERSION_GAP = re.compile(r"\s*[(\[]\s*(?:(?:about|approximately|approx\.|around|some|roughly|nearly|almost|over|"
+                             r"more than|equivalent to|equal to|worth|or|i\.e\.|c\.|ca\.)\s*)?", re.I)
+_SINGULAR = {"euro": "EUR", "dollar": "USD", "pound": "GBP", "krone": "NOK", "krona": "SEK", "franc": "CHF",
+             "yen": "JPY", "won": "KRW", "rupee": "INR", "zloty": "PLN", "rand": "ZAR", "real": "BRL"}
+_HYPHENATED = re.compile(r"(?<![\w.,-])(?P<num>\d+(?:\.\d+)?)-(?P<scale>thousand|million|billion|trillion)-"
+                         r"(?P<cur>" + "|".join(_SINGULAR) + r")\b", re.I)
+
+
+def _hyphenated(text: str) -> list[Money]:
+    """Amounts written as one adjective: "a 1-billion-euro package", "a 50-million-dollar grant"."""
+    out = []
+    for m in _HYPHENATED.finditer(text):
+        value = Decimal(m.group("num")) * _SCALE[m.group("scale").lower()]
+        if value == value.to_integral():
+            value = value.quantize(Decimal(1))
+        out.append(Money(m.start(), m.end(), m.group(0), value, _SINGULAR[m.group("cur").lower()], None))
     return out

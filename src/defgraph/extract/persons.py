@@ -25,6 +25,13 @@ def name_re(r: Rules) -> re.Pattern[str]:
         rf"{particle}-)?{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)")
 
 
+# offices in the plural before the states that hold them ("the defence ministers of A and B")
+_PLURAL_OFFICE_OF = re.compile(
+    r"\b(?:(?:[Dd]efen[cs]e|[Ff]oreign|[Pp]rime|[Ii]nterior)\s+[Mm]inisters|[Mm]inisters\s+of\s+(?:[Nn]ational\s+)?"
+    r"[Dd]efen[cs]e|[Cc]hiefs\s+of\s+(?:[Dd]efen[cs]e|(?:the\s+)?(?:[Gg]eneral|[Dd]efen[cs]e)\s+[Ss]taff)|"
+    r"(?:[Aa]rmy|[Nn]avy|[Nn]aval|[Aa]ir\s+[Ff]orce)\s+(?:chiefs|commanders)|[Pp]residents|[Aa]mbassadors)\s+of\s+(?:the\s+)?")
+
+
 def _not_name(word: str) -> bool:
     return word in rules().not_names
 
@@ -361,6 +368,29 @@ def find_persons(
             hits.append(PersonHit(trimmed2[0], slug(trimmed2[0]), trimmed2[1], trimmed2[2], role_chain,
                                   adj_states[1], counterpart=True))
         hits.append(PersonHit(name, slug(name), m.start(), e, role_chain, country, counterpart=True))
+
+    # "The defence ministers of Bolivia and Peru, Edmundo Novillo and Walter Astudillo": each
+    # holder of the state named in the same place, in turn
+    for m in _PLURAL_OFFICE_OF.finditer(text):
+        first = next(iter(cindex.starting_in(m.end(), m.end() + 1)), None)
+        if first is None:
+            continue
+        j = re.match(r"\s+(?:and|&)\s+(?:the\s+)?", text[first.end:first.end + 12])
+        second = next(iter(cindex.starting_in(first.end + j.end(), first.end + j.end() + 1)), None) if j else None
+        if second is None:
+            continue
+        k = re.match(r",\s+", text[second.end:second.end + 4])
+        nm1 = _name_at(text, second.end + k.end()) if k else None
+        t1 = _trim_name(nm1, block) if nm1 else None
+        if not t1 or not _valid_name(*t1):
+            continue
+        a = re.match(r"\s+(?:and|&)\s+", text[t1[2]:t1[2] + 6])
+        nm2 = _name_at(text, t1[2] + a.end()) if a else None
+        t2 = _trim_name(nm2, block) if nm2 else None
+        if not t2 or not _valid_name(*t2):
+            continue
+        hits.append(PersonHit(t1[0], slug(t1[0]), t1[1], t1[2], None, first.iso3))
+        hits.append(PersonHit(t2[0], slug(t2[0]), t2[1], t2[2], None, second.iso3))
 
     # "The Minister for Defence, the Hon Richard Marles MP, met ..."; "Fiji's Minister for Home
     # Affairs and Immigration, Pio Tikoduadua": the office's last words may follow an "and"

@@ -135,7 +135,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         stop_drafts: list[ev_rules.EventDraft] = []
         for t in triggers:
             d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
-                                    confidence=R.confidence("event_base"), reference=t.reference)
+                                    confidence=R.confidence("event_base"), reference=t.reference,
+                                    headline=bool(ctx.sentences) and s.start == ctx.sentences[0].start)
             future = ev_rules.is_future(s.text, t.start - s.start, t.end - s.start)
             after_break = _CLAUSE_BREAK.search(s.text, t.end - s.start)
             own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]
@@ -678,10 +679,18 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     """One statement usually reports one event per type: join the sentences that describe it."""
     merged: list[ev_rules.EventDraft] = []
     # plans without a day come last: they may only add to a planned event
-    drafts = [d for d in drafts if not d.tentative and not d.reference] + \
+    # a headline's meeting comes after the body's: it may only sum up the meetings told there
+    body = [d for d in drafts if not d.tentative and not d.reference]
+    drafts = [d for d in body if not (d.headline and d.type == "Meeting")] + \
+        [d for d in body if d.headline and d.type == "Meeting"] + \
         [d for d in drafts if d.tentative or d.reference]
     for d in drafts:
         target = None
+        if d.headline and d.type == "Meeting" and len(_states(d)) >= 2 and \
+                _states(d) <= {k for m in merged if m.type == d.type and not m.tentative for k in _states(m)} and \
+                not any(m.type == d.type and m.headline for m in merged) and \
+                sum(1 for m in merged if m.type == d.type and not m.tentative) >= 2:
+            continue  # "COAS receives Chinese Ambassador and Indian Defence Attaché": the two meetings told below
         for m in merged:
             if d.tentative and (m.tentative or not m.planned):
                 continue
@@ -699,6 +708,10 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if m.type == "Meeting" and not _same_sides(m, d) and not d.tentative and not _multilateral(m) \
                     and not _multilateral(d):
                 continue  # "met the Chinese ambassador ... On the same day, he also received the Thai attaché"
+            if m.type == "Meeting" and d.person_states and not d.headline and not d.tentative \
+                    and len(_states(m)) >= 2 and not d.person_states & _states(m) \
+                    and not _multilateral(m) and not _multilateral(d):
+                continue  # the Thai attaché received alone, after the meeting with the Chinese ambassador
             target = m
             break
         if target is None:
@@ -775,6 +788,10 @@ def _same_sides(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
     a = {r.key for r in m.participants if r.kind == "country"}
     b = {r.key for r in h.participants if r.kind == "country"}
     return len(a) < 2 or len(b) < 2 or len(a & b) >= 2
+
+
+def _states(d: ev_rules.EventDraft) -> set[str]:
+    return {r.key for r in d.participants if r.kind == "country"}
 
 
 def _same_parties(m: ev_rules.EventDraft, d: ev_rules.EventDraft) -> bool:

@@ -93,6 +93,7 @@ class EventDraft:
     reference: bool = False  # the event named again ("during the visit"): only adds to one reported
     person_states: set[str] = field(default_factory=set)  # states of the persons named in the sentence
     itinerary: bool = False  # one stop of several ("to Tonga on Monday and to Fiji on Thursday")
+    headline: bool = False  # told in the title line
     by_dateline: bool = False  # its only day is the day an agency's report was filed
     separate: int = 0  # one of "separate meetings with A and with B" (its rank; 0: none)
     person_orgs: set[str] = field(default_factory=set)  # organisations a party is an official of

@@ -192,11 +192,15 @@ def find_money(text: str) -> list[Money]:
     if "illion-" in text or "thousand-" in text:
         out = sorted(out + _hyphenated(text), key=lambda x: x.start)
     # "ISK 3.5 billion (about €24 million)": the second is the first converted, not an amount of its own
-    return [m for i, m in enumerate(out) if i == 0 or not _CONVERSION_GAP.fullmatch(text, out[i - 1].end, m.start)]
+    # and "equivalent to about USD 470 million" restates an amount given before
+    return [m for i, m in enumerate(out) if not (i and _CONVERSION_GAP.fullmatch(text, out[i - 1].end, m.start))
+            and not _EQUIVALENT_BEFORE.search(text, max(0, m.start - 40), m.start)]
 
 
 _CONVERSION_GAP = re.compile(r"\s*[(\[]\s*(?:(?:about|approximately|approx\.|around|some|roughly|nearly|almost|over|"
                              r"more than|equivalent to|equal to|worth|or|i\.e\.|c\.|ca\.)\s*)?", re.I)
+_EQUIVALENT_BEFORE = re.compile(r"\b(?:equivalent|equal)\s+to\s+(?:(?:about|approximately|approx\.|around|some|roughly|"
+                                r"nearly|almost|over|more than)\s+)?$", re.I)
 _SINGULAR = {"euro": "EUR", "dollar": "USD", "pound": "GBP", "krone": "NOK", "krona": "SEK", "franc": "CHF",
              "yen": "JPY", "won": "KRW", "rupee": "INR", "zloty": "PLN", "rand": "ZAR", "real": "BRL"}
 _HYPHENATED = re.compile(r"(?<![\w.,-])(?P<num>\d+(?:\.\d+)?)-(?P<scale>thousand|million|billion|trillion)-"

@@ -422,7 +422,7 @@ def _is_dateline(text: str, p: PlaceMention) -> bool:
     """A city that opens a line as a report's dateline ("SEOUL, Aug. 21 (Yonhap) --")."""
     line_start = text.rfind("\n", 0, p.start) + 1
     return not text[line_start:p.start].strip() and \
-        bool(re.match(r"\s*(?:\(\w+\)\s*)?[,–—-]", text[p.end:p.end + 12]))
+        bool(re.match(r"\s*(?:\(\w+\)\s*)?[,:–—-]", text[p.end:p.end + 12]))
 
 
 def _phrase_end(text: str, start: int) -> int:
@@ -491,7 +491,7 @@ _PLACE_BREAK = re.compile(r"[;:]|,\s+(?:which|who|where|while)\b|\b(?:during|att
 def _is_dateline_at(t: ev_rules.Trigger, p: PlaceMention) -> bool:
     rel = p.start - t.sentence_start
     text = t.sentence_text
-    return 0 <= rel and not text[:rel].strip() and bool(re.match(r"\s*(?:\(\w+\)\s*)?[,–—-]", text[rel + p.end - p.start:]))
+    return 0 <= rel and not text[:rel].strip() and bool(re.match(r"\s*(?:\(\w+\)\s*)?[,:–—-]", text[rel + p.end - p.start:]))
 
 
 def ctx_text_between(places: list[PlaceMention], t: ev_rules.Trigger, lo: int, hi: int) -> str:

@@ -118,7 +118,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     if not _any_trigger(r).search(s.text):
         return []  # most sentences name no event: one pass instead of one per trigger
     intent, negation, generic = r.cues["intent"], r.cues["negation"], r.cues["generic_noun"]
-    recalled, habitual = r.cues["recalled"], r.cues["habitual"]
+    recalled, habitual, speaker = r.cues["recalled"], r.cues["habitual"], r.cues["speaker"]
     specific = r.cues["specific_plural"]
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
     found: dict[str, Trigger] = {}
@@ -146,7 +146,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     continue
                 if et.not_before is not None and et.not_before.search(before[-120:]):
                     continue
-                if recalled.search(before) or habitual.match(s.text, m.end()):
+                if recalled.search(before) or habitual.match(s.text, m.end()) or \
+                        speaker.search(before[-80:] + word):
                     continue  # "recalled that officers took part in the exercise X held every year"
                 if not trig.convening and any(g.word == word.lower() and g.needs_before is not None
                                               and not g.needs_before.search(before[-8:]) for g in trig.guards):

@@ -34,7 +34,8 @@ _ROLE_NOUN = re.compile(
     r"Chief|Chiefs|Secretary|Minister|Ministers|President|counterparts?|delegations?|officials?|"
     r"government|forces|troops|Navy|Army|Air Force|military|ministry|Ministry|Ministre|"
     r"Department|Chancellor|leaders?|ambassador|Ambassador|ships?|jets|soldiers|personnel|"
-    r"Marines|authorities|team|side|colleagues?|opposite number)\b)", re.I)
+    r"Marines|authorities|team|side|colleagues?|opposite number|Senate|Parliament|parliamentary|"
+    r"National Assembly|Congress|lawmakers|legislators|senators|MPs)\b)", re.I)
 
 
 # Where a guest stands: the object of a host's verb ("welcomed President X", "met with Minister Y").

@@ -37,6 +37,7 @@ def _span(text: str, start: int, end: int) -> Span:
 
 _FORCE_AFTER = re.compile(r"\s+(?:National\s+|Armed\s+|Naval\s+|Land\s+|Defen[cs]e\s+|Special\s+)*"
                           r"(?:Forces|Navy|Army|Air Force|Coast Guard|Marines|Armed Forces)\b")
+_VISIT_TO_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|visit\s+to|trip\s+to|arrived\s+in)\s+(?:the\s+)?$")
 _HEAD_OF_BEFORE = re.compile(r"\b(?:Commander|Commandant|Chief|Head)(?:-in-Chief)?\s+of\s+(?:the\s+)?$")
 
 
@@ -204,7 +205,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # a call joins two places; the one named is where the report was filed or made
                 place = None
             elif place is None and dateline is not None and not remote and \
-                    t.type not in R.classes_with("multilateral") - {"Meeting"}:
+                    t.type not in R.classes_with("multilateral") - {"Meeting"} and not (
+                        t.type in host_party and any(
+                            c.iso3 != dateline.iso3 and _VISIT_TO_BEFORE.search(ctx.text, max(0, c.start - 20), c.start)
+                            for c in cs)):
+                # (not "DUSHANBE (Khovar) - ... paid an official visit to Uzbekistan": the visit is there)
                 place = dateline  # "RAWALPINDI, January 15: General X called on ...": a report from the spot
             if place:
                 d.place = place

@@ -371,26 +371,27 @@ def find_persons(
 
     # "The defence ministers of Bolivia and Peru, Edmundo Novillo and Walter Astudillo": each
     # holder of the state named in the same place, in turn
-    for m in _PLURAL_OFFICE_OF.finditer(text):
-        first = next(iter(cindex.starting_in(m.end(), m.end() + 1)), None)
-        if first is None:
+    for pm in _PLURAL_OFFICE_OF.finditer(text):
+        state_a = next(iter(cindex.starting_in(pm.end(), pm.end() + 1)), None)
+        if state_a is None:
             continue
-        j = re.match(r"\s+(?:and|&)\s+(?:the\s+)?", text[first.end:first.end + 12])
-        second = next(iter(cindex.starting_in(first.end + j.end(), first.end + j.end() + 1)), None) if j else None
-        if second is None:
+        joint = re.match(r"\s+(?:and|&)\s+(?:the\s+)?", text[state_a.end:state_a.end + 12])
+        at_b = state_a.end + joint.end() if joint else -1
+        state_b = next(iter(cindex.starting_in(at_b, at_b + 1)), None) if joint else None
+        if state_b is None:
             continue
-        k = re.match(r",\s+", text[second.end:second.end + 4])
-        nm1 = _name_at(text, second.end + k.end()) if k else None
+        comma = re.match(r",\s+", text[state_b.end:state_b.end + 4])
+        nm1 = _name_at(text, state_b.end + comma.end()) if comma else None
         t1 = _trim_name(nm1, block) if nm1 else None
         if not t1 or not _valid_name(*t1):
             continue
-        a = re.match(r"\s+(?:and|&)\s+", text[t1[2]:t1[2] + 6])
-        nm2 = _name_at(text, t1[2] + a.end()) if a else None
+        conj = re.match(r"\s+(?:and|&)\s+", text[t1[2]:t1[2] + 6])
+        nm2 = _name_at(text, t1[2] + conj.end()) if conj else None
         t2 = _trim_name(nm2, block) if nm2 else None
         if not t2 or not _valid_name(*t2):
             continue
-        hits.append(PersonHit(t1[0], slug(t1[0]), t1[1], t1[2], None, first.iso3))
-        hits.append(PersonHit(t2[0], slug(t2[0]), t2[1], t2[2], None, second.iso3))
+        hits.append(PersonHit(t1[0], slug(t1[0]), t1[1], t1[2], None, state_a.iso3))
+        hits.append(PersonHit(t2[0], slug(t2[0]), t2[1], t2[2], None, state_b.iso3))
 
     # "The Minister for Defence, the Hon Richard Marles MP, met ..."; "Fiji's Minister for Home
     # Affairs and Immigration, Pio Tikoduadua": the office's last words may follow an "and"

@@ -268,6 +268,19 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                     holders = [q for q in persons if q is not p and not q.is_post and q.role
                                and q.role.split()[0] in words]
                     subject = holders[0] if len(holders) == 1 else None
+                if subject is None and re.search(r"\b(?:[Hh]e|[Ss]he)\b", head):
+                    # "He called on General X": the one named first in the last sentence before
+                    # that names anyone (its subject, not the one it met)
+                    named = [(m, q) for q in persons if q is not p and not q.is_post
+                             for m, _e in q.mentions if m < sent.start]
+                    if named:
+                        last = max(m for m, _q in named)
+                        prev = next((x for x in spans if x.start <= last < x.end), None)
+                        if prev is not None:
+                            at0, first_q = min((mq for mq in named if prev.start <= mq[0] < prev.end),
+                                               key=lambda mq: mq[0])
+                            if not _OBJECT_BEFORE.search(text, prev.start, at0):
+                                subject = first_q  # not one met there ("will meet President X")
             sub_state = subject.country if subject is not None else None
             if home and sub_state and sub_state != home:
                 p.country = home  # the foreign guest called on, or met, the publisher's official
@@ -366,6 +379,9 @@ def _side_led(text: str, p: PersonHit, sent: Sentence, c_ix: SpanIndex[CountryMe
             return str(c.iso3)
         break
     return None
+
+
+_OBJECT_BEFORE = re.compile(r"\b(?:meet|meets|met|receiv\w*|welcom\w*|host\w*|call(?:s|ed)? on|with|by)\b")
 
 
 # two joined officials who act together on each other, not on a third party (no "with" after)

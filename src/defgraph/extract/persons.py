@@ -279,8 +279,9 @@ def find_persons(
         pos = None
         # "the Minister of National Defense of Korea, Shin Won-sik"; "the Commander of the United
         # States Southern Command, Admiral Alvin Holsey": the body's own name may stand between
-        m2 = re.match(r"(?:[ \t]+(?:to|in)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*)?(?:[ \t]+[A-Z][\w’'-]*){0,4},\s+",
-                      text[after2:after2 + 60]) if c2 else None
+        m2 = re.match(r"(?:[ \t]+(?:to|in)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*)?(?:[ \t]+[A-Z][\w’'-]*){0,4}"
+                      r"(?:[ \t]+(?:in|to)[ \t]+[A-Z][\w’'-]*)?,\s+",
+                      text[after2:after2 + 60]) if c2 else None  # "of the Pakistan High Commission in Colombo, X"
         if m2 and _name_at(text, after2 + m2.end()):
             pos = after2 + m2.end()  # "the Minister of National Defense of Korea, Shin Won-sik"
         elif c2 and re.match(r"[ \t]+[A-Z]", text[after2:after2 + 3]) and _full_name_at(text, after2 + 1, block):

@@ -59,3 +59,24 @@ def test_person_iri_of_a_name_with_l_stroke_keeps_the_letter() -> None:
     ex = extract(_statement("Talks\nDefence Secretary John Healey met his Polish counterpart, "
                             "Władysław Kosiniak-Kamysz, in Warsaw on 15 January 2025."))
     assert "wladyslaw-kosiniak-kamysz" in ex.persons
+
+
+def test_amount_restated_in_another_currency_is_no_pledge() -> None:
+    """'EUR 12 million (about USD 13 million)' and 'equivalent to about USD 13 million' restate an
+    amount; only the first is money given."""
+    from defgraph.extract.money import find_money
+
+    text = ("Finland will give EUR 12 million (about USD 13 million) to Ukraine. The sum, equivalent "
+            "to about USD 13 million, comes from the budget.")
+    assert [(str(m.amount), m.currency) for m in find_money(text)] == [("12000000", "EUR")]
+    st = Statement(text="Finnish aid\n" + text, title="Finnish aid", issued=date(2025, 3, 3))
+    assert [(str(p.amount), p.currency) for p in extract(st).pledges] == [("12000000", "EUR")]
+
+
+def test_amounts_in_words_and_hyphenated() -> None:
+    from defgraph.extract.money import find_money
+
+    got = [(str(m.amount), m.currency) for m in find_money(
+        "a 1-billion-euro package, forty-five million pounds and one hundred and twenty million NOK; "
+        "two million people")]
+    assert got == [("1000000000", "EUR"), ("45000000", "GBP"), ("120000000", "NOK")]

@@ -194,8 +194,15 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
         if not d.participants:
             _parties_from_statement(ctx, d)
         else:
-            _counterpart_from_title(ctx, d)
-    drafts = [d for d in drafts if d.participants]
+            # "COAS receives Chinese Ambassador and Indian Defence Attaché": a state of the title that
+            # is a party to another event of the statement is no counterpart of this one
+            taken = {r.key for o in drafts if o is not d and not o.side for r in o.participants if r.kind == "country"}
+            _counterpart_from_title(ctx, d, taken)
+    # an exercise or deployment of one state's forces alone, with no partner, is no diplomacy
+    # ("returned at the end of the deployment"; "the army's annual exercise")
+    drafts = [d for d in drafts if d.participants and not (
+        d.type in rules().classes_with("needs_partner") and not any(r.kind == "organisation" for r in d.participants)
+        and len({r.key for r in d.participants if r.kind == "country"}) < 2)]
     for d in drafts:
         for pm in (d.place, d.venue):
             if pm is not None and _place_key(pm) not in ex.places:
@@ -247,7 +254,7 @@ def _parties_from_statement(ctx: _Context, d: EventDraft) -> None:
     d.method += ":parties-from-statement"
 
 
-def _counterpart_from_title(ctx: _Context, d: EventDraft) -> None:
+def _counterpart_from_title(ctx: _Context, d: EventDraft, taken: set[str] | frozenset[str] = frozenset()) -> None:
     """An event with one state alone: the other party is the state the title names as a party
     ("Kenya and Uganda hold defence talks" over "the Cabinet Secretary held talks with the
     delegation"); else, when that state is foreign and no organisation or other state's person
@@ -260,7 +267,8 @@ def _counterpart_from_title(ctx: _Context, d: EventDraft) -> None:
             and not d.itinerary:  # a title naming every stop of a trip names no stop's counterpart
         title = ctx.sentences[0]
         others = list(dict.fromkeys(c.iso3 for c in ctx.within(ctx.countries, title)
-                                    if _is_actor(ctx, title, c) and c.iso3 != states[0]))
+                                    if _is_actor(ctx, title, c) and c.iso3 != states[0]
+                                    and (c.iso3 not in taken or c.iso3 == ctx.home)))
         if len(others) == 1:
             d.participants.append(ActorRef("country", others[0]))
             d.method += ":counterpart-from-title"

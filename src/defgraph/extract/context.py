@@ -34,7 +34,8 @@ _ROLE_NOUN = re.compile(
     r"Chief|Chiefs|Secretary|Minister|Ministers|President|counterparts?|delegations?|officials?|"
     r"government|forces|troops|Navy|Army|Air Force|military|ministry|Ministry|Ministre|"
     r"Department|Chancellor|leaders?|ambassador|Ambassador|ships?|jets|soldiers|personnel|"
-    r"Marines|authorities|team|side|colleagues?|opposite number)\b)", re.I)
+    r"Marines|authorities|team|side|colleagues?|opposite number|Senate|Parliament|parliamentary|"
+    r"National Assembly|Congress|lawmakers|legislators|senators|MPs)\b)", re.I)
 
 
 # Where a guest stands: the object of a host's verb ("welcomed President X", "met with Minister Y").
@@ -216,6 +217,12 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             p.country = lead[-1].country if lead else home
             p.state_confidence = r.confidence("publisher_state_only_candidate")
             continue
+        side = _side_led(text, p, sent0, c_ix) if sent0 is not None else None
+        if side is not None:
+            # "X and Y led the Indian side, while the Japanese side was led by Z and W"
+            p.country = side
+            p.state_confidence = r.confidence("state_from_place_visited")
+            continue
         position, at, partner = _position(text, p, ends)
         if p.counterpart and home:
             # "his counterpart, X": of the other side, the one foreign state the sentence names
@@ -241,9 +248,14 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             # the person named before them in the sentence: the subject of the host's verb
             subject = None
             if sent is not None:
-                for q in p_ix.starting_in(sent.start, at):
-                    if q is not p and not q.is_post and any(sent.start <= m < at for m, _e in q.mentions):
-                        subject = q
+                # by any mention in the sentence ("Dos Santos also met ...": named in full before)
+                latest = -1
+                for q in persons:
+                    if q is p or q.is_post:
+                        continue
+                    here = [m for m, _e in q.mentions if sent.start <= m < at]
+                    if here and max(here) > latest:
+                        subject, latest = q, max(here)
             if subject is None and sent is not None:
                 # "the Defence Secretary also called on ...": a named person's office alone
                 head = text[sent.start:at]
@@ -256,6 +268,19 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                     holders = [q for q in persons if q is not p and not q.is_post and q.role
                                and q.role.split()[0] in words]
                     subject = holders[0] if len(holders) == 1 else None
+                if subject is None and re.search(r"\b(?:[Hh]e|[Ss]he)\b", head):
+                    # "He called on General X": the one named first in the last sentence before
+                    # that names anyone (its subject, not the one it met)
+                    named = [(m, q) for q in persons if q is not p and not q.is_post
+                             for m, _e in q.mentions if m < sent.start]
+                    if named:
+                        last = max(m for m, _q in named)
+                        prev = next((x for x in spans if x.start <= last < x.end), None)
+                        if prev is not None:
+                            at0, first_q = min((mq for mq in named if prev.start <= mq[0] < prev.end),
+                                               key=lambda mq: mq[0])
+                            if not _OBJECT_BEFORE.search(text, prev.start, at0):
+                                subject = first_q  # not one met there ("will meet President X")
             sub_state = subject.country if subject is not None else None
             if home and sub_state and sub_state != home:
                 p.country = home  # the foreign guest called on, or met, the publisher's official
@@ -291,6 +316,16 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         if ally is not None and ally is not p and ally.country and not ally.is_post:
             p.country, p.state_confidence = ally.country, ally.state_confidence
             continue
+        # "X and Minister Y co-chaired the UAE-France committee", "X and Y signed the agreement
+        # between A and B": the two sides, so Y is of the one foreign state left
+        reciprocal = _RECIPROCAL.match(text, end) is not None
+        partner = _joined_partner(text, cut, ends)
+        if partner is not None and partner is not p and not partner.is_post and partner.country \
+                and partner.country != home and not reciprocal:
+            # "hosted Japan's Foreign Minister X and Defence Minister Y": of the guest's side
+            p.country, p.state_confidence = partner.country, partner.state_confidence
+            continue
+        pair = partner if reciprocal else None
         foreign: set[str] = set()
         if sent is not None:
             # states named where a party stands ("met the Estonian minister", not "aid to
@@ -300,9 +335,15 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                         and c.iso3 not in held_anywhere and c.iso3 != home}
             foreign |= {pl.iso3 for pl in pl_ix.starting_in(sent.start, sent.end)
                         if pl.iso3 and pl.iso3 != home and pl.iso3 not in held_anywhere}
-            # beside one of the publisher's officials stands, most often, a counterpart
-            if any(q.country == home and not q.is_post
-                   for q in p_ix.starting_in(sent.start, sent.end) if q is not p):
+            if pair is not None and pair is not p and pair.country == home and not pair.is_post \
+                    and len(foreign) == 1:
+                p.country = next(iter(foreign))
+                p.state_confidence = r.confidence("state_from_place_visited")
+                continue
+            # beside one of the publisher's officials stands, most often, a counterpart, unless
+            # one of a foreign state is named there already
+            mates = [q for q in p_ix.starting_in(sent.start, sent.end) if q is not p and not q.is_post]
+            if any(q.country == home for q in mates) and not any(q.country and q.country != home for q in mates):
                 foreign.add("?")
         # the first such official is the publisher's own
         if not others or not foreign or first:
@@ -318,6 +359,34 @@ def _office_chain_end(r: Rules) -> re.Pattern[str]:
     return re.compile(r"(?:(?:" + r.role_re.pattern + r")\s*(?:,|and|&)\s*)+$")
 
 
+_LED_SIDE_AFTER = re.compile(r"[^.;]{0,100}?\b(?:led|headed)\s+the\s+$")
+_SIDE_WORD = re.compile(r"\s+(?:side|delegation|team)\b")
+_SIDE_LED_BY = re.compile(r"\s+(?:side|delegation|team)\s+(?:was|were|is|are)\s+(?:led|headed)\s+by\s+"
+                          r"(?:[^,.;]{0,80}?\s+(?:and|&)\s+)?$")
+
+
+def _side_led(text: str, p: PersonHit, sent: Sentence, c_ix: SpanIndex[CountryMention]) -> str | None:
+    """The state of the side a person leads: "X led the Indian side", "the Japanese delegation
+    was headed by Y and Z" (the state named in the phrase, not a counterpart's)."""
+    end = p.mentions[0][1] if p.mentions else p.end
+    for c in c_ix.starting_in(end, min(sent.end, end + 130)):
+        if _SIDE_WORD.match(text, c.end) and _LED_SIDE_AFTER.fullmatch(text, end, c.start) \
+                and not re.search(r"\b(?:while|whereas)\b", text[end:c.start]):
+            return str(c.iso3)
+        break
+    for c in reversed(c_ix.starting_in(max(sent.start, p.start - 140), p.start)):
+        if _SIDE_LED_BY.fullmatch(text, c.end, p.start):
+            return str(c.iso3)
+        break
+    return None
+
+
+_OBJECT_BEFORE = re.compile(r"\b(?:meet|meets|met|receiv\w*|welcom\w*|host\w*|call(?:s|ed)? on|with|by)\b")
+
+
+# two joined officials who act together on each other, not on a third party (no "with" after)
+_RECIPROCAL = re.compile(r",?\s+(?:[^\s,.;]+\s+){0,2}?(?:co-chair(?:ed|s)?|signed|held talks|exchanged)\b"
+                         r"(?![^.;]{0,60}\bwith\b)")
 _ACCOMPANIED = re.compile(r"\b(?:accompanied by|(?:delegation|entourage) (?:included|comprised|also included))\b")
 _VISIT_TO = re.compile(r"\b(?:visit(?:s|ed|ing)?(?:\s+to)?|trip to|travel(?:s|led|ed|ling)?\s+to|"
                        r"arriv(?:ed|es|ing)\s+in|(?:is|was|are|were)\s+in)\s+(?:the\s+)?$")

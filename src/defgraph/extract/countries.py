@@ -230,6 +230,8 @@ def find_countries(text: str) -> list[CountryMention]:
             continue
         if form == "US" and _us_is_pronoun(text, m.start()):
             continue
+        if text[m.end():m.end() + 1] == "$":
+            continue  # "US$3 million": a currency, not the state
         if form in rules().ambiguous_names and _ambiguous(text, m.start(), m.end(), form):
             continue
         iso3 = names[form]

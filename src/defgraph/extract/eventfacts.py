@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from datetime import date
+from datetime import date, timedelta
 
 from ..model import (
     ActorRef,
@@ -37,6 +37,7 @@ def _span(text: str, start: int, end: int) -> Span:
 
 _FORCE_AFTER = re.compile(r"\s+(?:National\s+|Armed\s+|Naval\s+|Land\s+|Defen[cs]e\s+|Special\s+)*"
                           r"(?:Forces|Navy|Army|Air Force|Coast Guard|Marines|Armed Forces)\b")
+_VISIT_TO_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|visit\s+to|trip\s+to|arrived\s+in)\s+(?:the\s+)?$")
 _HEAD_OF_BEFORE = re.compile(r"\b(?:Commander|Commandant|Chief|Head)(?:-in-Chief)?\s+of\s+(?:the\s+)?$")
 
 
@@ -101,7 +102,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     drafts: list[ev_rules.EventDraft] = []
     R = rules()
     host_party = R.classes_with("host_is_party")
-    margins, future_cue = R.cues["margins"], R.cues["future"]
+    margins, future_cue, summary = R.cues["margins"], R.cues["future"], R.cues["summary"]
     # a report filed "KUALA LUMPUR, July 8 (Bernama) --" and issued a day later: its "today",
     # "on Wednesday" and undated events are of the dateline's day
     filed = next((d for d in ctx.dates if d.start < 400 and _is_dateline_date(ctx.text, d)), None)
@@ -127,13 +128,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         # to a date of the event's own; alone, it is the day of the event reported
         ds = ctx.within(ctx.dates, s)
         own = [d for d in ds if not _is_dateline_date(ctx.text, d)]
+        if not [d for d in own if not d.vague] and summary.match(s.text):
+            continue  # "During the eight-month deployment, the carrier exercised with ...": a summary
         ds = [_rebase(x, day0) for x in own] if own else ds
         by_span = ev_rules.convenor_after_by(s.text)
         stop_states: set[str] = set()
         stop_drafts: list[ev_rules.EventDraft] = []
         for t in triggers:
             d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
-                                    confidence=R.confidence("event_base"), reference=t.reference)
+                                    confidence=R.confidence("event_base"), reference=t.reference,
+                                    headline=bool(ctx.sentences) and s.start == ctx.sentences[0].start)
             future = ev_rules.is_future(s.text, t.start - s.start, t.end - s.start)
             after_break = _CLAUSE_BREAK.search(s.text, t.end - s.start)
             own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]
@@ -201,7 +205,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # a call joins two places; the one named is where the report was filed or made
                 place = None
             elif place is None and dateline is not None and not remote and \
-                    t.type not in R.classes_with("multilateral") - {"Meeting"}:
+                    t.type not in R.classes_with("multilateral") - {"Meeting"} and not (
+                        t.type in host_party and any(
+                            c.iso3 != dateline.iso3 and _VISIT_TO_BEFORE.search(ctx.text, max(0, c.start - 20), c.start)
+                            for c in cs)):
+                # (not "DUSHANBE (Khovar) - ... paid an official visit to Uzbekistan": the visit is there)
                 place = dateline  # "RAWALPINDI, January 15: General X called on ...": a report from the spot
             if place:
                 d.place = place
@@ -215,7 +223,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             ds = [_retense(x, day0, future) for x in ds]
             exact = [x for x in ds if not x.vague]
             chosen = exact[0] if exact else (ds[0] if ds else None)
+            if chosen is not None and chosen.relative and future:
+                chosen = _within_told_range(drafts, chosen)
             if chosen:
+                d.by_dateline = not own
                 d.date, d.end_date, d.date_explicit = chosen.date, chosen.end_date, True
                 if d.end_date is None and not chosen.vague:
                     d.end_date = _end_day(ctx.text, s, chosen, exact)
@@ -226,8 +237,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             else:
                 # "welcomed X to Bratislava on Monday ... In the afternoon X visited the range":
                 # an event told without a day is on the day the report last named
-                told = None if future else _last_day_told(ctx, s, day0)
+                told_at = None if future else _last_day_told(ctx, s, day0)
+                told = told_at[0] if told_at else None
                 d.date = None if future else (told or day0)
+                if told_at is not None and d.place is None and not remote:
+                    # "welcomed X to ... Athens on Wednesday 10 September. After their talks, the
+                    # two ministers signed ...": where that day was spent, when one city is named
+                    cities = {_place_key(pl): pl for pl in ctx.within(ctx.places, told_at[1])
+                              if pl.kind == "city" and not _is_dateline(ctx.text, pl)}
+                    if len(cities) == 1:
+                        d.place = next(iter(cities.values()))
             d.planned = future and (d.date is None or day0 is None or d.date >= day0)
             if future and (not chosen or chosen.vague):
                 d.tentative = True  # "to be hosted by Australia later this year": a plan without a day
@@ -408,7 +427,7 @@ def _is_dateline(text: str, p: PlaceMention) -> bool:
     """A city that opens a line as a report's dateline ("SEOUL, Aug. 21 (Yonhap) --")."""
     line_start = text.rfind("\n", 0, p.start) + 1
     return not text[line_start:p.start].strip() and \
-        bool(re.match(r"\s*(?:\(\w+\)\s*)?[,–—-]", text[p.end:p.end + 12]))
+        bool(re.match(r"\s*(?:\(\w+\)\s*)?[,:–—-]", text[p.end:p.end + 12]))
 
 
 def _phrase_end(text: str, start: int) -> int:
@@ -447,8 +466,9 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
         rel = p.end - t.sentence_start
         return p.kind == "venue" and bool(_NAMED_AFTER_VENUE.match(t.sentence_text[rel:rel + 20]))
 
-    after = [p for p in after if not named_thing(p)]
-    before = [p for p in before if not named_thing(p)]
+    # the dateline's city tells where the report was filed, not where the event was held
+    after = [p for p in after if not named_thing(p) and not (p.kind == "city" and _is_dateline_at(t, p))]
+    before = [p for p in before if not named_thing(p) and not (p.kind == "city" and _is_dateline_at(t, p))]
     venue = next((p for p in after + before if p.kind == "venue"), None)
     if after:
         return (venue or after[0]), True
@@ -476,7 +496,7 @@ _PLACE_BREAK = re.compile(r"[;:]|,\s+(?:which|who|where|while)\b|\b(?:during|att
 def _is_dateline_at(t: ev_rules.Trigger, p: PlaceMention) -> bool:
     rel = p.start - t.sentence_start
     text = t.sentence_text
-    return 0 <= rel and not text[:rel].strip() and bool(re.match(r"\s*(?:\(\w+\)\s*)?[,–—-]", text[rel + p.end - p.start:]))
+    return 0 <= rel and not text[:rel].strip() and bool(re.match(r"\s*(?:\(\w+\)\s*)?[,:–—-]", text[rel + p.end - p.start:]))
 
 
 def ctx_text_between(places: list[PlaceMention], t: ev_rules.Trigger, lo: int, hi: int) -> str:
@@ -537,9 +557,9 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
     return out
 
 
-def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> date | None:
+def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date, Sentence] | None:
     """The day named last before sentence `s` in the body (not the title line, not a dateline),
-    when it is a past day of the report."""
+    when it is a past day of the report, and the sentence that names it."""
     title = (ctx.st.title or "").strip()
     body_start = ctx.text.find("\n") + 1 if title and ctx.text.startswith(title) else 0
     before = [d for d in ctx.index(ctx.dates).starting_in(body_start, s.start)
@@ -555,7 +575,21 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> date | None
     last = _rebase(before[-1], day0)
     if day0 is not None and not 0 <= (day0 - last.date).days <= 7:
         return None
-    return last.date
+    told_in = next((x for x in ctx.sentences if x.start <= before[-1].start < x.end), s)
+    return last.date, told_in
+
+
+def _within_told_range(drafts: list[ev_rules.EventDraft], dm: DateMention) -> DateMention:
+    """A weekday of a plan that falls in the range of days a plan before it told ("will visit
+    Canberra from 8 to 10 October. On Thursday, he will co-chair ...") is that range's day."""
+    for p in reversed(drafts):
+        if p.planned and p.date_explicit and p.date is not None and p.end_date is not None \
+                and not p.date <= dm.date <= p.end_date:
+            for i in range(min((p.end_date - p.date).days + 1, 7)):
+                day = p.date + timedelta(days=i)
+                if day.weekday() == dm.date.weekday():
+                    return DateMention(dm.start, dm.end, dm.text, day, None, True, dm.vague)
+    return dm
 
 
 def _rebase(dm: DateMention, ref: date | None) -> DateMention:
@@ -581,12 +615,13 @@ def _retense(dm: DateMention, ref: date | None, future: bool) -> DateMention:
 def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     """'Units from Canada, Poland and Spain trained alongside': parties of the nearest event."""
     trigger_sentences = {d.sentence.start for d in drafts if not d.tentative}
+    summary = rules().cues["summary"]
     multilateral = rules().classes_with("multilateral")
     multi = [d for d in drafts if d.type in multilateral and not d.side and not d.tentative]
     multi_starts = [d.sentence.start for d in multi]  # drafts come in sentence order
     for s in ctx.sentences:
-        if s.start in trigger_sentences or not ev_rules.attend_sentence(s.text):
-            continue
+        if s.start in trigger_sentences or not ev_rules.attend_sentence(s.text) or summary.match(s.text):
+            continue  # "During the eight-month deployment, ... exercised with the navies of ...": a summary
         i = bisect_left(multi_starts, s.start)
         target = multi[i - 1] if i > 0 else next(iter(multi), None)
         if target is None:
@@ -649,10 +684,18 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     """One statement usually reports one event per type: join the sentences that describe it."""
     merged: list[ev_rules.EventDraft] = []
     # plans without a day come last: they may only add to a planned event
-    drafts = [d for d in drafts if not d.tentative and not d.reference] + \
+    # a headline's meeting comes after the body's: it may only sum up the meetings told there
+    body = [d for d in drafts if not d.tentative and not d.reference]
+    drafts = [d for d in body if not (d.headline and d.type == "Meeting")] + \
+        [d for d in body if d.headline and d.type == "Meeting"] + \
         [d for d in drafts if d.tentative or d.reference]
     for d in drafts:
         target = None
+        if d.headline and d.type == "Meeting" and len(_states(d)) >= 2 and \
+                _states(d) <= {k for m in merged if m.type == d.type and not m.tentative for k in _states(m)} and \
+                not any(m.type == d.type and m.headline for m in merged) and \
+                sum(1 for m in merged if m.type == d.type and not m.tentative) >= 2:
+            continue  # "COAS receives Chinese Ambassador and Indian Defence Attaché": the two meetings told below
         for m in merged:
             if d.tentative and (m.tentative or not m.planned):
                 continue
@@ -660,7 +703,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # "In Suva she will hold talks": the plan for Fiji, not the one for Tonga
             if d.reference and (m.reference or m.tentative):
                 continue
-            if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))):
+            if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))
+                                    and not _same_parties(m, d)):
                 continue  # a bilateral on the margins is not the multilateral meeting it was held at
             if m.date_explicit and d.date_explicit and m.date != d.date and not _in_range(d, m):
                 continue
@@ -669,11 +713,23 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if m.type == "Meeting" and not _same_sides(m, d) and not d.tentative and not _multilateral(m) \
                     and not _multilateral(d):
                 continue  # "met the Chinese ambassador ... On the same day, he also received the Thai attaché"
+            if m.type == "Meeting" and d.person_states and not d.headline and not d.tentative \
+                    and len(_states(m)) >= 2 and not d.person_states & _states(m) \
+                    and not _multilateral(m) and not _multilateral(d):
+                continue  # the Thai attaché received alone, after the meeting with the Chinese ambassador
             target = m
             break
         if target is None:
             if not d.reference:
                 merged.append(d)  # an event only named again, with none reported, is dropped
+            elif d.date_explicit:
+                # "... paid a courtesy call on the Chief ... The visit took place on Thursday": the
+                # event named again gives its day to the one event reported without a day
+                undated = [m for m in merged if (not m.date_explicit or m.by_dateline) and not m.tentative]
+                if len(undated) == 1:
+                    u = undated[0]
+                    u.date, u.end_date, u.date_explicit, u.planned = d.date, d.end_date, True, d.planned
+                    u.extra_spans.append(d.sentence)
             continue
         if d.tentative:
             # "to visit Tonga and Fiji" joins the first stop, without the states of the others
@@ -739,6 +795,19 @@ def _same_sides(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
     return len(a) < 2 or len(b) < 2 or len(a & b) >= 2
 
 
+def _states(d: ev_rules.EventDraft) -> set[str]:
+    return {r.key for r in d.participants if r.kind == "country"}
+
+
+def _same_parties(m: ev_rules.EventDraft, d: ev_rules.EventDraft) -> bool:
+    """The same two or more states and the same organisations: a headline's "A, B and C meet in
+    Brussels" is the trilateral its text holds on the margins there, not the meeting it was held at."""
+    def parties(x: ev_rules.EventDraft) -> set[ActorRef]:
+        return {r for r in x.participants if r.kind in ("country", "organisation")}
+    a = parties(m)
+    return sum(r.kind == "country" for r in a) >= 2 and a == parties(d)
+
+
 def _multilateral(d: ev_rules.EventDraft) -> bool:
     states = [r for r in d.participants if r.kind == "country"]
     return _many(d) or len(states) > 2 or any(r.kind == "organisation" for r in d.participants)
@@ -776,7 +845,7 @@ def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
     target.venue = target.venue or d.venue
     if d.date_explicit and not target.date_explicit:
         target.date, target.end_date, target.date_explicit = d.date, d.end_date, True
-        target.planned = d.planned
+        target.planned, target.by_dateline = d.planned, d.by_dateline
     target.confidence = max(target.confidence, d.confidence)
     target.person_orgs |= d.person_orgs
     target.extra_spans.append(d.sentence)

@@ -37,7 +37,8 @@ _RELATION_BEFORE = re.compile(r"\b(?:borders?|frontier|relations|ties|trade|war|
 _ACTOR_BEFORE = re.compile(
     r"(?:\b(?:(?:defen[cs]e |foreign |prime )?(?:ministers?|ministries|secretar(?:y|ies)|leaders?|"
     r"delegations?|representatives?|officials?|heads?|chiefs?|presidents?|governments?|navy|navies|"
-    r"army|armies|air force|armed forces|troops|meetings?|summit|session|ministerial|gathering) of|"
+    r"army|armies|air force|armed forces|troops|meetings?|summit|session|ministerial|gathering|ships|vessels|"
+    r"units|sailors|soldiers|personnel|contingents?) of|"
     r"(?:ministers?|ministry|ministries|secretar(?:y|ies)|chiefs?|commanders?|heads?)\s+(?:of|for)\s+(?:[\w-]+\s+){1,3}?of|"
     r"(?:ministers?|officials?|authorities)\s+(?:responsible\s+for|in\s+charge\s+of)\s+(?:[\w-]+\s+){0,3}?of|"
     r"with|and|between|counterparts? from|ministers? from|delegations? from|representatives? from|"
@@ -92,6 +93,8 @@ class EventDraft:
     reference: bool = False  # the event named again ("during the visit"): only adds to one reported
     person_states: set[str] = field(default_factory=set)  # states of the persons named in the sentence
     itinerary: bool = False  # one stop of several ("to Tonga on Monday and to Fiji on Thursday")
+    headline: bool = False  # told in the title line
+    by_dateline: bool = False  # its only day is the day an agency's report was filed
     separate: int = 0  # one of "separate meetings with A and with B" (its rank; 0: none)
     person_orgs: set[str] = field(default_factory=set)  # organisations a party is an official of
 
@@ -115,6 +118,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     if not _any_trigger(r).search(s.text):
         return []  # most sentences name no event: one pass instead of one per trigger
     intent, negation, generic = r.cues["intent"], r.cues["negation"], r.cues["generic_noun"]
+    recalled, habitual, speaker = r.cues["recalled"], r.cues["habitual"], r.cues["speaker"]
     specific = r.cues["specific_plural"]
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
     found: dict[str, Trigger] = {}
@@ -142,6 +146,9 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     continue
                 if et.not_before is not None and et.not_before.search(before[-120:]):
                     continue
+                if recalled.search(before) or habitual.match(s.text, m.end()) or \
+                        speaker.search(before[-80:] + word):
+                    continue  # "recalled that officers took part in the exercise X held every year"
                 if not trig.convening and any(g.word == word.lower() and g.needs_before is not None
                                               and not g.needs_before.search(before[-8:]) for g in trig.guards):
                     continue

@@ -65,6 +65,61 @@ _MONEY = re.compile(
 )
 
 
+_UNITS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+          "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+          "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_UNIT_RE = trie_pattern([w for w in _UNITS if w not in ("a", "an")])
+# an amount in words: "three hundred million euros", "one and a half billion" is not read
+_SPELLED = re.compile(
+    rf"{_QUAL}\b(?P<words>(?:{_UNIT_RE}|an?)(?:(?:[\s-]+(?:and\s+)?(?:{_UNIT_RE}|hundred))*))\s+"
+    rf"(?P<scale>thousand|million|billion|trillion)\s+(?P<cur>{_WORD_RE}|{_CODE_RE})\b",
+    re.I,
+)
+_SCALE_WORD = re.compile(r"\b(?:thousand|million|billion|trillion)\b", re.I)
+
+
+def _spelled_value(words: str) -> int | None:
+    """The value of a number written in words below a thousand ("three hundred", "forty-five")."""
+    total = 0
+    for w in re.split(r"[\s-]+", words.lower()):
+        if w == "and":
+            continue
+        if w == "hundred":
+            total = (total or 1) * 100
+        elif w in _UNITS:
+            total += _UNITS[w]
+        else:
+            return None
+    return total or None
+
+
+def _spelled(text: str) -> list[Money]:
+    """Amounts written in words before a scale and a currency, looked for only before the
+    scale words themselves (the pattern is costly)."""
+    out: list[Money] = []
+    seen_end = -1
+    for sw in _SCALE_WORD.finditer(text):
+        if sw.start() < seen_end:
+            continue
+        lo = max(0, sw.start() - 80)
+        for m in _SPELLED.finditer(text, lo, min(len(text), sw.end() + 40)):
+            if not m.start("scale") == sw.start():
+                continue
+            value = _spelled_value(m.group("words"))
+            cur_raw = m.group("cur")
+            cur = _WORDS.get(cur_raw.lower()) or (cur_raw if cur_raw.isupper() else None)
+            if value is None or cur is None:
+                break
+            seen_end = m.end()
+            qual = (m.group("qual") or "").strip().lower() or None
+            start = m.start("words")
+            out.append(Money(start, m.end(), text[start:m.end()], Decimal(value * _SCALE[m.group("scale").lower()]),
+                             cur, qual))
+            break
+    return out
+
+
 @dataclass(frozen=True)
 class Money:
     start: int
@@ -132,4 +187,32 @@ def find_money(text: str) -> list[Money]:
         qual = (g.get("qual") or "").strip().lower() or None
         start = m.start() if not qual else m.start() + len(g["qual"])
         out.append(Money(start, m.end(), text[start:m.end()], value, cur, qual))
+    if _SCALE_WORD.search(text):
+        out = sorted(out + _spelled(text), key=lambda x: x.start)
+    if "illion-" in text or "thousand-" in text:
+        out = sorted(out + _hyphenated(text), key=lambda x: x.start)
+    # "ISK 3.5 billion (about €24 million)": the second is the first converted, not an amount of its own
+    # and "equivalent to about USD 470 million" restates an amount given before
+    return [m for i, m in enumerate(out) if not (i and _CONVERSION_GAP.fullmatch(text, out[i - 1].end, m.start))
+            and not _EQUIVALENT_BEFORE.search(text, max(0, m.start - 40), m.start)]
+
+
+_CONVERSION_GAP = re.compile(r"\s*[(\[]\s*(?:(?:about|approximately|approx\.|around|some|roughly|nearly|almost|over|"
+                             r"more than|equivalent to|equal to|worth|or|i\.e\.|c\.|ca\.)\s*)?", re.I)
+_EQUIVALENT_BEFORE = re.compile(r"\b(?:equivalent|equal)\s+to\s+(?:(?:about|approximately|approx\.|around|some|roughly|"
+                                r"nearly|almost|over|more than)\s+)?$", re.I)
+_SINGULAR = {"euro": "EUR", "dollar": "USD", "pound": "GBP", "krone": "NOK", "krona": "SEK", "franc": "CHF",
+             "yen": "JPY", "won": "KRW", "rupee": "INR", "zloty": "PLN", "rand": "ZAR", "real": "BRL"}
+_HYPHENATED = re.compile(r"(?<![\w.,-])(?P<num>\d+(?:\.\d+)?)-(?P<scale>thousand|million|billion|trillion)-"
+                         r"(?P<cur>" + "|".join(_SINGULAR) + r")\b", re.I)
+
+
+def _hyphenated(text: str) -> list[Money]:
+    """Amounts written as one adjective: "a 1-billion-euro package", "a 50-million-dollar grant"."""
+    out = []
+    for m in _HYPHENATED.finditer(text):
+        value = Decimal(m.group("num")) * _SCALE[m.group("scale").lower()]
+        if value == value.to_integral():
+            value = value.quantize(Decimal(1))
+        out.append(Money(m.start(), m.end(), m.group(0), value, _SINGULAR[m.group("cur").lower()], None))
     return out

@@ -25,8 +25,27 @@ def name_re(r: Rules) -> re.Pattern[str]:
         rf"{particle}-)?{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)")
 
 
+# offices in the plural before the states that hold them ("the defence ministers of A and B")
+_PLURAL_OFFICE_OF = re.compile(
+    r"\b(?:(?:[Dd]efen[cs]e|[Ff]oreign|[Pp]rime|[Ii]nterior)\s+[Mm]inisters|[Mm]inisters\s+of\s+(?:[Nn]ational\s+)?"
+    r"[Dd]efen[cs]e|[Cc]hiefs\s+of\s+(?:[Dd]efen[cs]e|(?:the\s+)?(?:[Gg]eneral|[Dd]efen[cs]e)\s+[Ss]taff)|"
+    r"(?:[Aa]rmy|[Nn]avy|[Nn]aval|[Aa]ir\s+[Ff]orce)\s+(?:chiefs|commanders)|[Pp]residents|[Aa]mbassadors)\s+of\s+(?:the\s+)?")
+
+
 def _not_name(word: str) -> bool:
     return word in rules().not_names
+
+
+# words that never begin a name, even after a rank ("General The ...")
+_FUNCTION_WORDS = {"The", "A", "An", "Of", "And", "In", "On", "At", "For", "To", "With", "By", "From"}
+
+
+@per_rules
+def _rank_before(r: Rules) -> re.Pattern[str]:
+    """A rank that ends right before a name ("General Said Chanegriha")."""
+    bare = [re.sub(r"^\^|\$$", "", x) for x in r.ranks]  # the ranks' patterns match a whole role
+    ranks = "|".join(f"(?:{x})" for x in bare)
+    return re.compile(rf"(?<![\w-])(?:{ranks})\.?[ \t]+$")
 
 
 @dataclass
@@ -100,9 +119,14 @@ def _trim_name(m: re.Match[str], blocked: SpanIndex[tuple[int, int]]) -> tuple[s
     start = m.start("name")
     tokens = list(re.finditer(r"\S+", m.group("name")))
     kept: list[re.Match[str]] = []
-    for t in tokens:
+    for i, t in enumerate(tokens):
         word = t.group(0).rstrip(".,")
         abs_s = start + t.start()
+        if i == 0 and _not_name(word) and len(tokens) > 1 and not _not_name(tokens[1].group(0).rstrip(".,")) \
+                and not word.endswith(("'", "’")) and word.istitle() and word not in _FUNCTION_WORDS \
+                and _rank_before().search(m.string, max(0, start - 40), start):
+            kept.append(t)  # "General Said Chanegriha": after a rank, a given name, not a verb
+            continue
         if _not_name(word) or blocked.overlapping(abs_s, abs_s + len(word)):
             break
         kept.append(t)
@@ -255,8 +279,9 @@ def find_persons(
         pos = None
         # "the Minister of National Defense of Korea, Shin Won-sik"; "the Commander of the United
         # States Southern Command, Admiral Alvin Holsey": the body's own name may stand between
-        m2 = re.match(r"(?:[ \t]+(?:to|in)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*)?(?:[ \t]+[A-Z][\w’'-]*){0,4},\s+",
-                      text[after2:after2 + 60]) if c2 else None
+        m2 = re.match(r"(?:[ \t]+(?:to|in)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*)?(?:[ \t]+[A-Z][\w’'-]*){0,4}"
+                      r"(?:[ \t]+(?:in|to)[ \t]+[A-Z][\w’'-]*)?,\s+",
+                      text[after2:after2 + 60]) if c2 else None  # "of the Pakistan High Commission in Colombo, X"
         if m2 and _name_at(text, after2 + m2.end()):
             pos = after2 + m2.end()  # "the Minister of National Defense of Korea, Shin Won-sik"
         elif c2 and re.match(r"[ \t]+[A-Z]", text[after2:after2 + 3]) and _full_name_at(text, after2 + 1, block):
@@ -345,6 +370,30 @@ def find_persons(
                                   adj_states[1], counterpart=True))
         hits.append(PersonHit(name, slug(name), m.start(), e, role_chain, country, counterpart=True))
 
+    # "The defence ministers of Bolivia and Peru, Edmundo Novillo and Walter Astudillo": each
+    # holder of the state named in the same place, in turn
+    for pm in _PLURAL_OFFICE_OF.finditer(text):
+        state_a = next(iter(cindex.starting_in(pm.end(), pm.end() + 1)), None)
+        if state_a is None:
+            continue
+        joint = re.match(r"\s+(?:and|&)\s+(?:the\s+)?", text[state_a.end:state_a.end + 12])
+        at_b = state_a.end + joint.end() if joint else -1
+        state_b = next(iter(cindex.starting_in(at_b, at_b + 1)), None) if joint else None
+        if state_b is None:
+            continue
+        comma = re.match(r",\s+", text[state_b.end:state_b.end + 4])
+        nm1 = _name_at(text, state_b.end + comma.end()) if comma else None
+        t1 = _trim_name(nm1, block) if nm1 else None
+        if not t1 or not _valid_name(*t1):
+            continue
+        conj = re.match(r"\s+(?:and|&)\s+", text[t1[2]:t1[2] + 6])
+        nm2 = _name_at(text, t1[2] + conj.end()) if conj else None
+        t2 = _trim_name(nm2, block) if nm2 else None
+        if not t2 or not _valid_name(*t2):
+            continue
+        hits.append(PersonHit(t1[0], slug(t1[0]), t1[1], t1[2], None, state_a.iso3))
+        hits.append(PersonHit(t2[0], slug(t2[0]), t2[1], t2[2], None, state_b.iso3))
+
     # "The Minister for Defence, the Hon Richard Marles MP, met ..."; "Fiji's Minister for Home
     # Affairs and Immigration, Pio Tikoduadua": the office's last words may follow an "and"
     for r in roles:
@@ -356,7 +405,8 @@ def find_persons(
         if not nm or not (nm.group("hon") or len(nm.group("name").split()) >= 2):
             continue
         trimmed = _trim_name(nm, block)
-        if not trimmed or len(trimmed[0].split()) < 2 or not _valid_name(*trimmed):
+        # one word only after an honorific ("The Minister of Defence, Hon. Lord Fielakepa,")
+        if not trimmed or (len(trimmed[0].split()) < 2 and not nm.group("hon")) or not _valid_name(*trimmed):
             continue
         if not re.match(r"\s*(?:[,.;)]|$)", text[nm.end():nm.end() + 2]):
             continue

@@ -210,6 +210,10 @@ def _actor_label(ctx: _Context, ref: ActorRef | None) -> str:
     return ref.key
 
 
+_NOT_RECIPIENT_TO = re.compile(r"\b(?:addition|according|compared|thanks|due|contrary|prior|owing|next|close|"
+                               r"similar|equal|equivalent)\s+to\s+(?:the\s+)?$", re.I)
+
+
 def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: list[OrgMention],
                      ps: list[tuple[PersonHit, int]], anchor: int) -> tuple[ActorRef | None, ActorRef | None]:
     recipient: ActorRef | None = None
@@ -217,6 +221,8 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     # Recipient: "to Ukraine", "for Ukraine's", "boost Ukraine's", "Ukraine's Armed Forces"
     for c in cs:
         pre = ctx.text[max(s.start, c.start - 40):c.start]
+        if _NOT_RECIPIENT_TO.search(pre):
+            continue  # "in addition to Australia's latest package": no one receives here
         if re.search(r"\b(?:to|for|boost|boosting|support|supporting|help|helping|strengthen|provide|"
                      r"providing|give|giving|send|sending|supply|supplying|offer|offering|grant|"
                      r"strengthening|equip|equipping|arm|arming|bolster|bolstering|benefit|with|"

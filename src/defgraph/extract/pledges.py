@@ -8,10 +8,11 @@ _PLEDGE_WORD = re.compile(
     r"\b(?:pledg\w*|provid\w*|commit\w*|announc\w*|donat\w*|packages?|support|aid|assistance|"
     r"fund\w*|allocat\w*|contribut\w*|giv(?:e|es|ing|en)|gave|deliver\w*|send(?:s|ing)?|sent|"
     r"grant\w*|surge|gift\w*|financ\w*|loan\w*|earmark\w*|transfer\w*|supply|supplies|supplied|"
-    r"disburs\w*)\b",
+    r"disburs\w*|devot\w*|dedicat\w*|hand(?:s|ed|ing)?\s+over|handover)\b",
     re.I)
 _CUMULATIVE = re.compile(
-    r"\b(?:to date|so far|since (?:\w+ )?(?:19|20)\d\d|since the (?:start|beginning)|in total|overall|"
+    r"\b(?:to date|so far|since (?:\w+ )?(?:19|20)\d\d|since the (?:start|beginning)|"
+    r"since (?:its|their|the coalition's|the fund's) (?:creation|launch|establishment|inception|founding|start)|in total|overall|"
     r"total (?:[\w.]+ ){0,2}(?:support|aid|assistance|contributions?|commitments|pledges)|amounts? to|"
     r"brings?\b[^.]{0,60}\btotal|"
     r"altogether|a total of|cumulative|over the past|in recent years|has (?:already )?provided|"
@@ -22,7 +23,7 @@ _PROCUREMENT = re.compile(r"\b(?:contract|order(?:ed)?|procure\w*|purchas\w*|buy
 _NEGATED = re.compile(r"\b(?:not|no|never|refused|declined|ruled out|rejected|won't|will not|"
                       r"cannot|can't|would|could|consider(?:s|ing)?|may|might)\b", re.I)
 # Money handed over, not spent by its owner: a giving verb right before the amount.
-_GIVEN = re.compile(r"\b(?:provid\w*|donat\w*|giv(?:e|es|en|ing)|gave|allocat\w*|grant\w*|pledg\w*|disburs\w*|"
+_GIVEN = re.compile(r"\b(?:provid\w*|donat\w*|devot\w*|dedicat\w*|hand(?:s|ed|ing)?\s+over|giv(?:e|es|en|ing)|gave|allocat\w*|grant\w*|pledg\w*|disburs\w*|"
                     r"earmark\w*|contribut\w*)\s+(?:(?:a|an|the|another|further|additional|some|up to|"
                     r"more than|over|nearly|almost|about)\s+)*$", re.I)
 _PART = re.compile(r"\b(?:including|includes|include|of which|of the total|of this|of that|out of|comprising|consisting of|part of|"

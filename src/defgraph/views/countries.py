@@ -91,22 +91,8 @@ def _countries_view(raw: Snapshot, f: Filters, o: ViewOptions | None = None) -> 
             g.add_edge(a, b, key="shared", **_counted_edge(raw, evs, months))
             continue
         labels = sorted(raw.label(e) for e in evs)
-        g.add_edge(
-            a,
-            b,
-            key="shared",
-            label="shared events",
-            relation=f"{n} shared event{'s' if n != 1 else ''}",
-            caption=str(n) if n > 1 else "",
-            weight=n,
-            value=n,
-            events=labels,
-            title="\n".join([f"{n} shared event{'s' if n != 1 else ''}"]
-                            + [f"• {short(e, 80)}" for e in labels[:12]]
-                            + (["…"] if n > 12 else [])),
-            parts=[(*_span_text(raw, e), 1.0) for e in evs],
-            unit="events",
-        )  # fmt: skip
+        g.add_edge(a, b, key="shared", **_shared_edge(
+            n, labels, ["…"] if n > 12 else [], [(*_span_text(raw, e), 1.0) for e in evs]))
     return g
 
 
@@ -142,16 +128,21 @@ def _counted_edge(
     named = sorted((e for e in evs if e in raw.kinds),
                    key=lambda e: raw.event_states[e][0] or "", reverse=True)  # type: ignore[index]
     labels = [raw.label(e) for e in named]
+    listed = min(12, len(labels))
+    return _shared_edge(n, labels, [f"… {n - listed} more"] if n > listed else [], parts)
+
+
+def _shared_edge(n: int, labels: list[str], more: list[str], parts: list[Any]) -> dict[str, Any]:
+    """A pair's line of n shared events: the first 12 labels in its title, then ``more``."""
+    relation = f"{n} shared event{'s' if n != 1 else ''}"
     return dict(
         label="shared events",
-        relation=f"{n} shared event{'s' if n != 1 else ''}",
+        relation=relation,
         caption=str(n) if n > 1 else "",
         weight=n,
         value=n,
         events=labels,
-        title="\n".join([f"{n} shared event{'s' if n != 1 else ''}"]
-                        + [f"• {short(e, 80)}" for e in labels[:12]]
-                        + ([f"… {n - min(12, len(labels))} more"] if n > min(12, len(labels)) else [])),
+        title="\n".join([relation] + [f"• {short(e, 80)}" for e in labels[:12]] + more),
         parts=parts,
         unit="events",
-    )  # fmt: skip
+    )

@@ -448,7 +448,7 @@ class RdflibServer:
                                                                "memory_mb": args.rdflib_memory_mb})],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             bufsize=1)
-        self.ready = self.read(args.rdflib_timeout)
+        self.ready = self.read(args.rdflib_load_timeout or args.rdflib_timeout)
 
     def read(self, timeout: float) -> dict[str, Any]:
         assert self.proc.stdout is not None
@@ -488,6 +488,11 @@ def time_rdflib(nt: Path, plan: list[dict[str, Any]], args: argparse.Namespace,
             out[item["id"]] = r
             continue
         if server is None or not server.alive():
+            if len(out["_loads"]) > args.rdflib_reloads:
+                out[item["id"]] = {"error": f"not run: rdflib was stopped after "
+                                            f"{args.rdflib_reloads} time-out(s) at this size"}
+                say(f"    rdflib    {item['id']:40} {out[item['id']]['error']}")
+                continue
             server = RdflibServer(nt, args)
             out["_loads"].append(server.ready)
             say(f"    rdflib    load: {fmt_entry(server.ready, 'load_s')}")
@@ -683,27 +688,41 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
             phases[name] = time.perf_counter() - started
         return end
 
-    end = phase("generate")
-    corpus = work / f"corpus-{n}-seed{args.seed}"
-    res["corpus"] = cached_corpus(corpus, n, args.seed)
-    end()
-    say(f"  corpus: {res['corpus']}")
+    res["commit"] = git_commit()
+    res["date"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    earlier = args.earlier.get(n) if args.reuse_store else None
+    if earlier and store.is_dir():
+        # queries, views and baselines again on the store an earlier run kept (--keep):
+        # its ingest, rebuild and increment figures are that run's, and say so
+        for key in ("corpus", "ingest", "rebuild", "incremental"):
+            if key in earlier:
+                res[key] = earlier[key]
+        res["store_from"] = {"commit": earlier.get("commit"), "date": earlier.get("date")}
+        say(f"  reusing {store} (ingested at {earlier.get('commit') or 'an unrecorded commit'})")
+    else:
+        if args.reuse_store:
+            say(f"  nothing to reuse for {label(n)} (no kept store or no earlier run): ingesting")
+        end = phase("generate")
+        corpus = work / f"corpus-{n}-seed{args.seed}"
+        res["corpus"] = cached_corpus(corpus, n, args.seed)
+        end()
+        say(f"  corpus: {res['corpus']}")
 
-    end = phase("ingest")
-    ing = child("ingest", {"corpus": str(corpus), "store": str(store), "fresh": True},
-                timeout=args.ingest_timeout)
-    res["ingest"] = ing
-    end()
-    if "error" in ing:
-        say(f"  ingest failed: {ing['error']}")
-        return res
-    say(f"  ingest: {ing['statements_per_s']:.0f} statements/s with {ing['workers']} workers, "
-        f"{ing['quads']:,} quads, peak tree {ing['tree_peak_mb']:.0f} MB")
+        end = phase("ingest")
+        ing = child("ingest", {"corpus": str(corpus), "store": str(store), "fresh": True},
+                    timeout=args.ingest_timeout)
+        res["ingest"] = ing
+        end()
+        if "error" in ing:
+            say(f"  ingest failed: {ing['error']}")
+            return res
+        say(f"  ingest: {ing['statements_per_s']:.0f} statements/s with {ing['workers']} workers, "
+            f"{ing['quads']:,} quads, peak tree {ing['tree_peak_mb']:.0f} MB")
 
-    end = phase("rebuild")
-    res["rebuild"] = child("rebuild", {"store": str(store)}, timeout=args.ingest_timeout)
-    end()
-    say(f"  rebuild: {fmt_entry(res['rebuild'], 'seconds')}")
+        end = phase("rebuild")
+        res["rebuild"] = child("rebuild", {"store": str(store)}, timeout=args.ingest_timeout)
+        end()
+        say(f"  rebuild: {fmt_entry(res['rebuild'], 'seconds')}")
 
     picks = child("picks", {"store": str(store)}, timeout=args.query_timeout)
     res["picks"] = picks
@@ -758,19 +777,32 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     end()
     shutil.rmtree(exports, ignore_errors=True)
 
-    end = phase("incremental")
-    incr = work / f"increment-{INCREMENT}-seed{args.seed + 1}"
-    cached_corpus(incr, INCREMENT, args.seed + 1)
-    res["incremental"] = child("ingest", {"corpus": str(incr), "store": str(store)},
-                               timeout=args.ingest_timeout)
-    end()
-    inc = res["incremental"]
+    if "store_from" not in res:
+        end = phase("incremental")
+        incr = work / f"increment-{INCREMENT}-seed{args.seed + 1}"
+        cached_corpus(incr, INCREMENT, args.seed + 1)
+        res["incremental"] = child("ingest", {"corpus": str(incr), "store": str(store)},
+                                   timeout=args.ingest_timeout)
+        end()
+    inc = res.get("incremental") or {"error": "not measured"}
+    if "store_from" in res:
+        inc = {"error": "the earlier run's, not measured again"}
     say(f"  incremental ingest of {INCREMENT}: " + (f"{inc['statements_per_s']:.0f} statements/s"
                                                    if "statements_per_s" in inc else inc["error"]))
     res["loadavg_after"] = loadavg()
-    if not args.keep:
+    if not args.keep and "store_from" not in res:
         shutil.rmtree(store, ignore_errors=True)
     return res
+
+
+def git_commit() -> str | None:
+    """The short commit of the code measured (None outside a git checkout)."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
 
 
 def run_virtuoso(n: int, exports: Path, plan: list[dict[str, Any]], args: argparse.Namespace,
@@ -1020,6 +1052,15 @@ def render(results: dict[str, Any]) -> str:
         "consolidated graph. The process tree's peak is sampled from /proc every 0.5 s; main and "
         "worker peaks are `getrusage`. `rebuild` recomputes the consolidated graph from every "
         "statement record (`defgraph rebuild`).")
+    for n in sizes:
+        r = runs.get(n) or {}
+        if r.get("store_from"):
+            f = r["store_from"]
+            add("")
+            add(f"At {label(n)}, this row is the ingest of an earlier run (commit "
+                f"{f.get('commit') or 'not recorded'}{', ' + f['date'] if f.get('date') else ''}): "
+                f"queries, views and baselines were measured on the store it kept "
+                f"(`--reuse-store`), which holds its +{INCREMENT} statements too.")
     add("")
     for n in sizes:
         r = runs.get(n)
@@ -1030,6 +1071,9 @@ def render(results: dict[str, Any]) -> str:
             add("")
             continue
         notes = []
+        if r.get("commit"):
+            notes.append(f"Code at commit {r['commit']}"
+                         + (f", measured {r['date']}." if r.get("date") else "."))
         for engine, name in (("rdflib", "rdflib"), ("virtuoso", "Virtuoso")):
             e = r.get(engine) or {}
             if "_skipped" in e:
@@ -1132,6 +1176,11 @@ def main(argv: list[str] | None = None) -> int:
                    help="seconds rdflib may take to load the export, and per query (default 60)")
     p.add_argument("--rdflib-memory-mb", type=float, default=8192.0,
                    help="address-space limit of the rdflib process (default 8192)")
+    p.add_argument("--rdflib-load-timeout", type=float, default=None,
+                   help="seconds rdflib may take to load the export (default: --rdflib-timeout)")
+    p.add_argument("--rdflib-reloads", type=int, default=1000,
+                   help="loads of the export after a time-out, at most; then the queries left "
+                        "are not run on rdflib (each load of 100k statements takes minutes)")
     p.add_argument("--no-rdflib", action="store_true")
     p.add_argument("--no-virtuoso", action="store_true")
     p.add_argument("--virtuoso-max", type=int, default=10**9,
@@ -1139,6 +1188,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep", action="store_true", help="keep the stores and Virtuoso databases")
     p.add_argument("--merge", action="store_true",
                    help="keep the sizes already in --out that this run does not measure")
+    p.add_argument("--reuse-store", action="store_true",
+                   help="measure queries, views and baselines on the store an earlier run kept "
+                        "(--keep) in --work, instead of ingesting again; that run's ingest "
+                        "figures (from --out) are kept and marked as such")
     args = p.parse_args(argv)
 
     if args.render:
@@ -1159,8 +1212,11 @@ def main(argv: list[str] | None = None) -> int:
                      if k not in ("out", "markdown", "render", "skips")},
         "runs": [],
     }
-    if args.merge and Path(args.out).is_file():
-        results["runs"] = json.loads(Path(args.out).read_text()).get("runs", [])
+    earlier_runs = (json.loads(Path(args.out).read_text()).get("runs", [])
+                    if Path(args.out).is_file() else [])
+    args.earlier = {r["size"]: r for r in earlier_runs}
+    if args.merge:
+        results["runs"] = earlier_runs
 
     def save() -> None:
         results["runs"].sort(key=lambda r: r["size"])

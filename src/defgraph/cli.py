@@ -818,9 +818,12 @@ def serve(host: str, port: int, allow_update: bool, cors: str | None, allow_serv
     """Serve the store as a SPARQL 1.1 endpoint (for YASGUI, SPARQLWrapper, curl).
 
     Queries by GET ?query= or POST; results as JSON, XML, CSV or TSV by the Accept
-    header; over the union of all graphs. Listens on loopback only and answers only
-    requests addressed to it (Host 127.0.0.1:PORT or localhost:PORT). Read-only unless
-    --allow-update; SERVICE refused unless --allow-service; no CORS unless --cors.
+    header. The default graph is the consolidated graph with the ontology, as for
+    `defgraph query`; every statement's record is a named graph (GRAPH ?g), and the
+    protocol's default-graph-uri and named-graph-uri choose others. Listens on loopback
+    only and answers only requests addressed to it (Host 127.0.0.1:PORT or
+    localhost:PORT). Read-only unless --allow-update; SERVICE refused unless
+    --allow-service; no CORS unless --cors.
 
     \b
     Example:

@@ -230,6 +230,7 @@ class Maintainer:
             _write_parts(chain([pending], builder.finish_in_parts()), self._add_to_consolidated)
             refresh_event_states(self.store)
             refresh_state_pairs(self.store)
+            self.store.refresh_vocabulary()
         self.fresh = False  # what follows (another apply) is incremental
 
     # -- the incremental path ---------------------------------------------------------------
@@ -506,9 +507,12 @@ def rebuild(store: Any) -> int:
         # what the graph holds of subjects the statements no longer give
         if isinstance(store, OxigraphStore):
             held = store.raw.quads_for_pattern(None, None, None, node(CONSOLIDATED_GRAPH))
+            vocabulary = resources.vocabulary_subjects()  # the store's copy, refreshed below
             store.change([q for q in held if not (isinstance(q.subject, ox.NamedNode)
-                                                  and q.subject.value in seen)], [])
+                                                  and (q.subject.value in seen
+                                                       or q.subject in vocabulary))], [])
         count += refresh_event_states(store) + refresh_state_pairs(store)
+        store.refresh_vocabulary()
         store.flush()
         return count
     triples: list[Triple] = []
@@ -519,6 +523,7 @@ def rebuild(store: Any) -> int:
            and not (q.predicate == _TYPE and q.object == _STATE_PAIR)}
     store.change(old - new, new - old)  # usually a small difference: change only that
     count = len(new) + refresh_event_states(store) + refresh_state_pairs(store)
+    store.refresh_vocabulary()
     store.flush()
     return count
 

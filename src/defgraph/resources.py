@@ -6,7 +6,10 @@ in a source checkout they are the top-level folders of the repository.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
+
+import pyoxigraph as ox
 
 _PKG = Path(__file__).resolve().parent
 _REPO = _PKG.parent.parent
@@ -37,3 +40,22 @@ def ontology_file() -> Path:
 
 def shapes_file() -> Path:
     return ontology_dir() / "shapes.ttl"
+
+
+@cache
+def vocabulary_triples() -> tuple[ox.Triple, ...]:
+    """The ontology's triples between named terms: its class and property hierarchy,
+    labels, comments, and the domains and ranges that are IRIs; its OWL class
+    expressions (blank nodes) left out. The embedded store keeps a copy in the
+    consolidated graph, so that queries read one default graph (stores/oxigraph.py)."""
+    with open(ontology_file(), "rb") as f:
+        return tuple(t for t in ox.parse(f, format=ox.RdfFormat.TURTLE)
+                     if not isinstance(t.subject, ox.BlankNode)
+                     and not isinstance(t.object, ox.BlankNode))
+
+
+@cache
+def vocabulary_subjects() -> frozenset[ox.NamedNode]:
+    """The terms :func:`vocabulary_triples` describe."""
+    return frozenset(t.subject for t in vocabulary_triples()
+                     if isinstance(t.subject, ox.NamedNode))

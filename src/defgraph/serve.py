@@ -46,6 +46,7 @@ import pyoxigraph as ox
 
 from .sparqltext import QueryBoundsError, check_bounds, scan
 from .stores import OxigraphStore
+from .stores.oxigraph import default_graphs as store_default_graphs
 from .vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
 DEFAULT_HOST = "127.0.0.1"
@@ -196,6 +197,7 @@ def _worker_main(path: str, conn: Any, max_bytes: int) -> None:
     with suppress_errors():
         resource.setrlimit(resource.RLIMIT_DATA, (WORKER_MEMORY, WORKER_MEMORY))
     store = ox.Store.read_only(path)
+    ours = store_default_graphs(store)
     while True:
         try:
             job = conn.recv()
@@ -203,7 +205,7 @@ def _worker_main(path: str, conn: Any, max_bytes: int) -> None:
             return
         sparql, accept, fmt, default_graphs, named_graphs = job
         try:
-            kwargs = _dataset(default_graphs, named_graphs)
+            kwargs = _dataset(default_graphs, named_graphs, ours)
             out = _Bounded(float("inf"), max_bytes)
             result = store.query(sparql, **kwargs)
             ctype = SparqlEndpoint._serialise(result, accept, fmt, out)
@@ -337,10 +339,10 @@ class SparqlEndpoint:
         """Run a query; returns the serialised result and its content type."""
         self._check_bounds(sparql)
         self._check_service(sparql, update=False)
-        kwargs = _dataset(default_graphs, named_graphs)
         if self._workers is not None:
             return self._workers.run(sparql, accept, fmt, default_graphs, named_graphs,
                                      self.timeout)
+        kwargs = _dataset(default_graphs, named_graphs, store_default_graphs(self._ox))
         out = _Bounded(time.monotonic() + self.timeout, self.max_result_bytes)
         future = self._pool.submit(self._run, sparql, kwargs, accept, fmt, out)
         try:
@@ -436,9 +438,11 @@ def _graph_iri(value: str) -> ox.NamedNode:
                             f"not an absolute IRI in a graph parameter: {value[:200]!r}") from None
 
 
-def _dataset(default_graphs: list[str] | None, named_graphs: list[str] | None) -> dict[str, Any]:
+def _dataset(default_graphs: list[str] | None, named_graphs: list[str] | None,
+             ours: list[Any] | None = None) -> dict[str, Any]:
     """pyoxigraph's query options for the protocol's dataset: the graphs the request names,
-    else the consolidated graph with the ontology (what analysts ask about)."""
+    else ``ours``, the store's own default graph (the consolidated graph, with the
+    ontology when it does not hold the ontology's terms: stores.oxigraph.default_graphs)."""
     kwargs: dict[str, Any] = {"prefixes": PREFIXES}
     if default_graphs or named_graphs:
         if default_graphs:
@@ -446,7 +450,8 @@ def _dataset(default_graphs: list[str] | None, named_graphs: list[str] | None) -
         if named_graphs:
             kwargs["named_graphs"] = [_graph_iri(g) for g in named_graphs]
     else:
-        kwargs["default_graph"] = [ox.NamedNode(CONSOLIDATED_GRAPH), ox.NamedNode(ONTOLOGY_GRAPH)]
+        kwargs["default_graph"] = ours or [ox.NamedNode(CONSOLIDATED_GRAPH),
+                                           ox.NamedNode(ONTOLOGY_GRAPH)]
     return kwargs
 
 

@@ -26,6 +26,33 @@ from .base import (
 )
 from .base import as_graph_name as _as_graph_name
 
+_CONSOLIDATED = node(CONSOLIDATED_GRAPH)
+
+
+def _vocabulary_quads() -> list[ox.Quad]:
+    return [ox.Quad(t.subject, t.predicate, t.object, _CONSOLIDATED)
+            for t in resources.vocabulary_triples()]
+
+
+def _is_vocabulary(q: ox.Quad) -> bool:
+    """Whether a quad is the store's copy of an ontology term in the consolidated graph."""
+    return q.graph_name == _CONSOLIDATED and q.subject in resources.vocabulary_subjects()
+
+
+def vocabulary_held(store: ox.Store) -> bool:
+    """Whether the consolidated graph holds the whole copy of the ontology's named-term
+    triples (a store written before it was kept, or a graph replaced by hand, does not:
+    queries then read both graphs)."""
+    return all(q in store for q in _vocabulary_quads())
+
+
+def default_graphs(store: ox.Store) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
+    """What queries read as their default graph: the consolidated graph, alone when it
+    holds the ontology's terms, else with the ontology graph (both would repeat them)."""
+    if vocabulary_held(store):
+        return [_CONSOLIDATED]
+    return [_CONSOLIDATED, node(ONTOLOGY_GRAPH)]
+
 
 def is_store(path: Path) -> bool:
     """Whether a folder holds an embedded Oxigraph store (RocksDB's CURRENT file)."""
@@ -101,6 +128,7 @@ class OxigraphStore:
                 raise StoreBusy(f"the store {self.path} is busy: {holder or 'another process'} "
                                 "has it open; try again when it ends") from exc
             raise StoreError(f"cannot open the store at {self.path}: {_one_line(exc)}") from exc
+        self._one_graph: bool | None = None  # whether queries can read the consolidated graph alone
         if not read_only:
             self._ensure_ontology()
 
@@ -131,13 +159,49 @@ class OxigraphStore:
         with open(resources.ontology_file(), "rb") as f:
             quads = [ox.Quad(t.subject, t.predicate, t.object, g)
                      for t in ox.parse(f, format=ox.RdfFormat.TURTLE)]
-        if self.has_graph(g) and _canonical(self.graph_quads(g)) == _canonical(quads):
-            return
-        self.replace_graph(ONTOLOGY_GRAPH, quads)
+        if not (self.has_graph(g) and _canonical(self.graph_quads(g)) == _canonical(quads)):
+            self.replace_graph(ONTOLOGY_GRAPH, quads)
+        if self.has_graph(_CONSOLIDATED) and not self._vocabulary_held():
+            self.refresh_vocabulary()
+
+    # -- the ontology's terms in the consolidated graph ---------------------------------
+    # A default graph of two graphs costs Oxigraph two index reads per triple pattern, so
+    # a query that reads the consolidated graph with the ontology took up to twice as
+    # long as one that reads a single graph. The consolidated graph therefore carries a
+    # copy of the ontology's triples between named terms (resources.vocabulary_triples),
+    # and queries read it alone when the copy is there. The copy is the store's own:
+    # graph_quads, subject_quads and quads leave it out, so the consolidated graph that
+    # maintenance compares, exports publish and tests check is the same as without it.
+
+    def refresh_vocabulary(self) -> None:
+        """Write the copy of the ontology's named-term triples into the consolidated graph."""
+        copy = _vocabulary_quads()
+        try:
+            held = [q for s in resources.vocabulary_subjects()
+                    for q in self._store.quads_for_pattern(s, None, None, _CONSOLIDATED)]
+            wanted = set(copy)
+            for q in held:
+                if q not in wanted:
+                    self._store.remove(q)
+            self._store.extend([q for q in copy if q not in self._store])
+        except OSError as exc:
+            raise StoreError(f"writing graph <{CONSOLIDATED_GRAPH}> failed: {exc}") from exc
+        self._one_graph = True
+
+    def _vocabulary_held(self) -> bool:
+        return vocabulary_held(self._store)
+
+    def _default_graphs(self) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
+        if self._one_graph is None:
+            self._one_graph = self._vocabulary_held()
+        return [_CONSOLIDATED] if self._one_graph else [_CONSOLIDATED, node(ONTOLOGY_GRAPH)]
 
     # -- writing -----------------------------------------------------------------
     def graph_quads(self, graph: str | ox.NamedNode) -> set[ox.Quad]:
         g = _as_graph_name(graph)
+        if g == _CONSOLIDATED:
+            return {q for q in self._store.quads_for_pattern(None, None, None, g)
+                    if not _is_vocabulary(q)}
         return set(self._store.quads_for_pattern(None, None, None, g))
 
     def has_graph(self, graph: str | ox.NamedNode) -> bool:
@@ -158,6 +222,8 @@ class OxigraphStore:
                 shared.append(q)
             else:
                 own.add(ox.Quad(q.subject, q.predicate, q.object, g))
+        if g == _CONSOLIDATED:
+            self._one_graph = None
         try:
             missing = [q for q in shared if q not in self._store]
             exists = self.has_graph(g)
@@ -173,6 +239,8 @@ class OxigraphStore:
 
     def remove_graph(self, graph: str | ox.NamedNode) -> None:
         g = _as_graph_name(graph)
+        if g == _CONSOLIDATED:
+            self._one_graph = None
         if self.has_graph(g):
             self._store.remove_graph(g)
 
@@ -195,6 +263,8 @@ class OxigraphStore:
         """Remove some quads and add others (a small diff to a large graph)."""
         try:
             for q in remove:
+                if _is_vocabulary(q):
+                    self._one_graph = None
                 self._store.remove(q)
             self._store.extend(add)
         except OSError as exc:
@@ -218,7 +288,8 @@ class OxigraphStore:
                       ) -> list[ox.Quad]:
         """Every quad with this subject, in one graph or (None) in all of them."""
         g = _as_graph_name(graph) if graph is not None else None
-        return list(self._store.quads_for_pattern(subject, None, None, g))
+        return [q for q in self._store.quads_for_pattern(subject, None, None, g)
+                if not _is_vocabulary(q)]
 
     # -- reading -----------------------------------------------------------------
     def query(self, sparql: str,
@@ -230,8 +301,7 @@ class OxigraphStore:
         about); ``union=True`` makes it the union of every graph, statements' records included.
         """
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
-        graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = (
-            None if union else [node(CONSOLIDATED_GRAPH), node(ONTOLOGY_GRAPH)])
+        graphs = None if union else self._default_graphs()
         try:
             result = self._store.query(
                 sparql,
@@ -262,7 +332,7 @@ class OxigraphStore:
     def quads(self, *, include_ontology: bool = False) -> Iterator[ox.Quad]:
         onto = node(ONTOLOGY_GRAPH)
         for q in self._store:
-            if include_ontology or q.graph_name != onto:
+            if (include_ontology or q.graph_name != onto) and not _is_vocabulary(q):
                 yield q
 
     def triple_count(self) -> int:
@@ -273,7 +343,8 @@ class OxigraphStore:
         )
         assert isinstance(r, Rows)
         term = r.rows[0][0]
-        return int(term.value) if term is not None else 0
+        copy = sum(1 for q in _vocabulary_quads() if q in self._store)  # the store's own
+        return int(term.value) - copy if term is not None else 0
 
     def dump(self, out: IO[bytes], fmt: ox.RdfFormat, graph: str | None = None) -> None:
         self._store.dump(out, format=fmt, from_graph=node(graph) if graph else None)

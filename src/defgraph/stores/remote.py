@@ -469,6 +469,10 @@ class RemoteStore:
     def location(self) -> str:
         return self.endpoint
 
+    def refresh_vocabulary(self) -> None:
+        """Nothing to do: a SPARQL server reads the consolidated graph with the ontology
+        (default-graph-uri twice) without the embedded store's cost per graph."""
+
     def _ensure_ontology(self) -> None:
         """Keep the ontology in its own named graph, as the embedded store does."""
         with open(resources.ontology_file(), "rb") as f:

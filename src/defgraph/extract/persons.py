@@ -167,7 +167,9 @@ def _roles(text: str, countries: SpanIndex[CountryMention]) -> list[_Role]:
                     # "Ambassador to the Republic of Korea" is one office, and it ends with the state
                     end = min(end, c.end)
                     break
-                cut = re.search(r"\s+(?:of|for)\s+(?:the\s+)?$", text[r.start():c.start])
+                # "Commander of the Royal Brunei Armed Forces": the office ends before the body's
+                # name, whose first words may stand before the state's
+                cut = re.search(r"\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){0,2}$", text[r.start():c.start])
                 end = r.start() + cut.start() if cut else c.start
                 break
         # "Minister for Defence and ..." — a trailing conjunction is not part of the office
@@ -248,7 +250,9 @@ def find_persons(
             p = pos + m.end()
             for c in cindex.starting_in(p - 4, p + 24):
                 # "of the Netherlands": the state's name may take in the article
-                if c.start <= p < c.end or (c.start > p and text[p:c.start].strip() in ("", "Republic of")):
+                # "of the Royal Brunei Armed Forces": a word or two of the body's name may come first
+                if c.start <= p < c.end or (c.start > p and (text[p:c.start].strip() in ("", "Republic of") or
+                                                             _BODY_WORDS.fullmatch(text, p, c.start))):
                     return c.iso3, c.end
             if p in org_at:
                 return "org:" + org_at[p][2], org_at[p][1]
@@ -430,6 +434,9 @@ def find_persons(
             p.country = _state_after_name(text, p, cindex)
     return people + _posts(post_hits, people)
 
+
+# before a state's name in a body's name: "Royal" (Brunei Armed Forces), "Hellenic" ...
+_BODY_WORDS = re.compile(r"(?:Royal|Hellenic|Imperial|National|People's|Federal)\s+")
 
 # between an office and the rank before its holder's name: the rest of the body's name
 _RANK_AFTER_OFFICE = re.compile(r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,4})?[ \t]*,?[ \t]*")

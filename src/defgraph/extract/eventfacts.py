@@ -240,6 +240,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 told_at = None if future else _last_day_told(ctx, s, day0)
                 told = told_at[0] if told_at else None
                 d.date = None if future else (told or day0)
+                d.told_day = told is not None and t.type == "Meeting"
                 if told_at is not None and d.place is None and not remote:
                     # "welcomed X to ... Athens on Wednesday 10 September. After their talks, the
                     # two ministers signed ...": where that day was spent, when one city is named
@@ -706,8 +707,10 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))
                                     and not _same_parties(m, d)):
                 continue  # a bilateral on the margins is not the multilateral meeting it was held at
-            if m.date_explicit and d.date_explicit and m.date != d.date and not _in_range(d, m):
-                continue
+            if (m.date_explicit or (m.told_day and not m.headline)) and \
+                    (d.date_explicit or (d.told_day and not d.headline)) and m.date != d.date \
+                    and not _in_range(d, m):
+                continue  # (a day told before: "Earlier the same day, he received ..." is not the next day's meeting)
             if m.separate and d.separate and m.separate != d.separate:
                 continue  # "separate meetings with A and with B"
             if m.type == "Meeting" and not _same_sides(m, d) and not d.tentative and not _multilateral(m) \

@@ -95,6 +95,7 @@ class EventDraft:
     itinerary: bool = False  # one stop of several ("to Tonga on Monday and to Fiji on Thursday")
     headline: bool = False  # told in the title line
     by_dateline: bool = False  # its only day is the day an agency's report was filed
+    told_day: bool = False  # its day is the one the report last named ("Earlier the same day")
     separate: int = 0  # one of "separate meetings with A and with B" (its rank; 0: none)
     person_orgs: set[str] = field(default_factory=set)  # organisations a party is an official of
 

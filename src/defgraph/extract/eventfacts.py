@@ -255,7 +255,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.confidence += R.confidence("event_count_bonus")
             drafts.append(d)
             if t.type == "Meeting" and (_SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
-                                        or _SEPARATELY_AFTER.match(s.text, t.end - s.start)):
+                                        or _SEPARATELY_AFTER.match(s.text, t.end - s.start)
+                                        or _SEPARATELY_LATER.match(s.text, t.end - s.start)):
                 drafts.extend(_separate(s, d, parts, t))
             if t.type in host_party and chosen is not None:
                 stops = _itinerary(ctx, s, d, day0, future)
@@ -375,6 +376,9 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef]]]:
 _SEPARATE = re.compile(r"\bseparate(?:ly)?\s+(?:[\w-]+\s+){0,2}$", re.I)
 _SEPARATELY_AFTER = re.compile(r"\s+separately\b", re.I)
 _AND_WITH = re.compile(r",?\s+(?:and|as well as)\s+(?:also\s+)?with\s+|;\s+with\s+", re.I)
+# "met A and B separately": the counterparts, then "separately", in the trigger's clause
+_SEPARATELY_LATER = re.compile(r"[^.;]{1,240}?\s(?:separately|individually|one after the other)\b", re.I)
+_AND_LIST = re.compile(r",\s+(?:and\s+)?|\s+(?:and|as well as)\s+", re.I)
 
 
 def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, int]],
@@ -383,6 +387,13 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
     named before the trigger."""
     rel = t.end - s.start
     cuts = [m for m in _AND_WITH.finditer(s.text, rel)]
+    later = _SEPARATELY_LATER.match(s.text, rel)
+    if not cuts and later is not None:
+        # "met Vietnam's Minister X and Fiji's Minister Y separately": a cut before each state
+        # named in the list (an "and" inside an office, "Home Affairs and Immigration", is none)
+        states = [pos - s.start for ref, pos in parts if ref.kind == "country" and rel <= pos - s.start < later.end()]
+        cuts = [m for m in _AND_LIST.finditer(s.text, rel, later.end())
+                if any(m.end() <= p <= m.end() + 2 for p in states)]
     if not cuts:
         return []
     side = [ref for ref, pos in parts if pos < t.start]

@@ -237,6 +237,15 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 p.country = cands.pop()
                 p.state_confidence = r.confidence("state_from_place_visited")
                 continue
+        at_name = text.find(p.name) if home else -1
+        recv = _RECEIVER.match(text, at_name + len(p.name)) if at_name >= 0 else None
+        if recv is not None and not _RECEIVED_THING.match(text, recv.end()):
+            # "Minister X received on Tuesday the Commander of ...", "King Abdullah II received at
+            # the Palace ...": the one who receives, in a report of the publisher's state, is the host
+            p.country = home
+            p.state_confidence = r.confidence("publisher_state_only_candidate")
+            first = False  # the publisher's own official is named
+            continue
         if not (p.role and _government_role(p.role)) and position != "host":
             continue  # one named with no office is a state's official only where called on
         if partner is not None and partner.country:
@@ -351,6 +360,14 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             first = False
         else:
             p.state_confidence = r.confidence("state_unknown")
+
+
+# the verb of one who receives a guest, right after the name (a numeral or a day may come first)
+_RECEIVER = re.compile(r",?\s+(?:[IVX]{1,4}\s+)?(?:(?:today|yesterday|also|on\s+\w+)\s+)?"
+                       r"(?:received|receives|hosted|hosts|welcomed|welcomes)\b")
+# what a guest receives (a guard of honour, a briefing, an award): no host's verb
+_RECEIVED_THING = re.compile(r"\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:guard|briefing|award|medal|"
+                             r"honou?r|degree|decoration|salute|welcome)\b", re.I)
 
 
 @per_rules

@@ -32,6 +32,11 @@ _PLURAL_OFFICE_OF = re.compile(
     r"(?:[Aa]rmy|[Nn]avy|[Nn]aval|[Aa]ir\s+[Ff]orce)\s+(?:chiefs|commanders)|[Pp]residents|[Aa]mbassadors)\s+of\s+(?:the\s+)?")
 
 
+# a plural office before a list of its holders ("the defence ministers, X of A, Y of B and Z of C")
+_PLURAL_HOLDERS = re.compile(r"\b(?:ministers|counterparts|chiefs|commanders|colleagues|leaders|ambassadors|"
+                             r"secretaries)[ \t]*,[ \t]+", re.I)
+
+
 def _not_name(word: str) -> bool:
     return word in rules().not_names
 
@@ -397,6 +402,25 @@ def find_persons(
             continue
         hits.append(PersonHit(t1[0], slug(t1[0]), t1[1], t1[2], None, state_a.iso3))
         hits.append(PersonHit(t2[0], slug(t2[0]), t2[1], t2[2], None, state_b.iso3))
+
+    # "The three Baltic defence ministers, Dovilė Šakalienė of Lithuania, Hanno Pevkur of Estonia
+    # and Andris Sprūds of Latvia": each holder of a list with the state after "of"
+    for lm in _PLURAL_HOLDERS.finditer(text):
+        pos = lm.end()
+        while True:
+            nm = _name_at(text, pos)
+            t = _trim_name(nm, block) if nm else None
+            if not t or not _valid_name(*t) or len(t[0].split()) < 2:
+                break
+            of = re.match(r"[ \t]+of[ \t]+(?:the[ \t]+)?", text[t[2]:t[2] + 12])
+            state = next(iter(cindex.starting_in(t[2] + of.end(), t[2] + of.end() + 1)), None) if of else None
+            if state is None:
+                break
+            hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2], None, state.iso3))
+            sep = re.match(r",\s+(?:and\s+)?|\s+(?:and|&)\s+", text[state.end:state.end + 8])
+            if not sep:
+                break
+            pos = state.end + sep.end()
 
     # "The Minister for Defence, the Hon Richard Marles MP, met ..."; "Fiji's Minister for Home
     # Affairs and Immigration, Pio Tikoduadua": the office's last words may follow an "and"

@@ -329,7 +329,10 @@ def _own_parties(s: Sentence, triggers: list[ev_rules.Trigger], t: ev_rules.Trig
 
 
 _PIECE_BREAK = re.compile(r"[;,]")
-_RELATIVE_PIECE = re.compile(r"[;,]\s*(?:and\s+)?(?:where|which|who|whom|whose|when|while|during|after|before|as)\b", re.I)
+# a piece that goes on with the event before it: a relative clause, or the next stop of a trip
+# ("will travel to Singapore on Thursday ..., and on to Manila on Sunday")
+_RELATIVE_PIECE = re.compile(r"[;,]\s*(?:and\s+)?(?:where|which|who|whom|whose|when|while|during|after|before|as|"
+                             r"(?:then\s+)?on\s+to|then\s+to)\b", re.I)
 
 
 def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef]]]:

@@ -249,8 +249,11 @@ def find_persons(
 
     def country_after_of(pos: int) -> tuple[str | None, int]:
         # "of Vietnam", "of the Embassy of Japan": the state an envoy's mission names
-        m = re.match(r"\s+(?:of|for)\s+(?:the\s+)?(?:(?:Embassy|Permanent Mission|Mission|High Commission|"
-                     r"Delegation)\s+of\s+(?:the\s+)?)?", text[pos:pos + 48])
+        # (the office's last words may follow an "and": "Minister for Home Affairs and Immigration
+        # of the Republic of Fiji")
+        m = re.match(r"(?:[ \t]+(?:and|&)[ \t]+[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,2}?(?=\s+(?:of|for)\s))?"
+                     r"\s+(?:of|for)\s+(?:the\s+)?(?:(?:Embassy|Permanent Mission|Mission|High Commission|"
+                     r"Delegation)\s+of\s+(?:the\s+)?)?", text[pos:pos + 80])
         if m:
             p = pos + m.end()
             for c in cindex.starting_in(p - 4, p + 24):

@@ -320,7 +320,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         # skip the offices of a chain before the holder ("X and Deputy Prime Minister and Minister Y")
         head = text[max(0, p.start - 160):p.start]
         cut = p.start - (len(head) - len(_office_chain_end().sub("", head)))
-        ally = _joined_partner(text, cut, ends) if re.match(
+        ally = _joined_partner(text, cut, ends, p.role) if re.match(
             r",?\s+(?:[^\s,.;]+\s+){0,6}(?:with|received|hosted|welcomed|called on)\b", text[end:end + 90]) else None
         if ally is not None and ally is not p and ally.country and not ally.is_post:
             p.country, p.state_confidence = ally.country, ally.state_confidence
@@ -328,7 +328,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         # "X and Minister Y co-chaired the UAE-France committee", "X and Y signed the agreement
         # between A and B": the two sides, so Y is of the one foreign state left
         reciprocal = _RECIPROCAL.match(text, end) is not None
-        partner = _joined_partner(text, cut, ends)
+        partner = _joined_partner(text, cut, ends, p.role)
         if partner is not None and partner is not p and not partner.is_post and partner.country \
                 and partner.country != home and not reciprocal:
             # "hosted Japan's Foreign Minister X and Defence Minister Y": of the guest's side
@@ -421,14 +421,34 @@ def _visited_states(text: str, home: str | None, countries: list[CountryMention]
     return out
 
 
-def _joined_partner(text: str, at: int, ends: dict[int, PersonHit]) -> PersonHit | None:
+def _joined_partner(text: str, at: int, ends: dict[int, PersonHit],
+                    role: str | None = None) -> PersonHit | None:
     """The person named just before an "and" (or "&") that ends at `at` ("X and Y": X, for
-    Y); the partner's mention may end before a "Jr." or a full stop."""
+    Y); the partner's mention may end before a "Jr." or a full stop. Two holders of the same
+    kind of office ("External Affairs Minister X and Foreign Minister Y") are two states'
+    officials, not one side: no partner then."""
     joined = re.search(r"\s+(?:and|&)\s+(?:the\s+)?$", text[max(0, at - 12):at])
     if joined is None:
         return None
     last = at - len(joined.group(0))
-    return next((ends[k] for k in range(last, last - 5, -1) if k in ends), None)
+    q = next((ends[k] for k in range(last, last - 5, -1) if k in ends), None)
+    if q is not None and role and q.role and _office_kind(role) is not None and \
+            _office_kind(role) == _office_kind(q.role):
+        return None
+    return q
+
+
+_OFFICE_KINDS = (("foreign", re.compile(r"foreign|external affairs", re.I)),
+                 ("defence", re.compile(r"defen[cs]e(?! staff| forces?)", re.I)),
+                 ("head of government", re.compile(r"prime minister|premier|chancellor", re.I)),
+                 ("head of state", re.compile(r"^(?:president|king|emir|sultan)$", re.I)))
+
+
+def _office_kind(role: str) -> str | None:
+    """The kind of a minister's office (foreign, defence, head of government or state), if plain."""
+    if re.search(r"\band\b|deputy|vice|state secretary|secretary of state for", role, re.I):
+        return None  # "Deputy Prime Minister and Minister of Defence": more than one kind
+    return next((k for k, pat in _OFFICE_KINDS if pat.search(role)), None)
 
 
 def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
@@ -446,7 +466,7 @@ def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
         if _GUEST_BEFORE.search(before):
             return "guest", a, None
         if depth < 3:
-            q = _joined_partner(text, a, ends)
+            q = _joined_partner(text, a, ends, p.role)
             if q is not None and q is not p:
                 pos, _at, _q = _position(text, q, ends, depth + 1)
                 if pos:

@@ -202,6 +202,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
     sent_ix, c_ix, pl_ix, p_ix = span_index(spans), span_index(countries), span_index(places), \
         span_index(persons)
     held_anywhere = {q.country for q in persons if q.country and not q.is_post}
+    told = {id(q) for q in persons if q.country}  # officials whose state their own words tell
     first = home not in held_anywhere
     # where each mention ends, for "met Prime Minister X and Defence Minister Y"
     ends = {b: q for q in persons for _a, b in q.mentions}
@@ -354,6 +355,13 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             mates = [q for q in p_ix.starting_in(sent.start, sent.end) if q is not p and not q.is_post]
             if any(q.country == home for q in mates) and not any(q.country and q.country != home for q in mates):
                 foreign.add("?")
+        kind = _office_kind(p.role) if p.role else None
+        if kind is not None and any(q is not p and not q.is_post and q.country == home and q.role
+                                    and id(q) in told and _office_kind(q.role) == kind for q in persons):
+            # the publisher's state has its foreign (defence...) minister named already: one
+            # more holder of that office is a counterpart, of a state not told
+            p.state_confidence = r.confidence("state_unknown")
+            continue
         # the first such official is the publisher's own
         if not others or not foreign or first:
             p.country = home

@@ -858,8 +858,11 @@ def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
     for ref in d.virtual:
         _add(target.virtual, ref)
     target.count = max(filter(None, (target.count, d.count)), default=None)
-    target.place = target.place or d.place
-    target.venue = target.venue or d.venue
+    if target.type not in rules().classes_with("remote"):
+        # a call joins two places: the city of a meeting draft it absorbs (often the dateline's)
+        # is where the report was made
+        target.place = target.place or d.place
+        target.venue = target.venue or d.venue
     if d.date_explicit and not target.date_explicit:
         target.date, target.end_date, target.date_explicit = d.date, d.end_date, True
         target.planned, target.by_dateline = d.planned, d.by_dateline

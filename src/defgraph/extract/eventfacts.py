@@ -171,6 +171,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # a later clause about the future is not a party to the event reported
                 parts = [(ref, pos) for ref, pos in parts
                          if not _in_future_clause(s.text, t.end - s.start, pos - s.start, future_cue)]
+            if day0 is not None and _dated_long_before(ctx, s, t, day0, R.window("background_days")):
+                continue  # "the Dayton agreement, which was signed in Paris in December 1995": background
             background = _BACKGROUND.search(s.text, t.end - s.start)
             if background is not None:
                 # "... met in Riga, a week after the Polish minister visited Vilnius": the states of
@@ -279,6 +281,34 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         elif not d.side and d.date_explicit:
             last_dated = d
     return drafts
+
+
+def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: date, days: int) -> bool:
+    """The trigger's own clause names a day or month long before the statement ("which was
+    signed in Paris in December 1995", "the treaty they signed in 2019"): an earlier event told
+    as background, not one reported."""
+    rel = t.end - s.start
+    brk = _CLAUSE_BREAK.search(s.text, rel)
+    hi = s.start + (brk.start() if brk else len(s.text))
+    for d in ctx.within(ctx.dates, s):
+        if t.start <= d.start < hi and not d.relative and not _is_dateline_date(ctx.text, d):
+            last = d.end_date or d.date
+            if (day0 - last).days > days:
+                return True
+    # a month or a year alone ("in December 1995", "in 2019"), which find_dates does not give
+    for m in _MONTH_YEAR.finditer(s.text, rel, hi - s.start):
+        year = int(m.group("y"))
+        month = _MONTH_NUMBER.get((m.group("mon") or "")[:3].lower(), 12)
+        last_day = date(year, month, 28)
+        if (day0 - last_day).days > days:
+            return True
+    return False
+
+
+_MONTH_NUMBER = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                              "nov", "dec"), start=1)}
+_MONTH_YEAR = re.compile(r"\bin\s+(?:(?P<mon>January|February|March|April|May|June|July|August|September|October|"
+                         r"November|December)\s+)?(?P<y>(?:19|20)\d\d)\b")
 
 
 _UNTIL = re.compile(r"\b(?:ending|ends|until|till|through|to leave\b[^.;]{0,40}?)\s+(?:on\s+)?$", re.I)

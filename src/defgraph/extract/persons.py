@@ -338,11 +338,23 @@ def find_persons(
         if m:
             base = max(0, r.start() - 80)
             seg_start = base + m.start("n")
-            cands = list(name_re().finditer(text, seg_start, base + m.end("n")))
+            n_end = base + m.end("n")
+            cands = list(name_re().finditer(text, seg_start, n_end))
             if cands:
                 last = cands[-1]
-                if last.end() == base + m.end("n"):
+                if last.end() == n_end:
                     trimmed = _trim_name(last, block)
+                    if not (trimmed and _valid_name(*trimmed)):
+                        # "received on Tuesday Vice Admiral X, Commander of ...": the run of capitals
+                        # took in words before the name; the name is the run's last words
+                        trimmed = None
+                        for w in re.finditer(r"(?<=\s)[A-Z]", text[last.start():n_end]):
+                            later = name_re().match(text, last.start() + w.start(), n_end)
+                            if later is not None and later.end() == n_end:
+                                t2 = _trim_name(later, block)
+                                if t2 and _valid_name(*t2) and t2[2] == n_end:
+                                    trimmed = t2
+                                    break
                     if trimmed and _valid_name(*trimmed):
                         name, s, e = trimmed
                         hits.append(PersonHit(name, slug(name), s, after2 if c2 else r.end(), role,

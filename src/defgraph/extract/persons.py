@@ -37,6 +37,11 @@ _PLURAL_HOLDERS = re.compile(r"\b(?:ministers|counterparts|chiefs|commanders|col
                              r"secretaries)[ \t]*,[ \t]+", re.I)
 
 
+# where a sentence opens, and the verb of speech after a name that opens it
+_SPEAKER_START = re.compile(r"(?:^|(?<=\n)|(?<=[.!?][ \t]))(?=[A-Z])")
+_SPEECH_AFTER = re.compile(r"[ \t]+(?:said|says|added|noted|stressed|underlined|emphasi[sz]ed|stated|told)\b")
+
+
 def _not_name(word: str) -> bool:
     return word in rules().not_names
 
@@ -456,6 +461,18 @@ def find_persons(
         name, s, e = trimmed
         hits.append(PersonHit(name, slug(name), r.start(), e, r.group(0),
                               country_before(r.start()), org_before(r.start())))
+
+    # A full name opening a sentence before a verb of speech: "John Healey said the package ..."
+    for sm in _SPEAKER_START.finditer(text):
+        nm = _name_at(text, sm.end())
+        t = _trim_name(nm, block) if nm else None
+        if not t or not _valid_name(*t) or len(t[0].split()) < 2 or nm is None or t[2] != nm.end("name"):
+            continue
+        if any(not re.match(r"[A-Z][a-zà-ÿ'’-]", w) for w in t[0].split()):
+            continue  # "CS Duale said": an office's letters, not a given name
+        if cindex.overlapping(t[1], t[2]) or not _SPEECH_AFTER.match(text, t[2]):
+            continue  # "Bosnia and Herzegovina said": a state, not a person
+        hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2]))
 
     # Honorifics alone: "Sir Tony Radakin", "Dr Ng Eng Hen", "Mr Pevkur"
     for m in name_re().finditer(text):

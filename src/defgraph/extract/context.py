@@ -292,6 +292,12 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                             if not _OBJECT_BEFORE.search(text, prev.start, at0):
                                 subject = first_q  # not one met there ("will meet President X")
             sub_state = subject.country if subject is not None else None
+            if home and subject is not None and subject.org and not sub_state and not subject.is_post:
+                # "NATO Deputy Secretary General X visited Skopje and met Prime Minister Y": an
+                # organisation's official met the publisher's
+                p.country = home
+                p.state_confidence = r.confidence("publisher_state_only_candidate")
+                continue
             if home and sub_state and sub_state != home:
                 p.country = home  # the foreign guest called on, or met, the publisher's official
                 p.state_confidence = r.confidence("publisher_state_only_candidate")

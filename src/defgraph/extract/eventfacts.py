@@ -206,12 +206,14 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "SEOUL (Yonhap) -- ... held video talks", "announced in Ottawa after a video call":
                 # a call joins two places; the one named is where the report was filed or made
                 place = None
-            elif place is None and dateline is not None and not remote and \
+            elif place is None and dateline is not None and not remote and not future and \
                     t.type not in R.classes_with("multilateral") - {"Meeting"} and not (
                         t.type in host_party and any(
                             c.iso3 != dateline.iso3 and _VISIT_TO_BEFORE.search(ctx.text, max(0, c.start - 20), c.start)
                             for c in cs)):
                 # (not "DUSHANBE (Khovar) - ... paid an official visit to Uzbekistan": the visit is there)
+                # (not for a plan: "BEIJING (Xinhua) -- X will visit China next week" tells where the
+                # report was filed, not where the visit will be)
                 place = dateline  # "RAWALPINDI, January 15: General X called on ...": a report from the spot
             if place:
                 d.place = place

@@ -170,7 +170,10 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     # Officials named with no state of their own: the publisher's, the host's or the visited
     # state's by where they stand, never the counterpart's by proximity
     spans = sentences(text)
-    _states_of_officials(text, home, persons, countries, places, spans)
+    # a joint statement's publisher may name two states ("UK Ministry of Defence and French
+    # Ministry of the Armed Forces"): the second is the home of the other side's officials
+    joint = list(dict.fromkeys(c.iso3 for c in find_countries(st.publisher or "")))
+    _states_of_officials(text, home, persons, countries, places, spans, joint)
     return _Context(
         st=st, text=text, ref=st.issued, home=home, countries=countries, orgs=orgs,
         persons=persons, places=places, dates=find_dates(text, st.issued), money=find_money(text),
@@ -181,7 +184,7 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
 
 def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                          countries: list[CountryMention], places: list[PlaceMention],
-                         spans: list[Sentence]) -> None:
+                         spans: list[Sentence], publishers: list[str] | None = None) -> None:
     """The state of each official named with no cue of their own (rules in order):
 
     - one introduced as someone's counterpart is of the one foreign state the sentence names as
@@ -362,10 +365,24 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             if any(q.country == home for q in mates) and not any(q.country and q.country != home for q in mates):
                 foreign.add("?")
         kind = _office_kind(p.role) if p.role else None
-        if kind is not None and any(q is not p and not q.is_post and q.country == home and q.role
-                                    and id(q) in told and _office_kind(q.role) == kind for q in persons):
-            # the publisher's state has its foreign (defence...) minister named already: one
-            # more holder of that office is a counterpart, of a state not told
+
+        def holds_kind(state: str | None, told_only: bool) -> bool:
+            return any(q is not p and not q.is_post and q.country == state and q.role and
+                       (id(q) in told or not told_only) and _office_kind(q.role) == kind for q in persons)
+
+        if kind is not None and publishers and len(publishers) == 2 and home in publishers and \
+                holds_kind(home, told_only=False):
+            # a statement published by two states ("Defence Minister Sébastien Lecornu" in a
+            # UK-French text): a second holder of the office the first state's official holds is
+            # of the other state
+            other = [c for c in publishers if c != home]
+            if not holds_kind(other[0], told_only=False):
+                p.country = other[0]
+                p.state_confidence = r.confidence("publisher_state_only_candidate")
+                continue
+        if kind is not None and holds_kind(home, told_only=True):
+            # the publisher's state has its foreign (defence...) minister named already by their
+            # own words: one more holder of that office is a counterpart, of a state not told
             p.state_confidence = r.confidence("state_unknown")
             continue
         # the first such official is the publisher's own

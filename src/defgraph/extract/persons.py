@@ -37,6 +37,8 @@ _PLURAL_HOLDERS = re.compile(r"\b(?:ministers|counterparts|chiefs|commanders|col
                              r"secretaries)[ \t]*,[ \t]+", re.I)
 
 
+_DELEGATION_LED = re.compile(r"\bdelegations?[ \t]+(?:from|of)[ \t]+(?:the[ \t]+)?(?P<body>[^,.;:()]{2,80}?)"
+                             r"[ \t]+(?:led|headed)[ \t]+by[ \t]+(?:the[ \t]+)?")
 # where a sentence opens, and the verb of speech after a name that opens it
 _SPEAKER_START = re.compile(r"(?:^|(?<=\n)|(?<=[.!?][ \t]))(?=[A-Z])")
 _SPEECH_AFTER = re.compile(r"[ \t]+(?:said|says|added|noted|stressed|underlined|emphasi[sz]ed|stated|told)\b")
@@ -461,6 +463,23 @@ def find_persons(
         name, s, e = trimmed
         hits.append(PersonHit(name, slug(name), r.start(), e, r.group(0),
                               country_before(r.start()), org_before(r.start())))
+
+    # "a delegation from the Republic of Korea Army led by Lieutenant General X": the leader is of
+    # the state the delegation comes from
+    for dm in _DELEGATION_LED.finditer(text):
+        state = next(iter(cindex.starting_in(dm.start("body"), dm.end("body"))), None)
+        if state is None:
+            continue
+        pos = dm.end()
+        rm = role_re().match(text, pos)
+        if rm is not None and military_rank(rm.group(0)) is False:
+            pos = rm.end()
+            comma = re.match(r",?[ \t]+(?:the[ \t]+)?", text[pos:pos + 8])
+            pos += comma.end() if comma else 0
+        nm = _name_at(text, pos)
+        t = _trim_name(nm, block) if nm else None
+        if t and _valid_name(*t) and len(t[0].split()) >= 2:
+            hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2], None, state.iso3))
 
     # A full name opening a sentence before a verb of speech: "John Healey said the package ..."
     for sm in _SPEAKER_START.finditer(text):

@@ -33,15 +33,17 @@ _PLURAL_OFFICE_OF = re.compile(
 
 
 # a plural office before a list of its holders ("the defence ministers, X of A, Y of B and Z of C")
-_PLURAL_HOLDERS = re.compile(r"\b(?:ministers|counterparts|chiefs|commanders|colleagues|leaders|ambassadors|"
-                             r"secretaries)[ \t]*,[ \t]+", re.I)
+_PLURAL_HOLDERS = re.compile(r"\b(?=[MmCcLlAaSs])(?:[Mm]inisters|[Cc]ounterparts|[Cc]hiefs|[Cc]ommanders|[Cc]olleagues|"
+                             r"[Ll]eaders|[Aa]mbassadors|[Ss]ecretaries)[ \t]*,[ \t]+")
 
 
 _DELEGATION_LED = re.compile(r"\bdelegations?[ \t]+(?:from|of)[ \t]+(?:the[ \t]+)?(?P<body>[^,.;:()]{2,80}?)"
                              r"[ \t]+(?:led|headed)[ \t]+by[ \t]+(?:the[ \t]+)?")
-# where a sentence opens, and the verb of speech after a name that opens it
-_SPEAKER_START = re.compile(r"(?:^|(?<=\n)|(?<=[.!?][ \t]))(?=[A-Z])")
-_SPEECH_AFTER = re.compile(r"[ \t]+(?:said|says|added|noted|stressed|underlined|emphasi[sz]ed|stated|told)\b")
+# a run of capitalised words opening a sentence before a verb of speech (found in one pass), and
+# the verb right after the name
+_SPEECH = r"[ \t]+(?:said|says|added|noted|stressed|underlined|emphasi[sz]ed|stated|told)\b"
+_SPEAKER = re.compile(r"(?:^|(?<=\n)|(?<=[.!?][ \t]))(?P<n>[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){1,4})" + _SPEECH)
+_SPEECH_AFTER = re.compile(_SPEECH)
 
 
 def _not_name(word: str) -> bool:
@@ -466,7 +468,7 @@ def find_persons(
 
     # "a delegation from the Republic of Korea Army led by Lieutenant General X": the leader is of
     # the state the delegation comes from
-    for dm in _DELEGATION_LED.finditer(text):
+    for dm in (_DELEGATION_LED.finditer(text) if "elegation" in text else ()):
         state = next(iter(cindex.starting_in(dm.start("body"), dm.end("body"))), None)
         if state is None:
             continue
@@ -482,8 +484,11 @@ def find_persons(
             hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2], None, state.iso3))
 
     # A full name opening a sentence before a verb of speech: "John Healey said the package ..."
-    for sm in _SPEAKER_START.finditer(text):
-        nm = _name_at(text, sm.end())
+    for vm in _SPEECH_AFTER.finditer(text):  # few verbs of speech: read back from each
+        sm = _SPEAKER.search(text, max(0, vm.start() - 90), vm.end())
+        if sm is None or sm.end() != vm.end():
+            continue
+        nm = _name_at(text, sm.start("n"))
         t = _trim_name(nm, block) if nm else None
         if not t or not _valid_name(*t) or len(t[0].split()) < 2 or nm is None or t[2] != nm.end("name"):
             continue

@@ -187,7 +187,9 @@ class Rules:
     @cached_property
     def feature_re(self) -> re.Pattern[str] | None:
         """Seas, straits and gulfs named after a state ("the South China Sea"), as one pattern."""
-        return re.compile("|".join(f"(?:{p})" for p in self.feature_names)) if self.feature_names else None
+        if not self.feature_names:
+            return None
+        return re.compile(first_chars(self.feature_names) + "(?:" + "|".join(f"(?:{p})" for p in self.feature_names) + ")")
 
     @cached_property
     def standalone_venue_re(self) -> re.Pattern[str]:

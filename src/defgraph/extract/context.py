@@ -170,7 +170,10 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     # Officials named with no state of their own: the publisher's, the host's or the visited
     # state's by where they stand, never the counterpart's by proximity
     spans = sentences(text)
-    _states_of_officials(text, home, persons, countries, places, spans)
+    # a joint statement's publisher may name two states ("UK Ministry of Defence and French
+    # Ministry of the Armed Forces"): the second is the home of the other side's officials
+    joint = list(dict.fromkeys(c.iso3 for c in find_countries(st.publisher or "")))
+    _states_of_officials(text, home, persons, countries, places, spans, joint)
     return _Context(
         st=st, text=text, ref=st.issued, home=home, countries=countries, orgs=orgs,
         persons=persons, places=places, dates=find_dates(text, st.issued), money=find_money(text),
@@ -181,7 +184,7 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
 
 def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                          countries: list[CountryMention], places: list[PlaceMention],
-                         spans: list[Sentence]) -> None:
+                         spans: list[Sentence], publishers: list[str] | None = None) -> None:
     """The state of each official named with no cue of their own (rules in order):
 
     - one introduced as someone's counterpart is of the one foreign state the sentence names as
@@ -202,6 +205,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
     sent_ix, c_ix, pl_ix, p_ix = span_index(spans), span_index(countries), span_index(places), \
         span_index(persons)
     held_anywhere = {q.country for q in persons if q.country and not q.is_post}
+    told = {id(q) for q in persons if q.country}  # officials whose state their own words tell
     first = home not in held_anywhere
     # where each mention ends, for "met Prime Minister X and Defence Minister Y"
     ends = {b: q for q in persons for _a, b in q.mentions}
@@ -237,6 +241,15 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 p.country = cands.pop()
                 p.state_confidence = r.confidence("state_from_place_visited")
                 continue
+        at_name = text.find(p.name) if home else -1
+        recv = _RECEIVER.match(text, at_name + len(p.name)) if at_name >= 0 else None
+        if recv is not None and not _RECEIVED_THING.match(text, recv.end()):
+            # "Minister X received on Tuesday the Commander of ...", "King Abdullah II received at
+            # the Palace ...": the one who receives, in a report of the publisher's state, is the host
+            p.country = home
+            p.state_confidence = r.confidence("publisher_state_only_candidate")
+            first = False  # the publisher's own official is named
+            continue
         if not (p.role and _government_role(p.role)) and position != "host":
             continue  # one named with no office is a state's official only where called on
         if partner is not None and partner.country:
@@ -282,6 +295,12 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                             if not _OBJECT_BEFORE.search(text, prev.start, at0):
                                 subject = first_q  # not one met there ("will meet President X")
             sub_state = subject.country if subject is not None else None
+            if home and subject is not None and subject.org and not sub_state and not subject.is_post:
+                # "NATO Deputy Secretary General X visited Skopje and met Prime Minister Y": an
+                # organisation's official met the publisher's
+                p.country = home
+                p.state_confidence = r.confidence("publisher_state_only_candidate")
+                continue
             if home and sub_state and sub_state != home:
                 p.country = home  # the foreign guest called on, or met, the publisher's official
                 p.state_confidence = r.confidence("publisher_state_only_candidate")
@@ -311,7 +330,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         # skip the offices of a chain before the holder ("X and Deputy Prime Minister and Minister Y")
         head = text[max(0, p.start - 160):p.start]
         cut = p.start - (len(head) - len(_office_chain_end().sub("", head)))
-        ally = _joined_partner(text, cut, ends) if re.match(
+        ally = _joined_partner(text, cut, ends, p.role) if re.match(
             r",?\s+(?:[^\s,.;]+\s+){0,6}(?:with|received|hosted|welcomed|called on)\b", text[end:end + 90]) else None
         if ally is not None and ally is not p and ally.country and not ally.is_post:
             p.country, p.state_confidence = ally.country, ally.state_confidence
@@ -319,7 +338,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         # "X and Minister Y co-chaired the UAE-France committee", "X and Y signed the agreement
         # between A and B": the two sides, so Y is of the one foreign state left
         reciprocal = _RECIPROCAL.match(text, end) is not None
-        partner = _joined_partner(text, cut, ends)
+        partner = _joined_partner(text, cut, ends, p.role)
         if partner is not None and partner is not p and not partner.is_post and partner.country \
                 and partner.country != home and not reciprocal:
             # "hosted Japan's Foreign Minister X and Defence Minister Y": of the guest's side
@@ -345,12 +364,41 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             mates = [q for q in p_ix.starting_in(sent.start, sent.end) if q is not p and not q.is_post]
             if any(q.country == home for q in mates) and not any(q.country and q.country != home for q in mates):
                 foreign.add("?")
+        kind = _office_kind(p.role) if p.role else None
+
+        def holds_kind(state: str | None, told_only: bool) -> bool:
+            return any(q is not p and not q.is_post and q.country == state and q.role and
+                       (id(q) in told or not told_only) and _office_kind(q.role) == kind for q in persons)
+
+        if kind is not None and publishers and len(publishers) == 2 and home in publishers and \
+                holds_kind(home, told_only=False):
+            # a statement published by two states ("Defence Minister Sébastien Lecornu" in a
+            # UK-French text): a second holder of the office the first state's official holds is
+            # of the other state
+            other = [c for c in publishers if c != home]
+            if not holds_kind(other[0], told_only=False):
+                p.country = other[0]
+                p.state_confidence = r.confidence("publisher_state_only_candidate")
+                continue
+        if kind is not None and holds_kind(home, told_only=True):
+            # the publisher's state has its foreign (defence...) minister named already by their
+            # own words: one more holder of that office is a counterpart, of a state not told
+            p.state_confidence = r.confidence("state_unknown")
+            continue
         # the first such official is the publisher's own
         if not others or not foreign or first:
             p.country = home
             first = False
         else:
             p.state_confidence = r.confidence("state_unknown")
+
+
+# the verb of one who receives a guest, right after the name (a numeral or a day may come first)
+_RECEIVER = re.compile(r",?\s+(?:[IVX]{1,4}\s+)?(?:(?:today|yesterday|also|on\s+\w+)\s+)?"
+                       r"(?:received|receives|hosted|hosts|welcomed|welcomes)\b")
+# what a guest receives (a guard of honour, a briefing, an award): no host's verb
+_RECEIVED_THING = re.compile(r"\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:guard|briefing|award|medal|"
+                             r"honou?r|degree|decoration|salute|welcome)\b", re.I)
 
 
 @per_rules
@@ -404,14 +452,34 @@ def _visited_states(text: str, home: str | None, countries: list[CountryMention]
     return out
 
 
-def _joined_partner(text: str, at: int, ends: dict[int, PersonHit]) -> PersonHit | None:
+def _joined_partner(text: str, at: int, ends: dict[int, PersonHit],
+                    role: str | None = None) -> PersonHit | None:
     """The person named just before an "and" (or "&") that ends at `at` ("X and Y": X, for
-    Y); the partner's mention may end before a "Jr." or a full stop."""
+    Y); the partner's mention may end before a "Jr." or a full stop. Two holders of the same
+    kind of office ("External Affairs Minister X and Foreign Minister Y") are two states'
+    officials, not one side: no partner then."""
     joined = re.search(r"\s+(?:and|&)\s+(?:the\s+)?$", text[max(0, at - 12):at])
     if joined is None:
         return None
     last = at - len(joined.group(0))
-    return next((ends[k] for k in range(last, last - 5, -1) if k in ends), None)
+    q = next((ends[k] for k in range(last, last - 5, -1) if k in ends), None)
+    if q is not None and role and q.role and _office_kind(role) is not None and \
+            _office_kind(role) == _office_kind(q.role):
+        return None
+    return q
+
+
+_OFFICE_KINDS = (("foreign", re.compile(r"foreign|external affairs", re.I)),
+                 ("defence", re.compile(r"defen[cs]e(?! staff| forces?)", re.I)),
+                 ("head of government", re.compile(r"prime minister|premier|chancellor", re.I)),
+                 ("head of state", re.compile(r"^(?:president|king|emir|sultan)$", re.I)))
+
+
+def _office_kind(role: str) -> str | None:
+    """The kind of a minister's office (foreign, defence, head of government or state), if plain."""
+    if re.search(r"\band\b|deputy|vice|state secretary|secretary of state for", role, re.I):
+        return None  # "Deputy Prime Minister and Minister of Defence": more than one kind
+    return next((k for k, pat in _OFFICE_KINDS if pat.search(role)), None)
 
 
 def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
@@ -429,7 +497,7 @@ def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
         if _GUEST_BEFORE.search(before):
             return "guest", a, None
         if depth < 3:
-            q = _joined_partner(text, a, ends)
+            q = _joined_partner(text, a, ends, p.role)
             if q is not None and q is not p:
                 pos, _at, _q = _position(text, q, ends, depth + 1)
                 if pos:

@@ -224,7 +224,11 @@ def find_countries(text: str) -> list[CountryMention]:
     from .spans import Occupied
 
     taken = Occupied((c.start, c.end) for c in out)
+    feature_re = rules().feature_re
+    features = Occupied((f.start(), f.end()) for f in feature_re.finditer(text)) if feature_re is not None else None
     for m in _mention_regex().finditer(text):
+        if features is not None and features.overlaps(m.start(), m.end()):
+            continue  # "the South China Sea", "the Gulf of Guinea": a sea, not the state
         form = m.group(0)
         if taken.overlaps(m.start(), m.end()):
             continue

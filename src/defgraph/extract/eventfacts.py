@@ -171,6 +171,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # a later clause about the future is not a party to the event reported
                 parts = [(ref, pos) for ref, pos in parts
                          if not _in_future_clause(s.text, t.end - s.start, pos - s.start, future_cue)]
+            if day0 is not None and _dated_long_before(ctx, s, t, day0, R.window("background_days")):
+                continue  # "the Dayton agreement, which was signed in Paris in December 1995": background
             background = _BACKGROUND.search(s.text, t.end - s.start)
             if background is not None:
                 # "... met in Riga, a week after the Polish minister visited Vilnius": the states of
@@ -204,12 +206,14 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "SEOUL (Yonhap) -- ... held video talks", "announced in Ottawa after a video call":
                 # a call joins two places; the one named is where the report was filed or made
                 place = None
-            elif place is None and dateline is not None and not remote and \
+            elif place is None and dateline is not None and not remote and not future and \
                     t.type not in R.classes_with("multilateral") - {"Meeting"} and not (
                         t.type in host_party and any(
                             c.iso3 != dateline.iso3 and _VISIT_TO_BEFORE.search(ctx.text, max(0, c.start - 20), c.start)
                             for c in cs)):
                 # (not "DUSHANBE (Khovar) - ... paid an official visit to Uzbekistan": the visit is there)
+                # (not for a plan: "BEIJING (Xinhua) -- X will visit China next week" tells where the
+                # report was filed, not where the visit will be)
                 place = dateline  # "RAWALPINDI, January 15: General X called on ...": a report from the spot
             if place:
                 d.place = place
@@ -240,6 +244,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 told_at = None if future else _last_day_told(ctx, s, day0)
                 told = told_at[0] if told_at else None
                 d.date = None if future else (told or day0)
+                d.told_day = told is not None and t.type == "Meeting"
                 if told_at is not None and d.place is None and not remote:
                     # "welcomed X to ... Athens on Wednesday 10 September. After their talks, the
                     # two ministers signed ...": where that day was spent, when one city is named
@@ -254,7 +259,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.confidence += R.confidence("event_count_bonus")
             drafts.append(d)
             if t.type == "Meeting" and (_SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
-                                        or _SEPARATELY_AFTER.match(s.text, t.end - s.start)):
+                                        or _SEPARATELY_AFTER.match(s.text, t.end - s.start)
+                                        or _SEPARATELY_LATER.match(s.text, t.end - s.start)):
                 drafts.extend(_separate(s, d, parts, t))
             if t.type in host_party and chosen is not None:
                 stops = _itinerary(ctx, s, d, day0, future)
@@ -277,6 +283,34 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         elif not d.side and d.date_explicit:
             last_dated = d
     return drafts
+
+
+def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: date, days: int) -> bool:
+    """The trigger's own clause names a day or month long before the statement ("which was
+    signed in Paris in December 1995", "the treaty they signed in 2019"): an earlier event told
+    as background, not one reported."""
+    rel = t.end - s.start
+    brk = _CLAUSE_BREAK.search(s.text, rel)
+    hi = s.start + (brk.start() if brk else len(s.text))
+    for d in ctx.within(ctx.dates, s):
+        if t.start <= d.start < hi and not d.relative and not _is_dateline_date(ctx.text, d):
+            last = d.end_date or d.date
+            if (day0 - last).days > days:
+                return True
+    # a month or a year alone ("in December 1995", "in 2019"), which find_dates does not give
+    for m in _MONTH_YEAR.finditer(s.text, rel, hi - s.start):
+        year = int(m.group("y"))
+        month = _MONTH_NUMBER.get((m.group("mon") or "")[:3].lower(), 12)
+        last_day = date(year, month, 28)
+        if (day0 - last_day).days > days:
+            return True
+    return False
+
+
+_MONTH_NUMBER = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                              "nov", "dec"), start=1)}
+_MONTH_YEAR = re.compile(r"\bin\s+(?:(?P<mon>January|February|March|April|May|June|July|August|September|October|"
+                         r"November|December)\s+)?(?P<y>(?:19|20)\d\d)\b")
 
 
 _UNTIL = re.compile(r"\b(?:ending|ends|until|till|through|to leave\b[^.;]{0,40}?)\s+(?:on\s+)?$", re.I)
@@ -327,7 +361,10 @@ def _own_parties(s: Sentence, triggers: list[ev_rules.Trigger], t: ev_rules.Trig
 
 
 _PIECE_BREAK = re.compile(r"[;,]")
-_RELATIVE_PIECE = re.compile(r"[;,]\s*(?:and\s+)?(?:where|which|who|whom|whose|when|while|during|after|before|as)\b", re.I)
+# a piece that goes on with the event before it: a relative clause, or the next stop of a trip
+# ("will travel to Singapore on Thursday ..., and on to Manila on Sunday")
+_RELATIVE_PIECE = re.compile(r"[;,]\s*(?:and\s+)?(?:where|which|who|whom|whose|when|while|during|after|before|as|"
+                             r"(?:then\s+)?on\s+to|then\s+to)\b", re.I)
 
 
 def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef]]]:
@@ -374,6 +411,9 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef]]]:
 _SEPARATE = re.compile(r"\bseparate(?:ly)?\s+(?:[\w-]+\s+){0,2}$", re.I)
 _SEPARATELY_AFTER = re.compile(r"\s+separately\b", re.I)
 _AND_WITH = re.compile(r",?\s+(?:and|as well as)\s+(?:also\s+)?with\s+|;\s+with\s+", re.I)
+# "met A and B separately": the counterparts, then "separately", in the trigger's clause
+_SEPARATELY_LATER = re.compile(r"[^.;]{1,240}?\s(?:separately|individually|one after the other)\b", re.I)
+_AND_LIST = re.compile(r",\s+(?:and\s+)?|\s+(?:and|as well as)\s+", re.I)
 
 
 def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, int]],
@@ -382,6 +422,13 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
     named before the trigger."""
     rel = t.end - s.start
     cuts = [m for m in _AND_WITH.finditer(s.text, rel)]
+    later = _SEPARATELY_LATER.match(s.text, rel)
+    if not cuts and later is not None:
+        # "met Vietnam's Minister X and Fiji's Minister Y separately": a cut before each state
+        # named in the list (an "and" inside an office, "Home Affairs and Immigration", is none)
+        states = [pos - s.start for ref, pos in parts if ref.kind == "country" and rel <= pos - s.start < later.end()]
+        cuts = [m for m in _AND_LIST.finditer(s.text, rel, later.end())
+                if any(m.end() <= p <= m.end() + 2 for p in states)]
     if not cuts:
         return []
     side = [ref for ref, pos in parts if pos < t.start]
@@ -706,8 +753,10 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))
                                     and not _same_parties(m, d)):
                 continue  # a bilateral on the margins is not the multilateral meeting it was held at
-            if m.date_explicit and d.date_explicit and m.date != d.date and not _in_range(d, m):
-                continue
+            if (m.date_explicit or (m.told_day and not m.headline)) and \
+                    (d.date_explicit or (d.told_day and not d.headline)) and m.date != d.date \
+                    and not _in_range(d, m):
+                continue  # (a day told before: "Earlier the same day, he received ..." is not the next day's meeting)
             if m.separate and d.separate and m.separate != d.separate:
                 continue  # "separate meetings with A and with B"
             if m.type == "Meeting" and not _same_sides(m, d) and not d.tentative and not _multilateral(m) \
@@ -841,8 +890,11 @@ def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
     for ref in d.virtual:
         _add(target.virtual, ref)
     target.count = max(filter(None, (target.count, d.count)), default=None)
-    target.place = target.place or d.place
-    target.venue = target.venue or d.venue
+    if target.type not in rules().classes_with("remote"):
+        # a call joins two places: the city of a meeting draft it absorbs (often the dateline's)
+        # is where the report was made
+        target.place = target.place or d.place
+        target.venue = target.venue or d.venue
     if d.date_explicit and not target.date_explicit:
         target.date, target.end_date, target.date_explicit = d.date, d.end_date, True
         target.planned, target.by_dateline = d.planned, d.by_dateline

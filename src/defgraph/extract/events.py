@@ -13,7 +13,8 @@ from ..rules import EventType, Rules, first_chars, per_rules, rules
 from .text import NUMBER_WORDS_RE, Sentence, number_value
 
 # A headline's infinitive: "Minister to host NATO Secretary General", "UK to deploy jets"
-_HEADLINE_FUTURE = re.compile(r"^[^.,;:]{0,100}?\b[A-Z][\w'’-]*\s+to\s+$")
+# a headline's infinitive: "Minister to visit Japan", "Indonesia, Australia to sign agreement"
+_HEADLINE_FUTURE = re.compile(r"^[^.;:]{0,100}?\b[A-Z][\w'’-]*\s+to\s+$")
 
 _COUNT = re.compile(
     r"\b(?P<n>\d{1,3}|" + NUMBER_WORDS_RE + r")\s+"
@@ -95,6 +96,7 @@ class EventDraft:
     itinerary: bool = False  # one stop of several ("to Tonga on Monday and to Fiji on Thursday")
     headline: bool = False  # told in the title line
     by_dateline: bool = False  # its only day is the day an agency's report was filed
+    told_day: bool = False  # its day is the one the report last named ("Earlier the same day")
     separate: int = 0  # one of "separate meetings with A and with B" (its rank; 0: none)
     person_orgs: set[str] = field(default_factory=set)  # organisations a party is an official of
 
@@ -183,16 +185,17 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 if hit is not None and (t.anchor is None or s.start + hit.start() < t.anchor[0]):
                     t.anchor = (s.start + hit.start(), s.start + hit.end())
 
-    # "The exercise was organised by ...": the convening word belongs to the other event
-    for cls in list(found):
-        rt = rule(cls)
-        if rt and found[cls].convening and any(k in found for k in rt.convening_yields_to):
-            del found[cls]
-    # "joined by video link" is remote attendance at a meeting, not a call
+    # (first: "attended a virtual meeting ..., chaired by Malaysia" keeps the meeting its convenor
+    # names) "joined by video link" is remote attendance at a meeting, not a call
     for cls in list(found):
         rt = rule(cls)
         if rt and any(y.to in found and (y.word is None or y.word.search(found[cls].word))
                       and (y.sentence is None or y.sentence.search(s.text)) for y in rt.yields):
+            del found[cls]
+    # "The exercise was organised by ...": the convening word belongs to the other event
+    for cls in list(found):
+        rt = rule(cls)
+        if rt and found[cls].convening and any(k in found for k in rt.convening_yields_to):
             del found[cls]
     # "video talks" is a call: the "talks" inside it are no meeting of their own
     for cls in list(found):

@@ -32,6 +32,20 @@ _PLURAL_OFFICE_OF = re.compile(
     r"(?:[Aa]rmy|[Nn]avy|[Nn]aval|[Aa]ir\s+[Ff]orce)\s+(?:chiefs|commanders)|[Pp]residents|[Aa]mbassadors)\s+of\s+(?:the\s+)?")
 
 
+# a plural office before a list of its holders ("the defence ministers, X of A, Y of B and Z of C")
+_PLURAL_HOLDERS = re.compile(r"\b(?=[MmCcLlAaSs])(?:[Mm]inisters|[Cc]ounterparts|[Cc]hiefs|[Cc]ommanders|[Cc]olleagues|"
+                             r"[Ll]eaders|[Aa]mbassadors|[Ss]ecretaries)[ \t]*,[ \t]+")
+
+
+_DELEGATION_LED = re.compile(r"\bdelegations?[ \t]+(?:from|of)[ \t]+(?:the[ \t]+)?(?P<body>[^,.;:()]{2,80}?)"
+                             r"[ \t]+(?:led|headed)[ \t]+by[ \t]+(?:the[ \t]+)?")
+# a run of capitalised words opening a sentence before a verb of speech (found in one pass), and
+# the verb right after the name
+_SPEECH = r"[ \t]+(?:said|says|added|noted|stressed|underlined|emphasi[sz]ed|stated|told)\b"
+_SPEAKER = re.compile(r"(?:^|(?<=\n)|(?<=[.!?][ \t]))(?P<n>[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){1,4})" + _SPEECH)
+_SPEECH_AFTER = re.compile(_SPEECH)
+
+
 def _not_name(word: str) -> bool:
     return word in rules().not_names
 
@@ -167,7 +181,9 @@ def _roles(text: str, countries: SpanIndex[CountryMention]) -> list[_Role]:
                     # "Ambassador to the Republic of Korea" is one office, and it ends with the state
                     end = min(end, c.end)
                     break
-                cut = re.search(r"\s+(?:of|for)\s+(?:the\s+)?$", text[r.start():c.start])
+                # "Commander of the Royal Brunei Armed Forces": the office ends before the body's
+                # name, whose first words may stand before the state's
+                cut = re.search(r"\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){0,2}$", text[r.start():c.start])
                 end = r.start() + cut.start() if cut else c.start
                 break
         # "Minister for Defence and ..." — a trailing conjunction is not part of the office
@@ -242,13 +258,18 @@ def find_persons(
 
     def country_after_of(pos: int) -> tuple[str | None, int]:
         # "of Vietnam", "of the Embassy of Japan": the state an envoy's mission names
-        m = re.match(r"\s+(?:of|for)\s+(?:the\s+)?(?:(?:Embassy|Permanent Mission|Mission|High Commission|"
-                     r"Delegation)\s+of\s+(?:the\s+)?)?", text[pos:pos + 48])
+        # (the office's last words may follow an "and": "Minister for Home Affairs and Immigration
+        # of the Republic of Fiji")
+        m = re.match(r"(?:[ \t]+(?:and|&)[ \t]+[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,2}?(?=\s+(?:of|for)\s))?"
+                     r"\s+(?:of|for)\s+(?:the\s+)?(?:(?:Embassy|Permanent Mission|Mission|High Commission|"
+                     r"Delegation)\s+of\s+(?:the\s+)?)?", text[pos:pos + 80])
         if m:
             p = pos + m.end()
             for c in cindex.starting_in(p - 4, p + 24):
                 # "of the Netherlands": the state's name may take in the article
-                if c.start <= p < c.end or (c.start > p and text[p:c.start].strip() in ("", "Republic of")):
+                # "of the Royal Brunei Armed Forces": a word or two of the body's name may come first
+                if c.start <= p < c.end or (c.start > p and (text[p:c.start].strip() in ("", "Republic of") or
+                                                             _BODY_WORDS.fullmatch(text, p, c.start))):
                     return c.iso3, c.end
             if p in org_at:
                 return "org:" + org_at[p][2], org_at[p][1]
@@ -326,11 +347,23 @@ def find_persons(
         if m:
             base = max(0, r.start() - 80)
             seg_start = base + m.start("n")
-            cands = list(name_re().finditer(text, seg_start, base + m.end("n")))
+            n_end = base + m.end("n")
+            cands = list(name_re().finditer(text, seg_start, n_end))
             if cands:
                 last = cands[-1]
-                if last.end() == base + m.end("n"):
+                if last.end() == n_end:
                     trimmed = _trim_name(last, block)
+                    if not (trimmed and _valid_name(*trimmed)):
+                        # "received on Tuesday Vice Admiral X, Commander of ...": the run of capitals
+                        # took in words before the name; the name is the run's last words
+                        trimmed = None
+                        for w in re.finditer(r"(?<=\s)[A-Z]", text[last.start():n_end]):
+                            later = name_re().match(text, last.start() + w.start(), n_end)
+                            if later is not None and later.end() == n_end:
+                                t2 = _trim_name(later, block)
+                                if t2 and _valid_name(*t2) and t2[2] == n_end:
+                                    trimmed = t2
+                                    break
                     if trimmed and _valid_name(*trimmed):
                         name, s, e = trimmed
                         hits.append(PersonHit(name, slug(name), s, after2 if c2 else r.end(), role,
@@ -394,6 +427,25 @@ def find_persons(
         hits.append(PersonHit(t1[0], slug(t1[0]), t1[1], t1[2], None, state_a.iso3))
         hits.append(PersonHit(t2[0], slug(t2[0]), t2[1], t2[2], None, state_b.iso3))
 
+    # "The three Baltic defence ministers, Dovilė Šakalienė of Lithuania, Hanno Pevkur of Estonia
+    # and Andris Sprūds of Latvia": each holder of a list with the state after "of"
+    for lm in _PLURAL_HOLDERS.finditer(text):
+        pos = lm.end()
+        while True:
+            nm = _name_at(text, pos)
+            t = _trim_name(nm, block) if nm else None
+            if not t or not _valid_name(*t) or len(t[0].split()) < 2:
+                break
+            of = re.match(r"[ \t]+of[ \t]+(?:the[ \t]+)?", text[t[2]:t[2] + 12])
+            state = next(iter(cindex.starting_in(t[2] + of.end(), t[2] + of.end() + 1)), None) if of else None
+            if state is None:
+                break
+            hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2], None, state.iso3))
+            sep = re.match(r",\s+(?:and\s+)?|\s+(?:and|&)\s+", text[state.end:state.end + 8])
+            if not sep:
+                break
+            pos = state.end + sep.end()
+
     # "The Minister for Defence, the Hon Richard Marles MP, met ..."; "Fiji's Minister for Home
     # Affairs and Immigration, Pio Tikoduadua": the office's last words may follow an "and"
     for r in roles:
@@ -414,6 +466,38 @@ def find_persons(
         hits.append(PersonHit(name, slug(name), r.start(), e, r.group(0),
                               country_before(r.start()), org_before(r.start())))
 
+    # "a delegation from the Republic of Korea Army led by Lieutenant General X": the leader is of
+    # the state the delegation comes from
+    for dm in (_DELEGATION_LED.finditer(text) if "elegation" in text else ()):
+        state = next(iter(cindex.starting_in(dm.start("body"), dm.end("body"))), None)
+        if state is None:
+            continue
+        pos = dm.end()
+        rm = role_re().match(text, pos)
+        if rm is not None and military_rank(rm.group(0)) is False:
+            pos = rm.end()
+            comma = re.match(r",?[ \t]+(?:the[ \t]+)?", text[pos:pos + 8])
+            pos += comma.end() if comma else 0
+        nm = _name_at(text, pos)
+        t = _trim_name(nm, block) if nm else None
+        if t and _valid_name(*t) and len(t[0].split()) >= 2:
+            hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2], None, state.iso3))
+
+    # A full name opening a sentence before a verb of speech: "John Healey said the package ..."
+    for vm in _SPEECH_AFTER.finditer(text):  # few verbs of speech: read back from each
+        sm = _SPEAKER.search(text, max(0, vm.start() - 90), vm.end())
+        if sm is None or sm.end() != vm.end():
+            continue
+        nm = _name_at(text, sm.start("n"))
+        t = _trim_name(nm, block) if nm else None
+        if not t or not _valid_name(*t) or len(t[0].split()) < 2 or nm is None or t[2] != nm.end("name"):
+            continue
+        if any(not re.match(r"[A-Z][a-zà-ÿ'’-]", w) for w in t[0].split()):
+            continue  # "CS Duale said": an office's letters, not a given name
+        if cindex.overlapping(t[1], t[2]) or not _SPEECH_AFTER.match(text, t[2]):
+            continue  # "Bosnia and Herzegovina said": a state, not a person
+        hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2]))
+
     # Honorifics alone: "Sir Tony Radakin", "Dr Ng Eng Hen", "Mr Pevkur"
     for m in name_re().finditer(text):
         if not m.group("hon") and not (m.group("post") or "").strip():
@@ -430,6 +514,9 @@ def find_persons(
             p.country = _state_after_name(text, p, cindex)
     return people + _posts(post_hits, people)
 
+
+# before a state's name in a body's name: "Royal" (Brunei Armed Forces), "Hellenic" ...
+_BODY_WORDS = re.compile(r"(?:Royal|Hellenic|Imperial|National|People's|Federal)\s+")
 
 # between an office and the rank before its holder's name: the rest of the body's name
 _RANK_AFTER_OFFICE = re.compile(r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,4})?[ \t]*,?[ \t]*")

@@ -151,6 +151,12 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
         clean = re.sub(r"^the\s+", "", name)
         add(PlaceMention(s, s + len(name), clean, "venue", None, None))
         city_after_comma(s + len(name))
+    # a named group of states is no place ("the Visegrád Group" names no town Višegrad)
+    group_re = rules().group_re
+    if group_re is not None:
+        for g in group_re.finditer(text):
+            if not seen.overlaps(g.start(), g.end()):
+                seen.add(g.start(), g.end())
     for m in _PLACE_CONTEXT.finditer(text):
         words = m.group("name")
         if _STYLE.fullmatch(words) and _OF_NAME.match(text, m.end("name")):

@@ -44,15 +44,26 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
         ps = ctx.persons_in(s)
         ms = ctx.within(ctx.money, s)
         first_index: int | None = None
+        cumulative_end: int | None = None  # where the last total given over time ends
         for m in ms:
             rel = m.start - s.start
             window = s.text[max(0, rel - 80): rel + 80]
-            if pl_rules._CUMULATIVE.search(window):
+            if pl_rules._CUMULATIVE.search(window) or (
+                    cumulative_end is not None and pl_rules._PART.search(s.text[cumulative_end:rel])):
+                # (a part of such a total is one too: "has committed more than $13 billion since
+                # 2022, including $4 billion in military assistance")
+                cumulative_end = m.end - s.start
                 continue
+            in_package = bool(out) and bool(pl_rules._PART.search(s.text[:rel])) and \
+                bool(re.search(r"\bpackages?\b", s.text, re.I)) and \
+                bool(_PAYS_FOR.match(s.text, m.end - s.start))  # a package told before
             if pl_rules._PROCUREMENT.search(s.text) and not re.search(
                     r"\b(?:for|to|boost|support)\s+(?:\w+\s+){0,2}(?:[A-Z]\w+)", s.text[rel:]) \
-                    and not pl_rules._GIVEN.search(s.text[max(0, rel - 60):rel]):
-                continue  # a purchase, unless the money is given ("will provide DKK 1 billion to buy ...")
+                    and not pl_rules._GIVEN.search(s.text[max(0, rel - 60):rel]) and not in_package:
+                # a purchase, unless the money is given ("will provide DKK 1 billion to buy ...")
+                # or is a part of a package ("the package includes ... SEK 3 billion for the
+                # purchase of equipment from Ukrainian industry")
+                continue
             donor, recipient = _donor_recipient(ctx, s, cs, os_, ps, m.start)
             if recipient is None:
                 orphans.append((m, s, donor))
@@ -96,6 +107,10 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                                      R.confidence("pledge_usual_recipient")))
     _link_announcements(out, events, drafts)
     return _dedupe_pledges(out)
+
+
+# money of a package that pays for a purchase ("SEK 3 billion for the purchase of ...")
+_PAYS_FOR = re.compile(r"\s+(?:\w+\s+){0,2}?(?:for|to)\s+(?:the\s+)?(?:purchase|procurement|acquisition|buy)\b", re.I)
 
 
 def _money_pledge(ctx: _Context, m: Money, s: Sentence, donor: ActorRef | None,

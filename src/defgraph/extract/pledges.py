@@ -10,11 +10,13 @@ _PLEDGE_WORD = re.compile(
     r"grant\w*|surge|gift\w*|financ\w*|loan\w*|earmark\w*|transfer\w*|supply|supplies|supplied|"
     r"disburs\w*|devot\w*|dedicat\w*|hand(?:s|ed|ing)?\s+over|handover)\b",
     re.I)
+# Totals of aid given over time, not a pledge made now ("the largest so far" is no total;
+# "support for 2025 comes to about 3.5 billion euros" is)
 _CUMULATIVE = re.compile(
-    r"\b(?:to date|so far|since (?:\w+ )?(?:19|20)\d\d|since the (?:start|beginning)|"
+    r"\b(?:(?<!est )to date|(?<!est )so far|since (?:\w+ )?(?:19|20)\d\d|since the (?:start|beginning)|"
     r"since (?:its|their|the coalition's|the fund's) (?:creation|launch|establishment|inception|founding|start)|in total|overall|"
     r"total (?:[\w.]+ ){0,2}(?:support|aid|assistance|contributions?|commitments|pledges)|amounts? to|"
-    r"brings?\b[^.]{0,60}\btotal|"
+    r"brings?\b[^.]{0,60}\btotal|(?:comes?|came|coming) to|now stands at|"
     r"altogether|a total of|cumulative|over the past|in recent years|has (?:already )?provided|"
     r"have (?:already )?provided|has now provided|budget|GDP|per cent|percent|economy|trade|"
     r"exports?|revenue|jobs)\b", re.I)

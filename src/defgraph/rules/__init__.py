@@ -127,6 +127,7 @@ class Rules:
     combining: dict[str, str] = field(default_factory=dict)  # compound prefix -> ISO3
     ambiguous_names: set[str] = field(default_factory=set)
     proper_names: set[str] = field(default_factory=set)
+    feature_names: list[str] = field(default_factory=list)  # seas and straits named after a state
 
     # Compiled forms, built once per Rules object.
     @cached_property
@@ -182,6 +183,13 @@ class Rules:
             for name in (v.name, *v.aliases):
                 out.setdefault(name, v.city)
         return out
+
+    @cached_property
+    def feature_re(self) -> re.Pattern[str] | None:
+        """Seas, straits and gulfs named after a state ("the South China Sea"), as one pattern."""
+        if not self.feature_names:
+            return None
+        return re.compile(first_chars(self.feature_names) + "(?:" + "|".join(f"(?:{p})" for p in self.feature_names) + ")")
 
     @cached_property
     def standalone_venue_re(self) -> re.Pattern[str]:
@@ -510,6 +518,11 @@ def _add_countries(r: Rules, file: str, doc: dict[str, Any]) -> None:
         if not re.fullmatch(r"[A-Z][a-z]+", prefix):
             raise e.fail(f"prefix {prefix!r} must be one capitalised word")
         r.combining[prefix] = _state(e, e.get("state", str, required=True))
+    for e in _entries(file, doc, "feature_names"):
+        e.note()
+        pat = e.regex("pattern", required=True)
+        if pat is not None:
+            r.feature_names.append(pat.pattern)
     for family, target in (("ambiguous_names", r.ambiguous_names), ("proper_names", r.proper_names)):
         for e in _entries(file, doc, family):
             e.note()
@@ -541,7 +554,7 @@ def _add_numbers(r: Rules, file: str, doc: dict[str, Any], builtin: bool) -> Non
 _FAMILIES = {"event_types", "cues", "offices", "national_offices", "ranks", "honorifics",
              "post_nominals", "particles", "not_names", "organisations", "institutions", "groups",
              "known", "words", "windows", "confidences", "country_forms", "combining",
-             "ambiguous_names", "proper_names"}
+             "ambiguous_names", "proper_names", "feature_names"}
 
 
 def _load_file(r: Rules, path: Path, builtin: bool) -> None:

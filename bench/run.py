@@ -1005,7 +1005,7 @@ def render(results: dict[str, Any]) -> str:
     add("")
     s = results["settings"]
     add(f"Statements are synthetic (`bench/generate.py`, seed {s['seed']}), about 300 words each. "
-        "Queries read the consolidated graph (with the ontology) as their default graph, as "
+        "Queries read the consolidated graph (with the ontology's terms) as their default graph, as "
         "`defgraph query` does. Each query runs in a fresh process on the embedded store: the "
         f"first run is *cold*, then up to {s['runs']} warm runs within {s['budget']:.0f} s give "
         f"the *median* (a cold run over the budget is its own median, 0 warm runs); a query's "

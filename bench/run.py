@@ -275,16 +275,17 @@ def child_query(a: dict[str, Any]) -> dict[str, Any]:
     t = time.perf_counter()
     query_form(text)  # what run_query adds before the engine runs (refusing updates)
     check_s = time.perf_counter() - t
-    def cold(rows: Any, first: float) -> None:
-        """The cold run's figures at once: kept if the warm runs are cut by the time limit."""
-        print(json.dumps({"first_s": first, "median_s": first, "runs": 0, "cut": True,
-                          **canonical([[_py(t) for t in row] for row in rows.rows])}), flush=True)
-
-    r = timed_runs(lambda: store.query(text, bindings), a["runs"], a["budget"], cold)
+    r = timed_runs(lambda: store.query(text, bindings), a["runs"], a["budget"], print_cold)
     rows = r.pop("result")
     assert isinstance(rows, Rows)
     return {**r, **canonical([[_py(t) for t in row] for row in rows.rows]),
             "update_check_s": check_s, "maxrss_mb": maxrss_mb()}
+
+
+def print_cold(rows: Any, first: float) -> None:
+    """A query child's cold run, printed at once: kept if the time limit cuts its warm runs."""
+    print(json.dumps({"first_s": first, "median_s": first, "runs": 0, "cut": True,
+                      **canonical([[_py(t) for t in row] for row in rows.rows])}), flush=True)
 
 
 def _py(term: Any) -> Any:
@@ -638,15 +639,11 @@ def child_virtuoso(a: dict[str, Any]) -> dict[str, Any]:
 
     store = RemoteStore(a["endpoint"], read_only=True, timeout=a["timeout"])
     bindings = {k: ox.NamedNode(v) for k, v in a["bindings"].items()}
-
-    def cold(rows: Any, first: float) -> None:
-        print(json.dumps({"first_s": first, "median_s": first, "runs": 0, "cut": True,
-                          **canonical([[_py(t) for t in row] for row in rows.rows])}), flush=True)
-
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            r = timed_runs(lambda: store.query(a["text"], bindings), a["runs"], a["budget"], cold)
+            r = timed_runs(lambda: store.query(a["text"], bindings), a["runs"], a["budget"],
+                           print_cold)
             rows = r.pop("result")
             assert isinstance(rows, Rows)
             r.update(canonical([[_py(t) for t in row] for row in rows.rows]))

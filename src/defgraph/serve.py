@@ -47,7 +47,7 @@ import pyoxigraph as ox
 from .sparqltext import QueryBoundsError, check_bounds, scan
 from .stores import OxigraphStore
 from .stores.oxigraph import default_graphs as store_default_graphs
-from .vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
+from .vocab import PREFIXES
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -439,7 +439,7 @@ def _graph_iri(value: str) -> ox.NamedNode:
 
 
 def _dataset(default_graphs: list[str] | None, named_graphs: list[str] | None,
-             ours: list[Any] | None = None) -> dict[str, Any]:
+             ours: list[Any]) -> dict[str, Any]:
     """pyoxigraph's query options for the protocol's dataset: the graphs the request names,
     else ``ours``, the store's own default graph (the consolidated graph, with the
     ontology when it does not hold the ontology's terms: stores.oxigraph.default_graphs)."""
@@ -450,8 +450,7 @@ def _dataset(default_graphs: list[str] | None, named_graphs: list[str] | None,
         if named_graphs:
             kwargs["named_graphs"] = [_graph_iri(g) for g in named_graphs]
     else:
-        kwargs["default_graph"] = ours or [ox.NamedNode(CONSOLIDATED_GRAPH),
-                                           ox.NamedNode(ONTOLOGY_GRAPH)]
+        kwargs["default_graph"] = ours
     return kwargs
 
 

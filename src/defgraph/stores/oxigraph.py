@@ -49,9 +49,11 @@ def vocabulary_held(store: ox.Store) -> bool:
 def default_graphs(store: ox.Store) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
     """What queries read as their default graph: the consolidated graph, alone when it
     holds the ontology's terms, else with the ontology graph (both would repeat them)."""
-    if vocabulary_held(store):
-        return [_CONSOLIDATED]
-    return [_CONSOLIDATED, node(ONTOLOGY_GRAPH)]
+    return _read_graphs(vocabulary_held(store))
+
+
+def _read_graphs(one_graph: bool) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
+    return [_CONSOLIDATED] if one_graph else [_CONSOLIDATED, node(ONTOLOGY_GRAPH)]
 
 
 def is_store(path: Path) -> bool:
@@ -161,7 +163,7 @@ class OxigraphStore:
                      for t in ox.parse(f, format=ox.RdfFormat.TURTLE)]
         if not (self.has_graph(g) and _canonical(self.graph_quads(g)) == _canonical(quads)):
             self.replace_graph(ONTOLOGY_GRAPH, quads)
-        if self.has_graph(_CONSOLIDATED) and not self._vocabulary_held():
+        if self.has_graph(_CONSOLIDATED) and not vocabulary_held(self._store):
             self.refresh_vocabulary()
 
     # -- the ontology's terms in the consolidated graph ---------------------------------
@@ -188,13 +190,11 @@ class OxigraphStore:
             raise StoreError(f"writing graph <{CONSOLIDATED_GRAPH}> failed: {exc}") from exc
         self._one_graph = True
 
-    def _vocabulary_held(self) -> bool:
-        return vocabulary_held(self._store)
-
     def _default_graphs(self) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
+        """default_graphs, asked of the store once until a write may have changed it."""
         if self._one_graph is None:
-            self._one_graph = self._vocabulary_held()
-        return [_CONSOLIDATED] if self._one_graph else [_CONSOLIDATED, node(ONTOLOGY_GRAPH)]
+            self._one_graph = vocabulary_held(self._store)
+        return _read_graphs(self._one_graph)
 
     # -- writing -----------------------------------------------------------------
     def graph_quads(self, graph: str | ox.NamedNode) -> set[ox.Quad]:
@@ -322,6 +322,7 @@ class OxigraphStore:
         return list(result)
 
     def update(self, sparql: str) -> None:
+        self._one_graph = None  # an update may remove the copy of the ontology's terms
         try:
             self._store.update(sparql, prefixes=PREFIXES)
         except SyntaxError as exc:

@@ -106,7 +106,8 @@ def test_every_internal_query_is_tested() -> None:
               "statement_is_consolidated", "statements_of_file", "summary_counts",
               "summary_events", "summary_triples", "event_states", "event_parties", "party_states",
               "events_of_party", "derived_states", "states_are_derived", "held_event_states",
-              "partners_of_state", "state_pairs", "pairs_of_state", "pairs_are_derived"}
+              "partners_of_state", "state_pairs", "pairs_of_state", "pairs_are_derived",
+              "counts_are_derived", "entities_to_count"}
     # curation_*.rq are run by the `correct` commands, each tested in tests/test_curation.py
     assert {n for n in names if not n.startswith("curation_")} == tested
 
@@ -171,3 +172,14 @@ def test_the_pairs_of_states(kg: KnowledgeGraph) -> None:
     [[pair, derived]] = run(kg, "pairs_are_derived")
     assert pair.startswith(DGID_NS + "pair/") and derived.startswith(DGID_NS + "event/")
     assert run(KnowledgeGraph(":memory:"), "pairs_are_derived") in ([], [["", ""]])
+
+
+def test_whether_the_statement_counts_are_stated(kg: KnowledgeGraph) -> None:
+    """A graph written now counts every named entity: one with a count, one with spans, and
+    none left to count; the empty graph has neither."""
+    [[counted, named]] = run(kg, "counts_are_derived")
+    assert counted and named
+    assert run(kg, "entities_to_count") == []
+    assert run(KnowledgeGraph(":memory:"), "counts_are_derived") in ([], [["", ""]])
+    assert run(KnowledgeGraph(":memory:"), "entities_to_count") == []
+

@@ -69,6 +69,9 @@ _XSD_DEC = node(XSD + "decimal")
 _XSD_BOOL = node(XSD + "boolean")
 
 # Properties of an entity that hold one value; any other property keeps every value.
+_EVIDENCE_OF = dg("evidence")
+STATEMENT_COUNT = dg("statementCount")
+_XSD_INT = node(XSD + "integer")
 _SINGLE = {LABEL.value, dg("roleTitle").value, dg("iso3").value, dg("country").value}
 # Statement properties that stay in the statement's own graph only.
 _STATEMENT_ONLY = {dg("text").value}
@@ -408,19 +411,24 @@ def _sort_key(t: Term) -> tuple[str, str]:
 
 
 class EntityCounts:
-    """For each property of one entity, how many statements give each value."""
+    """For each property of one entity, how many statements give each value; and how many
+    statements name it (give an evidence span of it)."""
 
-    __slots__ = ("counts", "preds")
+    __slots__ = ("counts", "preds", "named")
 
     def __init__(self) -> None:
         self.counts: dict[str, Counter[Term]] = defaultdict(Counter)
         self.preds: dict[str, ox.NamedNode] = {}
+        self.named = 0
 
     def add(self, triples: Iterable[Triple]) -> None:
         """What one statement says of the entity."""
+        spans = False
         for _, p, o in set(triples):
             self.counts[p.value][o] += 1
             self.preds[p.value] = p
+            spans = spans or p == _EVIDENCE_OF
+        self.named += spans
 
 
 def entity_triples(subject: str, stated: Iterable[Iterable[Triple]]) -> list[Triple]:
@@ -451,6 +459,10 @@ def counted_entity_triples(subject: str, entity: EntityCounts) -> list[Triple]:
                 out += [(s, ALT_LABEL, o) for o in sorted(c, key=_sort_key) if o != best]
         else:
             out += [(s, p, o) for o in sorted(c, key=_sort_key)]
+    if entity.named:
+        # stated once here so that "how many statements name X" is one lookup, not a
+        # read of every evidence span and its statement (docs/consolidation.md)
+        out.append((s, STATEMENT_COUNT, ox.Literal(str(entity.named), datatype=_XSD_INT)))
     return out
 
 

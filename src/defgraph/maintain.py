@@ -183,6 +183,10 @@ class Maintainer:
             return
         self._corrections = corrections(self.store)
         self._lookups.clear()  # the store changed since any earlier apply
+        counted, named = (_rows(self.store, "counts_are_derived") or [[None, None]])[0]
+        if counted is None and named is not None:
+            # a graph from before the statement counts: every named entity is written anew
+            self.touched_entities.update(r[0].value for r in _rows(self.store, "entities_to_count"))
         subjects, triples, moved = self._incremental()
         # the states of the events about to be written anew (or removed): their pairs are
         # recounted, even where the event's new node no longer names them

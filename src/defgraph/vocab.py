@@ -86,6 +86,7 @@ class DG(DefinedNamespace):
     pairState: URIRef
     pairPartner: URIRef
     sharedEvents: URIRef
+    statementCount: URIRef
     firstDate: URIRef
     lastDate: URIRef
     # corrections by analysts (curation.py)

@@ -1,0 +1,81 @@
+"""dg:statementCount: how many statements name each person and organisation, stated on it
+whenever the consolidated graph is written (persons_roles_by_country reads it instead of
+counting every evidence span's statement)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from test_consolidate import consolidated
+from test_derived_states import HOLM, HOLM_B_WITHDRAWN, RUTTE, write
+
+from defgraph.pipeline import KnowledgeGraph
+from defgraph.vocab import CONSOLIDATED_GRAPH, dg
+
+C = ox.NamedNode(CONSOLIDATED_GRAPH)
+
+# the count as the spans give it, beside the count the graph states
+COUNTS = """
+SELECT ?entity ?stated ?spans WHERE {
+  { SELECT ?entity (COUNT(DISTINCT ?statement) AS ?spans) WHERE {
+      { ?entity a dg:Person } UNION { ?entity a dg:Post } UNION { ?entity a dg:Organisation }
+      ?entity dg:evidence ?span . ?span dg:inStatement ?statement }
+    GROUP BY ?entity }
+  OPTIONAL { ?entity dg:statementCount ?stated }
+}"""
+
+
+def counts(kg: KnowledgeGraph) -> dict[str, tuple[object, object]]:
+    return {str(r["entity"]): (r.get("stated"), r["spans"]) for r in kg.query(COUNTS)}
+
+
+def assert_counted(kg: KnowledgeGraph) -> dict[str, tuple[object, object]]:
+    found = counts(kg)
+    assert found
+    assert all(stated == spans for stated, spans in found.values()), found
+    # nothing else carries a count
+    counted = {str(q.subject.value) for q in kg.store.graph_quads(C)
+               if q.predicate == dg("statementCount")}
+    assert counted == set(found)
+    return found
+
+
+def test_each_named_entity_states_how_many_statements_name_it(tmp_path: Path) -> None:
+    paths = write(tmp_path / "in", {**HOLM, "rutte.txt": RUTTE})
+    kg = KnowledgeGraph(tmp_path / "store")
+    kg.ingest(*paths[:2])
+    kg.ingest(*paths[2:])  # incremental: Karin Holm is named a third time
+    found = assert_counted(kg)
+    holm = [n for e, (n, _) in found.items() if e.endswith("/karin-holm")]
+    assert holm == [3]
+    assert any("/person/" not in e for e in found)  # an organisation is counted too
+    incremental = consolidated(kg)
+    kg.rebuild()
+    assert consolidated(kg) == incremental
+    assert_counted(kg)
+
+
+def test_a_replaced_statement_no_longer_counts(tmp_path: Path) -> None:
+    paths = write(tmp_path / "in", HOLM)
+    kg = KnowledgeGraph(tmp_path / "store")
+    kg.ingest(*paths)
+    assert [n for e, (n, _) in assert_counted(kg).items() if e.endswith("/karin-holm")] == [3]
+    paths[1].write_text(HOLM_B_WITHDRAWN, encoding="utf-8")  # same URL, now Erik Sand
+    kg.ingest(paths[1])
+    after = assert_counted(kg)
+    assert [n for e, (n, _) in after.items() if e.endswith("/karin-holm")] == [2]
+    assert [n for e, (n, _) in after.items() if e.endswith("/erik-sand")] == [1]
+
+
+def test_a_store_from_before_the_counts_gets_them_all(tmp_path: Path) -> None:
+    """A store consolidated by a version without dg:statementCount gets a count on every
+    named entity at its next incremental ingest, not only on those the ingest touches."""
+    *holm, rutte = write(tmp_path / "in", {**HOLM, "rutte.txt": RUTTE})
+    kg = KnowledgeGraph(tmp_path / "store")
+    kg.ingest(*holm)
+    kg.store.change([q for q in kg.store.graph_quads(C)
+                     if q.predicate == dg("statementCount")], [])
+    assert counts(kg) and all(stated is None for stated, _ in counts(kg).values())
+    kg.ingest(rutte)  # names other entities only
+    assert [n for e, (n, _) in assert_counted(kg).items() if e.endswith("/karin-holm")] == [3]

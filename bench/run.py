@@ -767,6 +767,17 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     if want_virtuoso and virtuoso_version():
         (exports / "nq").mkdir()
         files["nquads"] = str(exports / "nq" / "graph.nq")
+    earlier_baselines = args.earlier.get(n) if args.baselines_from_earlier else None
+    if earlier_baselines:
+        # the rdflib and Virtuoso columns of the earlier run at this size (each engine on
+        # that run's export): only the embedded store is measured again
+        for key in ("export", "rdflib", "virtuoso"):
+            if key in earlier_baselines:
+                res[key] = earlier_baselines[key]
+        res["baselines_from"] = {"commit": earlier_baselines.get("commit"),
+                                 "date": earlier_baselines.get("date")}
+        files = {}
+        say(f"  baselines: the earlier run's (commit {earlier_baselines.get('commit')})")
     if files:
         end = phase("export")
         res["export"] = child("export", {"store": str(store), "files": files}, timeout=args.ingest_timeout)
@@ -774,7 +785,9 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         say(f"  export: {res['export']}")
 
     end = phase("rdflib")
-    if not want_rdflib:
+    if earlier_baselines:
+        pass
+    elif not want_rdflib:
         res["rdflib"] = {"_skipped": ("--no-rdflib" if args.no_rdflib else
                                       f"above --rdflib-max {args.rdflib_max} statements")}
     elif "error" in res.get("export", {}):
@@ -784,7 +797,8 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     end()
 
     end = phase("virtuoso")
-    res["virtuoso"] = run_virtuoso(n, exports, plan, args, want_virtuoso)
+    if not earlier_baselines:
+        res["virtuoso"] = run_virtuoso(n, exports, plan, args, want_virtuoso)
     end()
     shutil.rmtree(exports, ignore_errors=True)
 
@@ -1085,6 +1099,13 @@ def render(results: dict[str, Any]) -> str:
         if r.get("commit"):
             notes.append(f"Code at commit {r['commit']}"
                          + (f", measured {r['date']}." if r.get("date") else "."))
+        if r.get("baselines_from"):
+            f = r["baselines_from"]
+            notes.append(f"The rdflib and Virtuoso columns are those of an earlier run on the "
+                         f"same store (commit {f.get('commit') or 'not recorded'}"
+                         f"{', ' + f['date'] if f.get('date') else ''}; "
+                         "`--baselines-from-earlier`), their ratios taken against this run's "
+                         "embedded medians.")
         for engine, name in (("rdflib", "rdflib"), ("virtuoso", "Virtuoso")):
             e = r.get(engine) or {}
             if "_skipped" in e:
@@ -1199,6 +1220,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep", action="store_true", help="keep the stores and Virtuoso databases")
     p.add_argument("--merge", action="store_true",
                    help="keep the sizes already in --out that this run does not measure")
+    p.add_argument("--baselines-from-earlier", action="store_true",
+                   help="keep the rdflib and Virtuoso figures (and export) of the earlier run "
+                        "at each size (from --out) instead of measuring them again: the "
+                        "embedded store alone is measured, e.g. on a quiet machine after a "
+                        "full run under load")
     p.add_argument("--reuse-store", action="store_true",
                    help="measure queries, views and baselines on the store an earlier run kept "
                         "(--keep) in --work, instead of ingesting again; that run's ingest "

@@ -519,7 +519,11 @@ def find_persons(
 _BODY_WORDS = re.compile(r"(?:Royal|Hellenic|Imperial|National|People's|Federal)\s+")
 
 # between an office and the rank before its holder's name: the rest of the body's name
-_RANK_AFTER_OFFICE = re.compile(r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,4})?[ \t]*,?[ \t]*")
+# ("of the US Joint Chiefs of Staff, General X": the body's name may hold "of", "and", "for"), and
+# a word of a rank the ranks do not list ("Lieutenant Brigadier")
+_RANK_AFTER_OFFICE = re.compile(r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*"
+                                r"(?:[ \t]+(?:(?:of|and|for)[ \t]+(?:the[ \t]+)?)?[A-Z][\w’'-]*){0,6})?[ \t]*,?[ \t]*"
+                                r"(?:(?-i:[A-Z][a-z]+)[ \t]+)?")
 
 
 def _country_in_role(text: str, start: int, end: int, cindex: SpanIndex[CountryMention]) -> str | None:

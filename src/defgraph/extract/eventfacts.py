@@ -304,7 +304,33 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
         last_day = date(year, month, 28)
         if (day0 - last_day).days > days:
             return True
+    # the clause's own words before the trigger count too ("and in October the Minister signed"),
+    # and so does a month that opens the sentence ("In February, the Minister visited Ankara")
+    breaks = list(_CLAUSE_BREAK.finditer(s.text, 0, t.start - s.start))
+    lo = breaks[-1].end() if breaks else 0
+    spans = [(lo, hi - s.start)]
+    opening = _OPENING_MONTH.match(s.text)
+    if opening is not None and opening.end() <= t.start - s.start:
+        spans.append((0, opening.end()))
+    for a, b in spans:
+        if _BACKGROUND_TIME.search(s.text, a, b):
+            return True  # "the exercise in Bali last year", "when I travelled to Kyiv last month"
+        for m in _MONTH_ALONE.finditer(s.text, a, b):
+            month = _MONTH_NUMBER[m.group("mon")[:3].lower()]
+            year = int(m.group("y")) if m.group("y") else (day0.year if month <= day0.month else day0.year - 1)
+            if (day0 - date(year, month, 28)).days > days:
+                return True
     return False
+
+
+# a time long past named in words ("last year", "last month") in the trigger's clause
+_BACKGROUND_TIME = re.compile(r"\b(?:last|previous)\s+(?:year|month)\b|\bearlier\s+this\s+year\b|\ba\s+year\s+(?:earlier|before)\b",
+                              re.I)
+_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
+# a month named alone (no day before or after it) after "in", in a clause
+_MONTH_ALONE = re.compile(r"\b[Ii]n\s+(?:early\s+|mid-|late\s+)?(?P<mon>" + _MONTHS + r")(?:\s+(?P<y>(?:19|20)\d\d))?\b(?!\s+\d)")
+_OPENING_MONTH = re.compile(r"\W*(?:[Ii]n|[Dd]uring|[Ss]ince)\s+(?:early\s+|mid-|late\s+)?(?P<mon>" + _MONTHS +
+                            r")(?:\s+(?P<y>(?:19|20)\d\d))?\s*,")
 
 
 _MONTH_NUMBER = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
@@ -669,6 +695,10 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     for s in ctx.sentences:
         if s.start in trigger_sentences or not ev_rules.attend_sentence(s.text) or summary.match(s.text):
             continue  # "During the eight-month deployment, ... exercised with the navies of ...": a summary
+        if ev_rules.find_triggers(s):
+            # "In June, the forces took part in a joint exercise with Kenya": the sentence tells an
+            # event of its own (kept as background), not who attended another one
+            continue
         i = bisect_left(multi_starts, s.start)
         target = multi[i - 1] if i > 0 else next(iter(multi), None)
         if target is None:

@@ -44,8 +44,8 @@ _HEAD_OF_BEFORE = re.compile(r"\b(?:Commander|Commandant|Chief|Head)(?:-in-Chief
 def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     rel = c.start - s.start
     places = ctx.index(ctx.places)
-    if places.containing(c.start):
-        return False
+    if any(p.end >= c.end for p in places.containing(c.start)):
+        return False  # (a city named inside a state's name, "Trinidad" in "Trinidad and Tobago", is not)
     if any(o.start <= c.start < o.end or (c.end <= o.start and re.fullmatch(r"\s+", ctx.text[c.end:o.start]))
            for o in ctx.index(ctx.orgs).overlapping(c.start, c.end + 40)):
         return False  # "the Ukraine Defense Contact Group": a state naming a body, not a party
@@ -67,6 +67,11 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
                 re.match(r"\s*(?:counterpart|Defen[cs]e|Minister|Secretary|President|Prime)", after))
         if re.match(r"\s+(?:and|&)\s+", after) or re.search(r"(?:^|\s)(?:and|&)\s+$",
                                                               ctx.text[max(0, c.start - 6):c.start]):
+            return ev_rules.actor_position(s.text, rel) == "actor"
+        comma = re.match(r",\s+", after)
+        if comma and any(n.adjectival and n.start == c.end + comma.end()
+                         for n in ctx.index(ctx.countries).starting_in(c.end, c.end + comma.end() + 1)):
+            # "The Egyptian, Greek and Cypriot armed forces": the first of a list of demonyms
             return ev_rules.actor_position(s.text, rel) == "actor"
         return False
     # Possessive: "Ukraine's Armed Forces" is a party only when it is someone's office
@@ -227,6 +232,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             ds = [_retense(x, day0, future) for x in ds]
             exact = [x for x in ds if not x.vague]
             chosen = exact[0] if exact else (ds[0] if ds else None)
+            if chosen is not None and chosen.end_date is None:
+                # "concluded on Saturday the exercise held from the 9th to the 13th of January":
+                # a day inside a range the sentence gives is a day of that event; the range is its dates
+                chosen = next((x for x in exact if x.end_date is not None and x.date <= chosen.date <= x.end_date),
+                              chosen)
             if chosen is not None and chosen.relative and future:
                 chosen = _within_told_range(drafts, chosen)
             if chosen:

@@ -88,7 +88,7 @@ def lookup_city(name: str) -> City | None:
 
 # Locative contexts in which a capitalised name is read as a place.
 _PLACE_CONTEXT = re.compile(
-    r"\b(?:in|In|at|At|to|visit(?:ed|s|ing)?|arrived in|arrives in|hosted in|held in|from|near|toward|towards|"
+    r"\b(?:in|In|at|At|to|off|visit(?:ed|s|ing)?|arrived in|arrives in|hosted in|held in|from|near|toward|towards|"
     r"travel(?:l)?ed to|travels to|trip to|tour of|landed in|welcomed (?:him|her|them) to|"
     r"(?:port|city|harbou?r|town) of)\s+(?:the\s+)?"
     r"(?P<name>[A-Z][\w'’.-]+(?:[ -](?:[A-Z][\w'’.-]+|de|da|del|am|upon|on)){0,3})"

@@ -237,7 +237,8 @@ def _parties_from_statement(ctx: _Context, d: EventDraft) -> None:
     if not ctx.sentences or d.side:
         return
     title = ctx.sentences[0]
-    if d.sentence.start != title.start and not any(not p.is_post for p, _ in ctx.persons_in(d.sentence)):
+    if d.sentence.start != title.start and not any(not p.is_post for p, _ in ctx.persons_in(d.sentence)) \
+            and not _SIDES_ACT.search(d.sentence.text):
         return  # "vessels deployed forward", "visiting forces": no one acts in the sentence
     states = [c.iso3 for c in ctx.within(ctx.countries, title) if _is_actor(ctx, title, c)]
     for p, _pos in ctx.persons_in(title) + ctx.persons_in(d.sentence):
@@ -254,6 +255,13 @@ def _parties_from_statement(ctx: _Context, d: EventDraft) -> None:
     d.method += ":parties-from-statement"
 
 
+# the sides named together act in the sentence ("The ministers signed the programme", "the heads
+# of delegation signed the minutes", "the two admirals signed")
+_SIDES_ACT = re.compile(r"\b(?:[Tt]he|[Bb]oth|[Aa]ll)\s+(?:(?:two|three|four|five)\s+)?(?:ministers|sides|delegations|leaders|"
+                        r"chiefs|parties|admirals|generals|commanders|secretaries|heads\s+of\s+(?:the\s+)?delegations?)\s+"
+                        r"(?:(?:also|then|later|jointly)\s+)?(?:signed|exchanged|held|met|agreed|witnessed|initialled)\b")
+
+
 def _counterpart_from_title(ctx: _Context, d: EventDraft, taken: set[str] | frozenset[str] = frozenset()) -> None:
     """An event with one state alone: the other party is the state the title names as a party
     ("Kenya and Uganda hold defence talks" over "the Cabinet Secretary held talks with the
@@ -261,7 +269,7 @@ def _counterpart_from_title(ctx: _Context, d: EventDraft, taken: set[str] | froz
     takes part, the publisher's ("The Minister will travel to New Delhi", "troops deployed to
     Estonia" in a British statement)."""
     states = [r.key for r in d.participants if r.kind == "country"]
-    if len(states) != 1 or d.side or d.count or not ctx.sentences:
+    if len(states) != 1 or d.count or not ctx.sentences:
         return
     if d.sentence.start != ctx.sentences[0].start and d.type not in rules().classes_with("multilateral") - {"Meeting"} \
             and not d.itinerary:  # a title naming every stop of a trip names no stop's counterpart

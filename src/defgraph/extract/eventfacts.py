@@ -268,7 +268,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if d.count and t.type == "Meeting":
                 d.confidence += R.confidence("event_count_bonus")
             drafts.append(d)
+            d.bilateral = t.type == "Meeting" and bool(_BILATERAL.search(s.text, max(0, t.start - s.start - 30)))
             if t.type == "Meeting" and (_SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
+                                        or _SEPARATE_IN.search(s.text, t.start - s.start)
                                         or _SEPARATELY_AFTER.match(s.text, t.end - s.start)
                                         or _SEPARATELY_LATER.match(s.text, t.end - s.start)):
                 drafts.extend(_separate(s, d, parts, t))
@@ -446,6 +448,12 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef]]]:
 
 _SEPARATE = re.compile(r"\bseparate(?:ly)?\s+(?:[\w-]+\s+){0,2}$", re.I)
 _SEPARATELY_AFTER = re.compile(r"\s+separately\b", re.I)
+# "received in separate audiences the Minister of A, X, and the Chief of B, Y": inside the trigger
+_SEPARATE_IN = re.compile(r"\bseparate\b", re.I)
+# "held a separate bilateral meeting with General X": a meeting of two, not the trilateral of that day
+# (anywhere after the trigger: "Before the trilateral meeting, he held separate bilateral meetings")
+_BILATERAL = re.compile(r"\b(?:bilateral|separate|one-on-one)\s+(?:[\w-]+\s+)?(?:meetings?|talks|discussions|consultations)\b|"
+                        r"\bmet\b[^.;]{0,120}\bseparately\b", re.I)
 _AND_WITH = re.compile(r",?\s+(?:and|as well as)\s+(?:also\s+)?with\s+|;\s+with\s+", re.I)
 # "met A and B separately": the counterparts, then "separately", in the trigger's clause
 _SEPARATELY_LATER = re.compile(r"[^.;]{1,240}?\s(?:separately|individually|one after the other)\b", re.I)
@@ -459,12 +467,19 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
     rel = t.end - s.start
     cuts = [m for m in _AND_WITH.finditer(s.text, rel)]
     later = _SEPARATELY_LATER.match(s.text, rel)
-    if not cuts and later is not None:
-        # "met Vietnam's Minister X and Fiji's Minister Y separately": a cut before each state
-        # named in the list (an "and" inside an office, "Home Affairs and Immigration", is none)
-        states = [pos - s.start for ref, pos in parts if ref.kind == "country" and rel <= pos - s.start < later.end()]
-        cuts = [m for m in _AND_LIST.finditer(s.text, rel, later.end())
+    if not cuts and (later is not None or _SEPARATE_IN.search(s.text, t.start - s.start)):
+        # "met Vietnam's Minister X and Fiji's Minister Y separately", "received in separate
+        # audiences the Minister of A, X, and the Chief of B, Y": a cut before each state named in
+        # the list (an "and" inside an office, "Home Affairs and Immigration", is none)
+        hi = later.end() if later is not None else len(s.text)
+        states = [pos - s.start for ref, pos in parts if ref.kind == "country" and rel <= pos - s.start < hi]
+        cuts = [m for m in _AND_LIST.finditer(s.text, rel, hi)
                 if any(m.end() <= p <= m.end() + 2 for p in states)]
+        if not cuts and _SEPARATE_IN.search(s.text, t.start - s.start):
+            # the list's own words stand before each state: "the Minister of the Armed Forces of
+            # Senegal, X, and the Chief of Defence Staff of Benin, Y"
+            cuts = [m for m in _AND_LIST.finditer(s.text, rel, hi)
+                    if any(m.end() < p for p in states)]
     if not cuts:
         return []
     side = [ref for ref, pos in parts if pos < t.start]
@@ -480,11 +495,15 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
         x.participants = list(dict.fromkeys(side + own))
         x.date, x.end_date, x.date_explicit, x.planned = d.date, d.end_date, d.date_explicit, d.planned
         x.place, x.venue, x.side, x.tentative = d.place, d.venue, d.side, d.tentative
-        x.person_states = d.person_states
+        x.person_states, x.bilateral = d.person_states, d.bilateral
         d.separate, x.separate = 1, len(out) + 2
         out.append(x)
         taken |= set(own)
-    d.participants = [r for r in d.participants if r not in taken or r in side]
+    rest = [r for r in d.participants if r not in taken or r in side]
+    if len(out) == 1 and not [r for r in rest if r not in side]:
+        d.separate = 0  # one counterpart only ("held a separate bilateral meeting with X"): no split
+        return []
+    d.participants = rest
     return out
 
 
@@ -799,6 +818,9 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # (a day told before: "Earlier the same day, he received ..." is not the next day's meeting)
             if m.separate and d.separate and m.separate != d.separate:
                 continue  # "separate meetings with A and with B"
+            if m.type == "Meeting" and m.bilateral != d.bilateral and not d.headline and not m.headline \
+                    and max(len(_states(m)), len(_states(d))) >= 3 and min(len(_states(m)), len(_states(d))) <= 2:
+                continue  # "Before the trilateral meeting, he held a separate bilateral meeting with X"
             if m.type == "Meeting" and not _same_sides(m, d) and not d.tentative and not _multilateral(m) \
                     and not _multilateral(d):
                 continue  # "met the Chinese ambassador ... On the same day, he also received the Thai attaché"
@@ -848,7 +870,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             continue  # a plan without a day is no event by itself
         # a host with other counterparts than the meeting's is another event ("held talks with
         # Estonia's minister and signed a letter of intent with the Dutch one")
-        hosts_m = [h for h in hosts if _same_sides(m, h)]
+        # (a meeting called separate is its own event beside a host that names no party)
+        hosts_m = [h for h in hosts if _same_sides(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))]
         compatible = compatible and bool(hosts_m)
         if m.type == "Meeting" and hosts_m and not _meeting_of_many(m) and compatible and not m.side:
             # the host of the same day, else the first ("consultations in Ottawa on 18

@@ -98,6 +98,7 @@ class EventDraft:
     by_dateline: bool = False  # its only day is the day an agency's report was filed
     told_day: bool = False  # its day is the one the report last named ("Earlier the same day")
     separate: int = 0  # one of "separate meetings with A and with B" (its rank; 0: none)
+    bilateral: bool = False  # called bilateral or separate: never the multilateral meeting of its day
     person_orgs: set[str] = field(default_factory=set)  # organisations a party is an official of
 
 

@@ -192,6 +192,8 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
     # One left without any, or with one state alone, takes them from the statement.
     for d in drafts:
         if not d.participants:
+            _parties_of_visit(drafts, d)
+        if not d.participants:
             _parties_from_statement(ctx, d)
         else:
             # "COAS receives Chinese Ambassador and Indian Defence Attaché": a state of the title that
@@ -229,6 +231,21 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
     return ex
 
 
+def _parties_of_visit(drafts: list[EventDraft], d: EventDraft) -> None:
+    """An event that names no party, held during a visit the statement reports ("They then
+    witnessed the signing of the plan", on a day of the visit): the visit's states."""
+    for v in drafts:
+        if v is d or v.type != "Visit" or v.tentative or v.date is None or d.date is None:
+            continue
+        if v.date <= d.date <= (v.end_date or v.date):
+            states = [r for r in v.participants if r.kind == "country"]
+            if len(states) >= 2:
+                d.participants = list(states)
+                d.method += ":parties-of-visit"
+                d.confidence -= rules().confidence("event_parties_from_statement_penalty")
+            return
+
+
 def _parties_from_statement(ctx: _Context, d: EventDraft) -> None:
     """Parties for an event found without any: the states the title names as parties and the
     persons' states of the title and the sentence, with the publisher's where the title or the
@@ -257,8 +274,8 @@ def _parties_from_statement(ctx: _Context, d: EventDraft) -> None:
 
 # the sides named together act in the sentence ("The ministers signed the programme", "the heads
 # of delegation signed the minutes", "the two admirals signed")
-_SIDES_ACT = re.compile(r"\b(?:[Tt]he|[Bb]oth|[Aa]ll)\s+(?:(?:two|three|four|five)\s+)?(?:ministers|sides|delegations|leaders|"
-                        r"chiefs|parties|admirals|generals|commanders|secretaries|heads\s+of\s+(?:the\s+)?delegations?)\s+"
+_SIDES_ACT = re.compile(r"(?:\b(?:[Tt]he|[Bb]oth|[Aa]ll)\s+(?:(?:two|three|four|five)\s+)?(?:ministers|sides|delegations|leaders|"
+                        r"chiefs|parties|admirals|generals|commanders|secretaries|heads\s+of\s+(?:the\s+)?delegations?)|\b[Tt]hey)\s+"
                         r"(?:(?:also|then|later|jointly)\s+)?(?:signed|exchanged|held|met|agreed|witnessed|initialled)\b")
 
 

@@ -101,6 +101,9 @@ _STATE_AFTER = re.compile(r",\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+
 _OF_NAME = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
 _STYLE = re.compile(r"Republic|Kingdom|Commonwealth|Federation|Principality|Sultanate|Emirates?|State|Union|Islands|"
                     r"Province|Region|Ministry|Department")
+# words that make the capitals before them the name of a body ("Naval Forces Command")
+_BODY_HEAD = re.compile(r"Forces?|Command|Headquarters|School|Academy|College|Corps|Staff|Institute|Ministry|"
+                        r"Department|Services?|Guard|Army|Navy")
 _AFTER_COMMA = re.compile(r",[ \t]+(?P<name>[A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,2})")
 
 
@@ -169,6 +172,8 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             continue
         # Longest prefix of the capitalised run that the gazetteer knows: "Brussels Summit" -> Brussels
         for k in range(len(parts), 0, -1):
+            if k < len(parts) and _BODY_HEAD.fullmatch(parts[k].rstrip(".,'’")):
+                continue  # "the Naval Forces Command", "the Defence Services Academy": a body, not a town
             cand = " ".join(parts[:k]).rstrip(".,'’")
             city = lookup_city(cand)
             if city:

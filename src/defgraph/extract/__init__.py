@@ -202,8 +202,12 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
             _counterpart_from_title(ctx, d, taken)
     # an exercise or deployment of one state's forces alone, with no partner, is no diplomacy
     # ("returned at the end of the deployment"; "the army's annual exercise")
+    # A meeting, call or signing of one state alone, with no organisation and no count, is none
+    # either ("the Minister hosted a reception for the ambassadors"): one state does not meet itself
+    host_party = rules().classes_with("host_is_party")
     drafts = [d for d in drafts if d.participants and not (
-        d.type in rules().classes_with("needs_partner") and not any(r.kind == "organisation" for r in d.participants)
+        (d.type in rules().classes_with("needs_partner") or (d.type not in host_party and not d.count))
+        and not any(r.kind == "organisation" for r in d.participants)
         and len({r.key for r in d.participants if r.kind == "country"}) < 2)]
     for d in drafts:
         for pm in (d.place, d.venue):

@@ -351,7 +351,8 @@ _MONTH_YEAR = re.compile(r"\bin\s+(?:(?P<mon>January|February|March|April|May|Ju
                          r"November|December)\s+)?(?P<y>(?:19|20)\d\d)\b")
 
 
-_UNTIL = re.compile(r"\b(?:ending|ends|until|till|through|to leave\b[^.;]{0,40}?)\s+(?:on\s+)?$", re.I)
+_UNTIL = re.compile(r"\b(?:ending|ends|until|till|through|to leave\b[^.;]{0,40}?)\s+(?:on\s+)?"
+                    r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?)?$", re.I)
 _N_DAY = re.compile(r"\b(?P<n>\d{1,2}|" + NUMBER_WORDS_RE + r")[- ]day\s+(?:\w+\s+){0,3}?(?:visit|port call|call|stay|trip|tour|talks|meeting|"
                     r"conference|session|dialogue|exercise)\b", re.I)
 
@@ -413,7 +414,10 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef]]]:
     out: list[tuple[Sentence, list[ActorRef]]] = []
     for s in ctx.sentences:
         ds = [d for d in ctx.within(ctx.dates, s) if not d.vague and not _is_dateline_date(ctx.text, d)]
-        if len({d.text.lower() for d in ds}) < 2 or not _PIECE_BREAK.search(s.text):
+        # "arrived on Saturday, March 16, for a port call until Wednesday, March 20": the last day
+        # of the event told before is no event of its own
+        ends = [d for d in ds if _UNTIL.search(ctx.text[max(s.start, d.start - 60):d.start])]
+        if len({d.text.lower() for d in ds if d not in ends}) < 2 or not _PIECE_BREAK.search(s.text):
             out.append((s, []))
             continue
         cuts = [0] + [m.start() for m in _PIECE_BREAK.finditer(s.text)] + [len(s.text)]

@@ -3,6 +3,8 @@ then one event per type unless the dates differ (the event types are rules/event
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import re
 from bisect import bisect_left
 from datetime import date, timedelta
@@ -237,6 +239,14 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # a day inside a range the sentence gives is a day of that event; the range is its dates
                 chosen = next((x for x in exact if x.end_date is not None and x.date <= chosen.date <= x.end_date),
                               chosen)
+            if chosen is not None and chosen.end_date is None and \
+                    _ENDED.search(ctx.text, max(s.start, chosen.start - 30), chosen.start):
+                # "ended on Thursday a three-day visit, which began on Tuesday, 5 November": the
+                # day it began is its date, the day it ended its last
+                began = next((x for x in exact if x is not chosen and x.date < chosen.date and
+                              _BEGAN.search(ctx.text, max(s.start, x.start - 30), x.start)), None)
+                if began is not None:
+                    chosen = replace(began, end_date=chosen.date)
             if chosen is not None and chosen.relative and future:
                 chosen = _within_told_range(drafts, chosen)
             if chosen:
@@ -351,6 +361,8 @@ _MONTH_YEAR = re.compile(r"\bin\s+(?:(?P<mon>January|February|March|April|May|Ju
                          r"November|December)\s+)?(?P<y>(?:19|20)\d\d)\b")
 
 
+_ENDED = re.compile(r"\b(?:ended|ends|concluded|concludes|completed|wrapped up|closed)\b[^.;]{0,20}$", re.I)
+_BEGAN = re.compile(r"\b(?:began|begun|begins|started|starts|opened|arrived)\b[^.;]{0,20}$", re.I)
 _UNTIL = re.compile(r"\b(?:ending|ends|until|till|through|to leave\b[^.;]{0,40}?)\s+(?:on\s+)?"
                     r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?)?$", re.I)
 _N_DAY = re.compile(r"\b(?P<n>\d{1,2}|" + NUMBER_WORDS_RE + r")[- ]day\s+(?:\w+\s+){0,3}?(?:visit|port call|call|stay|trip|tour|talks|meeting|"

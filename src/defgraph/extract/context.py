@@ -395,7 +395,10 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
 
 # the verb of one who receives a guest, right after the name (a numeral or a day may come first)
 _RECEIVER = re.compile(r",?\s+(?:[IVX]{1,4}\s+)?(?:(?:today|yesterday|also|on\s+\w+)\s+)?"
-                       r"(?:received|receives|hosted|hosts|welcomed|welcomes)\b")
+                       r"(?:received|receives|hosted|hosts|welcomed|welcomes|"
+                       # "X signed a memorandum ... with the French Delegate General": one side signs
+                       # with the other, named after "with"
+                       r"signed\b(?=[^.;]{0,120}\bwith\b))")
 # what a guest receives (a guard of honour, a briefing, an award): no host's verb
 _RECEIVED_THING = re.compile(r"\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:guard|briefing|award|medal|"
                              r"honou?r|degree|decoration|salute|welcome)\b", re.I)

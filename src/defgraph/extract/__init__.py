@@ -209,6 +209,15 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
         (d.type in rules().classes_with("needs_partner") or (d.type not in host_party and not d.count))
         and not any(r.kind == "organisation" for r in d.participants)
         and len({r.key for r in d.participants if r.kind == "country"}) < 2)]
+    remote = rules().classes_with("remote")
+    for d in drafts:
+        if d.place is None and d.date is not None and d.type not in remote and not d.planned:
+            # "On Thursday, the last day, the heads of delegation signed the minutes": an event told
+            # without a place on a day of talks held over several days is where the talks were
+            around = next((o for o in drafts if o is not d and o.place is not None and o.end_date is not None
+                           and o.date is not None and o.date <= d.date <= o.end_date), None)
+            if around is not None:
+                d.place = around.place
     for d in drafts:
         for pm in (d.place, d.venue):
             if pm is not None and _place_key(pm) not in ex.places:

@@ -887,7 +887,11 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # a host with other counterparts than the meeting's is another event ("held talks with
         # Estonia's minister and signed a letter of intent with the Dutch one")
         # (a meeting called separate is its own event beside a host that names no party)
-        hosts_m = [h for h in hosts if _same_sides(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))]
+        # (talks of several days are not inside a signing of one of them: "the staff talks held from
+        # 10 to 12 September ... on the last day, the heads of delegation signed the minutes")
+        hosts_m = [h for h in hosts if _same_sides(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
+                   and not (m.end_date is not None and m.date is not None and m.end_date > m.date
+                            and h.end_date is None and h.type != "Visit")]
         compatible = compatible and bool(hosts_m)
         if m.type == "Meeting" and hosts_m and not _meeting_of_many(m) and compatible and not m.side:
             # the host of the same day, else the first ("consultations in Ottawa on 18

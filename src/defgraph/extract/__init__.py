@@ -191,7 +191,7 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
     # An event must have a party; a sentence about "the exercise" alone only adds to one that does.
     # One left without any, or with one state alone, takes them from the statement.
     for d in drafts:
-        if not d.participants:
+        if len({r.key for r in d.participants if r.kind == "country"}) < 2:
             _parties_of_visit(drafts, d)
         if not d.participants:
             _parties_from_statement(ctx, d)
@@ -245,15 +245,18 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
 
 
 def _parties_of_visit(drafts: list[EventDraft], d: EventDraft) -> None:
-    """An event that names no party, held during a visit the statement reports ("They then
-    witnessed the signing of the plan", on a day of the visit): the visit's states."""
+    """An event that names no party or one state alone, held during a visit the statement reports
+    ("They then witnessed the signing of the plan", on a day of the visit): the visit's states."""
     for v in drafts:
         if v is d or v.type != "Visit" or v.tentative or v.date is None or d.date is None:
             continue
         if v.date <= d.date <= (v.end_date or v.date):
             states = [r for r in v.participants if r.kind == "country"]
-            if len(states) >= 2:
-                d.participants = list(states)
+            own = [r for r in d.participants if r.kind == "country"]
+            if len(states) >= 2 and all(r in states for r in own) and (not own or d.date_explicit):
+                # ("On departure on Friday, the frigate will conduct a passing exercise with the
+                # Kenya Navy ship": one state named, the other the visiting ship's)
+                d.participants = list(dict.fromkeys(d.participants + states))
                 d.method += ":parties-of-visit"
                 d.confidence -= rules().confidence("event_parties_from_statement_penalty")
             return

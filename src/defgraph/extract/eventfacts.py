@@ -102,6 +102,10 @@ def _org_is_actor(ctx: _Context, s: Sentence, o: OrgMention) -> bool:
         return True
     if re.search(r"\b(?:members? of|join(?:ing|ed)?|accession to|membership of|in|into|to)\s+(?:the\s+)?$", before[-25:], re.I):
         return False
+    if ctx.text[o.end:o.end + 2] in ("'s", "’s") and not re.match(
+            r"\s+(?:[\w-]+\s+){0,2}(?:meeting|summit|ministerial|session|Secretary|Deputy|official|chief|head)",
+            ctx.text[o.end + 2:o.end + 40], re.I):
+        return False  # "air defence along NATO's eastern flank": the organisation's thing, not a party
     return ev_rules.actor_position(s.text, rel) == "actor"
 
 

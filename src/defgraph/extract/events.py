@@ -37,7 +37,7 @@ _RELATION_BEFORE = re.compile(r"\b(?:borders?|frontier|relations|ties|trade|war|
                               r"coordination|engagement|interoperability|exchanges) with\s+(?:the\s+)?$", re.I)
 _ACTOR_BEFORE = re.compile(
     r"(?:\b(?:(?:defen[cs]e |foreign |prime )?(?:ministers?|ministries|secretar(?:y|ies)|leaders?|"
-    r"delegations?|representatives?|officials?|heads?|chiefs?|presidents?|governments?|navy|navies|"
+    r"delegations?|representatives?|officials?|heads?|chiefs?|presidents?|governments?|navy|navies|coast guards?|"
     r"army|armies|air forces?|(?:armed |naval |land |special )?forces|troops|meetings?|summit|session|ministerial|gathering|ships|vessels|"
     r"units|sailors|soldiers|personnel|contingents?) of|"
     r"(?:ministers?|ministry|ministries|secretar(?:y|ies)|chiefs?|commanders?|heads?)\s+(?:of|for)\s+(?:[\w-]+\s+){1,3}?of|"

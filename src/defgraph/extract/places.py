@@ -109,7 +109,7 @@ _STYLE = re.compile(r"Republic|Kingdom|Commonwealth|Federation|Principality|Sult
                     r"Province|Region|Ministry|Department")
 # words that make the capitals before them the name of a body ("Naval Forces Command")
 _BODY_HEAD = re.compile(r"Forces?|Command|Headquarters|School|Academy|College|Corps|Staff|Institute|Ministry|"
-                        r"Department|Services?|Guard|Army|Navy")
+                        r"Department|Services?|Guard|Army|Navy|Barracks|Base|Camp|Garrison|Cemetery")
 _AFTER_COMMA = re.compile(r",[ \t]+(?P<name>[A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,2})")
 
 

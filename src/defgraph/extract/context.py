@@ -412,8 +412,10 @@ def _office_chain_end(r: Rules) -> re.Pattern[str]:
 
 _LED_SIDE_AFTER = re.compile(r"[^.;]{0,100}?\b(?:led|headed)\s+the\s+$")
 _SIDE_WORD = re.compile(r"\s+(?:side|delegation|team)\b")
-_SIDE_LED_BY = re.compile(r"\s+(?:side|delegation|team)\s+(?:was|were|is|are)\s+(?:led|headed)\s+by\s+"
-                          r"(?:[^,.;]{0,80}?\s+(?:and|&)\s+)?$")
+# ("the Nigerian delegation by the Chief of Defence Policy and Plans, Major General X": the
+# elliptic second of two, after "was led by" for the first)
+_SIDE_LED_BY = re.compile(r"\s+(?:side|delegation|team)\s+(?:(?:was|were|is|are)\s+(?:led|headed)\s+)?by\s+"
+                          r"(?:[^,.;]{0,80}?\s+(?:and|&)\s+)?(?:the\s+|its\s+)?$")
 
 
 def _side_led(text: str, p: PersonHit, sent: Sentence, c_ix: SpanIndex[CountryMention]) -> str | None:

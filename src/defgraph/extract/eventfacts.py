@@ -3,10 +3,9 @@ then one event per type unless the dates differ (the event types are rules/event
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import re
 from bisect import bisect_left
+from dataclasses import replace
 from datetime import date, timedelta
 
 from ..model import (

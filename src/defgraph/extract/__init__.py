@@ -203,10 +203,15 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
     # an exercise or deployment of one state's forces alone, with no partner, is no diplomacy
     # ("returned at the end of the deployment"; "the army's annual exercise")
     # A meeting, call or signing of one state alone, with no organisation and no count, is none
-    # either ("the Minister hosted a reception for the ambassadors"): one state does not meet itself
+    # either where no one takes part by name, or one alone hosts ("the Minister hosted a reception
+    # for the ambassadors"): one state does not meet itself (two officials do, whatever their
+    # states are read to be: "the Danish minister met Minister X")
     host_party = rules().classes_with("host_is_party")
     drafts = [d for d in drafts if d.participants and not (
-        (d.type in rules().classes_with("needs_partner") or (d.type not in host_party and not d.count))
+        (d.type in rules().classes_with("needs_partner") or (
+            d.type not in host_party and not d.count and (
+                len({r.key for r in d.participants if r.kind in ("person", "post")}) < 1
+                or (d.trigger.convening and len({r.key for r in d.participants if r.kind in ("person", "post")}) < 2))))
         and not any(r.kind == "organisation" for r in d.participants)
         and len({r.key for r in d.participants if r.kind == "country"}) < 2)]
     remote = rules().classes_with("remote")

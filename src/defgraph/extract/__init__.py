@@ -191,6 +191,8 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
     # An event must have a party; a sentence about "the exercise" alone only adds to one that does.
     # One left without any, or with one state alone, takes them from the statement.
     for d in drafts:
+        if len({r.key for r in d.participants if r.kind == "country"}) < 2:
+            _parties_of_visit(drafts, d)
         if not d.participants:
             _parties_from_statement(ctx, d)
         else:
@@ -200,9 +202,27 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
             _counterpart_from_title(ctx, d, taken)
     # an exercise or deployment of one state's forces alone, with no partner, is no diplomacy
     # ("returned at the end of the deployment"; "the army's annual exercise")
+    # A meeting, call or signing of one state alone, with no organisation and no count, is none
+    # either where no one takes part by name, or one alone hosts ("the Minister hosted a reception
+    # for the ambassadors"): one state does not meet itself (two officials do, whatever their
+    # states are read to be: "the Danish minister met Minister X")
+    host_party = rules().classes_with("host_is_party")
     drafts = [d for d in drafts if d.participants and not (
-        d.type in rules().classes_with("needs_partner") and not any(r.kind == "organisation" for r in d.participants)
+        (d.type in rules().classes_with("needs_partner") or (
+            d.type not in host_party and not d.count and (
+                len({r.key for r in d.participants if r.kind in ("person", "post")}) < 1
+                or (d.trigger.convening and len({r.key for r in d.participants if r.kind in ("person", "post")}) < 2))))
+        and not any(r.kind == "organisation" for r in d.participants)
         and len({r.key for r in d.participants if r.kind == "country"}) < 2)]
+    remote = rules().classes_with("remote")
+    for d in drafts:
+        if d.place is None and d.date is not None and d.type not in remote and not d.planned:
+            # "On Thursday, the last day, the heads of delegation signed the minutes": an event told
+            # without a place on a day of talks held over several days is where the talks were
+            around = next((o for o in drafts if o is not d and o.place is not None and o.end_date is not None
+                           and o.date is not None and o.date <= d.date <= o.end_date), None)
+            if around is not None:
+                d.place = around.place
     for d in drafts:
         for pm in (d.place, d.venue):
             if pm is not None and _place_key(pm) not in ex.places:
@@ -229,6 +249,24 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
     return ex
 
 
+def _parties_of_visit(drafts: list[EventDraft], d: EventDraft) -> None:
+    """An event that names no party or one state alone, held during a visit the statement reports
+    ("They then witnessed the signing of the plan", on a day of the visit): the visit's states."""
+    for v in drafts:
+        if v is d or v.type != "Visit" or v.tentative or v.date is None or d.date is None:
+            continue
+        if v.date <= d.date <= (v.end_date or v.date):
+            states = [r for r in v.participants if r.kind == "country"]
+            own = [r for r in d.participants if r.kind == "country"]
+            if len(states) >= 2 and all(r in states for r in own) and (not own or d.date_explicit):
+                # ("On departure on Friday, the frigate will conduct a passing exercise with the
+                # Kenya Navy ship": one state named, the other the visiting ship's)
+                d.participants = list(dict.fromkeys(d.participants + states))
+                d.method += ":parties-of-visit"
+                d.confidence -= rules().confidence("event_parties_from_statement_penalty")
+            return
+
+
 def _parties_from_statement(ctx: _Context, d: EventDraft) -> None:
     """Parties for an event found without any: the states the title names as parties and the
     persons' states of the title and the sentence, with the publisher's where the title or the
@@ -237,7 +275,8 @@ def _parties_from_statement(ctx: _Context, d: EventDraft) -> None:
     if not ctx.sentences or d.side:
         return
     title = ctx.sentences[0]
-    if d.sentence.start != title.start and not any(not p.is_post for p, _ in ctx.persons_in(d.sentence)):
+    if d.sentence.start != title.start and not any(not p.is_post for p, _ in ctx.persons_in(d.sentence)) \
+            and not _SIDES_ACT.search(d.sentence.text):
         return  # "vessels deployed forward", "visiting forces": no one acts in the sentence
     states = [c.iso3 for c in ctx.within(ctx.countries, title) if _is_actor(ctx, title, c)]
     for p, _pos in ctx.persons_in(title) + ctx.persons_in(d.sentence):
@@ -254,6 +293,13 @@ def _parties_from_statement(ctx: _Context, d: EventDraft) -> None:
     d.method += ":parties-from-statement"
 
 
+# the sides named together act in the sentence ("The ministers signed the programme", "the heads
+# of delegation signed the minutes", "the two admirals signed")
+_SIDES_ACT = re.compile(r"(?:\b(?:[Tt]he|[Bb]oth|[Aa]ll)\s+(?:(?:two|three|four|five)\s+)?(?:ministers|sides|delegations|leaders|"
+                        r"chiefs|parties|admirals|generals|commanders|secretaries|heads\s+of\s+(?:the\s+)?delegations?)|\b[Tt]hey)\s+"
+                        r"(?:(?:also|then|later|jointly)\s+)?(?:signed|exchanged|held|met|agreed|witnessed|initialled)\b")
+
+
 def _counterpart_from_title(ctx: _Context, d: EventDraft, taken: set[str] | frozenset[str] = frozenset()) -> None:
     """An event with one state alone: the other party is the state the title names as a party
     ("Kenya and Uganda hold defence talks" over "the Cabinet Secretary held talks with the
@@ -261,7 +307,7 @@ def _counterpart_from_title(ctx: _Context, d: EventDraft, taken: set[str] | froz
     takes part, the publisher's ("The Minister will travel to New Delhi", "troops deployed to
     Estonia" in a British statement)."""
     states = [r.key for r in d.participants if r.kind == "country"]
-    if len(states) != 1 or d.side or d.count or not ctx.sentences:
+    if len(states) != 1 or d.count or not ctx.sentences:
         return
     if d.sentence.start != ctx.sentences[0].start and d.type not in rules().classes_with("multilateral") - {"Meeting"} \
             and not d.itinerary:  # a title naming every stop of a trip names no stop's counterpart

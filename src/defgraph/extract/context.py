@@ -395,7 +395,10 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
 
 # the verb of one who receives a guest, right after the name (a numeral or a day may come first)
 _RECEIVER = re.compile(r",?\s+(?:[IVX]{1,4}\s+)?(?:(?:today|yesterday|also|on\s+\w+)\s+)?"
-                       r"(?:received|receives|hosted|hosts|welcomed|welcomes)\b")
+                       r"(?:received|receives|hosted|hosts|welcomed|welcomes|"
+                       # "X signed a memorandum ... with the French Delegate General": one side signs
+                       # with the other, named after "with"
+                       r"signed\b(?=[^.;]{0,120}\bwith\b))")
 # what a guest receives (a guard of honour, a briefing, an award): no host's verb
 _RECEIVED_THING = re.compile(r"\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:guard|briefing|award|medal|"
                              r"honou?r|degree|decoration|salute|welcome)\b", re.I)
@@ -409,8 +412,10 @@ def _office_chain_end(r: Rules) -> re.Pattern[str]:
 
 _LED_SIDE_AFTER = re.compile(r"[^.;]{0,100}?\b(?:led|headed)\s+the\s+$")
 _SIDE_WORD = re.compile(r"\s+(?:side|delegation|team)\b")
-_SIDE_LED_BY = re.compile(r"\s+(?:side|delegation|team)\s+(?:was|were|is|are)\s+(?:led|headed)\s+by\s+"
-                          r"(?:[^,.;]{0,80}?\s+(?:and|&)\s+)?$")
+# ("the Nigerian delegation by the Chief of Defence Policy and Plans, Major General X": the
+# elliptic second of two, after "was led by" for the first)
+_SIDE_LED_BY = re.compile(r"\s+(?:side|delegation|team)\s+(?:(?:was|were|is|are)\s+(?:led|headed)\s+)?by\s+"
+                          r"(?:[^,.;]{0,80}?\s+(?:and|&)\s+)?(?:the\s+|its\s+)?$")
 
 
 def _side_led(text: str, p: PersonHit, sent: Sentence, c_ix: SpanIndex[CountryMention]) -> str | None:

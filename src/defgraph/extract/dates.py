@@ -20,7 +20,8 @@ _WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 
 _PATTERNS = [
     # 12-14 June 2025, 12 to 14 June, 30 May - 2 June 2025
-    re.compile(rf"\b(?:from\s+|between\s+)?{_D}(?:\s+{_MON2})?{_DASH}{_D2}\s+{_MON}{_Y}?\b", re.I),
+    # ("from the 9th to the 13th of January")
+    re.compile(rf"\b(?:from\s+|between\s+)?(?:the\s+)?{_D}(?:\s+(?:of\s+)?{_MON2})?{_DASH}(?:the\s+)?{_D2}\s+(?:of\s+)?{_MON}{_Y}?\b", re.I),
     # June 12-14, 2025 / May 3-5 / May 30 - June 2
     re.compile(rf"\b(?:from\s+|between\s+)?{_MON}\s+{_D}{_DASH}(?:{_MON2}\s+)?{_D2}\b{_Y}?", re.I),
     # 10 April 2025 / 10th of April
@@ -126,10 +127,22 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
                 continue
             taken.add(m.start(), m.end())
             out.append(DateMention(m.start(), m.end(), m.group(0), d, end))
+    absolute_starts = {x.start for x in out}
     if ref is not None:
         for m in _RELATIVE.finditer(text):
             if not free(m.start(), m.end()):
                 continue
+            if m.group("wd"):
+                nxt = _WEEKDAY_THEN.match(text, m.end())
+                if nxt is not None and nxt.end() in absolute_starts:
+                    continue  # "on Thursday, 19 December": the day named after the weekday is the date
+                if nxt is not None and nxt.group("dom"):
+                    # "on Tuesday (21)": the weekday's day of the month, the occurrence nearest the
+                    # statement's date that falls on that weekday
+                    on = _day_of_month(int(nxt.group("dom")), _WEEKDAYS[m.group("wd").lower()], ref, future)
+                    if on is not None:
+                        out.append(DateMention(m.start(), nxt.end(), text[m.start():nxt.end()], on))
+                        continue
             resolved = resolve_relative(m.group("rel"), ref, future=future)
             if resolved is None:
                 continue
@@ -137,6 +150,24 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
             out.append(DateMention(m.start(), m.end(), m.group(0), d, None, True, vague))
     out.sort(key=lambda x: x.start)
     return out
+
+
+# what may stand between a weekday and the date it names ("Thursday, 19 December", "Thursday
+# the 8th", "Thursday (7/3/2024)"), or a day of the month in parentheses ("Tuesday (21)")
+_WEEKDAY_THEN = re.compile(r",?[ \t]*(?:the[ \t]+|\((?=[0-3]?\d/)|\((?P<dom>[0-3]?\d)\))?")
+
+
+def _day_of_month(dom: int, weekday: int, ref: date, future: bool) -> date | None:
+    """The date with day `dom` of the month before, of, or after the reference's month that
+    falls on `weekday`, nearest the reference (forward for a plan)."""
+    cands = []
+    for k in (-1, 0, 1):
+        y, m = (ref.year, ref.month + k) if 1 <= ref.month + k <= 12 else \
+            ((ref.year - 1, 12) if ref.month + k < 1 else (ref.year + 1, 1))
+        d = _mk(y, m, dom)
+        if d is not None and d.weekday() == weekday and ((d >= ref) if future else (d <= ref + timedelta(days=1))):
+            cands.append(d)
+    return min(cands, key=lambda d: abs((d - ref).days)) if cands else None
 
 
 def resolve_relative(expr: str, ref: date, *, future: bool = False) -> tuple[date, bool] | None:

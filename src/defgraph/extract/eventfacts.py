@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from dataclasses import replace
 from datetime import date, timedelta
 
 from ..model import (
@@ -44,8 +45,8 @@ _HEAD_OF_BEFORE = re.compile(r"\b(?:Commander|Commandant|Chief|Head)(?:-in-Chief
 def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     rel = c.start - s.start
     places = ctx.index(ctx.places)
-    if places.containing(c.start):
-        return False
+    if any(p.end >= c.end for p in places.containing(c.start)):
+        return False  # (a city named inside a state's name, "Trinidad" in "Trinidad and Tobago", is not)
     if any(o.start <= c.start < o.end or (c.end <= o.start and re.fullmatch(r"\s+", ctx.text[c.end:o.start]))
            for o in ctx.index(ctx.orgs).overlapping(c.start, c.end + 40)):
         return False  # "the Ukraine Defense Contact Group": a state naming a body, not a party
@@ -67,6 +68,11 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
                 re.match(r"\s*(?:counterpart|Defen[cs]e|Minister|Secretary|President|Prime)", after))
         if re.match(r"\s+(?:and|&)\s+", after) or re.search(r"(?:^|\s)(?:and|&)\s+$",
                                                               ctx.text[max(0, c.start - 6):c.start]):
+            return ev_rules.actor_position(s.text, rel) == "actor"
+        comma = re.match(r",\s+", after)
+        if comma and any(n.adjectival and n.start == c.end + comma.end()
+                         for n in ctx.index(ctx.countries).starting_in(c.end, c.end + comma.end() + 1)):
+            # "The Egyptian, Greek and Cypriot armed forces": the first of a list of demonyms
             return ev_rules.actor_position(s.text, rel) == "actor"
         return False
     # Possessive: "Ukraine's Armed Forces" is a party only when it is someone's office
@@ -95,6 +101,10 @@ def _org_is_actor(ctx: _Context, s: Sentence, o: OrgMention) -> bool:
         return True
     if re.search(r"\b(?:members? of|join(?:ing|ed)?|accession to|membership of|in|into|to)\s+(?:the\s+)?$", before[-25:], re.I):
         return False
+    if ctx.text[o.end:o.end + 2] in ("'s", "’s") and not re.match(
+            r"\s+(?:[\w-]+\s+){0,2}(?:meeting|summit|ministerial|session|Secretary|Deputy|official|chief|head)",
+            ctx.text[o.end + 2:o.end + 40], re.I):
+        return False  # "air defence along NATO's eastern flank": the organisation's thing, not a party
     return ev_rules.actor_position(s.text, rel) == "actor"
 
 
@@ -227,6 +237,19 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             ds = [_retense(x, day0, future) for x in ds]
             exact = [x for x in ds if not x.vague]
             chosen = exact[0] if exact else (ds[0] if ds else None)
+            if chosen is not None and chosen.end_date is None:
+                # "concluded on Saturday the exercise held from the 9th to the 13th of January":
+                # a day inside a range the sentence gives is a day of that event; the range is its dates
+                chosen = next((x for x in exact if x.end_date is not None and x.date <= chosen.date <= x.end_date),
+                              chosen)
+            if chosen is not None and chosen.end_date is None and \
+                    _ENDED.search(ctx.text, max(s.start, chosen.start - 30), chosen.start):
+                # "ended on Thursday a three-day visit, which began on Tuesday, 5 November": the
+                # day it began is its date, the day it ended its last
+                began = next((x for x in exact if x is not chosen and x.date < chosen.date and
+                              _BEGAN.search(ctx.text, max(s.start, x.start - 30), x.start)), None)
+                if began is not None:
+                    chosen = replace(began, end_date=chosen.date)
             if chosen is not None and chosen.relative and future:
                 chosen = _within_told_range(drafts, chosen)
             if chosen:
@@ -258,7 +281,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if d.count and t.type == "Meeting":
                 d.confidence += R.confidence("event_count_bonus")
             drafts.append(d)
+            d.bilateral = t.type == "Meeting" and bool(_BILATERAL.search(s.text, max(0, t.start - s.start - 30)))
             if t.type == "Meeting" and (_SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
+                                        or _SEPARATE_IN.search(s.text, t.start - s.start)
                                         or _SEPARATELY_AFTER.match(s.text, t.end - s.start)
                                         or _SEPARATELY_LATER.match(s.text, t.end - s.start)):
                 drafts.extend(_separate(s, d, parts, t))
@@ -304,7 +329,33 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
         last_day = date(year, month, 28)
         if (day0 - last_day).days > days:
             return True
+    # the clause's own words before the trigger count too ("and in October the Minister signed"),
+    # and so does a month that opens the sentence ("In February, the Minister visited Ankara")
+    breaks = list(_CLAUSE_BREAK.finditer(s.text, 0, t.start - s.start))
+    lo = breaks[-1].end() if breaks else 0
+    spans = [(lo, hi - s.start)]
+    opening = _OPENING_MONTH.match(s.text)
+    if opening is not None and opening.end() <= t.start - s.start:
+        spans.append((0, opening.end()))
+    for a, b in spans:
+        if _BACKGROUND_TIME.search(s.text, a, b):
+            return True  # "the exercise in Bali last year", "when I travelled to Kyiv last month"
+        for m in _MONTH_ALONE.finditer(s.text, a, b):
+            month = _MONTH_NUMBER[m.group("mon")[:3].lower()]
+            year = int(m.group("y")) if m.group("y") else (day0.year if month <= day0.month else day0.year - 1)
+            if (day0 - date(year, month, 28)).days > days:
+                return True
     return False
+
+
+# a time long past named in words ("last year", "last month") in the trigger's clause
+_BACKGROUND_TIME = re.compile(r"\b(?:last|previous)\s+(?:year|month)\b|\bearlier\s+this\s+year\b|\ba\s+year\s+(?:earlier|before)\b",
+                              re.I)
+_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
+# a month named alone (no day before or after it) after "in", in a clause
+_MONTH_ALONE = re.compile(r"\b[Ii]n\s+(?:early\s+|mid-|late\s+)?(?P<mon>" + _MONTHS + r")(?:\s+(?P<y>(?:19|20)\d\d))?\b(?!\s+\d)")
+_OPENING_MONTH = re.compile(r"\W*(?:[Ii]n|[Dd]uring|[Ss]ince)\s+(?:early\s+|mid-|late\s+)?(?P<mon>" + _MONTHS +
+                            r")(?:\s+(?P<y>(?:19|20)\d\d))?\s*,")
 
 
 _MONTH_NUMBER = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
@@ -313,7 +364,10 @@ _MONTH_YEAR = re.compile(r"\bin\s+(?:(?P<mon>January|February|March|April|May|Ju
                          r"November|December)\s+)?(?P<y>(?:19|20)\d\d)\b")
 
 
-_UNTIL = re.compile(r"\b(?:ending|ends|until|till|through|to leave\b[^.;]{0,40}?)\s+(?:on\s+)?$", re.I)
+_ENDED = re.compile(r"\b(?:ended|ends|concluded|concludes|completed|wrapped up|closed)\b[^.;]{0,20}$", re.I)
+_BEGAN = re.compile(r"\b(?:began|begun|begins|started|starts|opened|arrived)\b[^.;]{0,20}$", re.I)
+_UNTIL = re.compile(r"\b(?:ending|ends|until|till|through|to leave\b[^.;]{0,40}?)\s+(?:on\s+)?"
+                    r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?)?$", re.I)
 _N_DAY = re.compile(r"\b(?P<n>\d{1,2}|" + NUMBER_WORDS_RE + r")[- ]day\s+(?:\w+\s+){0,3}?(?:visit|port call|call|stay|trip|tour|talks|meeting|"
                     r"conference|session|dialogue|exercise)\b", re.I)
 
@@ -375,7 +429,10 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef]]]:
     out: list[tuple[Sentence, list[ActorRef]]] = []
     for s in ctx.sentences:
         ds = [d for d in ctx.within(ctx.dates, s) if not d.vague and not _is_dateline_date(ctx.text, d)]
-        if len({d.text.lower() for d in ds}) < 2 or not _PIECE_BREAK.search(s.text):
+        # "arrived on Saturday, March 16, for a port call until Wednesday, March 20": the last day
+        # of the event told before is no event of its own
+        ends = [d for d in ds if _UNTIL.search(ctx.text[max(s.start, d.start - 60):d.start])]
+        if len({d.text.lower() for d in ds if d not in ends}) < 2 or not _PIECE_BREAK.search(s.text):
             out.append((s, []))
             continue
         cuts = [0] + [m.start() for m in _PIECE_BREAK.finditer(s.text)] + [len(s.text)]
@@ -410,6 +467,12 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef]]]:
 
 _SEPARATE = re.compile(r"\bseparate(?:ly)?\s+(?:[\w-]+\s+){0,2}$", re.I)
 _SEPARATELY_AFTER = re.compile(r"\s+separately\b", re.I)
+# "received in separate audiences the Minister of A, X, and the Chief of B, Y": inside the trigger
+_SEPARATE_IN = re.compile(r"\bseparate\b", re.I)
+# "held a separate bilateral meeting with General X": a meeting of two, not the trilateral of that day
+# (anywhere after the trigger: "Before the trilateral meeting, he held separate bilateral meetings")
+_BILATERAL = re.compile(r"\b(?:bilateral|separate|one-on-one)\s+(?:[\w-]+\s+)?(?:meetings?|talks|discussions|consultations)\b|"
+                        r"\bmet\b[^.;]{0,120}\bseparately\b", re.I)
 _AND_WITH = re.compile(r",?\s+(?:and|as well as)\s+(?:also\s+)?with\s+|;\s+with\s+", re.I)
 # "met A and B separately": the counterparts, then "separately", in the trigger's clause
 _SEPARATELY_LATER = re.compile(r"[^.;]{1,240}?\s(?:separately|individually|one after the other)\b", re.I)
@@ -423,12 +486,19 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
     rel = t.end - s.start
     cuts = [m for m in _AND_WITH.finditer(s.text, rel)]
     later = _SEPARATELY_LATER.match(s.text, rel)
-    if not cuts and later is not None:
-        # "met Vietnam's Minister X and Fiji's Minister Y separately": a cut before each state
-        # named in the list (an "and" inside an office, "Home Affairs and Immigration", is none)
-        states = [pos - s.start for ref, pos in parts if ref.kind == "country" and rel <= pos - s.start < later.end()]
-        cuts = [m for m in _AND_LIST.finditer(s.text, rel, later.end())
+    if not cuts and (later is not None or _SEPARATE_IN.search(s.text, t.start - s.start)):
+        # "met Vietnam's Minister X and Fiji's Minister Y separately", "received in separate
+        # audiences the Minister of A, X, and the Chief of B, Y": a cut before each state named in
+        # the list (an "and" inside an office, "Home Affairs and Immigration", is none)
+        hi = later.end() if later is not None else len(s.text)
+        states = [pos - s.start for ref, pos in parts if ref.kind == "country" and rel <= pos - s.start < hi]
+        cuts = [m for m in _AND_LIST.finditer(s.text, rel, hi)
                 if any(m.end() <= p <= m.end() + 2 for p in states)]
+        if not cuts and _SEPARATE_IN.search(s.text, t.start - s.start):
+            # the list's own words stand before each state: "the Minister of the Armed Forces of
+            # Senegal, X, and the Chief of Defence Staff of Benin, Y"
+            cuts = [m for m in _AND_LIST.finditer(s.text, rel, hi)
+                    if any(m.end() < p for p in states)]
     if not cuts:
         return []
     side = [ref for ref, pos in parts if pos < t.start]
@@ -444,11 +514,15 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
         x.participants = list(dict.fromkeys(side + own))
         x.date, x.end_date, x.date_explicit, x.planned = d.date, d.end_date, d.date_explicit, d.planned
         x.place, x.venue, x.side, x.tentative = d.place, d.venue, d.side, d.tentative
-        x.person_states = d.person_states
+        x.person_states, x.bilateral = d.person_states, d.bilateral
         d.separate, x.separate = 1, len(out) + 2
         out.append(x)
         taken |= set(own)
-    d.participants = [r for r in d.participants if r not in taken or r in side]
+    rest = [r for r in d.participants if r not in taken or r in side]
+    if len(out) == 1 and not [r for r in rest if r not in side]:
+        d.separate = 0  # one counterpart only ("held a separate bilateral meeting with X"): no split
+        return []
+    d.participants = rest
     return out
 
 
@@ -669,6 +743,10 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     for s in ctx.sentences:
         if s.start in trigger_sentences or not ev_rules.attend_sentence(s.text) or summary.match(s.text):
             continue  # "During the eight-month deployment, ... exercised with the navies of ...": a summary
+        if ev_rules.find_triggers(s):
+            # "In June, the forces took part in a joint exercise with Kenya": the sentence tells an
+            # event of its own (kept as background), not who attended another one
+            continue
         i = bisect_left(multi_starts, s.start)
         target = multi[i - 1] if i > 0 else next(iter(multi), None)
         if target is None:
@@ -759,6 +837,9 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # (a day told before: "Earlier the same day, he received ..." is not the next day's meeting)
             if m.separate and d.separate and m.separate != d.separate:
                 continue  # "separate meetings with A and with B"
+            if m.type == "Meeting" and m.bilateral != d.bilateral and not d.headline and not m.headline \
+                    and max(len(_states(m)), len(_states(d))) >= 3 and min(len(_states(m)), len(_states(d))) <= 2:
+                continue  # "Before the trilateral meeting, he held a separate bilateral meeting with X"
             if m.type == "Meeting" and not _same_sides(m, d) and not d.tentative and not _multilateral(m) \
                     and not _multilateral(d):
                 continue  # "met the Chinese ambassador ... On the same day, he also received the Thai attaché"
@@ -808,7 +889,12 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             continue  # a plan without a day is no event by itself
         # a host with other counterparts than the meeting's is another event ("held talks with
         # Estonia's minister and signed a letter of intent with the Dutch one")
-        hosts_m = [h for h in hosts if _same_sides(m, h)]
+        # (a meeting called separate is its own event beside a host that names no party)
+        # (talks of several days are not inside a signing of one of them: "the staff talks held from
+        # 10 to 12 September ... on the last day, the heads of delegation signed the minutes")
+        hosts_m = [h for h in hosts if _same_sides(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
+                   and not (m.end_date is not None and m.date is not None and m.end_date > m.date
+                            and h.end_date is None and h.type != "Visit")]
         compatible = compatible and bool(hosts_m)
         if m.type == "Meeting" and hosts_m and not _meeting_of_many(m) and compatible and not m.side:
             # the host of the same day, else the first ("consultations in Ottawa on 18

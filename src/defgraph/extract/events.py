@@ -37,8 +37,8 @@ _RELATION_BEFORE = re.compile(r"\b(?:borders?|frontier|relations|ties|trade|war|
                               r"coordination|engagement|interoperability|exchanges) with\s+(?:the\s+)?$", re.I)
 _ACTOR_BEFORE = re.compile(
     r"(?:\b(?:(?:defen[cs]e |foreign |prime )?(?:ministers?|ministries|secretar(?:y|ies)|leaders?|"
-    r"delegations?|representatives?|officials?|heads?|chiefs?|presidents?|governments?|navy|navies|"
-    r"army|armies|air force|armed forces|troops|meetings?|summit|session|ministerial|gathering|ships|vessels|"
+    r"delegations?|representatives?|officials?|heads?|chiefs?|presidents?|governments?|navy|navies|coast guards?|"
+    r"army|armies|air forces?|(?:armed |naval |land |special )?forces|troops|meetings?|summit|session|ministerial|gathering|ships|vessels|"
     r"units|sailors|soldiers|personnel|contingents?) of|"
     r"(?:ministers?|ministry|ministries|secretar(?:y|ies)|chiefs?|commanders?|heads?)\s+(?:of|for)\s+(?:[\w-]+\s+){1,3}?of|"
     r"(?:ministers?|officials?|authorities)\s+(?:responsible\s+for|in\s+charge\s+of)\s+(?:[\w-]+\s+){0,3}?of|"
@@ -98,6 +98,7 @@ class EventDraft:
     by_dateline: bool = False  # its only day is the day an agency's report was filed
     told_day: bool = False  # its day is the one the report last named ("Earlier the same day")
     separate: int = 0  # one of "separate meetings with A and with B" (its rank; 0: none)
+    bilateral: bool = False  # called bilateral or separate: never the multilateral meeting of its day
     person_orgs: set[str] = field(default_factory=set)  # organisations a party is an official of
 
 

@@ -519,7 +519,11 @@ def find_persons(
 _BODY_WORDS = re.compile(r"(?:Royal|Hellenic|Imperial|National|People's|Federal)\s+")
 
 # between an office and the rank before its holder's name: the rest of the body's name
-_RANK_AFTER_OFFICE = re.compile(r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,4})?[ \t]*,?[ \t]*")
+# ("of the US Joint Chiefs of Staff, General X": the body's name may hold "of", "and", "for"), and
+# a word of a rank the ranks do not list ("Lieutenant Brigadier")
+_RANK_AFTER_OFFICE = re.compile(r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*"
+                                r"(?:[ \t]+(?:(?:of|and|for)[ \t]+(?:the[ \t]+)?)?[A-Z][\w’'-]*){0,6})?[ \t]*,?[ \t]*"
+                                r"(?:(?-i:[A-Z][a-z]+)[ \t]+)?")
 
 
 def _country_in_role(text: str, start: int, end: int, cindex: SpanIndex[CountryMention]) -> str | None:
@@ -616,8 +620,10 @@ def _honorific_state(text: str, p: PersonHit) -> str | None:
     return None
 
 
-_TO_PLACE_COMMA = re.compile(r"[ \t]+(?:to|in)[ \t]+(?:the[ \t]+)?[A-Z][\w'’-]*"
-                             r"(?:(?:[ \t]+(?:of|the|and|for))*[ \t]+[A-Z][\w'’-]*){0,5},[ \t]+")
+_TO_PLACE_COMMA = re.compile(r"[ \t]+(?:(?:to|in)[ \t]+(?:the[ \t]+)?[A-Z][\w'’-]*"
+                             r"(?:(?:[ \t]+(?:of|the|and|for))*[ \t]+[A-Z][\w'’-]*){0,5}|"
+                             # "the President of the Republic, X": the state's own style
+                             r"of[ \t]+the[ \t]+(?:Republic|Government|Nation|Federation|Union|Kingdom|State)),[ \t]+")
 _COUNTERPART_SLOT = re.compile(r"\b(?:with|met|meets|received|receives|receiving|hosted|hosts|welcomed|welcomes|"
                               r"called on|call on|visited|counterparts?)\s+(?:the\s+|his\s+|her\s+|their\s+)?"
                               r"(?:[\w'’.-]+\s+){0,3}$", re.I)

@@ -72,11 +72,17 @@ def _label(gazetteer: str, written: str) -> str:
     return written
 
 
+_CALENDAR_WORD = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+                            r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)")
+
+
 def lookup_city(name: str) -> City | None:
     """The most populous city called `name` (accents optional), or None."""
     from .countries import resolve_country
 
     name = name.strip()
+    if _CALENDAR_WORD.fullmatch(name):
+        return None  # "on Saturday, March 16": a month or a weekday, not March in England
     own, alt = _cities()
     city = own.get(name) or own.get(_fold(name))
     state = resolve_country(name)
@@ -88,7 +94,7 @@ def lookup_city(name: str) -> City | None:
 
 # Locative contexts in which a capitalised name is read as a place.
 _PLACE_CONTEXT = re.compile(
-    r"\b(?:in|In|at|At|to|visit(?:ed|s|ing)?|arrived in|arrives in|hosted in|held in|from|near|toward|towards|"
+    r"\b(?:in|In|at|At|to|off|visit(?:ed|s|ing)?|arrived in|arrives in|hosted in|held in|from|near|toward|towards|"
     r"travel(?:l)?ed to|travels to|trip to|tour of|landed in|welcomed (?:him|her|them) to|"
     r"(?:port|city|harbou?r|town) of)\s+(?:the\s+)?"
     r"(?P<name>[A-Z][\w'’.-]+(?:[ -](?:[A-Z][\w'’.-]+|de|da|del|am|upon|on)){0,3})"
@@ -101,6 +107,9 @@ _STATE_AFTER = re.compile(r",\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+
 _OF_NAME = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
 _STYLE = re.compile(r"Republic|Kingdom|Commonwealth|Federation|Principality|Sultanate|Emirates?|State|Union|Islands|"
                     r"Province|Region|Ministry|Department")
+# words that make the capitals before them the name of a body ("Naval Forces Command")
+_BODY_HEAD = re.compile(r"Forces?|Command|Headquarters|School|Academy|College|Corps|Staff|Institute|Ministry|"
+                        r"Department|Services?|Guard|Army|Navy|Barracks|Base|Camp|Garrison|Cemetery")
 _AFTER_COMMA = re.compile(r",[ \t]+(?P<name>[A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,2})")
 
 
@@ -169,6 +178,8 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             continue
         # Longest prefix of the capitalised run that the gazetteer knows: "Brussels Summit" -> Brussels
         for k in range(len(parts), 0, -1):
+            if k < len(parts) and _BODY_HEAD.fullmatch(parts[k].rstrip(".,'’")):
+                continue  # "the Naval Forces Command", "the Defence Services Academy": a body, not a town
             cand = " ".join(parts[:k]).rstrip(".,'’")
             city = lookup_city(cand)
             if city:

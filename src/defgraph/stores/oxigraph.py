@@ -204,6 +204,13 @@ class OxigraphStore:
                     if not _is_vocabulary(q)}
         return set(self._store.quads_for_pattern(None, None, None, g))
 
+    def iter_graph_quads(self, graph: str | ox.NamedNode) -> Iterator[ox.Quad]:
+        """graph_quads one at a time, for readers of a whole graph (export): memory stays flat."""
+        g = _as_graph_name(graph)
+        for q in self._store.quads_for_pattern(None, None, None, g):
+            if not _is_vocabulary(q):
+                yield q
+
     def has_graph(self, graph: str | ox.NamedNode) -> bool:
         return self._store.contains_named_graph(_as_graph_name(graph))
 

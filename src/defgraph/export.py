@@ -56,6 +56,7 @@ CHUNK_BYTES = 96 << 20
 _LINE_COST = 41  # a bytes object's header and its place in the list, beside its length
 _BATCH = 4096  # terms turned into N-Triples text by Oxigraph at a time
 _DEFAULT_GRAPH = b"*"  # sorts before every IRI ("<") and blank node ("_:")
+_FAN_IN = 64  # runs merged at once (each an open file); more are first merged into one
 
 
 def export(store: Any, out: str | Path | IO[bytes], fmt: str = "turtle", *,
@@ -167,9 +168,10 @@ class _SortedLines:
     """Lines in byte order, each once, in bounded memory: an external merge sort.
 
     ``add`` sorts runs of at most ``chunk_bytes`` in memory; every full run goes to a file
-    in a temporary folder (made only when a second run starts), the last stays in memory.
-    Iterating merges them (heapq.merge) and drops repeats; ``count`` is then the number of
-    lines given. Leaving the ``with`` block removes the folder, whatever happened.
+    in a temporary folder (made only when a run fills), the last stays in memory; at
+    _FAN_IN files they are merged into one, so that no more files than that are ever open.
+    Iterating merges the runs (heapq.merge) and drops repeats; ``count`` is then the number
+    of lines given. Leaving the ``with`` block removes the folder, whatever happened.
     """
 
     def __init__(self, chunk_bytes: int, temp_dir: str | Path | None = None) -> None:
@@ -178,6 +180,7 @@ class _SortedLines:
         self.count = 0
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._runs: list[Path] = []
+        self._made = 0  # run files made so far, for their names
         self._last: list[bytes] = []
         self._merging: Generator[bytes, None, None] | None = None
 
@@ -216,14 +219,24 @@ class _SortedLines:
         self._last = chunk
 
     def _spill(self, chunk: list[bytes]) -> None:
+        chunk.sort()
+        self._runs.append(self._run(_unique(chunk)))
+        chunk.clear()
+        if len(self._runs) >= _FAN_IN:  # a bounded number of files open while merging
+            merged = self._run(_unique(heapq.merge(*map(_read_run, self._runs))))
+            for path in self._runs:
+                path.unlink()
+            self._runs = [merged]
+
+    def _run(self, lines: Iterable[bytes]) -> Path:
+        """A new run file holding these sorted lines."""
         if self._tmp is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="defgraph-export-", dir=self.temp_dir)
-        chunk.sort()
-        path = Path(self._tmp.name) / f"run-{len(self._runs):05d}"
+        self._made += 1
+        path = Path(self._tmp.name) / f"run-{self._made:06d}"
         with open(path, "wb", buffering=1 << 20) as f:
-            f.writelines(_unique(chunk))
-        self._runs.append(path)
-        chunk.clear()
+            f.writelines(lines)
+        return path
 
     def __iter__(self) -> Iterator[bytes]:
         self._merging = _unique(heapq.merge(*map(_read_run, self._runs), self._last))

@@ -458,7 +458,9 @@ def published_triples(store: Any) -> Iterator[ox.Triple]:
     if store.has_graph(CORRECTIONS_GRAPH):
         for q in store.graph_quads(CORRECTIONS_GRAPH):
             yield ox.Triple(q.subject, q.predicate, q.object)
-    for s, text in _rows(store, "statement_texts"):
+    texts = (store.iter_rows(internal_query("statement_texts"), union=True)
+             if hasattr(store, "iter_rows") else _rows(store, "statement_texts"))
+    for s, text in texts:
         if isinstance(s, ox.NamedNode) and isinstance(text, ox.Literal):
             yield ox.Triple(s, dg("text"), text)
 

@@ -328,6 +328,23 @@ class OxigraphStore:
             return Rows(variables, [[sol[v] for v in variables] for sol in result])
         return list(result)
 
+    def iter_rows(self, sparql: str, *, union: bool = False) -> Iterator[list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]]:
+        """A SELECT query's rows one at a time (``query`` holds them all), for readers of
+        many large rows: the export's statement texts. The same default graph as ``query``."""
+        graphs = None if union else self._default_graphs()
+        try:
+            result = self._store.query(sparql, use_default_graph_as_union=union,
+                                       default_graph=graphs, prefixes=PREFIXES)
+            if not isinstance(result, ox.QuerySolutions):
+                raise StoreError("iter_rows runs SELECT queries only")
+            variables = result.variables
+            for solution in result:
+                yield [solution[v] for v in variables]
+        except SyntaxError as exc:
+            raise StoreError(f"SPARQL syntax error: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+
     def update(self, sparql: str) -> None:
         self._one_graph = None  # an update may remove the copy of the ontology's terms
         try:

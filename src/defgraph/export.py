@@ -137,8 +137,10 @@ def _nt_lines(items: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: ox.RdfFormat)
     it: Iterator[Any] = iter(items)
     while batch := list(islice(it, _BATCH)):
         data = ox.serialize(batch, format=fmt)
-        assert data is not None
-        yield batch, data.split(b"\n")
+        lines = data.split(b"\n") if data is not None else []
+        if len(lines) != len(batch) + 1:  # newlines in terms are escaped: one line per item
+            raise ValueError(f"Oxigraph wrote {len(lines) - 1} lines for {len(batch)} items")
+        yield batch, lines
 
 
 def _triple_lines(store: Any, include_ontology: bool) -> Iterator[bytes]:

@@ -384,3 +384,21 @@ def test_streamed_jsonld_is_json_dump_of_the_whole_document(kg: KnowledgeGraph) 
         json.dump(to_jsonld(part), whole, ensure_ascii=False, indent=1)  # type: ignore[arg-type]
         assert streamed.getvalue() == whole.getvalue() + "\n"
         json.loads(streamed.getvalue())
+
+
+def test_streamed_store_reads_give_what_whole_reads_give(kg: KnowledgeGraph) -> None:
+    """What export reads one at a time (the consolidated graph, the statements' texts) is
+    what the store's whole reads give."""
+    from defgraph.maintain import internal_query, statement_graphs
+    from defgraph.stores import OxigraphStore, Rows
+    from defgraph.vocab import CONSOLIDATED_GRAPH
+
+    store = kg.store
+    assert isinstance(store, OxigraphStore)
+    streamed = list(store.iter_graph_quads(CONSOLIDATED_GRAPH))
+    assert len(streamed) == len(set(streamed)) > 1000
+    assert set(streamed) == store.graph_quads(CONSOLIDATED_GRAPH)
+    sparql = internal_query("statement_texts")
+    whole = store.query(sparql, union=True)
+    assert isinstance(whole, Rows) and len(whole.rows) == len(statement_graphs(store))
+    assert sorted(map(str, store.iter_rows(sparql, union=True))) == sorted(map(str, whole.rows))

@@ -292,3 +292,113 @@ def test_turtle_writer_round_trips_any_name_and_text(items: list[tuple[str, str,
     assert "\\/" not in buf.getvalue().split("\n\n", 1)[-1].replace('\\\\', '')
     back = {q.triple for q in ox.parse(buf.getvalue().encode("utf-8"), format=ox.RdfFormat.TURTLE)}
     assert back == set(triples)
+
+
+# -- bounded memory: the external merge sort -------------------------------------------
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_runs_on_disk_give_the_same_bytes_as_one_run_in_memory(kg: KnowledgeGraph, tmp_path: Path,
+                                                               fmt: str) -> None:
+    """Runs of a few kB (hundreds of temporary files, merged in stages) write the very file
+    that one run in memory writes, count the same items, and leave no temporary file."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    whole, chunked = io.BytesIO(), io.BytesIO()
+    n = export(kg.store, whole, fmt, include_ontology=True, chunk_bytes=1 << 40, temp_dir=scratch)
+    m = export(kg.store, chunked, fmt, include_ontology=True, chunk_bytes=8192, temp_dir=scratch)
+    assert whole.getvalue() == chunked.getvalue() and n == m > 1000
+    assert _leftovers(scratch) == []
+
+
+def test_sorted_lines_merge_runs_and_drop_repeats(tmp_path: Path) -> None:
+    import random
+
+    from defgraph.export import _FAN_IN, _SortedLines
+
+    lines = [f'<https://example.org/s{i % 997}> <https://example.org/p> "{i % 131}" .\n'.encode()
+             for i in range(30_000)]
+    random.Random(7).shuffle(lines)
+    with _SortedLines(4096, tmp_path) as ordered:
+        ordered.add(lines)
+        (folder,) = tmp_path.iterdir()
+        assert 0 < len(list(folder.iterdir())) < _FAN_IN  # runs on disk, merged in stages
+        got = list(ordered)
+    assert got == sorted(set(lines)) and ordered.count == len(set(lines))
+    assert _leftovers(tmp_path) == []
+
+
+class _FailingStream(io.BytesIO):
+    """A binary stream that fails after a few kB, as a full disk would."""
+
+    def write(self, data: Any) -> int:
+        if self.tell() > 4096:
+            raise OSError(28, "No space left on device")
+        return super().write(data)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+
+@pytest.mark.parametrize("fmt", ["nt", "turtle", "trig", "jsonld"])
+def test_temporary_files_are_removed_when_writing_fails(kg: KnowledgeGraph, tmp_path: Path,
+                                                        fmt: str) -> None:
+    with pytest.raises(ExportError, match="No space left"):
+        export(kg.store, _FailingStream(), fmt, chunk_bytes=8192, temp_dir=tmp_path)
+    assert _leftovers(tmp_path) == []
+
+
+def test_temporary_files_are_removed_when_reading_the_store_fails(kg: KnowledgeGraph,
+                                                                  tmp_path: Path) -> None:
+    class Failing:
+        """The sample store, failing half-way through its quads."""
+
+        def quads(self, *, include_ontology: bool = False) -> Iterator[ox.Quad]:
+            for i, q in enumerate(kg.store.quads(include_ontology=include_ontology)):
+                if i == 5000:
+                    raise RuntimeError("the store went away")
+                yield q
+
+    out = tmp_path / "out" / "g.nq"
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    with pytest.raises(RuntimeError, match="went away"):
+        export(Failing(), out, "nquads", chunk_bytes=8192, temp_dir=scratch)
+    assert _leftovers(scratch) == [] and not out.exists()  # the output is not even begun
+
+
+def test_streamed_jsonld_is_json_dump_of_the_whole_document(kg: KnowledgeGraph) -> None:
+    from defgraph.export import to_jsonld, write_jsonld
+
+    buf = io.BytesIO()
+    export(kg.store, buf, "nt")
+    triples = list(ox.parse(buf.getvalue(), format=ox.RdfFormat.N_TRIPLES))
+    for part in (triples, triples[:0], triples[:3]):
+        streamed = io.StringIO()
+        write_jsonld(part, streamed)
+        whole = io.StringIO()
+        json.dump(to_jsonld(part), whole, ensure_ascii=False, indent=1)  # type: ignore[arg-type]
+        assert streamed.getvalue() == whole.getvalue() + "\n"
+        json.loads(streamed.getvalue())
+
+
+def test_streamed_store_reads_give_what_whole_reads_give(kg: KnowledgeGraph) -> None:
+    """What export reads one at a time (the consolidated graph, the statements' texts) is
+    what the store's whole reads give."""
+    from defgraph.maintain import internal_query, statement_graphs
+    from defgraph.stores import OxigraphStore, Rows
+    from defgraph.vocab import CONSOLIDATED_GRAPH
+
+    store = kg.store
+    assert isinstance(store, OxigraphStore)
+    streamed = list(store.iter_graph_quads(CONSOLIDATED_GRAPH))
+    assert len(streamed) == len(set(streamed)) > 1000
+    assert set(streamed) == store.graph_quads(CONSOLIDATED_GRAPH)
+    sparql = internal_query("statement_texts")
+    whole = store.query(sparql, union=True)
+    assert isinstance(whole, Rows) and len(whole.rows) == len(statement_graphs(store))
+    assert sorted(map(str, store.iter_rows(sparql, union=True))) == sorted(map(str, whole.rows))

@@ -4,8 +4,8 @@ Triple formats hold the consolidated graph (one node per event, person, pledge,
 each fact once, with its sources) and each statement's text; quad formats keep every
 named graph: each statement's own record and the consolidated graph.
 
-- N-Triples and N-Quads: Oxigraph's serialisers (rdflib's slow badly on large
-  graphs, RDFLib issue 2135).
+- N-Triples and N-Quads: lines written by Oxigraph's serialisers (rdflib's slow badly
+  on large graphs, RDFLib issue 2135).
 - Turtle and TriG: written here, one block per subject, with a prefix per kind of
   identifier (``country:GBR``, ``person:john-healey``; vocab.ID_PREFIXES) so that
   no name needs an escape; an IRI that no prefix can write plainly is written whole.
@@ -13,15 +13,30 @@ named graph: each statement's own record and the consolidated graph.
   the file): one object per node, readable keys (``"type": "Meeting"``,
   ``"date"``, ``"participant"``), values typed by the context. The same context
   reads JSON written by hand back into RDF (read_jsonld).
+
+Order and memory. Every format is written in one order that depends on the graph alone:
+the bytes of each item's N-Triples line (for quads: the graph's name, then that line),
+so the same graph gives the same file whatever the store or the order it was filled in.
+The lines are made by Oxigraph in batches and sorted by an external merge sort (sorted
+runs of at most CHUNK_BYTES, kept in temporary files, merged with heapq.merge, removed
+afterwards), never as one list of Quad objects: at 100,000 statements (17.7 million
+quads) that list and its sort keys took 8.8 GB. N-Triples and N-Quads are the merged
+lines themselves; Turtle, TriG and JSON-LD parse them back with Oxigraph's streaming
+parser and are written one subject (one node object) at a time. The store's index order
+would need no sort, but it follows Oxigraph's internal encoding of terms (hashes of long
+strings), which may change between versions and which a remote store does not share.
 """
 
 from __future__ import annotations
 
+import heapq
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+import tempfile
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import chain, groupby, islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -46,63 +61,247 @@ class ExportError(Exception):
     pass
 
 
+#: Bytes of N-Triples lines (with Python's per-object cost) sorted in memory at a time; more
+#: are sorted in runs written to temporary files and merged. About this much memory again
+#: goes to the lists and the store's reading, so an export's peak stays a few hundred MB.
+CHUNK_BYTES = 64 << 20
+_LINE_COST = 41  # a bytes object's header and its place in the list, beside its length
+_BATCH = 4096  # terms turned into N-Triples text by Oxigraph at a time
+_DEFAULT_GRAPH = b"*"  # sorts before every IRI ("<") and blank node ("_:")
+_FAN_IN = 64  # runs merged at once (each an open file); more are first merged into one
+
+
 def export(store: Any, out: str | Path | IO[bytes], fmt: str = "turtle", *,
-           include_ontology: bool = False) -> int:
-    """Serialise the store to a file or binary stream; returns the number of triples or quads written."""
+           include_ontology: bool = False, chunk_bytes: int = CHUNK_BYTES,
+           temp_dir: str | Path | None = None) -> int:
+    """Serialise the store to a file or binary stream; returns the number of triples or quads written.
+
+    The order is the bytes of each item's N-Triples line, so the same graph gives the same
+    file whatever the store or the order it was filled in. The lines are sorted by an
+    external merge sort: runs of at most ``chunk_bytes`` sorted in memory, written to a
+    temporary folder (in ``temp_dir``, else the system's, honouring ``TMPDIR``) when there
+    is more than one, merged, then removed, also when writing fails. Turtle, TriG and JSON-LD
+    are written from the merged lines one subject at a time, so memory stays that of one
+    run whatever the size of the graph.
+    """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if fmt in _DATASET_FORMATS:
-        items: list[ox.Quad] | list[ox.Triple] = _quads(store, include_ontology)
-    else:
-        items = _union_triples(store, include_ontology)
-    try:
-        if isinstance(out, (str, Path)):
-            Path(out).parent.mkdir(parents=True, exist_ok=True)
-            with open(out, "wb") as f:
-                _write(items, f, fmt)
-        else:
-            _write(items, out, fmt)
-    except BrokenPipeError:  # the reader of standard output stopped early: not a failed export
-        raise
-    except (OSError, ValueError, TypeError) as exc:
-        raise ExportError(f"writing {fmt} failed: {exc}") from exc
-    return len(items)
+    lines = _quad_lines(store, include_ontology) if fmt in _DATASET_FORMATS \
+        else _triple_lines(store, include_ontology)
+    with _SortedLines(chunk_bytes, temp_dir) as ordered:
+        try:
+            ordered.add(lines)  # the whole store read and sorted before the output is touched
+        except OSError as exc:
+            raise ExportError(f"sorting the {fmt} export in {ordered.where} failed: {exc}") from exc
+        try:
+            if isinstance(out, (str, Path)):
+                Path(out).parent.mkdir(parents=True, exist_ok=True)
+                with open(out, "wb") as f:
+                    _write(ordered, f, fmt)
+            else:
+                _write(ordered, out, fmt)
+        except BrokenPipeError:  # the reader of standard output stopped early: not a failed export
+            raise
+        except (OSError, ValueError, TypeError) as exc:
+            raise ExportError(f"writing {fmt} failed: {exc}") from exc
+        return ordered.count
 
 
-def _write(items: list[ox.Quad] | list[ox.Triple], f: IO[bytes], fmt: str) -> None:
-    if fmt in ("nt", "nquads"):
-        ox.serialize(items, f, format=FORMATS[fmt])
+def _write(ordered: _SortedLines, f: IO[bytes], fmt: str) -> None:
+    if fmt == "nt":
+        f.writelines(ordered)
+        return
+    if fmt == "nquads":
+        f.writelines(_nquads(ordered))
         return
     text = io.TextIOWrapper(f, encoding="utf-8", newline="\n", write_through=False)
     try:
-        if fmt == "turtle":
-            write_turtle(items, text)  # type: ignore[arg-type]
-        elif fmt == "trig":
-            write_trig(items, text)  # type: ignore[arg-type]
+        if fmt == "trig":
+            write_trig(ox.parse(_stream(_nquads(ordered)), format=ox.RdfFormat.N_QUADS), text)
         else:
-            json.dump(to_jsonld(items), text, ensure_ascii=False, indent=1)  # type: ignore[arg-type]
-            text.write("\n")
+            triples = ox.parse(_stream(ordered), format=ox.RdfFormat.N_TRIPLES)
+            if fmt == "turtle":
+                write_turtle(triples, text)
+            else:
+                write_jsonld(triples, text)
         text.flush()
     finally:
         text.detach()
 
 
-def _quads(store: Any, include_ontology: bool) -> list[ox.Quad]:
-    quads = list(store.quads(include_ontology=include_ontology))
-    quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
-    return quads
+# -- the sorted lines ------------------------------------------------------------------
+
+def _nt_lines(items: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: ox.RdfFormat) -> Iterator[
+        tuple[list[Any], list[bytes]]]:
+    """Items in batches, each with its lines as Oxigraph writes them (one per item, in order)."""
+    it: Iterator[Any] = iter(items)
+    while batch := list(islice(it, _BATCH)):
+        data = ox.serialize(batch, format=fmt)
+        lines = data.split(b"\n") if data is not None else []
+        if len(lines) != len(batch) + 1:  # newlines in terms are escaped: one line per item
+            raise ValueError(f"Oxigraph wrote {len(lines) - 1} lines for {len(batch)} items")
+        yield batch, lines
 
 
-def _union_triples(store: Any, include_ontology: bool) -> list[ox.Triple]:
-    """The consolidated graph (each fact once) with the statements' texts, sorted."""
+def _triple_lines(store: Any, include_ontology: bool) -> Iterator[bytes]:
+    """N-Triples lines of the consolidated graph with the statements' texts (and the ontology)."""
     from .maintain import published_triples
 
-    out = list(dict.fromkeys(published_triples(store)))
+    triples: Iterable[ox.Triple] = published_triples(store)
     if include_ontology:
-        out += [ox.Triple(q.subject, q.predicate, q.object)
-                for q in store.graph_quads(ONTOLOGY_GRAPH)]
-    out.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return out
+        triples = chain(triples, (ox.Triple(q.subject, q.predicate, q.object)
+                                  for q in store.graph_quads(ONTOLOGY_GRAPH)))
+    for batch, lines in _nt_lines(triples, ox.RdfFormat.N_TRIPLES):
+        yield from (line + b"\n" for line in lines[:len(batch)])
+
+
+def _quad_lines(store: Any, include_ontology: bool) -> Iterator[bytes]:
+    """Every quad as ``GRAPH S P O .``: its graph first, so that sorting groups graphs."""
+    graph: Any = None
+    name = b""
+    for batch, lines in _nt_lines(store.quads(include_ontology=include_ontology),
+                                  ox.RdfFormat.N_QUADS):
+        for q, line in zip(batch, lines):
+            if q.graph_name != graph:
+                graph = q.graph_name
+                name = _DEFAULT_GRAPH if isinstance(graph, ox.DefaultGraph) else str(graph).encode()
+            if name == _DEFAULT_GRAPH:  # "S P O ."
+                yield name + b" " + line + b"\n"
+            else:  # "S P O G ." -> "G S P O ."
+                yield name + b" " + line[:-len(name) - 3] + b" .\n"
+
+
+def _nquads(keys: Iterable[bytes]) -> Iterator[bytes]:
+    """N-Quads lines of sorted ``GRAPH S P O .`` keys: the graph put back in its place."""
+    for key in keys:
+        name, rest = key.split(b" ", 1)
+        yield rest if name == _DEFAULT_GRAPH else rest[:-3] + b" " + name + b" .\n"
+
+
+class _SortedLines:
+    """Lines in byte order, each once, in bounded memory: an external merge sort.
+
+    ``add`` sorts runs of at most ``chunk_bytes`` in memory; every full run goes to a file
+    in a temporary folder (made only when a run fills), the last stays in memory; at
+    _FAN_IN files they are merged into one, so that no more files than that are ever open.
+    Iterating merges the runs (heapq.merge) and drops repeats; ``count`` is then the number
+    of lines given. Leaving the ``with`` block removes the folder, whatever happened.
+    """
+
+    def __init__(self, chunk_bytes: int, temp_dir: str | Path | None = None) -> None:
+        self.chunk_bytes = max(1, chunk_bytes)
+        self.temp_dir = temp_dir
+        self.count = 0
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._runs: list[Path] = []
+        self._made = 0  # run files made so far, for their names
+        self._last: list[bytes] = []
+        self._merging: Generator[bytes, None, None] | None = None
+
+    @property
+    def where(self) -> str:
+        return self._tmp.name if self._tmp else str(self.temp_dir or tempfile.gettempdir())
+
+    def __enter__(self) -> _SortedLines:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the runs being merged and remove the temporary folder."""
+        if self._merging is not None:
+            self._merging.close()
+            self._merging = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+        self._runs, self._last = [], []
+
+    def add(self, lines: Iterable[bytes]) -> None:
+        if self._last:  # the run kept in memory from an earlier call goes to disk
+            self._spill(self._last)
+        chunk: list[bytes] = []
+        size = 0
+        for line in lines:
+            chunk.append(line)
+            size += len(line) + _LINE_COST
+            if size >= self.chunk_bytes:
+                self._spill(chunk)
+                chunk, size = [], 0
+        chunk.sort()
+        self._last = chunk
+
+    def _spill(self, chunk: list[bytes]) -> None:
+        chunk.sort()
+        self._runs.append(self._run(_unique(chunk)))
+        chunk.clear()
+        if len(self._runs) >= _FAN_IN:  # a bounded number of files open while merging
+            merged = self._run(_unique(heapq.merge(*map(_read_run, self._runs))))
+            for path in self._runs:
+                path.unlink()
+            self._runs = [merged]
+
+    def _run(self, lines: Iterable[bytes]) -> Path:
+        """A new run file holding these sorted lines."""
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="defgraph-export-", dir=self.temp_dir)
+        self._made += 1
+        path = Path(self._tmp.name) / f"run-{self._made:06d}"
+        with open(path, "wb", buffering=1 << 20) as f:
+            f.writelines(lines)
+        return path
+
+    def __iter__(self) -> Iterator[bytes]:
+        self._merging = _unique(heapq.merge(*map(_read_run, self._runs), self._last))
+        for line in self._merging:
+            self.count += 1
+            yield line
+
+
+def _read_run(path: Path) -> Iterator[bytes]:
+    with open(path, "rb", buffering=1 << 18) as f:
+        yield from f
+
+
+def _unique(lines: Iterable[bytes]) -> Generator[bytes, None, None]:
+    """Sorted lines, each once."""
+    previous = None
+    for line in lines:
+        if line != previous:
+            yield line
+            previous = line
+
+
+class _Reader(io.RawIOBase):
+    """A binary stream over lines, for Oxigraph's parser (wrapped in a BufferedReader)."""
+
+    def __init__(self, lines: Iterable[bytes]) -> None:
+        super().__init__()
+        self._lines = iter(lines)
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = len(buffer)
+        parts, n = [self._pending], len(self._pending)
+        while n < size:
+            line = next(self._lines, None)
+            if line is None:
+                break
+            parts.append(line)
+            n += len(line)
+        data = b"".join(parts)
+        self._pending = data[size:]
+        data = data[:size]
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def _stream(lines: Iterable[bytes]) -> IO[bytes]:
+    return io.BufferedReader(_Reader(lines), 1 << 16)
 
 
 # -- Turtle and TriG ------------------------------------------------------------------
@@ -150,7 +349,8 @@ def _prefix_lines() -> Iterator[str]:
         yield f"@prefix {prefix}: <{ns}> .\n"
 
 
-def _subject_blocks(triples: Iterable[ox.Triple], indent: str = "") -> Iterator[str]:
+def _subject_blocks(triples: Iterable[ox.Triple] | Iterable[ox.Quad],
+                    indent: str = "") -> Iterator[str]:
     """Turtle blocks of triples sorted by subject: ``s a C ;\\n    p o1 ,\\n        o2 .``"""
     subject: Any = None
     by_predicate: dict[str, list[str]] = {}
@@ -176,37 +376,29 @@ def _subject_blocks(triples: Iterable[ox.Triple], indent: str = "") -> Iterator[
         yield block()
 
 
-def write_turtle(triples: list[ox.Triple], out: IO[str]) -> None:
-    """Turtle of triples sorted by subject (as _union_triples gives them)."""
+def write_turtle(triples: Iterable[ox.Triple] | Iterable[ox.Quad], out: IO[str]) -> None:
+    """Turtle of triples sorted by subject (as export gives them), written as they come."""
     out.writelines(_prefix_lines())
     for b in _subject_blocks(triples):
         out.write("\n")
         out.write(b)
 
 
-def write_trig(quads: list[ox.Quad], out: IO[str]) -> None:
-    """TriG of quads sorted by graph, then subject: one ``graph { ... }`` block per named graph."""
+def write_trig(quads: Iterable[ox.Quad], out: IO[str]) -> None:
+    """TriG of quads sorted by graph, then subject: one ``graph { ... }`` block per named graph,
+    written as the quads come (a graph is never held whole)."""
     out.writelines(_prefix_lines())
-    graph: Any = None
-    group: list[ox.Triple] = []
-
-    def flush() -> None:
-        if not group:
-            return
+    for graph, group in groupby(quads, key=lambda q: q.graph_name):
         out.write("\n")
         if isinstance(graph, ox.DefaultGraph):
             out.writelines(_subject_blocks(group))
-            return
+            continue
         out.write(f"{turtle_term(graph)} {{\n")
-        out.write("\n".join(_subject_blocks(group, _INDENT)))
+        for i, b in enumerate(_subject_blocks(group, _INDENT)):
+            if i:
+                out.write("\n")
+            out.write(b)
         out.write("}\n")
-
-    for q in quads:
-        if q.graph_name != graph:
-            flush()
-            graph, group = q.graph_name, []
-        group.append(q.triple)
-    flush()
 
 
 # -- JSON-LD --------------------------------------------------------------------------
@@ -352,7 +544,7 @@ class _Compactor:
             return {"@value": term.value}
         return {"@value": term.value, "@type": self.iri(dt)}
 
-    def node(self, subject: Any, triples: list[ox.Triple]) -> dict[str, Any]:
+    def node(self, subject: Any, triples: Sequence[ox.Triple | ox.Quad]) -> dict[str, Any]:
         obj: dict[str, Any] = {"id": self.ref(subject)}
         types = [self.classes.get(t.object.value) or self.iri(t.object.value)
                  for t in triples if t.predicate.value == RDF_TYPE
@@ -385,20 +577,33 @@ def _native(lexical: str, datatype: str) -> Any:
     return lexical
 
 
-def to_jsonld(triples: list[ox.Triple], context: dict[str, Any] | None = None) -> dict[str, Any]:
+def _nodes(triples: Iterable[Any], c: _Compactor) -> Iterator[dict[str, Any]]:
+    """One compacted node object per subject of triples sorted by subject."""
+    for subject, group in groupby(triples, key=lambda t: t.subject):
+        yield c.node(subject, list(group))
+
+
+def to_jsonld(triples: Iterable[ox.Triple], context: dict[str, Any] | None = None) -> dict[str, Any]:
     """Compacted JSON-LD of triples sorted by subject: the context, then one object per node."""
     ctx = context or shipped_context()
-    c = _Compactor(ctx)
-    nodes: list[dict[str, Any]] = []
-    group: list[ox.Triple] = []
-    for t in triples:
-        if group and t.subject != group[0].subject:
-            nodes.append(c.node(group[0].subject, group))
-            group = []
-        group.append(t)
-    if group:
-        nodes.append(c.node(group[0].subject, group))
-    return {"@context": ctx["@context"], "@graph": nodes}
+    return {"@context": ctx["@context"], "@graph": list(_nodes(triples, _Compactor(ctx)))}
+
+
+def write_jsonld(triples: Iterable[ox.Triple] | Iterable[ox.Quad], out: IO[str],
+                 context: dict[str, Any] | None = None) -> None:
+    """What ``json.dump(to_jsonld(triples), out, ensure_ascii=False, indent=1)`` writes, and a
+    newline, byte for byte, but one node object at a time: the graph is never held whole."""
+    ctx = context or shipped_context()
+    head = json.dumps({"@context": ctx["@context"]}, ensure_ascii=False, indent=1)
+    out.write(head[:-2])  # without the closing "\n}"
+    out.write(',\n "@graph": [')
+    first = True
+    for node in _nodes(triples, _Compactor(ctx)):
+        text = json.dumps(node, ensure_ascii=False, indent=1)
+        out.write("\n  " if first else ",\n  ")
+        out.write(text.replace("\n", "\n  "))  # a node is two levels in; JSON strings hold no newline
+        first = False
+    out.write("]\n}\n" if first else "\n ]\n}\n")
 
 
 def read_jsonld(data: str | bytes | dict[str, Any] | list[Any]) -> Any:
@@ -434,6 +639,6 @@ def _inline_context(doc: Any) -> None:
             _inline_context(value)
 
 
-__all__ = ["EXTENSIONS", "FORMATS", "ExportError", "build_context",
-           "export", "read_jsonld", "shipped_context", "to_jsonld", "turtle_term", "write_trig",
-           "write_turtle"]
+__all__ = ["EXTENSIONS", "FORMATS", "CHUNK_BYTES", "ExportError", "build_context",
+           "export", "read_jsonld", "shipped_context", "to_jsonld", "turtle_term", "write_jsonld",
+           "write_trig", "write_turtle"]

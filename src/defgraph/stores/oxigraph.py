@@ -204,6 +204,13 @@ class OxigraphStore:
                     if not _is_vocabulary(q)}
         return set(self._store.quads_for_pattern(None, None, None, g))
 
+    def iter_graph_quads(self, graph: str | ox.NamedNode) -> Iterator[ox.Quad]:
+        """graph_quads one at a time, for readers of a whole graph (export): memory stays flat."""
+        g = _as_graph_name(graph)
+        for q in self._store.quads_for_pattern(None, None, None, g):
+            if not _is_vocabulary(q):
+                yield q
+
     def has_graph(self, graph: str | ox.NamedNode) -> bool:
         return self._store.contains_named_graph(_as_graph_name(graph))
 
@@ -320,6 +327,23 @@ class OxigraphStore:
             variables = [v.value for v in result.variables]
             return Rows(variables, [[sol[v] for v in variables] for sol in result])
         return list(result)
+
+    def iter_rows(self, sparql: str, *, union: bool = False) -> Iterator[list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]]:
+        """A SELECT query's rows one at a time (``query`` holds them all), for readers of
+        many large rows: the export's statement texts. The same default graph as ``query``."""
+        graphs = None if union else self._default_graphs()
+        try:
+            result = self._store.query(sparql, use_default_graph_as_union=union,
+                                       default_graph=graphs, prefixes=PREFIXES)
+            if not isinstance(result, ox.QuerySolutions):
+                raise StoreError("iter_rows runs SELECT queries only")
+            variables = result.variables
+            for solution in result:
+                yield [solution[v] for v in variables]
+        except SyntaxError as exc:
+            raise StoreError(f"SPARQL syntax error: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"query failed: {exc}") from exc
 
     def update(self, sparql: str) -> None:
         self._one_graph = None  # an update may remove the copy of the ontology's terms

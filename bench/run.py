@@ -252,13 +252,14 @@ def child_export(a: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for fmt, path in a["files"].items():
         t = time.perf_counter()
-        if fmt == "nquads":  # every graph, streamed by Oxigraph (export() sorts them all in memory)
+        if fmt == "nquads":  # every graph in Oxigraph's order: Virtuoso needs no sorted file
             with open(path, "wb") as f:
                 store.dump(f, ox.RdfFormat.N_QUADS)
             n = None
         else:  # the consolidated graph, the texts and the ontology (for rdfs:subClassOf)
             n = export(store, path, fmt, include_ontology=True)
         out[fmt] = {"seconds": time.perf_counter() - t, "items": n, "bytes": Path(path).stat().st_size}
+    out["maxrss_mb"] = maxrss_mb()
     return out
 
 

@@ -709,8 +709,11 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         for key in ("corpus", "ingest", "rebuild", "incremental"):
             if key in earlier:
                 res[key] = earlier[key]
-        res["store_from"] = {"commit": earlier.get("commit"), "date": earlier.get("date")}
-        say(f"  reusing {store} (ingested at {earlier.get('commit') or 'an unrecorded commit'})")
+        # the run that ingested the store: an earlier reuse run says which it was
+        res["store_from"] = earlier.get("store_from") or {"commit": earlier.get("commit"),
+                                                          "date": earlier.get("date")}
+        say(f"  reusing {store} (ingested at "
+            f"{res['store_from'].get('commit') or 'an unrecorded commit'})")
     else:
         if args.reuse_store:
             say(f"  nothing to reuse for {label(n)} (no kept store or no earlier run): ingesting")

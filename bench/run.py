@@ -209,7 +209,7 @@ def child_ingest(a: dict[str, Any]) -> dict[str, Any]:
     raw = kg.store.raw  # type: ignore[union-attr]
     quads = len(raw)
     n = raw.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{CONSOLIDATED_GRAPH}> {{ ?s ?p ?o }} }}")
-    consolidated = int(next(iter(n))["n"].value)  # type: ignore[index]
+    consolidated = int(next(iter(n))["n"].value)  # type: ignore[index, arg-type]
     kg.close()
     return {"workers": workers, "seconds": seconds, "statements": report.statements,
             "stored": report.stored, "unchanged": report.unchanged, "failures": len(report.failures),
@@ -272,7 +272,7 @@ def child_query(a: dict[str, Any]) -> dict[str, Any]:
 
     store = OxigraphStore(a["store"], read_only=True)
     text = a["text"] or load_query(a["query"]).text
-    bindings = {k: ox.NamedNode(v) for k, v in a["bindings"].items()}
+    bindings: dict[str, Any] = {k: ox.NamedNode(v) for k, v in a["bindings"].items()}
     t = time.perf_counter()
     query_form(text)  # what run_query adds before the engine runs (refusing updates)
     check_s = time.perf_counter() - t

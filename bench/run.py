@@ -778,8 +778,8 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         for key in ("export", "rdflib", "virtuoso"):
             if key in earlier_baselines:
                 res[key] = earlier_baselines[key]
-        res["baselines_from"] = {"commit": earlier_baselines.get("commit"),
-                                 "date": earlier_baselines.get("date")}
+        res["baselines_from"] = earlier_baselines.get("baselines_from") or {
+            "commit": earlier_baselines.get("commit"), "date": earlier_baselines.get("date")}
         files = {}
         say(f"  baselines: the earlier run's (commit {earlier_baselines.get('commit')})")
     if files:

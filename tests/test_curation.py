@@ -266,6 +266,9 @@ def test_bad_corrections_are_refused_with_a_reason(corrected: tuple[str, Targets
         "correct", "set", t.person, "colour", "red", "--reason", "x", "--store", store)
     assert "not a date" in cli_fails(
         "correct", "set", t.merged[0], "date", "yesterday", "--reason", "x", "--store", store)
+    # a pledge's donor on an event: queries count dg:pledgedBy as a pledge's, unchecked
+    assert "applies to a dg:Pledge" in cli_fails(
+        "correct", "set", t.merged[0], "pledgedBy", "Norway", "--reason", "x", "--store", store)
     assert "no such node" in cli_fails(
         "correct", "reject", "dgid:person/nobody-at-all", "--reason", "x", "--store", store)
     missing = CliRunner().invoke(main, ["correct", "reject", t.person, "--store", store])

@@ -79,3 +79,17 @@ def test_a_store_from_before_the_counts_gets_them_all(tmp_path: Path) -> None:
     assert counts(kg) and all(stated is None for stated, _ in counts(kg).values())
     kg.ingest(rutte)  # names other entities only
     assert [n for e, (n, _) in assert_counted(kg).items() if e.endswith("/karin-holm")] == [3]
+
+
+def test_an_ingest_that_changes_nothing_still_writes_the_counts(tmp_path: Path) -> None:
+    """The same files again into a store from before the counts: nothing new, and yet every
+    named entity gets its count (persons_roles_by_country needs it to list a person)."""
+    holm = write(tmp_path / "in", HOLM)
+    kg = KnowledgeGraph(tmp_path / "store")
+    kg.ingest(*holm)
+    kg.store.change([q for q in kg.store.graph_quads(C)
+                     if q.predicate == dg("statementCount")], [])
+    assert kg.query("persons_roles_by_country") == []
+    kg.ingest(*holm)
+    assert_counted(kg)
+    assert any(r["name"] == "Karin Holm" for r in kg.query("persons_roles_by_country"))

@@ -39,6 +39,7 @@ from .vocab import (
     DGID_NS,
     LABEL,
     PREFIXES,
+    RDFS,
     TYPE,
     XSD,
     dg,
@@ -46,6 +47,7 @@ from .vocab import (
 )
 
 PROV = "http://www.w3.org/ns/prov#"
+SUBCLASS_OF = node(RDFS + "subClassOf")
 DCT_IDENTIFIER = node("http://purl.org/dc/terms/identifier")
 _NOT_NODES = re.compile(r"/(report|evidence|correction|agent)/")  # never what a label names
 MAX_REASON = 2000  # characters: a reason is a sentence or two, not a document
@@ -136,12 +138,31 @@ def resolve_property(text: str) -> ox.NamedNode:
 def _range(store: Any, prop: ox.NamedNode) -> tuple[str, str]:
     """(kind, range) of a property in the ontology: kind 'object' or 'data'."""
     kind, rng = "data", ""
-    for _, k, rg in _rows(store, "curation_property_range", p=prop):
+    for _, k, rg, _ in _rows(store, "curation_property_range", p=prop):
         if k is not None and k.value.endswith("ObjectProperty"):
             kind = "object"
         if isinstance(rg, ox.NamedNode):
             rng = rg.value
     return kind, rng
+
+
+def _check_domain(store: Any, target: ox.NamedNode, prop: ox.NamedNode) -> None:
+    """Refuse to set a property whose domain is one named class on a node of another class
+    (or of a class under it, two levels down): queries rely on the domain (dg:pledgedBy is
+    stated of pledges only, so they need not check the class)."""
+    # a union of classes is a blank node (which a remote store may give as a skolem IRI):
+    # only a domain that is one of the ontology's own classes is checked
+    domains = {d.value for *_, d in _rows(store, "curation_property_range", p=prop)
+               if isinstance(d, ox.NamedNode) and d.value.startswith(DG_NS)}
+    if len(domains) != 1:
+        return
+    domain = domains.pop()
+    classes = {t.value for t in _values(store, target, TYPE) if isinstance(t, ox.NamedNode)}
+    parents = {p.value for c in classes for p in _values(store, node(c), SUBCLASS_OF)}
+    grand = {p.value for c in parents for p in _values(store, node(c), SUBCLASS_OF)}
+    if domain not in classes | parents | grand:
+        raise CurationError(f"{_short(prop.value)} applies to a {_short(domain)}; "
+                            f"{_short(target.value)} is not one")
 
 
 _COUNTRY_PROPS = {dg(p).value for p in ("represents", "pledgedBy", "beneficiary", "participant",
@@ -239,6 +260,8 @@ def make(store: Any, operation: str, target_text: str, *, reason: str, by: str |
             raise CurationError(f"{operation} needs a PROPERTY")
         if operation == "set" and v is None:
             raise CurationError("set needs a VALUE")
+        if operation == "set":
+            _check_domain(store, target, p)
         current = _values(store, target, p)
         old = tuple(x for x in current if operation == "set" or v is None or x == v)
         if operation == "unset" and not old:

@@ -91,7 +91,7 @@ def export(store: Any, out: str | Path | IO[bytes], fmt: str = "turtle", *,
     with _SortedLines(chunk_bytes, temp_dir) as ordered:
         try:
             ordered.add(lines)  # the whole store read and sorted before the output is touched
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             raise ExportError(f"sorting the {fmt} export in {ordered.where} failed: {exc}") from exc
         try:
             if isinstance(out, (str, Path)):

@@ -177,16 +177,17 @@ class Maintainer:
         if self.fresh:
             self._apply_fresh()
             return
+        counted, named = (_rows(self.store, "counts_are_derived") or [[None, None]])[0]
+        if counted is None and named is not None:
+            # a graph from before the statement counts: every named entity is written anew
+            # (also when this run changed nothing: an ingest of the same files migrates)
+            self.touched_entities.update(r[0].value for r in _rows(self.store, "entities_to_count"))
         if not self.new and not self.old and not self.touched_reports \
                 and not self.touched_entities and not self.touched_corrections \
                 and not self.touched_statements:
             return
         self._corrections = corrections(self.store)
         self._lookups.clear()  # the store changed since any earlier apply
-        counted, named = (_rows(self.store, "counts_are_derived") or [[None, None]])[0]
-        if counted is None and named is not None:
-            # a graph from before the statement counts: every named entity is written anew
-            self.touched_entities.update(r[0].value for r in _rows(self.store, "entities_to_count"))
         subjects, triples, moved = self._incremental()
         # the states of the events about to be written anew (or removed): their pairs are
         # recounted, even where the event's new node no longer names them

@@ -135,25 +135,26 @@ def resolve_property(text: str) -> ox.NamedNode:
     return dg(name)
 
 
-def _range(store: Any, prop: ox.NamedNode) -> tuple[str, str]:
-    """(kind, range) of a property in the ontology: kind 'object' or 'data'."""
-    kind, rng = "data", ""
-    for _, k, rg, _ in _rows(store, "curation_property_range", p=prop):
+def _describe(store: Any, prop: ox.NamedNode) -> tuple[str, str, set[str]]:
+    """(kind, range, domains) of a property in the ontology: kind 'object' or 'data'; the
+    domains that are the ontology's own classes (a union of classes is a blank node, which
+    a remote store may give as a skolem IRI, and is left out)."""
+    kind, rng, domains = "data", "", set()
+    for _, k, rg, d in _rows(store, "curation_property_range", p=prop):
         if k is not None and k.value.endswith("ObjectProperty"):
             kind = "object"
         if isinstance(rg, ox.NamedNode):
             rng = rg.value
-    return kind, rng
+        if isinstance(d, ox.NamedNode) and d.value.startswith(DG_NS):
+            domains.add(d.value)
+    return kind, rng, domains
 
 
 def _check_domain(store: Any, target: ox.NamedNode, prop: ox.NamedNode) -> None:
     """Refuse to set a property whose domain is one named class on a node of another class
     (or of a class under it, two levels down): queries rely on the domain (dg:pledgedBy is
     stated of pledges only, so they need not check the class)."""
-    # a union of classes is a blank node (which a remote store may give as a skolem IRI):
-    # only a domain that is one of the ontology's own classes is checked
-    domains = {d.value for *_, d in _rows(store, "curation_property_range", p=prop)
-               if isinstance(d, ox.NamedNode) and d.value.startswith(DG_NS)}
+    domains = _describe(store, prop)[2]
     if len(domains) != 1:
         return
     domain = domains.pop()
@@ -173,7 +174,7 @@ def parse_value(store: Any, prop: ox.NamedNode, text: str) -> ox.NamedNode | ox.
     """A VALUE for PROPERTY: a state by ISO code or name, another node by IRI, CURIE or label,
     or a literal of the property's range (date, decimal, integer, boolean, text)."""
     text = text.strip()
-    kind, rng = _range(store, prop)
+    kind, rng, _ = _describe(store, prop)
     where = f"value of {_short(prop.value)}"
     if kind == "object":
         iri = _expand(text)

@@ -456,16 +456,13 @@ def _is_report(iri: str) -> bool:
 def published_triples(store: Any) -> Iterator[ox.Triple]:
     """What exports and validation show: the consolidated graph, with each statement's text
     and the analysts' corrections (who, when, why, what they replaced)."""
-    # streamed where the store can (the embedded one): a whole graph's set would be GBs at 100k
-    read = getattr(store, "iter_graph_quads", store.graph_quads)
-    for q in read(CONSOLIDATED_GRAPH):
+    # streamed (on the embedded store): a whole graph's set would be GBs at 100k statements
+    for q in store.iter_graph_quads(CONSOLIDATED_GRAPH):
         yield ox.Triple(q.subject, q.predicate, q.object)
     if store.has_graph(CORRECTIONS_GRAPH):
         for q in store.graph_quads(CORRECTIONS_GRAPH):
             yield ox.Triple(q.subject, q.predicate, q.object)
-    texts = (store.iter_rows(internal_query("statement_texts"), union=True)
-             if hasattr(store, "iter_rows") else _rows(store, "statement_texts"))
-    for s, text in texts:
+    for s, text in store.iter_rows(internal_query("statement_texts"), union=True):  # _OVER_ALL
         if isinstance(s, ox.NamedNode) and isinstance(text, ox.Literal):
             yield ox.Triple(s, dg("text"), text)
 

@@ -132,6 +132,14 @@ class Store(Protocol):
 
     def graph_quads(self, graph: str | ox.NamedNode) -> set[ox.Quad]: ...
 
+    def iter_graph_quads(self, graph: str | ox.NamedNode) -> Iterator[ox.Quad]:
+        """graph_quads one at a time (the embedded store streams them; memory stays flat)."""
+        ...
+
+    def iter_rows(self, sparql: str, *, union: bool = False) -> Iterator[list[Term | None]]:
+        """A SELECT query's rows one at a time (the embedded store streams them)."""
+        ...
+
     def subject_quads(self, subject: ox.NamedNode, graph: str | ox.NamedNode | None = None
                       ) -> list[ox.Quad]: ...
 

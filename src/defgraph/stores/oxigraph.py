@@ -23,6 +23,7 @@ from .base import (
     StoreBusy,
     StoreError,
     StoreMissing,
+    Term,
 )
 from .base import as_graph_name as _as_graph_name
 
@@ -198,18 +199,16 @@ class OxigraphStore:
 
     # -- writing -----------------------------------------------------------------
     def graph_quads(self, graph: str | ox.NamedNode) -> set[ox.Quad]:
-        g = _as_graph_name(graph)
-        if g == _CONSOLIDATED:
-            return {q for q in self._store.quads_for_pattern(None, None, None, g)
-                    if not _is_vocabulary(q)}
-        return set(self._store.quads_for_pattern(None, None, None, g))
+        return set(self.iter_graph_quads(graph))
 
     def iter_graph_quads(self, graph: str | ox.NamedNode) -> Iterator[ox.Quad]:
-        """graph_quads one at a time, for readers of a whole graph (export): memory stays flat."""
+        """graph_quads one at a time, for readers of a whole graph (export): memory stays
+        flat. The consolidated graph's copy of the ontology's terms is left out."""
         g = _as_graph_name(graph)
-        for q in self._store.quads_for_pattern(None, None, None, g):
-            if not _is_vocabulary(q):
-                yield q
+        quads = self._store.quads_for_pattern(None, None, None, g)
+        if g == _CONSOLIDATED:
+            return (q for q in quads if not _is_vocabulary(q))
+        return iter(quads)
 
     def has_graph(self, graph: str | ox.NamedNode) -> bool:
         return self._store.contains_named_graph(_as_graph_name(graph))
@@ -308,19 +307,7 @@ class OxigraphStore:
         about); ``union=True`` makes it the union of every graph, statements' records included.
         """
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
-        graphs = None if union else self._default_graphs()
-        try:
-            result = self._store.query(
-                sparql,
-                use_default_graph_as_union=union,
-                default_graph=graphs,
-                prefixes=PREFIXES,
-                substitutions=substitutions or None,
-            )
-        except SyntaxError as exc:
-            raise StoreError(f"SPARQL syntax error: {exc}") from exc
-        except OSError as exc:
-            raise StoreError(f"query failed: {exc}") from exc
+        result = self._execute(sparql, union, substitutions or None)
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
         if isinstance(result, ox.QuerySolutions):
@@ -328,18 +315,28 @@ class OxigraphStore:
             return Rows(variables, [[sol[v] for v in variables] for sol in result])
         return list(result)
 
-    def iter_rows(self, sparql: str, *, union: bool = False) -> Iterator[list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]]:
+    def iter_rows(self, sparql: str, *, union: bool = False) -> Iterator[list[Term | None]]:
         """A SELECT query's rows one at a time (``query`` holds them all), for readers of
         many large rows: the export's statement texts. The same default graph as ``query``."""
-        graphs = None if union else self._default_graphs()
+        result = self._execute(sparql, union)
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreError("iter_rows runs SELECT queries only")
+        variables = result.variables
         try:
-            result = self._store.query(sparql, use_default_graph_as_union=union,
-                                       default_graph=graphs, prefixes=PREFIXES)
-            if not isinstance(result, ox.QuerySolutions):
-                raise StoreError("iter_rows runs SELECT queries only")
-            variables = result.variables
             for solution in result:
                 yield [solution[v] for v in variables]
+        except OSError as exc:  # a read that fails part way
+            raise StoreError(f"query failed: {exc}") from exc
+
+    def _execute(self, sparql: str, union: bool,
+                 substitutions: dict[ox.Variable, Term] | None = None
+                 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """pyoxigraph's answer over this store's default graph (or every graph), its
+        syntax and reading errors as StoreError."""
+        try:
+            return self._store.query(sparql, use_default_graph_as_union=union,
+                                     default_graph=None if union else self._default_graphs(),
+                                     prefixes=PREFIXES, substitutions=substitutions)
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {exc}") from exc
         except OSError as exc:

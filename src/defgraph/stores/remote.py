@@ -704,6 +704,17 @@ class RemoteStore:
         g = _as_graph_name(graph)
         return {ox.Quad(t.subject, t.predicate, t.object, g) for t in self._graph_triples(g)}
 
+    def iter_graph_quads(self, graph: str | ox.NamedNode) -> Iterator[ox.Quad]:
+        """graph_quads, read whole (the server's answer is paged, then held)."""
+        return iter(self.graph_quads(graph))
+
+    def iter_rows(self, sparql: str, *, union: bool = False) -> Iterator[list[Term | None]]:
+        """A SELECT query's rows, read whole (as ``query`` reads them)."""
+        rows = self.query(sparql, union=union)
+        if not isinstance(rows, Rows):
+            raise StoreError("iter_rows runs SELECT queries only")
+        return iter(rows.rows)
+
     def has_graph(self, graph: str | ox.NamedNode) -> bool:
         g = _as_graph_name(graph)
         body, _ = self._post(self.endpoint, {"query": f"ASK {{ GRAPH <{g.value}> {{ ?s ?p ?o }} }}"},

@@ -178,3 +178,47 @@ def test_help_of_every_command_ends_with_an_example(runner: CliRunner) -> None:
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0
         assert "Example" in result.output, name
+
+
+def _all_quads(location: str) -> set[str]:
+    from defgraph.stores import OxigraphStore
+
+    store = OxigraphStore(location, read_only=True)
+    try:
+        return {str(q) for q in store.quads(include_ontology=True)}
+    finally:
+        store.close()
+
+
+def test_compact_keeps_the_graph(runner: CliRunner, store: str) -> None:
+    before = _all_quads(store)
+    result = runner.invoke(main, ["compact", "--store", store])
+    assert result.exit_code == 0, result.output
+    assert "compacted" in result.output
+    assert _all_quads(store) == before and before
+
+
+def test_a_large_ingest_compacts_and_a_small_one_does_not(
+        tmp_path: Path, sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from defgraph import pipeline
+    from defgraph.stores import OxigraphStore
+
+    calls: list[str] = []
+    compact = OxigraphStore.compact
+
+    def counted(self: OxigraphStore) -> bool:
+        calls.append(self.location)
+        return compact(self)
+
+    monkeypatch.setattr(OxigraphStore, "compact", counted)
+    files = sorted(sample_dir.glob("*.txt"))
+    monkeypatch.setattr(pipeline, "COMPACT_AFTER", 10**9)
+    with pipeline.KnowledgeGraph(tmp_path / "store") as kg:
+        stored = kg.ingest(*files).stored
+        assert stored > 1 and calls == []  # fewer than the threshold: no compaction
+    monkeypatch.setattr(pipeline, "COMPACT_AFTER", stored)
+    with pipeline.KnowledgeGraph(tmp_path / "store") as kg:
+        assert kg.ingest(*files).stored == 0 and calls == []  # nothing new: nothing to compact
+    with pipeline.KnowledgeGraph(tmp_path / "other") as kg:
+        assert kg.ingest(*files).stored == stored and len(calls) == 1
+        assert kg.query("events_timeline")  # the compacted store still answers

@@ -496,6 +496,8 @@ def test_cli_against_virtuoso(remote: tuple[RemoteStore, IngestReport], embedded
     embedded.export(reference, "nt")
     with open(reference, "rb") as f:
         assert exported == {triple_key(t) for t in ox.parse(f, format=ox.RdfFormat.N_TRIPLES)}
+    result = runner.invoke(main, ["compact", "--store", endpoint])
+    assert result.exit_code == 0 and "remote store" in result.output, result.output
     result = runner.invoke(main, ["ingest", "data/statements/a01-uk-poland-talks.txt",
                                   "--store", endpoint, "--update-url", endpoint])
     assert result.exit_code == 0, result.output

@@ -168,6 +168,11 @@ class Store(Protocol):
 
     def flush(self) -> None: ...
 
+    def compact(self) -> bool:
+        """Rewrite the store's files for reading (the embedded store: RocksDB compaction,
+        after many writes); False where the server looks after its own files."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -877,6 +877,10 @@ class RemoteStore:
     def flush(self) -> None:
         """Nothing to do: each update is committed by the server when it answers."""
 
+    def compact(self) -> bool:
+        """Nothing to do: the server keeps its own files."""
+        return False
+
     def close(self) -> None:
         """Nothing to close: every request opens and closes its own connection."""
 

@@ -28,7 +28,9 @@ Every SPARQL query sent here is a file in ``queries/internal/``.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from itertools import chain
@@ -192,9 +194,13 @@ class Maintainer:
         # the states of the events about to be written anew (or removed): their pairs are
         # recounted, even where the event's new node no longer names them
         states: set[ox.NamedNode] = set()
+        # and what each held event gave the pairs of states that met, to count the difference
+        before: dict[ox.NamedNode, _Share | None] = {}
         for subject in subjects:
-            states.update(q.object for q in self.store.subject_quads(subject, _CONSOLIDATED)
+            quads = self.store.subject_quads(subject, _CONSOLIDATED)
+            states.update(q.object for q in quads
                           if q.predicate in _STATE_PROPERTIES and isinstance(q.object, ox.NamedNode))
+            before[subject] = _share(quads)
         self.store.replace_subjects(CONSOLIDATED_GRAPH, sorted(subjects, key=str),
                                     as_quads(triples))
         # derived states: of the events written anew, and of those whose parties moved
@@ -207,11 +213,16 @@ class Maintainer:
             refresh_event_states(self.store)  # a graph from before the derived states: all of them
             refresh_state_pairs(self.store)
         else:
+            for event in events - before.keys():  # events whose parties moved: as they were
+                before[event] = _share(self.store.subject_quads(event, _CONSOLIDATED))
             refresh_event_states(self.store, events, touched=states)
             pair, derived = (_rows(self.store, "pairs_are_derived") or [[None, None]])[0]
-            # a graph from before the pairs: all of them; else the pairs of the states touched
-            refresh_state_pairs(self.store, None if pair is None and derived is not None
-                                else states)
+            if pair is None and derived is not None:
+                refresh_state_pairs(self.store)  # a graph from before the pairs: all of them
+            else:
+                after = {e: _share(self.store.subject_quads(e, _CONSOLIDATED))
+                         for e in sorted(events | {e for e, v in before.items() if v}, key=str)}
+                recount_pairs(self.store, {e: v for e, v in before.items() if v}, after)
         self.new.clear()
         self.old.clear()
         self._graphs.clear()
@@ -649,6 +660,115 @@ def _pair_quads(events: dict[Any, tuple[set[ox.NamedNode], Any]],
         if first is not None:
             quads.add(ox.Quad(pair, _FIRST, first, _CONSOLIDATED))
             quads.add(ox.Quad(pair, _LAST, last, _CONSOLIDATED))
+    return quads
+
+
+_PLANNED = dg("planned")
+_DATE = dg("date")
+
+
+@dataclass(frozen=True)
+class _Share:
+    """What one held event gives the pairs of states that met: its states and its date."""
+
+    states: frozenset[ox.NamedNode]
+    date: ox.Literal | None
+
+
+def _share(quads: Iterable[ox.Quad]) -> _Share | None:
+    """An event's share of the pairs from its consolidated quads: None when it gives none
+    (only planned, fewer than two states, or no event at all)."""
+    states: set[ox.NamedNode] = set()
+    date: ox.Literal | None = None
+    for q in quads:
+        if q.predicate in _STATE_PROPERTIES and isinstance(q.object, ox.NamedNode):
+            states.add(q.object)
+        elif q.predicate == _PLANNED and isinstance(q.object, ox.Literal) \
+                and q.object.value == "true":
+            return None
+        elif q.predicate == _DATE and isinstance(q.object, ox.Literal):
+            date = q.object
+    return _Share(frozenset(states), date) if len(states) > 1 else None
+
+
+def recount_pairs(store: Any, before: dict[ox.NamedNode, _Share],
+                  after: dict[ox.NamedNode, _Share | None]) -> int:
+    """Bring the pairs of states that met in step with the events that changed, from what
+    each gave them before and gives now; returns how many pairs were written anew.
+
+    Each pair stored is read and moved by the difference: its count by the events that
+    joined or left it, its first and last date widened by the dates that joined. Only a
+    pair that lost an event on its first or last date is counted again from its events
+    (one state's held events), so an ingest of a few statements into a large graph reads
+    a few pairs, not every event of the states they name.
+    """
+    counts: Counter[tuple[ox.NamedNode, ox.NamedNode]] = Counter()
+    added: dict[tuple[ox.NamedNode, ox.NamedNode], list[ox.Literal]] = {}
+    removed: dict[tuple[ox.NamedNode, ox.NamedNode], list[ox.Literal]] = {}
+    for event in before.keys() | after.keys():
+        old, new = before.get(event), after.get(event)
+        if old == new:
+            continue
+        for share, sign, dates in ((old, -1, removed), (new, 1, added)):
+            if share is None:
+                continue
+            for a in share.states:
+                for b in share.states - {a}:
+                    counts[(a, b)] += sign
+                    if share.date is not None:
+                        dates.setdefault((a, b), []).append(share.date)
+    written = 0
+    for a, b in sorted(counts.keys() | added.keys() | removed.keys(), key=str):
+        pair = _pair_iri(a, b)
+        stored = store.subject_quads(pair, _CONSOLIDATED)
+        count, first, last = 0, None, None
+        for q in stored:
+            if q.predicate == _SHARED and isinstance(q.object, ox.Literal):
+                count = int(q.object.value)
+            elif q.predicate == _FIRST and isinstance(q.object, ox.Literal):
+                first = q.object
+            elif q.predicate == _LAST and isinstance(q.object, ox.Literal):
+                last = q.object
+        gone = Counter(d.value for d in removed.get((a, b), []))
+        gone.subtract(Counter(d.value for d in added.get((a, b), [])))
+        lost_an_end = any(n > 0 and day in {first and first.value, last and last.value}
+                          for day, n in gone.items())
+        if lost_an_end:  # its first or last date may have gone with the event: count it again
+            quads = {q for q in _pair_quads(_held_events_of(store, a, b), {a}) if q.subject == pair}
+        else:
+            count += counts[(a, b)]
+            for day in added.get((a, b), []):
+                first = day if first is None or day.value < first.value else first
+                last = day if last is None or day.value > last.value else last
+            quads = _one_pair(a, b, count, first, last) if count > 0 else set()
+        old_quads = set(stored)
+        if old_quads != quads:
+            store.change(sorted(old_quads - quads, key=str), sorted(quads - old_quads, key=str))
+            written += 1
+    return written
+
+
+def _held_events_of(store: Any, state: ox.NamedNode, partner: ox.NamedNode
+                    ) -> dict[Any, tuple[set[ox.NamedNode], Any]]:
+    """The held events of ``state`` that ``partner`` took part in too: event -> (the two, date)."""
+    events: dict[Any, tuple[set[ox.NamedNode], Any]] = {}
+    for _, event, other, date in _rows(store, "partners_of_state", country=state):
+        if other == partner:
+            events[event] = ({state, partner}, date)
+    return events
+
+
+def _one_pair(a: ox.NamedNode, b: ox.NamedNode, count: int, first: ox.Literal | None,
+              last: ox.Literal | None) -> set[ox.Quad]:
+    """The quads of one StatePair node, as _pair_quads writes them."""
+    pair = _pair_iri(a, b)
+    quads = {ox.Quad(pair, _TYPE, _STATE_PAIR, _CONSOLIDATED),
+             ox.Quad(pair, _PAIR_STATE, a, _CONSOLIDATED),
+             ox.Quad(pair, _PAIR_PARTNER, b, _CONSOLIDATED),
+             ox.Quad(pair, _SHARED, ox.Literal(str(count), datatype=_XSD_INTEGER), _CONSOLIDATED)}
+    if first is not None and last is not None:
+        quads.add(ox.Quad(pair, _FIRST, first, _CONSOLIDATED))
+        quads.add(ox.Quad(pair, _LAST, last, _CONSOLIDATED))
     return quads
 
 

@@ -99,6 +99,34 @@ def test_summary(kg: KnowledgeGraph) -> None:
     assert kg.summary()["statements"] == 6
 
 
+def test_an_entity_counted_by_the_store(kg: KnowledgeGraph) -> None:
+    """entity_statement_counts gives what reading each statement graph gives, and leaves
+    defgraph's own graphs out (their IRIs are the vocabulary's)."""
+    from collections import Counter
+
+    from defgraph.sources.registry import SOURCES_GRAPH
+    from defgraph.vocab import CONSOLIDATED_GRAPH, CORRECTIONS_GRAPH, ONTOLOGY_GRAPH
+
+    text = internal_query("entity_statement_counts")
+    assert all(f"<{g}>" in text for g in (ONTOLOGY_GRAPH, CONSOLIDATED_GRAPH, CORRECTIONS_GRAPH,
+                                          SOURCES_GRAPH))
+    graphs = [g for g in kg.store.named_graphs() if g.value.startswith(DGID_NS + "statement/")]
+    states = {q.subject for g in graphs for q in kg.store.graph_quads(g)
+              if q.subject.value.startswith(DGID_NS + "country/")}
+    # the state most statements describe
+    state = max(sorted(states, key=str),
+                key=lambda c: sum(bool(kg.store.subject_quads(c, g)) for g in graphs))
+    expected: Counter[tuple[str, str]] = Counter()
+    for g in graphs:
+        expected.update({(q.predicate.value, q.object.value)
+                         for q in kg.store.subject_quads(state, g)})
+    rows = run(kg, "entity_statement_counts", entity=state)
+    got = {(r[1], r[2]): int(r[3]) for r in rows if r[3]}
+    assert got == dict(expected) and len(got) >= 3  # type, label, code, ... of the state
+    assert min(got.values()) >= 2  # named by several statements of the corpus
+    assert [r for r in rows if r[4]] == []  # a state has no evidence span of its own
+
+
 def test_every_internal_query_is_tested() -> None:
     names = {p.stem for p in (resources.queries_dir() / "internal").glob("*.rq")}
     tested = {"reports_on_days", "graph_of_report", "consolidated_of_report",
@@ -107,7 +135,7 @@ def test_every_internal_query_is_tested() -> None:
               "summary_events", "summary_triples", "event_states", "event_parties", "party_states",
               "events_of_party", "derived_states", "states_are_derived", "held_event_states",
               "partners_of_state", "state_pairs", "pairs_of_state", "pairs_are_derived",
-              "counts_are_derived", "entities_to_count"}
+              "counts_are_derived", "entities_to_count", "entity_statement_counts"}
     # curation_*.rq are run by the `correct` commands, each tested in tests/test_curation.py
     assert {n for n in names if not n.startswith("curation_")} == tested
 

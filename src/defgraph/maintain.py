@@ -43,12 +43,13 @@ from .consolidate import (
     MAX_SPAN_DAYS,
     Builder,
     Contribution,
+    EntityCounts,
     Report,
     Term,
     Triple,
     as_quads,
     contribution,
-    entity_triples,
+    counted_entity_triples,
     events_and_pledges,
 )
 from .overlay import Correction, from_triples, resolver
@@ -92,6 +93,22 @@ def _rows(store: Any, name: str, **bindings: ox.NamedNode | ox.Literal) -> list[
     result = store.query(internal_query(name), bindings, union=name in _OVER_ALL)
     assert isinstance(result, Rows)
     return result.rows
+
+
+def _entity_counts(store: Any, entity: ox.NamedNode) -> EntityCounts | None:
+    """What the statements say of one entity, counted by the store (None: no statement
+    describes it any more): a state named in tens of thousands of statements is not read
+    quad by quad."""
+    counts = EntityCounts()
+    found = False
+    for _, p, o, n, named in _rows(store, "entity_statement_counts", entity=entity):
+        if isinstance(named, ox.Literal):
+            counts.named = int(named.value)
+        elif isinstance(p, ox.NamedNode) and o is not None and isinstance(n, ox.Literal):
+            counts.counts[p.value][o] = int(n.value)
+            counts.preds[p.value] = p
+            found = True
+    return counts if found else None
 
 
 def statement_graphs(store: Any) -> list[str]:
@@ -287,17 +304,12 @@ class Maintainer:
         entities = sorted({s for c in changed for s in c.entities} | self.touched_entities)
         held: dict[ox.NamedNode, set[tuple[Term, Term]]] = {}  # their state facts, as stored
         for subject in entities:
-            stated: dict[str, list[Triple]] = {}
-            held[node(subject)] = set()
-            for q in self.store.subject_quads(node(subject)):
-                g = q.graph_name
-                if isinstance(g, ox.NamedNode) and is_statement_graph(g.value):
-                    stated.setdefault(g.value, []).append((q.subject, q.predicate, q.object))
-                elif g == _CONSOLIDATED and q.predicate in _STATE_FACTS:
-                    held[node(subject)].add((q.predicate, q.object))
+            held[node(subject)] = {(q.predicate, q.object)
+                                   for q in self.store.subject_quads(node(subject), _CONSOLIDATED)
+                                   if q.predicate in _STATE_FACTS}
             subjects.add(node(subject))
-            if stated:
-                triples += entity_triples(subject, stated.values())
+            if (counts := _entity_counts(self.store, node(subject))) is not None:
+                triples += counted_entity_triples(subject, counts)
         # events and pledges
         seeds = [r for c in changed for r in c.reports]
         seeds += [r for g, iri in sorted(self.touched_reports)

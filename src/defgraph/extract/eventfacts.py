@@ -282,7 +282,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.confidence += R.confidence("event_count_bonus")
             drafts.append(d)
             d.bilateral = t.type == "Meeting" and bool(_BILATERAL.search(s.text, max(0, t.start - s.start - 30)))
-            if t.type == "Meeting" and (_SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
+            if t.type in ("Meeting", "Call") and (
+                    _SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
+                    or _COUNTED.search(s.text[max(0, t.start - s.start - 40):t.end - s.start])
                                         or _SEPARATE_IN.search(s.text, t.start - s.start)
                                         or _SEPARATELY_AFTER.match(s.text, t.end - s.start)
                                         or _SEPARATELY_LATER.match(s.text, t.end - s.start)):
@@ -467,6 +469,9 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef]]]:
 
 _SEPARATE = re.compile(r"\bseparate(?:ly)?\s+(?:[\w-]+\s+){0,2}$", re.I)
 _SEPARATELY_AFTER = re.compile(r"\s+separately\b", re.I)
+# "held two phone conversations on Thursday: with A, and with B": events counted, then each
+# counterpart after its own "with" (the split needs those cuts, so "two rounds of talks with A" stays one)
+_COUNTED = re.compile(r"\b(?:two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+){0,2}[\w-]+$", re.I)
 # "received in separate audiences the Minister of A, X, and the Chief of B, Y": inside the trigger
 _SEPARATE_IN = re.compile(r"\bseparate\b", re.I)
 # "held a separate bilateral meeting with General X": a meeting of two, not the trilateral of that day

@@ -136,7 +136,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         pls = ctx.within(ctx.places, s)
         # "RIYADH, Sep 18 (APP): ... on Wednesday signed": the date the report was filed yields
         # to a date of the event's own; alone, it is the day of the event reported
-        ds = ctx.within(ctx.dates, s)
+        ds = [d for d in ctx.within(ctx.dates, s) if not _day_of_saying(ctx.text, d)]
         own = [d for d in ds if not _is_dateline_date(ctx.text, d)]
         if not [d for d in own if not d.vague] and summary.match(s.text):
             continue  # "During the eight-month deployment, the carrier exercised with ...": a summary
@@ -225,6 +225,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # (not for a plan: "BEIJING (Xinhua) -- X will visit China next week" tells where the
                 # report was filed, not where the visit will be)
                 place = dateline  # "RAWALPINDI, January 15: General X called on ...": a report from the spot
+                d.place_by_dateline = True
             if place:
                 d.place = place
                 if t.type in host_party and place.iso3 and near:
@@ -683,13 +684,24 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
     return out
 
 
+# "..., the Ministry of Defence said on Friday", "Defence said on Friday": the day a report was
+# made, not the day of the event it reports ("announced on Thursday in Brussels" may be that event's)
+_SAYING_BEFORE = re.compile(r"\b(?:said|says|reported|stated|told\s+(?:\w+\s+){0,3}?|"
+                            r"(?:in\s+a\s+)?(?:statement|release)\s+(?:issued|published|released))\s+(?:on\s+)?$",
+                            re.I)
+
+
+def _day_of_saying(text: str, d: DateMention) -> bool:
+    return bool(_SAYING_BEFORE.search(text, max(0, d.start - 40), d.start))
+
+
 def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date, Sentence] | None:
     """The day named last before sentence `s` in the body (not the title line, not a dateline),
     when it is a past day of the report, and the sentence that names it."""
     title = (ctx.st.title or "").strip()
     body_start = ctx.text.find("\n") + 1 if title and ctx.text.startswith(title) else 0
     before = [d for d in ctx.index(ctx.dates).starting_in(body_start, s.start)
-              if not d.vague and not _is_dateline_date(ctx.text, d)]
+              if not d.vague and not _is_dateline_date(ctx.text, d) and not _day_of_saying(ctx.text, d)]
     if not before and s.start < body_start:
         # the title's event is the one the first lines tell: "NATO Secretary General meets Prime
         # Minister of Montenegro" over "... welcomed ... on Tuesday (13 May 2025)"
@@ -984,8 +996,15 @@ def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
     if target.type not in rules().classes_with("remote"):
         # a call joins two places: the city of a meeting draft it absorbs (often the dateline's)
         # is where the report was made
+        if d.place is not None and target.place_by_dateline and not d.place_by_dateline and \
+                d.date_explicit and not target.date_explicit:
+            # "MOGADISHU (Agency) - A and B have signed ... The agreement was signed in Ankara":
+            # the place the event's own telling names, not where the report was filed
+            target.place, target.place_by_dateline = d.place, False
         target.place = target.place or d.place
         target.venue = target.venue or d.venue
+        if target.place is d.place:
+            target.place_by_dateline = d.place_by_dateline
     if d.date_explicit and not target.date_explicit:
         target.date, target.end_date, target.date_explicit = d.date, d.end_date, True
         target.planned, target.by_dateline = d.planned, d.by_dateline

@@ -883,6 +883,11 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             others = {r for m in merged if m is not target and m.type == d.type and m.planned
                       for r in m.participants if r.kind == "country"}
             d.participants = [r for r in d.participants if r not in others or r in target.participants]
+            if d.type == "Meeting" and not _many(d) and not d.side:
+                # "The talks will deal with ... now that Sweden is a member of NATO": whom the plan
+                # names, not what its sentence mentions
+                d.participants = [r for r in d.participants if r.kind == "person"
+                                  or (r.kind == "country" and r.key in d.person_states)]
         _absorb(target, d)
         target.separate = target.separate or d.separate
     # A meeting inside a call, visit or signing is the same event seen from another side.

@@ -39,6 +39,7 @@ def _span(text: str, start: int, end: int) -> Span:
 _FORCE_AFTER = re.compile(r"\s+(?:National\s+|Armed\s+|Naval\s+|Land\s+|Defen[cs]e\s+|Special\s+)*"
                           r"(?:Forces|Navy|Army|Air Force|Coast Guard|Marines|Armed Forces)\b")
 _VISIT_TO_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|visit\s+to|trip\s+to|arrived\s+in)\s+(?:the\s+)?$")
+_HOSTED_BY_BEFORE = re.compile(r"\b(?:(?:co-)?(?:hosted|organi[sz]ed|chaired|led|conducted)\s+(?:jointly\s+)?by)\s+(?:the\s+)?$")
 _HEAD_OF_BEFORE = re.compile(r"\b(?:Commander|Commandant|Chief|Head)(?:-in-Chief)?\s+of\s+(?:the\s+)?$")
 
 
@@ -62,6 +63,8 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
             return True  # "the Kyrgyz-Kazakh working group": the second of the pair as well
         if _FORCE_AFTER.match(after) and _HEAD_OF_BEFORE.search(ctx.text, max(0, c.start - 40), c.start):
             return True  # "called on the Commander of the Philippine Navy": the one met is of that state
+        if _FORCE_AFTER.match(after) and _HOSTED_BY_BEFORE.search(ctx.text, max(0, c.start - 40), c.start):
+            return True  # "co-hosted by the Mongolian Armed Forces and ...": that state's forces host it
         if _ROLE_NOUN.match(after) or re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
             # "French Ministre", "Polish counterpart", "Italian Defence Minister Guido Crosetto"
             return ev_rules.actor_position(s.text, rel) == "actor" or bool(
@@ -148,6 +151,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
                                     confidence=R.confidence("event_base"), reference=t.reference,
                                     headline=bool(ctx.sentences) and s.start == ctx.sentences[0].start)
+            if t.convening and drafts and drafts[-1].sentence is not s and \
+                    _IT_IS_HOSTED.search(s.text, 0, t.start - s.start):
+                # "The exercise Khaan Quest opened on Saturday. It is co-hosted by A and B": the
+                # event told before, named again with its hosts
+                d.type, d.reference = drafts[-1].type, True
             future = ev_rules.is_future(s.text, t.start - s.start, t.end - s.start)
             after_break = _CLAUSE_BREAK.search(s.text, t.end - s.start)
             own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]
@@ -311,6 +319,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         elif not d.side and d.date_explicit:
             last_dated = d
     return drafts
+
+
+# a sentence that opens on the event told before as a pronoun, then a convening verb
+_IT_IS_HOSTED = re.compile(r"^\W*(?:It|This|The\s+(?:exercise|event|meeting|drill|session|conference|operation))\s+"
+                           r"(?:is|was|will\s+be|has\s+been|had\s+been)\s+(?:(?:jointly|also)\s+)?$")
 
 
 def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: date, days: int) -> bool:

@@ -757,10 +757,13 @@ def _retense(dm: DateMention, ref: date | None, future: bool) -> DateMention:
     """A weekday named without 'last' or 'next' lies ahead in a preview, behind in a readout."""
     if not dm.relative or ref is None or not future:
         return dm
-    resolved = resolve_relative(dm.text, ref, future=True)
+    # "from Sunday to Wednesday": the first day resolved forward, the range's length kept
+    first = " ".join(dm.text.split()[:2]) if dm.end_date is not None else dm.text
+    resolved = resolve_relative(first, ref, future=True)
     if resolved is None:
         return dm
-    return DateMention(dm.start, dm.end, dm.text, resolved[0], None, True, resolved[1])
+    end = resolved[0] + (dm.end_date - dm.date) if dm.end_date is not None else None
+    return DateMention(dm.start, dm.end, dm.text, resolved[0], end, True, resolved[1])
 
 
 def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:

@@ -207,8 +207,11 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
     # for the ambassadors"): one state does not meet itself (two officials do, whatever their
     # states are read to be: "the Danish minister met Minister X")
     host_party = rules().classes_with("host_is_party")
+    # (a visit of one state alone with no one named is none either: "HMS Forth called at Port
+    # Stanley during its patrol", a ship at a port of its own state's)
     drafts = [d for d in drafts if d.participants and not (
         (d.type in rules().classes_with("needs_partner") or (
+            d.type in host_party and not any(r.kind in ("person", "post") for r in d.participants)) or (
             d.type not in host_party and not d.count and (
                 len({r.key for r in d.participants if r.kind in ("person", "post")}) < 1
                 or (d.trigger.convening and len({r.key for r in d.participants if r.kind in ("person", "post")}) < 2))))

@@ -141,6 +141,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         # to a date of the event's own; alone, it is the day of the event reported
         ds = [d for d in ctx.within(ctx.dates, s) if not _day_of_saying(ctx.text, d)]
         own = [d for d in ds if not _is_dateline_date(ctx.text, d)]
+        guest = [d for d in own if _GUEST_VISIT_BEFORE.search(ctx.text, max(s.start, d.start - 100), d.start)]
+        if guest and len(guest) < len(own):
+            # "General X, who is in Bhutan on a visit from 6 to 9 November, was granted an audience
+            # yesterday": the clause's days are the guest's stay, not the day of the event reported
+            own = [d for d in own if d not in guest]
         if not [d for d in own if not d.vague] and summary.match(s.text):
             continue  # "During the eight-month deployment, the carrier exercised with ...": a summary
         ds = [_rebase(x, day0) for x in own] if own else ds
@@ -162,6 +167,15 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if not future and R.cues["future_after"].search(own_after):
                 future = True  # "talks with Finland and Denmark will begin in the spring"
             parts: list[tuple[ActorRef, int]] = [(ref, s.start) for ref in carry]
+            if not carry and drafts and drafts[-1].sentence.start < s.start and \
+                    _ANAPHORIC_SUBJECT.match(s.text, 0, t.start - s.start) and \
+                    not any(pos < t.start for _p, pos in ps):
+                # "... General X was granted an audience ... The General also held talks with Y":
+                # the one who acts is the first person of the event told before
+                actor = next((r for r in drafts[-1].participants if r.kind == "person"), None)
+                pers = next((p for p in ctx.persons if actor is not None and p.key == actor.key), None)
+                if actor is not None and pers is not None and pers.country:
+                    parts += [(actor, s.start), (ActorRef("country", pers.country), s.start)]
             for c in cs:
                 if _is_actor(ctx, s, c):
                     parts.append((ActorRef("country", c.iso3), c.start))
@@ -321,6 +335,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     return drafts
 
 
+_GUEST_VISIT_BEFORE = re.compile(r"\bwho\s+(?:is|was|are|were)\s+[^,;.]{0,60}?\bvisit\b[^,;.]{0,30}$")
+# a sentence whose subject is the one who acted before, by pronoun or title alone
+_ANAPHORIC_SUBJECT = re.compile(r"\W*(?:He|She|The\s+(?:General|Admiral|Minister|Secretary|Commander|Chief|Marshal|"
+                                r"Air\s+Marshal|Vice\s+Admiral|Ambassador|guest|visiting\s+\w+))\s+(?:also\s+|then\s+|later\s+)?"
+                                r"(?:held|had|met|called|paid|visited|received|signed|spoke|toured)\b")
 # a sentence that opens on the event told before as a pronoun, then a convening verb
 _IT_IS_HOSTED = re.compile(r"^\W*(?:It|This|The\s+(?:exercise|event|meeting|drill|session|conference|operation))\s+"
                            r"(?:is|was|will\s+be|has\s+been|had\s+been)\s+(?:(?:jointly|also)\s+)?$")

@@ -524,7 +524,9 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
     rel = t.end - s.start
     cuts = [m for m in _AND_WITH.finditer(s.text, rel)]
     later = _SEPARATELY_LATER.match(s.text, rel)
-    if not cuts and (later is not None or _SEPARATE_IN.search(s.text, t.start - s.start)):
+    # "held separate bilateral meetings with his counterparts from A and B": the word before
+    before = _SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
+    if not cuts and (later is not None or before is not None or _SEPARATE_IN.search(s.text, t.start - s.start)):
         # "met Vietnam's Minister X and Fiji's Minister Y separately", "received in separate
         # audiences the Minister of A, X, and the Chief of B, Y": a cut before each state named in
         # the list (an "and" inside an office, "Home Affairs and Immigration", is none)

@@ -694,6 +694,11 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
         surname = p.name.split()[-1]
         if len(surname) > 2 and len(p.name.split()) > 1:
             by_surname.setdefault(surname, []).append(p)
+        words = p.name.split()
+        if len(words) >= 3 and all(re.fullmatch(r"[A-Z][a-z][\w'’-]+", w) for w in words[:2]):
+            # Malay, Indonesian and Arabic names are taken up by their first two words, not a
+            # surname: "Dato' Seri Mohamed Khaled Nordin ... Mohamed Khaled held meetings"
+            by_surname.setdefault(" ".join(words[:2]), []).append(p)
     # Bare surname mentions ("Healey said") later in the text: one pass for every surname
     if by_surname:
         known = {id(p): pair_index(p.mentions) for ps in by_surname.values() for p in ps}

@@ -176,8 +176,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 pers = next((p for p in ctx.persons if actor is not None and p.key == actor.key), None)
                 if actor is not None and pers is not None and pers.country:
                     parts += [(actor, s.start), (ActorRef("country", pers.country), s.start)]
+            attending = ev_rules.attend_sentence(s.text)
             for c in cs:
-                if _is_actor(ctx, s, c):
+                if _is_actor(ctx, s, c) or (attending and _list_first_after_from(ctx, s, c)):
+                    # ("Ministers and state secretaries from A, B and C took part in the meeting")
                     parts.append((ActorRef("country", c.iso3), c.start))
             for o in os_:
                 if _org_is_actor(ctx, s, o):

@@ -415,6 +415,11 @@ def _end_day(text: str, s: Sentence, start: DateMention, dates: list[DateMention
     for x in dates:
         if x is not start and 0 < (x.date - start.date).days <= 31 and _UNTIL.search(text[max(s.start, x.start - 60):x.start]):
             return x.date
+        if x is not start and x.relative and x.text.lower().split()[0] in ("until", "till") and x.end_date is None:
+            # "arrived on Monday for a visit lasting until Wednesday": the first such weekday after it
+            ahead = (x.date.weekday() - start.date.weekday()) % 7
+            if ahead:
+                return start.date + timedelta(days=ahead)
     m = _N_DAY.search(s.text)
     if m is not None:
         n = number_value(m.group("n")) or 0

@@ -212,6 +212,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "... met in Riga, a week after the Polish minister visited Vilnius": the states of
                 # an earlier event named as background are not parties to this one
                 parts = [(ref, pos) for ref, pos in parts if pos - s.start < background.start()]
+            topic = _TOPIC_CLAUSE.search(s.text, t.end - s.start)
+            if topic is not None:
+                # "held talks on the fighter jet that Italy, Japan and Britain are developing
+                # together": the states of a clause about the topic are not parties
+                parts = [(ref, pos) for ref, pos in parts
+                         if ref.kind != "country" or pos - s.start < topic.start()]
             parts = _own_parties(s, triggers, t, parts)
             for ref, pos in parts:
                 rel = pos - s.start
@@ -573,6 +579,8 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
     return out
 
 
+# a relative clause on the topic of talks: "talks on the X that ...", "about the Y which ..."
+_TOPIC_CLAUSE = re.compile(r"\b(?:on|about|concerning|regarding)\s+(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:that|which)\s", re.I)
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
 _BACKGROUND = re.compile(r"\b(?:(?:days?|weeks?|months?|years?)\s+(?:after|before)|since)\b", re.I)
 _RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")
@@ -934,13 +942,27 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                                   or (r.kind == "country" and r.key in d.person_states)]
         _absorb(target, d)
         target.separate = target.separate or d.separate
+    # "has ended a two-day visit to Japan ... On Wednesday he met X, and on Thursday Y": a visit
+    # with no day of its own but the report's spans the days of the meetings told inside it
+    for v in merged:
+        if v.type != "Visit" or v.planned or v.tentative or (v.date_explicit and not v.by_dateline):
+            continue
+        inside = [m for m in merged if m.type == "Meeting" and m.date_explicit and not m.by_dateline
+                  and not m.side and not m.planned and m.date is not None and _same_sides(m, v)
+                  and not _meeting_of_many(m) and (v.date is None or m.date <= v.date)
+                  and _states(m) <= _states(v)]
+        if inside:
+            first, last = min(m.date for m in inside), max(m.date for m in inside)
+            v.date, v.end_date = first, (last if last > first else None)
+            v.date_explicit, v.by_dateline = True, False
     # A meeting inside a call, visit or signing is the same event seen from another side.
     absorbing = rules().classes_with("absorbs_meeting")
     hosts = [m for m in merged if m.type in absorbing and not m.tentative]
     out = []
     for m in merged:
-        compatible = any(not m.date_explicit or not h.date_explicit or m.date == h.date or _in_range(m, h)
-                         for h in hosts)
+        # (a day that is only the report's dateline is no day of the meeting's own)
+        compatible = any(not m.date_explicit or m.by_dateline or not h.date_explicit or m.date == h.date
+                         or _in_range(m, h) for h in hosts)
         if m.tentative:
             # the planned visit to the place the plan names, else the first planned one
             planned = [h for h in hosts if h.planned]
@@ -1050,7 +1072,9 @@ def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
             # "MOGADISHU (Agency) - A and B have signed ... The agreement was signed in Ankara":
             # the place the event's own telling names, not where the report was filed
             target.place, target.place_by_dateline = d.place, False
-        target.place = target.place or d.place
+        if not (d.place_by_dateline and target.type in rules().classes_with("host_is_party")):
+            # (a visit is where the guest went, not where an agency filed the report on it)
+            target.place = target.place or d.place
         target.venue = target.venue or d.venue
         if target.place is d.place:
             target.place_by_dateline = d.place_by_dateline

@@ -269,6 +269,14 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                     here = [m for m, _e in q.mentions if sent.start <= m < at]
                     if here and max(here) > latest:
                         subject, latest = q, max(here)
+                if subject is not None and re.search(r"\b(?:he|she)\b", text[latest:at]):
+                    # "X met Minister Y ..., and on Thursday he was received by Z": the pronoun is the
+                    # sentence's subject, named first, not the one met just before
+                    earliest = min(((m, q) for q in persons if q is not p and not q.is_post
+                                    for m, _e in q.mentions if sent.start <= m < latest),
+                                   key=lambda mq: mq[0], default=None)
+                    if earliest is not None:
+                        subject = earliest[1]
             if subject is None and sent is not None:
                 # "the Defence Secretary also called on ...": a named person's office alone
                 head = text[sent.start:at]
@@ -312,8 +320,14 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             if sent is not None and (sub_state is None or sub_state == home):
                 # "visited Kyiv, where he met President X": the state of the place visited, named
                 # in the sentence, else the one state the statement says is visited
-                visited = {pl.iso3 for pl in pl_ix.starting_in(sent.start, sent.end)
-                           if pl.iso3 and pl.iso3 != home and pl.kind == "city"}
+                stops = [pl for pl in pl_ix.starting_in(sent.start, sent.end)
+                         if pl.iso3 and pl.iso3 != home and pl.kind == "city"]
+                visited = {pl.iso3 for pl in stops}
+                before = [pl for pl in stops if pl.end <= at]
+                if len(visited) > 1 and before:
+                    # "will travel to Washington for talks with X, and to Ottawa, where he is to
+                    # meet Y": each met at the stop named last before them
+                    visited = {before[-1].iso3}
                 if not visited:
                     visited = _visited_states(text, home, countries, places)
                 if len(visited) == 1:

@@ -171,10 +171,16 @@ class Rules:
     def group_re(self) -> re.Pattern[str] | None:
         if not self.groups:
             return None
-        # one named group per alternative; the group's index is read back from the name
-        names = [n for g in self.groups for n in g.names]
+        # one named group per alternative; the group's index is read back from the name. Every
+        # group is also named by its members' people "from the <its name>" ("joined his
+        # counterparts from the Joint Expeditionary Force"), with no pattern of its own needed
+        def alternatives(g: Group) -> list[str]:
+            return [*g.names, r"(?:counterparts|colleagues|partners|fellow ministers|(?:defen[cs]e )?ministers|"
+                              rf"allies|members) (?:from|of) the {re.escape(g.name)}"]
+        names = [n for g in self.groups for n in alternatives(g)]
         return re.compile(first_chars(names) + r"(?<![\w-])(?:" + "|".join(
-            f"(?P<g{i}_{j}>{n})" for i, g in enumerate(self.groups) for j, n in enumerate(g.names)) + r")(?![\w-])")
+            f"(?P<g{i}_{j}>{n})" for i, g in enumerate(self.groups) for j, n in enumerate(alternatives(g)))
+            + r")(?![\w-])")
 
     @cached_property
     def venue_city(self) -> dict[str, str]:

@@ -359,6 +359,13 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             p.country, p.state_confidence = partner.country, partner.state_confidence
             continue
         pair = partner if reciprocal else None
+        if pair is None and partner is None:
+            # "Prime Minister X and Prime Minister Y held ...": two holders of one kind of office are
+            # the two sides, so Y is of the one foreign state left when X is the publisher's
+            twin = _joined_partner(text, cut, ends)
+            if twin is not None and twin.role and p.role and _office_kind(p.role) is not None \
+                    and _office_kind(twin.role) == _office_kind(p.role):
+                pair = twin
         foreign: set[str] = set()
         if sent is not None:
             # states named where a party stands ("met the Estonian minister", not "aid to
@@ -368,6 +375,11 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                         and c.iso3 not in held_anywhere and c.iso3 != home}
             foreign |= {pl.iso3 for pl in pl_ix.starting_in(sent.start, sent.end)
                         if pl.iso3 and pl.iso3 != home and pl.iso3 not in held_anywhere}
+            if pair is not None:
+                # "X and Y held the Singapore-Australia Leaders' Meeting": a compound names both sides
+                foreign |= {c.iso3 for c in c_ix.starting_in(sent.start, sent.end)
+                            if c.iso3 != home and c.iso3 not in held_anywhere
+                            and (text[c.end:c.end + 1] in "-–" or text[c.start - 1:c.start] in ("-", "–"))}
             if pair is not None and pair is not p and pair.country == home and not pair.is_post \
                     and len(foreign) == 1:
                 p.country = next(iter(foreign))
@@ -452,7 +464,9 @@ _OBJECT_BEFORE = re.compile(r"\b(?:meet|meets|met|receiv\w*|welcom\w*|host\w*|ca
 
 
 # two joined officials who act together on each other, not on a third party (no "with" after)
-_RECIPROCAL = re.compile(r",?\s+(?:[^\s,.;]+\s+){0,2}?(?:co-chair(?:ed|s)?|signed|held talks|exchanged)\b"
+# ("X and Y held the tenth Singapore-Australia Annual Leaders' Meeting": the two sides meet)
+_RECIPROCAL = re.compile(r",?\s+(?:[^\s,.;]+\s+){0,2}?(?:co-chair(?:ed|s)?|signed|held talks|exchanged|"
+                         r"held\s+(?:the|their)\s+(?:[\w'’-]+\s+){0,6}?(?:[Mm]eeting|[Tt]alks|[Dd]ialogue|[Ss]ummit|[Cc]onsultations))\b"
                          r"(?![^.;]{0,60}\bwith\b)")
 _ACCOMPANIED = re.compile(r"\b(?:accompanied by|(?:delegation|entourage) (?:included|comprised|also included))\b")
 _VISIT_TO = re.compile(r"\b(?:visit(?:s|ed|ing)?(?:\s+to)?|trip to|travel(?:s|led|ed|ling)?\s+to|"

@@ -663,6 +663,13 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
             for k in range(1, len(full)):
                 by_part.setdefault(full[-k:], rank)
                 by_part.setdefault(full[:k], rank)
+            # "Gilberto C. Teodoro Jr." is also "Gilberto Teodoro Jr." and "Gilberto Teodoro":
+            # written again without its middle initials or its generational suffix
+            bare = tuple(w for w in full[1:-1] if not re.fullmatch(r"[A-Z]\.", w))
+            bare = (full[0], *bare, full[-1]) if len(full) > 1 else full
+            for form in {bare, bare[:-1] if re.fullmatch(r"(?:Jr|Sr|II|III|IV)\.?", bare[-1]) else bare}:
+                if len(form) >= 2 and form != full:
+                    by_part.setdefault(form, rank)
             for tok in full:
                 by_token.setdefault(tok, rank)
             h.mentions.append((h.start, h.end))

@@ -166,6 +166,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]
             if not future and R.cues["future_after"].search(own_after):
                 future = True  # "talks with Finland and Denmark will begin in the spring"
+            if not future and d.headline and (re.match(r"to\s", t.word, re.I) or
+                                              re.search(r"\bto\s+$", s.text[:t.start - s.start])):
+                future = True  # a headline's infinitive: "Deputy Prime Minister to travel to Japan"
             parts: list[tuple[ActorRef, int]] = [(ref, s.start) for ref in carry]
             if not carry and drafts and drafts[-1].sentence.start < s.start and \
                     _ANAPHORIC_SUBJECT.match(s.text, 0, t.start - s.start) and \

@@ -66,7 +66,21 @@ def find_groups(text: str, day: date | None) -> list[GroupMention]:
         name = next(k for k, v in m.groupdict().items() if v is not None)
         group = r.groups[int(name[1:].split("_")[0])]
         out.append(GroupMention(m.start(), m.end(), group.key, tuple(group.members_on(day))))
+    if r.group_name_re is not None:
+        # "joined his counterparts from the Joint Expeditionary Force": any group by its full name,
+        # after its members' people (the name alone is the organisation, not its members)
+        for p in _MEMBERS_FROM.finditer(text):
+            n = r.group_name_re.match(text, p.end())
+            if n is not None and not any(o.start <= n.start() < o.end for o in out):
+                name = next(k for k, v in n.groupdict().items() if v is not None)
+                group = r.groups[int(name[1:])]
+                out.append(GroupMention(n.start(), n.end(), group.key, tuple(group.members_on(day))))
+        out.sort(key=lambda g: g.start)
     return out
+
+
+# the people of a group's members before its full name: "his counterparts from the"
+_MEMBERS_FROM = re.compile(r"(?:counterparts|colleagues|partners|ministers|allies|members) (?:from|of) the ")
 
 
 @dataclass

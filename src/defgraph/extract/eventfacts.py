@@ -152,6 +152,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         by_span = ev_rules.convenor_after_by(s.text)
         stop_states: set[str] = set()
         stop_drafts: list[ev_rules.EventDraft] = []
+        attending: bool | None = None  # the sentence names who attended (read once, when needed)
         for t in triggers:
             d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
                                     confidence=R.confidence("event_base"), reference=t.reference,
@@ -179,7 +180,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 pers = next((p for p in ctx.persons if actor is not None and p.key == actor.key), None)
                 if actor is not None and pers is not None and pers.country:
                     parts += [(actor, s.start), (ActorRef("country", pers.country), s.start)]
-            attending = ev_rules.attend_sentence(s.text)
+            if attending is None:
+                attending = ev_rules.attend_sentence(s.text)
             for c in cs:
                 if _is_actor(ctx, s, c) or (attending and _list_first_after_from(ctx, s, c)):
                     # ("Ministers and state secretaries from A, B and C took part in the meeting")

@@ -588,7 +588,7 @@ def _dominant_country(text: str, countries: list[CountryMention]) -> str | None:
 
 
 def _government_role(role: str) -> bool:
-    return bool(re.search(r"Minister|Secretary|President|Chancellor|Chief|spokes|Ambassador|"
+    return bool(re.search(r"Minister|Secretary|President|Chancellor|Chief|spokes|Ambassador|[Cc]hair(?:man|woman|person)|"
                           r"General|Admiral|Commander", role, re.I)) and "Secretary General" not in role \
         and "Secretary-General" not in role
 

@@ -101,6 +101,13 @@ def _surname_in_capitals(name: str) -> str:
     return " ".join(rest + [surname])
 
 
+_LOWER_OFFICE_AFTER = re.compile(
+    r"(?<![\w’'.-])(?P<name>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){1,3}),[ \t]+"
+    r"(?P<office>(?:(?:vice|deputy|first|acting)[ \t]+)?(?:chairman|chairwoman|chairperson|minister|chief|"
+    r"commander|president|secretary|head|director|ambassador|spokesperson|spokesman)[ \t]+(?:of|for)[ \t]+"
+    r"[^,.;()]{3,80}?),")
+
+
 def _name_at(text: str, pos: int) -> re.Match[str] | None:
     m = name_re().match(text, pos)
     if not m:
@@ -507,6 +514,19 @@ def find_persons(
             continue
         name, s, e = trimmed
         hits.append(PersonHit(name, slug(name), m.start(), e))
+
+    # An office in lower case after the name, as news agencies write it: "Zhang Youxia, vice
+    # chairman of the Central Military Commission, met with X, chief of the army staff of the
+    # Nepali Army": the state its body names, if any
+    for m in _LOWER_OFFICE_AFTER.finditer(text):
+        nm = _name_at(text, m.start("name"))
+        trimmed = _trim_name(nm, block) if nm is not None else None
+        if not trimmed or not _valid_name(*trimmed) or trimmed[2] != m.end("name") or len(trimmed[0].split()) < 2:
+            continue
+        name, s, e = trimmed
+        office = m.group("office")
+        state = next((c.iso3 for c in cindex.starting_in(m.start("office"), m.end("office"))), None)
+        hits.append(PersonHit(name, slug(name), s, e, office, state))
 
     people = _merge(text, hits, block, posts)
     for p in people:

@@ -78,6 +78,9 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
             # "The Egyptian, Greek and Cypriot armed forces": the first of a list of demonyms
             return ev_rules.actor_position(s.text, rel) == "actor"
         return False
+    if _FORCE_AFTER.match(ctx.text, c.end) and re.search(r"(?:[A-Z]{2,5}\s+[A-Z][\w-]+|\bwith)\s+(?:of\s+)?(?:the\s+)?$",
+                                                        ctx.text[max(0, c.start - 40):c.start]):
+        return True  # "INS Kiltan and RSS Vigilance of the Republic of Singapore Navy": a ship of that navy
     # Possessive: "Ukraine's Armed Forces" is a party only when it is someone's office
     if ctx.text[c.end:c.end + 2] in ("'s", "’s"):
         return bool(_ROLE_NOUN.match(ctx.text[c.end + 2:c.end + 40])) and \

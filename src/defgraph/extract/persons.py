@@ -643,7 +643,11 @@ def _honorific_state(text: str, p: PersonHit) -> str | None:
 _TO_PLACE_COMMA = re.compile(r"[ \t]+(?:(?:to|in)[ \t]+(?:the[ \t]+)?[A-Z][\w'’-]*"
                              r"(?:(?:[ \t]+(?:of|the|and|for))*[ \t]+[A-Z][\w'’-]*){0,5}|"
                              # "the President of the Republic, X": the state's own style
-                             r"of[ \t]+the[ \t]+(?:Republic|Government|Nation|Federation|Union|Kingdom|State)),[ \t]+")
+                             r"of[ \t]+the[ \t]+(?:Republic|Government|Nation|Federation|Union|Kingdom|State)|"
+                             # "the State Secretary of the Ministry of Defence, X", "the Deputy Secretary
+                             # General of the European External Action Service, X": the body served
+                             r"of[ \t]+the[ \t]+(?:Ministry|Department|European|National|Office|Secretariat|General)"
+                             r"(?:[ \t]+(?:of|for|and|the)?[ \t]*[A-Z][\w'’-]*){0,5}),[ \t]+")
 _COUNTERPART_SLOT = re.compile(r"\b(?:with|met|meets|received|receives|receiving|hosted|hosts|welcomed|welcomes|"
                               r"called on|call on|visited|counterparts?)\s+(?:the\s+|his\s+|her\s+|their\s+)?"
                               r"(?:[\w'’.-]+\s+){0,3}$", re.I)

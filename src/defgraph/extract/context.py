@@ -336,12 +336,12 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 # in the sentence, else the one state the statement says is visited
                 stops = [pl for pl in pl_ix.starting_in(sent.start, sent.end)
                          if pl.iso3 and pl.iso3 != home and pl.kind == "city"]
-                visited = {pl.iso3 for pl in stops}
-                before = [pl for pl in stops if pl.end <= at]
+                visited: set[str] = {pl.iso3 for pl in stops if pl.iso3}
+                before = [pl.iso3 for pl in stops if pl.end <= at and pl.iso3]
                 if len(visited) > 1 and before:
                     # "will travel to Washington for talks with X, and to Ottawa, where he is to
                     # meet Y": each met at the stop named last before them
-                    visited = {before[-1].iso3}
+                    visited = {before[-1]}
                 if not visited:
                     visited = _visited_states(text, home, countries, places)
                 if len(visited) == 1:

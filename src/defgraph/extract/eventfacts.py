@@ -959,8 +959,9 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                   and not m.side and not m.planned and m.date is not None and _same_sides(m, v)
                   and not _meeting_of_many(m) and (v.date is None or m.date <= v.date)
                   and _states(m) <= _states(v)]
-        if inside:
-            first, last = min(m.date for m in inside), max(m.date for m in inside)
+        days = [m.date for m in inside if m.date is not None]
+        if days:
+            first, last = min(days), max(days)
             v.date, v.end_date = first, (last if last > first else None)
             v.date_explicit, v.by_dateline = True, False
     # A meeting inside a call, visit or signing is the same event seen from another side.

@@ -525,8 +525,8 @@ def find_persons(
             continue
         name, s, e = trimmed
         office = m.group("office")
-        state = next((c.iso3 for c in cindex.starting_in(m.start("office"), m.end("office"))), None)
-        hits.append(PersonHit(name, slug(name), s, e, office, state))
+        body_state: str | None = next((c.iso3 for c in cindex.starting_in(m.start("office"), m.end("office"))), None)
+        hits.append(PersonHit(name, slug(name), s, e, office, body_state))
 
     people = _merge(text, hits, block, posts)
     for p in people:

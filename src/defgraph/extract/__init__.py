@@ -207,8 +207,11 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
     # for the ambassadors"): one state does not meet itself (two officials do, whatever their
     # states are read to be: "the Danish minister met Minister X")
     host_party = rules().classes_with("host_is_party")
+    # (a visit of one state alone with no one named is none either: "HMS Forth called at Port
+    # Stanley during its patrol", a ship at a port of its own state's)
     drafts = [d for d in drafts if d.participants and not (
         (d.type in rules().classes_with("needs_partner") or (
+            d.type in host_party and not any(r.kind in ("person", "post") for r in d.participants)) or (
             d.type not in host_party and not d.count and (
                 len({r.key for r in d.participants if r.kind in ("person", "post")}) < 1
                 or (d.trigger.convening and len({r.key for r in d.participants if r.kind in ("person", "post")}) < 2))))
@@ -265,6 +268,26 @@ def _parties_of_visit(drafts: list[EventDraft], d: EventDraft) -> None:
                 d.method += ":parties-of-visit"
                 d.confidence -= rules().confidence("event_parties_from_statement_penalty")
             return
+    if any(r.kind == "country" for r in d.participants) or d.date is None or d.planned \
+            or d.type in rules().classes_with("needs_partner") or d.type in rules().classes_with("host_is_party") \
+            or not _PLURAL_SIDES.search(d.sentence.text, 0, max(0, d.trigger.start - d.sentence.start)):
+        return
+    # "hosted the Baltic Military Committee in Vilnius on Friday ... The chiefs of defence signed a
+    # joint plan": an event that names no state, on the day of the one other event the statement
+    # reports between states, is between that event's states
+    same_day = [o for o in drafts if o is not d and not o.tentative and not o.planned and o.date is not None
+                and o.date <= d.date <= (o.end_date or o.date)
+                and len({r.key for r in o.participants if r.kind == "country"}) >= 2]
+    if len(same_day) == 1:
+        d.participants = list(dict.fromkeys(d.participants + [r for r in same_day[0].participants
+                                                                if r.kind == "country"]))
+        d.method += ":parties-of-day"
+        d.confidence -= rules().confidence("event_parties_from_statement_penalty")
+
+
+# the sides, named as a plural of officials before the trigger ("The chiefs of defence signed")
+_PLURAL_SIDES = re.compile(r"\b(?:[Tt]he|[Bb]oth|[Aa]ll)\s+(?:(?:two|three|four|five)\s+)?(?:ministers|chiefs|heads|leaders|"
+                           r"commanders|delegations|sides|parties|secretaries|admirals|generals)\b")
 
 
 def _parties_from_statement(ctx: _Context, d: EventDraft) -> None:

@@ -66,7 +66,21 @@ def find_groups(text: str, day: date | None) -> list[GroupMention]:
         name = next(k for k, v in m.groupdict().items() if v is not None)
         group = r.groups[int(name[1:].split("_")[0])]
         out.append(GroupMention(m.start(), m.end(), group.key, tuple(group.members_on(day))))
+    if r.group_name_re is not None:
+        # "joined his counterparts from the Joint Expeditionary Force": any group by its full name,
+        # after its members' people (the name alone is the organisation, not its members)
+        for p in _MEMBERS_FROM.finditer(text):
+            n = r.group_name_re.match(text, p.end())
+            if n is not None and not any(o.start <= n.start() < o.end for o in out):
+                name = next(k for k, v in n.groupdict().items() if v is not None)
+                group = r.groups[int(name[1:])]
+                out.append(GroupMention(n.start(), n.end(), group.key, tuple(group.members_on(day))))
+        out.sort(key=lambda g: g.start)
     return out
+
+
+# the people of a group's members before its full name: "his counterparts from the"
+_MEMBERS_FROM = re.compile(r"(?:counterparts|colleagues|partners|ministers|allies|members) (?:from|of) the ")
 
 
 @dataclass
@@ -269,6 +283,14 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                     here = [m for m, _e in q.mentions if sent.start <= m < at]
                     if here and max(here) > latest:
                         subject, latest = q, max(here)
+                if subject is not None and re.search(r"\b(?:he|she)\b", text[latest:at]):
+                    # "X met Minister Y ..., and on Thursday he was received by Z": the pronoun is the
+                    # sentence's subject, named first, not the one met just before
+                    earliest = min(((m, q) for q in persons if q is not p and not q.is_post
+                                    for m, _e in q.mentions if sent.start <= m < latest),
+                                   key=lambda mq: mq[0], default=None)
+                    if earliest is not None:
+                        subject = earliest[1]
             if subject is None and sent is not None:
                 # "the Defence Secretary also called on ...": a named person's office alone
                 head = text[sent.start:at]
@@ -312,8 +334,14 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             if sent is not None and (sub_state is None or sub_state == home):
                 # "visited Kyiv, where he met President X": the state of the place visited, named
                 # in the sentence, else the one state the statement says is visited
-                visited = {pl.iso3 for pl in pl_ix.starting_in(sent.start, sent.end)
-                           if pl.iso3 and pl.iso3 != home and pl.kind == "city"}
+                stops = [pl for pl in pl_ix.starting_in(sent.start, sent.end)
+                         if pl.iso3 and pl.iso3 != home and pl.kind == "city"]
+                visited: set[str] = {pl.iso3 for pl in stops if pl.iso3}
+                before = [pl.iso3 for pl in stops if pl.end <= at and pl.iso3]
+                if len(visited) > 1 and before:
+                    # "will travel to Washington for talks with X, and to Ottawa, where he is to
+                    # meet Y": each met at the stop named last before them
+                    visited = {before[-1]}
                 if not visited:
                     visited = _visited_states(text, home, countries, places)
                 if len(visited) == 1:
@@ -345,6 +373,13 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             p.country, p.state_confidence = partner.country, partner.state_confidence
             continue
         pair = partner if reciprocal else None
+        if pair is None and partner is None:
+            # "Prime Minister X and Prime Minister Y held ...": two holders of one kind of office are
+            # the two sides, so Y is of the one foreign state left when X is the publisher's
+            twin = _joined_partner(text, cut, ends)
+            if twin is not None and twin.role and p.role and _office_kind(p.role) is not None \
+                    and _office_kind(twin.role) == _office_kind(p.role):
+                pair = twin
         foreign: set[str] = set()
         if sent is not None:
             # states named where a party stands ("met the Estonian minister", not "aid to
@@ -354,6 +389,11 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                         and c.iso3 not in held_anywhere and c.iso3 != home}
             foreign |= {pl.iso3 for pl in pl_ix.starting_in(sent.start, sent.end)
                         if pl.iso3 and pl.iso3 != home and pl.iso3 not in held_anywhere}
+            if pair is not None:
+                # "X and Y held the Singapore-Australia Leaders' Meeting": a compound names both sides
+                foreign |= {c.iso3 for c in c_ix.starting_in(sent.start, sent.end)
+                            if c.iso3 != home and c.iso3 not in held_anywhere
+                            and (text[c.end:c.end + 1] in "-–" or text[c.start - 1:c.start] in ("-", "–"))}
             if pair is not None and pair is not p and pair.country == home and not pair.is_post \
                     and len(foreign) == 1:
                 p.country = next(iter(foreign))
@@ -438,7 +478,9 @@ _OBJECT_BEFORE = re.compile(r"\b(?:meet|meets|met|receiv\w*|welcom\w*|host\w*|ca
 
 
 # two joined officials who act together on each other, not on a third party (no "with" after)
-_RECIPROCAL = re.compile(r",?\s+(?:[^\s,.;]+\s+){0,2}?(?:co-chair(?:ed|s)?|signed|held talks|exchanged)\b"
+# ("X and Y held the tenth Singapore-Australia Annual Leaders' Meeting": the two sides meet)
+_RECIPROCAL = re.compile(r",?\s+(?:[^\s,.;]+\s+){0,2}?(?:co-chair(?:ed|s)?|signed|held talks|exchanged|"
+                         r"held\s+(?:the|their)\s+(?:[\w'’-]+\s+){0,6}?(?:[Mm]eeting|[Tt]alks|[Dd]ialogue|[Ss]ummit|[Cc]onsultations))\b"
                          r"(?![^.;]{0,60}\bwith\b)")
 _ACCOMPANIED = re.compile(r"\b(?:accompanied by|(?:delegation|entourage) (?:included|comprised|also included))\b")
 _VISIT_TO = re.compile(r"\b(?:visit(?:s|ed|ing)?(?:\s+to)?|trip to|travel(?:s|led|ed|ling)?\s+to|"
@@ -546,7 +588,7 @@ def _dominant_country(text: str, countries: list[CountryMention]) -> str | None:
 
 
 def _government_role(role: str) -> bool:
-    return bool(re.search(r"Minister|Secretary|President|Chancellor|Chief|spokes|Ambassador|"
+    return bool(re.search(r"Minister|Secretary|President|Chancellor|Chief|spokes|Ambassador|[Cc]hair(?:man|woman|person)|"
                           r"General|Admiral|Commander", role, re.I)) and "Secretary General" not in role \
         and "Secretary-General" not in role
 

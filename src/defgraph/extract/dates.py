@@ -147,11 +147,22 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
             if resolved is None:
                 continue
             d, vague = resolved
+            until = _WEEKDAY_UNTIL.match(text, m.end()) if m.group("rel").lower().startswith("from ") else None
+            if until is not None:
+                # "from Tuesday to Thursday": a range of days, the last the first weekday after the first
+                ahead = (_WEEKDAYS[until.group("wd2").lower()] - d.weekday()) % 7
+                if ahead:
+                    taken.add(m.start(), until.end())
+                    out.append(DateMention(m.start(), until.end(), text[m.start():until.end()], d,
+                                           d + timedelta(days=ahead), True, vague))
+                    continue
             out.append(DateMention(m.start(), m.end(), m.group(0), d, None, True, vague))
     out.sort(key=lambda x: x.start)
     return out
 
 
+_WEEKDAY_UNTIL = re.compile(r"\s+(?:to|until|till|through)\s+(?P<wd2>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+                            re.I)
 # what may stand between a weekday and the date it names ("Thursday, 19 December", "Thursday
 # the 8th", "Thursday (7/3/2024)"), or a day of the month in parentheses ("Tuesday (21)")
 _WEEKDAY_THEN = re.compile(r",?[ \t]*(?:the[ \t]+|\((?=[0-3]?\d/)|\((?P<dom>[0-3]?\d)\))?")

@@ -39,6 +39,7 @@ def _span(text: str, start: int, end: int) -> Span:
 _FORCE_AFTER = re.compile(r"\s+(?:National\s+|Armed\s+|Naval\s+|Land\s+|Defen[cs]e\s+|Special\s+)*"
                           r"(?:Forces|Navy|Army|Air Force|Coast Guard|Marines|Armed Forces)\b")
 _VISIT_TO_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|visit\s+to|trip\s+to|arrived\s+in)\s+(?:the\s+)?$")
+_HOSTED_BY_BEFORE = re.compile(r"\b(?:(?:co-)?(?:hosted|organi[sz]ed|chaired|led|conducted)\s+(?:jointly\s+)?by)\s+(?:the\s+)?$")
 _HEAD_OF_BEFORE = re.compile(r"\b(?:Commander|Commandant|Chief|Head)(?:-in-Chief)?\s+of\s+(?:the\s+)?$")
 
 
@@ -62,6 +63,8 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
             return True  # "the Kyrgyz-Kazakh working group": the second of the pair as well
         if _FORCE_AFTER.match(after) and _HEAD_OF_BEFORE.search(ctx.text, max(0, c.start - 40), c.start):
             return True  # "called on the Commander of the Philippine Navy": the one met is of that state
+        if _FORCE_AFTER.match(after) and _HOSTED_BY_BEFORE.search(ctx.text, max(0, c.start - 40), c.start):
+            return True  # "co-hosted by the Mongolian Armed Forces and ...": that state's forces host it
         if _ROLE_NOUN.match(after) or re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
             # "French Ministre", "Polish counterpart", "Italian Defence Minister Guido Crosetto"
             return ev_rules.actor_position(s.text, rel) == "actor" or bool(
@@ -75,6 +78,9 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
             # "The Egyptian, Greek and Cypriot armed forces": the first of a list of demonyms
             return ev_rules.actor_position(s.text, rel) == "actor"
         return False
+    if _FORCE_AFTER.match(ctx.text, c.end) and re.search(r"(?:[A-Z]{2,5}\s+[A-Z][\w-]+|\bwith)\s+(?:of\s+)?(?:the\s+)?$",
+                                                        ctx.text[max(0, c.start - 40):c.start]):
+        return True  # "INS Kiltan and RSS Vigilance of the Republic of Singapore Navy": a ship of that navy
     # Possessive: "Ukraine's Armed Forces" is a party only when it is someone's office
     if ctx.text[c.end:c.end + 2] in ("'s", "’s"):
         return bool(_ROLE_NOUN.match(ctx.text[c.end + 2:c.end + 40])) and \
@@ -136,26 +142,52 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         pls = ctx.within(ctx.places, s)
         # "RIYADH, Sep 18 (APP): ... on Wednesday signed": the date the report was filed yields
         # to a date of the event's own; alone, it is the day of the event reported
-        ds = ctx.within(ctx.dates, s)
+        ds = [d for d in ctx.within(ctx.dates, s) if not _day_of_saying(ctx.text, d)]
         own = [d for d in ds if not _is_dateline_date(ctx.text, d)]
+        guest = [d for d in own if _GUEST_VISIT_BEFORE.search(ctx.text, max(s.start, d.start - 100), d.start)]
+        if guest and len(guest) < len(own):
+            # "General X, who is in Bhutan on a visit from 6 to 9 November, was granted an audience
+            # yesterday": the clause's days are the guest's stay, not the day of the event reported
+            own = [d for d in own if d not in guest]
         if not [d for d in own if not d.vague] and summary.match(s.text):
             continue  # "During the eight-month deployment, the carrier exercised with ...": a summary
         ds = [_rebase(x, day0) for x in own] if own else ds
         by_span = ev_rules.convenor_after_by(s.text)
         stop_states: set[str] = set()
         stop_drafts: list[ev_rules.EventDraft] = []
+        attending: bool | None = None  # the sentence names who attended (read once, when needed)
         for t in triggers:
             d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
                                     confidence=R.confidence("event_base"), reference=t.reference,
                                     headline=bool(ctx.sentences) and s.start == ctx.sentences[0].start)
+            if t.convening and drafts and drafts[-1].sentence is not s and \
+                    _IT_IS_HOSTED.search(s.text, 0, t.start - s.start):
+                # "The exercise Khaan Quest opened on Saturday. It is co-hosted by A and B": the
+                # event told before, named again with its hosts
+                d.type, d.reference = drafts[-1].type, True
             future = ev_rules.is_future(s.text, t.start - s.start, t.end - s.start)
             after_break = _CLAUSE_BREAK.search(s.text, t.end - s.start)
             own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]
             if not future and R.cues["future_after"].search(own_after):
                 future = True  # "talks with Finland and Denmark will begin in the spring"
+            if not future and d.headline and (re.match(r"to\s", t.word, re.I) or
+                                              re.search(r"\bto\s+$", s.text[:t.start - s.start])):
+                future = True  # a headline's infinitive: "Deputy Prime Minister to travel to Japan"
             parts: list[tuple[ActorRef, int]] = [(ref, s.start) for ref in carry]
+            if not carry and drafts and drafts[-1].sentence.start < s.start and \
+                    _ANAPHORIC_SUBJECT.match(s.text, 0, t.start - s.start) and \
+                    not any(pos < t.start for _p, pos in ps):
+                # "... General X was granted an audience ... The General also held talks with Y":
+                # the one who acts is the first person of the event told before
+                actor = next((r for r in drafts[-1].participants if r.kind == "person"), None)
+                pers = next((p for p in ctx.persons if actor is not None and p.key == actor.key), None)
+                if actor is not None and pers is not None and pers.country:
+                    parts += [(actor, s.start), (ActorRef("country", pers.country), s.start)]
+            if attending is None:
+                attending = ev_rules.attend_sentence(s.text)
             for c in cs:
-                if _is_actor(ctx, s, c):
+                if _is_actor(ctx, s, c) or (attending and _list_first_after_from(ctx, s, c)):
+                    # ("Ministers and state secretaries from A, B and C took part in the meeting")
                     parts.append((ActorRef("country", c.iso3), c.start))
             for o in os_:
                 if _org_is_actor(ctx, s, o):
@@ -188,6 +220,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "... met in Riga, a week after the Polish minister visited Vilnius": the states of
                 # an earlier event named as background are not parties to this one
                 parts = [(ref, pos) for ref, pos in parts if pos - s.start < background.start()]
+            topic = _TOPIC_CLAUSE.search(s.text, t.end - s.start)
+            if topic is not None:
+                # "held talks on the fighter jet that Italy, Japan and Britain are developing
+                # together": the states of a clause about the topic are not parties
+                parts = [(ref, pos) for ref, pos in parts
+                         if ref.kind != "country" or pos - s.start < topic.start()]
             parts = _own_parties(s, triggers, t, parts)
             for ref, pos in parts:
                 rel = pos - s.start
@@ -225,6 +263,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # (not for a plan: "BEIJING (Xinhua) -- X will visit China next week" tells where the
                 # report was filed, not where the visit will be)
                 place = dateline  # "RAWALPINDI, January 15: General X called on ...": a report from the spot
+                d.place_by_dateline = True
             if place:
                 d.place = place
                 if t.type in host_party and place.iso3 and near:
@@ -282,7 +321,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.confidence += R.confidence("event_count_bonus")
             drafts.append(d)
             d.bilateral = t.type == "Meeting" and bool(_BILATERAL.search(s.text, max(0, t.start - s.start - 30)))
-            if t.type == "Meeting" and (_SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
+            if t.type in ("Meeting", "Call") and (
+                    _SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
+                    or _COUNTED.search(s.text[max(0, t.start - s.start - 40):t.end - s.start])
                                         or _SEPARATE_IN.search(s.text, t.start - s.start)
                                         or _SEPARATELY_AFTER.match(s.text, t.end - s.start)
                                         or _SEPARATELY_LATER.match(s.text, t.end - s.start)):
@@ -308,6 +349,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         elif not d.side and d.date_explicit:
             last_dated = d
     return drafts
+
+
+_GUEST_VISIT_BEFORE = re.compile(r"\bwho\s+(?:is|was|are|were)\s+[^,;.]{0,60}?\bvisit\b[^,;.]{0,30}$")
+# a sentence whose subject is the one who acted before, by pronoun or title alone
+_ANAPHORIC_SUBJECT = re.compile(r"\W*(?:He|She|The\s+(?:General|Admiral|Minister|Secretary|Commander|Chief|Marshal|"
+                                r"Air\s+Marshal|Vice\s+Admiral|Ambassador|guest|visiting\s+\w+))\s+(?:also\s+|then\s+|later\s+)?"
+                                r"(?:held|had|met|called|paid|visited|received|signed|spoke|toured)\b")
+# a sentence that opens on the event told before as a pronoun, then a convening verb
+_IT_IS_HOSTED = re.compile(r"^\W*(?:It|This|The\s+(?:exercise|event|meeting|drill|session|conference|operation))\s+"
+                           r"(?:is|was|will\s+be|has\s+been|had\s+been)\s+(?:(?:jointly|also)\s+)?$")
 
 
 def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: date, days: int) -> bool:
@@ -378,6 +429,11 @@ def _end_day(text: str, s: Sentence, start: DateMention, dates: list[DateMention
     for x in dates:
         if x is not start and 0 < (x.date - start.date).days <= 31 and _UNTIL.search(text[max(s.start, x.start - 60):x.start]):
             return x.date
+        if x is not start and x.relative and x.text.lower().split()[0] in ("until", "till") and x.end_date is None:
+            # "arrived on Monday for a visit lasting until Wednesday": the first such weekday after it
+            ahead = (x.date.weekday() - start.date.weekday()) % 7
+            if ahead:
+                return start.date + timedelta(days=ahead)
     m = _N_DAY.search(s.text)
     if m is not None:
         n = number_value(m.group("n")) or 0
@@ -467,6 +523,9 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef]]]:
 
 _SEPARATE = re.compile(r"\bseparate(?:ly)?\s+(?:[\w-]+\s+){0,2}$", re.I)
 _SEPARATELY_AFTER = re.compile(r"\s+separately\b", re.I)
+# "held two phone conversations on Thursday: with A, and with B": events counted, then each
+# counterpart after its own "with" (the split needs those cuts, so "two rounds of talks with A" stays one)
+_COUNTED = re.compile(r"\b(?:two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+){0,2}[\w-]+$", re.I)
 # "received in separate audiences the Minister of A, X, and the Chief of B, Y": inside the trigger
 _SEPARATE_IN = re.compile(r"\bseparate\b", re.I)
 # "held a separate bilateral meeting with General X": a meeting of two, not the trilateral of that day
@@ -486,7 +545,9 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
     rel = t.end - s.start
     cuts = [m for m in _AND_WITH.finditer(s.text, rel)]
     later = _SEPARATELY_LATER.match(s.text, rel)
-    if not cuts and (later is not None or _SEPARATE_IN.search(s.text, t.start - s.start)):
+    # "held separate bilateral meetings with his counterparts from A and B": the word before
+    before = _SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
+    if not cuts and (later is not None or before is not None or _SEPARATE_IN.search(s.text, t.start - s.start)):
         # "met Vietnam's Minister X and Fiji's Minister Y separately", "received in separate
         # audiences the Minister of A, X, and the Chief of B, Y": a cut before each state named in
         # the list (an "and" inside an office, "Home Affairs and Immigration", is none)
@@ -526,6 +587,8 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
     return out
 
 
+# a relative clause on the topic of talks: "talks on the X that ...", "about the Y which ..."
+_TOPIC_CLAUSE = re.compile(r"\b(?:on|about|concerning|regarding)\s+(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:that|which)\s", re.I)
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
 _BACKGROUND = re.compile(r"\b(?:(?:days?|weeks?|months?|years?)\s+(?:after|before)|since)\b", re.I)
 _RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")
@@ -678,13 +741,24 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
     return out
 
 
+# "..., the Ministry of Defence said on Friday", "Defence said on Friday": the day a report was
+# made, not the day of the event it reports ("announced on Thursday in Brussels" may be that event's)
+_SAYING_BEFORE = re.compile(r"\b(?:said|says|reported|stated|told\s+(?:\w+\s+){0,3}?|"
+                            r"(?:in\s+a\s+)?(?:statement|release)\s+(?:issued|published|released))\s+(?:on\s+)?$",
+                            re.I)
+
+
+def _day_of_saying(text: str, d: DateMention) -> bool:
+    return bool(_SAYING_BEFORE.search(text, max(0, d.start - 40), d.start))
+
+
 def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date, Sentence] | None:
     """The day named last before sentence `s` in the body (not the title line, not a dateline),
     when it is a past day of the report, and the sentence that names it."""
     title = (ctx.st.title or "").strip()
     body_start = ctx.text.find("\n") + 1 if title and ctx.text.startswith(title) else 0
     before = [d for d in ctx.index(ctx.dates).starting_in(body_start, s.start)
-              if not d.vague and not _is_dateline_date(ctx.text, d)]
+              if not d.vague and not _is_dateline_date(ctx.text, d) and not _day_of_saying(ctx.text, d)]
     if not before and s.start < body_start:
         # the title's event is the one the first lines tell: "NATO Secretary General meets Prime
         # Minister of Montenegro" over "... welcomed ... on Tuesday (13 May 2025)"
@@ -727,10 +801,13 @@ def _retense(dm: DateMention, ref: date | None, future: bool) -> DateMention:
     """A weekday named without 'last' or 'next' lies ahead in a preview, behind in a readout."""
     if not dm.relative or ref is None or not future:
         return dm
-    resolved = resolve_relative(dm.text, ref, future=True)
+    # "from Sunday to Wednesday": the first day resolved forward, the range's length kept
+    first = " ".join(dm.text.split()[:2]) if dm.end_date is not None else dm.text
+    resolved = resolve_relative(first, ref, future=True)
     if resolved is None:
         return dm
-    return DateMention(dm.start, dm.end, dm.text, resolved[0], None, True, resolved[1])
+    end = resolved[0] + (dm.end_date - dm.date) if dm.end_date is not None else None
+    return DateMention(dm.start, dm.end, dm.text, resolved[0], end, True, resolved[1])
 
 
 def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
@@ -866,15 +943,35 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             others = {r for m in merged if m is not target and m.type == d.type and m.planned
                       for r in m.participants if r.kind == "country"}
             d.participants = [r for r in d.participants if r not in others or r in target.participants]
+            if d.type == "Meeting" and not _many(d) and not d.side:
+                # "The talks will deal with ... now that Sweden is a member of NATO": whom the plan
+                # names, not what its sentence mentions
+                d.participants = [r for r in d.participants if r.kind == "person"
+                                  or (r.kind == "country" and r.key in d.person_states)]
         _absorb(target, d)
         target.separate = target.separate or d.separate
+    # "has ended a two-day visit to Japan ... On Wednesday he met X, and on Thursday Y": a visit
+    # with no day of its own but the report's spans the days of the meetings told inside it
+    for v in merged:
+        if v.type != "Visit" or v.planned or v.tentative or (v.date_explicit and not v.by_dateline):
+            continue
+        inside = [m for m in merged if m.type == "Meeting" and m.date_explicit and not m.by_dateline
+                  and not m.side and not m.planned and m.date is not None and _same_sides(m, v)
+                  and not _meeting_of_many(m) and (v.date is None or m.date <= v.date)
+                  and _states(m) <= _states(v)]
+        days = [m.date for m in inside if m.date is not None]
+        if days:
+            first, last = min(days), max(days)
+            v.date, v.end_date = first, (last if last > first else None)
+            v.date_explicit, v.by_dateline = True, False
     # A meeting inside a call, visit or signing is the same event seen from another side.
     absorbing = rules().classes_with("absorbs_meeting")
     hosts = [m for m in merged if m.type in absorbing and not m.tentative]
     out = []
     for m in merged:
-        compatible = any(not m.date_explicit or not h.date_explicit or m.date == h.date or _in_range(m, h)
-                         for h in hosts)
+        # (a day that is only the report's dateline is no day of the meeting's own)
+        compatible = any(not m.date_explicit or m.by_dateline or not h.date_explicit or m.date == h.date
+                         or _in_range(m, h) for h in hosts)
         if m.tentative:
             # the planned visit to the place the plan names, else the first planned one
             planned = [h for h in hosts if h.planned]
@@ -979,8 +1076,17 @@ def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
     if target.type not in rules().classes_with("remote"):
         # a call joins two places: the city of a meeting draft it absorbs (often the dateline's)
         # is where the report was made
-        target.place = target.place or d.place
+        if d.place is not None and target.place_by_dateline and not d.place_by_dateline and \
+                d.date_explicit and not target.date_explicit:
+            # "MOGADISHU (Agency) - A and B have signed ... The agreement was signed in Ankara":
+            # the place the event's own telling names, not where the report was filed
+            target.place, target.place_by_dateline = d.place, False
+        if not (d.place_by_dateline and target.type in rules().classes_with("host_is_party")):
+            # (a visit is where the guest went, not where an agency filed the report on it)
+            target.place = target.place or d.place
         target.venue = target.venue or d.venue
+        if target.place is d.place:
+            target.place_by_dateline = d.place_by_dateline
     if d.date_explicit and not target.date_explicit:
         target.date, target.end_date, target.date_explicit = d.date, d.end_date, True
         target.planned, target.by_dateline = d.planned, d.by_dateline

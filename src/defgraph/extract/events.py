@@ -96,6 +96,7 @@ class EventDraft:
     itinerary: bool = False  # one stop of several ("to Tonga on Monday and to Fiji on Thursday")
     headline: bool = False  # told in the title line
     by_dateline: bool = False  # its only day is the day an agency's report was filed
+    place_by_dateline: bool = False  # its place is only the agency's dateline
     told_day: bool = False  # its day is the one the report last named ("Earlier the same day")
     separate: int = 0  # one of "separate meetings with A and with B" (its rank; 0: none)
     bilateral: bool = False  # called bilateral or separate: never the multilateral meeting of its day

@@ -101,6 +101,13 @@ def _surname_in_capitals(name: str) -> str:
     return " ".join(rest + [surname])
 
 
+_LOWER_OFFICE_AFTER = re.compile(
+    r"(?<![\w’'.-])(?P<name>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){1,3}),[ \t]+"
+    r"(?P<office>(?:(?:vice|deputy|first|acting)[ \t]+)?(?:chairman|chairwoman|chairperson|minister|chief|"
+    r"commander|president|secretary|head|director|ambassador|spokesperson|spokesman)[ \t]+(?:of|for)[ \t]+"
+    r"[^,.;()]{3,80}?),")
+
+
 def _name_at(text: str, pos: int) -> re.Match[str] | None:
     m = name_re().match(text, pos)
     if not m:
@@ -508,6 +515,19 @@ def find_persons(
         name, s, e = trimmed
         hits.append(PersonHit(name, slug(name), m.start(), e))
 
+    # An office in lower case after the name, as news agencies write it: "Zhang Youxia, vice
+    # chairman of the Central Military Commission, met with X, chief of the army staff of the
+    # Nepali Army": the state its body names, if any
+    for m in _LOWER_OFFICE_AFTER.finditer(text):
+        nm = _name_at(text, m.start("name"))
+        trimmed = _trim_name(nm, block) if nm is not None else None
+        if not trimmed or not _valid_name(*trimmed) or trimmed[2] != m.end("name") or len(trimmed[0].split()) < 2:
+            continue
+        name, s, e = trimmed
+        office = m.group("office")
+        body_state: str | None = next((c.iso3 for c in cindex.starting_in(m.start("office"), m.end("office"))), None)
+        hits.append(PersonHit(name, slug(name), s, e, office, body_state))
+
     people = _merge(text, hits, block, posts)
     for p in people:
         if p.country is None:
@@ -623,7 +643,11 @@ def _honorific_state(text: str, p: PersonHit) -> str | None:
 _TO_PLACE_COMMA = re.compile(r"[ \t]+(?:(?:to|in)[ \t]+(?:the[ \t]+)?[A-Z][\w'’-]*"
                              r"(?:(?:[ \t]+(?:of|the|and|for))*[ \t]+[A-Z][\w'’-]*){0,5}|"
                              # "the President of the Republic, X": the state's own style
-                             r"of[ \t]+the[ \t]+(?:Republic|Government|Nation|Federation|Union|Kingdom|State)),[ \t]+")
+                             r"of[ \t]+the[ \t]+(?:Republic|Government|Nation|Federation|Union|Kingdom|State)|"
+                             # "the State Secretary of the Ministry of Defence, X", "the Deputy Secretary
+                             # General of the European External Action Service, X": the body served
+                             r"of[ \t]+the[ \t]+(?:Ministry|Department|European|National|Office|Secretariat|General)"
+                             r"(?:[ \t]+(?:of|for|and|the)?[ \t]*[A-Z][\w'’-]*){0,5}),[ \t]+")
 _COUNTERPART_SLOT = re.compile(r"\b(?:with|met|meets|received|receives|receiving|hosted|hosts|welcomed|welcomes|"
                               r"called on|call on|visited|counterparts?)\s+(?:the\s+|his\s+|her\s+|their\s+)?"
                               r"(?:[\w'’.-]+\s+){0,3}$", re.I)
@@ -663,6 +687,13 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
             for k in range(1, len(full)):
                 by_part.setdefault(full[-k:], rank)
                 by_part.setdefault(full[:k], rank)
+            # "Gilberto C. Teodoro Jr." is also "Gilberto Teodoro Jr." and "Gilberto Teodoro":
+            # written again without its middle initials or its generational suffix
+            bare = tuple(w for w in full[1:-1] if not re.fullmatch(r"[A-Z]\.", w))
+            bare = (full[0], *bare, full[-1]) if len(full) > 1 else full
+            for form in {bare, bare[:-1] if re.fullmatch(r"(?:Jr|Sr|II|III|IV)\.?", bare[-1]) else bare}:
+                if len(form) >= 2 and form != full:
+                    by_part.setdefault(form, rank)
             for tok in full:
                 by_token.setdefault(tok, rank)
             h.mentions.append((h.start, h.end))
@@ -694,6 +725,11 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
         surname = p.name.split()[-1]
         if len(surname) > 2 and len(p.name.split()) > 1:
             by_surname.setdefault(surname, []).append(p)
+        words = p.name.split()
+        if len(words) >= 3 and all(re.fullmatch(r"[A-Z][a-z][\w'’-]+", w) for w in words[:2]):
+            # Malay, Indonesian and Arabic names are taken up by their first two words, not a
+            # surname: "Dato' Seri Mohamed Khaled Nordin ... Mohamed Khaled held meetings"
+            by_surname.setdefault(" ".join(words[:2]), []).append(p)
     # Bare surname mentions ("Healey said") later in the text: one pass for every surname
     if by_surname:
         known = {id(p): pair_index(p.mentions) for ps in by_surname.values() for p in ps}

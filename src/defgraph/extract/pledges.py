@@ -8,7 +8,7 @@ _PLEDGE_WORD = re.compile(
     r"\b(?:pledg\w*|provid\w*|commit\w*|announc\w*|donat\w*|packages?|support|aid|assistance|"
     r"fund\w*|allocat\w*|contribut\w*|giv(?:e|es|ing|en)|gave|deliver\w*|send(?:s|ing)?|sent|"
     r"grant\w*|surge|gift\w*|financ\w*|loan\w*|earmark\w*|transfer\w*|supply|supplies|supplied|"
-    r"disburs\w*|devot\w*|dedicat\w*|hand(?:s|ed|ing)?\s+over|handover)\b",
+    r"disburs\w*|devot\w*|dedicat\w*|hand(?:s|ed|ing)?\s+over|handover|set(?:s|ting)?\s+aside)\b",
     re.I)
 # Totals of aid given over time, not a pledge made now ("the largest so far" is no total;
 # "support for 2025 comes to about 3.5 billion euros" is)
@@ -26,7 +26,7 @@ _NEGATED = re.compile(r"\b(?:not|no|never|refused|declined|ruled out|rejected|wo
                       r"cannot|can't|would|could|consider(?:s|ing)?|may|might)\b", re.I)
 # Money handed over, not spent by its owner: a giving verb right before the amount.
 _GIVEN = re.compile(r"\b(?:provid\w*|donat\w*|devot\w*|dedicat\w*|hand(?:s|ed|ing)?\s+over|giv(?:e|es|en|ing)|gave|allocat\w*|grant\w*|pledg\w*|disburs\w*|"
-                    r"earmark\w*|contribut\w*)\s+(?:(?:a|an|the|another|further|additional|some|up to|"
+                    r"earmark\w*|contribut\w*|set(?:s|ting)?\s+aside)\s+(?:(?:a|an|the|another|further|additional|some|up to|"
                     r"more than|over|nearly|almost|about)\s+)*$", re.I)
 _PART = re.compile(r"\b(?:including|includes|include|of which|of the total|of this|of that|out of|comprising|consisting of|part of|"
                    r"within (?:this|the|that)|among them|with)\b", re.I)

@@ -177,6 +177,15 @@ class Rules:
             f"(?P<g{i}_{j}>{n})" for i, g in enumerate(self.groups) for j, n in enumerate(g.names)) + r")(?![\w-])")
 
     @cached_property
+    def group_name_re(self) -> re.Pattern[str] | None:
+        """The groups' full names, each a named group `n<index>`: read where the people of its
+        members come before ("his counterparts from the Joint Expeditionary Force")."""
+        if not self.groups:
+            return None
+        return re.compile("(?:" + "|".join(f"(?P<n{i}>{re.escape(g.name)})" for i, g in enumerate(self.groups))
+                          + r")(?![\w-])")
+
+    @cached_property
     def venue_city(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for v in self.venues:
@@ -615,7 +624,7 @@ def load_rules(extra: Iterable[str | Path] = ()) -> Rules:
         raise RulesError(f"event_types.yaml: no entry for the ontology class(es) {', '.join(missing)}")
     # compile the combined patterns now, so that a bad combination fails at start too
     for attr in ("role_re", "rank_re", "honorific_strip_re", "post_nominal_strip_re", "org_re",
-                 "group_re", "standalone_venue_re"):
+                 "group_re", "group_name_re", "standalone_venue_re"):
         try:
             getattr(r, attr)
         except re.error as exc:

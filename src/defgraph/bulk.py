@@ -58,6 +58,7 @@ path, whatever the number of workers, for files, fetched pages and notebooks ali
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -429,6 +430,7 @@ class _Writer:
         self.queued: set[str] = set()
         self.queued_quads = 0
         self.maintainer = Maintainer(store, fresh=self.fresh)
+        self.freeze = False  # set by _frozen: settle() moves what the run holds out of gc's scans
         self.files: dict[str, set[str]] = {}  # source file -> graphs it gave (statements with no URL)
         self.written: dict[str, Order] = {}  # graph -> place in the input of what this run wrote
 
@@ -493,6 +495,13 @@ class _Writer:
         for st in batch:
             self.report.events.update(st.events)
             self.maintainer.added(st.graph, ox.parse(st.nquads, format=ox.RdfFormat.N_QUADS))
+        self.settle()
+
+    def settle(self) -> None:
+        """What the run holds so far (the contributions kept until it consolidates) is left
+        out of the cyclic garbage collector's scans until the run ends (see _frozen)."""
+        if self.freeze:
+            gc.freeze()
 
     def withdraw_replaced_files(self) -> None:
         """A file read again whose statements (with no URL) changed: the old ones go."""
@@ -507,7 +516,31 @@ class _Writer:
     def finish(self) -> None:
         self.flush()
         self.withdraw_replaced_files()
+        self.settle()
         self.maintainer.apply()
+
+
+@contextmanager
+def _frozen(writer: _Writer) -> Iterator[None]:
+    """Let the writer keep what it holds out of the cyclic garbage collector's scans.
+
+    A large ingest keeps millions of small objects (every statement's facts, until it
+    consolidates them), none of them in a reference cycle. Each full collection walks them
+    all: at 10k statements some twenty full collections took 9 s of the main process, and
+    the time grows with the run. ``gc.freeze`` moves the objects alive into a generation the
+    collector skips; everything frozen is handed back (``gc.unfreeze``) when the run ends,
+    so what the run dropped is freed as before. Left alone when something else in this
+    process froze objects already (its freeze is not ours to undo).
+    """
+    if gc.get_freeze_count():
+        yield
+        return
+    writer.freeze = True
+    try:
+        yield
+    finally:
+        writer.freeze = False
+        gc.unfreeze()
 
 
 def bulk_ingest(store: Any, paths: Iterable[str | Path], *, workers: int | None = None,
@@ -531,7 +564,14 @@ def bulk_ingest(store: Any, paths: Iterable[str | Path], *, workers: int | None 
     n = resolve_workers(workers, [t for t in targets if isinstance(t, Path)])
     report = IngestReport()
     writer = _Writer(store, report, bulk_load)
-    results = _results(targets, n, file_timeout)
+    with _frozen(writer):
+        return _ingest_results(store, writer, _results(targets, n, file_timeout), on_item)
+
+
+def _ingest_results(store: Any, writer: _Writer, results: Iterator[tuple[Order, Result]],
+                    on_item: OnItem | None) -> IngestReport:
+    """bulk_ingest's loop: write each result as it comes, then consolidate."""
+    report = writer.report
     for order, item in results:
         if isinstance(item, Unprocessed):  # read, so counted
             report.statements += 1

@@ -75,6 +75,7 @@ from typing import Any, Self
 import pyoxigraph as ox
 
 from . import ingest as ingest_mod
+from .consolidate import contribution
 from .extract import extract
 from .maintain import Maintainer, stored_graphs_of_file
 from .mapping import graph_iri, to_quads
@@ -481,20 +482,37 @@ class _Writer:
         batch, self.queue, self.queued, self.queued_quads = self.queue, [], set(), 0
         data = b"".join(st.nquads for st in batch)
         assert self.ox is not None
+        store = self.ox
+        failed: list[Exception] = []
+
+        def load() -> None:
+            try:
+                if self.bulk:
+                    store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+                else:
+                    store.load(data, format=ox.RdfFormat.N_QUADS)
+            except Exception as exc:  # noqa: BLE001 - the batch is not stored; said below
+                failed.append(exc)
+
+        # the store writes in a thread (it lets this one run) while the statements are
+        # read here for the consolidated graph; they count only once the batch is stored
+        writing = threading.Thread(target=load, name="defgraph-batch-writer", daemon=True)
+        writing.start()
         try:
-            if self.bulk:
-                self.ox.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
-            else:
-                self.ox.load(data, format=ox.RdfFormat.N_QUADS)
-        except Exception as exc:  # noqa: BLE001 - the batch is not stored; say which statements
+            read = [contribution(st.graph, ox.parse(st.nquads, format=ox.RdfFormat.N_QUADS))
+                    for st in batch]
+        finally:
+            writing.join()
+        if failed:
+            exc = failed[0]
             for st in batch:
                 self.report.failures.append(ingest_mod.Failure(
                     st.source or st.graph, f"could not store statement: {type(exc).__name__}: {exc}"))
             return
         self.report.stored += len(batch)
-        for st in batch:
+        for st, c in zip(batch, read, strict=True):
             self.report.events.update(st.events)
-            self.maintainer.added(st.graph, ox.parse(st.nquads, format=ox.RdfFormat.N_QUADS))
+            self.maintainer.added(st.graph, c)
         self.settle()
 
     def settle(self) -> None:

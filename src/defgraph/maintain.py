@@ -28,6 +28,7 @@ Every SPARQL query sent here is a file in ``queries/internal/``.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import cache
@@ -126,6 +127,10 @@ class Maintainer:
         self._built: set[str] = set()
         self._pending: list[Triple] = []
         self._rebuild = False  # a statement of this run replaced or withdrawn: rebuild at apply
+        # the whole build's batches are written in a thread while the next is computed
+        # (by a function of the store, not of this object: no reference cycle keeps the
+        # store open once its user lets go of it)
+        self._writes = _Background(_consolidated_writer(store))
 
     def touch(self, reports: Iterable[tuple[str, str]], entities: Iterable[str],
               corrections: Iterable[str] = (), statements: Iterable[str] = ()) -> None:
@@ -136,13 +141,15 @@ class Maintainer:
         self.touched_corrections.update(corrections)
         self.touched_statements.update(statements)
 
-    def added(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+    def added(self, graph: str, quads: Iterable[ox.Quad] | Contribution) -> None:
+        """A statement graph this run wrote (its quads, or their contribution already read)."""
+        read = quads if isinstance(quads, Contribution) else None
         if self.fresh:
             self._add_fresh(graph, quads)
             return
-        self.new[graph] = contribution(graph, quads)
+        self.new[graph] = read if read is not None else contribution(graph, quads)  # type: ignore[arg-type]
 
-    def _add_fresh(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+    def _add_fresh(self, graph: str, quads: Iterable[ox.Quad] | Contribution) -> None:
         if self._rebuild:
             return
         if graph in self._built:  # stored twice in one run: the store decides, at apply
@@ -152,9 +159,10 @@ class Maintainer:
             self.store.remove_graph(CONSOLIDATED_GRAPH)
             self._builder = Builder(corrections(self.store))
         self._built.add(graph)
-        self._pending += self._builder.add(contribution(graph, quads))
+        self._pending += self._builder.add(
+            quads if isinstance(quads, Contribution) else contribution(graph, quads))
         if len(self._pending) >= _WRITE_BATCH:
-            self._add_to_consolidated(self._pending)
+            self._writes.submit(self._pending)
             self._pending = []
 
     def is_consolidated(self, graph: str) -> bool:
@@ -174,6 +182,7 @@ class Maintainer:
             del self.new[graph]
 
     def apply(self) -> None:
+        self._writes.wait()
         if self.fresh:
             self._apply_fresh()
             return
@@ -221,9 +230,6 @@ class Maintainer:
         self.touched_corrections.clear()
         self.touched_statements.clear()
 
-    def _add_to_consolidated(self, triples: list[Triple]) -> None:
-        self.store.add_quads(as_quads(triples), bulk=True)
-
     def _apply_fresh(self) -> None:
         """Nothing was consolidated before this run: write the rest of the whole graph."""
         builder, pending = self._builder, self._pending
@@ -232,7 +238,10 @@ class Maintainer:
             self._rebuild = False
             rebuild(self.store)
         elif builder is not None:
-            _write_parts(chain([pending], builder.finish_in_parts()), self._add_to_consolidated)
+            try:
+                _write_parts(chain([pending], builder.finish_in_parts()), self._writes.submit)
+            finally:
+                self._writes.wait()
             refresh_event_states(self.store)
             refresh_state_pairs(self.store)
             self.store.refresh_vocabulary()
@@ -447,6 +456,47 @@ class Maintainer:
                                    if q.predicate == _REPRESENTS_P
                                    and isinstance(q.object, ox.NamedNode))
         return not parties.isdisjoint(r.parties)
+
+
+def _consolidated_writer(store: Any) -> Callable[[list[Triple]], None]:
+    def write(triples: list[Triple]) -> None:
+        store.add_quads(as_quads(triples), bulk=True)
+    return write
+
+
+class _Background:
+    """Writes handed over one at a time, each in a thread of its own while the caller goes on.
+
+    The store's bulk loader lets other threads run while it writes, so the main process
+    computes the next part of the consolidated graph (Python) while the last one is
+    written (RocksDB). At most one write is under way: ``submit`` waits for the previous
+    one, and so does ``wait``, which raises what a write raised.
+    """
+
+    def __init__(self, write: Callable[[list[Triple]], None]) -> None:
+        self._write = write
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def submit(self, triples: list[Triple]) -> None:
+        self.wait()
+        self._thread = threading.Thread(target=self._run, args=(triples,), daemon=True,
+                                        name="defgraph-consolidated-writer")
+        self._thread.start()
+
+    def _run(self, triples: list[Triple]) -> None:
+        try:
+            self._write(triples)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller by wait()
+            self._error = exc
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
 
 def _is_report(iri: str) -> bool:

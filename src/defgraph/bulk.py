@@ -14,6 +14,13 @@ consolidated graph does not depend on the order statements are written in). What
 the run keeps per statement is its contribution to the consolidated graph (its
 facts, sorted by consolidate.contribution) until the run consolidates them at its end.
 
+The main process overlaps its own work too: a batch is loaded into the store in a
+thread (Oxigraph lets other threads run while it writes) while the batch is read for
+the consolidated graph, and at the end each part of the consolidated graph is written
+while the next is computed (maintain.py). Its cyclic garbage collector is off during a
+run, with a young collection after each batch: full collections over the millions of
+objects a run keeps cost more the larger the run (:func:`_collected`).
+
 Every file has a time budget (``file_timeout``, default 60 s of processor time,
 ``ingest --file-timeout``): a file whose reading and extraction take longer is
 stopped, reported in one line and skipped, and the batch goes on. The budget is

@@ -28,6 +28,7 @@ Every SPARQL query sent here is a file in ``queries/internal/``.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -145,6 +146,10 @@ class Maintainer:
         self._built: set[str] = set()
         self._pending: list[Triple] = []
         self._rebuild = False  # a statement of this run replaced or withdrawn: rebuild at apply
+        # the whole build's batches are written in a thread while the next is computed
+        # (by a function of the store, not of this object: no reference cycle keeps the
+        # store open once its user lets go of it)
+        self._writes = _Background(_consolidated_writer(store))
 
     def touch(self, reports: Iterable[tuple[str, str]], entities: Iterable[str],
               corrections: Iterable[str] = (), statements: Iterable[str] = ()) -> None:
@@ -155,13 +160,15 @@ class Maintainer:
         self.touched_corrections.update(corrections)
         self.touched_statements.update(statements)
 
-    def added(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+    def added(self, graph: str, quads: Iterable[ox.Quad] | Contribution) -> None:
+        """A statement graph this run wrote (its quads, or their contribution already read)."""
+        read = quads if isinstance(quads, Contribution) else None
         if self.fresh:
             self._add_fresh(graph, quads)
             return
-        self.new[graph] = contribution(graph, quads)
+        self.new[graph] = read if read is not None else contribution(graph, quads)  # type: ignore[arg-type]
 
-    def _add_fresh(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+    def _add_fresh(self, graph: str, quads: Iterable[ox.Quad] | Contribution) -> None:
         if self._rebuild:
             return
         if graph in self._built:  # stored twice in one run: the store decides, at apply
@@ -171,9 +178,10 @@ class Maintainer:
             self.store.remove_graph(CONSOLIDATED_GRAPH)
             self._builder = Builder(corrections(self.store))
         self._built.add(graph)
-        self._pending += self._builder.add(contribution(graph, quads))
+        self._pending += self._builder.add(
+            quads if isinstance(quads, Contribution) else contribution(graph, quads))
         if len(self._pending) >= _WRITE_BATCH:
-            self._add_to_consolidated(self._pending)
+            self._writes.submit(self._pending)
             self._pending = []
 
     def is_consolidated(self, graph: str) -> bool:
@@ -193,6 +201,7 @@ class Maintainer:
             del self.new[graph]
 
     def apply(self) -> None:
+        self._writes.wait()
         if self.fresh:
             self._apply_fresh()
             return
@@ -249,9 +258,6 @@ class Maintainer:
         self.touched_corrections.clear()
         self.touched_statements.clear()
 
-    def _add_to_consolidated(self, triples: list[Triple]) -> None:
-        self.store.add_quads(as_quads(triples), bulk=True)
-
     def _apply_fresh(self) -> None:
         """Nothing was consolidated before this run: write the rest of the whole graph."""
         builder, pending = self._builder, self._pending
@@ -260,7 +266,10 @@ class Maintainer:
             self._rebuild = False
             rebuild(self.store)
         elif builder is not None:
-            _write_parts(chain([pending], builder.finish_in_parts()), self._add_to_consolidated)
+            try:
+                _write_parts(chain([pending], builder.finish_in_parts()), self._writes.submit)
+            finally:
+                self._writes.wait()
             refresh_event_states(self.store)
             refresh_state_pairs(self.store)
             self.store.refresh_vocabulary()
@@ -472,6 +481,47 @@ class Maintainer:
         return not parties.isdisjoint(r.parties)
 
 
+def _consolidated_writer(store: Any) -> Callable[[list[Triple]], None]:
+    def write(triples: list[Triple]) -> None:
+        store.add_quads(as_quads(triples), bulk=True)
+    return write
+
+
+class _Background:
+    """Writes handed over one at a time, each in a thread of its own while the caller goes on.
+
+    The store's bulk loader lets other threads run while it writes, so the main process
+    computes the next part of the consolidated graph (Python) while the last one is
+    written (RocksDB). At most one write is under way: ``submit`` waits for the previous
+    one, and so does ``wait``, which raises what a write raised.
+    """
+
+    def __init__(self, write: Callable[[list[Triple]], None]) -> None:
+        self._write = write
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def submit(self, triples: list[Triple]) -> None:
+        self.wait()
+        self._thread = threading.Thread(target=self._run, args=(triples,), daemon=True,
+                                        name="defgraph-consolidated-writer")
+        self._thread.start()
+
+    def _run(self, triples: list[Triple]) -> None:
+        try:
+            self._write(triples)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller by wait()
+            self._error = exc
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+
 def _is_report(iri: str) -> bool:
     return "/report/" in iri
 
@@ -568,6 +618,12 @@ _STATE_FACTS = frozenset({node(RDF_TYPE), dg("country"), dg("represents")})
 # the derived states of an event, by the rank of the state's foremost role
 _STATE_ROLES = {1: dg("convenorState"), 2: dg("participantState"), 3: dg("virtualState")}
 _STATE_PROPERTIES = frozenset(_STATE_ROLES.values())
+_STATE_PROPERTIES_ORDERED = tuple(_STATE_ROLES[r] for r in sorted(_STATE_ROLES))
+_RANKS = {r: ox.Literal(str(r), datatype=node(XSD + "integer")) for r in (1, 2, 3)}
+_COUNTRY_CLASS, _COUNTRY_P = dg("Country"), dg("country")
+_CONVENED_BY, _PARTICIPANT = dg("convenedBy"), dg("participant")
+_ATTENDED_VIRTUALLY, _PLANNED, _DATE = dg("attendedVirtually"), dg("planned"), dg("date")
+_TRUE = ox.Literal("true", datatype=node(XSD + "boolean"))
 
 
 def _state_quads(ranked: Iterable[Sequence[Any]]) -> set[ox.Quad]:
@@ -587,12 +643,88 @@ def _all_event_states(store: Any) -> Iterator[tuple[Any, Any, Any]]:
     """Every event's states with the rank of each party that gives them, as event_states
     gives them for one event: two flat tables joined here (on Virtuoso 7 a join of two
     DISTINCT subqueries loses rows, and one query per event would be slow)."""
-    states: dict[Any, list[Any]] = {}
-    for party, country in _rows(store, "party_states"):
-        states.setdefault(party, []).append(country)
-    for event, party, rank in _rows(store, "event_parties"):
+    scan = _scanner(store)
+    states: dict[Any, set[Any]] = {}
+    for party, country in (_party_states(scan) if scan else _rows(store, "party_states")):
+        states.setdefault(party, set()).add(country)
+    for event, party, rank in (_event_parties(scan) if scan else _rows(store, "event_parties")):
         for country in states.get(party, ()):
             yield event, country, rank
+
+
+# -- whole-graph reads of the embedded store --------------------------------------------------
+# A whole build (the end of an ingest into a fresh store, a rebuild) reads every event's
+# parties, every party's state and every derived state. On the embedded store these are
+# read straight from its index, one predicate at a time, and joined here: what the
+# queries of the same names give, without a query engine's cost per row (the EXISTS of
+# event_parties made those reads most of an ingest's last seconds). The consolidated
+# graph alone is read: the ontology's graph, the other half of the default graph, states
+# none of these predicates of any node and types no node dg:Country.
+
+Scan = Callable[..., Iterator[ox.Quad]]
+
+
+def _scanner(store: Any) -> Scan | None:
+    """The consolidated graph's quads for a (predicate, object) pattern, on an embedded
+    store; None for a remote one (which is asked the queries)."""
+    from .stores import OxigraphStore
+
+    if not isinstance(store, OxigraphStore):
+        return None
+    raw = store.raw
+
+    def scan(predicate: ox.NamedNode, obj: Term | None = None) -> Iterator[ox.Quad]:
+        return raw.quads_for_pattern(None, predicate, obj, _CONSOLIDATED)
+    return scan
+
+
+def _party_states(scan: Scan) -> set[tuple[Any, Any]]:
+    """queries/internal/party_states.rq, read from the index."""
+    countries = {q.subject for q in scan(_TYPE, _COUNTRY_CLASS)}
+    rows: set[tuple[Any, Any]] = {(c, c) for c in countries}
+    country_of: dict[Any, set[Any]] = {}
+    for q in scan(_COUNTRY_P):
+        if q.object in countries:
+            rows.add((q.subject, q.object))
+            country_of.setdefault(q.subject, set()).add(q.object)
+    for q in scan(_REPRESENTS_P):
+        if q.object in countries:
+            rows.add((q.subject, q.object))
+        rows.update((q.subject, c) for c in country_of.get(q.object, ()))
+    return rows
+
+
+def _event_parties(scan: Scan) -> set[tuple[Any, Any, ox.Literal]]:
+    """queries/internal/event_parties.rq, read from the index: each (event, party) once, by
+    its foremost role (1 convenor, 3 only remotely, else 2)."""
+    convened = {(q.subject, q.object) for q in scan(_CONVENED_BY)}
+    remote = {(q.subject, q.object) for q in scan(_ATTENDED_VIRTUALLY)}
+    taking_part = {(q.subject, q.object) for q in scan(_PARTICIPANT)}
+    return {(e, party, _RANKS[1 if (e, party) in convened else 3 if (e, party) in remote else 2])
+            for e, party in convened | remote | taking_part}
+
+
+def _held_event_states(scan: Scan) -> Iterator[tuple[Any, Any, Any]]:
+    """queries/internal/held_event_states.rq, read from the index."""
+    planned = {q.subject for q in scan(_PLANNED, _TRUE)}
+    dates: dict[Any, Any] = {}
+    for q in scan(_DATE):
+        dates.setdefault(q.subject, q.object)
+    for role in _STATE_PROPERTIES_ORDERED:
+        for q in scan(role):
+            if q.subject not in planned:
+                yield q.subject, q.object, dates.get(q.subject)
+
+
+def _pair_rows(scan: Scan) -> list[tuple[Any, Any, Any]]:
+    """queries/internal/state_pairs.rq, read from the index."""
+    return [(q.subject, _TYPE, _STATE_PAIR) for q in scan(_TYPE, _STATE_PAIR)] + \
+        _derived_rows(scan, _PAIR_PROPERTIES)
+
+
+def _derived_rows(scan: Scan, properties: Iterable[ox.NamedNode]) -> list[tuple[Any, Any, Any]]:
+    """Every (subject, property, value) of these properties in the consolidated graph."""
+    return [(q.subject, q.predicate, q.object) for p in properties for q in scan(p)]
 
 
 def refresh_event_states(store: Any, events: Iterable[ox.NamedNode] | None = None, *,
@@ -612,7 +744,10 @@ def refresh_event_states(store: Any, events: Iterable[ox.NamedNode] | None = Non
     """
     if events is None:
         new = _state_quads(_all_event_states(store))
-        old = {ox.Quad(e, p, c, _CONSOLIDATED) for e, p, c in _rows(store, "derived_states")}
+        scan = _scanner(store)
+        old = {ox.Quad(e, p, c, _CONSOLIDATED) for e, p, c in
+               (_derived_rows(scan, _STATE_PROPERTIES_ORDERED) if scan
+                else _rows(store, "derived_states"))}
     else:
         new, old = set(), set()
         for event in sorted(set(events), key=str):
@@ -621,9 +756,32 @@ def refresh_event_states(store: Any, events: Iterable[ox.NamedNode] | None = Non
                     if q.predicate in _STATE_PROPERTIES}
         if touched is not None:
             touched.update(q.object for q in old | new if isinstance(q.object, ox.NamedNode))
-    if old != new:
-        store.change(sorted(old - new, key=str), sorted(new - old, key=str))
+    _write_difference(store, old, new)
     return len(new)
+
+
+_BULK_ADDITIONS = 20_000  # more quads added than this at once go through the bulk loader
+
+
+def _write_difference(store: Any, old: set[ox.Quad], new: set[ox.Quad]) -> None:
+    """Bring the store from ``old`` to ``new``: only the difference is written.
+
+    Many additions at once (a whole build writes every derived triple) go through the
+    embedded store's bulk loader, a third of the transactional writer's cost per quad, as
+    the whole build's other consolidated triples do; what it removes (nothing, into a
+    fresh graph) is removed first, in one transaction.
+    """
+    from .stores import OxigraphStore
+
+    if old == new:
+        return
+    gone, added = old - new, new - old
+    if len(added) > _BULK_ADDITIONS and isinstance(store, OxigraphStore):
+        if gone:
+            store.change(sorted(gone, key=str), [])
+        store.add_quads(added, bulk=True)
+        return
+    store.change(sorted(gone, key=str), sorted(added, key=str))
 
 
 # the pairs of states that met: one node per ordered pair (each side lists its partners)
@@ -633,6 +791,7 @@ _PAIR_STATE, _PAIR_PARTNER = dg("pairState"), dg("pairPartner")
 _SHARED, _FIRST, _LAST = dg("sharedEvents"), dg("firstDate"), dg("lastDate")
 _XSD_INTEGER = node(XSD + "integer")
 _DERIVED = _STATE_PROPERTIES | {_PAIR_STATE, _PAIR_PARTNER, _SHARED, _FIRST, _LAST}
+_PAIR_PROPERTIES = (_PAIR_STATE, _PAIR_PARTNER, _SHARED, _FIRST, _LAST)
 _PAIRS_ONE_BY_ONE = 24  # more states touched than this: recount every pair in one scan
 
 
@@ -802,10 +961,13 @@ def refresh_state_pairs(store: Any, states: Iterable[ox.NamedNode] | None = None
     if wanted is not None and not wanted:
         return 0
     if wanted is None or len(wanted) > _PAIRS_ONE_BY_ONE:
-        for event, country, date in _rows(store, "held_event_states"):
+        scan = _scanner(store)
+        for event, country, date in (_held_event_states(scan) if scan
+                                     else _rows(store, "held_event_states")):
             if isinstance(country, ox.NamedNode):
                 events.setdefault(event, (set(), date))[0].add(country)
-        old_rows = _rows(store, "state_pairs")
+        old_rows: list[Sequence[Any]] = list(_pair_rows(scan) if scan
+                                             else _rows(store, "state_pairs"))
     else:
         old_rows = []
         for state in sorted(wanted, key=str):
@@ -819,6 +981,5 @@ def refresh_state_pairs(store: Any, states: Iterable[ox.NamedNode] | None = None
         sides = {q.subject for q in old if q.predicate in (_PAIR_STATE, _PAIR_PARTNER)
                  and q.object in wanted}
         old = {q for q in old if q.subject in sides}
-    if old != new:
-        store.change(sorted(old - new, key=str), sorted(new - old, key=str))
+    _write_difference(store, old, new)
     return len(new)

@@ -217,16 +217,12 @@ class Maintainer:
         self._corrections = corrections(self.store)
         self._lookups.clear()  # the store changed since any earlier apply
         subjects, triples, moved = self._incremental()
-        # the states of the events about to be written anew (or removed): their pairs are
-        # recounted, even where the event's new node no longer names them
-        states: set[ox.NamedNode] = set()
-        # and what each held event gave the pairs of states that met, to count the difference
-        before: dict[ox.NamedNode, _Share | None] = {}
-        for subject in subjects:
-            quads = self.store.subject_quads(subject, _CONSOLIDATED)
-            states.update(q.object for q in quads
-                          if q.predicate in _STATE_PROPERTIES and isinstance(q.object, ox.NamedNode))
-            before[subject] = _share(quads)
+        # what each event about to be written anew (or removed) gave the pairs of states
+        # that met, to move them by the difference, even where its new node no longer
+        # names those states
+        before: dict[ox.NamedNode, _Share | None] = {
+            subject: _share(self.store.subject_quads(subject, _CONSOLIDATED))
+            for subject in subjects}
         self.store.replace_subjects(CONSOLIDATED_GRAPH, sorted(subjects, key=str),
                                     as_quads(triples))
         # derived states: of the events written anew, and of those whose parties moved
@@ -241,7 +237,7 @@ class Maintainer:
         else:
             for event in events - before.keys():  # events whose parties moved: as they were
                 before[event] = _share(self.store.subject_quads(event, _CONSOLIDATED))
-            refresh_event_states(self.store, events, touched=states)
+            refresh_event_states(self.store, events)
             pair, derived = (_rows(self.store, "pairs_are_derived") or [[None, None]])[0]
             if pair is None and derived is not None:
                 refresh_state_pairs(self.store)  # a graph from before the pairs: all of them
@@ -727,8 +723,7 @@ def _derived_rows(scan: Scan, properties: Iterable[ox.NamedNode]) -> list[tuple[
     return [(q.subject, q.predicate, q.object) for p in properties for q in scan(p)]
 
 
-def refresh_event_states(store: Any, events: Iterable[ox.NamedNode] | None = None, *,
-                         touched: set[ox.NamedNode] | None = None) -> int:
+def refresh_event_states(store: Any, events: Iterable[ox.NamedNode] | None = None) -> int:
     """Bring the states events involve in step with their parties; returns how many such
     triples the graph now holds for these events.
 
@@ -738,9 +733,7 @@ def refresh_event_states(store: Any, events: Iterable[ox.NamedNode] | None = Non
     consolidated graph (never from text) and materialised because the questions about
     states (who met whom, events by country) would otherwise join every event's parties
     with every party's state at each query. ``events`` None: every event (a whole build);
-    else only these (an incremental ingest, a correction), and ``touched`` gets every state
-    they involved before or involve now (whose pairs may have changed). Only the difference
-    is written.
+    else only these (an incremental ingest, a correction). Only the difference is written.
     """
     if events is None:
         new = _state_quads(_all_event_states(store))
@@ -754,8 +747,6 @@ def refresh_event_states(store: Any, events: Iterable[ox.NamedNode] | None = Non
             new |= _state_quads(_rows(store, "event_states", event=event))
             old |= {q for q in store.subject_quads(event, _CONSOLIDATED)
                     if q.predicate in _STATE_PROPERTIES}
-        if touched is not None:
-            touched.update(q.object for q in old | new if isinstance(q.object, ox.NamedNode))
     _write_difference(store, old, new)
     return len(new)
 
@@ -822,20 +813,8 @@ def _pair_quads(events: dict[Any, tuple[set[ox.NamedNode], Any]],
                         stat[2] = date
     quads: set[ox.Quad] = set()
     for (a, b), (count, first, last) in found.items():
-        pair = _pair_iri(a, b)
-        quads.update((ox.Quad(pair, _TYPE, _STATE_PAIR, _CONSOLIDATED),
-                      ox.Quad(pair, _PAIR_STATE, a, _CONSOLIDATED),
-                      ox.Quad(pair, _PAIR_PARTNER, b, _CONSOLIDATED),
-                      ox.Quad(pair, _SHARED, ox.Literal(str(count), datatype=_XSD_INTEGER),
-                              _CONSOLIDATED)))
-        if first is not None:
-            quads.add(ox.Quad(pair, _FIRST, first, _CONSOLIDATED))
-            quads.add(ox.Quad(pair, _LAST, last, _CONSOLIDATED))
+        quads |= _one_pair(a, b, count, first, last)
     return quads
-
-
-_PLANNED = dg("planned")
-_DATE = dg("date")
 
 
 @dataclass(frozen=True)
@@ -931,7 +910,7 @@ def _held_events_of(store: Any, state: ox.NamedNode, partner: ox.NamedNode
 
 def _one_pair(a: ox.NamedNode, b: ox.NamedNode, count: int, first: ox.Literal | None,
               last: ox.Literal | None) -> set[ox.Quad]:
-    """The quads of one StatePair node, as _pair_quads writes them."""
+    """The quads of one StatePair node: its two sides, its count, its first and last date."""
     pair = _pair_iri(a, b)
     quads = {ox.Quad(pair, _TYPE, _STATE_PAIR, _CONSOLIDATED),
              ox.Quad(pair, _PAIR_STATE, a, _CONSOLIDATED),

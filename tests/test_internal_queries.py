@@ -42,9 +42,18 @@ def tallinn_reports(kg: KnowledgeGraph) -> list[list[str]]:
 
 def test_reports_on_a_day(kg: KnowledgeGraph) -> None:
     rows = tallinn_reports(kg)
-    assert len(rows) == 3  # three statements report the Tallinn meeting
+    parties: dict[str, set[str]] = {}
+    for r in rows:
+        parties.setdefault(r[3], set()).add(r[4].removeprefix(DGID_NS))
+    assert len(parties) == 3  # three statements report the Tallinn meeting
     assert all(r[3].startswith(DGID_NS + "report/") and r[2].startswith(DGID_NS + "statement/")
                for r in rows)
+    # each names its parties, and the states those represent: all three name Estonia and
+    # Latvia, and a minister named as a party (a post) comes with the state of the post
+    assert all({"country/EST", "country/LVA"} <= named for named in parties.values())
+    assert any("post/est-defence-minister" in named for named in parties.values())
+    assert all(named & {"country/EST"} for named in parties.values()
+               if "post/est-defence-minister" in named)
     assert run(kg, "reports_on_days", event_class=dg("Meeting"), day=day("2025-05-07")) == []
 
 
@@ -59,12 +68,21 @@ def test_a_report_its_graph_and_its_consolidated_node(kg: KnowledgeGraph) -> Non
 
 def test_pledge_reports_and_the_pledges_that_point_at_a_total(kg: KnowledgeGraph) -> None:
     gbr = ox.NamedNode(DGID_NS + "country/GBR")
-    reports = run(kg, "pledge_reports_of_donor", donor=gbr)
-    assert len(reports) == 2  # the package and its component, in one statement
-    totals = run(kg, "consolidated_of_report", report=ox.NamedNode(sorted(r[2] for r in reports)[0]))
+
+    def decimal(text: str) -> ox.Literal:
+        return ox.Literal(text, datatype=ox.NamedNode(XSD + "decimal"))
+
+    # the package and its component, in one statement: one report for each amount
+    package = run(kg, "pledge_reports_of_donor", donor=gbr, amount=decimal("300000000"))
+    component = run(kg, "pledge_reports_of_donor", donor=gbr, amount=decimal("100000000"))
+    assert len(package) == 1 and len(component) == 1 and package[0][3] != component[0][3]
+    assert run(kg, "pledge_reports_of_donor", donor=gbr, amount=decimal("200000000")) == []
+    assert run(kg, "pledge_reports_of_donor", donor=ox.NamedNode(DGID_NS + "country/UKR"),
+               amount=decimal("300000000")) == []
+    totals = run(kg, "consolidated_of_report", report=ox.NamedNode(package[0][3]))
     total = totals[0][1]
     pointing = run(kg, "referring_pledges", target=ox.NamedNode(total))
-    assert len(pointing) == 1 and pointing[0][1] in {r[2] for r in reports}
+    assert len(pointing) == 1 and pointing[0][1] == component[0][3]
 
 
 def test_statements_texts_and_files(kg: KnowledgeGraph) -> None:

@@ -132,7 +132,7 @@ class Maintainer:
         self.new: dict[str, Contribution] = {}
         self.old: dict[str, Contribution] = {}
         self._graphs: dict[str, Contribution] = {}  # statement graphs read back, by IRI
-        self._lookups: dict[tuple[Any, ...], list[tuple[Any, Any]]] = {}  # _looked_up
+        self._lookups: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}  # _looked_up
         # units a correction added or undone touches (curation.py): reports, entities, and
         # the corrections whose curation nodes must be written anew
         self.touched_reports: set[tuple[str, str]] = set()
@@ -406,32 +406,40 @@ class Maintainer:
         """Reports in the store that could agree with r (same type, days that can overlap)."""
         out: list[Report] = []
         if r.kind == "Pledge":
-            donor = r.first("pledgedBy")
-            if not isinstance(donor, ox.NamedNode):
+            # same_pledge needs the donor and the amount to be equal: look up both at once
+            # (a large donor has thousands of reports, few of one amount)
+            donor, amount = r.first("pledgedBy"), r.first("amount")
+            if not isinstance(donor, ox.NamedNode) or not isinstance(amount, ox.Literal):
                 return out
-            pairs = self._looked_up(("donor", donor), lambda: [
-                (g, rep) for _, g, rep in _rows(self.store, "pledge_reports_of_donor", donor=donor)])
+            pairs = self._looked_up(("donor", donor, amount), lambda: [
+                (g, rep) for _, _, g, rep in
+                _rows(self.store, "pledge_reports_of_donor", donor=donor, amount=amount)])
         else:
             if r.start is None or r.end is None:
                 return out
-            pairs = []
+            # the reports of each day the events can overlap on, with the parties each
+            # names (and what those represent); only those sharing a party with r can agree
+            named: dict[tuple[Any, Any], set[str]] = {}
             day = r.start - dt.timedelta(days=MAX_SPAN_DAYS)
             while day <= r.end:
                 lit = ox.Literal(day.isoformat(), datatype=_XSD_DATE)
-                pairs += self._looked_up((r.kind, lit), lambda lit=lit: [  # type: ignore[misc]
-                    (g, rep) for _, _, g, rep in
-                    _rows(self.store, "reports_on_days", event_class=dg(r.kind), day=lit)])
+                for g, rep, party in self._looked_up((r.kind, lit), lambda lit=lit: [  # type: ignore[misc]
+                        (g, rep, party) for _, _, g, rep, party in
+                        _rows(self.store, "reports_on_days", event_class=dg(r.kind), day=lit)]):
+                    if isinstance(party, ox.NamedNode):
+                        named.setdefault((g, rep), set()).add(party.value)
                 day += dt.timedelta(days=1)
+            pairs = [key for key, parties in named.items() if not parties.isdisjoint(r.parties)]
         for g, rep in pairs:
             if isinstance(g, ox.NamedNode) and isinstance(rep, ox.NamedNode) \
-                    and self._may_agree(r, g, rep):
+                    and (r.kind != "Pledge" or self._may_agree(r, g, rep)):
                 cand = self._report(g.value, rep.value)
                 if cand is not None:
                     out.append(cand)
         return out
 
-    def _looked_up(self, key: tuple[Any, ...], rows: Callable[[], list[tuple[Any, Any]]]
-                   ) -> list[tuple[Any, Any]]:
+    def _looked_up(self, key: tuple[Any, ...], rows: Callable[[], list[tuple[Any, ...]]]
+                   ) -> list[tuple[Any, ...]]:
         """The reports of a day (of a donor), asked of the store once per apply: the seeds of
         a run share their days, and the store does not change while groups are grown."""
         if key not in self._lookups:
@@ -439,43 +447,31 @@ class Maintainer:
         return self._lookups[key]
 
     def _may_agree(self, r: Report, graph: ox.NamedNode, report: ox.NamedNode) -> bool:
-        """False only when the report cannot agree with r, read from its own triples (and
-        what its parties represent) rather than its whole statement graph: a store holds
-        many reports of a day or of a donor, and most share no party (no value) with r.
+        """False only when the pledge report cannot agree with r (a pledge), read from its own
+        triples rather than its whole statement graph: a donor may have several reports of one
+        amount, most to another beneficiary or in another currency.
 
-        A cheap test that only rules out: every party it may have (each party and what that
-        party represents) and every value it gives are kept, so a report it passes is then
-        read whole and tested by same_event / same_pledge as before.
+        A cheap test that only rules out: a report it passes is then read whole and tested
+        by same_pledge as before.
         """
         if graph.value in self.new or graph.value in self._graphs:
             return True  # read already: the full test costs nothing more
         by_prop: dict[ox.NamedNode, set[Term]] = {}
         for q in self.store.subject_quads(report, graph):
             by_prop.setdefault(q.predicate, set()).add(q.object)  # type: ignore[arg-type]
-        if r.kind == "Pledge":
-            for prop in ("pledgedBy", "beneficiary", "currency"):
-                mine, theirs = r.first(prop), by_prop.get(dg(prop), set())
-                if (mine is None and theirs) or (mine is not None and mine not in theirs):
-                    return False
-            amount = r.first("amount")
-            if amount is None:
+        for prop in ("pledgedBy", "beneficiary", "currency"):
+            mine, theirs = r.first(prop), by_prop.get(dg(prop), set())
+            if (mine is None and theirs) or (mine is not None and mine not in theirs):
                 return False
-            try:
-                mine_amount = Decimal(amount.value)
-                return any(isinstance(o, ox.Literal) and Decimal(o.value) == mine_amount
-                           for o in by_prop.get(dg("amount"), set()))
-            except ArithmeticError:
-                return True  # let same_pledge decide
-        parties: set[str] = set()
-        for party_prop in _MAY_PARTY:
-            for o in by_prop.get(party_prop, set()):
-                if isinstance(o, ox.NamedNode):
-                    parties.add(o.value)
-                    parties.update(q.object.value for q in self.store.subject_quads(o, graph)
-                                   if q.predicate == _REPRESENTS_P
-                                   and isinstance(q.object, ox.NamedNode))
-        return not parties.isdisjoint(r.parties)
-
+        amount = r.first("amount")
+        if amount is None:
+            return False
+        try:
+            mine_amount = Decimal(amount.value)
+            return any(isinstance(o, ox.Literal) and Decimal(o.value) == mine_amount
+                       for o in by_prop.get(dg("amount"), set()))
+        except ArithmeticError:
+            return True  # let same_pledge decide
 
 def _consolidated_writer(store: Any) -> Callable[[list[Triple]], None]:
     def write(triples: list[Triple]) -> None:
@@ -604,9 +600,6 @@ def rebuild(store: Any) -> int:
 
 
 _CONSOLIDATED = node(CONSOLIDATED_GRAPH)
-# what may make a report's parties (consolidate.contribution): a party, or what it represents
-_MAY_PARTY = tuple(dg(p) for p in ("convenedBy", "participant", "attendedVirtually",
-                                   "pledgedBy", "beneficiary"))
 _REPRESENTS_P = dg("represents")
 _REPORT = dg("report")
 # what an entity's node says that decides the states of the events it takes part in

@@ -60,6 +60,8 @@ def _cities() -> tuple[dict[str, City], dict[str, City]]:
 def _fold(text: str) -> str:
     import unicodedata
 
+    if text.isascii():  # most names: nothing to fold (the gazetteer folds 69,000 at start)
+        return text
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 

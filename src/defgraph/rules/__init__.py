@@ -571,7 +571,10 @@ def _load_file(r: Rules, path: Path, builtin: bool) -> None:
 
     name = path.name if builtin else str(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's safe loader where PyYAML was built with it (its wheels are): the same
+        # documents, read about five times faster (the rules were 0.8 s of each start)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - safe loader
     except OSError as exc:
         raise RulesError(f"{name}: cannot read: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:

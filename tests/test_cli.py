@@ -86,6 +86,29 @@ def test_query_param_is_bound(runner: CliRunner, store: str) -> None:
     assert "300000000" in result.output
 
 
+def test_a_long_result_is_cut_for_reading_and_whole_for_piping(
+        runner: CliRunner, store: str, tmp_path: Path) -> None:
+    rq = tmp_path / "every-triple.rq"
+    rq.write_text("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", encoding="utf-8")
+    every = runner.invoke(main, ["query", str(rq), "--format", "csv", "--store", store])
+    total = len(every.output.splitlines()) - 1  # csv writes every row, and says nothing
+    assert every.exit_code == 0 and total > 100
+    table = runner.invoke(main, ["query", str(rq), "--store", store])
+    assert table.exit_code == 0 and f"100 of {total:,} rows shown" in table.output
+    whole = runner.invoke(main, ["query", str(rq), "--store", store, "--limit", "0"])
+    assert whole.exit_code == 0 and "rows shown" not in whole.output
+    assert len(whole.output.splitlines()) > len(table.output.splitlines())
+    few = runner.invoke(main, ["query", str(rq), "--format", "csv", "--limit", "5",
+                               "--store", store])
+    lines = few.output.splitlines()
+    assert f"5 of {total:,} rows written (--limit 5)" in lines
+    assert len([line for line in lines if "rows written" not in line]) == 6
+    # a result within the limit is shown whole, with no note
+    short = runner.invoke(main, ["query", "statements_list", "--store", store, "--limit", "50"])
+    assert short.exit_code == 0 and "rows shown" not in short.output
+    assert runner.invoke(main, ["query", str(rq), "--limit", "-1", "--store", store]).exit_code == 2
+
+
 def test_update_is_refused_without_flag(runner: CliRunner, store: str, tmp_path: Path) -> None:
     rq = tmp_path / "drop.rq"
     rq.write_text("DROP ALL", encoding="utf-8")

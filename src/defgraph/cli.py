@@ -22,7 +22,7 @@ from rich.text import Text
 from . import ingest as ingest_mod
 from .export import FORMATS, ExportError
 from .pipeline import IngestReport, KnowledgeGraph
-from .stores import STORE_ENV, StoreError
+from .stores import STORE_ENV, Rows, StoreError
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 
@@ -67,6 +67,8 @@ class DefgraphError(click.ClickException):
 
 
 UPDATE_URL_ENV = "DEFGRAPH_UPDATE_URL"
+# rows a query prints as a table unless --limit says otherwise (csv, json and parquet: all)
+TABLE_ROWS = 100
 
 
 def store_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -371,18 +373,23 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
                    "(typed columns, needs -o and pyarrow) for large results.")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
               help="Write the rows (csv, json or parquet) to this file instead of standard output.")
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
+              help=f"Show or write at most N rows; 0 for all. A table shows "
+                   f"{TABLE_ROWS} by default and says how many it left out; csv, json and "
+                   f"parquet write every row unless given a limit.")
 @click.option("--list", "list_", is_flag=True,
               help="List every query NAME accepts: the canned questions and the validation queries.")
 @click.option("--allow-update", is_flag=True, help="Permit SPARQL updates (refused otherwise).")
 @store_option
-def query(name: str | None, params: tuple[str, ...], fmt: str, output: str | None, list_: bool,
-          allow_update: bool, store: str | None) -> None:
+def query(name: str | None, params: tuple[str, ...], fmt: str, output: str | None,
+          limit: int | None, list_: bool, allow_update: bool, store: str | None) -> None:
     """Run a canned query by NAME, or a .rq file, over the store.
 
     \b
     Examples:
       defgraph query --list
       defgraph query events_by_country --param country=France
+      defgraph query events_timeline --limit 20
       defgraph query my-question.rq --format csv > rows.csv
       defgraph query events_timeline --format parquet -o events.parquet
     """
@@ -406,6 +413,11 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, output: str | Non
     if result is None:
         err.print("update applied")
         return
+    if limit is None and fmt == "table":
+        limit = TABLE_ROWS  # a table is for reading: 70,000 rows would scroll for minutes
+    shown = total = len(result.rows) if isinstance(result, Rows) else 0
+    if isinstance(result, Rows) and limit and total > limit:
+        result, shown = Rows(result.variables, result.rows[:limit]), limit
     if output:
         _write_rows(result, fmt, Path(output))
     elif fmt == "csv":
@@ -413,7 +425,13 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, output: str | Non
     elif fmt == "json":
         click.echo(to_json(result))
     else:
-        out.print(to_table(result, title=q.title))
+        table = to_table(result, title=q.title)
+        if shown < total:
+            table.caption = (f"{shown:,} of {total:,} rows shown: --limit 0 shows all, "
+                             f"--format csv writes all")
+        out.print(table)
+    if shown < total and fmt != "table":
+        err.print(f"{shown:,} of {total:,} rows written (--limit {limit})")
 
 
 def _query_list() -> Table:

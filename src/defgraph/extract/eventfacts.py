@@ -88,15 +88,35 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     return _list_position(ctx, s, c) == "actor"
 
 
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?")
+# a list set in apposition with its role in the event: "in Morocco, Ghana, Senegal and Tunisia,
+# the four host nations", "Chile, Peru and Ecuador, the participating countries"
+_LIST_ROLE_AFTER = re.compile(r",?\s+(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:host(?:ing)?|participating|contributing|"
+                              r"co-hosting|organi[sz]ing)\s+(?:nations|countries|states)\b", re.I)
+
+
 def _list_position(ctx: _Context, s: Sentence, c: CountryMention) -> str:
-    """A country inside a list ("in Singapore, Japan, and India") stands where the list's first item does."""
+    """A country inside a list ("in Singapore, Japan, and India") stands where the list's first
+    item does, unless the list is set in apposition with its part in the event ("..., the four
+    host nations")."""
     first = c
-    for prev in reversed(ctx.index(ctx.countries).starting_in(s.start, c.start)):
+    countries = ctx.index(ctx.countries)
+    for prev in reversed(countries.starting_in(s.start, c.start)):
         gap = ctx.text[prev.end:first.start]
-        if re.fullmatch(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?", gap):
+        if _LIST_GAP.fullmatch(gap):
             first = prev
         else:
             break
+    last = c
+    for nxt in countries.starting_in(c.end, s.end):
+        if nxt.start < last.end:
+            continue
+        if _LIST_GAP.fullmatch(ctx.text[last.end:nxt.start]):
+            last = nxt
+        else:
+            break
+    if first is not last and _LIST_ROLE_AFTER.match(ctx.text, last.end, s.end):
+        return "actor"
     return ev_rules.actor_position(s.text, first.start - s.start)
 
 
@@ -521,7 +541,9 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef]]]:
     return out
 
 
-_SEPARATE = re.compile(r"\bseparate(?:ly)?\s+(?:[\w-]+\s+){0,2}$", re.I)
+# ("separate and joint talks", "joint and separate meetings": the joint one is the event told, not
+# one meeting per counterpart)
+_SEPARATE = re.compile(r"(?<!\bjoint and )\bseparate(?:ly)?\s+(?!and\s+joint\b)(?:[\w-]+\s+){0,2}$", re.I)
 _SEPARATELY_AFTER = re.compile(r"\s+separately\b", re.I)
 # "held two phone conversations on Thursday: with A, and with B": events counted, then each
 # counterpart after its own "with" (the split needs those cuts, so "two rounds of talks with A" stays one)
@@ -530,7 +552,7 @@ _COUNTED = re.compile(r"\b(?:two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+){0,2}[\
 _SEPARATE_IN = re.compile(r"\bseparate\b", re.I)
 # "held a separate bilateral meeting with General X": a meeting of two, not the trilateral of that day
 # (anywhere after the trigger: "Before the trilateral meeting, he held separate bilateral meetings")
-_BILATERAL = re.compile(r"\b(?:bilateral|separate|one-on-one)\s+(?:[\w-]+\s+)?(?:meetings?|talks|discussions|consultations)\b|"
+_BILATERAL = re.compile(r"(?<!\bjoint and )\b(?:bilateral|separate|one-on-one)\s+(?:[\w-]+\s+)?(?:meetings?|talks|discussions|consultations)\b|"
                         r"\bmet\b[^.;]{0,120}\bseparately\b", re.I)
 _AND_WITH = re.compile(r",?\s+(?:and|as well as)\s+(?:also\s+)?with\s+|;\s+with\s+", re.I)
 # "met A and B separately": the counterparts, then "separately", in the trigger's clause

@@ -165,6 +165,13 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         ds = [d for d in ctx.within(ctx.dates, s) if not _day_of_saying(ctx.text, d)]
         own = [d for d in ds if not _is_dateline_date(ctx.text, d)]
         guest = [d for d in own if _GUEST_VISIT_BEFORE.search(ctx.text, max(s.start, d.start - 100), d.start)]
+        if own and "," in s.text:
+            # "X, who will take up the post next month, also met Y": a day inside a closed
+            # relative clause is its antecedent's, not the event's
+            closed = [(s.start + m.start(), s.start + m.end()) for m in ev_rules.CLOSED_RELATIVE.finditer(s.text)]
+            if closed:
+                own = [d for d in own if not any(a <= d.start < b for a, b in closed)]
+                ds = [d for d in ds if not any(a <= d.start < b for a, b in closed)]
         if guest and len(guest) < len(own):
             # "General X, who is in Bhutan on a visit from 6 to 9 November, was granted an audience
             # yesterday": the clause's days are the guest's stay, not the day of the event reported
@@ -179,7 +186,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         for t in triggers:
             d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
                                     confidence=R.confidence("event_base"), reference=t.reference,
-                                    headline=bool(ctx.sentences) and s.start == ctx.sentences[0].start)
+                                    asserts=t.asserts, headline=bool(ctx.sentences) and s.start == ctx.sentences[0].start)
             if t.convening and drafts and drafts[-1].sentence is not s and \
                     _IT_IS_HOSTED.search(s.text, 0, t.start - s.start):
                 # "The exercise Khaan Quest opened on Saturday. It is co-hosted by A and B": the
@@ -904,6 +911,9 @@ def _place_key(p: PlaceMention) -> str:
     return slug(p.name)
 
 
+_DURING_IT = re.compile(r"\b(?:during|in the course of)\s+(?:the|this|his|her|their)\s+(?:[\w-]+\s+)?visit\b", re.I)
+
+
 def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
     """One statement usually reports one event per type: join the sentences that describe it."""
     merged: list[ev_rules.EventDraft] = []
@@ -913,6 +923,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     drafts = [d for d in body if not (d.headline and d.type == "Meeting")] + \
         [d for d in body if d.headline and d.type == "Meeting"] + \
         [d for d in drafts if d.tentative or d.reference]
+    # "Macron is on a three-day state visit to Brazil" with no event told besides: the visit
+    under_way = [d for d in drafts if d.reference and d.asserts and not d.tentative]
     for d in drafts:
         target = None
         if d.headline and d.type == "Meeting" and len(_states(d)) >= 2 and \
@@ -1005,13 +1017,25 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                                   or (r.kind == "country" and r.key in m.person_states)]
                 m.convenors = []
                 _absorb(host, m)
+            elif host is not None and m.type != "Meeting" and m.type != host.type and host.date is not None \
+                    and host.end_date is None and _DURING_IT.search(m.sentence.text):
+                # "will arrive in Bishkek on Thursday ... During the visit the two presidents are to
+                # sign a treaty": an event of its own, planned on the day of the one-day visit
+                m.date, m.planned, m.tentative = host.date, True, False
+                if m.place is None:
+                    m.place = host.place
+                if len(_states(m)) < 2:
+                    for r in host.participants:
+                        if r.kind == "country":
+                            _add(m.participants, r)
+                out.append(m)
             continue  # a plan without a day is no event by itself
         # a host with other counterparts than the meeting's is another event ("held talks with
         # Estonia's minister and signed a letter of intent with the Dutch one")
         # (a meeting called separate is its own event beside a host that names no party)
         # (talks of several days are not inside a signing of one of them: "the staff talks held from
         # 10 to 12 September ... on the last day, the heads of delegation signed the minutes")
-        hosts_m = [h for h in hosts if _same_sides(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
+        hosts_m = [h for h in hosts if _same_sides(m, h) and not _other_counterpart(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
                    and not (m.end_date is not None and m.date is not None and m.end_date > m.date
                             and h.end_date is None and h.type != "Visit")]
         compatible = compatible and bool(hosts_m)
@@ -1032,7 +1056,31 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         if meeting is not None:
             _absorb(meeting, v)
             out.remove(v)
+    if not out and under_way:
+        # a statement that reports no event but names one under way ("X, on a state visit to Y,
+        # attended the launch of ..."): that event, with what the other namings of it add
+        d = under_way[0]
+        d.reference = False
+        for other in under_way[1:]:
+            if other.type == d.type:
+                _absorb(d, other)
+        out.append(d)
     return out
+
+
+def _people(d: ev_rules.EventDraft) -> set[str]:
+    return {r.key for r in d.participants if r.kind in ("person", "post")}
+
+
+def _other_counterpart(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
+    """A meeting, told in a sentence of its own, with someone the signing or call does not name
+    where that names both sides ("X and Deputy Prime Minister Y signed the agreement ... X also met
+    Prime Minister Z earlier in the day"): another event with the same states. A visit holds
+    every meeting inside it."""
+    if h.type == "Visit" or m.type != "Meeting":
+        return False
+    a, b = _people(m), _people(h)
+    return m.sentence is not h.sentence and len(b) >= 2 and bool(a - b)
 
 
 def _at(m: ev_rules.EventDraft, iso3: str) -> bool:

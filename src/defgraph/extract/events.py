@@ -67,6 +67,7 @@ class Trigger:
     kind: str = ""  # the event type of rules/event_types.yaml (its class is `type`)
     anchor: tuple[int, int] | None = None  # the first word of this class in the sentence, when earlier
     reference: bool = False  # names an event again ("during the visit"): adds to one, never makes one
+    asserts: bool = False  # a reference that tells an event under way ("who is on a visit to X")
 
 
 @dataclass
@@ -92,6 +93,7 @@ class EventDraft:
     # event of the statement, never an event by itself
     tentative: bool = False
     reference: bool = False  # the event named again ("during the visit"): only adds to one reported
+    asserts: bool = False  # named again as under way ("X is on a visit to Y"): the event where none is reported
     person_states: set[str] = field(default_factory=set)  # states of the persons named in the sentence
     itinerary: bool = False  # one stop of several ("to Tonga on Monday and to Fiji on Thursday")
     headline: bool = False  # told in the title line
@@ -157,14 +159,16 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                                               and not g.needs_before.search(before[-8:]) for g in trig.guards):
                     continue
                 # "the visit confirmed ...", "during the visit": an event named again, not reported
-                reference = any(g.word == word.lower() and g.needs_after is not None
-                                and (g.when_before is None or g.when_before.search(before[-40:]))
-                                and not g.needs_after.match(after) for g in trig.guards)
+                ref_guard = next((g for g in trig.guards if g.word == word.lower() and g.needs_after is not None
+                                  and (g.when_before is None or g.when_before.search(before[-40:]))
+                                  and not g.needs_after.match(after)), None)
+                reference = ref_guard is not None
                 is_convene = trig.convening and bool(_CONVENE_WORDS.match(head))
                 if cls in found and not is_convene:
                     continue
                 t = Trigger(cls, s.start + m.start(), s.start + m.end(), word, is_convene, s.text, s.start,
-                            kind=et.name, reference=reference)
+                            kind=et.name, reference=reference,
+                            asserts=ref_guard is not None and ref_guard.asserts)
                 if cls in found:
                     # keep the convening trigger (it tells who convened), but the earliest position
                     if t.convening and not found[cls].convening:
@@ -228,14 +232,25 @@ def participant_count(text: str) -> int | None:
     return best
 
 
+CLOSED_RELATIVE = re.compile(r",\s*(?:who|which|whose)\b[^,;.]{1,120},")
+
+
 def is_future(sentence_text: str, trigger_pos: int, trigger_end: int | None = None) -> bool:
     """An announced event: a future tense before the trigger or inside it ("will travel to"),
     a headline's infinitive, or a forward time word in the sentence."""
     r = rules()
     before = sentence_text[:trigger_pos]
     upto = sentence_text[:trigger_end] if trigger_end is not None else before
+    whole = sentence_text
+    if "," in upto:
+        # "Mr X, who will be sworn in as president next month, also met ...": the future of a
+        # closed relative clause is its antecedent's, not the event's
+        def blank(m: re.Match[str]) -> str:
+            return " " * len(m.group())
+        upto = CLOSED_RELATIVE.sub(blank, upto)
+        whole = CLOSED_RELATIVE.sub(blank, sentence_text)
     return bool(r.cues["future"].search(upto[-r.window("future_before"):])) or \
-        bool(_HEADLINE_FUTURE.match(before)) or bool(r.cues["future_anywhere"].search(sentence_text))
+        bool(_HEADLINE_FUTURE.match(before)) or bool(r.cues["future_anywhere"].search(whole))
 
 
 def actor_position(sentence_text: str, rel_start: int) -> str:

@@ -144,7 +144,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     filed = next((d for d in ctx.dates if d.start < 400 and _is_dateline_date(ctx.text, d)), None)
     day0 = filed.date if filed is not None and ctx.ref is not None and 0 <= (ctx.ref - filed.date).days <= 3 \
         else ctx.ref
-    for s, carry in _segments(ctx):
+    for s, carry, ahead in _segments(ctx):
         # "On the margins of the NATO meeting, A met B": the host meeting's words are neither the
         # trigger nor the parties of the bilateral one
         side = margins.search(s.text)
@@ -154,6 +154,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             a, b = host_span
             masked = Sentence(s.start, s.end, s.text[:a] + " " * (b - a) + s.text[b:])
         triggers = ev_rules.find_triggers(masked)
+        if ahead is not None and ahead.type in host_party and all(t.type != ahead.type for t in triggers):
+            # "is expected in Manila on Friday, and in Tokyo on Saturday for talks": the elliptic
+            # clause is the next stop of the trip the first one tells
+            at = _ELLIPTIC_PIECE.match(s.text)
+            if at is not None:
+                head = re.search(r"\b(?:in|to|at)\s+$", s.text[:at.end() - 1])
+                a = head.start() if head else at.start()
+                triggers = sorted(triggers + [ev_rules.Trigger(ahead.type, s.start + a, s.start + at.end() - 1,
+                                                               s.text[a:at.end() - 1].strip(), False, s.text, s.start,
+                                                               kind=ahead.kind)], key=lambda t: t.start)
         if not triggers:
             continue
         cs = ctx.within(ctx.countries, s)
@@ -192,7 +202,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "The exercise Khaan Quest opened on Saturday. It is co-hosted by A and B": the
                 # event told before, named again with its hosts
                 d.type, d.reference = drafts[-1].type, True
-            future = ev_rules.is_future(s.text, t.start - s.start, t.end - s.start)
+            future = ahead is not None or ev_rules.is_future(s.text, t.start - s.start, t.end - s.start)
             after_break = _CLAUSE_BREAK.search(s.text, t.end - s.start)
             own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]
             if not future and R.cues["future_after"].search(own_after):
@@ -504,19 +514,25 @@ _RELATIVE_PIECE = re.compile(r"[;,]\s*(?:and\s+)?(?:where|which|who|whom|whose|w
                              r"(?:then\s+)?on\s+to|then\s+to)\b", re.I)
 
 
-def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef]]]:
+# "... is expected in Manila on Friday, and in Tokyo on Saturday for talks": a clause with no verb
+# of its own goes on in the tense of the one before
+_ELLIPTIC_PIECE = re.compile(r"^[,;]?\s*(?:and\s+|then\s+)?(?:in|to|at|on to)\s+(?-i:[A-Z])", re.I)
+
+
+def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef], ev_rules.Trigger | None]]:
     """Each sentence, or the clauses of one that tells several events each with a day of its own
     ("held talks in The Hague on Monday, received General X on Wednesday, and on Friday spoke by
     phone with ..."): one clause per event, the later ones with the parties the first names
-    before its event (the one who acts in all of them)."""
-    out: list[tuple[Sentence, list[ActorRef]]] = []
+    before its event (the one who acts in all of them), and a later clause with no verb of its
+    own ("and in Tokyo on Saturday for talks") with the first one's future."""
+    out: list[tuple[Sentence, list[ActorRef], ev_rules.Trigger | None]] = []
     for s in ctx.sentences:
         ds = [d for d in ctx.within(ctx.dates, s) if not d.vague and not _is_dateline_date(ctx.text, d)]
         # "arrived on Saturday, March 16, for a port call until Wednesday, March 20": the last day
         # of the event told before is no event of its own
         ends = [d for d in ds if _UNTIL.search(ctx.text[max(s.start, d.start - 60):d.start])]
         if len({d.text.lower() for d in ds if d not in ends}) < 2 or not _PIECE_BREAK.search(s.text):
-            out.append((s, []))
+            out.append((s, [], None))
             continue
         cuts = [0] + [m.start() for m in _PIECE_BREAK.finditer(s.text)] + [len(s.text)]
         segs: list[list[int]] = []  # start, end, has an event word, has a day
@@ -533,18 +549,20 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef]]]:
         days = [next(d.text.lower() for d in ds if s.start + a <= d.start < s.start + b) for a, b, _t, _d in segs
                 if _d]
         if len(segs) < 2 or not all(x[2] and x[3] for x in segs) or len(set(days)) < len(segs):
-            out.append((s, []))
+            out.append((s, [], None))
             continue
         parts = [Sentence(s.start + a, s.start + b, s.text[a:b]) for a, b, _t, _d in segs]
-        first = ev_rules.find_triggers(parts[0])[0].start
+        first_t = ev_rules.find_triggers(parts[0])[0]
+        first = first_t.start
         carry: list[ActorRef] = []
         for p, pos in ctx.persons_in(parts[0]):
             if pos < first:
                 carry.append(ActorRef("post" if p.is_post else "person", p.key))
                 if p.country:
                     carry.append(ActorRef("country", p.country))
-        out.append((parts[0], []))
-        out.extend((x, carry) for x in parts[1:])
+        ahead = ev_rules.is_future(parts[0].text, first_t.start - parts[0].start, first_t.end - parts[0].start)
+        out.append((parts[0], [], None))
+        out.extend((x, carry, first_t if ahead and _ELLIPTIC_PIECE.match(x.text) else None) for x in parts[1:])
     return out
 
 
@@ -839,6 +857,11 @@ def _retense(dm: DateMention, ref: date | None, future: bool) -> DateMention:
     return DateMention(dm.start, dm.end, dm.text, resolved[0], end, True, resolved[1])
 
 
+# an office with its holder's name after a demonym: "Belarusian President Alexander Lukashenko"
+_HOLDER_AFTER = re.compile(r"\s+(?:(?:Deputy|Vice|Acting|Crown)\s+)?(?:President|Prime Minister|Premier|Chancellor|King|Emir|Sultan|"
+                           r"(?:Defen[cs]e |Foreign |Armed Forces )?(?:Minister|Secretary))\s+(?-i:[A-Z])[\w'’-]+\s+(?-i:[A-Z])")
+
+
 def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     """'Units from Canada, Poland and Spain trained alongside': parties of the nearest event."""
     trigger_sentences = {d.sentence.start for d in drafts if not d.tentative}
@@ -863,8 +886,9 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
                     not ev_rules.attend_sentence(_last_clause(ctx.text[s.start:c.start])):
                 continue  # "... in the Sahel, where Mali and Niger have left": a clause about something else
             if c.adjectival and not re.match(r"\s+(?:contingent|delegation|troops|forces|units|soldiers|"
-                                             r"minister|counterpart)", ctx.text[c.end:c.end + 20], re.I):
-                continue
+                                             r"minister|counterpart)", ctx.text[c.end:c.end + 20], re.I) \
+                    and not _HOLDER_AFTER.match(ctx.text, c.end):
+                continue  # ("Russian President X, Belarusian President Y ... took part": each holder's state)
             if _list_position(ctx, s, c) == "actor" or re.search(
                     r"\bfrom\s+(?:the\s+)?$", ctx.text[max(s.start, c.start - 12):c.start]) or \
                     _list_first_after_from(ctx, s, c):

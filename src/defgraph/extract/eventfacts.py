@@ -637,7 +637,11 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
 # a relative clause on the topic of talks: "talks on the X that ...", "about the Y which ..."
 _TOPIC_CLAUSE = re.compile(r"\b(?:on|about|concerning|regarding)\s+(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:that|which)\s", re.I)
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
-_BACKGROUND = re.compile(r"\b(?:(?:days?|weeks?|months?|years?)\s+(?:after|before)|since)\b", re.I)
+_BACKGROUND = re.compile(r"\b(?:(?:days?|weeks?|months?|years?)\s+(?:after|before)|since)\b|"
+                         # "arrived in Kyiv from Poland, where he had held talks with X": a clause
+                         # in the past perfect tells what came before
+                         r",\s+where\s+(?:he|she|they|it|the\s+\w+)\s+had\s+(?:\w+\s+)?(?:\w+(?:ed|en)|held|met|made|paid|spoke|led)\b",
+                         re.I)
 _RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")
 
 

@@ -48,6 +48,9 @@ _ACTOR_BEFORE = re.compile(
 
 
 _NEXT_WORD = re.compile(r"\s+(\w+)")
+# a trigger that is a verb's past participle ("had met", "had visited"), not a noun ("had talks")
+_PARTICIPLE = re.compile(r"(?:met|held|signed|spoken|spoke|visited|travel+ed|arrived|hosted|chaired|convened|"
+                         r"concluded|sealed|called|deployed|exchanged|received|welcomed)\b", re.I)
 
 
 _TROOPS_FROM = re.compile(r"\b(?:troops|forces|units|soldiers|sailors|airmen|personnel|contingents?|servicemen|"
@@ -126,6 +129,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     intent, negation, generic = r.cues["intent"], r.cues["negation"], r.cues["generic_noun"]
     recalled, habitual, speaker = r.cues["recalled"], r.cues["habitual"], r.cues["speaker"]
     specific = r.cues["specific_plural"]
+    past_perfect = r.cues.get("past_perfect")
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
     found: dict[str, Trigger] = {}
     kinds: dict[str, str] = {}
@@ -140,6 +144,10 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 before = s.text[: m.start()]
                 if negation.search(before[-w_neg:]) or intent.search(before[-w_intent:]):
                     continue
+                if past_perfect is not None:
+                    pp = past_perfect.search(before[-60:])
+                    if pp is not None and (pp.group("aux") or _PARTICIPLE.match(word)):
+                        continue  # "where he had held talks with X", "had met in Vilnius": before the event told
                 after = s.text[m.end(): m.end() + 50]
                 nxt = _NEXT_WORD.match(after)
                 if (generic.match(word.split()[-1]) or (nxt and generic.match(nxt.group(1)))) \

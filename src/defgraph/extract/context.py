@@ -577,7 +577,7 @@ def _dateline_country(text: str, places: list[PlaceMention]) -> str | None:
     for p in places:
         if p.kind == "city" and p.iso3 and p.start < 200:
             line_start = text.rfind("\n", 0, p.start) + 1
-            if not text[line_start:p.start].strip() and re.match(r"\s*(?:\(\w+\)\s*)?[,–—-]", text[p.end:p.end + 12]):
+            if not text[line_start:p.start].strip() and re.match(r"\s*(?:\(\w+\)\s*)?(?:[,–—-]|:\s)", text[p.end:p.end + 12]):
                 return p.iso3
     return None
 

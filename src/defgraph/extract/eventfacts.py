@@ -154,6 +154,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             a, b = host_span
             masked = Sentence(s.start, s.end, s.text[:a] + " " * (b - a) + s.text[b:])
         triggers = ev_rules.find_triggers(masked)
+        if not any(t.type == "Meeting" for t in triggers):
+            recv = _received_person(ctx, s)
+            if recv is not None:
+                triggers = sorted(triggers + [recv], key=lambda t: t.start)
         if ahead is not None and ahead.type in host_party and all(t.type != ahead.type for t in triggers):
             # "is expected in Manila on Friday, and in Tokyo on Saturday for talks": the elliptic
             # clause is the next stop of the trip the first one tells
@@ -178,7 +182,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         if own and "," in s.text:
             # "X, who will take up the post next month, also met Y": a day inside a closed
             # relative clause is its antecedent's, not the event's
-            closed = [(s.start + m.start(), s.start + m.end()) for m in ev_rules.CLOSED_RELATIVE.finditer(s.text)]
+            closed = [(s.start + m.start(), s.start + m.end()) for m in ev_rules.CLOSED_RELATIVE.finditer(s.text)
+                      if not ev_rules.find_triggers(Sentence(s.start + m.start(), s.start + m.end(), m.group()))]
             if closed:
                 own = [d for d in own if not any(a <= d.start < b for a, b in closed)]
                 ds = [d for d in ds if not any(a <= d.start < b for a, b in closed)]
@@ -197,8 +202,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
                                     confidence=R.confidence("event_base"), reference=t.reference,
                                     asserts=t.asserts, headline=bool(ctx.sentences) and s.start == ctx.sentences[0].start)
-            if t.convening and drafts and drafts[-1].sentence is not s and \
-                    _IT_IS_HOSTED.search(s.text, 0, t.start - s.start):
+            if t.convening and drafts and drafts[-1].sentence is not s and (
+                    _IT_IS_HOSTED.search(s.text, 0, t.start - s.start)
+                    or _WHICH_HOSTED.search(s.text, 0, t.start - s.start)):
                 # "The exercise Khaan Quest opened on Saturday. It is co-hosted by A and B": the
                 # event told before, named again with its hosts
                 d.type, d.reference = drafts[-1].type, True
@@ -263,6 +269,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # together": the states of a clause about the topic are not parties
                 parts = [(ref, pos) for ref, pos in parts
                          if ref.kind != "country" or pos - s.start < topic.start()]
+            other = _other_event_clauses(s, t, triggers)
+            if other:
+                # "Rubio, who met President X in Costa Rica on Tuesday, will travel to Y": the people
+                # of a relative clause that tells an event of its own are not parties to this one
+                parts = [(ref, pos) for ref, pos in parts if not any(a <= pos < b for a, b in other)]
             parts = _own_parties(s, triggers, t, parts)
             for ref, pos in parts:
                 rel = pos - s.start
@@ -307,12 +318,14 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     _add(d.participants, ActorRef("country", place.iso3))
             for c in cs:
                 # "visited Kenya", "deployed to Estonia": the host state is a party
-                if t.type in host_party and re.search(
+                if t.type in host_party and not any(a <= c.start < b for a, b in _other_event_clauses(s, t, triggers)) \
+                        and re.search(
                         r"\b(?:visit(?:ed|s|ing)?|to|in|arrived in)\s+(?:the\s+)?$", ctx.text[max(0, c.start - 20):c.start]):
                     _add(d.participants, ActorRef("country", c.iso3))
             ds = [_retense(x, day0, future) for x in ds]
-            exact = [x for x in ds if not x.vague]
-            chosen = exact[0] if exact else (ds[0] if ds else None)
+            ds_t = _trigger_days(s, t, ds)
+            exact = [x for x in ds_t if not x.vague]
+            chosen = exact[0] if exact else (ds_t[0] if ds_t else None)
             if chosen is not None and chosen.end_date is None:
                 # "concluded on Saturday the exercise held from the 9th to the 13th of January":
                 # a day inside a range the sentence gives is a day of that event; the range is its dates
@@ -394,6 +407,9 @@ _ANAPHORIC_SUBJECT = re.compile(r"\W*(?:He|She|The\s+(?:General|Admiral|Minister
                                 r"Air\s+Marshal|Vice\s+Admiral|Ambassador|guest|visiting\s+\w+))\s+(?:also\s+|then\s+|later\s+)?"
                                 r"(?:held|had|met|called|paid|visited|received|signed|spoke|toured)\b")
 # a sentence that opens on the event told before as a pronoun, then a convening verb
+# "... attended the opening of the talks, which the Kingdom hosted": the event told before, with its host
+_WHICH_HOSTED = re.compile(r"\bthe\s+(?:talks|meeting|summit|exercise|conference|session|event|drills?|consultations)"
+                           r"\s*,\s+which\s+(?:[\w'’-]+\s+){1,4}$", re.I)
 _IT_IS_HOSTED = re.compile(r"^\W*(?:It|This|The\s+(?:exercise|event|meeting|drill|session|conference|operation))\s+"
                            r"(?:is|was|will\s+be|has\s+been|had\s+been)\s+(?:(?:jointly|also)\s+)?$")
 
@@ -866,6 +882,60 @@ _HOLDER_AFTER = re.compile(r"\s+(?:(?:Deputy|Vice|Acting|Crown)\s+)?(?:President
                            r"(?:Defen[cs]e |Foreign |Armed Forces )?(?:Minister|Secretary))\s+(?-i:[A-Z])[\w'’-]+\s+(?-i:[A-Z])")
 
 
+# "Crown Prince X received Rubio at the palace": a person received by name alone
+_RECEIVES_NAME = re.compile(r"\b(?:received|receives|welcomed|welcomes)\s+(?:(?:on\s+\w+|today|yesterday)\s*,?\s+)?$")
+
+
+def _received_person(ctx: _Context, s: Sentence) -> ev_rules.Trigger | None:
+    """A meeting told by a verb of receiving before a person named without an office ("received
+    Rubio at Al-Yamamah Palace"), which the office-based triggers cannot see."""
+    if "receive" not in s.text and "welcome" not in s.text:
+        return None
+    for p in ctx.persons:
+        if p.is_post:
+            continue
+        for a, _b in p.mentions:
+            if s.start <= a < s.end:
+                m = _RECEIVES_NAME.search(ctx.text, max(s.start, a - 40), a)
+                if m is not None:
+                    return ev_rules.Trigger("Meeting", m.start(), m.start() + len(m.group().split()[0]),
+                                            m.group().split()[0], False, s.text, s.start, kind="Meeting")
+    return None
+
+
+def _other_event_clauses(s: Sentence, t: ev_rules.Trigger, triggers: list[ev_rules.Trigger]) -> list[tuple[int, int]]:
+    """The closed relative clauses of the sentence that tell another event than the trigger's."""
+    if len(triggers) < 2 or "," not in s.text:
+        return []
+    return [(a, b) for a, b in ((s.start + m.start(), s.start + m.end())
+                                for m in ev_rules.CLOSED_RELATIVE.finditer(s.text))
+            if not a <= t.start < b and any(a <= u.start < b for u in triggers if u is not t)]
+
+
+def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> list[DateMention]:
+    """The days a trigger may take: inside a closed relative clause ("Rubio, who met X on
+    Tuesday, will travel to Y on Thursday"), that clause's; outside, the others."""
+    if "," not in s.text or not ds:
+        return ds
+    back = _BACKGROUND.search(s.text, max(0, t.end - s.start))
+    if back is not None and back.group().startswith(","):
+        # "arrived in Astana from Samarkand, where he had signed an agreement on Sunday": the
+        # day of what came before is not the event's
+        ds = [x for x in ds if x.start < s.start + back.start()]
+        if not ds:
+            return ds
+    spans = [(s.start + m.start(), s.start + m.end()) for m in ev_rules.CLOSED_RELATIVE.finditer(s.text)]
+    if not spans:
+        return ds
+    inside = next(((a, b) for a, b in spans if a <= t.start < b), None)
+    if inside is not None:
+        return [x for x in ds if inside[0] <= x.start < inside[1]] or ds
+    return [x for x in ds if not any(a <= x.start < b for a, b in spans)] or ds
+
+
+_RELATIVE_TAIL = re.compile(r",\s+(?:which|who|where)\b")
+
+
 def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     """'Units from Canada, Poland and Spain trained alongside': parties of the nearest event."""
     trigger_sentences = {d.sentence.start for d in drafts if not d.tentative}
@@ -878,8 +948,16 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
             continue  # "During the eight-month deployment, ... exercised with the navies of ...": a summary
         if ev_rules.find_triggers(s):
             # "In June, the forces took part in a joint exercise with Kenya": the sentence tells an
-            # event of its own (kept as background), not who attended another one
-            continue
+            # event of its own (kept as background), not who attended another one, unless that
+            # event is only in a relative clause after who attended ("Warships from A and B are
+            # sailing with the group, which will visit 40 countries")
+            rel = _RELATIVE_TAIL.search(s.text)
+            if rel is None:
+                continue
+            head = Sentence(s.start, s.start + rel.start(), s.text[:rel.start()])
+            if not ev_rules.attend_sentence(head.text) or ev_rules.find_triggers(head):
+                continue
+            s = head
         i = bisect_left(multi_starts, s.start)
         target = multi[i - 1] if i > 0 else next(iter(multi), None)
         if target is None:
@@ -982,7 +1060,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if m.type == "Meeting" and not _same_sides(m, d) and not d.tentative and not _multilateral(m) \
                     and not _multilateral(d):
                 continue  # "met the Chinese ambassador ... On the same day, he also received the Thai attaché"
-            if m.type == "Meeting" and d.person_states and not d.headline and not d.tentative \
+            if m.type == "Meeting" and d.person_states and not d.headline and not d.tentative and not d.reference \
                     and len(_states(m)) >= 2 and not d.person_states & _states(m) \
                     and not _multilateral(m) and not _multilateral(d):
                 continue  # the Thai attaché received alone, after the meeting with the Chinese ambassador
@@ -1037,8 +1115,9 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         if m.tentative:
             # the planned visit to the place the plan names, else the first planned one
             planned = [h for h in hosts if h.planned]
-            host = next((h for h in planned if m.place is not None and m.place.iso3 and _at(h, m.place.iso3)),
-                        next(iter(planned), None))
+            named_at = m.place is not None and m.place.iso3 and m.place.kind == "city"
+            host = next((h for h in planned if named_at and m.place is not None and _at(h, m.place.iso3)),
+                        None if named_at else next(iter(planned), None))
             if m.type == "Meeting" and host is not None and not _many(m) and not m.side:
                 # where and whom the plan names, not the states its sentence mentions
                 m.participants = [r for r in m.participants if r.kind == "person"
@@ -1076,11 +1155,14 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             continue
         out.append(m)
     # "will travel to Paris for a meeting of the Weimar Triangle defence ministers": the trip is
-    # the way to the multilateral meeting, which is the event
+    # the way to the multilateral meeting, which is the event (also told in a sentence of its
+    # own: "The summit took place in Astana on Tuesday ... Scholz arrived in Astana from ...")
     for v in [x for x in out if x.type in rules().classes_with("host_is_party") and x.type != "Deployment"]:
         meeting = next((x for x in out if x.type == "Meeting" and _meeting_of_many(x) and not x.side and
-                        (x.sentence is v.sentence or v.sentence in x.extra_spans) and
-                        (x.date == v.date or _in_range(x, v))), None)
+                        ((x.sentence is v.sentence or v.sentence in x.extra_spans) or
+                         (v.place is not None and x.place is not None and _place_key(v.place) == _place_key(x.place)
+                          and _states(v) <= _states(x) and v.planned == x.planned)) and
+                        (x.date == v.date or _in_range(x, v) or (not v.date_explicit and not x.planned))), None)
         if meeting is not None:
             _absorb(meeting, v)
             out.remove(v)

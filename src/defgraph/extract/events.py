@@ -130,6 +130,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     recalled, habitual, speaker = r.cues["recalled"], r.cues["habitual"], r.cues["speaker"]
     specific = r.cues["specific_plural"]
     past_perfect = r.cues.get("past_perfect")
+    called_off = r.cues.get("called_off")
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
     found: dict[str, Trigger] = {}
     kinds: dict[str, str] = {}
@@ -155,6 +156,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     continue  # "recent summits", "holds bilateral meetings" (of events in general)
                 if et.not_after is not None and et.not_after.match(after):
                     continue
+                if called_off is not None and called_off.match(after):
+                    continue  # "after G7 meeting falls through", "the visit was called off"
                 if re.match(r"(?:press|news)\s+$", before[-6:], re.I) or re.match(r"\s*(?:call|point|briefing)", after) \
                         and word.lower() == "press":
                     continue

@@ -131,13 +131,15 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     specific = r.cues["specific_plural"]
     past_perfect = r.cues.get("past_perfect")
     called_off = r.cues.get("called_off")
+    content = r.cues.get("content")
+    w_content = r.window("content_before") if content is not None else 0
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
     found: dict[str, Trigger] = {}
     kinds: dict[str, str] = {}
     for et in r.event_types:
         cls = et.cls
         for trig in et.triggers:
-            if cls in found and not trig.convening:
+            if cls in found and not trig.convening and not found[cls].reference:
                 continue
             for m in trig.pattern.finditer(s.text):
                 word = m.group(0)
@@ -145,6 +147,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 before = s.text[: m.start()]
                 if negation.search(before[-w_neg:]) or intent.search(before[-w_intent:]):
                     continue
+                if content is not None and content.search(before[-w_content:]):
+                    continue  # "a pact that will allow each country to deploy troops": its content
                 if past_perfect is not None:
                     pp = past_perfect.search(before[-60:])
                     if pp is not None and (pp.group("aux") or _PARTICIPLE.match(word)):
@@ -176,6 +180,13 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 reference = ref_guard is not None
                 is_convene = trig.convening and bool(_CONVENE_WORDS.match(head))
                 if cls in found and not is_convene:
+                    if found[cls].reference and not reference:
+                        # "X is on a tour of G7 capitals and arrived in London": the word that
+                        # reports the event, not the one that describes it
+                        found[cls] = Trigger(cls, s.start + m.start(), s.start + m.end(), word, False, s.text,
+                                             s.start, kind=et.name)
+                        kinds[cls] = et.name
+                        break
                     continue
                 t = Trigger(cls, s.start + m.start(), s.start + m.end(), word, is_convene, s.text, s.start,
                             kind=et.name, reference=reference,
@@ -188,7 +199,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 else:
                     found[cls] = t
                 kinds[cls] = et.name
-                break
+                if not reference:
+                    break
     def rule(cls: str) -> EventType | None:
         return r.event_type(kinds[cls]) or r.event_type(cls)
 

@@ -288,7 +288,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 _add(d.participants, ref)
             d.count = None if host_span else ev_rules.participant_count(s.text)
             d.side = host_span is not None
-            place, near = _event_place(pls, t)
+            back_at = background.start() if background is not None and (
+                background.group().startswith(",") or background.group()[:1].lower() in "fc") else None
+            place, near = _event_place([pl for pl in pls if back_at is None or pl.start - s.start < back_at]
+                                       if back_at is not None else pls, t)
             if place:
                 if place.kind == "venue":
                     d.venue = place
@@ -656,7 +659,10 @@ _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|whil
 _BACKGROUND = re.compile(r"\b(?:(?:days?|weeks?|months?|years?)\s+(?:after|before)|since)\b|"
                          # "arrived in Kyiv from Poland, where he had held talks with X": a clause
                          # in the past perfect tells what came before
-                         r",\s+where\s+(?:he|she|they|it|the\s+\w+)\s+had\s+(?:\w+\s+)?(?:\w+(?:ed|en)|held|met|made|paid|spoke|led)\b",
+                         r",\s+where\s+(?:he|she|they|it|the\s+\w+)\s+had\s+(?:\w+\s+)?(?:\w+(?:ed|en)|held|met|made|paid|spoke|led)\b|"
+                         # "The summit in Khujand followed the signing of the treaty in Bishkek on 13 March"
+                         r"\b(?:followed|follows|came\s+after|comes\s+after)\b|"
+                         r"\bfollowing\s+(?:the|a|an|his|her|their|its)\s+(?:[\w-]+\s+){0,2}(?:signing|visit|meeting|talks|summit|call)\b",
                          re.I)
 _RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")
 
@@ -918,7 +924,7 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
     if "," not in s.text or not ds:
         return ds
     back = _BACKGROUND.search(s.text, max(0, t.end - s.start))
-    if back is not None and back.group().startswith(","):
+    if back is not None and (back.group().startswith(",") or back.group()[:1].lower() in "fc"):
         # "arrived in Astana from Samarkand, where he had signed an agreement on Sunday": the
         # day of what came before is not the event's
         ds = [x for x in ds if x.start < s.start + back.start()]
@@ -1142,7 +1148,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # (a meeting called separate is its own event beside a host that names no party)
         # (talks of several days are not inside a signing of one of them: "the staff talks held from
         # 10 to 12 September ... on the last day, the heads of delegation signed the minutes")
-        hosts_m = [h for h in hosts if _same_sides(m, h) and not _other_counterpart(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
+        hosts_m = [h for h in hosts if _same_sides(m, h) and not _other_counterpart(m, h) and not _elsewhere(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
                    and not (m.end_date is not None and m.date is not None and m.end_date > m.date
                             and h.end_date is None and h.type != "Visit")]
         compatible = compatible and bool(hosts_m)
@@ -1176,6 +1182,13 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 _absorb(d, other)
         out.append(d)
     return out
+
+
+def _elsewhere(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
+    """A meeting held in another state than the one a visit goes to is not inside that visit
+    ("met Trump at the White House ... flew to London the next day")."""
+    return h.type == "Visit" and m.place is not None and h.place is not None and bool(m.place.iso3) \
+        and bool(h.place.iso3) and m.place.iso3 != h.place.iso3
 
 
 def _people(d: ev_rules.EventDraft) -> set[str]:

@@ -342,6 +342,12 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                     # "will travel to Washington for talks with X, and to Ottawa, where he is to
                     # meet Y": each met at the stop named last before them
                     visited = {before[-1]}
+                where = [c.iso3 for c in c_ix.starting_in(sent.start, at)
+                         if c.iso3 != home and not c.adjectival and _WHERE_AFTER.match(text, c.end)]
+                if where:
+                    # "by train from Poland, where he had held talks with Prime Minister X": the
+                    # state the "where" clause is about
+                    visited = {where[-1]}
                 if not visited:
                     visited = _visited_states(text, home, countries, places)
                 if len(visited) == 1:
@@ -394,6 +400,10 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 foreign |= {c.iso3 for c in c_ix.starting_in(sent.start, sent.end)
                             if c.iso3 != home and c.iso3 not in held_anywhere
                             and (text[c.end:c.end + 1] in "-–" or text[c.start - 1:c.start] in ("-", "–"))}
+            if pair is not None and pair is not p and pair.country == home and not pair.is_post and not foreign:
+                # "Modi and President X held talks at the palace", after "arrived in Kyiv": the
+                # other side is of the one state the statement says is visited
+                foreign = _visited_states(text, home, countries, places)
             if pair is not None and pair is not p and pair.country == home and not pair.is_post \
                     and len(foreign) == 1:
                 p.country = next(iter(foreign))
@@ -479,6 +489,7 @@ _OBJECT_BEFORE = re.compile(r"\b(?:meet|meets|met|receiv\w*|welcom\w*|host\w*|ca
 
 # two joined officials who act together on each other, not on a third party (no "with" after)
 # ("X and Y held the tenth Singapore-Australia Annual Leaders' Meeting": the two sides meet)
+_WHERE_AFTER = re.compile(r",\s+where\b")
 _RECIPROCAL = re.compile(r",?\s+(?:[^\s,.;]+\s+){0,2}?(?:co-chair(?:ed|s)?|signed|held talks|exchanged|"
                          r"held\s+(?:the|their)\s+(?:[\w'’-]+\s+){0,6}?(?:[Mm]eeting|[Tt]alks|[Dd]ialogue|[Ss]ummit|[Cc]onsultations))\b"
                          r"(?![^.;]{0,60}\bwith\b)")
@@ -566,7 +577,7 @@ def _dateline_country(text: str, places: list[PlaceMention]) -> str | None:
     for p in places:
         if p.kind == "city" and p.iso3 and p.start < 200:
             line_start = text.rfind("\n", 0, p.start) + 1
-            if not text[line_start:p.start].strip() and re.match(r"\s*(?:\(\w+\)\s*)?[,–—-]", text[p.end:p.end + 12]):
+            if not text[line_start:p.start].strip() and re.match(r"\s*(?:\(\w+\)\s*)?(?:[,–—-]|:\s)", text[p.end:p.end + 12]):
                 return p.iso3
     return None
 

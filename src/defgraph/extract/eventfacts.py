@@ -88,15 +88,35 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     return _list_position(ctx, s, c) == "actor"
 
 
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?")
+# a list set in apposition with its role in the event: "in Morocco, Ghana, Senegal and Tunisia,
+# the four host nations", "Chile, Peru and Ecuador, the participating countries"
+_LIST_ROLE_AFTER = re.compile(r",?\s+(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:host(?:ing)?|participating|contributing|"
+                              r"co-hosting|organi[sz]ing)\s+(?:nations|countries|states)\b", re.I)
+
+
 def _list_position(ctx: _Context, s: Sentence, c: CountryMention) -> str:
-    """A country inside a list ("in Singapore, Japan, and India") stands where the list's first item does."""
+    """A country inside a list ("in Singapore, Japan, and India") stands where the list's first
+    item does, unless the list is set in apposition with its part in the event ("..., the four
+    host nations")."""
     first = c
-    for prev in reversed(ctx.index(ctx.countries).starting_in(s.start, c.start)):
+    countries = ctx.index(ctx.countries)
+    for prev in reversed(countries.starting_in(s.start, c.start)):
         gap = ctx.text[prev.end:first.start]
-        if re.fullmatch(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?", gap):
+        if _LIST_GAP.fullmatch(gap):
             first = prev
         else:
             break
+    last = c
+    for nxt in countries.starting_in(c.end, s.end):
+        if nxt.start < last.end:
+            continue
+        if _LIST_GAP.fullmatch(ctx.text[last.end:nxt.start]):
+            last = nxt
+        else:
+            break
+    if first is not last and _LIST_ROLE_AFTER.match(ctx.text, last.end, s.end):
+        return "actor"
     return ev_rules.actor_position(s.text, first.start - s.start)
 
 
@@ -124,7 +144,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     filed = next((d for d in ctx.dates if d.start < 400 and _is_dateline_date(ctx.text, d)), None)
     day0 = filed.date if filed is not None and ctx.ref is not None and 0 <= (ctx.ref - filed.date).days <= 3 \
         else ctx.ref
-    for s, carry in _segments(ctx):
+    for s, carry, ahead in _segments(ctx):
         # "On the margins of the NATO meeting, A met B": the host meeting's words are neither the
         # trigger nor the parties of the bilateral one
         side = margins.search(s.text)
@@ -134,6 +154,20 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             a, b = host_span
             masked = Sentence(s.start, s.end, s.text[:a] + " " * (b - a) + s.text[b:])
         triggers = ev_rules.find_triggers(masked)
+        if not any(t.type == "Meeting" for t in triggers):
+            recv = _received_person(ctx, s)
+            if recv is not None:
+                triggers = sorted(triggers + [recv], key=lambda t: t.start)
+        if ahead is not None and ahead.type in host_party and all(t.type != ahead.type for t in triggers):
+            # "is expected in Manila on Friday, and in Tokyo on Saturday for talks": the elliptic
+            # clause is the next stop of the trip the first one tells
+            at = _ELLIPTIC_PIECE.match(s.text)
+            if at is not None:
+                head = re.search(r"\b(?:in|to|at)\s+$", s.text[:at.end() - 1])
+                a = head.start() if head else at.start()
+                triggers = sorted(triggers + [ev_rules.Trigger(ahead.type, s.start + a, s.start + at.end() - 1,
+                                                               s.text[a:at.end() - 1].strip(), False, s.text, s.start,
+                                                               kind=ahead.kind)], key=lambda t: t.start)
         if not triggers:
             continue
         cs = ctx.within(ctx.countries, s)
@@ -145,6 +179,14 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         ds = [d for d in ctx.within(ctx.dates, s) if not _day_of_saying(ctx.text, d)]
         own = [d for d in ds if not _is_dateline_date(ctx.text, d)]
         guest = [d for d in own if _GUEST_VISIT_BEFORE.search(ctx.text, max(s.start, d.start - 100), d.start)]
+        if own and "," in s.text:
+            # "X, who will take up the post next month, also met Y": a day inside a closed
+            # relative clause is its antecedent's, not the event's
+            closed = [(s.start + m.start(), s.start + m.end()) for m in ev_rules.CLOSED_RELATIVE.finditer(s.text)
+                      if not ev_rules.find_triggers(Sentence(s.start + m.start(), s.start + m.end(), m.group()))]
+            if closed:
+                own = [d for d in own if not any(a <= d.start < b for a, b in closed)]
+                ds = [d for d in ds if not any(a <= d.start < b for a, b in closed)]
         if guest and len(guest) < len(own):
             # "General X, who is in Bhutan on a visit from 6 to 9 November, was granted an audience
             # yesterday": the clause's days are the guest's stay, not the day of the event reported
@@ -159,13 +201,14 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         for t in triggers:
             d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
                                     confidence=R.confidence("event_base"), reference=t.reference,
-                                    headline=bool(ctx.sentences) and s.start == ctx.sentences[0].start)
-            if t.convening and drafts and drafts[-1].sentence is not s and \
-                    _IT_IS_HOSTED.search(s.text, 0, t.start - s.start):
+                                    asserts=t.asserts, headline=bool(ctx.sentences) and s.start == ctx.sentences[0].start)
+            if t.convening and drafts and drafts[-1].sentence is not s and (
+                    _IT_IS_HOSTED.search(s.text, 0, t.start - s.start)
+                    or _WHICH_HOSTED.search(s.text, 0, t.start - s.start)):
                 # "The exercise Khaan Quest opened on Saturday. It is co-hosted by A and B": the
                 # event told before, named again with its hosts
                 d.type, d.reference = drafts[-1].type, True
-            future = ev_rules.is_future(s.text, t.start - s.start, t.end - s.start)
+            future = ahead is not None or ev_rules.is_future(s.text, t.start - s.start, t.end - s.start)
             after_break = _CLAUSE_BREAK.search(s.text, t.end - s.start)
             own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]
             if not future and R.cues["future_after"].search(own_after):
@@ -226,6 +269,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # together": the states of a clause about the topic are not parties
                 parts = [(ref, pos) for ref, pos in parts
                          if ref.kind != "country" or pos - s.start < topic.start()]
+            other = _other_event_clauses(s, t, triggers)
+            if other:
+                # "Rubio, who met President X in Costa Rica on Tuesday, will travel to Y": the people
+                # of a relative clause that tells an event of its own are not parties to this one
+                parts = [(ref, pos) for ref, pos in parts if not any(a <= pos < b for a, b in other)]
             parts = _own_parties(s, triggers, t, parts)
             for ref, pos in parts:
                 rel = pos - s.start
@@ -240,7 +288,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 _add(d.participants, ref)
             d.count = None if host_span else ev_rules.participant_count(s.text)
             d.side = host_span is not None
-            place, near = _event_place(pls, t)
+            back_at = background.start() if background is not None and (
+                background.group().startswith(",") or background.group()[:1].lower() in "fc") else None
+            place, near = _event_place([pl for pl in pls if back_at is None or pl.start - s.start < back_at]
+                                       if back_at is not None else pls, t)
             if place:
                 if place.kind == "venue":
                     d.venue = place
@@ -270,12 +321,14 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     _add(d.participants, ActorRef("country", place.iso3))
             for c in cs:
                 # "visited Kenya", "deployed to Estonia": the host state is a party
-                if t.type in host_party and re.search(
+                if t.type in host_party and not any(a <= c.start < b for a, b in _other_event_clauses(s, t, triggers)) \
+                        and re.search(
                         r"\b(?:visit(?:ed|s|ing)?|to|in|arrived in)\s+(?:the\s+)?$", ctx.text[max(0, c.start - 20):c.start]):
                     _add(d.participants, ActorRef("country", c.iso3))
             ds = [_retense(x, day0, future) for x in ds]
-            exact = [x for x in ds if not x.vague]
-            chosen = exact[0] if exact else (ds[0] if ds else None)
+            ds_t = _trigger_days(s, t, ds)
+            exact = [x for x in ds_t if not x.vague]
+            chosen = exact[0] if exact else (ds_t[0] if ds_t else None)
             if chosen is not None and chosen.end_date is None:
                 # "concluded on Saturday the exercise held from the 9th to the 13th of January":
                 # a day inside a range the sentence gives is a day of that event; the range is its dates
@@ -357,6 +410,9 @@ _ANAPHORIC_SUBJECT = re.compile(r"\W*(?:He|She|The\s+(?:General|Admiral|Minister
                                 r"Air\s+Marshal|Vice\s+Admiral|Ambassador|guest|visiting\s+\w+))\s+(?:also\s+|then\s+|later\s+)?"
                                 r"(?:held|had|met|called|paid|visited|received|signed|spoke|toured)\b")
 # a sentence that opens on the event told before as a pronoun, then a convening verb
+# "... attended the opening of the talks, which the Kingdom hosted": the event told before, with its host
+_WHICH_HOSTED = re.compile(r"\bthe\s+(?:talks|meeting|summit|exercise|conference|session|event|drills?|consultations)"
+                           r"\s*,\s+which\s+(?:[\w'’-]+\s+){1,4}$", re.I)
 _IT_IS_HOSTED = re.compile(r"^\W*(?:It|This|The\s+(?:exercise|event|meeting|drill|session|conference|operation))\s+"
                            r"(?:is|was|will\s+be|has\s+been|had\s+been)\s+(?:(?:jointly|also)\s+)?$")
 
@@ -477,19 +533,25 @@ _RELATIVE_PIECE = re.compile(r"[;,]\s*(?:and\s+)?(?:where|which|who|whom|whose|w
                              r"(?:then\s+)?on\s+to|then\s+to)\b", re.I)
 
 
-def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef]]]:
+# "... is expected in Manila on Friday, and in Tokyo on Saturday for talks": a clause with no verb
+# of its own goes on in the tense of the one before
+_ELLIPTIC_PIECE = re.compile(r"^[,;]?\s*(?:and\s+|then\s+)?(?:in|to|at|on to)\s+(?-i:[A-Z])", re.I)
+
+
+def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef], ev_rules.Trigger | None]]:
     """Each sentence, or the clauses of one that tells several events each with a day of its own
     ("held talks in The Hague on Monday, received General X on Wednesday, and on Friday spoke by
     phone with ..."): one clause per event, the later ones with the parties the first names
-    before its event (the one who acts in all of them)."""
-    out: list[tuple[Sentence, list[ActorRef]]] = []
+    before its event (the one who acts in all of them), and a later clause with no verb of its
+    own ("and in Tokyo on Saturday for talks") with the first one's future."""
+    out: list[tuple[Sentence, list[ActorRef], ev_rules.Trigger | None]] = []
     for s in ctx.sentences:
         ds = [d for d in ctx.within(ctx.dates, s) if not d.vague and not _is_dateline_date(ctx.text, d)]
         # "arrived on Saturday, March 16, for a port call until Wednesday, March 20": the last day
         # of the event told before is no event of its own
         ends = [d for d in ds if _UNTIL.search(ctx.text[max(s.start, d.start - 60):d.start])]
         if len({d.text.lower() for d in ds if d not in ends}) < 2 or not _PIECE_BREAK.search(s.text):
-            out.append((s, []))
+            out.append((s, [], None))
             continue
         cuts = [0] + [m.start() for m in _PIECE_BREAK.finditer(s.text)] + [len(s.text)]
         segs: list[list[int]] = []  # start, end, has an event word, has a day
@@ -506,22 +568,26 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef]]]:
         days = [next(d.text.lower() for d in ds if s.start + a <= d.start < s.start + b) for a, b, _t, _d in segs
                 if _d]
         if len(segs) < 2 or not all(x[2] and x[3] for x in segs) or len(set(days)) < len(segs):
-            out.append((s, []))
+            out.append((s, [], None))
             continue
         parts = [Sentence(s.start + a, s.start + b, s.text[a:b]) for a, b, _t, _d in segs]
-        first = ev_rules.find_triggers(parts[0])[0].start
+        first_t = ev_rules.find_triggers(parts[0])[0]
+        first = first_t.start
         carry: list[ActorRef] = []
         for p, pos in ctx.persons_in(parts[0]):
             if pos < first:
                 carry.append(ActorRef("post" if p.is_post else "person", p.key))
                 if p.country:
                     carry.append(ActorRef("country", p.country))
-        out.append((parts[0], []))
-        out.extend((x, carry) for x in parts[1:])
+        ahead = ev_rules.is_future(parts[0].text, first_t.start - parts[0].start, first_t.end - parts[0].start)
+        out.append((parts[0], [], None))
+        out.extend((x, carry, first_t if ahead and _ELLIPTIC_PIECE.match(x.text) else None) for x in parts[1:])
     return out
 
 
-_SEPARATE = re.compile(r"\bseparate(?:ly)?\s+(?:[\w-]+\s+){0,2}$", re.I)
+# ("separate and joint talks", "joint and separate meetings": the joint one is the event told, not
+# one meeting per counterpart)
+_SEPARATE = re.compile(r"(?<!\bjoint and )\bseparate(?:ly)?\s+(?!and\s+joint\b)(?:[\w-]+\s+){0,2}$", re.I)
 _SEPARATELY_AFTER = re.compile(r"\s+separately\b", re.I)
 # "held two phone conversations on Thursday: with A, and with B": events counted, then each
 # counterpart after its own "with" (the split needs those cuts, so "two rounds of talks with A" stays one)
@@ -530,7 +596,7 @@ _COUNTED = re.compile(r"\b(?:two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+){0,2}[\
 _SEPARATE_IN = re.compile(r"\bseparate\b", re.I)
 # "held a separate bilateral meeting with General X": a meeting of two, not the trilateral of that day
 # (anywhere after the trigger: "Before the trilateral meeting, he held separate bilateral meetings")
-_BILATERAL = re.compile(r"\b(?:bilateral|separate|one-on-one)\s+(?:[\w-]+\s+)?(?:meetings?|talks|discussions|consultations)\b|"
+_BILATERAL = re.compile(r"(?<!\bjoint and )\b(?:bilateral|separate|one-on-one)\s+(?:[\w-]+\s+)?(?:meetings?|talks|discussions|consultations)\b|"
                         r"\bmet\b[^.;]{0,120}\bseparately\b", re.I)
 _AND_WITH = re.compile(r",?\s+(?:and|as well as)\s+(?:also\s+)?with\s+|;\s+with\s+", re.I)
 # "met A and B separately": the counterparts, then "separately", in the trigger's clause
@@ -590,7 +656,14 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
 # a relative clause on the topic of talks: "talks on the X that ...", "about the Y which ..."
 _TOPIC_CLAUSE = re.compile(r"\b(?:on|about|concerning|regarding)\s+(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:that|which)\s", re.I)
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
-_BACKGROUND = re.compile(r"\b(?:(?:days?|weeks?|months?|years?)\s+(?:after|before)|since)\b", re.I)
+_BACKGROUND = re.compile(r"\b(?:(?:days?|weeks?|months?|years?)\s+(?:after|before)|since)\b|"
+                         # "arrived in Kyiv from Poland, where he had held talks with X": a clause
+                         # in the past perfect tells what came before
+                         r",\s+where\s+(?:he|she|they|it|the\s+\w+)\s+had\s+(?:\w+\s+)?(?:\w+(?:ed|en)|held|met|made|paid|spoke|led)\b|"
+                         # "The summit in Khujand followed the signing of the treaty in Bishkek on 13 March"
+                         r"\b(?:followed|follows|came\s+after|comes\s+after)\b|"
+                         r"\bfollowing\s+(?:the|a|an|his|her|their|its)\s+(?:[\w-]+\s+){0,2}(?:signing|visit|meeting|talks|summit|call)\b",
+                         re.I)
 _RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")
 
 
@@ -810,6 +883,65 @@ def _retense(dm: DateMention, ref: date | None, future: bool) -> DateMention:
     return DateMention(dm.start, dm.end, dm.text, resolved[0], end, True, resolved[1])
 
 
+# an office with its holder's name after a demonym: "Belarusian President Alexander Lukashenko"
+_HOLDER_AFTER = re.compile(r"\s+(?:(?:Deputy|Vice|Acting|Crown)\s+)?(?:President|Prime Minister|Premier|Chancellor|King|Emir|Sultan|"
+                           r"(?:Defen[cs]e |Foreign |Armed Forces )?(?:Minister|Secretary))\s+(?-i:[A-Z])[\w'’-]+\s+(?-i:[A-Z])")
+
+
+# "Crown Prince X received Rubio at the palace": a person received by name alone
+_RECEIVES_NAME = re.compile(r"\b(?:received|receives|welcomed|welcomes)\s+(?:(?:on\s+\w+|today|yesterday)\s*,?\s+)?$")
+
+
+def _received_person(ctx: _Context, s: Sentence) -> ev_rules.Trigger | None:
+    """A meeting told by a verb of receiving before a person named without an office ("received
+    Rubio at Al-Yamamah Palace"), which the office-based triggers cannot see."""
+    if "receive" not in s.text and "welcome" not in s.text:
+        return None
+    for p in ctx.persons:
+        if p.is_post:
+            continue
+        for a, _b in p.mentions:
+            if s.start <= a < s.end:
+                m = _RECEIVES_NAME.search(ctx.text, max(s.start, a - 40), a)
+                if m is not None:
+                    return ev_rules.Trigger("Meeting", m.start(), m.start() + len(m.group().split()[0]),
+                                            m.group().split()[0], False, s.text, s.start, kind="Meeting")
+    return None
+
+
+def _other_event_clauses(s: Sentence, t: ev_rules.Trigger, triggers: list[ev_rules.Trigger]) -> list[tuple[int, int]]:
+    """The closed relative clauses of the sentence that tell another event than the trigger's."""
+    if len(triggers) < 2 or "," not in s.text:
+        return []
+    return [(a, b) for a, b in ((s.start + m.start(), s.start + m.end())
+                                for m in ev_rules.CLOSED_RELATIVE.finditer(s.text))
+            if not a <= t.start < b and any(a <= u.start < b for u in triggers if u is not t)]
+
+
+def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> list[DateMention]:
+    """The days a trigger may take: inside a closed relative clause ("Rubio, who met X on
+    Tuesday, will travel to Y on Thursday"), that clause's; outside, the others."""
+    if "," not in s.text or not ds:
+        return ds
+    back = _BACKGROUND.search(s.text, max(0, t.end - s.start))
+    if back is not None and (back.group().startswith(",") or back.group()[:1].lower() in "fc"):
+        # "arrived in Astana from Samarkand, where he had signed an agreement on Sunday": the
+        # day of what came before is not the event's
+        ds = [x for x in ds if x.start < s.start + back.start()]
+        if not ds:
+            return ds
+    spans = [(s.start + m.start(), s.start + m.end()) for m in ev_rules.CLOSED_RELATIVE.finditer(s.text)]
+    if not spans:
+        return ds
+    inside = next(((a, b) for a, b in spans if a <= t.start < b), None)
+    if inside is not None:
+        return [x for x in ds if inside[0] <= x.start < inside[1]] or ds
+    return [x for x in ds if not any(a <= x.start < b for a, b in spans)] or ds
+
+
+_RELATIVE_TAIL = re.compile(r",\s+(?:which|who|where)\b")
+
+
 def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     """'Units from Canada, Poland and Spain trained alongside': parties of the nearest event."""
     trigger_sentences = {d.sentence.start for d in drafts if not d.tentative}
@@ -822,8 +954,16 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
             continue  # "During the eight-month deployment, ... exercised with the navies of ...": a summary
         if ev_rules.find_triggers(s):
             # "In June, the forces took part in a joint exercise with Kenya": the sentence tells an
-            # event of its own (kept as background), not who attended another one
-            continue
+            # event of its own (kept as background), not who attended another one, unless that
+            # event is only in a relative clause after who attended ("Warships from A and B are
+            # sailing with the group, which will visit 40 countries")
+            rel = _RELATIVE_TAIL.search(s.text)
+            if rel is None:
+                continue
+            head = Sentence(s.start, s.start + rel.start(), s.text[:rel.start()])
+            if not ev_rules.attend_sentence(head.text) or ev_rules.find_triggers(head):
+                continue
+            s = head
         i = bisect_left(multi_starts, s.start)
         target = multi[i - 1] if i > 0 else next(iter(multi), None)
         if target is None:
@@ -834,8 +974,9 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
                     not ev_rules.attend_sentence(_last_clause(ctx.text[s.start:c.start])):
                 continue  # "... in the Sahel, where Mali and Niger have left": a clause about something else
             if c.adjectival and not re.match(r"\s+(?:contingent|delegation|troops|forces|units|soldiers|"
-                                             r"minister|counterpart)", ctx.text[c.end:c.end + 20], re.I):
-                continue
+                                             r"minister|counterpart)", ctx.text[c.end:c.end + 20], re.I) \
+                    and not _HOLDER_AFTER.match(ctx.text, c.end):
+                continue  # ("Russian President X, Belarusian President Y ... took part": each holder's state)
             if _list_position(ctx, s, c) == "actor" or re.search(
                     r"\bfrom\s+(?:the\s+)?$", ctx.text[max(s.start, c.start - 12):c.start]) or \
                     _list_first_after_from(ctx, s, c):
@@ -882,6 +1023,9 @@ def _place_key(p: PlaceMention) -> str:
     return slug(p.name)
 
 
+_DURING_IT = re.compile(r"\b(?:during|in the course of)\s+(?:the|this|his|her|their)\s+(?:[\w-]+\s+)?visit\b", re.I)
+
+
 def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
     """One statement usually reports one event per type: join the sentences that describe it."""
     merged: list[ev_rules.EventDraft] = []
@@ -891,6 +1035,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     drafts = [d for d in body if not (d.headline and d.type == "Meeting")] + \
         [d for d in body if d.headline and d.type == "Meeting"] + \
         [d for d in drafts if d.tentative or d.reference]
+    # "Macron is on a three-day state visit to Brazil" with no event told besides: the visit
+    under_way = [d for d in drafts if d.reference and d.asserts and not d.tentative]
     for d in drafts:
         target = None
         if d.headline and d.type == "Meeting" and len(_states(d)) >= 2 and \
@@ -920,7 +1066,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if m.type == "Meeting" and not _same_sides(m, d) and not d.tentative and not _multilateral(m) \
                     and not _multilateral(d):
                 continue  # "met the Chinese ambassador ... On the same day, he also received the Thai attaché"
-            if m.type == "Meeting" and d.person_states and not d.headline and not d.tentative \
+            if m.type == "Meeting" and d.person_states and not d.headline and not d.tentative and not d.reference \
                     and len(_states(m)) >= 2 and not d.person_states & _states(m) \
                     and not _multilateral(m) and not _multilateral(d):
                 continue  # the Thai attaché received alone, after the meeting with the Chinese ambassador
@@ -975,21 +1121,34 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         if m.tentative:
             # the planned visit to the place the plan names, else the first planned one
             planned = [h for h in hosts if h.planned]
-            host = next((h for h in planned if m.place is not None and m.place.iso3 and _at(h, m.place.iso3)),
-                        next(iter(planned), None))
+            named_at = m.place is not None and m.place.iso3 and m.place.kind == "city"
+            host = next((h for h in planned if named_at and m.place is not None and _at(h, m.place.iso3)),
+                        None if named_at else next(iter(planned), None))
             if m.type == "Meeting" and host is not None and not _many(m) and not m.side:
                 # where and whom the plan names, not the states its sentence mentions
                 m.participants = [r for r in m.participants if r.kind == "person"
                                   or (r.kind == "country" and r.key in m.person_states)]
                 m.convenors = []
                 _absorb(host, m)
+            elif host is not None and m.type != "Meeting" and m.type != host.type and host.date is not None \
+                    and host.end_date is None and _DURING_IT.search(m.sentence.text):
+                # "will arrive in Bishkek on Thursday ... During the visit the two presidents are to
+                # sign a treaty": an event of its own, planned on the day of the one-day visit
+                m.date, m.planned, m.tentative = host.date, True, False
+                if m.place is None:
+                    m.place = host.place
+                if len(_states(m)) < 2:
+                    for r in host.participants:
+                        if r.kind == "country":
+                            _add(m.participants, r)
+                out.append(m)
             continue  # a plan without a day is no event by itself
         # a host with other counterparts than the meeting's is another event ("held talks with
         # Estonia's minister and signed a letter of intent with the Dutch one")
         # (a meeting called separate is its own event beside a host that names no party)
         # (talks of several days are not inside a signing of one of them: "the staff talks held from
         # 10 to 12 September ... on the last day, the heads of delegation signed the minutes")
-        hosts_m = [h for h in hosts if _same_sides(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
+        hosts_m = [h for h in hosts if _same_sides(m, h) and not _other_counterpart(m, h) and not _elsewhere(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
                    and not (m.end_date is not None and m.date is not None and m.end_date > m.date
                             and h.end_date is None and h.type != "Visit")]
         compatible = compatible and bool(hosts_m)
@@ -1002,15 +1161,49 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             continue
         out.append(m)
     # "will travel to Paris for a meeting of the Weimar Triangle defence ministers": the trip is
-    # the way to the multilateral meeting, which is the event
+    # the way to the multilateral meeting, which is the event (also told in a sentence of its
+    # own: "The summit took place in Astana on Tuesday ... Scholz arrived in Astana from ...")
     for v in [x for x in out if x.type in rules().classes_with("host_is_party") and x.type != "Deployment"]:
         meeting = next((x for x in out if x.type == "Meeting" and _meeting_of_many(x) and not x.side and
-                        (x.sentence is v.sentence or v.sentence in x.extra_spans) and
-                        (x.date == v.date or _in_range(x, v))), None)
+                        ((x.sentence is v.sentence or v.sentence in x.extra_spans) or
+                         (v.place is not None and x.place is not None and _place_key(v.place) == _place_key(x.place)
+                          and _states(v) <= _states(x) and v.planned == x.planned)) and
+                        (x.date == v.date or _in_range(x, v) or (not v.date_explicit and not x.planned))), None)
         if meeting is not None:
             _absorb(meeting, v)
             out.remove(v)
+    if not out and under_way:
+        # a statement that reports no event but names one under way ("X, on a state visit to Y,
+        # attended the launch of ..."): that event, with what the other namings of it add
+        d = under_way[0]
+        d.reference = False
+        for other in under_way[1:]:
+            if other.type == d.type:
+                _absorb(d, other)
+        out.append(d)
     return out
+
+
+def _elsewhere(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
+    """A meeting held in another state than the one a visit goes to is not inside that visit
+    ("met Trump at the White House ... flew to London the next day")."""
+    return h.type == "Visit" and m.place is not None and h.place is not None and bool(m.place.iso3) \
+        and bool(h.place.iso3) and m.place.iso3 != h.place.iso3
+
+
+def _people(d: ev_rules.EventDraft) -> set[str]:
+    return {r.key for r in d.participants if r.kind in ("person", "post")}
+
+
+def _other_counterpart(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
+    """A meeting, told in a sentence of its own, with someone the signing or call does not name
+    where that names both sides ("X and Deputy Prime Minister Y signed the agreement ... X also met
+    Prime Minister Z earlier in the day"): another event with the same states. A visit holds
+    every meeting inside it."""
+    if h.type == "Visit" or m.type != "Meeting":
+        return False
+    a, b = _people(m), _people(h)
+    return m.sentence is not h.sentence and len(b) >= 2 and bool(a - b)
 
 
 def _at(m: ev_rules.EventDraft, iso3: str) -> bool:

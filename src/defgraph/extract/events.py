@@ -48,6 +48,9 @@ _ACTOR_BEFORE = re.compile(
 
 
 _NEXT_WORD = re.compile(r"\s+(\w+)")
+# a trigger that is a verb's past participle ("had met", "had visited"), not a noun ("had talks")
+_PARTICIPLE = re.compile(r"(?:met|held|signed|spoken|spoke|visited|travel+ed|arrived|hosted|chaired|convened|"
+                         r"concluded|sealed|called|deployed|exchanged|received|welcomed)\b", re.I)
 
 
 _TROOPS_FROM = re.compile(r"\b(?:troops|forces|units|soldiers|sailors|airmen|personnel|contingents?|servicemen|"
@@ -67,6 +70,7 @@ class Trigger:
     kind: str = ""  # the event type of rules/event_types.yaml (its class is `type`)
     anchor: tuple[int, int] | None = None  # the first word of this class in the sentence, when earlier
     reference: bool = False  # names an event again ("during the visit"): adds to one, never makes one
+    asserts: bool = False  # a reference that tells an event under way ("who is on a visit to X")
 
 
 @dataclass
@@ -92,6 +96,7 @@ class EventDraft:
     # event of the statement, never an event by itself
     tentative: bool = False
     reference: bool = False  # the event named again ("during the visit"): only adds to one reported
+    asserts: bool = False  # named again as under way ("X is on a visit to Y"): the event where none is reported
     person_states: set[str] = field(default_factory=set)  # states of the persons named in the sentence
     itinerary: bool = False  # one stop of several ("to Tonga on Monday and to Fiji on Thursday")
     headline: bool = False  # told in the title line
@@ -124,13 +129,17 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     intent, negation, generic = r.cues["intent"], r.cues["negation"], r.cues["generic_noun"]
     recalled, habitual, speaker = r.cues["recalled"], r.cues["habitual"], r.cues["speaker"]
     specific = r.cues["specific_plural"]
+    past_perfect = r.cues.get("past_perfect")
+    called_off = r.cues.get("called_off")
+    content = r.cues.get("content")
+    w_content = r.window("content_before") if content is not None else 0
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
     found: dict[str, Trigger] = {}
     kinds: dict[str, str] = {}
     for et in r.event_types:
         cls = et.cls
         for trig in et.triggers:
-            if cls in found and not trig.convening:
+            if cls in found and not trig.convening and not found[cls].reference:
                 continue
             for m in trig.pattern.finditer(s.text):
                 word = m.group(0)
@@ -138,6 +147,12 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 before = s.text[: m.start()]
                 if negation.search(before[-w_neg:]) or intent.search(before[-w_intent:]):
                     continue
+                if content is not None and content.search(before[-w_content:]):
+                    continue  # "a pact that will allow each country to deploy troops": its content
+                if past_perfect is not None:
+                    pp = past_perfect.search(before[-60:])
+                    if pp is not None and (pp.group("aux") or _PARTICIPLE.match(word)):
+                        continue  # "where he had held talks with X", "had met in Vilnius": before the event told
                 after = s.text[m.end(): m.end() + 50]
                 nxt = _NEXT_WORD.match(after)
                 if (generic.match(word.split()[-1]) or (nxt and generic.match(nxt.group(1)))) \
@@ -145,6 +160,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     continue  # "recent summits", "holds bilateral meetings" (of events in general)
                 if et.not_after is not None and et.not_after.match(after):
                     continue
+                if called_off is not None and called_off.match(after):
+                    continue  # "after G7 meeting falls through", "the visit was called off"
                 if re.match(r"(?:press|news)\s+$", before[-6:], re.I) or re.match(r"\s*(?:call|point|briefing)", after) \
                         and word.lower() == "press":
                     continue
@@ -157,14 +174,23 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                                               and not g.needs_before.search(before[-8:]) for g in trig.guards):
                     continue
                 # "the visit confirmed ...", "during the visit": an event named again, not reported
-                reference = any(g.word == word.lower() and g.needs_after is not None
-                                and (g.when_before is None or g.when_before.search(before[-40:]))
-                                and not g.needs_after.match(after) for g in trig.guards)
+                ref_guard = next((g for g in trig.guards if g.word == word.lower() and g.needs_after is not None
+                                  and (g.when_before is None or g.when_before.search(before[-40:]))
+                                  and not g.needs_after.match(after)), None)
+                reference = ref_guard is not None
                 is_convene = trig.convening and bool(_CONVENE_WORDS.match(head))
                 if cls in found and not is_convene:
+                    if found[cls].reference and not reference:
+                        # "X is on a tour of G7 capitals and arrived in London": the word that
+                        # reports the event, not the one that describes it
+                        found[cls] = Trigger(cls, s.start + m.start(), s.start + m.end(), word, False, s.text,
+                                             s.start, kind=et.name)
+                        kinds[cls] = et.name
+                        break
                     continue
                 t = Trigger(cls, s.start + m.start(), s.start + m.end(), word, is_convene, s.text, s.start,
-                            kind=et.name, reference=reference)
+                            kind=et.name, reference=reference,
+                            asserts=ref_guard is not None and ref_guard.asserts)
                 if cls in found:
                     # keep the convening trigger (it tells who convened), but the earliest position
                     if t.convening and not found[cls].convening:
@@ -173,7 +199,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 else:
                     found[cls] = t
                 kinds[cls] = et.name
-                break
+                if not reference:
+                    break
     def rule(cls: str) -> EventType | None:
         return r.event_type(kinds[cls]) or r.event_type(cls)
 
@@ -228,14 +255,25 @@ def participant_count(text: str) -> int | None:
     return best
 
 
+CLOSED_RELATIVE = re.compile(r",\s*(?:who|which|whose)\b[^,;.]{1,120},")
+
+
 def is_future(sentence_text: str, trigger_pos: int, trigger_end: int | None = None) -> bool:
     """An announced event: a future tense before the trigger or inside it ("will travel to"),
     a headline's infinitive, or a forward time word in the sentence."""
     r = rules()
     before = sentence_text[:trigger_pos]
     upto = sentence_text[:trigger_end] if trigger_end is not None else before
+    whole = sentence_text
+    if "," in upto:
+        # "Mr X, who will be sworn in as president next month, also met ...": the future of a
+        # closed relative clause is its antecedent's, not the event's
+        def blank(m: re.Match[str]) -> str:
+            return " " * len(m.group())
+        upto = CLOSED_RELATIVE.sub(blank, upto)
+        whole = CLOSED_RELATIVE.sub(blank, sentence_text)
     return bool(r.cues["future"].search(upto[-r.window("future_before"):])) or \
-        bool(_HEADLINE_FUTURE.match(before)) or bool(r.cues["future_anywhere"].search(sentence_text))
+        bool(_HEADLINE_FUTURE.match(before)) or bool(r.cues["future_anywhere"].search(whole))
 
 
 def actor_position(sentence_text: str, rel_start: int) -> str:

@@ -713,6 +713,7 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
         if p.country is None and p.role and posts and p.role.lower() in posts and p.org is None \
                 and posts[p.role.lower()] not in held:
             p.country = posts[p.role.lower()]
+            held.add(p.country)  # ("an Indian Prime Minister ... Prime Minister Modi ... Prime Minister Tusk": the first only)
         # the person's own cues first (state named with the office), then an honorific of one
         # state's tradition ("Shri"), then the state whose government alone uses the title; a
         # cue that says otherwise lowers the confidence instead of winning

@@ -43,6 +43,9 @@ class Guard:
     # the word is a trigger only if `needs_after` matches the text after it
     when_before: re.Pattern[str] | None = None
     needs_after: re.Pattern[str] | None = None
+    # the word names an event under way ("who is on a state visit to Brazil"): it stands for
+    # that event where the statement reports no event at all
+    asserts: bool = False
 
 
 @dataclass
@@ -366,7 +369,8 @@ def _add_event_types(r: Rules, file: str, doc: dict[str, Any]) -> None:
                 guards.append(Guard(g.get("word", str, required=True).lower(),
                                     g.regex("needs_before", flags=re.IGNORECASE),
                                     g.regex("when_before", flags=re.IGNORECASE),
-                                    g.regex("needs_after", flags=re.IGNORECASE)))
+                                    g.regex("needs_after", flags=re.IGNORECASE),
+                                    bool(g.get("asserts", bool, default=False))))
             triggers.append(Trigger(t.regex("pattern", required=True, flags=re.IGNORECASE) or re.compile(""),
                                     bool(t.get("convening", bool, default=False)), tuple(guards)))
         if known is not None:

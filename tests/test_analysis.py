@@ -12,6 +12,7 @@ from browser_util import c, extraction, per, store_of
 from click.testing import CliRunner
 
 from defgraph.analysis import analyse, period_of
+from defgraph.views.model import read_store
 from defgraph.cli import main
 from defgraph.model import Event, Person
 from defgraph.pipeline import KnowledgeGraph
@@ -135,6 +136,26 @@ def test_csv(store) -> None:
     assert len(rows) == 5 + 4 + 2  # 2024, 2025, undated
 
 
+@pytest.mark.parametrize("by", [None, "year", "quarter"])
+def test_the_narrow_read_gives_the_analysis_of_the_whole_read_model(sample_dir: Path, by) -> None:
+    """analyse reads only events, their parties, dates and the actors' labels (read_network);
+    on the sample corpus that gives the same rows and communities as the views' whole read
+    model, with filters too."""
+    kg = KnowledgeGraph(":memory:")
+    kg.ingest(sample_dir)
+    for filters in ({}, {"date_from": "2025-01-01"}, {"types": ["Meeting", "Visit"]}):
+        narrow = analyse(kg.store, by, **filters)  # type: ignore[arg-type]
+        whole = analyse(kg.store, by, read=read_store, **filters)  # type: ignore[arg-type]
+        assert narrow.rows and narrow.rows == whole.rows, filters
+        assert narrow.communities == whole.communities and narrow.events == whole.events
+
+
+def test_the_narrow_read_dates_an_undated_event_by_its_statements(store) -> None:
+    narrow, whole = analyse(store, "year"), analyse(store, "year", read=read_store)
+    assert narrow.events == whole.events == {"2024": 3, "2025": 2, "undated": 1}
+    assert narrow.rows == whole.rows
+
+
 def test_empty_store() -> None:
     a = analyse(store_of([]))
     assert a.rows == [] and a.periods() == [] and a.to_csv().count("\n") == 1
@@ -149,9 +170,13 @@ def test_analyse_command(tmp_path: Path) -> None:
     kg.close()
     out = tmp_path / "m.csv"
     runner = CliRunner()
-    result = runner.invoke(main, ["analyse", "--by", "year", "-o", str(out), "--store", str(folder)])
+    result = runner.invoke(main, ["analyse", "--by", "year", "-o", str(out), "--store", str(folder)],
+                           env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     assert "2024: 3 events" in result.output and "United Kingdom" in result.output
+    # in 80 columns each row still shows its kind and the whole name
+    assert any("│ state  │ 1 │ United Kingdom" in line for line in result.output.splitlines())
+    assert max(len(line) for line in result.output.splitlines() if "│" in line) <= 80
     assert "communities: 1: United Kingdom, France, Germany; 2: Jane Doe, Poland" in result.output
     assert out.read_text().splitlines()[1].startswith("2024,country,1,United Kingdom,")
     result = runner.invoke(main, ["analyse", "--by", "month", "--store", str(folder)])

@@ -14,7 +14,7 @@ from conftest import DATA
 from defgraph.model import Event, Pledge
 from defgraph.views import network, read_store, render
 from defgraph.views.fx import convert
-from defgraph.views.model import QUERY_NAMES, load_query
+from defgraph.views.model import NETWORK_QUERY_NAMES, QUERY_NAMES, load_query
 
 COUNTRY = "https://w3id.org/defgraph/id/country/"
 DG = "https://w3id.org/defgraph/ontology#"
@@ -53,8 +53,8 @@ def rows(store, name: str) -> set[tuple[str | None, ...]]:
 
 
 def test_every_query_file_is_known_and_reads_the_default_graph_only() -> None:
-    assert sorted(p.stem for p in QUERIES.glob("*.rq")) == sorted(QUERY_NAMES)
-    for name in QUERY_NAMES:
+    assert sorted(p.stem for p in QUERIES.glob("*.rq")) == sorted(QUERY_NAMES + NETWORK_QUERY_NAMES)
+    for name in QUERY_NAMES + NETWORK_QUERY_NAMES:
         text = "\n".join(line for line in load_query(name).splitlines()
                          if not line.startswith("#"))  # fmt: skip
         assert not re.search(r"\bGRAPH\b", text, re.IGNORECASE), name

@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from itertools import combinations
@@ -31,7 +31,7 @@ from typing import Any, Literal
 import networkx as nx
 
 from .views.filters import make_filters
-from .views.model import TAKING_PART, Queryable, Snapshot, read_store
+from .views.model import TAKING_PART, Queryable, Snapshot, read_network
 
 __all__ = ["ACTOR_KINDS", "ActorMetrics", "Analysis", "analyse", "co_participation", "period_of"]
 
@@ -126,11 +126,26 @@ def co_participation(raw: Snapshot, events: Iterable[str]) -> nx.Graph:
     return g
 
 
+def _betweenness(g: nx.Graph) -> dict[str, float]:
+    """Normalised betweenness centrality of every node, as networkx defines it, computed by
+    rustworkx (Rust, both cores): at 100,000 statements the graph of who met whom has 3,317
+    actors and 152,003 links, 18 s there against about 9 minutes in networkx."""
+    import rustworkx as rx
+
+    nodes = list(g)
+    index = {n: i for i, n in enumerate(nodes)}
+    graph = rx.PyGraph(multigraph=False)
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from_no_data([(index[a], index[b]) for a, b in g.edges])
+    scores = rx.graph_betweenness_centrality(graph, normalized=True)
+    return {n: float(scores[i]) for i, n in enumerate(nodes)}
+
+
 def _metrics(raw: Snapshot, g: nx.Graph, period: str) -> tuple[list[ActorMetrics], list[list[str]]]:
     if g.number_of_nodes() == 0:
         return [], []
     centrality = nx.degree_centrality(g) if len(g) > 1 else dict.fromkeys(g, 0.0)
-    betweenness = nx.betweenness_centrality(g, normalized=True)
+    betweenness = _betweenness(g)
     found = nx.community.louvain_communities(g, weight="weight", seed=1)
     ordered = sorted(
         (sorted(c, key=lambda i: (-g.degree(i), raw.label(i), i)) for c in found),
@@ -168,14 +183,16 @@ def analyse(
     date_from: date | str | None = None,
     date_to: date | str | None = None,
     types: Iterable[str] | str | None = None,
+    read: Callable[[Queryable], Snapshot] = read_network,
 ) -> Analysis:
     """Degree and betweenness centrality and Louvain communities, over all events or per period.
 
-    ``date_from``, ``date_to`` and ``types`` choose the events as for the views.
+    ``date_from``, ``date_to`` and ``types`` choose the events as for the views. ``read``:
+    how the graph is read (the narrow read_network; a test passes the views' read_store).
     """
     if by not in (None, "year", "quarter"):
         raise ValueError(f"unknown period {by!r}; choose year or quarter")
-    raw = read_store(store)
+    raw = read(store)
     f = make_filters(raw, date_from, date_to, types)
     buckets: dict[str, list[str]] = defaultdict(list)
     for ev in sorted(i for i, k in raw.kinds.items() if k == "event" and f.keeps(raw, i)):
@@ -191,6 +208,9 @@ def analyse(
     return result
 
 
+_SHORT_KIND = {"country": "state", "organisation": "org.", "person": "person"}
+
+
 def summary_tables(analysis: Analysis, top: int = 10) -> list[Any]:
     """rich Tables for the terminal: per period, the most connected states and people."""
     from rich.table import Table
@@ -199,21 +219,24 @@ def summary_tables(analysis: Analysis, top: int = 10) -> list[Any]:
     for period in analysis.periods():
         heading = "all events" if period == "all" else period
         t = Table(title=f"{heading}: {analysis.events[period]} events — most connected")
+        # short headers (explained in the caption) and kinds: at 80 columns the long ones
+        # left the names a single character wide
         for name, justify in (("kind", "left"), ("#", "right"), ("name", "left"),
                               ("events", "right"), ("partners", "right"),
-                              ("degree centrality", "right"), ("betweenness", "right"),
-                              ("community", "right")):  # fmt: skip
+                              ("centr.", "right"), ("betw.", "right"),
+                              ("comm.", "right")):  # fmt: skip
             t.add_column(name, justify=justify)  # type: ignore[arg-type]
         for kind in ACTOR_KINDS:
             rows = analysis.top(period, kind, top)
             for r in rows:
-                t.add_row(kind, str(r.rank), r.label, str(r.events), str(r.degree),
+                t.add_row(_SHORT_KIND[kind], str(r.rank), r.label, str(r.events), str(r.degree),
                           f"{r.degree_centrality:.3f}", f"{r.betweenness:.3f}",
                           str(r.community))  # fmt: skip
             if rows:
                 t.add_section()
         groups = analysis.communities.get(period, [])
         t.caption = (
+            "centr.: degree centrality; betw.: betweenness centrality; comm.: community. "
             "communities: "
             + "; ".join(
                 f"{n}: {', '.join(m[:4])}{' …' if len(m) > 4 else ''}"

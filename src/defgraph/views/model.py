@@ -17,6 +17,8 @@ from datetime import date
 from importlib.resources import files
 from typing import Any, Protocol
 
+import pyoxigraph as ox
+
 from ..vocab import DCT, DG, DG_NS, EVENT_TYPES
 
 
@@ -32,6 +34,9 @@ def load_query(name: str) -> str:
 #: the read model's queries, by name; each runs over the default graph only
 QUERY_NAMES = ("types", "event_classes", "labels", "links", "attributes", "evidence",
                "country_of", "part_of")  # fmt: skip
+#: the narrower read of who took part in what, for ``analyse`` (see read_network)
+NETWORK_QUERY_NAMES = ("network_types", "network_labels", "network_links", "network_attributes",
+                       "network_undated")  # fmt: skip
 
 #: link property -> edge label
 EDGE_LABELS: dict[str, str] = {
@@ -176,6 +181,31 @@ def _rows(store: Queryable, sparql: str) -> list[list[Any]]:
 def read_store(store: Queryable) -> Snapshot:
     """The whole read model: every node and link of the graph (see ``scope`` for a bounded one)."""
     return assemble(store, lambda name: _rows(store, load_query(name)))
+
+
+def read_network(store: Queryable) -> Snapshot:
+    """The part of the read model that ``analyse`` reads: events with their classes and dates,
+    who took part in each, whom each person represents, and the actors' labels.
+
+    ``read_store`` reads every node, link and quote the views may draw; at 100,000
+    statements that did not finish in 10 minutes, most of it rows analyse never looks at.
+    The same Snapshot methods answer over both (a test compares their analyses). An
+    event with no date of its own is dated by its statements, read for such events only.
+    """
+    rows = {name: _rows(store, load_query(f"network_{name}"))
+            for name in ("types", "labels", "links", "attributes")}
+    classes = {t.value for (t,) in _rows(store, load_query("event_classes"))}
+    dated = {s.value for s, p, _ in rows["attributes"] if p.value == f"{DG_NS}date"}
+    undated = sorted({s.value for s, t in rows["types"]
+                      if (t.value in classes or t.value == f"{DG_NS}Event") and s.value not in dated})
+    for event in undated:
+        result = store.query(load_query("network_undated"), {"event": ox.NamedNode(event)})
+        for ev, statement, issued in getattr(result, "rows", []):
+            rows["links"].append([ev, ox.NamedNode(f"{DG_NS}reportedIn"), statement])
+            rows["types"].append([statement, ox.NamedNode(f"{DG_NS}Statement")])
+            if issued is not None:
+                rows["attributes"].append([statement, ox.NamedNode(f"{DCT}issued"), issued])
+    return assemble(store, lambda name: rows.get(name, []))
 
 
 def assemble(store: Queryable, fetch: Callable[[str], list[list[Any]]]) -> Snapshot:

@@ -12,10 +12,10 @@ from browser_util import c, extraction, per, store_of
 from click.testing import CliRunner
 
 from defgraph.analysis import analyse, period_of
-from defgraph.views.model import read_store
 from defgraph.cli import main
 from defgraph.model import Event, Person
 from defgraph.pipeline import KnowledgeGraph
+from defgraph.views.model import read_store
 
 COUNTRY = "https://w3id.org/defgraph/id/country/"
 

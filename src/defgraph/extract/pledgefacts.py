@@ -21,10 +21,9 @@ from .context import (
 from .countries import (
     CountryMention,
     country_name,
-    currency_countries,
 )
 from .lexicon import OrgMention, find_organisations
-from .money import Money
+from .money import Money, currency_users, local_currency
 from .persons import PersonHit
 from .spans import SpanIndex
 from .text import Sentence
@@ -48,7 +47,8 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
         for m in ms:
             rel = m.start - s.start
             window = s.text[max(0, rel - 80): rel + 80]
-            if pl_rules._CUMULATIVE.search(window) or (
+            if pl_rules._CUMULATIVE.search(window) or pl_rules._NOT_NEW_BEFORE.search(
+                    s.text, max(0, rel - 100), rel) or (
                     cumulative_end is not None and pl_rules._PART.search(s.text[cumulative_end:rel])):
                 # (a part of such a total is one too: "has committed more than $13 billion since
                 # 2022, including $4 billion in military assistance")
@@ -105,8 +105,24 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
         elif default_recipient is not None and (donor is None or donor != default_recipient):
             out.append(_money_pledge(ctx, m, s, donor, default_recipient, None,
                                      R.confidence("pledge_usual_recipient")))
+        elif (other := _counterpart(ctx, events, s, donor)) is not None:
+            # "He told the President that Germany would deliver ..." on a visit to Kyiv: the
+            # one other state of the event the pledge is told with
+            out.append(_money_pledge(ctx, m, s, donor, other, None, R.confidence("pledge_usual_recipient")))
     _link_announcements(out, events, drafts)
     return _dedupe_pledges(out)
+
+
+def _counterpart(ctx: _Context, events: list[Event], s: Sentence, donor: ActorRef | None) -> ActorRef | None:
+    """The one state besides the donor that takes part in the event told in the sentence (or in
+    the statement's only event), where the sentence names no recipient."""
+    told = [e for e in events if any(sp.start <= s.start < sp.end or s.start <= sp.start < s.end
+                                     for sp in e.evidence)] or (events if len(events) == 1 else [])
+    giver = donor or (ActorRef("country", ctx.home) if ctx.home else None)
+    if giver is None or len(told) != 1:
+        return None
+    others = {a for a in told[0].participants + told[0].convenors if a.kind == "country" and a != giver}
+    return next(iter(others)) if len(others) == 1 and giver in told[0].participants + told[0].convenors else None
 
 
 # money of a package that pays for a purchase ("SEK 3 billion for the purchase of ...")
@@ -115,9 +131,8 @@ _PAYS_FOR = re.compile(r"\s+(?:\w+\s+){0,2}?(?:for|to)\s+(?:the\s+)?(?:purchase|
 
 def _money_pledge(ctx: _Context, m: Money, s: Sentence, donor: ActorRef | None,
                   recipient: ActorRef | None, part_of: int | None, confidence: float) -> Pledge:
-    currency = m.currency
-    if m.text.lstrip().startswith("$") and donor and donor.kind == "country":
-        currency = _dollar_currency(donor.key) or currency  # "$100 million" from Canberra is AUD
+    # "$100 million" from Canberra is AUD, "300 million kroner" from Copenhagen DKK
+    currency = local_currency(m, donor.key if donor and donor.kind == "country" else None)
     return Pledge(
         label=f"{m.text} from {_actor_label(ctx, donor)} to {_actor_label(ctx, recipient)}",
         amount=m.amount, currency=currency, donor=donor, recipient=recipient,
@@ -162,13 +177,6 @@ def _negated_at(text: str, pos: int) -> bool:
                           before, re.I))
 
 
-def _dollar_currency(iso3: str) -> str | None:
-    for code in ("AUD", "CAD", "NZD", "SGD", "HKD", "TWD"):
-        if iso3 in currency_countries(code):
-            return code
-    return None
-
-
 def _dedupe_pledges(pledges: list[Pledge]) -> list[Pledge]:
     """The same amount from the same donor to the same recipient repeated in a statement is one pledge."""
     out: list[Pledge] = []
@@ -198,12 +206,19 @@ def _dedupe_pledges(pledges: list[Pledge]) -> list[Pledge]:
     return out
 
 
+# a verb that reports what someone said: "would deliver" after it is reported speech, not a
+# condition ("told the President that Germany would deliver")
+_REPORTED = re.compile(r"\b(?:said|says|announced|confirmed|stated|added|told|tells|assured|informed|promised|"
+                       r"pledged|wrote|explained|declared|stressed|noted|reiterated|indicated|underlined|"
+                       r"emphasi[sz]ed|signalled|signaled)\b", re.I)
+
+
 def _negated_pledge(text: str) -> bool:
     verb = pl_rules._PLEDGE_WORD.search(text)
     if not verb:
         return False
     before = text[max(0, verb.start() - 30): verb.start()]
-    if re.search(r"\b(?:said|announced|confirmed|stated|added)\b", text[:verb.start()]) and \
+    if _REPORTED.search(text, 0, verb.start()) and \
             re.search(r"\bwould\s+(?:\w+\s+)?$", before):
         return False  # reported speech: "said Germany would deliver"
     return bool(re.search(r"\b(?:not|never|no longer|refused to|declined to|ruled out|won't|cannot|"
@@ -225,6 +240,16 @@ def _actor_label(ctx: _Context, ref: ActorRef | None) -> str:
     return ref.key
 
 
+# what comes right before a state that receives: "to Ukraine", "boost Ukraine's", and a giving
+# verb with the state as its first object ("will lend Poland $2 billion", "gave Ukraine ...")
+_RECIPIENT_BEFORE = re.compile(
+    r"\b(?:to|for|boost|boosting|support|supporting|help|helping|strengthen|provides?|providing|"
+    r"gives?|giving|gave|sends?|sending|sent|supply|supplying|offers?|offering|offered|grants?|granted|"
+    r"lends?|lending|lent|loans?|loaned|strengthening|equip|equipping|arm|arming|bolster|bolstering|"
+    r"benefit|with)\s+(?:the\s+)?$", re.I)
+# things made in a state are bought from it for another, unless that state is the publisher's
+# own ("drones built in Britain" in a British release pays British industry, not Britain)
+_MADE_IN = re.compile(r"\b(?:produced|made|manufactured|built)\s+in\s+(?:the\s+)?$", re.I)
 _NOT_RECIPIENT_TO = re.compile(r"\b(?:addition|according|compared|thanks|due|contrary|prior|owing|next|close|"
                                r"similar|equal|equivalent)\s+to\s+(?:the\s+)?$", re.I)
 
@@ -238,10 +263,8 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         pre = ctx.text[max(s.start, c.start - 40):c.start]
         if _NOT_RECIPIENT_TO.search(pre):
             continue  # "in addition to Australia's latest package": no one receives here
-        if re.search(r"\b(?:to|for|boost|boosting|support|supporting|help|helping|strengthen|provide|"
-                     r"providing|give|giving|send|sending|supply|supplying|offer|offering|grant|"
-                     r"strengthening|equip|equipping|arm|arming|bolster|bolstering|benefit|with|"
-                     r"(?:produced|made|manufactured|built) in)\s+(?:the\s+)?$", pre, re.I) \
+        if _RECIPIENT_BEFORE.search(pre) or (
+                _MADE_IN.search(pre) and c.iso3 != ctx.home) \
                 or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.start > anchor - 5) \
                 or (not c.adjectival and c.start > anchor and re.match(
                     r"\s+(?:National\s+)?(?:Armed Forces|Defen[cs]e Forces?|Army|Navy|Air Force|Coast Guard)\b",
@@ -268,6 +291,15 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
             candidates.append((pos, ActorRef("country", p.country)))
     candidates.sort(key=lambda x: x[0])
     before = [ref for pos, ref in candidates if pos < anchor and ref != recipient]
+    # in reported speech the giver is in the clause that gives ("told the President that
+    # Estonia would hand over ..."), not the one spoken to or the one who speaks
+    that = None
+    for that in re.finditer(r"\bthat\b", s.text[: max(0, anchor - s.start)]):
+        pass
+    if that is not None:
+        inside = [ref for pos, ref in candidates if s.start + that.end() <= pos < anchor and ref != recipient]
+        if inside:
+            before = inside
     if not before and not re.search(r"\b(?:we|our|I)\b", s.text[: max(0, anchor - s.start)]):
         # "£450M surge ... as UK and Germany chair the meeting": the parties named after, but not
         # a state's adjective naming a thing ("from the proceeds of immobilised Russian assets")
@@ -283,7 +315,7 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     elif before:
         # the money's currency tells among several candidates
         money = next(iter(ctx.index(ctx.money).starting_in(anchor - 1, anchor + 400)), None)
-        users = currency_countries(money.currency) if money else frozenset()
+        users = currency_users(money) if money else frozenset()
         preferred = [r for r in before if r.kind == "country" and r.key in users]
         donor = preferred[0] if preferred else before[0]
     elif _institution_in(s.text[: max(0, anchor - s.start) + 1]):

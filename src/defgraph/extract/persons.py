@@ -102,10 +102,10 @@ def _surname_in_capitals(name: str) -> str:
 
 
 _LOWER_OFFICE_AFTER = re.compile(
-    r"(?<![\w’'.-])(?P<name>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){1,3}),[ \t]+"
+    r"(?<![\w’'.-])(?P<name>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){1,3}),[ \t]+(?:the[ \t]+)?"
     r"(?P<office>(?:(?:vice|deputy|first|acting)[ \t]+)?(?:chairman|chairwoman|chairperson|minister|chief|"
     r"commander|president|secretary|head|director|ambassador|spokesperson|spokesman)[ \t]+(?:of|for)[ \t]+"
-    r"[^,.;()]{3,80}?),")
+    r"(?:[^,.;()]|(?<=[A-Z])(?<!\w[A-Z])\.){3,80}?),")  # "the commander of U.S. Forces Korea,": initials' dots
 
 
 def _name_at(text: str, pos: int) -> re.Match[str] | None:

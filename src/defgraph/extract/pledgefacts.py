@@ -47,7 +47,7 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
         for m in ms:
             rel = m.start - s.start
             window = s.text[max(0, rel - 80): rel + 80]
-            if pl_rules._CUMULATIVE.search(window) or pl_rules._NOT_NEW_BEFORE.search(
+            if _cumulative(window) or pl_rules._NOT_NEW_BEFORE.search(
                     s.text, max(0, rel - 100), rel) or (
                     cumulative_end is not None and pl_rules._PART.search(s.text[cumulative_end:rel])):
                 # (a part of such a total is one too: "has committed more than $13 billion since
@@ -111,6 +111,15 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
             out.append(_money_pledge(ctx, m, s, donor, other, None, R.confidence("pledge_usual_recipient")))
     _link_announcements(out, events, drafts)
     return _dedupe_pledges(out)
+
+
+def _cumulative(window: str) -> bool:
+    """A total given over time is told around the amount; "amounts to" after a package names
+    the package's own sum ("the new package amounts to SEK 4 billion")."""
+    for c in pl_rules._CUMULATIVE.finditer(window):
+        if not (c.group(0).lower().startswith("amount") and re.search(r"\bpackage\b", window[:c.start()], re.I)):
+            return True
+    return False
 
 
 def _counterpart(ctx: _Context, events: list[Event], s: Sentence, donor: ActorRef | None) -> ActorRef | None:
@@ -247,6 +256,10 @@ _RECIPIENT_BEFORE = re.compile(
     r"gives?|giving|gave|sends?|sending|sent|supply|supplying|offers?|offering|offered|grants?|granted|"
     r"lends?|lending|lent|loans?|loaned|strengthening|equip|equipping|arm|arming|bolster|bolstering|"
     r"benefit|with)\s+(?:the\s+)?$", re.I)
+# the forces or government of a state that receives: "to the Armed Forces of the Philippines"
+_FORCES_OF = re.compile(r"\b(?:to|for|support(?:ing)?|equip(?:ping)?|strengthen(?:ing)?)\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}"
+                        r"(?:Forces|Army|Navy|Air Force|Coast Guard|Guard|Military|Ministry of Defen[cs]e|Government|"
+                        r"[Pp]eople)\s+of\s+(?:the\s+)?$")
 # things made in a state are bought from it for another, unless that state is the publisher's
 # own ("drones built in Britain" in a British release pays British industry, not Britain)
 _MADE_IN = re.compile(r"\b(?:produced|made|manufactured|built)\s+in\s+(?:the\s+)?$", re.I)
@@ -263,7 +276,7 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         pre = ctx.text[max(s.start, c.start - 40):c.start]
         if _NOT_RECIPIENT_TO.search(pre):
             continue  # "in addition to Australia's latest package": no one receives here
-        if _RECIPIENT_BEFORE.search(pre) or (
+        if _RECIPIENT_BEFORE.search(pre) or _FORCES_OF.search(pre) or (
                 _MADE_IN.search(pre) and c.iso3 != ctx.home) \
                 or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.start > anchor - 5) \
                 or (not c.adjectival and c.start > anchor and re.match(

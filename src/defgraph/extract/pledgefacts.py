@@ -20,6 +20,7 @@ from .context import (
 )
 from .countries import (
     CountryMention,
+    capital_of,
     country_name,
 )
 from .lexicon import OrgMention, find_organisations
@@ -73,6 +74,9 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 part_of = first_index
             out.append(_money_pledge(ctx, m, s, donor, recipient, part_of,
                                      R.confidence("pledge_with_donor" if donor else "pledge_without_donor")))
+            for other in _each_donors(ctx, s, cs, donor, recipient, m.start):
+                # "Germany and France will each give €100 million": as much from every one
+                out.append(_money_pledge(ctx, m, s, other, recipient, part_of, R.confidence("pledge_with_donor")))
             if first_index is None:
                 first_index = len(out) - 1
         verb = pl_rules._IN_KIND_VERB.search(s.text)
@@ -105,12 +109,56 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
         elif default_recipient is not None and (donor is None or donor != default_recipient):
             out.append(_money_pledge(ctx, m, s, donor, default_recipient, None,
                                      R.confidence("pledge_usual_recipient")))
-        elif (other := _counterpart(ctx, events, s, donor)) is not None:
+        elif (counterpart := _counterpart(ctx, events, s, donor)) is not None:
             # "He told the President that Germany would deliver ..." on a visit to Kyiv: the
             # one other state of the event the pledge is told with
-            out.append(_money_pledge(ctx, m, s, donor, other, None, R.confidence("pledge_usual_recipient")))
+            out.append(_money_pledge(ctx, m, s, donor, counterpart, None, R.confidence("pledge_usual_recipient")))
     _link_announcements(out, events, drafts)
     return _dedupe_pledges(out)
+
+
+# a capital that acts: the subject of a verb ("Berlin will send"), or after a giving word ("to Kyiv")
+_ACTS_AFTER = re.compile(r"\s+(?:will|would|has|have|had|is|are|plans?|pledged|promised|announced|committed|"
+                         r"gave|sent|sends|gives|provided|provides|donated|agreed|decided)\b")
+
+
+_CAPITAL_SUBJECT = re.compile(r"(?<![\w'’-])((?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+)?)(?=" + _ACTS_AFTER.pattern + ")")
+
+
+def _capitals_acting(ctx: _Context, s: Sentence) -> tuple[list[CountryMention], list[CountryMention]]:
+    """Capitals named in the sentence as the state that gives ("Berlin will send ...") or that
+    receives ("... to Kyiv"), as mentions of their states."""
+    givers: list[CountryMention] = []
+    takers: list[CountryMention] = []
+    for pl in ctx.within(ctx.places, s):
+        iso3 = capital_of(pl.name) if pl.kind == "city" else None
+        if iso3 is None or iso3 != pl.iso3:
+            continue
+        c = CountryMention(pl.start, pl.end, pl.name, iso3, False)
+        pre = ctx.text[max(s.start, pl.start - 40):pl.start]
+        if _RECIPIENT_BEFORE.search(pre) and not _NOT_RECIPIENT_TO.search(pre):
+            takers.append(c)
+    # (a capital as the subject is no place to the gazetteer's rules: read it here)
+    for m in _CAPITAL_SUBJECT.finditer(s.text):
+        iso3 = capital_of(m.group(1))
+        pre = s.text[max(0, m.start() - 20):m.start()]
+        if iso3 is not None and not re.search(r"\b(?:in|at|from|near|to|via|outside|inside|of)\s+(?:the\s+)?$", pre, re.I):
+            givers.append(CountryMention(s.start + m.start(), s.start + m.end(1), m.group(1), iso3, False))
+    return givers, takers
+
+
+def _each_donors(ctx: _Context, s: Sentence, cs: list[CountryMention], donor: ActorRef | None,
+                 recipient: ActorRef | None, start: int) -> list[ActorRef]:
+    """The other states of a list that 'each' give the amount ("A, B and C will each give X")."""
+    if donor is None or donor.kind != "country" or not re.search(r"\beach\b", ctx.text[max(s.start, start - 40):start]):
+        return []
+    listed = [c for c in cs if c.start < start and not c.adjectival and ActorRef("country", c.iso3) != recipient]
+    if len(listed) < 2 or not all(_LIST_GAP.fullmatch(ctx.text, a.end, b.start) for a, b in zip(listed, listed[1:])):
+        return []
+    return [ActorRef("country", iso) for iso in dict.fromkeys(c.iso3 for c in listed) if iso != donor.key]
+
+
+_LIST_GAP = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 
 
 def _cumulative(window: str) -> bool:
@@ -260,6 +308,10 @@ _RECIPIENT_BEFORE = re.compile(
 _FORCES_OF = re.compile(r"\b(?:to|for|support(?:ing)?|equip(?:ping)?|strengthen(?:ing)?)\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}"
                         r"(?:Forces|Army|Navy|Air Force|Coast Guard|Guard|Military|Ministry of Defen[cs]e|Government|"
                         r"[Pp]eople)\s+of\s+(?:the\s+)?$")
+# a state named before a scheme it runs or leads: "the Czech ammunition initiative", "the
+# UK-led International Fund", "the Danish model"; the money goes through it to another state
+_RUNS_SCHEME = re.compile(r"(?:-led)?(?:\s+[\w-]+){0,3}?\s+(?:initiative|coalition|fund|programme|program|"
+                          r"mechanism|model|facility|scheme|platform)\b", re.I)
 # things made in a state are bought from it for another, unless that state is the publisher's
 # own ("drones built in Britain" in a British release pays British industry, not Britain)
 _MADE_IN = re.compile(r"\b(?:produced|made|manufactured|built)\s+in\s+(?:the\s+)?$", re.I)
@@ -271,11 +323,14 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
                      ps: list[tuple[PersonHit, int]], anchor: int) -> tuple[ActorRef | None, ActorRef | None]:
     recipient: ActorRef | None = None
     donor: ActorRef | None = None
+    givers, takers = _capitals_acting(ctx, s)
     # Recipient: "to Ukraine", "for Ukraine's", "boost Ukraine's", "Ukraine's Armed Forces"
-    for c in cs:
+    for c in sorted(cs + takers, key=lambda x: x.start):
         pre = ctx.text[max(s.start, c.start - 40):c.start]
         if _NOT_RECIPIENT_TO.search(pre):
             continue  # "in addition to Australia's latest package": no one receives here
+        if (c.adjectival or ctx.text.startswith("-led", c.end)) and _RUNS_SCHEME.match(ctx.text, c.end):
+            continue  # "to the Czech ammunition initiative for Ukraine": the state that runs it
         if _RECIPIENT_BEFORE.search(pre) or _FORCES_OF.search(pre) or (
                 _MADE_IN.search(pre) and c.iso3 != ctx.home) \
                 or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.start > anchor - 5) \
@@ -296,6 +351,8 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         if ctx.index(ctx.places).containing(c.start):
             continue
         candidates.append((c.start, ref))
+    candidates.extend((c.start, ActorRef("country", c.iso3)) for c in givers
+                      if ActorRef("country", c.iso3) != recipient)
     for o in os_:
         if o.start < anchor:
             candidates.append((o.start, ActorRef("organisation", o.key)))

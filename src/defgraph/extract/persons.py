@@ -349,7 +349,9 @@ def find_persons(
         # "Ng Eng Hen, met Malaysia's Minister" the office and state are the counterpart's
         pre = text[max(0, r.start() - 80):r.start()]
         # "Phan Van Giang, Politburo member and Minister ...": another post may come first
-        m = re.search(r"(?P<n>[^,;:()]{2,60}),\s+(?:(?:[A-Za-z][\w’'-]*\s+){1,3}(?:and|&)\s+)?"
+        # ("Pål Jonson, who is Sweden's Minister for Defence,": a relative clause says it too)
+        m = re.search(r"(?P<n>[^,;:()]{2,60}),\s+(?:who\s+(?:is|was|serves\s+as)\s+(?:also\s+|now\s+)?)?"
+                      r"(?:(?:[A-Za-z][\w’'-]*\s+){1,3}(?:and|&)\s+)?"
                       r"(?:the\s+|his\s+|her\s+)?(?:(?:a|an|new|former|incoming|outgoing|current|[A-Z][\w.’'-]*)\s+){0,2}$", pre)
         if m:
             base = max(0, r.start() - 80)
@@ -375,6 +377,15 @@ def find_persons(
                         name, s, e = trimmed
                         hits.append(PersonHit(name, slug(name), s, after2 if c2 else r.end(), role,
                                               country, org))
+        # "Jaakkola now serves as Chief of Staff of the Defence Command": the office a person holds
+        sv = _SERVES_AS.search(pre)
+        if sv and not military_rank(role):
+            base = max(0, r.start() - 80)
+            nm = _name_at(text, base + sv.start("n"))
+            trimmed = _trim_name(nm, block) if nm is not None else None
+            if trimmed and _valid_name(*trimmed) and trimmed[2] == base + sv.end("n"):
+                name, s, e = trimmed
+                hits.append(PersonHit(name, slug(name), s, after2 if c2 else r.end(), role, country, org))
 
     # "his Polish counterpart, Władysław Kosiniak-Kamysz" / "her Canadian counterpart Bill Blair" /
     # "his Polish counterpart, Deputy Prime Minister and Minister of National Defence W. K-K"
@@ -541,6 +552,8 @@ _BODY_WORDS = re.compile(r"(?:Royal|Hellenic|Imperial|National|People's|Federal)
 # between an office and the rank before its holder's name: the rest of the body's name
 # ("of the US Joint Chiefs of Staff, General X": the body's name may hold "of", "and", "for"), and
 # a word of a rank the ranks do not list ("Lieutenant Brigadier")
+_SERVES_AS = re.compile(r"(?<![\w’'-])(?P<n>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){0,3})[ \t]+"
+                        r"(?:now[ \t]+|currently[ \t]+|also[ \t]+)?(?:serves|served|is[ \t]+serving)[ \t]+as[ \t]+(?:the[ \t]+)?$")
 _RANK_AFTER_OFFICE = re.compile(r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*"
                                 r"(?:[ \t]+(?:(?:of|and|for)[ \t]+(?:the[ \t]+)?)?[A-Z][\w’'-]*){0,6})?[ \t]*,?[ \t]*"
                                 r"(?:(?-i:[A-Z][a-z]+)[ \t]+)?")

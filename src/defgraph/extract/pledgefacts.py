@@ -205,7 +205,8 @@ def _usual_recipient(ctx: _Context) -> ActorRef | None:
     for c in ctx.countries:
         pre = ctx.text[max(0, c.start - 30):c.start]
         if re.search(r"\b(?:to|for|support(?:ing)?|help(?:ing)?|boost(?:ing)?|aid for|aid to)\s+(?:the\s+)?$", pre, re.I) \
-                or ctx.text[c.end:c.end + 2] in ("'s", "’s"):
+                or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.iso3 != ctx.home):
+            # (the publisher's own "Finland's package" tells who gives, not who receives)
             counts[c.iso3] = counts.get(c.iso3, 0) + 1
     if not counts:
         return None

@@ -26,6 +26,7 @@ _CUMULATIVE = re.compile(
 # an earlier figure it is compared with ("US$150 million this year, up from US$100 million")
 _NOT_NEW_BEFORE = re.compile(
     r"(?:\b(?:brings?|bringing|brought|takes|taking|took)\b[^.;:]{0,80}\bto"
+    r"|\b(?:rises?|rising|rose|risen|grows?|grew|grown|climbs?|climbed|reach(?:es|ed)?)\s+to"
     r"|\b(?:up|down|rising|rose|risen|increased?|increasing|grew|growing|falling|fell)\s+from"
     r"|\bcompared\s+(?:with|to)|\bas against|\bversus|\bvs\.?"
     # the size of an instrument named in apposition ("under the Facility, the EU's instrument

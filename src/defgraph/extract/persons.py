@@ -75,6 +75,7 @@ class PersonHit:
     is_post: bool = False  # an office named with its state but without its holder
     state_confidence: float | None = None  # set when the state could not be told among candidates
     counterpart: bool = False  # introduced as someone's counterpart: of the other side
+    title_state: bool = False  # the state was given by a national title alone
 
 
 def clean_name(raw: str) -> str:
@@ -675,6 +676,18 @@ def _national_role_country(role: str | None) -> str | None:
     return None
 
 
+def yield_shared_titles(persons: list[PersonHit], home: str | None) -> None:
+    """A holder whose state came from a national title that the publisher's own government
+    uses too ("Defence Secretary" in an Indian release) is the publisher's."""
+    if home is None:
+        return
+    for p in persons:
+        if p.title_state and p.country != home and p.role and any(
+                home in states and pattern.match(p.role) for pattern, states in rules().shared_titles):
+            p.country = home
+            p.title_state = False
+
+
 def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]],
            posts: dict[str, str] | None = None) -> list[PersonHit]:
     """One person per name: later surname-only mentions join the full name, details are pooled."""
@@ -733,6 +746,7 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
         by_honorific = _honorific_state(text, p)
         if p.country is None:
             p.country = by_honorific or by_title
+            p.title_state = by_honorific is None and by_title is not None
         if p.country is not None and any(x is not None and x != p.country for x in (by_title, by_honorific)):
             p.state_confidence = rules().confidence("state_conflicting_cues")
         surname = p.name.split()[-1]

@@ -163,11 +163,19 @@ _LIST_GAP = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 
 def _cumulative(window: str) -> bool:
     """A total given over time is told around the amount; "amounts to" after a package names
-    the package's own sum ("the new package amounts to SEK 4 billion")."""
+    the package's own sum ("the new package amounts to SEK 4 billion"), and a share of GDP is
+    money given where aid to a state is named."""
     for c in pl_rules._CUMULATIVE.finditer(window):
-        if not (c.group(0).lower().startswith("amount") and re.search(r"\bpackage\b", window[:c.start()], re.I)):
-            return True
+        cue = c.group(0).lower()
+        if cue.startswith("amount") and re.search(r"\bpackage\b", window[:c.start()], re.I):
+            continue
+        if cue in ("gdp", "per cent", "percent") and _AID_TO.search(window):
+            continue  # "support to Ukraine will reach 0.25% of GDP, about EUR 200 million": a share given
+        return True
     return False
+
+
+_AID_TO = re.compile(r"\b(?:support|aid|assistance|help|contributions?)\s+(?:to|for)\s+(?-i:[A-Z])", re.I)
 
 
 def _counterpart(ctx: _Context, events: list[Event], s: Sentence, donor: ActorRef | None) -> ActorRef | None:
@@ -325,13 +333,17 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     recipient: ActorRef | None = None
     donor: ActorRef | None = None
     givers, takers = _capitals_acting(ctx, s)
+    runner: CountryMention | None = None
     # Recipient: "to Ukraine", "for Ukraine's", "boost Ukraine's", "Ukraine's Armed Forces"
     for c in sorted(cs + takers, key=lambda x: x.start):
         pre = ctx.text[max(s.start, c.start - 40):c.start]
         if _NOT_RECIPIENT_TO.search(pre):
             continue  # "in addition to Australia's latest package": no one receives here
         if (c.adjectival or ctx.text.startswith("-led", c.end)) and _RUNS_SCHEME.match(ctx.text, c.end):
-            continue  # "to the Czech ammunition initiative for Ukraine": the state that runs it
+            # "to the Czech ammunition initiative for Ukraine": the state that runs it, unless no
+            # other receives ("to a Ukrainian drone programme")
+            runner = runner or c
+            continue
         if _RECIPIENT_BEFORE.search(pre) or _FORCES_OF.search(pre) or (
                 _MADE_IN.search(pre) and c.iso3 != ctx.home) \
                 or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.start > anchor - 5) \
@@ -343,6 +355,8 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
                                               r"units|navy|air force|coast guard)", ctx.text[c.end:c.end + 30], re.I)):
             recipient = ActorRef("country", c.iso3)
             break
+    if recipient is None and runner is not None:
+        recipient = ActorRef("country", runner.iso3)
     # Donor: a party named before the amount or the pledge verb; "we" is the publisher
     candidates: list[tuple[int, ActorRef]] = []
     for c in cs:

@@ -9,7 +9,7 @@ _PLEDGE_WORD = re.compile(
     r"fund\w*|allocat\w*|contribut\w*|giv(?:e|es|ing|en)|gave|deliver\w*|send(?:s|ing)?|sent|"
     r"grant\w*|surge|gift\w*|financ\w*|loan\w*|lend(?:s|ing)?|lent|earmark\w*|transfer\w*|supply|supplies|supplied|"
     r"disburs\w*|devot\w*|dedicat\w*|hand(?:s|ed|ing)?\s+over|handover|set(?:s|ting)?\s+aside|"
-    r"offer(?:s|ed|ing)?|credit|extend(?:s|ed|ing)?|available)\b",
+    r"offer(?:s|ed|ing)?|credit|extend(?:s|ed|ing)?|available|channel(?:s|l?ed|l?ing)?)\b",
     re.I)
 # Totals of aid given over time, not a pledge made now ("the largest so far" is no total;
 # "support for 2025 comes to about 3.5 billion euros" is)

@@ -85,8 +85,8 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
             nxt = ctx.sentences[si + 1] if si + 1 < len(ctx.sentences) else None
             if not items and nxt is not None and re.search(r"\b(?:package|it|this)\b", nxt.text[:40], re.I):
                 items = _items(nxt.text)  # "The aid package includes ... missiles"
-            if not items or _negated_at(s.text, verb.start()):
-                continue
+            if not items or _negated_at(s.text, verb.start()) or _HABIT.search(s.text):
+                continue  # (what is done by habit is no pledge: "Allies take turns to provide aircraft")
             donor, recipient = _donor_recipient(ctx, s, cs, os_, ps, s.start + verb.start())
             recipient = recipient or default_recipient
             if recipient is None or donor is None or donor == recipient:
@@ -188,6 +188,10 @@ def _counterpart(ctx: _Context, events: list[Event], s: Sentence, donor: ActorRe
         return None
     others = {a for a in told[0].participants + told[0].convenors if a.kind == "country" and a != giver}
     return next(iter(others)) if len(others) == 1 and giver in told[0].participants + told[0].convenors else None
+
+
+_HABIT = re.compile(r"\b(?:take|takes|took) turns\b|\b(?:usually|routinely|regularly|traditionally)\b|"
+                    r"\b(?:every|each) (?:year|month|rotation)\b", re.I)
 
 
 # money of a package that pays for a purchase ("SEK 3 billion for the purchase of ...")

@@ -114,6 +114,9 @@ def _run(path: Path) -> list[str]:
                  for p in ex.pledges)
         if not ok:
             problems.append(f"pledge {pl} not found; got {[(str(p.amount), p.currency, p.donor, p.recipient) for p in ex.pledges]}")
+    if "pledge_count" in want and len(ex.pledges) != want["pledge_count"]:
+        problems.append(f"{len(ex.pledges)} pledges, expected {want['pledge_count']}: "
+                        f"{[(str(p.amount), p.currency) for p in ex.pledges]}")
     for org in want.get("organisations", []):
         if org not in ex.organisations:
             problems.append(f"organisation {org} not found; got {sorted(ex.organisations)}")
@@ -132,7 +135,7 @@ def test_every_rule_family_has_golden_examples() -> None:
 
 def test_golden_files_are_well_formed() -> None:
     keys = {"events", "event_count", "never_participants", "persons", "not_persons", "persons_exactly",
-            "pledges", "organisations"}
+            "pledges", "pledge_count", "organisations"}
     for path in FILES:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert set(doc) <= {"note", "statement", "expect"}, path

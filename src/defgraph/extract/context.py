@@ -21,7 +21,7 @@ from .countries import (
 from .dates import DateMention, find_dates
 from .lexicon import OrgMention, find_organisations
 from .money import Money, find_money
-from .persons import PersonHit, find_persons
+from .persons import PersonHit, find_persons, yield_shared_titles
 from .places import PlaceMention, find_places
 from .spans import SpanIndex, span_index
 from .text import Sentence, sentences
@@ -181,6 +181,7 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     home = home_hint or publisher_country(st) or _dateline_country(text, places) or \
         (None if _international_publisher(st) else
          _dominant_country(text, countries) or _places_country(countries, places))
+    yield_shared_titles(persons, home)  # "Defence Secretary" in an Indian release is India's
     # Officials named with no state of their own: the publisher's, the host's or the visited
     # state's by where they stand, never the counterpart's by proximity
     spans = sentences(text)

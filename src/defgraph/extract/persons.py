@@ -75,6 +75,7 @@ class PersonHit:
     is_post: bool = False  # an office named with its state but without its holder
     state_confidence: float | None = None  # set when the state could not be told among candidates
     counterpart: bool = False  # introduced as someone's counterpart: of the other side
+    title_state: bool = False  # the state was given by a national title alone
 
 
 def clean_name(raw: str) -> str:
@@ -102,10 +103,10 @@ def _surname_in_capitals(name: str) -> str:
 
 
 _LOWER_OFFICE_AFTER = re.compile(
-    r"(?<![\w’'.-])(?P<name>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){1,3}),[ \t]+"
+    r"(?<![\w’'.-])(?P<name>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){1,3}),[ \t]+(?:the[ \t]+)?"
     r"(?P<office>(?:(?:vice|deputy|first|acting)[ \t]+)?(?:chairman|chairwoman|chairperson|minister|chief|"
     r"commander|president|secretary|head|director|ambassador|spokesperson|spokesman)[ \t]+(?:of|for)[ \t]+"
-    r"[^,.;()]{3,80}?),")
+    r"(?:[^,.;()]|(?<=[A-Z])(?<!\w[A-Z])\.){3,80}?),")  # "the commander of U.S. Forces Korea,": initials' dots
 
 
 def _name_at(text: str, pos: int) -> re.Match[str] | None:
@@ -349,7 +350,9 @@ def find_persons(
         # "Ng Eng Hen, met Malaysia's Minister" the office and state are the counterpart's
         pre = text[max(0, r.start() - 80):r.start()]
         # "Phan Van Giang, Politburo member and Minister ...": another post may come first
-        m = re.search(r"(?P<n>[^,;:()]{2,60}),\s+(?:(?:[A-Za-z][\w’'-]*\s+){1,3}(?:and|&)\s+)?"
+        # ("Pål Jonson, who is Sweden's Minister for Defence,": a relative clause says it too)
+        m = re.search(r"(?P<n>[^,;:()]{2,60}),\s+(?:who\s+(?:is|was|serves\s+as)\s+(?:also\s+|now\s+)?)?"
+                      r"(?:(?:[A-Za-z][\w’'-]*\s+){1,3}(?:and|&)\s+)?"
                       r"(?:the\s+|his\s+|her\s+)?(?:(?:a|an|new|former|incoming|outgoing|current|[A-Z][\w.’'-]*)\s+){0,2}$", pre)
         if m:
             base = max(0, r.start() - 80)
@@ -375,6 +378,15 @@ def find_persons(
                         name, s, e = trimmed
                         hits.append(PersonHit(name, slug(name), s, after2 if c2 else r.end(), role,
                                               country, org))
+        # "Jaakkola now serves as Chief of Staff of the Defence Command": the office a person holds
+        sv = _SERVES_AS.search(pre)
+        if sv and not military_rank(role):
+            base = max(0, r.start() - 80)
+            nm = _name_at(text, base + sv.start("n"))
+            trimmed = _trim_name(nm, block) if nm is not None else None
+            if trimmed and _valid_name(*trimmed) and trimmed[2] == base + sv.end("n"):
+                name, s, e = trimmed
+                hits.append(PersonHit(name, slug(name), s, after2 if c2 else r.end(), role, country, org))
 
     # "his Polish counterpart, Władysław Kosiniak-Kamysz" / "her Canadian counterpart Bill Blair" /
     # "his Polish counterpart, Deputy Prime Minister and Minister of National Defence W. K-K"
@@ -541,6 +553,8 @@ _BODY_WORDS = re.compile(r"(?:Royal|Hellenic|Imperial|National|People's|Federal)
 # between an office and the rank before its holder's name: the rest of the body's name
 # ("of the US Joint Chiefs of Staff, General X": the body's name may hold "of", "and", "for"), and
 # a word of a rank the ranks do not list ("Lieutenant Brigadier")
+_SERVES_AS = re.compile(r"(?<![\w’'-])(?P<n>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){0,3})[ \t]+"
+                        r"(?:now[ \t]+|currently[ \t]+|also[ \t]+)?(?:serves|served|is[ \t]+serving)[ \t]+as[ \t]+(?:the[ \t]+)?$")
 _RANK_AFTER_OFFICE = re.compile(r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*"
                                 r"(?:[ \t]+(?:(?:of|and|for)[ \t]+(?:the[ \t]+)?)?[A-Z][\w’'-]*){0,6})?[ \t]*,?[ \t]*"
                                 r"(?:(?-i:[A-Z][a-z]+)[ \t]+)?")
@@ -662,6 +676,18 @@ def _national_role_country(role: str | None) -> str | None:
     return None
 
 
+def yield_shared_titles(persons: list[PersonHit], home: str | None) -> None:
+    """A holder whose state came from a national title that the publisher's own government
+    uses too ("Defence Secretary" in an Indian release) is the publisher's."""
+    if home is None:
+        return
+    for p in persons:
+        if p.title_state and p.country != home and p.role and any(
+                home in states and pattern.match(p.role) for pattern, states in rules().shared_titles):
+            p.country = home
+            p.title_state = False
+
+
 def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]],
            posts: dict[str, str] | None = None) -> list[PersonHit]:
     """One person per name: later surname-only mentions join the full name, details are pooled."""
@@ -721,6 +747,7 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
         by_honorific = _honorific_state(text, p)
         if p.country is None:
             p.country = by_honorific or by_title
+            p.title_state = by_honorific is None and by_title is not None
         if p.country is not None and any(x is not None and x != p.country for x in (by_title, by_honorific)):
             p.state_confidence = rules().confidence("state_conflicting_cues")
         surname = p.name.split()[-1]

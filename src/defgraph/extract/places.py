@@ -98,8 +98,8 @@ def lookup_city(name: str) -> City | None:
 _PLACE_CONTEXT = re.compile(
     r"\b(?:in|In|at|At|to|off|visit(?:ed|s|ing)?|arrived in|arrives in|hosted in|held in|from|near|toward|towards|"
     r"travel(?:l)?ed to|travels to|trip to|tour of|landed in|welcomed (?:him|her|them) to|"
-    r"(?:port|city|harbou?r|town) of)\s+(?:the\s+)?"
-    r"(?P<name>[A-Z][\w'’.-]+(?:[ -](?:[A-Z][\w'’.-]+|de|da|del|am|upon|on)){0,3})"
+    r"(?:port|city|harbou?r|town) of|capital(?: city)?,)\s+(?:the\s+)?"  # "the Philippine capital, Manila"
+    r"(?P<name>[A-Z][\w'’.-]+(?:[ -](?:[A-Z][\w'’.-]+|de|da|del|am|upon|on|(?:of|es|el|al|do|dos|das|du|des|la|le|les)(?= [A-Z]))){0,3})"  # "Port of Spain", "Dar es Salaam"
 )
 # A dateline at the start of a report: "WASHINGTON, Feb. 14 —", "Canberra, 22 July 2024".
 # "SEOUL, Aug. 21 (Yonhap) --", "Hanoi (VNA) –", "LANGKAWI:", "Baghdad-INA -"
@@ -170,7 +170,8 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
                 seen.add(g.start(), g.end())
     for m in _PLACE_CONTEXT.finditer(text):
         words = m.group("name")
-        if _STYLE.fullmatch(words) and _OF_NAME.match(text, m.end("name")):
+        first = words.split(" of ")[0]
+        if _STYLE.fullmatch(first) and (first != words or _OF_NAME.match(text, m.end("name"))):
             continue  # "the Republic of Fiji", "the Kingdom of Bahrain": a state's style, not a town
         parts = words.split()
         after = _AFTER_COMMA.match(text, m.end("name"))

@@ -20,11 +20,11 @@ from .context import (
 )
 from .countries import (
     CountryMention,
+    capital_of,
     country_name,
-    currency_countries,
 )
 from .lexicon import OrgMention, find_organisations
-from .money import Money
+from .money import Money, currency_users, local_currency
 from .persons import PersonHit
 from .spans import SpanIndex
 from .text import Sentence
@@ -48,7 +48,8 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
         for m in ms:
             rel = m.start - s.start
             window = s.text[max(0, rel - 80): rel + 80]
-            if pl_rules._CUMULATIVE.search(window) or (
+            if _cumulative(window) or pl_rules._NOT_NEW_BEFORE.search(
+                    s.text, max(0, rel - 100), rel) or (
                     cumulative_end is not None and pl_rules._PART.search(s.text[cumulative_end:rel])):
                 # (a part of such a total is one too: "has committed more than $13 billion since
                 # 2022, including $4 billion in military assistance")
@@ -73,6 +74,9 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 part_of = first_index
             out.append(_money_pledge(ctx, m, s, donor, recipient, part_of,
                                      R.confidence("pledge_with_donor" if donor else "pledge_without_donor")))
+            for other in _each_donors(ctx, s, cs, donor, recipient, m.start):
+                # "Germany and France will each give €100 million": as much from every one
+                out.append(_money_pledge(ctx, m, s, other, recipient, part_of, R.confidence("pledge_with_donor")))
             if first_index is None:
                 first_index = len(out) - 1
         verb = pl_rules._IN_KIND_VERB.search(s.text)
@@ -81,8 +85,8 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
             nxt = ctx.sentences[si + 1] if si + 1 < len(ctx.sentences) else None
             if not items and nxt is not None and re.search(r"\b(?:package|it|this)\b", nxt.text[:40], re.I):
                 items = _items(nxt.text)  # "The aid package includes ... missiles"
-            if not items or _negated_at(s.text, verb.start()):
-                continue
+            if not items or _negated_at(s.text, verb.start()) or _HABIT.search(s.text):
+                continue  # (what is done by habit is no pledge: "Allies take turns to provide aircraft")
             donor, recipient = _donor_recipient(ctx, s, cs, os_, ps, s.start + verb.start())
             recipient = recipient or default_recipient
             if recipient is None or donor is None or donor == recipient:
@@ -105,8 +109,89 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
         elif default_recipient is not None and (donor is None or donor != default_recipient):
             out.append(_money_pledge(ctx, m, s, donor, default_recipient, None,
                                      R.confidence("pledge_usual_recipient")))
+        elif (counterpart := _counterpart(ctx, events, s, donor)) is not None:
+            # "He told the President that Germany would deliver ..." on a visit to Kyiv: the
+            # one other state of the event the pledge is told with
+            out.append(_money_pledge(ctx, m, s, donor, counterpart, None, R.confidence("pledge_usual_recipient")))
     _link_announcements(out, events, drafts)
     return _dedupe_pledges(out)
+
+
+# a capital that acts: the subject of a verb ("Berlin will send"), or after a giving word ("to Kyiv")
+_ACTS_AFTER = re.compile(r"\s+(?:will|would|has|have|had|is|are|plans?|pledged|promised|announced|committed|"
+                         r"gave|sent|sends|gives|provided|provides|donated|agreed|decided)\b")
+
+
+_CAPITAL_SUBJECT = re.compile(r"(?<![\w'’-])((?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+)?)(?=" + _ACTS_AFTER.pattern + ")")
+
+
+def _capitals_acting(ctx: _Context, s: Sentence) -> tuple[list[CountryMention], list[CountryMention]]:
+    """Capitals named in the sentence as the state that gives ("Berlin will send ...") or that
+    receives ("... to Kyiv"), as mentions of their states."""
+    givers: list[CountryMention] = []
+    takers: list[CountryMention] = []
+    for pl in ctx.within(ctx.places, s):
+        iso3 = capital_of(pl.name) if pl.kind == "city" else None
+        if iso3 is None or iso3 != pl.iso3:
+            continue
+        c = CountryMention(pl.start, pl.end, pl.name, iso3, False)
+        pre = ctx.text[max(s.start, pl.start - 40):pl.start]
+        if _RECIPIENT_BEFORE.search(pre) and not _NOT_RECIPIENT_TO.search(pre):
+            takers.append(c)
+    # (a capital as the subject is no place to the gazetteer's rules: read it here)
+    for m in _CAPITAL_SUBJECT.finditer(s.text):
+        iso3 = capital_of(m.group(1))
+        pre = s.text[max(0, m.start() - 20):m.start()]
+        if iso3 is not None and not re.search(r"\b(?:in|at|from|near|to|via|outside|inside|of)\s+(?:the\s+)?$", pre, re.I):
+            givers.append(CountryMention(s.start + m.start(), s.start + m.end(1), m.group(1), iso3, False))
+    return givers, takers
+
+
+def _each_donors(ctx: _Context, s: Sentence, cs: list[CountryMention], donor: ActorRef | None,
+                 recipient: ActorRef | None, start: int) -> list[ActorRef]:
+    """The other states of a list that 'each' give the amount ("A, B and C will each give X")."""
+    if donor is None or donor.kind != "country" or not re.search(r"\beach\b", ctx.text[max(s.start, start - 40):start]):
+        return []
+    listed = [c for c in cs if c.start < start and not c.adjectival and ActorRef("country", c.iso3) != recipient]
+    if len(listed) < 2 or not all(_LIST_GAP.fullmatch(ctx.text, a.end, b.start) for a, b in zip(listed, listed[1:])):
+        return []
+    return [ActorRef("country", iso) for iso in dict.fromkeys(c.iso3 for c in listed) if iso != donor.key]
+
+
+_LIST_GAP = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+
+
+def _cumulative(window: str) -> bool:
+    """A total given over time is told around the amount; "amounts to" after a package names
+    the package's own sum ("the new package amounts to SEK 4 billion"), and a share of GDP is
+    money given where aid to a state is named."""
+    for c in pl_rules._CUMULATIVE.finditer(window):
+        cue = c.group(0).lower()
+        if cue.startswith("amount") and re.search(r"\bpackage\b", window[:c.start()], re.I):
+            continue
+        if cue in ("gdp", "per cent", "percent") and _AID_TO.search(window):
+            continue  # "support to Ukraine will reach 0.25% of GDP, about EUR 200 million": a share given
+        return True
+    return False
+
+
+_AID_TO = re.compile(r"\b(?:support|aid|assistance|help|contributions?)\s+(?:to|for)\s+(?-i:[A-Z])", re.I)
+
+
+def _counterpart(ctx: _Context, events: list[Event], s: Sentence, donor: ActorRef | None) -> ActorRef | None:
+    """The one state besides the donor that takes part in the event told in the sentence (or in
+    the statement's only event), where the sentence names no recipient."""
+    told = [e for e in events if any(sp.start <= s.start < sp.end or s.start <= sp.start < s.end
+                                     for sp in e.evidence)] or (events if len(events) == 1 else [])
+    giver = donor or (ActorRef("country", ctx.home) if ctx.home else None)
+    if giver is None or len(told) != 1:
+        return None
+    others = {a for a in told[0].participants + told[0].convenors if a.kind == "country" and a != giver}
+    return next(iter(others)) if len(others) == 1 and giver in told[0].participants + told[0].convenors else None
+
+
+_HABIT = re.compile(r"\b(?:take|takes|took) turns\b|\b(?:usually|routinely|regularly|traditionally)\b|"
+                    r"\b(?:every|each) (?:year|month|rotation)\b", re.I)
 
 
 # money of a package that pays for a purchase ("SEK 3 billion for the purchase of ...")
@@ -115,9 +200,8 @@ _PAYS_FOR = re.compile(r"\s+(?:\w+\s+){0,2}?(?:for|to)\s+(?:the\s+)?(?:purchase|
 
 def _money_pledge(ctx: _Context, m: Money, s: Sentence, donor: ActorRef | None,
                   recipient: ActorRef | None, part_of: int | None, confidence: float) -> Pledge:
-    currency = m.currency
-    if m.text.lstrip().startswith("$") and donor and donor.kind == "country":
-        currency = _dollar_currency(donor.key) or currency  # "$100 million" from Canberra is AUD
+    # "$100 million" from Canberra is AUD, "300 million kroner" from Copenhagen DKK
+    currency = local_currency(m, donor.key if donor and donor.kind == "country" else None)
     return Pledge(
         label=f"{m.text} from {_actor_label(ctx, donor)} to {_actor_label(ctx, recipient)}",
         amount=m.amount, currency=currency, donor=donor, recipient=recipient,
@@ -133,7 +217,8 @@ def _usual_recipient(ctx: _Context) -> ActorRef | None:
     for c in ctx.countries:
         pre = ctx.text[max(0, c.start - 30):c.start]
         if re.search(r"\b(?:to|for|support(?:ing)?|help(?:ing)?|boost(?:ing)?|aid for|aid to)\s+(?:the\s+)?$", pre, re.I) \
-                or ctx.text[c.end:c.end + 2] in ("'s", "’s"):
+                or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.iso3 != ctx.home):
+            # (the publisher's own "Finland's package" tells who gives, not who receives)
             counts[c.iso3] = counts.get(c.iso3, 0) + 1
     if not counts:
         return None
@@ -160,13 +245,6 @@ def _negated_at(text: str, pos: int) -> bool:
     before = text[max(0, pos - 30):pos]
     return bool(re.search(r"\b(?:not|never|no longer|refused to|declined to|ruled out|won't|cannot)\s+(?:\w+\s+)?$",
                           before, re.I))
-
-
-def _dollar_currency(iso3: str) -> str | None:
-    for code in ("AUD", "CAD", "NZD", "SGD", "HKD", "TWD"):
-        if iso3 in currency_countries(code):
-            return code
-    return None
 
 
 def _dedupe_pledges(pledges: list[Pledge]) -> list[Pledge]:
@@ -198,12 +276,19 @@ def _dedupe_pledges(pledges: list[Pledge]) -> list[Pledge]:
     return out
 
 
+# a verb that reports what someone said: "would deliver" after it is reported speech, not a
+# condition ("told the President that Germany would deliver")
+_REPORTED = re.compile(r"\b(?:said|says|announced|confirmed|stated|added|told|tells|assured|informed|promised|"
+                       r"pledged|wrote|explained|declared|stressed|noted|reiterated|indicated|underlined|"
+                       r"emphasi[sz]ed|signalled|signaled)\b", re.I)
+
+
 def _negated_pledge(text: str) -> bool:
     verb = pl_rules._PLEDGE_WORD.search(text)
     if not verb:
         return False
     before = text[max(0, verb.start() - 30): verb.start()]
-    if re.search(r"\b(?:said|announced|confirmed|stated|added)\b", text[:verb.start()]) and \
+    if _REPORTED.search(text, 0, verb.start()) and \
             re.search(r"\bwould\s+(?:\w+\s+)?$", before):
         return False  # reported speech: "said Germany would deliver"
     return bool(re.search(r"\b(?:not|never|no longer|refused to|declined to|ruled out|won't|cannot|"
@@ -225,6 +310,24 @@ def _actor_label(ctx: _Context, ref: ActorRef | None) -> str:
     return ref.key
 
 
+# what comes right before a state that receives: "to Ukraine", "boost Ukraine's", and a giving
+# verb with the state as its first object ("will lend Poland $2 billion", "gave Ukraine ...")
+_RECIPIENT_BEFORE = re.compile(
+    r"\b(?:to|for|boost|boosting|support|supporting|help|helping|strengthen|provides?|providing|"
+    r"gives?|giving|gave|sends?|sending|sent|supply|supplying|offers?|offering|offered|grants?|granted|"
+    r"lends?|lending|lent|loans?|loaned|strengthening|equip|equipping|arm|arming|bolster|bolstering|"
+    r"benefit|with)\s+(?:the\s+)?$", re.I)
+# the forces or government of a state that receives: "to the Armed Forces of the Philippines"
+_FORCES_OF = re.compile(r"\b(?:to|for|support(?:ing)?|equip(?:ping)?|strengthen(?:ing)?)\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}"
+                        r"(?:Forces|Army|Navy|Air Force|Coast Guard|Guard|Military|Ministry of Defen[cs]e|Government|"
+                        r"[Pp]eople)\s+of\s+(?:the\s+)?$")
+# a state named before a scheme it runs or leads: "the Czech ammunition initiative", "the
+# UK-led International Fund", "the Danish model"; the money goes through it to another state
+_RUNS_SCHEME = re.compile(r"(?:-led)?(?:\s+[\w-]+){0,3}?\s+(?:initiative|coalition|fund|programme|program|"
+                          r"mechanism|model|facility|scheme|platform)\b", re.I)
+# things made in a state are bought from it for another, unless that state is the publisher's
+# own ("drones built in Britain" in a British release pays British industry, not Britain)
+_MADE_IN = re.compile(r"\b(?:produced|made|manufactured|built)\s+in\s+(?:the\s+)?$", re.I)
 _NOT_RECIPIENT_TO = re.compile(r"\b(?:addition|according|compared|thanks|due|contrary|prior|owing|next|close|"
                                r"similar|equal|equivalent)\s+to\s+(?:the\s+)?$", re.I)
 
@@ -233,15 +336,20 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
                      ps: list[tuple[PersonHit, int]], anchor: int) -> tuple[ActorRef | None, ActorRef | None]:
     recipient: ActorRef | None = None
     donor: ActorRef | None = None
+    givers, takers = _capitals_acting(ctx, s)
+    runner: CountryMention | None = None
     # Recipient: "to Ukraine", "for Ukraine's", "boost Ukraine's", "Ukraine's Armed Forces"
-    for c in cs:
+    for c in sorted(cs + takers, key=lambda x: x.start):
         pre = ctx.text[max(s.start, c.start - 40):c.start]
         if _NOT_RECIPIENT_TO.search(pre):
             continue  # "in addition to Australia's latest package": no one receives here
-        if re.search(r"\b(?:to|for|boost|boosting|support|supporting|help|helping|strengthen|provide|"
-                     r"providing|give|giving|send|sending|supply|supplying|offer|offering|grant|"
-                     r"strengthening|equip|equipping|arm|arming|bolster|bolstering|benefit|with|"
-                     r"(?:produced|made|manufactured|built) in)\s+(?:the\s+)?$", pre, re.I) \
+        if (c.adjectival or ctx.text.startswith("-led", c.end)) and _RUNS_SCHEME.match(ctx.text, c.end):
+            # "to the Czech ammunition initiative for Ukraine": the state that runs it, unless no
+            # other receives ("to a Ukrainian drone programme")
+            runner = runner or c
+            continue
+        if _RECIPIENT_BEFORE.search(pre) or _FORCES_OF.search(pre) or (
+                _MADE_IN.search(pre) and c.iso3 != ctx.home) \
                 or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.start > anchor - 5) \
                 or (not c.adjectival and c.start > anchor and re.match(
                     r"\s+(?:National\s+)?(?:Armed Forces|Defen[cs]e Forces?|Army|Navy|Air Force|Coast Guard)\b",
@@ -251,6 +359,8 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
                                               r"units|navy|air force|coast guard)", ctx.text[c.end:c.end + 30], re.I)):
             recipient = ActorRef("country", c.iso3)
             break
+    if recipient is None and runner is not None:
+        recipient = ActorRef("country", runner.iso3)
     # Donor: a party named before the amount or the pledge verb; "we" is the publisher
     candidates: list[tuple[int, ActorRef]] = []
     for c in cs:
@@ -260,6 +370,8 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         if ctx.index(ctx.places).containing(c.start):
             continue
         candidates.append((c.start, ref))
+    candidates.extend((c.start, ActorRef("country", c.iso3)) for c in givers
+                      if ActorRef("country", c.iso3) != recipient)
     for o in os_:
         if o.start < anchor:
             candidates.append((o.start, ActorRef("organisation", o.key)))
@@ -268,6 +380,15 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
             candidates.append((pos, ActorRef("country", p.country)))
     candidates.sort(key=lambda x: x[0])
     before = [ref for pos, ref in candidates if pos < anchor and ref != recipient]
+    # in reported speech the giver is in the clause that gives ("told the President that
+    # Estonia would hand over ..."), not the one spoken to or the one who speaks
+    that = None
+    for that in re.finditer(r"\bthat\b", s.text[: max(0, anchor - s.start)]):
+        pass
+    if that is not None:
+        inside = [ref for pos, ref in candidates if s.start + that.end() <= pos < anchor and ref != recipient]
+        if inside:
+            before = inside
     if not before and not re.search(r"\b(?:we|our|I)\b", s.text[: max(0, anchor - s.start)]):
         # "£450M surge ... as UK and Germany chair the meeting": the parties named after, but not
         # a state's adjective naming a thing ("from the proceeds of immobilised Russian assets")
@@ -283,7 +404,7 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     elif before:
         # the money's currency tells among several candidates
         money = next(iter(ctx.index(ctx.money).starting_in(anchor - 1, anchor + 400)), None)
-        users = currency_countries(money.currency) if money else frozenset()
+        users = currency_users(money) if money else frozenset()
         preferred = [r for r in before if r.kind == "country" and r.key in users]
         donor = preferred[0] if preferred else before[0]
     elif _institution_in(s.text[: max(0, anchor - s.start) + 1]):

@@ -113,6 +113,9 @@ class Rules:
     cues: dict[str, re.Pattern[str]] = field(default_factory=dict)
     offices: list[str] = field(default_factory=list)
     national_offices: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    # national titles other governments use too: (pattern, those states); a holder in a release
+    # of one of them is that state's
+    shared_titles: list[tuple[re.Pattern[str], frozenset[str]]] = field(default_factory=list)
     ranks: list[str] = field(default_factory=list)
     honorifics: list[tuple[str, bool]] = field(default_factory=list)
     honorific_states: list[tuple[str, str]] = field(default_factory=list)  # (pattern, ISO3) of one tradition
@@ -428,8 +431,11 @@ def _add_offices(r: Rules, file: str, doc: dict[str, Any], builtin: bool) -> Non
         r.offices[:0] = new
     for e in _entries(file, doc, "national_offices"):
         e.note()
-        r.national_offices.append((e.regex("pattern", required=True) or re.compile(""),
-                                   _state(e, e.get("state", str, required=True))))
+        pattern = e.regex("pattern", required=True) or re.compile("")
+        r.national_offices.append((pattern, _state(e, e.get("state", str, required=True))))
+        shared = e.get("shared_with", list, default=[])
+        if shared:
+            r.shared_titles.append((pattern, frozenset(_state(e, c) for c in shared)))
     for e in _entries(file, doc, "ranks"):
         e.note()
         e.regex("pattern", required=True)

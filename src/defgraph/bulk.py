@@ -82,6 +82,7 @@ from typing import Any, Self
 import pyoxigraph as ox
 
 from . import ingest as ingest_mod
+from .background import Background
 from .consolidate import contribution
 from .extract import extract
 from .maintain import Maintainer, stored_graphs_of_file
@@ -490,31 +491,31 @@ class _Writer:
         data = b"".join(st.nquads for st in batch)
         assert self.ox is not None
         store = self.ox
-        failed: list[Exception] = []
 
-        def load() -> None:
-            try:
-                if self.bulk:
-                    store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
-                else:
-                    store.load(data, format=ox.RdfFormat.N_QUADS)
-            except Exception as exc:  # noqa: BLE001 - the batch is not stored; said below
-                failed.append(exc)
+        def load(data: bytes) -> None:
+            if self.bulk:
+                store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+            else:
+                store.load(data, format=ox.RdfFormat.N_QUADS)
 
         # the store writes in a thread (it lets this one run) while the statements are
         # read here for the consolidated graph; they count only once the batch is stored
-        writing = threading.Thread(target=load, name="defgraph-batch-writer", daemon=True)
-        writing.start()
+        writing: Background[bytes] = Background(load, name="defgraph-batch-writer")
+        writing.submit(data)
+        failed: Exception | None = None
         try:
             read = [contribution(st.graph, ox.parse(st.nquads, format=ox.RdfFormat.N_QUADS))
                     for st in batch]
         finally:
-            writing.join()
-        if failed:
-            exc = failed[0]
+            try:
+                writing.wait()
+            except Exception as exc:  # noqa: BLE001 - the batch is not stored; said below
+                failed = exc
+        if failed is not None:
             for st in batch:
                 self.report.failures.append(ingest_mod.Failure(
-                    st.source or st.graph, f"could not store statement: {type(exc).__name__}: {exc}"))
+                    st.source or st.graph,
+                    f"could not store statement: {type(failed).__name__}: {failed}"))
             return
         self.report.stored += len(batch)
         for st, c in zip(batch, read, strict=True):

@@ -28,7 +28,6 @@ Every SPARQL query sent here is a file in ``queries/internal/``.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import resources
+from .background import Background
 from .consolidate import (
     MAX_SPAN_DAYS,
     Builder,
@@ -149,7 +149,8 @@ class Maintainer:
         # the whole build's batches are written in a thread while the next is computed
         # (by a function of the store, not of this object: no reference cycle keeps the
         # store open once its user lets go of it)
-        self._writes = _Background(_consolidated_writer(store))
+        self._writes: Background[list[Triple]] = Background(
+            _consolidated_writer(store), name="defgraph-consolidated-writer")
 
     def touch(self, reports: Iterable[tuple[str, str]], entities: Iterable[str],
               corrections: Iterable[str] = (), statements: Iterable[str] = ()) -> None:
@@ -162,11 +163,10 @@ class Maintainer:
 
     def added(self, graph: str, quads: Iterable[ox.Quad] | Contribution) -> None:
         """A statement graph this run wrote (its quads, or their contribution already read)."""
-        read = quads if isinstance(quads, Contribution) else None
         if self.fresh:
             self._add_fresh(graph, quads)
             return
-        self.new[graph] = read if read is not None else contribution(graph, quads)  # type: ignore[arg-type]
+        self.new[graph] = _read(graph, quads)
 
     def _add_fresh(self, graph: str, quads: Iterable[ox.Quad] | Contribution) -> None:
         if self._rebuild:
@@ -178,8 +178,7 @@ class Maintainer:
             self.store.remove_graph(CONSOLIDATED_GRAPH)
             self._builder = Builder(corrections(self.store))
         self._built.add(graph)
-        self._pending += self._builder.add(
-            quads if isinstance(quads, Contribution) else contribution(graph, quads))
+        self._pending += self._builder.add(_read(graph, quads))
         if len(self._pending) >= _WRITE_BATCH:
             self._writes.submit(self._pending)
             self._pending = []
@@ -473,45 +472,15 @@ class Maintainer:
         except ArithmeticError:
             return True  # let same_pledge decide
 
+def _read(graph: str, quads: Iterable[ox.Quad] | Contribution) -> Contribution:
+    """A statement graph's contribution: as given, or read from its quads."""
+    return quads if isinstance(quads, Contribution) else contribution(graph, quads)
+
+
 def _consolidated_writer(store: Any) -> Callable[[list[Triple]], None]:
     def write(triples: list[Triple]) -> None:
         store.add_quads(as_quads(triples), bulk=True)
     return write
-
-
-class _Background:
-    """Writes handed over one at a time, each in a thread of its own while the caller goes on.
-
-    The store's bulk loader lets other threads run while it writes, so the main process
-    computes the next part of the consolidated graph (Python) while the last one is
-    written (RocksDB). At most one write is under way: ``submit`` waits for the previous
-    one, and so does ``wait``, which raises what a write raised.
-    """
-
-    def __init__(self, write: Callable[[list[Triple]], None]) -> None:
-        self._write = write
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
-
-    def submit(self, triples: list[Triple]) -> None:
-        self.wait()
-        self._thread = threading.Thread(target=self._run, args=(triples,), daemon=True,
-                                        name="defgraph-consolidated-writer")
-        self._thread.start()
-
-    def _run(self, triples: list[Triple]) -> None:
-        try:
-            self._write(triples)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller by wait()
-            self._error = exc
-
-    def wait(self) -> None:
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
 
 
 def _is_report(iri: str) -> bool:

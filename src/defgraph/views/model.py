@@ -198,8 +198,9 @@ def read_network(store: Queryable) -> Snapshot:
     dated = {s.value for s, p, _ in rows["attributes"] if p.value == f"{DG_NS}date"}
     undated = sorted({s.value for s, t in rows["types"]
                       if (t.value in classes or t.value == f"{DG_NS}Event") and s.value not in dated})
+    statements_of = load_query("network_undated")
     for event in undated:
-        result = store.query(load_query("network_undated"), {"event": ox.NamedNode(event)})
+        result = store.query(statements_of, {"event": ox.NamedNode(event)})
         for ev, statement, issued in getattr(result, "rows", []):
             rows["links"].append([ev, ox.NamedNode(f"{DG_NS}reportedIn"), statement])
             rows["types"].append([statement, ox.NamedNode(f"{DG_NS}Statement")])

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import OWL, RDF, RDFS, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 
 from defgraph import resources
+from defgraph.maintain import published_triples
 from defgraph.stores import OxigraphStore
-from defgraph.validate import ValidationError, ValidationReport, store_graph, validate
+from defgraph.validate import ValidationError, ValidationReport, validate
 from defgraph.vocab import CONSOLIDATED_GRAPH, DG, DG_NS, DGID_NS, RDF_TYPE, XSD
 
 # The public contract (docs: contract.md). These names are a promise to other tools.
@@ -248,6 +249,26 @@ def test_empty_store_conforms() -> None:
     assert validate(OxigraphStore(None)).conforms
 
 
+def store_graph(store: OxigraphStore) -> Graph:
+    """The published graph (what validate checks) as an rdflib Graph, for pySHACL."""
+    graph = Graph()
+    for t in published_triples(store):
+        graph.add(tuple(rdflib_term(term) for term in (t.subject, t.predicate, t.object)))  # type: ignore[arg-type]
+    return graph
+
+
+def rdflib_term(term: object) -> object:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    assert isinstance(term, ox.Literal)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == XSD + "string" else URIRef(datatype))
+
+
 def test_ontology_graph_is_not_validated_as_data() -> None:
     store = store_with(good_triples())
     assert any(q.subject == dg("Event") for q in store.quads(include_ontology=True))
@@ -334,3 +355,119 @@ def test_broken_shapes_file_raises_validation_error(
     monkeypatch.setattr(resources, "shapes_file", lambda: bad)
     with pytest.raises(ValidationError, match="shapes.ttl"):
         validate(store_with(good_triples()))
+
+
+# -- (g) the engine against pySHACL, and chunks against the whole ---------------------------------
+
+PROV = "http://www.w3.org/ns/prov#"
+
+
+def correction(name: str, operation: str, **extra: ox.NamedNode | ox.Literal) -> list[Triple]:
+    c = iri(f"correction/{name}")
+    triples: list[Triple] = [
+        (c, TYPE, dg("Correction")),
+        (c, dg("operation"), lit(operation)),
+        (c, dg("target"), iri("event/e1")),
+        (c, dg("reason"), lit("seen in the source")),
+        (c, ox.NamedNode(PROV + "wasAssociatedWith"), iri("agent/analyst")),
+        (c, ox.NamedNode(PROV + "endedAtTime"), lit("2026-11-30T12:00:00Z", "dateTime")),
+        (c, ox.NamedNode("http://purl.org/dc/terms/identifier"), lit(name)),
+    ]
+    return triples + [(c, dg(p), v) for p, v in extra.items()]
+
+
+def oracle_cases() -> dict[str, list[Triple]]:
+    """Graphs that break each kind of constraint the shapes use (sh:or, sh:in, sh:class,
+    sh:pattern, sh:lessThanOrEquals, counts, datatypes, ranges, subclass targets)."""
+    g = good_triples()
+    gbr, meeting, pledge = iri("country/GBR"), iri("event/e1"), iri("pledge/p1")
+    ev = ox.BlankNode("ev1")
+    return {
+        "good": g,
+        "missing": without(g, (gbr, dg("iso3"), lit("GBR")), (pledge, dg("currency"), lit("GBP")),
+                           (meeting, dg("reportedIn"), STMT), (ev, dg("end"), lit(36, "integer"))),
+        "malformed": g + [(gbr, dg("iso3"), lit("GB")), (pledge, dg("currency"), lit("pounds")),
+                          (meeting, dg("date"), lit(date(2025, 2, 14), "date")),
+                          (meeting, dg("confidence"), lit("1.5", "decimal")),
+                          (ev, dg("start"), lit("x"))],
+        "subclass": g + [(iri("event/bare"), TYPE, dg("Event"))],
+        "range": without(g, (meeting, dg("reportedIn"), STMT)) + [(meeting, dg("reportedIn"), gbr)],
+        "corrections": g + correction("c1", "set") + correction("c2", "merge")
+        + correction("c3", "split", movedReport=iri("report/r1"))
+        + correction("c4", "merge", mergedWith=iri("event/e2"))
+        + correction("c5", "paint", property=dg("date")),
+    }
+
+
+def pyshacl_findings(store: OxigraphStore) -> list[tuple[str, str]]:
+    """(focus node, path) of each violation pySHACL finds in the published graph."""
+    from pyshacl import validate as pyshacl_validate
+
+    shapes = Graph().parse(resources.shapes_file(), format="turtle")
+    onto = Graph().parse(resources.ontology_file(), format="turtle")
+    _, results, _ = pyshacl_validate(store_graph(store), shacl_graph=shapes, ont_graph=onto,
+                                     inference="none", meta_shacl=False, advanced=False)
+    found = []
+    for r in results.subjects(RDF.type, URIRef("http://www.w3.org/ns/shacl#ValidationResult")):
+        focus = results.value(r, URIRef("http://www.w3.org/ns/shacl#focusNode"))
+        path = results.value(r, URIRef("http://www.w3.org/ns/shacl#resultPath"))
+        found.append((f"_:{focus}" if isinstance(focus, BNode) else str(focus),
+                      "" if path is None else str(path)))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("case", sorted(oracle_cases()))
+def test_findings_match_pyshacl(case: str) -> None:
+    """rudof (what validate runs) finds the same (focus node, path) pairs as pySHACL."""
+    store = store_with(oracle_cases()[case])
+    ours = sorted((focus, path) for focus, path, _ in validate(store).violations)
+    assert ours == pyshacl_findings(store)
+    assert (case == "good") == (ours == [])
+
+
+def test_chunks_give_what_the_whole_gives(tmp_path: Path) -> None:
+    """Validating in chunks of a few subjects finds what one chunk finds: each subject's
+    triples, its statement's text and the types its sh:class paths point to travel with it."""
+    from defgraph.pipeline import KnowledgeGraph
+
+    kg = KnowledgeGraph(tmp_path / "store")
+    kg.ingest(resources.sample_data_dir())
+    store = kg.store
+    assert validate(store).conforms
+    events = [q.subject for q in store.iter_graph_quads(CONSOLIDATED_GRAPH)
+              if q.predicate == TYPE and q.object == dg("Meeting")]
+    statements = sorted({q.subject for q in store.iter_graph_quads(CONSOLIDATED_GRAPH)
+                         if q.predicate == TYPE and q.object == dg("Statement")}, key=str)
+    # break it: an event loses its date's order, a statement its hash, one event points to
+    # a country as its statement
+    consolidated = ox.NamedNode(CONSOLIDATED_GRAPH)
+    remove = [q for q in store.iter_graph_quads(CONSOLIDATED_GRAPH)
+              if q.subject == statements[0] and q.predicate == dg("contentHash")]
+    store.change(remove, [ox.Quad(events[0], dg("endDate"), lit(date(1990, 1, 1), "date"), consolidated),
+                          ox.Quad(events[1], dg("reportedIn"), iri("country/GBR"), consolidated)])
+    chunks: list[int] = []
+    whole = validate(store, chunk_triples=10**9)
+    parts = validate(store, chunk_triples=200, progress=chunks.append)
+    assert len(chunks) > 20
+    assert parts.violations == whole.violations
+    found = {(focus, path) for focus, path, _ in parts.violations}
+    assert (statements[0].value, DG_NS + "contentHash") in found
+    assert (events[1].value, DG_NS + "reportedIn") in found
+    assert any(focus == events[0].value for focus, _ in found)
+    assert len(parts.violations) == 3
+    assert sorted((focus, path) for focus, path, _ in parts.violations) == pyshacl_findings(store)
+
+
+def test_shapes_that_read_beyond_their_node_are_checked_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shape targeting a node by name (sh:targetNode) is not local to a chunk: such a
+    shapes file is validated in one piece, so a named node with no triples is still found."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(resources.shapes_file().read_text(encoding="utf-8") + """
+<urn:shape:needed> a sh:NodeShape ;
+    sh:targetNode <https://w3id.org/defgraph/id/country/ATL> ;
+    sh:property [ sh:path dg:iso3 ; sh:minCount 1 ; sh:message "must exist" ] .
+""", encoding="utf-8")
+    monkeypatch.setattr(resources, "shapes_file", lambda: shapes)
+    report = validate(store_with(good_triples()), chunk_triples=5)
+    assert report.violations == [(DGID_NS + "country/ATL", DG_NS + "iso3", "must exist")]

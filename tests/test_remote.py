@@ -31,7 +31,7 @@ from defgraph.pipeline import IngestReport, KnowledgeGraph
 from defgraph.query import CannedQuery, list_queries, python_value, run_query
 from defgraph.stores import Rows, StoreError, StoreUnavailable
 from defgraph.stores.remote import GRAPH_SCOPE, RemoteStore, _Shape, triple_key
-from defgraph.vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, XSD
+from defgraph.vocab import CONSOLIDATED_GRAPH, DG_NS, ONTOLOGY_GRAPH, RDF_TYPE, XSD
 
 pytestmark = [pytest.mark.server,
               pytest.mark.filterwarnings("ignore::defgraph.stores.remote.VirtuosoPathWarning")]
@@ -217,6 +217,23 @@ def test_canned_query_same_rows(q: CannedQuery, remote: tuple[RemoteStore, Inges
             wrong.append(f"{params or 'unbound'}: {len(got)} rows, not {len(want)}")
     if wrong:
         pytest.xfail(f"{VIRTUOSO_PATH_BUG}: {'; '.join(wrong)}")
+
+
+def test_validate_and_lookups_on_virtuoso(remote: tuple[RemoteStore, IngestReport],
+                                          embedded: KnowledgeGraph) -> None:
+    """validate reads a server's published graph whole and finds what the embedded store's
+    chunks find; a subject's quads can be asked for by predicate on both stores."""
+    from defgraph.validate import validate
+
+    store, _ = remote
+    assert validate(store).violations == validate(embedded.store).violations == []
+    statement = next(q.subject for q in embedded.store.iter_graph_quads(CONSOLIDATED_GRAPH)
+                     if q.predicate == ox.NamedNode(RDF_TYPE) and q.object == ox.NamedNode(DG_NS + "Statement"))
+    text = ox.NamedNode(DG_NS + "text")
+    here = embedded.store.subject_quads(statement, None, text)
+    assert len(here) == 1 and store.subject_quads(statement, None, text) == here
+    assert store.subject_quads(statement, CONSOLIDATED_GRAPH, text) == []
+    assert len(store.subject_quads(statement, CONSOLIDATED_GRAPH)) > 2
 
 
 @pytest.mark.parametrize("view", ["events", "countries", "pledges", "ego", "timeline"])

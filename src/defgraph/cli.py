@@ -582,11 +582,17 @@ def validate(store: str | None) -> None:
     Example:
       defgraph validate --store ./.defgraph
     """
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     from .validate import ValidationError
 
     kg = _open(store, read_only=True)
     try:
-        report = kg.validate()
+        with Progress(SpinnerColumn(), TextColumn("validating: {task.fields[done]:,} triples checked"),
+                      TimeElapsedColumn(), console=err, transient=True,
+                      disable=not err.is_terminal) as bar:
+            task = bar.add_task("validate", total=None, done=0)
+            report = kg.validate(progress=lambda done: bar.update(task, done=done))
     except ValidationError as exc:
         raise DefgraphError(str(exc)) from exc
     if report.conforms:

@@ -527,21 +527,9 @@ def read_file(path: str | Path) -> list[ox.Triple]:
 
 def check(triples: Sequence[ox.Triple]) -> list[str]:
     """SHACL violations of corrections (ontology/shapes.ttl), one line each."""
-    from pyshacl import validate as shacl_validate
-    from rdflib import Graph
+    from .validate import check_triples
 
-    from . import resources
-    from .validate import _load, _rdflib_term, _violations
-
-    g = Graph()
-    for t in triples:
-        g.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
-    shapes = _load(str(resources.shapes_file()), "SHACL shapes")
-    conforms, results, _ = shacl_validate(g, shacl_graph=shapes, inference="none",
-                                          meta_shacl=False, advanced=False)
-    if conforms:
-        return []
-    return [f"{focus} {path}: {msg}".strip() for focus, path, msg in _violations(results)]
+    return [f"{focus} {path}: {msg}".strip() for focus, path, msg in check_triples(triples)]
 
 
 def import_corrections(store: Any, path: str | Path) -> list[Correction]:

@@ -172,10 +172,12 @@ class KnowledgeGraph:
 
         return analyse(self.store, by, **filters)  # type: ignore[arg-type]
 
-    def validate(self) -> Any:
+    def validate(self, progress: Callable[[int], None] | None = None) -> Any:
+        """SHACL validation of the published graph (see defgraph.validate); ``progress`` is
+        told how many triples have been checked, chunk by chunk."""
         from .validate import validate
 
-        return validate(self.store)
+        return validate(self.store, progress=progress)
 
     def summary(self) -> dict[str, Any]:
         """Counts of what the graph holds: statements, events by type, countries, persons, pledges, triples."""

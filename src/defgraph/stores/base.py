@@ -140,8 +140,11 @@ class Store(Protocol):
         """A SELECT query's rows one at a time (the embedded store streams them)."""
         ...
 
-    def subject_quads(self, subject: ox.NamedNode, graph: str | ox.NamedNode | None = None
-                      ) -> list[ox.Quad]: ...
+    def subject_quads(self, subject: ox.NamedNode | ox.BlankNode,
+                      graph: str | ox.NamedNode | None = None,
+                      predicate: ox.NamedNode | None = None) -> list[ox.Quad]:
+        """Every quad with this subject (and predicate, if given), in one graph or (None) in all."""
+        ...
 
     def quads(self, *, include_ontology: bool = False) -> Iterator[ox.Quad]: ...
 

@@ -290,11 +290,12 @@ class OxigraphStore:
         except OSError as exc:
             raise StoreError(f"writing graph <{g.value}> failed: {exc}") from exc
 
-    def subject_quads(self, subject: ox.NamedNode, graph: str | ox.NamedNode | None = None
-                      ) -> list[ox.Quad]:
-        """Every quad with this subject, in one graph or (None) in all of them."""
+    def subject_quads(self, subject: ox.NamedNode | ox.BlankNode,
+                      graph: str | ox.NamedNode | None = None,
+                      predicate: ox.NamedNode | None = None) -> list[ox.Quad]:
+        """Every quad with this subject (and predicate, if given), in one graph or (None) in all."""
         g = _as_graph_name(graph) if graph is not None else None
-        return [q for q in self._store.quads_for_pattern(subject, None, None, g)
+        return [q for q in self._store.quads_for_pattern(subject, predicate, None, g)
                 if not _is_vocabulary(q)]
 
     # -- reading -----------------------------------------------------------------

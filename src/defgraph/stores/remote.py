@@ -431,6 +431,19 @@ def credentials(url: str) -> tuple[str, str] | None:
 NAMES_GRAPHS_RE = re.compile(r"(?<![?$\w])GRAPH\s+[?$<\w]", re.IGNORECASE)
 
 
+_DECIMAL = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+
+
+def _line(t: ox.Triple | ox.Quad) -> str:
+    """One triple as N-Triples for INSERT/DELETE DATA. A whole xsd:decimal is written with
+    ".0": Virtuoso stores "5"^^xsd:decimal as an xsd:integer, "5.0" as the decimal it is
+    (the value is the same; patterns match by value either way)."""
+    o = t.object
+    if isinstance(o, ox.Literal) and o.datatype == _DECIMAL and o.value.lstrip("+-").isdigit():
+        o = ox.Literal(o.value + ".0", datatype=_DECIMAL)
+    return f"{t.subject} {t.predicate} {o} ."
+
+
 class RemoteStore:
     """A SPARQL 1.1 endpoint with the interface of OxigraphStore (see the module docstring)."""
 
@@ -784,7 +797,7 @@ class RemoteStore:
         batch: list[str] = []
         size, first = 0, True
         for t in new:
-            line = f"{t.subject} {t.predicate} {t.object} ."
+            line = _line(t)
             if batch and (len(batch) >= self.batch_triples or size + len(line) > BATCH_BYTES):
                 self._insert(g, batch, drop=first and bool(current))
                 batch, size, first = [], 0, False
@@ -797,7 +810,7 @@ class RemoteStore:
         """Add quads of shared graphs (the reference graph): inserting what is there changes nothing."""
         by_graph: dict[str, list[str]] = {}
         for q in quads:
-            by_graph.setdefault(str(getattr(q.graph_name, "value", "")), []).append(f"{q.subject} {q.predicate} {q.object} .")
+            by_graph.setdefault(str(getattr(q.graph_name, "value", "")), []).append(_line(q))
         for graph, lines in by_graph.items():
             for i in range(0, len(lines), self.batch_triples):
                 self._insert(ox.NamedNode(graph), lines[i:i + self.batch_triples], drop=False)
@@ -827,7 +840,7 @@ class RemoteStore:
         for graph, qs in by_graph.items():
             g = node(graph)
             new = skolemise((ox.Triple(q.subject, q.predicate, q.object) for q in qs), g)
-            lines = [f"{t.subject} {t.predicate} {t.object} ." for t in new]
+            lines = [_line(t) for t in new]
             for i in range(0, len(lines), self.batch_triples):
                 self._insert(g, lines[i:i + self.batch_triples], drop=False)
 
@@ -836,7 +849,7 @@ class RemoteStore:
         by_graph: dict[str, list[str]] = defaultdict(list)
         for q in remove:
             if isinstance(q.graph_name, ox.NamedNode):
-                by_graph[q.graph_name.value].append(f"{q.subject} {q.predicate} {q.object} .")
+                by_graph[q.graph_name.value].append(_line(q))
         for graph, lines in by_graph.items():
             for i in range(0, len(lines), self.batch_triples):
                 self.update(f"DELETE DATA {{ GRAPH <{graph}> {{\n"
@@ -856,21 +869,27 @@ class RemoteStore:
                 f"DELETE WHERE {{ GRAPH <{g.value}> {{ {s} ?p ?o }} }}"
                 for s in subjects[i:i + 50]))
         new = skolemise((ox.Triple(q.subject, q.predicate, q.object) for q in quads), g)
-        lines = [f"{t.subject} {t.predicate} {t.object} ." for t in new]
+        lines = [_line(t) for t in new]
         for i in range(0, len(lines), self.batch_triples):
             self._insert(g, lines[i:i + self.batch_triples], drop=False)
 
-    def subject_quads(self, subject: ox.NamedNode, graph: str | ox.NamedNode | None = None
-                      ) -> list[ox.Quad]:
-        """Every quad with this subject, in one graph or (None) in all of them."""
+    def subject_quads(self, subject: ox.NamedNode | ox.BlankNode,
+                      graph: str | ox.NamedNode | None = None,
+                      predicate: ox.NamedNode | None = None) -> list[ox.Quad]:
+        """Every quad with this subject (and predicate, if given), in one graph or (None) in all."""
+        if not isinstance(subject, ox.NamedNode):
+            raise StoreError("a blank node cannot be looked up on a SPARQL server")
+        p_term = "?p" if predicate is None else str(predicate)
+        bind = "" if predicate is None else f" BIND({predicate} AS ?p)"
         if graph is not None:
             g = _as_graph_name(graph)
             rows = self._select(_Shape.parse(
-                f"SELECT ?p ?o WHERE {{ GRAPH <{g.value}> {{ {subject} ?p ?o }} }}"), "", False)
+                f"SELECT ?p ?o WHERE {{ GRAPH <{g.value}> {{ {subject} {p_term} ?o }}{bind} }}"),
+                "", False)
             return [ox.Quad(subject, p, o, g) for p, o in rows.rows  # type: ignore[arg-type]
                     if p is not None and o is not None]
         rows = self._select(_Shape.parse(
-            f"SELECT ?g ?p ?o WHERE {{ GRAPH ?g {{ {subject} ?p ?o }} }}"), "", False)
+            f"SELECT ?g ?p ?o WHERE {{ GRAPH ?g {{ {subject} {p_term} ?o }}{bind} }}"), "", False)
         return [ox.Quad(subject, p, o, g) for g, p, o in rows.rows  # type: ignore[arg-type]
                 if g is not None and p is not None and o is not None]
 

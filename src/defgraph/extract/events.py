@@ -10,7 +10,7 @@ from typing import Any
 
 from ..model import ActorRef
 from ..rules import EventType, Rules, first_chars, lower_for_words, per_rules, required_words, rules
-from .text import NUMBER_WORDS_RE, Sentence, number_value, trie_pattern
+from .text import NUMBER_WORDS_RE, Sentence, may_match, number_value, trie_pattern
 
 # A headline's infinitive: "Minister to host NATO Secretary General", "UK to deploy jets"
 # a headline's infinitive: "Minister to visit Japan", "Indonesia, Australia to sign agreement"
@@ -316,6 +316,8 @@ def attend_sentence(text: str) -> bool:
     """A sentence that names who attended an event reported nearby (cue "attend"), not in a
     relative clause about something else ("the arrangements, which also bring together ...")."""
     cue = rules().cues["attend"]
+    if not may_match(cue, text):
+        return False
     m = cue.search(text)
     while m is not None:
         if not _RELATIVE_BEFORE.search(text, max(0, m.start() - 30), m.start()):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from ..rules import lower_for_words, required_words
 
 _SENT_END = re.compile(r"(?<=[.!?。])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9À-ÖØ-Þ])|\n+")
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Adm|Sen|Rep|Hon|St|Prof|Sgt|No|Jan|Feb|"
@@ -86,3 +89,24 @@ def trie_pattern(words: list[str]) -> str:
         return f"(?:{body})?" if ends else body
 
     return build(trie)
+
+
+@lru_cache(maxsize=None)
+def _words_re(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    words = required_words([pattern.pattern])
+    return re.compile(trie_pattern(words)) if words else None
+
+
+@lru_cache(maxsize=64)
+def _lower(text: str) -> str | None:
+    return lower_for_words(text)
+
+
+def may_match(pattern: re.Pattern[str], text: str) -> bool:
+    """False when the pattern cannot match anywhere in the text: none of the words every match
+    holds (rules.required_words) is in it. A cheap look before a costly search of a sentence."""
+    words = _words_re(pattern)
+    if words is None:
+        return True
+    low = _lower(text)
+    return low is None or words.search(low) is not None

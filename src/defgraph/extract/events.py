@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import ActorRef
-from ..rules import EventType, Rules, first_chars, lower_for_words, per_rules, required_words, rules
-from .text import NUMBER_WORDS_RE, Sentence, may_match, number_value, trie_pattern
+from ..rules import EventType, Rules, first_chars, per_rules, required_words, rules
+from .text import NUMBER_WORDS_RE, Sentence, lowered, may_match, number_value, trie_pattern
 
 # A headline's infinitive: "Minister to host NATO Secretary General", "UK to deploy jets"
 # a headline's infinitive: "Minister to visit Japan", "Indonesia, Australia to sign agreement"
@@ -139,7 +139,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     dropped. The triggers, cue words and exclusions are those of rules/event_types.yaml."""
     r = rules()
     any_words, own_words = _trigger_words(r)
-    low = lower_for_words(s.text) if any_words is not None else None
+    low = lowered(s.text) if any_words is not None else None
     if low is not None and any_words is not None and not any_words.search(low):
         return []  # none of the words any trigger needs
     if not _any_trigger(r).search(s.text):

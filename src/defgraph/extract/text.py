@@ -98,7 +98,8 @@ def _words_re(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
 
 
 @lru_cache(maxsize=64)
-def _lower(text: str) -> str | None:
+def lowered(text: str) -> str | None:
+    """rules.lower_for_words, kept for the last sentences: several rules look at each."""
     return lower_for_words(text)
 
 
@@ -108,5 +109,5 @@ def may_match(pattern: re.Pattern[str], text: str) -> bool:
     words = _words_re(pattern)
     if words is None:
         return True
-    low = _lower(text)
+    low = lowered(text)
     return low is None or words.search(low) is not None

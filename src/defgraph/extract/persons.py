@@ -10,7 +10,7 @@ from ..vocab import slug
 from .countries import CountryMention
 from .lexicon import military_rank, national_roles, role_re, strip_honorific, strip_post_nominals
 from .spans import SpanIndex, pair_index, span_index
-from .text import trie_pattern
+from .text import may_match, trie_pattern
 
 _WORD_OR_HYPHEN = re.compile(r"[\w-]")
 
@@ -452,7 +452,7 @@ def find_persons(
 
     # "The defence ministers of Bolivia and Peru, Edmundo Novillo and Walter Astudillo": each
     # holder of the state named in the same place, in turn
-    for pm in _PLURAL_OFFICE_OF.finditer(text):
+    for pm in (_PLURAL_OFFICE_OF.finditer(text) if may_match(_PLURAL_OFFICE_OF, text) else ()):
         state_a = next(iter(cindex.starting_in(pm.end(), pm.end() + 1)), None)
         if state_a is None:
             continue
@@ -476,7 +476,7 @@ def find_persons(
 
     # "The three Baltic defence ministers, Dovilė Šakalienė of Lithuania, Hanno Pevkur of Estonia
     # and Andris Sprūds of Latvia": each holder of a list with the state after "of"
-    for lm in _PLURAL_HOLDERS.finditer(text):
+    for lm in (_PLURAL_HOLDERS.finditer(text) if may_match(_PLURAL_HOLDERS, text) else ()):
         pos = lm.end()
         while True:
             nm = _name_at(text, pos)

@@ -405,16 +405,19 @@ _COMMON = frozenset("a an the to on in at of for with by and or is are was were 
 _UNLIKE_LOWER = ("\u017f", "\u0131", "\u0130")
 
 
-_WHITE = re.compile(r"\s+")
-
-
 def lower_for_words(text: str) -> str | None:
     """The text in lower case with each run of white space one space, to look for
     required_words in; None when a character of it makes lower case differ from what a
     case-blind pattern sees (then no prefilter)."""
     if any(ch in text for ch in _UNLIKE_LOWER):
         return None
-    return _WHITE.sub(" ", text.lower())
+    low = text.lower()
+    out = " ".join(low.split())  # (str.split splits where \s matches)
+    if low[:1].isspace():
+        out = " " + out
+    if low[-1:].isspace() and out != " ":
+        out += " "
+    return out
 
 
 # --- loading and validation ------------------------------------------------------------------

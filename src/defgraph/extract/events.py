@@ -10,7 +10,7 @@ from typing import Any
 
 from ..model import ActorRef
 from ..rules import EventType, Rules, first_chars, per_rules, required_words, rules
-from .text import NUMBER_WORDS_RE, Sentence, lowered, may_match, number_value, trie_pattern
+from .text import NUMBER_WORDS_RE, Sentence, Words, compile_words, has_words, lowered, may_match, number_value
 
 # A headline's infinitive: "Minister to host NATO Secretary General", "UK to deploy jets"
 # a headline's infinitive: "Minister to visit Japan", "Indonesia, Australia to sign agreement"
@@ -121,17 +121,13 @@ def _any_trigger(r: Rules) -> re.Pattern[str]:
 
 
 @per_rules
-def _trigger_words(r: Rules) -> tuple[re.Pattern[str] | None, dict[int, re.Pattern[str]]]:
+def _trigger_words(r: Rules) -> tuple[Words | None, dict[int, Words]]:
     """Words one of which a sentence must hold (in lower case) for any trigger to match, and
     for each trigger (by id) its own: a look for a few words costs less than the triggers."""
-    def words_re(patterns: list[str]) -> re.Pattern[str] | None:
-        words = required_words(patterns)
-        return re.compile(trie_pattern(words)) if words else None
-
     patterns = [t.pattern.pattern for et in r.event_types for t in et.triggers]
     own = {id(t): w for et in r.event_types for t in et.triggers
-           if (w := words_re([t.pattern.pattern])) is not None}
-    return words_re(patterns), own
+           if (w := compile_words(required_words([t.pattern.pattern]))) is not None}
+    return compile_words(required_words(patterns)), own
 
 
 def find_triggers(s: Sentence) -> list[Trigger]:
@@ -140,7 +136,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     r = rules()
     any_words, own_words = _trigger_words(r)
     low = lowered(s.text) if any_words is not None else None
-    if low is not None and any_words is not None and not any_words.search(low):
+    if low is not None and any_words is not None and not has_words(any_words, low):
         return []  # none of the words any trigger needs
     if not _any_trigger(r).search(s.text):
         return []  # most sentences name no event: one pass instead of one per trigger
@@ -160,7 +156,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
             if cls in found and not trig.convening and not found[cls].reference:
                 continue
             words = own_words.get(id(trig))
-            if low is not None and words is not None and not words.search(low):
+            if low is not None and words is not None and not has_words(words, low):
                 continue  # the trigger cannot match: a word it needs is not in the sentence
             for m in trig.pattern.finditer(s.text):
                 word = m.group(0)

@@ -91,10 +91,27 @@ def trie_pattern(words: list[str]) -> str:
     return build(trie)
 
 
+Words = tuple[str, ...] | re.Pattern[str]
+
+
+def compile_words(words: list[str] | None) -> Words | None:
+    """Words to look for in a lower-cased text: a few as they are (str's `in` is quicker), many
+    as one pattern; None for none."""
+    if not words:
+        return None
+    return tuple(words) if len(words) <= 16 else re.compile(trie_pattern(words))
+
+
+def has_words(words: Words, low: str) -> bool:
+    """Whether one of the words is in the lower-cased text."""
+    if isinstance(words, tuple):
+        return any(w in low for w in words)
+    return words.search(low) is not None
+
+
 @lru_cache(maxsize=None)
-def _words_re(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
-    words = required_words([pattern.pattern])
-    return re.compile(trie_pattern(words)) if words else None
+def _words_re(pattern: re.Pattern[str]) -> Words | None:
+    return compile_words(required_words([pattern.pattern]))
 
 
 @lru_cache(maxsize=64)
@@ -110,4 +127,4 @@ def may_match(pattern: re.Pattern[str], text: str) -> bool:
     if words is None:
         return True
     low = lowered(text)
-    return low is None or words.search(low) is not None
+    return low is None or has_words(words, low)

@@ -10,7 +10,16 @@ from typing import Any
 
 from ..model import ActorRef
 from ..rules import EventType, Rules, first_chars, per_rules, required_words, rules
-from .text import NUMBER_WORDS_RE, Sentence, Words, compile_words, has_words, lowered, may_match, number_value
+from .text import (
+    NUMBER_WORDS_RE,
+    Sentence,
+    Words,
+    compile_words,
+    has_words,
+    lowered,
+    may_match,
+    number_value,
+)
 
 # A headline's infinitive: "Minister to host NATO Secretary General", "UK to deploy jets"
 # a headline's infinitive: "Minister to visit Japan", "Indonesia, Australia to sign agreement"

@@ -16,7 +16,7 @@ _WORD_OR_HYPHEN = re.compile(r"[\w-]")
 
 
 def _whole_words(text: str, words: list[str]) -> list[tuple[int, int]]:
-    """The spans that `(?<![\w-])(?:word|word|...)(?![\w-])` finds with finditer (the longest
+    r"""The spans that `(?<![\w-])(?:word|word|...)(?![\w-])` finds with finditer (the longest
     word at each start, leftmost first, no overlap), by str.find: compiling that pattern anew for
     each statement's set of surnames cost more than the rest of the person rules."""
     if not all(words):  # an empty word matches everywhere: leave that to the pattern itself

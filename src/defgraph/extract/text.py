@@ -94,12 +94,12 @@ def trie_pattern(words: list[str]) -> str:
 Words = tuple[str, ...] | re.Pattern[str]
 
 
-def compile_words(words: list[str] | None) -> Words | None:
-    """Words to look for in a lower-cased text: a few as they are (str's `in` is quicker), many
-    as one pattern; None for none."""
+def compile_words(words: list[str] | None, few: int = 16) -> Words | None:
+    """Words to look for in a lower-cased text: up to `few` as they are (str's `in` is quicker
+    in a long text), more as one pattern; None for none."""
     if not words:
         return None
-    return tuple(words) if len(words) <= 16 else re.compile(trie_pattern(words))
+    return tuple(words) if len(words) <= few else re.compile(trie_pattern(words))
 
 
 def has_words(words: Words, low: str) -> bool:

@@ -102,6 +102,7 @@ def test_required_words_read_literal_text_only() -> None:
     assert required_words([r"\bsign(?:ed|s)?\s+(?:an?\s+)?agreement\b"]) is not None
     assert required_words([r"[A-Z]\w+"]) is None  # nothing literal: no prefilter
     assert required_words([r"(?:x)?"]) is None  # may match an empty text
+    assert required_words([re.compile(r"held talks", re.X)]) == ["heldtalks"]  # verbose: a space is no text
     # white space of any kind and length is one space in the lowered text
     assert lower_for_words("Held\u00a0 Talks\n") == "held talks "
     assert lower_for_words("ſigned") is None  # "ſ" matches "s" in a case-blind pattern

@@ -133,9 +133,9 @@ def _any_trigger(r: Rules) -> re.Pattern[str]:
 def _trigger_words(r: Rules) -> tuple[Words | None, dict[int, Words]]:
     """Words one of which a sentence must hold (in lower case) for any trigger to match, and
     for each trigger (by id) its own: a look for a few words costs less than the triggers."""
-    patterns = [t.pattern.pattern for et in r.event_types for t in et.triggers]
+    patterns = [t.pattern for et in r.event_types for t in et.triggers]
     own = {id(t): w for et in r.event_types for t in et.triggers
-           if (w := compile_words(required_words([t.pattern.pattern]), few=0)) is not None}  # (a sentence is short)
+           if (w := compile_words(required_words([t.pattern]), few=0)) is not None}  # (a sentence is short)
     return compile_words(required_words(patterns)), own
 
 

@@ -111,7 +111,7 @@ def has_words(words: Words, low: str) -> bool:
 
 @lru_cache(maxsize=None)
 def _words_re(pattern: re.Pattern[str]) -> Words | None:
-    return compile_words(required_words([pattern.pattern]))
+    return compile_words(required_words([pattern]))
 
 
 @lru_cache(maxsize=64)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -284,7 +284,7 @@ def first_chars(patterns: list[str], ignore_case: bool = False) -> str:
 
 
 
-def required_words(patterns: list[str]) -> list[str] | None:
+def required_words(patterns: Sequence[str | re.Pattern[str]]) -> list[str] | None:
     """Lower-case ASCII strings one of which every match of any of the patterns contains (the
     longest ones the patterns' literal text tells, white space as one space), or None when some
     pattern has none. A text whose lower case with white space as one space (lower_for_words)
@@ -388,7 +388,9 @@ def required_words(patterns: list[str]) -> list[str] | None:
     out: set[str] = set()
     try:
         for pattern in patterns:
-            got = need(_parser.parse(pattern))
+            # (a compiled pattern is read with its flags: in verbose mode a space is no text)
+            got = need(_parser.parse(pattern.pattern, pattern.flags) if isinstance(pattern, re.Pattern)
+                       else _parser.parse(pattern))
             if not got or any(not w.strip() for w in got):
                 return None
             out |= set(got)

@@ -15,6 +15,7 @@ from typing import Any, cast
 import pycountry
 
 from ..rules import on_reset, rules
+from .text import may_match
 
 
 def _extra() -> dict[str, str]:
@@ -217,7 +218,7 @@ def find_countries(text: str) -> list[CountryMention]:
     """Every mention of a country in the text, left to right, without overlaps."""
     names, _, _ = _tables()
     out: list[CountryMention] = []
-    for m in _combining_re().finditer(text):
+    for m in (_combining_re().finditer(text) if may_match(_combining_re(), text) else ()):
         if resolve_country(m.group(2).rstrip(".")) is None:
             continue  # "Indo-Pacific" names a region, not India
         out.append(CountryMention(m.start(1), m.end(1), m.group(1), _combining()[m.group(1)], True))
@@ -225,7 +226,8 @@ def find_countries(text: str) -> list[CountryMention]:
 
     taken = Occupied((c.start, c.end) for c in out)
     feature_re = rules().feature_re
-    features = Occupied((f.start(), f.end()) for f in feature_re.finditer(text)) if feature_re is not None else None
+    features = Occupied((f.start(), f.end()) for f in (feature_re.finditer(text) if may_match(feature_re, text) else ())) \
+        if feature_re is not None else None
     for m in _mention_regex().finditer(text):
         if features is not None and features.overlaps(m.start(), m.end()):
             continue  # "the South China Sea", "the Gulf of Guinea": a sea, not the state

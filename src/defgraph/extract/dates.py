@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -41,6 +42,104 @@ _RELATIVE = re.compile(
     r"(?:on |last |this |next |from |until )(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
     re.I,
 )
+
+
+# Each pattern above tried at every position of a text cost more than a tenth of extraction.
+# Every match starts at a run of digits, at a month's name or at a word of _RELATIVE, or at
+# one of the fixed words that may stand before those ("from", "between", "the", "last",
+# "later in the" ...): the patterns are tried only there (_finditer_at), with the same matches.
+_DIGITS = re.compile(r"\d+")
+# (looked for in the text in lower case: a case-blind pattern tries every position, and costs
+# more than the patterns themselves)
+_MONTH_WORD = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+_RELATIVE_WORD = re.compile(r"today|tonight|tomorrow|yesterday|morning|afternoon|evening|week|month|year|"
+                            r"monday|tuesday|wednesday|thursday|friday|saturday|sunday")
+# the only characters whose lower case is not what a case-blind pattern matches them to (ſ and ı
+# match s and i; İ lowers to two characters): a text with one is scanned at every position
+_UNLIKE_LOWER = ("\u017f", "\u0131", "\u0130")
+# how far before its word a match of _RELATIVE may start: "on ", "this ", "until ",
+# "later this ", "later in the "
+_RELATIVE_BEFORE = (0, 3, 5, 6, 11, 13)
+
+
+class _Starts:
+    """The positions where a date pattern can start a match, found once per text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._digits: list[int] | None = None
+        self._months: list[int] | None = None
+        self.low = None if any(ch in text for ch in _UNLIKE_LOWER) else text.lower()
+
+    def digits(self) -> list[int]:
+        """Where each run of digits starts (a pattern's first digit follows no word character)."""
+        if self._digits is None:
+            self._digits = [m.start() for m in _DIGITS.finditer(self.text)]
+        return self._digits
+
+    def months(self) -> list[int] | None:
+        """Where a month's name (its first three letters) may start (None: anywhere)."""
+        if self._months is None and self.low is not None:
+            self._months = [m.start() for m in _MONTH_WORD.finditer(self.low)]
+        return self._months
+
+    def with_words_before(self, at: list[int] | None, *words: str) -> list[int] | None:
+        """`at` and, for each, where each of `words` would start if it stood before it with
+        white space between (one word: "from 12", "between June"; two: "from the 9th")."""
+        if at is None:
+            return None
+        text = self.text
+        out = set(at)
+        todo = list(at)
+        for _ in range(2):
+            nxt = []
+            for k in todo:
+                j = k
+                while j > 0 and text[j - 1].isspace():  # str.isspace is what \s matches
+                    j -= 1
+                if j == k:
+                    continue
+                for w in words:
+                    if j - len(w) >= 0:
+                        out.add(j - len(w))
+                        nxt.append(j - len(w))
+            todo = nxt
+        return sorted(out)
+
+    def relative(self) -> list[int] | None:
+        """Where a match of _RELATIVE may start (None: anywhere)."""
+        if self.low is None:
+            return None
+        return sorted({m.start() - d for m in _RELATIVE_WORD.finditer(self.low) for d in _RELATIVE_BEFORE
+                       if m.start() >= d})
+
+
+# where each of _PATTERNS can start
+_STARTS = (
+    lambda s: s.with_words_before(s.digits(), "from", "between", "the"),
+    lambda s: s.with_words_before(s.months(), "from", "between"),
+    _Starts.digits,
+    _Starts.months,
+    _Starts.digits,
+    _Starts.digits,
+)
+
+
+def _finditer_at(pat: re.Pattern[str], text: str, starts: list[int] | None) -> Iterator[re.Match[str]]:
+    """What pat.finditer(text) gives, when every match starts at one of `starts` (sorted; None:
+    anywhere): finditer tries each position in turn, and match(text, pos) sees the text before
+    pos as search does. None of the patterns matches an empty string."""
+    if starts is None:
+        yield from pat.finditer(text)
+        return
+    pos = 0
+    for p in starts:
+        if p < pos:
+            continue
+        m = pat.match(text, p)
+        if m is not None:
+            yield m
+            pos = m.end()
 
 
 @dataclass(frozen=True)
@@ -92,8 +191,9 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
     def free(s: int, e: int) -> bool:
         return not taken.overlaps(s, e)
 
-    for pat in _PATTERNS:
-        for m in pat.finditer(text):
+    starts = _Starts(text)
+    for pat, at in zip(_PATTERNS, _STARTS):
+        for m in _finditer_at(pat, text, at(starts)):
             if not free(m.start(), m.end()):
                 continue
             gd = m.groupdict()
@@ -129,7 +229,7 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
             out.append(DateMention(m.start(), m.end(), m.group(0), d, end))
     absolute_starts = {x.start for x in out}
     if ref is not None:
-        for m in _RELATIVE.finditer(text):
+        for m in _finditer_at(_RELATIVE, text, starts.relative()):
             if not free(m.start(), m.end()):
                 continue
             if m.group("wd"):

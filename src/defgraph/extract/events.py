@@ -9,8 +9,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import ActorRef
-from ..rules import EventType, Rules, first_chars, per_rules, rules
-from .text import NUMBER_WORDS_RE, Sentence, number_value
+from ..rules import EventType, Rules, first_chars, per_rules, required_words, rules
+from .text import (
+    NUMBER_WORDS_RE,
+    Sentence,
+    Words,
+    compile_words,
+    has_words,
+    lowered,
+    may_match,
+    number_value,
+)
 
 # A headline's infinitive: "Minister to host NATO Secretary General", "UK to deploy jets"
 # a headline's infinitive: "Minister to visit Japan", "Indonesia, Australia to sign agreement"
@@ -120,10 +129,24 @@ def _any_trigger(r: Rules) -> re.Pattern[str]:
                       "|".join(f"(?:{p})" for p in patterns) + ")", re.IGNORECASE)
 
 
+@per_rules
+def _trigger_words(r: Rules) -> tuple[Words | None, dict[int, Words]]:
+    """Words one of which a sentence must hold (in lower case) for any trigger to match, and
+    for each trigger (by id) its own: a look for a few words costs less than the triggers."""
+    patterns = [t.pattern for et in r.event_types for t in et.triggers]
+    own = {id(t): w for et in r.event_types for t in et.triggers
+           if (w := compile_words(required_words([t.pattern]), few=0)) is not None}  # (a sentence is short)
+    return compile_words(required_words(patterns)), own
+
+
 def find_triggers(s: Sentence) -> list[Trigger]:
     """Event triggers in one sentence, first per event class, with negated and intended ones
     dropped. The triggers, cue words and exclusions are those of rules/event_types.yaml."""
     r = rules()
+    any_words, own_words = _trigger_words(r)
+    low = lowered(s.text) if any_words is not None else None
+    if low is not None and any_words is not None and not has_words(any_words, low):
+        return []  # none of the words any trigger needs
     if not _any_trigger(r).search(s.text):
         return []  # most sentences name no event: one pass instead of one per trigger
     intent, negation, generic = r.cues["intent"], r.cues["negation"], r.cues["generic_noun"]
@@ -141,6 +164,9 @@ def find_triggers(s: Sentence) -> list[Trigger]:
         for trig in et.triggers:
             if cls in found and not trig.convening and not found[cls].reference:
                 continue
+            words = own_words.get(id(trig))
+            if low is not None and words is not None and not has_words(words, low):
+                continue  # the trigger cannot match: a word it needs is not in the sentence
             for m in trig.pattern.finditer(s.text):
                 word = m.group(0)
                 head = word.split()[0]
@@ -295,6 +321,8 @@ def attend_sentence(text: str) -> bool:
     """A sentence that names who attended an event reported nearby (cue "attend"), not in a
     relative clause about something else ("the arrangements, which also bring together ...")."""
     cue = rules().cues["attend"]
+    if not may_match(cue, text):
+        return False
     m = cue.search(text)
     while m is not None:
         if not _RELATIVE_BEFORE.search(text, max(0, m.start() - 30), m.start()):

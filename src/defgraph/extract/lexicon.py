@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..rules import rules
+from .text import may_match
 
 # Generic names of coalitions and groupings: "the Coalition of the Willing", "the Drone Coalition".
 _GENERIC_ORG = [
@@ -40,7 +41,7 @@ def find_organisations(text: str) -> list[OrgMention]:
     from .spans import Occupied
 
     taken = Occupied((o.start, o.end) for o in out)
-    for m in (m for pattern in _GENERIC_ORG for m in pattern.finditer(text)):
+    for m in (m for pattern in _GENERIC_ORG if may_match(pattern, text) for m in pattern.finditer(text)):
         name = m.group("name").strip()
         s, e = m.start("name"), m.end("name")
         if name in _GENERIC_STOP or taken.overlaps(s, e):

@@ -137,6 +137,13 @@ class Money:
 
 
 _NUMBER = re.compile(r"\d[\d,.]*")
+# A match of _MONEY that holds a number starts that number (only the number has digits): a sign
+# or code stands just before it, or the number, whole, is followed by a code or a currency's
+# word. A number with neither is no amount, and the costly pattern is not tried around it.
+_SIGN_BEFORE = re.compile(rf"(?:{_SYM_RE}|{_CODE_RE})\s?\Z", re.I)
+_CURRENCY_AFTER = re.compile(
+    r"(?:\s*(?:trillion|billion|million|thousand|crores?|lakhs?|bn|mn|mln|tn|[kmb])\b)?"
+    rf"(?:\s*(?:{_CODE_RE})\b|\s+(?:{_WORD_RE})\b)", re.I)
 
 
 def _candidates(text: str):  # type: ignore[no-untyped-def]
@@ -146,6 +153,9 @@ def _candidates(text: str):  # type: ignore[no-untyped-def]
         if n.start() < seen_end:
             continue
         lo = max(0, n.start() - 40)
+        if not _SIGN_BEFORE.search(text, max(lo, n.start() - 6), n.start()) and \
+                not _CURRENCY_AFTER.match(text, n.end(), min(len(text), n.end() + 40)):
+            continue
         for m in _MONEY.finditer(text, lo, min(len(text), n.end() + 40)):
             if m.start() <= n.start() < m.end() and m.end() > seen_end:
                 seen_end = m.end()

@@ -10,7 +10,35 @@ from ..vocab import slug
 from .countries import CountryMention
 from .lexicon import military_rank, national_roles, role_re, strip_honorific, strip_post_nominals
 from .spans import SpanIndex, pair_index, span_index
-from .text import trie_pattern
+from .text import may_match, trie_pattern
+
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
+
+
+def _whole_words(text: str, words: list[str]) -> list[tuple[int, int]]:
+    r"""The spans that `(?<![\w-])(?:word|word|...)(?![\w-])` finds with finditer (the longest
+    word at each start, leftmost first, no overlap), by str.find: compiling that pattern anew for
+    each statement's set of surnames cost more than the rest of the person rules."""
+    if not all(words):  # an empty word matches everywhere: leave that to the pattern itself
+        pattern = re.compile(r"(?<![\w-])(?:" + trie_pattern(words) + r")(?![\w-])")
+        return [m.span() for m in pattern.finditer(text)]
+    best: dict[int, int] = {}  # start -> end of the longest word that stands alone there
+    for w in words:
+        i = text.find(w)
+        while i >= 0:
+            end = i + len(w)
+            if (i == 0 or not _WORD_OR_HYPHEN.match(text, i - 1)) and not _WORD_OR_HYPHEN.match(text, end) \
+                    and end > best.get(i, -1):
+                best[i] = end
+            i = text.find(w, i + 1)
+    out: list[tuple[int, int]] = []
+    last = 0
+    for start in sorted(best):
+        if start >= last:
+            out.append((start, best[start]))
+            last = best[start]
+    return out
+
 
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽȘȚА-Я"
 _TOKEN = rf"[{_UP}](?:[\w'’]+(?:-[{_UP}]?[\w'’]+)*|\.)"
@@ -424,7 +452,7 @@ def find_persons(
 
     # "The defence ministers of Bolivia and Peru, Edmundo Novillo and Walter Astudillo": each
     # holder of the state named in the same place, in turn
-    for pm in _PLURAL_OFFICE_OF.finditer(text):
+    for pm in (_PLURAL_OFFICE_OF.finditer(text) if may_match(_PLURAL_OFFICE_OF, text) else ()):
         state_a = next(iter(cindex.starting_in(pm.end(), pm.end() + 1)), None)
         if state_a is None:
             continue
@@ -448,7 +476,7 @@ def find_persons(
 
     # "The three Baltic defence ministers, Dovilė Šakalienė of Lithuania, Hanno Pevkur of Estonia
     # and Andris Sprūds of Latvia": each holder of a list with the state after "of"
-    for lm in _PLURAL_HOLDERS.finditer(text):
+    for lm in (_PLURAL_HOLDERS.finditer(text) if may_match(_PLURAL_HOLDERS, text) else ()):
         pos = lm.end()
         while True:
             nm = _name_at(text, pos)
@@ -761,11 +789,10 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
     # Bare surname mentions ("Healey said") later in the text: one pass for every surname
     if by_surname:
         known = {id(p): pair_index(p.mentions) for ps in by_surname.values() for p in ps}
-        pattern = re.compile(r"(?<![\w-])(?:" + trie_pattern(list(by_surname)) + r")(?![\w-])")
-        for m in pattern.finditer(text):
-            for p in by_surname.get(m.group(0), ()):
-                if not known[id(p)].containing(m.start()):
-                    p.mentions.append((m.start(), m.end()))
+        for start, end in _whole_words(text, list(by_surname)):
+            for p in by_surname.get(text[start:end], ()):
+                if not known[id(p)].containing(start):
+                    p.mentions.append((start, end))
     _title_mentions(text, out)
     for p in out:
         p.mentions.sort()

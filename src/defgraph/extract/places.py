@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..rules import Rules, per_rules, rules
+from .text import may_match
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             add(PlaceMention(c.start("name"), c.start("name") + len(cand), _label(city.name, cand), "city", city.iso3,
                              city.geonames_id))
 
-    for m in list(rules().standalone_venue_re.finditer(text)) + list(_venue_re().finditer(text)):
+    for m in [m for p in (rules().standalone_venue_re, _venue_re()) if may_match(p, text) for m in p.finditer(text)]:
         name = m.group("name") if "name" in m.groupdict() and m.group("name") else m.group(0)
         s = m.start("name") if m.groupdict().get("name") else m.start()
         clean = re.sub(r"^the\s+", "", name)

@@ -27,7 +27,7 @@ from .lexicon import OrgMention, find_organisations
 from .money import Money, currency_users, local_currency
 from .persons import PersonHit
 from .spans import SpanIndex
-from .text import Sentence
+from .text import Sentence, may_match
 
 
 def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraft]) -> list[Pledge]:
@@ -36,7 +36,8 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
     default_recipient = _usual_recipient(ctx)
     R = rules()
     for si, s in enumerate(ctx.sentences):
-        if not (pl_rules._PLEDGE_WORD.search(s.text) or (out and pl_rules._PART.search(s.text))) \
+        if not ((may_match(pl_rules._PLEDGE_WORD, s.text) and pl_rules._PLEDGE_WORD.search(s.text))
+                or (out and pl_rules._PART.search(s.text))) \
                 or _negated_pledge(s.text):
             continue  # a sentence that gives, or one that splits a total given before
         cs = ctx.within(ctx.countries, s)
@@ -284,7 +285,7 @@ _REPORTED = re.compile(r"\b(?:said|says|announced|confirmed|stated|added|told|te
 
 
 def _negated_pledge(text: str) -> bool:
-    verb = pl_rules._PLEDGE_WORD.search(text)
+    verb = pl_rules._PLEDGE_WORD.search(text) if may_match(pl_rules._PLEDGE_WORD, text) else None
     if not verb:
         return False
     before = text[max(0, verb.start() - 30): verb.start()]

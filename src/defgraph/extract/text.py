@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from ..rules import lower_for_words, required_words
 
 _SENT_END = re.compile(r"(?<=[.!?。])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9À-ÖØ-Þ])|\n+")
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Adm|Sen|Rep|Hon|St|Prof|Sgt|No|Jan|Feb|"
@@ -86,3 +89,42 @@ def trie_pattern(words: list[str]) -> str:
         return f"(?:{body})?" if ends else body
 
     return build(trie)
+
+
+Words = tuple[str, ...] | re.Pattern[str]
+
+
+def compile_words(words: list[str] | None, few: int = 16) -> Words | None:
+    """Words to look for in a lower-cased text: up to `few` as they are (str's `in` is quicker
+    in a long text), more as one pattern; None for none."""
+    if not words:
+        return None
+    return tuple(words) if len(words) <= few else re.compile(trie_pattern(words))
+
+
+def has_words(words: Words, low: str) -> bool:
+    """Whether one of the words is in the lower-cased text."""
+    if isinstance(words, tuple):
+        return any(w in low for w in words)
+    return words.search(low) is not None
+
+
+@lru_cache(maxsize=None)
+def _words_re(pattern: re.Pattern[str]) -> Words | None:
+    return compile_words(required_words([pattern]))
+
+
+@lru_cache(maxsize=64)
+def lowered(text: str) -> str | None:
+    """rules.lower_for_words, kept for the last sentences: several rules look at each."""
+    return lower_for_words(text)
+
+
+def may_match(pattern: re.Pattern[str], text: str) -> bool:
+    """False when the pattern cannot match anywhere in the text: none of the words every match
+    holds (rules.required_words) is in it. A cheap look before a costly search of a sentence."""
+    words = _words_re(pattern)
+    if words is None:
+        return True
+    low = lowered(text)
+    return low is None or has_words(words, low)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -281,6 +281,145 @@ def first_chars(patterns: list[str], ignore_case: bool = False) -> str:
     if ignore_case:
         chars |= {c.swapcase() for c in chars}
     return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])" if chars else ""
+
+
+
+def required_words(patterns: Sequence[str | re.Pattern[str]]) -> list[str] | None:
+    """Lower-case ASCII strings one of which every match of any of the patterns contains (the
+    longest ones the patterns' literal text tells, white space as one space), or None when some
+    pattern has none. A text whose lower case with white space as one space (lower_for_words)
+    contains none of them has no match, whatever the case-blindness of the patterns: a cheap
+    test before a costly one."""
+    import importlib
+
+    try:
+        C: Any = importlib.import_module("re._constants")
+        _parser: Any = importlib.import_module("re._parser")
+    except ImportError:  # pragma: no cover - older Pythons: no prefilter, same matches
+        return None
+
+    def spacey(op: Any, av: Any) -> bool:
+        """White space, one character or a run of it (\\s, \\s+, [ \\t]+, a space)."""
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1 and len(av[2]) == 1:
+            op, av = av[2][0]
+        if op is C.LITERAL:
+            return chr(av).isspace()
+        return op is C.IN and all(o is C.LITERAL and chr(v).isspace() or o is C.CATEGORY
+                                  and v is C.CATEGORY_SPACE for o, v in av)
+
+    def join(a: list[str], b: list[str]) -> list[str] | None:
+        out = sorted({x + (y[1:] if x.endswith(" ") and y.startswith(" ") else y) for x in a for y in b})
+        return out if len(out) <= 64 else None
+
+    def literals(items: Any) -> list[str] | None:
+        """Every text the sequence matches, when it is made of literal text alone (lower case,
+        white space as one space); None otherwise or when there are too many."""
+        got: list[str] | None = [""]
+        for op, av in items:
+            if got is None:
+                return None
+            if spacey(op, av):
+                got = join(got, [" "])
+            elif op is C.LITERAL and av < 128:
+                got = join(got, [chr(av).lower()])
+            elif op is C.AT:
+                continue  # takes no character
+            elif op is C.SUBPATTERN:
+                sub = literals(av[-1])
+                got = None if sub is None else join(got, sub)
+            elif op is C.BRANCH:
+                alts: list[str] = []
+                for branch in av[1]:
+                    sub = literals(branch)
+                    if sub is None:
+                        return None
+                    alts += sub
+                got = join(got, alts)
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
+                sub = literals(av[2])
+                got = None if sub is None else join(got, [""] + sub)
+            else:
+                return None
+        return got
+
+    def strength(option: list[str]) -> tuple[int, int]:
+        """How rarely one of the strings is in a text: the least of its letters (a common word
+        counts one) and spaces (six are rare enough), then the fewest strings."""
+        return (min(6, min(sum(1 if w in _COMMON else len(w) for w in x.split()) + x.count(" ")
+                            for x in option)), -len(option))
+
+    def need(items: Any) -> list[str] | None:
+        """Strings one of which every match of the sequence contains; None if unknown."""
+        options: list[list[str]] = []
+        run: list[str] | None = [""]
+        for op, av in list(items) + [(None, None)]:
+            lit = literals([(op, av)]) if op is not None else None
+            if lit is not None:
+                options.append(lit)  # the element alone ("names" of "put their names to")
+            if lit is not None and run is not None:
+                joined = join(run, lit)
+                if joined is not None:
+                    run = joined
+                    continue
+            if run is not None and all(x.strip() for x in run):
+                options.append(run)
+            run = lit if lit is not None else [""]
+            got: list[str] | None = None
+            if op is C.SUBPATTERN:
+                got = need(av[-1])
+            elif op is C.BRANCH:
+                union: set[str] = set()
+                for branch in av[1]:
+                    one = need(branch)
+                    if one is None:
+                        break
+                    union |= set(one)
+                else:
+                    got = sorted(union)
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+                got = need(av[2])
+            if got:
+                options.append(got)
+        # (a string that holds another of the option is implied by it: "signed" by "sign")
+        options = [[x for x in o if not any(y != x and y in x for y in o)] for o in options
+                   if all(x.strip() for x in o)]
+        return max(options, key=strength) if options else None
+
+    out: set[str] = set()
+    try:
+        for pattern in patterns:
+            # (a compiled pattern is read with its flags: in verbose mode a space is no text)
+            got = need(_parser.parse(pattern.pattern, pattern.flags) if isinstance(pattern, re.Pattern)
+                       else _parser.parse(pattern))
+            if not got or any(not w.strip() for w in got):
+                return None
+            out |= set(got)
+    except (re.error, TypeError, ValueError, AttributeError):
+        return None
+    return sorted(out)
+
+
+# words too common to tell a text from another
+_COMMON = frozenset("a an the to on in at of for with by and or is are was were be has have had will".split())
+
+# characters whose lower case is not what a case-blind pattern matches them to: "ſ" and "ı"
+# match "s" and "i", "İ" lowers to two characters
+_UNLIKE_LOWER = ("\u017f", "\u0131", "\u0130")
+
+
+def lower_for_words(text: str) -> str | None:
+    """The text in lower case with each run of white space one space, to look for
+    required_words in; None when a character of it makes lower case differ from what a
+    case-blind pattern sees (then no prefilter)."""
+    if any(ch in text for ch in _UNLIKE_LOWER):
+        return None
+    low = text.lower()
+    out = " ".join(low.split())  # (str.split splits where \s matches)
+    if low[:1].isspace():
+        out = " " + out
+    if low[-1:].isspace() and out != " ":
+        out += " "
+    return out
 
 
 # --- loading and validation ------------------------------------------------------------------

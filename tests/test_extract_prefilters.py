@@ -1,0 +1,108 @@
+"""The shortcuts that make extraction cheaper find exactly what the patterns they stand in for
+find: dates tried only where a match can start, amounts only around numbers with a currency
+near, surnames by str.find, and the look for required words before a costly pattern.
+
+Each is compared with the plain pattern on random texts made of the pieces that matter (case,
+white space of several kinds, the letters whose lower case a case-blind pattern reads apart).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from defgraph.extract import dates, money
+from defgraph.extract.persons import _whole_words
+from defgraph.extract.text import may_match, trie_pattern
+from defgraph.rules import lower_for_words, required_words, rules
+
+_SPACES = [" ", "", "  ", "\n", "\t", "\u00a0", "\u2003", " \r\n"]
+
+
+def _texts(pieces: list[str], count: int, seed: int, longest: int = 25) -> list[str]:
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(pieces) + rnd.choice(_SPACES) for _ in range(rnd.randint(1, longest)))
+            for _ in range(count)]
+
+
+def test_dates_are_tried_only_where_a_match_can_start() -> None:
+    pieces = ["from", "From", "between", "the", "THE", "of", "to", "until", "and", "-", "–", "12", "3rd", "31",
+              "2025", "June", "jun.", "Sept", "SEPT.", "May", "march", "2025-04-10", "10/04/2025", "on", "last",
+              "this", "next", "later", "in", "year", "month", "week", "weekend", "Monday", "SUNDAY", "today",
+              "tomorrow", "yesterday", "this morning", ",", "(", "x12", "ſunday", "İn", "ınto", "٣", "monthly",
+              "from the 9th to the 13th of January", "between 12 and 14 June", "May 3-5", "30 May - 2 June 2025",
+              "From  12\nto 14 JUNE", "later in the year", "later this month", "until Friday"]
+    seen = 0
+    for text in _texts(pieces, 3000, seed=1):
+        starts = dates._Starts(text)
+        for pattern, at in zip(dates._PATTERNS, dates._STARTS, strict=True):
+            plain = [m.span() for m in pattern.finditer(text)]
+            assert [m.span() for m in dates._finditer_at(pattern, text, at(starts))] == plain, text
+            seen += len(plain)
+        plain = [m.span() for m in dates._RELATIVE.finditer(text)]
+        assert [m.span() for m in dates._finditer_at(dates._RELATIVE, text, starts.relative())] == plain, text
+        seen += len(plain)
+    assert seen > 1000  # the texts hold dates: the comparison is not of empty lists
+
+
+def _plain_candidates(text: str) -> list[tuple[int, int]]:
+    """money._candidates as it was: the amount pattern around every number."""
+    out: list[tuple[int, int]] = []
+    seen_end = -1
+    for n in money._NUMBER.finditer(text):
+        if n.start() < seen_end:
+            continue
+        for m in money._MONEY.finditer(text, max(0, n.start() - 40), min(len(text), n.end() + 40)):
+            if m.start() <= n.start() < m.end() and m.end() > seen_end:
+                seen_end = m.end()
+                out.append(m.span())
+                break
+    return out
+
+
+def test_amounts_are_looked_for_only_near_a_currency() -> None:
+    pieces = ["$", "US$", "£", "€", "EUR", "eur", "NOK", "ALL", "top", "Rs.", "zł", "R$", "5", "1,000", "2.5",
+              "12.", "1,000,", "bn", "billion", "m", "k", "million", "euros", "US dollars", "Norwegian kroner",
+              "more than", "up to", "the", ",", "EURO", "XEUR", "pounds", "lakh", "yen", "won", "wonder", "CHF"]
+    found = 0
+    for text in _texts(pieces, 3000, seed=2, longest=30):
+        plain = _plain_candidates(text)
+        assert [m.span() for m in money._candidates(text)] == plain, text
+        found += len(plain)
+    assert found > 1000
+
+
+def test_surnames_by_find_are_those_of_the_pattern() -> None:
+    words = ["Kim", "Kim Yong", "Lee", "Ng", "Ng Eng Hen", "Austin", "Marles"]
+    pieces = words + ["-", "met", "Kimberley", "Lee-Smith", "said", "'s", ",", "_Lee", "Ngo"]
+    for text in _texts(pieces, 2000, seed=3):
+        pattern = re.compile(r"(?<![\w-])(?:" + trie_pattern(words) + r")(?![\w-])")
+        assert _whole_words(text, words) == [m.span() for m in pattern.finditer(text)], text
+
+
+def test_a_pattern_never_matches_a_text_without_its_required_words() -> None:
+    r = rules()
+    patterns = [t.pattern for et in r.event_types for t in et.triggers] + [r.cues["attend"]]
+    pieces = ["met", "meeting", "Held", "a", "call", "with", "PHONE", "spoke", "by", "telephone", "signed",
+              "the", "agreement", "visit", "travelled", "to", "Exercise", "port", "called", "at", "Harbour", "of",
+              "participants", "were", "ſigned", "İn", "vıdeo", "talks", "Courtesy", "Call", "on"]
+    matched = 0
+    for pattern in patterns:
+        words = required_words([pattern.pattern])
+        for text in _texts(pieces, 300, seed=4):
+            if pattern.search(text):
+                matched += 1
+                low = lower_for_words(text)
+                assert low is None or words is None or any(w in low for w in words), (pattern.pattern, text)
+                assert may_match(pattern, text)
+    assert matched > 200
+
+
+def test_required_words_read_literal_text_only() -> None:
+    assert required_words([r"\bsign(?:ed|s)?\s+(?:an?\s+)?agreement\b"]) is not None
+    assert required_words([r"[A-Z]\w+"]) is None  # nothing literal: no prefilter
+    assert required_words([r"(?:x)?"]) is None  # may match an empty text
+    assert required_words([re.compile(r"held talks", re.X)]) == ["heldtalks"]  # verbose: a space is no text
+    # white space of any kind and length is one space in the lowered text
+    assert lower_for_words("Held\u00a0 Talks\n") == "held talks "
+    assert lower_for_words("ſigned") is None  # "ſ" matches "s" in a case-blind pattern

@@ -374,13 +374,14 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.confidence += R.confidence("event_count_bonus")
             drafts.append(d)
             d.bilateral = t.type == "Meeting" and bool(_BILATERAL.search(s.text, max(0, t.start - s.start - 30)))
-            if t.type in ("Meeting", "Call") and (
-                    _SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
+            if t.type in ("Meeting", "Call", "AgreementSigning") and (
+                    _shared_out(s, t)
+                    or t.type != "AgreementSigning" and _SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
                     or _COUNTED.search(s.text[max(0, t.start - s.start - 40):t.end - s.start])
                                         or _SEPARATE_IN.search(s.text, t.start - s.start)
                                         or _SEPARATELY_AFTER.match(s.text, t.end - s.start)
                                         or _SEPARATELY_LATER.match(s.text, t.end - s.start)):
-                drafts.extend(_separate(s, d, parts, t))
+                drafts.extend(_separate(s, d, parts, t, pls))
             if t.type in host_party and chosen is not None:
                 stops = _itinerary(ctx, s, d, day0, future)
                 drafts.extend(stops)
@@ -598,16 +599,35 @@ _SEPARATE_IN = re.compile(r"\bseparate\b", re.I)
 # (anywhere after the trigger: "Before the trilateral meeting, he held separate bilateral meetings")
 _BILATERAL = re.compile(r"(?<!\bjoint and )\b(?:bilateral|separate|one-on-one)\s+(?:[\w-]+\s+)?(?:meetings?|talks|discussions|consultations)\b|"
                         r"\bmet\b[^.;]{0,120}\bseparately\b", re.I)
-_AND_WITH = re.compile(r",?\s+(?:and|as well as)\s+(?:also\s+)?with\s+|;\s+with\s+", re.I)
+_AND_WITH = re.compile(r",?\s+(?:and|as well as)\s*,?\s+(?:(?:also|then|later|afterwards|subsequently)\b[^,;.]{0,30}?,?\s+)?"
+                       r"with\s+|;\s+with\s+", re.I)
+
+
+def _shared_out(s: Sentence, t: ev_rules.Trigger) -> bool:
+    """'signed agreements with A and with B', 'spoke with A and then with B': one event per
+    counterpart (cues distributive and sequence_with in rules/event_types.yaml)."""
+    cues = rules().cues
+    rel = t.end - s.start
+    dist, seq = cues.get("distributive"), cues.get("sequence_with")
+    if dist is not None and t.word.split()[-1].lower().endswith("s") and dist.match(s.text, rel):
+        return True
+    if seq is None:
+        return False
+    clause = _CLAUSE_END.search(s.text, rel)
+    return seq.search(s.text, rel, clause.start() if clause else len(s.text)) is not None
+
+
+_CLAUSE_END = re.compile(r"[;.]|,\s+(?:which|who|where|while|but)\b")
 # "met A and B separately": the counterparts, then "separately", in the trigger's clause
 _SEPARATELY_LATER = re.compile(r"[^.;]{1,240}?\s(?:separately|individually|one after the other)\b", re.I)
 _AND_LIST = re.compile(r",\s+(?:and\s+)?|\s+(?:and|as well as)\s+", re.I)
 
 
 def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, int]],
-              t: ev_rules.Trigger) -> list[ev_rules.EventDraft]:
+              t: ev_rules.Trigger, places: list[PlaceMention] = []) -> list[ev_rules.EventDraft]:  # noqa: B006
     """'had separate meetings with A and with B': one meeting per counterpart, each with the side
-    named before the trigger."""
+    named before the trigger (and the city named in its own part: "with A in Berlin and, later
+    the same day, with B in Paris")."""
     rel = t.end - s.start
     cuts = [m for m in _AND_WITH.finditer(s.text, rel)]
     later = _SEPARATELY_LATER.match(s.text, rel)
@@ -641,6 +661,9 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
         x.participants = list(dict.fromkeys(side + own))
         x.date, x.end_date, x.date_explicit, x.planned = d.date, d.end_date, d.date_explicit, d.planned
         x.place, x.venue, x.side, x.tentative = d.place, d.venue, d.side, d.tentative
+        city = next((pl for pl in places if pl.kind == "city" and a <= pl.start - s.start < b), None)
+        if city is not None and not d.side:
+            x.place, x.venue = city, None
         x.person_states, x.bilateral = d.person_states, d.bilateral
         d.separate, x.separate = 1, len(out) + 2
         out.append(x)

@@ -129,6 +129,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     intent, negation, generic = r.cues["intent"], r.cues["negation"], r.cues["generic_noun"]
     recalled, habitual, speaker = r.cues["recalled"], r.cues["habitual"], r.cues["speaker"]
     specific = r.cues["specific_plural"]
+    distributive = r.cues.get("distributive")
     past_perfect = r.cues.get("past_perfect")
     called_off = r.cues.get("called_off")
     content = r.cues.get("content")
@@ -156,7 +157,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 after = s.text[m.end(): m.end() + 50]
                 nxt = _NEXT_WORD.match(after)
                 if (generic.match(word.split()[-1]) or (nxt and generic.match(nxt.group(1)))) \
-                        and not specific.search(before[-30:]):
+                        and not specific.search(before[-30:]) \
+                        and not (distributive is not None and distributive.match(s.text, m.end())):
                     continue  # "recent summits", "holds bilateral meetings" (of events in general)
                 if et.not_after is not None and et.not_after.match(after):
                     continue

@@ -685,6 +685,9 @@ _BACKGROUND = re.compile(r"\b(?:(?:days?|weeks?|months?|years?)\s+(?:after|befor
                          r",\s+where\s+(?:he|she|they|it|the\s+\w+)\s+had\s+(?:\w+\s+)?(?:\w+(?:ed|en)|held|met|made|paid|spoke|led)\b|"
                          # "The summit in Khujand followed the signing of the treaty in Bishkek on 13 March"
                          r"\b(?:followed|follows|came\s+after|comes\s+after)\b|"
+                         # "on the eve of talks between American and Russian delegations": a
+                         # coming event named as a horizon, its states no parties to this one
+                         r"\b(?:on\s+the\s+eve\s+of|ahead\s+of|in\s+the\s+run-up\s+to)\b|"
                          r"\bfollowing\s+(?:the|a|an|his|her|their|its)\s+(?:[\w-]+\s+){0,2}(?:signing|visit|meeting|talks|summit|call)\b",
                          re.I)
 _RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")

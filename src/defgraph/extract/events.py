@@ -130,6 +130,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     recalled, habitual, speaker = r.cues["recalled"], r.cues["habitual"], r.cues["speaker"]
     specific = r.cues["specific_plural"]
     distributive = r.cues.get("distributive")
+    comparison = r.cues.get("comparison")
     past_perfect = r.cues.get("past_perfect")
     called_off = r.cues.get("called_off")
     content = r.cues.get("content")
@@ -162,7 +163,9 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     continue  # "recent summits", "holds bilateral meetings" (of events in general)
                 if et.not_after is not None and et.not_after.match(after):
                     continue
-                if called_off is not None and called_off.match(after):
+                if comparison is not None and comparison.search(word + after[:20]):
+                    continue  # "signed a similar agreement earlier this month": named for comparison
+                if called_off is not None and called_off.match(s.text[m.end(): m.end() + 120]):
                     continue  # "after G7 meeting falls through", "the visit was called off"
                 if re.match(r"(?:press|news)\s+$", before[-6:], re.I) or re.match(r"\s*(?:call|point|briefing)", after) \
                         and word.lower() == "press":

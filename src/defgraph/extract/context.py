@@ -442,6 +442,25 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             first = False
         else:
             p.state_confidence = r.confidence("state_unknown")
+    _state_from_title(text, persons, countries)
+
+
+def _state_from_title(text: str, persons: list[PersonHit], countries: list[CountryMention]) -> None:
+    """"Thailand and Cambodia agree ceasefire" over "Acting Prime Minister X and Cambodian Prime
+    Minister Y agreed": the one official of government left with no state is of the one state the
+    title names that no one holds (never where two are left, or two states)."""
+    title_end = text.find("\n")
+    if title_end <= 0:
+        return
+    left = [p for p in persons if p.country is None and p.org is None and not p.is_post
+            and p.role and _government_role(p.role)]
+    if len(left) != 1:
+        return
+    held = {q.country for q in persons if q.country and not q.is_post}
+    named = {c.iso3 for c in countries if c.start < title_end and not c.adjectival} - held
+    if len(named) == 1:
+        left[0].country = named.pop()
+        left[0].state_confidence = rules().confidence("state_unknown")
 
 
 # the verb of one who receives a guest, right after the name (a numeral or a day may come first)

@@ -324,6 +324,13 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 p.country = home
                 p.state_confidence = r.confidence("publisher_state_only_candidate")
                 continue
+            stop = _stop_where_met(text, sent, at, pl_ix) if sent is not None and sub_state else None
+            if stop is not None and stop != sub_state:
+                # "Hegseth travelled on to Warsaw on Friday, where he met Minister X": the one met
+                # there is of the place the clause is about, not of the report's dateline
+                p.country = stop
+                p.state_confidence = r.confidence("state_from_place_visited")
+                continue
             if home and sub_state and sub_state != home:
                 p.country = home  # the foreign guest called on, or met, the publisher's official
                 p.state_confidence = r.confidence("publisher_state_only_candidate")
@@ -516,6 +523,21 @@ _RECIPROCAL = re.compile(r",?\s+(?:[^\s,.;]+\s+){0,2}?(?:co-chair(?:ed|s)?|signe
 _ACCOMPANIED = re.compile(r"\b(?:accompanied by|(?:delegation|entourage) (?:included|comprised|also included))\b")
 _VISIT_TO = re.compile(r"\b(?:visit(?:s|ed|ing)?(?:\s+to)?|trip to|travel(?:s|led|ed|ling)?\s+to|"
                        r"arriv(?:ed|es|ing)\s+in|(?:is|was|are|were)\s+in)\s+(?:the\s+)?$")
+
+
+# "travelled on to Warsaw on Friday, where he met": the clause that tells who was met at a stop
+_WHERE_MET = re.compile(r",\s+where\s+(?:he|she|they|the\s+\w+)\s+(?:also\s+)?(?:met|held\s+talks\s+with|"
+                        r"was\s+received\s+by|were\s+received\s+by|called\s+on)\b")
+
+
+def _stop_where_met(text: str, sent: Sentence, at: int, pl_ix: SpanIndex[PlaceMention]) -> str | None:
+    """The state of the city named just before ', where he met' when the one met follows it."""
+    m = _WHERE_MET.search(text, sent.start, at)
+    if m is None:
+        return None
+    cities = [pl for pl in pl_ix.starting_in(sent.start, m.start()) if pl.kind == "city" and pl.iso3
+              and m.start() - pl.end <= 40]
+    return cities[-1].iso3 if cities else None
 
 
 def _visited_states(text: str, home: str | None, countries: list[CountryMention],

@@ -1049,6 +1049,9 @@ def _place_key(p: PlaceMention) -> str:
     return slug(p.name)
 
 
+# a sentence that opens on another time of the day told ("Earlier on Sunday", "Later that day")
+_SEQUENCE_OPEN = re.compile(r"\s*(?:Earlier|Later|Afterwards|Before that|After that)\b(?!\s+(?:this|next|last)\s+"
+                            r"(?:week|month|year))", re.I)
 _DURING_IT = re.compile(r"\b(?:during|in the course of)\s+(?:the|this|his|her|their)\s+(?:[\w-]+\s+)?visit\b", re.I)
 
 
@@ -1086,6 +1089,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # (a day told before: "Earlier the same day, he received ..." is not the next day's meeting)
             if m.separate and d.separate and m.separate != d.separate:
                 continue  # "separate meetings with A and with B"
+            if not d.headline and _states(m) != _states(d) and _SEQUENCE_OPEN.match(d.sentence.text):
+                continue  # "Earlier on Sunday, X and Y were joined by Z for a meeting of the three": another
             if m.type == "Meeting" and m.bilateral != d.bilateral and not d.headline and not m.headline \
                     and max(len(_states(m)), len(_states(d))) >= 3 and min(len(_states(m)), len(_states(d))) <= 2:
                 continue  # "Before the trilateral meeting, he held a separate bilateral meeting with X"

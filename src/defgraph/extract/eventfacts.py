@@ -334,14 +334,21 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # a day inside a range the sentence gives is a day of that event; the range is its dates
                 chosen = next((x for x in exact if x.end_date is not None and x.date <= chosen.date <= x.end_date),
                               chosen)
-            if chosen is not None and chosen.end_date is None and \
-                    _ENDED.search(ctx.text, max(s.start, chosen.start - 30), chosen.start):
+            if chosen is not None and chosen.end_date is None and (
+                    _ENDED.search(ctx.text, max(s.start, chosen.start - 30), chosen.start)
+                    or _ENDED_AFTER.match(ctx.text, chosen.end)):
                 # "ended on Thursday a three-day visit, which began on Tuesday, 5 November": the
                 # day it began is its date, the day it ended its last
                 began = next((x for x in exact if x is not chosen and x.date < chosen.date and
                               _BEGAN.search(ctx.text, max(s.start, x.start - 30), x.start)), None)
                 if began is not None:
                     chosen = replace(began, end_date=chosen.date)
+            nth = _NTH_DAY_OF.search(ctx.text, max(s.start, t.start - 60), t.start) \
+                if chosen is not None and chosen.end_date is None and t.type in host_party else None
+            if nth is not None and chosen is not None:
+                # "on the second day of Hegseth's visit to Panama": the visit began the day before
+                n = _ORDINALS[nth.group(1).lower()]
+                chosen = replace(chosen, date=chosen.date - timedelta(days=n - 1), end_date=chosen.date)
             if chosen is not None and chosen.relative and future:
                 chosen = _within_told_range(drafts, chosen)
             if chosen:
@@ -473,6 +480,12 @@ _MONTH_YEAR = re.compile(r"\bin\s+(?:(?P<mon>January|February|March|April|May|Ju
 
 
 _ENDED = re.compile(r"\b(?:ended|ends|concluded|concludes|completed|wrapped up|closed)\b[^.;]{0,20}$", re.I)
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "2nd": 2, "3rd": 3, "4th": 4,
+             "5th": 5, "6th": 6}
+# "on the second day of Hegseth's visit": the day told is that day of the visit
+_NTH_DAY_OF = re.compile(r"\bthe\s+(" + "|".join(_ORDINALS) + r")\s+day\s+of\s+(?:[\w'’.-]+\s+){0,3}$", re.I)
+# "on Monday ended Exercise X, ... that began on 17 February": the verb right after the day
+_ENDED_AFTER = re.compile(r"\s+(?:ended|concluded|completed|wrapped up|closed)\b", re.I)
 _BEGAN = re.compile(r"\b(?:began|begun|begins|started|starts|opened|arrived)\b[^.;]{0,20}$", re.I)
 _UNTIL = re.compile(r"\b(?:ending|ends|until|till|through|to leave\b[^.;]{0,40}?)\s+(?:on\s+)?"
                     r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?)?$", re.I)

@@ -133,6 +133,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     comparison = r.cues.get("comparison")
     past_perfect = r.cues.get("past_perfect")
     called_off = r.cues.get("called_off")
+    announced = r.cues.get("announced_after")
     content = r.cues.get("content")
     w_content = r.window("content_before") if content is not None else 0
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
@@ -165,7 +166,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     continue
                 if comparison is not None and comparison.search(word + after[:20]):
                     continue  # "signed a similar agreement earlier this month": named for comparison
-                if called_off is not None and called_off.match(s.text[m.end(): m.end() + 120]):
+                if called_off is not None and called_off.match(s.text[m.end(): m.end() + 120]) or \
+                        announced is not None and announced.match(s.text[m.end(): m.end() + 120]):
                     continue  # "after G7 meeting falls through", "the visit was called off"
                 if re.match(r"(?:press|news)\s+$", before[-6:], re.I) or re.match(r"\s*(?:call|point|briefing)", after) \
                         and word.lower() == "press":

@@ -218,12 +218,25 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 future = True  # a headline's infinitive: "Deputy Prime Minister to travel to Japan"
             parts: list[tuple[ActorRef, int]] = [(ref, s.start) for ref in carry]
             if not carry and drafts and drafts[-1].sentence.start < s.start and \
-                    _ANAPHORIC_SUBJECT.match(s.text, 0, t.start - s.start) and \
+                    _ANAPHORIC_SUBJECT.match(s.text, 0, t.end - s.start) and \
                     not any(pos < t.start for _p, pos in ps):
                 # "... General X was granted an audience ... The General also held talks with Y":
-                # the one who acts is the first person of the event told before
-                actor = next((r for r in drafts[-1].participants if r.kind == "person"), None)
+                # the one who acts is the first person of the event told before (of the last one
+                # that names a person: a signing may name none)
+                actor = next((r for x in reversed(drafts) if x.sentence.start < s.start
+                              for r in x.participants if r.kind == "person"), None)
                 pers = next((p for p in ctx.persons if actor is not None and p.key == actor.key), None)
+                if re.match(r"\W*(?:He|She)\b", s.text):
+                    # "Macron last came to Indonesia in 2022. He flies to Singapore on Thursday": the
+                    # pronoun is the one named first in the last sentence before that names anyone
+                    named = [(m, q) for q in ctx.persons if not q.is_post for m, _e in q.mentions if m < s.start]
+                    if named:
+                        last = max(m for m, _q in named)
+                        prev = next((x for x in ctx.sentences if x.start <= last < x.end), None)
+                        if prev is not None:
+                            pers = min(((m, q) for m, q in named if prev.start <= m < prev.end),
+                                       key=lambda mq: mq[0])[1]
+                            actor = ActorRef("person", pers.key)
                 if actor is not None and pers is not None and pers.country:
                     parts += [(actor, s.start), (ActorRef("country", pers.country), s.start)]
             if attending is None:
@@ -259,6 +272,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if day0 is not None and _dated_long_before(ctx, s, t, day0, R.window("background_days")):
                 continue  # "the Dayton agreement, which was signed in Paris in December 1995": background
             background = _BACKGROUND.search(s.text, t.end - s.start)
+            if d.headline:
+                # "European leaders meet in Paris as US and Russia prepare Riyadh talks": a headline's
+                # second clause tells another matter; its states are no parties to this event
+                second = _HEADLINE_CLAUSE.search(s.text, t.end - s.start)
+                if second is not None and (background is None or second.start() < background.start()):
+                    background = second
             if background is not None:
                 # "... met in Riga, a week after the Polish minister visited Vilnius": the states of
                 # an earlier event named as background are not parties to this one
@@ -379,6 +398,13 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.tentative = True  # "to be hosted by Australia later this year": a plan without a day
             if d.count and t.type == "Meeting":
                 d.confidence += R.confidence("event_count_bonus")
+            if t.type == "Meeting" and not d.headline and not t.convening and _THE_EVENT_AGAIN.match(
+                    s.text, 0, t.start - s.start) and _EVENT_NOUN.fullmatch(t.word) and \
+                    any(x.type == "Meeting" and x.sentence is not s and not x.headline for x in drafts):
+                # "The summit, which lasted two hours, came after ...": the meeting told before, named
+                # again (it adds to that one, never makes another)
+                d.reference = True
+                d.date_explicit = False  # its day may be another event's ("follows the agreement of 10 March")
             drafts.append(d)
             d.bilateral = t.type == "Meeting" and bool(_BILATERAL.search(s.text, max(0, t.start - s.start - 30)))
             if t.type in ("Meeting", "Call", "AgreementSigning") and (
@@ -416,7 +442,9 @@ _GUEST_VISIT_BEFORE = re.compile(r"\bwho\s+(?:is|was|are|were)\s+[^,;.]{0,60}?\b
 # a sentence whose subject is the one who acted before, by pronoun or title alone
 _ANAPHORIC_SUBJECT = re.compile(r"\W*(?:He|She|The\s+(?:General|Admiral|Minister|Secretary|Commander|Chief|Marshal|"
                                 r"Air\s+Marshal|Vice\s+Admiral|Ambassador|guest|visiting\s+\w+))\s+(?:also\s+|then\s+|later\s+)?"
-                                r"(?:held|had|met|called|paid|visited|received|signed|spoke|toured)\b")
+                                r"(?:held|had|met|called|paid|visited|received|signed|spoke|toured|"
+                                # "He flies to Singapore on Thursday": the guest's next stop
+                                r"flies|flew|travels|travelled|traveled|leaves|left|heads|headed|goes|went)\b")
 # a sentence that opens on the event told before as a pronoun, then a convening verb
 # "... attended the opening of the talks, which the Kingdom hosted": the event told before, with its host
 _WHICH_HOSTED = re.compile(r"\bthe\s+(?:talks|meeting|summit|exercise|conference|session|event|drills?|consultations)"
@@ -1062,6 +1090,10 @@ def _place_key(p: PlaceMention) -> str:
     return slug(p.name)
 
 
+_HEADLINE_CLAUSE = re.compile(r"\s(?:as|amid|while|after|before)\s(?!well\s+as\b)", re.I)
+# a sentence that opens on the event told before: "The summit, which ...", "The talks came after ..."
+_THE_EVENT_AGAIN = re.compile(r"\W*(?:The|This|That)\s+(?:(?:two-day|one-day|bilateral|trilateral|first|whole)\s+)?$")
+_EVENT_NOUN = re.compile(r"(?:summit|meeting|talks|conference|gathering|consultations)", re.I)
 # a sentence that opens on another time of the day told ("Earlier on Sunday", "Later that day")
 _SEQUENCE_OPEN = re.compile(r"\s*(?:Earlier|Later|Afterwards|Before that|After that)\b(?!\s+(?:this|next|last)\s+"
                             r"(?:week|month|year))", re.I)

@@ -149,6 +149,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         # trigger nor the parties of the bilateral one
         side = margins.search(s.text)
         host_span = (side.start(), _phrase_end(s.text, side.end())) if side else None
+        if side is None:
+            at = _AT_NAMED_MEETING.search(s.text)
+            if at is not None and ev_rules.any_trigger(s.text[:at.start()]):
+                # "Ukraine signs security agreements with US and Japan at G7 summit": the named
+                # meeting where another event was held is its occasion, as on its margins
+                host_span = (at.start(), at.end())
         masked = s
         if host_span is not None:
             a, b = host_span
@@ -1091,6 +1097,9 @@ def _place_key(p: PlaceMention) -> str:
 
 
 _HEADLINE_CLAUSE = re.compile(r"\s(?:as|amid|while|after|before)\s(?!well\s+as\b)", re.I)
+# "at G7 summit", "at the NATO summit in Vilnius": a meeting named by its body, where another event was held
+_AT_NAMED_MEETING = re.compile(r"\bat\s+(?:the\s+)?(?:\d+\w*\s+)?(?-i:[A-Z][\w-]*\s+){1,3}(?:summit|ministerial|"
+                               r"(?:leaders'|ministers'|defen[cs]e ministers')\s+meeting)\b", re.I)
 # a sentence that opens on the event told before: "The summit, which ...", "The talks came after ..."
 _THE_EVENT_AGAIN = re.compile(r"\W*(?:The|This|That)\s+(?:(?:two-day|one-day|bilateral|trilateral|first|whole)\s+)?$")
 _EVENT_NOUN = re.compile(r"(?:summit|meeting|talks|conference|gathering|consultations)", re.I)

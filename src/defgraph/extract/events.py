@@ -120,6 +120,11 @@ def _any_trigger(r: Rules) -> re.Pattern[str]:
                       "|".join(f"(?:{p})" for p in patterns) + ")", re.IGNORECASE)
 
 
+def any_trigger(text: str) -> bool:
+    """Whether any event word stands in the text (before any cue or guard is read)."""
+    return _any_trigger(rules()).search(text) is not None
+
+
 def find_triggers(s: Sentence) -> list[Trigger]:
     """Event triggers in one sentence, first per event class, with negated and intended ones
     dropped. The triggers, cue words and exclusions are those of rules/event_types.yaml."""

@@ -396,6 +396,13 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         inside = [ref for pos, ref in candidates if s.start + that.end() <= pos < anchor and ref != recipient]
         if inside:
             before = inside
+    semi = s.text.rfind(";", 0, max(0, anchor - s.start))
+    if semi >= 0:
+        # "under the one with Washington, the US commits to ...; under the one with Tokyo, Japan
+        # will provide $4.5 billion": the giver is in the clause that gives
+        inside = [ref for pos, ref in candidates if s.start + semi < pos < anchor and ref != recipient]
+        if inside:
+            before = inside
     if not before and not re.search(r"\b(?:we|our|I)\b", s.text[: max(0, anchor - s.start)]):
         # "£450M surge ... as UK and Germany chair the meeting": the parties named after, but not
         # a state's adjective naming a thing ("from the proceeds of immobilised Russian assets")

@@ -39,7 +39,7 @@ _ACTOR_BEFORE = re.compile(
     r"(?:\b(?:(?:defen[cs]e |foreign |prime )?(?:ministers?|ministries|secretar(?:y|ies)|leaders?|"
     r"delegations?|representatives?|officials?|heads?|chiefs?|presidents?|governments?|navy|navies|coast guards?|"
     r"army|armies|air forces?|(?:armed |naval |land |special )?forces|troops|meetings?|summit|session|ministerial|gathering|ships|vessels|"
-    r"units|sailors|soldiers|personnel|contingents?) of|"
+    r"units|sailors|soldiers|personnel|contingents?|ambassadors?|envoys?|high commissioners?|observers?) of|"
     r"(?:ministers?|ministry|ministries|secretar(?:y|ies)|chiefs?|commanders?|heads?)\s+(?:of|for)\s+(?:[\w-]+\s+){1,3}?of|"
     r"(?:ministers?|officials?|authorities)\s+(?:responsible\s+for|in\s+charge\s+of)\s+(?:[\w-]+\s+){0,3}?of|"
     r"with|and|between|counterparts? from|ministers? from|delegations? from|representatives? from|"

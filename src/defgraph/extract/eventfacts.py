@@ -282,6 +282,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "European leaders meet in Paris as US and Russia prepare Riyadh talks": a headline's
                 # second clause tells another matter; its states are no parties to this event
                 second = _HEADLINE_CLAUSE.search(s.text, t.end - s.start)
+                if second is not None and not _OTHER_EVENT_NOUN.search(s.text, second.end()):
+                    second = None  # "... at Brussels meeting as Hegseth joins by video": the same event
                 if second is not None and (background is None or second.start() < background.start()):
                     background = second
             if background is not None:
@@ -1096,6 +1098,8 @@ def _place_key(p: PlaceMention) -> str:
     return slug(p.name)
 
 
+_OTHER_EVENT_NOUN = re.compile(r"\b(?:talks|meetings?|summits?|visits?|calls?|exercises?|deals?|agreements?|treat(?:y|ies))\b",
+                               re.I)
 _HEADLINE_CLAUSE = re.compile(r"\s(?:as|amid|while|after|before)\s(?!well\s+as\b)", re.I)
 # "at G7 summit", "at the NATO summit in Vilnius": a meeting named by its body, where another event was held
 _AT_NAMED_MEETING = re.compile(r"\bat\s+(?:the\s+)?(?:\d+\w*\s+)?(?-i:[A-Z][\w-]*\s+){1,3}(?:summit|ministerial|"

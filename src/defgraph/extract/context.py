@@ -324,6 +324,13 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 p.country = home
                 p.state_confidence = r.confidence("publisher_state_only_candidate")
                 continue
+            stop = _stop_where_met(text, sent, at, pl_ix) if sent is not None and sub_state else None
+            if stop is not None and stop != sub_state:
+                # "Hegseth travelled on to Warsaw on Friday, where he met Minister X": the one met
+                # there is of the place the clause is about, not of the report's dateline
+                p.country = stop
+                p.state_confidence = r.confidence("state_from_place_visited")
+                continue
             if home and sub_state and sub_state != home:
                 p.country = home  # the foreign guest called on, or met, the publisher's official
                 p.state_confidence = r.confidence("publisher_state_only_candidate")
@@ -442,6 +449,95 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             first = False
         else:
             p.state_confidence = r.confidence("state_unknown")
+    _state_from_title(text, persons, countries)
+    _host_of_visit(text, persons, countries, places, spans)
+    _state_from_office_again(text, persons, countries)
+
+
+# "Pakistan's army chief", "Greece's prime minister": an office in lower case after a state's possessive
+_OFFICE_OF_STATE = re.compile(r"['’]s\s+((?:[a-z-]+\s+){0,2}?(?:chief|minister|secretary|president|commander|"
+                              r"premier|chancellor|leader))\b")
+
+
+def _state_from_office_again(text: str, persons: list[PersonHit], countries: list[CountryMention]) -> None:
+    """"Chief of Army Staff Field Marshal X ... received Pakistan's army chief alone": an office told
+    again in lower case after a state's possessive names the one holder of that office whose state
+    is not told (every word of it in their office); never where two such holders are left."""
+    for c in countries:
+        m = _OFFICE_OF_STATE.match(text, c.end)
+        if m is None:
+            continue
+        words = set(m.group(1).split())
+        holders = [p for p in persons if p.role and not p.is_post and p.org is None
+                   and words <= set(re.findall(r"[a-z]+", p.role.lower()))]
+        left = [p for p in holders if p.country is None]
+        if len(left) == 1 and not any(p.country and p.country != c.iso3 for p in holders):
+            left[0].country = c.iso3
+            left[0].state_confidence = rules().confidence("state_unknown")
+
+
+# "visited Athens", "on his first trip to Japan": the words that name the place a guest went to
+_VISIT_WORD = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:trip|visit|journey)\s+to|arrived\s+in|arrives\s+in|"
+                         r"travel(?:l)?ed\s+to|flew\s+to)\s+(?:the\s+)?$", re.I)
+
+
+def _host_of_visit(text: str, persons: list[PersonHit], countries: list[CountryMention],
+                   places: list[PlaceMention], spans: list[Sentence]) -> None:
+    """"Turkish President X visited Athens ..., and he and Prime Minister Y signed", "President X,
+    on his first trip to Japan, held talks with Prime Minister Y": an official of government with
+    no state cue, named after a guest of a known state in a sentence that tells the guest's visit
+    to one other state, is of the state visited (the host). Never where two states are visited."""
+    sent_ix = span_index(spans)
+    for p in persons:
+        if p.country is not None or p.org is not None or p.is_post or not (p.role and _government_role(p.role)):
+            continue
+        for at, _end in p.mentions or [(p.start, p.end)]:
+            sent = next(iter(sent_ix.containing(at)), None)
+            if sent is None:
+                continue
+            guests = sorted(((m, q) for q in persons if q is not p and q.country and not q.is_post
+                             for m, _e in q.mentions if sent.start <= m < at), key=lambda mq: mq[0])
+            if not guests:
+                continue
+            guest = guests[0][1].country
+            visited = {c.iso3 for c in countries if sent.start <= c.start < at and c.iso3 != guest
+                       and _VISIT_WORD.search(text, max(sent.start, c.start - 30), c.start)}
+            visited |= {pl.iso3 for pl in places if pl.kind == "city" and pl.iso3 and sent.start <= pl.start < at
+                        and pl.iso3 != guest and _VISIT_WORD.search(text, max(sent.start, pl.start - 30), pl.start)}
+            if len(visited) == 1:
+                p.country = visited.pop()
+                p.state_confidence = rules().confidence("state_from_place_visited")
+                break
+
+
+def _state_from_title(text: str, persons: list[PersonHit], countries: list[CountryMention]) -> None:
+    """"Thailand and Cambodia agree ceasefire" over "Acting Prime Minister X and Cambodian Prime
+    Minister Y agreed": the one official of government left with no state is of the one state the
+    title names that no one holds (never where two are left, or two states)."""
+    title_end = text.find("\n")
+    if title_end <= 0:
+        return
+    left = [p for p in persons if p.country is None and p.org is None and not p.is_post
+            and p.role and _government_role(p.role)]
+    if len(left) != 1:
+        return
+    held = {q.country for q in persons if q.country and not q.is_post}
+    named = {c.iso3 for c in countries if c.start < title_end and not c.adjectival} - held
+    if not named and not any(c.start < title_end for c in countries):
+        # a title that names no state: the states the body names as acting ("Türkiye would send
+        # ...", not "the Lithuanian capital"), when one alone is no one's
+        named = {c.iso3 for c in countries if not c.adjectival and _acting(text, c)} - held
+    if len(named) == 1:
+        left[0].country = named.pop()
+        left[0].state_confidence = rules().confidence("state_unknown")
+
+
+def _acting(text: str, c: CountryMention) -> bool:
+    """A state named as the subject of a verb ("Türkiye would send", "Sweden has joined")."""
+    return bool(_STATE_ACTS.match(text, c.end))
+
+
+_STATE_ACTS = re.compile(r"\s+(?:would|will|has|have|had|is|was|agreed|announced|signed|sent|joined|said|says)\b")
 
 
 # the verb of one who receives a guest, right after the name (a numeral or a day may come first)
@@ -497,6 +593,21 @@ _RECIPROCAL = re.compile(r",?\s+(?:[^\s,.;]+\s+){0,2}?(?:co-chair(?:ed|s)?|signe
 _ACCOMPANIED = re.compile(r"\b(?:accompanied by|(?:delegation|entourage) (?:included|comprised|also included))\b")
 _VISIT_TO = re.compile(r"\b(?:visit(?:s|ed|ing)?(?:\s+to)?|trip to|travel(?:s|led|ed|ling)?\s+to|"
                        r"arriv(?:ed|es|ing)\s+in|(?:is|was|are|were)\s+in)\s+(?:the\s+)?$")
+
+
+# "travelled on to Warsaw on Friday, where he met": the clause that tells who was met at a stop
+_WHERE_MET = re.compile(r",\s+where\s+(?:he|she|they|the\s+\w+)\s+(?:also\s+)?(?:met|held\s+talks\s+with|"
+                        r"was\s+received\s+by|were\s+received\s+by|called\s+on)\b")
+
+
+def _stop_where_met(text: str, sent: Sentence, at: int, pl_ix: SpanIndex[PlaceMention]) -> str | None:
+    """The state of the city named just before ', where he met' when the one met follows it."""
+    m = _WHERE_MET.search(text, sent.start, at)
+    if m is None:
+        return None
+    cities = [pl for pl in pl_ix.starting_in(sent.start, m.start()) if pl.kind == "city" and pl.iso3
+              and m.start() - pl.end <= 40]
+    return cities[-1].iso3 if cities else None
 
 
 def _visited_states(text: str, home: str | None, countries: list[CountryMention],

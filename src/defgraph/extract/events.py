@@ -48,7 +48,7 @@ _ACTOR_BEFORE = re.compile(
     r"(?:\b(?:(?:defen[cs]e |foreign |prime )?(?:ministers?|ministries|secretar(?:y|ies)|leaders?|"
     r"delegations?|representatives?|officials?|heads?|chiefs?|presidents?|governments?|navy|navies|coast guards?|"
     r"army|armies|air forces?|(?:armed |naval |land |special )?forces|troops|meetings?|summit|session|ministerial|gathering|ships|vessels|"
-    r"units|sailors|soldiers|personnel|contingents?) of|"
+    r"units|sailors|soldiers|personnel|contingents?|ambassadors?|envoys?|high commissioners?|observers?) of|"
     r"(?:ministers?|ministry|ministries|secretar(?:y|ies)|chiefs?|commanders?|heads?)\s+(?:of|for)\s+(?:[\w-]+\s+){1,3}?of|"
     r"(?:ministers?|officials?|authorities)\s+(?:responsible\s+for|in\s+charge\s+of)\s+(?:[\w-]+\s+){0,3}?of|"
     r"with|and|between|counterparts? from|ministers? from|delegations? from|representatives? from|"
@@ -139,6 +139,11 @@ def _trigger_words(r: Rules) -> tuple[Words | None, dict[int, Words]]:
     return compile_words(required_words(patterns)), own
 
 
+def any_trigger(text: str) -> bool:
+    """Whether any event word stands in the text (before any cue or guard is read)."""
+    return _any_trigger(rules()).search(text) is not None
+
+
 def find_triggers(s: Sentence) -> list[Trigger]:
     """Event triggers in one sentence, first per event class, with negated and intended ones
     dropped. The triggers, cue words and exclusions are those of rules/event_types.yaml."""
@@ -152,8 +157,11 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     intent, negation, generic = r.cues["intent"], r.cues["negation"], r.cues["generic_noun"]
     recalled, habitual, speaker = r.cues["recalled"], r.cues["habitual"], r.cues["speaker"]
     specific = r.cues["specific_plural"]
+    distributive = r.cues.get("distributive")
+    comparison = r.cues.get("comparison")
     past_perfect = r.cues.get("past_perfect")
     called_off = r.cues.get("called_off")
+    announced = r.cues.get("announced_after")
     content = r.cues.get("content")
     w_content = r.window("content_before") if content is not None else 0
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
@@ -182,11 +190,15 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 after = s.text[m.end(): m.end() + 50]
                 nxt = _NEXT_WORD.match(after)
                 if (generic.match(word.split()[-1]) or (nxt and generic.match(nxt.group(1)))) \
-                        and not specific.search(before[-30:]):
+                        and not specific.search(before[-30:]) \
+                        and not (distributive is not None and distributive.match(s.text, m.end())):
                     continue  # "recent summits", "holds bilateral meetings" (of events in general)
                 if et.not_after is not None and et.not_after.match(after):
                     continue
-                if called_off is not None and called_off.match(after):
+                if comparison is not None and comparison.search(word + after[:20]):
+                    continue  # "signed a similar agreement earlier this month": named for comparison
+                if called_off is not None and called_off.match(s.text[m.end(): m.end() + 120]) or \
+                        announced is not None and announced.match(s.text[m.end(): m.end() + 120]):
                     continue  # "after G7 meeting falls through", "the visit was called off"
                 if re.match(r"(?:press|news)\s+$", before[-6:], re.I) or re.match(r"\s*(?:call|point|briefing)", after) \
                         and word.lower() == "press":

@@ -66,6 +66,8 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 # or is a part of a package ("the package includes ... SEK 3 billion for the
                 # purchase of equipment from Ukrainian industry")
                 continue
+            if _OWNER_BEFORE.search(s.text, max(0, rel - 4), rel) and _SCHEME_AFTER.match(s.text, m.end - s.start):
+                continue  # "the EU's €150 billion defence loan scheme": the size of an owner's scheme
             donor, recipient = _donor_recipient(ctx, s, cs, os_, ps, m.start)
             if recipient is None:
                 orphans.append((m, s, donor))
@@ -196,6 +198,11 @@ _HABIT = re.compile(r"\b(?:take|takes|took) turns\b|\b(?:usually|routinely|regul
 
 
 # money of a package that pays for a purchase ("SEK 3 billion for the purchase of ...")
+# "the EU's €150 billion defence loan scheme", "NATO's $1 billion innovation fund": the owner's
+# possessive, the amount, then the scheme with no one named to receive it
+_OWNER_BEFORE = re.compile(r"['’]s\s+$")
+_SCHEME_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,3}?(?:scheme|fund|facility|instrument|programme|program|mechanism)\b"
+                           r"(?!\s+(?:for|to)\s+(?:the\s+)?(?-i:[A-Z]))", re.I)
 _PAYS_FOR = re.compile(r"\s+(?:\w+\s+){0,2}?(?:for|to)\s+(?:the\s+)?(?:purchase|procurement|acquisition|buy)\b", re.I)
 
 
@@ -388,6 +395,13 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         pass
     if that is not None:
         inside = [ref for pos, ref in candidates if s.start + that.end() <= pos < anchor and ref != recipient]
+        if inside:
+            before = inside
+    semi = s.text.rfind(";", 0, max(0, anchor - s.start))
+    if semi >= 0:
+        # "under the one with Washington, the US commits to ...; under the one with Tokyo, Japan
+        # will provide $4.5 billion": the giver is in the clause that gives
+        inside = [ref for pos, ref in candidates if s.start + semi < pos < anchor and ref != recipient]
         if inside:
             before = inside
     if not before and not re.search(r"\b(?:we|our|I)\b", s.text[: max(0, anchor - s.start)]):

@@ -24,11 +24,12 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain, groupby
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -88,6 +89,11 @@ class _Shapes:
     sh:class need of it (the rest describes terms, not data)."""
     local: bool
     class_paths: frozenset[str]
+    by_shape: dict[str, str]
+    """A named shape's sh:message, by the shape's IRI (rudof words node-level results itself)."""
+    by_constraint: dict[tuple[str, str], str]
+    """A property shape's sh:message by (path, constraint parameter), where only one shape
+    has that pair (rudof words some constraints' results itself, lessThanOrEquals one)."""
 
 
 def _read(path: Path, what: str) -> str:
@@ -110,7 +116,8 @@ def _shapes() -> _Shapes:
 
 @cache
 def _analyse(shapes: str, ontology: str) -> _Shapes:
-    """Whether every constraint is local to its focus node, and which paths sh:class checks."""
+    """Whether every constraint is local to its focus node, which paths sh:class checks,
+    and the shapes' own messages."""
     triples = list(ox.parse(shapes, format=ox.RdfFormat.TURTLE))
     predicates = {t.predicate.value for t in triples if t.predicate.value.startswith(SH)}
     local = predicates <= _LOCAL
@@ -118,24 +125,42 @@ def _analyse(shapes: str, ontology: str) -> _Shapes:
     for t in triples:
         by_subject.setdefault(t.subject, []).append(t)
 
-    def checks_class(node: object, depth: int = 0) -> bool:
-        """Whether sh:class is reached from a shape node (through lists and nested shapes)."""
-        if depth > 20:
-            return False
-        for t in by_subject.get(node, []):
-            if t.predicate.value == SH + "class":
-                return True
-            if isinstance(t.object, ox.BlankNode) and checks_class(t.object, depth + 1):
-                return True
-        return False
+    def reached(node: object) -> Iterator[ox.Triple]:
+        """Every triple reachable from a shape node (lists, nested and named shapes)."""
+        seen, todo = {node}, [node]
+        while todo:
+            for t in by_subject.get(todo.pop(), []):
+                yield t
+                if t.object not in seen and t.object in by_subject:
+                    seen.add(t.object)
+                    todo.append(t.object)
 
-    class_paths = frozenset(
-        t.object.value for t in triples
-        if t.predicate.value == SH + "path" and isinstance(t.object, ox.NamedNode)
-        and checks_class(t.subject))
+    class_paths: set[str] = set()
+    messages: dict[tuple[str, str], list[str]] = {}
+    for t in triples:
+        if t.predicate.value != SH + "path":
+            continue
+        if not isinstance(t.object, ox.NamedNode):
+            local = False  # a sequence or inverse path reads other nodes' triples
+            continue
+        inner = [u for u in reached(t.subject) if u.subject != t.subject]
+        if any(u.predicate.value in (SH + "path", SH + "property") for u in inner):
+            local = False  # a shape on the values' own properties reads other nodes
+        own = by_subject[t.subject]
+        if any(u.predicate.value == SH + "class" for u in own + inner):
+            class_paths.add(t.object.value)
+        message = [str(u.object.value) for u in own if u.predicate.value == SH + "message"
+                   and isinstance(u.object, ox.Literal)]
+        for u in own:
+            if u.predicate.value.startswith(SH) and message:
+                messages.setdefault((t.object.value, u.predicate.value[len(SH):]), []).extend(message)
+    by_shape = {str(t.subject.value): str(t.object.value) for t in triples
+                if t.predicate.value == SH + "message" and isinstance(t.subject, ox.NamedNode)
+                and isinstance(t.object, ox.Literal)}
+    by_constraint = {key: found[0] for key, found in messages.items() if len(set(found)) == 1}
     subclass = _nt(t for t in ox.parse(ontology, format=ox.RdfFormat.TURTLE)
                    if t.predicate.value == _SUBCLASS)
-    return _Shapes(shapes, subclass, local, class_paths)
+    return _Shapes(shapes, subclass, local, frozenset(class_paths), by_shape, by_constraint)
 
 
 def _nt(triples: Iterable[ox.Triple]) -> str:
@@ -165,10 +190,23 @@ def _check(ntriples: str, shapes: _Shapes) -> list[Violation]:
                         reader_mode=strict)
         rudof.read_shacl(shapes.shapes, reader_mode=strict)
         report = rudof.validate_shacl()
-    except Exception as exc:  # pyrudof raises many types of its own; name them as ours
-        raise ValidationError(f"SHACL validation failed: {exc}") from exc
-    return [(str(entry.focus_node), str(entry.path or ""), _message(entry.message))
-            for entry in report if str(entry.severity) == "Violation"]
+        return [(str(entry.focus_node), str(entry.path or ""), _worded(entry, shapes))
+                for entry in report if str(entry.severity) == "Violation"]
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # pyrudof raises its own types, a Rust panic a BaseException
+        raise ValidationError(f"SHACL validation failed: {type(exc).__name__}: {exc}") from None
+
+
+def _worded(entry: Any, shapes: _Shapes) -> str:
+    """The shapes file's own sh:message for a result where it has one, else rudof's words."""
+    shape = str(entry.source_shape or "")
+    if shape in shapes.by_shape:
+        return shapes.by_shape[shape]
+    component = str(entry.constraint_component or "").rsplit("#", 1)[-1]
+    parameter = component.removesuffix("ConstraintComponent")
+    parameter = parameter[:1].lower() + parameter[1:]
+    return shapes.by_constraint.get((str(entry.path or ""), parameter), _message(entry.message))
 
 
 def _name(term: ox.NamedNode | ox.BlankNode) -> str:
@@ -239,7 +277,9 @@ def validate(store: OxigraphStore | RemoteStore, *, chunk_triples: int = CHUNK_T
 
     shapes = _shapes()
     chunks: Iterator[tuple[list[ox.Triple], set[str] | None, int]]
-    if isinstance(store, OxigraphStore) and shapes.local:
+    # only a store on disk gives a graph's quads subject by subject (its index is sorted;
+    # one in memory gives them in the order they were added)
+    if isinstance(store, OxigraphStore) and store.path is not None and shapes.local:
         chunks = _chunks(store, shapes, chunk_triples)
     else:  # a server's graph is read whole anyway: one chunk, every node a focus
         whole = list(published_triples(store))
@@ -261,16 +301,19 @@ def validate(store: OxigraphStore | RemoteStore, *, chunk_triples: int = CHUNK_T
     else:  # a worker checks one chunk while this process reads the next
         assert first is not None
         context = multiprocessing.get_context("spawn")  # the store's threads do not fork
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as worker:
-            waiting: deque[tuple[Future[list[Violation]], set[str] | None, int]] = deque()
-            for triples, focus, own in chain([first, second], chunks):
-                waiting.append((worker.submit(_check, _nt(triples), shapes), focus, own))
-                while len(waiting) > 2:
+        try:
+            with ProcessPoolExecutor(max_workers=1, mp_context=context) as worker:
+                waiting: deque[tuple[Future[list[Violation]], set[str] | None, int]] = deque()
+                for triples, focus, own in chain([first, second], chunks):
+                    waiting.append((worker.submit(_check, _nt(triples), shapes), focus, own))
+                    while len(waiting) > 2:
+                        future, focus_names, size = waiting.popleft()
+                        collect(future.result(), focus_names, size)
+                while waiting:
                     future, focus_names, size = waiting.popleft()
                     collect(future.result(), focus_names, size)
-            while waiting:
-                future, focus_names, size = waiting.popleft()
-                collect(future.result(), focus_names, size)
+        except BrokenProcessPool as exc:  # the worker died (out of memory, a crash)
+            raise ValidationError(f"SHACL validation failed: the checking process died ({exc})") from None
     violations.sort()
     return ValidationReport(not violations, violations, _text(violations))
 

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from . import resources
-from .stores import OxigraphStore
+from .stores import OxigraphStore, python_value
 from .vocab import CONSOLIDATED_GRAPH, CORRECTIONS_GRAPH, RDF_TYPE, dg
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ class _Shapes:
     """The shapes and ontology texts, and what chunking needs to know about the shapes."""
 
     shapes: str
-    ontology: str
+    subclasses: str
     """The ontology's rdfs:subClassOf triples as N-Triples: what the shapes' targets and
     sh:class need of it (the rest describes terms, not data)."""
     local: bool
@@ -151,9 +151,10 @@ def _analyse(shapes: str, ontology: str) -> _Shapes:
             class_paths.add(t.object.value)
         message = [str(u.object.value) for u in own if u.predicate.value == SH + "message"
                    and isinstance(u.object, ox.Literal)]
-        for u in own:
-            if u.predicate.value.startswith(SH) and message:
-                messages.setdefault((t.object.value, u.predicate.value[len(SH):]), []).extend(message)
+        if message:
+            for u in own:
+                if u.predicate.value.startswith(SH):
+                    messages.setdefault((t.object.value, u.predicate.value[len(SH):]), []).extend(message)
     by_shape = {str(t.subject.value): str(t.object.value) for t in triples
                 if t.predicate.value == SH + "message" and isinstance(t.subject, ox.NamedNode)
                 and isinstance(t.object, ox.Literal)}
@@ -186,7 +187,7 @@ def _check(ntriples: str, shapes: _Shapes) -> list[Violation]:
     rudof = pyrudof.Rudof(pyrudof.RudofConfig())
     strict = pyrudof.ReaderMode.Strict
     try:
-        rudof.read_data(ntriples + shapes.ontology, format=pyrudof.RDFFormat.NTriples,
+        rudof.read_data(ntriples + shapes.subclasses, format=pyrudof.RDFFormat.NTriples,
                         reader_mode=strict)
         rudof.read_shacl(shapes.shapes, reader_mode=strict)
         report = rudof.validate_shacl()
@@ -207,10 +208,6 @@ def _worded(entry: Any, shapes: _Shapes) -> str:
     parameter = component.removesuffix("ConstraintComponent")
     parameter = parameter[:1].lower() + parameter[1:]
     return shapes.by_constraint.get((str(entry.path or ""), parameter), _message(entry.message))
-
-
-def _name(term: ox.NamedNode | ox.BlankNode) -> str:
-    return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
 
 
 def check_triples(triples: Sequence[ox.Triple]) -> list[Violation]:
@@ -245,7 +242,7 @@ def _chunks(store: OxigraphStore, shapes: _Shapes, size: int
                   and t.object not in subjects}
         context = [ox.Triple(q.subject, q.predicate, q.object) for node in wanted
                    for q in store.subject_quads(node, consolidated, _TYPE)]  # type: ignore[arg-type]
-        return triples + context, {_name(s) for s in subjects}, len(triples)
+        return triples + context, {python_value(s) for s in subjects}, len(triples)
 
     triples: list[ox.Triple] = []
     subjects: set[Node] = set()
@@ -281,7 +278,7 @@ def validate(store: OxigraphStore | RemoteStore, *, chunk_triples: int = CHUNK_T
     # one in memory gives them in the order they were added)
     if isinstance(store, OxigraphStore) and store.path is not None and shapes.local:
         chunks = _chunks(store, shapes, chunk_triples)
-    else:  # a server's graph is read whole anyway: one chunk, every node a focus
+    else:  # a server (read whole anyway), a store in memory, shapes that are not local
         whole = list(published_triples(store))
         chunks = iter([(whole, None, len(whole))])
     violations: list[Violation] = []
@@ -304,14 +301,17 @@ def validate(store: OxigraphStore | RemoteStore, *, chunk_triples: int = CHUNK_T
         try:
             with ProcessPoolExecutor(max_workers=1, mp_context=context) as worker:
                 waiting: deque[tuple[Future[list[Violation]], set[str] | None, int]] = deque()
-                for triples, focus, own in chain([first, second], chunks):
-                    waiting.append((worker.submit(_check, _nt(triples), shapes), focus, own))
-                    while len(waiting) > 2:
+
+                def drain(keep: int) -> None:
+                    """Collect the oldest results until at most ``keep`` chunks are waiting."""
+                    while len(waiting) > keep:
                         future, focus_names, size = waiting.popleft()
                         collect(future.result(), focus_names, size)
-                while waiting:
-                    future, focus_names, size = waiting.popleft()
-                    collect(future.result(), focus_names, size)
+
+                for triples, focus, own in chain([first, second], chunks):
+                    waiting.append((worker.submit(_check, _nt(triples), shapes), focus, own))
+                    drain(2)
+                drain(0)
         except BrokenProcessPool as exc:  # the worker died (out of memory, a crash)
             raise ValidationError(f"SHACL validation failed: the checking process died ({exc})") from None
     violations.sort()

@@ -70,6 +70,9 @@ PICK_COUNTRY = """SELECT ?x (COUNT(DISTINCT ?e) AS ?n) WHERE {
 GROUP BY ?x ORDER BY DESC(?n) ?x LIMIT 1"""
 PICK_EVENT = """SELECT ?x (COUNT(DISTINCT ?r) AS ?n) WHERE { ?x dg:report ?r }
 GROUP BY ?x ORDER BY DESC(?n) ?x LIMIT 1"""
+# The place with the most events (the lookup of events at a place).
+PICK_PLACE = """SELECT ?x (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e dg:location ?x }
+GROUP BY ?x ORDER BY DESC(?n) ?x LIMIT 1"""
 # A country's row: what the consolidated graph says of one state (the lookup of an entity by IRI).
 COUNTRY_ROW = """SELECT ?country ?p ?o WHERE { ?country ?p ?o }"""
 
@@ -234,7 +237,7 @@ def child_picks(a: dict[str, Any]) -> dict[str, Any]:
 
     store = OxigraphStore(a["store"], read_only=True)
     out: dict[str, Any] = {}
-    for key, text in (("country", PICK_COUNTRY), ("event", PICK_EVENT)):
+    for key, text in (("country", PICK_COUNTRY), ("event", PICK_EVENT), ("place", PICK_PLACE)):
         r = store.query(text)
         assert isinstance(r, Rows)
         out[key] = str(r.rows[0][0].value) if r.rows and r.rows[0][0] is not None else None
@@ -386,7 +389,7 @@ def query_plan(picks: dict[str, Any]) -> list[dict[str, Any]]:
     """Every query to time: id, canned name (or text), bindings, and the targets it counts for."""
     from defgraph.query import list_queries
 
-    country, event = picks.get("country"), picks.get("event")
+    country, event, place = picks.get("country"), picks.get("event"), picks.get("place")
     plan: list[dict[str, Any]] = []
     for q in list_queries():
         if all(p.optional for p in q.params):
@@ -394,12 +397,14 @@ def query_plan(picks: dict[str, Any]) -> list[dict[str, Any]]:
             plan.append({"id": q.name, "query": q.name, "bindings": {}, "groups": ["whole", *groups]})
         for p in q.params:
             if p.kind == "country" and country:
-                groups = ["country", "lookup"] if q.name == "events_at_place" else ["country"]
                 plan.append({"id": f"{q.name} {p.name}=top", "query": q.name,
-                             "bindings": {p.name: country}, "groups": groups})
+                             "bindings": {p.name: country}, "groups": ["country"]})
             if p.kind == "iri" and p.name == "event" and event:
                 plan.append({"id": f"{q.name} event=top", "query": q.name,
                              "bindings": {"event": event}, "groups": ["lookup"]})
+            if p.kind == "iri" and p.name == "place" and place:
+                plan.append({"id": f"{q.name} place=top", "query": q.name,
+                             "bindings": {"place": place}, "groups": ["lookup"]})
     if country:
         plan.append({"id": "country row", "query": None, "text": COUNTRY_ROW,
                      "bindings": {"country": country}, "groups": ["lookup"]})

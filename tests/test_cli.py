@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from query_util import required_params
 
 from defgraph.cli import main
+from defgraph.stores import OxigraphStore
 
 
 @pytest.fixture()
@@ -69,10 +71,13 @@ def test_query_list_shows_titles(runner: CliRunner) -> None:
 def test_every_canned_query_runs(runner: CliRunner, store: str, fmt: str) -> None:
     from defgraph.query import list_queries
 
+    opened = OxigraphStore(Path(store), read_only=True)
+    required = {q.name: required_params(q, opened, country="Ukraine") for q in list_queries()}
+    opened.close()
     for q in list_queries():
         args = ["query", q.name, "--store", store, "--format", fmt]
-        if any(p.name == "country" and not p.optional for p in q.params):
-            args += ["--param", "country=Ukraine"]
+        for name, value in required[q.name].items():
+            args += ["--param", f"{name}={value}"]
         result = runner.invoke(main, args)
         assert result.exit_code == 0, (q.name, result.output)
         if fmt == "json":

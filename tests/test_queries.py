@@ -14,6 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from query_util import required_params
 from rich.console import Console
 
 from defgraph.maintain import rebuild
@@ -138,6 +139,7 @@ VARIABLES: dict[str, tuple[str, ...]] = {
         "event",
         "label",
     ),
+    "place_events": ("place", "place_label", "date", "type", "event", "label", "planned"),
     "events_by_country": (
         "country",
         "country_iso",
@@ -654,6 +656,29 @@ CASES: list[tuple[str, dict[str, str], list[tuple[Any, ...]]]] = [
                 "UK-Kenya training agreement",
             ),
         ],
+    ),
+    (
+        "place_events",
+        {"place": "dgid:place/nairobi"},
+        [
+            ("dgid:place/nairobi", "Nairobi", date(2025, 4, 13), "Visit",
+             "dgid:event/a0000000000000000003-1", "Armed Forces Minister's visit to Nairobi", False),
+            ("dgid:place/nairobi", "Nairobi", date(2025, 4, 13), "AgreementSigning",
+             "dgid:event/a0000000000000000003-2", "UK-Kenya training agreement", False),
+        ],
+    ),
+    (
+        "place_events",
+        {"place": "dgid:place/london"},
+        [
+            ("dgid:place/london", "London", date(2025, 4, 10), "Meeting",
+             "dgid:event/a0000000000000000001-1", "Coalition talks in London", False),
+        ],
+    ),
+    (
+        "place_events",
+        {"place": "dgid:place/nowhere"},
+        [],
     ),
     (
         "events_by_country",
@@ -1728,8 +1753,7 @@ def _term_from_json(b: dict[str, Any]) -> Any:
 
 def test_json_is_sparql_results_json_and_round_trips(store: OxigraphStore) -> None:
     for q in list_queries():
-        params = {"country": "UKR"} if q.name == "pledges_to_country" else {}
-        rows = run_query(store, q, params)
+        rows = run_query(store, q, required_params(q, store))
         assert isinstance(rows, Rows)
         doc = json.loads(to_json(rows))
         assert set(doc) == {"head", "results"}

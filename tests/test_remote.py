@@ -25,6 +25,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from query_util import required_params
 
 from defgraph.cli import main
 from defgraph.pipeline import IngestReport, KnowledgeGraph
@@ -182,6 +183,8 @@ def _param_sets(q: CannedQuery, kg: KnowledgeGraph) -> list[dict[str, str]]:
     for p in q.params:
         if p.kind == "country":
             values = ["UKR", "FRA", "GBR", "USA", "AUS", "DEU"]
+        elif not p.optional:  # a required IRI: the query cannot be run unbound to find some
+            values = [required_params(q, kg.store)[p.name]]
         else:
             unbound = run_query(kg.store, q, {})
             assert isinstance(unbound, Rows)
@@ -257,7 +260,7 @@ def test_paging_with_a_small_page(remote: tuple[RemoteStore, IngestReport], embe
     store = RemoteStore(endpoint, read_only=True, page_size=50)
     paged = 0
     for q in list_queries():
-        params = {"country": "UKR"} if any(not p.optional for p in q.params) else {}
+        params = required_params(q, embedded.store)
         before = store.requests
         got = _rows(run_query(store, q, params))
         if _known_bug(store, q):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from query_util import required_params
 
 from defgraph.pipeline import KnowledgeGraph
 from defgraph.query import list_queries, run_query
@@ -174,8 +175,7 @@ def test_remote_store_over_serve_matches_embedded(kg: KnowledgeGraph, url: str) 
     """Our own client against our own server: every canned query, same rows in the same order."""
     remote = RemoteStore(url, read_only=True)
     for q in list_queries():
-        params = {"country": "UKR"} if any(p.name == "country" and not p.optional
-                                           for p in q.params) else {}
+        params = required_params(q, kg.store)
         a = run_query(kg.store, q, params)
         b = run_query(remote, q, params)
         assert isinstance(a, Rows) and isinstance(b, Rows)
@@ -189,8 +189,7 @@ def test_remote_store_in_parts_over_serve_matches_embedded(kg: KnowledgeGraph, u
     remote = RemoteStore(url, read_only=True, page_size=40)
     parted = 0
     for q in list_queries():
-        params = {"country": "UKR"} if any(p.name == "country" and not p.optional
-                                           for p in q.params) else {}
+        params = required_params(q, kg.store)
         a = run_query(kg.store, q, params)
         before = remote.requests
         b = run_query(remote, q, params)

@@ -1,0 +1,30 @@
+"""Values for the canned queries' required parameters, for tests that run every query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from defgraph.query import CannedQuery
+from defgraph.stores import Rows
+
+# The place with the most events (ties broken by IRI): a lookup that returns rows.
+BUSIEST_PLACE = """SELECT ?place (COUNT(DISTINCT ?event) AS ?n) WHERE { ?event dg:location ?place }
+GROUP BY ?place ORDER BY DESC(?n) ?place LIMIT 1"""
+
+
+def required_params(q: CannedQuery, store: Any, country: str = "UKR") -> dict[str, str]:
+    """A value for each required parameter of q, read from the store where it must exist there.
+    A new kind of required parameter fails here until it is given a value."""
+    given: dict[str, str] = {}
+    for p in q.params:
+        if p.optional:
+            continue
+        if p.kind == "country":
+            given[p.name] = country
+        elif p.name == "place":
+            rows = store.query(BUSIEST_PLACE, {})
+            assert isinstance(rows, Rows) and rows.rows, "the store holds no event with a place"
+            given[p.name] = str(rows.rows[0][0].value)
+        else:
+            raise AssertionError(f"{q.name}: no test value for the required parameter {p.name!r}")
+    return given

@@ -608,6 +608,26 @@ def test_a_variable_named_graph_does_not_name_graphs() -> None:
     assert NAMES_GRAPHS_RE.search("select * where { graph <urn:x> { ?s ?p ?o } }")
 
 
+def test_zy_corrections_on_virtuoso(remote: tuple[RemoteStore, IngestReport], tmp_path: Path) -> None:
+    """An analyst's four kinds of correction (set a person's state, reject an event, merge two,
+    set an amount) made with `defgraph correct --store URL` show in every query and in the
+    export, as on the embedded store (tests/test_curation.py). Next to last: it changes the graph
+    the tests above read."""
+    from test_curation import check, choose, cli
+
+    store, _ = remote
+    url = store.endpoint
+    t = choose(url)
+    who = ["--by", "analyst-a", "--store", url]
+    cli("correct", "set", t.person, "represents", {"ISL": "Iceland", "MLT": "Malta"}[t.state_after],
+        "--reason", "speaks for another state in this text", *who)
+    cli("correct", "reject", t.rejected, "--reason", "only a mention", *who)
+    cli("correct", "merge", *t.merged, "--reason", "two accounts of one meeting", *who)
+    cli("correct", "set", t.pledge, "dg:amount", str(t.amount_after), "--reason",
+        "the amount is in the annex", *who)
+    check(url, t, tmp_path)
+
+
 def test_zz_decoy_untouched_after_the_suite(decoy: tuple[Virtuoso, set[str]]) -> None:
     """Last in this module: every test above ran while the decoy listened; its graph is intact."""
     server, before = decoy

@@ -148,10 +148,10 @@ def assert_rebuild_changes_nothing(kg: KnowledgeGraph) -> None:
 
 def event_of(kg: KnowledgeGraph, url: str) -> str:
     """The one consolidated event reported by the statement at this address."""
-    st = [r[1] for r in _rows(kg.store, "curation_statement_of_url", url=ox.Literal(url))]
+    st = sorted(curation.statements_at(kg.store, url))
     assert len(st) == 1, st
     found = {r["e"] for r in kg.query(
-        f"SELECT DISTINCT ?e WHERE {{ ?e dg:reportedIn <{st[0].value}> ; dg:report ?r }}")}
+        f"SELECT DISTINCT ?e WHERE {{ ?e dg:reportedIn <{st[0]}> ; dg:report ?r }}")}
     assert len(found) == 1, found
     return str(found.pop())
 

@@ -22,6 +22,7 @@ import hashlib
 import re
 import shlex
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -221,6 +222,17 @@ def reports_of(store: Any, target: ox.NamedNode) -> list[tuple[str, str]]:
                    if isinstance(r[1], ox.NamedNode) and isinstance(r[2], ox.NamedNode)})
 
 
+def statements_at(store: Any, url: str) -> set[str]:
+    """The statements whose original address (dct:source) is url, stored as an IRI or, where
+    it is not a valid one, as a string."""
+    forms: list[ox.NamedNode | ox.Literal] = [ox.Literal(url)]
+    with suppress(ValueError):
+        forms.append(ox.NamedNode(url))
+    return {r[1].value for form in forms
+            for r in _rows(store, "curation_statement_of_url", source=form)
+            if isinstance(r[1], ox.NamedNode)}
+
+
 def _values(store: Any, target: ox.NamedNode, prop: ox.NamedNode) -> list[Any]:
     return sorted((r[2] for r in _rows(store, "curation_values", node=target, property=prop)
                    if r[2] is not None), key=str)
@@ -285,9 +297,7 @@ def make(store: Any, operation: str, target_text: str, *, reason: str, by: str |
             raise CurationError("split needs --statement URL: the statement whose report moves out")
         pairs = reports_of(store, target)
         wanted = {_expand(statement.strip()) or statement.strip()}
-        wanted |= {r[1].value for r in _rows(store, "curation_statement_of_url",
-                                             url=ox.Literal(statement.strip()))
-                   if isinstance(r[1], ox.NamedNode)}
+        wanted |= statements_at(store, statement.strip())
         moving = [r for g, r in pairs if g in wanted]
         if not moving:
             raise CurationError(f"{_short(target.value)} has no report from {statement}; its "

@@ -454,17 +454,12 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
     _state_from_office_again(text, persons, countries)
 
 
-# "Pakistan's army chief", "Greece's prime minister": an office in lower case after a state's possessive
-_OFFICE_OF_STATE = re.compile(r"['’]s\s+((?:[a-z-]+\s+){0,2}?(?:chief|minister|secretary|president|commander|"
-                              r"premier|chancellor|leader))\b")
-
-
 def _state_from_office_again(text: str, persons: list[PersonHit], countries: list[CountryMention]) -> None:
     """"Chief of Army Staff Field Marshal X ... received Pakistan's army chief alone": an office told
     again in lower case after a state's possessive names the one holder of that office whose state
     is not told (every word of it in their office); never where two such holders are left."""
     for c in countries:
-        m = _OFFICE_OF_STATE.match(text, c.end)
+        m = rules().cues["office_of_state"].match(text, c.end)
         if m is None:
             continue
         words = set(m.group(1).split())
@@ -474,11 +469,6 @@ def _state_from_office_again(text: str, persons: list[PersonHit], countries: lis
         if len(left) == 1 and not any(p.country and p.country != c.iso3 for p in holders):
             left[0].country = c.iso3
             left[0].state_confidence = rules().confidence("state_unknown")
-
-
-# "visited Athens", "on his first trip to Japan": the words that name the place a guest went to
-_VISIT_WORD = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:trip|visit|journey)\s+to|arrived\s+in|arrives\s+in|"
-                         r"travel(?:l)?ed\s+to|flew\s+to)\s+(?:the\s+)?$", re.I)
 
 
 def _host_of_visit(text: str, persons: list[PersonHit], countries: list[CountryMention],
@@ -501,9 +491,9 @@ def _host_of_visit(text: str, persons: list[PersonHit], countries: list[CountryM
                 continue
             guest = guests[0][1].country
             visited = {c.iso3 for c in countries if sent.start <= c.start < at and c.iso3 != guest
-                       and _VISIT_WORD.search(text, max(sent.start, c.start - 30), c.start)}
+                       and rules().cues["visit_to"].search(text, max(sent.start, c.start - 30), c.start)}
             visited |= {pl.iso3 for pl in places if pl.kind == "city" and pl.iso3 and sent.start <= pl.start < at
-                        and pl.iso3 != guest and _VISIT_WORD.search(text, max(sent.start, pl.start - 30), pl.start)}
+                        and pl.iso3 != guest and rules().cues["visit_to"].search(text, max(sent.start, pl.start - 30), pl.start)}
             if len(visited) == 1:
                 p.country = visited.pop()
                 p.state_confidence = rules().confidence("state_from_place_visited")
@@ -534,10 +524,7 @@ def _state_from_title(text: str, persons: list[PersonHit], countries: list[Count
 
 def _acting(text: str, c: CountryMention) -> bool:
     """A state named as the subject of a verb ("Türkiye would send", "Sweden has joined")."""
-    return bool(_STATE_ACTS.match(text, c.end))
-
-
-_STATE_ACTS = re.compile(r"\s+(?:would|will|has|have|had|is|was|agreed|announced|signed|sent|joined|said|says)\b")
+    return bool(rules().cues["state_acts"].match(text, c.end))
 
 
 # the verb of one who receives a guest, right after the name (a numeral or a day may come first)
@@ -591,18 +578,11 @@ _RECIPROCAL = re.compile(r",?\s+(?:[^\s,.;]+\s+){0,2}?(?:co-chair(?:ed|s)?|signe
                          r"held\s+(?:the|their)\s+(?:[\w'’-]+\s+){0,6}?(?:[Mm]eeting|[Tt]alks|[Dd]ialogue|[Ss]ummit|[Cc]onsultations))\b"
                          r"(?![^.;]{0,60}\bwith\b)")
 _ACCOMPANIED = re.compile(r"\b(?:accompanied by|(?:delegation|entourage) (?:included|comprised|also included))\b")
-_VISIT_TO = re.compile(r"\b(?:visit(?:s|ed|ing)?(?:\s+to)?|trip to|travel(?:s|led|ed|ling)?\s+to|"
-                       r"arriv(?:ed|es|ing)\s+in|(?:is|was|are|were)\s+in)\s+(?:the\s+)?$")
-
-
-# "travelled on to Warsaw on Friday, where he met": the clause that tells who was met at a stop
-_WHERE_MET = re.compile(r",\s+where\s+(?:he|she|they|the\s+\w+)\s+(?:also\s+)?(?:met|held\s+talks\s+with|"
-                        r"was\s+received\s+by|were\s+received\s+by|called\s+on)\b")
 
 
 def _stop_where_met(text: str, sent: Sentence, at: int, pl_ix: SpanIndex[PlaceMention]) -> str | None:
     """The state of the city named just before ', where he met' when the one met follows it."""
-    m = _WHERE_MET.search(text, sent.start, at)
+    m = rules().cues["where_met"].search(text, sent.start, at)
     if m is None:
         return None
     cities = [pl for pl in pl_ix.starting_in(sent.start, m.start()) if pl.kind == "city" and pl.iso3
@@ -613,9 +593,9 @@ def _stop_where_met(text: str, sent: Sentence, at: int, pl_ix: SpanIndex[PlaceMe
 def _visited_states(text: str, home: str | None, countries: list[CountryMention],
                     places: list[PlaceMention]) -> set[str]:
     """The foreign states the statement says are visited ("in Apia for a visit to Samoa")."""
-    out = {c.iso3 for c in countries if c.iso3 != home and _VISIT_TO.search(text[max(0, c.start - 30):c.start])}
+    out = {c.iso3 for c in countries if c.iso3 != home and rules().cues["visit_to"].search(text[max(0, c.start - 30):c.start])}
     out |= {pl.iso3 for pl in places if pl.iso3 and pl.iso3 != home and pl.kind == "city"
-            and _VISIT_TO.search(text[max(0, pl.start - 30):pl.start])}
+            and rules().cues["visit_to"].search(text[max(0, pl.start - 30):pl.start])}
     if not out and home:
         # no visit word: the one foreign state whose cities the statement names
         out = {pl.iso3 for pl in places if pl.iso3 and pl.iso3 != home and pl.kind == "city"}

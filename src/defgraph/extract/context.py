@@ -38,15 +38,6 @@ _ROLE_NOUN = re.compile(
     r"National Assembly|Congress|lawmakers|legislators|senators|MPs)\b)", re.I)
 
 
-# Where a guest stands: the object of a host's verb ("welcomed President X", "met with Minister Y").
-_GUEST_BEFORE = re.compile(r"\b(?:welcom(?:ed|es|ing)|host(?:ed|s|ing)|receiv(?:ed|es|ing)|met(?: with)?|"
-                           r"meets(?: with)?|(?:will|to) meet(?: with)?|(?:meeting|talks|call|conversation) with|"
-                           r"visiting|guest|received by|(?<!together )(?<!along )(?<!jointly )with)\s+(?:the\s+)?"
-                           r"(?:[A-Z][\w.-]*\s+){0,4}$")
-# Where a host stands: the one called on ("paid a courtesy call on Secretary X").
-_HOST_BEFORE = re.compile(r"\bcall(?:ed|s|ing)?\s+on\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,4}$")
-
-
 @dataclass(frozen=True)
 class GroupMention:
     """A group of states named as states ("the Nordic countries"): rules/groups.yaml."""
@@ -69,7 +60,7 @@ def find_groups(text: str, day: date | None) -> list[GroupMention]:
     if r.group_name_re is not None:
         # "joined his counterparts from the Joint Expeditionary Force": any group by its full name,
         # after its members' people (the name alone is the organisation, not its members)
-        for p in _MEMBERS_FROM.finditer(text):
+        for p in rules().cues["members_from"].finditer(text):
             n = r.group_name_re.match(text, p.end())
             if n is not None and not any(o.start <= n.start() < o.end for o in out):
                 name = next(k for k, v in n.groupdict().items() if v is not None)
@@ -77,10 +68,6 @@ def find_groups(text: str, day: date | None) -> list[GroupMention]:
                 out.append(GroupMention(n.start(), n.end(), group.key, tuple(group.members_on(day))))
         out.sort(key=lambda g: g.start)
     return out
-
-
-# the people of a group's members before its full name: "his counterparts from the"
-_MEMBERS_FROM = re.compile(r"(?:counterparts|colleagues|partners|ministers|allies|members) (?:from|of) the ")
 
 
 @dataclass
@@ -228,7 +215,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         if p.country is not None or p.org is not None or p.is_post:
             continue
         sent0 = next(iter(sent_ix.containing(p.start)), None)
-        cue = _ACCOMPANIED.search(text, sent0.start, p.start) if sent0 is not None else None
+        cue = rules().cues["accompanied"].search(text, sent0.start, p.start) if sent0 is not None else None
         if cue is not None and sent0 is not None and home:
             # "The prime minister was accompanied by ... Foreign Minister X": of the delegation's
             # side, the one named before the cue, else the publisher's
@@ -257,8 +244,8 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 p.state_confidence = r.confidence("state_from_place_visited")
                 continue
         at_name = text.find(p.name) if home else -1
-        recv = _RECEIVER.match(text, at_name + len(p.name)) if at_name >= 0 else None
-        if recv is not None and not _RECEIVED_THING.match(text, recv.end()):
+        recv = rules().cues["receiver"].match(text, at_name + len(p.name)) if at_name >= 0 else None
+        if recv is not None and not rules().cues["received_thing"].match(text, recv.end()):
             # "Minister X received on Tuesday the Commander of ...", "King Abdullah II received at
             # the Palace ...": the one who receives, in a report of the publisher's state, is the host
             p.country = home
@@ -315,7 +302,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                         if prev is not None:
                             at0, first_q = min((mq for mq in named if prev.start <= mq[0] < prev.end),
                                                key=lambda mq: mq[0])
-                            if not _OBJECT_BEFORE.search(text, prev.start, at0):
+                            if not rules().cues["object_before"].search(text, prev.start, at0):
                                 subject = first_q  # not one met there ("will meet President X")
             sub_state = subject.country if subject is not None else None
             if home and subject is not None and subject.org and not sub_state and not subject.is_post:
@@ -379,7 +366,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             continue
         # "X and Minister Y co-chaired the UAE-France committee", "X and Y signed the agreement
         # between A and B": the two sides, so Y is of the one foreign state left
-        reciprocal = _RECIPROCAL.match(text, end) is not None
+        reciprocal = rules().cues["reciprocal"].match(text, end) is not None
         partner = _joined_partner(text, cut, ends, p.role)
         if partner is not None and partner is not p and not partner.is_post and partner.country \
                 and partner.country != home and not reciprocal:
@@ -527,29 +514,10 @@ def _acting(text: str, c: CountryMention) -> bool:
     return bool(rules().cues["state_acts"].match(text, c.end))
 
 
-# the verb of one who receives a guest, right after the name (a numeral or a day may come first)
-_RECEIVER = re.compile(r",?\s+(?:[IVX]{1,4}\s+)?(?:(?:today|yesterday|also|on\s+\w+)\s+)?"
-                       r"(?:received|receives|hosted|hosts|welcomed|welcomes|"
-                       # "X signed a memorandum ... with the French Delegate General": one side signs
-                       # with the other, named after "with"
-                       r"signed\b(?=[^.;]{0,120}\bwith\b))")
-# what a guest receives (a guard of honour, a briefing, an award): no host's verb
-_RECEIVED_THING = re.compile(r"\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:guard|briefing|award|medal|"
-                             r"honou?r|degree|decoration|salute|welcome)\b", re.I)
-
-
 @per_rules
 def _office_chain_end(r: Rules) -> re.Pattern[str]:
     """Offices joined by "and" or a comma at the end of a text (compiled once per rule set)."""
     return re.compile(r"(?:(?:" + r.role_re.pattern + r")\s*(?:,|and|&)\s*)+$")
-
-
-_LED_SIDE_AFTER = re.compile(r"[^.;]{0,100}?\b(?:led|headed)\s+the\s+$")
-_SIDE_WORD = re.compile(r"\s+(?:side|delegation|team)\b")
-# ("the Nigerian delegation by the Chief of Defence Policy and Plans, Major General X": the
-# elliptic second of two, after "was led by" for the first)
-_SIDE_LED_BY = re.compile(r"\s+(?:side|delegation|team)\s+(?:(?:was|were|is|are)\s+(?:led|headed)\s+)?by\s+"
-                          r"(?:[^,.;]{0,80}?\s+(?:and|&)\s+)?(?:the\s+|its\s+)?$")
 
 
 def _side_led(text: str, p: PersonHit, sent: Sentence, c_ix: SpanIndex[CountryMention]) -> str | None:
@@ -557,27 +525,19 @@ def _side_led(text: str, p: PersonHit, sent: Sentence, c_ix: SpanIndex[CountryMe
     was headed by Y and Z" (the state named in the phrase, not a counterpart's)."""
     end = p.mentions[0][1] if p.mentions else p.end
     for c in c_ix.starting_in(end, min(sent.end, end + 130)):
-        if _SIDE_WORD.match(text, c.end) and _LED_SIDE_AFTER.fullmatch(text, end, c.start) \
+        if rules().cues["side_word"].match(text, c.end) and rules().cues["led_side_after"].fullmatch(text, end, c.start) \
                 and not re.search(r"\b(?:while|whereas)\b", text[end:c.start]):
             return str(c.iso3)
         break
     for c in reversed(c_ix.starting_in(max(sent.start, p.start - 140), p.start)):
-        if _SIDE_LED_BY.fullmatch(text, c.end, p.start):
+        if rules().cues["side_led_by"].fullmatch(text, c.end, p.start):
             return str(c.iso3)
         break
     return None
 
 
-_OBJECT_BEFORE = re.compile(r"\b(?:meet|meets|met|receiv\w*|welcom\w*|host\w*|call(?:s|ed)? on|with|by)\b")
-
-
-# two joined officials who act together on each other, not on a third party (no "with" after)
-# ("X and Y held the tenth Singapore-Australia Annual Leaders' Meeting": the two sides meet)
+# a relative clause of place after a name (", where ...")
 _WHERE_AFTER = re.compile(r",\s+where\b")
-_RECIPROCAL = re.compile(r",?\s+(?:[^\s,.;]+\s+){0,2}?(?:co-chair(?:ed|s)?|signed|held talks|exchanged|"
-                         r"held\s+(?:the|their)\s+(?:[\w'’-]+\s+){0,6}?(?:[Mm]eeting|[Tt]alks|[Dd]ialogue|[Ss]ummit|[Cc]onsultations))\b"
-                         r"(?![^.;]{0,60}\bwith\b)")
-_ACCOMPANIED = re.compile(r"\b(?:accompanied by|(?:delegation|entourage) (?:included|comprised|also included))\b")
 
 
 def _stop_where_met(text: str, sent: Sentence, at: int, pl_ix: SpanIndex[PlaceMention]) -> str | None:
@@ -642,9 +602,9 @@ def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
         # "talks with Deputy Prime Minister and Minister for Defence X": the offices of a chain
         # stand between the verb and the holder
         before = _office_chain_end().sub("", before)[-40:]
-        if _HOST_BEFORE.search(before):
+        if rules().cues["host_before"].search(before):
             return "host", a, None
-        if _GUEST_BEFORE.search(before):
+        if rules().cues["guest_before"].search(before):
             return "guest", a, None
         if depth < 3:
             q = _joined_partner(text, a, ends, p.role)

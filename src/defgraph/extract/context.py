@@ -215,6 +215,13 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         if p.country is not None or p.org is not None or p.is_post:
             continue
         sent0 = next(iter(sent_ix.containing(p.start)), None)
+        stop0 = None if sent0 is None else _opening_place(text, sent0, p.start, pl_ix, c_ix)
+        if sent0 is not None and stop0 is not None and r.cues["object_before"].search(text, sent0.start, p.start):
+            # "In Warsaw the Prime Minister will ... call on President X": one met in a sentence
+            # that opens on a place is of that place's state
+            p.country = stop0
+            p.state_confidence = r.confidence("state_from_place_visited")
+            continue
         cue = rules().cues["accompanied"].search(text, sent0.start, p.start) if sent0 is not None else None
         if cue is not None and sent0 is not None and home:
             # "The prime minister was accompanied by ... Foreign Minister X": of the delegation's
@@ -311,7 +318,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 p.country = home
                 p.state_confidence = r.confidence("publisher_state_only_candidate")
                 continue
-            stop = _stop_where_met(text, sent, at, pl_ix) if sent is not None and sub_state else None
+            stop = _stop_where_met(text, sent, at, pl_ix, c_ix) if sent is not None and sub_state else None
             if stop is not None and stop != sub_state:
                 # "Hegseth travelled on to Warsaw on Friday, where he met Minister X": the one met
                 # there is of the place the clause is about, not of the report's dateline
@@ -540,14 +547,36 @@ def _side_led(text: str, p: PersonHit, sent: Sentence, c_ix: SpanIndex[CountryMe
 _WHERE_AFTER = re.compile(r",\s+where\b")
 
 
-def _stop_where_met(text: str, sent: Sentence, at: int, pl_ix: SpanIndex[PlaceMention]) -> str | None:
-    """The state of the city named just before ', where he met' when the one met follows it."""
+def _stop_where_met(text: str, sent: Sentence, at: int, pl_ix: SpanIndex[PlaceMention],
+                    c_ix: SpanIndex[CountryMention] | None = None) -> str | None:
+    """The state of the city (or state) named just before ', where he met' when the one met
+    follows it ("after a visit to India, where he had held talks with Prime Minister X")."""
     m = rules().cues["where_met"].search(text, sent.start, at)
     if m is None:
         return None
-    cities = [pl for pl in pl_ix.starting_in(sent.start, m.start()) if pl.kind == "city" and pl.iso3
-              and m.start() - pl.end <= 40]
-    return cities[-1].iso3 if cities else None
+    named = [(pl.end, pl.iso3) for pl in pl_ix.starting_in(sent.start, m.start()) if pl.kind == "city" and pl.iso3
+             and m.start() - pl.end <= 40]
+    if c_ix is not None:
+        named += [(c.end, c.iso3) for c in c_ix.starting_in(sent.start, m.start()) if not c.adjectival
+                  and m.start() - c.end <= 40]
+    return max(named)[1] if named else None
+
+
+def _opening_place(text: str, sent: Sentence, at: int, pl_ix: SpanIndex[PlaceMention],
+                   c_ix: SpanIndex[CountryMention] | None) -> str | None:
+    """The state of the city a sentence opens on ("In Warsaw the Prime Minister will hold talks
+    with ... President X", "In the Haitian capital he held talks with ..."), for one met after it."""
+    r = rules()
+    opening = r.cues["opening_place"]
+    for pl in pl_ix.starting_in(sent.start, at):
+        if pl.kind == "city" and pl.iso3 and opening.fullmatch(text, sent.start, pl.start):
+            return pl.iso3
+        break
+    for c in (c_ix.starting_in(sent.start, at) if c_ix is not None else ()):
+        if c.adjectival and opening.fullmatch(text, sent.start, c.start) and r.cues["capital_after"].match(text, c.end):
+            return c.iso3
+        break
+    return None
 
 
 def _visited_states(text: str, home: str | None, countries: list[CountryMention],

@@ -408,7 +408,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.confidence += R.confidence("event_count_bonus")
             if t.type == "Meeting" and not d.headline and not t.convening and rules().cues["the_event_again"].match(
                     s.text, 0, t.start - s.start) and rules().cues["event_noun"].fullmatch(t.word) and \
-                    any(x.type == "Meeting" and x.sentence is not s and not x.headline for x in drafts):
+                    any(x.type in ("Meeting", "Call") and x.sentence is not s and not x.headline for x in drafts):
                 # "The summit, which lasted two hours, came after ...": the meeting told before, named
                 # again (it adds to that one, never makes another)
                 d.reference = True

@@ -443,6 +443,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             first = False
         else:
             p.state_confidence = r.confidence("state_unknown")
+    _state_from_plural(text, persons, countries)
     _state_from_title(text, persons, countries)
     _host_of_visit(text, persons, countries, places, spans)
     _state_from_office_again(text, persons, countries)
@@ -492,6 +493,29 @@ def _host_of_visit(text: str, persons: list[PersonHit], countries: list[CountryM
                 p.country = visited.pop()
                 p.state_confidence = rules().confidence("state_from_place_visited")
                 break
+
+
+def _state_from_plural(text: str, persons: list[PersonHit], countries: list[CountryMention]) -> None:
+    """"Foreign Minister X and Defense Minister Y signed ... the two Japanese ministers paid a
+    courtesy call": a count and a demonym before a plural office give that state to the holders
+    of that office named before with no state, where they are exactly as many as counted."""
+    r = rules()
+    count_cue, office_cue, counts = r.cues["plural_count_before"], r.cues["plural_office_after"], \
+        r.cue_values["plural_count_before"]
+    for c in countries:
+        if not c.adjectival:
+            continue
+        office = office_cue.match(text, c.end)
+        count = count_cue.search(text, max(0, c.start - 20), c.start) if office is not None else None
+        if office is None or count is None:
+            continue
+        word = office.group(1).lower()
+        left = [p for p in persons if p.country is None and p.org is None and not p.is_post and p.role
+                and word in p.role.lower() and p.start < c.start]
+        if len(left) == counts.get(count.group(1).lower()):
+            for p in left:
+                p.country = c.iso3
+                p.state_confidence = r.confidence("state_unknown")
 
 
 def _state_from_title(text: str, persons: list[PersonHit], countries: list[CountryMention]) -> None:

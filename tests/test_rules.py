@@ -32,7 +32,7 @@ def _write(tmp_path: Path, text: str, name: str = "extra.yaml") -> Path:
 
 def test_every_builtin_entry_is_valid_and_has_a_note() -> None:
     r = load_rules()
-    assert len(r.sources) == 8
+    assert len(r.sources) == 9
     assert r.windows["section_chars"] > 0 and 0 < r.confidences["event_base"] <= 1
     assert {g.key for g in r.groups} >= {"nato", "eu", "nordic", "baltic", "visegrad", "five-eyes", "aukus",
                                          "quad", "asean", "african-union", "g7"}
@@ -62,6 +62,9 @@ def test_group_members_are_dated() -> None:
     ("confidences:\n  event_base: {value: 7}\n", "out of range"),
     ("venues_typo:\n  - {}\n", "unknown rule family"),
     ("offices: [unclosed\n", "not valid YAML"),
+    ("cues:\n  compass: {pattern: North, ignore_case: 'no', note: n}\n", "'ignore_case' must be bool"),
+    ("cues:\n  nth_day_of: {pattern: 'the (second) day', values: {second: two}, note: n}\n", "must be a whole number"),
+    ("cues:\n  compass: {pattern: North}\n", "missing 'note'"),
 ])
 def test_a_bad_entry_is_named_with_its_file(tmp_path: Path, text: str, needle: str) -> None:
     path = _write(tmp_path, text)
@@ -125,6 +128,25 @@ def test_a_window_changed_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.
     ex = extract(Statement(text="Talks\nDefence Secretary John Healey met officials.", title="Talks",
                            issued=date(2025, 1, 1)))
     assert ex.persons["john-healey"].confidence == 0.9
+
+
+def test_cues_keep_case_and_values_from_the_rules_files() -> None:
+    r = load_rules()
+    # cues are read case-blind unless their entry says ignore_case: false
+    assert r.cues["compass"].fullmatch("North") and not r.cues["compass"].fullmatch("north")
+    assert r.cues["ended_after"].match(" Concluded")
+    assert r.cue_values["nth_day_of"]["third"] == 3
+    m = r.cues["nth_day_of"].search("on the Third day of the minister's ")
+    assert m is not None and r.cue_values["nth_day_of"][m.group(1).lower()] == 3
+
+
+def test_a_cue_replaced_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:
+    from defgraph.rules import rules
+
+    path = _write(tmp_path, "cues:\n  compass: {pattern: 'Upper', ignore_case: false, note: only this one}\n")
+    fresh_rules.setenv(ENV, str(path))
+    reset_rules()
+    assert rules().cues["compass"].pattern == "Upper" and rules().cues["visit_to"].search("visited ")
 
 
 def test_cli_names_a_bad_rules_file_and_exits_2(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:

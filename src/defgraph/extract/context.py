@@ -38,15 +38,6 @@ _ROLE_NOUN = re.compile(
     r"National Assembly|Congress|lawmakers|legislators|senators|MPs)\b)", re.I)
 
 
-# Where a guest stands: the object of a host's verb ("welcomed President X", "met with Minister Y").
-_GUEST_BEFORE = re.compile(r"\b(?:welcom(?:ed|es|ing)|host(?:ed|s|ing)|receiv(?:ed|es|ing)|met(?: with)?|"
-                           r"meets(?: with)?|(?:will|to) meet(?: with)?|(?:meeting|talks|call|conversation) with|"
-                           r"visiting|guest|received by|(?<!together )(?<!along )(?<!jointly )with)\s+(?:the\s+)?"
-                           r"(?:[A-Z][\w.-]*\s+){0,4}$")
-# Where a host stands: the one called on ("paid a courtesy call on Secretary X").
-_HOST_BEFORE = re.compile(r"\bcall(?:ed|s|ing)?\s+on\s+(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,4}$")
-
-
 @dataclass(frozen=True)
 class GroupMention:
     """A group of states named as states ("the Nordic countries"): rules/groups.yaml."""
@@ -69,7 +60,7 @@ def find_groups(text: str, day: date | None) -> list[GroupMention]:
     if r.group_name_re is not None:
         # "joined his counterparts from the Joint Expeditionary Force": any group by its full name,
         # after its members' people (the name alone is the organisation, not its members)
-        for p in _MEMBERS_FROM.finditer(text):
+        for p in rules().cues["members_from"].finditer(text):
             n = r.group_name_re.match(text, p.end())
             if n is not None and not any(o.start <= n.start() < o.end for o in out):
                 name = next(k for k, v in n.groupdict().items() if v is not None)
@@ -77,10 +68,6 @@ def find_groups(text: str, day: date | None) -> list[GroupMention]:
                 out.append(GroupMention(n.start(), n.end(), group.key, tuple(group.members_on(day))))
         out.sort(key=lambda g: g.start)
     return out
-
-
-# the people of a group's members before its full name: "his counterparts from the"
-_MEMBERS_FROM = re.compile(r"(?:counterparts|colleagues|partners|ministers|allies|members) (?:from|of) the ")
 
 
 @dataclass
@@ -228,7 +215,14 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         if p.country is not None or p.org is not None or p.is_post:
             continue
         sent0 = next(iter(sent_ix.containing(p.start)), None)
-        cue = _ACCOMPANIED.search(text, sent0.start, p.start) if sent0 is not None else None
+        stop0 = None if sent0 is None else _opening_place(text, sent0, p.start, pl_ix, c_ix)
+        if sent0 is not None and stop0 is not None and r.cues["object_before"].search(text, sent0.start, p.start):
+            # "In Warsaw the Prime Minister will ... call on President X": one met in a sentence
+            # that opens on a place is of that place's state
+            p.country = stop0
+            p.state_confidence = r.confidence("state_from_place_visited")
+            continue
+        cue = rules().cues["accompanied"].search(text, sent0.start, p.start) if sent0 is not None else None
         if cue is not None and sent0 is not None and home:
             # "The prime minister was accompanied by ... Foreign Minister X": of the delegation's
             # side, the one named before the cue, else the publisher's
@@ -257,8 +251,8 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 p.state_confidence = r.confidence("state_from_place_visited")
                 continue
         at_name = text.find(p.name) if home else -1
-        recv = _RECEIVER.match(text, at_name + len(p.name)) if at_name >= 0 else None
-        if recv is not None and not _RECEIVED_THING.match(text, recv.end()):
+        recv = rules().cues["receiver"].match(text, at_name + len(p.name)) if at_name >= 0 else None
+        if recv is not None and not rules().cues["received_thing"].match(text, recv.end()):
             # "Minister X received on Tuesday the Commander of ...", "King Abdullah II received at
             # the Palace ...": the one who receives, in a report of the publisher's state, is the host
             p.country = home
@@ -315,7 +309,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                         if prev is not None:
                             at0, first_q = min((mq for mq in named if prev.start <= mq[0] < prev.end),
                                                key=lambda mq: mq[0])
-                            if not _OBJECT_BEFORE.search(text, prev.start, at0):
+                            if not rules().cues["object_before"].search(text, prev.start, at0):
                                 subject = first_q  # not one met there ("will meet President X")
             sub_state = subject.country if subject is not None else None
             if home and subject is not None and subject.org and not sub_state and not subject.is_post:
@@ -324,7 +318,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 p.country = home
                 p.state_confidence = r.confidence("publisher_state_only_candidate")
                 continue
-            stop = _stop_where_met(text, sent, at, pl_ix) if sent is not None and sub_state else None
+            stop = _stop_where_met(text, sent, at, pl_ix, c_ix) if sent is not None and sub_state else None
             if stop is not None and stop != sub_state:
                 # "Hegseth travelled on to Warsaw on Friday, where he met Minister X": the one met
                 # there is of the place the clause is about, not of the report's dateline
@@ -379,7 +373,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             continue
         # "X and Minister Y co-chaired the UAE-France committee", "X and Y signed the agreement
         # between A and B": the two sides, so Y is of the one foreign state left
-        reciprocal = _RECIPROCAL.match(text, end) is not None
+        reciprocal = rules().cues["reciprocal"].match(text, end) is not None
         partner = _joined_partner(text, cut, ends, p.role)
         if partner is not None and partner is not p and not partner.is_post and partner.country \
                 and partner.country != home and not reciprocal:
@@ -449,14 +443,10 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             first = False
         else:
             p.state_confidence = r.confidence("state_unknown")
+    _state_from_plural(text, persons, countries)
     _state_from_title(text, persons, countries)
     _host_of_visit(text, persons, countries, places, spans)
     _state_from_office_again(text, persons, countries)
-
-
-# "Pakistan's army chief", "Greece's prime minister": an office in lower case after a state's possessive
-_OFFICE_OF_STATE = re.compile(r"['’]s\s+((?:[a-z-]+\s+){0,2}?(?:chief|minister|secretary|president|commander|"
-                              r"premier|chancellor|leader))\b")
 
 
 def _state_from_office_again(text: str, persons: list[PersonHit], countries: list[CountryMention]) -> None:
@@ -464,7 +454,7 @@ def _state_from_office_again(text: str, persons: list[PersonHit], countries: lis
     again in lower case after a state's possessive names the one holder of that office whose state
     is not told (every word of it in their office); never where two such holders are left."""
     for c in countries:
-        m = _OFFICE_OF_STATE.match(text, c.end)
+        m = rules().cues["office_of_state"].match(text, c.end)
         if m is None:
             continue
         words = set(m.group(1).split())
@@ -474,11 +464,6 @@ def _state_from_office_again(text: str, persons: list[PersonHit], countries: lis
         if len(left) == 1 and not any(p.country and p.country != c.iso3 for p in holders):
             left[0].country = c.iso3
             left[0].state_confidence = rules().confidence("state_unknown")
-
-
-# "visited Athens", "on his first trip to Japan": the words that name the place a guest went to
-_VISIT_WORD = re.compile(r"\b(?:visit(?:ed|s|ing)?|(?:trip|visit|journey)\s+to|arrived\s+in|arrives\s+in|"
-                         r"travel(?:l)?ed\s+to|flew\s+to)\s+(?:the\s+)?$", re.I)
 
 
 def _host_of_visit(text: str, persons: list[PersonHit], countries: list[CountryMention],
@@ -501,13 +486,36 @@ def _host_of_visit(text: str, persons: list[PersonHit], countries: list[CountryM
                 continue
             guest = guests[0][1].country
             visited = {c.iso3 for c in countries if sent.start <= c.start < at and c.iso3 != guest
-                       and _VISIT_WORD.search(text, max(sent.start, c.start - 30), c.start)}
+                       and rules().cues["visit_to"].search(text, max(sent.start, c.start - 30), c.start)}
             visited |= {pl.iso3 for pl in places if pl.kind == "city" and pl.iso3 and sent.start <= pl.start < at
-                        and pl.iso3 != guest and _VISIT_WORD.search(text, max(sent.start, pl.start - 30), pl.start)}
+                        and pl.iso3 != guest and rules().cues["visit_to"].search(text, max(sent.start, pl.start - 30), pl.start)}
             if len(visited) == 1:
                 p.country = visited.pop()
                 p.state_confidence = rules().confidence("state_from_place_visited")
                 break
+
+
+def _state_from_plural(text: str, persons: list[PersonHit], countries: list[CountryMention]) -> None:
+    """"Foreign Minister X and Defense Minister Y signed ... the two Japanese ministers paid a
+    courtesy call": a count and a demonym before a plural office give that state to the holders
+    of that office named before with no state, where they are exactly as many as counted."""
+    r = rules()
+    count_cue, office_cue, counts = r.cues["plural_count_before"], r.cues["plural_office_after"], \
+        r.cue_values["plural_count_before"]
+    for c in countries:
+        if not c.adjectival:
+            continue
+        office = office_cue.match(text, c.end)
+        count = count_cue.search(text, max(0, c.start - 20), c.start) if office is not None else None
+        if office is None or count is None:
+            continue
+        word = office.group(1).lower()
+        left = [p for p in persons if p.country is None and p.org is None and not p.is_post and p.role
+                and word in p.role.lower() and p.start < c.start]
+        if len(left) == counts.get(count.group(1).lower()):
+            for p in left:
+                p.country = c.iso3
+                p.state_confidence = r.confidence("state_unknown")
 
 
 def _state_from_title(text: str, persons: list[PersonHit], countries: list[CountryMention]) -> None:
@@ -534,21 +542,7 @@ def _state_from_title(text: str, persons: list[PersonHit], countries: list[Count
 
 def _acting(text: str, c: CountryMention) -> bool:
     """A state named as the subject of a verb ("Türkiye would send", "Sweden has joined")."""
-    return bool(_STATE_ACTS.match(text, c.end))
-
-
-_STATE_ACTS = re.compile(r"\s+(?:would|will|has|have|had|is|was|agreed|announced|signed|sent|joined|said|says)\b")
-
-
-# the verb of one who receives a guest, right after the name (a numeral or a day may come first)
-_RECEIVER = re.compile(r",?\s+(?:[IVX]{1,4}\s+)?(?:(?:today|yesterday|also|on\s+\w+)\s+)?"
-                       r"(?:received|receives|hosted|hosts|welcomed|welcomes|"
-                       # "X signed a memorandum ... with the French Delegate General": one side signs
-                       # with the other, named after "with"
-                       r"signed\b(?=[^.;]{0,120}\bwith\b))")
-# what a guest receives (a guard of honour, a briefing, an award): no host's verb
-_RECEIVED_THING = re.compile(r"\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:guard|briefing|award|medal|"
-                             r"honou?r|degree|decoration|salute|welcome)\b", re.I)
+    return bool(rules().cues["state_acts"].match(text, c.end))
 
 
 @per_rules
@@ -557,65 +551,64 @@ def _office_chain_end(r: Rules) -> re.Pattern[str]:
     return re.compile(r"(?:(?:" + r.role_re.pattern + r")\s*(?:,|and|&)\s*)+$")
 
 
-_LED_SIDE_AFTER = re.compile(r"[^.;]{0,100}?\b(?:led|headed)\s+the\s+$")
-_SIDE_WORD = re.compile(r"\s+(?:side|delegation|team)\b")
-# ("the Nigerian delegation by the Chief of Defence Policy and Plans, Major General X": the
-# elliptic second of two, after "was led by" for the first)
-_SIDE_LED_BY = re.compile(r"\s+(?:side|delegation|team)\s+(?:(?:was|were|is|are)\s+(?:led|headed)\s+)?by\s+"
-                          r"(?:[^,.;]{0,80}?\s+(?:and|&)\s+)?(?:the\s+|its\s+)?$")
-
-
 def _side_led(text: str, p: PersonHit, sent: Sentence, c_ix: SpanIndex[CountryMention]) -> str | None:
     """The state of the side a person leads: "X led the Indian side", "the Japanese delegation
     was headed by Y and Z" (the state named in the phrase, not a counterpart's)."""
     end = p.mentions[0][1] if p.mentions else p.end
     for c in c_ix.starting_in(end, min(sent.end, end + 130)):
-        if _SIDE_WORD.match(text, c.end) and _LED_SIDE_AFTER.fullmatch(text, end, c.start) \
+        if rules().cues["side_word"].match(text, c.end) and rules().cues["led_side_after"].fullmatch(text, end, c.start) \
                 and not re.search(r"\b(?:while|whereas)\b", text[end:c.start]):
             return str(c.iso3)
         break
     for c in reversed(c_ix.starting_in(max(sent.start, p.start - 140), p.start)):
-        if _SIDE_LED_BY.fullmatch(text, c.end, p.start):
+        if rules().cues["side_led_by"].fullmatch(text, c.end, p.start):
             return str(c.iso3)
         break
     return None
 
 
-_OBJECT_BEFORE = re.compile(r"\b(?:meet|meets|met|receiv\w*|welcom\w*|host\w*|call(?:s|ed)? on|with|by)\b")
-
-
-# two joined officials who act together on each other, not on a third party (no "with" after)
-# ("X and Y held the tenth Singapore-Australia Annual Leaders' Meeting": the two sides meet)
+# a relative clause of place after a name (", where ...")
 _WHERE_AFTER = re.compile(r",\s+where\b")
-_RECIPROCAL = re.compile(r",?\s+(?:[^\s,.;]+\s+){0,2}?(?:co-chair(?:ed|s)?|signed|held talks|exchanged|"
-                         r"held\s+(?:the|their)\s+(?:[\w'’-]+\s+){0,6}?(?:[Mm]eeting|[Tt]alks|[Dd]ialogue|[Ss]ummit|[Cc]onsultations))\b"
-                         r"(?![^.;]{0,60}\bwith\b)")
-_ACCOMPANIED = re.compile(r"\b(?:accompanied by|(?:delegation|entourage) (?:included|comprised|also included))\b")
-_VISIT_TO = re.compile(r"\b(?:visit(?:s|ed|ing)?(?:\s+to)?|trip to|travel(?:s|led|ed|ling)?\s+to|"
-                       r"arriv(?:ed|es|ing)\s+in|(?:is|was|are|were)\s+in)\s+(?:the\s+)?$")
 
 
-# "travelled on to Warsaw on Friday, where he met": the clause that tells who was met at a stop
-_WHERE_MET = re.compile(r",\s+where\s+(?:he|she|they|the\s+\w+)\s+(?:also\s+)?(?:met|held\s+talks\s+with|"
-                        r"was\s+received\s+by|were\s+received\s+by|called\s+on)\b")
-
-
-def _stop_where_met(text: str, sent: Sentence, at: int, pl_ix: SpanIndex[PlaceMention]) -> str | None:
-    """The state of the city named just before ', where he met' when the one met follows it."""
-    m = _WHERE_MET.search(text, sent.start, at)
+def _stop_where_met(text: str, sent: Sentence, at: int, pl_ix: SpanIndex[PlaceMention],
+                    c_ix: SpanIndex[CountryMention] | None = None) -> str | None:
+    """The state of the city (or state) named just before ', where he met' when the one met
+    follows it ("after a visit to India, where he had held talks with Prime Minister X")."""
+    m = rules().cues["where_met"].search(text, sent.start, at)
     if m is None:
         return None
-    cities = [pl for pl in pl_ix.starting_in(sent.start, m.start()) if pl.kind == "city" and pl.iso3
-              and m.start() - pl.end <= 40]
-    return cities[-1].iso3 if cities else None
+    named = [(pl.end, pl.iso3) for pl in pl_ix.starting_in(sent.start, m.start()) if pl.kind == "city" and pl.iso3
+             and m.start() - pl.end <= 40]
+    if c_ix is not None:
+        named += [(c.end, c.iso3) for c in c_ix.starting_in(sent.start, m.start()) if not c.adjectival
+                  and m.start() - c.end <= 40]
+    return max(named)[1] if named else None
+
+
+def _opening_place(text: str, sent: Sentence, at: int, pl_ix: SpanIndex[PlaceMention],
+                   c_ix: SpanIndex[CountryMention] | None) -> str | None:
+    """The state of the city a sentence opens on ("In Warsaw the Prime Minister will hold talks
+    with ... President X", "In the Haitian capital he held talks with ..."), for one met after it."""
+    r = rules()
+    opening = r.cues["opening_place"]
+    for pl in pl_ix.starting_in(sent.start, at):
+        if pl.kind == "city" and pl.iso3 and opening.fullmatch(text, sent.start, pl.start):
+            return pl.iso3
+        break
+    for c in (c_ix.starting_in(sent.start, at) if c_ix is not None else ()):
+        if c.adjectival and opening.fullmatch(text, sent.start, c.start) and r.cues["capital_after"].match(text, c.end):
+            return c.iso3
+        break
+    return None
 
 
 def _visited_states(text: str, home: str | None, countries: list[CountryMention],
                     places: list[PlaceMention]) -> set[str]:
     """The foreign states the statement says are visited ("in Apia for a visit to Samoa")."""
-    out = {c.iso3 for c in countries if c.iso3 != home and _VISIT_TO.search(text[max(0, c.start - 30):c.start])}
+    out = {c.iso3 for c in countries if c.iso3 != home and rules().cues["visit_to"].search(text[max(0, c.start - 30):c.start])}
     out |= {pl.iso3 for pl in places if pl.iso3 and pl.iso3 != home and pl.kind == "city"
-            and _VISIT_TO.search(text[max(0, pl.start - 30):pl.start])}
+            and rules().cues["visit_to"].search(text[max(0, pl.start - 30):pl.start])}
     if not out and home:
         # no visit word: the one foreign state whose cities the statement names
         out = {pl.iso3 for pl in places if pl.iso3 and pl.iso3 != home and pl.kind == "city"}
@@ -662,9 +655,9 @@ def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
         # "talks with Deputy Prime Minister and Minister for Defence X": the offices of a chain
         # stand between the verb and the holder
         before = _office_chain_end().sub("", before)[-40:]
-        if _HOST_BEFORE.search(before):
+        if rules().cues["host_before"].search(before):
             return "host", a, None
-        if _GUEST_BEFORE.search(before):
+        if rules().cues["guest_before"].search(before):
             return "guest", a, None
         if depth < 3:
             q = _joined_partner(text, a, ends, p.role)

@@ -150,7 +150,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         side = margins.search(s.text)
         host_span = (side.start(), _phrase_end(s.text, side.end())) if side else None
         if side is None:
-            at = _AT_NAMED_MEETING.search(s.text)
+            at = rules().cues["at_named_meeting"].search(s.text)
             if at is not None and ev_rules.any_trigger(s.text[:at.start()]):
                 # "Ukraine signs security agreements with US and Japan at G7 summit": the named
                 # meeting where another event was held is its occasion, as on its margins
@@ -184,7 +184,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         # to a date of the event's own; alone, it is the day of the event reported
         ds = [d for d in ctx.within(ctx.dates, s) if not _day_of_saying(ctx.text, d)]
         own = [d for d in ds if not _is_dateline_date(ctx.text, d)]
-        guest = [d for d in own if _GUEST_VISIT_BEFORE.search(ctx.text, max(s.start, d.start - 100), d.start)]
+        guest = [d for d in own if rules().cues["guest_visit_before"].search(ctx.text, max(s.start, d.start - 100), d.start)]
         if own and "," in s.text:
             # "X, who will take up the post next month, also met Y": a day inside a closed
             # relative clause is its antecedent's, not the event's
@@ -224,7 +224,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 future = True  # a headline's infinitive: "Deputy Prime Minister to travel to Japan"
             parts: list[tuple[ActorRef, int]] = [(ref, s.start) for ref in carry]
             if not carry and drafts and drafts[-1].sentence.start < s.start and \
-                    _ANAPHORIC_SUBJECT.match(s.text, 0, t.end - s.start) and \
+                    rules().cues["anaphoric_subject"].match(s.text, 0, t.end - s.start) and \
                     not any(pos < t.start for _p, pos in ps):
                 # "... General X was granted an audience ... The General also held talks with Y":
                 # the one who acts is the first person of the event told before (of the last one
@@ -232,7 +232,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 actor = next((r for x in reversed(drafts) if x.sentence.start < s.start
                               for r in x.participants if r.kind == "person"), None)
                 pers = next((p for p in ctx.persons if actor is not None and p.key == actor.key), None)
-                if re.match(r"\W*(?:He|She)\b", s.text):
+                if rules().cues["pronoun_opens"].match(s.text):
                     # "Macron last came to Indonesia in 2022. He flies to Singapore on Thursday": the
                     # pronoun is the one named first in the last sentence before that names anyone
                     named = [(m, q) for q in ctx.persons if not q.is_post for m, _e in q.mentions if m < s.start]
@@ -277,12 +277,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                          if not _in_future_clause(s.text, t.end - s.start, pos - s.start, future_cue)]
             if day0 is not None and _dated_long_before(ctx, s, t, day0, R.window("background_days")):
                 continue  # "the Dayton agreement, which was signed in Paris in December 1995": background
-            background = _BACKGROUND.search(s.text, t.end - s.start)
+            background = rules().cues["background"].search(s.text, t.end - s.start)
             if d.headline:
                 # "European leaders meet in Paris as US and Russia prepare Riyadh talks": a headline's
                 # second clause tells another matter; its states are no parties to this event
-                second = _HEADLINE_CLAUSE.search(s.text, t.end - s.start)
-                if second is not None and not _OTHER_EVENT_NOUN.search(s.text, second.end()):
+                second = rules().cues["headline_clause"].search(s.text, t.end - s.start)
+                if second is not None and not rules().cues["other_event_noun"].search(s.text, second.end()):
                     second = None  # "... at Brussels meeting as Hegseth joins by video": the same event
                 if second is not None and (background is None or second.start() < background.start()):
                     background = second
@@ -363,18 +363,18 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                               chosen)
             if chosen is not None and chosen.end_date is None and (
                     _ENDED.search(ctx.text, max(s.start, chosen.start - 30), chosen.start)
-                    or _ENDED_AFTER.match(ctx.text, chosen.end)):
+                    or rules().cues["ended_after"].match(ctx.text, chosen.end)):
                 # "ended on Thursday a three-day visit, which began on Tuesday, 5 November": the
                 # day it began is its date, the day it ended its last
                 began = next((x for x in exact if x is not chosen and x.date < chosen.date and
                               _BEGAN.search(ctx.text, max(s.start, x.start - 30), x.start)), None)
                 if began is not None:
                     chosen = replace(began, end_date=chosen.date)
-            nth = _NTH_DAY_OF.search(ctx.text, max(s.start, t.start - 60), t.start) \
+            nth = rules().cues["nth_day_of"].search(ctx.text, max(s.start, t.start - 60), t.start) \
                 if chosen is not None and chosen.end_date is None and t.type in host_party else None
             if nth is not None and chosen is not None:
                 # "on the second day of Hegseth's visit to Panama": the visit began the day before
-                n = _ORDINALS[nth.group(1).lower()]
+                n = rules().cue_values["nth_day_of"][nth.group(1).lower()]
                 chosen = replace(chosen, date=chosen.date - timedelta(days=n - 1), end_date=chosen.date)
             if chosen is not None and chosen.relative and future:
                 chosen = _within_told_range(drafts, chosen)
@@ -406,9 +406,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.tentative = True  # "to be hosted by Australia later this year": a plan without a day
             if d.count and t.type == "Meeting":
                 d.confidence += R.confidence("event_count_bonus")
-            if t.type == "Meeting" and not d.headline and not t.convening and _THE_EVENT_AGAIN.match(
-                    s.text, 0, t.start - s.start) and _EVENT_NOUN.fullmatch(t.word) and \
-                    any(x.type == "Meeting" and x.sentence is not s and not x.headline for x in drafts):
+            if t.type == "Meeting" and not d.headline and not t.convening and rules().cues["the_event_again"].match(
+                    s.text, 0, t.start - s.start) and rules().cues["event_noun"].fullmatch(t.word) and \
+                    any(x.type in ("Meeting", "Call") and x.sentence is not s and not x.headline for x in drafts):
                 # "The summit, which lasted two hours, came after ...": the meeting told before, named
                 # again (it adds to that one, never makes another)
                 d.reference = True
@@ -446,13 +446,6 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     return drafts
 
 
-_GUEST_VISIT_BEFORE = re.compile(r"\bwho\s+(?:is|was|are|were)\s+[^,;.]{0,60}?\bvisit\b[^,;.]{0,30}$")
-# a sentence whose subject is the one who acted before, by pronoun or title alone
-_ANAPHORIC_SUBJECT = re.compile(r"\W*(?:He|She|The\s+(?:General|Admiral|Minister|Secretary|Commander|Chief|Marshal|"
-                                r"Air\s+Marshal|Vice\s+Admiral|Ambassador|guest|visiting\s+\w+))\s+(?:also\s+|then\s+|later\s+)?"
-                                r"(?:held|had|met|called|paid|visited|received|signed|spoke|toured|"
-                                # "He flies to Singapore on Thursday": the guest's next stop
-                                r"flies|flew|travels|travelled|traveled|leaves|left|heads|headed|goes|went)\b")
 # a sentence that opens on the event told before as a pronoun, then a convening verb
 # "... attended the opening of the talks, which the Kingdom hosted": the event told before, with its host
 _WHICH_HOSTED = re.compile(r"\bthe\s+(?:talks|meeting|summit|exercise|conference|session|event|drills?|consultations)"
@@ -516,12 +509,6 @@ _MONTH_YEAR = re.compile(r"\bin\s+(?:(?P<mon>January|February|March|April|May|Ju
 
 
 _ENDED = re.compile(r"\b(?:ended|ends|concluded|concludes|completed|wrapped up|closed)\b[^.;]{0,20}$", re.I)
-_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "2nd": 2, "3rd": 3, "4th": 4,
-             "5th": 5, "6th": 6}
-# "on the second day of Hegseth's visit": the day told is that day of the visit
-_NTH_DAY_OF = re.compile(r"\bthe\s+(" + "|".join(_ORDINALS) + r")\s+day\s+of\s+(?:[\w'’.-]+\s+){0,3}$", re.I)
-# "on Monday ended Exercise X, ... that began on 17 February": the verb right after the day
-_ENDED_AFTER = re.compile(r"\s+(?:ended|concluded|completed|wrapped up|closed)\b", re.I)
 _BEGAN = re.compile(r"\b(?:began|begun|begins|started|starts|opened|arrived)\b[^.;]{0,20}$", re.I)
 _UNTIL = re.compile(r"\b(?:ending|ends|until|till|through|to leave\b[^.;]{0,40}?)\s+(?:on\s+)?"
                     r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?)?$", re.I)
@@ -648,8 +635,6 @@ _SEPARATE_IN = re.compile(r"\bseparate\b", re.I)
 # (anywhere after the trigger: "Before the trilateral meeting, he held separate bilateral meetings")
 _BILATERAL = re.compile(r"(?<!\bjoint and )\b(?:bilateral|separate|one-on-one)\s+(?:[\w-]+\s+)?(?:meetings?|talks|discussions|consultations)\b|"
                         r"\bmet\b[^.;]{0,120}\bseparately\b", re.I)
-_AND_WITH = re.compile(r",?\s+(?:and|as well as)\s*,?\s+(?:(?:also|then|later|afterwards|subsequently)\b[^,;.]{0,30}?,?\s+)?"
-                       r"with\s+|;\s+with\s+", re.I)
 
 
 def _shared_out(s: Sentence, t: ev_rules.Trigger) -> bool:
@@ -662,11 +647,10 @@ def _shared_out(s: Sentence, t: ev_rules.Trigger) -> bool:
         return True
     if seq is None:
         return False
-    clause = _CLAUSE_END.search(s.text, rel)
+    clause = rules().cues["clause_end"].search(s.text, rel)
     return seq.search(s.text, rel, clause.start() if clause else len(s.text)) is not None
 
 
-_CLAUSE_END = re.compile(r"[;.]|,\s+(?:which|who|where|while|but)\b")
 # "met A and B separately": the counterparts, then "separately", in the trigger's clause
 _SEPARATELY_LATER = re.compile(r"[^.;]{1,240}?\s(?:separately|individually|one after the other)\b", re.I)
 _AND_LIST = re.compile(r",\s+(?:and\s+)?|\s+(?:and|as well as)\s+", re.I)
@@ -678,7 +662,7 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
     named before the trigger (and the city named in its own part: "with A in Berlin and, later
     the same day, with B in Paris")."""
     rel = t.end - s.start
-    cuts = [m for m in _AND_WITH.finditer(s.text, rel)]
+    cuts = [m for m in rules().cues["and_with"].finditer(s.text, rel)]
     later = _SEPARATELY_LATER.match(s.text, rel)
     # "held separate bilateral meetings with his counterparts from A and B": the word before
     before = _SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
@@ -728,17 +712,6 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
 # a relative clause on the topic of talks: "talks on the X that ...", "about the Y which ..."
 _TOPIC_CLAUSE = re.compile(r"\b(?:on|about|concerning|regarding)\s+(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:that|which)\s", re.I)
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
-_BACKGROUND = re.compile(r"\b(?:(?:days?|weeks?|months?|years?)\s+(?:after|before)|since)\b|"
-                         # "arrived in Kyiv from Poland, where he had held talks with X": a clause
-                         # in the past perfect tells what came before
-                         r",\s+where\s+(?:he|she|they|it|the\s+\w+)\s+had\s+(?:\w+\s+)?(?:\w+(?:ed|en)|held|met|made|paid|spoke|led)\b|"
-                         # "The summit in Khujand followed the signing of the treaty in Bishkek on 13 March"
-                         r"\b(?:followed|follows|came\s+after|comes\s+after)\b|"
-                         # "on the eve of talks between American and Russian delegations": a
-                         # coming event named as a horizon, its states no parties to this one
-                         r"\b(?:on\s+the\s+eve\s+of|ahead\s+of|in\s+the\s+run-up\s+to)\b|"
-                         r"\bfollowing\s+(?:the|a|an|his|her|their|its)\s+(?:[\w-]+\s+){0,2}(?:signing|visit|meeting|talks|summit|call)\b",
-                         re.I)
 _RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")
 
 
@@ -998,7 +971,7 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
     Tuesday, will travel to Y on Thursday"), that clause's; outside, the others."""
     if "," not in s.text or not ds:
         return ds
-    back = _BACKGROUND.search(s.text, max(0, t.end - s.start))
+    back = rules().cues["background"].search(s.text, max(0, t.end - s.start))
     if back is not None and (back.group().startswith(",") or back.group()[:1].lower() in "fc"):
         # "arrived in Astana from Samarkand, where he had signed an agreement on Sunday": the
         # day of what came before is not the event's
@@ -1098,18 +1071,6 @@ def _place_key(p: PlaceMention) -> str:
     return slug(p.name)
 
 
-_OTHER_EVENT_NOUN = re.compile(r"\b(?:talks|meetings?|summits?|visits?|calls?|exercises?|deals?|agreements?|treat(?:y|ies))\b",
-                               re.I)
-_HEADLINE_CLAUSE = re.compile(r"\s(?:as|amid|while|after|before)\s(?!well\s+as\b)", re.I)
-# "at G7 summit", "at the NATO summit in Vilnius": a meeting named by its body, where another event was held
-_AT_NAMED_MEETING = re.compile(r"\bat\s+(?:the\s+)?(?:\d+\w*\s+)?(?-i:[A-Z][\w-]*\s+){1,3}(?:summit|ministerial|"
-                               r"(?:leaders'|ministers'|defen[cs]e ministers')\s+meeting)\b", re.I)
-# a sentence that opens on the event told before: "The summit, which ...", "The talks came after ..."
-_THE_EVENT_AGAIN = re.compile(r"\W*(?:The|This|That)\s+(?:(?:two-day|one-day|bilateral|trilateral|first|whole)\s+)?$")
-_EVENT_NOUN = re.compile(r"(?:summit|meeting|talks|conference|gathering|consultations)", re.I)
-# a sentence that opens on another time of the day told ("Earlier on Sunday", "Later that day")
-_SEQUENCE_OPEN = re.compile(r"\s*(?:Earlier|Later|Afterwards|Before that|After that)\b(?!\s+(?:this|next|last)\s+"
-                            r"(?:week|month|year))", re.I)
 _DURING_IT = re.compile(r"\b(?:during|in the course of)\s+(?:the|this|his|her|their)\s+(?:[\w-]+\s+)?visit\b", re.I)
 
 
@@ -1147,7 +1108,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # (a day told before: "Earlier the same day, he received ..." is not the next day's meeting)
             if m.separate and d.separate and m.separate != d.separate:
                 continue  # "separate meetings with A and with B"
-            if not d.headline and _states(m) != _states(d) and _SEQUENCE_OPEN.match(d.sentence.text):
+            if not d.headline and _states(m) != _states(d) and rules().cues["sequence_open"].match(d.sentence.text):
                 continue  # "Earlier on Sunday, X and Y were joined by Z for a meeting of the three": another
             if m.type == "Meeting" and m.bilateral != d.bilateral and not d.headline and not m.headline \
                     and max(len(_states(m)), len(_states(d))) >= 3 and min(len(_states(m)), len(_states(d))) <= 2:

@@ -32,39 +32,11 @@ _COUNT = re.compile(
     r"(?P<what>nations|countries|allies|partners|member states|states|defen[cs]e ministers|ministers|"
     r"delegations|governments)\b", re.I)
 
-# Positions a country takes without acting: "support for Ukraine", "peace in Ukraine".
-_NON_ACTOR_BEFORE = re.compile(
-    r"(?:\b(?:in|into|for|of|on|about|against|to|towards?|across|throughout|within|around|over|"
-    r"near|beyond|regarding|including|support(?:ing|s)?|defend(?:ing|s)?|protect(?:ing|s)?|"
-    r"help(?:ing|s)?|aid(?:ing)?|boost(?:ing|s)?|back(?:ing)?|bolster(?:ing)?|from the|by|"
-    r"invaded|invasion of|war in|attack(?:s|ed)? on|threats? from|aggression|from|than|like|"
-    r"unlike|under|whom|such as)\s+(?:the\s+)?"
-    r"(?:(?:(?:north|south)(?:-?(?:east|west))?ern|(?:east|west)ern|central)\s+)?"  # "in the eastern DRC"
-    r"|['’]s\s+)$", re.I)
-_RELATION_BEFORE = re.compile(r"\b(?:borders?|frontier|relations|ties|trade|war|conflict|tensions|"
-                              r"dispute|peace|talks about|line|cooperation|co-operation|partnership|"
-                              r"coordination|engagement|interoperability|exchanges) with\s+(?:the\s+)?$", re.I)
-_ACTOR_BEFORE = re.compile(
-    r"(?:\b(?:(?:defen[cs]e |foreign |prime )?(?:ministers?|ministries|secretar(?:y|ies)|leaders?|"
-    r"delegations?|representatives?|officials?|heads?|chiefs?|presidents?|governments?|navy|navies|coast guards?|"
-    r"army|armies|air forces?|(?:armed |naval |land |special )?forces|troops|meetings?|summit|session|ministerial|gathering|ships|vessels|"
-    r"units|sailors|soldiers|personnel|contingents?|ambassadors?|envoys?|high commissioners?|observers?) of|"
-    r"(?:ministers?|ministry|ministries|secretar(?:y|ies)|chiefs?|commanders?|heads?)\s+(?:of|for)\s+(?:[\w-]+\s+){1,3}?of|"
-    r"(?:ministers?|officials?|authorities)\s+(?:responsible\s+for|in\s+charge\s+of)\s+(?:[\w-]+\s+){0,3}?of|"
-    r"with|and|between|counterparts? from|ministers? from|delegations? from|representatives? from|"
-    r"officials? from|leaders? from|chiefs? from|hosted|welcomed|met|visited|joined by|"
-    r"partners? from|allies from|teams? from)\s+(?:the\s+|his\s+|her\s+)?(?:\w+\s+)?$)", re.I)
-
 
 _NEXT_WORD = re.compile(r"\s+(\w+)")
 # a trigger that is a verb's past participle ("had met", "had visited"), not a noun ("had talks")
 _PARTICIPLE = re.compile(r"(?:met|held|signed|spoken|spoke|visited|travel+ed|arrived|hosted|chaired|convened|"
                          r"concluded|sealed|called|deployed|exchanged|received|welcomed)\b", re.I)
-
-
-_TROOPS_FROM = re.compile(r"\b(?:troops|forces|units|soldiers|sailors|airmen|personnel|contingents?|servicemen|"
-                          r"service members) from\s+(?:the\s+)?$", re.I)
-_LEAVING = re.compile(r"\b(?:withdr\w*|pull\w* out|evacuat\w*|return\w*|expel\w*|redeploy\w*)\b", re.I)
 
 
 @dataclass
@@ -318,13 +290,13 @@ def actor_position(sentence_text: str, rel_start: int) -> str:
     """'actor' when a name stands where a party to the event stands, 'mention' otherwise."""
     before = sentence_text[:rel_start]
     before = before[-rules().window("actor_before"):]
-    if _RELATION_BEFORE.search(before):
+    if rules().cues["relation_before"].search(before):
         return "mention"
-    if _TROOPS_FROM.search(before) and not _LEAVING.search(before[-80:]):
+    if rules().cues["troops_from"].search(before) and not rules().cues["leaving"].search(before[-80:]):
         return "actor"  # "3,000 troops from Indonesia, the United States ... began the exercise"
-    if _ACTOR_BEFORE.search(before):
+    if rules().cues["actor_before"].search(before):
         return "actor"
-    if _NON_ACTOR_BEFORE.search(before):
+    if rules().cues["non_actor_before"].search(before):
         return "mention"
     return "actor"
 

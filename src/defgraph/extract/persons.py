@@ -41,7 +41,9 @@ def _whole_words(text: str, words: list[str]) -> list[tuple[int, int]]:
 
 
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽȘȚА-Я"
-_TOKEN = rf"[{_UP}](?:[\w'’]+(?:-[{_UP}]?[\w'’]+)*|\.)"
+# a word of a name: capitalised, or an initial with a stop, or an initial alone before a
+# capitalised word ("External Affairs Minister S Jaishankar"; never "A" or "I")
+_TOKEN = rf"[{_UP}](?:[\w'’]+(?:-[{_UP}]?[\w'’]+)*|\.|(?<![AI])(?=[ \t]+[{_UP}][\w'’]))"
 
 
 @per_rules

@@ -113,8 +113,6 @@ _STYLE = re.compile(r"Republic|Kingdom|Commonwealth|Federation|Principality|Sult
 # words that make the capitals before them the name of a body ("Naval Forces Command")
 _BODY_HEAD = re.compile(r"Forces?|Command|Headquarters|School|Academy|College|Corps|Staff|Institute|Ministry|"
                         r"Department|Services?|Guard|Army|Navy|Barracks|Base|Camp|Garrison|Cemetery")
-# a compass word opening a longer name ("North Atlantic", "South China Sea") is not a town alone
-_COMPASS = re.compile(r"North|South|East|West|Northern|Southern|Eastern|Western|Central|Upper|Lower")
 _AFTER_COMMA = re.compile(r",[ \t]+(?P<name>[A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,2})")
 
 
@@ -186,7 +184,7 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
         for k in range(len(parts), 0, -1):
             if k < len(parts) and _BODY_HEAD.fullmatch(parts[k].rstrip(".,'’")):
                 continue  # "the Naval Forces Command", "the Defence Services Academy": a body, not a town
-            if k == 1 < len(parts) and _COMPASS.fullmatch(parts[0]):
+            if k == 1 < len(parts) and rules().cues["compass"].fullmatch(parts[0]):
                 continue  # "the North Atlantic Treaty", "the North Korean capital": no town North
             cand = " ".join(parts[:k]).rstrip(".,'’")
             city = lookup_city(cand)

@@ -66,7 +66,7 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 # or is a part of a package ("the package includes ... SEK 3 billion for the
                 # purchase of equipment from Ukrainian industry")
                 continue
-            if _OWNER_BEFORE.search(s.text, max(0, rel - 4), rel) and _SCHEME_AFTER.match(s.text, m.end - s.start):
+            if rules().cues["owner_before"].search(s.text, max(0, rel - 4), rel) and rules().cues["scheme_after"].match(s.text, m.end - s.start):
                 continue  # "the EU's €150 billion defence loan scheme": the size of an owner's scheme
             donor, recipient = _donor_recipient(ctx, s, cs, os_, ps, m.start)
             if recipient is None:
@@ -198,11 +198,6 @@ _HABIT = re.compile(r"\b(?:take|takes|took) turns\b|\b(?:usually|routinely|regul
 
 
 # money of a package that pays for a purchase ("SEK 3 billion for the purchase of ...")
-# "the EU's €150 billion defence loan scheme", "NATO's $1 billion innovation fund": the owner's
-# possessive, the amount, then the scheme with no one named to receive it
-_OWNER_BEFORE = re.compile(r"['’]s\s+$")
-_SCHEME_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,3}?(?:scheme|fund|facility|instrument|programme|program|mechanism)\b"
-                           r"(?!\s+(?:for|to)\s+(?:the\s+)?(?-i:[A-Z]))", re.I)
 _PAYS_FOR = re.compile(r"\s+(?:\w+\s+){0,2}?(?:for|to)\s+(?:the\s+)?(?:purchase|procurement|acquisition|buy)\b", re.I)
 
 

@@ -24,8 +24,8 @@ from typing import Any, Generic, TypeVar
 __all__ = ["EventType", "Group", "Rules", "RulesError", "load_rules", "reset_rules", "rules"]
 
 HERE = Path(__file__).resolve().parent
-BUILTIN = ("event_types.yaml", "offices.yaml", "names.yaml", "organisations.yaml", "groups.yaml",
-           "venues.yaml", "countries.yaml", "windows.yaml")
+BUILTIN = ("event_types.yaml", "cues.yaml", "offices.yaml", "names.yaml", "organisations.yaml",
+           "groups.yaml", "venues.yaml", "countries.yaml", "windows.yaml")
 EVENT_CLASSES = ("Meeting", "Visit", "Call", "AgreementSigning", "Exercise", "Deployment")
 FLAGS = ("host_is_party", "multilateral", "absorbs_meeting", "remote", "needs_partner")
 ENV = "DEFGRAPH_RULES"
@@ -111,6 +111,8 @@ class Rules:
     sources: list[str] = field(default_factory=list)
     event_types: list[EventType] = field(default_factory=list)
     cues: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    # a cue's words with the value each stands for ("second": 2), where the cue has `values`
+    cue_values: dict[str, dict[str, int]] = field(default_factory=dict)
     offices: list[str] = field(default_factory=list)
     national_offices: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
     # national titles other governments use too: (pattern, those states); a holder in a release
@@ -554,7 +556,14 @@ def _add_event_types(r: Rules, file: str, doc: dict[str, Any]) -> None:
         for name, raw in cues.items():
             c = _Entry(file, "cues", 0, {"name": name, **(raw if isinstance(raw, dict) else {"x": raw})})
             c.note()
-            r.cues[name] = c.regex("pattern", required=True, flags=re.IGNORECASE) or re.compile("")
+            cue_flags = re.IGNORECASE if c.get("ignore_case", bool, default=True) else 0
+            r.cues[name] = c.regex("pattern", required=True, flags=cue_flags) or re.compile("")
+            values = c.get("values", dict)
+            if values is not None:
+                for word, value in values.items():
+                    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                        raise c.fail(f"values: {word!r} must be a whole number, got {value!r}")
+                r.cue_values[name] = {str(k).lower(): int(v) for k, v in values.items()}
 
 
 def _add_offices(r: Rules, file: str, doc: dict[str, Any], builtin: bool) -> None:

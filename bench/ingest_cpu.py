@@ -78,7 +78,10 @@ def child(corpus: str, store: str, workers: int, dump: str | None) -> dict[str, 
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Example (the bundled corpus, one worker):\n"
+               "  python bench/ingest_cpu.py data/statements --workers 1")
     ap.add_argument("corpus")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--src", default=str(_SRC), help="the src folder of the checkout to measure")

@@ -1136,7 +1136,9 @@ def render(results: dict[str, Any]) -> str:
         if p.get("country"):
             notes.append(f"Bound: country = `{p['country'].rsplit('/', 1)[-1]}` "
                          f"(most events: {p['country_count']}), event = `{p.get('event')}` "
-                         f"(most reports: {p.get('event_count')}).")
+                         f"(most reports: {p.get('event_count')})"
+                         + (f", place = `{p['place'].rsplit('/', 1)[-1]}` (most events: "
+                            f"{p.get('place_count')})" if p.get("place") else "") + ".")
         if notes:
             add(" ".join(notes))
             add("")

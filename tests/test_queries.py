@@ -1862,3 +1862,23 @@ def test_bind_comes_after_the_patterns_of_its_group(path: Path) -> None:
     from defgraph.vocab import PREFIXES
     algebra = prepareQuery(path.read_text(encoding="utf-8"), initNs=PREFIXES).algebra
     assert _binds_before_patterns(algebra) == 0
+
+
+def test_event_and_pledge_classes_are_at_most_grandchildren() -> None:
+    """Queries that pick events or pledges by class (events_by_country, events_at_place,
+    place_events, event_evidence, fact_without_statement ...) follow the children and
+    grandchildren of dg:Event and dg:Pledge with plain patterns, not rdfs:subClassOf*
+    (Virtuoso 7 answers or refuses such paths in subqueries): a deeper class would be missed."""
+    from defgraph import resources
+
+    store = ox.Store()
+    store.load(path=str(resources.ontology_file()), format=ox.RdfFormat.TURTLE)
+    deeper = store.query("""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX dg: <https://w3id.org/defgraph/ontology#>
+        SELECT ?class WHERE { VALUES ?root { dg:Event dg:Pledge }
+          ?class rdfs:subClassOf/rdfs:subClassOf/rdfs:subClassOf ?root }""")
+    assert [s["class"] for s in deeper] == []
+    children = store.query("""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX dg: <https://w3id.org/defgraph/ontology#>
+        SELECT ?class WHERE { ?class rdfs:subClassOf dg:Event }""")
+    assert len(list(children)) >= 6  # the check above reads the hierarchy it guards

@@ -265,8 +265,8 @@ def test_violation_queries_same_rows_on_virtuoso(remote: tuple[RemoteStore, Inge
     here = OxigraphStore()
     here.raw.extend(embedded.store.raw)
     _damage(here, quads)
-    _damage(store, quads)
     try:
+        _damage(store, quads)
         found = 0
         for q in list_violation_queries():
             want, got = _rows(run_query(here, q)), _rows(run_query(store, q))
@@ -611,21 +611,30 @@ def test_a_variable_named_graph_does_not_name_graphs() -> None:
 def test_zy_corrections_on_virtuoso(remote: tuple[RemoteStore, IngestReport], tmp_path: Path) -> None:
     """An analyst's four kinds of correction (set a person's state, reject an event, merge two,
     set an amount) made with `defgraph correct --store URL` show in every query and in the
-    export, as on the embedded store (tests/test_curation.py). Next to last: it changes the graph
-    the tests above read."""
+    export, as on the embedded store (tests/test_curation.py); undone, they leave the
+    consolidated graph as it was."""
     from test_curation import check, choose, cli
+
+    from defgraph import curation
 
     store, _ = remote
     url = store.endpoint
+    before = set(store.graph_quads(CONSOLIDATED_GRAPH))
     t = choose(url)
     who = ["--by", "analyst-a", "--store", url]
-    cli("correct", "set", t.person, "represents", {"ISL": "Iceland", "MLT": "Malta"}[t.state_after],
-        "--reason", "speaks for another state in this text", *who)
-    cli("correct", "reject", t.rejected, "--reason", "only a mention", *who)
-    cli("correct", "merge", *t.merged, "--reason", "two accounts of one meeting", *who)
-    cli("correct", "set", t.pledge, "dg:amount", str(t.amount_after), "--reason",
-        "the amount is in the annex", *who)
-    check(url, t, tmp_path)
+    try:
+        cli("correct", "set", t.person, "represents", {"ISL": "Iceland", "MLT": "Malta"}[t.state_after],
+            "--reason", "speaks for another state in this text", *who)
+        cli("correct", "reject", t.rejected, "--reason", "only a mention", *who)
+        cli("correct", "merge", *t.merged, "--reason", "two accounts of one meeting", *who)
+        cli("correct", "set", t.pledge, "dg:amount", str(t.amount_after), "--reason",
+            "the amount is in the annex", *who)
+        check(url, t, tmp_path)
+    finally:  # undone, last first: the graph is what extraction gave
+        for listed in reversed(curation.listing(store)):
+            curation.undo(store, listed.correction.id)
+    assert curation.listing(store) == []
+    assert set(store.graph_quads(CONSOLIDATED_GRAPH)) == before
 
 
 def test_zz_decoy_untouched_after_the_suite(decoy: tuple[Virtuoso, set[str]]) -> None:

@@ -65,6 +65,9 @@ def test_group_members_are_dated() -> None:
     ("cues:\n  compass: {pattern: North, ignore_case: 'no', note: n}\n", "'ignore_case' must be bool"),
     ("cues:\n  nth_day_of: {pattern: 'the (second) day', values: {second: two}, note: n}\n", "must be a whole number"),
     ("cues:\n  compass: {pattern: North}\n", "missing 'note'"),
+    ("cues:\n  compass: {pattern: North, ignorecase: false, note: n}\n", "unknown key(s) ['ignorecase']"),
+    ("cues:\n  office_of_state: {pattern: '[\\u2019]s\\s+chief', note: n}\n", "reads group 1"),
+    ("cues:\n  nth_day_of: {pattern: 'the (second) day', note: n}\n", "needs the number each word"),
 ])
 def test_a_bad_entry_is_named_with_its_file(tmp_path: Path, text: str, needle: str) -> None:
     path = _write(tmp_path, text)
@@ -193,3 +196,11 @@ def test_first_chars_lookahead_keeps_every_match() -> None:
         bare = re.compile(pattern.pattern.split(")", 1)[1] if pattern.pattern.startswith("(?=[") else pattern.pattern)
         assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in bare.finditer(text)]
         assert pattern.pattern.startswith("(?=[")
+
+
+def test_a_replaced_cue_drops_the_values_it_does_not_give(tmp_path: Path) -> None:
+    """A word a replaced cue matches but its values do not list is no day count: not an error."""
+    path = _write(tmp_path, "cues:\n  nth_day_of:\n    pattern: '\\bthe\\s+(second|seventh)\\s+day\\s+of\\s+(?:[\\w.-]+\\s+){0,3}$'\n"
+                            "    values: {second: 2}\n    note: only the second day\n")
+    r = load_rules([path])
+    assert r.cue_values["nth_day_of"] == {"second": 2}

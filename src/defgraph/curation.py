@@ -224,8 +224,9 @@ def reports_of(store: Any, target: ox.NamedNode) -> list[tuple[str, str]]:
 
 def statements_at(store: Any, url: str) -> set[str]:
     """The statements whose original address (dct:source) is url, stored as an IRI or, where
-    it is not a valid one, as a string."""
-    forms: list[ox.NamedNode | ox.Literal] = [ox.Literal(url)]
+    it is not a valid one, as a string (defgraph writes these two; another tool may have
+    written an xsd:anyURI literal)."""
+    forms: list[ox.NamedNode | ox.Literal] = [ox.Literal(url), ox.Literal(url, datatype=node(XSD + "anyURI"))]
     with suppress(ValueError):
         forms.append(ox.NamedNode(url))
     return {r[1].value for form in forms

@@ -486,9 +486,9 @@ def _host_of_visit(text: str, persons: list[PersonHit], countries: list[CountryM
                 continue
             guest = guests[0][1].country
             visited = {c.iso3 for c in countries if sent.start <= c.start < at and c.iso3 != guest
-                       and rules().cues["visit_to"].search(text, max(sent.start, c.start - 30), c.start)}
+                       and rules().cues["visit_word"].search(text, max(sent.start, c.start - 30), c.start)}
             visited |= {pl.iso3 for pl in places if pl.kind == "city" and pl.iso3 and sent.start <= pl.start < at
-                        and pl.iso3 != guest and rules().cues["visit_to"].search(text, max(sent.start, pl.start - 30), pl.start)}
+                        and pl.iso3 != guest and rules().cues["visit_word"].search(text, max(sent.start, pl.start - 30), pl.start)}
             if len(visited) == 1:
                 p.country = visited.pop()
                 p.state_confidence = rules().confidence("state_from_place_visited")

@@ -372,9 +372,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     chosen = replace(began, end_date=chosen.date)
             nth = rules().cues["nth_day_of"].search(ctx.text, max(s.start, t.start - 60), t.start) \
                 if chosen is not None and chosen.end_date is None and t.type in host_party else None
-            if nth is not None and chosen is not None:
+            n = rules().cue_values["nth_day_of"].get(nth.group(1).lower(), 0) if nth else 0
+            if n > 0 and chosen is not None:
                 # "on the second day of Hegseth's visit to Panama": the visit began the day before
-                n = rules().cue_values["nth_day_of"][nth.group(1).lower()]
                 chosen = replace(chosen, date=chosen.date - timedelta(days=n - 1), end_date=chosen.date)
             if chosen is not None and chosen.relative and future:
                 chosen = _within_told_range(drafts, chosen)

@@ -31,6 +31,14 @@ FLAGS = ("host_is_party", "multilateral", "absorbs_meeting", "remote", "needs_pa
 ENV = "DEFGRAPH_RULES"
 
 
+# What the extractor reads of some cues (mechanism, checked when a rules file is loaded): the
+# capturing group it takes the words from, and cues whose words stand for numbers (`values`).
+CUE_KEYS = frozenset({"pattern", "note", "ignore_case", "values"})
+CUE_GROUPS = {"office_of_state": 1, "nth_day_of": 1, "plural_count_before": 1,
+              "plural_office_after": 1}
+CUE_VALUES = frozenset({"nth_day_of", "plural_count_before"})
+
+
 class RulesError(ValueError):
     """A rules file that cannot be used; the message names the file and the entry."""
 
@@ -556,9 +564,19 @@ def _add_event_types(r: Rules, file: str, doc: dict[str, Any]) -> None:
         for name, raw in cues.items():
             c = _Entry(file, "cues", 0, {"name": name, **(raw if isinstance(raw, dict) else {"x": raw})})
             c.note()
+            extra = sorted(set(raw) - CUE_KEYS) if isinstance(raw, dict) else []
+            if extra:
+                raise c.fail(f"unknown key(s) {extra} (a cue takes {', '.join(sorted(CUE_KEYS))})")
             cue_flags = re.IGNORECASE if c.get("ignore_case", bool, default=True) else 0
-            r.cues[name] = c.regex("pattern", required=True, flags=cue_flags) or re.compile("")
+            pattern = c.regex("pattern", required=True, flags=cue_flags) or re.compile("")
+            if pattern.groups < CUE_GROUPS.get(name, 0):
+                raise c.fail(f"pattern: the extractor reads group {CUE_GROUPS[name]} of cue {name!r}; "
+                             f"this pattern has {pattern.groups} group(s)")
+            r.cues[name] = pattern
+            r.cue_values.pop(name, None)  # a replaced cue does not keep the values of the one before
             values = c.get("values", dict)
+            if values is None and name in CUE_VALUES:
+                raise c.fail(f"values: cue {name!r} needs the number each word of its group stands for")
             if values is not None:
                 for word, value in values.items():
                     if not isinstance(value, int) or isinstance(value, bool) or value < 0:

@@ -389,7 +389,7 @@ def query_plan(picks: dict[str, Any]) -> list[dict[str, Any]]:
     """Every query to time: id, canned name (or text), bindings, and the targets it counts for."""
     from defgraph.query import list_queries
 
-    country, event, place = picks.get("country"), picks.get("event"), picks.get("place")
+    country = picks.get("country")
     plan: list[dict[str, Any]] = []
     for q in list_queries():
         if all(p.optional for p in q.params):
@@ -399,12 +399,10 @@ def query_plan(picks: dict[str, Any]) -> list[dict[str, Any]]:
             if p.kind == "country" and country:
                 plan.append({"id": f"{q.name} {p.name}=top", "query": q.name,
                              "bindings": {p.name: country}, "groups": ["country"]})
-            if p.kind == "iri" and p.name == "event" and event:
-                plan.append({"id": f"{q.name} event=top", "query": q.name,
-                             "bindings": {"event": event}, "groups": ["lookup"]})
-            if p.kind == "iri" and p.name == "place" and place:
-                plan.append({"id": f"{q.name} place=top", "query": q.name,
-                             "bindings": {"place": place}, "groups": ["lookup"]})
+            iri = picks.get(p.name) if p.kind == "iri" else None  # the event, the place
+            if iri:
+                plan.append({"id": f"{q.name} {p.name}=top", "query": q.name,
+                             "bindings": {p.name: iri}, "groups": ["lookup"]})
     if country:
         plan.append({"id": "country row", "query": None, "text": COUNTRY_ROW,
                      "bindings": {"country": country}, "groups": ["lookup"]})

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyoxigraph as ox
+
 from defgraph.query import CannedQuery
 from defgraph.stores import Rows
+from defgraph.vocab import CONSOLIDATED_GRAPH
 
 # The place with the most events (ties broken by IRI): a lookup that returns rows.
 BUSIEST_PLACE = """SELECT ?place (COUNT(DISTINCT ?event) AS ?n) WHERE { ?event dg:location ?place }
@@ -28,3 +31,13 @@ def required_params(q: CannedQuery, store: Any, country: str = "UKR") -> dict[st
         else:
             raise AssertionError(f"{q.name}: no test value for the required parameter {p.name!r}")
     return given
+
+
+def damage(store: Any, quads: list[ox.Quad]) -> None:
+    """Write a statement graph as given and its triples into the consolidated graph as they are:
+    faults consolidation never writes (another tool or a hand edit may), for the violation
+    queries to find. The quads are all in one statement graph."""
+    consolidated = ox.NamedNode(CONSOLIDATED_GRAPH)
+    store.replace_graph(quads[0].graph_name, quads)
+    store.replace_subjects(consolidated, [], [ox.Quad(q.subject, q.predicate, q.object, consolidated)
+                                              for q in quads])

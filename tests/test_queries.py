@@ -14,7 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from query_util import required_params
+from query_util import damage, required_params
 from rich.console import Console
 
 from defgraph.maintain import rebuild
@@ -35,7 +35,7 @@ from defgraph.query import (
     to_table,
 )
 from defgraph.stores import OxigraphStore, Rows
-from defgraph.vocab import CONSOLIDATED_GRAPH, DGID_NS, XSD
+from defgraph.vocab import DGID_NS, XSD
 
 FIXTURE = Path(__file__).parent / "data" / "fixture.trig"
 XSD_DATE = ox.NamedNode(XSD + "date")
@@ -1693,13 +1693,9 @@ def test_violation_query_finds_nothing_on_good_data(store: OxigraphStore, name: 
 
 @pytest.mark.parametrize("name", sorted(VIOLATIONS))
 def test_violation_query_finds_broken_data(fresh_store: OxigraphStore, name: str) -> None:
-    broken = list(ox.parse(BROKEN.encode("utf-8"), format=ox.RdfFormat.TRIG))
-    fresh_store.replace_graph(broken[0].graph_name, broken)  # type: ignore[arg-type]
     # consolidation gives every fact its statement, so a damaged consolidated graph (loaded
     # by hand, or by another tool) is what these queries guard against: write it as is
-    consolidated = ox.NamedNode(CONSOLIDATED_GRAPH)
-    fresh_store.replace_subjects(consolidated, [], [
-        ox.Quad(q.subject, q.predicate, q.object, consolidated) for q in broken])
+    damage(fresh_store, list(ox.parse(BROKEN.encode("utf-8"), format=ox.RdfFormat.TRIG)))
     assert values(run_query(fresh_store, load_query(name))) == BROKEN_ROWS[name]
 
 

@@ -25,7 +25,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from query_util import required_params
+from query_util import damage, required_params
 
 from defgraph.cli import main
 from defgraph.pipeline import IngestReport, KnowledgeGraph
@@ -245,13 +245,6 @@ DAMAGE = """
 """
 
 
-def _damage(store: Any, quads: list[ox.Quad]) -> None:
-    consolidated = ox.NamedNode(CONSOLIDATED_GRAPH)
-    store.replace_graph(quads[0].graph_name, quads)
-    store.replace_subjects(consolidated, [], [ox.Quad(q.subject, q.predicate, q.object, consolidated)
-                                              for q in quads])
-
-
 def test_violation_queries_same_rows_on_virtuoso(remote: tuple[RemoteStore, IngestReport],
                                                  embedded: KnowledgeGraph) -> None:
     """The queries in queries/violations find nothing in a sound graph and the same faults
@@ -264,9 +257,9 @@ def test_violation_queries_same_rows_on_virtuoso(remote: tuple[RemoteStore, Inge
     assert len(subjects) == 4 and not any(store.subject_quads(s, CONSOLIDATED_GRAPH) for s in subjects)
     here = OxigraphStore()
     here.raw.extend(embedded.store.raw)
-    _damage(here, quads)
+    damage(here, quads)
     try:
-        _damage(store, quads)
+        damage(store, quads)
         found = 0
         for q in list_violation_queries():
             want, got = _rows(run_query(here, q)), _rows(run_query(store, q))

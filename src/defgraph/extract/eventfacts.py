@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -657,7 +658,7 @@ _AND_LIST = re.compile(r",\s+(?:and\s+)?|\s+(?:and|as well as)\s+", re.I)
 
 
 def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, int]],
-              t: ev_rules.Trigger, places: list[PlaceMention] = []) -> list[ev_rules.EventDraft]:  # noqa: B006
+              t: ev_rules.Trigger, places: Sequence[PlaceMention] = ()) -> list[ev_rules.EventDraft]:
     """'had separate meetings with A and with B': one meeting per counterpart, each with the side
     named before the trigger (and the city named in its own part: "with A in Berlin and, later
     the same day, with B in Paris")."""

@@ -350,8 +350,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             for c in cs:
                 # "visited Kenya", "deployed to Estonia": the host state is a party
                 if t.type in host_party and not any(a <= c.start < b for a, b in _other_event_clauses(s, t, triggers)) \
-                        and re.search(
-                        r"\b(?:visit(?:ed|s|ing)?|to|in|arrived in)\s+(?:the\s+)?$", ctx.text[max(0, c.start - 20):c.start]):
+                        and R.cues["visited_state_before"].search(ctx.text[max(0, c.start - 20):c.start]):
                     _add(d.participants, ActorRef("country", c.iso3))
             ds = [_retense(x, day0, future) for x in ds]
             ds_t = _trigger_days(s, t, ds)

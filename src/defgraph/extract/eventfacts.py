@@ -481,6 +481,9 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
     opening = _OPENING_MONTH.match(s.text)
     if opening is not None and opening.end() <= t.start - s.start:
         spans.append((0, opening.end()))
+    if breaks and rules().cues["when_clause"].match(s.text, lo):
+        # "The row began in January, when Ethiopia signed ...": the time the clause before names
+        spans.append((breaks[-2].end() if len(breaks) > 1 else 0, lo))
     for a, b in spans:
         if _BACKGROUND_TIME.search(s.text, a, b):
             return True  # "the exercise in Bali last year", "when I travelled to Kyiv last month"
@@ -645,10 +648,16 @@ def _shared_out(s: Sentence, t: ev_rules.Trigger) -> bool:
     dist, seq = cues.get("distributive"), cues.get("sequence_with")
     if dist is not None and t.word.split()[-1].lower().endswith("s") and dist.match(s.text, rel):
         return True
+    noun = _NEXT_PLURAL.match(s.text, rel)
+    if dist is not None and noun is not None and dist.match(s.text, noun.end()):
+        return True  # "held bilateral talks on Wednesday with A and with B": the trigger's noun after it
     if seq is None:
         return False
     clause = rules().cues["clause_end"].search(s.text, rel)
     return seq.search(s.text, rel, clause.start() if clause else len(s.text)) is not None
+
+
+_NEXT_PLURAL = re.compile(r"\s+[a-z-]+s\b")
 
 
 # "met A and B separately": the counterparts, then "separately", in the trigger's clause
@@ -1333,6 +1342,11 @@ def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
     if d.date_explicit and not target.date_explicit:
         target.date, target.end_date, target.date_explicit = d.date, d.end_date, True
         target.planned, target.by_dateline = d.planned, d.by_dateline
+    elif d.date_explicit and target.end_date is None and d.end_date is not None and _in_range(target, d) \
+            and target.type in rules().classes_with("host_is_party") and target.planned == d.planned:
+        # "signed ... on Thursday during a visit by X ... X, who arrived on Wednesday for a two-day
+        # visit": a day told inside the stay the other telling spans is one day of it
+        target.date, target.end_date = d.date, d.end_date
     target.confidence = max(target.confidence, d.confidence)
     target.person_orgs |= d.person_orgs
     target.extra_spans.append(d.sentence)

@@ -68,6 +68,10 @@ def test_group_members_are_dated() -> None:
     ("cues:\n  compass: {pattern: North, ignorecase: false, note: n}\n", "unknown key(s) ['ignorecase']"),
     ("cues:\n  office_of_state: {pattern: '[\\u2019]s\\s+chief', note: n}\n", "reads group 1"),
     ("cues:\n  nth_day_of: {pattern: 'the (second) day', note: n}\n", "needs the number each word"),
+    # a cue named twice in one file: PyYAML would keep the second one without a word
+    ("cues:\n  compass: {pattern: North, note: n}\n  compass: {pattern: South, note: n}\n",
+     "key 'compass' given twice (line 3)"),
+    ("windows:\n  section_chars: {value: 5000, value: 6000}\n", "key 'value' given twice (line 2)"),
 ])
 def test_a_bad_entry_is_named_with_its_file(tmp_path: Path, text: str, needle: str) -> None:
     path = _write(tmp_path, text)

@@ -72,6 +72,7 @@ def test_group_members_are_dated() -> None:
     ("cues:\n  compass: {pattern: North, note: n}\n  compass: {pattern: South, note: n}\n",
      "key 'compass' given twice (line 3)"),
     ("windows:\n  section_chars: {value: 5000, value: 6000}\n", "key 'value' given twice (line 2)"),
+    ("cues:\n  yes: {pattern: North, note: n}\n  true: {pattern: South, note: n}\n", "key 'true' given twice"),
 ])
 def test_a_bad_entry_is_named_with_its_file(tmp_path: Path, text: str, needle: str) -> None:
     path = _write(tmp_path, text)
@@ -80,6 +81,20 @@ def test_a_bad_entry_is_named_with_its_file(tmp_path: Path, text: str, needle: s
     message = str(info.value)
     assert str(path) in message and needle in message
     assert "\n" not in message
+
+
+def test_anchors_and_merge_keys_are_no_repeated_keys(tmp_path: Path) -> None:
+    """A merge key writes the keys it merges into the mapping: the check of keys given
+    twice reads each mapping as written, so an override of a merged key is no repeat."""
+    path = _write(tmp_path, """
+cues:
+  compass: &north {pattern: North, note: a cue to copy, ignore_case: true}
+  compass_south:
+    <<: *north
+    pattern: South
+""")
+    r = load_rules([path])
+    assert r.cues["compass_south"].pattern == "South" and r.cues["compass"].pattern == "North"
 
 
 def test_a_missing_rules_file_is_named(tmp_path: Path) -> None:

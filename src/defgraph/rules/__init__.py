@@ -753,16 +753,23 @@ def _strict_loader() -> type:
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class StrictLoader(base):  # type: ignore[valid-type,misc]
-        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-            seen: set[str] = set()
-            for key_node, _ in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    if key_node.value in seen:
-                        raise yaml.constructor.ConstructorError(
-                            None, None, f"key {key_node.value!r} given twice "
-                            f"(line {key_node.start_mark.line + 1})", key_node.start_mark)
-                    seen.add(key_node.value)
-            return super().construct_mapping(node, deep)
+        # checked in flatten_mapping, once per node and before a merge key ("<<: *anchor")
+        # writes the merged keys into it, on the keys' values ("1" and 1 are two keys,
+        # "yes" and "true" one)
+        def flatten_mapping(self, node: Any) -> None:
+            checked = self.__dict__.setdefault("_checked_nodes", set())
+            if id(node) not in checked:
+                checked.add(id(node))
+                seen: set[Any] = set()
+                for key_node, _ in node.value:
+                    if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                        key = self.construct_object(key_node)
+                        if key in seen:
+                            raise yaml.constructor.ConstructorError(
+                                None, None, f"key {key_node.value!r} given twice "
+                                f"(line {key_node.start_mark.line + 1})", key_node.start_mark)
+                        seen.add(key)
+            super().flatten_mapping(node)
 
     return StrictLoader
 

@@ -13,7 +13,7 @@ import re
 
 from defgraph.extract import dates, money
 from defgraph.extract.persons import _whole_words
-from defgraph.extract.text import may_match, trie_pattern
+from defgraph.extract.text import WordSet, may_match, trie_pattern
 from defgraph.rules import lower_for_words, required_words, rules
 
 _SPACES = [" ", "", "  ", "\n", "\t", "\u00a0", "\u2003", " \r\n"]
@@ -106,3 +106,15 @@ def test_required_words_read_literal_text_only() -> None:
     # white space of any kind and length is one space in the lowered text
     assert lower_for_words("Held\u00a0 Talks\n") == "held talks "
     assert lower_for_words("ſigned") is None  # "ſ" matches "s" in a case-blind pattern
+
+
+def test_words_present_in_one_look_are_those_found_one_by_one() -> None:
+    words = ["meet", "meeting", "met", "visit", "visits", "isit", "talks", "a", "at the", "call", "called at port",
+             "all", " on"]
+    pieces = words + ["MEET", "t", "s", "ing", "the", "port", "xx"]
+    ws = WordSet(words)
+    for text in _texts(pieces, 2000, seed=4):
+        low = lower_for_words(text)
+        if low is None:
+            continue
+        assert ws.present(low) == {w for w in words if w in low}, text

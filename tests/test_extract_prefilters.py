@@ -14,7 +14,7 @@ import re
 from defgraph.extract import dates, money
 from defgraph.extract.persons import _whole_words
 from defgraph.extract.text import WordSet, may_match, trie_pattern
-from defgraph.rules import lower_for_words, required_words, rules
+from defgraph.rules import lower_for_words, quick_start, required_words, rules
 
 _SPACES = [" ", "", "  ", "\n", "\t", "\u00a0", "\u2003", " \r\n"]
 
@@ -118,3 +118,25 @@ def test_words_present_in_one_look_are_those_found_one_by_one() -> None:
         if low is None:
             continue
         assert ws.present(low) == {w for w in words if w in low}, text
+
+
+_AHEAD = re.compile(r"^\(\?i:\(\?=\[(?:\\.|[^\]\\])*\]\)\)")
+
+
+def test_a_pattern_behind_its_first_characters_finds_what_it_found() -> None:
+    from defgraph.extract import pledges
+
+    quick = list(rules().cues.values()) + [pledges._PLEDGE_WORD, pledges._NOT_NEW_BEFORE, pledges._GIVEN,
+                                           pledges._PART, pledges._IN_KIND_VERB, pledges._NEGATED]
+    pieces = ["not", "Never", "will", "had", "met", "provided", "pledged", "including", "with", "the", "of",
+              "brought", "to", "about", "told", "visit", "Visited", "KEEP", "ſaid", "İn", "\u212aept", ",",
+              ".", "Minister", "Defence", "2025", "-", "on", "Monday", "recalled", "that", "during", "its"]
+    seen = 0
+    for pattern in quick:
+        plain = re.compile(_AHEAD.sub("", pattern.pattern), pattern.flags)
+        assert quick_start(plain).pattern == pattern.pattern
+        for text in _texts(pieces, 200, seed=5):
+            got = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+            assert got == [(m.span(), m.groups()) for m in plain.finditer(text)], (pattern.pattern, text)
+            seen += len(got)
+    assert seen > 1000

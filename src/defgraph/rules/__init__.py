@@ -270,8 +270,9 @@ def first_chars(patterns: list[str], ignore_case: bool = False) -> str:
                     if one is None:
                         return None
                     got |= one
-            elif op is C.IN and all(o is C.LITERAL for o, _v in av):
-                got = {chr(v) for _o, v in av}
+            elif op is C.IN and all(o is C.LITERAL or (o is C.CATEGORY and v is C.CATEGORY_DIGIT) for o, v in av):
+                # (a \d stays \d in the lookahead: it takes in every script's digits)
+                got = {chr(v) if o is C.LITERAL else _DIGIT for o, v in av}
             elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
                 got = firsts(av[2])
             else:
@@ -289,9 +290,11 @@ def first_chars(patterns: list[str], ignore_case: bool = False) -> str:
     except (re.error, TypeError, ValueError, AttributeError):
         return ""
     if ignore_case:
-        chars |= {c.swapcase() for c in chars}
-    return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])" if chars else ""
+        chars |= {c.swapcase() for c in chars if c != _DIGIT}
+    return "(?=[" + "".join(c if c == _DIGIT else re.escape(c) for c in sorted(chars)) + "])" if chars else ""
 
+
+_DIGIT = r"\d"  # (in first_chars' sets: the class of digits, not a character)
 
 
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")

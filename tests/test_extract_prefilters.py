@@ -13,8 +13,8 @@ import re
 
 from defgraph.extract import dates, money
 from defgraph.extract.persons import _whole_words
-from defgraph.extract.text import may_match, trie_pattern
-from defgraph.rules import lower_for_words, required_words, rules
+from defgraph.extract.text import WordSet, may_match, trie_pattern
+from defgraph.rules import lower_for_words, quick_start, required_words, rules
 
 _SPACES = [" ", "", "  ", "\n", "\t", "\u00a0", "\u2003", " \r\n"]
 
@@ -106,3 +106,38 @@ def test_required_words_read_literal_text_only() -> None:
     # white space of any kind and length is one space in the lowered text
     assert lower_for_words("Held\u00a0 Talks\n") == "held talks "
     assert lower_for_words("ſigned") is None  # "ſ" matches "s" in a case-blind pattern
+
+
+def test_words_present_in_one_look_are_those_found_one_by_one() -> None:
+    words = ["meet", "meeting", "met", "visit", "visits", "isit", "talks", "a", "at the", "call", "called at port",
+             "all", " on"]
+    pieces = words + ["MEET", "t", "s", "ing", "the", "port", "xx"]
+    ws = WordSet(words)
+    for text in _texts(pieces, 2000, seed=4):
+        low = lower_for_words(text)
+        if low is None:
+            continue
+        assert ws.present(low) == {w for w in words if w in low}, text
+
+
+_AHEAD = re.compile(r"^\(\?i:\(\?=\[(?:\\.|[^\]\\])*\]\)\)")
+
+
+def test_a_pattern_behind_its_first_characters_finds_what_it_found() -> None:
+    from defgraph.extract import pledges
+
+    quick = list(rules().cues.values()) + [pledges._PLEDGE_WORD, pledges._NOT_NEW_BEFORE, pledges._GIVEN,
+                                           pledges._PART, pledges._IN_KIND_VERB, pledges._NEGATED]
+    pieces = ["not", "Never", "will", "had", "met", "provided", "pledged", "including", "with", "the", "of",
+              "brought", "to", "about", "told", "visit", "Visited", "KEEP", "ſaid", "İn", "\u212aept", ",",
+              ".", "Minister", "Defence", "2025", "-", "on", "Monday", "recalled", "that", "during", "its", "٣", "two",
+              "years", "ago", "7"]
+    seen = 0
+    for pattern in quick:
+        plain = re.compile(_AHEAD.sub("", pattern.pattern), pattern.flags)
+        assert quick_start(plain).pattern == pattern.pattern
+        for text in _texts(pieces, 300, seed=5):
+            got = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+            assert got == [(m.span(), m.groups()) for m in plain.finditer(text)], (pattern.pattern, text)
+            seen += len(got)
+    assert seen > 1000

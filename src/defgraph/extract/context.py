@@ -22,7 +22,7 @@ from .dates import DateMention, find_dates
 from .lexicon import OrgMention, find_organisations
 from .money import Money, find_money
 from .persons import PersonHit, find_persons, yield_shared_titles
-from .places import PlaceMention, find_places
+from .places import PlaceMention, find_places, group_matches
 from .spans import SpanIndex, span_index
 from .text import Sentence, sentences
 
@@ -53,7 +53,7 @@ def find_groups(text: str, day: date | None) -> list[GroupMention]:
     if r.group_re is None:
         return []
     out = []
-    for m in r.group_re.finditer(text):
+    for m in group_matches(text):
         name = next(k for k, v in m.groupdict().items() if v is not None)
         group = r.groups[int(name[1:].split("_")[0])]
         out.append(GroupMention(m.start(), m.end(), group.key, tuple(group.members_on(day))))

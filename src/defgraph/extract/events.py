@@ -14,6 +14,7 @@ from .text import (
     NUMBER_WORDS_RE,
     Sentence,
     Words,
+    WordSet,
     compile_words,
     has_words,
     lowered,
@@ -102,13 +103,16 @@ def _any_trigger(r: Rules) -> re.Pattern[str]:
 
 
 @per_rules
-def _trigger_words(r: Rules) -> tuple[Words | None, dict[int, Words]]:
-    """Words one of which a sentence must hold (in lower case) for any trigger to match, and
-    for each trigger (by id) its own: a look for a few words costs less than the triggers."""
-    patterns = [t.pattern for et in r.event_types for t in et.triggers]
-    own = {id(t): w for et in r.event_types for t in et.triggers
-           if (w := compile_words(required_words([t.pattern]), few=0)) is not None}  # (a sentence is short)
-    return compile_words(required_words(patterns)), own
+def _trigger_words(r: Rules) -> tuple[Words | None, WordSet | None, dict[int, frozenset[str]]]:
+    """Words one of which a sentence must hold (in lower case) for any trigger to match; for each
+    trigger (by id) its own, and all of those as one WordSet (None when a trigger needs none):
+    in a sentence that holds one, one look for the words it holds tells which triggers can match."""
+    every = [t for et in r.event_types for t in et.triggers]
+    own = {id(t): frozenset(w) for t in every if (w := required_words([t.pattern])) is not None}
+    any_words = compile_words(required_words([t.pattern for t in every]))
+    if any_words is None or len(own) < len(every):
+        return None, None, own
+    return any_words, WordSet([w for words in own.values() for w in words]), own
 
 
 def any_trigger(text: str) -> bool:
@@ -120,11 +124,16 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     """Event triggers in one sentence, first per event class, with negated and intended ones
     dropped. The triggers, cue words and exclusions are those of rules/event_types.yaml."""
     r = rules()
-    any_words, own_words = _trigger_words(r)
+    any_words, all_words, own_words = _trigger_words(r)
     low = lowered(s.text) if any_words is not None else None
-    if low is not None and any_words is not None and not has_words(any_words, low):
-        return []  # none of the words any trigger needs
-    if not _any_trigger(r).search(s.text):
+    present: set[str] | None = None
+    if low is not None and any_words is not None and all_words is not None:
+        if not has_words(any_words, low):
+            return []  # none of the words any trigger needs (a quicker look than the next)
+        present = all_words.present(low)
+        if not present:
+            return []
+    elif not _any_trigger(r).search(s.text):
         return []  # most sentences name no event: one pass instead of one per trigger
     intent, negation, generic = r.cues["intent"], r.cues["negation"], r.cues["generic_noun"]
     recalled, habitual, speaker = r.cues["recalled"], r.cues["habitual"], r.cues["speaker"]
@@ -144,8 +153,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
         for trig in et.triggers:
             if cls in found and not trig.convening and not found[cls].reference:
                 continue
-            words = own_words.get(id(trig))
-            if low is not None and words is not None and not has_words(words, low):
+            if present is not None and own_words[id(trig)].isdisjoint(present):
                 continue  # the trigger cannot match: a word it needs is not in the sentence
             for m in trig.pattern.finditer(s.text):
                 word = m.group(0)

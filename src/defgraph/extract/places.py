@@ -123,6 +123,22 @@ def _venue_re(r: Rules) -> re.Pattern[str]:
                       rf"(?:{r.venue_words}))\b")
 
 
+_GROUPS_READ: tuple[Rules | None, str | None, tuple[re.Match[str], ...]] = (None, None, ())
+
+
+def group_matches(text: str) -> tuple[re.Match[str], ...]:
+    """The named groups of states in the text (rules' group_re), left to right: read once for
+    the places and the groups of the same text (the last text read is kept)."""
+    global _GROUPS_READ
+    r = rules()
+    held = _GROUPS_READ
+    if held[0] is r and held[1] is text:
+        return held[2]
+    found = tuple(r.group_re.finditer(text)) if r.group_re is not None else ()
+    _GROUPS_READ = (r, text, found)
+    return found
+
+
 @dataclass(frozen=True)
 class PlaceMention:
     start: int
@@ -164,11 +180,9 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
         add(PlaceMention(s, s + len(name), clean, "venue", None, None))
         city_after_comma(s + len(name))
     # a named group of states is no place ("the Visegrád Group" names no town Višegrad)
-    group_re = rules().group_re
-    if group_re is not None:
-        for g in group_re.finditer(text):
-            if not seen.overlaps(g.start(), g.end()):
-                seen.add(g.start(), g.end())
+    for g in group_matches(text):
+        if not seen.overlaps(g.start(), g.end()):
+            seen.add(g.start(), g.end())
     for m in _PLACE_CONTEXT.finditer(text):
         words = m.group("name")
         first = words.split(" of ")[0]

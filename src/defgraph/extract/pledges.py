@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..rules import quick_start
+
 _PLEDGE_WORD = re.compile(
     r"\b(?:pledg\w*|provid\w*|commit\w*|announc\w*|donat\w*|packages?|support|aid|assistance|"
     r"fund\w*|allocat\w*|contribut\w*|giv(?:e|es|ing|en)|gave|deliver\w*|send(?:s|ing)?|sent|"
@@ -61,3 +63,8 @@ ITEMS = re.compile(
     r"demining \w+|medical supplies|generators|fuel|patrol boats?|vessels?|ships?|"
     r"thermal[- ]imaging \w+|night[- ]vision \w+|IRIS-T|Patriot|NASAMS|HIMARS|Leopard \w+|"
     r"BMP-\d\w*|Storm Shadow|ATACMS)\b", re.I)
+
+# the same patterns behind a lookahead of their first characters (rules.quick_start): each is
+# searched in every sentence, and a case-blind pattern opening with \b is tried at every position
+_PLEDGE_WORD, _CUMULATIVE, _NOT_NEW_BEFORE, _PROCUREMENT, _NEGATED, _GIVEN, _PART, _IN_KIND_VERB = map(
+    quick_start, (_PLEDGE_WORD, _CUMULATIVE, _NOT_NEW_BEFORE, _PROCUREMENT, _NEGATED, _GIVEN, _PART, _IN_KIND_VERB))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter, itemgetter, sub
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -20,9 +21,9 @@ class SpanIndex(Generic[T]):
 
     def __init__(self, items: Iterable[T], start: Callable[[T], int], end: Callable[[T], int]) -> None:
         self.items: list[T] = sorted(items, key=start)
-        self._starts = [start(x) for x in self.items]
+        self._starts = list(map(start, self.items))
         self._end = end
-        self._longest = max((end(x) - start(x) for x in self.items), default=0)
+        self._longest = max(map(sub, map(end, self.items), self._starts), default=0)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -60,12 +61,16 @@ class SpanIndex(Generic[T]):
 
 def span_index(items: Sequence[T]) -> SpanIndex[T]:
     """An index of objects with `.start` and `.end` attributes."""
-    return SpanIndex(items, lambda x: x.start, lambda x: x.end)  # type: ignore[attr-defined]
+    return SpanIndex(items, _START, _END)  # (getters in C: indexes are built for each sentence)
 
 
 def pair_index(pairs: Iterable[tuple[int, int]]) -> SpanIndex[tuple[int, int]]:
     """An index of (start, end) pairs."""
-    return SpanIndex(pairs, lambda p: p[0], lambda p: p[1])
+    return SpanIndex(pairs, _FIRST, _SECOND)
+
+
+_START, _END = attrgetter("start"), attrgetter("end")
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
 class Occupied:

@@ -105,8 +105,30 @@ def compile_words(words: list[str] | None, few: int = 16) -> Words | None:
 def has_words(words: Words, low: str) -> bool:
     """Whether one of the words is in the lower-cased text."""
     if isinstance(words, tuple):
-        return any(w in low for w in words)
+        for w in words:  # (a loop, not any() over a generator: called for most sentences)
+            if w in low:
+                return True
+        return False
     return words.search(low) is not None
+
+
+class WordSet:
+    """Which of many words stand in a lower-cased text, in one pass: at each position the
+    longest word that starts there (one trie pattern in a lookahead, so that words that overlap
+    are all seen), and with it each shorter word that is its beginning. The same words as
+    `w in low` for each w, for the price of one look instead of one per word list."""
+
+    def __init__(self, words: list[str]) -> None:
+        unique = sorted(set(words))
+        self._pattern = re.compile("(?=(" + trie_pattern(unique) + "))")
+        self._heads = {w: frozenset(v for v in unique if w.startswith(v)) for w in unique}
+
+    def present(self, low: str) -> set[str]:
+        heads = self._heads
+        out: set[str] = set()
+        for m in self._pattern.finditer(low):
+            out |= heads[m.group(1)]
+        return out
 
 
 @lru_cache(maxsize=None)
@@ -120,10 +142,20 @@ def lowered(text: str) -> str | None:
     return lower_for_words(text)
 
 
+# each pattern's words by the pattern's id (the pattern kept with them, so that the id is its
+# own): hashing a pattern for the cache above reads all its compiled code at each call
+_WORDS_OF: dict[int, tuple[re.Pattern[str], Words | None]] = {}
+
+
 def may_match(pattern: re.Pattern[str], text: str) -> bool:
     """False when the pattern cannot match anywhere in the text: none of the words every match
     holds (rules.required_words) is in it. A cheap look before a costly search of a sentence."""
-    words = _words_re(pattern)
+    held = _WORDS_OF.get(id(pattern))
+    if held is None or held[0] is not pattern:
+        if len(_WORDS_OF) >= 4096:  # (patterns made on the fly: keep the table bounded)
+            _WORDS_OF.clear()
+        held = _WORDS_OF[id(pattern)] = (pattern, _words_re(pattern))
+    words = held[1]
     if words is None:
         return True
     low = lowered(text)

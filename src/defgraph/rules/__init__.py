@@ -270,8 +270,9 @@ def first_chars(patterns: list[str], ignore_case: bool = False) -> str:
                     if one is None:
                         return None
                     got |= one
-            elif op is C.IN and all(o is C.LITERAL for o, _v in av):
-                got = {chr(v) for _o, v in av}
+            elif op is C.IN and all(o is C.LITERAL or (o is C.CATEGORY and v is C.CATEGORY_DIGIT) for o, v in av):
+                # (a \d stays \d in the lookahead: it takes in every script's digits)
+                got = {chr(v) if o is C.LITERAL else _DIGIT for o, v in av}
             elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
                 got = firsts(av[2])
             else:
@@ -289,9 +290,38 @@ def first_chars(patterns: list[str], ignore_case: bool = False) -> str:
     except (re.error, TypeError, ValueError, AttributeError):
         return ""
     if ignore_case:
-        chars |= {c.swapcase() for c in chars}
-    return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])" if chars else ""
+        chars |= {c.swapcase() for c in chars if c != _DIGIT}
+    return "(?=[" + "".join(c if c == _DIGIT else re.escape(c) for c in sorted(chars)) + "])" if chars else ""
 
+
+_DIGIT = r"\d"  # (in first_chars' sets: the class of digits, not a character)
+
+
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
+def quick_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The pattern behind a lookahead of the characters a match can start with, where the engine
+    cannot skip positions by itself: a pattern that ignores case or does not open with a plain
+    letter (\\b, a group, an alternation) is tried at every position of the text. The lookahead
+    is case-blind, so it lets through every character a match can start with: the same matches,
+    found sooner. The pattern as it is when that cannot be told (see first_chars), in verbose
+    mode, or with flags of its own at its start."""
+    import importlib
+
+    text = pattern.pattern
+    if pattern.flags & re.VERBOSE or _GLOBAL_FLAGS.match(text):
+        return pattern
+    try:
+        C: Any = importlib.import_module("re._constants")
+        _parser: Any = importlib.import_module("re._parser")
+        first = list(_parser.parse(text))[:1]
+    except (ImportError, re.error):  # pragma: no cover - older Pythons: the pattern as it is
+        return pattern
+    if not first or (first[0][0] is C.LITERAL and not pattern.flags & re.IGNORECASE):
+        return pattern  # (the engine skips ahead to a literal first character by itself)
+    ahead = first_chars([text], ignore_case=True)
+    return re.compile("(?i:" + ahead + ")" + text, pattern.flags) if ahead else pattern
 
 
 def required_words(patterns: Sequence[str | re.Pattern[str]]) -> list[str] | None:
@@ -572,7 +602,7 @@ def _add_event_types(r: Rules, file: str, doc: dict[str, Any]) -> None:
             if pattern.groups < CUE_GROUPS.get(name, 0):
                 raise c.fail(f"pattern: the extractor reads group {CUE_GROUPS[name]} of cue {name!r}; "
                              f"this pattern has {pattern.groups} group(s)")
-            r.cues[name] = pattern
+            r.cues[name] = quick_start(pattern)
             r.cue_values.pop(name, None)  # a replaced cue does not keep the values of the one before
             values = c.get("values", dict)
             if values is None and name in CUE_VALUES:

@@ -94,7 +94,9 @@ cues:
     pattern: South
 """)
     r = load_rules([path])
-    assert r.cues["compass_south"].pattern == "South" and r.cues["compass"].pattern == "North"
+    south, north = r.cues["compass_south"], r.cues["compass"]
+    assert south.search("due south") and not south.search("due north")  # merged, then overridden
+    assert north.search("due north") and not north.search("due south")
 
 
 def test_a_missing_rules_file_is_named(tmp_path: Path) -> None:

@@ -131,11 +131,6 @@ class WordSet:
         return out
 
 
-@lru_cache(maxsize=None)
-def _words_re(pattern: re.Pattern[str]) -> Words | None:
-    return compile_words(required_words([pattern]))
-
-
 @lru_cache(maxsize=64)
 def lowered(text: str) -> str | None:
     """rules.lower_for_words, kept for the last sentences: several rules look at each."""
@@ -143,7 +138,8 @@ def lowered(text: str) -> str | None:
 
 
 # each pattern's words by the pattern's id (the pattern kept with them, so that the id is its
-# own): hashing a pattern for the cache above reads all its compiled code at each call
+# own): a cache keyed by the pattern itself hashes it, which reads all its compiled code at
+# each call
 _WORDS_OF: dict[int, tuple[re.Pattern[str], Words | None]] = {}
 
 
@@ -154,7 +150,7 @@ def may_match(pattern: re.Pattern[str], text: str) -> bool:
     if held is None or held[0] is not pattern:
         if len(_WORDS_OF) >= 4096:  # (patterns made on the fly: keep the table bounded)
             _WORDS_OF.clear()
-        held = _WORDS_OF[id(pattern)] = (pattern, _words_re(pattern))
+        held = _WORDS_OF[id(pattern)] = (pattern, compile_words(required_words([pattern])))
     words = held[1]
     if words is None:
         return True

@@ -234,18 +234,27 @@ class Rules:
         return self.confidences[name]
 
 
+def _regex_parser() -> tuple[Any, Any] | None:
+    """The standard library's own parser of regular expressions and its constants (re._parser
+    and re._constants since Python 3.11), or None where they are not found: the callers then
+    leave a pattern as it is (no lookahead, no prefilter; the same matches)."""
+    import importlib
+
+    try:
+        return importlib.import_module("re._constants"), importlib.import_module("re._parser")
+    except ImportError:  # pragma: no cover - older Pythons
+        return None
+
+
 def first_chars(patterns: list[str], ignore_case: bool = False) -> str:
     """A lookahead "(?=[...])" of the characters any of the patterns can start with, or ""
     when that cannot be told (a pattern may start with a class of characters, a repeat that
     can be empty, or anything else). Put in front of a long alternation, it lets the engine
     skip at once the positions where no alternative can start."""
-    import importlib
-
-    try:  # the standard library's own parser of regular expressions (re._parser since 3.11)
-        C: Any = importlib.import_module("re._constants")
-        _parser: Any = importlib.import_module("re._parser")
-    except ImportError:  # pragma: no cover - older Pythons: no lookahead, same matches
+    sre = _regex_parser()
+    if sre is None:
         return ""
+    C, _parser = sre
 
     def firsts(items: Any) -> set[str] | None:
         """The characters a sequence can start with; None if unknown or if it can be empty."""
@@ -307,16 +316,14 @@ def quick_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
     is case-blind, so it lets through every character a match can start with: the same matches,
     found sooner. The pattern as it is when that cannot be told (see first_chars), in verbose
     mode, or with flags of its own at its start."""
-    import importlib
-
     text = pattern.pattern
-    if pattern.flags & re.VERBOSE or _GLOBAL_FLAGS.match(text):
+    sre = _regex_parser()
+    if sre is None or pattern.flags & re.VERBOSE or _GLOBAL_FLAGS.match(text):
         return pattern
+    C, _parser = sre
     try:
-        C: Any = importlib.import_module("re._constants")
-        _parser: Any = importlib.import_module("re._parser")
         first = list(_parser.parse(text))[:1]
-    except (ImportError, re.error):  # pragma: no cover - older Pythons: the pattern as it is
+    except re.error:  # pragma: no cover - a pattern that compiled parses
         return pattern
     if not first or (first[0][0] is C.LITERAL and not pattern.flags & re.IGNORECASE):
         return pattern  # (the engine skips ahead to a literal first character by itself)
@@ -330,13 +337,10 @@ def required_words(patterns: Sequence[str | re.Pattern[str]]) -> list[str] | Non
     pattern has none. A text whose lower case with white space as one space (lower_for_words)
     contains none of them has no match, whatever the case-blindness of the patterns: a cheap
     test before a costly one."""
-    import importlib
-
-    try:
-        C: Any = importlib.import_module("re._constants")
-        _parser: Any = importlib.import_module("re._parser")
-    except ImportError:  # pragma: no cover - older Pythons: no prefilter, same matches
+    sre = _regex_parser()
+    if sre is None:
         return None
+    C, _parser = sre
 
     def spacey(op: Any, av: Any) -> bool:
         """White space, one character or a run of it (\\s, \\s+, [ \\t]+, a space)."""

@@ -19,8 +19,8 @@ Wall-clock times on a shared machine; the figures are printed as JSON. Compare p
 on real statements, each extracted once after a warm-up. ``--dump FILE`` writes every fact
 extracted from them (events, persons, posts, places, pledges, evidence spans and offsets,
 confidences, rule names) as one canonical JSON line per statement, so that two checkouts can be
-compared byte for byte (run with PYTHONHASHSEED=0: the order of the countries, gathered from a
-set, follows the hash seed); ``--digest`` prints only the SHA-256 of those lines (for texts whose
+compared byte for byte (extraction's order does not depend on the hash seed:
+tests/test_determinism.py); ``--digest`` prints only the SHA-256 of those lines (for texts whose
 facts must not be looked at, such as the test part).
 """
 
@@ -144,10 +144,6 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     out: dict[str, object] = {"src": str(Path(sys.modules["defgraph"].__file__ or "").parent.parent)}
     if args.corpus and (args.dump or args.digest):
-        if os.environ.get("PYTHONHASHSEED") != "0":
-            # the order of a dict filled from a set (the countries of the events) follows the
-            # hash seed: one seed for every run, so that equal output is equal bytes
-            os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
         lines = fact_lines(read_corpus(args.corpus))
         if args.dump:
             Path(args.dump).write_text("".join(lines), encoding="ascii")

@@ -42,6 +42,7 @@ def child(corpus: str, store: str, workers: int, dump: str | None) -> dict[str, 
     """The ingest itself, in this (child) process: its workers are its children."""
     from defgraph.bulk import bulk_ingest
     from defgraph.pipeline import KnowledgeGraph
+    from defgraph.stores.oxigraph import OxigraphStore
 
     kg = KnowledgeGraph(store)
     wall, (main, workers_cpu) = time.monotonic(), _usage()
@@ -62,6 +63,7 @@ def child(corpus: str, store: str, workers: int, dump: str | None) -> dict[str, 
 
         plain: list[str] = []
         blank = []
+        assert isinstance(kg.store, OxigraphStore), "--dump reads the embedded store"
         for q in kg.store.raw:
             if any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object, q.graph_name)):
                 blank.append(q)

@@ -1,6 +1,7 @@
-"""Extraction gives the same facts in every process: nothing may depend on the order of a
-set of strings, which changes with Python's hash seed (a worker process has its own). A
-bulk ingest with two workers once gave a different evidence span than one process did."""
+"""Extraction gives the same facts in every process, in the same order: nothing may depend on
+the order of a set of strings, which changes with Python's hash seed (a worker process has its
+own). A bulk ingest with two workers once gave a different evidence span than one process did;
+the states an extraction describes were once listed in a set's order."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).parent.parent
 
 # extracts and maps every statement of the sample corpus and the development part, and
-# prints one digest of the sorted N-Quads of each file
+# prints one digest of each file's sorted N-Quads and of its facts in extraction's order
 SCRIPT = """
 import hashlib, sys
 from pathlib import Path
@@ -22,7 +23,10 @@ for folder in sys.argv[1:]:
     for path in sorted(Path(folder).iterdir()):
         lines = []
         for st in read_file(path):
-            lines += sorted(str(q) for q in process(st)[1])
+            ex, quads = process(st)
+            lines += sorted(str(q) for q in quads)
+            lines += [repr(list(ex.countries.values())), repr(ex.events), repr(list(ex.persons.values())),
+                      repr(ex.pledges)]
         print(path.name, hashlib.sha256("\\n".join(lines).encode()).hexdigest()[:16])
 """
 

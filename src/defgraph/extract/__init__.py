@@ -242,11 +242,12 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
             method=d.method, confidence=round(min(max(d.confidence, 0.1), 0.95), 2),
         ))
     ex.pledges = _pledges(ctx, ex.events, drafts)
-    # Every country an event or pledge names must be described in the graph
-    for iso3 in {r.key for e in ex.events for r in e.participants + e.convenors if r.kind == "country"} | \
+    # Every country an event or pledge names must be described in the graph, in code order
+    # (a set's order follows the hash seed: extraction's output must not)
+    for iso3 in sorted({r.key for e in ex.events for r in e.participants + e.convenors if r.kind == "country"} | \
             {r.key for p in ex.pledges for r in (p.donor, p.recipient) if r and r.kind == "country"} | \
             {p.country for p in ex.persons.values() if p.country} | \
-            {pl.country for pl in ex.places.values() if pl.country}:
+            {pl.country for pl in ex.places.values() if pl.country}, key=str):
         if iso3 and iso3 not in ex.countries:
             ex.countries[iso3] = Country(iso3, country_name(iso3), geonames_id=geonames_id(iso3))
     return ex

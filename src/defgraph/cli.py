@@ -206,7 +206,7 @@ def main() -> None:
 
     \b
     Example:
-      defgraph build statements/ -o out/
+      defgraph build data/statements -o out/
     """
 
 
@@ -265,9 +265,9 @@ def ingest(paths: tuple[str, ...], store: str | None, workers: int | None) -> No
 
     \b
     Example:
-      defgraph ingest data/statements/ press-release.html --store ./.defgraph
-      defgraph ingest corpus/ --workers 4
-      defgraph ingest data/statements --file-timeout 10
+      defgraph ingest data/statements/ --store ./.defgraph
+      defgraph ingest data/statements/b21-new-zealand-samoa-visit.html   # one page
+      defgraph ingest data/statements --workers 2 --file-timeout 10
     """
     kg = _open(store, create=True)
     report = _ingest(kg, paths, workers=workers)
@@ -390,7 +390,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, output: str | Non
       defgraph query --list
       defgraph query events_by_country --param country=France
       defgraph query events_timeline --limit 20
-      defgraph query my-question.rq --format csv > rows.csv
+      defgraph query queries/pledges_list.rq --format csv > rows.csv   # any .rq file
       defgraph query events_timeline --format parquet -o events.parquet
     """
     from .query import QueryError, load_query, run_query, to_csv, to_json, to_table
@@ -661,7 +661,7 @@ def build(paths: tuple[str, ...], outdir: str, store: str | None, workers: int |
 
     \b
     Example:
-      defgraph build statements/ -o out/
+      defgraph build data/statements -o out/
     """
     sys.exit(_build(paths, Path(outdir), store, workers))
 
@@ -1080,6 +1080,7 @@ def sources_list(store: str | None) -> None:
 
 @sources.command("remove", epilog="""\b
 Example:
+  defgraph sources add https://www.example.org/news/rss.xml
   defgraph sources remove https://www.example.org/news/rss.xml
 """)
 @click.argument("urls", nargs=-1, required=True, metavar="URL...")

@@ -133,8 +133,8 @@ def merge(node: str, other: str, reason: str, by: str | None, store: str | None)
     \b
     Example:
       defgraph demo
-      defgraph correct merge dgid:event/52973036903ca03b5085-1 \\
-          dgid:event/52973036903ca03b5085-2 --reason "the talks were part of the visit" \\
+      defgraph correct merge dgid:event/6fb5bf32cf28cf820962-1 \\
+          dgid:event/41a695465ee477c7787b-1 --reason "one trip to Kyiv, told twice" \\
           --store defgraph-demo/store
     """
     _run(store, "merge", node, other=other, reason=reason, by=by)
@@ -207,7 +207,9 @@ def export_(output: str, store: str | None) -> None:
 
     \b
     Example:
-      defgraph demo && defgraph correct export -o corrections.ttl --store defgraph-demo/store
+      defgraph demo && S="--store defgraph-demo/store"
+      defgraph correct reject dgid:event/41a695465ee477c7787b-1 --reason "announced, not held" $S
+      defgraph correct export -o corrections.ttl $S
     """
     from .curation import export_corrections
 
@@ -228,7 +230,9 @@ def import_(file: str, store: str | None) -> None:
 
     \b
     Example:
-      defgraph demo && defgraph correct export -o corrections.ttl --store defgraph-demo/store
+      defgraph demo && S="--store defgraph-demo/store"
+      defgraph correct reject dgid:event/41a695465ee477c7787b-1 --reason "announced, not held" $S
+      defgraph correct export -o corrections.ttl $S
       defgraph ingest data/statements --store other-store
       defgraph correct import corrections.ttl --store other-store
     """

@@ -208,7 +208,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         for t in triggers:
             d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
                                     confidence=R.confidence("event_base"), reference=t.reference,
-                                    asserts=t.asserts, headline=bool(ctx.sentences) and s.start == ctx.sentences[0].start)
+                                    asserts=t.asserts, leads=t.leads, headline=bool(ctx.sentences) and s.start == ctx.sentences[0].start)
             if t.convening and drafts and drafts[-1].sentence is not s and (
                     _IT_IS_HOSTED.search(s.text, 0, t.start - s.start)
                     or _WHICH_HOSTED.search(s.text, 0, t.start - s.start)):
@@ -1231,6 +1231,21 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         if meeting is not None:
             _absorb(meeting, v)
             out.remove(v)
+    for v in [u for u in under_way if u.leads and _states(u)]:
+        # "Oli is on a four-day official visit to China that began on Monday. He met President Xi
+        # on Tuesday": a stay told in a clause of its own, then a meeting of the same states told
+        # after it: the meeting is inside the visit, which is the event (told first, the meeting
+        # is the event and the stay describes its guest)
+        told = [m for m in out if m.type == "Meeting" and not m.side and not m.planned
+                and not _meeting_of_many(m) and _states(m) and _states(m) <= _states(v)]
+        if not told or any(m.sentence.start <= v.sentence.start for m in told) or \
+                any(x.type == v.type and _same_sides(x, v) for x in out):
+            continue
+        v.reference = False
+        for m in told:
+            _absorb(v, m)
+            out.remove(m)
+        out.append(v)
     if not out and under_way:
         # a statement that reports no event but names one under way ("X, on a state visit to Y,
         # attended the launch of ..."): that event, with what the other namings of it add

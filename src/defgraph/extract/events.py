@@ -53,6 +53,7 @@ class Trigger:
     anchor: tuple[int, int] | None = None  # the first word of this class in the sentence, when earlier
     reference: bool = False  # names an event again ("during the visit"): adds to one, never makes one
     asserts: bool = False  # a reference that tells an event under way ("who is on a visit to X")
+    leads: bool = False  # told under way in a clause of its own ("X is on a visit to Y")
 
 
 @dataclass
@@ -79,6 +80,7 @@ class EventDraft:
     tentative: bool = False
     reference: bool = False  # the event named again ("during the visit"): only adds to one reported
     asserts: bool = False  # named again as under way ("X is on a visit to Y"): the event where none is reported
+    leads: bool = False  # under way in a clause of its own: the event where a meeting inside it is told after it
     person_states: set[str] = field(default_factory=set)  # states of the persons named in the sentence
     itinerary: bool = False  # one stop of several ("to Tonga on Monday and to Fiji on Thursday")
     headline: bool = False  # told in the title line
@@ -208,7 +210,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     continue
                 t = Trigger(cls, s.start + m.start(), s.start + m.end(), word, is_convene, s.text, s.start,
                             kind=et.name, reference=reference,
-                            asserts=ref_guard is not None and ref_guard.asserts)
+                            asserts=ref_guard is not None and ref_guard.asserts,
+                            leads=ref_guard is not None and ref_guard.leads)
                 if cls in found:
                     # keep the convening trigger (it tells who convened), but the earliest position
                     if t.convening and not found[cls].convening:

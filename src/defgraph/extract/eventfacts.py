@@ -1094,6 +1094,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         [d for d in drafts if d.tentative or d.reference]
     # "Macron is on a three-day state visit to Brazil" with no event told besides: the visit
     under_way = [d for d in drafts if d.reference and d.asserts and not d.tentative]
+    stops: list[tuple[ev_rules.EventDraft, ev_rules.EventDraft]] = []  # (a stop, the visit before or after it)
     for d in drafts:
         target = None
         if d.headline and d.type == "Meeting" and len(_states(d)) >= 2 and \
@@ -1117,6 +1118,10 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # (a day told before: "Earlier the same day, he received ..." is not the next day's meeting)
             if m.separate and d.separate and m.separate != d.separate:
                 continue  # "separate meetings with A and with B"
+            if m.type in rules().classes_with("host_is_party") and m.planned != d.planned and \
+                    m.date_explicit and d.date_explicit and _elsewhere(d, m):
+                stops.append((d, m))
+                continue  # "a state visit to Vietnam ... Xi leaves Hanoi for Kuala Lumpur on Tuesday": the next stop
             if not d.headline and _states(m) != _states(d) and rules().cues["sequence_open"].match(d.sentence.text):
                 continue  # "Earlier on Sunday, X and Y were joined by Z for a meeting of the three": another
             if m.type == "Meeting" and m.bilateral != d.bilateral and not d.headline and not m.headline \
@@ -1155,6 +1160,16 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                                   or (r.kind == "country" and r.key in d.person_states)]
         _absorb(target, d)
         target.separate = target.separate or d.separate
+    for d, m in stops:
+        if d not in merged or d.place is None or m.place is None:
+            continue
+        # the parties of a stop of the trip: its guest, the one of the visit it is kept apart from,
+        # and its host (not a later stop's: "leaves Hanoi for Kuala Lumpur, the second stop of a
+        # tour that ends in Cambodia")
+        guests = _states(m) - {m.place.iso3}
+        d.participants = [r for r in d.participants if r.kind != "country" or r.key in guests | {d.place.iso3}]
+        for g in sorted(guests):
+            _add(d.participants, ActorRef("country", g))
     # "has ended a two-day visit to Japan ... On Wednesday he met X, and on Thursday Y": a visit
     # with no day of its own but the report's spans the days of the meetings told inside it
     for v in merged:

@@ -143,6 +143,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     distributive = r.cues.get("distributive")
     comparison = r.cues.get("comparison")
     past_perfect = r.cues.get("past_perfect")
+    pp_dated, pp_apart = r.cues.get("past_perfect_dated"), r.cues.get("past_perfect_apart")
     called_off = r.cues.get("called_off")
     announced = r.cues.get("announced_after")
     content = r.cues.get("content")
@@ -167,7 +168,9 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     continue  # "a pact that will allow each country to deploy troops": its content
                 if past_perfect is not None:
                     pp = past_perfect.search(before[-60:])
-                    if pp is not None and (pp.group("aux") or _PARTICIPLE.match(word)):
+                    if pp is not None and (pp.group("aux") or _PARTICIPLE.match(word)) and not (
+                            pp_apart is not None and pp_dated is not None and pp_apart.search(before[-40:])
+                            and pp_dated.match(s.text, m.end())):
                         continue  # "where he had held talks with X", "had met in Vilnius": before the event told
                 after = s.text[m.end(): m.end() + 50]
                 nxt = _NEXT_WORD.match(after)

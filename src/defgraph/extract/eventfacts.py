@@ -353,6 +353,13 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                         and R.cues["visited_state_before"].search(ctx.text[max(0, c.start - 20):c.start]):
                     _add(d.participants, ActorRef("country", c.iso3))
             ds = [_retense(x, day0, future) for x in ds]
+            closing = None
+            end_cue = R.cues.get("end_ahead_before")
+            if ds and end_cue is not None and all(
+                    end_cue.search(ctx.text, max(s.start, x.start - 30), x.start) for x in ds):
+                # "co-chair the session, which ends on Friday": the last day of an event under way,
+                # ahead of the report; no day of the event's own
+                closing, ds = _retense(ds[0], day0, True), []
             ds_t = _trigger_days(s, t, ds)
             exact = [x for x in ds_t if not x.vague]
             chosen = exact[0] if exact else (ds_t[0] if ds_t else None)
@@ -401,6 +408,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                               if pl.kind == "city" and not _is_dateline(ctx.text, pl)}
                     if len(cities) == 1:
                         d.place = next(iter(cities.values()))
+            if closing is not None and d.date is not None and d.end_date is None and closing.date > d.date:
+                d.end_date = closing.date
             d.planned = future and (d.date is None or day0 is None or d.date >= day0)
             if future and (not chosen or chosen.vague):
                 d.tentative = True  # "to be hosted by Australia later this year": a plan without a day
@@ -1377,6 +1386,10 @@ def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
         # "signed ... on Thursday during a visit by X ... X, who arrived on Wednesday for a two-day
         # visit": a day told inside the stay the other telling spans is one day of it
         target.date, target.end_date = d.date, d.end_date
+    elif not d.date_explicit and d.end_date is not None and target.end_date is None and \
+            target.date is not None and d.date == target.date and d.end_date > target.date:
+        # "opened its session on Wednesday ... co-chair the session, which ends on Friday"
+        target.end_date = d.end_date
     target.confidence = max(target.confidence, d.confidence)
     target.person_orgs |= d.person_orgs
     target.extra_spans.append(d.sentence)

@@ -1255,6 +1255,17 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         if meeting is not None:
             _absorb(meeting, v)
             out.remove(v)
+    arrival = rules().cues.get("arrival_word")
+    for v in [x for x in out if x.type == "Visit" and not x.planned and x.place is not None and arrival is not None
+              and arrival.match(x.trigger.word)]:
+        # "Anwar, who arrived in Vladivostok on Wednesday" beside his meeting there on the margins
+        # of a forum the day after: the trip to the forum, the occasion of that meeting
+        side = next((m for m in out if m.type == "Meeting" and m.side and not m.planned and m.place is not None
+                     and _place_key(m.place) == _place_key(v.place) and m.date is not None and v.date is not None
+                     and timedelta(0) <= m.date - v.date <= timedelta(days=rules().window("arrival_before_forum_days")) and _states(v) <= _states(m)), None)
+        if side is not None:
+            side.extra_spans.append(v.sentence)
+            out.remove(v)
     for v in [u for u in under_way if u.leads and _states(u)]:
         # "Oli is on a four-day official visit to China that began on Monday. He met President Xi
         # on Tuesday": a stay told in a clause of its own, then a meeting of the same states told

@@ -1103,6 +1103,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         [d for d in drafts if d.tentative or d.reference]
     # "Macron is on a three-day state visit to Brazil" with no event told besides: the visit
     under_way = [d for d in drafts if d.reference and d.asserts and not d.tentative]
+    _tour_stops(drafts)
     stops: list[tuple[ev_rules.EventDraft, ev_rules.EventDraft]] = []  # (a stop, the visit before or after it)
     for d in drafts:
         target = None
@@ -1127,7 +1128,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # (a day told before: "Earlier the same day, he received ..." is not the next day's meeting)
             if m.separate and d.separate and m.separate != d.separate:
                 continue  # "separate meetings with A and with B"
-            if m.type in rules().classes_with("host_is_party") and m.planned != d.planned and \
+            if m.type in rules().classes_with("host_is_party") and (m.planned != d.planned or m.itinerary) and \
                     m.date_explicit and d.date_explicit and _elsewhere(d, m):
                 stops.append((d, m))
                 continue  # "a state visit to Vietnam ... Xi leaves Hanoi for Kuala Lumpur on Tuesday": the next stop
@@ -1291,6 +1292,46 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 _absorb(d, other)
         out.append(d)
     return out
+
+
+def _stop_state(d: ev_rules.EventDraft) -> str | None:
+    """The state of the city a bilateral meeting or visit of a day of its own was held in, when
+    that state is a party to it."""
+    if d.type not in ("Meeting", "Visit") or d.planned or d.tentative or d.reference or d.side \
+            or not d.date_explicit or d.by_dateline or d.place is None or d.place_by_dateline \
+            or d.place.kind != "city" or not d.place.iso3 or _meeting_of_many(d) \
+            or d.place.iso3 not in _states(d) | d.person_states:
+        return None  # (a city whose state is no party is a name misread: "Murray Barracks")
+    return str(d.place.iso3)
+
+
+def _tour_stops(drafts: list[ev_rules.EventDraft]) -> None:
+    """"has ended a tour of three states ... On Saturday he met X in Bamako, and later flew to
+    Ouagadougou for talks with Y. He was received on Sunday in Niamey by Z": a trip told as a
+    whole and whose stops are told as meetings in cities of several states is one visit per stop
+    (the visit holds the meeting told there); they are told apart by their places (see
+    _elsewhere). Without the trip told as a whole, a meeting stays one ("met Trump at the White
+    House on Friday ... flew to London on Saturday for talks with Starmer": the meeting, then a
+    visit)."""
+    at = [(d, st) for d in drafts if (st := _stop_state(d)) is not None]
+    hosts = {st for _d, st in at}
+    if len(hosts) < 2 or not any(d.type == "Visit" and not d.planned and not d.tentative
+                                 and not any(d is x for x, _st in at) for d in drafts):
+        return  # (no trip told besides its stops: "met Trump at the White House ... flew to London")
+    guests: set[str] = set()
+    for d in drafts:
+        if d.type in ("Meeting", "Visit") and not d.planned and not d.tentative and not d.side \
+                and (not d.date_explicit or d.by_dateline) and not any(d is x for x, _st in at):
+            d.reference = True  # "has ended a tour of three states, where he held talks": the stops summed up
+            guests |= _states(d) - hosts  # and the one who toured them
+    for d, iso3 in at:
+        d.itinerary = True
+        for g in sorted(guests):
+            _add(d.participants, ActorRef("country", g))
+        if d.type == "Meeting":
+            d.type = "Visit"
+            d.participants = [r for r in d.participants if r.kind != "country" or r.key == iso3
+                              or r.key not in hosts]
 
 
 def _elsewhere(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:

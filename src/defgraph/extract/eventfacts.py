@@ -236,14 +236,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if rules().cues["pronoun_opens"].match(s.text):
                     # "Macron last came to Indonesia in 2022. He flies to Singapore on Thursday": the
                     # pronoun is the one named first in the last sentence before that names anyone
-                    named = [(m, q) for q in ctx.persons if not q.is_post for m, _e in q.mentions if m < s.start]
-                    if named:
-                        last = max(m for m, _q in named)
-                        prev = next((x for x in ctx.sentences if x.start <= last < x.end), None)
-                        if prev is not None:
-                            pers = min(((m, q) for m, q in named if prev.start <= m < prev.end),
-                                       key=lambda mq: mq[0])[1]
-                            actor = ActorRef("person", pers.key)
+                    ante = ctx.pronoun_antecedent(s)
+                    if ante is not None:
+                        pers = ante
+                        actor = ActorRef("person", pers.key)
                 if actor is not None and pers is not None and pers.country:
                     parts += [(actor, s.start), (ActorRef("country", pers.country), s.start)]
             if attending is None:

@@ -343,6 +343,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.place = place
                 if t.type in host_party and place.iso3 and near:
                     _add(d.participants, ActorRef("country", place.iso3))
+                travel = R.cues.get("travel_verb")
+                traveller = next((p for p, pos in reversed(ps) if pos < t.start), None)
+                if t.type == "Visit" and place.kind == "city" and place.iso3 and traveller is not None \
+                        and traveller.country == place.iso3 and not d.place_by_dateline \
+                        and travel is not None and travel.match(t.word):
+                    d.home_trip = True  # "Milei travelled to Ushuaia, where he met ...": a trip at home
             for c in cs:
                 # "visited Kenya", "deployed to Estonia": the host state is a party
                 if t.type in host_party and not any(a <= c.start < b for a, b in _other_event_clauses(s, t, triggers)) \
@@ -1099,6 +1105,10 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         [d for d in drafts if d.tentative or d.reference]
     # "Macron is on a three-day state visit to Brazil" with no event told besides: the visit
     under_way = [d for d in drafts if d.reference and d.asserts and not d.tentative]
+    # "travelled to Ushuaia on Thursday, where he met the commander of US Southern Command": a trip
+    # in the traveller's own state is no visit between states; the meeting held there is the event
+    drafts = [d for d in drafts if not (d.home_trip and any(
+        x.type == "Meeting" and x.sentence is d.sentence and not x.planned for x in drafts))]
     _tour_stops(drafts)
     stops: list[tuple[ev_rules.EventDraft, ev_rules.EventDraft]] = []  # (a stop, the visit before or after it)
     for d in drafts:

@@ -82,6 +82,7 @@ class EventDraft:
     asserts: bool = False  # named again as under way ("X is on a visit to Y"): the event where none is reported
     leads: bool = False  # under way in a clause of its own: the event where a meeting inside it is told after it
     person_states: set[str] = field(default_factory=set)  # states of the persons named in the sentence
+    home_trip: bool = False  # a visit to a city of the traveller's own state
     itinerary: bool = False  # one stop of several ("to Tonga on Monday and to Fiji on Thursday")
     headline: bool = False  # told in the title line
     by_dateline: bool = False  # its only day is the day an agency's report was filed

@@ -349,11 +349,20 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                         and traveller.country == place.iso3 and not d.place_by_dateline \
                         and travel is not None and travel.match(t.word):
                     d.home_trip = True  # "Milei travelled to Ushuaia, where he met ...": a trip at home
+            earlier = R.cues.get("earlier_stops_before")
             for c in cs:
                 # "visited Kenya", "deployed to Estonia": the host state is a party
                 if t.type in host_party and not any(a <= c.start < b for a, b in _other_event_clauses(s, t, triggers)) \
-                        and R.cues["visited_state_before"].search(ctx.text[max(0, c.start - 20):c.start]):
+                        and R.cues["visited_state_before"].search(ctx.text[max(0, c.start - 20):c.start]) \
+                        and not (earlier is not None and earlier.search(ctx.text, max(s.start, c.start - 60), c.start)):
                     _add(d.participants, ActorRef("country", c.iso3))
+            in_country = R.cues.get("in_the_country_after")
+            if t.type in host_party and in_country is not None and in_country.match(ctx.text, t.end):
+                # "The Chancellor arrived in the country earlier today" (a report filed "DOHA --"):
+                # the state of the dateline's city is the host
+                filed_at = next((p for p in ctx.places if p.kind == "city" and p.iso3 and _is_dateline(ctx.text, p)), None)
+                if filed_at is not None:
+                    _add(d.participants, ActorRef("country", str(filed_at.iso3)))
             ds = [_retense(x, day0, future) for x in ds]
             closing = None
             end_cue = R.cues.get("end_ahead_before")

@@ -106,7 +106,7 @@ _PLACE_CONTEXT = re.compile(
 )
 # A dateline at the start of a report: "WASHINGTON, Feb. 14 —", "Canberra, 22 July 2024".
 # "SEOUL, Aug. 21 (Yonhap) --", "Hanoi (VNA) –", "LANGKAWI:", "Baghdad-INA -"
-_DATELINE = re.compile(r"^(?P<name>[A-Z][A-Za-z .'-]{2,30}?)(?:\s*\(\w+\))?(?:,|:|\s+[-–—]|-[A-Z]{2,8}(?=\s+[-–—]))\s", re.M)
+_DATELINE = re.compile(r"^(?P<name>[A-Z][A-Za-z .'-]{2,30}?)(?:\s*\(\w+\))?(?:,|:|\s+--|\s+[-–—]|-[A-Z]{2,8}(?=\s+[-–—]))\s", re.M)
 
 _STATE_AFTER = re.compile(r",\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})")
 _OF_NAME = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")

@@ -1144,9 +1144,9 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if m.separate and d.separate and m.separate != d.separate:
                 continue  # "separate meetings with A and with B"
             if m.type in rules().classes_with("host_is_party") and (m.planned != d.planned or m.itinerary) and \
-                    m.date_explicit and d.date_explicit and _elsewhere(d, m):
+                    m.date_explicit and d.date_explicit and (_elsewhere(d, m) or not _same_sides(d, m)):
                 stops.append((d, m))
-                continue  # "a state visit to Vietnam ... Xi leaves Hanoi for Kuala Lumpur on Tuesday": the next stop
+                continue  # "a state visit to Vietnam ... Xi leaves Hanoi for Kuala Lumpur on Tuesday", "She leaves for Serbia on Tuesday": the next stop
             if not d.headline and _states(m) != _states(d) and rules().cues["sequence_open"].match(d.sentence.text):
                 continue  # "Earlier on Sunday, X and Y were joined by Z for a meeting of the three": another
             if m.type == "Meeting" and m.bilateral != d.bilateral and not d.headline and not m.headline \

@@ -339,6 +339,19 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # report was filed, not where the visit will be)
                 place = dateline  # "RAWALPINDI, January 15: General X called on ...": a report from the spot
                 d.place_by_dateline = True
+            earlier = R.cues.get("earlier_stops_before")
+
+            def visited(c: CountryMention) -> bool:
+                # "visited Kenya", "deployed to Estonia": the host state is a party
+                return t.type in host_party and not any(a <= c.start < b for a, b in _other_event_clauses(s, t, triggers)) \
+                    and bool(R.cues["visited_state_before"].search(ctx.text[max(0, c.start - 20):c.start])) \
+                    and not (earlier is not None and earlier.search(ctx.text, max(s.start, c.start - 60), c.start))
+            hosts = {c.iso3 for c in cs if visited(c)}
+            if place and t.type in host_party and place.kind == "city" and place.iso3 and hosts \
+                    and place.iso3 not in hosts and not d.place_by_dateline and place.end <= t.start:
+                # "received X at Seri Perdana today, on Wong's visit to Malaysia": a name before the
+                # visit in another state than the one it names is not where the visit is
+                place = None
             if place:
                 d.place = place
                 if t.type in host_party and place.iso3 and near:
@@ -349,12 +362,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                         and traveller.country == place.iso3 and not d.place_by_dateline \
                         and travel is not None and travel.match(t.word):
                     d.home_trip = True  # "Milei travelled to Ushuaia, where he met ...": a trip at home
-            earlier = R.cues.get("earlier_stops_before")
             for c in cs:
-                # "visited Kenya", "deployed to Estonia": the host state is a party
-                if t.type in host_party and not any(a <= c.start < b for a, b in _other_event_clauses(s, t, triggers)) \
-                        and R.cues["visited_state_before"].search(ctx.text[max(0, c.start - 20):c.start]) \
-                        and not (earlier is not None and earlier.search(ctx.text, max(s.start, c.start - 60), c.start)):
+                if visited(c):
                     _add(d.participants, ActorRef("country", c.iso3))
             in_country = R.cues.get("in_the_country_after")
             if t.type in host_party and in_country is not None and in_country.match(ctx.text, t.end):
@@ -481,6 +490,10 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
     rel = t.end - s.start
     brk = _CLAUSE_BREAK.search(s.text, rel)
     hi = s.start + (brk.start() if brk else len(s.text))
+    since = rules().cues.get("since_clause")
+    sub = since.search(s.text, rel, hi - s.start) if since is not None else None
+    if sub is not None:
+        hi = s.start + sub.start()  # "on his first visit to Malaysia since he took office last month"
     for d in ctx.within(ctx.dates, s):
         if t.start <= d.start < hi and not d.relative and not _is_dateline_date(ctx.text, d):
             last = d.end_date or d.date

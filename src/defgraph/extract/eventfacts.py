@@ -420,6 +420,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 told_at = None if future else _last_day_told(ctx, s, day0)
                 told = told_at[0] if told_at else None
                 d.date = None if future else (told or day0)
+                after_told = R.cues.get("day_after_told")
+                if told is not None and after_told is not None and after_told.search(s.text) and \
+                        (day0 is None or told < day0):
+                    # "met Trump at the White House on Feb. 28 ... flew to London the next day"
+                    d.date, d.date_explicit, told_at = told + timedelta(days=1), True, None
                 d.told_day = told is not None and t.type == "Meeting"
                 if told_at is not None and d.place is None and not remote:
                     # "welcomed X to ... Athens on Wednesday 10 September. After their talks, the

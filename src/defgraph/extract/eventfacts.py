@@ -310,6 +310,15 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 _add(d.participants, ref)
             for ref in d.convenors:
                 _add(d.participants, ref)
+            the_two = R.cues.get("the_two_states")
+            if the_two is not None and not _states(d) and ctx.sentences and s is not ctx.sentences[0] \
+                    and the_two.search(s.text):
+                # "Thailand and Cambodia agree ceasefire ... Regional army commanders of the two
+                # countries are to meet on Tuesday": the two states the title names
+                named = list(dict.fromkeys(c.iso3 for c in ctx.within(ctx.countries, ctx.sentences[0])))
+                if len(named) == 2:
+                    for iso3 in named:
+                        _add(d.participants, ActorRef("country", iso3))
             d.count = None if host_span else ev_rules.participant_count(s.text)
             d.side = host_span is not None
             back_at = background.start() if background is not None and (

@@ -109,6 +109,21 @@ class _Context:
             first.setdefault(r, (p, a))
         return [first[r] for r in sorted(first)]
 
+    def pronoun_antecedent(self, s: Sentence) -> PersonHit | None:
+        """"Ms X ... paid a call on Y. She announced ...": the one a sentence's opening pronoun
+        (cue pronoun_opens) stands for, the one named first in the last sentence before that
+        names anyone."""
+        if not rules().cues["pronoun_opens"].match(s.text):
+            return None
+        named = [(m, q) for q in self.persons if not q.is_post for m, _e in q.mentions if m < s.start]
+        if not named:
+            return None
+        last = max(m for m, _q in named)
+        prev = next((x for x in self.sentences if x.start <= last < x.end), None)
+        if prev is None:
+            return None
+        return min(((m, q) for m, q in named if prev.start <= m < prev.end), key=lambda mq: mq[0])[1]
+
     def sentence_at(self, pos: int) -> Sentence | None:
         ix = self.index(self.sentences)
         hits = ix.containing(pos)

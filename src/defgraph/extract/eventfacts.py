@@ -208,7 +208,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         for t in triggers:
             d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
                                     confidence=R.confidence("event_base"), reference=t.reference,
-                                    asserts=t.asserts, headline=bool(ctx.sentences) and s.start == ctx.sentences[0].start)
+                                    asserts=t.asserts, leads=t.leads, headline=bool(ctx.sentences) and s.start == ctx.sentences[0].start)
             if t.convening and drafts and drafts[-1].sentence is not s and (
                     _IT_IS_HOSTED.search(s.text, 0, t.start - s.start)
                     or _WHICH_HOSTED.search(s.text, 0, t.start - s.start)):
@@ -236,14 +236,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if rules().cues["pronoun_opens"].match(s.text):
                     # "Macron last came to Indonesia in 2022. He flies to Singapore on Thursday": the
                     # pronoun is the one named first in the last sentence before that names anyone
-                    named = [(m, q) for q in ctx.persons if not q.is_post for m, _e in q.mentions if m < s.start]
-                    if named:
-                        last = max(m for m, _q in named)
-                        prev = next((x for x in ctx.sentences if x.start <= last < x.end), None)
-                        if prev is not None:
-                            pers = min(((m, q) for m, q in named if prev.start <= m < prev.end),
-                                       key=lambda mq: mq[0])[1]
-                            actor = ActorRef("person", pers.key)
+                    ante = ctx.pronoun_antecedent(s)
+                    if ante is not None:
+                        pers = ante
+                        actor = ActorRef("person", pers.key)
                 if actor is not None and pers is not None and pers.country:
                     parts += [(actor, s.start), (ActorRef("country", pers.country), s.start)]
             if attending is None:
@@ -314,6 +310,15 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 _add(d.participants, ref)
             for ref in d.convenors:
                 _add(d.participants, ref)
+            the_two = R.cues.get("the_two_states")
+            if the_two is not None and not _states(d) and ctx.sentences and s is not ctx.sentences[0] \
+                    and the_two.search(s.text):
+                # "Thailand and Cambodia agree ceasefire ... Regional army commanders of the two
+                # countries are to meet on Tuesday": the two states the title names
+                named = list(dict.fromkeys(c.iso3 for c in ctx.within(ctx.countries, ctx.sentences[0])))
+                if len(named) == 2:
+                    for iso3 in named:
+                        _add(d.participants, ActorRef("country", iso3))
             d.count = None if host_span else ev_rules.participant_count(s.text)
             d.side = host_span is not None
             back_at = background.start() if background is not None and (
@@ -343,16 +348,47 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # report was filed, not where the visit will be)
                 place = dateline  # "RAWALPINDI, January 15: General X called on ...": a report from the spot
                 d.place_by_dateline = True
+            earlier = R.cues.get("earlier_stops_before")
+
+            def visited(c: CountryMention) -> bool:
+                # "visited Kenya", "deployed to Estonia": the host state is a party
+                return t.type in host_party and not any(a <= c.start < b for a, b in _other_event_clauses(s, t, triggers)) \
+                    and bool(R.cues["visited_state_before"].search(ctx.text[max(0, c.start - 20):c.start])) \
+                    and not (earlier is not None and earlier.search(ctx.text, max(s.start, c.start - 60), c.start))
+            hosts = {c.iso3 for c in cs if visited(c)}
+            if place and t.type in host_party and place.kind == "city" and place.iso3 and hosts \
+                    and place.iso3 not in hosts and not d.place_by_dateline and place.end <= t.start:
+                # "received X at Seri Perdana today, on Wong's visit to Malaysia": a name before the
+                # visit in another state than the one it names is not where the visit is
+                place = None
             if place:
                 d.place = place
                 if t.type in host_party and place.iso3 and near:
                     _add(d.participants, ActorRef("country", place.iso3))
+                travel = R.cues.get("travel_verb")
+                traveller = next((p for p, pos in reversed(ps) if pos < t.start), None)
+                if t.type == "Visit" and place.kind == "city" and place.iso3 and traveller is not None \
+                        and traveller.country == place.iso3 and not d.place_by_dateline \
+                        and travel is not None and travel.match(t.word):
+                    d.home_trip = True  # "Milei travelled to Ushuaia, where he met ...": a trip at home
             for c in cs:
-                # "visited Kenya", "deployed to Estonia": the host state is a party
-                if t.type in host_party and not any(a <= c.start < b for a, b in _other_event_clauses(s, t, triggers)) \
-                        and R.cues["visited_state_before"].search(ctx.text[max(0, c.start - 20):c.start]):
+                if visited(c):
                     _add(d.participants, ActorRef("country", c.iso3))
+            in_country = R.cues.get("in_the_country_after")
+            if t.type in host_party and in_country is not None and in_country.match(ctx.text, t.end):
+                # "The Chancellor arrived in the country earlier today" (a report filed "DOHA --"):
+                # the state of the dateline's city is the host
+                filed_at = next((p for p in ctx.places if p.kind == "city" and p.iso3 and _is_dateline(ctx.text, p)), None)
+                if filed_at is not None:
+                    _add(d.participants, ActorRef("country", str(filed_at.iso3)))
             ds = [_retense(x, day0, future) for x in ds]
+            closing = None
+            end_cue = R.cues.get("end_ahead_before")
+            if ds and end_cue is not None and all(
+                    end_cue.search(ctx.text, max(s.start, x.start - 30), x.start) for x in ds):
+                # "co-chair the session, which ends on Friday": the last day of an event under way,
+                # ahead of the report; no day of the event's own
+                closing, ds = _retense(ds[0], day0, True), []
             ds_t = _trigger_days(s, t, ds)
             exact = [x for x in ds_t if not x.vague]
             chosen = exact[0] if exact else (ds_t[0] if ds_t else None)
@@ -393,6 +429,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 told_at = None if future else _last_day_told(ctx, s, day0)
                 told = told_at[0] if told_at else None
                 d.date = None if future else (told or day0)
+                after_told = R.cues.get("day_after_told")
+                if told is not None and after_told is not None and after_told.search(s.text) and \
+                        (day0 is None or told < day0):
+                    # "met Trump at the White House on Feb. 28 ... flew to London the next day"
+                    d.date, d.date_explicit, told_at = told + timedelta(days=1), True, None
                 d.told_day = told is not None and t.type == "Meeting"
                 if told_at is not None and d.place is None and not remote:
                     # "welcomed X to ... Athens on Wednesday 10 September. After their talks, the
@@ -401,6 +442,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                               if pl.kind == "city" and not _is_dateline(ctx.text, pl)}
                     if len(cities) == 1:
                         d.place = next(iter(cities.values()))
+            if closing is not None and d.date is not None and d.end_date is None and closing.date > d.date:
+                d.end_date = closing.date
             d.planned = future and (d.date is None or day0 is None or d.date >= day0)
             if future and (not chosen or chosen.vague):
                 d.tentative = True  # "to be hosted by Australia later this year": a plan without a day
@@ -461,6 +504,10 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
     rel = t.end - s.start
     brk = _CLAUSE_BREAK.search(s.text, rel)
     hi = s.start + (brk.start() if brk else len(s.text))
+    since = rules().cues.get("since_clause")
+    sub = since.search(s.text, rel, hi - s.start) if since is not None else None
+    if sub is not None:
+        hi = s.start + sub.start()  # "on his first visit to Malaysia since he took office last month"
     for d in ctx.within(ctx.dates, s):
         if t.start <= d.start < hi and not d.relative and not _is_dateline_date(ctx.text, d):
             last = d.end_date or d.date
@@ -1094,6 +1141,12 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         [d for d in drafts if d.tentative or d.reference]
     # "Macron is on a three-day state visit to Brazil" with no event told besides: the visit
     under_way = [d for d in drafts if d.reference and d.asserts and not d.tentative]
+    # "travelled to Ushuaia on Thursday, where he met the commander of US Southern Command": a trip
+    # in the traveller's own state is no visit between states; the meeting held there is the event
+    drafts = [d for d in drafts if not (d.home_trip and any(
+        x.type == "Meeting" and x.sentence is d.sentence and not x.planned for x in drafts))]
+    _tour_stops(drafts)
+    stops: list[tuple[ev_rules.EventDraft, ev_rules.EventDraft]] = []  # (a stop, the visit before or after it)
     for d in drafts:
         target = None
         if d.headline and d.type == "Meeting" and len(_states(d)) >= 2 and \
@@ -1117,6 +1170,10 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # (a day told before: "Earlier the same day, he received ..." is not the next day's meeting)
             if m.separate and d.separate and m.separate != d.separate:
                 continue  # "separate meetings with A and with B"
+            if m.type in rules().classes_with("host_is_party") and (m.planned != d.planned or m.itinerary) and \
+                    m.date_explicit and d.date_explicit and (_elsewhere(d, m) or not _same_sides(d, m)):
+                stops.append((d, m))
+                continue  # "a state visit to Vietnam ... Xi leaves Hanoi for Kuala Lumpur on Tuesday", "She leaves for Serbia on Tuesday": the next stop
             if not d.headline and _states(m) != _states(d) and rules().cues["sequence_open"].match(d.sentence.text):
                 continue  # "Earlier on Sunday, X and Y were joined by Z for a meeting of the three": another
             if m.type == "Meeting" and m.bilateral != d.bilateral and not d.headline and not m.headline \
@@ -1155,6 +1212,16 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                                   or (r.kind == "country" and r.key in d.person_states)]
         _absorb(target, d)
         target.separate = target.separate or d.separate
+    for d, m in stops:
+        if d not in merged or d.place is None or m.place is None:
+            continue
+        # the parties of a stop of the trip: its guest, the one of the visit it is kept apart from,
+        # and its host (not a later stop's: "leaves Hanoi for Kuala Lumpur, the second stop of a
+        # tour that ends in Cambodia")
+        guests = _states(m) - {m.place.iso3}
+        d.participants = [r for r in d.participants if r.kind != "country" or r.key in guests | {d.place.iso3}]
+        for g in sorted(guests):
+            _add(d.participants, ActorRef("country", g))
     # "has ended a two-day visit to Japan ... On Wednesday he met X, and on Thursday Y": a visit
     # with no day of its own but the report's spans the days of the meetings told inside it
     for v in merged:
@@ -1231,6 +1298,32 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         if meeting is not None:
             _absorb(meeting, v)
             out.remove(v)
+    arrival = rules().cues.get("arrival_word")
+    for v in [x for x in out if x.type == "Visit" and not x.planned and x.place is not None and arrival is not None
+              and arrival.match(x.trigger.word)]:
+        # "Anwar, who arrived in Vladivostok on Wednesday" beside his meeting there on the margins
+        # of a forum the day after: the trip to the forum, the occasion of that meeting
+        side = next((m for m in out if m.type == "Meeting" and m.side and not m.planned and m.place is not None
+                     and _place_key(m.place) == _place_key(v.place) and m.date is not None and v.date is not None
+                     and timedelta(0) <= m.date - v.date <= timedelta(days=rules().window("arrival_before_forum_days")) and _states(v) <= _states(m)), None)
+        if side is not None:
+            side.extra_spans.append(v.sentence)
+            out.remove(v)
+    for v in [u for u in under_way if u.leads and _states(u)]:
+        # "Oli is on a four-day official visit to China that began on Monday. He met President Xi
+        # on Tuesday": a stay told in a clause of its own, then a meeting of the same states told
+        # after it: the meeting is inside the visit, which is the event (told first, the meeting
+        # is the event and the stay describes its guest)
+        told = [m for m in out if m.type == "Meeting" and not m.side and not m.planned
+                and not _meeting_of_many(m) and _states(m) and _states(m) <= _states(v)]
+        if not told or any(m.sentence.start <= v.sentence.start for m in told) or \
+                any(x.type == v.type and _same_sides(x, v) for x in out):
+            continue
+        v.reference = False
+        for m in told:
+            _absorb(v, m)
+            out.remove(m)
+        out.append(v)
     if not out and under_way:
         # a statement that reports no event but names one under way ("X, on a state visit to Y,
         # attended the launch of ..."): that event, with what the other namings of it add
@@ -1241,6 +1334,46 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 _absorb(d, other)
         out.append(d)
     return out
+
+
+def _stop_state(d: ev_rules.EventDraft) -> str | None:
+    """The state of the city a bilateral meeting or visit of a day of its own was held in, when
+    that state is a party to it."""
+    if d.type not in ("Meeting", "Visit") or d.planned or d.tentative or d.reference or d.side \
+            or not d.date_explicit or d.by_dateline or d.place is None or d.place_by_dateline \
+            or d.place.kind != "city" or not d.place.iso3 or _meeting_of_many(d) \
+            or d.place.iso3 not in _states(d) | d.person_states:
+        return None  # (a city whose state is no party is a name misread: "Murray Barracks")
+    return str(d.place.iso3)
+
+
+def _tour_stops(drafts: list[ev_rules.EventDraft]) -> None:
+    """"has ended a tour of three states ... On Saturday he met X in Bamako, and later flew to
+    Ouagadougou for talks with Y. He was received on Sunday in Niamey by Z": a trip told as a
+    whole and whose stops are told as meetings in cities of several states is one visit per stop
+    (the visit holds the meeting told there); they are told apart by their places (see
+    _elsewhere). Without the trip told as a whole, a meeting stays one ("met Trump at the White
+    House on Friday ... flew to London on Saturday for talks with Starmer": the meeting, then a
+    visit)."""
+    at = [(d, st) for d in drafts if (st := _stop_state(d)) is not None]
+    hosts = {st for _d, st in at}
+    if len(hosts) < 2 or not any(d.type == "Visit" and not d.planned and not d.tentative
+                                 and not any(d is x for x, _st in at) for d in drafts):
+        return  # (no trip told besides its stops: "met Trump at the White House ... flew to London")
+    guests: set[str] = set()
+    for d in drafts:
+        if d.type in ("Meeting", "Visit") and not d.planned and not d.tentative and not d.side \
+                and (not d.date_explicit or d.by_dateline) and not any(d is x for x, _st in at):
+            d.reference = True  # "has ended a tour of three states, where he held talks": the stops summed up
+            guests |= _states(d) - hosts  # and the one who toured them
+    for d, iso3 in at:
+        d.itinerary = True
+        for g in sorted(guests):
+            _add(d.participants, ActorRef("country", g))
+        if d.type == "Meeting":
+            d.type = "Visit"
+            d.participants = [r for r in d.participants if r.kind != "country" or r.key == iso3
+                              or r.key not in hosts]
 
 
 def _elsewhere(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
@@ -1347,6 +1480,10 @@ def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
         # "signed ... on Thursday during a visit by X ... X, who arrived on Wednesday for a two-day
         # visit": a day told inside the stay the other telling spans is one day of it
         target.date, target.end_date = d.date, d.end_date
+    elif not d.date_explicit and d.end_date is not None and target.end_date is None and \
+            target.date is not None and d.date == target.date and d.end_date > target.date:
+        # "opened its session on Wednesday ... co-chair the session, which ends on Friday"
+        target.end_date = d.end_date
     target.confidence = max(target.confidence, d.confidence)
     target.person_orgs |= d.person_orgs
     target.extra_spans.append(d.sentence)

@@ -53,6 +53,7 @@ class Trigger:
     anchor: tuple[int, int] | None = None  # the first word of this class in the sentence, when earlier
     reference: bool = False  # names an event again ("during the visit"): adds to one, never makes one
     asserts: bool = False  # a reference that tells an event under way ("who is on a visit to X")
+    leads: bool = False  # told under way in a clause of its own ("X is on a visit to Y")
 
 
 @dataclass
@@ -79,7 +80,9 @@ class EventDraft:
     tentative: bool = False
     reference: bool = False  # the event named again ("during the visit"): only adds to one reported
     asserts: bool = False  # named again as under way ("X is on a visit to Y"): the event where none is reported
+    leads: bool = False  # under way in a clause of its own: the event where a meeting inside it is told after it
     person_states: set[str] = field(default_factory=set)  # states of the persons named in the sentence
+    home_trip: bool = False  # a visit to a city of the traveller's own state
     itinerary: bool = False  # one stop of several ("to Tonga on Monday and to Fiji on Thursday")
     headline: bool = False  # told in the title line
     by_dateline: bool = False  # its only day is the day an agency's report was filed
@@ -141,6 +144,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     distributive = r.cues.get("distributive")
     comparison = r.cues.get("comparison")
     past_perfect = r.cues.get("past_perfect")
+    pp_dated, pp_apart = r.cues.get("past_perfect_dated"), r.cues.get("past_perfect_apart")
     called_off = r.cues.get("called_off")
     announced = r.cues.get("announced_after")
     content = r.cues.get("content")
@@ -165,7 +169,9 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     continue  # "a pact that will allow each country to deploy troops": its content
                 if past_perfect is not None:
                     pp = past_perfect.search(before[-60:])
-                    if pp is not None and (pp.group("aux") or _PARTICIPLE.match(word)):
+                    if pp is not None and (pp.group("aux") or _PARTICIPLE.match(word)) and not (
+                            pp_apart is not None and pp_dated is not None and pp_apart.search(before[-40:])
+                            and pp_dated.match(s.text, m.end())):
                         continue  # "where he had held talks with X", "had met in Vilnius": before the event told
                 after = s.text[m.end(): m.end() + 50]
                 nxt = _NEXT_WORD.match(after)
@@ -208,7 +214,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     continue
                 t = Trigger(cls, s.start + m.start(), s.start + m.end(), word, is_convene, s.text, s.start,
                             kind=et.name, reference=reference,
-                            asserts=ref_guard is not None and ref_guard.asserts)
+                            asserts=ref_guard is not None and ref_guard.asserts,
+                            leads=ref_guard is not None and ref_guard.leads)
                 if cls in found:
                     # keep the convening trigger (it tells who convened), but the earliest position
                     if t.convening and not found[cls].convening:

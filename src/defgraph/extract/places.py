@@ -99,12 +99,14 @@ def lookup_city(name: str) -> City | None:
 _PLACE_CONTEXT = re.compile(
     r"\b(?:in|In|at|At|to|off|visit(?:ed|s|ing)?|arrived in|arrives in|hosted in|held in|from|near|toward|towards|"
     r"travel(?:l)?ed to|travels to|trip to|tour of|landed in|welcomed (?:him|her|them) to|"
+    # the city gone to of a departure that names the one left: "leaves Hanoi for Kuala Lumpur"
+    r"(?:leaves|left|leaving|departs|departed|departing)\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)?\s+for|"
     r"(?:port|city|harbou?r|town) of|capital(?: city)?,)\s+(?:the\s+)?"  # "the Philippine capital, Manila"
     r"(?P<name>[A-Z][\w'’.-]+(?:[ -](?:[A-Z][\w'’.-]+|de|da|del|am|upon|on|(?:of|es|el|al|do|dos|das|du|des|la|le|les)(?= [A-Z]))){0,3})"  # "Port of Spain", "Dar es Salaam"
 )
 # A dateline at the start of a report: "WASHINGTON, Feb. 14 —", "Canberra, 22 July 2024".
 # "SEOUL, Aug. 21 (Yonhap) --", "Hanoi (VNA) –", "LANGKAWI:", "Baghdad-INA -"
-_DATELINE = re.compile(r"^(?P<name>[A-Z][A-Za-z .'-]{2,30}?)(?:\s*\(\w+\))?(?:,|:|\s+[-–—]|-[A-Z]{2,8}(?=\s+[-–—]))\s", re.M)
+_DATELINE = re.compile(r"^(?P<name>[A-Z][A-Za-z .'-]{2,30}?)(?:\s*\(\w+\))?(?:,|:|\s+--|\s+[-–—]|-[A-Z]{2,8}(?=\s+[-–—]))\s", re.M)
 
 _STATE_AFTER = re.compile(r",\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})")
 _OF_NAME = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")

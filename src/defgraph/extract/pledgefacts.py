@@ -417,6 +417,11 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         users = currency_users(money) if money else frozenset()
         preferred = [r for r in before if r.kind == "country" and r.key in users]
         donor = preferred[0] if preferred else before[0]
+    elif (ante := ctx.pronoun_antecedent(s)) is not None and ante.country \
+            and ActorRef("country", ante.country) != recipient:
+        # "Ms Collins ... also paid a courtesy call on Prime Minister X. She announced NZ$5 million
+        # for ...": the giver is the one the opening pronoun stands for
+        donor = ActorRef("country", ante.country)
     elif _institution_in(s.text[: max(0, anchor - s.start) + 1]):
         donor = ActorRef("country", _institution_in(s.text[: max(0, anchor - s.start) + 1]) or "")
     elif ctx.home and ActorRef("country", ctx.home) != recipient:

@@ -54,6 +54,9 @@ class Guard:
     # the word names an event under way ("who is on a state visit to Brazil"): it stands for
     # that event where the statement reports no event at all
     asserts: bool = False
+    # the event under way is told in a clause of its own ("X is on a visit to Y"): it is the event
+    # reported where a meeting of the same states is told after it (the meeting is inside it)
+    leads: bool = False
 
 
 @dataclass
@@ -556,7 +559,8 @@ def _add_event_types(r: Rules, file: str, doc: dict[str, Any]) -> None:
                                     g.regex("needs_before", flags=re.IGNORECASE),
                                     g.regex("when_before", flags=re.IGNORECASE),
                                     g.regex("needs_after", flags=re.IGNORECASE),
-                                    bool(g.get("asserts", bool, default=False))))
+                                    bool(g.get("asserts", bool, default=False)),
+                                    bool(g.get("leads", bool, default=False))))
             triggers.append(Trigger(t.regex("pattern", required=True, flags=re.IGNORECASE) or re.compile(""),
                                     bool(t.get("convening", bool, default=False)), tuple(guards)))
         if known is not None:

@@ -83,7 +83,7 @@ MAX_SPAN_DAYS = 14  # a report's date range longer than this is not used to find
 PLEDGE_WINDOW_DAYS = 7
 
 
-def _date(term: Term | None) -> dt.date | None:
+def date_value(term: Term | None) -> dt.date | None:
     if isinstance(term, ox.Literal):
         try:
             return dt.date.fromisoformat(term.value[:10])
@@ -109,8 +109,8 @@ class Report:
         self._by_prop: dict[str, list[Term]] = {}
         for _, q, o in triples:
             self._by_prop.setdefault(q.value, []).append(o)
-        self.start: dt.date | None = _date(self.first("date"))
-        end = _date(self.first("endDate"))
+        self.start: dt.date | None = date_value(self.first("date"))
+        end = date_value(self.first("endDate"))
         if self.start is None:
             self.end: dt.date | None = None
         elif end is None or end < self.start:
@@ -201,7 +201,7 @@ def contribution(graph: str, triples: Iterable[Triple | ox.Quad]) -> Contributio
             c.statement = [t for t in ts if t[1].value not in _STATEMENT_ONLY]
             for _, p, o in ts:
                 if p == ISSUED:
-                    c.issued = _date(o)
+                    c.issued = date_value(o)
         elif _EVIDENCE in kinds:
             c.evidence.extend(ts)
         elif kinds & _EVENT_CLASSES.keys() or _PLEDGE in kinds:
@@ -325,7 +325,7 @@ def same_pledge(a: Report, b: Report) -> bool:
     amount_a, amount_b = a.first("amount"), b.first("amount")
     if amount_a is None or amount_b is None or Decimal(amount_a.value) != Decimal(amount_b.value):
         return False
-    da, db = _date(a.first("date")) or a.issued, _date(b.first("date")) or b.issued
+    da, db = date_value(a.first("date")) or a.issued, date_value(b.first("date")) or b.issued
     if da is None or db is None:
         return da == db
     return abs((da - db).days) <= PLEDGE_WINDOW_DAYS

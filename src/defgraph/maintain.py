@@ -53,6 +53,7 @@ from .consolidate import (
     counted_entity_triples,
     date_value,
     events_and_pledges,
+    grown_entity_triples,
 )
 from .overlay import Correction, from_triples, resolver
 from .overlay import apply as apply_corrections
@@ -306,15 +307,27 @@ class Maintainer:
             if (told := self._graph(graph)) is not None:
                 subjects.add(node(graph))
                 triples += told.statement
-        # entities: from what every statement says of them now
+        # entities: from what every statement says of them now. One that statements were
+        # only added to (none that named it replaced or withdrawn, no correction to undo)
+        # grows from its node as stored when the new statements agree with its one-value
+        # properties (grown_entity_triples); else the store counts what every statement
+        # says of it.
         entities = sorted({s for c in changed for s in c.entities} | self.touched_entities)
+        recount = {s for c in self.old.values() for s in c.entities} | self.touched_entities
         held: dict[ox.NamedNode, set[tuple[Term, Term]]] = {}  # their state facts, as stored
         for subject in entities:
-            held[node(subject)] = {(q.predicate, q.object)
-                                   for q in self.store.subject_quads(node(subject), _CONSOLIDATED)
+            stored = self.store.subject_quads(node(subject), _CONSOLIDATED)
+            held[node(subject)] = {(q.predicate, q.object) for q in stored
                                    if q.predicate in _STATE_FACTS}
             subjects.add(node(subject))
-            if (counts := _entity_counts(self.store, node(subject))) is not None:
+            grown = None
+            if subject not in recount and not self._corrections:
+                grown = grown_entity_triples(
+                    subject, [(q.subject, q.predicate, q.object) for q in stored],
+                    [c.entities[subject] for c in self.new.values() if subject in c.entities])
+            if grown is not None:
+                triples += grown
+            elif (counts := _entity_counts(self.store, node(subject))) is not None:
                 triples += counted_entity_triples(subject, counts)
         # events and pledges
         seeds = [r for c in changed for r in c.reports]

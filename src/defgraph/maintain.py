@@ -5,7 +5,9 @@ The ingest engine tells a :class:`Maintainer` which statement graphs it wrote
 ``apply`` then recomputes the parts of the consolidated graph they touch:
 
 * the statements' own descriptions and evidence spans;
-* every entity they name, from what *all* statements say of it now;
+* every entity they name, from what *all* statements say of it now: counted by the
+  store, or, when statements were only added and agree with its one-value properties,
+  grown from its node as stored (consolidate.grown_entity_triples: the same triples);
 * every event (pledge) whose reports agree, directly or through others, with a
   report added or removed: the connected group of matching reports is found in
   the store, grouped again (consolidate.cluster_events) and written anew, and the

@@ -232,3 +232,46 @@ def test_the_states_of_an_event_follow_what_later_statements_say_of_its_parties(
     assert consolidated(kg) == consolidated(whole)
     kg.rebuild()
     assert consolidated(kg) == consolidated(whole)
+
+
+# Two exercises announced with their days, 5 to 15 May near Tallinn and 2 to 9 May near
+# Riga, and a report of one day of each: the 10th near Tallinn, the 9th (the Riga
+# exercise's last) near Riga. Each day report starts within its exercise's days; the Riga
+# exercise and the report of the 9th start before the 10th and do not reach it.
+EXERCISE = {
+    "runs.txt": (" date 2025-05-04 Ministry of Defence of Estonia\nExercise with Latvia begins\n"
+                 "Estonia and Latvia start a joint exercise that runs from 5 to 15 May 2025 "
+                 "near Tallinn.\nOriginal article link: https://example.ee/news/exercise-start\n"),
+    "day.txt": (" date 2025-05-10 Ministry of Defence of Latvia\nLatvian troops in joint "
+                "exercise\nLatvian and Estonian troops held a joint exercise near Tallinn "
+                "today.\nOriginal article link: https://example.lv/news/exercise-day\n"),
+    "single.txt": (" date 2025-05-09 Ministry of Defence of Latvia\nTroops train together\n"
+                   "Latvian and Estonian troops held a joint exercise near Riga today.\n"
+                   "Original article link: https://example.lv/news/exercise-riga\n"),
+    "ended.txt": (" date 2025-05-01 Ministry of Defence of Estonia\nShort exercise\nEstonia and "
+                  "Latvia hold a joint exercise from 2 to 9 May 2025 near Riga.\n"
+                  "Original article link: https://example.ee/news/exercise-short\n"),
+}
+
+
+@pytest.mark.parametrize("first", list(EXERCISE))
+def test_an_event_of_several_days_meets_a_report_of_one_of_them_in_any_order(
+        tmp_path: Path, first: str) -> None:
+    """The incremental path looks for reports that start up to MAX_SPAN_DAYS before a new
+    report and run on into its days (reports_running_from_day.rq): whichever statement comes
+    first, the graph is the whole build's, each exercise one event with the report of its
+    day."""
+    paths = []
+    for name, text in EXERCISE.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(tmp_path / name)
+    whole = KnowledgeGraph(tmp_path / "whole")
+    whole.ingest(*paths)
+    events = rows(whole, "SELECT ?e (COUNT(?r) AS ?n) WHERE { ?e a dg:Exercise ; dg:report ?r }"
+                         " GROUP BY ?e")
+    assert [int(str(r["n"])) for r in events] == [2, 2]
+    kg = KnowledgeGraph(tmp_path / "one-by-one")
+    order = [p for p in paths if p.name != first] + [p for p in paths if p.name == first]
+    for p in reversed(order):  # ``first`` is ingested first, the others one at a time after
+        kg.ingest(p)
+    assert consolidated(kg) == consolidated(whole)

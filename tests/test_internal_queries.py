@@ -14,8 +14,8 @@ from defgraph.pipeline import KnowledgeGraph
 from defgraph.stores import Rows
 from defgraph.vocab import DGID_NS, XSD, dg
 
-UNION = {"statement_texts", "reports_on_days", "pledge_reports_of_donor", "graph_of_report",
-         "summary_triples"}
+UNION = {"statement_texts", "reports_on_days", "reports_running_from_day", "pledge_reports_of_donor",
+         "graph_of_report", "summary_triples"}
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +147,7 @@ def test_an_entity_counted_by_the_store(kg: KnowledgeGraph) -> None:
 
 def test_every_internal_query_is_tested() -> None:
     names = {p.stem for p in (resources.queries_dir() / "internal").glob("*.rq")}
-    tested = {"reports_on_days", "graph_of_report", "consolidated_of_report",
+    tested = {"reports_on_days", "reports_running_from_day", "graph_of_report", "consolidated_of_report",
               "pledge_reports_of_donor", "referring_pledges", "statement_texts",
               "statement_is_consolidated", "statements_of_file", "summary_counts",
               "summary_events", "summary_triples", "event_states", "event_parties", "party_states",
@@ -229,3 +229,26 @@ def test_whether_the_statement_counts_are_stated(kg: KnowledgeGraph) -> None:
     assert run(KnowledgeGraph(":memory:"), "counts_are_derived") in ([], [["", ""]])
     assert run(KnowledgeGraph(":memory:"), "entities_to_count") == []
 
+
+
+def test_reports_running_from_a_day(tmp_path: Path) -> None:
+    """Reports of a class that start on a day and give an end date, with that date: the
+    exercise of the 5th to the 15th; not the report of one day, nor another class."""
+    from test_consolidate import EXERCISE
+
+    kg = KnowledgeGraph(":memory:")
+    for name in ("runs.txt", "day.txt"):
+        (tmp_path / name).write_text(EXERCISE[name], encoding="utf-8")
+        kg.ingest(tmp_path / name)
+    rows = run(kg, "reports_running_from_day", event_class=dg("Exercise"), day=day("2025-05-05"))
+    assert [(r[2].startswith(DGID_NS + "statement/"), r[3].startswith(DGID_NS + "report/"), r[4])
+            for r in rows] == [(True, True, "2025-05-15")]
+    assert run(kg, "reports_running_from_day", event_class=dg("Exercise"),
+               day=day("2025-05-10")) == []  # a report of that day, with no end
+    assert run(kg, "reports_running_from_day", event_class=dg("Meeting"),
+               day=day("2025-05-05")) == []
+    # its parties, asked of reports_on_days for that one report
+    report = ox.NamedNode(rows[0][3])
+    parties = run(kg, "reports_on_days", event_class=dg("Exercise"), day=day("2025-05-05"),
+                  g=ox.NamedNode(rows[0][2]), report=report)
+    assert {r[4].removeprefix(DGID_NS) for r in parties} == {"country/EST", "country/LVA"}

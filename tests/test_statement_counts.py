@@ -93,3 +93,51 @@ def test_an_ingest_that_changes_nothing_still_writes_the_counts(tmp_path: Path) 
     kg.ingest(*holm)
     assert_counted(kg)
     assert any(r["name"] == "Karin Holm" for r in kg.query("persons_roles_by_country"))
+
+
+def test_an_entity_grown_from_its_node_is_the_entity_counted_anew() -> None:
+    """grown_entity_triples (the node as stored, plus what new statements say) gives what
+    counted_entity_triples gives for every statement, or None when a new statement gives a
+    one-value property another value: the incremental ingest then counts in the store."""
+    from itertools import permutations
+
+    from defgraph.consolidate import entity_triples, grown_entity_triples
+    from defgraph.vocab import ALT_LABEL, LABEL, TYPE
+
+    who = ox.NamedNode("https://w3id.org/defgraph/id/person/anna-berg")
+    swe = ox.NamedNode("https://w3id.org/defgraph/id/country/SWE")
+    nato = ox.NamedNode("https://w3id.org/defgraph/id/org/nato")
+
+    def said(label: str, *more: tuple[ox.NamedNode, ox.NamedNode | ox.Literal],
+             span: int | None = None) -> list[tuple[ox.NamedNode, ox.NamedNode, object]]:
+        out = [(who, TYPE, dg("Person")), (who, LABEL, ox.Literal(label))]
+        out += [(who, p, o) for p, o in more]
+        if span is not None:
+            out.append((who, dg("evidence"),
+                        ox.NamedNode(f"https://w3id.org/defgraph/id/span/{span}")))
+        return out
+
+    statements = [
+        said("Anna Berg", (dg("country"), swe), (dg("represents"), swe), span=1),
+        said("Anna Berg", (dg("roleTitle"), ox.Literal("Defence Minister")), span=2),
+        said("Anna Berg", (dg("represents"), swe), (ALT_LABEL, ox.Literal("A. Berg"))),
+        said("Anna Berg", (dg("represents"), nato), span=3),  # a second kind: its own winner
+        said("Anna Berg", (dg("country"), swe)),
+        said("Annа Berg", span=4),  # another label (a Cyrillic a): which leads needs counts
+        said("Anna Berg", (dg("roleTitle"), ox.Literal("Minister")), span=5),
+    ]
+    grown_at_all = 0
+    for order in permutations(range(len(statements)), 3):
+        before = [statements[i] for i in order[:2]]
+        stored = entity_triples(who.value, before)
+        grown = grown_entity_triples(who.value, stored, [statements[order[2]]])
+        counted = entity_triples(who.value, before + [statements[order[2]]])
+        if grown is None:
+            # only when the new statement gives a one-value property another value
+            one_value = {LABEL, dg("country"), dg("roleTitle"), dg("represents")}
+            assert any(t[1] in one_value and t not in stored for t in statements[order[2]])
+        else:
+            grown_at_all += 1
+            assert sorted(map(str, grown)) == sorted(map(str, counted)), order
+    assert grown_at_all >= 20  # 22 of the 210 orders: the third agrees with the first two
+    assert grown_entity_triples(who.value, [], [statements[0]]) is None  # no node yet

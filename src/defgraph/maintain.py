@@ -5,7 +5,9 @@ The ingest engine tells a :class:`Maintainer` which statement graphs it wrote
 ``apply`` then recomputes the parts of the consolidated graph they touch:
 
 * the statements' own descriptions and evidence spans;
-* every entity they name, from what *all* statements say of it now;
+* every entity they name, from what *all* statements say of it now: counted by the
+  store, or, when statements were only added and agree with its one-value properties,
+  grown from its node as stored (consolidate.grown_entity_triples: the same triples);
 * every event (pledge) whose reports agree, directly or through others, with a
   report added or removed: the connected group of matching reports is found in
   the store, grouped again (consolidate.cluster_events) and written anew, and the
@@ -51,7 +53,9 @@ from .consolidate import (
     as_quads,
     contribution,
     counted_entity_triples,
+    date_value,
     events_and_pledges,
+    grown_entity_triples,
 )
 from .overlay import Correction, from_triples, resolver
 from .overlay import apply as apply_corrections
@@ -85,7 +89,8 @@ def internal_query(name: str) -> str:
 
 
 # queries that name the statements' graphs (GRAPH ?g) run over the whole dataset
-_OVER_ALL = {"statement_texts", "reports_on_days", "pledge_reports_of_donor", "graph_of_report"}
+_OVER_ALL = {"statement_texts", "reports_on_days", "reports_running_from_day",
+             "pledge_reports_of_donor", "graph_of_report"}
 
 
 def _rows(store: Any, name: str, **bindings: ox.NamedNode | ox.Literal) -> list[list[Any]]:
@@ -304,15 +309,27 @@ class Maintainer:
             if (told := self._graph(graph)) is not None:
                 subjects.add(node(graph))
                 triples += told.statement
-        # entities: from what every statement says of them now
+        # entities: from what every statement says of them now. One that statements were
+        # only added to (none that named it replaced or withdrawn, no correction to undo)
+        # grows from its node as stored when the new statements agree with its one-value
+        # properties (grown_entity_triples); else the store counts what every statement
+        # says of it.
         entities = sorted({s for c in changed for s in c.entities} | self.touched_entities)
+        recount = {s for c in self.old.values() for s in c.entities} | self.touched_entities
         held: dict[ox.NamedNode, set[tuple[Term, Term]]] = {}  # their state facts, as stored
         for subject in entities:
-            held[node(subject)] = {(q.predicate, q.object)
-                                   for q in self.store.subject_quads(node(subject), _CONSOLIDATED)
+            stored = self.store.subject_quads(node(subject), _CONSOLIDATED)
+            held[node(subject)] = {(q.predicate, q.object) for q in stored
                                    if q.predicate in _STATE_FACTS}
             subjects.add(node(subject))
-            if (counts := _entity_counts(self.store, node(subject))) is not None:
+            grown = None
+            if subject not in recount and not self._corrections:
+                grown = grown_entity_triples(
+                    subject, [(q.subject, q.predicate, q.object) for q in stored],
+                    [c.entities[subject] for c in self.new.values() if subject in c.entities])
+            if grown is not None:
+                triples += grown
+            elif (counts := _entity_counts(self.store, node(subject))) is not None:
                 triples += counted_entity_triples(subject, counts)
         # events and pledges
         seeds = [r for c in changed for r in c.reports]
@@ -416,15 +433,17 @@ class Maintainer:
         else:
             if r.start is None or r.end is None:
                 return out
-            # the reports of each day the events can overlap on, with the parties each
+            # the reports that can share a day with r: those starting on one of its days,
+            # and those starting on one of the MAX_SPAN_DAYS before that run on into its
+            # first (a report's days are capped at MAX_SPAN_DAYS), each with the parties it
             # names (and what those represent); only those sharing a party with r can agree
             named: dict[tuple[Any, Any], set[str]] = {}
             day = r.start - dt.timedelta(days=MAX_SPAN_DAYS)
             while day <= r.end:
                 lit = ox.Literal(day.isoformat(), datatype=_XSD_DATE)
-                for g, rep, party in self._looked_up((r.kind, lit), lambda lit=lit: [  # type: ignore[misc]
-                        (g, rep, party) for _, _, g, rep, party in
-                        _rows(self.store, "reports_on_days", event_class=dg(r.kind), day=lit)]):
+                rows = (self._on_day(r.kind, lit) if day >= r.start
+                        else self._running_into(r.kind, lit, r.start))
+                for g, rep, party in rows:
                     if isinstance(party, ox.NamedNode):
                         named.setdefault((g, rep), set()).add(party.value)
                 day += dt.timedelta(days=1)
@@ -436,6 +455,29 @@ class Maintainer:
                 if cand is not None:
                     out.append(cand)
         return out
+
+    def _on_day(self, kind: str, day: ox.Literal,
+                report: tuple[ox.NamedNode, ox.NamedNode] | None = None) -> list[tuple[Any, ...]]:
+        """(graph, report, party) of the reports of this event type that start on ``day``,
+        or of one of them (``report``: its graph and IRI): reports_on_days.rq."""
+        bound = {} if report is None else {"g": report[0], "report": report[1]}
+        return self._looked_up((kind, day, report), lambda: [
+            (g, rep, party) for _, _, g, rep, party in
+            _rows(self.store, "reports_on_days", event_class=dg(kind), day=day, **bound)])
+
+    def _running_into(self, kind: str, day: ox.Literal, first: dt.date) -> list[tuple[Any, ...]]:
+        """_on_day's rows for the reports starting on ``day``, before ``first``, that give an
+        end date on or after it: the only ones of that day whose days can reach ``first``
+        (a report without an end date lasts a day). Most reports give no end date, so the
+        day's reports are listed without their parties first (reports_running_from_day.rq),
+        and only those that reach ``first`` are asked theirs."""
+        reaching = sorted({(g, rep) for _, _, g, rep, end in self._looked_up(
+            ("ending", kind, day), lambda: [tuple(row) for row in _rows(
+                self.store, "reports_running_from_day", event_class=dg(kind), day=day)])
+            if (last := date_value(end)) is not None and last >= first}, key=str)
+        return [row for g, rep in reaching
+                if isinstance(g, ox.NamedNode) and isinstance(rep, ox.NamedNode)
+                for row in self._on_day(kind, day, (g, rep))]
 
     def _looked_up(self, key: tuple[Any, ...], rows: Callable[[], list[tuple[Any, ...]]]
                    ) -> list[tuple[Any, ...]]:

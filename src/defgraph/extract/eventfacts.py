@@ -385,9 +385,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             closing = None
             end_cue = R.cues.get("end_ahead_before")
             if ds and end_cue is not None and all(
-                    end_cue.search(ctx.text, max(s.start, x.start - 30), x.start) for x in ds):
+                    x.end_date is None and end_cue.search(ctx.text, max(s.start, x.start - 30), x.start)
+                    for x in ds):
                 # "co-chair the session, which ends on Friday": the last day of an event under way,
-                # ahead of the report; no day of the event's own
+                # ahead of the report; no day of the event's own (a range told after the verb, "runs
+                # from 5 to 15 May", is the event's own dates)
                 closing, ds = _retense(ds[0], day0, True), []
             ds_t = _trigger_days(s, t, ds)
             exact = [x for x in ds_t if not x.vague]

@@ -273,9 +273,10 @@ def find_persons(
             if c.end <= pos:
                 if pos - c.end > rules().window("office_chain") or "\n" in text[c.end:pos]:
                     return None  # too far for a chain of offices, or on another line (a title)
-                # "Australian Deputy Prime Minister and Minister for Defence": offices in a chain
+                # "Australian Deputy Prime Minister and Minister for Defence": offices in a chain;
+                # papers write the modifier in lower case ("Thailand's acting Defence Minister")
                 gap = re.sub(r"(?:" + role_re().pattern + r")(?:\s+and|,)?", "", text[c.end:pos])
-                if re.fullmatch(r"(?:['’]s)?\s*(?:Ministry of (?:National )?Defen[cs]e\s+)?(?:(?:Deputy|Vice|Federal|Acting|Armed Forces|Defen[cs]e)\s+)?"
+                if re.fullmatch(r"(?:['’]s)?\s*(?:Ministry of (?:National )?Defen[cs]e\s+)?(?:(?:[Dd]eputy|[Vv]ice|[Ff]ederal|[Aa]cting|[Ii]nterim|[Cc]aretaker|Armed Forces|Defen[cs]e)\s+)?"
                                 r"|\s+(?:was|were|is|are) represented by\s+(?:the\s+|its\s+|her\s+|his\s+)?", gap):
                     return c.iso3
                 return None

@@ -704,8 +704,9 @@ def _dominant_country(text: str, countries: list[CountryMention]) -> str | None:
 
 
 def _government_role(role: str) -> bool:
+    # a monarch is a state's head as a president is ("King Mohammed VI", "the Amir Sheikh X")
     return bool(re.search(r"Minister|Secretary|President|Chancellor|Chief|spokes|Ambassador|[Cc]hair(?:man|woman|person)|"
-                          r"General|Admiral|Commander", role, re.I)) and "Secretary General" not in role \
+                          r"General|Admiral|Commander|\b(?:King|Queen|Amir|Emir|Sultan|Crown Prince|Premier)\b", role, re.I)) and "Secretary General" not in role \
         and "Secretary-General" not in role
 
 

@@ -21,7 +21,7 @@ from .countries import (
 from .dates import DateMention, find_dates
 from .lexicon import OrgMention, find_organisations
 from .money import Money, find_money
-from .persons import PersonHit, find_persons, yield_shared_titles
+from .persons import PersonHit, find_persons, yield_shared_titles, yield_shared_titles_to_lead
 from .places import PlaceMention, find_places, group_matches
 from .spans import SpanIndex, span_index
 from .text import Sentence, sentences
@@ -172,6 +172,14 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     # Officials named with no state of their own: the publisher's, the host's or the visited
     # state's by where they stand, never the counterpart's by proximity
     spans = sentences(text)
+    # the states the lead's first sentence names as parties ("The Philippines and Canada signed"),
+    # not by a demonym ("met his Philippine counterpart") nor as a destination ("heading to the
+    # Philippines"); never against the publisher's own title
+    if len(spans) > 1:
+        lead = spans[1]
+        yield_shared_titles_to_lead(persons, {
+            c.iso3 for c in countries if lead.start <= c.start and c.end <= lead.end and not c.adjectival
+            and ev_rules.actor_position(lead.text, c.start - lead.start) == "actor"}, home)
     # a joint statement's publisher may name two states ("UK Ministry of Defence and French
     # Ministry of the Armed Forces"): the second is the home of the other side's officials
     joint = list(dict.fromkeys(c.iso3 for c in find_countries(st.publisher or "")))

@@ -719,6 +719,20 @@ def yield_shared_titles(persons: list[PersonHit], home: str | None) -> None:
             p.title_state = False
 
 
+def yield_shared_titles_to_lead(persons: list[PersonHit], lead: set[str], home: str | None) -> None:
+    """A holder whose state came from a national title alone, in a statement whose lead (its
+    title and first sentence) does not name that state but names exactly one other state whose
+    government uses the title too ("Defense Secretary X" under "The Philippines and Canada signed
+    ..."), is that state's: the lead names the parties, the title's first owner is only a guess."""
+    for p in persons:
+        if not p.title_state or p.country in lead or p.country == home or not p.role:
+            continue
+        cands = {s for pattern, states in rules().shared_titles if pattern.match(p.role) for s in states} & lead
+        if len(cands) == 1:
+            p.country = cands.pop()
+            p.title_state = False
+
+
 def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]],
            posts: dict[str, str] | None = None) -> list[PersonHit]:
     """One person per name: later surname-only mentions join the full name, details are pooled."""

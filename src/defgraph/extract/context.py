@@ -286,6 +286,14 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                     here = [m for m, _e in q.mentions if sent.start <= m < at]
                     if here and max(here) > latest:
                         subject, latest = q, max(here)
+                if subject is not None and _called_on_at(text, sent.start, latest):
+                    # "X called on Minister A ... and then met Chief Adviser B": one called on
+                    # before is the object of that verb, not the subject of the next; the subject
+                    # is the one named last before them who was not called on, if any
+                    free = [(m, q) for q in persons if q is not p and not q.is_post
+                            for m, _e in q.mentions if sent.start <= m < at and not _called_on_at(text, sent.start, m)]
+                    if free:
+                        latest, subject = max(free, key=lambda mq: mq[0])
                 if subject is not None and re.search(r"\b(?:he|she)\b", text[latest:at]):
                     # "X met Minister Y ..., and on Thursday he was received by Z": the pronoun is the
                     # sentence's subject, named first, not the one met just before
@@ -651,6 +659,13 @@ def _office_kind(role: str) -> str | None:
     if re.search(r"\band\b|deputy|vice|state secretary|secretary of state for", role, re.I):
         return None  # "Deputy Prime Minister and Minister of Defence": more than one kind
     return next((k for k, pat in _OFFICE_KINDS if pat.search(role)), None)
+
+
+def _called_on_at(text: str, start: int, at: int) -> bool:
+    """A person named at `at` stands where one is called on (cue host_before, read as _position
+    reads it), in the sentence that begins at `start`."""
+    before = _office_chain_end().sub("", text[max(start, at - 160):at])[-40:]
+    return bool(rules().cues["host_before"].search(before))
 
 
 def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],

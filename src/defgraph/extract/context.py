@@ -273,6 +273,12 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             # "will meet Prime Minister X and Defence Minister Y": both of the same side
             p.country, p.state_confidence = partner.country, partner.state_confidence
             continue
+        after = _told_partner_after(text, p, persons, told) if position else None
+        if after is not None:
+            # "travelled to Canberra ... with Defence Minister X and Chief of the PNG Defence Force
+            # Y": the one joined after, whose own words tell their state, is of the same side
+            p.country, p.state_confidence = after.country, after.state_confidence
+            continue
         sent = next(iter(sent_ix.containing(at)), None)
         if position:
             # the person named before them in the sentence: the subject of the host's verb
@@ -659,6 +665,29 @@ def _office_kind(role: str) -> str | None:
     if re.search(r"\band\b|deputy|vice|state secretary|secretary of state for", role, re.I):
         return None  # "Deputy Prime Minister and Minister of Defence": more than one kind
     return next((k for k, pat in _OFFICE_KINDS if pat.search(role)), None)
+
+
+_JOINED_AFTER = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:the[ \t]+)?(?:(?:[A-Z][\w'’.-]*|of|for|the)[ \t]+){0,10}")
+
+
+def _told_partner_after(text: str, p: PersonHit, persons: list[PersonHit], told: set[int]) -> PersonHit | None:
+    """The person joined by "and" right after p's first mention, with the offices and rank of
+    their own between ("X and Chief of the PNG Defence Force Major General Y"), whose state their
+    own words tell; never a holder of the same kind of office (two holders are two sides)."""
+    if not p.mentions:
+        return None
+    end = p.mentions[0][1]
+    m = _JOINED_AFTER.match(text, end)
+    if m is None:
+        return None
+    kind = _office_kind(p.role) if p.role else None
+    for q in persons:
+        if kind is not None and q.role and _office_kind(q.role) == kind:
+            continue  # "with Minister of Defence X and the Italian Minister of Defence Y": two sides
+        if q is not p and not q.is_post and q.country and id(q) in told and \
+                any(a == m.end() or (end < a <= m.end() and _JOINED_AFTER.fullmatch(text, end, a)) for a, _b in q.mentions):
+            return q
+    return None
 
 
 def _called_on_at(text: str, start: int, at: int) -> bool:

@@ -739,12 +739,6 @@ def _dateline_country(text: str, places: list[PlaceMention]) -> str | None:
     return None
 
 
-# a deed after a demonym ("Israeli attack", "Russian strikes", "Chinese incursion"): what a state
-# did, reported by others
-_DEED_AFTER = re.compile(r"\s+(?:(?:air|missile|drone)\s+)?(?:attacks?|strikes?|raids?|bombing|bombardment|shelling|"
-                         r"invasion|incursions?|aggression|occupation|offensive|assault)\b")
-
-
 def _dominant_country(text: str, countries: list[CountryMention]) -> str | None:
     """With no publisher to go by, the state a statement plainly speaks for: named most often
     where a party stands (not "aid to Ukraine"), and clearly so."""
@@ -754,7 +748,7 @@ def _dominant_country(text: str, countries: list[CountryMention]) -> str | None:
             continue
         if text[c.end:c.end + 2] in ("'s", "’s") and not _ROLE_NOUN.match(text[c.end + 2:c.end + 40]):
             continue
-        if c.adjectival and _DEED_AFTER.match(text, c.end):
+        if c.adjectival and rules().cues["deed_after"].match(text, c.end):
             continue  # "condemns the Israeli attack": the state of a deed reported, not the speaker
         counts[c.iso3] = counts.get(c.iso3, 0) + 1
     ranked = sorted(counts.values(), reverse=True)

@@ -21,7 +21,7 @@ from .countries import (
 from .dates import DateMention, find_dates
 from .lexicon import OrgMention, find_organisations
 from .money import Money, find_money
-from .persons import PersonHit, find_persons, yield_shared_titles
+from .persons import PersonHit, find_persons, yield_shared_titles, yield_shared_titles_to_lead
 from .places import PlaceMention, find_places, group_matches
 from .spans import SpanIndex, span_index
 from .text import Sentence, sentences
@@ -187,6 +187,14 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     # Officials named with no state of their own: the publisher's, the host's or the visited
     # state's by where they stand, never the counterpart's by proximity
     spans = sentences(text)
+    # the states the lead's first sentence names as parties ("The Philippines and Canada signed"),
+    # not by a demonym ("met his Philippine counterpart") nor as a destination ("heading to the
+    # Philippines"); never against the publisher's own title
+    if len(spans) > 1:
+        lead = spans[1]
+        yield_shared_titles_to_lead(persons, {
+            c.iso3 for c in countries if lead.start <= c.start and c.end <= lead.end and not c.adjectival
+            and ev_rules.actor_position(lead.text, c.start - lead.start) == "actor"}, home)
     # a joint statement's publisher may name two states ("UK Ministry of Defence and French
     # Ministry of the Armed Forces"): the second is the home of the other side's officials
     joint = list(dict.fromkeys(c.iso3 for c in find_countries(st.publisher or "")))
@@ -280,6 +288,12 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             # "will meet Prime Minister X and Defence Minister Y": both of the same side
             p.country, p.state_confidence = partner.country, partner.state_confidence
             continue
+        after = _told_partner_after(text, p, persons, told) if position else None
+        if after is not None:
+            # "travelled to Canberra ... with Defence Minister X and Chief of the PNG Defence Force
+            # Y": the one joined after, whose own words tell their state, is of the same side
+            p.country, p.state_confidence = after.country, after.state_confidence
+            continue
         sent = next(iter(sent_ix.containing(at)), None)
         if position:
             # the person named before them in the sentence: the subject of the host's verb
@@ -293,6 +307,14 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                     here = [m for m, _e in q.mentions if sent.start <= m < at]
                     if here and max(here) > latest:
                         subject, latest = q, max(here)
+                if subject is not None and _called_on_at(text, sent.start, latest):
+                    # "X called on Minister A ... and then met Chief Adviser B": one called on
+                    # before is the object of that verb, not the subject of the next; the subject
+                    # is the one named last before them who was not called on, if any
+                    free = [(m, q) for q in persons if q is not p and not q.is_post
+                            for m, _e in q.mentions if sent.start <= m < at and not _called_on_at(text, sent.start, m)]
+                    if free:
+                        latest, subject = max(free, key=lambda mq: mq[0])
                 if subject is not None and re.search(r"\b(?:he|she)\b", text[latest:at]):
                     # "X met Minister Y ..., and on Thursday he was received by Z": the pronoun is the
                     # sentence's subject, named first, not the one met just before
@@ -660,6 +682,36 @@ def _office_kind(role: str) -> str | None:
     return next((k for k, pat in _OFFICE_KINDS if pat.search(role)), None)
 
 
+_JOINED_AFTER = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:the[ \t]+)?(?:(?:[A-Z][\w'’.-]*|of|for|the)[ \t]+){0,10}")
+
+
+def _told_partner_after(text: str, p: PersonHit, persons: list[PersonHit], told: set[int]) -> PersonHit | None:
+    """The person joined by "and" right after p's first mention, with the offices and rank of
+    their own between ("X and Chief of the PNG Defence Force Major General Y"), whose state their
+    own words tell; never a holder of the same kind of office (two holders are two sides)."""
+    if not p.mentions:
+        return None
+    end = p.mentions[0][1]
+    m = _JOINED_AFTER.match(text, end)
+    if m is None:
+        return None
+    kind = _office_kind(p.role) if p.role else None
+    for q in persons:
+        if kind is not None and q.role and _office_kind(q.role) == kind:
+            continue  # "with Minister of Defence X and the Italian Minister of Defence Y": two sides
+        if q is not p and not q.is_post and q.country and id(q) in told and \
+                any(a == m.end() or (end < a <= m.end() and _JOINED_AFTER.fullmatch(text, end, a)) for a, _b in q.mentions):
+            return q
+    return None
+
+
+def _called_on_at(text: str, start: int, at: int) -> bool:
+    """A person named at `at` stands where one is called on (cue host_before, read as _position
+    reads it), in the sentence that begins at `start`."""
+    before = _office_chain_end().sub("", text[max(start, at - 160):at])[-40:]
+    return bool(rules().cues["host_before"].search(before))
+
+
 def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
               depth: int = 0) -> tuple[str, int, PersonHit | None]:
     """("host" | "guest" | "", offset, partner): where the person stands at one of their first
@@ -711,6 +763,8 @@ def _dominant_country(text: str, countries: list[CountryMention]) -> str | None:
             continue
         if text[c.end:c.end + 2] in ("'s", "’s") and not _ROLE_NOUN.match(text[c.end + 2:c.end + 40]):
             continue
+        if c.adjectival and rules().cues["deed_after"].match(text, c.end):
+            continue  # "condemns the Israeli attack": the state of a deed reported, not the speaker
         counts[c.iso3] = counts.get(c.iso3, 0) + 1
     ranked = sorted(counts.values(), reverse=True)
     if not ranked or ranked[0] < 2 or (len(ranked) > 1 and ranked[0] < 2 * ranked[1]):
@@ -719,8 +773,9 @@ def _dominant_country(text: str, countries: list[CountryMention]) -> str | None:
 
 
 def _government_role(role: str) -> bool:
+    # a monarch is a state's head as a president is ("King Mohammed VI", "the Amir Sheikh X")
     return bool(re.search(r"Minister|Secretary|President|Chancellor|Chief|spokes|Ambassador|[Cc]hair(?:man|woman|person)|"
-                          r"General|Admiral|Commander", role, re.I)) and "Secretary General" not in role \
+                          r"General|Admiral|Commander|\b(?:King|Queen|Amir|Emir|Sultan|Crown Prince|Premier)\b", role, re.I)) and "Secretary General" not in role \
         and "Secretary-General" not in role
 
 

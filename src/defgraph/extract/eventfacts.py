@@ -936,8 +936,10 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date,
     when it is a past day of the report, and the sentence that names it."""
     title = (ctx.st.title or "").strip()
     body_start = ctx.text.find("\n") + 1 if title and ctx.text.startswith(title) else 0
+    other = rules().cues["date_of_other_event"]  # ("after the attack of September 9": another happening's)
     before = [d for d in ctx.index(ctx.dates).starting_in(body_start, s.start)
-              if not d.vague and not _is_dateline_date(ctx.text, d) and not _day_of_saying(ctx.text, d)]
+              if not d.vague and not _is_dateline_date(ctx.text, d) and not _day_of_saying(ctx.text, d)
+              and not other.search(ctx.text, max(0, d.start - 40), d.start)]
     if not before and s.start < body_start:
         # the title's event is the one the first lines tell: "NATO Secretary General meets Prime
         # Minister of Montenegro" over "... welcomed ... on Tuesday (13 May 2025)"
@@ -1026,7 +1028,10 @@ def _other_event_clauses(s: Sentence, t: ev_rules.Trigger, triggers: list[ev_rul
 
 def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> list[DateMention]:
     """The days a trigger may take: inside a closed relative clause ("Rubio, who met X on
-    Tuesday, will travel to Y on Thursday"), that clause's; outside, the others."""
+    Tuesday, will travel to Y on Thursday"), that clause's; outside, the others; never a day
+    that dates another happening by name ("the attack of September 9": cue date_of_other_event)."""
+    other = rules().cues["date_of_other_event"]
+    ds = [x for x in ds if not other.search(s.text, max(0, x.start - s.start - 40), max(0, x.start - s.start))]
     if "," not in s.text or not ds:
         return ds
     back = rules().cues["background"].search(s.text, max(0, t.end - s.start))

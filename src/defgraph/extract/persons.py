@@ -273,9 +273,10 @@ def find_persons(
             if c.end <= pos:
                 if pos - c.end > rules().window("office_chain") or "\n" in text[c.end:pos]:
                     return None  # too far for a chain of offices, or on another line (a title)
-                # "Australian Deputy Prime Minister and Minister for Defence": offices in a chain
+                # "Australian Deputy Prime Minister and Minister for Defence": offices in a chain;
+                # papers write the modifier in lower case ("Thailand's acting Defence Minister")
                 gap = re.sub(r"(?:" + role_re().pattern + r")(?:\s+and|,)?", "", text[c.end:pos])
-                if re.fullmatch(r"(?:['’]s)?\s*(?:Ministry of (?:National )?Defen[cs]e\s+)?(?:(?:Deputy|Vice|Federal|Acting|Armed Forces|Defen[cs]e)\s+)?"
+                if re.fullmatch(r"(?:['’]s)?\s*(?:Ministry of (?:National )?Defen[cs]e\s+)?(?:(?:[Dd]eputy|[Vv]ice|[Ff]ederal|[Aa]cting|[Ii]nterim|[Cc]aretaker|Armed Forces|Defen[cs]e)\s+)?"
                                 r"|\s+(?:was|were|is|are) represented by\s+(?:the\s+|its\s+|her\s+|his\s+)?", gap):
                     return c.iso3
                 return None
@@ -715,6 +716,20 @@ def yield_shared_titles(persons: list[PersonHit], home: str | None) -> None:
         if p.title_state and p.country != home and p.role and any(
                 home in states and pattern.match(p.role) for pattern, states in rules().shared_titles):
             p.country = home
+            p.title_state = False
+
+
+def yield_shared_titles_to_lead(persons: list[PersonHit], lead: set[str], home: str | None) -> None:
+    """A holder whose state came from a national title alone, in a statement whose lead (its
+    title and first sentence) does not name that state but names exactly one other state whose
+    government uses the title too ("Defense Secretary X" under "The Philippines and Canada signed
+    ..."), is that state's: the lead names the parties, the title's first owner is only a guess."""
+    for p in persons:
+        if not p.title_state or p.country in lead or p.country == home or not p.role:
+            continue
+        cands = {s for pattern, states in rules().shared_titles if pattern.match(p.role) for s in states} & lead
+        if len(cands) == 1:
+            p.country = cands.pop()
             p.title_state = False
 
 

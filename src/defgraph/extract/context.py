@@ -773,10 +773,10 @@ def _dominant_country(text: str, countries: list[CountryMention]) -> str | None:
 
 
 def _government_role(role: str) -> bool:
-    # a monarch is a state's head as a president is ("King Mohammed VI", "the Amir Sheikh X")
-    return bool(re.search(r"Minister|Secretary|President|Chancellor|Chief|spokes|Ambassador|[Cc]hair(?:man|woman|person)|"
-                          r"General|Admiral|Commander|\b(?:King|Queen|Amir|Emir|Sultan|Crown Prince|Premier)\b", role, re.I)) and "Secretary General" not in role \
-        and "Secretary-General" not in role
+    """An office of a state's government (cue government_role), not of an international one
+    (cue not_government_role)."""
+    cues = rules().cues
+    return bool(cues["government_role"].search(role)) and not cues["not_government_role"].search(role)
 
 
 def _capitals_as_actors(text: str, places: list[PlaceMention],

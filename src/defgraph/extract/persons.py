@@ -249,6 +249,17 @@ _AFTER_STATE = re.compile(r"(?:['’]s)?[ \t]+(?=[a-z])")  # "Cambodia's deputy 
 
 
 @per_rules
+def _state_office_gap(r: Rules) -> re.Pattern[str]:
+    """What may stand between a state and an office it holds, once the offices of a chain are
+    taken out: the possessive, a modifier of the office (cue office_modifier_after_state, "Deputy",
+    "acting"), or "was represented by" and its determiner."""
+    cue = r.cues["office_modifier_after_state"]
+    modifier = ("(?i:" + cue.pattern + ")") if cue.flags & re.IGNORECASE else cue.pattern
+    return re.compile(r"(?:['’]s)?\s*(?:Ministry of (?:National )?Defen[cs]e\s+)?(?:(?:" + modifier + r")\s+)?"
+                      r"|\s+(?:was|were|is|are) represented by\s+(?:the\s+|its\s+|her\s+|his\s+)?")
+
+
+@per_rules
 def _role_ci(r: Rules) -> re.Pattern[str]:
     """The offices, case-insensitive (used only right after a state's name)."""
     return re.compile(r.role_re.pattern, re.IGNORECASE)
@@ -276,8 +287,7 @@ def find_persons(
                 # "Australian Deputy Prime Minister and Minister for Defence": offices in a chain;
                 # papers write the modifier in lower case ("Thailand's acting Defence Minister")
                 gap = re.sub(r"(?:" + role_re().pattern + r")(?:\s+and|,)?", "", text[c.end:pos])
-                if re.fullmatch(r"(?:['’]s)?\s*(?:Ministry of (?:National )?Defen[cs]e\s+)?(?:(?:[Dd]eputy|[Vv]ice|[Ff]ederal|[Aa]cting|[Ii]nterim|[Cc]aretaker|Armed Forces|Defen[cs]e)\s+)?"
-                                r"|\s+(?:was|were|is|are) represented by\s+(?:the\s+|its\s+|her\s+|his\s+)?", gap):
+                if _state_office_gap().fullmatch(gap):
                     return c.iso3
                 return None
         return None

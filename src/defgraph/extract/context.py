@@ -29,13 +29,12 @@ from .text import Sentence, sentences
 METHOD = "rules-v1"
 
 
-_ROLE_NOUN = re.compile(
-    r"^\s*(?:[-–]\w+\s+)?(?:(?:Defen[cs]e|Foreign|Armed Forces|Prime|Deputy|Federal|Vice|National|"
-    r"Chief|Chiefs|Secretary|Minister|Ministers|President|counterparts?|delegations?|officials?|"
-    r"government|forces|troops|Navy|Army|Air Force|military|ministry|Ministry|Ministre|"
-    r"Department|Chancellor|leaders?|ambassador|Ambassador|ships?|jets|soldiers|personnel|"
-    r"Marines|authorities|team|side|colleagues?|opposite number|Senate|Parliament|parliamentary|"
-    r"National Assembly|Congress|lawmakers|legislators|senators|MPs)\b)", re.I)
+@per_rules
+def _role_noun(r: Rules) -> re.Pattern[str]:
+    """Matched right after a state's possessive: a word of a state's people or bodies follows
+    (cue role_noun_after_possessive), maybe after a dash and one word."""
+    cue = r.cues["role_noun_after_possessive"]
+    return re.compile(r"^\s*(?:[-–]\w+\s+)?(?:" + cue.pattern + r"\b)", cue.flags)
 
 
 @dataclass(frozen=True)
@@ -669,17 +668,16 @@ def _joined_partner(text: str, at: int, ends: dict[int, PersonHit],
     return q
 
 
-_OFFICE_KINDS = (("foreign", re.compile(r"foreign|external affairs", re.I)),
-                 ("defence", re.compile(r"defen[cs]e(?! staff| forces?)", re.I)),
-                 ("head of government", re.compile(r"prime minister|premier|chancellor", re.I)),
-                 ("head of state", re.compile(r"^(?:president|king|emir|sultan)$", re.I)))
+# the kinds of a minister's office, each read by cue office_kind_<kind> in this order
+_OFFICE_KINDS = ("foreign", "defence", "head_of_government", "head_of_state")
 
 
 def _office_kind(role: str) -> str | None:
     """The kind of a minister's office (foreign, defence, head of government or state), if plain."""
-    if re.search(r"\band\b|deputy|vice|state secretary|secretary of state for", role, re.I):
+    cues = rules().cues
+    if cues["office_kind_mixed"].search(role):
         return None  # "Deputy Prime Minister and Minister of Defence": more than one kind
-    return next((k for k, pat in _OFFICE_KINDS if pat.search(role)), None)
+    return next((k for k in _OFFICE_KINDS if cues["office_kind_" + k].search(role)), None)
 
 
 _JOINED_AFTER = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:the[ \t]+)?(?:(?:[A-Z][\w'’.-]*|of|for|the)[ \t]+){0,10}")
@@ -761,7 +759,7 @@ def _dominant_country(text: str, countries: list[CountryMention]) -> str | None:
     for c in countries:
         if ev_rules.actor_position(text[max(0, c.start - 60):c.start + 1], len(text[max(0, c.start - 60):c.start])) != "actor":
             continue
-        if text[c.end:c.end + 2] in ("'s", "’s") and not _ROLE_NOUN.match(text[c.end + 2:c.end + 40]):
+        if text[c.end:c.end + 2] in ("'s", "’s") and not _role_noun().match(text[c.end + 2:c.end + 40]):
             continue
         if c.adjectival and rules().cues["deed_after"].match(text, c.end):
             continue  # "condemns the Israeli attack": the state of a deed reported, not the speaker

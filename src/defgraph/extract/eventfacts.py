@@ -19,9 +19,9 @@ from ..rules import rules
 from ..vocab import slug
 from . import events as ev_rules
 from .context import (
-    _ROLE_NOUN,
     METHOD,
     _Context,
+    _role_noun,
 )
 from .countries import (
     CountryMention,
@@ -66,7 +66,7 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
             return True  # "called on the Commander of the Philippine Navy": the one met is of that state
         if _FORCE_AFTER.match(after) and _HOSTED_BY_BEFORE.search(ctx.text, max(0, c.start - 40), c.start):
             return True  # "co-hosted by the Mongolian Armed Forces and ...": that state's forces host it
-        if _ROLE_NOUN.match(after) or re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
+        if _role_noun().match(after) or re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
             # "French Ministre", "Polish counterpart", "Italian Defence Minister Guido Crosetto"
             return ev_rules.actor_position(s.text, rel) == "actor" or bool(
                 re.match(r"\s*(?:counterpart|Defen[cs]e|Minister|Secretary|President|Prime)", after))
@@ -84,7 +84,7 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
         return True  # "INS Kiltan and RSS Vigilance of the Republic of Singapore Navy": a ship of that navy
     # Possessive: "Ukraine's Armed Forces" is a party only when it is someone's office
     if ctx.text[c.end:c.end + 2] in ("'s", "’s"):
-        return bool(_ROLE_NOUN.match(ctx.text[c.end + 2:c.end + 40])) and \
+        return bool(_role_noun().match(ctx.text[c.end + 2:c.end + 40])) and \
             ev_rules.actor_position(s.text, rel) == "actor"
     return _list_position(ctx, s, c) == "actor"
 

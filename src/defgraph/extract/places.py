@@ -110,11 +110,6 @@ _DATELINE = re.compile(r"^(?P<name>[A-Z][A-Za-z .'-]{2,30}?)(?:\s*\(\w+\))?(?:,|
 
 _STATE_AFTER = re.compile(r",\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})")
 _OF_NAME = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
-_STYLE = re.compile(r"Republic|Kingdom|Commonwealth|Federation|Principality|Sultanate|Emirates?|State|Union|Islands|"
-                    r"Province|Region|Ministry|Department")
-# words that make the capitals before them the name of a body ("Naval Forces Command")
-_BODY_HEAD = re.compile(r"Forces?|Command|Headquarters|School|Academy|College|Corps|Staff|Institute|Ministry|"
-                        r"Department|Services?|Guard|Army|Navy|Barracks|Base|Camp|Garrison|Cemetery")
 _AFTER_COMMA = re.compile(r",[ \t]+(?P<name>[A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,2})")
 
 
@@ -185,10 +180,11 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
     for g in group_matches(text):
         if not seen.overlaps(g.start(), g.end()):
             seen.add(g.start(), g.end())
+    cues = rules().cues
     for m in _PLACE_CONTEXT.finditer(text):
         words = m.group("name")
         first = words.split(" of ")[0]
-        if _STYLE.fullmatch(first) and (first != words or _OF_NAME.match(text, m.end("name"))):
+        if cues["state_style_word"].fullmatch(first) and (first != words or _OF_NAME.match(text, m.end("name"))):
             continue  # "the Republic of Fiji", "the Kingdom of Bahrain": a state's style, not a town
         parts = words.split()
         after = _AFTER_COMMA.match(text, m.end("name"))
@@ -198,9 +194,9 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             continue
         # Longest prefix of the capitalised run that the gazetteer knows: "Brussels Summit" -> Brussels
         for k in range(len(parts), 0, -1):
-            if k < len(parts) and _BODY_HEAD.fullmatch(parts[k].rstrip(".,'’")):
+            if k < len(parts) and cues["body_head_word"].fullmatch(parts[k].rstrip(".,'’")):
                 continue  # "the Naval Forces Command", "the Defence Services Academy": a body, not a town
-            if k == 1 < len(parts) and rules().cues["compass"].fullmatch(parts[0]):
+            if k == 1 < len(parts) and cues["compass"].fullmatch(parts[0]):
                 continue  # "the North Atlantic Treaty", "the North Korean capital": no town North
             cand = " ".join(parts[:k]).rstrip(".,'’")
             city = lookup_city(cand)

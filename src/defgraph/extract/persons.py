@@ -260,6 +260,16 @@ def _state_office_gap(r: Rules) -> re.Pattern[str]:
 
 
 @per_rules
+def _of_mission(r: Rules) -> re.Pattern[str]:
+    """After an office: "of" or "for" and the state it names, maybe through an envoy's mission
+    (cue mission_of_state, "of the Embassy of"); the office's last words may follow an "and"."""
+    cue = r.cues["mission_of_state"]
+    mission = ("(?i:" + cue.pattern + ")") if cue.flags & re.IGNORECASE else cue.pattern
+    return re.compile(r"(?:[ \t]+(?:and|&)[ \t]+[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,2}?(?=\s+(?:of|for)\s))?"
+                      r"\s+(?:of|for)\s+(?:the\s+)?(?:(?:" + mission + r")\s+of\s+(?:the\s+)?)?")
+
+
+@per_rules
 def _role_ci(r: Rules) -> re.Pattern[str]:
     """The offices, case-insensitive (used only right after a state's name)."""
     return re.compile(r.role_re.pattern, re.IGNORECASE)
@@ -309,16 +319,14 @@ def find_persons(
         # "of Vietnam", "of the Embassy of Japan": the state an envoy's mission names
         # (the office's last words may follow an "and": "Minister for Home Affairs and Immigration
         # of the Republic of Fiji")
-        m = re.match(r"(?:[ \t]+(?:and|&)[ \t]+[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,2}?(?=\s+(?:of|for)\s))?"
-                     r"\s+(?:of|for)\s+(?:the\s+)?(?:(?:Embassy|Permanent Mission|Mission|High Commission|"
-                     r"Delegation)\s+of\s+(?:the\s+)?)?", text[pos:pos + 80])
+        m = _of_mission().match(text[pos:pos + 80])
         if m:
             p = pos + m.end()
             for c in cindex.starting_in(p - 4, p + 24):
                 # "of the Netherlands": the state's name may take in the article
                 # "of the Royal Brunei Armed Forces": a word or two of the body's name may come first
                 if c.start <= p < c.end or (c.start > p and (text[p:c.start].strip() in ("", "Republic of") or
-                                                             _BODY_WORDS.fullmatch(text, p, c.start))):
+                                                             _body_words().fullmatch(text, p, c.start))):
                     return c.iso3, c.end
             if p in org_at:
                 return "org:" + org_at[p][2], org_at[p][1]
@@ -588,8 +596,12 @@ def find_persons(
     return people + _posts(post_hits, people)
 
 
-# before a state's name in a body's name: "Royal" (Brunei Armed Forces), "Hellenic" ...
-_BODY_WORDS = re.compile(r"(?:Royal|Hellenic|Imperial|National|People's|Federal)\s+")
+@per_rules
+def _body_words(r: Rules) -> re.Pattern[str]:
+    """Before a state's name in a body's name (cue body_word_before_state): "Royal" (Brunei Armed
+    Forces), "Hellenic" ..., and the space after it."""
+    cue = r.cues["body_word_before_state"]
+    return re.compile("(?:" + cue.pattern + r")\s+", cue.flags)
 
 # between an office and the rank before its holder's name: the rest of the body's name
 # ("of the US Joint Chiefs of Staff, General X": the body's name may hold "of", "and", "for"), and

@@ -742,10 +742,11 @@ def yield_shared_titles(persons: list[PersonHit], home: str | None) -> None:
 
 
 def yield_shared_titles_to_lead(persons: list[PersonHit], lead: set[str], home: str | None) -> None:
-    """A holder whose state came from a national title alone, in a statement whose lead (its
-    title and first sentence) does not name that state but names exactly one other state whose
-    government uses the title too ("Defense Secretary X" under "The Philippines and Canada signed
-    ..."), is that state's: the lead names the parties, the title's first owner is only a guess."""
+    """A holder whose state came from a national title alone, in a statement whose lead (the
+    first sentence after the title) does not name that state as a party but names exactly one
+    other state whose government uses the title too ("Defense Secretary X" under "The Philippines
+    and Canada signed ..."), is that state's: the lead names the parties, the title's first owner
+    is only a guess."""
     for p in persons:
         if not p.title_state or p.country in lead or p.country == home or not p.role:
             continue

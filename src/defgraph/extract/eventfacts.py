@@ -878,9 +878,6 @@ def _venue_city(venue: PlaceMention) -> PlaceMention | None:
     return PlaceMention(venue.start, venue.end, city.name, "city", city.iso3, city.geonames_id)
 
 
-_NEXT_STOP = re.compile(r"\s*,?\s+(?:and|before|then|and then|and later)\s+(?:then\s+|later\s+|on\s+)?(?:(?:to|in)\s+)?(?:the\s+)?")
-
-
 def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | None,
                future: bool) -> list[ev_rules.EventDraft]:
     """'will travel to Tonga on Monday and to Fiji on Thursday': one visit per stop and day.
@@ -892,8 +889,11 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
         return out
     stops = [(c.start, c.end, c.iso3, None) for c in ctx.within(ctx.countries, s) if c.start > t_end] + \
         [(p.start, p.end, p.iso3, p) for p in ctx.within(ctx.places, s) if p.start > t_end and p.kind == "city"]
+    next_stop = rules().cues["next_stop"]
     for a, b, iso3, place in sorted(stops, key=lambda x: x[0]):
-        lead = _NEXT_STOP.search(ctx.text, max(t_end, a - 30), a)
+        lead = next_stop.search(ctx.text, max(t_end, a - 60), a)
+        while lead is not None and lead.end() != a:  # (the words right before the stop, not an earlier "and")
+            lead = next_stop.search(ctx.text, lead.start() + 1, a)
         if lead is None or lead.end() != a or not iso3:
             continue
         when = next((x for x in dates if b <= x.start <= b + 30 and
@@ -1220,13 +1220,15 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         _absorb(target, d)
         target.separate = target.separate or d.separate
     for d, m in stops:
-        if d not in merged or d.place is None or m.place is None:
+        # (a stop named by its state alone has that state as its host: "a tour that ends in Laos")
+        host = d.place.iso3 if d.place is not None else (next(iter(_states(d))) if len(_states(d)) == 1 else None)
+        if d not in merged or not host or m.place is None:
             continue
         # the parties of a stop of the trip: its guest, the one of the visit it is kept apart from,
         # and its host (not a later stop's: "leaves Hanoi for Kuala Lumpur, the second stop of a
         # tour that ends in Cambodia")
         guests = _states(m) - {m.place.iso3}
-        d.participants = [r for r in d.participants if r.kind != "country" or r.key in guests | {d.place.iso3}]
+        d.participants = [r for r in d.participants if r.kind != "country" or r.key in guests | {host}]
         for g in sorted(guests):
             _add(d.participants, ActorRef("country", g))
     # "has ended a two-day visit to Japan ... On Wednesday he met X, and on Thursday Y": a visit
@@ -1305,6 +1307,15 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         if meeting is not None:
             _absorb(meeting, v)
             out.remove(v)
+    after_arrival = rules().cues.get("days_after_arrival")
+    for v in out:
+        # "held talks with X on Monday, a day after arriving in Monrovia": the visit began that
+        # many days before the day its sentence tells
+        if v.type == "Visit" and not v.planned and v.date is not None and v.date_explicit and not v.by_dateline \
+                and after_arrival is not None and (ma := after_arrival.search(v.sentence.text)) is not None:
+            n = 1 if ma.group("n").lower() in ("a", "one") else number_value(ma.group("n"))
+            if n:
+                v.date = v.date - timedelta(days=n)
     arrival = rules().cues.get("arrival_word")
     for v in [x for x in out if x.type == "Visit" and not x.planned and x.place is not None and arrival is not None
               and arrival.match(x.trigger.word)]:
@@ -1315,6 +1326,20 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                      and timedelta(0) <= m.date - v.date <= timedelta(days=rules().window("arrival_before_forum_days")) and _states(v) <= _states(m)), None)
         if side is not None:
             side.extra_spans.append(v.sentence)
+            out.remove(v)
+            continue
+        # "paid a state visit on Tuesday ... the guest, who arrived in Hanoi on Monday evening": the
+        # visit told on the day of its talks began on the day of the arrival in the same city (or, for
+        # a visit told without a place, in a city of the state visited)
+        stay = next((x for x in out if x is not v and x.type == "Visit" and not x.planned and not x.itinerary
+                     and (_place_key(x.place) == _place_key(v.place) if x.place is not None
+                          else bool(v.place.iso3) and v.place.iso3 in _states(x))
+                     and x.date is not None and v.date is not None and v.date_explicit and not v.by_dateline
+                     and timedelta(0) < x.date - v.date <= timedelta(days=rules().window("arrival_before_visit_days"))
+                     and _states(v) <= _states(x)), None)
+        if stay is not None:
+            stay.date = v.date
+            _absorb(stay, v)
             out.remove(v)
     for v in [u for u in under_way if u.leads and _states(u)]:
         # "Oli is on a four-day official visit to China that began on Monday. He met President Xi

@@ -1032,6 +1032,9 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
     that dates another happening by name ("the attack of September 9": cue date_of_other_event)."""
     other = rules().cues["date_of_other_event"]
     ds = [x for x in ds if not other.search(s.text, max(0, x.start - s.start - 40), max(0, x.start - s.start))]
+    opens = rules().cues["subject_clause_opens"]
+    # ("visit the barracks today before he leaves for Freetown on Wednesday": today is the barracks')
+    ds = [x for x in ds if not (x.end <= t.start and opens.search(s.text, x.end - s.start, t.start - s.start))] or ds
     if "," not in s.text or not ds:
         return ds
     back = rules().cues["background"].search(s.text, max(0, t.end - s.start))

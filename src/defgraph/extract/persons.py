@@ -80,6 +80,8 @@ def _not_name(word: str) -> bool:
     return word in rules().not_names
 
 
+_INITIAL = re.compile(r"[A-Z]\.")
+
 # words that never begin a name, even after a rank ("General The ...")
 _FUNCTION_WORDS = {"The", "A", "An", "Of", "And", "In", "On", "At", "For", "To", "With", "By", "From"}
 
@@ -178,6 +180,10 @@ def _trim_name(m: re.Match[str], blocked: SpanIndex[tuple[int, int]]) -> tuple[s
                 and not word.endswith(("'", "’")) and word.istitle() and word not in _FUNCTION_WORDS \
                 and _rank_before().search(m.string, max(0, start - 40), start):
             kept.append(t)  # "General Said Chanegriha": after a rank, a given name, not a verb
+            continue
+        if i == 0 and _not_name(word) and len(tokens) > 2 and word.istitle() and word not in _FUNCTION_WORDS \
+                and _INITIAL.fullmatch(tokens[1].group(0)):
+            kept.append(t)  # "Prince C. Johnson": a word before a middle initial is a given name
             continue
         if _not_name(word) or blocked.overlapping(abs_s, abs_s + len(word)):
             break

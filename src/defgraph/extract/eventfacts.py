@@ -135,6 +135,9 @@ def _org_is_actor(ctx: _Context, s: Sentence, o: OrgMention) -> bool:
     return ev_rules.actor_position(s.text, rel) == "actor"
 
 
+_BY_AFTER = re.compile(r"\s+by\s")
+
+
 def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     drafts: list[ev_rules.EventDraft] = []
     R = rules()
@@ -299,10 +302,14 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # of a relative clause that tells an event of its own are not parties to this one
                 parts = [(ref, pos) for ref, pos in parts if not any(a <= pos < b for a, b in other)]
             parts = _own_parties(s, triggers, t, parts)
+            # ("a videoconference of the NB8 ministers, convened by Finland": a passive convening
+            # verb's subject is the meeting, its convenor the one after "by")
+            passive = t.convening and _BY_AFTER.match(s.text, t.end - s.start) is not None
             for ref, pos in parts:
                 rel = pos - s.start
                 in_by = by_span is not None and by_span[0] <= rel < by_span[1]
-                if in_by or (t.convening and pos < t.start and not _after_clause_break(s.text, rel, t.start - s.start)):
+                if in_by or (t.convening and not passive and pos < t.start
+                             and not _after_clause_break(s.text, rel, t.start - s.start)):
                     _add(d.convenors, ref)
                 if re.search(r"\b(?:by|via) (?:video|videolink|video link|teleconference|phone)\b", s.text[rel:rel + 80], re.I) \
                         and t.type not in R.classes_with("remote"):

@@ -1358,8 +1358,17 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # is the event and the stay describes its guest)
         told = [m for m in out if m.type == "Meeting" and not m.side and not m.planned
                 and not _meeting_of_many(m) and _states(m) and _states(m) <= _states(v)]
-        if not told or any(m.sentence.start <= v.sentence.start for m in told) or \
-                any(x.type == v.type and _same_sides(x, v) for x in out):
+        if any(x.type == v.type and _same_sides(x, v) for x in out):
+            continue
+        if not told and v.date is not None and any(
+                x.type == "AgreementSigning" and not x.planned and x.date is not None and _states(x)
+                and _states(x) <= _states(v) and v.date <= x.date <= (v.end_date or v.date) for x in out):
+            # "X is on a two-day official visit to Montenegro, where today he held talks with Y ...
+            # the two ministers signed the plan": the stay is an event beside the signing made in it
+            v.reference = False
+            out.append(v)
+            continue
+        if not told or any(m.sentence.start <= v.sentence.start for m in told):
             continue
         v.reference = False
         for m in told:

@@ -326,6 +326,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if len(named) == 2:
                     for iso3 in named:
                         _add(d.participants, ActorRef("country", iso3))
+            members = R.cues.get("the_member_states")
+            if members is not None and len(_states(d)) < 2 and members.search(s.text):
+                # "Heads of state of the member countries are to meet today": the states of the last
+                # meeting of several states told before
+                group = next((x for x in reversed(drafts) if x.sentence.start < s.start and x.type == "Meeting"
+                              and len(_states(x)) >= 3), None)
+                if group is not None:
+                    for r in group.participants:
+                        if r.kind == "country":
+                            _add(d.participants, r)
             d.count = None if host_span else ev_rules.participant_count(s.text)
             d.side = host_span is not None
             back_at = background.start() if background is not None and (

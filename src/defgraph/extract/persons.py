@@ -480,26 +480,34 @@ def find_persons(
     # "The defence ministers of Bolivia and Peru, Edmundo Novillo and Walter Astudillo": each
     # holder of the state named in the same place, in turn
     for pm in (_PLURAL_OFFICE_OF.finditer(text) if may_match(_PLURAL_OFFICE_OF, text) else ()):
-        state_a = next(iter(cindex.starting_in(pm.end(), pm.end() + 1)), None)
-        if state_a is None:
+        # (also of three or more: "the Foreign Ministers of Estonia, Latvia and Lithuania, A, B and C")
+        states: list[CountryMention] = []
+        pos = pm.end()
+        while (state := next(iter(cindex.starting_in(pos, pos + 1)), None)) is not None:
+            states.append(state)
+            sep = re.match(r",\s+(?:and\s+)?(?:the\s+)?|\s+(?:and|&)\s+(?:the\s+)?", text[state.end:state.end + 12])
+            if sep is None:
+                break
+            pos = state.end + sep.end()
+        if len(states) < 2:
             continue
-        joint = re.match(r"\s+(?:and|&)\s+(?:the\s+)?", text[state_a.end:state_a.end + 12])
-        at_b = state_a.end + joint.end() if joint else -1
-        state_b = next(iter(cindex.starting_in(at_b, at_b + 1)), None) if joint else None
-        if state_b is None:
+        comma = re.match(r",\s+", text[states[-1].end:states[-1].end + 4])
+        pos = states[-1].end + comma.end() if comma else -1
+        names: list[tuple[str, int, int]] = []
+        while comma and len(names) < len(states):
+            nm = _name_at(text, pos)
+            t = _trim_name(nm, block) if nm else None
+            if not t or not _valid_name(*t):
+                break
+            names.append(t)
+            sep = re.match(r",\s+(?:and\s+)?|\s+(?:and|&)\s+", text[t[2]:t[2] + 8])
+            if sep is None:
+                break
+            pos = t[2] + sep.end()
+        if len(names) != len(states):
             continue
-        comma = re.match(r",\s+", text[state_b.end:state_b.end + 4])
-        nm1 = _name_at(text, state_b.end + comma.end()) if comma else None
-        t1 = _trim_name(nm1, block) if nm1 else None
-        if not t1 or not _valid_name(*t1):
-            continue
-        conj = re.match(r"\s+(?:and|&)\s+", text[t1[2]:t1[2] + 6])
-        nm2 = _name_at(text, t1[2] + conj.end()) if conj else None
-        t2 = _trim_name(nm2, block) if nm2 else None
-        if not t2 or not _valid_name(*t2):
-            continue
-        hits.append(PersonHit(t1[0], slug(t1[0]), t1[1], t1[2], None, state_a.iso3))
-        hits.append(PersonHit(t2[0], slug(t2[0]), t2[1], t2[2], None, state_b.iso3))
+        for t, state in zip(names, states):
+            hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2], None, state.iso3))
 
     # "The three Baltic defence ministers, Dovilė Šakalienė of Lithuania, Hanno Pevkur of Estonia
     # and Andris Sprūds of Latvia": each holder of a list with the state after "of"

@@ -353,8 +353,13 @@ def _counterpart_from_title(ctx: _Context, d: EventDraft, taken: set[str] | froz
     states = [r.key for r in d.participants if r.kind == "country"]
     if len(states) != 1 or d.count or not ctx.sentences:
         return
+    # (an organisation's official met is the counterpart: "the minister met X, the head of the OSCE
+    # Mission", under a title that also names another state's ambassador received)
+    stateless = {p.key for p in ctx.persons if p.country is None and not p.is_post}
+    org_met = any(r.kind == "organisation" for r in d.participants) and \
+        any(r.kind == "person" and r.key in stateless for r in d.participants)
     if d.sentence.start != ctx.sentences[0].start and d.type not in rules().classes_with("multilateral") - {"Meeting"} \
-            and not d.itinerary:  # a title naming every stop of a trip names no stop's counterpart
+            and not d.itinerary and not org_met:  # a title naming every stop of a trip names no stop's counterpart
         title = ctx.sentences[0]
         others = list(dict.fromkeys(c.iso3 for c in ctx.within(ctx.countries, title)
                                     if _is_actor(ctx, title, c) and c.iso3 != states[0]

@@ -138,7 +138,9 @@ _LOWER_OFFICE_AFTER = re.compile(
     r"(?<![\w’'.-])(?P<name>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){1,3}),[ \t]+(?:the[ \t]+)?"
     r"(?P<office>(?:(?:vice|deputy|first|acting)[ \t]+)?(?:chairman|chairwoman|chairperson|minister|chief|"
     r"commander|president|secretary|head|director|ambassador|spokesperson|spokesman)[ \t]+(?:of|for)[ \t]+"
-    r"(?:[^,.;()]|(?<=[A-Z])(?<!\w[A-Z])\.){3,80}?),")  # "the commander of U.S. Forces Korea,": initials' dots
+    r"(?:[^,.;()]|(?<=[A-Z])(?<!\w[A-Z])\.){3,80}?)(?:,|(?<![A-Z])\.(?=\s|$))")  # "the commander of U.S. Forces Korea,": initials' dots
+# (the office may end the sentence: "the minister met X, the head of the OSCE Mission to Y.", not
+# at an initial's dot: "U.S. Pacific Fleet")
 
 
 def _name_at(text: str, pos: int) -> re.Match[str] | None:
@@ -600,7 +602,9 @@ def find_persons(
             continue
         name, s, e = trimmed
         office = m.group("office")
-        body_state: str | None = next((c.iso3 for c in cindex.starting_in(m.start("office"), m.end("office"))), None)
+        # (not the state an envoy is sent to: "the head of the OSCE Mission to Bosnia and Herzegovina")
+        body_state: str | None = next((c.iso3 for c in cindex.starting_in(m.start("office"), m.end("office"))
+                                       if not text.endswith("to ", 0, c.start)), None)
         hits.append(PersonHit(name, slug(name), s, e, office, body_state))
 
     people = _merge(text, hits, block, posts)

@@ -36,7 +36,7 @@ _PATTERNS = [
 ]
 
 _RELATIVE = re.compile(
-    r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|tomorrow|yesterday|last night|"
+    r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|tomorrow|yesterday|"
     r"last weekend|this weekend|next weekend|last week|next week|last month|next month|"
     r"later this (?:year|month|week)|later in the year|"
     r"(?:on |last |this |next |from |until )(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
@@ -52,7 +52,7 @@ _DIGITS = re.compile(r"\d+")
 # (looked for in the text in lower case: a case-blind pattern tries every position, and costs
 # more than the patterns themselves)
 _MONTH_WORD = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
-_RELATIVE_WORD = re.compile(r"today|tonight|night|tomorrow|yesterday|morning|afternoon|evening|week|month|year|"
+_RELATIVE_WORD = re.compile(r"today|tonight|tomorrow|yesterday|morning|afternoon|evening|week|month|year|"
                             r"monday|tuesday|wednesday|thursday|friday|saturday|sunday")
 # the only characters whose lower case is not what a case-blind pattern matches them to (ſ and ı
 # match s and i; İ lowers to two characters): a text with one is scanned at every position
@@ -288,7 +288,7 @@ def resolve_relative(expr: str, ref: date, *, future: bool = False) -> tuple[dat
         return ref, False
     if e == "tomorrow":
         return ref + timedelta(days=1), False
-    if e in ("yesterday", "last night"):
+    if e == "yesterday":
         return ref - timedelta(days=1), False
     if e == "last weekend":
         back = (ref.weekday() - 5) % 7 or 7

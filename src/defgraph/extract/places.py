@@ -200,6 +200,8 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             if k == 1 < len(parts) and cues["compass"].fullmatch(parts[0]):
                 continue  # "the North Atlantic Treaty", "the North Korean capital": no town North
             cand = " ".join(parts[:k]).rstrip(".,'’")
+            if cues["region_word"].fullmatch(cand):
+                continue  # "a tour of Pacific island countries": a region, no town Pacific
             city = lookup_city(cand)
             if city:
                 state = _STATE_AFTER.match(text, m.start("name") + len(cand))

@@ -1330,12 +1330,13 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     after_arrival = rules().cues.get("days_after_arrival")
     for v in out:
         # "held talks with X on Monday, a day after arriving in Monrovia": the visit began that
-        # many days before the day its sentence tells
+        # many days before the day its sentence tells ("after he arrived last night": one)
         if v.type == "Visit" and not v.planned and v.date is not None and v.date_explicit and not v.by_dateline \
                 and after_arrival is not None and (ma := after_arrival.search(v.sentence.text)) is not None:
-            n = 1 if ma.group("n").lower() in ("a", "one") else number_value(ma.group("n"))
+            n = 1 if ma.group("n") is None or ma.group("n").lower() in ("a", "one") else number_value(ma.group("n"))
             if n:
-                v.date = v.date - timedelta(days=n)
+                # (the day told stays inside the stay: a signing told that day is during it)
+                v.date, v.end_date = v.date - timedelta(days=n), v.end_date or v.date
     arrival = rules().cues.get("arrival_word")
     for v in [x for x in out if x.type == "Visit" and not x.planned and x.place is not None and arrival is not None
               and arrival.match(x.trigger.word)]:
@@ -1358,7 +1359,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                      and timedelta(0) < x.date - v.date <= timedelta(days=rules().window("arrival_before_visit_days"))
                      and _states(v) <= _states(x)), None)
         if stay is not None:
-            stay.date = v.date
+            stay.date, stay.end_date = v.date, stay.end_date or stay.date
             _absorb(stay, v)
             out.remove(v)
     for v in [u for u in under_way if u.leads and _states(u)]:

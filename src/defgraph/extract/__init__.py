@@ -192,6 +192,8 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
     # One left without any, or with one state alone, takes them from the statement.
     for d in drafts:
         if len({r.key for r in d.participants if r.kind == "country"}) < 2:
+            _guests_of_trip(drafts, d)
+        if len({r.key for r in d.participants if r.kind == "country"}) < 2:
             _parties_of_visit(drafts, d)
         if not d.participants:
             _parties_from_statement(ctx, d)
@@ -251,6 +253,24 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
         if iso3 and iso3 not in ex.countries:
             ex.countries[iso3] = Country(iso3, country_name(iso3), geonames_id=geonames_id(iso3))
     return ex
+
+
+def _guests_of_trip(drafts: list[EventDraft], d: EventDraft) -> None:
+    """A later stop of a trip named by its host alone ("Xi leaves Hanoi for Kuala Lumpur on
+    Tuesday, the second stop of a tour that ends in Cambodia on Thursday"): the guest of the
+    trip's other stops, the states they share besides their hosts."""
+    own = {r.key for r in d.participants if r.kind == "country"}
+    if d.type != "Visit" or not d.planned or len(own) != 1:
+        return
+    guests: set[str] | None = None
+    for v in drafts:
+        if v is d or v.type != "Visit" or v.tentative or v.place is None or not v.place.iso3 or v.place.iso3 in own:
+            continue
+        theirs = {r.key for r in v.participants if r.kind == "country"} - {v.place.iso3}
+        guests = theirs if guests is None else guests & theirs
+    if guests:
+        d.participants = d.participants + [ActorRef("country", g) for g in sorted(guests - own)]
+        d.method += ":guest-of-trip"
 
 
 def _parties_of_visit(drafts: list[EventDraft], d: EventDraft) -> None:
@@ -333,8 +353,13 @@ def _counterpart_from_title(ctx: _Context, d: EventDraft, taken: set[str] | froz
     states = [r.key for r in d.participants if r.kind == "country"]
     if len(states) != 1 or d.count or not ctx.sentences:
         return
+    # (an organisation's official met is the counterpart: "the minister met X, the head of the OSCE
+    # Mission", under a title that also names another state's ambassador received)
+    stateless = {p.key for p in ctx.persons if p.country is None and not p.is_post}
+    org_met = any(r.kind == "organisation" for r in d.participants) and \
+        any(r.kind == "person" and r.key in stateless for r in d.participants)
     if d.sentence.start != ctx.sentences[0].start and d.type not in rules().classes_with("multilateral") - {"Meeting"} \
-            and not d.itinerary:  # a title naming every stop of a trip names no stop's counterpart
+            and not d.itinerary and not org_met:  # a title naming every stop of a trip names no stop's counterpart
         title = ctx.sentences[0]
         others = list(dict.fromkeys(c.iso3 for c in ctx.within(ctx.countries, title)
                                     if _is_actor(ctx, title, c) and c.iso3 != states[0]

@@ -135,6 +135,9 @@ def _org_is_actor(ctx: _Context, s: Sentence, o: OrgMention) -> bool:
     return ev_rules.actor_position(s.text, rel) == "actor"
 
 
+_BY_AFTER = re.compile(r"\s+by\s")
+
+
 def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     drafts: list[ev_rules.EventDraft] = []
     R = rules()
@@ -299,10 +302,14 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # of a relative clause that tells an event of its own are not parties to this one
                 parts = [(ref, pos) for ref, pos in parts if not any(a <= pos < b for a, b in other)]
             parts = _own_parties(s, triggers, t, parts)
+            # ("a videoconference of the NB8 ministers, convened by Finland": a passive convening
+            # verb's subject is the meeting, its convenor the one after "by")
+            passive = t.convening and _BY_AFTER.match(s.text, t.end - s.start) is not None
             for ref, pos in parts:
                 rel = pos - s.start
                 in_by = by_span is not None and by_span[0] <= rel < by_span[1]
-                if in_by or (t.convening and pos < t.start and not _after_clause_break(s.text, rel, t.start - s.start)):
+                if in_by or (t.convening and not passive and pos < t.start
+                             and not _after_clause_break(s.text, rel, t.start - s.start)):
                     _add(d.convenors, ref)
                 if re.search(r"\b(?:by|via) (?:video|videolink|video link|teleconference|phone)\b", s.text[rel:rel + 80], re.I) \
                         and t.type not in R.classes_with("remote"):
@@ -319,6 +326,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if len(named) == 2:
                     for iso3 in named:
                         _add(d.participants, ActorRef("country", iso3))
+            members = R.cues.get("the_member_states")
+            if members is not None and len(_states(d)) < 2 and members.search(s.text):
+                # "Heads of state of the member countries are to meet today": the states of the last
+                # meeting of several states told before
+                group = next((x for x in reversed(drafts) if x.sentence.start < s.start and x.type == "Meeting"
+                              and len(_states(x)) >= 3), None)
+                if group is not None:
+                    for r in group.participants:
+                        if r.kind == "country":
+                            _add(d.participants, r)
             d.count = None if host_span else ev_rules.participant_count(s.text)
             d.side = host_span is not None
             back_at = background.start() if background is not None and (
@@ -878,9 +895,6 @@ def _venue_city(venue: PlaceMention) -> PlaceMention | None:
     return PlaceMention(venue.start, venue.end, city.name, "city", city.iso3, city.geonames_id)
 
 
-_NEXT_STOP = re.compile(r"\s*,?\s+(?:and|before|then|and then|and later)\s+(?:then\s+|later\s+|on\s+)?(?:(?:to|in)\s+)?(?:the\s+)?")
-
-
 def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | None,
                future: bool) -> list[ev_rules.EventDraft]:
     """'will travel to Tonga on Monday and to Fiji on Thursday': one visit per stop and day.
@@ -892,8 +906,11 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
         return out
     stops = [(c.start, c.end, c.iso3, None) for c in ctx.within(ctx.countries, s) if c.start > t_end] + \
         [(p.start, p.end, p.iso3, p) for p in ctx.within(ctx.places, s) if p.start > t_end and p.kind == "city"]
+    next_stop = rules().cues["next_stop"]
     for a, b, iso3, place in sorted(stops, key=lambda x: x[0]):
-        lead = _NEXT_STOP.search(ctx.text, max(t_end, a - 30), a)
+        lead = next_stop.search(ctx.text, max(t_end, a - 60), a)
+        while lead is not None and lead.end() != a:  # (the words right before the stop, not an earlier "and")
+            lead = next_stop.search(ctx.text, lead.start() + 1, a)
         if lead is None or lead.end() != a or not iso3:
             continue
         when = next((x for x in dates if b <= x.start <= b + 30 and
@@ -1032,6 +1049,9 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
     that dates another happening by name ("the attack of September 9": cue date_of_other_event)."""
     other = rules().cues["date_of_other_event"]
     ds = [x for x in ds if not other.search(s.text, max(0, x.start - s.start - 40), max(0, x.start - s.start))]
+    opens = rules().cues["subject_clause_opens"]
+    # ("visit the barracks today before he leaves for Freetown on Wednesday": today is the barracks')
+    ds = [x for x in ds if not (x.end <= t.start and opens.search(s.text, x.end - s.start, t.start - s.start))] or ds
     if "," not in s.text or not ds:
         return ds
     back = rules().cues["background"].search(s.text, max(0, t.end - s.start))
@@ -1220,13 +1240,15 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         _absorb(target, d)
         target.separate = target.separate or d.separate
     for d, m in stops:
-        if d not in merged or d.place is None or m.place is None:
+        # (a stop named by its state alone has that state as its host: "a tour that ends in Laos")
+        host = d.place.iso3 if d.place is not None else (next(iter(_states(d))) if len(_states(d)) == 1 else None)
+        if d not in merged or not host or m.place is None:
             continue
         # the parties of a stop of the trip: its guest, the one of the visit it is kept apart from,
         # and its host (not a later stop's: "leaves Hanoi for Kuala Lumpur, the second stop of a
         # tour that ends in Cambodia")
         guests = _states(m) - {m.place.iso3}
-        d.participants = [r for r in d.participants if r.kind != "country" or r.key in guests | {d.place.iso3}]
+        d.participants = [r for r in d.participants if r.kind != "country" or r.key in guests | {host}]
         for g in sorted(guests):
             _add(d.participants, ActorRef("country", g))
     # "has ended a two-day visit to Japan ... On Wednesday he met X, and on Thursday Y": a visit
@@ -1305,6 +1327,16 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         if meeting is not None:
             _absorb(meeting, v)
             out.remove(v)
+    after_arrival = rules().cues.get("days_after_arrival")
+    for v in out:
+        # "held talks with X on Monday, a day after arriving in Monrovia": the visit began that
+        # many days before the day its sentence tells ("after he arrived last night": one)
+        if v.type == "Visit" and not v.planned and v.date is not None and v.date_explicit and not v.by_dateline \
+                and after_arrival is not None and (ma := after_arrival.search(v.sentence.text)) is not None:
+            n = 1 if ma.group("n") is None or ma.group("n").lower() in ("a", "one") else number_value(ma.group("n"))
+            if n:
+                # (the day told stays inside the stay: a signing told that day is during it)
+                v.date, v.end_date = v.date - timedelta(days=n), v.end_date or v.date
     arrival = rules().cues.get("arrival_word")
     for v in [x for x in out if x.type == "Visit" and not x.planned and x.place is not None and arrival is not None
               and arrival.match(x.trigger.word)]:
@@ -1316,6 +1348,20 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         if side is not None:
             side.extra_spans.append(v.sentence)
             out.remove(v)
+            continue
+        # "paid a state visit on Tuesday ... the guest, who arrived in Hanoi on Monday evening": the
+        # visit told on the day of its talks began on the day of the arrival in the same city (or, for
+        # a visit told without a place, in a city of the state visited)
+        stay = next((x for x in out if x is not v and x.type == "Visit" and not x.planned and not x.itinerary
+                     and (_place_key(x.place) == _place_key(v.place) if x.place is not None
+                          else bool(v.place.iso3) and v.place.iso3 in _states(x))
+                     and x.date is not None and v.date is not None and v.date_explicit and not v.by_dateline
+                     and timedelta(0) < x.date - v.date <= timedelta(days=rules().window("arrival_before_visit_days"))
+                     and _states(v) <= _states(x)), None)
+        if stay is not None:
+            stay.date, stay.end_date = v.date, stay.end_date or stay.date
+            _absorb(stay, v)
+            out.remove(v)
     for v in [u for u in under_way if u.leads and _states(u)]:
         # "Oli is on a four-day official visit to China that began on Monday. He met President Xi
         # on Tuesday": a stay told in a clause of its own, then a meeting of the same states told
@@ -1323,8 +1369,17 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # is the event and the stay describes its guest)
         told = [m for m in out if m.type == "Meeting" and not m.side and not m.planned
                 and not _meeting_of_many(m) and _states(m) and _states(m) <= _states(v)]
-        if not told or any(m.sentence.start <= v.sentence.start for m in told) or \
-                any(x.type == v.type and _same_sides(x, v) for x in out):
+        if any(x.type == v.type and _same_sides(x, v) for x in out):
+            continue
+        if not told and v.date is not None and any(
+                x.type == "AgreementSigning" and not x.planned and x.date is not None and _states(x)
+                and _states(x) <= _states(v) and v.date <= x.date <= (v.end_date or v.date) for x in out):
+            # "X is on a two-day official visit to Montenegro, where today he held talks with Y ...
+            # the two ministers signed the plan": the stay is an event beside the signing made in it
+            v.reference = False
+            out.append(v)
+            continue
+        if not told or any(m.sentence.start <= v.sentence.start for m in told):
             continue
         v.reference = False
         for m in told:

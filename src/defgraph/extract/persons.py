@@ -80,6 +80,8 @@ def _not_name(word: str) -> bool:
     return word in rules().not_names
 
 
+_INITIAL = re.compile(r"[A-Z]\.")
+
 # words that never begin a name, even after a rank ("General The ...")
 _FUNCTION_WORDS = {"The", "A", "An", "Of", "And", "In", "On", "At", "For", "To", "With", "By", "From"}
 
@@ -136,7 +138,9 @@ _LOWER_OFFICE_AFTER = re.compile(
     r"(?<![\w’'.-])(?P<name>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){1,3}),[ \t]+(?:the[ \t]+)?"
     r"(?P<office>(?:(?:vice|deputy|first|acting)[ \t]+)?(?:chairman|chairwoman|chairperson|minister|chief|"
     r"commander|president|secretary|head|director|ambassador|spokesperson|spokesman)[ \t]+(?:of|for)[ \t]+"
-    r"(?:[^,.;()]|(?<=[A-Z])(?<!\w[A-Z])\.){3,80}?),")  # "the commander of U.S. Forces Korea,": initials' dots
+    r"(?:[^,.;()]|(?<=[A-Z])(?<!\w[A-Z])\.){3,80}?)(?:,|(?<![A-Z])\.(?=\s|$))")  # "the commander of U.S. Forces Korea,": initials' dots
+# (the office may end the sentence: "the minister met X, the head of the OSCE Mission to Y.", not
+# at an initial's dot: "U.S. Pacific Fleet")
 
 
 def _name_at(text: str, pos: int) -> re.Match[str] | None:
@@ -178,6 +182,10 @@ def _trim_name(m: re.Match[str], blocked: SpanIndex[tuple[int, int]]) -> tuple[s
                 and not word.endswith(("'", "’")) and word.istitle() and word not in _FUNCTION_WORDS \
                 and _rank_before().search(m.string, max(0, start - 40), start):
             kept.append(t)  # "General Said Chanegriha": after a rank, a given name, not a verb
+            continue
+        if i == 0 and _not_name(word) and len(tokens) > 2 and word.istitle() and word not in _FUNCTION_WORDS \
+                and _INITIAL.fullmatch(tokens[1].group(0)):
+            kept.append(t)  # "Prince C. Johnson": a word before a middle initial is a given name
             continue
         if _not_name(word) or blocked.overlapping(abs_s, abs_s + len(word)):
             break
@@ -474,26 +482,34 @@ def find_persons(
     # "The defence ministers of Bolivia and Peru, Edmundo Novillo and Walter Astudillo": each
     # holder of the state named in the same place, in turn
     for pm in (_PLURAL_OFFICE_OF.finditer(text) if may_match(_PLURAL_OFFICE_OF, text) else ()):
-        state_a = next(iter(cindex.starting_in(pm.end(), pm.end() + 1)), None)
-        if state_a is None:
+        # (also of three or more: "the Foreign Ministers of Estonia, Latvia and Lithuania, A, B and C")
+        states: list[CountryMention] = []
+        pos = pm.end()
+        while (state := next(iter(cindex.starting_in(pos, pos + 1)), None)) is not None:
+            states.append(state)
+            sep = re.match(r",\s+(?:and\s+)?(?:the\s+)?|\s+(?:and|&)\s+(?:the\s+)?", text[state.end:state.end + 12])
+            if sep is None:
+                break
+            pos = state.end + sep.end()
+        if len(states) < 2:
             continue
-        joint = re.match(r"\s+(?:and|&)\s+(?:the\s+)?", text[state_a.end:state_a.end + 12])
-        at_b = state_a.end + joint.end() if joint else -1
-        state_b = next(iter(cindex.starting_in(at_b, at_b + 1)), None) if joint else None
-        if state_b is None:
+        comma = re.match(r",\s+", text[states[-1].end:states[-1].end + 4])
+        pos = states[-1].end + comma.end() if comma else -1
+        names: list[tuple[str, int, int]] = []
+        while comma and len(names) < len(states):
+            nm = _name_at(text, pos)
+            t = _trim_name(nm, block) if nm else None
+            if not t or not _valid_name(*t):
+                break
+            names.append(t)
+            sep = re.match(r",\s+(?:and\s+)?|\s+(?:and|&)\s+", text[t[2]:t[2] + 8])
+            if sep is None:
+                break
+            pos = t[2] + sep.end()
+        if len(names) != len(states):
             continue
-        comma = re.match(r",\s+", text[state_b.end:state_b.end + 4])
-        nm1 = _name_at(text, state_b.end + comma.end()) if comma else None
-        t1 = _trim_name(nm1, block) if nm1 else None
-        if not t1 or not _valid_name(*t1):
-            continue
-        conj = re.match(r"\s+(?:and|&)\s+", text[t1[2]:t1[2] + 6])
-        nm2 = _name_at(text, t1[2] + conj.end()) if conj else None
-        t2 = _trim_name(nm2, block) if nm2 else None
-        if not t2 or not _valid_name(*t2):
-            continue
-        hits.append(PersonHit(t1[0], slug(t1[0]), t1[1], t1[2], None, state_a.iso3))
-        hits.append(PersonHit(t2[0], slug(t2[0]), t2[1], t2[2], None, state_b.iso3))
+        for t, state in zip(names, states):
+            hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2], None, state.iso3))
 
     # "The three Baltic defence ministers, Dovilė Šakalienė of Lithuania, Hanno Pevkur of Estonia
     # and Andris Sprūds of Latvia": each holder of a list with the state after "of"
@@ -517,7 +533,9 @@ def find_persons(
     # "The Minister for Defence, the Hon Richard Marles MP, met ..."; "Fiji's Minister for Home
     # Affairs and Immigration, Pio Tikoduadua": the office's last words may follow an "and"
     for r in roles:
-        m = re.match(r"(?:[ \t]+(?:and|&)[ \t]+[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,2})?,\s+(?:the\s+)?",
+        # (or a list's last two after a comma: "Commissioner for Political Affairs, Peace and Security, X")
+        m = re.match(r"(?:[ \t]+(?:and|&)[ \t]+[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,2}|"
+                     r",[ \t]+[A-Z][\w’'-]*[ \t]+(?:and|&)[ \t]+[A-Z][\w’'-]*)?,\s+(?:the\s+)?",
                      text[r.end():r.end() + 48])
         if not m:
             continue
@@ -586,7 +604,9 @@ def find_persons(
             continue
         name, s, e = trimmed
         office = m.group("office")
-        body_state: str | None = next((c.iso3 for c in cindex.starting_in(m.start("office"), m.end("office"))), None)
+        # (not the state an envoy is sent to: "the head of the OSCE Mission to Bosnia and Herzegovina")
+        body_state: str | None = next((c.iso3 for c in cindex.starting_in(m.start("office"), m.end("office"))
+                                       if not text.endswith("to ", 0, c.start)), None)
         hits.append(PersonHit(name, slug(name), s, e, office, body_state))
 
     people = _merge(text, hits, block, posts)

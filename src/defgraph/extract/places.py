@@ -99,8 +99,10 @@ def lookup_city(name: str) -> City | None:
 _PLACE_CONTEXT = re.compile(
     r"\b(?:in|In|at|At|to|off|visit(?:ed|s|ing)?|arrived in|arrives in|hosted in|held in|from|near|toward|towards|"
     r"travel(?:l)?ed to|travels to|trip to|tour of|landed in|welcomed (?:him|her|them) to|"
-    # the city gone to of a departure that names the one left: "leaves Hanoi for Kuala Lumpur"
-    r"(?:leaves|left|leaving|departs|departed|departing)\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)?\s+for|"
+    # the city gone to of a departure, that may name the one left and the day: "leaves Hanoi for
+    # Kuala Lumpur", "before he leaves for Freetown on Wednesday", "leaves tomorrow for Suva"
+    r"(?:leaves|left|leaving|departs|departed|departing)(?:\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)?)?"
+    r"(?:\s+(?:today|tomorrow|tonight|on\s+[A-Z][a-z]+day))?\s+for|"
     r"(?:port|city|harbou?r|town) of|capital(?: city)?,)\s+(?:the\s+)?"  # "the Philippine capital, Manila"
     r"(?P<name>[A-Z][\w'’.-]+(?:[ -](?:[A-Z][\w'’.-]+|de|da|del|am|upon|on|(?:of|es|el|al|do|dos|das|du|des|la|le|les)(?= [A-Z]))){0,3})"  # "Port of Spain", "Dar es Salaam"
 )
@@ -199,6 +201,8 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             if k == 1 < len(parts) and cues["compass"].fullmatch(parts[0]):
                 continue  # "the North Atlantic Treaty", "the North Korean capital": no town North
             cand = " ".join(parts[:k]).rstrip(".,'’")
+            if cues["region_word"].fullmatch(cand):
+                continue  # "a tour of Pacific island countries": a region, no town Pacific
             city = lookup_city(cand)
             if city:
                 state = _STATE_AFTER.match(text, m.start("name") + len(cand))

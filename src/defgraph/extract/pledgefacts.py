@@ -107,6 +107,10 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                       and p.amount > m.amount and p.part_of is None), None)
         if total is not None and pl_rules._PART.search(s.text):
             base = out[total]
+            # (a part goes where the total goes: "Of this, A$5 million will go to the Vanuatu
+            # Police College" names the recipient again, not a giver)
+            if donor == base.recipient:
+                donor = None
             out.append(_money_pledge(ctx, m, s, donor or base.donor, base.recipient, total,
                                      R.confidence("pledge_part_of_total")))
         elif default_recipient is not None and (donor is None or donor != default_recipient):
@@ -116,6 +120,11 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
             # "He told the President that Germany would deliver ..." on a visit to Kyiv: the
             # one other state of the event the pledge is told with
             out.append(_money_pledge(ctx, m, s, donor, counterpart, None, R.confidence("pledge_usual_recipient")))
+        elif donor is not None and (shared := _shared_recipient(out)) is not None and donor != shared:
+            # "Australia announced a package for the Vanuatu Police Force ... Separately, Wellington
+            # would provide NZ$3 million to help the police": another giver's money for the one
+            # recipient of the statement's other pledges
+            out.append(_money_pledge(ctx, m, s, donor, shared, None, R.confidence("pledge_usual_recipient")))
     _link_announcements(out, events, drafts)
     return _dedupe_pledges(out)
 
@@ -212,6 +221,12 @@ def _money_pledge(ctx: _Context, m: Money, s: Sentence, donor: ActorRef | None,
         evidence=[Span(s.start, s.end, s.text)], method=f"{METHOD}:pledge:money",
         confidence=confidence,
     )
+
+
+def _shared_recipient(out: list[Pledge]) -> ActorRef | None:
+    """The one recipient of every amount pledged so far in the statement (None: none, or several)."""
+    found = {p.recipient for p in out if p.amount is not None}
+    return found.pop() if len(found) == 1 else None
 
 
 def _usual_recipient(ctx: _Context) -> ActorRef | None:

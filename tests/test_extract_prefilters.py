@@ -141,3 +141,32 @@ def test_a_pattern_behind_its_first_characters_finds_what_it_found() -> None:
             assert got == [(m.span(), m.groups()) for m in plain.finditer(text)], (pattern.pattern, text)
             seen += len(got)
     assert seen > 1000
+
+
+def test_the_lookahead_of_first_characters_guards_every_alternative() -> None:
+    """A pattern with an alternation outside every group ("a|b") goes behind its lookahead in a
+    non-capturing group: put in front of the bare alternation, the lookahead guarded the first
+    alternative alone, and the others were still tried at every position. Groups keep their
+    numbers and names (backreferences too)."""
+    C, parser = re._constants, re._parser  # type: ignore[attr-defined]
+
+    def guarded(pattern: re.Pattern[str]) -> bool:
+        top = list(parser.parse(pattern.pattern, pattern.flags))
+        return top[0][0] is C.SUBPATTERN and top[0][1][-1][0][0] is C.ASSERT
+
+    own = [re.compile(r"\bfoo|\bbar", re.I), re.compile(r"ab|ac", re.I),
+           re.compile(r"\b(?P<w>two|both)\s+(\w+)\s+(?P=w)|\bthe\s+(\w)\3\b|[;.]", re.I),
+           re.compile(r"\b[|]x|\by(?#|)|\(z\)", re.I)]
+    for pattern in own:
+        quick = quick_start(pattern)
+        assert guarded(quick), quick.pattern
+        assert (quick.groups, quick.groupindex) == (pattern.groups, pattern.groupindex)
+        for text in ["Both ways both, the 11 foo bar; ab AC", "|x y (z) TWO a two x"]:
+            assert [(m.span(), m.groups()) for m in quick.finditer(text)] == \
+                   [(m.span(), m.groups()) for m in pattern.finditer(text)]
+    # every cue given a lookahead has it in front of all its alternatives
+    cues = rules().cues
+    for name in ["recalled", "negation", "future", "comparison", "the_two_states", "clause_end", "background",
+                 "compass"]:
+        assert guarded(cues[name]), (name, cues[name].pattern)
+    assert all(guarded(p) for p in cues.values() if _AHEAD.match(p.pattern))

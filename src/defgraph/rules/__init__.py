@@ -331,7 +331,37 @@ def quick_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
     if not first or (first[0][0] is C.LITERAL and not pattern.flags & re.IGNORECASE):
         return pattern  # (the engine skips ahead to a literal first character by itself)
     ahead = first_chars([text], ignore_case=True)
+    if ahead and _top_level_bar(text):
+        text = "(?:" + text + ")"  # (else the lookahead would guard the first alternative alone)
     return re.compile("(?i:" + ahead + ")" + text, pattern.flags) if ahead else pattern
+
+
+def _top_level_bar(text: str) -> bool:
+    """Whether a pattern (not in verbose mode) has an alternation outside every group: "a|b",
+    not "(?:a|b)c". A non-capturing group around such a pattern keeps its groups' numbers."""
+    depth, i, n = 0, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":  # a class: up to its closing bracket ("]" right after "[" or "[^" is a character)
+            i += 2 if text.startswith("[^", i) else 1
+            i += 1 if text[i:i + 1] == "]" else 0
+            while i < n and text[i] != "]":
+                i += 2 if text[i] == "\\" else 1
+        elif text.startswith("(?#", i):  # a comment: up to its closing parenthesis
+            i = text.find(")", i)
+            if i < 0:
+                return False
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+        i += 1
+    return False
 
 
 def required_words(patterns: Sequence[str | re.Pattern[str]]) -> list[str] | None:

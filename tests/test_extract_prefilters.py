@@ -120,7 +120,8 @@ def test_words_present_in_one_look_are_those_found_one_by_one() -> None:
         assert ws.present(low) == {w for w in words if w in low}, text
 
 
-_AHEAD = re.compile(r"^\(\?i:\(\?=\[(?:\\.|[^\]\\])*\]\)\)")
+# the lookahead quick_start puts in front: case-blind, or minding case where the pattern does
+_AHEAD = re.compile(r"^(?:\(\?i:\(\?=\[(?:\\.|[^\]\\])*\]\)\)|\(\?=\[(?:\\.|[^\]\\])*\]\))")
 
 
 def test_a_pattern_behind_its_first_characters_finds_what_it_found() -> None:
@@ -152,7 +153,7 @@ def test_the_lookahead_of_first_characters_guards_every_alternative() -> None:
 
     def guarded(pattern: re.Pattern[str]) -> bool:
         top = list(parser.parse(pattern.pattern, pattern.flags))
-        return top[0][0] is C.SUBPATTERN and top[0][1][-1][0][0] is C.ASSERT
+        return top[0][0] is C.ASSERT or top[0][0] is C.SUBPATTERN and top[0][1][-1][0][0] is C.ASSERT
 
     own = [re.compile(r"\bfoo|\bbar", re.I), re.compile(r"ab|ac", re.I),
            re.compile(r"\b(?P<w>two|both)\s+(\w+)\s+(?P=w)|\bthe\s+(\w)\3\b|[;.]", re.I),
@@ -170,3 +171,27 @@ def test_the_lookahead_of_first_characters_guards_every_alternative() -> None:
                  "compass"]:
         assert guarded(cues[name]), (name, cues[name].pattern)
     assert all(guarded(p) for p in cues.values() if _AHEAD.match(p.pattern))
+
+
+def test_the_lookahead_reads_ranges_and_lookbehinds_and_minds_case_where_the_pattern_does() -> None:
+    """A class of ranges ("[A-Z]") and a lookbehind or \\b before the first character are read
+    (first_chars); a pattern that minds case all through gets a lookahead that minds case too
+    (lower-case letters are skipped at once), one with a case-blind part a case-blind one."""
+    from defgraph.extract import countries, persons, places
+    from defgraph.rules import first_chars
+
+    assert first_chars([r"(?<![\w-])[A-C]x", r"\b(?=q)De"]) == "(?=[ABCD])"
+    assert first_chars([r"[^A-C]x"]) == "" and first_chars([r"[\u0100-\uffff]"]) == ""
+    exact = quick_start(re.compile(r"(?<![\w'-])[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+"))
+    assert exact.pattern.startswith("(?=[A") and not exact.pattern.startswith("(?=[A-Za")
+    blind = quick_start(re.compile(r"(?<!\w)(?:[A-Z]\w+|(?i:de)\s)\w+"))
+    assert blind.pattern.startswith("(?i:(?=[")
+    pieces = ["Ana", "ana", "de", "DE", "Bo", "x'", "-", "Ẁ", "\u212aelvin", "Ōno", "ſ", "N", "of", "General", "Ng"]
+    for plain in [re.compile(_AHEAD.sub("", p.pattern), p.flags) for p in
+                  (exact, blind, persons.name_re(), persons._LOWER_OFFICE_AFTER, countries._mention_regex(),
+                   places._PLACE_CONTEXT)]:
+        quick = quick_start(plain)
+        assert _AHEAD.match(quick.pattern), plain.pattern
+        for text in _texts(pieces, 200, seed=9):
+            assert [(m.span(), m.groups()) for m in quick.finditer(text)] == \
+                   [(m.span(), m.groups()) for m in plain.finditer(text)], (plain.pattern, text)

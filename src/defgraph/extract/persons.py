@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..rules import Rules, per_rules, rules
+from ..rules import Rules, per_rules, quick_start, rules
 from ..vocab import slug
 from .countries import CountryMention
 from .lexicon import military_rank, national_roles, role_re, strip_honorific, strip_post_nominals
@@ -50,9 +50,9 @@ _TOKEN = rf"[{_UP}](?:[\w'’]+(?:-[{_UP}]?[\w'’]+)*|\.|(?<![AI])(?=[ \t]+[{_U
 def name_re(r: Rules) -> re.Pattern[str]:
     """A name, with the honorifics before it and the post-nominals after it (rules/names.yaml)."""
     particle = "(?:" + "|".join(r.particles) + ")"
-    return re.compile(
+    return quick_start(re.compile(  # (behind its first characters: searched in whole texts)
         rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+)+)?(?P<name>{_TOKEN}(?:[ \t]+(?:{particle}[ \t]+|"
-        rf"{particle}-)?{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)")
+        rf"{particle}-)?{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)"))
 
 
 # offices in the plural before the states that hold them ("the defence ministers of A and B")
@@ -840,3 +840,9 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
     # A lone surname that matched nothing longer is kept only with a role or honorific.
     out.sort(key=lambda p: p.start)
     return out
+
+
+# patterns searched in whole texts, behind a lookahead of their first characters
+# (rules.quick_start): each opens with a lookbehind or \b, so is tried at every position otherwise
+_PLURAL_OFFICE_OF, _DELEGATION_LED, _LOWER_OFFICE_AFTER, _SERVES_AS, _COUNTERPART_SLOT = map(
+    quick_start, (_PLURAL_OFFICE_OF, _DELEGATION_LED, _LOWER_OFFICE_AFTER, _SERVES_AS, _COUNTERPART_SLOT))

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..rules import Rules, per_rules, rules
+from ..rules import Rules, per_rules, quick_start, rules
 from .text import may_match
 
 
@@ -104,6 +104,7 @@ _PLACE_CONTEXT = re.compile(
     r"(?:port|city|harbou?r|town) of|capital(?: city)?,)\s+(?:the\s+)?"  # "the Philippine capital, Manila"
     r"(?P<name>[A-Z][\w'’.-]+(?:[ -](?:[A-Z][\w'’.-]+|de|da|del|am|upon|on|(?:of|es|el|al|do|dos|das|du|des|la|le|les)(?= [A-Z]))){0,3})"  # "Port of Spain", "Dar es Salaam"
 )
+_PLACE_CONTEXT = quick_start(_PLACE_CONTEXT)  # (behind its first characters: searched in whole texts)
 # A dateline at the start of a report: "WASHINGTON, Feb. 14 —", "Canberra, 22 July 2024".
 # "SEOUL, Aug. 21 (Yonhap) --", "Hanoi (VNA) –", "LANGKAWI:", "Baghdad-INA -"
 _DATELINE = re.compile(r"^(?P<name>[A-Z][A-Za-z .'-]{2,30}?)(?:\s*\(\w+\))?(?:,|:|\s+--|\s+[-–—]|-[A-Z]{2,8}(?=\s+[-–—]))\s", re.M)

@@ -263,8 +263,8 @@ def first_chars(patterns: list[str], ignore_case: bool = False) -> str:
         """The characters a sequence can start with; None if unknown or if it can be empty."""
         optional: set[str] = set()  # from leading parts that may be absent
         for op, av in items:
-            if op is C.AT:
-                continue  # \b and the like take no character
+            if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+                continue  # \b, a lookbehind and the like take no character (a lookahead only narrows)
             if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] == 0:
                 got = firsts(av[2])
                 if got is None:
@@ -282,9 +282,13 @@ def first_chars(patterns: list[str], ignore_case: bool = False) -> str:
                     if one is None:
                         return None
                     got |= one
-            elif op is C.IN and all(o is C.LITERAL or (o is C.CATEGORY and v is C.CATEGORY_DIGIT) for o, v in av):
+            elif op is C.IN and all(o is C.LITERAL or (o is C.CATEGORY and v is C.CATEGORY_DIGIT)
+                                    or (o is C.RANGE and v[1] - v[0] < _MAX_RANGE) for o, v in av):
                 # (a \d stays \d in the lookahead: it takes in every script's digits)
-                got = {chr(v) if o is C.LITERAL else _DIGIT for o, v in av}
+                got = set()
+                for o, v in av:
+                    got |= {chr(v)} if o is C.LITERAL else {_DIGIT} if o is C.CATEGORY else set(
+                        map(chr, range(v[0], v[1] + 1)))
             elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
                 got = firsts(av[2])
             else:
@@ -302,11 +306,12 @@ def first_chars(patterns: list[str], ignore_case: bool = False) -> str:
     except (re.error, TypeError, ValueError, AttributeError):
         return ""
     if ignore_case:
-        chars |= {c.swapcase() for c in chars if c != _DIGIT}
+        chars |= {c.swapcase() for c in chars if c != _DIGIT and len(c.swapcase()) == 1}
     return "(?=[" + "".join(c if c == _DIGIT else re.escape(c) for c in sorted(chars)) + "])" if chars else ""
 
 
 _DIGIT = r"\d"  # (in first_chars' sets: the class of digits, not a character)
+_MAX_RANGE = 512  # (a range of characters in a class, "[A-Z]", is read up to this size)
 
 
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
@@ -317,8 +322,9 @@ def quick_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
     cannot skip positions by itself: a pattern that ignores case or does not open with a plain
     letter (\\b, a group, an alternation) is tried at every position of the text. The lookahead
     is case-blind, so it lets through every character a match can start with: the same matches,
-    found sooner. The pattern as it is when that cannot be told (see first_chars), in verbose
-    mode, or with flags of its own at its start."""
+    found sooner; it minds case where the whole pattern does (no re.IGNORECASE, no "(?i:" in
+    it), and then lets through fewer positions ("[A-Z]" not "a"). The pattern as it is when that
+    cannot be told (see first_chars), in verbose mode, or with flags of its own at its start."""
     text = pattern.pattern
     sre = _regex_parser()
     if sre is None or pattern.flags & re.VERBOSE or _GLOBAL_FLAGS.match(text):
@@ -330,10 +336,17 @@ def quick_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
         return pattern
     if not first or (first[0][0] is C.LITERAL and not pattern.flags & re.IGNORECASE):
         return pattern  # (the engine skips ahead to a literal first character by itself)
-    ahead = first_chars([text], ignore_case=True)
+    exact = not pattern.flags & re.IGNORECASE and not _SCOPED_IGNORE_CASE.search(text)
+    ahead = first_chars([text], ignore_case=not exact)
     if ahead and _top_level_bar(text):
         text = "(?:" + text + ")"  # (else the lookahead would guard the first alternative alone)
-    return re.compile("(?i:" + ahead + ")" + text, pattern.flags) if ahead else pattern
+    if not ahead:
+        return pattern
+    return re.compile((ahead if exact else "(?i:" + ahead + ")") + text, pattern.flags)
+
+
+# a group that ignores case inside a pattern ("(?i:", "(?ai:"; not "(?-i:")
+_SCOPED_IGNORE_CASE = re.compile(r"\(\?[aLmsux]*i")
 
 
 def _top_level_bar(text: str) -> bool:

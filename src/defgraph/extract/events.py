@@ -16,7 +16,6 @@ from .text import (
     Words,
     WordSet,
     compile_words,
-    has_words,
     lowered,
     may_match,
     number_value,
@@ -131,11 +130,9 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     low = lowered(s.text) if any_words is not None else None
     present: set[str] | None = None
     if low is not None and any_words is not None and all_words is not None:
-        if not has_words(any_words, low):
-            return []  # none of the words any trigger needs (a quicker look than the next)
-        present = all_words.present(low)
+        present = all_words.present(low)  # (the words any trigger needs, each trigger's own among them)
         if not present:
-            return []
+            return []  # none of the words any trigger needs
     elif not _any_trigger(r).search(s.text):
         return []  # most sentences name no event: one pass instead of one per trigger
     intent, negation, generic = r.cues["intent"], r.cues["negation"], r.cues["generic_noun"]

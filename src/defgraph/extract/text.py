@@ -114,20 +114,25 @@ def has_words(words: Words, low: str) -> bool:
 
 class WordSet:
     """Which of many words stand in a lower-cased text, in one pass: at each position the
-    longest word that starts there (one trie pattern in a lookahead, so that words that overlap
-    are all seen), and with it each shorter word that is its beginning. The same words as
-    `w in low` for each w, for the price of one look instead of one per word list."""
+    longest word that starts there (one trie pattern, searched again from the position after
+    each match's start, so that words that overlap are all seen), and with it each shorter word
+    that is its beginning. The same words as `w in low` for each w, for the price of one look
+    instead of one per word list. (A search, not a lookahead at every position: the engine
+    skips at once to a character a word starts with.)"""
 
     def __init__(self, words: list[str]) -> None:
         unique = sorted(set(words))
-        self._pattern = re.compile("(?=(" + trie_pattern(unique) + "))")
+        self._pattern = re.compile(trie_pattern(unique))
         self._heads = {w: frozenset(v for v in unique if w.startswith(v)) for w in unique}
 
     def present(self, low: str) -> set[str]:
         heads = self._heads
+        search = self._pattern.search
         out: set[str] = set()
-        for m in self._pattern.finditer(low):
-            out |= heads[m.group(1)]
+        m = search(low)
+        while m is not None:
+            out |= heads[m.group()]
+            m = search(low, m.start() + 1)
         return out
 
 

@@ -501,8 +501,9 @@ def lower_for_words(text: str) -> str | None:
     """The text in lower case with each run of white space one space, to look for
     required_words in; None when a character of it makes lower case differ from what a
     case-blind pattern sees (then no prefilter)."""
-    if any(ch in text for ch in _UNLIKE_LOWER):
-        return None
+    for ch in _UNLIKE_LOWER:  # (a loop, not any() over a generator: called for each sentence)
+        if ch in text:
+            return None
     low = text.lower()
     out = " ".join(low.split())  # (str.split splits where \s matches)
     if low[:1].isspace():

@@ -195,3 +195,29 @@ def test_the_lookahead_reads_ranges_and_lookbehinds_and_minds_case_where_the_pat
         for text in _texts(pieces, 200, seed=9):
             assert [(m.span(), m.groups()) for m in quick.finditer(text)] == \
                    [(m.span(), m.groups()) for m in plain.finditer(text)], (plain.pattern, text)
+
+
+def test_patterns_searched_in_sentences_find_behind_their_lookahead_what_they_found() -> None:
+    """The patterns of events, event facts, pledges and amounts put behind their first
+    characters (rules.quick_start) find what the plain patterns find."""
+    from defgraph.extract import eventfacts, events, money, pledgefacts, pledges
+
+    quick = [events._COUNT, events._BY_CONVENOR, pledges.ITEMS, money._SCALE_WORD, money._MONEY, money._SPELLED] + [
+        getattr(eventfacts, n) for n in ("_N_DAY _BILATERAL _PLACE_BREAK _SAYING_BEFORE _SEPARATE _ENDED _BEGAN _UNTIL "
+                                         "_HOSTED_BY_BEFORE _COUNTED _CLAUSE_BREAK _BACKGROUND_TIME _MONTH_YEAR").split()
+    ] + [getattr(pledgefacts, n) for n in
+         "_RECIPIENT_BEFORE _REPORTED _NOT_RECIPIENT_TO _HABIT _CAPITAL_SUBJECT _MADE_IN _AID_TO".split()]
+    pieces = ["two", "Three", "ministers", "hosted", "by", "the", "second", "day", "of", "bilateral", "separate",
+              "meetings", "until", "began", "ended", "on", "June", "2025", "€", "$", "EUR", "USD", "5", "1.2",
+              "million", "Billion", "thousand", "euros", "dollars", "to", "Ukraine", "for", "said", "told", ",", ".",
+              "will", "provide", "tanks", "ammunition", "per", "cent", "GDP", "aid", "made", "in", "every", "year",
+              "reported", "ſaid", "İn", "\u212aey", "UK", "France", "with", "and", "an", "a", "hundred"]
+    seen = 0
+    for pattern in quick:
+        assert _AHEAD.match(pattern.pattern), pattern.pattern
+        plain = re.compile(_AHEAD.sub("", pattern.pattern), pattern.flags)
+        for text in _texts(pieces, 200, seed=13):
+            got = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+            assert got == [(m.span(), m.groups()) for m in plain.finditer(text)], (pattern.pattern, text)
+            seen += len(got)
+    assert seen > 300

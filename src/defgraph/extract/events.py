@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import ActorRef
-from ..rules import EventType, Rules, first_chars, per_rules, required_words, rules
+from ..rules import EventType, Rules, first_chars, per_rules, quick_start, required_words, rules
 from .text import (
     NUMBER_WORDS_RE,
     Sentence,
@@ -340,3 +340,9 @@ def convenor_after_by(sentence_text: str) -> tuple[int, int] | None:
     if stop:
         end = m.end() + stop.start()
     return m.end(), end
+
+
+# searched in sentences and windows: behind a lookahead of their first characters
+# (rules.quick_start), not tried at every position
+_COUNT, _BY_CONVENOR = map(
+    quick_start, (_COUNT, _BY_CONVENOR))

@@ -221,3 +221,30 @@ def test_patterns_searched_in_sentences_find_behind_their_lookahead_what_they_fo
             assert got == [(m.span(), m.groups()) for m in plain.finditer(text)], (pattern.pattern, text)
             seen += len(got)
     assert seen > 300
+
+
+def test_an_alternation_split_by_first_character_finds_what_it_found() -> None:
+    """rules.by_first_char: the alternatives that can start with each character, behind a
+    lookahead of it and in their order, match as the plain alternation does (the leftmost
+    alternative first, backtracking included); None where that cannot be told. The offices are
+    searched that way (lexicon.role_re)."""
+    from defgraph.extract.lexicon import role_re
+    from defgraph.rules import by_first_char
+
+    assert by_first_char([r"(a)b", "c"]) is None and by_first_char([r"(?i:a)b", "c"]) is None
+    assert by_first_char([r"\d+x", "c"]) is None and by_first_char([r"a?", "c"]) is None
+    alts = [r"Minister", r"(?:Deputy )?Minister of [A-Z]\w+", r"[DM]e\w*", r"Deputy", r"Min", r"(?:[Dd]efen[cs]e )?Chief"]
+    split = by_first_char(alts)
+    assert split is not None and split.startswith("(?:(?=C)(?:")
+    plain = re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")(?![\w-])")
+    quick = re.compile(r"(?<![\w-])" + split + r"(?![\w-])")
+    pieces = ["Minister", "Deputy", "of", "Defence", "defence", "Chief", "Min", "Mine", "De", "Met", "-", "x"]
+    for text in _texts(pieces, 300, seed=21):
+        assert [m.span() for m in quick.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+    offices = role_re()
+    assert offices is not rules().role_re
+    pieces = ["Minister", "Deputy", "Prime", "of", "for", "the", "Defence", "Foreign", "Affairs", "Secretary", "State",
+              "Chief", "General", "Staff", "Defense", "Army", "Navy", "Commander", "National", "Security", "Adviser",
+              "President", "Ambassador", "to", "Vice", "Admiral", "Head", "Ministry", "and", "Armed", "Forces", "-"]
+    for text in _texts(pieces, 300, seed=22):
+        assert [m.span() for m in offices.finditer(text)] == [m.span() for m in rules().role_re.finditer(text)], text

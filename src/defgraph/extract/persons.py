@@ -249,6 +249,13 @@ _AFTER_STATE = re.compile(r"(?:['’]s)?[ \t]+(?=[a-z])")  # "Cambodia's deputy 
 
 
 @per_rules
+def _offices_in_gap(r: Rules) -> re.Pattern[str]:
+    """An office and the "and" or comma after it, taken out of what stands between a state and
+    an office (compiled once, not looked up in re's cache by its long text at each call)."""
+    return re.compile(r"(?:" + r.role_re.pattern + r")(?:\s+and|,)?")
+
+
+@per_rules
 def _state_office_gap(r: Rules) -> re.Pattern[str]:
     """What may stand between a state and an office it holds, once the offices of a chain are
     taken out: the possessive, a modifier of the office (cue office_modifier_after_state, "Deputy",
@@ -296,7 +303,7 @@ def find_persons(
                     return None  # too far for a chain of offices, or on another line (a title)
                 # "Australian Deputy Prime Minister and Minister for Defence": offices in a chain;
                 # papers write the modifier in lower case ("Thailand's acting Defence Minister")
-                gap = re.sub(r"(?:" + role_re().pattern + r")(?:\s+and|,)?", "", text[c.end:pos])
+                gap = _offices_in_gap().sub("", text[c.end:pos])
                 if _state_office_gap().fullmatch(gap):
                     return c.iso3
                 return None

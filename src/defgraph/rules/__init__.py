@@ -254,9 +254,36 @@ def first_chars(patterns: list[str], ignore_case: bool = False) -> str:
     when that cannot be told (a pattern may start with a class of characters, a repeat that
     can be empty, or anything else). Put in front of a long alternation, it lets the engine
     skip at once the positions where no alternative can start."""
+    chars = _first_char_set(patterns, ignore_case)
+    return "(?=[" + "".join(c if c == _DIGIT else re.escape(c) for c in sorted(chars)) + "])" if chars else ""
+
+
+def by_first_char(patterns: list[str]) -> str | None:
+    """The alternation "(?:p1|p2|...)" of patterns that mind case, split by the character a
+    match starts with: for each such character, behind a lookahead of it, the patterns that can
+    start with it in their order. The same matches (at a position the others cannot start, and
+    those that can are tried in the same order), with fewer alternatives tried at each position.
+    None when that cannot be told: a pattern whose first characters are not known (see
+    first_chars) or may be a digit, a group that ignores case or a group that captures (it
+    would be written twice)."""
+    sets = [_first_char_set([p]) for p in patterns]
+    if not patterns or any(not x or _DIGIT in x for x in sets) or any(_SCOPED_IGNORE_CASE.search(p) for p in patterns):
+        return None
+    try:
+        if re.compile("|".join(patterns)).groups:
+            return None
+    except re.error:
+        return None
+    chars = sorted(set().union(*sets))
+    return "(?:" + "|".join("(?=" + re.escape(c) + ")(?:" + "|".join(p for p, x in zip(patterns, sets, strict=True)
+                                                                    if c in x) + ")" for c in chars) + ")"
+
+
+def _first_char_set(patterns: list[str], ignore_case: bool = False) -> set[str]:
+    """The characters any of the patterns can start with (first_chars), empty when not known."""
     sre = _regex_parser()
     if sre is None:
-        return ""
+        return set()
     C, _parser = sre
 
     def firsts(items: Any) -> set[str] | None:
@@ -301,13 +328,13 @@ def first_chars(patterns: list[str], ignore_case: bool = False) -> str:
         for pattern in patterns:
             got = firsts(_parser.parse(pattern))
             if got is None:
-                return ""
+                return set()
             chars |= got
     except (re.error, TypeError, ValueError, AttributeError):
-        return ""
+        return set()
     if ignore_case:
         chars |= {c.swapcase() for c in chars if c != _DIGIT and len(c.swapcase()) == 1}
-    return "(?=[" + "".join(c if c == _DIGIT else re.escape(c) for c in sorted(chars)) + "])" if chars else ""
+    return chars
 
 
 _DIGIT = r"\d"  # (in first_chars' sets: the class of digits, not a character)

@@ -177,19 +177,22 @@ def test_the_lookahead_reads_ranges_and_lookbehinds_and_minds_case_where_the_pat
     """A class of ranges ("[A-Z]") and a lookbehind or \\b before the first character are read
     (first_chars); a pattern that minds case all through gets a lookahead that minds case too
     (lower-case letters are skipped at once), one with a case-blind part a case-blind one."""
-    from defgraph.extract import countries, persons, places
+    from defgraph.extract import context, countries, persons, places
+    from defgraph.extract import text as text_module
     from defgraph.rules import first_chars
 
     assert first_chars([r"(?<![\w-])[A-C]x", r"\b(?=q)De"]) == "(?=[ABCD])"
     assert first_chars([r"[^A-C]x"]) == "" and first_chars([r"[\u0100-\uffff]"]) == ""
+    assert first_chars([r"\s+x|\n|\d"]) == r"(?=[\U0000000a\d\s])"  # (\d, \s as classes; a control character by its code)
     exact = quick_start(re.compile(r"(?<![\w'-])[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+"))
     assert exact.pattern.startswith("(?=[A") and not exact.pattern.startswith("(?=[A-Za")
     blind = quick_start(re.compile(r"(?<!\w)(?:[A-Z]\w+|(?i:de)\s)\w+"))
     assert blind.pattern.startswith("(?i:(?=[")
-    pieces = ["Ana", "ana", "de", "DE", "Bo", "x'", "-", "Ẁ", "\u212aelvin", "Ōno", "ſ", "N", "of", "General", "Ng"]
+    pieces = ["Ana", "ana", "de", "DE", "Bo", "x'", "-", "Ẁ", "\u212aelvin", "Ōno", "ſ", "N", "of", "General", "Ng",
+              "Paris", "and", "Rome", "agreed", "said", ".", "!", "\n", "\u00a0", '"', "’", ")", "(", "2025"]
     for plain in [re.compile(_AHEAD.sub("", p.pattern), p.flags) for p in
                   (exact, blind, persons.name_re(), persons._LOWER_OFFICE_AFTER, countries._mention_regex(),
-                   places._PLACE_CONTEXT)]:
+                   places._PLACE_CONTEXT, text_module._SENT_END, context._CAPITAL_PAIR)]:
         quick = quick_start(plain)
         assert _AHEAD.match(quick.pattern), plain.pattern
         for text in _texts(pieces, 200, seed=9):

@@ -648,7 +648,7 @@ def _title_mentions(text: str, people: list[PersonHit]) -> None:
             continue
         p = holders[0]
         first = min(a for a, _b in p.mentions) if p.mentions else p.start
-        for m in re.finditer(r"\b[Tt]he\s+" + re.escape(head) + r"(?![\w-])(?!\s+(?:of|for|to)\b)(?!,?\s+[A-Z])", text):
+        for m in re.finditer(r"(?=[Tt])\b[Tt]he\s+" + re.escape(head) + r"(?![\w-])(?!\s+(?:of|for|to)\b)(?!,?\s+[A-Z])", text):
             if m.start() > first and not any(a <= m.start() < b for a, b in p.mentions):
                 p.mentions.append((m.start(), m.end()))
 

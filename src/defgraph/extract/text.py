@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..rules import lower_for_words, required_words
+from ..rules import lower_for_words, quick_start, required_words
 
 _SENT_END = re.compile(r"(?<=[.!?。])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9À-ÖØ-Þ])|\n+")
+_SENT_END = quick_start(_SENT_END)  # (behind a lookahead of the characters it starts with: searched in whole texts)
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Adm|Sen|Rep|Hon|St|Prof|Sgt|No|Jan|Feb|"
                      r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc|Inc|Ltd|Co|Jr|Sr|U\.S|U\.K|"
                      r"U\.N|e\.g|i\.e|approx|res|ret|Ret|retd|Retd|rtd|Rtd)\.|\b[A-Z]\.)$")

@@ -255,7 +255,12 @@ def first_chars(patterns: list[str], ignore_case: bool = False) -> str:
     can be empty, or anything else). Put in front of a long alternation, it lets the engine
     skip at once the positions where no alternative can start."""
     chars = _first_char_set(patterns, ignore_case)
-    return "(?=[" + "".join(c if c == _DIGIT else re.escape(c) for c in sorted(chars)) + "])" if chars else ""
+    return "(?=[" + "".join(map(_in_class, sorted(chars))) + "])" if chars else ""
+
+
+def _in_class(c: str) -> str:
+    """A character (or \\d, \\s) as written in a class: escaped, a control character by its code."""
+    return c if c in _CLASSES else re.escape(c) if c.isprintable() else f"\\U{ord(c):08x}"
 
 
 def by_first_char(patterns: list[str]) -> str | None:
@@ -267,7 +272,7 @@ def by_first_char(patterns: list[str]) -> str | None:
     first_chars) or may be a digit, a group that ignores case or a group that captures (it
     would be written twice)."""
     sets = [_first_char_set([p]) for p in patterns]
-    if not patterns or any(not x or _DIGIT in x for x in sets) or any(_SCOPED_IGNORE_CASE.search(p) for p in patterns):
+    if not patterns or any(not x or x & _CLASSES for x in sets) or any(_SCOPED_IGNORE_CASE.search(p) for p in patterns):
         return None
     try:
         if re.compile("|".join(patterns)).groups:
@@ -285,6 +290,7 @@ def _first_char_set(patterns: list[str], ignore_case: bool = False) -> set[str]:
     if sre is None:
         return set()
     C, _parser = sre
+    categories = {C.CATEGORY_DIGIT: _DIGIT, C.CATEGORY_SPACE: r"\s"}  # (kept as classes: see _CLASSES)
 
     def firsts(items: Any) -> set[str] | None:
         """The characters a sequence can start with; None if unknown or if it can be empty."""
@@ -309,12 +315,12 @@ def _first_char_set(patterns: list[str], ignore_case: bool = False) -> set[str]:
                     if one is None:
                         return None
                     got |= one
-            elif op is C.IN and all(o is C.LITERAL or (o is C.CATEGORY and v is C.CATEGORY_DIGIT)
+            elif op is C.IN and all(o is C.LITERAL or (o is C.CATEGORY and v in categories)
                                     or (o is C.RANGE and v[1] - v[0] < _MAX_RANGE) for o, v in av):
-                # (a \d stays \d in the lookahead: it takes in every script's digits)
+                # (\d and \s stay classes in the lookahead: they take in every script's)
                 got = set()
                 for o, v in av:
-                    got |= {chr(v)} if o is C.LITERAL else {_DIGIT} if o is C.CATEGORY else set(
+                    got |= {chr(v)} if o is C.LITERAL else {categories[v]} if o is C.CATEGORY else set(
                         map(chr, range(v[0], v[1] + 1)))
             elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
                 got = firsts(av[2])
@@ -333,11 +339,12 @@ def _first_char_set(patterns: list[str], ignore_case: bool = False) -> set[str]:
     except (re.error, TypeError, ValueError, AttributeError):
         return set()
     if ignore_case:
-        chars |= {c.swapcase() for c in chars if c != _DIGIT and len(c.swapcase()) == 1}
+        chars |= {c.swapcase() for c in chars if c not in _CLASSES and len(c.swapcase()) == 1}
     return chars
 
 
 _DIGIT = r"\d"  # (in first_chars' sets: the class of digits, not a character)
+_CLASSES = frozenset((_DIGIT, r"\s"))  # (\d and \s stay classes in the lookahead: they take in every script's)
 _MAX_RANGE = 512  # (a range of characters in a class, "[A-Z]", is read up to this size)
 
 

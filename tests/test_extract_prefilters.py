@@ -251,3 +251,27 @@ def test_an_alternation_split_by_first_character_finds_what_it_found() -> None:
               "President", "Ambassador", "to", "Vice", "Admiral", "Head", "Ministry", "and", "Armed", "Forces", "-"]
     for text in _texts(pieces, 300, seed=22):
         assert [m.span() for m in offices.finditer(text)] == [m.span() for m in rules().role_re.finditer(text)], text
+
+
+def test_a_sentence_is_looked_at_once_for_the_words_of_every_rule() -> None:
+    """In a text of a sentence's length, may_match reads the words of every rule in one look
+    (text.sentence_words) and answers as the look for its own words would; find_triggers takes
+    its words from the same look."""
+    from defgraph.extract import events, pledges, text
+
+    patterns = [rules().cues["attend"], pledges._PLEDGE_WORD, events._COUNT] + \
+        [t.pattern for et in rules().event_types for t in et.triggers][:40]
+    pieces = ["attended", "took", "part", "pledged", "provide", "aid", "two", "ministers", "met", "talks", "visit",
+              "signed", "an", "agreement", "the", "ſent", "İn", "\u00a0", "exercise", "joint", "with", "Meeting", "x"]
+    text.share_words({"ttend", "zzz"})  # (words of another rule: the answer does not change)
+    for t in _texts(pieces, 400, seed=31):
+        low = lower_for_words(t)
+        for pattern in patterns:
+            words = required_words([pattern])
+            expected = low is None or words is None or any(w in low for w in words)
+            assert may_match(pattern, t) == expected, (pattern.pattern, t)
+        if low is not None:
+            shared = text._SHARED_WORDS
+            assert text.sentence_words(low) == {w for w in shared if w in low}
+    triggers = [events.find_triggers(text.Sentence(0, len(t), t)) for t in _texts(pieces, 200, seed=32)]
+    assert sum(map(len, triggers)) > 20

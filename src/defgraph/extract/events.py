@@ -11,6 +11,7 @@ from typing import Any
 from ..model import ActorRef
 from ..rules import EventType, Rules, first_chars, per_rules, quick_start, required_words, rules
 from .text import (
+    MAX_SENTENCE,
     NUMBER_WORDS_RE,
     Sentence,
     Words,
@@ -19,6 +20,8 @@ from .text import (
     lowered,
     may_match,
     number_value,
+    sentence_words,
+    share_words,
 )
 
 # A headline's infinitive: "Minister to host NATO Secretary General", "UK to deploy jets"
@@ -114,6 +117,7 @@ def _trigger_words(r: Rules) -> tuple[Words | None, WordSet | None, dict[int, fr
     any_words = compile_words(required_words([t.pattern for t in every]))
     if any_words is None or len(own) < len(every):
         return None, None, own
+    share_words({w for words in own.values() for w in words})  # (looked for once per sentence with others')
     return any_words, WordSet([w for words in own.values() for w in words]), own
 
 
@@ -128,9 +132,10 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     r = rules()
     any_words, all_words, own_words = _trigger_words(r)
     low = lowered(s.text) if any_words is not None else None
-    present: set[str] | None = None
+    present: frozenset[str] | set[str] | None = None
     if low is not None and any_words is not None and all_words is not None:
-        present = all_words.present(low)  # (the words any trigger needs, each trigger's own among them)
+        # (the words any trigger needs that stand in the sentence, each trigger's own among them)
+        present = sentence_words(low) & all_words.words if len(low) <= MAX_SENTENCE else all_words.present(low)
         if not present:
             return []  # none of the words any trigger needs
     elif not _any_trigger(r).search(s.text):

@@ -123,6 +123,7 @@ class WordSet:
 
     def __init__(self, words: list[str]) -> None:
         unique = sorted(set(words))
+        self.words = frozenset(unique)
         self._pattern = re.compile(trie_pattern(unique))
         self._heads = {w: frozenset(v for v in unique if w.startswith(v)) for w in unique}
 
@@ -143,22 +144,55 @@ def lowered(text: str) -> str | None:
     return lower_for_words(text)
 
 
+# The words rules look for in sentences (share_words), as one WordSet: in a sentence, one look
+# tells which of them stand there, for every rule that asks (sentence_words), instead of one
+# look per rule. (The set only grows: words of rules no longer in force are harmless.)
+_SHARED_WORDS: set[str] = set()
+_SHARED_SET: list[WordSet | None] = [None]
+
+
+def share_words(words: frozenset[str] | set[str]) -> None:
+    """Add words to those sentence_words tells."""
+    if not words <= _SHARED_WORDS:
+        _SHARED_WORDS.update(words)
+        _SHARED_SET[0] = None
+        sentence_words.cache_clear()
+
+
+@lru_cache(maxsize=128)
+def sentence_words(low: str) -> frozenset[str]:
+    """Which of the shared words (share_words) stand in a lower-cased text (lowered): each rule
+    takes the ones it needs (its words & these, or its words' isdisjoint)."""
+    shared = _SHARED_SET[0]
+    if shared is None:
+        shared = _SHARED_SET[0] = WordSet(sorted(_SHARED_WORDS))
+    return frozenset(shared.present(low))
+
+
 # each pattern's words by the pattern's id (the pattern kept with them, so that the id is its
 # own): a cache keyed by the pattern itself hashes it, which reads all its compiled code at
 # each call
-_WORDS_OF: dict[int, tuple[re.Pattern[str], Words | None]] = {}
+_WORDS_OF: dict[int, tuple[re.Pattern[str], Words | None, frozenset[str]]] = {}
 
 
 def may_match(pattern: re.Pattern[str], text: str) -> bool:
     """False when the pattern cannot match anywhere in the text: none of the words every match
-    holds (rules.required_words) is in it. A cheap look before a costly search of a sentence."""
+    holds (rules.required_words) is in it. A cheap look before a costly search of a sentence.
+    In a text of a sentence's length, the look is the one for every rule's words
+    (sentence_words), made once per sentence."""
     held = _WORDS_OF.get(id(pattern))
     if held is None or held[0] is not pattern:
         if len(_WORDS_OF) >= 4096:  # (patterns made on the fly: keep the table bounded)
             _WORDS_OF.clear()
-        held = _WORDS_OF[id(pattern)] = (pattern, compile_words(required_words([pattern])))
+        needed = required_words([pattern])
+        held = _WORDS_OF[id(pattern)] = (pattern, compile_words(needed), frozenset(needed or ()))
     words = held[1]
     if words is None:
         return True
     low = lowered(text)
-    return low is None or has_words(words, low)
+    if low is None:
+        return True
+    if len(low) <= MAX_SENTENCE:
+        share_words(held[2])
+        return not held[2].isdisjoint(sentence_words(low))
+    return has_words(words, low)

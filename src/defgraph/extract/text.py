@@ -172,7 +172,7 @@ def sentence_words(low: str) -> frozenset[str]:
 # each pattern's words by the pattern's id (the pattern kept with them, so that the id is its
 # own): a cache keyed by the pattern itself hashes it, which reads all its compiled code at
 # each call
-_WORDS_OF: dict[int, tuple[re.Pattern[str], Words | None, frozenset[str]]] = {}
+_WORDS_OF: dict[int, tuple[re.Pattern[str], Words | None, frozenset[str], list[bool]]] = {}
 
 
 def may_match(pattern: re.Pattern[str], text: str) -> bool:
@@ -185,7 +185,7 @@ def may_match(pattern: re.Pattern[str], text: str) -> bool:
         if len(_WORDS_OF) >= 4096:  # (patterns made on the fly: keep the table bounded)
             _WORDS_OF.clear()
         needed = required_words([pattern])
-        held = _WORDS_OF[id(pattern)] = (pattern, compile_words(needed), frozenset(needed or ()))
+        held = _WORDS_OF[id(pattern)] = (pattern, compile_words(needed), frozenset(needed or ()), [False])
     words = held[1]
     if words is None:
         return True
@@ -193,6 +193,8 @@ def may_match(pattern: re.Pattern[str], text: str) -> bool:
     if low is None:
         return True
     if len(low) <= MAX_SENTENCE:
-        share_words(held[2])
+        if not held[3][0]:  # (its words shared once)
+            share_words(held[2])
+            held[3][0] = True
         return not held[2].isdisjoint(sentence_words(low))
     return has_words(words, low)

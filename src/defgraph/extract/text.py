@@ -125,7 +125,7 @@ class WordSet:
         unique = sorted(set(words))
         self.words = frozenset(unique)
         self._pattern = re.compile(trie_pattern(unique))
-        self._heads = {w: frozenset(v for v in unique if w.startswith(v)) for w in unique}
+        self._heads = {w: frozenset(w[:k] for k in range(1, len(w) + 1) if w[:k] in self.words) for w in unique}
 
     def present(self, low: str) -> set[str]:
         heads = self._heads
@@ -146,16 +146,23 @@ def lowered(text: str) -> str | None:
 
 # The words rules look for in sentences (share_words), as one WordSet: in a sentence, one look
 # tells which of them stand there, for every rule that asks (sentence_words), instead of one
-# look per rule. (The set only grows: words of rules no longer in force are harmless.)
+# look per rule. (The set only grows: words of rules no longer in force are harmless.) Words
+# shared after the WordSet was made are looked for one by one until they are many, or until
+# none has come for a while: then the WordSet is made again with them (rules share their words
+# as they are first used, a dozen times in a process's first statement).
 _SHARED_WORDS: set[str] = set()
 _SHARED_SET: list[WordSet | None] = [None]
+_PENDING: set[str] = set()  # shared words not in the WordSet yet
+_CALM = [0]  # sentences looked at since a word was last shared
 
 
 def share_words(words: frozenset[str] | set[str]) -> None:
     """Add words to those sentence_words tells."""
     if not words <= _SHARED_WORDS:
-        _SHARED_WORDS.update(words)
-        _SHARED_SET[0] = None
+        new = set(words) - _SHARED_WORDS
+        _SHARED_WORDS.update(new)
+        _PENDING.update(new)
+        _CALM[0] = 0
         sentence_words.cache_clear()
 
 
@@ -163,10 +170,16 @@ def share_words(words: frozenset[str] | set[str]) -> None:
 def sentence_words(low: str) -> frozenset[str]:
     """Which of the shared words (share_words) stand in a lower-cased text (lowered): each rule
     takes the ones it needs (its words & these, or its words' isdisjoint)."""
+    if _PENDING and (_SHARED_SET[0] is None or len(_PENDING) > 64 or _CALM[0] >= 256):
+        _SHARED_SET[0] = WordSet(sorted(_SHARED_WORDS))
+        _PENDING.clear()
+    _CALM[0] += 1
     shared = _SHARED_SET[0]
-    if shared is None:
-        shared = _SHARED_SET[0] = WordSet(sorted(_SHARED_WORDS))
-    return frozenset(shared.present(low))
+    found = shared.present(low) if shared is not None else set()
+    for w in _PENDING:
+        if w in low:
+            found.add(w)
+    return frozenset(found)
 
 
 # each pattern's words by the pattern's id (the pattern kept with them, so that the id is its

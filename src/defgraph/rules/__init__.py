@@ -253,7 +253,11 @@ def first_chars(patterns: list[str], ignore_case: bool = False) -> str:
     """A lookahead "(?=[...])" of the characters any of the patterns can start with, or ""
     when that cannot be told (a pattern may start with a class of characters, a repeat that
     can be empty, or anything else). Put in front of a long alternation, it lets the engine
-    skip at once the positions where no alternative can start."""
+    skip at once the positions where no alternative can start. Case-blind ("(?i:(?=[...]))")
+    where a pattern has a group that ignores case ("(?i:m)inister" starts with "M" too)."""
+    if not ignore_case and any(_SCOPED_IGNORE_CASE.search(p) for p in patterns):
+        blind = first_chars(patterns, ignore_case=True)
+        return "(?i:" + blind + ")" if blind else ""
     chars = _first_char_set(patterns, ignore_case)
     return "(?=[" + "".join(map(_in_class, sorted(chars))) + "])" if chars else ""
 

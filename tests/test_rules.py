@@ -207,7 +207,10 @@ def test_first_chars_lookahead_keeps_every_match() -> None:
     from defgraph.rules import first_chars, rules
 
     r = rules()
-    assert first_chars([r"[A-Z]x"]) == "" and first_chars([r"(?:a)?(?:b)?"]) == ""
+    assert first_chars([r"[^A-Z]x"]) == "" and first_chars([r"(?:a)?(?:b)?"]) == ""
+    assert first_chars([r"(?<!\w)[A-C]x"]) == "(?=[ABC])"  # (a range is read; a lookbehind takes no character)
+    assert first_chars([r"(?i:m)inister", "Quad"]) == "(?i:(?=[MQmq]))"  # (a group ignoring case: case-blind)
+    assert re.compile(first_chars([r"(?i:m)inister"]) + r"(?:(?i:m)inister)").search("the Minister")
     assert first_chars([r"\b(?:tele)?phone", "Quad"], ignore_case=True) == "(?=[PQTpqt])"
     text = ("Talks\nThe Deputy Prime Minister and Minister for Defence met NATO and ASEAN partners, "
             "the Nordic defence ministers and Spokesperson Ana Ruiz; the Minister of State for Defence "

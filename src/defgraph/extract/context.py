@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 from ..model import (
     Statement,
 )
-from ..rules import Rules, per_rules, rules
+from ..rules import Rules, per_rules, quick_start, rules
 from . import events as ev_rules
 from .countries import (
     CountryMention,
@@ -777,13 +777,19 @@ def _government_role(role: str) -> bool:
     return bool(cues["government_role"].search(role)) and not cues["not_government_role"].search(role)
 
 
+# two capitalised words joined by "and" before a verb: capitals that may stand for their states
+# (behind a lookahead of their first characters: searched in whole texts)
+_CAPITAL_PAIR = quick_start(re.compile(
+    r"\b([A-Z][a-z]+)\s+and\s+([A-Z][a-z]+)\s+(?:have\s+|had\s+|will\s+)?"
+    r"(?:agreed|signed|said|announced|decided|pledged|committed|reaffirmed|"
+    r"welcomed|share|are|were|have|will|must|also)\b"))
+
+
 def _capitals_as_actors(text: str, places: list[PlaceMention],
                         countries: list[CountryMention]) -> list[CountryMention]:
     out = list(countries)
     starts = {c.start for c in countries}
-    for m in re.finditer(r"\b([A-Z][a-z]+)\s+and\s+([A-Z][a-z]+)\s+(?:have\s+|had\s+|will\s+)?"
-                         r"(?:agreed|signed|said|announced|decided|pledged|committed|reaffirmed|"
-                         r"welcomed|share|are|were|have|will|must|also)\b", text):
+    for m in _CAPITAL_PAIR.finditer(text):
         pair = [(m.start(1), m.end(1), m.group(1)), (m.start(2), m.end(2), m.group(2))]
         isos = [capital_of(name) for _, _, name in pair]
         if all(isos):

@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import pycountry
 
-from ..rules import on_reset, rules
+from ..rules import on_reset, quick_start, rules
 from .text import may_match
 
 
@@ -189,7 +189,8 @@ def _mention_regex() -> re.Pattern[str]:
 
     alternation = trie_pattern(list(names))
     # Possessive 's and compounds are handled by the caller; word boundaries on both ends.
-    return re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])")
+    # (behind a lookahead of the names' first characters: searched in whole texts)
+    return quick_start(re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])"))
 
 
 @lru_cache(maxsize=1)

@@ -15,7 +15,7 @@ from ..model import (
     Person,
     Span,
 )
-from ..rules import rules
+from ..rules import quick_start, rules
 from ..vocab import slug
 from . import events as ev_rules
 from .context import (
@@ -1563,3 +1563,11 @@ def _label(d: ev_rules.EventDraft, ctx: _Context, persons: dict[str, Person],
     who = ", ".join(dict.fromkeys(names)) if names else "parties"
     when = f" on {d.date.isoformat()}" if d.date else ""
     return f"{kind}: {who}{when}"[:200]
+
+
+# searched in sentences and windows: behind a lookahead of their first characters
+# (rules.quick_start), not tried at every position
+(_N_DAY, _BILATERAL, _PLACE_BREAK, _SAYING_BEFORE, _SEPARATE, _ENDED, _BEGAN, _UNTIL, _HOSTED_BY_BEFORE,
+    _COUNTED, _CLAUSE_BREAK, _BACKGROUND_TIME, _MONTH_YEAR) = map(
+    quick_start, (_N_DAY, _BILATERAL, _PLACE_BREAK, _SAYING_BEFORE, _SEPARATE, _ENDED, _BEGAN,
+        _UNTIL, _HOSTED_BY_BEFORE, _COUNTED, _CLAUSE_BREAK, _BACKGROUND_TIME, _MONTH_YEAR))

@@ -9,17 +9,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import ActorRef
-from ..rules import EventType, Rules, first_chars, per_rules, required_words, rules
+from ..rules import EventType, Rules, first_chars, per_rules, quick_start, required_words, rules
 from .text import (
+    MAX_SENTENCE,
     NUMBER_WORDS_RE,
     Sentence,
     Words,
     WordSet,
     compile_words,
-    has_words,
     lowered,
     may_match,
     number_value,
+    sentence_words,
+    share_words,
 )
 
 # A headline's infinitive: "Minister to host NATO Secretary General", "UK to deploy jets"
@@ -115,6 +117,7 @@ def _trigger_words(r: Rules) -> tuple[Words | None, WordSet | None, dict[int, fr
     any_words = compile_words(required_words([t.pattern for t in every]))
     if any_words is None or len(own) < len(every):
         return None, None, own
+    share_words({w for words in own.values() for w in words})  # (looked for once per sentence with others')
     return any_words, WordSet([w for words in own.values() for w in words]), own
 
 
@@ -129,13 +132,12 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     r = rules()
     any_words, all_words, own_words = _trigger_words(r)
     low = lowered(s.text) if any_words is not None else None
-    present: set[str] | None = None
+    present: frozenset[str] | set[str] | None = None
     if low is not None and any_words is not None and all_words is not None:
-        if not has_words(any_words, low):
-            return []  # none of the words any trigger needs (a quicker look than the next)
-        present = all_words.present(low)
+        # (the words any trigger needs that stand in the sentence, each trigger's own among them)
+        present = sentence_words(low) & all_words.words if len(low) <= MAX_SENTENCE else all_words.present(low)
         if not present:
-            return []
+            return []  # none of the words any trigger needs
     elif not _any_trigger(r).search(s.text):
         return []  # most sentences name no event: one pass instead of one per trigger
     intent, negation, generic = r.cues["intent"], r.cues["negation"], r.cues["generic_noun"]
@@ -343,3 +345,9 @@ def convenor_after_by(sentence_text: str) -> tuple[int, int] | None:
     if stop:
         end = m.end() + stop.start()
     return m.end(), end
+
+
+# searched in sentences and windows: behind a lookahead of their first characters
+# (rules.quick_start), not tried at every position
+_COUNT, _BY_CONVENOR = map(
+    quick_start, (_COUNT, _BY_CONVENOR))

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import pycountry
 
+from ..rules import quick_start
 from .text import trie_pattern
 
 _SYMBOLS = {
@@ -278,3 +279,9 @@ def _users(currency: str, generic: bool) -> frozenset[str]:
     name = names.get(currency)
     return frozenset(iso3 for iso3, (code, own) in by_state.items()
                      if code == currency or (generic and name is not None and own == name))
+
+
+# searched in sentences and windows: behind a lookahead of their first characters
+# (rules.quick_start), not tried at every position
+_SCALE_WORD, _MONEY, _SPELLED = map(
+    quick_start, (_SCALE_WORD, _MONEY, _SPELLED))

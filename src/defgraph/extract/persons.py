@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..rules import Rules, per_rules, rules
+from ..rules import Rules, per_rules, quick_start, rules
 from ..vocab import slug
 from .countries import CountryMention
 from .lexicon import military_rank, national_roles, role_re, strip_honorific, strip_post_nominals
@@ -50,9 +50,9 @@ _TOKEN = rf"[{_UP}](?:[\w'’]+(?:-[{_UP}]?[\w'’]+)*|\.|(?<![AI])(?=[ \t]+[{_U
 def name_re(r: Rules) -> re.Pattern[str]:
     """A name, with the honorifics before it and the post-nominals after it (rules/names.yaml)."""
     particle = "(?:" + "|".join(r.particles) + ")"
-    return re.compile(
+    return quick_start(re.compile(  # (behind its first characters: searched in whole texts)
         rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+)+)?(?P<name>{_TOKEN}(?:[ \t]+(?:{particle}[ \t]+|"
-        rf"{particle}-)?{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)")
+        rf"{particle}-)?{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)"))
 
 
 # offices in the plural before the states that hold them ("the defence ministers of A and B")
@@ -257,6 +257,13 @@ _AFTER_STATE = re.compile(r"(?:['’]s)?[ \t]+(?=[a-z])")  # "Cambodia's deputy 
 
 
 @per_rules
+def _offices_in_gap(r: Rules) -> re.Pattern[str]:
+    """An office and the "and" or comma after it, taken out of what stands between a state and
+    an office (compiled once, not looked up in re's cache by its long text at each call)."""
+    return re.compile(r"(?:" + r.role_re.pattern + r")(?:\s+and|,)?")
+
+
+@per_rules
 def _state_office_gap(r: Rules) -> re.Pattern[str]:
     """What may stand between a state and an office it holds, once the offices of a chain are
     taken out: the possessive, a modifier of the office (cue office_modifier_after_state, "Deputy",
@@ -304,7 +311,7 @@ def find_persons(
                     return None  # too far for a chain of offices, or on another line (a title)
                 # "Australian Deputy Prime Minister and Minister for Defence": offices in a chain;
                 # papers write the modifier in lower case ("Thailand's acting Defence Minister")
-                gap = re.sub(r"(?:" + role_re().pattern + r")(?:\s+and|,)?", "", text[c.end:pos])
+                gap = _offices_in_gap().sub("", text[c.end:pos])
                 if _state_office_gap().fullmatch(gap):
                     return c.iso3
                 return None
@@ -661,7 +668,7 @@ def _title_mentions(text: str, people: list[PersonHit]) -> None:
             continue
         p = holders[0]
         first = min(a for a, _b in p.mentions) if p.mentions else p.start
-        for m in re.finditer(r"\b[Tt]he\s+" + re.escape(head) + r"(?![\w-])(?!\s+(?:of|for|to)\b)(?!,?\s+[A-Z])", text):
+        for m in re.finditer(r"(?=[Tt])\b[Tt]he\s+" + re.escape(head) + r"(?![\w-])(?!\s+(?:of|for|to)\b)(?!,?\s+[A-Z])", text):
             if m.start() > first and not any(a <= m.start() < b for a, b in p.mentions):
                 p.mentions.append((m.start(), m.end()))
 
@@ -860,3 +867,9 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
     # A lone surname that matched nothing longer is kept only with a role or honorific.
     out.sort(key=lambda p: p.start)
     return out
+
+
+# patterns searched in whole texts, behind a lookahead of their first characters
+# (rules.quick_start): each opens with a lookbehind or \b, so is tried at every position otherwise
+_PLURAL_OFFICE_OF, _DELEGATION_LED, _LOWER_OFFICE_AFTER, _SERVES_AS, _COUNTERPART_SLOT = map(
+    quick_start, (_PLURAL_OFFICE_OF, _DELEGATION_LED, _LOWER_OFFICE_AFTER, _SERVES_AS, _COUNTERPART_SLOT))

@@ -10,7 +10,7 @@ from ..model import (
     Pledge,
     Span,
 )
-from ..rules import rules
+from ..rules import quick_start, rules
 from . import events as ev_rules
 from . import pledges as pl_rules
 from .context import (
@@ -450,3 +450,9 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     if donor == recipient:
         donor = None
     return donor, recipient
+
+
+# searched in sentences and windows: behind a lookahead of their first characters
+# (rules.quick_start), not tried at every position
+_RECIPIENT_BEFORE, _REPORTED, _NOT_RECIPIENT_TO, _HABIT, _CAPITAL_SUBJECT, _MADE_IN, _AID_TO = map(
+    quick_start, (_RECIPIENT_BEFORE, _REPORTED, _NOT_RECIPIENT_TO, _HABIT, _CAPITAL_SUBJECT, _MADE_IN, _AID_TO))

@@ -68,3 +68,4 @@ ITEMS = re.compile(
 # searched in every sentence, and a case-blind pattern opening with \b is tried at every position
 _PLEDGE_WORD, _CUMULATIVE, _NOT_NEW_BEFORE, _PROCUREMENT, _NEGATED, _GIVEN, _PART, _IN_KIND_VERB = map(
     quick_start, (_PLEDGE_WORD, _CUMULATIVE, _NOT_NEW_BEFORE, _PROCUREMENT, _NEGATED, _GIVEN, _PART, _IN_KIND_VERB))
+ITEMS = quick_start(ITEMS)  # (searched in each pledge's sentence)

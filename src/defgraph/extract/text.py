@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..rules import lower_for_words, required_words
+from ..rules import lower_for_words, quick_start, required_words
 
 _SENT_END = re.compile(r"(?<=[.!?。])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9À-ÖØ-Þ])|\n+")
+_SENT_END = quick_start(_SENT_END)  # (behind a lookahead of the characters it starts with: searched in whole texts)
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Adm|Sen|Rep|Hon|St|Prof|Sgt|No|Jan|Feb|"
                      r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc|Inc|Ltd|Co|Jr|Sr|U\.S|U\.K|"
                      r"U\.N|e\.g|i\.e|approx|res|ret|Ret|retd|Retd|rtd|Rtd)\.|\b[A-Z]\.)$")
@@ -114,20 +115,26 @@ def has_words(words: Words, low: str) -> bool:
 
 class WordSet:
     """Which of many words stand in a lower-cased text, in one pass: at each position the
-    longest word that starts there (one trie pattern in a lookahead, so that words that overlap
-    are all seen), and with it each shorter word that is its beginning. The same words as
-    `w in low` for each w, for the price of one look instead of one per word list."""
+    longest word that starts there (one trie pattern, searched again from the position after
+    each match's start, so that words that overlap are all seen), and with it each shorter word
+    that is its beginning. The same words as `w in low` for each w, for the price of one look
+    instead of one per word list. (A search, not a lookahead at every position: the engine
+    skips at once to a character a word starts with.)"""
 
     def __init__(self, words: list[str]) -> None:
         unique = sorted(set(words))
-        self._pattern = re.compile("(?=(" + trie_pattern(unique) + "))")
-        self._heads = {w: frozenset(v for v in unique if w.startswith(v)) for w in unique}
+        self.words = frozenset(unique)
+        self._pattern = re.compile(trie_pattern(unique))
+        self._heads = {w: frozenset(w[:k] for k in range(1, len(w) + 1) if w[:k] in self.words) for w in unique}
 
     def present(self, low: str) -> set[str]:
         heads = self._heads
+        search = self._pattern.search
         out: set[str] = set()
-        for m in self._pattern.finditer(low):
-            out |= heads[m.group(1)]
+        m = search(low)
+        while m is not None:
+            out |= heads[m.group()]
+            m = search(low, m.start() + 1)
         return out
 
 
@@ -137,22 +144,70 @@ def lowered(text: str) -> str | None:
     return lower_for_words(text)
 
 
+# The words rules look for in sentences (share_words), as one WordSet: in a sentence, one look
+# tells which of them stand there, for every rule that asks (sentence_words), instead of one
+# look per rule. (The set only grows: words of rules no longer in force are harmless.) Words
+# shared after the WordSet was made are looked for one by one until they are many, or until
+# none has come for a while: then the WordSet is made again with them (rules share their words
+# as they are first used, a dozen times in a process's first statement).
+_SHARED_WORDS: set[str] = set()
+_SHARED_SET: list[WordSet | None] = [None]
+_PENDING: set[str] = set()  # shared words not in the WordSet yet
+_CALM = [0]  # sentences looked at since a word was last shared
+
+
+def share_words(words: frozenset[str] | set[str]) -> None:
+    """Add words to those sentence_words tells."""
+    if not words <= _SHARED_WORDS:
+        new = set(words) - _SHARED_WORDS
+        _SHARED_WORDS.update(new)
+        _PENDING.update(new)
+        _CALM[0] = 0
+        sentence_words.cache_clear()
+
+
+@lru_cache(maxsize=128)
+def sentence_words(low: str) -> frozenset[str]:
+    """Which of the shared words (share_words) stand in a lower-cased text (lowered): each rule
+    takes the ones it needs (its words & these, or its words' isdisjoint)."""
+    if _PENDING and (_SHARED_SET[0] is None or len(_PENDING) > 64 or _CALM[0] >= 256):
+        _SHARED_SET[0] = WordSet(sorted(_SHARED_WORDS))
+        _PENDING.clear()
+    _CALM[0] += 1
+    shared = _SHARED_SET[0]
+    found = shared.present(low) if shared is not None else set()
+    for w in _PENDING:
+        if w in low:
+            found.add(w)
+    return frozenset(found)
+
+
 # each pattern's words by the pattern's id (the pattern kept with them, so that the id is its
 # own): a cache keyed by the pattern itself hashes it, which reads all its compiled code at
 # each call
-_WORDS_OF: dict[int, tuple[re.Pattern[str], Words | None]] = {}
+_WORDS_OF: dict[int, tuple[re.Pattern[str], Words | None, frozenset[str], list[bool]]] = {}
 
 
 def may_match(pattern: re.Pattern[str], text: str) -> bool:
     """False when the pattern cannot match anywhere in the text: none of the words every match
-    holds (rules.required_words) is in it. A cheap look before a costly search of a sentence."""
+    holds (rules.required_words) is in it. A cheap look before a costly search of a sentence.
+    In a text of a sentence's length, the look is the one for every rule's words
+    (sentence_words), made once per sentence."""
     held = _WORDS_OF.get(id(pattern))
     if held is None or held[0] is not pattern:
         if len(_WORDS_OF) >= 4096:  # (patterns made on the fly: keep the table bounded)
             _WORDS_OF.clear()
-        held = _WORDS_OF[id(pattern)] = (pattern, compile_words(required_words([pattern])))
+        needed = required_words([pattern])
+        held = _WORDS_OF[id(pattern)] = (pattern, compile_words(needed), frozenset(needed or ()), [False])
     words = held[1]
     if words is None:
         return True
     low = lowered(text)
-    return low is None or has_words(words, low)
+    if low is None:
+        return True
+    if len(low) <= MAX_SENTENCE:
+        if not held[3][0]:  # (its words shared once)
+            share_words(held[2])
+            held[3][0] = True
+        return not held[2].isdisjoint(sentence_words(low))
+    return has_words(words, low)

@@ -253,18 +253,55 @@ def first_chars(patterns: list[str], ignore_case: bool = False) -> str:
     """A lookahead "(?=[...])" of the characters any of the patterns can start with, or ""
     when that cannot be told (a pattern may start with a class of characters, a repeat that
     can be empty, or anything else). Put in front of a long alternation, it lets the engine
-    skip at once the positions where no alternative can start."""
+    skip at once the positions where no alternative can start. Case-blind ("(?i:(?=[...]))")
+    where a pattern has a group that ignores case ("(?i:m)inister" starts with "M" too)."""
+    if not ignore_case and any(_SCOPED_IGNORE_CASE.search(p) for p in patterns):
+        blind = first_chars(patterns, ignore_case=True)
+        return "(?i:" + blind + ")" if blind else ""
+    chars = _first_char_set(patterns, ignore_case)
+    return "(?=[" + "".join(map(_in_class, sorted(chars))) + "])" if chars else ""
+
+
+def _in_class(c: str) -> str:
+    """A character (or \\d, \\s) as written in a class: escaped, a control character by its code."""
+    return c if c in _CLASSES else re.escape(c) if c.isprintable() else f"\\U{ord(c):08x}"
+
+
+def by_first_char(patterns: list[str]) -> str | None:
+    """The alternation "(?:p1|p2|...)" of patterns that mind case, split by the character a
+    match starts with: for each such character, behind a lookahead of it, the patterns that can
+    start with it in their order. The same matches (at a position the others cannot start, and
+    those that can are tried in the same order), with fewer alternatives tried at each position.
+    None when that cannot be told: a pattern whose first characters are not known (see
+    first_chars) or may be a digit, a group that ignores case or a group that captures (it
+    would be written twice)."""
+    sets = [_first_char_set([p]) for p in patterns]
+    if not patterns or any(not x or x & _CLASSES for x in sets) or any(_SCOPED_IGNORE_CASE.search(p) for p in patterns):
+        return None
+    try:
+        if re.compile("|".join(patterns)).groups:
+            return None
+    except re.error:
+        return None
+    chars = sorted(set().union(*sets))
+    return "(?:" + "|".join("(?=" + re.escape(c) + ")(?:" + "|".join(p for p, x in zip(patterns, sets, strict=True)
+                                                                    if c in x) + ")" for c in chars) + ")"
+
+
+def _first_char_set(patterns: list[str], ignore_case: bool = False) -> set[str]:
+    """The characters any of the patterns can start with (first_chars), empty when not known."""
     sre = _regex_parser()
     if sre is None:
-        return ""
+        return set()
     C, _parser = sre
+    categories = {C.CATEGORY_DIGIT: _DIGIT, C.CATEGORY_SPACE: r"\s"}  # (kept as classes: see _CLASSES)
 
     def firsts(items: Any) -> set[str] | None:
         """The characters a sequence can start with; None if unknown or if it can be empty."""
         optional: set[str] = set()  # from leading parts that may be absent
         for op, av in items:
-            if op is C.AT:
-                continue  # \b and the like take no character
+            if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+                continue  # \b, a lookbehind and the like take no character (a lookahead only narrows)
             if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] == 0:
                 got = firsts(av[2])
                 if got is None:
@@ -282,9 +319,13 @@ def first_chars(patterns: list[str], ignore_case: bool = False) -> str:
                     if one is None:
                         return None
                     got |= one
-            elif op is C.IN and all(o is C.LITERAL or (o is C.CATEGORY and v is C.CATEGORY_DIGIT) for o, v in av):
-                # (a \d stays \d in the lookahead: it takes in every script's digits)
-                got = {chr(v) if o is C.LITERAL else _DIGIT for o, v in av}
+            elif op is C.IN and all(o is C.LITERAL or (o is C.CATEGORY and v in categories)
+                                    or (o is C.RANGE and v[1] - v[0] < _MAX_RANGE) for o, v in av):
+                # (\d and \s stay classes in the lookahead: they take in every script's)
+                got = set()
+                for o, v in av:
+                    got |= {chr(v)} if o is C.LITERAL else {categories[v]} if o is C.CATEGORY else set(
+                        map(chr, range(v[0], v[1] + 1)))
             elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
                 got = firsts(av[2])
             else:
@@ -297,16 +338,18 @@ def first_chars(patterns: list[str], ignore_case: bool = False) -> str:
         for pattern in patterns:
             got = firsts(_parser.parse(pattern))
             if got is None:
-                return ""
+                return set()
             chars |= got
     except (re.error, TypeError, ValueError, AttributeError):
-        return ""
+        return set()
     if ignore_case:
-        chars |= {c.swapcase() for c in chars if c != _DIGIT}
-    return "(?=[" + "".join(c if c == _DIGIT else re.escape(c) for c in sorted(chars)) + "])" if chars else ""
+        chars |= {c.swapcase() for c in chars if c not in _CLASSES and len(c.swapcase()) == 1}
+    return chars
 
 
 _DIGIT = r"\d"  # (in first_chars' sets: the class of digits, not a character)
+_CLASSES = frozenset((_DIGIT, r"\s"))  # (\d and \s stay classes in the lookahead: they take in every script's)
+_MAX_RANGE = 512  # (a range of characters in a class, "[A-Z]", is read up to this size)
 
 
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
@@ -317,8 +360,9 @@ def quick_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
     cannot skip positions by itself: a pattern that ignores case or does not open with a plain
     letter (\\b, a group, an alternation) is tried at every position of the text. The lookahead
     is case-blind, so it lets through every character a match can start with: the same matches,
-    found sooner. The pattern as it is when that cannot be told (see first_chars), in verbose
-    mode, or with flags of its own at its start."""
+    found sooner; it minds case where the whole pattern does (no re.IGNORECASE, no "(?i:" in
+    it), and then lets through fewer positions ("[A-Z]" not "a"). The pattern as it is when that
+    cannot be told (see first_chars), in verbose mode, or with flags of its own at its start."""
     text = pattern.pattern
     sre = _regex_parser()
     if sre is None or pattern.flags & re.VERBOSE or _GLOBAL_FLAGS.match(text):
@@ -330,8 +374,45 @@ def quick_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
         return pattern
     if not first or (first[0][0] is C.LITERAL and not pattern.flags & re.IGNORECASE):
         return pattern  # (the engine skips ahead to a literal first character by itself)
-    ahead = first_chars([text], ignore_case=True)
-    return re.compile("(?i:" + ahead + ")" + text, pattern.flags) if ahead else pattern
+    exact = not pattern.flags & re.IGNORECASE and not _SCOPED_IGNORE_CASE.search(text)
+    ahead = first_chars([text], ignore_case=not exact)
+    if ahead and _top_level_bar(text):
+        text = "(?:" + text + ")"  # (else the lookahead would guard the first alternative alone)
+    if not ahead:
+        return pattern
+    return re.compile((ahead if exact else "(?i:" + ahead + ")") + text, pattern.flags)
+
+
+# a group that ignores case inside a pattern ("(?i:", "(?ai:"; not "(?-i:")
+_SCOPED_IGNORE_CASE = re.compile(r"\(\?[aLmsux]*i")
+
+
+def _top_level_bar(text: str) -> bool:
+    """Whether a pattern (not in verbose mode) has an alternation outside every group: "a|b",
+    not "(?:a|b)c". A non-capturing group around such a pattern keeps its groups' numbers."""
+    depth, i, n = 0, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":  # a class: up to its closing bracket ("]" right after "[" or "[^" is a character)
+            i += 2 if text.startswith("[^", i) else 1
+            i += 1 if text[i:i + 1] == "]" else 0
+            while i < n and text[i] != "]":
+                i += 2 if text[i] == "\\" else 1
+        elif text.startswith("(?#", i):  # a comment: up to its closing parenthesis
+            i = text.find(")", i)
+            if i < 0:
+                return False
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+        i += 1
+    return False
 
 
 def required_words(patterns: Sequence[str | re.Pattern[str]]) -> list[str] | None:
@@ -458,8 +539,9 @@ def lower_for_words(text: str) -> str | None:
     """The text in lower case with each run of white space one space, to look for
     required_words in; None when a character of it makes lower case differ from what a
     case-blind pattern sees (then no prefilter)."""
-    if any(ch in text for ch in _UNLIKE_LOWER):
-        return None
+    for ch in _UNLIKE_LOWER:  # (a loop, not any() over a generator: called for each sentence)
+        if ch in text:
+            return None
     low = text.lower()
     out = " ".join(low.split())  # (str.split splits where \s matches)
     if low[:1].isspace():

@@ -532,7 +532,25 @@ def find_persons(
 
     # "The Minister for Defence, the Hon Richard Marles MP, met ..."; "Fiji's Minister for Home
     # Affairs and Immigration, Pio Tikoduadua": the office's last words may follow an "and"
+    field = rules().cues["office_field"]
     for r in roles:
+        # "The Minister of Government, X": an office whose field no listed office names, its
+        # holder after one of the field's commas (the first full name a punctuation mark closes)
+        fm = field.match(text, r.end()) if text.startswith((" of ", " for "), r.end()) else None
+        if fm is not None and not military_rank(r.group(0)):
+            for cm in re.finditer(r",[ \t]+(?:the[ \t]+)?", text[r.end():fm.end() + 8]):
+                at = r.end() + cm.end()
+                fnm = _name_at(text, at)
+                ft = _trim_name(fnm, block) if fnm else None
+                if fnm is None or not ft or len(ft[0].split()) < 2 or not _valid_name(*ft) or \
+                        ft[1] != at or not re.match(r"\s*(?:[,.;)]|$)", text[fnm.end():fnm.end() + 2]):
+                    continue
+                office = text[r.start():r.end() + cm.start()]
+                hits.append(PersonHit(ft[0], slug(ft[0]), r.start(), ft[2], office,
+                                      country_before(r.start()) or
+                                      _country_in_role(text, r.start(), r.end() + cm.start(), cindex),
+                                      org_before(r.start())))
+                break
         # (or a list's last two after a comma: "Commissioner for Political Affairs, Peace and Security, X")
         m = re.match(r"(?:[ \t]+(?:and|&)[ \t]+[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,2}|"
                      r",[ \t]+[A-Z][\w’'-]*[ \t]+(?:and|&)[ \t]+[A-Z][\w’'-]*)?,\s+(?:the\s+)?",

@@ -46,12 +46,16 @@ _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽ
 _TOKEN = rf"[{_UP}](?:[\w'’]+(?:-[{_UP}]?[\w'’]+)*|\.|(?<![AI])(?=[ \t]+[{_UP}][\w'’]))"
 
 
+# a given name's initial written against the name ("U.Khurelsukh", "B.Battsetseg": Mongolian usage)
+_GLUED = rf"(?<=\b[{_UP}]\.)(?=[{_UP}][a-z])"
+
+
 @per_rules
 def name_re(r: Rules) -> re.Pattern[str]:
     """A name, with the honorifics before it and the post-nominals after it (rules/names.yaml)."""
     particle = "(?:" + "|".join(r.particles) + ")"
     return re.compile(
-        rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+)+)?(?P<name>{_TOKEN}(?:[ \t]+(?:{particle}[ \t]+|"
+        rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+)+)?(?P<name>{_TOKEN}(?:(?:[ \t]+|{_GLUED})(?:{particle}[ \t]+|"
         rf"{particle}-)?{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)")
 
 
@@ -156,7 +160,8 @@ def _full_name_at(text: str, pos: int, blocked: SpanIndex[tuple[int, int]]) -> b
     if m is None or m.group("hon"):
         return False
     trimmed = _trim_name(m, blocked)
-    return trimmed is not None and len(trimmed[0].split()) >= 2 and trimmed[2] == m.end("name")
+    # ("U.Khurelsukh": an initial written against the name is a word of its own)
+    return trimmed is not None and len(re.split(_GLUED + r"|\s+", trimmed[0])) >= 2 and trimmed[2] == m.end("name")
 
 
 def _valid_name(name: str, start: int, end: int, blocked: SpanIndex[tuple[int, int]] | None = None) -> bool:
@@ -395,7 +400,11 @@ def find_persons(
         chain = re.match(r"\s+(?:and|&)\s+", text[r.end():r.end() + 6])
         if chain and role_re().match(text, r.end() + chain.end()):
             continue  # "Deputy Prime Minister and Minister of ...": one holder, named after the chain
-        if country and not military_rank(role) and not _COUNTERPART_SLOT.search(text, max(0, r.start() - 40), r.start()):
+        # "the President of Kazakhstan congratulated President X": the office's state is not X's
+        acts_on = rules().cues["post_acts_on"].match(text, after2)
+        acts_on = acts_on if acts_on is not None and text.startswith(role + " ", acts_on.end()) else None
+        if country and not military_rank(role) and acts_on is None and \
+                not _COUNTERPART_SLOT.search(text, max(0, r.start() - 40), r.start()):
             # "the US Defence Secretary" with no name; not one named where a counterpart stands
             # ("spoke by phone with Finland's Minister of Defence")
             posts.setdefault(role.lower(), country)
@@ -515,7 +524,13 @@ def find_persons(
     # and Andris Sprūds of Latvia": each holder of a list with the state after "of"
     for lm in (_PLURAL_HOLDERS.finditer(text) if may_match(_PLURAL_HOLDERS, text) else ()):
         pos = lm.end()
-        while True:
+        # "the two defence ministers, A and B": as many full names as the number says, closed by
+        # punctuation, each of a side the rules of states tell later
+        counted = rules().cues["plural_holders_count"].search(text[max(0, lm.start() - 30):lm.start()])
+        pair = _counted_holders(text, pos, block, counted) if counted is not None else None
+        for t in pair or ():
+            hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2]))
+        while pair is None:
             nm = _name_at(text, pos)
             t = _trim_name(nm, block) if nm else None
             if not t or not _valid_name(*t) or len(t[0].split()) < 2:
@@ -632,6 +647,28 @@ def find_persons(
         if p.country is None:
             p.country = _state_after_name(text, p, cindex)
     return people + _posts(post_hits, people)
+
+
+def _counted_holders(text: str, pos: int, block: SpanIndex[tuple[int, int]],
+                     counted: re.Match[str]) -> list[tuple[str, int, int]] | None:
+    """The full names listed at pos ("A and B", "A, B and C"), exactly as many as the count
+    before the plural office says, the last closed by punctuation; else None."""
+    want = rules().cue_values.get("plural_holders_count", {}).get(counted.group(1).lower())
+    names: list[tuple[str, int, int]] = []
+    while want and len(names) < want:
+        nm = _name_at(text, pos)
+        t = _trim_name(nm, block) if nm else None
+        if nm is None or not t or not _valid_name(*t) or len(t[0].split()) < 2 or t[2] != nm.end("name"):
+            return None
+        names.append(t)
+        sep = re.match(r",[ \t]+(?:and[ \t]+)?|[ \t]+(?:and|&)[ \t]+", text[t[2]:t[2] + 8])
+        if len(names) < want and sep is None:
+            return None
+        if len(names) < want:
+            pos = t[2] + sep.end() if sep else pos
+    if not names or not re.match(r"\s*(?:[,.;:)]|$)", text[names[-1][2]:names[-1][2] + 2]):
+        return None
+    return names
 
 
 @per_rules

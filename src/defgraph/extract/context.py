@@ -179,6 +179,10 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     org_spans = [(o.start, o.end, o.key) for o in orgs]
     blocked = [(o.start, o.end) for o in orgs] + [(p.start, p.end) for p in places]
     persons = find_persons(text, countries, blocked, org_spans)
+    surnames = [p.surname_state for p in persons if p.surname_state is not None]
+    if surnames:
+        # "the Prime Minister, Luís Montenegro": a state's name as a person's surname is no state
+        countries = [c for c in countries if (c.start, c.end) not in surnames]
     home = home_hint or publisher_country(st) or _dateline_country(text, places) or \
         (None if _international_publisher(st) else
          _dominant_country(text, countries) or _places_country(countries, places))

@@ -112,6 +112,7 @@ class PersonHit:
     state_confidence: float | None = None  # set when the state could not be told among candidates
     counterpart: bool = False  # introduced as someone's counterpart: of the other side
     title_state: bool = False  # the state was given by a national title alone
+    surname_state: tuple[int, int] | None = None  # a state's name written as the surname ("Luís Montenegro")
 
 
 def clean_name(raw: str) -> str:
@@ -576,6 +577,17 @@ def find_persons(
         if not nm or not (nm.group("hon") or len(nm.group("name").split()) >= 2):
             continue
         trimmed = _trim_name(nm, block)
+        words = nm.group("name").split()
+        if trimmed and len(trimmed[0].split()) == 1 and len(words) == 2 and not nm.group("hon") and \
+                re.match(r"\s*[,.;)]", text[nm.end():nm.end() + 2]) and \
+                any(c.start == nm.end("name") - len(words[1]) and c.end == nm.end("name") and not c.adjectival
+                    for c in cindex.starting_in(nm.end("name") - len(words[1]), nm.end("name"))):
+            # "the Prime Minister, Luís Montenegro.": a surname that is a state's name, after a
+            # given name, between an office's comma and a punctuation mark
+            trimmed = (clean_name(nm.group("name")), nm.start("name"), nm.end("name"))
+            surname_at: tuple[int, int] | None = (nm.end("name") - len(words[1]), nm.end("name"))
+        else:
+            surname_at = None
         # one word only after an honorific ("The Minister of Defence, Hon. Lord Fielakepa,")
         if not trimmed or (len(trimmed[0].split()) < 2 and not nm.group("hon")) or not _valid_name(*trimmed):
             continue
@@ -583,7 +595,7 @@ def find_persons(
             continue
         name, s, e = trimmed
         hits.append(PersonHit(name, slug(name), r.start(), e, r.group(0),
-                              country_before(r.start()), org_before(r.start())))
+                              country_before(r.start()), org_before(r.start()), surname_state=surname_at))
 
     # "a delegation from the Republic of Korea Army led by Lieutenant General X": the leader is of
     # the state the delegation comes from
@@ -873,6 +885,7 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
             target.role = h.role  # an office named elsewhere says more than a rank
         target.country = target.country or h.country
         target.org = target.org or h.org
+        target.surname_state = target.surname_state or h.surname_state
     out = [people[k] for k in order]
     by_surname: dict[str, list[PersonHit]] = {}
     held = {p.country for p in out if p.country}

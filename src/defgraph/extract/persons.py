@@ -527,10 +527,15 @@ def find_persons(
         pos = lm.end()
         # "the two defence ministers, A and B": as many full names as the number says, closed by
         # punctuation, each of a side the rules of states tell later
-        counted = rules().cues["plural_holders_count"].search(text[max(0, lm.start() - 30):lm.start()])
+        lead = text[max(0, lm.start() - 30):lm.start()]
+        counted = rules().cues["plural_holders_count"].search(lead)
         pair = _counted_holders(text, pos, block, counted) if counted is not None else None
-        for t in pair or ():
-            hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2]))
+        if counted is not None and pair:
+            # the office in the singular: "the two defence ministers" -> "defence minister"
+            plural = (lead[counted.end(1):] + text[lm.start():lm.end()].split(",")[0]).strip()
+            office = re.sub(r"ies$", "y", plural) if plural.endswith("ies") else re.sub(r"s$", "", plural)
+            for t in pair:
+                hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2], office))
         while pair is None:
             nm = _name_at(text, pos)
             t = _trim_name(nm, block) if nm else None

@@ -179,6 +179,10 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     org_spans = [(o.start, o.end, o.key) for o in orgs]
     blocked = [(o.start, o.end) for o in orgs] + [(p.start, p.end) for p in places]
     persons = find_persons(text, countries, blocked, org_spans)
+    surnames = [p.surname_state for p in persons if p.surname_state is not None]
+    if surnames:
+        # "the Prime Minister, Luís Montenegro": a state's name as a person's surname is no state
+        countries = [c for c in countries if (c.start, c.end) not in surnames]
     home = home_hint or publisher_country(st) or _dateline_country(text, places) or \
         (None if _international_publisher(st) else
          _dominant_country(text, countries) or _places_country(countries, places))
@@ -245,6 +249,8 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             p.state_confidence = r.confidence("state_from_place_visited")
             continue
         cue = rules().cues["accompanied"].search(text, sent0.start, p.start) if sent0 is not None else None
+        if cue is not None and r.cues["accompanied_then_met"].search(text, cue.end(), p.start):
+            cue = None  # "X, who is accompanied by Y, also met Premier Z": Z is met, not of the delegation
         if cue is not None and sent0 is not None and home:
             # "The prime minister was accompanied by ... Foreign Minister X": of the delegation's
             # side, the one named before the cue, else the publisher's
@@ -322,21 +328,25 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                                    key=lambda mq: mq[0], default=None)
                     if earliest is not None:
                         subject = earliest[1]
+            titled = sent is not None and r.cues["title_subject"].match(text, sent.start, at) is not None
+            if titled:
+                subject = None  # "The Head of State was received by X before talks with Y": not X
             if subject is None and sent is not None:
                 # "the Defence Secretary also called on ...": a named person's office alone
                 head = text[sent.start:at]
-                subject = next((q for q in persons if q is not p and not q.is_post and q.role
-                                and " " in q.role and q.role in head), None)
-                if subject is None:
+                subject = None if titled else next((q for q in persons if q is not p and not q.is_post and q.role
+                                                    and " " in q.role and q.role in head), None)
+                if subject is None and not titled:
                     # "the Minister will also pay a courtesy call on ...": the one holder of an
                     # office whose first word names the subject
                     words = set(re.findall(r"\b[Tt]he\s+([A-Z][\w-]+)\b", head))
                     holders = [q for q in persons if q is not p and not q.is_post and q.role
                                and q.role.split()[0] in words]
                     subject = holders[0] if len(holders) == 1 else None
-                if subject is None and re.search(r"\b(?:[Hh]e|[Ss]he)\b", head):
-                    # "He called on General X": the one named first in the last sentence before
-                    # that names anyone (its subject, not the one it met)
+                if subject is None and (re.search(r"\b(?:[Hh]e|[Ss]he)\b", head) or r.cues["title_subject"].match(head)):
+                    # "He called on General X", "The Head of State was received by X": the one
+                    # named first in the last sentence before that names anyone (its subject, not
+                    # the one it met)
                     named = [(m, q) for q in persons if q is not p and not q.is_post
                              for m, _e in q.mentions if m < sent.start]
                     if named:
@@ -348,6 +358,11 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                             if not rules().cues["object_before"].search(text, prev.start, at0):
                                 subject = first_q  # not one met there ("will meet President X")
             sub_state = subject.country if subject is not None else None
+            if subject is None and sent is not None and not titled:
+                # "the Ukrainian president was received ... by X": a subject named by its state
+                told_by = [c for c in c_ix.starting_in(sent.start, at) if c.adjectival
+                           and r.cues["demonym_title_after"].match(text, c.end)]
+                sub_state = told_by[0].iso3 if len(told_by) == 1 else None
             if home and subject is not None and subject.org and not sub_state and not subject.is_post:
                 # "NATO Deputy Secretary General X visited Skopje and met Prime Minister Y": an
                 # organisation's official met the publisher's
@@ -719,10 +734,11 @@ def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
         before = before[before.rfind("\n") + 1:]  # a title line's last words are not the name's verb
         # "talks with Deputy Prime Minister and Minister for Defence X": the offices of a chain
         # stand between the verb and the holder
-        before = _office_chain_end().sub("", before)[-40:]
+        wide = _office_chain_end().sub("", before)
+        before = wide[-40:]
         if rules().cues["host_before"].search(before):
             return "host", a, None
-        if rules().cues["guest_before"].search(before):
+        if rules().cues["guest_before"].search(before) or rules().cues["received_far_by"].search(wide):
             return "guest", a, None
         if depth < 3:
             q = _joined_partner(text, a, ends, p.role)

@@ -846,8 +846,11 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
         rel = p.end - t.sentence_start
         return p.kind == "venue" and bool(_NAMED_AFTER_VENUE.match(t.sentence_text[rel:rel + 20]))
 
-    # the dateline's city tells where the report was filed, not where the event was held
-    after = [p for p in after if not named_thing(p) and not (p.kind == "city" and _is_dateline_at(t, p))]
+    # the dateline's city tells where the report was filed, not where the event was held; the
+    # place one goes back to is home ("before returning to Colombo")
+    back = rules().cues["return_to_before"]
+    after = [p for p in after if not named_thing(p) and not (p.kind == "city" and _is_dateline_at(t, p))
+             and not back.search(t.sentence_text, max(0, p.start - t.sentence_start - 30), p.start - t.sentence_start)]
     before = [p for p in before if not named_thing(p) and not (p.kind == "city" and _is_dateline_at(t, p))]
     venue = next((p for p in after + before if p.kind == "venue"), None)
     if after:
@@ -860,7 +863,8 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
     # Further away in the same sentence, unless another matter intervenes ("attack in Manbij");
     # never the city of the dateline, which tells where the report was filed
     for p in places:
-        if p.kind == "city" and _is_dateline_at(t, p):
+        if p.kind == "city" and _is_dateline_at(t, p) or \
+                back.search(t.sentence_text, max(0, p.start - t.sentence_start - 30), p.start - t.sentence_start):
             continue
         lo, hi = (t.end, p.start) if p.start >= t.end else (p.end, t.start)
         if not _PLACE_BREAK.search(ctx_text_between(places, t, lo, hi)):

@@ -154,6 +154,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
     found: dict[str, Trigger] = {}
     kinds: dict[str, str] = {}
+    unmet: dict[str, int] = {}  # class -> end of the first of its words an intention or negation took
     for et in r.event_types:
         cls = et.cls
         for trig in et.triggers:
@@ -166,7 +167,10 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 head = word.split()[0]
                 before = s.text[: m.start()]
                 if negation.search(before[-w_neg:]) or intent.search(before[-w_intent:]):
+                    unmet.setdefault(cls, m.end())
                     continue
+                if cls in unmet and unmet[cls] <= m.start() and not _CLAUSE_BREAK.search(s.text, unmet[cls], m.start()):
+                    continue  # "had hoped to meet X at the summit": the occasion of a meeting not held
                 if content is not None and content.search(before[-w_content:]):
                     continue  # "a pact that will allow each country to deploy troops": its content
                 if past_perfect is not None:
@@ -332,6 +336,8 @@ def attend_sentence(text: str) -> bool:
     return False
 
 
+# a break between two words of one event type: a clause of its own ("hoped to meet X, and met Y")
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\s(?:but|and|while|whereas)\s")
 _RELATIVE_BEFORE = re.compile(r"\b(?:which|that|who)\s+(?:\w+\s+){0,2}$")
 
 

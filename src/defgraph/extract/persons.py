@@ -46,12 +46,16 @@ _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽ
 _TOKEN = rf"[{_UP}](?:[\w'’]+(?:-[{_UP}]?[\w'’]+)*|\.|(?<![AI])(?=[ \t]+[{_UP}][\w'’]))"
 
 
+# a given name's initial written against the name ("U.Khurelsukh", "B.Battsetseg": Mongolian usage)
+_GLUED = rf"(?<=\b[{_UP}]\.)(?=[{_UP}][a-z])"
+
+
 @per_rules
 def name_re(r: Rules) -> re.Pattern[str]:
     """A name, with the honorifics before it and the post-nominals after it (rules/names.yaml)."""
     particle = "(?:" + "|".join(r.particles) + ")"
     return quick_start(re.compile(  # (behind its first characters: searched in whole texts)
-        rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+)+)?(?P<name>{_TOKEN}(?:[ \t]+(?:{particle}[ \t]+|"
+        rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+)+)?(?P<name>{_TOKEN}(?:(?:[ \t]+|{_GLUED})(?:{particle}[ \t]+|"
         rf"{particle}-)?{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)"))
 
 
@@ -108,6 +112,7 @@ class PersonHit:
     state_confidence: float | None = None  # set when the state could not be told among candidates
     counterpart: bool = False  # introduced as someone's counterpart: of the other side
     title_state: bool = False  # the state was given by a national title alone
+    surname_state: tuple[int, int] | None = None  # a state's name written as the surname ("Luís Montenegro")
 
 
 def clean_name(raw: str) -> str:
@@ -156,7 +161,8 @@ def _full_name_at(text: str, pos: int, blocked: SpanIndex[tuple[int, int]]) -> b
     if m is None or m.group("hon"):
         return False
     trimmed = _trim_name(m, blocked)
-    return trimmed is not None and len(trimmed[0].split()) >= 2 and trimmed[2] == m.end("name")
+    # ("U.Khurelsukh": an initial written against the name is a word of its own)
+    return trimmed is not None and len(re.split(_GLUED + r"|\s+", trimmed[0])) >= 2 and trimmed[2] == m.end("name")
 
 
 def _valid_name(name: str, start: int, end: int, blocked: SpanIndex[tuple[int, int]] | None = None) -> bool:
@@ -402,7 +408,11 @@ def find_persons(
         chain = re.match(r"\s+(?:and|&)\s+", text[r.end():r.end() + 6])
         if chain and role_re().match(text, r.end() + chain.end()):
             continue  # "Deputy Prime Minister and Minister of ...": one holder, named after the chain
-        if country and not military_rank(role) and not _COUNTERPART_SLOT.search(text, max(0, r.start() - 40), r.start()):
+        # "the President of Kazakhstan congratulated President X": the office's state is not X's
+        acts_on = rules().cues["post_acts_on"].match(text, after2)
+        acts_on = acts_on if acts_on is not None and text.startswith(role + " ", acts_on.end()) else None
+        if country and not military_rank(role) and acts_on is None and \
+                not _COUNTERPART_SLOT.search(text, max(0, r.start() - 40), r.start()):
             # "the US Defence Secretary" with no name; not one named where a counterpart stands
             # ("spoke by phone with Finland's Minister of Defence")
             posts.setdefault(role.lower(), country)
@@ -522,7 +532,18 @@ def find_persons(
     # and Andris Sprūds of Latvia": each holder of a list with the state after "of"
     for lm in (_PLURAL_HOLDERS.finditer(text) if may_match(_PLURAL_HOLDERS, text) else ()):
         pos = lm.end()
-        while True:
+        # "the two defence ministers, A and B": as many full names as the number says, closed by
+        # punctuation, each of a side the rules of states tell later
+        lead = text[max(0, lm.start() - 30):lm.start()]
+        counted = rules().cues["plural_holders_count"].search(lead)
+        pair = _counted_holders(text, pos, block, counted) if counted is not None else None
+        if counted is not None and pair:
+            # the office in the singular: "the two defence ministers" -> "defence minister"
+            plural = (lead[counted.end(1):] + text[lm.start():lm.end()].split(",")[0]).strip()
+            office = re.sub(r"ies$", "y", plural) if plural.endswith("ies") else re.sub(r"s$", "", plural)
+            for t in pair:
+                hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2], office))
+        while pair is None:
             nm = _name_at(text, pos)
             t = _trim_name(nm, block) if nm else None
             if not t or not _valid_name(*t) or len(t[0].split()) < 2:
@@ -539,7 +560,25 @@ def find_persons(
 
     # "The Minister for Defence, the Hon Richard Marles MP, met ..."; "Fiji's Minister for Home
     # Affairs and Immigration, Pio Tikoduadua": the office's last words may follow an "and"
+    field = rules().cues["office_field"]
     for r in roles:
+        # "The Minister of Government, X": an office whose field no listed office names, its
+        # holder after one of the field's commas (the first full name a punctuation mark closes)
+        fm = field.match(text, r.end()) if text.startswith((" of ", " for "), r.end()) else None
+        if fm is not None and not military_rank(r.group(0)):
+            for cm in re.finditer(r",[ \t]+(?:the[ \t]+)?", text[r.end():fm.end() + 8]):
+                at = r.end() + cm.end()
+                fnm = _name_at(text, at)
+                ft = _trim_name(fnm, block) if fnm else None
+                if fnm is None or not ft or len(ft[0].split()) < 2 or not _valid_name(*ft) or \
+                        ft[1] != at or not re.match(r"\s*(?:[,.;)]|$)", text[fnm.end():fnm.end() + 2]):
+                    continue
+                office = text[r.start():r.end() + cm.start()]
+                hits.append(PersonHit(ft[0], slug(ft[0]), r.start(), ft[2], office,
+                                      country_before(r.start()) or
+                                      _country_in_role(text, r.start(), r.end() + cm.start(), cindex),
+                                      org_before(r.start())))
+                break
         # (or a list's last two after a comma: "Commissioner for Political Affairs, Peace and Security, X")
         m = re.match(r"(?:[ \t]+(?:and|&)[ \t]+[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,2}|"
                      r",[ \t]+[A-Z][\w’'-]*[ \t]+(?:and|&)[ \t]+[A-Z][\w’'-]*)?,\s+(?:the\s+)?",
@@ -550,6 +589,17 @@ def find_persons(
         if not nm or not (nm.group("hon") or len(nm.group("name").split()) >= 2):
             continue
         trimmed = _trim_name(nm, block)
+        words = nm.group("name").split()
+        if trimmed and len(trimmed[0].split()) == 1 and len(words) == 2 and not nm.group("hon") and \
+                re.match(r"\s*[,.;)]", text[nm.end():nm.end() + 2]) and \
+                any(c.start == nm.end("name") - len(words[1]) and c.end == nm.end("name") and not c.adjectival
+                    for c in cindex.starting_in(nm.end("name") - len(words[1]), nm.end("name"))):
+            # "the Prime Minister, Luís Montenegro.": a surname that is a state's name, after a
+            # given name, between an office's comma and a punctuation mark
+            trimmed = (clean_name(nm.group("name")), nm.start("name"), nm.end("name"))
+            surname_at: tuple[int, int] | None = (nm.end("name") - len(words[1]), nm.end("name"))
+        else:
+            surname_at = None
         # one word only after an honorific ("The Minister of Defence, Hon. Lord Fielakepa,")
         if not trimmed or (len(trimmed[0].split()) < 2 and not nm.group("hon")) or not _valid_name(*trimmed):
             continue
@@ -557,7 +607,7 @@ def find_persons(
             continue
         name, s, e = trimmed
         hits.append(PersonHit(name, slug(name), r.start(), e, r.group(0),
-                              country_before(r.start()), org_before(r.start())))
+                              country_before(r.start()), org_before(r.start()), surname_state=surname_at))
 
     # "a delegation from the Republic of Korea Army led by Lieutenant General X": the leader is of
     # the state the delegation comes from
@@ -621,6 +671,28 @@ def find_persons(
         if p.country is None:
             p.country = _state_after_name(text, p, cindex)
     return people + _posts(post_hits, people)
+
+
+def _counted_holders(text: str, pos: int, block: SpanIndex[tuple[int, int]],
+                     counted: re.Match[str]) -> list[tuple[str, int, int]] | None:
+    """The full names listed at pos ("A and B", "A, B and C"), exactly as many as the count
+    before the plural office says, the last closed by punctuation; else None."""
+    want = rules().cue_values.get("plural_holders_count", {}).get(counted.group(1).lower())
+    names: list[tuple[str, int, int]] = []
+    while want and len(names) < want:
+        nm = _name_at(text, pos)
+        t = _trim_name(nm, block) if nm else None
+        if nm is None or not t or not _valid_name(*t) or len(t[0].split()) < 2 or t[2] != nm.end("name"):
+            return None
+        names.append(t)
+        sep = re.match(r",[ \t]+(?:and[ \t]+)?|[ \t]+(?:and|&)[ \t]+", text[t[2]:t[2] + 8])
+        if len(names) < want and sep is None:
+            return None
+        if len(names) < want:
+            pos = t[2] + sep.end() if sep else pos
+    if not names or not re.match(r"\s*(?:[,.;:)]|$)", text[names[-1][2]:names[-1][2] + 2]):
+        return None
+    return names
 
 
 @per_rules
@@ -825,6 +897,7 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
             target.role = h.role  # an office named elsewhere says more than a rank
         target.country = target.country or h.country
         target.org = target.org or h.org
+        target.surname_state = target.surname_state or h.surname_state
     out = [people[k] for k in order]
     by_surname: dict[str, list[PersonHit]] = {}
     held = {p.country for p in out if p.country}

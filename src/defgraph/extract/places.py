@@ -183,6 +183,8 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             return
         # the whole capitalised run: "to Fiji, Charlotte Darlow" names a person, not Charlotte
         cand = c.group("name").rstrip(".,'’")
+        if rules().cues["region_abbreviation"].fullmatch(text, c.start("name"), c.start("name") + len(cand) + 1):
+            return  # "Kananaskis, Alta.": the province of the town before, no town of its own
         city = lookup_city(cand)
         if city:
             add(PlaceMention(c.start("name"), c.start("name") + len(cand), _label(city.name, cand), "city", city.iso3,

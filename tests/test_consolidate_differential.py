@@ -393,7 +393,8 @@ def run_sequence(seed: int, tmp: Path, steps: int) -> None:
                     log.append(f"{step}: correct {done}")
                     op = "withdraw"  # nothing to ingest
             if not paths and op != "withdraw":  # nothing to do for this op: ingest a file again
-                op, paths = "again", [folder / rng.choice(sorted(world.written))]
+                op, paths = "again", ([folder / rng.choice(sorted(world.written))]
+                                      if world.written else [world.new_note()])
             if paths:
                 kg.ingest(*paths, workers=1)
                 log.append(f"{step}: {op} {[p.name for p in paths]}")

@@ -14,8 +14,8 @@ from defgraph.pipeline import KnowledgeGraph
 from defgraph.stores import Rows
 from defgraph.vocab import DGID_NS, XSD, dg
 
-UNION = {"statement_texts", "reports_on_days", "reports_running_from_day", "pledge_reports_of_donor",
-         "graph_of_report", "summary_triples"}
+UNION = {"statement_texts", "statements_of_file", "reports_on_days", "reports_running_from_day",
+         "pledge_reports_of_donor", "graph_of_report", "summary_triples"}
 
 
 @pytest.fixture(scope="module")

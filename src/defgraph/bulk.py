@@ -56,6 +56,11 @@ Writing keeps the rule "a statement is stored whole or not at all":
 * A store that is not an embedded Oxigraph store (a SPARQL endpoint) gets every
   statement through its own ``replace_graph``.
 
+The consolidated graph follows after the statements are written, in several writes: a
+run marks the store before its first write and removes the mark when the graph is in step,
+and a run that finds the mark rebuilds the graph whole (maintain.Maintainer.begin, and
+docs/consolidation.md, "A run cut short").
+
 Merging happens after, not in the statements' graphs: each graph depends on its
 statement only, and once a run has written its statements the consolidated graph is
 brought up to date (maintain.py; see docs/consolidation.md). This is the one ingest
@@ -440,13 +445,18 @@ class _Writer:
         self.queued_quads = 0
         self.maintainer = Maintainer(store, fresh=self.fresh)
         self.collect = False  # set by _collected: the garbage collector is left to settle()
-        self.files: dict[str, set[str]] = {}  # source file -> graphs it gave (statements with no URL)
+        # source file -> graphs it gave (statements with no URL); none into a fresh store
+        self.files: dict[str, set[str]] = {}
         self.written: dict[str, Order] = {}  # graph -> place in the input of what this run wrote
 
     def add(self, st: Extracted, order: Order | None = None) -> None:
         """Store one statement; ``order`` is its place in the input (None: after all before)."""
-        if st.source and not st.has_url:
-            self.files.setdefault(st.source, set()).add(st.graph)
+        if st.source and not self.fresh:
+            # a file read again: its statements without a URL that it no longer gives go,
+            # also when all it gives now have one (a digest's items dropped, a link added)
+            given = self.files.setdefault(st.source, set())
+            if not st.has_url:
+                given.add(st.graph)
         if order is not None:
             if st.graph in self.written and self.written[st.graph] > order:
                 self.report.unchanged += 1  # a later statement of the input gave this graph
@@ -467,6 +477,7 @@ class _Writer:
                                for q in quads}:
                 changed = False
             else:
+                self.maintainer.begin()
                 changed = self.store.replace_graph(st.graph, quads)
         except Exception as exc:
             if isinstance(exc, StoreUnavailable):
@@ -478,8 +489,9 @@ class _Writer:
             self.maintainer.removed(st.graph, old)
             self.maintainer.added(st.graph, quads)
         elif not self.maintainer.is_consolidated(st.graph):
-            # stored by a run cut short before it consolidated: this run makes up for it
-            self.maintainer.added(st.graph, quads)
+            # stored by a run cut short before it consolidated (by a version that did not
+            # mark its runs, maintain.Maintainer.begin): this run makes up for it
+            self.maintainer.added(st.graph, quads, unconsolidated=True)
         self.report.stored += changed
         self.report.unchanged += not changed
         self.report.events.update(st.events)
@@ -491,6 +503,8 @@ class _Writer:
         data = b"".join(st.nquads for st in batch)
         assert self.ox is not None
         store = self.ox
+
+        self.maintainer.begin()
 
         def load(data: bytes) -> None:
             if self.bulk:
@@ -535,6 +549,7 @@ class _Writer:
             for g in stored_graphs_of_file(self.store, source):
                 if g not in graphs:
                     old = self.store.graph_quads(g)
+                    self.maintainer.begin()
                     self.store.remove_graph(g)
                     self.maintainer.removed(g, old)
                     self.report.withdrawn += 1

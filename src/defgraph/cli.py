@@ -282,8 +282,9 @@ def rebuild(store: str | None) -> None:
     """Recompute the consolidated graph from the statements' own graphs.
 
     Ingest keeps the consolidated graph (one node per event, person, pledge, each
-    fact once, with its sources) up to date by itself; rebuild recomputes it whole,
-    for instance after a run was cut short, and gives the same graph.
+    fact once, with its sources) up to date by itself, and the next ingest after a run
+    that was cut short rebuilds it; rebuild recomputes it whole at any time and gives
+    the same graph.
 
     \b
     Example:

@@ -398,9 +398,10 @@ def store_statements(store: Any) -> list[str]:
     return statement_graphs(store)
 
 
-def _recompute(store: Any, before: Sequence[Correction], after: Sequence[Correction]) -> None:
+def _recompute(store: Any, before: Sequence[Correction], after: Sequence[Correction],
+               m: Maintainer | None = None) -> None:
     t = touched(store, list(before) + list(after))
-    m = Maintainer(store)
+    m = m or Maintainer(store)
     m.touch(t.reports, t.entities, [c.iri for c in list(before) + list(after)], t.statements)
     m.apply()
     store.flush()
@@ -409,9 +410,10 @@ def _recompute(store: Any, before: Sequence[Correction], after: Sequence[Correct
 def add(store: Any, c: Correction) -> Correction:
     """Record a correction and bring the consolidated graph in line with it."""
     before = touched(store, [c])  # the units as they are now
+    m = Maintainer(store)
+    m.begin()  # cut short from here on, the next run that writes rebuilds the graph
     _write(store, _graph_quads(store) | _as_quads(to_triples(c)))
     after = touched(store, [c])
-    m = Maintainer(store)
     m.touch(before.reports | after.reports, before.entities | after.entities, [c.iri],
             before.statements | after.statements)
     m.apply()
@@ -437,8 +439,9 @@ def undo(store: Any, ident: str) -> Correction:
     c = find(store, ident)
     t = touched(store, [c])
     keep = {q for q in _graph_quads(store) if q.subject != node(c.iri)}
-    _write(store, _drop_unused_agents(keep))
     m = Maintainer(store)
+    m.begin()
+    _write(store, _drop_unused_agents(keep))
     m.touch(t.reports, t.entities, [c.iri], t.statements)
     m.apply()
     store.flush()
@@ -556,11 +559,14 @@ def import_corrections(store: Any, path: str | Path) -> list[Correction]:
     agents = {t.object for t in triples if t.subject in mine
               and t.predicate == node(PROV + "wasAssociatedWith")}
     keep = [t for t in triples if t.subject in mine or t.subject in agents]
+    m = Maintainer(store) if new else None
+    if m is not None:
+        m.begin()  # cut short before the graph follows: the next run that writes rebuilds it
     _write(store, _graph_quads(store) | _as_quads(keep))
     if len(new) > 50:  # many at once: one rebuild is cheaper than many partial recomputes
         rebuild(store)
     elif new:
-        _recompute(store, [], new)
+        _recompute(store, [], new, m)
     return new
 
 

@@ -62,6 +62,8 @@ from .overlay import apply as apply_corrections
 from .vocab import (
     CONSOLIDATED_GRAPH,
     CORRECTIONS_GRAPH,
+    LABEL,
+    MAINTENANCE_GRAPH,
     RDF_TYPE,
     XSD,
     dg,
@@ -89,8 +91,8 @@ def internal_query(name: str) -> str:
 
 
 # queries that name the statements' graphs (GRAPH ?g) run over the whole dataset
-_OVER_ALL = {"statement_texts", "reports_on_days", "reports_running_from_day",
-             "pledge_reports_of_donor", "graph_of_report"}
+_OVER_ALL = {"statement_texts", "statements_of_file", "reports_on_days",
+             "reports_running_from_day", "pledge_reports_of_donor", "graph_of_report"}
 
 
 def _rows(store: Any, name: str, **bindings: ox.NamedNode | ox.Literal) -> list[list[Any]]:
@@ -115,6 +117,29 @@ def _entity_counts(store: Any, entity: ox.NamedNode) -> EntityCounts | None:
             counts.preds[p.value] = p
             found = True
     return counts if found else None
+
+
+_MAINTENANCE = node(MAINTENANCE_GRAPH)
+_PENDING = ox.Quad(_MAINTENANCE, LABEL, ox.Literal(
+    "a run is writing statements or the consolidated graph; found at the start of the "
+    "next run, the consolidated graph is rebuilt whole"), _MAINTENANCE)
+
+
+def mark_pending(store: Any) -> None:
+    """Say in the store that the consolidated graph may be out of step with the statements
+    until the run ends (written before a run's first write, in its own transaction)."""
+    store.change([], [_PENDING])
+
+
+def clear_pending(store: Any) -> None:
+    """The run ended with the consolidated graph in step: the mark goes."""
+    store.remove_graph(_MAINTENANCE)
+
+
+def was_cut_short(store: Any) -> bool:
+    """Whether the last run that wrote to this store stopped before it ended (the mark of
+    mark_pending is still there)."""
+    return bool(store.has_graph(_MAINTENANCE))
 
 
 def statement_graphs(store: Any) -> list[str]:
@@ -144,6 +169,10 @@ class Maintainer:
         self.touched_entities: set[str] = set()
         self.touched_corrections: set[str] = set()
         self.touched_statements: set[str] = set()  # whose own description is written anew
+        # the last run that wrote to the store was cut short (its mark is still there): the
+        # consolidated graph is rebuilt whole at apply, whatever this run changes
+        self.stale = was_cut_short(store)
+        self._marked = False  # this run's mark is written (mark_pending)
         self._corrections: list[Correction] = []
         # into a fresh store, statements are consolidated as they come (bounded memory):
         # the builder, the graphs it has, and the final triples not yet written
@@ -166,12 +195,29 @@ class Maintainer:
         self.touched_corrections.update(corrections)
         self.touched_statements.update(statements)
 
-    def added(self, graph: str, quads: Iterable[ox.Quad] | Contribution) -> None:
-        """A statement graph this run wrote (its quads, or their contribution already read)."""
+    def begin(self) -> None:
+        """Before the run's first write (a statement graph, a correction, the consolidated
+        graph): mark the store as being written, until apply ends. A run cut short (killed,
+        out of disk, a store that stopped answering) leaves the mark, and the next run that
+        writes rebuilds the consolidated graph whole: whatever it had done of its writes and
+        maintenance, the graph is then the statements' again (docs/consolidation.md)."""
+        if not self._marked:
+            mark_pending(self.store)
+            self._marked = True
+
+    def added(self, graph: str, quads: Iterable[ox.Quad] | Contribution, *,
+              unconsolidated: bool = False) -> None:
+        """A statement graph this run wrote (its quads, or their contribution already read).
+
+        ``unconsolidated``: a graph stored before, by a run cut short before it consolidated
+        it; what it says of entities is counted anew rather than added to their nodes, as
+        a count made since may include it already."""
         if self.fresh:
             self._add_fresh(graph, quads)
             return
-        self.new[graph] = _read(graph, quads)
+        c = self.new[graph] = _read(graph, quads)
+        if unconsolidated:
+            self.touched_entities.update(c.entities)
 
     def _add_fresh(self, graph: str, quads: Iterable[ox.Quad] | Contribution) -> None:
         if self._rebuild:
@@ -207,7 +253,16 @@ class Maintainer:
     def apply(self) -> None:
         self._writes.wait()
         if self.fresh:
+            self.begin()
             self._apply_fresh()
+            self._end()
+            return
+        if self.stale:  # the last run was cut short: the whole graph, from every statement
+            self.begin()
+            rebuild(self.store)
+            self.stale = False
+            self._forget()
+            self._end()
             return
         counted, named = (_rows(self.store, "counts_are_derived") or [[None, None]])[0]
         if counted is None and named is not None:
@@ -217,7 +272,9 @@ class Maintainer:
         if not self.new and not self.old and not self.touched_reports \
                 and not self.touched_entities and not self.touched_corrections \
                 and not self.touched_statements:
+            self._end()
             return
+        self.begin()
         self._corrections = corrections(self.store)
         self._lookups.clear()  # the store changed since any earlier apply
         subjects, triples, moved = self._incremental()
@@ -249,6 +306,11 @@ class Maintainer:
                 after = {e: _share(self.store.subject_quads(e, _CONSOLIDATED))
                          for e in sorted(events | {e for e, v in before.items() if v}, key=str)}
                 recount_pairs(self.store, {e: v for e, v in before.items() if v}, after)
+        self._forget()
+        self._end()
+
+    def _forget(self) -> None:
+        """What this run changed is in the consolidated graph: start afresh."""
         self.new.clear()
         self.old.clear()
         self._graphs.clear()
@@ -257,6 +319,12 @@ class Maintainer:
         self.touched_entities.clear()
         self.touched_corrections.clear()
         self.touched_statements.clear()
+
+    def _end(self) -> None:
+        """The consolidated graph is in step with the statements: this run's mark goes."""
+        if self._marked:
+            clear_pending(self.store)
+            self._marked = False
 
     def _apply_fresh(self) -> None:
         """Nothing was consolidated before this run: write the rest of the whole graph."""
@@ -570,6 +638,7 @@ def rebuild(store: Any) -> int:
     """
     from .stores import OxigraphStore
 
+    mark_pending(store)  # a rebuild cut short is done again by the next run that writes
     builder = Builder(corrections(store))
     graphs = statement_graphs(store)
     if isinstance(store, OxigraphStore) or not store.has_graph(CONSOLIDATED_GRAPH):
@@ -595,6 +664,7 @@ def rebuild(store: Any) -> int:
                                                        or q.subject in vocabulary))], [])
         count += refresh_event_states(store) + refresh_state_pairs(store)
         store.refresh_vocabulary()
+        clear_pending(store)
         store.flush()
         return count
     triples: list[Triple] = []
@@ -606,6 +676,7 @@ def rebuild(store: Any) -> int:
     store.change(old - new, new - old)  # usually a small difference: change only that
     count = len(new) + refresh_event_states(store) + refresh_state_pairs(store)
     store.refresh_vocabulary()
+    clear_pending(store)
     store.flush()
     return count
 

@@ -143,6 +143,10 @@ ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
 CONSOLIDATED_GRAPH = GRAPH_NS + "consolidated"
 # Analysts' corrections (curation.py): data of their own, applied over consolidation.
 CORRECTIONS_GRAPH = GRAPH_NS + "corrections"
+# Present only while a run writes statements or the consolidated graph (maintain.py): found
+# at the start of the next run, it says the last one was cut short, and the consolidated
+# graph is rebuilt whole.
+MAINTENANCE_GRAPH = GRAPH_NS + "maintenance"
 # Each statement's own record is the named graph named by the statement's IRI.
 STATEMENT_NS = DGID_NS + "statement/"
 

@@ -278,7 +278,11 @@ class OxigraphStore:
 
     def replace_subjects(self, graph: str | ox.NamedNode, subjects: Iterable[ox.NamedNode],
                          quads: Iterable[ox.Quad]) -> None:
-        """In one graph, drop every triple of these subjects, then add these quads (its new ones)."""
+        """In one graph, drop every triple of these subjects, then add these quads (its new ones).
+
+        Not one transaction: the old triples go one by one, the new ones come in one. A run
+        cut in between leaves the mark of maintain.Maintainer.begin, and the next run that
+        writes rebuilds the consolidated graph."""
         g = _as_graph_name(graph)
         try:
             old = [q for s in subjects for q in self._store.quads_for_pattern(s, None, None, g)]

@@ -861,7 +861,8 @@ class RemoteStore:
         """In one graph, drop every triple of these subjects, then add these quads.
 
         Not atomic over HTTP: a run cut in between leaves the consolidated graph behind
-        its statements, and ``defgraph rebuild`` recomputes it."""
+        its statements, and the next run that writes rebuilds it (the run's mark,
+        maintain.Maintainer.begin), as ``defgraph rebuild`` does."""
         g = _as_graph_name(graph)
         subjects = list(subjects)
         for i in range(0, len(subjects), 50):

@@ -19,7 +19,7 @@ from .countries import (
     find_countries,
 )
 from .dates import DateMention, find_dates
-from .holders import apply_holders
+from .holders import apply_holders, office_kind
 from .lexicon import OrgMention, find_organisations
 from .money import Money, find_money
 from .persons import PersonHit, find_persons, yield_shared_titles, yield_shared_titles_to_lead
@@ -688,15 +688,7 @@ def _joined_partner(text: str, at: int, ends: dict[int, PersonHit],
 
 
 # the kinds of a minister's office, each read by cue office_kind_<kind> in this order
-_OFFICE_KINDS = ("foreign", "defence", "head_of_government", "head_of_state")
-
-
-def _office_kind(role: str) -> str | None:
-    """The kind of a minister's office (foreign, defence, head of government or state), if plain."""
-    cues = rules().cues
-    if cues["office_kind_mixed"].search(role):
-        return None  # "Deputy Prime Minister and Minister of Defence": more than one kind
-    return next((k for k in _OFFICE_KINDS if cues["office_kind_" + k].search(role)), None)
+_office_kind = office_kind  # the kind of a minister's office (holders.office_kind)
 
 
 _JOINED_AFTER = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:the[ \t]+)?(?:(?:[A-Z][\w'’.-]*|of|for|the)[ \t]+){0,10}")

@@ -37,16 +37,39 @@ def _on_day(holders: list[Holder], day: dt.date | None) -> list[Holder]:
     return [h for h in holders if h.holds_on(day)]
 
 
+def office_kind(role: str) -> str | None:
+    """The kind of an office (foreign, defence, head of government or state), if plain (the
+    cues office_kind_*; None for a mixed or other office)."""
+    cues = rules().cues
+    if cues["office_kind_mixed"].search(role):
+        return None
+    return next((k for k in OFFICE_KINDS if cues["office_kind_" + k].search(role)), None)
+
+
+OFFICE_KINDS = ("foreign", "defence", "head_of_government", "head_of_state")
+
+
+def _same_kind(role: str | None, holders: list[Holder]) -> list[Holder]:
+    """The entries whose office is of the kind of the office the text gives (a namesake of
+    another office is someone else: "the Minister of National Defence, Pedro Sánchez" is not
+    Spain's Prime Minister); all of them where either kind cannot be told."""
+    kind = office_kind(role) if role else None
+    if kind is None:
+        return holders
+    return [h for h in holders if office_kind(h.office) in (None, kind)]
+
+
 def holders_of(name: str, role: str | None, day: dt.date | None) -> list[Holder]:
     """The entries of people.yaml that `name` (with `role`, the office the text gives, if any)
-    names on `day`: by full name; a surname alone only with an office that is the entry's."""
+    names on `day`: by full name, of an office of the kind the text gives; a surname alone only
+    with an office that is the entry's."""
     index = rules().people_index
     if not index.by_name:
         return []
     key = fold_name(name)
     found = index.by_name.get(key)
     if found:
-        return _on_day(found, day)
+        return _on_day(_same_kind(role, found), day)
     if " " in key or not role:
         return []
     office = fold_name(role)
@@ -105,5 +128,6 @@ def apply_holders(persons: list[PersonHit], day: dt.date | None) -> None:
             p.title_state = False  # the record agrees: no positional rule moves it
         else:
             p.state_confidence = min(p.state_confidence or 1.0, r.confidence("known_office_holder_disputed"))
-        if p.role is None and len({h.office for h in found}) == 1:
+        if p.role is None and not p.counterpart and len({h.office for h in found}) == 1:
+            # (not one introduced as someone's counterpart: that phrase is their office)
             p.role = found[0].office

@@ -672,8 +672,12 @@ def find_persons(
     # a known office holder's full name with no office: "Ilham Aliyev and Nikol Pashinyan held talks"
     from .holders import names_in_text
 
-    for name, s, e in names_in_text(text, day, block):
-        hits.append(PersonHit(name, slug(name), s, e))
+    known = names_in_text(text, day, block)
+    if known:
+        spans = pair_index([(h.start, h.end) for h in hits])
+        for name, s, e in known:
+            if not any(a <= s and e <= b for a, b in spans.overlapping(s, e)):
+                hits.append(PersonHit(name, slug(name), s, e))  # (not one an office found already)
 
     people = _merge(text, hits, block, posts)
     for p in people:

@@ -194,13 +194,17 @@ class Rules:
         by_name: dict[str, list[Holder]] = {}
         by_surname: dict[str, list[Holder]] = {}
         by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        org = self.org_re
         for h in self.people:
+            if org.search(h.office):
+                continue  # an international organisation's office ("NATO Secretary General") is no state's
             for form in dict.fromkeys((h.name, *h.also)):
                 by_name.setdefault(fold_name(form), []).append(h)
                 words = tuple(fold_accents(form).split())
-                if (words, form) not in by_first.get(words[0], []):
+                if len(words) >= 2 and (words, form) not in by_first.get(words[0], []):
                     by_first.setdefault(words[0], []).append((words, form))
-            by_surname.setdefault(fold_name(h.name).split()[-1], []).append(h)
+            if " " in h.name:
+                by_surname.setdefault(fold_name(h.name).split()[-1], []).append(h)
         return PeopleIndex(by_name, by_surname, by_first)
 
     # Compiled forms, built once per Rules object.
@@ -856,9 +860,12 @@ def _add_people(r: Rules, file: str, doc: dict[str, Any]) -> None:
             raise e.fail(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}")
         name = " ".join(e.get("name", str, required=True).split())
         also = e.get("also", list, default=[])
-        for form in [name, *also]:
+        # `name` may be one word where the person is known by one (many Indonesians); the other
+        # spellings are full names (never a surname alone); a one-word name is only looked up for
+        # a person the text finds, never looked for in the text
+        for form in also:
             if not isinstance(form, str) or len(form.split()) < 2:
-                raise e.fail(f"a name needs two words or more (never a surname alone), got {form!r}")
+                raise e.fail(f"an 'also' form needs two words or more (never a surname alone), got {form!r}")
         start = _day(e, e.raw.get("from"), "from")
         if start is None:
             raise e.fail("missing 'from'")

@@ -20,15 +20,27 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..rules import Holder, fold_accents, fold_name, rules
+from ..rules import Holder, Rules, first_chars, fold_accents, fold_name, per_rules, rules
 from .persons import PersonHit
 from .spans import SpanIndex
+from .text import trie_pattern
 
 __all__ = ["apply_holders", "holders_of", "names_in_text"]
 
-# a word that may open a name (a capital letter, Latin or Cyrillic, accented or not)
-_CAPITAL = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-ÞĀ-ſА-Я][\w'’.-]*")
 _WORD_AFTER = re.compile(r"[\w-]")
+
+
+@per_rules
+def _first_words(r: Rules) -> re.Pattern[str] | None:
+    """The first words of the holders' full names (as written and with accents folded), as one
+    trie pattern of whole words followed by a space: the engine skips at once to a character a
+    first word starts with, and only those words come back to be looked up."""
+    words = {w for h in r.people for form in (h.name, *h.also) if " " in form
+             for w in (form.split()[0], fold_accents(form.split()[0]))}
+    if not words:
+        return None
+    return re.compile(first_chars([re.escape(w) for w in sorted(words)]) + r"(?<![\w'’-])"
+                      + trie_pattern(sorted(words)) + r"(?=\s)")
 
 
 def _on_day(holders: list[Holder], day: dt.date | None) -> list[Holder]:
@@ -83,10 +95,12 @@ def names_in_text(text: str, day: dt.date | None,
     index = rules().people_index
     if not index.by_first_word:
         return []
+    first = _first_words()
+    if first is None:
+        return []
     out: list[tuple[str, int, int]] = []
-    for m in _CAPITAL.finditer(text):
-        word = m.group(0).rstrip(".'’")
-        cands = index.by_first_word.get(fold_accents(word))
+    for m in first.finditer(text):
+        cands = index.by_first_word.get(fold_accents(m.group(0)))
         if not cands:
             continue
         for words, form in cands:

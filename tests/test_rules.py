@@ -275,3 +275,24 @@ def test_a_replaced_cue_drops_the_values_it_does_not_give(tmp_path: Path) -> Non
                             "    values: {second: 2}\n    note: only the second day\n")
     r = load_rules([path])
     assert r.cue_values["nth_day_of"] == {"second": 2}
+
+
+def test_people_file_limits(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:
+    """An international organisation's office is no state's; a one-word name (a mononym) is
+    looked up for a person the text finds, never looked for in the text; an explicit state in
+    the text that disagrees with the record is kept, less sure."""
+    _write(tmp_path, """
+people:
+  - {name: Jan Kowal, state: POL, office: NATO Secretary General, from: 2024-01-01, to: null, note: invented}
+  - {name: Sutarno, state: IDN, office: Foreign Minister, from: 2024-01-01, to: null, note: invented mononym}
+  - {name: Ola Berg, state: NOR, office: Defence Minister, from: 2024-01-01, to: null, note: invented}
+""")
+    fresh_rules.setenv(ENV, str(tmp_path / "extra.yaml"))
+    reset_rules()
+    text = ("Talks\nSecretary General Jan Kowal met Foreign Minister Sutarno and Sweden's Defence Minister "
+            "Ola Berg in Brussels on Monday. Sutarno said little.")
+    persons = extract(Statement(text=text, title="Talks", issued=date(2025, 6, 5))).persons
+    assert persons["jan-kowal"].country != "POL"
+    assert persons["sutarno"].country == "IDN"
+    assert persons["ola-berg"].country == "SWE"
+    assert persons["ola-berg"].confidence <= 0.6

@@ -84,18 +84,19 @@ def test_an_unnamed_post_is_named_by_a_later_statement() -> None:
 
 
 def test_records_from_real_extractions() -> None:
+    """(An invented name: a known holder would take the state of rules/people.yaml in both.)"""
     from defgraph.extract import extract
     from defgraph.extract.people import default_confidence, records_from_extraction
     from defgraph.model import Statement
 
-    one = extract(Statement(text="Talks\nRajnath Singh, India's Defence Minister, met the Japanese Minister "
+    one = extract(Statement(text="Talks\nArun Varma, India's Defence Minister, met the Japanese Minister "
                                  "of Defense in Tokyo on 3 March 2025.", title="Talks", issued=date(2025, 3, 3)))
     two = extract(Statement(text="Visit\nOn 9 April 2025 the Prime Minister of Malaysia hosted President Ferdinand "
-                                 "Marcos and Mr Rajnath Singh in Kuala Lumpur.", title="Visit",
+                                 "Marcos and Mr Arun Varma in Kuala Lumpur.", title="Visit",
                             issued=date(2025, 4, 9), publisher="Prime Minister's Office of Malaysia"))
     r1, _ = records_from_extraction(one, "s1")
     r2, _posts = records_from_extraction(two, "s2")
-    assert any(r.person_key == "rajnath-singh" and r.state is None for r in r2)
+    assert any(r.person_key == "arun-varma" and r.state is None for r in r2)
     infs = infer_states(r1 + r2, base_confidence=default_confidence())
-    state = next(i for i in infs if i.person_key == "rajnath-singh" and i.field == "state")
+    state = next(i for i in infs if i.person_key == "arun-varma" and i.field == "state")
     assert (state.statement, state.value, state.source_statement) == ("s2", "IND", "s1")

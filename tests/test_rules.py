@@ -32,7 +32,7 @@ def _write(tmp_path: Path, text: str, name: str = "extra.yaml") -> Path:
 
 def test_every_builtin_entry_is_valid_and_has_a_note() -> None:
     r = load_rules()
-    assert len(r.sources) == 9
+    assert len(r.sources) == 10
     assert r.windows["section_chars"] > 0 and 0 < r.confidences["event_base"] <= 1
     assert {g.key for g in r.groups} >= {"nato", "eu", "nordic", "baltic", "visegrad", "five-eyes", "aukus",
                                          "quad", "asean", "african-union", "g7"}
@@ -44,6 +44,53 @@ def test_group_members_are_dated() -> None:
     assert "SWE" in nato.members_on(date(2024, 3, 7))
     eu = next(g for g in load_rules().groups if g.key == "eu")
     assert "GBR" in eu.members_on(date(2019, 1, 1)) and "GBR" not in eu.members_on(date(2021, 1, 1))
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("people:\n  - {name: Jan Kowal, also: [Kowal], state: POL, office: President, from: 2012-05-07, note: n}\n",
+     "two words or more"),
+    ("people:\n  - {name: Jan Kowal, state: ZZZ, office: President, from: 2012-05-07, note: n}\n", "unknown state 'ZZZ'"),
+    ("people:\n  - {name: Jan Kowal, state: POL, office: President, note: n}\n", "missing 'from'"),
+    ("people:\n  - {name: Jan Kowal, state: POL, office: President, from: 2020-01-01, to: 2019-01-01, note: n}\n",
+     "'to' is before 'from'"),
+    ("people:\n  - {name: Jan Kowal, state: POL, from: 2020-01-01, note: n}\n", "missing 'office'"),
+    ("people:\n  - {name: Jan Kowal, state: POL, office: President, from: 2020-01-01}\n", "missing 'note'"),
+    ("people:\n  - {name: Jan Kowal, state: POL, office: President, since: 2020-01-01, note: n}\n", "unknown key(s) since"),
+])
+def test_a_bad_people_entry_is_named(tmp_path: Path, text: str, needle: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(RulesError) as info:
+        load_rules([path])
+    message = str(info.value)
+    assert str(path) in message and "people entry 1" in message and needle in message
+
+
+def test_people_index_folds_accents_and_case_and_also_forms() -> None:
+    index = load_rules().people_index
+    assert {h.state for h in index.by_name["recep tayyip erdogan"]} == {"TUR"}
+    assert {h.state for h in index.by_name["joseph r. biden"]} == {"USA"}
+
+
+def test_an_office_holder_added_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:
+    """A newcomer adds a person by data alone: named with no office, or with an office and no
+    state, they take the holder's state on the statement's day, and only between the dates."""
+    text = "Talks in Tallinn\nKalle Tamm and President Anna Mets discussed air defence on Monday."
+    st = Statement(text=text, title="Talks", issued=date(2025, 6, 5))
+    assert "kalle-tamm" not in extract(st).persons
+    _write(tmp_path, """
+people:
+  - {name: Kalle Tamm, state: EST, office: Defence Minister, from: 2024-07-23, to: null, note: invented for the test}
+  - {name: Anna Mets, also: [Ánna Mets], state: LVA, office: President, from: 2020-01-01, to: 2026-01-01, note: invented}
+""")
+    fresh_rules.setenv(ENV, str(tmp_path / "extra.yaml"))
+    reset_rules()
+    persons = extract(st).persons
+    assert (persons["kalle-tamm"].country, persons["kalle-tamm"].role_title) == ("EST", "Defence Minister")
+    assert persons["anna-mets"].country == "LVA"
+    later = extract(Statement(text=text, title="Talks", issued=date(2026, 6, 5))).persons
+    assert later["anna-mets"].country != "LVA"  # out of office by then
+    earlier = extract(Statement(text=text, title="Talks", issued=date(2023, 6, 5))).persons
+    assert "kalle-tamm" not in earlier
 
 
 @pytest.mark.parametrize("text,needle", [
@@ -228,3 +275,24 @@ def test_a_replaced_cue_drops_the_values_it_does_not_give(tmp_path: Path) -> Non
                             "    values: {second: 2}\n    note: only the second day\n")
     r = load_rules([path])
     assert r.cue_values["nth_day_of"] == {"second": 2}
+
+
+def test_people_file_limits(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:
+    """An international organisation's office is no state's; a one-word name (a mononym) is
+    looked up for a person the text finds, never looked for in the text; an explicit state in
+    the text that disagrees with the record is kept, less sure."""
+    _write(tmp_path, """
+people:
+  - {name: Jan Kowal, state: POL, office: NATO Secretary General, from: 2024-01-01, to: null, note: invented}
+  - {name: Sutarno, state: IDN, office: Foreign Minister, from: 2024-01-01, to: null, note: invented mononym}
+  - {name: Ola Berg, state: NOR, office: Defence Minister, from: 2024-01-01, to: null, note: invented}
+""")
+    fresh_rules.setenv(ENV, str(tmp_path / "extra.yaml"))
+    reset_rules()
+    text = ("Talks\nSecretary General Jan Kowal met Foreign Minister Sutarno and Sweden's Defence Minister "
+            "Ola Berg in Brussels on Monday. Sutarno said little.")
+    persons = extract(Statement(text=text, title="Talks", issued=date(2025, 6, 5))).persons
+    assert persons["jan-kowal"].country != "POL"
+    assert persons["sutarno"].country == "IDN"
+    assert persons["ola-berg"].country == "SWE"
+    assert persons["ola-berg"].confidence <= 0.6

@@ -19,6 +19,7 @@ from .countries import (
     find_countries,
 )
 from .dates import DateMention, find_dates
+from .holders import apply_holders, office_kind
 from .lexicon import OrgMention, find_organisations
 from .money import Money, find_money
 from .persons import PersonHit, find_persons, yield_shared_titles, yield_shared_titles_to_lead
@@ -178,7 +179,7 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     countries = _capitals_as_actors(text, places, countries)
     org_spans = [(o.start, o.end, o.key) for o in orgs]
     blocked = [(o.start, o.end) for o in orgs] + [(p.start, p.end) for p in places]
-    persons = find_persons(text, countries, blocked, org_spans)
+    persons = find_persons(text, countries, blocked, org_spans, st.issued)
     surnames = [p.surname_state for p in persons if p.surname_state is not None]
     if surnames:
         # "the Prime Minister, Luís Montenegro": a state's name as a person's surname is no state
@@ -186,6 +187,9 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     home = home_hint or publisher_country(st) or _dateline_country(text, places) or \
         (None if _international_publisher(st) else
          _dominant_country(text, countries) or _places_country(countries, places))
+    # known office holders (people.yaml): their state where the text tells none, before any
+    # positional guess; the office held that day where the text names none
+    apply_holders(persons, st.issued)
     yield_shared_titles(persons, home)  # "Defence Secretary" in an Indian release is India's
     # Officials named with no state of their own: the publisher's, the host's or the visited
     # state's by where they stand, never the counterpart's by proximity
@@ -684,15 +688,7 @@ def _joined_partner(text: str, at: int, ends: dict[int, PersonHit],
 
 
 # the kinds of a minister's office, each read by cue office_kind_<kind> in this order
-_OFFICE_KINDS = ("foreign", "defence", "head_of_government", "head_of_state")
-
-
-def _office_kind(role: str) -> str | None:
-    """The kind of a minister's office (foreign, defence, head of government or state), if plain."""
-    cues = rules().cues
-    if cues["office_kind_mixed"].search(role):
-        return None  # "Deputy Prime Minister and Minister of Defence": more than one kind
-    return next((k for k in _OFFICE_KINDS if cues["office_kind_" + k].search(role)), None)
+_office_kind = office_kind  # the kind of a minister's office (holders.office_kind)
 
 
 _JOINED_AFTER = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:the[ \t]+)?(?:(?:[A-Z][\w'’.-]*|of|for|the)[ \t]+){0,10}")

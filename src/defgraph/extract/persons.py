@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -301,8 +302,10 @@ def find_persons(
     countries: list[CountryMention],
     blocked: list[tuple[int, int]],
     org_spans: list[tuple[int, int, str]],
+    day: dt.date | None = None,
 ) -> list[PersonHit]:
-    """Persons named beside an office, a counterpart phrase or an honorific, with later mentions."""
+    """Persons named beside an office, a counterpart phrase or an honorific, or by the full name
+    of a known office holder on `day` (rules/people.yaml), with later mentions."""
     country_spans = [(c.start, c.end) for c in countries]
     block = pair_index(blocked + country_spans)
     cindex = span_index(countries)
@@ -665,6 +668,16 @@ def find_persons(
         body_state: str | None = next((c.iso3 for c in cindex.starting_in(m.start("office"), m.end("office"))
                                        if not text.endswith("to ", 0, c.start)), None)
         hits.append(PersonHit(name, slug(name), s, e, office, body_state))
+
+    # a known office holder's full name with no office: "Ilham Aliyev and Nikol Pashinyan held talks"
+    from .holders import names_in_text
+
+    known = names_in_text(text, day, block)
+    if known:
+        spans = pair_index([(h.start, h.end) for h in hits])
+        for name, s, e in known:
+            if not any(a <= s and e <= b for a, b in spans.overlapping(s, e)):
+                hits.append(PersonHit(name, slug(name), s, e))  # (not one an office found already)
 
     people = _merge(text, hits, block, posts)
     for p in people:

@@ -21,11 +21,11 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-__all__ = ["EventType", "Group", "Rules", "RulesError", "load_rules", "reset_rules", "rules"]
+__all__ = ["EventType", "Group", "Holder", "Rules", "RulesError", "load_rules", "reset_rules", "rules"]
 
 HERE = Path(__file__).resolve().parent
 BUILTIN = ("event_types.yaml", "cues.yaml", "offices.yaml", "names.yaml", "organisations.yaml",
-           "groups.yaml", "venues.yaml", "countries.yaml", "windows.yaml")
+           "groups.yaml", "venues.yaml", "countries.yaml", "windows.yaml", "people.yaml")
 EVENT_CLASSES = ("Meeting", "Visit", "Call", "AgreementSigning", "Exercise", "Deployment")
 FLAGS = ("host_is_party", "multilateral", "absorbs_meeting", "remote", "needs_partner")
 ENV = "DEFGRAPH_RULES"
@@ -108,6 +108,46 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Holder:
+    """One public office held by one person of one state between two days (people.yaml)."""
+
+    name: str
+    also: tuple[str, ...]
+    state: str
+    office: str
+    start: dt.date
+    end: dt.date | None  # None: still in office
+
+    def holds_on(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+def fold_name(name: str) -> str:
+    """A person's name with accents and case folded and spaces collapsed, as people.yaml's
+    index keys it ("Recep Tayyip Erdoğan" -> "recep tayyip erdogan")."""
+    return " ".join(fold_accents(name).casefold().replace("’", "'").split())
+
+
+def fold_accents(text: str) -> str:
+    import unicodedata
+
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+@dataclass
+class PeopleIndex:
+    """people.yaml's entries by folded full name (the `also` forms too), by folded surname, and
+    by the first word of each full name as written with its accents folded (for the names met
+    in a text with no office: one dictionary look-up per capitalised word)."""
+
+    by_name: dict[str, list[Holder]]
+    by_surname: dict[str, list[Holder]]
+    by_first_word: dict[str, list[tuple[tuple[str, ...], str]]]
+
+
+@dataclass(frozen=True)
 class Venue:
     name: str
     pattern: str | None
@@ -147,6 +187,25 @@ class Rules:
     ambiguous_names: set[str] = field(default_factory=set)
     proper_names: set[str] = field(default_factory=set)
     feature_names: list[str] = field(default_factory=list)  # seas and straits named after a state
+    people: list[Holder] = field(default_factory=list)  # public office holders (people.yaml)
+
+    @cached_property
+    def people_index(self) -> PeopleIndex:
+        by_name: dict[str, list[Holder]] = {}
+        by_surname: dict[str, list[Holder]] = {}
+        by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        org = self.org_re
+        for h in self.people:
+            if org.search(h.office):
+                continue  # an international organisation's office ("NATO Secretary General") is no state's
+            for form in dict.fromkeys((h.name, *h.also)):
+                by_name.setdefault(fold_name(form), []).append(h)
+                words = tuple(fold_accents(form).split())
+                if len(words) >= 2 and (words, form) not in by_first.get(words[0], []):
+                    by_first.setdefault(words[0], []).append((words, form))
+            if " " in h.name:
+                by_surname.setdefault(fold_name(h.name).split()[-1], []).append(h)
+        return PeopleIndex(by_name, by_surname, by_first)
 
     # Compiled forms, built once per Rules object.
     @cached_property
@@ -793,6 +852,31 @@ def _add_groups(r: Rules, file: str, doc: dict[str, Any]) -> None:
         r.groups.append(Group(key, e.get("name", str, required=True), names, members))
 
 
+def _add_people(r: Rules, file: str, doc: dict[str, Any]) -> None:
+    for e in _entries(file, doc, "people"):
+        e.note()
+        unknown = set(e.raw) - {"name", "also", "state", "office", "from", "to", "note"}
+        if unknown:
+            raise e.fail(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+        name = " ".join(e.get("name", str, required=True).split())
+        also = e.get("also", list, default=[])
+        # `name` may be one word where the person is known by one (many Indonesians); the other
+        # spellings are full names (never a surname alone); a one-word name is only looked up for
+        # a person the text finds, never looked for in the text
+        for form in also:
+            if not isinstance(form, str) or len(form.split()) < 2:
+                raise e.fail(f"an 'also' form needs two words or more (never a surname alone), got {form!r}")
+        start = _day(e, e.raw.get("from"), "from")
+        if start is None:
+            raise e.fail("missing 'from'")
+        end = _day(e, e.raw.get("to"), "to")
+        if end is not None and end < start:
+            raise e.fail("'to' is before 'from'")
+        r.people.append(Holder(name, tuple(" ".join(a.split()) for a in also),
+                               _state(e, e.get("state", str, required=True)),
+                               e.get("office", str, required=True).strip(), start, end))
+
+
 def _add_venues(r: Rules, file: str, doc: dict[str, Any]) -> None:
     for e in _entries(file, doc, "known"):
         e.note()
@@ -859,7 +943,7 @@ def _add_numbers(r: Rules, file: str, doc: dict[str, Any], builtin: bool) -> Non
 _FAMILIES = {"event_types", "cues", "offices", "national_offices", "ranks", "honorifics",
              "post_nominals", "particles", "not_names", "organisations", "institutions", "groups",
              "known", "words", "windows", "confidences", "country_forms", "combining",
-             "ambiguous_names", "proper_names", "feature_names"}
+             "ambiguous_names", "proper_names", "feature_names", "people"}
 
 
 @cache
@@ -921,6 +1005,7 @@ def _load_file(r: Rules, path: Path, builtin: bool) -> None:
     _add_names(r, name, doc)
     _add_organisations(r, name, doc, builtin)
     _add_groups(r, name, doc)
+    _add_people(r, name, doc)
     _add_venues(r, name, doc)
     _add_countries(r, name, doc)
     _add_numbers(r, name, doc, builtin)

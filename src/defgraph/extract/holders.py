@@ -1,0 +1,147 @@
+"""Known public office holders (rules/people.yaml) in one statement: who held which office of
+which state on the statement's day.
+
+Two uses, both by dictionary look-up (never a pattern of every name over the text):
+
+- `names_in_text`: a holder's full name (two words or more, as written, accents aside) met in
+  the text with no office ("Ilham Aliyev and Nikol Pashinyan held talks") is a person;
+- `apply_holders`: a person found by any rule whose name is a holder's (or, named by an office
+  and a surname alone, whose surname and office are one holder's) takes that holder's state
+  where the text gives no explicit state of its own, before the positional rules guess one (a
+  guess from where the person stands yields to the record); an explicit cue that disagrees is
+  kept, with a lower confidence; an office-less person takes the office held that day.
+
+An entry is used only on a day between its `from` and `to`; a statement with no date uses a
+name only when every entry of it is of one state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..rules import Holder, Rules, first_chars, fold_accents, fold_name, per_rules, rules
+from .persons import PersonHit
+from .spans import SpanIndex
+from .text import trie_pattern
+
+__all__ = ["apply_holders", "holders_of", "names_in_text"]
+
+_WORD_AFTER = re.compile(r"[\w-]")
+
+
+@per_rules
+def _first_words(r: Rules) -> re.Pattern[str] | None:
+    """The first words of the holders' full names (as written and with accents folded), as one
+    trie pattern of whole words followed by a space: the engine skips at once to a character a
+    first word starts with, and only those words come back to be looked up."""
+    words = {w for h in r.people for form in (h.name, *h.also) if " " in form
+             for w in (form.split()[0], fold_accents(form.split()[0]))}
+    if not words:
+        return None
+    return re.compile(first_chars([re.escape(w) for w in sorted(words)]) + r"(?<![\w'’-])"
+                      + trie_pattern(sorted(words)) + r"(?=\s)")
+
+
+def _on_day(holders: list[Holder], day: dt.date | None) -> list[Holder]:
+    if day is None:
+        return holders if len({h.state for h in holders}) == 1 else []
+    return [h for h in holders if h.holds_on(day)]
+
+
+def office_kind(role: str) -> str | None:
+    """The kind of an office (foreign, defence, head of government or state), if plain (the
+    cues office_kind_*; None for a mixed or other office)."""
+    cues = rules().cues
+    if cues["office_kind_mixed"].search(role):
+        return None
+    return next((k for k in OFFICE_KINDS if cues["office_kind_" + k].search(role)), None)
+
+
+OFFICE_KINDS = ("foreign", "defence", "head_of_government", "head_of_state")
+
+
+def _same_kind(role: str | None, holders: list[Holder]) -> list[Holder]:
+    """The entries whose office is of the kind of the office the text gives (a namesake of
+    another office is someone else: "the Minister of National Defence, Pedro Sánchez" is not
+    Spain's Prime Minister); all of them where either kind cannot be told."""
+    kind = office_kind(role) if role else None
+    if kind is None:
+        return holders
+    return [h for h in holders if office_kind(h.office) in (None, kind)]
+
+
+def holders_of(name: str, role: str | None, day: dt.date | None) -> list[Holder]:
+    """The entries of people.yaml that `name` (with `role`, the office the text gives, if any)
+    names on `day`: by full name, of an office of the kind the text gives; a surname alone only
+    with an office that is the entry's."""
+    index = rules().people_index
+    if not index.by_name:
+        return []
+    key = fold_name(name)
+    found = index.by_name.get(key)
+    if found:
+        return _on_day(_same_kind(role, found), day)
+    if " " in key or not role:
+        return []
+    office = fold_name(role)
+    return _on_day([h for h in index.by_surname.get(key, ()) if fold_name(h.office) == office], day)
+
+
+def names_in_text(text: str, day: dt.date | None,
+                  block: SpanIndex[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """The holders' full names written in the text (whole words, case as written), as (name as
+    written, start, end), where an entry of that name holds office on `day`."""
+    index = rules().people_index
+    if not index.by_first_word:
+        return []
+    first = _first_words()
+    if first is None:
+        return []
+    out: list[tuple[str, int, int]] = []
+    for m in first.finditer(text):
+        cands = index.by_first_word.get(fold_accents(m.group(0)))
+        if not cands:
+            continue
+        for words, form in cands:
+            end = m.start() + len(form)
+            written = text[m.start():end]
+            if tuple(fold_accents(written).split()) != words or " ".join(written.split()) != written \
+                    or _WORD_AFTER.match(text, end):
+                continue
+            if block.overlapping(m.start(), end) or not holders_of(form, None, day):
+                continue
+            out.append((written, m.start(), end))
+            break
+    return out
+
+
+def apply_holders(persons: list[PersonHit], day: dt.date | None) -> None:
+    """Each person whose name is a known holder's on `day`: the holder's state where the text
+    gives none of its own (or only a national title other governments share), the office held
+    that day where the text names none; a state the text gives that disagrees is kept with a
+    lower confidence."""
+    r = rules()
+    if not r.people:
+        return
+    for p in persons:
+        if p.is_post or p.org is not None:
+            continue
+        found = holders_of(p.name, p.role, day)
+        states = {h.state for h in found}
+        if len(states) != 1:
+            continue
+        state = states.pop()
+        shared = p.title_state and p.role is not None and any(
+            pattern.match(p.role) for pattern, _states in r.shared_titles)
+        if p.country is None or (shared and p.country != state):
+            p.country = state
+            p.state_confidence = r.confidence("known_office_holder")
+            p.title_state = False
+        elif p.country == state:
+            p.title_state = False  # the record agrees: no positional rule moves it
+        else:
+            p.state_confidence = min(p.state_confidence or 1.0, r.confidence("known_office_holder_disputed"))
+        if p.role is None and not p.counterpart and len({h.office for h in found}) == 1:
+            # (not one introduced as someone's counterpart: that phrase is their office)
+            p.role = found[0].office

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..rules import Rules, per_rules, quick_start, rules
+from ..rules import Rules, fold_accents, per_rules, quick_start, rules
 from .text import may_match
 
 
@@ -24,7 +24,7 @@ _IN_STATE: dict[tuple[str, str], City] = {}  # (name, state) -> the most populou
 def city_in(name: str, iso3: str) -> City | None:
     """The city called `name` in that state ("Victoria, Seychelles"), or None."""
     _cities()
-    return _IN_STATE.get((name, iso3)) or _IN_STATE.get((_fold(name), iso3))
+    return _IN_STATE.get((name, iso3)) or _IN_STATE.get((fold_accents(name), iso3))
 
 
 @lru_cache(maxsize=1)
@@ -58,7 +58,7 @@ def _read_cities() -> tuple[dict[str, City], dict[str, City]]:
             continue
         city = City(int(c["geonameid"]), c["name"], iso3, int(c["population"]))
         for table, forms in (
-            (own, {c["name"], _fold(c["name"])}),
+            (own, {c["name"], fold_accents(c["name"])}),
             (alt, {a for a in c.get("alternatenames", ()) if a.isascii() and a[:1].isupper()}),
         ):
             for form in forms:
@@ -73,19 +73,11 @@ def _read_cities() -> tuple[dict[str, City], dict[str, City]]:
     return own, alt
 
 
-def _fold(text: str) -> str:
-    import unicodedata
-
-    if text.isascii():  # most names: nothing to fold (the gazetteer folds 69,000 at start)
-        return text
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-
-
 def _label(gazetteer: str, written: str) -> str:
     """The place's name as the statement writes it when the gazetteer knows it by another form
     ("Ulaanbaatar" for GeoNames' "Ulan Bator", "Nuku'alofa" for "Nuku‘alofa"); the gazetteer's
     own name otherwise (accents kept: "Siauliai" is written "Šiauliai")."""
-    if _fold(written).casefold() == _fold(gazetteer).casefold() or not written[:1].isupper():
+    if fold_accents(written).casefold() == fold_accents(gazetteer).casefold() or not written[:1].isupper():
         return gazetteer
     return written
 
@@ -102,7 +94,7 @@ def lookup_city(name: str) -> City | None:
     if _CALENDAR_WORD.fullmatch(name):
         return None  # "on Saturday, March 16": a month or a weekday, not March in England
     own, alt = _cities()
-    city = own.get(name) or own.get(_fold(name))
+    city = own.get(name) or own.get(fold_accents(name))
     state = resolve_country(name)
     if state is not None:
         # A state's name is a city only where the city carries it as its own (Singapore, Luxembourg)

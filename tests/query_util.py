@@ -13,6 +13,9 @@ from defgraph.vocab import CONSOLIDATED_GRAPH
 # The place with the most events (ties broken by IRI): a lookup that returns rows.
 BUSIEST_PLACE = """SELECT ?place (COUNT(DISTINCT ?event) AS ?n) WHERE { ?event dg:location ?place }
 GROUP BY ?place ORDER BY DESC(?n) ?place LIMIT 1"""
+# The person the most statements name (whose state has the most sources).
+MOST_NAMED_PERSON = """SELECT ?person ?n WHERE { ?person a dg:Person ; dg:statementCount ?n }
+ORDER BY DESC(?n) ?person LIMIT 1"""
 
 
 def required_params(q: CannedQuery, store: Any, country: str = "UKR") -> dict[str, str]:
@@ -27,6 +30,10 @@ def required_params(q: CannedQuery, store: Any, country: str = "UKR") -> dict[st
         elif p.name == "place":
             rows = store.query(BUSIEST_PLACE, {})
             assert isinstance(rows, Rows) and rows.rows, "the store holds no event with a place"
+            given[p.name] = str(rows.rows[0][0].value)
+        elif p.name == "person":
+            rows = store.query(MOST_NAMED_PERSON, {})
+            assert isinstance(rows, Rows) and rows.rows, "the store holds no person"
             given[p.name] = str(rows.rows[0][0].value)
         else:
             raise AssertionError(f"{q.name}: no test value for the required parameter {p.name!r}")

@@ -90,6 +90,9 @@ def values(result: Any) -> list[tuple[Any, ...]]:
 # --- every canned query: exact rows -------------------------------------------------------
 
 VARIABLES: dict[str, tuple[str, ...]] = {
+    "person_states": (
+        "person", "name", "consolidated_state", "date", "statement", "state", "method", "confidence",
+    ),
     "event_reports": (
         "event", "label", "date", "participant_count", "statement", "statement_title", "report",
         "reported_date", "reported_places", "reported_count",
@@ -230,6 +233,18 @@ VARIABLES: dict[str, tuple[str, ...]] = {
 }
 
 CASES: list[tuple[str, dict[str, str], list[tuple[Any, ...]]]] = [
+    (
+        "person_states",
+        {"person": "dgid:person/john-healey"},
+        [
+            ("dgid:person/john-healey", "John Healey", "dgid:country/GBR", date(2025, 4, 11),
+             "dgid:statement/a0000000000000000001", "dgid:country/GBR", "stated", None),
+            ("dgid:person/john-healey", "John Healey", "dgid:country/GBR", date(2025, 4, 15),
+             "dgid:statement/a0000000000000000004", "dgid:country/GBR", "state_from_national_title",
+             Decimal("0.85")),
+        ],
+    ),
+    ("person_states", {"person": "dgid:person/nobody"}, []),
     (
         "event_reports",
         {},

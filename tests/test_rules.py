@@ -196,7 +196,8 @@ def test_a_window_changed_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.
     path = _write(tmp_path, "confidences:\n  person_with_office: {value: 0.9}\n")
     fresh_rules.setenv(ENV, str(path))
     reset_rules()
-    ex = extract(Statement(text="Talks\nDefence Secretary John Healey met officials.", title="Talks",
+    # (a state the text gives: no rule's confidence of its own lowers the person's)
+    ex = extract(Statement(text="Talks\nBritish Defence Secretary John Healey met officials.", title="Talks",
                            issued=date(2025, 1, 1)))
     assert ex.persons["john-healey"].confidence == 0.9
 

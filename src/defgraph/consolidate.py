@@ -75,6 +75,9 @@ _XSD_INT = node(XSD + "integer")
 _SINGLE = {LABEL.value, dg("roleTitle").value, dg("iso3").value, dg("country").value}
 # Statement properties that stay in the statement's own graph only.
 _STATEMENT_ONLY = {dg("text").value}
+# What one statement says of how it told a person's state: its record only (the consolidated
+# node has the state; queries/person_states.rq reads each statement's method and confidence)
+_RECORD_ONLY = {dg("stateMethod").value, dg("stateConfidence").value}
 
 _PARTY_PROPS = ("convenedBy", "participant", "attendedVirtually")
 _REPRESENTS = dg("represents")
@@ -209,7 +212,7 @@ def contribution(graph: str, triples: Iterable[Triple | ox.Quad]) -> Contributio
             c.reports.append(Report(subj, graph, "Pledge" if kind == _PLEDGE
                                     else _EVENT_CLASSES[kind], None, ts))
         else:
-            c.entities[subj] = ts
+            c.entities[subj] = [t for t in ts if t[1].value not in _RECORD_ONLY]
             for _, p, o in ts:
                 if p == _REPRESENTS and isinstance(o, ox.NamedNode):
                     represents[subj].add(o.value)

@@ -189,8 +189,15 @@ def _triples(ex: Extraction) -> Iterator[Triple]:
         yield s, dg("mentions"), entity("country", c.iso3)
 
     for p in ex.persons.values():
-        yield from _office(s, key, entity("person", p.key), "Person", p.name, p.role_title,
+        p_iri = entity("person", p.key)
+        yield from _office(s, key, p_iri, "Person", p.name, p.role_title,
                            p.country, p.organisation, p.evidence)
+        if p.country and p.state_method:
+            # how this statement told the state it does not state (in its graph only: the
+            # consolidated node keeps the state; queries/person_states.rq lists each source)
+            yield p_iri, dg("stateMethod"), ox.Literal(p.state_method)
+            if p.state_confidence is not None:
+                yield p_iri, dg("stateConfidence"), _dec(round(p.state_confidence, 3))
 
     for post in ex.posts.values():
         owner = f"{country_label(post.country)} " if post.country else ""

@@ -97,6 +97,10 @@ class Person:
     evidence: list[Span] = field(default_factory=list)
     method: str = "rule"
     confidence: float = 0.8
+    # how the state was told when the statement does not say it in so many words: the rule
+    # (rules/windows.yaml) and its confidence; None when the text states it
+    state_method: str | None = None
+    state_confidence: float | None = None
 
 
 @dataclass

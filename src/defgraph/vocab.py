@@ -75,6 +75,8 @@ class DG(DefinedNamespace):
     partOf: URIRef
     method: URIRef
     confidence: URIRef
+    stateMethod: URIRef
+    stateConfidence: URIRef
     report: URIRef
     # derived from the parties (maintain.refresh_event_states)
     involvesState: URIRef

@@ -137,7 +137,9 @@ def _join(ex: Extraction, part: Extraction, off: int) -> None:
             continue
         known.evidence.extend(person.evidence[:max(0, 5 - len(known.evidence))])
         known.role_title = known.role_title or person.role_title
-        known.country = known.country or person.country
+        if known.country is None and person.country is not None:
+            known.country, known.state_method = person.country, person.state_method
+            known.state_confidence = person.state_confidence
         known.organisation = known.organisation or person.organisation
     for key, post in part.posts.items():
         post.evidence = _shift(post.evidence, off)
@@ -180,6 +182,8 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
             method=f"{METHOD}:person",
             confidence=min(rules().confidence("person_with_office" if p.role else "person_without_office"),
                            p.state_confidence or 1.0),
+            state_method=p.state_method if p.country else None,
+            state_confidence=p.state_confidence if p.country and p.state_method else None,
         )
         ex.persons[p.key] = person
         if p.org and p.org not in ex.organisations:

@@ -250,7 +250,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             # "In Warsaw the Prime Minister will ... call on President X": one met in a sentence
             # that opens on a place is of that place's state
             p.country = stop0
-            p.state_confidence = r.confidence("state_from_place_visited")
+            p.state_by("state_from_place_visited")
             continue
         cue = rules().cues["accompanied"].search(text, sent0.start, p.start) if sent0 is not None else None
         if cue is not None and r.cues["accompanied_then_met"].search(text, cue.end(), p.start):
@@ -260,13 +260,13 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             # side, the one named before the cue, else the publisher's
             lead = [q for q in p_ix.starting_in(sent0.start, cue.start()) if q is not p and q.country and not q.is_post]
             p.country = lead[-1].country if lead else home
-            p.state_confidence = r.confidence("publisher_state_only_candidate")
+            p.state_by("publisher_state_only_candidate")
             continue
         side = _side_led(text, p, sent0, c_ix) if sent0 is not None else None
         if side is not None:
             # "X and Y led the Indian side, while the Japanese side was led by Z and W"
             p.country = side
-            p.state_confidence = r.confidence("state_from_place_visited")
+            p.state_by("state_from_place_visited")
             continue
         position, at, partner = _position(text, p, ends)
         if p.counterpart and home:
@@ -280,7 +280,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 cands = _visited_states(text, home, countries, places)
             if len(cands) == 1:
                 p.country = cands.pop()
-                p.state_confidence = r.confidence("state_from_place_visited")
+                p.state_by("state_from_place_visited")
                 continue
         at_name = text.find(p.name) if home else -1
         recv = rules().cues["receiver"].match(text, at_name + len(p.name)) if at_name >= 0 else None
@@ -288,20 +288,20 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             # "Minister X received on Tuesday the Commander of ...", "King Abdullah II received at
             # the Palace ...": the one who receives, in a report of the publisher's state, is the host
             p.country = home
-            p.state_confidence = r.confidence("publisher_state_only_candidate")
+            p.state_by("publisher_state_only_candidate")
             first = False  # the publisher's own official is named
             continue
         if not (p.role and _government_role(p.role)) and position != "host":
             continue  # one named with no office is a state's official only where called on
         if partner is not None and partner.country:
             # "will meet Prime Minister X and Defence Minister Y": both of the same side
-            p.country, p.state_confidence = partner.country, partner.state_confidence
+            p.state_from(partner)
             continue
         after = _told_partner_after(text, p, persons, told) if position else None
         if after is not None:
             # "travelled to Canberra ... with Defence Minister X and Chief of the PNG Defence Force
             # Y": the one joined after, whose own words tell their state, is of the same side
-            p.country, p.state_confidence = after.country, after.state_confidence
+            p.state_from(after)
             continue
         sent = next(iter(sent_ix.containing(at)), None)
         if position:
@@ -371,22 +371,22 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 # "NATO Deputy Secretary General X visited Skopje and met Prime Minister Y": an
                 # organisation's official met the publisher's
                 p.country = home
-                p.state_confidence = r.confidence("publisher_state_only_candidate")
+                p.state_by("publisher_state_only_candidate")
                 continue
             stop = _stop_where_met(text, sent, at, pl_ix, c_ix) if sent is not None and sub_state else None
             if stop is not None and stop != sub_state:
                 # "Hegseth travelled on to Warsaw on Friday, where he met Minister X": the one met
                 # there is of the place the clause is about, not of the report's dateline
                 p.country = stop
-                p.state_confidence = r.confidence("state_from_place_visited")
+                p.state_by("state_from_place_visited")
                 continue
             if home and sub_state and sub_state != home:
                 p.country = home  # the foreign guest called on, or met, the publisher's official
-                p.state_confidence = r.confidence("publisher_state_only_candidate")
+                p.state_by("publisher_state_only_candidate")
                 continue
             if position == "host" and home and subject is None:
                 p.country = home
-                p.state_confidence = r.confidence("publisher_state_only_candidate")
+                p.state_by("publisher_state_only_candidate")
                 continue
             if sent is not None and (sub_state is None or sub_state == home):
                 # "visited Kyiv, where he met President X": the state of the place visited, named
@@ -409,9 +409,9 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                     visited = _visited_states(text, home, countries, places)
                 if len(visited) == 1:
                     p.country = visited.pop()
-                    p.state_confidence = r.confidence("state_from_place_visited")
+                    p.state_by("state_from_place_visited")
                     continue
-            p.state_confidence = r.confidence("state_unknown")
+            p.state_by("state_unknown")
             continue
         if not home:
             continue
@@ -424,7 +424,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         ally = _joined_partner(text, cut, ends, p.role) if re.match(
             r",?\s+(?:[^\s,.;]+\s+){0,6}(?:with|received|hosted|welcomed|called on)\b", text[end:end + 90]) else None
         if ally is not None and ally is not p and ally.country and not ally.is_post:
-            p.country, p.state_confidence = ally.country, ally.state_confidence
+            p.state_from(ally)
             continue
         # "X and Minister Y co-chaired the UAE-France committee", "X and Y signed the agreement
         # between A and B": the two sides, so Y is of the one foreign state left
@@ -433,7 +433,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         if partner is not None and partner is not p and not partner.is_post and partner.country \
                 and partner.country != home and not reciprocal:
             # "hosted Japan's Foreign Minister X and Defence Minister Y": of the guest's side
-            p.country, p.state_confidence = partner.country, partner.state_confidence
+            p.state_from(partner)
             continue
         pair = partner if reciprocal else None
         if pair is None and partner is None:
@@ -464,7 +464,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             if pair is not None and pair is not p and pair.country == home and not pair.is_post \
                     and len(foreign) == 1:
                 p.country = next(iter(foreign))
-                p.state_confidence = r.confidence("state_from_place_visited")
+                p.state_by("state_from_place_visited")
                 continue
             # beside one of the publisher's officials stands, most often, a counterpart, unless
             # one of a foreign state is named there already
@@ -485,19 +485,19 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             other = [c for c in publishers if c != home]
             if not holds_kind(other[0], told_only=False):
                 p.country = other[0]
-                p.state_confidence = r.confidence("publisher_state_only_candidate")
+                p.state_by("publisher_state_only_candidate")
                 continue
         if kind is not None and holds_kind(home, told_only=True):
             # the publisher's state has its foreign (defence...) minister named already by their
             # own words: one more holder of that office is a counterpart, of a state not told
-            p.state_confidence = r.confidence("state_unknown")
+            p.state_by("state_unknown")
             continue
         # the first such official is the publisher's own
         if not others or not foreign or first:
             p.country = home
             first = False
         else:
-            p.state_confidence = r.confidence("state_unknown")
+            p.state_by("state_unknown")
     _state_from_plural(text, persons, countries)
     _state_from_title(text, persons, countries)
     _host_of_visit(text, persons, countries, places, spans)
@@ -518,7 +518,7 @@ def _state_from_office_again(text: str, persons: list[PersonHit], countries: lis
         left = [p for p in holders if p.country is None]
         if len(left) == 1 and not any(p.country and p.country != c.iso3 for p in holders):
             left[0].country = c.iso3
-            left[0].state_confidence = rules().confidence("state_unknown")
+            left[0].state_by("state_unknown")
 
 
 def _host_of_visit(text: str, persons: list[PersonHit], countries: list[CountryMention],
@@ -546,7 +546,7 @@ def _host_of_visit(text: str, persons: list[PersonHit], countries: list[CountryM
                         and pl.iso3 != guest and rules().cues["visit_word"].search(text, max(sent.start, pl.start - 30), pl.start)}
             if len(visited) == 1:
                 p.country = visited.pop()
-                p.state_confidence = rules().confidence("state_from_place_visited")
+                p.state_by("state_from_place_visited")
                 break
 
 
@@ -570,7 +570,7 @@ def _state_from_plural(text: str, persons: list[PersonHit], countries: list[Coun
         if len(left) == counts.get(count.group(1).lower()):
             for p in left:
                 p.country = c.iso3
-                p.state_confidence = r.confidence("state_unknown")
+                p.state_by("state_unknown")
 
 
 def _state_from_title(text: str, persons: list[PersonHit], countries: list[CountryMention]) -> None:
@@ -592,7 +592,7 @@ def _state_from_title(text: str, persons: list[PersonHit], countries: list[Count
         named = {c.iso3 for c in countries if not c.adjectival and _acting(text, c)} - held
     if len(named) == 1:
         left[0].country = named.pop()
-        left[0].state_confidence = rules().confidence("state_unknown")
+        left[0].state_by("state_unknown")
 
 
 def _acting(text: str, c: CountryMention) -> bool:

@@ -136,12 +136,14 @@ def apply_holders(persons: list[PersonHit], day: dt.date | None) -> None:
             pattern.match(p.role) for pattern, _states in r.shared_titles)
         if p.country is None or (shared and p.country != state):
             p.country = state
-            p.state_confidence = r.confidence("known_office_holder")
+            p.state_by("known_office_holder")
             p.title_state = False
         elif p.country == state:
             p.title_state = False  # the record agrees: no positional rule moves it
         else:
-            p.state_confidence = min(p.state_confidence or 1.0, r.confidence("known_office_holder_disputed"))
+            conf = min(p.state_confidence or 1.0, r.confidence("known_office_holder_disputed"))
+            p.state_by("known_office_holder_disputed")
+            p.state_confidence = conf
         if p.role is None and not p.counterpart and len({h.office for h in found}) == 1:
             # (not one introduced as someone's counterpart: that phrase is their office)
             p.role = found[0].office

@@ -111,9 +111,21 @@ class PersonHit:
     mentions: list[tuple[int, int]] = field(default_factory=list)
     is_post: bool = False  # an office named with its state but without its holder
     state_confidence: float | None = None  # set when the state could not be told among candidates
+    state_method: str | None = None  # the rule (windows.yaml) that gave a state the text does not state
     counterpart: bool = False  # introduced as someone's counterpart: of the other side
     title_state: bool = False  # the state was given by a national title alone
     surname_state: tuple[int, int] | None = None  # a state's name written as the surname ("Luís Montenegro")
+
+    def state_by(self, rule: str) -> None:
+        """The state (set by the caller) was inferred by `rule`, with that rule's confidence."""
+        self.state_confidence = rules().confidence(rule)
+        self.state_method = rule
+
+    def state_from(self, other: PersonHit) -> None:
+        """The state of `other`, named with this person as of the same side."""
+        self.country = other.country
+        self.state_method = "state_of_partner_named_with"
+        self.state_confidence = min(other.state_confidence or 1.0, rules().confidence(self.state_method))
 
 
 def clean_name(raw: str) -> str:
@@ -929,8 +941,10 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
         if p.country is None:
             p.country = by_honorific or by_title
             p.title_state = by_honorific is None and by_title is not None
+            if p.country is not None:
+                p.state_by("state_from_honorific" if by_honorific else "state_from_national_title")
         if p.country is not None and any(x is not None and x != p.country for x in (by_title, by_honorific)):
-            p.state_confidence = rules().confidence("state_conflicting_cues")
+            p.state_by("state_conflicting_cues")
         surname = p.name.split()[-1]
         if len(surname) > 2 and len(p.name.split()) > 1:
             by_surname.setdefault(surname, []).append(p)

@@ -1,0 +1,85 @@
+"""How each statement told a person's state: the rule and its confidence in the statement's own
+graph (dg:stateMethod, dg:stateConfidence), never in the consolidated graph, and
+queries/person_states.rq listing every source of a person's state (issue #9, item 2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from defgraph import KnowledgeGraph
+from defgraph.query import load_query, run_query
+from defgraph.vocab import CONSOLIDATED_GRAPH, DG_NS
+
+# Two statements written for this test. The first says whose minister each is; the second
+# names the same two ministers by office alone (their states come from rules/people.yaml, the
+# list of public office holders, on the statement's day).
+SAID = """Title: Defence ministers of India and Japan meet in New Delhi
+Date: 2025-05-05
+Publisher: Ministry of Defence (India)
+
+New Delhi, 5 May 2025. India's Defence Minister Rajnath Singh received Japan's Minister of
+Defense Gen Nakatani in New Delhi today for talks on maritime security.
+"""
+NOT_SAID = """Title: Minister of Defense holds talks in Tokyo
+Date: 2025-06-10
+Publisher: Ministry of Defense (Japan)
+
+Tokyo, 10 June 2025. Minister of Defense Gen Nakatani held talks with
+Defence Minister Rajnath Singh in Tokyo today. The two ministers discussed joint exercises.
+"""
+METHOD, CONFIDENCE = ox.NamedNode(DG_NS + "stateMethod"), ox.NamedNode(DG_NS + "stateConfidence")
+SINGH = ox.NamedNode("https://w3id.org/defgraph/id/person/rajnath-singh")
+
+
+def _kg(tmp_path: Path) -> KnowledgeGraph:
+    folder = tmp_path / "statements"
+    folder.mkdir()
+    (folder / "a.txt").write_text(SAID, encoding="utf-8")
+    (folder / "b.txt").write_text(NOT_SAID, encoding="utf-8")
+    kg = KnowledgeGraph(tmp_path / "store")
+    assert kg.ingest(folder).stored == 2
+    return kg
+
+
+def _rows(kg: KnowledgeGraph, person: str) -> list[tuple[str | None, ...]]:
+    rows = run_query(kg.store, load_query("person_states"), {"person": person}).rows  # type: ignore[union-attr]
+    return [tuple(None if v is None else v.value for v in row) for row in rows]
+
+
+def test_the_rule_that_told_a_state_is_in_the_statement_graph_only(tmp_path: Path) -> None:
+    kg = _kg(tmp_path)
+    told = {(q.graph_name.value, q.object.value) for q in kg.store.raw.quads_for_pattern(SINGH, METHOD, None)}
+    # one statement graph says how it told the state; the one whose text says it has none
+    assert len(told) == 1 and next(iter(told))[1] == "known_office_holder"
+    (graph, _), = told
+    conf = list(kg.store.raw.quads_for_pattern(SINGH, CONFIDENCE, None, ox.NamedNode(graph)))
+    assert [q.object.value for q in conf] == ["0.8"]
+    consolidated = ox.NamedNode(CONSOLIDATED_GRAPH)
+    for p in (METHOD, CONFIDENCE):
+        assert not list(kg.store.raw.quads_for_pattern(None, p, None, consolidated))
+    state = list(kg.store.raw.quads_for_pattern(SINGH, ox.NamedNode(DG_NS + "represents"), None, consolidated))
+    assert [q.object.value.rsplit("/", 1)[1] for q in state] == ["IND"]
+
+
+def test_person_states_lists_each_statement_with_its_method(tmp_path: Path) -> None:
+    kg = _kg(tmp_path)
+    rows = _rows(kg, "dgid:person/rajnath-singh")
+    # one row per statement naming him with a state, the earliest first
+    assert [(r[3], r[5].rsplit("/", 1)[1], r[6], r[7]) for r in rows] == [  # type: ignore[union-attr]
+        ("2025-05-05", "IND", "stated", None),
+        ("2025-06-10", "IND", "known_office_holder", "0.8"),
+    ]
+    assert {r[2] for r in rows} == {"https://w3id.org/defgraph/id/country/IND"}
+    assert len({r[4] for r in rows}) == 2
+    assert _rows(kg, "dgid:person/nobody-at-all") == []
+
+
+def test_rebuild_keeps_the_records_and_the_same_consolidated_graph(tmp_path: Path) -> None:
+    kg = _kg(tmp_path)
+    consolidated = ox.NamedNode(CONSOLIDATED_GRAPH)
+    before = set(kg.store.raw.quads_for_pattern(None, None, None, consolidated))
+    kg.rebuild()
+    assert set(kg.store.raw.quads_for_pattern(None, None, None, consolidated)) == before
+    assert _rows(kg, "dgid:person/rajnath-singh")[1][6] == "known_office_holder"

@@ -90,8 +90,9 @@ def values(result: Any) -> list[tuple[Any, ...]]:
 # --- every canned query: exact rows -------------------------------------------------------
 
 VARIABLES: dict[str, tuple[str, ...]] = {
-    "person_states": (
-        "person", "name", "consolidated_state", "date", "statement", "state", "method", "confidence",
+    "person_statements": (
+        "person", "name", "consolidated_office", "consolidated_state", "date", "statement", "office",
+        "state", "method", "confidence",
     ),
     "event_reports": (
         "event", "label", "date", "participant_count", "statement", "statement_title", "report",
@@ -234,17 +235,27 @@ VARIABLES: dict[str, tuple[str, ...]] = {
 
 CASES: list[tuple[str, dict[str, str], list[tuple[Any, ...]]]] = [
     (
-        "person_states",
+        "person_statements",
         {"person": "dgid:person/john-healey"},
         [
-            ("dgid:person/john-healey", "John Healey", "dgid:country/GBR", date(2025, 4, 11),
-             "dgid:statement/a0000000000000000001", "dgid:country/GBR", "stated", None),
-            ("dgid:person/john-healey", "John Healey", "dgid:country/GBR", date(2025, 4, 15),
-             "dgid:statement/a0000000000000000004", "dgid:country/GBR", "state_from_national_title",
-             Decimal("0.85")),
+            ("dgid:person/john-healey", "John Healey", "Defence Secretary", "dgid:country/GBR",
+             date(2025, 4, 11), "dgid:statement/a0000000000000000001", "Defence Secretary",
+             "dgid:country/GBR", "stated", None),
+            ("dgid:person/john-healey", "John Healey", "Defence Secretary", "dgid:country/GBR",
+             date(2025, 4, 15), "dgid:statement/a0000000000000000004", "Defence Secretary",
+             "dgid:country/GBR", "state_from_national_title", Decimal("0.85")),
         ],
     ),
-    ("person_states", {"person": "dgid:person/nobody"}, []),
+    (
+        "person_statements",
+        {"person": "dgid:person/luke-pollard"},
+        [
+            ("dgid:person/luke-pollard", "Luke Pollard", "Armed Forces Minister", "dgid:country/GBR",
+             date(2025, 4, 14), "dgid:statement/a0000000000000000003", "Armed Forces Minister",
+             "dgid:country/GBR", "stated", None),
+        ],
+    ),
+    ("person_statements", {"person": "dgid:person/nobody"}, []),
     (
         "event_reports",
         {},

@@ -76,7 +76,7 @@ _SINGLE = {LABEL.value, dg("roleTitle").value, dg("iso3").value, dg("country").v
 # Statement properties that stay in the statement's own graph only.
 _STATEMENT_ONLY = {dg("text").value}
 # What one statement says of how it told a person's state: its record only (the consolidated
-# node has the state; queries/person_states.rq reads each statement's method and confidence)
+# node has the state; queries/person_statements.rq reads each statement's method and confidence)
 _RECORD_ONLY = {dg("stateMethod").value, dg("stateConfidence").value}
 
 _PARTY_PROPS = ("convenedBy", "participant", "attendedVirtually")

@@ -194,7 +194,7 @@ def _triples(ex: Extraction) -> Iterator[Triple]:
                            p.country, p.organisation, p.evidence)
         if p.country and p.state_method:
             # how this statement told the state it does not state (in its graph only: the
-            # consolidated node keeps the state; queries/person_states.rq lists each source)
+            # consolidated node keeps the state; queries/person_statements.rq lists each source)
             yield p_iri, dg("stateMethod"), ox.Literal(p.state_method)
             if p.state_confidence is not None:
                 yield p_iri, dg("stateConfidence"), _dec(round(p.state_confidence, 3))

@@ -1,6 +1,6 @@
 """How each statement told a person's state: the rule and its confidence in the statement's own
 graph (dg:stateMethod, dg:stateConfidence), never in the consolidated graph, and
-queries/person_states.rq listing every source of a person's state (issue #9, item 2)."""
+queries/person_statements.rq listing what each statement says of a person (issue #9, item 2)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def _kg(tmp_path: Path) -> KnowledgeGraph:
 
 
 def _rows(kg: KnowledgeGraph, person: str) -> list[tuple[str | None, ...]]:
-    rows = run_query(kg.store, load_query("person_states"), {"person": person}).rows  # type: ignore[union-attr]
+    rows = run_query(kg.store, load_query("person_statements"), {"person": person}).rows  # type: ignore[union-attr]
     return [tuple(None if v is None else v.value for v in row) for row in rows]
 
 
@@ -63,17 +63,31 @@ def test_the_rule_that_told_a_state_is_in_the_statement_graph_only(tmp_path: Pat
     assert [q.object.value.rsplit("/", 1)[1] for q in state] == ["IND"]
 
 
-def test_person_states_lists_each_statement_with_its_method(tmp_path: Path) -> None:
+def test_person_statements_lists_each_statement_with_its_method(tmp_path: Path) -> None:
     kg = _kg(tmp_path)
     rows = _rows(kg, "dgid:person/rajnath-singh")
-    # one row per statement naming him with a state, the earliest first
-    assert [(r[3], r[5].rsplit("/", 1)[1], r[6], r[7]) for r in rows] == [  # type: ignore[union-attr]
-        ("2025-05-05", "IND", "stated", None),
-        ("2025-06-10", "IND", "known_office_holder", "0.8"),
+    # one row per statement naming him, the earliest first: office, state, how it was told
+    assert [(r[4], r[6], r[7].rsplit("/", 1)[1], r[8], r[9]) for r in rows] == [  # type: ignore[union-attr]
+        ("2025-05-05", "Defence Minister", "IND", "stated", None),
+        ("2025-06-10", "Defence Minister", "IND", "known_office_holder", "0.8"),
     ]
-    assert {r[2] for r in rows} == {"https://w3id.org/defgraph/id/country/IND"}
-    assert len({r[4] for r in rows}) == 2
+    assert {(r[2], r[3]) for r in rows} == {("Defence Minister", "https://w3id.org/defgraph/id/country/IND")}
+    assert len({r[5] for r in rows}) == 2
     assert _rows(kg, "dgid:person/nobody-at-all") == []
+
+
+def test_a_statement_that_gives_no_state_has_a_row_without_one(tmp_path: Path) -> None:
+    folder = tmp_path / "statements"
+    folder.mkdir()
+    (folder / "c.txt").write_text(
+        "Title: Alliance official visits a training centre\nDate: 2025-03-02\n\n"
+        "Deputy Secretary General Radmila Okonjo of the alliance toured a training centre "
+        "on 2 March 2025 and spoke to instructors.\n", encoding="utf-8")
+    kg = KnowledgeGraph(tmp_path / "store")
+    assert kg.ingest(folder).stored == 1
+    rows = _rows(kg, "dgid:person/radmila-okonjo")
+    assert [(r[4], r[6], r[7], r[8], r[9]) for r in rows] == [
+        ("2025-03-02", "Deputy Secretary General", None, None, None)]
 
 
 def test_rebuild_keeps_the_records_and_the_same_consolidated_graph(tmp_path: Path) -> None:
@@ -82,4 +96,4 @@ def test_rebuild_keeps_the_records_and_the_same_consolidated_graph(tmp_path: Pat
     before = set(kg.store.raw.quads_for_pattern(None, None, None, consolidated))
     kg.rebuild()
     assert set(kg.store.raw.quads_for_pattern(None, None, None, consolidated)) == before
-    assert _rows(kg, "dgid:person/rajnath-singh")[1][6] == "known_office_holder"
+    assert _rows(kg, "dgid:person/rajnath-singh")[1][8] == "known_office_holder"

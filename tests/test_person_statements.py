@@ -97,3 +97,34 @@ def test_rebuild_keeps_the_records_and_the_same_consolidated_graph(tmp_path: Pat
     kg.rebuild()
     assert set(kg.store.raw.quads_for_pattern(None, None, None, consolidated)) == before
     assert _rows(kg, "dgid:person/rajnath-singh")[1][8] == "known_office_holder"
+
+
+POST = """Title: Philippine and Japanese officials meet in Manila
+Date: 2025-02-24
+Publisher: Department of National Defense (Philippines)
+
+Manila, 24 February 2025. Senior Philippine officials met the Japanese Defense Minister in
+Manila today, together with the Japanese defense attache, to discuss maritime security.
+"""
+
+
+def test_an_office_named_without_its_holder_is_held_by_the_listed_holder(tmp_path: Path) -> None:
+    folder = tmp_path / "statements"
+    folder.mkdir()
+    (folder / "post.txt").write_text(POST, encoding="utf-8")
+    kg = KnowledgeGraph(tmp_path / "store")
+    assert kg.ingest(folder).stored == 1
+    held = ox.NamedNode(DG_NS + "heldBy")
+    nakatani = "https://w3id.org/defgraph/id/person/gen-nakatani"
+    by_graph: dict[str, set[tuple[str, str]]] = {}
+    for q in kg.store.raw.quads_for_pattern(None, held, None):
+        by_graph.setdefault(q.graph_name.value, set()).add((q.subject.value, q.object.value))
+    # the statement's graph and the consolidated graph: one post, held by the one listed holder
+    # that day; the attache's post (a state has many) is held by no one listed
+    assert len(by_graph) == 2 and CONSOLIDATED_GRAPH in by_graph
+    for pairs in by_graph.values():
+        assert len(pairs) == 1 and next(iter(pairs))[1] == nakatani
+        assert "defense-minister" in next(iter(pairs))[0]
+    rows = _rows(kg, "dgid:person/gen-nakatani")
+    assert [(r[1], r[6], r[7].rsplit("/", 1)[1], r[8], r[9]) for r in rows] == [  # type: ignore[union-attr]
+        ("Gen Nakatani", "Defense Minister", "JPN", "known_office_holder", "0.8")]

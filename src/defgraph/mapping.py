@@ -201,9 +201,22 @@ def _triples(ex: Extraction) -> Iterator[Triple]:
 
     for post in ex.posts.values():
         owner = f"{country_label(post.country)} " if post.country else ""
-        yield from _office(s, key, entity("post", post.key), "Post",
+        post_iri = entity("post", post.key)
+        yield from _office(s, key, post_iri, "Post",
                            f"{owner}{post.role_title} (unnamed)", post.role_title, post.country,
                            post.organisation, post.evidence)
+        h = post.holder
+        if h is not None:
+            # who held the office that day (rules/people.yaml): the statement names the office,
+            # so its graph says so, with the rule and its confidence; no span names the person
+            h_iri = entity("person", h.key)
+            yield post_iri, dg("heldBy"), h_iri
+            if h.key in ex.persons:
+                continue  # named in the text too: described as the text names them
+            yield from _office(s, key, h_iri, "Person", h.name, h.role_title, h.country, None, [])
+            yield h_iri, dg("stateMethod"), ox.Literal(h.state_method or "known_office_holder")
+            if h.state_confidence is not None:
+                yield h_iri, dg("stateConfidence"), _dec(round(h.state_confidence, 3))
 
     event_iris = [event_iri(st, i) for i in range(len(ex.events))]
     for ev, e_iri in zip(ex.events, event_iris):

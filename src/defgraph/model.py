@@ -112,6 +112,9 @@ class Post:
     country: str | None = None
     organisation: str | None = None
     evidence: list[Span] = field(default_factory=list)
+    # who held the office on the statement's day, from the list of public office holders
+    # (rules/people.yaml), when one person of that state held that kind of office
+    holder: Person | None = None
 
 
 @dataclass

@@ -77,6 +77,7 @@ class DG(DefinedNamespace):
     confidence: URIRef
     stateMethod: URIRef
     stateConfidence: URIRef
+    heldBy: URIRef
     report: URIRef
     # derived from the parties (maintain.refresh_event_states)
     involvesState: URIRef

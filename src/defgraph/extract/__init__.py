@@ -25,6 +25,7 @@ from ..model import (
     Statement,
 )
 from ..rules import rules
+from ..vocab import slug
 from .context import (
     METHOD,
     _Context,
@@ -45,6 +46,7 @@ from .eventfacts import (
     _span,
 )
 from .events import EventDraft
+from .holders import post_holder
 from .places import find_places
 from .pledgefacts import _pledges
 
@@ -173,8 +175,14 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
         org.evidence.append(_span(ctx.text, o.start, o.end))
     for p in ctx.persons:
         if p.is_post:
-            ex.posts[p.key] = Post(p.key, p.role or p.name, p.country, p.org,
-                                   [_span(ctx.text, a, b) for a, b in p.mentions[:5]])
+            post = ex.posts[p.key] = Post(p.key, p.role or p.name, p.country, p.org,
+                                          [_span(ctx.text, a, b) for a, b in p.mentions[:5]])
+            if p.org is None and (h := post_holder(p.country, post.role_title, st.issued)) is not None:
+                post.holder = Person(
+                    key=slug(h.name), name=h.name, role_title=post.role_title, country=h.state,
+                    method=f"{METHOD}:post-holder", confidence=rules().confidence("known_office_holder"),
+                    state_method="known_office_holder",
+                    state_confidence=rules().confidence("known_office_holder"))
             continue
         person = Person(
             key=p.key, name=p.name, role_title=p.role, country=p.country, organisation=p.org,

@@ -5,6 +5,9 @@ Two uses, both by dictionary look-up (never a pattern of every name over the tex
 
 - `names_in_text`: a holder's full name (two words or more, as written, accents aside) met in
   the text with no office ("Ilham Aliyev and Nikol Pashinyan held talks") is a person;
+- `post_holder`: an office named without its holder ("the French Minister for the Armed
+  Forces") is held, on the statement's day, by the one entry of that state and that kind of
+  office, when there is exactly one;
 - `apply_holders`: a person found by any rule whose name is a holder's (or, named by an office
   and a surname alone, whose surname and office are one holder's) takes that holder's state
   where the text gives no explicit state of its own, before the positional rules guess one (a
@@ -25,7 +28,7 @@ from .persons import PersonHit
 from .spans import SpanIndex
 from .text import trie_pattern
 
-__all__ = ["apply_holders", "holders_of", "names_in_text"]
+__all__ = ["apply_holders", "holders_of", "names_in_text", "post_holder"]
 
 _WORD_AFTER = re.compile(r"[\w-]")
 
@@ -147,3 +150,18 @@ def apply_holders(persons: list[PersonHit], day: dt.date | None) -> None:
         if p.role is None and not p.counterpart and len({h.office for h in found}) == 1:
             # (not one introduced as someone's counterpart: that phrase is their office)
             p.role = found[0].office
+
+
+def post_holder(state: str | None, role: str, day: dt.date | None) -> Holder | None:
+    """Who held an office named without its holder (a post: `role` of `state`) on `day`: the one
+    entry of people.yaml of that state whose office is of the same plain kind (foreign, defence,
+    head of government, head of state) and held that day; None when there is none, more than one
+    person, no day, or an office of no plain kind ("Deputy Prime Minister and Minister of ...")."""
+    if state is None or day is None or not rules().cues["office_held_by_one"].match(role):
+        return None
+    kind = office_kind(role)
+    if kind is None:
+        return None
+    found = [h for h in rules().people_index.by_state.get(state, ())
+             if h.holds_on(day) and office_kind(h.office) == kind]
+    return found[0] if len({h.name for h in found}) == 1 else None

@@ -142,11 +142,13 @@ def fold_accents(text: str) -> str:
 class PeopleIndex:
     """people.yaml's entries by folded full name (the `also` forms too), by folded surname, and
     by the first word of each full name as written with its accents folded (for the names met
-    in a text with no office: one dictionary look-up per capitalised word)."""
+    in a text with no office: one dictionary look-up per capitalised word), and by state (for
+    the holder of an office named without one)."""
 
     by_name: dict[str, list[Holder]]
     by_surname: dict[str, list[Holder]]
     by_first_word: dict[str, list[tuple[tuple[str, ...], str]]]
+    by_state: dict[str, list[Holder]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -196,10 +198,12 @@ class Rules:
         by_name: dict[str, list[Holder]] = {}
         by_surname: dict[str, list[Holder]] = {}
         by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        by_state: dict[str, list[Holder]] = {}
         org = self.org_re
         for h in self.people:
             if org.search(h.office):
                 continue  # an international organisation's office ("NATO Secretary General") is no state's
+            by_state.setdefault(h.state, []).append(h)
             for form in dict.fromkeys((h.name, *h.also)):
                 by_name.setdefault(fold_name(form), []).append(h)
                 words = tuple(fold_accents(form).split())
@@ -207,7 +211,7 @@ class Rules:
                     by_first.setdefault(words[0], []).append((words, form))
             if " " in h.name:
                 by_surname.setdefault(fold_name(h.name).split()[-1], []).append(h)
-        return PeopleIndex(by_name, by_surname, by_first)
+        return PeopleIndex(by_name, by_surname, by_first, by_state)
 
     # Compiled forms, built once per Rules object.
     @cached_property

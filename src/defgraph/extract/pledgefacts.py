@@ -68,15 +68,18 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 continue
             if rules().cues["owner_before"].search(s.text, max(0, rel - 4), rel) and rules().cues["scheme_after"].match(s.text, m.end - s.start):
                 continue  # "the EU's €150 billion defence loan scheme": the size of an owner's scheme
-            donor, recipient = _donor_recipient(ctx, s, cs, os_, ps, m.start)
+            told = _donor_told_before(ctx, s, ctx.sentences[si - 1], default_recipient) if si > 0 else None
+            donor, recipient = _donor_recipient(ctx, s, cs, os_, ps, m.start, told)
+            told_before = told is not None and donor == told
             if recipient is None:
                 orphans.append((m, s, donor))
                 continue
             part_of = None
             if first_index is not None and pl_rules._PART.search(s.text[ms[0].end - s.start: rel]):
                 part_of = first_index
-            out.append(_money_pledge(ctx, m, s, donor, recipient, part_of,
-                                     R.confidence("pledge_with_donor" if donor else "pledge_without_donor")))
+            out.append(_money_pledge(ctx, m, s, donor, recipient, part_of, R.confidence(
+                "pledge_donor_told_before" if told_before else
+                "pledge_with_donor" if donor else "pledge_without_donor")))
             for other in _each_donors(ctx, s, cs, donor, recipient, m.start):
                 # "Germany and France will each give €100 million": as much from every one
                 out.append(_money_pledge(ctx, m, s, other, recipient, part_of, R.confidence("pledge_with_donor")))
@@ -229,6 +232,22 @@ def _shared_recipient(out: list[Pledge]) -> ActorRef | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _donor_told_before(ctx: _Context, s: Sentence, before: Sentence,
+                       recipient: ActorRef | None) -> ActorRef | None:
+    """The giver of a package told in the sentence before, where this one names the amount and no
+    giver ("X thanked Norway for the new aid package. The package, worth NOK 500 million, ..."):
+    the one state that sentence names, other than the recipient, when it tells of a package too."""
+    cue = rules().cues["package_told_before"]
+    if not cue.match(s.text) or not cue.search(before.text):
+        return None
+    states = {c.iso3 for c in ctx.within(ctx.countries, before)}
+    for c in ctx.within(ctx.countries, s):
+        states.discard(c.iso3)  # (the recipient this sentence names)
+    if recipient is not None:
+        states.discard(recipient.key)
+    return ActorRef("country", states.pop()) if len(states) == 1 else None
+
+
 def _usual_recipient(ctx: _Context) -> ActorRef | None:
     """The state most often named where aid goes ("to Ukraine", "Ukraine's forces") in the statement."""
     counts: dict[str, int] = {}
@@ -351,7 +370,11 @@ _NOT_RECIPIENT_TO = re.compile(r"\b(?:addition|according|compared|thanks|due|con
 
 
 def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: list[OrgMention],
-                     ps: list[tuple[PersonHit, int]], anchor: int) -> tuple[ActorRef | None, ActorRef | None]:
+                     ps: list[tuple[PersonHit, int]], anchor: int,
+                     told_before: ActorRef | None = None) -> tuple[ActorRef | None, ActorRef | None]:
+    """Who gives and who receives the amount or things at `anchor` in sentence `s`.
+    `told_before`: the giver of a package the sentence before told of (_donor_told_before),
+    taken when this sentence names none, before the publisher's state."""
     recipient: ActorRef | None = None
     donor: ActorRef | None = None
     givers, takers = _capitals_acting(ctx, s)
@@ -439,6 +462,8 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         donor = ActorRef("country", ante.country)
     elif _institution_in(s.text[: max(0, anchor - s.start) + 1]):
         donor = ActorRef("country", _institution_in(s.text[: max(0, anchor - s.start) + 1]) or "")
+    elif told_before is not None and told_before != recipient:
+        donor = told_before
     elif ctx.home and ActorRef("country", ctx.home) != recipient:
         donor = ActorRef("country", ctx.home)
     elif ctx.home is None and ctx.st.publisher:

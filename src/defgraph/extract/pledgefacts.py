@@ -251,7 +251,14 @@ def _donor_told_before(ctx: _Context, s: Sentence, before: Sentence,
 def _usual_recipient(ctx: _Context) -> ActorRef | None:
     """The state most often named where aid goes ("to Ukraine", "Ukraine's forces") in the statement."""
     counts: dict[str, int] = {}
+    support = rules().cues["support_body"]
+    bodies = [o for o in ctx.orgs if support.search(o.name)]
     for c in ctx.countries:
+        if any(o.start <= c.start and c.end <= o.end for o in bodies):
+            # a body that exists to support one state ("the Ukraine Defense Contact Group",
+            # "the Coalition for Ukraine"): aid told beside it goes to that state
+            counts[c.iso3] = counts.get(c.iso3, 0) + 2
+            continue
         pre = ctx.text[max(0, c.start - 30):c.start]
         if re.search(r"\b(?:to|for|support(?:ing)?|help(?:ing)?|boost(?:ing)?|aid for|aid to)\s+(?:the\s+)?$", pre, re.I) \
                 or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.iso3 != ctx.home):

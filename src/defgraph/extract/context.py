@@ -25,7 +25,7 @@ from .money import Money, find_money
 from .persons import PersonHit, find_persons, yield_shared_titles, yield_shared_titles_to_lead
 from .places import PlaceMention, find_places, group_matches
 from .spans import SpanIndex, span_index
-from .text import Sentence, sentences
+from .text import Sentence, may_match, sentences
 
 METHOD = "rules-v1"
 
@@ -179,6 +179,10 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     countries = _capitals_as_actors(text, places, countries)
     org_spans = [(o.start, o.end, o.key) for o in orgs]
     blocked = [(o.start, o.end) for o in orgs] + [(p.start, p.end) for p in places]
+    vessel = rules().cues["vessel_name"]
+    if may_match(vessel, text):
+        # a ship's name is no person's, though it may be one ("the frigate Admiral Gorshkov")
+        blocked += [m.span("name") for m in vessel.finditer(text)]
     persons = find_persons(text, countries, blocked, org_spans, st.issued)
     surnames = [p.surname_state for p in persons if p.surname_state is not None]
     if surnames:

@@ -209,8 +209,11 @@ class Rules:
                 words = tuple(fold_accents(form).split())
                 if len(words) >= 2 and (words, form) not in by_first.get(words[0], []):
                     by_first.setdefault(words[0], []).append((words, form))
-            if " " in h.name:
-                by_surname.setdefault(fold_name(h.name).split()[-1], []).append(h)
+            # (each spelling's surname: "President Zelensky" is the entry "Volodymyr Zelenskyy",
+            # also written "Volodymyr Zelensky")
+            for surname in dict.fromkeys(fold_name(form).split()[-1] for form in (h.name, *h.also)
+                                         if " " in form):
+                by_surname.setdefault(surname, []).append(h)
         return PeopleIndex(by_name, by_surname, by_first, by_state)
 
     # Compiled forms, built once per Rules object.

@@ -1056,15 +1056,15 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
     opens = rules().cues["subject_clause_opens"]
     # ("visit the barracks today before he leaves for Freetown on Wednesday": today is the barracks')
     ds = [x for x in ds if not (x.end <= t.start and opens.search(s.text, x.end - s.start, t.start - s.start))] or ds
-    if "," not in s.text or not ds:
+    if not ds:
         return ds
     back = rules().cues["background"].search(s.text, max(0, t.end - s.start))
-    if back is not None and (back.group().startswith(",") or back.group()[:1].lower() in "fc"):
-        # "arrived in Astana from Samarkand, where he had signed an agreement on Sunday": the
-        # day of what came before is not the event's
+    if back is not None and (back.group().startswith(",") or back.group()[:1].lower() in "fcs"):
+        # "arrived in Astana from Samarkand, where he had signed an agreement on Sunday", "her
+        # first summit since she was sworn in on 8 May": the day of what came before is not the event's
         ds = [x for x in ds if x.start < s.start + back.start()]
-        if not ds:
-            return ds
+    if "," not in s.text or not ds:
+        return ds
     spans = [(s.start + m.start(), s.start + m.end()) for m in ev_rules.CLOSED_RELATIVE.finditer(s.text)]
     if not spans:
         return ds

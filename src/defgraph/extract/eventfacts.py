@@ -1202,7 +1202,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if m.separate and d.separate and m.separate != d.separate:
                 continue  # "separate meetings with A and with B"
             if m.type in rules().classes_with("host_is_party") and (m.planned != d.planned or m.itinerary) and \
-                    m.date_explicit and d.date_explicit and (_elsewhere(d, m) or not _same_sides(d, m)):
+                    (m.date_explicit or m.planned != d.planned) and d.date_explicit and (_elsewhere(d, m) or not _same_sides(d, m)):
                 stops.append((d, m))
                 continue  # "a state visit to Vietnam ... Xi leaves Hanoi for Kuala Lumpur on Tuesday", "She leaves for Serbia on Tuesday": the next stop
             if not d.headline and _states(m) != _states(d) and rules().cues["sequence_open"].match(d.sentence.text):

@@ -967,6 +967,10 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date,
         lead = [x for x in ctx.sentences if x.start >= body_start][:2]
         before = [d for x in lead for d in ctx.within(ctx.dates, x)
                   if not d.vague and not _is_dateline_date(ctx.text, d)][:1]
+    # (a day ahead of the report told since, "a ceasefire that is to take effect on 4 August", is
+    # a plan's: the past day told before it is still the last one of the report)
+    if day0 is not None:
+        before = [d for d in before if _rebase(d, day0).date <= day0]
     if not before:
         return None
     last = _rebase(before[-1], day0)

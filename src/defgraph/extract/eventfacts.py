@@ -226,6 +226,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if not future and d.headline and (re.match(r"to\s", t.word, re.I) or
                                               re.search(r"\bto\s+$", s.text[:t.start - s.start])):
                 future = True  # a headline's infinitive: "Deputy Prime Minister to travel to Japan"
+            plan_after = R.cues.get("headline_plan_after")
+            if not future and d.headline and plan_after is not None and not t.convening and " " not in t.word.strip() \
+                    and plan_after.match(s.text, t.end - s.start):
+                future = True  # the event's noun, then an infinitive: "Joint exercise Dustlik to open on Monday"
             parts: list[tuple[ActorRef, int]] = [(ref, s.start) for ref in carry]
             if not carry and drafts and drafts[-1].sentence.start < s.start and \
                     rules().cues["anaphoric_subject"].match(s.text, 0, t.end - s.start) and \
@@ -1550,9 +1554,10 @@ def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
         # "signed ... on Thursday during a visit by X ... X, who arrived on Wednesday for a two-day
         # visit": a day told inside the stay the other telling spans is one day of it
         target.date, target.end_date = d.date, d.end_date
-    elif not d.date_explicit and d.end_date is not None and target.end_date is None and \
+    elif d.end_date is not None and target.end_date is None and \
             target.date is not None and d.date == target.date and d.end_date > target.date:
-        # "opened its session on Wednesday ... co-chair the session, which ends on Friday"
+        # "opened its session on Wednesday ... co-chair the session, which ends on Friday"; "exercise
+        # to open on Monday" over "will be held from 15 to 28 April": the range that begins that day
         target.end_date = d.end_date
     target.confidence = max(target.confidence, d.confidence)
     target.person_orgs |= d.person_orgs

@@ -226,6 +226,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if not future and d.headline and (re.match(r"to\s", t.word, re.I) or
                                               re.search(r"\bto\s+$", s.text[:t.start - s.start])):
                 future = True  # a headline's infinitive: "Deputy Prime Minister to travel to Japan"
+            gather_from = R.cues.get("present_gathering_from")
+            if not future and gather_from is not None and gather_from.search(s.text):
+                future = True  # "NATO leaders gather in The Hague from Tuesday": a preview in the present
             plan_after = R.cues.get("headline_plan_after")
             if not future and d.headline and plan_after is not None and not t.convening and " " not in t.word.strip() \
                     and plan_after.match(s.text, t.end - s.start):

@@ -218,6 +218,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "The exercise Khaan Quest opened on Saturday. It is co-hosted by A and B": the
                 # event told before, named again with its hosts
                 d.type, d.reference = drafts[-1].type, True
+            comment = R.cues.get("comment_on_event_before")
+            if t.reference and comment is not None and comment.search(s.text, max(0, t.start - s.start - 60),
+                                                                      t.start - s.start):
+                continue  # "Venezuela's Vice President called the visit a provocation": a comment, no party
             future = ahead is not None or ev_rules.is_future(s.text, t.start - s.start, t.end - s.start)
             after_break = _CLAUSE_BREAK.search(s.text, t.end - s.start)
             own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]

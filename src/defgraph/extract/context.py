@@ -68,7 +68,7 @@ def find_groups(text: str, day: date | None) -> list[GroupMention]:
                 out.append(GroupMention(n.start(), n.end(), group.key, tuple(group.members_on(day))))
         out.sort(key=lambda g: g.start)
     counted = r.cues.get("counted_members")
-    if counted is not None and r.group_name_re is not None:
+    if counted is not None and r.group_name_re is not None and "ember " in text:
         out = _counted_members(text, day, counted, out)
     return out
 

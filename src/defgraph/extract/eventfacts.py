@@ -231,7 +231,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                                               re.search(r"\bto\s+$", s.text[:t.start - s.start])):
                 future = True  # a headline's infinitive: "Deputy Prime Minister to travel to Japan"
             gather_from = R.cues.get("present_gathering_from")
-            if not future and gather_from is not None and gather_from.search(s.text):
+            if not future and gather_from is not None and any(x.relative for x in ds) and gather_from.search(s.text):
                 future = True  # "NATO leaders gather in The Hague from Tuesday": a preview in the present
             plan_after = R.cues.get("headline_plan_after")
             if not future and d.headline and plan_after is not None and not t.convening and " " not in t.word.strip() \
@@ -980,8 +980,8 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date,
                   if not d.vague and not _is_dateline_date(ctx.text, d)][:1]
     # (a day ahead of the report told since, "a ceasefire that is to take effect on 4 August", is
     # a plan's: the past day told before it is still the last one of the report)
-    if day0 is not None:
-        before = [d for d in before if _rebase(d, day0).date <= day0]
+    while day0 is not None and before and _rebase(before[-1], day0).date > day0:
+        before.pop()
     if not before:
         return None
     last = _rebase(before[-1], day0)
@@ -1073,7 +1073,9 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
     ds = [x for x in ds if not (x.end <= t.start and opens.search(s.text, x.end - s.start, t.start - s.start))] or ds
     if not ds:
         return ds
-    back = rules().cues["background"].search(s.text, max(0, t.end - s.start))
+    # (without a comma, only "since" cuts: the search is skipped where the word is not there)
+    back = rules().cues["background"].search(s.text, max(0, t.end - s.start)) \
+        if "," in s.text or "ince " in s.text else None
     if back is not None and (back.group().startswith(",") or back.group()[:1].lower() in "fcs"):
         # "arrived in Astana from Samarkand, where he had signed an agreement on Sunday", "her
         # first summit since she was sworn in on 8 May": the day of what came before is not the event's

@@ -82,6 +82,9 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     if _FORCE_AFTER.match(ctx.text, c.end) and re.search(r"(?:[A-Z]{2,5}\s+[A-Z][\w-]+|\bwith)\s+(?:of\s+)?(?:the\s+)?$",
                                                         ctx.text[max(0, c.start - 40):c.start]):
         return True  # "INS Kiltan and RSS Vigilance of the Republic of Singapore Navy": a ship of that navy
+    force = _FORCE_AFTER.match(ctx.text, c.end)
+    if force is not None and ctx.text[force.end():force.end() + 2] in ("'s", "’s"):
+        return True  # "the Pakistan Navy's multinational exercise": the event of that state's forces
     # Possessive: "Ukraine's Armed Forces" is a party only when it is someone's office
     if ctx.text[c.end:c.end + 2] in ("'s", "’s"):
         return bool(_role_noun().match(ctx.text[c.end + 2:c.end + 40])) and \

@@ -1215,6 +1215,9 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))
                                     and not _same_parties(m, d)):
                 continue  # a bilateral on the margins is not the multilateral meeting it was held at
+            if m.type == "Meeting" and m.side != d.side and d.bilateral != m.bilateral and not m.headline \
+                    and not d.headline and not d.reference and not m.reference:
+                continue  # "hosted the summit ... On the sidelines of the summit, A and B held a bilateral meeting"
             if (m.date_explicit or (m.told_day and not m.headline)) and \
                     (d.date_explicit or (d.told_day and not d.headline)) and m.date != d.date \
                     and not _in_range(d, m):

@@ -46,6 +46,11 @@ _HEAD_OF_BEFORE = re.compile(r"\b(?:Commander|Commandant|Chief|Head)(?:-in-Chief
 
 def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     rel = c.start - s.start
+    compared = rules().cues.get("compared_events_before")
+    if compared is not None:
+        first = _list_first(ctx, s, c).start - s.start
+        if compared.search(s.text, max(0, first - 90), first):
+            return False  # "no different from those the Navy holds with France, Germany and ...": compared
     places = ctx.index(ctx.places)
     if any(p.end >= c.end for p in places.containing(c.start)):
         return False  # (a city named inside a state's name, "Trinidad" in "Trinidad and Tobago", is not)
@@ -99,10 +104,9 @@ _LIST_ROLE_AFTER = re.compile(r",?\s+(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:ho
                               r"co-hosting|organi[sz]ing)\s+(?:nations|countries|states)\b", re.I)
 
 
-def _list_position(ctx: _Context, s: Sentence, c: CountryMention) -> str:
-    """A country inside a list ("in Singapore, Japan, and India") stands where the list's first
-    item does, unless the list is set in apposition with its part in the event ("..., the four
-    host nations")."""
+def _list_first(ctx: _Context, s: Sentence, c: CountryMention) -> CountryMention:
+    """The first item of the list of states that `c` ends or stands in ("France, Germany and the
+    United States"), `c` itself when it stands alone."""
     first = c
     countries = ctx.index(ctx.countries)
     for prev in reversed(countries.starting_in(s.start, c.start)):
@@ -111,6 +115,15 @@ def _list_position(ctx: _Context, s: Sentence, c: CountryMention) -> str:
             first = prev
         else:
             break
+    return first
+
+
+def _list_position(ctx: _Context, s: Sentence, c: CountryMention) -> str:
+    """A country inside a list ("in Singapore, Japan, and India") stands where the list's first
+    item does, unless the list is set in apposition with its part in the event ("..., the four
+    host nations")."""
+    first = _list_first(ctx, s, c)
+    countries = ctx.index(ctx.countries)
     last = c
     for nxt in countries.starting_in(c.end, s.end):
         if nxt.start < last.end:
@@ -802,6 +815,7 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
 _TOPIC_CLAUSE = re.compile(r"\b(?:on|about|concerning|regarding)\s+(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:that|which)\s", re.I)
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
 _RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")
+_NEXT_PREDICATE = re.compile(r",\s+(?:and|but)\s+(?:is|are|was|were|has|have|had)\b")
 
 
 _DATELINE_HEAD = re.compile(r"[^\W\d][\w .'’-]{0,30},\s*")
@@ -840,7 +854,9 @@ def _in_future_clause(text: str, trigger_end: int, rel: int, future_cue: re.Patt
         return False
     last = max(breaks, key=lambda b: b.end())
     clause_end = text.find(";", rel)
-    clause = text[last.end():clause_end if clause_end >= 0 else len(text)]
+    # (", and is scheduled to end on 27 February": the main subject's next predicate ends the clause)
+    pred = _NEXT_PREDICATE.search(text, rel, clause_end if clause_end >= 0 else len(text))
+    clause = text[last.end():pred.start() if pred else clause_end if clause_end >= 0 else len(text)]
     # "... will begin", or "agreed to coordinate with Finland": what they mean to do
     return bool(future_cue.search(clause)) or (last.re is _RESOLVE and bool(re.match(r"\s+to\b", clause)))
 

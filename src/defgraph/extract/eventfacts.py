@@ -393,11 +393,13 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 place = dateline  # "RAWALPINDI, January 15: General X called on ...": a report from the spot
                 d.place_by_dateline = True
             earlier = R.cues.get("earlier_stops_before")
+            matter_in = R.cues.get("matter_in_before")
 
             def visited(c: CountryMention) -> bool:
                 # "visited Kenya", "deployed to Estonia": the host state is a party
                 return t.type in host_party and not any(a <= c.start < b for a, b in _other_event_clauses(s, t, triggers)) \
                     and bool(R.cues["visited_state_before"].search(ctx.text[max(0, c.start - 20):c.start])) \
+                    and not (matter_in is not None and matter_in.search(ctx.text, max(0, c.start - 40), c.start)) \
                     and not (earlier is not None and earlier.search(ctx.text, max(s.start, c.start - 60), c.start))
             hosts = {c.iso3 for c in cs if visited(c)}
             if place and t.type in host_party and place.kind == "city" and place.iso3 and hosts \
@@ -812,6 +814,7 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
 
 
 # a relative clause on the topic of talks: "talks on the X that ...", "about the Y which ..."
+_WHERE_AFTER = re.compile(r",\s+where\s")
 _TOPIC_CLAUSE = re.compile(r"\b(?:on|about|concerning|regarding)\s+(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:that|which)\s", re.I)
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
 _RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")
@@ -865,6 +868,11 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
     """The place nearest the trigger: (place, close enough to name the host of a visit)."""
     if not places:
         return None, False
+    rel_t = t.start - t.sentence_start
+    for p in reversed([p for p in places if p.kind == "city" and p.end <= t.start]):
+        where = _WHERE_AFTER.match(t.sentence_text, p.end - t.sentence_start)
+        if where is not None and where.end() <= rel_t and "," not in t.sentence_text[where.end():rel_t]:
+            return p, True  # "leaves for Harare, where the leaders will meet tomorrow": the clause's place
     w_after, w_before = rules().window("place_after_trigger"), rules().window("place_before_trigger")
     a_start, a_end = t.anchor or (t.start, t.end)
     after = [p for p in places if (p.start >= t.end and p.start - t.end <= w_after)
@@ -1101,6 +1109,15 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
         ds = [x for x in ds if x.start < s.start + back.start()]
     if "," not in s.text or not ds:
         return ds
+    opener = None
+    for opener in _RELATIVE_TAIL.finditer(s.text, 0, t.start - s.start):
+        pass
+    if opener is not None and "," not in s.text[opener.end():t.start - s.start]:
+        # "leaves today for Harare, where the leaders will meet tomorrow": a trigger inside a
+        # relative clause still open takes the clause's own day, not the one of the main clause
+        mine = [x for x in ds if x.start >= s.start + opener.end()]
+        if mine:
+            return mine
     spans = [(s.start + m.start(), s.start + m.end()) for m in ev_rules.CLOSED_RELATIVE.finditer(s.text)]
     if not spans:
         return ds
@@ -1315,7 +1332,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     for m in merged:
         # (a day that is only the report's dateline is no day of the meeting's own)
         compatible = any(not m.date_explicit or m.by_dateline or not h.date_explicit or m.date == h.date
-                         or _in_range(m, h) for h in hosts)
+                         or _in_range(m, h) or _day_of_trip_told(m, h) for h in hosts)
         if m.tentative:
             # the planned visit to the place the plan names, else the first planned one
             planned = [h for h in hosts if h.planned]
@@ -1366,7 +1383,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                         ((x.sentence is v.sentence or v.sentence in x.extra_spans) or
                          (v.place is not None and x.place is not None and _place_key(v.place) == _place_key(x.place)
                           and _states(v) <= _states(x) and v.planned == x.planned)) and
-                        (x.date == v.date or _in_range(x, v) or (not v.date_explicit and not x.planned))), None)
+                        (x.date == v.date or _in_range(x, v) or (not v.date_explicit and not x.planned)
+                         or _day_of_trip_told(x, v))), None)
         if meeting is not None:
             _absorb(meeting, v)
             out.remove(v)
@@ -1541,6 +1559,15 @@ def _meeting_of_many(d: ev_rules.EventDraft) -> bool:
     states = [r for r in d.participants if r.kind == "country"]
     return _many(d) or len(states) > 2 or any(r.kind == "organisation" and r.key not in d.person_orgs
                                              for r in d.participants)
+
+
+def _day_of_trip_told(m: ev_rules.EventDraft, v: ev_rules.EventDraft) -> bool:
+    """A planned trip with no last day and a planned event its own sentence tells a day or two
+    after its start ("leaves on Friday for Beijing, where he will meet X on Saturday"): a day of
+    that trip (window arrival_before_forum_days)."""
+    return v.type == "Visit" and v.planned and m.planned and v.end_date is None and m.sentence is v.sentence \
+        and m.date is not None and v.date is not None \
+        and timedelta(0) < m.date - v.date <= timedelta(days=rules().window("arrival_before_forum_days"))
 
 
 def _many(d: ev_rules.EventDraft) -> bool:

@@ -51,6 +51,9 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
         first = _list_first(ctx, s, c).start - s.start
         if compared.search(s.text, max(0, first - 90), first):
             return False  # "no different from those the Navy holds with France, Germany and ...": compared
+    matter_in = rules().cues.get("matter_in_before")
+    if matter_in is not None and matter_in.search(s.text, max(0, rel - 40), rel):
+        return False  # "called for a ceasefire in Gaza and Lebanon": the scene of a matter
     places = ctx.index(ctx.places)
     if any(p.end >= c.end for p in places.containing(c.start)):
         return False  # (a city named inside a state's name, "Trinidad" in "Trinidad and Tobago", is not)

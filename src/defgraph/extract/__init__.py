@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import timedelta
 
 from ..model import (
     ActorRef,
@@ -279,7 +280,13 @@ def _parties_of_visit(drafts: list[EventDraft], d: EventDraft) -> None:
     for v in drafts:
         if v is d or v.type != "Visit" or v.tentative or v.date is None or d.date is None:
             continue
-        if v.date <= d.date <= (v.end_date or v.date):
+        # (a stay told by its first day alone, "arrived in Tashkent on Monday evening": the days
+        # right after it are days of the visit, window arrival_before_visit_days)
+        last = v.end_date or (v.date + timedelta(days=rules().window("arrival_before_visit_days"))
+                              if not v.planned and not d.planned and d.sentence.start > v.sentence.start
+                              and (d.place is None or v.place is None or _place_key(d.place) == _place_key(v.place))
+                              else v.date)
+        if v.date <= d.date <= last:
             states = [r for r in v.participants if r.kind == "country"]
             own = [r for r in d.participants if r.kind == "country"]
             if len(states) >= 2 and all(r in states for r in own) and (not own or d.date_explicit):

@@ -1376,15 +1376,20 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             same = next((h for h in hosts_m if m.date_explicit and h.date_explicit and
                          (m.date == h.date or _in_range(m, h))), hosts_m[0])
             _absorb(same, m)
+            if m.bilateral and m.sentence is not same.sentence and _states(m) == _states(same):
+                same.talks_inside = True
             continue
         out.append(m)
     # "will travel to Paris for a meeting of the Weimar Triangle defence ministers": the trip is
     # the way to the multilateral meeting, which is the event (also told in a sentence of its
     # own: "The summit took place in Astana on Tuesday ... Scholz arrived in Astana from ...")
     for v in [x for x in out if x.type in rules().classes_with("host_is_party") and x.type != "Deployment"]:
+        # (not a visit with bilateral talks of its own told apart: "arrived in Kingston ... held
+        # bilateral talks with the Prime Minister ... later joined a round table of leaders")
         meeting = next((x for x in out if x.type == "Meeting" and _meeting_of_many(x) and not x.side and
                         ((x.sentence is v.sentence or v.sentence in x.extra_spans) or
-                         (v.place is not None and x.place is not None and _place_key(v.place) == _place_key(x.place)
+                         (not v.talks_inside and v.place is not None and x.place is not None
+                          and _place_key(v.place) == _place_key(x.place)
                           and _states(v) <= _states(x) and v.planned == x.planned)) and
                         (x.date == v.date or _in_range(x, v) or (not v.date_explicit and not x.planned)
                          or _day_of_trip_told(x, v))), None)

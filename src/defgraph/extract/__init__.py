@@ -227,6 +227,18 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
             # without a place on a day of talks held over several days is where the talks were
             around = next((o for o in drafts if o is not d and o.place is not None and o.end_date is not None
                            and o.date is not None and o.date <= d.date <= o.end_date), None)
+            if around is None and d.type == "Visit" and d.venue is not None:
+                # "held talks at Jamaica House ..., on his trip ... later sat down with leaders in
+                # Kingston": a visit told at a building alone is in the one city of that day's events
+                # in the state visited
+                hosts = {r.key for r in d.participants if r.kind == "country"}
+                cities = {_place_key(o.place): o.place for o in drafts if o is not d and o.place is not None
+                          and o.place.kind == "city" and o.date == d.date and not o.planned
+                          and o.place.iso3 in hosts}
+                around = next(iter(cities.values()), None) if len(cities) == 1 else None
+                if around is not None:
+                    d.place = around
+                continue
             if around is not None:
                 d.place = around.place
     for d in drafts:

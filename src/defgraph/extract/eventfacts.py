@@ -947,7 +947,8 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
     out: list[ev_rules.EventDraft] = []
     t_end = d.trigger.end
     dates = [x for x in ctx.within(ctx.dates, s) if x.start >= t_end and not _is_dateline_date(ctx.text, x)]
-    if len(dates) < 2:
+    same_day = rules().cues.get("same_day_after_stop")
+    if len(dates) < 2 and not (dates and same_day is not None and same_day.search(s.text)):
         return out
     stops = [(c.start, c.end, c.iso3, None) for c in ctx.within(ctx.countries, s) if c.start > t_end] + \
         [(p.start, p.end, p.iso3, p) for p in ctx.within(ctx.places, s) if p.start > t_end and p.kind == "city"]
@@ -960,7 +961,9 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
             continue
         when = next((x for x in dates if b <= x.start <= b + 30 and
                      re.fullmatch(r"\s*(?:,\s*)?(?:on|from)?\s*", ctx.text[b:x.start])), None)
-        if when is None or when is dates[0] and dates[0].start < a:
+        if when is None and same_day is not None and same_day.match(ctx.text, b) and dates[0].start < a:
+            when = replace(dates[0], start=b, end=b)  # "and goes on to Paramaribo in the evening": that day
+        elif when is None or when is dates[0] and dates[0].start < a:
             continue
         if not any(x.start < a for x in dates):
             continue  # the first stop must have its own day, or the later day is the whole trip's

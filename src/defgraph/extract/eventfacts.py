@@ -44,15 +44,21 @@ _HOSTED_BY_BEFORE = re.compile(r"\b(?:(?:co-)?(?:hosted|organi[sz]ed|chaired|led
 _HEAD_OF_BEFORE = re.compile(r"\b(?:Commander|Commandant|Chief|Head)(?:-in-Chief)?\s+of\s+(?:the\s+)?$")
 
 
+# a word cue compared_events_before cannot match without ("those", "the ones", "the exercises")
+_COMPARED_WORDS = ("those", "ones", "exercises", "drills")
+
+
 def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     rel = c.start - s.start
     compared = rules().cues.get("compared_events_before")
-    if compared is not None:
+    # (the words each cue needs, looked for first: most sentences have none)
+    if compared is not None and any(w in s.text for w in _COMPARED_WORDS):
         first = _list_first(ctx, s, c).start - s.start
         if compared.search(s.text, max(0, first - 90), first):
             return False  # "no different from those the Navy holds with France, Germany and ...": compared
     matter_in = rules().cues.get("matter_in_before")
-    if matter_in is not None and matter_in.search(s.text, max(0, rel - 40), rel):
+    if matter_in is not None and " in " in s.text[max(0, rel - 40):rel] and \
+            matter_in.search(s.text, max(0, rel - 40), rel):
         return False  # "called for a ceasefire in Gaza and Lebanon": the scene of a matter
     places = ctx.index(ctx.places)
     if any(p.end >= c.end for p in places.containing(c.start)):

@@ -384,7 +384,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     # "at Lancaster House in London": the city named with the venue, else its known city
                     city = next((p for p in pls if p.kind == "city" and p.start >= place.end and
                                  re.fullmatch(r",?\s+(?:in\s+)?", ctx.text[place.end:p.start])), None)
-                    place = city or _venue_city(place)
+                    place = city or _venue_city(place, ctx)
             remote = t.type in R.classes_with("remote")
             dateline = next((p for p in pls if p.kind == "city" and _is_dateline(ctx.text, p)), None)
             if place is not None and remote:
@@ -497,7 +497,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     # two ministers signed ...": where that day was spent, when one city is named
                     cities = {_place_key(pl): pl for pl in ctx.within(ctx.places, told_at[1])
                               if pl.kind == "city" and not _is_dateline(ctx.text, pl)}
-                    if len(cities) == 1:
+                    # (an event at a building of its own, "received at Belém Palace", is not in a city
+                    # of a state that takes no part: "came from Brussels, where earlier on Tuesday ...")
+                    if len(cities) == 1 and (d.venue is None or next(iter(cities.values())).iso3 in _states(d)):
                         d.place = next(iter(cities.values()))
             if closing is not None and d.date is not None and d.end_date is None and closing.date > d.date:
                 d.end_date = closing.date
@@ -934,15 +936,19 @@ def ctx_text_between(places: list[PlaceMention], t: ev_rules.Trigger, lo: int, h
     return t.sentence_text[lo - t.sentence_start: hi - t.sentence_start] if hi > lo else ""
 
 
-def _venue_city(venue: PlaceMention) -> PlaceMention | None:
+def _venue_city(venue: PlaceMention, ctx: _Context) -> PlaceMention | None:
     from .places import lookup_city
 
     name = rules().venue_city.get(venue.name)
-    if name is None and " " in venue.name:
+    named_after = name is None and " " in venue.name
+    if named_after:
         name = venue.name.rsplit(" ", 1)[0]  # "Luqa Barracks": the town the venue is named after
     city = lookup_city(name) if name else None
     if city is None:
         return None
+    if named_after and city.iso3 not in {c.iso3 for c in ctx.countries} | \
+            {p.country for p in ctx.persons if p.country} | {ctx.home}:
+        return None  # "received at Belém Palace" in Lisbon: no town Belém of Brazil, a state the text never names
     return PlaceMention(venue.start, venue.end, city.name, "city", city.iso3, city.geonames_id)
 
 

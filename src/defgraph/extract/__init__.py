@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import timedelta
 
 from ..model import (
     ActorRef,
@@ -238,6 +239,18 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
             # without a place on a day of talks held over several days is where the talks were
             around = next((o for o in drafts if o is not d and o.place is not None and o.end_date is not None
                            and o.date is not None and o.date <= d.date <= o.end_date), None)
+            if around is None and d.type == "Visit" and d.venue is not None:
+                # "held talks at Jamaica House ..., on his trip ... later sat down with leaders in
+                # Kingston": a visit told at a building alone is in the one city of that day's events
+                # in the state visited
+                hosts = {r.key for r in d.participants if r.kind == "country"}
+                cities = {_place_key(o.place): o.place for o in drafts if o is not d and o.place is not None
+                          and o.place.kind == "city" and o.date == d.date and not o.planned
+                          and o.place.iso3 in hosts}
+                around = next(iter(cities.values()), None) if len(cities) == 1 else None
+                if around is not None:
+                    d.place = around
+                continue
             if around is not None:
                 d.place = around.place
     for d in drafts:
@@ -291,7 +304,13 @@ def _parties_of_visit(drafts: list[EventDraft], d: EventDraft) -> None:
     for v in drafts:
         if v is d or v.type != "Visit" or v.tentative or v.date is None or d.date is None:
             continue
-        if v.date <= d.date <= (v.end_date or v.date):
+        # (a stay told by its first day alone, "arrived in Tashkent on Monday evening": the days
+        # right after it are days of the visit, window arrival_before_visit_days)
+        last = v.end_date or (v.date + timedelta(days=rules().window("arrival_before_visit_days"))
+                              if not v.planned and not d.planned and d.sentence.start > v.sentence.start
+                              and (d.place is None or v.place is None or _place_key(d.place) == _place_key(v.place))
+                              else v.date)
+        if v.date <= d.date <= last:
             states = [r for r in v.participants if r.kind == "country"]
             own = [r for r in d.participants if r.kind == "country"]
             if len(states) >= 2 and all(r in states for r in own) and (not own or d.date_explicit):

@@ -67,7 +67,41 @@ def find_groups(text: str, day: date | None) -> list[GroupMention]:
                 group = r.groups[int(name[1:])]
                 out.append(GroupMention(n.start(), n.end(), group.key, tuple(group.members_on(day))))
         out.sort(key=lambda g: g.start)
+    counted = r.cues.get("counted_members")
+    if counted is not None and r.group_name_re is not None and "ember " in text:
+        out = _counted_members(text, day, counted, out)
     return out
+
+
+_OF_THE = re.compile(r"\s+of\s+the\s+")
+
+
+def _counted_members(text: str, day: date | None, counted: re.Pattern[str],
+                     out: list[GroupMention]) -> list[GroupMention]:
+    """"the leaders of the six member states", told with a group's full name just before (or right
+    after: "of the Gulf Cooperation Council"): that group's members, where it has that many."""
+    r = rules()
+    assert r.group_name_re is not None
+    values = r.cue_values.get("counted_members", {})
+    window = r.window("counted_members_before")
+    found = []
+    for m in counted.finditer(text):
+        word = m.group(1).lower()
+        n = int(word) if word.isdigit() else values.get(word, 0)
+        if n < 2 or any(g.start < m.end() and m.start() < g.end for g in out):
+            continue
+        named = list(r.group_name_re.finditer(text, max(0, m.start() - window), m.start()))
+        after = _OF_THE.match(text, m.end())
+        if after is not None:
+            right = r.group_name_re.match(text, after.end())
+            named = [right] if right is not None else named
+        for g in reversed(named):
+            group = r.groups[int(next(k for k, v in g.groupdict().items() if v is not None)[1:])]
+            members = tuple(group.members_on(day))
+            if len(members) == n:
+                found.append(GroupMention(m.start(), m.end(), group.key, members))
+                break
+    return sorted(out + found, key=lambda g: g.start) if found else out
 
 
 @dataclass

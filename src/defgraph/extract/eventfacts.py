@@ -44,8 +44,22 @@ _HOSTED_BY_BEFORE = re.compile(r"\b(?:(?:co-)?(?:hosted|organi[sz]ed|chaired|led
 _HEAD_OF_BEFORE = re.compile(r"\b(?:Commander|Commandant|Chief|Head)(?:-in-Chief)?\s+of\s+(?:the\s+)?$")
 
 
+# a word cue compared_events_before cannot match without ("those", "the ones", "the exercises")
+_COMPARED_WORDS = ("those", "ones", "exercises", "drills")
+
+
 def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     rel = c.start - s.start
+    compared = rules().cues.get("compared_events_before")
+    # (the words each cue needs, looked for first: most sentences have none)
+    if compared is not None and any(w in s.text for w in _COMPARED_WORDS):
+        first = _list_first(ctx, s, c).start - s.start
+        if compared.search(s.text, max(0, first - 90), first):
+            return False  # "no different from those the Navy holds with France, Germany and ...": compared
+    matter_in = rules().cues.get("matter_in_before")
+    if matter_in is not None and " in " in s.text[max(0, rel - 40):rel] and \
+            matter_in.search(s.text, max(0, rel - 40), rel):
+        return False  # "called for a ceasefire in Gaza and Lebanon": the scene of a matter
     places = ctx.index(ctx.places)
     if any(p.end >= c.end for p in places.containing(c.start)):
         return False  # (a city named inside a state's name, "Trinidad" in "Trinidad and Tobago", is not)
@@ -82,6 +96,9 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     if _FORCE_AFTER.match(ctx.text, c.end) and re.search(r"(?:[A-Z]{2,5}\s+[A-Z][\w-]+|\bwith)\s+(?:of\s+)?(?:the\s+)?$",
                                                         ctx.text[max(0, c.start - 40):c.start]):
         return True  # "INS Kiltan and RSS Vigilance of the Republic of Singapore Navy": a ship of that navy
+    force = _FORCE_AFTER.match(ctx.text, c.end)
+    if force is not None and ctx.text[force.end():force.end() + 2] in ("'s", "’s"):
+        return True  # "the Pakistan Navy's multinational exercise": the event of that state's forces
     # Possessive: "Ukraine's Armed Forces" is a party only when it is someone's office
     if ctx.text[c.end:c.end + 2] in ("'s", "’s"):
         return bool(_role_noun().match(ctx.text[c.end + 2:c.end + 40])) and \
@@ -96,10 +113,9 @@ _LIST_ROLE_AFTER = re.compile(r",?\s+(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:ho
                               r"co-hosting|organi[sz]ing)\s+(?:nations|countries|states)\b", re.I)
 
 
-def _list_position(ctx: _Context, s: Sentence, c: CountryMention) -> str:
-    """A country inside a list ("in Singapore, Japan, and India") stands where the list's first
-    item does, unless the list is set in apposition with its part in the event ("..., the four
-    host nations")."""
+def _list_first(ctx: _Context, s: Sentence, c: CountryMention) -> CountryMention:
+    """The first item of the list of states that `c` ends or stands in ("France, Germany and the
+    United States"), `c` itself when it stands alone."""
     first = c
     countries = ctx.index(ctx.countries)
     for prev in reversed(countries.starting_in(s.start, c.start)):
@@ -108,6 +124,15 @@ def _list_position(ctx: _Context, s: Sentence, c: CountryMention) -> str:
             first = prev
         else:
             break
+    return first
+
+
+def _list_position(ctx: _Context, s: Sentence, c: CountryMention) -> str:
+    """A country inside a list ("in Singapore, Japan, and India") stands where the list's first
+    item does, unless the list is set in apposition with its part in the event ("..., the four
+    host nations")."""
+    first = _list_first(ctx, s, c)
+    countries = ctx.index(ctx.countries)
     last = c
     for nxt in countries.starting_in(c.end, s.end):
         if nxt.start < last.end:
@@ -218,6 +243,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "The exercise Khaan Quest opened on Saturday. It is co-hosted by A and B": the
                 # event told before, named again with its hosts
                 d.type, d.reference = drafts[-1].type, True
+            comment = R.cues.get("comment_on_event_before")
+            if t.reference and comment is not None and comment.search(s.text, max(0, t.start - s.start - 60),
+                                                                      t.start - s.start):
+                continue  # "Venezuela's Vice President called the visit a provocation": a comment, no party
             future = ahead is not None or ev_rules.is_future(s.text, t.start - s.start, t.end - s.start)
             after_break = _CLAUSE_BREAK.search(s.text, t.end - s.start)
             own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]
@@ -226,6 +255,13 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if not future and d.headline and (re.match(r"to\s", t.word, re.I) or
                                               re.search(r"\bto\s+$", s.text[:t.start - s.start])):
                 future = True  # a headline's infinitive: "Deputy Prime Minister to travel to Japan"
+            gather_from = R.cues.get("present_gathering_from")
+            if not future and gather_from is not None and any(x.relative for x in ds) and gather_from.search(s.text):
+                future = True  # "NATO leaders gather in The Hague from Tuesday": a preview in the present
+            plan_after = R.cues.get("headline_plan_after")
+            if not future and d.headline and plan_after is not None and not t.convening and " " not in t.word.strip() \
+                    and plan_after.match(s.text, t.end - s.start):
+                future = True  # the event's noun, then an infinitive: "Joint exercise Dustlik to open on Monday"
             parts: list[tuple[ActorRef, int]] = [(ref, s.start) for ref in carry]
             if not carry and drafts and drafts[-1].sentence.start < s.start and \
                     rules().cues["anaphoric_subject"].match(s.text, 0, t.end - s.start) and \
@@ -348,7 +384,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     # "at Lancaster House in London": the city named with the venue, else its known city
                     city = next((p for p in pls if p.kind == "city" and p.start >= place.end and
                                  re.fullmatch(r",?\s+(?:in\s+)?", ctx.text[place.end:p.start])), None)
-                    place = city or _venue_city(place)
+                    place = city or _venue_city(place, ctx)
             remote = t.type in R.classes_with("remote")
             dateline = next((p for p in pls if p.kind == "city" and _is_dateline(ctx.text, p)), None)
             if place is not None and remote:
@@ -366,11 +402,13 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 place = dateline  # "RAWALPINDI, January 15: General X called on ...": a report from the spot
                 d.place_by_dateline = True
             earlier = R.cues.get("earlier_stops_before")
+            matter_in = R.cues.get("matter_in_before")
 
             def visited(c: CountryMention) -> bool:
                 # "visited Kenya", "deployed to Estonia": the host state is a party
                 return t.type in host_party and not any(a <= c.start < b for a, b in _other_event_clauses(s, t, triggers)) \
                     and bool(R.cues["visited_state_before"].search(ctx.text[max(0, c.start - 20):c.start])) \
+                    and not (matter_in is not None and matter_in.search(ctx.text, max(0, c.start - 40), c.start)) \
                     and not (earlier is not None and earlier.search(ctx.text, max(s.start, c.start - 60), c.start))
             hosts = {c.iso3 for c in cs if visited(c)}
             if place and t.type in host_party and place.kind == "city" and place.iso3 and hosts \
@@ -459,7 +497,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     # two ministers signed ...": where that day was spent, when one city is named
                     cities = {_place_key(pl): pl for pl in ctx.within(ctx.places, told_at[1])
                               if pl.kind == "city" and not _is_dateline(ctx.text, pl)}
-                    if len(cities) == 1:
+                    # (an event at a building of its own, "received at Belém Palace", is not in a city
+                    # of a state that takes no part: "came from Brussels, where earlier on Tuesday ...")
+                    if len(cities) == 1 and (d.venue is None or next(iter(cities.values())).iso3 in _states(d)):
                         d.place = next(iter(cities.values()))
             if closing is not None and d.date is not None and d.end_date is None and closing.date > d.date:
                 d.end_date = closing.date
@@ -785,9 +825,11 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
 
 
 # a relative clause on the topic of talks: "talks on the X that ...", "about the Y which ..."
+_WHERE_AFTER = re.compile(r",\s+where\s")
 _TOPIC_CLAUSE = re.compile(r"\b(?:on|about|concerning|regarding)\s+(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:that|which)\s", re.I)
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
 _RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")
+_NEXT_PREDICATE = re.compile(r",\s+(?:and|but)\s+(?:is|are|was|were|has|have|had)\b")
 
 
 _DATELINE_HEAD = re.compile(r"[^\W\d][\w .'’-]{0,30},\s*")
@@ -826,7 +868,9 @@ def _in_future_clause(text: str, trigger_end: int, rel: int, future_cue: re.Patt
         return False
     last = max(breaks, key=lambda b: b.end())
     clause_end = text.find(";", rel)
-    clause = text[last.end():clause_end if clause_end >= 0 else len(text)]
+    # (", and is scheduled to end on 27 February": the main subject's next predicate ends the clause)
+    pred = _NEXT_PREDICATE.search(text, rel, clause_end if clause_end >= 0 else len(text))
+    clause = text[last.end():pred.start() if pred else clause_end if clause_end >= 0 else len(text)]
     # "... will begin", or "agreed to coordinate with Finland": what they mean to do
     return bool(future_cue.search(clause)) or (last.re is _RESOLVE and bool(re.match(r"\s+to\b", clause)))
 
@@ -835,6 +879,11 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
     """The place nearest the trigger: (place, close enough to name the host of a visit)."""
     if not places:
         return None, False
+    rel_t = t.start - t.sentence_start
+    for p in reversed([p for p in places if p.kind == "city" and p.end <= t.start]):
+        where = _WHERE_AFTER.match(t.sentence_text, p.end - t.sentence_start)
+        if where is not None and where.end() <= rel_t and "," not in t.sentence_text[where.end():rel_t]:
+            return p, True  # "leaves for Harare, where the leaders will meet tomorrow": the clause's place
     w_after, w_before = rules().window("place_after_trigger"), rules().window("place_before_trigger")
     a_start, a_end = t.anchor or (t.start, t.end)
     after = [p for p in places if (p.start >= t.end and p.start - t.end <= w_after)
@@ -887,15 +936,19 @@ def ctx_text_between(places: list[PlaceMention], t: ev_rules.Trigger, lo: int, h
     return t.sentence_text[lo - t.sentence_start: hi - t.sentence_start] if hi > lo else ""
 
 
-def _venue_city(venue: PlaceMention) -> PlaceMention | None:
+def _venue_city(venue: PlaceMention, ctx: _Context) -> PlaceMention | None:
     from .places import lookup_city
 
     name = rules().venue_city.get(venue.name)
-    if name is None and " " in venue.name:
+    named_after = name is None and " " in venue.name
+    if named_after:
         name = venue.name.rsplit(" ", 1)[0]  # "Luqa Barracks": the town the venue is named after
     city = lookup_city(name) if name else None
     if city is None:
         return None
+    if named_after and city.iso3 not in {c.iso3 for c in ctx.countries} | \
+            {p.country for p in ctx.persons if p.country} | {ctx.home}:
+        return None  # "received at Belém Palace" in Lisbon: no town Belém of Brazil, a state the text never names
     return PlaceMention(venue.start, venue.end, city.name, "city", city.iso3, city.geonames_id)
 
 
@@ -906,7 +959,8 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
     out: list[ev_rules.EventDraft] = []
     t_end = d.trigger.end
     dates = [x for x in ctx.within(ctx.dates, s) if x.start >= t_end and not _is_dateline_date(ctx.text, x)]
-    if len(dates) < 2:
+    same_day = rules().cues.get("same_day_after_stop")
+    if len(dates) < 2 and not (dates and same_day is not None and same_day.search(s.text)):
         return out
     stops = [(c.start, c.end, c.iso3, None) for c in ctx.within(ctx.countries, s) if c.start > t_end] + \
         [(p.start, p.end, p.iso3, p) for p in ctx.within(ctx.places, s) if p.start > t_end and p.kind == "city"]
@@ -919,7 +973,9 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
             continue
         when = next((x for x in dates if b <= x.start <= b + 30 and
                      re.fullmatch(r"\s*(?:,\s*)?(?:on|from)?\s*", ctx.text[b:x.start])), None)
-        if when is None or when is dates[0] and dates[0].start < a:
+        if when is None and same_day is not None and same_day.match(ctx.text, b) and dates[0].start < a:
+            when = replace(dates[0], start=b, end=b)  # "and goes on to Paramaribo in the evening": that day
+        elif when is None or when is dates[0] and dates[0].start < a:
             continue
         if not any(x.start < a for x in dates):
             continue  # the first stop must have its own day, or the later day is the whole trip's
@@ -967,6 +1023,10 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date,
         lead = [x for x in ctx.sentences if x.start >= body_start][:2]
         before = [d for x in lead for d in ctx.within(ctx.dates, x)
                   if not d.vague and not _is_dateline_date(ctx.text, d)][:1]
+    # (a day ahead of the report told since, "a ceasefire that is to take effect on 4 August", is
+    # a plan's: the past day told before it is still the last one of the report)
+    while day0 is not None and before and _rebase(before[-1], day0).date > day0:
+        before.pop()
     if not before:
         return None
     last = _rebase(before[-1], day0)
@@ -1056,15 +1116,26 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
     opens = rules().cues["subject_clause_opens"]
     # ("visit the barracks today before he leaves for Freetown on Wednesday": today is the barracks')
     ds = [x for x in ds if not (x.end <= t.start and opens.search(s.text, x.end - s.start, t.start - s.start))] or ds
+    if not ds:
+        return ds
+    # (without a comma, only "since" cuts: the search is skipped where the word is not there)
+    back = rules().cues["background"].search(s.text, max(0, t.end - s.start)) \
+        if "," in s.text or "ince " in s.text else None
+    if back is not None and (back.group().startswith(",") or back.group()[:1].lower() in "fcs"):
+        # "arrived in Astana from Samarkand, where he had signed an agreement on Sunday", "her
+        # first summit since she was sworn in on 8 May": the day of what came before is not the event's
+        ds = [x for x in ds if x.start < s.start + back.start()]
     if "," not in s.text or not ds:
         return ds
-    back = rules().cues["background"].search(s.text, max(0, t.end - s.start))
-    if back is not None and (back.group().startswith(",") or back.group()[:1].lower() in "fc"):
-        # "arrived in Astana from Samarkand, where he had signed an agreement on Sunday": the
-        # day of what came before is not the event's
-        ds = [x for x in ds if x.start < s.start + back.start()]
-        if not ds:
-            return ds
+    opener = None
+    for opener in _RELATIVE_TAIL.finditer(s.text, 0, t.start - s.start):
+        pass
+    if opener is not None and "," not in s.text[opener.end():t.start - s.start]:
+        # "leaves today for Harare, where the leaders will meet tomorrow": a trigger inside a
+        # relative clause still open takes the clause's own day, not the one of the main clause
+        mine = [x for x in ds if x.start >= s.start + opener.end()]
+        if mine:
+            return mine
     spans = [(s.start + m.start(), s.start + m.end()) for m in ev_rules.CLOSED_RELATIVE.finditer(s.text)]
     if not spans:
         return ds
@@ -1195,6 +1266,9 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))
                                     and not _same_parties(m, d)):
                 continue  # a bilateral on the margins is not the multilateral meeting it was held at
+            if m.type == "Meeting" and m.side != d.side and d.bilateral != m.bilateral and not m.headline \
+                    and not d.headline and not d.reference and not m.reference:
+                continue  # "hosted the summit ... On the sidelines of the summit, A and B held a bilateral meeting"
             if (m.date_explicit or (m.told_day and not m.headline)) and \
                     (d.date_explicit or (d.told_day and not d.headline)) and m.date != d.date \
                     and not _in_range(d, m):
@@ -1202,7 +1276,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if m.separate and d.separate and m.separate != d.separate:
                 continue  # "separate meetings with A and with B"
             if m.type in rules().classes_with("host_is_party") and (m.planned != d.planned or m.itinerary) and \
-                    m.date_explicit and d.date_explicit and (_elsewhere(d, m) or not _same_sides(d, m)):
+                    (m.date_explicit or m.planned != d.planned) and d.date_explicit and (_elsewhere(d, m) or not _same_sides(d, m)):
                 stops.append((d, m))
                 continue  # "a state visit to Vietnam ... Xi leaves Hanoi for Kuala Lumpur on Tuesday", "She leaves for Serbia on Tuesday": the next stop
             if not d.headline and _states(m) != _states(d) and rules().cues["sequence_open"].match(d.sentence.text):
@@ -1276,7 +1350,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     for m in merged:
         # (a day that is only the report's dateline is no day of the meeting's own)
         compatible = any(not m.date_explicit or m.by_dateline or not h.date_explicit or m.date == h.date
-                         or _in_range(m, h) for h in hosts)
+                         or _in_range(m, h) or _day_of_trip_told(m, h) for h in hosts)
         if m.tentative:
             # the planned visit to the place the plan names, else the first planned one
             planned = [h for h in hosts if h.planned]
@@ -1317,17 +1391,23 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             same = next((h for h in hosts_m if m.date_explicit and h.date_explicit and
                          (m.date == h.date or _in_range(m, h))), hosts_m[0])
             _absorb(same, m)
+            if m.bilateral and m.sentence is not same.sentence and _states(m) == _states(same):
+                same.talks_inside = True
             continue
         out.append(m)
     # "will travel to Paris for a meeting of the Weimar Triangle defence ministers": the trip is
     # the way to the multilateral meeting, which is the event (also told in a sentence of its
     # own: "The summit took place in Astana on Tuesday ... Scholz arrived in Astana from ...")
     for v in [x for x in out if x.type in rules().classes_with("host_is_party") and x.type != "Deployment"]:
+        # (not a visit with bilateral talks of its own told apart: "arrived in Kingston ... held
+        # bilateral talks with the Prime Minister ... later joined a round table of leaders")
         meeting = next((x for x in out if x.type == "Meeting" and _meeting_of_many(x) and not x.side and
                         ((x.sentence is v.sentence or v.sentence in x.extra_spans) or
-                         (v.place is not None and x.place is not None and _place_key(v.place) == _place_key(x.place)
+                         (not v.talks_inside and v.place is not None and x.place is not None
+                          and _place_key(v.place) == _place_key(x.place)
                           and _states(v) <= _states(x) and v.planned == x.planned)) and
-                        (x.date == v.date or _in_range(x, v) or (not v.date_explicit and not x.planned))), None)
+                        (x.date == v.date or _in_range(x, v) or (not v.date_explicit and not x.planned)
+                         or _day_of_trip_told(x, v))), None)
         if meeting is not None:
             _absorb(meeting, v)
             out.remove(v)
@@ -1504,6 +1584,15 @@ def _meeting_of_many(d: ev_rules.EventDraft) -> bool:
                                              for r in d.participants)
 
 
+def _day_of_trip_told(m: ev_rules.EventDraft, v: ev_rules.EventDraft) -> bool:
+    """A planned trip with no last day and a planned event its own sentence tells a day or two
+    after its start ("leaves on Friday for Beijing, where he will meet X on Saturday"): a day of
+    that trip (window arrival_before_forum_days)."""
+    return v.type == "Visit" and v.planned and m.planned and v.end_date is None and m.sentence is v.sentence \
+        and m.date is not None and v.date is not None \
+        and timedelta(0) < m.date - v.date <= timedelta(days=rules().window("arrival_before_forum_days"))
+
+
 def _many(d: ev_rules.EventDraft) -> bool:
     """A number of participants that makes a meeting multilateral ("the two ministers" does not)."""
     return d.count is not None and d.count > 2
@@ -1546,9 +1635,10 @@ def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
         # "signed ... on Thursday during a visit by X ... X, who arrived on Wednesday for a two-day
         # visit": a day told inside the stay the other telling spans is one day of it
         target.date, target.end_date = d.date, d.end_date
-    elif not d.date_explicit and d.end_date is not None and target.end_date is None and \
+    elif d.end_date is not None and target.end_date is None and \
             target.date is not None and d.date == target.date and d.end_date > target.date:
-        # "opened its session on Wednesday ... co-chair the session, which ends on Friday"
+        # "opened its session on Wednesday ... co-chair the session, which ends on Friday"; "exercise
+        # to open on Monday" over "will be held from 15 to 28 April": the range that begins that day
         target.end_date = d.end_date
     target.confidence = max(target.confidence, d.confidence)
     target.person_orgs |= d.person_orgs

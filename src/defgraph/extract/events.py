@@ -92,6 +92,7 @@ class EventDraft:
     told_day: bool = False  # its day is the one the report last named ("Earlier the same day")
     separate: int = 0  # one of "separate meetings with A and with B" (its rank; 0: none)
     bilateral: bool = False  # called bilateral or separate: never the multilateral meeting of its day
+    talks_inside: bool = False  # a visit that holds bilateral talks of its own states told apart
     person_orgs: set[str] = field(default_factory=set)  # organisations a party is an official of
 
 

@@ -198,6 +198,9 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
         first = words.split(" of ")[0]
         if cues["state_style_word"].fullmatch(first) and (first != words or _OF_NAME.match(text, m.end("name"))):
             continue  # "the Republic of Fiji", "the Kingdom of Bahrain": a state's style, not a town
+        if m.group(0)[m.start("name") - m.start() - 4:m.start("name") - m.start()].lower() == "the " and \
+                cues["body_word_after_the"].fullmatch(first):
+            continue  # "an envoy to the Alliance", "at the Summit": a body or a meeting, no town Alliance
         parts = words.split()
         after = _AFTER_COMMA.match(text, m.end("name"))
         if len(parts) > 1 and after is not None and lookup_city(words) is None and \

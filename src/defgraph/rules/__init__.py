@@ -35,8 +35,8 @@ ENV = "DEFGRAPH_RULES"
 # capturing group it takes the words from, and cues whose words stand for numbers (`values`).
 CUE_KEYS = frozenset({"pattern", "note", "ignore_case", "values"})
 CUE_GROUPS = {"office_of_state": 1, "nth_day_of": 1, "plural_count_before": 1,
-              "plural_office_after": 1}
-CUE_VALUES = frozenset({"nth_day_of", "plural_count_before"})
+              "plural_office_after": 1, "counted_members": 1}
+CUE_VALUES = frozenset({"nth_day_of", "plural_count_before", "counted_members"})
 
 
 class RulesError(ValueError):

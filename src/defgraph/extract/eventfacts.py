@@ -3,6 +3,7 @@ then one event per type unless the dates differ (the event types are rules/event
 
 from __future__ import annotations
 
+import calendar
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -211,7 +212,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         pls = ctx.within(ctx.places, s)
         # "RIYADH, Sep 18 (APP): ... on Wednesday signed": the date the report was filed yields
         # to a date of the event's own; alone, it is the day of the event reported
-        ds = [d for d in ctx.within(ctx.dates, s) if not _day_of_saying(ctx.text, d)]
+        ds = [d for d in ctx.within(ctx.dates, s) if not _day_of_saying(ctx.text, d) and not _ahead_of_past(ctx.text, d)]
         own = [d for d in ds if not _is_dateline_date(ctx.text, d)]
         guest = [d for d in own if rules().cues["guest_visit_before"].search(ctx.text, max(s.start, d.start - 100), d.start)]
         if own and "," in s.text:
@@ -1004,6 +1005,17 @@ _SAYING_BEFORE = re.compile(r"\b(?:said|says|reported|stated|told\s+(?:\w+\s+){0
                             re.I)
 
 
+_WEEKDAY_NAMES = frozenset(d.lower() for d in calendar.day_name)
+
+
+def _ahead_of_past(text: str, d: DateMention) -> bool:
+    """A weekday a past plan looked ahead to ("the tariffs Washington was due to impose from
+    Tuesday"): after the report's day, never the day of an event told there (cue ahead_of_past_before)."""
+    ahead = rules().cues.get("ahead_of_past_before")
+    return ahead is not None and d.relative and d.text.split()[-1].lower() in _WEEKDAY_NAMES \
+        and ahead.search(text, max(0, d.start - 120), d.start) is not None
+
+
 def _day_of_saying(text: str, d: DateMention) -> bool:
     return bool(_SAYING_BEFORE.search(text, max(0, d.start - 40), d.start))
 
@@ -1016,7 +1028,7 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date,
     other = rules().cues["date_of_other_event"]  # ("after the attack of September 9": another happening's)
     before = [d for d in ctx.index(ctx.dates).starting_in(body_start, s.start)
               if not d.vague and not _is_dateline_date(ctx.text, d) and not _day_of_saying(ctx.text, d)
-              and not other.search(ctx.text, max(0, d.start - 40), d.start)]
+              and not other.search(ctx.text, max(0, d.start - 40), d.start) and not _ahead_of_past(ctx.text, d)]
     if not before and s.start < body_start:
         # the title's event is the one the first lines tell: "NATO Secretary General meets Prime
         # Minister of Montenegro" over "... welcomed ... on Tuesday (13 May 2025)"

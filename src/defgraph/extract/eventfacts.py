@@ -1296,9 +1296,10 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if m.type == "Meeting" and m.bilateral != d.bilateral and not d.headline and not m.headline \
                     and max(len(_states(m)), len(_states(d))) >= 3 and min(len(_states(m)), len(_states(d))) <= 2:
                 continue  # "Before the trilateral meeting, he held a separate bilateral meeting with X"
-            if m.type == "Meeting" and not _same_sides(m, d) and not d.tentative and not _multilateral(m) \
+            if m.type in ("Meeting", "Call") and not _same_sides(m, d) and not d.tentative and not _multilateral(m) \
                     and not _multilateral(d):
                 continue  # "met the Chinese ambassador ... On the same day, he also received the Thai attaché"
+                # ("spoke with A ... In the afternoon, he also spoke by telephone with B": two calls)
             if m.type == "Meeting" and d.person_states and not d.headline and not d.tentative and not d.reference \
                     and len(_states(m)) >= 2 and not d.person_states & _states(m) \
                     and not _multilateral(m) and not _multilateral(d):

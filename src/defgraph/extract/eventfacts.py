@@ -1400,7 +1400,13 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # (a meeting called separate is its own event beside a host that names no party)
         # (talks of several days are not inside a signing of one of them: "the staff talks held from
         # 10 to 12 September ... on the last day, the heads of delegation signed the minutes")
+        # ("On the same day, US President Trump, meeting NATO's Secretary General in the White House,
+        # announced ...": a sentence opening on another time of the day, whose people are none of
+        # the visit's, tells another meeting; cue sequence_open)
+        apart = m.type == "Meeting" and m.sentence.start > 0 and bool(_people(m)) and \
+            rules().cues["sequence_open"].match(m.sentence.text) is not None
         hosts_m = [h for h in hosts if _same_sides(m, h) and not _other_counterpart(m, h) and not _elsewhere(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
+                   and not (apart and m.sentence is not h.sentence and _people(h) and not _people(m) & _people(h))
                    and not (m.end_date is not None and m.date is not None and m.end_date > m.date
                             and h.end_date is None and h.type != "Visit")]
         compatible = compatible and bool(hosts_m)

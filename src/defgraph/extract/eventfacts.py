@@ -1289,8 +1289,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # "separate meetings with A and with B"
             if m.type in rules().classes_with("host_is_party") and (m.planned != d.planned or m.itinerary) and \
                     (m.date_explicit or m.planned != d.planned) and d.date_explicit and (_elsewhere(d, m) or not _same_sides(d, m)):
-                other = _states(d) - _states(m) - ({d.place.iso3} if d.place is not None and d.place.iso3 else set())
-                if other and (not d.person_states or d.person_states & other):
+                guests_own = _states(d) - _states(m) - ({d.place.iso3} if d.place is not None and d.place.iso3 else set())
+                if guests_own and (not d.person_states or d.person_states & guests_own):
                     # "The patrol ship HMCS X of the Royal Canadian Navy is also expected in Havana on
                     # Friday": another guest's visit, no stop of this trip (not "Xi travels to Budapest
                     # later today, the last leg of a tour that began in France": the guest goes on)

@@ -207,7 +207,7 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
         if len({r.key for r in d.participants if r.kind == "country"}) < 2:
             _guests_of_trip(drafts, d)
         if len({r.key for r in d.participants if r.kind == "country"}) < 2:
-            _parties_of_visit(drafts, d)
+            _parties_of_visit(drafts, d, ctx.text)
         if not d.participants:
             _parties_from_statement(ctx, d)
         else:
@@ -298,7 +298,7 @@ def _guests_of_trip(drafts: list[EventDraft], d: EventDraft) -> None:
         d.method += ":guest-of-trip"
 
 
-def _parties_of_visit(drafts: list[EventDraft], d: EventDraft) -> None:
+def _parties_of_visit(drafts: list[EventDraft], d: EventDraft, text: str = "") -> None:
     """An event that names no party or one state alone, held during a visit the statement reports
     ("They then witnessed the signing of the plan", on a day of the visit): the visit's states."""
     for v in drafts:
@@ -330,6 +330,12 @@ def _parties_of_visit(drafts: list[EventDraft], d: EventDraft) -> None:
     same_day = [o for o in drafts if o is not d and not o.tentative and not o.planned and o.date is not None
                 and o.date <= d.date <= (o.end_date or o.date)
                 and len({r.key for r in o.participants if r.kind == "country"}) >= 2]
+    if len(same_day) > 1:
+        # "... brought together the leaders of the seven member states: A, B ... The leaders adopted
+        # a vision and signed an agreement": of several that day, the one the sentence right before tells
+        told = [o for o in same_day if any(x.end <= d.sentence.start and not text[x.end:d.sentence.start].strip()
+                                           for x in [o.sentence, *o.extra_spans])]
+        same_day = told if len(told) == 1 else same_day
     if len(same_day) == 1:
         d.participants = list(dict.fromkeys(d.participants + [r for r in same_day[0].participants
                                                                 if r.kind == "country"]))

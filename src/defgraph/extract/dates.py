@@ -35,11 +35,18 @@ _PATTERNS = [
     re.compile(r"\b(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)/(?P<sy>(?:19|20)\d\d)\b"),
 ]
 
+# a weekday without "on" right after a verb in the past, the style of news agencies ("the two
+# ministers agreed Wednesday", "held talks Tuesday"): read as "on Wednesday" (lookbehinds of
+# fixed width, one per verb)
+_BARE_WEEKDAY_VERBS = ("agreed", "met", "held", "signed", "announced", "visited", "arrived", "talked",
+                       "spoke", "pledged", "talks", "conferred")
+_BARE_WEEKDAY_AFTER = "|".join(f"(?<=\\b{v} )" for v in _BARE_WEEKDAY_VERBS)
+
 _RELATIVE = re.compile(
     r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|tomorrow|yesterday|"
     r"last weekend|this weekend|next weekend|last week|next week|last month|next month|"
     r"later this (?:year|month|week)|later in the year|"
-    r"(?:on |last |this |next |from |until )(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+    r"(?:on |last |this |next |from |until |" + _BARE_WEEKDAY_AFTER + r")(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
     re.I,
 )
 
@@ -311,6 +318,8 @@ def resolve_relative(expr: str, ref: date, *, future: bool = False) -> tuple[dat
         nxt = (ref.replace(day=28) + timedelta(days=4)).replace(day=1)
         return nxt, True
     parts = e.split()
+    if len(parts) == 1 and parts[0] in _WEEKDAYS:
+        parts = ["on", parts[0]]  # "agreed Wednesday" (a weekday told bare after a verb)
     if len(parts) == 2 and parts[1] in _WEEKDAYS:
         wd = _WEEKDAYS[parts[1]]
         if parts[0] in ("from", "until"):

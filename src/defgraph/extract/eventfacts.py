@@ -3,6 +3,7 @@ then one event per type unless the dates differ (the event types are rules/event
 
 from __future__ import annotations
 
+import calendar
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -211,7 +212,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         pls = ctx.within(ctx.places, s)
         # "RIYADH, Sep 18 (APP): ... on Wednesday signed": the date the report was filed yields
         # to a date of the event's own; alone, it is the day of the event reported
-        ds = [d for d in ctx.within(ctx.dates, s) if not _day_of_saying(ctx.text, d)]
+        ds = [d for d in ctx.within(ctx.dates, s) if not _day_of_saying(ctx.text, d) and not _ahead_of_past(ctx.text, d)]
         own = [d for d in ds if not _is_dateline_date(ctx.text, d)]
         guest = [d for d in own if rules().cues["guest_visit_before"].search(ctx.text, max(s.start, d.start - 100), d.start)]
         if own and "," in s.text:
@@ -1004,6 +1005,17 @@ _SAYING_BEFORE = re.compile(r"\b(?:said|says|reported|stated|told\s+(?:\w+\s+){0
                             re.I)
 
 
+_WEEKDAY_NAMES = frozenset(d.lower() for d in calendar.day_name)
+
+
+def _ahead_of_past(text: str, d: DateMention) -> bool:
+    """A weekday a past plan looked ahead to ("the tariffs Washington was due to impose from
+    Tuesday"): after the report's day, never the day of an event told there (cue ahead_of_past_before)."""
+    ahead = rules().cues.get("ahead_of_past_before")
+    return ahead is not None and d.relative and d.text.split()[-1].lower() in _WEEKDAY_NAMES \
+        and ahead.search(text, max(0, d.start - 120), d.start) is not None
+
+
 def _day_of_saying(text: str, d: DateMention) -> bool:
     return bool(_SAYING_BEFORE.search(text, max(0, d.start - 40), d.start))
 
@@ -1016,7 +1028,7 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date,
     other = rules().cues["date_of_other_event"]  # ("after the attack of September 9": another happening's)
     before = [d for d in ctx.index(ctx.dates).starting_in(body_start, s.start)
               if not d.vague and not _is_dateline_date(ctx.text, d) and not _day_of_saying(ctx.text, d)
-              and not other.search(ctx.text, max(0, d.start - 40), d.start)]
+              and not other.search(ctx.text, max(0, d.start - 40), d.start) and not _ahead_of_past(ctx.text, d)]
     if not before and s.start < body_start:
         # the title's event is the one the first lines tell: "NATO Secretary General meets Prime
         # Minister of Montenegro" over "... welcomed ... on Tuesday (13 May 2025)"
@@ -1277,6 +1289,12 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # "separate meetings with A and with B"
             if m.type in rules().classes_with("host_is_party") and (m.planned != d.planned or m.itinerary) and \
                     (m.date_explicit or m.planned != d.planned) and d.date_explicit and (_elsewhere(d, m) or not _same_sides(d, m)):
+                guests_own = _states(d) - _states(m) - ({d.place.iso3} if d.place is not None and d.place.iso3 else set())
+                if guests_own and (not d.person_states or d.person_states & guests_own):
+                    # "The patrol ship HMCS X of the Royal Canadian Navy is also expected in Havana on
+                    # Friday": another guest's visit, no stop of this trip (not "Xi travels to Budapest
+                    # later today, the last leg of a tour that began in France": the guest goes on)
+                    continue
                 stops.append((d, m))
                 continue  # "a state visit to Vietnam ... Xi leaves Hanoi for Kuala Lumpur on Tuesday", "She leaves for Serbia on Tuesday": the next stop
             if not d.headline and _states(m) != _states(d) and rules().cues["sequence_open"].match(d.sentence.text):
@@ -1284,9 +1302,10 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if m.type == "Meeting" and m.bilateral != d.bilateral and not d.headline and not m.headline \
                     and max(len(_states(m)), len(_states(d))) >= 3 and min(len(_states(m)), len(_states(d))) <= 2:
                 continue  # "Before the trilateral meeting, he held a separate bilateral meeting with X"
-            if m.type == "Meeting" and not _same_sides(m, d) and not d.tentative and not _multilateral(m) \
+            if m.type in ("Meeting", "Call") and not _same_sides(m, d) and not d.tentative and not _multilateral(m) \
                     and not _multilateral(d):
                 continue  # "met the Chinese ambassador ... On the same day, he also received the Thai attaché"
+                # ("spoke with A ... In the afternoon, he also spoke by telephone with B": two calls)
             if m.type == "Meeting" and d.person_states and not d.headline and not d.tentative and not d.reference \
                     and len(_states(m)) >= 2 and not d.person_states & _states(m) \
                     and not _multilateral(m) and not _multilateral(d):
@@ -1381,7 +1400,13 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # (a meeting called separate is its own event beside a host that names no party)
         # (talks of several days are not inside a signing of one of them: "the staff talks held from
         # 10 to 12 September ... on the last day, the heads of delegation signed the minutes")
+        # ("On the same day, US President Trump, meeting NATO's Secretary General in the White House,
+        # announced ...": a sentence opening on another time of the day, whose people are none of
+        # the visit's, tells another meeting; cue sequence_open)
+        apart = m.type == "Meeting" and m.sentence.start > 0 and bool(_people(m)) and \
+            rules().cues["sequence_open"].match(m.sentence.text) is not None
         hosts_m = [h for h in hosts if _same_sides(m, h) and not _other_counterpart(m, h) and not _elsewhere(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
+                   and not (apart and m.sentence is not h.sentence and _people(h) and not _people(m) & _people(h))
                    and not (m.end_date is not None and m.date is not None and m.end_date > m.date
                             and h.end_date is None and h.type != "Visit")]
         compatible = compatible and bool(hosts_m)

@@ -128,3 +128,28 @@ def test_an_office_named_without_its_holder_is_held_by_the_listed_holder(tmp_pat
     rows = _rows(kg, "dgid:person/gen-nakatani")
     assert [(r[1], r[6], r[7].rsplit("/", 1)[1], r[8], r[9]) for r in rows] == [  # type: ignore[union-attr]
         ("Gen Nakatani", "Defense Minister", "JPN", "known_office_holder", "0.8")]
+
+
+def test_a_junior_or_civil_service_office_is_held_by_no_listed_minister() -> None:
+    # the listed holder of the minister's office holds none of the offices beside it: a junior
+    # minister's, an under or permanent secretary's, a shadow's or a former one's; and where
+    # ministers lead (India), the Defence and Foreign Secretaries are civil servants
+    import datetime as dt
+
+    from defgraph.extract.holders import post_holder
+
+    day = dt.date(2025, 3, 1)
+    for state, role in [("GBR", "Minister of State for Defence"), ("GBR", "Shadow Defence Secretary"),
+                        ("GBR", "Permanent Secretary"), ("GBR", "former Defence Secretary"),
+                        ("USA", "Under Secretary of Defense"), ("USA", "Assistant Secretary of Defense"),
+                        ("USA", "Acting Secretary of Defense"), ("IND", "Defence Secretary"),
+                        ("IND", "Foreign Secretary"), ("IND", "Minister of State for External Affairs"),
+                        ("FRA", "Minister Delegate for Foreign Affairs")]:
+        assert post_holder(state, role, day) is None, (state, role)
+    for state, role, name in [("GBR", "Defence Secretary", "John Healey"),
+                              ("USA", "Secretary of Defense", "Pete Hegseth"),
+                              ("IND", "Defence Minister", "Rajnath Singh"),
+                              ("JPN", "Minister of Defense", "Gen Nakatani")]:
+        h = post_holder(state, role, day)
+        assert h is not None and h.name == name, (state, role)
+    assert post_holder("IND", "Defence Minister", None) is None

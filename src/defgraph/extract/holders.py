@@ -162,6 +162,11 @@ def post_holder(state: str | None, role: str, day: dt.date | None) -> Holder | N
     kind = office_kind(role)
     if kind is None:
         return None
+    # (a secretary's office only by a listed secretary: "India's Defence Secretary" is a civil
+    # servant, not the Defence Minister)
+    secretary = rules().cues["office_secretary_word"]
+    by_secretary = secretary.search(role) is not None
     found = [h for h in rules().people_index.by_state.get(state, ())
-             if h.holds_on(day) and office_kind(h.office) == kind]
+             if h.holds_on(day) and office_kind(h.office) == kind
+             and (not by_secretary or secretary.search(h.office) is not None)]
     return found[0] if len({h.name for h in found}) == 1 else None

@@ -31,7 +31,7 @@ from .countries import (
 from .dates import DateMention, resolve_relative
 from .lexicon import OrgMention
 from .places import PlaceMention
-from .text import NUMBER_WORDS_RE, Sentence, number_value
+from .text import NUMBER_WORDS_RE, Sentence, may_match, number_value
 
 
 def _span(text: str, start: int, end: int) -> Span:
@@ -45,15 +45,11 @@ _HOSTED_BY_BEFORE = re.compile(r"\b(?:(?:co-)?(?:hosted|organi[sz]ed|chaired|led
 _HEAD_OF_BEFORE = re.compile(r"\b(?:Commander|Commandant|Chief|Head)(?:-in-Chief)?\s+of\s+(?:the\s+)?$")
 
 
-# a word cue compared_events_before cannot match without ("those", "the ones", "the exercises")
-_COMPARED_WORDS = ("those", "ones", "exercises", "drills")
-
-
 def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     rel = c.start - s.start
     compared = rules().cues.get("compared_events_before")
     # (the words each cue needs, looked for first: most sentences have none)
-    if compared is not None and any(w in s.text for w in _COMPARED_WORDS):
+    if compared is not None and may_match(compared, s.text):
         first = _list_first(ctx, s, c).start - s.start
         if compared.search(s.text, max(0, first - 90), first):
             return False  # "no different from those the Navy holds with France, Germany and ...": compared

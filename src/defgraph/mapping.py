@@ -17,7 +17,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from .consolidate import report_iri
-from .model import ActorRef, Extraction, Span, Statement
+from .model import ActorRef, Extraction, Person, Span, Statement
 from .vocab import (
     DG,
     ISSUED,
@@ -161,6 +161,16 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _state_told(subject: ox.NamedNode, p: Person) -> Iterator[Triple]:
+    """How this statement told a state it does not state, with the rule and its confidence (in
+    its graph only: the consolidated node keeps the state; queries/person_statements.rq lists
+    each source)."""
+    if p.country and p.state_method:
+        yield subject, dg("stateMethod"), ox.Literal(p.state_method)
+        if p.state_confidence is not None:
+            yield subject, dg("stateConfidence"), _dec(round(p.state_confidence, 3))
+
+
 def _provenance(subject: ox.NamedNode, method: str, confidence: float) -> Iterator[Triple]:
     yield subject, dg("method"), ox.Literal(method)
     yield subject, dg("confidence"), _dec(round(confidence, 3))
@@ -192,12 +202,7 @@ def _triples(ex: Extraction) -> Iterator[Triple]:
         p_iri = entity("person", p.key)
         yield from _office(s, key, p_iri, "Person", p.name, p.role_title,
                            p.country, p.organisation, p.evidence)
-        if p.country and p.state_method:
-            # how this statement told the state it does not state (in its graph only: the
-            # consolidated node keeps the state; queries/person_statements.rq lists each source)
-            yield p_iri, dg("stateMethod"), ox.Literal(p.state_method)
-            if p.state_confidence is not None:
-                yield p_iri, dg("stateConfidence"), _dec(round(p.state_confidence, 3))
+        yield from _state_told(p_iri, p)
 
     for post in ex.posts.values():
         owner = f"{country_label(post.country)} " if post.country else ""
@@ -214,9 +219,7 @@ def _triples(ex: Extraction) -> Iterator[Triple]:
             if h.key in ex.persons:
                 continue  # named in the text too: described as the text names them
             yield from _office(s, key, h_iri, "Person", h.name, h.role_title, h.country, None, [])
-            yield h_iri, dg("stateMethod"), ox.Literal(h.state_method or "known_office_holder")
-            if h.state_confidence is not None:
-                yield h_iri, dg("stateConfidence"), _dec(round(h.state_confidence, 3))
+            yield from _state_told(h_iri, h)
 
     event_iris = [event_iri(st, i) for i in range(len(ex.events))]
     for ev, e_iri in zip(ex.events, event_iris):

@@ -179,11 +179,11 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
             post = ex.posts[p.key] = Post(p.key, p.role or p.name, p.country, p.org,
                                           [_span(ctx.text, a, b) for a, b in p.mentions[:5]])
             if p.org is None and (h := post_holder(p.country, post.role_title, st.issued)) is not None:
+                known = rules().confidence("known_office_holder")
                 post.holder = Person(
                     key=slug(h.name), name=h.name, role_title=post.role_title, country=h.state,
-                    method=f"{METHOD}:post-holder", confidence=rules().confidence("known_office_holder"),
-                    state_method="known_office_holder",
-                    state_confidence=rules().confidence("known_office_holder"))
+                    method=f"{METHOD}:post-holder", confidence=known,
+                    state_method="known_office_holder", state_confidence=known)
             continue
         person = Person(
             key=p.key, name=p.name, role_title=p.role, country=p.country, organisation=p.org,

@@ -144,9 +144,7 @@ def apply_holders(persons: list[PersonHit], day: dt.date | None) -> None:
         elif p.country == state:
             p.title_state = False  # the record agrees: no positional rule moves it
         else:
-            conf = min(p.state_confidence or 1.0, r.confidence("known_office_holder_disputed"))
-            p.state_by("known_office_holder_disputed")
-            p.state_confidence = conf
+            p.state_by("known_office_holder_disputed", p.state_confidence)
         if p.role is None and not p.counterpart and len({h.office for h in found}) == 1:
             # (not one introduced as someone's counterpart: that phrase is their office)
             p.role = found[0].office

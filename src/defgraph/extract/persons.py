@@ -116,16 +116,16 @@ class PersonHit:
     title_state: bool = False  # the state was given by a national title alone
     surname_state: tuple[int, int] | None = None  # a state's name written as the surname ("Luís Montenegro")
 
-    def state_by(self, rule: str) -> None:
-        """The state (set by the caller) was inferred by `rule`, with that rule's confidence."""
-        self.state_confidence = rules().confidence(rule)
+    def state_by(self, rule: str, at_most: float | None = None) -> None:
+        """The state (set by the caller) was inferred by `rule`, with that rule's confidence, or
+        `at_most` where that is lower (a state no surer than the one it came from)."""
+        self.state_confidence = min(rules().confidence(rule), at_most or 1.0)
         self.state_method = rule
 
     def state_from(self, other: PersonHit) -> None:
         """The state of `other`, named with this person as of the same side."""
         self.country = other.country
-        self.state_method = "state_of_partner_named_with"
-        self.state_confidence = min(other.state_confidence or 1.0, rules().confidence(self.state_method))
+        self.state_by("state_of_partner_named_with", other.state_confidence)
 
 
 def clean_name(raw: str) -> str:

@@ -44,6 +44,8 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
         os_ = ctx.within(ctx.orgs, s)
         ps = ctx.persons_in(s)
         ms = ctx.within(ctx.money, s)
+        # the giver of a package the sentence before told of (the same for every amount here)
+        told = _donor_told_before(ctx, s, ctx.sentences[si - 1], default_recipient) if ms and si > 0 else None
         first_index: int | None = None
         cumulative_end: int | None = None  # where the last total given over time ends
         for m in ms:
@@ -68,7 +70,6 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 continue
             if rules().cues["owner_before"].search(s.text, max(0, rel - 4), rel) and rules().cues["scheme_after"].match(s.text, m.end - s.start):
                 continue  # "the EU's €150 billion defence loan scheme": the size of an owner's scheme
-            told = _donor_told_before(ctx, s, ctx.sentences[si - 1], default_recipient) if si > 0 else None
             donor, recipient = _donor_recipient(ctx, s, cs, os_, ps, m.start, told)
             told_before = told is not None and donor == told
             if recipient is None:

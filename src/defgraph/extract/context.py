@@ -300,6 +300,31 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             p.country = lead[-1].country if lead else home
             p.state_by("publisher_state_only_candidate")
             continue
+        if sent0 is not None:
+            # "the United States was represented, for the first time, by the Special Envoy X"
+            rep = [c for c in c_ix.starting_in(sent0.start, p.start) if not c.adjectival
+                   and r.cues["represented_by"].fullmatch(text, c.end, p.start)]
+            if rep:
+                p.country = rep[-1].iso3
+                p.state_by("state_represented_by")
+                continue
+        if home and p.role and r.cues["own_institution_role"].search(p.role):
+            # "Ambassador X, Spokesman for the Presidency": an office of the publisher's own body
+            p.country = home
+            p.state_by("publisher_state_only_candidate")
+            continue
+        end0 = p.mentions[0][1] if p.mentions else p.end
+        if home and r.cues["accompanying_after"].match(text, end0):
+            # "Foreign Minister X and Deputy Minister Y accompany the President": of the side of
+            # the one joined with them whose state is told, else of the publisher's
+            mate = _joined_partner(text, p.start - (len(text[max(0, p.start - 160):p.start]) - len(
+                _office_chain_end().sub("", text[max(0, p.start - 160):p.start]))), ends)
+            if mate is not None and mate is not p and mate.country and not mate.is_post:
+                p.state_from(mate)
+            else:
+                p.country = home
+                p.state_by("publisher_state_only_candidate")
+            continue
         side = _side_led(text, p, sent0, c_ix) if sent0 is not None else None
         if side is not None:
             # "X and Y led the Indian side, while the Japanese side was led by Z and W"

@@ -57,7 +57,7 @@ def name_re(r: Rules) -> re.Pattern[str]:
     particle = "(?:" + "|".join(r.particles) + ")"
     return quick_start(re.compile(  # (behind its first characters: searched in whole texts)
         rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+)+)?(?P<name>{_TOKEN}(?:(?:[ \t]+|{_GLUED})(?:{particle}[ \t]+|"
-        rf"{particle}-)?{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)"))
+        rf"{particle}-){{0,2}}{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)"))
 
 
 # offices in the plural before the states that hold them ("the defence ministers of A and B")
@@ -585,8 +585,10 @@ def find_persons(
                 at = r.end() + cm.end()
                 fnm = _name_at(text, at)
                 ft = _trim_name(fnm, block) if fnm else None
+                # (the name may follow an honorific: "the Minister of Agriculture, Mr X;")
                 if fnm is None or not ft or len(ft[0].split()) < 2 or not _valid_name(*ft) or \
-                        ft[1] != at or not re.match(r"\s*(?:[,.;)]|$)", text[fnm.end():fnm.end() + 2]):
+                        ft[1] != (fnm.start("name") if fnm.group("hon") and fnm.start() == at
+                                  and not military_rank(fnm.group("hon").strip()) else at) or not re.match(r"\s*(?:[,.;)]|$)", text[fnm.end():fnm.end() + 2]):
                     continue
                 office = text[r.start():r.end() + cm.start()]
                 hits.append(PersonHit(ft[0], slug(ft[0]), r.start(), ft[2], office,
@@ -774,8 +776,10 @@ def _state_after_name(text: str, p: PersonHit, cindex: SpanIndex[CountryMention]
     """"Gen. Dinh Van Hung of Vietnam", "Gilberto Teodoro of the Philippines": the state named
     right after the name (not after an office: "Minister of Defence" is read elsewhere)."""
     for _a, b in p.mentions[:3]:
-        # "X of Vietnam"; "Gen. X, commander of U.S. Forces Korea" (an office in lower case)
-        m = re.match(r"\s+of\s+(?:the\s+)?|,\s+(?:the\s+)?(?:[a-z][\w-]*\s+){1,3}of\s+(?:the\s+)?", text[b:b + 60])
+        # "X of Vietnam"; "Gen. X, commander of U.S. Forces Korea" (an office in lower case); not
+        # the next item of a list ("the heads of state of A, X, and of B, Y": X is not B's)
+        m = re.match(r"\s+of\s+(?:the\s+)?|,\s+(?:the\s+)?(?:(?!(?:and|or|nor|but|as|while|whereas|with|plus)\b)"
+                     r"[a-z][\w-]*\s+){1,3}of\s+(?:the\s+)?", text[b:b + 60])
         if m:
             at = b + m.end()
             hit = cindex.starting_in(at, at + 1)
@@ -880,6 +884,11 @@ def yield_shared_titles_to_lead(persons: list[PersonHit], lead: set[str], home: 
             p.title_state = False
 
 
+def _styled(role: str) -> bool:
+    """A rank or a style ("Ambassador" kept by a career diplomat): less than an office."""
+    return military_rank(role) or rules().cues["office_as_style"].fullmatch(role) is not None
+
+
 def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]],
            posts: dict[str, str] | None = None) -> list[PersonHit]:
     """One person per name: later surname-only mentions join the full name, details are pooled."""
@@ -918,8 +927,8 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
             continue
         target.mentions.append((h.start, h.end))
         target.counterpart = target.counterpart or h.counterpart
-        if target.role is None or (h.role and military_rank(target.role) and not military_rank(h.role)):
-            target.role = h.role  # an office named elsewhere says more than a rank
+        if target.role is None or (h.role and _styled(target.role) and not _styled(h.role)):
+            target.role = h.role  # an office named elsewhere says more than a rank or a style
         target.country = target.country or h.country
         target.org = target.org or h.org
         target.surname_state = target.surname_state or h.surname_state

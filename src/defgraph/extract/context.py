@@ -303,7 +303,10 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         if sent0 is not None:
             # "the United States was represented, for the first time, by the Special Envoy X"
             rep = [c for c in c_ix.starting_in(sent0.start, p.start) if not c.adjectival
-                   and r.cues["represented_by"].fullmatch(text, c.end, p.start)]
+                   and (r.cues["represented_by"].fullmatch(text, c.end, p.start) or (
+                       # "..., Sweden by Minister Y and Denmark by Minister Z": the list's next items
+                       r.cues["represented_by_item"].fullmatch(text, c.end, p.start)
+                       and r.cues["represented_by_also"].search(text, sent0.start, c.start)))]
             if rep:
                 p.country = rep[-1].iso3
                 p.state_by("state_represented_by")

@@ -137,10 +137,11 @@ def apply_holders(persons: list[PersonHit], day: dt.date | None) -> None:
         state = states.pop()
         shared = p.title_state and p.role is not None and any(
             pattern.match(p.role) for pattern, _states in r.shared_titles)
-        if p.country is None or (shared and p.country != state):
+        if p.country is None or ((shared or p.post_state) and p.country != state):
+            # (a state guessed from an office named elsewhere yields to the record too)
             p.country = state
             p.state_by("known_office_holder")
-            p.title_state = False
+            p.title_state = p.post_state = False
         elif p.country == state:
             p.title_state = False  # the record agrees: no positional rule moves it
         else:

@@ -115,6 +115,7 @@ class PersonHit:
     counterpart: bool = False  # introduced as someone's counterpart: of the other side
     title_state: bool = False  # the state was given by a national title alone
     surname_state: tuple[int, int] | None = None  # a state's name written as the surname ("Luís Montenegro")
+    post_state: bool = False  # the state of an office named elsewhere without a name (a guess)
 
     def state_by(self, rule: str, at_most: float | None = None) -> None:
         """The state (set by the caller) was inferred by `rule`, with that rule's confidence, or
@@ -437,6 +438,8 @@ def find_persons(
         # "Pål Jonson, Sweden's Minister for Defence" / "Shin Won-sik, the Minister of ..."; the
         # words between are an apposition's ("Sweden's", "Acting"), never a verb or "with": in
         # "Ng Eng Hen, met Malaysia's Minister" the office and state are the counterpart's
+        if text.startswith(("'s", "’s"), r.end()):
+            continue  # "at Harpsund, the Swedish prime minister's retreat": an owner, not an office held
         pre = text[max(0, r.start() - 80):r.start()]
         # "Phan Van Giang, Politburo member and Minister ...": another post may come first
         # ("Pål Jonson, who is Sweden's Minister for Defence,": a relative clause says it too)
@@ -672,16 +675,26 @@ def find_persons(
     # chairman of the Central Military Commission, met with X, chief of the army staff of the
     # Nepali Army": the state its body names, if any
     for m in _LOWER_OFFICE_AFTER.finditer(text):
-        nm = _name_at(text, m.start("name"))
-        trimmed = _trim_name(nm, block) if nm is not None else None
-        if not trimmed or not _valid_name(*trimmed) or trimmed[2] != m.end("name") or len(trimmed[0].split()) < 2:
+        trimmed = None
+        # the run of capitals may take in words before the name ("U.S. Army General X, chairman
+        # of ..."): the name is the run's last words
+        for w in re.finditer(r"(?:^|(?<=[ \t]))(?-i:[A-Z])", m.group("name")):
+            nm = _name_at(text, m.start("name") + w.start())
+            trimmed = _trim_name(nm, block) if nm is not None else None
+            if trimmed and _valid_name(*trimmed) and trimmed[2] == m.end("name") and len(trimmed[0].split()) >= 2 \
+                    and (w.start() == 0 or (nm is not None and nm.group("hon") and military_rank(nm.group("hon").strip()))):
+                break  # (later words only from a rank on: "... General X")
+            trimmed = None
+        if trimmed is None:
             continue
         name, s, e = trimmed
         office = m.group("office")
         # (not the state an envoy is sent to: "the head of the OSCE Mission to Bosnia and Herzegovina")
         body_state: str | None = next((c.iso3 for c in cindex.starting_in(m.start("office"), m.end("office"))
                                        if not text.endswith("to ", 0, c.start)), None)
-        hits.append(PersonHit(name, slug(name), s, e, office, body_state))
+        # (a state in the words before the name is the person's own: "U.S. Army General X")
+        own = [c.iso3 for c in cindex.starting_in(max(0, m.start("name") - 6), s)]
+        hits.append(PersonHit(name, slug(name), s, e, office, own[-1] if own else body_state))
 
     # a known office holder's full name with no office: "Ilham Aliyev and Nikol Pashinyan held talks"
     from .holders import names_in_text
@@ -941,6 +954,7 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
         if p.country is None and p.role and posts and p.role.lower() in posts and p.org is None \
                 and posts[p.role.lower()] not in held:
             p.country = posts[p.role.lower()]
+            p.post_state = True
             held.add(p.country)  # ("an Indian Prime Minister ... Prime Minister Modi ... Prime Minister Tusk": the first only)
         # the person's own cues first (state named with the office), then an honorific of one
         # state's tradition ("Shri"), then the state whose government alone uses the title; a

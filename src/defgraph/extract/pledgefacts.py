@@ -37,9 +37,10 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
     R = rules()
     for si, s in enumerate(ctx.sentences):
         if not ((may_match(pl_rules._PLEDGE_WORD, s.text) and pl_rules._PLEDGE_WORD.search(s.text))
-                or (out and pl_rules._PART.search(s.text))) \
+                or (out and pl_rules._PART.search(s.text)) or _valued_again(ctx, si)) \
                 or _negated_pledge(s.text):
-            continue  # a sentence that gives, or one that splits a total given before
+            continue  # a sentence that gives, one that splits a total given before, or one that
+            # values the things a gift told just before ("The 19 systems are valued at ...")
         cs = ctx.within(ctx.countries, s)
         os_ = ctx.within(ctx.orgs, s)
         ps = ctx.persons_in(s)
@@ -233,13 +234,24 @@ def _shared_recipient(out: list[Pledge]) -> ActorRef | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _valued_again(ctx: _Context, si: int) -> bool:
+    """The sentence opens on the things given, named again with their value, right after one
+    that tells of a gift ("The new donation consists of several parts. The 19 systems ... are
+    valued at about DKK 1.1 billion.")."""
+    if si == 0:
+        return False
+    s, before = ctx.sentences[si], ctx.sentences[si - 1]
+    return bool(ctx.within(ctx.money, s)) and rules().cues["package_told_before"].match(s.text) is not None \
+        and pl_rules._PLEDGE_WORD.search(before.text) is not None
+
+
 def _donor_told_before(ctx: _Context, s: Sentence, before: Sentence,
                        recipient: ActorRef | None) -> ActorRef | None:
     """The giver of a package told in the sentence before, where this one names the amount and no
     giver ("X thanked Norway for the new aid package. The package, worth NOK 500 million, ..."):
     the one state that sentence names, other than the recipient, when it tells of a package too."""
     cue = rules().cues["package_told_before"]
-    if not cue.match(s.text) or not cue.search(before.text):
+    if not cue.match(s.text) or not (cue.search(before.text) or rules().cues["gift_told"].search(before.text)):
         return None
     states = {c.iso3 for c in ctx.within(ctx.countries, before)}
     for c in ctx.within(ctx.countries, s):

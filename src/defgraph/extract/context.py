@@ -451,8 +451,16 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 p.state_by("publisher_state_only_candidate")
                 continue
             if position == "host" and home and subject is None:
-                p.country = home
-                p.state_by("publisher_state_only_candidate")
+                # one called on by a subject the sentence does not name ("The Deputy Prime Minister
+                # called on X") is the publisher's, unless the statement tells a visit to one
+                # foreign state: then the host is of that state
+                abroad = _visited_states(text, home, countries, places)
+                if len(abroad) == 1:
+                    p.country = next(iter(abroad))
+                    p.state_by("state_from_place_visited")
+                else:
+                    p.country = home
+                    p.state_by("publisher_state_only_candidate")
                 continue
             if sent is not None and (sub_state is None or sub_state == home):
                 # "visited Kyiv, where he met President X": the state of the place visited, named

@@ -55,8 +55,11 @@ _GLUED = rf"(?<=\b[{_UP}]\.)(?=[{_UP}][a-z])"
 def name_re(r: Rules) -> re.Pattern[str]:
     """A name, with the honorifics before it and the post-nominals after it (rules/names.yaml)."""
     particle = "(?:" + "|".join(r.particles) + ")"
+    # a given name written short ("Ma. Theresa X") before the rest of the name
+    short = "(?:(?:" + "|".join(map(re.escape, r.given_abbreviations)) + rf")\.[ \t]+(?=[{_UP}]))?" \
+        if r.given_abbreviations else ""
     return quick_start(re.compile(  # (behind its first characters: searched in whole texts)
-        rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+)+)?(?P<name>{_TOKEN}(?:(?:[ \t]+|{_GLUED})(?:{particle}[ \t]+|"
+        rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+)+)?(?P<name>{short}{_TOKEN}(?:(?:[ \t]+|{_GLUED})(?:{particle}[ \t]+|"
         rf"{particle}-){{0,2}}{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)"))
 
 
@@ -243,8 +246,9 @@ def _roles(text: str, countries: SpanIndex[CountryMention]) -> list[_Role]:
         end = r.end()
         for c in countries.starting_in(r.start() + 1, end):
             if r.start() < c.start < end:
-                if r.group(0).startswith("Ambassador"):
+                if r.group(0).startswith(("Ambassador", "Special Representative", "Special Envoy")):
                     # "Ambassador to the Republic of Korea" is one office, and it ends with the state
+                    # (so is "Special Representative on Afghanistan": the state is its matter)
                     end = min(end, c.end)
                     break
                 # "Commander of the Royal Brunei Armed Forces": the office ends before the body's
@@ -605,7 +609,13 @@ def find_persons(
                      text[r.end():r.end() + 48])
         if not m:
             continue
-        nm = _name_at(text, r.end() + m.end())
+        at_name = r.end() + m.end()
+        style = rules().cues["office_as_style"].match(text, at_name)
+        gap = re.match(r"\.?[ \t]+", text[style.end():style.end() + 3]) if style is not None else None
+        if style is not None and gap is not None:
+            # "the Special Representative on X, Ambassador Y": a style between the office and the name
+            at_name = style.end() + gap.end()
+        nm = _name_at(text, at_name)
         if not nm or not (nm.group("hon") or len(nm.group("name").split()) >= 2):
             continue
         trimmed = _trim_name(nm, block)

@@ -52,7 +52,7 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
         for m in ms:
             rel = m.start - s.start
             window = s.text[max(0, rel - 80): rel + 80]
-            if _cumulative(window) or pl_rules._NOT_NEW_BEFORE.search(
+            if _cumulative(window, s.text[:rel]) or pl_rules._NOT_NEW_BEFORE.search(
                     s.text, max(0, rel - 100), rel) or (
                     cumulative_end is not None and pl_rules._PART.search(s.text[cumulative_end:rel])):
                 # (a part of such a total is one too: "has committed more than $13 billion since
@@ -178,12 +178,16 @@ def _each_donors(ctx: _Context, s: Sentence, cs: list[CountryMention], donor: Ac
 _LIST_GAP = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 
 
-def _cumulative(window: str) -> bool:
+def _cumulative(window: str, before: str = "") -> bool:
     """A total given over time is told around the amount; "amounts to" after a package names
-    the package's own sum ("the new package amounts to SEK 4 billion"), and a share of GDP is
-    money given where aid to a state is named."""
+    the package's own sum ("the new package amounts to SEK 4 billion"), a share of GDP is
+    money given where aid to a state is named, and the words of a total after a commitment
+    still to be carried out (`before`: the sentence up to the amount) tell the sum promised."""
+    forward = rules().cues["forward_commitment"].search(before) is not None
     for c in pl_rules._CUMULATIVE.finditer(window):
         cue = c.group(0).lower()
+        if forward and rules().cues["forward_total_words"].match(cue):
+            continue
         if cue.startswith("amount") and re.search(r"\bpackage\b", window[:c.start()], re.I):
             continue
         if cue in ("gdp", "per cent", "percent") and _AID_TO.search(window):

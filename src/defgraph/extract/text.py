@@ -12,7 +12,7 @@ _SENT_END = re.compile(r"(?<=[.!?。])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9À-
 _SENT_END = quick_start(_SENT_END)  # (behind a lookahead of the characters it starts with: searched in whole texts)
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Adm|Sen|Rep|Hon|St|Prof|Sgt|No|Jan|Feb|"
                      r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc|Inc|Ltd|Co|Jr|Sr|U\.S|U\.K|"
-                     r"U\.N|e\.g|i\.e|approx|res|Res|ret|Ret|retd|Retd|rtd|Rtd)\.|\b[A-Z]\.)$")
+                     r"U\.N|e\.g|i\.e|approx|res|Res|ret|Ret|retd|Retd|rtd|Rtd|Ma|Amb)\.|\b[A-Z]\.)$")
 MAX_SENTENCE = 1500
 
 

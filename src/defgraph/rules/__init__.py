@@ -178,6 +178,7 @@ class Rules:
     honorific_states: list[tuple[str, str]] = field(default_factory=list)  # (pattern, ISO3) of one tradition
     post_nominals: list[str] = field(default_factory=list)
     particles: list[str] = field(default_factory=list)
+    given_abbreviations: list[str] = field(default_factory=list)
     not_names: set[str] = field(default_factory=set)
     organisations: list[tuple[str, str, str]] = field(default_factory=list)
     institutions: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
@@ -813,6 +814,12 @@ def _add_names(r: Rules, file: str, doc: dict[str, Any]) -> None:
         if not all(isinstance(w, str) and re.fullmatch(r"[\w'’]+", w) for w in words):
             raise e.fail("particles must be single words")
         r.particles.extend(words)
+    for e in _entries(file, doc, "given_abbreviations"):
+        e.note()
+        words = e.get("words", list, required=True)
+        if not all(isinstance(w, str) and re.fullmatch(r"[\w'’]+", w) for w in words):
+            raise e.fail("given_abbreviations must be single words (without their dot)")
+        r.given_abbreviations.extend(words)
     for e in _entries(file, doc, "not_names"):
         e.note()
         words = e.get("words", (str, list), required=True)
@@ -950,7 +957,7 @@ def _add_numbers(r: Rules, file: str, doc: dict[str, Any], builtin: bool) -> Non
 
 
 _FAMILIES = {"event_types", "cues", "offices", "national_offices", "ranks", "honorifics",
-             "post_nominals", "particles", "not_names", "organisations", "institutions", "groups",
+             "post_nominals", "particles", "given_abbreviations", "not_names", "organisations", "institutions", "groups",
              "known", "words", "windows", "confidences", "country_forms", "combining",
              "ambiguous_names", "proper_names", "feature_names", "people"}
 

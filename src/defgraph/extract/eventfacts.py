@@ -512,6 +512,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # again (it adds to that one, never makes another)
                 d.reference = True
                 d.date_explicit = False  # its day may be another event's ("follows the agreement of 10 March")
+            leg = R.cues.get("earlier_leg_before")
+            d.earlier_leg = leg is not None and leg.search(s.text, max(0, t.start - s.start - 200), t.start - s.start) is not None
             drafts.append(d)
             d.bilateral = t.type == "Meeting" and bool(_BILATERAL.search(s.text, max(0, t.start - s.start - 30)))
             if t.type in ("Meeting", "Call", "AgreementSigning") and (
@@ -1506,7 +1508,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
 def _stop_state(d: ev_rules.EventDraft) -> str | None:
     """The state of the city a bilateral meeting or visit of a day of its own was held in, when
     that state is a party to it."""
-    if d.type not in ("Meeting", "Visit") or d.planned or d.tentative or d.reference or d.side \
+    if d.type not in ("Meeting", "Visit") or d.planned or d.tentative or d.reference or d.side or d.earlier_leg \
             or not d.date_explicit or d.by_dateline or d.place is None or d.place_by_dateline \
             or d.place.kind != "city" or not d.place.iso3 or _meeting_of_many(d) \
             or d.place.iso3 not in _states(d) | d.person_states:

@@ -329,6 +329,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # together": the states of a clause about the topic are not parties
                 parts = [(ref, pos) for ref, pos in parts
                          if ref.kind != "country" or pos - s.start < topic.start()]
+            topics = R.cues.get("topics_after")
+            talk = topics.search(s.text, t.end - s.start) if topics is not None else None
+            if talk is not None:
+                # "... during which they discussed Syria, Gaza and the war between Russia and Ukraine": topics
+                parts = [(ref, pos) for ref, pos in parts if ref.kind != "country" or pos - s.start < talk.start()
+                         or _WITH.search(s.text, talk.end(), pos - s.start) is not None]
             other = _other_event_clauses(s, t, triggers)
             if other:
                 # "Rubio, who met President X in Costa Rica on Tuesday, will travel to Y": the people
@@ -825,6 +831,10 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
 
 # a relative clause on the topic of talks: "talks on the X that ...", "about the Y which ..."
 _WHERE_AFTER = re.compile(r",\s+where\s")
+# after a verb of discussion: a state named with whom ("discussed with the Ukrainian minister"), or
+# as a side of the relation between the parties ("the strategic partnership between Qatar and the
+# United States"), is still a party
+_WITH = re.compile(r"\bwith\s|\b(?:partnership|relations?|cooperation|co-operation|ties|friendship|alliance)\s+between\s")
 _TOPIC_CLAUSE = re.compile(r"\b(?:on|about|concerning|regarding)\s+(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:that|which)\s", re.I)
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
 _RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")

@@ -1147,6 +1147,16 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
         ds = [x for x in ds if x.start < s.start + back.start()]
     if "," not in s.text or not ds:
         return ds
+    joined = None
+    for m in _AND_CLAUSE.finditer(s.text, 0, t.start - s.start + 40):
+        if m.end() <= t.start - s.start:
+            joined = m
+    if joined is not None:
+        # "welcomed them at the dinner yesterday evening, and co-hosted the sessions today": a
+        # trigger in a clause joined after the first takes that clause's day, where it names one
+        mine = [x for x in ds if x.start >= s.start + joined.end()]
+        if mine and len(mine) < len(ds):
+            ds = mine
     opener = None
     for opener in _RELATIVE_TAIL.finditer(s.text, 0, t.start - s.start):
         pass
@@ -1166,6 +1176,7 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
 
 
 _RELATIVE_TAIL = re.compile(r",\s+(?:which|who|where)\b")
+_AND_CLAUSE = re.compile(r",\s+and\s+(?:then\s+|later\s+|also\s+)?(?=[a-z-]+ed\b)")
 
 
 def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:

@@ -486,9 +486,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             else:
                 # "welcomed X to Bratislava on Monday ... In the afternoon X visited the range":
                 # an event told without a day is on the day the report last named
-                told_at = None if future else _last_day_told(ctx, s, day0)
+                after_talks = R.cues.get("after_the_talks_opens")
+                talks = next((x for x in reversed(drafts) if x.sentence.start < s.start and x.type == "Meeting"
+                              and x.date_explicit and x.date is not None and not x.planned and not x.side),
+                             None) if not future and after_talks is not None and after_talks.match(s.text) else None
+                told_at = None if future or talks is not None else _last_day_told(ctx, s, day0)
                 told = told_at[0] if told_at else None
-                d.date = None if future else (told or day0)
+                d.date = None if future else (told or (talks.date if talks is not None else day0))
+                if talks is not None:
+                    # "Following the talks, the two leaders witnessed the exchange of ...": the talks' day
+                    d.date_explicit = True
                 after_told = R.cues.get("day_after_told")
                 if told is not None and after_told is not None and after_told.search(s.text) and \
                         (day0 is None or told < day0):

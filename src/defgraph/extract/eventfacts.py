@@ -1497,6 +1497,21 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             stay.date, stay.end_date = v.date, stay.end_date or stay.date
             _absorb(stay, v)
             out.remove(v)
+            continue
+        # "Biden arrived in Luanda on Monday night ... held official talks today (Tuesday) with
+        # President X": talks with the host in the city of the arrival, in the days after it, are
+        # held during the visit the arrival began, which spans them
+        talks = [m for m in out if m.type == "Meeting" and not m.side and not m.planned and not m.tentative
+                 and not _meeting_of_many(m) and m.place is not None and _place_key(m.place) == _place_key(v.place)
+                 and m.date is not None and v.date is not None and v.date_explicit and not v.by_dateline
+                 and timedelta(0) < m.date - v.date <= timedelta(days=rules().window("arrival_before_visit_days"))
+                 and _states(m) <= _states(v)]
+        if talks and not any(x is not v and x.type == "Visit" and not x.planned and _same_sides(x, v) for x in out):
+            for m in talks:
+                _absorb(v, m)
+                out.remove(m)
+            last = max(m.date for m in talks if m.date is not None)
+            v.end_date = max(v.end_date or last, last)
     for v in [u for u in under_way if u.leads and _states(u)]:
         # "Oli is on a four-day official visit to China that began on Monday. He met President Xi
         # on Tuesday": a stay told in a clause of its own, then a meeting of the same states told

@@ -1314,7 +1314,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if m.separate and d.separate and m.separate != d.separate:
                 continue  # "separate meetings with A and with B"
             if m.type in rules().classes_with("host_is_party") and (m.planned != d.planned or m.itinerary) and \
-                    (m.date_explicit or m.planned != d.planned) and d.date_explicit and (_elsewhere(d, m) or not _same_sides(d, m)):
+                    (m.date_explicit or m.planned != d.planned) and d.date_explicit and (
+                        _elsewhere(d, m) or not _same_sides(d, m)):
                 guests_own = _states(d) - _states(m) - ({d.place.iso3} if d.place is not None and d.place.iso3 else set())
                 if guests_own and (not d.person_states or d.person_states & guests_own):
                     # "The patrol ship HMCS X of the Royal Canadian Navy is also expected in Havana on
@@ -1473,12 +1474,12 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 # (the day told stays inside the stay: a signing told that day is during it)
                 v.date, v.end_date = v.date - timedelta(days=n), v.end_date or v.date
     arrival = rules().cues.get("arrival_word")
-    for v in [x for x in out if x.type == "Visit" and not x.planned and x.place is not None and arrival is not None
-              and arrival.match(x.trigger.word)]:
+    for v in [x for x in out if x.type == "Visit" and not x.planned and arrival is not None
+              and (x.place is not None or len(_states(x)) >= 2) and arrival.match(x.trigger.word)]:
         # "Anwar, who arrived in Vladivostok on Wednesday" beside his meeting there on the margins
         # of a forum the day after: the trip to the forum, the occasion of that meeting
         side = next((m for m in out if m.type == "Meeting" and m.side and not m.planned and m.place is not None
-                     and _place_key(m.place) == _place_key(v.place) and m.date is not None and v.date is not None
+                     and v.place is not None and _place_key(m.place) == _place_key(v.place) and m.date is not None and v.date is not None
                      and timedelta(0) <= m.date - v.date <= timedelta(days=rules().window("arrival_before_forum_days")) and _states(v) <= _states(m)), None)
         if side is not None:
             side.extra_spans.append(v.sentence)
@@ -1488,8 +1489,11 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # visit told on the day of its talks began on the day of the arrival in the same city (or, for
         # a visit told without a place, in a city of the state visited)
         stay = next((x for x in out if x is not v and x.type == "Visit" and not x.planned and not x.itinerary
-                     and (_place_key(x.place) == _place_key(v.place) if x.place is not None
-                          else bool(v.place.iso3) and v.place.iso3 in _states(x))
+                     and (_place_key(x.place) == _place_key(v.place) if x.place is not None and v.place is not None
+                          else bool(v.place.iso3) and v.place.iso3 in _states(x) if v.place is not None
+                          # ("The King, who arrived at Jomo Kenyatta International Airport last night":
+                          # an arrival told without a city, in the state of the stay)
+                          else x.place is not None and bool(x.place.iso3) and x.place.iso3 in _states(v))
                      and x.date is not None and v.date is not None and v.date_explicit and not v.by_dateline
                      and timedelta(0) < x.date - v.date <= timedelta(days=rules().window("arrival_before_visit_days"))
                      and _states(v) <= _states(x)), None)
@@ -1502,7 +1506,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # President X": talks with the host in the city of the arrival, in the days after it, are
         # held during the visit the arrival began, which spans them
         talks = [m for m in out if m.type == "Meeting" and not m.side and not m.planned and not m.tentative
-                 and not _meeting_of_many(m) and m.place is not None and _place_key(m.place) == _place_key(v.place)
+                 and not _meeting_of_many(m) and m.place is not None and v.place is not None
+                 and _place_key(m.place) == _place_key(v.place)
                  and m.date is not None and v.date is not None and v.date_explicit and not v.by_dateline
                  and timedelta(0) < m.date - v.date <= timedelta(days=rules().window("arrival_before_visit_days"))
                  and _states(m) <= _states(v)]

@@ -1315,7 +1315,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # "separate meetings with A and with B"
             if m.type in rules().classes_with("host_is_party") and (m.planned != d.planned or m.itinerary) and \
                     (m.date_explicit or m.planned != d.planned) and d.date_explicit and (
-                        _elsewhere(d, m) or not _same_sides(d, m)):
+                        _elsewhere(d, m) or _other_city(d, m) or not _same_sides(d, m)):
                 guests_own = _states(d) - _states(m) - ({d.place.iso3} if d.place is not None and d.place.iso3 else set())
                 if guests_own and (not d.person_states or d.person_states & guests_own):
                     # "The patrol ship HMCS X of the Royal Canadian Navy is also expected in Havana on
@@ -1375,6 +1375,11 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         d.participants = [r for r in d.participants if r.kind != "country" or r.key in guests | {host}]
         for g in sorted(guests):
             _add(d.participants, ActorRef("country", g))
+        if _other_city(d, m) and m.end_date is not None and m.date is not None and d.date is not None \
+                and m.date < d.date <= m.end_date:
+            # "a four-day State Visit to Kenya ... On Thursday, the royal couple will travel to
+            # Mombasa": the stay in the first city ends the day before the next leg begins
+            m.end_date = d.date - timedelta(days=1) if d.date - timedelta(days=1) > m.date else None
     # "has ended a two-day visit to Japan ... On Wednesday he met X, and on Thursday Y": a visit
     # with no day of its own but the report's spans the days of the meetings told inside it
     for v in merged:
@@ -1598,6 +1603,13 @@ def _elsewhere(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
     ("met Trump at the White House ... flew to London the next day")."""
     return h.type == "Visit" and m.place is not None and h.place is not None and bool(m.place.iso3) \
         and bool(h.place.iso3) and m.place.iso3 != h.place.iso3
+
+
+def _other_city(d: ev_rules.EventDraft, m: ev_rules.EventDraft) -> bool:
+    """A leg of a trip told in another city of the same state than the visit it follows ("a
+    State Visit to Kenya ... will travel to Mombasa on Thursday"): a visit of its own."""
+    return d.place is not None and m.place is not None and d.place.kind == "city" and m.place.kind == "city" \
+        and _place_key(d.place) != _place_key(m.place) and not d.place_by_dateline and not m.place_by_dateline
 
 
 def _people(d: ev_rules.EventDraft) -> set[str]:

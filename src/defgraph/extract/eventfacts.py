@@ -466,6 +466,15 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                               _BEGAN.search(ctx.text, max(s.start, x.start - 30), x.start)), None)
                 if began is not None:
                     chosen = replace(began, end_date=chosen.date)
+            closed_span, closing_verb = R.cues.get("closed_after_days"), R.cues.get("closing_verb")
+            if chosen is not None and chosen.end_date is None and not chosen.vague and closed_span is not None \
+                    and closing_verb is not None and t.end <= chosen.start and (m_span := closed_span.search(s.text)) is not None \
+                    and closing_verb.search(ctx.text, t.end, chosen.start) is not None:
+                # "The two-day summit closed at the resort on Sunday", "The Council concluded in
+                # Skopje today, after two days of discussions": the day told is the last of that many
+                n_days = number_value(m_span.group("n") or m_span.group("n2")) or 0
+                if 2 <= n_days <= 31:
+                    chosen = replace(chosen, date=chosen.date - timedelta(days=n_days - 1), end_date=chosen.date)
             nth = rules().cues["nth_day_of"].search(ctx.text, max(s.start, t.start - 60), t.start) \
                 if chosen is not None and chosen.end_date is None and t.type in host_party else None
             n = rules().cue_values["nth_day_of"].get(nth.group(1).lower(), 0) if nth else 0

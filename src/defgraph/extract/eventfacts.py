@@ -1200,7 +1200,11 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     trigger_sentences = {d.sentence.start for d in drafts if not d.tentative}
     summary = rules().cues["summary"]
     multilateral = rules().classes_with("multilateral")
-    multi = [d for d in drafts if d.type in multilateral and not d.side and not d.tentative]
+    # (a meeting of many held on the margins of another is the nearest event too: "On the margins
+    # of the conference, X took part in a meeting of the coalition ..., co-chaired by A and B.
+    # C and D attended in person")
+    multi = [d for d in drafts if d.type in multilateral and not d.tentative
+             and (not d.side or (not d.bilateral and _meeting_of_many(d)))]
     multi_starts = [d.sentence.start for d in multi]  # drafts come in sentence order
     for s in ctx.sentences:
         if s.start in trigger_sentences or not ev_rules.attend_sentence(s.text) or summary.match(s.text):

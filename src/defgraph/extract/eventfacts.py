@@ -1241,6 +1241,10 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
         for o in ctx.within(ctx.orgs, s):
             if _org_is_actor(ctx, s, o):
                 _add(target.participants, ActorRef("organisation", o.key))
+        for p, pos in ctx.persons_in(s):
+            # "Chancellor X and President Zelensky attended in person": the state of one named as attending
+            if p.country and not p.is_post and ev_rules.attend_sentence(ctx.text[pos:s.end]):
+                _add(target.participants, ActorRef("country", p.country))
         if target.count is None:
             target.count = ev_rules.participant_count(s.text)
         target.extra_spans.append(s)

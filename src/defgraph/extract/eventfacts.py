@@ -520,6 +520,15 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     # of a state that takes no part: "came from Brussels, where earlier on Tuesday ...")
                     if len(cities) == 1 and (d.venue is None or next(iter(cities.values())).iso3 in _states(d)):
                         d.place = next(iter(cities.values()))
+            upon_arrival = R.cues.get("upon_arrival")
+            ua = upon_arrival.search(s.text) if upon_arrival is not None and not future else None
+            if ua is not None:
+                # "... who held a working meeting yesterday evening, upon the Canadian delegation's
+                # arrival": the day told nearest the arrival (in its sentence) is the guests' first
+                near = [x for x in ctx.within(ctx.dates, s) if not x.vague and not _is_dateline_date(ctx.text, x)]
+                if near:
+                    x = min(near, key=lambda x: abs(x.start - (s.start + ua.start())))
+                    d.arrival_day = _rebase(x, day0).date
             if closing is not None and d.date is not None and d.end_date is None and closing.date > d.date:
                 d.end_date = closing.date
             d.planned = future and (d.date is None or day0 is None or d.date >= day0)
@@ -1539,6 +1548,16 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 out.remove(m)
             last = max(m.date for m in talks if m.date is not None)
             v.end_date = max(v.end_date or last, last)
+    arrived = [x for x in drafts if x.arrival_day is not None]
+    for v in out if arrived else []:
+        # "received the Prime Minister of Canada today ... the ministers, who held a working meeting
+        # yesterday evening, upon the Canadian delegation's arrival": the visit began that day
+        if v.type != "Visit" or v.planned or v.date is None or (arrival is not None and arrival.match(v.trigger.word)):
+            continue
+        days = [x.arrival_day for x in arrived if x.arrival_day is not None and timedelta(0) < v.date - x.arrival_day
+                <= timedelta(days=rules().window("arrival_before_visit_days")) and _states(x) <= _states(v)]
+        if days:
+            v.date, v.end_date = min(days), v.end_date or v.date
     for v in [u for u in under_way if u.leads and _states(u)]:
         # "Oli is on a four-day official visit to China that began on Monday. He met President Xi
         # on Tuesday": a stay told in a clause of its own, then a meeting of the same states told

@@ -525,10 +525,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if ua is not None:
                 # "... who held a working meeting yesterday evening, upon the Canadian delegation's
                 # arrival": the day told nearest the arrival (in its sentence) is the guests' first
-                near = [x for x in ctx.within(ctx.dates, s) if not x.vague and not _is_dateline_date(ctx.text, x)]
-                if near:
-                    x = min(near, key=lambda x: abs(x.start - (s.start + ua.start())))
-                    d.arrival_day = _rebase(x, day0).date
+                days_told = [dm for dm in ctx.within(ctx.dates, s) if not dm.vague and not _is_dateline_date(ctx.text, dm)]
+                if days_told:
+                    at_arrival = s.start + ua.start()
+                    nearest = min(days_told, key=lambda dm: abs(dm.start - at_arrival))
+                    d.arrival_day = _rebase(nearest, day0).date
             if closing is not None and d.date is not None and d.end_date is None and closing.date > d.date:
                 d.end_date = closing.date
             d.planned = future and (d.date is None or day0 is None or d.date >= day0)

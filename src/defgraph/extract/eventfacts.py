@@ -330,7 +330,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 parts = [(ref, pos) for ref, pos in parts
                          if ref.kind != "country" or pos - s.start < topic.start()]
             topics = R.cues.get("topics_after")
-            talk = topics.search(s.text, t.end - s.start) if topics is not None else None
+            talk = topics.search(s.text, t.end - s.start) if topics is not None and may_match(topics, s.text) else None
             if talk is not None:
                 # "... during which they discussed Syria, Gaza and the war between Russia and Ukraine": topics
                 parts = [(ref, pos) for ref, pos in parts if ref.kind != "country" or pos - s.start < talk.start()
@@ -468,7 +468,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     chosen = replace(began, end_date=chosen.date)
             closed_span, closing_verb = R.cues.get("closed_after_days"), R.cues.get("closing_verb")
             if chosen is not None and chosen.end_date is None and not chosen.vague and closed_span is not None \
-                    and closing_verb is not None and t.end <= chosen.start and (m_span := closed_span.search(s.text)) is not None \
+                    and closing_verb is not None and t.end <= chosen.start and may_match(closing_verb, s.text) \
+                    and (m_span := closed_span.search(s.text)) is not None \
                     and closing_verb.search(ctx.text, t.end, chosen.start) is not None:
                 # "The two-day summit closed at the resort on Sunday", "The Council concluded in
                 # Skopje today, after two days of discussions": the day told is the last of that many
@@ -521,7 +522,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     if len(cities) == 1 and (d.venue is None or next(iter(cities.values())).iso3 in _states(d)):
                         d.place = next(iter(cities.values()))
             upon_arrival = R.cues.get("upon_arrival")
-            ua = upon_arrival.search(s.text) if upon_arrival is not None and not future else None
+            ua = upon_arrival.search(s.text) if upon_arrival is not None and not future \
+                and may_match(upon_arrival, s.text) else None
             if ua is not None:
                 # "... who held a working meeting yesterday evening, upon the Canadian delegation's
                 # arrival": the day told nearest the arrival (in its sentence) is the guests' first
@@ -545,7 +547,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.reference = True
                 d.date_explicit = False  # its day may be another event's ("follows the agreement of 10 March")
             leg = R.cues.get("earlier_leg_before")
-            d.earlier_leg = leg is not None and leg.search(s.text, max(0, t.start - s.start - 200), t.start - s.start) is not None
+            d.earlier_leg = leg is not None and may_match(leg, s.text) and \
+                leg.search(s.text, max(0, t.start - s.start - 200), t.start - s.start) is not None
             drafts.append(d)
             d.bilateral = t.type == "Meeting" and bool(_BILATERAL.search(s.text, max(0, t.start - s.start - 30)))
             if t.type in ("Meeting", "Call", "AgreementSigning") and (

@@ -1472,7 +1472,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                    and not (m.end_date is not None and m.date is not None and m.end_date > m.date
                             and h.end_date is None and h.type != "Visit")]
         compatible = compatible and bool(hosts_m)
-        if m.type == "Meeting" and hosts_m and not _meeting_of_many(m) and compatible and not m.side:
+        if m.type == "Meeting" and hosts_m and not _meeting_of_many(m) and not _named_gathering(m) and compatible \
+                and not m.side:
             # the host of the same day, else the first ("consultations in Ottawa on 18
             # September" belong to that day's visit, not to the one in Washington before it)
             same = next((h for h in hosts_m if m.date_explicit and h.date_explicit and
@@ -1488,7 +1489,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     for v in [x for x in out if x.type in rules().classes_with("host_is_party") and x.type != "Deployment"]:
         # (not a visit with bilateral talks of its own told apart: "arrived in Kingston ... held
         # bilateral talks with the Prime Minister ... later joined a round table of leaders")
-        meeting = next((x for x in out if x.type == "Meeting" and _meeting_of_many(x) and not x.side and
+        meeting = next((x for x in out if x.type == "Meeting" and (_meeting_of_many(x) or _named_gathering(x))
+                        and not x.side and
                         ((x.sentence is v.sentence or v.sentence in x.extra_spans) or
                          (not v.talks_inside and v.place is not None and x.place is not None
                           and _place_key(v.place) == _place_key(x.place)
@@ -1697,6 +1699,16 @@ def _same_parties(m: ev_rules.EventDraft, d: ev_rules.EventDraft) -> bool:
 def _multilateral(d: ev_rules.EventDraft) -> bool:
     states = [r for r in d.participants if r.kind == "country"]
     return _many(d) or len(states) > 2 or any(r.kind == "organisation" for r in d.participants)
+
+
+def _named_gathering(d: ev_rules.EventDraft) -> bool:
+    """A meeting its sentence names as a gathering after its word ("will meet their Australian
+    counterparts for the Australia-U.S. Ministerial Consultations (AUSMIN) on Saturday"): the trip
+    made to it is the way there (docs/annotation.md 9 (d)), not a visit that holds it."""
+    cue = rules().cues.get("named_gathering_after")
+    t = d.trigger
+    return cue is not None and may_match(cue, t.sentence_text) and \
+        cue.search(t.sentence_text, max(0, t.end - t.sentence_start)) is not None
 
 
 def _meeting_of_many(d: ev_rules.EventDraft) -> bool:

@@ -329,6 +329,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # together": the states of a clause about the topic are not parties
                 parts = [(ref, pos) for ref, pos in parts
                          if ref.kind != "country" or pos - s.start < topic.start()]
+            topics = R.cues.get("topics_after")
+            talk = topics.search(s.text, t.end - s.start) if topics is not None and may_match(topics, s.text) else None
+            if talk is not None:
+                # "... during which they discussed Syria, Gaza and the war between Russia and Ukraine": topics
+                parts = [(ref, pos) for ref, pos in parts if ref.kind != "country" or pos - s.start < talk.start()
+                         or _WITH.search(s.text, talk.end(), pos - s.start) is not None]
             other = _other_event_clauses(s, t, triggers)
             if other:
                 # "Rubio, who met President X in Costa Rica on Tuesday, will travel to Y": the people
@@ -460,6 +466,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                               _BEGAN.search(ctx.text, max(s.start, x.start - 30), x.start)), None)
                 if began is not None:
                     chosen = replace(began, end_date=chosen.date)
+            closed_span, closing_verb = R.cues.get("closed_after_days"), R.cues.get("closing_verb")
+            if chosen is not None and chosen.end_date is None and not chosen.vague and closed_span is not None \
+                    and closing_verb is not None and t.end <= chosen.start and may_match(closing_verb, s.text) \
+                    and (m_span := closed_span.search(s.text)) is not None \
+                    and closing_verb.search(ctx.text, t.end, chosen.start) is not None:
+                # "The two-day summit closed at the resort on Sunday", "The Council concluded in
+                # Skopje today, after two days of discussions": the day told is the last of that many
+                n_days = number_value(m_span.group("n") or m_span.group("n2")) or 0
+                if 2 <= n_days <= 31:
+                    chosen = replace(chosen, date=chosen.date - timedelta(days=n_days - 1), end_date=chosen.date)
             nth = rules().cues["nth_day_of"].search(ctx.text, max(s.start, t.start - 60), t.start) \
                 if chosen is not None and chosen.end_date is None and t.type in host_party else None
             n = rules().cue_values["nth_day_of"].get(nth.group(1).lower(), 0) if nth else 0
@@ -480,9 +496,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             else:
                 # "welcomed X to Bratislava on Monday ... In the afternoon X visited the range":
                 # an event told without a day is on the day the report last named
-                told_at = None if future else _last_day_told(ctx, s, day0)
+                after_talks = R.cues.get("after_the_talks_opens")
+                talks = next((x for x in reversed(drafts) if x.sentence.start < s.start and x.type == "Meeting"
+                              and x.date_explicit and x.date is not None and not x.planned and not x.side),
+                             None) if not future and after_talks is not None and after_talks.match(s.text) else None
+                told_at = None if future or talks is not None else _last_day_told(ctx, s, day0)
                 told = told_at[0] if told_at else None
-                d.date = None if future else (told or day0)
+                d.date = None if future else (told or (talks.date if talks is not None else day0))
+                if talks is not None:
+                    # "Following the talks, the two leaders witnessed the exchange of ...": the talks' day
+                    d.date_explicit = True
                 after_told = R.cues.get("day_after_told")
                 if told is not None and after_told is not None and after_told.search(s.text) and \
                         (day0 is None or told < day0):
@@ -498,6 +521,17 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     # of a state that takes no part: "came from Brussels, where earlier on Tuesday ...")
                     if len(cities) == 1 and (d.venue is None or next(iter(cities.values())).iso3 in _states(d)):
                         d.place = next(iter(cities.values()))
+            upon_arrival = R.cues.get("upon_arrival")
+            ua = upon_arrival.search(s.text) if upon_arrival is not None and not future \
+                and may_match(upon_arrival, s.text) else None
+            if ua is not None:
+                # "... who held a working meeting yesterday evening, upon the Canadian delegation's
+                # arrival": the day told nearest the arrival (in its sentence) is the guests' first
+                days_told = [dm for dm in ctx.within(ctx.dates, s) if not dm.vague and not _is_dateline_date(ctx.text, dm)]
+                if days_told:
+                    at_arrival = s.start + ua.start()
+                    nearest = min(days_told, key=lambda dm: abs(dm.start - at_arrival))
+                    d.arrival_day = _rebase(nearest, day0).date
             if closing is not None and d.date is not None and d.end_date is None and closing.date > d.date:
                 d.end_date = closing.date
             d.planned = future and (d.date is None or day0 is None or d.date >= day0)
@@ -512,6 +546,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # again (it adds to that one, never makes another)
                 d.reference = True
                 d.date_explicit = False  # its day may be another event's ("follows the agreement of 10 March")
+            leg = R.cues.get("earlier_leg_before")
+            d.earlier_leg = leg is not None and may_match(leg, s.text) and \
+                leg.search(s.text, max(0, t.start - s.start - 200), t.start - s.start) is not None
             drafts.append(d)
             d.bilateral = t.type == "Meeting" and bool(_BILATERAL.search(s.text, max(0, t.start - s.start - 30)))
             if t.type in ("Meeting", "Call", "AgreementSigning") and (
@@ -823,6 +860,10 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
 
 # a relative clause on the topic of talks: "talks on the X that ...", "about the Y which ..."
 _WHERE_AFTER = re.compile(r",\s+where\s")
+# after a verb of discussion: a state named with whom ("discussed with the Ukrainian minister"), or
+# as a side of the relation between the parties ("the strategic partnership between Qatar and the
+# United States"), is still a party
+_WITH = re.compile(r"\bwith\s|\b(?:partnership|relations?|cooperation|co-operation|ties|friendship|alliance)\s+between\s")
 _TOPIC_CLAUSE = re.compile(r"\b(?:on|about|concerning|regarding)\s+(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:that|which)\s", re.I)
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
 _RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")
@@ -1135,6 +1176,16 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
         ds = [x for x in ds if x.start < s.start + back.start()]
     if "," not in s.text or not ds:
         return ds
+    joined = None
+    for m in _AND_CLAUSE.finditer(s.text, 0, t.start - s.start + 40):
+        if m.end() <= t.start - s.start:
+            joined = m
+    if joined is not None:
+        # "welcomed them at the dinner yesterday evening, and co-hosted the sessions today": a
+        # trigger in a clause joined after the first takes that clause's day, where it names one
+        mine = [x for x in ds if x.start >= s.start + joined.end()]
+        if mine and len(mine) < len(ds):
+            ds = mine
     opener = None
     for opener in _RELATIVE_TAIL.finditer(s.text, 0, t.start - s.start):
         pass
@@ -1154,6 +1205,7 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
 
 
 _RELATIVE_TAIL = re.compile(r",\s+(?:which|who|where)\b")
+_AND_CLAUSE = re.compile(r",\s+and\s+(?:then\s+|later\s+|also\s+)?(?=[a-z-]+ed\b)")
 
 
 def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
@@ -1161,7 +1213,11 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     trigger_sentences = {d.sentence.start for d in drafts if not d.tentative}
     summary = rules().cues["summary"]
     multilateral = rules().classes_with("multilateral")
-    multi = [d for d in drafts if d.type in multilateral and not d.side and not d.tentative]
+    # (a meeting of many held on the margins of another is the nearest event too: "On the margins
+    # of the conference, X took part in a meeting of the coalition ..., co-chaired by A and B.
+    # C and D attended in person")
+    multi = [d for d in drafts if d.type in multilateral and not d.tentative
+             and (not d.side or (not d.bilateral and _meeting_of_many(d)))]
     multi_starts = [d.sentence.start for d in multi]  # drafts come in sentence order
     for s in ctx.sentences:
         if s.start in trigger_sentences or not ev_rules.attend_sentence(s.text) or summary.match(s.text):
@@ -1198,6 +1254,10 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
         for o in ctx.within(ctx.orgs, s):
             if _org_is_actor(ctx, s, o):
                 _add(target.participants, ActorRef("organisation", o.key))
+        for p, pos in ctx.persons_in(s):
+            # "Chancellor X and President Zelensky attended in person": the state of one named as attending
+            if p.country and not p.is_post and ev_rules.attend_sentence(ctx.text[pos:s.end]):
+                _add(target.participants, ActorRef("country", p.country))
         if target.count is None:
             target.count = ev_rules.participant_count(s.text)
         target.extra_spans.append(s)
@@ -1284,7 +1344,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if m.separate and d.separate and m.separate != d.separate:
                 continue  # "separate meetings with A and with B"
             if m.type in rules().classes_with("host_is_party") and (m.planned != d.planned or m.itinerary) and \
-                    (m.date_explicit or m.planned != d.planned) and d.date_explicit and (_elsewhere(d, m) or not _same_sides(d, m)):
+                    (m.date_explicit or m.planned != d.planned) and d.date_explicit and (
+                        _elsewhere(d, m) or _other_city(d, m) or not _same_sides(d, m)):
                 guests_own = _states(d) - _states(m) - ({d.place.iso3} if d.place is not None and d.place.iso3 else set())
                 if guests_own and (not d.person_states or d.person_states & guests_own):
                     # "The patrol ship HMCS X of the Royal Canadian Navy is also expected in Havana on
@@ -1344,6 +1405,11 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         d.participants = [r for r in d.participants if r.kind != "country" or r.key in guests | {host}]
         for g in sorted(guests):
             _add(d.participants, ActorRef("country", g))
+        if _other_city(d, m) and m.end_date is not None and m.date is not None and d.date is not None \
+                and m.date < d.date <= m.end_date:
+            # "a four-day State Visit to Kenya ... On Thursday, the royal couple will travel to
+            # Mombasa": the stay in the first city ends the day before the next leg begins
+            m.end_date = d.date - timedelta(days=1) if d.date - timedelta(days=1) > m.date else None
     # "has ended a two-day visit to Japan ... On Wednesday he met X, and on Thursday Y": a visit
     # with no day of its own but the report's spans the days of the meetings told inside it
     for v in merged:
@@ -1406,7 +1472,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                    and not (m.end_date is not None and m.date is not None and m.end_date > m.date
                             and h.end_date is None and h.type != "Visit")]
         compatible = compatible and bool(hosts_m)
-        if m.type == "Meeting" and hosts_m and not _meeting_of_many(m) and compatible and not m.side:
+        if m.type == "Meeting" and hosts_m and not _meeting_of_many(m) and not _named_gathering(m) and compatible \
+                and not m.side:
             # the host of the same day, else the first ("consultations in Ottawa on 18
             # September" belong to that day's visit, not to the one in Washington before it)
             same = next((h for h in hosts_m if m.date_explicit and h.date_explicit and
@@ -1422,7 +1489,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     for v in [x for x in out if x.type in rules().classes_with("host_is_party") and x.type != "Deployment"]:
         # (not a visit with bilateral talks of its own told apart: "arrived in Kingston ... held
         # bilateral talks with the Prime Minister ... later joined a round table of leaders")
-        meeting = next((x for x in out if x.type == "Meeting" and _meeting_of_many(x) and not x.side and
+        meeting = next((x for x in out if x.type == "Meeting" and (_meeting_of_many(x) or _named_gathering(x))
+                        and not x.side and
                         ((x.sentence is v.sentence or v.sentence in x.extra_spans) or
                          (not v.talks_inside and v.place is not None and x.place is not None
                           and _place_key(v.place) == _place_key(x.place)
@@ -1443,12 +1511,12 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 # (the day told stays inside the stay: a signing told that day is during it)
                 v.date, v.end_date = v.date - timedelta(days=n), v.end_date or v.date
     arrival = rules().cues.get("arrival_word")
-    for v in [x for x in out if x.type == "Visit" and not x.planned and x.place is not None and arrival is not None
-              and arrival.match(x.trigger.word)]:
+    for v in [x for x in out if x.type == "Visit" and not x.planned and arrival is not None
+              and (x.place is not None or len(_states(x)) >= 2) and arrival.match(x.trigger.word)]:
         # "Anwar, who arrived in Vladivostok on Wednesday" beside his meeting there on the margins
         # of a forum the day after: the trip to the forum, the occasion of that meeting
         side = next((m for m in out if m.type == "Meeting" and m.side and not m.planned and m.place is not None
-                     and _place_key(m.place) == _place_key(v.place) and m.date is not None and v.date is not None
+                     and v.place is not None and _place_key(m.place) == _place_key(v.place) and m.date is not None and v.date is not None
                      and timedelta(0) <= m.date - v.date <= timedelta(days=rules().window("arrival_before_forum_days")) and _states(v) <= _states(m)), None)
         if side is not None:
             side.extra_spans.append(v.sentence)
@@ -1458,8 +1526,11 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # visit told on the day of its talks began on the day of the arrival in the same city (or, for
         # a visit told without a place, in a city of the state visited)
         stay = next((x for x in out if x is not v and x.type == "Visit" and not x.planned and not x.itinerary
-                     and (_place_key(x.place) == _place_key(v.place) if x.place is not None
-                          else bool(v.place.iso3) and v.place.iso3 in _states(x))
+                     and (_place_key(x.place) == _place_key(v.place) if x.place is not None and v.place is not None
+                          else bool(v.place.iso3) and v.place.iso3 in _states(x) if v.place is not None
+                          # ("The King, who arrived at Jomo Kenyatta International Airport last night":
+                          # an arrival told without a city, in the state of the stay)
+                          else x.place is not None and bool(x.place.iso3) and x.place.iso3 in _states(v))
                      and x.date is not None and v.date is not None and v.date_explicit and not v.by_dateline
                      and timedelta(0) < x.date - v.date <= timedelta(days=rules().window("arrival_before_visit_days"))
                      and _states(v) <= _states(x)), None)
@@ -1467,6 +1538,32 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             stay.date, stay.end_date = v.date, stay.end_date or stay.date
             _absorb(stay, v)
             out.remove(v)
+            continue
+        # "Biden arrived in Luanda on Monday night ... held official talks today (Tuesday) with
+        # President X": talks with the host in the city of the arrival, in the days after it, are
+        # held during the visit the arrival began, which spans them
+        talks = [m for m in out if m.type == "Meeting" and not m.side and not m.planned and not m.tentative
+                 and not _meeting_of_many(m) and m.place is not None and v.place is not None
+                 and _place_key(m.place) == _place_key(v.place)
+                 and m.date is not None and v.date is not None and v.date_explicit and not v.by_dateline
+                 and timedelta(0) < m.date - v.date <= timedelta(days=rules().window("arrival_before_visit_days"))
+                 and _states(m) <= _states(v)]
+        if talks and not any(x is not v and x.type == "Visit" and not x.planned and _same_sides(x, v) for x in out):
+            for m in talks:
+                _absorb(v, m)
+                out.remove(m)
+            last = max(m.date for m in talks if m.date is not None)
+            v.end_date = max(v.end_date or last, last)
+    arrived = [x for x in drafts if x.arrival_day is not None]
+    for v in out if arrived else []:
+        # "received the Prime Minister of Canada today ... the ministers, who held a working meeting
+        # yesterday evening, upon the Canadian delegation's arrival": the visit began that day
+        if v.type != "Visit" or v.planned or v.date is None or (arrival is not None and arrival.match(v.trigger.word)):
+            continue
+        days = [x.arrival_day for x in arrived if x.arrival_day is not None and timedelta(0) < v.date - x.arrival_day
+                <= timedelta(days=rules().window("arrival_before_visit_days")) and _states(x) <= _states(v)]
+        if days:
+            v.date, v.end_date = min(days), v.end_date or v.date
     for v in [u for u in under_way if u.leads and _states(u)]:
         # "Oli is on a four-day official visit to China that began on Monday. He met President Xi
         # on Tuesday": a stay told in a clause of its own, then a meeting of the same states told
@@ -1506,7 +1603,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
 def _stop_state(d: ev_rules.EventDraft) -> str | None:
     """The state of the city a bilateral meeting or visit of a day of its own was held in, when
     that state is a party to it."""
-    if d.type not in ("Meeting", "Visit") or d.planned or d.tentative or d.reference or d.side \
+    if d.type not in ("Meeting", "Visit") or d.planned or d.tentative or d.reference or d.side or d.earlier_leg \
             or not d.date_explicit or d.by_dateline or d.place is None or d.place_by_dateline \
             or d.place.kind != "city" or not d.place.iso3 or _meeting_of_many(d) \
             or d.place.iso3 not in _states(d) | d.person_states:
@@ -1548,6 +1645,13 @@ def _elsewhere(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
     ("met Trump at the White House ... flew to London the next day")."""
     return h.type == "Visit" and m.place is not None and h.place is not None and bool(m.place.iso3) \
         and bool(h.place.iso3) and m.place.iso3 != h.place.iso3
+
+
+def _other_city(d: ev_rules.EventDraft, m: ev_rules.EventDraft) -> bool:
+    """A leg of a trip told in another city of the same state than the visit it follows ("a
+    State Visit to Kenya ... will travel to Mombasa on Thursday"): a visit of its own."""
+    return d.place is not None and m.place is not None and d.place.kind == "city" and m.place.kind == "city" \
+        and _place_key(d.place) != _place_key(m.place) and not d.place_by_dateline and not m.place_by_dateline
 
 
 def _people(d: ev_rules.EventDraft) -> set[str]:
@@ -1595,6 +1699,16 @@ def _same_parties(m: ev_rules.EventDraft, d: ev_rules.EventDraft) -> bool:
 def _multilateral(d: ev_rules.EventDraft) -> bool:
     states = [r for r in d.participants if r.kind == "country"]
     return _many(d) or len(states) > 2 or any(r.kind == "organisation" for r in d.participants)
+
+
+def _named_gathering(d: ev_rules.EventDraft) -> bool:
+    """A meeting its sentence names as a gathering after its word ("will meet their Australian
+    counterparts for the Australia-U.S. Ministerial Consultations (AUSMIN) on Saturday"): the trip
+    made to it is the way there (docs/annotation.md 9 (d)), not a visit that holds it."""
+    cue = rules().cues.get("named_gathering_after")
+    t = d.trigger
+    return cue is not None and may_match(cue, t.sentence_text) and \
+        cue.search(t.sentence_text, max(0, t.end - t.sentence_start)) is not None
 
 
 def _meeting_of_many(d: ev_rules.EventDraft) -> bool:

@@ -86,6 +86,8 @@ class EventDraft:
     person_states: set[str] = field(default_factory=set)  # states of the persons named in the sentence
     home_trip: bool = False  # a visit to a city of the traveller's own state
     itinerary: bool = False  # one stop of several ("to Tonga on Monday and to Fiji on Thursday")
+    arrival_day: _dt.date | None = None  # the day its sentence tells the guests arrived ("upon the delegation's arrival")
+    earlier_leg: bool = False  # told of the city left ("arrived in A from B, where he met X")
     headline: bool = False  # told in the title line
     by_dateline: bool = False  # its only day is the day an agency's report was filed
     place_by_dateline: bool = False  # its place is only the agency's dateline

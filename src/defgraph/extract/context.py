@@ -317,13 +317,20 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             p.state_by("publisher_state_only_candidate")
             continue
         end0 = p.mentions[0][1] if p.mentions else p.end
-        if home and r.cues["accompanying_after"].match(text, end0):
+        acc = r.cues["accompanying_after"].match(text, end0) if home else None
+        if acc is not None and home:
             # "Foreign Minister X and Deputy Minister Y accompany the President": of the side of
-            # the one joined with them whose state is told, else of the publisher's
+            # the one joined with them whose state is told, else of the one they accompany where
+            # its state is told ("who accompanied the Thai minister", "accompanying Minister Z"),
+            # else of the publisher's
             mate = _joined_partner(text, p.start - (len(text[max(0, p.start - 160):p.start]) - len(
                 _office_chain_end().sub("", text[max(0, p.start - 160):p.start]))), ends)
+            led = _accompanied_state(text, acc.end(), p, persons, c_ix)
             if mate is not None and mate is not p and mate.country and not mate.is_post:
                 p.state_from(mate)
+            elif led is not None:
+                p.country = led
+                p.state_by("state_of_partner_named_with")
             else:
                 p.country = home
                 p.state_by("publisher_state_only_candidate")
@@ -678,6 +685,21 @@ def _acting(text: str, c: CountryMention) -> bool:
 def _office_chain_end(r: Rules) -> re.Pattern[str]:
     """Offices joined by "and" or a comma at the end of a text (compiled once per rule set)."""
     return re.compile(r"(?:(?:" + r.role_re.pattern + r")\s*(?:,|and|&)\s*)+$")
+
+
+def _accompanied_state(text: str, at: int, p: PersonHit, persons: list[PersonHit],
+                       c_ix: SpanIndex[CountryMention]) -> str | None:
+    """The state of the one accompanied, named right after the verb (at `at`) with no punctuation
+    between: a person whose state is told ("accompanying Minister Z") or a state named right
+    after "the" ("who accompanied the Thai minister"); None where neither is told."""
+    for q in persons:
+        if q is not p and q.country and not q.is_post and any(
+                at < a <= at + 60 and not re.search(r"[,.;:()]", text[at:a]) for a, _b in q.mentions):
+            return q.country
+    c = next(iter(c_ix.starting_in(at, at + 8)), None)
+    if c is not None and re.fullmatch(r"\s+the\s+", text[at:c.start]):
+        return str(c.iso3)
+    return None
 
 
 def _side_led(text: str, p: PersonHit, sent: Sentence, c_ix: SpanIndex[CountryMention]) -> str | None:

@@ -311,8 +311,10 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 p.country = rep[-1].iso3
                 p.state_by("state_represented_by")
                 continue
-        if home and p.role and r.cues["own_institution_role"].search(p.role):
-            # "Ambassador X, Spokesman for the Presidency": an office of the publisher's own body
+        if home and p.role and r.cues["own_institution_role"].search(p.role) and not _position(text, p, ends)[0]:
+            # "Ambassador X, Spokesman for the Presidency": an office of the publisher's own body;
+            # not one met or called on ("visited Kyiv, where he met X, Spokesperson for the
+            # Ministry": the body of the place visited)
             p.country = home
             p.state_by("publisher_state_only_candidate")
             continue

@@ -882,9 +882,11 @@ def _dominant_country(text: str, countries: list[CountryMention]) -> str | None:
 
 def _government_role(role: str) -> bool:
     """An office of a state's government (cue government_role), not of an international one
-    (cue not_government_role)."""
+    (cue not_government_role) nor of a body the office names ("Director of the OSCE Conflict
+    Prevention Centre"; a state's envoy "to NATO" stays one)."""
     cues = rules().cues
-    return bool(cues["government_role"].search(role)) and not cues["not_government_role"].search(role)
+    return bool(cues["government_role"].search(role)) and not cues["not_government_role"].search(role) \
+        and not any(not re.search(r"\bto\s+(?:the\s+)?$", role[:o.start]) for o in find_organisations(role))
 
 
 # two capitalised words joined by "and" before a verb: capitals that may stand for their states

@@ -462,9 +462,14 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             if position == "host" and home and subject is None:
                 # one called on by a subject the sentence does not name ("The Deputy Prime Minister
                 # called on X") is the publisher's, unless the statement tells a visit to one
-                # foreign state: then the host is of that state
+                # foreign state: then the host is of that state; not where the call's own sentence
+                # names that state or its place before the one called on, told as a trip apart
+                # ("The Foreign Minister, who visited Kabul last week, called on President X")
                 abroad = _visited_states(text, home, countries, places)
-                if len(abroad) == 1:
+                lo = sent.start if sent is not None else at
+                apart = any(pl.iso3 in abroad for pl in pl_ix.starting_in(lo, at)) or any(
+                    c.iso3 in abroad and not c.adjectival for c in c_ix.starting_in(lo, at))
+                if len(abroad) == 1 and not apart:
                     p.country = next(iter(abroad))
                     p.state_by("state_from_place_visited")
                 else:

@@ -325,8 +325,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             # the one joined with them whose state is told, else of the one they accompany where
             # its state is told ("who accompanied the Thai minister", "accompanying Minister Z"),
             # else of the publisher's
-            mate = _joined_partner(text, p.start - (len(text[max(0, p.start - 160):p.start]) - len(
-                _office_chain_end().sub("", text[max(0, p.start - 160):p.start]))), ends)
+            mate = _joined_partner(text, _chain_start(text, p.start), ends)
             led = _accompanied_state(text, acc.end(), p, persons, c_ix)
             if mate is not None and mate is not p and mate.country and not mate.is_post:
                 p.state_from(mate)
@@ -506,9 +505,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         # "Foreign Minister X and Defense Minister Y held talks with ...": of X's side (not "X and Y
         # signed the agreement", where they may be the two parties)
         end = p.mentions[0][1] if p.mentions else p.start
-        # skip the offices of a chain before the holder ("X and Deputy Prime Minister and Minister Y")
-        head = text[max(0, p.start - 160):p.start]
-        cut = p.start - (len(head) - len(_office_chain_end().sub("", head)))
+        cut = _chain_start(text, p.start)
         ally = _joined_partner(text, cut, ends, p.role) if re.match(
             r",?\s+(?:[^\s,.;]+\s+){0,6}(?:with|received|hosted|welcomed|called on)\b", text[end:end + 90]) else None
         if ally is not None and ally is not p and ally.country and not ally.is_post:
@@ -707,6 +704,13 @@ def _accompanied_state(text: str, at: int, p: PersonHit, persons: list[PersonHit
     if c is not None and re.fullmatch(r"\s+the\s+", text[at:c.start]):
         return str(c.iso3)
     return None
+
+
+def _chain_start(text: str, at: int) -> int:
+    """Where the offices of a chain before a holder named at `at` begin ("X and Deputy Prime
+    Minister and Minister Y": before "Deputy"), so that the one joined by "and" is found."""
+    head = text[max(0, at - 160):at]
+    return at - (len(head) - len(_office_chain_end().sub("", head)))
 
 
 def _side_led(text: str, p: PersonHit, sent: Sentence, c_ix: SpanIndex[CountryMention]) -> str | None:

@@ -172,3 +172,19 @@ def test_markup_in_names_is_kept_as_text() -> None:
     ex = extract(_statement("Talks\nDefence Minister <b>Jan</b> Novak met President Bob "
                             "<script>x</script> in Prague."))
     json.dumps([p.name for p in ex.persons.values()])
+
+
+def test_a_given_name_written_short_ends_no_sentence_but_a_surname_does() -> None:
+    """"Ma." (names.yaml given_abbreviations) after an office or at a sentence's start is a given
+    name written short, part of the name; after a word of a name it is a surname ("Jack Ma.")
+    and its dot ends the sentence."""
+    from defgraph.extract.text import sentences
+
+    def split(text: str) -> list[str]:
+        return [s.text for s in sentences(text)]
+
+    assert split("Foreign Affairs Secretary Ma. Theresa Lazaro said the visit went well.") == [
+        "Foreign Affairs Secretary Ma. Theresa Lazaro said the visit went well."]
+    assert split("Ma. Lourdes Santiago attended. She left.") == ["Ma. Lourdes Santiago attended.", "She left."]
+    assert split("The Prime Minister met the founder Jack Ma. Defence Minister Tim Ross spoke later.") == [
+        "The Prime Minister met the founder Jack Ma.", "Defence Minister Tim Ross spoke later."]

@@ -297,3 +297,26 @@ people:
     assert persons["sutarno"].country == "IDN"
     assert persons["ola-berg"].country == "SWE"
     assert persons["ola-berg"].confidence <= 0.6
+
+
+@pytest.mark.parametrize("cue", ["accompanying_after", "represented_by", "represented_by_also",
+                                 "represented_by_item", "own_institution_role", "office_as_style",
+                                 "gift_told", "forward_commitment", "package_told_before",
+                                 "government_role", "accompanied"])
+def test_person_and_pledge_cues_stay_fast_on_hostile_text(cue: str) -> None:
+    """Each cue read from a position or searched in a sentence or a title takes time in
+    proportion to the text, never its square, on 40 kB of runs of spaces, commas, repeated
+    words and capitals (processor time, with a wide margin for a loaded machine)."""
+    import time
+
+    from defgraph.rules import rules
+
+    pattern = rules().cues[cue]
+    for unit in (" ", ", ", "by ", "represented ", "Canada was represented by the , and ",
+                 " who will also accompany", "The aaas which ", "will decided to ", "A B C "):
+        text = (unit * (40_000 // len(unit) + 1))[:40_000]
+        t0 = time.process_time()
+        pattern.search(text)
+        pattern.match(text)
+        pattern.fullmatch(text)
+        assert time.process_time() - t0 < 0.2, (cue, unit)

@@ -311,19 +311,27 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 p.country = rep[-1].iso3
                 p.state_by("state_represented_by")
                 continue
-        if home and p.role and r.cues["own_institution_role"].search(p.role):
-            # "Ambassador X, Spokesman for the Presidency": an office of the publisher's own body
+        if home and p.role and r.cues["own_institution_role"].search(p.role) and not _position(text, p, ends)[0]:
+            # "Ambassador X, Spokesman for the Presidency": an office of the publisher's own body;
+            # not one met or called on ("visited Kyiv, where he met X, Spokesperson for the
+            # Ministry": the body of the place visited)
             p.country = home
             p.state_by("publisher_state_only_candidate")
             continue
         end0 = p.mentions[0][1] if p.mentions else p.end
-        if home and r.cues["accompanying_after"].match(text, end0):
+        acc = r.cues["accompanying_after"].match(text, end0) if home else None
+        if acc is not None and home:
             # "Foreign Minister X and Deputy Minister Y accompany the President": of the side of
-            # the one joined with them whose state is told, else of the publisher's
-            mate = _joined_partner(text, p.start - (len(text[max(0, p.start - 160):p.start]) - len(
-                _office_chain_end().sub("", text[max(0, p.start - 160):p.start]))), ends)
+            # the one joined with them whose state is told, else of the one they accompany where
+            # its state is told ("who accompanied the Thai minister", "accompanying Minister Z"),
+            # else of the publisher's
+            mate = _joined_partner(text, _chain_start(text, p.start), ends)
+            led = _accompanied_state(text, acc.end(), p, persons, c_ix)
             if mate is not None and mate is not p and mate.country and not mate.is_post:
                 p.state_from(mate)
+            elif led is not None:
+                p.country = led
+                p.state_by("state_of_partner_named_with")
             else:
                 p.country = home
                 p.state_by("publisher_state_only_candidate")
@@ -453,9 +461,14 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             if position == "host" and home and subject is None:
                 # one called on by a subject the sentence does not name ("The Deputy Prime Minister
                 # called on X") is the publisher's, unless the statement tells a visit to one
-                # foreign state: then the host is of that state
+                # foreign state: then the host is of that state; not where the call's own sentence
+                # names that state or its place before the one called on, told as a trip apart
+                # ("The Foreign Minister, who visited Kabul last week, called on President X")
                 abroad = _visited_states(text, home, countries, places)
-                if len(abroad) == 1:
+                lo = sent.start if sent is not None else at
+                apart = any(pl.iso3 in abroad for pl in pl_ix.starting_in(lo, at)) or any(
+                    c.iso3 in abroad and not c.adjectival for c in c_ix.starting_in(lo, at))
+                if len(abroad) == 1 and not apart:
                     p.country = next(iter(abroad))
                     p.state_by("state_from_place_visited")
                 else:
@@ -492,9 +505,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         # "Foreign Minister X and Defense Minister Y held talks with ...": of X's side (not "X and Y
         # signed the agreement", where they may be the two parties)
         end = p.mentions[0][1] if p.mentions else p.start
-        # skip the offices of a chain before the holder ("X and Deputy Prime Minister and Minister Y")
-        head = text[max(0, p.start - 160):p.start]
-        cut = p.start - (len(head) - len(_office_chain_end().sub("", head)))
+        cut = _chain_start(text, p.start)
         ally = _joined_partner(text, cut, ends, p.role) if re.match(
             r",?\s+(?:[^\s,.;]+\s+){0,6}(?:with|received|hosted|welcomed|called on)\b", text[end:end + 90]) else None
         if ally is not None and ally is not p and ally.country and not ally.is_post:
@@ -680,6 +691,28 @@ def _office_chain_end(r: Rules) -> re.Pattern[str]:
     return re.compile(r"(?:(?:" + r.role_re.pattern + r")\s*(?:,|and|&)\s*)+$")
 
 
+def _accompanied_state(text: str, at: int, p: PersonHit, persons: list[PersonHit],
+                       c_ix: SpanIndex[CountryMention]) -> str | None:
+    """The state of the one accompanied, named right after the verb (at `at`) with no punctuation
+    between: a person whose state is told ("accompanying Minister Z") or a state named right
+    after "the" ("who accompanied the Thai minister"); None where neither is told."""
+    for q in persons:
+        if q is not p and q.country and not q.is_post and any(
+                at < a <= at + 60 and not re.search(r"[,.;:()]", text[at:a]) for a, _b in q.mentions):
+            return q.country
+    c = next(iter(c_ix.starting_in(at, at + 8)), None)
+    if c is not None and re.fullmatch(r"\s+the\s+", text[at:c.start]):
+        return str(c.iso3)
+    return None
+
+
+def _chain_start(text: str, at: int) -> int:
+    """Where the offices of a chain before a holder named at `at` begin ("X and Deputy Prime
+    Minister and Minister Y": before "Deputy"), so that the one joined by "and" is found."""
+    head = text[max(0, at - 160):at]
+    return at - (len(head) - len(_office_chain_end().sub("", head)))
+
+
 def _side_led(text: str, p: PersonHit, sent: Sentence, c_ix: SpanIndex[CountryMention]) -> str | None:
     """The state of the side a person leads: "X led the Indian side", "the Japanese delegation
     was headed by Y and Z" (the state named in the phrase, not a counterpart's)."""
@@ -858,9 +891,11 @@ def _dominant_country(text: str, countries: list[CountryMention]) -> str | None:
 
 def _government_role(role: str) -> bool:
     """An office of a state's government (cue government_role), not of an international one
-    (cue not_government_role)."""
+    (cue not_government_role) nor of a body the office names ("Director of the OSCE Conflict
+    Prevention Centre"; a state's envoy "to NATO" stays one)."""
     cues = rules().cues
-    return bool(cues["government_role"].search(role)) and not cues["not_government_role"].search(role)
+    return bool(cues["government_role"].search(role)) and not cues["not_government_role"].search(role) \
+        and not any(not re.search(r"\bto\s+(?:the\s+)?$", role[:o.start]) for o in find_organisations(role))
 
 
 # two capitalised words joined by "and" before a verb: capitals that may stand for their states

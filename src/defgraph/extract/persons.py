@@ -246,7 +246,7 @@ def _roles(text: str, countries: SpanIndex[CountryMention]) -> list[_Role]:
         end = r.end()
         for c in countries.starting_in(r.start() + 1, end):
             if r.start() < c.start < end:
-                if r.group(0).startswith(("Ambassador", "Special Representative", "Special Envoy")):
+                if rules().cues["office_names_its_matter"].match(r.group(0)):
                     # "Ambassador to the Republic of Korea" is one office, and it ends with the state
                     # (so is "Special Representative on Afghanistan": the state is its matter)
                     end = min(end, c.end)

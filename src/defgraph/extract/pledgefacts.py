@@ -183,10 +183,14 @@ def _cumulative(window: str, before: str = "") -> bool:
     the package's own sum ("the new package amounts to SEK 4 billion"), a share of GDP is
     money given where aid to a state is named, and the words of a total after a commitment
     still to be carried out (`before`: the sentence up to the amount) tell the sum promised."""
-    forward = rules().cues["forward_commitment"].search(before) is not None
+    cues = rules().cues
+    commitment = cues["forward_commitment"].search(before)
+    # (not where a running total follows the commitment: "will provide ..., having already
+    # delivered aid worth a total of", "will deliver ..., bringing its aid to a total of")
+    forward = commitment is not None and cues["running_total_after"].search(before, commitment.end()) is None
     for c in pl_rules._CUMULATIVE.finditer(window):
         cue = c.group(0).lower()
-        if forward and rules().cues["forward_total_words"].match(cue):
+        if forward and cues["forward_total_words"].match(cue):
             continue
         if cue.startswith("amount") and re.search(r"\bpackage\b", window[:c.start()], re.I):
             continue

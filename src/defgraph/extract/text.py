@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..rules import lower_for_words, quick_start, required_words
+from ..rules import Rules, lower_for_words, per_rules, quick_start, required_words, rules
 
 _SENT_END = re.compile(r"(?<=[.!?。])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9À-ÖØ-Þ])|\n+")
 _SENT_END = quick_start(_SENT_END)  # (behind a lookahead of the characters it starts with: searched in whole texts)
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Adm|Sen|Rep|Hon|St|Prof|Sgt|No|Jan|Feb|"
                      r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc|Inc|Ltd|Co|Jr|Sr|U\.S|U\.K|"
-                     r"U\.N|e\.g|i\.e|approx|res|Res|ret|Ret|retd|Retd|rtd|Rtd|Ma|Amb)\.|\b[A-Z]\.)$")
+                     r"U\.N|e\.g|i\.e|approx|res|Res|ret|Ret|retd|Retd|rtd|Rtd|Amb)\.|\b[A-Z]\.)$")
 MAX_SENTENCE = 1500
 
 
@@ -23,13 +23,35 @@ class Sentence:
     text: str
 
 
+@per_rules
+def _given_short(r: Rules) -> re.Pattern[str] | None:
+    """A given name written short (names.yaml given_abbreviations: "Ma.") before a candidate
+    sentence end, with the word before it."""
+    if not r.given_abbreviations:
+        return None
+    return re.compile(r"(?:(?P<before>[\w'’-]+)[ \t]+)?\b(?:" + "|".join(map(re.escape, r.given_abbreviations))
+                      + r")\.$")
+
+
+def _short_given_name(text: str) -> bool:
+    """The text ends on a given name written short ("Secretary Ma."), not on a surname that
+    looks like one: after a word of a name ("founder Jack Ma. Then ...") the dot ends the sentence."""
+    pattern = _given_short()
+    m = pattern.search(text) if pattern is not None else None
+    if m is None:
+        return False
+    before = m.group("before")
+    return before is None or not before[0].isupper() or before in rules().not_names
+
+
 def sentences(text: str) -> list[Sentence]:
     """Split into sentences, keeping offsets; very long runs without breaks are cut in pieces."""
     out: list[Sentence] = []
     start = 0
     for m in _SENT_END.finditer(text):
         cut = m.start()
-        if "\n" not in m.group(0) and _ABBREV.search(text[max(start, cut - 8):cut]):
+        if "\n" not in m.group(0) and (_ABBREV.search(text[max(start, cut - 8):cut])
+                                       or _short_given_name(text[max(start, cut - 40):cut])):
             continue
         _emit(text, start, cut, out)
         start = m.end()

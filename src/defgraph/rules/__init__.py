@@ -100,6 +100,7 @@ class Group:
     name: str
     names: list[str]
     members: list[Member]
+    as_members: bool = True  # its full name after its members' people names its members
 
     def members_on(self, day: dt.date | None) -> list[str]:
         """ISO3 codes of the members on that day (every member ever, when the day is unknown)."""
@@ -858,7 +859,8 @@ def _add_groups(r: Rules, file: str, doc: dict[str, Any]) -> None:
             members.append(Member(_state(m, m.raw.get("state")), start, end))
         if not members:
             raise e.fail("a group needs members")
-        r.groups.append(Group(key, e.get("name", str, required=True), names, members))
+        r.groups.append(Group(key, e.get("name", str, required=True), names, members,
+                              e.get("as_members", bool, default=True)))
 
 
 def _add_people(r: Rules, file: str, doc: dict[str, Any]) -> None:

@@ -256,9 +256,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if not future and gather_from is not None and any(x.relative for x in ds) and gather_from.search(s.text):
                 future = True  # "NATO leaders gather in The Hague from Tuesday": a preview in the present
             participle = R.cues.get("future_participle_before")
-            if not future and participle is not None and re.match(r"(?:hosted|chaired|convened|organi[sz]ed)\b", t.word, re.I) \
-                    and participle.search(s.text, 0, t.start - s.start):
-                future = True  # "will gather in Oslo on Friday ..., hosted by X": the participle's tense is the gathering's
+            if not future and participle is not None and R.cues["participle_trigger"].match(t.word.strip()) \
+                    and (participle.search(s.text, 0, t.start - s.start)
+                         or R.cues["future_participle_after"].match(s.text, t.end - s.start)):
+                # "will gather in Oslo on Friday ..., hosted by X", "The summit, hosted by X, will be
+                # held on Monday": the participle's tense is the gathering's
+                future = True
             plan_after = R.cues.get("headline_plan_after")
             if not future and d.headline and plan_after is not None and not t.convening and " " not in t.word.strip() \
                     and plan_after.match(s.text, t.end - s.start):

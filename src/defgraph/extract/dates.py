@@ -43,7 +43,7 @@ _BARE_WEEKDAY_VERBS = ("agreed", "met", "held", "signed", "announced", "visited"
 _BARE_WEEKDAY_AFTER = "|".join(f"(?<=\\b{v} )" for v in _BARE_WEEKDAY_VERBS)
 
 _RELATIVE = re.compile(
-    r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|tomorrow|yesterday|"
+    r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|tomorrow|yesterday|last night|"
     r"last weekend|this weekend|next weekend|last week|next week|last month|next month|"
     r"later this (?:year|month|week)|later in the year|"
     r"(?:on |last |this |next |from |until |" + _BARE_WEEKDAY_AFTER + r")(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
@@ -59,7 +59,7 @@ _DIGITS = re.compile(r"\d+")
 # (looked for in the text in lower case: a case-blind pattern tries every position, and costs
 # more than the patterns themselves)
 _MONTH_WORD = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
-_RELATIVE_WORD = re.compile(r"today|tonight|tomorrow|yesterday|morning|afternoon|evening|week|month|year|"
+_RELATIVE_WORD = re.compile(r"today|tonight|tomorrow|yesterday|morning|afternoon|evening|night|week|month|year|"
                             r"monday|tuesday|wednesday|thursday|friday|saturday|sunday")
 # the only characters whose lower case is not what a case-blind pattern matches them to (ſ and ı
 # match s and i; İ lowers to two characters): a text with one is scanned at every position
@@ -295,7 +295,7 @@ def resolve_relative(expr: str, ref: date, *, future: bool = False) -> tuple[dat
         return ref, False
     if e == "tomorrow":
         return ref + timedelta(days=1), False
-    if e == "yesterday":
+    if e in ("yesterday", "last night"):
         return ref - timedelta(days=1), False
     if e == "last weekend":
         back = (ref.weekday() - 5) % 7 or 7

@@ -1032,6 +1032,17 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date,
     before = [d for d in ctx.index(ctx.dates).starting_in(body_start, s.start)
               if not d.vague and not _is_dateline_date(ctx.text, d) and not _day_of_saying(ctx.text, d)
               and not other.search(ctx.text, max(0, d.start - 40), d.start) and not _ahead_of_past(ctx.text, d)]
+    arrival = rules().cues.get("arrival_day_before")
+    if arrival is not None and len(before) > 1:
+        # ("held talks this morning, after X arrived last night. After the talks, they signed ..."):
+        # the day of an arrival told beside a later day of its sentence is not the day the report
+        # goes on with
+        def _beside_later(d: DateMention) -> bool:
+            sent = next((x for x in ctx.sentences if x.start <= d.start < x.end), None)
+            return sent is not None and any(o is not d and sent.start <= o.start < sent.end and o.date > d.date
+                                            for o in before)
+        before = [d for d in before if not (arrival.search(ctx.text, max(0, d.start - 80), d.start)
+                                            and _beside_later(d))] or before
     if not before and s.start < body_start:
         # the title's event is the one the first lines tell: "NATO Secretary General meets Prime
         # Minister of Montenegro" over "... welcomed ... on Tuesday (13 May 2025)"

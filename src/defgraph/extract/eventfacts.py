@@ -451,6 +451,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # from 5 to 15 May", is the event's own dates)
                 closing, ds = _retense(ds[0], day0, True), []
             ds_t = _trigger_days(s, t, ds)
+            stay = [g for g in guest if t.type == "Visit" and t.end <= g.start and
+                    rules().cues["guest_visit_before"].search(ctx.text, max(s.start, t.start - 80), g.start)]
+            if stay and not d.headline:
+                # "held talks with X, who is on an official visit to Y from 14 to 16 April": the
+                # visit the clause tells is dated by the clause's days (the talks' day is inside)
+                ds_t = [_rebase(stay[0], day0)]
             exact = [x for x in ds_t if not x.vague]
             chosen = exact[0] if exact else (ds_t[0] if ds_t else None)
             if chosen is not None and chosen.end_date is None:

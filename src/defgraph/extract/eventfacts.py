@@ -1222,6 +1222,12 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
         for o in ctx.within(ctx.orgs, s):
             if _org_is_actor(ctx, s, o):
                 _add(target.participants, ActorRef("organisation", o.key))
+        for g in ctx.within(ctx.groups, s):
+            # "The retreat was attended by the Foreign Ministers of ASEAN Member States": the
+            # group's members that day, as in a sentence of the event's own
+            if ev_rules.actor_position(s.text, g.start - s.start) == "actor":
+                for iso3 in g.members:
+                    _add(target.participants, ActorRef("country", iso3))
         if target.count is None:
             target.count = ev_rules.participant_count(s.text)
         target.extra_spans.append(s)

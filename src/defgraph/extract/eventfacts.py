@@ -268,7 +268,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 future = True  # the event's noun, then an infinitive: "Joint exercise Dustlik to open on Monday"
             parts: list[tuple[ActorRef, int]] = [(ref, s.start) for ref in carry]
             if not carry and drafts and drafts[-1].sentence.start < s.start and \
-                    rules().cues["anaphoric_subject"].match(s.text, 0, t.end - s.start) and \
+                    (subject := rules().cues["anaphoric_subject"].match(s.text, 0, t.end - s.start)) and \
                     not any(pos < t.start for _p, pos in ps):
                 # "... General X was granted an audience ... The General also held talks with Y":
                 # the one who acts is the first person of the event told before (of the last one
@@ -284,7 +284,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                         pers = ante
                         actor = ActorRef("person", pers.key)
                 if actor is not None and pers is not None and pers.country:
-                    parts += [(actor, s.start), (ActorRef("country", pers.country), s.start)]
+                    # (where the subject stands: "On the sidelines of the Retreat, the Minister held
+                    # ...": after an occasion that opens the sentence, which names no party)
+                    at = s.start + subject.end() - 1
+                    parts += [(actor, at), (ActorRef("country", pers.country), at)]
             if attending is None:
                 attending = ev_rules.attend_sentence(s.text)
             for c in cs:

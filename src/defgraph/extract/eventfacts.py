@@ -320,7 +320,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                          if not _in_future_clause(s.text, t.end - s.start, pos - s.start, future_cue)]
             if day0 is not None and _dated_long_before(ctx, s, t, day0, R.window("background_days")):
                 continue  # "the Dayton agreement, which was signed in Paris in December 1995": background
-            background = rules().cues["background"].search(s.text, t.end - s.start)
+            # (inside a trigger of several words too: "The signing comes months after Solomon
+            # Islands agreed a security deal with China": what comes after is background)
+            background = rules().cues["background"].search(
+                s.text, t.start - s.start + len(t.word.split()[0]) if " " in t.word.strip() else t.end - s.start)
             if d.headline:
                 # "European leaders meet in Paris as US and Russia prepare Riyadh talks": a headline's
                 # second clause tells another matter; its states are no parties to this event

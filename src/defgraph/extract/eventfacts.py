@@ -419,7 +419,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 return t.type in host_party and not any(a <= c.start < b for a, b in _other_event_clauses(s, t, triggers)) \
                     and bool(R.cues["visited_state_before"].search(ctx.text[max(0, c.start - 20):c.start])) \
                     and not (matter_in is not None and matter_in.search(ctx.text, max(0, c.start - 40), c.start)) \
-                    and not (earlier is not None and earlier.search(ctx.text, max(s.start, c.start - 60), c.start))
+                    and not (earlier is not None and earlier.search(ctx.text, max(s.start, c.start - 60), c.start)) \
+                    and not (background is not None and c.start - s.start >= background.end())
+                # (nor a state after words that make it background: "..., before travelling to Timor-Leste")
             hosts = {c.iso3 for c in cs if visited(c)}
             if place and t.type in host_party and place.kind == "city" and place.iso3 and hosts \
                     and place.iso3 not in hosts and not d.place_by_dateline and place.end <= t.start:

@@ -954,8 +954,11 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
                 p.state_by("state_from_honorific" if by_honorific else "state_from_national_title")
         if p.country is not None and any(x is not None and x != p.country for x in (by_title, by_honorific)):
             p.state_by("state_conflicting_cues")
-        surname = p.name.split()[-1]
-        if len(surname) > 2 and len(p.name.split()) > 1:
+        bare = p.name.split()
+        while len(bare) > 2 and re.fullmatch(rules().post_nominal_any, bare[-1]):
+            bare = bare[:-1]  # "Ferdinand Marcos Jr." ... "Marcos said": the surname before the suffix
+        surname = bare[-1]
+        if len(surname) > 2 and len(bare) > 1:
             by_surname.setdefault(surname, []).append(p)
         words = p.name.split()
         if len(words) >= 3 and all(re.fullmatch(r"[A-Z][a-z][\w'’-]+", w) for w in words[:2]):

@@ -1193,7 +1193,8 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     trigger_sentences = {d.sentence.start for d in drafts if not d.tentative}
     summary = rules().cues["summary"]
     multilateral = rules().classes_with("multilateral")
-    multi = [d for d in drafts if d.type in multilateral and not d.side and not d.tentative]
+    multi = [d for d in drafts if d.type in multilateral and not d.side and not d.tentative
+             and not _between_two(d)]
     multi_starts = [d.sentence.start for d in multi]  # drafts come in sentence order
     for s in ctx.sentences:
         if s.start in trigger_sentences or not ev_rules.attend_sentence(s.text) or summary.match(s.text):
@@ -1239,6 +1240,13 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
         if target.count is None:
             target.count = ev_rules.participant_count(s.text)
         target.extra_spans.append(s)
+
+
+def _between_two(d: ev_rules.EventDraft) -> bool:
+    """An event of a kind that is between two alone (a courtesy call: flag between_two of its
+    type), which no one else attends."""
+    et = rules().event_type(d.trigger.kind) if d.trigger.kind else None
+    return et is not None and et.cls == d.type and et.flags.get("between_two", False)
 
 
 def _last_clause(text: str) -> str:

@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 BUILTIN = ("event_types.yaml", "cues.yaml", "offices.yaml", "names.yaml", "organisations.yaml",
            "groups.yaml", "venues.yaml", "countries.yaml", "windows.yaml", "people.yaml")
 EVENT_CLASSES = ("Meeting", "Visit", "Call", "AgreementSigning", "Exercise", "Deployment")
-FLAGS = ("host_is_party", "multilateral", "absorbs_meeting", "remote", "needs_partner")
+FLAGS = ("host_is_party", "multilateral", "absorbs_meeting", "remote", "needs_partner", "between_two")
 ENV = "DEFGRAPH_RULES"
 
 

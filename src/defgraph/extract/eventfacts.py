@@ -1228,6 +1228,14 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
                     r"\bfrom\s+(?:the\s+)?$", ctx.text[max(s.start, c.start - 12):c.start]) or \
                     _list_first_after_from(ctx, s, c):
                 _add(target.participants, ActorRef("country", c.iso3))
+        named = ctx.within(ctx.countries, s)
+        for p, pos in ctx.persons_in(s):
+            # "President X took part from State House": the state of one named as attending (not
+            # one who represents a state named before: "Denmark by Minister of Defence Y")
+            if p.country and not p.is_post and not re.search(
+                    r"(?:,\s+|\b)(?:where|which|whose|although|though)\b", ctx.text[s.start:pos]) and \
+                    not any(c.end <= pos and _REPRESENTED_BY.match(ctx.text, c.end, pos) for c in named):
+                _add(target.participants, ActorRef("country", p.country))
         for o in ctx.within(ctx.orgs, s):
             if _org_is_actor(ctx, s, o):
                 _add(target.participants, ActorRef("organisation", o.key))
@@ -1240,6 +1248,9 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
         if target.count is None:
             target.count = ev_rules.participant_count(s.text)
         target.extra_spans.append(s)
+
+
+_REPRESENTED_BY = re.compile(r"\s+(?:was\s+|were\s+)?(?:represented\s+)?by\b")
 
 
 def _between_two(d: ev_rules.EventDraft) -> bool:

@@ -481,6 +481,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                               _BEGAN.search(ctx.text, max(s.start, x.start - 30), x.start)), None)
                 if began is not None:
                     chosen = replace(began, end_date=chosen.date)
+                elif (span := _N_DAY.search(s.text, max(0, chosen.end - s.start), t.end - s.start)) is not None \
+                        and (n_days := number_value(span.group("n")) or 0) >= 2 and n_days <= 14:
+                    # "today concluded the two-day G20 Foreign Ministers' Meeting": the day it ended
+                    # is its last, its first that many days before
+                    chosen = replace(chosen, date=chosen.date - timedelta(days=n_days - 1), end_date=chosen.date)
             nth = rules().cues["nth_day_of"].search(ctx.text, max(s.start, t.start - 60), t.start) \
                 if chosen is not None and chosen.end_date is None and t.type in host_party else None
             n = rules().cue_values["nth_day_of"].get(nth.group(1).lower(), 0) if nth else 0
@@ -542,7 +547,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                                         or _SEPARATE_IN.search(s.text, t.start - s.start)
                                         or _SEPARATELY_AFTER.match(s.text, t.end - s.start)
                                         or _SEPARATELY_LATER.match(s.text, t.end - s.start)):
-                drafts.extend(_separate(s, d, parts, t, pls))
+                drafts.extend(_separate(s, d, parts, t, pls, [x for x in ds if not x.vague]))
             if t.type in host_party and chosen is not None:
                 stops = _itinerary(ctx, s, d, day0, future)
                 drafts.extend(stops)
@@ -639,7 +644,7 @@ _ENDED = re.compile(r"\b(?:ended|ends|concluded|concludes|completed|wrapped up|c
 _BEGAN = re.compile(r"\b(?:began|begun|begins|started|starts|opened|arrived)\b[^.;]{0,20}$", re.I)
 _UNTIL = re.compile(r"\b(?:ending|ends|until|till|through|to leave\b[^.;]{0,40}?)\s+(?:on\s+)?"
                     r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?)?$", re.I)
-_N_DAY = re.compile(r"\b(?P<n>\d{1,2}|" + NUMBER_WORDS_RE + r")[- ]day\s+(?:\w+\s+){0,3}?(?:visit|port call|call|stay|trip|tour|talks|meeting|"
+_N_DAY = re.compile(r"\b(?P<n>\d{1,2}|" + NUMBER_WORDS_RE + r")[- ]day\s+(?:[\w'’]+\s+){0,3}?(?:visit|port call|call|stay|trip|tour|talks|meeting|"
                     r"conference|session|dialogue|exercise)\b", re.I)
 
 
@@ -790,10 +795,12 @@ _AND_LIST = re.compile(r",\s+(?:and\s+)?|\s+(?:and|as well as)\s+", re.I)
 
 
 def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, int]],
-              t: ev_rules.Trigger, places: Sequence[PlaceMention] = ()) -> list[ev_rules.EventDraft]:
+              t: ev_rules.Trigger, places: Sequence[PlaceMention] = (),
+              days: Sequence[DateMention] = ()) -> list[ev_rules.EventDraft]:
     """'had separate meetings with A and with B': one meeting per counterpart, each with the side
     named before the trigger (and the city named in its own part: "with A in Berlin and, later
-    the same day, with B in Paris")."""
+    the same day, with B in Paris"; the day named in its own part: "with A on Thursday and with
+    B on Friday")."""
     rel = t.end - s.start
     cuts = [m for m in rules().cues["and_with"].finditer(s.text, rel)]
     later = _SEPARATELY_LATER.match(s.text, rel)
@@ -830,6 +837,9 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
         city = next((pl for pl in places if pl.kind == "city" and a <= pl.start - s.start < b), None)
         if city is not None and not d.side:
             x.place, x.venue = city, None
+        day = next((dm for dm in days if a <= dm.start - s.start < b), None)
+        if day is not None and d.date is not None and day.end_date is None:
+            x.date, x.date_explicit = day.date, True
         x.person_states, x.bilateral = d.person_states, d.bilateral
         d.separate, x.separate = 1, len(out) + 2
         out.append(x)

@@ -286,8 +286,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if actor is not None and pers is not None and pers.country:
                     # (where the subject stands: "On the sidelines of the Retreat, the Minister held
                     # ...": after an occasion that opens the sentence, which names no party)
-                    at = s.start + subject.end() - 1
-                    parts += [(actor, at), (ActorRef("country", pers.country), at)]
+                    subject_at = s.start + subject.end() - 1
+                    parts += [(actor, subject_at), (ActorRef("country", pers.country), subject_at)]
             if attending is None:
                 attending = ev_rules.attend_sentence(s.text)
             for c in cs:

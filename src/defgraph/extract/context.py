@@ -65,6 +65,8 @@ def find_groups(text: str, day: date | None) -> list[GroupMention]:
             if n is not None and not any(o.start <= n.start() < o.end for o in out):
                 name = next(k for k, v in n.groupdict().items() if v is not None)
                 group = r.groups[int(name[1:])]
+                if not group.as_members:
+                    continue
                 out.append(GroupMention(n.start(), n.end(), group.key, tuple(group.members_on(day))))
         out.sort(key=lambda g: g.start)
     counted = r.cues.get("counted_members")

@@ -255,13 +255,20 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             gather_from = R.cues.get("present_gathering_from")
             if not future and gather_from is not None and any(x.relative for x in ds) and gather_from.search(s.text):
                 future = True  # "NATO leaders gather in The Hague from Tuesday": a preview in the present
+            participle = R.cues.get("future_participle_before")
+            if not future and participle is not None and R.cues["participle_trigger"].match(t.word.strip()) \
+                    and (participle.search(s.text, 0, t.start - s.start)
+                         or R.cues["future_participle_after"].match(s.text, t.end - s.start)):
+                # "will gather in Oslo on Friday ..., hosted by X", "The summit, hosted by X, will be
+                # held on Monday": the participle's tense is the gathering's
+                future = True
             plan_after = R.cues.get("headline_plan_after")
             if not future and d.headline and plan_after is not None and not t.convening and " " not in t.word.strip() \
                     and plan_after.match(s.text, t.end - s.start):
                 future = True  # the event's noun, then an infinitive: "Joint exercise Dustlik to open on Monday"
             parts: list[tuple[ActorRef, int]] = [(ref, s.start) for ref in carry]
             if not carry and drafts and drafts[-1].sentence.start < s.start and \
-                    rules().cues["anaphoric_subject"].match(s.text, 0, t.end - s.start) and \
+                    (subject := rules().cues["anaphoric_subject"].match(s.text, 0, t.end - s.start)) and \
                     not any(pos < t.start for _p, pos in ps):
                 # "... General X was granted an audience ... The General also held talks with Y":
                 # the one who acts is the first person of the event told before (of the last one
@@ -277,7 +284,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                         pers = ante
                         actor = ActorRef("person", pers.key)
                 if actor is not None and pers is not None and pers.country:
-                    parts += [(actor, s.start), (ActorRef("country", pers.country), s.start)]
+                    # (where the subject stands: "On the sidelines of the Retreat, the Minister held
+                    # ...": after an occasion that opens the sentence, which names no party)
+                    subject_at = s.start + subject.end() - 1
+                    parts += [(actor, subject_at), (ActorRef("country", pers.country), subject_at)]
             if attending is None:
                 attending = ev_rules.attend_sentence(s.text)
             for c in cs:
@@ -310,7 +320,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                          if not _in_future_clause(s.text, t.end - s.start, pos - s.start, future_cue)]
             if day0 is not None and _dated_long_before(ctx, s, t, day0, R.window("background_days")):
                 continue  # "the Dayton agreement, which was signed in Paris in December 1995": background
-            background = rules().cues["background"].search(s.text, t.end - s.start)
+            # (inside a trigger of several words too: "The signing comes months after Solomon
+            # Islands agreed a security deal with China": what comes after is background)
+            background = rules().cues["background"].search(
+                s.text, t.start - s.start + len(t.word.split()[0]) if " " in t.word.strip() else t.end - s.start)
             if d.headline:
                 # "European leaders meet in Paris as US and Russia prepare Riyadh talks": a headline's
                 # second clause tells another matter; its states are no parties to this event
@@ -412,7 +425,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 return t.type in host_party and not any(a <= c.start < b for a, b in _other_event_clauses(s, t, triggers)) \
                     and bool(R.cues["visited_state_before"].search(ctx.text[max(0, c.start - 20):c.start])) \
                     and not (matter_in is not None and matter_in.search(ctx.text, max(0, c.start - 40), c.start)) \
-                    and not (earlier is not None and earlier.search(ctx.text, max(s.start, c.start - 60), c.start))
+                    and not (earlier is not None and earlier.search(ctx.text, max(s.start, c.start - 60), c.start)) \
+                    and not (background is not None and c.start - s.start >= background.end())
+                # (nor a state after words that make it background: "..., before travelling to Timor-Leste")
             hosts = {c.iso3 for c in cs if visited(c)}
             if place and t.type in host_party and place.kind == "city" and place.iso3 and hosts \
                     and place.iso3 not in hosts and not d.place_by_dateline and place.end <= t.start:
@@ -450,6 +465,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # from 5 to 15 May", is the event's own dates)
                 closing, ds = _retense(ds[0], day0, True), []
             ds_t = _trigger_days(s, t, ds)
+            stay = [g for g in guest if t.type == "Visit" and t.end <= g.start and
+                    rules().cues["guest_visit_before"].search(ctx.text, max(s.start, t.start - 80), g.start)]
+            if stay and not d.headline:
+                # "held talks with X, who is on an official visit to Y from 14 to 16 April": the
+                # visit the clause tells is dated by the clause's days (the talks' day is inside)
+                ds_t = [_rebase(stay[0], day0)]
             exact = [x for x in ds_t if not x.vague]
             chosen = exact[0] if exact else (ds_t[0] if ds_t else None)
             if chosen is not None and chosen.end_date is None:
@@ -466,6 +487,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                               _BEGAN.search(ctx.text, max(s.start, x.start - 30), x.start)), None)
                 if began is not None:
                     chosen = replace(began, end_date=chosen.date)
+                elif (span := _N_DAY.search(s.text, max(0, chosen.end - s.start), t.end - s.start)) is not None \
+                        and (n_days := number_value(span.group("n")) or 0) >= 2 and n_days <= 14:
+                    # "today concluded the two-day G20 Foreign Ministers' Meeting": the day it ended
+                    # is its last, its first that many days before
+                    chosen = replace(chosen, date=chosen.date - timedelta(days=n_days - 1), end_date=chosen.date)
             closed_span, closing_verb = R.cues.get("closed_after_days"), R.cues.get("closing_verb")
             if chosen is not None and chosen.end_date is None and not chosen.vague and closed_span is not None \
                     and closing_verb is not None and t.end <= chosen.start and may_match(closing_verb, s.text) \
@@ -558,7 +584,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                                         or _SEPARATE_IN.search(s.text, t.start - s.start)
                                         or _SEPARATELY_AFTER.match(s.text, t.end - s.start)
                                         or _SEPARATELY_LATER.match(s.text, t.end - s.start)):
-                drafts.extend(_separate(s, d, parts, t, pls))
+                drafts.extend(_separate(s, d, parts, t, pls, [x for x in ds if not x.vague]))
             if t.type in host_party and chosen is not None:
                 stops = _itinerary(ctx, s, d, day0, future)
                 drafts.extend(stops)
@@ -655,7 +681,7 @@ _ENDED = re.compile(r"\b(?:ended|ends|concluded|concludes|completed|wrapped up|c
 _BEGAN = re.compile(r"\b(?:began|begun|begins|started|starts|opened|arrived)\b[^.;]{0,20}$", re.I)
 _UNTIL = re.compile(r"\b(?:ending|ends|until|till|through|to leave\b[^.;]{0,40}?)\s+(?:on\s+)?"
                     r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?)?$", re.I)
-_N_DAY = re.compile(r"\b(?P<n>\d{1,2}|" + NUMBER_WORDS_RE + r")[- ]day\s+(?:\w+\s+){0,3}?(?:visit|port call|call|stay|trip|tour|talks|meeting|"
+_N_DAY = re.compile(r"\b(?P<n>\d{1,2}|" + NUMBER_WORDS_RE + r")[- ]day\s+(?:[\w'’]+\s+){0,3}?(?:visit|port call|call|stay|trip|tour|talks|meeting|"
                     r"conference|session|dialogue|exercise)\b", re.I)
 
 
@@ -806,10 +832,12 @@ _AND_LIST = re.compile(r",\s+(?:and\s+)?|\s+(?:and|as well as)\s+", re.I)
 
 
 def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, int]],
-              t: ev_rules.Trigger, places: Sequence[PlaceMention] = ()) -> list[ev_rules.EventDraft]:
+              t: ev_rules.Trigger, places: Sequence[PlaceMention] = (),
+              days: Sequence[DateMention] = ()) -> list[ev_rules.EventDraft]:
     """'had separate meetings with A and with B': one meeting per counterpart, each with the side
     named before the trigger (and the city named in its own part: "with A in Berlin and, later
-    the same day, with B in Paris")."""
+    the same day, with B in Paris"; the day named in its own part: "with A on Thursday and with
+    B on Friday")."""
     rel = t.end - s.start
     cuts = [m for m in rules().cues["and_with"].finditer(s.text, rel)]
     later = _SEPARATELY_LATER.match(s.text, rel)
@@ -846,6 +874,9 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
         city = next((pl for pl in places if pl.kind == "city" and a <= pl.start - s.start < b), None)
         if city is not None and not d.side:
             x.place, x.venue = city, None
+        day = next((dm for dm in days if a <= dm.start - s.start < b), None)
+        if day is not None and d.date is not None and day.end_date is None:
+            x.date, x.date_explicit = day.date, True
         x.person_states, x.bilateral = d.person_states, d.bilateral
         d.separate, x.separate = 1, len(out) + 2
         out.append(x)
@@ -1066,6 +1097,17 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date,
     before = [d for d in ctx.index(ctx.dates).starting_in(body_start, s.start)
               if not d.vague and not _is_dateline_date(ctx.text, d) and not _day_of_saying(ctx.text, d)
               and not other.search(ctx.text, max(0, d.start - 40), d.start) and not _ahead_of_past(ctx.text, d)]
+    arrival = rules().cues.get("arrival_day_before")
+    if arrival is not None and len(before) > 1:
+        # ("held talks this morning, after X arrived last night. After the talks, they signed ..."):
+        # the day of an arrival told beside a later day of its sentence is not the day the report
+        # goes on with
+        def _beside_later(d: DateMention) -> bool:
+            sent = next((x for x in ctx.sentences if x.start <= d.start < x.end), None)
+            return sent is not None and any(o is not d and sent.start <= o.start < sent.end and o.date > d.date
+                                            for o in before)
+        before = [d for d in before if not (arrival.search(ctx.text, max(0, d.start - 80), d.start)
+                                            and _beside_later(d))] or before
     if not before and s.start < body_start:
         # the title's event is the one the first lines tell: "NATO Secretary General meets Prime
         # Minister of Montenegro" over "... welcomed ... on Tuesday (13 May 2025)"
@@ -1216,7 +1258,7 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     # (a meeting of many held on the margins of another is the nearest event too: "On the margins
     # of the conference, X took part in a meeting of the coalition ..., co-chaired by A and B.
     # C and D attended in person")
-    multi = [d for d in drafts if d.type in multilateral and not d.tentative
+    multi = [d for d in drafts if d.type in multilateral and not d.tentative and not _between_two(d)
              and (not d.side or (not d.bilateral and _meeting_of_many(d)))]
     multi_starts = [d.sentence.start for d in multi]  # drafts come in sentence order
     for s in ctx.sentences:
@@ -1251,16 +1293,37 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
                     r"\bfrom\s+(?:the\s+)?$", ctx.text[max(s.start, c.start - 12):c.start]) or \
                     _list_first_after_from(ctx, s, c):
                 _add(target.participants, ActorRef("country", c.iso3))
+        named = ctx.within(ctx.countries, s)
+        for p, pos in ctx.persons_in(s):
+            # "President X took part from State House", "Chancellor X and President Zelensky attended
+            # in person": the state of one named as attending (not
+            # one who represents a state named before: "Denmark by Minister of Defence Y")
+            if p.country and not p.is_post and not re.search(
+                    r"(?:,\s+|\b)(?:where|which|whose|although|though)\b", ctx.text[s.start:pos]) and \
+                    not any(c.end <= pos and _REPRESENTED_BY.match(ctx.text, c.end, pos) for c in named):
+                _add(target.participants, ActorRef("country", p.country))
         for o in ctx.within(ctx.orgs, s):
             if _org_is_actor(ctx, s, o):
                 _add(target.participants, ActorRef("organisation", o.key))
-        for p, pos in ctx.persons_in(s):
-            # "Chancellor X and President Zelensky attended in person": the state of one named as attending
-            if p.country and not p.is_post and ev_rules.attend_sentence(ctx.text[pos:s.end]):
-                _add(target.participants, ActorRef("country", p.country))
+        for g in ctx.within(ctx.groups, s):
+            # "The retreat was attended by the Foreign Ministers of ASEAN Member States": the
+            # group's members that day, as in a sentence of the event's own
+            if ev_rules.actor_position(s.text, g.start - s.start) == "actor":
+                for iso3 in g.members:
+                    _add(target.participants, ActorRef("country", iso3))
         if target.count is None:
             target.count = ev_rules.participant_count(s.text)
         target.extra_spans.append(s)
+
+
+_REPRESENTED_BY = re.compile(r"\s+(?:was\s+|were\s+)?(?:represented\s+)?by\b")
+
+
+def _between_two(d: ev_rules.EventDraft) -> bool:
+    """An event of a kind that is between two alone (a courtesy call: flag between_two of its
+    type), which no one else attends."""
+    et = rules().event_type(d.trigger.kind) if d.trigger.kind else None
+    return et is not None and et.cls == d.type and et.flags.get("between_two", False)
 
 
 def _last_clause(text: str) -> str:

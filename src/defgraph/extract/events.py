@@ -334,8 +334,10 @@ def attend_sentence(text: str) -> bool:
     if not may_match(cue, text):
         return False
     m = cue.search(text)
+    hearsay = rules().cues.get("attend_hearsay_before")
     while m is not None:
-        if not _RELATIVE_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+        if not _RELATIVE_BEFORE.search(text, max(0, m.start() - 30), m.start()) and \
+                not (hearsay is not None and hearsay.search(text, 0, m.start())):
             return True
         m = cue.search(text, m.end())
     return False

@@ -978,8 +978,11 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
                 p.state_by("state_from_honorific" if by_honorific else "state_from_national_title")
         if p.country is not None and any(x is not None and x != p.country for x in (by_title, by_honorific)):
             p.state_by("state_conflicting_cues")
-        surname = p.name.split()[-1]
-        if len(surname) > 2 and len(p.name.split()) > 1:
+        name_words = p.name.split()
+        while len(name_words) > 2 and re.fullmatch(rules().post_nominal_any, name_words[-1]):
+            name_words = name_words[:-1]  # "Ferdinand Marcos Jr." ... "Marcos said": the surname before the suffix
+        surname = name_words[-1]
+        if len(surname) > 2 and len(name_words) > 1:
             by_surname.setdefault(surname, []).append(p)
         words = p.name.split()
         if len(words) >= 3 and all(re.fullmatch(r"[A-Z][a-z][\w'’-]+", w) for w in words[:2]):

@@ -209,8 +209,10 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             continue
         # Longest prefix of the capitalised run that the gazetteer knows: "Brussels Summit" -> Brussels
         for k in range(len(parts), 0, -1):
-            if k < len(parts) and cues["body_head_word"].fullmatch(parts[k].rstrip(".,'’")):
-                continue  # "the Naval Forces Command", "the Defence Services Academy": a body, not a town
+            if k < len(parts) and any(cues["body_head_word"].fullmatch(p.rstrip(".,'’")) for p in parts[k:]):
+                # "the Naval Forces Command", "the Defence Services Academy": a body, not a town
+                # ("the Federal Capital Territory": nor "Federal" before "Capital")
+                continue
             if k == 1 < len(parts) and cues["compass"].fullmatch(parts[0]):
                 continue  # "the North Atlantic Treaty", "the North Korean capital": no town North
             cand = " ".join(parts[:k]).rstrip(".,'’")

@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 BUILTIN = ("event_types.yaml", "cues.yaml", "offices.yaml", "names.yaml", "organisations.yaml",
            "groups.yaml", "venues.yaml", "countries.yaml", "windows.yaml", "people.yaml")
 EVENT_CLASSES = ("Meeting", "Visit", "Call", "AgreementSigning", "Exercise", "Deployment")
-FLAGS = ("host_is_party", "multilateral", "absorbs_meeting", "remote", "needs_partner")
+FLAGS = ("host_is_party", "multilateral", "absorbs_meeting", "remote", "needs_partner", "between_two")
 ENV = "DEFGRAPH_RULES"
 
 
@@ -100,6 +100,7 @@ class Group:
     name: str
     names: list[str]
     members: list[Member]
+    as_members: bool = True  # its full name after its members' people names its members
 
     def members_on(self, day: dt.date | None) -> list[str]:
         """ISO3 codes of the members on that day (every member ever, when the day is unknown)."""
@@ -865,7 +866,8 @@ def _add_groups(r: Rules, file: str, doc: dict[str, Any]) -> None:
             members.append(Member(_state(m, m.raw.get("state")), start, end))
         if not members:
             raise e.fail("a group needs members")
-        r.groups.append(Group(key, e.get("name", str, required=True), names, members))
+        r.groups.append(Group(key, e.get("name", str, required=True), names, members,
+                              e.get("as_members", bool, default=True)))
 
 
 def _add_people(r: Rules, file: str, doc: dict[str, Any]) -> None:

@@ -62,9 +62,11 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
             in_package = bool(out) and bool(pl_rules._PART.search(s.text[:rel])) and \
                 bool(re.search(r"\bpackages?\b", s.text, re.I)) and \
                 bool(_PAYS_FOR.match(s.text, m.end - s.start))  # a package told before
+            further = first_index is not None and rules().cues["further_amount_before"].search(
+                s.text, max(0, rel - 40), rel) is not None  # "..., and a further NOK 600 million"
             if pl_rules._PROCUREMENT.search(s.text) and not re.search(
                     r"\b(?:for|to|boost|support)\s+(?:\w+\s+){0,2}(?:[A-Z]\w+)", s.text[rel:]) \
-                    and not pl_rules._GIVEN.search(s.text[max(0, rel - 60):rel]) and not in_package:
+                    and not pl_rules._GIVEN.search(s.text[max(0, rel - 60):rel]) and not in_package and not further:
                 # a purchase, unless the money is given ("will provide DKK 1 billion to buy ...")
                 # or is a part of a package ("the package includes ... SEK 3 billion for the
                 # purchase of equipment from Ukrainian industry")
@@ -410,8 +412,8 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     # Recipient: "to Ukraine", "for Ukraine's", "boost Ukraine's", "Ukraine's Armed Forces"
     for c in sorted(cs + takers, key=lambda x: x.start):
         pre = ctx.text[max(s.start, c.start - 40):c.start]
-        if _NOT_RECIPIENT_TO.search(pre):
-            continue  # "in addition to Australia's latest package": no one receives here
+        if _NOT_RECIPIENT_TO.search(pre) or rules().cues["envoy_to_before"].search(pre):
+            continue  # "in addition to Australia's latest package", "Ambassador of X to Japan": no one receives here
         if (c.adjectival or ctx.text.startswith("-led", c.end)) and _RUNS_SCHEME.match(ctx.text, c.end):
             # "to the Czech ammunition initiative for Ukraine": the state that runs it, unless no
             # other receives ("to a Ukrainian drone programme")

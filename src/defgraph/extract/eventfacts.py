@@ -319,6 +319,13 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     second = None  # "... at Brussels meeting as Hegseth joins by video": the same event
                 if second is not None and (background is None or second.start() < background.start()):
                     background = second
+            else:
+                # "held talks in Tokyo ..., as China steps up its maritime activities": a clause of
+                # circumstance; the states that act in it are no parties
+                around = R.cues.get("circumstance_clause")
+                aside = around.search(s.text, t.end - s.start) if around is not None else None
+                if aside is not None and (background is None or aside.start() < background.start()):
+                    background = aside
             if background is not None:
                 # "... met in Riga, a week after the Polish minister visited Vilnius": the states of
                 # an earlier event named as background are not parties to this one

@@ -1276,6 +1276,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue
             if d.tentative and d.place is not None and d.place.iso3 and not _at(m, d.place.iso3):
                 continue  # "In Suva she will hold talks": the plan for Fiji, not the one for Tonga
+            if d.tentative and d.place is None and _stop_of_counterpart(d, drafts) not in (None, m):
+                continue  # "He is scheduled to hold talks with President Ruto": the plan for Kenya's stop
             if d.reference and (m.reference or m.tentative):
                 continue
             if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))
@@ -1378,7 +1380,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             planned = [h for h in hosts if h.planned]
             named_at = m.place is not None and m.place.iso3 and m.place.kind == "city"
             host = next((h for h in planned if named_at and m.place is not None and _at(h, m.place.iso3)),
-                        None if named_at else next(iter(planned), None))
+                        None if named_at else _stop_of_counterpart(m, planned) or next(iter(planned), None))
             if m.type == "Meeting" and host is not None and not _many(m) and not m.side:
                 # where and whom the plan names, not the states its sentence mentions
                 m.participants = [r for r in m.participants if r.kind == "person"
@@ -1570,6 +1572,24 @@ def _other_counterpart(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
         return False
     a, b = _people(m), _people(h)
     return m.sentence is not h.sentence and len(b) >= 2 and bool(a - b)
+
+
+def _stop_of_counterpart(d: ev_rules.EventDraft, drafts: list[ev_rules.EventDraft]) -> ev_rules.EventDraft | None:
+    """The one planned stop of a trip (a visit, or a meeting told at a stop) whose state is the
+    state of a person a plan without a day or place names ("He is scheduled to hold talks with
+    President Ruto", after "will arrive in Nairobi"), None when there is none or more than one."""
+    stops = [x for x in drafts if x is not d and x.planned and not x.tentative and not x.reference
+             and x.type in ("Visit", "Meeting") and _states(x)]
+    if len(stops) < 2 or not d.person_states:
+        return None
+    shared = set.intersection(*[_states(x) for x in stops])  # the guest's own state
+    own = d.person_states - shared
+    found = [x for x in stops if own & _states(x)]
+    hosts = {k for x in found for k in own & _states(x)}
+    if not found or len(hosts) != 1:
+        return None
+    visits = [x for x in found if x.type == "Visit"]
+    return (visits or found)[0]
 
 
 def _at(m: ev_rules.EventDraft, iso3: str) -> bool:

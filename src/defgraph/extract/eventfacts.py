@@ -1037,7 +1037,12 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date,
         # Minister of Montenegro" over "... welcomed ... on Tuesday (13 May 2025)"
         lead = [x for x in ctx.sentences if x.start >= body_start][:2]
         before = [d for x in lead for d in ctx.within(ctx.dates, x)
-                  if not d.vague and not _is_dateline_date(ctx.text, d)][:1]
+                  if not d.vague and not _is_dateline_date(ctx.text, d)]
+        # ("X, who is on an official visit to Egypt from September 18 to 20, held talks ... on
+        # September 19": the days of the guest's stay in a relative clause are not the event's)
+        guest = rules().cues["guest_visit_before"]
+        own = [d for d in before if not guest.search(ctx.text, max(0, d.start - 100), d.start)]
+        before = (own or before)[:1]
     # (a day ahead of the report told since, "a ceasefire that is to take effect on 4 August", is
     # a plan's: the past day told before it is still the last one of the report)
     while day0 is not None and before and _rebase(before[-1], day0).date > day0:

@@ -614,6 +614,11 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
             year = int(m.group("y")) if m.group("y") else (day0.year if month <= day0.month else day0.year - 1)
             if (day0 - date(year, month, 28)).days > days:
                 return True
+        for m in _MONTH_YEAR.finditer(s.text, a, b):
+            # "Malabar began in 1992 as a bilateral exercise between India and the United States"
+            month = _MONTH_NUMBER.get((m.group("mon") or "")[:3].lower(), 12)
+            if (day0 - date(int(m.group("y")), month, 28)).days > days:
+                return True
     return False
 
 

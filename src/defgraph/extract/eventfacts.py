@@ -297,8 +297,13 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             for o in os_:
                 if _org_is_actor(ctx, s, o):
                     parts.append((ActorRef("organisation", o.key), o.start))
+            counted = R.cues.get("group_counted_before")
             for g in ctx.within(ctx.groups, s):
                 # "the Nordic countries", "the five Nordic defence ministers": the members that day
+                cnt = counted.search(ctx.text, max(s.start, g.start - 12), g.start) if counted is not None else None
+                if cnt is not None and R.cue_values["group_counted_before"].get(
+                        cnt.group(1).lower(), int(cnt.group(1)) if cnt.group(1).isdigit() else 0) < len(g.members):
+                    continue  # "each of the two Nordic nations": some members, named elsewhere
                 if ev_rules.actor_position(s.text, g.start - s.start) == "actor":
                     parts.extend((ActorRef("country", iso3), g.start) for iso3 in g.members)
             for p, pos in ps:
@@ -1284,6 +1289,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     # in the traveller's own state is no visit between states; the meeting held there is the event
     drafts = [d for d in drafts if not (d.home_trip and any(
         x.type == "Meeting" and x.sentence is d.sentence and not x.planned for x in drafts))]
+    drafts = _split_by_legs(drafts)
     _tour_stops(drafts)
     stops: list[tuple[ev_rules.EventDraft, ev_rules.EventDraft]] = []  # (a stop, the visit before or after it)
     for d in drafts:
@@ -1302,6 +1308,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # "He is scheduled to hold talks with President Ruto": the plan for Kenya's stop
             if d.reference and (m.reference or m.tentative):
                 continue
+            if m.leg and d.leg and m.leg != d.leg:
+                continue  # "In Sweden, ... signed the UK-Sweden declaration ... in Helsinki, he signed": two legs
             if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))
                                     and not _same_parties(m, d)):
                 continue  # a bilateral on the margins is not the multilateral meeting it was held at
@@ -1432,7 +1440,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # the visit's, tells another meeting; cue sequence_open)
         apart = m.type == "Meeting" and m.sentence.start > 0 and bool(_people(m)) and \
             rules().cues["sequence_open"].match(m.sentence.text) is not None
-        hosts_m = [h for h in hosts if _same_sides(m, h) and not _other_counterpart(m, h) and not _elsewhere(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
+        hosts_m = [h for h in hosts if not (m.leg and h.leg and m.leg != h.leg) and _same_sides(m, h) and not _other_counterpart(m, h) and not _elsewhere(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
                    and not (apart and m.sentence is not h.sentence and _people(h) and not _people(m) & _people(h))
                    and not (m.end_date is not None and m.date is not None and m.end_date > m.date
                             and h.end_date is None and h.type != "Visit")]
@@ -1531,6 +1539,41 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if other.type == d.type:
                 _absorb(d, other)
         out.append(d)
+    return out
+
+
+_LEG_TYPES = ("Visit", "AgreementSigning")
+
+
+def _split_by_legs(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
+    """"visited Sweden and Finland today and signed declarations with both countries. In Sweden,
+    the Prime Minister met X ... where the two leaders signed the UK-Sweden declaration. The Prime
+    Minister then travelled on to Helsinki, where he signed a similar declaration with Y": a visit
+    or signing told with several host states, each of which has a leg of its own told after it
+    (an event of that day that names it and none of the others), is one event per state; the
+    events of each leg are kept to it (EventDraft.leg)."""
+    out: list[ev_rules.EventDraft] = []
+    for x in drafts:
+        hosts = _states(x) - x.person_states
+        if x.type not in _LEG_TYPES or x.reference or x.tentative or x.date is None or len(hosts) < 2:
+            out.append(x)
+            continue
+        told = [d for d in drafts if d is not x and d.sentence.start > x.sentence.start and not d.headline
+                and d.type in ("Meeting", *_LEG_TYPES) and not d.reference and not d.tentative
+                and d.date == x.date and d.planned == x.planned and not d.side]
+        legs = {a: [d for d in told if a in _states(d) and not _states(d) & (hosts - {a})] for a in sorted(hosts)}
+        if not all(legs.values()):
+            out.append(x)
+            continue
+        for a, ds in legs.items():
+            part = replace(x, participants=[r for r in x.participants
+                                            if not (r.kind == "country" and r.key in hosts and r.key != a)],
+                           convenors=list(x.convenors), extra_spans=list(x.extra_spans), leg=a)
+            if part.place is not None and part.place.iso3 and part.place.iso3 != a:
+                part.place = None
+            out.append(part)
+            for d in ds:
+                d.leg = d.leg or a
     return out
 
 
@@ -1712,6 +1755,7 @@ def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
         target.end_date = d.end_date
     target.confidence = max(target.confidence, d.confidence)
     target.person_orgs |= d.person_orgs
+    target.leg = target.leg or d.leg
     target.extra_spans.append(d.sentence)
 
 

@@ -94,6 +94,7 @@ class EventDraft:
     bilateral: bool = False  # called bilateral or separate: never the multilateral meeting of its day
     talks_inside: bool = False  # a visit that holds bilateral talks of its own states told apart
     person_orgs: set[str] = field(default_factory=set)  # organisations a party is an official of
+    leg: str | None = None  # the one state of a trip's leg it belongs to ("In Sweden, ...", "then on to Helsinki")
 
 
 _CONVENE_WORDS = re.compile(r"^(?:co-)?(?:convene|host|chair|organi[sz]e)", re.I)
@@ -145,7 +146,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     recalled, habitual, speaker = r.cues["recalled"], r.cues["habitual"], r.cues["speaker"]
     specific = r.cues["specific_plural"]
     distributive = r.cues.get("distributive")
-    comparison = r.cues.get("comparison")
+    comparison, kept = r.cues.get("comparison"), r.cues.get("comparison_kept_before")
     past_perfect = r.cues.get("past_perfect")
     pp_dated, pp_apart = r.cues.get("past_perfect_dated"), r.cues.get("past_perfect_apart")
     pp_reported = r.cues.get("past_perfect_reported")
@@ -195,7 +196,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     continue  # "recent summits", "holds bilateral meetings" (of events in general)
                 if et.not_after is not None and et.not_after.match(after):
                     continue
-                if comparison is not None and comparison.search(word + after[:20]):
+                if comparison is not None and comparison.search(word + after[:20]) and not (
+                        kept is not None and kept.search(before[-60:])):
                     continue  # "signed a similar agreement earlier this month": named for comparison
                 if called_off is not None and called_off.match(s.text[m.end(): m.end() + 120]) or \
                         announced is not None and announced.match(s.text[m.end(): m.end() + 120]):

@@ -1560,7 +1560,8 @@ def _split_by_legs(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraf
             continue
         told = [d for d in drafts if d is not x and d.sentence.start > x.sentence.start and not d.headline
                 and d.type in ("Meeting", *_LEG_TYPES) and not d.reference and not d.tentative
-                and d.date == x.date and d.planned == x.planned and not d.side]
+                and d.date is not None and (d.date == x.date or _in_range(d, x)) and d.planned == x.planned
+                and not d.side]
         legs = {a: [d for d in told if a in _states(d) and not _states(d) & (hosts - {a})] for a in sorted(hosts)}
         if not all(legs.values()):
             out.append(x)
@@ -1569,6 +1570,11 @@ def _split_by_legs(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraf
             part = replace(x, participants=[r for r in x.participants
                                             if not (r.kind == "country" and r.key in hosts and r.key != a)],
                            convenors=list(x.convenors), extra_spans=list(x.extra_spans), leg=a)
+            own = next((d for d in ds if d.type == x.type and d.date_explicit), None)
+            if own is not None and x.end_date is not None:
+                # "visits to Mongolia and Japan from 5 to 9 September ... The visit to Mongolia, from
+                # 5 to 7 September": each leg on its own days
+                part.date, part.end_date = own.date, own.end_date
             if part.place is not None and part.place.iso3 and part.place.iso3 != a:
                 part.place = None
             out.append(part)

@@ -97,7 +97,7 @@ class EventDraft:
     leg: str | None = None  # the one state of a trip's leg it belongs to ("In Sweden, ...", "then on to Helsinki")
 
 
-_CONVENE_WORDS = re.compile(r"^(?:co-)?(?:convene|host|chair|organi[sz]e)", re.I)
+_CONVENE_WORDS = re.compile(r"^(?:co-)?(?:convene|host|chair|organi[sz]e|gather)", re.I)
 _BY_CONVENOR = re.compile(r"\b(?:hosted|chaired|co-chaired|convened|co-hosted|organi[sz]ed)\s+by\s+", re.I)
 
 

@@ -154,6 +154,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     announced = r.cues.get("announced_after")
     content = r.cues.get("content")
     reported_plan, reported_day = r.cues.get("reported_plan"), r.cues.get("reported_plan_day")
+    apposed = r.cues.get("intent_apposition")
     w_content = r.window("content_before") if content is not None else 0
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
     found: dict[str, Trigger] = {}
@@ -170,7 +171,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 word = m.group(0)
                 head = word.split()[0]
                 before = s.text[: m.start()]
-                if negation.search(before[-w_neg:]) or intent.search(before[-w_intent:]) and not (
+                if negation.search(before[-w_neg:]) or (
+                        apposed is not None and apposed.search(before[-120:])) or intent.search(before[-w_intent:]) and not (
                         reported_plan is not None and reported_day is not None
                         and reported_plan.search(before[-200:]) and reported_day.search(s.text)):
                     # ("said the aircraft would depart on Monday 9 October and would be deployed": a

@@ -1408,6 +1408,13 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             v.date_explicit, v.by_dateline = True, False
     # A meeting inside a call, visit or signing is the same event seen from another side.
     absorbing = rules().classes_with("absorbs_meeting")
+    # "will travel to Brisbane, Australia, where he and X will meet their Australian counterparts
+    # for the Australia-U.S. Ministerial Consultations (AUSMIN) on Saturday": a trip made to attend
+    # a gathering; the gathering is the event and the trip the way to it
+    for_gathering = rules().cues.get("trip_for_gathering")
+    gatherings = {id(x) for x in merged if x.type == "Meeting" and not x.side and for_gathering is not None and any(
+        v.type == "Visit" and v.sentence is x.sentence and v.date == x.date and v.planned == x.planned
+        and for_gathering.search(v.sentence.text, v.trigger.end - v.sentence.start) for v in merged)}
     hosts = [m for m in merged if m.type in absorbing and not m.tentative]
     out = []
     for m in merged:
@@ -1454,7 +1461,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                    and not (m.end_date is not None and m.date is not None and m.end_date > m.date
                             and h.end_date is None and h.type != "Visit")]
         compatible = compatible and bool(hosts_m)
-        if m.type == "Meeting" and hosts_m and not _meeting_of_many(m) and compatible and not m.side:
+        if m.type == "Meeting" and hosts_m and not _meeting_of_many(m) and compatible and not m.side \
+                and id(m) not in gatherings:
             # the host of the same day, else the first ("consultations in Ottawa on 18
             # September" belong to that day's visit, not to the one in Washington before it)
             same = next((h for h in hosts_m if m.date_explicit and h.date_explicit and
@@ -1470,7 +1478,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     for v in [x for x in out if x.type in rules().classes_with("host_is_party") and x.type != "Deployment"]:
         # (not a visit with bilateral talks of its own told apart: "arrived in Kingston ... held
         # bilateral talks with the Prime Minister ... later joined a round table of leaders")
-        meeting = next((x for x in out if x.type == "Meeting" and _meeting_of_many(x) and not x.side and
+        meeting = next((x for x in out if x.type == "Meeting" and (_meeting_of_many(x) or id(x) in gatherings) and not x.side and
                         ((x.sentence is v.sentence or v.sentence in x.extra_spans) or
                          (not v.talks_inside and v.place is not None and x.place is not None
                           and _place_key(v.place) == _place_key(x.place)

@@ -497,6 +497,13 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.date, d.end_date, d.date_explicit = chosen.date, chosen.end_date, True
                 if d.end_date is None and not chosen.vague:
                     d.end_date = _end_day(ctx.text, s, chosen, exact)
+                    span = _N_DAY.search(s.text)
+                    closing_cue = R.cues.get("span_closing_after")
+                    if d.end_date is not None and span is not None and closing_cue is not None and t.type in host_party \
+                            and closing_cue.match(s.text, span.end()):
+                        # "as the French President's three-day state visit to the UK came to a close"
+                        # today: the day told is the span's last
+                        d.date, d.end_date = d.date - (d.end_date - d.date), d.date
                 if chosen.vague:
                     d.confidence -= R.confidence("event_vague_date_penalty")
                 if day0 and chosen.date > day0:

@@ -1563,6 +1563,19 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if other.type == d.type:
                 _absorb(d, other)
         out.append(d)
+    for m in out:
+        # "took part in the meeting of the SCO defence ministers in Astana ... On the margins of the
+        # meeting he held talks with China's minister and with Russia's": the states of a bilateral
+        # held on the margins attend the meeting it was held at (docs/annotation.md 9 e), the one
+        # meeting of many of that day
+        if m.type != "Meeting" or not m.side or m.date is None or m.planned or len(_states(m)) > 2:
+            continue  # (a meeting of many on the margins of another is no bilateral of its attendees)
+        host = [x for x in out if x.type == "Meeting" and not x.side and x.date == m.date and x.planned == m.planned
+                and _meeting_of_many(x) and (x.place is None or m.place is None or _place_key(x.place) == _place_key(m.place))]
+        if len(host) == 1:
+            for r in m.participants:
+                if r.kind == "country":
+                    _add(host[0].participants, r)
     return out
 
 

@@ -1007,6 +1007,7 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
     stops = [(c.start, c.end, c.iso3, None) for c in ctx.within(ctx.countries, s) if c.start > t_end] + \
         [(p.start, p.end, p.iso3, p) for p in ctx.within(ctx.places, s) if p.start > t_end and p.kind == "city"]
     next_stop = rules().cues["next_stop"]
+    starts: list[int] = []
     for a, b, iso3, place in sorted(stops, key=lambda x: x[0]):
         lead = next_stop.search(ctx.text, max(t_end, a - 60), a)
         while lead is not None and lead.end() != a:  # (the words right before the stop, not an earlier "and")
@@ -1036,6 +1037,23 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
         if d.place is not None and place is not None and d.place is place:
             d.place = None
         out.append(stop)
+        starts.append(a)
+    if out:
+        # "will travel to Washington on Monday for talks with General X, and to Ottawa on Thursday,
+        # where he is to meet General Y": the one met after a stop's words is of that stop alone
+        ps = ctx.persons_in(s)
+        own_side = {p.country for p, pos in ps if pos < d.trigger.start and p.country}
+        hosts = [None] + [x.participants[-1].key for x in out]
+        for person, pos in ps:
+            if pos < t_end:
+                continue
+            k = max((i + 1 for i, a in enumerate(starts) if a <= pos), default=0)
+            for i, x in enumerate([d, *out]):
+                if i == k:
+                    continue
+                x.participants = [r for r in x.participants if not (
+                    r.kind in ("person", "post") and r.key == person.key or
+                    r.kind == "country" and r.key == person.country and r.key not in own_side and r.key != hosts[i])]
     return out
 
 

@@ -1456,6 +1456,10 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 # where and whom the plan names, not the states its sentence mentions
                 m.participants = [r for r in m.participants if r.kind == "person"
                                   or (r.kind == "country" and r.key in m.person_states)]
+                # ("In Warsaw he will meet X, and in Vilnius the Chief of Defence of Lithuania": the
+                # state of another planned stop is that stop's party, not this one's)
+                elsewhere = {k for h in planned if h is not host for k in _states(h)} - _states(host)
+                m.participants = [r for r in m.participants if not (r.kind == "country" and r.key in elsewhere)]
                 m.convenors = []
                 _absorb(host, m)
             elif host is not None and m.type != "Meeting" and m.type != host.type and host.date is not None \

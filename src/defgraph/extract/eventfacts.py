@@ -859,7 +859,8 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
 
 # a relative clause on the topic of talks: "talks on the X that ...", "about the Y which ..."
 _WHERE_AFTER = re.compile(r",\s+where\s")
-_TOPIC_CLAUSE = re.compile(r"\b(?:on|about|concerning|regarding)\s+(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:that|which)\s", re.I)
+_TOPIC_CLAUSE = re.compile(r"\b(?:on|about|concerning|regarding|devoted\s+to|dedicated\s+to)\s+(?:the\s+)?(?:[\w()-]+\s+){1,6}?(?:that|which)\s",
+                           re.I)  # ("a bilateral ... devoted to the Global Combat Air Programme (GCAP) that Italy, Japan and ...")
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
 _RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")
 _NEXT_PREDICATE = re.compile(r",\s+(?:and|but)\s+(?:is|are|was|were|has|have|had)\b")

@@ -1334,12 +1334,13 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 not any(m.type == d.type and m.headline for m in merged) and \
                 sum(1 for m in merged if m.type == d.type and not m.tentative) >= 2:
             continue  # "COAS receives Chinese Ambassador and Indian Defence Attaché": the two meetings told below
+        stop_of_d = _stop_of_counterpart(d, drafts) if d.tentative and d.place is None else None
         for m in merged:
             if d.tentative and (m.tentative or not m.planned):
                 continue
             if d.tentative and d.place is not None and d.place.iso3 and not _at(m, d.place.iso3):
                 continue  # "In Suva she will hold talks": the plan for Fiji, not the one for Tonga
-            if d.tentative and d.place is None and _stop_of_counterpart(d, drafts) not in (None, m):
+            if d.tentative and d.place is None and stop_of_d not in (None, m):
                 continue  # "He is scheduled to hold talks with President Ruto": the plan for Kenya's stop
             if d.reference and (m.reference or m.tentative):
                 continue

@@ -975,24 +975,15 @@ def _venue_city(venue: PlaceMention, ctx: _Context) -> PlaceMention | None:
 
     name = rules().venue_city.get(venue.name)
     named_after = name is None and " " in venue.name
-    city = None
     if named_after:
-        # "Luqa Barracks", "Ramstein Air Base": the town the venue is named after, as written
-        words = venue.name.split()
-        for k in (1, 2):
-            if len(words) > k:
-                name = " ".join(words[:-k])
-                city = lookup_city(name)
-                if city is not None:
-                    break
-    elif name:
-        city = lookup_city(name)
-    if city is None or name is None:
+        name = venue.name.rsplit(" ", 1)[0]  # "Luqa Barracks": the town the venue is named after
+    city = lookup_city(name) if name else None
+    if city is None:
         return None
     if named_after and city.iso3 not in {c.iso3 for c in ctx.countries} | \
             {p.country for p in ctx.persons if p.country} | {ctx.home}:
         return None  # "received at Belém Palace" in Lisbon: no town Belém of Brazil, a state the text never names
-    return PlaceMention(venue.start, venue.end, name if named_after else city.name, "city", city.iso3, city.geonames_id)
+    return PlaceMention(venue.start, venue.end, city.name, "city", city.iso3, city.geonames_id)
 
 
 def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | None,

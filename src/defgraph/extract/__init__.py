@@ -232,6 +232,12 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
                 or (d.trigger.convening and len({r.key for r in d.participants if r.kind in ("person", "post")}) < 2))))
         and not any(r.kind == "organisation" for r in d.participants)
         and len({r.key for r in d.participants if r.kind == "country"}) < 2)]
+    # "left Washington today on his second trip to the African continent ... The Secretary's first
+    # stop will be Djibouti on Sunday": a trip told as a whole, with no host state of its own,
+    # beside the visits of its stops (the guest's state among theirs), is told by those visits
+    drafts = [d for d in drafts if not (
+        d.type == "Visit" and len(_country_keys(d)) == 1 and not any(r.kind == "organisation" for r in d.participants)
+        and any(o is not d and o.type == "Visit" and _country_keys(d) < _country_keys(o) for o in drafts))]
     remote = rules().classes_with("remote")
     for d in drafts:
         if d.place is None and d.date is not None and d.type not in remote and not d.planned:
@@ -414,3 +420,7 @@ def _counterpart_from_title(ctx: _Context, d: EventDraft, taken: set[str] | froz
 
 def resolve(name: str) -> str | None:
     return resolve_country(name)
+
+
+def _country_keys(d: EventDraft) -> set[str]:
+    return {r.key for r in d.participants if r.kind == "country"}

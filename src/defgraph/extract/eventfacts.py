@@ -245,6 +245,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                                                                       t.start - s.start):
                 continue  # "Venezuela's Vice President called the visit a provocation": a comment, no party
             future = ahead is not None or ev_rules.is_future(s.text, t.start - s.start, t.end - s.start)
+            said = R.cues.get("reported_plan")
+            speech = said.search(s.text[max(0, t.start - s.start - 200):t.start - s.start]) \
+                if said is not None and not future and " would " in s.text[:t.start - s.start] else None
+            if speech is not None and R.cues["intent"].search(s.text[max(0, t.start - s.start - R.window("intent_before")):t.start - s.start]):
+                # "Marles said the aircraft would depart on Monday 9 October and would be deployed": a
+                # plan in reported speech (find_triggers kept it for its day); the one who says it is no party
+                future = True
+                said_at = t.start - min(200, t.start - s.start) + speech.start()
+            else:
+                said_at = None
             after_break = _CLAUSE_BREAK.search(s.text, t.end - s.start)
             own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]
             if not future and R.cues["future_after"].search(own_after):
@@ -297,8 +307,13 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             for o in os_:
                 if _org_is_actor(ctx, s, o):
                     parts.append((ActorRef("organisation", o.key), o.start))
+            counted = R.cues.get("group_counted_before")
             for g in ctx.within(ctx.groups, s):
                 # "the Nordic countries", "the five Nordic defence ministers": the members that day
+                cnt = counted.search(ctx.text, max(s.start, g.start - 12), g.start) if counted is not None else None
+                if cnt is not None and R.cue_values["group_counted_before"].get(
+                        cnt.group(1).lower(), int(cnt.group(1)) if cnt.group(1).isdigit() else 0) < len(g.members):
+                    continue  # "each of the two Nordic nations": some members, named elsewhere
                 if ev_rules.actor_position(s.text, g.start - s.start) == "actor":
                     parts.extend((ActorRef("country", iso3), g.start) for iso3 in g.members)
             for p, pos in ps:
@@ -311,6 +326,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     d.person_orgs.add(p.org)
             if host_span is not None:
                 parts = [(ref, pos) for ref, pos in parts if not host_span[0] <= pos - s.start < host_span[1]]
+            if said_at is not None:
+                parts = [(ref, pos) for ref, pos in parts if pos >= said_at]
             breaks_before = list(_CLAUSE_BREAK.finditer(s.text, 0, t.start - s.start))
             own_clause = s.text[breaks_before[-1].end() if breaks_before else 0:t.end - s.start]
             if not future_cue.search(own_clause):
@@ -332,6 +349,13 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     second = None  # "... at Brussels meeting as Hegseth joins by video": the same event
                 if second is not None and (background is None or second.start() < background.start()):
                     background = second
+            else:
+                # "held talks in Tokyo ..., as China steps up its maritime activities": a clause of
+                # circumstance; the states that act in it are no parties
+                around = R.cues.get("circumstance_clause")
+                aside = around.search(s.text, t.end - s.start) if around is not None else None
+                if aside is not None and (background is None or aside.start() < background.start()):
+                    background = aside
             if background is not None:
                 # "... met in Riga, a week after the Polish minister visited Vilnius": the states of
                 # an earlier event named as background are not parties to this one
@@ -515,6 +539,13 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.date, d.end_date, d.date_explicit = chosen.date, chosen.end_date, True
                 if d.end_date is None and not chosen.vague:
                     d.end_date = _end_day(ctx.text, s, chosen, exact)
+                    span = _N_DAY.search(s.text)
+                    closing_cue = R.cues.get("span_closing_after")
+                    if d.end_date is not None and span is not None and closing_cue is not None and t.type in host_party \
+                            and closing_cue.match(s.text, span.end()):
+                        # "as the French President's three-day state visit to the UK came to a close"
+                        # today: the day told is the span's last
+                        d.date, d.end_date = d.date - (d.end_date - d.date), d.date
                 if chosen.vague:
                     d.confidence -= R.confidence("event_vague_date_penalty")
                 if day0 and chosen.date > day0:
@@ -657,6 +688,11 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
             month = _MONTH_NUMBER[m.group("mon")[:3].lower()]
             year = int(m.group("y")) if m.group("y") else (day0.year if month <= day0.month else day0.year - 1)
             if (day0 - date(year, month, 28)).days > days:
+                return True
+        for m in _MONTH_YEAR.finditer(s.text, a, b):
+            # "Malabar began in 1992 as a bilateral exercise between India and the United States"
+            month = _MONTH_NUMBER.get((m.group("mon") or "")[:3].lower(), 12)
+            if (day0 - date(int(m.group("y")), month, 28)).days > days:
                 return True
     return False
 
@@ -895,7 +931,8 @@ _WHERE_AFTER = re.compile(r",\s+where\s")
 # as a side of the relation between the parties ("the strategic partnership between Qatar and the
 # United States"), is still a party
 _WITH = re.compile(r"\bwith\s|\b(?:partnership|relations?|cooperation|co-operation|ties|friendship|alliance)\s+between\s")
-_TOPIC_CLAUSE = re.compile(r"\b(?:on|about|concerning|regarding)\s+(?:the\s+)?(?:[\w-]+\s+){1,4}?(?:that|which)\s", re.I)
+_TOPIC_CLAUSE = re.compile(r"\b(?:on|about|concerning|regarding|devoted\s+to|dedicated\s+to)\s+(?:the\s+)?(?:[\w()-]+\s+){1,6}?(?:that|which)\s",
+                           re.I)  # ("a bilateral ... devoted to the Global Combat Air Programme (GCAP) that Italy, Japan and ...")
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
 _RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")
 _NEXT_PREDICATE = re.compile(r",\s+(?:and|but)\s+(?:is|are|was|were|has|have|had)\b")
@@ -1034,6 +1071,7 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
     stops = [(c.start, c.end, c.iso3, None) for c in ctx.within(ctx.countries, s) if c.start > t_end] + \
         [(p.start, p.end, p.iso3, p) for p in ctx.within(ctx.places, s) if p.start > t_end and p.kind == "city"]
     next_stop = rules().cues["next_stop"]
+    starts: list[int] = []
     for a, b, iso3, place in sorted(stops, key=lambda x: x[0]):
         lead = next_stop.search(ctx.text, max(t_end, a - 60), a)
         while lead is not None and lead.end() != a:  # (the words right before the stop, not an earlier "and")
@@ -1063,6 +1101,23 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
         if d.place is not None and place is not None and d.place is place:
             d.place = None
         out.append(stop)
+        starts.append(a)
+    if out:
+        # "will travel to Washington on Monday for talks with General X, and to Ottawa on Thursday,
+        # where he is to meet General Y": the one met after a stop's words is of that stop alone
+        ps = ctx.persons_in(s)
+        own_side = {p.country for p, pos in ps if pos < d.trigger.start and p.country}
+        hosts = [None] + [x.participants[-1].key for x in out]
+        for person, pos in ps:
+            if pos < t_end:
+                continue
+            k = max((i + 1 for i, a in enumerate(starts) if a <= pos), default=0)
+            for i, x in enumerate([d, *out]):
+                if i == k:
+                    continue
+                x.participants = [r for r in x.participants if not (
+                    r.kind in ("person", "post") and r.key == person.key or
+                    r.kind == "country" and r.key == person.country and r.key not in own_side and r.key != hosts[i])]
     return out
 
 
@@ -1113,7 +1168,12 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date,
         # Minister of Montenegro" over "... welcomed ... on Tuesday (13 May 2025)"
         lead = [x for x in ctx.sentences if x.start >= body_start][:2]
         before = [d for x in lead for d in ctx.within(ctx.dates, x)
-                  if not d.vague and not _is_dateline_date(ctx.text, d)][:1]
+                  if not d.vague and not _is_dateline_date(ctx.text, d)]
+        # ("X, who is on an official visit to Egypt from September 18 to 20, held talks ... on
+        # September 19": the days of the guest's stay in a relative clause are not the event's)
+        guest = rules().cues["guest_visit_before"]
+        own = [d for d in before if not guest.search(ctx.text, max(0, d.start - 100), d.start)]
+        before = (own or before)[:1]
     # (a day ahead of the report told since, "a ceasefire that is to take effect on 4 August", is
     # a plan's: the past day told before it is still the last one of the report)
     while day0 is not None and before and _rebase(before[-1], day0).date > day0:
@@ -1378,6 +1438,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     # in the traveller's own state is no visit between states; the meeting held there is the event
     drafts = [d for d in drafts if not (d.home_trip and any(
         x.type == "Meeting" and x.sentence is d.sentence and not x.planned for x in drafts))]
+    drafts = _split_by_legs(drafts)
     _tour_stops(drafts)
     stops: list[tuple[ev_rules.EventDraft, ev_rules.EventDraft]] = []  # (a stop, the visit before or after it)
     for d in drafts:
@@ -1387,13 +1448,18 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 not any(m.type == d.type and m.headline for m in merged) and \
                 sum(1 for m in merged if m.type == d.type and not m.tentative) >= 2:
             continue  # "COAS receives Chinese Ambassador and Indian Defence Attaché": the two meetings told below
+        stop_of_d = _stop_of_counterpart(d, drafts) if d.tentative and d.place is None else None
         for m in merged:
             if d.tentative and (m.tentative or not m.planned):
                 continue
             if d.tentative and d.place is not None and d.place.iso3 and not _at(m, d.place.iso3):
                 continue  # "In Suva she will hold talks": the plan for Fiji, not the one for Tonga
+            if d.tentative and d.place is None and stop_of_d not in (None, m):
+                continue  # "He is scheduled to hold talks with President Ruto": the plan for Kenya's stop
             if d.reference and (m.reference or m.tentative):
                 continue
+            if m.leg and d.leg and m.leg != d.leg:
+                continue  # "In Sweden, ... signed the UK-Sweden declaration ... in Helsinki, he signed": two legs
             if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))
                                     and not _same_parties(m, d)):
                 continue  # a bilateral on the margins is not the multilateral meeting it was held at
@@ -1489,6 +1555,13 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             v.date_explicit, v.by_dateline = True, False
     # A meeting inside a call, visit or signing is the same event seen from another side.
     absorbing = rules().classes_with("absorbs_meeting")
+    # "will travel to Brisbane, Australia, where he and X will meet their Australian counterparts
+    # for the Australia-U.S. Ministerial Consultations (AUSMIN) on Saturday": a trip made to attend
+    # a gathering; the gathering is the event and the trip the way to it
+    for_gathering = rules().cues.get("trip_for_gathering")
+    gatherings = {id(x) for x in merged if x.type == "Meeting" and not x.side and for_gathering is not None and any(
+        v.type == "Visit" and v.sentence is x.sentence and v.date == x.date and v.planned == x.planned
+        and for_gathering.search(v.sentence.text, v.trigger.end - v.sentence.start) for v in merged)}
     hosts = [m for m in merged if m.type in absorbing and not m.tentative]
     out = []
     for m in merged:
@@ -1500,11 +1573,15 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             planned = [h for h in hosts if h.planned]
             named_at = m.place is not None and m.place.iso3 and m.place.kind == "city"
             host = next((h for h in planned if named_at and m.place is not None and _at(h, m.place.iso3)),
-                        None if named_at else next(iter(planned), None))
+                        None if named_at else _stop_of_counterpart(m, planned) or next(iter(planned), None))
             if m.type == "Meeting" and host is not None and not _many(m) and not m.side:
                 # where and whom the plan names, not the states its sentence mentions
                 m.participants = [r for r in m.participants if r.kind == "person"
                                   or (r.kind == "country" and r.key in m.person_states)]
+                # ("In Warsaw he will meet X, and in Vilnius the Chief of Defence of Lithuania": the
+                # state of another planned stop is that stop's party, not this one's)
+                elsewhere = {k for h in planned if h is not host for k in _states(h)} - _states(host)
+                m.participants = [r for r in m.participants if not (r.kind == "country" and r.key in elsewhere)]
                 m.convenors = []
                 _absorb(host, m)
             elif host is not None and m.type != "Meeting" and m.type != host.type and host.date is not None \
@@ -1530,13 +1607,13 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # the visit's, tells another meeting; cue sequence_open)
         apart = m.type == "Meeting" and m.sentence.start > 0 and bool(_people(m)) and \
             rules().cues["sequence_open"].match(m.sentence.text) is not None
-        hosts_m = [h for h in hosts if _same_sides(m, h) and not _other_counterpart(m, h) and not _elsewhere(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
+        hosts_m = [h for h in hosts if not (m.leg and h.leg and m.leg != h.leg) and _same_sides(m, h) and not _other_counterpart(m, h) and not _elsewhere(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
                    and not (apart and m.sentence is not h.sentence and _people(h) and not _people(m) & _people(h))
                    and not (m.end_date is not None and m.date is not None and m.end_date > m.date
                             and h.end_date is None and h.type != "Visit")]
         compatible = compatible and bool(hosts_m)
         if m.type == "Meeting" and hosts_m and not _meeting_of_many(m) and not _named_gathering(m) and compatible \
-                and not m.side:
+                and not m.side and id(m) not in gatherings:
             # the host of the same day, else the first ("consultations in Ottawa on 18
             # September" belong to that day's visit, not to the one in Washington before it)
             same = next((h for h in hosts_m if m.date_explicit and h.date_explicit and
@@ -1552,8 +1629,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     for v in [x for x in out if x.type in rules().classes_with("host_is_party") and x.type != "Deployment"]:
         # (not a visit with bilateral talks of its own told apart: "arrived in Kingston ... held
         # bilateral talks with the Prime Minister ... later joined a round table of leaders")
-        meeting = next((x for x in out if x.type == "Meeting" and (_meeting_of_many(x) or _named_gathering(x))
-                        and not x.side and
+        meeting = next((x for x in out if x.type == "Meeting"
+                        and (_meeting_of_many(x) or _named_gathering(x) or id(x) in gatherings) and not x.side and
                         ((x.sentence is v.sentence or v.sentence in x.extra_spans) or
                          (not v.talks_inside and v.place is not None and x.place is not None
                           and _place_key(v.place) == _place_key(x.place)
@@ -1660,6 +1737,60 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if other.type == d.type:
                 _absorb(d, other)
         out.append(d)
+    for m in out:
+        # "took part in the meeting of the SCO defence ministers in Astana ... On the margins of the
+        # meeting he held talks with China's minister and with Russia's": the states of a bilateral
+        # held on the margins attend the meeting it was held at (docs/annotation.md 9 e), the one
+        # meeting of many of that day
+        if m.type != "Meeting" or not m.side or m.date is None or m.planned or len(_states(m)) > 2:
+            continue  # (a meeting of many on the margins of another is no bilateral of its attendees)
+        host = [x for x in out if x.type == "Meeting" and not x.side and x.date == m.date and x.planned == m.planned
+                and _meeting_of_many(x) and (x.place is None or m.place is None or _place_key(x.place) == _place_key(m.place))]
+        if len(host) == 1:
+            for r in m.participants:
+                if r.kind == "country":
+                    _add(host[0].participants, r)
+    return out
+
+
+_LEG_TYPES = ("Visit", "AgreementSigning")
+
+
+def _split_by_legs(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
+    """"visited Sweden and Finland today and signed declarations with both countries. In Sweden,
+    the Prime Minister met X ... where the two leaders signed the UK-Sweden declaration. The Prime
+    Minister then travelled on to Helsinki, where he signed a similar declaration with Y": a visit
+    or signing told with several host states, each of which has a leg of its own told after it
+    (an event of that day that names it and none of the others), is one event per state; the
+    events of each leg are kept to it (EventDraft.leg)."""
+    out: list[ev_rules.EventDraft] = []
+    for x in drafts:
+        hosts = _states(x) - x.person_states
+        if x.type not in _LEG_TYPES or x.reference or x.tentative or x.date is None or len(hosts) < 2:
+            out.append(x)
+            continue
+        told = [d for d in drafts if d is not x and d.sentence.start > x.sentence.start and not d.headline
+                and d.type in ("Meeting", *_LEG_TYPES) and not d.reference and not d.tentative
+                and d.date is not None and (d.date == x.date or _in_range(d, x)) and d.planned == x.planned
+                and not d.side]
+        legs = {a: [d for d in told if a in _states(d) and not _states(d) & (hosts - {a})] for a in sorted(hosts)}
+        if not all(legs.values()):
+            out.append(x)
+            continue
+        for a, ds in legs.items():
+            part = replace(x, participants=[r for r in x.participants
+                                            if not (r.kind == "country" and r.key in hosts and r.key != a)],
+                           convenors=list(x.convenors), extra_spans=list(x.extra_spans), leg=a)
+            own = next((d for d in ds if d.type == x.type and d.date_explicit), None)
+            if own is not None and x.end_date is not None:
+                # "visits to Mongolia and Japan from 5 to 9 September ... The visit to Mongolia, from
+                # 5 to 7 September": each leg on its own days
+                part.date, part.end_date = own.date, own.end_date
+            if part.place is not None and part.place.iso3 and part.place.iso3 != a:
+                part.place = None
+            out.append(part)
+            for d in ds:
+                d.leg = d.leg or a
     return out
 
 
@@ -1730,6 +1861,24 @@ def _other_counterpart(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
         return False
     a, b = _people(m), _people(h)
     return m.sentence is not h.sentence and len(b) >= 2 and bool(a - b)
+
+
+def _stop_of_counterpart(d: ev_rules.EventDraft, drafts: list[ev_rules.EventDraft]) -> ev_rules.EventDraft | None:
+    """The one planned stop of a trip (a visit, or a meeting told at a stop) whose state is the
+    state of a person a plan without a day or place names ("He is scheduled to hold talks with
+    President Ruto", after "will arrive in Nairobi"), None when there is none or more than one."""
+    stops = [x for x in drafts if x is not d and x.planned and not x.tentative and not x.reference
+             and x.type in ("Visit", "Meeting") and _states(x)]
+    if len(stops) < 2 or not d.person_states:
+        return None
+    shared = set.intersection(*[_states(x) for x in stops])  # the guest's own state
+    own = d.person_states - shared
+    found = [x for x in stops if own & _states(x)]
+    hosts = {k for x in found for k in own & _states(x)}
+    if not found or len(hosts) != 1:
+        return None
+    visits = [x for x in found if x.type == "Visit"]
+    return (visits or found)[0]
 
 
 def _at(m: ev_rules.EventDraft, iso3: str) -> bool:
@@ -1840,6 +1989,7 @@ def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
         target.end_date = d.end_date
     target.confidence = max(target.confidence, d.confidence)
     target.person_orgs |= d.person_orgs
+    target.leg = target.leg or d.leg
     target.extra_spans.append(d.sentence)
 
 

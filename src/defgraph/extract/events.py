@@ -96,9 +96,10 @@ class EventDraft:
     bilateral: bool = False  # called bilateral or separate: never the multilateral meeting of its day
     talks_inside: bool = False  # a visit that holds bilateral talks of its own states told apart
     person_orgs: set[str] = field(default_factory=set)  # organisations a party is an official of
+    leg: str | None = None  # the one state of a trip's leg it belongs to ("In Sweden, ...", "then on to Helsinki")
 
 
-_CONVENE_WORDS = re.compile(r"^(?:co-)?(?:convene|host|chair|organi[sz]e)", re.I)
+_CONVENE_WORDS = re.compile(r"^(?:co-)?(?:convene|host|chair|organi[sz]e|gather)", re.I)
 _BY_CONVENOR = re.compile(r"\b(?:hosted|chaired|co-chaired|convened|co-hosted|organi[sz]ed)\s+by\s+", re.I)
 
 
@@ -147,13 +148,15 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     recalled, habitual, speaker = r.cues["recalled"], r.cues["habitual"], r.cues["speaker"]
     specific = r.cues["specific_plural"]
     distributive = r.cues.get("distributive")
-    comparison = r.cues.get("comparison")
+    comparison, kept = r.cues.get("comparison"), r.cues.get("comparison_kept_before")
     past_perfect = r.cues.get("past_perfect")
     pp_dated, pp_apart = r.cues.get("past_perfect_dated"), r.cues.get("past_perfect_apart")
     pp_reported = r.cues.get("past_perfect_reported")
     called_off = r.cues.get("called_off")
     announced = r.cues.get("announced_after")
     content = r.cues.get("content")
+    reported_plan, reported_day = r.cues.get("reported_plan"), r.cues.get("reported_plan_day")
+    apposed = r.cues.get("intent_apposition")
     w_content = r.window("content_before") if content is not None else 0
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
     found: dict[str, Trigger] = {}
@@ -170,7 +173,12 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 word = m.group(0)
                 head = word.split()[0]
                 before = s.text[: m.start()]
-                if negation.search(before[-w_neg:]) or intent.search(before[-w_intent:]):
+                if negation.search(before[-w_neg:]) or (
+                        apposed is not None and apposed.search(before[-120:])) or intent.search(before[-w_intent:]) and not (
+                        reported_plan is not None and reported_day is not None
+                        and reported_plan.search(before[-200:]) and reported_day.search(s.text)):
+                    # ("said the aircraft would depart on Monday 9 October and would be deployed": a
+                    # plan reported with its day, not an intention)
                     unmet.setdefault(cls, m.end())
                     continue
                 if cls in unmet and unmet[cls] <= m.start() and not _CLAUSE_BREAK.search(s.text, unmet[cls], m.start()):
@@ -192,7 +200,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     continue  # "recent summits", "holds bilateral meetings" (of events in general)
                 if et.not_after is not None and et.not_after.match(after):
                     continue
-                if comparison is not None and comparison.search(word + after[:20]):
+                if comparison is not None and comparison.search(word + after[:20]) and not (
+                        kept is not None and kept.search(before[-60:])):
                     continue  # "signed a similar agreement earlier this month": named for comparison
                 if called_off is not None and called_off.match(s.text[m.end(): m.end() + 120]) or \
                         announced is not None and announced.match(s.text[m.end(): m.end() + 120]):

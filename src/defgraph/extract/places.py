@@ -110,7 +110,7 @@ _PLACE_CONTEXT = re.compile(
     # Kuala Lumpur", "before he leaves for Freetown on Wednesday", "leaves tomorrow for Suva"
     r"(?:leaves|left|leaving|departs|departed|departing)(?:\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)?)?"
     r"(?:\s+(?:today|tomorrow|tonight|on\s+[A-Z][a-z]+day))?\s+for|"
-    r"(?:port|city|harbou?r|town) of|capital(?: city)?,)\s+(?:the\s+)?"  # "the Philippine capital, Manila"
+    r"(?:port|city|harbou?r|town|coast) of|capital(?: city)?,)\s+(?:the\s+)?"  # "the Philippine capital, Manila", "off the coast of Sydney"
     r"(?P<name>[A-Z][\w'’.-]+(?:[ -](?:[A-Z][\w'’.-]+|de|da|del|am|upon|on|(?:of|es|el|al|do|dos|das|du|des|la|le|les)(?= [A-Z]))){0,3})"  # "Port of Spain", "Dar es Salaam"
 )
 _PLACE_CONTEXT = quick_start(_PLACE_CONTEXT)  # (behind its first characters: searched in whole texts)

@@ -809,18 +809,14 @@ def _add_names(r: Rules, file: str, doc: dict[str, Any]) -> None:
         e.note()
         e.regex("pattern", required=True)
         r.post_nominals.append(e.get("pattern", str))
-    for e in _entries(file, doc, "particles"):
-        e.note()
-        words = e.get("words", list, required=True)
-        if not all(isinstance(w, str) and re.fullmatch(r"[\w'’]+", w) for w in words):
-            raise e.fail("particles must be single words")
-        r.particles.extend(words)
-    for e in _entries(file, doc, "given_abbreviations"):
-        e.note()
-        words = e.get("words", list, required=True)
-        if not all(isinstance(w, str) and re.fullmatch(r"[\w'’]+", w) for w in words):
-            raise e.fail("given_abbreviations must be single words (without their dot)")
-        r.given_abbreviations.extend(words)
+    # lists of single words: name particles, given names written short (without their dot)
+    for family, target in (("particles", r.particles), ("given_abbreviations", r.given_abbreviations)):
+        for e in _entries(file, doc, family):
+            e.note()
+            words = e.get("words", list, required=True)
+            if not all(isinstance(w, str) and re.fullmatch(r"[\w'’]+", w) for w in words):
+                raise e.fail(f"{family} must be single words")
+            target.extend(words)
     for e in _entries(file, doc, "not_names"):
         e.note()
         words = e.get("words", (str, list), required=True)

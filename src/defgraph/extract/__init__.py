@@ -45,6 +45,7 @@ from .eventfacts import (
     _merge_drafts,
     _place_key,
     _span,
+    _states,
 )
 from .events import EventDraft
 from .holders import post_holder
@@ -236,8 +237,8 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
     # stop will be Djibouti on Sunday": a trip told as a whole, with no host state of its own,
     # beside the visits of its stops (the guest's state among theirs), is told by those visits
     drafts = [d for d in drafts if not (
-        d.type == "Visit" and len(_country_keys(d)) == 1 and not any(r.kind == "organisation" for r in d.participants)
-        and any(o is not d and o.type == "Visit" and _country_keys(d) < _country_keys(o) for o in drafts))]
+        d.type == "Visit" and len(_states(d)) == 1 and not any(r.kind == "organisation" for r in d.participants)
+        and any(o is not d and o.type == "Visit" and _states(d) < _states(o) for o in drafts))]
     remote = rules().classes_with("remote")
     for d in drafts:
         if d.place is None and d.date is not None and d.type not in remote and not d.planned:
@@ -249,7 +250,7 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
                 # "held talks at Jamaica House ..., on his trip ... later sat down with leaders in
                 # Kingston": a visit told at a building alone is in the one city of that day's events
                 # in the state visited
-                hosts = {r.key for r in d.participants if r.kind == "country"}
+                hosts = _states(d)
                 cities = {_place_key(o.place): o.place for o in drafts if o is not d and o.place is not None
                           and o.place.kind == "city" and o.date == d.date and not o.planned
                           and o.place.iso3 in hosts}
@@ -335,7 +336,7 @@ def _parties_of_visit(drafts: list[EventDraft], d: EventDraft, text: str = "") -
     # reports between states, is between that event's states
     same_day = [o for o in drafts if o is not d and not o.tentative and not o.planned and o.date is not None
                 and o.date <= d.date <= (o.end_date or o.date)
-                and len({r.key for r in o.participants if r.kind == "country"}) >= 2]
+                and len(_states(o)) >= 2]
     if len(same_day) > 1:
         # "... brought together the leaders of the seven member states: A, B ... The leaders adopted
         # a vision and signed an agreement": of several that day, the one the sentence right before tells
@@ -420,7 +421,3 @@ def _counterpart_from_title(ctx: _Context, d: EventDraft, taken: set[str] | froz
 
 def resolve(name: str) -> str | None:
     return resolve_country(name)
-
-
-def _country_keys(d: EventDraft) -> set[str]:
-    return {r.key for r in d.participants if r.kind == "country"}

@@ -234,7 +234,10 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             city_after_comma(m.end("name"))
     if dateline:
         # the dateline opens the first lines of a report ("Hanoi (VNA) –", "New Delhi, February 21")
+        meta_key = rules().cues["meta_line_key"]
         for m in _DATELINE.finditer(text, 0, min(len(text), 400)):
+            if text[m.end("name"):m.end()].strip() == ":" and meta_key.fullmatch(m.group("name").strip()):
+                continue  # "Date: 2024-06-03": a metadata line's key, not a dateline
             cand = m.group("name").strip().title()
             city = lookup_city(cand)
             if city:

@@ -288,6 +288,24 @@ def _offices_in_gap(r: Rules) -> re.Pattern[str]:
 
 
 @per_rules
+def _offices_in_gap_ci(r: Rules) -> re.Pattern[str]:
+    """The same, for offices in lower case (read only where a lower-case word follows the state)."""
+    return re.compile(r"(?:" + r.role_re.pattern + r")(?:\s+and|,)?", re.IGNORECASE)
+
+
+def _without_offices(text: str, a: int, b: int) -> str:
+    """text[a:b] without the offices in it, in any case (each read in the whole text, so that
+    what an office needs after it, "army chief" a name, is seen past `b`)."""
+    out, at = [], a
+    for m in _offices_in_gap_ci().finditer(text, a, b + 40):  # (40: what an office looks at after it)
+        if m.start() >= b or m.end() > b:
+            break
+        out.append(text[at:m.start()])
+        at = m.end()
+    return "".join(out) + text[at:b]
+
+
+@per_rules
 def _state_office_gap(r: Rules) -> re.Pattern[str]:
     """What may stand between a state and an office it holds, once the offices of a chain are
     taken out: the possessive, a modifier of the office (cue office_modifier_after_state, "Deputy",
@@ -339,6 +357,10 @@ def find_persons(
                 # papers write the modifier in lower case ("Thailand's acting Defence Minister")
                 gap = _offices_in_gap().sub("", text[c.end:pos])
                 if _state_office_gap().fullmatch(gap):
+                    return c.iso3
+                # papers write the office in lower case after the state's adjective, with its body
+                # ("the Tanzanian army chief, General X", "French government spokeswoman Y")
+                if _AFTER_STATE.match(text, c.end) and _state_office_gap().fullmatch(_without_offices(text, c.end, pos)):
                     return c.iso3
                 return None
         return None

@@ -292,6 +292,13 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             p.country = stop0
             p.state_by("state_from_place_visited")
             continue
+        on_side = _on_side(text, p, sent0, c_ix) if sent0 is not None else None
+        if on_side is not None:
+            # "On the Brazilian side, X, Y and Z will lead the talks", "led on the Mexican side by
+            # X, with Y and Z": the officials listed after the phrase are of that side
+            p.country = on_side
+            p.state_by("state_of_side_named")
+            continue
         cue = rules().cues["accompanied"].search(text, sent0.start, p.start) if sent0 is not None else None
         if cue is not None and r.cues["accompanied_then_met"].search(text, cue.end(), p.start):
             cue = None  # "X, who is accompanied by Y, also met Premier Z": Z is met, not of the delegation
@@ -342,7 +349,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         if side is not None:
             # "X and Y led the Indian side, while the Japanese side was led by Z and W"
             p.country = side
-            p.state_by("state_from_place_visited")
+            p.state_by("state_of_side_named")
             continue
         position, at, partner = _position(text, p, ends)
         if p.counterpart and home:
@@ -713,6 +720,21 @@ def _chain_start(text: str, at: int) -> int:
     Minister and Minister Y": before "Deputy"), so that the one joined by "and" is found."""
     head = text[max(0, at - 160):at]
     return at - (len(head) - len(_office_chain_end().sub("", head)))
+
+
+def _on_side(text: str, p: PersonHit, sent: Sentence, c_ix: SpanIndex[CountryMention]) -> str | None:
+    """The state of "on the Kenyan side" told before a person in the same sentence, with no
+    other side, no one met or spoken to and no contrast between (cue on_side_before before the
+    state, cue side_word after it, cue not_on_side between)."""
+    r = rules()
+    for c in reversed(c_ix.starting_in(sent.start, p.start)):
+        side = r.cues["side_word"].match(text, c.end)
+        if side is None or not r.cues["on_side_before"].search(text, max(sent.start, c.start - 12), c.start):
+            continue
+        if side.end() > p.start or r.cues["not_on_side"].search(text, side.end(), p.start):
+            return None
+        return str(c.iso3)
+    return None
 
 
 def _side_led(text: str, p: PersonHit, sent: Sentence, c_ix: SpanIndex[CountryMention]) -> str | None:

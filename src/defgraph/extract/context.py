@@ -809,13 +809,27 @@ def _joined_partner(text: str, at: int, ends: dict[int, PersonHit],
     officials, not one side: no partner then."""
     joined = re.search(r"\s+(?:and|&)\s+(?:the\s+)?$", text[max(0, at - 12):at])
     if joined is None:
-        return None
+        # an item of a list of three or more ("US Secretary of State A, Secretary of Homeland
+        # Security B and Attorney General C"): a comma before, the list going on after the name
+        joined = re.search(r",\s+(?:the\s+)?$", text[max(0, at - 12):at])
+        if joined is None or not _LIST_GOES_ON.match(text, _name_end(text, at)):
+            return None
     last = at - len(joined.group(0))
     q = next((ends[k] for k in range(last, last - 5, -1) if k in ends), None)
     if q is not None and role and q.role and _office_kind(role) is not None and \
             _office_kind(role) == _office_kind(q.role):
         return None
     return q
+
+
+# after a list item's name: the list goes on (", Minister Y", " and Minister Z")
+_LIST_GOES_ON = re.compile(r"(?:,|\s+(?:and|&))\s+(?:the\s+)?[A-Z]")
+
+
+def _name_end(text: str, at: int) -> int:
+    """The end of the office and name that start at `at` (the next comma, "and", or stop)."""
+    m = re.search(r",|\s+(?:and|&)\s|[.;:(]", text[at:at + 160])
+    return at + (m.start() if m else 0)
 
 
 # the kinds of a minister's office, each read by cue office_kind_<kind> in this order

@@ -302,7 +302,8 @@ people:
 @pytest.mark.parametrize("cue", ["accompanying_after", "represented_by", "represented_by_also",
                                  "represented_by_item", "own_institution_role", "office_as_style",
                                  "gift_told", "forward_commitment", "package_told_before",
-                                 "government_role", "accompanied"])
+                                 "government_role", "accompanied", "ship_class", "meta_line_key",
+                                 "on_side_before", "not_on_side"])
 def test_person_and_pledge_cues_stay_fast_on_hostile_text(cue: str) -> None:
     """Each cue read from a position or searched in a sentence or a title takes time in
     proportion to the text, never its square, on 40 kB of runs of spaces, commas, repeated
@@ -313,7 +314,7 @@ def test_person_and_pledge_cues_stay_fast_on_hostile_text(cue: str) -> None:
 
     pattern = rules().cues[cue]
     for unit in (" ", ", ", "by ", "represented ", "Canada was represented by the , and ",
-                 " who will also accompany", "The aaas which ", "will decided to ", "A B C "):
+                 " who will also accompany", "The aaas which ", "will decided to ", "A B C ", "Abc-", "Ab.c "):
         text = (unit * (40_000 // len(unit) + 1))[:40_000]
         t0 = time.process_time()
         pattern.search(text)

@@ -219,6 +219,9 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     if may_match(vessel, text):
         # a ship's name is no person's, though it may be one ("the frigate Admiral Gorshkov")
         blocked += [m.span("name") for m in vessel.finditer(text)]
+    ship_class = rules().cues["ship_class"]
+    if may_match(ship_class, text):
+        blocked += [m.span("name") for m in ship_class.finditer(text)]  # "Queen Elizabeth class carriers"
     persons = find_persons(text, countries, blocked, org_spans, st.issued)
     surnames = [p.surname_state for p in persons if p.surname_state is not None]
     if surnames:

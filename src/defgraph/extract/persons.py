@@ -273,6 +273,15 @@ def _roles(text: str, countries: SpanIndex[CountryMention]) -> list[_Role]:
         rm = ci.match(text, pos)
         if rm:
             out.append(_Role(text, pos, rm.end()))
+    # ... and after the possessive of another office ("the President's special adviser X"),
+    # where that office says the next words are one too (cue office_possessive)
+    possessive = rules().cues["office_possessive"]
+    if may_match(possessive, text):
+        for m in possessive.finditer(text):
+            pos = m.end()
+            rm = ci.match(text, pos) if pos not in starts else None
+            if rm:
+                out.append(_Role(text, pos, rm.end()))
     out.sort(key=lambda x: x.start())
     return out
 

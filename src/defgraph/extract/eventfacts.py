@@ -372,6 +372,14 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "... during which they discussed Syria, Gaza and the war between Russia and Ukraine": topics
                 parts = [(ref, pos) for ref, pos in parts if ref.kind != "country" or pos - s.start < talk.start()
                          or _WITH.search(s.text, talk.end(), pos - s.start) is not None]
+            held = R.cues.get("office_clause")
+            if held is not None and may_match(held, s.text):
+                # "President X, who currently chairs the African Union, and President Y agreed": the
+                # body or state of an office a relative clause tells its holder holds is no party
+                spans = [(m.start(), (s.text.find(",", m.end()) + 1 or len(s.text) + 1) - 1)
+                         for m in held.finditer(s.text)]
+                parts = [(ref, pos) for ref, pos in parts if ref.kind == "person"
+                         or not any(a <= pos - s.start < b for a, b in spans)]
             other = _other_event_clauses(s, t, triggers)
             if other:
                 # "Rubio, who met President X in Costa Rica on Tuesday, will travel to Y": the people

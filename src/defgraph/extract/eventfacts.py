@@ -1702,6 +1702,29 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 out.remove(m)
             last = max(m.date for m in talks if m.date is not None)
             v.end_date = max(v.end_date or last, last)
+    formal = rules().cues.get("recurring_format")
+    for v in [x for x in out if x.type == "Visit" and not x.planned and x.place is not None and x.date is not None
+              and x.date_explicit and not x.by_dateline and x.end_date is None
+              and not (arrival is not None and arrival.match(x.trigger.word))]:
+        # "an official visit that began when the delegation arrived in Washington on Wednesday ...
+        # met President X in the Oval Office on Thursday": talks with the host in the city of the
+        # visit in the days after the day it is dated are held during it (docs/annotation.md: a
+        # visit told with its talks is one Visit), so it spans them; not where another visit of
+        # the same sides is told (a visit told by its arrival is read above: "arrived in Seoul on
+        # Monday" before a formal meeting there on Tuesday is the trip to that meeting; nor is a
+        # meeting of a recurring format, cue recurring_format: "held their annual security talks")
+        talks = [m for m in out if m.type == "Meeting" and not m.side and not m.planned and not m.tentative
+                 and not _meeting_of_many(m) and not _named_gathering(m)
+                 and not (formal is not None and formal.search(m.sentence.text))
+                 and (m.place is None or _place_key(m.place) == _place_key(v.place))  # (no place: none other)
+                 and m.date is not None and v.date is not None
+                 and timedelta(0) < m.date - v.date <= timedelta(days=rules().window("arrival_before_visit_days"))
+                 and _states(m) and _states(m) <= _states(v)]
+        if talks and not any(x is not v and x.type == "Visit" and not x.planned and _same_sides(x, v) for x in out):
+            for m in talks:
+                _absorb(v, m)
+                out.remove(m)
+            v.end_date = max(m.date for m in talks if m.date is not None)
     arrived = [x for x in drafts if x.arrival_day is not None]
     for v in out if arrived else []:
         # "received the Prime Minister of Canada today ... the ministers, who held a working meeting

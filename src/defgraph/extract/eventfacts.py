@@ -370,7 +370,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             talk = topics.search(s.text, t.end - s.start) if topics is not None and may_match(topics, s.text) else None
             if talk is not None:
                 # "... during which they discussed Syria, Gaza and the war between Russia and Ukraine": topics
-                parts = [(ref, pos) for ref, pos in parts if ref.kind != "country" or pos - s.start < talk.start()
+                parts = [(ref, pos) for ref, pos in parts if ref.kind == "person" or pos - s.start < talk.start()
                          or _WITH.search(s.text, talk.end(), pos - s.start) is not None]
             held = R.cues.get("office_clause")
             if held is not None and may_match(held, s.text):

@@ -321,3 +321,15 @@ def test_person_and_pledge_cues_stay_fast_on_hostile_text(cue: str) -> None:
         pattern.match(text)
         pattern.fullmatch(text)
         assert time.process_time() - t0 < 0.2, (cue, unit)
+
+
+def test_an_invitation_for_someone_to_attend_is_an_intention() -> None:
+    """The intent cue, read before a trigger, takes "an invitation for X to attend" as it takes
+    "an invitation to" (round 18, batch zs: a conference one leader invited another to became
+    a meeting held on the day of their call)."""
+    from defgraph.rules import rules
+
+    intent = rules().cues["intent"]
+    assert intent.search("She also repeated her invitation for Biden to attend the climate ")
+    assert intent.search("renewed his invitation for the Prime Minister to attend the ")
+    assert not intent.search("The two presidents attended the climate ")

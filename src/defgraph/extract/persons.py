@@ -795,14 +795,25 @@ def _title_mentions(text: str, people: list[PersonHit]) -> None:
                 p.mentions.append((m.start(), m.end()))
 
 
+@per_rules
+def _state_after_name_cues(r: Rules) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """"of" after a name, or a comma and an office in lower case then "of" (never a word that
+    joins a list: cue list_joining_word); the words of a state's body after its adjective
+    (cue state_body_after_adjective)."""
+    joining = r.cue_texts["list_joining_word"]
+    return (re.compile(r"\s+of\s+(?:the\s+)?|,\s+(?:the\s+)?(?:(?!" + joining + r"\b)"
+                       r"[a-z][\w-]*\s+){1,3}of\s+(?:the\s+)?", r.cues["list_joining_word"].flags),
+            re.compile(r"\s+" + r.cue_texts["state_body_after_adjective"] + r"\b", r.cues["state_body_after_adjective"].flags))
+
+
 def _state_after_name(text: str, p: PersonHit, cindex: SpanIndex[CountryMention]) -> str | None:
     """"Gen. Dinh Van Hung of Vietnam", "Gilberto Teodoro of the Philippines": the state named
     right after the name (not after an office: "Minister of Defence" is read elsewhere)."""
+    of_after, body_after = _state_after_name_cues()
     for _a, b in p.mentions[:3]:
         # "X of Vietnam"; "Gen. X, commander of U.S. Forces Korea" (an office in lower case); not
         # the next item of a list ("the heads of state of A, X, and of B, Y": X is not B's)
-        m = re.match(r"\s+of\s+(?:the\s+)?|,\s+(?:the\s+)?(?:(?!(?:and|or|nor|but|as|while|whereas|with|plus)\b)"
-                     r"[a-z][\w-]*\s+){1,3}of\s+(?:the\s+)?", text[b:b + 60])
+        m = of_after.match(text[b:b + 60])
         if m:
             at = b + m.end()
             hit = cindex.starting_in(at, at + 1)
@@ -811,9 +822,7 @@ def _state_after_name(text: str, p: PersonHit, cindex: SpanIndex[CountryMention]
                 hit = cindex.starting_in(at + rep.end(), at + rep.end() + 1)  # "of the Republic of X"
             # "of Vietnam"; "of the Swedish Armed Forces" (a state's body), not "of the Swedish
             # presidency's programme"
-            if hit and (not hit[0].adjectival or re.match(
-                    r"\s+(?:Armed|Defen[cs]e|National|Army|Navy|Air Force|Royal|Ministry|Government|Embassy|"
-                    r"Forces|Marines|Coast Guard)\b", text[hit[0].end:hit[0].end + 20])):
+            if hit and (not hit[0].adjectival or body_after.match(text[hit[0].end:hit[0].end + 20])):
                 return hit[0].iso3
     return None
 

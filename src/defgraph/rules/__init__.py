@@ -40,7 +40,8 @@ CUE_VALUES = frozenset({"nth_day_of", "plural_count_before", "counted_members"})
 # Cues the extractor reads with no fallback, checked once every file is loaded (a missing one is
 # refused at start, not met as a KeyError in the middle of a statement), with the file that holds
 # each. (Older cues read by name are not listed yet.)
-CUES_READ = {"sentence_abbreviation": "phrasing.yaml"}
+CUES_READ = {"sentence_abbreviation": "phrasing.yaml", "list_joining_word": "phrasing.yaml",
+             "state_body_after_adjective": "phrasing.yaml"}
 
 
 class RulesError(ValueError):

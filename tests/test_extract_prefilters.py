@@ -191,7 +191,7 @@ def test_the_lookahead_reads_ranges_and_lookbehinds_and_minds_case_where_the_pat
     pieces = ["Ana", "ana", "de", "DE", "Bo", "x'", "-", "Ẁ", "\u212aelvin", "Ōno", "ſ", "N", "of", "General", "Ng",
               "Paris", "and", "Rome", "agreed", "said", ".", "!", "\n", "\u00a0", '"', "’", ")", "(", "2025"]
     for plain in [re.compile(_AHEAD.sub("", p.pattern), p.flags) for p in
-                  (exact, blind, persons.name_re(), persons._LOWER_OFFICE_AFTER, countries._mention_regex(),
+                  (exact, blind, persons.name_re(), persons._lower_office_after(), countries._mention_regex(),
                    places._PLACE_CONTEXT, text_module._SENT_END, context._CAPITAL_PAIR)]:
         quick = quick_start(plain)
         assert _AHEAD.match(quick.pattern), plain.pattern

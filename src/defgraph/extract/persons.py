@@ -156,11 +156,17 @@ def _surname_in_capitals(name: str) -> str:
     return " ".join(rest + [surname])
 
 
-_LOWER_OFFICE_AFTER = re.compile(
-    r"(?<![\w’'.-])(?P<name>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){1,3}),[ \t]+(?:the[ \t]+)?"
-    r"(?P<office>(?:(?:vice|deputy|first|acting)[ \t]+)?(?:chairman|chairwoman|chairperson|minister|chief|"
-    r"commander|president|secretary|head|director|ambassador|spokesperson|spokesman)[ \t]+(?:of|for)[ \t]+"
-    r"(?:[^,.;()]|(?<=[A-Z])(?<!\w[A-Z])\.){3,80}?)(?:,|(?<![A-Z])\.(?=\s|$))")  # "the commander of U.S. Forces Korea,": initials' dots
+@per_rules
+def _lower_office_after(r: Rules) -> re.Pattern[str]:
+    """A name, a comma and an office in lower case (cues lower_office_modifier and lower_office)
+    then "of" or "for" and the body, up to a comma or the sentence's end; behind a lookahead of
+    its first characters (rules.quick_start: it is searched in whole texts)."""
+    modifier, office = r.cue_texts["lower_office_modifier"], r.cue_texts["lower_office"]
+    return quick_start(re.compile(
+        r"(?<![\w’'.-])(?P<name>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){1,3}),[ \t]+(?:the[ \t]+)?"
+        r"(?P<office>(?:" + modifier + r"[ \t]+)?" + office + r"[ \t]+(?:of|for)[ \t]+"
+        r"(?:[^,.;()]|(?<=[A-Z])(?<!\w[A-Z])\.){3,80}?)(?:,|(?<![A-Z])\.(?=\s|$))",  # "the commander of U.S. Forces Korea,": initials' dots
+        r.cues["lower_office"].flags))
 # (the office may end the sentence: "the minister met X, the head of the OSCE Mission to Y.", not
 # at an initial's dot: "U.S. Pacific Fleet")
 
@@ -684,7 +690,7 @@ def find_persons(
     # An office in lower case after the name, as news agencies write it: "Zhang Youxia, vice
     # chairman of the Central Military Commission, met with X, chief of the army staff of the
     # Nepali Army": the state its body names, if any
-    for m in _LOWER_OFFICE_AFTER.finditer(text):
+    for m in _lower_office_after().finditer(text):
         trimmed = None
         # the run of capitals may take in words before the name ("U.S. Army General X, chairman
         # of ..."): the name is the run's last words
@@ -1016,5 +1022,5 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
 
 # patterns searched in whole texts, behind a lookahead of their first characters
 # (rules.quick_start): each opens with a lookbehind or \b, so is tried at every position otherwise
-_PLURAL_OFFICE_OF, _DELEGATION_LED, _LOWER_OFFICE_AFTER, _SERVES_AS, _COUNTERPART_SLOT = map(
-    quick_start, (_PLURAL_OFFICE_OF, _DELEGATION_LED, _LOWER_OFFICE_AFTER, _SERVES_AS, _COUNTERPART_SLOT))
+_PLURAL_OFFICE_OF, _DELEGATION_LED, _SERVES_AS, _COUNTERPART_SLOT = map(
+    quick_start, (_PLURAL_OFFICE_OF, _DELEGATION_LED, _SERVES_AS, _COUNTERPART_SLOT))

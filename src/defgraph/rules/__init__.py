@@ -41,7 +41,8 @@ CUE_VALUES = frozenset({"nth_day_of", "plural_count_before", "counted_members"})
 # refused at start, not met as a KeyError in the middle of a statement), with the file that holds
 # each. (Older cues read by name are not listed yet.)
 CUES_READ = {"sentence_abbreviation": "phrasing.yaml", "list_joining_word": "phrasing.yaml",
-             "state_body_after_adjective": "phrasing.yaml"}
+             "state_body_after_adjective": "phrasing.yaml", "lower_office_modifier": "phrasing.yaml",
+             "lower_office": "phrasing.yaml"}
 
 
 class RulesError(ValueError):

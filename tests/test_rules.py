@@ -32,7 +32,7 @@ def _write(tmp_path: Path, text: str, name: str = "extra.yaml") -> Path:
 
 def test_every_builtin_entry_is_valid_and_has_a_note() -> None:
     r = load_rules()
-    assert len(r.sources) == 11
+    assert len(r.sources) == 12
     assert r.windows["section_chars"] > 0 and 0 < r.confidences["event_base"] <= 1
     assert {g.key for g in r.groups} >= {"nato", "eu", "nordic", "baltic", "visegrad", "five-eyes", "aukus",
                                          "quad", "asean", "african-union", "g7"}

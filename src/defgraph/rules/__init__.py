@@ -25,7 +25,8 @@ __all__ = ["EventType", "Group", "Holder", "Rules", "RulesError", "load_rules", 
 
 HERE = Path(__file__).resolve().parent
 BUILTIN = ("event_types.yaml", "cues.yaml", "offices.yaml", "names.yaml", "organisations.yaml",
-           "groups.yaml", "venues.yaml", "countries.yaml", "windows.yaml", "people.yaml", "phrasing.yaml")
+           "groups.yaml", "venues.yaml", "countries.yaml", "windows.yaml", "people.yaml", "phrasing.yaml",
+           "pledges.yaml")
 EVENT_CLASSES = ("Meeting", "Visit", "Call", "AgreementSigning", "Exercise", "Deployment")
 FLAGS = ("host_is_party", "multilateral", "absorbs_meeting", "remote", "needs_partner", "between_two")
 ENV = "DEFGRAPH_RULES"
@@ -42,7 +43,9 @@ CUE_VALUES = frozenset({"nth_day_of", "plural_count_before", "counted_members"})
 # each. (Older cues read by name are not listed yet.)
 CUES_READ = {"sentence_abbreviation": "phrasing.yaml", "list_joining_word": "phrasing.yaml",
              "state_body_after_adjective": "phrasing.yaml", "lower_office_modifier": "phrasing.yaml",
-             "lower_office": "phrasing.yaml"}
+             "lower_office": "phrasing.yaml", **dict.fromkeys((
+                 "pledge_word", "cumulative_total", "not_new_before", "procurement", "given_before", "part_of_total",
+                 "in_kind_verb", "pledge_items"), "pledges.yaml")}
 
 
 class RulesError(ValueError):

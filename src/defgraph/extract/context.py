@@ -254,6 +254,17 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     )
 
 
+def represents(text: str, c: CountryMention, pos: int, sentence_start: int) -> bool:
+    """The person named at pos represents the state c named before them in the sentence:
+    "the United States was represented, for the first time, by the Special Envoy X" (cue
+    represented_by), and the list's next items: "..., Sweden by Minister Y and Denmark by Minister
+    Z" (cues represented_by_item, represented_by_also)."""
+    cues = rules().cues
+    return not c.adjectival and (cues["represented_by"].fullmatch(text, c.end, pos) is not None or (
+        cues["represented_by_item"].fullmatch(text, c.end, pos) is not None
+        and cues["represented_by_also"].search(text, sentence_start, c.start) is not None))
+
+
 def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                          countries: list[CountryMention], places: list[PlaceMention],
                          spans: list[Sentence], publishers: list[str] | None = None) -> None:
@@ -304,11 +315,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             continue
         if sent0 is not None:
             # "the United States was represented, for the first time, by the Special Envoy X"
-            rep = [c for c in c_ix.starting_in(sent0.start, p.start) if not c.adjectival
-                   and (r.cues["represented_by"].fullmatch(text, c.end, p.start) or (
-                       # "..., Sweden by Minister Y and Denmark by Minister Z": the list's next items
-                       r.cues["represented_by_item"].fullmatch(text, c.end, p.start)
-                       and r.cues["represented_by_also"].search(text, sent0.start, c.start)))]
+            rep = [c for c in c_ix.starting_in(sent0.start, p.start) if represents(text, c, p.start, sent0.start)]
             if rep:
                 p.country = rep[-1].iso3
                 p.state_by("state_represented_by")

@@ -320,7 +320,9 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 p.country = rep[-1].iso3
                 p.state_by("state_represented_by")
                 continue
-        if home and p.role and r.cues["own_institution_role"].search(p.role) and not _position(text, p, ends)[0]:
+        placed = None  # where the person stands (_position), found once where it is asked for
+        if home and p.role and r.cues["own_institution_role"].search(p.role) and \
+                not (placed := _position(text, p, ends))[0]:
             # "Ambassador X, Spokesman for the Presidency": an office of the publisher's own body;
             # not one met or called on ("visited Kyiv, where he met X, Spokesperson for the
             # Ministry": the body of the place visited)
@@ -351,7 +353,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             p.country = side
             p.state_by("state_from_place_visited")
             continue
-        position, at, partner = _position(text, p, ends)
+        position, at, partner = placed if placed is not None else _position(text, p, ends)
         if p.counterpart and home:
             # "his counterpart, X": of the other side, the one foreign state the sentence names
             # as a party and no one else holds, else the one the statement says is visited

@@ -438,7 +438,7 @@ def find_persons(
         acts_on = rules().cues["post_acts_on"].match(text, after2)
         acts_on = acts_on if acts_on is not None and text.startswith(role + " ", acts_on.end()) else None
         if country and not military_rank(role) and acts_on is None and \
-                not _COUNTERPART_SLOT.search(text, max(0, r.start() - 40), r.start()):
+                not rules().cues["counterpart_slot_before"].search(text, max(0, r.start() - 40), r.start()):
             # "the US Defence Secretary" with no name; not one named where a counterpart stands
             # ("spoke by phone with Finland's Minister of Defence")
             posts.setdefault(role.lower(), country)
@@ -881,9 +881,6 @@ _TO_PLACE_COMMA = re.compile(r"[ \t]+(?:(?:to|in)[ \t]+(?:the[ \t]+)?[A-Z][\w'�
                              # General of the European External Action Service, X": the body served
                              r"of[ \t]+the[ \t]+(?:Ministry|Department|European|National|Office|Secretariat|General)"
                              r"(?:[ \t]+(?:of|for|and|the)?[ \t]*[A-Z][\w'’-]*){0,5}),[ \t]+")
-_COUNTERPART_SLOT = re.compile(r"\b(?:with|met|meets|received|receives|receiving|hosted|hosts|welcomed|welcomes|"
-                              r"called on|call on|visited|counterparts?)\s+(?:the\s+|his\s+|her\s+|their\s+)?"
-                              r"(?:[\w'’.-]+\s+){0,3}$", re.I)
 
 
 def _national_role_country(role: str | None) -> str | None:
@@ -1022,5 +1019,4 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
 
 # patterns searched in whole texts, behind a lookahead of their first characters
 # (rules.quick_start): each opens with a lookbehind or \b, so is tried at every position otherwise
-_PLURAL_OFFICE_OF, _DELEGATION_LED, _SERVES_AS, _COUNTERPART_SLOT = map(
-    quick_start, (_PLURAL_OFFICE_OF, _DELEGATION_LED, _SERVES_AS, _COUNTERPART_SLOT))
+_PLURAL_OFFICE_OF, _DELEGATION_LED, _SERVES_AS = map(quick_start, (_PLURAL_OFFICE_OF, _DELEGATION_LED, _SERVES_AS))

@@ -82,16 +82,12 @@ def _label(gazetteer: str, written: str) -> str:
     return written
 
 
-_CALENDAR_WORD = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-                            r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)")
-
-
 def lookup_city(name: str) -> City | None:
     """The most populous city called `name` (accents optional), or None."""
     from .countries import resolve_country
 
     name = name.strip()
-    if _CALENDAR_WORD.fullmatch(name):
+    if rules().cues["calendar_word"].fullmatch(name):
         return None  # "on Saturday, March 16": a month or a weekday, not March in England
     own, alt = _cities()
     city = own.get(name) or own.get(fold_accents(name))

@@ -43,7 +43,9 @@ CUE_VALUES = frozenset({"nth_day_of", "plural_count_before", "counted_members"})
 # each. (Older cues read by name are not listed yet.)
 CUES_READ = {"sentence_abbreviation": "phrasing.yaml", "list_joining_word": "phrasing.yaml",
              "state_body_after_adjective": "phrasing.yaml", "lower_office_modifier": "phrasing.yaml",
-             "lower_office": "phrasing.yaml", **dict.fromkeys((
+             "lower_office": "phrasing.yaml", "counterpart_slot_before": "phrasing.yaml",
+             "plural_sides_before": "phrasing.yaml", "sides_act": "phrasing.yaml", "calendar_word": "phrasing.yaml",
+             **dict.fromkeys((
                  "pledge_word", "cumulative_total", "not_new_before", "procurement", "given_before", "part_of_total",
                  "in_kind_verb", "pledge_items"), "pledges.yaml")}
 

@@ -259,7 +259,7 @@ def _us_is_pronoun(text: str, start: int) -> bool:
 def _ambiguous(text: str, start: int, end: int, form: str) -> bool:
     # "Georgia" after a US state context, "Jordan" as a first name followed by a surname...
     nxt = text[end:end + 20]
-    if re.match(r"\s+[A-Z][a-z]+", nxt) and form in {"Jordan", "Chad", "Georgia"}:
+    if re.match(r"\s+[A-Z][a-z]+", nxt) and rules().cues["state_name_as_given_name"].fullmatch(form):
         return True
     return False
 

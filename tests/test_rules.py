@@ -32,7 +32,7 @@ def _write(tmp_path: Path, text: str, name: str = "extra.yaml") -> Path:
 
 def test_every_builtin_entry_is_valid_and_has_a_note() -> None:
     r = load_rules()
-    assert len(r.sources) == 12
+    assert len(r.sources) == 13
     assert r.windows["section_chars"] > 0 and 0 < r.confidences["event_base"] <= 1
     assert {g.key for g in r.groups} >= {"nato", "eu", "nordic", "baltic", "visegrad", "five-eyes", "aukus",
                                          "quad", "asean", "african-union", "g7"}
@@ -242,6 +242,35 @@ def test_a_malformed_word_list_is_named(tmp_path: Path, text: str, needle: str) 
     cue = text.split()[1].rstrip(":")
     assert str(path) in message and f"({cue!r})" in message and needle in message, message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("currency_words:\n  - {words: {Kroner: NOK}, note: n}\n", "'Kroner' must be written in lower case"),
+    ("currency_signs:\n  - {signs: {'€': XYZ}, note: n}\n", "unknown currency 'XYZ'"),
+    ("currency_signs:\n  - {signs: [€], note: n}\n", "'signs' must be dict"),
+    ("currency_singular:\n  - {words: {euro: EUR}}\n", "missing 'note'"),
+    ("scales:\n  - {words: {lakh: 1.5}, note: n}\n", "the value of 'lakh' must be a whole number above 1"),
+    ("scales:\n  - {words: {}, note: n}\n", "'words' must not be empty"),
+    ("cues:\n  amount_qualifier: {words: [], note: n}\n", "'words' must not be empty"),
+])
+def test_a_malformed_money_table_is_named(tmp_path: Path, text: str, needle: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(RulesError) as info:
+        load_rules([path])
+    message = str(info.value)
+    family = text.split(":")[0]
+    assert str(path) in message and family in message and needle in message, message
+
+
+def test_a_currency_added_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:
+    from defgraph.extract.money import find_money
+
+    text = "Kazakhstan will give 40 million tenge and 3 lakh rupees."
+    assert [m.currency for m in find_money(text)] == ["INR"]
+    path = _write(tmp_path, "currency_words:\n  - {words: {tenge: KZT}, note: the currency of Kazakhstan}\n")
+    fresh_rules.setenv(ENV, str(path))
+    reset_rules()
+    assert [(m.currency, m.amount) for m in find_money(text)] == [("KZT", 40_000_000), ("INR", 300_000)]
 
 
 def test_a_word_list_the_extractor_reads_must_be_there(monkeypatch: pytest.MonkeyPatch) -> None:

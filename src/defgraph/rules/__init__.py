@@ -26,7 +26,7 @@ __all__ = ["EventType", "Group", "Holder", "Rules", "RulesError", "load_rules", 
 HERE = Path(__file__).resolve().parent
 BUILTIN = ("event_types.yaml", "cues.yaml", "offices.yaml", "names.yaml", "organisations.yaml",
            "groups.yaml", "venues.yaml", "countries.yaml", "windows.yaml", "people.yaml", "phrasing.yaml",
-           "pledges.yaml")
+           "pledges.yaml", "money.yaml")
 EVENT_CLASSES = ("Meeting", "Visit", "Call", "AgreementSigning", "Exercise", "Deployment")
 FLAGS = ("host_is_party", "multilateral", "absorbs_meeting", "remote", "needs_partner", "between_two")
 ENV = "DEFGRAPH_RULES"
@@ -49,7 +49,8 @@ CUES_READ = {"sentence_abbreviation": "phrasing.yaml", "list_joining_word": "phr
              "group_noun_after_name": "phrasing.yaml", "not_a_coalition_name": "phrasing.yaml",
              **dict.fromkeys((
                  "pledge_word", "cumulative_total", "not_new_before", "procurement", "given_before", "part_of_total",
-                 "in_kind_verb", "pledge_items"), "pledges.yaml")}
+                 "in_kind_verb", "pledge_items"), "pledges.yaml"),
+             **dict.fromkeys(("amount_qualifier", "conversion_gap", "equivalent_before"), "money.yaml")}
 
 
 class RulesError(ValueError):
@@ -209,6 +210,15 @@ class Rules:
     proper_names: set[str] = field(default_factory=set)
     feature_names: list[str] = field(default_factory=list)  # seas and straits named after a state
     people: list[Holder] = field(default_factory=list)  # public office holders (people.yaml)
+    # amounts of money (money.yaml): a currency's signs and words -> ISO 4217 code, the signs
+    # several states write for their own currency, the words of a scale -> its value, and the
+    # scales that are spelled out ("million") as against written short ("bn")
+    currency_signs: dict[str, str] = field(default_factory=dict)
+    generic_signs: set[str] = field(default_factory=set)
+    currency_words: dict[str, str] = field(default_factory=dict)
+    currency_singular: dict[str, str] = field(default_factory=dict)
+    scales: dict[str, int] = field(default_factory=dict)
+    spelled_scales: list[str] = field(default_factory=list)
 
     @cached_property
     def people_index(self) -> PeopleIndex:
@@ -990,10 +1000,46 @@ def _add_numbers(r: Rules, file: str, doc: dict[str, Any], builtin: bool) -> Non
             target[name] = kind(value)
 
 
+def _add_money(r: Rules, file: str, doc: dict[str, Any]) -> None:
+    families: tuple[tuple[str, str, dict[str, Any]], ...] = (
+        ("currency_signs", "signs", r.currency_signs), ("currency_words", "words", r.currency_words),
+        ("currency_singular", "words", r.currency_singular), ("scales", "words", r.scales))
+    for family, key, target in families:
+        for e in _entries(file, doc, family):
+            e.note()
+            table = e.get(key, dict, required=True)
+            if not table:
+                raise e.fail(f"{key!r} must not be empty")
+            for word, value in table.items():
+                if not isinstance(word, str) or not word.strip():
+                    raise e.fail(f"{key!r}: {word!r} must be a non-empty string (quote a word YAML reads "
+                                 "as something else: 'No', '1')")
+                if key == "words" and word != word.lower():
+                    raise e.fail(f"{key!r}: {word!r} must be written in lower case (it is looked up so)")
+                if family == "scales":
+                    if not isinstance(value, int) or isinstance(value, bool) or value < 2:
+                        raise e.fail(f"{key!r}: the value of {word!r} must be a whole number above 1, got {value!r}")
+                elif not _currency(value):
+                    raise e.fail(f"{key!r}: {word!r}: unknown currency {value!r} (use an ISO 4217 code)")
+                target[word] = value
+            if family == "currency_signs" and e.get("generic", bool, default=False):
+                r.generic_signs.update(table)
+            if family == "scales" and e.get("spelled", bool, default=False):
+                r.spelled_scales.extend(w for w in table if w not in r.spelled_scales)
+
+
+def _currency(code: Any) -> bool:
+    import pycountry
+
+    return isinstance(code, str) and bool(re.fullmatch(r"[A-Z]{3}", code)) and \
+        pycountry.currencies.get(alpha_3=code) is not None
+
+
 _FAMILIES = {"event_types", "cues", "offices", "national_offices", "ranks", "honorifics",
              "post_nominals", "particles", "given_abbreviations", "not_names", "organisations", "institutions", "groups",
              "known", "words", "windows", "confidences", "country_forms", "combining",
-             "ambiguous_names", "proper_names", "feature_names", "people"}
+             "ambiguous_names", "proper_names", "feature_names", "people", "currency_signs", "currency_words",
+             "currency_singular", "scales"}
 
 
 @cache
@@ -1059,6 +1105,7 @@ def _load_file(r: Rules, path: Path, builtin: bool) -> None:
     _add_venues(r, name, doc)
     _add_countries(r, name, doc)
     _add_numbers(r, name, doc, builtin)
+    _add_money(r, name, doc)
     r.sources.append(name)
 
 
@@ -1090,6 +1137,11 @@ def load_rules(extra: Iterable[str | Path] = ()) -> Rules:
     for cue, home in CUES_READ.items():
         if cue not in r.cues:
             raise RulesError(f"{home}: no cue {cue!r} (the extractor reads it)")
+    for family, table in (("currency_signs", r.currency_signs), ("currency_words", r.currency_words),
+                          ("currency_singular", r.currency_singular), ("scales", r.scales),
+                          ("scales marked spelled", r.spelled_scales)):
+        if not table:
+            raise RulesError(f"money.yaml: no {family} (the extractor reads them)")
     # compile the combined patterns now, so that a bad combination fails at start too
     for attr in ("role_re", "rank_re", "honorific_strip_re", "post_nominal_strip_re", "org_re",
                  "group_re", "group_name_re", "standalone_venue_re"):

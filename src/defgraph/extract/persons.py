@@ -63,25 +63,16 @@ def name_re(r: Rules) -> re.Pattern[str]:
         rf"{particle}-){{0,2}}{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)"))
 
 
-# offices in the plural before the states that hold them ("the defence ministers of A and B")
-_PLURAL_OFFICE_OF = re.compile(
-    r"\b(?:(?:[Dd]efen[cs]e|[Ff]oreign|[Pp]rime|[Ii]nterior)\s+[Mm]inisters|[Mm]inisters\s+of\s+(?:[Nn]ational\s+)?"
-    r"[Dd]efen[cs]e|[Cc]hiefs\s+of\s+(?:[Dd]efen[cs]e|(?:the\s+)?(?:[Gg]eneral|[Dd]efen[cs]e)\s+[Ss]taff)|"
-    r"(?:[Aa]rmy|[Nn]avy|[Nn]aval|[Aa]ir\s+[Ff]orce)\s+(?:chiefs|commanders)|[Pp]residents|[Aa]mbassadors)\s+of\s+(?:the\s+)?")
-
-
-# a plural office before a list of its holders ("the defence ministers, X of A, Y of B and Z of C")
-_PLURAL_HOLDERS = re.compile(r"\b(?=[MmCcLlAaSs])(?:[Mm]inisters|[Cc]ounterparts|[Cc]hiefs|[Cc]ommanders|[Cc]olleagues|"
-                             r"[Ll]eaders|[Aa]mbassadors|[Ss]ecretaries)[ \t]*,[ \t]+")
-
-
 _DELEGATION_LED = re.compile(r"\bdelegations?[ \t]+(?:from|of)[ \t]+(?:the[ \t]+)?(?P<body>[^,.;:()]{2,80}?)"
                              r"[ \t]+(?:led|headed)[ \t]+by[ \t]+(?:the[ \t]+)?")
-# a run of capitalised words opening a sentence before a verb of speech (found in one pass), and
-# the verb right after the name
-_SPEECH = r"[ \t]+(?:said|says|added|noted|stressed|underlined|emphasi[sz]ed|stated|told)\b"
-_SPEAKER = re.compile(r"(?:^|(?<=\n)|(?<=[.!?][ \t]))(?P<n>[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){1,4})" + _SPEECH)
-_SPEECH_AFTER = re.compile(_SPEECH)
+@per_rules
+def _speech(r: Rules) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A run of capitalised words opening a sentence before a verb of speech (cue speech_verb),
+    and the verb right after the name."""
+    speech = r"[ \t]+" + r.cue_texts["speech_verb"] + r"\b"
+    flags = r.cues["speech_verb"].flags
+    return (re.compile(r"(?:^|(?<=\n)|(?<=[.!?][ \t]))(?P<n>[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){1,4})" + speech, flags),
+            re.compile(speech, flags))
 
 
 def _not_name(word: str) -> bool:
@@ -526,7 +517,8 @@ def find_persons(
 
     # "The defence ministers of Bolivia and Peru, Edmundo Novillo and Walter Astudillo": each
     # holder of the state named in the same place, in turn
-    for pm in (_PLURAL_OFFICE_OF.finditer(text) if may_match(_PLURAL_OFFICE_OF, text) else ()):
+    plural_office_of = rules().cues["plural_offices_of_states"]
+    for pm in (plural_office_of.finditer(text) if may_match(plural_office_of, text) else ()):
         # (also of three or more: "the Foreign Ministers of Estonia, Latvia and Lithuania, A, B and C")
         states: list[CountryMention] = []
         pos = pm.end()
@@ -558,7 +550,8 @@ def find_persons(
 
     # "The three Baltic defence ministers, Dovilė Šakalienė of Lithuania, Hanno Pevkur of Estonia
     # and Andris Sprūds of Latvia": each holder of a list with the state after "of"
-    for lm in (_PLURAL_HOLDERS.finditer(text) if may_match(_PLURAL_HOLDERS, text) else ()):
+    plural_holders = rules().cues["plural_office_before_holders"]
+    for lm in (plural_holders.finditer(text) if may_match(plural_holders, text) else ()):
         pos = lm.end()
         # "the two defence ministers, A and B": as many full names as the number says, closed by
         # punctuation, each of a side the rules of states tell later
@@ -663,8 +656,9 @@ def find_persons(
             hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2], None, state.iso3))
 
     # A full name opening a sentence before a verb of speech: "John Healey said the package ..."
-    for vm in _SPEECH_AFTER.finditer(text):  # few verbs of speech: read back from each
-        sm = _SPEAKER.search(text, max(0, vm.start() - 90), vm.end())
+    speaker, speech_after = _speech()
+    for vm in speech_after.finditer(text):  # few verbs of speech: read back from each
+        sm = speaker.search(text, max(0, vm.start() - 90), vm.end())
         if sm is None or sm.end() != vm.end():
             continue
         nm = _name_at(text, sm.start("n"))
@@ -673,7 +667,7 @@ def find_persons(
             continue
         if any(not re.match(r"[A-Z][a-zà-ÿ'’-]", w) for w in t[0].split()):
             continue  # "CS Duale said": an office's letters, not a given name
-        if cindex.overlapping(t[1], t[2]) or not _SPEECH_AFTER.match(text, t[2]):
+        if cindex.overlapping(t[1], t[2]) or not speech_after.match(text, t[2]):
             continue  # "Bosnia and Herzegovina said": a state, not a person
         hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2]))
 
@@ -924,6 +918,12 @@ def _styled(role: str) -> bool:
     return military_rank(role) or rules().cues["office_as_style"].fullmatch(role) is not None
 
 
+@per_rules
+def _generational_suffix(r: Rules) -> re.Pattern[str]:
+    """A generational suffix, with its dot or without (cue generational_suffix: "Jr.", "III")."""
+    return re.compile(r.cue_texts["generational_suffix"] + r"\.?", r.cues["generational_suffix"].flags)
+
+
 def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]],
            posts: dict[str, str] | None = None) -> list[PersonHit]:
     """One person per name: later surname-only mentions join the full name, details are pooled."""
@@ -934,6 +934,7 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
     rank_of_key: dict[str, int] = {}
     by_part: dict[tuple[str, ...], int] = {}
     by_token: dict[str, int] = {}
+    suffix = _generational_suffix()
     hits.sort(key=lambda h: (-len(h.name.split()), h.start))
     for h in hits:
         short = tuple(h.name.split())
@@ -953,7 +954,7 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
             # written again without its middle initials or its generational suffix
             bare = tuple(w for w in full[1:-1] if not re.fullmatch(r"[A-Z]\.", w))
             bare = (full[0], *bare, full[-1]) if len(full) > 1 else full
-            for form in {bare, bare[:-1] if re.fullmatch(r"(?:Jr|Sr|II|III|IV)\.?", bare[-1]) else bare}:
+            for form in {bare, bare[:-1] if suffix.fullmatch(bare[-1]) else bare}:
                 if len(form) >= 2 and form != full:
                     by_part.setdefault(form, rank)
             for tok in full:
@@ -1019,4 +1020,4 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
 
 # patterns searched in whole texts, behind a lookahead of their first characters
 # (rules.quick_start): each opens with a lookbehind or \b, so is tried at every position otherwise
-_PLURAL_OFFICE_OF, _DELEGATION_LED, _SERVES_AS = map(quick_start, (_PLURAL_OFFICE_OF, _DELEGATION_LED, _SERVES_AS))
+_DELEGATION_LED, _SERVES_AS = map(quick_start, (_DELEGATION_LED, _SERVES_AS))

@@ -47,6 +47,8 @@ CUES_READ = {"sentence_abbreviation": "phrasing.yaml", "list_joining_word": "phr
              "plural_sides_before": "phrasing.yaml", "sides_act": "phrasing.yaml", "calendar_word": "phrasing.yaml",
              "state_name_as_given_name": "phrasing.yaml", "coalition_noun": "phrasing.yaml",
              "group_noun_after_name": "phrasing.yaml", "not_a_coalition_name": "phrasing.yaml",
+             "plural_offices_of_states": "phrasing.yaml", "plural_office_before_holders": "phrasing.yaml",
+             "speech_verb": "phrasing.yaml", "generational_suffix": "phrasing.yaml",
              **dict.fromkeys((
                  "pledge_word", "cumulative_total", "not_new_before", "procurement", "given_before", "part_of_total",
                  "in_kind_verb", "pledge_items"), "pledges.yaml"),

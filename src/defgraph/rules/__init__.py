@@ -49,6 +49,8 @@ CUES_READ = {"sentence_abbreviation": "phrasing.yaml", "list_joining_word": "phr
              "group_noun_after_name": "phrasing.yaml", "not_a_coalition_name": "phrasing.yaml",
              "plural_offices_of_states": "phrasing.yaml", "plural_office_before_holders": "phrasing.yaml",
              "speech_verb": "phrasing.yaml", "generational_suffix": "phrasing.yaml",
+             "place_context_before": "phrasing.yaml", "place_name_particle": "phrasing.yaml",
+             "place_name_particle_before_capital": "phrasing.yaml", "demonym_suffix": "phrasing.yaml",
              **dict.fromkeys((
                  "pledge_word", "cumulative_total", "not_new_before", "procurement", "given_before", "part_of_total",
                  "in_kind_verb", "pledge_items"), "pledges.yaml"),

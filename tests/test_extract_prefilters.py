@@ -192,7 +192,7 @@ def test_the_lookahead_reads_ranges_and_lookbehinds_and_minds_case_where_the_pat
               "Paris", "and", "Rome", "agreed", "said", ".", "!", "\n", "\u00a0", '"', "’", ")", "(", "2025"]
     for plain in [re.compile(_AHEAD.sub("", p.pattern), p.flags) for p in
                   (exact, blind, persons.name_re(), persons._lower_office_after(), countries._mention_regex(),
-                   places._place_context(), text_module._SENT_END, context._CAPITAL_PAIR)]:
+                   places._place_context(), text_module._SENT_END, context._capital_pair())]:
         quick = quick_start(plain)
         assert _AHEAD.match(quick.pattern), plain.pattern
         for text in _texts(pieces, 200, seed=9):

@@ -517,8 +517,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         # signed the agreement", where they may be the two parties)
         end = p.mentions[0][1] if p.mentions else p.start
         cut = _chain_start(text, p.start)
-        ally = _joined_partner(text, cut, ends, p.role) if re.match(
-            r",?\s+(?:[^\s,.;]+\s+){0,6}(?:with|received|hosted|welcomed|called on)\b", text[end:end + 90]) else None
+        ally = _joined_partner(text, cut, ends, p.role) if _meeting_after_pair().match(text[end:end + 90]) else None
         if ally is not None and ally is not p and ally.country and not ally.is_post:
             p.state_from(ally)
             continue
@@ -909,19 +908,27 @@ def _government_role(role: str) -> bool:
         and not any(not re.search(r"\bto\s+(?:the\s+)?$", role[:o.start]) for o in find_organisations(role))
 
 
-# two capitalised words joined by "and" before a verb: capitals that may stand for their states
-# (behind a lookahead of their first characters: searched in whole texts)
-_CAPITAL_PAIR = quick_start(re.compile(
-    r"\b([A-Z][a-z]+)\s+and\s+([A-Z][a-z]+)\s+(?:have\s+|had\s+|will\s+)?"
-    r"(?:agreed|signed|said|announced|decided|pledged|committed|reaffirmed|"
-    r"welcomed|share|are|were|have|will|must|also)\b"))
+@per_rules
+def _capital_pair(r: Rules) -> re.Pattern[str]:
+    """Two capitalised words joined by "and" before a verb (cue capital_pair_verb): capitals that
+    may stand for their states (behind a lookahead of their first characters: searched in whole
+    texts)."""
+    return quick_start(re.compile(r"\b([A-Z][a-z]+)\s+and\s+([A-Z][a-z]+)\s+" + r.cue_texts["capital_pair_verb"],
+                                  r.cues["capital_pair_verb"].flags))
+
+
+@per_rules
+def _meeting_after_pair(r: Rules) -> re.Pattern[str]:
+    """Up to six words, then a verb of meeting (cue meeting_verb_after_pair), after a name."""
+    return re.compile(r",?\s+(?:[^\s,.;]+\s+){0,6}" + r.cue_texts["meeting_verb_after_pair"] + r"\b",
+                      r.cues["meeting_verb_after_pair"].flags)
 
 
 def _capitals_as_actors(text: str, places: list[PlaceMention],
                         countries: list[CountryMention]) -> list[CountryMention]:
     out = list(countries)
     starts = {c.start for c in countries}
-    for m in _CAPITAL_PAIR.finditer(text):
+    for m in _capital_pair().finditer(text):
         pair = [(m.start(1), m.end(1), m.group(1)), (m.start(2), m.end(2), m.group(2))]
         isos = [capital_of(name) for _, _, name in pair]
         if all(isos):

@@ -51,6 +51,7 @@ CUES_READ = {"sentence_abbreviation": "phrasing.yaml", "list_joining_word": "phr
              "speech_verb": "phrasing.yaml", "generational_suffix": "phrasing.yaml",
              "place_context_before": "phrasing.yaml", "place_name_particle": "phrasing.yaml",
              "place_name_particle_before_capital": "phrasing.yaml", "demonym_suffix": "phrasing.yaml",
+             "meeting_verb_after_pair": "phrasing.yaml", "capital_pair_verb": "phrasing.yaml",
              **dict.fromkeys((
                  "pledge_word", "cumulative_total", "not_new_before", "procurement", "given_before", "part_of_total",
                  "in_kind_verb", "pledge_items"), "pledges.yaml"),

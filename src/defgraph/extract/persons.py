@@ -63,8 +63,6 @@ def name_re(r: Rules) -> re.Pattern[str]:
         rf"{particle}-){{0,2}}{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)"))
 
 
-_DELEGATION_LED = re.compile(r"\bdelegations?[ \t]+(?:from|of)[ \t]+(?:the[ \t]+)?(?P<body>[^,.;:()]{2,80}?)"
-                             r"[ \t]+(?:led|headed)[ \t]+by[ \t]+(?:the[ \t]+)?")
 @per_rules
 def _speech(r: Rules) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """A run of capitalised words opening a sentence before a verb of speech (cue speech_verb),
@@ -404,7 +402,7 @@ def find_persons(
             pos = after2 + 1  # "Minister of Defence of Ukraine Denys Shmyhal" (not "... Turkish Land Forces")
         elif m2:
             pos = after2 + m2.end()
-        elif (m3 := _TO_PLACE_COMMA.match(text, after)) is not None and _name_at(text, m3.end()):
+        elif (m3 := _to_place_comma().match(text, after)) is not None and _name_at(text, m3.end()):
             # "High Commissioner to Fiji, Charlotte Darlow", "Secretary of State in the Ministry of
             # National Defence, Paweł Zalewski": the holder after the post's place or body
             pos = m3.end()
@@ -472,7 +470,7 @@ def find_persons(
                         hits.append(PersonHit(name, slug(name), s, after2 if c2 else r.end(), role,
                                               country, org))
         # "Jaakkola now serves as Chief of Staff of the Defence Command": the office a person holds
-        sv = _SERVES_AS.search(pre)
+        sv = _serves_as().search(pre)
         if sv and not military_rank(role):
             base = max(0, r.start() - 80)
             nm = _name_at(text, base + sv.start("n"))
@@ -640,7 +638,7 @@ def find_persons(
 
     # "a delegation from the Republic of Korea Army led by Lieutenant General X": the leader is of
     # the state the delegation comes from
-    for dm in (_DELEGATION_LED.finditer(text) if "elegation" in text else ()):
+    for dm in (rules().cues["delegation_led_by"].finditer(text) if "elegation" in text else ()):
         state = next(iter(cindex.starting_in(dm.start("body"), dm.end("body"))), None)
         if state is None:
             continue
@@ -755,8 +753,13 @@ def _body_words(r: Rules) -> re.Pattern[str]:
 # between an office and the rank before its holder's name: the rest of the body's name
 # ("of the US Joint Chiefs of Staff, General X": the body's name may hold "of", "and", "for"), and
 # a word of a rank the ranks do not list ("Lieutenant Brigadier")
-_SERVES_AS = re.compile(r"(?<![\w’'-])(?P<n>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){0,3})[ \t]+"
-                        r"(?:now[ \t]+|currently[ \t]+|also[ \t]+)?(?:serves|served|is[ \t]+serving)[ \t]+as[ \t]+(?:the[ \t]+)?$")
+@per_rules
+def _serves_as(r: Rules) -> re.Pattern[str]:
+    """A name, then "serves as" (cue serves_as_before), at the end of the text before an office."""
+    return quick_start(re.compile(r"(?<![\w’'-])(?P<n>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){0,3})[ \t]+"
+                                  + r.cue_texts["serves_as_before"] + "$", r.cues["serves_as_before"].flags))
+
+
 _RANK_AFTER_OFFICE = re.compile(r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*"
                                 r"(?:[ \t]+(?:(?:of|and|for)[ \t]+(?:the[ \t]+)?)?[A-Z][\w’'-]*){0,6})?[ \t]*,?[ \t]*"
                                 r"(?:(?-i:[A-Z][a-z]+)[ \t]+)?")
@@ -867,14 +870,18 @@ def _honorific_state(text: str, p: PersonHit) -> str | None:
     return None
 
 
-_TO_PLACE_COMMA = re.compile(r"[ \t]+(?:(?:to|in)[ \t]+(?:the[ \t]+)?[A-Z][\w'’-]*"
-                             r"(?:(?:[ \t]+(?:of|the|and|for))*[ \t]+[A-Z][\w'’-]*){0,5}|"
-                             # "the President of the Republic, X": the state's own style
-                             r"of[ \t]+the[ \t]+(?:Republic|Government|Nation|Federation|Union|Kingdom|State)|"
-                             # "the State Secretary of the Ministry of Defence, X", "the Deputy Secretary
-                             # General of the European External Action Service, X": the body served
-                             r"of[ \t]+the[ \t]+(?:Ministry|Department|European|National|Office|Secretariat|General)"
-                             r"(?:[ \t]+(?:of|for|and|the)?[ \t]*[A-Z][\w'’-]*){0,5}),[ \t]+")
+@per_rules
+def _to_place_comma(r: Rules) -> re.Pattern[str]:
+    """After an office, before a comma and its holder's name: the place the holder is sent to, a
+    state's own style (cue state_style_noun) or the body served (cue served_body_word)."""
+    return re.compile(r"[ \t]+(?:(?:to|in)[ \t]+(?:the[ \t]+)?[A-Z][\w'’-]*"
+                      r"(?:(?:[ \t]+(?:of|the|and|for))*[ \t]+[A-Z][\w'’-]*){0,5}|"
+                      # "the President of the Republic, X": the state's own style
+                      r"of[ \t]+the[ \t]+" + r.cue_texts["state_style_noun"] + "|"
+                      # "the State Secretary of the Ministry of Defence, X", "the Deputy Secretary
+                      # General of the European External Action Service, X": the body served
+                      r"of[ \t]+the[ \t]+" + r.cue_texts["served_body_word"] +
+                      r"(?:[ \t]+(?:of|for|and|the)?[ \t]*[A-Z][\w'’-]*){0,5}),[ \t]+", r.cues["served_body_word"].flags)
 
 
 def _national_role_country(role: str | None) -> str | None:
@@ -1016,8 +1023,3 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
     # A lone surname that matched nothing longer is kept only with a role or honorific.
     out.sort(key=lambda p: p.start)
     return out
-
-
-# patterns searched in whole texts, behind a lookahead of their first characters
-# (rules.quick_start): each opens with a lookbehind or \b, so is tried at every position otherwise
-_DELEGATION_LED, _SERVES_AS = map(quick_start, (_DELEGATION_LED, _SERVES_AS))

@@ -52,6 +52,8 @@ CUES_READ = {"sentence_abbreviation": "phrasing.yaml", "list_joining_word": "phr
              "place_context_before": "phrasing.yaml", "place_name_particle": "phrasing.yaml",
              "place_name_particle_before_capital": "phrasing.yaml", "demonym_suffix": "phrasing.yaml",
              "meeting_verb_after_pair": "phrasing.yaml", "capital_pair_verb": "phrasing.yaml",
+             "delegation_led_by": "phrasing.yaml", "serves_as_before": "phrasing.yaml",
+             "state_style_noun": "phrasing.yaml", "served_body_word": "phrasing.yaml",
              **dict.fromkeys((
                  "pledge_word", "cumulative_total", "not_new_before", "procurement", "given_before", "part_of_total",
                  "in_kind_verb", "pledge_items"), "pledges.yaml"),

@@ -233,6 +233,7 @@ def test_a_cue_replaced_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.Mo
     ("cues:\n  pledge_word: {pattern: '', note: n}\n", "'pattern' must not be empty"),
     ("cues:\n  pledge_items: {pattern: 'drones?'}\n", "missing 'note'"),
     ("cues:\n  given_before: {pattern: 'provid(', note: n}\n", "bad regular expression"),
+    ("cues:\n  bare_weekday_verb: {pattern: 'agreed|met', note: n}\n", "give 'words', not a pattern"),
 ])
 def test_a_malformed_word_list_is_named(tmp_path: Path, text: str, needle: str) -> None:
     path = _write(tmp_path, text)

@@ -41,7 +41,7 @@ CUE_VALUES = frozenset({"nth_day_of", "plural_count_before", "counted_members"})
 # Cues the extractor reads with no fallback, checked once every file is loaded (a missing one is
 # refused at start, not met as a KeyError in the middle of a statement), with the file that holds
 # each. (Older cues read by name are not listed yet.)
-CUES_READ = {"sentence_abbreviation": "phrasing.yaml", "list_joining_word": "phrasing.yaml",
+CUES_READ = {"bare_weekday_verb": "phrasing.yaml", "sentence_abbreviation": "phrasing.yaml", "list_joining_word": "phrasing.yaml",
              "state_body_after_adjective": "phrasing.yaml", "lower_office_modifier": "phrasing.yaml",
              "lower_office": "phrasing.yaml", "counterpart_slot_before": "phrasing.yaml",
              "plural_sides_before": "phrasing.yaml", "sides_act": "phrasing.yaml", "calendar_word": "phrasing.yaml",
@@ -58,6 +58,9 @@ CUES_READ = {"sentence_abbreviation": "phrasing.yaml", "list_joining_word": "phr
                  "pledge_word", "cumulative_total", "not_new_before", "procurement", "given_before", "part_of_total",
                  "in_kind_verb", "pledge_items"), "pledges.yaml"),
              **dict.fromkeys(("amount_qualifier", "conversion_gap", "equivalent_before"), "money.yaml")}
+
+# cues the extractor reads word by word: they must give `words`, not a pattern
+CUES_AS_WORDS = frozenset({"bare_weekday_verb"})
 
 
 class RulesError(ValueError):
@@ -190,6 +193,8 @@ class Rules:
     cues: dict[str, re.Pattern[str]] = field(default_factory=dict)
     # each cue's pattern as written (its `words` as an alternation), for a pattern built around it
     cue_texts: dict[str, str] = field(default_factory=dict)
+    # the words of each cue given as `words`, in their order (for a rule that reads each one)
+    cue_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # a cue's words with the value each stands for ("second": 2), where the cue has `values`
     cue_values: dict[str, dict[str, int]] = field(default_factory=dict)
     offices: list[str] = field(default_factory=list)
@@ -796,6 +801,13 @@ def _add_event_types(r: Rules, file: str, doc: dict[str, Any]) -> None:
                              f"this pattern has {pattern.groups} group(s)")
             r.cues[name] = quick_start(pattern)
             r.cue_texts[name] = pattern.pattern
+            words = c.get("words", list)
+            if words is not None:
+                r.cue_words[name] = tuple(words)
+            elif name in CUES_AS_WORDS:
+                raise c.fail("give 'words', not a pattern (the extractor reads each word)")
+            else:
+                r.cue_words.pop(name, None)  # a cue replaced by a pattern has no words of its own
             r.cue_values.pop(name, None)  # a replaced cue does not keep the values of the one before
             values = c.get("values", dict)
             if values is None and name in CUE_VALUES:

@@ -252,6 +252,7 @@ def test_a_malformed_word_list_is_named(tmp_path: Path, text: str, needle: str) 
     ("currency_singular:\n  - {words: {euro: EUR}}\n", "missing 'note'"),
     ("scales:\n  - {words: {lakh: 1.5}, note: n}\n", "the value of 'lakh' must be a whole number above 1"),
     ("scales:\n  - {words: {}, note: n}\n", "'words' must not be empty"),
+    ("scales:\n  - {words: {lakh: 100000}, spelt: true, note: n}\n", "unknown key(s) spelt"),
     ("cues:\n  amount_qualifier: {words: [], note: n}\n", "'words' must not be empty"),
 ])
 def test_a_malformed_money_table_is_named(tmp_path: Path, text: str, needle: str) -> None:

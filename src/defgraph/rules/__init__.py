@@ -41,23 +41,19 @@ CUE_VALUES = frozenset({"nth_day_of", "plural_count_before", "counted_members"})
 # Cues the extractor reads with no fallback, checked once every file is loaded (a missing one is
 # refused at start, not met as a KeyError in the middle of a statement), with the file that holds
 # each. (Older cues read by name are not listed yet.)
-CUES_READ = {"bare_weekday_verb": "phrasing.yaml", "sentence_abbreviation": "phrasing.yaml", "list_joining_word": "phrasing.yaml",
-             "state_body_after_adjective": "phrasing.yaml", "lower_office_modifier": "phrasing.yaml",
-             "lower_office": "phrasing.yaml", "counterpart_slot_before": "phrasing.yaml",
-             "plural_sides_before": "phrasing.yaml", "sides_act": "phrasing.yaml", "calendar_word": "phrasing.yaml",
-             "state_name_as_given_name": "phrasing.yaml", "coalition_noun": "phrasing.yaml",
-             "group_noun_after_name": "phrasing.yaml", "not_a_coalition_name": "phrasing.yaml",
-             "plural_offices_of_states": "phrasing.yaml", "plural_office_before_holders": "phrasing.yaml",
-             "speech_verb": "phrasing.yaml", "generational_suffix": "phrasing.yaml",
-             "place_context_before": "phrasing.yaml", "place_name_particle": "phrasing.yaml",
-             "place_name_particle_before_capital": "phrasing.yaml", "demonym_suffix": "phrasing.yaml",
-             "meeting_verb_after_pair": "phrasing.yaml", "capital_pair_verb": "phrasing.yaml",
-             "delegation_led_by": "phrasing.yaml", "serves_as_before": "phrasing.yaml",
-             "state_style_noun": "phrasing.yaml", "served_body_word": "phrasing.yaml",
-             **dict.fromkeys((
-                 "pledge_word", "cumulative_total", "not_new_before", "procurement", "given_before", "part_of_total",
-                 "in_kind_verb", "pledge_items"), "pledges.yaml"),
-             **dict.fromkeys(("amount_qualifier", "conversion_gap", "equivalent_before"), "money.yaml")}
+CUES_READ = {
+    **dict.fromkeys((
+        "sentence_abbreviation", "list_joining_word", "state_body_after_adjective", "lower_office_modifier",
+        "lower_office", "counterpart_slot_before", "plural_sides_before", "sides_act", "calendar_word",
+        "state_name_as_given_name", "coalition_noun", "group_noun_after_name", "not_a_coalition_name",
+        "plural_offices_of_states", "plural_office_before_holders", "speech_verb", "generational_suffix",
+        "place_context_before", "place_name_particle", "place_name_particle_before_capital", "demonym_suffix",
+        "meeting_verb_after_pair", "capital_pair_verb", "delegation_led_by", "serves_as_before",
+        "state_style_noun", "served_body_word", "bare_weekday_verb"), "phrasing.yaml"),
+    **dict.fromkeys((
+        "pledge_word", "cumulative_total", "not_new_before", "procurement", "given_before", "part_of_total",
+        "in_kind_verb", "pledge_items"), "pledges.yaml"),
+    **dict.fromkeys(("amount_qualifier", "conversion_gap", "equivalent_before"), "money.yaml")}
 
 # cues the extractor reads word by word: they must give `words`, not a pattern
 CUES_AS_WORDS = frozenset({"bare_weekday_verb"})
@@ -1023,9 +1019,13 @@ def _add_money(r: Rules, file: str, doc: dict[str, Any]) -> None:
     families: tuple[tuple[str, str, dict[str, Any]], ...] = (
         ("currency_signs", "signs", r.currency_signs), ("currency_words", "words", r.currency_words),
         ("currency_singular", "words", r.currency_singular), ("scales", "words", r.scales))
+    flags = {"currency_signs": "generic", "scales": "spelled"}
     for family, key, target in families:
         for e in _entries(file, doc, family):
             e.note()
+            unknown = set(e.raw) - {key, "note", flags.get(family)}
+            if unknown:
+                raise e.fail(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}")
             table = e.get(key, dict, required=True)
             if not table:
                 raise e.fail(f"{key!r} must not be empty")

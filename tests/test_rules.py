@@ -32,7 +32,7 @@ def _write(tmp_path: Path, text: str, name: str = "extra.yaml") -> Path:
 
 def test_every_builtin_entry_is_valid_and_has_a_note() -> None:
     r = load_rules()
-    assert len(r.sources) == 10
+    assert len(r.sources) == 13
     assert r.windows["section_chars"] > 0 and 0 < r.confidences["event_base"] <= 1
     assert {g.key for g in r.groups} >= {"nato", "eu", "nordic", "baltic", "visegrad", "five-eyes", "aukus",
                                          "quad", "asean", "african-union", "g7"}
@@ -219,6 +219,82 @@ def test_a_cue_replaced_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.Mo
     fresh_rules.setenv(ENV, str(path))
     reset_rules()
     assert rules().cues["compass"].pattern == "Upper" and rules().cues["visit_to"].search("visited ")
+
+
+# the word lists moved out of Python (phrasing.yaml, pledges.yaml): a malformed one is refused,
+# the message naming the file and the cue
+@pytest.mark.parametrize("text,needle", [
+    ("cues:\n  sentence_abbreviation: {words: [Mr, No], note: n}\n", "'words' must be non-empty strings, got False"),
+    ("cues:\n  sentence_abbreviation: {words: [Mr, 7], note: n}\n", "got 7"),
+    ("cues:\n  lower_office: {words: [], note: n}\n", "'words' must not be empty"),
+    ("cues:\n  list_joining_word: {words: [and, '  '], note: n}\n", "got '  '"),
+    ("cues:\n  list_joining_word: {words: and, note: n}\n", "'words' must be list"),
+    ("cues:\n  calendar_word: {words: [May], pattern: May, note: n}\n", "not both"),
+    ("cues:\n  pledge_word: {pattern: '', note: n}\n", "'pattern' must not be empty"),
+    ("cues:\n  pledge_items: {pattern: 'drones?'}\n", "missing 'note'"),
+    ("cues:\n  given_before: {pattern: 'provid(', note: n}\n", "bad regular expression"),
+    ("cues:\n  bare_weekday_verb: {pattern: 'agreed|met', note: n}\n", "give 'words', not a pattern"),
+])
+def test_a_malformed_word_list_is_named(tmp_path: Path, text: str, needle: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(RulesError) as info:
+        load_rules([path])
+    message = str(info.value)
+    cue = text.split()[1].rstrip(":")
+    assert str(path) in message and f"({cue!r})" in message and needle in message, message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("currency_words:\n  - {words: {Kroner: NOK}, note: n}\n", "'Kroner' must be written in lower case"),
+    ("currency_signs:\n  - {signs: {'€': XYZ}, note: n}\n", "unknown currency 'XYZ'"),
+    ("currency_signs:\n  - {signs: [€], note: n}\n", "'signs' must be dict"),
+    ("currency_singular:\n  - {words: {euro: EUR}}\n", "missing 'note'"),
+    ("scales:\n  - {words: {lakh: 1.5}, note: n}\n", "the value of 'lakh' must be a whole number above 1"),
+    ("scales:\n  - {words: {}, note: n}\n", "'words' must not be empty"),
+    ("scales:\n  - {words: {lakh: 100000}, spelt: true, note: n}\n", "unknown key(s) spelt"),
+    ("cues:\n  amount_qualifier: {words: [], note: n}\n", "'words' must not be empty"),
+])
+def test_a_malformed_money_table_is_named(tmp_path: Path, text: str, needle: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(RulesError) as info:
+        load_rules([path])
+    message = str(info.value)
+    family = text.split(":")[0]
+    assert str(path) in message and family in message and needle in message, message
+
+
+def test_a_currency_added_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:
+    from defgraph.extract.money import find_money
+
+    text = "Kazakhstan will give 40 million tenge and 3 lakh rupees."
+    assert [m.currency for m in find_money(text)] == ["INR"]
+    path = _write(tmp_path, "currency_words:\n  - {words: {tenge: KZT}, note: the currency of Kazakhstan}\n")
+    fresh_rules.setenv(ENV, str(path))
+    reset_rules()
+    assert [(m.currency, m.amount) for m in find_money(text)] == [("KZT", 40_000_000), ("INR", 300_000)]
+
+
+def test_a_word_list_the_extractor_reads_must_be_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    from defgraph import rules as rules_module
+
+    monkeypatch.setitem(rules_module.CUES_READ, "no_such_words", "phrasing.yaml")
+    with pytest.raises(RulesError, match="phrasing.yaml: no cue 'no_such_words'"):
+        load_rules()
+
+
+def test_the_abbreviations_of_sentences_come_from_the_rules(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:
+    """Data, not code: an abbreviation added by a rules file ends no sentence."""
+    from defgraph.extract.text import sentences
+
+    text = "The talks were led by Brig. Smith of the Army. They ended on Friday."
+    assert len(sentences(text)) == 3 and len(sentences("Talks with Amb. Smith ended. Then lunch.")) == 2
+    words = load_rules().cue_texts["sentence_abbreviation"][3:-1].replace("\\", "").split("|")
+    path = _write(tmp_path, "cues:\n  sentence_abbreviation:\n    ignore_case: false\n    note: test\n"
+                  "    words: [" + ", ".join(f"'{w}'" for w in words + ["Brig"]) + "]\n")
+    fresh_rules.setenv(ENV, str(path))
+    reset_rules()
+    assert [s.text for s in sentences(text)] == ["The talks were led by Brig. Smith of the Army.", "They ended on Friday."]
 
 
 def test_cli_names_a_bad_rules_file_and_exits_2(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:

@@ -329,7 +329,7 @@ def _parties_of_visit(drafts: list[EventDraft], d: EventDraft, text: str = "") -
             return
     if any(r.kind == "country" for r in d.participants) or d.date is None or d.planned \
             or d.type in rules().classes_with("needs_partner") or d.type in rules().classes_with("host_is_party") \
-            or not _PLURAL_SIDES.search(d.sentence.text, 0, max(0, d.trigger.start - d.sentence.start)):
+            or not rules().cues["plural_sides_before"].search(d.sentence.text, 0, max(0, d.trigger.start - d.sentence.start)):
         return
     # "hosted the Baltic Military Committee in Vilnius on Friday ... The chiefs of defence signed a
     # joint plan": an event that names no state, on the day of the one other event the statement
@@ -350,11 +350,6 @@ def _parties_of_visit(drafts: list[EventDraft], d: EventDraft, text: str = "") -
         d.confidence -= rules().confidence("event_parties_from_statement_penalty")
 
 
-# the sides, named as a plural of officials before the trigger ("The chiefs of defence signed")
-_PLURAL_SIDES = re.compile(r"\b(?:[Tt]he|[Bb]oth|[Aa]ll)\s+(?:(?:two|three|four|five)\s+)?(?:ministers|chiefs|heads|leaders|"
-                           r"commanders|delegations|sides|parties|secretaries|admirals|generals)\b")
-
-
 def _parties_from_statement(ctx: _Context, d: EventDraft) -> None:
     """Parties for an event found without any: the states the title names as parties and the
     persons' states of the title and the sentence, with the publisher's where the title or the
@@ -364,7 +359,7 @@ def _parties_from_statement(ctx: _Context, d: EventDraft) -> None:
         return
     title = ctx.sentences[0]
     if d.sentence.start != title.start and not any(not p.is_post for p, _ in ctx.persons_in(d.sentence)) \
-            and not _SIDES_ACT.search(d.sentence.text):
+            and not rules().cues["sides_act"].search(d.sentence.text):
         return  # "vessels deployed forward", "visiting forces": no one acts in the sentence
     states = [c.iso3 for c in ctx.within(ctx.countries, title) if _is_actor(ctx, title, c)]
     for p, _pos in ctx.persons_in(title) + ctx.persons_in(d.sentence):
@@ -379,13 +374,6 @@ def _parties_from_statement(ctx: _Context, d: EventDraft) -> None:
     d.participants = [ActorRef("country", iso3) for iso3 in states]
     d.confidence -= rules().confidence("event_parties_from_statement_penalty")
     d.method += ":parties-from-statement"
-
-
-# the sides named together act in the sentence ("The ministers signed the programme", "the heads
-# of delegation signed the minutes", "the two admirals signed")
-_SIDES_ACT = re.compile(r"(?:\b(?:[Tt]he|[Bb]oth|[Aa]ll)\s+(?:(?:two|three|four|five)\s+)?(?:ministers|sides|delegations|leaders|"
-                        r"chiefs|parties|admirals|generals|commanders|secretaries|heads\s+of\s+(?:the\s+)?delegations?)|\b[Tt]hey)\s+"
-                        r"(?:(?:also|then|later|jointly)\s+)?(?:signed|exchanged|held|met|agreed|witnessed|initialled)\b")
 
 
 def _counterpart_from_title(ctx: _Context, d: EventDraft, taken: set[str] | frozenset[str] = frozenset()) -> None:

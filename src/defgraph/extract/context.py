@@ -257,6 +257,17 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     )
 
 
+def represents(text: str, c: CountryMention, pos: int, sentence_start: int) -> bool:
+    """The person named at pos represents the state c named before them in the sentence:
+    "the United States was represented, for the first time, by the Special Envoy X" (cue
+    represented_by), and the list's next items: "..., Sweden by Minister Y and Denmark by Minister
+    Z" (cues represented_by_item, represented_by_also)."""
+    cues = rules().cues
+    return not c.adjectival and (cues["represented_by"].fullmatch(text, c.end, pos) is not None or (
+        cues["represented_by_item"].fullmatch(text, c.end, pos) is not None
+        and cues["represented_by_also"].search(text, sentence_start, c.start) is not None))
+
+
 def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                          countries: list[CountryMention], places: list[PlaceMention],
                          spans: list[Sentence], publishers: list[str] | None = None) -> None:
@@ -314,16 +325,14 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             continue
         if sent0 is not None:
             # "the United States was represented, for the first time, by the Special Envoy X"
-            rep = [c for c in c_ix.starting_in(sent0.start, p.start) if not c.adjectival
-                   and (r.cues["represented_by"].fullmatch(text, c.end, p.start) or (
-                       # "..., Sweden by Minister Y and Denmark by Minister Z": the list's next items
-                       r.cues["represented_by_item"].fullmatch(text, c.end, p.start)
-                       and r.cues["represented_by_also"].search(text, sent0.start, c.start)))]
+            rep = [c for c in c_ix.starting_in(sent0.start, p.start) if represents(text, c, p.start, sent0.start)]
             if rep:
                 p.country = rep[-1].iso3
                 p.state_by("state_represented_by")
                 continue
-        if home and p.role and r.cues["own_institution_role"].search(p.role) and not _position(text, p, ends)[0]:
+        placed = None  # where the person stands (_position), found once where it is asked for
+        if home and p.role and r.cues["own_institution_role"].search(p.role) and \
+                not (placed := _position(text, p, ends))[0]:
             # "Ambassador X, Spokesman for the Presidency": an office of the publisher's own body;
             # not one met or called on ("visited Kyiv, where he met X, Spokesperson for the
             # Ministry": the body of the place visited)
@@ -354,7 +363,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             p.country = side
             p.state_by("state_of_side_named")
             continue
-        position, at, partner = _position(text, p, ends)
+        position, at, partner = placed if placed is not None else _position(text, p, ends)
         if p.counterpart and home:
             # "his counterpart, X": of the other side, the one foreign state the sentence names
             # as a party and no one else holds, else the one the statement says is visited
@@ -518,8 +527,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         # signed the agreement", where they may be the two parties)
         end = p.mentions[0][1] if p.mentions else p.start
         cut = _chain_start(text, p.start)
-        ally = _joined_partner(text, cut, ends, p.role) if re.match(
-            r",?\s+(?:[^\s,.;]+\s+){0,6}(?:with|received|hosted|welcomed|called on)\b", text[end:end + 90]) else None
+        ally = _joined_partner(text, cut, ends, p.role) if _meeting_after_pair().match(text[end:end + 90]) else None
         if ally is not None and ally is not p and ally.country and not ally.is_post:
             p.state_from(ally)
             continue
@@ -939,19 +947,27 @@ def _government_role(role: str) -> bool:
         and not any(not re.search(r"\bto\s+(?:the\s+)?$", role[:o.start]) for o in find_organisations(role))
 
 
-# two capitalised words joined by "and" before a verb: capitals that may stand for their states
-# (behind a lookahead of their first characters: searched in whole texts)
-_CAPITAL_PAIR = quick_start(re.compile(
-    r"\b([A-Z][a-z]+)\s+and\s+([A-Z][a-z]+)\s+(?:have\s+|had\s+|will\s+)?"
-    r"(?:agreed|signed|said|announced|decided|pledged|committed|reaffirmed|"
-    r"welcomed|share|are|were|have|will|must|also)\b"))
+@per_rules
+def _capital_pair(r: Rules) -> re.Pattern[str]:
+    """Two capitalised words joined by "and" before a verb (cue capital_pair_verb): capitals that
+    may stand for their states (behind a lookahead of their first characters: searched in whole
+    texts)."""
+    return quick_start(re.compile(r"\b([A-Z][a-z]+)\s+and\s+([A-Z][a-z]+)\s+" + r.cue_texts["capital_pair_verb"],
+                                  r.cues["capital_pair_verb"].flags))
+
+
+@per_rules
+def _meeting_after_pair(r: Rules) -> re.Pattern[str]:
+    """Up to six words, then a verb of meeting (cue meeting_verb_after_pair), after a name."""
+    return re.compile(r",?\s+(?:[^\s,.;]+\s+){0,6}" + r.cue_texts["meeting_verb_after_pair"] + r"\b",
+                      r.cues["meeting_verb_after_pair"].flags)
 
 
 def _capitals_as_actors(text: str, places: list[PlaceMention],
                         countries: list[CountryMention]) -> list[CountryMention]:
     out = list(countries)
     starts = {c.start for c in countries}
-    for m in _CAPITAL_PAIR.finditer(text):
+    for m in _capital_pair().finditer(text):
         pair = [(m.start(1), m.end(1), m.group(1)), (m.start(2), m.end(2), m.group(2))]
         isos = [capital_of(name) for _, _, name in pair]
         if all(isos):

@@ -196,13 +196,13 @@ def _mention_regex() -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _combining_re() -> re.Pattern[str]:
     return re.compile(r"\b(" + "|".join(map(re.escape, _combining())) + r")[-–]([A-Z][\w.]*)")
-_ADJ_SUFFIX = re.compile(r"(?:ian|ish|ese|ean|an|i|ic|ch|ss|ek|ot|ine|ene|kh|ch)$")
 
 
 @lru_cache(maxsize=1)
 def _demonym_forms() -> frozenset[str]:
     """Forms that qualify a noun ("French", "Dutch") rather than name a state ("France")."""
     names, _, _ = _tables()
+    suffix = re.compile(rules().cue_texts["demonym_suffix"] + "$", rules().cues["demonym_suffix"].flags)
     state_names: set[str] = set()
     for c in pycountry.countries:
         state_names.update(filter(None, (c.name, getattr(c, "common_name", None),
@@ -210,7 +210,7 @@ def _demonym_forms() -> frozenset[str]:
     for info in _info_rows():
         state_names.add(info.get("name") or "")
         state_names.update(info.get("altSpellings") or ())
-    return frozenset(f for f in names if f not in state_names and _ADJ_SUFFIX.search(f)
+    return frozenset(f for f in names if f not in state_names and suffix.search(f)
                      and f not in rules().proper_names)
 
 
@@ -259,7 +259,7 @@ def _us_is_pronoun(text: str, start: int) -> bool:
 def _ambiguous(text: str, start: int, end: int, form: str) -> bool:
     # "Georgia" after a US state context, "Jordan" as a first name followed by a surname...
     nxt = text[end:end + 20]
-    if re.match(r"\s+[A-Z][a-z]+", nxt) and form in {"Jordan", "Chad", "Georgia"}:
+    if re.match(r"\s+[A-Z][a-z]+", nxt) and rules().cues["state_name_as_given_name"].fullmatch(form):
         return True
     return False
 

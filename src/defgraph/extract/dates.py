@@ -8,6 +8,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
+
+from ..rules import Rules, per_rules
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -35,20 +38,28 @@ _PATTERNS = [
     re.compile(r"\b(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)/(?P<sy>(?:19|20)\d\d)\b"),
 ]
 
-# a weekday without "on" right after a verb in the past, the style of news agencies ("the two
-# ministers agreed Wednesday", "held talks Tuesday"): read as "on Wednesday" (lookbehinds of
-# fixed width, one per verb)
-_BARE_WEEKDAY_VERBS = ("agreed", "met", "held", "signed", "announced", "visited", "arrived", "talked",
-                       "spoke", "pledged", "talks", "conferred")
-_BARE_WEEKDAY_AFTER = "|".join(f"(?<=\\b{v} )" for v in _BARE_WEEKDAY_VERBS)
 
-_RELATIVE = re.compile(
-    r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|tomorrow|yesterday|last night|"
-    r"last weekend|this weekend|next weekend|last week|next week|last month|next month|"
-    r"later this (?:year|month|week)|later in the year|"
-    r"(?:on |last |this |next |from |until |" + _BARE_WEEKDAY_AFTER + r")(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
-    re.I,
-)
+@per_rules
+def _relative(r: Rules) -> re.Pattern[str]:
+    """A date told relative to the statement's: "today", "last week", "on Monday"; a weekday
+    without "on" right after a verb in the past is the style of news agencies ("the two ministers
+    agreed Wednesday", "held talks Tuesday": cue bare_weekday_verb), read as "on Wednesday"
+    (lookbehinds of fixed width, one per verb)."""
+    bare_weekday_after = "|".join(f"(?<=\\b{re.escape(v)} )" for v in r.cue_words["bare_weekday_verb"])
+    return re.compile(
+        r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|tomorrow|yesterday|last night|"
+        r"last weekend|this weekend|next weekend|last week|next week|last month|next month|"
+        r"later this (?:year|month|week)|later in the year|"
+        r"(?:on |last |this |next |from |until |" + bare_weekday_after + r")(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+        re.I,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    """The module's former name of the pattern (dates._RELATIVE): the rules in force's."""
+    if name == "_RELATIVE":
+        return _relative()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # Each pattern above tried at every position of a text cost more than a tenth of extraction.
@@ -236,7 +247,7 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
             out.append(DateMention(m.start(), m.end(), m.group(0), d, end))
     absolute_starts = {x.start for x in out}
     if ref is not None:
-        for m in _finditer_at(_RELATIVE, text, starts.relative()):
+        for m in _finditer_at(_relative(), text, starts.relative()):
             if not free(m.start(), m.end()):
                 continue
             if m.group("wd"):

@@ -23,6 +23,7 @@ from .context import (
     METHOD,
     _Context,
     _role_noun,
+    represents,
 )
 from .countries import (
     CountryMention,
@@ -1368,7 +1369,7 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
             # one who represents a state named before: "Denmark by Minister of Defence Y")
             if p.country and not p.is_post and not re.search(
                     r"(?:,\s+|\b)(?:where|which|whose|although|though)\b", ctx.text[s.start:pos]) and \
-                    not any(c.end <= pos and _REPRESENTED_BY.match(ctx.text, c.end, pos) for c in named):
+                    not any(c.end <= pos and represents(ctx.text, c, pos, s.start) for c in named):
                 _add(target.participants, ActorRef("country", p.country))
         for o in ctx.within(ctx.orgs, s):
             if _org_is_actor(ctx, s, o):
@@ -1382,9 +1383,6 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
         if target.count is None:
             target.count = ev_rules.participant_count(s.text)
         target.extra_spans.append(s)
-
-
-_REPRESENTED_BY = re.compile(r"\s+(?:was\s+|were\s+)?(?:represented\s+)?by\b")
 
 
 def _between_two(d: ev_rules.EventDraft) -> bool:

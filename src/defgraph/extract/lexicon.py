@@ -8,16 +8,19 @@ from dataclasses import dataclass
 from ..rules import Rules, by_first_char, first_chars, per_rules, quick_start, rules
 from .text import may_match
 
-# Generic names of coalitions and groupings: "the Coalition of the Willing", "the Drone Coalition".
-_GENERIC_ORG = [
-    re.compile(r"\b(?P<name>(?:Coalition|Alliance|Partnership|Initiative|Forum|Format)\s+(?:of|for|on)\s+"
-               r"(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"),
-    re.compile(r"\b(?P<name>(?:[A-Z][\w-]+\s+){1,3}(?:Coalition|Contact Group|Alliance|Partnership|"
-               r"Initiative|Forum|Format))\b"),
-]
-_GENERIC_ORG = [quick_start(p) for p in _GENERIC_ORG]  # (searched in whole texts: behind their first characters)
-_GENERIC_STOP = {"Alliance", "Coalition", "Partnership", "Initiative", "Forum", "Format",
-                 "This Coalition", "The Coalition"}
+
+@per_rules
+def _generic_org(r: Rules) -> list[re.Pattern[str]]:
+    """Generic names of coalitions and groupings (cues coalition_noun, group_noun_after_name):
+    "the Coalition of the Willing", "the Drone Coalition"; searched in whole texts, behind
+    a lookahead of their first characters."""
+    noun, after_name = r.cue_texts["coalition_noun"], r.cue_texts["group_noun_after_name"]
+    return [quick_start(p) for p in (
+        re.compile(r"\b(?P<name>" + noun + r"\s+(?:of|for|on)\s+"
+                   r"(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})", r.cues["coalition_noun"].flags),
+        re.compile(r"\b(?P<name>(?:[A-Z][\w-]+\s+){1,3}(?:" + noun + "|" + after_name + r"))\b",
+                   r.cues["coalition_noun"].flags),
+    )]
 
 
 
@@ -42,17 +45,18 @@ def find_organisations(text: str) -> list[OrgMention]:
     from .spans import Occupied
 
     taken = Occupied((o.start, o.end) for o in out)
-    for m in (m for pattern in _GENERIC_ORG if may_match(pattern, text) for m in pattern.finditer(text)):
+    stop = r.cues["not_a_coalition_name"]
+    for m in (m for pattern in _generic_org(r) if may_match(pattern, text) for m in pattern.finditer(text)):
         name = m.group("name").strip()
         s, e = m.start("name"), m.end("name")
-        if name in _GENERIC_STOP or taken.overlaps(s, e):
+        if stop.fullmatch(name) or taken.overlaps(s, e):
             continue
         taken.add(s, e)
         first = name.split()[0]
         if first in {"This", "The", "A", "Our", "Their", "Its"}:
             name = name.split(None, 1)[1] if " " in name else name
             s = e - len(name)
-        if name in _GENERIC_STOP:
+        if stop.fullmatch(name):
             continue
         out.append(OrgMention(s, e, slug(name), name))
     out.sort(key=lambda o: o.start)

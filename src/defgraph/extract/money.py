@@ -6,67 +6,26 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from functools import lru_cache
+from typing import Any
 
 import pycountry
 
-from ..rules import quick_start
+from ..rules import Rules, per_rules, quick_start
 from .text import trie_pattern
 
-_SYMBOLS = {
-    "£": "GBP", "€": "EUR", "$": "USD", "US$": "USD", "USD$": "USD", "A$": "AUD", "AU$": "AUD",
-    "C$": "CAD", "CA$": "CAD", "NZ$": "NZD", "S$": "SGD", "HK$": "HKD", "¥": "JPY", "₹": "INR",
-    "₩": "KRW", "₴": "UAH", "zł": "PLN", "R$": "BRL", "₺": "TRY", "CHF": "CHF",
-    "Rs": "INR", "Rs.": "INR", "INR": "INR", "₦": "NGN", "₱": "PHP", "RM": "MYR", "Rp": "IDR",
-}
-_WORDS = {
-    "pounds": "GBP", "pound sterling": "GBP", "sterling": "GBP", "euros": "EUR", "euro": "EUR",
-    "dollars": "USD", "us dollars": "USD", "u.s. dollars": "USD", "yen": "JPY", "won": "KRW",
-    "kroner": "NOK", "norwegian kroner": "NOK", "danish kroner": "DKK", "kronor": "SEK",
-    "swedish kronor": "SEK", "zloty": "PLN", "zlotys": "PLN", "hryvnia": "UAH",
-    "hryvnias": "UAH", "rupees": "INR", "australian dollars": "AUD",
-    "canadian dollars": "CAD", "swiss francs": "CHF", "francs": "CHF",
-    "turkish lira": "TRY", "lira": "TRY", "liras": "TRY", "yuan": "CNY", "renminbi": "CNY",
-    "rupiah": "IDR", "ringgit": "MYR", "baht": "THB", "philippine pesos": "PHP",
-    "shekels": "ILS", "saudi riyals": "SAR", "dirhams": "AED", "naira": "NGN", "rand": "ZAR",
-    "kenyan shillings": "KES", "czech crowns": "CZK", "koruna": "CZK", "forints": "HUF", "lei": "RON",
-    "new zealand dollars": "NZD", "singapore dollars": "SGD", "taiwan dollars": "TWD",
-    "new taiwan dollars": "TWD", "icelandic kronur": "ISK",
-}
 #: amounts with more significant digits are not amounts (and overflow Decimal's default context)
 MAX_DIGITS = 28
-_SCALE = {
-    "k": 10**3, "thousand": 10**3, "m": 10**6, "mn": 10**6, "mln": 10**6, "million": 10**6,
-    "bn": 10**9, "b": 10**9, "billion": 10**9, "tn": 10**12, "trillion": 10**12,
-    "crore": 10**7, "crores": 10**7, "lakh": 10**5, "lakhs": 10**5,  # Indian numbering
-}
-# signs that several states write for their own currency ("$" in Canberra is the Australian dollar)
-_GENERIC_SIGNS = frozenset({"$", "Rs", "Rs."})
 _CODES = sorted({c.alpha_3 for c in pycountry.currencies})
 
-_SYM_RE = trie_pattern(list(_SYMBOLS))
-_CODE_RE = trie_pattern(_CODES)
-_WORD_RE = trie_pattern(list(_WORDS))
-_QUAL = (r"(?P<qual>(?:more than|over|up to|worth up to|worth|almost|nearly|around|about|some|"
-         r"at least|approximately|an additional|a further|another)\s+)?")
+
 
 
 def _num(i: int) -> str:
     return rf"(?P<num{i}>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 
 
-def _scale(i: int) -> str:
-    return rf"(?:\s*(?P<scale{i}>trillion|billion|million|thousand|crores?|lakhs?|bn|mn|mln|tn|[kmb])\b)?"
-
-
-_MONEY = re.compile(
-    rf"{_QUAL}(?:"
-    rf"(?P<sym>{_SYM_RE})\s?{_num(1)}{_scale(1)}"  # £450M, $2.5 billion, US$ 3bn
-    rf"|(?P<code>{_CODE_RE})\s?{_num(2)}{_scale(2)}"  # NOK 1.2 billion, EUR 500m
-    rf"|{_num(3)}{_scale(3)}\s*(?P<code2>{_CODE_RE})\b"  # 500 million EUR
-    rf"|{_num(4)}{_scale(4)}\s+(?P<word>{_WORD_RE})\b"  # 1.2 billion kroner
-    rf")",
-    re.I,
-)
+def _scale(i: int, scales: str) -> str:
+    return rf"(?:\s*(?P<scale{i}>{scales})\b)?"
 
 
 _UNITS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -74,13 +33,71 @@ _UNITS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5,
           "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
           "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _UNIT_RE = trie_pattern([w for w in _UNITS if w not in ("a", "an")])
-# an amount in words: "three hundred million euros", "one and a half billion" is not read
-_SPELLED = re.compile(
-    rf"{_QUAL}\b(?P<words>(?:{_UNIT_RE}|an?)(?:(?:[\s-]+(?:and\s+)?(?:{_UNIT_RE}|hundred))*))\s+"
-    rf"(?P<scale>thousand|million|billion|trillion)\s+(?P<cur>{_WORD_RE}|{_CODE_RE})\b",
-    re.I,
-)
-_SCALE_WORD = re.compile(r"\b(?:thousand|million|billion|trillion)\b", re.I)
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """The currencies' signs, words and scales of rules/money.yaml, and the patterns built from
+    them, once per rule set."""
+
+    symbols: dict[str, str]  # sign -> ISO 4217
+    generic_signs: frozenset[str]  # signs several states write for their own currency
+    words: dict[str, str]  # a currency's name (lower case) -> ISO 4217
+    singular: dict[str, str]  # in the singular, inside an adjective ("1-billion-euro")
+    scale: dict[str, int]  # a scale's word (lower case) -> its value
+    money: re.Pattern[str]  # an amount with a sign, a code or a currency's name
+    spelled: re.Pattern[str]  # an amount in words ("three hundred million euros")
+    scale_word: re.Pattern[str]  # a scale spelled out, where amounts in words are looked for
+    sign_before: re.Pattern[str]  # a sign or code just before a number
+    currency_after: re.Pattern[str]  # a scale, then a code or a currency's name, after a number
+    hyphenated: re.Pattern[str]  # an amount as one adjective ("a 1-billion-euro package")
+    conversion_gap: re.Pattern[str]  # between an amount and the same converted
+    equivalent_before: re.Pattern[str]  # "equivalent to about": an amount restated
+
+
+@per_rules
+def _tables(r: Rules) -> _Tables:
+    sym_re, code_re, word_re = trie_pattern(list(r.currency_signs)), trie_pattern(_CODES), trie_pattern(list(r.currency_words))
+    scales = "|".join(map(re.escape, r.scales))
+    spelled = "|".join(map(re.escape, r.spelled_scales))
+    qual = r"(?P<qual>" + r.cue_texts["amount_qualifier"] + r"\s+)?"
+    money = re.compile(
+        rf"{qual}(?:"
+        rf"(?P<sym>{sym_re})\s?{_num(1)}{_scale(1, scales)}"  # £450M, $2.5 billion, US$ 3bn
+        rf"|(?P<code>{code_re})\s?{_num(2)}{_scale(2, scales)}"  # NOK 1.2 billion, EUR 500m
+        rf"|{_num(3)}{_scale(3, scales)}\s*(?P<code2>{code_re})\b"  # 500 million EUR
+        rf"|{_num(4)}{_scale(4, scales)}\s+(?P<word>{word_re})\b"  # 1.2 billion kroner
+        rf")",
+        re.I,
+    )
+    # an amount in words: "three hundred million euros", "one and a half billion" is not read
+    spelled_money = re.compile(
+        rf"{qual}\b(?P<words>(?:{_UNIT_RE}|an?)(?:(?:[\s-]+(?:and\s+)?(?:{_UNIT_RE}|hundred))*))\s+"
+        rf"(?P<scale>{spelled})\s+(?P<cur>{word_re}|{code_re})\b",
+        re.I,
+    )
+    # A match of `money` that holds a number starts that number (only the number has digits): a
+    # sign or code stands just before it, or the number, whole, is followed by a code or a
+    # currency's word. A number with neither is no amount, and the costly pattern is not tried
+    # around it.
+    sign_before = re.compile(rf"(?:{sym_re}|{code_re})\s?\Z", re.I)
+    currency_after = re.compile(rf"(?:\s*(?:{scales})\b)?(?:\s*(?:{code_re})\b|\s+(?:{word_re})\b)", re.I)
+    hyphenated = re.compile(r"(?<![\w.,-])(?P<num>\d+(?:\.\d+)?)-(?P<scale>" + spelled + r")-"
+                            r"(?P<cur>" + "|".join(map(re.escape, r.currency_singular)) + r")\b", re.I)
+    # (searched in sentences and windows: behind a lookahead of their first characters,
+    # rules.quick_start, not tried at every position)
+    return _Tables(dict(r.currency_signs), frozenset(r.generic_signs), dict(r.currency_words),
+                   dict(r.currency_singular), dict(r.scales), quick_start(money), quick_start(spelled_money),
+                   quick_start(re.compile(r"\b(?:" + spelled + r")\b", re.I)), sign_before, currency_after,
+                   hyphenated, r.cues["conversion_gap"], r.cues["equivalent_before"])
+
+
+def __getattr__(name: str) -> Any:
+    """The module's former names of the patterns (money._MONEY): those of the rules in force."""
+    field = {"_MONEY": "money", "_SPELLED": "spelled", "_SCALE_WORD": "scale_word"}.get(name)
+    if field is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(_tables(), field)
 
 
 def _spelled_value(words: str) -> int | None:
@@ -103,22 +120,23 @@ def _spelled(text: str) -> list[Money]:
     scale words themselves (the pattern is costly)."""
     out: list[Money] = []
     seen_end = -1
-    for sw in _SCALE_WORD.finditer(text):
+    t = _tables()
+    for sw in t.scale_word.finditer(text):
         if sw.start() < seen_end:
             continue
         lo = max(0, sw.start() - 80)
-        for m in _SPELLED.finditer(text, lo, min(len(text), sw.end() + 40)):
+        for m in t.spelled.finditer(text, lo, min(len(text), sw.end() + 40)):
             if not m.start("scale") == sw.start():
                 continue
             value = _spelled_value(m.group("words"))
             cur_raw = m.group("cur")
-            cur = _WORDS.get(cur_raw.lower()) or (cur_raw if cur_raw.isupper() else None)
+            cur = t.words.get(cur_raw.lower()) or (cur_raw if cur_raw.isupper() else None)
             if value is None or cur is None:
                 break
             seen_end = m.end()
             qual = (m.group("qual") or "").strip().lower() or None
             start = m.start("words")
-            out.append(Money(start, m.end(), text[start:m.end()], Decimal(value * _SCALE[m.group("scale").lower()]),
+            out.append(Money(start, m.end(), text[start:m.end()], Decimal(value * t.scale[m.group("scale").lower()]),
                              cur, qual, " " not in cur_raw.strip() and not cur_raw.isupper()))
             break
     return out
@@ -138,26 +156,20 @@ class Money:
 
 
 _NUMBER = re.compile(r"\d[\d,.]*")
-# A match of _MONEY that holds a number starts that number (only the number has digits): a sign
-# or code stands just before it, or the number, whole, is followed by a code or a currency's
-# word. A number with neither is no amount, and the costly pattern is not tried around it.
-_SIGN_BEFORE = re.compile(rf"(?:{_SYM_RE}|{_CODE_RE})\s?\Z", re.I)
-_CURRENCY_AFTER = re.compile(
-    r"(?:\s*(?:trillion|billion|million|thousand|crores?|lakhs?|bn|mn|mln|tn|[kmb])\b)?"
-    rf"(?:\s*(?:{_CODE_RE})\b|\s+(?:{_WORD_RE})\b)", re.I)
 
 
 def _candidates(text: str):  # type: ignore[no-untyped-def]
     """Matches of the money pattern, looked for only around numbers (the pattern is costly)."""
     seen_end = -1
+    t = _tables()
     for n in _NUMBER.finditer(text):
         if n.start() < seen_end:
             continue
         lo = max(0, n.start() - 40)
-        if not _SIGN_BEFORE.search(text, max(lo, n.start() - 6), n.start()) and \
-                not _CURRENCY_AFTER.match(text, n.end(), min(len(text), n.end() + 40)):
+        if not t.sign_before.search(text, max(lo, n.start() - 6), n.start()) and \
+                not t.currency_after.match(text, n.end(), min(len(text), n.end() + 40)):
             continue
-        for m in _MONEY.finditer(text, lo, min(len(text), n.end() + 40)):
+        for m in t.money.finditer(text, lo, min(len(text), n.end() + 40)):
             if m.start() <= n.start() < m.end() and m.end() > seen_end:
                 seen_end = m.end()
                 yield m
@@ -166,14 +178,15 @@ def _candidates(text: str):  # type: ignore[no-untyped-def]
 
 def find_money(text: str) -> list[Money]:
     out = []
+    t = _tables()
     for m in _candidates(text):
         g = m.groupdict()
         num = g["num1"] or g["num2"] or g["num3"] or g["num4"]
         scale = g["scale1"] or g["scale2"] or g["scale3"] or g["scale4"]
         if g.get("sym"):
             sym = g["sym"]
-            cur = _SYMBOLS.get(sym) or _SYMBOLS.get(sym.upper())
-            generic = sym in _GENERIC_SIGNS
+            cur = t.symbols.get(sym) or t.symbols.get(sym.upper())
+            generic = sym in t.generic_signs
         elif g.get("code") or g.get("code2"):
             code = (g.get("code") or g.get("code2") or "").upper()
             raw = g.get("code") or g.get("code2") or ""
@@ -182,7 +195,7 @@ def find_money(text: str) -> list[Money]:
             cur = code
             generic = False
         else:
-            cur = _WORDS[g["word"].lower()]
+            cur = t.words[g["word"].lower()]
             generic = " " not in g["word"].strip()
         if not num or not cur:
             continue
@@ -195,7 +208,7 @@ def find_money(text: str) -> list[Money]:
                 dc.prec = 80  # exact for any amount we keep; the default 28 digits would trap
                 value = Decimal(num.replace(",", ""))
                 if scale:
-                    value *= _SCALE[scale.lower()]
+                    value *= t.scale[scale.lower()]
                 if value == value.to_integral():
                     value = value.quantize(Decimal(1))
         except InvalidOperation:
@@ -207,34 +220,25 @@ def find_money(text: str) -> list[Money]:
         qual = (g.get("qual") or "").strip().lower() or None
         start = m.start() if not qual else m.start() + len(g["qual"])
         out.append(Money(start, m.end(), text[start:m.end()], value, cur, qual, generic))
-    if _SCALE_WORD.search(text):
+    if t.scale_word.search(text):
         out = sorted(out + _spelled(text), key=lambda x: x.start)
     if "illion-" in text or "thousand-" in text:
         out = sorted(out + _hyphenated(text), key=lambda x: x.start)
     # "ISK 3.5 billion (about €24 million)": the second is the first converted, not an amount of its own
     # and "equivalent to about USD 470 million" restates an amount given before
-    return [m for i, m in enumerate(out) if not (i and _CONVERSION_GAP.fullmatch(text, out[i - 1].end, m.start))
-            and not _EQUIVALENT_BEFORE.search(text, max(0, m.start - 40), m.start)]
-
-
-_CONVERSION_GAP = re.compile(r"\s*[(\[]\s*(?:(?:about|approximately|approx\.|around|some|roughly|nearly|almost|over|"
-                             r"more than|equivalent to|equal to|worth|or|i\.e\.|c\.|ca\.)\s*)?", re.I)
-_EQUIVALENT_BEFORE = re.compile(r"\b(?:equivalent|equal)\s+to\s+(?:(?:about|approximately|approx\.|around|some|roughly|"
-                                r"nearly|almost|over|more than)\s+)?$", re.I)
-_SINGULAR = {"euro": "EUR", "dollar": "USD", "pound": "GBP", "krone": "NOK", "krona": "SEK", "franc": "CHF",
-             "yen": "JPY", "won": "KRW", "rupee": "INR", "zloty": "PLN", "rand": "ZAR", "real": "BRL"}
-_HYPHENATED = re.compile(r"(?<![\w.,-])(?P<num>\d+(?:\.\d+)?)-(?P<scale>thousand|million|billion|trillion)-"
-                         r"(?P<cur>" + "|".join(_SINGULAR) + r")\b", re.I)
+    return [m for i, m in enumerate(out) if not (i and t.conversion_gap.fullmatch(text, out[i - 1].end, m.start))
+            and not t.equivalent_before.search(text, max(0, m.start - 40), m.start)]
 
 
 def _hyphenated(text: str) -> list[Money]:
     """Amounts written as one adjective: "a 1-billion-euro package", "a 50-million-dollar grant"."""
     out = []
-    for m in _HYPHENATED.finditer(text):
-        value = Decimal(m.group("num")) * _SCALE[m.group("scale").lower()]
+    t = _tables()
+    for m in t.hyphenated.finditer(text):
+        value = Decimal(m.group("num")) * t.scale[m.group("scale").lower()]
         if value == value.to_integral():
             value = value.quantize(Decimal(1))
-        out.append(Money(m.start(), m.end(), m.group(0), value, _SINGULAR[m.group("cur").lower()], None, True))
+        out.append(Money(m.start(), m.end(), m.group(0), value, t.singular[m.group("cur").lower()], None, True))
     return out
 
 
@@ -279,9 +283,3 @@ def _users(currency: str, generic: bool) -> frozenset[str]:
     name = names.get(currency)
     return frozenset(iso3 for iso3, (code, own) in by_state.items()
                      if code == currency or (generic and name is not None and own == name))
-
-
-# searched in sentences and windows: behind a lookahead of their first characters
-# (rules.quick_start), not tried at every position
-_SCALE_WORD, _MONEY, _SPELLED = map(
-    quick_start, (_SCALE_WORD, _MONEY, _SPELLED))

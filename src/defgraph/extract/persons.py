@@ -63,25 +63,14 @@ def name_re(r: Rules) -> re.Pattern[str]:
         rf"{particle}-){{0,2}}{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)"))
 
 
-# offices in the plural before the states that hold them ("the defence ministers of A and B")
-_PLURAL_OFFICE_OF = re.compile(
-    r"\b(?:(?:[Dd]efen[cs]e|[Ff]oreign|[Pp]rime|[Ii]nterior)\s+[Mm]inisters|[Mm]inisters\s+of\s+(?:[Nn]ational\s+)?"
-    r"[Dd]efen[cs]e|[Cc]hiefs\s+of\s+(?:[Dd]efen[cs]e|(?:the\s+)?(?:[Gg]eneral|[Dd]efen[cs]e)\s+[Ss]taff)|"
-    r"(?:[Aa]rmy|[Nn]avy|[Nn]aval|[Aa]ir\s+[Ff]orce)\s+(?:chiefs|commanders)|[Pp]residents|[Aa]mbassadors)\s+of\s+(?:the\s+)?")
-
-
-# a plural office before a list of its holders ("the defence ministers, X of A, Y of B and Z of C")
-_PLURAL_HOLDERS = re.compile(r"\b(?=[MmCcLlAaSs])(?:[Mm]inisters|[Cc]ounterparts|[Cc]hiefs|[Cc]ommanders|[Cc]olleagues|"
-                             r"[Ll]eaders|[Aa]mbassadors|[Ss]ecretaries)[ \t]*,[ \t]+")
-
-
-_DELEGATION_LED = re.compile(r"\bdelegations?[ \t]+(?:from|of)[ \t]+(?:the[ \t]+)?(?P<body>[^,.;:()]{2,80}?)"
-                             r"[ \t]+(?:led|headed)[ \t]+by[ \t]+(?:the[ \t]+)?")
-# a run of capitalised words opening a sentence before a verb of speech (found in one pass), and
-# the verb right after the name
-_SPEECH = r"[ \t]+(?:said|says|added|noted|stressed|underlined|emphasi[sz]ed|stated|told)\b"
-_SPEAKER = re.compile(r"(?:^|(?<=\n)|(?<=[.!?][ \t]))(?P<n>[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){1,4})" + _SPEECH)
-_SPEECH_AFTER = re.compile(_SPEECH)
+@per_rules
+def _speech(r: Rules) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A run of capitalised words opening a sentence before a verb of speech (cue speech_verb),
+    and the verb right after the name."""
+    speech = r"[ \t]+" + r.cue_texts["speech_verb"] + r"\b"
+    flags = r.cues["speech_verb"].flags
+    return (re.compile(r"(?:^|(?<=\n)|(?<=[.!?][ \t]))(?P<n>[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){1,4})" + speech, flags),
+            re.compile(speech, flags))
 
 
 def _not_name(word: str) -> bool:
@@ -156,11 +145,17 @@ def _surname_in_capitals(name: str) -> str:
     return " ".join(rest + [surname])
 
 
-_LOWER_OFFICE_AFTER = re.compile(
-    r"(?<![\w’'.-])(?P<name>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){1,3}),[ \t]+(?:the[ \t]+)?"
-    r"(?P<office>(?:(?:vice|deputy|first|acting)[ \t]+)?(?:chairman|chairwoman|chairperson|minister|chief|"
-    r"commander|president|secretary|head|director|ambassador|spokesperson|spokesman)[ \t]+(?:of|for)[ \t]+"
-    r"(?:[^,.;()]|(?<=[A-Z])(?<!\w[A-Z])\.){3,80}?)(?:,|(?<![A-Z])\.(?=\s|$))")  # "the commander of U.S. Forces Korea,": initials' dots
+@per_rules
+def _lower_office_after(r: Rules) -> re.Pattern[str]:
+    """A name, a comma and an office in lower case (cues lower_office_modifier and lower_office)
+    then "of" or "for" and the body, up to a comma or the sentence's end; behind a lookahead of
+    its first characters (rules.quick_start: it is searched in whole texts)."""
+    modifier, office = r.cue_texts["lower_office_modifier"], r.cue_texts["lower_office"]
+    return quick_start(re.compile(
+        r"(?<![\w’'.-])(?P<name>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){1,3}),[ \t]+(?:the[ \t]+)?"
+        r"(?P<office>(?:" + modifier + r"[ \t]+)?" + office + r"[ \t]+(?:of|for)[ \t]+"
+        r"(?:[^,.;()]|(?<=[A-Z])(?<!\w[A-Z])\.){3,80}?)(?:,|(?<![A-Z])\.(?=\s|$))",  # "the commander of U.S. Forces Korea,": initials' dots
+        r.cues["lower_office"].flags))
 # (the office may end the sentence: "the minister met X, the head of the OSCE Mission to Y.", not
 # at an initial's dot: "U.S. Pacific Fleet")
 
@@ -438,7 +433,7 @@ def find_persons(
             pos = after2 + 1  # "Minister of Defence of Ukraine Denys Shmyhal" (not "... Turkish Land Forces")
         elif m2:
             pos = after2 + m2.end()
-        elif (m3 := _TO_PLACE_COMMA.match(text, after)) is not None and _name_at(text, m3.end()):
+        elif (m3 := _to_place_comma().match(text, after)) is not None and _name_at(text, m3.end()):
             # "High Commissioner to Fiji, Charlotte Darlow", "Secretary of State in the Ministry of
             # National Defence, Paweł Zalewski": the holder after the post's place or body
             pos = m3.end()
@@ -463,7 +458,7 @@ def find_persons(
         acts_on = rules().cues["post_acts_on"].match(text, after2)
         acts_on = acts_on if acts_on is not None and text.startswith(role + " ", acts_on.end()) else None
         if country and not military_rank(role) and acts_on is None and \
-                not _COUNTERPART_SLOT.search(text, max(0, r.start() - 40), r.start()):
+                not rules().cues["counterpart_slot_before"].search(text, max(0, r.start() - 40), r.start()):
             # "the US Defence Secretary" with no name; not one named where a counterpart stands
             # ("spoke by phone with Finland's Minister of Defence")
             posts.setdefault(role.lower(), country)
@@ -506,7 +501,7 @@ def find_persons(
                         hits.append(PersonHit(name, slug(name), s, after2 if c2 else r.end(), role,
                                               country, org))
         # "Jaakkola now serves as Chief of Staff of the Defence Command": the office a person holds
-        sv = _SERVES_AS.search(pre)
+        sv = _serves_as().search(pre)
         if sv and not military_rank(role):
             base = max(0, r.start() - 80)
             nm = _name_at(text, base + sv.start("n"))
@@ -551,7 +546,8 @@ def find_persons(
 
     # "The defence ministers of Bolivia and Peru, Edmundo Novillo and Walter Astudillo": each
     # holder of the state named in the same place, in turn
-    for pm in (_PLURAL_OFFICE_OF.finditer(text) if may_match(_PLURAL_OFFICE_OF, text) else ()):
+    plural_office_of = rules().cues["plural_offices_of_states"]
+    for pm in (plural_office_of.finditer(text) if may_match(plural_office_of, text) else ()):
         # (also of three or more: "the Foreign Ministers of Estonia, Latvia and Lithuania, A, B and C")
         states: list[CountryMention] = []
         pos = pm.end()
@@ -583,7 +579,8 @@ def find_persons(
 
     # "The three Baltic defence ministers, Dovilė Šakalienė of Lithuania, Hanno Pevkur of Estonia
     # and Andris Sprūds of Latvia": each holder of a list with the state after "of"
-    for lm in (_PLURAL_HOLDERS.finditer(text) if may_match(_PLURAL_HOLDERS, text) else ()):
+    plural_holders = rules().cues["plural_office_before_holders"]
+    for lm in (plural_holders.finditer(text) if may_match(plural_holders, text) else ()):
         pos = lm.end()
         # "the two defence ministers, A and B": as many full names as the number says, closed by
         # punctuation, each of a side the rules of states tell later
@@ -672,7 +669,7 @@ def find_persons(
 
     # "a delegation from the Republic of Korea Army led by Lieutenant General X": the leader is of
     # the state the delegation comes from
-    for dm in (_DELEGATION_LED.finditer(text) if "elegation" in text else ()):
+    for dm in (rules().cues["delegation_led_by"].finditer(text) if "elegation" in text else ()):
         state = next(iter(cindex.starting_in(dm.start("body"), dm.end("body"))), None)
         if state is None:
             continue
@@ -688,8 +685,9 @@ def find_persons(
             hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2], None, state.iso3))
 
     # A full name opening a sentence before a verb of speech: "John Healey said the package ..."
-    for vm in _SPEECH_AFTER.finditer(text):  # few verbs of speech: read back from each
-        sm = _SPEAKER.search(text, max(0, vm.start() - 90), vm.end())
+    speaker, speech_after = _speech()
+    for vm in speech_after.finditer(text):  # few verbs of speech: read back from each
+        sm = speaker.search(text, max(0, vm.start() - 90), vm.end())
         if sm is None or sm.end() != vm.end():
             continue
         nm = _name_at(text, sm.start("n"))
@@ -698,7 +696,7 @@ def find_persons(
             continue
         if any(not re.match(r"[A-Z][a-zà-ÿ'’-]", w) for w in t[0].split()):
             continue  # "CS Duale said": an office's letters, not a given name
-        if cindex.overlapping(t[1], t[2]) or not _SPEECH_AFTER.match(text, t[2]):
+        if cindex.overlapping(t[1], t[2]) or not speech_after.match(text, t[2]):
             continue  # "Bosnia and Herzegovina said": a state, not a person
         hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2]))
 
@@ -715,7 +713,7 @@ def find_persons(
     # An office in lower case after the name, as news agencies write it: "Zhang Youxia, vice
     # chairman of the Central Military Commission, met with X, chief of the army staff of the
     # Nepali Army": the state its body names, if any
-    for m in _LOWER_OFFICE_AFTER.finditer(text):
+    for m in _lower_office_after().finditer(text):
         trimmed = None
         # the run of capitals may take in words before the name ("U.S. Army General X, chairman
         # of ..."): the name is the run's last words
@@ -786,8 +784,13 @@ def _body_words(r: Rules) -> re.Pattern[str]:
 # between an office and the rank before its holder's name: the rest of the body's name
 # ("of the US Joint Chiefs of Staff, General X": the body's name may hold "of", "and", "for"), and
 # a word of a rank the ranks do not list ("Lieutenant Brigadier")
-_SERVES_AS = re.compile(r"(?<![\w’'-])(?P<n>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){0,3})[ \t]+"
-                        r"(?:now[ \t]+|currently[ \t]+|also[ \t]+)?(?:serves|served|is[ \t]+serving)[ \t]+as[ \t]+(?:the[ \t]+)?$")
+@per_rules
+def _serves_as(r: Rules) -> re.Pattern[str]:
+    """A name, then "serves as" (cue serves_as_before), at the end of the text before an office."""
+    return quick_start(re.compile(r"(?<![\w’'-])(?P<n>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){0,3})[ \t]+"
+                                  + r.cue_texts["serves_as_before"] + "$", r.cues["serves_as_before"].flags))
+
+
 _RANK_AFTER_OFFICE = re.compile(r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*"
                                 r"(?:[ \t]+(?:(?:of|and|for)[ \t]+(?:the[ \t]+)?)?[A-Z][\w’'-]*){0,6})?[ \t]*,?[ \t]*"
                                 r"(?:(?-i:[A-Z][a-z]+)[ \t]+)?")
@@ -826,14 +829,25 @@ def _title_mentions(text: str, people: list[PersonHit]) -> None:
                 p.mentions.append((m.start(), m.end()))
 
 
+@per_rules
+def _state_after_name_cues(r: Rules) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """"of" after a name, or a comma and an office in lower case then "of" (never a word that
+    joins a list: cue list_joining_word); the words of a state's body after its adjective
+    (cue state_body_after_adjective)."""
+    joining = r.cue_texts["list_joining_word"]
+    return (re.compile(r"\s+of\s+(?:the\s+)?|,\s+(?:the\s+)?(?:(?!" + joining + r"\b)"
+                       r"[a-z][\w-]*\s+){1,3}of\s+(?:the\s+)?", r.cues["list_joining_word"].flags),
+            re.compile(r"\s+" + r.cue_texts["state_body_after_adjective"] + r"\b", r.cues["state_body_after_adjective"].flags))
+
+
 def _state_after_name(text: str, p: PersonHit, cindex: SpanIndex[CountryMention]) -> str | None:
     """"Gen. Dinh Van Hung of Vietnam", "Gilberto Teodoro of the Philippines": the state named
     right after the name (not after an office: "Minister of Defence" is read elsewhere)."""
+    of_after, body_after = _state_after_name_cues()
     for _a, b in p.mentions[:3]:
         # "X of Vietnam"; "Gen. X, commander of U.S. Forces Korea" (an office in lower case); not
         # the next item of a list ("the heads of state of A, X, and of B, Y": X is not B's)
-        m = re.match(r"\s+of\s+(?:the\s+)?|,\s+(?:the\s+)?(?:(?!(?:and|or|nor|but|as|while|whereas|with|plus)\b)"
-                     r"[a-z][\w-]*\s+){1,3}of\s+(?:the\s+)?", text[b:b + 60])
+        m = of_after.match(text[b:b + 60])
         if m:
             at = b + m.end()
             hit = cindex.starting_in(at, at + 1)
@@ -842,9 +856,7 @@ def _state_after_name(text: str, p: PersonHit, cindex: SpanIndex[CountryMention]
                 hit = cindex.starting_in(at + rep.end(), at + rep.end() + 1)  # "of the Republic of X"
             # "of Vietnam"; "of the Swedish Armed Forces" (a state's body), not "of the Swedish
             # presidency's programme"
-            if hit and (not hit[0].adjectival or re.match(
-                    r"\s+(?:Armed|Defen[cs]e|National|Army|Navy|Air Force|Royal|Ministry|Government|Embassy|"
-                    r"Forces|Marines|Coast Guard)\b", text[hit[0].end:hit[0].end + 20])):
+            if hit and (not hit[0].adjectival or body_after.match(text[hit[0].end:hit[0].end + 20])):
                 return hit[0].iso3
     return None
 
@@ -889,17 +901,18 @@ def _honorific_state(text: str, p: PersonHit) -> str | None:
     return None
 
 
-_TO_PLACE_COMMA = re.compile(r"[ \t]+(?:(?:to|in)[ \t]+(?:the[ \t]+)?[A-Z][\w'’-]*"
-                             r"(?:(?:[ \t]+(?:of|the|and|for))*[ \t]+[A-Z][\w'’-]*){0,5}|"
-                             # "the President of the Republic, X": the state's own style
-                             r"of[ \t]+the[ \t]+(?:Republic|Government|Nation|Federation|Union|Kingdom|State)|"
-                             # "the State Secretary of the Ministry of Defence, X", "the Deputy Secretary
-                             # General of the European External Action Service, X": the body served
-                             r"of[ \t]+the[ \t]+(?:Ministry|Department|European|National|Office|Secretariat|General)"
-                             r"(?:[ \t]+(?:of|for|and|the)?[ \t]*[A-Z][\w'’-]*){0,5}),[ \t]+")
-_COUNTERPART_SLOT = re.compile(r"\b(?:with|met|meets|received|receives|receiving|hosted|hosts|welcomed|welcomes|"
-                              r"called on|call on|visited|counterparts?)\s+(?:the\s+|his\s+|her\s+|their\s+)?"
-                              r"(?:[\w'’.-]+\s+){0,3}$", re.I)
+@per_rules
+def _to_place_comma(r: Rules) -> re.Pattern[str]:
+    """After an office, before a comma and its holder's name: the place the holder is sent to, a
+    state's own style (cue state_style_noun) or the body served (cue served_body_word)."""
+    return re.compile(r"[ \t]+(?:(?:to|in)[ \t]+(?:the[ \t]+)?[A-Z][\w'’-]*"
+                      r"(?:(?:[ \t]+(?:of|the|and|for))*[ \t]+[A-Z][\w'’-]*){0,5}|"
+                      # "the President of the Republic, X": the state's own style
+                      r"of[ \t]+the[ \t]+" + r.cue_texts["state_style_noun"] + "|"
+                      # "the State Secretary of the Ministry of Defence, X", "the Deputy Secretary
+                      # General of the European External Action Service, X": the body served
+                      r"of[ \t]+the[ \t]+" + r.cue_texts["served_body_word"] +
+                      r"(?:[ \t]+(?:of|for|and|the)?[ \t]*[A-Z][\w'’-]*){0,5}),[ \t]+", r.cues["served_body_word"].flags)
 
 
 def _national_role_country(role: str | None) -> str | None:
@@ -943,6 +956,12 @@ def _styled(role: str) -> bool:
     return military_rank(role) or rules().cues["office_as_style"].fullmatch(role) is not None
 
 
+@per_rules
+def _generational_suffix(r: Rules) -> re.Pattern[str]:
+    """A generational suffix, with its dot or without (cue generational_suffix: "Jr.", "III")."""
+    return re.compile(r.cue_texts["generational_suffix"] + r"\.?", r.cues["generational_suffix"].flags)
+
+
 def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]],
            posts: dict[str, str] | None = None) -> list[PersonHit]:
     """One person per name: later surname-only mentions join the full name, details are pooled."""
@@ -953,6 +972,7 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
     rank_of_key: dict[str, int] = {}
     by_part: dict[tuple[str, ...], int] = {}
     by_token: dict[str, int] = {}
+    suffix = _generational_suffix()
     hits.sort(key=lambda h: (-len(h.name.split()), h.start))
     for h in hits:
         short = tuple(h.name.split())
@@ -972,7 +992,7 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
             # written again without its middle initials or its generational suffix
             bare = tuple(w for w in full[1:-1] if not re.fullmatch(r"[A-Z]\.", w))
             bare = (full[0], *bare, full[-1]) if len(full) > 1 else full
-            for form in {bare, bare[:-1] if re.fullmatch(r"(?:Jr|Sr|II|III|IV)\.?", bare[-1]) else bare}:
+            for form in {bare, bare[:-1] if suffix.fullmatch(bare[-1]) else bare}:
                 if len(form) >= 2 and form != full:
                     by_part.setdefault(form, rank)
             for tok in full:
@@ -1034,9 +1054,3 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
     # A lone surname that matched nothing longer is kept only with a role or honorific.
     out.sort(key=lambda p: p.start)
     return out
-
-
-# patterns searched in whole texts, behind a lookahead of their first characters
-# (rules.quick_start): each opens with a lookbehind or \b, so is tried at every position otherwise
-_PLURAL_OFFICE_OF, _DELEGATION_LED, _LOWER_OFFICE_AFTER, _SERVES_AS, _COUNTERPART_SLOT = map(
-    quick_start, (_PLURAL_OFFICE_OF, _DELEGATION_LED, _LOWER_OFFICE_AFTER, _SERVES_AS, _COUNTERPART_SLOT))

@@ -82,16 +82,12 @@ def _label(gazetteer: str, written: str) -> str:
     return written
 
 
-_CALENDAR_WORD = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-                            r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)")
-
-
 def lookup_city(name: str) -> City | None:
     """The most populous city called `name` (accents optional), or None."""
     from .countries import resolve_country
 
     name = name.strip()
-    if _CALENDAR_WORD.fullmatch(name):
+    if rules().cues["calendar_word"].fullmatch(name):
         return None  # "on Saturday, March 16": a month or a weekday, not March in England
     own, alt = _cities()
     city = own.get(name) or own.get(fold_accents(name))
@@ -102,18 +98,16 @@ def lookup_city(name: str) -> City | None:
     return city or alt.get(name)
 
 
-# Locative contexts in which a capitalised name is read as a place.
-_PLACE_CONTEXT = re.compile(
-    r"\b(?:in|In|at|At|to|off|visit(?:ed|s|ing)?|arrived in|arrives in|hosted in|held in|from|near|toward|towards|"
-    r"travel(?:l)?ed to|travels to|trip to|tour of|landed in|welcomed (?:him|her|them) to|"
-    # the city gone to of a departure, that may name the one left and the day: "leaves Hanoi for
-    # Kuala Lumpur", "before he leaves for Freetown on Wednesday", "leaves tomorrow for Suva"
-    r"(?:leaves|left|leaving|departs|departed|departing)(?:\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)?)?"
-    r"(?:\s+(?:today|tomorrow|tonight|on\s+[A-Z][a-z]+day))?\s+for|"
-    r"(?:port|city|harbou?r|town|coast) of|capital(?: city)?,)\s+(?:the\s+)?"  # "the Philippine capital, Manila", "off the coast of Sydney"
-    r"(?P<name>[A-Z][\w'’.-]+(?:[ -](?:[A-Z][\w'’.-]+|de|da|del|am|upon|on|(?:of|es|el|al|do|dos|das|du|des|la|le|les)(?= [A-Z]))){0,3})"  # "Port of Spain", "Dar es Salaam"
-)
-_PLACE_CONTEXT = quick_start(_PLACE_CONTEXT)  # (behind its first characters: searched in whole texts)
+@per_rules
+def _place_context(r: Rules) -> re.Pattern[str]:
+    """Locative contexts in which a capitalised name is read as a place (cue place_context_before),
+    the name with the small words inside it (cues place_name_particle and
+    place_name_particle_before_capital); behind its first characters: searched in whole texts."""
+    free, before_capital = r.cue_texts["place_name_particle"], r.cue_texts["place_name_particle_before_capital"]
+    return quick_start(re.compile(
+        r"\b" + r.cue_texts["place_context_before"] + r"\s+(?:the\s+)?"
+        r"(?P<name>[A-Z][\w'’.-]+(?:[ -](?:[A-Z][\w'’.-]+|" + free[3:-1] + "|" + before_capital + r"(?= [A-Z]))){0,3})",
+        r.cues["place_context_before"].flags))
 # A dateline at the start of a report: "WASHINGTON, Feb. 14 —", "Canberra, 22 July 2024".
 # "SEOUL, Aug. 21 (Yonhap) --", "Hanoi (VNA) –", "LANGKAWI:", "Baghdad-INA -"
 _DATELINE = re.compile(r"^(?P<name>[A-Z][A-Za-z .'-]{2,30}?)(?:\s*\(\w+\))?(?:,|:|\s+--|\s+[-–—]|-[A-Z]{2,8}(?=\s+[-–—]))\s", re.M)
@@ -193,7 +187,7 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
         if not seen.overlaps(g.start(), g.end()):
             seen.add(g.start(), g.end())
     cues = rules().cues
-    for m in _PLACE_CONTEXT.finditer(text):
+    for m in _place_context().finditer(text):
         words = m.group("name")
         first = words.split(" of ")[0]
         if cues["state_style_word"].fullmatch(first) and (first != words or _OF_NAME.match(text, m.end("name"))):

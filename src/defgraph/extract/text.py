@@ -10,9 +10,6 @@ from ..rules import Rules, lower_for_words, per_rules, quick_start, required_wor
 
 _SENT_END = re.compile(r"(?<=[.!?。])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9À-ÖØ-Þ])|\n+")
 _SENT_END = quick_start(_SENT_END)  # (behind a lookahead of the characters it starts with: searched in whole texts)
-_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Adm|Sen|Rep|Hon|St|Prof|Sgt|No|Jan|Feb|"
-                     r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc|Inc|Ltd|Co|Jr|Sr|U\.S|U\.K|"
-                     r"U\.N|e\.g|i\.e|approx|res|Res|ret|Ret|retd|Retd|rtd|Rtd|Amb)\.|\b[A-Z]\.)$")
 MAX_SENTENCE = 1500
 
 
@@ -33,6 +30,14 @@ def _given_short(r: Rules) -> re.Pattern[str] | None:
                       + r")\.$")
 
 
+@per_rules
+def _abbreviation(r: Rules) -> re.Pattern[str]:
+    """A word written short that ends no sentence (cue sentence_abbreviation: "Mr.", "Amb.") or
+    an initial, at the end of the text."""
+    cue = r.cues["sentence_abbreviation"]
+    return re.compile(r"(?:\b" + r.cue_texts["sentence_abbreviation"] + r"\.|\b[A-Z]\.)$", cue.flags)
+
+
 def _short_given_name(text: str) -> bool:
     """The text ends on a given name written short ("Secretary Ma."), not on a surname that
     looks like one: after a word of a name ("founder Jack Ma. Then ...") the dot ends the sentence."""
@@ -48,9 +53,10 @@ def sentences(text: str) -> list[Sentence]:
     """Split into sentences, keeping offsets; very long runs without breaks are cut in pieces."""
     out: list[Sentence] = []
     start = 0
+    abbreviation = _abbreviation()
     for m in _SENT_END.finditer(text):
         cut = m.start()
-        if "\n" not in m.group(0) and (_ABBREV.search(text[max(start, cut - 8):cut])
+        if "\n" not in m.group(0) and (abbreviation.search(text[max(start, cut - 8):cut])
                                        or _short_given_name(text[max(start, cut - 40):cut])):
             continue
         _emit(text, start, cut, out)

@@ -25,7 +25,8 @@ __all__ = ["EventType", "Group", "Holder", "Rules", "RulesError", "load_rules", 
 
 HERE = Path(__file__).resolve().parent
 BUILTIN = ("event_types.yaml", "cues.yaml", "offices.yaml", "names.yaml", "organisations.yaml",
-           "groups.yaml", "venues.yaml", "countries.yaml", "windows.yaml", "people.yaml")
+           "groups.yaml", "venues.yaml", "countries.yaml", "windows.yaml", "people.yaml", "phrasing.yaml",
+           "pledges.yaml", "money.yaml")
 EVENT_CLASSES = ("Meeting", "Visit", "Call", "AgreementSigning", "Exercise", "Deployment")
 FLAGS = ("host_is_party", "multilateral", "absorbs_meeting", "remote", "needs_partner", "between_two")
 ENV = "DEFGRAPH_RULES"
@@ -33,10 +34,29 @@ ENV = "DEFGRAPH_RULES"
 
 # What the extractor reads of some cues (mechanism, checked when a rules file is loaded): the
 # capturing group it takes the words from, and cues whose words stand for numbers (`values`).
-CUE_KEYS = frozenset({"pattern", "note", "ignore_case", "values"})
+CUE_KEYS = frozenset({"pattern", "words", "note", "ignore_case", "values"})
 CUE_GROUPS = {"office_of_state": 1, "nth_day_of": 1, "plural_count_before": 1,
               "plural_office_after": 1, "counted_members": 1}
 CUE_VALUES = frozenset({"nth_day_of", "plural_count_before", "counted_members"})
+# Cues the extractor reads with no fallback, checked once every file is loaded (a missing one is
+# refused at start, not met as a KeyError in the middle of a statement), with the file that holds
+# each. (Older cues read by name are not listed yet.)
+CUES_READ = {
+    **dict.fromkeys((
+        "sentence_abbreviation", "list_joining_word", "state_body_after_adjective", "lower_office_modifier",
+        "lower_office", "counterpart_slot_before", "plural_sides_before", "sides_act", "calendar_word",
+        "state_name_as_given_name", "coalition_noun", "group_noun_after_name", "not_a_coalition_name",
+        "plural_offices_of_states", "plural_office_before_holders", "speech_verb", "generational_suffix",
+        "place_context_before", "place_name_particle", "place_name_particle_before_capital", "demonym_suffix",
+        "meeting_verb_after_pair", "capital_pair_verb", "delegation_led_by", "serves_as_before",
+        "state_style_noun", "served_body_word", "bare_weekday_verb"), "phrasing.yaml"),
+    **dict.fromkeys((
+        "pledge_word", "cumulative_total", "not_new_before", "procurement", "given_before", "part_of_total",
+        "in_kind_verb", "pledge_items"), "pledges.yaml"),
+    **dict.fromkeys(("amount_qualifier", "conversion_gap", "equivalent_before"), "money.yaml")}
+
+# cues the extractor reads word by word: they must give `words`, not a pattern
+CUES_AS_WORDS = frozenset({"bare_weekday_verb"})
 
 
 class RulesError(ValueError):
@@ -167,6 +187,10 @@ class Rules:
     sources: list[str] = field(default_factory=list)
     event_types: list[EventType] = field(default_factory=list)
     cues: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    # each cue's pattern as written (its `words` as an alternation), for a pattern built around it
+    cue_texts: dict[str, str] = field(default_factory=dict)
+    # the words of each cue given as `words`, in their order (for a rule that reads each one)
+    cue_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # a cue's words with the value each stands for ("second": 2), where the cue has `values`
     cue_values: dict[str, dict[str, int]] = field(default_factory=dict)
     offices: list[str] = field(default_factory=list)
@@ -194,6 +218,15 @@ class Rules:
     proper_names: set[str] = field(default_factory=set)
     feature_names: list[str] = field(default_factory=list)  # seas and straits named after a state
     people: list[Holder] = field(default_factory=list)  # public office holders (people.yaml)
+    # amounts of money (money.yaml): a currency's signs and words -> ISO 4217 code, the signs
+    # several states write for their own currency, the words of a scale -> its value, and the
+    # scales that are spelled out ("million") as against written short ("bn")
+    currency_signs: dict[str, str] = field(default_factory=dict)
+    generic_signs: set[str] = field(default_factory=set)
+    currency_words: dict[str, str] = field(default_factory=dict)
+    currency_singular: dict[str, str] = field(default_factory=dict)
+    scales: dict[str, int] = field(default_factory=dict)
+    spelled_scales: list[str] = field(default_factory=list)
 
     @cached_property
     def people_index(self) -> PeopleIndex:
@@ -758,11 +791,19 @@ def _add_event_types(r: Rules, file: str, doc: dict[str, Any]) -> None:
             if extra:
                 raise c.fail(f"unknown key(s) {extra} (a cue takes {', '.join(sorted(CUE_KEYS))})")
             cue_flags = re.IGNORECASE if c.get("ignore_case", bool, default=True) else 0
-            pattern = c.regex("pattern", required=True, flags=cue_flags) or re.compile("")
+            pattern = _cue_pattern(c, cue_flags)
             if pattern.groups < CUE_GROUPS.get(name, 0):
                 raise c.fail(f"pattern: the extractor reads group {CUE_GROUPS[name]} of cue {name!r}; "
                              f"this pattern has {pattern.groups} group(s)")
             r.cues[name] = quick_start(pattern)
+            r.cue_texts[name] = pattern.pattern
+            words = c.get("words", list)
+            if words is not None:
+                r.cue_words[name] = tuple(words)
+            elif name in CUES_AS_WORDS:
+                raise c.fail("give 'words', not a pattern (the extractor reads each word)")
+            else:
+                r.cue_words.pop(name, None)  # a cue replaced by a pattern has no words of its own
             r.cue_values.pop(name, None)  # a replaced cue does not keep the values of the one before
             values = c.get("values", dict)
             if values is None and name in CUE_VALUES:
@@ -772,6 +813,26 @@ def _add_event_types(r: Rules, file: str, doc: dict[str, Any]) -> None:
                     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                         raise c.fail(f"values: {word!r} must be a whole number, got {value!r}")
                 r.cue_values[name] = {str(k).lower(): int(v) for k, v in values.items()}
+
+
+def _cue_pattern(c: _Entry, flags: int) -> re.Pattern[str]:
+    """A cue's `pattern`, or its `words` (a list of literal words or phrases) as one alternation
+    "(?:w1|w2|...)" in their order; exactly one of the two, never empty."""
+    words = c.get("words", list)
+    if words is not None:
+        if "pattern" in c.raw:
+            raise c.fail("give 'pattern' or 'words', not both")
+        if not words:
+            raise c.fail("'words' must not be empty")
+        for w in words:
+            if not isinstance(w, str) or not w.strip():
+                raise c.fail(f"'words' must be non-empty strings, got {w!r} (quote a word YAML reads "
+                             "as something else: 'No', 'yes', '1')")
+        return c.compile("(?:" + "|".join(map(re.escape, words)) + ")", flags, "words")
+    pattern = c.regex("pattern", required=True, flags=flags) or re.compile("")
+    if not pattern.pattern:
+        raise c.fail("'pattern' must not be empty")
+    return pattern
 
 
 def _add_offices(r: Rules, file: str, doc: dict[str, Any], builtin: bool) -> None:
@@ -954,10 +1015,50 @@ def _add_numbers(r: Rules, file: str, doc: dict[str, Any], builtin: bool) -> Non
             target[name] = kind(value)
 
 
+def _add_money(r: Rules, file: str, doc: dict[str, Any]) -> None:
+    families: tuple[tuple[str, str, dict[str, Any]], ...] = (
+        ("currency_signs", "signs", r.currency_signs), ("currency_words", "words", r.currency_words),
+        ("currency_singular", "words", r.currency_singular), ("scales", "words", r.scales))
+    flags = {"currency_signs": "generic", "scales": "spelled"}
+    for family, key, target in families:
+        for e in _entries(file, doc, family):
+            e.note()
+            unknown = set(e.raw) - {key, "note", flags.get(family)}
+            if unknown:
+                raise e.fail(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+            table = e.get(key, dict, required=True)
+            if not table:
+                raise e.fail(f"{key!r} must not be empty")
+            for word, value in table.items():
+                if not isinstance(word, str) or not word.strip():
+                    raise e.fail(f"{key!r}: {word!r} must be a non-empty string (quote a word YAML reads "
+                                 "as something else: 'No', '1')")
+                if key == "words" and word != word.lower():
+                    raise e.fail(f"{key!r}: {word!r} must be written in lower case (it is looked up so)")
+                if family == "scales":
+                    if not isinstance(value, int) or isinstance(value, bool) or value < 2:
+                        raise e.fail(f"{key!r}: the value of {word!r} must be a whole number above 1, got {value!r}")
+                elif not _currency(value):
+                    raise e.fail(f"{key!r}: {word!r}: unknown currency {value!r} (use an ISO 4217 code)")
+                target[word] = value
+            if family == "currency_signs" and e.get("generic", bool, default=False):
+                r.generic_signs.update(table)
+            if family == "scales" and e.get("spelled", bool, default=False):
+                r.spelled_scales.extend(w for w in table if w not in r.spelled_scales)
+
+
+def _currency(code: Any) -> bool:
+    import pycountry
+
+    return isinstance(code, str) and bool(re.fullmatch(r"[A-Z]{3}", code)) and \
+        pycountry.currencies.get(alpha_3=code) is not None
+
+
 _FAMILIES = {"event_types", "cues", "offices", "national_offices", "ranks", "honorifics",
              "post_nominals", "particles", "given_abbreviations", "not_names", "organisations", "institutions", "groups",
              "known", "words", "windows", "confidences", "country_forms", "combining",
-             "ambiguous_names", "proper_names", "feature_names", "people"}
+             "ambiguous_names", "proper_names", "feature_names", "people", "currency_signs", "currency_words",
+             "currency_singular", "scales"}
 
 
 @cache
@@ -1023,6 +1124,7 @@ def _load_file(r: Rules, path: Path, builtin: bool) -> None:
     _add_venues(r, name, doc)
     _add_countries(r, name, doc)
     _add_numbers(r, name, doc, builtin)
+    _add_money(r, name, doc)
     r.sources.append(name)
 
 
@@ -1051,6 +1153,14 @@ def load_rules(extra: Iterable[str | Path] = ()) -> Rules:
     missing = [c for c in EVENT_CLASSES if r.event_type(c) is None]
     if missing:
         raise RulesError(f"event_types.yaml: no entry for the ontology class(es) {', '.join(missing)}")
+    for cue, home in CUES_READ.items():
+        if cue not in r.cues:
+            raise RulesError(f"{home}: no cue {cue!r} (the extractor reads it)")
+    for family, table in (("currency_signs", r.currency_signs), ("currency_words", r.currency_words),
+                          ("currency_singular", r.currency_singular), ("scales", r.scales),
+                          ("scales marked spelled", r.spelled_scales)):
+        if not table:
+            raise RulesError(f"money.yaml: no {family} (the extractor reads them)")
     # compile the combined patterns now, so that a bad combination fails at start too
     for attr in ("role_re", "rank_re", "honorific_strip_re", "post_nominal_strip_re", "org_re",
                  "group_re", "group_name_re", "standalone_venue_re"):

@@ -538,6 +538,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             nth = rules().cues["nth_day_of"].search(ctx.text, max(s.start, t.start - 60), t.start) \
                 if chosen is not None and chosen.end_date is None and t.type in host_party else None
             n = rules().cue_values["nth_day_of"].get(nth.group(1).lower(), 0) if nth else 0
+            if n == 0 and nth is not None:
+                # "on the last day of a three-day visit": the span's last day, its first before it
+                span = _N_DAY.search(ctx.text, nth.start(), min(s.end, t.end + 40))
+                n = (number_value(span.group("n")) or 0) if span is not None else 0
+                n = n if 2 <= n <= 14 else 0
             if n > 0 and chosen is not None:
                 # "on the second day of Hegseth's visit to Panama": the visit began the day before
                 chosen = replace(chosen, date=chosen.date - timedelta(days=n - 1), end_date=chosen.date)

@@ -36,10 +36,10 @@ _PATTERNS = [
 ]
 
 # a weekday without "on" right after a verb in the past, the style of news agencies ("the two
-# ministers agreed Wednesday", "held talks Tuesday"): read as "on Wednesday" (lookbehinds of
-# fixed width, one per verb)
+# ministers agreed Wednesday", "held talks Tuesday", "spent Monday to Thursday training"): read
+# as "on Wednesday" (lookbehinds of fixed width, one per verb)
 _BARE_WEEKDAY_VERBS = ("agreed", "met", "held", "signed", "announced", "visited", "arrived", "talked",
-                       "spoke", "pledged", "talks", "conferred")
+                       "spoke", "pledged", "talks", "conferred", "spent")
 _BARE_WEEKDAY_AFTER = "|".join(f"(?<=\\b{v} )" for v in _BARE_WEEKDAY_VERBS)
 
 _RELATIVE = re.compile(
@@ -254,9 +254,11 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
             if resolved is None:
                 continue
             d, vague = resolved
-            until = _WEEKDAY_UNTIL.match(text, m.end()) if m.group("rel").lower().startswith("from ") else None
+            until = _WEEKDAY_UNTIL.match(text, m.end()) \
+                if m.group("rel").lower().startswith("from ") or m.group("rel").lower() in _WEEKDAYS else None
             if until is not None:
-                # "from Tuesday to Thursday": a range of days, the last the first weekday after the first
+                # "from Tuesday to Thursday", "spent Monday to Thursday training": a range of days,
+                # the last the first weekday after the first
                 ahead = (_WEEKDAYS[until.group("wd2").lower()] - d.weekday()) % 7
                 if ahead:
                     taken.add(m.start(), until.end())

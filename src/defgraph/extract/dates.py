@@ -36,10 +36,11 @@ _PATTERNS = [
 ]
 
 # a weekday without "on" right after a verb in the past, the style of news agencies ("the two
-# ministers agreed Wednesday", "held talks Tuesday", "spent Monday to Thursday training"): read
-# as "on Wednesday" (lookbehinds of fixed width, one per verb)
+# ministers agreed Wednesday", "held talks Tuesday", "spent Monday to Thursday training"; "is
+# scheduled for Wednesday"): read as "on Wednesday" (lookbehinds of fixed width, one per verb)
 _BARE_WEEKDAY_VERBS = ("agreed", "met", "held", "signed", "announced", "visited", "arrived", "talked",
-                       "spoke", "pledged", "talks", "conferred", "spent")
+                       "spoke", "pledged", "talks", "conferred", "spent", "scheduled for", "planned for",
+                       "slated for")
 _BARE_WEEKDAY_AFTER = "|".join(f"(?<=\\b{v} )" for v in _BARE_WEEKDAY_VERBS)
 
 _RELATIVE = re.compile(

@@ -276,6 +276,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if not future and d.headline and plan_after is not None and not t.convening and " " not in t.word.strip() \
                     and plan_after.match(s.text, t.end - s.start):
                 future = True  # the event's noun, then an infinitive: "Joint exercise Dustlik to open on Monday"
+            if not future and _present_leg_of_plan(drafts, s, t, ds, day0):
+                future = True  # "... will arrive in Ashgabat on Monday, June 10. ... he arrives in Tashkent on Thursday"
             parts: list[tuple[ActorRef, int]] = [(ref, s.start) for ref in carry]
             if not carry and drafts and drafts[-1].sentence.start < s.start and \
                     (subject := rules().cues["anaphoric_subject"].match(s.text, 0, t.end - s.start)) and \
@@ -534,6 +536,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 chosen = replace(chosen, date=chosen.date - timedelta(days=n - 1), end_date=chosen.date)
             if chosen is not None and chosen.relative and future:
                 chosen = _within_told_range(drafts, chosen)
+                chosen = _after_plan_told(drafts, s, chosen)
             if chosen:
                 d.by_dateline = not own
                 d.date, d.end_date, d.date_explicit = chosen.date, chosen.end_date, True
@@ -1200,6 +1203,48 @@ def _within_told_range(drafts: list[ev_rules.EventDraft], dm: DateMention) -> Da
     return dm
 
 
+def _last_plan_day(drafts: list[ev_rules.EventDraft], s: Sentence) -> date | None:
+    """The latest day of the plans dated in the sentences before `s`: the point a preview's
+    itinerary has reached."""
+    days = [p.date for p in drafts if p.sentence.start < s.start and p.planned and p.date_explicit
+            and p.date is not None and not p.tentative and not p.reference and not p.headline]
+    return max(days) if days else None
+
+
+def _bare_weekday(dm: DateMention) -> bool:
+    """A weekday told without "last", "this" or "next" ("on Thursday", "from Monday")."""
+    words = dm.text.lower().split()
+    return dm.relative and bool(words) and words[-1] in _WEEKDAY_NAMES and (
+        len(words) == 1 or words[0] in ("on", "from"))
+
+
+def _present_leg_of_plan(drafts: list[ev_rules.EventDraft], s: Sentence, t: ev_rules.Trigger,
+                         ds: list[DateMention], day0: date | None) -> bool:
+    """A trip's leg told in the present with a weekday ("where he arrives in Tashkent on Thursday")
+    after a plan dated ahead of the statement in an earlier sentence: the preview goes on (cue
+    present_leg_word)."""
+    cue = rules().cues.get("present_leg_word")
+    if cue is None or day0 is None or t.type not in rules().classes_with("host_is_party") \
+            or not cue.match(t.word.strip()) or not any(_bare_weekday(x) for x in ds):
+        return False
+    last = _last_plan_day(drafts, s)
+    return last is not None and last > day0
+
+
+def _after_plan_told(drafts: list[ev_rules.EventDraft], s: Sentence, dm: DateMention) -> DateMention:
+    """A weekday of a plan told after a plan dated later than that weekday's first occurrence
+    ("will arrive in Ashgabat on Monday, June 10 ... where he arrives in Tashkent on Thursday",
+    told on the Wednesday before): an itinerary is told in its order, so the weekday is the one
+    after the day reached (at most a week on)."""
+    if dm.end_date is not None and dm.end_date < dm.date or not _bare_weekday(dm):
+        return dm
+    last = _last_plan_day(drafts, s)
+    if last is None or not dm.date < last <= dm.date + timedelta(days=7):
+        return dm
+    shift = timedelta(days=7)
+    return replace(dm, date=dm.date + shift, end_date=dm.end_date + shift if dm.end_date is not None else None)
+
+
 def _rebase(dm: DateMention, ref: date | None) -> DateMention:
     """A relative date read from `ref` (the dateline's day) rather than the statement's."""
     if not dm.relative or ref is None:
@@ -1472,7 +1517,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # (a day told before: "Earlier the same day, he received ..." is not the next day's meeting)
             if m.separate and d.separate and m.separate != d.separate:
                 continue  # "separate meetings with A and with B"
-            if m.type in rules().classes_with("host_is_party") and (m.planned != d.planned or m.itinerary) and \
+            if m.type in rules().classes_with("host_is_party") and (m.planned != d.planned or m.itinerary
+                                                                   or _next_leg_of_plan(d, m)) and \
                     (m.date_explicit or m.planned != d.planned) and d.date_explicit and (
                         _elsewhere(d, m) or _other_city(d, m) or not _same_sides(d, m)):
                 guests_own = _states(d) - _states(m) - ({d.place.iso3} if d.place is not None and d.place.iso3 else set())
@@ -1839,6 +1885,16 @@ def _elsewhere(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
     ("met Trump at the White House ... flew to London the next day")."""
     return h.type == "Visit" and m.place is not None and h.place is not None and bool(m.place.iso3) \
         and bool(h.place.iso3) and m.place.iso3 != h.place.iso3
+
+
+def _next_leg_of_plan(d: ev_rules.EventDraft, m: ev_rules.EventDraft) -> bool:
+    """A planned visit told after another planned visit, on a day of its own, in a city of
+    another state ("will arrive in Ashgabat on Monday, June 10, for a two-day state visit ... On
+    Tuesday the President will fly on to Astana"): the next leg of the tour, not a day of the
+    first stay, even inside the days told for it."""
+    return m.planned and d.planned and m.type == "Visit" and d.type == m.type and d.date_explicit \
+        and m.date_explicit and d.sentence.start > m.sentence.start and _elsewhere(d, m) \
+        and d.place is not None and d.place.kind == "city"
 
 
 def _other_city(d: ev_rules.EventDraft, m: ev_rules.EventDraft) -> bool:

@@ -1383,7 +1383,7 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
             s = head
         i = bisect_left(multi_starts, s.start)
         target = multi[i - 1] if i > 0 else next(iter(multi), None)
-        if target is None:
+        if target is None or _attends_other_gathering(s, target):
             continue
         for c in ctx.within(ctx.countries, s):
             if re.search(r"(?:,\s+|\b)(?:where|which|whose|while|although|though)\b", ctx.text[s.start:c.start]) \
@@ -1419,6 +1419,16 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
         if target.count is None:
             target.count = ev_rules.participant_count(s.text)
         target.extra_spans.append(s)
+
+
+def _attends_other_gathering(s: Sentence, target: ev_rules.EventDraft) -> bool:
+    """A sentence on who attends a gathering it opens on ("The three-day forum ... brings together
+    ministers from more than 40 countries"), told after talks of two states named by their verb
+    ("He met Jordan's Foreign Minister"): the gathering's attendees, not the talks' (cue
+    gathering_opens)."""
+    cue = rules().cues.get("gathering_opens")
+    return cue is not None and target.type == "Meeting" and len(_states(target)) == 2 \
+        and not rules().cues["event_noun"].search(target.trigger.word) and cue.match(s.text) is not None
 
 
 _REPRESENTED_BY = re.compile(r"\s+(?:was\s+|were\s+)?(?:represented\s+)?by\b")

@@ -380,6 +380,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # of a relative clause that tells an event of its own are not parties to this one
                 parts = [(ref, pos) for ref, pos in parts if not any(a <= pos < b for a, b in other)]
             parts = _own_parties(s, triggers, t, parts)
+            parts = _earlier_leg_parties(ctx, s, t, triggers, parts)
             # ("a videoconference of the NB8 ministers, convened by Finland": a passive convening
             # verb's subject is the meeting, its convenor the one after "by")
             passive = t.convening and _BY_AFTER.match(s.text, t.end - s.start) is not None
@@ -490,7 +491,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # ahead of the report; no day of the event's own (a range told after the verb, "runs
                 # from 5 to 15 May", is the event's own dates)
                 closing, ds = _retense(ds[0], day0, True), []
-            ds_t = _trigger_days(s, t, ds)
+            ds_t = _trigger_days(s, t, _outside_earlier_legs(s, t, triggers, ds))
             stay = [g for g in guest if t.type == "Visit" and t.end <= g.start and
                     rules().cues["guest_visit_before"].search(ctx.text, max(s.start, t.start - 80), g.start)]
             if stay and not d.headline:
@@ -558,7 +559,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # an event told without a day is on the day the report last named
                 after_talks = R.cues.get("after_the_talks_opens")
                 talks = next((x for x in reversed(drafts) if x.sentence.start < s.start and x.type == "Meeting"
-                              and x.date_explicit and x.date is not None and not x.planned and not x.side),
+                              and not x.earlier_leg and x.date_explicit and x.date is not None and not x.planned and not x.side),
                              None) if not future and after_talks is not None and after_talks.match(s.text) else None
                 told_at = None if future or talks is not None else _last_day_told(ctx, s, day0)
                 told = told_at[0] if told_at else None
@@ -640,6 +641,57 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         elif not d.side and d.date_explicit:
             last_dated = d
     return drafts
+
+
+_LEG_CLAUSE_END = re.compile(r"[,;:]")
+
+
+def _earlier_leg_span(s: Sentence, u: ev_rules.Trigger) -> tuple[int, int] | None:
+    """Where the clause about the city a traveller came from runs, when trigger `u` is inside it
+    ("from Vilnius, where he had signed a memorandum with Lithuania on Monday,"; cue
+    earlier_leg_before): from "from" to the clause's end."""
+    leg = rules().cues.get("earlier_leg_before")
+    if leg is None or not may_match(leg, s.text):
+        return None
+    lo = max(0, u.start - s.start - 200)
+    m = leg.search(s.text, lo, u.start - s.start)
+    if m is None:
+        return None
+    end = _LEG_CLAUSE_END.search(s.text, u.end - s.start)
+    return s.start + m.start(), s.start + (end.start() if end is not None else len(s.text))
+
+
+def _outside_earlier_legs(s: Sentence, t: ev_rules.Trigger, triggers: list[ev_rules.Trigger],
+                          ds: list[DateMention]) -> list[DateMention]:
+    """The days of the sentence less those of an earlier leg told in it, for a trigger outside
+    that leg ("X, who came from Vilnius, where he had signed ... on Monday, was received by Y on
+    Tuesday": Tuesday is the reception's)."""
+    if len(triggers) < 2 or not ds or _earlier_leg_span(s, t) is not None:
+        return ds
+    spans = [sp for u in triggers if u is not t and (sp := _earlier_leg_span(s, u)) is not None]
+    if not spans:
+        return ds
+    return [x for x in ds if not any(a <= x.start < b for a, b in spans)] or ds
+
+
+def _earlier_leg_parties(ctx: _Context, s: Sentence, t: ev_rules.Trigger, triggers: list[ev_rules.Trigger],
+                         parts: list[tuple[ActorRef, int]]) -> list[tuple[ActorRef, int]]:
+    """The parties of an earlier leg told in the clause about the city the traveller came from
+    ("Zelensky, who came from Madrid, where he had signed a similar agreement with Spain on Monday,
+    was also received by King Philippe"; cue earlier_leg_before): those of the clause and the
+    traveller (the one a sentence's opening pronoun stands for: "He came from Wellington, where he
+    had held talks with ..."), not the host the main clause names after it; and the other way
+    round, the parties of the leg's clause are none of the main clause's event."""
+    span = _earlier_leg_span(s, t)
+    if span is None:
+        others = [sp for u in triggers if u is not t and (sp := _earlier_leg_span(s, u)) is not None]
+        return [(ref, pos) for ref, pos in parts if not any(a <= pos < b for a, b in others)] if others else parts
+    parts = [(ref, pos) for ref, pos in parts if pos < span[1]]
+    if not any(ref.kind == "person" and pos < t.start for ref, pos in parts):
+        ante = ctx.pronoun_antecedent(s)
+        if ante is not None and ante.country:
+            parts = [(ActorRef("person", ante.key), s.start), (ActorRef("country", ante.country), s.start)] + parts
+    return parts
 
 
 # a sentence that opens on the event told before as a pronoun, then a convening verb
@@ -1601,7 +1653,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         if v.type != "Visit" or v.planned or v.tentative or (v.date_explicit and not v.by_dateline):
             continue
         inside = [m for m in merged if m.type == "Meeting" and m.date_explicit and not m.by_dateline
-                  and not m.side and not m.planned and m.date is not None and _same_sides(m, v)
+                  and not m.side and not m.planned and not _leg_before(m, v) and m.date is not None and _same_sides(m, v)
                   and not _meeting_of_many(m) and (v.date is None or m.date <= v.date)
                   and _states(m) <= _states(v)]
         days = [m.date for m in inside if m.date is not None]
@@ -1663,7 +1715,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # the visit's, tells another meeting; cue sequence_open)
         apart = m.type == "Meeting" and m.sentence.start > 0 and bool(_people(m)) and \
             rules().cues["sequence_open"].match(m.sentence.text) is not None
-        hosts_m = [h for h in hosts if not (m.leg and h.leg and m.leg != h.leg) and _same_sides(m, h) and not _other_counterpart(m, h) and not _elsewhere(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
+        hosts_m = [h for h in hosts if not (m.leg and h.leg and m.leg != h.leg) and not _leg_before(m, h) and _same_sides(m, h) and not _other_counterpart(m, h) and not _elsewhere(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
                    and not (apart and m.sentence is not h.sentence and _people(h) and not _people(m) & _people(h))
                    and not (m.end_date is not None and m.date is not None and m.end_date > m.date
                             and h.end_date is None and h.type != "Visit")]
@@ -1905,6 +1957,13 @@ def _next_leg_of_plan(d: ev_rules.EventDraft, m: ev_rules.EventDraft) -> bool:
     return m.planned and d.planned and m.type == "Visit" and d.type == m.type and d.date_explicit \
         and m.date_explicit and d.sentence.start > m.sentence.start and _elsewhere(d, m) \
         and d.place is not None and d.place.kind == "city"
+
+
+def _leg_before(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
+    """A meeting told as the earlier leg of a trip ("arrived in Samarkand from Tashkent, where he
+    had held talks with the Uzbek prime minister on Thursday") is no part of the visit to the city
+    reached, even in the same state."""
+    return m.earlier_leg and h.type == "Visit" and m.date is not None and h.date is not None and m.date < h.date
 
 
 def _other_city(d: ev_rules.EventDraft, m: ev_rules.EventDraft) -> bool:

@@ -416,7 +416,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                         if r.kind == "country":
                             _add(d.participants, r)
             d.count = None if host_span else ev_rules.participant_count(s.text)
-            d.side = host_span is not None
+            d.side = host_span is not None or _also_on_margins(drafts, s, t)
             back_at = background.start() if background is not None and (
                 background.group().startswith(",") or background.group()[:1].lower() in "fc") else None
             place, near = _event_place([pl for pl in pls if back_at is None or pl.start - s.start < back_at]
@@ -692,6 +692,16 @@ def _earlier_leg_parties(ctx: _Context, s: Sentence, t: ev_rules.Trigger, trigge
         if ante is not None and ante.country:
             parts = [(ActorRef("person", ante.key), s.start), (ActorRef("country", ante.country), s.start)] + parts
     return parts
+
+
+def _also_on_margins(drafts: list[ev_rules.EventDraft], s: Sentence, t: ev_rules.Trigger) -> bool:
+    """"On the sidelines of the meeting, Wang held talks with Iwaya ... Wang also met with Cho": the
+    next bilateral of the series, held on the same margins (cue also_met_opens), when the event
+    told last, in an earlier sentence, is a meeting on the margins."""
+    cue = rules().cues.get("also_met_opens")
+    last = drafts[-1] if drafts else None
+    return cue is not None and t.type == "Meeting" and last is not None and last.side \
+        and last.type == "Meeting" and last.sentence.start < s.start and cue.match(s.text) is not None
 
 
 # a sentence that opens on the event told before as a pronoun, then a convening verb

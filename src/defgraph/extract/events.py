@@ -192,8 +192,9 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                             pp_apart is not None and pp_dated is not None and pp_apart.search(before[-40:])
                             and pp_dated.match(s.text, m.end())) and not (
                             pp_reported is not None and pp_reported.search(before[-120:])) and not (
-                            pp_leg is not None and pp_leg_day is not None and pp_leg.search(before[-160:])
-                            and pp_leg_day.match(s.text, m.end())):
+                            pp_leg is not None and pp_leg_day is not None
+                            and (leg_at := pp_leg.search(before[-160:])) is not None
+                            and (bool(leg_at.groupdict().get("day")) or pp_leg_day.match(s.text, m.end()))):
                         continue  # "where he had held talks with X", "had met in Vilnius": before the event told
                 after = s.text[m.end(): m.end() + 50]
                 nxt = _NEXT_WORD.match(after)

@@ -265,9 +265,11 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
             if resolved is None:
                 continue
             d, vague = resolved
-            until = _WEEKDAY_UNTIL.match(text, m.end()) if m.group("rel").lower().startswith("from ") else None
+            until = _WEEKDAY_UNTIL.match(text, m.end()) \
+                if m.group("rel").lower().startswith("from ") or m.group("rel").lower() in _WEEKDAYS else None
             if until is not None:
-                # "from Tuesday to Thursday": a range of days, the last the first weekday after the first
+                # "from Tuesday to Thursday", "spent Monday to Thursday training": a range of days,
+                # the last the first weekday after the first
                 ahead = (_WEEKDAYS[until.group("wd2").lower()] - d.weekday()) % 7
                 if ahead:
                     taken.add(m.start(), until.end())

@@ -277,6 +277,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if not future and d.headline and plan_after is not None and not t.convening and " " not in t.word.strip() \
                     and plan_after.match(s.text, t.end - s.start):
                 future = True  # the event's noun, then an infinitive: "Joint exercise Dustlik to open on Monday"
+            if not future and _present_leg_of_plan(drafts, s, t, ds, day0):
+                future = True  # "... will arrive in Ashgabat on Monday, June 10. ... he arrives in Tashkent on Thursday"
             parts: list[tuple[ActorRef, int]] = [(ref, s.start) for ref in carry]
             if not carry and drafts and drafts[-1].sentence.start < s.start and \
                     (subject := rules().cues["anaphoric_subject"].match(s.text, 0, t.end - s.start)) and \
@@ -387,6 +389,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # of a relative clause that tells an event of its own are not parties to this one
                 parts = [(ref, pos) for ref, pos in parts if not any(a <= pos < b for a, b in other)]
             parts = _own_parties(s, triggers, t, parts)
+            parts = _earlier_leg_parties(ctx, s, t, triggers, parts)
             # ("a videoconference of the NB8 ministers, convened by Finland": a passive convening
             # verb's subject is the meeting, its convenor the one after "by")
             passive = t.convening and _BY_AFTER.match(s.text, t.end - s.start) is not None
@@ -422,7 +425,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                         if r.kind == "country":
                             _add(d.participants, r)
             d.count = None if host_span else ev_rules.participant_count(s.text)
-            d.side = host_span is not None
+            d.side = host_span is not None or _also_on_margins(drafts, s, t)
             back_at = background.start() if background is not None and (
                 background.group().startswith(",") or background.group()[:1].lower() in "fc") else None
             place, near = _event_place([pl for pl in pls if back_at is None or pl.start - s.start < back_at]
@@ -497,7 +500,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # ahead of the report; no day of the event's own (a range told after the verb, "runs
                 # from 5 to 15 May", is the event's own dates)
                 closing, ds = _retense(ds[0], day0, True), []
-            ds_t = _trigger_days(s, t, ds)
+            ds_t = _trigger_days(s, t, _outside_earlier_legs(s, t, triggers, ds))
             stay = [g for g in guest if t.type == "Visit" and t.end <= g.start and
                     rules().cues["guest_visit_before"].search(ctx.text, max(s.start, t.start - 80), g.start)]
             if stay and not d.headline:
@@ -548,6 +551,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 chosen = replace(chosen, date=chosen.date - timedelta(days=n - 1), end_date=chosen.date)
             if chosen is not None and chosen.relative and future:
                 chosen = _within_told_range(drafts, chosen)
+                chosen = _after_plan_told(drafts, s, chosen)
             if chosen:
                 d.by_dateline = not own
                 d.date, d.end_date, d.date_explicit = chosen.date, chosen.end_date, True
@@ -569,7 +573,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # an event told without a day is on the day the report last named
                 after_talks = R.cues.get("after_the_talks_opens")
                 talks = next((x for x in reversed(drafts) if x.sentence.start < s.start and x.type == "Meeting"
-                              and x.date_explicit and x.date is not None and not x.planned and not x.side),
+                              and not x.earlier_leg and x.date_explicit and x.date is not None and not x.planned and not x.side),
                              None) if not future and after_talks is not None and after_talks.match(s.text) else None
                 told_at = None if future or talks is not None else _last_day_told(ctx, s, day0)
                 told = told_at[0] if told_at else None
@@ -651,6 +655,67 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         elif not d.side and d.date_explicit:
             last_dated = d
     return drafts
+
+
+_LEG_CLAUSE_END = re.compile(r"[,;:]")
+
+
+def _earlier_leg_span(s: Sentence, u: ev_rules.Trigger) -> tuple[int, int] | None:
+    """Where the clause about the city a traveller came from runs, when trigger `u` is inside it
+    ("from Vilnius, where he had signed a memorandum with Lithuania on Monday,"; cue
+    earlier_leg_before): from "from" to the clause's end."""
+    leg = rules().cues.get("earlier_leg_before")
+    if leg is None or not may_match(leg, s.text):
+        return None
+    lo = max(0, u.start - s.start - 200)
+    m = leg.search(s.text, lo, u.start - s.start)
+    if m is None:
+        return None
+    end = _LEG_CLAUSE_END.search(s.text, u.end - s.start)
+    return s.start + m.start(), s.start + (end.start() if end is not None else len(s.text))
+
+
+def _outside_earlier_legs(s: Sentence, t: ev_rules.Trigger, triggers: list[ev_rules.Trigger],
+                          ds: list[DateMention]) -> list[DateMention]:
+    """The days of the sentence less those of an earlier leg told in it, for a trigger outside
+    that leg ("X, who came from Vilnius, where he had signed ... on Monday, was received by Y on
+    Tuesday": Tuesday is the reception's)."""
+    if len(triggers) < 2 or not ds or _earlier_leg_span(s, t) is not None:
+        return ds
+    spans = [sp for u in triggers if u is not t and (sp := _earlier_leg_span(s, u)) is not None]
+    if not spans:
+        return ds
+    return [x for x in ds if not any(a <= x.start < b for a, b in spans)] or ds
+
+
+def _earlier_leg_parties(ctx: _Context, s: Sentence, t: ev_rules.Trigger, triggers: list[ev_rules.Trigger],
+                         parts: list[tuple[ActorRef, int]]) -> list[tuple[ActorRef, int]]:
+    """The parties of an earlier leg told in the clause about the city the traveller came from
+    ("Zelensky, who came from Madrid, where he had signed a similar agreement with Spain on Monday,
+    was also received by King Philippe"; cue earlier_leg_before): those of the clause and the
+    traveller (the one a sentence's opening pronoun stands for: "He came from Wellington, where he
+    had held talks with ..."), not the host the main clause names after it; and the other way
+    round, the parties of the leg's clause are none of the main clause's event."""
+    span = _earlier_leg_span(s, t)
+    if span is None:
+        others = [sp for u in triggers if u is not t and (sp := _earlier_leg_span(s, u)) is not None]
+        return [(ref, pos) for ref, pos in parts if not any(a <= pos < b for a, b in others)] if others else parts
+    parts = [(ref, pos) for ref, pos in parts if pos < span[1]]
+    if not any(ref.kind == "person" and pos < t.start for ref, pos in parts):
+        ante = ctx.pronoun_antecedent(s)
+        if ante is not None and ante.country:
+            parts = [(ActorRef("person", ante.key), s.start), (ActorRef("country", ante.country), s.start)] + parts
+    return parts
+
+
+def _also_on_margins(drafts: list[ev_rules.EventDraft], s: Sentence, t: ev_rules.Trigger) -> bool:
+    """"On the sidelines of the meeting, Wang held talks with Iwaya ... Wang also met with Cho": the
+    next bilateral of the series, held on the same margins (cue also_met_opens), when the event
+    told last, in an earlier sentence, is a meeting on the margins."""
+    cue = rules().cues.get("also_met_opens")
+    last = drafts[-1] if drafts else None
+    return cue is not None and t.type == "Meeting" and last is not None and last.side \
+        and last.type == "Meeting" and last.sentence.start < s.start and cue.match(s.text) is not None
 
 
 # a sentence that opens on the event told before as a pronoun, then a convening verb
@@ -1214,6 +1279,48 @@ def _within_told_range(drafts: list[ev_rules.EventDraft], dm: DateMention) -> Da
     return dm
 
 
+def _last_plan_day(drafts: list[ev_rules.EventDraft], s: Sentence) -> date | None:
+    """The latest day of the plans dated in the sentences before `s`: the point a preview's
+    itinerary has reached."""
+    days = [p.date for p in drafts if p.sentence.start < s.start and p.planned and p.date_explicit
+            and p.date is not None and not p.tentative and not p.reference and not p.headline]
+    return max(days) if days else None
+
+
+def _bare_weekday(dm: DateMention) -> bool:
+    """A weekday told without "last", "this" or "next" ("on Thursday", "from Monday")."""
+    words = dm.text.lower().split()
+    return dm.relative and bool(words) and words[-1] in _WEEKDAY_NAMES and (
+        len(words) == 1 or words[0] in ("on", "from"))
+
+
+def _present_leg_of_plan(drafts: list[ev_rules.EventDraft], s: Sentence, t: ev_rules.Trigger,
+                         ds: list[DateMention], day0: date | None) -> bool:
+    """A trip's leg told in the present with a weekday ("where he arrives in Tashkent on Thursday")
+    after a plan dated ahead of the statement in an earlier sentence: the preview goes on (cue
+    present_leg_word)."""
+    cue = rules().cues.get("present_leg_word")
+    if cue is None or day0 is None or t.type not in rules().classes_with("host_is_party") \
+            or not cue.match(t.word.strip()) or not any(_bare_weekday(x) for x in ds):
+        return False
+    last = _last_plan_day(drafts, s)
+    return last is not None and last > day0
+
+
+def _after_plan_told(drafts: list[ev_rules.EventDraft], s: Sentence, dm: DateMention) -> DateMention:
+    """A weekday of a plan told after a plan dated later than that weekday's first occurrence
+    ("will arrive in Ashgabat on Monday, June 10 ... where he arrives in Tashkent on Thursday",
+    told on the Wednesday before): an itinerary is told in its order, so the weekday is the one
+    after the day reached (at most a week on)."""
+    if dm.end_date is not None and dm.end_date < dm.date or not _bare_weekday(dm):
+        return dm
+    last = _last_plan_day(drafts, s)
+    if last is None or not dm.date < last <= dm.date + timedelta(days=7):
+        return dm
+    shift = timedelta(days=7)
+    return replace(dm, date=dm.date + shift, end_date=dm.end_date + shift if dm.end_date is not None else None)
+
+
 def _rebase(dm: DateMention, ref: date | None) -> DateMention:
     """A relative date read from `ref` (the dateline's day) rather than the statement's."""
     if not dm.relative or ref is None:
@@ -1352,7 +1459,7 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
             s = head
         i = bisect_left(multi_starts, s.start)
         target = multi[i - 1] if i > 0 else next(iter(multi), None)
-        if target is None:
+        if target is None or _attends_other_gathering(s, target):
             continue
         for c in ctx.within(ctx.countries, s):
             if re.search(r"(?:,\s+|\b)(?:where|which|whose|while|although|though)\b", ctx.text[s.start:c.start]) \
@@ -1388,6 +1495,16 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
         if target.count is None:
             target.count = ev_rules.participant_count(s.text)
         target.extra_spans.append(s)
+
+
+def _attends_other_gathering(s: Sentence, target: ev_rules.EventDraft) -> bool:
+    """A sentence on who attends a gathering it opens on ("The three-day forum ... brings together
+    ministers from more than 40 countries"), told after talks of two states named by their verb
+    ("He met Jordan's Foreign Minister"): the gathering's attendees, not the talks' (cue
+    gathering_opens)."""
+    cue = rules().cues.get("gathering_opens")
+    return cue is not None and target.type == "Meeting" and len(_states(target)) == 2 \
+        and not rules().cues["event_noun"].search(target.trigger.word) and cue.match(s.text) is not None
 
 
 def _between_two(d: ev_rules.EventDraft) -> bool:
@@ -1483,7 +1600,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # (a day told before: "Earlier the same day, he received ..." is not the next day's meeting)
             if m.separate and d.separate and m.separate != d.separate:
                 continue  # "separate meetings with A and with B"
-            if m.type in rules().classes_with("host_is_party") and (m.planned != d.planned or m.itinerary) and \
+            if m.type in rules().classes_with("host_is_party") and (m.planned != d.planned or m.itinerary
+                                                                   or _next_leg_of_plan(d, m)) and \
                     (m.date_explicit or m.planned != d.planned) and d.date_explicit and (
                         _elsewhere(d, m) or _other_city(d, m) or not _same_sides(d, m)):
                 guests_own = _states(d) - _states(m) - ({d.place.iso3} if d.place is not None and d.place.iso3 else set())
@@ -1556,7 +1674,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         if v.type != "Visit" or v.planned or v.tentative or (v.date_explicit and not v.by_dateline):
             continue
         inside = [m for m in merged if m.type == "Meeting" and m.date_explicit and not m.by_dateline
-                  and not m.side and not m.planned and m.date is not None and _same_sides(m, v)
+                  and not m.side and not m.planned and not _leg_before(m, v) and m.date is not None and _same_sides(m, v)
                   and not _meeting_of_many(m) and (v.date is None or m.date <= v.date)
                   and _states(m) <= _states(v)]
         days = [m.date for m in inside if m.date is not None]
@@ -1618,7 +1736,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # the visit's, tells another meeting; cue sequence_open)
         apart = m.type == "Meeting" and m.sentence.start > 0 and bool(_people(m)) and \
             rules().cues["sequence_open"].match(m.sentence.text) is not None
-        hosts_m = [h for h in hosts if not (m.leg and h.leg and m.leg != h.leg) and _same_sides(m, h) and not _other_counterpart(m, h) and not _elsewhere(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
+        hosts_m = [h for h in hosts if not (m.leg and h.leg and m.leg != h.leg) and not _leg_before(m, h) and _same_sides(m, h) and not _other_counterpart(m, h) and not _elsewhere(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
                    and not (apart and m.sentence is not h.sentence and _people(h) and not _people(m) & _people(h))
                    and not (m.end_date is not None and m.date is not None and m.end_date > m.date
                             and h.end_date is None and h.type != "Visit")]
@@ -1873,6 +1991,23 @@ def _elsewhere(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
     ("met Trump at the White House ... flew to London the next day")."""
     return h.type == "Visit" and m.place is not None and h.place is not None and bool(m.place.iso3) \
         and bool(h.place.iso3) and m.place.iso3 != h.place.iso3
+
+
+def _next_leg_of_plan(d: ev_rules.EventDraft, m: ev_rules.EventDraft) -> bool:
+    """A planned visit told after another planned visit, on a day of its own, in a city of
+    another state ("will arrive in Ashgabat on Monday, June 10, for a two-day state visit ... On
+    Tuesday the President will fly on to Astana"): the next leg of the tour, not a day of the
+    first stay, even inside the days told for it."""
+    return m.planned and d.planned and m.type == "Visit" and d.type == m.type and d.date_explicit \
+        and m.date_explicit and d.sentence.start > m.sentence.start and _elsewhere(d, m) \
+        and d.place is not None and d.place.kind == "city"
+
+
+def _leg_before(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
+    """A meeting told as the earlier leg of a trip ("arrived in Samarkand from Tashkent, where he
+    had held talks with the Uzbek prime minister on Thursday") is no part of the visit to the city
+    reached, even in the same state."""
+    return m.earlier_leg and h.type == "Visit" and m.date is not None and h.date is not None and m.date < h.date
 
 
 def _other_city(d: ev_rules.EventDraft, m: ev_rules.EventDraft) -> bool:

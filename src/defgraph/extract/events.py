@@ -152,6 +152,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     past_perfect = r.cues.get("past_perfect")
     pp_dated, pp_apart = r.cues.get("past_perfect_dated"), r.cues.get("past_perfect_apart")
     pp_reported = r.cues.get("past_perfect_reported")
+    pp_leg, pp_leg_day = r.cues.get("past_perfect_leg"), r.cues.get("past_perfect_leg_day")
     called_off = r.cues.get("called_off")
     announced = r.cues.get("announced_after")
     content = r.cues.get("content")
@@ -190,7 +191,10 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     if pp is not None and (pp.group("aux") or _PARTICIPLE.match(word)) and not (
                             pp_apart is not None and pp_dated is not None and pp_apart.search(before[-40:])
                             and pp_dated.match(s.text, m.end())) and not (
-                            pp_reported is not None and pp_reported.search(before[-120:])):
+                            pp_reported is not None and pp_reported.search(before[-120:])) and not (
+                            pp_leg is not None and pp_leg_day is not None
+                            and (leg_at := pp_leg.search(before[-160:])) is not None
+                            and (bool(leg_at.groupdict().get("day")) or pp_leg_day.match(s.text, m.end()))):
                         continue  # "where he had held talks with X", "had met in Vilnius": before the event told
                 after = s.text[m.end(): m.end() + 50]
                 nxt = _NEXT_WORD.match(after)

@@ -1035,6 +1035,11 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
         surname = name_words[-1]
         if len(surname) > 2 and len(name_words) > 1:
             by_surname.setdefault(surname, []).append(p)
+        family_first = rules().cues.get("family_name_first_state")
+        if family_first is not None and p.country and family_first.match(p.country) and len(name_words) > 1 \
+                and re.fullmatch(r"[A-Z][a-z]+", name_words[0]):
+            # "Xi Jinping ... Xi, who arrived in Belgrade": the family name, written first
+            by_surname.setdefault(name_words[0], []).append(p)
         words = p.name.split()
         if len(words) >= 3 and all(re.fullmatch(r"[A-Z][a-z][\w'’-]+", w) for w in words[:2]):
             # Malay, Indonesian and Arabic names are taken up by their first two words, not a

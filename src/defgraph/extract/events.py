@@ -263,7 +263,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     # names) "joined by video link" is remote attendance at a meeting, not a call
     for cls in list(found):
         rt = rule(cls)
-        if rt and any(y.to in found and (y.word is None or y.word.search(found[cls].word))
+        if rt and any(y.to in found and not found[y.to].reference and (y.word is None or y.word.search(found[cls].word))
                       and (y.sentence is None or y.sentence.search(s.text)) for y in rt.yields):
             del found[cls]
     # "The exercise was organised by ...": the convening word belongs to the other event

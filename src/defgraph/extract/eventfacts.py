@@ -60,8 +60,14 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     between = rules().cues.get("matter_between_before")
     if between is not None and " between " in s.text[max(0, rel - 160):rel]:
         first = _list_first(ctx, s, c).start - s.start
-        if between.search(s.text, max(0, first - 40), first):
+        if between.search(s.text, max(0, first - 100), first):
             return False  # "the migrant crisis on the border between Belarus and Poland": a matter's scene
+    context = rules().cues.get("context_clause")
+    if context is not None and (mc := context.match(s.text)) is not None and mc.end() <= rel \
+            and not ev_rules.any_trigger(s.text[mc.end():]):
+        # "The visit takes place as the last French soldiers prepare to leave": its setting (not
+        # "The visit comes two days before A and B are due to hold talks in Rome": another event)
+        return False
     places = ctx.index(ctx.places)
     if any(p.end >= c.end for p in places.containing(c.start)):
         return False  # (a city named inside a state's name, "Trinidad" in "Trinidad and Tobago", is not)

@@ -146,6 +146,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
         return []  # most sentences name no event: one pass instead of one per trigger
     intent, negation, generic = r.cues["intent"], r.cues["negation"], r.cues["generic_noun"]
     recalled, habitual, speaker = r.cues["recalled"], r.cues["habitual"], r.cues["speaker"]
+    earlier_after = r.cues.get("earlier_after")
     specific = r.cues["specific_plural"]
     distributive = r.cues.get("distributive")
     comparison, kept = r.cues.get("comparison"), r.cues.get("comparison_kept_before")
@@ -211,6 +212,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     continue
                 if et.not_before is not None and et.not_before.search(before[-120:]):
                     continue
+                if earlier_after is not None and earlier_after.match(s.text, m.end()):
+                    continue  # "after the NATO summit in Vilnius last year": an earlier event named
                 if recalled.search(before) or habitual.match(s.text, m.end()) or \
                         speaker.search(before[-80:] + word):
                     continue  # "recalled that officers took part in the exercise X held every year"

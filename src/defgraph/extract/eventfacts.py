@@ -2039,11 +2039,15 @@ def _covered(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
         covers = [c for c in (rt.covered_by if rt is not None else ())
                   if c.word is None or c.word.search(d.trigger.word)]
         mine = _states(d)
+        ahead = timedelta(days=rules().window("frame_before_days"))
+        # (a frame told done may lead to a cover still planned: forces that left on Monday for an
+        # exercise that opens on Wednesday)
         cover = next((h for c in covers for h in drafts
-                      if h is not d and h.type in c.by and len(_states(h)) >= 2 and mine and h.planned == d.planned
+                      if h is not d and h.type in c.by and len(_states(h)) >= 2 and mine
+                      and (h.planned == d.planned or h.planned)
                       and (_states(h) <= mine or mine <= _states(h))
                       and (not d.date_explicit or d.by_dateline or d.date is None or h.date is None
-                           or h.date <= d.date <= (h.end_date or h.date)
+                           or h.date - ahead <= d.date <= (h.end_date or h.date)
                            or (d.end_date is not None and d.date <= h.date <= d.end_date))), None)
         if cover is None:
             out.append(d)

@@ -147,6 +147,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     intent, negation, generic = r.cues["intent"], r.cues["negation"], r.cues["generic_noun"]
     recalled, habitual, speaker = r.cues["recalled"], r.cues["habitual"], r.cues["speaker"]
     earlier_after = r.cues.get("earlier_after")
+    compared_before = r.cues.get("comparison_before")
     specific = r.cues["specific_plural"]
     distributive = r.cues.get("distributive")
     comparison, kept = r.cues.get("comparison"), r.cues.get("comparison_kept_before")
@@ -201,7 +202,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     continue  # "recent summits", "holds bilateral meetings" (of events in general)
                 if et.not_after is not None and et.not_after.match(after):
                     continue
-                if comparison is not None and comparison.search(word + after[:20]) and not (
+                if comparison is not None and (comparison.search(word + after[:20]) or (
+                        compared_before is not None and compared_before.search(before[-40:]))) and not (
                         kept is not None and kept.search(before[-60:])):
                     continue  # "signed a similar agreement earlier this month": named for comparison
                 if called_off is not None and called_off.match(s.text[m.end(): m.end() + 120]) or \

@@ -148,6 +148,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     recalled, habitual, speaker = r.cues["recalled"], r.cues["habitual"], r.cues["speaker"]
     earlier_after = r.cues.get("earlier_after")
     compared_before = r.cues.get("comparison_before")
+    habitual_before, undated = r.cues.get("habitual_before"), r.cues.get("undated_sentence")
     specific = r.cues["specific_plural"]
     distributive = r.cues.get("distributive")
     comparison, kept = r.cues.get("comparison"), r.cues.get("comparison_kept_before")
@@ -216,6 +217,9 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     continue
                 if earlier_after is not None and earlier_after.match(s.text, m.end()):
                     continue  # "after the NATO summit in Vilnius last year": an earlier event named
+                if habitual_before is not None and undated is not None and habitual_before.search(before[-60:]) \
+                        and undated.match(s.text):
+                    continue  # "the two navies hold the annual Bongosagar exercise": a series, no day of its own
                 if recalled.search(before) or habitual.match(s.text, m.end()) or \
                         speaker.search(before[-80:] + word):
                     continue  # "recalled that officers took part in the exercise X held every year"

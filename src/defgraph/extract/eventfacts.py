@@ -88,6 +88,10 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
             return True  # "called on the Commander of the Philippine Navy": the one met is of that state
         if _FORCE_AFTER.match(after) and _HOSTED_BY_BEFORE.search(ctx.text, max(0, c.start - 40), c.start):
             return True  # "co-hosted by the Mongolian Armed Forces and ...": that state's forces host it
+        body = rules().cues.get("forces_body_after")
+        if body is not None and body.match(ctx.text, c.end, s.start + len(s.text)) \
+                and ev_rules.actor_position(s.text, rel) == "actor":
+            return True  # "The first soldiers of a British infantry battalion sent to reinforce KFOR arrived"
         if _role_noun().match(after) or re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
             # "French Ministre", "Polish counterpart", "Italian Defence Minister Guido Crosetto"
             return ev_rules.actor_position(s.text, rel) == "actor" or bool(

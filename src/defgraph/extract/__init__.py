@@ -39,6 +39,7 @@ from .context import (
 from .countries import country_info, country_name, find_countries, geonames_id, resolve_country
 from .eventfacts import (
     _attendance,
+    _covered,
     _event_drafts,
     _is_actor,
     _label,
@@ -239,6 +240,7 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
     drafts = [d for d in drafts if not (
         d.type == "Visit" and len(_states(d)) == 1 and not any(r.kind == "organisation" for r in d.participants)
         and any(o is not d and o.type == "Visit" and _states(d) < _states(o) for o in drafts))]
+    drafts = _covered(drafts)
     remote = rules().classes_with("remote")
     for d in drafts:
         if d.place is None and d.date is not None and d.type not in remote and not d.planned:

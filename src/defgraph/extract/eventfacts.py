@@ -58,6 +58,17 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     if matter_in is not None and " in " in s.text[max(0, rel - 40):rel] and \
             matter_in.search(s.text, max(0, rel - 40), rel):
         return False  # "called for a ceasefire in Gaza and Lebanon": the scene of a matter
+    between = rules().cues.get("matter_between_before")
+    if between is not None and " between " in s.text[max(0, rel - 160):rel]:
+        first = _list_first(ctx, s, c).start - s.start
+        if between.search(s.text, max(0, first - 100), first):
+            return False  # "the migrant crisis on the border between Belarus and Poland": a matter's scene
+    context = rules().cues.get("context_clause")
+    if context is not None and (mc := context.match(s.text)) is not None and mc.end() <= rel \
+            and not ev_rules.any_trigger(s.text[mc.end():]):
+        # "The visit takes place as the last French soldiers prepare to leave": its setting (not
+        # "The visit comes two days before A and B are due to hold talks in Rome": another event)
+        return False
     places = ctx.index(ctx.places)
     if any(p.end >= c.end for p in places.containing(c.start)):
         return False  # (a city named inside a state's name, "Trinidad" in "Trinidad and Tobago", is not)
@@ -78,6 +89,10 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
             return True  # "called on the Commander of the Philippine Navy": the one met is of that state
         if _FORCE_AFTER.match(after) and _HOSTED_BY_BEFORE.search(ctx.text, max(0, c.start - 40), c.start):
             return True  # "co-hosted by the Mongolian Armed Forces and ...": that state's forces host it
+        body = rules().cues.get("forces_body_after")
+        if body is not None and body.match(ctx.text, c.end, s.start + len(s.text)) \
+                and ev_rules.actor_position(s.text, rel) == "actor":
+            return True  # "The first soldiers of a British infantry battalion sent to reinforce KFOR arrived"
         if _role_noun().match(after) or re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
             # "French Ministre", "Polish counterpart", "Italian Defence Minister Guido Crosetto"
             return ev_rules.actor_position(s.text, rel) == "actor" or bool(
@@ -2182,3 +2197,35 @@ def _label(d: ev_rules.EventDraft, ctx: _Context, persons: dict[str, Person],
     _COUNTED, _CLAUSE_BREAK, _BACKGROUND_TIME, _MONTH_YEAR) = map(
     quick_start, (_N_DAY, _BILATERAL, _PLACE_BREAK, _SAYING_BEFORE, _SEPARATE, _ENDED, _BEGAN,
         _UNTIL, _HOSTED_BY_BEFORE, _COUNTED, _CLAUSE_BREAK, _BACKGROUND_TIME, _MONTH_YEAR))
+
+
+def _covered(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
+    """Drop an event told only as the frame of another the statement reports (rules: a type's
+    `covered_by`): "HMS X, the flagship of the carrier strike group, berthed at Yokosuka today, the
+    first visit to Japan ..." is a port call; the strike group's deployment it is part of is no
+    event of its own. The frame's states and the covering event's are one inside the other, and
+    the frame has no day of its own apart from the cover's days; its sentences add to the cover
+    (not its states: "had earlier called at Cotonou, Benin" names other stops)."""
+    out = []
+    for d in drafts:
+        rt = rules().event_type(d.trigger.kind) or rules().event_type(d.type)
+        covers = [c for c in (rt.covered_by if rt is not None else ())
+                  if c.word is None or c.word.search(d.trigger.word)]
+        mine = _states(d)
+        ahead = timedelta(days=rules().window("frame_before_days"))
+        # (a frame told done may lead to a cover still planned: forces that left on Monday for an
+        # exercise that opens on Wednesday)
+        cover = next((h for c in covers for h in drafts
+                      if h is not d and h.type in c.by and len(_states(h)) >= 2 and mine
+                      and (h.planned == d.planned or h.planned)
+                      and (_states(h) <= mine or mine <= _states(h))
+                      and (not d.date_explicit or d.by_dateline or d.date is None or h.date is None
+                           or h.date - ahead <= d.date <= (h.end_date or h.date)
+                           or (d.end_date is not None and d.date <= h.date <= d.end_date))), None)
+        if cover is None:
+            out.append(d)
+            continue
+        for sp in [d.sentence] + d.extra_spans:
+            if sp is not cover.sentence and sp not in cover.extra_spans:
+                cover.extra_spans.append(sp)
+    return out

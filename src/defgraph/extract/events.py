@@ -146,6 +146,9 @@ def find_triggers(s: Sentence) -> list[Trigger]:
         return []  # most sentences name no event: one pass instead of one per trigger
     intent, negation, generic = r.cues["intent"], r.cues["negation"], r.cues["generic_noun"]
     recalled, habitual, speaker = r.cues["recalled"], r.cues["habitual"], r.cues["speaker"]
+    earlier_after = r.cues.get("earlier_after")
+    compared_before = r.cues.get("comparison_before")
+    habitual_before, undated = r.cues.get("habitual_before"), r.cues.get("undated_sentence")
     specific = r.cues["specific_plural"]
     distributive = r.cues.get("distributive")
     comparison, kept = r.cues.get("comparison"), r.cues.get("comparison_kept_before")
@@ -204,7 +207,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     continue  # "recent summits", "holds bilateral meetings" (of events in general)
                 if et.not_after is not None and et.not_after.match(after):
                     continue
-                if comparison is not None and comparison.search(word + after[:20]) and not (
+                if comparison is not None and (comparison.search(word + after[:20]) or (
+                        compared_before is not None and compared_before.search(before[-40:]))) and not (
                         kept is not None and kept.search(before[-60:])):
                     continue  # "signed a similar agreement earlier this month": named for comparison
                 if called_off is not None and called_off.match(s.text[m.end(): m.end() + 120]) or \
@@ -215,6 +219,11 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     continue
                 if et.not_before is not None and et.not_before.search(before[-120:]):
                     continue
+                if earlier_after is not None and earlier_after.match(s.text, m.end()):
+                    continue  # "after the NATO summit in Vilnius last year": an earlier event named
+                if habitual_before is not None and undated is not None and habitual_before.search(before[-60:]) \
+                        and undated.match(s.text):
+                    continue  # "the two navies hold the annual Bongosagar exercise": a series, no day of its own
                 if recalled.search(before) or habitual.match(s.text, m.end()) or \
                         speaker.search(before[-80:] + word):
                     continue  # "recalled that officers took part in the exercise X held every year"
@@ -267,7 +276,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     # names) "joined by video link" is remote attendance at a meeting, not a call
     for cls in list(found):
         rt = rule(cls)
-        if rt and any(y.to in found and (y.word is None or y.word.search(found[cls].word))
+        if rt and any(y.to in found and not found[y.to].reference and (y.word is None or y.word.search(found[cls].word))
                       and (y.sentence is None or y.sentence.search(s.text)) for y in rt.yields):
             del found[cls]
     # "The exercise was organised by ...": the convening word belongs to the other event

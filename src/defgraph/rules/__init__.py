@@ -94,6 +94,15 @@ class Yield:
 
 
 @dataclass
+class Cover:
+    """An event of this type told only as the frame of another ("the ship, on a deployment to the
+    region, called at Lagos"): dropped where the statement reports an event of a class in `by`
+    with the same states (one side's contained in the other's) over the same days."""
+    by: tuple[str, ...]
+    word: re.Pattern[str] | None  # the event's first trigger word must match (None: any)
+
+
+@dataclass
 class EventType:
     name: str
     cls: str
@@ -105,6 +114,7 @@ class EventType:
     drops: tuple[str, ...] = ()
     yields: tuple[Yield, ...] = ()
     convening_yields_to: tuple[str, ...] = ()
+    covered_by: tuple[Cover, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -768,6 +778,15 @@ def _add_event_types(r: Rules, file: str, doc: dict[str, Any]) -> None:
             y.note()
             yields.append(Yield(y.get("to", str, required=True), y.regex("word", flags=re.IGNORECASE),
                                 y.regex("sentence", flags=re.IGNORECASE)))
+        covers = []
+        for k, craw in enumerate(e.get("covered_by", list, default=[])):
+            c = _Entry(file, f"{name} covered_by", k, craw)
+            c.note()
+            by = tuple(c.get("by", list, required=True))
+            bad = [b for b in by if b not in EVENT_CLASSES]
+            if bad or not by:
+                raise c.fail(f"covered_by: {bad or by!r} is not a list of event classes")
+            covers.append(Cover(by, c.regex("word", flags=re.IGNORECASE)))
         requires_flags = 0 if e.get("requires_case_sensitive", bool, default=False) else re.IGNORECASE
         for key in ("drops", "convening_yields_to"):
             for other in e.get(key, list, default=[]):
@@ -779,7 +798,8 @@ def _add_event_types(r: Rules, file: str, doc: dict[str, Any]) -> None:
             not_after=e.regex("not_after", flags=re.IGNORECASE),
             not_before=e.regex("not_before", flags=re.IGNORECASE),
             drops=tuple(e.get("drops", list, default=[])), yields=tuple(yields),
-            convening_yields_to=tuple(e.get("convening_yields_to", list, default=[]))))
+            convening_yields_to=tuple(e.get("convening_yields_to", list, default=[])),
+            covered_by=tuple(covers)))
     cues = doc.get("cues")
     if cues is not None:
         if not isinstance(cues, dict):

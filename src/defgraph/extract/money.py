@@ -17,6 +17,8 @@ _SYMBOLS = {
     "C$": "CAD", "CA$": "CAD", "NZ$": "NZD", "S$": "SGD", "HK$": "HKD", "¥": "JPY", "₹": "INR",
     "₩": "KRW", "₴": "UAH", "zł": "PLN", "R$": "BRL", "₺": "TRY", "CHF": "CHF",
     "Rs": "INR", "Rs.": "INR", "INR": "INR", "₦": "NGN", "₱": "PHP", "RM": "MYR", "Rp": "IDR",
+    # the sign before the state's letters, as Australian and New Zealand papers write it ("$US60 million")
+    "$US": "USD", "$A": "AUD", "$NZ": "NZD",
 }
 _WORDS = {
     "pounds": "GBP", "pound sterling": "GBP", "sterling": "GBP", "euros": "EUR", "euro": "EUR",
@@ -31,12 +33,14 @@ _WORDS = {
     "kenyan shillings": "KES", "czech crowns": "CZK", "koruna": "CZK", "forints": "HUF", "lei": "RON",
     "new zealand dollars": "NZD", "singapore dollars": "SGD", "taiwan dollars": "TWD",
     "new taiwan dollars": "TWD", "icelandic kronur": "ISK",
+    # the Polish sign written after the number ("325 mln zł"), and the name with its diacritic
+    "zł": "PLN", "złoty": "PLN", "złotys": "PLN", "zlotych": "PLN", "złotych": "PLN",
 }
 #: amounts with more significant digits are not amounts (and overflow Decimal's default context)
 MAX_DIGITS = 28
 _SCALE = {
     "k": 10**3, "thousand": 10**3, "m": 10**6, "mn": 10**6, "mln": 10**6, "million": 10**6,
-    "bn": 10**9, "b": 10**9, "billion": 10**9, "tn": 10**12, "trillion": 10**12,
+    "bn": 10**9, "bln": 10**9, "b": 10**9, "billion": 10**9, "tn": 10**12, "trillion": 10**12,
     "crore": 10**7, "crores": 10**7, "lakh": 10**5, "lakhs": 10**5,  # Indian numbering
 }
 # signs that several states write for their own currency ("$" in Canberra is the Australian dollar)
@@ -55,7 +59,8 @@ def _num(i: int) -> str:
 
 
 def _scale(i: int) -> str:
-    return rf"(?:\s*(?P<scale{i}>trillion|billion|million|thousand|crores?|lakhs?|bn|mn|mln|tn|[kmb])\b)?"
+    # (a scale word may be joined by a hyphen, as Canadian papers write it: "a $2-billion package")
+    return rf"(?:(?:\s*|-(?=[a-z]{{2}}))(?P<scale{i}>trillion|billion|million|thousand|crores?|lakhs?|bn|bln|mn|mln|tn|[kmb])\b)?"
 
 
 _MONEY = re.compile(
@@ -74,9 +79,10 @@ _UNITS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5,
           "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
           "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _UNIT_RE = trie_pattern([w for w in _UNITS if w not in ("a", "an")])
-# an amount in words: "three hundred million euros", "one and a half billion" is not read
+# an amount in words: "three hundred million euros", "half a billion euros"; "one and a half
+# billion" is not read
 _SPELLED = re.compile(
-    rf"{_QUAL}\b(?P<words>(?:{_UNIT_RE}|an?)(?:(?:[\s-]+(?:and\s+)?(?:{_UNIT_RE}|hundred))*))\s+"
+    rf"{_QUAL}\b(?P<words>half\s+an?|(?:{_UNIT_RE}|an?)(?:(?:[\s-]+(?:and\s+)?(?:{_UNIT_RE}|hundred))*))\s+"
     rf"(?P<scale>thousand|million|billion|trillion)\s+(?P<cur>{_WORD_RE}|{_CODE_RE})\b",
     re.I,
 )
@@ -110,7 +116,8 @@ def _spelled(text: str) -> list[Money]:
         for m in _SPELLED.finditer(text, lo, min(len(text), sw.end() + 40)):
             if not m.start("scale") == sw.start():
                 continue
-            value = _spelled_value(m.group("words"))
+            words = m.group("words")
+            value: Decimal | int | None = Decimal("0.5") if words.lower().startswith("half") else _spelled_value(words)
             cur_raw = m.group("cur")
             cur = _WORDS.get(cur_raw.lower()) or (cur_raw if cur_raw.isupper() else None)
             if value is None or cur is None:
@@ -118,7 +125,8 @@ def _spelled(text: str) -> list[Money]:
             seen_end = m.end()
             qual = (m.group("qual") or "").strip().lower() or None
             start = m.start("words")
-            out.append(Money(start, m.end(), text[start:m.end()], Decimal(value * _SCALE[m.group("scale").lower()]),
+            amount = Decimal(value) * _SCALE[m.group("scale").lower()]
+            out.append(Money(start, m.end(), text[start:m.end()], amount.quantize(Decimal(1)) if amount == amount.to_integral() else amount,
                              cur, qual, " " not in cur_raw.strip() and not cur_raw.isupper()))
             break
     return out
@@ -143,7 +151,7 @@ _NUMBER = re.compile(r"\d[\d,.]*")
 # word. A number with neither is no amount, and the costly pattern is not tried around it.
 _SIGN_BEFORE = re.compile(rf"(?:{_SYM_RE}|{_CODE_RE})\s?\Z", re.I)
 _CURRENCY_AFTER = re.compile(
-    r"(?:\s*(?:trillion|billion|million|thousand|crores?|lakhs?|bn|mn|mln|tn|[kmb])\b)?"
+    r"(?:(?:\s*|-(?=[a-z]{2}))(?:trillion|billion|million|thousand|crores?|lakhs?|bn|bln|mn|mln|tn|[kmb])\b)?"
     rf"(?:\s*(?:{_CODE_RE})\b|\s+(?:{_WORD_RE})\b)", re.I)
 
 

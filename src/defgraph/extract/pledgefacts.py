@@ -37,6 +37,7 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
     R = rules()
     for si, s in enumerate(ctx.sentences):
         if not ((may_match(pl_rules._PLEDGE_WORD, s.text) and pl_rules._PLEDGE_WORD.search(s.text))
+                or (ctx.within(ctx.money, s) and R.cues["pledge_word_more"].search(s.text))
                 or (out and pl_rules._PART.search(s.text)) or _valued_again(ctx, si)) \
                 or _negated_pledge(s.text):
             continue  # a sentence that gives, one that splits a total given before, or one that
@@ -64,13 +65,15 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 bool(_PAYS_FOR.match(s.text, m.end - s.start))  # a package told before
             further = first_index is not None and rules().cues["further_amount_before"].search(
                 s.text, max(0, rel - 40), rel) is not None  # "..., and a further NOK 600 million"
-            if pl_rules._PROCUREMENT.search(s.text) and not re.search(
+            if (pl_rules._PROCUREMENT.search(s.text) or R.cues["procurement_more"].search(s.text)) and not re.search(
                     r"\b(?:for|to|boost|support)\s+(?:\w+\s+){0,2}(?:[A-Z]\w+)", s.text[rel:]) \
                     and not pl_rules._GIVEN.search(s.text[max(0, rel - 60):rel]) and not in_package and not further:
                 # a purchase, unless the money is given ("will provide DKK 1 billion to buy ...")
                 # or is a part of a package ("the package includes ... SEK 3 billion for the
                 # purchase of equipment from Ukrainian industry")
                 continue
+            if R.cues["aim_before"].search(s.text, max(0, rel - 60), rel):
+                continue  # "a plan which aims to mobilise up to EUR 800 billion": a goal, not a pledge
             if rules().cues["owner_before"].search(s.text, max(0, rel - 4), rel) and rules().cues["scheme_after"].match(s.text, m.end - s.start):
                 continue  # "the EU's €150 billion defence loan scheme": the size of an owner's scheme
             donor, recipient = _donor_recipient(ctx, s, cs, os_, ps, m.start, told)
@@ -138,7 +141,10 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
 
 # a capital that acts: the subject of a verb ("Berlin will send"), or after a giving word ("to Kyiv")
 _ACTS_AFTER = re.compile(r"\s+(?:will|would|has|have|had|is|are|plans?|pledged|promised|announced|committed|"
-                         r"gave|sent|sends|gives|provided|provides|donated|agreed|decided)\b")
+                         r"gave|sent|sends|gives|provided|provides|donated|agreed|decided|"
+                         # (pledges21: "Tokyo unveiled a package", "the Netherlands allocated ...")
+                         r"unveil(?:ed|s)|approved|allocat(?:ed|es)|earmarked|released|contribut(?:ed|es)|"
+                         r"offer(?:ed|s)|pledges|promises|commits|announces|said|says)\b")
 
 
 _CAPITAL_SUBJECT = re.compile(r"(?<![\w'’-])((?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+)?)(?=" + _ACTS_AFTER.pattern + ")")
@@ -384,10 +390,22 @@ _RECIPIENT_BEFORE = re.compile(
     r"gives?|giving|gave|sends?|sending|sent|supply|supplying|offers?|offering|offered|grants?|granted|"
     r"lends?|lending|lent|loans?|loaned|strengthening|equip|equipping|arm|arming|bolster|bolstering|"
     r"benefit|with)\s+(?:the\s+)?$", re.I)
-# the forces or government of a state that receives: "to the Armed Forces of the Philippines"
+# the forces or government of a state that receives: "to the Armed Forces of the Philippines",
+# also in lower case ("to equip the armed forces of Benin", pledges21 probes)
 _FORCES_OF = re.compile(r"\b(?:to|for|support(?:ing)?|equip(?:ping)?|strengthen(?:ing)?)\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}"
                         r"(?:Forces|Army|Navy|Air Force|Coast Guard|Guard|Military|Ministry of Defen[cs]e|Government|"
-                        r"[Pp]eople)\s+of\s+(?:the\s+)?$")
+                        r"[Pp]eople|(?i:armed forces|security forces|defen[cs]e forces|army|navy|military|coast guard))"
+                        r"\s+of\s+(?:the\s+)?$")
+# the forces, industry or people of a state named by its adjective after the amount ("for the
+# Ukrainian Armed Forces", "Ukrainian long-range drones"), two words of kind allowed between
+# (a hyphened word, "new", "own", "naval", ...; not "air": "American air defence equipment" is
+# bought from that state); not an office of that state ("Belgian
+# Defence Minister Theo Francken told reporters": the speaker, not the state that receives)
+_FORCES_AFTER_ADJECTIVE = re.compile(
+    r"\s+(?:(?:[a-z]+-[\w-]+|new|own|front-?line|naval|special|territorial|border)\s+){0,2}"
+    r"(?:Armed Forces|forces|military|troops|army|defen[cs]e(?!\s+(?:minister|ministry|secretary|chief|department|official|"
+    r"spokes\w*|attach\w*))|industry|soldiers|drones?|partners|officers|personnel|cadets|sailors|units|navy|air force|"
+    r"coast guard)", re.I)
 # a state named before a scheme it runs or leads: "the Czech ammunition initiative", "the
 # UK-led International Fund", "the Danish model"; the money goes through it to another state
 _RUNS_SCHEME = re.compile(r"(?:-led)?(?:\s+[\w-]+){0,3}?\s+(?:initiative|coalition|fund|programme|program|"
@@ -425,13 +443,25 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
                 or (not c.adjectival and c.start > anchor and re.match(
                     r"\s+(?:National\s+)?(?:Armed Forces|Defen[cs]e Forces?|Army|Navy|Air Force|Coast Guard)\b",
                     ctx.text[c.end:c.end + 40])) \
-                or (c.adjectival and c.start > anchor and re.match(r"\s+(?:Armed Forces|forces|military|troops|army|"
-                                              r"defen[cs]e|industry|soldiers|drone|partners|officers|personnel|cadets|sailors|"
-                                              r"units|navy|air force|coast guard)", ctx.text[c.end:c.end + 30], re.I)):
+                or (c.adjectival and c.start > anchor and _FORCES_AFTER_ADJECTIVE.match(ctx.text[c.end:c.end + 50])):
             recipient = ActorRef("country", c.iso3)
             break
     if recipient is None and runner is not None:
         recipient = ActorRef("country", runner.iso3)
+    cues = rules().cues
+    giver_from = _giver_from(ctx, s, cs, anchor)
+    if recipient is None or recipient == giver_from:
+        # "Ukraine will receive a further EUR 200 million from Germany": the subject of a verb
+        # of receiving before the amount receives (cue receiver_verb_after)
+        recipient = next((ActorRef("country", c.iso3)
+                          for c in ctx.index(ctx.countries).starting_in(max(s.start, anchor - 200), anchor)
+                          if c.end <= anchor and not c.adjectival
+                          and ActorRef("country", c.iso3) != giver_from
+                          and cues["receiver_verb_after"].match(ctx.text, c.end)), None)
+        if recipient is None and giver_from is not None and ctx.home and giver_from.key != ctx.home \
+                and re.search(r"\b(?:we|our|us)\b", s.text, re.I):
+            # "A new package worth USD 400 million from Sweden will strengthen our air defence"
+            recipient = ActorRef("country", ctx.home)
     # Donor: a party named before the amount or the pledge verb; "we" is the publisher
     candidates: list[tuple[int, ActorRef]] = []
     for c in cs:
@@ -460,6 +490,15 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         inside = [ref for pos, ref in candidates if s.start + that.end() <= pos < anchor and ref != recipient]
         if inside:
             before = inside
+    prev = ctx.index(ctx.money).last_ending_by(anchor)
+    prev_end = prev.end if prev is not None and prev.start >= s.start else None
+    if prev_end is not None:
+        # "Belgium pledged EUR 1 billion ..., and the Netherlands announced a further EUR 300
+        # million": a state named as the subject of a verb after an amount before gives this one
+        inside = [ActorRef("country", c.iso3) for c in cs if prev_end <= c.start < anchor and not c.adjectival
+                  and ActorRef("country", c.iso3) != recipient and _ACTS_AFTER.match(ctx.text, c.end)]
+        if inside:
+            before = inside
     semi = s.text.rfind(";", 0, max(0, anchor - s.start))
     if semi >= 0:
         # "under the one with Washington, the US commits to ...; under the one with Tokyo, Japan
@@ -467,17 +506,24 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         inside = [ref for pos, ref in candidates if s.start + semi < pos < anchor and ref != recipient]
         if inside:
             before = inside
-    if not before and not re.search(r"\b(?:we|our|I)\b", s.text[: max(0, anchor - s.start)]):
+    if not before and not re.search(_WE, s.text[: max(0, anchor - s.start)]):
         # "£450M surge ... as UK and Germany chair the meeting": the parties named after, but not
         # a state's adjective naming a thing ("from the proceeds of immobilised Russian assets")
         things = {c.start for c in cs if re.match(
             r"(?:\s+(?:immobili[sz]ed|frozen|seized|sovereign))?\s+(?:assets|funds|proceeds|reserves|money|"
             r"oil|gas|aggression|invasion|war|attacks?|strikes?|drones?|missiles?)\b", ctx.text[c.end:c.end + 40])
+            or rules().cues["runner_by_before"].search(ctx.text, max(s.start, c.start - 80), c.start)
             or (c.adjectival and not re.match(
                 r"\s+(?:[Gg]overnment|authorities|[Mm]inist(?:er|ry)|[Ff]orces|[Aa]rmy|[Nn]avy|side|delegation|leaders?)\b",
                 ctx.text[c.end:c.end + 20]))}
         before = [ref for pos, ref in candidates if ref != recipient and pos not in things]
-    if re.search(r"\b(?:we|our|I)\b", s.text[: max(0, anchor - s.start)]) and ctx.home:
+    if giver_from is not None and giver_from != recipient:
+        donor = giver_from
+    elif re.search(_WE, s.text[: max(0, anchor - s.start)]) and (
+            speaker := _quote_speaker(s, ps, anchor)) is not None:
+        # '"We will provide EUR 50 million ...," Belgian Defence Minister X told reporters'
+        donor = speaker
+    elif re.search(_WE, s.text[: max(0, anchor - s.start)]) and ctx.home:
         donor = ActorRef("country", ctx.home)
     elif before:
         # the money's currency tells among several candidates
@@ -490,6 +536,10 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         # "Ms Collins ... also paid a courtesy call on Prime Minister X. She announced NZ$5 million
         # for ...": the giver is the one the opening pronoun stands for
         donor = ActorRef("country", ante.country)
+    elif cues["state_pronoun_subject"].search(s.text, 0, max(0, anchor - s.start)) and \
+            (ante_state := _state_told_before(ctx, s, recipient)) is not None:
+        # "Lithuania remains one of Ukraine's staunchest backers. On Friday it committed ..."
+        donor = ante_state
     elif _institution_in(s.text[: max(0, anchor - s.start) + 1]):
         donor = ActorRef("country", _institution_in(s.text[: max(0, anchor - s.start) + 1]) or "")
     elif told_before is not None and told_before != recipient:
@@ -505,6 +555,53 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     if donor == recipient:
         donor = None
     return donor, recipient
+
+
+def _giver_from(ctx: _Context, s: Sentence, cs: list[CountryMention], anchor: int) -> ActorRef | None:
+    """A state named after "from" in the amount's clause ("EUR 20 million from Poland"), not a
+    thing's origin ("drawn from US stocks"): the giver (cues giver_from_before, giver_from_thing_after)."""
+    money_end = next((m.end for m in ctx.index(ctx.money).starting_in(anchor, anchor + 1)), None)
+    if money_end is None:
+        return None
+    cues = rules().cues
+    for c in ctx.index(ctx.countries).starting_in(money_end, min(s.end, money_end + 71)):
+        if cues["giver_from_before"].match(ctx.text[money_end:c.start]) \
+                and not cues["giver_from_thing_after"].match(ctx.text, c.end):
+            return ActorRef("country", c.iso3)
+    return None
+
+
+# the first person, also where it opens a sentence or a quotation ('"We will provide ...')
+_WE = re.compile(r"\b(?:(?i:we|our)|I)\b")
+_QUOTE_OPENS = re.compile(r"\W*[\"“‘]")
+_QUOTE_CLOSES = re.compile(r"[\"”’]")
+
+
+def _quote_speaker(s: Sentence, ps: list[tuple[PersonHit, int]], anchor: int) -> ActorRef | None:
+    """The state of the one who speaks a quotation that opens the sentence, named after it
+    ('"We will provide ...," Belgian Defence Minister X told reporters'): "we" is their state."""
+    if not _QUOTE_OPENS.match(s.text):
+        return None
+    close = _QUOTE_CLOSES.search(s.text, max(0, anchor - s.start))
+    if close is None:
+        return None
+    return next((ActorRef("country", p.country) for p, pos in ps if p.country and pos >= s.start + close.end()), None)
+
+
+def _state_told_before(ctx: _Context, s: Sentence, recipient: ActorRef | None) -> ActorRef | None:
+    """The state named first in the sentence before `s` (its subject), not the one that receives:
+    what "it" or "the country" stands for (cue state_pronoun_subject)."""
+    prev = None
+    for x in ctx.sentences:
+        if x.start >= s.start:
+            break
+        prev = x
+    if prev is None:
+        return None
+    for c in ctx.within(ctx.countries, prev):
+        if not c.adjectival and ActorRef("country", c.iso3) != recipient:
+            return ActorRef("country", c.iso3)
+    return None
 
 
 # searched in sentences and windows: behind a lookahead of their first characters

@@ -147,6 +147,7 @@ _ACTS_AFTER = re.compile(r"\s+(?:will|would|has|have|had|is|are|plans?|pledged|p
                          r"offer(?:ed|s)|pledges|promises|commits|announces|said|says)\b")
 
 
+_CAPITAL_AFTER_TO = re.compile(r"\b(?:to|for)\s+(?:the\s+)?((?-i:[A-Z])[\w'’-]+)(?![\w'’-]|\s+(?-i:[A-Z]))")
 _CAPITAL_SUBJECT = re.compile(r"(?<![\w'’-])((?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+)?)(?=" + _ACTS_AFTER.pattern + ")")
 
 
@@ -163,6 +164,14 @@ def _capitals_acting(ctx: _Context, s: Sentence) -> tuple[list[CountryMention], 
         pre = ctx.text[max(s.start, pl.start - 40):pl.start]
         if _RECIPIENT_BEFORE.search(pre) and not _NOT_RECIPIENT_TO.search(pre):
             takers.append(c)
+    # (a capital after a giving word that the gazetteer's rules did not read as a place: "its
+    # eleventh aid package for Kyiv")
+    seen = {c.start for c in takers}
+    for m in _CAPITAL_AFTER_TO.finditer(s.text):
+        iso3 = capital_of(m.group(1))
+        if iso3 is not None and s.start + m.start(1) not in seen and not _NOT_RECIPIENT_TO.search(
+                s.text, max(0, m.start(1) - 40), m.start(1)):
+            takers.append(CountryMention(s.start + m.start(1), s.start + m.end(1), m.group(1), iso3, False))
     # (a capital as the subject is no place to the gazetteer's rules: read it here)
     for m in _CAPITAL_SUBJECT.finditer(s.text):
         iso3 = capital_of(m.group(1))
@@ -289,7 +298,11 @@ def _usual_recipient(ctx: _Context) -> ActorRef | None:
             counts[c.iso3] = counts.get(c.iso3, 0) + 2
             continue
         pre = ctx.text[max(0, c.start - 30):c.start]
-        if re.search(r"\b(?:to|for|support(?:ing)?|help(?:ing)?|boost(?:ing)?|aid for|aid to)\s+(?:the\s+)?$", pre, re.I) \
+        if not c.adjectival and rules().cues["support_scheme_after"].match(ctx.text, c.end):
+            counts[c.iso3] = counts.get(c.iso3, 0) + 1  # "Prioritized Ukraine Requirements List"
+            continue
+        if re.search(r"\b(?:to|for|support(?:ing)?|help(?:ing)?|boost(?:ing)?|aid for|aid to|(?:armed\s+|defen[cs]e\s+)?forces\s+of)"
+                     r"\s+(?:the\s+)?$", pre, re.I) \
                 or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.iso3 != ctx.home):
             # (the publisher's own "Finland's package" tells who gives, not who receives)
             counts[c.iso3] = counts.get(c.iso3, 0) + 1
@@ -449,6 +462,10 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     if recipient is None and runner is not None:
         recipient = ActorRef("country", runner.iso3)
     cues = rules().cues
+    if recipient is None:
+        # "CHF 30 million for humanitarian demining in Ukraine": where the money is used
+        recipient = next((ActorRef("country", c.iso3) for c in ctx.index(ctx.countries).starting_in(anchor, min(s.end, anchor + 120))
+                          if not c.adjectival and cues["purpose_in_before"].search(ctx.text, max(s.start, c.start - 60), c.start)), None)
     giver_from = _giver_from(ctx, s, cs, anchor)
     if recipient is None or recipient == giver_from:
         # "Ukraine will receive a further EUR 200 million from Germany": the subject of a verb
@@ -566,6 +583,7 @@ def _giver_from(ctx: _Context, s: Sentence, cs: list[CountryMention], anchor: in
     cues = rules().cues
     for c in ctx.index(ctx.countries).starting_in(money_end, min(s.end, money_end + 71)):
         if cues["giver_from_before"].match(ctx.text[money_end:c.start]) \
+                and not cues["runner_by_before"].search(ctx.text, max(money_end, c.start - 80), c.start) \
                 and not cues["giver_from_thing_after"].match(ctx.text, c.end):
             return ActorRef("country", c.iso3)
     return None

@@ -38,7 +38,7 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
     for si, s in enumerate(ctx.sentences):
         if not ((may_match(pl_rules._PLEDGE_WORD, s.text) and pl_rules._PLEDGE_WORD.search(s.text))
                 or (ctx.within(ctx.money, s) and R.cues["pledge_word_more"].search(s.text))
-                or (out and pl_rules._PART.search(s.text)) or _valued_again(ctx, si)) \
+                or (out and (pl_rules._PART.search(s.text) or _list_item(ctx, si))) or _valued_again(ctx, si)) \
                 or _negated_pledge(s.text):
             continue  # a sentence that gives, one that splits a total given before, or one that
             # values the things a gift told just before ("The 19 systems are valued at ...")
@@ -115,7 +115,7 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
     for m, s, donor in orphans:
         total = next((i for i, p in enumerate(out) if p.amount is not None and p.currency == m.currency
                       and p.amount > m.amount and p.part_of is None), None)
-        if total is not None and pl_rules._PART.search(s.text):
+        if total is not None and (pl_rules._PART.search(s.text) or R.cues["list_item_opens"].match(s.text)):
             base = out[total]
             # (a part goes where the total goes: "Of this, A$5 million will go to the Vanuatu
             # Police College" names the recipient again, not a giver)
@@ -148,6 +148,7 @@ _ACTS_AFTER = re.compile(r"\s+(?:will|would|has|have|had|is|are|plans?|pledged|p
 
 
 _CAPITAL_AFTER_TO = re.compile(r"\b(?:to|for)\s+(?:the\s+)?((?-i:[A-Z])[\w'’-]+)(?![\w'’-]|\s+(?-i:[A-Z]))")
+_CAPITAL_POSSESSIVE = re.compile(r"(?<![\w'’-])((?-i:[A-Z])[\w-]+)(?=['’]s\s)")
 _CAPITAL_SUBJECT = re.compile(r"(?<![\w'’-])((?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+)?)(?=" + _ACTS_AFTER.pattern + ")")
 
 
@@ -172,6 +173,11 @@ def _capitals_acting(ctx: _Context, s: Sentence) -> tuple[list[CountryMention], 
         if iso3 is not None and s.start + m.start(1) not in seen and not _NOT_RECIPIENT_TO.search(
                 s.text, max(0, m.start(1) - 40), m.start(1)):
             takers.append(CountryMention(s.start + m.start(1), s.start + m.end(1), m.group(1), iso3, False))
+    # ("Berlin's latest package for Kyiv": the capital's gift, cue capital_gift_after)
+    for m in _CAPITAL_POSSESSIVE.finditer(s.text):
+        iso3 = capital_of(m.group(1))
+        if iso3 is not None and rules().cues["capital_gift_after"].match(s.text, m.end(1)):
+            givers.append(CountryMention(s.start + m.start(1), s.start + m.end(1), m.group(1), iso3, False))
     # (a capital as the subject is no place to the gazetteer's rules: read it here)
     for m in _CAPITAL_SUBJECT.finditer(s.text):
         iso3 = capital_of(m.group(1))
@@ -217,6 +223,7 @@ def _cumulative(window: str, before: str = "") -> bool:
     return False
 
 
+_SENTENCE_BREAK = re.compile(r"\n|[.!?]\s")
 _AID_TO = re.compile(r"\b(?:support|aid|assistance|help|contributions?)\s+(?:to|for)\s+(?-i:[A-Z])", re.I)
 
 
@@ -259,6 +266,21 @@ def _shared_recipient(out: list[Pledge]) -> ActorRef | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _list_item(ctx: _Context, si: int) -> bool:
+    """An item of a list that a sentence ending with a colon opens ("The package includes:" /
+    "- SEK 8 billion for air defence;"), or the next item of such a list (cue list_item_opens)."""
+    opens = rules().cues["list_item_opens"]
+    if si == 0 or not opens.match(ctx.sentences[si].text):
+        return False
+    for j in range(si - 1, max(-1, si - 30), -1):  # (back over the items before it)
+        before = ctx.sentences[j].text.rstrip()
+        if before.endswith(":"):
+            return True
+        if not opens.match(before):
+            return False
+    return False
+
+
 def _valued_again(ctx: _Context, si: int) -> bool:
     """The sentence opens on the things given, named again with their value, right after one
     that tells of a gift ("The new donation consists of several parts. The 19 systems ... are
@@ -297,7 +319,9 @@ def _usual_recipient(ctx: _Context) -> ActorRef | None:
             # "the Coalition for Ukraine"): aid told beside it goes to that state
             counts[c.iso3] = counts.get(c.iso3, 0) + 2
             continue
-        pre = ctx.text[max(0, c.start - 30):c.start]
+        # (within the state's own line and sentence: "Norwegian support" as a title does not
+        # make the "Norway" that opens the next line a state that receives)
+        pre = _SENTENCE_BREAK.split(ctx.text[max(0, c.start - 30):c.start])[-1]
         if not c.adjectival and rules().cues["support_scheme_after"].match(ctx.text, c.end):
             counts[c.iso3] = counts.get(c.iso3, 0) + 1  # "Prioritized Ukraine Requirements List"
             continue

@@ -633,11 +633,7 @@ def _quote_speaker(s: Sentence, ps: list[tuple[PersonHit, int]], anchor: int) ->
 def _state_told_before(ctx: _Context, s: Sentence, recipient: ActorRef | None) -> ActorRef | None:
     """The state named first in the sentence before `s` (its subject), not the one that receives:
     what "it" or "the country" stands for (cue state_pronoun_subject)."""
-    prev = None
-    for x in ctx.sentences:
-        if x.start >= s.start:
-            break
-        prev = x
+    prev = ctx.index(ctx.sentences).last_ending_by(s.start)
     if prev is None:
         return None
     for c in ctx.within(ctx.countries, prev):

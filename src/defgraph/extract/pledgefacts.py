@@ -84,6 +84,10 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
             part_of = None
             if first_index is not None and pl_rules._PART.search(s.text[ms[0].end - s.start: rel]):
                 part_of = first_index
+            elif donor is None and pl_rules._PART.search(s.text[:rel]) and (total := _total_before(out, m)) is not None:
+                # "Of this, A$5 million will go to ... the Vanuatu Police College": a part, with a
+                # recipient of its own, of a total given before, by the total's giver
+                donor, part_of = out[total].donor, total
             out.append(_money_pledge(ctx, m, s, donor, recipient, part_of, R.confidence(
                 "pledge_donor_told_before" if told_before else
                 "pledge_with_donor" if donor else "pledge_without_donor")))
@@ -113,8 +117,7 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
     # Amounts in sentences that name no recipient: a package inside a total named elsewhere
     # ("This total includes a package worth up to $1.25 billion"), or the statement's usual one.
     for m, s, donor in orphans:
-        total = next((i for i, p in enumerate(out) if p.amount is not None and p.currency == m.currency
-                      and p.amount > m.amount and p.part_of is None), None)
+        total = _total_before(out, m)
         if total is not None and (pl_rules._PART.search(s.text) or R.cues["list_item_opens"].match(s.text)):
             base = out[total]
             # (a part goes where the total goes: "Of this, A$5 million will go to the Vanuatu
@@ -233,10 +236,20 @@ def _counterpart(ctx: _Context, events: list[Event], s: Sentence, donor: ActorRe
     told = [e for e in events if any(sp.start <= s.start < sp.end or s.start <= sp.start < s.end
                                      for sp in e.evidence)] or (events if len(events) == 1 else [])
     giver = donor or (ActorRef("country", ctx.home) if ctx.home else None)
-    if giver is None or len(told) != 1:
+    if giver is None:
         return None
-    others = {a for a in told[0].participants + told[0].convenors if a.kind == "country" and a != giver}
-    return next(iter(others)) if len(others) == 1 and giver in told[0].participants + told[0].convenors else None
+    if not told and len(events) > 1 and donor is not None:
+        # (several events, none told in the sentence: the one state the named giver met in
+        # every event it takes part in, "signed agreements with Chancellor X in Berlin and with
+        # President Y in Paris ... Germany announced a package worth 1.1 billion euros")
+        told = [e for e in events if donor in e.participants + e.convenors]
+    if not told:
+        return None
+    if len(told) != 1 and any(any(sp.start <= s.start < sp.end or s.start <= sp.start < s.end for sp in e.evidence)
+                              for e in told):
+        return None  # (several events told in the sentence itself)
+    others = {a for e in told for a in e.participants + e.convenors if a.kind == "country" and a != giver}
+    return next(iter(others)) if len(others) == 1 and all(giver in e.participants + e.convenors for e in told) else None
 
 
 _HABIT = re.compile(r"\b(?:take|takes|took) turns\b|\b(?:usually|routinely|regularly|traditionally)\b|"
@@ -264,6 +277,13 @@ def _shared_recipient(out: list[Pledge]) -> ActorRef | None:
     """The one recipient of every amount pledged so far in the statement (None: none, or several)."""
     found = {p.recipient for p in out if p.amount is not None}
     return found.pop() if len(found) == 1 else None
+
+
+def _total_before(out: list[Pledge], m: Money) -> int | None:
+    """The first pledge found so far of a larger amount in the same currency that is no part
+    itself: the total an amount told as a part of belongs to."""
+    return next((i for i, p in enumerate(out) if p.amount is not None and p.currency == m.currency
+                 and p.amount > m.amount and p.part_of is None), None)
 
 
 def _list_item(ctx: _Context, si: int) -> bool:
@@ -363,10 +383,19 @@ def _dedupe_pledges(pledges: list[Pledge]) -> list[Pledge]:
     remap: dict[int, int] = {}
     by_amount: dict[tuple[object, ...], int] = {}
     by_parties: dict[tuple[object, ...], int] = {}
+    by_giver: dict[tuple[object, ...], int] = {}
+    guessed = rules().confidence("pledge_usual_recipient")
     for i, p in enumerate(pledges):
         # the first earlier pledge with the same amount and parties, or (in kind) the same parties
         key = (p.amount, p.currency, p.donor, p.recipient)
         j = by_amount.get(key) if p.amount is not None else by_parties.get((p.donor, p.recipient))
+        k = by_giver.get((p.amount, p.currency, p.donor)) if p.amount is not None and p.donor is not None else None
+        if j is None and k is not None and guessed in (p.confidence, out[k].confidence):
+            # the same amount from the same giver, once with the statement's usual recipient (a
+            # title that names none) and once with its own: one pledge, to the recipient named
+            j = k
+            if out[k].confidence == guessed and p.confidence != guessed:
+                out[k].recipient, out[k].confidence, out[k].label = p.recipient, p.confidence, p.label
         if j is not None:
             q = out[j]
             if p.amount is None:
@@ -377,6 +406,7 @@ def _dedupe_pledges(pledges: list[Pledge]) -> list[Pledge]:
         remap[i] = len(out)
         by_amount.setdefault((p.amount, p.currency, p.donor, p.recipient), len(out))
         by_parties.setdefault((p.donor, p.recipient), len(out))
+        by_giver.setdefault((p.amount, p.currency, p.donor), len(out))
         out.append(p)
     for p in out:
         if p.part_of is not None:
@@ -478,7 +508,8 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
                 _MADE_IN.search(pre) and c.iso3 != ctx.home) \
                 or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.start > anchor - 5) \
                 or (not c.adjectival and c.start > anchor and re.match(
-                    r"\s+(?:National\s+)?(?:Armed Forces|Defen[cs]e Forces?|Army|Navy|Air Force|Coast Guard)\b",
+                    r"\s+(?:National\s+)?(?:Armed Forces|Defen[cs]e Forces?|Army|Navy|Air Force|Coast Guard|"
+                    r"Police\s+(?:Force|Service)|Border Guard|Gendarmerie)\b",
                     ctx.text[c.end:c.end + 40])) \
                 or (c.adjectival and c.start > anchor and _FORCES_AFTER_ADJECTIVE.match(ctx.text[c.end:c.end + 50])):
             recipient = ActorRef("country", c.iso3)

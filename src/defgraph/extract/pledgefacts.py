@@ -50,9 +50,18 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
         told = _donor_told_before(ctx, s, ctx.sentences[si - 1], default_recipient) if ms and si > 0 else None
         first_index: int | None = None
         cumulative_end: int | None = None  # where the last total given over time ends
-        for m in ms:
+        for k, m in enumerate(ms):
             rel = m.start - s.start
-            window = s.text[max(0, rel - 80): rel + 80]
+            window_end = rel + 80
+            if k + 1 < len(ms):
+                # the running total the next amount closes is that amount's clause, not this one's
+                # ("committed a further EUR 1 billion, which takes its total support this year to
+                # EUR 2 billion": the first is new)
+                nrel = ms[k + 1].start - s.start
+                nxt = pl_rules._NOT_NEW_BEFORE.search(s.text, max(rel, nrel - 100), nrel)
+                if nxt is not None:
+                    window_end = min(window_end, nxt.start())
+            window = s.text[max(0, rel - 80): window_end]
             if _cumulative(window, s.text[:rel]) or pl_rules._NOT_NEW_BEFORE.search(
                     s.text, max(0, rel - 100), rel) or (
                     cumulative_end is not None and pl_rules._PART.search(s.text[cumulative_end:rel])):

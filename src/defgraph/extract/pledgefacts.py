@@ -58,9 +58,9 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 # ("committed a further EUR 1 billion, which takes its total support this year to
                 # EUR 2 billion": the first is new)
                 nrel = ms[k + 1].start - s.start
-                nxt = pl_rules._NOT_NEW_BEFORE.search(s.text, max(rel, nrel - 100), nrel)
-                if nxt is not None:
-                    window_end = min(window_end, nxt.start())
+                closes = pl_rules._NOT_NEW_BEFORE.search(s.text, max(rel, nrel - 100), nrel)
+                if closes is not None:
+                    window_end = min(window_end, closes.start())
             window = s.text[max(0, rel - 80): window_end]
             if _cumulative(window, s.text[:rel]) or pl_rules._NOT_NEW_BEFORE.search(
                     s.text, max(0, rel - 100), rel) or (

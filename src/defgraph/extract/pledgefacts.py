@@ -81,6 +81,9 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 # or is a part of a package ("the package includes ... SEK 3 billion for the
                 # purchase of equipment from Ukrainian industry")
                 continue
+            year = R.cues["earlier_year_after"].match(s.text, m.end - s.start)
+            if year is not None and ctx.ref is not None and int(year.group(1)) < ctx.ref.year:
+                continue  # "a USD 15.6 billion loan from the IMF in 2023", told in 2025: background
             if R.cues["aim_before"].search(s.text, max(0, rel - 60), rel):
                 continue  # "a plan which aims to mobilise up to EUR 800 billion": a goal, not a pledge
             if rules().cues["owner_before"].search(s.text, max(0, rel - 4), rel) and rules().cues["scheme_after"].match(s.text, m.end - s.start):
@@ -223,6 +226,8 @@ def _cumulative(window: str, before: str = "") -> bool:
     # (not where a running total follows the commitment: "will provide ..., having already
     # delivered aid worth a total of", "will deliver ..., bringing its aid to a total of")
     forward = commitment is not None and cues["running_total_after"].search(before, commitment.end()) is None
+    if cues["cumulative_more"].search(window):
+        return True  # "since it began in 2024"
     for c in pl_rules._CUMULATIVE.finditer(window):
         cue = c.group(0).lower()
         if forward and cues["forward_total_words"].match(cue):

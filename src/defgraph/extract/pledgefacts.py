@@ -150,6 +150,12 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
             # would provide NZ$3 million to help the police": another giver's money for the one
             # recipient of the statement's other pledges
             out.append(_money_pledge(ctx, m, s, donor, shared, None, R.confidence("pledge_usual_recipient")))
+        elif donor is not None and donor.kind == "country" and ctx.home and donor.key != ctx.home and not out:
+            # a release of the state that receives, whose only pledge names a foreign giver and
+            # no recipient ("The minister welcomed Canada's contribution of USD 30 million to the
+            # drone coalition", from Kyiv): the publisher's state receives
+            out.append(_money_pledge(ctx, m, s, donor, ActorRef("country", ctx.home), None,
+                                     R.confidence("pledge_usual_recipient")))
     _link_announcements(out, events, drafts)
     return _dedupe_pledges(out)
 

@@ -644,6 +644,15 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         org = next(iter(find_organisations(ctx.st.publisher)), None)
         if org is not None:
             donor = ActorRef("organisation", org.key)
+    if donor is None or donor.kind == "organisation":
+        # an organisation's body deciding on money of the organisation's instrument named after
+        # the amount ("the Council adopted ... under the European Peace Facility"), or no giver
+        # named: the instrument's organisation gives
+        via = next((o for o in ctx.index(ctx.orgs).starting_in(anchor, min(s.end, anchor + 120))
+                    if (donor is None or o.key != donor.key) and rules().cues["instrument_org_before"].search(
+                        ctx.text, max(s.start, o.start - 30), o.start)), None)
+        if via is not None:
+            donor = ActorRef("organisation", via.key)
     if donor == recipient:
         donor = None
     return donor, recipient

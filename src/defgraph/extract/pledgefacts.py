@@ -37,7 +37,8 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
     R = rules()
     for si, s in enumerate(ctx.sentences):
         if not ((may_match(pl_rules._PLEDGE_WORD, s.text) and pl_rules._PLEDGE_WORD.search(s.text))
-                or (out and pl_rules._PART.search(s.text)) or _valued_again(ctx, si)) \
+                or (ctx.within(ctx.money, s) and R.cues["pledge_word_more"].search(s.text))
+                or (out and (pl_rules._PART.search(s.text) or _list_item(ctx, si))) or _valued_again(ctx, si)) \
                 or _negated_pledge(s.text):
             continue  # a sentence that gives, one that splits a total given before, or one that
             # values the things a gift told just before ("The 19 systems are valued at ...")
@@ -49,9 +50,18 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
         told = _donor_told_before(ctx, s, ctx.sentences[si - 1], default_recipient) if ms and si > 0 else None
         first_index: int | None = None
         cumulative_end: int | None = None  # where the last total given over time ends
-        for m in ms:
+        for k, m in enumerate(ms):
             rel = m.start - s.start
-            window = s.text[max(0, rel - 80): rel + 80]
+            window_end = rel + 80
+            if k + 1 < len(ms):
+                # the running total the next amount closes is that amount's clause, not this one's
+                # ("committed a further EUR 1 billion, which takes its total support this year to
+                # EUR 2 billion": the first is new)
+                nrel = ms[k + 1].start - s.start
+                closes = pl_rules._NOT_NEW_BEFORE.search(s.text, max(rel, nrel - 100), nrel)
+                if closes is not None:
+                    window_end = min(window_end, closes.start())
+            window = s.text[max(0, rel - 80): window_end]
             if _cumulative(window, s.text[:rel]) or pl_rules._NOT_NEW_BEFORE.search(
                     s.text, max(0, rel - 100), rel) or (
                     cumulative_end is not None and pl_rules._PART.search(s.text[cumulative_end:rel])):
@@ -64,13 +74,18 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 bool(_PAYS_FOR.match(s.text, m.end - s.start))  # a package told before
             further = first_index is not None and rules().cues["further_amount_before"].search(
                 s.text, max(0, rel - 40), rel) is not None  # "..., and a further NOK 600 million"
-            if pl_rules._PROCUREMENT.search(s.text) and not re.search(
+            if (pl_rules._PROCUREMENT.search(s.text) or R.cues["procurement_more"].search(s.text)) and not re.search(
                     r"\b(?:for|to|boost|support)\s+(?:\w+\s+){0,2}(?:[A-Z]\w+)", s.text[rel:]) \
                     and not pl_rules._GIVEN.search(s.text[max(0, rel - 60):rel]) and not in_package and not further:
                 # a purchase, unless the money is given ("will provide DKK 1 billion to buy ...")
                 # or is a part of a package ("the package includes ... SEK 3 billion for the
                 # purchase of equipment from Ukrainian industry")
                 continue
+            year = R.cues["earlier_year_after"].match(s.text, m.end - s.start)
+            if year is not None and ctx.ref is not None and int(year.group(1)) < ctx.ref.year:
+                continue  # "a USD 15.6 billion loan from the IMF in 2023", told in 2025: background
+            if R.cues["aim_before"].search(s.text, max(0, rel - 60), rel):
+                continue  # "a plan which aims to mobilise up to EUR 800 billion": a goal, not a pledge
             if rules().cues["owner_before"].search(s.text, max(0, rel - 4), rel) and rules().cues["scheme_after"].match(s.text, m.end - s.start):
                 continue  # "the EU's €150 billion defence loan scheme": the size of an owner's scheme
             donor, recipient = _donor_recipient(ctx, s, cs, os_, ps, m.start, told)
@@ -81,6 +96,10 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
             part_of = None
             if first_index is not None and pl_rules._PART.search(s.text[ms[0].end - s.start: rel]):
                 part_of = first_index
+            elif donor is None and pl_rules._PART.search(s.text[:rel]) and (total := _total_before(out, m)) is not None:
+                # "Of this, A$5 million will go to ... the Vanuatu Police College": a part, with a
+                # recipient of its own, of a total given before, by the total's giver
+                donor, part_of = out[total].donor, total
             out.append(_money_pledge(ctx, m, s, donor, recipient, part_of, R.confidence(
                 "pledge_donor_told_before" if told_before else
                 "pledge_with_donor" if donor else "pledge_without_donor")))
@@ -110,9 +129,8 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
     # Amounts in sentences that name no recipient: a package inside a total named elsewhere
     # ("This total includes a package worth up to $1.25 billion"), or the statement's usual one.
     for m, s, donor in orphans:
-        total = next((i for i, p in enumerate(out) if p.amount is not None and p.currency == m.currency
-                      and p.amount > m.amount and p.part_of is None), None)
-        if total is not None and pl_rules._PART.search(s.text):
+        total = _total_before(out, m)
+        if total is not None and (pl_rules._PART.search(s.text) or R.cues["list_item_opens"].match(s.text)):
             base = out[total]
             # (a part goes where the total goes: "Of this, A$5 million will go to the Vanuatu
             # Police College" names the recipient again, not a giver)
@@ -132,15 +150,26 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
             # would provide NZ$3 million to help the police": another giver's money for the one
             # recipient of the statement's other pledges
             out.append(_money_pledge(ctx, m, s, donor, shared, None, R.confidence("pledge_usual_recipient")))
+        elif donor is not None and donor.kind == "country" and ctx.home and donor.key != ctx.home and not out:
+            # a release of the state that receives, whose only pledge names a foreign giver and
+            # no recipient ("The minister welcomed Canada's contribution of USD 30 million to the
+            # drone coalition", from Kyiv): the publisher's state receives
+            out.append(_money_pledge(ctx, m, s, donor, ActorRef("country", ctx.home), None,
+                                     R.confidence("pledge_usual_recipient")))
     _link_announcements(out, events, drafts)
     return _dedupe_pledges(out)
 
 
 # a capital that acts: the subject of a verb ("Berlin will send"), or after a giving word ("to Kyiv")
 _ACTS_AFTER = re.compile(r"\s+(?:will|would|has|have|had|is|are|plans?|pledged|promised|announced|committed|"
-                         r"gave|sent|sends|gives|provided|provides|donated|agreed|decided)\b")
+                         r"gave|sent|sends|gives|provided|provides|donated|agreed|decided|"
+                         # (pledges21: "Tokyo unveiled a package", "the Netherlands allocated ...")
+                         r"unveil(?:ed|s)|approved|allocat(?:ed|es)|earmarked|released|contribut(?:ed|es)|"
+                         r"offer(?:ed|s)|pledges|promises|commits|announces|said|says)\b")
 
 
+_CAPITAL_AFTER_TO = re.compile(r"\b(?:to|for)\s+(?:the\s+)?((?-i:[A-Z])[\w'’-]+)(?![\w'’-]|\s+(?-i:[A-Z]))")
+_CAPITAL_POSSESSIVE = re.compile(r"(?<![\w'’-])((?-i:[A-Z])[\w-]+)(?=['’]s\s)")
 _CAPITAL_SUBJECT = re.compile(r"(?<![\w'’-])((?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+)?)(?=" + _ACTS_AFTER.pattern + ")")
 
 
@@ -157,6 +186,19 @@ def _capitals_acting(ctx: _Context, s: Sentence) -> tuple[list[CountryMention], 
         pre = ctx.text[max(s.start, pl.start - 40):pl.start]
         if _RECIPIENT_BEFORE.search(pre) and not _NOT_RECIPIENT_TO.search(pre):
             takers.append(c)
+    # (a capital after a giving word that the gazetteer's rules did not read as a place: "its
+    # eleventh aid package for Kyiv")
+    seen = {c.start for c in takers}
+    for m in _CAPITAL_AFTER_TO.finditer(s.text):
+        iso3 = capital_of(m.group(1))
+        if iso3 is not None and s.start + m.start(1) not in seen and not _NOT_RECIPIENT_TO.search(
+                s.text, max(0, m.start(1) - 40), m.start(1)):
+            takers.append(CountryMention(s.start + m.start(1), s.start + m.end(1), m.group(1), iso3, False))
+    # ("Berlin's latest package for Kyiv": the capital's gift, cue capital_gift_after)
+    for m in _CAPITAL_POSSESSIVE.finditer(s.text):
+        iso3 = capital_of(m.group(1))
+        if iso3 is not None and rules().cues["capital_gift_after"].match(s.text, m.end(1)):
+            givers.append(CountryMention(s.start + m.start(1), s.start + m.end(1), m.group(1), iso3, False))
     # (a capital as the subject is no place to the gazetteer's rules: read it here)
     for m in _CAPITAL_SUBJECT.finditer(s.text):
         iso3 = capital_of(m.group(1))
@@ -190,6 +232,8 @@ def _cumulative(window: str, before: str = "") -> bool:
     # (not where a running total follows the commitment: "will provide ..., having already
     # delivered aid worth a total of", "will deliver ..., bringing its aid to a total of")
     forward = commitment is not None and cues["running_total_after"].search(before, commitment.end()) is None
+    if cues["cumulative_more"].search(window):
+        return True  # "since it began in 2024"
     for c in pl_rules._CUMULATIVE.finditer(window):
         cue = c.group(0).lower()
         if forward and cues["forward_total_words"].match(cue):
@@ -202,6 +246,7 @@ def _cumulative(window: str, before: str = "") -> bool:
     return False
 
 
+_SENTENCE_BREAK = re.compile(r"\n|[.!?]\s")
 _AID_TO = re.compile(r"\b(?:support|aid|assistance|help|contributions?)\s+(?:to|for)\s+(?-i:[A-Z])", re.I)
 
 
@@ -211,10 +256,20 @@ def _counterpart(ctx: _Context, events: list[Event], s: Sentence, donor: ActorRe
     told = [e for e in events if any(sp.start <= s.start < sp.end or s.start <= sp.start < s.end
                                      for sp in e.evidence)] or (events if len(events) == 1 else [])
     giver = donor or (ActorRef("country", ctx.home) if ctx.home else None)
-    if giver is None or len(told) != 1:
+    if giver is None:
         return None
-    others = {a for a in told[0].participants + told[0].convenors if a.kind == "country" and a != giver}
-    return next(iter(others)) if len(others) == 1 and giver in told[0].participants + told[0].convenors else None
+    if not told and len(events) > 1 and donor is not None:
+        # (several events, none told in the sentence: the one state the named giver met in
+        # every event it takes part in, "signed agreements with Chancellor X in Berlin and with
+        # President Y in Paris ... Germany announced a package worth 1.1 billion euros")
+        told = [e for e in events if donor in e.participants + e.convenors]
+    if not told:
+        return None
+    if len(told) != 1 and any(any(sp.start <= s.start < sp.end or s.start <= sp.start < s.end for sp in e.evidence)
+                              for e in told):
+        return None  # (several events told in the sentence itself)
+    others = {a for e in told for a in e.participants + e.convenors if a.kind == "country" and a != giver}
+    return next(iter(others)) if len(others) == 1 and all(giver in e.participants + e.convenors for e in told) else None
 
 
 _HABIT = re.compile(r"\b(?:take|takes|took) turns\b|\b(?:usually|routinely|regularly|traditionally)\b|"
@@ -242,6 +297,28 @@ def _shared_recipient(out: list[Pledge]) -> ActorRef | None:
     """The one recipient of every amount pledged so far in the statement (None: none, or several)."""
     found = {p.recipient for p in out if p.amount is not None}
     return found.pop() if len(found) == 1 else None
+
+
+def _total_before(out: list[Pledge], m: Money) -> int | None:
+    """The first pledge found so far of a larger amount in the same currency that is no part
+    itself: the total an amount told as a part of belongs to."""
+    return next((i for i, p in enumerate(out) if p.amount is not None and p.currency == m.currency
+                 and p.amount > m.amount and p.part_of is None), None)
+
+
+def _list_item(ctx: _Context, si: int) -> bool:
+    """An item of a list that a sentence ending with a colon opens ("The package includes:" /
+    "- SEK 8 billion for air defence;"), or the next item of such a list (cue list_item_opens)."""
+    opens = rules().cues["list_item_opens"]
+    if si == 0 or not opens.match(ctx.sentences[si].text):
+        return False
+    for j in range(si - 1, max(-1, si - 30), -1):  # (back over the items before it)
+        before = ctx.sentences[j].text.rstrip()
+        if before.endswith(":"):
+            return True
+        if not opens.match(before):
+            return False
+    return False
 
 
 def _valued_again(ctx: _Context, si: int) -> bool:
@@ -282,8 +359,14 @@ def _usual_recipient(ctx: _Context) -> ActorRef | None:
             # "the Coalition for Ukraine"): aid told beside it goes to that state
             counts[c.iso3] = counts.get(c.iso3, 0) + 2
             continue
-        pre = ctx.text[max(0, c.start - 30):c.start]
-        if re.search(r"\b(?:to|for|support(?:ing)?|help(?:ing)?|boost(?:ing)?|aid for|aid to)\s+(?:the\s+)?$", pre, re.I) \
+        # (within the state's own line and sentence: "Norwegian support" as a title does not
+        # make the "Norway" that opens the next line a state that receives)
+        pre = _SENTENCE_BREAK.split(ctx.text[max(0, c.start - 30):c.start])[-1]
+        if not c.adjectival and rules().cues["support_scheme_after"].match(ctx.text, c.end):
+            counts[c.iso3] = counts.get(c.iso3, 0) + 1  # "Prioritized Ukraine Requirements List"
+            continue
+        if re.search(r"\b(?:to|for|support(?:ing)?|help(?:ing)?|boost(?:ing)?|aid for|aid to|(?:armed\s+|defen[cs]e\s+)?forces\s+of)"
+                     r"\s+(?:the\s+)?$", pre, re.I) \
                 or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.iso3 != ctx.home):
             # (the publisher's own "Finland's package" tells who gives, not who receives)
             counts[c.iso3] = counts.get(c.iso3, 0) + 1
@@ -320,10 +403,19 @@ def _dedupe_pledges(pledges: list[Pledge]) -> list[Pledge]:
     remap: dict[int, int] = {}
     by_amount: dict[tuple[object, ...], int] = {}
     by_parties: dict[tuple[object, ...], int] = {}
+    by_giver: dict[tuple[object, ...], int] = {}
+    guessed = rules().confidence("pledge_usual_recipient")
     for i, p in enumerate(pledges):
         # the first earlier pledge with the same amount and parties, or (in kind) the same parties
         key = (p.amount, p.currency, p.donor, p.recipient)
         j = by_amount.get(key) if p.amount is not None else by_parties.get((p.donor, p.recipient))
+        k = by_giver.get((p.amount, p.currency, p.donor)) if p.amount is not None and p.donor is not None else None
+        if j is None and k is not None and guessed in (p.confidence, out[k].confidence):
+            # the same amount from the same giver, once with the statement's usual recipient (a
+            # title that names none) and once with its own: one pledge, to the recipient named
+            j = k
+            if out[k].confidence == guessed and p.confidence != guessed:
+                out[k].recipient, out[k].confidence, out[k].label = p.recipient, p.confidence, p.label
         if j is not None:
             q = out[j]
             if p.amount is None:
@@ -334,6 +426,7 @@ def _dedupe_pledges(pledges: list[Pledge]) -> list[Pledge]:
         remap[i] = len(out)
         by_amount.setdefault((p.amount, p.currency, p.donor, p.recipient), len(out))
         by_parties.setdefault((p.donor, p.recipient), len(out))
+        by_giver.setdefault((p.amount, p.currency, p.donor), len(out))
         out.append(p)
     for p in out:
         if p.part_of is not None:
@@ -384,10 +477,22 @@ _RECIPIENT_BEFORE = re.compile(
     r"gives?|giving|gave|sends?|sending|sent|supply|supplying|offers?|offering|offered|grants?|granted|"
     r"lends?|lending|lent|loans?|loaned|strengthening|equip|equipping|arm|arming|bolster|bolstering|"
     r"benefit|with)\s+(?:the\s+)?$", re.I)
-# the forces or government of a state that receives: "to the Armed Forces of the Philippines"
+# the forces or government of a state that receives: "to the Armed Forces of the Philippines",
+# also in lower case ("to equip the armed forces of Benin", pledges21 probes)
 _FORCES_OF = re.compile(r"\b(?:to|for|support(?:ing)?|equip(?:ping)?|strengthen(?:ing)?)\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}"
                         r"(?:Forces|Army|Navy|Air Force|Coast Guard|Guard|Military|Ministry of Defen[cs]e|Government|"
-                        r"[Pp]eople)\s+of\s+(?:the\s+)?$")
+                        r"[Pp]eople|(?i:armed forces|security forces|defen[cs]e forces|army|navy|military|coast guard))"
+                        r"\s+of\s+(?:the\s+)?$")
+# the forces, industry or people of a state named by its adjective after the amount ("for the
+# Ukrainian Armed Forces", "Ukrainian long-range drones"), two words of kind allowed between
+# (a hyphened word, "new", "own", "naval", ...; not "air": "American air defence equipment" is
+# bought from that state); not an office of that state ("Belgian
+# Defence Minister Theo Francken told reporters": the speaker, not the state that receives)
+_FORCES_AFTER_ADJECTIVE = re.compile(
+    r"\s+(?:(?:[a-z]+-[\w-]+|new|own|front-?line|naval|special|territorial|border)\s+){0,2}"
+    r"(?:Armed Forces|forces|military|troops|army|defen[cs]e(?!\s+(?:minister|ministry|secretary|chief|department|official|"
+    r"spokes\w*|attach\w*))|industry|soldiers|drones?|partners|officers|personnel|cadets|sailors|units|navy|air force|"
+    r"coast guard)", re.I)
 # a state named before a scheme it runs or leads: "the Czech ammunition initiative", "the
 # UK-led International Fund", "the Danish model"; the money goes through it to another state
 _RUNS_SCHEME = re.compile(r"(?:-led)?(?:\s+[\w-]+){0,3}?\s+(?:initiative|coalition|fund|programme|program|"
@@ -423,15 +528,32 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
                 _MADE_IN.search(pre) and c.iso3 != ctx.home) \
                 or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.start > anchor - 5) \
                 or (not c.adjectival and c.start > anchor and re.match(
-                    r"\s+(?:National\s+)?(?:Armed Forces|Defen[cs]e Forces?|Army|Navy|Air Force|Coast Guard)\b",
+                    r"\s+(?:National\s+)?(?:Armed Forces|Defen[cs]e Forces?|Army|Navy|Air Force|Coast Guard|"
+                    r"Police\s+(?:Force|Service)|Border Guard|Gendarmerie)\b",
                     ctx.text[c.end:c.end + 40])) \
-                or (c.adjectival and c.start > anchor and re.match(r"\s+(?:Armed Forces|forces|military|troops|army|"
-                                              r"defen[cs]e|industry|soldiers|drone|partners|officers|personnel|cadets|sailors|"
-                                              r"units|navy|air force|coast guard)", ctx.text[c.end:c.end + 30], re.I)):
+                or (c.adjectival and c.start > anchor and _FORCES_AFTER_ADJECTIVE.match(ctx.text[c.end:c.end + 50])):
             recipient = ActorRef("country", c.iso3)
             break
     if recipient is None and runner is not None:
         recipient = ActorRef("country", runner.iso3)
+    cues = rules().cues
+    if recipient is None:
+        # "CHF 30 million for humanitarian demining in Ukraine": where the money is used
+        recipient = next((ActorRef("country", c.iso3) for c in ctx.index(ctx.countries).starting_in(anchor, min(s.end, anchor + 120))
+                          if not c.adjectival and cues["purpose_in_before"].search(ctx.text, max(s.start, c.start - 60), c.start)), None)
+    giver_from = _giver_from(ctx, s, cs, anchor)
+    if recipient is None or recipient == giver_from:
+        # "Ukraine will receive a further EUR 200 million from Germany": the subject of a verb
+        # of receiving before the amount receives (cue receiver_verb_after)
+        recipient = next((ActorRef("country", c.iso3)
+                          for c in ctx.index(ctx.countries).starting_in(max(s.start, anchor - 200), anchor)
+                          if c.end <= anchor and not c.adjectival
+                          and ActorRef("country", c.iso3) != giver_from
+                          and cues["receiver_verb_after"].match(ctx.text, c.end)), None)
+        if recipient is None and giver_from is not None and ctx.home and giver_from.key != ctx.home \
+                and re.search(r"\b(?:we|our|us)\b", s.text, re.I):
+            # "A new package worth USD 400 million from Sweden will strengthen our air defence"
+            recipient = ActorRef("country", ctx.home)
     # Donor: a party named before the amount or the pledge verb; "we" is the publisher
     candidates: list[tuple[int, ActorRef]] = []
     for c in cs:
@@ -460,6 +582,15 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         inside = [ref for pos, ref in candidates if s.start + that.end() <= pos < anchor and ref != recipient]
         if inside:
             before = inside
+    prev = ctx.index(ctx.money).last_ending_by(anchor)
+    prev_end = prev.end if prev is not None and prev.start >= s.start else None
+    if prev_end is not None:
+        # "Belgium pledged EUR 1 billion ..., and the Netherlands announced a further EUR 300
+        # million": a state named as the subject of a verb after an amount before gives this one
+        inside = [ActorRef("country", c.iso3) for c in cs if prev_end <= c.start < anchor and not c.adjectival
+                  and ActorRef("country", c.iso3) != recipient and _ACTS_AFTER.match(ctx.text, c.end)]
+        if inside:
+            before = inside
     semi = s.text.rfind(";", 0, max(0, anchor - s.start))
     if semi >= 0:
         # "under the one with Washington, the US commits to ...; under the one with Tokyo, Japan
@@ -467,17 +598,24 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         inside = [ref for pos, ref in candidates if s.start + semi < pos < anchor and ref != recipient]
         if inside:
             before = inside
-    if not before and not re.search(r"\b(?:we|our|I)\b", s.text[: max(0, anchor - s.start)]):
+    if not before and not re.search(_WE, s.text[: max(0, anchor - s.start)]):
         # "£450M surge ... as UK and Germany chair the meeting": the parties named after, but not
         # a state's adjective naming a thing ("from the proceeds of immobilised Russian assets")
         things = {c.start for c in cs if re.match(
             r"(?:\s+(?:immobili[sz]ed|frozen|seized|sovereign))?\s+(?:assets|funds|proceeds|reserves|money|"
             r"oil|gas|aggression|invasion|war|attacks?|strikes?|drones?|missiles?)\b", ctx.text[c.end:c.end + 40])
+            or rules().cues["runner_by_before"].search(ctx.text, max(s.start, c.start - 80), c.start)
             or (c.adjectival and not re.match(
                 r"\s+(?:[Gg]overnment|authorities|[Mm]inist(?:er|ry)|[Ff]orces|[Aa]rmy|[Nn]avy|side|delegation|leaders?)\b",
                 ctx.text[c.end:c.end + 20]))}
         before = [ref for pos, ref in candidates if ref != recipient and pos not in things]
-    if re.search(r"\b(?:we|our|I)\b", s.text[: max(0, anchor - s.start)]) and ctx.home:
+    if giver_from is not None and giver_from != recipient:
+        donor = giver_from
+    elif re.search(_WE, s.text[: max(0, anchor - s.start)]) and (
+            speaker := _quote_speaker(s, ps, anchor)) is not None:
+        # '"We will provide EUR 50 million ...," Belgian Defence Minister X told reporters'
+        donor = speaker
+    elif re.search(_WE, s.text[: max(0, anchor - s.start)]) and ctx.home:
         donor = ActorRef("country", ctx.home)
     elif before:
         # the money's currency tells among several candidates
@@ -490,6 +628,10 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         # "Ms Collins ... also paid a courtesy call on Prime Minister X. She announced NZ$5 million
         # for ...": the giver is the one the opening pronoun stands for
         donor = ActorRef("country", ante.country)
+    elif cues["state_pronoun_subject"].search(s.text, 0, max(0, anchor - s.start)) and \
+            (ante_state := _state_told_before(ctx, s, recipient)) is not None:
+        # "Lithuania remains one of Ukraine's staunchest backers. On Friday it committed ..."
+        donor = ante_state
     elif _institution_in(s.text[: max(0, anchor - s.start) + 1]):
         donor = ActorRef("country", _institution_in(s.text[: max(0, anchor - s.start) + 1]) or "")
     elif told_before is not None and told_before != recipient:
@@ -502,9 +644,62 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         org = next(iter(find_organisations(ctx.st.publisher)), None)
         if org is not None:
             donor = ActorRef("organisation", org.key)
+    if donor is None or donor.kind == "organisation":
+        # an organisation's body deciding on money of the organisation's instrument named after
+        # the amount ("the Council adopted ... under the European Peace Facility"), or no giver
+        # named: the instrument's organisation gives
+        via = next((o for o in ctx.index(ctx.orgs).starting_in(anchor, min(s.end, anchor + 120))
+                    if (donor is None or o.key != donor.key) and rules().cues["instrument_org_before"].search(
+                        ctx.text, max(s.start, o.start - 30), o.start)), None)
+        if via is not None:
+            donor = ActorRef("organisation", via.key)
     if donor == recipient:
         donor = None
     return donor, recipient
+
+
+def _giver_from(ctx: _Context, s: Sentence, cs: list[CountryMention], anchor: int) -> ActorRef | None:
+    """A state named after "from" in the amount's clause ("EUR 20 million from Poland"), not a
+    thing's origin ("drawn from US stocks"): the giver (cues giver_from_before, giver_from_thing_after)."""
+    money_end = next((m.end for m in ctx.index(ctx.money).starting_in(anchor, anchor + 1)), None)
+    if money_end is None:
+        return None
+    cues = rules().cues
+    for c in ctx.index(ctx.countries).starting_in(money_end, min(s.end, money_end + 71)):
+        if cues["giver_from_before"].match(ctx.text[money_end:c.start]) \
+                and not cues["runner_by_before"].search(ctx.text, max(money_end, c.start - 80), c.start) \
+                and not cues["giver_from_thing_after"].match(ctx.text, c.end):
+            return ActorRef("country", c.iso3)
+    return None
+
+
+# the first person, also where it opens a sentence or a quotation ('"We will provide ...')
+_WE = re.compile(r"\b(?:(?i:we|our)|I)\b")
+_QUOTE_OPENS = re.compile(r"\W*[\"“‘]")
+_QUOTE_CLOSES = re.compile(r"[\"”’]")
+
+
+def _quote_speaker(s: Sentence, ps: list[tuple[PersonHit, int]], anchor: int) -> ActorRef | None:
+    """The state of the one who speaks a quotation that opens the sentence, named after it
+    ('"We will provide ...," Belgian Defence Minister X told reporters'): "we" is their state."""
+    if not _QUOTE_OPENS.match(s.text):
+        return None
+    close = _QUOTE_CLOSES.search(s.text, max(0, anchor - s.start))
+    if close is None:
+        return None
+    return next((ActorRef("country", p.country) for p, pos in ps if p.country and pos >= s.start + close.end()), None)
+
+
+def _state_told_before(ctx: _Context, s: Sentence, recipient: ActorRef | None) -> ActorRef | None:
+    """The state named first in the sentence before `s` (its subject), not the one that receives:
+    what "it" or "the country" stands for (cue state_pronoun_subject)."""
+    prev = ctx.index(ctx.sentences).last_ending_by(s.start)
+    if prev is None:
+        return None
+    for c in ctx.within(ctx.countries, prev):
+        if not c.adjectival and ActorRef("country", c.iso3) != recipient:
+            return ActorRef("country", c.iso3)
+    return None
 
 
 # searched in sentences and windows: behind a lookahead of their first characters

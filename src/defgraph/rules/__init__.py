@@ -224,6 +224,7 @@ class Rules:
     confidences: dict[str, float] = field(default_factory=dict)
     country_forms: dict[str, str] = field(default_factory=dict)  # form -> ISO3
     combining: dict[str, str] = field(default_factory=dict)  # compound prefix -> ISO3
+    capital_forms: dict[str, str] = field(default_factory=dict)  # a capital's name -> ISO3
     ambiguous_names: set[str] = field(default_factory=set)
     proper_names: set[str] = field(default_factory=set)
     feature_names: list[str] = field(default_factory=list)  # seas and straits named after a state
@@ -996,6 +997,13 @@ def _add_countries(r: Rules, file: str, doc: dict[str, Any]) -> None:
             if not isinstance(form, str) or not form.strip():
                 raise e.fail(f"form {form!r} must be a non-empty string")
             r.country_forms[form] = state
+    for e in _entries(file, doc, "capital_forms"):
+        e.note()
+        state = _state(e, e.get("state", str, required=True))
+        for form in e.get("forms", list, required=True):
+            if not isinstance(form, str) or not form.strip():
+                raise e.fail(f"form {form!r} must be a non-empty string")
+            r.capital_forms[form] = state
     for e in _entries(file, doc, "combining"):
         e.note()
         prefix = e.get("prefix", str, required=True)
@@ -1076,7 +1084,7 @@ def _currency(code: Any) -> bool:
 
 _FAMILIES = {"event_types", "cues", "offices", "national_offices", "ranks", "honorifics",
              "post_nominals", "particles", "given_abbreviations", "not_names", "organisations", "institutions", "groups",
-             "known", "words", "windows", "confidences", "country_forms", "combining",
+             "known", "words", "windows", "confidences", "country_forms", "capital_forms", "combining",
              "ambiguous_names", "proper_names", "feature_names", "people", "currency_signs", "currency_words",
              "currency_singular", "scales"}
 

@@ -1919,13 +1919,15 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                     _add(host[0].participants, r)
     for x in [e for e in out if e.place is None and e.type in ("AgreementSigning", "Meeting") and not e.planned
               and e.date is not None and _states(e) and not (e.type == "Meeting" and _meeting_of_many(e))]:
+        day = x.date
+        assert day is not None
         # "arrived in Niamey on Sunday ... On Monday the two ministers signed an agreement": a
         # signing or meeting of the visit's states in the days of a visit, told with no place, is
         # held where the visit is (window arrival_before_visit_days after its first day)
         stays = [v for v in out if v.type == "Visit" and not v.planned and v.place is not None and v.date is not None
                  and v.place.kind == "city" and _states(x) <= _states(v)
-                 and timedelta(0) <= x.date - v.date <= timedelta(days=rules().window("arrival_before_visit_days"))
-                 and (v.end_date is None or x.date <= v.end_date)]
+                 and timedelta(0) <= day - v.date <= timedelta(days=rules().window("arrival_before_visit_days"))
+                 and (v.end_date is None or day <= v.end_date)]
         if len({_place_key(v.place) for v in stays if v.place is not None}) == 1:
             x.place = stays[0].place
     return out

@@ -597,6 +597,13 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             # own words: one more holder of that office is a counterpart, of a state not told
             p.state_by("state_unknown")
             continue
+        mate = _told_partner_after(text, p, persons, told)
+        if mate is not None and mate.country and mate.mentions and \
+                r.cues["attended_together_after"].match(text, mate.mentions[0][1]):
+            # "Vice-President X and Prime Minister Y attended the ceremony": two who attend
+            # together, of the side of the one whose state is told (or known)
+            p.state_from(mate)
+            continue
         # the first such official is the publisher's own
         if not others or not foreign or first:
             p.country = home

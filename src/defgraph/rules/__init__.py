@@ -990,20 +990,15 @@ def _add_venues(r: Rules, file: str, doc: dict[str, Any]) -> None:
 
 
 def _add_countries(r: Rules, file: str, doc: dict[str, Any]) -> None:
-    for e in _entries(file, doc, "country_forms"):
-        e.note()
-        state = _state(e, e.get("state", str, required=True))
-        for form in e.get("forms", list, required=True):
-            if not isinstance(form, str) or not form.strip():
-                raise e.fail(f"form {form!r} must be a non-empty string")
-            r.country_forms[form] = state
-    for e in _entries(file, doc, "capital_forms"):
-        e.note()
-        state = _state(e, e.get("state", str, required=True))
-        for form in e.get("forms", list, required=True):
-            if not isinstance(form, str) or not form.strip():
-                raise e.fail(f"form {form!r} must be a non-empty string")
-            r.capital_forms[form] = state
+    # a state's other names, and its capital's (two families of the same shape)
+    for family, forms_of in (("country_forms", r.country_forms), ("capital_forms", r.capital_forms)):
+        for e in _entries(file, doc, family):
+            e.note()
+            state = _state(e, e.get("state", str, required=True))
+            for form in e.get("forms", list, required=True):
+                if not isinstance(form, str) or not form.strip():
+                    raise e.fail(f"form {form!r} must be a non-empty string")
+                forms_of[form] = state
     for e in _entries(file, doc, "combining"):
         e.note()
         prefix = e.get("prefix", str, required=True)

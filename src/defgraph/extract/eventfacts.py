@@ -1826,18 +1826,9 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # "Biden arrived in Luanda on Monday night ... held official talks today (Tuesday) with
         # President X": talks with the host in the city of the arrival, in the days after it, are
         # held during the visit the arrival began, which spans them
-        talks = [m for m in out if m.type == "Meeting" and not m.side and not m.planned and not m.tentative
-                 and not _meeting_of_many(m) and m.place is not None and v.place is not None
-                 and _place_key(m.place) == _place_key(v.place)
-                 and m.date is not None and v.date is not None and v.date_explicit and not v.by_dateline
-                 and timedelta(0) < m.date - v.date <= timedelta(days=rules().window("arrival_before_visit_days"))
-                 and _states(m) <= _states(v)]
-        if talks and not any(x is not v and x.type == "Visit" and not x.planned and _same_sides(x, v) for x in out):
-            for m in talks:
-                _absorb(v, m)
-                out.remove(m)
-            last = max(m.date for m in talks if m.date is not None)
-            v.end_date = max(v.end_date or last, last)
+        talks = [m for m in _talks_during(v, out) if m.place is not None and v.place is not None
+                 and _place_key(m.place) == _place_key(v.place)] if v.date_explicit and not v.by_dateline else []
+        _spans_talks(v, talks, out)
     formal = rules().cues.get("recurring_format")
     for v in [x for x in out if x.type == "Visit" and not x.planned and x.place is not None and x.date is not None
               and x.date_explicit and not x.by_dateline and x.end_date is None
@@ -1849,18 +1840,10 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # the same sides is told (a visit told by its arrival is read above: "arrived in Seoul on
         # Monday" before a formal meeting there on Tuesday is the trip to that meeting; nor is a
         # meeting of a recurring format, cue recurring_format: "held their annual security talks")
-        talks = [m for m in out if m.type == "Meeting" and not m.side and not m.planned and not m.tentative
-                 and not _meeting_of_many(m) and not _named_gathering(m)
+        talks = [m for m in _talks_during(v, out) if _states(m) and not _named_gathering(m)
                  and not (formal is not None and formal.search(m.sentence.text))
-                 and (m.place is None or _place_key(m.place) == _place_key(v.place))  # (no place: none other)
-                 and m.date is not None and v.date is not None
-                 and timedelta(0) < m.date - v.date <= timedelta(days=rules().window("arrival_before_visit_days"))
-                 and _states(m) and _states(m) <= _states(v)]
-        if talks and not any(x is not v and x.type == "Visit" and not x.planned and _same_sides(x, v) for x in out):
-            for m in talks:
-                _absorb(v, m)
-                out.remove(m)
-            v.end_date = max(m.date for m in talks if m.date is not None)
+                 and (m.place is None or _place_key(m.place) == _place_key(v.place))]  # (no place: none other)
+        _spans_talks(v, talks, out)
     arrived = [x for x in drafts if x.arrival_day is not None]
     for v in out if arrived else []:
         # "received the Prime Minister of Canada today ... the ministers, who held a working meeting
@@ -1934,6 +1917,30 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
 
 
 _LEG_TYPES = ("Visit", "AgreementSigning")
+
+
+def _talks_during(v: ev_rules.EventDraft, out: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
+    """Meetings of the states of visit `v` (not on a forum's margins, nor of many, nor planned) on
+    the days after the one it is dated (window arrival_before_visit_days): held during it, where
+    the caller finds them in its city."""
+    if v.date is None:
+        return []
+    window = timedelta(days=rules().window("arrival_before_visit_days"))
+    return [m for m in out if m.type == "Meeting" and not m.side and not m.planned and not m.tentative
+            and not _meeting_of_many(m) and m.date is not None and timedelta(0) < m.date - v.date <= window
+            and _states(m) <= _states(v)]
+
+
+def _spans_talks(v: ev_rules.EventDraft, talks: list[ev_rules.EventDraft], out: list[ev_rules.EventDraft]) -> None:
+    """Visit `v` absorbs the talks held during it and runs to the last of them, unless another
+    visit of the same sides is told (then which one held them is not known)."""
+    if not talks or any(x is not v and x.type == "Visit" and not x.planned and _same_sides(x, v) for x in out):
+        return
+    for m in talks:
+        _absorb(v, m)
+        out.remove(m)
+    last = max(m.date for m in talks if m.date is not None)
+    v.end_date = max(v.end_date or last, last)
 
 
 def _split_by_legs(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:

@@ -215,13 +215,12 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     countries = _capitals_as_actors(text, places, countries)
     org_spans = [(o.start, o.end, o.key) for o in orgs]
     blocked = [(o.start, o.end) for o in orgs] + [(p.start, p.end) for p in places]
-    vessel = rules().cues["vessel_name"]
-    if may_match(vessel, text):
-        # a ship's name is no person's, though it may be one ("the frigate Admiral Gorshkov")
-        blocked += [m.span("name") for m in vessel.finditer(text)]
-    ship_class = rules().cues["ship_class"]
-    if may_match(ship_class, text):
-        blocked += [m.span("name") for m in ship_class.finditer(text)]  # "Queen Elizabeth class carriers"
+    # a ship's name or a class of ships is no person's, though it may be one ("the frigate
+    # Admiral Gorshkov", "Queen Elizabeth class carriers")
+    for cue in ("vessel_name", "ship_class"):
+        named = rules().cues[cue]
+        if may_match(named, text):
+            blocked += [m.span("name") for m in named.finditer(text)]
     persons = find_persons(text, countries, blocked, org_spans, st.issued)
     surnames = [p.surname_state for p in persons if p.surname_state is not None]
     if surnames:

@@ -294,7 +294,7 @@ def _offices_in_gap(r: Rules) -> re.Pattern[str]:
 @per_rules
 def _offices_in_gap_ci(r: Rules) -> re.Pattern[str]:
     """The same, for offices in lower case (read only where a lower-case word follows the state)."""
-    return re.compile(r"(?:" + r.role_re.pattern + r")(?:\s+and|,)?", re.IGNORECASE)
+    return re.compile(_offices_in_gap(r).pattern, re.IGNORECASE)
 
 
 def _without_offices(text: str, a: int, b: int) -> str:

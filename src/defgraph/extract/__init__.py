@@ -50,7 +50,7 @@ from .eventfacts import (
 )
 from .events import EventDraft
 from .holders import post_holder
-from .places import find_places
+from .places import PlaceMention, find_places
 from .pledgefacts import _pledges
 
 __all__ = ["Extractor", "RuleExtractor", "extract", "find_groups", "publisher_country"]
@@ -262,6 +262,7 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
                 continue
             if around is not None:
                 d.place = around.place
+    _place_of_kin(drafts, remote)
     for d in drafts:
         for pm in (d.place, d.venue):
             if pm is not None and _place_key(pm) not in ex.places:
@@ -287,6 +288,39 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
         if iso3 and iso3 not in ex.countries:
             ex.countries[iso3] = Country(iso3, country_name(iso3), geonames_id=geonames_id(iso3))
     return ex
+
+
+def _place_of_kin(drafts: list[EventDraft], remote: frozenset[str]) -> None:
+    """An event told with no place, on the day of an event of the same sides told at a city of
+    one of its states ("signed a treaty in Pyongyang on Wednesday ... Putin arrived in the North
+    Korean capital early on Wednesday"; "met ... in Tokyo on Sunday. Earlier on Sunday, X and Y
+    were joined by Z for a meeting"), or a visit whose days hold such an event ("signed the
+    agreement in Suva yesterday ... Ms Collins, who arrived on Sunday for a three-day visit"):
+    held in that city. The city must be the only one of that day's events of those sides, the
+    two alike in being planned or reported, and in the state of a party to both beside another;
+    the event has at most one state more than the two share, and no organisation among its
+    parties ("attended a meeting of the Contact Group ... later held talks with Scholz in
+    Frankfurt": the body's meeting was elsewhere)."""
+    found: dict[int, PlaceMention] = {}
+    for d in drafts:
+        if d.place is not None or d.date is None or d.type in remote or d.virtual or d.tentative or \
+                any(r.kind == "organisation" for r in d.participants):
+            continue  # (a body's meeting is not where a talk of two of its members later was)
+        own = _states(d)
+        last = d.end_date or d.date
+        cities: dict[str, PlaceMention] = {}
+        for o in drafts:
+            if o is d or o.place is None or o.place.kind != "city" or not o.place.iso3 or o.date is None \
+                    or o.type in remote or bool(o.planned) != bool(d.planned):
+                continue
+            shared = own & _states(o)
+            if o.place.iso3 in shared and len(shared) >= 2 and len(own - shared) <= 1 and d.date <= o.date <= last:
+                cities[_place_key(o.place)] = o.place
+        if len(cities) == 1:
+            found[id(d)] = next(iter(cities.values()))
+    for d in drafts:
+        if id(d) in found:
+            d.place = found[id(d)]
 
 
 def _guests_of_trip(drafts: list[EventDraft], d: EventDraft) -> None:

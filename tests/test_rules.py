@@ -379,7 +379,8 @@ people:
                                  "represented_by_item", "own_institution_role", "office_as_style",
                                  "gift_told", "forward_commitment", "package_told_before",
                                  "government_role", "accompanied", "attended_together_after", "ship_class", "meta_line_key",
-                                 "on_side_before", "not_on_side", "office_possessive", "office_clause", "recurring_format", "topics_after", "earlier_after", "attend", "intent", "recalled"])
+                                 "on_side_before", "not_on_side", "office_possessive", "office_clause", "recurring_format", "topics_after", "earlier_after", "attend", "intent", "recalled",
+                                 "place_context_after"])
 def test_person_and_pledge_cues_stay_fast_on_hostile_text(cue: str) -> None:
     """Each cue read from a position or searched in a sentence or a title takes time in
     proportion to the text, never its square, on 40 kB of runs of spaces, commas, repeated
@@ -397,6 +398,22 @@ def test_person_and_pledge_cues_stay_fast_on_hostile_text(cue: str) -> None:
         pattern.match(text)
         pattern.fullmatch(text)
         assert time.process_time() - t0 < 0.2, (cue, unit)
+
+
+def test_a_city_that_hosted_is_read_in_linear_time_on_hostile_text() -> None:
+    """The sentence-opening city before cue place_context_after ("Tbilisi hosted ...") is
+    found in time proportional to the text on 40 kB of hostile runs (processor time, with a
+    wide margin for a loaded machine)."""
+    import time
+
+    from defgraph.extract.places import _hosting_city, find_places
+
+    assert [p.name for p in find_places("Talks\nTbilisi hosted a meeting on Thursday.")] == ["Tbilisi"]
+    for unit in (" ", ". ", "A. ", "Ab hosted ", ". Ab Cd Ef Gh hosts", "A-B-C-", "Aaaa\n", "Aa. Bb. "):
+        text = (unit * (40_000 // len(unit) + 1))[:40_000]
+        t0 = time.process_time()
+        list(_hosting_city().finditer(text))
+        assert time.process_time() - t0 < 0.2, unit
 
 
 def test_an_invitation_for_someone_to_attend_is_an_intention() -> None:

@@ -108,6 +108,16 @@ def _place_context(r: Rules) -> re.Pattern[str]:
         r"\b" + r.cue_texts["place_context_before"] + r"\s+(?:the\s+)?"
         r"(?P<name>[A-Z][\w'’.-]+(?:[ -](?:[A-Z][\w'’.-]+|" + free[3:-1] + "|" + before_capital + r"(?= [A-Z]))){0,3})",
         r.cues["place_context_before"].flags))
+@per_rules
+def _hosting_city(r: Rules) -> re.Pattern[str]:
+    """A capitalised name that opens a sentence before the words of cue place_context_after
+    ("Tbilisi hosted a trilateral meeting"): read as a place where the gazetteer knows the whole
+    name as a city. Tried only at a line's start or after a sentence's end."""
+    # (no hyphen inside a word of the name, only between two: one way to read "A-B-C-")
+    return re.compile(r"(?:^|(?<=[.!?][ \t]))(?P<name>[A-Z][\w'’]+(?:[ -][A-Z][\w'’]+){0,2})[ \t]+(?="
+                      + r.cue_texts["place_context_after"] + ")", re.M)
+
+
 # A dateline at the start of a report: "WASHINGTON, Feb. 14 —", "Canberra, 22 July 2024".
 # "SEOUL, Aug. 21 (Yonhap) --", "Hanoi (VNA) –", "LANGKAWI:", "Baghdad-INA -"
 _DATELINE = re.compile(r"^(?P<name>[A-Z][A-Za-z .'-]{2,30}?)(?:\s*\(\w+\))?(?:,|:|\s+--|\s+[-–—]|-[A-Z]{2,8}(?=\s+[-–—]))\s", re.M)
@@ -226,6 +236,14 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
                 break
         else:
             city_after_comma(m.end("name"))
+    for m in _hosting_city().finditer(text):
+        name = m.group("name")
+        city = lookup_city(name)
+        if city is not None and not re.search(r"[A-Z][\w'’-]+[ \t]+" + re.escape(name) + r"\b", text):
+            # (a name written elsewhere after another capitalised word is a surname: "Foreign
+            # Minister Yoko Kamikawa ... Kamikawa will host", no town Kamikawa)
+            add(PlaceMention(m.start("name"), m.end("name"), _label(city.name, name), "city", city.iso3,
+                             city.geonames_id))
     if dateline:
         # the dateline opens the first lines of a report ("Hanoi (VNA) –", "New Delhi, February 21")
         meta_key = rules().cues["meta_line_key"]

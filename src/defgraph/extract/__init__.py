@@ -187,8 +187,9 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
                     method=f"{METHOD}:post-holder", confidence=known,
                     state_method="known_office_holder", state_confidence=known)
             continue
+        # (one named with no office anywhere, only as someone's counterpart: that is the role told)
         person = Person(
-            key=p.key, name=p.name, role_title=p.role, country=p.country, organisation=p.org,
+            key=p.key, name=p.name, role_title=p.role or p.counterpart_title, country=p.country, organisation=p.org,
             evidence=[_span(ctx.text, a, b) for a, b in p.mentions[:5]],
             method=f"{METHOD}:person",
             confidence=min(rules().confidence("person_with_office" if p.role else "person_without_office"),

@@ -42,6 +42,8 @@ from .eventfacts import (
     _covered,
     _event_drafts,
     _is_actor,
+    _is_dateline,
+    _is_dateline_date,
     _label,
     _merge_drafts,
     _place_key,
@@ -264,6 +266,7 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
             if around is not None:
                 d.place = around.place
     _place_of_kin(drafts, remote)
+    _place_of_dateline(ctx, drafts, remote)
     for d in drafts:
         for pm in (d.place, d.venue):
             if pm is not None and _place_key(pm) not in ex.places:
@@ -322,6 +325,30 @@ def _place_of_kin(drafts: list[EventDraft], remote: frozenset[str]) -> None:
     for d in drafts:
         if id(d) in found:
             d.place = found[id(d)]
+
+
+def _place_of_dateline(ctx: _Context, drafts: list[EventDraft], remote: frozenset[str]) -> None:
+    """An event reported with no place, in a report filed from a city of one of its states (its
+    dateline: "Ashgabat, 17 May (TDH). President X received today the Minister ...", "Riyadh -
+    ... On the sidelines, the Governor signed a memorandum with ..."): held in that city. Not
+    a visit (the dateline may be the guest's home, "KATHMANDU - ... the Prime Minister's visit
+    to China"), an exercise or a deployment (held at a range, a base or at sea, not where the
+    report is filed: "SEOUL, June 27 (Yonhap) -- ... began the Freedom Edge exercise"), nor a
+    plan, a call or one told apart from any day."""
+    filed = next((p for p in ctx.places if p.kind == "city" and p.iso3 and p.start < 400
+                  and _is_dateline(ctx.text, p)), None)
+    if filed is None:
+        return
+    # a dateline that names its day tells of that day's events only ("Prague, Sept 18 (CTK) -
+    # ... received ... on Wednesday ... with whom he held talks on Tuesday": not Tuesday's)
+    day = next((dm.date for dm in ctx.dates if _is_dateline_date(ctx.text, dm) and dm.start > filed.start), None)
+    elsewhere = rules().classes_with("host_is_party") | rules().classes_with("needs_partner") | remote
+    for d in drafts:
+        if d.place is None and d.date is not None and not d.planned and not d.tentative and not d.virtual \
+                and d.type not in elsewhere and filed.iso3 in _states(d) \
+                and (day is None or d.date <= day <= (d.end_date or d.date)):
+            d.place = filed
+            d.place_by_dateline = True
 
 
 def _guests_of_trip(drafts: list[EventDraft], d: EventDraft) -> None:

@@ -320,6 +320,11 @@ def _place_of_kin(drafts: list[EventDraft], remote: frozenset[str]) -> None:
             shared = own & _states(o)
             if o.place.iso3 in shared and len(shared) >= 2 and len(own - shared) <= 1 and d.date <= o.date <= last:
                 cities[_place_key(o.place)] = o.place
+            elif d.side and not o.side and o.place.iso3 in shared and \
+                    o.date - timedelta(days=1) <= d.date <= (o.end_date or o.date) + timedelta(days=1):
+                # "On the sidelines, the minister held bilateral talks on Wednesday with ...", the
+                # day before the meeting in Vientiane: where the gathering is
+                cities[_place_key(o.place)] = o.place
         if len(cities) == 1:
             found[id(d)] = next(iter(cities.values()))
     for d in drafts:

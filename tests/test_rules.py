@@ -416,6 +416,23 @@ def test_a_city_that_hosted_is_read_in_linear_time_on_hostile_text() -> None:
         assert time.process_time() - t0 < 0.2, unit
 
 
+def test_offices_in_small_letters_stay_fast_on_hostile_text() -> None:
+    """The offices (searched in whole texts), among them those written in small letters before a
+    holder's rank ("its commander, Vice Admiral X"), take time in proportion to the text on 40 kB
+    of hostile runs (processor time, with a wide margin for a loaded machine)."""
+    import time
+
+    from defgraph.extract.lexicon import role_re
+
+    assert role_re().search("briefed by its commander, Vice Admiral Brad Cooper").group(0) == "commander"
+    for unit in ("commander of the ", "chief of staff of a b c ", "deputy commander, ", "commander of A B C D E F, ",
+                 "chief ", "vice-chief of Aa Bb, Major "):
+        text = (unit * (40_000 // len(unit) + 1))[:40_000]
+        t0 = time.process_time()
+        list(role_re().finditer(text))
+        assert time.process_time() - t0 < 0.4, unit
+
+
 def test_an_invitation_for_someone_to_attend_is_an_intention() -> None:
     """The intent cue, read before a trigger, takes "an invitation for X to attend" as it takes
     "an invitation to" (round 18, batch zs: a conference one leader invited another to became

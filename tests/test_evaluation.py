@@ -75,6 +75,17 @@ def test_a_missed_event_and_a_missing_state_are_counted_and_written(tmp_path: Pa
     assert err["participant_states"]["missing"] == ["SWE"]
 
 
+def test_a_wrong_end_date_is_counted_and_written(tmp_path: Path) -> None:
+    path = _mini_gold(tmp_path)
+    gold = json.loads(path.read_text(encoding="utf-8"))
+    gold["statements"][0]["events"][0]["end_date"] = "2025-02-05"  # the text tells one day only
+    path.write_text(json.dumps(gold), encoding="utf-8")
+    ev = evaluate(path)
+    assert ev.detail("event end date").fn == 1
+    (err,) = ev.errors
+    assert err["event_end_date"] == [{"type": "Meeting", "date": "2025-02-03", "gold": "2025-02-05", "got": None}]
+
+
 def test_cli_scores_both_parts_and_writes_mismatches_and_floors(tmp_path: Path) -> None:
     (tmp_path / "dev_root").mkdir()
     dev = _mini_gold(tmp_path / "dev_root")

@@ -225,8 +225,12 @@ def _match_events(gold: list[dict[str, Any]], got: list[dict[str, Any]], ev: Eva
                 err.setdefault("event_planned", []).append({"type": g["type"], "date": g.get("date"),
                                                              "gold": g["planned"], "got": bool(e["planned"])})
         if g.get("end_date"):
-            ev.attribute("event end date", e["end_date"] == date.fromisoformat(g["end_date"]),
-                         got=e["end_date"] is not None)
+            same_end = e["end_date"] == date.fromisoformat(g["end_date"])
+            ev.attribute("event end date", same_end, got=e["end_date"] is not None)
+            if not same_end:
+                err.setdefault("event_end_date", []).append(
+                    {"type": g["type"], "date": g.get("date"), "gold": g["end_date"],
+                     "got": str(e["end_date"]) if e["end_date"] is not None else None})
     fp = len(got) - len(used)
     for i, e in enumerate(got):
         if i not in used:

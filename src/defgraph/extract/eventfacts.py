@@ -2219,6 +2219,31 @@ def _label(d: ev_rules.EventDraft, ctx: _Context, persons: dict[str, Person],
         _UNTIL, _HOSTED_BY_BEFORE, _COUNTED, _CLAUSE_BREAK, _BACKGROUND_TIME, _MONTH_YEAR))
 
 
+def _hosts_of_legs(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
+    """Drop a meeting whose states are only the hosts of several visits of one guest: "visited
+    Qatar on 16 November and Oman on 17 November. In Doha he met X, and in Muscat he held talks
+    with Y", "In Tallinn she met X. In Vilnius she met Y" (round 24 probes): the hosts met the
+    guest at their own stops, not each other; each stop's talks are its visit's. Each state of the
+    meeting is the one host of a visit of its own, and those visits share the guest, who is no
+    party of the meeting as read (a meeting the guest is a party to stays)."""
+    visits = [v for v in drafts if v.type == "Visit" and not v.tentative and not v.reference]
+    out = []
+    for d in drafts:
+        mine = _states(d)
+        if d.type == "Meeting" and len(mine) >= 2 and not d.convenors and not d.side and not d.count \
+                and not any(r.kind == "organisation" for r in d.participants):
+            legs = {c: [v for v in visits if _states(v) & mine == {c} and _states(v) - mine] for c in mine}
+            if all(legs.values()):
+                guests = set.intersection(*(set().union(*(_states(v) - mine for v in vs)) for vs in legs.values()))
+                if guests:
+                    for c, vs in legs.items():
+                        if d.sentence is not vs[0].sentence and d.sentence not in vs[0].extra_spans:
+                            vs[0].extra_spans.append(d.sentence)
+                    continue
+        out.append(d)
+    return out
+
+
 def _covered(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
     """Drop an event told only as the frame of another the statement reports (rules: a type's
     `covered_by`): "HMS X, the flagship of the carrier strike group, berthed at Yokosuka today, the

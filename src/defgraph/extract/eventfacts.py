@@ -581,6 +581,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                         d.date, d.end_date = d.date - (d.end_date - d.date), d.date
                 if chosen.vague:
                     d.confidence -= R.confidence("event_vague_date_penalty")
+                    if day0 and chosen.date < day0:
+                        # "the two ministers met in Minsk last week": a week or a month gives no day;
+                        # the event only adds to one reported with its day (docs/annotation.md 2:
+                        # every event has a day; round 24 probes)
+                        d.reference = True
                 if day0 and chosen.date > day0:
                     future = True
             else:

@@ -749,8 +749,11 @@ _IT_IS_HOSTED = re.compile(r"^\W*(?:It|This|The\s+(?:exercise|event|meeting|dril
 def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: date, days: int) -> bool:
     """The trigger's own clause names a day or month long before the statement ("which was
     signed in Paris in December 1995", "the treaty they signed in 2019"): an earlier event told
-    as background, not one reported."""
+    as background, not one reported. A month told alone, with no day, is background as soon as it
+    has ended (window month_alone_days: "signed the frigate agreement in January", told on 20
+    February; docs/annotation.md 2, an event told only by its month is left out)."""
     rel = t.end - s.start
+    alone = rules().window("month_alone_days")
     brk = _CLAUSE_BREAK.search(s.text, rel)
     hi = s.start + (brk.start() if brk else len(s.text))
     since = rules().cues.get("since_clause")
@@ -767,7 +770,7 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
         year = int(m.group("y"))
         month = _MONTH_NUMBER.get((m.group("mon") or "")[:3].lower(), 12)
         last_day = date(year, month, 28)
-        if (day0 - last_day).days > days:
+        if (day0 - last_day).days > alone:
             return True
     # the clause's own words before the trigger count too ("and in October the Minister signed"),
     # and so does a month that opens the sentence ("In February, the Minister visited Ankara")
@@ -786,7 +789,7 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
         for m in _MONTH_ALONE.finditer(s.text, a, b):
             month = _MONTH_NUMBER[m.group("mon")[:3].lower()]
             year = int(m.group("y")) if m.group("y") else (day0.year if month <= day0.month else day0.year - 1)
-            if (day0 - date(year, month, 28)).days > days:
+            if (day0 - date(year, month, 28)).days > alone:
                 return True
         for m in _MONTH_YEAR.finditer(s.text, a, b):
             # "Malabar began in 1992 as a bilateral exercise between India and the United States"

@@ -162,6 +162,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     content = r.cues.get("content")
     reported_plan, reported_day = r.cues.get("reported_plan"), r.cues.get("reported_plan_day")
     apposed = r.cues.get("intent_apposition")
+    coordinated = r.cues.get("intent_coordinated")
     w_content = r.window("content_before") if content is not None else 0
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
     w_off = r.window("called_off_after")
@@ -180,7 +181,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 head = word.split()[0]
                 before = s.text[: m.start()]
                 if negation.search(before[-w_neg:]) or (
-                        apposed is not None and apposed.search(before[-120:])) or intent.search(before[-w_intent:]) and not (
+                        apposed is not None and apposed.search(before[-120:])) or (
+                        coordinated is not None and coordinated.search(before[-160:])) or intent.search(before[-w_intent:]) and not (
                         reported_plan is not None and reported_day is not None
                         and reported_plan.search(before[-200:]) and reported_day.search(s.text)):
                     # ("said the aircraft would depart on Monday 9 October and would be deployed": a

@@ -41,6 +41,7 @@ from .eventfacts import (
     _attendance,
     _covered,
     _event_drafts,
+    _hosts_of_legs,
     _is_actor,
     _is_dateline,
     _is_dateline_date,
@@ -243,7 +244,7 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
     drafts = [d for d in drafts if not (
         d.type == "Visit" and len(_states(d)) == 1 and not any(r.kind == "organisation" for r in d.participants)
         and any(o is not d and o.type == "Visit" and _states(d) < _states(o) for o in drafts))]
-    drafts = _covered(drafts)
+    drafts = _hosts_of_legs(_covered(drafts))
     remote = rules().classes_with("remote")
     for d in drafts:
         if d.place is None and d.date is not None and d.type not in remote and not d.planned:

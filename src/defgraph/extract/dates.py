@@ -48,7 +48,7 @@ def _relative(r: Rules) -> re.Pattern[str]:
     bare_weekday_after = "|".join(f"(?<=\\b{re.escape(v)} )" for v in r.cue_words["bare_weekday_verb"])
     return re.compile(
         r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|tomorrow|yesterday|last night|"
-        r"last weekend|this weekend|next weekend|last week|next week|last month|next month|"
+        r"last weekend|this weekend|next weekend|last week|next week|last month|next month|earlier (?:this|in the) week|"
         r"later this (?:year|month|week)|later in the year|"
         r"(?:on |last |this |next |from |until |" + bare_weekday_after + r")(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
         re.I,
@@ -76,8 +76,8 @@ _RELATIVE_WORD = re.compile(r"today|tonight|tomorrow|yesterday|night|morning|aft
 # match s and i; İ lowers to two characters): a text with one is scanned at every position
 _UNLIKE_LOWER = ("\u017f", "\u0131", "\u0130")
 # how far before its word a match of _RELATIVE may start: "on ", "this ", "until ",
-# "later this ", "later in the "
-_RELATIVE_BEFORE = (0, 3, 5, 6, 11, 13)
+# "later this ", "later in the ", "earlier in the "
+_RELATIVE_BEFORE = (0, 3, 5, 6, 11, 13, 15)
 
 
 class _Starts:
@@ -320,6 +320,8 @@ def resolve_relative(expr: str, ref: date, *, future: bool = False) -> tuple[dat
         return ref + timedelta(days=ahead), False
     if e == "last week":
         return ref - timedelta(days=7), True
+    if e in ("earlier this week", "earlier in the week"):
+        return ref - timedelta(days=min(ref.weekday(), 3) or 1), True
     if e == "next week":
         return ref + timedelta(days=7), True
     if e.startswith("later"):

@@ -581,6 +581,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                         d.date, d.end_date = d.date - (d.end_date - d.date), d.date
                 if chosen.vague:
                     d.confidence -= R.confidence("event_vague_date_penalty")
+                    if day0 and chosen.date < day0:
+                        # "the two ministers met in Minsk last week": a week or a month gives no day;
+                        # the event only adds to one reported with its day (docs/annotation.md 2:
+                        # every event has a day; round 24 probes)
+                        d.reference = True
                 if day0 and chosen.date > day0:
                     future = True
             else:
@@ -744,8 +749,11 @@ _IT_IS_HOSTED = re.compile(r"^\W*(?:It|This|The\s+(?:exercise|event|meeting|dril
 def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: date, days: int) -> bool:
     """The trigger's own clause names a day or month long before the statement ("which was
     signed in Paris in December 1995", "the treaty they signed in 2019"): an earlier event told
-    as background, not one reported."""
+    as background, not one reported. A month told alone, with no day, is background as soon as it
+    has ended (window month_alone_days: "signed the frigate agreement in January", told on 20
+    February; docs/annotation.md 2, an event told only by its month is left out)."""
     rel = t.end - s.start
+    alone = rules().window("month_alone_days")
     brk = _CLAUSE_BREAK.search(s.text, rel)
     hi = s.start + (brk.start() if brk else len(s.text))
     since = rules().cues.get("since_clause")
@@ -762,7 +770,7 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
         year = int(m.group("y"))
         month = _MONTH_NUMBER.get((m.group("mon") or "")[:3].lower(), 12)
         last_day = date(year, month, 28)
-        if (day0 - last_day).days > days:
+        if (day0 - last_day).days > alone:
             return True
     # the clause's own words before the trigger count too ("and in October the Minister signed"),
     # and so does a month that opens the sentence ("In February, the Minister visited Ankara")
@@ -781,7 +789,7 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
         for m in _MONTH_ALONE.finditer(s.text, a, b):
             month = _MONTH_NUMBER[m.group("mon")[:3].lower()]
             year = int(m.group("y")) if m.group("y") else (day0.year if month <= day0.month else day0.year - 1)
-            if (day0 - date(year, month, 28)).days > days:
+            if (day0 - date(year, month, 28)).days > alone:
                 return True
         for m in _MONTH_YEAR.finditer(s.text, a, b):
             # "Malabar began in 1992 as a bilateral exercise between India and the United States"
@@ -2217,6 +2225,31 @@ def _label(d: ev_rules.EventDraft, ctx: _Context, persons: dict[str, Person],
     _COUNTED, _CLAUSE_BREAK, _BACKGROUND_TIME, _MONTH_YEAR) = map(
     quick_start, (_N_DAY, _BILATERAL, _PLACE_BREAK, _SAYING_BEFORE, _SEPARATE, _ENDED, _BEGAN,
         _UNTIL, _HOSTED_BY_BEFORE, _COUNTED, _CLAUSE_BREAK, _BACKGROUND_TIME, _MONTH_YEAR))
+
+
+def _hosts_of_legs(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
+    """Drop a meeting whose states are only the hosts of several visits of one guest: "visited
+    Qatar on 16 November and Oman on 17 November. In Doha he met X, and in Muscat he held talks
+    with Y", "In Tallinn she met X. In Vilnius she met Y" (round 24 probes): the hosts met the
+    guest at their own stops, not each other; each stop's talks are its visit's. Each state of the
+    meeting is the one host of a visit of its own, and those visits share the guest, who is no
+    party of the meeting as read (a meeting the guest is a party to stays)."""
+    visits = [v for v in drafts if v.type == "Visit" and not v.tentative and not v.reference]
+    out = []
+    for d in drafts:
+        mine = _states(d)
+        if d.type == "Meeting" and len(mine) >= 2 and not d.convenors and not d.side and not d.count \
+                and not any(r.kind == "organisation" for r in d.participants):
+            legs = {c: [v for v in visits if _states(v) & mine == {c} and _states(v) - mine] for c in mine}
+            if all(legs.values()):
+                guests = set.intersection(*(set().union(*(_states(v) - mine for v in vs)) for vs in legs.values()))
+                if guests:
+                    for c, vs in legs.items():
+                        if d.sentence is not vs[0].sentence and d.sentence not in vs[0].extra_spans:
+                            vs[0].extra_spans.append(d.sentence)
+                    continue
+        out.append(d)
+    return out
 
 
 def _covered(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:

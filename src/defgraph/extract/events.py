@@ -157,12 +157,15 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     pp_reported = r.cues.get("past_perfect_reported")
     pp_leg, pp_leg_day = r.cues.get("past_perfect_leg"), r.cues.get("past_perfect_leg_day")
     called_off = r.cues.get("called_off")
+    possible = r.cues.get("possible_after")
     announced = r.cues.get("announced_after")
     content = r.cues.get("content")
     reported_plan, reported_day = r.cues.get("reported_plan"), r.cues.get("reported_plan_day")
     apposed = r.cues.get("intent_apposition")
+    coordinated = r.cues.get("intent_coordinated")
     w_content = r.window("content_before") if content is not None else 0
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
+    w_off = r.window("called_off_after")
     found: dict[str, Trigger] = {}
     kinds: dict[str, str] = {}
     unmet: dict[str, int] = {}  # class -> end of the first of its words an intention or negation took
@@ -178,7 +181,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 head = word.split()[0]
                 before = s.text[: m.start()]
                 if negation.search(before[-w_neg:]) or (
-                        apposed is not None and apposed.search(before[-120:])) or intent.search(before[-w_intent:]) and not (
+                        apposed is not None and apposed.search(before[-120:])) or (
+                        coordinated is not None and coordinated.search(before[-160:])) or intent.search(before[-w_intent:]) and not (
                         reported_plan is not None and reported_day is not None
                         and reported_plan.search(before[-200:]) and reported_day.search(s.text)):
                     # ("said the aircraft would depart on Monday 9 October and would be deployed": a
@@ -211,8 +215,9 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                         compared_before is not None and compared_before.search(before[-40:]))) and not (
                         kept is not None and kept.search(before[-60:])):
                     continue  # "signed a similar agreement earlier this month": named for comparison
-                if called_off is not None and called_off.match(s.text[m.end(): m.end() + 120]) or \
-                        announced is not None and announced.match(s.text[m.end(): m.end() + 120]):
+                if called_off is not None and called_off.match(s.text[m.end(): m.end() + w_off]) or \
+                        announced is not None and announced.match(s.text[m.end(): m.end() + 120]) or \
+                        possible is not None and possible.match(s.text[m.end(): m.end() + 120]):
                     continue  # "after G7 meeting falls through", "the visit was called off"
                 if re.match(r"(?:press|news)\s+$", before[-6:], re.I) or re.match(r"\s*(?:call|point|briefing)", after) \
                         and word.lower() == "press":

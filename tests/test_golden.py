@@ -105,6 +105,12 @@ def _run(path: Path) -> list[str]:
             problems.append(f"{bad!r} taken as (part of) a person: {hits}")
     if "persons_exactly" in want and set(by_name) != set(want["persons_exactly"]):
         problems.append(f"persons {sorted(by_name)}, expected exactly {sorted(want['persons_exactly'])}")
+    if "persons_in_graph" in want:
+        # the persons the statement's facts hold: those named and the known holders of the offices
+        # it names without a holder (a holder the text names is one person, not two)
+        keys = set(ex.persons) | {p.holder.key for p in ex.posts.values() if p.holder is not None}
+        if len(keys) != want["persons_in_graph"]:
+            problems.append(f"persons in the graph {sorted(keys)}, expected {want['persons_in_graph']}")
     for pl in want.get("pledges", []):
         ok = any((pl.get("amount") is None or p.amount == Decimal(str(pl["amount"])))
                  and p.currency == pl.get("currency", p.currency)
@@ -135,7 +141,7 @@ def test_every_rule_family_has_golden_examples() -> None:
 
 def test_golden_files_are_well_formed() -> None:
     keys = {"events", "event_count", "never_participants", "persons", "not_persons", "persons_exactly",
-            "pledges", "pledge_count", "organisations"}
+            "persons_in_graph", "pledges", "pledge_count", "organisations"}
     for path in FILES:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert set(doc) <= {"note", "statement", "expect"}, path

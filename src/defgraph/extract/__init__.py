@@ -168,6 +168,29 @@ def _join(ex: Extraction, part: Extraction, off: int) -> None:
         ex.pledges.append(p)
 
 
+_INITIAL = re.compile(r"^(?-i:[A-Z])\.?$")
+
+
+def _holders_named_in_text(ex: Extraction) -> None:
+    """"the United States Secretary of Defense, Lloyd J. Austin III": the office's known holder
+    (rules/people.yaml, "Lloyd Austin") is the person the text names with a middle initial or a
+    generational suffix (phrasing.yaml generational_suffix), not a second person (batch zu)."""
+    suffix = rules().cues.get("generational_suffix")
+
+    def core(name: str) -> tuple[str, ...]:
+        words = [w for w in name.split() if not _INITIAL.match(w)
+                 and not (suffix is not None and suffix.fullmatch(w.rstrip(".")))]
+        return (words[0].lower(), words[-1].lower()) if len(words) >= 2 else tuple(w.lower() for w in words)
+
+    for post in ex.posts.values():
+        h = post.holder
+        if h is None or h.key in ex.persons:
+            continue
+        same = [q for q in ex.persons.values() if q.country == h.country and core(q.name) == core(h.name)]
+        if len(same) == 1:
+            post.holder = same[0]
+
+
 def _extract_section(st: Statement, home: str | None = None) -> Extraction:
     ctx = _context(st, home)
     ex = Extraction(statement=st)
@@ -204,6 +227,7 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
         if p.org and p.org not in ex.organisations:
             name = next((o.name for o in ctx.orgs if o.key == p.org), p.org)
             ex.organisations[p.org] = Organisation(p.org, name)
+    _holders_named_in_text(ex)
     drafts = _event_drafts(ctx)
     _attendance(ctx, drafts)
     drafts = _merge_drafts(drafts)

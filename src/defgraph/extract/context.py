@@ -64,7 +64,7 @@ def find_groups(text: str, day: date | None) -> list[GroupMention]:
             n = r.group_name_re.match(text, p.end())
             if n is not None and not any(o.start <= n.start() < o.end for o in out):
                 name = next(k for k, v in n.groupdict().items() if v is not None)
-                group = r.groups[int(name[1:])]
+                group = r.groups[int(name[1:].split("_")[0])]
                 if not group.as_members:
                     continue
                 out.append(GroupMention(n.start(), n.end(), group.key, tuple(group.members_on(day))))
@@ -98,7 +98,7 @@ def _counted_members(text: str, day: date | None, counted: re.Pattern[str],
             right = r.group_name_re.match(text, after.end())
             named = [right] if right is not None else named
         for g in reversed(named):
-            group = r.groups[int(next(k for k, v in g.groupdict().items() if v is not None)[1:])]
+            group = r.groups[int(next(k for k, v in g.groupdict().items() if v is not None)[1:].split("_")[0])]
             members = tuple(group.members_on(day))
             if len(members) == n:
                 found.append(GroupMention(m.start(), m.end(), group.key, members))
@@ -696,7 +696,11 @@ def _state_from_title(text: str, persons: list[PersonHit], countries: list[Count
     if len(left) != 1:
         return
     held = {q.country for q in persons if q.country and not q.is_post}
-    named = {c.iso3 for c in countries if c.start < title_end and not c.adjectival} - held
+    # (not the state the title names as helped: "Ships sail to support Tonga after eruption",
+    # batch zu; cue helped_before)
+    helped = rules().cues.get("helped_before")
+    named = {c.iso3 for c in countries if c.start < title_end and not c.adjectival
+             and not (helped is not None and helped.search(text, max(0, c.start - 30), c.start))} - held
     if not named and not any(c.start < title_end for c in countries):
         # a title that names no state: the states the body names as acting ("Türkiye would send
         # ...", not "the Lithuanian capital"), when one alone is no one's

@@ -1617,6 +1617,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if m.type == "Meeting" and m.side != d.side and d.bilateral != m.bilateral and not m.headline \
                     and not d.headline and not d.reference and not m.reference:
                 continue  # "hosted the summit ... On the sidelines of the summit, A and B held a bilateral meeting"
+            if _span_after_departure(m, d):
+                m.date, m.end_date, m.planned = d.date, d.end_date, d.planned
             if (m.date_explicit or (m.told_day and not m.headline)) and \
                     (d.date_explicit or (d.told_day and not d.headline)) and m.date != d.date \
                     and not _in_range(d, m):
@@ -2123,6 +2125,18 @@ def _same_parties(m: ev_rules.EventDraft, d: ev_rules.EventDraft) -> bool:
 def _multilateral(d: ev_rules.EventDraft) -> bool:
     states = [r for r in d.participants if r.kind == "country"]
     return _many(d) or len(states) > 2 or any(r.kind == "organisation" for r in d.participants)
+
+
+def _span_after_departure(m: ev_rules.EventDraft, d: ev_rules.EventDraft) -> bool:
+    """"A contingent left Katunayake for India on Monday to take part in the exercise ... The
+    exercise will be conducted from 16 to 29 August": the day told with the departure (cue
+    departure_for_event, read in the first event's sentences) is the trip's; the event named
+    again with its own span a few days later (window frame_before_days) is held then."""
+    cue = rules().cues.get("departure_for_event")
+    return cue is not None and m.type == d.type and not m.tentative and m.end_date is None \
+        and d.end_date is not None and m.date is not None and d.date is not None \
+        and timedelta(0) < d.date - m.date <= timedelta(days=rules().window("frame_before_days")) \
+        and any(cue.search(x.text) is not None for x in (m.sentence, *m.extra_spans))
 
 
 def _named_gathering(d: ev_rules.EventDraft) -> bool:

@@ -514,8 +514,12 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     donor: ActorRef | None = None
     givers, takers = _capitals_acting(ctx, s)
     runner: CountryMention | None = None
+    # "with Spanish Prime Minister X, who promised EUR 1 billion": X's state gives, never receives
+    giver_who = _giver_relative(ctx, ps, anchor)
     # Recipient: "to Ukraine", "for Ukraine's", "boost Ukraine's", "Ukraine's Armed Forces"
     for c in sorted(cs + takers, key=lambda x: x.start):
+        if giver_who is not None and c.iso3 == giver_who.key:
+            continue
         pre = ctx.text[max(s.start, c.start - 40):c.start]
         if _NOT_RECIPIENT_TO.search(pre) or rules().cues["envoy_to_before"].search(pre):
             continue  # "in addition to Australia's latest package", "Ambassador of X to Japan": no one receives here
@@ -611,6 +615,9 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         before = [ref for pos, ref in candidates if ref != recipient and pos not in things]
     if giver_from is not None and giver_from != recipient:
         donor = giver_from
+    elif giver_who is not None:
+        # "signed an agreement with Spanish Prime Minister X, who promised EUR 1 billion"
+        donor = giver_who
     elif re.search(_WE, s.text[: max(0, anchor - s.start)]) and (
             speaker := _quote_speaker(s, ps, anchor)) is not None:
         # '"We will provide EUR 50 million ...," Belgian Defence Minister X told reporters'
@@ -656,6 +663,23 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     if donor == recipient:
         donor = None
     return donor, recipient
+
+
+def _giver_relative(ctx: _Context, ps: list[tuple[PersonHit, int]], anchor: int) -> ActorRef | None:
+    """A person whose relative clause gives the amount ("with Spanish Prime Minister X, who
+    promised 1 billion euros"): the person's state gives (cue giver_relative_after, read right
+    after the person's name, the amount in that clause)."""
+    cue = rules().cues.get("giver_relative_after")
+    if cue is None:
+        return None
+    for p, pos in ps:
+        end = next((b for a, b in p.mentions if a == pos), None)
+        if not p.country or end is None or end >= anchor:
+            continue
+        m = cue.match(ctx.text, end)
+        if m is not None and m.end() <= anchor and not re.search(r"[.;]", ctx.text[m.end():anchor]):
+            return ActorRef("country", p.country)
+    return None
 
 
 def _giver_from(ctx: _Context, s: Sentence, cs: list[CountryMention], anchor: int) -> ActorRef | None:

@@ -131,6 +131,7 @@ class Group:
     names: list[str]
     members: list[Member]
     as_members: bool = True  # its full name after its members' people names its members
+    full_names: tuple[str, ...] = ()  # its other full names, read as `name` is ("Group of Seven")
 
     def members_on(self, day: dt.date | None) -> list[str]:
         """ISO3 codes of the members on that day (every member ever, when the day is unknown)."""
@@ -315,7 +316,8 @@ class Rules:
         members come before ("his counterparts from the Joint Expeditionary Force")."""
         if not self.groups:
             return None
-        return re.compile("(?:" + "|".join(f"(?P<n{i}>{re.escape(g.name)})" for i, g in enumerate(self.groups))
+        return re.compile("(?:" + "|".join(f"(?P<n{i}_{j}>{re.escape(n)})" for i, g in enumerate(self.groups)
+                                           for j, n in enumerate((g.name, *g.full_names)))
                           + r")(?![\w-])")
 
     @cached_property
@@ -944,8 +946,11 @@ def _add_groups(r: Rules, file: str, doc: dict[str, Any]) -> None:
             members.append(Member(_state(m, m.raw.get("state")), start, end))
         if not members:
             raise e.fail("a group needs members")
+        full = e.get("full_names", list, default=[])
+        if not all(isinstance(n, str) for n in full):
+            raise e.fail("full_names must be names (strings)")
         r.groups.append(Group(key, e.get("name", str, required=True), names, members,
-                              e.get("as_members", bool, default=True)))
+                              e.get("as_members", bool, default=True), tuple(full)))
 
 
 def _add_people(r: Rules, file: str, doc: dict[str, Any]) -> None:

@@ -230,11 +230,20 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         if own and "," in s.text:
             # "X, who will take up the post next month, also met Y": a day inside a closed
             # relative clause is its antecedent's, not the event's
-            closed = [(s.start + m.start(), s.start + m.end()) for m in ev_rules.CLOSED_RELATIVE.finditer(s.text)
+            # ("The exercise, which runs until 2 May, involves ...": a clause on the event's own
+            # noun that tells how long it runs gives that event's last day, cue end_ahead_before)
+            closed = [(s.start + m.start(), s.start + m.end(), _event_word_ends(s.text, m.start()))
+                      for m in ev_rules.CLOSED_RELATIVE.finditer(s.text)
                       if not ev_rules.find_triggers(Sentence(s.start + m.start(), s.start + m.end(), m.group()))]
             if closed:
-                own = [d for d in own if not any(a <= d.start < b for a, b in closed)]
-                ds = [d for d in ds if not any(a <= d.start < b for a, b in closed)]
+                end_cue = rules().cues.get("end_ahead_before")
+
+                def _elsewhere(d: DateMention) -> bool:
+                    return any(a <= d.start < b and not (
+                        of_event and end_cue is not None and end_cue.search(ctx.text, max(a, d.start - 30), d.start))
+                        for a, b, of_event in closed)
+                own = [d for d in own if not _elsewhere(d)]
+                ds = [d for d in ds if not _elsewhere(d)]
         if guest and len(guest) < len(own):
             # "General X, who is in Bhutan on a visit from 6 to 9 November, was granted an audience
             # yesterday": the clause's days are the guest's stay, not the day of the event reported
@@ -1391,6 +1400,13 @@ def _received_person(ctx: _Context, s: Sentence) -> ev_rules.Trigger | None:
                     return ev_rules.Trigger("Meeting", m.start(), m.start() + len(m.group().split()[0]),
                                             m.group().split()[0], False, s.text, s.start, kind="Meeting")
     return None
+
+
+def _event_word_ends(text: str, at: int) -> bool:
+    """Whether a trigger word of some event type ends at `at` ("The exercise|, which runs ...")."""
+    tail = text[max(0, at - 40):at]
+    return any(m.end() == len(tail) for et in rules().event_types for trig in et.triggers
+               for m in trig.pattern.finditer(tail))
 
 
 def _other_event_clauses(s: Sentence, t: ev_rules.Trigger, triggers: list[ev_rules.Trigger]) -> list[tuple[int, int]]:

@@ -1756,12 +1756,17 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                    and not (m.end_date is not None and m.date is not None and m.end_date > m.date
                             and h.end_date is None and h.type != "Visit")]
         compatible = compatible and bool(hosts_m)
+        # ("signed the memorandum on Monday at a meeting on the sidelines of the General
+        # Assembly": a meeting on the margins that is the occasion of a signing told in its
+        # sentence is that signing's talks, docs/annotation.md 9 (h))
+        signed_at = [h for h in hosts_m if m.side and h.type == "AgreementSigning" and h.sentence is m.sentence
+                     and h.date == m.date]
         if m.type == "Meeting" and hosts_m and not _meeting_of_many(m) and not _named_gathering(m) and compatible \
-                and not m.side and id(m) not in gatherings:
+                and (not m.side or signed_at) and id(m) not in gatherings:
             # the host of the same day, else the first ("consultations in Ottawa on 18
             # September" belong to that day's visit, not to the one in Washington before it)
-            same = next((h for h in hosts_m if m.date_explicit and h.date_explicit and
-                         (m.date == h.date or _in_range(m, h))), hosts_m[0])
+            same = signed_at[0] if signed_at else next((h for h in hosts_m if m.date_explicit and h.date_explicit and
+                                                        (m.date == h.date or _in_range(m, h))), hosts_m[0])
             _absorb(same, m)
             if m.bilateral and m.sentence is not same.sentence and _states(m) == _states(same):
                 same.talks_inside = True

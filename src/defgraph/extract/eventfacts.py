@@ -590,9 +590,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 talks = next((x for x in reversed(drafts) if x.sentence.start < s.start and x.type == "Meeting"
                               and not x.earlier_leg and x.date_explicit and x.date is not None and not x.planned and not x.side),
                              None) if not future and after_talks is not None and after_talks.match(s.text) else None
-                told_at = None if future or talks is not None else _last_day_told(ctx, s, day0)
+                # (an event under way whose end is told ahead, "The exercise will continue until
+                # January 26", is on the day told before, like one told in the present)
+                not_yet = future and closing is None
+                told_at = None if not_yet or talks is not None else _last_day_told(ctx, s, day0)
                 told = told_at[0] if told_at else None
-                d.date = None if future else (told or (talks.date if talks is not None else day0))
+                d.date = None if not_yet else (told or (talks.date if talks is not None else day0))
                 if talks is not None:
                     # "Following the talks, the two leaders witnessed the exchange of ...": the talks' day
                     d.date_explicit = True
@@ -625,8 +628,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if closing is not None and d.date is not None and d.end_date is None and closing.date > d.date:
                 d.end_date = closing.date
             d.planned = future and (d.date is None or day0 is None or d.date >= day0)
-            if future and (not chosen or chosen.vague):
-                d.tentative = True  # "to be hosted by Australia later this year": a plan without a day
+            if future and (not chosen or chosen.vague) and closing is None:
+                # "to be hosted by Australia later this year": a plan without a day (not an event
+                # under way whose end is told ahead: "The exercise will continue until January 26")
+                d.tentative = True
             if d.count and t.type == "Meeting":
                 d.confidence += R.confidence("event_count_bonus")
             if t.type == "Meeting" and not d.headline and not t.convening and rules().cues["the_event_again"].match(

@@ -1756,7 +1756,10 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # the visit's, tells another meeting; cue sequence_open)
         apart = m.type == "Meeting" and m.sentence.start > 0 and bool(_people(m)) and \
             rules().cues["sequence_open"].match(m.sentence.text) is not None
-        hosts_m = [h for h in hosts if not (m.leg and h.leg and m.leg != h.leg) and not _leg_before(m, h) and _same_sides(m, h) and not _other_counterpart(m, h) and not _elsewhere(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
+        # (a ship's port call in Busan holds no meeting of its states told in another city: "held
+        # the first meeting of their consultative group in Seoul on Tuesday, and on the same day a
+        # U.S. submarine made a port call in Busan"; cue port_call_word)
+        hosts_m = [h for h in hosts if not (m.leg and h.leg and m.leg != h.leg) and not _leg_before(m, h) and _same_sides(m, h) and not _other_counterpart(m, h) and not _elsewhere(m, h) and not _port_call_elsewhere(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
                    and not (apart and m.sentence is not h.sentence and _people(h) and not _people(m) & _people(h))
                    and not (m.end_date is not None and m.date is not None and m.end_date > m.date
                             and h.end_date is None and h.type != "Visit")]
@@ -2036,6 +2039,14 @@ def _elsewhere(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
     ("met Trump at the White House ... flew to London the next day")."""
     return h.type == "Visit" and m.place is not None and h.place is not None and bool(m.place.iso3) \
         and bool(h.place.iso3) and m.place.iso3 != h.place.iso3
+
+
+def _port_call_elsewhere(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
+    """A ship's port call (cue port_call_word in the visit's sentences) and a meeting told in
+    another city: the meeting is no talk inside the ship's visit."""
+    cue = rules().cues.get("port_call_word")
+    return h.type == "Visit" and cue is not None and _other_city(m, h) and \
+        any(cue.search(sp.text) is not None for sp in [h.sentence] + h.extra_spans)
 
 
 def _next_leg_of_plan(d: ev_rules.EventDraft, m: ev_rules.EventDraft) -> bool:

@@ -380,7 +380,7 @@ people:
                                  "gift_told", "forward_commitment", "package_told_before",
                                  "government_role", "accompanied", "attended_together_after", "ship_class", "meta_line_key",
                                  "on_side_before", "not_on_side", "office_possessive", "office_clause", "recurring_format", "topics_after", "earlier_after", "attend", "intent", "recalled",
-                                 "end_ahead_before", "port_call_word"])
+                                 "end_ahead_before", "port_call_word", "office_modifier_after_state"])
 def test_person_and_pledge_cues_stay_fast_on_hostile_text(cue: str) -> None:
     """Each cue read from a position or searched in a sentence or a title takes time in
     proportion to the text, never its square, on 40 kB of runs of spaces, commas, repeated

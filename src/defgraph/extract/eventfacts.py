@@ -823,8 +823,9 @@ _N_DAY = re.compile(r"\b(?P<n>\d{1,2}|" + NUMBER_WORDS_RE + r")[- ]day\s+(?:[\w'
 def _end_day(text: str, s: Sentence, start: DateMention, dates: list[DateMention]) -> date | None:
     """The last day of an event told with its first: "a three-day port call ending on Friday",
     "arrived on Wednesday on a four-day visit", "is scheduled to leave Colombo on 20 August"."""
+    longest = rules().window("end_told_max_days")
     for x in dates:
-        if x is not start and 0 < (x.date - start.date).days <= 31 and _UNTIL.search(text[max(s.start, x.start - 60):x.start]):
+        if x is not start and 0 < (x.date - start.date).days <= longest and _UNTIL.search(text[max(s.start, x.start - 60):x.start]):
             return x.date
         if x is not start and x.relative and x.text.lower().split()[0] in ("until", "till") and x.end_date is None:
             # "arrived on Monday for a visit lasting until Wednesday": the first such weekday after it

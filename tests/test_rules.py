@@ -382,7 +382,8 @@ people:
                                  "on_side_before", "not_on_side", "office_possessive", "office_clause", "recurring_format", "topics_after", "earlier_after", "attend", "intent", "recalled",
                                  "place_context_after", "called_off", "possible_after", "negation", "intent_coordinated",
                                  "trip_for_gathering", "members_from", "departure_for_event",
-                                 "giver_relative_after", "helped_before", "procurement_more"])
+                                 "giver_relative_after", "helped_before", "procurement_more",
+                                 "end_ahead_before", "port_call_word", "office_modifier_after_state"])
 def test_person_and_pledge_cues_stay_fast_on_hostile_text(cue: str) -> None:
     """Each cue read from a position or searched in a sentence or a title takes time in
     proportion to the text, never its square, on 40 kB of runs of spaces, commas, repeated

@@ -604,9 +604,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 talks = next((x for x in reversed(drafts) if x.sentence.start < s.start and x.type == "Meeting"
                               and not x.earlier_leg and x.date_explicit and x.date is not None and not x.planned and not x.side),
                              None) if not future and after_talks is not None and after_talks.match(s.text) else None
-                told_at = None if future or talks is not None else _last_day_told(ctx, s, day0)
+                # (an event under way whose end is told ahead, "The exercise will continue until
+                # January 26", is on the day told before, like one told in the present)
+                not_yet = future and closing is None
+                told_at = None if not_yet or talks is not None else _last_day_told(ctx, s, day0)
                 told = told_at[0] if told_at else None
-                d.date = None if future else (told or (talks.date if talks is not None else day0))
+                d.date = None if not_yet else (told or (talks.date if talks is not None else day0))
                 if talks is not None:
                     # "Following the talks, the two leaders witnessed the exchange of ...": the talks' day
                     d.date_explicit = True
@@ -639,8 +642,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if closing is not None and d.date is not None and d.end_date is None and closing.date > d.date:
                 d.end_date = closing.date
             d.planned = future and (d.date is None or day0 is None or d.date >= day0)
-            if future and (not chosen or chosen.vague):
-                d.tentative = True  # "to be hosted by Australia later this year": a plan without a day
+            if future and (not chosen or chosen.vague) and closing is None:
+                # "to be hosted by Australia later this year": a plan without a day (not an event
+                # under way whose end is told ahead: "The exercise will continue until January 26")
+                d.tentative = True
             if d.count and t.type == "Meeting":
                 d.confidence += R.confidence("event_count_bonus")
             if t.type == "Meeting" and not d.headline and not t.convening and rules().cues["the_event_again"].match(
@@ -835,8 +840,9 @@ _N_DAY = re.compile(r"\b(?P<n>\d{1,2}|" + NUMBER_WORDS_RE + r")[- ]day\s+(?:[\w'
 def _end_day(text: str, s: Sentence, start: DateMention, dates: list[DateMention]) -> date | None:
     """The last day of an event told with its first: "a three-day port call ending on Friday",
     "arrived on Wednesday on a four-day visit", "is scheduled to leave Colombo on 20 August"."""
+    longest = rules().window("end_told_max_days")
     for x in dates:
-        if x is not start and 0 < (x.date - start.date).days <= 31 and _UNTIL.search(text[max(s.start, x.start - 60):x.start]):
+        if x is not start and 0 < (x.date - start.date).days <= longest and _UNTIL.search(text[max(s.start, x.start - 60):x.start]):
             return x.date
         if x is not start and x.relative and x.text.lower().split()[0] in ("until", "till") and x.end_date is None:
             # "arrived on Monday for a visit lasting until Wednesday": the first such weekday after it
@@ -1777,17 +1783,25 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # the visit's, tells another meeting; cue sequence_open)
         apart = m.type == "Meeting" and m.sentence.start > 0 and bool(_people(m)) and \
             rules().cues["sequence_open"].match(m.sentence.text) is not None
-        hosts_m = [h for h in hosts if not (m.leg and h.leg and m.leg != h.leg) and not _leg_before(m, h) and _same_sides(m, h) and not _other_counterpart(m, h) and not _elsewhere(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
+        # (a ship's port call in Busan holds no meeting of its states told in another city: "held
+        # the first meeting of their consultative group in Seoul on Tuesday, and on the same day a
+        # U.S. submarine made a port call in Busan"; cue port_call_word)
+        hosts_m = [h for h in hosts if not (m.leg and h.leg and m.leg != h.leg) and not _leg_before(m, h) and _same_sides(m, h) and not _other_counterpart(m, h) and not _elsewhere(m, h) and not _port_call_elsewhere(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
                    and not (apart and m.sentence is not h.sentence and _people(h) and not _people(m) & _people(h))
                    and not (m.end_date is not None and m.date is not None and m.end_date > m.date
                             and h.end_date is None and h.type != "Visit")]
         compatible = compatible and bool(hosts_m)
+        # ("signed the memorandum on Monday at a meeting on the sidelines of the General
+        # Assembly": a meeting on the margins that is the occasion of a signing told in its
+        # sentence is that signing's talks, docs/annotation.md 9 (h))
+        signed_at = [h for h in hosts_m if m.side and h.type == "AgreementSigning" and h.sentence is m.sentence
+                     and h.date == m.date]
         if m.type == "Meeting" and hosts_m and not _meeting_of_many(m) and not _named_gathering(m) and compatible \
-                and not m.side and id(m) not in gatherings:
+                and (not m.side or signed_at) and id(m) not in gatherings:
             # the host of the same day, else the first ("consultations in Ottawa on 18
             # September" belong to that day's visit, not to the one in Washington before it)
-            same = next((h for h in hosts_m if m.date_explicit and h.date_explicit and
-                         (m.date == h.date or _in_range(m, h))), hosts_m[0])
+            same = signed_at[0] if signed_at else next((h for h in hosts_m if m.date_explicit and h.date_explicit and
+                                                        (m.date == h.date or _in_range(m, h))), hosts_m[0])
             _absorb(same, m)
             if m.bilateral and m.sentence is not same.sentence and _states(m) == _states(same):
                 same.talks_inside = True
@@ -2052,6 +2066,14 @@ def _elsewhere(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
     ("met Trump at the White House ... flew to London the next day")."""
     return h.type == "Visit" and m.place is not None and h.place is not None and bool(m.place.iso3) \
         and bool(h.place.iso3) and m.place.iso3 != h.place.iso3
+
+
+def _port_call_elsewhere(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
+    """A ship's port call (cue port_call_word in the visit's sentences) and a meeting told in
+    another city: the meeting is no talk inside the ship's visit."""
+    cue = rules().cues.get("port_call_word")
+    return h.type == "Visit" and cue is not None and _other_city(m, h) and \
+        any(cue.search(sp.text) is not None for sp in [h.sentence] + h.extra_spans)
 
 
 def _next_leg_of_plan(d: ev_rules.EventDraft, m: ev_rules.EventDraft) -> bool:

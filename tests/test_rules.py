@@ -254,6 +254,11 @@ def test_a_malformed_word_list_is_named(tmp_path: Path, text: str, needle: str) 
     ("scales:\n  - {words: {}, note: n}\n", "'words' must not be empty"),
     ("scales:\n  - {words: {lakh: 100000}, spelt: true, note: n}\n", "unknown key(s) spelt"),
     ("cues:\n  amount_qualifier: {words: [], note: n}\n", "'words' must not be empty"),
+    ("currency_families:\n  - {names: {Krone: crown}, note: n}\n", "'Krone' must be written in lower case"),
+    ("currency_families:\n  - {names: {krone: 2}, note: n}\n", "the family of 'krone' must be one word in lower case"),
+    ("currency_families:\n  - {names: {krone: crown}}\n", "missing 'note'"),
+    ("cues:\n  spelled_unit: {words: [one, two], values: {one: 1}, note: n}\n", "no value for 'two'"),
+    ("cues:\n  spelled_unit: {words: [one, two], note: n}\n", "needs the number each word of its group stands for"),
 ])
 def test_a_malformed_money_table_is_named(tmp_path: Path, text: str, needle: str) -> None:
     path = _write(tmp_path, text)

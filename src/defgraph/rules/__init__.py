@@ -37,7 +37,7 @@ ENV = "DEFGRAPH_RULES"
 CUE_KEYS = frozenset({"pattern", "words", "note", "ignore_case", "values"})
 CUE_GROUPS = {"office_of_state": 1, "nth_day_of": 1, "plural_count_before": 1,
               "plural_office_after": 1, "counted_members": 1}
-CUE_VALUES = frozenset({"nth_day_of", "plural_count_before", "counted_members"})
+CUE_VALUES = frozenset({"nth_day_of", "plural_count_before", "counted_members", "spelled_unit"})
 # Cues the extractor reads with no fallback, checked once every file is loaded (a missing one is
 # refused at start, not met as a KeyError in the middle of a statement), with the file that holds
 # each. (Older cues read by name are not listed yet.)
@@ -53,7 +53,7 @@ CUES_READ = {
     **dict.fromkeys((
         "pledge_word", "cumulative_total", "not_new_before", "procurement", "given_before", "part_of_total",
         "in_kind_verb", "pledge_items"), "pledges.yaml"),
-    **dict.fromkeys(("amount_qualifier", "conversion_gap", "equivalent_before"), "money.yaml")}
+    **dict.fromkeys(("amount_qualifier", "conversion_gap", "equivalent_before", "spelled_unit"), "money.yaml")}
 
 # cues the extractor reads word by word: they must give `words`, not a pattern
 CUES_AS_WORDS = frozenset({"bare_weekday_verb"})
@@ -236,6 +236,9 @@ class Rules:
     generic_signs: set[str] = field(default_factory=set)
     currency_words: dict[str, str] = field(default_factory=dict)
     currency_singular: dict[str, str] = field(default_factory=dict)
+    # GeoNames' names of the currencies of one family (lower case) -> the family's name ("krone" ->
+    # "crown"): a shared word for one of them is the payer's own
+    currency_families: dict[str, str] = field(default_factory=dict)
     scales: dict[str, int] = field(default_factory=dict)
     spelled_scales: list[str] = field(default_factory=list)
 
@@ -834,6 +837,10 @@ def _add_event_types(r: Rules, file: str, doc: dict[str, Any]) -> None:
                     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                         raise c.fail(f"values: {word!r} must be a whole number, got {value!r}")
                 r.cue_values[name] = {str(k).lower(): int(v) for k, v in values.items()}
+                # (a cue given as words: each word stands for a number)
+                lacking = [w for w in words or () if w.lower() not in r.cue_values[name]]
+                if lacking:
+                    raise c.fail(f"values: no value for {lacking[0]!r} (each of the cue's words needs one)")
 
 
 def _cue_pattern(c: _Entry, flags: int) -> re.Pattern[str]:
@@ -1041,7 +1048,8 @@ def _add_numbers(r: Rules, file: str, doc: dict[str, Any], builtin: bool) -> Non
 def _add_money(r: Rules, file: str, doc: dict[str, Any]) -> None:
     families: tuple[tuple[str, str, dict[str, Any]], ...] = (
         ("currency_signs", "signs", r.currency_signs), ("currency_words", "words", r.currency_words),
-        ("currency_singular", "words", r.currency_singular), ("scales", "words", r.scales))
+        ("currency_singular", "words", r.currency_singular), ("scales", "words", r.scales),
+        ("currency_families", "names", r.currency_families))
     flags = {"currency_signs": "generic", "scales": "spelled"}
     for family, key, target in families:
         for e in _entries(file, doc, family):
@@ -1056,9 +1064,12 @@ def _add_money(r: Rules, file: str, doc: dict[str, Any]) -> None:
                 if not isinstance(word, str) or not word.strip():
                     raise e.fail(f"{key!r}: {word!r} must be a non-empty string (quote a word YAML reads "
                                  "as something else: 'No', '1')")
-                if key == "words" and word != word.lower():
+                if key in ("words", "names") and word != word.lower():
                     raise e.fail(f"{key!r}: {word!r} must be written in lower case (it is looked up so)")
-                if family == "scales":
+                if family == "currency_families":
+                    if not isinstance(value, str) or not re.fullmatch(r"[a-z]+", value):
+                        raise e.fail(f"{key!r}: the family of {word!r} must be one word in lower case, got {value!r}")
+                elif family == "scales":
                     if not isinstance(value, int) or isinstance(value, bool) or value < 2:
                         raise e.fail(f"{key!r}: the value of {word!r} must be a whole number above 1, got {value!r}")
                 elif not _currency(value):
@@ -1081,7 +1092,7 @@ _FAMILIES = {"event_types", "cues", "offices", "national_offices", "ranks", "hon
              "post_nominals", "particles", "given_abbreviations", "not_names", "organisations", "institutions", "groups",
              "known", "words", "windows", "confidences", "country_forms", "capital_forms", "combining",
              "ambiguous_names", "proper_names", "feature_names", "people", "currency_signs", "currency_words",
-             "currency_singular", "scales"}
+             "currency_singular", "scales", "currency_families"}
 
 
 @cache

@@ -205,8 +205,9 @@ def test_patterns_searched_in_sentences_find_behind_their_lookahead_what_they_fo
     characters (rules.quick_start) find what the plain patterns find."""
     from defgraph.extract import eventfacts, events, money, pledgefacts, pledges
 
-    quick = [events._COUNT, events._BY_CONVENOR, pledges.ITEMS, money._SCALE_WORD, money._MONEY, money._SPELLED] + [
-        getattr(eventfacts, n) for n in ("_N_DAY _BILATERAL _PLACE_BREAK _SAYING_BEFORE _SEPARATE _ENDED _BEGAN _UNTIL "
+    quick = [events._COUNT, events._BY_CONVENOR, pledges.ITEMS, money._SCALE_WORD, money._MONEY, money._SPELLED,
+             eventfacts._n_day()] + [
+        getattr(eventfacts, n) for n in ("_BILATERAL _PLACE_BREAK _SAYING_BEFORE _SEPARATE _ENDED _BEGAN _UNTIL "
                                          "_HOSTED_BY_BEFORE _COUNTED _CLAUSE_BREAK _BACKGROUND_TIME _MONTH_YEAR").split()
     ] + [getattr(pledgefacts, n) for n in
          "_RECIPIENT_BEFORE _REPORTED _NOT_RECIPIENT_TO _HABIT _CAPITAL_SUBJECT _MADE_IN _AID_TO".split()]

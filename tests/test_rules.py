@@ -234,6 +234,9 @@ def test_a_cue_replaced_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.Mo
     ("cues:\n  pledge_items: {pattern: 'drones?'}\n", "missing 'note'"),
     ("cues:\n  given_before: {pattern: 'provid(', note: n}\n", "bad regular expression"),
     ("cues:\n  bare_weekday_verb: {pattern: 'agreed|met', note: n}\n", "give 'words', not a pattern"),
+    ("cues:\n  number_word: {words: [two, a dozen], values: {two: 2}, note: n}\n", "no value for 'a dozen'"),
+    ("cues:\n  number_word: {words: [two], values: {two: -2}, note: n}\n", "must be a whole number"),
+    ("cues:\n  number_word: {words: [two, three], note: n}\n", "needs the number each word"),
 ])
 def test_a_malformed_word_list_is_named(tmp_path: Path, text: str, needle: str) -> None:
     path = _write(tmp_path, text)

@@ -16,7 +16,7 @@ from ..model import (
     Person,
     Span,
 )
-from ..rules import quick_start, rules
+from ..rules import Rules, per_rules, quick_start, rules
 from ..vocab import slug
 from . import events as ev_rules
 from .context import (
@@ -32,7 +32,7 @@ from .countries import (
 from .dates import DateMention, resolve_relative
 from .lexicon import OrgMention
 from .places import PlaceMention
-from .text import NUMBER_WORDS_RE, Sentence, may_match, number_value
+from .text import Sentence, may_match, number_value
 
 
 def _span(text: str, start: int, end: int) -> Span:
@@ -538,7 +538,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                               _BEGAN.search(ctx.text, max(s.start, x.start - 30), x.start)), None)
                 if began is not None:
                     chosen = replace(began, end_date=chosen.date)
-                elif (span := _N_DAY.search(s.text, max(0, chosen.end - s.start), t.end - s.start)) is not None \
+                elif (span := _n_day().search(s.text, max(0, chosen.end - s.start), t.end - s.start)) is not None \
                         and (n_days := number_value(span.group("n")) or 0) >= 2 and n_days <= 14:
                     # "today concluded the two-day G20 Foreign Ministers' Meeting": the day it ended
                     # is its last, its first that many days before
@@ -558,7 +558,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             n = rules().cue_values["nth_day_of"].get(nth.group(1).lower(), 0) if nth else 0
             if n == 0 and nth is not None:
                 # "on the last day of a three-day visit": the span's last day, its first before it
-                span = _N_DAY.search(ctx.text, nth.start(), min(s.end, t.end + 40))
+                span = _n_day().search(ctx.text, nth.start(), min(s.end, t.end + 40))
                 n = (number_value(span.group("n")) or 0) if span is not None else 0
                 n = n if 2 <= n <= 14 else 0
             if n > 0 and chosen is not None:
@@ -572,7 +572,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.date, d.end_date, d.date_explicit = chosen.date, chosen.end_date, True
                 if d.end_date is None and not chosen.vague:
                     d.end_date = _end_day(ctx.text, s, chosen, exact)
-                    span = _N_DAY.search(s.text)
+                    span = _n_day().search(s.text)
                     closing_cue = R.cues.get("span_closing_after")
                     if d.end_date is not None and span is not None and closing_cue is not None and t.type in host_party \
                             and closing_cue.match(s.text, span.end()):
@@ -811,8 +811,12 @@ _ENDED = re.compile(r"\b(?:ended|ends|concluded|concludes|completed|wrapped up|c
 _BEGAN = re.compile(r"\b(?:began|begun|begins|started|starts|opened|arrived)\b[^.;]{0,20}$", re.I)
 _UNTIL = re.compile(r"\b(?:ending|ends|until|till|through|to leave\b[^.;]{0,40}?)\s+(?:on\s+)?"
                     r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?)?$", re.I)
-_N_DAY = re.compile(r"\b(?P<n>\d{1,2}|" + NUMBER_WORDS_RE + r")[- ]day\s+(?:[\w'’]+\s+){0,3}?(?:visit|port call|call|stay|trip|tour|talks|meeting|"
-                    r"conference|session|dialogue|exercise)\b", re.I)
+@per_rules
+def _n_day(r: Rules) -> re.Pattern[str]:
+    """An event's length in days: "a three-day visit" (a count in words: cue number_word)."""
+    return quick_start(re.compile(
+        r"\b(?P<n>\d{1,2}|" + r.cue_texts["number_word"] + r")[- ]day\s+(?:[\w'’]+\s+){0,3}?(?:visit|port call|"
+        r"call|stay|trip|tour|talks|meeting|conference|session|dialogue|exercise)\b", re.I))
 
 
 def _end_day(text: str, s: Sentence, start: DateMention, dates: list[DateMention]) -> date | None:
@@ -826,7 +830,7 @@ def _end_day(text: str, s: Sentence, start: DateMention, dates: list[DateMention
             ahead = (x.date.weekday() - start.date.weekday()) % 7
             if ahead:
                 return start.date + timedelta(days=ahead)
-    m = _N_DAY.search(s.text)
+    m = _n_day().search(s.text)
     if m is not None:
         n = number_value(m.group("n")) or 0
         if 2 <= n <= 31:
@@ -2213,9 +2217,9 @@ def _label(d: ev_rules.EventDraft, ctx: _Context, persons: dict[str, Person],
 
 # searched in sentences and windows: behind a lookahead of their first characters
 # (rules.quick_start), not tried at every position
-(_N_DAY, _BILATERAL, _PLACE_BREAK, _SAYING_BEFORE, _SEPARATE, _ENDED, _BEGAN, _UNTIL, _HOSTED_BY_BEFORE,
+(_BILATERAL, _PLACE_BREAK, _SAYING_BEFORE, _SEPARATE, _ENDED, _BEGAN, _UNTIL, _HOSTED_BY_BEFORE,
     _COUNTED, _CLAUSE_BREAK, _BACKGROUND_TIME, _MONTH_YEAR) = map(
-    quick_start, (_N_DAY, _BILATERAL, _PLACE_BREAK, _SAYING_BEFORE, _SEPARATE, _ENDED, _BEGAN,
+    quick_start, (_BILATERAL, _PLACE_BREAK, _SAYING_BEFORE, _SEPARATE, _ENDED, _BEGAN,
         _UNTIL, _HOSTED_BY_BEFORE, _COUNTED, _CLAUSE_BREAK, _BACKGROUND_TIME, _MONTH_YEAR))
 
 

@@ -12,7 +12,6 @@ from ..model import ActorRef
 from ..rules import EventType, Rules, first_chars, per_rules, quick_start, required_words, rules
 from .text import (
     MAX_SENTENCE,
-    NUMBER_WORDS_RE,
     Sentence,
     Words,
     WordSet,
@@ -28,12 +27,23 @@ from .text import (
 # a headline's infinitive: "Minister to visit Japan", "Indonesia, Australia to sign agreement"
 _HEADLINE_FUTURE = re.compile(r"^[^.;:]{0,100}?\b[A-Z][\w'’-]*\s+to\s+$")
 
-_COUNT = re.compile(
-    r"\b(?P<n>\d{1,3}|" + NUMBER_WORDS_RE + r")\s+"
-    r"(?:(?:other|partner|member|allied|participating|NATO|EU|European|like-minded|international|"
-    r"countries'|nations'|defence|defense|[A-Z][\w-]+)\s+){0,3}"
-    r"(?P<what>nations|countries|allies|partners|member states|states|defen[cs]e ministers|ministers|"
-    r"delegations|governments)\b", re.I)
+@per_rules
+def _count(r: Rules) -> re.Pattern[str]:
+    """A number of participants: "12 partner nations", "the six member states" (a count in
+    words: cue number_word)."""
+    return quick_start(re.compile(
+        r"\b(?P<n>\d{1,3}|" + r.cue_texts["number_word"] + r")\s+"
+        r"(?:(?:other|partner|member|allied|participating|NATO|EU|European|like-minded|international|"
+        r"countries'|nations'|defence|defense|[A-Z][\w-]+)\s+){0,3}"
+        r"(?P<what>nations|countries|allies|partners|member states|states|defen[cs]e ministers|ministers|"
+        r"delegations|governments)\b", re.I))
+
+
+def __getattr__(name: str) -> Any:
+    """The module's former name of the pattern (events._COUNT): the rules in force's."""
+    if name == "_COUNT":
+        return _count()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _NEXT_WORD = re.compile(r"\s+(\w+)")
@@ -306,7 +316,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
 
 def participant_count(text: str) -> int | None:
     best = None
-    for m in _COUNT.finditer(text):
+    for m in _count().finditer(text):
         n = number_value(m.group("n"))
         if n and 2 <= n <= 300:
             best = n if best is None else max(best, n)
@@ -384,5 +394,4 @@ def convenor_after_by(sentence_text: str) -> tuple[int, int] | None:
 
 # searched in sentences and windows: behind a lookahead of their first characters
 # (rules.quick_start), not tried at every position
-_COUNT, _BY_CONVENOR = map(
-    quick_start, (_COUNT, _BY_CONVENOR))
+_BY_CONVENOR = quick_start(_BY_CONVENOR)

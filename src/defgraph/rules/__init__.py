@@ -37,7 +37,7 @@ ENV = "DEFGRAPH_RULES"
 CUE_KEYS = frozenset({"pattern", "words", "note", "ignore_case", "values"})
 CUE_GROUPS = {"office_of_state": 1, "nth_day_of": 1, "plural_count_before": 1,
               "plural_office_after": 1, "counted_members": 1}
-CUE_VALUES = frozenset({"nth_day_of", "plural_count_before", "counted_members", "spelled_unit"})
+CUE_VALUES = frozenset({"nth_day_of", "plural_count_before", "counted_members", "spelled_unit", "number_word"})
 # Cues the extractor reads with no fallback, checked once every file is loaded (a missing one is
 # refused at start, not met as a KeyError in the middle of a statement), with the file that holds
 # each. (Older cues read by name are not listed yet.)
@@ -49,7 +49,7 @@ CUES_READ = {
         "plural_offices_of_states", "plural_office_before_holders", "speech_verb", "generational_suffix",
         "place_context_before", "place_name_particle", "place_name_particle_before_capital", "demonym_suffix",
         "meeting_verb_after_pair", "capital_pair_verb", "delegation_led_by", "serves_as_before",
-        "state_style_noun", "served_body_word", "bare_weekday_verb"), "phrasing.yaml"),
+        "state_style_noun", "served_body_word", "bare_weekday_verb", "number_word"), "phrasing.yaml"),
     **dict.fromkeys((
         "pledge_word", "cumulative_total", "not_new_before", "procurement", "given_before", "part_of_total",
         "in_kind_verb", "pledge_items"), "pledges.yaml"),

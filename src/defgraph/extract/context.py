@@ -166,9 +166,6 @@ class _Context:
         return hits[0] if hits else None
 
 
-_TLD_COUNTRY = {"uk": "GBR", "gov": "USA", "mil": "USA", "us": "USA"}
-
-
 def _institution_in(text: str) -> str | None:
     """A national institution named in running text ("The Department of Defense is announcing")."""
     for pattern, iso3 in rules().institutions:
@@ -189,9 +186,10 @@ def publisher_country(statement: Statement) -> str | None:
     if url:
         host = (urlparse(url).hostname or "").lower()
         labels = host.split(".")
-        if labels and labels[-1] in _TLD_COUNTRY:
-            return _TLD_COUNTRY[labels[-1]]
-        if labels and len(labels[-1]) == 2 and labels[-1] not in ("eu", "io", "co", "tv", "me"):
+        domains = rules().domains  # (countries.yaml: a domain's state, None for no state's)
+        if labels and domains.get(labels[-1]) is not None:
+            return domains[labels[-1]]
+        if labels and len(labels[-1]) == 2 and labels[-1] not in domains:
             import pycountry
 
             found = pycountry.countries.get(alpha_2=labels[-1].upper())

@@ -225,6 +225,9 @@ class Rules:
     country_forms: dict[str, str] = field(default_factory=dict)  # form -> ISO3
     combining: dict[str, str] = field(default_factory=dict)  # compound prefix -> ISO3
     capital_forms: dict[str, str] = field(default_factory=dict)  # a capital's name -> ISO3
+    # a web site's top-level domain (lower case) -> the state that publishes there, or None for a
+    # two-letter domain that names no state (read before the ISO 3166 two-letter codes)
+    domains: dict[str, str | None] = field(default_factory=dict)
     ambiguous_names: set[str] = field(default_factory=set)
     proper_names: set[str] = field(default_factory=set)
     feature_names: list[str] = field(default_factory=list)  # seas and straits named after a state
@@ -1006,6 +1009,14 @@ def _add_countries(r: Rules, file: str, doc: dict[str, Any]) -> None:
                 if not isinstance(form, str) or not form.strip():
                     raise e.fail(f"form {form!r} must be a non-empty string")
                 forms_of[form] = state
+    for e in _entries(file, doc, "domains"):
+        e.note()
+        state = e.raw.get("state")
+        state = None if state is None else _state(e, state)
+        for domain in e.get("domains", list, required=True):
+            if not isinstance(domain, str) or not re.fullmatch(r"[a-z]{2,}", domain):
+                raise e.fail(f"domain {domain!r} must be a top-level domain in lower case, without its dot")
+            r.domains[domain] = state
     for e in _entries(file, doc, "combining"):
         e.note()
         prefix = e.get("prefix", str, required=True)
@@ -1090,7 +1101,7 @@ def _currency(code: Any) -> bool:
 
 _FAMILIES = {"event_types", "cues", "offices", "national_offices", "ranks", "honorifics",
              "post_nominals", "particles", "given_abbreviations", "not_names", "organisations", "institutions", "groups",
-             "known", "words", "windows", "confidences", "country_forms", "capital_forms", "combining",
+             "known", "words", "windows", "confidences", "country_forms", "capital_forms", "domains", "combining",
              "ambiguous_names", "proper_names", "feature_names", "people", "currency_signs", "currency_words",
              "currency_singular", "scales", "currency_families"}
 

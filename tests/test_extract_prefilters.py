@@ -209,8 +209,8 @@ def test_patterns_searched_in_sentences_find_behind_their_lookahead_what_they_fo
              eventfacts._n_day()] + [
         getattr(eventfacts, n) for n in ("_BILATERAL _PLACE_BREAK _SAYING_BEFORE _SEPARATE _ENDED _BEGAN _UNTIL "
                                          "_HOSTED_BY_BEFORE _COUNTED _CLAUSE_BREAK _BACKGROUND_TIME _MONTH_YEAR").split()
-    ] + [getattr(pledgefacts, n) for n in
-         "_RECIPIENT_BEFORE _REPORTED _NOT_RECIPIENT_TO _HABIT _CAPITAL_SUBJECT _MADE_IN _AID_TO".split()]
+    ] + [getattr(pledges, n) for n in
+         "_RECIPIENT_BEFORE _REPORTED _NOT_RECIPIENT_TO _HABIT _MADE_IN _AID_TO".split()] + [pledgefacts._capital_subject()]
     pieces = ["two", "Three", "ministers", "hosted", "by", "the", "second", "day", "of", "bilateral", "separate",
               "meetings", "until", "began", "ended", "on", "June", "2025", "€", "$", "EUR", "USD", "5", "1.2",
               "million", "Billion", "thousand", "euros", "dollars", "to", "Ukraine", "for", "said", "told", ",", ".",

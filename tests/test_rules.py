@@ -239,6 +239,8 @@ def test_a_cue_replaced_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.Mo
     ("cues:\n  given_before: {pattern: 'provid(', note: n}\n", "bad regular expression"),
     ("cues:\n  bare_weekday_verb: {pattern: 'agreed|met', note: n}\n", "give 'words', not a pattern"),
     ("cues:\n  number_word: {words: [two, a dozen], values: {two: 2}, note: n}\n", "no value for 'a dozen'"),
+    ("cues:\n  acts_after: {pattern: '\\s+(?:will|has', note: n}\n", "bad regular expression"),
+    ("cues:\n  recipient_before: {pattern: '\\bto\\s+$'}\n", "missing 'note'"),
     ("cues:\n  number_word: {words: [two], values: {two: -2}, note: n}\n", "must be a whole number"),
     ("cues:\n  number_word: {words: [two, three], note: n}\n", "needs the number each word"),
 ])
@@ -421,3 +423,21 @@ def test_an_invitation_for_someone_to_attend_is_an_intention() -> None:
     assert intent.search("She also repeated her invitation for Biden to attend the climate ")
     assert intent.search("renewed his invitation for the Prime Minister to attend the ")
     assert not intent.search("The two presidents attended the climate ")
+
+
+def test_a_cue_given_by_two_builtin_files_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Two built-in files giving a cue of one name (pledges.yaml's habit of pledges and
+    event_types.yaml's habitual events, round 22) would replace one with the other with no word."""
+    from defgraph import rules as rules_module
+
+    copy = tmp_path / "rules"
+    copy.mkdir()
+    for name in rules_module.BUILTIN:
+        (copy / name).write_text((rules_module.HERE / name).read_text(encoding="utf-8"), encoding="utf-8")
+    with (copy / "pledges.yaml").open("a", encoding="utf-8") as f:
+        f.write("  habitual:\n    pattern: 'every year'\n    note: n\n")
+    monkeypatch.setattr(rules_module, "HERE", copy)
+    with pytest.raises(RulesError) as info:
+        load_rules()
+    message = str(info.value)
+    assert "pledges.yaml: cues entry 1 ('habitual')" in message and "given by event_types.yaml too" in message, message

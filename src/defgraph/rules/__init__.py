@@ -203,6 +203,7 @@ class Rules:
     cue_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # a cue's words with the value each stands for ("second": 2), where the cue has `values`
     cue_values: dict[str, dict[str, int]] = field(default_factory=dict)
+    cue_files: dict[str, str] = field(default_factory=dict)  # the built-in file that gives each cue
     offices: list[str] = field(default_factory=list)
     national_offices: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
     # national titles other governments use too: (pattern, those states); a holder in a release
@@ -744,7 +745,7 @@ def _entries(file: str, doc: dict[str, Any], family: str) -> list[_Entry]:
     return [_Entry(file, family, i, raw) for i, raw in enumerate(items)]
 
 
-def _add_event_types(r: Rules, file: str, doc: dict[str, Any]) -> None:
+def _add_event_types(r: Rules, file: str, doc: dict[str, Any], builtin: bool = False) -> None:
     for e in _entries(file, doc, "event_types"):
         name = e.get("name", str, required=True)
         e.note()
@@ -817,6 +818,12 @@ def _add_event_types(r: Rules, file: str, doc: dict[str, Any]) -> None:
             extra = sorted(set(raw) - CUE_KEYS) if isinstance(raw, dict) else []
             if extra:
                 raise c.fail(f"unknown key(s) {extra} (a cue takes {', '.join(sorted(CUE_KEYS))})")
+            if builtin:
+                # (an extra file replaces a cue by its name; two built-in files giving one name
+                # would replace one with the other with no word)
+                if name in r.cue_files:
+                    raise c.fail(f"cue {name!r} is given by {r.cue_files[name]} too (a built-in cue has one name)")
+                r.cue_files[name] = file
             cue_flags = re.IGNORECASE if c.get("ignore_case", bool, default=True) else 0
             pattern = _cue_pattern(c, cue_flags)
             if pattern.groups < CUE_GROUPS.get(name, 0):
@@ -1160,7 +1167,7 @@ def _load_file(r: Rules, path: Path, builtin: bool) -> None:
     if unknown:
         raise RulesError(f"{name}: unknown rule famil{'y' if len(unknown) == 1 else 'ies'} "
                          f"{', '.join(sorted(unknown))} (known: {', '.join(sorted(_FAMILIES))})")
-    _add_event_types(r, name, doc)
+    _add_event_types(r, name, doc, builtin)
     _add_offices(r, name, doc, builtin)
     _add_names(r, name, doc)
     _add_organisations(r, name, doc, builtin)

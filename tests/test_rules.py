@@ -240,6 +240,8 @@ def test_a_cue_replaced_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.Mo
     ("cues:\n  bare_weekday_verb: {pattern: 'agreed|met', note: n}\n", "give 'words', not a pattern"),
     ("cues:\n  number_word: {words: [two, a dozen], values: {two: 2}, note: n}\n", "no value for 'a dozen'"),
     ("cues:\n  acts_after: {pattern: '\\s+(?:will|has', note: n}\n", "bad regular expression"),
+    ("cues:\n  counted_participants: {words: [nations, 3], note: n}\n", "got 3"),
+    ("cues:\n  by_convenor: {words: [hosted by], pattern: 'hosted by', note: n}\n", "not both"),
     ("cues:\n  recipient_before: {pattern: '\\bto\\s+$'}\n", "missing 'note'"),
     ("cues:\n  number_word: {words: [two], values: {two: -2}, note: n}\n", "must be a whole number"),
     ("cues:\n  number_word: {words: [two, three], note: n}\n", "needs the number each word"),

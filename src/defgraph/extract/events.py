@@ -30,26 +30,27 @@ _HEADLINE_FUTURE = re.compile(r"^[^.;:]{0,100}?\b[A-Z][\w'’-]*\s+to\s+$")
 @per_rules
 def _count(r: Rules) -> re.Pattern[str]:
     """A number of participants: "12 partner nations", "the six member states" (a count in
-    words: cue number_word)."""
+    words: cue number_word; the words between, cue count_modifier; the participants, cue
+    counted_participants)."""
     return quick_start(re.compile(
         r"\b(?P<n>\d{1,3}|" + r.cue_texts["number_word"] + r")\s+"
-        r"(?:(?:other|partner|member|allied|participating|NATO|EU|European|like-minded|international|"
-        r"countries'|nations'|defence|defense|[A-Z][\w-]+)\s+){0,3}"
-        r"(?P<what>nations|countries|allies|partners|member states|states|defen[cs]e ministers|ministers|"
-        r"delegations|governments)\b", re.I))
+        r"(?:(?:" + r.cue_texts["count_modifier"] + r"|[A-Z][\w-]+)\s+){0,3}"
+        r"(?P<what>" + r.cue_texts["counted_participants"] + r")\b", re.I))
 
 
 def __getattr__(name: str) -> Any:
-    """The module's former name of the pattern (events._COUNT): the rules in force's."""
+    """The module's former names of the patterns (events._COUNT, events.CLOSED_RELATIVE): the
+    rules in force's."""
     if name == "_COUNT":
         return _count()
+    if name in _CUE_NAMES:
+        return rules().cues[_CUE_NAMES[name]]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _NEXT_WORD = re.compile(r"\s+(\w+)")
-# a trigger that is a verb's past participle ("had met", "had visited"), not a noun ("had talks")
-_PARTICIPLE = re.compile(r"(?:met|held|signed|spoken|spoke|visited|travel+ed|arrived|hosted|chaired|convened|"
-                         r"concluded|sealed|called|deployed|exchanged|received|welcomed)\b", re.I)
+# the module's former names of patterns that are cues of phrasing.yaml
+_CUE_NAMES = {"CLOSED_RELATIVE": "closed_relative_clause", "_BY_CONVENOR": "by_convenor"}
 
 
 @dataclass
@@ -109,8 +110,6 @@ class EventDraft:
     leg: str | None = None  # the one state of a trip's leg it belongs to ("In Sweden, ...", "then on to Helsinki")
 
 
-_CONVENE_WORDS = re.compile(r"^(?:co-)?(?:convene|host|chair|organi[sz]e|gather)", re.I)
-_BY_CONVENOR = re.compile(r"\b(?:hosted|chaired|co-chaired|convened|co-hosted|organi[sz]ed)\s+by\s+", re.I)
 
 
 @per_rules
@@ -195,13 +194,13 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     # plan reported with its day, not an intention)
                     unmet.setdefault(cls, m.end())
                     continue
-                if cls in unmet and unmet[cls] <= m.start() and not _CLAUSE_BREAK.search(s.text, unmet[cls], m.start()):
+                if cls in unmet and unmet[cls] <= m.start() and not r.cues["clause_break_between"].search(s.text, unmet[cls], m.start()):
                     continue  # "had hoped to meet X at the summit": the occasion of a meeting not held
                 if content is not None and content.search(before[-w_content:]):
                     continue  # "a pact that will allow each country to deploy troops": its content
                 if past_perfect is not None:
                     pp = past_perfect.search(before[-60:])
-                    if pp is not None and (pp.group("aux") or _PARTICIPLE.match(word)) and not (
+                    if pp is not None and (pp.group("aux") or r.cues["past_participle_trigger"].match(word)) and not (
                             pp_apart is not None and pp_dated is not None and pp_apart.search(before[-40:])
                             and pp_dated.match(s.text, m.end())) and not (
                             pp_reported is not None and pp_reported.search(before[-120:])) and not (
@@ -224,7 +223,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 if called_off is not None and called_off.match(s.text[m.end(): m.end() + 120]) or \
                         announced is not None and announced.match(s.text[m.end(): m.end() + 120]):
                     continue  # "after G7 meeting falls through", "the visit was called off"
-                if re.match(r"(?:press|news)\s+$", before[-6:], re.I) or re.match(r"\s*(?:call|point|briefing)", after) \
+                if r.cues["press_before_trigger"].match(before[-6:]) or r.cues["press_briefing_after"].match(after) \
                         and word.lower() == "press":
                     continue
                 if et.not_before is not None and et.not_before.search(before[-120:]):
@@ -245,7 +244,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                                   and (g.when_before is None or g.when_before.search(before[-40:]))
                                   and not g.needs_after.match(after)), None)
                 reference = ref_guard is not None
-                is_convene = trig.convening and bool(_CONVENE_WORDS.match(head))
+                is_convene = trig.convening and bool(r.cues["convening_word"].match(head))
                 if cls in found and not is_convene:
                     if found[cls].reference and not reference:
                         # "X is on a tour of G7 capitals and arrived in London": the word that
@@ -323,9 +322,6 @@ def participant_count(text: str) -> int | None:
     return best
 
 
-CLOSED_RELATIVE = re.compile(r",\s*(?:who|which|whose)\b[^,;.]{1,120},")
-
-
 def is_future(sentence_text: str, trigger_pos: int, trigger_end: int | None = None) -> bool:
     """An announced event: a future tense before the trigger or inside it ("will travel to"),
     a headline's infinitive, or a forward time word in the sentence."""
@@ -338,8 +334,9 @@ def is_future(sentence_text: str, trigger_pos: int, trigger_end: int | None = No
         # closed relative clause is its antecedent's, not the event's
         def blank(m: re.Match[str]) -> str:
             return " " * len(m.group())
-        upto = CLOSED_RELATIVE.sub(blank, upto)
-        whole = CLOSED_RELATIVE.sub(blank, sentence_text)
+        closed = r.cues["closed_relative_clause"]
+        upto = closed.sub(blank, upto)
+        whole = closed.sub(blank, sentence_text)
     return bool(r.cues["future"].search(upto[-r.window("future_before"):])) or \
         bool(_HEADLINE_FUTURE.match(before)) or bool(r.cues["future_anywhere"].search(whole))
 
@@ -368,30 +365,21 @@ def attend_sentence(text: str) -> bool:
     m = cue.search(text)
     hearsay = rules().cues.get("attend_hearsay_before")
     while m is not None:
-        if not _RELATIVE_BEFORE.search(text, max(0, m.start() - 30), m.start()) and \
+        if not rules().cues["relative_pronoun_before"].search(text, max(0, m.start() - 30), m.start()) and \
                 not (hearsay is not None and hearsay.search(text, 0, m.start())):
             return True
         m = cue.search(text, m.end())
     return False
 
 
-# a break between two words of one event type: a clause of its own ("hoped to meet X, and met Y")
-_CLAUSE_BREAK = re.compile(r"[,;:()]|\s(?:but|and|while|whereas)\s")
-_RELATIVE_BEFORE = re.compile(r"\b(?:which|that|who)\s+(?:\w+\s+){0,2}$")
-
-
 def convenor_after_by(sentence_text: str) -> tuple[int, int] | None:
     """The stretch after 'hosted by' / 'co-chaired by' that names the convenors."""
-    m = _BY_CONVENOR.search(sentence_text)
+    m = rules().cues["by_convenor"].search(sentence_text)
     if not m:
         return None
     end = len(sentence_text)
-    stop = re.search(r"[;:]|,\s+(?:which|where|who|with|and the|to|at|in)\b|\s+(?:to|at|in|on|with)\s", sentence_text[m.end():])
+    stop = rules().cues["convenor_list_stop"].search(sentence_text[m.end():])
     if stop:
         end = m.end() + stop.start()
     return m.end(), end
 
-
-# searched in sentences and windows: behind a lookahead of their first characters
-# (rules.quick_start), not tried at every position
-_BY_CONVENOR = quick_start(_BY_CONVENOR)

@@ -49,10 +49,20 @@ CUES_READ = {
         "plural_offices_of_states", "plural_office_before_holders", "speech_verb", "generational_suffix",
         "place_context_before", "place_name_particle", "place_name_particle_before_capital", "demonym_suffix",
         "meeting_verb_after_pair", "capital_pair_verb", "delegation_led_by", "serves_as_before",
-        "state_style_noun", "served_body_word", "bare_weekday_verb", "number_word"), "phrasing.yaml"),
+        "state_style_noun", "served_body_word", "bare_weekday_verb", "number_word",
+        # (round 22: read by extract.events)
+        "count_modifier", "counted_participants", "past_participle_trigger", "convening_word", "by_convenor",
+        "convenor_list_stop", "press_before_trigger", "press_briefing_after", "clause_break_between",
+        "relative_pronoun_before", "closed_relative_clause"), "phrasing.yaml"),
     **dict.fromkeys((
         "pledge_word", "cumulative_total", "not_new_before", "procurement", "given_before", "part_of_total",
-        "in_kind_verb", "pledge_items"), "pledges.yaml"),
+        "in_kind_verb", "pledge_items",
+        # (round 22: the word lists of extract.pledgefacts)
+        "acts_after", "aid_to", "pledge_habit", "pays_for_purchase_after", "reporting_verb", "recipient_before",
+        "forces_of_before", "forces_after_adjective", "runs_scheme_after", "made_in_before", "not_recipient_to_before",
+        "first_person", "for_someone_after", "same_package_opens", "place_preposition_before", "usual_recipient_before",
+        "pledge_negation_before", "pledge_unsure_before", "forces_name_after", "first_person_plural",
+        "thing_after_adjective", "side_after_adjective"), "pledges.yaml"),
     **dict.fromkeys(("amount_qualifier", "conversion_gap", "equivalent_before", "spelled_unit"), "money.yaml")}
 
 # cues the extractor reads word by word: they must give `words`, not a pattern

@@ -39,11 +39,6 @@ def _span(text: str, start: int, end: int) -> Span:
     return Span(start, end, text[start:end])
 
 
-_FORCE_AFTER = re.compile(r"\s+(?:National\s+|Armed\s+|Naval\s+|Land\s+|Defen[cs]e\s+|Special\s+)*"
-                          r"(?:Forces|Navy|Army|Air Force|Coast Guard|Marines|Armed Forces)\b")
-_VISIT_TO_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|visit\s+to|trip\s+to|arrived\s+in)\s+(?:the\s+)?$")
-_HOSTED_BY_BEFORE = re.compile(r"\b(?:(?:co-)?(?:hosted|organi[sz]ed|chaired|led|conducted)\s+(?:jointly\s+)?by)\s+(?:the\s+)?$")
-_HEAD_OF_BEFORE = re.compile(r"\b(?:Commander|Commandant|Chief|Head)(?:-in-Chief)?\s+of\s+(?:the\s+)?$")
 
 
 def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
@@ -85,9 +80,9 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
         if ctx.text[c.start - 1:c.start] in ("-", "–") and any(
                 prev.end == c.start - 1 for prev in ctx.index(ctx.countries).starting_in(c.start - 40, c.start)):
             return True  # "the Kyrgyz-Kazakh working group": the second of the pair as well
-        if _FORCE_AFTER.match(after) and _HEAD_OF_BEFORE.search(ctx.text, max(0, c.start - 40), c.start):
+        if rules().cues["armed_forces_after"].match(after) and rules().cues["head_of_forces_before"].search(ctx.text, max(0, c.start - 40), c.start):
             return True  # "called on the Commander of the Philippine Navy": the one met is of that state
-        if _FORCE_AFTER.match(after) and _HOSTED_BY_BEFORE.search(ctx.text, max(0, c.start - 40), c.start):
+        if rules().cues["armed_forces_after"].match(after) and rules().cues["hosted_by_before"].search(ctx.text, max(0, c.start - 40), c.start):
             return True  # "co-hosted by the Mongolian Armed Forces and ...": that state's forces host it
         body = rules().cues.get("forces_body_after")
         if body is not None and body.match(ctx.text, c.end, s.start + len(s.text)) \
@@ -96,7 +91,7 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
         if _role_noun().match(after) or re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
             # "French Ministre", "Polish counterpart", "Italian Defence Minister Guido Crosetto"
             return ev_rules.actor_position(s.text, rel) == "actor" or bool(
-                re.match(r"\s*(?:counterpart|Defen[cs]e|Minister|Secretary|President|Prime)", after))
+                rules().cues["office_after_demonym"].match(after))
         if re.match(r"\s+(?:and|&)\s+", after) or re.search(r"(?:^|\s)(?:and|&)\s+$",
                                                               ctx.text[max(0, c.start - 6):c.start]):
             return ev_rules.actor_position(s.text, rel) == "actor"
@@ -106,10 +101,10 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
             # "The Egyptian, Greek and Cypriot armed forces": the first of a list of demonyms
             return ev_rules.actor_position(s.text, rel) == "actor"
         return False
-    if _FORCE_AFTER.match(ctx.text, c.end) and re.search(r"(?:[A-Z]{2,5}\s+[A-Z][\w-]+|\bwith)\s+(?:of\s+)?(?:the\s+)?$",
+    if rules().cues["armed_forces_after"].match(ctx.text, c.end) and re.search(r"(?:[A-Z]{2,5}\s+[A-Z][\w-]+|\bwith)\s+(?:of\s+)?(?:the\s+)?$",
                                                         ctx.text[max(0, c.start - 40):c.start]):
         return True  # "INS Kiltan and RSS Vigilance of the Republic of Singapore Navy": a ship of that navy
-    force = _FORCE_AFTER.match(ctx.text, c.end)
+    force = rules().cues["armed_forces_after"].match(ctx.text, c.end)
     if force is not None and ctx.text[force.end():force.end() + 2] in ("'s", "’s"):
         return True  # "the Pakistan Navy's multinational exercise": the event of that state's forces
     # Possessive: "Ukraine's Armed Forces" is a party only when it is someone's office
@@ -120,10 +115,6 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
 
 
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?")
-# a list set in apposition with its role in the event: "in Morocco, Ghana, Senegal and Tunisia,
-# the four host nations", "Chile, Peru and Ecuador, the participating countries"
-_LIST_ROLE_AFTER = re.compile(r",?\s+(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:host(?:ing)?|participating|contributing|"
-                              r"co-hosting|organi[sz]ing)\s+(?:nations|countries|states)\b", re.I)
 
 
 def _list_first(ctx: _Context, s: Sentence, c: CountryMention) -> CountryMention:
@@ -154,7 +145,7 @@ def _list_position(ctx: _Context, s: Sentence, c: CountryMention) -> str:
             last = nxt
         else:
             break
-    if first is not last and _LIST_ROLE_AFTER.match(ctx.text, last.end, s.end):
+    if first is not last and rules().cues["list_role_after"].match(ctx.text, last.end, s.end):
         return "actor"
     return ev_rules.actor_position(s.text, first.start - s.start)
 
@@ -162,13 +153,12 @@ def _list_position(ctx: _Context, s: Sentence, c: CountryMention) -> str:
 def _org_is_actor(ctx: _Context, s: Sentence, o: OrgMention) -> bool:
     rel = o.start - s.start
     before = s.text[:rel]
-    if re.search(r"\b(?:meeting|summit|ministerial|session|gathering|conference|members?|allies)\s+of\s+(?:the\s+)?$", before[-40:], re.I):
+    if rules().cues["gathering_of_before"].search(before[-40:]):
         return True
-    if re.search(r"\b(?:members? of|join(?:ing|ed)?|accession to|membership of|in|into|to)\s+(?:the\s+)?$", before[-25:], re.I):
+    if rules().cues["membership_before"].search(before[-25:]):
         return False
-    if ctx.text[o.end:o.end + 2] in ("'s", "’s") and not re.match(
-            r"\s+(?:[\w-]+\s+){0,2}(?:meeting|summit|ministerial|session|Secretary|Deputy|official|chief|head)",
-            ctx.text[o.end + 2:o.end + 40], re.I):
+    if ctx.text[o.end:o.end + 2] in ("'s", "’s") and not rules().cues["organisation_event_after_possessive"].match(
+            ctx.text[o.end + 2:o.end + 40]):
         return False  # "air defence along NATO's eastern flank": the organisation's thing, not a party
     return ev_rules.actor_position(s.text, rel) == "actor"
 
@@ -209,7 +199,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         if ahead is not None and ahead.type in host_party and all(t.type != ahead.type for t in triggers):
             # "is expected in Manila on Friday, and in Tokyo on Saturday for talks": the elliptic
             # clause is the next stop of the trip the first one tells
-            at = _ELLIPTIC_PIECE.match(s.text)
+            at = rules().cues["elliptic_piece"].match(s.text)
             if at is not None:
                 head = re.search(r"\b(?:in|to|at)\s+$", s.text[:at.end() - 1])
                 a = head.start() if head else at.start()
@@ -251,8 +241,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                                     confidence=R.confidence("event_base"), reference=t.reference,
                                     asserts=t.asserts, leads=t.leads, headline=bool(ctx.sentences) and s.start == ctx.sentences[0].start)
             if t.convening and drafts and drafts[-1].sentence is not s and (
-                    _IT_IS_HOSTED.search(s.text, 0, t.start - s.start)
-                    or _WHICH_HOSTED.search(s.text, 0, t.start - s.start)):
+                    rules().cues["it_is_hosted_before"].search(s.text, 0, t.start - s.start)
+                    or rules().cues["which_hosted_before"].search(s.text, 0, t.start - s.start)):
                 # "The exercise Khaan Quest opened on Saturday. It is co-hosted by A and B": the
                 # event told before, named again with its hosts
                 d.type, d.reference = drafts[-1].type, True
@@ -271,7 +261,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 said_at = t.start - min(200, t.start - s.start) + speech.start()
             else:
                 said_at = None
-            after_break = _CLAUSE_BREAK.search(s.text, t.end - s.start)
+            after_break = rules().cues["clause_break_after_trigger"].search(s.text, t.end - s.start)
             own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]
             if not future and R.cues["future_after"].search(own_after):
                 future = True  # "talks with Finland and Denmark will begin in the spring"
@@ -346,7 +336,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 parts = [(ref, pos) for ref, pos in parts if not host_span[0] <= pos - s.start < host_span[1]]
             if said_at is not None:
                 parts = [(ref, pos) for ref, pos in parts if pos >= said_at]
-            breaks_before = list(_CLAUSE_BREAK.finditer(s.text, 0, t.start - s.start))
+            breaks_before = list(rules().cues["clause_break_after_trigger"].finditer(s.text, 0, t.start - s.start))
             own_clause = s.text[breaks_before[-1].end() if breaks_before else 0:t.end - s.start]
             if not future_cue.search(own_clause):
                 # "... met in Vilnius and said consultations with Latvia will begin": a state named in
@@ -378,7 +368,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "... met in Riga, a week after the Polish minister visited Vilnius": the states of
                 # an earlier event named as background are not parties to this one
                 parts = [(ref, pos) for ref, pos in parts if pos - s.start < background.start()]
-            topic = _TOPIC_CLAUSE.search(s.text, t.end - s.start)
+            topic = rules().cues["topic_clause"].search(s.text, t.end - s.start)
             if topic is not None:
                 # "held talks on the fighter jet that Italy, Japan and Britain are developing
                 # together": the states of a clause about the topic are not parties
@@ -389,7 +379,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if talk is not None:
                 # "... during which they discussed Syria, Gaza and the war between Russia and Ukraine": topics
                 parts = [(ref, pos) for ref, pos in parts if ref.kind == "person" or pos - s.start < talk.start()
-                         or _WITH.search(s.text, talk.end(), pos - s.start) is not None]
+                         or rules().cues["with_whom"].search(s.text, talk.end(), pos - s.start) is not None]
             held = R.cues.get("office_clause")
             if held is not None and may_match(held, s.text):
                 # "President X, who currently chairs the African Union, and President Y agreed": the
@@ -414,7 +404,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if in_by or (t.convening and not passive and pos < t.start
                              and not _after_clause_break(s.text, rel, t.start - s.start)):
                     _add(d.convenors, ref)
-                if re.search(r"\b(?:by|via) (?:video|videolink|video link|teleconference|phone)\b", s.text[rel:rel + 80], re.I) \
+                if rules().cues["remote_after"].search(s.text[rel:rel + 80]) \
                         and t.type not in R.classes_with("remote"):
                     _add(d.virtual, ref)
                 _add(d.participants, ref)
@@ -461,7 +451,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             elif place is None and dateline is not None and not remote and not future and \
                     t.type not in R.classes_with("multilateral") - {"Meeting"} and not (
                         t.type in host_party and any(
-                            c.iso3 != dateline.iso3 and _VISIT_TO_BEFORE.search(ctx.text, max(0, c.start - 20), c.start)
+                            c.iso3 != dateline.iso3 and rules().cues["visit_to_before"].search(ctx.text, max(0, c.start - 20), c.start)
                             for c in cs)):
                 # (not "DUSHANBE (Khovar) - ... paid an official visit to Uzbekistan": the visit is there)
                 # (not for a plan: "BEIJING (Xinhua) -- X will visit China next week" tells where the
@@ -530,12 +520,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 chosen = next((x for x in exact if x.end_date is not None and x.date <= chosen.date <= x.end_date),
                               chosen)
             if chosen is not None and chosen.end_date is None and (
-                    _ENDED.search(ctx.text, max(s.start, chosen.start - 30), chosen.start)
+                    rules().cues["ended_before_date"].search(ctx.text, max(s.start, chosen.start - 30), chosen.start)
                     or rules().cues["ended_after"].match(ctx.text, chosen.end)):
                 # "ended on Thursday a three-day visit, which began on Tuesday, 5 November": the
                 # day it began is its date, the day it ended its last
                 began = next((x for x in exact if x is not chosen and x.date < chosen.date and
-                              _BEGAN.search(ctx.text, max(s.start, x.start - 30), x.start)), None)
+                              rules().cues["began_before_date"].search(ctx.text, max(s.start, x.start - 30), x.start)), None)
                 if began is not None:
                     chosen = replace(began, end_date=chosen.date)
                 elif (span := _n_day().search(s.text, max(0, chosen.end - s.start), t.end - s.start)) is not None \
@@ -640,14 +630,14 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             d.earlier_leg = leg is not None and may_match(leg, s.text) and \
                 leg.search(s.text, max(0, t.start - s.start - 200), t.start - s.start) is not None
             drafts.append(d)
-            d.bilateral = t.type == "Meeting" and bool(_BILATERAL.search(s.text, max(0, t.start - s.start - 30)))
+            d.bilateral = t.type == "Meeting" and bool(rules().cues["bilateral_meeting"].search(s.text, max(0, t.start - s.start - 30)))
             if t.type in ("Meeting", "Call", "AgreementSigning") and (
                     _shared_out(s, t)
                     or t.type != "AgreementSigning" and _SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
-                    or _COUNTED.search(s.text[max(0, t.start - s.start - 40):t.end - s.start])
+                    or rules().cues["counted_events_before"].search(s.text[max(0, t.start - s.start - 40):t.end - s.start])
                                         or _SEPARATE_IN.search(s.text, t.start - s.start)
                                         or _SEPARATELY_AFTER.match(s.text, t.end - s.start)
-                                        or _SEPARATELY_LATER.match(s.text, t.end - s.start)):
+                                        or rules().cues["separately_later"].match(s.text, t.end - s.start)):
                 drafts.extend(_separate(s, d, parts, t, pls, [x for x in ds if not x.vague]))
             if t.type in host_party and chosen is not None:
                 stops = _itinerary(ctx, s, d, day0, future)
@@ -733,12 +723,6 @@ def _also_on_margins(drafts: list[ev_rules.EventDraft], s: Sentence, t: ev_rules
         and last.type == "Meeting" and last.sentence.start < s.start and cue.match(s.text) is not None
 
 
-# a sentence that opens on the event told before as a pronoun, then a convening verb
-# "... attended the opening of the talks, which the Kingdom hosted": the event told before, with its host
-_WHICH_HOSTED = re.compile(r"\bthe\s+(?:talks|meeting|summit|exercise|conference|session|event|drills?|consultations)"
-                           r"\s*,\s+which\s+(?:[\w'’-]+\s+){1,4}$", re.I)
-_IT_IS_HOSTED = re.compile(r"^\W*(?:It|This|The\s+(?:exercise|event|meeting|drill|session|conference|operation))\s+"
-                           r"(?:is|was|will\s+be|has\s+been|had\s+been)\s+(?:(?:jointly|also)\s+)?$")
 
 
 def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: date, days: int) -> bool:
@@ -746,7 +730,7 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
     signed in Paris in December 1995", "the treaty they signed in 2019"): an earlier event told
     as background, not one reported."""
     rel = t.end - s.start
-    brk = _CLAUSE_BREAK.search(s.text, rel)
+    brk = rules().cues["clause_break_after_trigger"].search(s.text, rel)
     hi = s.start + (brk.start() if brk else len(s.text))
     since = rules().cues.get("since_clause")
     sub = since.search(s.text, rel, hi - s.start) if since is not None else None
@@ -766,7 +750,7 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
             return True
     # the clause's own words before the trigger count too ("and in October the Minister signed"),
     # and so does a month that opens the sentence ("In February, the Minister visited Ankara")
-    breaks = list(_CLAUSE_BREAK.finditer(s.text, 0, t.start - s.start))
+    breaks = list(rules().cues["clause_break_after_trigger"].finditer(s.text, 0, t.start - s.start))
     lo = breaks[-1].end() if breaks else 0
     spans = [(lo, hi - s.start)]
     opening = _OPENING_MONTH.match(s.text)
@@ -807,23 +791,20 @@ _MONTH_YEAR = re.compile(r"\bin\s+(?:(?P<mon>January|February|March|April|May|Ju
                          r"November|December)\s+)?(?P<y>(?:19|20)\d\d)\b")
 
 
-_ENDED = re.compile(r"\b(?:ended|ends|concluded|concludes|completed|wrapped up|closed)\b[^.;]{0,20}$", re.I)
-_BEGAN = re.compile(r"\b(?:began|begun|begins|started|starts|opened|arrived)\b[^.;]{0,20}$", re.I)
-_UNTIL = re.compile(r"\b(?:ending|ends|until|till|through|to leave\b[^.;]{0,40}?)\s+(?:on\s+)?"
-                    r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?)?$", re.I)
 @per_rules
 def _n_day(r: Rules) -> re.Pattern[str]:
-    """An event's length in days: "a three-day visit" (a count in words: cue number_word)."""
+    """An event's length in days: "a three-day visit" (a count in words: cue number_word; the
+    event, cue length_in_days_noun)."""
     return quick_start(re.compile(
-        r"\b(?P<n>\d{1,2}|" + r.cue_texts["number_word"] + r")[- ]day\s+(?:[\w'’]+\s+){0,3}?(?:visit|port call|"
-        r"call|stay|trip|tour|talks|meeting|conference|session|dialogue|exercise)\b", re.I))
+        r"\b(?P<n>\d{1,2}|" + r.cue_texts["number_word"] + r")[- ]day\s+(?:[\w'’]+\s+){0,3}?(?:"
+        + r.cue_texts["length_in_days_noun"] + r")\b", re.I))
 
 
 def _end_day(text: str, s: Sentence, start: DateMention, dates: list[DateMention]) -> date | None:
     """The last day of an event told with its first: "a three-day port call ending on Friday",
     "arrived on Wednesday on a four-day visit", "is scheduled to leave Colombo on 20 August"."""
     for x in dates:
-        if x is not start and 0 < (x.date - start.date).days <= 31 and _UNTIL.search(text[max(s.start, x.start - 60):x.start]):
+        if x is not start and 0 < (x.date - start.date).days <= 31 and rules().cues["until_before_date"].search(text[max(s.start, x.start - 60):x.start]):
             return x.date
         if x is not start and x.relative and x.text.lower().split()[0] in ("until", "till") and x.end_date is None:
             # "arrived on Monday for a visit lasting until Wednesday": the first such weekday after it
@@ -867,15 +848,8 @@ def _own_parties(s: Sentence, triggers: list[ev_rules.Trigger], t: ev_rules.Trig
 
 
 _PIECE_BREAK = re.compile(r"[;,]")
-# a piece that goes on with the event before it: a relative clause, or the next stop of a trip
-# ("will travel to Singapore on Thursday ..., and on to Manila on Sunday")
-_RELATIVE_PIECE = re.compile(r"[;,]\s*(?:and\s+)?(?:where|which|who|whom|whose|when|while|during|after|before|as|"
-                             r"(?:then\s+)?on\s+to|then\s+to)\b", re.I)
 
 
-# "... is expected in Manila on Friday, and in Tokyo on Saturday for talks": a clause with no verb
-# of its own goes on in the tense of the one before
-_ELLIPTIC_PIECE = re.compile(r"^[,;]?\s*(?:and\s+|then\s+)?(?:in|to|at|on to)\s+(?-i:[A-Z])", re.I)
 
 
 def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef], ev_rules.Trigger | None]]:
@@ -889,7 +863,7 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef], ev_rules.Tr
         ds = [d for d in ctx.within(ctx.dates, s) if not d.vague and not _is_dateline_date(ctx.text, d)]
         # "arrived on Saturday, March 16, for a port call until Wednesday, March 20": the last day
         # of the event told before is no event of its own
-        ends = [d for d in ds if _UNTIL.search(ctx.text[max(s.start, d.start - 60):d.start])]
+        ends = [d for d in ds if rules().cues["until_before_date"].search(ctx.text[max(s.start, d.start - 60):d.start])]
         if len({d.text.lower() for d in ds if d not in ends}) < 2 or not _PIECE_BREAK.search(s.text):
             out.append((s, [], None))
             continue
@@ -899,7 +873,7 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef], ev_rules.Tr
             piece = Sentence(s.start + a, s.start + b, s.text[a:b])
             # "..., where he is to meet X, the ministry announced on Wednesday": a relative clause
             # goes on with the event before it
-            trig = int(not _RELATIVE_PIECE.match(piece.text) and bool(ev_rules.find_triggers(piece)))
+            trig = int(not rules().cues["relative_piece"].match(piece.text) and bool(ev_rules.find_triggers(piece)))
             day = int(any(piece.start <= d.start < piece.end for d in ds))
             if segs and not (trig and segs[-1][2] and segs[-1][3]):
                 segs[-1][1], segs[-1][2], segs[-1][3] = b, segs[-1][2] | trig, segs[-1][3] | day
@@ -921,7 +895,7 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef], ev_rules.Tr
                     carry.append(ActorRef("country", p.country))
         ahead = ev_rules.is_future(parts[0].text, first_t.start - parts[0].start, first_t.end - parts[0].start)
         out.append((parts[0], [], None))
-        out.extend((x, carry, first_t if ahead and _ELLIPTIC_PIECE.match(x.text) else None) for x in parts[1:])
+        out.extend((x, carry, first_t if ahead and rules().cues["elliptic_piece"].match(x.text) else None) for x in parts[1:])
     return out
 
 
@@ -929,15 +903,8 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef], ev_rules.Tr
 # one meeting per counterpart)
 _SEPARATE = re.compile(r"(?<!\bjoint and )\bseparate(?:ly)?\s+(?!and\s+joint\b)(?:[\w-]+\s+){0,2}$", re.I)
 _SEPARATELY_AFTER = re.compile(r"\s+separately\b", re.I)
-# "held two phone conversations on Thursday: with A, and with B": events counted, then each
-# counterpart after its own "with" (the split needs those cuts, so "two rounds of talks with A" stays one)
-_COUNTED = re.compile(r"\b(?:two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+){0,2}[\w-]+$", re.I)
 # "received in separate audiences the Minister of A, X, and the Chief of B, Y": inside the trigger
 _SEPARATE_IN = re.compile(r"\bseparate\b", re.I)
-# "held a separate bilateral meeting with General X": a meeting of two, not the trilateral of that day
-# (anywhere after the trigger: "Before the trilateral meeting, he held separate bilateral meetings")
-_BILATERAL = re.compile(r"(?<!\bjoint and )\b(?:bilateral|separate|one-on-one)\s+(?:[\w-]+\s+)?(?:meetings?|talks|discussions|consultations)\b|"
-                        r"\bmet\b[^.;]{0,120}\bseparately\b", re.I)
 
 
 def _shared_out(s: Sentence, t: ev_rules.Trigger) -> bool:
@@ -960,8 +927,6 @@ def _shared_out(s: Sentence, t: ev_rules.Trigger) -> bool:
 _NEXT_PLURAL = re.compile(r"\s+[a-z-]+s\b")
 
 
-# "met A and B separately": the counterparts, then "separately", in the trigger's clause
-_SEPARATELY_LATER = re.compile(r"[^.;]{1,240}?\s(?:separately|individually|one after the other)\b", re.I)
 _AND_LIST = re.compile(r",\s+(?:and\s+)?|\s+(?:and|as well as)\s+", re.I)
 
 
@@ -974,7 +939,7 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
     B on Friday")."""
     rel = t.end - s.start
     cuts = [m for m in rules().cues["and_with"].finditer(s.text, rel)]
-    later = _SEPARATELY_LATER.match(s.text, rel)
+    later = rules().cues["separately_later"].match(s.text, rel)
     # "held separate bilateral meetings with his counterparts from A and B": the word before
     before = _SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
     if not cuts and (later is not None or before is not None or _SEPARATE_IN.search(s.text, t.start - s.start)):
@@ -1025,15 +990,6 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
 
 # a relative clause on the topic of talks: "talks on the X that ...", "about the Y which ..."
 _WHERE_AFTER = re.compile(r",\s+where\s")
-# after a verb of discussion: a state named with whom ("discussed with the Ukrainian minister"), or
-# as a side of the relation between the parties ("the strategic partnership between Qatar and the
-# United States"), is still a party
-_WITH = re.compile(r"\bwith\s|\b(?:partnership|relations?|cooperation|co-operation|ties|friendship|alliance)\s+between\s")
-_TOPIC_CLAUSE = re.compile(r"\b(?:on|about|concerning|regarding|devoted\s+to|dedicated\s+to)\s+(?:the\s+)?(?:[\w()-]+\s+){1,6}?(?:that|which)\s",
-                           re.I)  # ("a bilateral ... devoted to the Global Combat Air Programme (GCAP) that Italy, Japan and ...")
-_CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
-_RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")
-_NEXT_PREDICATE = re.compile(r",\s+(?:and|but)\s+(?:is|are|was|were|has|have|had)\b")
 
 
 _DATELINE_HEAD = re.compile(r"[^\W\d][\w .'’-]{0,30},\s*")
@@ -1058,7 +1014,7 @@ def _is_dateline(text: str, p: PlaceMention) -> bool:
 
 def _phrase_end(text: str, start: int) -> int:
     """End of the noun phrase after "on the margins of": the next comma, clause or place word."""
-    m = re.search(r"[,;:]|\s(?:in|at|on|held|where|which)\s", text[start:start + 120])
+    m = rules().cues["margins_phrase_end"].search(text[start:start + 120])
     return start + (m.start() if m else min(len(text) - start, 120))
 
 
@@ -1066,17 +1022,17 @@ def _in_future_clause(text: str, trigger_end: int, rel: int, future_cue: re.Patt
     """A name after a clause break whose clause speaks of the future ("will begin")."""
     if rel <= trigger_end:
         return False
-    breaks = list(_CLAUSE_BREAK.finditer(text, trigger_end, rel)) + \
-        list(_RESOLVE.finditer(text, trigger_end, rel))
+    breaks = list(rules().cues["clause_break_after_trigger"].finditer(text, trigger_end, rel)) + \
+        list(rules().cues["resolve_verb"].finditer(text, trigger_end, rel))
     if not breaks:
         return False
     last = max(breaks, key=lambda b: b.end())
     clause_end = text.find(";", rel)
     # (", and is scheduled to end on 27 February": the main subject's next predicate ends the clause)
-    pred = _NEXT_PREDICATE.search(text, rel, clause_end if clause_end >= 0 else len(text))
+    pred = rules().cues["next_predicate"].search(text, rel, clause_end if clause_end >= 0 else len(text))
     clause = text[last.end():pred.start() if pred else clause_end if clause_end >= 0 else len(text)]
     # "... will begin", or "agreed to coordinate with Finland": what they mean to do
-    return bool(future_cue.search(clause)) or (last.re is _RESOLVE and bool(re.match(r"\s+to\b", clause)))
+    return bool(future_cue.search(clause)) or (last.re is rules().cues["resolve_verb"] and bool(re.match(r"\s+to\b", clause)))
 
 
 def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[PlaceMention | None, bool]:
@@ -1097,7 +1053,7 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
     # a venue named as the place, not as the name of a thing ("the Lancaster House treaties")
     def named_thing(p: PlaceMention) -> bool:
         rel = p.end - t.sentence_start
-        return p.kind == "venue" and bool(_NAMED_AFTER_VENUE.match(t.sentence_text[rel:rel + 20]))
+        return p.kind == "venue" and bool(rules().cues["named_after_venue"].match(t.sentence_text[rel:rel + 20]))
 
     # the dateline's city tells where the report was filed, not where the event was held; the
     # place one goes back to is home ("before returning to Colombo")
@@ -1120,14 +1076,11 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
                 back.search(t.sentence_text, max(0, p.start - t.sentence_start - 30), p.start - t.sentence_start):
             continue
         lo, hi = (t.end, p.start) if p.start >= t.end else (p.end, t.start)
-        if not _PLACE_BREAK.search(ctx_text_between(places, t, lo, hi)):
+        if not rules().cues["place_break"].search(ctx_text_between(places, t, lo, hi)):
             return p, False
     return None, False
 
 
-_NAMED_AFTER_VENUE = re.compile(r"\s+(?:treat(?:y|ies)|agreements?|declaration|process|format|talks|accords?)\b")
-_PLACE_BREAK = re.compile(r"[;:]|,\s+(?:which|who|where|while)\b|\b(?:during|attack|attacks|killed|"
-                          r"wounded|(?<!of )war|invasion|strikes?|bombing|since|against)\b", re.I)
 
 
 def _is_dateline_at(t: ev_rules.Trigger, p: PlaceMention) -> bool:
@@ -1219,11 +1172,6 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
     return out
 
 
-# "..., the Ministry of Defence said on Friday", "Defence said on Friday": the day a report was
-# made, not the day of the event it reports ("announced on Thursday in Brussels" may be that event's)
-_SAYING_BEFORE = re.compile(r"\b(?:said|says|reported|stated|told\s+(?:\w+\s+){0,3}?|"
-                            r"(?:in\s+a\s+)?(?:statement|release)\s+(?:issued|published|released))\s+(?:on\s+)?$",
-                            re.I)
 
 
 _WEEKDAY_NAMES = frozenset(d.lower() for d in calendar.day_name)
@@ -1238,7 +1186,7 @@ def _ahead_of_past(text: str, d: DateMention) -> bool:
 
 
 def _day_of_saying(text: str, d: DateMention) -> bool:
-    return bool(_SAYING_BEFORE.search(text, max(0, d.start - 40), d.start))
+    return bool(rules().cues["saying_before_date"].search(text, max(0, d.start - 40), d.start))
 
 
 def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date, Sentence] | None:
@@ -1363,13 +1311,8 @@ def _retense(dm: DateMention, ref: date | None, future: bool) -> DateMention:
     return DateMention(dm.start, dm.end, dm.text, resolved[0], end, True, resolved[1])
 
 
-# an office with its holder's name after a demonym: "Belarusian President Alexander Lukashenko"
-_HOLDER_AFTER = re.compile(r"\s+(?:(?:Deputy|Vice|Acting|Crown)\s+)?(?:President|Prime Minister|Premier|Chancellor|King|Emir|Sultan|"
-                           r"(?:Defen[cs]e |Foreign |Armed Forces )?(?:Minister|Secretary))\s+(?-i:[A-Z])[\w'’-]+\s+(?-i:[A-Z])")
 
 
-# "Crown Prince X received Rubio at the palace": a person received by name alone
-_RECEIVES_NAME = re.compile(r"\b(?:received|receives|welcomed|welcomes)\s+(?:(?:on\s+\w+|today|yesterday)\s*,?\s+)?$")
 
 
 def _received_person(ctx: _Context, s: Sentence) -> ev_rules.Trigger | None:
@@ -1382,7 +1325,7 @@ def _received_person(ctx: _Context, s: Sentence) -> ev_rules.Trigger | None:
             continue
         for a, _b in p.mentions:
             if s.start <= a < s.end:
-                m = _RECEIVES_NAME.search(ctx.text, max(s.start, a - 40), a)
+                m = rules().cues["receives_name_before"].search(ctx.text, max(s.start, a - 40), a)
                 if m is not None:
                     return ev_rules.Trigger("Meeting", m.start(), m.start() + len(m.group().split()[0]),
                                             m.group().split()[0], False, s.text, s.start, kind="Meeting")
@@ -1419,7 +1362,7 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
     if "," not in s.text or not ds:
         return ds
     joined = None
-    for m in _AND_CLAUSE.finditer(s.text, 0, t.start - s.start + 40):
+    for m in rules().cues["and_clause"].finditer(s.text, 0, t.start - s.start + 40):
         if m.end() <= t.start - s.start:
             joined = m
     if joined is not None:
@@ -1429,7 +1372,7 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
         if mine and len(mine) < len(ds):
             ds = mine
     opener = None
-    for opener in _RELATIVE_TAIL.finditer(s.text, 0, t.start - s.start):
+    for opener in rules().cues["relative_tail"].finditer(s.text, 0, t.start - s.start):
         pass
     if opener is not None and "," not in s.text[opener.end():t.start - s.start]:
         # "leaves today for Harare, where the leaders will meet tomorrow": a trigger inside a
@@ -1446,8 +1389,6 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
     return [x for x in ds if not any(a <= x.start < b for a, b in spans)] or ds
 
 
-_RELATIVE_TAIL = re.compile(r",\s+(?:which|who|where)\b")
-_AND_CLAUSE = re.compile(r",\s+and\s+(?:then\s+|later\s+|also\s+)?(?=[a-z-]+ed\b)")
 
 
 def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
@@ -1469,7 +1410,7 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
             # event of its own (kept as background), not who attended another one, unless that
             # event is only in a relative clause after who attended ("Warships from A and B are
             # sailing with the group, which will visit 40 countries")
-            rel = _RELATIVE_TAIL.search(s.text)
+            rel = rules().cues["relative_tail"].search(s.text)
             if rel is None:
                 continue
             head = Sentence(s.start, s.start + rel.start(), s.text[:rel.start()])
@@ -1481,13 +1422,12 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
         if target is None or _attends_other_gathering(s, target):
             continue
         for c in ctx.within(ctx.countries, s):
-            if re.search(r"(?:,\s+|\b)(?:where|which|whose|while|although|though)\b", ctx.text[s.start:c.start]) \
+            if rules().cues["relative_or_concessive"].search(ctx.text[s.start:c.start]) \
                     and not ev_rules.attend_sentence(ctx.text[c.start:s.end]) and \
                     not ev_rules.attend_sentence(_last_clause(ctx.text[s.start:c.start])):
                 continue  # "... in the Sahel, where Mali and Niger have left": a clause about something else
-            if c.adjectival and not re.match(r"\s+(?:contingent|delegation|troops|forces|units|soldiers|"
-                                             r"minister|counterpart)", ctx.text[c.end:c.end + 20], re.I) \
-                    and not _HOLDER_AFTER.match(ctx.text, c.end):
+            if c.adjectival and not rules().cues["attending_body_after_demonym"].match(ctx.text[c.end:c.end + 20]) \
+                    and not rules().cues["holder_after_demonym"].match(ctx.text, c.end):
                 continue  # ("Russian President X, Belarusian President Y ... took part": each holder's state)
             if _list_position(ctx, s, c) == "actor" or re.search(
                     r"\bfrom\s+(?:the\s+)?$", ctx.text[max(s.start, c.start - 12):c.start]) or \
@@ -1498,8 +1438,7 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
             # "President X took part from State House", "Chancellor X and President Zelensky attended
             # in person": the state of one named as attending (not
             # one who represents a state named before: "Denmark by Minister of Defence Y")
-            if p.country and not p.is_post and not re.search(
-                    r"(?:,\s+|\b)(?:where|which|whose|although|though)\b", ctx.text[s.start:pos]) and \
+            if p.country and not p.is_post and not rules().cues["relative_or_concessive_person"].search(ctx.text[s.start:pos]) and \
                     not any(c.end <= pos and represents(ctx.text, c, pos, s.start) for c in named):
                 _add(target.participants, ActorRef("country", p.country))
         for o in ctx.within(ctx.orgs, s):
@@ -1536,7 +1475,7 @@ def _between_two(d: ev_rules.EventDraft) -> bool:
 def _last_clause(text: str) -> str:
     """The text after the last relative or concessive clause word."""
     cut = None
-    for cut in re.finditer(r"(?:,\s+|\b)(?:where|which|whose|while|although|though)\b", text):
+    for cut in rules().cues["relative_or_concessive"].finditer(text):
         pass
     return text[cut.end():] if cut else text
 
@@ -1548,12 +1487,11 @@ def _list_first_after_from(ctx: _Context, s: Sentence, c: CountryMention) -> boo
             first = prev
         else:
             break
-    return bool(re.search(r"\b(?:from|together|alongside|includ(?:ed|ing)|by)\s+(?:the\s+)?$",
-                          ctx.text[max(s.start, first.start - 14):first.start]))
+    return bool(rules().cues["list_from_before"].search(ctx.text[max(s.start, first.start - 14):first.start]))
 
 
 def _after_clause_break(text: str, a: int, b: int) -> bool:
-    return bool(re.search(r"[;:]|\.\s|,\s+(?:which|who|while|where)\b", text[a:b]))
+    return bool(rules().cues["clause_break_before_trigger"].search(text[a:b]))
 
 
 def _add(refs: list[ActorRef], ref: ActorRef) -> None:
@@ -1567,7 +1505,6 @@ def _place_key(p: PlaceMention) -> str:
     return slug(p.name)
 
 
-_DURING_IT = re.compile(r"\b(?:during|in the course of)\s+(?:the|this|his|her|their)\s+(?:[\w-]+\s+)?visit\b", re.I)
 
 
 def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
@@ -1733,7 +1670,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 m.convenors = []
                 _absorb(host, m)
             elif host is not None and m.type != "Meeting" and m.type != host.type and host.date is not None \
-                    and host.end_date is None and _DURING_IT.search(m.sentence.text):
+                    and host.end_date is None and rules().cues["during_the_visit"].search(m.sentence.text):
                 # "will arrive in Bishkek on Thursday ... During the visit the two presidents are to
                 # sign a treaty": an event of its own, planned on the day of the one-day visit
                 m.date, m.planned, m.tentative = host.date, True, False
@@ -2217,10 +2154,7 @@ def _label(d: ev_rules.EventDraft, ctx: _Context, persons: dict[str, Person],
 
 # searched in sentences and windows: behind a lookahead of their first characters
 # (rules.quick_start), not tried at every position
-(_BILATERAL, _PLACE_BREAK, _SAYING_BEFORE, _SEPARATE, _ENDED, _BEGAN, _UNTIL, _HOSTED_BY_BEFORE,
-    _COUNTED, _CLAUSE_BREAK, _BACKGROUND_TIME, _MONTH_YEAR) = map(
-    quick_start, (_BILATERAL, _PLACE_BREAK, _SAYING_BEFORE, _SEPARATE, _ENDED, _BEGAN,
-        _UNTIL, _HOSTED_BY_BEFORE, _COUNTED, _CLAUSE_BREAK, _BACKGROUND_TIME, _MONTH_YEAR))
+(_SEPARATE, _BACKGROUND_TIME, _MONTH_YEAR) = map(quick_start, (_SEPARATE, _BACKGROUND_TIME, _MONTH_YEAR))
 
 
 def _covered(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:

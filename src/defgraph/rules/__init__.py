@@ -53,7 +53,17 @@ CUES_READ = {
         # (round 22: read by extract.events)
         "count_modifier", "counted_participants", "past_participle_trigger", "convening_word", "by_convenor",
         "convenor_list_stop", "press_before_trigger", "press_briefing_after", "clause_break_between",
-        "relative_pronoun_before", "closed_relative_clause"), "phrasing.yaml"),
+        "relative_pronoun_before", "closed_relative_clause",
+        # (round 22: read by extract.eventfacts)
+        "armed_forces_after", "visit_to_before", "hosted_by_before", "head_of_forces_before", "list_role_after",
+        "which_hosted_before", "it_is_hosted_before", "ended_before_date", "began_before_date", "until_before_date",
+        "relative_piece", "elliptic_piece", "counted_events_before", "bilateral_meeting", "separately_later",
+        "with_whom", "topic_clause", "clause_break_after_trigger", "resolve_verb", "next_predicate",
+        "named_after_venue", "place_break", "saying_before_date", "holder_after_demonym", "receives_name_before",
+        "relative_tail", "and_clause", "during_the_visit", "office_after_demonym", "gathering_of_before",
+        "membership_before", "organisation_event_after_possessive", "remote_after", "margins_phrase_end",
+        "relative_or_concessive", "attending_body_after_demonym", "relative_or_concessive_person", "list_from_before",
+        "clause_break_before_trigger", "length_in_days_noun"), "phrasing.yaml"),
     **dict.fromkeys((
         "pledge_word", "cumulative_total", "not_new_before", "procurement", "given_before", "part_of_total",
         "in_kind_verb", "pledge_items",

@@ -106,6 +106,8 @@ people:
     ("event_types:\n  - {name: Parade, class: Meeting, note: n, flags: {loud: true}, triggers: [{pattern: parade, note: n}]}\n",
      "unknown flag"),
     ("windows:\n  nonsense: {value: 3}\n", "unknown window"),
+    ("windows:\n  pledge_total_around: {value: -80}\n", "out of range"),
+    ("windows:\n  pledge_total_around: {value: eighty}\n", "'value' must be"),
     ("domains:\n  - {state: GBR, domains: ['.uk'], note: n}\n", "domains entry 1: domain '.uk' must be a top-level domain"),
     ("domains:\n  - {state: GB, domains: [uk], note: n}\n", "unknown state 'GB'"),
     ("domains:\n  - {state: GBR, domains: [uk]}\n", "missing 'note'"),

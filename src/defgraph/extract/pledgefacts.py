@@ -52,18 +52,18 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
         cumulative_end: int | None = None  # where the last total given over time ends
         for k, m in enumerate(ms):
             rel = m.start - s.start
-            window_end = rel + 80
+            window_end = rel + rules().window("pledge_total_around")
             if k + 1 < len(ms):
                 # the running total the next amount closes is that amount's clause, not this one's
                 # ("committed a further EUR 1 billion, which takes its total support this year to
                 # EUR 2 billion": the first is new)
                 nrel = ms[k + 1].start - s.start
-                closes = pl_rules._NOT_NEW_BEFORE.search(s.text, max(rel, nrel - 100), nrel)
+                closes = pl_rules._NOT_NEW_BEFORE.search(s.text, max(rel, nrel - rules().window("pledge_not_new_before")), nrel)
                 if closes is not None:
                     window_end = min(window_end, closes.start())
-            window = s.text[max(0, rel - 80): window_end]
+            window = s.text[max(0, rel - rules().window("pledge_total_around")): window_end]
             if _cumulative(window, s.text[:rel]) or pl_rules._NOT_NEW_BEFORE.search(
-                    s.text, max(0, rel - 100), rel) or (
+                    s.text, max(0, rel - rules().window("pledge_not_new_before")), rel) or (
                     cumulative_end is not None and pl_rules._PART.search(s.text[cumulative_end:rel])):
                 # (a part of such a total is one too: "has committed more than $13 billion since
                 # 2022, including $4 billion in military assistance")
@@ -73,10 +73,10 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 bool(re.search(r"\bpackages?\b", s.text, re.I)) and \
                 bool(pl_rules._PAYS_FOR.match(s.text, m.end - s.start))  # a package told before
             further = first_index is not None and rules().cues["further_amount_before"].search(
-                s.text, max(0, rel - 40), rel) is not None  # "..., and a further NOK 600 million"
+                s.text, max(0, rel - rules().window("pledge_further_before")), rel) is not None  # "..., and a further NOK 600 million"
             if (pl_rules._PROCUREMENT.search(s.text) or R.cues["procurement_more"].search(s.text)) and not pl_rules._FOR_SOMEONE_AFTER.search(
                     s.text[rel:]) \
-                    and not pl_rules._GIVEN.search(s.text[max(0, rel - 60):rel]) and not in_package and not further:
+                    and not pl_rules._GIVEN.search(s.text[max(0, rel - rules().window("pledge_given_before")):rel]) and not in_package and not further:
                 # a purchase, unless the money is given ("will provide DKK 1 billion to buy ...")
                 # or is a part of a package ("the package includes ... SEK 3 billion for the
                 # purchase of equipment from Ukrainian industry")
@@ -84,7 +84,7 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
             year = R.cues["earlier_year_after"].match(s.text, m.end - s.start)
             if year is not None and ctx.ref is not None and int(year.group(1)) < ctx.ref.year:
                 continue  # "a USD 15.6 billion loan from the IMF in 2023", told in 2025: background
-            if R.cues["aim_before"].search(s.text, max(0, rel - 60), rel):
+            if R.cues["aim_before"].search(s.text, max(0, rel - R.window("pledge_aim_before")), rel):
                 continue  # "a plan which aims to mobilise up to EUR 800 billion": a goal, not a pledge
             if rules().cues["owner_before"].search(s.text, max(0, rel - 4), rel) and rules().cues["scheme_after"].match(s.text, m.end - s.start):
                 continue  # "the EU's €150 billion defence loan scheme": the size of an owner's scheme
@@ -112,7 +112,7 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
         if not ms and verb and not pl_rules._CUMULATIVE.search(s.text):
             items = _items(s.text[verb.end():])
             nxt = ctx.sentences[si + 1] if si + 1 < len(ctx.sentences) else None
-            if not items and nxt is not None and pl_rules._SAME_PACKAGE_OPENS.search(nxt.text[:40]):
+            if not items and nxt is not None and pl_rules._SAME_PACKAGE_OPENS.search(nxt.text[:R.window("pledge_package_again_opens")]):
                 items = _items(nxt.text)  # "The aid package includes ... missiles"
             if not items or _negated_at(s.text, verb.start()) or pl_rules._HABIT.search(s.text):
                 continue  # (what is done by habit is no pledge: "Allies take turns to provide aircraft")
@@ -185,7 +185,7 @@ def _capitals_acting(ctx: _Context, s: Sentence) -> tuple[list[CountryMention], 
         if iso3 is None or iso3 != pl.iso3:
             continue
         c = CountryMention(pl.start, pl.end, pl.name, iso3, False)
-        pre = ctx.text[max(s.start, pl.start - 40):pl.start]
+        pre = ctx.text[max(s.start, pl.start - rules().window("pledge_recipient_before")):pl.start]
         if pl_rules._RECIPIENT_BEFORE.search(pre) and not pl_rules._NOT_RECIPIENT_TO.search(pre):
             takers.append(c)
     # (a capital after a giving word that the gazetteer's rules did not read as a place: "its
@@ -194,7 +194,7 @@ def _capitals_acting(ctx: _Context, s: Sentence) -> tuple[list[CountryMention], 
     for m in _CAPITAL_AFTER_TO.finditer(s.text):
         iso3 = capital_of(m.group(1))
         if iso3 is not None and s.start + m.start(1) not in seen and not pl_rules._NOT_RECIPIENT_TO.search(
-                s.text, max(0, m.start(1) - 40), m.start(1)):
+                s.text, max(0, m.start(1) - rules().window("pledge_recipient_before")), m.start(1)):
             takers.append(CountryMention(s.start + m.start(1), s.start + m.end(1), m.group(1), iso3, False))
     # ("Berlin's latest package for Kyiv": the capital's gift, cue capital_gift_after)
     for m in _CAPITAL_POSSESSIVE.finditer(s.text):
@@ -204,7 +204,7 @@ def _capitals_acting(ctx: _Context, s: Sentence) -> tuple[list[CountryMention], 
     # (a capital as the subject is no place to the gazetteer's rules: read it here)
     for m in _capital_subject().finditer(s.text):
         iso3 = capital_of(m.group(1))
-        pre = s.text[max(0, m.start() - 20):m.start()]
+        pre = s.text[max(0, m.start() - rules().window("pledge_place_before_capital")):m.start()]
         if iso3 is not None and not pl_rules._PLACE_BEFORE.search(pre):
             givers.append(CountryMention(s.start + m.start(), s.start + m.end(1), m.group(1), iso3, False))
     return givers, takers
@@ -213,7 +213,7 @@ def _capitals_acting(ctx: _Context, s: Sentence) -> tuple[list[CountryMention], 
 def _each_donors(ctx: _Context, s: Sentence, cs: list[CountryMention], donor: ActorRef | None,
                  recipient: ActorRef | None, start: int) -> list[ActorRef]:
     """The other states of a list that 'each' give the amount ("A, B and C will each give X")."""
-    if donor is None or donor.kind != "country" or not re.search(r"\beach\b", ctx.text[max(s.start, start - 40):start]):
+    if donor is None or donor.kind != "country" or not re.search(r"\beach\b", ctx.text[max(s.start, start - rules().window("pledge_each_before")):start]):
         return []
     listed = [c for c in cs if c.start < start and not c.adjectival and ActorRef("country", c.iso3) != recipient]
     if len(listed) < 2 or not all(_LIST_GAP.fullmatch(ctx.text, a.end, b.start) for a, b in zip(listed, listed[1:])):
@@ -309,7 +309,7 @@ def _list_item(ctx: _Context, si: int) -> bool:
     opens = rules().cues["list_item_opens"]
     if si == 0 or not opens.match(ctx.sentences[si].text):
         return False
-    for j in range(si - 1, max(-1, si - 30), -1):  # (back over the items before it)
+    for j in range(si - 1, max(-1, si - rules().window("pledge_list_items_back")), -1):  # (back over the items before it)
         before = ctx.sentences[j].text.rstrip()
         if before.endswith(":"):
             return True
@@ -358,7 +358,7 @@ def _usual_recipient(ctx: _Context) -> ActorRef | None:
             continue
         # (within the state's own line and sentence: "Norwegian support" as a title does not
         # make the "Norway" that opens the next line a state that receives)
-        pre = _SENTENCE_BREAK.split(ctx.text[max(0, c.start - 30):c.start])[-1]
+        pre = _SENTENCE_BREAK.split(ctx.text[max(0, c.start - rules().window("pledge_usual_recipient_before")):c.start])[-1]
         if not c.adjectival and rules().cues["support_scheme_after"].match(ctx.text, c.end):
             counts[c.iso3] = counts.get(c.iso3, 0) + 1  # "Prioritized Ukraine Requirements List"
             continue
@@ -388,7 +388,7 @@ def _link_announcements(out: list[Pledge], events: list[Event], drafts: list[ev_
 
 
 def _negated_at(text: str, pos: int) -> bool:
-    before = text[max(0, pos - 30):pos]
+    before = text[max(0, pos - rules().window("pledge_negation_before")):pos]
     return bool(pl_rules._NEGATION_BEFORE.search(before))
 
 
@@ -437,7 +437,7 @@ def _negated_pledge(text: str) -> bool:
     verb = pl_rules._PLEDGE_WORD.search(text) if may_match(pl_rules._PLEDGE_WORD, text) else None
     if not verb:
         return False
-    before = text[max(0, verb.start() - 30): verb.start()]
+    before = text[max(0, verb.start() - rules().window("pledge_negation_before")): verb.start()]
     if pl_rules._REPORTED.search(text, 0, verb.start()) and \
             re.search(r"\bwould\s+(?:\w+\s+)?$", before):
         return False  # reported speech: "said Germany would deliver"
@@ -474,7 +474,7 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     runner: CountryMention | None = None
     # Recipient: "to Ukraine", "for Ukraine's", "boost Ukraine's", "Ukraine's Armed Forces"
     for c in sorted(cs + takers, key=lambda x: x.start):
-        pre = ctx.text[max(s.start, c.start - 40):c.start]
+        pre = ctx.text[max(s.start, c.start - rules().window("pledge_recipient_before")):c.start]
         if pl_rules._NOT_RECIPIENT_TO.search(pre) or rules().cues["envoy_to_before"].search(pre):
             continue  # "in addition to Australia's latest package", "Ambassador of X to Japan": no one receives here
         if (c.adjectival or ctx.text.startswith("-led", c.end)) and pl_rules._RUNS_SCHEME.match(ctx.text, c.end):
@@ -486,8 +486,8 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
                 pl_rules._MADE_IN.search(pre) and c.iso3 != ctx.home) \
                 or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.start > anchor - 5) \
                 or (not c.adjectival and c.start > anchor and pl_rules._FORCES_NAME_AFTER.match(
-                    ctx.text[c.end:c.end + 40])) \
-                or (c.adjectival and c.start > anchor and pl_rules._FORCES_AFTER_ADJECTIVE.match(ctx.text[c.end:c.end + 50])):
+                    ctx.text[c.end:c.end + rules().window("pledge_forces_name_after")])) \
+                or (c.adjectival and c.start > anchor and pl_rules._FORCES_AFTER_ADJECTIVE.match(ctx.text[c.end:c.end + rules().window("pledge_forces_after_adjective")])):
             recipient = ActorRef("country", c.iso3)
             break
     if recipient is None and runner is not None:
@@ -495,14 +495,14 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     cues = rules().cues
     if recipient is None:
         # "CHF 30 million for humanitarian demining in Ukraine": where the money is used
-        recipient = next((ActorRef("country", c.iso3) for c in ctx.index(ctx.countries).starting_in(anchor, min(s.end, anchor + 120))
-                          if not c.adjectival and cues["purpose_in_before"].search(ctx.text, max(s.start, c.start - 60), c.start)), None)
+        recipient = next((ActorRef("country", c.iso3) for c in ctx.index(ctx.countries).starting_in(anchor, min(s.end, anchor + rules().window("pledge_purpose_after")))
+                          if not c.adjectival and cues["purpose_in_before"].search(ctx.text, max(s.start, c.start - rules().window("pledge_purpose_in_before")), c.start)), None)
     giver_from = _giver_from(ctx, s, cs, anchor)
     if recipient is None or recipient == giver_from:
         # "Ukraine will receive a further EUR 200 million from Germany": the subject of a verb
         # of receiving before the amount receives (cue receiver_verb_after)
         recipient = next((ActorRef("country", c.iso3)
-                          for c in ctx.index(ctx.countries).starting_in(max(s.start, anchor - 200), anchor)
+                          for c in ctx.index(ctx.countries).starting_in(max(s.start, anchor - rules().window("pledge_receiver_before")), anchor)
                           if c.end <= anchor and not c.adjectival
                           and ActorRef("country", c.iso3) != giver_from
                           and cues["receiver_verb_after"].match(ctx.text, c.end)), None)
@@ -557,9 +557,9 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     if not before and not pl_rules._WE.search(s.text[: max(0, anchor - s.start)]):
         # "£450M surge ... as UK and Germany chair the meeting": the parties named after, but not
         # a state's adjective naming a thing ("from the proceeds of immobilised Russian assets")
-        things = {c.start for c in cs if pl_rules._THING_AFTER_ADJECTIVE.match(ctx.text[c.end:c.end + 40])
-            or rules().cues["runner_by_before"].search(ctx.text, max(s.start, c.start - 80), c.start)
-            or (c.adjectival and not pl_rules._SIDE_AFTER_ADJECTIVE.match(ctx.text[c.end:c.end + 20]))}
+        things = {c.start for c in cs if pl_rules._THING_AFTER_ADJECTIVE.match(ctx.text[c.end:c.end + rules().window("pledge_thing_after_adjective")])
+            or rules().cues["runner_by_before"].search(ctx.text, max(s.start, c.start - rules().window("pledge_runner_by_before")), c.start)
+            or (c.adjectival and not pl_rules._SIDE_AFTER_ADJECTIVE.match(ctx.text[c.end:c.end + rules().window("pledge_side_after_adjective")]))}
         before = [ref for pos, ref in candidates if ref != recipient and pos not in things]
     if giver_from is not None and giver_from != recipient:
         donor = giver_from
@@ -571,7 +571,7 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         donor = ActorRef("country", ctx.home)
     elif before:
         # the money's currency tells among several candidates
-        money = next(iter(ctx.index(ctx.money).starting_in(anchor - 1, anchor + 400)), None)
+        money = next(iter(ctx.index(ctx.money).starting_in(anchor - 1, anchor + rules().window("pledge_currency_after"))), None)
         users = currency_users(money) if money else frozenset()
         preferred = [r for r in before if r.kind == "country" and r.key in users]
         donor = preferred[0] if preferred else before[0]
@@ -600,9 +600,9 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         # an organisation's body deciding on money of the organisation's instrument named after
         # the amount ("the Council adopted ... under the European Peace Facility"), or no giver
         # named: the instrument's organisation gives
-        via = next((o for o in ctx.index(ctx.orgs).starting_in(anchor, min(s.end, anchor + 120))
+        via = next((o for o in ctx.index(ctx.orgs).starting_in(anchor, min(s.end, anchor + rules().window("pledge_purpose_after")))
                     if (donor is None or o.key != donor.key) and rules().cues["instrument_org_before"].search(
-                        ctx.text, max(s.start, o.start - 30), o.start)), None)
+                        ctx.text, max(s.start, o.start - rules().window("pledge_instrument_org_before")), o.start)), None)
         if via is not None:
             donor = ActorRef("organisation", via.key)
     if donor == recipient:
@@ -617,9 +617,9 @@ def _giver_from(ctx: _Context, s: Sentence, cs: list[CountryMention], anchor: in
     if money_end is None:
         return None
     cues = rules().cues
-    for c in ctx.index(ctx.countries).starting_in(money_end, min(s.end, money_end + 71)):
+    for c in ctx.index(ctx.countries).starting_in(money_end, min(s.end, money_end + rules().window("pledge_giver_from_after"))):
         if cues["giver_from_before"].match(ctx.text[money_end:c.start]) \
-                and not cues["runner_by_before"].search(ctx.text, max(money_end, c.start - 80), c.start) \
+                and not cues["runner_by_before"].search(ctx.text, max(money_end, c.start - rules().window("pledge_runner_by_before")), c.start) \
                 and not cues["giver_from_thing_after"].match(ctx.text, c.end):
             return ActorRef("country", c.iso3)
     return None

@@ -10,7 +10,7 @@ from typing import Any
 
 import pycountry
 
-from ..rules import Rules, on_reset, per_rules, quick_start
+from ..rules import Rules, on_reset, per_rules, quick_start, rules
 from .text import trie_pattern
 
 #: amounts with more significant digits are not amounts (and overflow Decimal's default context)
@@ -123,11 +123,12 @@ def _spelled(text: str) -> list[Money]:
     out: list[Money] = []
     seen_end = -1
     t = _tables()
+    r = rules()
     for sw in t.scale_word.finditer(text):
         if sw.start() < seen_end:
             continue
-        lo = max(0, sw.start() - 80)
-        for m in t.spelled.finditer(text, lo, min(len(text), sw.end() + 40)):
+        lo = max(0, sw.start() - r.window("money_spelled_before"))
+        for m in t.spelled.finditer(text, lo, min(len(text), sw.end() + r.window("money_spelled_after"))):
             if not m.start("scale") == sw.start():
                 continue
             words = m.group("words")
@@ -167,14 +168,16 @@ def _candidates(text: str):  # type: ignore[no-untyped-def]
     """Matches of the money pattern, looked for only around numbers (the pattern is costly)."""
     seen_end = -1
     t = _tables()
+    r = rules()
     for n in _NUMBER.finditer(text):
         if n.start() < seen_end:
             continue
-        lo = max(0, n.start() - 40)
-        if not t.sign_before.search(text, max(lo, n.start() - 6), n.start()) and \
-                not t.currency_after.match(text, n.end(), min(len(text), n.end() + 40)):
+        around = r.window("money_around_number")
+        lo = max(0, n.start() - around)
+        if not t.sign_before.search(text, max(lo, n.start() - r.window("money_sign_before")), n.start()) and \
+                not t.currency_after.match(text, n.end(), min(len(text), n.end() + around)):
             continue
-        for m in t.money.finditer(text, lo, min(len(text), n.end() + 40)):
+        for m in t.money.finditer(text, lo, min(len(text), n.end() + around)):
             if m.start() <= n.start() < m.end() and m.end() > seen_end:
                 seen_end = m.end()
                 yield m
@@ -232,7 +235,7 @@ def find_money(text: str) -> list[Money]:
     # "ISK 3.5 billion (about €24 million)": the second is the first converted, not an amount of its own
     # and "equivalent to about USD 470 million" restates an amount given before
     return [m for i, m in enumerate(out) if not (i and t.conversion_gap.fullmatch(text, out[i - 1].end, m.start))
-            and not t.equivalent_before.search(text, max(0, m.start - 40), m.start)]
+            and not t.equivalent_before.search(text, max(0, m.start - rules().window("money_equivalent_before")), m.start)]
 
 
 def _hyphenated(text: str) -> list[Money]:

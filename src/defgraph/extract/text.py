@@ -54,10 +54,11 @@ def sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     start = 0
     abbreviation = _abbreviation()
+    w_abbreviation, w_given = rules().window("abbreviation_before_dot"), rules().window("given_name_before_dot")
     for m in _SENT_END.finditer(text):
         cut = m.start()
-        if "\n" not in m.group(0) and (abbreviation.search(text[max(start, cut - 8):cut])
-                                       or _short_given_name(text[max(start, cut - 40):cut])):
+        if "\n" not in m.group(0) and (abbreviation.search(text[max(start, cut - w_abbreviation):cut])
+                                       or _short_given_name(text[max(start, cut - w_given):cut])):
             continue
         _emit(text, start, cut, out)
         start = m.end()

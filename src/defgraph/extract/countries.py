@@ -253,14 +253,15 @@ def find_countries(text: str) -> list[CountryMention]:
 
 def _us_is_pronoun(text: str, start: int) -> bool:
     """'US' in an all-capitals headline may be the pronoun; treat it as the country otherwise."""
-    window = text[max(0, start - 20): start + 22]
+    r = rules()
+    window = text[max(0, start - r.window("us_headline_before")): start + r.window("us_headline_after")]
     letters = [ch for ch in window if ch.isalpha()]
-    return bool(letters) and sum(ch.isupper() for ch in letters) / len(letters) > 0.9
+    return bool(letters) and sum(ch.isupper() for ch in letters) / len(letters) > r.confidence("us_headline_capitals")
 
 
 def _ambiguous(text: str, start: int, end: int, form: str) -> bool:
     # "Georgia" after a US state context, "Jordan" as a first name followed by a surname...
-    nxt = text[end:end + 20]
+    nxt = text[end:end + rules().window("name_after_state")]
     if re.match(r"\s+[A-Z][a-z]+", nxt) and rules().cues["state_name_as_given_name"].fullmatch(form):
         return True
     return False
@@ -271,7 +272,7 @@ def _is_adjectival(form: str, text: str, end: int) -> bool:
         return True  # "UK-Kenya", "U.S.-Korea": a compound naming both states
     if form in ("UK", "US", "U.S.", "U.K.", "EU"):
         # "UK Defence Secretary", "the US and France": adjectival when a capitalised noun follows
-        return bool(re.match(r"\s+(?!and\b|or\b)[A-Z][a-z]", text[end:end + 20]))
+        return bool(re.match(r"\s+(?!and\b|or\b)[A-Z][a-z]", text[end:end + rules().window("name_after_state")]))
     return form in _demonym_forms()
 
 

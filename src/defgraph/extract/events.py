@@ -172,6 +172,25 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     apposed = r.cues.get("intent_apposition")
     w_content = r.window("content_before") if content is not None else 0
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
+    # (the windows of the checks below, windows.yaml)
+    w_apposition = r.window("trigger_apposition_before")
+    w_reported_plan = r.window("trigger_reported_plan_before")
+    w_past_perfect = r.window("trigger_past_perfect_before")
+    w_pp_apart = r.window("trigger_past_perfect_apart_before")
+    w_pp_reported = r.window("trigger_past_perfect_reported_before")
+    w_pp_leg = r.window("trigger_past_perfect_leg_before")
+    w_after = r.window("trigger_after")
+    w_specific = r.window("trigger_specific_before")
+    w_comparison_after = r.window("trigger_comparison_after")
+    w_compared = r.window("trigger_compared_before")
+    w_kept = r.window("trigger_comparison_kept_before")
+    w_called_off = r.window("trigger_called_off_after")
+    w_press = r.window("trigger_press_before")
+    w_not_before = r.window("trigger_not_before")
+    w_habitual = r.window("trigger_habitual_before")
+    w_speaker = r.window("trigger_speaker_before")
+    w_guard = r.window("trigger_guard_before")
+    w_reference = r.window("trigger_reference_before")
     found: dict[str, Trigger] = {}
     kinds: dict[str, str] = {}
     unmet: dict[str, int] = {}  # class -> end of the first of its words an intention or negation took
@@ -187,9 +206,9 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 head = word.split()[0]
                 before = s.text[: m.start()]
                 if negation.search(before[-w_neg:]) or (
-                        apposed is not None and apposed.search(before[-120:])) or intent.search(before[-w_intent:]) and not (
+                        apposed is not None and apposed.search(before[-w_apposition:])) or intent.search(before[-w_intent:]) and not (
                         reported_plan is not None and reported_day is not None
-                        and reported_plan.search(before[-200:]) and reported_day.search(s.text)):
+                        and reported_plan.search(before[-w_reported_plan:]) and reported_day.search(s.text)):
                     # ("said the aircraft would depart on Monday 9 October and would be deployed": a
                     # plan reported with its day, not an intention)
                     unmet.setdefault(cls, m.end())
@@ -199,49 +218,49 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 if content is not None and content.search(before[-w_content:]):
                     continue  # "a pact that will allow each country to deploy troops": its content
                 if past_perfect is not None:
-                    pp = past_perfect.search(before[-60:])
+                    pp = past_perfect.search(before[-w_past_perfect:])
                     if pp is not None and (pp.group("aux") or r.cues["past_participle_trigger"].match(word)) and not (
-                            pp_apart is not None and pp_dated is not None and pp_apart.search(before[-40:])
+                            pp_apart is not None and pp_dated is not None and pp_apart.search(before[-w_pp_apart:])
                             and pp_dated.match(s.text, m.end())) and not (
-                            pp_reported is not None and pp_reported.search(before[-120:])) and not (
+                            pp_reported is not None and pp_reported.search(before[-w_pp_reported:])) and not (
                             pp_leg is not None and pp_leg_day is not None
-                            and (leg_at := pp_leg.search(before[-160:])) is not None
+                            and (leg_at := pp_leg.search(before[-w_pp_leg:])) is not None
                             and (bool(leg_at.groupdict().get("day")) or pp_leg_day.match(s.text, m.end()))):
                         continue  # "where he had held talks with X", "had met in Vilnius": before the event told
-                after = s.text[m.end(): m.end() + 50]
+                after = s.text[m.end(): m.end() + w_after]
                 nxt = _NEXT_WORD.match(after)
                 if (generic.match(word.split()[-1]) or (nxt and generic.match(nxt.group(1)))) \
-                        and not specific.search(before[-30:]) \
+                        and not specific.search(before[-w_specific:]) \
                         and not (distributive is not None and distributive.match(s.text, m.end())):
                     continue  # "recent summits", "holds bilateral meetings" (of events in general)
                 if et.not_after is not None and et.not_after.match(after):
                     continue
-                if comparison is not None and (comparison.search(word + after[:20]) or (
-                        compared_before is not None and compared_before.search(before[-40:]))) and not (
-                        kept is not None and kept.search(before[-60:])):
+                if comparison is not None and (comparison.search(word + after[:w_comparison_after]) or (
+                        compared_before is not None and compared_before.search(before[-w_compared:]))) and not (
+                        kept is not None and kept.search(before[-w_kept:])):
                     continue  # "signed a similar agreement earlier this month": named for comparison
-                if called_off is not None and called_off.match(s.text[m.end(): m.end() + 120]) or \
-                        announced is not None and announced.match(s.text[m.end(): m.end() + 120]):
+                if called_off is not None and called_off.match(s.text[m.end(): m.end() + w_called_off]) or \
+                        announced is not None and announced.match(s.text[m.end(): m.end() + w_called_off]):
                     continue  # "after G7 meeting falls through", "the visit was called off"
-                if r.cues["press_before_trigger"].match(before[-6:]) or r.cues["press_briefing_after"].match(after) \
+                if r.cues["press_before_trigger"].match(before[-w_press:]) or r.cues["press_briefing_after"].match(after) \
                         and word.lower() == "press":
                     continue
-                if et.not_before is not None and et.not_before.search(before[-120:]):
+                if et.not_before is not None and et.not_before.search(before[-w_not_before:]):
                     continue
                 if earlier_after is not None and earlier_after.match(s.text, m.end()):
                     continue  # "after the NATO summit in Vilnius last year": an earlier event named
-                if habitual_before is not None and undated is not None and habitual_before.search(before[-60:]) \
+                if habitual_before is not None and undated is not None and habitual_before.search(before[-w_habitual:]) \
                         and undated.match(s.text):
                     continue  # "the two navies hold the annual Bongosagar exercise": a series, no day of its own
                 if recalled.search(before) or habitual.match(s.text, m.end()) or \
-                        speaker.search(before[-80:] + word):
+                        speaker.search(before[-w_speaker:] + word):
                     continue  # "recalled that officers took part in the exercise X held every year"
                 if not trig.convening and any(g.word == word.lower() and g.needs_before is not None
-                                              and not g.needs_before.search(before[-8:]) for g in trig.guards):
+                                              and not g.needs_before.search(before[-w_guard:]) for g in trig.guards):
                     continue
                 # "the visit confirmed ...", "during the visit": an event named again, not reported
                 ref_guard = next((g for g in trig.guards if g.word == word.lower() and g.needs_after is not None
-                                  and (g.when_before is None or g.when_before.search(before[-40:]))
+                                  and (g.when_before is None or g.when_before.search(before[-w_reference:]))
                                   and not g.needs_after.match(after)), None)
                 reference = ref_guard is not None
                 is_convene = trig.convening and bool(r.cues["convening_word"].match(head))
@@ -347,7 +366,7 @@ def actor_position(sentence_text: str, rel_start: int) -> str:
     before = before[-rules().window("actor_before"):]
     if rules().cues["relation_before"].search(before):
         return "mention"
-    if rules().cues["troops_from"].search(before) and not rules().cues["leaving"].search(before[-80:]):
+    if rules().cues["troops_from"].search(before) and not rules().cues["leaving"].search(before[-rules().window("troops_leaving_before"):]):
         return "actor"  # "3,000 troops from Indonesia, the United States ... began the exercise"
     if rules().cues["actor_before"].search(before):
         return "actor"
@@ -365,7 +384,7 @@ def attend_sentence(text: str) -> bool:
     m = cue.search(text)
     hearsay = rules().cues.get("attend_hearsay_before")
     while m is not None:
-        if not rules().cues["relative_pronoun_before"].search(text, max(0, m.start() - 30), m.start()) and \
+        if not rules().cues["relative_pronoun_before"].search(text, max(0, m.start() - rules().window("attend_relative_before")), m.start()) and \
                 not (hearsay is not None and hearsay.search(text, 0, m.start())):
             return True
         m = cue.search(text, m.end())

@@ -47,16 +47,16 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     # (the words each cue needs, looked for first: most sentences have none)
     if compared is not None and may_match(compared, s.text):
         first = _list_first(ctx, s, c).start - s.start
-        if compared.search(s.text, max(0, first - 90), first):
+        if compared.search(s.text, max(0, first - rules().window("compared_events_before")), first):
             return False  # "no different from those the Navy holds with France, Germany and ...": compared
     matter_in = rules().cues.get("matter_in_before")
-    if matter_in is not None and " in " in s.text[max(0, rel - 40):rel] and \
-            matter_in.search(s.text, max(0, rel - 40), rel):
+    if matter_in is not None and " in " in s.text[max(0, rel - rules().window("matter_in_before")):rel] and \
+            matter_in.search(s.text, max(0, rel - rules().window("matter_in_before")), rel):
         return False  # "called for a ceasefire in Gaza and Lebanon": the scene of a matter
     between = rules().cues.get("matter_between_before")
-    if between is not None and " between " in s.text[max(0, rel - 160):rel]:
+    if between is not None and " between " in s.text[max(0, rel - rules().window("matter_between_near")):rel]:
         first = _list_first(ctx, s, c).start - s.start
-        if between.search(s.text, max(0, first - 100), first):
+        if between.search(s.text, max(0, first - rules().window("matter_between_before")), first):
             return False  # "the migrant crisis on the border between Belarus and Poland": a matter's scene
     context = rules().cues.get("context_clause")
     if context is not None and (mc := context.match(s.text)) is not None and mc.end() <= rel \
@@ -68,21 +68,21 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     if any(p.end >= c.end for p in places.containing(c.start)):
         return False  # (a city named inside a state's name, "Trinidad" in "Trinidad and Tobago", is not)
     if any(o.start <= c.start < o.end or (c.end <= o.start and re.fullmatch(r"\s+", ctx.text[c.end:o.start]))
-           for o in ctx.index(ctx.orgs).overlapping(c.start, c.end + 40)):
+           for o in ctx.index(ctx.orgs).overlapping(c.start, c.end + rules().window("organisation_after_state"))):
         return False  # "the Ukraine Defense Contact Group": a state naming a body, not a party
     if any(re.fullmatch(r",\s*", ctx.text[p.end:c.start])
-           for p in places.overlapping(c.start - 80, c.start) if p.end <= c.start):
+           for p in places.overlapping(c.start - rules().window("place_before_state"), c.start) if p.end <= c.start):
         return False  # "Brussels, Belgium": the state of a place, not a party
     if c.adjectival:
-        after = ctx.text[c.end:c.end + 40]
+        after = ctx.text[c.end:c.end + rules().window("after_state")]
         if after[:1] in "-–" and after[1:2].isupper():
             return True  # "UK-Kenya partnership" names both states
         if ctx.text[c.start - 1:c.start] in ("-", "–") and any(
-                prev.end == c.start - 1 for prev in ctx.index(ctx.countries).starting_in(c.start - 40, c.start)):
+                prev.end == c.start - 1 for prev in ctx.index(ctx.countries).starting_in(c.start - rules().window("before_state"), c.start)):
             return True  # "the Kyrgyz-Kazakh working group": the second of the pair as well
-        if rules().cues["armed_forces_after"].match(after) and rules().cues["head_of_forces_before"].search(ctx.text, max(0, c.start - 40), c.start):
+        if rules().cues["armed_forces_after"].match(after) and rules().cues["head_of_forces_before"].search(ctx.text, max(0, c.start - rules().window("before_state")), c.start):
             return True  # "called on the Commander of the Philippine Navy": the one met is of that state
-        if rules().cues["armed_forces_after"].match(after) and rules().cues["hosted_by_before"].search(ctx.text, max(0, c.start - 40), c.start):
+        if rules().cues["armed_forces_after"].match(after) and rules().cues["hosted_by_before"].search(ctx.text, max(0, c.start - rules().window("before_state")), c.start):
             return True  # "co-hosted by the Mongolian Armed Forces and ...": that state's forces host it
         body = rules().cues.get("forces_body_after")
         if body is not None and body.match(ctx.text, c.end, s.start + len(s.text)) \
@@ -102,14 +102,14 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
             return ev_rules.actor_position(s.text, rel) == "actor"
         return False
     if rules().cues["armed_forces_after"].match(ctx.text, c.end) and re.search(r"(?:[A-Z]{2,5}\s+[A-Z][\w-]+|\bwith)\s+(?:of\s+)?(?:the\s+)?$",
-                                                        ctx.text[max(0, c.start - 40):c.start]):
+                                                        ctx.text[max(0, c.start - rules().window("before_state")):c.start]):
         return True  # "INS Kiltan and RSS Vigilance of the Republic of Singapore Navy": a ship of that navy
     force = rules().cues["armed_forces_after"].match(ctx.text, c.end)
     if force is not None and ctx.text[force.end():force.end() + 2] in ("'s", "’s"):
         return True  # "the Pakistan Navy's multinational exercise": the event of that state's forces
     # Possessive: "Ukraine's Armed Forces" is a party only when it is someone's office
     if ctx.text[c.end:c.end + 2] in ("'s", "’s"):
-        return bool(_role_noun().match(ctx.text[c.end + 2:c.end + 40])) and \
+        return bool(_role_noun().match(ctx.text[c.end + 2:c.end + rules().window("after_state")])) and \
             ev_rules.actor_position(s.text, rel) == "actor"
     return _list_position(ctx, s, c) == "actor"
 
@@ -153,12 +153,12 @@ def _list_position(ctx: _Context, s: Sentence, c: CountryMention) -> str:
 def _org_is_actor(ctx: _Context, s: Sentence, o: OrgMention) -> bool:
     rel = o.start - s.start
     before = s.text[:rel]
-    if rules().cues["gathering_of_before"].search(before[-40:]):
+    if rules().cues["gathering_of_before"].search(before[-rules().window("gathering_of_before"):]):
         return True
-    if rules().cues["membership_before"].search(before[-25:]):
+    if rules().cues["membership_before"].search(before[-rules().window("membership_before"):]):
         return False
     if ctx.text[o.end:o.end + 2] in ("'s", "’s") and not rules().cues["organisation_event_after_possessive"].match(
-            ctx.text[o.end + 2:o.end + 40]):
+            ctx.text[o.end + 2:o.end + 2 + rules().window("organisation_possessive_after")]):
         return False  # "air defence along NATO's eastern flank": the organisation's thing, not a party
     return ev_rules.actor_position(s.text, rel) == "actor"
 
@@ -216,7 +216,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         # to a date of the event's own; alone, it is the day of the event reported
         ds = [d for d in ctx.within(ctx.dates, s) if not _day_of_saying(ctx.text, d) and not _ahead_of_past(ctx.text, d)]
         own = [d for d in ds if not _is_dateline_date(ctx.text, d)]
-        guest = [d for d in own if rules().cues["guest_visit_before"].search(ctx.text, max(s.start, d.start - 100), d.start)]
+        guest = [d for d in own if rules().cues["guest_visit_before"].search(ctx.text, max(s.start, d.start - rules().window("guest_visit_before_date")), d.start)]
         if own and "," in s.text:
             # "X, who will take up the post next month, also met Y": a day inside a closed
             # relative clause is its antecedent's, not the event's
@@ -247,12 +247,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # event told before, named again with its hosts
                 d.type, d.reference = drafts[-1].type, True
             comment = R.cues.get("comment_on_event_before")
-            if t.reference and comment is not None and comment.search(s.text, max(0, t.start - s.start - 60),
+            if t.reference and comment is not None and comment.search(s.text, max(0, t.start - s.start - rules().window("comment_on_event_before")),
                                                                       t.start - s.start):
                 continue  # "Venezuela's Vice President called the visit a provocation": a comment, no party
             future = ahead is not None or ev_rules.is_future(s.text, t.start - s.start, t.end - s.start)
             said = R.cues.get("reported_plan")
-            speech = said.search(s.text[max(0, t.start - s.start - 200):t.start - s.start]) \
+            speech = said.search(s.text[max(0, t.start - s.start - rules().window("reported_plan_before")):t.start - s.start]) \
                 if said is not None and not future and " would " in s.text[:t.start - s.start] else None
             if speech is not None and R.cues["intent"].search(s.text[max(0, t.start - s.start - R.window("intent_before")):t.start - s.start]):
                 # "Marles said the aircraft would depart on Monday 9 October and would be deployed": a
@@ -318,7 +318,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             counted = R.cues.get("group_counted_before")
             for g in ctx.within(ctx.groups, s):
                 # "the Nordic countries", "the five Nordic defence ministers": the members that day
-                cnt = counted.search(ctx.text, max(s.start, g.start - 12), g.start) if counted is not None else None
+                cnt = counted.search(ctx.text, max(s.start, g.start - rules().window("group_counted_before")), g.start) if counted is not None else None
                 if cnt is not None and R.cue_values["group_counted_before"].get(
                         cnt.group(1).lower(), int(cnt.group(1)) if cnt.group(1).isdigit() else 0) < len(g.members):
                     continue  # "each of the two Nordic nations": some members, named elsewhere
@@ -404,7 +404,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if in_by or (t.convening and not passive and pos < t.start
                              and not _after_clause_break(s.text, rel, t.start - s.start)):
                     _add(d.convenors, ref)
-                if rules().cues["remote_after"].search(s.text[rel:rel + 80]) \
+                if rules().cues["remote_after"].search(s.text[rel:rel + rules().window("remote_after")]) \
                         and t.type not in R.classes_with("remote"):
                     _add(d.virtual, ref)
                 _add(d.participants, ref)
@@ -451,7 +451,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             elif place is None and dateline is not None and not remote and not future and \
                     t.type not in R.classes_with("multilateral") - {"Meeting"} and not (
                         t.type in host_party and any(
-                            c.iso3 != dateline.iso3 and rules().cues["visit_to_before"].search(ctx.text, max(0, c.start - 20), c.start)
+                            c.iso3 != dateline.iso3 and rules().cues["visit_to_before"].search(ctx.text, max(0, c.start - rules().window("visit_to_before")), c.start)
                             for c in cs)):
                 # (not "DUSHANBE (Khovar) - ... paid an official visit to Uzbekistan": the visit is there)
                 # (not for a plan: "BEIJING (Xinhua) -- X will visit China next week" tells where the
@@ -464,9 +464,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             def visited(c: CountryMention) -> bool:
                 # "visited Kenya", "deployed to Estonia": the host state is a party
                 return t.type in host_party and not any(a <= c.start < b for a, b in _other_event_clauses(s, t, triggers)) \
-                    and bool(R.cues["visited_state_before"].search(ctx.text[max(0, c.start - 20):c.start])) \
-                    and not (matter_in is not None and matter_in.search(ctx.text, max(0, c.start - 40), c.start)) \
-                    and not (earlier is not None and earlier.search(ctx.text, max(s.start, c.start - 60), c.start)) \
+                    and bool(R.cues["visited_state_before"].search(ctx.text[max(0, c.start - rules().window("visit_to_before")):c.start])) \
+                    and not (matter_in is not None and matter_in.search(ctx.text, max(0, c.start - rules().window("matter_in_before")), c.start)) \
+                    and not (earlier is not None and earlier.search(ctx.text, max(s.start, c.start - rules().window("earlier_stops_before")), c.start)) \
                     and not (background is not None and c.start - s.start >= background.end())
                 # (nor a state after words that make it background: "..., before travelling to Timor-Leste")
             hosts = {c.iso3 for c in cs if visited(c)}
@@ -499,7 +499,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             closing = None
             end_cue = R.cues.get("end_ahead_before")
             if ds and end_cue is not None and all(
-                    x.end_date is None and end_cue.search(ctx.text, max(s.start, x.start - 30), x.start)
+                    x.end_date is None and end_cue.search(ctx.text, max(s.start, x.start - rules().window("date_verb_before")), x.start)
                     for x in ds):
                 # "co-chair the session, which ends on Friday": the last day of an event under way,
                 # ahead of the report; no day of the event's own (a range told after the verb, "runs
@@ -507,7 +507,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 closing, ds = _retense(ds[0], day0, True), []
             ds_t = _trigger_days(s, t, _outside_earlier_legs(s, t, triggers, ds))
             stay = [g for g in guest if t.type == "Visit" and t.end <= g.start and
-                    rules().cues["guest_visit_before"].search(ctx.text, max(s.start, t.start - 80), g.start)]
+                    rules().cues["guest_visit_before"].search(ctx.text, max(s.start, t.start - rules().window("guest_visit_before_trigger")), g.start)]
             if stay and not d.headline:
                 # "held talks with X, who is on an official visit to Y from 14 to 16 April": the
                 # visit the clause tells is dated by the clause's days (the talks' day is inside)
@@ -520,12 +520,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 chosen = next((x for x in exact if x.end_date is not None and x.date <= chosen.date <= x.end_date),
                               chosen)
             if chosen is not None and chosen.end_date is None and (
-                    rules().cues["ended_before_date"].search(ctx.text, max(s.start, chosen.start - 30), chosen.start)
+                    rules().cues["ended_before_date"].search(ctx.text, max(s.start, chosen.start - rules().window("date_verb_before")), chosen.start)
                     or rules().cues["ended_after"].match(ctx.text, chosen.end)):
                 # "ended on Thursday a three-day visit, which began on Tuesday, 5 November": the
                 # day it began is its date, the day it ended its last
                 began = next((x for x in exact if x is not chosen and x.date < chosen.date and
-                              rules().cues["began_before_date"].search(ctx.text, max(s.start, x.start - 30), x.start)), None)
+                              rules().cues["began_before_date"].search(ctx.text, max(s.start, x.start - rules().window("date_verb_before")), x.start)), None)
                 if began is not None:
                     chosen = replace(began, end_date=chosen.date)
                 elif (span := _n_day().search(s.text, max(0, chosen.end - s.start), t.end - s.start)) is not None \
@@ -543,12 +543,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 n_days = number_value(m_span.group("n") or m_span.group("n2")) or 0
                 if 2 <= n_days <= 31:
                     chosen = replace(chosen, date=chosen.date - timedelta(days=n_days - 1), end_date=chosen.date)
-            nth = rules().cues["nth_day_of"].search(ctx.text, max(s.start, t.start - 60), t.start) \
+            nth = rules().cues["nth_day_of"].search(ctx.text, max(s.start, t.start - rules().window("nth_day_before")), t.start) \
                 if chosen is not None and chosen.end_date is None and t.type in host_party else None
             n = rules().cue_values["nth_day_of"].get(nth.group(1).lower(), 0) if nth else 0
             if n == 0 and nth is not None:
                 # "on the last day of a three-day visit": the span's last day, its first before it
-                span = _n_day().search(ctx.text, nth.start(), min(s.end, t.end + 40))
+                span = _n_day().search(ctx.text, nth.start(), min(s.end, t.end + rules().window("length_in_days_after")))
                 n = (number_value(span.group("n")) or 0) if span is not None else 0
                 n = n if 2 <= n <= 14 else 0
             if n > 0 and chosen is not None:
@@ -628,13 +628,13 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.date_explicit = False  # its day may be another event's ("follows the agreement of 10 March")
             leg = R.cues.get("earlier_leg_before")
             d.earlier_leg = leg is not None and may_match(leg, s.text) and \
-                leg.search(s.text, max(0, t.start - s.start - 200), t.start - s.start) is not None
+                leg.search(s.text, max(0, t.start - s.start - rules().window("earlier_leg_before")), t.start - s.start) is not None
             drafts.append(d)
-            d.bilateral = t.type == "Meeting" and bool(rules().cues["bilateral_meeting"].search(s.text, max(0, t.start - s.start - 30)))
+            d.bilateral = t.type == "Meeting" and bool(rules().cues["bilateral_meeting"].search(s.text, max(0, t.start - s.start - rules().window("bilateral_before"))))
             if t.type in ("Meeting", "Call", "AgreementSigning") and (
                     _shared_out(s, t)
-                    or t.type != "AgreementSigning" and _SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
-                    or rules().cues["counted_events_before"].search(s.text[max(0, t.start - s.start - 40):t.end - s.start])
+                    or t.type != "AgreementSigning" and _SEPARATE.search(s.text[max(0, t.start - s.start - rules().window("separate_before")):t.start - s.start])
+                    or rules().cues["counted_events_before"].search(s.text[max(0, t.start - s.start - rules().window("separate_before")):t.end - s.start])
                                         or _SEPARATE_IN.search(s.text, t.start - s.start)
                                         or _SEPARATELY_AFTER.match(s.text, t.end - s.start)
                                         or rules().cues["separately_later"].match(s.text, t.end - s.start)):
@@ -672,7 +672,7 @@ def _earlier_leg_span(s: Sentence, u: ev_rules.Trigger) -> tuple[int, int] | Non
     leg = rules().cues.get("earlier_leg_before")
     if leg is None or not may_match(leg, s.text):
         return None
-    lo = max(0, u.start - s.start - 200)
+    lo = max(0, u.start - s.start - rules().window("earlier_leg_before"))
     m = leg.search(s.text, lo, u.start - s.start)
     if m is None:
         return None
@@ -804,7 +804,7 @@ def _end_day(text: str, s: Sentence, start: DateMention, dates: list[DateMention
     """The last day of an event told with its first: "a three-day port call ending on Friday",
     "arrived on Wednesday on a four-day visit", "is scheduled to leave Colombo on 20 August"."""
     for x in dates:
-        if x is not start and 0 < (x.date - start.date).days <= 31 and rules().cues["until_before_date"].search(text[max(s.start, x.start - 60):x.start]):
+        if x is not start and 0 < (x.date - start.date).days <= 31 and rules().cues["until_before_date"].search(text[max(s.start, x.start - rules().window("until_before_date")):x.start]):
             return x.date
         if x is not start and x.relative and x.text.lower().split()[0] in ("until", "till") and x.end_date is None:
             # "arrived on Monday for a visit lasting until Wednesday": the first such weekday after it
@@ -863,7 +863,7 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef], ev_rules.Tr
         ds = [d for d in ctx.within(ctx.dates, s) if not d.vague and not _is_dateline_date(ctx.text, d)]
         # "arrived on Saturday, March 16, for a port call until Wednesday, March 20": the last day
         # of the event told before is no event of its own
-        ends = [d for d in ds if rules().cues["until_before_date"].search(ctx.text[max(s.start, d.start - 60):d.start])]
+        ends = [d for d in ds if rules().cues["until_before_date"].search(ctx.text[max(s.start, d.start - rules().window("until_before_date")):d.start])]
         if len({d.text.lower() for d in ds if d not in ends}) < 2 or not _PIECE_BREAK.search(s.text):
             out.append((s, [], None))
             continue
@@ -941,7 +941,7 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
     cuts = [m for m in rules().cues["and_with"].finditer(s.text, rel)]
     later = rules().cues["separately_later"].match(s.text, rel)
     # "held separate bilateral meetings with his counterparts from A and B": the word before
-    before = _SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
+    before = _SEPARATE.search(s.text[max(0, t.start - s.start - rules().window("separate_before")):t.start - s.start])
     if not cuts and (later is not None or before is not None or _SEPARATE_IN.search(s.text, t.start - s.start)):
         # "met Vietnam's Minister X and Fiji's Minister Y separately", "received in separate
         # audiences the Minister of A, X, and the Chief of B, Y": a cut before each state named in
@@ -1002,20 +1002,21 @@ def _is_dateline_date(text: str, d: DateMention) -> bool:
     a place and a comma open the line, the agency or a dash follows."""
     line_start = text.rfind("\n", 0, d.start) + 1
     return not d.relative and bool(_DATELINE_HEAD.fullmatch(text, line_start, d.start)) and \
-        bool(_DATELINE_TAIL.match(text, d.end, d.end + 40))
+        bool(_DATELINE_TAIL.match(text, d.end, d.end + rules().window("dateline_tail_after")))
 
 
 def _is_dateline(text: str, p: PlaceMention) -> bool:
     """A city that opens a line as a report's dateline ("SEOUL, Aug. 21 (Yonhap) --")."""
     line_start = text.rfind("\n", 0, p.start) + 1
     return not text[line_start:p.start].strip() and \
-        bool(re.match(r"\s*(?:\(\w+\)\s*)?[,:–—-]", text[p.end:p.end + 12]))
+        bool(re.match(r"\s*(?:\(\w+\)\s*)?[,:–—-]", text[p.end:p.end + rules().window("dateline_city_after")]))
 
 
 def _phrase_end(text: str, start: int) -> int:
     """End of the noun phrase after "on the margins of": the next comma, clause or place word."""
-    m = rules().cues["margins_phrase_end"].search(text[start:start + 120])
-    return start + (m.start() if m else min(len(text) - start, 120))
+    w = rules().window("margins_phrase_chars")
+    m = rules().cues["margins_phrase_end"].search(text[start:start + w])
+    return start + (m.start() if m else min(len(text) - start, w))
 
 
 def _in_future_clause(text: str, trigger_end: int, rel: int, future_cue: re.Pattern[str]) -> bool:
@@ -1053,13 +1054,13 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
     # a venue named as the place, not as the name of a thing ("the Lancaster House treaties")
     def named_thing(p: PlaceMention) -> bool:
         rel = p.end - t.sentence_start
-        return p.kind == "venue" and bool(rules().cues["named_after_venue"].match(t.sentence_text[rel:rel + 20]))
+        return p.kind == "venue" and bool(rules().cues["named_after_venue"].match(t.sentence_text[rel:rel + rules().window("venue_namesake_after")]))
 
     # the dateline's city tells where the report was filed, not where the event was held; the
     # place one goes back to is home ("before returning to Colombo")
     back = rules().cues["return_to_before"]
     after = [p for p in after if not named_thing(p) and not (p.kind == "city" and _is_dateline_at(t, p))
-             and not back.search(t.sentence_text, max(0, p.start - t.sentence_start - 30), p.start - t.sentence_start)]
+             and not back.search(t.sentence_text, max(0, p.start - t.sentence_start - rules().window("return_to_before")), p.start - t.sentence_start)]
     before = [p for p in before if not named_thing(p) and not (p.kind == "city" and _is_dateline_at(t, p))]
     venue = next((p for p in after + before if p.kind == "venue"), None)
     if after:
@@ -1073,7 +1074,7 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
     # never the city of the dateline, which tells where the report was filed
     for p in places:
         if p.kind == "city" and _is_dateline_at(t, p) or \
-                back.search(t.sentence_text, max(0, p.start - t.sentence_start - 30), p.start - t.sentence_start):
+                back.search(t.sentence_text, max(0, p.start - t.sentence_start - rules().window("return_to_before")), p.start - t.sentence_start):
             continue
         lo, hi = (t.end, p.start) if p.start >= t.end else (p.end, t.start)
         if not rules().cues["place_break"].search(ctx_text_between(places, t, lo, hi)):
@@ -1124,12 +1125,12 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
     next_stop = rules().cues["next_stop"]
     starts: list[int] = []
     for a, b, iso3, place in sorted(stops, key=lambda x: x[0]):
-        lead = next_stop.search(ctx.text, max(t_end, a - 60), a)
+        lead = next_stop.search(ctx.text, max(t_end, a - rules().window("next_stop_before")), a)
         while lead is not None and lead.end() != a:  # (the words right before the stop, not an earlier "and")
             lead = next_stop.search(ctx.text, lead.start() + 1, a)
         if lead is None or lead.end() != a or not iso3:
             continue
-        when = next((x for x in dates if b <= x.start <= b + 30 and
+        when = next((x for x in dates if b <= x.start <= b + rules().window("next_stop_day_after") and
                      re.fullmatch(r"\s*(?:,\s*)?(?:on|from)?\s*", ctx.text[b:x.start])), None)
         if when is None and same_day is not None and same_day.match(ctx.text, b) and dates[0].start < a:
             when = replace(dates[0], start=b, end=b)  # "and goes on to Paramaribo in the evening": that day
@@ -1182,11 +1183,11 @@ def _ahead_of_past(text: str, d: DateMention) -> bool:
     Tuesday"): after the report's day, never the day of an event told there (cue ahead_of_past_before)."""
     ahead = rules().cues.get("ahead_of_past_before")
     return ahead is not None and d.relative and d.text.split()[-1].lower() in _WEEKDAY_NAMES \
-        and ahead.search(text, max(0, d.start - 120), d.start) is not None
+        and ahead.search(text, max(0, d.start - rules().window("ahead_of_past_before")), d.start) is not None
 
 
 def _day_of_saying(text: str, d: DateMention) -> bool:
-    return bool(rules().cues["saying_before_date"].search(text, max(0, d.start - 40), d.start))
+    return bool(rules().cues["saying_before_date"].search(text, max(0, d.start - rules().window("date_other_before")), d.start))
 
 
 def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date, Sentence] | None:
@@ -1197,7 +1198,7 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date,
     other = rules().cues["date_of_other_event"]  # ("after the attack of September 9": another happening's)
     before = [d for d in ctx.index(ctx.dates).starting_in(body_start, s.start)
               if not d.vague and not _is_dateline_date(ctx.text, d) and not _day_of_saying(ctx.text, d)
-              and not other.search(ctx.text, max(0, d.start - 40), d.start) and not _ahead_of_past(ctx.text, d)]
+              and not other.search(ctx.text, max(0, d.start - rules().window("date_other_before")), d.start) and not _ahead_of_past(ctx.text, d)]
     arrival = rules().cues.get("arrival_day_before")
     if arrival is not None and len(before) > 1:
         # ("held talks this morning, after X arrived last night. After the talks, they signed ..."):
@@ -1207,7 +1208,7 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date,
             sent = next((x for x in ctx.sentences if x.start <= d.start < x.end), None)
             return sent is not None and any(o is not d and sent.start <= o.start < sent.end and o.date > d.date
                                             for o in before)
-        before = [d for d in before if not (arrival.search(ctx.text, max(0, d.start - 80), d.start)
+        before = [d for d in before if not (arrival.search(ctx.text, max(0, d.start - rules().window("arrival_day_before")), d.start)
                                             and _beside_later(d))] or before
     if not before and s.start < body_start:
         # the title's event is the one the first lines tell: "NATO Secretary General meets Prime
@@ -1218,7 +1219,7 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date,
         # ("X, who is on an official visit to Egypt from September 18 to 20, held talks ... on
         # September 19": the days of the guest's stay in a relative clause are not the event's)
         guest = rules().cues["guest_visit_before"]
-        own = [d for d in before if not guest.search(ctx.text, max(0, d.start - 100), d.start)]
+        own = [d for d in before if not guest.search(ctx.text, max(0, d.start - rules().window("guest_visit_before_date")), d.start)]
         before = (own or before)[:1]
     # (a day ahead of the report told since, "a ceasefire that is to take effect on 4 August", is
     # a plan's: the past day told before it is still the last one of the report)
@@ -1325,7 +1326,7 @@ def _received_person(ctx: _Context, s: Sentence) -> ev_rules.Trigger | None:
             continue
         for a, _b in p.mentions:
             if s.start <= a < s.end:
-                m = rules().cues["receives_name_before"].search(ctx.text, max(s.start, a - 40), a)
+                m = rules().cues["receives_name_before"].search(ctx.text, max(s.start, a - rules().window("receives_name_before")), a)
                 if m is not None:
                     return ev_rules.Trigger("Meeting", m.start(), m.start() + len(m.group().split()[0]),
                                             m.group().split()[0], False, s.text, s.start, kind="Meeting")
@@ -1346,7 +1347,7 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
     Tuesday, will travel to Y on Thursday"), that clause's; outside, the others; never a day
     that dates another happening by name ("the attack of September 9": cue date_of_other_event)."""
     other = rules().cues["date_of_other_event"]
-    ds = [x for x in ds if not other.search(s.text, max(0, x.start - s.start - 40), max(0, x.start - s.start))]
+    ds = [x for x in ds if not other.search(s.text, max(0, x.start - s.start - rules().window("date_other_before")), max(0, x.start - s.start))]
     opens = rules().cues["subject_clause_opens"]
     # ("visit the barracks today before he leaves for Freetown on Wednesday": today is the barracks')
     ds = [x for x in ds if not (x.end <= t.start and opens.search(s.text, x.end - s.start, t.start - s.start))] or ds
@@ -1362,7 +1363,7 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
     if "," not in s.text or not ds:
         return ds
     joined = None
-    for m in rules().cues["and_clause"].finditer(s.text, 0, t.start - s.start + 40):
+    for m in rules().cues["and_clause"].finditer(s.text, 0, t.start - s.start + rules().window("and_clause_after_trigger")):
         if m.end() <= t.start - s.start:
             joined = m
     if joined is not None:
@@ -1426,7 +1427,7 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
                     and not ev_rules.attend_sentence(ctx.text[c.start:s.end]) and \
                     not ev_rules.attend_sentence(_last_clause(ctx.text[s.start:c.start])):
                 continue  # "... in the Sahel, where Mali and Niger have left": a clause about something else
-            if c.adjectival and not rules().cues["attending_body_after_demonym"].match(ctx.text[c.end:c.end + 20]) \
+            if c.adjectival and not rules().cues["attending_body_after_demonym"].match(ctx.text[c.end:c.end + rules().window("attending_body_after")]) \
                     and not rules().cues["holder_after_demonym"].match(ctx.text, c.end):
                 continue  # ("Russian President X, Belarusian President Y ... took part": each holder's state)
             if _list_position(ctx, s, c) == "actor" or re.search(
@@ -1487,7 +1488,7 @@ def _list_first_after_from(ctx: _Context, s: Sentence, c: CountryMention) -> boo
             first = prev
         else:
             break
-    return bool(rules().cues["list_from_before"].search(ctx.text[max(s.start, first.start - 14):first.start]))
+    return bool(rules().cues["list_from_before"].search(ctx.text[max(s.start, first.start - rules().window("list_from_before")):first.start]))
 
 
 def _after_clause_break(text: str, a: int, b: int) -> bool:
@@ -2149,7 +2150,7 @@ def _label(d: ev_rules.EventDraft, ctx: _Context, persons: dict[str, Person],
     kind = {"AgreementSigning": "Agreement signing"}.get(d.type, d.type)
     who = ", ".join(dict.fromkeys(names)) if names else "parties"
     when = f" on {d.date.isoformat()}" if d.date else ""
-    return f"{kind}: {who}{when}"[:200]
+    return f"{kind}: {who}{when}"[:rules().window("max_event_label")]
 
 
 # searched in sentences and windows: behind a lookahead of their first characters

@@ -97,13 +97,8 @@ def _tables() -> tuple[dict[str, str], dict[str, CountryInfo], dict[str, str]]:
         capitals[form] = iso3  # (rules/countries.yaml: "Washington", not "Washington D.C.")
     if "XKX" not in infos:
         infos["XKX"] = CountryInfo("XKX", "Kosovo", "Pristina", ("EUR",))
-    # The UN's names for the two Koreas and others read oddly as labels.
-    for iso3, label in {"KOR": "South Korea", "PRK": "North Korea", "RUS": "Russia",
-                        "IRN": "Iran", "SYR": "Syria", "VNM": "Vietnam", "TWN": "Taiwan",
-                        "MDA": "Moldova", "TZA": "Tanzania", "BOL": "Bolivia",
-                        "VEN": "Venezuela", "LAO": "Laos", "GBR": "United Kingdom",
-                        "USA": "United States", "CZE": "Czechia", "TUR": "Türkiye",
-                        "COD": "Democratic Republic of the Congo", "PSE": "Palestine"}.items():
+    # The UN's names for the two Koreas and others read oddly as labels (countries.yaml: labels).
+    for iso3, label in rules().labels.items():
         if iso3 in infos:
             infos[iso3] = CountryInfo(iso3, label, infos[iso3].capital, infos[iso3].currencies)
     return names, infos, capitals

@@ -249,6 +249,7 @@ class Rules:
     # a web site's top-level domain (lower case) -> the state that publishes there, or None for a
     # two-letter domain that names no state (read before the ISO 3166 two-letter codes)
     domains: dict[str, str | None] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # ISO3 -> the name a fact's label gives the state
     ambiguous_names: set[str] = field(default_factory=set)
     proper_names: set[str] = field(default_factory=set)
     feature_names: list[str] = field(default_factory=list)  # seas and straits named after a state
@@ -1044,6 +1045,12 @@ def _add_countries(r: Rules, file: str, doc: dict[str, Any]) -> None:
             if not isinstance(domain, str) or not re.fullmatch(r"[a-z]{2,}", domain):
                 raise e.fail(f"domain {domain!r} must be a top-level domain in lower case, without its dot")
             r.domains[domain] = state
+    for e in _entries(file, doc, "labels"):
+        e.note()
+        label = e.get("label", str, required=True)
+        if not label.strip() or label != " ".join(label.split()):
+            raise e.fail(f"label {label!r} must be a name with single spaces")
+        r.labels[_state(e, e.get("state", str, required=True))] = label
     for e in _entries(file, doc, "combining"):
         e.note()
         prefix = e.get("prefix", str, required=True)
@@ -1128,7 +1135,7 @@ def _currency(code: Any) -> bool:
 
 _FAMILIES = {"event_types", "cues", "offices", "national_offices", "ranks", "honorifics",
              "post_nominals", "particles", "given_abbreviations", "not_names", "organisations", "institutions", "groups",
-             "known", "words", "windows", "confidences", "country_forms", "capital_forms", "domains", "combining",
+             "known", "words", "windows", "confidences", "country_forms", "capital_forms", "domains", "labels", "combining",
              "ambiguous_names", "proper_names", "feature_names", "people", "currency_signs", "currency_words",
              "currency_singular", "scales", "currency_families"}
 

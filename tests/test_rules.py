@@ -246,6 +246,7 @@ def test_a_cue_replaced_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.Mo
     ("cues:\n  number_word: {words: [two, a dozen], values: {two: 2}, note: n}\n", "no value for 'a dozen'"),
     ("cues:\n  acts_after: {pattern: '\\s+(?:will|has', note: n}\n", "bad regular expression"),
     ("cues:\n  counted_participants: {words: [nations, 3], note: n}\n", "got 3"),
+    ("cues:\n  capitalised_function_word: {words: [The, On], ignore_case: false, note: n}\n", "got True"),
     ("cues:\n  length_in_days_noun: {words: [visit, ''], note: n}\n", "got ''"),
     ("cues:\n  armed_forces_after: {pattern: '\\s+(?:Navy|Army', ignore_case: false, note: n}\n", "bad regular expression"),
     ("cues:\n  place_break: {pattern: '[;:]', ignore_case: 'false', note: n}\n", "'ignore_case' must be bool"),

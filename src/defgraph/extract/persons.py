@@ -79,8 +79,11 @@ def _not_name(word: str) -> bool:
 
 _INITIAL = re.compile(r"[A-Z]\.")
 
-# words that never begin a name, even after a rank ("General The ...")
-_FUNCTION_WORDS = {"The", "A", "An", "Of", "And", "In", "On", "At", "For", "To", "With", "By", "From"}
+
+@per_rules
+def _function_words(r: Rules) -> frozenset[str]:
+    """Words that never begin a name, even after a rank ("General The ..."; cue capitalised_function_word)."""
+    return frozenset(r.cue_words["capitalised_function_word"])
 
 
 @per_rules
@@ -197,11 +200,11 @@ def _trim_name(m: re.Match[str], blocked: SpanIndex[tuple[int, int]]) -> tuple[s
         word = t.group(0).rstrip(".,")
         abs_s = start + t.start()
         if i == 0 and _not_name(word) and len(tokens) > 1 and not _not_name(tokens[1].group(0).rstrip(".,")) \
-                and not word.endswith(("'", "’")) and word.istitle() and word not in _FUNCTION_WORDS \
+                and not word.endswith(("'", "’")) and word.istitle() and word not in _function_words() \
                 and _rank_before().search(m.string, max(0, start - rules().window("rank_before_name")), start):
             kept.append(t)  # "General Said Chanegriha": after a rank, a given name, not a verb
             continue
-        if i == 0 and _not_name(word) and len(tokens) > 2 and word.istitle() and word not in _FUNCTION_WORDS \
+        if i == 0 and _not_name(word) and len(tokens) > 2 and word.istitle() and word not in _function_words() \
                 and _INITIAL.fullmatch(tokens[1].group(0)):
             kept.append(t)  # "Prince C. Johnson": a word before a middle initial is a given name
             continue

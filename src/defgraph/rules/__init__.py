@@ -1039,12 +1039,12 @@ def _add_countries(r: Rules, file: str, doc: dict[str, Any]) -> None:
                 forms_of[form] = state
     for e in _entries(file, doc, "domains"):
         e.note()
-        state = e.raw.get("state")
-        state = None if state is None else _state(e, state)
+        code = e.raw.get("state")
+        publisher = None if code is None else _state(e, code)  # (no state: a domain that tells none)
         for domain in e.get("domains", list, required=True):
             if not isinstance(domain, str) or not re.fullmatch(r"[a-z]{2,}", domain):
                 raise e.fail(f"domain {domain!r} must be a top-level domain in lower case, without its dot")
-            r.domains[domain] = state
+            r.domains[domain] = publisher
     for e in _entries(file, doc, "labels"):
         e.note()
         label = e.get("label", str, required=True)

@@ -265,7 +265,7 @@ def _ambiguous(text: str, start: int, end: int, form: str) -> bool:
 def _is_adjectival(form: str, text: str, end: int) -> bool:
     if text[end:end + 1] in ("-", "–") and text[end + 1:end + 2].isupper():
         return True  # "UK-Kenya", "U.S.-Korea": a compound naming both states
-    if form in ("UK", "US", "U.S.", "U.K.", "EU"):
+    if form in rules().cue_words["initials_as_adjective"]:
         # "UK Defence Secretary", "the US and France": adjectival when a capitalised noun follows
         return bool(re.match(r"\s+(?!and\b|or\b)[A-Z][a-z]", text[end:end + rules().window("name_after_state")]))
     return form in _demonym_forms()

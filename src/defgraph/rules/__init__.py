@@ -50,6 +50,7 @@ CUES_READ = {
         "place_context_before", "place_name_particle", "place_name_particle_before_capital", "demonym_suffix",
         "meeting_verb_after_pair", "capital_pair_verb", "delegation_led_by", "serves_as_before",
         "state_style_noun", "served_body_word", "bare_weekday_verb", "number_word", "capitalised_function_word", "determiner_before_name",
+        "initials_as_adjective",
         # (round 22: read by extract.events)
         "count_modifier", "counted_participants", "past_participle_trigger", "convening_word", "by_convenor",
         "convenor_list_stop", "press_before_trigger", "press_briefing_after", "clause_break_between",

@@ -42,23 +42,24 @@ def _span(text: str, start: int, end: int) -> Span:
 
 
 def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
+    R = rules()
     rel = c.start - s.start
-    compared = rules().cues.get("compared_events_before")
+    compared = R.cues.get("compared_events_before")
     # (the words each cue needs, looked for first: most sentences have none)
     if compared is not None and may_match(compared, s.text):
         first = _list_first(ctx, s, c).start - s.start
-        if compared.search(s.text, max(0, first - rules().window("compared_events_before")), first):
+        if compared.search(s.text, max(0, first - R.window("compared_events_before")), first):
             return False  # "no different from those the Navy holds with France, Germany and ...": compared
-    matter_in = rules().cues.get("matter_in_before")
-    if matter_in is not None and " in " in s.text[max(0, rel - rules().window("matter_in_before")):rel] and \
-            matter_in.search(s.text, max(0, rel - rules().window("matter_in_before")), rel):
+    matter_in = R.cues.get("matter_in_before")
+    if matter_in is not None and " in " in s.text[max(0, rel - R.window("matter_in_before")):rel] and \
+            matter_in.search(s.text, max(0, rel - R.window("matter_in_before")), rel):
         return False  # "called for a ceasefire in Gaza and Lebanon": the scene of a matter
-    between = rules().cues.get("matter_between_before")
-    if between is not None and " between " in s.text[max(0, rel - rules().window("matter_between_near")):rel]:
+    between = R.cues.get("matter_between_before")
+    if between is not None and " between " in s.text[max(0, rel - R.window("matter_between_near")):rel]:
         first = _list_first(ctx, s, c).start - s.start
-        if between.search(s.text, max(0, first - rules().window("matter_between_before")), first):
+        if between.search(s.text, max(0, first - R.window("matter_between_before")), first):
             return False  # "the migrant crisis on the border between Belarus and Poland": a matter's scene
-    context = rules().cues.get("context_clause")
+    context = R.cues.get("context_clause")
     if context is not None and (mc := context.match(s.text)) is not None and mc.end() <= rel \
             and not ev_rules.any_trigger(s.text[mc.end():]):
         # "The visit takes place as the last French soldiers prepare to leave": its setting (not
@@ -68,30 +69,30 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     if any(p.end >= c.end for p in places.containing(c.start)):
         return False  # (a city named inside a state's name, "Trinidad" in "Trinidad and Tobago", is not)
     if any(o.start <= c.start < o.end or (c.end <= o.start and re.fullmatch(r"\s+", ctx.text[c.end:o.start]))
-           for o in ctx.index(ctx.orgs).overlapping(c.start, c.end + rules().window("organisation_after_state"))):
+           for o in ctx.index(ctx.orgs).overlapping(c.start, c.end + R.window("organisation_after_state"))):
         return False  # "the Ukraine Defense Contact Group": a state naming a body, not a party
     if any(re.fullmatch(r",\s*", ctx.text[p.end:c.start])
-           for p in places.overlapping(c.start - rules().window("place_before_state"), c.start) if p.end <= c.start):
+           for p in places.overlapping(c.start - R.window("place_before_state"), c.start) if p.end <= c.start):
         return False  # "Brussels, Belgium": the state of a place, not a party
     if c.adjectival:
-        after = ctx.text[c.end:c.end + rules().window("after_state")]
+        after = ctx.text[c.end:c.end + R.window("after_state")]
         if after[:1] in "-–" and after[1:2].isupper():
             return True  # "UK-Kenya partnership" names both states
         if ctx.text[c.start - 1:c.start] in ("-", "–") and any(
-                prev.end == c.start - 1 for prev in ctx.index(ctx.countries).starting_in(c.start - rules().window("before_state"), c.start)):
+                prev.end == c.start - 1 for prev in ctx.index(ctx.countries).starting_in(c.start - R.window("before_state"), c.start)):
             return True  # "the Kyrgyz-Kazakh working group": the second of the pair as well
-        if rules().cues["armed_forces_after"].match(after) and rules().cues["head_of_forces_before"].search(ctx.text, max(0, c.start - rules().window("before_state")), c.start):
+        if R.cues["armed_forces_after"].match(after) and R.cues["head_of_forces_before"].search(ctx.text, max(0, c.start - R.window("before_state")), c.start):
             return True  # "called on the Commander of the Philippine Navy": the one met is of that state
-        if rules().cues["armed_forces_after"].match(after) and rules().cues["hosted_by_before"].search(ctx.text, max(0, c.start - rules().window("before_state")), c.start):
+        if R.cues["armed_forces_after"].match(after) and R.cues["hosted_by_before"].search(ctx.text, max(0, c.start - R.window("before_state")), c.start):
             return True  # "co-hosted by the Mongolian Armed Forces and ...": that state's forces host it
-        body = rules().cues.get("forces_body_after")
+        body = R.cues.get("forces_body_after")
         if body is not None and body.match(ctx.text, c.end, s.start + len(s.text)) \
                 and ev_rules.actor_position(s.text, rel) == "actor":
             return True  # "The first soldiers of a British infantry battalion sent to reinforce KFOR arrived"
         if _role_noun().match(after) or re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
             # "French Ministre", "Polish counterpart", "Italian Defence Minister Guido Crosetto"
             return ev_rules.actor_position(s.text, rel) == "actor" or bool(
-                rules().cues["office_after_demonym"].match(after))
+                R.cues["office_after_demonym"].match(after))
         if re.match(r"\s+(?:and|&)\s+", after) or re.search(r"(?:^|\s)(?:and|&)\s+$",
                                                               ctx.text[max(0, c.start - 6):c.start]):
             return ev_rules.actor_position(s.text, rel) == "actor"
@@ -101,15 +102,15 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
             # "The Egyptian, Greek and Cypriot armed forces": the first of a list of demonyms
             return ev_rules.actor_position(s.text, rel) == "actor"
         return False
-    if rules().cues["armed_forces_after"].match(ctx.text, c.end) and re.search(r"(?:[A-Z]{2,5}\s+[A-Z][\w-]+|\bwith)\s+(?:of\s+)?(?:the\s+)?$",
-                                                        ctx.text[max(0, c.start - rules().window("before_state")):c.start]):
+    if R.cues["armed_forces_after"].match(ctx.text, c.end) and re.search(r"(?:[A-Z]{2,5}\s+[A-Z][\w-]+|\bwith)\s+(?:of\s+)?(?:the\s+)?$",
+                                                        ctx.text[max(0, c.start - R.window("before_state")):c.start]):
         return True  # "INS Kiltan and RSS Vigilance of the Republic of Singapore Navy": a ship of that navy
-    force = rules().cues["armed_forces_after"].match(ctx.text, c.end)
+    force = R.cues["armed_forces_after"].match(ctx.text, c.end)
     if force is not None and ctx.text[force.end():force.end() + 2] in ("'s", "’s"):
         return True  # "the Pakistan Navy's multinational exercise": the event of that state's forces
     # Possessive: "Ukraine's Armed Forces" is a party only when it is someone's office
     if ctx.text[c.end:c.end + 2] in ("'s", "’s"):
-        return bool(_role_noun().match(ctx.text[c.end + 2:c.end + rules().window("after_state")])) and \
+        return bool(_role_noun().match(ctx.text[c.end + 2:c.end + R.window("after_state")])) and \
             ev_rules.actor_position(s.text, rel) == "actor"
     return _list_position(ctx, s, c) == "actor"
 
@@ -173,7 +174,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     margins, future_cue, summary = R.cues["margins"], R.cues["future"], R.cues["summary"]
     # a report filed "KUALA LUMPUR, July 8 (Bernama) --" and issued a day later: its "today",
     # "on Wednesday" and undated events are of the dateline's day
-    filed = next((d for d in ctx.dates if d.start < 400 and _is_dateline_date(ctx.text, d)), None)
+    filed = next((d for d in ctx.dates if d.start < R.window("dateline_date_chars") and _is_dateline_date(ctx.text, d)), None)
     day0 = filed.date if filed is not None and ctx.ref is not None and 0 <= (ctx.ref - filed.date).days <= 3 \
         else ctx.ref
     for s, carry, ahead in _segments(ctx):
@@ -182,7 +183,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         side = margins.search(s.text)
         host_span = (side.start(), _phrase_end(s.text, side.end())) if side else None
         if side is None:
-            at = rules().cues["at_named_meeting"].search(s.text)
+            at = R.cues["at_named_meeting"].search(s.text)
             if at is not None and ev_rules.any_trigger(s.text[:at.start()]):
                 # "Ukraine signs security agreements with US and Japan at G7 summit": the named
                 # meeting where another event was held is its occasion, as on its margins
@@ -199,7 +200,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         if ahead is not None and ahead.type in host_party and all(t.type != ahead.type for t in triggers):
             # "is expected in Manila on Friday, and in Tokyo on Saturday for talks": the elliptic
             # clause is the next stop of the trip the first one tells
-            at = rules().cues["elliptic_piece"].match(s.text)
+            at = R.cues["elliptic_piece"].match(s.text)
             if at is not None:
                 head = re.search(r"\b(?:in|to|at)\s+$", s.text[:at.end() - 1])
                 a = head.start() if head else at.start()
@@ -216,7 +217,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         # to a date of the event's own; alone, it is the day of the event reported
         ds = [d for d in ctx.within(ctx.dates, s) if not _day_of_saying(ctx.text, d) and not _ahead_of_past(ctx.text, d)]
         own = [d for d in ds if not _is_dateline_date(ctx.text, d)]
-        guest = [d for d in own if rules().cues["guest_visit_before"].search(ctx.text, max(s.start, d.start - rules().window("guest_visit_before_date")), d.start)]
+        guest = [d for d in own if R.cues["guest_visit_before"].search(ctx.text, max(s.start, d.start - R.window("guest_visit_before_date")), d.start)]
         if own and "," in s.text:
             # "X, who will take up the post next month, also met Y": a day inside a closed
             # relative clause is its antecedent's, not the event's
@@ -241,18 +242,18 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                                     confidence=R.confidence("event_base"), reference=t.reference,
                                     asserts=t.asserts, leads=t.leads, headline=bool(ctx.sentences) and s.start == ctx.sentences[0].start)
             if t.convening and drafts and drafts[-1].sentence is not s and (
-                    rules().cues["it_is_hosted_before"].search(s.text, 0, t.start - s.start)
-                    or rules().cues["which_hosted_before"].search(s.text, 0, t.start - s.start)):
+                    R.cues["it_is_hosted_before"].search(s.text, 0, t.start - s.start)
+                    or R.cues["which_hosted_before"].search(s.text, 0, t.start - s.start)):
                 # "The exercise Khaan Quest opened on Saturday. It is co-hosted by A and B": the
                 # event told before, named again with its hosts
                 d.type, d.reference = drafts[-1].type, True
             comment = R.cues.get("comment_on_event_before")
-            if t.reference and comment is not None and comment.search(s.text, max(0, t.start - s.start - rules().window("comment_on_event_before")),
+            if t.reference and comment is not None and comment.search(s.text, max(0, t.start - s.start - R.window("comment_on_event_before")),
                                                                       t.start - s.start):
                 continue  # "Venezuela's Vice President called the visit a provocation": a comment, no party
             future = ahead is not None or ev_rules.is_future(s.text, t.start - s.start, t.end - s.start)
             said = R.cues.get("reported_plan")
-            speech = said.search(s.text[max(0, t.start - s.start - rules().window("reported_plan_before")):t.start - s.start]) \
+            speech = said.search(s.text[max(0, t.start - s.start - R.window("reported_plan_before")):t.start - s.start]) \
                 if said is not None and not future and " would " in s.text[:t.start - s.start] else None
             if speech is not None and R.cues["intent"].search(s.text[max(0, t.start - s.start - R.window("intent_before")):t.start - s.start]):
                 # "Marles said the aircraft would depart on Monday 9 October and would be deployed": a
@@ -261,7 +262,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 said_at = t.start - min(200, t.start - s.start) + speech.start()
             else:
                 said_at = None
-            after_break = rules().cues["clause_break_after_trigger"].search(s.text, t.end - s.start)
+            after_break = R.cues["clause_break_after_trigger"].search(s.text, t.end - s.start)
             own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]
             if not future and R.cues["future_after"].search(own_after):
                 future = True  # "talks with Finland and Denmark will begin in the spring"
@@ -286,7 +287,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 future = True  # "... will arrive in Ashgabat on Monday, June 10. ... he arrives in Tashkent on Thursday"
             parts: list[tuple[ActorRef, int]] = [(ref, s.start) for ref in carry]
             if not carry and drafts and drafts[-1].sentence.start < s.start and \
-                    (subject := rules().cues["anaphoric_subject"].match(s.text, 0, t.end - s.start)) and \
+                    (subject := R.cues["anaphoric_subject"].match(s.text, 0, t.end - s.start)) and \
                     not any(pos < t.start for _p, pos in ps):
                 # "... General X was granted an audience ... The General also held talks with Y":
                 # the one who acts is the first person of the event told before (of the last one
@@ -294,7 +295,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 actor = next((r for x in reversed(drafts) if x.sentence.start < s.start
                               for r in x.participants if r.kind == "person"), None)
                 pers = next((p for p in ctx.persons if actor is not None and p.key == actor.key), None)
-                if rules().cues["pronoun_opens"].match(s.text):
+                if R.cues["pronoun_opens"].match(s.text):
                     # "Macron last came to Indonesia in 2022. He flies to Singapore on Thursday": the
                     # pronoun is the one named first in the last sentence before that names anyone
                     ante = ctx.pronoun_antecedent(s)
@@ -318,7 +319,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             counted = R.cues.get("group_counted_before")
             for g in ctx.within(ctx.groups, s):
                 # "the Nordic countries", "the five Nordic defence ministers": the members that day
-                cnt = counted.search(ctx.text, max(s.start, g.start - rules().window("group_counted_before")), g.start) if counted is not None else None
+                cnt = counted.search(ctx.text, max(s.start, g.start - R.window("group_counted_before")), g.start) if counted is not None else None
                 if cnt is not None and R.cue_values["group_counted_before"].get(
                         cnt.group(1).lower(), int(cnt.group(1)) if cnt.group(1).isdigit() else 0) < len(g.members):
                     continue  # "each of the two Nordic nations": some members, named elsewhere
@@ -336,7 +337,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 parts = [(ref, pos) for ref, pos in parts if not host_span[0] <= pos - s.start < host_span[1]]
             if said_at is not None:
                 parts = [(ref, pos) for ref, pos in parts if pos >= said_at]
-            breaks_before = list(rules().cues["clause_break_after_trigger"].finditer(s.text, 0, t.start - s.start))
+            breaks_before = list(R.cues["clause_break_after_trigger"].finditer(s.text, 0, t.start - s.start))
             own_clause = s.text[breaks_before[-1].end() if breaks_before else 0:t.end - s.start]
             if not future_cue.search(own_clause):
                 # "... met in Vilnius and said consultations with Latvia will begin": a state named in
@@ -347,13 +348,13 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 continue  # "the Dayton agreement, which was signed in Paris in December 1995": background
             # (inside a trigger of several words too: "The signing comes months after Solomon
             # Islands agreed a security deal with China": what comes after is background)
-            background = rules().cues["background"].search(
+            background = R.cues["background"].search(
                 s.text, t.start - s.start + len(t.word.split()[0]) if " " in t.word.strip() else t.end - s.start)
             if d.headline:
                 # "European leaders meet in Paris as US and Russia prepare Riyadh talks": a headline's
                 # second clause tells another matter; its states are no parties to this event
-                second = rules().cues["headline_clause"].search(s.text, t.end - s.start)
-                if second is not None and not rules().cues["other_event_noun"].search(s.text, second.end()):
+                second = R.cues["headline_clause"].search(s.text, t.end - s.start)
+                if second is not None and not R.cues["other_event_noun"].search(s.text, second.end()):
                     second = None  # "... at Brussels meeting as Hegseth joins by video": the same event
                 if second is not None and (background is None or second.start() < background.start()):
                     background = second
@@ -368,7 +369,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "... met in Riga, a week after the Polish minister visited Vilnius": the states of
                 # an earlier event named as background are not parties to this one
                 parts = [(ref, pos) for ref, pos in parts if pos - s.start < background.start()]
-            topic = rules().cues["topic_clause"].search(s.text, t.end - s.start)
+            topic = R.cues["topic_clause"].search(s.text, t.end - s.start)
             if topic is not None:
                 # "held talks on the fighter jet that Italy, Japan and Britain are developing
                 # together": the states of a clause about the topic are not parties
@@ -379,7 +380,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if talk is not None:
                 # "... during which they discussed Syria, Gaza and the war between Russia and Ukraine": topics
                 parts = [(ref, pos) for ref, pos in parts if ref.kind == "person" or pos - s.start < talk.start()
-                         or rules().cues["with_whom"].search(s.text, talk.end(), pos - s.start) is not None]
+                         or R.cues["with_whom"].search(s.text, talk.end(), pos - s.start) is not None]
             held = R.cues.get("office_clause")
             if held is not None and may_match(held, s.text):
                 # "President X, who currently chairs the African Union, and President Y agreed": the
@@ -404,7 +405,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if in_by or (t.convening and not passive and pos < t.start
                              and not _after_clause_break(s.text, rel, t.start - s.start)):
                     _add(d.convenors, ref)
-                if rules().cues["remote_after"].search(s.text[rel:rel + rules().window("remote_after")]) \
+                if R.cues["remote_after"].search(s.text[rel:rel + R.window("remote_after")]) \
                         and t.type not in R.classes_with("remote"):
                     _add(d.virtual, ref)
                 _add(d.participants, ref)
@@ -451,7 +452,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             elif place is None and dateline is not None and not remote and not future and \
                     t.type not in R.classes_with("multilateral") - {"Meeting"} and not (
                         t.type in host_party and any(
-                            c.iso3 != dateline.iso3 and rules().cues["visit_to_before"].search(ctx.text, max(0, c.start - rules().window("visit_to_before")), c.start)
+                            c.iso3 != dateline.iso3 and R.cues["visit_to_before"].search(ctx.text, max(0, c.start - R.window("visit_to_before")), c.start)
                             for c in cs)):
                 # (not "DUSHANBE (Khovar) - ... paid an official visit to Uzbekistan": the visit is there)
                 # (not for a plan: "BEIJING (Xinhua) -- X will visit China next week" tells where the
@@ -464,9 +465,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             def visited(c: CountryMention) -> bool:
                 # "visited Kenya", "deployed to Estonia": the host state is a party
                 return t.type in host_party and not any(a <= c.start < b for a, b in _other_event_clauses(s, t, triggers)) \
-                    and bool(R.cues["visited_state_before"].search(ctx.text[max(0, c.start - rules().window("visit_to_before")):c.start])) \
-                    and not (matter_in is not None and matter_in.search(ctx.text, max(0, c.start - rules().window("matter_in_before")), c.start)) \
-                    and not (earlier is not None and earlier.search(ctx.text, max(s.start, c.start - rules().window("earlier_stops_before")), c.start)) \
+                    and bool(R.cues["visited_state_before"].search(ctx.text[max(0, c.start - R.window("visit_to_before")):c.start])) \
+                    and not (matter_in is not None and matter_in.search(ctx.text, max(0, c.start - R.window("matter_in_before")), c.start)) \
+                    and not (earlier is not None and earlier.search(ctx.text, max(s.start, c.start - R.window("earlier_stops_before")), c.start)) \
                     and not (background is not None and c.start - s.start >= background.end())
                 # (nor a state after words that make it background: "..., before travelling to Timor-Leste")
             hosts = {c.iso3 for c in cs if visited(c)}
@@ -499,7 +500,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             closing = None
             end_cue = R.cues.get("end_ahead_before")
             if ds and end_cue is not None and all(
-                    x.end_date is None and end_cue.search(ctx.text, max(s.start, x.start - rules().window("date_verb_before")), x.start)
+                    x.end_date is None and end_cue.search(ctx.text, max(s.start, x.start - R.window("date_verb_before")), x.start)
                     for x in ds):
                 # "co-chair the session, which ends on Friday": the last day of an event under way,
                 # ahead of the report; no day of the event's own (a range told after the verb, "runs
@@ -507,7 +508,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 closing, ds = _retense(ds[0], day0, True), []
             ds_t = _trigger_days(s, t, _outside_earlier_legs(s, t, triggers, ds))
             stay = [g for g in guest if t.type == "Visit" and t.end <= g.start and
-                    rules().cues["guest_visit_before"].search(ctx.text, max(s.start, t.start - rules().window("guest_visit_before_trigger")), g.start)]
+                    R.cues["guest_visit_before"].search(ctx.text, max(s.start, t.start - R.window("guest_visit_before_trigger")), g.start)]
             if stay and not d.headline:
                 # "held talks with X, who is on an official visit to Y from 14 to 16 April": the
                 # visit the clause tells is dated by the clause's days (the talks' day is inside)
@@ -520,16 +521,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 chosen = next((x for x in exact if x.end_date is not None and x.date <= chosen.date <= x.end_date),
                               chosen)
             if chosen is not None and chosen.end_date is None and (
-                    rules().cues["ended_before_date"].search(ctx.text, max(s.start, chosen.start - rules().window("date_verb_before")), chosen.start)
-                    or rules().cues["ended_after"].match(ctx.text, chosen.end)):
+                    R.cues["ended_before_date"].search(ctx.text, max(s.start, chosen.start - R.window("date_verb_before")), chosen.start)
+                    or R.cues["ended_after"].match(ctx.text, chosen.end)):
                 # "ended on Thursday a three-day visit, which began on Tuesday, 5 November": the
                 # day it began is its date, the day it ended its last
                 began = next((x for x in exact if x is not chosen and x.date < chosen.date and
-                              rules().cues["began_before_date"].search(ctx.text, max(s.start, x.start - rules().window("date_verb_before")), x.start)), None)
+                              R.cues["began_before_date"].search(ctx.text, max(s.start, x.start - R.window("date_verb_before")), x.start)), None)
                 if began is not None:
                     chosen = replace(began, end_date=chosen.date)
                 elif (span := _n_day().search(s.text, max(0, chosen.end - s.start), t.end - s.start)) is not None \
-                        and (n_days := number_value(span.group("n")) or 0) >= 2 and n_days <= 14:
+                        and (n_days := number_value(span.group("n")) or 0) >= 2 and n_days <= R.window("event_length_days_max"):
                     # "today concluded the two-day G20 Foreign Ministers' Meeting": the day it ended
                     # is its last, its first that many days before
                     chosen = replace(chosen, date=chosen.date - timedelta(days=n_days - 1), end_date=chosen.date)
@@ -541,16 +542,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "The two-day summit closed at the resort on Sunday", "The Council concluded in
                 # Skopje today, after two days of discussions": the day told is the last of that many
                 n_days = number_value(m_span.group("n") or m_span.group("n2")) or 0
-                if 2 <= n_days <= 31:
+                if 2 <= n_days <= R.window("event_span_days_max"):
                     chosen = replace(chosen, date=chosen.date - timedelta(days=n_days - 1), end_date=chosen.date)
-            nth = rules().cues["nth_day_of"].search(ctx.text, max(s.start, t.start - rules().window("nth_day_before")), t.start) \
+            nth = R.cues["nth_day_of"].search(ctx.text, max(s.start, t.start - R.window("nth_day_before")), t.start) \
                 if chosen is not None and chosen.end_date is None and t.type in host_party else None
-            n = rules().cue_values["nth_day_of"].get(nth.group(1).lower(), 0) if nth else 0
+            n = R.cue_values["nth_day_of"].get(nth.group(1).lower(), 0) if nth else 0
             if n == 0 and nth is not None:
                 # "on the last day of a three-day visit": the span's last day, its first before it
-                span = _n_day().search(ctx.text, nth.start(), min(s.end, t.end + rules().window("length_in_days_after")))
+                span = _n_day().search(ctx.text, nth.start(), min(s.end, t.end + R.window("length_in_days_after")))
                 n = (number_value(span.group("n")) or 0) if span is not None else 0
-                n = n if 2 <= n <= 14 else 0
+                n = n if 2 <= n <= R.window("event_length_days_max") else 0
             if n > 0 and chosen is not None:
                 # "on the second day of Hegseth's visit to Panama": the visit began the day before
                 chosen = replace(chosen, date=chosen.date - timedelta(days=n - 1), end_date=chosen.date)
@@ -619,8 +620,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.tentative = True  # "to be hosted by Australia later this year": a plan without a day
             if d.count and t.type == "Meeting":
                 d.confidence += R.confidence("event_count_bonus")
-            if t.type == "Meeting" and not d.headline and not t.convening and rules().cues["the_event_again"].match(
-                    s.text, 0, t.start - s.start) and rules().cues["event_noun"].fullmatch(t.word) and \
+            if t.type == "Meeting" and not d.headline and not t.convening and R.cues["the_event_again"].match(
+                    s.text, 0, t.start - s.start) and R.cues["event_noun"].fullmatch(t.word) and \
                     any(x.type in ("Meeting", "Call") and x.sentence is not s and not x.headline for x in drafts):
                 # "The summit, which lasted two hours, came after ...": the meeting told before, named
                 # again (it adds to that one, never makes another)
@@ -628,16 +629,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.date_explicit = False  # its day may be another event's ("follows the agreement of 10 March")
             leg = R.cues.get("earlier_leg_before")
             d.earlier_leg = leg is not None and may_match(leg, s.text) and \
-                leg.search(s.text, max(0, t.start - s.start - rules().window("earlier_leg_before")), t.start - s.start) is not None
+                leg.search(s.text, max(0, t.start - s.start - R.window("earlier_leg_before")), t.start - s.start) is not None
             drafts.append(d)
-            d.bilateral = t.type == "Meeting" and bool(rules().cues["bilateral_meeting"].search(s.text, max(0, t.start - s.start - rules().window("bilateral_before"))))
+            d.bilateral = t.type == "Meeting" and bool(R.cues["bilateral_meeting"].search(s.text, max(0, t.start - s.start - R.window("bilateral_before"))))
             if t.type in ("Meeting", "Call", "AgreementSigning") and (
                     _shared_out(s, t)
-                    or t.type != "AgreementSigning" and _SEPARATE.search(s.text[max(0, t.start - s.start - rules().window("separate_before")):t.start - s.start])
-                    or rules().cues["counted_events_before"].search(s.text[max(0, t.start - s.start - rules().window("separate_before")):t.end - s.start])
+                    or t.type != "AgreementSigning" and _SEPARATE.search(s.text[max(0, t.start - s.start - R.window("separate_before")):t.start - s.start])
+                    or R.cues["counted_events_before"].search(s.text[max(0, t.start - s.start - R.window("separate_before")):t.end - s.start])
                                         or _SEPARATE_IN.search(s.text, t.start - s.start)
                                         or _SEPARATELY_AFTER.match(s.text, t.end - s.start)
-                                        or rules().cues["separately_later"].match(s.text, t.end - s.start)):
+                                        or R.cues["separately_later"].match(s.text, t.end - s.start)):
                 drafts.extend(_separate(s, d, parts, t, pls, [x for x in ds if not x.vague]))
             if t.type in host_party and chosen is not None:
                 stops = _itinerary(ctx, s, d, day0, future)
@@ -804,7 +805,7 @@ def _end_day(text: str, s: Sentence, start: DateMention, dates: list[DateMention
     """The last day of an event told with its first: "a three-day port call ending on Friday",
     "arrived on Wednesday on a four-day visit", "is scheduled to leave Colombo on 20 August"."""
     for x in dates:
-        if x is not start and 0 < (x.date - start.date).days <= 31 and rules().cues["until_before_date"].search(text[max(s.start, x.start - rules().window("until_before_date")):x.start]):
+        if x is not start and 0 < (x.date - start.date).days <= rules().window("event_span_days_max") and rules().cues["until_before_date"].search(text[max(s.start, x.start - rules().window("until_before_date")):x.start]):
             return x.date
         if x is not start and x.relative and x.text.lower().split()[0] in ("until", "till") and x.end_date is None:
             # "arrived on Monday for a visit lasting until Wednesday": the first such weekday after it
@@ -814,7 +815,7 @@ def _end_day(text: str, s: Sentence, start: DateMention, dates: list[DateMention
     m = _n_day().search(s.text)
     if m is not None:
         n = number_value(m.group("n")) or 0
-        if 2 <= n <= 31:
+        if 2 <= n <= rules().window("event_span_days_max"):
             return date.fromordinal(start.date.toordinal() + n - 1)
     return None
 

@@ -779,11 +779,12 @@ def _stop_where_met(text: str, sent: Sentence, at: int, pl_ix: SpanIndex[PlaceMe
     m = rules().cues["where_met"].search(text, sent.start, at)
     if m is None:
         return None
+    gap = rules().window("where_met_after_place")
     named = [(pl.end, pl.iso3) for pl in pl_ix.starting_in(sent.start, m.start()) if pl.kind == "city" and pl.iso3
-             and m.start() - pl.end <= 40]
+             and m.start() - pl.end <= gap]
     if c_ix is not None:
         named += [(c.end, c.iso3) for c in c_ix.starting_in(sent.start, m.start()) if not c.adjectival
-                  and m.start() - c.end <= 40]
+                  and m.start() - c.end <= gap]
     return max(named)[1] if named else None
 
 

@@ -139,6 +139,18 @@ def any_trigger(text: str) -> bool:
     return _any_trigger(rules()).search(text) is not None
 
 
+@per_rules
+def _trigger_windows(r: Rules) -> tuple[int, ...]:
+    """The windows find_triggers reads around a trigger (windows.yaml), once per rule set."""
+    return tuple(r.window(name) for name in (
+        "trigger_apposition_before", "trigger_reported_plan_before", "trigger_past_perfect_before",
+        "trigger_past_perfect_apart_before", "trigger_past_perfect_reported_before",
+        "trigger_past_perfect_leg_before", "trigger_after", "trigger_specific_before",
+        "trigger_comparison_after", "trigger_compared_before", "trigger_comparison_kept_before",
+        "trigger_called_off_after", "trigger_press_before", "trigger_not_before", "trigger_habitual_before",
+        "trigger_speaker_before", "trigger_guard_before", "trigger_reference_before"))
+
+
 def find_triggers(s: Sentence) -> list[Trigger]:
     """Event triggers in one sentence, first per event class, with negated and intended ones
     dropped. The triggers, cue words and exclusions are those of rules/event_types.yaml."""
@@ -173,24 +185,9 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     w_content = r.window("content_before") if content is not None else 0
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
     # (the windows of the checks below, windows.yaml)
-    w_apposition = r.window("trigger_apposition_before")
-    w_reported_plan = r.window("trigger_reported_plan_before")
-    w_past_perfect = r.window("trigger_past_perfect_before")
-    w_pp_apart = r.window("trigger_past_perfect_apart_before")
-    w_pp_reported = r.window("trigger_past_perfect_reported_before")
-    w_pp_leg = r.window("trigger_past_perfect_leg_before")
-    w_after = r.window("trigger_after")
-    w_specific = r.window("trigger_specific_before")
-    w_comparison_after = r.window("trigger_comparison_after")
-    w_compared = r.window("trigger_compared_before")
-    w_kept = r.window("trigger_comparison_kept_before")
-    w_called_off = r.window("trigger_called_off_after")
-    w_press = r.window("trigger_press_before")
-    w_not_before = r.window("trigger_not_before")
-    w_habitual = r.window("trigger_habitual_before")
-    w_speaker = r.window("trigger_speaker_before")
-    w_guard = r.window("trigger_guard_before")
-    w_reference = r.window("trigger_reference_before")
+    (w_apposition, w_reported_plan, w_past_perfect, w_pp_apart, w_pp_reported, w_pp_leg, w_after, w_specific,
+     w_comparison_after, w_compared, w_kept, w_called_off, w_press, w_not_before, w_habitual, w_speaker,
+     w_guard, w_reference) = _trigger_windows(r)
     found: dict[str, Trigger] = {}
     kinds: dict[str, str] = {}
     unmet: dict[str, int] = {}  # class -> end of the first of its words an intention or negation took
@@ -334,9 +331,10 @@ def find_triggers(s: Sentence) -> list[Trigger]:
 
 def participant_count(text: str) -> int | None:
     best = None
+    most = rules().window("participants_max")
     for m in _count().finditer(text):
         n = number_value(m.group("n"))
-        if n and 2 <= n <= 300:
+        if n and 2 <= n <= most:
             best = n if best is None else max(best, n)
     return best
 

@@ -223,7 +223,9 @@ def find_money(text: str) -> list[Money]:
             continue
         if len(value.as_tuple().digits) > MAX_DIGITS:
             continue  # no pledge has that many digits: a serial number or noise, not an amount
-        if not g.get("sym") and not scale and (value < 1000 or 1900 <= value <= 2100):
+        r = rules()
+        if not g.get("sym") and not scale and (value < r.window("bare_amount_min")
+                                                or r.window("year_first") <= value <= r.window("year_last")):
             continue  # "2025 EUR" is a year beside a code, not an amount
         qual = (g.get("qual") or "").strip().lower() or None
         start = m.start() if not qual else m.start() + len(g["qual"])

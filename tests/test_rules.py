@@ -106,6 +106,15 @@ people:
     ("event_types:\n  - {name: Parade, class: Meeting, note: n, flags: {loud: true}, triggers: [{pattern: parade, note: n}]}\n",
      "unknown flag"),
     ("windows:\n  nonsense: {value: 3}\n", "unknown window"),
+    ("windows:\n  pledge_total_around: {value: -80}\n", "out of range"),
+    ("windows:\n  pledge_total_around: {value: eighty}\n", "'value' must be"),
+    ("domains:\n  - {state: GBR, domains: ['.uk'], note: n}\n", "domains entry 1: domain '.uk' must be a top-level domain"),
+    ("domains:\n  - {state: GB, domains: [uk], note: n}\n", "unknown state 'GB'"),
+    ("domains:\n  - {state: GBR, domains: [uk]}\n", "missing 'note'"),
+    ("domains:\n  - {state: GBR, domains: uk, note: n}\n", "'domains' must be list"),
+    ("labels:\n  - {state: KOR, label: '  ', note: n}\n", "labels entry 1: label '  ' must be a name"),
+    ("labels:\n  - {state: KR, label: South Korea, note: n}\n", "unknown state 'KR'"),
+    ("labels:\n  - {state: KOR, label: South Korea}\n", "missing 'note'"),
     ("confidences:\n  event_base: {value: 7}\n", "out of range"),
     ("venues_typo:\n  - {}\n", "unknown rule family"),
     ("offices: [unclosed\n", "not valid YAML"),
@@ -234,6 +243,17 @@ def test_a_cue_replaced_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.Mo
     ("cues:\n  pledge_items: {pattern: 'drones?'}\n", "missing 'note'"),
     ("cues:\n  given_before: {pattern: 'provid(', note: n}\n", "bad regular expression"),
     ("cues:\n  bare_weekday_verb: {pattern: 'agreed|met', note: n}\n", "give 'words', not a pattern"),
+    ("cues:\n  number_word: {words: [two, a dozen], values: {two: 2}, note: n}\n", "no value for 'a dozen'"),
+    ("cues:\n  acts_after: {pattern: '\\s+(?:will|has', note: n}\n", "bad regular expression"),
+    ("cues:\n  counted_participants: {words: [nations, 3], note: n}\n", "got 3"),
+    ("cues:\n  capitalised_function_word: {words: [The, On], ignore_case: false, note: n}\n", "got True"),
+    ("cues:\n  length_in_days_noun: {words: [visit, ''], note: n}\n", "got ''"),
+    ("cues:\n  armed_forces_after: {pattern: '\\s+(?:Navy|Army', ignore_case: false, note: n}\n", "bad regular expression"),
+    ("cues:\n  place_break: {pattern: '[;:]', ignore_case: 'false', note: n}\n", "'ignore_case' must be bool"),
+    ("cues:\n  by_convenor: {words: [hosted by], pattern: 'hosted by', note: n}\n", "not both"),
+    ("cues:\n  recipient_before: {pattern: '\\bto\\s+$'}\n", "missing 'note'"),
+    ("cues:\n  number_word: {words: [two], values: {two: -2}, note: n}\n", "must be a whole number"),
+    ("cues:\n  number_word: {words: [two, three], note: n}\n", "needs the number each word"),
 ])
 def test_a_malformed_word_list_is_named(tmp_path: Path, text: str, needle: str) -> None:
     path = _write(tmp_path, text)
@@ -254,6 +274,11 @@ def test_a_malformed_word_list_is_named(tmp_path: Path, text: str, needle: str) 
     ("scales:\n  - {words: {}, note: n}\n", "'words' must not be empty"),
     ("scales:\n  - {words: {lakh: 100000}, spelt: true, note: n}\n", "unknown key(s) spelt"),
     ("cues:\n  amount_qualifier: {words: [], note: n}\n", "'words' must not be empty"),
+    ("currency_families:\n  - {names: {Krone: crown}, note: n}\n", "'Krone' must be written in lower case"),
+    ("currency_families:\n  - {names: {krone: 2}, note: n}\n", "the family of 'krone' must be one word in lower case"),
+    ("currency_families:\n  - {names: {krone: crown}}\n", "missing 'note'"),
+    ("cues:\n  spelled_unit: {words: [one, two], values: {one: 1}, note: n}\n", "no value for 'two'"),
+    ("cues:\n  spelled_unit: {words: [one, two], note: n}\n", "needs the number each word of its group stands for"),
 ])
 def test_a_malformed_money_table_is_named(tmp_path: Path, text: str, needle: str) -> None:
     path = _write(tmp_path, text)
@@ -446,3 +471,21 @@ def test_an_invitation_for_someone_to_attend_is_an_intention() -> None:
     assert intent.search("She also repeated her invitation for Biden to attend the climate ")
     assert intent.search("renewed his invitation for the Prime Minister to attend the ")
     assert not intent.search("The two presidents attended the climate ")
+
+
+def test_a_cue_given_by_two_builtin_files_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Two built-in files giving a cue of one name (pledges.yaml's habit of pledges and
+    event_types.yaml's habitual events, round 22) would replace one with the other with no word."""
+    from defgraph import rules as rules_module
+
+    copy = tmp_path / "rules"
+    copy.mkdir()
+    for name in rules_module.BUILTIN:
+        (copy / name).write_text((rules_module.HERE / name).read_text(encoding="utf-8"), encoding="utf-8")
+    with (copy / "pledges.yaml").open("a", encoding="utf-8") as f:
+        f.write("  habitual:\n    pattern: 'every year'\n    note: n\n")
+    monkeypatch.setattr(rules_module, "HERE", copy)
+    with pytest.raises(RulesError) as info:
+        load_rules()
+    message = str(info.value)
+    assert "pledges.yaml: cues entry 1 ('habitual')" in message and "given by event_types.yaml too" in message, message

@@ -119,7 +119,8 @@ def _extract(st: Statement) -> Extraction:
         return _extract_section(st)
     # One state speaks for the whole statement: decide it once, from the whole text.
     text = st.text
-    home = publisher_country(st) or _dateline_country(text[:400], find_places(text[:400], dateline=True)) \
+    head = text[:rules().window("dateline_chars")]
+    home = publisher_country(st) or _dateline_country(head, find_places(head, dateline=True)) \
         or _dominant_country(text, find_countries(text))
     ex = Extraction(statement=st)
     for a, b in _sections(text, size):
@@ -304,8 +305,9 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
             end_date=d.end_date, place=_place_key(d.place) if d.place else None,
             venue=_place_key(d.venue) if d.venue else None, convenors=d.convenors, participants=d.participants,
             virtual=d.virtual, participant_count=d.count, planned=d.planned,
-            evidence=[Span(sp.start, sp.end, sp.text) for sp in spans[:4]],
-            method=d.method, confidence=round(min(max(d.confidence, 0.1), 0.95), 2),
+            evidence=[Span(sp.start, sp.end, sp.text) for sp in spans[:rules().window("max_event_evidence")]],
+            method=d.method, confidence=round(min(max(d.confidence, rules().confidence("event_floor")),
+                                                 rules().confidence("event_ceiling")), 2),
         ))
     ex.pledges = _pledges(ctx, ex.events, drafts)
     # Every country an event or pledge names must be described in the graph, in code order

@@ -166,9 +166,6 @@ class _Context:
         return hits[0] if hits else None
 
 
-_TLD_COUNTRY = {"uk": "GBR", "gov": "USA", "mil": "USA", "us": "USA"}
-
-
 def _institution_in(text: str) -> str | None:
     """A national institution named in running text ("The Department of Defense is announcing")."""
     for pattern, iso3 in rules().institutions:
@@ -189,9 +186,10 @@ def publisher_country(statement: Statement) -> str | None:
     if url:
         host = (urlparse(url).hostname or "").lower()
         labels = host.split(".")
-        if labels and labels[-1] in _TLD_COUNTRY:
-            return _TLD_COUNTRY[labels[-1]]
-        if labels and len(labels[-1]) == 2 and labels[-1] not in ("eu", "io", "co", "tv", "me"):
+        domains = rules().domains  # (countries.yaml: a domain's state, None for no state's)
+        if labels and domains.get(labels[-1]) is not None:
+            return domains[labels[-1]]
+        if labels and len(labels[-1]) == 2 and labels[-1] not in domains:
             import pycountry
 
             found = pycountry.countries.get(alpha_2=labels[-1].upper())
@@ -526,7 +524,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
         # signed the agreement", where they may be the two parties)
         end = p.mentions[0][1] if p.mentions else p.start
         cut = _chain_start(text, p.start)
-        ally = _joined_partner(text, cut, ends, p.role) if _meeting_after_pair().match(text[end:end + 90]) else None
+        ally = _joined_partner(text, cut, ends, p.role) if _meeting_after_pair().match(text[end:end + rules().window("meeting_after_pair")]) else None
         if ally is not None and ally is not p and ally.country and not ally.is_post:
             p.state_from(ally)
             continue
@@ -652,9 +650,9 @@ def _host_of_visit(text: str, persons: list[PersonHit], countries: list[CountryM
                 continue
             guest = guests[0][1].country
             visited = {c.iso3 for c in countries if sent.start <= c.start < at and c.iso3 != guest
-                       and rules().cues["visit_word"].search(text, max(sent.start, c.start - 30), c.start)}
+                       and rules().cues["visit_word"].search(text, max(sent.start, c.start - rules().window("visit_word_before")), c.start)}
             visited |= {pl.iso3 for pl in places if pl.kind == "city" and pl.iso3 and sent.start <= pl.start < at
-                        and pl.iso3 != guest and rules().cues["visit_word"].search(text, max(sent.start, pl.start - 30), pl.start)}
+                        and pl.iso3 != guest and rules().cues["visit_word"].search(text, max(sent.start, pl.start - rules().window("visit_word_before")), pl.start)}
             if len(visited) == 1:
                 p.country = visited.pop()
                 p.state_by("state_from_place_visited")
@@ -672,7 +670,7 @@ def _state_from_plural(text: str, persons: list[PersonHit], countries: list[Coun
         if not c.adjectival:
             continue
         office = office_cue.match(text, c.end)
-        count = count_cue.search(text, max(0, c.start - 20), c.start) if office is not None else None
+        count = count_cue.search(text, max(0, c.start - rules().window("plural_count_before_state")), c.start) if office is not None else None
         if office is None or count is None:
             continue
         word = office.group(1).lower()
@@ -728,7 +726,7 @@ def _accompanied_state(text: str, at: int, p: PersonHit, persons: list[PersonHit
     after "the" ("who accompanied the Thai minister"); None where neither is told."""
     for q in persons:
         if q is not p and q.country and not q.is_post and any(
-                at < a <= at + 60 and not re.search(r"[,.;:()]", text[at:a]) for a, _b in q.mentions):
+                at < a <= at + rules().window("accompanied_after") and not re.search(r"[,.;:()]", text[at:a]) for a, _b in q.mentions):
             return q.country
     c = next(iter(c_ix.starting_in(at, at + 8)), None)
     if c is not None and re.fullmatch(r"\s+the\s+", text[at:c.start]):
@@ -739,7 +737,7 @@ def _accompanied_state(text: str, at: int, p: PersonHit, persons: list[PersonHit
 def _chain_start(text: str, at: int) -> int:
     """Where the offices of a chain before a holder named at `at` begin ("X and Deputy Prime
     Minister and Minister Y": before "Deputy"), so that the one joined by "and" is found."""
-    head = text[max(0, at - 160):at]
+    head = text[max(0, at - rules().window("office_chain_before")):at]
     return at - (len(head) - len(_office_chain_end().sub("", head)))
 
 
@@ -750,7 +748,7 @@ def _on_side(text: str, p: PersonHit, sent: Sentence, c_ix: SpanIndex[CountryMen
     r = rules()
     for c in reversed(c_ix.starting_in(sent.start, p.start)):
         side = r.cues["side_word"].match(text, c.end)
-        if side is None or not r.cues["on_side_before"].search(text, max(sent.start, c.start - 12), c.start):
+        if side is None or not r.cues["on_side_before"].search(text, max(sent.start, c.start - r.window("on_side_before")), c.start):
             continue
         if side.end() > p.start or r.cues["not_on_side"].search(text, side.end(), p.start):
             return None
@@ -762,12 +760,12 @@ def _side_led(text: str, p: PersonHit, sent: Sentence, c_ix: SpanIndex[CountryMe
     """The state of the side a person leads: "X led the Indian side", "the Japanese delegation
     was headed by Y and Z" (the state named in the phrase, not a counterpart's)."""
     end = p.mentions[0][1] if p.mentions else p.end
-    for c in c_ix.starting_in(end, min(sent.end, end + 130)):
+    for c in c_ix.starting_in(end, min(sent.end, end + rules().window("side_led_after"))):
         if rules().cues["side_word"].match(text, c.end) and rules().cues["led_side_after"].fullmatch(text, end, c.start) \
                 and not re.search(r"\b(?:while|whereas)\b", text[end:c.start]):
             return str(c.iso3)
         break
-    for c in reversed(c_ix.starting_in(max(sent.start, p.start - 140), p.start)):
+    for c in reversed(c_ix.starting_in(max(sent.start, p.start - rules().window("side_led_before")), p.start)):
         if rules().cues["side_led_by"].fullmatch(text, c.end, p.start):
             return str(c.iso3)
         break
@@ -785,11 +783,12 @@ def _stop_where_met(text: str, sent: Sentence, at: int, pl_ix: SpanIndex[PlaceMe
     m = rules().cues["where_met"].search(text, sent.start, at)
     if m is None:
         return None
+    gap = rules().window("where_met_after_place")
     named = [(pl.end, pl.iso3) for pl in pl_ix.starting_in(sent.start, m.start()) if pl.kind == "city" and pl.iso3
-             and m.start() - pl.end <= 40]
+             and m.start() - pl.end <= gap]
     if c_ix is not None:
         named += [(c.end, c.iso3) for c in c_ix.starting_in(sent.start, m.start()) if not c.adjectival
-                  and m.start() - c.end <= 40]
+                  and m.start() - c.end <= gap]
     return max(named)[1] if named else None
 
 
@@ -813,9 +812,9 @@ def _opening_place(text: str, sent: Sentence, at: int, pl_ix: SpanIndex[PlaceMen
 def _visited_states(text: str, home: str | None, countries: list[CountryMention],
                     places: list[PlaceMention]) -> set[str]:
     """The foreign states the statement says are visited ("in Apia for a visit to Samoa")."""
-    out = {c.iso3 for c in countries if c.iso3 != home and rules().cues["visit_to"].search(text[max(0, c.start - 30):c.start])}
+    out = {c.iso3 for c in countries if c.iso3 != home and rules().cues["visit_to"].search(text[max(0, c.start - rules().window("visit_word_before")):c.start])}
     out |= {pl.iso3 for pl in places if pl.iso3 and pl.iso3 != home and pl.kind == "city"
-            and rules().cues["visit_to"].search(text[max(0, pl.start - 30):pl.start])}
+            and rules().cues["visit_to"].search(text[max(0, pl.start - rules().window("visit_word_before")):pl.start])}
     if not out and home:
         # no visit word: the one foreign state whose cities the statement names
         out = {pl.iso3 for pl in places if pl.iso3 and pl.iso3 != home and pl.kind == "city"}
@@ -828,11 +827,11 @@ def _joined_partner(text: str, at: int, ends: dict[int, PersonHit],
     Y); the partner's mention may end before a "Jr." or a full stop. Two holders of the same
     kind of office ("External Affairs Minister X and Foreign Minister Y") are two states'
     officials, not one side: no partner then."""
-    joined = re.search(r"\s+(?:and|&)\s+(?:the\s+)?$", text[max(0, at - 12):at])
+    joined = re.search(r"\s+(?:and|&)\s+(?:the\s+)?$", text[max(0, at - rules().window("joined_before")):at])
     if joined is None:
         # an item of a list of three or more ("US Secretary of State A, Secretary of Homeland
         # Security B and Attorney General C"): a comma before, the list going on after the name
-        joined = re.search(r",\s+(?:the\s+)?$", text[max(0, at - 12):at])
+        joined = re.search(r",\s+(?:the\s+)?$", text[max(0, at - rules().window("joined_before")):at])
         if joined is None or not _LIST_GOES_ON.match(text, _name_end(text, at)):
             return None
     last = at - len(joined.group(0))
@@ -849,7 +848,7 @@ _LIST_GOES_ON = re.compile(r"(?:,|\s+(?:and|&))\s+(?:the\s+)?[A-Z]")
 
 def _name_end(text: str, at: int) -> int:
     """The end of the office and name that start at `at` (the next comma, "and", or stop)."""
-    m = re.search(r",|\s+(?:and|&)\s|[.;:(]", text[at:at + 160])
+    m = re.search(r",|\s+(?:and|&)\s|[.;:(]", text[at:at + rules().window("name_end_after")])
     return at + (m.start() if m else 0)
 
 
@@ -883,7 +882,7 @@ def _told_partner_after(text: str, p: PersonHit, persons: list[PersonHit], told:
 def _called_on_at(text: str, start: int, at: int) -> bool:
     """A person named at `at` stands where one is called on (cue host_before, read as _position
     reads it), in the sentence that begins at `start`."""
-    before = _office_chain_end().sub("", text[max(start, at - 160):at])[-40:]
+    before = _office_chain_end().sub("", text[max(start, at - rules().window("office_chain_before")):at])[-rules().window("position_before"):]
     return bool(rules().cues["host_before"].search(before))
 
 
@@ -892,12 +891,12 @@ def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
     """("host" | "guest" | "", offset, partner): where the person stands at one of their first
     mentions; one joined by "and" to a guest or host stands where they do (the partner)."""
     for a, _b in p.mentions[:3]:
-        before = text[max(0, a - 160):a]
+        before = text[max(0, a - rules().window("office_chain_before")):a]
         before = before[before.rfind("\n") + 1:]  # a title line's last words are not the name's verb
         # "talks with Deputy Prime Minister and Minister for Defence X": the offices of a chain
         # stand between the verb and the holder
         wide = _office_chain_end().sub("", before)
-        before = wide[-40:]
+        before = wide[-rules().window("position_before"):]
         if rules().cues["host_before"].search(before):
             return "host", a, None
         if rules().cues["guest_before"].search(before) or rules().cues["received_far_by"].search(wide):
@@ -923,9 +922,9 @@ def _places_country(countries: list[CountryMention], places: list[PlaceMention])
 def _dateline_country(text: str, places: list[PlaceMention]) -> str | None:
     """A report that opens with its dateline ("NEW DELHI, February 21 —") is from that city's state."""
     for p in places:
-        if p.kind == "city" and p.iso3 and p.start < 200:
+        if p.kind == "city" and p.iso3 and p.start < rules().window("dateline_city_chars"):
             line_start = text.rfind("\n", 0, p.start) + 1
-            if not text[line_start:p.start].strip() and re.match(r"\s*(?:\(\w+\)\s*)?(?:[,–—-]|:\s)", text[p.end:p.end + 12]):
+            if not text[line_start:p.start].strip() and re.match(r"\s*(?:\(\w+\)\s*)?(?:[,–—-]|:\s)", text[p.end:p.end + rules().window("dateline_after_city")]):
                 return p.iso3
     return None
 
@@ -935,9 +934,10 @@ def _dominant_country(text: str, countries: list[CountryMention]) -> str | None:
     where a party stands (not "aid to Ukraine"), and clearly so."""
     counts: dict[str, int] = {}
     for c in countries:
-        if ev_rules.actor_position(text[max(0, c.start - 60):c.start + 1], len(text[max(0, c.start - 60):c.start])) != "actor":
+        w_actor = rules().window("dominant_actor_before")
+        if ev_rules.actor_position(text[max(0, c.start - w_actor):c.start + 1], len(text[max(0, c.start - w_actor):c.start])) != "actor":
             continue
-        if text[c.end:c.end + 2] in ("'s", "’s") and not _role_noun().match(text[c.end + 2:c.end + 40]):
+        if text[c.end:c.end + 2] in ("'s", "’s") and not _role_noun().match(text[c.end + 2:c.end + rules().window("role_after_possessive")]):
             continue
         if c.adjectival and rules().cues["deed_after"].match(text, c.end):
             continue  # "condemns the Israeli attack": the state of a deed reported, not the speaker

@@ -97,13 +97,8 @@ def _tables() -> tuple[dict[str, str], dict[str, CountryInfo], dict[str, str]]:
         capitals[form] = iso3  # (rules/countries.yaml: "Washington", not "Washington D.C.")
     if "XKX" not in infos:
         infos["XKX"] = CountryInfo("XKX", "Kosovo", "Pristina", ("EUR",))
-    # The UN's names for the two Koreas and others read oddly as labels.
-    for iso3, label in {"KOR": "South Korea", "PRK": "North Korea", "RUS": "Russia",
-                        "IRN": "Iran", "SYR": "Syria", "VNM": "Vietnam", "TWN": "Taiwan",
-                        "MDA": "Moldova", "TZA": "Tanzania", "BOL": "Bolivia",
-                        "VEN": "Venezuela", "LAO": "Laos", "GBR": "United Kingdom",
-                        "USA": "United States", "CZE": "Czechia", "TUR": "Türkiye",
-                        "COD": "Democratic Republic of the Congo", "PSE": "Palestine"}.items():
+    # The UN's names for the two Koreas and others read oddly as labels (countries.yaml: labels).
+    for iso3, label in rules().labels.items():
         if iso3 in infos:
             infos[iso3] = CountryInfo(iso3, label, infos[iso3].capital, infos[iso3].currencies)
     return names, infos, capitals
@@ -253,14 +248,15 @@ def find_countries(text: str) -> list[CountryMention]:
 
 def _us_is_pronoun(text: str, start: int) -> bool:
     """'US' in an all-capitals headline may be the pronoun; treat it as the country otherwise."""
-    window = text[max(0, start - 20): start + 22]
+    r = rules()
+    window = text[max(0, start - r.window("us_headline_before")): start + r.window("us_headline_after")]
     letters = [ch for ch in window if ch.isalpha()]
-    return bool(letters) and sum(ch.isupper() for ch in letters) / len(letters) > 0.9
+    return bool(letters) and sum(ch.isupper() for ch in letters) / len(letters) > r.confidence("us_headline_capitals")
 
 
 def _ambiguous(text: str, start: int, end: int, form: str) -> bool:
     # "Georgia" after a US state context, "Jordan" as a first name followed by a surname...
-    nxt = text[end:end + 20]
+    nxt = text[end:end + rules().window("name_after_state")]
     if re.match(r"\s+[A-Z][a-z]+", nxt) and rules().cues["state_name_as_given_name"].fullmatch(form):
         return True
     return False
@@ -269,9 +265,9 @@ def _ambiguous(text: str, start: int, end: int, form: str) -> bool:
 def _is_adjectival(form: str, text: str, end: int) -> bool:
     if text[end:end + 1] in ("-", "–") and text[end + 1:end + 2].isupper():
         return True  # "UK-Kenya", "U.S.-Korea": a compound naming both states
-    if form in ("UK", "US", "U.S.", "U.K.", "EU"):
+    if form in rules().cue_words["initials_as_adjective"]:
         # "UK Defence Secretary", "the US and France": adjectival when a capitalised noun follows
-        return bool(re.match(r"\s+(?!and\b|or\b)[A-Z][a-z]", text[end:end + 20]))
+        return bool(re.match(r"\s+(?!and\b|or\b)[A-Z][a-z]", text[end:end + rules().window("name_after_state")]))
     return form in _demonym_forms()
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ..rules import Rules, per_rules
+from ..rules import Rules, per_rules, rules
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -192,9 +192,10 @@ def _infer_year(m: int, d: int, ref: date | None, future: bool) -> int | None:
     if cand is None:
         return y
     # A day-month without a year is read as the occurrence nearest the statement's date.
-    if not future and (cand - ref).days > 180:
+    half = rules().window("year_nearest_days")
+    if not future and (cand - ref).days > half:
         return y - 1
-    if (ref - cand).days > 180:
+    if (ref - cand).days > half:
         return y + 1
     return y
 

@@ -16,7 +16,7 @@ from ..model import (
     Person,
     Span,
 )
-from ..rules import quick_start, rules
+from ..rules import Rules, per_rules, quick_start, rules
 from ..vocab import slug
 from . import events as ev_rules
 from .context import (
@@ -32,38 +32,34 @@ from .countries import (
 from .dates import DateMention, resolve_relative
 from .lexicon import OrgMention
 from .places import PlaceMention
-from .text import NUMBER_WORDS_RE, Sentence, may_match, number_value
+from .text import Sentence, may_match, number_value
 
 
 def _span(text: str, start: int, end: int) -> Span:
     return Span(start, end, text[start:end])
 
 
-_FORCE_AFTER = re.compile(r"\s+(?:National\s+|Armed\s+|Naval\s+|Land\s+|Defen[cs]e\s+|Special\s+)*"
-                          r"(?:Forces|Navy|Army|Air Force|Coast Guard|Marines|Armed Forces)\b")
-_VISIT_TO_BEFORE = re.compile(r"\b(?:visit(?:ed|s|ing)?|visit\s+to|trip\s+to|arrived\s+in)\s+(?:the\s+)?$")
-_HOSTED_BY_BEFORE = re.compile(r"\b(?:(?:co-)?(?:hosted|organi[sz]ed|chaired|led|conducted)\s+(?:jointly\s+)?by)\s+(?:the\s+)?$")
-_HEAD_OF_BEFORE = re.compile(r"\b(?:Commander|Commandant|Chief|Head)(?:-in-Chief)?\s+of\s+(?:the\s+)?$")
 
 
 def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
+    R = rules()
     rel = c.start - s.start
-    compared = rules().cues.get("compared_events_before")
+    compared = R.cues.get("compared_events_before")
     # (the words each cue needs, looked for first: most sentences have none)
     if compared is not None and may_match(compared, s.text):
         first = _list_first(ctx, s, c).start - s.start
-        if compared.search(s.text, max(0, first - 90), first):
+        if compared.search(s.text, max(0, first - R.window("compared_events_before")), first):
             return False  # "no different from those the Navy holds with France, Germany and ...": compared
-    matter_in = rules().cues.get("matter_in_before")
-    if matter_in is not None and " in " in s.text[max(0, rel - 40):rel] and \
-            matter_in.search(s.text, max(0, rel - 40), rel):
+    matter_in = R.cues.get("matter_in_before")
+    if matter_in is not None and " in " in s.text[max(0, rel - R.window("matter_in_before")):rel] and \
+            matter_in.search(s.text, max(0, rel - R.window("matter_in_before")), rel):
         return False  # "called for a ceasefire in Gaza and Lebanon": the scene of a matter
-    between = rules().cues.get("matter_between_before")
-    if between is not None and " between " in s.text[max(0, rel - 160):rel]:
+    between = R.cues.get("matter_between_before")
+    if between is not None and " between " in s.text[max(0, rel - R.window("matter_between_near")):rel]:
         first = _list_first(ctx, s, c).start - s.start
-        if between.search(s.text, max(0, first - 100), first):
+        if between.search(s.text, max(0, first - R.window("matter_between_before")), first):
             return False  # "the migrant crisis on the border between Belarus and Poland": a matter's scene
-    context = rules().cues.get("context_clause")
+    context = R.cues.get("context_clause")
     if context is not None and (mc := context.match(s.text)) is not None and mc.end() <= rel \
             and not ev_rules.any_trigger(s.text[mc.end():]):
         # "The visit takes place as the last French soldiers prepare to leave": its setting (not
@@ -73,30 +69,30 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
     if any(p.end >= c.end for p in places.containing(c.start)):
         return False  # (a city named inside a state's name, "Trinidad" in "Trinidad and Tobago", is not)
     if any(o.start <= c.start < o.end or (c.end <= o.start and re.fullmatch(r"\s+", ctx.text[c.end:o.start]))
-           for o in ctx.index(ctx.orgs).overlapping(c.start, c.end + 40)):
+           for o in ctx.index(ctx.orgs).overlapping(c.start, c.end + R.window("organisation_after_state"))):
         return False  # "the Ukraine Defense Contact Group": a state naming a body, not a party
     if any(re.fullmatch(r",\s*", ctx.text[p.end:c.start])
-           for p in places.overlapping(c.start - 80, c.start) if p.end <= c.start):
+           for p in places.overlapping(c.start - R.window("place_before_state"), c.start) if p.end <= c.start):
         return False  # "Brussels, Belgium": the state of a place, not a party
     if c.adjectival:
-        after = ctx.text[c.end:c.end + 40]
+        after = ctx.text[c.end:c.end + R.window("after_state")]
         if after[:1] in "-–" and after[1:2].isupper():
             return True  # "UK-Kenya partnership" names both states
         if ctx.text[c.start - 1:c.start] in ("-", "–") and any(
-                prev.end == c.start - 1 for prev in ctx.index(ctx.countries).starting_in(c.start - 40, c.start)):
+                prev.end == c.start - 1 for prev in ctx.index(ctx.countries).starting_in(c.start - R.window("before_state"), c.start)):
             return True  # "the Kyrgyz-Kazakh working group": the second of the pair as well
-        if _FORCE_AFTER.match(after) and _HEAD_OF_BEFORE.search(ctx.text, max(0, c.start - 40), c.start):
+        if R.cues["armed_forces_after"].match(after) and R.cues["head_of_forces_before"].search(ctx.text, max(0, c.start - R.window("before_state")), c.start):
             return True  # "called on the Commander of the Philippine Navy": the one met is of that state
-        if _FORCE_AFTER.match(after) and _HOSTED_BY_BEFORE.search(ctx.text, max(0, c.start - 40), c.start):
+        if R.cues["armed_forces_after"].match(after) and R.cues["hosted_by_before"].search(ctx.text, max(0, c.start - R.window("before_state")), c.start):
             return True  # "co-hosted by the Mongolian Armed Forces and ...": that state's forces host it
-        body = rules().cues.get("forces_body_after")
+        body = R.cues.get("forces_body_after")
         if body is not None and body.match(ctx.text, c.end, s.start + len(s.text)) \
                 and ev_rules.actor_position(s.text, rel) == "actor":
             return True  # "The first soldiers of a British infantry battalion sent to reinforce KFOR arrived"
         if _role_noun().match(after) or re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
             # "French Ministre", "Polish counterpart", "Italian Defence Minister Guido Crosetto"
             return ev_rules.actor_position(s.text, rel) == "actor" or bool(
-                re.match(r"\s*(?:counterpart|Defen[cs]e|Minister|Secretary|President|Prime)", after))
+                R.cues["office_after_demonym"].match(after))
         if re.match(r"\s+(?:and|&)\s+", after) or re.search(r"(?:^|\s)(?:and|&)\s+$",
                                                               ctx.text[max(0, c.start - 6):c.start]):
             return ev_rules.actor_position(s.text, rel) == "actor"
@@ -106,24 +102,20 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
             # "The Egyptian, Greek and Cypriot armed forces": the first of a list of demonyms
             return ev_rules.actor_position(s.text, rel) == "actor"
         return False
-    if _FORCE_AFTER.match(ctx.text, c.end) and re.search(r"(?:[A-Z]{2,5}\s+[A-Z][\w-]+|\bwith)\s+(?:of\s+)?(?:the\s+)?$",
-                                                        ctx.text[max(0, c.start - 40):c.start]):
+    if R.cues["armed_forces_after"].match(ctx.text, c.end) and re.search(r"(?:[A-Z]{2,5}\s+[A-Z][\w-]+|\bwith)\s+(?:of\s+)?(?:the\s+)?$",
+                                                        ctx.text[max(0, c.start - R.window("before_state")):c.start]):
         return True  # "INS Kiltan and RSS Vigilance of the Republic of Singapore Navy": a ship of that navy
-    force = _FORCE_AFTER.match(ctx.text, c.end)
+    force = R.cues["armed_forces_after"].match(ctx.text, c.end)
     if force is not None and ctx.text[force.end():force.end() + 2] in ("'s", "’s"):
         return True  # "the Pakistan Navy's multinational exercise": the event of that state's forces
     # Possessive: "Ukraine's Armed Forces" is a party only when it is someone's office
     if ctx.text[c.end:c.end + 2] in ("'s", "’s"):
-        return bool(_role_noun().match(ctx.text[c.end + 2:c.end + 40])) and \
+        return bool(_role_noun().match(ctx.text[c.end + 2:c.end + R.window("after_state")])) and \
             ev_rules.actor_position(s.text, rel) == "actor"
     return _list_position(ctx, s, c) == "actor"
 
 
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?")
-# a list set in apposition with its role in the event: "in Morocco, Ghana, Senegal and Tunisia,
-# the four host nations", "Chile, Peru and Ecuador, the participating countries"
-_LIST_ROLE_AFTER = re.compile(r",?\s+(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:host(?:ing)?|participating|contributing|"
-                              r"co-hosting|organi[sz]ing)\s+(?:nations|countries|states)\b", re.I)
 
 
 def _list_first(ctx: _Context, s: Sentence, c: CountryMention) -> CountryMention:
@@ -154,7 +146,7 @@ def _list_position(ctx: _Context, s: Sentence, c: CountryMention) -> str:
             last = nxt
         else:
             break
-    if first is not last and _LIST_ROLE_AFTER.match(ctx.text, last.end, s.end):
+    if first is not last and rules().cues["list_role_after"].match(ctx.text, last.end, s.end):
         return "actor"
     return ev_rules.actor_position(s.text, first.start - s.start)
 
@@ -162,13 +154,12 @@ def _list_position(ctx: _Context, s: Sentence, c: CountryMention) -> str:
 def _org_is_actor(ctx: _Context, s: Sentence, o: OrgMention) -> bool:
     rel = o.start - s.start
     before = s.text[:rel]
-    if re.search(r"\b(?:meeting|summit|ministerial|session|gathering|conference|members?|allies)\s+of\s+(?:the\s+)?$", before[-40:], re.I):
+    if rules().cues["gathering_of_before"].search(before[-rules().window("gathering_of_before"):]):
         return True
-    if re.search(r"\b(?:members? of|join(?:ing|ed)?|accession to|membership of|in|into|to)\s+(?:the\s+)?$", before[-25:], re.I):
+    if rules().cues["membership_before"].search(before[-rules().window("membership_before"):]):
         return False
-    if ctx.text[o.end:o.end + 2] in ("'s", "’s") and not re.match(
-            r"\s+(?:[\w-]+\s+){0,2}(?:meeting|summit|ministerial|session|Secretary|Deputy|official|chief|head)",
-            ctx.text[o.end + 2:o.end + 40], re.I):
+    if ctx.text[o.end:o.end + 2] in ("'s", "’s") and not rules().cues["organisation_event_after_possessive"].match(
+            ctx.text[o.end + 2:o.end + 2 + rules().window("organisation_possessive_after")]):
         return False  # "air defence along NATO's eastern flank": the organisation's thing, not a party
     return ev_rules.actor_position(s.text, rel) == "actor"
 
@@ -183,7 +174,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     margins, future_cue, summary = R.cues["margins"], R.cues["future"], R.cues["summary"]
     # a report filed "KUALA LUMPUR, July 8 (Bernama) --" and issued a day later: its "today",
     # "on Wednesday" and undated events are of the dateline's day
-    filed = next((d for d in ctx.dates if d.start < 400 and _is_dateline_date(ctx.text, d)), None)
+    filed = next((d for d in ctx.dates if d.start < R.window("dateline_date_chars") and _is_dateline_date(ctx.text, d)), None)
     day0 = filed.date if filed is not None and ctx.ref is not None and 0 <= (ctx.ref - filed.date).days <= 3 \
         else ctx.ref
     for s, carry, ahead in _segments(ctx):
@@ -192,7 +183,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         side = margins.search(s.text)
         host_span = (side.start(), _phrase_end(s.text, side.end())) if side else None
         if side is None:
-            at = rules().cues["at_named_meeting"].search(s.text)
+            at = R.cues["at_named_meeting"].search(s.text)
             if at is not None and ev_rules.any_trigger(s.text[:at.start()]):
                 # "Ukraine signs security agreements with US and Japan at G7 summit": the named
                 # meeting where another event was held is its occasion, as on its margins
@@ -209,7 +200,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         if ahead is not None and ahead.type in host_party and all(t.type != ahead.type for t in triggers):
             # "is expected in Manila on Friday, and in Tokyo on Saturday for talks": the elliptic
             # clause is the next stop of the trip the first one tells
-            at = _ELLIPTIC_PIECE.match(s.text)
+            at = R.cues["elliptic_piece"].match(s.text)
             if at is not None:
                 head = re.search(r"\b(?:in|to|at)\s+$", s.text[:at.end() - 1])
                 a = head.start() if head else at.start()
@@ -226,7 +217,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         # to a date of the event's own; alone, it is the day of the event reported
         ds = [d for d in ctx.within(ctx.dates, s) if not _day_of_saying(ctx.text, d) and not _ahead_of_past(ctx.text, d)]
         own = [d for d in ds if not _is_dateline_date(ctx.text, d)]
-        guest = [d for d in own if rules().cues["guest_visit_before"].search(ctx.text, max(s.start, d.start - 100), d.start)]
+        guest = [d for d in own if R.cues["guest_visit_before"].search(ctx.text, max(s.start, d.start - R.window("guest_visit_before_date")), d.start)]
         if own and "," in s.text:
             # "X, who will take up the post next month, also met Y": a day inside a closed
             # relative clause is its antecedent's, not the event's
@@ -260,18 +251,18 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                                     confidence=R.confidence("event_base"), reference=t.reference,
                                     asserts=t.asserts, leads=t.leads, headline=bool(ctx.sentences) and s.start == ctx.sentences[0].start)
             if t.convening and drafts and drafts[-1].sentence is not s and (
-                    _IT_IS_HOSTED.search(s.text, 0, t.start - s.start)
-                    or _WHICH_HOSTED.search(s.text, 0, t.start - s.start)):
+                    R.cues["it_is_hosted_before"].search(s.text, 0, t.start - s.start)
+                    or R.cues["which_hosted_before"].search(s.text, 0, t.start - s.start)):
                 # "The exercise Khaan Quest opened on Saturday. It is co-hosted by A and B": the
                 # event told before, named again with its hosts
                 d.type, d.reference = drafts[-1].type, True
             comment = R.cues.get("comment_on_event_before")
-            if t.reference and comment is not None and comment.search(s.text, max(0, t.start - s.start - 60),
+            if t.reference and comment is not None and comment.search(s.text, max(0, t.start - s.start - R.window("comment_on_event_before")),
                                                                       t.start - s.start):
                 continue  # "Venezuela's Vice President called the visit a provocation": a comment, no party
             future = ahead is not None or ev_rules.is_future(s.text, t.start - s.start, t.end - s.start)
             said = R.cues.get("reported_plan")
-            speech = said.search(s.text[max(0, t.start - s.start - 200):t.start - s.start]) \
+            speech = said.search(s.text[max(0, t.start - s.start - R.window("reported_plan_before")):t.start - s.start]) \
                 if said is not None and not future and " would " in s.text[:t.start - s.start] else None
             if speech is not None and R.cues["intent"].search(s.text[max(0, t.start - s.start - R.window("intent_before")):t.start - s.start]):
                 # "Marles said the aircraft would depart on Monday 9 October and would be deployed": a
@@ -280,7 +271,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 said_at = t.start - min(200, t.start - s.start) + speech.start()
             else:
                 said_at = None
-            after_break = _CLAUSE_BREAK.search(s.text, t.end - s.start)
+            after_break = R.cues["clause_break_after_trigger"].search(s.text, t.end - s.start)
             own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]
             if not future and R.cues["future_after"].search(own_after):
                 future = True  # "talks with Finland and Denmark will begin in the spring"
@@ -305,7 +296,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 future = True  # "... will arrive in Ashgabat on Monday, June 10. ... he arrives in Tashkent on Thursday"
             parts: list[tuple[ActorRef, int]] = [(ref, s.start) for ref in carry]
             if not carry and drafts and drafts[-1].sentence.start < s.start and \
-                    (subject := rules().cues["anaphoric_subject"].match(s.text, 0, t.end - s.start)) and \
+                    (subject := R.cues["anaphoric_subject"].match(s.text, 0, t.end - s.start)) and \
                     not any(pos < t.start for _p, pos in ps):
                 # "... General X was granted an audience ... The General also held talks with Y":
                 # the one who acts is the first person of the event told before (of the last one
@@ -313,7 +304,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 actor = next((r for x in reversed(drafts) if x.sentence.start < s.start
                               for r in x.participants if r.kind == "person"), None)
                 pers = next((p for p in ctx.persons if actor is not None and p.key == actor.key), None)
-                if rules().cues["pronoun_opens"].match(s.text):
+                if R.cues["pronoun_opens"].match(s.text):
                     # "Macron last came to Indonesia in 2022. He flies to Singapore on Thursday": the
                     # pronoun is the one named first in the last sentence before that names anyone
                     ante = ctx.pronoun_antecedent(s)
@@ -337,7 +328,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             counted = R.cues.get("group_counted_before")
             for g in ctx.within(ctx.groups, s):
                 # "the Nordic countries", "the five Nordic defence ministers": the members that day
-                cnt = counted.search(ctx.text, max(s.start, g.start - 12), g.start) if counted is not None else None
+                cnt = counted.search(ctx.text, max(s.start, g.start - R.window("group_counted_before")), g.start) if counted is not None else None
                 if cnt is not None and R.cue_values["group_counted_before"].get(
                         cnt.group(1).lower(), int(cnt.group(1)) if cnt.group(1).isdigit() else 0) < len(g.members):
                     continue  # "each of the two Nordic nations": some members, named elsewhere
@@ -355,7 +346,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 parts = [(ref, pos) for ref, pos in parts if not host_span[0] <= pos - s.start < host_span[1]]
             if said_at is not None:
                 parts = [(ref, pos) for ref, pos in parts if pos >= said_at]
-            breaks_before = list(_CLAUSE_BREAK.finditer(s.text, 0, t.start - s.start))
+            breaks_before = list(R.cues["clause_break_after_trigger"].finditer(s.text, 0, t.start - s.start))
             own_clause = s.text[breaks_before[-1].end() if breaks_before else 0:t.end - s.start]
             if not future_cue.search(own_clause):
                 # "... met in Vilnius and said consultations with Latvia will begin": a state named in
@@ -366,13 +357,13 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 continue  # "the Dayton agreement, which was signed in Paris in December 1995": background
             # (inside a trigger of several words too: "The signing comes months after Solomon
             # Islands agreed a security deal with China": what comes after is background)
-            background = rules().cues["background"].search(
+            background = R.cues["background"].search(
                 s.text, t.start - s.start + len(t.word.split()[0]) if " " in t.word.strip() else t.end - s.start)
             if d.headline:
                 # "European leaders meet in Paris as US and Russia prepare Riyadh talks": a headline's
                 # second clause tells another matter; its states are no parties to this event
-                second = rules().cues["headline_clause"].search(s.text, t.end - s.start)
-                if second is not None and not rules().cues["other_event_noun"].search(s.text, second.end()):
+                second = R.cues["headline_clause"].search(s.text, t.end - s.start)
+                if second is not None and not R.cues["other_event_noun"].search(s.text, second.end()):
                     second = None  # "... at Brussels meeting as Hegseth joins by video": the same event
                 if second is not None and (background is None or second.start() < background.start()):
                     background = second
@@ -387,7 +378,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "... met in Riga, a week after the Polish minister visited Vilnius": the states of
                 # an earlier event named as background are not parties to this one
                 parts = [(ref, pos) for ref, pos in parts if pos - s.start < background.start()]
-            topic = _TOPIC_CLAUSE.search(s.text, t.end - s.start)
+            topic = R.cues["topic_clause"].search(s.text, t.end - s.start)
             if topic is not None:
                 # "held talks on the fighter jet that Italy, Japan and Britain are developing
                 # together": the states of a clause about the topic are not parties
@@ -398,7 +389,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if talk is not None:
                 # "... during which they discussed Syria, Gaza and the war between Russia and Ukraine": topics
                 parts = [(ref, pos) for ref, pos in parts if ref.kind == "person" or pos - s.start < talk.start()
-                         or _WITH.search(s.text, talk.end(), pos - s.start) is not None]
+                         or R.cues["with_whom"].search(s.text, talk.end(), pos - s.start) is not None]
             held = R.cues.get("office_clause")
             if held is not None and may_match(held, s.text):
                 # "President X, who currently chairs the African Union, and President Y agreed": the
@@ -423,7 +414,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if in_by or (t.convening and not passive and pos < t.start
                              and not _after_clause_break(s.text, rel, t.start - s.start)):
                     _add(d.convenors, ref)
-                if re.search(r"\b(?:by|via) (?:video|videolink|video link|teleconference|phone)\b", s.text[rel:rel + 80], re.I) \
+                if R.cues["remote_after"].search(s.text[rel:rel + R.window("remote_after")]) \
                         and t.type not in R.classes_with("remote"):
                     _add(d.virtual, ref)
                 _add(d.participants, ref)
@@ -470,7 +461,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             elif place is None and dateline is not None and not remote and not future and \
                     t.type not in R.classes_with("multilateral") - {"Meeting"} and not (
                         t.type in host_party and any(
-                            c.iso3 != dateline.iso3 and _VISIT_TO_BEFORE.search(ctx.text, max(0, c.start - 20), c.start)
+                            c.iso3 != dateline.iso3 and R.cues["visit_to_before"].search(ctx.text, max(0, c.start - R.window("visit_to_before")), c.start)
                             for c in cs)):
                 # (not "DUSHANBE (Khovar) - ... paid an official visit to Uzbekistan": the visit is there)
                 # (not for a plan: "BEIJING (Xinhua) -- X will visit China next week" tells where the
@@ -483,9 +474,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             def visited(c: CountryMention) -> bool:
                 # "visited Kenya", "deployed to Estonia": the host state is a party
                 return t.type in host_party and not any(a <= c.start < b for a, b in _other_event_clauses(s, t, triggers)) \
-                    and bool(R.cues["visited_state_before"].search(ctx.text[max(0, c.start - 20):c.start])) \
-                    and not (matter_in is not None and matter_in.search(ctx.text, max(0, c.start - 40), c.start)) \
-                    and not (earlier is not None and earlier.search(ctx.text, max(s.start, c.start - 60), c.start)) \
+                    and bool(R.cues["visited_state_before"].search(ctx.text[max(0, c.start - R.window("visit_to_before")):c.start])) \
+                    and not (matter_in is not None and matter_in.search(ctx.text, max(0, c.start - R.window("matter_in_before")), c.start)) \
+                    and not (earlier is not None and earlier.search(ctx.text, max(s.start, c.start - R.window("earlier_stops_before")), c.start)) \
                     and not (background is not None and c.start - s.start >= background.end())
                 # (nor a state after words that make it background: "..., before travelling to Timor-Leste")
             hosts = {c.iso3 for c in cs if visited(c)}
@@ -518,7 +509,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             closing = None
             end_cue = R.cues.get("end_ahead_before")
             if ds and end_cue is not None and all(
-                    x.end_date is None and end_cue.search(ctx.text, max(s.start, x.start - 30), x.start)
+                    x.end_date is None and end_cue.search(ctx.text, max(s.start, x.start - R.window("date_verb_before")), x.start)
                     for x in ds):
                 # "co-chair the session, which ends on Friday": the last day of an event under way,
                 # ahead of the report; no day of the event's own (a range told after the verb, "runs
@@ -526,7 +517,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 closing, ds = _retense(ds[0], day0, True), []
             ds_t = _trigger_days(s, t, _outside_earlier_legs(s, t, triggers, ds))
             stay = [g for g in guest if t.type == "Visit" and t.end <= g.start and
-                    rules().cues["guest_visit_before"].search(ctx.text, max(s.start, t.start - 80), g.start)]
+                    R.cues["guest_visit_before"].search(ctx.text, max(s.start, t.start - R.window("guest_visit_before_trigger")), g.start)]
             if stay and not d.headline:
                 # "held talks with X, who is on an official visit to Y from 14 to 16 April": the
                 # visit the clause tells is dated by the clause's days (the talks' day is inside)
@@ -539,16 +530,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 chosen = next((x for x in exact if x.end_date is not None and x.date <= chosen.date <= x.end_date),
                               chosen)
             if chosen is not None and chosen.end_date is None and (
-                    _ENDED.search(ctx.text, max(s.start, chosen.start - 30), chosen.start)
-                    or rules().cues["ended_after"].match(ctx.text, chosen.end)):
+                    R.cues["ended_before_date"].search(ctx.text, max(s.start, chosen.start - R.window("date_verb_before")), chosen.start)
+                    or R.cues["ended_after"].match(ctx.text, chosen.end)):
                 # "ended on Thursday a three-day visit, which began on Tuesday, 5 November": the
                 # day it began is its date, the day it ended its last
                 began = next((x for x in exact if x is not chosen and x.date < chosen.date and
-                              _BEGAN.search(ctx.text, max(s.start, x.start - 30), x.start)), None)
+                              R.cues["began_before_date"].search(ctx.text, max(s.start, x.start - R.window("date_verb_before")), x.start)), None)
                 if began is not None:
                     chosen = replace(began, end_date=chosen.date)
-                elif (span := _N_DAY.search(s.text, max(0, chosen.end - s.start), t.end - s.start)) is not None \
-                        and (n_days := number_value(span.group("n")) or 0) >= 2 and n_days <= 14:
+                elif (span := _n_day().search(s.text, max(0, chosen.end - s.start), t.end - s.start)) is not None \
+                        and (n_days := number_value(span.group("n")) or 0) >= 2 and n_days <= R.window("event_length_days_max"):
                     # "today concluded the two-day G20 Foreign Ministers' Meeting": the day it ended
                     # is its last, its first that many days before
                     chosen = replace(chosen, date=chosen.date - timedelta(days=n_days - 1), end_date=chosen.date)
@@ -560,16 +551,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "The two-day summit closed at the resort on Sunday", "The Council concluded in
                 # Skopje today, after two days of discussions": the day told is the last of that many
                 n_days = number_value(m_span.group("n") or m_span.group("n2")) or 0
-                if 2 <= n_days <= 31:
+                if 2 <= n_days <= R.window("event_span_days_max"):
                     chosen = replace(chosen, date=chosen.date - timedelta(days=n_days - 1), end_date=chosen.date)
-            nth = rules().cues["nth_day_of"].search(ctx.text, max(s.start, t.start - 60), t.start) \
+            nth = R.cues["nth_day_of"].search(ctx.text, max(s.start, t.start - R.window("nth_day_before")), t.start) \
                 if chosen is not None and chosen.end_date is None and t.type in host_party else None
-            n = rules().cue_values["nth_day_of"].get(nth.group(1).lower(), 0) if nth else 0
+            n = R.cue_values["nth_day_of"].get(nth.group(1).lower(), 0) if nth else 0
             if n == 0 and nth is not None:
                 # "on the last day of a three-day visit": the span's last day, its first before it
-                span = _N_DAY.search(ctx.text, nth.start(), min(s.end, t.end + 40))
+                span = _n_day().search(ctx.text, nth.start(), min(s.end, t.end + R.window("length_in_days_after")))
                 n = (number_value(span.group("n")) or 0) if span is not None else 0
-                n = n if 2 <= n <= 14 else 0
+                n = n if 2 <= n <= R.window("event_length_days_max") else 0
             if n > 0 and chosen is not None:
                 # "on the second day of Hegseth's visit to Panama": the visit began the day before
                 chosen = replace(chosen, date=chosen.date - timedelta(days=n - 1), end_date=chosen.date)
@@ -581,7 +572,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.date, d.end_date, d.date_explicit = chosen.date, chosen.end_date, True
                 if d.end_date is None and not chosen.vague:
                     d.end_date = _end_day(ctx.text, s, chosen, exact)
-                    span = _N_DAY.search(s.text)
+                    span = _n_day().search(s.text)
                     closing_cue = R.cues.get("span_closing_after")
                     if d.end_date is not None and span is not None and closing_cue is not None and t.type in host_party \
                             and closing_cue.match(s.text, span.end()):
@@ -648,8 +639,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.tentative = True
             if d.count and t.type == "Meeting":
                 d.confidence += R.confidence("event_count_bonus")
-            if t.type == "Meeting" and not d.headline and not t.convening and rules().cues["the_event_again"].match(
-                    s.text, 0, t.start - s.start) and rules().cues["event_noun"].fullmatch(t.word) and \
+            if t.type == "Meeting" and not d.headline and not t.convening and R.cues["the_event_again"].match(
+                    s.text, 0, t.start - s.start) and R.cues["event_noun"].fullmatch(t.word) and \
                     any(x.type in ("Meeting", "Call") and x.sentence is not s and not x.headline for x in drafts):
                 # "The summit, which lasted two hours, came after ...": the meeting told before, named
                 # again (it adds to that one, never makes another)
@@ -657,16 +648,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.date_explicit = False  # its day may be another event's ("follows the agreement of 10 March")
             leg = R.cues.get("earlier_leg_before")
             d.earlier_leg = leg is not None and may_match(leg, s.text) and \
-                leg.search(s.text, max(0, t.start - s.start - 200), t.start - s.start) is not None
+                leg.search(s.text, max(0, t.start - s.start - R.window("earlier_leg_before")), t.start - s.start) is not None
             drafts.append(d)
-            d.bilateral = t.type == "Meeting" and bool(_BILATERAL.search(s.text, max(0, t.start - s.start - 30)))
+            d.bilateral = t.type == "Meeting" and bool(R.cues["bilateral_meeting"].search(s.text, max(0, t.start - s.start - R.window("bilateral_before"))))
             if t.type in ("Meeting", "Call", "AgreementSigning") and (
                     _shared_out(s, t)
-                    or t.type != "AgreementSigning" and _SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
-                    or _COUNTED.search(s.text[max(0, t.start - s.start - 40):t.end - s.start])
+                    or t.type != "AgreementSigning" and _SEPARATE.search(s.text[max(0, t.start - s.start - R.window("separate_before")):t.start - s.start])
+                    or R.cues["counted_events_before"].search(s.text[max(0, t.start - s.start - R.window("separate_before")):t.end - s.start])
                                         or _SEPARATE_IN.search(s.text, t.start - s.start)
                                         or _SEPARATELY_AFTER.match(s.text, t.end - s.start)
-                                        or _SEPARATELY_LATER.match(s.text, t.end - s.start)):
+                                        or R.cues["separately_later"].match(s.text, t.end - s.start)):
                 drafts.extend(_separate(s, d, parts, t, pls, [x for x in ds if not x.vague]))
             if t.type in host_party and chosen is not None:
                 stops = _itinerary(ctx, s, d, day0, future)
@@ -701,7 +692,7 @@ def _earlier_leg_span(s: Sentence, u: ev_rules.Trigger) -> tuple[int, int] | Non
     leg = rules().cues.get("earlier_leg_before")
     if leg is None or not may_match(leg, s.text):
         return None
-    lo = max(0, u.start - s.start - 200)
+    lo = max(0, u.start - s.start - rules().window("earlier_leg_before"))
     m = leg.search(s.text, lo, u.start - s.start)
     if m is None:
         return None
@@ -752,12 +743,6 @@ def _also_on_margins(drafts: list[ev_rules.EventDraft], s: Sentence, t: ev_rules
         and last.type == "Meeting" and last.sentence.start < s.start and cue.match(s.text) is not None
 
 
-# a sentence that opens on the event told before as a pronoun, then a convening verb
-# "... attended the opening of the talks, which the Kingdom hosted": the event told before, with its host
-_WHICH_HOSTED = re.compile(r"\bthe\s+(?:talks|meeting|summit|exercise|conference|session|event|drills?|consultations)"
-                           r"\s*,\s+which\s+(?:[\w'’-]+\s+){1,4}$", re.I)
-_IT_IS_HOSTED = re.compile(r"^\W*(?:It|This|The\s+(?:exercise|event|meeting|drill|session|conference|operation))\s+"
-                           r"(?:is|was|will\s+be|has\s+been|had\s+been)\s+(?:(?:jointly|also)\s+)?$")
 
 
 def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: date, days: int) -> bool:
@@ -768,7 +753,7 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
     February; docs/annotation.md 2, an event told only by its month is left out)."""
     rel = t.end - s.start
     alone = rules().window("month_alone_days")
-    brk = _CLAUSE_BREAK.search(s.text, rel)
+    brk = rules().cues["clause_break_after_trigger"].search(s.text, rel)
     hi = s.start + (brk.start() if brk else len(s.text))
     since = rules().cues.get("since_clause")
     sub = since.search(s.text, rel, hi - s.start) if since is not None else None
@@ -788,7 +773,7 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
             return True
     # the clause's own words before the trigger count too ("and in October the Minister signed"),
     # and so does a month that opens the sentence ("In February, the Minister visited Ankara")
-    breaks = list(_CLAUSE_BREAK.finditer(s.text, 0, t.start - s.start))
+    breaks = list(rules().cues["clause_break_after_trigger"].finditer(s.text, 0, t.start - s.start))
     lo = breaks[-1].end() if breaks else 0
     spans = [(lo, hi - s.start)]
     opening = _OPENING_MONTH.match(s.text)
@@ -829,12 +814,13 @@ _MONTH_YEAR = re.compile(r"\bin\s+(?:(?P<mon>January|February|March|April|May|Ju
                          r"November|December)\s+)?(?P<y>(?:19|20)\d\d)\b")
 
 
-_ENDED = re.compile(r"\b(?:ended|ends|concluded|concludes|completed|wrapped up|closed)\b[^.;]{0,20}$", re.I)
-_BEGAN = re.compile(r"\b(?:began|begun|begins|started|starts|opened|arrived)\b[^.;]{0,20}$", re.I)
-_UNTIL = re.compile(r"\b(?:ending|ends|until|till|through|to leave\b[^.;]{0,40}?)\s+(?:on\s+)?"
-                    r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?)?$", re.I)
-_N_DAY = re.compile(r"\b(?P<n>\d{1,2}|" + NUMBER_WORDS_RE + r")[- ]day\s+(?:[\w'’]+\s+){0,3}?(?:visit|port call|call|stay|trip|tour|talks|meeting|"
-                    r"conference|session|dialogue|exercise)\b", re.I)
+@per_rules
+def _n_day(r: Rules) -> re.Pattern[str]:
+    """An event's length in days: "a three-day visit" (a count in words: cue number_word; the
+    event, cue length_in_days_noun)."""
+    return quick_start(re.compile(
+        r"\b(?P<n>\d{1,2}|" + r.cue_texts["number_word"] + r")[- ]day\s+(?:[\w'’]+\s+){0,3}?(?:"
+        + r.cue_texts["length_in_days_noun"] + r")\b", re.I))
 
 
 def _end_day(text: str, s: Sentence, start: DateMention, dates: list[DateMention]) -> date | None:
@@ -842,17 +828,17 @@ def _end_day(text: str, s: Sentence, start: DateMention, dates: list[DateMention
     "arrived on Wednesday on a four-day visit", "is scheduled to leave Colombo on 20 August"."""
     longest = rules().window("end_told_max_days")
     for x in dates:
-        if x is not start and 0 < (x.date - start.date).days <= longest and _UNTIL.search(text[max(s.start, x.start - 60):x.start]):
+        if x is not start and 0 < (x.date - start.date).days <= longest and rules().cues["until_before_date"].search(text[max(s.start, x.start - rules().window("until_before_date")):x.start]):
             return x.date
         if x is not start and x.relative and x.text.lower().split()[0] in ("until", "till") and x.end_date is None:
             # "arrived on Monday for a visit lasting until Wednesday": the first such weekday after it
             ahead = (x.date.weekday() - start.date.weekday()) % 7
             if ahead:
                 return start.date + timedelta(days=ahead)
-    m = _N_DAY.search(s.text)
+    m = _n_day().search(s.text)
     if m is not None:
         n = number_value(m.group("n")) or 0
-        if 2 <= n <= 31:
+        if 2 <= n <= rules().window("event_span_days_max"):
             return date.fromordinal(start.date.toordinal() + n - 1)
     return None
 
@@ -886,15 +872,8 @@ def _own_parties(s: Sentence, triggers: list[ev_rules.Trigger], t: ev_rules.Trig
 
 
 _PIECE_BREAK = re.compile(r"[;,]")
-# a piece that goes on with the event before it: a relative clause, or the next stop of a trip
-# ("will travel to Singapore on Thursday ..., and on to Manila on Sunday")
-_RELATIVE_PIECE = re.compile(r"[;,]\s*(?:and\s+)?(?:where|which|who|whom|whose|when|while|during|after|before|as|"
-                             r"(?:then\s+)?on\s+to|then\s+to)\b", re.I)
 
 
-# "... is expected in Manila on Friday, and in Tokyo on Saturday for talks": a clause with no verb
-# of its own goes on in the tense of the one before
-_ELLIPTIC_PIECE = re.compile(r"^[,;]?\s*(?:and\s+|then\s+)?(?:in|to|at|on to)\s+(?-i:[A-Z])", re.I)
 
 
 def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef], ev_rules.Trigger | None]]:
@@ -908,7 +887,7 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef], ev_rules.Tr
         ds = [d for d in ctx.within(ctx.dates, s) if not d.vague and not _is_dateline_date(ctx.text, d)]
         # "arrived on Saturday, March 16, for a port call until Wednesday, March 20": the last day
         # of the event told before is no event of its own
-        ends = [d for d in ds if _UNTIL.search(ctx.text[max(s.start, d.start - 60):d.start])]
+        ends = [d for d in ds if rules().cues["until_before_date"].search(ctx.text[max(s.start, d.start - rules().window("until_before_date")):d.start])]
         if len({d.text.lower() for d in ds if d not in ends}) < 2 or not _PIECE_BREAK.search(s.text):
             out.append((s, [], None))
             continue
@@ -918,7 +897,7 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef], ev_rules.Tr
             piece = Sentence(s.start + a, s.start + b, s.text[a:b])
             # "..., where he is to meet X, the ministry announced on Wednesday": a relative clause
             # goes on with the event before it
-            trig = int(not _RELATIVE_PIECE.match(piece.text) and bool(ev_rules.find_triggers(piece)))
+            trig = int(not rules().cues["relative_piece"].match(piece.text) and bool(ev_rules.find_triggers(piece)))
             day = int(any(piece.start <= d.start < piece.end for d in ds))
             if segs and not (trig and segs[-1][2] and segs[-1][3]):
                 segs[-1][1], segs[-1][2], segs[-1][3] = b, segs[-1][2] | trig, segs[-1][3] | day
@@ -940,7 +919,7 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef], ev_rules.Tr
                     carry.append(ActorRef("country", p.country))
         ahead = ev_rules.is_future(parts[0].text, first_t.start - parts[0].start, first_t.end - parts[0].start)
         out.append((parts[0], [], None))
-        out.extend((x, carry, first_t if ahead and _ELLIPTIC_PIECE.match(x.text) else None) for x in parts[1:])
+        out.extend((x, carry, first_t if ahead and rules().cues["elliptic_piece"].match(x.text) else None) for x in parts[1:])
     return out
 
 
@@ -948,15 +927,8 @@ def _segments(ctx: _Context) -> list[tuple[Sentence, list[ActorRef], ev_rules.Tr
 # one meeting per counterpart)
 _SEPARATE = re.compile(r"(?<!\bjoint and )\bseparate(?:ly)?\s+(?!and\s+joint\b)(?:[\w-]+\s+){0,2}$", re.I)
 _SEPARATELY_AFTER = re.compile(r"\s+separately\b", re.I)
-# "held two phone conversations on Thursday: with A, and with B": events counted, then each
-# counterpart after its own "with" (the split needs those cuts, so "two rounds of talks with A" stays one)
-_COUNTED = re.compile(r"\b(?:two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+){0,2}[\w-]+$", re.I)
 # "received in separate audiences the Minister of A, X, and the Chief of B, Y": inside the trigger
 _SEPARATE_IN = re.compile(r"\bseparate\b", re.I)
-# "held a separate bilateral meeting with General X": a meeting of two, not the trilateral of that day
-# (anywhere after the trigger: "Before the trilateral meeting, he held separate bilateral meetings")
-_BILATERAL = re.compile(r"(?<!\bjoint and )\b(?:bilateral|separate|one-on-one)\s+(?:[\w-]+\s+)?(?:meetings?|talks|discussions|consultations)\b|"
-                        r"\bmet\b[^.;]{0,120}\bseparately\b", re.I)
 
 
 def _shared_out(s: Sentence, t: ev_rules.Trigger) -> bool:
@@ -979,8 +951,6 @@ def _shared_out(s: Sentence, t: ev_rules.Trigger) -> bool:
 _NEXT_PLURAL = re.compile(r"\s+[a-z-]+s\b")
 
 
-# "met A and B separately": the counterparts, then "separately", in the trigger's clause
-_SEPARATELY_LATER = re.compile(r"[^.;]{1,240}?\s(?:separately|individually|one after the other)\b", re.I)
 _AND_LIST = re.compile(r",\s+(?:and\s+)?|\s+(?:and|as well as)\s+", re.I)
 
 
@@ -993,9 +963,9 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
     B on Friday")."""
     rel = t.end - s.start
     cuts = [m for m in rules().cues["and_with"].finditer(s.text, rel)]
-    later = _SEPARATELY_LATER.match(s.text, rel)
+    later = rules().cues["separately_later"].match(s.text, rel)
     # "held separate bilateral meetings with his counterparts from A and B": the word before
-    before = _SEPARATE.search(s.text[max(0, t.start - s.start - 40):t.start - s.start])
+    before = _SEPARATE.search(s.text[max(0, t.start - s.start - rules().window("separate_before")):t.start - s.start])
     if not cuts and (later is not None or before is not None or _SEPARATE_IN.search(s.text, t.start - s.start)):
         # "met Vietnam's Minister X and Fiji's Minister Y separately", "received in separate
         # audiences the Minister of A, X, and the Chief of B, Y": a cut before each state named in
@@ -1044,15 +1014,6 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
 
 # a relative clause on the topic of talks: "talks on the X that ...", "about the Y which ..."
 _WHERE_AFTER = re.compile(r",\s+where\s")
-# after a verb of discussion: a state named with whom ("discussed with the Ukrainian minister"), or
-# as a side of the relation between the parties ("the strategic partnership between Qatar and the
-# United States"), is still a party
-_WITH = re.compile(r"\bwith\s|\b(?:partnership|relations?|cooperation|co-operation|ties|friendship|alliance)\s+between\s")
-_TOPIC_CLAUSE = re.compile(r"\b(?:on|about|concerning|regarding|devoted\s+to|dedicated\s+to)\s+(?:the\s+)?(?:[\w()-]+\s+){1,6}?(?:that|which)\s",
-                           re.I)  # ("a bilateral ... devoted to the Global Combat Air Programme (GCAP) that Italy, Japan and ...")
-_CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
-_RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")
-_NEXT_PREDICATE = re.compile(r",\s+(?:and|but)\s+(?:is|are|was|were|has|have|had)\b")
 
 
 _DATELINE_HEAD = re.compile(r"[^\W\d][\w .'’-]{0,30},\s*")
@@ -1065,37 +1026,38 @@ def _is_dateline_date(text: str, d: DateMention) -> bool:
     a place and a comma open the line, the agency or a dash follows."""
     line_start = text.rfind("\n", 0, d.start) + 1
     return not d.relative and bool(_DATELINE_HEAD.fullmatch(text, line_start, d.start)) and \
-        bool(_DATELINE_TAIL.match(text, d.end, d.end + 40))
+        bool(_DATELINE_TAIL.match(text, d.end, d.end + rules().window("dateline_tail_after")))
 
 
 def _is_dateline(text: str, p: PlaceMention) -> bool:
     """A city that opens a line as a report's dateline ("SEOUL, Aug. 21 (Yonhap) --")."""
     line_start = text.rfind("\n", 0, p.start) + 1
     return not text[line_start:p.start].strip() and \
-        bool(re.match(r"\s*(?:\(\w+\)\s*)?[,:–—-]", text[p.end:p.end + 12]))
+        bool(re.match(r"\s*(?:\(\w+\)\s*)?[,:–—-]", text[p.end:p.end + rules().window("dateline_city_after")]))
 
 
 def _phrase_end(text: str, start: int) -> int:
     """End of the noun phrase after "on the margins of": the next comma, clause or place word."""
-    m = re.search(r"[,;:]|\s(?:in|at|on|held|where|which)\s", text[start:start + 120])
-    return start + (m.start() if m else min(len(text) - start, 120))
+    w = rules().window("margins_phrase_chars")
+    m = rules().cues["margins_phrase_end"].search(text[start:start + w])
+    return start + (m.start() if m else min(len(text) - start, w))
 
 
 def _in_future_clause(text: str, trigger_end: int, rel: int, future_cue: re.Pattern[str]) -> bool:
     """A name after a clause break whose clause speaks of the future ("will begin")."""
     if rel <= trigger_end:
         return False
-    breaks = list(_CLAUSE_BREAK.finditer(text, trigger_end, rel)) + \
-        list(_RESOLVE.finditer(text, trigger_end, rel))
+    breaks = list(rules().cues["clause_break_after_trigger"].finditer(text, trigger_end, rel)) + \
+        list(rules().cues["resolve_verb"].finditer(text, trigger_end, rel))
     if not breaks:
         return False
     last = max(breaks, key=lambda b: b.end())
     clause_end = text.find(";", rel)
     # (", and is scheduled to end on 27 February": the main subject's next predicate ends the clause)
-    pred = _NEXT_PREDICATE.search(text, rel, clause_end if clause_end >= 0 else len(text))
+    pred = rules().cues["next_predicate"].search(text, rel, clause_end if clause_end >= 0 else len(text))
     clause = text[last.end():pred.start() if pred else clause_end if clause_end >= 0 else len(text)]
     # "... will begin", or "agreed to coordinate with Finland": what they mean to do
-    return bool(future_cue.search(clause)) or (last.re is _RESOLVE and bool(re.match(r"\s+to\b", clause)))
+    return bool(future_cue.search(clause)) or (last.re is rules().cues["resolve_verb"] and bool(re.match(r"\s+to\b", clause)))
 
 
 def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[PlaceMention | None, bool]:
@@ -1116,13 +1078,13 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
     # a venue named as the place, not as the name of a thing ("the Lancaster House treaties")
     def named_thing(p: PlaceMention) -> bool:
         rel = p.end - t.sentence_start
-        return p.kind == "venue" and bool(_NAMED_AFTER_VENUE.match(t.sentence_text[rel:rel + 20]))
+        return p.kind == "venue" and bool(rules().cues["named_after_venue"].match(t.sentence_text[rel:rel + rules().window("venue_namesake_after")]))
 
     # the dateline's city tells where the report was filed, not where the event was held; the
     # place one goes back to is home ("before returning to Colombo")
     back = rules().cues["return_to_before"]
     after = [p for p in after if not named_thing(p) and not (p.kind == "city" and _is_dateline_at(t, p))
-             and not back.search(t.sentence_text, max(0, p.start - t.sentence_start - 30), p.start - t.sentence_start)]
+             and not back.search(t.sentence_text, max(0, p.start - t.sentence_start - rules().window("return_to_before")), p.start - t.sentence_start)]
     before = [p for p in before if not named_thing(p) and not (p.kind == "city" and _is_dateline_at(t, p))]
     venue = next((p for p in after + before if p.kind == "venue"), None)
     if after:
@@ -1136,17 +1098,14 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
     # never the city of the dateline, which tells where the report was filed
     for p in places:
         if p.kind == "city" and _is_dateline_at(t, p) or \
-                back.search(t.sentence_text, max(0, p.start - t.sentence_start - 30), p.start - t.sentence_start):
+                back.search(t.sentence_text, max(0, p.start - t.sentence_start - rules().window("return_to_before")), p.start - t.sentence_start):
             continue
         lo, hi = (t.end, p.start) if p.start >= t.end else (p.end, t.start)
-        if not _PLACE_BREAK.search(ctx_text_between(places, t, lo, hi)):
+        if not rules().cues["place_break"].search(ctx_text_between(places, t, lo, hi)):
             return p, False
     return None, False
 
 
-_NAMED_AFTER_VENUE = re.compile(r"\s+(?:treat(?:y|ies)|agreements?|declaration|process|format|talks|accords?)\b")
-_PLACE_BREAK = re.compile(r"[;:]|,\s+(?:which|who|where|while)\b|\b(?:during|attack|attacks|killed|"
-                          r"wounded|(?<!of )war|invasion|strikes?|bombing|since|against)\b", re.I)
 
 
 def _is_dateline_at(t: ev_rules.Trigger, p: PlaceMention) -> bool:
@@ -1190,12 +1149,12 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
     next_stop = rules().cues["next_stop"]
     starts: list[int] = []
     for a, b, iso3, place in sorted(stops, key=lambda x: x[0]):
-        lead = next_stop.search(ctx.text, max(t_end, a - 60), a)
+        lead = next_stop.search(ctx.text, max(t_end, a - rules().window("next_stop_before")), a)
         while lead is not None and lead.end() != a:  # (the words right before the stop, not an earlier "and")
             lead = next_stop.search(ctx.text, lead.start() + 1, a)
         if lead is None or lead.end() != a or not iso3:
             continue
-        when = next((x for x in dates if b <= x.start <= b + 30 and
+        when = next((x for x in dates if b <= x.start <= b + rules().window("next_stop_day_after") and
                      re.fullmatch(r"\s*(?:,\s*)?(?:on|from)?\s*", ctx.text[b:x.start])), None)
         if when is None and same_day is not None and same_day.match(ctx.text, b) and dates[0].start < a:
             when = replace(dates[0], start=b, end=b)  # "and goes on to Paramaribo in the evening": that day
@@ -1238,11 +1197,6 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
     return out
 
 
-# "..., the Ministry of Defence said on Friday", "Defence said on Friday": the day a report was
-# made, not the day of the event it reports ("announced on Thursday in Brussels" may be that event's)
-_SAYING_BEFORE = re.compile(r"\b(?:said|says|reported|stated|told\s+(?:\w+\s+){0,3}?|"
-                            r"(?:in\s+a\s+)?(?:statement|release)\s+(?:issued|published|released))\s+(?:on\s+)?$",
-                            re.I)
 
 
 _WEEKDAY_NAMES = frozenset(d.lower() for d in calendar.day_name)
@@ -1253,11 +1207,11 @@ def _ahead_of_past(text: str, d: DateMention) -> bool:
     Tuesday"): after the report's day, never the day of an event told there (cue ahead_of_past_before)."""
     ahead = rules().cues.get("ahead_of_past_before")
     return ahead is not None and d.relative and d.text.split()[-1].lower() in _WEEKDAY_NAMES \
-        and ahead.search(text, max(0, d.start - 120), d.start) is not None
+        and ahead.search(text, max(0, d.start - rules().window("ahead_of_past_before")), d.start) is not None
 
 
 def _day_of_saying(text: str, d: DateMention) -> bool:
-    return bool(_SAYING_BEFORE.search(text, max(0, d.start - 40), d.start))
+    return bool(rules().cues["saying_before_date"].search(text, max(0, d.start - rules().window("date_other_before")), d.start))
 
 
 def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date, Sentence] | None:
@@ -1268,7 +1222,7 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date,
     other = rules().cues["date_of_other_event"]  # ("after the attack of September 9": another happening's)
     before = [d for d in ctx.index(ctx.dates).starting_in(body_start, s.start)
               if not d.vague and not _is_dateline_date(ctx.text, d) and not _day_of_saying(ctx.text, d)
-              and not other.search(ctx.text, max(0, d.start - 40), d.start) and not _ahead_of_past(ctx.text, d)]
+              and not other.search(ctx.text, max(0, d.start - rules().window("date_other_before")), d.start) and not _ahead_of_past(ctx.text, d)]
     arrival = rules().cues.get("arrival_day_before")
     if arrival is not None and len(before) > 1:
         # ("held talks this morning, after X arrived last night. After the talks, they signed ..."):
@@ -1278,7 +1232,7 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date,
             sent = next((x for x in ctx.sentences if x.start <= d.start < x.end), None)
             return sent is not None and any(o is not d and sent.start <= o.start < sent.end and o.date > d.date
                                             for o in before)
-        before = [d for d in before if not (arrival.search(ctx.text, max(0, d.start - 80), d.start)
+        before = [d for d in before if not (arrival.search(ctx.text, max(0, d.start - rules().window("arrival_day_before")), d.start)
                                             and _beside_later(d))] or before
     if not before and s.start < body_start:
         # the title's event is the one the first lines tell: "NATO Secretary General meets Prime
@@ -1289,7 +1243,7 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date,
         # ("X, who is on an official visit to Egypt from September 18 to 20, held talks ... on
         # September 19": the days of the guest's stay in a relative clause are not the event's)
         guest = rules().cues["guest_visit_before"]
-        own = [d for d in before if not guest.search(ctx.text, max(0, d.start - 100), d.start)]
+        own = [d for d in before if not guest.search(ctx.text, max(0, d.start - rules().window("guest_visit_before_date")), d.start)]
         before = (own or before)[:1]
     # (a day ahead of the report told since, "a ceasefire that is to take effect on 4 August", is
     # a plan's: the past day told before it is still the last one of the report)
@@ -1382,13 +1336,8 @@ def _retense(dm: DateMention, ref: date | None, future: bool) -> DateMention:
     return DateMention(dm.start, dm.end, dm.text, resolved[0], end, True, resolved[1])
 
 
-# an office with its holder's name after a demonym: "Belarusian President Alexander Lukashenko"
-_HOLDER_AFTER = re.compile(r"\s+(?:(?:Deputy|Vice|Acting|Crown)\s+)?(?:President|Prime Minister|Premier|Chancellor|King|Emir|Sultan|"
-                           r"(?:Defen[cs]e |Foreign |Armed Forces )?(?:Minister|Secretary))\s+(?-i:[A-Z])[\w'’-]+\s+(?-i:[A-Z])")
 
 
-# "Crown Prince X received Rubio at the palace": a person received by name alone
-_RECEIVES_NAME = re.compile(r"\b(?:received|receives|welcomed|welcomes)\s+(?:(?:on\s+\w+|today|yesterday)\s*,?\s+)?$")
 
 
 def _received_person(ctx: _Context, s: Sentence) -> ev_rules.Trigger | None:
@@ -1401,7 +1350,7 @@ def _received_person(ctx: _Context, s: Sentence) -> ev_rules.Trigger | None:
             continue
         for a, _b in p.mentions:
             if s.start <= a < s.end:
-                m = _RECEIVES_NAME.search(ctx.text, max(s.start, a - 40), a)
+                m = rules().cues["receives_name_before"].search(ctx.text, max(s.start, a - rules().window("receives_name_before")), a)
                 if m is not None:
                     return ev_rules.Trigger("Meeting", m.start(), m.start() + len(m.group().split()[0]),
                                             m.group().split()[0], False, s.text, s.start, kind="Meeting")
@@ -1410,7 +1359,7 @@ def _received_person(ctx: _Context, s: Sentence) -> ev_rules.Trigger | None:
 
 def _event_word_ends(text: str, at: int) -> bool:
     """Whether a trigger word of some event type ends at `at` ("The exercise|, which runs ...")."""
-    tail = text[max(0, at - 40):at]
+    tail = text[max(0, at - rules().window("event_word_before_clause")):at]
     return any(m.end() == len(tail) for et in rules().event_types for trig in et.triggers
                for m in trig.pattern.finditer(tail))
 
@@ -1429,7 +1378,7 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
     Tuesday, will travel to Y on Thursday"), that clause's; outside, the others; never a day
     that dates another happening by name ("the attack of September 9": cue date_of_other_event)."""
     other = rules().cues["date_of_other_event"]
-    ds = [x for x in ds if not other.search(s.text, max(0, x.start - s.start - 40), max(0, x.start - s.start))]
+    ds = [x for x in ds if not other.search(s.text, max(0, x.start - s.start - rules().window("date_other_before")), max(0, x.start - s.start))]
     opens = rules().cues["subject_clause_opens"]
     # ("visit the barracks today before he leaves for Freetown on Wednesday": today is the barracks')
     ds = [x for x in ds if not (x.end <= t.start and opens.search(s.text, x.end - s.start, t.start - s.start))] or ds
@@ -1445,7 +1394,7 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
     if "," not in s.text or not ds:
         return ds
     joined = None
-    for m in _AND_CLAUSE.finditer(s.text, 0, t.start - s.start + 40):
+    for m in rules().cues["and_clause"].finditer(s.text, 0, t.start - s.start + rules().window("and_clause_after_trigger")):
         if m.end() <= t.start - s.start:
             joined = m
     if joined is not None:
@@ -1455,7 +1404,7 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
         if mine and len(mine) < len(ds):
             ds = mine
     opener = None
-    for opener in _RELATIVE_TAIL.finditer(s.text, 0, t.start - s.start):
+    for opener in rules().cues["relative_tail"].finditer(s.text, 0, t.start - s.start):
         pass
     if opener is not None and "," not in s.text[opener.end():t.start - s.start]:
         # "leaves today for Harare, where the leaders will meet tomorrow": a trigger inside a
@@ -1472,8 +1421,6 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
     return [x for x in ds if not any(a <= x.start < b for a, b in spans)] or ds
 
 
-_RELATIVE_TAIL = re.compile(r",\s+(?:which|who|where)\b")
-_AND_CLAUSE = re.compile(r",\s+and\s+(?:then\s+|later\s+|also\s+)?(?=[a-z-]+ed\b)")
 
 
 def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
@@ -1495,7 +1442,7 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
             # event of its own (kept as background), not who attended another one, unless that
             # event is only in a relative clause after who attended ("Warships from A and B are
             # sailing with the group, which will visit 40 countries")
-            rel = _RELATIVE_TAIL.search(s.text)
+            rel = rules().cues["relative_tail"].search(s.text)
             if rel is None:
                 continue
             head = Sentence(s.start, s.start + rel.start(), s.text[:rel.start()])
@@ -1507,13 +1454,12 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
         if target is None or _attends_other_gathering(s, target):
             continue
         for c in ctx.within(ctx.countries, s):
-            if re.search(r"(?:,\s+|\b)(?:where|which|whose|while|although|though)\b", ctx.text[s.start:c.start]) \
+            if rules().cues["relative_or_concessive"].search(ctx.text[s.start:c.start]) \
                     and not ev_rules.attend_sentence(ctx.text[c.start:s.end]) and \
                     not ev_rules.attend_sentence(_last_clause(ctx.text[s.start:c.start])):
                 continue  # "... in the Sahel, where Mali and Niger have left": a clause about something else
-            if c.adjectival and not re.match(r"\s+(?:contingent|delegation|troops|forces|units|soldiers|"
-                                             r"minister|counterpart)", ctx.text[c.end:c.end + 20], re.I) \
-                    and not _HOLDER_AFTER.match(ctx.text, c.end):
+            if c.adjectival and not rules().cues["attending_body_after_demonym"].match(ctx.text[c.end:c.end + rules().window("attending_body_after")]) \
+                    and not rules().cues["holder_after_demonym"].match(ctx.text, c.end):
                 continue  # ("Russian President X, Belarusian President Y ... took part": each holder's state)
             if _list_position(ctx, s, c) == "actor" or re.search(
                     r"\bfrom\s+(?:the\s+)?$", ctx.text[max(s.start, c.start - 12):c.start]) or \
@@ -1524,8 +1470,7 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
             # "President X took part from State House", "Chancellor X and President Zelensky attended
             # in person": the state of one named as attending (not
             # one who represents a state named before: "Denmark by Minister of Defence Y")
-            if p.country and not p.is_post and not re.search(
-                    r"(?:,\s+|\b)(?:where|which|whose|although|though)\b", ctx.text[s.start:pos]) and \
+            if p.country and not p.is_post and not rules().cues["relative_or_concessive_person"].search(ctx.text[s.start:pos]) and \
                     not any(c.end <= pos and represents(ctx.text, c, pos, s.start) for c in named):
                 _add(target.participants, ActorRef("country", p.country))
         for o in ctx.within(ctx.orgs, s):
@@ -1562,7 +1507,7 @@ def _between_two(d: ev_rules.EventDraft) -> bool:
 def _last_clause(text: str) -> str:
     """The text after the last relative or concessive clause word."""
     cut = None
-    for cut in re.finditer(r"(?:,\s+|\b)(?:where|which|whose|while|although|though)\b", text):
+    for cut in rules().cues["relative_or_concessive"].finditer(text):
         pass
     return text[cut.end():] if cut else text
 
@@ -1574,12 +1519,11 @@ def _list_first_after_from(ctx: _Context, s: Sentence, c: CountryMention) -> boo
             first = prev
         else:
             break
-    return bool(re.search(r"\b(?:from|together|alongside|includ(?:ed|ing)|by)\s+(?:the\s+)?$",
-                          ctx.text[max(s.start, first.start - 14):first.start]))
+    return bool(rules().cues["list_from_before"].search(ctx.text[max(s.start, first.start - rules().window("list_from_before")):first.start]))
 
 
 def _after_clause_break(text: str, a: int, b: int) -> bool:
-    return bool(re.search(r"[;:]|\.\s|,\s+(?:which|who|while|where)\b", text[a:b]))
+    return bool(rules().cues["clause_break_before_trigger"].search(text[a:b]))
 
 
 def _add(refs: list[ActorRef], ref: ActorRef) -> None:
@@ -1593,7 +1537,6 @@ def _place_key(p: PlaceMention) -> str:
     return slug(p.name)
 
 
-_DURING_IT = re.compile(r"\b(?:during|in the course of)\s+(?:the|this|his|her|their)\s+(?:[\w-]+\s+)?visit\b", re.I)
 
 
 def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
@@ -1761,7 +1704,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 m.convenors = []
                 _absorb(host, m)
             elif host is not None and m.type != "Meeting" and m.type != host.type and host.date is not None \
-                    and host.end_date is None and _DURING_IT.search(m.sentence.text):
+                    and host.end_date is None and rules().cues["during_the_visit"].search(m.sentence.text):
                 # "will arrive in Bishkek on Thursday ... During the visit the two presidents are to
                 # sign a treaty": an event of its own, planned on the day of the one-day visit
                 m.date, m.planned, m.tentative = host.date, True, False
@@ -2268,15 +2211,12 @@ def _label(d: ev_rules.EventDraft, ctx: _Context, persons: dict[str, Person],
     kind = {"AgreementSigning": "Agreement signing"}.get(d.type, d.type)
     who = ", ".join(dict.fromkeys(names)) if names else "parties"
     when = f" on {d.date.isoformat()}" if d.date else ""
-    return f"{kind}: {who}{when}"[:200]
+    return f"{kind}: {who}{when}"[:rules().window("max_event_label")]
 
 
 # searched in sentences and windows: behind a lookahead of their first characters
 # (rules.quick_start), not tried at every position
-(_N_DAY, _BILATERAL, _PLACE_BREAK, _SAYING_BEFORE, _SEPARATE, _ENDED, _BEGAN, _UNTIL, _HOSTED_BY_BEFORE,
-    _COUNTED, _CLAUSE_BREAK, _BACKGROUND_TIME, _MONTH_YEAR) = map(
-    quick_start, (_N_DAY, _BILATERAL, _PLACE_BREAK, _SAYING_BEFORE, _SEPARATE, _ENDED, _BEGAN,
-        _UNTIL, _HOSTED_BY_BEFORE, _COUNTED, _CLAUSE_BREAK, _BACKGROUND_TIME, _MONTH_YEAR))
+(_SEPARATE, _BACKGROUND_TIME, _MONTH_YEAR) = map(quick_start, (_SEPARATE, _BACKGROUND_TIME, _MONTH_YEAR))
 
 
 def _hosts_of_legs(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:

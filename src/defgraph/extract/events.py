@@ -12,7 +12,6 @@ from ..model import ActorRef
 from ..rules import EventType, Rules, first_chars, per_rules, quick_start, required_words, rules
 from .text import (
     MAX_SENTENCE,
-    NUMBER_WORDS_RE,
     Sentence,
     Words,
     WordSet,
@@ -28,18 +27,30 @@ from .text import (
 # a headline's infinitive: "Minister to visit Japan", "Indonesia, Australia to sign agreement"
 _HEADLINE_FUTURE = re.compile(r"^[^.;:]{0,100}?\b[A-Z][\w'’-]*\s+to\s+$")
 
-_COUNT = re.compile(
-    r"\b(?P<n>\d{1,3}|" + NUMBER_WORDS_RE + r")\s+"
-    r"(?:(?:other|partner|member|allied|participating|NATO|EU|European|like-minded|international|"
-    r"countries'|nations'|defence|defense|[A-Z][\w-]+)\s+){0,3}"
-    r"(?P<what>nations|countries|allies|partners|member states|states|defen[cs]e ministers|ministers|"
-    r"delegations|governments)\b", re.I)
+@per_rules
+def _count(r: Rules) -> re.Pattern[str]:
+    """A number of participants: "12 partner nations", "the six member states" (a count in
+    words: cue number_word; the words between, cue count_modifier; the participants, cue
+    counted_participants)."""
+    return quick_start(re.compile(
+        r"\b(?P<n>\d{1,3}|" + r.cue_texts["number_word"] + r")\s+"
+        r"(?:(?:" + r.cue_texts["count_modifier"] + r"|[A-Z][\w-]+)\s+){0,3}"
+        r"(?P<what>" + r.cue_texts["counted_participants"] + r")\b", re.I))
+
+
+def __getattr__(name: str) -> Any:
+    """The module's former names of the patterns (events._COUNT, events.CLOSED_RELATIVE): the
+    rules in force's."""
+    if name == "_COUNT":
+        return _count()
+    if name in _CUE_NAMES:
+        return rules().cues[_CUE_NAMES[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _NEXT_WORD = re.compile(r"\s+(\w+)")
-# a trigger that is a verb's past participle ("had met", "had visited"), not a noun ("had talks")
-_PARTICIPLE = re.compile(r"(?:met|held|signed|spoken|spoke|visited|travel+ed|arrived|hosted|chaired|convened|"
-                         r"concluded|sealed|called|deployed|exchanged|received|welcomed)\b", re.I)
+# the module's former names of patterns that are cues of phrasing.yaml
+_CUE_NAMES = {"CLOSED_RELATIVE": "closed_relative_clause", "_BY_CONVENOR": "by_convenor"}
 
 
 @dataclass
@@ -99,8 +110,6 @@ class EventDraft:
     leg: str | None = None  # the one state of a trip's leg it belongs to ("In Sweden, ...", "then on to Helsinki")
 
 
-_CONVENE_WORDS = re.compile(r"^(?:co-)?(?:convene|host|chair|organi[sz]e|gather)", re.I)
-_BY_CONVENOR = re.compile(r"\b(?:hosted|chaired|co-chaired|convened|co-hosted|organi[sz]ed)\s+by\s+", re.I)
 
 
 @per_rules
@@ -128,6 +137,18 @@ def _trigger_words(r: Rules) -> tuple[Words | None, WordSet | None, dict[int, fr
 def any_trigger(text: str) -> bool:
     """Whether any event word stands in the text (before any cue or guard is read)."""
     return _any_trigger(rules()).search(text) is not None
+
+
+@per_rules
+def _trigger_windows(r: Rules) -> tuple[int, ...]:
+    """The windows find_triggers reads around a trigger (windows.yaml), once per rule set."""
+    return tuple(r.window(name) for name in (
+        "trigger_apposition_before", "trigger_reported_plan_before", "trigger_past_perfect_before",
+        "trigger_past_perfect_apart_before", "trigger_past_perfect_reported_before",
+        "trigger_past_perfect_leg_before", "trigger_after", "trigger_specific_before",
+        "trigger_comparison_after", "trigger_compared_before", "trigger_comparison_kept_before",
+        "trigger_called_off_after", "trigger_press_before", "trigger_not_before", "trigger_habitual_before",
+        "trigger_speaker_before", "trigger_guard_before", "trigger_reference_before"))
 
 
 def find_triggers(s: Sentence) -> list[Trigger]:
@@ -165,7 +186,11 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     coordinated = r.cues.get("intent_coordinated")
     w_content = r.window("content_before") if content is not None else 0
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
-    w_off = r.window("called_off_after")
+    # (the windows of the checks below, windows.yaml)
+    (w_apposition, w_reported_plan, w_past_perfect, w_pp_apart, w_pp_reported, w_pp_leg, w_after, w_specific,
+     w_comparison_after, w_compared, w_kept, w_called_off, w_press, w_not_before, w_habitual, w_speaker,
+     w_guard, w_reference) = _trigger_windows(r)
+    w_off, w_coordinated = r.window("called_off_after"), r.window("intent_coordinated_before")
     found: dict[str, Trigger] = {}
     kinds: dict[str, str] = {}
     unmet: dict[str, int] = {}  # class -> end of the first of its words an intention or negation took
@@ -181,66 +206,66 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 head = word.split()[0]
                 before = s.text[: m.start()]
                 if negation.search(before[-w_neg:]) or (
-                        apposed is not None and apposed.search(before[-120:])) or (
-                        coordinated is not None and coordinated.search(before[-160:])) or intent.search(before[-w_intent:]) and not (
+                        apposed is not None and apposed.search(before[-w_apposition:])) or (
+                        coordinated is not None and coordinated.search(before[-w_coordinated:])) or intent.search(before[-w_intent:]) and not (
                         reported_plan is not None and reported_day is not None
-                        and reported_plan.search(before[-200:]) and reported_day.search(s.text)):
+                        and reported_plan.search(before[-w_reported_plan:]) and reported_day.search(s.text)):
                     # ("said the aircraft would depart on Monday 9 October and would be deployed": a
                     # plan reported with its day, not an intention)
                     unmet.setdefault(cls, m.end())
                     continue
-                if cls in unmet and unmet[cls] <= m.start() and not _CLAUSE_BREAK.search(s.text, unmet[cls], m.start()):
+                if cls in unmet and unmet[cls] <= m.start() and not r.cues["clause_break_between"].search(s.text, unmet[cls], m.start()):
                     continue  # "had hoped to meet X at the summit": the occasion of a meeting not held
                 if content is not None and content.search(before[-w_content:]):
                     continue  # "a pact that will allow each country to deploy troops": its content
                 if past_perfect is not None:
-                    pp = past_perfect.search(before[-60:])
-                    if pp is not None and (pp.group("aux") or _PARTICIPLE.match(word)) and not (
-                            pp_apart is not None and pp_dated is not None and pp_apart.search(before[-40:])
+                    pp = past_perfect.search(before[-w_past_perfect:])
+                    if pp is not None and (pp.group("aux") or r.cues["past_participle_trigger"].match(word)) and not (
+                            pp_apart is not None and pp_dated is not None and pp_apart.search(before[-w_pp_apart:])
                             and pp_dated.match(s.text, m.end())) and not (
-                            pp_reported is not None and pp_reported.search(before[-120:])) and not (
+                            pp_reported is not None and pp_reported.search(before[-w_pp_reported:])) and not (
                             pp_leg is not None and pp_leg_day is not None
-                            and (leg_at := pp_leg.search(before[-160:])) is not None
+                            and (leg_at := pp_leg.search(before[-w_pp_leg:])) is not None
                             and (bool(leg_at.groupdict().get("day")) or pp_leg_day.match(s.text, m.end()))):
                         continue  # "where he had held talks with X", "had met in Vilnius": before the event told
-                after = s.text[m.end(): m.end() + 50]
+                after = s.text[m.end(): m.end() + w_after]
                 nxt = _NEXT_WORD.match(after)
                 if (generic.match(word.split()[-1]) or (nxt and generic.match(nxt.group(1)))) \
-                        and not specific.search(before[-30:]) \
+                        and not specific.search(before[-w_specific:]) \
                         and not (distributive is not None and distributive.match(s.text, m.end())):
                     continue  # "recent summits", "holds bilateral meetings" (of events in general)
                 if et.not_after is not None and et.not_after.match(after):
                     continue
-                if comparison is not None and (comparison.search(word + after[:20]) or (
-                        compared_before is not None and compared_before.search(before[-40:]))) and not (
-                        kept is not None and kept.search(before[-60:])):
+                if comparison is not None and (comparison.search(word + after[:w_comparison_after]) or (
+                        compared_before is not None and compared_before.search(before[-w_compared:]))) and not (
+                        kept is not None and kept.search(before[-w_kept:])):
                     continue  # "signed a similar agreement earlier this month": named for comparison
                 if called_off is not None and called_off.match(s.text[m.end(): m.end() + w_off]) or \
-                        announced is not None and announced.match(s.text[m.end(): m.end() + 120]) or \
-                        possible is not None and possible.match(s.text[m.end(): m.end() + 120]):
+                        announced is not None and announced.match(s.text[m.end(): m.end() + w_called_off]) or \
+                        possible is not None and possible.match(s.text[m.end(): m.end() + w_called_off]):
                     continue  # "after G7 meeting falls through", "the visit was called off"
-                if re.match(r"(?:press|news)\s+$", before[-6:], re.I) or re.match(r"\s*(?:call|point|briefing)", after) \
+                if r.cues["press_before_trigger"].match(before[-w_press:]) or r.cues["press_briefing_after"].match(after) \
                         and word.lower() == "press":
                     continue
-                if et.not_before is not None and et.not_before.search(before[-120:]):
+                if et.not_before is not None and et.not_before.search(before[-w_not_before:]):
                     continue
                 if earlier_after is not None and earlier_after.match(s.text, m.end()):
                     continue  # "after the NATO summit in Vilnius last year": an earlier event named
-                if habitual_before is not None and undated is not None and habitual_before.search(before[-60:]) \
+                if habitual_before is not None and undated is not None and habitual_before.search(before[-w_habitual:]) \
                         and undated.match(s.text):
                     continue  # "the two navies hold the annual Bongosagar exercise": a series, no day of its own
                 if recalled.search(before) or habitual.match(s.text, m.end()) or \
-                        speaker.search(before[-80:] + word):
+                        speaker.search(before[-w_speaker:] + word):
                     continue  # "recalled that officers took part in the exercise X held every year"
                 if not trig.convening and any(g.word == word.lower() and g.needs_before is not None
-                                              and not g.needs_before.search(before[-8:]) for g in trig.guards):
+                                              and not g.needs_before.search(before[-w_guard:]) for g in trig.guards):
                     continue
                 # "the visit confirmed ...", "during the visit": an event named again, not reported
                 ref_guard = next((g for g in trig.guards if g.word == word.lower() and g.needs_after is not None
-                                  and (g.when_before is None or g.when_before.search(before[-40:]))
+                                  and (g.when_before is None or g.when_before.search(before[-w_reference:]))
                                   and not g.needs_after.match(after)), None)
                 reference = ref_guard is not None
-                is_convene = trig.convening and bool(_CONVENE_WORDS.match(head))
+                is_convene = trig.convening and bool(r.cues["convening_word"].match(head))
                 if cls in found and not is_convene:
                     if found[cls].reference and not reference:
                         # "X is on a tour of G7 capitals and arrived in London": the word that
@@ -311,14 +336,12 @@ def find_triggers(s: Sentence) -> list[Trigger]:
 
 def participant_count(text: str) -> int | None:
     best = None
-    for m in _COUNT.finditer(text):
+    most = rules().window("participants_max")
+    for m in _count().finditer(text):
         n = number_value(m.group("n"))
-        if n and 2 <= n <= 300:
+        if n and 2 <= n <= most:
             best = n if best is None else max(best, n)
     return best
-
-
-CLOSED_RELATIVE = re.compile(r",\s*(?:who|which|whose)\b[^,;.]{1,120},")
 
 
 def is_future(sentence_text: str, trigger_pos: int, trigger_end: int | None = None) -> bool:
@@ -333,8 +356,9 @@ def is_future(sentence_text: str, trigger_pos: int, trigger_end: int | None = No
         # closed relative clause is its antecedent's, not the event's
         def blank(m: re.Match[str]) -> str:
             return " " * len(m.group())
-        upto = CLOSED_RELATIVE.sub(blank, upto)
-        whole = CLOSED_RELATIVE.sub(blank, sentence_text)
+        closed = r.cues["closed_relative_clause"]
+        upto = closed.sub(blank, upto)
+        whole = closed.sub(blank, sentence_text)
     return bool(r.cues["future"].search(upto[-r.window("future_before"):])) or \
         bool(_HEADLINE_FUTURE.match(before)) or bool(r.cues["future_anywhere"].search(whole))
 
@@ -345,7 +369,7 @@ def actor_position(sentence_text: str, rel_start: int) -> str:
     before = before[-rules().window("actor_before"):]
     if rules().cues["relation_before"].search(before):
         return "mention"
-    if rules().cues["troops_from"].search(before) and not rules().cues["leaving"].search(before[-80:]):
+    if rules().cues["troops_from"].search(before) and not rules().cues["leaving"].search(before[-rules().window("troops_leaving_before"):]):
         return "actor"  # "3,000 troops from Indonesia, the United States ... began the exercise"
     if rules().cues["actor_before"].search(before):
         return "actor"
@@ -363,31 +387,21 @@ def attend_sentence(text: str) -> bool:
     m = cue.search(text)
     hearsay = rules().cues.get("attend_hearsay_before")
     while m is not None:
-        if not _RELATIVE_BEFORE.search(text, max(0, m.start() - 30), m.start()) and \
+        if not rules().cues["relative_pronoun_before"].search(text, max(0, m.start() - rules().window("attend_relative_before")), m.start()) and \
                 not (hearsay is not None and hearsay.search(text, 0, m.start())):
             return True
         m = cue.search(text, m.end())
     return False
 
 
-# a break between two words of one event type: a clause of its own ("hoped to meet X, and met Y")
-_CLAUSE_BREAK = re.compile(r"[,;:()]|\s(?:but|and|while|whereas)\s")
-_RELATIVE_BEFORE = re.compile(r"\b(?:which|that|who)\s+(?:\w+\s+){0,2}$")
-
-
 def convenor_after_by(sentence_text: str) -> tuple[int, int] | None:
     """The stretch after 'hosted by' / 'co-chaired by' that names the convenors."""
-    m = _BY_CONVENOR.search(sentence_text)
+    m = rules().cues["by_convenor"].search(sentence_text)
     if not m:
         return None
     end = len(sentence_text)
-    stop = re.search(r"[;:]|,\s+(?:which|where|who|with|and the|to|at|in)\b|\s+(?:to|at|in|on|with)\s", sentence_text[m.end():])
+    stop = rules().cues["convenor_list_stop"].search(sentence_text[m.end():])
     if stop:
         end = m.end() + stop.start()
     return m.end(), end
 
-
-# searched in sentences and windows: behind a lookahead of their first characters
-# (rules.quick_start), not tried at every position
-_COUNT, _BY_CONVENOR = map(
-    quick_start, (_COUNT, _BY_CONVENOR))

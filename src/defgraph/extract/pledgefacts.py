@@ -10,7 +10,7 @@ from ..model import (
     Pledge,
     Span,
 )
-from ..rules import quick_start, rules
+from ..rules import Rules, per_rules, quick_start, rules
 from . import events as ev_rules
 from . import pledges as pl_rules
 from .context import (
@@ -52,18 +52,18 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
         cumulative_end: int | None = None  # where the last total given over time ends
         for k, m in enumerate(ms):
             rel = m.start - s.start
-            window_end = rel + 80
+            window_end = rel + rules().window("pledge_total_around")
             if k + 1 < len(ms):
                 # the running total the next amount closes is that amount's clause, not this one's
                 # ("committed a further EUR 1 billion, which takes its total support this year to
                 # EUR 2 billion": the first is new)
                 nrel = ms[k + 1].start - s.start
-                closes = pl_rules._NOT_NEW_BEFORE.search(s.text, max(rel, nrel - 100), nrel)
+                closes = pl_rules._NOT_NEW_BEFORE.search(s.text, max(rel, nrel - rules().window("pledge_not_new_before")), nrel)
                 if closes is not None:
                     window_end = min(window_end, closes.start())
-            window = s.text[max(0, rel - 80): window_end]
+            window = s.text[max(0, rel - rules().window("pledge_total_around")): window_end]
             if _cumulative(window, s.text[:rel]) or pl_rules._NOT_NEW_BEFORE.search(
-                    s.text, max(0, rel - 100), rel) or (
+                    s.text, max(0, rel - rules().window("pledge_not_new_before")), rel) or (
                     cumulative_end is not None and pl_rules._PART.search(s.text[cumulative_end:rel])):
                 # (a part of such a total is one too: "has committed more than $13 billion since
                 # 2022, including $4 billion in military assistance")
@@ -71,12 +71,12 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 continue
             in_package = bool(out) and bool(pl_rules._PART.search(s.text[:rel])) and \
                 bool(re.search(r"\bpackages?\b", s.text, re.I)) and \
-                bool(_PAYS_FOR.match(s.text, m.end - s.start))  # a package told before
+                bool(pl_rules._PAYS_FOR.match(s.text, m.end - s.start))  # a package told before
             further = first_index is not None and rules().cues["further_amount_before"].search(
-                s.text, max(0, rel - 40), rel) is not None  # "..., and a further NOK 600 million"
-            if (pl_rules._PROCUREMENT.search(s.text) or R.cues["procurement_more"].search(s.text)) and not re.search(
-                    r"\b(?:for|to|boost|support)\s+(?:\w+\s+){0,2}(?:[A-Z]\w+)", s.text[rel:]) \
-                    and not pl_rules._GIVEN.search(s.text[max(0, rel - 60):rel]) and not in_package and not further:
+                s.text, max(0, rel - rules().window("pledge_further_before")), rel) is not None  # "..., and a further NOK 600 million"
+            if (pl_rules._PROCUREMENT.search(s.text) or R.cues["procurement_more"].search(s.text)) and not pl_rules._FOR_SOMEONE_AFTER.search(
+                    s.text[rel:]) \
+                    and not pl_rules._GIVEN.search(s.text[max(0, rel - rules().window("pledge_given_before")):rel]) and not in_package and not further:
                 # a purchase, unless the money is given ("will provide DKK 1 billion to buy ...")
                 # or is a part of a package ("the package includes ... SEK 3 billion for the
                 # purchase of equipment from Ukrainian industry")
@@ -84,7 +84,7 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
             year = R.cues["earlier_year_after"].match(s.text, m.end - s.start)
             if year is not None and ctx.ref is not None and int(year.group(1)) < ctx.ref.year:
                 continue  # "a USD 15.6 billion loan from the IMF in 2023", told in 2025: background
-            if R.cues["aim_before"].search(s.text, max(0, rel - 60), rel):
+            if R.cues["aim_before"].search(s.text, max(0, rel - R.window("pledge_aim_before")), rel):
                 continue  # "a plan which aims to mobilise up to EUR 800 billion": a goal, not a pledge
             if rules().cues["owner_before"].search(s.text, max(0, rel - 4), rel) and rules().cues["scheme_after"].match(s.text, m.end - s.start):
                 continue  # "the EU's €150 billion defence loan scheme": the size of an owner's scheme
@@ -112,9 +112,9 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
         if not ms and verb and not pl_rules._CUMULATIVE.search(s.text):
             items = _items(s.text[verb.end():])
             nxt = ctx.sentences[si + 1] if si + 1 < len(ctx.sentences) else None
-            if not items and nxt is not None and re.search(r"\b(?:package|it|this)\b", nxt.text[:40], re.I):
+            if not items and nxt is not None and pl_rules._SAME_PACKAGE_OPENS.search(nxt.text[:R.window("pledge_package_again_opens")]):
                 items = _items(nxt.text)  # "The aid package includes ... missiles"
-            if not items or _negated_at(s.text, verb.start()) or _HABIT.search(s.text):
+            if not items or _negated_at(s.text, verb.start()) or pl_rules._HABIT.search(s.text):
                 continue  # (what is done by habit is no pledge: "Allies take turns to provide aircraft")
             donor, recipient = _donor_recipient(ctx, s, cs, os_, ps, s.start + verb.start())
             recipient = recipient or default_recipient
@@ -160,17 +160,19 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
     return _dedupe_pledges(out)
 
 
-# a capital that acts: the subject of a verb ("Berlin will send"), or after a giving word ("to Kyiv")
-_ACTS_AFTER = re.compile(r"\s+(?:will|would|has|have|had|is|are|plans?|pledged|promised|announced|committed|"
-                         r"gave|sent|sends|gives|provided|provides|donated|agreed|decided|"
-                         # (pledges21: "Tokyo unveiled a package", "the Netherlands allocated ...")
-                         r"unveil(?:ed|s)|approved|allocat(?:ed|es)|earmarked|released|contribut(?:ed|es)|"
-                         r"offer(?:ed|s)|pledges|promises|commits|announces|said|says)\b")
+# a capital that acts: the subject of a verb ("Berlin will send": cue acts_after), or after a
+# giving word ("to Kyiv")
 
 
 _CAPITAL_AFTER_TO = re.compile(r"\b(?:to|for)\s+(?:the\s+)?((?-i:[A-Z])[\w'’-]+)(?![\w'’-]|\s+(?-i:[A-Z]))")
 _CAPITAL_POSSESSIVE = re.compile(r"(?<![\w'’-])((?-i:[A-Z])[\w-]+)(?=['’]s\s)")
-_CAPITAL_SUBJECT = re.compile(r"(?<![\w'’-])((?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+)?)(?=" + _ACTS_AFTER.pattern + ")")
+
+
+@per_rules
+def _capital_subject(r: Rules) -> re.Pattern[str]:
+    """A capitalised name, one or two words, before a verb it is the subject of (cue acts_after)."""
+    return quick_start(re.compile(r"(?<![\w'’-])((?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+)?)(?="
+                                  + r.cue_texts["acts_after"] + ")"))
 
 
 def _capitals_acting(ctx: _Context, s: Sentence) -> tuple[list[CountryMention], list[CountryMention]]:
@@ -183,16 +185,16 @@ def _capitals_acting(ctx: _Context, s: Sentence) -> tuple[list[CountryMention], 
         if iso3 is None or iso3 != pl.iso3:
             continue
         c = CountryMention(pl.start, pl.end, pl.name, iso3, False)
-        pre = ctx.text[max(s.start, pl.start - 40):pl.start]
-        if _RECIPIENT_BEFORE.search(pre) and not _NOT_RECIPIENT_TO.search(pre):
+        pre = ctx.text[max(s.start, pl.start - rules().window("pledge_recipient_before")):pl.start]
+        if pl_rules._RECIPIENT_BEFORE.search(pre) and not pl_rules._NOT_RECIPIENT_TO.search(pre):
             takers.append(c)
     # (a capital after a giving word that the gazetteer's rules did not read as a place: "its
     # eleventh aid package for Kyiv")
     seen = {c.start for c in takers}
     for m in _CAPITAL_AFTER_TO.finditer(s.text):
         iso3 = capital_of(m.group(1))
-        if iso3 is not None and s.start + m.start(1) not in seen and not _NOT_RECIPIENT_TO.search(
-                s.text, max(0, m.start(1) - 40), m.start(1)):
+        if iso3 is not None and s.start + m.start(1) not in seen and not pl_rules._NOT_RECIPIENT_TO.search(
+                s.text, max(0, m.start(1) - rules().window("pledge_recipient_before")), m.start(1)):
             takers.append(CountryMention(s.start + m.start(1), s.start + m.end(1), m.group(1), iso3, False))
     # ("Berlin's latest package for Kyiv": the capital's gift, cue capital_gift_after)
     for m in _CAPITAL_POSSESSIVE.finditer(s.text):
@@ -200,10 +202,10 @@ def _capitals_acting(ctx: _Context, s: Sentence) -> tuple[list[CountryMention], 
         if iso3 is not None and rules().cues["capital_gift_after"].match(s.text, m.end(1)):
             givers.append(CountryMention(s.start + m.start(1), s.start + m.end(1), m.group(1), iso3, False))
     # (a capital as the subject is no place to the gazetteer's rules: read it here)
-    for m in _CAPITAL_SUBJECT.finditer(s.text):
+    for m in _capital_subject().finditer(s.text):
         iso3 = capital_of(m.group(1))
-        pre = s.text[max(0, m.start() - 20):m.start()]
-        if iso3 is not None and not re.search(r"\b(?:in|at|from|near|to|via|outside|inside|of)\s+(?:the\s+)?$", pre, re.I):
+        pre = s.text[max(0, m.start() - rules().window("pledge_place_before_capital")):m.start()]
+        if iso3 is not None and not pl_rules._PLACE_BEFORE.search(pre):
             givers.append(CountryMention(s.start + m.start(), s.start + m.end(1), m.group(1), iso3, False))
     return givers, takers
 
@@ -211,7 +213,7 @@ def _capitals_acting(ctx: _Context, s: Sentence) -> tuple[list[CountryMention], 
 def _each_donors(ctx: _Context, s: Sentence, cs: list[CountryMention], donor: ActorRef | None,
                  recipient: ActorRef | None, start: int) -> list[ActorRef]:
     """The other states of a list that 'each' give the amount ("A, B and C will each give X")."""
-    if donor is None or donor.kind != "country" or not re.search(r"\beach\b", ctx.text[max(s.start, start - 40):start]):
+    if donor is None or donor.kind != "country" or not re.search(r"\beach\b", ctx.text[max(s.start, start - rules().window("pledge_each_before")):start]):
         return []
     listed = [c for c in cs if c.start < start and not c.adjectival and ActorRef("country", c.iso3) != recipient]
     if len(listed) < 2 or not all(_LIST_GAP.fullmatch(ctx.text, a.end, b.start) for a, b in zip(listed, listed[1:])):
@@ -240,14 +242,13 @@ def _cumulative(window: str, before: str = "") -> bool:
             continue
         if cue.startswith("amount") and re.search(r"\bpackage\b", window[:c.start()], re.I):
             continue
-        if cue in ("gdp", "per cent", "percent") and _AID_TO.search(window):
+        if cue in ("gdp", "per cent", "percent") and pl_rules._AID_TO.search(window):
             continue  # "support to Ukraine will reach 0.25% of GDP, about EUR 200 million": a share given
         return True
     return False
 
 
 _SENTENCE_BREAK = re.compile(r"\n|[.!?]\s")
-_AID_TO = re.compile(r"\b(?:support|aid|assistance|help|contributions?)\s+(?:to|for)\s+(?-i:[A-Z])", re.I)
 
 
 def _counterpart(ctx: _Context, events: list[Event], s: Sentence, donor: ActorRef | None) -> ActorRef | None:
@@ -272,12 +273,8 @@ def _counterpart(ctx: _Context, events: list[Event], s: Sentence, donor: ActorRe
     return next(iter(others)) if len(others) == 1 and all(giver in e.participants + e.convenors for e in told) else None
 
 
-_HABIT = re.compile(r"\b(?:take|takes|took) turns\b|\b(?:usually|routinely|regularly|traditionally)\b|"
-                    r"\b(?:every|each) (?:year|month|rotation)\b", re.I)
 
 
-# money of a package that pays for a purchase ("SEK 3 billion for the purchase of ...")
-_PAYS_FOR = re.compile(r"\s+(?:\w+\s+){0,2}?(?:for|to)\s+(?:the\s+)?(?:purchase|procurement|acquisition|buy)\b", re.I)
 
 
 def _money_pledge(ctx: _Context, m: Money, s: Sentence, donor: ActorRef | None,
@@ -312,7 +309,7 @@ def _list_item(ctx: _Context, si: int) -> bool:
     opens = rules().cues["list_item_opens"]
     if si == 0 or not opens.match(ctx.sentences[si].text):
         return False
-    for j in range(si - 1, max(-1, si - 30), -1):  # (back over the items before it)
+    for j in range(si - 1, max(-1, si - rules().window("pledge_list_items_back")), -1):  # (back over the items before it)
         before = ctx.sentences[j].text.rstrip()
         if before.endswith(":"):
             return True
@@ -361,12 +358,11 @@ def _usual_recipient(ctx: _Context) -> ActorRef | None:
             continue
         # (within the state's own line and sentence: "Norwegian support" as a title does not
         # make the "Norway" that opens the next line a state that receives)
-        pre = _SENTENCE_BREAK.split(ctx.text[max(0, c.start - 30):c.start])[-1]
+        pre = _SENTENCE_BREAK.split(ctx.text[max(0, c.start - rules().window("pledge_usual_recipient_before")):c.start])[-1]
         if not c.adjectival and rules().cues["support_scheme_after"].match(ctx.text, c.end):
             counts[c.iso3] = counts.get(c.iso3, 0) + 1  # "Prioritized Ukraine Requirements List"
             continue
-        if re.search(r"\b(?:to|for|support(?:ing)?|help(?:ing)?|boost(?:ing)?|aid for|aid to|(?:armed\s+|defen[cs]e\s+)?forces\s+of)"
-                     r"\s+(?:the\s+)?$", pre, re.I) \
+        if pl_rules._USUAL_RECIPIENT_BEFORE.search(pre) \
                 or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.iso3 != ctx.home):
             # (the publisher's own "Finland's package" tells who gives, not who receives)
             counts[c.iso3] = counts.get(c.iso3, 0) + 1
@@ -392,9 +388,8 @@ def _link_announcements(out: list[Pledge], events: list[Event], drafts: list[ev_
 
 
 def _negated_at(text: str, pos: int) -> bool:
-    before = text[max(0, pos - 30):pos]
-    return bool(re.search(r"\b(?:not|never|no longer|refused to|declined to|ruled out|won't|cannot)\s+(?:\w+\s+)?$",
-                          before, re.I))
+    before = text[max(0, pos - rules().window("pledge_negation_before")):pos]
+    return bool(pl_rules._NEGATION_BEFORE.search(before))
 
 
 def _dedupe_pledges(pledges: list[Pledge]) -> list[Pledge]:
@@ -436,23 +431,17 @@ def _dedupe_pledges(pledges: list[Pledge]) -> list[Pledge]:
     return out
 
 
-# a verb that reports what someone said: "would deliver" after it is reported speech, not a
-# condition ("told the President that Germany would deliver")
-_REPORTED = re.compile(r"\b(?:said|says|announced|confirmed|stated|added|told|tells|assured|informed|promised|"
-                       r"pledged|wrote|explained|declared|stressed|noted|reiterated|indicated|underlined|"
-                       r"emphasi[sz]ed|signalled|signaled)\b", re.I)
 
 
 def _negated_pledge(text: str) -> bool:
     verb = pl_rules._PLEDGE_WORD.search(text) if may_match(pl_rules._PLEDGE_WORD, text) else None
     if not verb:
         return False
-    before = text[max(0, verb.start() - 30): verb.start()]
-    if _REPORTED.search(text, 0, verb.start()) and \
+    before = text[max(0, verb.start() - rules().window("pledge_negation_before")): verb.start()]
+    if pl_rules._REPORTED.search(text, 0, verb.start()) and \
             re.search(r"\bwould\s+(?:\w+\s+)?$", before):
         return False  # reported speech: "said Germany would deliver"
-    return bool(re.search(r"\b(?:not|never|no longer|refused to|declined to|ruled out|won't|cannot|"
-                          r"would|could|might|may|considering)\s+(?:\w+\s+)?$", before, re.I))
+    return bool(pl_rules._UNSURE_BEFORE.search(before))
 
 
 def _items(text: str) -> list[str]:
@@ -470,38 +459,7 @@ def _actor_label(ctx: _Context, ref: ActorRef | None) -> str:
     return ref.key
 
 
-# what comes right before a state that receives: "to Ukraine", "boost Ukraine's", and a giving
-# verb with the state as its first object ("will lend Poland $2 billion", "gave Ukraine ...")
-_RECIPIENT_BEFORE = re.compile(
-    r"\b(?:to|for|boost|boosting|support|supporting|help|helping|strengthen|provides?|providing|"
-    r"gives?|giving|gave|sends?|sending|sent|supply|supplying|offers?|offering|offered|grants?|granted|"
-    r"lends?|lending|lent|loans?|loaned|strengthening|equip|equipping|arm|arming|bolster|bolstering|"
-    r"benefit|with)\s+(?:the\s+)?$", re.I)
-# the forces or government of a state that receives: "to the Armed Forces of the Philippines",
-# also in lower case ("to equip the armed forces of Benin", pledges21 probes)
-_FORCES_OF = re.compile(r"\b(?:to|for|support(?:ing)?|equip(?:ping)?|strengthen(?:ing)?)\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}"
-                        r"(?:Forces|Army|Navy|Air Force|Coast Guard|Guard|Military|Ministry of Defen[cs]e|Government|"
-                        r"[Pp]eople|(?i:armed forces|security forces|defen[cs]e forces|army|navy|military|coast guard))"
-                        r"\s+of\s+(?:the\s+)?$")
-# the forces, industry or people of a state named by its adjective after the amount ("for the
-# Ukrainian Armed Forces", "Ukrainian long-range drones"), two words of kind allowed between
-# (a hyphened word, "new", "own", "naval", ...; not "air": "American air defence equipment" is
-# bought from that state); not an office of that state ("Belgian
-# Defence Minister Theo Francken told reporters": the speaker, not the state that receives)
-_FORCES_AFTER_ADJECTIVE = re.compile(
-    r"\s+(?:(?:[a-z]+-[\w-]+|new|own|front-?line|naval|special|territorial|border)\s+){0,2}"
-    r"(?:Armed Forces|forces|military|troops|army|defen[cs]e(?!\s+(?:minister|ministry|secretary|chief|department|official|"
-    r"spokes\w*|attach\w*))|industry|soldiers|drones?|partners|officers|personnel|cadets|sailors|units|navy|air force|"
-    r"coast guard)", re.I)
-# a state named before a scheme it runs or leads: "the Czech ammunition initiative", "the
-# UK-led International Fund", "the Danish model"; the money goes through it to another state
-_RUNS_SCHEME = re.compile(r"(?:-led)?(?:\s+[\w-]+){0,3}?\s+(?:initiative|coalition|fund|programme|program|"
-                          r"mechanism|model|facility|scheme|platform)\b", re.I)
-# things made in a state are bought from it for another, unless that state is the publisher's
-# own ("drones built in Britain" in a British release pays British industry, not Britain)
-_MADE_IN = re.compile(r"\b(?:produced|made|manufactured|built)\s+in\s+(?:the\s+)?$", re.I)
-_NOT_RECIPIENT_TO = re.compile(r"\b(?:addition|according|compared|thanks|due|contrary|prior|owing|next|close|"
-                               r"similar|equal|equivalent)\s+to\s+(?:the\s+)?$", re.I)
+# (the words around a state that receives or gives: cues of rules/pledges.yaml, read as pl_rules._X)
 
 
 def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: list[OrgMention],
@@ -520,22 +478,20 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     for c in sorted(cs + takers, key=lambda x: x.start):
         if giver_who is not None and c.iso3 == giver_who.key:
             continue
-        pre = ctx.text[max(s.start, c.start - 40):c.start]
-        if _NOT_RECIPIENT_TO.search(pre) or rules().cues["envoy_to_before"].search(pre):
+        pre = ctx.text[max(s.start, c.start - rules().window("pledge_recipient_before")):c.start]
+        if pl_rules._NOT_RECIPIENT_TO.search(pre) or rules().cues["envoy_to_before"].search(pre):
             continue  # "in addition to Australia's latest package", "Ambassador of X to Japan": no one receives here
-        if (c.adjectival or ctx.text.startswith("-led", c.end)) and _RUNS_SCHEME.match(ctx.text, c.end):
+        if (c.adjectival or ctx.text.startswith("-led", c.end)) and pl_rules._RUNS_SCHEME.match(ctx.text, c.end):
             # "to the Czech ammunition initiative for Ukraine": the state that runs it, unless no
             # other receives ("to a Ukrainian drone programme")
             runner = runner or c
             continue
-        if _RECIPIENT_BEFORE.search(pre) or _FORCES_OF.search(pre) or (
-                _MADE_IN.search(pre) and c.iso3 != ctx.home) \
+        if pl_rules._RECIPIENT_BEFORE.search(pre) or pl_rules._FORCES_OF.search(pre) or (
+                pl_rules._MADE_IN.search(pre) and c.iso3 != ctx.home) \
                 or (ctx.text[c.end:c.end + 2] in ("'s", "’s") and c.start > anchor - 5) \
-                or (not c.adjectival and c.start > anchor and re.match(
-                    r"\s+(?:National\s+)?(?:Armed Forces|Defen[cs]e Forces?|Army|Navy|Air Force|Coast Guard|"
-                    r"Police\s+(?:Force|Service)|Border Guard|Gendarmerie)\b",
-                    ctx.text[c.end:c.end + 40])) \
-                or (c.adjectival and c.start > anchor and _FORCES_AFTER_ADJECTIVE.match(ctx.text[c.end:c.end + 50])):
+                or (not c.adjectival and c.start > anchor and pl_rules._FORCES_NAME_AFTER.match(
+                    ctx.text[c.end:c.end + rules().window("pledge_forces_name_after")])) \
+                or (c.adjectival and c.start > anchor and pl_rules._FORCES_AFTER_ADJECTIVE.match(ctx.text[c.end:c.end + rules().window("pledge_forces_after_adjective")])):
             recipient = ActorRef("country", c.iso3)
             break
     if recipient is None and runner is not None:
@@ -543,19 +499,19 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     cues = rules().cues
     if recipient is None:
         # "CHF 30 million for humanitarian demining in Ukraine": where the money is used
-        recipient = next((ActorRef("country", c.iso3) for c in ctx.index(ctx.countries).starting_in(anchor, min(s.end, anchor + 120))
-                          if not c.adjectival and cues["purpose_in_before"].search(ctx.text, max(s.start, c.start - 60), c.start)), None)
+        recipient = next((ActorRef("country", c.iso3) for c in ctx.index(ctx.countries).starting_in(anchor, min(s.end, anchor + rules().window("pledge_purpose_after")))
+                          if not c.adjectival and cues["purpose_in_before"].search(ctx.text, max(s.start, c.start - rules().window("pledge_purpose_in_before")), c.start)), None)
     giver_from = _giver_from(ctx, s, cs, anchor)
     if recipient is None or recipient == giver_from:
         # "Ukraine will receive a further EUR 200 million from Germany": the subject of a verb
         # of receiving before the amount receives (cue receiver_verb_after)
         recipient = next((ActorRef("country", c.iso3)
-                          for c in ctx.index(ctx.countries).starting_in(max(s.start, anchor - 200), anchor)
+                          for c in ctx.index(ctx.countries).starting_in(max(s.start, anchor - rules().window("pledge_receiver_before")), anchor)
                           if c.end <= anchor and not c.adjectival
                           and ActorRef("country", c.iso3) != giver_from
                           and cues["receiver_verb_after"].match(ctx.text, c.end)), None)
         if recipient is None and giver_from is not None and ctx.home and giver_from.key != ctx.home \
-                and re.search(r"\b(?:we|our|us)\b", s.text, re.I):
+                and pl_rules._FIRST_PERSON_PLURAL.search(s.text):
             # "A new package worth USD 400 million from Sweden will strengthen our air defence"
             recipient = ActorRef("country", ctx.home)
     # Donor: a party named before the amount or the pledge verb; "we" is the publisher
@@ -592,7 +548,7 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         # "Belgium pledged EUR 1 billion ..., and the Netherlands announced a further EUR 300
         # million": a state named as the subject of a verb after an amount before gives this one
         inside = [ActorRef("country", c.iso3) for c in cs if prev_end <= c.start < anchor and not c.adjectival
-                  and ActorRef("country", c.iso3) != recipient and _ACTS_AFTER.match(ctx.text, c.end)]
+                  and ActorRef("country", c.iso3) != recipient and pl_rules._ACTS_AFTER.match(ctx.text, c.end)]
         if inside:
             before = inside
     semi = s.text.rfind(";", 0, max(0, anchor - s.start))
@@ -602,31 +558,27 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         inside = [ref for pos, ref in candidates if s.start + semi < pos < anchor and ref != recipient]
         if inside:
             before = inside
-    if not before and not re.search(_WE, s.text[: max(0, anchor - s.start)]):
+    if not before and not pl_rules._WE.search(s.text[: max(0, anchor - s.start)]):
         # "£450M surge ... as UK and Germany chair the meeting": the parties named after, but not
         # a state's adjective naming a thing ("from the proceeds of immobilised Russian assets")
-        things = {c.start for c in cs if re.match(
-            r"(?:\s+(?:immobili[sz]ed|frozen|seized|sovereign))?\s+(?:assets|funds|proceeds|reserves|money|"
-            r"oil|gas|aggression|invasion|war|attacks?|strikes?|drones?|missiles?)\b", ctx.text[c.end:c.end + 40])
-            or rules().cues["runner_by_before"].search(ctx.text, max(s.start, c.start - 80), c.start)
-            or (c.adjectival and not re.match(
-                r"\s+(?:[Gg]overnment|authorities|[Mm]inist(?:er|ry)|[Ff]orces|[Aa]rmy|[Nn]avy|side|delegation|leaders?)\b",
-                ctx.text[c.end:c.end + 20]))}
+        things = {c.start for c in cs if pl_rules._THING_AFTER_ADJECTIVE.match(ctx.text[c.end:c.end + rules().window("pledge_thing_after_adjective")])
+            or rules().cues["runner_by_before"].search(ctx.text, max(s.start, c.start - rules().window("pledge_runner_by_before")), c.start)
+            or (c.adjectival and not pl_rules._SIDE_AFTER_ADJECTIVE.match(ctx.text[c.end:c.end + rules().window("pledge_side_after_adjective")]))}
         before = [ref for pos, ref in candidates if ref != recipient and pos not in things]
     if giver_from is not None and giver_from != recipient:
         donor = giver_from
     elif giver_who is not None:
         # "signed an agreement with Spanish Prime Minister X, who promised EUR 1 billion"
         donor = giver_who
-    elif re.search(_WE, s.text[: max(0, anchor - s.start)]) and (
+    elif pl_rules._WE.search(s.text[: max(0, anchor - s.start)]) and (
             speaker := _quote_speaker(s, ps, anchor)) is not None:
         # '"We will provide EUR 50 million ...," Belgian Defence Minister X told reporters'
         donor = speaker
-    elif re.search(_WE, s.text[: max(0, anchor - s.start)]) and ctx.home:
+    elif pl_rules._WE.search(s.text[: max(0, anchor - s.start)]) and ctx.home:
         donor = ActorRef("country", ctx.home)
     elif before:
         # the money's currency tells among several candidates
-        money = next(iter(ctx.index(ctx.money).starting_in(anchor - 1, anchor + 400)), None)
+        money = next(iter(ctx.index(ctx.money).starting_in(anchor - 1, anchor + rules().window("pledge_currency_after"))), None)
         users = currency_users(money) if money else frozenset()
         preferred = [r for r in before if r.kind == "country" and r.key in users]
         donor = preferred[0] if preferred else before[0]
@@ -655,9 +607,9 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
         # an organisation's body deciding on money of the organisation's instrument named after
         # the amount ("the Council adopted ... under the European Peace Facility"), or no giver
         # named: the instrument's organisation gives
-        via = next((o for o in ctx.index(ctx.orgs).starting_in(anchor, min(s.end, anchor + 120))
+        via = next((o for o in ctx.index(ctx.orgs).starting_in(anchor, min(s.end, anchor + rules().window("pledge_purpose_after")))
                     if (donor is None or o.key != donor.key) and rules().cues["instrument_org_before"].search(
-                        ctx.text, max(s.start, o.start - 30), o.start)), None)
+                        ctx.text, max(s.start, o.start - rules().window("pledge_instrument_org_before")), o.start)), None)
         if via is not None:
             donor = ActorRef("organisation", via.key)
     if donor == recipient:
@@ -689,16 +641,15 @@ def _giver_from(ctx: _Context, s: Sentence, cs: list[CountryMention], anchor: in
     if money_end is None:
         return None
     cues = rules().cues
-    for c in ctx.index(ctx.countries).starting_in(money_end, min(s.end, money_end + 71)):
+    for c in ctx.index(ctx.countries).starting_in(money_end, min(s.end, money_end + rules().window("pledge_giver_from_after"))):
         if cues["giver_from_before"].match(ctx.text[money_end:c.start]) \
-                and not cues["runner_by_before"].search(ctx.text, max(money_end, c.start - 80), c.start) \
+                and not cues["runner_by_before"].search(ctx.text, max(money_end, c.start - rules().window("pledge_runner_by_before")), c.start) \
                 and not cues["giver_from_thing_after"].match(ctx.text, c.end):
             return ActorRef("country", c.iso3)
     return None
 
 
 # the first person, also where it opens a sentence or a quotation ('"We will provide ...')
-_WE = re.compile(r"\b(?:(?i:we|our)|I)\b")
 _QUOTE_OPENS = re.compile(r"\W*[\"“‘]")
 _QUOTE_CLOSES = re.compile(r"[\"”’]")
 
@@ -725,8 +676,3 @@ def _state_told_before(ctx: _Context, s: Sentence, recipient: ActorRef | None) -
             return ActorRef("country", c.iso3)
     return None
 
-
-# searched in sentences and windows: behind a lookahead of their first characters
-# (rules.quick_start), not tried at every position
-_RECIPIENT_BEFORE, _REPORTED, _NOT_RECIPIENT_TO, _HABIT, _CAPITAL_SUBJECT, _MADE_IN, _AID_TO = map(
-    quick_start, (_RECIPIENT_BEFORE, _REPORTED, _NOT_RECIPIENT_TO, _HABIT, _CAPITAL_SUBJECT, _MADE_IN, _AID_TO))

@@ -54,10 +54,11 @@ def sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     start = 0
     abbreviation = _abbreviation()
+    w_abbreviation, w_given = rules().window("abbreviation_before_dot"), rules().window("given_name_before_dot")
     for m in _SENT_END.finditer(text):
         cut = m.start()
-        if "\n" not in m.group(0) and (abbreviation.search(text[max(start, cut - 8):cut])
-                                       or _short_given_name(text[max(start, cut - 40):cut])):
+        if "\n" not in m.group(0) and (abbreviation.search(text[max(start, cut - w_abbreviation):cut])
+                                       or _short_given_name(text[max(start, cut - w_given):cut])):
             continue
         _emit(text, start, cut, out)
         start = m.end()
@@ -82,22 +83,15 @@ def _emit(text: str, start: int, end: int, out: list[Sentence]) -> None:
         out.append(Sentence(start, end, text[start:end]))
 
 
-NUMBER_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-    "a dozen": 12, "dozens of": None,
-}
-# a count in words ("twelve", "a dozen"), for a regular expression (with the figures its
-# caller allows: "\d{1,3}|" + NUMBER_WORDS_RE)
-NUMBER_WORDS_RE = "|".join(k for k in NUMBER_WORDS if NUMBER_WORDS[k])
+# A count in words ("twelve", "a dozen") is cue number_word of phrasing.yaml, each word with its
+# value; a pattern takes it as r.cue_texts["number_word"] (with the figures its caller allows:
+# "\d{1,3}|" + it).
 
 
 def number_value(raw: str) -> int | None:
-    """The value of a count in figures or in NUMBER_WORDS (None for a word without one)."""
+    """The value of a count in figures or in words (cue number_word; None for another word)."""
     raw = raw.lower()
-    return int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw)
+    return int(raw) if raw.isdigit() else rules().cue_values["number_word"].get(raw)
 
 
 def trie_pattern(words: list[str]) -> str:

@@ -37,7 +37,7 @@ ENV = "DEFGRAPH_RULES"
 CUE_KEYS = frozenset({"pattern", "words", "note", "ignore_case", "values"})
 CUE_GROUPS = {"office_of_state": 1, "nth_day_of": 1, "plural_count_before": 1,
               "plural_office_after": 1, "counted_members": 1}
-CUE_VALUES = frozenset({"nth_day_of", "plural_count_before", "counted_members"})
+CUE_VALUES = frozenset({"nth_day_of", "plural_count_before", "counted_members", "spelled_unit", "number_word"})
 # Cues the extractor reads with no fallback, checked once every file is loaded (a missing one is
 # refused at start, not met as a KeyError in the middle of a statement), with the file that holds
 # each. (Older cues read by name are not listed yet.)
@@ -49,11 +49,32 @@ CUES_READ = {
         "plural_offices_of_states", "plural_office_before_holders", "speech_verb", "generational_suffix",
         "place_context_before", "place_name_particle", "place_name_particle_before_capital", "demonym_suffix",
         "meeting_verb_after_pair", "capital_pair_verb", "delegation_led_by", "serves_as_before",
-        "state_style_noun", "served_body_word", "bare_weekday_verb"), "phrasing.yaml"),
+        "state_style_noun", "served_body_word", "bare_weekday_verb", "number_word", "capitalised_function_word", "determiner_before_name",
+        "initials_as_adjective",
+        # (round 22: read by extract.events)
+        "count_modifier", "counted_participants", "past_participle_trigger", "convening_word", "by_convenor",
+        "convenor_list_stop", "press_before_trigger", "press_briefing_after", "clause_break_between",
+        "relative_pronoun_before", "closed_relative_clause",
+        # (round 22: read by extract.eventfacts)
+        "armed_forces_after", "visit_to_before", "hosted_by_before", "head_of_forces_before", "list_role_after",
+        "which_hosted_before", "it_is_hosted_before", "ended_before_date", "began_before_date", "until_before_date",
+        "relative_piece", "elliptic_piece", "counted_events_before", "bilateral_meeting", "separately_later",
+        "with_whom", "topic_clause", "clause_break_after_trigger", "resolve_verb", "next_predicate",
+        "named_after_venue", "place_break", "saying_before_date", "holder_after_demonym", "receives_name_before",
+        "relative_tail", "and_clause", "during_the_visit", "office_after_demonym", "gathering_of_before",
+        "membership_before", "organisation_event_after_possessive", "remote_after", "margins_phrase_end",
+        "relative_or_concessive", "attending_body_after_demonym", "relative_or_concessive_person", "list_from_before",
+        "clause_break_before_trigger", "length_in_days_noun"), "phrasing.yaml"),
     **dict.fromkeys((
         "pledge_word", "cumulative_total", "not_new_before", "procurement", "given_before", "part_of_total",
-        "in_kind_verb", "pledge_items"), "pledges.yaml"),
-    **dict.fromkeys(("amount_qualifier", "conversion_gap", "equivalent_before"), "money.yaml")}
+        "in_kind_verb", "pledge_items",
+        # (round 22: the word lists of extract.pledgefacts)
+        "acts_after", "aid_to", "pledge_habit", "pays_for_purchase_after", "reporting_verb", "recipient_before",
+        "forces_of_before", "forces_after_adjective", "runs_scheme_after", "made_in_before", "not_recipient_to_before",
+        "first_person", "for_someone_after", "same_package_opens", "place_preposition_before", "usual_recipient_before",
+        "pledge_negation_before", "pledge_unsure_before", "forces_name_after", "first_person_plural",
+        "thing_after_adjective", "side_after_adjective"), "pledges.yaml"),
+    **dict.fromkeys(("amount_qualifier", "conversion_gap", "equivalent_before", "spelled_unit"), "money.yaml")}
 
 # cues the extractor reads word by word: they must give `words`, not a pattern
 CUES_AS_WORDS = frozenset({"bare_weekday_verb"})
@@ -204,6 +225,7 @@ class Rules:
     cue_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # a cue's words with the value each stands for ("second": 2), where the cue has `values`
     cue_values: dict[str, dict[str, int]] = field(default_factory=dict)
+    cue_files: dict[str, str] = field(default_factory=dict)  # the built-in file that gives each cue
     offices: list[str] = field(default_factory=list)
     national_offices: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
     # national titles other governments use too: (pattern, those states); a holder in a release
@@ -226,6 +248,10 @@ class Rules:
     country_forms: dict[str, str] = field(default_factory=dict)  # form -> ISO3
     combining: dict[str, str] = field(default_factory=dict)  # compound prefix -> ISO3
     capital_forms: dict[str, str] = field(default_factory=dict)  # a capital's name -> ISO3
+    # a web site's top-level domain (lower case) -> the state that publishes there, or None for a
+    # two-letter domain that names no state (read before the ISO 3166 two-letter codes)
+    domains: dict[str, str | None] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # ISO3 -> the name a fact's label gives the state
     ambiguous_names: set[str] = field(default_factory=set)
     proper_names: set[str] = field(default_factory=set)
     feature_names: list[str] = field(default_factory=list)  # seas and straits named after a state
@@ -237,6 +263,9 @@ class Rules:
     generic_signs: set[str] = field(default_factory=set)
     currency_words: dict[str, str] = field(default_factory=dict)
     currency_singular: dict[str, str] = field(default_factory=dict)
+    # GeoNames' names of the currencies of one family (lower case) -> the family's name ("krone" ->
+    # "crown"): a shared word for one of them is the payer's own
+    currency_families: dict[str, str] = field(default_factory=dict)
     scales: dict[str, int] = field(default_factory=dict)
     spelled_scales: list[str] = field(default_factory=list)
 
@@ -740,7 +769,7 @@ def _entries(file: str, doc: dict[str, Any], family: str) -> list[_Entry]:
     return [_Entry(file, family, i, raw) for i, raw in enumerate(items)]
 
 
-def _add_event_types(r: Rules, file: str, doc: dict[str, Any]) -> None:
+def _add_event_types(r: Rules, file: str, doc: dict[str, Any], builtin: bool = False) -> None:
     for e in _entries(file, doc, "event_types"):
         name = e.get("name", str, required=True)
         e.note()
@@ -813,6 +842,12 @@ def _add_event_types(r: Rules, file: str, doc: dict[str, Any]) -> None:
             extra = sorted(set(raw) - CUE_KEYS) if isinstance(raw, dict) else []
             if extra:
                 raise c.fail(f"unknown key(s) {extra} (a cue takes {', '.join(sorted(CUE_KEYS))})")
+            if builtin:
+                # (an extra file replaces a cue by its name; two built-in files giving one name
+                # would replace one with the other with no word)
+                if name in r.cue_files:
+                    raise c.fail(f"cue {name!r} is given by {r.cue_files[name]} too (a built-in cue has one name)")
+                r.cue_files[name] = file
             cue_flags = re.IGNORECASE if c.get("ignore_case", bool, default=True) else 0
             pattern = _cue_pattern(c, cue_flags)
             if pattern.groups < CUE_GROUPS.get(name, 0):
@@ -836,6 +871,10 @@ def _add_event_types(r: Rules, file: str, doc: dict[str, Any]) -> None:
                     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                         raise c.fail(f"values: {word!r} must be a whole number, got {value!r}")
                 r.cue_values[name] = {str(k).lower(): int(v) for k, v in values.items()}
+                # (a cue given as words: each word stands for a number)
+                lacking = [w for w in words or () if w.lower() not in r.cue_values[name]]
+                if lacking:
+                    raise c.fail(f"values: no value for {lacking[0]!r} (each of the cue's words needs one)")
 
 
 def _cue_pattern(c: _Entry, flags: int) -> re.Pattern[str]:
@@ -1004,6 +1043,20 @@ def _add_countries(r: Rules, file: str, doc: dict[str, Any]) -> None:
                 if not isinstance(form, str) or not form.strip():
                     raise e.fail(f"form {form!r} must be a non-empty string")
                 forms_of[form] = state
+    for e in _entries(file, doc, "domains"):
+        e.note()
+        code = e.raw.get("state")
+        publisher = None if code is None else _state(e, code)  # (no state: a domain that tells none)
+        for domain in e.get("domains", list, required=True):
+            if not isinstance(domain, str) or not re.fullmatch(r"[a-z]{2,}", domain):
+                raise e.fail(f"domain {domain!r} must be a top-level domain in lower case, without its dot")
+            r.domains[domain] = publisher
+    for e in _entries(file, doc, "labels"):
+        e.note()
+        label = e.get("label", str, required=True)
+        if not label.strip() or label != " ".join(label.split()):
+            raise e.fail(f"label {label!r} must be a name with single spaces")
+        r.labels[_state(e, e.get("state", str, required=True))] = label
     for e in _entries(file, doc, "combining"):
         e.note()
         prefix = e.get("prefix", str, required=True)
@@ -1046,7 +1099,8 @@ def _add_numbers(r: Rules, file: str, doc: dict[str, Any], builtin: bool) -> Non
 def _add_money(r: Rules, file: str, doc: dict[str, Any]) -> None:
     families: tuple[tuple[str, str, dict[str, Any]], ...] = (
         ("currency_signs", "signs", r.currency_signs), ("currency_words", "words", r.currency_words),
-        ("currency_singular", "words", r.currency_singular), ("scales", "words", r.scales))
+        ("currency_singular", "words", r.currency_singular), ("scales", "words", r.scales),
+        ("currency_families", "names", r.currency_families))
     flags = {"currency_signs": "generic", "scales": "spelled"}
     for family, key, target in families:
         for e in _entries(file, doc, family):
@@ -1061,9 +1115,12 @@ def _add_money(r: Rules, file: str, doc: dict[str, Any]) -> None:
                 if not isinstance(word, str) or not word.strip():
                     raise e.fail(f"{key!r}: {word!r} must be a non-empty string (quote a word YAML reads "
                                  "as something else: 'No', '1')")
-                if key == "words" and word != word.lower():
+                if key in ("words", "names") and word != word.lower():
                     raise e.fail(f"{key!r}: {word!r} must be written in lower case (it is looked up so)")
-                if family == "scales":
+                if family == "currency_families":
+                    if not isinstance(value, str) or not re.fullmatch(r"[a-z]+", value):
+                        raise e.fail(f"{key!r}: the family of {word!r} must be one word in lower case, got {value!r}")
+                elif family == "scales":
                     if not isinstance(value, int) or isinstance(value, bool) or value < 2:
                         raise e.fail(f"{key!r}: the value of {word!r} must be a whole number above 1, got {value!r}")
                 elif not _currency(value):
@@ -1084,9 +1141,9 @@ def _currency(code: Any) -> bool:
 
 _FAMILIES = {"event_types", "cues", "offices", "national_offices", "ranks", "honorifics",
              "post_nominals", "particles", "given_abbreviations", "not_names", "organisations", "institutions", "groups",
-             "known", "words", "windows", "confidences", "country_forms", "capital_forms", "combining",
+             "known", "words", "windows", "confidences", "country_forms", "capital_forms", "domains", "labels", "combining",
              "ambiguous_names", "proper_names", "feature_names", "people", "currency_signs", "currency_words",
-             "currency_singular", "scales"}
+             "currency_singular", "scales", "currency_families"}
 
 
 @cache
@@ -1143,7 +1200,7 @@ def _load_file(r: Rules, path: Path, builtin: bool) -> None:
     if unknown:
         raise RulesError(f"{name}: unknown rule famil{'y' if len(unknown) == 1 else 'ies'} "
                          f"{', '.join(sorted(unknown))} (known: {', '.join(sorted(_FAMILIES))})")
-    _add_event_types(r, name, doc)
+    _add_event_types(r, name, doc, builtin)
     _add_offices(r, name, doc, builtin)
     _add_names(r, name, doc)
     _add_organisations(r, name, doc, builtin)

@@ -150,6 +150,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     compared_before = r.cues.get("comparison_before")
     habitual_before, undated = r.cues.get("habitual_before"), r.cues.get("undated_sentence")
     specific = r.cues["specific_plural"]
+    verb_named = r.cues.get("verb_before_name")
     distributive = r.cues.get("distributive")
     comparison, kept = r.cues.get("comparison"), r.cues.get("comparison_kept_before")
     past_perfect = r.cues.get("past_perfect")
@@ -207,6 +208,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 nxt = _NEXT_WORD.match(after)
                 if (generic.match(word.split()[-1]) or (nxt and generic.match(nxt.group(1)))) \
                         and not specific.search(before[-30:]) \
+                        and not (verb_named is not None and verb_named.match(word.split()[-1] + after)) \
                         and not (distributive is not None and distributive.match(s.text, m.end())):
                     continue  # "recent summits", "holds bilateral meetings" (of events in general)
                 if et.not_after is not None and et.not_after.match(after):

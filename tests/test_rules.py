@@ -383,7 +383,7 @@ people:
                                  "place_context_after", "called_off", "possible_after", "negation", "intent_coordinated",
                                  "trip_for_gathering", "members_from", "departure_for_event",
                                  "giver_relative_after", "helped_before", "procurement_more",
-                                 "end_ahead_before", "port_call_word", "office_modifier_after_state", "verb_before_name"])
+                                 "end_ahead_before", "port_call_word", "office_modifier_after_state", "verb_before_name", "convened_named_after"])
 def test_person_and_pledge_cues_stay_fast_on_hostile_text(cue: str) -> None:
     """Each cue read from a position or searched in a sentence or a title takes time in
     proportion to the text, never its square, on 40 kB of runs of spaces, commas, repeated

@@ -151,6 +151,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     habitual_before, undated = r.cues.get("habitual_before"), r.cues.get("undated_sentence")
     specific = r.cues["specific_plural"]
     verb_named = r.cues.get("verb_before_name")
+    convened_named = r.cues.get("convened_named_after")
     distributive = r.cues.get("distributive")
     comparison, kept = r.cues.get("comparison"), r.cues.get("comparison_kept_before")
     past_perfect = r.cues.get("past_perfect")
@@ -289,8 +290,11 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     # "The exercise was organised by ...": the convening word belongs to the other event
     for cls in list(found):
         rt = rule(cls)
-        if rt and found[cls].convening and any(k in found for k in rt.convening_yields_to):
-            del found[cls]
+        t = found[cls]
+        if rt and t.convening and any(k in found for k in rt.convening_yields_to) and not (
+                t.anchor is not None and t.anchor[0] < t.start and convened_named is not None
+                and convened_named.match(s.text, t.end - s.start)):
+            del found[cls]  # (not a meeting named before its convenor: "to attend a meeting of X, chaired by Y")
     # "video talks" is a call: the "talks" inside it are no meeting of their own
     for cls in list(found):
         t = found[cls]

@@ -161,17 +161,17 @@ def test_a_missing_rules_file_is_named(tmp_path: Path) -> None:
 
 
 def test_an_event_type_added_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:
-    text = ("Ships at sea\nThe navies of Fiji and Tonga carried out a joint patrol off Nuku'alofa "
+    text = ("Ships at sea\nThe navies of Fiji and Tonga carried out a joint fisheries inspection off Nuku'alofa "
             "on 9 May 2025.")
     st = Statement(text=text, title="Ships at sea", issued=date(2025, 5, 10))
     assert not any(e.type == "Exercise" for e in extract(st).events)
     path = _write(tmp_path, """
 event_types:
-  - name: JointPatrol
+  - name: JointInspection
     class: Exercise
-    note: written for this test
+    note: written for this test (a joint patrol is a built-in trigger since round 25)
     triggers:
-      - pattern: '\\bjoint\\s+patrols?\\b'
+      - pattern: '\\bjoint\\s+fisheries\\s+inspections?\\b'
         note: written for this test
 """)
     fresh_rules.setenv(ENV, str(path))
@@ -180,7 +180,7 @@ event_types:
     assert len(events) == 1
     assert events[0].date == date(2025, 5, 9)
     assert {"FJI", "TON"} <= {r.key for r in events[0].participants if r.kind == "country"}
-    assert events[0].method.startswith("rules-v1:jointpatrol:")
+    assert events[0].method.startswith("rules-v1:jointinspection:")
 
 
 def test_an_office_added_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:
@@ -408,7 +408,7 @@ people:
                                  "place_context_after", "called_off", "possible_after", "negation", "intent_coordinated",
                                  "trip_for_gathering", "members_from", "departure_for_event",
                                  "giver_relative_after", "helped_before", "procurement_more",
-                                 "end_ahead_before", "port_call_word", "office_modifier_after_state"])
+                                 "end_ahead_before", "port_call_word", "office_modifier_after_state", "verb_before_name", "convened_named_after"])
 def test_person_and_pledge_cues_stay_fast_on_hostile_text(cue: str) -> None:
     """Each cue read from a position or searched in a sentence or a title takes time in
     proportion to the text, never its square, on 40 kB of runs of spaces, commas, repeated

@@ -171,6 +171,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     compared_before = r.cues.get("comparison_before")
     habitual_before, undated = r.cues.get("habitual_before"), r.cues.get("undated_sentence")
     specific = r.cues["specific_plural"]
+    verb_named = r.cues.get("verb_before_name")
+    convened_named = r.cues.get("convened_named_after")
     distributive = r.cues.get("distributive")
     comparison, kept = r.cues.get("comparison"), r.cues.get("comparison_kept_before")
     past_perfect = r.cues.get("past_perfect")
@@ -232,6 +234,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 nxt = _NEXT_WORD.match(after)
                 if (generic.match(word.split()[-1]) or (nxt and generic.match(nxt.group(1)))) \
                         and not specific.search(before[-w_specific:]) \
+                        and not (verb_named is not None and verb_named.match(word.split()[-1] + after)) \
                         and not (distributive is not None and distributive.match(s.text, m.end())):
                     continue  # "recent summits", "holds bilateral meetings" (of events in general)
                 if et.not_after is not None and et.not_after.match(after):
@@ -312,8 +315,11 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     # "The exercise was organised by ...": the convening word belongs to the other event
     for cls in list(found):
         rt = rule(cls)
-        if rt and found[cls].convening and any(k in found for k in rt.convening_yields_to):
-            del found[cls]
+        t = found[cls]
+        if rt and t.convening and any(k in found for k in rt.convening_yields_to) and not (
+                t.anchor is not None and t.anchor[0] < t.start and convened_named is not None
+                and convened_named.match(s.text, t.end - s.start)):
+            del found[cls]  # (not a meeting named before its convenor: "to attend a meeting of X, chaired by Y")
     # "video talks" is a call: the "talks" inside it are no meeting of their own
     for cls in list(found):
         t = found[cls]

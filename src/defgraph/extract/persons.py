@@ -48,7 +48,8 @@ _TOKEN = rf"[{_UP}](?:[\w'’]+(?:-[{_UP}]?[\w'’]+)*|\.|(?<![AI])(?=[ \t]+[{_U
 
 
 # a given name's initial written against the name ("U.Khurelsukh", "B.Battsetseg": Mongolian usage)
-_GLUED = rf"(?<=\b[{_UP}]\.)(?=[{_UP}][a-z])"
+# or against the next initial ("Rear Admiral Y.R. Serasinghe", "Air Marshal A.P. Singh": South Asian usage)
+_GLUED = rf"(?<=\b[{_UP}]\.)(?=[{_UP}](?:[a-z]|\.))"
 
 
 @per_rules

@@ -209,6 +209,11 @@ def _trim_name(m: re.Match[str], blocked: SpanIndex[tuple[int, int]]) -> tuple[s
                 and _INITIAL.fullmatch(tokens[1].group(0)):
             kept.append(t)  # "Prince C. Johnson": a word before a middle initial is a given name
             continue
+        if kept and word.istitle() and word not in _FUNCTION_WORDS \
+                and kept[-1].group(0).rstrip(".,").lower() in rules().particles \
+                and not blocked.overlapping(abs_s, abs_s + len(word)):
+            kept.append(t)  # "Shihab bin Tarik Al Said": after a name's particle, a family name, not a verb
+            continue
         if _not_name(word) or blocked.overlapping(abs_s, abs_s + len(word)):
             break
         kept.append(t)

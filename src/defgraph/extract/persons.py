@@ -794,7 +794,8 @@ def _body_words(r: Rules) -> re.Pattern[str]:
 
 # between an office and the rank before its holder's name: the rest of the body's name
 # ("of the US Joint Chiefs of Staff, General X": the body's name may hold "of", "and", "for"), and
-# a word of a rank the ranks do not list ("Lieutenant Brigadier")
+# a word of a rank the ranks do not list ("Lieutenant Brigadier"); the body's short name in
+# brackets may follow it ("Commander of the Vietnam Coast Guard (VCG) Lieutenant General X")
 @per_rules
 def _serves_as(r: Rules) -> re.Pattern[str]:
     """A name, then "serves as" (cue serves_as_before), at the end of the text before an office."""
@@ -803,7 +804,8 @@ def _serves_as(r: Rules) -> re.Pattern[str]:
 
 
 _RANK_AFTER_OFFICE = re.compile(r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*"
-                                r"(?:[ \t]+(?:(?:of|and|for)[ \t]+(?:the[ \t]+)?)?[A-Z][\w’'-]*){0,6})?[ \t]*,?[ \t]*"
+                                r"(?:[ \t]+(?:(?:of|and|for)[ \t]+(?:the[ \t]+)?)?[A-Z][\w’'-]*){0,6})?"
+                                r"(?:[ \t]+\([A-Z][A-Za-z&.-]{1,14}\))?[ \t]*,?[ \t]*"
                                 r"(?:(?-i:[A-Z][a-z]+)[ \t]+)?")
 
 

@@ -368,12 +368,15 @@ def find_persons(
                     return None  # too far for a chain of offices, or on another line (a title)
                 # "Australian Deputy Prime Minister and Minister for Defence": offices in a chain;
                 # papers write the modifier in lower case ("Thailand's acting Defence Minister")
-                gap = _offices_in_gap().sub("", text[c.end:pos])
+                # (a body's short name in brackets stands for nothing more: "Philippine Coast Guard
+                # (PCG) Commandant Admiral X")
+                gap = _BODY_SHORT.sub("", _offices_in_gap().sub("", text[c.end:pos]))
                 if _state_office_gap().fullmatch(gap):
                     return c.iso3
                 # papers write the office in lower case after the state's adjective, with its body
                 # ("the Tanzanian army chief, General X", "French government spokeswoman Y")
-                if _AFTER_STATE.match(text, c.end) and _state_office_gap().fullmatch(_without_offices(text, c.end, pos)):
+                if _AFTER_STATE.match(text, c.end) and _state_office_gap().fullmatch(
+                        _BODY_SHORT.sub("", _without_offices(text, c.end, pos))):
                     return c.iso3
                 return None
         return None
@@ -802,6 +805,9 @@ def _serves_as(r: Rules) -> re.Pattern[str]:
     return quick_start(re.compile(r"(?<![\w’'-])(?P<n>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){0,3})[ \t]+"
                                   + r.cue_texts["serves_as_before"] + "$", r.cues["serves_as_before"].flags))
 
+
+# a body's short name in brackets after its full name ("the Vietnam Coast Guard (VCG)")
+_BODY_SHORT = re.compile(r"[ \t]*\([A-Z][A-Za-z&.-]{1,14}\)")
 
 _RANK_AFTER_OFFICE = re.compile(r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*"
                                 r"(?:[ \t]+(?:(?:of|and|for)[ \t]+(?:the[ \t]+)?)?[A-Z][\w’'-]*){0,6})?"

@@ -280,8 +280,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 said_at = t.start - min(200, t.start - s.start) + speech.start()
             else:
                 said_at = None
-            after_break = _CLAUSE_BREAK.search(s.text, t.end - s.start)
-            own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]
+            # (the commas of a list of names are no clause break: "talks with Finland, Sweden and
+            # Denmark will begin in the autumn")
+            unlisted = _LIST_COMMA.sub(" ", s.text)
+            after_break = _CLAUSE_BREAK.search(unlisted, t.end - s.start)
+            own_after = unlisted[t.end - s.start:after_break.start() if after_break else len(s.text)]
             if not future and R.cues["future_after"].search(own_after):
                 future = True  # "talks with Finland and Denmark will begin in the spring"
             if not future and d.headline and (re.match(r"to\s", t.word, re.I) or
@@ -1050,6 +1053,9 @@ _WHERE_AFTER = re.compile(r",\s+where\s")
 _WITH = re.compile(r"\bwith\s|\b(?:partnership|relations?|cooperation|co-operation|ties|friendship|alliance)\s+between\s")
 _TOPIC_CLAUSE = re.compile(r"\b(?:on|about|concerning|regarding|devoted\s+to|dedicated\s+to)\s+(?:the\s+)?(?:[\w()-]+\s+){1,6}?(?:that|which)\s",
                            re.I)  # ("a bilateral ... devoted to the Global Combat Air Programme (GCAP) that Italy, Japan and ...")
+# a comma between the names of a list ("Finland, Sweden and Denmark"): a name, then another
+# and a comma or "and"/"or" after it
+_LIST_COMMA = re.compile(r"(?<=[\w.’']),(?=[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,2}(?:,|[ \t]+(?:and|or)[ \t]))")
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:said|says|added|noted|announced|that|while|whereas|but)\b")
 _RESOLVE = re.compile(r"\b(?:agreed|agree|decided|pledged|vowed|committed|undertook|resolved)\b")
 _NEXT_PREDICATE = re.compile(r",\s+(?:and|but)\s+(?:is|are|was|were|has|have|had)\b")

@@ -156,7 +156,7 @@ def _lower_office_after(r: Rules) -> re.Pattern[str]:
     its first characters (rules.quick_start: it is searched in whole texts)."""
     modifier, office = r.cue_texts["lower_office_modifier"], r.cue_texts["lower_office"]
     return quick_start(re.compile(
-        r"(?<![\w’'.-])(?P<name>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){1,3}),[ \t]+(?:the[ \t]+)?"
+        rf"(?<![\w’'.-])(?P<name>(?-i:[{_UP}])[\w’'-]+(?:[ \t]+(?-i:[{_UP}])[\w’'-]+){{1,3}}),[ \t]+(?:the[ \t]+)?"
         r"(?P<office>(?:" + modifier + r"[ \t]+)?" + office + r"[ \t]+(?:of|for)[ \t]+"
         r"(?:[^,.;()]|(?<=[A-Z])(?<!\w[A-Z])\.){3,80}?)(?:,|(?<![A-Z])\.(?=\s|$))",  # "the commander of U.S. Forces Korea,": initials' dots
         r.cues["lower_office"].flags))
@@ -731,7 +731,7 @@ def find_persons(
         trimmed = None
         # the run of capitals may take in words before the name ("U.S. Army General X, chairman
         # of ..."): the name is the run's last words
-        for w in re.finditer(r"(?:^|(?<=[ \t]))(?-i:[A-Z])", m.group("name")):
+        for w in re.finditer(rf"(?:^|(?<=[ \t]))(?-i:[{_UP}])", m.group("name")):
             nm = _name_at(text, m.start("name") + w.start())
             trimmed = _trim_name(nm, block) if nm is not None else None
             if trimmed and _valid_name(*trimmed) and trimmed[2] == m.end("name") and len(trimmed[0].split()) >= 2 \

@@ -271,8 +271,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 said_at = t.start - min(200, t.start - s.start) + speech.start()
             else:
                 said_at = None
-            after_break = R.cues["clause_break_after_trigger"].search(s.text, t.end - s.start)
-            own_after = s.text[t.end - s.start:after_break.start() if after_break else len(s.text)]
+            # (the commas of a list of names are no clause break: "talks with Finland, Sweden and
+            # Denmark will begin in the autumn")
+            unlisted = _LIST_COMMA.sub(" ", s.text)
+            after_break = R.cues["clause_break_after_trigger"].search(unlisted, t.end - s.start)
+            own_after = unlisted[t.end - s.start:after_break.start() if after_break else len(s.text)]
             if not future and R.cues["future_after"].search(own_after):
                 future = True  # "talks with Finland and Denmark will begin in the spring"
             if not future and d.headline and (re.match(r"to\s", t.word, re.I) or
@@ -1014,6 +1017,9 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
 
 # a relative clause on the topic of talks: "talks on the X that ...", "about the Y which ..."
 _WHERE_AFTER = re.compile(r",\s+where\s")
+# a comma between the names of a list ("Finland, Sweden and Denmark"): a name, then another
+# and a comma or "and"/"or" after it
+_LIST_COMMA = re.compile(r"(?<=[\w.’']),(?=[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,2}(?:,|[ \t]+(?:and|or)[ \t]))")
 
 
 _DATELINE_HEAD = re.compile(r"[^\W\d][\w .'’-]{0,30},\s*")

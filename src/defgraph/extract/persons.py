@@ -48,7 +48,8 @@ _TOKEN = rf"[{_UP}](?:[\w'’]+(?:-[{_UP}]?[\w'’]+)*|\.|(?<![AI])(?=[ \t]+[{_U
 
 
 # a given name's initial written against the name ("U.Khurelsukh", "B.Battsetseg": Mongolian usage)
-_GLUED = rf"(?<=\b[{_UP}]\.)(?=[{_UP}][a-z])"
+# or against the next initial ("Rear Admiral Y.R. Serasinghe", "Air Marshal A.P. Singh": South Asian usage)
+_GLUED = rf"(?<=\b[{_UP}]\.)(?=[{_UP}](?:[a-z]|\.))"
 
 
 @per_rules
@@ -158,7 +159,7 @@ def _lower_office_after(r: Rules) -> re.Pattern[str]:
     its first characters (rules.quick_start: it is searched in whole texts)."""
     modifier, office = r.cue_texts["lower_office_modifier"], r.cue_texts["lower_office"]
     return quick_start(re.compile(
-        r"(?<![\w’'.-])(?P<name>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){1,3}),[ \t]+(?:the[ \t]+)?"
+        rf"(?<![\w’'.-])(?P<name>(?-i:[{_UP}])[\w’'-]+(?:[ \t]+(?-i:[{_UP}])[\w’'-]+){{1,3}}),[ \t]+(?:the[ \t]+)?"
         r"(?P<office>(?:" + modifier + r"[ \t]+)?" + office + r"[ \t]+(?:of|for)[ \t]+"
         r"(?:[^,.;()]|(?<=[A-Z])(?<!\w[A-Z])\.){3,80}?)(?:,|(?<![A-Z])\.(?=\s|$))",  # "the commander of U.S. Forces Korea,": initials' dots
         r.cues["lower_office"].flags))
@@ -210,6 +211,11 @@ def _trim_name(m: re.Match[str], blocked: SpanIndex[tuple[int, int]]) -> tuple[s
         if i == 0 and _not_name(word) and len(tokens) > 2 and word.istitle() and word not in _function_words() \
                 and _INITIAL.fullmatch(tokens[1].group(0)):
             kept.append(t)  # "Prince C. Johnson": a word before a middle initial is a given name
+            continue
+        if kept and word.istitle() and word not in _function_words() \
+                and kept[-1].group(0).rstrip(".,").lower() in rules().particles \
+                and not blocked.overlapping(abs_s, abs_s + len(word)):
+            kept.append(t)  # "Shihab bin Tarik Al Said": after a name's particle, a family name, not a verb
             continue
         if _not_name(word) or blocked.overlapping(abs_s, abs_s + len(word)):
             break
@@ -365,12 +371,15 @@ def find_persons(
                     return None  # too far for a chain of offices, or on another line (a title)
                 # "Australian Deputy Prime Minister and Minister for Defence": offices in a chain;
                 # papers write the modifier in lower case ("Thailand's acting Defence Minister")
-                gap = _offices_in_gap().sub("", text[c.end:pos])
+                # (a body's short name in brackets stands for nothing more: "Philippine Coast Guard
+                # (PCG) Commandant Admiral X")
+                gap = _BODY_SHORT.sub("", _offices_in_gap().sub("", text[c.end:pos]))
                 if _state_office_gap().fullmatch(gap):
                     return c.iso3
                 # papers write the office in lower case after the state's adjective, with its body
                 # ("the Tanzanian army chief, General X", "French government spokeswoman Y")
-                if _AFTER_STATE.match(text, c.end) and _state_office_gap().fullmatch(_without_offices(text, c.end, pos)):
+                if _AFTER_STATE.match(text, c.end) and _state_office_gap().fullmatch(
+                        _BODY_SHORT.sub("", _without_offices(text, c.end, pos))):
                     return c.iso3
                 return None
         return None
@@ -725,7 +734,7 @@ def find_persons(
         trimmed = None
         # the run of capitals may take in words before the name ("U.S. Army General X, chairman
         # of ..."): the name is the run's last words
-        for w in re.finditer(r"(?:^|(?<=[ \t]))(?-i:[A-Z])", m.group("name")):
+        for w in re.finditer(rf"(?:^|(?<=[ \t]))(?-i:[{_UP}])", m.group("name")):
             nm = _name_at(text, m.start("name") + w.start())
             trimmed = _trim_name(nm, block) if nm is not None else None
             if trimmed and _valid_name(*trimmed) and trimmed[2] == m.end("name") and len(trimmed[0].split()) >= 2 \
@@ -791,7 +800,8 @@ def _body_words(r: Rules) -> re.Pattern[str]:
 
 # between an office and the rank before its holder's name: the rest of the body's name
 # ("of the US Joint Chiefs of Staff, General X": the body's name may hold "of", "and", "for"), and
-# a word of a rank the ranks do not list ("Lieutenant Brigadier")
+# a word of a rank the ranks do not list ("Lieutenant Brigadier"); the body's short name in
+# brackets may follow it ("Commander of the Vietnam Coast Guard (VCG) Lieutenant General X")
 @per_rules
 def _serves_as(r: Rules) -> re.Pattern[str]:
     """A name, then "serves as" (cue serves_as_before), at the end of the text before an office."""
@@ -799,8 +809,12 @@ def _serves_as(r: Rules) -> re.Pattern[str]:
                                   + r.cue_texts["serves_as_before"] + "$", r.cues["serves_as_before"].flags))
 
 
+# a body's short name in brackets after its full name ("the Vietnam Coast Guard (VCG)")
+_BODY_SHORT = re.compile(r"[ \t]*\([A-Z][A-Za-z&.-]{1,14}\)")
+
 _RANK_AFTER_OFFICE = re.compile(r"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*"
-                                r"(?:[ \t]+(?:(?:of|and|for)[ \t]+(?:the[ \t]+)?)?[A-Z][\w’'-]*){0,6})?[ \t]*,?[ \t]*"
+                                r"(?:[ \t]+(?:(?:of|and|for)[ \t]+(?:the[ \t]+)?)?[A-Z][\w’'-]*){0,6})?"
+                                r"(?:[ \t]+\([A-Z][A-Za-z&.-]{1,14}\))?[ \t]*,?[ \t]*"
                                 r"(?:(?-i:[A-Z][a-z]+)[ \t]+)?")
 
 

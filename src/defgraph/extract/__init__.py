@@ -367,7 +367,8 @@ def _place_of_dateline(ctx: _Context, drafts: list[EventDraft], remote: frozense
     to China"), an exercise or a deployment (held at a range, a base or at sea, not where the
     report is filed: "SEOUL, June 27 (Yonhap) -- ... began the Freedom Edge exercise"), nor a
     plan, a call or one told apart from any day."""
-    filed = next((p for p in ctx.places if p.kind == "city" and p.iso3 and p.start < 400
+    head = rules().window("dateline_chars")
+    filed = next((p for p in ctx.places if p.kind == "city" and p.iso3 and p.start < head
                   and _is_dateline(ctx.text, p)), None)
     if filed is None:
         return

@@ -227,11 +227,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                       for m in ev_rules.CLOSED_RELATIVE.finditer(s.text)
                       if not ev_rules.find_triggers(Sentence(s.start + m.start(), s.start + m.end(), m.group()))]
             if closed:
-                end_cue = rules().cues.get("end_ahead_before")
+                end_cue, w_end = R.cues.get("end_ahead_before"), R.window("date_verb_before")
 
                 def _elsewhere(d: DateMention) -> bool:
                     return any(a <= d.start < b and not (
-                        of_event and end_cue is not None and end_cue.search(ctx.text, max(a, d.start - 30), d.start))
+                        of_event and end_cue is not None and end_cue.search(ctx.text, max(a, d.start - w_end), d.start))
                         for a, b, of_event in closed)
                 own = [d for d in own if not _elsewhere(d)]
                 ds = [d for d in ds if not _elsewhere(d)]

@@ -278,8 +278,43 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
                                            d + timedelta(days=ahead), True, vague))
                     continue
             out.append(DateMention(m.start(), m.end(), m.group(0), d, None, True, vague))
+        alone = rules().cues.get("day_of_month_after")
+        for p in starts.digits() if alone is not None else ():
+            on_the = _ON_THE_BEFORE.search(text, max(0, p - 12), p)
+            nth = _NTH.match(text, p) if on_the is not None else None
+            if on_the is None or nth is None or alone is None or not alone.match(text, nth.end()) \
+                    or not free(on_the.start(), nth.end()):
+                continue
+            # "held talks in Sofia on the 30th": a day of the month named alone
+            expr = text[on_the.start():nth.end()]
+            found = resolve_relative(expr, ref, future=future)
+            if found is not None:
+                taken.add(on_the.start(), nth.end())
+                out.append(DateMention(on_the.start(), nth.end(), expr, found[0], None, True, False))
     out.sort(key=lambda x: x.start)
     return out
+
+
+_ON_THE_BEFORE = re.compile(r"\bon\s+the\s+$", re.I)
+_NTH = re.compile(r"(?P<dom>[0-3]?\d)(?:st|nd|rd|th)\b", re.I)
+_ON_THE_NTH = re.compile(r"on\s+the\s+(?P<dom>[0-3]?\d)(?:st|nd|rd|th)", re.I)
+
+
+def _nth_of_month(dom: int, ref: date, future: bool) -> date | None:
+    """The day `dom` of a month nearest the reference: the latest on or before it, the first on
+    or after it in a plan (a month too short for the day is passed over)."""
+    step = 1 if future else -1
+    y, m = ref.year, ref.month
+    for _ in range(3):
+        d = _mk(y, m, dom)
+        if d is not None and ((d >= ref) if future else (d <= ref)):
+            return d
+        m += step
+        if m == 0:
+            y, m = y - 1, 12
+        elif m == 13:
+            y, m = y + 1, 1
+    return None
 
 
 _WEEKDAY_UNTIL = re.compile(r"\s+(?:to|until|till|through)\s+(?P<wd2>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
@@ -333,6 +368,10 @@ def resolve_relative(expr: str, ref: date, *, future: bool = False) -> tuple[dat
     if e == "next month":
         nxt = (ref.replace(day=28) + timedelta(days=4)).replace(day=1)
         return nxt, True
+    nth = _ON_THE_NTH.fullmatch(e)
+    if nth is not None:
+        on = _nth_of_month(int(nth.group("dom")), ref, future)
+        return (on, False) if on is not None else None
     parts = e.split()
     if len(parts) == 1 and parts[0] in _WEEKDAYS:
         parts = ["on", parts[0]]  # "agreed Wednesday" (a weekday told bare after a verb)

@@ -532,15 +532,22 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # a day inside a range the sentence gives is a day of that event; the range is its dates
                 chosen = next((x for x in exact if x.end_date is not None and x.date <= chosen.date <= x.end_date),
                               chosen)
+            ended_span = R.cues["ended_span_before_date"].search(
+                ctx.text, max(s.start, chosen.start - R.window("ended_span_before_date")), chosen.start) \
+                if chosen is not None and chosen.end_date is None and t.end <= chosen.start else None
             if chosen is not None and chosen.end_date is None and (
                     R.cues["ended_before_date"].search(ctx.text, max(s.start, chosen.start - R.window("date_verb_before")), chosen.start)
-                    or R.cues["ended_after"].match(ctx.text, chosen.end)):
+                    or R.cues["ended_after"].match(ctx.text, chosen.end) or ended_span is not None):
                 # "ended on Thursday a three-day visit, which began on Tuesday, 5 November": the
                 # day it began is its date, the day it ended its last
                 began = next((x for x in exact if x is not chosen and x.date < chosen.date and
                               R.cues["began_before_date"].search(ctx.text, max(s.start, x.start - R.window("date_verb_before")), x.start)), None)
                 if began is not None:
                     chosen = replace(began, end_date=chosen.date)
+                elif ended_span is not None and 2 <= (n_days := number_value(ended_span.group("n")) or 0) \
+                        <= R.window("event_length_days_max"):
+                    # "concluded a two-day visit to Athens on Wednesday": the day told is the last
+                    chosen = replace(chosen, date=chosen.date - timedelta(days=n_days - 1), end_date=chosen.date)
                 elif (span := _n_day().search(s.text, max(0, chosen.end - s.start), t.end - s.start)) is not None \
                         and (n_days := number_value(span.group("n")) or 0) >= 2 and n_days <= R.window("event_length_days_max"):
                     # "today concluded the two-day G20 Foreign Ministers' Meeting": the day it ended
@@ -556,8 +563,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 n_days = number_value(m_span.group("n") or m_span.group("n2")) or 0
                 if 2 <= n_days <= R.window("event_span_days_max"):
                     chosen = replace(chosen, date=chosen.date - timedelta(days=n_days - 1), end_date=chosen.date)
+            # (not a day told as the one the event began: "on the second day of a three-day visit
+            # to Malaysia that began on Tuesday" dates the visit from that Tuesday)
             nth = R.cues["nth_day_of"].search(ctx.text, max(s.start, t.start - R.window("nth_day_before")), t.start) \
-                if chosen is not None and chosen.end_date is None and t.type in host_party else None
+                if chosen is not None and chosen.end_date is None and t.type in host_party and not (
+                    chosen.start > t.end and R.cues["began_before_date"].search(
+                        ctx.text, max(s.start, chosen.start - R.window("date_verb_before")), chosen.start)) else None
             n = R.cue_values["nth_day_of"].get(nth.group(1).lower(), 0) if nth else 0
             if n == 0 and nth is not None:
                 # "on the last day of a three-day visit": the span's last day, its first before it
@@ -648,7 +659,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "The summit, which lasted two hours, came after ...": the meeting told before, named
                 # again (it adds to that one, never makes another)
                 d.reference = True
-                d.date_explicit = False  # its day may be another event's ("follows the agreement of 10 March")
+                # its day may be another event's ("follows the agreement of 10 March"), unless the
+                # sentence tells it as the meeting's own ("The meeting took place on Thursday")
+                own_day = R.cues.get("event_day_after")
+                d.date_explicit = d.date_explicit and chosen is not None and own_day is not None and \
+                    own_day.match(ctx.text, t.end) is not None
             leg = R.cues.get("earlier_leg_before")
             d.earlier_leg = leg is not None and may_match(leg, s.text) and \
                 leg.search(s.text, max(0, t.start - s.start - R.window("earlier_leg_before")), t.start - s.start) is not None
@@ -1815,8 +1830,11 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # "Biden arrived in Luanda on Monday night ... held official talks today (Tuesday) with
         # President X": talks with the host in the city of the arrival, in the days after it, are
         # held during the visit the arrival began, which spans them
-        talks = [m for m in _talks_during(v, out) if m.place is not None and v.place is not None
-                 and _place_key(m.place) == _place_key(v.place)] if v.date_explicit and not v.by_dateline else []
+        # (talks told without a place of their own are in the one city the arrival names: "arrived
+        # in Asuncion on Thursday ... On Friday he was received by President X")
+        talks = [m for m in _talks_during(v, out) if v.place is not None
+                 and (m.place is None or _place_key(m.place) == _place_key(v.place))] \
+            if v.date_explicit and not v.by_dateline else []
         _spans_talks(v, talks, out)
     formal = rules().cues.get("recurring_format")
     for v in [x for x in out if x.type == "Visit" and not x.planned and x.place is not None and x.date is not None

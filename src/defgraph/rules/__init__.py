@@ -57,7 +57,7 @@ CUES_READ = {
         "relative_pronoun_before", "closed_relative_clause",
         # (round 22: read by extract.eventfacts)
         "armed_forces_after", "visit_to_before", "hosted_by_before", "head_of_forces_before", "list_role_after",
-        "which_hosted_before", "it_is_hosted_before", "ended_before_date", "began_before_date", "until_before_date",
+        "which_hosted_before", "it_is_hosted_before", "ended_before_date", "ended_span_before_date", "began_before_date", "until_before_date",
         "relative_piece", "elliptic_piece", "counted_events_before", "bilateral_meeting", "separately_later",
         "with_whom", "topic_clause", "clause_break_after_trigger", "resolve_verb", "next_predicate",
         "named_after_venue", "place_break", "saying_before_date", "holder_after_demonym", "receives_name_before",

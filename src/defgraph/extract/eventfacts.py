@@ -519,6 +519,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # from 5 to 15 May", is the event's own dates)
                 closing, ds = _retense(ds[0], day0, True), []
             ds_t = _trigger_days(s, t, _outside_earlier_legs(s, t, triggers, ds))
+            told_own = R.cues["event_day_after"].match(ctx.text, t.end) if "event_day_after" in R.cues else None
+            own_day = next((x for x in ds_t if told_own is not None and told_own.end() <= x.start <= told_own.end() + 4), None)
+            if own_day is not None:
+                # "said in a statement on Thursday that the meeting took place on Wednesday": the day
+                # the event's own predicate tells is its day, before any other of its clause
+                ds_t = [own_day] + [x for x in ds_t if x is not own_day]
             stay = [g for g in guest if t.type == "Visit" and t.end <= g.start and
                     R.cues["guest_visit_before"].search(ctx.text, max(s.start, t.start - R.window("guest_visit_before_trigger")), g.start)]
             if stay and not d.headline:
@@ -557,7 +563,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if chosen is not None and chosen.end_date is None and not chosen.vague and closed_span is not None \
                     and closing_verb is not None and t.end <= chosen.start and may_match(closing_verb, s.text) \
                     and (m_span := closed_span.search(s.text)) is not None \
-                    and closing_verb.search(ctx.text, t.end, chosen.start) is not None:
+                    and (closing_verb.search(ctx.text, t.end, chosen.start) is not None
+                         or R.cues["closing_verb_before"].search(
+                             ctx.text, max(s.start, t.start - R.window("closing_verb_before")), t.start) is not None):
                 # "The two-day summit closed at the resort on Sunday", "The Council concluded in
                 # Skopje today, after two days of discussions": the day told is the last of that many
                 n_days = number_value(m_span.group("n") or m_span.group("n2")) or 0
@@ -661,9 +669,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.reference = True
                 # its day may be another event's ("follows the agreement of 10 March"), unless the
                 # sentence tells it as the meeting's own ("The meeting took place on Thursday")
-                own_day = R.cues.get("event_day_after")
-                d.date_explicit = d.date_explicit and chosen is not None and own_day is not None and \
-                    own_day.match(ctx.text, t.end) is not None
+                day_cue = R.cues.get("event_day_after")
+                d.date_explicit = d.date_explicit and chosen is not None and day_cue is not None and \
+                    day_cue.match(ctx.text, t.end) is not None
             leg = R.cues.get("earlier_leg_before")
             d.earlier_leg = leg is not None and may_match(leg, s.text) and \
                 leg.search(s.text, max(0, t.start - s.start - R.window("earlier_leg_before")), t.start - s.start) is not None
@@ -1586,6 +1594,13 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 sum(1 for m in merged if m.type == d.type and not m.tentative) >= 2:
             continue  # "COAS receives Chinese Ambassador and Indian Defence Attaché": the two meetings told below
         stop_of_d = _stop_of_counterpart(d, drafts) if d.tentative and d.place is None else None
+        if (d.reference or d.headline) and d.type == "Visit" and any(
+                x is not d and x.sentence is d.sentence and x.type == "Meeting" and not x.reference
+                and not x.tentative for x in drafts):
+            # "During the visit he also met Japanese Minister X": the visit named again in the
+            # sentence of a meeting adds no party of its own; the meeting's are the meeting's (a
+            # meeting with a third state is another event: docs/annotation.md 9 (b))
+            d.participants = [r for r in d.participants if r.kind not in ("country", "person", "post")]
         for m in merged:
             if d.tentative and (m.tentative or not m.planned):
                 continue
@@ -1750,7 +1765,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # (a ship's port call in Busan holds no meeting of its states told in another city: "held
         # the first meeting of their consultative group in Seoul on Tuesday, and on the same day a
         # U.S. submarine made a port call in Busan"; cue port_call_word)
-        hosts_m = [h for h in hosts if not (m.leg and h.leg and m.leg != h.leg) and not _leg_before(m, h) and _same_sides(m, h) and not _other_counterpart(m, h) and not _elsewhere(m, h) and not _port_call_elsewhere(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
+        hosts_m = [h for h in hosts if not (m.leg and h.leg and m.leg != h.leg) and not _leg_before(m, h) and _same_sides(m, h) and not _other_counterpart(m, h) and not _third_state_met(m, h) and not _elsewhere(m, h) and not _port_call_elsewhere(m, h) and (_states(h) or not _SEPARATE_IN.search(m.sentence.text))
                    and not (apart and m.sentence is not h.sentence and _people(h) and not _people(m) & _people(h))
                    and not (m.end_date is not None and m.date is not None and m.end_date > m.date
                             and h.end_date is None and h.type != "Visit")]
@@ -2080,6 +2095,18 @@ def _other_counterpart(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
         return False
     a, b = _people(m), _people(h)
     return m.sentence is not h.sentence and len(b) >= 2 and bool(a - b)
+
+
+def _third_state_met(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
+    """A meeting during a visit with an official of a state that is neither the guest's nor the
+    host's ("During his visit to Warsaw, he also held a meeting with Canadian Minister X"): another
+    event beside the visit, not its talks (docs/annotation.md 9 (b): a separate Meeting for a
+    meeting with other parties)."""
+    if h.type != "Visit" or m.type != "Meeting" or len(_states(h)) < 2 or m.headline:
+        return False
+    # (the persons of the meeting all of other states: "for talks with General X [of the host],
+    # and to Ottawa on Thursday, where he is to meet General Y" names the host's too, z29)
+    return bool(m.person_states) and not m.person_states & _states(h)
 
 
 def _stop_of_counterpart(d: ev_rules.EventDraft, drafts: list[ev_rules.EventDraft]) -> ev_rules.EventDraft | None:

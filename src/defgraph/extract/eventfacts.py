@@ -1420,8 +1420,8 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
         # "arrived in Astana from Samarkand, where he had signed an agreement on Sunday", "her
         # first summit since she was sworn in on 8 May": the day of what came before is not the event's
         ds = [x for x in ds if x.start < s.start + back.start()]
-    if "," not in s.text or not ds:
-        return ds
+    if not ds or ("," not in s.text and " and " not in s.text):
+        return ds  # (cue and_clause: ", and signed", or "and on Monday signed" without a comma)
     joined = None
     for m in rules().cues["and_clause"].finditer(s.text, 0, t.start - s.start + rules().window("and_clause_after_trigger")):
         if m.end() <= t.start - s.start:

@@ -179,6 +179,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     pp_dated, pp_apart = r.cues.get("past_perfect_dated"), r.cues.get("past_perfect_apart")
     pp_reported = r.cues.get("past_perfect_reported")
     pp_leg, pp_leg_day = r.cues.get("past_perfect_leg"), r.cues.get("past_perfect_leg_day")
+    pp_arrival, pp_arrival_day = r.cues.get("past_perfect_arrival"), r.cues.get("past_perfect_arrival_day")
+    arrival_word = r.cues.get("arrival_word")
     called_off = r.cues.get("called_off")
     possible = r.cues.get("possible_after")
     announced = r.cues.get("announced_after")
@@ -228,8 +230,12 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                             pp_reported is not None and pp_reported.search(before[-w_pp_reported:])) and not (
                             pp_leg is not None and pp_leg_day is not None
                             and (leg_at := pp_leg.search(before[-w_pp_leg:])) is not None
-                            and (bool(leg_at.groupdict().get("day")) or pp_leg_day.match(s.text, m.end()))):
+                            and (bool(leg_at.groupdict().get("day")) or pp_leg_day.match(s.text, m.end()))) and not (
+                            pp_arrival is not None and pp_arrival_day is not None and arrival_word is not None
+                            and arrival_word.match(word) and pp_arrival.search(before[-w_past_perfect:])
+                            and pp_arrival_day.match(s.text, m.end())):
                         continue  # "where he had held talks with X", "had met in Vilnius": before the event told
+                        # (not "X, who had arrived in the capital that morning": the guest's arrival)
                 after = s.text[m.end(): m.end() + w_after]
                 nxt = _NEXT_WORD.match(after)
                 if (generic.match(word.split()[-1]) or (nxt and generic.match(nxt.group(1)))) \

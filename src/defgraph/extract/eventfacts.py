@@ -1645,6 +1645,14 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 # names, not what its sentence mentions
                 d.participants = [r for r in d.participants if r.kind == "person"
                                   or (r.kind == "country" and r.key in d.person_states)]
+        if d.headline and not target.headline and len(_states(target)) >= 2:
+            # "Umerov meets Norwegian minister, holds call with Canadian counterpart": a state the
+            # headline names that the meeting told below lacks and another kind of event told
+            # below has (the call with Canada) is that event's party, not this one's
+            elsewhere = {k for o in drafts if o is not d and o is not target and not o.headline
+                         and o.type != d.type for k in _states(o)}
+            d.participants = [r for r in d.participants if not (
+                r.kind == "country" and r.key not in _states(target) and r.key in elsewhere)]
         _absorb(target, d)
         target.separate = target.separate or d.separate
     for d, m in stops:

@@ -246,6 +246,7 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
             # is a party to another event of the statement is no counterpart of this one
             taken = {r.key for o in drafts if o is not d and not o.side for r in o.participants if r.kind == "country"}
             _counterpart_from_title(ctx, d, taken)
+        _home_official_as_party(ctx, d)
     # an exercise or deployment of one state's forces alone, with no partner, is no diplomacy
     # ("returned at the end of the deployment"; "the army's annual exercise")
     # A meeting, call or signing of one state alone, with no organisation and no count, is none
@@ -471,6 +472,27 @@ def _parties_from_statement(ctx: _Context, d: EventDraft) -> None:
     d.participants = [ActorRef("country", iso3) for iso3 in states]
     d.confidence -= rules().confidence("event_parties_from_statement_penalty")
     d.method += ":parties-from-statement"
+
+
+def _home_official_as_party(ctx: _Context, d: EventDraft) -> None:
+    """'The Minister of Defence met the ambassadors of Finland, Sweden and Denmark', 'The Minister
+    hosted NATO Deputy Secretary General X' in a ministry's statement: an office named alone (no
+    name, no state) acting in the event's sentence is the publisher's own official, so the
+    publisher's state takes part (cue office_alone_subject); only a state the publisher names
+    (not one guessed from the text of a newspaper)."""
+    if not ctx.home or d.side or d.headline or ctx.home in {r.key for r in d.participants if r.kind == "country"}:
+        return
+    if publisher_country(ctx.st) != ctx.home:
+        return  # (a state guessed from the text, not told by the publisher: no one's own official)
+    s = d.sentence
+    if not s.start <= d.trigger.start <= s.end or \
+            not rules().cues["office_alone_subject"].match(ctx.text[s.start:d.trigger.start]):
+        return
+    if any(s.start <= c.start < d.trigger.start for c in ctx.countries) or \
+            any(pos < d.trigger.start for _p, pos in ctx.persons_in(s)):
+        return
+    d.participants.append(ActorRef("country", ctx.home))
+    d.method += ":publisher-official"
 
 
 def _counterpart_from_title(ctx: _Context, d: EventDraft, taken: set[str] | frozenset[str] = frozenset()) -> None:

@@ -23,7 +23,7 @@ from .holders import apply_holders, office_kind
 from .lexicon import OrgMention, find_organisations
 from .money import Money, find_money
 from .persons import PersonHit, find_persons, yield_shared_titles, yield_shared_titles_to_lead
-from .places import PlaceMention, find_places, group_matches
+from .places import PlaceMention, _label, city_in, find_places, group_matches
 from .spans import SpanIndex, span_index
 from .text import Sentence, may_match, sentences
 
@@ -227,6 +227,7 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     home = home_hint or publisher_country(st) or _dateline_country(text, places) or \
         (None if _international_publisher(st) else
          _dominant_country(text, countries) or _places_country(countries, places))
+    places = _places_in_named_states(text, places, countries, home)
     # known office holders (people.yaml): their state where the text tells none, before any
     # positional guess; the office held that day where the text names none
     apply_holders(persons, st.issued)
@@ -252,6 +253,27 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
         sentences=spans, place_spans=[(p.start, p.end) for p in places],
         groups=find_groups(text, st.issued),
     )
+
+
+def _places_in_named_states(text: str, places: list[PlaceMention], countries: list[CountryMention],
+                            home: str | None) -> list[PlaceMention]:
+    """A city of a name several states have, read as the most populous of that name in a state the
+    statement never names, is the town of that name in the one state it names (or publishes
+    from) that has one: "arrived in Tapa" under "British and French troops arrive in Estonia" is
+    Tapa in Estonia, not the larger town in India. Never a state's capital ("Georgetown" is
+    Guyana's even where only the United States is named)."""
+    named = {c.iso3 for c in countries} | ({home} if home else set())
+    out = []
+    for p in places:
+        written = text[p.start:p.end]
+        if p.kind == "city" and p.iso3 and p.iso3 not in named and capital_of(written) is None \
+                and capital_of(p.name) is None:  # (a capital is the one meant: "Georgetown", "Monrovia")
+            there = [c for c in (city_in(written, iso3) for iso3 in sorted(named)) if c is not None]
+            if len(there) == 1:
+                p = PlaceMention(p.start, p.end, _label(there[0].name, written), "city", there[0].iso3,
+                                 there[0].geonames_id)
+        out.append(p)
+    return out
 
 
 def represents(text: str, c: CountryMention, pos: int, sentence_start: int) -> bool:

@@ -21,6 +21,7 @@ from ..vocab import slug
 from . import events as ev_rules
 from .context import (
     METHOD,
+    GroupMention,
     _Context,
     _role_noun,
     represents,
@@ -116,6 +117,22 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
 
 
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?")
+
+
+def _group_told_in_part_below(ctx: _Context, s: Sentence, g: GroupMention) -> bool:
+    """A group the title names ("Secretary General hosts Nordic ministers", "Nordic neighbours
+    meet in Oslo") whose members the text below names as parties only in part (two or more, not
+    all), and never by the group again: the members named below are the ones the title means
+    (not members only mentioned: "founded on the initiative of Romania and Poland")."""
+    if len(ctx.sentences) < 2 or s.start != ctx.sentences[0].start:
+        return False
+    body = ctx.sentences[1].start
+    if any(x.key == g.key for x in ctx.groups if x.start >= body):
+        return False
+    named = {p.country for p in ctx.persons if p.country and p.start >= body}
+    for x in ctx.sentences[1:]:
+        named |= {c.iso3 for c in ctx.within(ctx.countries, x) if _is_actor(ctx, x, c)}
+    return 2 <= len(named & set(g.members)) < len(g.members)
 
 
 def _list_first(ctx: _Context, s: Sentence, c: CountryMention) -> CountryMention:
@@ -335,6 +352,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if cnt is not None and R.cue_values["group_counted_before"].get(
                         cnt.group(1).lower(), int(cnt.group(1)) if cnt.group(1).isdigit() else 0) < len(g.members):
                     continue  # "each of the two Nordic nations": some members, named elsewhere
+                if _group_told_in_part_below(ctx, s, g):
+                    continue
                 if ev_rules.actor_position(s.text, g.start - s.start) == "actor":
                     parts.extend((ActorRef("country", iso3), g.start) for iso3 in g.members)
             for p, pos in ps:
@@ -1675,6 +1694,14 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 # names, not what its sentence mentions
                 d.participants = [r for r in d.participants if r.kind == "person"
                                   or (r.kind == "country" and r.key in d.person_states)]
+        if d.headline and not target.headline and len(_states(target)) >= 2:
+            # "Umerov meets Norwegian minister, holds call with Canadian counterpart": a state the
+            # headline names that the meeting told below lacks and another kind of event told
+            # below has (the call with Canada) is that event's party, not this one's
+            elsewhere = {k for o in drafts if o is not d and o is not target and not o.headline
+                         and o.type != d.type for k in _states(o)}
+            d.participants = [r for r in d.participants if not (
+                r.kind == "country" and r.key not in _states(target) and r.key in elsewhere)]
         _absorb(target, d)
         target.separate = target.separate or d.separate
     for d, m in stops:

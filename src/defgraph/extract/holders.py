@@ -88,7 +88,19 @@ def holders_of(name: str, role: str | None, day: dt.date | None) -> list[Holder]
     if " " in key or not role:
         return []
     office = fold_name(role)
-    return _on_day([h for h in index.by_surname.get(key, ()) if fold_name(h.office) == office], day)
+    cands = index.by_surname.get(key, [])
+    exact = [h for h in cands if fold_name(h.office) == office]
+    if exact or not rules().cues["surname_short_title"].match(office):
+        return _on_day(exact, day)
+    # a short form of the office ("Minister Nakatani", "Secretary Hegseth", "Defence Secretary X"):
+    # its words all in the holder's office, or an office of the same plain kind
+    words = set(office.split())
+    kind = office_kind(role)
+    secretary = rules().cues["office_secretary_word"]
+    return _on_day([h for h in cands if (words <= set(fold_name(h.office).split())
+                                         or (kind is not None and office_kind(h.office) == kind))
+                    and (secretary.search(office) is None or secretary.search(fold_name(h.office)) is not None)],
+                   day)
 
 
 def names_in_text(text: str, day: dt.date | None,

@@ -1580,6 +1580,9 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # "He is scheduled to hold talks with President Ruto": the plan for Kenya's stop
             if d.reference and (m.reference or m.tentative):
                 continue
+            if d.reference and d.type == "Visit" and not _states(d) <= _states(m) and any(
+                    x is not m and x.type == d.type and not x.tentative and _states(d) <= _states(x) for x in merged):
+                continue  # "A Polish-Uzbek forum is planned on the occasion of the visit", after two stops: the one of its states
             if m.leg and d.leg and m.leg != d.leg:
                 continue  # "In Sweden, ... signed the UK-Sweden declaration ... in Helsinki, he signed": two legs
             if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))

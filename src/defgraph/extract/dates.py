@@ -268,6 +268,12 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
             d, vague = resolved
             until = _WEEKDAY_UNTIL.match(text, m.end()) \
                 if m.group("rel").lower().startswith("from ") or m.group("rel").lower() in _WEEKDAYS else None
+            if until is None and m.group("rel").lower().startswith("on "):
+                # "will pay an official visit to Kazakhstan on Monday and Tuesday": two days running
+                # are a range (not "on Monday and Thursday": two days apart, batch zx)
+                until = _WEEKDAY_AND.match(text, m.end())
+                if until is not None and (_WEEKDAYS[until.group("wd2").lower()] - d.weekday()) % 7 != 1:
+                    until = None
             if until is not None:
                 # "from Tuesday to Thursday", "spent Monday to Thursday training": a range of days,
                 # the last the first weekday after the first
@@ -319,6 +325,8 @@ def _nth_of_month(dom: int, ref: date, future: bool) -> date | None:
 
 _WEEKDAY_UNTIL = re.compile(r"\s+(?:to|until|till|through)\s+(?P<wd2>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
                             re.I)
+_WEEKDAY_AND = re.compile(r"\s+and\s+(?:on\s+)?(?P<wd2>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b(?![,\s]+(?:the\s+)?\d)",
+                          re.I)
 # what may stand between a weekday and the date it names ("Thursday, 19 December", "Thursday
 # the 8th", "Thursday (7/3/2024)"), or a day of the month in parentheses ("Tuesday (21)")
 _WEEKDAY_THEN = re.compile(r",?[ \t]*(?:the[ \t]+|\((?=[0-3]?\d/)|\((?P<dom>[0-3]?\d)\))?")

@@ -243,6 +243,23 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             closed = [(s.start + m.start(), s.start + m.end(), _event_word_ends(s.text, m.start()))
                       for m in ev_rules.CLOSED_RELATIVE.finditer(s.text)
                       if not ev_rules.find_triggers(Sentence(s.start + m.start(), s.start + m.end(), m.group()))]
+            trailing = R.cues.get("trailing_relative_clause")
+            tm = trailing.search(s.text) if trailing is not None else None
+            if tm is not None and not _event_word_ends(s.text, tm.start()) and \
+                    not ev_rules.find_triggers(Sentence(s.start + tm.start(), s.start + tm.end(), tm.group())):
+                # "... in Budapest on Thursday, at the first meeting of Hungary's presidency, which
+                # began on 1 July.": a clause that ends the sentence on a word that is no event's
+                # tells its antecedent's day, as a closed one does (batch zx), where the sentence
+                # tells the event's day before it and the clause tells no last day ("which will run
+                # ... until 1 August", "which ends on Friday" tell the event's own)
+                a, b = s.start + tm.start(), s.start + tm.end()
+                inside = [d for d in own if a <= d.start < b]
+                end_cue, w_end = R.cues.get("end_ahead_before"), R.window("date_verb_before")
+                whole = next((x for x in ctx.sentences if x.start <= s.start < x.end), s)
+                if inside and any(not d.vague and whole.start <= d.start < a and not _is_dateline_date(ctx.text, d)
+                                  for d in ctx.dates) and not any(
+                        end_cue is not None and end_cue.search(ctx.text, max(a, d.start - w_end), d.start) for d in inside):
+                    closed.append((a, b, False))
             if closed:
                 end_cue, w_end = R.cues.get("end_ahead_before"), R.window("date_verb_before")
 
@@ -1629,6 +1646,9 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # "He is scheduled to hold talks with President Ruto": the plan for Kenya's stop
             if d.reference and (m.reference or m.tentative):
                 continue
+            if d.reference and d.type == "Visit" and not _states(d) <= _states(m) and any(
+                    x is not m and x.type == d.type and not x.tentative and _states(d) <= _states(x) for x in merged):
+                continue  # "A Polish-Uzbek forum is planned on the occasion of the visit", after two stops: the one of its states
             if m.leg and d.leg and m.leg != d.leg:
                 continue  # "In Sweden, ... signed the UK-Sweden declaration ... in Helsinki, he signed": two legs
             if m.type != d.type or (m.side != d.side and (_multilateral(m) or _multilateral(d))

@@ -76,8 +76,12 @@ def _read_cities() -> tuple[dict[str, City], dict[str, City]]:
 def _label(gazetteer: str, written: str) -> str:
     """The place's name as the statement writes it when the gazetteer knows it by another form
     ("Ulaanbaatar" for GeoNames' "Ulan Bator", "Nuku'alofa" for "Nuku‘alofa"); the gazetteer's
-    own name otherwise (accents kept: "Siauliai" is written "Šiauliai")."""
-    if fold_accents(written).casefold() == fold_accents(gazetteer).casefold() or not written[:1].isupper():
+    own name otherwise (accents kept: "Siauliai" is written "Šiauliai"; nor spaces and hyphens:
+    "Ha Noi", the Vietnamese spelling, is GeoNames' "Hanoi", batch zx)."""
+    def bare(name: str) -> str:
+        return re.sub(r"[\s-]+", "", fold_accents(name)).casefold()
+
+    if bare(written) == bare(gazetteer) or not written[:1].isupper():
         return gazetteer
     return written
 

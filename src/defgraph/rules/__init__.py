@@ -368,7 +368,8 @@ class Rules:
 
     @cached_property
     def standalone_venue_re(self) -> re.Pattern[str]:
-        return re.compile(r"\b(?:" + "|".join(v.pattern for v in self.venues if v.pattern) + r")\b")
+        # (behind a lookahead of the venues' first characters: searched in whole texts)
+        return quick_start(re.compile(r"\b(?:" + "|".join(v.pattern for v in self.venues if v.pattern) + r")\b"))
 
     def event_type(self, name: str) -> EventType | None:
         return next((t for t in self.event_types if t.name == name), None)

@@ -741,6 +741,15 @@ def _office_chain_end(r: Rules) -> re.Pattern[str]:
     return re.compile(r"(?:(?:" + r.role_re.pattern + r")\s*(?:,|and|&)\s*)+$")
 
 
+def _without_office_chain(text: str) -> str:
+    """The text without the offices joined by "and" or a comma at its end (_office_chain_end).
+    Every match ends with a comma, "and" or "&" and white space: a text that does not (white
+    space aside) is not searched, a search that tries the offices at each of its positions."""
+    if not text.rstrip().endswith((",", "and", "&")):
+        return text
+    return _office_chain_end().sub("", text)
+
+
 def _accompanied_state(text: str, at: int, p: PersonHit, persons: list[PersonHit],
                        c_ix: SpanIndex[CountryMention]) -> str | None:
     """The state of the one accompanied, named right after the verb (at `at`) with no punctuation
@@ -760,7 +769,7 @@ def _chain_start(text: str, at: int) -> int:
     """Where the offices of a chain before a holder named at `at` begin ("X and Deputy Prime
     Minister and Minister Y": before "Deputy"), so that the one joined by "and" is found."""
     head = text[max(0, at - rules().window("office_chain_before")):at]
-    return at - (len(head) - len(_office_chain_end().sub("", head)))
+    return at - (len(head) - len(_without_office_chain(head)))
 
 
 def _on_side(text: str, p: PersonHit, sent: Sentence, c_ix: SpanIndex[CountryMention]) -> str | None:
@@ -904,7 +913,7 @@ def _told_partner_after(text: str, p: PersonHit, persons: list[PersonHit], told:
 def _called_on_at(text: str, start: int, at: int) -> bool:
     """A person named at `at` stands where one is called on (cue host_before, read as _position
     reads it), in the sentence that begins at `start`."""
-    before = _office_chain_end().sub("", text[max(start, at - rules().window("office_chain_before")):at])[-rules().window("position_before"):]
+    before = _without_office_chain(text[max(start, at - rules().window("office_chain_before")):at])[-rules().window("position_before"):]
     return bool(rules().cues["host_before"].search(before))
 
 
@@ -917,7 +926,7 @@ def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
         before = before[before.rfind("\n") + 1:]  # a title line's last words are not the name's verb
         # "talks with Deputy Prime Minister and Minister for Defence X": the offices of a chain
         # stand between the verb and the holder
-        wide = _office_chain_end().sub("", before)
+        wide = _without_office_chain(before)
         before = wide[-rules().window("position_before"):]
         if rules().cues["host_before"].search(before):
             return "host", a, None

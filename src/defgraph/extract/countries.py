@@ -192,7 +192,8 @@ def _mention_regex() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _combining_re() -> re.Pattern[str]:
-    return re.compile(r"\b(" + "|".join(map(re.escape, _combining())) + r")[-–]([A-Z][\w.]*)")
+    # (behind a lookahead of the prefixes' first characters: searched in whole texts)
+    return quick_start(re.compile(r"\b(" + "|".join(map(re.escape, _combining())) + r")[-–]([A-Z][\w.]*)"))
 
 
 @lru_cache(maxsize=1)

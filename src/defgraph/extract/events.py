@@ -10,6 +10,7 @@ from typing import Any
 
 from ..model import ActorRef
 from ..rules import EventType, Rules, first_chars, per_rules, quick_start, required_words, rules
+from ..rules import Trigger as TriggerRule
 from .text import (
     MAX_SENTENCE,
     Sentence,
@@ -121,17 +122,24 @@ def _any_trigger(r: Rules) -> re.Pattern[str]:
 
 
 @per_rules
-def _trigger_words(r: Rules) -> tuple[Words | None, WordSet | None, dict[int, frozenset[str]]]:
-    """Words one of which a sentence must hold (in lower case) for any trigger to match; for each
-    trigger (by id) its own, and all of those as one WordSet (None when a trigger needs none):
-    in a sentence that holds one, one look for the words it holds tells which triggers can match."""
-    every = [t for et in r.event_types for t in et.triggers]
-    own = {id(t): frozenset(w) for t in every if (w := required_words([t.pattern])) is not None}
-    any_words = compile_words(required_words([t.pattern for t in every]))
-    if any_words is None or len(own) < len(every):
-        return None, None, own
-    share_words({w for words in own.values() for w in words})  # (looked for once per sentence with others')
-    return any_words, WordSet([w for words in own.values() for w in words]), own
+def _trigger_words(r: Rules) -> tuple[Words | None, WordSet | None, list[tuple[EventType, TriggerRule]],
+                                      dict[str, tuple[int, ...]]]:
+    """Words one of which a sentence must hold (in lower case) for any trigger to match, all of
+    them as one WordSet (None when a trigger needs none); every event type's triggers in the
+    rules' order, as (type, trigger), and for each word the places there of the triggers that
+    need it: in a sentence that holds some, one look for the words it holds tells which
+    triggers can match."""
+    flat = [(et, t) for et in r.event_types for t in et.triggers]
+    any_words = compile_words(required_words([t.pattern for _et, t in flat]))
+    by_word: dict[str, list[int]] = {}
+    for i, (_et, t) in enumerate(flat):
+        own = required_words([t.pattern])
+        if any_words is None or own is None:
+            return None, None, flat, {}
+        for w in sorted(set(own)):
+            by_word.setdefault(w, []).append(i)
+    share_words(set(by_word))  # (looked for once per sentence with others')
+    return any_words, WordSet(list(by_word)), flat, {w: tuple(ix) for w, ix in by_word.items()}
 
 
 def any_trigger(text: str) -> bool:
@@ -155,7 +163,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     """Event triggers in one sentence, first per event class, with negated and intended ones
     dropped. The triggers, cue words and exclusions are those of rules/event_types.yaml."""
     r = rules()
-    any_words, all_words, own_words = _trigger_words(r)
+    any_words, all_words, flat, by_word = _trigger_words(r)
     low = lowered(s.text) if any_words is not None else None
     present: frozenset[str] | set[str] | None = None
     if low is not None and any_words is not None and all_words is not None:
@@ -198,106 +206,107 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     found: dict[str, Trigger] = {}
     kinds: dict[str, str] = {}
     unmet: dict[str, int] = {}  # class -> end of the first of its words an intention or negation took
-    for et in r.event_types:
+    if present is None:
+        candidates = flat
+    else:  # the triggers that can match: one of the words each needs is in the sentence
+        candidates = [flat[i] for i in sorted({i for w in present for i in by_word[w]})]
+    for et, trig in candidates:  # (in the rules' order)
         cls = et.cls
-        for trig in et.triggers:
-            if cls in found and not trig.convening and not found[cls].reference:
+        if cls in found and not trig.convening and not found[cls].reference:
+            continue
+        for m in trig.pattern.finditer(s.text):
+            word = m.group(0)
+            head = word.split()[0]
+            before = s.text[: m.start()]
+            if negation.search(before[-w_neg:]) or (
+                    apposed is not None and apposed.search(before[-w_apposition:])) or (
+                    coordinated is not None and coordinated.search(before[-w_coordinated:])) or intent.search(before[-w_intent:]) and not (
+                    reported_plan is not None and reported_day is not None
+                    and reported_plan.search(before[-w_reported_plan:]) and reported_day.search(s.text)):
+                # ("said the aircraft would depart on Monday 9 October and would be deployed": a
+                # plan reported with its day, not an intention)
+                unmet.setdefault(cls, m.end())
                 continue
-            if present is not None and own_words[id(trig)].isdisjoint(present):
-                continue  # the trigger cannot match: a word it needs is not in the sentence
-            for m in trig.pattern.finditer(s.text):
-                word = m.group(0)
-                head = word.split()[0]
-                before = s.text[: m.start()]
-                if negation.search(before[-w_neg:]) or (
-                        apposed is not None and apposed.search(before[-w_apposition:])) or (
-                        coordinated is not None and coordinated.search(before[-w_coordinated:])) or intent.search(before[-w_intent:]) and not (
-                        reported_plan is not None and reported_day is not None
-                        and reported_plan.search(before[-w_reported_plan:]) and reported_day.search(s.text)):
-                    # ("said the aircraft would depart on Monday 9 October and would be deployed": a
-                    # plan reported with its day, not an intention)
-                    unmet.setdefault(cls, m.end())
-                    continue
-                if cls in unmet and unmet[cls] <= m.start() and not r.cues["clause_break_between"].search(s.text, unmet[cls], m.start()):
-                    continue  # "had hoped to meet X at the summit": the occasion of a meeting not held
-                if content is not None and content.search(before[-w_content:]):
-                    continue  # "a pact that will allow each country to deploy troops": its content
-                if past_perfect is not None:
-                    pp = past_perfect.search(before[-w_past_perfect:])
-                    if pp is not None and (pp.group("aux") or r.cues["past_participle_trigger"].match(word)) and not (
-                            pp_apart is not None and pp_dated is not None and pp_apart.search(before[-w_pp_apart:])
-                            and pp_dated.match(s.text, m.end())) and not (
-                            pp_reported is not None and pp_reported.search(before[-w_pp_reported:])) and not (
-                            pp_leg is not None and pp_leg_day is not None
-                            and (leg_at := pp_leg.search(before[-w_pp_leg:])) is not None
-                            and (bool(leg_at.groupdict().get("day")) or pp_leg_day.match(s.text, m.end()))) and not (
-                            pp_arrival is not None and pp_arrival_day is not None and arrival_word is not None
-                            and arrival_word.match(word) and pp_arrival.search(before[-w_past_perfect:])
-                            and pp_arrival_day.match(s.text, m.end())):
-                        continue  # "where he had held talks with X", "had met in Vilnius": before the event told
-                        # (not "X, who had arrived in the capital that morning": the guest's arrival)
-                after = s.text[m.end(): m.end() + w_after]
-                nxt = _NEXT_WORD.match(after)
-                if (generic.match(word.split()[-1]) or (nxt and generic.match(nxt.group(1)))) \
-                        and not specific.search(before[-w_specific:]) \
-                        and not (verb_named is not None and verb_named.match(word.split()[-1] + after)) \
-                        and not (distributive is not None and distributive.match(s.text, m.end())):
-                    continue  # "recent summits", "holds bilateral meetings" (of events in general)
-                if et.not_after is not None and et.not_after.match(after):
-                    continue
-                if comparison is not None and (comparison.search(word + after[:w_comparison_after]) or (
-                        compared_before is not None and compared_before.search(before[-w_compared:]))) and not (
-                        kept is not None and kept.search(before[-w_kept:])):
-                    continue  # "signed a similar agreement earlier this month": named for comparison
-                if called_off is not None and called_off.match(s.text[m.end(): m.end() + w_off]) or \
-                        announced is not None and announced.match(s.text[m.end(): m.end() + w_called_off]) or \
-                        possible is not None and possible.match(s.text[m.end(): m.end() + w_called_off]):
-                    continue  # "after G7 meeting falls through", "the visit was called off"
-                if r.cues["press_before_trigger"].match(before[-w_press:]) or r.cues["press_briefing_after"].match(after) \
-                        and word.lower() == "press":
-                    continue
-                if et.not_before is not None and et.not_before.search(before[-w_not_before:]):
-                    continue
-                if earlier_after is not None and earlier_after.match(s.text, m.end()):
-                    continue  # "after the NATO summit in Vilnius last year": an earlier event named
-                if habitual_before is not None and undated is not None and habitual_before.search(before[-w_habitual:]) \
-                        and undated.match(s.text):
-                    continue  # "the two navies hold the annual Bongosagar exercise": a series, no day of its own
-                if recalled.search(before) or habitual.match(s.text, m.end()) or \
-                        speaker.search(before[-w_speaker:] + word):
-                    continue  # "recalled that officers took part in the exercise X held every year"
-                if not trig.convening and any(g.word == word.lower() and g.needs_before is not None
-                                              and not g.needs_before.search(before[-w_guard:]) for g in trig.guards):
-                    continue
-                # "the visit confirmed ...", "during the visit": an event named again, not reported
-                ref_guard = next((g for g in trig.guards if g.word == word.lower() and g.needs_after is not None
-                                  and (g.when_before is None or g.when_before.search(before[-w_reference:]))
-                                  and not g.needs_after.match(after)), None)
-                reference = ref_guard is not None
-                is_convene = trig.convening and bool(r.cues["convening_word"].match(head))
-                if cls in found and not is_convene:
-                    if found[cls].reference and not reference:
-                        # "X is on a tour of G7 capitals and arrived in London": the word that
-                        # reports the event, not the one that describes it
-                        found[cls] = Trigger(cls, s.start + m.start(), s.start + m.end(), word, False, s.text,
-                                             s.start, kind=et.name)
-                        kinds[cls] = et.name
-                        break
-                    continue
-                t = Trigger(cls, s.start + m.start(), s.start + m.end(), word, is_convene, s.text, s.start,
-                            kind=et.name, reference=reference,
-                            asserts=ref_guard is not None and ref_guard.asserts,
-                            leads=ref_guard is not None and ref_guard.leads)
-                if cls in found:
-                    # keep the convening trigger (it tells who convened), but the earliest position
-                    if t.convening and not found[cls].convening:
-                        t.anchor = (found[cls].start, found[cls].end)  # "met in Bodø ... which Norway chairs"
-                        found[cls] = t
-                else:
-                    found[cls] = t
-                kinds[cls] = et.name
-                if not reference:
+            if cls in unmet and unmet[cls] <= m.start() and not r.cues["clause_break_between"].search(s.text, unmet[cls], m.start()):
+                continue  # "had hoped to meet X at the summit": the occasion of a meeting not held
+            if content is not None and content.search(before[-w_content:]):
+                continue  # "a pact that will allow each country to deploy troops": its content
+            if past_perfect is not None:
+                pp = past_perfect.search(before[-w_past_perfect:])
+                if pp is not None and (pp.group("aux") or r.cues["past_participle_trigger"].match(word)) and not (
+                        pp_apart is not None and pp_dated is not None and pp_apart.search(before[-w_pp_apart:])
+                        and pp_dated.match(s.text, m.end())) and not (
+                        pp_reported is not None and pp_reported.search(before[-w_pp_reported:])) and not (
+                        pp_leg is not None and pp_leg_day is not None
+                        and (leg_at := pp_leg.search(before[-w_pp_leg:])) is not None
+                        and (bool(leg_at.groupdict().get("day")) or pp_leg_day.match(s.text, m.end()))) and not (
+                        pp_arrival is not None and pp_arrival_day is not None and arrival_word is not None
+                        and arrival_word.match(word) and pp_arrival.search(before[-w_past_perfect:])
+                        and pp_arrival_day.match(s.text, m.end())):
+                    continue  # "where he had held talks with X", "had met in Vilnius": before the event told
+                    # (not "X, who had arrived in the capital that morning": the guest's arrival)
+            after = s.text[m.end(): m.end() + w_after]
+            nxt = _NEXT_WORD.match(after)
+            if (generic.match(word.split()[-1]) or (nxt and generic.match(nxt.group(1)))) \
+                    and not specific.search(before[-w_specific:]) \
+                    and not (verb_named is not None and verb_named.match(word.split()[-1] + after)) \
+                    and not (distributive is not None and distributive.match(s.text, m.end())):
+                continue  # "recent summits", "holds bilateral meetings" (of events in general)
+            if et.not_after is not None and et.not_after.match(after):
+                continue
+            if comparison is not None and (comparison.search(word + after[:w_comparison_after]) or (
+                    compared_before is not None and compared_before.search(before[-w_compared:]))) and not (
+                    kept is not None and kept.search(before[-w_kept:])):
+                continue  # "signed a similar agreement earlier this month": named for comparison
+            if called_off is not None and called_off.match(s.text[m.end(): m.end() + w_off]) or \
+                    announced is not None and announced.match(s.text[m.end(): m.end() + w_called_off]) or \
+                    possible is not None and possible.match(s.text[m.end(): m.end() + w_called_off]):
+                continue  # "after G7 meeting falls through", "the visit was called off"
+            if r.cues["press_before_trigger"].match(before[-w_press:]) or r.cues["press_briefing_after"].match(after) \
+                    and word.lower() == "press":
+                continue
+            if et.not_before is not None and et.not_before.search(before[-w_not_before:]):
+                continue
+            if earlier_after is not None and earlier_after.match(s.text, m.end()):
+                continue  # "after the NATO summit in Vilnius last year": an earlier event named
+            if habitual_before is not None and undated is not None and habitual_before.search(before[-w_habitual:]) \
+                    and undated.match(s.text):
+                continue  # "the two navies hold the annual Bongosagar exercise": a series, no day of its own
+            if recalled.search(before) or habitual.match(s.text, m.end()) or \
+                    speaker.search(before[-w_speaker:] + word):
+                continue  # "recalled that officers took part in the exercise X held every year"
+            if not trig.convening and any(g.word == word.lower() and g.needs_before is not None
+                                          and not g.needs_before.search(before[-w_guard:]) for g in trig.guards):
+                continue
+            # "the visit confirmed ...", "during the visit": an event named again, not reported
+            ref_guard = next((g for g in trig.guards if g.word == word.lower() and g.needs_after is not None
+                              and (g.when_before is None or g.when_before.search(before[-w_reference:]))
+                              and not g.needs_after.match(after)), None)
+            reference = ref_guard is not None
+            is_convene = trig.convening and bool(r.cues["convening_word"].match(head))
+            if cls in found and not is_convene:
+                if found[cls].reference and not reference:
+                    # "X is on a tour of G7 capitals and arrived in London": the word that
+                    # reports the event, not the one that describes it
+                    found[cls] = Trigger(cls, s.start + m.start(), s.start + m.end(), word, False, s.text,
+                                         s.start, kind=et.name)
+                    kinds[cls] = et.name
                     break
+                continue
+            t = Trigger(cls, s.start + m.start(), s.start + m.end(), word, is_convene, s.text, s.start,
+                        kind=et.name, reference=reference,
+                        asserts=ref_guard is not None and ref_guard.asserts,
+                        leads=ref_guard is not None and ref_guard.leads)
+            if cls in found:
+                # keep the convening trigger (it tells who convened), but the earliest position
+                if t.convening and not found[cls].convening:
+                    t.anchor = (found[cls].start, found[cls].end)  # "met in Bodø ... which Norway chairs"
+                    found[cls] = t
+            else:
+                found[cls] = t
+            kinds[cls] = et.name
+            if not reference:
+                break
     def rule(cls: str) -> EventType | None:
         return r.event_type(kinds[cls]) or r.event_type(cls)
 

@@ -38,11 +38,21 @@ def _abbreviation(r: Rules) -> re.Pattern[str]:
     return re.compile(r"(?:\b" + r.cue_texts["sentence_abbreviation"] + r"\.|\b[A-Z]\.)$", cue.flags)
 
 
+@per_rules
+def _given_short_ends(r: Rules) -> tuple[str, ...]:
+    """The ends of a text _given_short can match: a given name written short and its dot."""
+    return tuple(a + "." for a in r.given_abbreviations)
+
+
 def _short_given_name(text: str) -> bool:
     """The text ends on a given name written short ("Secretary Ma."), not on a surname that
     looks like one: after a word of a name ("founder Jack Ma. Then ...") the dot ends the sentence."""
     pattern = _given_short()
-    m = pattern.search(text) if pattern is not None else None
+    # (a match ends the text, or stands before its last line break: "$"; a text that ends
+    # otherwise is not searched, a search that tries each of its positions)
+    if pattern is None or not text.removesuffix("\n").endswith(_given_short_ends()):
+        return False
+    m = pattern.search(text)
     if m is None:
         return False
     before = m.group("before")

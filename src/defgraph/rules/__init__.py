@@ -268,6 +268,8 @@ class Rules:
     currency_families: dict[str, str] = field(default_factory=dict)
     scales: dict[str, int] = field(default_factory=dict)
     spelled_scales: list[str] = field(default_factory=list)
+    # the ontology classes of the event types that carry each flag (classes_with)
+    _flag_classes: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def people_index(self) -> PeopleIndex:
@@ -366,14 +368,19 @@ class Rules:
 
     @cached_property
     def standalone_venue_re(self) -> re.Pattern[str]:
-        return re.compile(r"\b(?:" + "|".join(v.pattern for v in self.venues if v.pattern) + r")\b")
+        # (behind a lookahead of the venues' first characters: searched in whole texts)
+        return quick_start(re.compile(r"\b(?:" + "|".join(v.pattern for v in self.venues if v.pattern) + r")\b"))
 
     def event_type(self, name: str) -> EventType | None:
         return next((t for t in self.event_types if t.name == name), None)
 
     def classes_with(self, flag: str) -> frozenset[str]:
-        """Ontology classes of the event types that carry a flag."""
-        return frozenset(t.cls for t in self.event_types if t.flags.get(flag))
+        """Ontology classes of the event types that carry a flag (told once per flag: rules
+        ask it for each sentence and event; forgotten when event types are added)."""
+        held = self._flag_classes.get(flag)
+        if held is None:
+            held = self._flag_classes[flag] = frozenset(t.cls for t in self.event_types if t.flags.get(flag))
+        return held
 
     def window(self, name: str) -> int:
         return self.windows[name]
@@ -832,6 +839,7 @@ def _add_event_types(r: Rules, file: str, doc: dict[str, Any], builtin: bool = F
             drops=tuple(e.get("drops", list, default=[])), yields=tuple(yields),
             convening_yields_to=tuple(e.get("convening_yields_to", list, default=[])),
             covered_by=tuple(covers)))
+    r._flag_classes.clear()  # (the classes each flag names, told again)
     cues = doc.get("cues")
     if cues is not None:
         if not isinstance(cues, dict):

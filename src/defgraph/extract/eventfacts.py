@@ -1081,13 +1081,15 @@ _WHERE_AFTER = re.compile(r",\s+where\s")
 _LIST_COMMA = re.compile(r"(?<=[\w.’']),(?=[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*){0,2}(?:,|[ \t]+(?:and|or)[ \t]))")
 
 
-_DATELINE_HEAD = re.compile(r"[^\W\d][\w .'’-]{0,30},\s*")
+# a place and a comma, or a city and its state ("Nairobi, Kenya, Mar 14 -")
+_DATELINE_HEAD = re.compile(r"[^\W\d][\w .'’-]{0,30},\s*(?:[^\W\d][\w .'’-]{0,30},\s*)?")
 _DATELINE_TAIL = re.compile(r"[\s.,]*(?:(?:\(\s*[^\W\d][\w .-]{0,30}\)|/\s*[^\W\d][\w .-]{0,30}/)[\s.]*[:–—-]?|[:–—-]"
                             r"|[A-Z]{2,8}\s*[:–—-])")  # "(APP):", "/Agerpres/ -", "—", ", SPA --"
 
 
 def _is_dateline_date(text: str, d: DateMention) -> bool:
-    """A date in a report's dateline ("RIYADH, Sep 18 (APP):", "Bucharest, 10 September /Agerpres/ -"):
+    """A date in a report's dateline ("RIYADH, Sep 18 (APP):", "Bucharest, 10 September /Agerpres/ -",
+    "Nairobi, Kenya, Mar 14 -"):
     a place and a comma open the line, the agency or a dash follows."""
     line_start = text.rfind("\n", 0, d.start) + 1
     return not d.relative and bool(_DATELINE_HEAD.fullmatch(text, line_start, d.start)) and \

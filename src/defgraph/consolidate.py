@@ -218,6 +218,8 @@ def contribution(graph: str, triples: Iterable[Triple | ox.Quad]) -> Contributio
         ts = by_subject.get(subj)
         if ts is None:
             ts = by_subject[subj] = []
+        else:  # one object for a subject's triples: fewer kept, for the collector to scan
+            s = ts[0][0]
         ts.append((s, p, o))
         if p is TYPE and isinstance(o, named):
             kinds = types.get(subj)

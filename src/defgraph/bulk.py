@@ -95,7 +95,7 @@ from .mapping import graph_iri, to_quads
 from .model import Extraction, Statement
 from .pipeline import IngestReport, process
 from .stores import StoreUnavailable
-from .vocab import is_statement_graph, node
+from .vocab import CONSOLIDATED_GRAPH, TYPE, dg, is_statement_graph, node
 
 # fewer files than this are ingested in one process by default: a worker process costs
 # some 2.5 s of processor time to start (imports, gazetteers), about what 400 statements
@@ -126,6 +126,10 @@ class Extracted:
     source: str
     title: str | None = None
     has_url: bool = False
+    # where its evidence spans' quads start in ``nquads`` (they come last; the length when
+    # none): into a fresh store they are loaded as they are into the consolidated graph too
+    # (consolidate.Builder.add writes them unchanged), and only what is before is parsed
+    split: int = -1
 
 
 @dataclass(frozen=True)
@@ -274,11 +278,37 @@ def _extract_one(statement: Statement) -> Extracted | Unprocessed:
 def extracted(statement: Statement, ex: Extraction) -> Extracted:
     """A statement and its extraction as the writer takes them (N-Quads of its graph)."""
     quads = to_quads(ex)
-    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    rest, spans = _spans_apart(quads)
+    data = ox.serialize(rest, format=ox.RdfFormat.N_QUADS)
     assert data is not None
+    split = len(data)
+    if spans:
+        tail = ox.serialize(spans, format=ox.RdfFormat.N_QUADS)
+        assert tail is not None
+        data += tail
     return Extracted(graph_iri(statement).value, data, len(quads),
                      tuple(e.type for e in ex.events), statement.source_file or "",
-                     statement.title, bool(statement.source_url))
+                     statement.title, bool(statement.source_url), split)
+
+
+_EVIDENCE_CLASS, _STATEMENT_CLASS = dg("Evidence"), dg("Statement")
+
+
+def _spans_apart(quads: list[ox.Quad]) -> tuple[list[ox.Quad], list[ox.Quad]]:
+    """A statement's quads in two: those of its evidence spans (what consolidate.contribution
+    reads as evidence: a named subject typed dg:Evidence and not dg:Statement, an object
+    that is no quoted triple) and the rest, each in its order."""
+    typed = [(q.subject, q.object) for q in quads if q.predicate == TYPE]
+    spans = {s for s, o in typed if o == _EVIDENCE_CLASS and isinstance(s, ox.NamedNode)}
+    if not spans:
+        return quads, []
+    spans -= {s for s, o in typed if o == _STATEMENT_CLASS}
+    rest: list[ox.Quad] = []
+    evidence: list[ox.Quad] = []
+    for q in quads:
+        (evidence if q.subject in spans and not isinstance(q.object, ox.Triple)
+         else rest).append(q)
+    return rest, evidence
 
 
 def ingest_statements(store: Any, items: Iterable[tuple[Statement, Extraction]]) -> IngestReport:
@@ -420,6 +450,20 @@ def is_fresh(store: Any) -> bool:
     return not any(is_statement_graph(g.value) for g in store.named_graphs())
 
 
+_CONSOLIDATED_END = f" <{CONSOLIDATED_GRAPH}> .\n".encode()
+
+
+def _as_consolidated(st: Extracted) -> bytes | None:
+    """A statement's evidence spans (``nquads`` from ``split``) as N-Quads of the consolidated
+    graph: each line ends with the statement's graph (a literal holds no line break), which
+    becomes the consolidated graph; None when some line does not end so."""
+    spans = st.nquads[st.split:]
+    end = f" <{st.graph}> .\n".encode()
+    if not spans.endswith(b"\n") or spans.count(end) != spans.count(b"\n"):
+        return None
+    return spans.replace(end, _CONSOLIDATED_END)
+
+
 class _Writer:
     """Writes statements as they come, whole, in batches, then consolidates what changed.
 
@@ -500,11 +544,24 @@ class _Writer:
         if not self.queue:
             return
         batch, self.queue, self.queued, self.queued_quads = self.queue, [], set(), 0
-        data = b"".join(st.nquads for st in batch)
         assert self.ox is not None
         store = self.ox
 
         self.maintainer.begin()
+        # into a fresh store, each statement's evidence spans go into the consolidated graph
+        # unchanged: loaded with the batch, their lines with the consolidated graph's name
+        # put for the statement's, and not parsed here (Maintainer.takes_spans)
+        heads = [st.nquads for st in batch]
+        parts = list(heads)
+        if self.maintainer.takes_spans():
+            for k, st in enumerate(batch):
+                if 0 <= st.split < len(st.nquads):
+                    spans = _as_consolidated(st)
+                    if spans is not None:
+                        parts.append(spans)
+                        heads[k] = st.nquads[:st.split]
+        data = b"".join(parts)
+        del parts
 
         def load(data: bytes) -> None:
             if self.bulk:
@@ -518,8 +575,8 @@ class _Writer:
         writing.submit(data)
         failed: Exception | None = None
         try:
-            read = [contribution(st.graph, ox.parse(st.nquads, format=ox.RdfFormat.N_QUADS))
-                    for st in batch]
+            read = [contribution(st.graph, ox.parse(head, format=ox.RdfFormat.N_QUADS))
+                    for st, head in zip(batch, heads, strict=True)]
         finally:
             try:
                 writing.wait()

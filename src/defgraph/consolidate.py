@@ -74,10 +74,10 @@ STATEMENT_COUNT = dg("statementCount")
 _XSD_INT = node(XSD + "integer")
 _SINGLE = {LABEL.value, dg("roleTitle").value, dg("iso3").value, dg("country").value}
 # Statement properties that stay in the statement's own graph only.
-_STATEMENT_ONLY = {dg("text").value}
+_TEXT = dg("text")
 # What one statement says of how it told a person's state: its record only (the consolidated
 # node has the state; queries/person_statements.rq reads each statement's method and confidence)
-_RECORD_ONLY = {dg("stateMethod").value, dg("stateConfidence").value}
+_STATE_METHOD, _STATE_CONFIDENCE = dg("stateMethod"), dg("stateConfidence")
 
 _PARTY_PROPS = ("convenedBy", "participant", "attendedVirtually")
 _REPRESENTS = dg("represents")
@@ -168,9 +168,13 @@ class Contribution:
 
 
 # One object per term among the terms most statements repeat (properties, classes, states):
-# a large ingest holds the reports of every statement until it consolidates them.
+# a large ingest holds the reports of every statement until it consolidates them. The
+# properties contribution tells apart are in it from the start, so that a term read is
+# one of them exactly when it is the same object (``is``, not a comparison in Oxigraph).
 _SHARED: dict[Term, Term] = {}
 _SHARED_MAX = 200_000
+for _t in (TYPE, ISSUED, _REPRESENTS, _COUNTRY, _TEXT, _STATE_METHOD, _STATE_CONFIDENCE):
+    _SHARED[_t] = _t
 
 
 def _shared(t: Term) -> Term:
@@ -184,26 +188,55 @@ def _shared(t: Term) -> Term:
 
 def contribution(graph: str, triples: Iterable[Triple | ox.Quad]) -> Contribution:
     """Sort a statement graph's triples into a Contribution (the one reading of a graph)."""
-    by_subject: dict[str, list[Triple]] = defaultdict(list)
-    types: dict[str, set[str]] = defaultdict(set)
+    # the loop below runs for every quad an ingest stores (about a hundred a statement):
+    # its terms' attributes are read once, and shared terms looked up inline
+    by_subject: dict[str, list[Triple]] = {}
+    types: dict[str, set[str]] = {}
+    shared, get = _SHARED, _SHARED.get
+    named, literal, quad, rdf_star = ox.NamedNode, ox.Literal, ox.Quad, ox.Triple
     for t in triples:
-        s, p, o = (t.subject, t.predicate, t.object) if isinstance(t, ox.Quad) else t
-        if not isinstance(s, ox.NamedNode) or isinstance(o, ox.Triple):
+        if isinstance(t, quad):
+            s, p, o = t.subject, t.predicate, t.object
+        else:
+            s, p, o = t
+        if not isinstance(s, named) or isinstance(o, rdf_star):
             continue
-        p = _shared(p)  # type: ignore[assignment]
-        o = _shared(o)
-        by_subject[s.value].append((s, p, o))
-        if p == TYPE and isinstance(o, ox.NamedNode):
-            types[s.value].add(o.value)
+        got = get(p)
+        if got is None:
+            if len(shared) < _SHARED_MAX and not isinstance(p, literal):
+                shared[p] = p
+        else:
+            p = got  # type: ignore[assignment]
+        if not isinstance(o, literal):  # never shared: not looked up
+            got = get(o)
+            if got is None:
+                if len(shared) < _SHARED_MAX:
+                    shared[o] = o
+            else:
+                o = got
+        subj = s.value
+        ts = by_subject.get(subj)
+        if ts is None:
+            ts = by_subject[subj] = []
+        else:  # one object for a subject's triples: fewer kept, for the collector to scan
+            s = ts[0][0]
+        ts.append((s, p, o))
+        if p is TYPE and isinstance(o, named):
+            kinds = types.get(subj)
+            if kinds is None:
+                types[subj] = {o.value}
+            else:
+                kinds.add(o.value)
     c = Contribution(graph)
-    represents: dict[str, set[str]] = defaultdict(set)
+    represents: dict[str, set[str]] = {}
     place_country: dict[str, str] = {}
+    none: set[str] = set()
     for subj, ts in by_subject.items():
-        kinds = types.get(subj, set())
+        kinds = types.get(subj, none)
         if _STATEMENT in kinds:
-            c.statement = [t for t in ts if t[1].value not in _STATEMENT_ONLY]
+            c.statement = [t for t in ts if t[1] is not _TEXT]
             for _, p, o in ts:
-                if p == ISSUED:
+                if p is ISSUED:
                     c.issued = date_value(o)
         elif _EVIDENCE in kinds:
             c.evidence.extend(ts)
@@ -212,11 +245,12 @@ def contribution(graph: str, triples: Iterable[Triple | ox.Quad]) -> Contributio
             c.reports.append(Report(subj, graph, "Pledge" if kind == _PLEDGE
                                     else _EVENT_CLASSES[kind], None, ts))
         else:
-            c.entities[subj] = [t for t in ts if t[1].value not in _RECORD_ONLY]
+            c.entities[subj] = [t for t in ts
+                                if t[1] is not _STATE_METHOD and t[1] is not _STATE_CONFIDENCE]
             for _, p, o in ts:
-                if p == _REPRESENTS and isinstance(o, ox.NamedNode):
-                    represents[subj].add(o.value)
-                elif p == _COUNTRY and isinstance(o, ox.NamedNode):
+                if p is _REPRESENTS and isinstance(o, named):
+                    represents.setdefault(subj, set()).add(o.value)
+                elif p is _COUNTRY and isinstance(o, named):
                     place_country[subj] = o.value
     for r in c.reports:
         r.issued = c.issued

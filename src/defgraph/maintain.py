@@ -219,17 +219,30 @@ class Maintainer:
         if unconsolidated:
             self.touched_entities.update(c.entities)
 
+    def takes_spans(self) -> bool:
+        """Whether the statements about to be written may put their evidence spans into the
+        consolidated graph themselves, in the same write, and be ``added`` without them: into
+        a fresh store without analysts' corrections, where the whole build writes each span
+        unchanged (consolidate.Builder.add); the graph's stale content is gone first."""
+        if not self.fresh or self._rebuild:
+            return False
+        return not self._start_build().corrections
+
+    def _start_build(self) -> Builder:
+        if self._builder is None:  # a consolidated graph without statements is stale
+            self.store.remove_graph(CONSOLIDATED_GRAPH)
+            self._builder = Builder(corrections(self.store))
+        return self._builder
+
     def _add_fresh(self, graph: str, quads: Iterable[ox.Quad] | Contribution) -> None:
         if self._rebuild:
             return
         if graph in self._built:  # stored twice in one run: the store decides, at apply
             self._rebuild = True
             return
-        if self._builder is None:  # a consolidated graph without statements is stale
-            self.store.remove_graph(CONSOLIDATED_GRAPH)
-            self._builder = Builder(corrections(self.store))
+        builder = self._start_build()
         self._built.add(graph)
-        self._pending += self._builder.add(_read(graph, quads))
+        self._pending += builder.add(_read(graph, quads))
         if len(self._pending) >= _WRITE_BATCH:
             self._writes.submit(self._pending)
             self._pending = []
@@ -328,12 +341,12 @@ class Maintainer:
 
     def _apply_fresh(self) -> None:
         """Nothing was consolidated before this run: write the rest of the whole graph."""
-        builder, pending = self._builder, self._pending
+        builder, pending, built = self._builder, self._pending, self._built
         self._builder, self._pending, self._built = None, [], set()
         if self._rebuild:
             self._rebuild = False
             rebuild(self.store)
-        elif builder is not None:
+        elif builder is not None and built:
             try:
                 _write_parts(chain([pending], builder.finish_in_parts()), self._writes.submit)
             finally:

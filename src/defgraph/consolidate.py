@@ -177,15 +177,6 @@ for _t in (TYPE, ISSUED, _REPRESENTS, _COUNTRY, _TEXT, _STATE_METHOD, _STATE_CON
     _SHARED[_t] = _t
 
 
-def _shared(t: Term) -> Term:
-    got = _SHARED.get(t)
-    if got is not None:
-        return got
-    if len(_SHARED) < _SHARED_MAX and not isinstance(t, ox.Literal):
-        _SHARED[t] = t
-    return t
-
-
 def contribution(graph: str, triples: Iterable[Triple | ox.Quad]) -> Contribution:
     """Sort a statement graph's triples into a Contribution (the one reading of a graph)."""
     # the loop below runs for every quad an ingest stores (about a hundred a statement):

@@ -334,6 +334,7 @@ def _place_of_kin(drafts: list[EventDraft], remote: frozenset[str]) -> None:
     parties ("attended a meeting of the Contact Group ... later held talks with Scholz in
     Frankfurt": the body's meeting was elsewhere)."""
     found: dict[int, PlaceMention] = {}
+    around = timedelta(days=rules().window("sidelines_days_around"))
     for d in drafts:
         if d.place is not None or d.date is None or d.type in remote or d.virtual or d.tentative or \
                 any(r.kind == "organisation" for r in d.participants):
@@ -349,7 +350,7 @@ def _place_of_kin(drafts: list[EventDraft], remote: frozenset[str]) -> None:
             if o.place.iso3 in shared and len(shared) >= 2 and len(own - shared) <= 1 and d.date <= o.date <= last:
                 cities[_place_key(o.place)] = o.place
             elif d.side and not o.side and o.place.iso3 in shared and \
-                    o.date - timedelta(days=1) <= d.date <= (o.end_date or o.date) + timedelta(days=1):
+                    o.date - around <= d.date <= (o.end_date or o.date) + around:
                 # "On the sidelines, the minister held bilateral talks on Wednesday with ...", the
                 # day before the meeting in Vientiane: where the gathering is
                 cities[_place_key(o.place)] = o.place

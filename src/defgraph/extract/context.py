@@ -718,9 +718,9 @@ def _state_from_title(text: str, persons: list[PersonHit], countries: list[Count
     held = {q.country for q in persons if q.country and not q.is_post}
     # (not the state the title names as helped: "Ships sail to support Tonga after eruption",
     # batch zu; cue helped_before)
-    helped = rules().cues.get("helped_before")
+    helped = rules().cues["helped_before"]
     named = {c.iso3 for c in countries if c.start < title_end and not c.adjectival
-             and not (helped is not None and helped.search(text, max(0, c.start - rules().window("helped_before")), c.start))} - held
+             and not (helped.search(text, max(0, c.start - rules().window("helped_before")), c.start))} - held
     if not named and not any(c.start < title_end for c in countries):
         # a title that names no state: the states the body names as acting ("Türkiye would send
         # ...", not "the Lithuanian capital"), when one alone is no one's

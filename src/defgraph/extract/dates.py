@@ -284,11 +284,11 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
                                            d + timedelta(days=ahead), True, vague))
                     continue
             out.append(DateMention(m.start(), m.end(), m.group(0), d, None, True, vague))
-        alone = rules().cues.get("day_of_month_after")
-        for p in starts.digits() if alone is not None else ():
+        alone = rules().cues["day_of_month_after"]
+        for p in starts.digits():
             on_the = _ON_THE_BEFORE.search(text, max(0, p - 12), p)
             nth = _NTH.match(text, p) if on_the is not None else None
-            if on_the is None or nth is None or alone is None or not alone.match(text, nth.end()) \
+            if on_the is None or nth is None or not alone.match(text, nth.end()) \
                     or not free(on_the.start(), nth.end()):
                 continue
             # "held talks in Sofia on the 30th": a day of the month named alone

@@ -241,8 +241,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             # ("The exercise, which runs until 2 May, involves ...": a clause on the event's own
             # noun that tells how long it runs gives that event's last day, cue end_ahead_before)
             closed = [(s.start + m.start(), s.start + m.end(), _event_word_ends(s.text, m.start()))
-                      for m in ev_rules.CLOSED_RELATIVE.finditer(s.text)
+                      for m in R.cues["closed_relative_clause"].finditer(s.text)
                       if not ev_rules.find_triggers(Sentence(s.start + m.start(), s.start + m.end(), m.group()))]
+            end_cue, w_end = R.cues.get("end_ahead_before"), R.window("date_verb_before")
             trailing = R.cues.get("trailing_relative_clause")
             tm = trailing.search(s.text) if trailing is not None else None
             if tm is not None and not _event_word_ends(s.text, tm.start()) and \
@@ -254,15 +255,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # ... until 1 August", "which ends on Friday" tell the event's own)
                 a, b = s.start + tm.start(), s.start + tm.end()
                 inside = [d for d in own if a <= d.start < b]
-                end_cue, w_end = R.cues.get("end_ahead_before"), R.window("date_verb_before")
                 whole = next((x for x in ctx.sentences if x.start <= s.start < x.end), s)
                 if inside and any(not d.vague and whole.start <= d.start < a and not _is_dateline_date(ctx.text, d)
                                   for d in ctx.dates) and not any(
                         end_cue is not None and end_cue.search(ctx.text, max(a, d.start - w_end), d.start) for d in inside):
                     closed.append((a, b, False))
             if closed:
-                end_cue, w_end = R.cues.get("end_ahead_before"), R.window("date_verb_before")
-
                 def _elsewhere(d: DateMention) -> bool:
                     return any(a <= d.start < b and not (
                         of_event and end_cue is not None and end_cue.search(ctx.text, max(a, d.start - w_end), d.start))
@@ -280,6 +278,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         stop_states: set[str] = set()
         stop_drafts: list[ev_rules.EventDraft] = []
         attending: bool | None = None  # the sentence names who attended (read once, when needed)
+        # (the commas of a list of names are no clause break: "talks with Finland, Sweden and
+        # Denmark will begin in the autumn")
+        unlisted = _LIST_COMMA.sub(" ", s.text)
         for t in triggers:
             d = ev_rules.EventDraft(t.type, s, t, method=f"{METHOD}:{(t.kind or t.type).lower()}:{t.word.lower()}",
                                     confidence=R.confidence("event_base"), reference=t.reference,
@@ -302,12 +303,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "Marles said the aircraft would depart on Monday 9 October and would be deployed": a
                 # plan in reported speech (find_triggers kept it for its day); the one who says it is no party
                 future = True
-                said_at = t.start - min(200, t.start - s.start) + speech.start()
+                said_at = t.start - min(R.window("reported_plan_before"), t.start - s.start) + speech.start()
             else:
                 said_at = None
-            # (the commas of a list of names are no clause break: "talks with Finland, Sweden and
-            # Denmark will begin in the autumn")
-            unlisted = _LIST_COMMA.sub(" ", s.text)
             after_break = R.cues["clause_break_after_trigger"].search(unlisted, t.end - s.start)
             own_after = unlisted[t.end - s.start:after_break.start() if after_break else len(s.text)]
             if not future and R.cues["future_after"].search(own_after):
@@ -369,9 +367,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if cnt is not None and R.cue_values["group_counted_before"].get(
                         cnt.group(1).lower(), int(cnt.group(1)) if cnt.group(1).isdigit() else 0) < len(g.members):
                     continue  # "each of the two Nordic nations": some members, named elsewhere
-                if _group_told_in_part_below(ctx, s, g):
-                    continue
-                if ev_rules.actor_position(s.text, g.start - s.start) == "actor":
+                if ev_rules.actor_position(s.text, g.start - s.start) == "actor" \
+                        and not _group_told_in_part_below(ctx, s, g):
                     parts.extend((ActorRef("country", iso3), g.start) for iso3 in g.members)
             for p, pos in ps:
                 parts.append((ActorRef("post" if p.is_post else "person", p.key), pos))
@@ -556,7 +553,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 closing, ds = _retense(ds[0], day0, True), []
             ds_t = _trigger_days(s, t, _outside_earlier_legs(s, t, triggers, ds))
             told_own = R.cues["event_day_after"].match(ctx.text, t.end) if "event_day_after" in R.cues else None
-            own_day = next((x for x in ds_t if told_own is not None and told_own.end() <= x.start <= told_own.end() + 4), None)
+            own_day = next((x for x in ds_t if told_own is not None and told_own.end() <= x.start <= told_own.end() + R.window("event_day_after_gap")), None)
             if own_day is not None:
                 # "said in a statement on Thursday that the meeting took place on Wednesday": the day
                 # the event's own predicate tells is its day, before any other of its clause
@@ -705,9 +702,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.reference = True
                 # its day may be another event's ("follows the agreement of 10 March"), unless the
                 # sentence tells it as the meeting's own ("The meeting took place on Thursday")
-                day_cue = R.cues.get("event_day_after")
-                d.date_explicit = d.date_explicit and chosen is not None and day_cue is not None and \
-                    day_cue.match(ctx.text, t.end) is not None
+                d.date_explicit = d.date_explicit and chosen is not None and told_own is not None
             leg = R.cues.get("earlier_leg_before")
             d.earlier_leg = leg is not None and may_match(leg, s.text) and \
                 leg.search(s.text, max(0, t.start - s.start - R.window("earlier_leg_before")), t.start - s.start) is not None
@@ -1427,6 +1422,8 @@ def _received_person(ctx: _Context, s: Sentence) -> ev_rules.Trigger | None:
 def _event_word_ends(text: str, at: int) -> bool:
     """Whether a trigger word of some event type ends at `at` ("The exercise|, which runs ...")."""
     tail = text[max(0, at - rules().window("event_word_before_clause")):at]
+    if not ev_rules.any_trigger(tail):
+        return False  # (every trigger in one pattern: no word of any event in the tail)
     return any(m.end() == len(tail) for et in rules().event_types for trig in et.triggers
                for m in trig.pattern.finditer(tail))
 
@@ -1436,7 +1433,7 @@ def _other_event_clauses(s: Sentence, t: ev_rules.Trigger, triggers: list[ev_rul
     if len(triggers) < 2 or "," not in s.text:
         return []
     return [(a, b) for a, b in ((s.start + m.start(), s.start + m.end())
-                                for m in ev_rules.CLOSED_RELATIVE.finditer(s.text))
+                                for m in rules().cues["closed_relative_clause"].finditer(s.text))
             if not a <= t.start < b and any(a <= u.start < b for u in triggers if u is not t)]
 
 
@@ -1479,7 +1476,7 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
         mine = [x for x in ds if x.start >= s.start + opener.end()]
         if mine:
             return mine
-    spans = [(s.start + m.start(), s.start + m.end()) for m in ev_rules.CLOSED_RELATIVE.finditer(s.text)]
+    spans = [(s.start + m.start(), s.start + m.end()) for m in rules().cues["closed_relative_clause"].finditer(s.text)]
     if not spans:
         return ds
     inside = next(((a, b) for a, b in spans if a <= t.start < b), None)
@@ -2336,7 +2333,7 @@ def _hosts_of_legs(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraf
             if all(legs.values()):
                 guests = set.intersection(*(set().union(*(_states(v) - mine for v in vs)) for vs in legs.values()))
                 if guests:
-                    for c, vs in legs.items():
+                    for vs in legs.values():
                         if d.sentence is not vs[0].sentence and d.sentence not in vs[0].extra_spans:
                             vs[0].extra_spans.append(d.sentence)
                     continue

@@ -162,8 +162,6 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
 
 # a capital that acts: the subject of a verb ("Berlin will send": cue acts_after), or after a
 # giving word ("to Kyiv")
-
-
 _CAPITAL_AFTER_TO = re.compile(r"\b(?:to|for)\s+(?:the\s+)?((?-i:[A-Z])[\w'’-]+)(?![\w'’-]|\s+(?-i:[A-Z]))")
 _CAPITAL_POSSESSIVE = re.compile(r"(?<![\w'’-])((?-i:[A-Z])[\w-]+)(?=['’]s\s)")
 
@@ -271,10 +269,6 @@ def _counterpart(ctx: _Context, events: list[Event], s: Sentence, donor: ActorRe
         return None  # (several events told in the sentence itself)
     others = {a for e in told for a in e.participants + e.convenors if a.kind == "country" and a != giver}
     return next(iter(others)) if len(others) == 1 and all(giver in e.participants + e.convenors for e in told) else None
-
-
-
-
 
 
 def _money_pledge(ctx: _Context, m: Money, s: Sentence, donor: ActorRef | None,
@@ -429,8 +423,6 @@ def _dedupe_pledges(pledges: list[Pledge]) -> list[Pledge]:
             if p.part_of is not None and out[p.part_of] is p:
                 p.part_of = None
     return out
-
-
 
 
 def _negated_pledge(text: str) -> bool:

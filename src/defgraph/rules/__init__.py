@@ -74,7 +74,8 @@ CUES_READ = {
         "first_person", "for_someone_after", "same_package_opens", "place_preposition_before", "usual_recipient_before",
         "pledge_negation_before", "pledge_unsure_before", "forces_name_after", "first_person_plural",
         "thing_after_adjective", "side_after_adjective"), "pledges.yaml"),
-    **dict.fromkeys(("amount_qualifier", "conversion_gap", "equivalent_before", "spelled_unit"), "money.yaml")}
+    **dict.fromkeys(("amount_qualifier", "conversion_gap", "equivalent_before", "spelled_unit"), "money.yaml"),
+    **dict.fromkeys(("helped_before", "day_of_month_after", "surname_short_title"), "cues.yaml")}
 
 # cues the extractor reads word by word: they must give `words`, not a pattern
 CUES_AS_WORDS = frozenset({"bare_weekday_verb"})

@@ -78,7 +78,8 @@ CUES_READ = {
     **dict.fromkeys(("helped_before", "day_of_month_after", "surname_short_title"), "cues.yaml")}
 
 # cues the extractor reads word by word: they must give `words`, not a pattern
-CUES_AS_WORDS = frozenset({"bare_weekday_verb"})
+CUES_AS_WORDS = frozenset({"bare_weekday_verb", "capitalised_function_word", "determiner_before_name",
+                           "initials_as_adjective", "spelled_unit"})
 
 
 class RulesError(ValueError):

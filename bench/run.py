@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+CONDITIONS = HERE / "conditions.md"
 REPO = HERE.parent
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(HERE))
@@ -1013,8 +1014,9 @@ def render(results: dict[str, Any]) -> str:
     add = L.append
     add("# Benchmarks")
     add("")
-    add("Written by `bench/run.py` from `bench/results.json`; do not edit by hand (re-run it, or "
-        "`python bench/run.py --render` to redraw this page).")
+    add("Written by `bench/run.py` from `bench/results.json` and, for the paragraphs on the "
+        "conditions of the runs and what was measured by hand, `bench/conditions.md`; do not "
+        "edit this page (edit those, then `python bench/run.py --render` redraws it).")
     add("")
     add(f"Measured {results['date']} on {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, "
         f"{m['os']}; Python {m['python']}, pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}, "
@@ -1023,6 +1025,11 @@ def render(results: dict[str, Any]) -> str:
     add(f"Command: `{results['command']}`"
         + (f" ({results['total_minutes']:.0f} minutes)." if results.get("total_minutes") else "."))
     add("")
+    if CONDITIONS.is_file():
+        # what was measured by hand and under which load: kept beside the results, so that
+        # redrawing the page from results.json never drops it
+        add(CONDITIONS.read_text(encoding="utf-8").rstrip("\n"))
+        add("")
     s = results["settings"]
     add(f"Statements are synthetic (`bench/generate.py`, seed {s['seed']}), about 300 words each. "
         "Queries read the consolidated graph (with the ontology's terms) as their default graph, as "

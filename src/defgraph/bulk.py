@@ -91,14 +91,14 @@ import pyoxigraph as ox
 
 from . import ingest as ingest_mod
 from .background import Background
-from .consolidate import contribution
+from .consolidate import contribution, is_evidence
 from .extract import extract
 from .maintain import Maintainer, stored_graphs_of_file
 from .mapping import graph_iri, to_quads
 from .model import Extraction, Statement
 from .pipeline import IngestReport, process
 from .stores import StoreUnavailable
-from .vocab import CONSOLIDATED_GRAPH, TYPE, dg, is_statement_graph, node
+from .vocab import CONSOLIDATED_GRAPH, TYPE, is_statement_graph, node
 
 # fewer files than this are ingested in one process by default: a worker process costs
 # some 2.5 s of processor time to start (imports, gazetteers), about what 400 statements
@@ -294,18 +294,18 @@ def extracted(statement: Statement, ex: Extraction) -> Extracted:
                      statement.title, bool(statement.source_url), split)
 
 
-_EVIDENCE_CLASS, _STATEMENT_CLASS = dg("Evidence"), dg("Statement")
-
-
 def _spans_apart(quads: list[ox.Quad]) -> tuple[list[ox.Quad], list[ox.Quad]]:
     """A statement's quads in two: those of its evidence spans (what consolidate.contribution
-    reads as evidence: a named subject typed dg:Evidence and not dg:Statement, an object
-    that is no quoted triple) and the rest, each in its order."""
-    typed = [(q.subject, q.object) for q in quads if q.predicate == TYPE]
-    spans = {s for s, o in typed if o == _EVIDENCE_CLASS and isinstance(s, ox.NamedNode)}
+    reads as evidence: a named subject that consolidate.is_evidence, an object that is no
+    quoted triple) and the rest, each in its order."""
+    kinds: dict[ox.NamedNode, set[str]] = {}
+    for q in quads:
+        if q.predicate == TYPE and isinstance(q.subject, ox.NamedNode) \
+                and isinstance(q.object, ox.NamedNode):
+            kinds.setdefault(q.subject, set()).add(q.object.value)
+    spans = {s for s, k in kinds.items() if is_evidence(k)}
     if not spans:
         return quads, []
-    spans -= {s for s, o in typed if o == _STATEMENT_CLASS}
     rest: list[ox.Quad] = []
     evidence: list[ox.Quad] = []
     for q in quads:

@@ -23,7 +23,7 @@ from .holders import apply_holders, office_kind
 from .lexicon import OrgMention, find_organisations
 from .money import Money, find_money
 from .persons import PersonHit, find_persons, yield_shared_titles, yield_shared_titles_to_lead
-from .places import PlaceMention, _label, city_in, find_places, group_matches
+from .places import PlaceMention, city_in, city_mention, find_places, group_matches
 from .spans import SpanIndex, span_index
 from .text import Sentence, may_match, sentences
 
@@ -270,8 +270,7 @@ def _places_in_named_states(text: str, places: list[PlaceMention], countries: li
                 and capital_of(p.name) is None:  # (a capital is the one meant: "Georgetown", "Monrovia")
             there = [c for c in (city_in(written, iso3) for iso3 in sorted(named)) if c is not None]
             if len(there) == 1:
-                p = PlaceMention(p.start, p.end, _label(there[0].name, written), "city", there[0].iso3,
-                                 there[0].geonames_id)
+                p = city_mention(p.start, p.end, there[0], written)
         out.append(p)
     return out
 

@@ -32,7 +32,7 @@ from .countries import (
 )
 from .dates import DateMention, resolve_relative
 from .lexicon import OrgMention
-from .places import PlaceMention
+from .places import PlaceMention, city_mention
 from .text import Sentence, may_match, number_value
 
 
@@ -1186,7 +1186,7 @@ def _venue_city(venue: PlaceMention, ctx: _Context) -> PlaceMention | None:
     if named_after and city.iso3 not in {c.iso3 for c in ctx.countries} | \
             {p.country for p in ctx.persons if p.country} | {ctx.home}:
         return None  # "received at Belém Palace" in Lisbon: no town Belém of Brazil, a state the text never names
-    return PlaceMention(venue.start, venue.end, city.name, "city", city.iso3, city.geonames_id)
+    return city_mention(venue.start, venue.end, city)
 
 
 def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | None,

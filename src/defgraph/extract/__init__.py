@@ -483,7 +483,7 @@ def _home_official_as_party(ctx: _Context, d: EventDraft) -> None:
     (not one guessed from the text of a newspaper)."""
     if not ctx.home or d.side or d.headline or ctx.home in {r.key for r in d.participants if r.kind == "country"}:
         return
-    if publisher_country(ctx.st) != ctx.home:
+    if ctx.told_home != ctx.home:
         return  # (a state guessed from the text, not told by the publisher: no one's own official)
     s = d.sentence
     if not s.start <= d.trigger.start <= s.end or \

@@ -121,6 +121,7 @@ class _Context:
     sentences: list[Sentence]
     place_spans: list[tuple[int, int]] = field(default_factory=list)
     groups: list[GroupMention] = field(default_factory=list)
+    told_home: str | None = None  # the state the publisher names (publisher_country), once a statement
     _indexes: dict[int, SpanIndex] = field(default_factory=dict)
 
     def index(self, items: list) -> SpanIndex:
@@ -224,7 +225,8 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     if surnames:
         # "the Prime Minister, Luís Montenegro": a state's name as a person's surname is no state
         countries = [c for c in countries if (c.start, c.end) not in surnames]
-    home = home_hint or publisher_country(st) or _dateline_country(text, places) or \
+    told_home = publisher_country(st)
+    home = home_hint or told_home or _dateline_country(text, places) or \
         (None if _international_publisher(st) else
          _dominant_country(text, countries) or _places_country(countries, places))
     places = _places_in_named_states(text, places, countries, home)
@@ -251,7 +253,7 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
         st=st, text=text, ref=st.issued, home=home, countries=countries, orgs=orgs,
         persons=persons, places=places, dates=find_dates(text, st.issued), money=find_money(text),
         sentences=spans, place_spans=[(p.start, p.end) for p in places],
-        groups=find_groups(text, st.issued),
+        groups=find_groups(text, st.issued), told_home=told_home,
     )
 
 

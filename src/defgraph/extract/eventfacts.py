@@ -191,7 +191,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     margins, future_cue, summary = R.cues["margins"], R.cues["future"], R.cues["summary"]
     # a report filed "KUALA LUMPUR, July 8 (Bernama) --" and issued a day later: its "today",
     # "on Wednesday" and undated events are of the dateline's day
-    filed = next((d for d in ctx.dates if d.start < R.window("dateline_date_chars") and _is_dateline_date(ctx.text, d)), None)
+    filed = dateline_date(ctx, before=R.window("dateline_date_chars"))
     day0 = filed.date if filed is not None and ctx.ref is not None and 0 <= (ctx.ref - filed.date).days <= 3 \
         else ctx.ref
     for s, carry, ahead in _segments(ctx):
@@ -538,7 +538,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if t.type in host_party and in_country is not None and in_country.match(ctx.text, t.end):
                 # "The Chancellor arrived in the country earlier today" (a report filed "DOHA --"):
                 # the state of the dateline's city is the host
-                filed_at = next((p for p in ctx.places if p.kind == "city" and p.iso3 and _is_dateline(ctx.text, p)), None)
+                filed_at = dateline_city(ctx)
                 if filed_at is not None:
                     _add(d.participants, ActorRef("country", str(filed_at.iso3)))
             ds = [_retense(x, day0, future) for x in ds]
@@ -1082,6 +1082,20 @@ def _is_dateline_date(text: str, d: DateMention) -> bool:
     line_start = text.rfind("\n", 0, d.start) + 1
     return not d.relative and bool(_DATELINE_HEAD.fullmatch(text, line_start, d.start)) and \
         bool(_DATELINE_TAIL.match(text, d.end, d.end + rules().window("dateline_tail_after")))
+
+
+def dateline_date(ctx: _Context, *, before: int | None = None, after: int = -1) -> DateMention | None:
+    """The first date of a report's dateline (_is_dateline_date) that starts after ``after`` and
+    before ``before`` (None: anywhere)."""
+    return next((d for d in ctx.dates if after < d.start and (before is None or d.start < before)
+                 and _is_dateline_date(ctx.text, d)), None)
+
+
+def dateline_city(ctx: _Context, *, before: int | None = None) -> PlaceMention | None:
+    """The first city of a known state that opens a report's dateline (_is_dateline), starting
+    before ``before`` (None: anywhere): where the report was filed."""
+    return next((p for p in ctx.places if p.kind == "city" and p.iso3
+                 and (before is None or p.start < before) and _is_dateline(ctx.text, p)), None)
 
 
 def _is_dateline(text: str, p: PlaceMention) -> bool:

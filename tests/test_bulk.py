@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 from types import ModuleType
 
+import pyoxigraph as ox
 import pytest
 from bench_util import generator
 from click.testing import CliRunner
@@ -14,8 +15,9 @@ from defgraph import KnowledgeGraph
 from defgraph import bulk as bulk_mod
 from defgraph.bulk import IngestProgress, bulk_ingest, is_fresh, resolve_workers
 from defgraph.cli import main
+from defgraph.maintain import rebuild
 from defgraph.pipeline import IngestReport
-from defgraph.vocab import ONTOLOGY_GRAPH
+from defgraph.vocab import CONSOLIDATED_GRAPH, ONTOLOGY_GRAPH, TYPE, dg, is_statement_graph
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -168,6 +170,60 @@ def test_a_statement_that_breaks_extraction_is_reported(corpus: Path, tmp_path: 
     assert broken and len(report.failures) == len(broken)
     assert report.statements == 200
     assert report.stored == 200 - len(broken)
+
+
+
+class _FailingLoader:
+    """An Oxigraph store whose ``call``-th load writes all its batch but the last line, then
+    fails as a disk that fills up would: what the bulk loader, not transactional, may leave."""
+
+    def __init__(self, store: ox.Store, call: int) -> None:
+        self.store, self.call, self.calls = store, call, 0
+        self.lost: set[str] = set()  # the statement graphs of the failed batch
+
+    def _fail_part_way(self, data: bytes, load: object, **options: object) -> None:
+        self.calls += 1
+        if self.calls != self.call:
+            load(data, **options)  # type: ignore[operator]
+            return
+        lines = data.splitlines(keepends=True)
+        self.lost = {q.graph_name.value for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)
+                     if is_statement_graph(q.graph_name.value)}
+        load(b"".join(lines[:-1]), **options)  # type: ignore[operator]
+        raise OSError("No space left on device")
+
+    def bulk_load(self, data: bytes, **options: object) -> None:
+        self._fail_part_way(data, self.store.bulk_load, **options)
+
+    def load(self, data: bytes, **options: object) -> None:
+        self._fail_part_way(data, self.store.load, **options)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_batch_that_fails_part_way_into_a_fresh_store_leaves_nothing(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    """A statement is stored whole or not at all: a batch whose load fails part-way leaves
+    none of its statements' quads, in their graphs or (evidence spans) in the consolidated one."""
+    kg = KnowledgeGraph(tmp_path / "store")
+    loader = _FailingLoader(kg.store.raw, call=2)
+    monkeypatch.setattr(bulk_mod, "_oxigraph", lambda store: loader)
+    monkeypatch.setattr(bulk_mod, "BATCH_QUADS", 3_000)  # batches of some 30 statements
+    report = bulk_ingest(kg.store, [corpus], workers=workers)
+    assert loader.calls > 2 and loader.lost
+    failed = [f for f in report.failures if "No space left" in f.reason]
+    assert len(failed) == len(loader.lost) and report.stored == 200 - len(loader.lost)
+    stored = {g.value for g in kg.store.named_graphs() if is_statement_graph(g.value)}
+
+    def spans(graph: str) -> set[ox.NamedNode]:
+        return {q.subject for q in kg.store.raw.quads_for_pattern(
+            None, TYPE, dg("Evidence"), ox.NamedNode(graph))}
+
+    # the consolidated graph's spans are those of the statements it consolidates
+    assert spans(CONSOLIDATED_GRAPH) == {s for g in stored - loader.lost for s in spans(g)}
+    assert len(stored) == report.stored and not stored & loader.lost
+    consolidated = kg.store.graph_quads(CONSOLIDATED_GRAPH)
+    rebuild(kg.store)  # the consolidated graph of the statements stored, from them alone
+    assert kg.store.graph_quads(CONSOLIDATED_GRAPH) == consolidated
 
 
 SAME_MEETING = {

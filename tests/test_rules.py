@@ -244,6 +244,9 @@ def test_a_cue_replaced_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.Mo
     ("cues:\n  given_before: {pattern: 'provid(', note: n}\n", "bad regular expression"),
     ("cues:\n  bare_weekday_verb: {pattern: 'agreed|met', note: n}\n", "give 'words', not a pattern"),
     ("cues:\n  initials_as_adjective: {pattern: 'US|UK', note: n}\n", "give 'words', not a pattern"),
+    # (extract.money reads number_word's words one by one, as the units of an amount in words)
+    ("cues:\n  number_word: {pattern: 'two|three', values: {two: 2, three: 3}, note: n}\n",
+     "give 'words', not a pattern"),
     ("cues:\n  number_word: {words: [two, a dozen], values: {two: 2}, note: n}\n", "no value for 'a dozen'"),
     ("cues:\n  acts_after: {pattern: '\\s+(?:will|has', note: n}\n", "bad regular expression"),
     ("cues:\n  counted_participants: {words: [nations, 3], note: n}\n", "got 3"),

@@ -48,7 +48,10 @@ Writing keeps the rule "a statement is stored whole or not at all":
   promise. If the process dies during a bulk load, run the same ingest again:
   the store is then no longer fresh, every statement's graph is compared with
   what the file gives and replaced when it differs, so the re-run completes the
-  missing statements and mends any partial one.
+  missing statements and mends any partial one. A load that fails with an error while
+  the run goes on (its statements are reported as not stored) is undone: whatever it left
+  of its statements' graphs and of their evidence spans in the consolidated graph is
+  removed before the next batch (``_Writer._unload``).
 * A statement whose graph is already in the store (ingested before, or earlier
   in the same run: the same URL twice) goes through ``replace_graph``, after the
   queue is written: left alone when equal, otherwise replaced whole. The result
@@ -88,14 +91,14 @@ import pyoxigraph as ox
 
 from . import ingest as ingest_mod
 from .background import Background
-from .consolidate import contribution
+from .consolidate import contribution, is_evidence
 from .extract import extract
 from .maintain import Maintainer, stored_graphs_of_file
 from .mapping import graph_iri, to_quads
 from .model import Extraction, Statement
 from .pipeline import IngestReport, process
 from .stores import StoreUnavailable
-from .vocab import CONSOLIDATED_GRAPH, TYPE, dg, is_statement_graph, node
+from .vocab import CONSOLIDATED_GRAPH, TYPE, is_statement_graph, node
 
 # fewer files than this are ingested in one process by default: a worker process costs
 # some 2.5 s of processor time to start (imports, gazetteers), about what 400 statements
@@ -291,18 +294,18 @@ def extracted(statement: Statement, ex: Extraction) -> Extracted:
                      statement.title, bool(statement.source_url), split)
 
 
-_EVIDENCE_CLASS, _STATEMENT_CLASS = dg("Evidence"), dg("Statement")
-
-
 def _spans_apart(quads: list[ox.Quad]) -> tuple[list[ox.Quad], list[ox.Quad]]:
     """A statement's quads in two: those of its evidence spans (what consolidate.contribution
-    reads as evidence: a named subject typed dg:Evidence and not dg:Statement, an object
-    that is no quoted triple) and the rest, each in its order."""
-    typed = [(q.subject, q.object) for q in quads if q.predicate == TYPE]
-    spans = {s for s, o in typed if o == _EVIDENCE_CLASS and isinstance(s, ox.NamedNode)}
+    reads as evidence: a named subject that consolidate.is_evidence, an object that is no
+    quoted triple) and the rest, each in its order."""
+    kinds: dict[ox.NamedNode, set[str]] = {}
+    for q in quads:
+        if q.predicate == TYPE and isinstance(q.subject, ox.NamedNode) \
+                and isinstance(q.object, ox.NamedNode):
+            kinds.setdefault(q.subject, set()).add(q.object.value)
+    spans = {s for s, k in kinds.items() if is_evidence(k)}
     if not spans:
         return quads, []
-    spans -= {s for s, o in typed if o == _STATEMENT_CLASS}
     rest: list[ox.Quad] = []
     evidence: list[ox.Quad] = []
     for q in quads:
@@ -464,6 +467,16 @@ def _as_consolidated(st: Extracted) -> bytes | None:
     return spans.replace(end, _CONSOLIDATED_END)
 
 
+def _consolidated_spans(batch: Sequence[Extracted]) -> Iterator[tuple[int, bytes]]:
+    """The statements of a batch whose evidence spans are loaded as they are into the
+    consolidated graph (their place in the batch), with those spans (_as_consolidated)."""
+    for k, st in enumerate(batch):
+        if 0 <= st.split < len(st.nquads):
+            spans = _as_consolidated(st)
+            if spans is not None:
+                yield k, spans
+
+
 class _Writer:
     """Writes statements as they come, whole, in batches, then consolidates what changed.
 
@@ -553,13 +566,11 @@ class _Writer:
         # put for the statement's, and not parsed here (Maintainer.takes_spans)
         heads = [st.nquads for st in batch]
         parts = list(heads)
-        if self.maintainer.takes_spans():
-            for k, st in enumerate(batch):
-                if 0 <= st.split < len(st.nquads):
-                    spans = _as_consolidated(st)
-                    if spans is not None:
-                        parts.append(spans)
-                        heads[k] = st.nquads[:st.split]
+        with_spans = self.maintainer.takes_spans()
+        if with_spans:
+            for k, spans in _consolidated_spans(batch):
+                parts.append(spans)
+                heads[k] = batch[k].nquads[:batch[k].split]
         data = b"".join(parts)
         del parts
 
@@ -583,6 +594,7 @@ class _Writer:
             except Exception as exc:  # noqa: BLE001 - the batch is not stored; said below
                 failed = exc
         if failed is not None:
+            self._unload(batch, with_spans)
             for st in batch:
                 self.report.failures.append(ingest_mod.Failure(
                     st.source or st.graph,
@@ -593,6 +605,24 @@ class _Writer:
             self.report.events.update(st.events)
             self.maintainer.added(st.graph, c)
         self.settle()
+
+    def _unload(self, batch: list[Extracted], with_spans: bool) -> None:
+        """Whatever a failed load left of its batch: the bulk loader is not transactional, and
+        a statement is stored whole or not at all. Each statement's graph goes (none was in
+        the store before its batch) and so do the spans loaded into the consolidated graph
+        (``with_spans``; the maintainer is not told of the batch). A store that cannot even
+        do that is one that stopped answering: the run ends, its mark left for the next run
+        to rebuild."""
+        try:
+            for st in batch:
+                self.store.remove_graph(st.graph)
+            if with_spans:
+                spans = b"".join(spans for _, spans in _consolidated_spans(batch))
+                self.store.change(ox.parse(spans, format=ox.RdfFormat.N_QUADS), [])
+        except Exception as exc:
+            raise StoreUnavailable(
+                f"a batch failed to load and what it left could not be removed: "
+                f"{type(exc).__name__}: {exc}") from exc
 
     def settle(self) -> None:
         """Collect what the batch just read left in reference cycles (a young collection:

@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import InitVar, dataclass, field
 from decimal import Decimal
 
@@ -177,6 +177,13 @@ for _t in (TYPE, ISSUED, _REPRESENTS, _COUNTRY, _TEXT, _STATE_METHOD, _STATE_CON
     _SHARED[_t] = _t
 
 
+def is_evidence(kinds: Collection[str]) -> bool:
+    """Whether a subject of these types (their IRIs) is an evidence span, as contribution
+    reads one (its triples go into the consolidated graph unchanged): typed dg:Evidence and
+    not dg:Statement."""
+    return _EVIDENCE in kinds and _STATEMENT not in kinds
+
+
 def contribution(graph: str, triples: Iterable[Triple | ox.Quad]) -> Contribution:
     """Sort a statement graph's triples into a Contribution (the one reading of a graph)."""
     # the loop below runs for every quad an ingest stores (about a hundred a statement):
@@ -229,7 +236,7 @@ def contribution(graph: str, triples: Iterable[Triple | ox.Quad]) -> Contributio
             for _, p, o in ts:
                 if p is ISSUED:
                     c.issued = date_value(o)
-        elif _EVIDENCE in kinds:
+        elif is_evidence(kinds):
             c.evidence.extend(ts)
         elif kinds & _EVENT_CLASSES.keys() or _PLEDGE in kinds:
             kind = _PLEDGE if _PLEDGE in kinds else min(kinds & _EVENT_CLASSES.keys())

@@ -9,7 +9,7 @@ never as IRI strings.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -161,9 +161,16 @@ def is_statement_graph(iri: str) -> bool:
 EVENT_TYPES = ("Meeting", "Visit", "Call", "AgreementSigning", "Exercise", "Deployment")
 
 
-@cache
+# the IRIs node() keeps made: the terms most statements repeat (properties, classes, states,
+# places) stay, while the ones a single statement makes (its graph, reports, evidence spans)
+# pass through without growing a long ingest's processes by every statement's IRIs
+NODE_CACHE_SIZE = 1 << 16
+
+
+@lru_cache(maxsize=NODE_CACHE_SIZE)
 def node(iri: str) -> ox.NamedNode:
-    """The pyoxigraph NamedNode for an IRI (a DG term or any string)."""
+    """The pyoxigraph NamedNode for an IRI (a DG term or any string); the same IRI may give
+    another, equal, object once it has left the cache: compare terms with ==, not ``is``."""
     return ox.NamedNode(str(iri))
 
 

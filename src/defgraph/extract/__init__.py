@@ -43,13 +43,13 @@ from .eventfacts import (
     _event_drafts,
     _hosts_of_legs,
     _is_actor,
-    _is_dateline,
-    _is_dateline_date,
     _label,
     _merge_drafts,
     _place_key,
     _span,
     _states,
+    dateline_city,
+    dateline_date,
 )
 from .events import EventDraft
 from .holders import post_holder
@@ -369,14 +369,13 @@ def _place_of_dateline(ctx: _Context, drafts: list[EventDraft], remote: frozense
     to China"), an exercise or a deployment (held at a range, a base or at sea, not where the
     report is filed: "SEOUL, June 27 (Yonhap) -- ... began the Freedom Edge exercise"), nor a
     plan, a call or one told apart from any day."""
-    head = rules().window("dateline_chars")
-    filed = next((p for p in ctx.places if p.kind == "city" and p.iso3 and p.start < head
-                  and _is_dateline(ctx.text, p)), None)
+    filed = dateline_city(ctx, before=rules().window("dateline_chars"))
     if filed is None:
         return
     # a dateline that names its day tells of that day's events only ("Prague, Sept 18 (CTK) -
     # ... received ... on Wednesday ... with whom he held talks on Tuesday": not Tuesday's)
-    day = next((dm.date for dm in ctx.dates if _is_dateline_date(ctx.text, dm) and dm.start > filed.start), None)
+    dated = dateline_date(ctx, after=filed.start)
+    day = dated.date if dated is not None else None
     elsewhere = rules().classes_with("host_is_party") | rules().classes_with("needs_partner") | remote
     for d in drafts:
         if d.place is None and d.date is not None and not d.planned and not d.tentative and not d.virtual \
@@ -483,7 +482,7 @@ def _home_official_as_party(ctx: _Context, d: EventDraft) -> None:
     (not one guessed from the text of a newspaper)."""
     if not ctx.home or d.side or d.headline or ctx.home in {r.key for r in d.participants if r.kind == "country"}:
         return
-    if publisher_country(ctx.st) != ctx.home:
+    if ctx.told_home != ctx.home:
         return  # (a state guessed from the text, not told by the publisher: no one's own official)
     s = d.sentence
     if not s.start <= d.trigger.start <= s.end or \

@@ -23,7 +23,7 @@ from .holders import apply_holders, office_kind
 from .lexicon import OrgMention, find_organisations
 from .money import Money, find_money
 from .persons import PersonHit, find_persons, yield_shared_titles, yield_shared_titles_to_lead
-from .places import PlaceMention, _label, city_in, find_places, group_matches
+from .places import PlaceMention, city_in, city_mention, find_places, group_matches
 from .spans import SpanIndex, span_index
 from .text import Sentence, may_match, sentences
 
@@ -121,6 +121,7 @@ class _Context:
     sentences: list[Sentence]
     place_spans: list[tuple[int, int]] = field(default_factory=list)
     groups: list[GroupMention] = field(default_factory=list)
+    told_home: str | None = None  # the state the publisher names (publisher_country), once a statement
     _indexes: dict[int, SpanIndex] = field(default_factory=dict)
 
     def index(self, items: list) -> SpanIndex:
@@ -224,7 +225,8 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     if surnames:
         # "the Prime Minister, Luís Montenegro": a state's name as a person's surname is no state
         countries = [c for c in countries if (c.start, c.end) not in surnames]
-    home = home_hint or publisher_country(st) or _dateline_country(text, places) or \
+    told_home = publisher_country(st)
+    home = home_hint or told_home or _dateline_country(text, places) or \
         (None if _international_publisher(st) else
          _dominant_country(text, countries) or _places_country(countries, places))
     places = _places_in_named_states(text, places, countries, home)
@@ -251,7 +253,7 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
         st=st, text=text, ref=st.issued, home=home, countries=countries, orgs=orgs,
         persons=persons, places=places, dates=find_dates(text, st.issued), money=find_money(text),
         sentences=spans, place_spans=[(p.start, p.end) for p in places],
-        groups=find_groups(text, st.issued),
+        groups=find_groups(text, st.issued), told_home=told_home,
     )
 
 
@@ -270,8 +272,7 @@ def _places_in_named_states(text: str, places: list[PlaceMention], countries: li
                 and capital_of(p.name) is None:  # (a capital is the one meant: "Georgetown", "Monrovia")
             there = [c for c in (city_in(written, iso3) for iso3 in sorted(named)) if c is not None]
             if len(there) == 1:
-                p = PlaceMention(p.start, p.end, _label(there[0].name, written), "city", there[0].iso3,
-                                 there[0].geonames_id)
+                p = city_mention(p.start, p.end, there[0], written)
         out.append(p)
     return out
 

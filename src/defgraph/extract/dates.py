@@ -21,6 +21,7 @@ _D2 = r"(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?"
 _Y = r"(?:,?\s+(?P<y>(?:19|20)\d\d))"
 _DASH = r"\s*(?:-|–|—|to|until|and)\s*"
 _WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+_WEEKDAY_NAMES = "|".join(_WEEKDAYS)  # for patterns: monday|tuesday|...|sunday
 
 _PATTERNS = [
     # 12-14 June 2025, 12 to 14 June, 30 May - 2 June 2025
@@ -50,7 +51,7 @@ def _relative(r: Rules) -> re.Pattern[str]:
         r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|tomorrow|yesterday|last night|"
         r"last weekend|this weekend|next weekend|last week|next week|last month|next month|earlier (?:this|in the) week|"
         r"later this (?:year|month|week)|later in the year|"
-        r"(?:on |last |this |next |from |until |" + bare_weekday_after + r")(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+        r"(?:on |last |this |next |from |until |" + bare_weekday_after + r")(?P<wd>" + _WEEKDAY_NAMES + r"))\b",
         re.I,
     )
 
@@ -71,7 +72,7 @@ _DIGITS = re.compile(r"\d+")
 # more than the patterns themselves)
 _MONTH_WORD = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
 _RELATIVE_WORD = re.compile(r"today|tonight|tomorrow|yesterday|night|morning|afternoon|evening|week|month|year|"
-                            r"monday|tuesday|wednesday|thursday|friday|saturday|sunday")
+                            + _WEEKDAY_NAMES)
 # the only characters whose lower case is not what a case-blind pattern matches them to (ſ and ı
 # match s and i; İ lowers to two characters): a text with one is scanned at every position
 _UNLIKE_LOWER = ("\u017f", "\u0131", "\u0130")
@@ -285,8 +286,9 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
                     continue
             out.append(DateMention(m.start(), m.end(), m.group(0), d, None, True, vague))
         alone = rules().cues["day_of_month_after"]
+        on_the_before = rules().window("on_the_before_nth")
         for p in starts.digits():
-            on_the = _ON_THE_BEFORE.search(text, max(0, p - 12), p)
+            on_the = _ON_THE_BEFORE.search(text, max(0, p - on_the_before), p)
             nth = _NTH.match(text, p) if on_the is not None else None
             if on_the is None or nth is None or not alone.match(text, nth.end()) \
                     or not free(on_the.start(), nth.end()):
@@ -311,7 +313,7 @@ def _nth_of_month(dom: int, ref: date, future: bool) -> date | None:
     or after it in a plan (a month too short for the day is passed over)."""
     step = 1 if future else -1
     y, m = ref.year, ref.month
-    for _ in range(3):
+    for _ in range(rules().window("nth_of_month_months")):
         d = _mk(y, m, dom)
         if d is not None and ((d >= ref) if future else (d <= ref)):
             return d
@@ -323,9 +325,9 @@ def _nth_of_month(dom: int, ref: date, future: bool) -> date | None:
     return None
 
 
-_WEEKDAY_UNTIL = re.compile(r"\s+(?:to|until|till|through)\s+(?P<wd2>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+_WEEKDAY_UNTIL = re.compile(r"\s+(?:to|until|till|through)\s+(?P<wd2>" + _WEEKDAY_NAMES + r")\b",
                             re.I)
-_WEEKDAY_AND = re.compile(r"\s+and\s+(?:on\s+)?(?P<wd2>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b(?![,\s]+(?:the\s+)?\d)",
+_WEEKDAY_AND = re.compile(r"\s+and\s+(?:on\s+)?(?P<wd2>" + _WEEKDAY_NAMES + r")\b(?![,\s]+(?:the\s+)?\d)",
                           re.I)
 # what may stand between a weekday and the date it names ("Thursday, 19 December", "Thursday
 # the 8th", "Thursday (7/3/2024)"), or a day of the month in parentheses ("Tuesday (21)")
@@ -365,7 +367,7 @@ def resolve_relative(expr: str, ref: date, *, future: bool = False) -> tuple[dat
     if e == "last week":
         return ref - timedelta(days=7), True
     if e in ("earlier this week", "earlier in the week"):
-        return ref - timedelta(days=min(ref.weekday(), 3) or 1), True
+        return ref - timedelta(days=min(ref.weekday(), rules().window("earlier_this_week_days")) or 1), True
     if e == "next week":
         return ref + timedelta(days=7), True
     if e.startswith("later"):

@@ -32,7 +32,7 @@ from .countries import (
 )
 from .dates import DateMention, resolve_relative
 from .lexicon import OrgMention
-from .places import PlaceMention
+from .places import PlaceMention, city_mention
 from .text import Sentence, may_match, number_value
 
 
@@ -191,7 +191,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     margins, future_cue, summary = R.cues["margins"], R.cues["future"], R.cues["summary"]
     # a report filed "KUALA LUMPUR, July 8 (Bernama) --" and issued a day later: its "today",
     # "on Wednesday" and undated events are of the dateline's day
-    filed = next((d for d in ctx.dates if d.start < R.window("dateline_date_chars") and _is_dateline_date(ctx.text, d)), None)
+    filed = dateline_date(ctx, before=R.window("dateline_date_chars"))
     day0 = filed.date if filed is not None and ctx.ref is not None and 0 <= (ctx.ref - filed.date).days <= 3 \
         else ctx.ref
     for s, carry, ahead in _segments(ctx):
@@ -538,7 +538,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if t.type in host_party and in_country is not None and in_country.match(ctx.text, t.end):
                 # "The Chancellor arrived in the country earlier today" (a report filed "DOHA --"):
                 # the state of the dateline's city is the host
-                filed_at = next((p for p in ctx.places if p.kind == "city" and p.iso3 and _is_dateline(ctx.text, p)), None)
+                filed_at = dateline_city(ctx)
                 if filed_at is not None:
                     _add(d.participants, ActorRef("country", str(filed_at.iso3)))
             ds = [_retense(x, day0, future) for x in ds]
@@ -805,9 +805,10 @@ def _also_on_margins(drafts: list[ev_rules.EventDraft], s: Sentence, t: ev_rules
 def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: date, days: int) -> bool:
     """The trigger's own clause names a day or month long before the statement ("which was
     signed in Paris in December 1995", "the treaty they signed in 2019"): an earlier event told
-    as background, not one reported. A month told alone, with no day, is background as soon as it
-    has ended (window month_alone_days: "signed the frigate agreement in January", told on 20
-    February; docs/annotation.md 2, an event told only by its month is left out)."""
+    as background, not one reported: a day more than window background_days before; a month or a
+    year told alone, with no day, as soon as it has ended (window month_alone_days: "signed the
+    frigate agreement in January", told on 20 February; docs/annotation.md 2, an event told only by
+    its month is left out)."""
     rel = t.end - s.start
     alone = rules().window("month_alone_days")
     brk = rules().cues["clause_break_after_trigger"].search(s.text, rel)
@@ -821,15 +822,9 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
             last = d.end_date or d.date
             if (day0 - last).days > days:
                 return True
-    # a month or a year alone ("in December 1995", "in 2019"), which find_dates does not give
-    for m in _MONTH_YEAR.finditer(s.text, rel, hi - s.start):
-        year = int(m.group("y"))
-        month = _MONTH_NUMBER.get((m.group("mon") or "")[:3].lower(), 12)
-        last_day = date(year, month, 28)
-        if (day0 - last_day).days > alone:
-            return True
-    # the clause's own words before the trigger count too ("and in October the Minister signed"),
-    # and so does a month that opens the sentence ("In February, the Minister visited Ankara")
+    # a month or a year alone ("in December 1995", "in 2019"), which find_dates does not give,
+    # in the trigger's clause, after it or before it ("and in October the Minister signed"),
+    # or in a month that opens the sentence ("In February, the Minister visited Ankara")
     breaks = list(rules().cues["clause_break_after_trigger"].finditer(s.text, 0, t.start - s.start))
     lo = breaks[-1].end() if breaks else 0
     spans = [(lo, hi - s.start)]
@@ -842,15 +837,13 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
     for a, b in spans:
         if _BACKGROUND_TIME.search(s.text, a, b):
             return True  # "the exercise in Bali last year", "when I travelled to Kyiv last month"
-        for m in _MONTH_ALONE.finditer(s.text, a, b):
-            month = _MONTH_NUMBER[m.group("mon")[:3].lower()]
-            year = int(m.group("y")) if m.group("y") else (day0.year if month <= day0.month else day0.year - 1)
+        for m in _MONTH_OR_YEAR.finditer(s.text, a, b):
+            # "Malabar began in 1992 as a bilateral exercise between India and the United States":
+            # a year alone ends with its December; a month with no year is the last one so named
+            month = _MONTH_NUMBER[m.group("mon")[:3].lower()] if m.group("mon") else 12
+            told = m.group("y") or m.group("year")
+            year = int(told) if told else (day0.year if month <= day0.month else day0.year - 1)
             if (day0 - date(year, month, 28)).days > alone:
-                return True
-        for m in _MONTH_YEAR.finditer(s.text, a, b):
-            # "Malabar began in 1992 as a bilateral exercise between India and the United States"
-            month = _MONTH_NUMBER.get((m.group("mon") or "")[:3].lower(), 12)
-            if (day0 - date(int(m.group("y")), month, 28)).days > days:
                 return True
     return False
 
@@ -859,16 +852,16 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
 _BACKGROUND_TIME = re.compile(r"\b(?:last|previous)\s+(?:year|month)\b|\bearlier\s+this\s+year\b|\ba\s+year\s+(?:earlier|before)\b",
                               re.I)
 _MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
-# a month named alone (no day before or after it) after "in", in a clause
-_MONTH_ALONE = re.compile(r"\b[Ii]n\s+(?:early\s+|mid-|late\s+)?(?P<mon>" + _MONTHS + r")(?:\s+(?P<y>(?:19|20)\d\d))?\b(?!\s+\d)")
+# a month (with or without its year) or a year named alone, no day before or after it, after
+# "in", in a clause: "in January", "in early March 2019", "in 2019", "in mid-2019"
+_MONTH_OR_YEAR = re.compile(r"\b[Ii]n\s+(?:early\s+|mid-|late\s+)?(?:(?P<mon>" + _MONTHS
+                            + r")(?:\s+(?P<y>(?:19|20)\d\d))?|(?P<year>(?:19|20)\d\d))\b(?!\s+\d)")
 _OPENING_MONTH = re.compile(r"\W*(?:[Ii]n|[Dd]uring|[Ss]ince)\s+(?:early\s+|mid-|late\s+)?(?P<mon>" + _MONTHS +
                             r")(?:\s+(?P<y>(?:19|20)\d\d))?\s*,")
 
 
 _MONTH_NUMBER = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                                               "nov", "dec"), start=1)}
-_MONTH_YEAR = re.compile(r"\bin\s+(?:(?P<mon>January|February|March|April|May|June|July|August|September|October|"
-                         r"November|December)\s+)?(?P<y>(?:19|20)\d\d)\b")
 
 
 @per_rules
@@ -1091,6 +1084,20 @@ def _is_dateline_date(text: str, d: DateMention) -> bool:
         bool(_DATELINE_TAIL.match(text, d.end, d.end + rules().window("dateline_tail_after")))
 
 
+def dateline_date(ctx: _Context, *, before: int | None = None, after: int = -1) -> DateMention | None:
+    """The first date of a report's dateline (_is_dateline_date) that starts after ``after`` and
+    before ``before`` (None: anywhere)."""
+    return next((d for d in ctx.dates if after < d.start and (before is None or d.start < before)
+                 and _is_dateline_date(ctx.text, d)), None)
+
+
+def dateline_city(ctx: _Context, *, before: int | None = None) -> PlaceMention | None:
+    """The first city of a known state that opens a report's dateline (_is_dateline), starting
+    before ``before`` (None: anywhere): where the report was filed."""
+    return next((p for p in ctx.places if p.kind == "city" and p.iso3
+                 and (before is None or p.start < before) and _is_dateline(ctx.text, p)), None)
+
+
 def _is_dateline(text: str, p: PlaceMention) -> bool:
     """A city that opens a line as a report's dateline ("SEOUL, Aug. 21 (Yonhap) --")."""
     line_start = text.rfind("\n", 0, p.start) + 1
@@ -1193,7 +1200,7 @@ def _venue_city(venue: PlaceMention, ctx: _Context) -> PlaceMention | None:
     if named_after and city.iso3 not in {c.iso3 for c in ctx.countries} | \
             {p.country for p in ctx.persons if p.country} | {ctx.home}:
         return None  # "received at Belém Palace" in Lisbon: no town Belém of Brazil, a state the text never names
-    return PlaceMention(venue.start, venue.end, city.name, "city", city.iso3, city.geonames_id)
+    return city_mention(venue.start, venue.end, city)
 
 
 def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | None,
@@ -2313,7 +2320,7 @@ def _label(d: ev_rules.EventDraft, ctx: _Context, persons: dict[str, Person],
 
 # searched in sentences and windows: behind a lookahead of their first characters
 # (rules.quick_start), not tried at every position
-(_SEPARATE, _BACKGROUND_TIME, _MONTH_YEAR) = map(quick_start, (_SEPARATE, _BACKGROUND_TIME, _MONTH_YEAR))
+(_SEPARATE, _BACKGROUND_TIME, _MONTH_OR_YEAR) = map(quick_start, (_SEPARATE, _BACKGROUND_TIME, _MONTH_OR_YEAR))
 
 
 def _hosts_of_legs(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:

@@ -54,13 +54,23 @@ class _Tables:
     equivalent_before: re.Pattern[str]  # "equivalent to about": an amount restated
 
 
+def _units(r: Rules) -> dict[str, int]:
+    """The numbers in words below a hundred an amount in words is made of, with their values:
+    cue number_word's one-word numbers ("a dozen" is no word of a number read word by word,
+    _spelled_value) and cue spelled_unit's ("one")."""
+    counts = r.cue_values["number_word"]
+    units = {w.lower(): counts[w.lower()] for w in r.cue_words["number_word"] if len(w.split()) == 1}
+    return {**units, **{w.lower(): r.cue_values["spelled_unit"][w.lower()] for w in r.cue_words["spelled_unit"]}}
+
+
 @per_rules
 def _tables(r: Rules) -> _Tables:
+    units = _units(r)
     sym_re, code_re, word_re = trie_pattern(list(r.currency_signs)), trie_pattern(_CODES), trie_pattern(list(r.currency_words))
     scales = "|".join(map(re.escape, r.scales))
     spelled = "|".join(map(re.escape, r.spelled_scales))
     qual = r"(?P<qual>" + r.cue_texts["amount_qualifier"] + r"\s+)?"
-    unit_re = trie_pattern(list(r.cue_words["spelled_unit"]))  # the numbers in words below a hundred
+    unit_re = trie_pattern(list(units))  # the numbers in words below a hundred
     money = re.compile(
         rf"{qual}(?:"
         rf"(?P<sym>{sym_re})\s?{_num(1)}{_scale(1, scales)}"  # £450M, $2.5 billion, US$ 3bn
@@ -87,7 +97,7 @@ def _tables(r: Rules) -> _Tables:
                             r"(?P<cur>" + "|".join(map(re.escape, r.currency_singular)) + r")\b", re.I)
     # (searched in sentences and windows: behind a lookahead of their first characters,
     # rules.quick_start, not tried at every position)
-    return _Tables({**r.cue_values["spelled_unit"], **_ARTICLE_ONE}, dict(r.currency_signs), frozenset(r.generic_signs), dict(r.currency_words),
+    return _Tables({**units, **_ARTICLE_ONE}, dict(r.currency_signs), frozenset(r.generic_signs), dict(r.currency_words),
                    dict(r.currency_singular), dict(r.scales), quick_start(money), quick_start(spelled_money),
                    quick_start(re.compile(r"\b(?:" + spelled + r")\b", re.I)), sign_before, currency_after,
                    hyphenated, r.cues["conversion_gap"], r.cues["equivalent_before"])

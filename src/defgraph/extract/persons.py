@@ -95,6 +95,9 @@ def _rank_before(r: Rules) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{ranks})\.?[ \t]+$")
 
 
+_COUNTERPART = "counterpart"  # the noun that introduces one as someone's counterpart
+
+
 @dataclass
 class PersonHit:
     name: str
@@ -109,12 +112,15 @@ class PersonHit:
     state_confidence: float | None = None  # set when the state could not be told among candidates
     state_method: str | None = None  # the rule (windows.yaml) that gave a state the text does not state
     counterpart: bool = False  # introduced as someone's counterpart: of the other side
-    # the noun that introduced the person as a counterpart ("his Polish counterpart X"): the
-    # role told of one named with no office anywhere
-    counterpart_title: str | None = None
     title_state: bool = False  # the state was given by a national title alone
     surname_state: tuple[int, int] | None = None  # a state's name written as the surname ("Luís Montenegro")
     post_state: bool = False  # the state of an office named elsewhere without a name (a guess)
+
+    @property
+    def counterpart_title(self) -> str | None:
+        """The noun that introduced the person as a counterpart ("his Polish counterpart X"):
+        the role told of one named with no office anywhere."""
+        return _COUNTERPART if self.counterpart else None
 
     def state_by(self, rule: str, at_most: float | None = None) -> None:
         """The state (set by the caller) was inferred by `rule`, with that rule's confidence, or
@@ -527,9 +533,8 @@ def find_persons(
 
     # "his Polish counterpart, Władysław Kosiniak-Kamysz" / "her Canadian counterpart Bill Blair" /
     # "his Polish counterpart, Deputy Prime Minister and Minister of National Defence W. K-K"
-    for m in re.finditer(r"\b(?:his|her|their|its)\s+(?:(?P<adj>(?:[\w’'.-]+\s+){0,3}?))(?P<noun>counterpart)s?,?\s+", text):
+    for m in re.finditer(r"\b(?:his|her|their|its)\s+(?:(?P<adj>(?:[\w’'.-]+\s+){0,3}?))" + _COUNTERPART + r"s?,?\s+", text):
         pos = m.end()
-        noun = m.group("noun")
         role_chain: str | None = None
         while True:
             rm = role_re().match(text, pos)
@@ -557,9 +562,8 @@ def find_persons(
         if trimmed2 and _valid_name(*trimmed2):
             country = adj_states[0]
             hits.append(PersonHit(trimmed2[0], slug(trimmed2[0]), trimmed2[1], trimmed2[2], role_chain,
-                                  adj_states[1], counterpart=True, counterpart_title=noun))
-        hits.append(PersonHit(name, slug(name), m.start(), e, role_chain, country, counterpart=True,
-                              counterpart_title=noun))
+                                  adj_states[1], counterpart=True))
+        hits.append(PersonHit(name, slug(name), m.start(), e, role_chain, country, counterpart=True))
 
     # "The defence ministers of Bolivia and Peru, Edmundo Novillo and Walter Astudillo": each
     # holder of the state named in the same place, in turn
@@ -1023,7 +1027,6 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
             continue
         target.mentions.append((h.start, h.end))
         target.counterpart = target.counterpart or h.counterpart
-        target.counterpart_title = target.counterpart_title or h.counterpart_title
         if target.role is None or (h.role and _styled(target.role) and not _styled(h.role)):
             target.role = h.role  # an office named elsewhere says more than a rank or a style
         target.country = target.country or h.country

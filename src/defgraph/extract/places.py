@@ -164,6 +164,13 @@ class PlaceMention:
     geonames_id: int | None
 
 
+def city_mention(start: int, end: int, city: City, written: str | None = None) -> PlaceMention:
+    """A city of the gazetteer named at start..end: labelled as ``written`` there when the
+    gazetteer knows it by another form (_label), by the gazetteer's name when None."""
+    return PlaceMention(start, end, city.name if written is None else _label(city.name, written),
+                        "city", city.iso3, city.geonames_id)
+
+
 def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
     from .spans import Occupied
 
@@ -187,8 +194,7 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             return  # "Kananaskis, Alta.": the province of the town before, no town of its own
         city = lookup_city(cand)
         if city:
-            add(PlaceMention(c.start("name"), c.start("name") + len(cand), _label(city.name, cand), "city", city.iso3,
-                             city.geonames_id))
+            add(city_mention(c.start("name"), c.start("name") + len(cand), city, cand))
 
     for m in [m for p in (rules().standalone_venue_re, _venue_re()) if may_match(p, text) for m in p.finditer(text)]:
         name = m.group("name") if "name" in m.groupdict() and m.group("name") else m.group(0)
@@ -236,7 +242,7 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
                     if iso3 and iso3 != city.iso3:
                         city = city_in(cand, iso3) or city  # "Victoria, Seychelles", not Hong Kong's
                 s = m.start("name")
-                add(PlaceMention(s, s + len(cand), _label(city.name, cand), "city", city.iso3, city.geonames_id))
+                add(city_mention(s, s + len(cand), city, cand))
                 break
         else:
             city_after_comma(m.end("name"))
@@ -246,8 +252,7 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
         if city is not None and not re.search(r"[A-Z][\w'’-]+[ \t]+" + re.escape(name) + r"\b", text):
             # (a name written elsewhere after another capitalised word is a surname: "Foreign
             # Minister Yoko Kamikawa ... Kamikawa will host", no town Kamikawa)
-            add(PlaceMention(m.start("name"), m.end("name"), _label(city.name, name), "city", city.iso3,
-                             city.geonames_id))
+            add(city_mention(m.start("name"), m.end("name"), city, name))
     if dateline:
         # the dateline opens the first lines of a report ("Hanoi (VNA) –", "New Delhi, February 21")
         meta_key = rules().cues["meta_line_key"]
@@ -257,7 +262,6 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             cand = m.group("name").strip().title()
             city = lookup_city(cand)
             if city:
-                add(PlaceMention(m.start("name"), m.end("name"), _label(city.name, cand), "city", city.iso3,
-                                 city.geonames_id))
+                add(city_mention(m.start("name"), m.end("name"), city, cand))
     out.sort(key=lambda p: p.start)
     return out

@@ -79,7 +79,7 @@ CUES_READ = {
 
 # cues the extractor reads word by word: they must give `words`, not a pattern
 CUES_AS_WORDS = frozenset({"bare_weekday_verb", "capitalised_function_word", "determiner_before_name",
-                           "initials_as_adjective", "spelled_unit"})
+                           "initials_as_adjective", "spelled_unit", "number_word"})
 
 
 class RulesError(ValueError):

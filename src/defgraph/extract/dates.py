@@ -36,6 +36,9 @@ _PATTERNS = [
     re.compile(r"\b(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b"),
     # 10/04/2025 (day first, as in the digests of European ministries)
     re.compile(r"\b(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)/(?P<sy>(?:19|20)\d\d)\b"),
+    # 26.mar.2024 / 27.mar (day, month's abbreviation and year joined by dots, the style of
+    # Brazilian news sites: "on Tuesday (26.mar.2024)", batch zz)
+    re.compile(rf"\b{_D}\.{_MON}(?P<y>(?:19|20)\d\d)?\b", re.I),
 ]
 
 
@@ -138,6 +141,7 @@ _STARTS = (
     lambda s: s.with_words_before(s.months(), "from", "between"),
     _Starts.digits,
     _Starts.months,
+    _Starts.digits,
     _Starts.digits,
     _Starts.digits,
 )
@@ -328,8 +332,9 @@ _WEEKDAY_UNTIL = re.compile(r"\s+(?:to|until|till|through)\s+(?P<wd2>monday|tues
 _WEEKDAY_AND = re.compile(r"\s+and\s+(?:on\s+)?(?P<wd2>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b(?![,\s]+(?:the\s+)?\d)",
                           re.I)
 # what may stand between a weekday and the date it names ("Thursday, 19 December", "Thursday
-# the 8th", "Thursday (7/3/2024)"), or a day of the month in parentheses ("Tuesday (21)")
-_WEEKDAY_THEN = re.compile(r",?[ \t]*(?:the[ \t]+|\((?=[0-3]?\d/)|\((?P<dom>[0-3]?\d)\))?")
+# the 8th", "Thursday (7/3/2024)", "Tuesday (26.mar.2024)"), or a day of the month in
+# parentheses ("Tuesday (21)")
+_WEEKDAY_THEN = re.compile(r",?[ \t]*(?:the[ \t]+|\((?=[0-3]?\d(?:/|\.[A-Za-z]))|\((?P<dom>[0-3]?\d)\))?")
 
 
 def _day_of_month(dom: int, weekday: int, ref: date, future: bool) -> date | None:

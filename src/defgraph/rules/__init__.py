@@ -37,7 +37,8 @@ ENV = "DEFGRAPH_RULES"
 CUE_KEYS = frozenset({"pattern", "words", "note", "ignore_case", "values"})
 CUE_GROUPS = {"office_of_state": 1, "nth_day_of": 1, "plural_count_before": 1,
               "plural_office_after": 1, "counted_members": 1}
-CUE_VALUES = frozenset({"nth_day_of", "plural_count_before", "counted_members", "spelled_unit", "number_word"})
+CUE_VALUES = frozenset({"nth_day_of", "plural_count_before", "counted_members", "spelled_unit", "number_word",
+                        "the_counted_parties"})
 # Cues the extractor reads with no fallback, checked once every file is loaded (a missing one is
 # refused at start, not met as a KeyError in the middle of a statement), with the file that holds
 # each. (Older cues read by name are not listed yet.)
@@ -75,7 +76,7 @@ CUES_READ = {
         "pledge_negation_before", "pledge_unsure_before", "forces_name_after", "first_person_plural",
         "thing_after_adjective", "side_after_adjective"), "pledges.yaml"),
     **dict.fromkeys(("amount_qualifier", "conversion_gap", "equivalent_before", "spelled_unit"), "money.yaml"),
-    **dict.fromkeys(("helped_before", "day_of_month_after", "surname_short_title"), "cues.yaml")}
+    **dict.fromkeys(("helped_before", "day_of_month_after", "surname_short_title", "the_counted_parties"), "cues.yaml")}
 
 # cues the extractor reads word by word: they must give `words`, not a pattern
 CUES_AS_WORDS = frozenset({"bare_weekday_verb", "capitalised_function_word", "determiner_before_name",

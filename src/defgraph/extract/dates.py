@@ -288,6 +288,18 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
                                            d + timedelta(days=ahead), True, vague))
                     continue
             out.append(DateMention(m.start(), m.end(), m.group(0), d, None, True, vague))
+        for m in _PART_OF_MONTH.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            # "at the beginning of December", "in mid-June": a part of a month, no day (vague)
+            mon = _month(m.group("mon"))
+            y = int(m.group("y")) if m.group("y") else _infer_year(mon, 1, ref, future)
+            part = (m.group("part") or m.group("part2")).lower()
+            day = 1 if part in ("beginning", "start", "early") else (15 if part == "mid" else 25)
+            on = _mk(y, mon, day) if y is not None else None
+            if on is not None:
+                taken.add(m.start(), m.end())
+                out.append(DateMention(m.start(), m.end(), m.group(0), on, None, True, True))
         alone = rules().cues["day_of_month_after"]
         for p in starts.digits():
             on_the = _ON_THE_BEFORE.search(text, max(0, p - 12), p)
@@ -306,6 +318,12 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
 
 
 _ON_THE_BEFORE = re.compile(r"\bon\s+the\s+$", re.I)
+# a part of a month without a day ("at the beginning of December", "in early June", "mid-March",
+# "at the end of May"): a vague date, which dates no event of its own (batch zz)
+_PART_OF_MONTH = re.compile(
+    r"\b(?:(?:at|by|towards?)\s+the\s+(?P<part>beginning|start|end)\s+of|(?:in\s+)?(?P<part2>early|mid|late)[-\s])\s*"
+    r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    r"(?:,?\s+(?P<y>(?:19|20)\d\d))?")
 _NTH = re.compile(r"(?P<dom>[0-3]?\d)(?:st|nd|rd|th)\b", re.I)
 _ON_THE_NTH = re.compile(r"on\s+the\s+(?P<dom>[0-3]?\d)(?:st|nd|rd|th)", re.I)
 

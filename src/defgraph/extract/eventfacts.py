@@ -1696,10 +1696,11 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                     and not _multilateral(d):
                 continue  # "met the Chinese ambassador ... On the same day, he also received the Thai attaché"
                 # ("spoke with A ... In the afternoon, he also spoke by telephone with B": two calls)
-            if m.type == "AgreementSigning" and not _same_sides(m, d) and d.date_explicit and not d.tentative \
-                    and not d.headline and not d.reference and not _multilateral(m) and not _multilateral(d):
+            if m.type == "AgreementSigning" and not _same_sides(m, d) and (d.date_explicit or d.reference) \
+                    and not d.tentative and not d.headline and not _multilateral(m) and not _multilateral(d):
                 continue  # "signed a security agreement with Belgium ... On Monday in Madrid, he and Spain's
                 # prime minister signed a similar agreement": a signing of other sides told with its own day
+                # (or with a vague one: "Sweden signed a corresponding agreement at the beginning of December")
             if m.type == "Meeting" and d.person_states and not d.headline and not d.tentative and not d.reference \
                     and len(_states(m)) >= 2 and not d.person_states & _states(m) \
                     and not _multilateral(m) and not _multilateral(d):

@@ -486,6 +486,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     for r in group.participants:
                         if r.kind == "country":
                             _add(d.participants, r)
+            if len(_states(d)) < 2 and R.cues["first_person_plural"].search(s.text):
+                # "We, the Ministers of Defence of A, B and C, meeting in Riga ... Have today signed an
+                # agreement ... among our three states": a joint statement's authors
+                opening = next((x for x in ctx.sentences if x.start < s.start
+                                and R.cues["joint_authors_opens"].match(x.text)), None)
+                authors = list(dict.fromkeys(c.iso3 for c in ctx.within(ctx.countries, opening))) \
+                    if opening is not None else []
+                if len(authors) >= 2:
+                    for iso3 in authors:
+                        _add(d.participants, ActorRef("country", iso3))
             d.count = None if host_span else ev_rules.participant_count(s.text)
             d.side = host_span is not None or _also_on_margins(drafts, s, t)
             back_at = background.start() if background is not None and (

@@ -313,6 +313,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if not future and d.headline and (re.match(r"to\s", t.word, re.I) or
                                               re.search(r"\bto\s+$", s.text[:t.start - s.start])):
                 future = True  # a headline's infinitive: "Deputy Prime Minister to travel to Japan"
+            if not future and d.headline and R.cues["headline_present_verb"].match(t.word.split()[0].lower()) \
+                    and any(x.relative and x.text.lower().split()[0] == "on" for x in ds):
+                future = True  # "Macron arrives in Brazil on Tuesday for 3-day visit": a preview's headline
             gather_from = R.cues.get("present_gathering_from")
             if not future and gather_from is not None and any(x.relative for x in ds) and gather_from.search(s.text):
                 future = True  # "NATO leaders gather in The Hague from Tuesday": a preview in the present

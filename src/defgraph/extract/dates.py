@@ -293,10 +293,10 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
                 continue
             # "at the beginning of December", "in mid-June": a part of a month, no day (vague)
             mon = _month(m.group("mon"))
-            y = int(m.group("y")) if m.group("y") else _infer_year(mon, 1, ref, future)
+            year = int(m.group("y")) if m.group("y") else _infer_year(mon, 1, ref, future)
             part = (m.group("part") or m.group("part2")).lower()
             day = 1 if part in ("beginning", "start", "early") else (15 if part == "mid" else 25)
-            on = _mk(y, mon, day) if y is not None else None
+            on = _mk(year, mon, day) if year is not None else None
             if on is not None:
                 taken.add(m.start(), m.end())
                 out.append(DateMention(m.start(), m.end(), m.group(0), on, None, True, True))

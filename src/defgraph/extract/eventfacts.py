@@ -478,11 +478,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     for r in group.participants:
                         if r.kind == "country":
                             _add(d.participants, r)
-            counted = R.cues["the_counted_parties"].search(s.text, 0, t.start - s.start) if len(_states(d)) < 2 else None
-            if counted is not None:
+            counted_by = R.cues["the_counted_parties"].search(s.text, 0, t.start - s.start) if len(_states(d)) < 2 else None
+            if counted_by is not None:
                 # "At the end of the proceedings, the three Heads of State signed the treaty": the
                 # states of the last meeting told before, where it has that many
-                want = R.cue_values["the_counted_parties"].get(counted.group(1).lower())
+                want = R.cue_values["the_counted_parties"].get(counted_by.group(1).lower())
                 group = next((x for x in reversed(drafts) if x.sentence.start < s.start and x.type == "Meeting"
                               and len(_states(x)) >= 3), None)
                 if group is not None and len(_states(group)) == want:

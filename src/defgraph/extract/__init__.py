@@ -337,8 +337,10 @@ def _place_of_kin(drafts: list[EventDraft], remote: frozenset[str]) -> None:
     around = timedelta(days=rules().window("sidelines_days_around"))
     for d in drafts:
         if d.place is not None or d.date is None or d.type in remote or d.virtual or d.tentative or \
-                any(r.kind == "organisation" for r in d.participants):
-            continue  # (a body's meeting is not where a talk of two of its members later was)
+                (d.type != "AgreementSigning" and any(r.kind == "organisation" for r in d.participants)):
+            continue  # (a body's meeting is not where a talk of two of its members later was; a
+            # signing that names a body is still signed where its states met: "Have today signed an
+            # agreement ... in coordination with our NATO Allies", after "meeting in Riga")
         own = _states(d)
         last = d.end_date or d.date
         cities: dict[str, PlaceMention] = {}

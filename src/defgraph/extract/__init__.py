@@ -175,7 +175,8 @@ _INITIAL = re.compile(r"^(?-i:[A-Z])\.?$")
 def _holders_named_in_text(ex: Extraction) -> None:
     """"the United States Secretary of Defense, Lloyd J. Austin III": the office's known holder
     (rules/people.yaml, "Lloyd Austin") is the person the text names with a middle initial or a
-    generational suffix (phrasing.yaml generational_suffix), not a second person (batch zu)."""
+    generational suffix (phrasing.yaml generational_suffix), or with another tail of an Arabic
+    name (batch zz), not a second person (batch zu)."""
     suffix = rules().cues.get("generational_suffix")
 
     def core(name: str) -> tuple[str, ...]:
@@ -183,11 +184,20 @@ def _holders_named_in_text(ex: Extraction) -> None:
                  and not (suffix is not None and suffix.fullmatch(w.rstrip(".")))]
         return (words[0].lower(), words[-1].lower()) if len(words) >= 2 else tuple(w.lower() for w in words)
 
+    from .holders import fold_name
+    patronymic = rules().cues["patronymic_name_head"]
+
+    def head(name: str) -> str | None:
+        # ("Faisal bin Farhan bin Abdullah", the holder "Faisal bin Farhan Al Saud": cue patronymic_name_head)
+        m = patronymic.match(fold_name(name))
+        return m.group(0) if m else None
+
     for post in ex.posts.values():
         h = post.holder
         if h is None or h.key in ex.persons:
             continue
-        same = [q for q in ex.persons.values() if q.country == h.country and core(q.name) == core(h.name)]
+        same = [q for q in ex.persons.values() if q.country == h.country and (
+            core(q.name) == core(h.name) or head(q.name) is not None and head(q.name) == head(h.name))]
         if len(same) == 1:
             post.holder = same[0]
 
@@ -337,8 +347,10 @@ def _place_of_kin(drafts: list[EventDraft], remote: frozenset[str]) -> None:
     around = timedelta(days=rules().window("sidelines_days_around"))
     for d in drafts:
         if d.place is not None or d.date is None or d.type in remote or d.virtual or d.tentative or \
-                any(r.kind == "organisation" for r in d.participants):
-            continue  # (a body's meeting is not where a talk of two of its members later was)
+                (d.type != "AgreementSigning" and any(r.kind == "organisation" for r in d.participants)):
+            continue  # (a body's meeting is not where a talk of two of its members later was; a
+            # signing that names a body is still signed where its states met: "Have today signed an
+            # agreement ... in coordination with our NATO Allies", after "meeting in Riga")
         own = _states(d)
         last = d.end_date or d.date
         cities: dict[str, PlaceMention] = {}

@@ -243,6 +243,17 @@ def find_countries(text: str) -> list[CountryMention]:
         end = m.end()
         adjectival = _is_adjectival(form, text, end)
         out.append(CountryMention(m.start(), end, form, iso3, adjectival))
+    for noun, styled in rules().style_nouns.items():
+        if f"the {noun}" not in text:
+            continue
+        # "the Kingdom and Ukraine signed": the one state styled so that the text names otherwise
+        named = {c.iso3 for c in out} & styled
+        if len(named) != 1:
+            continue
+        iso3 = next(iter(named))
+        for m in re.finditer(rf"(?<=\bthe ){noun}\b(?!\s+of\b|[-\w])", text):
+            if not taken.overlaps(m.start(), m.end()):
+                out.append(CountryMention(m.start(), m.end(), noun, iso3, False))
     out.sort(key=lambda c: c.start)
     return out
 

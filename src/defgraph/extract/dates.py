@@ -37,6 +37,9 @@ _PATTERNS = [
     re.compile(r"\b(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b"),
     # 10/04/2025 (day first, as in the digests of European ministries)
     re.compile(r"\b(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)/(?P<sy>(?:19|20)\d\d)\b"),
+    # 26.mar.2024 / 27.mar (day, month's abbreviation and year joined by dots, the style of
+    # Brazilian news sites: "on Tuesday (26.mar.2024)", batch zz)
+    re.compile(rf"\b{_D}\.{_MON}(?P<y>(?:19|20)\d\d)?\b", re.I),
 ]
 
 
@@ -139,6 +142,7 @@ _STARTS = (
     lambda s: s.with_words_before(s.months(), "from", "between"),
     _Starts.digits,
     _Starts.months,
+    _Starts.digits,
     _Starts.digits,
     _Starts.digits,
 )
@@ -285,6 +289,18 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
                                            d + timedelta(days=ahead), True, vague))
                     continue
             out.append(DateMention(m.start(), m.end(), m.group(0), d, None, True, vague))
+        for m in _PART_OF_MONTH.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            # "at the beginning of December", "in mid-June": a part of a month, no day (vague)
+            mon = _month(m.group("mon"))
+            year = int(m.group("y")) if m.group("y") else _infer_year(mon, 1, ref, future)
+            part = (m.group("part") or m.group("part2")).lower()
+            day = 1 if part in ("beginning", "start", "early") else (15 if part == "mid" else 25)
+            on = _mk(year, mon, day) if year is not None else None
+            if on is not None:
+                taken.add(m.start(), m.end())
+                out.append(DateMention(m.start(), m.end(), m.group(0), on, None, True, True))
         alone = rules().cues["day_of_month_after"]
         on_the_before = rules().window("on_the_before_nth")
         for p in starts.digits():
@@ -304,6 +320,12 @@ def find_dates(text: str, ref: date | None = None, *, future: bool = False) -> l
 
 
 _ON_THE_BEFORE = re.compile(r"\bon\s+the\s+$", re.I)
+# a part of a month without a day ("at the beginning of December", "in early June", "mid-March",
+# "at the end of May"): a vague date, which dates no event of its own (batch zz)
+_PART_OF_MONTH = re.compile(
+    r"\b(?:(?:at|by|towards?)\s+the\s+(?P<part>beginning|start|end)\s+of|(?:in\s+)?(?P<part2>early|mid|late)[-\s])\s*"
+    r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    r"(?:,?\s+(?P<y>(?:19|20)\d\d))?")
 _NTH = re.compile(r"(?P<dom>[0-3]?\d)(?:st|nd|rd|th)\b", re.I)
 _ON_THE_NTH = re.compile(r"on\s+the\s+(?P<dom>[0-3]?\d)(?:st|nd|rd|th)", re.I)
 
@@ -330,8 +352,9 @@ _WEEKDAY_UNTIL = re.compile(r"\s+(?:to|until|till|through)\s+(?P<wd2>" + _WEEKDA
 _WEEKDAY_AND = re.compile(r"\s+and\s+(?:on\s+)?(?P<wd2>" + _WEEKDAY_NAMES + r")\b(?![,\s]+(?:the\s+)?\d)",
                           re.I)
 # what may stand between a weekday and the date it names ("Thursday, 19 December", "Thursday
-# the 8th", "Thursday (7/3/2024)"), or a day of the month in parentheses ("Tuesday (21)")
-_WEEKDAY_THEN = re.compile(r",?[ \t]*(?:the[ \t]+|\((?=[0-3]?\d/)|\((?P<dom>[0-3]?\d)\))?")
+# the 8th", "Thursday (7/3/2024)", "Tuesday (26.mar.2024)"), or a day of the month in
+# parentheses ("Tuesday (21)")
+_WEEKDAY_THEN = re.compile(r",?[ \t]*(?:the[ \t]+|\((?=[0-3]?\d(?:/|\.[A-Za-z]))|\((?P<dom>[0-3]?\d)\))?")
 
 
 def _day_of_month(dom: int, weekday: int, ref: date, future: bool) -> date | None:

@@ -313,6 +313,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if not future and d.headline and (re.match(r"to\s", t.word, re.I) or
                                               re.search(r"\bto\s+$", s.text[:t.start - s.start])):
                 future = True  # a headline's infinitive: "Deputy Prime Minister to travel to Japan"
+            if not future and d.headline and R.cues["headline_present_verb"].match(t.word.split()[0].lower()) \
+                    and any(x.relative and x.text.lower().split()[0] == "on" for x in ds):
+                future = True  # "Macron arrives in Brazil on Tuesday for 3-day visit": a preview's headline
             gather_from = R.cues.get("present_gathering_from")
             if not future and gather_from is not None and any(x.relative for x in ds) and gather_from.search(s.text):
                 future = True  # "NATO leaders gather in The Hague from Tuesday": a preview in the present
@@ -475,6 +478,27 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     for r in group.participants:
                         if r.kind == "country":
                             _add(d.participants, r)
+            counted_by = R.cues["the_counted_parties"].search(s.text, 0, t.start - s.start) if len(_states(d)) < 2 else None
+            if counted_by is not None:
+                # "At the end of the proceedings, the three Heads of State signed the treaty": the
+                # states of the last meeting told before, where it has that many
+                want = R.cue_values["the_counted_parties"].get(counted_by.group(1).lower())
+                group = next((x for x in reversed(drafts) if x.sentence.start < s.start and x.type == "Meeting"
+                              and len(_states(x)) >= 3), None)
+                if group is not None and len(_states(group)) == want:
+                    for r in group.participants:
+                        if r.kind == "country":
+                            _add(d.participants, r)
+            if len(_states(d)) < 2 and R.cues["first_person_plural"].search(s.text):
+                # "We, the Ministers of Defence of A, B and C, meeting in Riga ... Have today signed an
+                # agreement ... among our three states": a joint statement's authors
+                opening = next((x for x in ctx.sentences if x.start < s.start
+                                and R.cues["joint_authors_opens"].match(x.text)), None)
+                authors = list(dict.fromkeys(c.iso3 for c in ctx.within(ctx.countries, opening))) \
+                    if opening is not None else []
+                if len(authors) >= 2:
+                    for iso3 in authors:
+                        _add(d.participants, ActorRef("country", iso3))
             d.count = None if host_span else ev_rules.participant_count(s.text)
             d.side = host_span is not None or _also_on_margins(drafts, s, t)
             back_at = background.start() if background is not None and (
@@ -1692,6 +1716,11 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                     and not _multilateral(d):
                 continue  # "met the Chinese ambassador ... On the same day, he also received the Thai attaché"
                 # ("spoke with A ... In the afternoon, he also spoke by telephone with B": two calls)
+            if m.type == "AgreementSigning" and not _same_sides(m, d) and (d.date_explicit or d.reference) \
+                    and not d.tentative and not d.headline and not _multilateral(m) and not _multilateral(d):
+                continue  # "signed a security agreement with Belgium ... On Monday in Madrid, he and Spain's
+                # prime minister signed a similar agreement": a signing of other sides told with its own day
+                # (or with a vague one: "Sweden signed a corresponding agreement at the beginning of December")
             if m.type == "Meeting" and d.person_states and not d.headline and not d.tentative and not d.reference \
                     and len(_states(m)) >= 2 and not d.person_states & _states(m) \
                     and not _multilateral(m) and not _multilateral(d):

@@ -176,7 +176,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     intent, negation, generic = r.cues["intent"], r.cues["negation"], r.cues["generic_noun"]
     recalled, habitual, speaker = r.cues["recalled"], r.cues["habitual"], r.cues["speaker"]
     earlier_after = r.cues.get("earlier_after")
-    compared_before = r.cues.get("comparison_before")
+    compared_before, dated_compared = r.cues.get("comparison_before"), r.cues.get("comparison_dated_before")
     habitual_before, undated = r.cues.get("habitual_before"), r.cues.get("undated_sentence")
     specific = r.cues["specific_plural"]
     verb_named = r.cues.get("verb_before_name")
@@ -254,7 +254,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 continue  # "recent summits", "holds bilateral meetings" (of events in general)
             if et.not_after is not None and et.not_after.match(after):
                 continue
-            if comparison is not None and (comparison.search(word + after[:w_comparison_after]) or (
+            if comparison is not None and (comparison.search(word + after[:w_comparison_after]) and not (
+                    dated_compared is not None and dated_compared.search(before)) or (
                     compared_before is not None and compared_before.search(before[-w_compared:]))) and not (
                     kept is not None and kept.search(before[-w_kept:])):
                 continue  # "signed a similar agreement earlier this month": named for comparison

@@ -85,6 +85,16 @@ def holders_of(name: str, role: str | None, day: dt.date | None) -> list[Holder]
     found = index.by_name.get(key)
     if found:
         return _on_day(_same_kind(role, found), day)
+    patronymic = rules().cues["patronymic_name_head"].match(key)
+    if patronymic is not None and role:
+        # "Faisal bin Farhan bin Abdullah", a holder known as "Faisal bin Farhan Al Saud": an Arabic
+        # name written with another tail agrees on the given name and the father's ("X bin Y"),
+        # for an office of the kind the text gives
+        head = patronymic.group(0) + " "
+        near = [h for k, hs in index.by_name.items() if k.startswith(head) for h in hs]
+        kind = office_kind(role)
+        if near and kind is not None:
+            return _on_day([h for h in near if office_kind(h.office) == kind], day)
     if " " in key or not role:
         return []
     office = fold_name(role)

@@ -40,6 +40,14 @@ def find_organisations(text: str) -> list[OrgMention]:
     for m in r.org_re.finditer(text):
         i = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
         key, name, _pattern = r.organisations[i]
+        said = m.group(0)
+        if said.startswith("the ") and " " not in said[4:]:
+            # "the Alliance" after "the Alliance of Sahel States (AES)": the body named before
+            # whose name holds the word, not the one the bare word stands for elsewhere (NATO)
+            word = re.compile(rf"\b{re.escape(said[4:])}\b")
+            named = next((o for o in reversed(out) if o.key != key and word.search(text, o.start, o.end)), None)
+            if named is not None:
+                key, name = named.key, named.name
         out.append(OrgMention(m.start(), m.end(), key, name))
     from ..vocab import slug
     from .spans import Occupied

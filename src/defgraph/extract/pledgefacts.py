@@ -475,8 +475,10 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
             continue  # "in addition to Australia's latest package", "Ambassador of X to Japan": no one receives here
         if (c.adjectival or ctx.text.startswith("-led", c.end)) and pl_rules._RUNS_SCHEME.match(ctx.text, c.end):
             # "to the Czech ammunition initiative for Ukraine": the state that runs it, unless no
-            # other receives ("to a Ukrainian drone programme")
-            runner = runner or c
+            # other receives ("to a Ukrainian drone programme"); never one whose fund the money
+            # goes through ("through the Saudi Fund for Development")
+            if not rules().cues["channel_before"].search(pre):
+                runner = runner or c
             continue
         if pl_rules._RECIPIENT_BEFORE.search(pre) or pl_rules._FORCES_OF.search(pre) or (
                 pl_rules._MADE_IN.search(pre) and c.iso3 != ctx.home) \

@@ -37,7 +37,8 @@ ENV = "DEFGRAPH_RULES"
 CUE_KEYS = frozenset({"pattern", "words", "note", "ignore_case", "values"})
 CUE_GROUPS = {"office_of_state": 1, "nth_day_of": 1, "plural_count_before": 1,
               "plural_office_after": 1, "counted_members": 1}
-CUE_VALUES = frozenset({"nth_day_of", "plural_count_before", "counted_members", "spelled_unit", "number_word"})
+CUE_VALUES = frozenset({"nth_day_of", "plural_count_before", "counted_members", "spelled_unit", "number_word",
+                        "the_counted_parties"})
 # Cues the extractor reads with no fallback, checked once every file is loaded (a missing one is
 # refused at start, not met as a KeyError in the middle of a statement), with the file that holds
 # each. (Older cues read by name are not listed yet.)
@@ -73,9 +74,10 @@ CUES_READ = {
         "forces_of_before", "forces_after_adjective", "runs_scheme_after", "made_in_before", "not_recipient_to_before",
         "first_person", "for_someone_after", "same_package_opens", "place_preposition_before", "usual_recipient_before",
         "pledge_negation_before", "pledge_unsure_before", "forces_name_after", "first_person_plural",
-        "thing_after_adjective", "side_after_adjective"), "pledges.yaml"),
+        "thing_after_adjective", "side_after_adjective", "channel_before"), "pledges.yaml"),
     **dict.fromkeys(("amount_qualifier", "conversion_gap", "equivalent_before", "spelled_unit"), "money.yaml"),
-    **dict.fromkeys(("helped_before", "day_of_month_after", "surname_short_title"), "cues.yaml")}
+    **dict.fromkeys(("helped_before", "day_of_month_after", "surname_short_title", "the_counted_parties",
+                     "joint_authors_opens", "headline_present_verb", "patronymic_name_head"), "cues.yaml")}
 
 # cues the extractor reads word by word: they must give `words`, not a pattern
 CUES_AS_WORDS = frozenset({"bare_weekday_verb", "capitalised_function_word", "determiner_before_name",
@@ -257,6 +259,7 @@ class Rules:
     ambiguous_names: set[str] = field(default_factory=set)
     proper_names: set[str] = field(default_factory=set)
     feature_names: list[str] = field(default_factory=list)  # seas and straits named after a state
+    style_nouns: dict[str, frozenset[str]] = field(default_factory=dict)  # "Kingdom" -> the states styled so
     people: list[Holder] = field(default_factory=list)  # public office holders (people.yaml)
     # amounts of money (money.yaml): a currency's signs and words -> ISO 4217 code, the signs
     # several states write for their own currency, the words of a scale -> its value, and the
@@ -1078,6 +1081,13 @@ def _add_countries(r: Rules, file: str, doc: dict[str, Any]) -> None:
         pat = e.regex("pattern", required=True)
         if pat is not None:
             r.feature_names.append(pat.pattern)
+    for e in _entries(file, doc, "style_nouns"):
+        e.note()
+        noun = e.get("noun", str, required=True)
+        if not re.fullmatch(r"[A-Z][a-z]+", noun):
+            raise e.fail(f"noun {noun!r} must be one capitalised word")
+        states = e.get("states", list, required=True)
+        r.style_nouns[noun] = r.style_nouns.get(noun, frozenset()) | frozenset(_state(e, x) for x in states)
     for family, target in (("ambiguous_names", r.ambiguous_names), ("proper_names", r.proper_names)):
         for e in _entries(file, doc, family):
             e.note()
@@ -1152,7 +1162,7 @@ def _currency(code: Any) -> bool:
 _FAMILIES = {"event_types", "cues", "offices", "national_offices", "ranks", "honorifics",
              "post_nominals", "particles", "given_abbreviations", "not_names", "organisations", "institutions", "groups",
              "known", "words", "windows", "confidences", "country_forms", "capital_forms", "domains", "labels", "combining",
-             "ambiguous_names", "proper_names", "feature_names", "people", "currency_signs", "currency_words",
+             "ambiguous_names", "proper_names", "feature_names", "style_nouns", "people", "currency_signs", "currency_words",
              "currency_singular", "scales", "currency_families"}
 
 

@@ -395,6 +395,13 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             # Islands agreed a security deal with China": what comes after is background)
             background = R.cues["background"].search(
                 s.text, t.start - s.start + len(t.word.split()[0]) if " " in t.word.strip() else t.end - s.start)
+            # "..., en route to New Zealand", "a tour which had taken him to Hawaii, Guam and Manila":
+            # another stop of the trip; its states are no parties and its cities not the place
+            later_stop = R.cues["later_stop_after"].search(s.text, t.end - s.start)
+            if later_stop is not None and (background is None or later_stop.start() < background.start()):
+                background = later_stop
+            else:
+                later_stop = None
             if d.headline:
                 # "European leaders meet in Paris as US and Russia prepare Riyadh talks": a headline's
                 # second clause tells another matter; its states are no parties to this event
@@ -478,7 +485,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             d.count = None if host_span else ev_rules.participant_count(s.text)
             d.side = host_span is not None or _also_on_margins(drafts, s, t)
             back_at = background.start() if background is not None and (
-                background.group().startswith(",") or background.group()[:1].lower() in "fc") else None
+                later_stop is not None or background.group().startswith(",") or background.group()[:1].lower() in "fc") else None
             place, near = _event_place([pl for pl in pls if back_at is None or pl.start - s.start < back_at]
                                        if back_at is not None else pls, t)
             if place:

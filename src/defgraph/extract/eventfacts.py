@@ -1627,6 +1627,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         x.type == "Meeting" and x.sentence is d.sentence and not x.planned for x in drafts))]
     drafts = _split_by_legs(drafts)
     _tour_stops(drafts)
+    _planned_tour_stops(drafts)
     stops: list[tuple[ev_rules.EventDraft, ev_rules.EventDraft]] = []  # (a stop, the visit before or after it)
     for d in drafts:
         target = None
@@ -2090,6 +2091,35 @@ def _tour_stops(drafts: list[ev_rules.EventDraft]) -> None:
         d.itinerary = True
         for g in sorted(guests):
             _add(d.participants, ActorRef("country", g))
+        if d.type == "Meeting":
+            d.type = "Visit"
+            d.participants = [r for r in d.participants if r.kind != "country" or r.key == iso3
+                              or r.key not in hosts]
+
+
+def _planned_tour_stops(drafts: list[ev_rules.EventDraft]) -> None:
+    """"will travel to Singapore and Malaysia next week. On Monday in Singapore she will meet X ...
+    She will then go on to Kuala Lumpur, where on Wednesday she will hold talks with Y" (zy14): a
+    trip announced as a whole without a day of its own, whose stops are told with their days in
+    cities of two or more states, is one planned visit per stop (docs/annotation.md 4 and 9 (g):
+    one event per leg with its own day); the talks told at a stop are that visit, as for a trip
+    reported done (_tour_stops)."""
+    trips = [d for d in drafts if d.type == "Visit" and d.planned and d.tentative and not d.reference and not d.headline]
+    if not trips:
+        return
+    # (a stop in a city of a state the trip names: "will travel to South Korea and Japan next
+    # week. On Tuesday in Seoul he is to meet Minister Kim", whose state the text does not tell)
+    named = {k for t in trips for k in _states(t)}
+    at = [(d, str(d.place.iso3)) for d in drafts
+          if d.type in ("Meeting", "Visit") and d.planned and not d.tentative and not d.reference and not d.side
+          and d.date_explicit and not d.by_dateline and d.place is not None and not d.place_by_dateline
+          and d.place.kind == "city" and d.place.iso3 and not _meeting_of_many(d)
+          and d.place.iso3 in _states(d) | d.person_states | named]
+    hosts = {st for _d, st in at}
+    if len(hosts) < 2:
+        return
+    for d, iso3 in at:
+        _add(d.participants, ActorRef("country", iso3))  # (the guest's state: _guests_of_trip)
         if d.type == "Meeting":
             d.type = "Visit"
             d.participants = [r for r in d.participants if r.kind != "country" or r.key == iso3

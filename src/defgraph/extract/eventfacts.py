@@ -721,8 +721,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     or R.cues["counted_events_before"].search(s.text[max(0, t.start - s.start - R.window("separate_before")):t.end - s.start])
                                         or _SEPARATE_IN.search(s.text, t.start - s.start)
                                         or _SEPARATELY_AFTER.match(s.text, t.end - s.start)
-                                        or R.cues["separately_later"].match(s.text, t.end - s.start)):
-                drafts.extend(_separate(s, d, parts, t, pls, [x for x in ds if not x.vague]))
+                                        or R.cues["separately_later"].match(s.text, t.end - s.start)
+                                        or (t.type == "Meeting" and _own_day_and_city_cut(s, t, pls, ds, triggers) is not None)):
+                drafts.extend(_separate(s, d, parts, t, pls, [x for x in ds if not x.vague],
+                                        _own_day_and_city_cut(s, t, pls, ds, triggers) if t.type == "Meeting" else None))
             if t.type in host_party and chosen is not None:
                 stops = _itinerary(ctx, s, d, day0, future)
                 drafts.extend(stops)
@@ -1018,9 +1020,37 @@ _NEXT_PLURAL = re.compile(r"\s+[a-z-]+s\b")
 _AND_LIST = re.compile(r",\s+(?:and\s+)?|\s+(?:and|as well as)\s+", re.I)
 
 
+def _own_day_and_city_cut(s: Sentence, t: ev_rules.Trigger, places: Sequence[PlaceMention],
+                          days: Sequence[DateMention], triggers: Sequence[ev_rules.Trigger]) -> re.Match[str] | None:
+    """"He will meet A in Tallinn on Monday and B in Riga on Tuesday", "On Monday she will meet A in
+    Berlin, and on Wednesday B in The Hague": a second counterpart after "and" with a day and a
+    city of its own, another city than the first's, is a meeting of its own (round 29 probes: the
+    two read as one meeting of both hosts); not where another event's word stands after the "and"
+    ("and will travel to Riga on Tuesday": that leg is read by its own trigger)."""
+    rel = t.end - s.start
+    cities = [pl for pl in places if pl.kind == "city" and pl.start - s.start >= rel]
+    dated = [x for x in days if not x.vague and x.end_date is None]
+    if len(cities) < 2 or not dated:
+        return None
+    for m in _AND_LIST.finditer(s.text, rel):
+        if "and" not in m.group().lower():
+            continue
+        before = [pl for pl in cities if pl.start - s.start < m.start()]
+        after = [pl for pl in cities if pl.start - s.start >= m.end()]
+        if not before or not after or _place_key(before[-1]) == _place_key(after[0]):
+            continue
+        if any(u is not t and u.start - s.start >= m.end() for u in triggers):
+            return None
+        if any(x.start - s.start >= m.end() for x in dated) and \
+                any(x.start - s.start < m.start() for x in dated):
+            return m
+        return None
+    return None
+
+
 def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, int]],
               t: ev_rules.Trigger, places: Sequence[PlaceMention] = (),
-              days: Sequence[DateMention] = ()) -> list[ev_rules.EventDraft]:
+              days: Sequence[DateMention] = (), legs_cut: re.Match[str] | None = None) -> list[ev_rules.EventDraft]:
     """'had separate meetings with A and with B': one meeting per counterpart, each with the side
     named before the trigger (and the city named in its own part: "with A in Berlin and, later
     the same day, with B in Paris"; the day named in its own part: "with A on Thursday and with
@@ -1043,6 +1073,8 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
             # Senegal, X, and the Chief of Defence Staff of Benin, Y"
             cuts = [m for m in _AND_LIST.finditer(s.text, rel, hi)
                     if any(m.end() < p for p in states)]
+    if not cuts and legs_cut is not None:
+        cuts = [legs_cut]  # "meet A in Tallinn on Monday and B in Riga on Tuesday"
     if not cuts:
         return []
     side = [ref for ref, pos in parts if pos < t.start]

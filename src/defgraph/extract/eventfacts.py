@@ -2341,8 +2341,11 @@ def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
             # "MOGADISHU (Agency) - A and B have signed ... The agreement was signed in Ankara":
             # the place the event's own telling names, not where the report was filed
             target.place, target.place_by_dateline = d.place, False
-        if not (d.place_by_dateline and target.type in rules().classes_with("host_is_party")):
-            # (a visit is where the guest went, not where an agency filed the report on it)
+        host_party = rules().classes_with("host_is_party")
+        if not (d.place_by_dateline and target.type in host_party and d.type not in host_party):
+            # (a visit is where the guest went, not where an agency filed the report on it; a
+            # visit's own telling took the dateline's city only where the visit is there: "BANDAR
+            # SERI BEGAWAN, March 12 - X paid an official visit to Brunei" after a headline)
             target.place = target.place or d.place
         target.venue = target.venue or d.venue
         if target.place is d.place:

@@ -2136,7 +2136,8 @@ def _planned_tour_stops(drafts: list[ev_rules.EventDraft]) -> None:
     cities of two or more states, is one planned visit per stop (docs/annotation.md 4 and 9 (g):
     one event per leg with its own day); the talks told at a stop are that visit, as for a trip
     reported done (_tour_stops)."""
-    trips = [d for d in drafts if d.type == "Visit" and d.planned and d.tentative and not d.reference and not d.headline]
+    trips = [d for d in drafts if d.type == "Visit" and d.planned and d.tentative and not d.reference]
+    gathering = rules().cues["trip_for_gathering"]
     if not trips:
         return
     # (a stop in a city of a state the trip names: "will travel to South Korea and Japan next
@@ -2146,7 +2147,10 @@ def _planned_tour_stops(drafts: list[ev_rules.EventDraft]) -> None:
           if d.type in ("Meeting", "Visit") and d.planned and not d.tentative and not d.reference and not d.side
           and d.date_explicit and not d.by_dateline and d.place is not None and not d.place_by_dateline
           and d.place.kind == "city" and d.place.iso3 and not _meeting_of_many(d)
-          and d.place.iso3 in _states(d) | d.person_states | named]
+          and d.place.iso3 in _states(d) | d.person_states | named
+          # (not a trip made for a gathering: "will travel to Singapore on Thursday for the
+          # Shangri-La Dialogue", v26: the gathering is the event, docs/annotation.md 9 (d))
+          and not (d.type == "Meeting" and gathering.search(d.sentence.text))]
     hosts = {st for _d, st in at}
     if len(hosts) < 2:
         return

@@ -75,7 +75,7 @@ CUES_READ = {
         "pledge_negation_before", "pledge_unsure_before", "forces_name_after", "first_person_plural",
         "thing_after_adjective", "side_after_adjective"), "pledges.yaml"),
     **dict.fromkeys(("amount_qualifier", "conversion_gap", "equivalent_before", "spelled_unit"), "money.yaml"),
-    **dict.fromkeys(("helped_before", "day_of_month_after", "surname_short_title", "later_stop_after"), "cues.yaml")}
+    **dict.fromkeys(("helped_before", "day_of_month_after", "surname_short_title", "later_stop_after", "trip_for_gathering"), "cues.yaml")}
 
 # cues the extractor reads word by word: they must give `words`, not a pattern
 CUES_AS_WORDS = frozenset({"bare_weekday_verb", "capitalised_function_word", "determiner_before_name",

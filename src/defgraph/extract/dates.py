@@ -54,7 +54,8 @@ def _relative(r: Rules) -> re.Pattern[str]:
         r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|tomorrow|yesterday|last night|"
         r"last weekend|this weekend|next weekend|last week|next week|last month|next month|earlier (?:this|in the) week|"
         r"later this (?:year|month|week)|later in the year|"
-        r"(?:on |last |this |next |from |until |" + bare_weekday_after + r")(?P<wd>" + _WEEKDAY_NAMES + r"))\b",
+        r"(?:on |last |this |next |from |until |" + bare_weekday_after + r")(?P<wd>" + _WEEKDAY_NAMES + r")"
+        r"(?:,? (?:of )?next week)?)\b",
         re.I,
     )
 
@@ -405,7 +406,12 @@ def resolve_relative(expr: str, ref: date, *, future: bool = False) -> tuple[dat
     if nth is not None:
         on = _nth_of_month(int(nth.group("dom")), ref, future)
         return (on, False) if on is not None else None
-    parts = e.split()
+    parts = e.replace(",", " ").split()
+    if len(parts) >= 3 and parts[-2:] == ["next", "week"] and parts[-3 if parts[-3] != "of" else -4] in _WEEKDAYS:
+        # "on Friday next week", "on Monday of next week": that weekday in the calendar week after
+        # the statement's (round 29 probes: read as the Friday of the statement)
+        wd = _WEEKDAYS[parts[-3 if parts[-3] != "of" else -4]]
+        return ref + timedelta(days=7 - ref.weekday() + wd), False
     if len(parts) == 1 and parts[0] in _WEEKDAYS:
         parts = ["on", parts[0]]  # "agreed Wednesday" (a weekday told bare after a verb)
     if len(parts) == 2 and parts[1] in _WEEKDAYS:

@@ -398,6 +398,13 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             # Islands agreed a security deal with China": what comes after is background)
             background = R.cues["background"].search(
                 s.text, t.start - s.start + len(t.word.split()[0]) if " " in t.word.strip() else t.end - s.start)
+            # "..., en route to New Zealand", "a tour which had taken him to Hawaii, Guam and Manila":
+            # another stop of the trip; its states are no parties and its cities not the place
+            later_stop = R.cues["later_stop_after"].search(s.text, t.end - s.start)
+            if later_stop is not None and (background is None or later_stop.start() < background.start()):
+                background = later_stop
+            else:
+                later_stop = None
             if d.headline:
                 # "European leaders meet in Paris as US and Russia prepare Riyadh talks": a headline's
                 # second clause tells another matter; its states are no parties to this event
@@ -502,7 +509,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             d.count = None if host_span else ev_rules.participant_count(s.text)
             d.side = host_span is not None or _also_on_margins(drafts, s, t)
             back_at = background.start() if background is not None and (
-                background.group().startswith(",") or background.group()[:1].lower() in "fc") else None
+                later_stop is not None or background.group().startswith(",") or background.group()[:1].lower() in "fc") else None
             place, near = _event_place([pl for pl in pls if back_at is None or pl.start - s.start < back_at]
                                        if back_at is not None else pls, t)
             if place:
@@ -738,8 +745,10 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     or R.cues["counted_events_before"].search(s.text[max(0, t.start - s.start - R.window("separate_before")):t.end - s.start])
                                         or _SEPARATE_IN.search(s.text, t.start - s.start)
                                         or _SEPARATELY_AFTER.match(s.text, t.end - s.start)
-                                        or R.cues["separately_later"].match(s.text, t.end - s.start)):
-                drafts.extend(_separate(s, d, parts, t, pls, [x for x in ds if not x.vague]))
+                                        or R.cues["separately_later"].match(s.text, t.end - s.start)
+                                        or (t.type == "Meeting" and _own_day_and_city_cut(s, t, pls, ds, triggers) is not None)):
+                drafts.extend(_separate(s, d, parts, t, pls, [x for x in ds if not x.vague],
+                                        _own_day_and_city_cut(s, t, pls, ds, triggers) if t.type == "Meeting" else None))
             if t.type in host_party and chosen is not None:
                 stops = _itinerary(ctx, s, d, day0, future)
                 drafts.extend(stops)
@@ -1028,9 +1037,37 @@ _NEXT_PLURAL = re.compile(r"\s+[a-z-]+s\b")
 _AND_LIST = re.compile(r",\s+(?:and\s+)?|\s+(?:and|as well as)\s+", re.I)
 
 
+def _own_day_and_city_cut(s: Sentence, t: ev_rules.Trigger, places: Sequence[PlaceMention],
+                          days: Sequence[DateMention], triggers: Sequence[ev_rules.Trigger]) -> re.Match[str] | None:
+    """"He will meet A in Tallinn on Monday and B in Riga on Tuesday", "On Monday she will meet A in
+    Berlin, and on Wednesday B in The Hague": a second counterpart after "and" with a day and a
+    city of its own, another city than the first's, is a meeting of its own (round 29 probes: the
+    two read as one meeting of both hosts); not where another event's word stands after the "and"
+    ("and will travel to Riga on Tuesday": that leg is read by its own trigger)."""
+    rel = t.end - s.start
+    cities = [pl for pl in places if pl.kind == "city" and pl.start - s.start >= rel]
+    dated = [x for x in days if not x.vague and x.end_date is None]
+    if len(cities) < 2 or not dated:
+        return None
+    for m in _AND_LIST.finditer(s.text, rel):
+        if "and" not in m.group().lower():
+            continue
+        before = [pl for pl in cities if pl.start - s.start < m.start()]
+        after = [pl for pl in cities if pl.start - s.start >= m.end()]
+        if not before or not after or _place_key(before[-1]) == _place_key(after[0]):
+            continue
+        if any(u is not t and u.start - s.start >= m.end() for u in triggers):
+            return None
+        if any(x.start - s.start >= m.end() for x in dated) and \
+                any(x.start - s.start < m.start() for x in dated):
+            return m
+        return None
+    return None
+
+
 def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, int]],
               t: ev_rules.Trigger, places: Sequence[PlaceMention] = (),
-              days: Sequence[DateMention] = ()) -> list[ev_rules.EventDraft]:
+              days: Sequence[DateMention] = (), legs_cut: re.Match[str] | None = None) -> list[ev_rules.EventDraft]:
     """'had separate meetings with A and with B': one meeting per counterpart, each with the side
     named before the trigger (and the city named in its own part: "with A in Berlin and, later
     the same day, with B in Paris"; the day named in its own part: "with A on Thursday and with
@@ -1053,6 +1090,8 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
             # Senegal, X, and the Chief of Defence Staff of Benin, Y"
             cuts = [m for m in _AND_LIST.finditer(s.text, rel, hi)
                     if any(m.end() < p for p in states)]
+    if not cuts and legs_cut is not None:
+        cuts = [legs_cut]  # "meet A in Tallinn on Monday and B in Riga on Tuesday"
     if not cuts:
         return []
     side = [ref for ref, pos in parts if pos < t.start]
@@ -1651,6 +1690,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         x.type == "Meeting" and x.sentence is d.sentence and not x.planned for x in drafts))]
     drafts = _split_by_legs(drafts)
     _tour_stops(drafts)
+    _planned_tour_stops(drafts)
     stops: list[tuple[ev_rules.EventDraft, ev_rules.EventDraft]] = []  # (a stop, the visit before or after it)
     for d in drafts:
         target = None
@@ -2125,6 +2165,39 @@ def _tour_stops(drafts: list[ev_rules.EventDraft]) -> None:
                               or r.key not in hosts]
 
 
+def _planned_tour_stops(drafts: list[ev_rules.EventDraft]) -> None:
+    """"will travel to Singapore and Malaysia next week. On Monday in Singapore she will meet X ...
+    She will then go on to Kuala Lumpur, where on Wednesday she will hold talks with Y" (zy14): a
+    trip announced as a whole without a day of its own, whose stops are told with their days in
+    cities of two or more states, is one planned visit per stop (docs/annotation.md 4 and 9 (g):
+    one event per leg with its own day); the talks told at a stop are that visit, as for a trip
+    reported done (_tour_stops)."""
+    trips = [d for d in drafts if d.type == "Visit" and d.planned and d.tentative and not d.reference]
+    gathering = rules().cues["trip_for_gathering"]
+    if not trips:
+        return
+    # (a stop in a city of a state the trip names: "will travel to South Korea and Japan next
+    # week. On Tuesday in Seoul he is to meet Minister Kim", whose state the text does not tell)
+    named = {k for t in trips for k in _states(t)}
+    at = [(d, str(d.place.iso3)) for d in drafts
+          if d.type in ("Meeting", "Visit") and d.planned and not d.tentative and not d.reference and not d.side
+          and d.date_explicit and not d.by_dateline and d.place is not None and not d.place_by_dateline
+          and d.place.kind == "city" and d.place.iso3 and not _meeting_of_many(d)
+          and d.place.iso3 in _states(d) | d.person_states | named
+          # (not a trip made for a gathering: "will travel to Singapore on Thursday for the
+          # Shangri-La Dialogue", v26: the gathering is the event, docs/annotation.md 9 (d))
+          and not (d.type == "Meeting" and gathering.search(d.sentence.text))]
+    hosts = {st for _d, st in at}
+    if len(hosts) < 2:
+        return
+    for d, iso3 in at:
+        _add(d.participants, ActorRef("country", iso3))  # (the guest's state: _guests_of_trip)
+        if d.type == "Meeting":
+            d.type = "Visit"
+            d.participants = [r for r in d.participants if r.kind != "country" or r.key == iso3
+                              or r.key not in hosts]
+
+
 def _elsewhere(m: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
     """A meeting held in another state than the one a visit goes to is not inside that visit
     ("met Trump at the White House ... flew to London the next day")."""
@@ -2308,8 +2381,11 @@ def _absorb(target: ev_rules.EventDraft, d: ev_rules.EventDraft) -> None:
             # "MOGADISHU (Agency) - A and B have signed ... The agreement was signed in Ankara":
             # the place the event's own telling names, not where the report was filed
             target.place, target.place_by_dateline = d.place, False
-        if not (d.place_by_dateline and target.type in rules().classes_with("host_is_party")):
-            # (a visit is where the guest went, not where an agency filed the report on it)
+        host_party = rules().classes_with("host_is_party")
+        if not (d.place_by_dateline and target.type in host_party and d.type not in host_party):
+            # (a visit is where the guest went, not where an agency filed the report on it; a
+            # visit's own telling took the dateline's city only where the visit is there: "BANDAR
+            # SERI BEGAWAN, March 12 - X paid an official visit to Brunei" after a headline)
             target.place = target.place or d.place
         target.venue = target.venue or d.venue
         if target.place is d.place:

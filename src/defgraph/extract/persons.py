@@ -462,6 +462,13 @@ def find_persons(
             m = re.match(r"[ \t]+", text[after:after + 3])
             if m:
                 pos = after + m.end()
+        if pos is not None and country and text[pos - 2:pos].startswith(","):
+            # "the High Commissioner of Nigeria to Ghana, Ambassador X": the envoy's style repeats
+            # an office before the name; the holder is of the office told first, with its state
+            style = role_re().match(text, pos)
+            if style is not None and re.match(r"[ \t]+[A-Z]", text[style.end():style.end() + 3]) \
+                    and _full_name_at(text, style.end() + 1, block):
+                pos = style.end() + 1
         if pos is not None:
             nm = _name_at(text, pos)
             if nm:

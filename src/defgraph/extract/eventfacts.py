@@ -2341,6 +2341,15 @@ def _hosts_of_legs(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraf
     return out
 
 
+def _frame_of(h: ev_rules.EventDraft, d: ev_rules.EventDraft) -> bool:
+    """Whether h is itself only the frame of d (h's type is covered_by d's class for h's word):
+    "arrives in Manila on ASEAN deployment" is a port call, the deployment its frame, so the
+    deployment does not cover the arrival in turn."""
+    rt = rules().event_type(h.trigger.kind) or rules().event_type(h.type)
+    return rt is not None and any(d.type in c.by and (c.word is None or c.word.search(h.trigger.word))
+                                  for c in rt.covered_by)
+
+
 def _covered(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
     """Drop an event told only as the frame of another the statement reports (rules: a type's
     `covered_by`): "HMS X, the flagship of the carrier strike group, berthed at Yokosuka today, the
@@ -2359,6 +2368,7 @@ def _covered(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
         # exercise that opens on Wednesday)
         cover = next((h for c in covers for h in drafts
                       if h is not d and h.type in c.by and len(_states(h)) >= 2 and mine
+                      and not _frame_of(h, d)
                       and (h.planned == d.planned or h.planned)
                       and (_states(h) <= mine or mine <= _states(h))
                       and (not d.date_explicit or d.by_dateline or d.date is None or h.date is None

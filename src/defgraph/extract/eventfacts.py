@@ -736,6 +736,25 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             d.place = d.place or last_dated.place
         elif not d.side and d.date_explicit:
             last_dated = d
+    # "The drill came a day after the top officers of the two countries met in Seoul": the
+    # earlier event is one of its own day, that many days from the event reported before it
+    # (in its sentence or the one before; cue days_apart_before)
+    for i, d in enumerate(drafts):
+        n = d.trigger.days_apart
+        if n is None or d.headline:
+            continue
+        anchor = next((x for x in reversed(drafts[:i]) if x.trigger.days_apart is None and x.date is not None
+                       and x.type != d.type), None)
+        if anchor is None:
+            continue
+        d.date, d.end_date, d.date_explicit, d.reference = anchor.date + timedelta(days=n), None, True, False
+        d.planned = anchor.planned and (day0 is None or d.date >= day0)
+        if len(_states(d)) < 2:
+            # ("a day after their defence ministers met", "the chiefs of the two countries"): the
+            # parties of the event it is reckoned from
+            for r in anchor.participants:
+                if r.kind == "country":
+                    _add(d.participants, r)
     return drafts
 
 
@@ -1821,8 +1840,9 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # sentence is that signing's talks, docs/annotation.md 9 (h))
         signed_at = [h for h in hosts_m if m.side and h.type == "AgreementSigning" and h.sentence is m.sentence
                      and h.date == m.date]
+        # (a meeting told "a day after"/"two days before" the event reported is on a day of its own)
         if m.type == "Meeting" and hosts_m and not _meeting_of_many(m) and not _named_gathering(m) and compatible \
-                and (not m.side or signed_at) and id(m) not in gatherings:
+                and (not m.side or signed_at) and id(m) not in gatherings and m.trigger.days_apart is None:
             # the host of the same day, else the first ("consultations in Ottawa on 18
             # September" belong to that day's visit, not to the one in Washington before it)
             same = signed_at[0] if signed_at else next((h for h in hosts_m if m.date_explicit and h.date_explicit and
@@ -2341,15 +2361,6 @@ def _hosts_of_legs(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraf
     return out
 
 
-def _frame_of(h: ev_rules.EventDraft, d: ev_rules.EventDraft) -> bool:
-    """Whether h is itself only the frame of d (h's type is covered_by d's class for h's word):
-    "arrives in Manila on ASEAN deployment" is a port call, the deployment its frame, so the
-    deployment does not cover the arrival in turn."""
-    rt = rules().event_type(h.trigger.kind) or rules().event_type(h.type)
-    return rt is not None and any(d.type in c.by and (c.word is None or c.word.search(h.trigger.word))
-                                  for c in rt.covered_by)
-
-
 def _covered(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
     """Drop an event told only as the frame of another the statement reports (rules: a type's
     `covered_by`): "HMS X, the flagship of the carrier strike group, berthed at Yokosuka today, the
@@ -2368,7 +2379,6 @@ def _covered(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
         # exercise that opens on Wednesday)
         cover = next((h for c in covers for h in drafts
                       if h is not d and h.type in c.by and len(_states(h)) >= 2 and mine
-                      and not _frame_of(h, d)
                       and (h.planned == d.planned or h.planned)
                       and (_states(h) <= mine or mine <= _states(h))
                       and (not d.date_explicit or d.by_dateline or d.date is None or h.date is None

@@ -740,15 +740,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     # earlier event is one of its own day, that many days from the event reported before it
     # (in its sentence or the one before; cue days_apart_before)
     for i, d in enumerate(drafts):
-        n = d.trigger.days_apart
-        if n is None or d.headline:
+        apart = d.trigger.days_apart
+        if apart is None or d.headline:
             continue
         anchor = next((x for x in reversed(drafts[:i]) if x.trigger.days_apart is None and x.date is not None
                        and x.type != d.type), None)
-        if anchor is None:
+        if anchor is None or anchor.date is None:
             continue
-        d.date, d.end_date, d.date_explicit, d.reference = anchor.date + timedelta(days=n), None, True, False
-        d.planned = anchor.planned and (day0 is None or d.date >= day0)
+        on = anchor.date + timedelta(days=apart)
+        d.date, d.end_date, d.date_explicit, d.reference = on, None, True, False
+        d.planned = anchor.planned and (day0 is None or on >= day0)
         if len(_states(d)) < 2:
             # ("a day after their defence ministers met", "the chiefs of the two countries"): the
             # parties of the event it is reckoned from

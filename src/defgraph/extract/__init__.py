@@ -51,7 +51,7 @@ from .eventfacts import (
     dateline_city,
     dateline_date,
 )
-from .events import EventDraft
+from .events import EventDraft, any_trigger
 from .holders import post_holder
 from .places import PlaceMention, find_places
 from .pledgefacts import _pledges
@@ -478,6 +478,18 @@ def _parties_from_statement(ctx: _Context, d: EventDraft) -> None:
     if ctx.home and (ctx.home in states or any(p.country == ctx.home for p, _ in ctx.persons_in(d.sentence))):
         states.append(ctx.home)
     states = list(dict.fromkeys(states))
+    if not states and d.sentence.start == title.start and len(ctx.sentences) > 1 \
+            and not any_trigger(ctx.sentences[1].text):
+        # "Defence chiefs' talks in Tokyo" (a title of nouns alone), then "The chiefs of defence of
+        # Japan and Australia, General X and Admiral Y, discussed ...": the lead sentence names
+        # the parties of the title's event (two states at least), where it tells no event of its
+        # own (one it tells, or calls off, is the title's: "Baltic defence talks off" above "The
+        # meeting between ... was cancelled")
+        lead = ctx.sentences[1]
+        told = [c.iso3 for c in ctx.within(ctx.countries, lead) if _is_actor(ctx, lead, c)]
+        told += [p.country for p, _pos in ctx.persons_in(lead) if p.country and not p.is_post]
+        if len(set(told)) >= 2:
+            states = list(dict.fromkeys(told))
     if not states or (len(states) == 1 and d.type not in rules().classes_with("host_is_party")
                       and not d.count):
         return  # one state alone does not meet, call or sign with itself

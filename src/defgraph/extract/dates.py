@@ -48,13 +48,16 @@ def _relative(r: Rules) -> re.Pattern[str]:
     """A date told relative to the statement's: "today", "last week", "on Monday"; a weekday
     without "on" right after a verb in the past is the style of news agencies ("the two ministers
     agreed Wednesday", "held talks Tuesday": cue bare_weekday_verb), read as "on Wednesday"
-    (lookbehinds of fixed width, one per verb)."""
+    (lookbehinds of fixed width, one per verb); so is a weekday's possessive ("followed
+    Wednesday's meeting in Canberra", probes28): the day of the event it names."""
     bare_weekday_after = "|".join(f"(?<=\\b{re.escape(v)} )" for v in r.cue_words["bare_weekday_verb"])
     return re.compile(
         r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|tomorrow|yesterday|last night|"
         r"last weekend|this weekend|next weekend|last week|next week|last month|next month|earlier (?:this|in the) week|"
         r"later this (?:year|month|week)|later in the year|"
-        r"(?:on |last |this |next |from |until |" + bare_weekday_after + r")(?P<wd>" + _WEEKDAY_NAMES + r")"
+        r"(?:on |last |this |next |from |until |" + bare_weekday_after
+        + r"|(?=(?:" + _WEEKDAY_NAMES + r")['’]s\s))"
+        r"(?P<wd>" + _WEEKDAY_NAMES + r")"
         r"(?:,? (?:of )?next week)?)\b",
         re.I,
     )

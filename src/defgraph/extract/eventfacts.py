@@ -769,6 +769,26 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             d.place = d.place or last_dated.place
         elif not d.side and d.date_explicit:
             last_dated = d
+    # "The drill came a day after the top officers of the two countries met in Seoul": the
+    # earlier event is one of its own day, that many days from the event reported before it
+    # (in its sentence or the one before; cue days_apart_before)
+    for i, d in enumerate(drafts):
+        apart = d.trigger.days_apart
+        if apart is None or d.headline:
+            continue
+        anchor = next((x for x in reversed(drafts[:i]) if x.trigger.days_apart is None and x.date is not None
+                       and x.type != d.type), None)
+        if anchor is None or anchor.date is None:
+            continue
+        on = anchor.date + timedelta(days=apart)
+        d.date, d.end_date, d.date_explicit, d.reference = on, None, True, False
+        d.planned = anchor.planned and (day0 is None or on >= day0)
+        if len(_states(d)) < 2:
+            # ("a day after their defence ministers met", "the chiefs of the two countries"): the
+            # parties of the event it is reckoned from
+            for r in anchor.participants:
+                if r.kind == "country":
+                    _add(d.participants, r)
     return drafts
 
 
@@ -1897,8 +1917,9 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # sentence is that signing's talks, docs/annotation.md 9 (h))
         signed_at = [h for h in hosts_m if m.side and h.type == "AgreementSigning" and h.sentence is m.sentence
                      and h.date == m.date]
+        # (a meeting told "a day after"/"two days before" the event reported is on a day of its own)
         if m.type == "Meeting" and hosts_m and not _meeting_of_many(m) and not _named_gathering(m) and compatible \
-                and (not m.side or signed_at) and id(m) not in gatherings:
+                and (not m.side or signed_at) and id(m) not in gatherings and m.trigger.days_apart is None:
             # the host of the same day, else the first ("consultations in Ottawa on 18
             # September" belong to that day's visit, not to the one in Washington before it)
             same = signed_at[0] if signed_at else next((h for h in hosts_m if m.date_explicit and h.date_explicit and

@@ -68,6 +68,7 @@ class Trigger:
     reference: bool = False  # names an event again ("during the visit"): adds to one, never makes one
     asserts: bool = False  # a reference that tells an event under way ("who is on a visit to X")
     leads: bool = False  # told under way in a clause of its own ("X is on a visit to Y")
+    days_apart: int | None = None  # told "a day after"/"two days before" an event reported: days from it (cue days_apart_before)
 
 
 @dataclass
@@ -203,6 +204,9 @@ def find_triggers(s: Sentence) -> list[Trigger]:
      w_comparison_after, w_compared, w_kept, w_called_off, w_press, w_not_before, w_habitual, w_speaker,
      w_guard, w_reference) = _trigger_windows(r)
     w_off, w_coordinated = r.window("called_off_after"), r.window("intent_coordinated_before")
+    apart_cue, apart_verb = r.cues.get("days_apart_before"), r.cues.get("days_apart_trigger")
+    apart_held = r.cues.get("days_apart_held_before")
+    w_apart = r.window("days_apart_before") if apart_cue is not None else 0
     found: dict[str, Trigger] = {}
     kinds: dict[str, str] = {}
     unmet: dict[str, int] = {}  # class -> end of the first of its words an intention or negation took
@@ -218,7 +222,12 @@ def find_triggers(s: Sentence) -> list[Trigger]:
             word = m.group(0)
             head = word.split()[0]
             before = s.text[: m.start()]
-            if negation.search(before[-w_neg:]) or (
+            apart = apart_cue.search(before[-w_apart:]) if apart_cue is not None and apart_verb is not None and (
+                apart_verb.match(word) or apart_held is not None and apart_held.search(before[-w_apart:])) \
+                and may_match(apart_cue, before) else None
+            if apart is not None and not negation.search(before[-w_neg:]):
+                pass  # ("The drill came a day after the officers met": an event of its own day, no intention)
+            elif negation.search(before[-w_neg:]) or (
                     apposed is not None and apposed.search(before[-w_apposition:])) or (
                     coordinated is not None and coordinated.search(before[-w_coordinated:])) or intent.search(before[-w_intent:]) and not (
                     reported_plan is not None and reported_day is not None
@@ -273,7 +282,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
             if habitual_before is not None and undated is not None and habitual_before.search(before[-w_habitual:]) \
                     and undated.match(s.text):
                 continue  # "the two navies hold the annual Bongosagar exercise": a series, no day of its own
-            if recalled.search(before) or habitual.match(s.text, m.end()) or \
+            if apart is None and recalled.search(before) or habitual.match(s.text, m.end()) or \
                     speaker.search(before[-w_speaker:] + word):
                 continue  # "recalled that officers took part in the exercise X held every year"
             if not trig.convening and any(g.word == word.lower() and g.needs_before is not None
@@ -297,7 +306,9 @@ def find_triggers(s: Sentence) -> list[Trigger]:
             t = Trigger(cls, s.start + m.start(), s.start + m.end(), word, is_convene, s.text, s.start,
                         kind=et.name, reference=reference,
                         asserts=ref_guard is not None and ref_guard.asserts,
-                        leads=ref_guard is not None and ref_guard.leads)
+                        leads=ref_guard is not None and ref_guard.leads,
+                        days_apart=None if apart is None else
+                        (number_value(apart.group("n")) or 1) * (-1 if apart.group("dir").lower() == "after" else 1))
             if cls in found:
                 # keep the convening trigger (it tells who convened), but the earliest position
                 if t.convening and not found[cls].convening:

@@ -1066,7 +1066,9 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
         while len(name_words) > 2 and re.fullmatch(rules().post_nominal_any, name_words[-1]):
             name_words = name_words[:-1]  # "Ferdinand Marcos Jr." ... "Marcos said": the surname before the suffix
         surname = name_words[-1]
-        if len(surname) > 2 and len(name_words) > 1:
+        if len(surname) > 2 and (len(name_words) > 1 or bool(p.role)):
+            # (a surname named once with an office and no first name, "Call with Prime Minister
+            # Ishiba" in a headline: its bare mentions below are the same person)
             by_surname.setdefault(surname, []).append(p)
         family_first = rules().cues.get("family_name_first_state")
         if family_first is not None and p.country and family_first.match(p.country) and len(name_words) > 1 \

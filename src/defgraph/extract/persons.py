@@ -60,7 +60,7 @@ def name_re(r: Rules) -> re.Pattern[str]:
     short = "(?:(?:" + "|".join(map(re.escape, r.given_abbreviations)) + rf")\.[ \t]+(?=[{_UP}]))?" \
         if r.given_abbreviations else ""
     return quick_start(re.compile(  # (behind its first characters: searched in whole texts)
-        rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+)+)?(?P<name>{short}{_TOKEN}(?:(?:[ \t]+|{_GLUED})(?:{particle}[ \t]+|"
+        rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+){{1,{r.window('honorifics_before_name')}}})?(?P<name>{short}{_TOKEN}(?:(?:[ \t]+|{_GLUED})(?:{particle}[ \t]+|"
         rf"{particle}-){{0,2}}{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)"))
 
 
@@ -68,7 +68,9 @@ def name_re(r: Rules) -> re.Pattern[str]:
 def _speech(r: Rules) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """A run of capitalised words opening a sentence before a verb of speech (cue speech_verb),
     and the verb right after the name."""
-    speech = r"[ \t]+" + r.cue_texts["speech_verb"] + r"\b"
+    # (the white space from its start only: tried at every blank of a long run, "[ \t]+" would read
+    # the rest of the run each time, in time quadratic in its length)
+    speech = r"(?<![ \t])[ \t]+" + r.cue_texts["speech_verb"] + r"\b"
     flags = r.cues["speech_verb"].flags
     return (re.compile(r"(?:^|(?<=\n)|(?<=[.!?][ \t]))(?P<n>[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){1,4})" + speech, flags),
             re.compile(speech, flags))

@@ -1579,7 +1579,8 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
 
 def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     """'Units from Canada, Poland and Spain trained alongside': parties of the nearest event."""
-    trigger_sentences = {d.sentence.start for d in drafts if not d.tentative}
+    trigger_sentences = {d.sentence.start for d in drafts
+                         if not d.tentative and not (d.trigger.reference and d.trigger.convening)}
     summary = rules().cues["summary"]
     multilateral = rules().classes_with("multilateral")
     # (a meeting of many held on the margins of another is the nearest event too: "On the margins
@@ -1591,7 +1592,9 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     for s in ctx.sentences:
         if s.start in trigger_sentences or not ev_rules.attend_sentence(s.text) or summary.match(s.text):
             continue  # "During the eight-month deployment, ... exercised with the navies of ...": a summary
-        if ev_rules.find_triggers(s):
+        if any(not (t.reference and t.convening) for t in ev_rules.find_triggers(s)):
+            # (a convening word that only names the event's host again, "Greece as the host",
+            # tells no event of its own; "The visit follows a trip to X" does)
             # "In June, the forces took part in a joint exercise with Kenya": the sentence tells an
             # event of its own (kept as background), not who attended another one, unless that
             # event is only in a relative clause after who attended ("Warships from A and B are

@@ -458,6 +458,10 @@ def find_persons(
             # "High Commissioner to Fiji, Charlotte Darlow", "Secretary of State in the Ministry of
             # National Defence, Paweł Zalewski": the holder after the post's place or body
             pos = m3.end()
+        elif (m4 := _served_body_no_comma().match(text, after)) is not None and _full_name_at(text, m4.end(), block):
+            # "State Secretary of the Ministry of Defence Jānis Garisons": the body served, then
+            # the holder with no comma
+            pos = m4.end()
         else:
             m = re.match(r"[ \t]+", text[after:after + 3])
             if m:
@@ -946,6 +950,16 @@ def _to_place_comma(r: Rules) -> re.Pattern[str]:
                       # General of the European External Action Service, X": the body served
                       r"of[ \t]+the[ \t]+" + r.cue_texts["served_body_word"] +
                       r"(?:[ \t]+(?:of|for|and|the)?[ \t]*[A-Z][\w'’-]*){0,5}),[ \t]+", r.cues["served_body_word"].flags)
+
+
+@per_rules
+def _served_body_no_comma(r: Rules) -> re.Pattern[str]:
+    """After an office, with no comma before its holder's name: the ministry or department it
+    serves, up to the word that ends such a body's name (cue served_body_field_end): "State
+    Secretary of the Ministry of Defence Jānis Garisons"."""
+    return re.compile(r"[ \t]+(?:of|at|in)[ \t]+the[ \t]+" + r.cue_texts["served_body_word"] +
+                      r"(?:[ \t]+(?:(?:of|for|and|the)[ \t]+)*[A-Z][\w'’-]*){0,4}?[ \t]+(?:(?:of|for|and|the)[ \t]+)*" +
+                      r.cue_texts["served_body_field_end"] + r"[ \t]+(?=[A-Z])", r.cues["served_body_word"].flags)
 
 
 def _national_role_country(role: str | None) -> str | None:

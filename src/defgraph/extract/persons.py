@@ -201,6 +201,15 @@ def _valid_name(name: str, start: int, end: int, blocked: SpanIndex[tuple[int, i
     return not (blocked and blocked.overlapping(start, end))
 
 
+@per_rules
+def _thing_named_after(r: Rules) -> re.Pattern[str]:
+    """Capitalised words (maybe joined by "and", "of", "for") up to the word that ends a thing's
+    name (cue thing_name_head): "Zayed Grand Mosque", "Salman Humanitarian Aid and Relief Centre"."""
+    particle = "|".join(r.particles)  # "the Sheikh Hamad bin Khalifa Military Academy"
+    return re.compile(r"(?:(?:[A-Z][\w.-]*|(?:" + particle + r"))(?:[ \t]+(?:and|of|for|&))?[ \t]+){1,6}?" +
+                      r.cue_texts["thing_name_head"] + r"\b")
+
+
 def _trim_name(m: re.Match[str], blocked: SpanIndex[tuple[int, int]]) -> tuple[str, int, int] | None:
     """The person's name inside a NAME_RE match, cut before any word that is not part of a name."""
     start = m.start("name")
@@ -232,6 +241,8 @@ def _trim_name(m: re.Match[str], blocked: SpanIndex[tuple[int, int]]) -> tuple[s
         return None
     s = start + kept[0].start()
     e = start + kept[-1].end()
+    if _thing_named_after().match(m.string, s):
+        return None  # "the Sheikh Zayed Grand Mosque": a thing's name, after a person's
     name = re.sub(r"['’]s?$", "", m.string[s:e].rstrip(".,"))
     e = s + len(name)
     return clean_name(name), s, e
@@ -774,7 +785,8 @@ def find_persons(
     if known:
         spans = pair_index([(h.start, h.end) for h in hits])
         for name, s, e in known:
-            if not any(a <= s and e <= b for a, b in spans.overlapping(s, e)):
+            if not any(a <= s and e <= b for a, b in spans.overlapping(s, e)) \
+                    and not _thing_named_after().match(text, s):  # "the King Abdullah II Design and Development Bureau"
                 hits.append(PersonHit(name, slug(name), s, e))  # (not one an office found already)
 
     people = _merge(text, hits, block, posts)

@@ -59,9 +59,13 @@ def name_re(r: Rules) -> re.Pattern[str]:
     # a given name written short ("Ma. Theresa X") before the rest of the name
     short = "(?:(?:" + "|".join(map(re.escape, r.given_abbreviations)) + rf")\.[ \t]+(?=[{_UP}]))?" \
         if r.given_abbreviations else ""
+    # ... or after a given name ("Jose Ma. Ambrosio Ezpeleta"; after a surname, "Jack Ma.", the
+    # name is cut at the word after it, which opens the next sentence)
+    inner = "(?:(?:" + "|".join(map(re.escape, r.given_abbreviations)) + rf")\.(?=[ \t]+[{_UP}])|{_TOKEN})" \
+        if r.given_abbreviations else _TOKEN
     return quick_start(re.compile(  # (behind its first characters: searched in whole texts)
         rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+)+)?(?P<name>{short}{_TOKEN}(?:(?:[ \t]+|{_GLUED})(?:{particle}[ \t]+|"
-        rf"{particle}-){{0,2}}{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)"))
+        rf"{particle}-){{0,2}}{inner}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)"))
 
 
 @per_rules

@@ -475,8 +475,11 @@ def find_persons(
             pos = m3.end()
         elif (m4 := _served_body_no_comma().match(text, after)) is not None and _full_name_at(text, m4.end(), block):
             # "State Secretary of the Ministry of Defence Jānis Garisons": the body served, then
-            # the holder with no comma
+            # the holder with no comma; a state named in the body is the holder's ("at the Romanian
+            # Ministry of National Defence X", "of the Ministry of Defence of Ukraine Y")
             pos = m4.end()
+            inner = [c.iso3 for c in cindex.starting_in(after, pos)]
+            country = country or (inner[0] if inner else None)
         else:
             m = re.match(r"[ \t]+", text[after:after + 3])
             if m:
@@ -973,9 +976,12 @@ def _served_body_no_comma(r: Rules) -> re.Pattern[str]:
     """After an office, with no comma before its holder's name: the ministry or department it
     serves, up to the word that ends such a body's name (cue served_body_field_end): "State
     Secretary of the Ministry of Defence Jānis Garisons"."""
-    return re.compile(r"[ \t]+(?:of|at|in)[ \t]+the[ \t]+" + r.cue_texts["served_body_word"] +
+    # (a state's adjective may stand before the body: "State Secretary at the Romanian Ministry of
+    # National Defence X"; the state may follow the field: "... Ministry of Defence of Ukraine X")
+    return re.compile(r"[ \t]+(?:of|at|in)[ \t]+the[ \t]+(?:[A-Z][\w'’-]*[ \t]+)?" + r.cue_texts["served_body_word"] +
                       r"(?:[ \t]+(?:(?:of|for|and|the)[ \t]+)*[A-Z][\w'’-]*){0,4}?[ \t]+(?:(?:of|for|and|the)[ \t]+)*" +
-                      r.cue_texts["served_body_field_end"] + r"[ \t]+(?=[A-Z])", r.cues["served_body_word"].flags)
+                      r.cue_texts["served_body_field_end"] + r"(?:[ \t]+of[ \t]+[A-Z][\w'’-]*)?[ \t]+(?=[A-Z])",
+                      r.cues["served_body_word"].flags)
 
 
 def _national_role_country(role: str | None) -> str | None:

@@ -214,6 +214,15 @@ def _thing_named_after(r: Rules) -> re.Pattern[str]:
                       r.cue_texts["thing_name_head"] + r"\b")
 
 
+def _office_through(text: str, start: int, end: int) -> bool:
+    """An office read from `start` (a rank's word) runs to `end` or past it: "Chief of General
+    Staff X", where "General Staff" is no rank and a name."""
+    for r in role_re().finditer(text, max(0, start - rules().window("rank_before_name")), end):
+        if r.start() <= start and r.end() >= end:
+            return True
+    return False
+
+
 def _trim_name(m: re.Match[str], blocked: SpanIndex[tuple[int, int]]) -> tuple[str, int, int] | None:
     """The person's name inside a NAME_RE match, cut before any word that is not part of a name."""
     start = m.start("name")
@@ -224,7 +233,8 @@ def _trim_name(m: re.Match[str], blocked: SpanIndex[tuple[int, int]]) -> tuple[s
         abs_s = start + t.start()
         if i == 0 and _not_name(word) and len(tokens) > 1 and not _not_name(tokens[1].group(0).rstrip(".,")) \
                 and not word.endswith(("'", "’")) and word.istitle() and word not in _function_words() \
-                and _rank_before().search(m.string, max(0, start - rules().window("rank_before_name")), start):
+                and (rk := _rank_before().search(m.string, max(0, start - rules().window("rank_before_name")), start)) \
+                and not _office_through(m.string, rk.start(), abs_s + len(word)):
             kept.append(t)  # "General Said Chanegriha": after a rank, a given name, not a verb
             continue
         if i == 0 and _not_name(word) and len(tokens) > 2 and word.istitle() and word not in _function_words() \

@@ -188,3 +188,6 @@ def test_a_given_name_written_short_ends_no_sentence_but_a_surname_does() -> Non
     assert split("Ma. Lourdes Santiago attended. She left.") == ["Ma. Lourdes Santiago attended.", "She left."]
     assert split("The Prime Minister met the founder Jack Ma. Defence Minister Tim Ross spoke later.") == [
         "The Prime Minister met the founder Jack Ma.", "Defence Minister Tim Ross spoke later."]
+    # after a given name, where the rest of a name follows it, closed by a comma: a given name too
+    assert split("Vice Admiral Jose Ma. Ambrosio Ezpeleta, in Tokyo on Wednesday, met Y.") == [
+        "Vice Admiral Jose Ma. Ambrosio Ezpeleta, in Tokyo on Wednesday, met Y."]

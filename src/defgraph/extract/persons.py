@@ -59,9 +59,13 @@ def name_re(r: Rules) -> re.Pattern[str]:
     # a given name written short ("Ma. Theresa X") before the rest of the name
     short = "(?:(?:" + "|".join(map(re.escape, r.given_abbreviations)) + rf")\.[ \t]+(?=[{_UP}]))?" \
         if r.given_abbreviations else ""
+    # ... or after a given name ("Jose Ma. Ambrosio Ezpeleta"; after a surname, "Jack Ma.", the
+    # name is cut at the word after it, which opens the next sentence)
+    inner = "(?:(?:" + "|".join(map(re.escape, r.given_abbreviations)) + rf")\.(?=[ \t]+[{_UP}])|{_TOKEN})" \
+        if r.given_abbreviations else _TOKEN
     return quick_start(re.compile(  # (behind its first characters: searched in whole texts)
         rf"(?<![\w'’-])(?P<hon>(?:{r.honorific_any}\s+){{1,{r.window('honorifics_before_name')}}})?(?P<name>{short}{_TOKEN}(?:(?:[ \t]+|{_GLUED})(?:{particle}[ \t]+|"
-        rf"{particle}-){{0,2}}{_TOKEN}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)"))
+        rf"{particle}-){{0,2}}{inner}){{0,4}})(?P<post>(?:,?\s+{r.post_nominal_any})*)"))
 
 
 @per_rules
@@ -203,6 +207,24 @@ def _valid_name(name: str, start: int, end: int, blocked: SpanIndex[tuple[int, i
     return not (blocked and blocked.overlapping(start, end))
 
 
+@per_rules
+def _thing_named_after(r: Rules) -> re.Pattern[str]:
+    """Capitalised words (maybe joined by "and", "of", "for") up to the word that ends a thing's
+    name (cue thing_name_head): "Zayed Grand Mosque", "Salman Humanitarian Aid and Relief Centre"."""
+    particle = "|".join(r.particles)  # "the Sheikh Hamad bin Khalifa Military Academy"
+    return re.compile(r"(?:(?:[A-Z][\w.-]*|(?:" + particle + r"))(?:[ \t]+(?:and|of|for|&))?[ \t]+){1,6}?" +
+                      r.cue_texts["thing_name_head"] + r"\b")
+
+
+def _office_through(text: str, start: int, end: int) -> bool:
+    """An office read from `start` (a rank's word) runs to `end` or past it: "Chief of General
+    Staff X", where "General Staff" is no rank and a name."""
+    for r in role_re().finditer(text, max(0, start - rules().window("rank_before_name")), end):
+        if r.start() <= start and r.end() >= end:
+            return True
+    return False
+
+
 def _trim_name(m: re.Match[str], blocked: SpanIndex[tuple[int, int]]) -> tuple[str, int, int] | None:
     """The person's name inside a NAME_RE match, cut before any word that is not part of a name."""
     start = m.start("name")
@@ -213,7 +235,8 @@ def _trim_name(m: re.Match[str], blocked: SpanIndex[tuple[int, int]]) -> tuple[s
         abs_s = start + t.start()
         if i == 0 and _not_name(word) and len(tokens) > 1 and not _not_name(tokens[1].group(0).rstrip(".,")) \
                 and not word.endswith(("'", "’")) and word.istitle() and word not in _function_words() \
-                and _rank_before().search(m.string, max(0, start - rules().window("rank_before_name")), start):
+                and (rk := _rank_before().search(m.string, max(0, start - rules().window("rank_before_name")), start)) \
+                and not _office_through(m.string, rk.start(), abs_s + len(word)):
             kept.append(t)  # "General Said Chanegriha": after a rank, a given name, not a verb
             continue
         if i == 0 and _not_name(word) and len(tokens) > 2 and word.istitle() and word not in _function_words() \
@@ -234,6 +257,8 @@ def _trim_name(m: re.Match[str], blocked: SpanIndex[tuple[int, int]]) -> tuple[s
         return None
     s = start + kept[0].start()
     e = start + kept[-1].end()
+    if _thing_named_after().match(m.string, s):
+        return None  # "the Sheikh Zayed Grand Mosque": a thing's name, after a person's
     name = re.sub(r"['’]s?$", "", m.string[s:e].rstrip(".,"))
     e = s + len(name)
     return clean_name(name), s, e
@@ -460,6 +485,13 @@ def find_persons(
             # "High Commissioner to Fiji, Charlotte Darlow", "Secretary of State in the Ministry of
             # National Defence, Paweł Zalewski": the holder after the post's place or body
             pos = m3.end()
+        elif (m4 := _served_body_no_comma().match(text, after)) is not None and _full_name_at(text, m4.end(), block):
+            # "State Secretary of the Ministry of Defence Jānis Garisons": the body served, then
+            # the holder with no comma; a state named in the body is the holder's ("at the Romanian
+            # Ministry of National Defence X", "of the Ministry of Defence of Ukraine Y")
+            pos = m4.end()
+            inner = [c.iso3 for c in cindex.starting_in(after, pos)]
+            country = country or (inner[0] if inner else None)
         else:
             m = re.match(r"[ \t]+", text[after:after + 3])
             if m:
@@ -772,7 +804,8 @@ def find_persons(
     if known:
         spans = pair_index([(h.start, h.end) for h in hits])
         for name, s, e in known:
-            if not any(a <= s and e <= b for a, b in spans.overlapping(s, e)):
+            if not any(a <= s and e <= b for a, b in spans.overlapping(s, e)) \
+                    and not _thing_named_after().match(text, s):  # "the King Abdullah II Design and Development Bureau"
                 hits.append(PersonHit(name, slug(name), s, e))  # (not one an office found already)
 
     people = _merge(text, hits, block, posts)
@@ -948,6 +981,19 @@ def _to_place_comma(r: Rules) -> re.Pattern[str]:
                       # General of the European External Action Service, X": the body served
                       r"of[ \t]+the[ \t]+" + r.cue_texts["served_body_word"] +
                       r"(?:[ \t]+(?:of|for|and|the)?[ \t]*[A-Z][\w'’-]*){0,5}),[ \t]+", r.cues["served_body_word"].flags)
+
+
+@per_rules
+def _served_body_no_comma(r: Rules) -> re.Pattern[str]:
+    """After an office, with no comma before its holder's name: the ministry or department it
+    serves, up to the word that ends such a body's name (cue served_body_field_end): "State
+    Secretary of the Ministry of Defence Jānis Garisons"."""
+    # (a state's adjective may stand before the body: "State Secretary at the Romanian Ministry of
+    # National Defence X"; the state may follow the field: "... Ministry of Defence of Ukraine X")
+    return re.compile(r"[ \t]+(?:of|at|in)[ \t]+the[ \t]+(?:[A-Z][\w'’-]*[ \t]+)?" + r.cue_texts["served_body_word"] +
+                      r"(?:[ \t]+(?:(?:of|for|and|the)[ \t]+)*[A-Z][\w'’-]*){0,4}?[ \t]+(?:(?:of|for|and|the)[ \t]+)*" +
+                      r.cue_texts["served_body_field_end"] + r"(?:[ \t]+of[ \t]+[A-Z][\w'’-]*)?[ \t]+(?=[A-Z])",
+                      r.cues["served_body_word"].flags)
 
 
 def _national_role_country(role: str | None) -> str | None:

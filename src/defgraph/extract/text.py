@@ -44,7 +44,7 @@ def _given_short_ends(r: Rules) -> tuple[str, ...]:
     return tuple(a + "." for a in r.given_abbreviations)
 
 
-def _short_given_name(text: str) -> bool:
+def _short_given_name(text: str, after: str = "") -> bool:
     """The text ends on a given name written short ("Secretary Ma."), not on a surname that
     looks like one: after a word of a name ("founder Jack Ma. Then ...") the dot ends the sentence."""
     pattern = _given_short()
@@ -56,7 +56,22 @@ def _short_given_name(text: str) -> bool:
     if m is None:
         return False
     before = m.group("before")
-    return before is None or not before[0].isupper() or before in rules().not_names
+    if before is None or not before[0].isupper() or before in rules().not_names:
+        return True
+    # after a word of a name, a given name too where the rest of a name follows, closed by a
+    # comma or a word in lower case ("Vice Admiral Jose Ma. Ambrosio Ezpeleta, in Tokyo"), not
+    # a sentence that opens with an office ("founder Jack Ma. Defence Minister X spoke")
+    rest = _name_rest().match(after)
+    return rest is not None and not any(w in rules().not_names for w in rest.group("words").split())
+
+
+@per_rules
+def _name_rest(r: Rules) -> re.Pattern[str]:
+    """The rest of a name after a given name written short: capitalised words (a name's particles
+    between them), then a comma or a word in lower case."""
+    particle = "|".join(r.particles)
+    return re.compile(r"[ \t]+(?P<words>[A-Z][\w'’-]+(?:[ \t]+(?:(?:" + particle + r")[ \t]+)*[A-Z][\w'’-]+){1,3})"
+                      r"(?=,|[ \t]+[a-z])")
 
 
 def sentences(text: str) -> list[Sentence]:
@@ -68,7 +83,8 @@ def sentences(text: str) -> list[Sentence]:
     for m in _SENT_END.finditer(text):
         cut = m.start()
         if "\n" not in m.group(0) and (abbreviation.search(text[max(start, cut - w_abbreviation):cut])
-                                       or _short_given_name(text[max(start, cut - w_given):cut])):
+                                       or _short_given_name(text[max(start, cut - w_given):cut],
+                                                                 text[cut:cut + w_given])):
             continue
         _emit(text, start, cut, out)
         start = m.end()

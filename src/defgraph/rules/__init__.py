@@ -50,7 +50,7 @@ CUES_READ = {
         "plural_offices_of_states", "plural_office_before_holders", "speech_verb", "generational_suffix",
         "place_context_before", "place_name_particle", "place_name_particle_before_capital", "demonym_suffix",
         "meeting_verb_after_pair", "capital_pair_verb", "delegation_led_by", "serves_as_before",
-        "state_style_noun", "served_body_word", "bare_weekday_verb", "number_word", "capitalised_function_word", "determiner_before_name",
+        "state_style_noun", "served_body_word", "served_body_field_end", "thing_name_head", "bare_weekday_verb", "number_word", "capitalised_function_word", "determiner_before_name",
         "initials_as_adjective",
         # (round 22: read by extract.events)
         "count_modifier", "counted_participants", "past_participle_trigger", "convening_word", "by_convenor",

@@ -116,3 +116,15 @@ def test_a_gold_entry_naming_a_missing_statement_is_one_error(tmp_path: Path) ->
     path.write_text(json.dumps({"statements": [{"file": "nope.txt", "title": "x"}]}), encoding="utf-8")
     result = CliRunner().invoke(main, ["evaluate", str(path)])
     assert result.exit_code != 0 and "nope.txt" in result.output
+
+
+def test_a_name_in_another_order_is_the_same_person() -> None:
+    """The gold writes a surname first as the text does ("KATO Hiroshi"); the graph stores the
+    usual order ("Hiroshi Kato"): one person, not a miss and an extra."""
+    from defgraph.evaluate import Evaluation, _match_persons, _norm_name
+    ev = Evaluation()
+    err: dict[str, object] = {}
+    _match_persons([{"name": "KATO Hiroshi", "country": "JPN"}],
+                   {(_norm_name("Hiroshi Kato"), "JPN", None), (_norm_name("Hiroshi Sato"), "JPN", None)}, ev, err)
+    assert err == {"extra_persons": ["hiroshi-sato"]}
+    assert ev.state_right == 1

@@ -151,8 +151,12 @@ def _norm_name(name: str) -> str:
 
 
 def _same_person(a: str, b: str) -> bool:
-    """Slugs of one name written fuller or shorter: 'lloyd-j-austin' ~ 'lloyd-j-austin-iii'."""
-    return a.startswith(b + "-") or b.startswith(a + "-") or a.endswith("-" + b) or b.endswith("-" + a)
+    """Slugs of one name written fuller or shorter: 'lloyd-j-austin' ~ 'lloyd-j-austin-iii'; or
+    the same words in another order: the gold keeps the name as the text writes it ("IWAMA
+    Kiminori", surname first in capitals), the graph stores it in the usual order ("Kiminori
+    Iwama", extract.persons._surname_in_capitals) so that it is one person across sources."""
+    return (a.startswith(b + "-") or b.startswith(a + "-") or a.endswith("-" + b) or b.endswith("-" + a)
+            or ("-" in a and sorted(a.split("-")) == sorted(b.split("-"))))
 
 
 def _facts(kg: KnowledgeGraph) -> dict[str, Any]:

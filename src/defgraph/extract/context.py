@@ -17,6 +17,7 @@ from .countries import (
     CountryMention,
     capital_of,
     find_countries,
+    foreign_name_state,
 )
 from .dates import DateMention, find_dates
 from .holders import apply_holders, office_kind
@@ -180,6 +181,9 @@ def publisher_country(statement: Statement) -> str | None:
     if statement.publisher:
         for c in find_countries(statement.publisher):
             return c.iso3
+        foreign = foreign_name_state(statement.publisher)  # "Ministerio de Defensa del Perú"
+        if foreign is not None:
+            return foreign  # (before an institution's words: "Ministère de la Défense du Sénégal")
         for pattern, iso3 in rules().institutions:
             if pattern.search(statement.publisher.strip()):
                 return iso3

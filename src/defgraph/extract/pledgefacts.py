@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..model import (
     ActorRef,
@@ -31,6 +32,11 @@ from .text import Sentence, may_match
 
 
 def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraft]) -> list[Pledge]:
+    leader = rules().cues["leader_of_scheme_after"]
+    if any(leader.match(ctx.text, c.end) for c in ctx.countries):
+        # "ISK 300 million will go to the Czech-led initiative": the state that leads a scheme
+        # is neither giver nor receiver of the money put into it
+        ctx = replace(ctx, countries=[c for c in ctx.countries if not leader.match(ctx.text, c.end)], _indexes={})
     out: list[Pledge] = []
     orphans: list[tuple[Money, Sentence, ActorRef | None]] = []
     default_recipient = _usual_recipient(ctx)

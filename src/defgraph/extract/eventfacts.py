@@ -2008,7 +2008,10 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # the same sides is told (a visit told by its arrival is read above: "arrived in Seoul on
         # Monday" before a formal meeting there on Tuesday is the trip to that meeting; nor is a
         # meeting of a recurring format, cue recurring_format: "held their annual security talks")
-        talks = [m for m in _talks_during(v, out) if _states(m) and not _named_gathering(m)
+        # (talks told after the visit that name no state, "after which the ministers held talks",
+        # are the visit's own sides': _parties_of_visit gives them its states later)
+        talks = [m for m in _talks_during(v, out) if (_states(m) or m.sentence.start > v.sentence.start)
+                 and not _named_gathering(m)
                  and not (formal is not None and formal.search(m.sentence.text))
                  and (m.place is None or _place_key(m.place) == _place_key(v.place))]  # (no place: none other)
         _spans_talks(v, talks, out)

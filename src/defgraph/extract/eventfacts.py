@@ -16,7 +16,7 @@ from ..model import (
     Person,
     Span,
 )
-from ..rules import Rules, per_rules, quick_start, rules
+from ..rules import Cover, Rules, per_rules, quick_start, rules
 from ..vocab import slug
 from . import events as ev_rules
 from .context import (
@@ -2480,6 +2480,13 @@ def _hosts_of_legs(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraf
     return out
 
 
+def _told_inside(c: Cover, d: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
+    """A sentence of event `d` that is also one of `h` tells `d` inside `h` (cover `c`'s `inside`)."""
+    assert c.inside is not None
+    mine = [d.sentence] + d.extra_spans
+    return any(c.inside.search(sp.text) is not None and (sp is h.sentence or sp in h.extra_spans) for sp in mine)
+
+
 def _covered(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
     """Drop an event told only as the frame of another the statement reports (rules: a type's
     `covered_by`): "HMS X, the flagship of the carrier strike group, berthed at Yokosuka today, the
@@ -2496,13 +2503,16 @@ def _covered(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
         ahead = timedelta(days=rules().window("frame_before_days"))
         # (a frame told done may lead to a cover still planned: forces that left on Monday for an
         # exercise that opens on Wednesday)
+        # ("arrived in the port on Monday for a five-day stay, during which its crew will train with
+        # the Navy": told inside the cover in the cover's own sentence, whatever day was read for it)
         cover = next((h for c in covers for h in drafts
                       if h is not d and h.type in c.by and len(_states(h)) >= 2 and mine
-                      and (h.planned == d.planned or h.planned)
+                      and (h.planned == d.planned or h.planned or c.inside is not None)
                       and (_states(h) <= mine or mine <= _states(h))
-                      and (not d.date_explicit or d.by_dateline or d.date is None or h.date is None
-                           or h.date - ahead <= d.date <= (h.end_date or h.date)
-                           or (d.end_date is not None and d.date <= h.date <= d.end_date))), None)
+                      and (_told_inside(c, d, h) if c.inside is not None else
+                           (not d.date_explicit or d.by_dateline or d.date is None or h.date is None
+                            or h.date - ahead <= d.date <= (h.end_date or h.date)
+                            or (d.end_date is not None and d.date <= h.date <= d.end_date)))), None)
         if cover is None:
             out.append(d)
             continue

@@ -1592,6 +1592,7 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     for s in ctx.sentences:
         if s.start in trigger_sentences or not ev_rules.attend_sentence(s.text) or summary.match(s.text):
             continue  # "During the eight-month deployment, ... exercised with the navies of ...": a summary
+        whole = s
         if any(not (t.reference and t.convening) for t in ev_rules.find_triggers(s)):
             # (a convening word that only names the event's host again, "Greece as the host",
             # tells no event of its own; "The visit follows a trip to X" does)
@@ -1641,7 +1642,31 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
                     _add(target.participants, ActorRef("country", iso3))
         if target.count is None:
             target.count = ev_rules.participant_count(s.text)
+        if target.end_date is None and target.date is not None and not target.tentative:
+            target.end_date = _clause_end_day(ctx, whole, target.date)
         target.extra_spans.append(s)
+
+
+def _clause_end_day(ctx: _Context, s: Sentence, first: date) -> date | None:
+    """"About 2,000 troops are taking part in the exercise, which will last until 8 September": a
+    relative clause on an event's noun in a sentence that tells who attends it gives the last day
+    of the event attended, where a date in it is told as an end (cue end_ahead_before) within
+    window end_told_max_days of the event's first day."""
+    R = rules()
+    end_cue = R.cues.get("end_ahead_before")
+    if end_cue is None or "," not in s.text:
+        return None
+    for name in ("closed_relative_clause", "trailing_relative_clause"):
+        for m in R.cues[name].finditer(s.text):
+            if not _event_word_ends(s.text, m.start()):
+                continue
+            a, b = s.start + m.start(), s.start + m.end()
+            for d in ctx.within(ctx.dates, s):
+                if a <= d.start < b and not d.vague and d.end_date is None \
+                        and 0 < (d.date - first).days <= R.window("end_told_max_days") \
+                        and end_cue.search(ctx.text, max(a, d.start - R.window("date_verb_before")), d.start):
+                    return d.date
+    return None
 
 
 def _attends_other_gathering(s: Sentence, target: ev_rules.EventDraft) -> bool:

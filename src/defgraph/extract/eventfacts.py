@@ -2505,6 +2505,43 @@ def _hosts_of_legs(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraf
     return out
 
 
+def _ends_by_return(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
+    """"will depart for Australia on Wednesday for a working visit to Canberra ... The minister will
+    return to Jakarta on Friday": a sentence after a visit's own that tells the return to a place
+    of the guest's state (cue return_to_before before it) on a later day (within window
+    end_told_max_days) gives the visit's last day, where the statement tells one visit alone (a
+    later day than the one its talks gave it too)."""
+    R = rules()
+    back = R.cues["return_to_before"]
+    visits = [v for v in drafts if v.type == "Visit" and not v.tentative]
+    if len(visits) != 1:
+        return
+    v = visits[0]
+    if v.date is None or v.place is None or not v.place.iso3:
+        return
+    guests = _states(v) - {v.place.iso3}
+    for s in ctx.sentences:
+        if s.start <= v.sentence.start:
+            continue
+        for p in ctx.within(ctx.places, s):
+            if p.iso3 not in guests or not back.search(ctx.text, max(s.start, p.start - R.window("return_to_before")), p.start):
+                continue
+            for d in ctx.within(ctx.dates, s):
+                if d.start <= p.end or d.vague or d.end_date is not None:
+                    continue
+                day = d.date
+                if d.relative and day <= v.date:
+                    # ("will return to Jakarta on Friday" after a departure on Wednesday: a weekday
+                    # read in the past is the first such day after the visit's first)
+                    ahead = (day.weekday() - v.date.weekday()) % 7
+                    day = v.date + timedelta(days=ahead) if ahead else day
+                if 0 < (day - v.date).days <= R.window("end_told_max_days") and (v.end_date is None or day > v.end_date):
+                    # (a later day than the last talks read for its end: "met X on Thursday ...
+                    # returned to Manila on Friday")
+                    v.end_date = day
+                    return
+
+
 def _told_inside(c: Cover, d: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
     """A sentence of event `d` that is also one of `h` tells `d` inside `h` (cover `c`'s `inside`)."""
     assert c.inside is not None

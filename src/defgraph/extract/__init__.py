@@ -40,6 +40,7 @@ from .countries import country_info, country_name, find_countries, geonames_id, 
 from .eventfacts import (
     _attendance,
     _covered,
+    _ends_by_return,
     _event_drafts,
     _hosts_of_legs,
     _is_actor,
@@ -281,6 +282,7 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
         d.type == "Visit" and len(_states(d)) == 1 and not any(r.kind == "organisation" for r in d.participants)
         and any(o is not d and o.type == "Visit" and _states(d) < _states(o) for o in drafts))]
     drafts = _hosts_of_legs(_covered(drafts))
+    _ends_by_return(ctx, drafts)
     remote = rules().classes_with("remote")
     for d in drafts:
         if d.place is None and d.date is not None and d.type not in remote and not d.planned:

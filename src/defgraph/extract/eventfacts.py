@@ -16,7 +16,7 @@ from ..model import (
     Person,
     Span,
 )
-from ..rules import Rules, per_rules, quick_start, rules
+from ..rules import Cover, Rules, per_rules, quick_start, rules
 from ..vocab import slug
 from . import events as ev_rules
 from .context import (
@@ -1592,6 +1592,7 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     for s in ctx.sentences:
         if s.start in trigger_sentences or not ev_rules.attend_sentence(s.text) or summary.match(s.text):
             continue  # "During the eight-month deployment, ... exercised with the navies of ...": a summary
+        whole = s
         if any(not (t.reference and t.convening) for t in ev_rules.find_triggers(s)):
             # (a convening word that only names the event's host again, "Greece as the host",
             # tells no event of its own; "The visit follows a trip to X" does)
@@ -1641,7 +1642,31 @@ def _attendance(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
                     _add(target.participants, ActorRef("country", iso3))
         if target.count is None:
             target.count = ev_rules.participant_count(s.text)
+        if target.end_date is None and target.date is not None and not target.tentative:
+            target.end_date = _clause_end_day(ctx, whole, target.date)
         target.extra_spans.append(s)
+
+
+def _clause_end_day(ctx: _Context, s: Sentence, first: date) -> date | None:
+    """"About 2,000 troops are taking part in the exercise, which will last until 8 September": a
+    relative clause on an event's noun in a sentence that tells who attends it gives the last day
+    of the event attended, where a date in it is told as an end (cue end_ahead_before) within
+    window end_told_max_days of the event's first day."""
+    R = rules()
+    end_cue = R.cues.get("end_ahead_before")
+    if end_cue is None or "," not in s.text:
+        return None
+    for name in ("closed_relative_clause", "trailing_relative_clause"):
+        for m in R.cues[name].finditer(s.text):
+            if not _event_word_ends(s.text, m.start()):
+                continue
+            a, b = s.start + m.start(), s.start + m.end()
+            for d in ctx.within(ctx.dates, s):
+                if a <= d.start < b and not d.vague and d.end_date is None \
+                        and 0 < (d.date - first).days <= R.window("end_told_max_days") \
+                        and end_cue.search(ctx.text, max(a, d.start - R.window("date_verb_before")), d.start):
+                    return d.date
+    return None
 
 
 def _attends_other_gathering(s: Sentence, target: ev_rules.EventDraft) -> bool:
@@ -2008,7 +2033,10 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # the same sides is told (a visit told by its arrival is read above: "arrived in Seoul on
         # Monday" before a formal meeting there on Tuesday is the trip to that meeting; nor is a
         # meeting of a recurring format, cue recurring_format: "held their annual security talks")
-        talks = [m for m in _talks_during(v, out) if _states(m) and not _named_gathering(m)
+        # (talks told after the visit that name no state, "after which the ministers held talks",
+        # are the visit's own sides': _parties_of_visit gives them its states later)
+        talks = [m for m in _talks_during(v, out) if (_states(m) or m.sentence.start > v.sentence.start)
+                 and not _named_gathering(m)
                  and not (formal is not None and formal.search(m.sentence.text))
                  and (m.place is None or _place_key(m.place) == _place_key(v.place))]  # (no place: none other)
         _spans_talks(v, talks, out)
@@ -2477,6 +2505,50 @@ def _hosts_of_legs(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraf
     return out
 
 
+def _ends_by_return(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
+    """"will depart for Australia on Wednesday for a working visit to Canberra ... The minister will
+    return to Jakarta on Friday": a sentence after a visit's own that tells the return to a place
+    of the guest's state (cue return_to_before before it) on a later day (within window
+    end_told_max_days) gives the visit's last day, where the statement tells one visit alone (a
+    later day than the one its talks gave it too)."""
+    R = rules()
+    back = R.cues["return_to_before"]
+    visits = [v for v in drafts if v.type == "Visit" and not v.tentative]
+    if len(visits) != 1:
+        return
+    v = visits[0]
+    if v.date is None or v.place is None or not v.place.iso3:
+        return
+    guests = _states(v) - {v.place.iso3}
+    for s in ctx.sentences:
+        if s.start <= v.sentence.start:
+            continue
+        for p in ctx.within(ctx.places, s):
+            if p.iso3 not in guests or not back.search(ctx.text, max(s.start, p.start - R.window("return_to_before")), p.start):
+                continue
+            for d in ctx.within(ctx.dates, s):
+                if d.start <= p.end or d.vague or d.end_date is not None:
+                    continue
+                day = d.date
+                if d.relative and day <= v.date:
+                    # ("will return to Jakarta on Friday" after a departure on Wednesday: a weekday
+                    # read in the past is the first such day after the visit's first)
+                    ahead = (day.weekday() - v.date.weekday()) % 7
+                    day = v.date + timedelta(days=ahead) if ahead else day
+                if 0 < (day - v.date).days <= R.window("end_told_max_days") and (v.end_date is None or day > v.end_date):
+                    # (a later day than the last talks read for its end: "met X on Thursday ...
+                    # returned to Manila on Friday")
+                    v.end_date = day
+                    return
+
+
+def _told_inside(c: Cover, d: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
+    """A sentence of event `d` that is also one of `h` tells `d` inside `h` (cover `c`'s `inside`)."""
+    assert c.inside is not None
+    mine = [d.sentence] + d.extra_spans
+    return any(c.inside.search(sp.text) is not None and (sp is h.sentence or sp in h.extra_spans) for sp in mine)
+
+
 def _covered(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
     """Drop an event told only as the frame of another the statement reports (rules: a type's
     `covered_by`): "HMS X, the flagship of the carrier strike group, berthed at Yokosuka today, the
@@ -2493,13 +2565,16 @@ def _covered(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
         ahead = timedelta(days=rules().window("frame_before_days"))
         # (a frame told done may lead to a cover still planned: forces that left on Monday for an
         # exercise that opens on Wednesday)
+        # ("arrived in the port on Monday for a five-day stay, during which its crew will train with
+        # the Navy": told inside the cover in the cover's own sentence, whatever day was read for it)
         cover = next((h for c in covers for h in drafts
                       if h is not d and h.type in c.by and len(_states(h)) >= 2 and mine
-                      and (h.planned == d.planned or h.planned)
+                      and (h.planned == d.planned or h.planned or c.inside is not None)
                       and (_states(h) <= mine or mine <= _states(h))
-                      and (not d.date_explicit or d.by_dateline or d.date is None or h.date is None
-                           or h.date - ahead <= d.date <= (h.end_date or h.date)
-                           or (d.end_date is not None and d.date <= h.date <= d.end_date))), None)
+                      and (_told_inside(c, d, h) if c.inside is not None else
+                           (not d.date_explicit or d.by_dateline or d.date is None or h.date is None
+                            or h.date - ahead <= d.date <= (h.end_date or h.date)
+                            or (d.end_date is not None and d.date <= h.date <= d.end_date)))), None)
         if cover is None:
             out.append(d)
             continue

@@ -126,6 +126,9 @@ class Cover:
     with the same states (one side's contained in the other's) over the same days."""
     by: tuple[str, ...]
     word: re.Pattern[str] | None  # the event's first trigger word must match (None: any)
+    # a sentence of the event that, where it matches, tells it inside the cover told in that same
+    # sentence: covered whatever day was read for it (None: the days must agree)
+    inside: re.Pattern[str] | None = None
 
 
 @dataclass
@@ -831,7 +834,7 @@ def _add_event_types(r: Rules, file: str, doc: dict[str, Any], builtin: bool = F
             bad = [b for b in by if b not in EVENT_CLASSES]
             if bad or not by:
                 raise c.fail(f"covered_by: {bad or by!r} is not a list of event classes")
-            covers.append(Cover(by, c.regex("word", flags=re.IGNORECASE)))
+            covers.append(Cover(by, c.regex("word", flags=re.IGNORECASE), c.regex("inside", flags=re.IGNORECASE)))
         requires_flags = 0 if e.get("requires_case_sensitive", bool, default=False) else re.IGNORECASE
         for key in ("drops", "convening_yields_to"):
             for other in e.get(key, list, default=[]):

@@ -1,4 +1,5 @@
-"""bench/generate.py loaded as a module, for tests that need synthetic statements."""
+"""bench/ scripts loaded as modules: the generator, for tests that need synthetic statements, and
+the benchmark runner, for the test of BENCHMARKS.md."""
 
 from __future__ import annotations
 
@@ -12,11 +13,16 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @cache
-def generator() -> ModuleType:
-    """The benchmark's statement generator (bench/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
+def bench_module(name: str) -> ModuleType:
+    """bench/<name>.py loaded as a module (bench/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO / "bench" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def generator() -> ModuleType:
+    """The benchmark's statement generator."""
+    return bench_module("generate")

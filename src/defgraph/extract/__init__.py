@@ -53,7 +53,7 @@ from .eventfacts import (
     dateline_date,
 )
 from .events import EventDraft, any_trigger
-from .holders import post_holder
+from .holders import patronymic_head, post_holder
 from .places import PlaceMention, find_places
 from .pledgefacts import _pledges
 
@@ -185,20 +185,14 @@ def _holders_named_in_text(ex: Extraction) -> None:
                  and not (suffix is not None and suffix.fullmatch(w.rstrip(".")))]
         return (words[0].lower(), words[-1].lower()) if len(words) >= 2 else tuple(w.lower() for w in words)
 
-    from .holders import fold_name
-    patronymic = rules().cues["patronymic_name_head"]
-
-    def head(name: str) -> str | None:
-        # ("Faisal bin Farhan bin Abdullah", the holder "Faisal bin Farhan Al Saud": cue patronymic_name_head)
-        m = patronymic.match(fold_name(name))
-        return m.group(0) if m else None
-
     for post in ex.posts.values():
         h = post.holder
         if h is None or h.key in ex.persons:
             continue
+        # ("Faisal bin Farhan bin Abdullah", the holder "Faisal bin Farhan Al Saud": the same head)
+        h_head = patronymic_head(h.name)
         same = [q for q in ex.persons.values() if q.country == h.country and (
-            core(q.name) == core(h.name) or head(q.name) is not None and head(q.name) == head(h.name))]
+            core(q.name) == core(h.name) or h_head is not None and patronymic_head(q.name) == h_head)]
         if len(same) == 1:
             post.holder = same[0]
 

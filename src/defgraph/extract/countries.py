@@ -105,7 +105,7 @@ def _tables() -> tuple[dict[str, str], dict[str, CountryInfo], dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def _foreign_names() -> re.Pattern[str]:
+def _foreign_names() -> tuple[re.Pattern[str], dict[str, str]]:
     """The states' names in other languages (countryinfo's translations and native names, Latin
     script only: "Perú", "España", "Sénégal", "Brasil"), for a publisher that names its state in
     its own language ("Ministerio de Defensa del Perú"); not searched in texts, where such a
@@ -122,18 +122,14 @@ def _foreign_names() -> re.Pattern[str]:
                 # "Island" is Iceland, the publisher "Island Sun" is no Icelandic one)
                 forms.setdefault(form, iso3)
     alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    _FOREIGN.clear()
-    _FOREIGN.update(forms)
-    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
-
-
-_FOREIGN: dict[str, str] = {}
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])"), forms
 
 
 def foreign_name_state(text: str) -> str | None:
     """The state a name in another language in text names first ("del Perú": PER), if any."""
-    m = _foreign_names().search(text)
-    return _FOREIGN.get(m.group(0)) if m else None
+    pattern, forms = _foreign_names()
+    m = pattern.search(text)
+    return forms.get(m.group(0)) if m else None
 
 
 @lru_cache(maxsize=1)

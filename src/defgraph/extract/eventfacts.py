@@ -739,6 +739,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 leg.search(s.text, max(0, t.start - s.start - R.window("earlier_leg_before")), t.start - s.start) is not None
             drafts.append(d)
             d.bilateral = t.type == "Meeting" and bool(R.cues["bilateral_meeting"].search(s.text, max(0, t.start - s.start - R.window("bilateral_before"))))
+            # ("meet A in Tallinn on Monday and B in Riga on Tuesday": a meeting of each)
+            legs_cut = _own_day_and_city_cut(s, t, pls, ds, triggers) if t.type == "Meeting" else None
             if t.type in ("Meeting", "Call", "AgreementSigning") and (
                     _shared_out(s, t)
                     or t.type != "AgreementSigning" and _SEPARATE.search(s.text[max(0, t.start - s.start - R.window("separate_before")):t.start - s.start])
@@ -746,9 +748,8 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                                         or _SEPARATE_IN.search(s.text, t.start - s.start)
                                         or _SEPARATELY_AFTER.match(s.text, t.end - s.start)
                                         or R.cues["separately_later"].match(s.text, t.end - s.start)
-                                        or (t.type == "Meeting" and _own_day_and_city_cut(s, t, pls, ds, triggers) is not None)):
-                drafts.extend(_separate(s, d, parts, t, pls, [x for x in ds if not x.vague],
-                                        _own_day_and_city_cut(s, t, pls, ds, triggers) if t.type == "Meeting" else None))
+                                        or legs_cut is not None):
+                drafts.extend(_separate(s, d, parts, t, pls, [x for x in ds if not x.vague], legs_cut))
             if t.type in host_party and chosen is not None:
                 stops = _itinerary(ctx, s, d, day0, future)
                 drafts.extend(stops)

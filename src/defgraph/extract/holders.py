@@ -74,6 +74,19 @@ def _same_kind(role: str | None, holders: list[Holder]) -> list[Holder]:
     return [h for h in holders if office_kind(h.office) in (None, kind)]
 
 
+def _patronymic_head(key: str) -> str | None:
+    """A folded name's given name and father's name ("faisal bin farhan", cue
+    patronymic_name_head), None when it has no such head."""
+    m = rules().cues["patronymic_name_head"].match(key)
+    return m.group(0) if m else None
+
+
+def patronymic_head(name: str) -> str | None:
+    """The given name and the father's of an Arabic name, folded ("Faisal bin Farhan bin
+    Abdullah" and "Faisal bin Farhan Al Saud": "faisal bin farhan"), or None."""
+    return _patronymic_head(fold_name(name))
+
+
 def holders_of(name: str, role: str | None, day: dt.date | None) -> list[Holder]:
     """The entries of people.yaml that `name` (with `role`, the office the text gives, if any)
     names on `day`: by full name, of an office of the kind the text gives; a surname alone only
@@ -85,12 +98,12 @@ def holders_of(name: str, role: str | None, day: dt.date | None) -> list[Holder]
     found = index.by_name.get(key)
     if found:
         return _on_day(_same_kind(role, found), day)
-    patronymic = rules().cues["patronymic_name_head"].match(key)
+    patronymic = _patronymic_head(key)
     if patronymic is not None and role:
         # "Faisal bin Farhan bin Abdullah", a holder known as "Faisal bin Farhan Al Saud": an Arabic
         # name written with another tail agrees on the given name and the father's ("X bin Y"),
         # for an office of the kind the text gives
-        head = patronymic.group(0) + " "
+        head = patronymic + " "
         near = [h for k, hs in index.by_name.items() if k.startswith(head) for h in hs]
         kind = office_kind(role)
         if near and kind is not None:

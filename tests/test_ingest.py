@@ -238,6 +238,38 @@ def test_digest_publisher_on_next_line_and_missing() -> None:
     assert no_name[1].issued is None  # 31 February is no date
 
 
+def test_a_heading_over_dated_headlines_opens_a_digest() -> None:
+    text = (
+        " date 2024-05-06 Gazette Ministry\nMinister hosts counterpart\n"
+        "The two ministers met on Monday and agreed to train together.\n"
+        "Also in the news\n"
+        "Chief of Staff receives envoy 03/05/2024\nThe envoy paid a courtesy call.\n"
+        "\nNew barracks opened 02/05/2024 09:30\nRecruits moved in on Thursday.\n"
+    )
+    main, first, second = parse_text(text, "g.txt")
+    assert main.text.endswith("agreed to train together.")  # the items are not in the story
+    assert (first.title, first.issued, first.publisher) == (
+        "Chief of Staff receives envoy", date(2024, 5, 3), "Gazette Ministry")
+    assert first.text == "Chief of Staff receives envoy\nThe envoy paid a courtesy call."
+    assert (second.title, second.issued) == ("New barracks opened", date(2024, 5, 2))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a dated byline under the title, before any sentence of the story
+        "Published\nBy staff 06/05/2024\nThe ministers met on Monday.\n",
+        # a sentence that ends in a date is not a headline
+        "The ministers met.\nMore\nThe accord was signed on 06/05/2024.\n",
+        # a heading followed by an undated line
+        "The ministers met.\nAlso in the news\nRecruits sworn in\n",
+    ],
+)
+def test_lines_that_only_look_like_a_headed_digest_stay_in_the_story(body: str) -> None:
+    (main,) = parse_text(f" date 2024-05-06 Gazette Ministry\nTitle\n{body}")
+    assert main.text.endswith(body.rstrip("\n"))
+
+
 def test_header_only_gives_no_statement(tmp_path: Path) -> None:
     assert parse_text(" date 2024-01-02 Some Ministry\n|Printable version\n") == []
     with pytest.raises(IngestError, match="no statement text"):

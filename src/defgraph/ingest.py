@@ -383,6 +383,12 @@ _MAX_PUBLISHER = 120  # a longer "Latest News from ..." line is a sentence, not 
 _STAMP_RE = re.compile(
     r"(0[1-9]|[12][0-9]|3[01])/(0[1-9]|1[0-2])/([12][0-9]{3})[ \t]+"
     r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9][ \t]*$")
+# A stamp in a digest opened by a heading instead of "Latest News from" ("Also in the news"):
+# a headline, a blank, then the day "dd/mm/yyyy", with or without the clock.
+_DATE_STAMP_RE = re.compile(
+    r"(?<=[ \t])(0[1-9]|[12][0-9]|3[01])/(0[1-9]|1[0-2])/([12][0-9]{3})"
+    r"(?:[ \t]+(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?)?[ \t]*$")
+_MAX_HEADLINE = 200  # characters: a longer line ending in a date is a sentence, not a headline
 _META_RE = re.compile(
     r"^[ \t]*(publisher|source|url|original article link|date|published)[ \t]*:[ \t]*(\S.*)$",
     re.IGNORECASE,
@@ -459,10 +465,14 @@ def _parse_aggregated(
     lines: list[str], first: int, header: re.Match[str], source_file: str | None
 ) -> list[Statement]:
     publisher = (header[2] or "").strip() or None
-    digest = next(
-        (i for i in range(first + 1, len(lines)) if _digest_opening(lines[i]) is not None),
-        len(lines),
-    )
+    digest, body = len(lines), False
+    for i in range(first + 1, len(lines)):
+        # a heading opens a digest only after the page's own story (a dated byline under the
+        # title is not an item)
+        if _digest_opening(lines[i]) is not None or (body and _opens_headed_digest(lines, i)):
+            digest = i
+            break
+        body = body or _is_sentence(lines[i])
     start = first + 1
     while start < digest and (not lines[start].strip() or _PRINTABLE_RE.match(lines[start])):
         start += 1
@@ -554,14 +564,48 @@ def _site(url: str | None) -> str | None:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
+def _headline_stamp(line: str) -> re.Match[str] | None:
+    """The day stamp ending a headline line of a headed digest ("Minister receives envoy 12/12/2023")."""
+    stamp = _STAMP_RE.search(line) or _DATE_STAMP_RE.search(line)
+    if stamp is None:
+        return None
+    headline = line[: stamp.start()].strip()
+    if not headline or len(headline) > _MAX_HEADLINE or headline[-1] in _SENTENCE_END:
+        return None
+    return stamp
+
+
+def _is_sentence(line: str) -> bool:
+    text = line.strip()
+    return len(text) > _MAX_HEADLINE or (bool(text) and text[-1] in ".!?")
+
+
+def _opens_headed_digest(lines: list[str], at: int) -> bool:
+    """A heading line ("Also in the news", "More news") whose next line is a dated headline.
+
+    Some sites end a page with other items in that shape instead of "Latest News from"; the
+    items are statements of their own, not part of the page's story.
+    """
+    if not _is_heading(lines[at]) or _headline_stamp(lines[at]) is not None:
+        return False
+    following = next((line for line in lines[at + 1 :] if line.strip()), None)
+    return following is not None and _headline_stamp(following) is not None
+
+
 def _parse_digest(
     lines: list[str], at: int, fallback_publisher: str | None, source_file: str | None,
     site: str | None = None,
 ) -> list[Statement]:
-    """Each "headline + dd/mm/yyyy hh:mm:ss" line and its summary line, as statements."""
-    publisher = _digest_opening(lines[at]) or ""
+    """Each "headline + dd/mm/yyyy hh:mm:ss" line and its summary line, as statements.
+
+    A digest opened by a heading instead of "Latest News from" takes the page's publisher,
+    and its headlines may end in a bare day ("dd/mm/yyyy", after a blank).
+    """
+    headed = _digest_opening(lines[at]) is None
+    stamp_of = _headline_stamp if headed else _STAMP_RE.search
+    publisher = "" if headed else _digest_opening(lines[at]) or ""
     i = at + 1
-    if not publisher:
+    if not publisher and not headed:
         while i < len(lines) and not lines[i].strip():
             i += 1
         if i < len(lines) and not _STAMP_RE.search(lines[i]):
@@ -569,7 +613,7 @@ def _parse_digest(
             i += 1
     statements: list[Statement] = []
     while i < len(lines):
-        stamp = _STAMP_RE.search(lines[i])
+        stamp = stamp_of(lines[i])
         if stamp is None:
             i += 1
             continue
@@ -578,7 +622,7 @@ def _parse_digest(
         while j < len(lines) and not lines[j].strip():
             j += 1
         summary = ""
-        if j < len(lines) and not _STAMP_RE.search(lines[j]):
+        if j < len(lines) and not stamp_of(lines[j]):
             summary = lines[j].strip()
             j += 1
         i = j

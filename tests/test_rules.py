@@ -129,6 +129,7 @@ people:
      "key 'compass' given twice (line 3)"),
     ("windows:\n  section_chars: {value: 5000, value: 6000}\n", "key 'value' given twice (line 2)"),
     ("cues:\n  yes: {pattern: North, note: n}\n  true: {pattern: South, note: n}\n", "key 'true' given twice"),
+    ("cues:\n  compass: {pattern: 'on {weekdays}', note: n}\n", "unknown name '{weekdays}'"),
 ])
 def test_a_bad_entry_is_named_with_its_file(tmp_path: Path, text: str, needle: str) -> None:
     path = _write(tmp_path, text)
@@ -219,6 +220,15 @@ def test_cues_keep_case_and_values_from_the_rules_files() -> None:
     assert r.cue_values["nth_day_of"]["third"] == 3
     m = r.cues["nth_day_of"].search("on the Third day of the minister's ")
     assert m is not None and r.cue_values["nth_day_of"][m.group(1).lower()] == 3
+
+
+def test_a_pattern_names_the_weekdays_from_one_list() -> None:
+    r = load_rules()
+    # ("{weekday}" in cues.yaml: any weekday, in any case where the cue ignores case)
+    assert "{weekday}" not in r.cues["event_day_after"].pattern
+    assert r.cues["event_day_after"].match(" took place on Thursday")
+    assert r.cues["event_day_after"].match(" took place on SUNDAY")
+    assert not r.cues["event_day_after"].match(" took place on Thorsday")
 
 
 def test_a_cue_replaced_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:

@@ -54,6 +54,7 @@ from .eventfacts import (
 )
 from .events import EventDraft, any_trigger
 from .holders import patronymic_head, post_holder
+from .persons import shorter_forms
 from .places import PlaceMention, find_places
 from .pledgefacts import _pledges
 
@@ -170,19 +171,16 @@ def _join(ex: Extraction, part: Extraction, off: int) -> None:
         ex.pledges.append(p)
 
 
-_INITIAL = re.compile(r"^(?-i:[A-Z])\.?$")
-
-
 def _holders_named_in_text(ex: Extraction) -> None:
     """"the United States Secretary of Defense, Lloyd J. Austin III": the office's known holder
     (rules/people.yaml, "Lloyd Austin") is the person the text names with a middle initial or a
     generational suffix (phrasing.yaml generational_suffix), or with another tail of an Arabic
     name (batch zz), not a second person (batch zu)."""
-    suffix = rules().cues.get("generational_suffix")
 
     def core(name: str) -> tuple[str, ...]:
-        words = [w for w in name.split() if not _INITIAL.match(w)
-                 and not (suffix is not None and suffix.fullmatch(w.rstrip(".")))]
+        # (its first and last words once written without middle initials and suffix, as persons
+        # merges a name written again)
+        words = shorter_forms(tuple(name.split()))[1]
         return (words[0].lower(), words[-1].lower()) if len(words) >= 2 else tuple(w.lower() for w in words)
 
     for post in ex.posts.values():

@@ -12,7 +12,8 @@ from typing import Any
 
 from ..rules import Rules, per_rules, rules
 
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTH_NAMES = [m for m in calendar.month_name if m]  # January ... December
+_MONTHS = {m.lower(): i for i, m in enumerate(_MONTH_NAMES, 1)}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 _MON = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _MON2 = _MON.replace("?P<mon>", "?P<mon2>")
@@ -328,7 +329,7 @@ _ON_THE_BEFORE = re.compile(r"\bon\s+the\s+$", re.I)
 # "at the end of May"): a vague date, which dates no event of its own (batch zz)
 _PART_OF_MONTH = re.compile(
     r"\b(?:(?:at|by|towards?)\s+the\s+(?P<part>beginning|start|end)\s+of|(?:in\s+)?(?P<part2>early|mid|late)[-\s])\s*"
-    r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    r"(?P<mon>" + "|".join(_MONTH_NAMES) + r")\b"
     r"(?:,?\s+(?P<y>(?:19|20)\d\d))?")
 _NTH = re.compile(r"(?P<dom>[0-3]?\d)(?:st|nd|rd|th)\b", re.I)
 _ON_THE_NTH = re.compile(r"on\s+the\s+(?P<dom>[0-3]?\d)(?:st|nd|rd|th)", re.I)

@@ -225,9 +225,10 @@ def find_triggers(s: Sentence) -> list[Trigger]:
             apart = apart_cue.search(before[-w_apart:]) if apart_cue is not None and apart_verb is not None and (
                 apart_verb.match(word) or apart_held is not None and apart_held.search(before[-w_apart:])) \
                 and may_match(apart_cue, before) else None
-            if apart is not None and not negation.search(before[-w_neg:]):
+            negated = negation.search(before[-w_neg:]) is not None
+            if apart is not None and not negated:
                 pass  # ("The drill came a day after the officers met": an event of its own day, no intention)
-            elif negation.search(before[-w_neg:]) or (
+            elif negated or (
                     apposed is not None and apposed.search(before[-w_apposition:])) or (
                     coordinated is not None and coordinated.search(before[-w_coordinated:])) or intent.search(before[-w_intent:]) and not (
                     reported_plan is not None and reported_day is not None

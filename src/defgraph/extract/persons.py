@@ -1043,6 +1043,16 @@ def _generational_suffix(r: Rules) -> re.Pattern[str]:
     return re.compile(r.cue_texts["generational_suffix"] + r"\.?", r.cues["generational_suffix"].flags)
 
 
+def shorter_forms(full: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A full name as it is written again: "Gilberto C. Teodoro Jr." without its middle initials
+    ("Gilberto Teodoro Jr."), and without its generational suffix too ("Gilberto Teodoro")."""
+    if not full:
+        return full, full
+    bare = tuple(w for w in full[1:-1] if not _INITIAL.fullmatch(w))
+    bare = (full[0], *bare, full[-1]) if len(full) > 1 else full
+    return bare, bare[:-1] if _generational_suffix().fullmatch(bare[-1]) else bare
+
+
 def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]],
            posts: dict[str, str] | None = None) -> list[PersonHit]:
     """One person per name: later surname-only mentions join the full name, details are pooled."""
@@ -1053,7 +1063,6 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
     rank_of_key: dict[str, int] = {}
     by_part: dict[tuple[str, ...], int] = {}
     by_token: dict[str, int] = {}
-    suffix = _generational_suffix()
     hits.sort(key=lambda h: (-len(h.name.split()), h.start))
     for h in hits:
         short = tuple(h.name.split())
@@ -1069,11 +1078,7 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
             for k in range(1, len(full)):
                 by_part.setdefault(full[-k:], rank)
                 by_part.setdefault(full[:k], rank)
-            # "Gilberto C. Teodoro Jr." is also "Gilberto Teodoro Jr." and "Gilberto Teodoro":
-            # written again without its middle initials or its generational suffix
-            bare = tuple(w for w in full[1:-1] if not re.fullmatch(r"[A-Z]\.", w))
-            bare = (full[0], *bare, full[-1]) if len(full) > 1 else full
-            for form in {bare, bare[:-1] if suffix.fullmatch(bare[-1]) else bare}:
+            for form in set(shorter_forms(full)):
                 if len(form) >= 2 and form != full:
                     by_part.setdefault(form, rank)
             for tok in full:

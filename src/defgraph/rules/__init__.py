@@ -12,6 +12,7 @@ ones, so a more specific title wins; windows and confidences replace the value o
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import os
 import re
@@ -744,6 +745,9 @@ class _Entry:
         return None if text is None else self.compile(text, flags, key)
 
     def compile(self, text: str, flags: int = 0, key: str = "pattern") -> re.Pattern[str]:
+        text = text.replace("{weekday}", WEEKDAY)
+        if (unknown := _PLACEHOLDER.search(text)) is not None:
+            raise self.fail(f"unknown name {unknown.group(0)!r} in {key!r} (a pattern may name {{weekday}})")
         try:
             return re.compile(text, flags)
         except re.error as exc:
@@ -751,6 +755,13 @@ class _Entry:
 
     def note(self) -> str:
         return str(self.get("note", str, required=True))
+
+
+# "{weekday}" in a pattern of the rules' files: one of the English weekdays, from the list that
+# extract.dates reads too (calendar.day_name), not spelt out again in each pattern; no other
+# name in braces is known (a regular expression never has a letter right after "{")
+WEEKDAY = "(?:" + "|".join(calendar.day_name) + ")"
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_]\w*\}")
 
 
 def _state(entry: _Entry, code: Any) -> str:

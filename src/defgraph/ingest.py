@@ -383,6 +383,12 @@ _MAX_PUBLISHER = 120  # a longer "Latest News from ..." line is a sentence, not 
 _STAMP_RE = re.compile(
     r"(0[1-9]|[12][0-9]|3[01])/(0[1-9]|1[0-2])/([12][0-9]{3})[ \t]+"
     r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9][ \t]*$")
+# A shorter stamp, the day alone ("Navy: construction advances in Vigo 06/05/2025"), ends an
+# item's headline only in a digest opened by a bare heading ("News", "Also in the news"), not in
+# one opened by "Latest News from" (batches yb and ye).
+_DAY_STAMP_RE = re.compile(
+    r"(0[1-9]|[12][0-9]|3[01])/(0[1-9]|1[0-2])/([12][0-9]{3})"
+    r"(?:[ \t]+(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?)?[ \t]*$")
 _META_RE = re.compile(
     r"^[ \t]*(publisher|source|url|original article link|date|published)[ \t]*:[ \t]*(\S.*)$",
     re.IGNORECASE,
@@ -460,7 +466,8 @@ def _parse_aggregated(
 ) -> list[Statement]:
     publisher = (header[2] or "").strip() or None
     digest = next(
-        (i for i in range(first + 1, len(lines)) if _digest_opening(lines[i]) is not None),
+        (i for i in range(first + 1, len(lines))
+         if _digest_opening(lines[i]) is not None or _heading_opens_digest(lines, i)),
         len(lines),
     )
     start = first + 1
@@ -494,7 +501,8 @@ def _parse_aggregated(
             )
         )
     if digest < len(lines):
-        statements.extend(_parse_digest(lines, digest, publisher, source_file, _site(source_url)))
+        stamp = _STAMP_RE if _digest_opening(lines[digest]) is not None else _DAY_STAMP_RE
+        statements.extend(_parse_digest(lines, digest, publisher, source_file, _site(source_url), stamp))
     return statements
 
 
@@ -554,22 +562,41 @@ def _site(url: str | None) -> str | None:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
+def _heading_opens_digest(lines: list[str], at: int) -> bool:
+    """A bare heading ("News", "More from la diaria", "Also in the news") after some text, whose
+    next line is a headline ending in a day's stamp ("... in Vigo 06/05/2025") and is followed by
+    a summary: a digest of a site's other items, each a statement of its own (batches yb, ye)."""
+    if not _is_heading(lines[at]) or _DAY_STAMP_RE.search(lines[at]) or \
+            not any(line.strip() for line in lines[:at][-50:]):
+        return False
+    j = at + 1
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    if j >= len(lines):
+        return False
+    stamp = _DAY_STAMP_RE.search(lines[j])
+    headline = lines[j][: stamp.start()].strip() if stamp else ""
+    return bool(headline) and headline[-1] not in _SENTENCE_END and \
+        any(line.strip() and not _DAY_STAMP_RE.search(line) for line in lines[j + 1:j + 3])
+
+
 def _parse_digest(
     lines: list[str], at: int, fallback_publisher: str | None, source_file: str | None,
-    site: str | None = None,
+    site: str | None = None, stamp_re: re.Pattern[str] = _STAMP_RE,
 ) -> list[Statement]:
-    """Each "headline + dd/mm/yyyy hh:mm:ss" line and its summary line, as statements."""
+    """Each "headline + dd/mm/yyyy hh:mm:ss" line (the day alone after a bare heading: stamp_re)
+    and its summary line, as statements."""
     publisher = _digest_opening(lines[at]) or ""
     i = at + 1
     if not publisher:
         while i < len(lines) and not lines[i].strip():
             i += 1
-        if i < len(lines) and not _STAMP_RE.search(lines[i]):
+        if i < len(lines) and not stamp_re.search(lines[i]):
             publisher = lines[i].strip()
             i += 1
     statements: list[Statement] = []
     while i < len(lines):
-        stamp = _STAMP_RE.search(lines[i])
+        stamp = stamp_re.search(lines[i])
         if stamp is None:
             i += 1
             continue
@@ -578,7 +605,7 @@ def _parse_digest(
         while j < len(lines) and not lines[j].strip():
             j += 1
         summary = ""
-        if j < len(lines) and not _STAMP_RE.search(lines[j]):
+        if j < len(lines) and not stamp_re.search(lines[j]):
             summary = lines[j].strip()
             j += 1
         i = j

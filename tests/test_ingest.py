@@ -270,6 +270,25 @@ def test_lines_that_only_look_like_a_headed_digest_stay_in_the_story(body: str) 
     assert main.text.endswith(body.rstrip("\n"))
 
 
+def test_digest_opened_by_a_bare_heading_with_day_stamps() -> None:
+    # a site's other items under a bare heading ("News", "Also in the news"), each headline ending
+    # in the day alone, are statements of their own (batches yb and ye: ye13's three items)
+    text = (
+        " date 2025-03-13 Finnish Border Guard\n|Printable version\nChief visited Estonia\n"
+        "The Chief of the Border Guard visited Tallinn on Tuesday.\nNews\n"
+        "Joint exercise in the Sea of Aland 07/03/2025\nThe two services trained on Wednesday.\n"
+        "New border guards graduated 03/03/2025\nSixty-two graduated on Friday.\n"
+    )
+    main, first, second = parse_text(text, "x.txt")
+    assert main.text.endswith("on Tuesday.") and main.issued == date(2025, 3, 13)
+    assert (first.title, first.issued) == ("Joint exercise in the Sea of Aland", date(2025, 3, 7))
+    assert second.text == "New border guards graduated\nSixty-two graduated on Friday."
+    assert first.publisher == "Finnish Border Guard"
+    # a heading before a line that is a sentence, or with nothing after it, opens no digest
+    plain = " date 2025-03-13 X\nTitle\nBody.\nNews\nThe talks were held on 07/03/2025.\nMore text.\n"
+    assert len(parse_text(plain)) == 1
+
+
 def test_header_only_gives_no_statement(tmp_path: Path) -> None:
     assert parse_text(" date 2024-01-02 Some Ministry\n|Printable version\n") == []
     with pytest.raises(IngestError, match="no statement text"):

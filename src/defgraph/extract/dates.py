@@ -422,7 +422,9 @@ def resolve_relative(expr: str, ref: date, *, future: bool = False) -> tuple[dat
         wd = _WEEKDAYS[parts[1]]
         if parts[0] in ("from", "until"):
             parts[0] = "on"  # "from Monday to Wednesday": the day named, read as "on Monday"
-        if parts[0] == "last" or (parts[0] == "on" and not future):
+        # "this Thursday" told in the past ("held this Thursday", from "este jueves"): the day of
+        # the statement's own week already gone, like "on Thursday"; in a plan it looks ahead
+        if parts[0] == "last" or (parts[0] in ("on", "this") and not future):
             back = (ref.weekday() - wd) % 7
             if parts[0] == "last":
                 back = back or 7

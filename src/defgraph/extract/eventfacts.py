@@ -1979,8 +1979,12 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
     for v in out:
         # "held talks with X on Monday, a day after arriving in Monrovia": the visit began that
         # many days before the day its sentence tells ("after he arrived last night": one)
+        # (also in the sentence of talks it took in: "Oli had held talks with Li on Tuesday, a day
+        # after he landed in Beijing", the visit told by "during Oli's ongoing visit", batch ye)
+        ma = None if after_arrival is None else next(
+            (a for t in [v.sentence, *v.extra_spans] if (a := after_arrival.search(t.text)) is not None), None)
         if v.type == "Visit" and not v.planned and v.date is not None and v.date_explicit and not v.by_dateline \
-                and after_arrival is not None and (ma := after_arrival.search(v.sentence.text)) is not None:
+                and ma is not None:
             n = 1 if ma.group("n") is None or ma.group("n").lower() in ("a", "one") else number_value(ma.group("n"))
             if n:
                 # (the day told stays inside the stay: a signing told that day is during it)

@@ -283,9 +283,13 @@ def find_triggers(s: Sentence) -> list[Trigger]:
             if habitual_before is not None and undated is not None and habitual_before.search(before[-w_habitual:]) \
                     and undated.match(s.text):
                 continue  # "the two navies hold the annual Bongosagar exercise": a series, no day of its own
-            if apart is None and recalled.search(before) or habitual.match(s.text, m.end()) or \
+            if apart is None and recalled.search(before) or habitual.match(s.text, m.end()) and (
+                    undated is None or undated.match(s.text[:m.end()])) or \
                     speaker.search(before[-w_speaker:] + word):
-                continue  # "recalled that officers took part in the exercise X held every year"
+                # "recalled that officers took part in the exercise X held every year"; not a day
+                # told before the habit ("arrived this Monday at the port of X, as part of the
+                # voyage that the vessel makes every year": a port call of that day, batch ye)
+                continue
             if not trig.convening and any(g.word == word.lower() and g.needs_before is not None
                                           and not g.needs_before.search(before[-w_guard:]) for g in trig.guards):
                 continue

@@ -80,10 +80,11 @@ def _tables(r: Rules) -> _Tables:
         rf")",
         re.I,
     )
-    # an amount in words: "three hundred million euros", "half a billion euros"; "one and a half
-    # billion" is not read
+    # an amount in words: "three hundred million euros", "half a billion euros", "one and a half
+    # billion kroner" (batch ye)
     spelled_money = re.compile(
-        rf"{qual}\b(?P<words>half\s+an?|(?:{unit_re}|an?)(?:(?:[\s-]+(?:and\s+)?(?:{unit_re}|hundred))*))\s+"
+        rf"{qual}\b(?P<words>half\s+an?|(?:{unit_re}|an?)(?:(?:[\s-]+(?:and\s+)?(?:{unit_re}|hundred))*))"
+        rf"(?P<half>\s+and\s+a\s+half)?\s+"
         rf"(?P<scale>{spelled})\s+(?P<cur>{word_re}|{code_re})\b",
         re.I,
     )
@@ -143,6 +144,8 @@ def _spelled(text: str) -> list[Money]:
                 continue
             words = m.group("words")
             value: Decimal | int | None = Decimal("0.5") if words.lower().startswith("half") else _spelled_value(words)
+            if value is not None and m.group("half"):
+                value = Decimal(value) + Decimal("0.5")  # "one and a half billion"
             cur_raw = m.group("cur")
             cur = t.words.get(cur_raw.lower()) or (cur_raw if cur_raw.isupper() else None)
             if value is None or cur is None:
@@ -246,7 +249,9 @@ def find_money(text: str) -> list[Money]:
         out = sorted(out + _hyphenated(text), key=lambda x: x.start)
     # "ISK 3.5 billion (about €24 million)": the second is the first converted, not an amount of its own
     # and "equivalent to about USD 470 million" restates an amount given before
-    return [m for i, m in enumerate(out) if not (i and t.conversion_gap.fullmatch(text, out[i - 1].end, m.start))
+    # (after a comma, only another currency: "kroner, around 130 million euros")
+    return [m for i, m in enumerate(out) if not (i and t.conversion_gap.fullmatch(text, out[i - 1].end, m.start) and (
+                m.currency != out[i - 1].currency or not text[out[i - 1].end:m.start].lstrip().startswith(",")))
             and not t.equivalent_before.search(text, max(0, m.start - rules().window("money_equivalent_before")), m.start)]
 
 

@@ -1053,6 +1053,10 @@ def shorter_forms(full: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     return bare, bare[:-1] if _generational_suffix().fullmatch(bare[-1]) else bare
 
 
+# a name written as a given name's initial and a surname ("U.Khurelsukh", "V. Putin")
+_INITIALLED = re.compile(r"(?P<initial>[A-Z])\.\s?(?P<surname>[A-Z][\w'’-]+)")
+
+
 def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]],
            posts: dict[str, str] | None = None) -> list[PersonHit]:
     """One person per name: later surname-only mentions join the full name, details are pooled."""
@@ -1068,6 +1072,13 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
         short = tuple(h.name.split())
         ranks = [r for r in (rank_of_key.get(h.key), by_part.get(short),
                              by_token.get(short[0]) if len(short) == 1 else None) if r is not None]
+        initialled = _INITIALLED.fullmatch(h.name)
+        if not ranks and initialled is not None:
+            # "U.Khurelsukh", "V. Putin": a given name's initial and the surname are the person
+            # whose full name ends with that surname and begins with that letter (batch ye)
+            r = by_part.get((initialled["surname"],))
+            if r is not None and people[order[r]].name.startswith(initialled["initial"]):
+                ranks = [r]
         target = people[order[min(ranks)]] if ranks else None
         if target is None:
             people[h.key] = h

@@ -86,6 +86,11 @@ def _label(gazetteer: str, written: str) -> str:
     return written
 
 
+def _bare(name: str | None) -> str:
+    """A name without accents, case, blanks or marks: "Nukualofa" is "Nuku'alofa"."""
+    return re.sub(r"\W+", "", fold_accents(name or "")).casefold()
+
+
 def lookup_city(name: str) -> City | None:
     """The most populous city called `name` (accents optional), or None."""
     from .countries import resolve_country
@@ -124,8 +129,9 @@ def _hosting_city(r: Rules) -> re.Pattern[str]:
 
 # A dateline at the start of a report: "WASHINGTON, Feb. 14 —", "Canberra, 22 July 2024".
 # "SEOUL, Aug. 21 (Yonhap) --", "Hanoi (VNA) –", "LANGKAWI:", "Baghdad-INA -"
-# (letters with diacritics too: "Brasília (DF), 16/04/2024 -", "Bogotá D.C.,", "Yaoundé,")
-_DATELINE = re.compile(r"^(?P<name>[A-ZÀ-Þ](?:[^\W\d_]|[ .'-]){2,30}?)(?:\s*\(\w+\))?(?:,|:|\s+--|\s+[-–—]|-[A-Z]{2,8}(?=\s+[-–—]))\s", re.M)
+# (letters with diacritics too: "Brasília (DF), 16/04/2024 -", "Bogotá D.C.,", "Yaoundé,");
+# the Spanish-language press's "SANTO DOMINGO.-" (batch ye)
+_DATELINE = re.compile(r"^(?P<name>[A-ZÀ-Þ](?:[^\W\d_]|[ .'-]){2,30}?)(?:\s*\(\w+\))?(?:,|:|\s+--|\s+[-–—]|-[A-Z]{2,8}(?=\s+[-–—])|\.-)\s", re.M)
 
 _STATE_AFTER = re.compile(r",\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})")
 _OF_NAME = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
@@ -170,13 +176,14 @@ class PlaceMention:
     kind: str  # city | venue
     iso3: str | None
     geonames_id: int | None
+    population: int | None = None  # a city's, from the gazetteer
 
 
 def city_mention(start: int, end: int, city: City, written: str | None = None) -> PlaceMention:
     """A city of the gazetteer named at start..end: labelled as ``written`` there when the
     gazetteer knows it by another form (_label), by the gazetteer's name when None."""
     return PlaceMention(start, end, city.name if written is None else _label(city.name, written),
-                        "city", city.iso3, city.geonames_id)
+                        "city", city.iso3, city.geonames_id, city.population)
 
 
 def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
@@ -184,10 +191,24 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
 
     out: list[PlaceMention] = []
     seen = Occupied()
+    named: set[str] | None = None
+    small = rules().window("unnamed_state_town_population")
 
     def add(p: PlaceMention) -> None:
+        nonlocal named
         if seen.overlaps(p.start, p.end):
             return
+        if p.kind == "city" and p.iso3 is not None and p.population is not None and p.population < small:
+            # a town of the gazetteer too small to be known by its name alone, in a state the text
+            # never names, is another place of that name ("the port of Sans Souci, in the capital"
+            # of a Dominican report is no suburb of Sydney; batch ye): no place
+            from .countries import country_info, find_countries
+
+            if named is None:
+                named = {c.iso3 for c in find_countries(text)}
+            info = country_info(p.iso3)
+            if p.iso3 not in named and (info is None or _bare(info.capital) != _bare(p.name)):
+                return
         seen.add(p.start, p.end)
         out.append(p)
 

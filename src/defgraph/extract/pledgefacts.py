@@ -399,6 +399,7 @@ def _dedupe_pledges(pledges: list[Pledge]) -> list[Pledge]:
     by_amount: dict[tuple[object, ...], int] = {}
     by_parties: dict[tuple[object, ...], int] = {}
     by_giver: dict[tuple[object, ...], int] = {}
+    by_taker: dict[tuple[object, ...], dict[ActorRef | None, int]] = {}
     guessed = rules().confidence("pledge_usual_recipient")
     for i, p in enumerate(pledges):
         # the first earlier pledge with the same amount and parties, or (in kind) the same parties
@@ -411,6 +412,16 @@ def _dedupe_pledges(pledges: list[Pledge]) -> list[Pledge]:
             j = k
             if out[k].confidence == guessed and p.confidence != guessed:
                 out[k].recipient, out[k].confidence, out[k].label = p.recipient, p.confidence, p.label
+        givers = by_taker.get((p.amount, p.currency, p.recipient)) if p.amount is not None else None
+        if j is None and givers:
+            # the same amount to the same recipient told again without its giver ("Norway gives
+            # Ukraine one and a half billion kroner" in the title, "The Government will give one
+            # and a half billion kroner" in the text: batch ye): one pledge, the giver the one named
+            if p.donor is None:
+                j = next((n for d, n in givers.items() if d is not None), None)
+            elif list(givers) == [None]:
+                j = givers[None]
+                out[j].donor, out[j].label, out[j].confidence = p.donor, p.label, p.confidence
         if j is not None:
             q = out[j]
             if p.amount is None:
@@ -422,6 +433,8 @@ def _dedupe_pledges(pledges: list[Pledge]) -> list[Pledge]:
         by_amount.setdefault((p.amount, p.currency, p.donor, p.recipient), len(out))
         by_parties.setdefault((p.donor, p.recipient), len(out))
         by_giver.setdefault((p.amount, p.currency, p.donor), len(out))
+        if p.amount is not None:
+            by_taker.setdefault((p.amount, p.currency, p.recipient), {}).setdefault(p.donor, len(out))
         out.append(p)
     for p in out:
         if p.part_of is not None:

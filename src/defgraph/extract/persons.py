@@ -450,7 +450,7 @@ def find_persons(
     roles = _roles(text, cindex)  # read once, used by two rules below
     posts: dict[str, str] = {}  # office -> state, from offices named with a state but no name
     post_hits: list[PersonHit] = []
-    office_end: tuple[int, str, str | None] | None = None  # the last office: where it ends, it, its state
+    office_end: tuple[int, str, str | None, str | None] | None = None  # the last office: where it ends, it, its state, its organisation
     for r in roles:
         role = r.group(0)
         country = country_before(r.start())
@@ -465,9 +465,9 @@ def find_persons(
         if military_rank(role) and office_end is not None and office_end[0] <= r.start() and \
                 _RANK_AFTER_OFFICE.fullmatch(text, office_end[0], r.start()):
             # "Commander of the Sri Lanka Army Lieutenant General X": the office, not the rank
-            role, country = office_end[1], country or office_end[2]
+            role, country, org = office_end[1], country or office_end[2], org or office_end[3]
         elif not military_rank(role):
-            office_end = (r.end(), role, country)
+            office_end = (r.end(), role, country, org)
         # Role followed directly by a name: "Defence Secretary John Healey MP", "President Macron"
         pos = None
         # "the Minister of National Defense of Korea, Shin Won-sik"; "the Commander of the United
@@ -810,7 +810,11 @@ def find_persons(
 
     people = _merge(text, hits, block, posts)
     for p in people:
-        if p.country is None:
+        if p.org is None and p.role:
+            # "Supreme Allied Commander Europe General X": an organisation's office that names no
+            # organisation (offices.yaml organisation_offices); its holder speaks for no state
+            p.org = next((key for pattern, key in rules().organisation_offices if pattern.search(p.role)), None)
+        if p.country is None and p.org is None:
             p.country = _state_after_name(text, p, cindex)
     return people + _posts(post_hits, people)
 

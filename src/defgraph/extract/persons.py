@@ -479,6 +479,11 @@ def find_persons(
             pos = after2 + m2.end()  # "the Minister of National Defense of Korea, Shin Won-sik"
         elif c2 and re.match(r"[ \t]+[A-Z]", text[after2:after2 + 3]) and _full_name_at(text, after2 + 1, block):
             pos = after2 + 1  # "Minister of Defence of Ukraine Denys Shmyhal" (not "... Turkish Land Forces")
+        elif c2 and (host_at := _host_state_end(text, after2, cindex)) is not None \
+                and re.match(r"[ \t]+[A-Z]", text[host_at:host_at + 3]) and _full_name_at(text, host_at + 1, block):
+            # "Ambassador of Ukraine to Lithuania Petro Beshta": the envoy's host state, then the
+            # holder with no comma
+            pos = host_at + 1
         elif m2:
             pos = after2 + m2.end()
         elif (m3 := _to_place_comma().match(text, after)) is not None and _name_at(text, m3.end()):
@@ -817,6 +822,19 @@ def find_persons(
         if p.country is None and p.org is None:
             p.country = _state_after_name(text, p, cindex)
     return people + _posts(post_hits, people)
+
+
+def _host_state_end(text: str, at: int, cindex: SpanIndex[CountryMention]) -> int | None:
+    """Where the state an envoy is sent to ends, when it follows at `at` after "to" (cue
+    envoy_host_before: "to Lithuania", "to the Kyrgyz Republic"); None when no state is there."""
+    m = rules().cues["envoy_host_before"].match(text, at)
+    if m is None:
+        return None
+    host = next(iter(cindex.starting_in(m.end(), m.end() + 1)), None)
+    if host is None:
+        return None
+    style = rules().cues["state_style_after_adjective"].match(text, host.end) if host.adjectival else None
+    return style.end() if style is not None else host.end
 
 
 def _counted_holders(text: str, pos: int, block: SpanIndex[tuple[int, int]],

@@ -734,11 +734,14 @@ def find_persons(
         hits.append(PersonHit(name, slug(name), r.start(), e, r.group(0),
                               country_before(r.start()), org_before(r.start()), surname_state=surname_at))
 
-    # "a delegation from the Republic of Korea Army led by Lieutenant General X": the leader is of
-    # the state the delegation comes from
-    for dm in (rules().cues["delegation_led_by"].finditer(text) if "elegation" in text else ()):
+    # "a delegation from the Republic of Korea Army led by Lieutenant General X", "a Ukrainian
+    # delegation led by Y": the leader is of the state the delegation comes from
+    led = [dm for cue in ("delegation_led_by", "state_delegation_led_by")
+           for dm in (rules().cues[cue].finditer(text) if "elegation" in text else ())]
+    for dm in led:
+        named = {c.iso3 for c in cindex.starting_in(dm.start("body"), dm.end("body"))}
         state = next(iter(cindex.starting_in(dm.start("body"), dm.end("body"))), None)
-        if state is None:
+        if state is None or len(named) > 1:
             continue
         pos = dm.end()
         rm = role_re().match(text, pos)

@@ -220,7 +220,7 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     blocked = [(o.start, o.end) for o in orgs] + [(p.start, p.end) for p in places]
     # a ship's name or a class of ships is no person's, though it may be one ("the frigate
     # Admiral Gorshkov", "Queen Elizabeth class carriers")
-    for cue in ("vessel_name", "ship_class"):
+    for cue in ("vessel_name", "ship_class", "ship_named_for_admiral"):
         named = rules().cues[cue]
         if may_match(named, text):
             blocked += [m.span("name") for m in named.finditer(text)]

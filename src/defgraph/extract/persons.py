@@ -928,7 +928,10 @@ def _state_after_name_cues(r: Rules) -> tuple[re.Pattern[str], re.Pattern[str]]:
     joins a list: cue list_joining_word); the words of a state's body after its adjective
     (cue state_body_after_adjective)."""
     joining = r.cue_texts["list_joining_word"]
-    return (re.compile(r"\s+of\s+(?:the\s+)?|,\s+(?:the\s+)?(?:(?!" + joining + r"\b)"
+    # (an office word among the lower-case words: "X, Commander of the Navy, received a delegation
+    # of the Portuguese Navy" is a clause about another side, not X's office)
+    office = r.cue_texts["lower_office"]
+    return (re.compile(r"\s+of\s+(?:the\s+)?|,\s+(?:the\s+)?(?=(?:[a-z][\w-]*\s+){0,2}?" + office + r"s?\b)(?:(?!" + joining + r"\b)"
                        r"[a-z][\w-]*\s+){1,3}of\s+(?:the\s+)?", r.cues["list_joining_word"].flags),
             re.compile(r"\s+" + r.cue_texts["state_body_after_adjective"] + r"\b", r.cues["state_body_after_adjective"].flags))
 

@@ -771,9 +771,12 @@ def find_persons(
         hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2]))
 
     # Honorifics alone: "Sir Tony Radakin", "Dr Ng Eng Hen", "Mr Pevkur"
+    office_at = {x.start(): x.end() for x in roles if not military_rank(x.group(0))}
     for m in name_re().finditer(text):
         if not m.group("hon") and not (m.group("post") or "").strip():
             continue
+        if office_at.get(m.start(), -1) > m.end("hon"):
+            continue  # "General Officer Commanding-in-Chief Southern Command": an office's first word, no rank
         trimmed = _trim_name(m, block)
         if not trimmed or not _valid_name(*trimmed):
             continue

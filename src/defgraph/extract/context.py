@@ -21,7 +21,7 @@ from .countries import (
 )
 from .dates import DateMention, find_dates
 from .holders import apply_holders, office_kind
-from .lexicon import OrgMention, find_organisations
+from .lexicon import OrgMention, find_organisations, military_rank
 from .money import Money, find_money
 from .persons import PersonHit, find_persons, yield_shared_titles, yield_shared_titles_to_lead
 from .places import PlaceMention, city_in, city_mention, find_places, group_matches
@@ -323,6 +323,12 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
     ends = {b: q for q in persons for _a, b in q.mentions}
     for p in persons:
         if p.country is not None or p.org is not None or p.is_post:
+            continue
+        if p.role and military_rank(p.role) and p.mentions and \
+                r.cues["own_body_after_name"].match(text, p.mentions[0][1]):
+            # "Air Marshal X of the Royal Air Force": an officer of a body named after them, whose
+            # state the text does not tell, is of no state a position guesses (the host's)
+            p.state_by("state_unknown")
             continue
         sent0 = next(iter(sent_ix.containing(p.start)), None)
         stop0 = None if sent0 is None else _opening_place(text, sent0, p.start, pl_ix, c_ix)

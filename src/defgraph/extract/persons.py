@@ -101,6 +101,13 @@ def _rank_before(r: Rules) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{ranks})\.?[ \t]+$")
 
 
+@per_rules
+def _rank_start(r: Rules) -> re.Pattern[str]:
+    """A rank (offices.yaml ranks) and the blank after it, at a name's start."""
+    bare = [re.sub(r"^\^|\$$", "", x) for x in r.ranks]
+    return re.compile("(?:" + "|".join(f"(?:{x})" for x in bare) + r")\.?[ \t]+")
+
+
 _COUNTERPART = "counterpart"  # the noun that introduces one as someone's counterpart
 
 
@@ -820,6 +827,7 @@ def find_persons(
                 hits.append(PersonHit(name, slug(name), s, e))  # (not one an office found already)
 
     people = _merge(text, hits, block, posts)
+    after_name: set[int] = set()  # (persons whose state was read after their name)
     for p in people:
         if p.org is None and p.role:
             # "Supreme Allied Commander Europe General X": an organisation's office that names no
@@ -827,7 +835,38 @@ def find_persons(
             p.org = next((key for pattern, key in rules().organisation_offices if pattern.search(p.role)), None)
         if p.country is None and p.org is None:
             p.country = _state_after_name(text, p, cindex)
+            if p.country is not None:
+                after_name.add(id(p))
+    _state_of_pair_after(text, people, after_name)
     return people + _posts(post_hits, people)
+
+
+def _state_of_pair_after(text: str, people: list[PersonHit], after_name: set[int]) -> None:
+    """"Colonel X and Lieutenant Colonel Y of the Estonian Defence Forces": the state read
+    after the second name (_state_after_name) is the first's too, where the two are joined by
+    "and" (a rank may stand before the second), the first has no state of their own and neither
+    holds an office beyond a rank: two officers of one delegation, not two sides' heads ("Prime
+    Minister X and Prime Minister Y of India": X is the host)."""
+    def ranked(q: PersonHit) -> bool:
+        return q.role is None or military_rank(q.role)
+
+    starts = {a: q for q in people if id(q) in after_name and ranked(q) for a, _b in q.mentions[:1]}
+    if not starts:
+        return
+    for p in people:
+        if p.country is not None or p.org is not None or not p.mentions or not ranked(p):
+            continue
+        end = p.mentions[0][1]
+        m = re.match(r"[ \t]+(?:and|&)[ \t]+", text[end:end + 6])
+        if m is None:
+            continue
+        at = end + m.end()
+        q = starts.get(at)
+        if q is None:
+            rank = _rank_start().match(text, at)
+            q = starts.get(rank.end()) if rank is not None else None
+        if q is not None and q is not p:
+            p.country = q.country
 
 
 def _host_state_end(text: str, at: int, cindex: SpanIndex[CountryMention]) -> int | None:

@@ -21,7 +21,7 @@ from .countries import (
 )
 from .dates import DateMention, find_dates
 from .holders import apply_holders, office_kind
-from .lexicon import OrgMention, find_organisations
+from .lexicon import OrgMention, find_organisations, military_rank
 from .money import Money, find_money
 from .persons import PersonHit, find_persons, yield_shared_titles, yield_shared_titles_to_lead
 from .places import PlaceMention, city_in, city_mention, find_places, group_matches
@@ -220,7 +220,7 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     blocked = [(o.start, o.end) for o in orgs] + [(p.start, p.end) for p in places]
     # a ship's name or a class of ships is no person's, though it may be one ("the frigate
     # Admiral Gorshkov", "Queen Elizabeth class carriers")
-    for cue in ("vessel_name", "ship_class"):
+    for cue in ("vessel_name", "ship_class", "ship_named_for_admiral"):
         named = rules().cues[cue]
         if may_match(named, text):
             blocked += [m.span("name") for m in named.finditer(text)]
@@ -229,16 +229,18 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     if surnames:
         # "the Prime Minister, Luís Montenegro": a state's name as a person's surname is no state
         countries = [c for c in countries if (c.start, c.end) not in surnames]
+    # known office holders (people.yaml): their state where the text tells none, before any
+    # positional guess (and before the publisher's state is guessed from the text: a holder's
+    # state is told); the office held that day where the text names none
+    apply_holders(persons, st.issued)
     told_home = publisher_country(st)
     # the states of those introduced as counterparts: guests, never the speaker
     guests = {p.country for p in persons if p.counterpart and p.country}
     home = home_hint or told_home or _dateline_country(text, places) or \
         (None if _international_publisher(st) else
-         _dominant_country(text, countries, guests) or _places_country(countries, places, guests))
+         _place_of_the_unnamed(countries, places, persons) or _dominant_country(text, countries, guests)
+         or _places_country(countries, places, guests))
     places = _places_in_named_states(text, places, countries, home)
-    # known office holders (people.yaml): their state where the text tells none, before any
-    # positional guess; the office held that day where the text names none
-    apply_holders(persons, st.issued)
     yield_shared_titles(persons, home)  # "Defence Secretary" in an Indian release is India's
     # Officials named with no state of their own: the publisher's, the host's or the visited
     # state's by where they stand, never the counterpart's by proximity
@@ -323,6 +325,12 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
     ends = {b: q for q in persons for _a, b in q.mentions}
     for p in persons:
         if p.country is not None or p.org is not None or p.is_post:
+            continue
+        if p.role and military_rank(p.role) and p.mentions and \
+                r.cues["own_body_after_name"].match(text, p.mentions[0][1]):
+            # "Air Marshal X of the Royal Air Force": an officer of a body named after them, whose
+            # state the text does not tell, is of no state a position guesses (the host's)
+            p.state_by("state_unknown")
             continue
         sent0 = next(iter(sent_ix.containing(p.start)), None)
         stop0 = None if sent0 is None else _opening_place(text, sent0, p.start, pl_ix, c_ix)
@@ -955,6 +963,20 @@ def _places_country(countries: list[CountryMention], places: list[PlaceMention],
     his Hungarian counterpart ... in Bratislava")."""
     states = {pl.iso3 for pl in places if pl.kind == "city" and pl.iso3 and pl.iso3 not in (guests or ())}
     if any(c.iso3 not in (guests or ()) for c in countries) or len(states) != 1:
+        return None
+    return states.pop()
+
+
+def _place_of_the_unnamed(countries: list[CountryMention], places: list[PlaceMention],
+                          persons: list[PersonHit]) -> str | None:
+    """A text whose every state named is the state of a person its own words give ("Deputy Prime
+    Minister for Defence Affairs of Oman") and whose cities are all of one other state ("received
+    ... in London") speaks for that state: its own officials are the ones named with no state."""
+    held = {p.country for p in persons if p.country and not p.is_post}
+    if not held or any(c.iso3 not in held for c in countries):
+        return None
+    states = {pl.iso3 for pl in places if pl.kind == "city" and pl.iso3}
+    if len(states) != 1 or states & held:
         return None
     return states.pop()
 

@@ -101,6 +101,13 @@ def _rank_before(r: Rules) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{ranks})\.?[ \t]+$")
 
 
+@per_rules
+def _rank_start(r: Rules) -> re.Pattern[str]:
+    """A rank (offices.yaml ranks) and the blank after it, at a name's start."""
+    bare = [re.sub(r"^\^|\$$", "", x) for x in r.ranks]
+    return re.compile("(?:" + "|".join(f"(?:{x})" for x in bare) + r")\.?[ \t]+")
+
+
 _COUNTERPART = "counterpart"  # the noun that introduces one as someone's counterpart
 
 
@@ -450,7 +457,7 @@ def find_persons(
     roles = _roles(text, cindex)  # read once, used by two rules below
     posts: dict[str, str] = {}  # office -> state, from offices named with a state but no name
     post_hits: list[PersonHit] = []
-    office_end: tuple[int, str, str | None] | None = None  # the last office: where it ends, it, its state
+    office_end: tuple[int, str, str | None, str | None] | None = None  # the last office: where it ends, it, its state, its organisation
     for r in roles:
         role = r.group(0)
         country = country_before(r.start())
@@ -465,9 +472,9 @@ def find_persons(
         if military_rank(role) and office_end is not None and office_end[0] <= r.start() and \
                 _RANK_AFTER_OFFICE.fullmatch(text, office_end[0], r.start()):
             # "Commander of the Sri Lanka Army Lieutenant General X": the office, not the rank
-            role, country = office_end[1], country or office_end[2]
+            role, country, org = office_end[1], country or office_end[2], org or office_end[3]
         elif not military_rank(role):
-            office_end = (r.end(), role, country)
+            office_end = (r.end(), role, country, org)
         # Role followed directly by a name: "Defence Secretary John Healey MP", "President Macron"
         pos = None
         # "the Minister of National Defense of Korea, Shin Won-sik"; "the Commander of the United
@@ -479,6 +486,11 @@ def find_persons(
             pos = after2 + m2.end()  # "the Minister of National Defense of Korea, Shin Won-sik"
         elif c2 and re.match(r"[ \t]+[A-Z]", text[after2:after2 + 3]) and _full_name_at(text, after2 + 1, block):
             pos = after2 + 1  # "Minister of Defence of Ukraine Denys Shmyhal" (not "... Turkish Land Forces")
+        elif c2 and (host_at := _host_state_end(text, after2, cindex)) is not None \
+                and re.match(r"[ \t]+[A-Z]", text[host_at:host_at + 3]) and _full_name_at(text, host_at + 1, block):
+            # "Ambassador of Ukraine to Lithuania Petro Beshta": the envoy's host state, then the
+            # holder with no comma
+            pos = host_at + 1
         elif m2:
             pos = after2 + m2.end()
         elif (m3 := _to_place_comma().match(text, after)) is not None and _name_at(text, m3.end()):
@@ -729,11 +741,14 @@ def find_persons(
         hits.append(PersonHit(name, slug(name), r.start(), e, r.group(0),
                               country_before(r.start()), org_before(r.start()), surname_state=surname_at))
 
-    # "a delegation from the Republic of Korea Army led by Lieutenant General X": the leader is of
-    # the state the delegation comes from
-    for dm in (rules().cues["delegation_led_by"].finditer(text) if "elegation" in text else ()):
+    # "a delegation from the Republic of Korea Army led by Lieutenant General X", "a Ukrainian
+    # delegation led by Y": the leader is of the state the delegation comes from
+    led = [dm for cue in ("delegation_led_by", "state_delegation_led_by")
+           for dm in (rules().cues[cue].finditer(text) if "elegation" in text else ())]
+    for dm in led:
+        named = {c.iso3 for c in cindex.starting_in(dm.start("body"), dm.end("body"))}
         state = next(iter(cindex.starting_in(dm.start("body"), dm.end("body"))), None)
-        if state is None:
+        if state is None or len(named) > 1:
             continue
         pos = dm.end()
         rm = role_re().match(text, pos)
@@ -763,9 +778,12 @@ def find_persons(
         hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2]))
 
     # Honorifics alone: "Sir Tony Radakin", "Dr Ng Eng Hen", "Mr Pevkur"
+    office_at = {x.start(): x.end() for x in roles if not military_rank(x.group(0))}
     for m in name_re().finditer(text):
         if not m.group("hon") and not (m.group("post") or "").strip():
             continue
+        if office_at.get(m.start(), -1) > m.end("hon"):
+            continue  # "General Officer Commanding-in-Chief Southern Command": an office's first word, no rank
         trimmed = _trim_name(m, block)
         if not trimmed or not _valid_name(*trimmed):
             continue
@@ -809,10 +827,59 @@ def find_persons(
                 hits.append(PersonHit(name, slug(name), s, e))  # (not one an office found already)
 
     people = _merge(text, hits, block, posts)
+    after_name: set[int] = set()  # (persons whose state was read after their name)
     for p in people:
-        if p.country is None:
+        if p.org is None and p.role:
+            # "Supreme Allied Commander Europe General X": an organisation's office that names no
+            # organisation (offices.yaml organisation_offices); its holder speaks for no state
+            p.org = next((key for pattern, key in rules().organisation_offices if pattern.search(p.role)), None)
+        if p.country is None and p.org is None:
             p.country = _state_after_name(text, p, cindex)
+            if p.country is not None:
+                after_name.add(id(p))
+    _state_of_pair_after(text, people, after_name)
     return people + _posts(post_hits, people)
+
+
+def _state_of_pair_after(text: str, people: list[PersonHit], after_name: set[int]) -> None:
+    """"Colonel X and Lieutenant Colonel Y of the Estonian Defence Forces": the state read
+    after the second name (_state_after_name) is the first's too, where the two are joined by
+    "and" (a rank may stand before the second), the first has no state of their own and neither
+    holds an office beyond a rank: two officers of one delegation, not two sides' heads ("Prime
+    Minister X and Prime Minister Y of India": X is the host)."""
+    def ranked(q: PersonHit) -> bool:
+        return q.role is None or military_rank(q.role)
+
+    starts = {a: q for q in people if id(q) in after_name and ranked(q) for a, _b in q.mentions[:1]}
+    if not starts:
+        return
+    for p in people:
+        if p.country is not None or p.org is not None or not p.mentions or not ranked(p):
+            continue
+        end = p.mentions[0][1]
+        m = re.match(r"[ \t]+(?:and|&)[ \t]+", text[end:end + 6])
+        if m is None:
+            continue
+        at = end + m.end()
+        q = starts.get(at)
+        if q is None:
+            rank = _rank_start().match(text, at)
+            q = starts.get(rank.end()) if rank is not None else None
+        if q is not None and q is not p:
+            p.country = q.country
+
+
+def _host_state_end(text: str, at: int, cindex: SpanIndex[CountryMention]) -> int | None:
+    """Where the state an envoy is sent to ends, when it follows at `at` after "to" (cue
+    envoy_host_before: "to Lithuania", "to the Kyrgyz Republic"); None when no state is there."""
+    m = rules().cues["envoy_host_before"].match(text, at)
+    if m is None:
+        return None
+    host = next(iter(cindex.starting_in(m.end(), m.end() + 1)), None)
+    if host is None:
+        return None
+    style = rules().cues["state_style_after_adjective"].match(text, host.end) if host.adjectival else None
+    return style.end() if style is not None else host.end
 
 
 def _counted_holders(text: str, pos: int, block: SpanIndex[tuple[int, int]],
@@ -903,7 +970,10 @@ def _state_after_name_cues(r: Rules) -> tuple[re.Pattern[str], re.Pattern[str]]:
     joins a list: cue list_joining_word); the words of a state's body after its adjective
     (cue state_body_after_adjective)."""
     joining = r.cue_texts["list_joining_word"]
-    return (re.compile(r"\s+of\s+(?:the\s+)?|,\s+(?:the\s+)?(?:(?!" + joining + r"\b)"
+    # (an office word among the lower-case words: "X, Commander of the Navy, received a delegation
+    # of the Portuguese Navy" is a clause about another side, not X's office)
+    office = r.cue_texts["lower_office"]
+    return (re.compile(r"\s+of\s+(?:the\s+)?|,\s+(?:the\s+)?(?=(?:[a-z][\w-]*\s+){0,2}?" + office + r"s?\b)(?:(?!" + joining + r"\b)"
                        r"[a-z][\w-]*\s+){1,3}of\s+(?:the\s+)?", r.cues["list_joining_word"].flags),
             re.compile(r"\s+" + r.cue_texts["state_body_after_adjective"] + r"\b", r.cues["state_body_after_adjective"].flags))
 

@@ -240,6 +240,9 @@ class Rules:
     # national titles other governments use too: (pattern, those states); a holder in a release
     # of one of them is that state's
     shared_titles: list[tuple[re.Pattern[str], frozenset[str]]] = field(default_factory=list)
+    # offices of an international organisation that name no organisation in their words
+    # ("Supreme Allied Commander Europe"): (pattern, organisation key); a holder speaks for it
+    organisation_offices: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
     ranks: list[str] = field(default_factory=list)
     honorifics: list[tuple[str, bool]] = field(default_factory=list)
     honorific_states: list[tuple[str, str]] = field(default_factory=list)  # (pattern, ISO3) of one tradition
@@ -943,6 +946,10 @@ def _add_offices(r: Rules, file: str, doc: dict[str, Any], builtin: bool) -> Non
         shared = e.get("shared_with", list, default=[])
         if shared:
             r.shared_titles.append((pattern, frozenset(_state(e, c) for c in shared)))
+    for e in _entries(file, doc, "organisation_offices"):
+        e.note()
+        r.organisation_offices.append((e.regex("pattern", required=True) or re.compile(""),
+                                       e.get("organisation", str, required=True)))
     for e in _entries(file, doc, "ranks"):
         e.note()
         e.regex("pattern", required=True)
@@ -1174,7 +1181,7 @@ def _currency(code: Any) -> bool:
         pycountry.currencies.get(alpha_3=code) is not None
 
 
-_FAMILIES = {"event_types", "cues", "offices", "national_offices", "ranks", "honorifics",
+_FAMILIES = {"event_types", "cues", "offices", "national_offices", "organisation_offices", "ranks", "honorifics",
              "post_nominals", "particles", "given_abbreviations", "not_names", "organisations", "institutions", "groups",
              "known", "words", "windows", "confidences", "country_forms", "capital_forms", "domains", "labels", "combining",
              "ambiguous_names", "proper_names", "feature_names", "style_nouns", "people", "currency_signs", "currency_words",

@@ -90,6 +90,8 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
         if body is not None and body.match(ctx.text, c.end, s.start + len(s.text)) \
                 and ev_rules.actor_position(s.text, rel) == "actor":
             return True  # "The first soldiers of a British infantry battalion sent to reinforce KFOR arrived"
+        if R.cues["company_after_adjective"].match(after):
+            return False  # "Naval Group and the Indian shipbuilder Mazagon Dock signed": a company's state
         if _role_noun().match(after) or re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
             # "French Ministre", "Polish counterpart", "Italian Defence Minister Guido Crosetto"
             return ev_rules.actor_position(s.text, rel) == "actor" or bool(

@@ -78,7 +78,7 @@ CUES_READ = {
     **dict.fromkeys(("amount_qualifier", "conversion_gap", "conversion_comma", "equivalent_before", "spelled_unit"), "money.yaml"),
     **dict.fromkeys(("helped_before", "day_of_month_after", "surname_short_title", "the_counted_parties",
                      "joint_authors_opens", "headline_present_verb", "patronymic_name_head",
-                     "later_stop_after", "trip_for_gathering", "background_time", "opening_phrase"), "cues.yaml")}
+                     "later_stop_after", "trip_for_gathering", "background_time", "opening_phrase", "company_after_adjective"), "cues.yaml")}
 
 # cues the extractor reads word by word: they must give `words`, not a pattern
 CUES_AS_WORDS = frozenset({"bare_weekday_verb", "capitalised_function_word", "determiner_before_name",

@@ -207,10 +207,10 @@ def test_patterns_searched_in_sentences_find_behind_their_lookahead_what_they_fo
 
     quick = [events._COUNT, events._BY_CONVENOR, pledges.ITEMS, money._SCALE_WORD, money._MONEY, money._SPELLED,
              eventfacts._n_day()] + [
-        getattr(eventfacts, n) for n in "_SEPARATE _BACKGROUND_TIME _MONTH_OR_YEAR".split()
+        getattr(eventfacts, n) for n in "_SEPARATE _MONTH_OR_YEAR".split()
     ] + [rules().cues[c] for c in ("bilateral_meeting place_break saying_before_date ended_before_date began_before_date "
                                    "until_before_date hosted_by_before counted_events_before "
-                                   "clause_break_after_trigger").split()] + [getattr(pledges, n) for n in
+                                   "clause_break_after_trigger background_time").split()] + [getattr(pledges, n) for n in
          "_RECIPIENT_BEFORE _REPORTED _NOT_RECIPIENT_TO _HABIT _MADE_IN _AID_TO".split()] + [pledgefacts._capital_subject()]
     pieces = ["two", "Three", "ministers", "hosted", "by", "the", "second", "day", "of", "bilateral", "separate",
               "meetings", "until", "began", "ended", "on", "June", "2025", "€", "$", "EUR", "USD", "5", "1.2",

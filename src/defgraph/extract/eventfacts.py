@@ -90,6 +90,8 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
         if body is not None and body.match(ctx.text, c.end, s.start + len(s.text)) \
                 and ev_rules.actor_position(s.text, rel) == "actor":
             return True  # "The first soldiers of a British infantry battalion sent to reinforce KFOR arrived"
+        if R.cues["company_after_adjective"].match(after):
+            return False  # "Naval Group and the Indian shipbuilder Mazagon Dock signed": a company's state
         if _role_noun().match(after) or re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", after):
             # "French Ministre", "Polish counterpart", "Italian Defence Minister Guido Crosetto"
             return ev_rules.actor_position(s.text, rel) == "actor" or bool(
@@ -866,6 +868,9 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
     rel = t.end - s.start
     alone = rules().window("month_alone_days")
     brk = rules().cues["clause_break_after_trigger"].search(s.text, rel)
+    apposed = rules().cues.get("name_apposition_after")
+    while brk is not None and apposed is not None and (name := apposed.match(s.text, brk.start())) is not None:
+        brk = rules().cues["clause_break_after_trigger"].search(s.text, name.end())  # ", Malindo Darsasa,": a name
     hi = s.start + (brk.start() if brk else len(s.text))
     since = rules().cues.get("since_clause")
     sub = since.search(s.text, rel, hi - s.start) if since is not None else None
@@ -885,11 +890,15 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
     opening = _OPENING_MONTH.match(s.text)
     if opening is not None and opening.end() <= t.start - s.start:
         spans.append((0, opening.end()))
+    elif (phrase := rules().cues["opening_phrase"].match(s.text)) is not None and phrase.end() <= t.start - s.start \
+            and not any(s.start + phrase.end() <= d.start for d in ctx.within(ctx.dates, s)
+                        if not _is_dateline_date(ctx.text, d)):
+        spans.append((0, phrase.end()))  # "At the previous dialogue in Vientiane in 2023, the two sides signed"
     if breaks and rules().cues["when_clause"].match(s.text, lo):
         # "The row began in January, when Ethiopia signed ...": the time the clause before names
         spans.append((breaks[-2].end() if len(breaks) > 1 else 0, lo))
     for a, b in spans:
-        if _BACKGROUND_TIME.search(s.text, a, b):
+        if rules().cues["background_time"].search(s.text, a, b):
             return True  # "the exercise in Bali last year", "when I travelled to Kyiv last month"
         for m in _MONTH_OR_YEAR.finditer(s.text, a, b):
             # "Malabar began in 1992 as a bilateral exercise between India and the United States":
@@ -902,9 +911,6 @@ def _dated_long_before(ctx: _Context, s: Sentence, t: ev_rules.Trigger, day0: da
     return False
 
 
-# a time long past named in words ("last year", "last month") in the trigger's clause
-_BACKGROUND_TIME = re.compile(r"\b(?:last|previous)\s+(?:year|month)\b|\bearlier\s+this\s+year\b|\ba\s+year\s+(?:earlier|before)\b",
-                              re.I)
 _MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
 # a month (with or without its year) or a year named alone, no day before or after it, after
 # "in", in a clause: "in January", "in early March 2019", "in 2019", "in mid-2019"
@@ -2482,7 +2488,7 @@ def _label(d: ev_rules.EventDraft, ctx: _Context, persons: dict[str, Person],
 
 # searched in sentences and windows: behind a lookahead of their first characters
 # (rules.quick_start), not tried at every position
-(_SEPARATE, _BACKGROUND_TIME, _MONTH_OR_YEAR) = map(quick_start, (_SEPARATE, _BACKGROUND_TIME, _MONTH_OR_YEAR))
+(_SEPARATE, _MONTH_OR_YEAR) = map(quick_start, (_SEPARATE, _MONTH_OR_YEAR))
 
 
 def _hosts_of_legs(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:

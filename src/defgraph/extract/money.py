@@ -51,6 +51,7 @@ class _Tables:
     currency_after: re.Pattern[str]  # a scale, then a code or a currency's name, after a number
     hyphenated: re.Pattern[str]  # an amount as one adjective ("a 1-billion-euro package")
     conversion_gap: re.Pattern[str]  # between an amount and the same converted
+    conversion_comma: re.Pattern[str]  # ", about": the same converted into another currency
     equivalent_before: re.Pattern[str]  # "equivalent to about": an amount restated
 
 
@@ -101,7 +102,8 @@ def _tables(r: Rules) -> _Tables:
     return _Tables({**units, **_ARTICLE_ONE}, dict(r.currency_signs), frozenset(r.generic_signs), dict(r.currency_words),
                    dict(r.currency_singular), dict(r.scales), quick_start(money), quick_start(spelled_money),
                    quick_start(re.compile(r"\b(?:" + spelled + r")\b", re.I)), sign_before, currency_after,
-                   hyphenated, r.cues["conversion_gap"], r.cues["equivalent_before"])
+                   hyphenated, r.cues["conversion_gap"], r.cues["conversion_comma"],
+                   r.cues["equivalent_before"])
 
 
 def __getattr__(name: str) -> Any:
@@ -248,10 +250,10 @@ def find_money(text: str) -> list[Money]:
     if "illion-" in text or "thousand-" in text:
         out = sorted(out + _hyphenated(text), key=lambda x: x.start)
     # "ISK 3.5 billion (about €24 million)": the second is the first converted, not an amount of its own
-    # and "equivalent to about USD 470 million" restates an amount given before
-    # (after a comma, only another currency: "kroner, around 130 million euros")
-    return [m for i, m in enumerate(out) if not (i and t.conversion_gap.fullmatch(text, out[i - 1].end, m.start) and (
-                m.currency != out[i - 1].currency or not text[out[i - 1].end:m.start].lstrip().startswith(",")))
+    # and "equivalent to about USD 470 million" restates an amount given before; so does "13.5
+    # billion kronor, about 1.2 billion dollars" after a comma, in another currency
+    return [m for i, m in enumerate(out) if not (i and (t.conversion_gap.fullmatch(text, out[i - 1].end, m.start) or (
+                m.currency != out[i - 1].currency and t.conversion_comma.fullmatch(text, out[i - 1].end, m.start))))
             and not t.equivalent_before.search(text, max(0, m.start - rules().window("money_equivalent_before")), m.start)]
 
 

@@ -80,9 +80,10 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 bool(pl_rules._PAYS_FOR.match(s.text, m.end - s.start))  # a package told before
             further = first_index is not None and rules().cues["further_amount_before"].search(
                 s.text, max(0, rel - rules().window("pledge_further_before")), rel) is not None  # "..., and a further NOK 600 million"
-            if (pl_rules._PROCUREMENT.search(s.text) or R.cues["procurement_more"].search(s.text)) and not pl_rules._FOR_SOMEONE_AFTER.search(
-                    s.text[rel:]) \
-                    and not pl_rules._GIVEN.search(s.text[max(0, rel - rules().window("pledge_given_before")):rel]) and not in_package and not further:
+            bought = bool(pl_rules._PROCUREMENT.search(s.text) or R.cues["procurement_more"].search(s.text)) \
+                and not pl_rules._GIVEN.search(s.text[max(0, rel - rules().window("pledge_given_before")):rel]) \
+                and not in_package and not further
+            if bought and not pl_rules._FOR_SOMEONE_AFTER.search(s.text[rel:]):
                 # a purchase, unless the money is given ("will provide DKK 1 billion to buy ...")
                 # or is a part of a package ("the package includes ... SEK 3 billion for the
                 # purchase of equipment from Ukrainian industry")
@@ -90,11 +91,17 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
             year = R.cues["earlier_year_after"].match(s.text, m.end - s.start)
             if year is not None and ctx.ref is not None and int(year.group(1)) < ctx.ref.year:
                 continue  # "a USD 15.6 billion loan from the IMF in 2023", told in 2025: background
+            if R.cues["private_investment_before"].search(s.text, max(0, rel - R.window("pledge_private_before")), rel):
+                continue  # "Turkish companies had invested some 2.5 billion US dollars": no state gives
             if R.cues["aim_before"].search(s.text, max(0, rel - R.window("pledge_aim_before")), rel):
                 continue  # "a plan which aims to mobilise up to EUR 800 billion": a goal, not a pledge
             if rules().cues["owner_before"].search(s.text, max(0, rel - 4), rel) and rules().cues["scheme_after"].match(s.text, m.end - s.start):
                 continue  # "the EU's €150 billion defence loan scheme": the size of an owner's scheme
             donor, recipient = _donor_recipient(ctx, s, cs, os_, ps, m.start, told)
+            if bought and donor is None and recipient is not None and recipient.kind == "country" and recipient.key == ctx.home:
+                # "announced a $1.7 billion contract with Anduril Australia to build ... for the Royal
+                # Australian Navy": a purchase for the publisher's own forces, no one gives
+                continue
             told_before = told is not None and donor == told
             if recipient is None:
                 orphans.append((m, s, donor))

@@ -775,15 +775,20 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     # (in its sentence or the one before; cue days_apart_before)
     for i, d in enumerate(drafts):
         apart = d.trigger.days_apart
-        if apart is None or d.headline:
+        if apart is None and not d.trigger.earlier or d.headline:
             continue
-        anchor = next((x for x in reversed(drafts[:i]) if x.trigger.days_apart is None and x.date is not None
-                       and x.type != d.type), None)
+        anchor = next((x for x in reversed(drafts[:i]) if x.trigger.days_apart is None and not x.trigger.earlier and not x.reference
+                       and x.date is not None and (x.type != d.type or x.sentence.end >= d.sentence.start - 2)), None)
         if anchor is None or anchor.date is None:
             continue
-        on = anchor.date + timedelta(days=apart)
-        d.date, d.end_date, d.date_explicit, d.reference = on, None, True, False
-        d.planned = anchor.planned and (day0 is None or on >= day0)
+        if apart is None:
+            # ("The meeting followed the signing of the accord in Bishkek on 13 March"): its own day,
+            # told before the statement's; its parties those of the event reported, unless told
+            d.reference, d.planned = False, False
+        else:
+            on = anchor.date + timedelta(days=apart)
+            d.date, d.end_date, d.date_explicit, d.reference = on, None, True, False
+            d.planned = anchor.planned and (day0 is None or on >= day0)
         if len(_states(d)) < 2:
             # ("a day after their defence ministers met", "the chiefs of the two countries"): the
             # parties of the event it is reckoned from

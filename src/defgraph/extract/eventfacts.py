@@ -573,6 +573,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if filed_at is not None:
                     _add(d.participants, ActorRef("country", str(filed_at.iso3)))
             ds = [_retense(x, day0, future) for x in ds]
+            later_leg = R.cues.get("later_leg_before")
+            leg_at = next((u for u in triggers if u.type in host_party and later_leg is not None and later_leg.search(
+                ctx.text, max(s.start, u.start - R.window("later_leg_before")), u.start)), None)
+            if leg_at is not None:
+                # "held talks in Jakarta on Thursday, before heading to Singapore on Saturday for
+                # talks": the next leg's weekday is the one after the day told before it
+                prev = next((x for x in reversed(ds) if x.end <= leg_at.start and x.date is not None), None)
+                ds = [replace(x, date=x.date + timedelta(days=7)) if prev is not None and prev.date is not None
+                      and x.start >= leg_at.end and x.end_date is None and _bare_weekday(x) and x.date < prev.date
+                      else x for x in ds]
             closing = None
             end_cue = R.cues.get("end_ahead_before")
             if ds and end_cue is not None and all(
@@ -2063,7 +2073,10 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # is the event and the stay describes its guest)
         told = [m for m in out if m.type == "Meeting" and not m.side and not m.planned
                 and not _meeting_of_many(m) and _states(m) and _states(m) <= _states(v)]
-        if any(x.type == v.type and _same_sides(x, v) for x in out):
+        # (not a later leg told ahead: "... Tomorrow the delegation will go to Bar", zi07)
+        if any(x.type == v.type and _same_sides(x, v) and not (
+                x.planned and not v.planned and v.date is not None and x.date is not None and x.date > v.date)
+               for x in out):
             continue
         if not told and v.date is not None and any(
                 x.type == "AgreementSigning" and not x.planned and x.date is not None and _states(x)

@@ -220,6 +220,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     # ministers' meeting in Riga on Wednesday": a second trigger of the class in the sentence)
     earlier: list[Trigger] = []
     earlier_word = r.cues.get("earlier_named_word")
+    later_leg, leg_day = r.cues.get("later_leg_before"), r.cues.get("later_leg_day")
+    w_leg = r.window("later_leg_before") if later_leg is not None else 0
     may_earlier = earlier_word is not None and earlier_word.search(s.text) is not None
     for et, trig in candidates:  # (in the rules' order)
         cls = et.cls
@@ -307,7 +309,9 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                               and not g.needs_after.match(after)), None)
             reference = ref_guard is not None
             is_convene = trig.convening and bool(r.cues["convening_word"].match(head))
-            if cls in found and (apart is not None or named) and not reference and found[cls].start != s.start + m.start() \
+            next_leg = cls in found and later_leg is not None and leg_day is not None \
+                and later_leg.search(before[-w_leg:]) is not None and leg_day.match(s.text, m.end()) is not None
+            if cls in found and (apart is not None or named or next_leg) and not reference and found[cls].start != s.start + m.start() \
                     and not any(x.start == s.start + m.start() for x in earlier):
                 earlier.append(Trigger(cls, s.start + m.start(), s.start + m.end(), word, False, s.text, s.start,
                                        kind=et.name, earlier=named, days_apart=None if apart is None else

@@ -575,6 +575,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if filed_at is not None:
                     _add(d.participants, ActorRef("country", str(filed_at.iso3)))
             ds = [_retense(x, day0, future) for x in ds]
+            later_leg = R.cues.get("later_leg_before")
+            leg_at = next((u for u in triggers if u.type in host_party and later_leg is not None and later_leg.search(
+                ctx.text, max(s.start, u.start - R.window("later_leg_before")), u.start)), None)
+            if leg_at is not None:
+                # "held talks in Jakarta on Thursday, before heading to Singapore on Saturday for
+                # talks": the next leg's weekday is the one after the day told before it
+                prev = next((x for x in reversed(ds) if x.end <= leg_at.start and x.date is not None), None)
+                ds = [replace(x, date=x.date + timedelta(days=7)) if prev is not None and prev.date is not None
+                      and x.start >= leg_at.end and x.end_date is None and _bare_weekday(x) and x.date < prev.date
+                      else x for x in ds]
             closing = None
             end_cue = R.cues.get("end_ahead_before")
             if ds and end_cue is not None and all(
@@ -777,15 +787,20 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
     # (in its sentence or the one before; cue days_apart_before)
     for i, d in enumerate(drafts):
         apart = d.trigger.days_apart
-        if apart is None or d.headline:
+        if apart is None and not d.trigger.earlier or d.headline:
             continue
-        anchor = next((x for x in reversed(drafts[:i]) if x.trigger.days_apart is None and x.date is not None
-                       and x.type != d.type), None)
+        anchor = next((x for x in reversed(drafts[:i]) if x.trigger.days_apart is None and not x.trigger.earlier and not x.reference
+                       and x.date is not None and (x.type != d.type or x.sentence.end >= d.sentence.start - 2)), None)
         if anchor is None or anchor.date is None:
             continue
-        on = anchor.date + timedelta(days=apart)
-        d.date, d.end_date, d.date_explicit, d.reference = on, None, True, False
-        d.planned = anchor.planned and (day0 is None or on >= day0)
+        if apart is None:
+            # ("The meeting followed the signing of the accord in Bishkek on 13 March"): its own day,
+            # told before the statement's; its parties those of the event reported, unless told
+            d.reference, d.planned = False, False
+        else:
+            on = anchor.date + timedelta(days=apart)
+            d.date, d.end_date, d.date_explicit, d.reference = on, None, True, False
+            d.planned = anchor.planned and (day0 is None or on >= day0)
         if len(_states(d)) < 2:
             # ("a day after their defence ministers met", "the chiefs of the two countries"): the
             # parties of the event it is reckoned from
@@ -2068,7 +2083,10 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # is the event and the stay describes its guest)
         told = [m for m in out if m.type == "Meeting" and not m.side and not m.planned
                 and not _meeting_of_many(m) and _states(m) and _states(m) <= _states(v)]
-        if any(x.type == v.type and _same_sides(x, v) for x in out):
+        # (not a later leg told ahead: "... Tomorrow the delegation will go to Bar", zi07)
+        if any(x.type == v.type and _same_sides(x, v) and not (
+                x.planned and not v.planned and v.date is not None and x.date is not None and x.date > v.date)
+               for x in out):
             continue
         if not told and v.date is not None and any(
                 x.type == "AgreementSigning" and not x.planned and x.date is not None and _states(x)

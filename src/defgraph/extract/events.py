@@ -69,6 +69,7 @@ class Trigger:
     asserts: bool = False  # a reference that tells an event under way ("who is on a visit to X")
     leads: bool = False  # told under way in a clause of its own ("X is on a visit to Y")
     days_apart: int | None = None  # told "a day after"/"two days before" an event reported: days from it (cue days_apart_before)
+    earlier: bool = False  # an earlier event with its own day named by what the one reported followed (cue earlier_named)
 
 
 @dataclass
@@ -205,7 +206,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
      w_guard, w_reference) = _trigger_windows(r)
     w_off, w_coordinated = r.window("called_off_after"), r.window("intent_coordinated_before")
     apart_cue, apart_verb = r.cues.get("days_apart_before"), r.cues.get("days_apart_trigger")
-    apart_held = r.cues.get("days_apart_held_before")
+    apart_held, apart_noun = r.cues.get("days_apart_held_before"), r.cues.get("days_apart_noun")
+    earlier_named, earlier_day = r.cues.get("earlier_named"), r.cues.get("earlier_named_day")
     w_apart = r.window("days_apart_before") if apart_cue is not None else 0
     found: dict[str, Trigger] = {}
     kinds: dict[str, str] = {}
@@ -214,19 +216,32 @@ def find_triggers(s: Sentence) -> list[Trigger]:
         candidates = flat
     else:  # the triggers that can match: one of the words each needs is in the sentence
         candidates = [flat[i] for i in sorted({i for w in present for i in by_word[w]})]
+    # (an earlier event named by what the one reported followed, "met on Friday, on the heels of the
+    # ministers' meeting in Riga on Wednesday": a second trigger of the class in the sentence)
+    earlier: list[Trigger] = []
+    earlier_word = r.cues.get("earlier_named_word")
+    later_leg, leg_day = r.cues.get("later_leg_before"), r.cues.get("later_leg_day")
+    w_leg = r.window("later_leg_before") if later_leg is not None else 0
+    may_earlier = earlier_word is not None and earlier_word.search(s.text) is not None
     for et, trig in candidates:  # (in the rules' order)
         cls = et.cls
-        if cls in found and not trig.convening and not found[cls].reference:
+        if cls in found and not trig.convening and not found[cls].reference and not may_earlier:
             continue
         for m in trig.pattern.finditer(s.text):
             word = m.group(0)
             head = word.split()[0]
             before = s.text[: m.start()]
             apart = apart_cue.search(before[-w_apart:]) if apart_cue is not None and apart_verb is not None and (
-                apart_verb.match(word) or apart_held is not None and apart_held.search(before[-w_apart:])) \
+                apart_verb.match(word) or apart_held is not None and apart_held.search(before[-w_apart:])
+                or apart_noun is not None and apart_noun.search(before[-w_apart:])) \
                 and may_match(apart_cue, before) else None
+            if apart is not None and apart.group("dir").lower() == "before" and not (
+                    apart_verb is not None and apart_verb.match(word) or apart_held is not None and apart_held.search(before[-w_apart:])):
+                apart = None
+            named = earlier_named is not None and earlier_day is not None and apart is None \
+                and earlier_named.search(before[-w_apart:]) is not None and earlier_day.match(s.text, m.end()) is not None
             negated = negation.search(before[-w_neg:]) is not None
-            if apart is not None and not negated:
+            if (apart is not None or named) and not negated:
                 pass  # ("The drill came a day after the officers met": an event of its own day, no intention)
             elif negated or (
                     apposed is not None and apposed.search(before[-w_apposition:])) or (
@@ -283,7 +298,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
             if habitual_before is not None and undated is not None and habitual_before.search(before[-w_habitual:]) \
                     and undated.match(s.text):
                 continue  # "the two navies hold the annual Bongosagar exercise": a series, no day of its own
-            if apart is None and recalled.search(before) or habitual.match(s.text, m.end()) and (
+            if apart is None and not named and recalled.search(before) or habitual.match(s.text, m.end()) and (
                     undated is None or undated.match(s.text[:m.end()])) or \
                     speaker.search(before[-w_speaker:] + word):
                 # "recalled that officers took part in the exercise X held every year"; not a day
@@ -299,6 +314,16 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                               and not g.needs_after.match(after)), None)
             reference = ref_guard is not None
             is_convene = trig.convening and bool(r.cues["convening_word"].match(head))
+            next_leg = cls in found and later_leg is not None and leg_day is not None \
+                and later_leg.search(before[-w_leg:]) is not None and leg_day.match(s.text, m.end()) is not None
+            if cls in found and (apart is not None or named or next_leg) and not reference and found[cls].start != s.start + m.start() \
+                    and not any(x.start == s.start + m.start() for x in earlier):
+                earlier.append(Trigger(cls, s.start + m.start(), s.start + m.end(), word, False, s.text, s.start,
+                                       kind=et.name, earlier=named, days_apart=None if apart is None else
+                                       (number_value(apart.group("n")) or 1) * (-1 if apart.group("dir").lower() == "after" else 1)))
+                continue
+            if cls in found and not found[cls].reference and not trig.convening:
+                continue
             if cls in found and not is_convene:
                 if found[cls].reference and not reference:
                     # "X is on a tour of G7 capitals and arrived in London": the word that
@@ -311,7 +336,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
             t = Trigger(cls, s.start + m.start(), s.start + m.end(), word, is_convene, s.text, s.start,
                         kind=et.name, reference=reference,
                         asserts=ref_guard is not None and ref_guard.asserts,
-                        leads=ref_guard is not None and ref_guard.leads,
+                        leads=ref_guard is not None and ref_guard.leads, earlier=named,
                         days_apart=None if apart is None else
                         (number_value(apart.group("n")) or 1) * (-1 if apart.group("dir").lower() == "after" else 1))
             if cls in found:
@@ -322,7 +347,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
             else:
                 found[cls] = t
             kinds[cls] = et.name
-            if not reference:
+            if not reference and not may_earlier:
                 break
     def rule(cls: str) -> EventType | None:
         return r.event_type(kinds[cls]) or r.event_type(cls)
@@ -367,12 +392,16 @@ def find_triggers(s: Sentence) -> list[Trigger]:
         if rt and cls in found:
             for other in rt.drops:
                 found.pop(other, None)
+    def rule_ok(t: Trigger) -> bool:
+        rt = r.event_type(t.kind) or r.event_type(t.type)
+        return rt is None or rt.requires is None or bool(rt.requires.search(s.text))
+
     # an exercise needs a military word in the sentence
     for cls in list(found):
         rt = rule(cls)
         if rt and rt.requires is not None and not rt.requires.search(s.text):
             del found[cls]
-    return sorted(found.values(), key=lambda t: t.start)
+    return sorted([*found.values(), *(t for t in earlier if rule_ok(t))], key=lambda t: t.start)
 
 
 def participant_count(text: str) -> int | None:

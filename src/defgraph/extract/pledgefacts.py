@@ -280,7 +280,8 @@ def _counterpart(ctx: _Context, events: list[Event], s: Sentence, donor: ActorRe
 def _money_pledge(ctx: _Context, m: Money, s: Sentence, donor: ActorRef | None,
                   recipient: ActorRef | None, part_of: int | None, confidence: float) -> Pledge:
     # "$100 million" from Canberra is AUD, "300 million kroner" from Copenhagen DKK
-    currency = local_currency(m, donor.key if donor and donor.kind == "country" else None)
+    currency = local_currency(m, donor.key if donor and donor.kind == "country" else None,
+                              recipient.key if recipient and recipient.kind == "country" else None)
     return Pledge(
         label=f"{m.text} from {_actor_label(ctx, donor)} to {_actor_label(ctx, recipient)}",
         amount=m.amount, currency=currency, donor=donor, recipient=recipient,

@@ -197,6 +197,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     reported_plan, reported_day = r.cues.get("reported_plan"), r.cues.get("reported_plan_day")
     apposed = r.cues.get("intent_apposition")
     coordinated = r.cues.get("intent_coordinated")
+    followed, followed_day = r.cues.get("followed_earlier_before"), r.cues.get("followed_earlier_day")
     w_content = r.window("content_before") if content is not None else 0
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
     # (the windows of the checks below, windows.yaml)
@@ -214,9 +215,14 @@ def find_triggers(s: Sentence) -> list[Trigger]:
         candidates = flat
     else:  # the triggers that can match: one of the words each needs is in the sentence
         candidates = [flat[i] for i in sorted({i for w in present for i in by_word[w]})]
+    def _named_before_earlier(t: Trigger) -> bool:
+        # ("The meeting follows up on the talks ... held in Kigali on 4 March"): the event reported,
+        # named as the subject before the verb that tells an earlier one (cue followed_earlier_before)
+        return followed is not None and followed_day is not None and bool(
+            followed.match(s.text, t.end - s.start + 1) or followed.match(s.text, t.end - s.start))
     for et, trig in candidates:  # (in the rules' order)
         cls = et.cls
-        if cls in found and not trig.convening and not found[cls].reference:
+        if cls in found and not trig.convening and not found[cls].reference and not _named_before_earlier(found[cls]):
             continue
         for m in trig.pattern.finditer(s.text):
             word = m.group(0)
@@ -227,6 +233,12 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                 and may_match(apart_cue, before) else None
             if apart is not None and not negation.search(before[-w_neg:]):
                 pass  # ("The drill came a day after the officers met": an event of its own day, no intention)
+            elif followed is not None and followed_day is not None and followed.search(before[-w_intent:]) \
+                    and followed_day.match(s.text, m.end()) and not negation.search(before[-w_neg:]):
+                # ("The meeting follows up on the talks the two ministers held in Kigali on 4
+                # March": an earlier event told with its own day, docs/annotation.md 10)
+                if cls in found and found[cls].end <= s.start + m.start() and _named_before_earlier(found[cls]):
+                    del found[cls]  # (the subject, "The meeting", names the event reported again)
             elif negation.search(before[-w_neg:]) or (
                     apposed is not None and apposed.search(before[-w_apposition:])) or (
                     coordinated is not None and coordinated.search(before[-w_coordinated:])) or intent.search(before[-w_intent:]) and not (
@@ -317,7 +329,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
             else:
                 found[cls] = t
             kinds[cls] = et.name
-            if not reference:
+            if not reference and not _named_before_earlier(t):
                 break
     def rule(cls: str) -> EventType | None:
         return r.event_type(kinds[cls]) or r.event_type(cls)

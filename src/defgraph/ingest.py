@@ -378,6 +378,16 @@ _PRINTABLE_RE = re.compile(r"^[ \t]*(?:\|[ \t]*)?printable version[ \t]*$", re.I
 _LINK_RE = re.compile(r"^[ \t]*original article link[ \t]*:[ \t]*(\S*)", re.IGNORECASE)
 _DIGEST_RE = re.compile(r"^[ \t]*latest news from\b(.*)$", re.IGNORECASE)
 _MAX_PUBLISHER = 120  # a longer "Latest News from ..." line is a sentence, not a digest
+# A news site's own list of its other items under the article ("Also in the news", "READ ALSO"),
+# each item a headline with its day ("... 12/12/2023" at the line's end, or "10.06.2024" on the
+# line after it) and a summary paragraph: read as a digest's items when one such item follows.
+_RELATED_RE = re.compile(
+    r"^[ \t]*(?:also in the news|in other news|read also|also read|see also|more news|other news|related news"
+    r"|related articles|related stories)[ \t]*:?[ \t]*$", re.IGNORECASE)
+# a day "dd/mm/yyyy" or "dd.mm.yyyy", with or without a clock, at a line's end
+_DAY_STAMP_RE = re.compile(
+    r"(0[1-9]|[12][0-9]|3[01])[./](0[1-9]|1[0-2])[./]([12][0-9]{3})"
+    r"(?:[ \t]+(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?)?[ \t]*$")
 # A digest stamp "dd/mm/yyyy hh:mm:ss": only a clock's shape counts (day 01-31, month 01-12,
 # hour 00-23, minutes and seconds 00-59), so "99/99/9999 25:61:61" is text, not a stamp.
 _STAMP_RE = re.compile(
@@ -463,6 +473,15 @@ def _parse_aggregated(
         (i for i in range(first + 1, len(lines)) if _digest_opening(lines[i]) is not None),
         len(lines),
     )
+    related = None
+    if digest == len(lines):
+        # ("Also in the news" / "READ ALSO", then dated headlines: the site's other items)
+        for i in range(first + 2, len(lines)):
+            if _RELATED_RE.match(lines[i]):
+                related = _parse_related(lines, i, publisher, source_file) or None
+                if related is not None:
+                    digest = i
+                    break
     start = first + 1
     while start < digest and (not lines[start].strip() or _PRINTABLE_RE.match(lines[start])):
         start += 1
@@ -493,8 +512,52 @@ def _parse_aggregated(
                 site=_site(source_url),
             )
         )
-    if digest < len(lines):
+    if related is not None:
+        statements.extend(replace(item, site=_site(source_url)) for item in related)
+    elif digest < len(lines):
         statements.extend(_parse_digest(lines, digest, publisher, source_file, _site(source_url)))
+    return statements
+
+
+def _parse_related(lines: list[str], at: int, publisher: str | None,
+                   source_file: str | None) -> list[Statement]:
+    """The items listed under a site's "Also in the news" heading: each headline with its day
+    (at the line's end, or alone on the next line) and the summary paragraph after it; [] when
+    no line there carries a day (a list of bare links, or the article's own text)."""
+    statements: list[Statement] = []
+    i = at + 1
+    while i < len(lines):
+        line = lines[i]
+        stamp = _DAY_STAMP_RE.search(line)
+        j = i + 1
+        if stamp is not None and line[: stamp.start()].strip():
+            headline = line[: stamp.start()].strip()
+        else:
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            stamp = _DAY_STAMP_RE.search(lines[j]) if j < len(lines) else None
+            if stamp is None or not line.strip() or lines[j][: stamp.start()].strip():
+                i += 1
+                continue
+            headline = line.strip()
+            j += 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        summary = ""
+        if j < len(lines) and not _DAY_STAMP_RE.search(lines[j]):
+            summary = lines[j].strip()
+            j += 1
+        i = j
+        statements.append(
+            Statement(
+                text="\n".join(part for part in (headline, summary) if part),
+                title=_short_title(headline),
+                issued=_dmy_date(stamp[1], stamp[2], stamp[3]),
+                publisher=publisher,
+                source_url=None,
+                source_file=source_file,
+            )
+        )
     return statements
 
 

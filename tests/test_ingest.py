@@ -560,3 +560,21 @@ def test_parse_text_never_raises_and_keeps_original_characters(text: str) -> Non
             assert s.title in s.text  # evidence can point to the title
     if norm.strip() and not norm.lstrip().lower().startswith("date"):
         assert [s.text for s in statements] == [norm]
+
+
+def test_related_items_under_a_site_heading_are_statements() -> None:
+    # a site's own list of its other items under the article ("Also in the news", "READ ALSO"):
+    # a headline with its day at the line's end or on the next line, then a summary paragraph
+    # (batch yd's Defence24 digest, yb02's "Also in the news")
+    text = ("date 2024-06-12 News Site\n|Printable version\nMinisters meet in Warsaw\n"
+            "The ministers met in Warsaw on Tuesday.\nREAD ALSO\nAgency orders launchers\n10.06.2024\n"
+            "The Armament Agency signed an annex on Monday.\n\nAlso in the news\n"
+            "Recruits sworn in 08/06/2024\nNinety volunteers took their oath.\n")
+    main, first, second = parse_text(text)
+    assert main.text == "Ministers meet in Warsaw\nThe ministers met in Warsaw on Tuesday."
+    assert (first.title, first.issued, first.publisher) == ("Agency orders launchers", date(2024, 6, 10), "News Site")
+    assert first.text == "Agency orders launchers\nThe Armament Agency signed an annex on Monday."
+    assert (second.title, second.issued) == ("Recruits sworn in", date(2024, 6, 8))
+    # a heading over bare links, with no day, is text of the article
+    links = parse_text("date 2024-06-12 News Site\nTitle\nBody.\nSee also\nAnother story\nA third story\n")
+    assert len(links) == 1 and "See also" in links[0].text

@@ -386,8 +386,12 @@ _STAMP_RE = re.compile(
 # A stamp in a digest opened by a heading instead of "Latest News from" ("Also in the news"):
 # a headline, a blank, then the day "dd/mm/yyyy", with or without the clock.
 _DATE_STAMP_RE = re.compile(
-    r"(?<=[ \t])(0[1-9]|[12][0-9]|3[01])/(0[1-9]|1[0-2])/([12][0-9]{3})"
+    r"(?<=[ \t])(0[1-9]|[12][0-9]|3[01])[/.](0[1-9]|1[0-2])[/.]([12][0-9]{3})"
     r"(?:[ \t]+(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?)?[ \t]*$")
+# ... or the day alone on the line under the headline ("Agency orders launchers" / "10.06.2024")
+_BARE_DAY_RE = re.compile(
+    r"[ \t]*(0[1-9]|[12][0-9]|3[01])[/.](0[1-9]|1[0-2])[/.]([12][0-9]{3})"
+    r"(?:[ \t]+(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?)?[ \t]*")
 _MAX_HEADLINE = 200  # characters: a longer line ending in a date is a sentence, not a headline
 _META_RE = re.compile(
     r"^[ \t]*(publisher|source|url|original article link|date|published)[ \t]*:[ \t]*(\S.*)$",
@@ -575,21 +579,37 @@ def _headline_stamp(line: str) -> re.Match[str] | None:
     return stamp
 
 
+def _dated_headline(lines: list[str], at: int) -> tuple[str, re.Match[str], int] | None:
+    """A headed digest's item opening at line `at`: its headline, its day's stamp and the line
+    after the stamp; the day ends the headline's line or stands alone on the next line."""
+    stamp = _headline_stamp(lines[at])
+    if stamp is not None:
+        return lines[at][: stamp.start()].strip(), stamp, at + 1
+    text = lines[at].strip()
+    if not text or len(text) > _MAX_HEADLINE or text[-1] in _SENTENCE_END:
+        return None
+    j = at + 1
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    day = _BARE_DAY_RE.fullmatch(lines[j]) if j < len(lines) else None
+    return (text, day, j + 1) if day is not None else None
+
+
 def _is_sentence(line: str) -> bool:
     text = line.strip()
     return len(text) > _MAX_HEADLINE or (bool(text) and text[-1] in ".!?")
 
 
 def _opens_headed_digest(lines: list[str], at: int) -> bool:
-    """A heading line ("Also in the news", "More news") whose next line is a dated headline.
+    """A heading line ("Also in the news", "READ ALSO") whose next line is a dated headline.
 
     Some sites end a page with other items in that shape instead of "Latest News from"; the
     items are statements of their own, not part of the page's story.
     """
     if not _is_heading(lines[at]) or _headline_stamp(lines[at]) is not None:
         return False
-    following = next((line for line in lines[at + 1 :] if line.strip()), None)
-    return following is not None and _headline_stamp(following) is not None
+    following = next((i for i in range(at + 1, len(lines)) if lines[i].strip()), None)
+    return following is not None and _dated_headline(lines, following) is not None
 
 
 def _parse_digest(
@@ -599,10 +619,17 @@ def _parse_digest(
     """Each "headline + dd/mm/yyyy hh:mm:ss" line and its summary line, as statements.
 
     A digest opened by a heading instead of "Latest News from" takes the page's publisher,
-    and its headlines may end in a bare day ("dd/mm/yyyy", after a blank).
+    and its headlines end in a bare day ("dd/mm/yyyy" or "dd.mm.yyyy", after a blank) or have it
+    alone on the next line.
     """
     headed = _digest_opening(lines[at]) is None
-    stamp_of = _headline_stamp if headed else _STAMP_RE.search
+
+    def item_at(i: int) -> tuple[str, re.Match[str], int] | None:
+        if headed:
+            return _dated_headline(lines, i)
+        stamp = _STAMP_RE.search(lines[i])
+        return None if stamp is None else (lines[i][: stamp.start()].strip(), stamp, i + 1)
+
     publisher = "" if headed else _digest_opening(lines[at]) or ""
     i = at + 1
     if not publisher and not headed:
@@ -613,16 +640,15 @@ def _parse_digest(
             i += 1
     statements: list[Statement] = []
     while i < len(lines):
-        stamp = stamp_of(lines[i])
-        if stamp is None:
+        item = item_at(i)
+        if item is None:
             i += 1
             continue
-        headline = lines[i][: stamp.start()].strip()
-        j = i + 1
+        headline, stamp, j = item
         while j < len(lines) and not lines[j].strip():
             j += 1
         summary = ""
-        if j < len(lines) and not stamp_of(lines[j]):
+        if j < len(lines) and item_at(j) is None:
             summary = lines[j].strip()
             j += 1
         i = j

@@ -1397,6 +1397,13 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date,
     before = [d for d in ctx.index(ctx.dates).starting_in(body_start, s.start)
               if not d.vague and not _is_dateline_date(ctx.text, d) and not _day_of_saying(ctx.text, d)
               and not other.search(ctx.text, max(0, d.start - rules().window("date_other_before")), d.start) and not _ahead_of_past(ctx.text, d)]
+    end_cue = rules().cues.get("end_ahead_before")
+    if end_cue is not None and len(before) > 1:
+        # ("received yesterday, Wednesday, ... X, who arrived on Tuesday for a working visit which
+        # runs until Thursday. On this occasion, they signed ..."): the last day of a stay told
+        # ahead is no day the report goes on with
+        ends = [d for d in before if end_cue.search(ctx.text, max(0, d.start - rules().window("date_verb_before")), d.start)]
+        before = [d for d in before if d not in ends] or before
     arrival = rules().cues.get("arrival_day_before")
     if arrival is not None and len(before) > 1:
         # ("held talks this morning, after X arrived last night. After the talks, they signed ..."):

@@ -198,6 +198,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     reported_plan, reported_day = r.cues.get("reported_plan"), r.cues.get("reported_plan_day")
     apposed = r.cues.get("intent_apposition")
     coordinated = r.cues.get("intent_coordinated")
+    followed, followed_day = r.cues.get("followed_earlier_before"), r.cues.get("followed_earlier_day")
     w_content = r.window("content_before") if content is not None else 0
     w_intent, w_neg = r.window("intent_before"), r.window("negation_before")
     # (the windows of the checks below, windows.yaml)
@@ -223,9 +224,15 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     later_leg, leg_day = r.cues.get("later_leg_before"), r.cues.get("later_leg_day")
     w_leg = r.window("later_leg_before") if later_leg is not None else 0
     may_earlier = earlier_word is not None and earlier_word.search(s.text) is not None
+    def _named_before_earlier(t: Trigger) -> bool:
+        # ("The meeting follows up on the talks ... held in Kigali on 4 March"): the event reported,
+        # named as the subject before the verb that tells an earlier one (cue followed_earlier_before)
+        return followed is not None and followed_day is not None and bool(
+            followed.match(s.text, t.end - s.start + 1) or followed.match(s.text, t.end - s.start))
     for et, trig in candidates:  # (in the rules' order)
         cls = et.cls
-        if cls in found and not trig.convening and not found[cls].reference and not may_earlier:
+        if cls in found and not trig.convening and not found[cls].reference and not may_earlier \
+                and not _named_before_earlier(found[cls]):
             continue
         for m in trig.pattern.finditer(s.text):
             word = m.group(0)
@@ -243,6 +250,12 @@ def find_triggers(s: Sentence) -> list[Trigger]:
             negated = negation.search(before[-w_neg:]) is not None
             if (apart is not None or named) and not negated:
                 pass  # ("The drill came a day after the officers met": an event of its own day, no intention)
+            elif followed is not None and followed_day is not None and followed.search(before[-w_intent:]) \
+                    and followed_day.match(s.text, m.end()) and not negated:
+                # ("The meeting follows up on the talks the two ministers held in Kigali on 4
+                # March": an earlier event told with its own day, docs/annotation.md 10)
+                if cls in found and found[cls].end <= s.start + m.start() and _named_before_earlier(found[cls]):
+                    del found[cls]  # (the subject, "The meeting", names the event reported again)
             elif negated or (
                     apposed is not None and apposed.search(before[-w_apposition:])) or (
                     coordinated is not None and coordinated.search(before[-w_coordinated:])) or intent.search(before[-w_intent:]) and not (
@@ -347,7 +360,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
             else:
                 found[cls] = t
             kinds[cls] = et.name
-            if not reference and not may_earlier:
+            if not reference and not may_earlier and not _named_before_earlier(t):
                 break
     def rule(cls: str) -> EventType | None:
         return r.event_type(kinds[cls]) or r.event_type(cls)

@@ -53,6 +53,7 @@ class _Tables:
     conversion_gap: re.Pattern[str]  # between an amount and the same converted
     conversion_comma: re.Pattern[str]  # ", about": the same converted into another currency
     equivalent_before: re.Pattern[str]  # "equivalent to about": an amount restated
+    zones: dict[str, tuple[str, ...]]  # a sign or word (words in lower case) -> the issues a zone shares
 
 
 def _units(r: Rules) -> dict[str, int]:
@@ -103,7 +104,7 @@ def _tables(r: Rules) -> _Tables:
                    dict(r.currency_singular), dict(r.scales), quick_start(money), quick_start(spelled_money),
                    quick_start(re.compile(r"\b(?:" + spelled + r")\b", re.I)), sign_before, currency_after,
                    hyphenated, r.cues["conversion_gap"], r.cues["conversion_comma"],
-                   r.cues["equivalent_before"])
+                   r.cues["equivalent_before"], dict(r.currency_zones))
 
 
 def __getattr__(name: str) -> Any:
@@ -174,6 +175,9 @@ class Money:
     # written with a sign or word several states' currencies share ("$", "kroner", "rupees"),
     # not a code or a state's own form ("NOK", "A$", "Danish kroner"): see local_currency
     generic: bool = False
+    # the issues of a currency a zone of states shares under the name written ("francs CFA":
+    # XOF or XAF), the first the usual one: see local_currency
+    zone: tuple[str, ...] = ()
 
 
 _NUMBER = re.compile(r"\d[\d,.]*")
@@ -210,6 +214,7 @@ def find_money(text: str) -> list[Money]:
             sym = g["sym"]
             cur = t.symbols.get(sym) or t.symbols.get(sym.upper())
             generic = sym in t.generic_signs
+            zone = t.zones.get(sym) or t.zones.get(sym.upper()) or ()
         elif g.get("code") or g.get("code2"):
             code = (g.get("code") or g.get("code2") or "").upper()
             raw = g.get("code") or g.get("code2") or ""
@@ -217,9 +222,11 @@ def find_money(text: str) -> list[Money]:
                 continue
             cur = code
             generic = False
+            zone = ()
         else:
             cur = t.words[g["word"].lower()]
-            generic = " " not in g["word"].strip()
+            zone = t.zones.get(g["word"].lower()) or ()
+            generic = " " not in g["word"].strip() and not zone
         if not num or not cur:
             continue
         if scale and scale in "kmbKMB" and len(scale) == 1:
@@ -244,7 +251,7 @@ def find_money(text: str) -> list[Money]:
             continue  # "2025 EUR" is a year beside a code, not an amount
         qual = (g.get("qual") or "").strip().lower() or None
         start = m.start() if not qual else m.start() + len(g["qual"])
-        out.append(Money(start, m.end(), text[start:m.end()], value, cur, qual, generic))
+        out.append(Money(start, m.end(), text[start:m.end()], value, cur, qual, generic, zone))
     if t.scale_word.search(text):
         out = sorted(out + _spelled(text), key=lambda x: x.start)
     if "illion-" in text or "thousand-" in text:
@@ -287,14 +294,22 @@ def _currencies(r: Rules) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     return by_state, names
 
 
-def local_currency(m: Money, iso3: str | None) -> str:
+def local_currency(m: Money, iso3: str | None, receiver: str | None = None) -> str:
     """The currency of an amount written with a shared sign or word, given the state that
     pays: 'kroner' from Denmark are Danish kroner, '$' from Canberra Australian dollars,
     'rupees' from Colombo Sri Lankan rupees (the state's own currency when it bears the same
-    name in GeoNames' table, else the sign's usual one)."""
+    name in GeoNames' table, else the sign's usual one). A zone's currency ("francs CFA") is
+    the issue of the payer's zone, else of the receiver's (equipment given to Gabon "worth 300
+    million francs CFA" is valued in Central African francs), else the usual one."""
+    by_state, names = _currencies()
+    if m.zone:
+        for state in (iso3, receiver):
+            own = by_state.get(state) if state else None
+            if own is not None and own[0] in m.zone:
+                return own[0]
+        return m.currency
     if not m.generic or iso3 is None:
         return m.currency
-    by_state, names = _currencies()
     own = by_state.get(iso3)
     if own is not None and own[0] != m.currency and own[1] == names.get(m.currency):
         return own[0]
@@ -304,6 +319,8 @@ def local_currency(m: Money, iso3: str | None) -> str:
 def currency_users(m: Money) -> frozenset[str]:
     """The states that may pay an amount: those whose currency it is, or, for a shared sign or
     word, those whose currency bears its name."""
+    if m.zone:
+        return frozenset().union(*(_users(c, False) for c in m.zone))
     return _users(m.currency, m.generic)
 
 

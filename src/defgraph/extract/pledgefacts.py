@@ -287,7 +287,8 @@ def _counterpart(ctx: _Context, events: list[Event], s: Sentence, donor: ActorRe
 def _money_pledge(ctx: _Context, m: Money, s: Sentence, donor: ActorRef | None,
                   recipient: ActorRef | None, part_of: int | None, confidence: float) -> Pledge:
     # "$100 million" from Canberra is AUD, "300 million kroner" from Copenhagen DKK
-    currency = local_currency(m, donor.key if donor and donor.kind == "country" else None)
+    currency = local_currency(m, donor.key if donor and donor.kind == "country" else None,
+                              recipient.key if recipient and recipient.kind == "country" else None)
     return Pledge(
         label=f"{m.text} from {_actor_label(ctx, donor)} to {_actor_label(ctx, recipient)}",
         amount=m.amount, currency=currency, donor=donor, recipient=recipient,
@@ -342,13 +343,18 @@ def _donor_told_before(ctx: _Context, s: Sentence, before: Sentence,
     giver ("X thanked Norway for the new aid package. The package, worth NOK 500 million, ..."):
     the one state that sentence names, other than the recipient, when it tells of a package too."""
     cue = rules().cues["package_told_before"]
-    if not cue.match(s.text) or not (cue.search(before.text) or rules().cues["gift_told"].search(before.text)):
+    gift = None if not cue.match(s.text) or cue.search(before.text) else rules().cues["gift_told"].search(before.text)
+    if not cue.match(s.text) or not (cue.search(before.text) or gift):
         return None
     states = {c.iso3 for c in ctx.within(ctx.countries, before)}
     for c in ctx.within(ctx.countries, s):
         states.discard(c.iso3)  # (the recipient this sentence names)
     if recipient is not None:
         states.discard(recipient.key)
+    if len(states) > 1 and gift is not None:
+        # "China yesterday handed over a second batch of equipment to the Royal Solomon Islands
+        # Police Force": the giver is named before the verb of giving, the receiver after it
+        states = {c.iso3 for c in ctx.within(ctx.countries, before) if c.start < before.start + gift.start()} & states
     return ActorRef("country", states.pop()) if len(states) == 1 else None
 
 

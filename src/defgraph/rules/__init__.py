@@ -275,6 +275,9 @@ class Rules:
     currency_signs: dict[str, str] = field(default_factory=dict)
     generic_signs: set[str] = field(default_factory=set)
     currency_words: dict[str, str] = field(default_factory=dict)
+    # a currency's sign or word -> the issues of the currency a zone of states shares under that
+    # name (money.yaml's `zone`: "francs CFA" are West Africa's XOF or Central Africa's XAF)
+    currency_zones: dict[str, tuple[str, ...]] = field(default_factory=dict)
     currency_singular: dict[str, str] = field(default_factory=dict)
     # GeoNames' names of the currencies of one family (lower case) -> the family's name ("krone" ->
     # "crown"): a shared word for one of them is the payer's own
@@ -1144,10 +1147,11 @@ def _add_money(r: Rules, file: str, doc: dict[str, Any]) -> None:
         ("currency_singular", "words", r.currency_singular), ("scales", "words", r.scales),
         ("currency_families", "names", r.currency_families))
     flags = {"currency_signs": "generic", "scales": "spelled"}
+    zoned = ("currency_signs", "currency_words")
     for family, key, target in families:
         for e in _entries(file, doc, family):
             e.note()
-            unknown = set(e.raw) - {key, "note", flags.get(family)}
+            unknown = set(e.raw) - {key, "note", flags.get(family), "zone" if family in zoned else None}
             if unknown:
                 raise e.fail(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}")
             table = e.get(key, dict, required=True)
@@ -1170,6 +1174,11 @@ def _add_money(r: Rules, file: str, doc: dict[str, Any]) -> None:
                 target[word] = value
             if family == "currency_signs" and e.get("generic", bool, default=False):
                 r.generic_signs.update(table)
+            zone = e.get("zone", list, default=None) if family in zoned else None
+            if zone is not None:
+                if len(zone) < 2 or not all(_currency(c) for c in zone) or any(v not in zone for v in table.values()):
+                    raise e.fail(f"'zone' must list two or more ISO 4217 codes, among them those of {key!r}, got {zone!r}")
+                r.currency_zones.update({w: tuple(zone) for w in table})
             if family == "scales" and e.get("spelled", bool, default=False):
                 r.spelled_scales.extend(w for w in table if w not in r.spelled_scales)
 

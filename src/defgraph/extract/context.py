@@ -986,7 +986,8 @@ def _dateline_country(text: str, places: list[PlaceMention]) -> str | None:
     for p in places:
         if p.kind == "city" and p.iso3 and p.start < rules().window("dateline_city_chars"):
             line_start = text.rfind("\n", 0, p.start) + 1
-            if not text[line_start:p.start].strip() and re.match(r"\s*(?:\(\w+\)\s*)?(?:[,–—-]|:\s)", text[p.end:p.end + rules().window("dateline_after_city")]):
+            lead = text[line_start:p.start]
+            if (not lead.strip() or rules().cues["dateline_site_before"].fullmatch(lead)) and re.match(r"\s*(?:\(\w+\)\s*)?(?:[,–—-]|:\s)", text[p.end:p.end + rules().window("dateline_after_city")]):
                 return p.iso3
     return None
 

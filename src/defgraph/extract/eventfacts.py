@@ -707,6 +707,11 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                         (day0 is None or told < day0):
                     # "met Trump at the White House on Feb. 28 ... flew to London the next day"
                     d.date, d.date_explicit, told_at = told + timedelta(days=1), True, None
+                before_told = R.cues.get("day_before_told")
+                if told is not None and d.date == told and before_told is not None and before_told.search(s.text):
+                    # "In Moscow today the ministers held talks ... The day before, the minister
+                    # visited Kaliningrad": the day before the day the report last named
+                    d.date, d.date_explicit, told_at = told - timedelta(days=1), True, None
                 d.told_day = told is not None and t.type == "Meeting"
                 if told_at is not None and d.place is None and not remote:
                     # "welcomed X to ... Athens on Wednesday 10 September. After their talks, the

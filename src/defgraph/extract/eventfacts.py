@@ -66,6 +66,8 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
         # "The visit takes place as the last French soldiers prepare to leave": its setting (not
         # "The visit comes two days before A and B are due to hold talks in Rome": another event)
         return False
+    if not c.adjectival and ctx.text[c.end:c.end + 1] == "," and R.cues["previous_stop_opens"].fullmatch(s.text, 0, rel):
+        return False  # "After Vietnam, Secretary X is due in Seoul": the stop left, not a party
     places = ctx.index(ctx.places)
     if any(p.end >= c.end for p in places.containing(c.start)):
         return False  # (a city named inside a state's name, "Trinidad" in "Trinidad and Tobago", is not)

@@ -333,6 +333,13 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             p.state_by("state_unknown")
             continue
         sent0 = next(iter(sent_ix.containing(p.start)), None)
+        before = c_ix.last_ending_by(p.start)
+        if sent0 is not None and before is not None and before.start >= sent0.start \
+                and r.cues["forces_apposition_before_name"].fullmatch(text, before.end, p.start):
+            # "the chief of general staff of the Nigerien armed forces, General X": of those forces' state
+            p.country = before.iso3
+            p.state_by("state_from_national_title")
+            continue
         stop0 = None if sent0 is None else _opening_place(text, sent0, p.start, pl_ix, c_ix)
         if sent0 is not None and stop0 is not None and r.cues["object_before"].search(text, sent0.start, p.start):
             # "In Warsaw the Prime Minister will ... call on President X": one met in a sentence

@@ -333,11 +333,11 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             p.state_by("state_unknown")
             continue
         sent0 = next(iter(sent_ix.containing(p.start)), None)
-        before = c_ix.last_ending_by(p.start)
-        if sent0 is not None and before is not None and before.start >= sent0.start \
-                and r.cues["forces_apposition_before_name"].fullmatch(text, before.end, p.start):
+        forces_of = c_ix.last_ending_by(p.start)
+        if sent0 is not None and forces_of is not None and forces_of.start >= sent0.start \
+                and r.cues["forces_apposition_before_name"].fullmatch(text, forces_of.end, p.start):
             # "the chief of general staff of the Nigerien armed forces, General X": of those forces' state
-            p.country = before.iso3
+            p.country = forces_of.iso3
             p.state_by("state_from_national_title")
             continue
         stop0 = None if sent0 is None else _opening_place(text, sent0, p.start, pl_ix, c_ix)

@@ -304,8 +304,8 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
         site = rules().cues["dateline_site_before"]
         for line in re.finditer(r"^", text[:400], re.M):
             sm = site.match(text, line.start())
-            m = _DATELINE_AFTER_SITE.match(text, sm.end()) if sm is not None and "\n" not in sm.group(0) else None
-            if m is not None and (city := lookup_city(m.group("name").strip().title())) is not None:
-                add(city_mention(m.start("name"), m.end("name"), city, m.group("name").strip().title()))
+            after_site = _DATELINE_AFTER_SITE.match(text, sm.end()) if sm is not None and "\n" not in sm.group(0) else None
+            if after_site is not None and (city := lookup_city(after_site.group("name").strip().title())) is not None:
+                add(city_mention(after_site.start("name"), after_site.end("name"), city, after_site.group("name").strip().title()))
     out.sort(key=lambda p: p.start)
     return out

@@ -333,6 +333,13 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             p.state_by("state_unknown")
             continue
         sent0 = next(iter(sent_ix.containing(p.start)), None)
+        forces_of = c_ix.last_ending_by(p.start)
+        if sent0 is not None and forces_of is not None and forces_of.start >= sent0.start \
+                and r.cues["forces_apposition_before_name"].fullmatch(text, forces_of.end, p.start):
+            # "the chief of general staff of the Nigerien armed forces, General X": of those forces' state
+            p.country = forces_of.iso3
+            p.state_by("state_from_national_title")
+            continue
         stop0 = None if sent0 is None else _opening_place(text, sent0, p.start, pl_ix, c_ix)
         if sent0 is not None and stop0 is not None and r.cues["object_before"].search(text, sent0.start, p.start):
             # "In Warsaw the Prime Minister will ... call on President X": one met in a sentence
@@ -986,7 +993,8 @@ def _dateline_country(text: str, places: list[PlaceMention]) -> str | None:
     for p in places:
         if p.kind == "city" and p.iso3 and p.start < rules().window("dateline_city_chars"):
             line_start = text.rfind("\n", 0, p.start) + 1
-            if not text[line_start:p.start].strip() and re.match(r"\s*(?:\(\w+\)\s*)?(?:[,–—-]|:\s)", text[p.end:p.end + rules().window("dateline_after_city")]):
+            lead = text[line_start:p.start]
+            if (not lead.strip() or rules().cues["dateline_site_before"].fullmatch(lead)) and re.match(r"\s*(?:\(\w+\)\s*)?(?:[,–—-]|:\s)", text[p.end:p.end + rules().window("dateline_after_city")]):
                 return p.iso3
     return None
 

@@ -66,6 +66,8 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
         # "The visit takes place as the last French soldiers prepare to leave": its setting (not
         # "The visit comes two days before A and B are due to hold talks in Rome": another event)
         return False
+    if not c.adjectival and ctx.text[c.end:c.end + 1] == "," and R.cues["previous_stop_opens"].fullmatch(s.text, 0, rel):
+        return False  # "After Vietnam, Secretary X is due in Seoul": the stop left, not a party
     places = ctx.index(ctx.places)
     if any(p.end >= c.end for p in places.containing(c.start)):
         return False  # (a city named inside a state's name, "Trinidad" in "Trinidad and Tobago", is not)
@@ -609,6 +611,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 ds_t = [_rebase(stay[0], day0)]
             exact = [x for x in ds_t if not x.vague]
             chosen = exact[0] if exact else (ds_t[0] if ds_t else None)
+            day_part = False  # a plan told for a part of the day last named (cue part_of_day_told)
             if chosen is not None and chosen.end_date is None:
                 # "concluded on Saturday the exercise held from the 9th to the 13th of January":
                 # a day inside a range the sentence gives is a day of that event; the range is its dates
@@ -695,18 +698,28 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                              None) if not future and after_talks is not None and after_talks.match(s.text) else None
                 # (an event under way whose end is told ahead, "The exercise will continue until
                 # January 26", is on the day told before, like one told in the present)
-                not_yet = future and closing is None
+                part_of_day = R.cues.get("part_of_day_told")
+                # "He will travel on to Malaysia in the afternoon": a part of the day last named
+                day_part = part_of_day is not None and part_of_day.search(s.text) is not None
+                not_yet = future and closing is None and not day_part
                 told_at = None if not_yet or talks is not None else _last_day_told(ctx, s, day0)
                 told = told_at[0] if told_at else None
                 d.date = None if not_yet else (told or (talks.date if talks is not None else day0))
                 if talks is not None:
                     # "Following the talks, the two leaders witnessed the exchange of ...": the talks' day
                     d.date_explicit = True
+                if day_part and future and told is not None:
+                    d.date_explicit = True  # "On the 4th, ... He will travel on to Malaysia in the afternoon"
                 after_told = R.cues.get("day_after_told")
                 if told is not None and after_told is not None and after_told.search(s.text) and \
                         (day0 is None or told < day0):
                     # "met Trump at the White House on Feb. 28 ... flew to London the next day"
                     d.date, d.date_explicit, told_at = told + timedelta(days=1), True, None
+                before_told = R.cues.get("day_before_told")
+                if told is not None and d.date == told and before_told is not None and before_told.search(s.text):
+                    # "In Moscow today the ministers held talks ... The day before, the minister
+                    # visited Kaliningrad": the day before the day the report last named
+                    d.date, d.date_explicit, told_at = told - timedelta(days=1), True, None
                 d.told_day = told is not None and t.type == "Meeting"
                 if told_at is not None and d.place is None and not remote:
                     # "welcomed X to ... Athens on Wednesday 10 September. After their talks, the
@@ -731,7 +744,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if closing is not None and d.date is not None and d.end_date is None and closing.date > d.date:
                 d.end_date = closing.date
             d.planned = future and (d.date is None or day0 is None or d.date >= day0)
-            if future and (not chosen or chosen.vague) and closing is None:
+            if future and (not chosen or chosen.vague) and closing is None and not (not chosen and day_part):
                 # "to be hosted by Australia later this year": a plan without a day (not an event
                 # under way whose end is told ahead: "The exercise will continue until January 26")
                 d.tentative = True

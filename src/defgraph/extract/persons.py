@@ -458,8 +458,13 @@ def find_persons(
     posts: dict[str, str] = {}  # office -> state, from offices named with a state but no name
     post_hits: list[PersonHit] = []
     office_end: tuple[int, str, str | None, str | None] | None = None  # the last office: where it ends, it, its state, its organisation
+    role_ends = {r.end() for r in roles}
     for r in roles:
         role = r.group(0)
+        if text[r.start() - 1:r.start()] == "(" and text[r.end():r.end() + 1] == ")" and \
+                re.search(r"[ \t]*\($", text[:r.start()]) is not None and \
+                any(text[e:r.start()].strip() == "(" for e in role_ends if e < r.start()):
+            continue  # "Minister of Defence (Menhan) X": the office's short form, the office is the one before
         country = country_before(r.start())
         org = org_before(r.start())
         after = r.end()
@@ -504,6 +509,8 @@ def find_persons(
             pos = m4.end()
             inner = [c.iso3 for c in cindex.starting_in(after, pos)]
             country = country or (inner[0] if inner else None)
+        elif (short := _OFFICE_SHORT_AFTER.match(text, after)) is not None and _full_name_at(text, short.end(), block):
+            pos = short.end()  # "Minister of Defence (Menhan) Sjafrie Sjamsoeddin": the short form between
         else:
             m = re.match(r"[ \t]+", text[after:after + 3])
             if m:
@@ -921,6 +928,10 @@ def _serves_as(r: Rules) -> re.Pattern[str]:
     return quick_start(re.compile(r"(?<![\w’'-])(?P<n>(?-i:[A-Z])[\w’'-]+(?:[ \t]+(?-i:[A-Z])[\w’'-]+){0,3})[ \t]+"
                                   + r.cue_texts["serves_as_before"] + "$", r.cues["serves_as_before"].flags))
 
+
+# an office's short form in brackets between the office and its holder ("Minister of Defence
+# (Menhan) X", batch yc, yc10)
+_OFFICE_SHORT_AFTER = re.compile(r"[ \t]*\((?-i:[A-Z])[A-Za-z.&-]{1,14}\)[ \t]+")
 
 # a body's short name in brackets after its full name ("the Vietnam Coast Guard (VCG)")
 _BODY_SHORT = re.compile(r"[ \t]*\([A-Z][A-Za-z&.-]{1,14}\)")

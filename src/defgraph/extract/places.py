@@ -133,6 +133,8 @@ def _hosting_city(r: Rules) -> re.Pattern[str]:
 # the Spanish-language press's "SANTO DOMINGO.-" (batch ye)
 _DATELINE = re.compile(r"^(?P<name>[A-ZÀ-Þ](?:[^\W\d_]|[ .'-]){2,30}?)(?:\s*\(\w+\))?(?:,|:|\s+--|\s+[-–—]|-[A-Z]{2,8}(?=\s+[-–—])|\.-)\s", re.M)
 
+_DATELINE_AFTER_SITE = re.compile(_DATELINE.pattern[1:], re.M)
+
 _STATE_AFTER = re.compile(r",\s*(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})")
 _OF_NAME = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
 _AFTER_COMMA = re.compile(r",[ \t]+(?P<name>[A-Z][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,2})")
@@ -297,5 +299,13 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             city = lookup_city(cand)
             if city:
                 add(city_mention(m.start("name"), m.end("name"), city, cand))
+        # a news site's name may open the dateline before the city ("Liputan6.com, Jakarta -":
+        # cue dateline_site_before)
+        site = rules().cues["dateline_site_before"]
+        for line in re.finditer(r"^", text[:400], re.M):
+            sm = site.match(text, line.start())
+            after_site = _DATELINE_AFTER_SITE.match(text, sm.end()) if sm is not None and "\n" not in sm.group(0) else None
+            if after_site is not None and (city := lookup_city(after_site.group("name").strip().title())) is not None:
+                add(city_mention(after_site.start("name"), after_site.end("name"), city, after_site.group("name").strip().title()))
     out.sort(key=lambda p: p.start)
     return out

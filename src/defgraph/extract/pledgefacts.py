@@ -253,6 +253,8 @@ def _cumulative(window: str, before: str = "") -> bool:
             continue
         if cue.startswith("amount") and re.search(r"\bpackage\b", window[:c.start()], re.I):
             continue
+        if cue in ("so far", "to date") and cues["superlative_before_so_far"].search(window[:c.start()]):
+            continue  # "the largest aid package to Ukraine so far": a comparison, no total
         if cue in ("gdp", "per cent", "percent") and pl_rules._AID_TO.search(window):
             continue  # "support to Ukraine will reach 0.25% of GDP, about EUR 200 million": a share given
         return True

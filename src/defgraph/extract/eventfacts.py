@@ -86,6 +86,10 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
             return True  # "called on the Commander of the Philippine Navy": the one met is of that state
         if R.cues["armed_forces_after"].match(after) and R.cues["hosted_by_before"].search(ctx.text, max(0, c.start - R.window("before_state")), c.start):
             return True  # "co-hosted by the Mongolian Armed Forces and ...": that state's forces host it
+        ship_of = R.cues.get("ship_of_forces_before")
+        if ship_of is not None and R.cues["armed_forces_after"].match(after) and \
+                ship_of.search(ctx.text, max(0, c.start - R.window("before_state")), c.start):
+            return True  # "The frigate Hydra of the Hellenic Navy sailed": a ship of that state's navy
         body = R.cues.get("forces_body_after")
         if body is not None and body.match(ctx.text, c.end, s.start + len(s.text)) \
                 and ev_rules.actor_position(s.text, rel) == "actor":
@@ -181,6 +185,18 @@ def _org_is_actor(ctx: _Context, s: Sentence, o: OrgMention) -> bool:
             ctx.text[o.end + 2:o.end + 2 + rules().window("organisation_possessive_after")]):
         return False  # "air defence along NATO's eastern flank": the organisation's thing, not a party
     return ev_rules.actor_position(s.text, rel) == "actor"
+
+
+def _operation_joined(ctx: _Context, o: OrgMention, joins: re.Pattern[str] | None) -> bool:
+    """An organisation whose operation forces go to take part in ("will take part in the European
+    Union's naval operation Aspides"): a party of the deployment or exercise (cue
+    joins_operation_before before it, operation_after_organisation after it)."""
+    if joins is None:
+        return False
+    R = rules()
+    op = R.cues.get("operation_after_organisation")
+    return op is not None and bool(joins.search(ctx.text, max(0, o.start - R.window("gathering_of_before")), o.start)) \
+        and bool(op.match(ctx.text, o.end))
 
 
 _BY_AFTER = re.compile(r"\s+by\s")
@@ -362,8 +378,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if _is_actor(ctx, s, c) or (attending and _list_first_after_from(ctx, s, c)):
                     # ("Ministers and state secretaries from A, B and C took part in the meeting")
                     parts.append((ActorRef("country", c.iso3), c.start))
+            joins = R.cues.get("joins_operation_before") if t.type in R.classes_with("needs_partner") else None
             for o in os_:
-                if _org_is_actor(ctx, s, o):
+                if _org_is_actor(ctx, s, o) or _operation_joined(ctx, o, joins):
                     parts.append((ActorRef("organisation", o.key), o.start))
             counted = R.cues.get("group_counted_before")
             for g in ctx.within(ctx.groups, s):
@@ -392,8 +409,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if not future_cue.search(own_clause):
                 # "... met in Vilnius and said consultations with Latvia will begin": a state named in
                 # a later clause about the future is not a party to the event reported
+                # (not the organisation whose operation forces go to join: "sailed for the Red Sea,
+                # where it will take part in the European Union's naval operation Aspides")
                 parts = [(ref, pos) for ref, pos in parts
-                         if not _in_future_clause(s.text, t.end - s.start, pos - s.start, future_cue)]
+                         if not _in_future_clause(s.text, t.end - s.start, pos - s.start, future_cue)
+                         or (ref.kind == "organisation" and any(
+                             o.start == pos and _operation_joined(ctx, o, joins) for o in os_))]
             if day0 is not None and _dated_long_before(ctx, s, t, day0, R.window("background_days")):
                 continue  # "the Dayton agreement, which was signed in Paris in December 1995": background
             # (inside a trigger of several words too: "The signing comes months after Solomon

@@ -552,7 +552,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     t.type not in R.classes_with("multilateral") - {"Meeting"} and not (
                         t.type in host_party and any(
                             c.iso3 != dateline.iso3 and R.cues["visit_to_before"].search(ctx.text, max(0, c.start - R.window("visit_to_before")), c.start)
+                            for c in cs)) and not (
+                        "trip_to_before" in R.cues and any(
+                            c.iso3 != dateline.iso3 and R.cues["trip_to_before"].search(ctx.text, max(0, c.start - R.window("visit_to_before")), c.start)
                             for c in cs)):
+                # (nor "TEHRAN (Tasnim) - X, who travelled to China to attend the meeting, held talks
+                # with ...": the sentence tells a trip to another state, where the talks were held)
                 # (not "DUSHANBE (Khovar) - ... paid an official visit to Uzbekistan": the visit is there)
                 # (not for a plan: "BEIJING (Xinhua) -- X will visit China next week" tells where the
                 # report was filed, not where the visit will be)
@@ -1823,7 +1828,12 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                                     and not _same_parties(m, d)):
                 continue  # a bilateral on the margins is not the multilateral meeting it was held at
             if m.type == "Meeting" and m.side != d.side and d.bilateral != m.bilateral and not m.headline \
-                    and not d.headline and not d.reference and not m.reference:
+                    and not d.headline and not d.reference and not m.reference and not (
+                        m.side and len(_states(m)) == 2 and _states(m) == _states(d)
+                        and not _multilateral(m) and not _multilateral(d) and not d.trigger.convening):
+                # (the talks of two told first as one of "separate talks with A and B on the sidelines",
+                # then again with their day, "On Thursday, he sat down with B's minister": one meeting;
+                # not a summit of two named hosts, then a bilateral on its sidelines)
                 continue  # "hosted the summit ... On the sidelines of the summit, A and B held a bilateral meeting"
             if _span_after_departure(m, d):
                 m.date, m.end_date, m.planned = d.date, d.end_date, d.planned

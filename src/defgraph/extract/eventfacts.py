@@ -1860,6 +1860,10 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if m.type == "Meeting" and m.bilateral != d.bilateral and not d.headline and not m.headline \
                     and max(len(_states(m)), len(_states(d))) >= 3 and min(len(_states(m)), len(_states(d))) <= 2:
                 continue  # "Before the trilateral meeting, he held a separate bilateral meeting with X"
+            if m.type == "Meeting" and not d.headline and not m.headline and not d.reference and not m.reference \
+                    and not d.tentative and m.date_explicit and d.date_explicit and _bilateral_beside_body(m, d):
+                continue  # "In his meeting with Admiral X on Wednesday ... The two-day SCO defence ministers'
+                # meeting opened on Wednesday": talks of two held at a body's session, each its own event
             if m.type in ("Meeting", "Call") and not _same_sides(m, d) and not d.tentative and not _multilateral(m) \
                     and not _multilateral(d):
                 continue  # "met the Chinese ambassador ... On the same day, he also received the Thai attaché"
@@ -2426,6 +2430,18 @@ def _same_parties(m: ev_rules.EventDraft, d: ev_rules.EventDraft) -> bool:
         return {r for r in x.participants if r.kind in ("country", "organisation")}
     a = parties(m)
     return sum(r.kind == "country" for r in a) >= 2 and a == parties(d)
+
+
+def _bilateral_beside_body(m: ev_rules.EventDraft, d: ev_rules.EventDraft) -> bool:
+    """One of two meetings told with their own days is of two states alone, the other of three or
+    more with an organisation (a body's session): a bilateral held at it, not the same meeting
+    (docs/annotation.md 9 (e))."""
+    def two(x: ev_rules.EventDraft) -> bool:
+        return len(_states(x)) == 2 and not any(r.kind == "organisation" for r in x.participants)
+
+    def body(x: ev_rules.EventDraft) -> bool:
+        return len(_states(x)) >= 3 and any(r.kind == "organisation" for r in x.participants)
+    return (two(m) and body(d)) or (two(d) and body(m))
 
 
 def _multilateral(d: ev_rules.EventDraft) -> bool:

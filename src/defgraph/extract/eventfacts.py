@@ -88,6 +88,10 @@ def _is_actor(ctx: _Context, s: Sentence, c: CountryMention) -> bool:
             return True  # "called on the Commander of the Philippine Navy": the one met is of that state
         if R.cues["armed_forces_after"].match(after) and R.cues["hosted_by_before"].search(ctx.text, max(0, c.start - R.window("before_state")), c.start):
             return True  # "co-hosted by the Mongolian Armed Forces and ...": that state's forces host it
+        ship_of = R.cues.get("ship_of_forces_before")
+        if ship_of is not None and R.cues["armed_forces_after"].match(after) and \
+                ship_of.search(ctx.text, max(0, c.start - R.window("before_state")), c.start):
+            return True  # "The frigate Hydra of the Hellenic Navy sailed": a ship of that state's navy
         body = R.cues.get("forces_body_after")
         if body is not None and body.match(ctx.text, c.end, s.start + len(s.text)) \
                 and ev_rules.actor_position(s.text, rel) == "actor":
@@ -183,6 +187,18 @@ def _org_is_actor(ctx: _Context, s: Sentence, o: OrgMention) -> bool:
             ctx.text[o.end + 2:o.end + 2 + rules().window("organisation_possessive_after")]):
         return False  # "air defence along NATO's eastern flank": the organisation's thing, not a party
     return ev_rules.actor_position(s.text, rel) == "actor"
+
+
+def _operation_joined(ctx: _Context, o: OrgMention, joins: re.Pattern[str] | None) -> bool:
+    """An organisation whose operation forces go to take part in ("will take part in the European
+    Union's naval operation Aspides"): a party of the deployment or exercise (cue
+    joins_operation_before before it, operation_after_organisation after it)."""
+    if joins is None:
+        return False
+    R = rules()
+    op = R.cues.get("operation_after_organisation")
+    return op is not None and bool(joins.search(ctx.text, max(0, o.start - R.window("gathering_of_before")), o.start)) \
+        and bool(op.match(ctx.text, o.end))
 
 
 _BY_AFTER = re.compile(r"\s+by\s")
@@ -364,8 +380,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if _is_actor(ctx, s, c) or (attending and _list_first_after_from(ctx, s, c)):
                     # ("Ministers and state secretaries from A, B and C took part in the meeting")
                     parts.append((ActorRef("country", c.iso3), c.start))
+            joins = R.cues.get("joins_operation_before") if t.type in R.classes_with("needs_partner") else None
             for o in os_:
-                if _org_is_actor(ctx, s, o):
+                if _org_is_actor(ctx, s, o) or _operation_joined(ctx, o, joins):
                     parts.append((ActorRef("organisation", o.key), o.start))
             counted = R.cues.get("group_counted_before")
             for g in ctx.within(ctx.groups, s):
@@ -394,8 +411,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if not future_cue.search(own_clause):
                 # "... met in Vilnius and said consultations with Latvia will begin": a state named in
                 # a later clause about the future is not a party to the event reported
+                # (not the organisation whose operation forces go to join: "sailed for the Red Sea,
+                # where it will take part in the European Union's naval operation Aspides")
                 parts = [(ref, pos) for ref, pos in parts
-                         if not _in_future_clause(s.text, t.end - s.start, pos - s.start, future_cue)]
+                         if not _in_future_clause(s.text, t.end - s.start, pos - s.start, future_cue)
+                         or (ref.kind == "organisation" and any(
+                             o.start == pos and _operation_joined(ctx, o, joins) for o in os_))]
             if day0 is not None and _dated_long_before(ctx, s, t, day0, R.window("background_days")):
                 continue  # "the Dayton agreement, which was signed in Paris in December 1995": background
             # (inside a trigger of several words too: "The signing comes months after Solomon
@@ -533,7 +554,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     t.type not in R.classes_with("multilateral") - {"Meeting"} and not (
                         t.type in host_party and any(
                             c.iso3 != dateline.iso3 and R.cues["visit_to_before"].search(ctx.text, max(0, c.start - R.window("visit_to_before")), c.start)
+                            for c in cs)) and not (
+                        "trip_to_before" in R.cues and any(
+                            c.iso3 != dateline.iso3 and R.cues["trip_to_before"].search(ctx.text, max(0, c.start - R.window("visit_to_before")), c.start)
                             for c in cs)):
+                # (nor "TEHRAN (Tasnim) - X, who travelled to China to attend the meeting, held talks
+                # with ...": the sentence tells a trip to another state, where the talks were held)
                 # (not "DUSHANBE (Khovar) - ... paid an official visit to Uzbekistan": the visit is there)
                 # (not for a plan: "BEIJING (Xinhua) -- X will visit China next week" tells where the
                 # report was filed, not where the visit will be)
@@ -1815,7 +1841,12 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                                     and not _same_parties(m, d)):
                 continue  # a bilateral on the margins is not the multilateral meeting it was held at
             if m.type == "Meeting" and m.side != d.side and d.bilateral != m.bilateral and not m.headline \
-                    and not d.headline and not d.reference and not m.reference:
+                    and not d.headline and not d.reference and not m.reference and not (
+                        m.side and len(_states(m)) == 2 and _states(m) == _states(d)
+                        and not _multilateral(m) and not _multilateral(d) and not d.trigger.convening):
+                # (the talks of two told first as one of "separate talks with A and B on the sidelines",
+                # then again with their day, "On Thursday, he sat down with B's minister": one meeting;
+                # not a summit of two named hosts, then a bilateral on its sidelines)
                 continue  # "hosted the summit ... On the sidelines of the summit, A and B held a bilateral meeting"
             if _span_after_departure(m, d):
                 m.date, m.end_date, m.planned = d.date, d.end_date, d.planned
@@ -1842,6 +1873,10 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
             if m.type == "Meeting" and m.bilateral != d.bilateral and not d.headline and not m.headline \
                     and max(len(_states(m)), len(_states(d))) >= 3 and min(len(_states(m)), len(_states(d))) <= 2:
                 continue  # "Before the trilateral meeting, he held a separate bilateral meeting with X"
+            if m.type == "Meeting" and not d.headline and not m.headline and not d.reference and not m.reference \
+                    and not d.tentative and m.date_explicit and d.date_explicit and _bilateral_beside_body(m, d):
+                continue  # "In his meeting with Admiral X on Wednesday ... The two-day SCO defence ministers'
+                # meeting opened on Wednesday": talks of two held at a body's session, each its own event
             if m.type in ("Meeting", "Call") and not _same_sides(m, d) and not d.tentative and not _multilateral(m) \
                     and not _multilateral(d):
                 continue  # "met the Chinese ambassador ... On the same day, he also received the Thai attaché"
@@ -2408,6 +2443,18 @@ def _same_parties(m: ev_rules.EventDraft, d: ev_rules.EventDraft) -> bool:
         return {r for r in x.participants if r.kind in ("country", "organisation")}
     a = parties(m)
     return sum(r.kind == "country" for r in a) >= 2 and a == parties(d)
+
+
+def _bilateral_beside_body(m: ev_rules.EventDraft, d: ev_rules.EventDraft) -> bool:
+    """One of two meetings told with their own days is of two states alone, the other of three or
+    more with an organisation (a body's session): a bilateral held at it, not the same meeting
+    (docs/annotation.md 9 (e))."""
+    def two(x: ev_rules.EventDraft) -> bool:
+        return len(_states(x)) == 2 and not any(r.kind == "organisation" for r in x.participants)
+
+    def body(x: ev_rules.EventDraft) -> bool:
+        return len(_states(x)) >= 3 and any(r.kind == "organisation" for r in x.participants)
+    return (two(m) and body(d)) or (two(d) and body(m))
 
 
 def _multilateral(d: ev_rules.EventDraft) -> bool:

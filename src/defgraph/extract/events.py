@@ -442,8 +442,15 @@ def is_future(sentence_text: str, trigger_pos: int, trigger_end: int | None = No
         closed = r.cues["closed_relative_clause"]
         upto = closed.sub(blank, upto)
         whole = closed.sub(blank, sentence_text)
-    return bool(r.cues["future"].search(upto[-r.window("future_before"):])) or \
-        bool(_HEADLINE_FUTURE.match(before)) or bool(r.cues["future_anywhere"].search(whole))
+    if r.cues["future"].search(upto[-r.window("future_before"):]) or _HEADLINE_FUTURE.match(before) \
+            or r.cues["future_anywhere"].search(whole):
+        return True
+    # "will attend the conference, which A and B are hosting": a relative clause open at the
+    # trigger describes the main clause's gathering and is told in its tense
+    opened = r.cues.get("open_relative_before")
+    rel = opened.search(before) if opened is not None else None
+    return rel is not None and bool(r.cues["future"].search(
+        before[max(0, rel.start() - r.window("relative_antecedent_future_before")):rel.start()]))
 
 
 def actor_position(sentence_text: str, rel_start: int) -> str:

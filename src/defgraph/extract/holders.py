@@ -137,6 +137,7 @@ def names_in_text(text: str, day: dt.date | None,
     if first is None:
         return []
     out: list[tuple[str, int, int]] = []
+    after = rules().cues.get("government_named_after_holder")
     for m in first.finditer(text):
         cands = index.by_first_word.get(fold_accents(m.group(0)))
         if not cands:
@@ -145,8 +146,8 @@ def names_in_text(text: str, day: dt.date | None,
             end = m.start() + len(form)
             written = text[m.start():end]
             if tuple(fold_accents(written).split()) != words or " ".join(written.split()) != written \
-                    or _WORD_AFTER.match(text, end):
-                continue
+                    or _WORD_AFTER.match(text, end) or (after is not None and after.match(text, end)):
+                continue  # (nor "under the Lee Jae-myung government": the government's name)
             if block.overlapping(m.start(), end) or not holders_of(form, None, day):
                 continue
             out.append((written, m.start(), end))

@@ -1874,6 +1874,14 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                          and o.type != d.type for k in _states(o)}
             d.participants = [r for r in d.participants if not (
                 r.kind == "country" and r.key not in _states(target) and r.key in elsewhere)]
+        departed = rules().cues.get("departed_from_stay")
+        if departed is not None and departed.match(d.trigger.word) and target.type in rules().classes_with("host_is_party") \
+                and not d.planned and not target.planned and target.date is not None and d.date is not None \
+                and d.date >= target.date and d.sentence is not target.sentence:
+            # "docked at Ream on Saturday for a three-day port call ... The ships left for Thailand
+            # this morning": the departure ends the stay; where they went is no party of it
+            d.participants = [r for r in d.participants if r.kind != "country" or r.key in _states(target)]
+            d.place = None
         _absorb(target, d)
         target.separate = target.separate or d.separate
     for d, m in stops:

@@ -1003,11 +1003,12 @@ def _guests_unnamed_state(text: str, home: str, countries: list[CountryMention],
 
 
 def _dateline_country(text: str, places: list[PlaceMention]) -> str | None:
-    """A report that opens with its dateline ("NEW DELHI, February 21 —") is from that city's state."""
+    """A report that opens with its dateline ("NEW DELHI, February 21 —"; "SANTO DOMINGO.-" in the
+    Spanish-language press, batch ye) is from that city's state."""
     for p in places:
         if p.kind == "city" and p.iso3 and p.start < rules().window("dateline_city_chars"):
             line_start = text.rfind("\n", 0, p.start) + 1
-            if not text[line_start:p.start].strip() and re.match(r"\s*(?:\(\w+\)\s*)?(?:[,–—-]|:\s)", text[p.end:p.end + rules().window("dateline_after_city")]):
+            if not text[line_start:p.start].strip() and re.match(r"\s*(?:\(\w+\)\s*)?(?:\.?[,–—-]|:\s)", text[p.end:p.end + rules().window("dateline_after_city")]):
                 return p.iso3
     return None
 

@@ -1204,10 +1204,10 @@ def dateline_city(ctx: _Context, *, before: int | None = None) -> PlaceMention |
 
 
 def _is_dateline(text: str, p: PlaceMention) -> bool:
-    """A city that opens a line as a report's dateline ("SEOUL, Aug. 21 (Yonhap) --")."""
+    """A city that opens a line as a report's dateline ("SEOUL, Aug. 21 (Yonhap) --", "SANTO DOMINGO.-")."""
     line_start = text.rfind("\n", 0, p.start) + 1
     return not text[line_start:p.start].strip() and \
-        bool(re.match(r"\s*(?:\(\w+\)\s*)?[,:–—-]", text[p.end:p.end + rules().window("dateline_city_after")]))
+        bool(re.match(r"\s*(?:\(\w+\)\s*)?(?:\.(?=[–—-]))?[,:–—-]", text[p.end:p.end + rules().window("dateline_city_after")]))
 
 
 def _phrase_end(text: str, start: int) -> int:

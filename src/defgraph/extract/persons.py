@@ -504,6 +504,10 @@ def find_persons(
             pos = m4.end()
             inner = [c.iso3 for c in cindex.starting_in(after, pos)]
             country = country or (inner[0] if inner else None)
+        elif (m5 := _lower_rank_comma().match(text, after)) is not None and _full_name_at(text, m5.end(), block):
+            # "the Minister of Defence, lieutenant general X": a rank written in lower case
+            # between the office's comma and its holder's name
+            pos = m5.end()
         else:
             m = re.match(r"[ \t]+", text[after:after + 3])
             if m:
@@ -1037,6 +1041,14 @@ def _honorific_state(text: str, p: PersonHit) -> str | None:
                 i = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
                 return rules().honorific_states[i][1]
     return None
+
+
+@per_rules
+def _lower_rank_comma(r: Rules) -> re.Pattern[str]:
+    """A comma after an office, then a rank (offices.yaml ranks) written in lower case ("the
+    Minister of Defence, lieutenant general X", batch ye): the holder's name follows."""
+    bare = [re.sub(r"^\^|\$$", "", x) for x in r.ranks]
+    return re.compile(r",[ \t]+(?=(?-i:[a-z]))(?:" + "|".join(f"(?:{x})" for x in bare) + r")\.?[ \t]+(?=(?-i:[A-Z]))", re.I)
 
 
 @per_rules

@@ -669,7 +669,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.by_dateline = not own
                 d.date, d.end_date, d.date_explicit = chosen.date, chosen.end_date, True
                 if d.end_date is None and not chosen.vague:
-                    d.end_date = _end_day(ctx.text, s, chosen, exact)
+                    # (a last day told with "until" anywhere in the sentence: "inaugurated yesterday
+                    # the exercise, which until 21 July will gather ships of 20 countries", batch ye)
+                    d.end_date = _end_day(ctx.text, s, chosen, exact + [x for x in ds if not x.vague and x not in exact])
                     span = _n_day().search(s.text)
                     closing_cue = R.cues.get("span_closing_after")
                     if d.end_date is not None and span is not None and closing_cue is not None and t.type in host_party \
@@ -1543,8 +1545,10 @@ def _event_word_ends(text: str, at: int) -> bool:
     tail = text[max(0, at - rules().window("event_word_before_clause")):at]
     if not ev_rules.any_trigger(tail):
         return False  # (every trigger in one pattern: no word of any event in the tail)
-    return any(m.end() == len(tail) for et in rules().event_types for trig in et.triggers
-               for m in trig.pattern.finditer(tail))
+    named = rules().cues.get("event_name_after_word")
+    # (or its word and its proper name: "the Multinational Exercise UNITAS|, which until 21 July ...")
+    return any(m.end() == len(tail) or (named is not None and named.fullmatch(tail, m.end()) is not None)
+               for et in rules().event_types for trig in et.triggers for m in trig.pattern.finditer(tail))
 
 
 def _other_event_clauses(s: Sentence, t: ev_rules.Trigger, triggers: list[ev_rules.Trigger]) -> list[tuple[int, int]]:

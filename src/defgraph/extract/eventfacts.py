@@ -2590,6 +2590,40 @@ def _ends_by_return(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
                     return
 
 
+def _ends_by_stay(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
+    """"arrived this Monday at the port ... It will remain docked until Thursday 16", "will land in
+    New Delhi on Tuesday 1 April ... The visit will extend until Saturday 5 April": a sentence after
+    a visit's own that tells the stay goes on until a later day (cue stay_until_before, within
+    window end_told_max_days) gives the visit's last day, where the statement tells one visit alone."""
+    R = rules()
+    cue = R.cues.get("stay_until_before")
+    visits = [v for v in drafts if v.type == "Visit" and not v.tentative]
+    if cue is None or len(visits) != 1:
+        return
+    v = visits[0]
+    if v.date is None:
+        return
+    for s in ctx.sentences:
+        if s.start <= v.sentence.start:
+            continue
+        for d in ctx.within(ctx.dates, s):
+            if d.vague or d.end_date is not None:
+                continue
+            words = d.text.lower().split()
+            until = bool(words) and words[0] in ("until", "till")
+            before = ctx.text[max(s.start, d.start - R.window("until_before_date")):d.start] + ("until " if until else "")
+            if not cue.search(before):
+                continue
+            day = d.date
+            if d.relative and day <= v.date:
+                # ("until Thursday" after an arrival on Monday: the first such weekday after it)
+                ahead = (day.weekday() - v.date.weekday()) % 7
+                day = v.date + timedelta(days=ahead) if ahead else day
+            if 0 < (day - v.date).days <= R.window("end_told_max_days") and (v.end_date is None or day > v.end_date):
+                v.end_date = day
+                return
+
+
 def _told_inside(c: Cover, d: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:
     """A sentence of event `d` that is also one of `h` tells `d` inside `h` (cover `c`'s `inside`)."""
     assert c.inside is not None

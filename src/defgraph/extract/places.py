@@ -83,6 +83,11 @@ def _label(gazetteer: str, written: str) -> str:
 
     if bare(written) == bare(gazetteer) or not written[:1].isupper():
         return gazetteer
+    if re.match(re.escape(fold_accents(gazetteer)) + r"\s+" + rules().cue_texts["place_name_particle"] + r"\s+[A-Z]",
+                fold_accents(written)):
+        # "Cartagena de Indias", "Santiago de Chile": a formal long name whose first words are
+        # the gazetteer's usual one ("Cartagena"; docs/annotation.md 5, batch ye)
+        return gazetteer
     return written
 
 

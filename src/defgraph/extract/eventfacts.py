@@ -1901,9 +1901,12 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         for g in sorted(guests):
             _add(d.participants, ActorRef("country", g))
         if _other_city(d, m) and m.end_date is not None and m.date is not None and d.date is not None \
-                and m.date < d.date <= m.end_date:
+                and m.date < d.date < m.end_date + timedelta(days=int(host == m.place.iso3)):
             # "a four-day State Visit to Kenya ... On Thursday, the royal couple will travel to
-            # Mombasa": the stay in the first city ends the day before the next leg begins
+            # Mombasa": the stay in the first city ends the day before the next leg begins (a
+            # leg in another state on the last day of the span told leaves it whole: "arrived in
+            # Kuala Lumpur last night for a three-day state visit ... will fly to Phnom Penh on
+            # Thursday", its third day; batch ye)
             m.end_date = d.date - timedelta(days=1) if d.date - timedelta(days=1) > m.date else None
     # "has ended a two-day visit to Japan ... On Wednesday he met X, and on Thursday Y": a visit
     # with no day of its own but the report's spans the days of the meetings told inside it

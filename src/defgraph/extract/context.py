@@ -504,6 +504,14 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 p.country = home
                 p.state_by("publisher_state_only_candidate")
                 continue
+            gift = r.cues.get("gift_received_by")
+            if home and subject is None and sent is not None and gift is not None \
+                    and gift.search(text, sent.start, at) is not None:
+                # "The donation was received by the Minister Delegate ..., X": the one who takes
+                # delivery of a gift, in a report from the receiving state, is the publisher's
+                p.country = home
+                p.state_by("publisher_state_only_candidate")
+                continue
             stop = _stop_where_met(text, sent, at, pl_ix, c_ix) if sent is not None and sub_state else None
             if stop is not None and stop != sub_state:
                 # "Hegseth travelled on to Warsaw on Friday, where he met Minister X": the one met

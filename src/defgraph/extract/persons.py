@@ -320,6 +320,17 @@ def _roles(text: str, countries: SpanIndex[CountryMention]) -> list[_Role]:
         rm = ci.match(text, pos)
         if rm:
             out.append(_Role(text, pos, rm.end()))
+    # ... and before "of" and a state ("the ambassador of Germany in Togo, X": cue
+    # lower_office_of_state), where the offices read the words before "of" as one
+    of_state = rules().cues["lower_office_of_state"]
+    for c in countries.items:
+        m = of_state.search(text, max(0, c.start - rules().window("name_before_office")), c.start)
+        if m is None or m.start("office") in starts:
+            continue
+        rm = ci.match(text, m.start("office"))
+        if rm and rm.end() >= m.end("office"):
+            out.append(_Role(text, m.start("office"), rm.end()))
+            starts.add(m.start("office"))
     # ... and after the possessive of another office ("the President's special adviser X"),
     # where that office says the next words are one too (cue office_possessive)
     possessive = rules().cues["office_possessive"]

@@ -680,6 +680,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                         # today: the day told is the span's last
                         d.date, d.end_date = d.date - (d.end_date - d.date), d.date
                 if chosen.vague:
+                    d.vague = True
                     d.confidence -= R.confidence("event_vague_date_penalty")
                     if day0 and chosen.date < day0:
                         # "the two ministers met in Minsk last week": a week or a month gives no day;
@@ -1812,7 +1813,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 m.date, m.end_date, m.planned = d.date, d.end_date, d.planned
             if (m.date_explicit or (m.told_day and not m.headline)) and \
                     (d.date_explicit or (d.told_day and not d.headline)) and m.date != d.date \
-                    and not _in_range(d, m):
+                    and not _in_range(d, m) and not _within_vague(d, m):
                 continue  # (a day told before: "Earlier the same day, he received ..." is not the next day's meeting)
             if m.separate and d.separate and m.separate != d.separate:
                 continue  # "separate meetings with A and with B"
@@ -2459,6 +2460,14 @@ def _day_of_trip_told(m: ev_rules.EventDraft, v: ev_rules.EventDraft) -> bool:
 def _many(d: ev_rules.EventDraft) -> bool:
     """A number of participants that makes a meeting multilateral ("the two ministers" does not)."""
     return d.count is not None and d.count > 2
+
+
+def _within_vague(d: ev_rules.EventDraft, m: ev_rules.EventDraft) -> bool:
+    """A plan dated by a week only ("will travel next week to India on a state visit") and one of
+    its days told ("will land in New Delhi on Tuesday 1 April"): the same trip (window
+    vague_week_days; batch ye)."""
+    return m.planned and d.planned and (m.vague != d.vague) and m.date is not None and d.date is not None \
+        and abs((m.date - d.date).days) <= rules().window("vague_week_days")
 
 
 def _in_range(d: ev_rules.EventDraft, m: ev_rules.EventDraft) -> bool:

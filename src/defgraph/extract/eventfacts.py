@@ -2580,9 +2580,23 @@ def _ends_by_return(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     if v.date is None or v.place is None or not v.place.iso3:
         return
     guests = _states(v) - {v.place.iso3}
+    home_cue = R.cues.get("return_home")
     for s in ctx.sentences:
         if s.start <= v.sentence.start:
             continue
+        homeward = home_cue.search(s.text) if home_cue is not None else None
+        if homeward is not None:
+            # "Oli returns home on Thursday" (batch ye): the return told without the place
+            for d in ctx.within(ctx.dates, s):
+                if d.start < s.start + homeward.end() or d.vague or d.end_date is not None:
+                    continue
+                day = d.date
+                if d.relative and day <= v.date:
+                    ahead = (day.weekday() - v.date.weekday()) % 7
+                    day = v.date + timedelta(days=ahead) if ahead else day
+                if 0 < (day - v.date).days <= R.window("end_told_max_days") and (v.end_date is None or day > v.end_date):
+                    v.end_date = day
+                    return
         for p in ctx.within(ctx.places, s):
             if p.iso3 not in guests or not back.search(ctx.text, max(s.start, p.start - R.window("return_to_before")), p.start):
                 continue

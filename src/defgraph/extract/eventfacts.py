@@ -466,6 +466,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                         and t.type not in R.classes_with("remote"):
                     _add(d.virtual, ref)
                 _add(d.participants, ref)
+            host_role = R.cues.get("as_host_opens")
+            hr = host_role.search(s.text, 0, t.start - s.start) if host_role is not None else None
+            if hr is not None:
+                # "In its condition of host country, the Navy of the Republic of Colombia inaugurated
+                # ... the Multinational Exercise UNITAS" (batch ye): the state told next as host
+                # convenes the event
+                first = next((ref for ref, pos in parts if ref.kind == "country"
+                              and hr.end() <= pos - s.start < t.start - s.start), None)
+                if first is not None:
+                    _add(d.convenors, first)
             for ref in d.convenors:
                 _add(d.participants, ref)
             the_two = R.cues.get("the_two_states")

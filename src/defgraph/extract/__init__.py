@@ -41,6 +41,7 @@ from .eventfacts import (
     _attendance,
     _covered,
     _ends_by_return,
+    _ends_by_stay,
     _event_drafts,
     _hosts_of_legs,
     _is_actor,
@@ -275,6 +276,7 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
         and any(o is not d and o.type == "Visit" and _states(d) < _states(o) for o in drafts))]
     drafts = _hosts_of_legs(_covered(drafts))
     _ends_by_return(ctx, drafts)
+    _ends_by_stay(ctx, drafts)
     remote = rules().classes_with("remote")
     for d in drafts:
         if d.place is None and d.date is not None and d.type not in remote and not d.planned:

@@ -240,6 +240,8 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
         (None if _international_publisher(st) else
          _place_of_the_unnamed(countries, places, persons) or _dominant_country(text, countries, guests)
          or _places_country(countries, places, guests))
+    if home is not None and not home_hint and not told_home and home == _dominant_country(text, countries, guests):
+        home = _guests_unnamed_state(text, home, countries, places, persons) or home
     places = _places_in_named_states(text, places, countries, home)
     yield_shared_titles(persons, home)  # "Defence Secretary" in an Indian release is India's
     # Officials named with no state of their own: the publisher's, the host's or the visited
@@ -506,6 +508,14 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             if home and subject is not None and subject.org and not sub_state and not subject.is_post:
                 # "NATO Deputy Secretary General X visited Skopje and met Prime Minister Y": an
                 # organisation's official met the publisher's
+                p.country = home
+                p.state_by("publisher_state_only_candidate")
+                continue
+            gift = r.cues.get("gift_received_by")
+            if home and subject is None and sent is not None and gift is not None \
+                    and gift.search(text, sent.start, at) is not None:
+                # "The donation was received by the Minister Delegate ..., X": the one who takes
+                # delivery of a gift, in a report from the receiving state, is the publisher's
                 p.country = home
                 p.state_by("publisher_state_only_candidate")
                 continue
@@ -988,13 +998,33 @@ def _place_of_the_unnamed(countries: list[CountryMention], places: list[PlaceMen
     return states.pop()
 
 
+def _guests_unnamed_state(text: str, home: str, countries: list[CountryMention], places: list[PlaceMention],
+                          persons: list[PersonHit]) -> str | None:
+    """With no publisher and no dateline, the state named most is only a guess of the speaker's:
+    where it is the state the statement says is visited ("arrived in Kigali on a one-day visit")
+    and one other state is told only by its city or by a known holder of its office ("the
+    fallout between Kampala and Kigali", "a message from President X"), never by its name, the
+    report speaks for that other state, the guest's (batch ye): its officials named with no state
+    are the guest's side, not the host's."""
+    if home not in _visited_states(text, None, countries, places):
+        return None
+    named = {c.iso3 for c in countries}
+    others = {pl.iso3 for pl in places if pl.kind == "city" and pl.iso3 and pl.iso3 != home}
+    others |= {p.country for p in persons if p.country and p.country != home and not p.is_post
+               and p.state_method == "known_office_holder"}
+    if len(others) != 1 or others & named:
+        return None
+    return others.pop()
+
+
 def _dateline_country(text: str, places: list[PlaceMention]) -> str | None:
-    """A report that opens with its dateline ("NEW DELHI, February 21 —") is from that city's state."""
+    """A report that opens with its dateline ("NEW DELHI, February 21 —"; "SANTO DOMINGO.-" in the
+    Spanish-language press, batch ye) is from that city's state."""
     for p in places:
         if p.kind == "city" and p.iso3 and p.start < rules().window("dateline_city_chars"):
             line_start = text.rfind("\n", 0, p.start) + 1
             lead = text[line_start:p.start]
-            if (not lead.strip() or rules().cues["dateline_site_before"].fullmatch(lead)) and re.match(r"\s*(?:\(\w+\)\s*)?(?:[,–—-]|:\s)", text[p.end:p.end + rules().window("dateline_after_city")]):
+            if (not lead.strip() or rules().cues["dateline_site_before"].fullmatch(lead)) and re.match(r"\s*(?:\(\w+\)\s*)?(?:\.?[,–—-]|:\s)", text[p.end:p.end + rules().window("dateline_after_city")]):
                 return p.iso3
     return None
 

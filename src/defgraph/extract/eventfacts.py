@@ -489,6 +489,16 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                         and t.type not in R.classes_with("remote"):
                     _add(d.virtual, ref)
                 _add(d.participants, ref)
+            host_role = R.cues.get("as_host_opens")
+            hr = host_role.search(s.text, 0, t.start - s.start) if host_role is not None else None
+            if hr is not None:
+                # "In its condition of host country, the Navy of the Republic of Colombia inaugurated
+                # ... the Multinational Exercise UNITAS" (batch ye): the state told next as host
+                # convenes the event
+                first = next((ref for ref, pos in parts if ref.kind == "country"
+                              and hr.end() <= pos - s.start < t.start - s.start), None)
+                if first is not None:
+                    _add(d.convenors, first)
             for ref in d.convenors:
                 _add(d.participants, ref)
             the_two = R.cues.get("the_two_states")
@@ -698,7 +708,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 d.by_dateline = not own
                 d.date, d.end_date, d.date_explicit = chosen.date, chosen.end_date, True
                 if d.end_date is None and not chosen.vague:
-                    d.end_date = _end_day(ctx.text, s, chosen, exact)
+                    # (a last day told with "until" anywhere in the sentence: "inaugurated yesterday
+                    # the exercise, which until 21 July will gather ships of 20 countries", batch ye)
+                    d.end_date = _end_day(ctx.text, s, chosen, exact + [x for x in ds if not x.vague and x not in exact])
                     span = _n_day().search(s.text)
                     closing_cue = R.cues.get("span_closing_after")
                     if d.end_date is not None and span is not None and closing_cue is not None and t.type in host_party \
@@ -707,6 +719,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                         # today: the day told is the span's last
                         d.date, d.end_date = d.date - (d.end_date - d.date), d.date
                 if chosen.vague:
+                    d.vague = True
                     d.confidence -= R.confidence("event_vague_date_penalty")
                     if day0 and chosen.date < day0:
                         # "the two ministers met in Minsk last week": a week or a month gives no day;
@@ -1243,10 +1256,10 @@ def dateline_city(ctx: _Context, *, before: int | None = None) -> PlaceMention |
 
 
 def _is_dateline(text: str, p: PlaceMention) -> bool:
-    """A city that opens a line as a report's dateline ("SEOUL, Aug. 21 (Yonhap) --")."""
+    """A city that opens a line as a report's dateline ("SEOUL, Aug. 21 (Yonhap) --", "SANTO DOMINGO.-")."""
     line_start = text.rfind("\n", 0, p.start) + 1
     return not text[line_start:p.start].strip() and \
-        bool(re.match(r"\s*(?:\(\w+\)\s*)?[,:–—-]", text[p.end:p.end + rules().window("dateline_city_after")]))
+        bool(re.match(r"\s*(?:\(\w+\)\s*)?(?:\.(?=[–—-]))?[,:–—-]", text[p.end:p.end + rules().window("dateline_city_after")]))
 
 
 def _phrase_end(text: str, start: int) -> int:
@@ -1582,8 +1595,10 @@ def _event_word_ends(text: str, at: int) -> bool:
     tail = text[max(0, at - rules().window("event_word_before_clause")):at]
     if not ev_rules.any_trigger(tail):
         return False  # (every trigger in one pattern: no word of any event in the tail)
-    return any(m.end() == len(tail) for et in rules().event_types for trig in et.triggers
-               for m in trig.pattern.finditer(tail))
+    named = rules().cues.get("event_name_after_word")
+    # (or its word and its proper name: "the Multinational Exercise UNITAS|, which until 21 July ...")
+    return any(m.end() == len(tail) or (named is not None and named.fullmatch(tail, m.end()) is not None)
+               for et in rules().event_types for trig in et.triggers for m in trig.pattern.finditer(tail))
 
 
 def _other_event_clauses(s: Sentence, t: ev_rules.Trigger, triggers: list[ev_rules.Trigger]) -> list[tuple[int, int]]:
@@ -1852,7 +1867,7 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 m.date, m.end_date, m.planned = d.date, d.end_date, d.planned
             if (m.date_explicit or (m.told_day and not m.headline)) and \
                     (d.date_explicit or (d.told_day and not d.headline)) and m.date != d.date \
-                    and not _in_range(d, m):
+                    and not _in_range(d, m) and not _within_vague(d, m):
                 continue  # (a day told before: "Earlier the same day, he received ..." is not the next day's meeting)
             if m.separate and d.separate and m.separate != d.separate:
                 continue  # "separate meetings with A and with B"
@@ -1922,6 +1937,14 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                          and o.type != d.type for k in _states(o)}
             d.participants = [r for r in d.participants if not (
                 r.kind == "country" and r.key not in _states(target) and r.key in elsewhere)]
+        departed = rules().cues.get("departed_from_stay")
+        if departed is not None and departed.match(d.trigger.word) and target.type in rules().classes_with("host_is_party") \
+                and not d.planned and not target.planned and target.date is not None and d.date is not None \
+                and d.date >= target.date and d.sentence is not target.sentence:
+            # "docked at Ream on Saturday for a three-day port call ... The ships left for Thailand
+            # this morning": the departure ends the stay; where they went is no party of it
+            d.participants = [r for r in d.participants if r.kind != "country" or r.key in _states(target)]
+            d.place = None
         _absorb(target, d)
         target.separate = target.separate or d.separate
     for d, m in stops:
@@ -1937,9 +1960,12 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         for g in sorted(guests):
             _add(d.participants, ActorRef("country", g))
         if _other_city(d, m) and m.end_date is not None and m.date is not None and d.date is not None \
-                and m.date < d.date <= m.end_date:
+                and m.date < d.date < m.end_date + timedelta(days=int(host == m.place.iso3)):
             # "a four-day State Visit to Kenya ... On Thursday, the royal couple will travel to
-            # Mombasa": the stay in the first city ends the day before the next leg begins
+            # Mombasa": the stay in the first city ends the day before the next leg begins (a
+            # leg in another state on the last day of the span told leaves it whole: "arrived in
+            # Kuala Lumpur last night for a three-day state visit ... will fly to Phnom Penh on
+            # Thursday", its third day; batch ye)
             m.end_date = d.date - timedelta(days=1) if d.date - timedelta(days=1) > m.date else None
     # "has ended a two-day visit to Japan ... On Wednesday he met X, and on Thursday Y": a visit
     # with no day of its own but the report's spans the days of the meetings told inside it
@@ -2506,6 +2532,14 @@ def _many(d: ev_rules.EventDraft) -> bool:
     return d.count is not None and d.count > 2
 
 
+def _within_vague(d: ev_rules.EventDraft, m: ev_rules.EventDraft) -> bool:
+    """A plan dated by a week only ("will travel next week to India on a state visit") and one of
+    its days told ("will land in New Delhi on Tuesday 1 April"): the same trip (window
+    vague_week_days; batch ye)."""
+    return m.planned and d.planned and (m.vague != d.vague) and m.date is not None and d.date is not None \
+        and abs((m.date - d.date).days) <= rules().window("vague_week_days")
+
+
 def _in_range(d: ev_rules.EventDraft, m: ev_rules.EventDraft) -> bool:
     for a, b in ((d, m), (m, d)):
         if a.date and b.date and b.end_date and b.date <= a.date <= b.end_date:
@@ -2616,9 +2650,23 @@ def _ends_by_return(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     if v.date is None or v.place is None or not v.place.iso3:
         return
     guests = _states(v) - {v.place.iso3}
+    home_cue = R.cues.get("return_home")
     for s in ctx.sentences:
         if s.start <= v.sentence.start:
             continue
+        homeward = home_cue.search(s.text) if home_cue is not None else None
+        if homeward is not None:
+            # "Oli returns home on Thursday" (batch ye): the return told without the place
+            for d in ctx.within(ctx.dates, s):
+                if d.start < s.start + homeward.end() or d.vague or d.end_date is not None:
+                    continue
+                day = d.date
+                if d.relative and day <= v.date:
+                    ahead = (day.weekday() - v.date.weekday()) % 7
+                    day = v.date + timedelta(days=ahead) if ahead else day
+                if 0 < (day - v.date).days <= R.window("end_told_max_days") and (v.end_date is None or day > v.end_date):
+                    v.end_date = day
+                    return
         for p in ctx.within(ctx.places, s):
             if p.iso3 not in guests or not back.search(ctx.text, max(s.start, p.start - R.window("return_to_before")), p.start):
                 continue
@@ -2636,6 +2684,40 @@ def _ends_by_return(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
                     # returned to Manila on Friday")
                     v.end_date = day
                     return
+
+
+def _ends_by_stay(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
+    """"arrived this Monday at the port ... It will remain docked until Thursday 16", "will land in
+    New Delhi on Tuesday 1 April ... The visit will extend until Saturday 5 April": a sentence after
+    a visit's own that tells the stay goes on until a later day (cue stay_until_before, within
+    window end_told_max_days) gives the visit's last day, where the statement tells one visit alone."""
+    R = rules()
+    cue = R.cues.get("stay_until_before")
+    visits = [v for v in drafts if v.type == "Visit" and not v.tentative]
+    if cue is None or len(visits) != 1:
+        return
+    v = visits[0]
+    if v.date is None:
+        return
+    for s in ctx.sentences:
+        if s.start <= v.sentence.start:
+            continue
+        for d in ctx.within(ctx.dates, s):
+            if d.vague or d.end_date is not None:
+                continue
+            words = d.text.lower().split()
+            until = bool(words) and words[0] in ("until", "till")
+            before = ctx.text[max(s.start, d.start - R.window("until_before_date")):d.start] + ("until " if until else "")
+            if not cue.search(before):
+                continue
+            day = d.date
+            if d.relative and day <= v.date:
+                # ("until Thursday" after an arrival on Monday: the first such weekday after it)
+                ahead = (day.weekday() - v.date.weekday()) % 7
+                day = v.date + timedelta(days=ahead) if ahead else day
+            if 0 < (day - v.date).days <= R.window("end_told_max_days") and (v.end_date is None or day > v.end_date):
+                v.end_date = day
+                return
 
 
 def _told_inside(c: Cover, d: ev_rules.EventDraft, h: ev_rules.EventDraft) -> bool:

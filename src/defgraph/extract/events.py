@@ -111,6 +111,7 @@ class EventDraft:
     talks_inside: bool = False  # a visit that holds bilateral talks of its own states told apart
     person_orgs: set[str] = field(default_factory=set)  # organisations a party is an official of
     leg: str | None = None  # the one state of a trip's leg it belongs to ("In Sweden, ...", "then on to Helsinki")
+    vague: bool = False  # dated by a week or a month only ("next week"): any day of it
 
 
 

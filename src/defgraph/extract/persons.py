@@ -320,6 +320,17 @@ def _roles(text: str, countries: SpanIndex[CountryMention]) -> list[_Role]:
         rm = ci.match(text, pos)
         if rm:
             out.append(_Role(text, pos, rm.end()))
+    # ... and before "of" and a state ("the ambassador of Germany in Togo, X": cue
+    # lower_office_of_state), where the offices read the words before "of" as one
+    of_state = rules().cues["lower_office_of_state"]
+    for c in countries.items:
+        m = of_state.search(text, max(0, c.start - rules().window("name_before_office")), c.start)
+        if m is None or m.start("office") in starts:
+            continue
+        rm = ci.match(text, m.start("office"))
+        if rm and rm.end() >= m.end("office"):
+            out.append(_Role(text, m.start("office"), rm.end()))
+            starts.add(m.start("office"))
     # ... and after the possessive of another office ("the President's special adviser X"),
     # where that office says the next words are one too (cue office_possessive)
     possessive = rules().cues["office_possessive"]
@@ -511,6 +522,10 @@ def find_persons(
             country = country or (inner[0] if inner else None)
         elif (short := _OFFICE_SHORT_AFTER.match(text, after)) is not None and _full_name_at(text, short.end(), block):
             pos = short.end()  # "Minister of Defence (Menhan) Sjafrie Sjamsoeddin": the short form between
+        elif (m5 := _lower_rank_comma().match(text, after)) is not None and _full_name_at(text, m5.end(), block):
+            # "the Minister of Defence, lieutenant general X": a rank written in lower case
+            # between the office's comma and its holder's name
+            pos = m5.end()
         else:
             m = re.match(r"[ \t]+", text[after:after + 3])
             if m:
@@ -1048,6 +1063,14 @@ def _honorific_state(text: str, p: PersonHit) -> str | None:
                 i = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
                 return rules().honorific_states[i][1]
     return None
+
+
+@per_rules
+def _lower_rank_comma(r: Rules) -> re.Pattern[str]:
+    """A comma after an office, then a rank (offices.yaml ranks) written in lower case ("the
+    Minister of Defence, lieutenant general X", batch ye): the holder's name follows."""
+    bare = [re.sub(r"^\^|\$$", "", x) for x in r.ranks]
+    return re.compile(r",[ \t]+(?=(?-i:[a-z]))(?:" + "|".join(f"(?:{x})" for x in bare) + r")\.?[ \t]+(?=(?-i:[A-Z]))", re.I)
 
 
 @per_rules

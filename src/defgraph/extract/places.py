@@ -83,6 +83,11 @@ def _label(gazetteer: str, written: str) -> str:
 
     if bare(written) == bare(gazetteer) or not written[:1].isupper():
         return gazetteer
+    if re.match(re.escape(fold_accents(gazetteer)) + r"\s+" + rules().cue_texts["place_name_particle"] + r"\s+[A-Z]",
+                fold_accents(written)):
+        # "Cartagena de Indias", "Santiago de Chile": a formal long name whose first words are
+        # the gazetteer's usual one ("Cartagena"; docs/annotation.md 5, batch ye)
+        return gazetteer
     return written
 
 
@@ -188,6 +193,24 @@ def city_mention(start: int, end: int, city: City, written: str | None = None) -
                         "city", city.iso3, city.geonames_id, city.population)
 
 
+def _in_list_of_states(text: str, p: PlaceMention) -> bool:
+    """A city that carries its state's name (Luxembourg, Singapore, Djibouti) named in a list of
+    states ("Belgium, Luxembourg, the Netherlands", "Malaysia and Singapore"): the state."""
+    from .countries import find_countries, resolve_country
+
+    if resolve_country(p.name) != p.iso3:
+        return False
+    around = rules().window("list_of_states_around")
+    lo, hi = max(0, p.start - around), min(len(text), p.end + around)
+    for c in find_countries(text[lo:hi]):
+        a, b = lo + c.start, lo + c.end
+        if b <= p.start and re.fullmatch(r",\s*|\s+(?:and|or|&)\s+", text[b:p.start]):
+            return True
+        if a >= p.end and re.fullmatch(r",\s*(?:the\s+)?|\s+(?:and|or|&)\s+(?:the\s+)?", text[p.end:a]):
+            return True
+    return False
+
+
 def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
     from .spans import Occupied
 
@@ -211,6 +234,8 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             info = country_info(p.iso3)
             if p.iso3 not in named and (info is None or _bare(info.capital) != _bare(p.name)):
                 return
+        if p.kind == "city" and _in_list_of_states(text, p):
+            return  # "from Belgium, Luxembourg, the Netherlands": the state, not its capital (batch yd)
         seen.add(p.start, p.end)
         out.append(p)
 

@@ -2635,6 +2635,22 @@ def _hosts_of_legs(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraf
     return out
 
 
+def _end_told(v: ev_rules.EventDraft, d: DateMention) -> bool:
+    """Date `d`, told after visit `v`'s first day (a weekday read in the past is the first such
+    day after it: "will return to Jakarta on Friday" after a departure on Wednesday), is `v`'s
+    last day when it falls within window end_told_max_days and after the last day `v` has: set
+    it and say so."""
+    assert v.date is not None
+    day = d.date
+    if d.relative and day <= v.date:
+        ahead = (day.weekday() - v.date.weekday()) % 7
+        day = v.date + timedelta(days=ahead) if ahead else day
+    if 0 < (day - v.date).days <= rules().window("end_told_max_days") and (v.end_date is None or day > v.end_date):
+        v.end_date = day
+        return True
+    return False
+
+
 def _ends_by_return(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     """"will depart for Australia on Wednesday for a working visit to Canberra ... The minister will
     return to Jakarta on Friday": a sentence after a visit's own that tells the return to a place
@@ -2660,12 +2676,7 @@ def _ends_by_return(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
             for d in ctx.within(ctx.dates, s):
                 if d.start < s.start + homeward.end() or d.vague or d.end_date is not None:
                     continue
-                day = d.date
-                if d.relative and day <= v.date:
-                    ahead = (day.weekday() - v.date.weekday()) % 7
-                    day = v.date + timedelta(days=ahead) if ahead else day
-                if 0 < (day - v.date).days <= R.window("end_told_max_days") and (v.end_date is None or day > v.end_date):
-                    v.end_date = day
+                if _end_told(v, d):
                     return
         for p in ctx.within(ctx.places, s):
             if p.iso3 not in guests or not back.search(ctx.text, max(s.start, p.start - R.window("return_to_before")), p.start):
@@ -2673,17 +2684,8 @@ def _ends_by_return(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
             for d in ctx.within(ctx.dates, s):
                 if d.start <= p.end or d.vague or d.end_date is not None:
                     continue
-                day = d.date
-                if d.relative and day <= v.date:
-                    # ("will return to Jakarta on Friday" after a departure on Wednesday: a weekday
-                    # read in the past is the first such day after the visit's first)
-                    ahead = (day.weekday() - v.date.weekday()) % 7
-                    day = v.date + timedelta(days=ahead) if ahead else day
-                if 0 < (day - v.date).days <= R.window("end_told_max_days") and (v.end_date is None or day > v.end_date):
-                    # (a later day than the last talks read for its end: "met X on Thursday ...
-                    # returned to Manila on Friday")
-                    v.end_date = day
-                    return
+                if _end_told(v, d):  # (a later day than the last talks read for its end: "met X
+                    return  # on Thursday ... returned to Manila on Friday")
 
 
 def _ends_by_stay(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
@@ -2710,13 +2712,7 @@ def _ends_by_stay(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
             before = ctx.text[max(s.start, d.start - R.window("until_before_date")):d.start] + ("until " if until else "")
             if not cue.search(before):
                 continue
-            day = d.date
-            if d.relative and day <= v.date:
-                # ("until Thursday" after an arrival on Monday: the first such weekday after it)
-                ahead = (day.weekday() - v.date.weekday()) % 7
-                day = v.date + timedelta(days=ahead) if ahead else day
-            if 0 < (day - v.date).days <= R.window("end_told_max_days") and (v.end_date is None or day > v.end_date):
-                v.end_date = day
+            if _end_told(v, d):  # ("until Thursday" after an arrival on Monday: the first Thursday after it)
                 return
 
 

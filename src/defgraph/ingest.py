@@ -573,10 +573,13 @@ def _headline_stamp(line: str) -> re.Match[str] | None:
     stamp = _STAMP_RE.search(line) or _DATE_STAMP_RE.search(line)
     if stamp is None:
         return None
-    headline = line[: stamp.start()].strip()
-    if not headline or len(headline) > _MAX_HEADLINE or headline[-1] in _SENTENCE_END:
-        return None
-    return stamp
+    return stamp if _is_headline(line[: stamp.start()]) else None
+
+
+def _is_headline(text: str) -> bool:
+    """A line's text that can be a digest item's headline: short, and not ending like a sentence."""
+    text = text.strip()
+    return bool(text) and len(text) <= _MAX_HEADLINE and text[-1] not in _SENTENCE_END
 
 
 def _dated_headline(lines: list[str], at: int) -> tuple[str, re.Match[str], int] | None:
@@ -585,14 +588,13 @@ def _dated_headline(lines: list[str], at: int) -> tuple[str, re.Match[str], int]
     stamp = _headline_stamp(lines[at])
     if stamp is not None:
         return lines[at][: stamp.start()].strip(), stamp, at + 1
-    text = lines[at].strip()
-    if not text or len(text) > _MAX_HEADLINE or text[-1] in _SENTENCE_END:
+    if not _is_headline(lines[at]):
         return None
     j = at + 1
     while j < len(lines) and not lines[j].strip():
         j += 1
     day = _BARE_DAY_RE.fullmatch(lines[j]) if j < len(lines) else None
-    return (text, day, j + 1) if day is not None else None
+    return (lines[at].strip(), day, j + 1) if day is not None else None
 
 
 def _is_sentence(line: str) -> bool:
@@ -622,7 +624,8 @@ def _parse_digest(
     and its headlines end in a bare day ("dd/mm/yyyy" or "dd.mm.yyyy", after a blank) or have it
     alone on the next line.
     """
-    headed = _digest_opening(lines[at]) is None
+    opening = _digest_opening(lines[at])
+    headed = opening is None
 
     def item_at(i: int) -> tuple[str, re.Match[str], int] | None:
         if headed:
@@ -630,7 +633,7 @@ def _parse_digest(
         stamp = _STAMP_RE.search(lines[i])
         return None if stamp is None else (lines[i][: stamp.start()].strip(), stamp, i + 1)
 
-    publisher = "" if headed else _digest_opening(lines[at]) or ""
+    publisher = opening or ""
     i = at + 1
     if not publisher and not headed:
         while i < len(lines) and not lines[i].strip():

@@ -246,6 +246,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
             if apart is not None and apart.group("dir").lower() == "before" and not (
                     apart_verb is not None and apart_verb.match(word) or apart_held is not None and apart_held.search(before[-w_apart:])):
                 apart = None
+            days_apart = None if apart is None else \
+                (number_value(apart.group("n")) or 1) * (-1 if apart.group("dir").lower() == "after" else 1)
             named = earlier_named is not None and earlier_day is not None and apart is None \
                 and earlier_named.search(before[-w_apart:]) is not None and earlier_day.match(s.text, m.end()) is not None
             negated = negation.search(before[-w_neg:]) is not None
@@ -333,8 +335,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
             if cls in found and (apart is not None or named or next_leg) and not reference and found[cls].start != s.start + m.start() \
                     and not any(x.start == s.start + m.start() for x in earlier):
                 earlier.append(Trigger(cls, s.start + m.start(), s.start + m.end(), word, False, s.text, s.start,
-                                       kind=et.name, earlier=named, days_apart=None if apart is None else
-                                       (number_value(apart.group("n")) or 1) * (-1 if apart.group("dir").lower() == "after" else 1)))
+                                       kind=et.name, earlier=named, days_apart=days_apart))
                 continue
             if cls in found and not found[cls].reference and not trig.convening:
                 continue
@@ -350,9 +351,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
             t = Trigger(cls, s.start + m.start(), s.start + m.end(), word, is_convene, s.text, s.start,
                         kind=et.name, reference=reference,
                         asserts=ref_guard is not None and ref_guard.asserts,
-                        leads=ref_guard is not None and ref_guard.leads, earlier=named,
-                        days_apart=None if apart is None else
-                        (number_value(apart.group("n")) or 1) * (-1 if apart.group("dir").lower() == "after" else 1))
+                        leads=ref_guard is not None and ref_guard.leads, earlier=named, days_apart=days_apart)
             if cls in found:
                 # keep the convening trigger (it tells who convened), but the earliest position
                 if t.convening and not found[cls].convening:

@@ -2651,6 +2651,12 @@ def _end_told(v: ev_rules.EventDraft, d: DateMention) -> bool:
     return False
 
 
+def _lone_visit(drafts: list[ev_rules.EventDraft]) -> ev_rules.EventDraft | None:
+    """The one visit (not tentative) the statement tells, when it tells one alone and has its day."""
+    visits = [v for v in drafts if v.type == "Visit" and not v.tentative]
+    return visits[0] if len(visits) == 1 and visits[0].date is not None else None
+
+
 def _ends_by_return(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     """"will depart for Australia on Wednesday for a working visit to Canberra ... The minister will
     return to Jakarta on Friday": a sentence after a visit's own that tells the return to a place
@@ -2659,11 +2665,8 @@ def _ends_by_return(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     later day than the one its talks gave it too)."""
     R = rules()
     back = R.cues["return_to_before"]
-    visits = [v for v in drafts if v.type == "Visit" and not v.tentative]
-    if len(visits) != 1:
-        return
-    v = visits[0]
-    if v.date is None or v.place is None or not v.place.iso3:
+    v = _lone_visit(drafts)
+    if v is None or v.place is None or not v.place.iso3:
         return
     guests = _states(v) - {v.place.iso3}
     home_cue = R.cues.get("return_home")
@@ -2695,11 +2698,8 @@ def _ends_by_stay(ctx: _Context, drafts: list[ev_rules.EventDraft]) -> None:
     window end_told_max_days) gives the visit's last day, where the statement tells one visit alone."""
     R = rules()
     cue = R.cues.get("stay_until_before")
-    visits = [v for v in drafts if v.type == "Visit" and not v.tentative]
-    if cue is None or len(visits) != 1:
-        return
-    v = visits[0]
-    if v.date is None:
+    v = _lone_visit(drafts)
+    if cue is None or v is None:
         return
     for s in ctx.sentences:
         if s.start <= v.sentence.start:

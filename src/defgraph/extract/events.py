@@ -212,7 +212,6 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     earlier_named, earlier_day = r.cues.get("earlier_named"), r.cues.get("earlier_named_day")
     w_apart = r.window("days_apart_before") if apart_cue is not None else 0
     found: dict[str, Trigger] = {}
-    kinds: dict[str, str] = {}
     unmet: dict[str, int] = {}  # class -> end of the first of its words an intention or negation took
     if present is None:
         candidates = flat
@@ -345,7 +344,6 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     # reports the event, not the one that describes it
                     found[cls] = Trigger(cls, s.start + m.start(), s.start + m.end(), word, False, s.text,
                                          s.start, kind=et.name)
-                    kinds[cls] = et.name
                     break
                 continue
             t = Trigger(cls, s.start + m.start(), s.start + m.end(), word, is_convene, s.text, s.start,
@@ -359,11 +357,12 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                     found[cls] = t
             else:
                 found[cls] = t
-            kinds[cls] = et.name
             if not reference and not may_earlier and not _named_before_earlier(t):
                 break
     def rule(cls: str) -> EventType | None:
-        return r.event_type(kinds[cls]) or r.event_type(cls)
+        """The rules of the event type whose trigger was kept for class `cls`."""
+        t = found[cls]
+        return r.event_type(t.kind) or r.event_type(t.type)
 
     # "met in Bodø ... which Norway chairs": the convening word tells who convened, the first
     # word of meeting tells where the place is read from
@@ -401,20 +400,16 @@ def find_triggers(s: Sentence) -> list[Trigger]:
             del found[cls]
     # a call excludes a visit
     for cls in list(found):
-        rt = rule(cls)
-        if rt and cls in found:
+        rt = rule(cls) if cls in found else None
+        if rt:
             for other in rt.drops:
                 found.pop(other, None)
     def rule_ok(t: Trigger) -> bool:
+        """An exercise needs a military word in the sentence (a type's `requires`)."""
         rt = r.event_type(t.kind) or r.event_type(t.type)
         return rt is None or rt.requires is None or bool(rt.requires.search(s.text))
 
-    # an exercise needs a military word in the sentence
-    for cls in list(found):
-        rt = rule(cls)
-        if rt and rt.requires is not None and not rt.requires.search(s.text):
-            del found[cls]
-    return sorted([*found.values(), *(t for t in earlier if rule_ok(t))], key=lambda t: t.start)
+    return sorted([t for t in [*found.values(), *earlier] if rule_ok(t)], key=lambda t: t.start)
 
 
 def participant_count(text: str) -> int | None:

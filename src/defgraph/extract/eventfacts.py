@@ -281,9 +281,14 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                         end_cue is not None and end_cue.search(ctx.text, max(a, d.start - w_end), d.start) for d in inside):
                     closed.append((a, b, False))
             if closed:
+                began_cue = R.cues["began_before_date"]
+
                 def _elsewhere(d: DateMention) -> bool:
-                    return any(a <= d.start < b and not (
-                        of_event and end_cue is not None and end_cue.search(ctx.text, max(a, d.start - w_end), d.start))
+                    # (a clause on the event's own noun that tells the day it began or will end
+                    # gives its dates: "The exercise, which began on Sunday and will end on Friday, ...")
+                    return any(a <= d.start < b and not (of_event and (
+                        (end_cue is not None and end_cue.search(ctx.text, max(a, d.start - w_end), d.start))
+                        or began_cue.search(ctx.text, max(a, d.start - w_end), d.start)))
                         for a, b, of_event in closed)
                 own = [d for d in own if not _elsewhere(d)]
                 ds = [d for d in ds if not _elsewhere(d)]
@@ -1655,7 +1660,13 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
     inside = next(((a, b) for a, b in spans if a <= t.start < b), None)
     if inside is not None:
         return [x for x in ds if inside[0] <= x.start < inside[1]] or ds
-    return [x for x in ds if not any(a <= x.start < b for a, b in spans)] or ds
+    began, w = rules().cues["began_before_date"], rules().window("date_verb_before")
+    # (a clause on the event's own noun that tells the day it began is the event's: "The
+    # exercise, which began on Sunday and will end on Friday, 18 April 2025, brings together ...")
+    own_start = [x for x in ds if any(a <= x.start < b and _event_word_ends(s.text, a - s.start)
+                                      and began.search(s.text, max(a - s.start, x.start - s.start - w), x.start - s.start)
+                                      for a, b in spans)]
+    return own_start or [x for x in ds if not any(a <= x.start < b for a, b in spans)] or ds
 
 
 

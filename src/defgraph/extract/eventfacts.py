@@ -1233,8 +1233,8 @@ _LIST_COMMA = re.compile(r"(?<=[\w.’']),(?=[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*
 
 # a place and a comma, or a city and its state ("Nairobi, Kenya, Mar 14 -")
 _DATELINE_HEAD = re.compile(r"[^\W\d][\w .'’-]{0,30},\s*(?:[^\W\d][\w .'’-]{0,30},\s*)?")
-_DATELINE_TAIL = re.compile(r"[\s.,]*(?:(?:\(\s*[^\W\d][\w .-]{0,30}\)|/\s*[^\W\d][\w .-]{0,30}/)[\s.]*[:–—-]?|[:–—-]"
-                            r"|[A-Z]{2,8}\s*[:–—-])")  # "(APP):", "/Agerpres/ -", "—", ", SPA --"
+_DATELINE_TAIL = re.compile(r"[\s.,]*(?:(?:\(\s*[^\W\d][\w ./-]{0,30}\)|/\s*[^\W\d][\w .-]{0,30}/)[\s.]*[:–—-]?|[:–—-]"
+                            r"|[A-Z]{2,8}\s*[:–—-])")  # "(APP):", "(POST-COURIER/PACNEWS) ---", "/Agerpres/ -", "—", ", SPA --"
 
 
 def _is_dateline_date(text: str, d: DateMention) -> bool:

@@ -1621,6 +1621,12 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
     that dates another happening by name ("the attack of September 9": cue date_of_other_event)."""
     other = rules().cues["date_of_other_event"]
     ds = [x for x in ds if not other.search(s.text, max(0, x.start - s.start - rules().window("date_other_before")), max(0, x.start - s.start))]
+    semi = s.text.find(";", t.end - s.start)
+    if semi >= 0 and any(x.start >= s.start + semi for x in ds) and ev_rules.find_triggers(
+            Sentence(s.start + semi + 1, s.end, s.text[semi + 1:])):
+        # ("India, UK navies begin Konkan drill; Starmer to arrive in Mumbai on Wednesday": a day
+        # told after a semicolon, in a clause with an event of its own, is that event's)
+        ds = [x for x in ds if x.start < s.start + semi]
     opens = rules().cues["subject_clause_opens"]
     # ("visit the barracks today before he leaves for Freetown on Wednesday": today is the barracks')
     ds = [x for x in ds if not (x.end <= t.start and opens.search(s.text, x.end - s.start, t.start - s.start))] or ds

@@ -2146,6 +2146,18 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                  and (m.place is None or _place_key(m.place) == _place_key(v.place))] \
             if v.date_explicit and not v.by_dateline else []
         _spans_talks(v, talks, out)
+    for v in [x for x in out if x.type == "Visit" and x.planned and x.place is not None and x.date is not None
+              and arrival is not None and arrival.match(x.trigger.word)]:
+        # a preview: "will arrive in Dublin this evening ... Tomorrow (Tuesday) he will meet the
+        # Taoiseach": the talks planned with the host in the days right after the arrival are
+        # held during the visit it begins (as for an arrival reported above; no last day is told)
+        window = timedelta(days=rules().window("arrival_before_visit_days"))
+        for m in [m for m in out if m.type == "Meeting" and m.planned and not m.side and not m.tentative
+                  and not _meeting_of_many(m) and m.date is not None and timedelta(0) < m.date - v.date <= window
+                  and _states(m) and _states(m) <= _states(v)
+                  and (m.place is None or _place_key(m.place) == _place_key(v.place))]:
+            _absorb(v, m)
+            out.remove(m)
     formal = rules().cues.get("recurring_format")
     for v in [x for x in out if x.type == "Visit" and not x.planned and x.place is not None and x.date is not None
               and x.date_explicit and not x.by_dateline and x.end_date is None

@@ -565,8 +565,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "SEOUL (Yonhap) -- ... held video talks", "announced in Ottawa after a video call":
                 # a call joins two places; the one named is where the report was filed or made
                 place = None
-            elif place is None and dateline is not None and not remote and not future and \
-                    t.type not in R.classes_with("multilateral") - {"Meeting"} and not (
+            elif place is None and dateline is not None and not remote and not future and (
+                    t.type not in R.classes_with("multilateral") - {"Meeting"} or (
+                        "here_after_verb" in R.cues and R.cues["here_after_verb"].search(s.text) is not None)) and not (
                         t.type in host_party and any(
                             c.iso3 != dateline.iso3 and R.cues["visit_to_before"].search(ctx.text, max(0, c.start - R.window("visit_to_before")), c.start)
                             for c in cs)) and not (

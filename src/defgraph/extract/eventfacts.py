@@ -2152,9 +2152,11 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # a preview: "will arrive in Dublin this evening ... Tomorrow (Tuesday) he will meet the
         # Taoiseach": the talks planned with the host in the days right after the arrival are
         # held during the visit it begins (as for an arrival reported above; no last day is told)
-        window = timedelta(days=rules().window("arrival_before_visit_days"))
+        window, arrived_on = timedelta(days=rules().window("arrival_before_visit_days")), v.date
+        if arrived_on is None:
+            continue
         for m in [m for m in out if m.type == "Meeting" and m.planned and not m.side and not m.tentative
-                  and not _meeting_of_many(m) and m.date is not None and timedelta(0) < m.date - v.date <= window
+                  and not _meeting_of_many(m) and m.date is not None and timedelta(0) < m.date - arrived_on <= window
                   and _states(m) and _states(m) <= _states(v)
                   and (m.place is None or _place_key(m.place) == _place_key(v.place))]:
             _absorb(v, m)

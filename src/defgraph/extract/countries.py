@@ -241,6 +241,19 @@ def _demonym_forms() -> frozenset[str]:
 
 
 
+@lru_cache(maxsize=1)
+def _capitals_named_after_states() -> re.Pattern[str] | None:
+    """Capitals whose name holds another state's name ("Port of Spain", "Fort-de-France"),
+    spelt with spaces or hyphens ("Port-of-Spain"): a place, no mention of that other state."""
+    names, _, capitals = _tables()
+    found: list[str] = []
+    for capital, iso3 in capitals.items():
+        if any(names.get(m.group(0)) not in (None, iso3) and m.group(0) != capital
+               for m in _mention_regex().finditer(capital)):
+            found.append(r"[\s-]+".join(re.escape(w) for w in re.split(r"[\s-]+", capital)))
+    return re.compile(r"(?<![\w-])(?:" + "|".join(found) + r")(?![\w-])") if found else None
+
+
 def find_countries(text: str) -> list[CountryMention]:
     """Every mention of a country in the text, left to right, without overlaps."""
     names, _, _ = _tables()
@@ -252,9 +265,12 @@ def find_countries(text: str) -> list[CountryMention]:
     from .spans import Occupied
 
     taken = Occupied((c.start, c.end) for c in out)
-    feature_re = rules().feature_re
-    features = Occupied((f.start(), f.end()) for f in (feature_re.finditer(text) if may_match(feature_re, text) else ())) \
-        if feature_re is not None else None
+    feature_re, capitals_re = rules().feature_re, _capitals_named_after_states()
+    named_after = [(f.start(), f.end()) for f in (feature_re.finditer(text) if feature_re is not None
+                                                   and may_match(feature_re, text) else ())]
+    # (a capital named after another state, "Port-of-Spain", is a place like a sea named so)
+    named_after += [(c.start(), c.end()) for c in (capitals_re.finditer(text) if capitals_re is not None else ())]
+    features = Occupied(named_after) if named_after else None
     for m in _mention_regex().finditer(text):
         if features is not None and features.overlaps(m.start(), m.end()):
             continue  # "the South China Sea", "the Gulf of Guinea": a sea, not the state
@@ -315,7 +331,7 @@ def _is_adjectival(form: str, text: str, end: int) -> bool:
 def _forget_tables() -> None:
     """New rules may name new forms: the tables built from them are rebuilt on next use."""
     for cached in (_tables, _lower_names, resolve_country, _mention_regex, _demonym_forms, _combining_re,
-                   _foreign_names):
+                   _foreign_names, _capitals_named_after_states):
         cached.cache_clear()
 
 

@@ -281,9 +281,14 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                         end_cue is not None and end_cue.search(ctx.text, max(a, d.start - w_end), d.start) for d in inside):
                     closed.append((a, b, False))
             if closed:
+                began_cue = R.cues["began_before_date"]
+
                 def _elsewhere(d: DateMention) -> bool:
-                    return any(a <= d.start < b and not (
-                        of_event and end_cue is not None and end_cue.search(ctx.text, max(a, d.start - w_end), d.start))
+                    # (a clause on the event's own noun that tells the day it began or will end
+                    # gives its dates: "The exercise, which began on Sunday and will end on Friday, ...")
+                    return any(a <= d.start < b and not (of_event and (
+                        (end_cue is not None and end_cue.search(ctx.text, max(a, d.start - w_end), d.start))
+                        or began_cue.search(ctx.text, max(a, d.start - w_end), d.start)))
                         for a, b, of_event in closed)
                 own = [d for d in own if not _elsewhere(d)]
                 ds = [d for d in ds if not _elsewhere(d)]
@@ -560,8 +565,9 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 # "SEOUL (Yonhap) -- ... held video talks", "announced in Ottawa after a video call":
                 # a call joins two places; the one named is where the report was filed or made
                 place = None
-            elif place is None and dateline is not None and not remote and not future and \
-                    t.type not in R.classes_with("multilateral") - {"Meeting"} and not (
+            elif place is None and dateline is not None and not remote and not future and (
+                    t.type not in R.classes_with("multilateral") - {"Meeting"} or (
+                        "here_after_verb" in R.cues and R.cues["here_after_verb"].search(s.text) is not None)) and not (
                         t.type in host_party and any(
                             c.iso3 != dateline.iso3 and R.cues["visit_to_before"].search(ctx.text, max(0, c.start - R.window("visit_to_before")), c.start)
                             for c in cs)) and not (
@@ -1228,8 +1234,8 @@ _LIST_COMMA = re.compile(r"(?<=[\w.’']),(?=[ \t]+(?:the[ \t]+)?[A-Z][\w’'-]*
 
 # a place and a comma, or a city and its state ("Nairobi, Kenya, Mar 14 -")
 _DATELINE_HEAD = re.compile(r"[^\W\d][\w .'’-]{0,30},\s*(?:[^\W\d][\w .'’-]{0,30},\s*)?")
-_DATELINE_TAIL = re.compile(r"[\s.,]*(?:(?:\(\s*[^\W\d][\w .-]{0,30}\)|/\s*[^\W\d][\w .-]{0,30}/)[\s.]*[:–—-]?|[:–—-]"
-                            r"|[A-Z]{2,8}\s*[:–—-])")  # "(APP):", "/Agerpres/ -", "—", ", SPA --"
+_DATELINE_TAIL = re.compile(r"[\s.,]*(?:(?:\(\s*[^\W\d][\w ./-]{0,30}\)|/\s*[^\W\d][\w .-]{0,30}/)[\s.]*[:–—-]?|[:–—-]"
+                            r"|[A-Z]{2,8}\s*[:–—-])")  # "(APP):", "(POST-COURIER/PACNEWS) ---", "/Agerpres/ -", "—", ", SPA --"
 
 
 def _is_dateline_date(text: str, d: DateMention) -> bool:
@@ -1616,6 +1622,12 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
     that dates another happening by name ("the attack of September 9": cue date_of_other_event)."""
     other = rules().cues["date_of_other_event"]
     ds = [x for x in ds if not other.search(s.text, max(0, x.start - s.start - rules().window("date_other_before")), max(0, x.start - s.start))]
+    semi = s.text.find(";", t.end - s.start)
+    if semi >= 0 and any(x.start >= s.start + semi for x in ds) and ev_rules.find_triggers(
+            Sentence(s.start + semi + 1, s.end, s.text[semi + 1:])):
+        # ("India, UK navies begin Konkan drill; Starmer to arrive in Mumbai on Wednesday": a day
+        # told after a semicolon, in a clause with an event of its own, is that event's)
+        ds = [x for x in ds if x.start < s.start + semi]
     opens = rules().cues["subject_clause_opens"]
     # ("visit the barracks today before he leaves for Freetown on Wednesday": today is the barracks')
     ds = [x for x in ds if not (x.end <= t.start and opens.search(s.text, x.end - s.start, t.start - s.start))] or ds
@@ -1655,7 +1667,13 @@ def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> li
     inside = next(((a, b) for a, b in spans if a <= t.start < b), None)
     if inside is not None:
         return [x for x in ds if inside[0] <= x.start < inside[1]] or ds
-    return [x for x in ds if not any(a <= x.start < b for a, b in spans)] or ds
+    began, w = rules().cues["began_before_date"], rules().window("date_verb_before")
+    # (a clause on the event's own noun that tells the day it began is the event's: "The
+    # exercise, which began on Sunday and will end on Friday, 18 April 2025, brings together ...")
+    own_start = [x for x in ds if any(a <= x.start < b and _event_word_ends(s.text, a - s.start)
+                                      and began.search(s.text, max(a - s.start, x.start - s.start - w), x.start - s.start)
+                                      for a, b in spans)]
+    return own_start or [x for x in ds if not any(a <= x.start < b for a, b in spans)] or ds
 
 
 
@@ -2129,6 +2147,20 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                  and (m.place is None or _place_key(m.place) == _place_key(v.place))] \
             if v.date_explicit and not v.by_dateline else []
         _spans_talks(v, talks, out)
+    for v in [x for x in out if x.type == "Visit" and x.planned and x.place is not None and x.date is not None
+              and arrival is not None and arrival.match(x.trigger.word)]:
+        # a preview: "will arrive in Dublin this evening ... Tomorrow (Tuesday) he will meet the
+        # Taoiseach": the talks planned with the host in the days right after the arrival are
+        # held during the visit it begins (as for an arrival reported above; no last day is told)
+        window, arrived_on = timedelta(days=rules().window("arrival_before_visit_days")), v.date
+        if arrived_on is None:
+            continue
+        for m in [m for m in out if m.type == "Meeting" and m.planned and not m.side and not m.tentative
+                  and not _meeting_of_many(m) and m.date is not None and timedelta(0) < m.date - arrived_on <= window
+                  and _states(m) and _states(m) <= _states(v)
+                  and (m.place is None or _place_key(m.place) == _place_key(v.place))]:
+            _absorb(v, m)
+            out.remove(m)
     formal = rules().cues.get("recurring_format")
     for v in [x for x in out if x.type == "Visit" and not x.planned and x.place is not None and x.date is not None
               and x.date_explicit and not x.by_dateline and x.end_date is None

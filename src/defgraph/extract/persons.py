@@ -1065,6 +1065,30 @@ def _honorific_state(text: str, p: PersonHit) -> str | None:
     return None
 
 
+def _post_nominal_state(text: str, p: PersonHit) -> str | None:
+    """The state of the letters after one of the person's first mentions that only one state's
+    service or honours use ("Air Vice-Marshal X RAF", "Lt. Gen. Y, USMC", "Admiral Z PVSM AVSM")."""
+    pre = rules().post_nominal_state_re
+    if pre is None:
+        return None
+    letters = re.compile(r"(?:,?[ \t]+" + rules().post_nominal_any + r"(?![\w'’]))+$")
+    run = re.compile(r"(?:,?[ \t]+" + rules().post_nominal_any + r"(?![\w'’]))*")
+    for a, b in p.mentions[:3]:
+        # the letters after the name's last word (the mention may end after some of them, read at
+        # first as words of the name; never initials before a name: "General SM Kamrul Hassan")
+        inside = letters.search(text, a, b)
+        start = inside.start() if inside is not None and inside.start() > a else b
+        tail = run.match(text, b)
+        end = tail.end() if tail is not None else b
+        if end <= start:
+            continue
+        m = pre.search(text, start, end)
+        if m is not None:
+            i = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
+            return rules().post_nominal_states[i][1]
+    return None
+
+
 @per_rules
 def _lower_rank_comma(r: Rules) -> re.Pattern[str]:
     """A comma after an office, then a rank (offices.yaml ranks) written in lower case ("the
@@ -1222,7 +1246,7 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
         # state's tradition ("Shri"), then the state whose government alone uses the title; a
         # cue that says otherwise lowers the confidence instead of winning
         by_title = _national_role_country(p.role)
-        by_honorific = _honorific_state(text, p)
+        by_honorific = _honorific_state(text, p) or _post_nominal_state(text, p)
         if p.country is None:
             p.country = by_honorific or by_title
             p.title_state = by_honorific is None and by_title is not None

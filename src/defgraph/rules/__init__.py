@@ -247,6 +247,7 @@ class Rules:
     honorifics: list[tuple[str, bool]] = field(default_factory=list)
     honorific_states: list[tuple[str, str]] = field(default_factory=list)  # (pattern, ISO3) of one tradition
     post_nominals: list[str] = field(default_factory=list)
+    post_nominal_states: list[tuple[str, str]] = field(default_factory=list)  # (pattern, ISO3) of one state's service
     particles: list[str] = field(default_factory=list)
     given_abbreviations: list[str] = field(default_factory=list)
     not_names: set[str] = field(default_factory=set)
@@ -338,6 +339,15 @@ class Rules:
     @cached_property
     def post_nominal_any(self) -> str:
         return "(?:" + "|".join(self.post_nominals) + ")"
+
+    @cached_property
+    def post_nominal_state_re(self) -> re.Pattern[str] | None:
+        """Letters after a name of one state's service or honours only ("RAF", "USMC", "PVSM"),
+        as named groups."""
+        if not self.post_nominal_states:
+            return None
+        return re.compile(r"(?<![\w'’])(?:" + "|".join(
+            f"(?P<p{i}>{p})" for i, (p, _s) in enumerate(self.post_nominal_states)) + r")(?![\w'’])")
 
     @cached_property
     def post_nominal_strip_re(self) -> re.Pattern[str]:
@@ -970,6 +980,8 @@ def _add_names(r: Rules, file: str, doc: dict[str, Any]) -> None:
         e.note()
         e.regex("pattern", required=True)
         r.post_nominals.append(e.get("pattern", str))
+        if e.get("state", str, default=None) is not None:
+            r.post_nominal_states.append((e.get("pattern", str), _state(e, e.get("state", str))))
     # lists of single words: name particles, given names written short (without their dot)
     for family, target in (("particles", r.particles), ("given_abbreviations", r.given_abbreviations)):
         for e in _entries(file, doc, family):

@@ -179,6 +179,9 @@ def _institution_in(text: str) -> str | None:
 def publisher_country(statement: Statement) -> str | None:
     """The state that publishes the statement: named in the publisher, else the site's domain."""
     if statement.publisher:
+        for pattern, iso3 in rules().institutions_first:
+            if pattern.search(statement.publisher.strip()):
+                return iso3  # "Athens-Macedonian News Agency": Greek, not of North Macedonia
         for c in find_countries(statement.publisher):
             return c.iso3
         foreign = foreign_name_state(statement.publisher)  # "Ministerio de Defensa del Perú"

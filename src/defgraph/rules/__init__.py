@@ -253,6 +253,9 @@ class Rules:
     not_names: set[str] = field(default_factory=set)
     organisations: list[tuple[str, str, str]] = field(default_factory=list)
     institutions: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    # institutions whose name holds another state's name or demonym ("Athens-Macedonian News
+    # Agency"): read before the state names of a publisher
+    institutions_first: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
     venues: list[Venue] = field(default_factory=list)
     venue_words: str = ""
@@ -1012,8 +1015,11 @@ def _add_organisations(r: Rules, file: str, doc: dict[str, Any], builtin: bool) 
     for e in _entries(file, doc, "institutions"):
         e.note()
         flags = re.IGNORECASE if e.get("ignore_case", bool, default=False) else 0
-        r.institutions.append((e.regex("pattern", required=True, flags=flags) or re.compile(""),
-                               _state(e, e.get("state", str, required=True))))
+        entry = (e.regex("pattern", required=True, flags=flags) or re.compile(""),
+                 _state(e, e.get("state", str, required=True)))
+        r.institutions.append(entry)
+        if e.get("over_state_names", bool, default=False):
+            r.institutions_first.append(entry)
 
 
 def _add_groups(r: Rules, file: str, doc: dict[str, Any]) -> None:

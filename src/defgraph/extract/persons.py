@@ -426,7 +426,7 @@ def find_persons(
                 # (PCG) Commandant Admiral X")
                 gap = _BODY_SHORT.sub("", _offices_in_gap().sub("", text[c.end:pos]))
                 if _state_office_gap().fullmatch(gap):
-                    return c.iso3
+                    return _state_opening_body(text, c, cindex, oindex) or c.iso3
                 # papers write the office in lower case after the state's adjective, with its body
                 # ("the Tanzanian army chief, General X", "French government spokeswoman Y")
                 if _AFTER_STATE.match(text, c.end) and _state_office_gap().fullmatch(
@@ -859,6 +859,8 @@ def find_persons(
             p.country = _state_after_name(text, p, cindex)
             if p.country is not None:
                 after_name.add(id(p))
+            else:
+                p.country = _state_opening_body_before(text, p, cindex, oindex)
     _state_of_pair_after(text, people, after_name)
     return people + _posts(post_hits, people)
 
@@ -1018,10 +1020,68 @@ def _state_after_name(text: str, p: PersonHit, cindex: SpanIndex[CountryMention]
             rep = re.match(r"(?:[A-Z][a-z]+\s+)?Republic\s+of\s+(?:the\s+)?", text[at:at + rules().window("republic_of_after")])
             if not hit and rep:
                 hit = cindex.starting_in(at + rep.end(), at + rep.end() + 1)  # "of the Republic of X"
+            body = _body_words().match(text, at)
+            if not hit and body:
+                hit = cindex.starting_in(body.end(), body.end() + 1)  # "of the Royal Australian Air Force"
             # "of Vietnam"; "of the Swedish Armed Forces" (a state's body), not "of the Swedish
             # presidency's programme"
             if hit and (not hit[0].adjectival or body_after.match(text[hit[0].end:hit[0].end + rules().window("body_after_adjective")])):
                 return hit[0].iso3
+    return None
+
+
+@per_rules
+def _body_office_before(r: Rules) -> re.Pattern[str]:
+    """Before a name: a run of capitalised words (a body's name), an office of that body (cue
+    office_after_body_name: "commander", "chief"), a rank or other capitalised words, the name."""
+    cue = r.cues["office_after_body_name"]
+    return re.compile(r"(?<![\w'’.-])(?P<body>(?-i:[A-Z])[\w.'’-]*(?:[ \t]+(?:(?:in|of|and|for)[ \t]+)?(?-i:[A-Z])[\w.'’-]*){1,5})"
+                      r"[ \t]+(?:" + cue.pattern + r")[ \t]*,?[ \t]*(?:(?-i:[A-Z])[\w.]*[ \t]+){0,3}$", cue.flags)
+
+
+_BODY_RUN_BEFORE = re.compile(r"(?<![\w'’.-])(?-i:[A-Z])[\w.'’-]*(?:[ \t]+(?-i:[A-Z])[\w.'’-]*){1,3}[ \t]+$")
+
+
+def _state_opening_body(text: str, c: CountryMention, cindex: SpanIndex[CountryMention],
+                        oindex: SpanIndex[tuple[int, int, str]]) -> str | None:
+    """The state whose name opens the body's name that ends on state c before an office: "US
+    Forces Japan commander X" is American, the force stationed in Japan (probes35); None when no
+    other state opens the capitalised run before c or an organisation is named in it."""
+    lo = max(0, c.start - 40)
+    m = _BODY_RUN_BEFORE.search(text, lo, c.start)
+    if m is None:
+        return None
+    first = cindex.starting_in(m.start(), m.start() + 1)
+    if not first or first[0].iso3 == c.iso3 or first[0].end >= c.start or oindex.overlapping(m.start(), c.end):
+        return None
+    return first[0].iso3
+
+
+def _state_opening_body_before(text: str, p: PersonHit, cindex: SpanIndex[CountryMention],
+                               oindex: SpanIndex[tuple[int, int, str]]) -> str | None:
+    """"US Army Europe commander General X", "Japan Ground Self-Defense Force Chief of Staff Gen.
+    Y": a state's name opens the name of the body whose office (cue office_after_body_name) stands
+    before the name, so the holder is of that state; not where an organisation is named in those
+    words ("Ukraine Defense Contact Group chair X") or the body is one of an organisation's
+    (offices.yaml organisation_offices: "Kosovo Force commander Major General Z")."""
+    for a, _b in p.mentions[:1]:
+        lo = max(0, a - rules().window("body_office_before_name"))
+        # (the mention may open on the office: "the US Army Europe commander, General X")
+        office = re.compile(rules().cues["office_after_body_name"].pattern + r"(?![\w'’-])",
+                            rules().cues["office_after_body_name"].flags).match(text, a)
+        m = _body_office_before().search(text[lo:office.end() if office is not None else a])
+        if m is None:
+            continue
+        s, e = lo + m.start("body"), lo + m.end("body")
+        first = cindex.starting_in(s, s + 1)
+        if not first or first[0].end >= e or oindex.overlapping(s, e):
+            continue
+        if text.endswith(("to ", "in "), 0, s):
+            continue  # "the ambassador to Japan Ground ...", "troops in Poland ...": no state's body
+        body = text[s:e]
+        if any(pattern.search(f"Commander of {body}") for pattern, _key in rules().organisation_offices):
+            continue
+        return first[0].iso3
     return None
 
 

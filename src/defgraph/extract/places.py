@@ -211,7 +211,9 @@ def _in_list_of_states(text: str, p: PlaceMention) -> bool:
     return False
 
 
-def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
+def find_places(text: str, *, dateline: bool = False, home: str | None = None) -> list[PlaceMention]:
+    """The places named in the text; `home` is the state the publisher names, whose small towns
+    are known by their name alone as those of a state the text names are."""
     from .spans import Occupied
 
     out: list[PlaceMention] = []
@@ -225,12 +227,13 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             return
         if p.kind == "city" and p.iso3 is not None and p.population is not None and p.population < small:
             # a town of the gazetteer too small to be known by its name alone, in a state the text
-            # never names, is another place of that name ("the port of Sans Souci, in the capital"
-            # of a Dominican report is no suburb of Sydney; batch ye): no place
+            # never names nor publishes from, is another place of that name ("the port of Sans
+            # Souci, in the capital" of a Dominican report is no suburb of Sydney; batch ye): no place
             from .countries import country_info, find_countries
 
             if named is None:
-                named = {c.iso3 for c in find_countries(text)}
+                # (and the publisher's: "visited Võru" in a release of Estonia's ministry)
+                named = {c.iso3 for c in find_countries(text)} | ({home} if home else set())
             info = country_info(p.iso3)
             if p.iso3 not in named and (info is None or _bare(info.capital) != _bare(p.name)):
                 return

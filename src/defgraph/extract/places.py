@@ -123,6 +123,13 @@ def _place_context(r: Rules) -> re.Pattern[str]:
         r"(?P<name>[A-Z][\w'’.-]+(?:[ -](?:[A-Z][\w'’.-]+|" + free[3:-1] + "|" + before_capital + r"(?= [A-Z]))){0,3})",
         r.cues["place_context_before"].flags))
 @per_rules
+def _site_town(r: Rules) -> re.Pattern[str]:
+    """A military site named by its town after its kind (cue site_before_town), the town's name."""
+    return re.compile(r"(?<![\w'’-])(?:" + r.cue_texts["site_before_town"] + r")(?P<name>[A-Z\u00C0-\u017F][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,2})",
+                      r.cues["site_before_town"].flags)
+
+
+@per_rules
 def _hosting_city(r: Rules) -> re.Pattern[str]:
     """A capitalised name that opens a sentence before the words of cue place_context_after
     ("Tbilisi hosted a trilateral meeting"): read as a place where the gazetteer knows the whole
@@ -255,6 +262,15 @@ def find_places(text: str, *, dateline: bool = False, home: str | None = None) -
         if city:
             add(city_mention(c.start("name"), c.start("name") + len(cand), city, cand))
 
+    for m in _site_town().finditer(text):
+        # "at Naval Base San Diego", "visited RAF Lossiemouth": the town the site is named by
+        parts = m.group("name").split()
+        for k in range(len(parts), 0, -1):
+            cand = " ".join(parts[:k]).rstrip(".,'’")
+            city = lookup_city(cand)
+            if city is not None:
+                add(city_mention(m.start("name"), m.start("name") + len(cand), city, cand))
+                break
     for m in [m for p in (rules().standalone_venue_re, _venue_re()) if may_match(p, text) for m in p.finditer(text)]:
         name = m.group("name") if "name" in m.groupdict() and m.group("name") else m.group(0)
         s = m.start("name") if m.groupdict().get("name") else m.start()

@@ -704,6 +704,41 @@ def find_persons(
                 break
             pos = state.end + sep.end()
 
+    # "Defence Ministers X and Y met": a plural office right before two full names
+    pair_office = rules().cues["plural_office_before_pair"]
+    for pm in (pair_office.finditer(text) if may_match(pair_office, text) else ()):
+        nm = _name_at(text, pm.end())
+        t1 = _trim_name(nm, block) if nm else None
+        if not t1 or not _valid_name(*t1) or len(t1[0].split()) < 2 or nm is None or t1[2] != nm.end("name"):
+            continue
+        sep = re.match(r"[ \t]+(?:and|&)[ \t]+", text[t1[2]:t1[2] + 6])
+        nm2 = _name_at(text, t1[2] + sep.end()) if sep else None
+        t2 = _trim_name(nm2, block) if nm2 else None
+        if not t2 or nm2 is None or not _valid_name(*t2) or len(t2[0].split()) < 2 or t2[2] != nm2.end("name") \
+                or not re.match(r"(?:[ \t]+(?-i:[a-z])|[ \t]*[,.;:)]|$)", text[t2[2]:t2[2] + 2]):
+            continue
+        plural = pm.group(0).strip()
+        office = re.sub(r"ies$", "y", plural) if plural.endswith("ies") else re.sub(r"s$", "", plural)
+        for t in (t1, t2):
+            hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2], office))
+    # "South Korea's Kim Yong-hyun and his Australian counterpart Y": a state's possessive, then a
+    # full name with no office, then the other side (cue possessive_state_before_pair)
+    pair_after = rules().cues["possessive_state_before_pair"]
+    paired_end = -1  # where the last name so read ends: "Chile's A and Peru's B", B is the pair's second
+    for c in cindex.items:
+        if c.adjectival or not text.startswith(("'s ", "’s "), c.end):
+            continue
+        nm = _name_at(text, c.end + 3)
+        t = _trim_name(nm, block) if nm else None
+        if not t or nm is None or not _valid_name(*t) or len(t[0].split()) < 2 or t[2] != nm.end("name") \
+                or role_re().match(text, c.end + 3):
+            continue
+        second = paired_end >= 0 and re.fullmatch(r"[ \t]+and[ \t]+", text[paired_end:c.start]) is not None
+        if not second and not pair_after.match(text, t[2]):
+            continue
+        hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2], None, c.iso3))
+        paired_end = t[2]
+
     # "The Minister for Defence, the Hon Richard Marles MP, met ..."; "Fiji's Minister for Home
     # Affairs and Immigration, Pio Tikoduadua": the office's last words may follow an "and"
     field = rules().cues["office_field"]

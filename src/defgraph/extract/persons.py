@@ -733,8 +733,8 @@ def find_persons(
         if not t or nm is None or not _valid_name(*t) or len(t[0].split()) < 2 or t[2] != nm.end("name") \
                 or role_re().match(text, c.end + 3):
             continue
-        second = paired_end >= 0 and re.fullmatch(r"[ \t]+and[ \t]+", text[paired_end:c.start]) is not None
-        if not second and not pair_after.match(text, t[2]):
+        is_second = paired_end >= 0 and re.fullmatch(r"[ \t]+and[ \t]+", text[paired_end:c.start]) is not None
+        if not is_second and not pair_after.match(text, t[2]):
             continue
         hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2], None, c.iso3))
         paired_end = t[2]

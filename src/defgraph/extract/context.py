@@ -179,6 +179,9 @@ def _institution_in(text: str) -> str | None:
 def publisher_country(statement: Statement) -> str | None:
     """The state that publishes the statement: named in the publisher, else the site's domain."""
     if statement.publisher:
+        for pattern, iso3 in rules().institutions_first:
+            if pattern.search(statement.publisher.strip()):
+                return iso3  # "Athens-Macedonian News Agency": Greek, not of North Macedonia
         for c in find_countries(statement.publisher):
             return c.iso3
         foreign = foreign_name_state(statement.publisher)  # "Ministerio de Defensa del Perú"
@@ -213,7 +216,8 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     text = st.text
     countries = find_countries(text)
     orgs = find_organisations(text)
-    places = find_places(text, dateline=True)
+    told_home = publisher_country(st)
+    places = find_places(text, dateline=True, home=home_hint or told_home)
     # A capital named where a party stands ("London and Paris agreed") is its state.
     countries = _capitals_as_actors(text, places, countries)
     org_spans = [(o.start, o.end, o.key) for o in orgs]
@@ -233,7 +237,6 @@ def _context(st: Statement, home_hint: str | None = None) -> _Context:
     # positional guess (and before the publisher's state is guessed from the text: a holder's
     # state is told); the office held that day where the text names none
     apply_holders(persons, st.issued)
-    told_home = publisher_country(st)
     # the states of those introduced as counterparts: guests, never the speaker
     guests = {p.country for p in persons if p.counterpart and p.country}
     home = home_hint or told_home or _dateline_country(text, places) or \

@@ -426,7 +426,7 @@ def find_persons(
                 # (PCG) Commandant Admiral X")
                 gap = _BODY_SHORT.sub("", _offices_in_gap().sub("", text[c.end:pos]))
                 if _state_office_gap().fullmatch(gap):
-                    return c.iso3
+                    return _state_opening_body(text, c, cindex, oindex) or c.iso3
                 # papers write the office in lower case after the state's adjective, with its body
                 # ("the Tanzanian army chief, General X", "French government spokeswoman Y")
                 if _AFTER_STATE.match(text, c.end) and _state_office_gap().fullmatch(
@@ -704,6 +704,41 @@ def find_persons(
                 break
             pos = state.end + sep.end()
 
+    # "Defence Ministers X and Y met": a plural office right before two full names
+    pair_office = rules().cues["plural_office_before_pair"]
+    for pm in (pair_office.finditer(text) if may_match(pair_office, text) else ()):
+        nm = _name_at(text, pm.end())
+        t1 = _trim_name(nm, block) if nm else None
+        if not t1 or not _valid_name(*t1) or len(t1[0].split()) < 2 or nm is None or t1[2] != nm.end("name"):
+            continue
+        sep = re.match(r"[ \t]+(?:and|&)[ \t]+", text[t1[2]:t1[2] + 6])
+        nm2 = _name_at(text, t1[2] + sep.end()) if sep else None
+        t2 = _trim_name(nm2, block) if nm2 else None
+        if not t2 or nm2 is None or not _valid_name(*t2) or len(t2[0].split()) < 2 or t2[2] != nm2.end("name") \
+                or not re.match(r"(?:[ \t]+(?-i:[a-z])|[ \t]*[,.;:)]|$)", text[t2[2]:t2[2] + 2]):
+            continue
+        plural = pm.group(0).strip()
+        office = re.sub(r"ies$", "y", plural) if plural.endswith("ies") else re.sub(r"s$", "", plural)
+        for t in (t1, t2):
+            hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2], office))
+    # "South Korea's Kim Yong-hyun and his Australian counterpart Y": a state's possessive, then a
+    # full name with no office, then the other side (cue possessive_state_before_pair)
+    pair_after = rules().cues["possessive_state_before_pair"]
+    paired_end = -1  # where the last name so read ends: "Chile's A and Peru's B", B is the pair's second
+    for c in cindex.items:
+        if c.adjectival or not text.startswith(("'s ", "’s "), c.end):
+            continue
+        nm = _name_at(text, c.end + 3)
+        t = _trim_name(nm, block) if nm else None
+        if not t or nm is None or not _valid_name(*t) or len(t[0].split()) < 2 or t[2] != nm.end("name") \
+                or role_re().match(text, c.end + 3):
+            continue
+        is_second = paired_end >= 0 and re.fullmatch(r"[ \t]+and[ \t]+", text[paired_end:c.start]) is not None
+        if not is_second and not pair_after.match(text, t[2]):
+            continue
+        hits.append(PersonHit(t[0], slug(t[0]), t[1], t[2], None, c.iso3))
+        paired_end = t[2]
+
     # "The Minister for Defence, the Hon Richard Marles MP, met ..."; "Fiji's Minister for Home
     # Affairs and Immigration, Pio Tikoduadua": the office's last words may follow an "and"
     field = rules().cues["office_field"]
@@ -859,6 +894,8 @@ def find_persons(
             p.country = _state_after_name(text, p, cindex)
             if p.country is not None:
                 after_name.add(id(p))
+            else:
+                p.country = _state_opening_body_before(text, p, cindex, oindex)
     _state_of_pair_after(text, people, after_name)
     return people + _posts(post_hits, people)
 
@@ -1018,10 +1055,68 @@ def _state_after_name(text: str, p: PersonHit, cindex: SpanIndex[CountryMention]
             rep = re.match(r"(?:[A-Z][a-z]+\s+)?Republic\s+of\s+(?:the\s+)?", text[at:at + rules().window("republic_of_after")])
             if not hit and rep:
                 hit = cindex.starting_in(at + rep.end(), at + rep.end() + 1)  # "of the Republic of X"
+            body = _body_words().match(text, at)
+            if not hit and body:
+                hit = cindex.starting_in(body.end(), body.end() + 1)  # "of the Royal Australian Air Force"
             # "of Vietnam"; "of the Swedish Armed Forces" (a state's body), not "of the Swedish
             # presidency's programme"
             if hit and (not hit[0].adjectival or body_after.match(text[hit[0].end:hit[0].end + rules().window("body_after_adjective")])):
                 return hit[0].iso3
+    return None
+
+
+@per_rules
+def _body_office_before(r: Rules) -> re.Pattern[str]:
+    """Before a name: a run of capitalised words (a body's name), an office of that body (cue
+    office_after_body_name: "commander", "chief"), a rank or other capitalised words, the name."""
+    cue = r.cues["office_after_body_name"]
+    return re.compile(r"(?<![\w'’.-])(?P<body>(?-i:[A-Z])[\w.'’-]*(?:[ \t]+(?:(?:in|of|and|for)[ \t]+)?(?-i:[A-Z])[\w.'’-]*){1,5})"
+                      r"[ \t]+(?:" + cue.pattern + r")[ \t]*,?[ \t]*(?:(?-i:[A-Z])[\w.]*[ \t]+){0,3}$", cue.flags)
+
+
+_BODY_RUN_BEFORE = re.compile(r"(?<![\w'’.-])(?-i:[A-Z])[\w.'’-]*(?:[ \t]+(?-i:[A-Z])[\w.'’-]*){1,3}[ \t]+$")
+
+
+def _state_opening_body(text: str, c: CountryMention, cindex: SpanIndex[CountryMention],
+                        oindex: SpanIndex[tuple[int, int, str]]) -> str | None:
+    """The state whose name opens the body's name that ends on state c before an office: "US
+    Forces Japan commander X" is American, the force stationed in Japan (probes35); None when no
+    other state opens the capitalised run before c or an organisation is named in it."""
+    lo = max(0, c.start - 40)
+    m = _BODY_RUN_BEFORE.search(text, lo, c.start)
+    if m is None:
+        return None
+    first = cindex.starting_in(m.start(), m.start() + 1)
+    if not first or first[0].iso3 == c.iso3 or first[0].end >= c.start or oindex.overlapping(m.start(), c.end):
+        return None
+    return first[0].iso3
+
+
+def _state_opening_body_before(text: str, p: PersonHit, cindex: SpanIndex[CountryMention],
+                               oindex: SpanIndex[tuple[int, int, str]]) -> str | None:
+    """"US Army Europe commander General X", "Japan Ground Self-Defense Force Chief of Staff Gen.
+    Y": a state's name opens the name of the body whose office (cue office_after_body_name) stands
+    before the name, so the holder is of that state; not where an organisation is named in those
+    words ("Ukraine Defense Contact Group chair X") or the body is one of an organisation's
+    (offices.yaml organisation_offices: "Kosovo Force commander Major General Z")."""
+    for a, _b in p.mentions[:1]:
+        lo = max(0, a - rules().window("body_office_before_name"))
+        # (the mention may open on the office: "the US Army Europe commander, General X")
+        office = re.compile(rules().cues["office_after_body_name"].pattern + r"(?![\w'’-])",
+                            rules().cues["office_after_body_name"].flags).match(text, a)
+        m = _body_office_before().search(text[lo:office.end() if office is not None else a])
+        if m is None:
+            continue
+        s, e = lo + m.start("body"), lo + m.end("body")
+        first = cindex.starting_in(s, s + 1)
+        if not first or first[0].end >= e or oindex.overlapping(s, e):
+            continue
+        if text.endswith(("to ", "in "), 0, s):
+            continue  # "the ambassador to Japan Ground ...", "troops in Poland ...": no state's body
+        body = text[s:e]
+        if any(pattern.search(f"Commander of {body}") for pattern, _key in rules().organisation_offices):
+            continue
+        return first[0].iso3
     return None
 
 
@@ -1062,6 +1157,30 @@ def _honorific_state(text: str, p: PersonHit) -> str | None:
             if m.end() > a or text[m.end():a].strip() == "":
                 i = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
                 return rules().honorific_states[i][1]
+    return None
+
+
+def _post_nominal_state(text: str, p: PersonHit) -> str | None:
+    """The state of the letters after one of the person's first mentions that only one state's
+    service or honours use ("Air Vice-Marshal X RAF", "Lt. Gen. Y, USMC", "Admiral Z PVSM AVSM")."""
+    pre = rules().post_nominal_state_re
+    if pre is None:
+        return None
+    letters = re.compile(r"(?:,?[ \t]+" + rules().post_nominal_any + r"(?![\w'’]))+$")
+    run = re.compile(r"(?:,?[ \t]+" + rules().post_nominal_any + r"(?![\w'’]))*")
+    for a, b in p.mentions[:3]:
+        # the letters after the name's last word (the mention may end after some of them, read at
+        # first as words of the name; never initials before a name: "General SM Kamrul Hassan")
+        inside = letters.search(text, a, b)
+        start = inside.start() if inside is not None and inside.start() > a else b
+        tail = run.match(text, b)
+        end = tail.end() if tail is not None else b
+        if end <= start:
+            continue
+        m = pre.search(text, start, end)
+        if m is not None:
+            i = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
+            return rules().post_nominal_states[i][1]
     return None
 
 
@@ -1222,7 +1341,7 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
         # state's tradition ("Shri"), then the state whose government alone uses the title; a
         # cue that says otherwise lowers the confidence instead of winning
         by_title = _national_role_country(p.role)
-        by_honorific = _honorific_state(text, p)
+        by_honorific = _honorific_state(text, p) or _post_nominal_state(text, p)
         if p.country is None:
             p.country = by_honorific or by_title
             p.title_state = by_honorific is None and by_title is not None

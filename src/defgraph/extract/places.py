@@ -123,6 +123,13 @@ def _place_context(r: Rules) -> re.Pattern[str]:
         r"(?P<name>[A-Z][\w'’.-]+(?:[ -](?:[A-Z][\w'’.-]+|" + free[3:-1] + "|" + before_capital + r"(?= [A-Z]))){0,3})",
         r.cues["place_context_before"].flags))
 @per_rules
+def _site_town(r: Rules) -> re.Pattern[str]:
+    """A military site named by its town after its kind (cue site_before_town), the town's name."""
+    return re.compile(r"(?<![\w'’-])(?:" + r.cue_texts["site_before_town"] + r")(?P<name>[A-Z\u00C0-\u017F][\w'’.-]+(?:[ -][A-Z][\w'’.-]+){0,2})",
+                      r.cues["site_before_town"].flags)
+
+
+@per_rules
 def _hosting_city(r: Rules) -> re.Pattern[str]:
     """A capitalised name that opens a sentence before the words of cue place_context_after
     ("Tbilisi hosted a trilateral meeting"): read as a place where the gazetteer knows the whole
@@ -211,7 +218,9 @@ def _in_list_of_states(text: str, p: PlaceMention) -> bool:
     return False
 
 
-def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
+def find_places(text: str, *, dateline: bool = False, home: str | None = None) -> list[PlaceMention]:
+    """The places named in the text; `home` is the state the publisher names, whose small towns
+    are known by their name alone as those of a state the text names are."""
     from .spans import Occupied
 
     out: list[PlaceMention] = []
@@ -225,12 +234,13 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
             return
         if p.kind == "city" and p.iso3 is not None and p.population is not None and p.population < small:
             # a town of the gazetteer too small to be known by its name alone, in a state the text
-            # never names, is another place of that name ("the port of Sans Souci, in the capital"
-            # of a Dominican report is no suburb of Sydney; batch ye): no place
+            # never names nor publishes from, is another place of that name ("the port of Sans
+            # Souci, in the capital" of a Dominican report is no suburb of Sydney; batch ye): no place
             from .countries import country_info, find_countries
 
             if named is None:
-                named = {c.iso3 for c in find_countries(text)}
+                # (and the publisher's: "visited Võru" in a release of Estonia's ministry)
+                named = {c.iso3 for c in find_countries(text)} | ({home} if home else set())
             info = country_info(p.iso3)
             if p.iso3 not in named and (info is None or _bare(info.capital) != _bare(p.name)):
                 return
@@ -252,6 +262,15 @@ def find_places(text: str, *, dateline: bool = False) -> list[PlaceMention]:
         if city:
             add(city_mention(c.start("name"), c.start("name") + len(cand), city, cand))
 
+    for m in _site_town().finditer(text):
+        # "at Naval Base San Diego", "visited RAF Lossiemouth": the town the site is named by
+        parts = m.group("name").split()
+        for k in range(len(parts), 0, -1):
+            cand = " ".join(parts[:k]).rstrip(".,'’")
+            city = lookup_city(cand)
+            if city is not None:
+                add(city_mention(m.start("name"), m.start("name") + len(cand), city, cand))
+                break
     for m in [m for p in (rules().standalone_venue_re, _venue_re()) if may_match(p, text) for m in p.finditer(text)]:
         name = m.group("name") if "name" in m.groupdict() and m.group("name") else m.group(0)
         s = m.start("name") if m.groupdict().get("name") else m.start()

@@ -48,7 +48,8 @@ CUES_READ = {
         "sentence_abbreviation", "list_joining_word", "state_body_after_adjective", "lower_office_modifier",
         "lower_office", "counterpart_slot_before", "plural_sides_before", "sides_act", "calendar_word",
         "state_name_as_given_name", "state_after_of", "coalition_noun", "group_noun_after_name", "not_a_coalition_name",
-        "plural_offices_of_states", "plural_office_before_holders", "speech_verb", "generational_suffix",
+        "plural_offices_of_states", "plural_office_before_holders", "plural_office_before_pair",
+        "possessive_state_before_pair", "speech_verb", "generational_suffix",
         "place_context_before", "place_name_particle", "place_name_particle_before_capital", "demonym_suffix",
         "meeting_verb_after_pair", "capital_pair_verb", "delegation_led_by", "serves_as_before",
         "state_style_noun", "served_body_word", "served_body_field_end", "thing_name_head", "bare_weekday_verb", "number_word", "capitalised_function_word", "determiner_before_name",
@@ -247,11 +248,15 @@ class Rules:
     honorifics: list[tuple[str, bool]] = field(default_factory=list)
     honorific_states: list[tuple[str, str]] = field(default_factory=list)  # (pattern, ISO3) of one tradition
     post_nominals: list[str] = field(default_factory=list)
+    post_nominal_states: list[tuple[str, str]] = field(default_factory=list)  # (pattern, ISO3) of one state's service
     particles: list[str] = field(default_factory=list)
     given_abbreviations: list[str] = field(default_factory=list)
     not_names: set[str] = field(default_factory=set)
     organisations: list[tuple[str, str, str]] = field(default_factory=list)
     institutions: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    # institutions whose name holds another state's name or demonym ("Athens-Macedonian News
+    # Agency"): read before the state names of a publisher
+    institutions_first: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
     venues: list[Venue] = field(default_factory=list)
     venue_words: str = ""
@@ -338,6 +343,15 @@ class Rules:
     @cached_property
     def post_nominal_any(self) -> str:
         return "(?:" + "|".join(self.post_nominals) + ")"
+
+    @cached_property
+    def post_nominal_state_re(self) -> re.Pattern[str] | None:
+        """Letters after a name of one state's service or honours only ("RAF", "USMC", "PVSM"),
+        as named groups."""
+        if not self.post_nominal_states:
+            return None
+        return re.compile(r"(?<![\w'’])(?:" + "|".join(
+            f"(?P<p{i}>{p})" for i, (p, _s) in enumerate(self.post_nominal_states)) + r")(?![\w'’])")
 
     @cached_property
     def post_nominal_strip_re(self) -> re.Pattern[str]:
@@ -970,6 +984,8 @@ def _add_names(r: Rules, file: str, doc: dict[str, Any]) -> None:
         e.note()
         e.regex("pattern", required=True)
         r.post_nominals.append(e.get("pattern", str))
+        if e.get("state", str, default=None) is not None:
+            r.post_nominal_states.append((e.get("pattern", str), _state(e, e.get("state", str))))
     # lists of single words: name particles, given names written short (without their dot)
     for family, target in (("particles", r.particles), ("given_abbreviations", r.given_abbreviations)):
         for e in _entries(file, doc, family):
@@ -1000,8 +1016,11 @@ def _add_organisations(r: Rules, file: str, doc: dict[str, Any], builtin: bool) 
     for e in _entries(file, doc, "institutions"):
         e.note()
         flags = re.IGNORECASE if e.get("ignore_case", bool, default=False) else 0
-        r.institutions.append((e.regex("pattern", required=True, flags=flags) or re.compile(""),
-                               _state(e, e.get("state", str, required=True))))
+        entry = (e.regex("pattern", required=True, flags=flags) or re.compile(""),
+                 _state(e, e.get("state", str, required=True)))
+        r.institutions.append(entry)
+        if e.get("over_state_names", bool, default=False):
+            r.institutions_first.append(entry)
 
 
 def _add_groups(r: Rules, file: str, doc: dict[str, Any]) -> None:

@@ -605,6 +605,19 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             for c in cs:
                 if visited(c):
                     _add(d.participants, ActorRef("country", c.iso3))
+            gathering_in = R.cues.get("gathering_in_state_between")
+            if gathering_in is not None and t.type == "Meeting":
+                # "will travel this Wednesday to China to take part in the 11th Beijing Xiangshan
+                # Forum": the state the trip goes to, to attend the gathering, is its host, a party
+                # (docs/annotation.md 9 (d))
+                for c in cs:
+                    if not c.adjectival and c.end <= t.start and gathering_in.fullmatch(ctx.text, c.end, t.start) \
+                            and R.cues["trip_to_gathering_before"].search(ctx.text, s.start, c.start):
+                        _add(d.participants, ActorRef("country", c.iso3))
+                        if d.place_by_dateline and d.place is not None and d.place.iso3 != c.iso3:
+                            # ("LA PAZ (ABI) - The minister will travel to China to take part in the
+                            # forum": the gathering is not where the report was filed)
+                            d.place, d.place_by_dateline = None, False
             in_country = R.cues.get("in_the_country_after")
             if t.type in host_party and in_country is not None and in_country.match(ctx.text, t.end):
                 # "The Chancellor arrived in the country earlier today" (a report filed "DOHA --"):

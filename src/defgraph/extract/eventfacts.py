@@ -32,7 +32,7 @@ from .countries import (
 )
 from .dates import DateMention, resolve_relative
 from .lexicon import OrgMention
-from .places import PlaceMention, city_mention
+from .places import AGENCY_IN_BRACKETS, PlaceMention, city_mention
 from .text import Sentence, may_match, number_value
 
 
@@ -1272,7 +1272,7 @@ def _is_dateline(text: str, p: PlaceMention) -> bool:
     """A city that opens a line as a report's dateline ("SEOUL, Aug. 21 (Yonhap) --", "SANTO DOMINGO.-")."""
     line_start = text.rfind("\n", 0, p.start) + 1
     return not text[line_start:p.start].strip() and \
-        bool(re.match(r"\s*(?:\(\w+\)\s*)?(?:\.(?=[–—-]))?[,:–—-]", text[p.end:p.end + rules().window("dateline_city_after")]))
+        bool(re.match(r"\s*(?:" + AGENCY_IN_BRACKETS + r"\s*)?(?:\.(?=[–—-]))?[,:–—-]", text[p.end:p.end + rules().window("dateline_city_after")]))
 
 
 def _phrase_end(text: str, start: int) -> int:
@@ -1350,7 +1350,7 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
 def _is_dateline_at(t: ev_rules.Trigger, p: PlaceMention) -> bool:
     rel = p.start - t.sentence_start
     text = t.sentence_text
-    return 0 <= rel and not text[:rel].strip() and bool(re.match(r"\s*(?:\(\w+\)\s*)?[,:–—-]", text[rel + p.end - p.start:]))
+    return 0 <= rel and not text[:rel].strip() and bool(re.match(r"\s*(?:" + AGENCY_IN_BRACKETS + r"\s*)?[,:–—-]", text[rel + p.end - p.start:]))
 
 
 def ctx_text_between(places: list[PlaceMention], t: ev_rules.Trigger, lo: int, hi: int) -> str:

@@ -186,7 +186,10 @@ def _institution_in(text: str) -> str | None:
 def publisher_country(statement: Statement) -> str | None:
     """The state that publishes the statement: named in the publisher, else the site's domain."""
     if statement.publisher:
+        editions = rules().cue_words.get("edition_language", ())
         for c in find_countries(statement.publisher):
+            if c.adjectival and c.text in editions and not statement.publisher[c.end:].strip():
+                continue  # "Khaosod English": the language of the edition, not a state
             return c.iso3
         foreign = foreign_name_state(statement.publisher)  # "Ministerio de Defensa del Perú"
         if foreign is not None:

@@ -502,12 +502,20 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             for ref in d.convenors:
                 _add(d.participants, ref)
             the_two = R.cues.get("the_two_states")
-            if the_two is not None and not _states(d) and ctx.sentences and s is not ctx.sentences[0] \
-                    and the_two.search(s.text):
+            officials_of_two = R.cues.get("officials_of_the_two_states")
+            if the_two is not None and len(_states(d)) < 2 and ctx.sentences and s is not ctx.sentences[0] \
+                    and the_two.search(s.text) and (not _states(d) or (
+                        officials_of_two is not None and officials_of_two.search(s.text))):
                 # "Thailand and Cambodia agree ceasefire ... Regional army commanders of the two
-                # countries are to meet on Tuesday": the two states the title names
+                # countries are to meet on Tuesday": the two states the title names; where it names
+                # no two, those of the last event of two states told before ("X held a telephone
+                # conversation with the President of Mexico ... the foreign ministers of both
+                # countries will meet next Tuesday", batch yf)
                 named = list(dict.fromkeys(c.iso3 for c in ctx.within(ctx.countries, ctx.sentences[0])))
-                if len(named) == 2:
+                if len(named) != 2 and officials_of_two is not None and officials_of_two.search(s.text):
+                    pair = next((x for x in reversed(drafts) if x.sentence.start < s.start and len(_states(x)) == 2), None)
+                    named = sorted(_states(pair)) if pair is not None else []
+                if len(named) == 2 and _states(d) <= set(named):
                     for iso3 in named:
                         _add(d.participants, ActorRef("country", iso3))
             members = R.cues.get("the_member_states")

@@ -803,6 +803,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     d.arrival_day = _rebase(nearest, day0).date
             if closing is not None and d.date is not None and d.end_date is None and closing.date > d.date:
                 d.end_date = closing.date
+            if closing is not None and not chosen and t.type in host_party and \
+                    (span_told := _n_day().search(s.text, 0, t.end - s.start)) is not None and \
+                    2 <= (n_days := number_value(span_told.group("n")) or 0) <= R.window("event_length_days_max"):
+                # "The five-day state visit ends on Thursday": its last day told ahead, its first
+                # that many days before (not the day the report last named, batch yf)
+                d.date, d.end_date = closing.date - timedelta(days=n_days - 1), closing.date
             d.planned = future and (d.date is None or day0 is None or d.date >= day0)
             if future and (not chosen or chosen.vague) and closing is None and not (not chosen and day_part):
                 # "to be hosted by Australia later this year": a plan without a day (not an event

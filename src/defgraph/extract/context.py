@@ -24,7 +24,14 @@ from .holders import apply_holders, office_kind
 from .lexicon import OrgMention, find_organisations, military_rank
 from .money import Money, find_money
 from .persons import PersonHit, find_persons, yield_shared_titles, yield_shared_titles_to_lead
-from .places import PlaceMention, city_in, city_mention, find_places, group_matches
+from .places import (
+    AGENCY_IN_BRACKETS,
+    PlaceMention,
+    city_in,
+    city_mention,
+    find_places,
+    group_matches,
+)
 from .spans import SpanIndex, span_index
 from .text import Sentence, may_match, sentences
 
@@ -182,7 +189,10 @@ def publisher_country(statement: Statement) -> str | None:
         for pattern, iso3 in rules().institutions_first:
             if pattern.search(statement.publisher.strip()):
                 return iso3  # "Athens-Macedonian News Agency": Greek, not of North Macedonia
+        editions = rules().cue_words.get("edition_language", ())
         for c in find_countries(statement.publisher):
+            if c.adjectival and c.text in editions and not statement.publisher[c.end:].strip():
+                continue  # "Khaosod English": the language of the edition, not a state
             return c.iso3
         foreign = foreign_name_state(statement.publisher)  # "Ministerio de Defensa del Perú"
         if foreign is not None:
@@ -1027,7 +1037,7 @@ def _dateline_country(text: str, places: list[PlaceMention]) -> str | None:
         if p.kind == "city" and p.iso3 and p.start < rules().window("dateline_city_chars"):
             line_start = text.rfind("\n", 0, p.start) + 1
             lead = text[line_start:p.start]
-            if (not lead.strip() or rules().cues["dateline_site_before"].fullmatch(lead)) and re.match(r"\s*(?:\(\w+\)\s*)?(?:\.?[,–—-]|:\s)", text[p.end:p.end + rules().window("dateline_after_city")]):
+            if (not lead.strip() or rules().cues["dateline_site_before"].fullmatch(lead)) and re.match(r"\s*(?:" + AGENCY_IN_BRACKETS + r"\s*)?(?:\.?[,–—-]|:\s)", text[p.end:p.end + rules().window("dateline_after_city")]):
                 return p.iso3
     return None
 

@@ -281,6 +281,8 @@ def find_countries(text: str) -> list[CountryMention]:
             continue
         if text[m.end():m.end() + 1] == "$":
             continue  # "US$3 million": a currency, not the state
+        if _names_currency(text, m.end()):
+            continue  # "3.2 million US dollars", "Swiss francs": a currency, not the state
         if form in rules().ambiguous_names and _ambiguous(text, m.start(), m.end(), form):
             continue
         iso3 = names[form]
@@ -300,6 +302,19 @@ def find_countries(text: str) -> list[CountryMention]:
                 out.append(CountryMention(m.start(), m.end(), noun, iso3, False))
     out.sort(key=lambda c: c.start)
     return out
+
+
+@lru_cache(maxsize=1)
+def _currency_nouns() -> frozenset[str]:
+    """The last word of the currencies' names that a state's name or adjective opens in
+    rules/money.yaml ("us dollars", "swiss francs", "norwegian kroner": dollars, francs, kroner)."""
+    return frozenset(w.split()[-1] for w in rules().currency_words if len(w.split()) > 1)
+
+
+def _names_currency(text: str, end: int) -> bool:
+    """Whether the state's name or adjective that ends at `end` opens a currency's name."""
+    nxt = re.match(r"\s+([A-Za-z]+)\b", text[end:end + 24])
+    return nxt is not None and nxt.group(1).lower() in _currency_nouns()
 
 
 def _us_is_pronoun(text: str, start: int) -> bool:
@@ -331,7 +346,7 @@ def _is_adjectival(form: str, text: str, end: int) -> bool:
 def _forget_tables() -> None:
     """New rules may name new forms: the tables built from them are rebuilt on next use."""
     for cached in (_tables, _lower_names, resolve_country, _mention_regex, _demonym_forms, _combining_re,
-                   _foreign_names, _capitals_named_after_states):
+                   _foreign_names, _capitals_named_after_states, _currency_nouns):
         cached.cache_clear()
 
 

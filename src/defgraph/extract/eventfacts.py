@@ -32,7 +32,7 @@ from .countries import (
 )
 from .dates import DateMention, resolve_relative
 from .lexicon import OrgMention
-from .places import PlaceMention, city_mention
+from .places import AGENCY_IN_BRACKETS, PlaceMention, city_mention
 from .text import Sentence, may_match, number_value
 
 
@@ -507,12 +507,20 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             for ref in d.convenors:
                 _add(d.participants, ref)
             the_two = R.cues.get("the_two_states")
-            if the_two is not None and not _states(d) and ctx.sentences and s is not ctx.sentences[0] \
-                    and the_two.search(s.text):
+            officials_of_two = R.cues.get("officials_of_the_two_states")
+            if the_two is not None and len(_states(d)) < 2 and ctx.sentences and s is not ctx.sentences[0] \
+                    and the_two.search(s.text) and (not _states(d) or (
+                        officials_of_two is not None and officials_of_two.search(s.text))):
                 # "Thailand and Cambodia agree ceasefire ... Regional army commanders of the two
-                # countries are to meet on Tuesday": the two states the title names
+                # countries are to meet on Tuesday": the two states the title names; where it names
+                # no two, those of the last event of two states told before ("X held a telephone
+                # conversation with the President of Mexico ... the foreign ministers of both
+                # countries will meet next Tuesday", batch yf)
                 named = list(dict.fromkeys(c.iso3 for c in ctx.within(ctx.countries, ctx.sentences[0])))
-                if len(named) == 2:
+                if len(named) != 2 and officials_of_two is not None and officials_of_two.search(s.text):
+                    pair = next((x for x in reversed(drafts) if x.sentence.start < s.start and len(_states(x)) == 2), None)
+                    named = sorted(_states(pair)) if pair is not None else []
+                if len(named) == 2 and _states(d) <= set(named):
                     for iso3 in named:
                         _add(d.participants, ActorRef("country", iso3))
             members = R.cues.get("the_member_states")
@@ -611,6 +619,19 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             for c in cs:
                 if visited(c):
                     _add(d.participants, ActorRef("country", c.iso3))
+            gathering_in = R.cues.get("gathering_in_state_between")
+            if gathering_in is not None and t.type == "Meeting":
+                # "will travel this Wednesday to China to take part in the 11th Beijing Xiangshan
+                # Forum": the state the trip goes to, to attend the gathering, is its host, a party
+                # (docs/annotation.md 9 (d))
+                for c in cs:
+                    if not c.adjectival and c.end <= t.start and gathering_in.fullmatch(ctx.text, c.end, t.start) \
+                            and R.cues["trip_to_gathering_before"].search(ctx.text, s.start, c.start):
+                        _add(d.participants, ActorRef("country", c.iso3))
+                        if d.place_by_dateline and d.place is not None and d.place.iso3 != c.iso3:
+                            # ("LA PAZ (ABI) - The minister will travel to China to take part in the
+                            # forum": the gathering is not where the report was filed)
+                            d.place, d.place_by_dateline = None, False
             in_country = R.cues.get("in_the_country_after")
             if t.type in host_party and in_country is not None and in_country.match(ctx.text, t.end):
                 # "The Chancellor arrived in the country earlier today" (a report filed "DOHA --"):
@@ -788,6 +809,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                     d.arrival_day = _rebase(nearest, day0).date
             if closing is not None and d.date is not None and d.end_date is None and closing.date > d.date:
                 d.end_date = closing.date
+            if closing is not None and not chosen and t.type in host_party and \
+                    (span_told := _n_day().search(s.text, 0, t.end - s.start)) is not None and \
+                    2 <= (n_days := number_value(span_told.group("n")) or 0) <= R.window("event_length_days_max"):
+                # "The five-day state visit ends on Thursday": its last day told ahead, its first
+                # that many days before (not the day the report last named, batch yf)
+                d.date, d.end_date = closing.date - timedelta(days=n_days - 1), closing.date
             d.planned = future and (d.date is None or day0 is None or d.date >= day0)
             if future and (not chosen or chosen.vague) and closing is None and not (not chosen and day_part):
                 # "to be hosted by Australia later this year": a plan without a day (not an event
@@ -1265,7 +1292,7 @@ def _is_dateline(text: str, p: PlaceMention) -> bool:
     """A city that opens a line as a report's dateline ("SEOUL, Aug. 21 (Yonhap) --", "SANTO DOMINGO.-")."""
     line_start = text.rfind("\n", 0, p.start) + 1
     return not text[line_start:p.start].strip() and \
-        bool(re.match(r"\s*(?:\(\w+\)\s*)?(?:\.(?=[–—-]))?[,:–—-]", text[p.end:p.end + rules().window("dateline_city_after")]))
+        bool(re.match(r"\s*(?:" + AGENCY_IN_BRACKETS + r"\s*)?(?:\.(?=[–—-]))?[,:–—-]", text[p.end:p.end + rules().window("dateline_city_after")]))
 
 
 def _phrase_end(text: str, start: int) -> int:
@@ -1343,7 +1370,7 @@ def _event_place(places: list[PlaceMention], t: ev_rules.Trigger) -> tuple[Place
 def _is_dateline_at(t: ev_rules.Trigger, p: PlaceMention) -> bool:
     rel = p.start - t.sentence_start
     text = t.sentence_text
-    return 0 <= rel and not text[:rel].strip() and bool(re.match(r"\s*(?:\(\w+\)\s*)?[,:–—-]", text[rel + p.end - p.start:]))
+    return 0 <= rel and not text[:rel].strip() and bool(re.match(r"\s*(?:" + AGENCY_IN_BRACKETS + r"\s*)?[,:–—-]", text[rel + p.end - p.start:]))
 
 
 def ctx_text_between(places: list[PlaceMention], t: ev_rules.Trigger, lo: int, hi: int) -> str:

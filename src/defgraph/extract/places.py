@@ -143,7 +143,10 @@ def _hosting_city(r: Rules) -> re.Pattern[str]:
 # "SEOUL, Aug. 21 (Yonhap) --", "Hanoi (VNA) –", "LANGKAWI:", "Baghdad-INA -"
 # (letters with diacritics too: "Brasília (DF), 16/04/2024 -", "Bogotá D.C.,", "Yaoundé,");
 # the Spanish-language press's "SANTO DOMINGO.-" (batch ye)
-_DATELINE = re.compile(r"^(?P<name>[A-ZÀ-Þ](?:[^\W\d_]|[ .'-]){2,30}?)(?:\s*\(\w+\))?(?:,|:|\s+--|\s+[-–—]|-[A-Z]{2,8}(?=\s+[-–—])|\.-)\s", re.M)
+# An agency or source in brackets after the city: "(Yonhap)", "(News 1st)", "(Xinhua News Agency)"
+# (batch yf: one word only before, so "COLOMBO (News 1st):" was no dateline)
+AGENCY_IN_BRACKETS = r"\(\w[\w.&'’ -]{0,24}\)"
+_DATELINE = re.compile(r"^(?P<name>[A-ZÀ-Þ](?:[^\W\d_]|[ .'-]){2,30}?)(?:\s*" + AGENCY_IN_BRACKETS + r")?(?:,|:|\s+--|\s+[-–—]|-[A-Z]{2,8}(?=\s+[-–—])|\.-)\s", re.M)
 
 _DATELINE_AFTER_SITE = re.compile(_DATELINE.pattern[1:], re.M)
 

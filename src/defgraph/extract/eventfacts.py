@@ -804,7 +804,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             drafts.append(d)
             d.bilateral = t.type == "Meeting" and bool(R.cues["bilateral_meeting"].search(s.text, max(0, t.start - s.start - R.window("bilateral_before"))))
             # ("meet A in Tallinn on Monday and B in Riga on Tuesday": a meeting of each)
-            legs_cut = _own_day_and_city_cut(s, t, pls, ds, triggers) if t.type == "Meeting" else None
+            legs_cut = _own_day_and_city_cut(s, t, pls, ds, triggers, parts) if t.type in ("Meeting", "Call") else None
             if t.type in ("Meeting", "Call", "AgreementSigning") and (
                     _shared_out(s, t)
                     or t.type != "AgreementSigning" and _SEPARATE.search(s.text[max(0, t.start - s.start - R.window("separate_before")):t.start - s.start])
@@ -1037,7 +1037,7 @@ def _own_parties(s: Sentence, triggers: list[ev_rules.Trigger], t: ev_rules.Trig
 
     def split(a: ev_rules.Trigger, b: ev_rules.Trigger, b_end: int) -> bool:
         return b.start > a.end and bool(_COORDINATED.search(s.text, a.end - s.start, b.start - s.start)) \
-            and owns(a.end, b.start) and owns(b.end, b_end)
+            and owns(a.end, b.start) and owns(b.start, b_end)
 
     ends = [x.start for x in triggers[1:]] + [s.end]
     if i + 1 < len(triggers) and split(t, triggers[i + 1], ends[i + 1]):
@@ -1131,8 +1131,42 @@ _NEXT_PLURAL = re.compile(r"\s+[a-z-]+s\b")
 _AND_LIST = re.compile(r",\s+(?:and\s+)?|\s+(?:and|as well as)\s+", re.I)
 
 
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][\w'’-]*")
+
+
+def _own_day_cut(s: Sentence, t: ev_rules.Trigger, dated: Sequence[DateMention],
+                 triggers: Sequence[ev_rules.Trigger], parts: Sequence[tuple[ActorRef, int]]) -> re.Match[str] | None:
+    """"met A on Monday and B on Tuesday", "received A on March 10 and B on March 12", "met A, and
+    on Wednesday B": a second counterpart after "and" with a day of its own, another day than the
+    one told before the "and", and no verb of its own (cue own_day_counterpart_gap: nothing but
+    the counterpart, its office and the day), is a meeting of its own (round 34 probes, issue 9:
+    the two read as one meeting of both on the first day)."""
+    gap = rules().cues.get("own_day_counterpart_gap")
+    if gap is None:
+        return None
+    rel = t.end - s.start
+    for m in _AND_LIST.finditer(s.text, rel):
+        if "and" not in m.group().lower():
+            continue
+        if any(u is not t and u.start - s.start >= m.end() for u in triggers):
+            return None
+        nxt = _AND_LIST.search(s.text, m.end())
+        hi = nxt.start() if nxt is not None and "and" in nxt.group().lower() else len(s.text)
+        before = [x for x in dated if x.end - s.start <= m.start()]
+        after = [x for x in dated if m.end() <= x.start - s.start < hi]
+        mine = [pos for ref, pos in parts if ref.kind in ("country", "person") and m.end() <= pos - s.start < hi]
+        theirs = [pos for ref, pos in parts if ref.kind in ("country", "person") and t.start <= pos < s.start + m.start()]
+        if not before or not after or not mine or not theirs or after[0].date == before[-1].date:
+            continue
+        if not all(gap.fullmatch(w) for w in _LOWER_WORD.findall(s.text, m.end(), hi)):
+            continue
+        return m
+    return None
+
+
 def _own_day_and_city_cut(s: Sentence, t: ev_rules.Trigger, places: Sequence[PlaceMention],
-                          days: Sequence[DateMention], triggers: Sequence[ev_rules.Trigger]) -> re.Match[str] | None:
+                          days: Sequence[DateMention], triggers: Sequence[ev_rules.Trigger],
+                          parts: Sequence[tuple[ActorRef, int]] = ()) -> re.Match[str] | None:
     """"He will meet A in Tallinn on Monday and B in Riga on Tuesday", "On Monday she will meet A in
     Berlin, and on Wednesday B in The Hague": a second counterpart after "and" with a day and a
     city of its own, another city than the first's, is a meeting of its own (round 29 probes: the
@@ -1141,8 +1175,10 @@ def _own_day_and_city_cut(s: Sentence, t: ev_rules.Trigger, places: Sequence[Pla
     rel = t.end - s.start
     cities = [pl for pl in places if pl.kind == "city" and pl.start - s.start >= rel]
     dated = [x for x in days if not x.vague and x.end_date is None]
-    if len(cities) < 2 or not dated:
+    if not dated:
         return None
+    if len(cities) < 2:
+        return _own_day_cut(s, t, dated, triggers, parts)
     for m in _AND_LIST.finditer(s.text, rel):
         if "and" not in m.group().lower():
             continue

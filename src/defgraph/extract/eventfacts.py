@@ -1425,6 +1425,11 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
         if not any(x.start < a for x in dates):
             continue  # the first stop must have its own day, or the later day is the whole trip's
         when = _retense(_rebase(when, day0), day0, future)
+        last = out[-1].date if out else d.date
+        if last is not None and when.date is not None and when.date < last and when.end_date is None and _bare_weekday(when):
+            # "will travel to Fiji on Monday, Tonga on Wednesday and Samoa on Friday" told on a
+            # Friday: a later stop's bare weekday is the first such day after the stop before it
+            when = replace(when, date=when.date + timedelta(days=7 * ((last - when.date).days // 7 + 1)))
         stop = ev_rules.EventDraft(d.type, s, d.trigger, method=d.method, confidence=d.confidence,
                                    reference=d.reference)
         # the traveller's side: the persons named before the trigger and their states

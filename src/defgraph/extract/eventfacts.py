@@ -750,10 +750,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if day_part and future and told is not None:
                     d.date_explicit = True  # "On the 4th, ... He will travel on to Malaysia in the afternoon"
                 after_told = R.cues.get("day_after_told")
-                if told is not None and after_told is not None and after_told.search(s.text) and \
-                        (day0 is None or told < day0):
-                    # "met Trump at the White House on Feb. 28 ... flew to London the next day"
-                    d.date, d.date_explicit, told_at = told + timedelta(days=1), True, None
+                later = after_told.search(s.text) if told is not None and after_told is not None else None
+                n_later = (number_value(later.group("n")) or 1) if later is not None and later.groupdict().get("n") else 1
+                if told is not None and later is not None and (day0 is None or told + timedelta(days=n_later - 1) < day0):
+                    # "met Trump at the White House on Feb. 28 ... flew to London the next day"; "Two
+                    # days later, he received ...": that many days after
+                    d.date, d.date_explicit, told_at = told + timedelta(days=n_later), True, None
                 before_told = R.cues.get("day_before_told")
                 if told is not None and d.date == told and before_told is not None and before_told.search(s.text):
                     # "In Moscow today the ministers held talks ... The day before, the minister

@@ -1245,6 +1245,11 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
         day = next((dm for dm in days if a <= dm.start - s.start < b), None)
         if day is not None and d.date is not None and day.end_date is None:
             x.date, x.date_explicit = day.date, True
+        elif day is None and d.date is not None and (after_told := rules().cues.get("day_after_told")) is not None \
+                and (later := after_told.search(s.text, a, b)) is not None:
+            # "with A in Belgrade on Tuesday and with B in Sarajevo the following day": the day after
+            n_later = number_value(later.group("n")) if later.groupdict().get("n") else None
+            x.date, x.date_explicit = d.date + timedelta(days=n_later or 1), True
         x.person_states, x.bilateral = d.person_states, d.bilateral
         d.separate, x.separate = 1, len(out) + 2
         out.append(x)

@@ -442,9 +442,16 @@ def is_future(sentence_text: str, trigger_pos: int, trigger_end: int | None = No
         closed = r.cues["closed_relative_clause"]
         upto = closed.sub(blank, upto)
         whole = closed.sub(blank, sentence_text)
-    if r.cues["future"].search(upto[-r.window("future_before"):]) or _HEADLINE_FUTURE.match(before) \
-            or r.cues["future_anywhere"].search(whole):
+    if r.cues["future"].search(upto[-r.window("future_before"):]) or _HEADLINE_FUTURE.match(before):
         return True
+    ahead = r.cues["future_anywhere"].search(whole)
+    if ahead is not None:
+        # "met X in Jakarta on Tuesday ahead of talks next month": a forward time word after a
+        # trigger told in the past dates another thing (cue past_trigger_verb)
+        past = r.cues.get("past_trigger_verb")
+        if past is None or trigger_end is None or ahead.start() < trigger_end or not past.search(
+                sentence_text, max(0, trigger_pos - r.window("past_trigger_verb_before")), trigger_end):
+            return True
     # "will attend the conference, which A and B are hosting": a relative clause open at the
     # trigger describes the main clause's gathering and is told in its tense
     opened = r.cues.get("open_relative_before")

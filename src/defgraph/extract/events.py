@@ -406,9 +406,10 @@ def find_triggers(s: Sentence) -> list[Trigger]:
         if rt and cls in found:
             for other in rt.drops:
                 o = found.get(other)
-                kept = kept_after.search(s.text, found[cls].end - s.start, o.end - s.start) \
+                plan_kept = kept_after.search(s.text, found[cls].end - s.start, o.end - s.start) \
                     if o is not None and kept_after is not None and o.start > found[cls].end else None
-                if o is not None and kept is not None and kept.end() >= o.start - s.start - r.window("later_plan_kept_gap"):
+                if o is not None and plan_kept is not None and \
+                        plan_kept.end() >= o.start - s.start - r.window("later_plan_kept_gap"):
                     continue  # "held a call with X on Tuesday and will visit Australia next Wednesday"
                 found.pop(other, None)
     def rule_ok(t: Trigger) -> bool:

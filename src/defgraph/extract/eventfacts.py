@@ -777,10 +777,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
                 if day_part and future and told is not None:
                     d.date_explicit = True  # "On the 4th, ... He will travel on to Malaysia in the afternoon"
                 after_told = R.cues.get("day_after_told")
-                if told is not None and after_told is not None and after_told.search(s.text) and \
-                        (day0 is None or told < day0):
-                    # "met Trump at the White House on Feb. 28 ... flew to London the next day"
-                    d.date, d.date_explicit, told_at = told + timedelta(days=1), True, None
+                later = after_told.search(s.text) if told is not None and after_told is not None else None
+                n_later = (number_value(later.group("n")) or 1) if later is not None and later.groupdict().get("n") else 1
+                if told is not None and later is not None and (day0 is None or told + timedelta(days=n_later - 1) < day0):
+                    # "met Trump at the White House on Feb. 28 ... flew to London the next day"; "Two
+                    # days later, he received ...": that many days after
+                    d.date, d.date_explicit, told_at = told + timedelta(days=n_later), True, None
                 before_told = R.cues.get("day_before_told")
                 if told is not None and d.date == told and before_told is not None and before_told.search(s.text):
                     # "In Moscow today the ministers held talks ... The day before, the minister
@@ -837,7 +839,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             drafts.append(d)
             d.bilateral = t.type == "Meeting" and bool(R.cues["bilateral_meeting"].search(s.text, max(0, t.start - s.start - R.window("bilateral_before"))))
             # ("meet A in Tallinn on Monday and B in Riga on Tuesday": a meeting of each)
-            legs_cut = _own_day_and_city_cut(s, t, pls, ds, triggers) if t.type == "Meeting" else None
+            legs_cut = _own_day_and_city_cut(s, t, pls, ds, triggers, parts) if t.type in ("Meeting", "Call") else None
             if t.type in ("Meeting", "Call", "AgreementSigning") and (
                     _shared_out(s, t)
                     or t.type != "AgreementSigning" and _SEPARATE.search(s.text[max(0, t.start - s.start - R.window("separate_before")):t.start - s.start])
@@ -1070,7 +1072,7 @@ def _own_parties(s: Sentence, triggers: list[ev_rules.Trigger], t: ev_rules.Trig
 
     def split(a: ev_rules.Trigger, b: ev_rules.Trigger, b_end: int) -> bool:
         return b.start > a.end and bool(_COORDINATED.search(s.text, a.end - s.start, b.start - s.start)) \
-            and owns(a.end, b.start) and owns(b.end, b_end)
+            and owns(a.end, b.start) and owns(b.start, b_end)
 
     ends = [x.start for x in triggers[1:]] + [s.end]
     if i + 1 < len(triggers) and split(t, triggers[i + 1], ends[i + 1]):
@@ -1164,8 +1166,42 @@ _NEXT_PLURAL = re.compile(r"\s+[a-z-]+s\b")
 _AND_LIST = re.compile(r",\s+(?:and\s+)?|\s+(?:and|as well as)\s+", re.I)
 
 
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][\w'’-]*")
+
+
+def _own_day_cut(s: Sentence, t: ev_rules.Trigger, dated: Sequence[DateMention],
+                 triggers: Sequence[ev_rules.Trigger], parts: Sequence[tuple[ActorRef, int]]) -> re.Match[str] | None:
+    """"met A on Monday and B on Tuesday", "received A on March 10 and B on March 12", "met A, and
+    on Wednesday B": a second counterpart after "and" with a day of its own, another day than the
+    one told before the "and", and no verb of its own (cue own_day_counterpart_gap: nothing but
+    the counterpart, its office and the day), is a meeting of its own (round 34 probes, issue 9:
+    the two read as one meeting of both on the first day)."""
+    gap = rules().cues.get("own_day_counterpart_gap")
+    if gap is None:
+        return None
+    rel = t.end - s.start
+    for m in _AND_LIST.finditer(s.text, rel):
+        if "and" not in m.group().lower():
+            continue
+        if any(u is not t and u.start - s.start >= m.end() for u in triggers):
+            return None
+        nxt = _AND_LIST.search(s.text, m.end())
+        hi = nxt.start() if nxt is not None and "and" in nxt.group().lower() else len(s.text)
+        before = [x for x in dated if x.end - s.start <= m.start()]
+        after = [x for x in dated if m.end() <= x.start - s.start < hi]
+        mine = [pos for ref, pos in parts if ref.kind in ("country", "person") and m.end() <= pos - s.start < hi]
+        theirs = [pos for ref, pos in parts if ref.kind in ("country", "person") and t.start <= pos < s.start + m.start()]
+        if not before or not after or not mine or not theirs or after[0].date == before[-1].date:
+            continue
+        if not all(gap.fullmatch(w) for w in _LOWER_WORD.findall(s.text, m.end(), hi)):
+            continue
+        return m
+    return None
+
+
 def _own_day_and_city_cut(s: Sentence, t: ev_rules.Trigger, places: Sequence[PlaceMention],
-                          days: Sequence[DateMention], triggers: Sequence[ev_rules.Trigger]) -> re.Match[str] | None:
+                          days: Sequence[DateMention], triggers: Sequence[ev_rules.Trigger],
+                          parts: Sequence[tuple[ActorRef, int]] = ()) -> re.Match[str] | None:
     """"He will meet A in Tallinn on Monday and B in Riga on Tuesday", "On Monday she will meet A in
     Berlin, and on Wednesday B in The Hague": a second counterpart after "and" with a day and a
     city of its own, another city than the first's, is a meeting of its own (round 29 probes: the
@@ -1174,8 +1210,10 @@ def _own_day_and_city_cut(s: Sentence, t: ev_rules.Trigger, places: Sequence[Pla
     rel = t.end - s.start
     cities = [pl for pl in places if pl.kind == "city" and pl.start - s.start >= rel]
     dated = [x for x in days if not x.vague and x.end_date is None]
-    if len(cities) < 2 or not dated:
+    if not dated:
         return None
+    if len(cities) < 2:
+        return _own_day_cut(s, t, dated, triggers, parts)
     for m in _AND_LIST.finditer(s.text, rel):
         if "and" not in m.group().lower():
             continue
@@ -1240,6 +1278,11 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
         day = next((dm for dm in days if a <= dm.start - s.start < b), None)
         if day is not None and d.date is not None and day.end_date is None:
             x.date, x.date_explicit = day.date, True
+        elif day is None and d.date is not None and (after_told := rules().cues.get("day_after_told")) is not None \
+                and (later := after_told.search(s.text, a, b)) is not None:
+            # "with A in Belgrade on Tuesday and with B in Sarajevo the following day": the day after
+            n_later = number_value(later.group("n")) if later.groupdict().get("n") else None
+            x.date, x.date_explicit = d.date + timedelta(days=n_later or 1), True
         x.person_states, x.bilateral = d.person_states, d.bilateral
         d.separate, x.separate = 1, len(out) + 2
         out.append(x)
@@ -1422,6 +1465,11 @@ def _itinerary(ctx: _Context, s: Sentence, d: ev_rules.EventDraft, day0: date | 
         if not any(x.start < a for x in dates):
             continue  # the first stop must have its own day, or the later day is the whole trip's
         when = _retense(_rebase(when, day0), day0, future)
+        last = out[-1].date if out else d.date
+        if last is not None and when.date is not None and when.date < last and when.end_date is None and _bare_weekday(when):
+            # "will travel to Fiji on Monday, Tonga on Wednesday and Samoa on Friday" told on a
+            # Friday: a later stop's bare weekday is the first such day after the stop before it
+            when = replace(when, date=when.date + timedelta(days=7 * ((last - when.date).days // 7 + 1)))
         stop = ev_rules.EventDraft(d.type, s, d.trigger, method=d.method, confidence=d.confidence,
                                    reference=d.reference)
         # the traveller's side: the persons named before the trigger and their states

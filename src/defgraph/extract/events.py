@@ -399,10 +399,17 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                for o in found.values()):
             del found[cls]
     # a call excludes a visit
+    kept_after = r.cues.get("later_plan_kept_before")
     for cls in list(found):
         rt = rule(cls) if cls in found else None
         if rt:
             for other in rt.drops:
+                o = found.get(other)
+                plan_kept = kept_after.search(s.text, found[cls].end - s.start, o.end - s.start) \
+                    if o is not None and kept_after is not None and o.start > found[cls].end else None
+                if o is not None and plan_kept is not None and \
+                        plan_kept.end() >= o.start - s.start - r.window("later_plan_kept_gap"):
+                    continue  # "held a call with X on Tuesday and will visit Australia next Wednesday"
                 found.pop(other, None)
     def rule_ok(t: Trigger) -> bool:
         """An exercise needs a military word in the sentence (a type's `requires`)."""
@@ -437,9 +444,16 @@ def is_future(sentence_text: str, trigger_pos: int, trigger_end: int | None = No
         closed = r.cues["closed_relative_clause"]
         upto = closed.sub(blank, upto)
         whole = closed.sub(blank, sentence_text)
-    if r.cues["future"].search(upto[-r.window("future_before"):]) or _HEADLINE_FUTURE.match(before) \
-            or r.cues["future_anywhere"].search(whole):
+    if r.cues["future"].search(upto[-r.window("future_before"):]) or _HEADLINE_FUTURE.match(before):
         return True
+    ahead = r.cues["future_anywhere"].search(whole)
+    if ahead is not None:
+        # "met X in Jakarta on Tuesday ahead of talks next month": a forward time word after a
+        # trigger told in the past dates another thing (cue past_trigger_verb)
+        past = r.cues.get("past_trigger_verb")
+        if past is None or trigger_end is None or ahead.start() < trigger_end or not past.search(
+                sentence_text, max(0, trigger_pos - r.window("past_trigger_verb_before")), trigger_end):
+            return True
     # "will attend the conference, which A and B are hosting": a relative clause open at the
     # trigger describes the main clause's gathering and is told in its tense
     opened = r.cues.get("open_relative_before")

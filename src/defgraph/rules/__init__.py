@@ -64,7 +64,7 @@ CUES_READ = {
         "relative_piece", "elliptic_piece", "counted_events_before", "bilateral_meeting", "separately_later",
         "with_whom", "topic_clause", "clause_break_after_trigger", "resolve_verb", "next_predicate",
         "named_after_venue", "place_break", "saying_before_date", "holder_after_demonym", "receives_name_before",
-        "relative_tail", "and_clause", "during_the_visit", "office_after_demonym", "gathering_of_before",
+        "relative_tail", "and_clause", "own_day_counterpart_gap", "during_the_visit", "office_after_demonym", "gathering_of_before",
         "membership_before", "organisation_event_after_possessive", "remote_after", "margins_phrase_end",
         "relative_or_concessive", "attending_body_after_demonym", "relative_or_concessive_person", "list_from_before",
         "clause_break_before_trigger", "length_in_days_noun"), "phrasing.yaml"),

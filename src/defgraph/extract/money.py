@@ -21,7 +21,9 @@ _CODES = sorted({c.alpha_3 for c in pycountry.currencies})
 
 
 def _num(i: int) -> str:
-    return rf"(?P<num{i}>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    # (a decimal comma, as translated European releases write it, takes one or two digits after
+    # it: "1,5 milliard euros"; three digits group thousands: "1,500 million")
+    return rf"(?P<num{i}>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+,\d{{1,2}}(?![\d,])|\d+(?:\.\d+)?)"
 
 
 def _scale(i: int, scales: str) -> str:
@@ -181,6 +183,7 @@ class Money:
 
 
 _NUMBER = re.compile(r"\d[\d,.]*")
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 
 
 def _candidates(text: str):  # type: ignore[no-untyped-def]
@@ -236,7 +239,7 @@ def find_money(text: str) -> list[Money]:
         try:
             with localcontext() as dc:
                 dc.prec = 80  # exact for any amount we keep; the default 28 digits would trap
-                value = Decimal(num.replace(",", ""))
+                value = Decimal(num.replace(",", ".") if _DECIMAL_COMMA.fullmatch(num) else num.replace(",", ""))
                 if scale:
                     value *= t.scale[scale.lower()]
                 if value == value.to_integral():
@@ -298,7 +301,7 @@ def local_currency(m: Money, iso3: str | None, receiver: str | None = None) -> s
     """The currency of an amount written with a shared sign or word, given the state that
     pays: 'kroner' from Denmark are Danish kroner, '$' from Canberra Australian dollars,
     'rupees' from Colombo Sri Lankan rupees (the state's own currency when it bears the same
-    name in GeoNames' table, else the sign's usual one). A zone's currency ("francs CFA") is
+    name in GeoNames' table, else the receiver's of that name, else the sign's usual one). A zone's currency ("francs CFA") is
     the issue of the payer's zone, else of the receiver's (equipment given to Gabon "worth 300
     million francs CFA" is valued in Central African francs), else the usual one."""
     by_state, names = _currencies()
@@ -308,11 +311,14 @@ def local_currency(m: Money, iso3: str | None, receiver: str | None = None) -> s
             if own is not None and own[0] in m.zone:
                 return own[0]
         return m.currency
-    if not m.generic or iso3 is None:
+    if not m.generic:
         return m.currency
-    own = by_state.get(iso3)
-    if own is not None and own[0] != m.currency and own[1] == names.get(m.currency):
-        return own[0]
+    # the payer's own currency of that name, else the receiver's ("worth 50 million shillings"
+    # handed to Uganda's army by a state with no shilling is valued in Ugandan shillings)
+    for state in (iso3, receiver):
+        own = by_state.get(state) if state else None
+        if own is not None and own[1] == names.get(m.currency):
+            return own[0]
     return m.currency
 
 

@@ -247,6 +247,8 @@ def _cumulative(window: str, before: str = "") -> bool:
     forward = commitment is not None and cues["running_total_after"].search(before, commitment.end()) is None
     if cues["cumulative_more"].search(window):
         return True  # "since it began in 2024"
+    if not forward and cues["cumulative_opening"].match(before):
+        return True  # "Since the start of the invasion, Denmark has provided ... worth DKK 6.5 billion"
     for c in pl_rules._CUMULATIVE.finditer(window):
         cue = c.group(0).lower()
         if forward and cues["forward_total_words"].match(cue):

@@ -55,6 +55,9 @@ class _Tables:
     conversion_gap: re.Pattern[str]  # between an amount and the same converted
     conversion_comma: re.Pattern[str]  # ", about": the same converted into another currency
     equivalent_before: re.Pattern[str]  # "equivalent to about": an amount restated
+    conversion_dash: re.Pattern[str]  # " - about": the same converted, set off by dashes
+    conversion_apposition: re.Pattern[str]  # a bare comma before an amount in apposition
+    conversion_apposition_close: re.Pattern[str]  # the comma or dash that closes the apposition
     zones: dict[str, tuple[str, ...]]  # a sign or word (words in lower case) -> the issues a zone shares
 
 
@@ -106,7 +109,8 @@ def _tables(r: Rules) -> _Tables:
                    dict(r.currency_singular), dict(r.scales), quick_start(money), quick_start(spelled_money),
                    quick_start(re.compile(r"\b(?:" + spelled + r")\b", re.I)), sign_before, currency_after,
                    hyphenated, r.cues["conversion_gap"], r.cues["conversion_comma"],
-                   r.cues["equivalent_before"], dict(r.currency_zones))
+                   r.cues["equivalent_before"], r.cues["conversion_dash"], r.cues["conversion_apposition"],
+                   r.cues["conversion_apposition_close"], dict(r.currency_zones))
 
 
 def __getattr__(name: str) -> Any:
@@ -262,9 +266,20 @@ def find_money(text: str) -> list[Money]:
     # "ISK 3.5 billion (about €24 million)": the second is the first converted, not an amount of its own
     # and "equivalent to about USD 470 million" restates an amount given before; so does "13.5
     # billion kronor, about 1.2 billion dollars" after a comma, in another currency
+    # ("4.5 billion yen - about $30 million - to ...", "1.2 billion Danish crowns, $175 million, for ...":
+    # set off by dashes, or by commas on both sides)
     return [m for i, m in enumerate(out) if not (i and (t.conversion_gap.fullmatch(text, out[i - 1].end, m.start) or (
-                m.currency != out[i - 1].currency and t.conversion_comma.fullmatch(text, out[i - 1].end, m.start))))
+                m.currency != out[i - 1].currency and _converted(t, text, out[i - 1], m))))
             and not t.equivalent_before.search(text, max(0, m.start - rules().window("money_equivalent_before")), m.start)]
+
+
+def _converted(t: _Tables, text: str, first: Money, second: Money) -> bool:
+    """The second amount, of another currency, restates the first converted: after a comma and
+    "about" or "or", after a dash, or in apposition between two commas."""
+    return bool(t.conversion_comma.fullmatch(text, first.end, second.start)
+                or t.conversion_dash.fullmatch(text, first.end, second.start)
+                or (t.conversion_apposition.fullmatch(text, first.end, second.start)
+                    and t.conversion_apposition_close.match(text, second.end)))
 
 
 def _hyphenated(text: str) -> list[Money]:

@@ -67,6 +67,11 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 closes = pl_rules._NOT_NEW_BEFORE.search(s.text, max(rel, nrel - rules().window("pledge_not_new_before")), nrel)
                 if closes is not None:
                     window_end = min(window_end, closes.start())
+                    # (from the start of that clause: "is worth EUR 198 million, and the total value
+                    # of its support rises to EUR 2.7 billion": the total's words are the next one's)
+                    opens = [b.start() for b in R.cues["total_clause_opens"].finditer(s.text, m.end - s.start, window_end)]
+                    if opens:
+                        window_end = min(window_end, opens[-1])
             window = s.text[max(0, rel - rules().window("pledge_total_around")): window_end]
             if _cumulative(window, s.text[:rel]) or pl_rules._NOT_NEW_BEFORE.search(
                     s.text, max(0, rel - rules().window("pledge_not_new_before")), rel) or (
@@ -91,8 +96,12 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
             year = R.cues["earlier_year_after"].match(s.text, m.end - s.start)
             if year is not None and ctx.ref is not None and int(year.group(1)) < ctx.ref.year:
                 continue  # "a USD 15.6 billion loan from the IMF in 2023", told in 2025: background
+            if R.cues["earlier_time_after"].match(s.text, m.end - s.start):
+                continue  # "had pledged $500 million to the Philippines last year": background
             if R.cues["private_investment_before"].search(s.text, max(0, rel - R.window("pledge_private_before")), rel):
                 continue  # "Turkish companies had invested some 2.5 billion US dollars": no state gives
+            if R.cues["price_before"].search(s.text, max(0, rel - R.window("pledge_aim_before")), rel):
+                continue  # "two Patriot systems, each costing around 1 billion euros": a price, not a pledge
             if R.cues["aim_before"].search(s.text, max(0, rel - R.window("pledge_aim_before")), rel):
                 continue  # "a plan which aims to mobilise up to EUR 800 billion": a goal, not a pledge
             if rules().cues["owner_before"].search(s.text, max(0, rel - 4), rel) and rules().cues["scheme_after"].match(s.text, m.end - s.start):
@@ -113,6 +122,11 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 # "Of this, A$5 million will go to ... the Vanuatu Police College": a part, with a
                 # recipient of its own, of a total given before, by the total's giver
                 donor, part_of = out[total].donor, total
+            if donor is None and recipient.kind == "country" and recipient.key == ctx.home and \
+                    not R.cues["help_from_outside"].search(s.text):
+                # "The government has allocated NOK 10 billion to strengthen the Norwegian Armed
+                # Forces' air defence" in a Norwegian release: the state's own spending, no one gives
+                continue
             out.append(_money_pledge(ctx, m, s, donor, recipient, part_of, R.confidence(
                 "pledge_donor_told_before" if told_before else
                 "pledge_with_donor" if donor else "pledge_without_donor")))

@@ -75,8 +75,11 @@ CUES_READ = {
         "forces_of_before", "forces_after_adjective", "runs_scheme_after", "made_in_before", "not_recipient_to_before",
         "first_person", "for_someone_after", "same_package_opens", "place_preposition_before", "usual_recipient_before",
         "pledge_negation_before", "pledge_unsure_before", "forces_name_after", "first_person_plural",
-        "thing_after_adjective", "side_after_adjective", "channel_before", "private_investment_before"), "pledges.yaml"),
-    **dict.fromkeys(("amount_qualifier", "conversion_gap", "conversion_comma", "equivalent_before", "spelled_unit"), "money.yaml"),
+        "thing_after_adjective", "side_after_adjective", "channel_before", "private_investment_before",
+        "cumulative_opening", "total_clause_opens", "earlier_time_after", "price_before",
+        "help_from_outside"), "pledges.yaml"),
+    **dict.fromkeys(("amount_qualifier", "conversion_gap", "conversion_comma", "equivalent_before", "spelled_unit",
+                     "conversion_dash", "conversion_apposition", "conversion_apposition_close"), "money.yaml"),
     **dict.fromkeys(("helped_before", "day_of_month_after", "surname_short_title", "the_counted_parties",
                      "joint_authors_opens", "headline_present_verb", "patronymic_name_head",
                      "later_stop_after", "trip_for_gathering", "background_time", "opening_phrase", "company_after_adjective"), "cues.yaml")}

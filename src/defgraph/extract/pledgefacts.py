@@ -516,8 +516,18 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     runner: CountryMention | None = None
     # "with Spanish Prime Minister X, who promised EUR 1 billion": X's state gives, never receives
     giver_who = _giver_relative(ctx, ps, anchor)
-    # Recipient: "to Ukraine", "for Ukraine's", "boost Ukraine's", "Ukraine's Armed Forces"
+    # Recipient: the state right after the amount ("DKK 50 million to Georgia, DKK 30 million to
+    # Moldova": each amount its own), else "to Ukraine", "for Ukraine's", "boost Ukraine's",
+    # "Ukraine's Armed Forces"
     for c in sorted(cs + takers, key=lambda x: x.start):
+        if anchor < c.start <= anchor + rules().window("pledge_recipient_right_after") and not c.adjectival and \
+                (giver_who is None or c.iso3 != giver_who.key) and \
+                rules().cues["recipient_right_after_amount"].fullmatch(ctx.text, anchor, c.start):
+            recipient = ActorRef("country", c.iso3)
+            break
+    for c in sorted(cs + takers, key=lambda x: x.start):
+        if recipient is not None:
+            break
         if giver_who is not None and c.iso3 == giver_who.key:
             continue
         pre = ctx.text[max(s.start, c.start - rules().window("pledge_recipient_before")):c.start]

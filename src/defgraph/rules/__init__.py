@@ -77,7 +77,7 @@ CUES_READ = {
         "pledge_negation_before", "pledge_unsure_before", "forces_name_after", "first_person_plural",
         "thing_after_adjective", "side_after_adjective", "channel_before", "private_investment_before",
         "cumulative_opening", "total_clause_opens", "earlier_time_after", "price_before",
-        "help_from_outside"), "pledges.yaml"),
+        "help_from_outside", "recipient_right_after_amount"), "pledges.yaml"),
     **dict.fromkeys(("amount_qualifier", "conversion_gap", "conversion_comma", "equivalent_before", "spelled_unit",
                      "conversion_dash", "conversion_apposition", "conversion_apposition_close"), "money.yaml"),
     **dict.fromkeys(("helped_before", "day_of_month_after", "surname_short_title", "the_counted_parties",

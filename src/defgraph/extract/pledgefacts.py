@@ -189,7 +189,6 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
 
 # a capital that acts: the subject of a verb ("Berlin will send": cue acts_after), or after a
 # giving word ("to Kyiv")
-_CAPITAL_AFTER_TO = re.compile(r"\b(?:to|for)\s+(?:the\s+)?((?-i:[A-Z])[\w'’-]+)(?![\w'’-]|\s+(?-i:[A-Z]))")
 _CAPITAL_POSSESSIVE = re.compile(r"(?<![\w'’-])((?-i:[A-Z])[\w-]+)(?=['’]s\s)")
 
 
@@ -213,10 +212,10 @@ def _capitals_acting(ctx: _Context, s: Sentence) -> tuple[list[CountryMention], 
         pre = ctx.text[max(s.start, pl.start - rules().window("pledge_recipient_before")):pl.start]
         if pl_rules._RECIPIENT_BEFORE.search(pre) and not pl_rules._NOT_RECIPIENT_TO.search(pre):
             takers.append(c)
-    # (a capital after a giving word that the gazetteer's rules did not read as a place: "its
-    # eleventh aid package for Kyiv")
+    # (a capital after "to", "for" or a giving verb that the gazetteer's rules did not read as a
+    # place: "its eleventh aid package for Kyiv", "will send Kyiv another ...")
     seen = {c.start for c in takers}
-    for m in _CAPITAL_AFTER_TO.finditer(s.text):
+    for m in rules().cues["capital_after_giving"].finditer(s.text):
         iso3 = capital_of(m.group(1))
         if iso3 is not None and s.start + m.start(1) not in seen and not pl_rules._NOT_RECIPIENT_TO.search(
                 s.text, max(0, m.start(1) - rules().window("pledge_recipient_before")), m.start(1)):

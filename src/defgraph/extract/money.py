@@ -80,7 +80,8 @@ def _tables(r: Rules) -> _Tables:
     unit_re = trie_pattern(list(units))  # the numbers in words below a hundred
     money = re.compile(
         rf"{qual}(?:"
-        rf"(?P<sym>{sym_re})\s?{_num(1)}{_scale(1, scales)}"  # £450M, $2.5 billion, US$ 3bn
+        # (a sign of letters is no tail of a word: "NAVFORs 2", "Form 2 billion")
+        rf"(?:(?![^\W\d_])|(?<![^\W\d_]))(?P<sym>{sym_re})\s?{_num(1)}{_scale(1, scales)}"  # £450M, $2.5 billion, US$ 3bn
         rf"|(?P<code>{code_re})\s?{_num(2)}{_scale(2, scales)}"  # NOK 1.2 billion, EUR 500m
         rf"|{_num(3)}{_scale(3, scales)}\s*(?P<code2>{code_re})\b"  # 500 million EUR
         rf"|{_num(4)}{_scale(4, scales)}\s+(?P<word>{word_re})\b"  # 1.2 billion kroner

@@ -257,6 +257,9 @@ def find_money(text: str) -> list[Money]:
         if not g.get("sym") and not scale and (value < r.window("bare_amount_min")
                                                 or r.window("year_first") <= value <= r.window("year_last")):
             continue  # "2025 EUR" is a year beside a code, not an amount
+        if g.get("sym") and g["sym"].isalpha() and not scale and (
+                value < r.window("bare_amount_min") or r.window("year_first") <= value <= r.window("year_last")):
+            continue  # "Exercise R 2025", "Type R 45": a letter before a year or a small number, not rand
         qual = (g.get("qual") or "").strip().lower() or None
         start = m.start() if not qual else m.start() + len(g["qual"])
         out.append(Money(start, m.end(), text[start:m.end()], value, cur, qual, generic, zone))

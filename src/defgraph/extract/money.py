@@ -80,8 +80,7 @@ def _tables(r: Rules) -> _Tables:
     unit_re = trie_pattern(list(units))  # the numbers in words below a hundred
     money = re.compile(
         rf"{qual}(?:"
-        # (a sign of letters is no tail of a word: "NAVFORs 2", "Form 2 billion")
-        rf"(?:(?![^\W\d_])|(?<![^\W\d_]))(?P<sym>{sym_re})\s?{_num(1)}{_scale(1, scales)}"  # £450M, $2.5 billion, US$ 3bn
+        rf"(?P<sym>{sym_re})\s?{_num(1)}{_scale(1, scales)}"  # £450M, $2.5 billion, US$ 3bn
         rf"|(?P<code>{code_re})\s?{_num(2)}{_scale(2, scales)}"  # NOK 1.2 billion, EUR 500m
         rf"|{_num(3)}{_scale(3, scales)}\s*(?P<code2>{code_re})\b"  # 500 million EUR
         rf"|{_num(4)}{_scale(4, scales)}\s+(?P<word>{word_re})\b"  # 1.2 billion kroner
@@ -211,10 +210,23 @@ def _candidates(text: str):  # type: ignore[no-untyped-def]
                 break
 
 
+def _sign_in_word(text: str, m: re.Match[str]) -> bool:
+    """The match's sign begins with a letter that ends a word ("NAVFORs 2", "Form 2 billion")."""
+    start = m.start("sym")
+    return m.group("sym") is not None and start > 0 and text[start].isalpha() and text[start - 1].isalpha()
+
+
 def find_money(text: str) -> list[Money]:
     out = []
     t = _tables()
-    for m in _candidates(text):
+    for found in _candidates(text):
+        m = found
+        if _sign_in_word(text, found):
+            # (a sign of letters is no tail of a word: "manufacturers 2 billion kroner" is no
+            # amount in rupees; the number is read without it)
+            m = t.money.match(text, found.start("num1"), min(len(text), found.end() + rules().window("money_around_number")))
+            if m is None:
+                continue
         g = m.groupdict()
         num = g["num1"] or g["num2"] or g["num3"] or g["num4"]
         scale = g["scale1"] or g["scale2"] or g["scale3"] or g["scale4"]

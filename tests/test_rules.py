@@ -306,12 +306,12 @@ def test_a_malformed_money_table_is_named(tmp_path: Path, text: str, needle: str
 def test_a_currency_added_from_a_rules_file(tmp_path: Path, fresh_rules: pytest.MonkeyPatch) -> None:
     from defgraph.extract.money import find_money
 
-    text = "Kazakhstan will give 40 million tenge and 3 lakh rupees."
+    text = "Australia will give 40 million kina and 3 lakh rupees."
     assert [m.currency for m in find_money(text)] == ["INR"]
-    path = _write(tmp_path, "currency_words:\n  - {words: {tenge: KZT}, note: the currency of Kazakhstan}\n")
+    path = _write(tmp_path, "currency_words:\n  - {words: {kina: PGK}, note: the currency of Papua New Guinea}\n")
     fresh_rules.setenv(ENV, str(path))
     reset_rules()
-    assert [(m.currency, m.amount) for m in find_money(text)] == [("KZT", 40_000_000), ("INR", 300_000)]
+    assert [(m.currency, m.amount) for m in find_money(text)] == [("PGK", 40_000_000), ("INR", 300_000)]
 
 
 def test_a_word_list_the_extractor_reads_must_be_there(monkeypatch: pytest.MonkeyPatch) -> None:

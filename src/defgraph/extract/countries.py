@@ -8,6 +8,7 @@ statements use that neither library lists (U.S., Britain, Franco-, Dutch...).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
@@ -91,6 +92,10 @@ def _tables() -> tuple[dict[str, str], dict[str, CountryInfo], dict[str, str]]:
             add(demonym, iso3)
         if capital and len(capital) > 3:
             capitals.setdefault(capital, iso3)
+            # (and as English news writes it without its marks: "Chisinau" for "Chișinău")
+            plain = unicodedata.normalize("NFKD", capital).encode("ascii", "ignore").decode()
+            if len(plain) == len(capital):
+                capitals.setdefault(plain, iso3)
     for form, iso3 in _extra().items():
         names[form] = iso3
     for form, iso3 in rules().capital_forms.items():

@@ -21,7 +21,9 @@ _CODES = sorted({c.alpha_3 for c in pycountry.currencies})
 
 
 def _num(i: int) -> str:
-    return rf"(?P<num{i}>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    # (a decimal comma, as translated European releases write it, takes one or two digits after
+    # it: "1,5 milliard euros"; three digits group thousands: "1,500 million")
+    return rf"(?P<num{i}>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+,\d{{1,2}}(?![\d,])|\d+(?:\.\d+)?)"
 
 
 def _scale(i: int, scales: str) -> str:
@@ -53,6 +55,9 @@ class _Tables:
     conversion_gap: re.Pattern[str]  # between an amount and the same converted
     conversion_comma: re.Pattern[str]  # ", about": the same converted into another currency
     equivalent_before: re.Pattern[str]  # "equivalent to about": an amount restated
+    conversion_dash: re.Pattern[str]  # " - about": the same converted, set off by dashes
+    conversion_apposition: re.Pattern[str]  # a bare comma before an amount in apposition
+    conversion_apposition_close: re.Pattern[str]  # the comma or dash that closes the apposition
     zones: dict[str, tuple[str, ...]]  # a sign or word (words in lower case) -> the issues a zone shares
 
 
@@ -104,7 +109,8 @@ def _tables(r: Rules) -> _Tables:
                    dict(r.currency_singular), dict(r.scales), quick_start(money), quick_start(spelled_money),
                    quick_start(re.compile(r"\b(?:" + spelled + r")\b", re.I)), sign_before, currency_after,
                    hyphenated, r.cues["conversion_gap"], r.cues["conversion_comma"],
-                   r.cues["equivalent_before"], dict(r.currency_zones))
+                   r.cues["equivalent_before"], r.cues["conversion_dash"], r.cues["conversion_apposition"],
+                   r.cues["conversion_apposition_close"], dict(r.currency_zones))
 
 
 def __getattr__(name: str) -> Any:
@@ -181,6 +187,7 @@ class Money:
 
 
 _NUMBER = re.compile(r"\d[\d,.]*")
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 
 
 def _candidates(text: str):  # type: ignore[no-untyped-def]
@@ -203,10 +210,23 @@ def _candidates(text: str):  # type: ignore[no-untyped-def]
                 break
 
 
+def _sign_in_word(text: str, m: re.Match[str]) -> bool:
+    """The match's sign begins with a letter that ends a word ("NAVFORs 2", "Form 2 billion")."""
+    start = m.start("sym")
+    return m.group("sym") is not None and start > 0 and text[start].isalpha() and text[start - 1].isalpha()
+
+
 def find_money(text: str) -> list[Money]:
     out = []
     t = _tables()
-    for m in _candidates(text):
+    for found in _candidates(text):
+        m = found
+        if _sign_in_word(text, found):
+            # (a sign of letters is no tail of a word: "manufacturers 2 billion kroner" is no
+            # amount in rupees; the number is read without it)
+            m = t.money.match(text, found.start("num1"), min(len(text), found.end() + rules().window("money_around_number")))
+            if m is None:
+                continue
         g = m.groupdict()
         num = g["num1"] or g["num2"] or g["num3"] or g["num4"]
         scale = g["scale1"] or g["scale2"] or g["scale3"] or g["scale4"]
@@ -236,7 +256,7 @@ def find_money(text: str) -> list[Money]:
         try:
             with localcontext() as dc:
                 dc.prec = 80  # exact for any amount we keep; the default 28 digits would trap
-                value = Decimal(num.replace(",", ""))
+                value = Decimal(num.replace(",", ".") if _DECIMAL_COMMA.fullmatch(num) else num.replace(",", ""))
                 if scale:
                     value *= t.scale[scale.lower()]
                 if value == value.to_integral():
@@ -249,6 +269,9 @@ def find_money(text: str) -> list[Money]:
         if not g.get("sym") and not scale and (value < r.window("bare_amount_min")
                                                 or r.window("year_first") <= value <= r.window("year_last")):
             continue  # "2025 EUR" is a year beside a code, not an amount
+        if g.get("sym") and g["sym"].isalpha() and not scale and (
+                value < r.window("bare_amount_min") or r.window("year_first") <= value <= r.window("year_last")):
+            continue  # "Exercise R 2025", "Type R 45": a letter before a year or a small number, not rand
         qual = (g.get("qual") or "").strip().lower() or None
         start = m.start() if not qual else m.start() + len(g["qual"])
         out.append(Money(start, m.end(), text[start:m.end()], value, cur, qual, generic, zone))
@@ -259,9 +282,20 @@ def find_money(text: str) -> list[Money]:
     # "ISK 3.5 billion (about €24 million)": the second is the first converted, not an amount of its own
     # and "equivalent to about USD 470 million" restates an amount given before; so does "13.5
     # billion kronor, about 1.2 billion dollars" after a comma, in another currency
+    # ("4.5 billion yen - about $30 million - to ...", "1.2 billion Danish crowns, $175 million, for ...":
+    # set off by dashes, or by commas on both sides)
     return [m for i, m in enumerate(out) if not (i and (t.conversion_gap.fullmatch(text, out[i - 1].end, m.start) or (
-                m.currency != out[i - 1].currency and t.conversion_comma.fullmatch(text, out[i - 1].end, m.start))))
+                m.currency != out[i - 1].currency and _converted(t, text, out[i - 1], m))))
             and not t.equivalent_before.search(text, max(0, m.start - rules().window("money_equivalent_before")), m.start)]
+
+
+def _converted(t: _Tables, text: str, first: Money, second: Money) -> bool:
+    """The second amount, of another currency, restates the first converted: after a comma and
+    "about" or "or", after a dash, or in apposition between two commas."""
+    return bool(t.conversion_comma.fullmatch(text, first.end, second.start)
+                or t.conversion_dash.fullmatch(text, first.end, second.start)
+                or (t.conversion_apposition.fullmatch(text, first.end, second.start)
+                    and t.conversion_apposition_close.match(text, second.end)))
 
 
 def _hyphenated(text: str) -> list[Money]:
@@ -298,7 +332,7 @@ def local_currency(m: Money, iso3: str | None, receiver: str | None = None) -> s
     """The currency of an amount written with a shared sign or word, given the state that
     pays: 'kroner' from Denmark are Danish kroner, '$' from Canberra Australian dollars,
     'rupees' from Colombo Sri Lankan rupees (the state's own currency when it bears the same
-    name in GeoNames' table, else the sign's usual one). A zone's currency ("francs CFA") is
+    name in GeoNames' table, else the receiver's of that name, else the sign's usual one). A zone's currency ("francs CFA") is
     the issue of the payer's zone, else of the receiver's (equipment given to Gabon "worth 300
     million francs CFA" is valued in Central African francs), else the usual one."""
     by_state, names = _currencies()
@@ -308,11 +342,14 @@ def local_currency(m: Money, iso3: str | None, receiver: str | None = None) -> s
             if own is not None and own[0] in m.zone:
                 return own[0]
         return m.currency
-    if not m.generic or iso3 is None:
+    if not m.generic:
         return m.currency
-    own = by_state.get(iso3)
-    if own is not None and own[0] != m.currency and own[1] == names.get(m.currency):
-        return own[0]
+    # the payer's own currency of that name, else the receiver's ("worth 50 million shillings"
+    # handed to Uganda's army by a state with no shilling is valued in Ugandan shillings)
+    for state in (iso3, receiver):
+        own = by_state.get(state) if state else None
+        if own is not None and own[1] == names.get(m.currency):
+            return own[0]
     return m.currency
 
 

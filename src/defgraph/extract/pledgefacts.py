@@ -67,6 +67,11 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 closes = pl_rules._NOT_NEW_BEFORE.search(s.text, max(rel, nrel - rules().window("pledge_not_new_before")), nrel)
                 if closes is not None:
                     window_end = min(window_end, closes.start())
+                    # (from the start of that clause: "is worth EUR 198 million, and the total value
+                    # of its support rises to EUR 2.7 billion": the total's words are the next one's)
+                    opens = [b.start() for b in R.cues["total_clause_opens"].finditer(s.text, m.end - s.start, window_end)]
+                    if opens:
+                        window_end = min(window_end, opens[-1])
             window = s.text[max(0, rel - rules().window("pledge_total_around")): window_end]
             if _cumulative(window, s.text[:rel]) or pl_rules._NOT_NEW_BEFORE.search(
                     s.text, max(0, rel - rules().window("pledge_not_new_before")), rel) or (
@@ -91,8 +96,12 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
             year = R.cues["earlier_year_after"].match(s.text, m.end - s.start)
             if year is not None and ctx.ref is not None and int(year.group(1)) < ctx.ref.year:
                 continue  # "a USD 15.6 billion loan from the IMF in 2023", told in 2025: background
+            if R.cues["earlier_time_after"].match(s.text, m.end - s.start):
+                continue  # "had pledged $500 million to the Philippines last year": background
             if R.cues["private_investment_before"].search(s.text, max(0, rel - R.window("pledge_private_before")), rel):
                 continue  # "Turkish companies had invested some 2.5 billion US dollars": no state gives
+            if R.cues["price_before"].search(s.text, max(0, rel - R.window("pledge_aim_before")), rel):
+                continue  # "two Patriot systems, each costing around 1 billion euros": a price, not a pledge
             if R.cues["aim_before"].search(s.text, max(0, rel - R.window("pledge_aim_before")), rel):
                 continue  # "a plan which aims to mobilise up to EUR 800 billion": a goal, not a pledge
             if rules().cues["owner_before"].search(s.text, max(0, rel - 4), rel) and rules().cues["scheme_after"].match(s.text, m.end - s.start):
@@ -113,6 +122,11 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
                 # "Of this, A$5 million will go to ... the Vanuatu Police College": a part, with a
                 # recipient of its own, of a total given before, by the total's giver
                 donor, part_of = out[total].donor, total
+            if donor is None and recipient.kind == "country" and recipient.key == ctx.home and \
+                    not R.cues["help_from_outside"].search(s.text):
+                # "The government has allocated NOK 10 billion to strengthen the Norwegian Armed
+                # Forces' air defence" in a Norwegian release: the state's own spending, no one gives
+                continue
             out.append(_money_pledge(ctx, m, s, donor, recipient, part_of, R.confidence(
                 "pledge_donor_told_before" if told_before else
                 "pledge_with_donor" if donor else "pledge_without_donor")))
@@ -175,7 +189,6 @@ def _pledges(ctx: _Context, events: list[Event], drafts: list[ev_rules.EventDraf
 
 # a capital that acts: the subject of a verb ("Berlin will send": cue acts_after), or after a
 # giving word ("to Kyiv")
-_CAPITAL_AFTER_TO = re.compile(r"\b(?:to|for)\s+(?:the\s+)?((?-i:[A-Z])[\w'’-]+)(?![\w'’-]|\s+(?-i:[A-Z]))")
 _CAPITAL_POSSESSIVE = re.compile(r"(?<![\w'’-])((?-i:[A-Z])[\w-]+)(?=['’]s\s)")
 
 
@@ -199,10 +212,10 @@ def _capitals_acting(ctx: _Context, s: Sentence) -> tuple[list[CountryMention], 
         pre = ctx.text[max(s.start, pl.start - rules().window("pledge_recipient_before")):pl.start]
         if pl_rules._RECIPIENT_BEFORE.search(pre) and not pl_rules._NOT_RECIPIENT_TO.search(pre):
             takers.append(c)
-    # (a capital after a giving word that the gazetteer's rules did not read as a place: "its
-    # eleventh aid package for Kyiv")
+    # (a capital after "to", "for" or a giving verb that the gazetteer's rules did not read as a
+    # place: "its eleventh aid package for Kyiv", "will send Kyiv another ...")
     seen = {c.start for c in takers}
-    for m in _CAPITAL_AFTER_TO.finditer(s.text):
+    for m in rules().cues["capital_after_giving"].finditer(s.text):
         iso3 = capital_of(m.group(1))
         if iso3 is not None and s.start + m.start(1) not in seen and not pl_rules._NOT_RECIPIENT_TO.search(
                 s.text, max(0, m.start(1) - rules().window("pledge_recipient_before")), m.start(1)):
@@ -247,6 +260,8 @@ def _cumulative(window: str, before: str = "") -> bool:
     forward = commitment is not None and cues["running_total_after"].search(before, commitment.end()) is None
     if cues["cumulative_more"].search(window):
         return True  # "since it began in 2024"
+    if not forward and cues["cumulative_opening"].match(before):
+        return True  # "Since the start of the invasion, Denmark has provided ... worth DKK 6.5 billion"
     for c in pl_rules._CUMULATIVE.finditer(window):
         cue = c.group(0).lower()
         if forward and cues["forward_total_words"].match(cue):
@@ -500,8 +515,18 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
     runner: CountryMention | None = None
     # "with Spanish Prime Minister X, who promised EUR 1 billion": X's state gives, never receives
     giver_who = _giver_relative(ctx, ps, anchor)
-    # Recipient: "to Ukraine", "for Ukraine's", "boost Ukraine's", "Ukraine's Armed Forces"
+    # Recipient: the state right after the amount ("DKK 50 million to Georgia, DKK 30 million to
+    # Moldova": each amount its own), else "to Ukraine", "for Ukraine's", "boost Ukraine's",
+    # "Ukraine's Armed Forces"
     for c in sorted(cs + takers, key=lambda x: x.start):
+        if anchor < c.start <= anchor + rules().window("pledge_recipient_right_after") and not c.adjectival and \
+                (giver_who is None or c.iso3 != giver_who.key) and \
+                rules().cues["recipient_right_after_amount"].fullmatch(ctx.text, anchor, c.start):
+            recipient = ActorRef("country", c.iso3)
+            break
+    for c in sorted(cs + takers, key=lambda x: x.start):
+        if recipient is not None:
+            break
         if giver_who is not None and c.iso3 == giver_who.key:
             continue
         pre = ctx.text[max(s.start, c.start - rules().window("pledge_recipient_before")):c.start]

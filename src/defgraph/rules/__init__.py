@@ -36,7 +36,7 @@ ENV = "DEFGRAPH_RULES"
 # What the extractor reads of some cues (mechanism, checked when a rules file is loaded): the
 # capturing group it takes the words from, and cues whose words stand for numbers (`values`).
 CUE_KEYS = frozenset({"pattern", "words", "note", "ignore_case", "values"})
-CUE_GROUPS = {"office_of_state": 1, "nth_day_of": 1, "plural_count_before": 1,
+CUE_GROUPS = {"office_of_state": 1, "capital_after_giving": 1, "nth_day_of": 1, "plural_count_before": 1,
               "plural_office_after": 1, "counted_members": 1}
 CUE_VALUES = frozenset({"nth_day_of", "plural_count_before", "counted_members", "spelled_unit", "number_word",
                         "the_counted_parties"})
@@ -76,8 +76,11 @@ CUES_READ = {
         "forces_of_before", "forces_after_adjective", "runs_scheme_after", "made_in_before", "not_recipient_to_before",
         "first_person", "for_someone_after", "same_package_opens", "place_preposition_before", "usual_recipient_before",
         "pledge_negation_before", "pledge_unsure_before", "forces_name_after", "first_person_plural",
-        "thing_after_adjective", "side_after_adjective", "channel_before", "private_investment_before"), "pledges.yaml"),
-    **dict.fromkeys(("amount_qualifier", "conversion_gap", "conversion_comma", "equivalent_before", "spelled_unit"), "money.yaml"),
+        "thing_after_adjective", "side_after_adjective", "channel_before", "private_investment_before",
+        "cumulative_opening", "total_clause_opens", "earlier_time_after", "price_before",
+        "help_from_outside", "recipient_right_after_amount", "capital_after_giving"), "pledges.yaml"),
+    **dict.fromkeys(("amount_qualifier", "conversion_gap", "conversion_comma", "equivalent_before", "spelled_unit",
+                     "conversion_dash", "conversion_apposition", "conversion_apposition_close"), "money.yaml"),
     **dict.fromkeys(("helped_before", "day_of_month_after", "surname_short_title", "the_counted_parties",
                      "joint_authors_opens", "headline_present_verb", "patronymic_name_head",
                      "later_stop_after", "trip_for_gathering", "background_time", "opening_phrase", "company_after_adjective"), "cues.yaml")}

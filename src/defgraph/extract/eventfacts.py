@@ -183,6 +183,10 @@ def _org_is_actor(ctx: _Context, s: Sentence, o: OrgMention) -> bool:
         return True
     if rules().cues["membership_before"].search(before[-rules().window("membership_before"):]):
         return False
+    one_of, member = rules().cues.get("one_member_before"), rules().cues.get("one_member_after")
+    if one_of is not None and member is not None and member.match(ctx.text, o.end) \
+            and one_of.search(before[-rules().window("membership_before"):]):
+        return False  # "the first head of government of an EU country": one member, the organisation no party
     if ctx.text[o.end:o.end + 2] in ("'s", "’s") and not rules().cues["organisation_event_after_possessive"].match(
             ctx.text[o.end + 2:o.end + 2 + rules().window("organisation_possessive_after")]):
         return False  # "air defence along NATO's eastern flank": the organisation's thing, not a party

@@ -1533,7 +1533,8 @@ def _last_day_told(ctx: _Context, s: Sentence, day0: date | None) -> tuple[date,
     other = rules().cues["date_of_other_event"]  # ("after the attack of September 9": another happening's)
     before = [d for d in ctx.index(ctx.dates).starting_in(body_start, s.start)
               if not d.vague and not _is_dateline_date(ctx.text, d) and not _day_of_saying(ctx.text, d)
-              and not other.search(ctx.text, max(0, d.start - rules().window("date_other_before")), d.start) and not _ahead_of_past(ctx.text, d)]
+              and not other.search(ctx.text, max(0, d.start - rules().window("date_other_before")), d.start)
+              and not _dates_named_document(ctx.text, d.start) and not _ahead_of_past(ctx.text, d)]
     end_cue = rules().cues.get("end_ahead_before")
     if end_cue is not None and len(before) > 1:
         # ("received yesterday, Wednesday, ... X, who arrived on Tuesday for a working visit which
@@ -1695,12 +1696,20 @@ def _other_event_clauses(s: Sentence, t: ev_rules.Trigger, triggers: list[ev_rul
             if not a <= t.start < b and any(a <= u.start < b for u in triggers if u is not t)]
 
 
+def _dates_named_document(text: str, at: int) -> bool:
+    """A day at `at` that dates a document named in capitals before it ("the Treaty of Friendship
+    and Cooperation of 4 July 1991": cue date_of_named_document), not an event."""
+    named = rules().cues.get("date_of_named_document")
+    return named is not None and bool(named.search(text, max(0, at - rules().window("date_named_document_before")), at))
+
+
 def _trigger_days(s: Sentence, t: ev_rules.Trigger, ds: list[DateMention]) -> list[DateMention]:
     """The days a trigger may take: inside a closed relative clause ("Rubio, who met X on
     Tuesday, will travel to Y on Thursday"), that clause's; outside, the others; never a day
     that dates another happening by name ("the attack of September 9": cue date_of_other_event)."""
     other = rules().cues["date_of_other_event"]
     ds = [x for x in ds if not other.search(s.text, max(0, x.start - s.start - rules().window("date_other_before")), max(0, x.start - s.start))]
+    ds = [x for x in ds if not _dates_named_document(s.text, max(0, x.start - s.start))]
     semi = s.text.find(";", t.end - s.start)
     if semi >= 0 and any(x.start >= s.start + semi for x in ds) and ev_rules.find_triggers(
             Sentence(s.start + semi + 1, s.end, s.text[semi + 1:])):

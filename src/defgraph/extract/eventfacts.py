@@ -876,8 +876,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         apart = d.trigger.days_apart
         if apart is None and not d.trigger.earlier or d.headline:
             continue
+        # ("The call came a day after ...": the subject names the event reported again, cue
+        # days_apart_subject_again; it may be told sentences before)
+        again = apart is not None and (again_cue := R.cues.get("days_apart_subject_again")) is not None \
+            and again_cue.match(d.sentence.text) is not None
         anchor = next((x for x in reversed(drafts[:i]) if x.trigger.days_apart is None and not x.trigger.earlier and not x.reference
-                       and x.date is not None and (x.type != d.type or x.sentence.end >= d.sentence.start - 2)), None)
+                       and x.date is not None and (x.type != d.type or x.sentence.end >= d.sentence.start - 2 or again)), None)
         if anchor is None or anchor.date is None:
             continue
         if apart is None:

@@ -1831,12 +1831,13 @@ def _clause_end_day(ctx: _Context, s: Sentence, first: date) -> date | None:
     """"About 2,000 troops are taking part in the exercise, which will last until 8 September": a
     relative clause on an event's noun in a sentence that tells who attends it gives the last day
     of the event attended, where a date in it is told as an end (cue end_ahead_before) within
-    window end_told_max_days of the event's first day."""
+    window end_told_max_days of the event's first day; so does the sentence's one day told as an
+    end outside such clauses ("will train together until May 10")."""
     R = rules()
     end_cue = R.cues.get("end_ahead_before")
-    if end_cue is None or "," not in s.text:
+    if end_cue is None:
         return None
-    for name in ("closed_relative_clause", "trailing_relative_clause"):
+    for name in ("closed_relative_clause", "trailing_relative_clause") if "," in s.text else ():
         for m in R.cues[name].finditer(s.text):
             if not _event_word_ends(s.text, m.start()):
                 continue
@@ -1846,6 +1847,16 @@ def _clause_end_day(ctx: _Context, s: Sentence, first: date) -> date | None:
                         and 0 < (d.date - first).days <= R.window("end_told_max_days") \
                         and end_cue.search(ctx.text, max(a, d.start - R.window("date_verb_before")), d.start):
                     return d.date
+    # ("Some 16,700 troops will train together until May 10": the sentence's one day, told as an
+    # end by the verb of those who attend, not in a relative clause on another noun ("a tanker,
+    # which remains in Greece until ..."), is the event's last; batch yi, yi07)
+    clauses = [(s.start + m.start(), s.start + m.end()) for name in ("closed_relative_clause", "trailing_relative_clause")
+               for m in R.cues[name].finditer(s.text)] if "," in s.text else []
+    days = [d for d in ctx.within(ctx.dates, s) if not d.vague]
+    if len(days) == 1 and not any(a <= days[0].start < b for a, b in clauses) and days[0].end_date is None \
+            and 0 < (days[0].date - first).days <= R.window("end_told_max_days") \
+            and end_cue.search(ctx.text, max(s.start, days[0].start - R.window("date_verb_before")), days[0].start):
+        return days[0].date
     return None
 
 

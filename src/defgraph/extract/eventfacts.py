@@ -843,6 +843,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if t.type in ("Meeting", "Call", "AgreementSigning") and (
                     _shared_out(s, t)
                     or t.type != "AgreementSigning" and _SEPARATE.search(s.text[max(0, t.start - s.start - R.window("separate_before")):t.start - s.start])
+                    or _bilateral_plural(s, t)
                     or R.cues["counted_events_before"].search(s.text[max(0, t.start - s.start - R.window("separate_before")):t.end - s.start])
                                         or _SEPARATE_IN.search(s.text, t.start - s.start)
                                         or _SEPARATELY_AFTER.match(s.text, t.end - s.start)
@@ -1147,6 +1148,14 @@ _SEPARATELY_AFTER = re.compile(r"\s+separately\b", re.I)
 _SEPARATE_IN = re.compile(r"\bseparate\b", re.I)
 
 
+def _bilateral_plural(s: Sentence, t: ev_rules.Trigger) -> bool:
+    """'held bilateral meetings with A and B': a plural told bilateral, one event per counterpart
+    (cue bilateral_plural, matched on the trigger's words and the one before)."""
+    cue = rules().cues.get("bilateral_plural")
+    return cue is not None and cue.search(s.text, max(0, t.start - s.start - rules().window("separate_before")),
+                                          t.end - s.start) is not None
+
+
 def _shared_out(s: Sentence, t: ev_rules.Trigger) -> bool:
     """'signed agreements with A and with B', 'spoke with A and then with B': one event per
     counterpart (cues distributive and sequence_with in rules/event_types.yaml)."""
@@ -1245,8 +1254,9 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
     cuts = [m for m in rules().cues["and_with"].finditer(s.text, rel)]
     later = rules().cues["separately_later"].match(s.text, rel)
     # "held separate bilateral meetings with his counterparts from A and B": the word before
-    before = _SEPARATE.search(s.text[max(0, t.start - s.start - rules().window("separate_before")):t.start - s.start])
-    if not cuts and (later is not None or before is not None or _SEPARATE_IN.search(s.text, t.start - s.start)):
+    before = _SEPARATE.search(s.text[max(0, t.start - s.start - rules().window("separate_before")):t.start - s.start]) is not None \
+        or _bilateral_plural(s, t)
+    if not cuts and (later is not None or before or _SEPARATE_IN.search(s.text, t.start - s.start)):
         # "met Vietnam's Minister X and Fiji's Minister Y separately", "received in separate
         # audiences the Minister of A, X, and the Chief of B, Y": a cut before each state named in
         # the list (an "and" inside an office, "Home Affairs and Immigration", is none)

@@ -242,6 +242,14 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
     leg_hosts = {k for v in drafts if v.type == "Visit" and v.planned and not v.tentative
                  and len(ks := {r.key for r in v.participants if r.kind == "country"}) == 1 for k in ks}
     for d in drafts:
+        if d.type == "Visit" and d.planned and not d.tentative and d.place is not None and d.place.kind == "city" \
+                and d.place.iso3 and d.place.iso3 in _states_of(d):
+            # ("will visit France, Brazil and Paraguay from next Wednesday. Kishida will arrive in
+            # Paris on Wednesday ...": the hosts of the tour's later stops, merged into its first
+            # one, are no parties of it; batch yi, yi04)
+            others = leg_hosts - {d.place.iso3} - set(d.person_states)
+            if others & _states_of(d):
+                d.participants = [r for r in d.participants if r.kind != "country" or r.key not in others]
         if len({r.key for r in d.participants if r.kind == "country"}) < 2:
             _guests_of_trip(drafts, d, leg_hosts)
         if len({r.key for r in d.participants if r.kind == "country"}) < 2:
@@ -394,6 +402,10 @@ def _place_of_dateline(ctx: _Context, drafts: list[EventDraft], remote: frozense
                 and (day is None or d.date <= day <= (d.end_date or d.date)):
             d.place = filed
             d.place_by_dateline = True
+
+
+def _states_of(d: EventDraft) -> set[str]:
+    return {r.key for r in d.participants if r.kind == "country"}
 
 
 def _guests_of_trip(drafts: list[EventDraft], d: EventDraft, leg_hosts: set[str] | None = None) -> None:

@@ -238,9 +238,20 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
     drafts = _merge_drafts(drafts)
     # An event must have a party; a sentence about "the exercise" alone only adds to one that does.
     # One left without any, or with one state alone, takes them from the statement.
+    # (the state of each planned stop told by its host alone, before any takes its guest)
+    leg_hosts = {k for v in drafts if v.type == "Visit" and v.planned and not v.tentative
+                 and len(ks := {r.key for r in v.participants if r.kind == "country"}) == 1 for k in ks}
     for d in drafts:
+        if d.type == "Visit" and d.planned and not d.tentative and d.place is not None and d.place.kind == "city" \
+                and d.place.iso3 and d.place.iso3 in _states_of(d):
+            # ("will visit France, Brazil and Paraguay from next Wednesday. Kishida will arrive in
+            # Paris on Wednesday ...": the hosts of the tour's later stops, merged into its first
+            # one, are no parties of it; batch yi, yi04)
+            others = leg_hosts - {d.place.iso3} - set(d.person_states)
+            if others & _states_of(d):
+                d.participants = [r for r in d.participants if r.kind != "country" or r.key not in others]
         if len({r.key for r in d.participants if r.kind == "country"}) < 2:
-            _guests_of_trip(drafts, d)
+            _guests_of_trip(drafts, d, leg_hosts)
         if len({r.key for r in d.participants if r.kind == "country"}) < 2:
             _parties_of_visit(drafts, d, ctx.text)
         if not d.participants:
@@ -393,7 +404,11 @@ def _place_of_dateline(ctx: _Context, drafts: list[EventDraft], remote: frozense
             d.place_by_dateline = True
 
 
-def _guests_of_trip(drafts: list[EventDraft], d: EventDraft) -> None:
+def _states_of(d: EventDraft) -> set[str]:
+    return {r.key for r in d.participants if r.kind == "country"}
+
+
+def _guests_of_trip(drafts: list[EventDraft], d: EventDraft, leg_hosts: set[str] | None = None) -> None:
     """A later stop of a trip named by its host alone ("Xi leaves Hanoi for Kuala Lumpur on
     Tuesday, the second stop of a tour that ends in Cambodia on Thursday"): the guest of the
     trip's other stops, the states they share besides their hosts."""
@@ -407,6 +422,10 @@ def _guests_of_trip(drafts: list[EventDraft], d: EventDraft) -> None:
         theirs = {r.key for r in v.participants if r.kind == "country"} - {v.place.iso3}
         guests = theirs if guests is None else guests & theirs
     if guests:
+        # ("will visit France, Brazil and Paraguay from next Wednesday ... travel to Brazil on
+        # Friday ... visit Paraguay on Sunday": the tour's states merged into its first stop are
+        # the hosts of the other stops, no guests; batch yi, yi04)
+        guests -= (leg_hosts or set()) - own
         d.participants = d.participants + [ActorRef("country", g) for g in sorted(guests - own)]
         d.method += ":guest-of-trip"
 

@@ -847,6 +847,7 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
             if t.type in ("Meeting", "Call", "AgreementSigning") and (
                     _shared_out(s, t)
                     or t.type != "AgreementSigning" and _SEPARATE.search(s.text[max(0, t.start - s.start - R.window("separate_before")):t.start - s.start])
+                    or _bilateral_plural(s, t)
                     or R.cues["counted_events_before"].search(s.text[max(0, t.start - s.start - R.window("separate_before")):t.end - s.start])
                                         or _SEPARATE_IN.search(s.text, t.start - s.start)
                                         or _SEPARATELY_AFTER.match(s.text, t.end - s.start)
@@ -880,8 +881,12 @@ def _event_drafts(ctx: _Context) -> list[ev_rules.EventDraft]:
         apart = d.trigger.days_apart
         if apart is None and not d.trigger.earlier or d.headline:
             continue
+        # ("The call came a day after ...": the subject names the event reported again, cue
+        # days_apart_subject_again; it may be told sentences before)
+        again = apart is not None and (again_cue := R.cues.get("days_apart_subject_again")) is not None \
+            and again_cue.match(d.sentence.text) is not None
         anchor = next((x for x in reversed(drafts[:i]) if x.trigger.days_apart is None and not x.trigger.earlier and not x.reference
-                       and x.date is not None and (x.type != d.type or x.sentence.end >= d.sentence.start - 2)), None)
+                       and x.date is not None and (x.type != d.type or x.sentence.end >= d.sentence.start - 2 or again)), None)
         if anchor is None or anchor.date is None:
             continue
         if apart is None:
@@ -1147,6 +1152,14 @@ _SEPARATELY_AFTER = re.compile(r"\s+separately\b", re.I)
 _SEPARATE_IN = re.compile(r"\bseparate\b", re.I)
 
 
+def _bilateral_plural(s: Sentence, t: ev_rules.Trigger) -> bool:
+    """'held bilateral meetings with A and B': a plural told bilateral, one event per counterpart
+    (cue bilateral_plural, matched on the trigger's words and the one before)."""
+    cue = rules().cues.get("bilateral_plural")
+    return cue is not None and cue.search(s.text, max(0, t.start - s.start - rules().window("separate_before")),
+                                          t.end - s.start) is not None
+
+
 def _shared_out(s: Sentence, t: ev_rules.Trigger) -> bool:
     """'signed agreements with A and with B', 'spoke with A and then with B': one event per
     counterpart (cues distributive and sequence_with in rules/event_types.yaml)."""
@@ -1245,8 +1258,9 @@ def _separate(s: Sentence, d: ev_rules.EventDraft, parts: list[tuple[ActorRef, i
     cuts = [m for m in rules().cues["and_with"].finditer(s.text, rel)]
     later = rules().cues["separately_later"].match(s.text, rel)
     # "held separate bilateral meetings with his counterparts from A and B": the word before
-    before = _SEPARATE.search(s.text[max(0, t.start - s.start - rules().window("separate_before")):t.start - s.start])
-    if not cuts and (later is not None or before is not None or _SEPARATE_IN.search(s.text, t.start - s.start)):
+    before = _SEPARATE.search(s.text[max(0, t.start - s.start - rules().window("separate_before")):t.start - s.start]) is not None \
+        or _bilateral_plural(s, t)
+    if not cuts and (later is not None or before or _SEPARATE_IN.search(s.text, t.start - s.start)):
         # "met Vietnam's Minister X and Fiji's Minister Y separately", "received in separate
         # audiences the Minister of A, X, and the Chief of B, Y": a cut before each state named in
         # the list (an "and" inside an office, "Home Affairs and Immigration", is none)
@@ -1840,12 +1854,13 @@ def _clause_end_day(ctx: _Context, s: Sentence, first: date) -> date | None:
     """"About 2,000 troops are taking part in the exercise, which will last until 8 September": a
     relative clause on an event's noun in a sentence that tells who attends it gives the last day
     of the event attended, where a date in it is told as an end (cue end_ahead_before) within
-    window end_told_max_days of the event's first day."""
+    window end_told_max_days of the event's first day; so does the sentence's one day told as an
+    end outside such clauses ("will train together until May 10")."""
     R = rules()
     end_cue = R.cues.get("end_ahead_before")
-    if end_cue is None or "," not in s.text:
+    if end_cue is None:
         return None
-    for name in ("closed_relative_clause", "trailing_relative_clause"):
+    for name in ("closed_relative_clause", "trailing_relative_clause") if "," in s.text else ():
         for m in R.cues[name].finditer(s.text):
             if not _event_word_ends(s.text, m.start()):
                 continue
@@ -1855,6 +1870,16 @@ def _clause_end_day(ctx: _Context, s: Sentence, first: date) -> date | None:
                         and 0 < (d.date - first).days <= R.window("end_told_max_days") \
                         and end_cue.search(ctx.text, max(a, d.start - R.window("date_verb_before")), d.start):
                     return d.date
+    # ("Some 16,700 troops will train together until May 10": the sentence's one day, told as an
+    # end by the verb of those who attend, not in a relative clause on another noun ("a tanker,
+    # which remains in Greece until ..."), is the event's last; batch yi, yi07)
+    clauses = [(s.start + m.start(), s.start + m.end()) for name in ("closed_relative_clause", "trailing_relative_clause")
+               for m in R.cues[name].finditer(s.text)] if "," in s.text else []
+    days = [d for d in ctx.within(ctx.dates, s) if not d.vague]
+    if len(days) == 1 and not any(a <= days[0].start < b for a, b in clauses) and days[0].end_date is None \
+            and 0 < (days[0].date - first).days <= R.window("end_told_max_days") \
+            and end_cue.search(ctx.text, max(s.start, days[0].start - R.window("date_verb_before")), days[0].start):
+        return days[0].date
     return None
 
 

@@ -76,6 +76,17 @@ def find_groups(text: str, day: date | None) -> list[GroupMention]:
                 if not group.as_members:
                     continue
                 out.append(GroupMention(n.start(), n.end(), group.key, tuple(group.members_on(day))))
+        # "all the NATO member states": every member, whether or not the group otherwise takes
+        # part as the organisation
+        every, after = r.cues.get("all_members_before"), r.cues.get("all_members_after")
+        if every is not None and after is not None and "all " in text:
+            for p in every.finditer(text):
+                n = r.group_name_re.match(text, p.end())
+                if n is None or after.match(text, n.end()) is None or any(o.start <= n.start() < o.end for o in out):
+                    continue
+                name = next(k for k, v in n.groupdict().items() if v is not None)
+                group = r.groups[int(name[1:].split("_")[0])]
+                out.append(GroupMention(n.start(), n.end(), group.key, tuple(group.members_on(day))))
         out.sort(key=lambda g: g.start)
     counted = r.cues.get("counted_members")
     if counted is not None and r.group_name_re is not None and "ember " in text:

@@ -333,14 +333,17 @@ def _place_of_kin(drafts: list[EventDraft], remote: frozenset[str]) -> None:
     one of its states ("signed a treaty in Pyongyang on Wednesday ... Putin arrived in the North
     Korean capital early on Wednesday"; "met ... in Tokyo on Sunday. Earlier on Sunday, X and Y
     were joined by Z for a meeting"), or a visit whose days hold such an event ("signed the
-    agreement in Suva yesterday ... Ms Collins, who arrived on Sunday for a three-day visit"):
-    held in that city. The city must be the only one of that day's events of those sides, the
+    agreement in Suva yesterday ... Ms Collins, who arrived on Sunday for a three-day visit"), or
+    one of the two sides of a reported visit told by its first day alone, within the days after it
+    (window open_visit_days: "arrived in Moscow on Sunday ... On Monday ... agreements were
+    signed"): held in that city. The city must be the only one of that day's events of those sides, the
     two alike in being planned or reported, and in the state of a party to both beside another;
     the event has at most one state more than the two share, and no organisation among its
     parties ("attended a meeting of the Contact Group ... later held talks with Scholz in
     Frankfurt": the body's meeting was elsewhere)."""
     found: dict[int, PlaceMention] = {}
     around = timedelta(days=rules().window("sidelines_days_around"))
+    open_visit = timedelta(days=rules().window("open_visit_days"))
     for d in drafts:
         if d.place is not None or d.date is None or d.type in remote or d.virtual or d.tentative or \
                 (d.type != "AgreementSigning" and any(r.kind == "organisation" for r in d.participants)):
@@ -356,6 +359,12 @@ def _place_of_kin(drafts: list[EventDraft], remote: frozenset[str]) -> None:
                 continue
             shared = own & _states(o)
             if o.place.iso3 in shared and len(shared) >= 2 and len(own - shared) <= 1 and d.date <= o.date <= last:
+                cities[_place_key(o.place)] = o.place
+            elif o.type == "Visit" and o.end_date is None and not o.planned and o.place.iso3 in shared \
+                    and len(shared) >= 2 and own <= shared and o.date < d.date <= o.date + open_visit:
+                # a visit told by its first day alone ("arrived in Moscow on Sunday for an official
+                # visit"), an event of its two sides a day later with no city told ("On Monday ...
+                # agreements were signed"): held where the visit is
                 cities[_place_key(o.place)] = o.place
             elif d.side and not o.side and o.place.iso3 in shared and \
                     o.date - around <= d.date <= (o.end_date or o.date) + around:

@@ -33,6 +33,7 @@ from .context import (
     _context,
     _dateline_country,
     _dominant_country,
+    _visited_states,
     find_groups,
     publisher_country,
 )
@@ -292,6 +293,13 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
                 cities = {_place_key(o.place): o.place for o in drafts if o is not d and o.place is not None
                           and o.place.kind == "city" and o.date == d.date and not o.planned
                           and o.place.iso3 in hosts}
+                if not cities:
+                    # "arrived at Chinggis Khaan International Airport ... left Ulaanbaatar the same
+                    # evening": with no other event there, the one city the text names of the
+                    # state it tells is visited ("paid an official visit to Mongolia"; not the
+                    # guest's home: "before returning to Singapore")
+                    visited = _visited_states(ctx.text, None, ctx.countries, ctx.places) & hosts
+                    cities = {_place_key(pm): pm for pm in ctx.places if pm.kind == "city" and pm.iso3 in visited}
                 around = next(iter(cities.values()), None) if len(cities) == 1 else None
                 if around is not None:
                     d.place = around

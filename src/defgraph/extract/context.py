@@ -1033,9 +1033,12 @@ def _guests_unnamed_state(text: str, home: str, countries: list[CountryMention],
     if home not in _visited_states(text, None, countries, places):
         return None
     named = {c.iso3 for c in countries}
-    others = {pl.iso3 for pl in places if pl.kind == "city" and pl.iso3 and pl.iso3 != home}
-    others |= {p.country for p in persons if p.country and p.country != home and not p.is_post
-               and p.state_method == "known_office_holder"}
+    others = {p.country for p in persons if p.country and p.country != home and not p.is_post
+              and p.state_method == "known_office_holder"}
+    if len(others) != 1:
+        # (one known holder's state goes before a city named as the scene of a matter: "regional
+        # issues, foremost among them the war in the Gaza Strip", batch yh, yh13)
+        others |= {pl.iso3 for pl in places if pl.kind == "city" and pl.iso3 and pl.iso3 != home}
     if len(others) != 1 or others & named:
         return None
     return others.pop()

@@ -33,6 +33,7 @@ from .context import (
     _context,
     _dateline_country,
     _dominant_country,
+    _visited_states,
     find_groups,
     publisher_country,
 )
@@ -303,6 +304,13 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
                 cities = {_place_key(o.place): o.place for o in drafts if o is not d and o.place is not None
                           and o.place.kind == "city" and o.date == d.date and not o.planned
                           and o.place.iso3 in hosts}
+                if not cities:
+                    # "arrived at Chinggis Khaan International Airport ... left Ulaanbaatar the same
+                    # evening": with no other event there, the one city the text names of the
+                    # state it tells is visited ("paid an official visit to Mongolia"; not the
+                    # guest's home: "before returning to Singapore")
+                    visited = _visited_states(ctx.text, None, ctx.countries, ctx.places) & hosts
+                    cities = {_place_key(pm): pm for pm in ctx.places if pm.kind == "city" and pm.iso3 in visited}
                 around = next(iter(cities.values()), None) if len(cities) == 1 else None
                 if around is not None:
                     d.place = around
@@ -344,14 +352,17 @@ def _place_of_kin(drafts: list[EventDraft], remote: frozenset[str]) -> None:
     one of its states ("signed a treaty in Pyongyang on Wednesday ... Putin arrived in the North
     Korean capital early on Wednesday"; "met ... in Tokyo on Sunday. Earlier on Sunday, X and Y
     were joined by Z for a meeting"), or a visit whose days hold such an event ("signed the
-    agreement in Suva yesterday ... Ms Collins, who arrived on Sunday for a three-day visit"):
-    held in that city. The city must be the only one of that day's events of those sides, the
+    agreement in Suva yesterday ... Ms Collins, who arrived on Sunday for a three-day visit"), or
+    one of the two sides of a reported visit told by its first day alone, within the days after it
+    (window open_visit_days: "arrived in Moscow on Sunday ... On Monday ... agreements were
+    signed"): held in that city. The city must be the only one of that day's events of those sides, the
     two alike in being planned or reported, and in the state of a party to both beside another;
     the event has at most one state more than the two share, and no organisation among its
     parties ("attended a meeting of the Contact Group ... later held talks with Scholz in
     Frankfurt": the body's meeting was elsewhere)."""
     found: dict[int, PlaceMention] = {}
     around = timedelta(days=rules().window("sidelines_days_around"))
+    open_visit = timedelta(days=rules().window("open_visit_days"))
     for d in drafts:
         if d.place is not None or d.date is None or d.type in remote or d.virtual or d.tentative or \
                 (d.type != "AgreementSigning" and any(r.kind == "organisation" for r in d.participants)):
@@ -367,6 +378,12 @@ def _place_of_kin(drafts: list[EventDraft], remote: frozenset[str]) -> None:
                 continue
             shared = own & _states(o)
             if o.place.iso3 in shared and len(shared) >= 2 and len(own - shared) <= 1 and d.date <= o.date <= last:
+                cities[_place_key(o.place)] = o.place
+            elif o.type == "Visit" and o.end_date is None and not o.planned and o.place.iso3 in shared \
+                    and len(shared) >= 2 and own <= shared and o.date < d.date <= o.date + open_visit:
+                # a visit told by its first day alone ("arrived in Moscow on Sunday for an official
+                # visit"), an event of its two sides a day later with no city told ("On Monday ...
+                # agreements were signed"): held where the visit is
                 cities[_place_key(o.place)] = o.place
             elif d.side and not o.side and o.place.iso3 in shared and \
                     o.date - around <= d.date <= (o.end_date or o.date) + around:

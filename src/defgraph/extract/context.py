@@ -76,6 +76,17 @@ def find_groups(text: str, day: date | None) -> list[GroupMention]:
                 if not group.as_members:
                     continue
                 out.append(GroupMention(n.start(), n.end(), group.key, tuple(group.members_on(day))))
+        # "all the NATO member states": every member, whether or not the group otherwise takes
+        # part as the organisation
+        every, after = r.cues.get("all_members_before"), r.cues.get("all_members_after")
+        if every is not None and after is not None and "all " in text:
+            for p in every.finditer(text):
+                n = r.group_name_re.match(text, p.end())
+                if n is None or after.match(text, n.end()) is None or any(o.start <= n.start() < o.end for o in out):
+                    continue
+                name = next(k for k, v in n.groupdict().items() if v is not None)
+                group = r.groups[int(name[1:].split("_")[0])]
+                out.append(GroupMention(n.start(), n.end(), group.key, tuple(group.members_on(day))))
         out.sort(key=lambda g: g.start)
     counted = r.cues.get("counted_members")
     if counted is not None and r.group_name_re is not None and "ember " in text:
@@ -1022,9 +1033,12 @@ def _guests_unnamed_state(text: str, home: str, countries: list[CountryMention],
     if home not in _visited_states(text, None, countries, places):
         return None
     named = {c.iso3 for c in countries}
-    others = {pl.iso3 for pl in places if pl.kind == "city" and pl.iso3 and pl.iso3 != home}
-    others |= {p.country for p in persons if p.country and p.country != home and not p.is_post
-               and p.state_method == "known_office_holder"}
+    others = {p.country for p in persons if p.country and p.country != home and not p.is_post
+              and p.state_method == "known_office_holder"}
+    if len(others) != 1:
+        # (one known holder's state goes before a city named as the scene of a matter: "regional
+        # issues, foremost among them the war in the Gaza Strip", batch yh, yh13)
+        others |= {pl.iso3 for pl in places if pl.kind == "city" and pl.iso3 and pl.iso3 != home}
     if len(others) != 1 or others & named:
         return None
     return others.pop()

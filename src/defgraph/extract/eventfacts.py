@@ -1978,6 +1978,9 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
                 continue  # "He is scheduled to hold talks with President Ruto": the plan for Kenya's stop
             if d.reference and (m.reference or m.tentative):
                 continue
+            if d.tentative and d.type == "Meeting" and _multilateral(m) and not _multilateral(d):
+                continue  # "will hold a summit with President Xi in Beijing ... on Thursday, the President
+                # will also take part in the ministerial meeting of the Forum": talks of two, not the body's session
             if d.reference and d.type == "Visit" and not _states(d) <= _states(m) and any(
                     x is not m and x.type == d.type and not x.tentative and _states(d) <= _states(x) for x in merged):
                 continue  # "A Polish-Uzbek forum is planned on the occasion of the visit", after two stops: the one of its states

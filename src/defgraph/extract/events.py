@@ -192,6 +192,7 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     pp_leg, pp_leg_day = r.cues.get("past_perfect_leg"), r.cues.get("past_perfect_leg_day")
     pp_arrival, pp_arrival_day = r.cues.get("past_perfect_arrival"), r.cues.get("past_perfect_arrival_day")
     pp_opening = r.cues.get("past_perfect_opening_day")
+    pp_same_day = r.cues.get("past_perfect_same_day_open")
     arrival_word = r.cues.get("arrival_word")
     called_off = r.cues.get("called_off")
     possible = r.cues.get("possible_after")
@@ -284,7 +285,8 @@ def find_triggers(s: Sentence) -> list[Trigger]:
                         pp_arrival is not None and pp_arrival_day is not None and arrival_word is not None
                         and arrival_word.match(word) and pp_arrival.search(before[-w_past_perfect:])
                         and pp_arrival_day.match(s.text, m.end())) and not (
-                        pp_opening is not None and pp_opening.search(before)):
+                        pp_opening is not None and pp_opening.search(before)) and not (
+                        pp_same_day is not None and pp_same_day.match(s.text)):
                     continue  # "where he had held talks with X", "had met in Vilnius": before the event told
                     # (not "X, who had arrived in the capital that morning": the guest's arrival)
             after = s.text[m.end(): m.end() + w_after]

@@ -1317,6 +1317,12 @@ def _merge(text: str, hits: list[PersonHit], blocked: SpanIndex[tuple[int, int]]
                     by_part.setdefault(form, rank)
             for tok in full:
                 by_token.setdefault(tok, rank)
+            article = rules().cues.get("surname_article")
+            head = article.match(full[-1]) if article is not None and len(full) > 1 else None
+            bare_surname = full[-1][head.end():] if head is not None else full[-1]
+            if head is not None and len(bare_surname) > 2:
+                # "Abdel Fattah El-Sisi ... President Sisi": the surname without its article
+                by_part.setdefault((bare_surname,), rank)
             h.mentions.append((h.start, h.end))
             continue
         target.mentions.append((h.start, h.end))

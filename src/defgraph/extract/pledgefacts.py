@@ -644,6 +644,12 @@ def _donor_recipient(ctx: _Context, s: Sentence, cs: list[CountryMention], os_: 
             (ante_state := _state_told_before(ctx, s, recipient)) is not None:
         # "Lithuania remains one of Ukraine's staunchest backers. On Friday it committed ..."
         donor = ante_state
+    elif ctx.home is None and (gov := cues.get("government_subject")) is not None and \
+            gov.search(s.text, 0, max(0, anchor - s.start)) and \
+            (ante_state := _state_told_before(ctx, s, recipient)) is not None:
+        # "... in which the Netherlands commits to supporting Ukraine. For this year alone the
+        # cabinet has set aside 2 billion euros": the government of the state told before
+        donor = ante_state
     elif _institution_in(s.text[: max(0, anchor - s.start) + 1]):
         donor = ActorRef("country", _institution_in(s.text[: max(0, anchor - s.start) + 1]) or "")
     elif told_before is not None and told_before != recipient:

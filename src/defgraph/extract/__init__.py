@@ -33,9 +33,9 @@ from .context import (
     _context,
     _dateline_country,
     _dominant_country,
-    _visited_states,
     find_groups,
     publisher_country,
+    visited_states,
 )
 from .countries import country_info, country_name, find_countries, geonames_id, resolve_country
 from .eventfacts import (
@@ -241,15 +241,15 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
     # One left without any, or with one state alone, takes them from the statement.
     # (the state of each planned stop told by its host alone, before any takes its guest)
     leg_hosts = {k for v in drafts if v.type == "Visit" and v.planned and not v.tentative
-                 and len(ks := {r.key for r in v.participants if r.kind == "country"}) == 1 for k in ks}
+                 and len(ks := _states(v)) == 1 for k in ks}
     for d in drafts:
         if d.type == "Visit" and d.planned and not d.tentative and d.place is not None and d.place.kind == "city" \
-                and d.place.iso3 and d.place.iso3 in _states_of(d):
+                and d.place.iso3 and d.place.iso3 in _states(d):
             # ("will visit France, Brazil and Paraguay from next Wednesday. Kishida will arrive in
             # Paris on Wednesday ...": the hosts of the tour's later stops, merged into its first
             # one, are no parties of it; batch yi, yi04)
             others = leg_hosts - {d.place.iso3} - set(d.person_states)
-            if others & _states_of(d):
+            if others & _states(d):
                 d.participants = [r for r in d.participants if r.kind != "country" or r.key not in others]
         if len({r.key for r in d.participants if r.kind == "country"}) < 2:
             _guests_of_trip(drafts, d, leg_hosts)
@@ -309,7 +309,7 @@ def _extract_section(st: Statement, home: str | None = None) -> Extraction:
                     # evening": with no other event there, the one city the text names of the
                     # state it tells is visited ("paid an official visit to Mongolia"; not the
                     # guest's home: "before returning to Singapore")
-                    visited = _visited_states(ctx.text, None, ctx.countries, ctx.places) & hosts
+                    visited = visited_states(ctx.text, None, ctx.countries, ctx.places) & hosts
                     cities = {_place_key(pm): pm for pm in ctx.places if pm.kind == "city" and pm.iso3 in visited}
                 around = next(iter(cities.values()), None) if len(cities) == 1 else None
                 if around is not None:
@@ -419,10 +419,6 @@ def _place_of_dateline(ctx: _Context, drafts: list[EventDraft], remote: frozense
                 and (day is None or d.date <= day <= (d.end_date or d.date)):
             d.place = filed
             d.place_by_dateline = True
-
-
-def _states_of(d: EventDraft) -> set[str]:
-    return {r.key for r in d.participants if r.kind == "country"}
 
 
 def _guests_of_trip(drafts: list[EventDraft], d: EventDraft, leg_hosts: set[str] | None = None) -> None:

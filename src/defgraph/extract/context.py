@@ -439,7 +439,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                      if c.iso3 != home and c.iso3 not in held_anywhere
                      and ev_rules.actor_position(sent.text, c.start - sent.start) == "actor"} if sent else set()
             if not cands:
-                cands = _visited_states(text, home, countries, places)
+                cands = visited_states(text, home, countries, places)
             if len(cands) == 1:
                 p.country = cands.pop()
                 p.state_by("state_from_place_visited")
@@ -560,7 +560,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                 # foreign state: then the host is of that state; not where the call's own sentence
                 # names that state or its place before the one called on, told as a trip apart
                 # ("The Foreign Minister, who visited Kabul last week, called on President X")
-                abroad = _visited_states(text, home, countries, places)
+                abroad = visited_states(text, home, countries, places)
                 lo = sent.start if sent is not None else at
                 apart = any(pl.iso3 in abroad for pl in pl_ix.starting_in(lo, at)) or any(
                     c.iso3 in abroad and not c.adjectival for c in c_ix.starting_in(lo, at))
@@ -589,7 +589,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
                     # state the "where" clause is about
                     visited = {where[-1]}
                 if not visited:
-                    visited = _visited_states(text, home, countries, places)
+                    visited = visited_states(text, home, countries, places)
                 if len(visited) == 1:
                     p.country = visited.pop()
                     p.state_by("state_from_place_visited")
@@ -640,7 +640,7 @@ def _states_of_officials(text: str, home: str | None, persons: list[PersonHit],
             if pair is not None and pair is not p and pair.country == home and not pair.is_post and not foreign:
                 # "Modi and President X held talks at the palace", after "arrived in Kyiv": the
                 # other side is of the one state the statement says is visited
-                foreign = _visited_states(text, home, countries, places)
+                foreign = visited_states(text, home, countries, places)
             if pair is not None and pair is not p and pair.country == home and not pair.is_post \
                     and len(foreign) == 1:
                 p.country = next(iter(foreign))
@@ -896,7 +896,7 @@ def _opening_place(text: str, sent: Sentence, at: int, pl_ix: SpanIndex[PlaceMen
     return None
 
 
-def _visited_states(text: str, home: str | None, countries: list[CountryMention],
+def visited_states(text: str, home: str | None, countries: list[CountryMention],
                     places: list[PlaceMention]) -> set[str]:
     """The foreign states the statement says are visited ("in Apia for a visit to Samoa")."""
     out = {c.iso3 for c in countries if c.iso3 != home and rules().cues["visit_to"].search(text[max(0, c.start - rules().window("visit_word_before")):c.start])}
@@ -1030,7 +1030,7 @@ def _guests_unnamed_state(text: str, home: str, countries: list[CountryMention],
     fallout between Kampala and Kigali", "a message from President X"), never by its name, the
     report speaks for that other state, the guest's (batch ye): its officials named with no state
     are the guest's side, not the host's."""
-    if home not in _visited_states(text, None, countries, places):
+    if home not in visited_states(text, None, countries, places):
         return None
     named = {c.iso3 for c in countries}
     others = {p.country for p in persons if p.country and p.country != home and not p.is_post

@@ -68,6 +68,8 @@ CUES_READ = {
         "membership_before", "organisation_event_after_possessive", "remote_after", "margins_phrase_end",
         "relative_or_concessive", "attending_body_after_demonym", "relative_or_concessive_person", "list_from_before",
         "clause_break_before_trigger", "length_in_days_noun"), "phrasing.yaml"),
+    # (round 23: read by name in extract.persons, extract.places and extract.eventfacts)
+    **dict.fromkeys(("office_after_body_name", "site_before_town", "trip_to_gathering_before"), "cues.yaml"),
     **dict.fromkeys((
         "pledge_word", "cumulative_total", "not_new_before", "procurement", "given_before", "part_of_total",
         "in_kind_verb", "pledge_items",
@@ -1321,7 +1323,7 @@ def load_rules(extra: Iterable[str | Path] = ()) -> Rules:
             raise RulesError(f"money.yaml: no {family} (the extractor reads them)")
     # compile the combined patterns now, so that a bad combination fails at start too
     for attr in ("role_re", "rank_re", "honorific_strip_re", "post_nominal_strip_re", "org_re",
-                 "group_re", "group_name_re", "standalone_venue_re"):
+                 "group_re", "group_name_re", "standalone_venue_re", "post_nominal_state_re"):
         try:
             getattr(r, attr)
         except re.error as exc:

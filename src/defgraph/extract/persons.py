@@ -1074,6 +1074,21 @@ def _body_office_before(r: Rules) -> re.Pattern[str]:
                       r"[ \t]+(?:" + cue.pattern + r")[ \t]*,?[ \t]*(?:(?-i:[A-Z])[\w.]*[ \t]+){0,3}$", cue.flags)
 
 
+@per_rules
+def _office_opening_mention(r: Rules) -> re.Pattern[str]:
+    """Cue office_after_body_name as a whole word, read where a mention opens on the office."""
+    cue = r.cues["office_after_body_name"]
+    return re.compile(cue.pattern + r"(?![\w'’-])", cue.flags)
+
+
+@per_rules
+def _post_nominal_runs(r: Rules) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Post-nominal letters after a name: a run of them ending the text read, and a run of them
+    (possibly none) from where the text is read."""
+    one = r"(?:,?[ \t]+" + r.post_nominal_any + r"(?![\w'’]))"
+    return re.compile(one + "+$"), re.compile(one + "*")
+
+
 _BODY_RUN_BEFORE = re.compile(r"(?<![\w'’.-])(?-i:[A-Z])[\w.'’-]*(?:[ \t]+(?-i:[A-Z])[\w.'’-]*){1,3}[ \t]+$")
 
 
@@ -1102,8 +1117,7 @@ def _state_opening_body_before(text: str, p: PersonHit, cindex: SpanIndex[Countr
     for a, _b in p.mentions[:1]:
         lo = max(0, a - rules().window("body_office_before_name"))
         # (the mention may open on the office: "the US Army Europe commander, General X")
-        office = re.compile(rules().cues["office_after_body_name"].pattern + r"(?![\w'’-])",
-                            rules().cues["office_after_body_name"].flags).match(text, a)
+        office = _office_opening_mention().match(text, a)
         m = _body_office_before().search(text[lo:office.end() if office is not None else a])
         if m is None:
             continue
@@ -1166,8 +1180,7 @@ def _post_nominal_state(text: str, p: PersonHit) -> str | None:
     pre = rules().post_nominal_state_re
     if pre is None:
         return None
-    letters = re.compile(r"(?:,?[ \t]+" + rules().post_nominal_any + r"(?![\w'’]))+$")
-    run = re.compile(r"(?:,?[ \t]+" + rules().post_nominal_any + r"(?![\w'’]))*")
+    letters, run = _post_nominal_runs()
     for a, b in p.mentions[:3]:
         # the letters after the name's last word (the mention may end after some of them, read at
         # first as words of the name; never initials before a name: "General SM Kamrul Hassan")

@@ -318,7 +318,7 @@ def _currency_nouns() -> frozenset[str]:
 
 def _names_currency(text: str, end: int) -> bool:
     """Whether the state's name or adjective that ends at `end` opens a currency's name."""
-    nxt = re.match(r"\s+([A-Za-z]+)\b", text[end:end + 24])
+    nxt = re.match(r"\s+([A-Za-z]+)\b", text[end:end + rules().window("currency_name_after_state")])
     return nxt is not None and nxt.group(1).lower() in _currency_nouns()
 
 

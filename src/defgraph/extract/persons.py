@@ -1069,8 +1069,8 @@ def _state_after_name(text: str, p: PersonHit, cindex: SpanIndex[CountryMention]
 def _body_office_before(r: Rules) -> re.Pattern[str]:
     """Before a name: a run of capitalised words (a body's name), an office of that body (cue
     office_after_body_name: "commander", "chief"), a rank or other capitalised words, the name."""
-    cue = r.cues["office_after_body_name"]
-    return re.compile(r"(?<![\w'’.-])(?P<body>(?-i:[A-Z])[\w.'’-]*(?:[ \t]+(?:(?:in|of|and|for)[ \t]+)?(?-i:[A-Z])[\w.'’-]*){1,5})"
+    cue, link = r.cues["office_after_body_name"], r.cue_texts["body_name_link"]
+    return re.compile(r"(?<![\w'’.-])(?P<body>(?-i:[A-Z])[\w.'’-]*(?:[ \t]+(?:" + link + r"[ \t]+)?(?-i:[A-Z])[\w.'’-]*){1,5})"
                       r"[ \t]+(?:" + cue.pattern + r")[ \t]*,?[ \t]*(?:(?-i:[A-Z])[\w.]*[ \t]+){0,3}$", cue.flags)
 
 
@@ -1097,7 +1097,7 @@ def _state_opening_body(text: str, c: CountryMention, cindex: SpanIndex[CountryM
     """The state whose name opens the body's name that ends on state c before an office: "US
     Forces Japan commander X" is American, the force stationed in Japan (probes35); None when no
     other state opens the capitalised run before c or an organisation is named in it."""
-    lo = max(0, c.start - 40)
+    lo = max(0, c.start - rules().window("body_run_before_state"))
     m = _BODY_RUN_BEFORE.search(text, lo, c.start)
     if m is None:
         return None
@@ -1125,7 +1125,7 @@ def _state_opening_body_before(text: str, p: PersonHit, cindex: SpanIndex[Countr
         first = cindex.starting_in(s, s + 1)
         if not first or first[0].end >= e or oindex.overlapping(s, e):
             continue
-        if text.endswith(("to ", "in "), 0, s):
+        if rules().cues["body_not_after"].search(text, max(0, s - 3), s):
             continue  # "the ambassador to Japan Ground ...", "troops in Poland ...": no state's body
         body = text[s:e]
         if any(pattern.search(f"Commander of {body}") for pattern, _key in rules().organisation_offices):

@@ -69,7 +69,8 @@ CUES_READ = {
         "relative_or_concessive", "attending_body_after_demonym", "relative_or_concessive_person", "list_from_before",
         "clause_break_before_trigger", "length_in_days_noun"), "phrasing.yaml"),
     # (round 23: read by name in extract.persons, extract.places and extract.eventfacts)
-    **dict.fromkeys(("office_after_body_name", "site_before_town", "trip_to_gathering_before"), "cues.yaml"),
+    **dict.fromkeys(("office_after_body_name", "site_before_town", "trip_to_gathering_before", "body_name_link",
+                     "body_not_after"), "cues.yaml"),
     **dict.fromkeys((
         "pledge_word", "cumulative_total", "not_new_before", "procurement", "given_before", "part_of_total",
         "in_kind_verb", "pledge_items",

@@ -2268,13 +2268,8 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
         # a preview: "will arrive in Dublin this evening ... Tomorrow (Tuesday) he will meet the
         # Taoiseach": the talks planned with the host in the days right after the arrival are
         # held during the visit it begins (as for an arrival reported above; no last day is told)
-        window, arrived_on = timedelta(days=rules().window("arrival_before_visit_days")), v.date
-        if arrived_on is None:
-            continue
-        for m in [m for m in out if m.type == "Meeting" and m.planned and not m.side and not m.tentative
-                  and not _meeting_of_many(m) and m.date is not None and timedelta(0) < m.date - arrived_on <= window
-                  and _states(m) and _states(m) <= _states(v)
-                  and (m.place is None or _place_key(m.place) == _place_key(v.place))]:
+        for m in [m for m in _talks_during(v, out, planned=True)
+                  if _states(m) and (m.place is None or _place_key(m.place) == _place_key(v.place))]:
             _absorb(v, m)
             out.remove(m)
     formal = rules().cues.get("recurring_format")
@@ -2373,14 +2368,15 @@ def _merge_drafts(drafts: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft
 _LEG_TYPES = ("Visit", "AgreementSigning")
 
 
-def _talks_during(v: ev_rules.EventDraft, out: list[ev_rules.EventDraft]) -> list[ev_rules.EventDraft]:
-    """Meetings of the states of visit `v` (not on a forum's margins, nor of many, nor planned) on
-    the days after the one it is dated (window arrival_before_visit_days): held during it, where
-    the caller finds them in its city."""
+def _talks_during(v: ev_rules.EventDraft, out: list[ev_rules.EventDraft],
+                  planned: bool = False) -> list[ev_rules.EventDraft]:
+    """Meetings of the states of visit `v` (not on a forum's margins, nor of many; planned as
+    `planned` says) on the days after the one it is dated (window arrival_before_visit_days): held
+    during it, where the caller finds them in its city."""
     if v.date is None:
         return []
     window = timedelta(days=rules().window("arrival_before_visit_days"))
-    return [m for m in out if m.type == "Meeting" and not m.side and not m.planned and not m.tentative
+    return [m for m in out if m.type == "Meeting" and not m.side and m.planned == planned and not m.tentative
             and not _meeting_of_many(m) and m.date is not None and timedelta(0) < m.date - v.date <= window
             and _states(m) <= _states(v)]
 
